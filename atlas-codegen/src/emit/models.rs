@@ -1,0 +1,336 @@
+//! Model types: structs, open enums, tagged and untagged unions, aliases.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, lines_to_doc, sanitize, type_tokens};
+use crate::ir::{Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef, UntaggedVariant};
+use crate::CodegenError;
+
+pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
+    let def = &ir.types[id];
+    let name = ident(&def.name);
+    let mut docs = doc_attrs(&def.docs);
+    if docs.is_empty() {
+        docs = lines_to_doc(&format!("`{}` in the spec.", def.origin.trim_start_matches("#/components/schemas/")));
+    }
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
+    let body = match &def.kind {
+        TypeKind::Struct(s) => emit_struct(ir, &def.name, s),
+        TypeKind::Enum(e) => emit_enum(&def.name, e),
+        TypeKind::Tagged(t) => emit_tagged(ir, &def.name, t),
+        TypeKind::Untagged(v) => emit_untagged(ir, &def.name, v),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ir, ty);
+            return Ok(quote! { #(#docs)* #deprecated pub type #name = #ty; });
+        }
+    };
+    let (derives, item, impls) = body;
+    Ok(quote! {
+        #(#docs)*
+        #derives
+        #deprecated
+        #item
+        #[allow(deprecated)]
+        const _: () = {
+            use crate::runtime::Json as _;
+            #impls
+        };
+        crate::impl_serde_via_json!(#name);
+    })
+}
+
+fn field_type(ir: &Ir, f: &Field) -> TokenStream {
+    let mut ty = type_tokens(ir, &f.ty);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    match f.presence {
+        Presence::Required => ty,
+        Presence::Optional | Presence::RequiredNullable => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(Option<Option<#ty>>),
+    }
+}
+
+fn defaultable(ir: &Ir, f: &Field) -> bool {
+    f.presence != Presence::Required
+        || match &f.ty {
+            TypeRef::Named(id) => matches!(&ir.types[*id].kind, TypeKind::Struct(s) if s.fields.iter().all(|g| g.presence != Presence::Required)),
+            _ => true,
+        }
+}
+
+fn field_doc(f: &Field) -> Vec<TokenStream> {
+    let mut text = String::new();
+    if let Some(d) = f.docs.description.as_deref().or(f.docs.title.as_deref()) {
+        text.push_str(&sanitize(d));
+    }
+    let mut notes = Vec::new();
+    if f.read_only {
+        notes.push("Read-only: set by the server, ignored in requests.");
+    }
+    if f.write_only {
+        notes.push("Write-only: sent in requests, never returned.");
+    }
+    match f.presence {
+        Presence::OptionalNullable => notes.push("`None`: absent; `Some(None)`: `null`."),
+        Presence::RequiredNullable => notes.push("Required, and may be `null`."),
+        _ => {}
+    }
+    for n in notes {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(n);
+    }
+    if text.is_empty() {
+        text = format!("`{}`", f.wire_name);
+    }
+    lines_to_doc(&text)
+}
+
+type Parts = (TokenStream, TokenStream, TokenStream);
+
+fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
+    let name = ident(type_name);
+    let mut fields = Vec::new();
+    let mut decode = Vec::new();
+    let mut encode = Vec::new();
+    for f in &s.fields {
+        let fi = ident(&f.ident);
+        let ty = field_type(ir, f);
+        let docs = field_doc(f);
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
+        fields.push(quote! { #(#docs)* #deprecated pub #fi: #ty, });
+        let wire = &f.wire_name;
+        let (get, put) = match f.presence {
+            Presence::Required => (quote!(required), quote!(put)),
+            Presence::Optional => (quote!(optional), quote!(put_optional)),
+            Presence::RequiredNullable => (quote!(optional), quote!(put_or_null)),
+            Presence::OptionalNullable => (quote!(nullable), quote!(put_nullable)),
+        };
+        decode.push(quote!(#fi: crate::runtime::#get(&mut map, #wire, path)?,));
+        encode.push(quote!(crate::runtime::#put(&mut map, #wire, &self.#fi);));
+    }
+    let extra_doc = if s.declares_additional {
+        "Additional properties, which the schema allows."
+    } else {
+        "Properties the schema does not declare, kept so that re-encoding loses nothing the server sent."
+    };
+    let default = s.fields.iter().all(|f| defaultable(ir, f)).then(|| quote!(Default,));
+    let derives = quote!(#[derive(Debug, Clone, PartialEq, #default)]);
+    let item = quote! {
+        pub struct #name {
+            #(#fields)*
+            #[doc = #extra_doc]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        }
+    };
+    let impls = quote! {
+        impl crate::runtime::Json for #name {
+            #[inline]
+            fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
+                let mut map = crate::runtime::object(value, path)?;
+                Ok(Self { #(#decode)* additional_properties: map })
+            }
+            #[inline]
+            fn to_json(&self) -> serde_json::Value {
+                let mut map = serde_json::Map::new();
+                #(#encode)*
+                for (key, value) in &self.additional_properties {
+                    map.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+                serde_json::Value::Object(map)
+            }
+        }
+    };
+    (derives, item, impls)
+}
+
+fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
+    let name = ident(type_name);
+    let catch_all = ident(&e.catch_all);
+    let variants: Vec<_> = e.values.iter().map(|v| ident(&v.ident)).collect();
+    let wires: Vec<_> = e.values.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs: Vec<String> = e.values.iter().map(|v| format!(" `{}`", sanitize(&v.wire).replace('`', "'"))).collect();
+    let item = quote! {
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value this version of the spec does not list, kept as sent.
+            #catch_all(String),
+        }
+    };
+    let derives = quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]);
+    let impls = quote! {
+        impl #name {
+            /// The value as it is written on the wire.
+            #[inline]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                    Self::#catch_all(value) => value,
+                }
+            }
+        }
+        impl crate::runtime::OpenEnum for #name {
+            const VALUES: &'static [&'static str] = &[#(#wires),*];
+            #[inline]
+            fn as_str(&self) -> &str {
+                #name::as_str(self)
+            }
+            #[inline]
+            fn is_known(&self) -> bool {
+                !matches!(self, Self::#catch_all(_))
+            }
+        }
+        impl From<&str> for #name {
+            #[inline]
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#variants, )*
+                    other => Self::#catch_all(other.to_owned()),
+                }
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            #[inline]
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl std::fmt::Display for #name {
+            #[inline]
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl crate::runtime::Json for #name {
+            #[inline]
+            fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
+                let text = String::from_json(value, path)?;
+                Ok(Self::from(text.as_str()))
+            }
+            #[inline]
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::Value::String(self.as_str().to_owned())
+            }
+        }
+        impl crate::runtime::QueryValue for #name {
+            #[inline]
+            fn push_values(&self, out: &mut Vec<String>) {
+                crate::runtime::enum_query_value(self, out)
+            }
+        }
+    };
+    (derives, item, impls)
+}
+
+fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
+    let name = ident(type_name);
+    let property = &t.property;
+    let mut variants = Vec::new();
+    let mut decode = Vec::new();
+    let mut encode = Vec::new();
+    let mut froms = Vec::new();
+    for v in &t.variants {
+        let vi = ident(&v.ident);
+        let sub = type_tokens(ir, &TypeRef::Named(v.ty));
+        let payload = if v.boxed { quote!(Box<#sub>) } else { sub.clone() };
+        let tags = &v.tags;
+        let doc = format!(" `{property}` = {}", tags.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect::<Vec<_>>().join(", "));
+        variants.push(quote! { #[doc = #doc] #vi(#payload), });
+        decode.push(quote! { #(Some(#tags))|* => Ok(Self::#vi(crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?)), });
+        encode.push(if !v.subtype_has_tag && tags.len() == 1 {
+            let tag = &tags[0];
+            quote! { Self::#vi(value) => crate::runtime::with_tag(value.to_json(), #property, #tag), }
+        } else {
+            quote! { Self::#vi(value) => value.to_json(), }
+        });
+        let wrap = if v.boxed { quote!(Self::#vi(Box::new(value))) } else { quote!(Self::#vi(value)) };
+        froms.push(quote! {
+            impl From<#sub> for #name {
+                #[inline]
+                fn from(value: #sub) -> Self {
+                    #wrap
+                }
+            }
+        });
+    }
+    let item = quote! {
+        pub enum #name {
+            #(#variants)*
+            /// A tag value the spec does not list (or no tag): the object is kept whole.
+            Unknown(crate::runtime::UnknownVariant),
+        }
+    };
+    let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
+    let impls = quote! {
+        impl #name {
+            /// The name of the property whose value selects the variant.
+            pub const TAG_PROPERTY: &'static str = #property;
+        }
+        impl crate::runtime::Json for #name {
+            #[inline]
+            fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
+                let map = crate::runtime::object(value, path)?;
+                let tag = crate::runtime::tag(&map, #property).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#decode)*
+                    _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(#property, map))),
+                }
+            }
+            #[inline]
+            fn to_json(&self) -> serde_json::Value {
+                match self {
+                    #(#encode)*
+                    Self::Unknown(value) => value.to_json(),
+                }
+            }
+        }
+        #(#froms)*
+    };
+    (derives, item, impls)
+}
+
+fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Parts {
+    let name = ident(type_name);
+    let mut items = Vec::new();
+    let mut decode = Vec::new();
+    let mut encode = Vec::new();
+    for v in variants {
+        let vi = ident(&v.ident);
+        let mut ty = type_tokens(ir, &v.ty);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let label = &v.ident;
+        items.push(quote! { #vi(#ty), });
+        decode.push(quote! {
+            match <#ty as crate::runtime::Json>::from_json(value.clone(), path) {
+                Ok(v) => return Ok(Self::#vi(v)),
+                Err(e) => attempts.push((#label, e)),
+            }
+        });
+        encode.push(quote! { Self::#vi(value) => value.to_json(), });
+    }
+    let item = quote! { pub enum #name { #(#items)* } };
+    let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
+    let impls = quote! {
+        impl crate::runtime::Json for #name {
+            #[inline]
+            fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
+                let mut attempts = Vec::new();
+                #(#decode)*
+                Err(crate::runtime::no_variant(path, #type_name, attempts))
+            }
+            #[inline]
+            fn to_json(&self) -> serde_json::Value {
+                match self {
+                    #(#encode)*
+                }
+            }
+        }
+    };
+    (derives, item, impls)
+}

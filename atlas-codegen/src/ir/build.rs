@@ -1,0 +1,612 @@
+//! Spec → IR: resolves `$ref`s, names every type, merges `allOf`, classifies unions.
+
+use std::collections::{BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::schema_view::View;
+use super::*;
+use crate::error::{pointer_token, CodegenError};
+use crate::names::{field_ident, module_ident, type_ident};
+
+const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+
+pub fn build_ir(spec: &OpenAPI) -> Result<Ir, CodegenError> {
+    let empty = IndexMap::new();
+    let schemas = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
+    let mut b = Builder {
+        spec,
+        schemas,
+        types: Vec::new(),
+        components: IndexMap::new(),
+        names: HashMap::new(),
+        files: HashMap::new(),
+        inline_by_pointer: HashMap::new(),
+        inline_by_content: HashMap::new(),
+        fallbacks: Vec::new(),
+    };
+    b.declare_components()?;
+    for (index, name) in b.schemas.keys().enumerate() {
+        b.define_component(index, name)?;
+    }
+    let (operations, tags) = super::operations::build_operations(&mut b)?;
+    let mut ir = Ir {
+        types: b.types,
+        operations,
+        tags,
+        components: b.components,
+        fallbacks: b.fallbacks,
+        skipped: Vec::new(),
+        spec_title: spec.info.title.clone(),
+        spec_version: spec.info.version.clone(),
+        spec_sha: spec.info.extensions.get("x-xgen-sha").and_then(Value::as_str).map(str::to_owned),
+    };
+    super::cycles::box_recursive_fields(&mut ir);
+    Ok(ir)
+}
+
+pub struct Builder<'a> {
+    pub spec: &'a OpenAPI,
+    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+    types: Vec<TypeDef>,
+    components: IndexMap<String, TypeId>,
+    /// Rust type name → the pointer that claimed it.
+    names: HashMap<String, String>,
+    /// File (module) name → the component that claimed it.
+    files: HashMap<String, String>,
+    inline_by_pointer: HashMap<String, TypeId>,
+    inline_by_content: HashMap<String, TypeId>,
+    fallbacks: Vec<Fallback>,
+}
+
+/// A property on its way into a struct: where it was declared and who owns inline types in it.
+struct PropSource<'a> {
+    schema: &'a ReferenceOr<Box<Schema>>,
+    pointer: String,
+    owner: String,
+    file: String,
+}
+
+#[derive(Default)]
+struct Merged<'a> {
+    props: IndexMap<String, PropSource<'a>>,
+    required: BTreeSet<String>,
+    declares_additional: bool,
+}
+
+pub fn schema_pointer(name: &str) -> String {
+    format!("{SCHEMA_REF_PREFIX}{}", pointer_token(name))
+}
+
+impl<'a> Builder<'a> {
+    fn declare_components(&mut self) -> Result<(), CodegenError> {
+        for name in self.schemas.keys() {
+            let pointer = schema_pointer(name);
+            let ident = type_ident(name);
+            if let Some(other) = self.names.insert(ident.clone(), pointer.clone()) {
+                return Err(CodegenError::at(
+                    pointer,
+                    format!("schema name `{name}` maps to the Rust type `{ident}`, which `{other}` already has"),
+                ));
+            }
+            let file = module_ident(name);
+            if let Some(other) = self.files.insert(file.clone(), pointer.clone()) {
+                return Err(CodegenError::at(
+                    pointer,
+                    format!("schema name `{name}` maps to the file `{file}.rs`, which `{other}` already has"),
+                ));
+            }
+            let id = self.types.len();
+            self.types.push(TypeDef {
+                name: ident,
+                origin: pointer,
+                file,
+                docs: Docs::default(),
+                deprecated: false,
+                kind: TypeKind::Alias(TypeRef::Any),
+                examples: Vec::new(),
+            });
+            self.components.insert(name.clone(), id);
+        }
+        Ok(())
+    }
+
+    fn define_component(&mut self, id: TypeId, name: &str) -> Result<(), CodegenError> {
+        let pointer = schema_pointer(name);
+        let (_, schema) = self.resolve_schema_ref(&format!("{SCHEMA_REF_PREFIX}{}", pointer_token(name)), &pointer)?;
+        let file = self.types[id].file.clone();
+        let type_name = self.types[id].name.clone();
+        let kind = match &self.schemas[name] {
+            // A component that is only a reference to another is an alias of it.
+            ReferenceOr::Reference { reference } => TypeKind::Alias(self.lower_ref(reference, &pointer)?),
+            ReferenceOr::Item(_) => self.define(schema, &type_name, &pointer, &file, Some(id))?,
+        };
+        let def = &mut self.types[id];
+        def.kind = kind;
+        def.docs = docs_of(&schema.schema_data);
+        def.deprecated = schema.schema_data.deprecated;
+        def.examples = schema.schema_data.example.iter().cloned().collect();
+        Ok(())
+    }
+
+    /// Follows a `#/components/schemas/…` reference (through component aliases) to its schema.
+    pub fn resolve_schema_ref(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), CodegenError> {
+        let mut current = reference;
+        for _ in 0..32 {
+            let Some(name) = current.strip_prefix(SCHEMA_REF_PREFIX) else {
+                return Err(CodegenError::at(at, format!("`$ref: {current}` does not point into #/components/schemas")));
+            };
+            let name = name.replace("~1", "/").replace("~0", "~");
+            let Some((key, target)) = self.schemas.get_key_value(&name) else {
+                return Err(CodegenError::at(at, format!("dangling `$ref: {current}`: no such schema")));
+            };
+            match target {
+                ReferenceOr::Item(schema) => return Ok((key.as_str(), schema)),
+                ReferenceOr::Reference { reference } => current = reference,
+            }
+        }
+        Err(CodegenError::at(at, format!("`$ref: {reference}` is a cycle of references")))
+    }
+
+    fn lower_ref(&mut self, reference: &str, at: &str) -> Result<TypeRef, CodegenError> {
+        let (name, _) = self.resolve_schema_ref(reference, at)?;
+        Ok(TypeRef::Named(self.components[name]))
+    }
+
+    /// The Rust type for a schema or reference found at `pointer`; inline schemas that need
+    /// a named type get one called `hint`, emitted in `file`.
+    pub fn lower(&mut self, schema: &'a ReferenceOr<Schema>, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer),
+            ReferenceOr::Item(s) => self.lower_inline(s, hint, pointer, file),
+        }
+    }
+
+    fn lower_boxed(&mut self, schema: &'a ReferenceOr<Box<Schema>>, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer),
+            ReferenceOr::Item(s) => self.lower_inline(s, hint, pointer, file),
+        }
+    }
+
+    /// The schema's own data (for a reference: the referenced schema's).
+    fn data_of(&self, schema: &'a ReferenceOr<Box<Schema>>, at: &str) -> Result<&'a openapiv3::SchemaData, CodegenError> {
+        Ok(match schema {
+            ReferenceOr::Reference { reference } => &self.resolve_schema_ref(reference, at)?.1.schema_data,
+            ReferenceOr::Item(s) => &s.schema_data,
+        })
+    }
+
+    fn needs_named_type(v: &View<'_>) -> bool {
+        v.data.discriminator.is_some()
+            || !v.one_of.is_empty()
+            || !v.any_of.is_empty()
+            || !v.all_of.is_empty()
+            || v.properties.is_some_and(|p| !p.is_empty())
+            || (v.ty.is_none_or(|t| t == "string") && v.enumeration.iter().any(Value::is_string))
+    }
+
+    fn lower_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+        let v = View::of(schema);
+        if Self::needs_named_type(&v) {
+            if let Some(&id) = self.inline_by_pointer.get(pointer) {
+                return Ok(TypeRef::Named(id));
+            }
+            let content = content_key(schema);
+            if let Some(&id) = self.inline_by_content.get(&content) {
+                self.inline_by_pointer.insert(pointer.to_owned(), id);
+                return Ok(TypeRef::Named(id));
+            }
+            let name = self.unique_inline_name(hint, pointer);
+            let id = self.types.len();
+            self.types.push(TypeDef {
+                name: name.clone(),
+                origin: pointer.to_owned(),
+                file: file.to_owned(),
+                docs: docs_of(&schema.schema_data),
+                deprecated: schema.schema_data.deprecated,
+                kind: TypeKind::Alias(TypeRef::Any),
+                examples: schema.schema_data.example.iter().cloned().collect(),
+            });
+            self.inline_by_pointer.insert(pointer.to_owned(), id);
+            self.inline_by_content.insert(content, id);
+            let kind = self.define(schema, &name, pointer, file, Some(id))?;
+            self.types[id].kind = kind;
+            return Ok(TypeRef::Named(id));
+        }
+        self.lower_plain(&v, hint, pointer, file)
+    }
+
+    /// Types that need no name of their own: primitives, arrays, maps, free-form values.
+    fn lower_plain(&mut self, v: &View<'a>, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+        let format = v.format.as_deref();
+        Ok(match v.ty {
+            Some("string") => match format {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                _ => TypeRef::String,
+            },
+            Some("integer") => match format {
+                Some("int32") => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            Some("number") => match format {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => match v.items {
+                Some(items) => {
+                    let item = self.lower_boxed(items, &format!("{hint}Item"), &format!("{pointer}/items"), file)?;
+                    TypeRef::Array(Box::new(item))
+                }
+                None => {
+                    self.fallback(pointer, "array without `items`: items are free-form in the spec");
+                    TypeRef::Array(Box::new(TypeRef::Any))
+                }
+            },
+            Some("object") | None if v.additional.is_some() || v.ty.is_some() => match v.additional {
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value = self.lower(value, &format!("{hint}Value"), &format!("{pointer}/additionalProperties"), file)?;
+                    TypeRef::Map(Box::new(value))
+                }
+                _ => {
+                    self.fallback(pointer, "object without `properties`: free-form in the spec");
+                    TypeRef::Object
+                }
+            },
+            Some(other) if !matches!(other, "object") => {
+                return Err(CodegenError::at(pointer, format!("unknown schema type `{other}`")));
+            }
+            _ => {
+                let reason = if v.not { "`not` schema: the spec only says what the value is not" } else { "schema without `type`: any JSON value in the spec" };
+                self.fallback(pointer, reason);
+                TypeRef::Any
+            }
+        })
+    }
+
+    fn fallback(&mut self, pointer: &str, reason: &str) {
+        self.fallbacks.push(Fallback { pointer: pointer.to_owned(), reason: reason.to_owned() });
+    }
+
+    fn unique_inline_name(&mut self, hint: &str, pointer: &str) -> String {
+        let base = type_ident(hint);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.names.contains_key(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.names.insert(name.clone(), pointer.to_owned());
+        name
+    }
+
+    /// The kind of a named type (component or inline).
+    fn define(&mut self, schema: &'a Schema, name: &str, pointer: &str, file: &str, self_id: Option<TypeId>) -> Result<TypeKind, CodegenError> {
+        let v = View::of(schema);
+        if let Some(d) = &v.data.discriminator {
+            return self.define_tagged(&v, d, name, pointer, self_id);
+        }
+        let (branches, key) = if v.one_of.is_empty() { (v.any_of, "anyOf") } else { (v.one_of, "oneOf") };
+        if !branches.is_empty() {
+            return self.define_union(branches, key, name, pointer, file);
+        }
+        if !v.all_of.is_empty() || v.properties.is_some_and(|p| !p.is_empty()) {
+            let mut merged = Merged::default();
+            self.merge_object(schema, pointer, name, file, &mut vec![pointer.to_owned()], &mut merged)?;
+            return self.define_struct(merged, pointer);
+        }
+        if v.ty.is_none_or(|t| t == "string") && v.enumeration.iter().any(Value::is_string) {
+            let values = v.enumeration.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            return Ok(TypeKind::Enum(string_enum(values)));
+        }
+        Ok(TypeKind::Alias(self.lower_plain(&v, name, pointer, file)?))
+    }
+
+    /// Collects the properties of `schema` and of everything it `allOf`-includes, in order.
+    /// A discriminated base contributes its own properties only, never its `oneOf`: that is
+    /// where the subtype → base → subtype cycle is broken.
+    fn merge_object(&mut self, schema: &'a Schema, pointer: &str, owner: &str, file: &str, stack: &mut Vec<String>, out: &mut Merged<'a>) -> Result<(), CodegenError> {
+        let v = View::of(schema);
+        for (i, member) in v.all_of.iter().enumerate() {
+            let at = format!("{pointer}/allOf/{i}");
+            match member {
+                ReferenceOr::Reference { reference } => {
+                    let (base_name, base) = self.resolve_schema_ref(reference, &at)?;
+                    let base_pointer = schema_pointer(base_name);
+                    if stack.contains(&base_pointer) {
+                        return Err(CodegenError::at(at, format!("cyclic `allOf`: {} → {base_pointer}", stack.join(" → "))));
+                    }
+                    stack.push(base_pointer.clone());
+                    let base_file = self.types[self.components[base_name]].file.clone();
+                    self.merge_object(base, &base_pointer, &type_ident(base_name), &base_file, stack, out)?;
+                    stack.pop();
+                }
+                ReferenceOr::Item(inline) => self.merge_object(inline, &at, owner, file, stack, out)?,
+            }
+        }
+        if let Some(props) = v.properties {
+            for (prop, s) in props {
+                let src = PropSource { schema: s, pointer: format!("{pointer}/properties/{}", pointer_token(prop)), owner: owner.to_owned(), file: file.to_owned() };
+                // A later declaration (a subtype narrowing its base) replaces the earlier one in place.
+                out.props.insert(prop.clone(), src);
+            }
+        }
+        out.required.extend(v.required.iter().cloned());
+        out.declares_additional |= v.additional.is_some_and(|a| !matches!(a, AdditionalProperties::Any(false)));
+        Ok(())
+    }
+
+    fn define_struct(&mut self, merged: Merged<'a>, pointer: &str) -> Result<TypeKind, CodegenError> {
+        let mut fields: Vec<Field> = Vec::with_capacity(merged.props.len());
+        for (wire, src) in merged.props {
+            let hint = format!("{}{}", src.owner, type_ident(&wire));
+            let ty = self.lower_boxed(src.schema, &hint, &src.pointer, &src.file)?;
+            let data = self.data_of(src.schema, &src.pointer)?;
+            let required = merged.required.contains(&wire);
+            let presence = match (required && !data.read_only && !data.write_only, data.nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let ident = field_ident(&wire);
+            if ident == "additional_properties" {
+                return Err(CodegenError::at(&src.pointer, "property name clashes with the field that keeps undeclared properties"));
+            }
+            if let Some(other) = fields.iter().find(|f| f.ident == ident) {
+                return Err(CodegenError::at(
+                    &src.pointer,
+                    format!("properties `{}` and `{wire}` both map to the Rust field `{ident}`", other.wire_name),
+                ));
+            }
+            // Inline property schemas carry their own docs; referenced ones are documented on their type.
+            let docs = match src.schema {
+                ReferenceOr::Item(s) => docs_of(&s.schema_data),
+                ReferenceOr::Reference { .. } => Docs::default(),
+            };
+            fields.push(Field {
+                wire_name: wire,
+                ident,
+                ty,
+                presence,
+                read_only: data.read_only,
+                write_only: data.write_only,
+                deprecated: data.deprecated,
+                docs,
+                pointer: src.pointer,
+                example: data.example.clone(),
+                boxed: false,
+            });
+        }
+        let _ = pointer;
+        Ok(TypeKind::Struct(Struct { fields, declares_additional: merged.declares_additional }))
+    }
+
+    fn define_tagged(&mut self, v: &View<'a>, d: &'a openapiv3::Discriminator, name: &str, pointer: &str, self_id: Option<TypeId>) -> Result<TypeKind, CodegenError> {
+        // Tag value → target schema, from the mapping, then implicit entries for listed
+        // branches the mapping leaves out (their schema name is their tag, as OpenAPI says).
+        let mut entries: Vec<(String, &'a str)> = Vec::new();
+        for (tag, target) in &d.mapping {
+            let (target_name, _) = self.resolve_schema_ref(target, &format!("{pointer}/discriminator/mapping/{}", pointer_token(tag)))?;
+            entries.push((tag.clone(), target_name));
+        }
+        let branches = if v.one_of.is_empty() { v.any_of } else { v.one_of };
+        for (i, branch) in branches.iter().enumerate() {
+            let ReferenceOr::Reference { reference } = branch else {
+                return Err(CodegenError::at(format!("{pointer}/oneOf/{i}"), "a discriminated union's branches must be `$ref`s"));
+            };
+            let (target_name, _) = self.resolve_schema_ref(reference, &format!("{pointer}/oneOf/{i}"))?;
+            if !entries.iter().any(|(_, t)| *t == target_name) {
+                entries.push((target_name.to_owned(), target_name));
+            }
+        }
+        if entries.is_empty() {
+            return Err(CodegenError::at(pointer, "discriminator without `mapping` or branches"));
+        }
+        // One variant per target schema; several tag values may select it.
+        let mut groups: IndexMap<&'a str, Vec<String>> = IndexMap::new();
+        for (tag, target) in entries {
+            groups.entry(target).or_default().push(tag);
+        }
+        let target_idents: Vec<String> = groups.keys().map(|t| type_ident(t)).collect();
+        let stripped = strip_common_affixes(&target_idents, name);
+        let mut variants: Vec<TaggedVariant> = Vec::new();
+        for (i, (target, tags)) in groups.into_iter().enumerate() {
+            let id = self.components[target];
+            if Some(id) == self_id {
+                return Err(CodegenError::at(pointer, format!("discriminator maps `{}` to the union itself", tags[0])));
+            }
+            let mut ident = if tags.len() == 1 { type_ident(&tags[0]) } else { stripped[i].clone() };
+            if ident == "Unknown" || variants.iter().any(|v| v.ident == ident) {
+                ident = target_idents[i].clone();
+            }
+            let (_, target_schema) = self.resolve_schema_ref(&schema_pointer(target), pointer)?;
+            let mut merged = Merged::default();
+            let target_pointer = schema_pointer(target);
+            self.merge_object(target_schema, &target_pointer, &target_idents[i], "", &mut vec![target_pointer.clone()], &mut merged)?;
+            variants.push(TaggedVariant { ident, tags, ty: id, subtype_has_tag: merged.props.contains_key(&d.property_name), boxed: false });
+        }
+        Ok(TypeKind::Tagged(Tagged { property: d.property_name.clone(), variants }))
+    }
+
+    fn define_union(&mut self, branches: &'a [ReferenceOr<Schema>], key: &str, name: &str, pointer: &str, file: &str) -> Result<TypeKind, CodegenError> {
+        // Branches that are all strings (enums of region names, instance sizes…) are one
+        // open string enum: the server sends a plain string and cannot tell us the branch.
+        let mut string_values: Option<Vec<String>> = Some(Vec::new());
+        for (i, branch) in branches.iter().enumerate() {
+            let schema = match branch {
+                ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, &format!("{pointer}/{key}/{i}"))?.1,
+                ReferenceOr::Item(s) => s,
+            };
+            let bv = View::of(schema);
+            let is_string = bv.ty == Some("string") || (bv.ty.is_none() && !bv.enumeration.is_empty() && bv.enumeration.iter().all(Value::is_string));
+            match (&mut string_values, is_string) {
+                (Some(values), true) => values.extend(bv.enumeration.iter().filter_map(Value::as_str).map(str::to_owned)),
+                _ => string_values = None,
+            }
+        }
+        if let Some(mut values) = string_values {
+            let mut seen = BTreeSet::new();
+            values.retain(|v| seen.insert(v.clone()));
+            return Ok(TypeKind::Enum(string_enum(values)));
+        }
+        let mut lowered = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let at = format!("{pointer}/{key}/{i}");
+            let branch_name = match branch {
+                ReferenceOr::Reference { reference } => type_ident(self.resolve_schema_ref(reference, &at)?.0),
+                ReferenceOr::Item(s) => s.schema_data.title.as_deref().map_or_else(|| format!("{name}{}", ordinal(i)), type_ident),
+            };
+            let ty = self.lower(branch, &branch_name, &at, file)?;
+            lowered.push((branch_name, ty));
+        }
+        let names: Vec<String> = lowered.iter().map(|(n, _)| n.clone()).collect();
+        let stripped = strip_common_affixes(&names, name);
+        let mut variants: Vec<UntaggedVariant> = Vec::new();
+        for (i, (branch_name, ty)) in lowered.into_iter().enumerate() {
+            let mut ident = stripped[i].clone();
+            if variants.iter().any(|v| v.ident == ident) {
+                ident = branch_name;
+            }
+            variants.push(UntaggedVariant { ident, ty, boxed: false });
+        }
+        Ok(TypeKind::Untagged(variants))
+    }
+}
+
+fn ordinal(i: usize) -> &'static str {
+    const WORDS: &[&str] = &["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"];
+    WORDS.get(i).copied().unwrap_or("Other")
+}
+
+/// Variant names without what all of them (and the union's own name) share:
+/// `AWSCloudProviderContainer` in `CloudProviderContainer` becomes `Aws`.
+fn strip_common_affixes(idents: &[String], union_name: &str) -> Vec<String> {
+    let union_words = split_camel(union_name);
+    let without_union: Vec<String> = idents
+        .iter()
+        .map(|full| {
+            let mut w = split_camel(full);
+            // Drop the union's name where it appears as a run of words inside the variant's.
+            if union_words.len() < w.len()
+                && let Some(pos) = (0..=w.len() - union_words.len()).find(|&p| w[p..p + union_words.len()] == union_words[..])
+            {
+                w.drain(pos..pos + union_words.len());
+            }
+            if w.is_empty() { full.clone() } else { w.concat() }
+        })
+        .collect();
+    strip_shared(without_union, idents)
+}
+
+/// Removes the word prefix and suffix every name shares (when each keeps at least one word).
+fn strip_shared(names: Vec<String>, fallback: &[String]) -> Vec<String> {
+    if names.len() < 2 {
+        return names;
+    }
+    let split: Vec<Vec<String>> = names.iter().map(|n| split_camel(n)).collect();
+    let min = split.iter().map(Vec::len).min().unwrap_or(0);
+    let mut prefix = 0;
+    while prefix < min && split.iter().all(|w| w[prefix] == split[0][prefix]) {
+        prefix += 1;
+    }
+    let mut suffix = 0;
+    while suffix < min - prefix.min(min) && split.iter().all(|w| w[w.len() - 1 - suffix] == split[0][split[0].len() - 1 - suffix]) {
+        suffix += 1;
+    }
+    split
+        .iter()
+        .zip(fallback)
+        .map(|(w, full)| {
+            let core = &w[prefix.min(w.len())..w.len() - suffix.min(w.len())];
+            if core.is_empty() { full.clone() } else { core.concat() }
+        })
+        .collect()
+}
+
+/// Splits an UpperCamel identifier into its words (`AwsRegionConfig` → `Aws`, `Region`, `Config`).
+fn split_camel(ident: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for c in ident.chars() {
+        let start = c.is_ascii_uppercase() || (c.is_ascii_digit() && words.last().is_some_and(|w| !w.ends_with(|d: char| d.is_ascii_digit())));
+        match words.last_mut() {
+            Some(w) if !start => w.push(c),
+            _ => words.push(c.to_string()),
+        }
+    }
+    words
+}
+
+pub fn string_enum(values: Vec<String>) -> StringEnum {
+    let mut out: Vec<EnumValue> = Vec::with_capacity(values.len());
+    for wire in values {
+        let base = type_ident(&wire);
+        let mut ident = base.clone();
+        let mut n = 2;
+        while out.iter().any(|v| v.ident == ident) {
+            ident = format!("{base}{n}");
+            n += 1;
+        }
+        out.push(EnumValue { wire, ident });
+    }
+    let catch_all = ["Unknown", "Unrecognized", "UnknownValue"]
+        .into_iter()
+        .find(|c| !out.iter().any(|v| v.ident == *c))
+        .unwrap_or("UnlistedValue")
+        .to_owned();
+    StringEnum { values: out, catch_all }
+}
+
+pub fn docs_of(data: &openapiv3::SchemaData) -> Docs {
+    Docs {
+        title: data.title.clone(),
+        description: data.description.clone(),
+        external_url: data.external_docs.as_ref().map(|d| d.url.clone()),
+    }
+}
+
+/// The structure of a schema without its prose, so identical inline schemas share one type.
+fn content_key(schema: &Schema) -> String {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for k in ["description", "title", "example", "externalDocs", "default"] {
+                    m.remove(k);
+                }
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(schema).unwrap_or(Value::Null);
+    strip(&mut v);
+    v.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names_drop_the_union_name() {
+        let idents = vec!["AwsCloudProviderContainer".to_owned(), "AzureCloudProviderContainer".to_owned(), "GcpCloudProviderContainer".to_owned()];
+        assert_eq!(strip_common_affixes(&idents, "CloudProviderContainer"), ["Aws", "Azure", "Gcp"]);
+        let idents = vec!["DiskBackupOnDemandCopyPolicyItem".to_owned(), "DiskBackupTimeBasedCopyPolicyItem".to_owned()];
+        assert_eq!(strip_common_affixes(&idents, "DiskBackupCopyPolicyItem"), ["OnDemand", "TimeBased"]);
+        let idents = vec!["RawMetricThresholdView".to_owned(), "DataMetricThresholdView".to_owned()];
+        assert_eq!(strip_common_affixes(&idents, "AppServiceMetricThreshold"), ["Raw", "Data"]);
+    }
+
+    #[test]
+    fn enum_variant_collisions_are_numbered_in_order() {
+        let e = string_enum(vec!["SHA-1".into(), "SHA1".into(), "sha_1".into(), "Unknown".into()]);
+        let idents: Vec<_> = e.values.iter().map(|v| v.ident.as_str()).collect();
+        assert_eq!(idents, ["Sha1", "Sha12", "Sha13", "Unknown"]);
+        assert_eq!(e.catch_all, "Unrecognized");
+    }
+}

@@ -1,0 +1,293 @@
+//! The owned intermediate representation between the spec and the tokens.
+//!
+//! [`build`] resolves every `$ref`, names every type (component and inline), merges `allOf`,
+//! classifies unions and collects operations; [`cycles`] then boxes the fields that make
+//! types recursive. The emitter reads the result and only prints.
+
+mod build;
+mod cycles;
+pub mod operations;
+mod schema_view;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+pub use build::build_ir as build;
+
+/// Index into [`Ir::types`].
+pub type TypeId = usize;
+
+#[derive(Debug, Clone)]
+pub struct Ir {
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub tags: Vec<Tag>,
+    /// Component schema name → its type.
+    pub components: IndexMap<String, TypeId>,
+    /// Places where the generated type is an untyped JSON value, and why.
+    pub fallbacks: Vec<Fallback>,
+    /// Spec elements not generated, with the reason (the goal is none).
+    pub skipped: Vec<Skipped>,
+    pub spec_title: String,
+    pub spec_version: String,
+    pub spec_sha: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fallback {
+    pub pointer: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub pointer: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Docs {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub external_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust identifier.
+    pub name: String,
+    /// JSON pointer of the schema this type comes from.
+    pub origin: String,
+    /// The component schema whose file holds this type (inline types live with their owner).
+    pub file: String,
+    pub docs: Docs,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+    /// `example` values of the schema, for round-trip tests.
+    pub examples: Vec<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// An open string enum: unknown values are kept.
+    Enum(StringEnum),
+    /// A union dispatched on a tag property.
+    Tagged(Tagged),
+    /// A union whose branch is found by trying each in order.
+    Untagged(Vec<UntaggedVariant>),
+    /// A component schema that is another type under a new name.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// The schema declares `additionalProperties` (free-form extra keys are part of the contract).
+    pub declares_additional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire_name: String,
+    pub ident: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    pub docs: Docs,
+    /// JSON pointer of the property's schema.
+    pub pointer: String,
+    pub example: Option<Value>,
+    /// Set by the cycle pass: the field holds its type behind a `Box`.
+    pub boxed: bool,
+}
+
+/// How a field's absence and `null` map to Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: the spec requires it, in requests and responses alike.
+    Required,
+    /// `Option<T>`, serialised as `null` when `None`: required but nullable.
+    RequiredNullable,
+    /// `Option<T>`, omitted when `None`. Absent and `null` both decode to `None`.
+    Optional,
+    /// `Option<Option<T>>`: absent (`None`), `null` (`Some(None)`) and a value stay distinct.
+    OptionalNullable,
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub values: Vec<EnumValue>,
+    /// Variant that keeps a value the spec does not list (`Unknown` unless the spec uses that name).
+    pub catch_all: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub wire: String,
+    pub ident: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tagged {
+    pub property: String,
+    pub variants: Vec<TaggedVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    pub ident: String,
+    /// The tag values that select this variant (several values may map to one subtype).
+    pub tags: Vec<String>,
+    pub ty: TypeId,
+    /// Whether the subtype declares the tag property itself; if not, the enum writes it.
+    pub subtype_has_tag: bool,
+    /// Set by the cycle pass.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UntaggedVariant {
+    pub ident: String,
+    pub ty: TypeRef,
+    /// Set by the cycle pass.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    Named(TypeId),
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// A JSON object with free-form keys and values.
+    Object,
+    /// Any JSON value.
+    Any,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub module: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Patch,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// `x-xgen-operation-id-override`, or the operation id.
+    pub short_name: String,
+    /// UpperCamel name derived from the short name.
+    pub type_name: String,
+    /// snake_case name derived from the short name.
+    pub fn_name: String,
+    pub method: Method,
+    pub path: String,
+    pub pointer: String,
+    pub tag: usize,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub docs_url: Option<String>,
+    pub roles: Vec<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body_required: bool,
+    pub body_description: Option<String>,
+    /// Every API version the operation is available in, oldest first.
+    pub versions: Vec<OperationVersion>,
+    /// Error and other responses that are not tied to a version (media type `application/json`).
+    pub shared_responses: Vec<ResponseCase>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub wire_name: String,
+    pub ident: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+    pub default: Option<Value>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationVersion {
+    /// `2024-10-23` or `preview`.
+    pub version: String,
+    pub request: Option<Body>,
+    pub responses: Vec<ResponseCase>,
+    /// `x-sunset` of the version's media types.
+    pub sunset: Option<String>,
+    /// Examples of the request body of this version (from `example` and `examples`).
+    pub request_examples: Vec<Value>,
+}
+
+impl OperationVersion {
+    pub fn is_preview(&self) -> bool {
+        self.version == "preview"
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub media_type: String,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    /// `None` for `default`.
+    pub status: Option<u16>,
+    pub description: String,
+    pub media_type: Option<String>,
+    pub body: ResponseBody,
+    pub examples: Vec<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    None,
+    Json(TypeRef),
+    /// Gzip, CSV and other non-JSON payloads: bytes plus media type.
+    Bytes,
+}

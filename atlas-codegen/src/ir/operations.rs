@@ -1,0 +1,303 @@
+//! Paths → operations: parameters, request bodies and responses, split by API version.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode};
+use serde_json::Value;
+
+use super::build::Builder;
+use super::*;
+use crate::error::{pointer_token, CodegenError};
+use crate::names::{field_ident, module_ident, type_ident};
+
+/// `application/vnd.atlas.2024-10-23+json` → (`2024-10-23`, `json`).
+pub fn parse_versioned_media_type(media_type: &str) -> Option<(&str, &str)> {
+    let rest = media_type.strip_prefix("application/vnd.atlas.")?;
+    let (version, format) = rest.split_once('+')?;
+    let is_date = version.len() == 10 && version.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    (is_date || version == "preview").then_some((version, format))
+}
+
+fn version_order(v: &str) -> (u8, &str) {
+    // Dates sort as text; `preview` comes after every date.
+    if v == "preview" { (1, v) } else { (0, v) }
+}
+
+pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>), CodegenError> {
+    let spec = b.spec;
+    let mut tags: Vec<Tag> = spec
+        .tags
+        .iter()
+        .map(|t| Tag { name: t.name.clone(), module: module_ident(&t.name), description: t.description.clone() })
+        .collect();
+    let mut operations: Vec<Operation> = Vec::new();
+    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in &spec.paths.paths {
+        let item_pointer = format!("#/paths/{}", pointer_token(path));
+        let ReferenceOr::Item(item) = item else {
+            return Err(CodegenError::at(item_pointer, "path items given by `$ref` are not supported"));
+        };
+        for (method_name, method, op) in [
+            ("get", Method::Get, &item.get),
+            ("put", Method::Put, &item.put),
+            ("post", Method::Post, &item.post),
+            ("delete", Method::Delete, &item.delete),
+            ("patch", Method::Patch, &item.patch),
+        ] {
+            let Some(op) = op else { continue };
+            let pointer = format!("{item_pointer}/{method_name}");
+            let Some(operation_id) = op.operation_id.clone() else {
+                return Err(CodegenError::at(pointer, "operation without `operationId`"));
+            };
+            let short_name = op
+                .extensions
+                .get("x-xgen-operation-id-override")
+                .and_then(Value::as_str)
+                .unwrap_or(&operation_id)
+                .to_owned();
+            for name in [&operation_id, &short_name] {
+                let ident = type_ident(name);
+                if let Some(other) = by_name.get(&ident).filter(|o| **o != operation_id) {
+                    return Err(CodegenError::in_operation(
+                        &operation_id,
+                        &pointer,
+                        format!("`{name}` maps to the Rust name `{ident}`, which operation `{other}` already has (duplicate operation id?)"),
+                    ));
+                }
+                by_name.insert(ident, operation_id.clone());
+            }
+            let tag_name = op.tags.first().cloned().unwrap_or_else(|| "Untagged".to_owned());
+            let tag = match tags.iter().position(|t| t.name == tag_name) {
+                Some(i) => i,
+                None => {
+                    tags.push(Tag { module: module_ident(&tag_name), name: tag_name, description: None });
+                    tags.len() - 1
+                }
+            };
+            let type_name = type_ident(&short_name);
+            let file = format!("{}_types", module_ident(&short_name));
+            let mut o = Operation {
+                operation_id: operation_id.clone(),
+                fn_name: module_ident(&short_name),
+                short_name,
+                type_name: type_name.clone(),
+                method,
+                path: path.clone(),
+                pointer: pointer.clone(),
+                tag,
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                docs_url: op.extensions.get("x-xgen-docs-url").and_then(Value::as_str).map(str::to_owned),
+                roles: roles(op.extensions.get("x-rolesRequirements")),
+                deprecated: op.deprecated,
+                params: Vec::new(),
+                body_required: false,
+                body_description: None,
+                versions: Vec::new(),
+                shared_responses: Vec::new(),
+            };
+            let ctx = OpCtx { operation_id: &operation_id, pointer: &pointer, type_name: &type_name, file: &file };
+            // Path-level parameters first; an operation's own parameter of the same name and place replaces one.
+            let mut raw_params: Vec<(String, &Parameter)> = Vec::new();
+            for (list, at) in [(&item.parameters, format!("{item_pointer}/parameters")), (&op.parameters, format!("{pointer}/parameters"))] {
+                for (i, p) in list.iter().enumerate() {
+                    let at = format!("{at}/{i}");
+                    let param = resolve_parameter(b, p, &ctx, &at)?;
+                    let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(param));
+                    raw_params.retain(|(_, q)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(*q)) != key);
+                    raw_params.push((at, param));
+                }
+            }
+            for (at, param) in raw_params {
+                if let Some(p) = lower_parameter(b, param, &ctx, &at)? {
+                    if o.params.iter().any(|q| q.ident == p.ident) {
+                        return Err(CodegenError::in_operation(&operation_id, &at, format!("two parameters map to the Rust name `{}`", p.ident)));
+                    }
+                    o.params.push(p);
+                }
+            }
+            let mut versions: BTreeMap<(u8, String), OperationVersion> = BTreeMap::new();
+            let mut version_of = |v: &str| -> (u8, String) {
+                let (rank, v) = version_order(v);
+                (rank, v.to_owned())
+            };
+            if let Some(body) = &op.request_body {
+                let at = format!("{pointer}/requestBody");
+                let body = resolve_request_body(b, body, &ctx, &at)?;
+                o.body_required = body.required;
+                o.body_description = body.description.clone();
+                for (media_type, content) in &body.content {
+                    let at = format!("{at}/content/{}", pointer_token(media_type));
+                    let Some((version, _)) = parse_versioned_media_type(media_type) else {
+                        return Err(CodegenError::in_operation(&operation_id, &at, format!("request media type `{media_type}` carries no Atlas API version")));
+                    };
+                    let Some(schema) = &content.schema else {
+                        return Err(CodegenError::in_operation(&operation_id, &at, "request body without a schema"));
+                    };
+                    let hint = format!("{type_name}Request{}", version_suffix(version));
+                    let ty = b.lower(schema, &hint, &format!("{at}/schema"), &file)?;
+                    let entry = versions.entry(version_of(version)).or_insert_with(|| new_version(version));
+                    entry.request = Some(Body { media_type: media_type.clone(), ty });
+                    entry.request_examples.extend(examples_of(content));
+                    if let Some(sunset) = content.extensions.get("x-sunset").and_then(Value::as_str) {
+                        entry.sunset = Some(sunset.to_owned());
+                    }
+                }
+            }
+            for (status, response) in &op.responses.responses {
+                let code = match status {
+                    StatusCode::Code(c) => *c,
+                    StatusCode::Range(r) => r * 100,
+                };
+                let at = format!("{pointer}/responses/{code}");
+                let response = resolve_response(b, response, &ctx, &at)?;
+                if response.content.is_empty() {
+                    o.shared_responses.push(ResponseCase { status: Some(code), description: response.description.clone(), media_type: None, body: ResponseBody::None, examples: Vec::new() });
+                }
+                for (media_type, content) in &response.content {
+                    let at = format!("{at}/content/{}", pointer_token(media_type));
+                    let versioned = parse_versioned_media_type(media_type);
+                    let is_json = media_type == "application/json" || versioned.is_some_and(|(_, f)| f == "json");
+                    let body = match (&content.schema, is_json) {
+                        (Some(schema), true) => {
+                            let hint = match versioned {
+                                Some((v, _)) => format!("{type_name}Response{code}{}", version_suffix(v)),
+                                None => format!("{type_name}Response{code}"),
+                            };
+                            ResponseBody::Json(b.lower(schema, &hint, &format!("{at}/schema"), &file)?)
+                        }
+                        (_, false) => ResponseBody::Bytes,
+                        (None, true) => ResponseBody::None,
+                    };
+                    let case = ResponseCase { status: Some(code), description: response.description.clone(), media_type: Some(media_type.clone()), body, examples: examples_of(content) };
+                    match versioned {
+                        Some((version, _)) => {
+                            let entry = versions.entry(version_of(version)).or_insert_with(|| new_version(version));
+                            entry.responses.push(case);
+                            if let Some(sunset) = content.extensions.get("x-sunset").and_then(Value::as_str) {
+                                entry.sunset = Some(sunset.to_owned());
+                            }
+                        }
+                        None => o.shared_responses.push(case),
+                    }
+                }
+            }
+            o.versions = versions.into_values().collect();
+            if o.versions.is_empty() {
+                return Err(CodegenError::in_operation(&operation_id, &pointer, "no versioned media type (`application/vnd.atlas.YYYY-MM-DD+json`) in its request or responses"));
+            }
+            operations.push(o);
+        }
+    }
+    Ok((operations, tags))
+}
+
+fn new_version(version: &str) -> OperationVersion {
+    OperationVersion { version: version.to_owned(), request: None, responses: Vec::new(), sunset: None, request_examples: Vec::new() }
+}
+
+/// `2024-10-23` → `20241023`, `preview` → `Preview`: the suffix of per-version names.
+pub fn version_suffix(version: &str) -> String {
+    if version == "preview" { "Preview".to_owned() } else { version.replace('-', "") }
+}
+
+fn examples_of(content: &openapiv3::MediaType) -> Vec<Value> {
+    let mut out: Vec<Value> = content.example.iter().cloned().collect();
+    for example in content.examples.values() {
+        if let ReferenceOr::Item(e) = example
+            && let Some(v) = &e.value
+        {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+fn roles(value: Option<&Value>) -> Vec<String> {
+    let Some(Value::Array(items)) = value else { return Vec::new() };
+    items.iter().filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_owned)).collect()
+}
+
+struct OpCtx<'c> {
+    operation_id: &'c str,
+    pointer: &'c str,
+    type_name: &'c str,
+    file: &'c str,
+}
+
+fn component_name<'r>(reference: &'r str, prefix: &str, ctx: &OpCtx<'_>, at: &str) -> Result<&'r str, CodegenError> {
+    reference
+        .strip_prefix(prefix)
+        .ok_or_else(|| CodegenError::in_operation(ctx.operation_id, at, format!("`$ref: {reference}` does not point into {prefix}")))
+}
+
+fn resolve_parameter<'a>(b: &Builder<'a>, p: &'a ReferenceOr<Parameter>, ctx: &OpCtx<'_>, at: &str) -> Result<&'a Parameter, CodegenError> {
+    match p {
+        ReferenceOr::Item(p) => Ok(p),
+        ReferenceOr::Reference { reference } => {
+            let name = component_name(reference, "#/components/parameters/", ctx, at)?;
+            match b.spec.components.as_ref().and_then(|c| c.parameters.get(name)) {
+                Some(ReferenceOr::Item(p)) => Ok(p),
+                _ => Err(CodegenError::in_operation(ctx.operation_id, at, format!("dangling `$ref: {reference}`: no such parameter"))),
+            }
+        }
+    }
+}
+
+fn resolve_request_body<'a>(b: &Builder<'a>, body: &'a ReferenceOr<RequestBody>, ctx: &OpCtx<'_>, at: &str) -> Result<&'a RequestBody, CodegenError> {
+    match body {
+        ReferenceOr::Item(body) => Ok(body),
+        ReferenceOr::Reference { reference } => {
+            let name = component_name(reference, "#/components/requestBodies/", ctx, at)?;
+            match b.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
+                Some(ReferenceOr::Item(body)) => Ok(body),
+                _ => Err(CodegenError::in_operation(ctx.operation_id, at, format!("dangling `$ref: {reference}`: no such request body"))),
+            }
+        }
+    }
+}
+
+fn resolve_response<'a>(b: &Builder<'a>, response: &'a ReferenceOr<Response>, ctx: &OpCtx<'_>, at: &str) -> Result<&'a Response, CodegenError> {
+    match response {
+        ReferenceOr::Item(r) => Ok(r),
+        ReferenceOr::Reference { reference } => {
+            let name = component_name(reference, "#/components/responses/", ctx, at)?;
+            match b.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
+                Some(ReferenceOr::Item(r)) => Ok(r),
+                _ => Err(CodegenError::in_operation(ctx.operation_id, at, format!("dangling `$ref: {reference}`: no such response"))),
+            }
+        }
+    }
+}
+
+fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, at: &str) -> Result<Option<Param>, CodegenError> {
+    let (location, data) = match p {
+        Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+        Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
+        Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
+        Parameter::Cookie { .. } => {
+            return Err(CodegenError::in_operation(ctx.operation_id, at, "cookie parameters are not part of the Atlas API"));
+        }
+    };
+    let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+        return Err(CodegenError::in_operation(ctx.operation_id, at, format!("parameter `{}` has `content` instead of `schema`", data.name)));
+    };
+    let hint = format!("{}{}", ctx.type_name, type_ident(&data.name));
+    let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
+    let default = match schema {
+        ReferenceOr::Item(s) => s.schema_data.default.clone(),
+        ReferenceOr::Reference { .. } => None,
+    };
+    let _ = ctx.pointer;
+    Ok(Some(Param {
+        ident: field_ident(&data.name),
+        wire_name: data.name.clone(),
+        location,
+        ty,
+        required: data.required || location == ParamLocation::Path,
+        description: data.description.clone(),
+        example: data.example.clone(),
+        default,
+        deprecated: data.deprecated.unwrap_or(false),
+    }))
+}
