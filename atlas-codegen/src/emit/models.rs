@@ -31,11 +31,7 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
         #derives
         #deprecated
         #item
-        #[allow(deprecated)]
-        const _: () = {
-            use crate::runtime::Json as _;
-            #impls
-        };
+        #impls
         crate::impl_serde_via_json!(#name);
     })
 }
@@ -127,6 +123,7 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         }
     };
     let impls = quote! {
+        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
@@ -162,6 +159,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
     };
     let derives = quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]);
     let impls = quote! {
+        #[allow(deprecated)]
         impl #name {
             /// The value as it is written on the wire.
             #[inline]
@@ -172,6 +170,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 }
             }
         }
+        #[allow(deprecated)]
         impl crate::runtime::OpenEnum for #name {
             const VALUES: &'static [&'static str] = &[#(#wires),*];
             #[inline]
@@ -183,6 +182,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 !matches!(self, Self::#catch_all(_))
             }
         }
+        #[allow(deprecated)]
         impl From<&str> for #name {
             #[inline]
             fn from(value: &str) -> Self {
@@ -192,6 +192,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 }
             }
         }
+        #[allow(deprecated)]
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
             #[inline]
@@ -199,16 +200,18 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 Ok(Self::from(value))
             }
         }
+        #[allow(deprecated)]
         impl std::fmt::Display for #name {
             #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
+        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
-                let text = String::from_json(value, path)?;
+                let text = <String as crate::runtime::Json>::from_json(value, path)?;
                 Ok(Self::from(text.as_str()))
             }
             #[inline]
@@ -216,6 +219,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 serde_json::Value::String(self.as_str().to_owned())
             }
         }
+        #[allow(deprecated)]
         impl crate::runtime::QueryValue for #name {
             #[inline]
             fn push_values(&self, out: &mut Vec<String>) {
@@ -243,12 +247,13 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
         decode.push(quote! { #(Some(#tags))|* => Ok(Self::#vi(crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?)), });
         encode.push(if !v.subtype_has_tag && tags.len() == 1 {
             let tag = &tags[0];
-            quote! { Self::#vi(value) => crate::runtime::with_tag(value.to_json(), #property, #tag), }
+            quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), }
         } else {
-            quote! { Self::#vi(value) => value.to_json(), }
+            quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), }
         });
         let wrap = if v.boxed { quote!(Self::#vi(Box::new(value))) } else { quote!(Self::#vi(value)) };
         froms.push(quote! {
+            #[allow(deprecated)]
             impl From<#sub> for #name {
                 #[inline]
                 fn from(value: #sub) -> Self {
@@ -266,10 +271,12 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
     };
     let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
     let impls = quote! {
+        #[allow(deprecated)]
         impl #name {
             /// The name of the property whose value selects the variant.
             pub const TAG_PROPERTY: &'static str = #property;
         }
+        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
@@ -305,18 +312,23 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
             ty = quote!(Box<#ty>);
         }
         let label = &v.ident;
-        items.push(quote! { #vi(#ty), });
+        let doc = match &v.ty {
+            TypeRef::Named(id) => format!(" A [`{}`](crate::models::{}).", ir.types[*id].name, ir.types[*id].name),
+            _ => " A value of this shape.".to_owned(),
+        };
+        items.push(quote! { #[doc = #doc] #vi(#ty), });
         decode.push(quote! {
             match <#ty as crate::runtime::Json>::from_json(value.clone(), path) {
                 Ok(v) => return Ok(Self::#vi(v)),
                 Err(e) => attempts.push((#label, e)),
             }
         });
-        encode.push(quote! { Self::#vi(value) => value.to_json(), });
+        encode.push(quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), });
     }
     let item = quote! { pub enum #name { #(#items)* } };
     let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
     let impls = quote! {
+        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {

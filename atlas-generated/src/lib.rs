@@ -1,0 +1,20 @@
+//! Types and sans-IO operations for the MongoDB Atlas Administration API v2.
+//!
+//! Everything under [`models`], [`operations`] and [`registry`] is generated from the Atlas
+//! OpenAPI document by `atlas-codegen` (`cargo xtask codegen`); [`runtime`] is written by hand.
+//!
+//! - [`models`]: a type for every schema. Structs keep properties the spec does not declare,
+//!   string enums keep values the spec does not list, and discriminated unions keep tag values
+//!   the spec does not list, so that decoding what the server sends never fails on something
+//!   new, and encoding it again loses nothing.
+//! - [`operations`]: a module per tag, and in it a request type per (operation, API version)
+//!   implementing [`runtime::Endpoint`]: it builds the [`http::Request`] and decodes the response.
+//!   The name without a version suffix is the newest stable version.
+//! - [`registry`]: a table of every operation, for tools that work by operation id.
+#![warn(missing_docs)]
+
+pub mod runtime;
+
+mod generated;
+
+pub use generated::{models, operations, registry};

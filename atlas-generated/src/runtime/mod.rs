@@ -1,0 +1,33 @@
+//! The hand-written runtime that generated types and operations build on.
+//!
+//! - [`json`]: the [`Json`] trait (conversion from and to
+//!   [`serde_json::Value`]), decoding errors with their location, and the
+//!   helpers generated implementations are made of.
+//! - [`time`]: [`Timestamp`], a lossless RFC 3339 date-time, and dates.
+//! - [`enums`]: [`OpenEnum`], implemented by generated string enums.
+//! - [`request`]: [`RequestBuilder`], building sans-IO [`http::Request`]s.
+//! - [`response`]: [`Endpoint`] and the interpretation of responses.
+//! - [`registry`]: [`OperationInfo`], the description of an operation by id.
+
+pub mod enums;
+pub mod json;
+pub mod registry;
+pub mod request;
+pub mod response;
+pub mod time;
+
+pub use crate::impl_serde_via_json;
+pub use enums::OpenEnum;
+pub use json::{
+    DecodeError, Json, Path, UnknownVariant, from_slice, no_variant, nullable, object, optional,
+    put, put_nullable, put_optional, put_or_null, required, tag, to_vec, with_tag,
+};
+pub use request::{
+    BuildError, DEFAULT_BASE_URL, PathValue, QueryValue, RequestBuilder, enum_query_value,
+};
+pub use response::{Bytes, Endpoint, ResponseError, bytes_body, decode_error, decode_json};
+pub use registry::{OperationInfo, VersionInfo};
+pub use time::Timestamp;
+
+/// A calendar date (`format: date`), `YYYY-MM-DD` on the wire.
+pub use chrono::NaiveDate as Date;
