@@ -5,7 +5,7 @@
 //! generated part. Everything that touches a disk lives in `xtask`.
 
 mod error;
-mod ir;
+pub mod ir;
 mod emit;
 mod names;
 

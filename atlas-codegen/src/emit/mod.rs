@@ -14,95 +14,96 @@ use quote::quote;
 use crate::ir::{Docs, Ir, TypeRef};
 use crate::{CodegenError, Counts, Generated};
 
-pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
-    let mut files: Vec<(String, String, TokenStream)> = Vec::new();
+/// One generated Rust file, described before it is rendered so that files render in parallel.
+enum Job<'i> {
+    Models { file: &'i str, ids: Vec<usize> },
+    ModelsMod { files: Vec<&'i str> },
+    Operation { index: usize },
+    TagMod { tag: usize, ops: Vec<usize> },
+    OperationsMod { tags: Vec<usize> },
+    GeneratedMod,
+    Registry,
+}
 
+pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     // Models: one file per component schema, holding it and the inline types it owns.
     let mut by_file: IndexMap<&str, Vec<usize>> = IndexMap::new();
     for (id, def) in ir.types.iter().enumerate() {
         by_file.entry(def.file.as_str()).or_default().push(id);
     }
-    let mut model_mods = Vec::new();
-    for (file, ids) in &by_file {
-        let origin = &ir.types[ids[0]].origin;
-        let body = ids.iter().map(|&id| models::emit_type(ir, id)).collect::<Result<Vec<_>, _>>()?;
-        files.push((format!("src/generated/models/{file}.rs"), origin.clone(), quote!(#(#body)*)));
-        model_mods.push(ident(file));
-    }
-    files.push((
-        "src/generated/models/mod.rs".to_owned(),
-        "#/components/schemas".to_owned(),
-        quote! {
-            //! A type for every schema of the spec: component schemas and the inline schemas they contain.
-            #( mod #model_mods; pub use #model_mods::*; )*
-        },
-    ));
-
+    jobs.push(Job::ModelsMod { files: by_file.keys().copied().collect() });
+    jobs.extend(by_file.into_iter().map(|(file, ids)| Job::Models { file, ids }));
     // Operations: a module per tag, a file per operation.
     let mut by_tag: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, op) in ir.operations.iter().enumerate() {
         by_tag.entry(op.tag).or_default().push(i);
+        jobs.push(Job::Operation { index: i });
     }
-    let mut tag_mods = Vec::new();
-    for (&tag, ops) in &by_tag {
-        let tag_def = &ir.tags[tag];
-        let module = &tag_def.module;
-        let mut op_mods = Vec::new();
-        for &i in ops {
-            let op = &ir.operations[i];
-            files.push((
-                format!("src/generated/operations/{module}/{}.rs", op.fn_name),
-                format!("{} ({})", op.pointer, op.operation_id),
-                operations::emit_operation(ir, op)?,
-            ));
-            op_mods.push(ident(&op.fn_name));
-        }
-        let mut text = format!("Operations tagged `{}`.", tag_def.name);
-        if let Some(d) = tag_def.description.as_deref().filter(|d| !d.trim().is_empty()) {
-            text = format!("{text}\n\n{}", docs::sanitize(d));
-        }
-        let doc = inner_doc(&text);
-        files.push((
-            format!("src/generated/operations/{module}/mod.rs"),
-            format!("#/tags ({})", tag_def.name),
-            quote! {
-                #(#doc)*
-                #( mod #op_mods; pub use #op_mods::*; )*
-            },
-        ));
-        let m = ident(module);
-        tag_mods.push(quote!(pub mod #m;));
-    }
-    files.push((
-        "src/generated/operations/mod.rs".to_owned(),
-        "#/paths".to_owned(),
-        quote! {
-            //! Every operation of the spec, a module per tag. Each (operation, API version) pair is a
-            //! request type implementing [`crate::runtime::Endpoint`].
-            #(#tag_mods)*
-        },
-    ));
-    files.push((
-        "src/generated/mod.rs".to_owned(),
-        "the whole document".to_owned(),
-        quote! {
-            pub mod models;
-            pub mod operations;
-            pub mod registry;
-        },
-    ));
-    files.push(("src/generated/registry.rs".to_owned(), "#/paths".to_owned(), operations::emit_registry(ir)));
+    jobs.push(Job::OperationsMod { tags: by_tag.keys().copied().collect() });
+    jobs.extend(by_tag.into_iter().map(|(tag, ops)| Job::TagMod { tag, ops }));
+    jobs.push(Job::GeneratedMod);
+    jobs.push(Job::Registry);
 
-    let mut out = BTreeMap::new();
-    let formatted = format_all(files)?;
-    for (path, text) in formatted {
-        out.insert(path, text);
-    }
+    let mut out: BTreeMap<String, String> = render_all(ir, &jobs)?.into_iter().collect();
     let counts = counts(ir);
-    for (path, text) in reports::emit(ir, &counts) {
-        out.insert(path, text);
-    }
+    out.extend(reports::emit(ir, &counts));
     Ok(Generated { files: out, counts })
+}
+
+/// (path, origin named in the header, tokens) of one file.
+fn job_tokens(ir: &Ir, job: &Job<'_>) -> Result<(String, String, TokenStream), CodegenError> {
+    Ok(match job {
+        Job::Models { file, ids } => {
+            let body = ids.iter().map(|&id| models::emit_type(ir, id)).collect::<Result<Vec<_>, _>>()?;
+            (format!("src/generated/models/{file}.rs"), ir.types[ids[0]].origin.clone(), quote!(#(#body)*))
+        }
+        Job::ModelsMod { files } => {
+            let mods: Vec<Ident> = files.iter().map(|f| ident(f)).collect();
+            let tokens = quote! {
+                //! A type for every schema of the spec: component schemas and the inline schemas they contain.
+                #( mod #mods; pub use #mods::*; )*
+            };
+            ("src/generated/models/mod.rs".to_owned(), "#/components/schemas".to_owned(), tokens)
+        }
+        Job::Operation { index } => {
+            let op = &ir.operations[*index];
+            let module = &ir.tags[op.tag].module;
+            (format!("src/generated/operations/{module}/{}.rs", op.fn_name), format!("{} ({})", op.pointer, op.operation_id), operations::emit_operation(ir, op)?)
+        }
+        Job::TagMod { tag, ops } => {
+            let tag_def = &ir.tags[*tag];
+            let mut text = format!("Operations tagged `{}`.", tag_def.name);
+            if let Some(d) = tag_def.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                text = format!("{text}\n\n{}", docs::sanitize(d));
+            }
+            let doc = inner_doc(&text);
+            let mods: Vec<Ident> = ops.iter().map(|&i| ident(&ir.operations[i].fn_name)).collect();
+            let tokens = quote! {
+                #(#doc)*
+                #( mod #mods; pub use #mods::*; )*
+            };
+            (format!("src/generated/operations/{}/mod.rs", tag_def.module), format!("#/tags ({})", tag_def.name), tokens)
+        }
+        Job::OperationsMod { tags } => {
+            let mods: Vec<Ident> = tags.iter().map(|&t| ident(&ir.tags[t].module)).collect();
+            let tokens = quote! {
+                //! Every operation of the spec, a module per tag. Each (operation, API version) pair is a
+                //! request type implementing [`crate::runtime::Endpoint`].
+                #( pub mod #mods; )*
+            };
+            ("src/generated/operations/mod.rs".to_owned(), "#/paths".to_owned(), tokens)
+        }
+        Job::GeneratedMod => {
+            let tokens = quote! {
+                pub mod models;
+                pub mod operations;
+                pub mod registry;
+            };
+            ("src/generated/mod.rs".to_owned(), "the whole document".to_owned(), tokens)
+        }
+        Job::Registry => ("src/generated/registry.rs".to_owned(), "#/paths".to_owned(), operations::emit_registry(ir)),
+    })
 }
 
 fn counts(ir: &Ir) -> Counts {
@@ -116,26 +117,32 @@ fn counts(ir: &Ir) -> Counts {
     }
 }
 
-/// Formats files on every core: prettyplease is most of the generator's time.
-fn format_all(files: Vec<(String, String, TokenStream)>) -> Result<Vec<(String, String)>, CodegenError> {
-    // TokenStream is not Send: render to text first, parse and format on worker threads.
-    let texts: Vec<(String, String, String)> = files.into_iter().map(|(p, o, t)| (p, o, t.to_string())).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let chunk = texts.len().div_ceil(threads).max(1);
+/// Renders every file on every core: building tokens, parsing them and pretty-printing is
+/// nearly all of the generator's time. Tokens are not `Send`, so each worker makes its own.
+fn render_all(ir: &Ir, jobs: &[Job<'_>]) -> Result<Vec<(String, String)>, CodegenError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = texts.chunks(chunk).map(|chunk| scope.spawn(move || chunk.iter().map(|(p, o, t)| format_file(p, o, t)).collect::<Result<Vec<_>, _>>())).collect();
-        let mut out = Vec::with_capacity(texts.len());
-        for h in handles {
-            out.extend(h.join().map_err(|_| CodegenError::at("#", "formatter thread panicked"))??);
+        let workers: Vec<_> = (0..threads)
+            .map(|w| {
+                scope.spawn(move || {
+                    // Interleaved, so that large and small files spread evenly.
+                    jobs.iter().skip(w).step_by(threads).map(|job| render(ir, job)).collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(jobs.len());
+        for w in workers {
+            out.extend(w.join().map_err(|_| CodegenError::at("#", "a rendering thread panicked"))??);
         }
         Ok(out)
     })
 }
 
-fn format_file(path: &str, origin: &str, text: &str) -> Result<(String, String), CodegenError> {
-    let file: syn::File = syn::parse_str(text).map_err(|e| CodegenError::at(origin, format!("generated `{path}` does not parse as Rust: {e}")))?;
+fn render(ir: &Ir, job: &Job<'_>) -> Result<(String, String), CodegenError> {
+    let (path, origin, tokens) = job_tokens(ir, job)?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::at(&origin, format!("generated `{path}` does not parse as Rust: {e}")))?;
     let body = prettyplease::unparse(&file);
-    Ok((path.to_owned(), format!("// @generated by atlas-codegen from {origin}. Do not edit: run `cargo xtask codegen`.\n\n{body}")))
+    Ok((path, format!("// @generated by atlas-codegen from {origin}. Do not edit: run `cargo xtask codegen`.\n\n{body}")))
 }
 
 pub fn ident(name: &str) -> Ident {

@@ -117,7 +117,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 }
             }
             let mut versions: BTreeMap<(u8, String), OperationVersion> = BTreeMap::new();
-            let mut version_of = |v: &str| -> (u8, String) {
+            let version_of = |v: &str| -> (u8, String) {
                 let (rank, v) = version_order(v);
                 (rank, v.to_owned())
             };
