@@ -123,7 +123,6 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         }
     };
     let impls = quote! {
-        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
@@ -159,7 +158,6 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
     };
     let derives = quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]);
     let impls = quote! {
-        #[allow(deprecated)]
         impl #name {
             /// The value as it is written on the wire.
             #[inline]
@@ -170,7 +168,6 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 }
             }
         }
-        #[allow(deprecated)]
         impl crate::runtime::OpenEnum for #name {
             const VALUES: &'static [&'static str] = &[#(#wires),*];
             #[inline]
@@ -182,7 +179,6 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 !matches!(self, Self::#catch_all(_))
             }
         }
-        #[allow(deprecated)]
         impl From<&str> for #name {
             #[inline]
             fn from(value: &str) -> Self {
@@ -192,7 +188,6 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 }
             }
         }
-        #[allow(deprecated)]
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
             #[inline]
@@ -200,14 +195,12 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 Ok(Self::from(value))
             }
         }
-        #[allow(deprecated)]
         impl std::fmt::Display for #name {
             #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
-        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
@@ -219,7 +212,6 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
                 serde_json::Value::String(self.as_str().to_owned())
             }
         }
-        #[allow(deprecated)]
         impl crate::runtime::QueryValue for #name {
             #[inline]
             fn push_values(&self, out: &mut Vec<String>) {
@@ -253,7 +245,6 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
         });
         let wrap = if v.boxed { quote!(Self::#vi(Box::new(value))) } else { quote!(Self::#vi(value)) };
         froms.push(quote! {
-            #[allow(deprecated)]
             impl From<#sub> for #name {
                 #[inline]
                 fn from(value: #sub) -> Self {
@@ -271,12 +262,10 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
     };
     let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
     let impls = quote! {
-        #[allow(deprecated)]
         impl #name {
             /// The name of the property whose value selects the variant.
             pub const TAG_PROPERTY: &'static str = #property;
         }
-        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
@@ -328,7 +317,6 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
     let item = quote! { pub enum #name { #(#items)* } };
     let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
     let impls = quote! {
-        #[allow(deprecated)]
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {

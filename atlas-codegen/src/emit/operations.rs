@@ -119,7 +119,6 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> Result<TokenStream, CodegenErr
         let doc = format!(" `{}` in its newest stable API version, `{}`.", op.operation_id, v.version);
         out.push(quote! {
             #[doc = #doc]
-            #[allow(deprecated)]
             pub type #alias = #target;
         });
     }
@@ -281,14 +280,12 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
             #(#fields)*
         }
         #success_decl
-        #[allow(deprecated)]
         impl #name {
             #[doc = #new_doc]
             pub fn new(#(#new_args),*) -> Self {
                 Self { #(#new_inits)* }
             }
         }
-        #[allow(deprecated)]
         impl crate::runtime::Endpoint for #name {
             const OPERATION_ID: &'static str = #operation_id;
             const SHORT_NAME: &'static str = #short_name;

@@ -1,0 +1,461 @@
+//! `cargo xtask bench`: how fast and how lean generation and the generated crate's
+//! compile are, against the project's targets and other generators' figures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::XtaskError;
+use crate::rusage::{Measured, run_measured, show};
+use crate::test_pipeline::cargo_program;
+
+/// Hidden subcommand the memory measurement runs in a child process.
+pub const GENERATE_ONCE: &str = "__generate-once";
+
+/// Targets: generation under 1 s and 300 MB, compile under 60 s and 2 GB.
+const TARGET_GENERATE: Duration = Duration::from_secs(1);
+const TARGET_GENERATE_MB: f64 = 300.0;
+const TARGET_COMPILE: Duration = Duration::from_secs(60);
+const TARGET_COMPILE_MB: f64 = 2000.0;
+
+/// Other generators on the same document: (name, generate s, compile s, peak GB).
+const COMPARISON: &[(&str, f64, f64, Option<f64>)] = &[
+    ("openapi-generator", 27.7, 272.0, Some(4.9)),
+    ("progenitor", 6.9, 145.0, None),
+    ("typify", 3.3, 107.0, None),
+];
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    pub runs: usize,
+    pub memory_runs: usize,
+    pub compile_runs: usize,
+    pub skip_compile: bool,
+    pub spec: Option<PathBuf>,
+    pub allow_debug: bool,
+    /// The arguments after `bench`, to re-run the same command in release mode.
+    pub raw_args: Vec<String>,
+}
+
+impl Default for BenchOptions {
+    fn default() -> Self {
+        BenchOptions {
+            runs: 11,
+            memory_runs: 3,
+            compile_runs: 3,
+            skip_compile: false,
+            spec: None,
+            allow_debug: false,
+            raw_args: Vec::new(),
+        }
+    }
+}
+
+/// Median, minimum and maximum of a sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stats {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Stats {
+    /// `None` for an empty sample. The median of an even-sized sample is the mean of
+    /// the middle two.
+    pub fn of(values: &[f64]) -> Option<Stats> {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let (min, max) = (*sorted.first()?, *sorted.last()?);
+        let median = if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            f64::midpoint(sorted[n / 2 - 1], sorted[n / 2])
+        };
+        Some(Stats { median, min, max })
+    }
+}
+
+fn secs(values: &[Duration]) -> Vec<f64> {
+    values.iter().map(Duration::as_secs_f64).collect()
+}
+
+fn megabytes(bytes: u64) -> f64 {
+    // Decimal megabytes, like the targets and the comparison figures.
+    bytes as f64 / 1e6
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass { "PASS" } else { "FAIL" }
+}
+
+fn line(label: &str, unit: &str, stats: Stats, precision: usize, target: Option<(&str, bool)>) {
+    let mut out = format!(
+        "  {label:<10} median {:>9.precision$} {unit}   min {:>9.precision$} {unit}   max {:>9.precision$} {unit}",
+        stats.median, stats.min, stats.max
+    );
+    if let Some((target, pass)) = target {
+        out.push_str(&format!("   target {target:<9} {}", verdict(pass)));
+    }
+    println!("{out}");
+}
+
+/// The part of the report that compares with the targets and other generators.
+#[derive(Debug, Default)]
+struct Results {
+    generate: Option<Stats>,
+    generate_mb: Option<Stats>,
+    compile: Option<Stats>,
+    compile_mb_max: Option<f64>,
+}
+
+/// Runs the benchmark and prints its report.
+pub fn bench(workspace_root: &Path, options: &BenchOptions) -> Result<(), XtaskError> {
+    if cfg!(debug_assertions) && !options.allow_debug {
+        return rerun_in_release(workspace_root, options);
+    }
+    if options.runs == 0 || options.memory_runs == 0 || options.compile_runs == 0 {
+        return Err(XtaskError::Usage("run counts must be at least 1".into()));
+    }
+
+    let spec = crate::spec::load_pinned(workspace_root, options.spec.as_deref())?;
+    let spec_path = std::fs::canonicalize(&spec.path)
+        .map_err(|e| XtaskError::io_at("cannot resolve", &spec.path, e))?;
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    println!(
+        "bench: spec {} ({}, {} bytes, sha256 matches the pin); xtask {build} build",
+        spec_path.display(),
+        spec.source.describe(),
+        spec.text.len()
+    );
+    drop(spec);
+
+    let mut results = Results::default();
+    bench_generation(&spec_path, options, &mut results)?;
+    bench_memory(&spec_path, options, &mut results)?;
+    if options.skip_compile {
+        println!("\ncompile: skipped (--skip-compile)");
+    } else {
+        bench_compile(workspace_root, options, &mut results)?;
+    }
+    print_comparison(&results);
+    Ok(())
+}
+
+fn rerun_in_release(workspace_root: &Path, options: &BenchOptions) -> Result<(), XtaskError> {
+    let mut cmd = Command::new(cargo_program());
+    cmd.args([
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "xtask",
+        "--",
+        "bench",
+    ])
+    .args(&options.raw_args)
+    .current_dir(workspace_root);
+    println!(
+        "bench: this xtask is a debug build; measuring with a release build instead:\n  {}\n\
+         (pass --allow-debug to measure the debug build)",
+        show(&cmd)
+    );
+    let status = cmd.status().map_err(|e| XtaskError::Command {
+        command: show(&cmd),
+        message: format!("could not be started: {e}"),
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(XtaskError::Command {
+            command: show(&cmd),
+            message: format!("failed ({status})"),
+        })
+    }
+}
+
+fn bench_generation(
+    spec_path: &Path,
+    options: &BenchOptions,
+    results: &mut Results,
+) -> Result<(), XtaskError> {
+    let (mut read, mut parse, mut generate, mut total) = (vec![], vec![], vec![], vec![]);
+    let mut summary = String::new();
+    for _ in 0..options.runs {
+        let start = Instant::now();
+        let text = std::fs::read_to_string(spec_path)
+            .map_err(|e| XtaskError::io_at("cannot read the spec", spec_path, e))?;
+        let read_time = start.elapsed();
+        let (generated, parse_time, generate_time) = crate::parse_and_generate(&text, spec_path)?;
+        total.push(start.elapsed());
+        read.push(read_time);
+        parse.push(parse_time);
+        generate.push(generate_time);
+        if summary.is_empty() {
+            summary = crate::cli::describe_generated(&generated);
+        }
+        drop(generated);
+    }
+    println!(
+        "\ngeneration: read + parse + generate to formatted files in memory, in-process, {} runs\n  output: {summary}",
+        options.runs
+    );
+    let total = Stats::of(&secs(&total));
+    if let Some(stats) = total {
+        line(
+            "total",
+            "s",
+            stats,
+            3,
+            Some(("< 1 s", stats.median < TARGET_GENERATE.as_secs_f64())),
+        );
+    }
+    for (label, values) in [("read", &read), ("parse", &parse), ("generate", &generate)] {
+        if let Some(stats) = Stats::of(&secs(values)) {
+            line(label, "s", stats, 3, None);
+        }
+    }
+    results.generate = total;
+    Ok(())
+}
+
+fn bench_memory(
+    spec_path: &Path,
+    options: &BenchOptions,
+    results: &mut Results,
+) -> Result<(), XtaskError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| XtaskError::io("cannot find the xtask executable", e))?;
+    let mut peaks = Vec::new();
+    let mut walls = Vec::new();
+    for _ in 0..options.memory_runs {
+        let mut cmd = Command::new(&exe);
+        cmd.arg(GENERATE_ONCE)
+            .arg("--spec")
+            .arg(spec_path)
+            .stdin(Stdio::null());
+        let measured = run_measured(&mut cmd, true)?;
+        ensure_success(&cmd, &measured)?;
+        walls.push(measured.wall);
+        match measured.peak_rss_bytes {
+            Some(bytes) => peaks.push(megabytes(bytes)),
+            None => {
+                println!("\ngeneration peak memory: not measurable on this platform");
+                return Ok(());
+            }
+        }
+    }
+    println!(
+        "\ngeneration peak memory: `xtask {GENERATE_ONCE}` in a child process (read + parse + generate once), {} runs",
+        options.memory_runs
+    );
+    let stats = Stats::of(&peaks);
+    if let Some(stats) = stats {
+        line(
+            "peak RSS",
+            "MB",
+            stats,
+            1,
+            Some(("< 300 MB", stats.median < TARGET_GENERATE_MB)),
+        );
+    }
+    if let Some(stats) = Stats::of(&secs(&walls)) {
+        line("wall", "s", stats, 3, None);
+    }
+    results.generate_mb = stats;
+    Ok(())
+}
+
+fn bench_compile(
+    workspace_root: &Path,
+    options: &BenchOptions,
+    results: &mut Results,
+) -> Result<(), XtaskError> {
+    // A target directory of its own: cleaning atlas-generated there does not disturb
+    // the developer's builds.
+    let target_dir = workspace_root.join("target").join("xtask-bench");
+    let cargo = |args: &[&str]| {
+        let mut cmd = Command::new(cargo_program());
+        cmd.args(args)
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .env("CARGO_INCREMENTAL", "0")
+            .current_dir(workspace_root)
+            .stdin(Stdio::null());
+        cmd
+    };
+    let build_args = ["build", "--package", "atlas-generated", "--all-features"];
+
+    println!("\ncompile: building atlas-generated's dependencies first (not measured)");
+    let mut warm = cargo(&build_args);
+    let measured = run_measured(&mut warm, true)?;
+    ensure_success(&warm, &measured)?;
+
+    let mut walls = Vec::new();
+    let mut peaks = Vec::new();
+    for run in 1..=options.compile_runs {
+        let mut clean = cargo(&["clean", "--quiet", "--package", "atlas-generated"]);
+        let cleaned = run_measured(&mut clean, true)?;
+        ensure_success(&clean, &cleaned)?;
+        let mut build = cargo(&build_args);
+        if run == 1 {
+            println!("compile: measuring `{}`", show(&build));
+        }
+        let measured = run_measured(&mut build, true)?;
+        ensure_success(&build, &measured)?;
+        println!("  run {run}: {:.2} s", measured.wall.as_secs_f64());
+        if run == 1 {
+            note_warnings(&measured);
+        }
+        walls.push(measured.wall);
+        if let Some(bytes) = measured.peak_rss_bytes {
+            peaks.push(megabytes(bytes));
+        }
+    }
+    println!(
+        "\ncompile of atlas-generated: dev profile, all features, CARGO_INCREMENTAL=0, dependencies prebuilt, {} runs",
+        options.compile_runs
+    );
+    let wall = Stats::of(&secs(&walls));
+    if let Some(stats) = wall {
+        line(
+            "wall",
+            "s",
+            stats,
+            2,
+            Some(("< 60 s", stats.median < TARGET_COMPILE.as_secs_f64())),
+        );
+    }
+    if let Some(stats) = Stats::of(&peaks) {
+        // The limit is about the worst case, so the maximum is what is judged.
+        line(
+            "peak RSS",
+            "MB",
+            stats,
+            1,
+            Some(("< 2 GB", stats.max < TARGET_COMPILE_MB)),
+        );
+        results.compile_mb_max = Some(stats.max);
+    } else {
+        println!("  peak RSS: not measurable on this platform");
+    }
+    results.compile = wall;
+    Ok(())
+}
+
+/// An error for a failed child, with the end of whatever it printed.
+fn ensure_success(cmd: &Command, measured: &Measured) -> Result<(), XtaskError> {
+    if measured.status.success() {
+        return Ok(());
+    }
+    let output = format!("{}{}", measured.stdout, measured.stderr);
+    let lines: Vec<&str> = output.lines().collect();
+    let tail = lines[lines.len().saturating_sub(40)..].join("\n");
+    Err(XtaskError::Command {
+        command: show(cmd),
+        message: if tail.is_empty() {
+            format!("failed ({})", measured.status)
+        } else {
+            format!(
+                "failed ({}); the end of its output:\n{tail}",
+                measured.status
+            )
+        },
+    })
+}
+
+/// Repeats cargo's warning summary of a captured build (not the warnings themselves).
+fn note_warnings(measured: &Measured) {
+    for line in measured.stderr.lines() {
+        // `warning: `atlas-generated` (lib) generated 12 warnings`
+        if line.starts_with("warning: `") && line.contains(") generated ") {
+            println!("  (the build said: {line})");
+        }
+    }
+}
+
+fn ratio(theirs: f64, ours: Option<f64>) -> String {
+    match ours {
+        Some(ours) if ours > 0.0 => format!("{:.1}x", theirs / ours),
+        _ => "-".into(),
+    }
+}
+
+fn print_comparison(results: &Results) {
+    println!(
+        "\ncomparison with other generators (their figure / ours; above 1x means we are faster or leaner):"
+    );
+    println!(
+        "  {:<18} {:>16} {:>16} {:>18}",
+        "", "generate", "compile", "peak memory"
+    );
+    let compile_gb = results.compile_mb_max.map(|mb| mb / 1000.0);
+    for &(name, generate, compile, peak) in COMPARISON {
+        let peak = peak.map_or_else(
+            || "-".to_owned(),
+            |gb| format!("{gb} GB ({})", ratio(gb, compile_gb)),
+        );
+        println!(
+            "  {name:<18} {:>16} {:>16} {peak:>18}",
+            format!(
+                "{generate} s ({})",
+                ratio(generate, results.generate.map(|s| s.median))
+            ),
+            format!(
+                "{compile} s ({})",
+                ratio(compile, results.compile.map(|s| s.median))
+            ),
+        );
+    }
+    let ours = |s: Option<Stats>, unit: &str| {
+        s.map_or_else(|| "-".to_owned(), |s| format!("{:.2} {unit}", s.median))
+    };
+    println!(
+        "  {:<18} {:>16} {:>16} {:>18}",
+        "atlas-codegen",
+        ours(results.generate, "s"),
+        ours(results.compile, "s"),
+        compile_gb.map_or_else(|| "-".to_owned(), |gb| format!("{gb:.2} GB")),
+    );
+    match results.generate_mb {
+        Some(mb) => println!(
+            "  (peak memory is the compile's; atlas-codegen's generation itself peaks at {:.1} MB)",
+            mb.median
+        ),
+        None => println!("  (peak memory is the compile's)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_median_min_max() {
+        assert_eq!(Stats::of(&[]), None);
+        assert_eq!(
+            Stats::of(&[3.0, 1.0, 2.0]),
+            Some(Stats {
+                median: 2.0,
+                min: 1.0,
+                max: 3.0
+            })
+        );
+        assert_eq!(
+            Stats::of(&[4.0, 1.0, 2.0, 3.0]).map(|s| s.median),
+            Some(2.5)
+        );
+    }
+
+    #[test]
+    fn ratios() {
+        assert_eq!(ratio(27.7, Some(2.77)), "10.0x");
+        assert_eq!(ratio(27.7, None), "-");
+        assert_eq!(ratio(27.7, Some(0.0)), "-");
+    }
+}
