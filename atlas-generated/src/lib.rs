@@ -18,3 +18,8 @@ pub mod runtime;
 mod generated;
 
 pub use generated::{models, operations, registry};
+
+/// The README's examples, compiled and run as doctests so that they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -109,9 +109,9 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         encode.push(quote!(crate::runtime::#put(&mut map, #wire, &self.#fi);));
     }
     let extra_doc = if s.declares_additional {
-        "Additional properties, which the schema allows."
+        " Additional properties, which the schema allows."
     } else {
-        "Properties the schema does not declare, kept so that re-encoding loses nothing the server sent."
+        " Properties the schema does not declare, kept so that re-encoding loses nothing the server sent."
     };
     let default = s.fields.iter().all(|f| defaultable(ir, f)).then(|| quote!(Default,));
     let derives = quote!(#[derive(Debug, Clone, PartialEq, #default)]);

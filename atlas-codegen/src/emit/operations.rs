@@ -187,28 +187,26 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
         }
     }
 
-    // The path: literal text and percent-encoded parameters, in template order.
+    // The path, segment by segment: literal segments as they are, parameters percent-encoded
+    // as one segment each, and what follows a parameter inside its segment (`.gz`, `:invite`).
     let mut path_build = Vec::new();
-    let mut rest = op.path.as_str();
-    while !rest.is_empty() {
-        match rest.find('{') {
-            Some(0) => {
-                let end = rest.find('}').ok_or_else(|| CodegenError::in_operation(&op.operation_id, &op.pointer, format!("unclosed `{{` in path `{}`", op.path)))?;
-                let wire = &rest[1..end];
-                let p = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire).ok_or_else(|| {
-                    CodegenError::in_operation(&op.operation_id, &op.pointer, format!("path `{}` names `{{{wire}}}`, which no path parameter declares", op.path))
-                })?;
-                let fi = ident(&p.ident);
-                let value = if is_enum(ir, &p.ty) { quote!(self.#fi.as_str()) } else { quote!(&self.#fi) };
-                path_build.push(quote!(request.path_param(#wire, #value)?;));
-                rest = &rest[end + 1..];
+    for segment in op.path.split('/').filter(|s| !s.is_empty()) {
+        let Some(rest) = segment.strip_prefix('{') else {
+            if segment.contains('{') {
+                return Err(CodegenError::in_operation(&op.operation_id, &op.pointer, format!("path segment `{segment}` has a parameter after literal text")));
             }
-            found => {
-                let end = found.unwrap_or(rest.len());
-                let literal = &rest[..end];
-                path_build.push(quote!(request.literal(#literal);));
-                rest = &rest[end..];
-            }
+            path_build.push(quote!(request.segment(#segment);));
+            continue;
+        };
+        let (wire, suffix) = rest.split_once('}').ok_or_else(|| CodegenError::in_operation(&op.operation_id, &op.pointer, format!("unclosed `{{` in path `{}`", op.path)))?;
+        let p = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire).ok_or_else(|| {
+            CodegenError::in_operation(&op.operation_id, &op.pointer, format!("path `{}` names `{{{wire}}}`, which no path parameter declares", op.path))
+        })?;
+        let fi = ident(&p.ident);
+        let value = if is_enum(ir, &p.ty) { quote!(self.#fi.as_str()) } else { quote!(&self.#fi) };
+        path_build.push(quote!(request.path_param(#wire, #value)?;));
+        if !suffix.is_empty() {
+            path_build.push(quote!(request.literal(#suffix);));
         }
     }
     let mut query_build = Vec::new();
@@ -228,9 +226,9 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
         [] => (quote!(()), quote!(), Vec::new(), quote!(200..=299 => Ok(()),)),
         [only] => {
             let ty = body_tokens(ir, &only.body);
-            let status = only.status.unwrap_or(200);
+            // A single success: every 2xx decodes as it, declared or not.
             let decode = decode_tokens(&only.body, only.media_type.as_deref());
-            (ty, quote!(), vec![quote!(#status => #decode,)], quote!(200..=299 => #decode,))
+            (ty, quote!(), Vec::new(), quote!(200..=299 => #decode,))
         }
         many => {
             let success_name = format_ident!("{}Success", version_type_name(op, v));
@@ -254,7 +252,7 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #success_name { #(#variants)* }
             };
-            (quote!(#success_name), decl, arms, quote!(200..=299 => (#decode).map(#success_name::#vi),))
+            (quote!(#success_name), decl, arms, quote!(status if (200..300).contains(&status) => (#decode).map(#success_name::#vi),))
         }
     };
     let errors = error_cases(op, v);

@@ -32,6 +32,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
         .collect();
     let mut operations: Vec<Operation> = Vec::new();
     let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    let mut operation_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = format!("#/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
@@ -55,6 +56,9 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 .and_then(Value::as_str)
                 .unwrap_or(&operation_id)
                 .to_owned();
+            if !operation_ids.insert(operation_id.clone()) {
+                return Err(CodegenError::in_operation(&operation_id, &pointer, "duplicate `operationId`: another operation already has it"));
+            }
             for name in [&operation_id, &short_name] {
                 let ident = type_ident(name);
                 if let Some(other) = by_name.get(&ident).filter(|o| **o != operation_id) {

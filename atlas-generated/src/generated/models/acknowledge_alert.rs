@@ -16,7 +16,7 @@ pub struct AcknowledgeAlert {
     pub links: Option<Vec<crate::models::Link>>,
     /// Flag that indicates to unacknowledge a previously acknowledged alert. By default this value is set to false. If set to true, it will override the `acknowledgedUntil` parameter.
     pub unacknowledge_alert: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AcknowledgeAlert {

@@ -10,7 +10,7 @@ pub struct AdvancedAutoScalingSettings {
     pub compute: Option<crate::models::AdvancedComputeAutoScaling>,
     /// `diskGB`
     pub disk_gb: Option<crate::models::DiskGbAutoScaling>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AdvancedAutoScalingSettings {

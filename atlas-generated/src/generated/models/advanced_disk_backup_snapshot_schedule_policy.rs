@@ -8,7 +8,7 @@ pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     pub id: Option<String>,
     /// List that contains the specifications for one policy.
     pub policy_items: Vec<crate::models::DiskBackupApiPolicyItem>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AdvancedDiskBackupSnapshotSchedulePolicy {

@@ -14,7 +14,7 @@ pub struct AiModelApiKeyCreateRequest {
     pub geography: Option<crate::models::AiModelApiKeyCreateRequestCloud>,
     /// A name for the new API key that will be created.
     pub name: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AiModelApiKeyCreateRequest {

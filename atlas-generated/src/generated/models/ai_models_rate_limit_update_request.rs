@@ -8,7 +8,7 @@ pub struct AiModelsRateLimitUpdateRequest {
     pub requests_per_minute_limit: i32,
     /// The number of tokens per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
     pub tokens_per_minute_limit: i32,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AiModelsRateLimitUpdateRequest {

@@ -12,7 +12,7 @@ pub struct AlertsThresholdInteger {
     pub threshold: Option<i32>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
     pub units: Option<crate::models::AlertsThresholdIntegerUnits>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AlertsThresholdInteger {

@@ -24,7 +24,7 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
     pub tls_cipher_config_mode: Option<
         crate::models::ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationView {

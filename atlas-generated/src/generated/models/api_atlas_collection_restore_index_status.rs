@@ -10,7 +10,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
     pub failed_indexes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Index build state indicating the status of index creation during or after a restore operation.
     pub state: Option<crate::models::ApiAtlasCollectionRestoreIndexStatusState>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatus {

@@ -38,7 +38,7 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     pub target_group_id: String,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
     pub write_strategy: crate::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {

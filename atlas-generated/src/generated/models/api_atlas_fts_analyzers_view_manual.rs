@@ -25,7 +25,7 @@ pub struct ApiAtlasFtsAnalyzersViewManual {
     >,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: crate::models::ApiAtlasFtsAnalyzersViewManualTokenizer,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {

@@ -12,7 +12,7 @@ pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub invalid_policies: Option<Vec<crate::models::ApiAtlasInvalidPolicyView>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {

@@ -28,7 +28,7 @@ pub struct ApiAtlasNonCompliantResourceView {
     pub resource_type: Option<
         crate::models::ApiAtlasNonCompliantResourceViewResourceType,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {

@@ -12,7 +12,7 @@ pub struct ApiAtlasResourcePolicyCreateView {
     pub name: String,
     /// List of policies that make up the atlas resource policy.
     pub policies: Vec<crate::models::ApiAtlasPolicyCreateView>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyCreateView {

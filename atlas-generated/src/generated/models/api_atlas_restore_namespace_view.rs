@@ -8,7 +8,7 @@ pub struct ApiAtlasRestoreNamespaceView {
     pub source_namespace: String,
     /// Requested target namespace for the restored data; if empty, source namespace is used.
     pub target_namespace: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {

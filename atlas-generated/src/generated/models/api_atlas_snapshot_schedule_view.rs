@@ -28,7 +28,7 @@ pub struct ApiAtlasSnapshotScheduleView {
     pub snapshot_retention_days: i32,
     /// Number of weeks that MongoDB Cloud must keep weekly snapshots. Set this value to `0` to disable weekly snapshot retention.
     pub weekly_snapshot_retention_weeks: i32,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {

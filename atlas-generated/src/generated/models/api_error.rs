@@ -30,7 +30,7 @@ pub struct ApiError {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub reason: Option<Option<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiError {

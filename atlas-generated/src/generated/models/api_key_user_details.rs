@@ -24,7 +24,7 @@ pub struct ApiKeyUserDetails {
     pub public_key: Option<String>,
     /// List that contains the roles that the API key needs to have. All roles you provide must be valid for the specified project or organization. Each request must include a minimum of one valid role. The resource returns all project and organization roles assigned to the API key.
     pub roles: Option<Vec<crate::models::CloudAccessRoleAssignment>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiKeyUserDetails {

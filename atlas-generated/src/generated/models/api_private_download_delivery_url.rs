@@ -8,7 +8,7 @@ pub struct ApiPrivateDownloadDeliveryUrl {
     pub delivery_url: Option<String>,
     /// Unique 22-character alphanumeric string that identifies the private endpoint.
     pub endpoint_id: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiPrivateDownloadDeliveryUrl {

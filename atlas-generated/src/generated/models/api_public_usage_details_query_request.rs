@@ -10,7 +10,7 @@ pub struct ApiPublicUsageDetailsQueryRequest {
     pub sort_field: Option<crate::models::ApiPublicUsageDetailsQueryRequestSortField>,
     /// Specify the sort order (ascending / descending) used to specify how to sort query results. Defaults to descending.
     pub sort_order: Option<crate::models::ApiPublicUsageDetailsQueryRequestSortOrder>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {

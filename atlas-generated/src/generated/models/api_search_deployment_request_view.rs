@@ -10,7 +10,7 @@ pub struct ApiSearchDeploymentRequestView {
     pub default_node_count: Option<Option<i32>>,
     /// List of settings that configure the Search Nodes for your cluster. Provide one element per region when configuring asymmetric deployments; a single element applies to all regions.
     pub specs: Vec<crate::models::ApiSearchDeploymentRequestSpecView>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiSearchDeploymentRequestView {

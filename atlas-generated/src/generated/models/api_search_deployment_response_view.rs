@@ -35,7 +35,7 @@ pub struct ApiSearchDeploymentResponseView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state_name: Option<crate::models::ApiSearchDeploymentResponseViewStateName>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiSearchDeploymentResponseView {

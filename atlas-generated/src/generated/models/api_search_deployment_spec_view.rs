@@ -8,7 +8,7 @@ pub struct ApiSearchDeploymentSpecView {
     pub instance_size: crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
     /// Number of Search Nodes in the cluster.
     pub node_count: i32,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiSearchDeploymentSpecView {

@@ -32,7 +32,7 @@ pub struct ApiStandbyLinkFailoverResponse {
     pub status: Option<crate::models::ApiStandbyLinkFailoverResponseStatus>,
     /// Type of failover operation to perform.
     pub r#type: Option<crate::models::ApiStandbyLinkFailoverRequestType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {

@@ -8,7 +8,7 @@ pub struct ApiStandbyLinkRequest {
     pub active_cluster_unique_id: String,
     /// Unique 24-hexadecimal digit string that identifies the standby cluster in the standby link.
     pub standby_cluster_unique_id: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ApiStandbyLinkRequest {

@@ -12,7 +12,7 @@ pub struct AppServiceMetricMatcher {
     pub operator: crate::models::AlertMatcherOperator,
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AppServiceMetricMatcher {

@@ -12,7 +12,7 @@ pub struct AtlasClusterOutageSimulationOutageFilter {
     pub region_name: Option<String>,
     /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.
     pub r#type: Option<crate::models::AtlasClusterOutageSimulationOutageFilterType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilter {

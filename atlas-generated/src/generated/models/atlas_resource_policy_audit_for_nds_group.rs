@@ -66,7 +66,7 @@ pub struct AtlasResourcePolicyAuditForNdsGroup {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub violation_action: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {

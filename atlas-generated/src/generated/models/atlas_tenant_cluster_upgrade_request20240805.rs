@@ -155,7 +155,7 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     pub version_release_system: Option<
         crate::models::AdvancedClusterDescriptionVersionReleaseSystem,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {

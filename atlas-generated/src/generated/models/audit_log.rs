@@ -14,7 +14,7 @@ pub struct AuditLog {
     pub configuration_type: Option<crate::models::AuditLogConfigurationType>,
     /// Flag that indicates whether someone enabled database auditing for the specified project.
     pub enabled: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AuditLog {

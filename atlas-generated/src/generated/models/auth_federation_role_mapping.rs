@@ -14,7 +14,7 @@ pub struct AuthFederationRoleMapping {
     pub id: Option<String>,
     /// Atlas roles and the unique identifiers of the groups and organizations associated with each role. The array must include at least one element with an Organization role and its respective `orgId`. Each element in the array can have a value for `orgId` or `groupId`, but not both.
     pub role_assignments: Vec<crate::models::ConnectedOrgConfigRoleAssignment>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AuthFederationRoleMapping {

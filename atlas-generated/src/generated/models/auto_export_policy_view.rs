@@ -10,7 +10,7 @@ pub struct AutoExportPolicyView {
     pub export_bucket_id: Option<String>,
     /// Human-readable label that indicates the rate at which the export policy item occurs.
     pub frequency_type: Option<crate::models::AutoExportPolicyViewFrequencyType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AutoExportPolicyView {

@@ -8,7 +8,7 @@ pub struct AwsCreateDataProcessRegionView {
     pub cloud_provider: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
     pub region: Option<crate::models::AwsCreateDataProcessRegionViewRegion>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AwsCreateDataProcessRegionView {

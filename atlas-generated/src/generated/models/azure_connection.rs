@@ -15,7 +15,7 @@ pub struct AzureConnection {
     pub service_principal_id: Option<String>,
     /// Name of the Azure Storage Account to connect to.
     pub storage_account_name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AzureConnection {

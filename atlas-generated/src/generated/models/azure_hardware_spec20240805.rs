@@ -31,7 +31,7 @@ pub struct AzureHardwareSpec20240805 {
     pub instance_size: Option<crate::models::AzureCloudProviderSettingsInstanceSizeName>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AzureHardwareSpec20240805 {

@@ -20,7 +20,7 @@ pub struct AzureLogIntegrationResponse {
     pub storage_account_name: String,
     /// Storage container name for log files.
     pub storage_container_name: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AzureLogIntegrationResponse {

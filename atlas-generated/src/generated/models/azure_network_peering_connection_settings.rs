@@ -30,7 +30,7 @@ pub struct AzureNetworkPeeringConnectionSettings {
     pub status: Option<crate::models::AzureNetworkPeeringConnectionSettingsStatus>,
     /// Human-readable label that identifies the VNet that you want to peer with the MongoDB Cloud VNet.
     pub vnet_name: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {

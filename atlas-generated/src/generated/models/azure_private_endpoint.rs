@@ -32,7 +32,7 @@ pub struct AzurePrivateEndpoint {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<crate::models::AzurePrivateEndpointStatus>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for AzurePrivateEndpoint {

@@ -8,7 +8,7 @@ pub struct BackupLabel {
     pub key: Option<String>,
     /// Value for the key to include in file that MongoDB Cloud uploads to the bucket when the export job finishes.
     pub value: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for BackupLabel {

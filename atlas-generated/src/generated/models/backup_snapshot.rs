@@ -49,7 +49,7 @@ pub struct BackupSnapshot {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub parts: Option<Vec<crate::models::BackupSnapshotPart>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for BackupSnapshot {

@@ -6,7 +6,7 @@
 pub struct BadRequestDetail {
     /// Describes all violations in a client request.
     pub fields: Option<Vec<crate::models::FieldViolation>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for BadRequestDetail {

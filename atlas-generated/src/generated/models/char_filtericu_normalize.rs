@@ -10,7 +10,7 @@
 pub struct CharFiltericuNormalize {
     /// Human-readable label that identifies this character filter type.
     pub r#type: crate::models::CharFiltericuNormalizeType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CharFiltericuNormalize {

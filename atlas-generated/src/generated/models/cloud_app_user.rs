@@ -43,7 +43,7 @@ pub struct CloudAppUser {
     pub team_ids: Option<Vec<String>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     pub username: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CloudAppUser {

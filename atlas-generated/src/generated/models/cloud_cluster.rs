@@ -48,7 +48,7 @@ pub struct CloudCluster {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub versions: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CloudCluster {

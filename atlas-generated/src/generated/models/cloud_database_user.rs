@@ -55,7 +55,7 @@ pub struct CloudDatabaseUser {
     ///
     /// Users created with the `CUSTOMER` method require a Common Name (CN) in the **username** parameter. You must create externally authenticated users on the `$external` database.
     pub x509_type: Option<crate::models::CloudDatabaseUserX509Type>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CloudDatabaseUser {

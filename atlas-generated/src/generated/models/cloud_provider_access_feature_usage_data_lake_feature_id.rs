@@ -10,7 +10,7 @@ pub struct CloudProviderAccessFeatureUsageDataLakeFeatureId {
     pub group_id: Option<String>,
     /// Human-readable label that identifies the data lake.
     pub name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CloudProviderAccessFeatureUsageDataLakeFeatureId {

@@ -6,7 +6,7 @@
 pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {
     /// Human-readable label that identifies the cloud provider of the role.
     pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequestUpdate {

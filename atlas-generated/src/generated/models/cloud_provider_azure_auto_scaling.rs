@@ -6,7 +6,7 @@
 pub struct CloudProviderAzureAutoScaling {
     /// `compute`
     pub compute: Option<crate::models::AzureComputeAutoScalingRules>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CloudProviderAzureAutoScaling {

@@ -26,7 +26,7 @@ pub struct CloudSearchMetrics {
     pub process_id: Option<String>,
     /// List that contains all available Atlas Search status metrics when MongoDB Atlas received this request.
     pub status_metrics: Vec<crate::models::FtsMetric>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CloudSearchMetrics {

@@ -12,7 +12,7 @@ pub struct ClusterAutoScalingSettings {
     pub compute: Option<crate::models::ClusterComputeAutoScaling>,
     /// Flag that indicates whether someone enabled disk auto-scaling for this cluster.
     pub disk_gb_enabled: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ClusterAutoScalingSettings {

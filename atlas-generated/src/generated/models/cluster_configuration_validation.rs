@@ -18,7 +18,7 @@ pub struct ClusterConfigurationValidation {
     pub search_deployment_spec: Option<crate::models::ApiSearchDeploymentSpecView>,
     /// Optional list of resource tags.
     pub tags: Option<Vec<crate::models::ResourceTag>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ClusterConfigurationValidation {

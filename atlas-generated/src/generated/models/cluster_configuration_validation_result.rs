@@ -8,7 +8,7 @@ pub struct ClusterConfigurationValidationResult {
     pub errors: Option<Vec<crate::models::ClusterConfigurationValidationError>>,
     /// Whether the cluster configuration is valid.
     pub valid: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ClusterConfigurationValidationResult {

@@ -32,7 +32,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     pub r#type: Option<
         crate::models::ClusterDescriptionConnectionStringsPrivateEndpointType,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint {

@@ -52,7 +52,7 @@ pub struct ClusterDescriptionProcessArgs20240805 {
     >,
     /// Lifetime, in seconds, of multi-document transactions. Atlas considers the transactions that exceed this limit as expired and so aborts them through a periodic clean-up process.
     pub transaction_lifetime_limit_seconds: Option<i64>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {

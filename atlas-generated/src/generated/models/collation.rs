@@ -38,7 +38,7 @@ pub struct Collation {
     /// - `4` - "Quaternary" - Compares for the specific use case to consider punctuation when levels 1 through 3 ignore punctuation or for processing Japanese text.
     /// - `5` - "Identical" - Compares for the specific use case of tie breaker.
     pub strength: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Collation {

@@ -10,7 +10,7 @@ pub struct ComponentLabel {
     pub key: Option<String>,
     /// Value set to the Key applied to tag and categorize this component.
     pub value: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ComponentLabel {

@@ -6,7 +6,7 @@
 pub struct ConfluentSaslInheritAuthentication {
     /// Authentication type discriminator. Specifies the authentication mechanism for Confluent Schema Registry.
     pub r#type: crate::models::SchemaRegistryAuthenticationType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ConfluentSaslInheritAuthentication {

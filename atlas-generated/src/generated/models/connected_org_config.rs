@@ -30,7 +30,7 @@ pub struct ConnectedOrgConfig {
     pub role_mappings: Option<Vec<crate::models::AuthFederationRoleMapping>>,
     /// List that contains the users who have an email address that doesn't match any domain on the allowed list.
     pub user_conflicts: Option<Vec<crate::models::FederatedUser>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ConnectedOrgConfig {

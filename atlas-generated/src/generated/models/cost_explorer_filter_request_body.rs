@@ -20,7 +20,7 @@ pub struct CostExplorerFilterRequestBody {
     pub services: Option<Vec<crate::models::CostExplorerFilterRequestBodyServicesItem>>,
     /// The inclusive starting date for the Cost Explorer query. The date must be the start of a month.
     pub start_date: crate::runtime::Date,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CostExplorerFilterRequestBody {

@@ -6,7 +6,7 @@
 pub struct CostExplorerFilterResponseView {
     /// The token used to identify the created Cost Explorer query.
     pub token: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CostExplorerFilterResponseView {

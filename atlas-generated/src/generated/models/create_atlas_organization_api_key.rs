@@ -8,7 +8,7 @@ pub struct CreateAtlasOrganizationApiKey {
     pub desc: String,
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this organization.
     pub roles: Vec<crate::models::ConnectedOrgConfigPostAuthRoleGrantsItem>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CreateAtlasOrganizationApiKey {

@@ -10,7 +10,7 @@ pub struct CreateOrgMcpConfigRequest {
     pub mcp_config_name: String,
     /// List of organization roles to assign to this MCP configuration.
     pub roles: Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CreateOrgMcpConfigRequest {

@@ -16,7 +16,7 @@ pub struct CreateOrganizationRequest {
     pub service_account: Option<Option<crate::models::OrgServiceAccountRequest>>,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.
     pub skip_default_alerts_settings: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CreateOrganizationRequest {

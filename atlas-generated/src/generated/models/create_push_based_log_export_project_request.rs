@@ -10,7 +10,7 @@ pub struct CreatePushBasedLogExportProjectRequest {
     pub iam_role_id: String,
     /// S3 directory in which vector will write to in order to store the logs. An empty string denotes the root directory.
     pub prefix_path: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CreatePushBasedLogExportProjectRequest {

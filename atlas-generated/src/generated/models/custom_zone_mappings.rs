@@ -8,7 +8,7 @@ pub struct CustomZoneMappings {
     ///
     /// This parameter returns an empty object if no custom zones exist.
     pub custom_zone_mappings: Vec<crate::models::ZoneMapping>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for CustomZoneMappings {

@@ -14,7 +14,7 @@ pub struct DailyScheduleView {
     pub start_hour: Option<i32>,
     /// Minute of the hour when the scheduled window to run one online archive starts. This field uses the UTC time zone.
     pub start_minute: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DailyScheduleView {

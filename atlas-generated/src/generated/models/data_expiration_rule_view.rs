@@ -6,7 +6,7 @@
 pub struct DataExpirationRuleView {
     /// Number of days used in the date criteria for nominating documents for deletion.
     pub expire_after_days: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataExpirationRuleView {

@@ -36,7 +36,7 @@ pub struct DataFederationTenantQueryLimit {
     pub tenant_name: Option<String>,
     /// Amount to set the limit to.
     pub value: i64,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataFederationTenantQueryLimit {

@@ -10,7 +10,7 @@ pub struct DataLakeApiBase {
     pub pipeline: Option<String>,
     /// Human-readable label that identifies the source collection for the view.
     pub source: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeApiBase {

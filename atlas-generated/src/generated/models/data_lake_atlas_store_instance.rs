@@ -18,7 +18,7 @@ pub struct DataLakeAtlasStoreInstance {
     pub read_concern: Option<crate::models::DataLakeAtlasStoreReadConcern>,
     /// `readPreference`
     pub read_preference: Option<crate::models::DataLakeAtlasStoreReadPreference>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeAtlasStoreInstance {

@@ -6,7 +6,7 @@
 pub struct DataLakeAtlasStoreReadConcern {
     /// Read Concern level that specifies the consistency and availability of the data read.
     pub level: Option<crate::models::DataLakeAtlasStoreReadConcernLevel>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeAtlasStoreReadConcern {

@@ -10,7 +10,7 @@ pub struct DataLakeAtlasStoreReadPreference {
     pub mode: Option<crate::models::DataLakeAtlasStoreReadPreferenceMode>,
     /// List that contains tag sets or tag specification documents. If specified, Atlas Data Lake routes read requests to replica set member or members that are associated with the specified tags.
     pub tag_sets: Option<Vec<Vec<crate::models::DataLakeAtlasStoreReadPreferenceTag>>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {

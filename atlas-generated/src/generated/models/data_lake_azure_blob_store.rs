@@ -22,7 +22,7 @@ pub struct DataLakeAzureBlobStore {
     pub replacement_delimiter: Option<String>,
     /// Service URL.
     pub service_url: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeAzureBlobStore {

@@ -8,7 +8,7 @@ pub struct DataLakeDatabaseCollection {
     pub data_sources: Option<Vec<crate::models::DataLakeDatabaseDataSourceSettings>>,
     /// Human-readable label that identifies the collection to which MongoDB Cloud maps the data in the data stores.
     pub name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeDatabaseCollection {

@@ -12,7 +12,7 @@ pub struct DataLakeDatabaseInstance {
     pub name: Option<String>,
     /// Array of aggregation pipelines that apply to the collection. This only applies to S3 data sources.
     pub views: Option<Vec<crate::models::DataLakeApiBase>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeDatabaseInstance {

@@ -10,7 +10,7 @@ pub struct DataLakeDlsgcpStore {
     pub provider: String,
     /// Google Cloud Platform Regions.
     pub region: Option<crate::models::DataLakeDlsgcpStoreRegion>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeDlsgcpStore {

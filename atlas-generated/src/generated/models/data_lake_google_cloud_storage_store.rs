@@ -20,7 +20,7 @@ pub struct DataLakeGoogleCloudStorageStore {
     pub region: Option<crate::models::DataLakeDlsgcpStoreRegion>,
     /// Replacement Delimiter.
     pub replacement_delimiter: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeGoogleCloudStorageStore {

@@ -14,7 +14,7 @@ pub struct DataLakeHttpStore {
     pub default_format: Option<String>,
     /// Comma-separated list of publicly accessible HTTP URLs where data is stored. You can't specify URLs that require authentication.
     pub urls: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeHttpStore {

@@ -8,7 +8,7 @@ pub struct DataLakeStorage {
     pub databases: Option<Vec<crate::models::DataLakeDatabaseInstance>>,
     /// Array that contains the data stores for the data lake.
     pub stores: Option<Vec<crate::models::DataLakeStoreSettings>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DataLakeStorage {

@@ -10,7 +10,7 @@ pub struct DatabasePrivilegeAction {
     pub action: crate::models::DatabasePrivilegeActionAction,
     /// List of resources on which you grant the action.
     pub resources: Vec<crate::models::DatabasePermittedNamespaceResource>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DatabasePrivilegeAction {

@@ -20,7 +20,7 @@ pub struct DatabaseRollingIndexRequest {
     pub keys: Option<Vec<std::collections::BTreeMap<String, String>>>,
     /// Write-only: sent in requests, never returned.
     pub options: Option<crate::models::IndexOptions>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DatabaseRollingIndexRequest {

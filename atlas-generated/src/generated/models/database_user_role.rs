@@ -12,7 +12,7 @@ pub struct DatabaseUserRole {
     pub database_name: String,
     /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.
     pub role_name: crate::models::DatabaseUserRoleRoleName,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DatabaseUserRole {

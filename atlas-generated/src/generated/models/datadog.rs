@@ -30,7 +30,7 @@ pub struct Datadog {
     pub send_user_provided_resource_tags: Option<bool>,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
     pub r#type: Option<crate::models::DatadogType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Datadog {

@@ -14,7 +14,7 @@ pub struct DatadogLogIntegrationRequest {
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
     pub region: crate::models::DatadogLogIntegrationRequestRegion,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DatadogLogIntegrationRequest {

@@ -17,7 +17,7 @@ pub struct DateCriteriaView {
     pub date_format: Option<crate::models::DateCriteriaViewDateFormat>,
     /// Number of days after the value in the `criteria.dateField` when MongoDB Cloud archives data in the specified cluster. Set this parameter when you set `"criteria.type" : "DATE"`.
     pub expire_after_days: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DateCriteriaView {

@@ -14,7 +14,7 @@ pub struct DbRoleToExecute {
     pub role: Option<String>,
     /// Type of the DB role. Can be either Built In or Custom.
     pub r#type: Option<crate::models::DbRoleToExecuteType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DbRoleToExecute {

@@ -24,7 +24,7 @@ pub struct DefaultLimit {
     pub name: Option<String>,
     /// Amount to set the limit to.
     pub value: i64,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DefaultLimit {

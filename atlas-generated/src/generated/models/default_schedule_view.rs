@@ -6,7 +6,7 @@
 pub struct DefaultScheduleView {
     /// Type of schedule.
     pub r#type: crate::models::OnlineArchiveScheduleType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DefaultScheduleView {

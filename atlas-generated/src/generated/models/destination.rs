@@ -14,7 +14,7 @@ pub struct Destination {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub private_link_id: Option<Option<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Destination {

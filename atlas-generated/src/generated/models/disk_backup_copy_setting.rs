@@ -19,7 +19,7 @@ pub struct DiskBackupCopySetting {
     pub replication_spec_id: Option<String>,
     /// Flag that indicates whether to copy the oplogs to the target region. You can use the oplogs to perform point-in-time restores.
     pub should_copy_oplogs: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupCopySetting {

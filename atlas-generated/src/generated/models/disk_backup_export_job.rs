@@ -44,7 +44,7 @@ pub struct DiskBackupExportJob {
     pub state: Option<crate::models::DiskBackupExportJobState>,
     /// Read-only: set by the server, ignored in requests.
     pub state_reason: Option<crate::models::StateReason>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupExportJob {

@@ -12,7 +12,7 @@ pub struct DiskBackupOnDemandSnapshotRequest {
     pub links: Option<Vec<crate::models::Link>>,
     /// Number of days that MongoDB Cloud should retain the on-demand snapshot. Must be at least **1**.
     pub retention_in_days: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupOnDemandSnapshotRequest {

@@ -72,7 +72,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub r#type: Option<crate::models::DiskBackupReplicaSetType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {

@@ -16,7 +16,7 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     pub iam_role_id: String,
     /// Indicates whether to do exports over PrivateLink as opposed to public IPs. Defaults to False.
     pub require_private_networking: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {

@@ -22,7 +22,7 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     pub region: Option<String>,
     /// Indicates whether to use private link. User supplied.
     pub require_private_networking: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {

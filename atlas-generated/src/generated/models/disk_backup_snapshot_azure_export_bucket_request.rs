@@ -19,7 +19,7 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// UUID that identifies the Azure Active Directory Tenant ID. Deprecated: this field is ignored; the `tenantId` of the Cloud Provider Access role (from `roleId`) is used.
     #[deprecated(note = "deprecated in the Atlas API spec")]
     pub tenant_id: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketRequest {

@@ -20,7 +20,7 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     pub service_url: String,
     /// UUID that identifies the Azure Active Directory Tenant ID used during exports.
     pub tenant_id: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {

@@ -62,7 +62,7 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     pub update_snapshots: Option<bool>,
     /// Flag that indicates whether to use organization and project names instead of organization and project UUIDs in the path to the metadata files that MongoDB Cloud uploads to your Export Bucket.
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupSnapshotSchedule20240805 {

@@ -14,7 +14,7 @@ pub struct DiskBackupTimeBasedCopyPolicyItem {
     pub retention_unit: crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the snapshot copy.
     pub retention_value: i32,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DiskBackupTimeBasedCopyPolicyItem {

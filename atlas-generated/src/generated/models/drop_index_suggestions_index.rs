@@ -18,7 +18,7 @@ pub struct DropIndexSuggestionsIndex {
     pub since: Option<crate::runtime::Timestamp>,
     /// Size of index.
     pub size_bytes: Option<i64>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DropIndexSuggestionsIndex {

@@ -16,7 +16,7 @@ pub struct DropIndexSuggestionsResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub unused_indexes: Option<Vec<crate::models::DropIndexSuggestionsIndex>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for DropIndexSuggestionsResponse {

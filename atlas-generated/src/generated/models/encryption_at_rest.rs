@@ -12,7 +12,7 @@ pub struct EncryptionAtRest {
     pub enabled_for_search_nodes: Option<bool>,
     /// `googleCloudKms`
     pub google_cloud_kms: Option<crate::models::GoogleCloudKms>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for EncryptionAtRest {

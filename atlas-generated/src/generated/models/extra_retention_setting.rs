@@ -8,7 +8,7 @@ pub struct ExtraRetentionSetting {
     pub frequency_type: Option<crate::models::DiskBackupCopySettingFrequenciesItem>,
     /// The number of extra retention days for the cluster.
     pub retention_days: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ExtraRetentionSetting {

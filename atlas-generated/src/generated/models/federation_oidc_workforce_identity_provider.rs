@@ -58,7 +58,7 @@ pub struct FederationOidcWorkforceIdentityProvider {
     pub updated_at: Option<Option<crate::runtime::Timestamp>>,
     /// Identifier of the claim which contains the user ID in the token.
     pub user_claim: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {

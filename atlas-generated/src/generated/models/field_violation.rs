@@ -8,7 +8,7 @@ pub struct FieldViolation {
     pub description: String,
     /// A path that leads to a field in the request body.
     pub field: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for FieldViolation {

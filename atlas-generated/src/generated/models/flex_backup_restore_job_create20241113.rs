@@ -62,7 +62,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     ///
     /// Write-only: sent in requests, never returned.
     pub target_project_id: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for FlexBackupRestoreJobCreate20241113 {

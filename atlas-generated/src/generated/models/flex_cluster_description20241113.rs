@@ -60,7 +60,7 @@ pub struct FlexClusterDescription20241113 {
     pub version_release_system: Option<
         crate::models::FlexClusterDescription20241113VersionReleaseSystem,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for FlexClusterDescription20241113 {

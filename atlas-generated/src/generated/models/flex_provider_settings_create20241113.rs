@@ -24,7 +24,7 @@ pub struct FlexProviderSettingsCreate20241113 {
     ///
     /// Write-only: sent in requests, never returned.
     pub region_name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for FlexProviderSettingsCreate20241113 {

@@ -16,7 +16,7 @@ pub struct FtsMetric {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub units: Option<Option<crate::models::FtsMetricUnits>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for FtsMetric {

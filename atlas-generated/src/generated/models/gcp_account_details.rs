@@ -16,7 +16,7 @@ pub struct GcpAccountDetails {
     pub links: Option<Vec<crate::models::Link>>,
     /// The name of the VPC network.
     pub vpc_network_name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GcpAccountDetails {

@@ -14,7 +14,7 @@ pub struct GcpComputeAutoScaling {
     pub min_instance_size: Option<
         crate::models::CloudGcpProviderSettingsInstanceSizeName,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GcpComputeAutoScaling {

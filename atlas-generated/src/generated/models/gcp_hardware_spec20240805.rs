@@ -22,7 +22,7 @@ pub struct GcpHardwareSpec20240805 {
     pub instance_size: Option<crate::models::CloudGcpProviderSettingsInstanceSizeName>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GcpHardwareSpec20240805 {

@@ -30,7 +30,7 @@ pub struct GcpRegionConfig20240805 {
     pub effective_read_only_specs: Option<crate::models::DedicatedHardwareSpec20240805>,
     /// Read-only: set by the server, ignored in requests.
     pub read_only_specs: Option<crate::models::DedicatedHardwareSpec20240805>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GcpRegionConfig20240805 {

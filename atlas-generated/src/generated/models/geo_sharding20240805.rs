@@ -22,7 +22,7 @@ pub struct GeoSharding20240805 {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub self_managed_sharding: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GeoSharding20240805 {

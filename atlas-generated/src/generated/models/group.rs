@@ -38,7 +38,7 @@ pub struct Group {
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether to create the project with default alert settings.
     pub with_default_alerts_settings: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Group {

@@ -12,7 +12,7 @@ pub struct GroupIpAddresses {
     pub group_id: Option<String>,
     /// Read-only: set by the server, ignored in requests.
     pub services: Option<crate::models::GroupService>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupIpAddresses {

@@ -38,7 +38,7 @@ pub struct GroupMaintenanceWindowPreviewResponse {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub wave_assignment: Option<Option<i32>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {

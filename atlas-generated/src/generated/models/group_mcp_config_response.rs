@@ -24,7 +24,7 @@ pub struct GroupMcpConfigResponse {
     pub mcp_config_name: Option<Option<String>>,
     /// List of project roles associated with this MCP configuration.
     pub roles: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupMcpConfigResponse {

@@ -10,7 +10,7 @@ pub struct GroupMigrationRequest {
     pub destination_org_private_api_key: Option<String>,
     /// Unique string that identifies the public part of the API Key used to verify access to the destination organization. This parameter is required only when you authenticate with Programmatic API Keys.
     pub destination_org_public_api_key: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupMigrationRequest {

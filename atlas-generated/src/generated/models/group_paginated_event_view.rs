@@ -16,7 +16,7 @@ pub struct GroupPaginatedEventView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub total_count: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupPaginatedEventView {

@@ -8,7 +8,7 @@ pub struct GroupRoleAssignment {
     pub group_id: Option<String>,
     /// One or more project-level roles assigned to the MongoDB Cloud user.
     pub group_roles: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupRoleAssignment {

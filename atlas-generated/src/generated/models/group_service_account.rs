@@ -16,7 +16,7 @@ pub struct GroupServiceAccount {
     pub roles: Option<Vec<String>>,
     /// A list of secrets associated with the specified Service Account.
     pub secrets: Option<Vec<crate::models::ServiceAccountSecret>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupServiceAccount {

@@ -14,7 +14,7 @@ pub struct GroupServiceAccountUpdateRequest {
     pub name: Option<Option<String>>,
     /// A list of Project roles associated with the Service Account.
     pub roles: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupServiceAccountUpdateRequest {

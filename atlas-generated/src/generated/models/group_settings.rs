@@ -26,7 +26,7 @@ pub struct GroupSettings {
     pub is_realtime_performance_panel_enabled: Option<bool>,
     /// Flag that indicates whether to enable the Schema Advisor for the specified project.
     pub is_schema_advisor_enabled: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupSettings {

@@ -10,7 +10,7 @@ pub struct GroupUpdate {
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether the project can automatically create default alerts.
     pub with_default_alerts_settings: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for GroupUpdate {

@@ -28,7 +28,7 @@ pub struct HipChatNotification {
     pub room_name: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::HipChatNotificationTypeName,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for HipChatNotification {

@@ -10,7 +10,7 @@ pub struct InvoiceReportRequest {
     pub report_format: crate::models::InvoiceReportRequestReportFormat,
     /// Type of report to generate.
     pub report_type: crate::models::InvoiceReportRequestReportType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for InvoiceReportRequest {

@@ -30,7 +30,7 @@ pub struct LdapSecuritySettings {
     pub port: Option<i32>,
     /// User-to-Distinguished Name (DN) map that MongoDB Cloud uses to transform a Lightweight Directory Access Protocol (LDAP) username into an LDAP DN.
     pub user_to_dn_mapping: Option<Vec<crate::models::UserToDnMapping>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LdapSecuritySettings {

@@ -28,7 +28,7 @@ pub struct LdapVerifyConnectivityJobRequest {
     pub validations: Option<
         Vec<crate::models::LdapVerifyConnectivityJobRequestValidation>,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {

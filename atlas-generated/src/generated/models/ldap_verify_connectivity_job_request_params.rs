@@ -26,7 +26,7 @@ pub struct LdapVerifyConnectivityJobRequestParams {
     pub links: Option<Vec<crate::models::Link>>,
     /// IANA port to which the Lightweight Directory Access Protocol (LDAP) host listens for client connections.
     pub port: i32,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {

@@ -14,7 +14,7 @@ pub struct LdapVerifyConnectivityJobRequestValidation {
     pub validation_type: Option<
         crate::models::LdapVerifyConnectivityJobRequestValidationValidationType,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequestValidation {

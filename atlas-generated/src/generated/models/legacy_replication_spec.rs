@@ -18,7 +18,7 @@ pub struct LegacyReplicationSpec {
     pub regions_config: Option<crate::models::LegacyRegionsConfig>,
     /// Human-readable label that identifies the zone in a Global Cluster. Provide this value only if `clusterType` is `GEOSHARDED`.
     pub zone_name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LegacyReplicationSpec {

@@ -12,7 +12,7 @@ pub struct LessThanTimeThreshold {
     pub threshold: Option<i32>,
     /// `units`
     pub units: Option<crate::models::TimeMetricUnits>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LessThanTimeThreshold {

@@ -26,7 +26,7 @@ pub struct LiveImportValidation {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub status: Option<Option<crate::models::LiveImportValidationStatus>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LiveImportValidation {

@@ -22,7 +22,7 @@ pub struct LiveMigrationRequest {
     pub sharding: Option<Option<crate::models::ShardingRequest>>,
     /// `source`
     pub source: crate::models::Source,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for LiveMigrationRequest {

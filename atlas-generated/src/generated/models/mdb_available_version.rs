@@ -16,7 +16,7 @@ pub struct MdbAvailableVersion {
     pub links: Option<Vec<crate::models::Link>>,
     /// The MongoDB Major Version in question.
     pub version: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for MdbAvailableVersion {

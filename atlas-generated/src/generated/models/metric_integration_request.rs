@@ -24,7 +24,7 @@ pub struct MetricIntegrationRequest {
     >,
     /// The provider type for the metric integration. Identifies the third-party service provider.
     pub provider_type: crate::models::MetricIntegrationRequestProviderType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for MetricIntegrationRequest {

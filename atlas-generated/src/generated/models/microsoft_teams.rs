@@ -16,7 +16,7 @@ pub struct MicrosoftTeams {
     pub microsoft_teams_webhook_url: String,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
     pub r#type: Option<crate::models::MicrosoftTeamsType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for MicrosoftTeams {

@@ -22,7 +22,7 @@ pub struct MicrosoftTeamsNotification {
     pub notifier_id: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::MicrosoftTeamsType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for MicrosoftTeamsNotification {

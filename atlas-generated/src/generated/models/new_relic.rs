@@ -29,7 +29,7 @@ pub struct NewRelic {
     pub r#type: Option<crate::models::NewRelicType>,
     /// Insert key associated with your New Relic account.
     pub write_token: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for NewRelic {

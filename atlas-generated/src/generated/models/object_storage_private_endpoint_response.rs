@@ -32,7 +32,7 @@ pub struct ObjectStoragePrivateEndpointResponse {
     pub vpc_region_name: Option<
         crate::models::ObjectStoragePrivateEndpointRequestRegionName,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ObjectStoragePrivateEndpointResponse {

@@ -20,7 +20,7 @@ pub struct OrgFederationSettings {
     pub identity_provider_status: Option<
         crate::models::FederationSamlIdentityProviderStatus,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrgFederationSettings {

@@ -12,7 +12,7 @@ pub struct OrgMcpConfigUpdateRequest {
     pub mcp_config_name: Option<Option<String>>,
     /// List of organization roles associated with this MCP configuration. If provided, replaces the existing list of roles.
     pub roles: Option<Vec<crate::models::OrgMcpConfigUpdateRequestRolesItem>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrgMcpConfigUpdateRequest {

@@ -14,7 +14,7 @@ pub struct OrgServiceAccountUpdateRequest {
     pub name: Option<Option<String>>,
     /// A list of organization-level roles for the Service Account.
     pub roles: Option<Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrgServiceAccountUpdateRequest {

@@ -8,7 +8,7 @@ pub struct OrgUserRolesResponse {
     pub group_role_assignments: Option<Vec<crate::models::GroupRoleAssignment>>,
     /// One or more organization-level roles assigned to the MongoDB Cloud user.
     pub org_roles: Option<Vec<crate::models::AddOrRemoveOrgRoleOrgRole>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrgUserRolesResponse {

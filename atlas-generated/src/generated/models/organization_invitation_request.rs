@@ -14,7 +14,7 @@ pub struct OrganizationInvitationRequest {
     pub team_ids: Option<Vec<String>>,
     /// Email address that belongs to the desired MongoDB Cloud user.
     pub username: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrganizationInvitationRequest {

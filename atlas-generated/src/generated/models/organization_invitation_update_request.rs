@@ -12,7 +12,7 @@ pub struct OrganizationInvitationUpdateRequest {
     pub roles: Option<Vec<crate::models::OrganizationInvitationRolesItem>>,
     /// List of teams to which you want to invite the desired MongoDB Cloud user.
     pub team_ids: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrganizationInvitationUpdateRequest {

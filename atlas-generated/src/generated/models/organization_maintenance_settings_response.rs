@@ -16,7 +16,7 @@ pub struct OrganizationMaintenanceSettingsResponse {
     pub wave_assignment_mode: Option<
         Option<crate::models::OrganizationMaintenanceSettingsResponseWaveAssignmentMode>,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrganizationMaintenanceSettingsResponse {

@@ -8,7 +8,7 @@ pub struct OrganizationMaintenanceSettingsUpdateRequest {
     pub wave_assignment_mode: Option<
         crate::models::OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OrganizationMaintenanceSettingsUpdateRequest {

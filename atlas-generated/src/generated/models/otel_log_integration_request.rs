@@ -14,7 +14,7 @@ pub struct OtelLogIntegrationRequest {
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
     pub otel_supplied_headers: Vec<crate::models::Header>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OtelLogIntegrationRequest {

@@ -6,7 +6,7 @@
 pub struct OverloadProtectionSimulationRequest {
     /// Duration of the overload protection simulation in seconds.
     pub duration_seconds: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for OverloadProtectionSimulationRequest {

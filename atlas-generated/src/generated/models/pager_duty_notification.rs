@@ -28,7 +28,7 @@ pub struct PagerDutyNotification {
     pub service_key: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::PagerDutyType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PagerDutyNotification {

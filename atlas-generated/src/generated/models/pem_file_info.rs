@@ -8,7 +8,7 @@ pub struct PemFileInfo {
     pub certificates: Option<Vec<crate::models::X509Certificate>>,
     /// Human-readable label given to the file.
     pub file_name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PemFileInfo {

@@ -10,7 +10,7 @@ pub struct PerformanceAdvisorOperationView {
     pub predicates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Read-only: set by the server, ignored in requests.
     pub stats: Option<crate::models::PerformanceAdvisorOpStats>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PerformanceAdvisorOperationView {

@@ -12,7 +12,7 @@ pub struct PerformanceAdvisorResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub suggested_indexes: Option<Vec<crate::models::PerformanceAdvisorIndex>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PerformanceAdvisorResponse {

@@ -8,7 +8,7 @@ pub struct PerformanceAdvisorSlowQueryList {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub slow_queries: Option<Vec<crate::models::PerformanceAdvisorSlowQuery>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PerformanceAdvisorSlowQueryList {

@@ -10,7 +10,7 @@ pub struct Principal {
     pub name: Option<String>,
     /// Read-only: set by the server, ignored in requests.
     pub on_behalf_of: Option<Box<crate::models::Principal>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Principal {

@@ -24,7 +24,7 @@ pub struct PrivateNetworkEndpointIdEntry {
     pub status: Option<crate::models::PrivateNetworkEndpointIdEntryStatus>,
     /// Human-readable label that identifies the resource type associated with this private endpoint.
     pub r#type: Option<crate::models::PrivateNetworkEndpointIdEntryType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {

@@ -24,7 +24,7 @@ pub struct Prometheus {
     pub r#type: Option<crate::models::PrometheusType>,
     /// Human-readable label that identifies your Prometheus incoming webhook.
     pub username: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Prometheus {

@@ -8,7 +8,7 @@ pub struct ProtectedHours {
     pub end_hour_of_day: Option<i32>,
     /// Zero-based integer that represents the beginning hour of the of the day that the maintenance will not begin in.
     pub start_hour_of_day: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ProtectedHours {

@@ -28,7 +28,7 @@ pub struct PublicApiUsageDetailsLineItemView {
     pub unit_price_dollars: Option<f64>,
     /// Usage date of the line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub usage_date: Option<crate::runtime::Timestamp>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {

@@ -22,7 +22,7 @@ pub struct PushBasedLogExportProject {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::PushBasedLogExportProjectState>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for PushBasedLogExportProject {

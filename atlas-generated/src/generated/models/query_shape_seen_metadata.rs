@@ -12,7 +12,7 @@ pub struct QueryShapeSeenMetadata {
     pub driver_version: Option<String>,
     /// Unix epoch milliseconds of the time.
     pub timestamp: Option<i64>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for QueryShapeSeenMetadata {

@@ -10,7 +10,7 @@ pub struct QueryStatsDetailsResponse {
     pub last_seen: Option<crate::models::QueryShapeSeenMetadata>,
     /// `queryStats`
     pub query_stats: Option<crate::models::QueryStatsSummary>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for QueryStatsDetailsResponse {

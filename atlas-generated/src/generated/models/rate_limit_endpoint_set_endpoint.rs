@@ -8,7 +8,7 @@ pub struct RateLimitEndpointSetEndpoint {
     pub method: Option<crate::models::RateLimitEndpointSetEndpointMethod>,
     /// The URL path of the endpoint.
     pub path: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for RateLimitEndpointSetEndpoint {

@@ -10,7 +10,7 @@ pub struct RateLimitEndpointSetRefillRate {
     pub default_value: Option<Option<i64>>,
     /// The applied rate limit refill rate of the endpoint set.
     pub value: Option<i64>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for RateLimitEndpointSetRefillRate {

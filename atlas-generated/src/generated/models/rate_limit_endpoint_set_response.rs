@@ -20,7 +20,7 @@ pub struct RateLimitEndpointSetResponse {
     pub refill_rate: Option<crate::models::RateLimitEndpointSetRefillRate>,
     /// The scope of the endpoint set.
     pub scope: Option<crate::models::RateLimitEndpointSetResponseScope>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for RateLimitEndpointSetResponse {

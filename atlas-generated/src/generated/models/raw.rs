@@ -36,7 +36,7 @@ pub struct Raw {
     pub org_name: Option<String>,
     /// Severity of the event.
     pub severity: Option<crate::models::RawSeverity>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Raw {

@@ -10,7 +10,7 @@ pub struct ReportGenerationRequest {
     pub report_type: Option<crate::models::InvoiceReportRequestReportType>,
     /// Version of the report format specification.
     pub version: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ReportGenerationRequest {

@@ -24,7 +24,7 @@ pub struct S3LogIntegrationRequest {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub use_legacy_path_structure: Option<Option<bool>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for S3LogIntegrationRequest {

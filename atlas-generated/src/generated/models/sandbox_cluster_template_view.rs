@@ -10,7 +10,7 @@ pub struct SandboxClusterTemplateView {
     pub region: Option<String>,
     /// The tier for a cluster.
     pub tier: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SandboxClusterTemplateView {

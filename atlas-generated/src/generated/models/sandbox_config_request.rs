@@ -10,7 +10,7 @@ pub struct SandboxConfigRequest {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub enabled: Option<Option<bool>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SandboxConfigRequest {

@@ -18,7 +18,7 @@ pub struct SchemaAdvisorItemRecommendation {
     pub recommendation: Option<
         crate::models::SchemaAdvisorItemRecommendationRecommendation,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SchemaAdvisorItemRecommendation {

@@ -49,7 +49,7 @@ pub struct SearchIndex {
     pub search_analyzer: Option<crate::models::SearchIndexAnalyzer>,
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<crate::models::SearchSynonymMappingDefinition>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SearchIndex {

@@ -10,7 +10,7 @@ pub struct SearchIndexDefinitionVersion {
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The version number associated with this index definition when it was created.
     pub version: Option<i64>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SearchIndexDefinitionVersion {

@@ -6,7 +6,7 @@
 pub struct SearchIndexUpdateRequest {
     /// The index definition to update the search index to.
     pub definition: crate::models::SearchIndexUpdateRequestDefinition,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SearchIndexUpdateRequest {

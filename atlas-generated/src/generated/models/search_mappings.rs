@@ -10,7 +10,7 @@ pub struct SearchMappings {
     pub dynamic: Option<serde_json::Map<String, serde_json::Value>>,
     /// One or more field specifications for the Atlas Search index. Required if `mappings.dynamic` is omitted or set to `false`.
     pub fields: Option<std::collections::BTreeMap<String, crate::models::Fields>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SearchMappings {

@@ -14,7 +14,7 @@ pub struct ServerlessAvgCommandExecutionTimeMetricThresholdView {
     pub threshold: Option<f64>,
     /// `units`
     pub units: Option<crate::models::TimeMetricUnits>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ServerlessAvgCommandExecutionTimeMetricThresholdView {

@@ -24,7 +24,7 @@ pub struct ServerlessConnectionStringsPrivateEndpointList {
     pub r#type: Option<
         crate::models::ServerlessConnectionStringsPrivateEndpointListType,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {

@@ -14,7 +14,7 @@ pub struct ServerlessOpCounterInsertRawMetricThresholdView {
     pub threshold: Option<f64>,
     /// `units`
     pub units: Option<crate::models::RawMetricUnits>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ServerlessOpCounterInsertRawMetricThresholdView {

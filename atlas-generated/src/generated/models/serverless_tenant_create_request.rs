@@ -8,7 +8,7 @@ pub struct ServerlessTenantCreateRequest {
     ///
     /// Write-only: sent in requests, never returned.
     pub comment: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ServerlessTenantCreateRequest {

@@ -10,7 +10,7 @@ pub struct ServiceAccountGroup {
     pub group_id: Option<String>,
     /// A list of project roles assigned to the Service Account in this project.
     pub roles: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ServiceAccountGroup {

@@ -32,7 +32,7 @@ pub struct ServiceAccountIpAccessListEntry {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub request_count: Option<i32>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ServiceAccountIpAccessListEntry {

@@ -14,7 +14,7 @@ pub struct ShardEntry {
     pub database: Option<String>,
     /// Write-only: sent in requests, never returned.
     pub shard_collection: Option<crate::models::ShardKeys>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ShardEntry {

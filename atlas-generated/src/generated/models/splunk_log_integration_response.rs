@@ -16,7 +16,7 @@ pub struct SplunkLogIntegrationResponse {
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
     pub hec_url: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SplunkLogIntegrationResponse {

@@ -18,7 +18,7 @@ pub struct SqlInterfaceStatusResponse {
     pub unsupported_reason: Option<
         Option<crate::models::SqlInterfaceStatusResponseUnsupportedReason>,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SqlInterfaceStatusResponse {

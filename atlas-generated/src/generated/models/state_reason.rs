@@ -8,7 +8,7 @@ pub struct StateReason {
     pub error_code: Option<String>,
     /// Message describing error or state.
     pub message: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StateReason {

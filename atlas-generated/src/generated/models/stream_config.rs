@@ -12,7 +12,7 @@ pub struct StreamConfig {
     pub max_tier_size: Option<crate::models::StreamConfigMaxTierSize>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<crate::models::StreamConfigMaxTierSize>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamConfig {

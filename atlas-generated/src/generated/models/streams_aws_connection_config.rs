@@ -12,7 +12,7 @@ pub struct StreamsAwsConnectionConfig {
     pub role_arn: Option<String>,
     /// The name of an S3 bucket used to check authorization of the passed-in IAM role ARN.
     pub test_bucket: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsAwsConnectionConfig {

@@ -26,7 +26,7 @@ pub struct StreamsAwsKinesisDataStreamsConnection {
     pub aws: Option<crate::models::StreamsAwsConnectionConfig>,
     /// `networking`
     pub networking: Option<crate::models::StreamsKafkaNetworking>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsAwsKinesisDataStreamsConnection {

@@ -34,7 +34,7 @@ pub struct StreamsEventViewForNdsGroup {
     pub org_id: Option<String>,
     /// Read-only: set by the server, ignored in requests.
     pub raw: Option<crate::models::Raw>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsEventViewForNdsGroup {

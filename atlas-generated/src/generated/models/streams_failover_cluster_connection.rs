@@ -30,7 +30,7 @@ pub struct StreamsFailoverClusterConnection {
     pub cluster_name: Option<String>,
     /// `None`: absent; `Some(None)`: `null`.
     pub db_role_to_execute: Option<Option<crate::models::DbRoleToExecute>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsFailoverClusterConnection {

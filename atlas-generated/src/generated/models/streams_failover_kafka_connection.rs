@@ -32,7 +32,7 @@ pub struct StreamsFailoverKafkaConnection {
     pub networking: Option<crate::models::StreamsKafkaNetworking>,
     /// `security`
     pub security: Option<crate::models::StreamsKafkaSecurity>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsFailoverKafkaConnection {

@@ -10,7 +10,7 @@ pub struct StreamsGcpConnectionConfig {
     pub links: Option<Vec<crate::models::Link>>,
     /// Email address of the Google Cloud Platform (GCP) service account that Atlas Streams uses to connect to the GCP Pub/Sub resources.
     pub service_account_id: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsGcpConnectionConfig {

@@ -28,7 +28,7 @@ pub struct StreamsGcpPubSubConnection {
     pub public_private_networking: Option<
         crate::models::StreamsPublicPrivateLinkNetworking,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsGcpPubSubConnection {

@@ -26,7 +26,7 @@ pub struct StreamsHttpsConnection {
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// The URL to be used for the request.
     pub url: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsHttpsConnection {

@@ -42,7 +42,7 @@ pub struct StreamsKafkaAuthentication {
     pub token_endpoint_url: Option<String>,
     /// Username of the account to connect to the Kafka cluster.
     pub username: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsKafkaAuthentication {

@@ -12,7 +12,7 @@ pub struct StreamsKafkaSecurity {
     pub links: Option<Vec<crate::models::Link>>,
     /// Describes the transport type. Can be either `SASL_PLAINTEXT`, `SASL_SSL`, or `SSL`.
     pub protocol: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsKafkaSecurity {

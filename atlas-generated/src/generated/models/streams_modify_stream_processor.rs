@@ -18,7 +18,7 @@ pub struct StreamsModifyStreamProcessor {
     pub pipeline: Option<Vec<crate::models::Document>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<crate::models::StreamConfigMaxTierSize>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsModifyStreamProcessor {

@@ -12,7 +12,7 @@ pub struct StreamsModifyStreamProcessorOptions {
     pub links: Option<Vec<crate::models::Link>>,
     /// When true, the modified stream processor resumes from its last checkpoint.
     pub resume_from_checkpoint: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsModifyStreamProcessorOptions {

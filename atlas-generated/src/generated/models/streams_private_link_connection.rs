@@ -75,7 +75,7 @@ pub struct StreamsPrivateLinkConnection {
     ///
     /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
     pub vendor: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsPrivateLinkConnection {

@@ -18,7 +18,7 @@ pub struct StreamsProcessorStatus {
     pub region: Option<Option<String>>,
     /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
     pub status: crate::models::StreamsProcessorStatusStatus,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsProcessorStatus {

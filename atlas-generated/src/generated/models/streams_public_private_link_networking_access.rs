@@ -12,7 +12,7 @@ pub struct StreamsPublicPrivateLinkNetworkingAccess {
     pub links: Option<Vec<crate::models::Link>>,
     /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
     pub r#type: Option<crate::models::StreamsPublicPrivateLinkNetworkingAccessType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsPublicPrivateLinkNetworkingAccess {

@@ -22,7 +22,7 @@ pub struct StreamsSampleConnection {
     pub state: Option<crate::models::StreamsConnectionState>,
     /// The connection type.
     pub r#type: Option<crate::models::StreamsConnectionType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsSampleConnection {

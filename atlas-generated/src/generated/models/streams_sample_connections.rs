@@ -10,7 +10,7 @@ pub struct StreamsSampleConnections {
     pub links: Option<Vec<crate::models::Link>>,
     /// Flag that indicates whether to add a `sample_stream_solar` connection.
     pub solar: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsSampleConnections {

@@ -28,7 +28,7 @@ pub struct StreamsSchemaRegistryConnection {
     pub schema_registry_authentication: crate::models::SchemaRegistryAuthentication,
     /// List of Schema Registry endpoint URLs used by this connection. Each URL must use the http or https scheme and specify a valid host and optional port.
     pub schema_registry_urls: Vec<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsSchemaRegistryConnection {

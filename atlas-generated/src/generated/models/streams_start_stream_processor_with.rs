@@ -16,7 +16,7 @@ pub struct StreamsStartStreamProcessorWith {
     pub start_at_operation_time: Option<crate::runtime::Timestamp>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<crate::models::StreamConfigMaxTierSize>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsStartStreamProcessorWith {

@@ -34,7 +34,7 @@ pub struct StreamsTenant {
     pub sample_connections: Option<crate::models::StreamsSampleConnections>,
     /// `None`: absent; `Some(None)`: `null`.
     pub stream_config: Option<Option<crate::models::StreamConfig>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsTenant {

@@ -18,7 +18,7 @@ pub struct StreamsTenantUpdateRequest {
     pub region: Option<crate::models::BaseStreamsRegion>,
     /// `None`: absent; `Some(None)`: `null`.
     pub stream_config: Option<Option<crate::models::StreamConfig>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for StreamsTenantUpdateRequest {

@@ -12,7 +12,7 @@ pub struct SynonymMappingStatusDetail {
     pub queryable: Option<bool>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
     pub status: Option<crate::models::SynonymMappingStatusDetailStatus>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for SynonymMappingStatusDetail {

@@ -6,7 +6,7 @@
 pub struct TargetOrg {
     /// Link token that contains all the information required to complete the link.
     pub link_token: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TargetOrg {

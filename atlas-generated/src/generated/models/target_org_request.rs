@@ -6,7 +6,7 @@
 pub struct TargetOrgRequest {
     /// IP address access list entries associated with the API key.
     pub access_list_ips: Option<Vec<String>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TargetOrgRequest {

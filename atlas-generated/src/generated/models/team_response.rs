@@ -14,7 +14,7 @@ pub struct TeamResponse {
     pub links: Option<Vec<crate::models::Link>>,
     /// Human-readable label that identifies the team.
     pub name: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TeamResponse {

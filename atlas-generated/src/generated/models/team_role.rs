@@ -12,7 +12,7 @@ pub struct TeamRole {
     pub role_names: Vec<String>,
     /// Unique 24-hexadecimal character string that identifies the team.
     pub team_id: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TeamRole {

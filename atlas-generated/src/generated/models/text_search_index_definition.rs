@@ -33,7 +33,7 @@ pub struct TextSearchIndexDefinition {
     pub synonyms: Option<Vec<crate::models::SearchSynonymMappingDefinition>>,
     /// Type sets for the index.
     pub type_sets: Option<Vec<crate::models::SearchTypeSets>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TextSearchIndexDefinition {

@@ -39,7 +39,7 @@ pub struct TextSearchIndexResponse {
             std::collections::BTreeMap<String, crate::models::SynonymMappingStatusDetail>,
         >,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TextSearchIndexResponse {

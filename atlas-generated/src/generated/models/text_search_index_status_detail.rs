@@ -29,7 +29,7 @@ pub struct TextSearchIndexStatusDetail {
     pub synonym_mapping_status_detail: Option<
         Vec<crate::models::SynonymMappingStatusDetailMap>,
     >,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TextSearchIndexStatusDetail {

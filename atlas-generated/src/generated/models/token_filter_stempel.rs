@@ -10,7 +10,7 @@
 pub struct TokenFilterStempel {
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterStempelType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TokenFilterStempel {

@@ -16,7 +16,7 @@ pub struct TokenFilterWordDelimiterGraph {
     >,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterWordDelimiterGraphType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
@@ -77,7 +77,7 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     pub split_on_numerics: Option<bool>,
     /// Flag that indicates whether to remove trailing possessives from each sub-word.
     pub stem_english_possessive: Option<bool>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
@@ -192,7 +192,7 @@ pub struct TokenFilterWordDelimiterGraphProtectedWords {
     pub ignore_case: Option<bool>,
     /// List that contains the tokens to protect from delimination.
     pub words: Vec<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {

@@ -21,7 +21,7 @@ pub struct TokenFilterdaitchMokotoffSoundex {
     pub original_tokens: Option<crate::models::TokenFilterasciiFoldingOriginalTokens>,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterdaitchMokotoffSoundexType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TokenFilterdaitchMokotoffSoundex {

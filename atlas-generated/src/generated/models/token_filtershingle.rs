@@ -12,7 +12,7 @@ pub struct TokenFiltershingle {
     pub min_shingle_size: i64,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFiltershingleType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for TokenFiltershingle {

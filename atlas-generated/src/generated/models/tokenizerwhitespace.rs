@@ -10,7 +10,7 @@ pub struct Tokenizerwhitespace {
     pub max_token_length: Option<i64>,
     /// Human-readable label that identifies this tokenizer type.
     pub r#type: crate::models::TokenizerwhitespaceType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for Tokenizerwhitespace {

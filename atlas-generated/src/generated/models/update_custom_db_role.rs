@@ -8,7 +8,7 @@ pub struct UpdateCustomDbRole {
     pub actions: Option<Vec<crate::models::DatabasePrivilegeAction>>,
     /// List of the built-in roles that this custom role inherits.
     pub inherited_roles: Option<Vec<crate::models::DatabaseInheritedRole>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for UpdateCustomDbRole {

@@ -10,7 +10,7 @@ pub struct UpdateOrgRolesForUser {
     pub links: Option<Vec<crate::models::Link>>,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
     pub org_roles: Option<Vec<crate::models::OrganizationInvitationRolesItem>>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for UpdateOrgRolesForUser {

@@ -22,7 +22,7 @@ pub struct UsageDetailsFilterRequest {
     pub usage_end_date: Option<crate::runtime::Date>,
     /// The inclusive usage start date for usage details filter.
     pub usage_start_date: Option<crate::runtime::Date>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for UsageDetailsFilterRequest {

@@ -10,7 +10,7 @@ pub struct UserCustomDbRole {
     pub inherited_roles: Option<Vec<crate::models::DatabaseInheritedRole>>,
     /// Human-readable label that identifies the role for the request. This name must be unique for this custom role in this project.
     pub role_name: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for UserCustomDbRole {

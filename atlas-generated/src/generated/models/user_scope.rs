@@ -10,7 +10,7 @@ pub struct UserScope {
     pub name: String,
     /// Category of resource that this database user can access.
     pub r#type: crate::models::UserScopeType,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for UserScope {

@@ -21,7 +21,7 @@ pub struct VectorSearchHostStatusDetail {
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
     pub status: Option<crate::models::SearchHostStatusDetailStatus>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for VectorSearchHostStatusDetail {

@@ -34,7 +34,7 @@ pub struct VectorSearchIndex {
     pub fields: Option<Vec<crate::models::BasicDbObject>>,
     /// Top-level path to the array that contains vector fields. When provided, vector fields under this path are treated as nested.
     pub nested_root: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for VectorSearchIndex {

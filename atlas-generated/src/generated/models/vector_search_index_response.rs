@@ -31,7 +31,7 @@ pub struct VectorSearchIndexResponse {
     pub status_detail: Option<Vec<crate::models::VectorSearchHostStatusDetail>>,
     /// Type of the index. The default type is search.
     pub r#type: Option<crate::models::ClusterSearchIndexType>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for VectorSearchIndexResponse {

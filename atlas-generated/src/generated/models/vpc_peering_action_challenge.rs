@@ -12,7 +12,7 @@ pub struct VpcPeeringActionChallenge {
     pub requester_account_id: Option<String>,
     /// The AWS requester VPC ID.
     pub requester_vpc_id: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for VpcPeeringActionChallenge {

@@ -34,7 +34,7 @@ pub struct VpcPeeringConnection {
     pub requester_vpc_id: Option<String>,
     /// A status message.
     pub status_message: Option<String>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for VpcPeeringConnection {

@@ -10,7 +10,7 @@ pub struct X509CertificateUpdate {
     pub not_after: Option<crate::runtime::Timestamp>,
     /// Earliest date that the certificate is valid. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub not_before: Option<crate::runtime::Timestamp>,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for X509CertificateUpdate {

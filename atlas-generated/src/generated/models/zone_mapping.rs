@@ -10,7 +10,7 @@ pub struct ZoneMapping {
     pub location: String,
     /// Human-readable label that identifies the zone in your global cluster. This zone maps to a location code.
     pub zone: String,
-    ///Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
+    /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl crate::runtime::Json for ZoneMapping {

@@ -68,9 +68,12 @@ impl crate::runtime::Endpoint for GetGroupActivityFeedV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/activityFeed");
+        request.segment("activityFeed");
         request.query("pretty", &self.pretty);
         request.query("eventType", &self.event_type);
         request.query("maxDate", &self.max_date);
@@ -85,7 +88,6 @@ impl crate::runtime::Endpoint for GetGroupActivityFeedV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

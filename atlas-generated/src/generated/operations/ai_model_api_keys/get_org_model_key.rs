@@ -55,9 +55,12 @@ impl crate::runtime::Endpoint for GetOrgModelKeyV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/aiModelApiKeys/");
+        request.segment("aiModelApiKeys");
         request.path_param("apiKeyId", &self.api_key_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -70,7 +73,6 @@ impl crate::runtime::Endpoint for GetOrgModelKeyV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -62,9 +62,12 @@ impl crate::runtime::Endpoint for GetGroupModelLimitsV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/aiModelApiRateLimits");
+        request.segment("aiModelApiRateLimits");
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("envelope", &self.envelope);
@@ -78,7 +81,6 @@ impl crate::runtime::Endpoint for GetGroupModelLimitsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -76,15 +76,18 @@ impl crate::runtime::Endpoint for UpdateGroupRateLimitsV20250312 {
             http::Method::PATCH,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/aiModelApiClouds/");
+        request.segment("aiModelApiClouds");
         request.path_param("cloud", self.cloud.as_str())?;
-        request.literal("/geographies/");
+        request.segment("geographies");
         request.path_param("geography", self.geography.as_str())?;
-        request.literal("/modelGroupNames/");
+        request.segment("modelGroupNames");
         request.path_param("modelGroupName", &self.model_group_name)?;
-        request.literal("/rateLimits");
+        request.segment("rateLimits");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
@@ -97,7 +100,6 @@ impl crate::runtime::Endpoint for UpdateGroupRateLimitsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -74,11 +74,14 @@ impl crate::runtime::Endpoint for GetAlertConfigsV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/alerts/");
+        request.segment("alerts");
         request.path_param("alertId", &self.alert_id)?;
-        request.literal("/alertConfigs");
+        request.segment("alertConfigs");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("includeCount", &self.include_count);
@@ -93,7 +96,6 @@ impl crate::runtime::Endpoint for GetAlertConfigsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

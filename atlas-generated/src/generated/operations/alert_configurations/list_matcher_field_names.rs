@@ -45,7 +45,12 @@ impl crate::runtime::Endpoint for ListMatcherFieldNamesV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/alertConfigs/matchers/fieldNames");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("alertConfigs");
+        request.segment("matchers");
+        request.segment("fieldNames");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -57,7 +62,6 @@ impl crate::runtime::Endpoint for ListMatcherFieldNamesV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -70,11 +70,15 @@ impl crate::runtime::Endpoint for DeleteClusterFtsIndexV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/fts/indexes/");
+        request.segment("fts");
+        request.segment("indexes");
         request.path_param("indexId", &self.index_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -87,7 +91,6 @@ impl crate::runtime::Endpoint for DeleteClusterFtsIndexV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

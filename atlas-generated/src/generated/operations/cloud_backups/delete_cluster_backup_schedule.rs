@@ -56,11 +56,15 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/backup/schedule");
+        request.segment("backup");
+        request.segment("schedule");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -71,7 +75,6 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -128,11 +131,15 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20240805 {
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/backup/schedule");
+        request.segment("backup");
+        request.segment("schedule");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -143,7 +150,6 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -55,9 +55,13 @@ impl crate::runtime::Endpoint for DeleteExportBucketV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/backup/exportBuckets/");
+        request.segment("backup");
+        request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -69,7 +73,6 @@ impl crate::runtime::Endpoint for DeleteExportBucketV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

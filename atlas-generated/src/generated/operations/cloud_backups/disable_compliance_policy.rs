@@ -52,9 +52,12 @@ impl crate::runtime::Endpoint for DisableCompliancePolicyV20241113 {
             http::Method::DELETE,
             "application/vnd.atlas.2024-11-13+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/backupCompliancePolicy");
+        request.segment("backupCompliancePolicy");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -66,7 +69,6 @@ impl crate::runtime::Endpoint for DisableCompliancePolicyV20241113 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

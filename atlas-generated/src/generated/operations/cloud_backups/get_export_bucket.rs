@@ -59,9 +59,13 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/backup/exportBuckets/");
+        request.segment("backup");
+        request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -73,7 +77,6 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -133,9 +136,13 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
             http::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/backup/exportBuckets/");
+        request.segment("backup");
+        request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -147,7 +154,6 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -81,13 +81,17 @@ impl crate::runtime::Endpoint for ListBackupSnapshotDatabasesV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/backup/snapshots/");
+        request.segment("backup");
+        request.segment("snapshots");
         request.path_param("snapshotId", &self.snapshot_id)?;
-        request.literal("/databases");
+        request.segment("databases");
         request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -102,7 +106,6 @@ impl crate::runtime::Endpoint for ListBackupSnapshotDatabasesV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -67,11 +67,14 @@ impl crate::runtime::Endpoint for ListCollectionRestoreJobsV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/collectionRestoreJobs");
+        request.segment("collectionRestoreJobs");
         request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -85,7 +88,6 @@ impl crate::runtime::Endpoint for ListCollectionRestoreJobsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -87,15 +87,19 @@ impl crate::runtime::Endpoint for ListSnapshotDatabaseCollectionsV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/backup/snapshots/");
+        request.segment("backup");
+        request.segment("snapshots");
         request.path_param("snapshotId", &self.snapshot_id)?;
-        request.literal("/databases/");
+        request.segment("databases");
         request.path_param("databaseName", &self.database_name)?;
-        request.literal("/collections");
+        request.segment("collections");
         request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -110,7 +114,6 @@ impl crate::runtime::Endpoint for ListSnapshotDatabaseCollectionsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -64,9 +64,13 @@ impl crate::runtime::Endpoint for UpdateBackupExportBucketV20240530 {
             http::Method::PATCH,
             "application/vnd.atlas.2024-05-30+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/backup/exportBuckets/");
+        request.segment("backup");
+        request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -80,7 +84,6 @@ impl crate::runtime::Endpoint for UpdateBackupExportBucketV20240530 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

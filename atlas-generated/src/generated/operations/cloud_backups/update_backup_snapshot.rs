@@ -70,11 +70,15 @@ impl crate::runtime::Endpoint for UpdateBackupSnapshotV20230101 {
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/backup/snapshots/");
+        request.segment("backup");
+        request.segment("snapshots");
         request.path_param("snapshotId", &self.snapshot_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -88,7 +92,6 @@ impl crate::runtime::Endpoint for UpdateBackupSnapshotV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -67,9 +67,12 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20230101 {
             http::Method::PUT,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/backupCompliancePolicy");
+        request.segment("backupCompliancePolicy");
         request.query("envelope", &self.envelope);
         request.query("overwriteBackupPolicies", &self.overwrite_backup_policies);
         request.query("pretty", &self.pretty);
@@ -83,7 +86,6 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -151,9 +153,12 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20231001 {
             http::Method::PUT,
             "application/vnd.atlas.2023-10-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/backupCompliancePolicy");
+        request.segment("backupCompliancePolicy");
         request.query("envelope", &self.envelope);
         request.query("overwriteBackupPolicies", &self.overwrite_backup_policies);
         request.query("pretty", &self.pretty);
@@ -167,7 +172,6 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20231001 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -60,11 +60,14 @@ impl crate::runtime::Endpoint for CutoverMigrationV20230101 {
             http::Method::PUT,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/liveMigrations/");
+        request.segment("liveMigrations");
         request.path_param("liveMigrationId", &self.live_migration_id)?;
-        request.literal("/cutover");
+        request.segment("cutover");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -76,7 +79,6 @@ impl crate::runtime::Endpoint for CutoverMigrationV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -45,9 +45,13 @@ impl crate::runtime::Endpoint for DeleteLinkTokensV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/liveMigrations/linkTokens");
+        request.segment("liveMigrations");
+        request.segment("linkTokens");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -58,7 +62,6 @@ impl crate::runtime::Endpoint for DeleteLinkTokensV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -62,9 +62,13 @@ impl crate::runtime::Endpoint for ValidateLiveMigrationsV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/liveMigrations/validate");
+        request.segment("liveMigrations");
+        request.segment("validate");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -77,7 +81,6 @@ impl crate::runtime::Endpoint for ValidateLiveMigrationsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -140,9 +143,13 @@ impl crate::runtime::Endpoint for ValidateLiveMigrationsV20240530 {
             http::Method::POST,
             "application/vnd.atlas.2024-05-30+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/liveMigrations/validate");
+        request.segment("liveMigrations");
+        request.segment("validate");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-05-30+json", &self.body);
@@ -155,7 +162,6 @@ impl crate::runtime::Endpoint for ValidateLiveMigrationsV20240530 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

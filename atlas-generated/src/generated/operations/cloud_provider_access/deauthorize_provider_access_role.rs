@@ -66,11 +66,13 @@ impl crate::runtime::Endpoint for DeauthorizeProviderAccessRoleV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/cloudProviderAccess/");
+        request.segment("cloudProviderAccess");
         request.path_param("cloudProvider", self.cloud_provider.as_str())?;
-        request.literal("/");
         request.path_param("roleId", &self.role_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -83,7 +85,6 @@ impl crate::runtime::Endpoint for DeauthorizeProviderAccessRoleV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -74,9 +74,12 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters");
+        request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
@@ -99,7 +102,6 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -178,9 +180,12 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
             http::Method::POST,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters");
+        request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
@@ -203,7 +208,6 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -282,9 +286,12 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
             http::Method::POST,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters");
+        request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
@@ -307,7 +314,6 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -382,9 +388,12 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
             http::Method::POST,
             "application/vnd.atlas.2024-10-23+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters");
+        request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
@@ -407,7 +416,6 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -73,9 +73,12 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -98,7 +101,6 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -176,9 +178,12 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -201,7 +206,6 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -275,9 +279,12 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -300,7 +307,6 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -60,9 +60,12 @@ impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
             http::Method::POST,
             "application/vnd.atlas.2024-05-30+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.literal(":pinFeatureCompatibilityVersion");
         request.query("envelope", &self.envelope);
@@ -79,7 +82,6 @@ impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -52,9 +52,12 @@ impl crate::runtime::Endpoint for RequestSampleDatasetLoadV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/sampleDatasetLoad/");
+        request.segment("sampleDatasetLoad");
         request.path_param("name", &self.name)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -66,7 +69,6 @@ impl crate::runtime::Endpoint for RequestSampleDatasetLoadV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -61,11 +61,14 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/restartPrimaries");
+        request.segment("restartPrimaries");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -77,7 +80,6 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -139,11 +141,14 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230201 {
             http::Method::POST,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/restartPrimaries");
+        request.segment("restartPrimaries");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -155,7 +160,6 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -67,11 +67,15 @@ impl crate::runtime::Endpoint for GetProcessNamespacesV20231115 {
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/processes/");
+        request.segment("processes");
         request.path_param("processId", &self.process_id)?;
-        request.literal("/collStats/namespaces");
+        request.segment("collStats");
+        request.segment("namespaces");
         request.query("envelope", &self.envelope);
         request.query("start", &self.start);
         request.query("end", &self.end);
@@ -85,7 +89,6 @@ impl crate::runtime::Endpoint for GetProcessNamespacesV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

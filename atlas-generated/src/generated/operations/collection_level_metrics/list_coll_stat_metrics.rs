@@ -47,9 +47,13 @@ impl crate::runtime::Endpoint for ListCollStatMetricsV20231115 {
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/collStats/metrics");
+        request.segment("collStats");
+        request.segment("metrics");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -60,7 +64,6 @@ impl crate::runtime::Endpoint for ListCollStatMetricsV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -87,15 +87,17 @@ impl crate::runtime::Endpoint for ListProcessMeasurementsV20231115 {
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/processes/");
+        request.segment("processes");
         request.path_param("processId", &self.process_id)?;
-        request.literal("/");
         request.path_param("databaseName", &self.database_name)?;
-        request.literal("/");
         request.path_param("collectionName", &self.collection_name)?;
-        request.literal("/collStats/measurements");
+        request.segment("collStats");
+        request.segment("measurements");
         request.query("envelope", &self.envelope);
         request.query("metrics", &self.metrics);
         request.query("start", &self.start);
@@ -110,7 +112,6 @@ impl crate::runtime::Endpoint for ListProcessMeasurementsV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -59,11 +59,15 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
             http::Method::PATCH,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/collStats/unpin");
+        request.segment("collStats");
+        request.segment("unpin");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
         request.finish()
@@ -75,7 +79,6 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -67,11 +67,15 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
             http::Method::PATCH,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/collStats/pinned");
+        request.segment("collStats");
+        request.segment("pinned");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
         request.finish()
@@ -91,7 +95,7 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
                 (crate::runtime::decode_json(status, body))
                     .map(UpdatePinnedNamespacesV20231115Success::Created)
             }
-            200..=299 => {
+            status if (200..300).contains(&status) => {
                 (crate::runtime::decode_json(status, body))
                     .map(UpdatePinnedNamespacesV20231115Success::Ok)
             }

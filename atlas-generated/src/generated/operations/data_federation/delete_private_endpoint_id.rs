@@ -57,9 +57,13 @@ impl crate::runtime::Endpoint for DeletePrivateEndpointIdV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/privateNetworkSettings/endpointIds/");
+        request.segment("privateNetworkSettings");
+        request.segment("endpointIds");
         request.path_param("endpointId", &self.endpoint_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -72,7 +76,6 @@ impl crate::runtime::Endpoint for DeletePrivateEndpointIdV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

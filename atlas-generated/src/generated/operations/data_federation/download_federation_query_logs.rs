@@ -57,11 +57,14 @@ impl crate::runtime::Endpoint for DownloadFederationQueryLogsV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+gzip",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/dataFederation/");
+        request.segment("dataFederation");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/queryLogs.gz");
+        request.segment("queryLogs.gz");
         request.query("endDate", &self.end_date);
         request.query("startDate", &self.start_date);
         request.finish()
@@ -73,15 +76,6 @@ impl crate::runtime::Endpoint for DownloadFederationQueryLogsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+gzip",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

@@ -53,9 +53,12 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
             http::Method::POST,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/federationSettings/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
-        request.literal("/identityProviders");
+        request.segment("identityProviders");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
         request.finish()
@@ -67,7 +70,6 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -39,7 +39,10 @@ impl crate::runtime::Endpoint for DeleteFederationSettingV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/federationSettings/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.finish()
     }
@@ -50,7 +53,6 @@ impl crate::runtime::Endpoint for DeleteFederationSettingV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -57,9 +57,12 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/federationSettings/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
-        request.literal("/identityProviders/");
+        request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -71,7 +74,6 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -129,9 +131,12 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20231115 {
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/federationSettings/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
-        request.literal("/identityProviders/");
+        request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -143,7 +148,6 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -53,9 +53,12 @@ impl crate::runtime::Endpoint for RemoveConnectedOrgConfigV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/federationSettings/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
-        request.literal("/connectedOrgConfigs/");
+        request.segment("connectedOrgConfigs");
         request.path_param("orgId", &self.org_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -67,7 +70,6 @@ impl crate::runtime::Endpoint for RemoveConnectedOrgConfigV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -55,11 +55,14 @@ impl crate::runtime::Endpoint for RevokeIdentityProviderJwksV20231115 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/federationSettings/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
-        request.literal("/identityProviders/");
+        request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
-        request.literal("/jwks");
+        request.segment("jwks");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -70,7 +73,6 @@ impl crate::runtime::Endpoint for RevokeIdentityProviderJwksV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

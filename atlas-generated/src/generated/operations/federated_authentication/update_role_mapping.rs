@@ -63,11 +63,14 @@ impl crate::runtime::Endpoint for UpdateRoleMappingV20230101 {
             http::Method::PUT,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/federationSettings/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
-        request.literal("/connectedOrgConfigs/");
+        request.segment("connectedOrgConfigs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/roleMappings/");
+        request.segment("roleMappings");
         request.path_param("id", &self.id)?;
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -80,7 +83,6 @@ impl crate::runtime::Endpoint for UpdateRoleMappingV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

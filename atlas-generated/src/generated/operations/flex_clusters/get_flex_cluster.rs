@@ -57,9 +57,12 @@ impl crate::runtime::Endpoint for GetFlexClusterV20241113 {
             http::Method::GET,
             "application/vnd.atlas.2024-11-13+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/flexClusters/");
+        request.segment("flexClusters");
         request.path_param("name", &self.name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -72,7 +75,6 @@ impl crate::runtime::Endpoint for GetFlexClusterV20241113 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -61,11 +61,15 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites/customZoneMapping");
+        request.segment("globalWrites");
+        request.segment("customZoneMapping");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -77,7 +81,6 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -143,11 +146,15 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites/customZoneMapping");
+        request.segment("globalWrites");
+        request.segment("customZoneMapping");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -159,7 +166,6 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -221,11 +227,15 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites/customZoneMapping");
+        request.segment("globalWrites");
+        request.segment("customZoneMapping");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -237,7 +247,6 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -71,11 +71,15 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites/managedNamespaces");
+        request.segment("globalWrites");
+        request.segment("managedNamespaces");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
@@ -89,7 +93,6 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -165,11 +168,15 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites/managedNamespaces");
+        request.segment("globalWrites");
+        request.segment("managedNamespaces");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
@@ -183,7 +190,6 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -255,11 +261,15 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites/managedNamespaces");
+        request.segment("globalWrites");
+        request.segment("managedNamespaces");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
@@ -273,7 +283,6 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -61,11 +61,14 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites");
+        request.segment("globalWrites");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -77,7 +80,6 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -143,11 +145,14 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230201 {
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites");
+        request.segment("globalWrites");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -159,7 +164,6 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -221,11 +225,14 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20240805 {
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/globalWrites");
+        request.segment("globalWrites");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -237,7 +244,6 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

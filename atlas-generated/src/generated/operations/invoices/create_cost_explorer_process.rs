@@ -51,9 +51,14 @@ impl crate::runtime::Endpoint for CreateCostExplorerProcessV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/billing/costExplorer/usage");
+        request.segment("billing");
+        request.segment("costExplorer");
+        request.segment("usage");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -65,7 +70,6 @@ impl crate::runtime::Endpoint for CreateCostExplorerProcessV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

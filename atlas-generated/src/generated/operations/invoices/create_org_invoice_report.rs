@@ -51,11 +51,14 @@ impl crate::runtime::Endpoint for CreateOrgInvoiceReportV20250312 {
             http::Method::POST,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/invoices/");
+        request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
-        request.literal("/reports");
+        request.segment("reports");
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
         request.finish()
     }
@@ -66,7 +69,6 @@ impl crate::runtime::Endpoint for CreateOrgInvoiceReportV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -53,9 +53,12 @@ impl crate::runtime::Endpoint for GenerateInvoiceReportVPreview {
             http::Method::POST,
             "application/vnd.atlas.preview+gzip",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/invoices/");
+        request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
         request.literal(":generateAndDownloadReport");
         request.json_body("application/vnd.atlas.preview+json", &self.body);
@@ -68,15 +71,6 @@ impl crate::runtime::Endpoint for GenerateInvoiceReportVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.preview+gzip",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

@@ -50,9 +50,14 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+csv",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/billing/costExplorer/usage/");
+        request.segment("billing");
+        request.segment("costExplorer");
+        request.segment("usage");
         request.path_param("token", &self.token)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -64,15 +69,6 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+csv",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

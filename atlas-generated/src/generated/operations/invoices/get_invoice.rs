@@ -56,9 +56,12 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+csv",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/invoices/");
+        request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -71,15 +74,6 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+csv",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

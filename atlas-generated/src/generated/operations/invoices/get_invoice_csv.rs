@@ -56,11 +56,14 @@ impl crate::runtime::Endpoint for GetInvoiceCsvV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+csv",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/invoices/");
+        request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
-        request.literal("/csv");
+        request.segment("csv");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -72,15 +75,6 @@ impl crate::runtime::Endpoint for GetInvoiceCsvV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+csv",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

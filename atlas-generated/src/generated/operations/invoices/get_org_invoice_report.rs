@@ -53,11 +53,14 @@ impl crate::runtime::Endpoint for GetOrgInvoiceReportV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/invoices/");
+        request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
-        request.literal("/reports/");
+        request.segment("reports");
         request.path_param("reportId", &self.report_id)?;
         request.finish()
     }
@@ -68,7 +71,6 @@ impl crate::runtime::Endpoint for GetOrgInvoiceReportV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -49,7 +49,10 @@ impl crate::runtime::Endpoint for GetSkuV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/skus/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("skus");
         request.path_param("skuId", &self.sku_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -62,7 +65,6 @@ impl crate::runtime::Endpoint for GetSkuV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -59,7 +59,10 @@ impl crate::runtime::Endpoint for ListSkusV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/skus");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("skus");
         request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -74,7 +77,6 @@ impl crate::runtime::Endpoint for ListSkusV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

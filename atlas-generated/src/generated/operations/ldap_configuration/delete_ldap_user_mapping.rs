@@ -52,9 +52,14 @@ impl crate::runtime::Endpoint for DeleteLdapUserMappingV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/userSecurity/ldap/userToDNMapping");
+        request.segment("userSecurity");
+        request.segment("ldap");
+        request.segment("userToDNMapping");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -66,7 +71,6 @@ impl crate::runtime::Endpoint for DeleteLdapUserMappingV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -57,9 +57,14 @@ impl crate::runtime::Endpoint for GetUserSecurityVerifyV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/userSecurity/ldap/verify/");
+        request.segment("userSecurity");
+        request.segment("ldap");
+        request.segment("verify");
         request.path_param("requestId", &self.request_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -72,7 +77,6 @@ impl crate::runtime::Endpoint for GetUserSecurityVerifyV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

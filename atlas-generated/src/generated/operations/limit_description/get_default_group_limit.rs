@@ -50,7 +50,10 @@ impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/defaultGroupLimits/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("defaultGroupLimits");
         request.path_param("limitName", self.limit_name.as_str())?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -63,7 +66,6 @@ impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

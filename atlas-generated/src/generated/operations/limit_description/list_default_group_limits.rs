@@ -55,7 +55,10 @@ impl crate::runtime::Endpoint for ListDefaultGroupLimitsVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/defaultGroupLimits");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("defaultGroupLimits");
         request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -69,7 +72,6 @@ impl crate::runtime::Endpoint for ListDefaultGroupLimitsVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

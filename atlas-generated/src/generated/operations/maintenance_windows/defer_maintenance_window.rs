@@ -47,9 +47,13 @@ impl crate::runtime::Endpoint for DeferMaintenanceWindowV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/maintenanceWindow/defer");
+        request.segment("maintenanceWindow");
+        request.segment("defer");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -60,7 +64,6 @@ impl crate::runtime::Endpoint for DeferMaintenanceWindowV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

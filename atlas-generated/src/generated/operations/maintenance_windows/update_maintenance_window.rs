@@ -53,9 +53,12 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowV20230101 {
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/maintenanceWindow");
+        request.segment("maintenanceWindow");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -67,7 +70,6 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -126,9 +128,12 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowVPreview {
             http::Method::PATCH,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/maintenanceWindow");
+        request.segment("maintenanceWindow");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
@@ -140,7 +145,6 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -57,9 +57,12 @@ impl crate::runtime::Endpoint for CreateGroupMetricIntegrationV20250312 {
             http::Method::POST,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/metricIntegrations");
+        request.segment("metricIntegrations");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
@@ -72,7 +75,6 @@ impl crate::runtime::Endpoint for CreateGroupMetricIntegrationV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -139,9 +141,12 @@ impl crate::runtime::Endpoint for CreateGroupMetricIntegrationVPreview {
             http::Method::POST,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/metricIntegrations");
+        request.segment("metricIntegrations");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
@@ -154,7 +159,6 @@ impl crate::runtime::Endpoint for CreateGroupMetricIntegrationVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

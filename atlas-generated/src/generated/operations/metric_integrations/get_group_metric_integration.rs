@@ -59,9 +59,12 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/metricIntegrations/");
+        request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -74,7 +77,6 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -143,9 +145,12 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/metricIntegrations/");
+        request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -158,7 +163,6 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

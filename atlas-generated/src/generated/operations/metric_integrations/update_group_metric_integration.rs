@@ -63,9 +63,12 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
             http::Method::PUT,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/metricIntegrations/");
+        request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -79,7 +82,6 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -152,9 +154,12 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
             http::Method::PUT,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/metricIntegrations/");
+        request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -168,7 +173,6 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

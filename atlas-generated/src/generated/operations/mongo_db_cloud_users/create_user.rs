@@ -51,7 +51,10 @@ impl crate::runtime::Endpoint for CreateUserV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/users");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("users");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -64,7 +67,6 @@ impl crate::runtime::Endpoint for CreateUserV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -51,7 +51,10 @@ impl crate::runtime::Endpoint for GetUserV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/users/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -64,7 +67,6 @@ impl crate::runtime::Endpoint for GetUserV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

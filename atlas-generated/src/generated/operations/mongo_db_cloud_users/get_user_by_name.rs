@@ -51,7 +51,11 @@ impl crate::runtime::Endpoint for GetUserByNameV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/users/byName/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("users");
+        request.segment("byName");
         request.path_param("userName", &self.user_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -64,7 +68,6 @@ impl crate::runtime::Endpoint for GetUserByNameV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

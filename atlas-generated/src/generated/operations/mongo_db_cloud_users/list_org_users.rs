@@ -87,9 +87,12 @@ impl crate::runtime::Endpoint for ListOrgUsersV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/users");
+        request.segment("users");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("includeCount", &self.include_count);
@@ -107,7 +110,6 @@ impl crate::runtime::Endpoint for ListOrgUsersV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -197,9 +199,12 @@ impl crate::runtime::Endpoint for ListOrgUsersV20250219 {
             http::Method::GET,
             "application/vnd.atlas.2025-02-19+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/users");
+        request.segment("users");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("includeCount", &self.include_count);
@@ -217,7 +222,6 @@ impl crate::runtime::Endpoint for ListOrgUsersV20250219 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

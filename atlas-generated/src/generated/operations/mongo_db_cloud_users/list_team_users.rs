@@ -95,11 +95,14 @@ impl crate::runtime::Endpoint for ListTeamUsersV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/teams/");
+        request.segment("teams");
         request.path_param("teamId", &self.team_id)?;
-        request.literal("/users");
+        request.segment("users");
         request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -117,7 +120,6 @@ impl crate::runtime::Endpoint for ListTeamUsersV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -213,11 +215,14 @@ impl crate::runtime::Endpoint for ListTeamUsersV20250219 {
             http::Method::GET,
             "application/vnd.atlas.2025-02-19+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/teams/");
+        request.segment("teams");
         request.path_param("teamId", &self.team_id)?;
-        request.literal("/users");
+        request.segment("users");
         request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -235,7 +240,6 @@ impl crate::runtime::Endpoint for ListTeamUsersV20250219 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -64,9 +64,12 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/users/");
+        request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -79,7 +82,6 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -144,9 +146,12 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20250219 {
             http::Method::DELETE,
             "application/vnd.atlas.2025-02-19+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/users/");
+        request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -159,7 +164,6 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20250219 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

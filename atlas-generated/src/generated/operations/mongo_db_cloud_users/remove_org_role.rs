@@ -66,9 +66,12 @@ impl crate::runtime::Endpoint for RemoveOrgRoleV20250219 {
             http::Method::POST,
             "application/vnd.atlas.2025-02-19+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/users/");
+        request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.literal(":removeRole");
         request.query("envelope", &self.envelope);
@@ -83,7 +86,6 @@ impl crate::runtime::Endpoint for RemoveOrgRoleV20250219 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -60,9 +60,12 @@ impl crate::runtime::Endpoint for RemoveOrgUserV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/users/");
+        request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -75,7 +78,6 @@ impl crate::runtime::Endpoint for RemoveOrgUserV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -138,9 +140,12 @@ impl crate::runtime::Endpoint for RemoveOrgUserV20250219 {
             http::Method::DELETE,
             "application/vnd.atlas.2025-02-19+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/users/");
+        request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -153,7 +158,6 @@ impl crate::runtime::Endpoint for RemoveOrgUserV20250219 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

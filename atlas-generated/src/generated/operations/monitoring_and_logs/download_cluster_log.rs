@@ -75,11 +75,14 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+gzip",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("hostName", &self.host_name)?;
-        request.literal("/logs/");
+        request.segment("logs");
         request.path_param("logName", self.log_name.as_str())?;
         request.literal(".gz");
         request.query("envelope", &self.envelope);
@@ -94,15 +97,6 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+gzip",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(
@@ -186,11 +180,14 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+gzip",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("hostName", &self.host_name)?;
-        request.literal("/logs/");
+        request.segment("logs");
         request.path_param("logName", self.log_name.as_str())?;
         request.literal(".gz");
         request.query("envelope", &self.envelope);
@@ -205,15 +202,6 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-02-01+gzip",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

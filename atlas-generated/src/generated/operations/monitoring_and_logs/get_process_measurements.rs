@@ -91,11 +91,14 @@ impl crate::runtime::Endpoint for GetProcessMeasurementsV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/processes/");
+        request.segment("processes");
         request.path_param("processId", &self.process_id)?;
-        request.literal("/measurements");
+        request.segment("measurements");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("m", &self.m);
@@ -112,7 +115,6 @@ impl crate::runtime::Endpoint for GetProcessMeasurementsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -82,11 +82,16 @@ impl crate::runtime::Endpoint for ListMeasurementsV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/hosts/");
+        request.segment("hosts");
         request.path_param("processId", &self.process_id)?;
-        request.literal("/fts/metrics/measurements");
+        request.segment("fts");
+        request.segment("metrics");
+        request.segment("measurements");
         request.query("granularity", &self.granularity);
         request.query("period", &self.period);
         request.query("start", &self.start);
@@ -102,7 +107,6 @@ impl crate::runtime::Endpoint for ListMeasurementsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

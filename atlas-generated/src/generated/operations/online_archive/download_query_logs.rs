@@ -67,11 +67,15 @@ impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+gzip",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/onlineArchives/queryLogs.gz");
+        request.segment("onlineArchives");
+        request.segment("queryLogs.gz");
         request.query("envelope", &self.envelope);
         request.query("startDate", &self.start_date);
         request.query("endDate", &self.end_date);
@@ -85,15 +89,6 @@ impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+gzip",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

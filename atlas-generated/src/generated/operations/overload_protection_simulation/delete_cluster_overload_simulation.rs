@@ -67,11 +67,14 @@ impl crate::runtime::Endpoint for DeleteClusterOverloadSimulationVPreview {
             http::Method::DELETE,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/overloadSimulations/");
+        request.segment("overloadSimulations");
         request.path_param("simulationId", &self.simulation_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -84,7 +87,6 @@ impl crate::runtime::Endpoint for DeleteClusterOverloadSimulationVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -52,9 +52,13 @@ impl crate::runtime::Endpoint for EnableManagedSlowMsV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/managedSlowMs/enable");
+        request.segment("managedSlowMs");
+        request.segment("enable");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -66,7 +70,6 @@ impl crate::runtime::Endpoint for EnableManagedSlowMsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -52,11 +52,15 @@ impl crate::runtime::Endpoint for ListSchemaAdviceV20240805 {
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/performanceAdvisor/schemaAdvice");
+        request.segment("performanceAdvisor");
+        request.segment("schemaAdvice");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -67,7 +71,6 @@ impl crate::runtime::Endpoint for ListSchemaAdviceV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

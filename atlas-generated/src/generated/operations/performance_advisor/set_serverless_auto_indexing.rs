@@ -65,11 +65,15 @@ impl crate::runtime::Endpoint for SetServerlessAutoIndexingV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/serverless/");
+        request.segment("serverless");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/performanceAdvisor/autoIndexing");
+        request.segment("performanceAdvisor");
+        request.segment("autoIndexing");
         request.query("enable", &self.enable);
         request.query("pretty", &self.pretty);
         request.finish()
@@ -81,7 +85,6 @@ impl crate::runtime::Endpoint for SetServerlessAutoIndexingV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -66,11 +66,14 @@ impl crate::runtime::Endpoint for DeletePrivateEndpointServiceV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/privateEndpoint/");
+        request.segment("privateEndpoint");
         request.path_param("cloudProvider", self.cloud_provider.as_str())?;
-        request.literal("/endpointService/");
+        request.segment("endpointService");
         request.path_param("endpointServiceId", &self.endpoint_service_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -83,7 +86,6 @@ impl crate::runtime::Endpoint for DeletePrivateEndpointServiceV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

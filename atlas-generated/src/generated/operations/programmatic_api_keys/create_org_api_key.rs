@@ -55,9 +55,12 @@ impl crate::runtime::Endpoint for CreateOrgApiKeyV20230101 {
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/apiKeys");
+        request.segment("apiKeys");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -70,7 +73,6 @@ impl crate::runtime::Endpoint for CreateOrgApiKeyV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -70,9 +70,12 @@ impl crate::runtime::Endpoint for AddGroupUserV20230201 {
             http::Method::POST,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/access");
+        request.segment("access");
         request.query("pretty", &self.pretty);
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
@@ -90,7 +93,7 @@ impl crate::runtime::Endpoint for AddGroupUserV20230201 {
                     .map(AddGroupUserV20230201Success::Ok)
             }
             204u16 => (Ok(())).map(AddGroupUserV20230201Success::NoContent),
-            200..=299 => {
+            status if (200..300).contains(&status) => {
                 (crate::runtime::decode_json(status, body))
                     .map(AddGroupUserV20230201Success::Ok)
             }

@@ -49,7 +49,11 @@ impl crate::runtime::Endpoint for GetGroupByNameV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/byName/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
+        request.segment("byName");
         request.path_param("groupName", &self.group_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -62,7 +66,6 @@ impl crate::runtime::Endpoint for GetGroupByNameV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -60,9 +60,12 @@ impl crate::runtime::Endpoint for GetGroupInviteV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/invites/");
+        request.segment("invites");
         request.path_param("invitationId", &self.invitation_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -75,7 +78,6 @@ impl crate::runtime::Endpoint for GetGroupInviteV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

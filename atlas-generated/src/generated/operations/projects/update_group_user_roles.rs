@@ -67,11 +67,14 @@ impl crate::runtime::Endpoint for UpdateGroupUserRolesV20230101 {
             http::Method::PUT,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/users/");
+        request.segment("users");
         request.path_param("userId", &self.user_id)?;
-        request.literal("/roles");
+        request.segment("roles");
         request.query("pretty", &self.pretty);
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -84,7 +87,6 @@ impl crate::runtime::Endpoint for UpdateGroupUserRolesV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -63,9 +63,12 @@ impl crate::runtime::Endpoint for UpdateInviteByIdV20230101 {
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/invites/");
+        request.segment("invites");
         request.path_param("invitationId", &self.invitation_id)?;
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -78,7 +81,6 @@ impl crate::runtime::Endpoint for UpdateInviteByIdV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

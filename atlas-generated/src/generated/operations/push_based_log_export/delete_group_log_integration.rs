@@ -56,9 +56,12 @@ impl crate::runtime::Endpoint for DeleteGroupLogIntegrationV20250312 {
             http::Method::DELETE,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/logIntegrations/");
+        request.segment("logIntegrations");
         request.path_param("id", &self.id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -71,7 +74,6 @@ impl crate::runtime::Endpoint for DeleteGroupLogIntegrationV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -71,9 +71,12 @@ impl crate::runtime::Endpoint for ListGroupLogIntegrationsV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/logIntegrations");
+        request.segment("logIntegrations");
         request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -89,7 +92,6 @@ impl crate::runtime::Endpoint for ListGroupLogIntegrationsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

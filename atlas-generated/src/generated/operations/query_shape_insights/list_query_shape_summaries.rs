@@ -103,11 +103,15 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/clusters/");
+        request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.literal("/queryShapeInsights/summaries");
+        request.segment("queryShapeInsights");
+        request.segment("summaries");
         request.query("since", &self.since);
         request.query("until", &self.until);
         request.query("processIds", &self.process_ids);
@@ -127,7 +131,6 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

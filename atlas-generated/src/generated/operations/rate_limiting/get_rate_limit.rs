@@ -69,7 +69,10 @@ impl crate::runtime::Endpoint for GetRateLimitV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/rateLimits/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("rateLimits");
         request.path_param("endpointSetId", &self.endpoint_set_id)?;
         request.query("pretty", &self.pretty);
         request.query("envelope", &self.envelope);
@@ -86,7 +89,6 @@ impl crate::runtime::Endpoint for GetRateLimitV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -163,7 +165,10 @@ impl crate::runtime::Endpoint for GetRateLimitVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/rateLimits/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("rateLimits");
         request.path_param("endpointSetId", &self.endpoint_set_id)?;
         request.query("pretty", &self.pretty);
         request.query("envelope", &self.envelope);
@@ -180,7 +185,6 @@ impl crate::runtime::Endpoint for GetRateLimitVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

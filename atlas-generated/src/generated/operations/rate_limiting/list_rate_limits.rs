@@ -84,7 +84,10 @@ impl crate::runtime::Endpoint for ListRateLimitsV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/rateLimits");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("rateLimits");
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -104,7 +107,6 @@ impl crate::runtime::Endpoint for ListRateLimitsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -196,7 +198,10 @@ impl crate::runtime::Endpoint for ListRateLimitsVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/rateLimits");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("rateLimits");
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -216,7 +221,6 @@ impl crate::runtime::Endpoint for ListRateLimitsVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

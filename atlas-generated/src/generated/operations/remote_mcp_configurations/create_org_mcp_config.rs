@@ -45,9 +45,12 @@ impl crate::runtime::Endpoint for CreateOrgMcpConfigV20250312 {
             http::Method::POST,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/mcpConfigs");
+        request.segment("mcpConfigs");
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
         request.finish()
     }
@@ -58,7 +61,6 @@ impl crate::runtime::Endpoint for CreateOrgMcpConfigV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

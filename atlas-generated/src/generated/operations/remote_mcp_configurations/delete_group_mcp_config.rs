@@ -51,9 +51,12 @@ impl crate::runtime::Endpoint for DeleteGroupMcpConfigV20250312 {
             http::Method::DELETE,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/mcpConfigs/");
+        request.segment("mcpConfigs");
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
         request.query("cascading", &self.cascading);
         request.finish()
@@ -65,7 +68,6 @@ impl crate::runtime::Endpoint for DeleteGroupMcpConfigV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

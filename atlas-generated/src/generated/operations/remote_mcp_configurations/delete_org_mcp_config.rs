@@ -49,9 +49,12 @@ impl crate::runtime::Endpoint for DeleteOrgMcpConfigV20250312 {
             http::Method::DELETE,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/mcpConfigs/");
+        request.segment("mcpConfigs");
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
         request.query("cascading", &self.cascading);
         request.finish()
@@ -63,7 +66,6 @@ impl crate::runtime::Endpoint for DeleteOrgMcpConfigV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -66,11 +66,14 @@ impl crate::runtime::Endpoint for GetGroupMcpSecretV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/mcpConfigs/");
+        request.segment("mcpConfigs");
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
-        request.literal("/secrets/");
+        request.segment("secrets");
         request.path_param("secretId", &self.secret_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -83,7 +86,6 @@ impl crate::runtime::Endpoint for GetGroupMcpSecretV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -70,11 +70,14 @@ impl crate::runtime::Endpoint for ListOrgMcpSecretsV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/mcpConfigs/");
+        request.segment("mcpConfigs");
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
-        request.literal("/secrets");
+        request.segment("secrets");
         request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("includeCount", &self.include_count);
@@ -89,7 +92,6 @@ impl crate::runtime::Endpoint for ListOrgMcpSecretsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

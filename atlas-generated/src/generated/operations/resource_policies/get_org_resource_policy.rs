@@ -57,9 +57,12 @@ impl crate::runtime::Endpoint for GetOrgResourcePolicyV20240805 {
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/resourcePolicies/");
+        request.segment("resourcePolicies");
         request.path_param("resourcePolicyId", &self.resource_policy_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -72,7 +75,6 @@ impl crate::runtime::Endpoint for GetOrgResourcePolicyV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

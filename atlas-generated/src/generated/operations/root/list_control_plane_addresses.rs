@@ -38,7 +38,11 @@ impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
         );
-        request.literal("/api/atlas/v2/unauth/controlPlaneIPAddresses");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("unauth");
+        request.segment("controlPlaneIPAddresses");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -49,7 +53,6 @@ impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

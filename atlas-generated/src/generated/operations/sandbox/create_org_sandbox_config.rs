@@ -56,9 +56,12 @@ impl crate::runtime::Endpoint for CreateOrgSandboxConfigVPreview {
             http::Method::POST,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/sandboxConfig");
+        request.segment("sandboxConfig");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
@@ -71,7 +74,6 @@ impl crate::runtime::Endpoint for CreateOrgSandboxConfigVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -45,9 +45,12 @@ impl crate::runtime::Endpoint for DeleteOrgSandboxConfigVPreview {
             http::Method::DELETE,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/sandboxConfig/");
+        request.segment("sandboxConfig");
         request.path_param("sandboxConfigId", &self.sandbox_config_id)?;
         request.finish()
     }
@@ -58,7 +61,6 @@ impl crate::runtime::Endpoint for DeleteOrgSandboxConfigVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

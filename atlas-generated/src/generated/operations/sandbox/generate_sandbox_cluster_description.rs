@@ -61,9 +61,12 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/sandbox/");
+        request.segment("sandbox");
         request.path_param("sandboxConfigId", &self.sandbox_config_id)?;
         request.literal(":generateClusterDescription");
         request.query("envelope", &self.envelope);
@@ -77,7 +80,6 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

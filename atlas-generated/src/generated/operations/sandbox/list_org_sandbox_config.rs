@@ -60,9 +60,12 @@ impl crate::runtime::Endpoint for ListOrgSandboxConfigVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/sandboxConfig");
+        request.segment("sandboxConfig");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("itemsPerPage", &self.items_per_page);
@@ -76,7 +79,6 @@ impl crate::runtime::Endpoint for ListOrgSandboxConfigVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -67,11 +67,16 @@ impl crate::runtime::Endpoint for GetServerlessPrivateEndpointV20230101 {
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/privateEndpoint/serverless/instance/");
+        request.segment("privateEndpoint");
+        request.segment("serverless");
+        request.segment("instance");
         request.path_param("instanceName", &self.instance_name)?;
-        request.literal("/endpoint/");
+        request.segment("endpoint");
         request.path_param("endpointId", &self.endpoint_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -83,7 +88,6 @@ impl crate::runtime::Endpoint for GetServerlessPrivateEndpointV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -79,11 +79,14 @@ impl crate::runtime::Endpoint for CreateAccessListV20240805 {
             http::Method::POST,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/serviceAccounts/");
+        request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
-        request.literal("/accessList");
+        request.segment("accessList");
         request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -99,7 +102,6 @@ impl crate::runtime::Endpoint for CreateAccessListV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

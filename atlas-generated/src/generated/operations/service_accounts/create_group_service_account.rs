@@ -57,9 +57,12 @@ impl crate::runtime::Endpoint for CreateGroupServiceAccountV20240805 {
             http::Method::POST,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/serviceAccounts");
+        request.segment("serviceAccounts");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
@@ -72,7 +75,6 @@ impl crate::runtime::Endpoint for CreateGroupServiceAccountV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

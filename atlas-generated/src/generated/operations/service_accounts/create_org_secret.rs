@@ -62,11 +62,14 @@ impl crate::runtime::Endpoint for CreateOrgSecretV20240805 {
             http::Method::POST,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/serviceAccounts/");
+        request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
-        request.literal("/secrets");
+        request.segment("secrets");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
@@ -79,7 +82,6 @@ impl crate::runtime::Endpoint for CreateOrgSecretV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

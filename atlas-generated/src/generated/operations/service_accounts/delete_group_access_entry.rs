@@ -66,11 +66,14 @@ impl crate::runtime::Endpoint for DeleteGroupAccessEntryV20240805 {
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/serviceAccounts/");
+        request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
-        request.literal("/accessList/");
+        request.segment("accessList");
         request.path_param("ipAddress", &self.ip_address)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -83,7 +86,6 @@ impl crate::runtime::Endpoint for DeleteGroupAccessEntryV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

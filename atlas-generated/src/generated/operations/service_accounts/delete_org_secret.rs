@@ -64,11 +64,14 @@ impl crate::runtime::Endpoint for DeleteOrgSecretV20240805 {
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/serviceAccounts/");
+        request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
-        request.literal("/secrets/");
+        request.segment("secrets");
         request.path_param("secretId", &self.secret_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -81,7 +84,6 @@ impl crate::runtime::Endpoint for DeleteOrgSecretV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -64,9 +64,12 @@ impl crate::runtime::Endpoint for ListOrgServiceAccountsV20240805 {
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/serviceAccounts");
+        request.segment("serviceAccounts");
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -81,7 +84,6 @@ impl crate::runtime::Endpoint for ListOrgServiceAccountsV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

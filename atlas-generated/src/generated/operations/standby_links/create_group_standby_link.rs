@@ -51,9 +51,12 @@ impl crate::runtime::Endpoint for CreateGroupStandbyLinkVPreview {
             http::Method::POST,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/standbyLinks");
+        request.segment("standbyLinks");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
@@ -65,7 +68,6 @@ impl crate::runtime::Endpoint for CreateGroupStandbyLinkVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

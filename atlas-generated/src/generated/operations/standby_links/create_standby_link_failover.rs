@@ -58,11 +58,14 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
             http::Method::POST,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/standbyLinks/");
+        request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
-        request.literal("/failovers");
+        request.segment("failovers");
         request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
@@ -74,7 +77,6 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            201u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

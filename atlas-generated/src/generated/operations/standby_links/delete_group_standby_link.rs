@@ -50,9 +50,12 @@ impl crate::runtime::Endpoint for DeleteGroupStandbyLinkVPreview {
             http::Method::DELETE,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/standbyLinks/");
+        request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -64,7 +67,6 @@ impl crate::runtime::Endpoint for DeleteGroupStandbyLinkVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

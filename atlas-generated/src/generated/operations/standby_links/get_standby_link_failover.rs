@@ -60,11 +60,14 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/standbyLinks/");
+        request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
-        request.literal("/failovers/");
+        request.segment("failovers");
         request.path_param("failoverId", &self.failover_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -76,7 +79,6 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

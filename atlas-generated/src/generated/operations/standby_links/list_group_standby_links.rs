@@ -60,9 +60,12 @@ impl crate::runtime::Endpoint for ListGroupStandbyLinksVPreview {
             http::Method::GET,
             "application/vnd.atlas.preview+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/standbyLinks");
+        request.segment("standbyLinks");
         request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -76,7 +79,6 @@ impl crate::runtime::Endpoint for ListGroupStandbyLinksVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

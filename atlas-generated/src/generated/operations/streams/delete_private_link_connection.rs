@@ -57,9 +57,13 @@ impl crate::runtime::Endpoint for DeletePrivateLinkConnectionV20230201 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/privateLinkConnections/");
+        request.segment("streams");
+        request.segment("privateLinkConnections");
         request.path_param("connectionId", &self.connection_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -72,7 +76,6 @@ impl crate::runtime::Endpoint for DeletePrivateLinkConnectionV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -66,11 +66,14 @@ impl crate::runtime::Endpoint for DeleteStreamConnectionV20230201 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/connections/");
+        request.segment("connections");
         request.path_param("connectionName", &self.connection_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -83,7 +86,6 @@ impl crate::runtime::Endpoint for DeleteStreamConnectionV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

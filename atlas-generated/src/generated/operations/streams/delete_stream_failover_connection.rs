@@ -72,13 +72,16 @@ impl crate::runtime::Endpoint for DeleteStreamFailoverConnectionV20250312 {
             http::Method::DELETE,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/connections/");
+        request.segment("connections");
         request.path_param("connectionName", &self.connection_name)?;
-        request.literal("/failoverConnections/");
+        request.segment("failoverConnections");
         request.path_param("failoverConnectionId", &self.failover_connection_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -91,7 +94,6 @@ impl crate::runtime::Endpoint for DeleteStreamFailoverConnectionV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -52,9 +52,13 @@ impl crate::runtime::Endpoint for DeleteVpcPeeringConnectionV20230201 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/vpcPeeringConnections/");
+        request.segment("streams");
+        request.segment("vpcPeeringConnections");
         request.path_param("id", &self.id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -66,7 +70,6 @@ impl crate::runtime::Endpoint for DeleteVpcPeeringConnectionV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

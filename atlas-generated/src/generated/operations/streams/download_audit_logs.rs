@@ -67,11 +67,14 @@ impl crate::runtime::Endpoint for DownloadAuditLogsV20230201 {
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+gzip",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/auditLogs");
+        request.segment("auditLogs");
         request.query("envelope", &self.envelope);
         request.query("endDate", &self.end_date);
         request.query("startDate", &self.start_date);
@@ -85,15 +88,6 @@ impl crate::runtime::Endpoint for DownloadAuditLogsV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-02-01+gzip",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

@@ -67,9 +67,12 @@ impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+gzip",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
         request.literal(":downloadOperationalLogs");
         request.query("envelope", &self.envelope);
@@ -85,15 +88,6 @@ impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2025-03-12+gzip",
-                        body,
-                    ),
-                )
-            }
             200..=299 => {
                 Ok(
                     crate::runtime::bytes_body(

@@ -52,9 +52,13 @@ impl crate::runtime::Endpoint for GetPrivateLinkConnectionV20230201 {
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/privateLinkConnections/");
+        request.segment("streams");
+        request.segment("privateLinkConnections");
         request.path_param("connectionId", &self.connection_id)?;
         request.query("envelope", &self.envelope);
         request.finish()
@@ -66,7 +70,6 @@ impl crate::runtime::Endpoint for GetPrivateLinkConnectionV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

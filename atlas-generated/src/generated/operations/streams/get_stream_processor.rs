@@ -66,11 +66,14 @@ impl crate::runtime::Endpoint for GetStreamProcessorV20240530 {
             http::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/processor/");
+        request.segment("processor");
         request.path_param("processorName", &self.processor_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -83,7 +86,6 @@ impl crate::runtime::Endpoint for GetStreamProcessorV20240530 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -57,9 +57,12 @@ impl crate::runtime::Endpoint for GetStreamWorkspaceV20230201 {
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
         request.query("envelope", &self.envelope);
         request.query("includeConnections", &self.include_connections);
@@ -72,7 +75,6 @@ impl crate::runtime::Endpoint for GetStreamWorkspaceV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

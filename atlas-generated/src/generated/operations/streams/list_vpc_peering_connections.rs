@@ -70,9 +70,13 @@ impl crate::runtime::Endpoint for ListVpcPeeringConnectionsV20230201 {
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/vpcPeeringConnections");
+        request.segment("streams");
+        request.segment("vpcPeeringConnections");
         request.query("requesterAccountId", &self.requester_account_id);
         request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
@@ -87,7 +91,6 @@ impl crate::runtime::Endpoint for ListVpcPeeringConnectionsV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

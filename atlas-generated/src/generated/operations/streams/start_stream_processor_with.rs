@@ -69,11 +69,14 @@ impl crate::runtime::Endpoint for StartStreamProcessorWithV20250312 {
             http::Method::POST,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/processor/");
+        request.segment("processor");
         request.path_param("processorName", &self.processor_name)?;
         request.literal(":startWith");
         request.query("envelope", &self.envelope);
@@ -90,7 +93,6 @@ impl crate::runtime::Endpoint for StartStreamProcessorWithV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

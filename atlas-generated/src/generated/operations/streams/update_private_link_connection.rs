@@ -64,9 +64,13 @@ impl crate::runtime::Endpoint for UpdatePrivateLinkConnectionV20250312 {
             http::Method::PATCH,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/privateLinkConnections/");
+        request.segment("streams");
+        request.segment("privateLinkConnections");
         request.path_param("connectionId", &self.connection_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -80,7 +84,6 @@ impl crate::runtime::Endpoint for UpdatePrivateLinkConnectionV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -70,11 +70,14 @@ impl crate::runtime::Endpoint for UpdateStreamConnectionV20230201 {
             http::Method::PATCH,
             "application/vnd.atlas.2023-02-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/connections/");
+        request.segment("connections");
         request.path_param("connectionName", &self.connection_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -88,7 +91,6 @@ impl crate::runtime::Endpoint for UpdateStreamConnectionV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

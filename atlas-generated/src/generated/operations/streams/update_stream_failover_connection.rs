@@ -76,13 +76,16 @@ impl crate::runtime::Endpoint for UpdateStreamFailoverConnectionV20250312 {
             http::Method::PATCH,
             "application/vnd.atlas.2025-03-12+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/streams/");
+        request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
-        request.literal("/connections/");
+        request.segment("connections");
         request.path_param("connectionName", &self.connection_name)?;
-        request.literal("/failoverConnections/");
+        request.segment("failoverConnections");
         request.path_param("failoverConnectionId", &self.failover_connection_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -96,7 +99,6 @@ impl crate::runtime::Endpoint for UpdateStreamFailoverConnectionV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -54,9 +54,12 @@ impl crate::runtime::Endpoint for DeleteOrgTeamV20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/orgs/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.literal("/teams/");
+        request.segment("teams");
         request.path_param("teamId", &self.team_id)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
@@ -69,7 +72,6 @@ impl crate::runtime::Endpoint for DeleteOrgTeamV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            204u16 => Ok(()),
             200..=299 => Ok(()),
             _ => Err(crate::runtime::decode_error(status, body)),
         }

@@ -49,9 +49,13 @@ impl crate::runtime::Endpoint for DisableSecurityCustomerX509V20230101 {
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
-        request.literal("/api/atlas/v2/groups/");
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
-        request.literal("/userSecurity/customerX509");
+        request.segment("userSecurity");
+        request.segment("customerX509");
         request.query("envelope", &self.envelope);
         request.finish()
     }
@@ -62,7 +66,6 @@ impl crate::runtime::Endpoint for DisableSecurityCustomerX509V20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            202u16 => crate::runtime::decode_json(status, body),
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
