@@ -175,23 +175,17 @@ pub fn doc_attrs(d: &Docs) -> Vec<TokenStream> {
 
 /// Plain (already safe) text as doc attributes.
 pub fn lines_to_doc(text: &str) -> Vec<TokenStream> {
-    if text.is_empty() {
-        return Vec::new();
-    }
-    text.lines().map(|l| {
-        let l = format!(" {l}");
-        let l = l.trim_end();
-        quote!(#[doc = #l])
-    }).collect()
+    doc_lines(text).map(|l| quote!(#[doc = #l])).collect()
 }
 
 /// Inner (`//!`) doc attributes.
 pub fn inner_doc(text: &str) -> Vec<TokenStream> {
-    text.lines().map(|l| {
-        let l = format!(" {l}");
-        let l = l.trim_end();
-        quote!(#![doc = #l])
-    }).collect()
+    doc_lines(text).map(|l| quote!(#![doc = #l])).collect()
+}
+
+/// Each line with the leading space rustdoc expects after `///`.
+fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|l| format!(" {l}").trim_end().to_owned())
 }
 
 pub fn sanitize(text: &str) -> String {

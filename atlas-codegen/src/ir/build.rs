@@ -297,7 +297,7 @@ impl<'a> Builder<'a> {
         if !v.all_of.is_empty() || v.properties.is_some_and(|p| !p.is_empty()) {
             let mut merged = Merged::default();
             self.merge_object(schema, pointer, name, file, &mut vec![pointer.to_owned()], &mut merged)?;
-            return self.define_struct(merged, pointer);
+            return self.define_struct(merged);
         }
         if v.ty.is_none_or(|t| t == "string") && v.enumeration.iter().any(Value::is_string) {
             let values = v.enumeration.iter().filter_map(Value::as_str).map(str::to_owned).collect();
@@ -340,7 +340,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn define_struct(&mut self, merged: Merged<'a>, pointer: &str) -> Result<TypeKind, CodegenError> {
+    fn define_struct(&mut self, merged: Merged<'a>) -> Result<TypeKind, CodegenError> {
         let mut fields: Vec<Field> = Vec::with_capacity(merged.props.len());
         for (wire, src) in merged.props {
             let hint = format!("{}{}", src.owner, type_ident(&wire));
@@ -382,7 +382,6 @@ impl<'a> Builder<'a> {
                 boxed: false,
             });
         }
-        let _ = pointer;
         Ok(TypeKind::Struct(Struct { fields, declares_additional: merged.declares_additional }))
     }
 

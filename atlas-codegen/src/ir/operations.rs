@@ -100,7 +100,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 versions: Vec::new(),
                 shared_responses: Vec::new(),
             };
-            let ctx = OpCtx { operation_id: &operation_id, pointer: &pointer, type_name: &type_name, file: &file };
+            let ctx = OpCtx { operation_id: &operation_id, type_name: &type_name, file: &file };
             // Path-level parameters first; an operation's own parameter of the same name and place replaces one.
             let mut raw_params: Vec<(String, &Parameter)> = Vec::new();
             for (list, at) in [(&item.parameters, format!("{item_pointer}/parameters")), (&op.parameters, format!("{pointer}/parameters"))] {
@@ -113,12 +113,11 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 }
             }
             for (at, param) in raw_params {
-                if let Some(p) = lower_parameter(b, param, &ctx, &at)? {
-                    if o.params.iter().any(|q| q.ident == p.ident) {
-                        return Err(CodegenError::in_operation(&operation_id, &at, format!("two parameters map to the Rust name `{}`", p.ident)));
-                    }
-                    o.params.push(p);
+                let p = lower_parameter(b, param, &ctx, &at)?;
+                if o.params.iter().any(|q| q.ident == p.ident) {
+                    return Err(CodegenError::in_operation(&operation_id, &at, format!("two parameters map to the Rust name `{}`", p.ident)));
                 }
+                o.params.push(p);
             }
             let mut versions: BTreeMap<(u8, String), OperationVersion> = BTreeMap::new();
             let version_of = |v: &str| -> (u8, String) {
@@ -224,7 +223,6 @@ fn roles(value: Option<&Value>) -> Vec<String> {
 
 struct OpCtx<'c> {
     operation_id: &'c str,
-    pointer: &'c str,
     type_name: &'c str,
     file: &'c str,
 }
@@ -274,7 +272,7 @@ fn resolve_response<'a>(b: &Builder<'a>, response: &'a ReferenceOr<Response>, ct
     }
 }
 
-fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, at: &str) -> Result<Option<Param>, CodegenError> {
+fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, at: &str) -> Result<Param, CodegenError> {
     let (location, data) = match p {
         Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
         Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
@@ -292,8 +290,7 @@ fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, a
         ReferenceOr::Item(s) => s.schema_data.default.clone(),
         ReferenceOr::Reference { .. } => None,
     };
-    let _ = ctx.pointer;
-    Ok(Some(Param {
+    Ok(Param {
         ident: field_ident(&data.name),
         wire_name: data.name.clone(),
         location,
@@ -303,5 +300,5 @@ fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, a
         example: data.example.clone(),
         default,
         deprecated: data.deprecated.unwrap_or(false),
-    }))
+    })
 }
