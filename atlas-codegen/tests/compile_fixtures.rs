@@ -99,7 +99,9 @@ fn sync_dir(dir: &Path, files: &BTreeMap<String, String>) {
 }
 
 fn lib_rs(fixture: &str) -> String {
-    let runtime = workspace_dir().join("atlas-generated").join("src").join("runtime").join("mod.rs");
+    let src = workspace_dir().join("atlas-generated").join("src");
+    let runtime = src.join("runtime").join("mod.rs");
+    let dynamic = src.join("dynamic.rs");
     let mut text = format!(
         "//! Generated from `atlas-codegen/tests/fixtures/{fixture}.yaml` by `atlas-codegen/tests/compile_fixtures.rs`.\n\
          #![deny(warnings)]\n\
@@ -107,9 +109,12 @@ fn lib_rs(fixture: &str) -> String {
          \n\
          #[path = {runtime:?}]\n\
          pub mod runtime;\n\
+         #[path = {dynamic:?}]\n\
+         pub mod dynamic;\n\
          mod generated;\n\
          pub use generated::{{models, operations, registry}};\n",
         runtime = runtime.display().to_string(),
+        dynamic = dynamic.display().to_string(),
     );
     if WITH_BEHAVIOUR.contains(&fixture) {
         let behaviour = manifest_dir().join("tests").join("fixture_behaviour").join(format!("{fixture}.rs"));
@@ -124,7 +129,7 @@ fn crate_files(fixture: &str, dependencies: &str) -> BTreeMap<String, String> {
     let package = format!("fixture-{}", fixture.replace('_', "-"));
     files.insert(
         "Cargo.toml".to_owned(),
-        format!("[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[lib]\ndoctest = false\n\n{dependencies}"),
+        format!("[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[lib]\ndoctest = false\n\n[features]\ndefault = [\"dynamic\"]\ndynamic = []\n\n{dependencies}"),
     );
     files
 }

@@ -11,6 +11,8 @@
 //!   implementing [`runtime::Endpoint`]: it builds the [`http::Request`] and decodes the response.
 //!   The name without a version suffix is the newest stable version.
 //! - [`registry`]: a table of every operation, for tools that work by operation id.
+//! - `dynamic` (cargo feature `dynamic`): building requests and decoding bodies by
+//!   operation id with JSON arguments, through the typed layer.
 #![warn(missing_docs)]
 
 pub mod runtime;
@@ -20,6 +22,9 @@ pub mod runtime;
 mod generated;
 
 pub use generated::{models, operations, registry};
+
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 
 /// The README's examples, compiled and run as doctests so that they stay true.
 #[doc = include_str!("../../README.md")]

@@ -23,6 +23,7 @@ enum Job<'i> {
     OperationsMod { tags: Vec<usize> },
     GeneratedMod,
     Registry,
+    Dynamic,
 }
 
 pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
@@ -44,6 +45,7 @@ pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
     jobs.extend(by_tag.into_iter().map(|(tag, ops)| Job::TagMod { tag, ops }));
     jobs.push(Job::GeneratedMod);
     jobs.push(Job::Registry);
+    jobs.push(Job::Dynamic);
 
     let mut out: BTreeMap<String, String> = render_all(ir, &jobs)?.into_iter().collect();
     let counts = counts(ir);
@@ -99,10 +101,13 @@ fn job_tokens(ir: &Ir, job: &Job<'_>) -> Result<(String, String, TokenStream), C
                 pub mod models;
                 pub mod operations;
                 pub mod registry;
+                #[cfg(feature = "dynamic")]
+                pub(crate) mod dynamic;
             };
             ("src/generated/mod.rs".to_owned(), "the whole document".to_owned(), tokens)
         }
         Job::Registry => ("src/generated/registry.rs".to_owned(), "#/paths".to_owned(), operations::emit_registry(ir)),
+        Job::Dynamic => ("src/generated/dynamic.rs".to_owned(), "#/paths".to_owned(), operations::emit_dynamic(ir)),
     })
 }
 
@@ -215,7 +220,6 @@ pub fn type_tokens(ir: &Ir, ty: &TypeRef) -> TokenStream {
             let value = type_tokens(ir, value);
             quote!(std::collections::BTreeMap<String, #value>)
         }
-        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Any => quote!(serde_json::Value),
     }
 }

@@ -50,7 +50,7 @@ fn status_variant(status: u16) -> String {
 
 fn body_tokens(ir: &Ir, body: &ResponseBody) -> TokenStream {
     match body {
-        ResponseBody::None => quote!(()),
+        ResponseBody::None => quote!(crate::runtime::NoContent),
         ResponseBody::Json(ty) => type_tokens(ir, ty),
         ResponseBody::Bytes => quote!(crate::runtime::Bytes),
     }
@@ -58,7 +58,7 @@ fn body_tokens(ir: &Ir, body: &ResponseBody) -> TokenStream {
 
 fn decode_tokens(body: &ResponseBody, media_type: Option<&str>) -> TokenStream {
     match body {
-        ResponseBody::None => quote!(Ok(())),
+        ResponseBody::None => quote!(Ok(crate::runtime::decode_no_content(body))),
         ResponseBody::Json(_) => quote!(crate::runtime::decode_json(status, body)),
         ResponseBody::Bytes => {
             let media_type = media_type.unwrap_or("application/octet-stream");
@@ -165,8 +165,31 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
             new_inits.push(quote!(#fi: None,));
         }
     }
+    let dynamic_params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| {
+            let fi = ident(&p.ident);
+            let wire = &p.wire_name;
+            let section = match p.location {
+                ParamLocation::Path => 0usize,
+                ParamLocation::Query => 1,
+                ParamLocation::Header => 2,
+            };
+            if p.required { quote!(#fi: args.required(#section, #wire)?,) } else { quote!(#fi: args.optional(#section, #wire)?,) }
+        })
+        .collect();
+    let mut dynamic_body = quote!();
+    let mut dynamic_decode_body = quote!();
     let mut body_build = quote!();
     if let Some(body) = &v.request {
+        let body_ty = type_tokens(ir, &body.ty);
+        dynamic_body = if op.body_required { quote!(body: args.body()?,) } else { quote!(body: args.optional_body()?,) };
+        dynamic_decode_body = quote! {
+            fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+                crate::dynamic::reencode::<#body_ty>(body)
+            }
+        };
         let ty = type_tokens(ir, &body.ty);
         let media_type = &body.media_type;
         let doc = op.body_description.as_deref().map(sanitize).unwrap_or_else(|| "The request body.".to_owned());
@@ -223,7 +246,7 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
     // Responses.
     let successes = success_cases(op, v);
     let (success_ty, success_decl, mut arms, fallback_arm) = match successes.as_slice() {
-        [] => (quote!(()), quote!(), Vec::new(), quote!(200..=299 => Ok(()),)),
+        [] => (quote!(crate::runtime::NoContent), quote!(), Vec::new(), quote!(200..=299 => Ok(crate::runtime::decode_no_content(body)),)),
         [only] => {
             let ty = body_tokens(ir, &only.body);
             // A single success: every 2xx decodes as it, declared or not.
@@ -247,10 +270,20 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
             let vi = ident(&status_variant(first.status.unwrap_or(200)));
             let decode = decode_tokens(&first.body, first.media_type.as_deref());
             let doc = format!(" The successful outcomes of [`{name}`].");
+            let outcome_arms = many.iter().map(|c| {
+                let vi = ident(&status_variant(c.status.unwrap_or(200)));
+                quote!(#success_name::#vi(outcome) => crate::dynamic::Outcome::to_value(outcome),)
+            });
             let decl = quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #success_name { #(#variants)* }
+                #[cfg(feature = "dynamic")]
+                impl crate::dynamic::Outcome for #success_name {
+                    fn to_value(&self) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+                        match self { #(#outcome_arms)* }
+                    }
+                }
             };
             (quote!(#success_name), decl, arms, quote!(status if (200..300).contains(&status) => (#decode).map(#success_name::#vi),))
         }
@@ -307,7 +340,29 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
                 }
             }
         }
+        #[cfg(feature = "dynamic")]
+        impl crate::dynamic::DynamicEndpoint for #name {
+            fn from_args(args: &mut crate::dynamic::Args<'_>) -> Result<Self, crate::dynamic::DynamicError> {
+                Ok(Self { #(#dynamic_params)* #dynamic_body })
+            }
+            #dynamic_decode_body
+        }
     })
+}
+
+/// The table of type-erased (operation, version) entries behind `atlas_generated::dynamic`.
+pub fn emit_dynamic(ir: &Ir) -> TokenStream {
+    let entries = ir.operations.iter().flat_map(|op| {
+        let module = ident(&ir.tags[op.tag].module);
+        op.versions.iter().map(move |v| {
+            let name = ident(&version_type_name(op, v));
+            quote!(crate::dynamic::Entry::of::<crate::operations::#module::#name>(),)
+        })
+    });
+    quote! {
+        //! One entry per (operation, version) pair, in registry order.
+        pub(crate) static ENDPOINTS: &[crate::dynamic::Entry] = &[#(#entries)*];
+    }
 }
 
 /// The static table of every operation, for tools that work by operation id.

@@ -253,8 +253,11 @@ impl<'a> Builder<'a> {
                     TypeRef::Map(Box::new(value))
                 }
                 _ => {
+                    // Any JSON value rather than a map: the server puts strings where such
+                    // objects are declared (`ApiError.parameters` items), and a free-form
+                    // schema promises nothing a map would enforce.
                     self.fallback(pointer, "object without `properties`: free-form in the spec");
-                    TypeRef::Object
+                    TypeRef::Any
                 }
             },
             Some(other) if !matches!(other, "object") => {

@@ -169,8 +169,6 @@ pub enum TypeRef {
     Date,
     Array(Box<TypeRef>),
     Map(Box<TypeRef>),
-    /// A JSON object with free-form keys and values.
-    Object,
     /// Any JSON value.
     Any,
 }

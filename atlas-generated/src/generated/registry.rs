@@ -12,15 +12,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Root",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listAlertConfigMatcherFieldNames",
@@ -30,15 +28,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listClusterDetails",
@@ -48,15 +44,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listDefaultGroupLimits",
@@ -66,15 +60,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Limit Description",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getDefaultGroupLimit",
@@ -84,15 +76,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Limit Description",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listEventTypes",
@@ -102,15 +92,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteFederationSetting",
@@ -120,15 +108,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingConnectedOrgConfigs",
@@ -138,15 +124,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingConnectedOrgConfig",
@@ -156,15 +140,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeFederationSettingConnectedOrgConfig",
@@ -174,15 +156,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingConnectedOrgConfig",
@@ -192,15 +172,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingConnectedOrgConfigRoleMappings",
@@ -210,15 +188,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createFederationSettingConnectedOrgConfigRoleMapping",
@@ -228,15 +204,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingConnectedOrgConfigRoleMapping",
@@ -246,15 +220,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingConnectedOrgConfigRoleMapping",
@@ -264,15 +236,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteFederationSettingConnectedOrgConfigRoleMapping",
@@ -282,15 +252,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingIdentityProviders",
@@ -300,15 +268,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createFederationSettingIdentityProvider",
@@ -318,15 +284,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingIdentityProvider",
@@ -361,15 +325,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingIdentityProvider",
@@ -404,15 +366,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingIdentityProviderMetadata",
@@ -422,15 +382,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroups",
@@ -440,15 +398,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroup",
@@ -458,15 +414,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroup",
@@ -476,15 +430,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroup",
@@ -494,15 +446,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroup",
@@ -512,15 +462,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupAccessUser",
@@ -530,15 +478,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAccessListEntries",
@@ -548,15 +494,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupAccessListEntry",
@@ -566,15 +510,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAccessListEntry",
@@ -584,15 +526,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAccessListEntry",
@@ -602,15 +542,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAccessListStatus",
@@ -620,15 +558,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupActivityFeed",
@@ -638,15 +574,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Activity Feed",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -656,15 +590,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -674,15 +606,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -692,15 +622,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAiModelApiKeys",
@@ -710,15 +638,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupAiModelApiKey",
@@ -728,15 +654,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiKey",
@@ -746,15 +670,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAiModelApiKey",
@@ -764,15 +686,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAiModelApiKey",
@@ -782,15 +702,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiRateLimits",
@@ -800,15 +718,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "resetGroupAiModelApiRateLimits",
@@ -818,15 +734,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAlertConfigs",
@@ -836,15 +750,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupAlertConfig",
@@ -854,15 +766,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlertConfig",
@@ -872,15 +782,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAlertConfig",
@@ -890,15 +798,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAlertConfig",
@@ -908,15 +814,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupAlertConfig",
@@ -926,15 +830,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlertConfigAlerts",
@@ -944,15 +846,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alerts",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAlerts",
@@ -962,15 +862,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alerts",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlert",
@@ -980,15 +878,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alerts",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "acknowledgeGroupAlert",
@@ -1023,15 +919,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupApiKeys",
@@ -1041,15 +935,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupApiKey",
@@ -1059,15 +951,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupApiKey",
@@ -1077,15 +967,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupApiKey",
@@ -1095,15 +983,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupApiKeyRoles",
@@ -1113,15 +999,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAuditLog",
@@ -1131,15 +1015,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Auditing",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAuditLog",
@@ -1149,15 +1031,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Auditing",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAwsCustomDns",
@@ -1167,15 +1047,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AWS Clusters DNS",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupAwsCustomDns",
@@ -1185,15 +1063,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AWS Clusters DNS",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupBackupPrivateEndpoints",
@@ -1203,15 +1079,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupBackupPrivateEndpoint",
@@ -1221,15 +1095,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupBackupPrivateEndpoint",
@@ -1239,15 +1111,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupBackupPrivateEndpoint",
@@ -1257,15 +1127,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupBackupExportBuckets",
@@ -1350,15 +1218,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupBackupExportBucket",
@@ -1368,15 +1234,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupBackupCompliancePolicy",
@@ -1436,15 +1300,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupCloudProviderAccess",
@@ -1454,15 +1316,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupCloudProviderAccess",
@@ -1472,15 +1332,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deauthorizeGroupCloudProviderAccessRole",
@@ -1490,15 +1348,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupCloudProviderAccess",
@@ -1508,15 +1364,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "authorizeGroupCloudProviderAccessRole",
@@ -1526,15 +1380,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "validateGroupClusterConfigurations",
@@ -1544,15 +1396,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusters",
@@ -1729,15 +1579,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollStatNamespaces",
@@ -1747,15 +1595,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "autoGroupClusterScalingConfiguration",
@@ -1765,15 +1611,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: true,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupExports",
@@ -1783,15 +1627,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterBackupExport",
@@ -1801,15 +1643,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupExport",
@@ -1819,15 +1659,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupRestoreJobs",
@@ -1837,15 +1675,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterBackupRestoreJob",
@@ -1855,15 +1691,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupRestoreJob",
@@ -1873,15 +1707,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "cancelGroupClusterBackupRestoreJob",
@@ -1891,15 +1723,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSchedule",
@@ -1984,15 +1814,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "takeGroupClusterBackupSnapshots",
@@ -2002,15 +1830,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshot",
@@ -2020,15 +1846,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterBackupSnapshot",
@@ -2038,15 +1862,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterBackupSnapshot",
@@ -2056,15 +1878,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotDatabases",
@@ -2074,15 +1894,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotDatabase",
@@ -2092,15 +1910,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotDatabaseCollections",
@@ -2110,15 +1926,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotDatabaseCollection",
@@ -2128,15 +1942,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotShardedCluster",
@@ -2146,15 +1958,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterBackupSnapshotShardedCluster",
@@ -2164,15 +1974,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotShardedClusters",
@@ -2182,15 +1990,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupCheckpoints",
@@ -2200,15 +2006,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupCheckpoint",
@@ -2218,15 +2022,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollStatPinnedNamespaces",
@@ -2236,15 +2038,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "pinGroupClusterCollStatPinnedNamespaces",
@@ -2254,15 +2054,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterCollStatPinnedNamespaces",
@@ -2272,15 +2070,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "unpinGroupClusterCollStatUnpinNamespaces",
@@ -2290,15 +2086,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollectionRestoreJobs",
@@ -2308,15 +2102,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterCollectionRestoreJob",
@@ -2326,15 +2118,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollectionRestoreJob",
@@ -2344,15 +2134,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollectionRestoreJobCollections",
@@ -2362,15 +2150,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollectionRestoreJobCollection",
@@ -2380,15 +2166,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterFtsIndex",
@@ -2398,15 +2182,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterFtsIndex",
@@ -2416,15 +2198,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterFtsIndex",
@@ -2434,15 +2214,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterFtsIndex",
@@ -2452,15 +2230,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterFtsIndex",
@@ -2470,15 +2246,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterGlobalWrites",
@@ -2648,15 +2422,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Rolling Index",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterOnlineArchives",
@@ -2666,15 +2438,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterOnlineArchive",
@@ -2684,15 +2454,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOnlineArchive",
@@ -2702,15 +2470,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterOnlineArchive",
@@ -2720,15 +2486,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterOnlineArchive",
@@ -2738,15 +2502,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupClusterOnlineArchiveQueryLogs",
@@ -2756,15 +2518,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+gzip",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+gzip",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOutageSimulation",
@@ -2774,15 +2534,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cluster Outage Simulation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "startGroupClusterOutageSimulation",
@@ -2792,15 +2550,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cluster Outage Simulation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "endGroupClusterOutageSimulation",
@@ -2810,15 +2566,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cluster Outage Simulation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterOverloadSimulations",
@@ -2828,15 +2582,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterOverloadSimulation",
@@ -2846,15 +2598,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOverloadSimulation",
@@ -2864,15 +2614,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterOverloadSimulation",
@@ -2882,15 +2630,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
@@ -2900,15 +2646,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorSchemaAdvice",
@@ -2918,15 +2662,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
@@ -2936,15 +2678,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterProcessArgs",
@@ -3004,15 +2744,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterQueryShapeInsightSummaries",
@@ -3022,15 +2760,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterQueryShapes",
@@ -3040,15 +2776,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterQueryShape",
@@ -3058,15 +2792,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterQueryShape",
@@ -3076,15 +2808,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "restartGroupClusterPrimaries",
@@ -3119,15 +2849,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterRestoreJob",
@@ -3137,15 +2865,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterRestoreJob",
@@ -3155,15 +2881,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchDeployment",
@@ -3280,15 +3004,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterSearchIndex",
@@ -3298,15 +3020,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterSearchIndex",
@@ -3316,15 +3036,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchIndexByName",
@@ -3334,15 +3052,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSearchIndexByName",
@@ -3352,15 +3068,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSearchIndexByName",
@@ -3370,15 +3084,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchIndex",
@@ -3388,15 +3100,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSearchIndex",
@@ -3406,15 +3116,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSearchIndex",
@@ -3424,15 +3132,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSnapshotSchedule",
@@ -3442,15 +3148,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSnapshotSchedule",
@@ -3460,15 +3164,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterSnapshots",
@@ -3478,15 +3180,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSnapshot",
@@ -3496,15 +3196,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSnapshot",
@@ -3514,15 +3212,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSnapshot",
@@ -3532,15 +3228,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSqlInterface",
@@ -3550,15 +3244,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSqlInterface",
@@ -3568,15 +3260,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterStatus",
@@ -3586,15 +3276,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "grantGroupClusterMongoDbEmployeeAccess",
@@ -3604,15 +3292,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "pinGroupClusterFeatureCompatibilityVersion",
@@ -3622,15 +3308,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "revokeGroupClusterMongoDbEmployeeAccess",
@@ -3640,15 +3324,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "unpinGroupClusterFeatureCompatibilityVersion",
@@ -3658,15 +3340,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupClusterLog",
@@ -3701,15 +3381,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "upgradeGroupClusterTenantUpgrade",
@@ -3719,15 +3397,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "upgradeGroupClusterTenantUpgradeToServerless",
@@ -3737,15 +3413,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2025-02-05"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2025-02-05"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupCollStatMetrics",
@@ -3755,15 +3429,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupContainers",
@@ -3773,15 +3445,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupContainer",
@@ -3791,15 +3461,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupContainer",
@@ -3809,15 +3477,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupContainer",
@@ -3827,15 +3493,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupContainer",
@@ -3845,15 +3509,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupContainerAll",
@@ -3863,15 +3525,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupCustomDbRoleRoles",
@@ -3881,15 +3541,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupCustomDbRoleRole",
@@ -3899,15 +3557,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupCustomDbRoleRole",
@@ -3917,15 +3573,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupCustomDbRoleRole",
@@ -3935,15 +3589,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupCustomDbRoleRole",
@@ -3953,15 +3605,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDataFederation",
@@ -3971,15 +3621,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupDataFederation",
@@ -3989,15 +3637,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDataFederation",
@@ -4007,15 +3653,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDataFederation",
@@ -4025,15 +3669,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupDataFederation",
@@ -4043,15 +3685,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDataFederationLimits",
@@ -4061,15 +3701,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDataFederationLimit",
@@ -4079,15 +3717,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDataFederationLimit",
@@ -4097,15 +3733,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "setGroupDataFederationLimit",
@@ -4115,15 +3749,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupDataFederationQueryLogs",
@@ -4133,15 +3765,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+gzip",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+gzip",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDatabaseUsers",
@@ -4151,15 +3781,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupDatabaseUser",
@@ -4169,15 +3797,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDatabaseUser",
@@ -4187,15 +3813,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDatabaseUser",
@@ -4205,15 +3829,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupDatabaseUser",
@@ -4223,15 +3845,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDatabaseUserCerts",
@@ -4241,15 +3861,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "X.509 Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupDatabaseUserCert",
@@ -4259,15 +3877,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "X.509 Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDbAccessHistoryCluster",
@@ -4277,15 +3893,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Access Tracking",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDbAccessHistoryProcess",
@@ -4295,15 +3909,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Access Tracking",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupEncryptionAtRest",
@@ -4313,15 +3925,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupEncryptionAtRest",
@@ -4331,15 +3941,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupEncryptionAtRestPrivateEndpoints",
@@ -4349,15 +3957,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupEncryptionAtRestPrivateEndpoint",
@@ -4367,15 +3973,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupEncryptionAtRestPrivateEndpoint",
@@ -4385,15 +3989,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
@@ -4403,15 +4005,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupEvents",
@@ -4421,15 +4021,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupEvent",
@@ -4439,15 +4037,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusters",
@@ -4457,15 +4053,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupFlexCluster",
@@ -4475,15 +4069,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexCluster",
@@ -4493,15 +4085,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupFlexCluster",
@@ -4511,15 +4101,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupFlexCluster",
@@ -4529,15 +4117,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupFlexClusterBackup",
@@ -4547,15 +4133,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Snapshots",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusterBackupRestoreJobs",
@@ -4565,15 +4149,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Restore Jobs",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupFlexClusterBackupRestoreJob",
@@ -4583,15 +4165,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Restore Jobs",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexClusterBackupRestoreJob",
@@ -4601,15 +4181,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Restore Jobs",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusterBackupSnapshots",
@@ -4619,15 +4197,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Snapshots",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexClusterBackupSnapshot",
@@ -4637,15 +4213,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Snapshots",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "tenantGroupFlexClusterUpgrade",
@@ -4655,15 +4229,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetrics",
@@ -4673,15 +4245,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupHostFtsMetricIndexMeasurements",
@@ -4691,15 +4261,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetricIndexMeasurements",
@@ -4709,15 +4277,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetricMeasurements",
@@ -4727,15 +4293,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupIntegrations",
@@ -4745,15 +4309,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupIntegration",
@@ -4763,15 +4325,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupIntegration",
@@ -4781,15 +4341,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupIntegration",
@@ -4799,15 +4357,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupIntegration",
@@ -4817,15 +4373,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupInvites",
@@ -4835,15 +4389,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupInvite",
@@ -4853,15 +4405,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupInvites",
@@ -4871,15 +4421,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupInvite",
@@ -4889,15 +4437,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupInvite",
@@ -4907,15 +4453,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupInviteById",
@@ -4925,15 +4469,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupIpAddresses",
@@ -4943,15 +4485,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupLimits",
@@ -4961,15 +4501,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupLimit",
@@ -4979,15 +4517,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupLimit",
@@ -4997,15 +4533,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "setGroupLimit",
@@ -5015,15 +4549,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupLiveMigration",
@@ -5058,15 +4590,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "cutoverGroupLiveMigration",
@@ -5076,15 +4606,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "validateGroupLiveMigrations",
@@ -5119,15 +4647,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupLogIntegrations",
@@ -5137,15 +4663,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupLogIntegration",
@@ -5155,15 +4679,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupLogIntegration",
@@ -5173,15 +4695,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupLogIntegration",
@@ -5191,15 +4711,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupLogIntegration",
@@ -5209,15 +4727,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupMaintenanceWindow",
@@ -5252,15 +4768,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Maintenance Windows",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupMaintenanceWindow",
@@ -5295,15 +4809,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Maintenance Windows",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deferGroupMaintenanceWindow",
@@ -5313,15 +4825,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Maintenance Windows",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupManagedSlowMs",
@@ -5331,15 +4841,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "disableGroupManagedSlowMs",
@@ -5349,15 +4857,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "enableGroupManagedSlowMs",
@@ -5367,15 +4873,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupMcpConfigs",
@@ -5385,15 +4889,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupMcpConfig",
@@ -5403,15 +4905,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupMcpConfig",
@@ -5421,15 +4921,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupMcpConfig",
@@ -5439,15 +4937,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupMcpConfig",
@@ -5457,15 +4953,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupMcpConfigSecrets",
@@ -5475,15 +4969,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupMcpConfigSecret",
@@ -5493,15 +4985,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupMcpConfigSecret",
@@ -5511,15 +5001,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupMcpConfigSecret",
@@ -5529,15 +5017,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupMetricIntegrations",
@@ -5672,15 +5158,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPeers",
@@ -5690,15 +5174,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPeer",
@@ -5708,15 +5190,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPeer",
@@ -5726,15 +5206,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPeer",
@@ -5744,15 +5222,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPeer",
@@ -5762,15 +5238,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateEndpointEndpointService",
@@ -5780,15 +5254,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointEndpointService",
@@ -5798,15 +5270,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointEndpointService",
@@ -5816,15 +5286,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointEndpointServiceEndpoint",
@@ -5834,15 +5302,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointEndpointServiceEndpoint",
@@ -5852,15 +5318,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
@@ -5870,15 +5334,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointEndpointService",
@@ -5888,15 +5350,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPrivateEndpointEndpointService",
@@ -5906,15 +5366,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointRegionalMode",
@@ -5924,15 +5382,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupPrivateEndpointRegionalMode",
@@ -5942,15 +5398,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5960,15 +5414,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5978,15 +5430,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5996,15 +5446,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -6014,15 +5462,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -6032,15 +5478,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "verifyGroupPrivateIpMode",
@@ -6050,15 +5494,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "disableGroupPrivateIpModePeering",
@@ -6068,15 +5510,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateNetworkSettingEndpointIds",
@@ -6086,15 +5526,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateNetworkSettingEndpointId",
@@ -6104,15 +5542,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateNetworkSettingEndpointId",
@@ -6122,15 +5558,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateNetworkSettingEndpointId",
@@ -6140,15 +5574,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcesses",
@@ -6158,15 +5590,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcess",
@@ -6176,15 +5606,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessCollStatMeasurements",
@@ -6194,15 +5622,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessCollStatNamespaces",
@@ -6212,15 +5638,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessDatabases",
@@ -6230,15 +5654,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDatabase",
@@ -6248,15 +5670,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDatabaseMeasurements",
@@ -6266,15 +5686,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessDisks",
@@ -6284,15 +5702,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDisk",
@@ -6302,15 +5718,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDiskMeasurements",
@@ -6320,15 +5734,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessMeasurements",
@@ -6338,15 +5750,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorNamespaces",
@@ -6356,15 +5766,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
@@ -6374,15 +5782,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
@@ -6392,15 +5798,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPushBasedLogExport",
@@ -6410,15 +5814,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-02-04"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-02-04"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPushBasedLogExport",
@@ -6428,15 +5830,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-02-04"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-02-04"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPushBasedLogExport",
@@ -6446,15 +5846,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-02-04"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-02-04"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPushBasedLogExport",
@@ -6464,15 +5862,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-02-04"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-02-04"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "requestGroupSampleDatasetLoad",
@@ -6482,15 +5878,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupSampleDatasetLoad",
@@ -6500,15 +5894,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "generateGroupSandboxClusterDescription",
@@ -6518,15 +5910,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessInstances",
@@ -6536,15 +5926,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Instances",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-01-18"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-01-18"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessBackupRestoreJobs",
@@ -6554,15 +5942,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServerlessBackupRestoreJob",
@@ -6572,15 +5958,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessBackupRestoreJob",
@@ -6590,15 +5974,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessBackupSnapshots",
@@ -6608,15 +5990,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessBackupSnapshot",
@@ -6626,15 +6006,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessPerformanceAdvisorAutoIndexing",
@@ -6644,15 +6022,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "setGroupServerlessPerformanceAdvisorAutoIndexing",
@@ -6662,15 +6038,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2026-01-22"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2026-01-22"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessInstance",
@@ -6680,15 +6054,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Instances",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-01-18"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-01-18"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServiceAccounts",
@@ -6698,15 +6070,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccount",
@@ -6716,15 +6086,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServiceAccount",
@@ -6734,15 +6102,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccount",
@@ -6752,15 +6118,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupServiceAccount",
@@ -6770,15 +6134,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServiceAccountAccessList",
@@ -6788,15 +6150,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccountAccessList",
@@ -6806,15 +6166,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccountAccessListEntry",
@@ -6824,15 +6182,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccountSecret",
@@ -6842,15 +6198,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccountSecret",
@@ -6860,15 +6214,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "inviteGroupServiceAccount",
@@ -6878,15 +6230,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupSettings",
@@ -6896,15 +6246,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupSettings",
@@ -6914,15 +6262,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStandbyLinks",
@@ -6932,15 +6278,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStandbyLink",
@@ -6950,15 +6294,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStandbyLink",
@@ -6968,15 +6310,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStandbyLink",
@@ -6986,15 +6326,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStandbyLinkFailovers",
@@ -7004,15 +6342,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStandbyLinkFailover",
@@ -7022,15 +6358,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStandbyLinkFailover",
@@ -7040,15 +6374,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "inspectGroupStandbyLinkFailoverReadiness",
@@ -7058,15 +6390,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamWorkspaces",
@@ -7076,15 +6406,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamWorkspace",
@@ -7094,15 +6422,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamWorkspace",
@@ -7112,15 +6438,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamWorkspace",
@@ -7130,15 +6454,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamWorkspace",
@@ -7148,15 +6470,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupStreamAuditLogs",
@@ -7166,15 +6486,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+gzip",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+gzip",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamConnections",
@@ -7184,15 +6502,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamConnection",
@@ -7202,15 +6518,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamConnection",
@@ -7220,15 +6534,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamConnection",
@@ -7238,15 +6550,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamConnection",
@@ -7256,15 +6566,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamConnectionFailoverConnections",
@@ -7274,15 +6582,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamConnectionFailoverConnection",
@@ -7292,15 +6598,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamConnectionFailoverConnection",
@@ -7310,15 +6614,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamConnectionFailoverConnection",
@@ -7328,15 +6630,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamConnectionFailoverConnection",
@@ -7346,15 +6646,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamProcessor",
@@ -7364,15 +6662,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamProcessor",
@@ -7382,15 +6678,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamProcessor",
@@ -7400,15 +6694,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamProcessor",
@@ -7418,15 +6710,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "startGroupStreamProcessor",
@@ -7436,15 +6726,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "startGroupStreamProcessorWith",
@@ -7454,15 +6742,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "stopGroupStreamProcessor",
@@ -7472,15 +6758,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamProcessors",
@@ -7490,15 +6774,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupStreamOperationalLogs",
@@ -7508,15 +6790,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+gzip",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+gzip",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamAccountDetails",
@@ -7526,15 +6806,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamActiveVpcPeeringConnections",
@@ -7544,15 +6822,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-11-13",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-11-13+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-11-13",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-11-13+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamPrivateLinkConnections",
@@ -7562,15 +6838,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamPrivateLinkConnection",
@@ -7580,15 +6854,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamPrivateLinkConnection",
@@ -7598,15 +6870,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamPrivateLinkConnection",
@@ -7616,15 +6886,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamPrivateLinkConnection",
@@ -7634,15 +6902,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamVpcPeeringConnections",
@@ -7652,15 +6918,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamVpcPeeringConnection",
@@ -7670,15 +6934,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "acceptGroupStreamVpcPeeringConnection",
@@ -7688,15 +6950,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "rejectGroupStreamVpcPeeringConnection",
@@ -7706,15 +6966,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-02-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-02-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-02-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-02-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "withGroupStreamSampleConnections",
@@ -7724,15 +6982,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupTeams",
@@ -7742,15 +6998,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupTeams",
@@ -7760,15 +7014,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupTeam",
@@ -7778,15 +7030,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupTeam",
@@ -7796,15 +7046,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupTeam",
@@ -7814,15 +7062,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupUserSecurity",
@@ -7832,15 +7078,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupUserSecurity",
@@ -7850,15 +7094,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "disableGroupUserSecurityCustomerX509",
@@ -7868,15 +7110,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "X.509 Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupUserSecurityLdapUserToDnMapping",
@@ -7886,15 +7126,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "verifyGroupUserSecurityLdap",
@@ -7904,15 +7142,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupUserSecurityLdapVerify",
@@ -7922,15 +7158,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupUsers",
@@ -7965,15 +7199,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupUser",
@@ -7983,15 +7215,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupUser",
@@ -8026,15 +7256,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupUserRole",
@@ -8044,15 +7272,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupUserRole",
@@ -8062,15 +7288,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "migrateGroup",
@@ -8080,15 +7304,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-05-30",
-                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-                response_media_type: "application/vnd.atlas.2024-05-30+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-05-30",
+            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+            response_media_type: "application/vnd.atlas.2024-05-30+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupByName",
@@ -8098,15 +7320,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgs",
@@ -8116,15 +7336,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrg",
@@ -8134,15 +7352,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrg",
@@ -8152,15 +7368,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrg",
@@ -8170,15 +7384,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrg",
@@ -8188,15 +7400,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgActivityFeed",
@@ -8206,15 +7416,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Activity Feed",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -8224,15 +7432,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgAiModelApiKeys",
@@ -8242,15 +7448,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiKey",
@@ -8260,15 +7464,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiRateLimits",
@@ -8278,15 +7480,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgApiKeys",
@@ -8296,15 +7496,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgApiKey",
@@ -8314,15 +7512,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgApiKey",
@@ -8332,15 +7528,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgApiKey",
@@ -8350,15 +7544,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgApiKey",
@@ -8368,15 +7560,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgApiKeyAccessListEntries",
@@ -8386,15 +7576,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgApiKeyAccessListEntry",
@@ -8404,15 +7592,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgApiKeyAccessListEntry",
@@ -8422,15 +7608,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgApiKeyAccessListEntry",
@@ -8440,15 +7624,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAssociatedInvoices",
@@ -8483,15 +7665,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgBillingCostExplorerUsage",
@@ -8501,15 +7681,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+csv",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+csv",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgDelegationSettings",
@@ -8519,15 +7697,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgDelegationSettings",
@@ -8537,15 +7713,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgEvents",
@@ -8555,15 +7729,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgEvent",
@@ -8573,15 +7745,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgFederationSettings",
@@ -8591,15 +7761,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgGroups",
@@ -8609,15 +7777,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvites",
@@ -8627,15 +7793,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgInvite",
@@ -8645,15 +7809,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgInvites",
@@ -8663,15 +7825,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvite",
@@ -8681,15 +7841,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgInvite",
@@ -8699,15 +7857,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgInviteById",
@@ -8717,15 +7873,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoices",
@@ -8735,15 +7889,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoice",
@@ -8753,15 +7905,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+csv",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+csv",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoiceCsv",
@@ -8771,15 +7921,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+csv",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+csv",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "searchOrgInvoiceLineItems",
@@ -8789,15 +7937,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoiceReports",
@@ -8807,15 +7953,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgInvoiceReport",
@@ -8825,15 +7969,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoiceReport",
@@ -8843,15 +7985,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "generateOrgInvoiceAndDownloadReport",
@@ -8861,15 +8001,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+gzip",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+gzip",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoicePending",
@@ -8879,15 +8017,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgLiveMigrationAvailableProjects",
@@ -8897,15 +8033,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgLiveMigrationLinkToken",
@@ -8915,15 +8049,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgLiveMigrationLinkTokens",
@@ -8933,15 +8065,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgMaintenanceSettings",
@@ -8951,15 +8081,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgMaintenanceSettings",
@@ -8969,15 +8097,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "resetOrgMaintenanceSettings",
@@ -8987,15 +8113,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgMcpConfigs",
@@ -9005,15 +8129,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgMcpConfig",
@@ -9023,15 +8145,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgMcpConfig",
@@ -9041,15 +8161,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgMcpConfig",
@@ -9059,15 +8177,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgMcpConfig",
@@ -9077,15 +8193,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgMcpConfigSecrets",
@@ -9095,15 +8209,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgMcpConfigSecret",
@@ -9113,15 +8225,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgMcpConfigSecret",
@@ -9131,15 +8241,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgMcpConfigSecret",
@@ -9149,15 +8257,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgNonCompliantResources",
@@ -9167,15 +8273,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgResourcePolicies",
@@ -9185,15 +8289,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgResourcePolicy",
@@ -9203,15 +8305,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgResourcePolicy",
@@ -9221,15 +8321,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgResourcePolicy",
@@ -9239,15 +8337,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgResourcePolicy",
@@ -9257,15 +8353,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "validateOrgResourcePolicies",
@@ -9275,15 +8369,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgSandboxConfig",
@@ -9293,15 +8385,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgSandboxConfig",
@@ -9311,15 +8401,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgSandboxConfig",
@@ -9329,15 +8417,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgSandboxConfig",
@@ -9347,15 +8433,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgSandboxConfig",
@@ -9365,15 +8449,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "preview",
-                request_media_type: Some("application/vnd.atlas.preview+json"),
-                response_media_type: "application/vnd.atlas.preview+json",
-                sunset: None,
-                preview: true,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "preview",
+            request_media_type: Some("application/vnd.atlas.preview+json"),
+            response_media_type: "application/vnd.atlas.preview+json",
+            sunset: None,
+            preview: true,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgServiceAccounts",
@@ -9383,15 +8465,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccount",
@@ -9401,15 +8481,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgServiceAccount",
@@ -9419,15 +8497,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccount",
@@ -9437,15 +8513,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgServiceAccount",
@@ -9455,15 +8529,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgServiceAccountAccessList",
@@ -9473,15 +8545,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccountAccessList",
@@ -9491,15 +8561,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccountAccessListEntry",
@@ -9509,15 +8577,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgServiceAccountGroups",
@@ -9527,15 +8593,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccountSecret",
@@ -9545,15 +8609,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccountSecret",
@@ -9563,15 +8625,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2024-08-05",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2024-08-05+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2024-08-05",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2024-08-05+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgSettings",
@@ -9581,15 +8641,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgSettings",
@@ -9599,15 +8657,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgTeams",
@@ -9617,15 +8673,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgTeam",
@@ -9635,15 +8689,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgTeam",
@@ -9653,15 +8705,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgTeam",
@@ -9671,15 +8721,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "renameOrgTeam",
@@ -9689,15 +8737,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgTeamUsers",
@@ -9732,15 +8778,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgTeamUserFromTeam",
@@ -9750,15 +8794,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "addOrgTeamUser",
@@ -9768,15 +8810,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgTeamUser",
@@ -9786,15 +8826,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgTeamByName",
@@ -9804,15 +8842,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgUsers",
@@ -9847,15 +8883,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgUser",
@@ -9865,15 +8899,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgUser",
@@ -9908,15 +8940,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgUserRoles",
@@ -9926,15 +8956,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "addOrgUserRole",
@@ -9944,15 +8972,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgUserRole",
@@ -9962,15 +8988,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-02-19",
-                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-                response_media_type: "application/vnd.atlas.2025-02-19+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-02-19",
+            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+            response_media_type: "application/vnd.atlas.2025-02-19+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listRateLimits",
@@ -10030,15 +9054,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getSku",
@@ -10048,15 +9070,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2025-03-12",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2025-03-12+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2025-03-12",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2025-03-12+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "listControlPlaneIpAddresses",
@@ -10066,15 +9086,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Root",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-11-15",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-11-15+json",
-                sunset: None,
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-11-15",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-11-15+json",
+            sunset: None,
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "createUser",
@@ -10084,15 +9102,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getUser",
@@ -10102,15 +9118,13 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
     crate::runtime::OperationInfo {
         operation_id: "getUserByName",
@@ -10120,14 +9134,12 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[
-            crate::runtime::VersionInfo {
-                version: "2023-01-01",
-                request_media_type: None,
-                response_media_type: "application/vnd.atlas.2023-01-01+json",
-                sunset: Some("2027-07-01"),
-                preview: false,
-            },
-        ],
+        versions: &[crate::runtime::VersionInfo {
+            version: "2023-01-01",
+            request_media_type: None,
+            response_media_type: "application/vnd.atlas.2023-01-01+json",
+            sunset: Some("2027-07-01"),
+            preview: false,
+        }],
     },
 ];

@@ -22,11 +22,14 @@ pub use json::{
     DecodeError, Json, Path, UnknownVariant, from_slice, no_variant, nullable, object, optional,
     put, put_nullable, put_optional, put_or_null, required, tag, to_vec, with_tag,
 };
+pub use registry::{OperationInfo, VersionInfo};
 pub use request::{
     BuildError, DEFAULT_BASE_URL, PathValue, QueryValue, RequestBuilder, enum_query_value,
 };
-pub use response::{Bytes, Endpoint, ResponseError, bytes_body, decode_error, decode_json};
-pub use registry::{OperationInfo, VersionInfo};
+pub use response::{
+    Bytes, Endpoint, NoContent, ResponseError, bytes_body, decode_error, decode_json,
+    decode_no_content,
+};
 pub use time::Timestamp;
 
 /// A calendar date (`format: date`), `YYYY-MM-DD` on the wire.

@@ -99,6 +99,30 @@ pub struct Bytes {
     pub body: Vec<u8>,
 }
 
+/// A success the spec declares without a body.
+///
+/// Atlas sometimes sends one anyway (`{}` with the `202` of `deleteGroupCluster`); it is
+/// kept, so that nothing the server sent is lost.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NoContent {
+    /// The body the server sent, if any: its JSON value, or its text as a JSON string
+    /// when it is not JSON.
+    pub body: Option<serde_json::Value>,
+}
+
+/// Interprets the body of a success declared without one: empty (or only white
+/// space) is `None`.
+#[inline]
+#[must_use]
+pub fn decode_no_content(body: &[u8]) -> NoContent {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return NoContent { body: None };
+    }
+    let value = serde_json::from_slice(body)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()));
+    NoContent { body: Some(value) }
+}
+
 /// Decodes a JSON response body as a `T`.
 ///
 /// # Errors

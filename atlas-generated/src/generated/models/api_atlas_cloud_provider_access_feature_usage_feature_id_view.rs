@@ -2,7 +2,4 @@
 
 #![allow(deprecated)]
 /// Object that contains the identifying characteristics of the Amazon Web Services (AWS) Key Management Service (KMS). This field always returns a null value.
-pub type ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView = serde_json::Map<
-    String,
-    serde_json::Value,
->;
+pub type ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView = serde_json::Value;

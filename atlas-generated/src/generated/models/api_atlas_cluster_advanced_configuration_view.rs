@@ -103,50 +103,41 @@ impl ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item 
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TlsEcdheRsaWithAes256GcmSha384 => {
-                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"
-            }
-            Self::TlsEcdheRsaWithAes128GcmSha256 => {
-                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
-            }
+            Self::TlsEcdheRsaWithAes256GcmSha384 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            Self::TlsEcdheRsaWithAes128GcmSha256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             Self::Unknown(value) => value,
         }
     }
 }
 impl crate::runtime::OpenEnum
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
+{
     const VALUES: &'static [&'static str] = &[
         "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item::as_str(
-            self,
-        )
+        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str>
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
+impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" => {
-                Self::TlsEcdheRsaWithAes256GcmSha384
-            }
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" => {
-                Self::TlsEcdheRsaWithAes128GcmSha256
-            }
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" => Self::TlsEcdheRsaWithAes256GcmSha384,
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" => Self::TlsEcdheRsaWithAes128GcmSha256,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 impl std::str::FromStr
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
+{
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -154,14 +145,16 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     }
 }
 impl std::fmt::Display
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
+{
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::runtime::Json
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
+{
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -176,7 +169,8 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     }
 }
 impl crate::runtime::QueryValue
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
+{
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
@@ -213,7 +207,8 @@ impl ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item 
     }
 }
 impl crate::runtime::OpenEnum
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
+{
     const VALUES: &'static [&'static str] = &[
         "TLS_AES_256_GCM_SHA384",
         "TLS_CHACHA20_POLY1305_SHA256",
@@ -222,17 +217,14 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item::as_str(
-            self,
-        )
+        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str>
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
+impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -245,7 +237,8 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     }
 }
 impl std::str::FromStr
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
+{
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -253,14 +246,16 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     }
 }
 impl std::fmt::Display
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
+{
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::runtime::Json
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
+{
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -275,7 +270,8 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     }
 }
 impl crate::runtime::QueryValue
-for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
+    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
+{
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
@@ -314,7 +310,8 @@ impl ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     }
 }
 impl crate::runtime::OpenEnum
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+    for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol
+{
     const VALUES: &'static [&'static str] = &["TLS1_0", "TLS1_1", "TLS1_2", "TLS1_3"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -337,23 +334,20 @@ impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsPro
         }
     }
 }
-impl std::str::FromStr
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl std::str::FromStr for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl std::fmt::Display for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -368,15 +362,14 @@ for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     }
 }
 impl crate::runtime::QueryValue
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+    for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol
+{
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(
-    ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol
-);
+crate::impl_serde_via_json!(ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol);
 /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
@@ -398,8 +391,7 @@ impl ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::OpenEnum for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
     const VALUES: &'static [&'static str] = &["CUSTOM", "DEFAULT"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -433,8 +425,7 @@ impl std::fmt::Display for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConf
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json
-for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -448,8 +439,7 @@ for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::QueryValue for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -7,7 +7,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
     /// Error message if index build failed.
     pub error_message: Option<String>,
     /// List of index specifications that failed to build (up to 64 items).
-    pub failed_indexes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub failed_indexes: Option<Vec<serde_json::Value>>,
     /// Index build state indicating the status of index creation during or after a restore operation.
     pub state: Option<crate::models::ApiAtlasCollectionRestoreIndexStatusState>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

@@ -9,9 +9,7 @@ pub struct ApiAtlasFtsMappingsViewManual {
     /// Flag that indicates whether the index uses dynamic or static mappings. Required if `mappings.fields` is omitted.
     pub dynamic: Option<bool>,
     /// One or more field specifications for the Atlas Search index. Required if `mappings.dynamic` is omitted or set to `false`.
-    pub fields: Option<
-        std::collections::BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
-    >,
+    pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -23,7 +23,7 @@ pub struct ApiError {
     /// Parameters used to give more information about the error.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub parameters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub parameters: Option<Vec<serde_json::Value>>,
     /// Application error message returned with this error.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -41,11 +41,7 @@ impl crate::runtime::Json for ApiError {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            bad_request_detail: crate::runtime::nullable(
-                &mut map,
-                "badRequestDetail",
-                path,
-            )?,
+            bad_request_detail: crate::runtime::nullable(&mut map, "badRequestDetail", path)?,
             detail: crate::runtime::nullable(&mut map, "detail", path)?,
             error: crate::runtime::optional(&mut map, "error", path)?,
             error_code: crate::runtime::optional(&mut map, "errorCode", path)?,
@@ -57,11 +53,7 @@ impl crate::runtime::Json for ApiError {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(
-            &mut map,
-            "badRequestDetail",
-            &self.bad_request_detail,
-        );
+        crate::runtime::put_nullable(&mut map, "badRequestDetail", &self.bad_request_detail);
         crate::runtime::put_nullable(&mut map, "detail", &self.detail);
         crate::runtime::put_optional(&mut map, "error", &self.error);
         crate::runtime::put_optional(&mut map, "errorCode", &self.error_code);

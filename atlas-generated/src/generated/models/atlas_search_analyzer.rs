@@ -18,10 +18,7 @@ pub struct AtlasSearchAnalyzer {
     /// - Redaction, which is the removal of sensitive information from public documents.
     pub token_filters: Option<Vec<crate::models::BasicDbObject>>,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
-    pub tokenizer: std::collections::BTreeMap<
-        String,
-        serde_json::Map<String, serde_json::Value>,
-    >,
+    pub tokenizer: std::collections::BTreeMap<String, serde_json::Value>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

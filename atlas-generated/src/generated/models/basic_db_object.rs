@@ -2,7 +2,4 @@
 
 #![allow(deprecated)]
 /// `BasicDBObject` in the spec.
-pub type BasicDbObject = std::collections::BTreeMap<
-    String,
-    serde_json::Map<String, serde_json::Value>,
->;
+pub type BasicDbObject = std::collections::BTreeMap<String, serde_json::Value>;

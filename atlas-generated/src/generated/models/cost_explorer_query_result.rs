@@ -2,4 +2,4 @@
 
 #![allow(deprecated)]
 /// `CostExplorerQueryResult` in the spec.
-pub type CostExplorerQueryResult = serde_json::Map<String, serde_json::Value>;
+pub type CostExplorerQueryResult = serde_json::Value;

@@ -29,8 +29,7 @@ impl CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
+impl crate::runtime::OpenEnum for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
     const VALUES: &'static [&'static str] = &[
         "CPS_SNAPSHOT_BEHIND",
         "CPS_PREV_SNAPSHOT_OLD",
@@ -83,8 +82,7 @@ impl crate::runtime::Json for CpsBackupEventTypeViewForNdsGroupAlertableWithThre
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
+impl crate::runtime::QueryValue for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -2,7 +2,4 @@
 
 #![allow(deprecated)]
 /// `Document` in the spec.
-pub type Document = std::collections::BTreeMap<
-    String,
-    serde_json::Map<String, serde_json::Value>,
->;
+pub type Document = std::collections::BTreeMap<String, serde_json::Value>;

@@ -7,7 +7,7 @@ pub struct DropIndexSuggestionsIndex {
     /// Usage count (since last restart) of index.
     pub access_count: Option<i64>,
     /// List that contains documents that specify a key in the index and its sort order.
-    pub index: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub index: Option<Vec<serde_json::Value>>,
     /// Name of index.
     pub name: Option<String>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.

@@ -2,4 +2,4 @@
 
 #![allow(deprecated)]
 /// See <https://dochub.mongodb.org/core/field-mapping-definition-fts#define-field-mappings>.
-pub type Fields = serde_json::Map<String, serde_json::Value>;
+pub type Fields = serde_json::Value;

@@ -7,7 +7,7 @@ pub struct PerformanceAdvisorOperationView {
     /// List that contains the search criteria that the query uses. To use the values in key-value pairs in these predicates requires **Project Data Access Read Only** permissions or greater. Otherwise, MongoDB Cloud redacts these values.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub predicates: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub predicates: Option<Vec<serde_json::Value>>,
     /// Read-only: set by the server, ignored in requests.
     pub stats: Option<crate::models::PerformanceAdvisorOpStats>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

@@ -32,9 +32,7 @@ impl ReplicaSetEventTypeViewForNdsGroup {
         match self {
             Self::PrimaryElected => "PRIMARY_ELECTED",
             Self::ReplicationOplogWindowHealthy => "REPLICATION_OPLOG_WINDOW_HEALTHY",
-            Self::ReplicationOplogWindowRunningOut => {
-                "REPLICATION_OPLOG_WINDOW_RUNNING_OUT"
-            }
+            Self::ReplicationOplogWindowRunningOut => "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
             Self::OnePrimary => "ONE_PRIMARY",
             Self::NoPrimary => "NO_PRIMARY",
             Self::TooManyElections => "TOO_MANY_ELECTIONS",
@@ -70,9 +68,7 @@ impl From<&str> for ReplicaSetEventTypeViewForNdsGroup {
         match value {
             "PRIMARY_ELECTED" => Self::PrimaryElected,
             "REPLICATION_OPLOG_WINDOW_HEALTHY" => Self::ReplicationOplogWindowHealthy,
-            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => {
-                Self::ReplicationOplogWindowRunningOut
-            }
+            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => Self::ReplicationOplogWindowRunningOut,
             "ONE_PRIMARY" => Self::OnePrimary,
             "NO_PRIMARY" => Self::NoPrimary,
             "TOO_MANY_ELECTIONS" => Self::TooManyElections,

@@ -2,4 +2,4 @@
 
 #![allow(deprecated)]
 /// Accepted.
-pub type RequestAccepted = serde_json::Map<String, serde_json::Value>;
+pub type RequestAccepted = serde_json::Value;

@@ -9,7 +9,7 @@ pub struct SearchIndexDefinition {
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
     pub num_partitions: Option<i32>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see Stored Source Fields.
-    pub stored_source: Option<serde_json::Map<String, serde_json::Value>>,
+    pub stored_source: Option<serde_json::Value>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchMappings {
     /// Indicates whether the index uses static, default dynamic, or configurable dynamic mappings. Set to `true` to enable dynamic mapping with default type set or define object to specify the name of the configured type sets for dynamic mapping. If you specify configurable dynamic mappings, you must define the referred type sets in the `typeSets` field. Set to `false` to use only static mappings through `mappings.fields`.
-    pub dynamic: Option<serde_json::Map<String, serde_json::Value>>,
+    pub dynamic: Option<serde_json::Value>,
     /// One or more field specifications for the Atlas Search index. Required if `mappings.dynamic` is omitted or set to `false`.
     pub fields: Option<std::collections::BTreeMap<String, crate::models::Fields>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

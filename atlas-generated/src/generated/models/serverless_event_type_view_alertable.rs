@@ -18,9 +18,7 @@ impl ServerlessEventTypeViewAlertable {
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OutsideServerlessMetricThreshold => {
-                "OUTSIDE_SERVERLESS_METRIC_THRESHOLD"
-            }
+            Self::OutsideServerlessMetricThreshold => "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
             Self::Unknown(value) => value,
         }
     }
@@ -40,9 +38,7 @@ impl From<&str> for ServerlessEventTypeViewAlertable {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => {
-                Self::OutsideServerlessMetricThreshold
-            }
+            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => Self::OutsideServerlessMetricThreshold,
             other => Self::Unknown(other.to_owned()),
         }
     }

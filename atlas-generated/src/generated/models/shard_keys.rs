@@ -7,14 +7,7 @@ pub struct ShardKeys {
     /// List of fields to use for the shard key.
     ///
     /// Write-only: sent in requests, never returned.
-    pub key: Option<
-        Vec<
-            std::collections::BTreeMap<
-                String,
-                serde_json::Map<String, serde_json::Value>,
-            >,
-        >,
-    >,
+    pub key: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -21,9 +21,7 @@ impl StreamProcessorEventTypeViewAlertableNoThreshold {
     pub fn as_str(&self) -> &str {
         match self {
             Self::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
-            Self::StreamProcessorAutoscaleInitiated => {
-                "STREAM_PROCESSOR_AUTOSCALE_INITIATED"
-            }
+            Self::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
             Self::Unknown(value) => value,
         }
     }
@@ -47,9 +45,7 @@ impl From<&str> for StreamProcessorEventTypeViewAlertableNoThreshold {
     fn from(value: &str) -> Self {
         match value {
             "STREAM_PROCESSOR_STATE_IS_FAILED" => Self::StreamProcessorStateIsFailed,
-            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => {
-                Self::StreamProcessorAutoscaleInitiated
-            }
+            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => Self::StreamProcessorAutoscaleInitiated,
             other => Self::Unknown(other.to_owned()),
         }
     }

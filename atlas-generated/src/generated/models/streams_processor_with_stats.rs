@@ -29,14 +29,7 @@ pub struct StreamsProcessorWithStats {
     /// Stream aggregation pipeline you want to apply to your streaming data.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub pipeline: Option<
-        Vec<
-            std::collections::BTreeMap<
-                String,
-                serde_json::Map<String, serde_json::Value>,
-            >,
-        >,
-    >,
+    pub pipeline: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
     /// The state of the stream processor. Commonly occurring states are 'CREATED', 'STARTED', 'STOPPED' and 'FAILED'.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -44,9 +37,7 @@ pub struct StreamsProcessorWithStats {
     /// The stats associated with the stream processor.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub stats: Option<
-        std::collections::BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
-    >,
+    pub stats: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<crate::models::StreamConfigMaxTierSize>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -61,16 +52,8 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
-            eligible_for_failover: crate::runtime::optional(
-                &mut map,
-                "eligibleForFailover",
-                path,
-            )?,
-            failover_enabled: crate::runtime::optional(
-                &mut map,
-                "failoverEnabled",
-                path,
-            )?,
+            eligible_for_failover: crate::runtime::optional(&mut map, "eligibleForFailover", path)?,
+            failover_enabled: crate::runtime::optional(&mut map, "failoverEnabled", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             options: crate::runtime::optional(&mut map, "options", path)?,
@@ -85,16 +68,8 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
-            "eligibleForFailover",
-            &self.eligible_for_failover,
-        );
-        crate::runtime::put_optional(
-            &mut map,
-            "failoverEnabled",
-            &self.failover_enabled,
-        );
+        crate::runtime::put_optional(&mut map, "eligibleForFailover", &self.eligible_for_failover);
+        crate::runtime::put_optional(&mut map, "failoverEnabled", &self.failover_enabled);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "options", &self.options);

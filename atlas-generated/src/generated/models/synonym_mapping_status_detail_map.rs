@@ -2,7 +2,5 @@
 
 #![allow(deprecated)]
 /// `SynonymMappingStatusDetailMap` in the spec.
-pub type SynonymMappingStatusDetailMap = std::collections::BTreeMap<
-    String,
-    crate::models::SynonymMappingStatusDetail,
->;
+pub type SynonymMappingStatusDetailMap =
+    std::collections::BTreeMap<String, crate::models::SynonymMappingStatusDetail>;

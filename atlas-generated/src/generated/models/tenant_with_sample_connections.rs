@@ -2,4 +2,4 @@
 
 #![allow(deprecated)]
 /// `TenantWithSampleConnections` in the spec.
-pub type TenantWithSampleConnections = serde_json::Map<String, serde_json::Value>;
+pub type TenantWithSampleConnections = serde_json::Value;

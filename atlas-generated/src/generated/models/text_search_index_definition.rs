@@ -26,9 +26,9 @@ pub struct TextSearchIndexDefinition {
     /// Method applied to identify words when searching this index.
     pub search_analyzer: Option<crate::models::SearchIndexAnalyzer>,
     /// Sort definition for the index. When defined, the index will be pre-sorted on the specified fields, which improves query sort performance for those fields. Supports two formats: simple format with field name and direction, or complex format with additional options. The `order` field is required (1=ascending, -1=descending).The `noData` field is optional and controls how missing values are sorted(default: "lowest").
-    pub sort: Option<serde_json::Map<String, serde_json::Value>>,
+    pub sort: Option<serde_json::Value>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see Stored Source Fields.
-    pub stored_source: Option<serde_json::Map<String, serde_json::Value>>,
+    pub stored_source: Option<serde_json::Value>,
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<crate::models::SearchSynonymMappingDefinition>>,
     /// Type sets for the index.

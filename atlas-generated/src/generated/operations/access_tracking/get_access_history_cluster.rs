@@ -73,7 +73,8 @@ impl crate::runtime::Endpoint for GetAccessHistoryClusterV20230101 {
     const OPERATION_ID: &'static str = "getGroupDbAccessHistoryCluster";
     const SHORT_NAME: &'static str = "getAccessHistoryCluster";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MongoDbAccessLogsList;
     type Error = crate::models::ApiError;
@@ -109,6 +110,24 @@ impl crate::runtime::Endpoint for GetAccessHistoryClusterV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetAccessHistoryClusterV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            auth_result: args.optional(1usize, "authResult")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            end: args.optional(1usize, "end")?,
+            ip_address: args.optional(1usize, "ipAddress")?,
+            n_logs: args.optional(1usize, "nLogs")?,
+            start: args.optional(1usize, "start")?,
+        })
     }
 }
 /// `getGroupDbAccessHistoryCluster` in its newest stable API version, `2023-01-01`.

@@ -93,5 +93,20 @@ impl crate::runtime::Endpoint for GetGroupActivityFeedV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupActivityFeedV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            event_type: args.optional(1usize, "eventType")?,
+            max_date: args.optional(1usize, "maxDate")?,
+            min_date: args.optional(1usize, "minDate")?,
+            cluster_name: args.optional(1usize, "clusterName")?,
+        })
+    }
+}
 /// `getGroupActivityFeed` in its newest stable API version, `2025-03-12`.
 pub type GetGroupActivityFeed = GetGroupActivityFeedV20250312;

@@ -85,5 +85,19 @@ impl crate::runtime::Endpoint for GetOrgActivityFeedV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgActivityFeedV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            event_type: args.optional(1usize, "eventType")?,
+            max_date: args.optional(1usize, "maxDate")?,
+            min_date: args.optional(1usize, "minDate")?,
+        })
+    }
+}
 /// `getOrgActivityFeed` in its newest stable API version, `2025-03-12`.
 pub type GetOrgActivityFeed = GetOrgActivityFeedV20250312;

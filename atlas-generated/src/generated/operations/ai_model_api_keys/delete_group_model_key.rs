@@ -50,7 +50,7 @@ impl crate::runtime::Endpoint for DeleteGroupModelKeyV20250312 {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}";
     const VERSION: &'static str = "2025-03-12";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -75,9 +75,22 @@ impl crate::runtime::Endpoint for DeleteGroupModelKeyV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupModelKeyV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            api_key_id: args.required(0usize, "apiKeyId")?,
+        })
     }
 }
 /// `deleteGroupAiModelApiKey` in its newest stable API version, `2025-03-12`.

@@ -80,5 +80,18 @@ impl crate::runtime::Endpoint for GetGroupModelKeyV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupModelKeyV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            api_key_id: args.required(0usize, "apiKeyId")?,
+        })
+    }
+}
 /// `getGroupAiModelApiKey` in its newest stable API version, `2025-03-12`.
 pub type GetGroupModelKey = GetGroupModelKeyV20250312;

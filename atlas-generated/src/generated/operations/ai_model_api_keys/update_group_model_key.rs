@@ -88,5 +88,22 @@ impl crate::runtime::Endpoint for UpdateGroupModelKeyV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateGroupModelKeyV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            api_key_id: args.required(0usize, "apiKeyId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AiModelApiKeyUpdateRequest>(body)
+    }
+}
 /// `updateGroupAiModelApiKey` in its newest stable API version, `2025-03-12`.
 pub type UpdateGroupModelKey = UpdateGroupModelKeyV20250312;

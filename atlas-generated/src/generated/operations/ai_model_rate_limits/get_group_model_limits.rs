@@ -86,5 +86,19 @@ impl crate::runtime::Endpoint for GetGroupModelLimitsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupModelLimitsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getGroupAiModelApiRateLimits` in its newest stable API version, `2025-03-12`.
 pub type GetGroupModelLimits = GetGroupModelLimitsV20250312;

@@ -98,5 +98,20 @@ impl crate::runtime::Endpoint for GetOrgRateLimitsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgRateLimitsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cloud: args.required(0usize, "cloud")?,
+            geography: args.required(0usize, "geography")?,
+            model_group_name: args.required(0usize, "modelGroupName")?,
+        })
+    }
+}
 /// `getOrgAiModelApiCloudGeographyModelGroupNameRateLimits` in its newest stable API version, `2025-03-12`.
 pub type GetOrgRateLimits = GetOrgRateLimitsV20250312;

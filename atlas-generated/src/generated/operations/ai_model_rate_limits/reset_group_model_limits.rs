@@ -100,5 +100,20 @@ impl crate::runtime::Endpoint for ResetGroupModelLimitsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ResetGroupModelLimitsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cloud: args.required(0usize, "cloud")?,
+            geography: args.required(0usize, "geography")?,
+            model_group_name: args.required(0usize, "modelGroupName")?,
+        })
+    }
+}
 /// `resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits` in its newest stable API version, `2025-03-12`.
 pub type ResetGroupModelLimits = ResetGroupModelLimitsV20250312;

@@ -74,5 +74,17 @@ impl crate::runtime::Endpoint for ResetGroupRateLimitsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ResetGroupRateLimitsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `resetGroupAiModelApiRateLimits` in its newest stable API version, `2025-03-12`.
 pub type ResetGroupRateLimits = ResetGroupRateLimitsV20250312;

@@ -64,7 +64,8 @@ impl UpdateGroupRateLimitsV20250312 {
     }
 }
 impl crate::runtime::Endpoint for UpdateGroupRateLimitsV20250312 {
-    const OPERATION_ID: &'static str = "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits";
+    const OPERATION_ID: &'static str =
+        "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits";
     const SHORT_NAME: &'static str = "updateGroupRateLimits";
     const METHOD: http::Method = http::Method::PATCH;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits";
@@ -103,6 +104,25 @@ impl crate::runtime::Endpoint for UpdateGroupRateLimitsV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateGroupRateLimitsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cloud: args.required(0usize, "cloud")?,
+            geography: args.required(0usize, "geography")?,
+            model_group_name: args.required(0usize, "modelGroupName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AiModelsRateLimitUpdateRequest>(body)
     }
 }
 /// `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits` in its newest stable API version, `2025-03-12`.

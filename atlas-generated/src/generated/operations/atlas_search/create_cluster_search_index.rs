@@ -55,7 +55,8 @@ impl crate::runtime::Endpoint for CreateClusterSearchIndexV20240530 {
     const OPERATION_ID: &'static str = "createGroupClusterSearchIndex";
     const SHORT_NAME: &'static str = "createClusterSearchIndex";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::SearchIndexResponse;
     type Error = crate::models::ApiError;
@@ -88,6 +89,23 @@ impl crate::runtime::Endpoint for CreateClusterSearchIndexV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateClusterSearchIndexV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::SearchIndexCreateRequest>(body)
     }
 }
 /// `createGroupClusterSearchIndex` in its newest stable API version, `2024-05-30`.

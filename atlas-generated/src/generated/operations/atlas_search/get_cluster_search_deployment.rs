@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "getClusterSearchDeployment";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -84,6 +85,19 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterSearchDeploymentV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// Return All Search Nodes
@@ -137,7 +151,8 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20240530 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "getClusterSearchDeployment";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -169,6 +184,19 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterSearchDeploymentV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// Return All Search Nodes
@@ -218,7 +246,8 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "getClusterSearchDeployment";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -250,6 +279,19 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterSearchDeploymentV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `getGroupClusterSearchDeployment` in its newest stable API version, `2025-03-12`.

@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetClusterSearchIndexV20240530 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchIndex";
     const SHORT_NAME: &'static str = "getClusterSearchIndex";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::SearchIndexResponse;
     type Error = crate::models::ApiError;
@@ -90,6 +91,20 @@ impl crate::runtime::Endpoint for GetClusterSearchIndexV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterSearchIndexV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            index_id: args.required(0usize, "indexId")?,
+        })
     }
 }
 /// `getGroupClusterSearchIndex` in its newest stable API version, `2024-05-30`.

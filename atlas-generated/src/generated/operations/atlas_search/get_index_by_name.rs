@@ -106,5 +106,21 @@ impl crate::runtime::Endpoint for GetIndexByNameV20240530 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetIndexByNameV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            collection_name: args.required(0usize, "collectionName")?,
+            database_name: args.required(0usize, "databaseName")?,
+            index_name: args.required(0usize, "indexName")?,
+        })
+    }
+}
 /// `getGroupClusterSearchIndexByName` in its newest stable API version, `2024-05-30`.
 pub type GetIndexByName = GetIndexByNameV20240530;

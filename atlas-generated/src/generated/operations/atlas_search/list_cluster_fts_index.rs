@@ -14,9 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterFtsIndex>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `listGroupClusterFtsIndex` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `listGroupClusterFtsIndex` is sunset on 2027-07-01")]
 pub struct ListClusterFtsIndexV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -101,6 +99,21 @@ impl crate::runtime::Endpoint for ListClusterFtsIndexV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClusterFtsIndexV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            collection_name: args.required(0usize, "collectionName")?,
+            database_name: args.required(0usize, "databaseName")?,
+        })
     }
 }
 /// `listGroupClusterFtsIndex` in its newest stable API version, `2023-01-01`.

@@ -48,7 +48,8 @@ impl crate::runtime::Endpoint for ListClusterSearchIndexesV20240530 {
     const OPERATION_ID: &'static str = "listGroupClusterSearchIndexes";
     const SHORT_NAME: &'static str = "listClusterSearchIndexes";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
     const VERSION: &'static str = "2024-05-30";
     type Success = Vec<crate::models::SearchIndexResponse>;
     type Error = crate::models::ApiError;
@@ -80,6 +81,19 @@ impl crate::runtime::Endpoint for ListClusterSearchIndexesV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClusterSearchIndexesV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupClusterSearchIndexes` in its newest stable API version, `2024-05-30`.

@@ -99,5 +99,20 @@ impl crate::runtime::Endpoint for ListSearchIndexV20240530 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListSearchIndexV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            collection_name: args.required(0usize, "collectionName")?,
+            database_name: args.required(0usize, "databaseName")?,
+        })
+    }
+}
 /// `listGroupClusterSearchIndex` in its newest stable API version, `2024-05-30`.
 pub type ListSearchIndex = ListSearchIndexV20240530;

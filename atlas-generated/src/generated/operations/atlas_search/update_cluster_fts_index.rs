@@ -65,7 +65,8 @@ impl crate::runtime::Endpoint for UpdateClusterFtsIndexV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterFtsIndex";
     const SHORT_NAME: &'static str = "updateClusterFtsIndex";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterSearchIndex;
     type Error = crate::models::ApiError;
@@ -99,6 +100,24 @@ impl crate::runtime::Endpoint for UpdateClusterFtsIndexV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateClusterFtsIndexV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            index_id: args.required(0usize, "indexId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ClusterSearchIndex>(body)
     }
 }
 /// `updateGroupClusterFtsIndex` in its newest stable API version, `2023-01-01`.

@@ -59,7 +59,8 @@ impl crate::runtime::Endpoint for UpdateClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "updateClusterSearchDeployment";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -92,6 +93,23 @@ impl crate::runtime::Endpoint for UpdateClusterSearchDeploymentV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchDeploymentV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiSearchDeploymentRequestView>(body)
     }
 }
 /// Update Search Nodes
@@ -148,7 +166,8 @@ impl crate::runtime::Endpoint for UpdateClusterSearchDeploymentV20240530 {
     const OPERATION_ID: &'static str = "updateGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "updateClusterSearchDeployment";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -181,6 +200,23 @@ impl crate::runtime::Endpoint for UpdateClusterSearchDeploymentV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchDeploymentV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiSearchDeploymentRequestView>(body)
     }
 }
 /// `updateGroupClusterSearchDeployment` in its newest stable API version, `2024-05-30`.

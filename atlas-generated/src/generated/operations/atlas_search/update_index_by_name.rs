@@ -111,5 +111,25 @@ impl crate::runtime::Endpoint for UpdateIndexByNameV20240530 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateIndexByNameV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            collection_name: args.required(0usize, "collectionName")?,
+            database_name: args.required(0usize, "databaseName")?,
+            index_name: args.required(0usize, "indexName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::SearchIndexUpdateRequest>(body)
+    }
+}
 /// `updateGroupClusterSearchIndexByName` in its newest stable API version, `2024-05-30`.
 pub type UpdateIndexByName = UpdateIndexByNameV20240530;

@@ -50,7 +50,8 @@ impl crate::runtime::Endpoint for CreateBackupExportV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterBackupExport";
     const SHORT_NAME: &'static str = "createBackupExport";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupExportJob;
     type Error = crate::models::ApiError;
@@ -82,6 +83,22 @@ impl crate::runtime::Endpoint for CreateBackupExportV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateBackupExportV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DiskBackupExportJobRequest>(body)
     }
 }
 /// `createGroupClusterBackupExport` in its newest stable API version, `2023-01-01`.

@@ -55,7 +55,8 @@ impl crate::runtime::Endpoint for CreateBackupPrivateEndpointV20241113 {
     const OPERATION_ID: &'static str = "createGroupBackupPrivateEndpoint";
     const SHORT_NAME: &'static str = "createBackupPrivateEndpoint";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::ObjectStoragePrivateEndpointResponse;
     type Error = crate::models::ApiError;
@@ -87,6 +88,23 @@ impl crate::runtime::Endpoint for CreateBackupPrivateEndpointV20241113 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateBackupPrivateEndpointV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ObjectStoragePrivateEndpointRequest>(body)
     }
 }
 /// `createGroupBackupPrivateEndpoint` in its newest stable API version, `2024-11-13`.

@@ -55,7 +55,8 @@ impl crate::runtime::Endpoint for CreateCollectionRestoreJobV20250312 {
     const OPERATION_ID: &'static str = "createGroupClusterCollectionRestoreJob";
     const SHORT_NAME: &'static str = "createCollectionRestoreJob";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ApiAtlasCollectionRestoreJobResponse;
     type Error = crate::models::ApiError;
@@ -87,6 +88,23 @@ impl crate::runtime::Endpoint for CreateCollectionRestoreJobV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateCollectionRestoreJobV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiAtlasCollectionRestoreJobRequest>(body)
     }
 }
 /// `createGroupClusterCollectionRestoreJob` in its newest stable API version, `2025-03-12`.

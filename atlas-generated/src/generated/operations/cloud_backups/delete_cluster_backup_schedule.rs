@@ -47,7 +47,8 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "deleteClusterBackupSchedule";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
@@ -78,6 +79,18 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteClusterBackupScheduleV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// Remove All Cloud Backup Schedules
@@ -122,7 +135,8 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "deleteClusterBackupSchedule";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;
@@ -153,6 +167,18 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteClusterBackupScheduleV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `deleteGroupClusterBackupSchedule` in its newest stable API version, `2024-08-05`.

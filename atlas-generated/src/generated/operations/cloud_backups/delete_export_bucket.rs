@@ -31,10 +31,7 @@ pub struct DeleteExportBucketV20230101 {
 }
 impl DeleteExportBucketV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        export_bucket_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, export_bucket_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -46,9 +43,10 @@ impl crate::runtime::Endpoint for DeleteExportBucketV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "deleteExportBucket";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2023-01-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -73,9 +71,21 @@ impl crate::runtime::Endpoint for DeleteExportBucketV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteExportBucketV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            export_bucket_id: args.required(0usize, "exportBucketId")?,
+        })
     }
 }
 /// `deleteGroupBackupExportBucket` in its newest stable API version, `2023-01-01`.

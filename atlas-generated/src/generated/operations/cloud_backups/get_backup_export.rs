@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for GetBackupExportV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupExport";
     const SHORT_NAME: &'static str = "getBackupExport";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupExportJob;
     type Error = crate::models::ApiError;
@@ -84,6 +85,19 @@ impl crate::runtime::Endpoint for GetBackupExportV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetBackupExportV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            export_id: args.required(0usize, "exportId")?,
+        })
     }
 }
 /// `getGroupClusterBackupExport` in its newest stable API version, `2023-01-01`.

@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetBackupPrivateEndpointV20241113 {
     const OPERATION_ID: &'static str = "getGroupBackupPrivateEndpoint";
     const SHORT_NAME: &'static str = "getBackupPrivateEndpoint";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::ObjectStoragePrivateEndpointResponse;
     type Error = crate::models::ApiError;
@@ -89,6 +90,20 @@ impl crate::runtime::Endpoint for GetBackupPrivateEndpointV20241113 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetBackupPrivateEndpointV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+            endpoint_id: args.required(0usize, "endpointId")?,
+        })
     }
 }
 /// `getGroupBackupPrivateEndpoint` in its newest stable API version, `2024-11-13`.

@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetBackupRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "getBackupRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotRestoreJob;
     type Error = crate::models::ApiError;
@@ -90,6 +91,20 @@ impl crate::runtime::Endpoint for GetBackupRestoreJobV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetBackupRestoreJobV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            restore_job_id: args.required(0usize, "restoreJobId")?,
+        })
     }
 }
 /// `getGroupClusterBackupRestoreJob` in its newest stable API version, `2023-01-01`.

@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for GetBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "getBackupSchedule";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
@@ -84,6 +85,19 @@ impl crate::runtime::Endpoint for GetBackupScheduleV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetBackupScheduleV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// Return One Cloud Backup Schedule
@@ -133,7 +147,8 @@ impl crate::runtime::Endpoint for GetBackupScheduleV20240805 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "getBackupSchedule";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;
@@ -165,6 +180,19 @@ impl crate::runtime::Endpoint for GetBackupScheduleV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetBackupScheduleV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `getGroupClusterBackupSchedule` in its newest stable API version, `2024-08-05`.

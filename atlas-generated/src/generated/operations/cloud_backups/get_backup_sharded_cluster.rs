@@ -93,5 +93,19 @@ impl crate::runtime::Endpoint for GetBackupShardedClusterV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetBackupShardedClusterV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            snapshot_id: args.required(0usize, "snapshotId")?,
+        })
+    }
+}
 /// `getGroupClusterBackupSnapshotShardedCluster` in its newest stable API version, `2023-01-01`.
 pub type GetBackupShardedCluster = GetBackupShardedClusterV20230101;

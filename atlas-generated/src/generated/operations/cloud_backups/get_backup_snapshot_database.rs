@@ -100,5 +100,20 @@ impl crate::runtime::Endpoint for GetBackupSnapshotDatabaseV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetBackupSnapshotDatabaseV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            snapshot_id: args.required(0usize, "snapshotId")?,
+            database_name: args.required(0usize, "databaseName")?,
+        })
+    }
+}
 /// `getGroupClusterBackupSnapshotDatabase` in its newest stable API version, `2025-03-12`.
 pub type GetBackupSnapshotDatabase = GetBackupSnapshotDatabaseV20250312;

@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetCollectionRestoreJobV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterCollectionRestoreJob";
     const SHORT_NAME: &'static str = "getCollectionRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ApiAtlasCollectionRestoreJobResponse;
     type Error = crate::models::ApiError;
@@ -89,6 +90,20 @@ impl crate::runtime::Endpoint for GetCollectionRestoreJobV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetCollectionRestoreJobV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            job_id: args.required(0usize, "jobId")?,
+        })
     }
 }
 /// `getGroupClusterCollectionRestoreJob` in its newest stable API version, `2025-03-12`.

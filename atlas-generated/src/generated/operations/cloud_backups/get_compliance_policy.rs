@@ -78,6 +78,18 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetCompliancePolicyV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// Return Backup Compliance Policy Settings
 ///
 /// Returns the Backup Compliance Policy settings with the specified project.
@@ -149,6 +161,18 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20231001 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetCompliancePolicyV20231001 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `getGroupBackupCompliancePolicy` in its newest stable API version, `2023-10-01`.

@@ -35,10 +35,7 @@ pub struct GetExportBucketV20230101 {
 }
 impl GetExportBucketV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        export_bucket_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, export_bucket_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -50,7 +47,8 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
     const OPERATION_ID: &'static str = "getGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "getExportBucket";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
     type Error = crate::models::ApiError;
@@ -80,6 +78,18 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetExportBucketV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            export_bucket_id: args.required(0usize, "exportBucketId")?,
+        })
     }
 }
 /// Return One Snapshot Export Bucket
@@ -112,10 +122,7 @@ pub struct GetExportBucketV20240530 {
 }
 impl GetExportBucketV20240530 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        export_bucket_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, export_bucket_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -127,7 +134,8 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
     const OPERATION_ID: &'static str = "getGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "getExportBucket";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::DiskBackupSnapshotExportBucketResponse;
     type Error = crate::models::ApiError;
@@ -157,6 +165,18 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetExportBucketV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            export_bucket_id: args.required(0usize, "exportBucketId")?,
+        })
     }
 }
 /// `getGroupBackupExportBucket` in its newest stable API version, `2024-05-30`.

@@ -99,5 +99,20 @@ impl crate::runtime::Endpoint for GetRestoreJobCollectionV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetRestoreJobCollectionV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            job_id: args.required(0usize, "jobId")?,
+            source_namespace: args.required(0usize, "sourceNamespace")?,
+        })
+    }
+}
 /// `getGroupClusterCollectionRestoreJobCollection` in its newest stable API version, `2025-03-12`.
 pub type GetRestoreJobCollection = GetRestoreJobCollectionV20250312;

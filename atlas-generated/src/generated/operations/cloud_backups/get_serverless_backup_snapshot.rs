@@ -58,7 +58,8 @@ impl crate::runtime::Endpoint for GetServerlessBackupSnapshotV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessBackupSnapshot";
     const SHORT_NAME: &'static str = "getServerlessBackupSnapshot";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ServerlessBackupSnapshot;
     type Error = crate::models::ApiError;
@@ -90,6 +91,19 @@ impl crate::runtime::Endpoint for GetServerlessBackupSnapshotV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetServerlessBackupSnapshotV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            snapshot_id: args.required(0usize, "snapshotId")?,
+        })
     }
 }
 /// `getGroupServerlessBackupSnapshot` in its newest stable API version, `2023-01-01`.

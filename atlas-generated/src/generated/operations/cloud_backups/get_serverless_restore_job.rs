@@ -63,7 +63,8 @@ impl crate::runtime::Endpoint for GetServerlessRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessBackupRestoreJob";
     const SHORT_NAME: &'static str = "getServerlessRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ServerlessBackupRestoreJob;
     type Error = crate::models::ApiError;
@@ -96,6 +97,20 @@ impl crate::runtime::Endpoint for GetServerlessRestoreJobV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetServerlessRestoreJobV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            restore_job_id: args.required(0usize, "restoreJobId")?,
+        })
     }
 }
 /// `getGroupServerlessBackupRestoreJob` in its newest stable API version, `2023-01-01`.

@@ -108,5 +108,21 @@ impl crate::runtime::Endpoint for GetSnapshotDatabaseCollectionV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetSnapshotDatabaseCollectionV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            snapshot_id: args.required(0usize, "snapshotId")?,
+            database_name: args.required(0usize, "databaseName")?,
+            collection_name: args.required(0usize, "collectionName")?,
+        })
+    }
+}
 /// `getGroupClusterBackupSnapshotDatabaseCollection` in its newest stable API version, `2025-03-12`.
 pub type GetSnapshotDatabaseCollection = GetSnapshotDatabaseCollectionV20250312;

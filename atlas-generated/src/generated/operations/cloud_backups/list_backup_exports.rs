@@ -63,7 +63,8 @@ impl crate::runtime::Endpoint for ListBackupExportsV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupExports";
     const SHORT_NAME: &'static str = "listBackupExports";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasDiskBackupExportJobView;
     type Error = crate::models::ApiError;
@@ -98,6 +99,22 @@ impl crate::runtime::Endpoint for ListBackupExportsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListBackupExportsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupClusterBackupExports` in its newest stable API version, `2023-01-01`.

@@ -66,7 +66,8 @@ impl crate::runtime::Endpoint for ListBackupPrivateEndpointsV20241113 {
     const OPERATION_ID: &'static str = "listGroupBackupPrivateEndpoints";
     const SHORT_NAME: &'static str = "listBackupPrivateEndpoints";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView;
     type Error = crate::models::ApiError;
@@ -100,6 +101,22 @@ impl crate::runtime::Endpoint for ListBackupPrivateEndpointsV20241113 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListBackupPrivateEndpointsV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+        })
     }
 }
 /// `listGroupBackupPrivateEndpoints` in its newest stable API version, `2024-11-13`.

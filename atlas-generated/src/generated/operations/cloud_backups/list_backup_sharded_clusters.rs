@@ -48,7 +48,8 @@ impl crate::runtime::Endpoint for ListBackupShardedClustersV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupSnapshotShardedClusters";
     const SHORT_NAME: &'static str = "listBackupShardedClusters";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedCloudBackupShardedClusterSnapshotView;
     type Error = crate::models::ApiError;
@@ -81,6 +82,19 @@ impl crate::runtime::Endpoint for ListBackupShardedClustersV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListBackupShardedClustersV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupClusterBackupSnapshotShardedClusters` in its newest stable API version, `2023-01-01`.

@@ -78,7 +78,8 @@ impl crate::runtime::Endpoint for ListBackupSnapshotsV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupSnapshots";
     const SHORT_NAME: &'static str = "listBackupSnapshots";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedCloudBackupReplicaSetView;
     type Error = crate::models::ApiError;
@@ -116,6 +117,25 @@ impl crate::runtime::Endpoint for ListBackupSnapshotsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListBackupSnapshotsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            point_in_time_utc_seconds: args.optional(1usize, "pointInTimeUtcSeconds")?,
+            oplog_ts: args.optional(1usize, "oplogTs")?,
+            oplog_inc: args.optional(1usize, "oplogInc")?,
+        })
     }
 }
 /// `listGroupClusterBackupSnapshots` in its newest stable API version, `2023-01-01`.

@@ -58,7 +58,8 @@ impl crate::runtime::Endpoint for ListCollectionRestoreJobsV20250312 {
     const OPERATION_ID: &'static str = "listGroupClusterCollectionRestoreJobs";
     const SHORT_NAME: &'static str = "listCollectionRestoreJobs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::PaginatedApiAtlasCollectionRestoreJobView;
     type Error = crate::models::ApiError;
@@ -91,6 +92,21 @@ impl crate::runtime::Endpoint for ListCollectionRestoreJobsV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListCollectionRestoreJobsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupClusterCollectionRestoreJobs` in its newest stable API version, `2025-03-12`.

@@ -122,5 +122,24 @@ impl crate::runtime::Endpoint for ListRestoreJobCollectionsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListRestoreJobCollectionsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            job_id: args.required(0usize, "jobId")?,
+            state: args.optional(1usize, "state")?,
+            source_namespace: args.optional(1usize, "sourceNamespace")?,
+            target_namespace: args.optional(1usize, "targetNamespace")?,
+        })
+    }
+}
 /// `listGroupClusterCollectionRestoreJobCollections` in its newest stable API version, `2025-03-12`.
 pub type ListRestoreJobCollections = ListRestoreJobCollectionsV20250312;

@@ -69,7 +69,8 @@ impl crate::runtime::Endpoint for ListServerlessRestoreJobsV20230101 {
     const OPERATION_ID: &'static str = "listGroupServerlessBackupRestoreJobs";
     const SHORT_NAME: &'static str = "listServerlessRestoreJobs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView;
     type Error = crate::models::ApiError;
@@ -104,6 +105,22 @@ impl crate::runtime::Endpoint for ListServerlessRestoreJobsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListServerlessRestoreJobsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupServerlessBackupRestoreJobs` in its newest stable API version, `2023-01-01`.

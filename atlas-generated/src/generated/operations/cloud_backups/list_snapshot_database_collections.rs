@@ -119,5 +119,23 @@ impl crate::runtime::Endpoint for ListSnapshotDatabaseCollectionsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListSnapshotDatabaseCollectionsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            snapshot_id: args.required(0usize, "snapshotId")?,
+            database_name: args.required(0usize, "databaseName")?,
+        })
+    }
+}
 /// `listGroupClusterBackupSnapshotDatabaseCollections` in its newest stable API version, `2025-03-12`.
 pub type ListSnapshotDatabaseCollections = ListSnapshotDatabaseCollectionsV20250312;

@@ -55,7 +55,8 @@ impl crate::runtime::Endpoint for UpdateBackupExportBucketV20240530 {
     const OPERATION_ID: &'static str = "updateGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "updateBackupExportBucket";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
     type Error = crate::models::ApiError;
@@ -87,6 +88,23 @@ impl crate::runtime::Endpoint for UpdateBackupExportBucketV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateBackupExportBucketV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            export_bucket_id: args.required(0usize, "exportBucketId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::UpdateRequirePrivateNetworkingRequestView>(body)
     }
 }
 /// `updateGroupBackupExportBucket` in its newest stable API version, `2024-05-30`.

@@ -61,7 +61,8 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "updateBackupSchedule";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
@@ -94,6 +95,23 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateBackupScheduleV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DiskBackupSnapshotSchedule>(body)
     }
 }
 /// Update Cloud Backup Schedule for One Cluster
@@ -152,7 +170,8 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20240805 {
     const OPERATION_ID: &'static str = "updateGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "updateBackupSchedule";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;
@@ -185,6 +204,23 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateBackupScheduleV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DiskBackupSnapshotSchedule20240805>(body)
     }
 }
 /// `updateGroupClusterBackupSchedule` in its newest stable API version, `2024-08-05`.

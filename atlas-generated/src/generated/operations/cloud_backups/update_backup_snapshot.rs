@@ -61,7 +61,8 @@ impl crate::runtime::Endpoint for UpdateBackupSnapshotV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterBackupSnapshot";
     const SHORT_NAME: &'static str = "updateBackupSnapshot";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupReplicaSet;
     type Error = crate::models::ApiError;
@@ -95,6 +96,24 @@ impl crate::runtime::Endpoint for UpdateBackupSnapshotV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateBackupSnapshotV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            snapshot_id: args.required(0usize, "snapshotId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::BackupSnapshotRetention>(body)
     }
 }
 /// `updateGroupClusterBackupSnapshot` in its newest stable API version, `2023-01-01`.

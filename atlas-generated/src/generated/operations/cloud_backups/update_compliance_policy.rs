@@ -41,10 +41,7 @@ pub struct UpdateCompliancePolicyV20230101 {
 }
 impl UpdateCompliancePolicyV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::DataProtectionSettings,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::DataProtectionSettings) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -89,6 +86,23 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            overwrite_backup_policies: args.optional(1usize, "overwriteBackupPolicies")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DataProtectionSettings>(body)
     }
 }
 /// Update Backup Compliance Policy Settings
@@ -175,6 +189,23 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20231001 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20231001 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            overwrite_backup_policies: args.optional(1usize, "overwriteBackupPolicies")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DataProtectionSettings20231001>(body)
     }
 }
 /// `updateGroupBackupCompliancePolicy` in its newest stable API version, `2023-10-01`.

@@ -19,9 +19,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `createGroupLiveMigration` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `createGroupLiveMigration` is sunset on 2027-07-01")]
 pub struct CreateGroupLiveMigrationV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -42,10 +40,7 @@ pub struct CreateGroupLiveMigrationV20230101 {
 }
 impl CreateGroupLiveMigrationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::LiveMigrationRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::LiveMigrationRequest) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -88,6 +83,22 @@ impl crate::runtime::Endpoint for CreateGroupLiveMigrationV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupLiveMigrationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LiveMigrationRequest>(body)
     }
 }
 /// Create One Migration for One Local Managed Cluster to MongoDB Atlas
@@ -173,6 +184,22 @@ impl crate::runtime::Endpoint for CreateGroupLiveMigrationV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupLiveMigrationV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LiveMigrationRequest20240530>(body)
     }
 }
 /// `createGroupLiveMigration` in its newest stable API version, `2024-05-30`.

@@ -31,10 +31,7 @@ pub struct CreateLinkTokenV20230101 {
 }
 impl CreateLinkTokenV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        body: crate::models::TargetOrgRequest,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, body: crate::models::TargetOrgRequest) -> Self {
         Self {
             org_id: org_id.into(),
             envelope: None,
@@ -78,6 +75,22 @@ impl crate::runtime::Endpoint for CreateLinkTokenV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateLinkTokenV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::TargetOrgRequest>(body)
     }
 }
 /// `createOrgLiveMigrationLinkToken` in its newest stable API version, `2023-01-01`.

@@ -35,10 +35,7 @@ pub struct CutoverMigrationV20230101 {
 }
 impl CutoverMigrationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        live_migration_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, live_migration_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
             live_migration_id: live_migration_id.into(),
@@ -51,9 +48,10 @@ impl crate::runtime::Endpoint for CutoverMigrationV20230101 {
     const OPERATION_ID: &'static str = "cutoverGroupLiveMigration";
     const SHORT_NAME: &'static str = "cutoverMigration";
     const METHOD: http::Method = http::Method::PUT;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover";
     const VERSION: &'static str = "2023-01-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -79,9 +77,22 @@ impl crate::runtime::Endpoint for CutoverMigrationV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CutoverMigrationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            live_migration_id: args.required(0usize, "liveMigrationId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `cutoverGroupLiveMigration` in its newest stable API version, `2023-01-01`.

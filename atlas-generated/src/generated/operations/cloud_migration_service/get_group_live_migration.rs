@@ -34,10 +34,7 @@ pub struct GetGroupLiveMigrationV20230101 {
 }
 impl GetGroupLiveMigrationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        live_migration_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, live_migration_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
             live_migration_id: live_migration_id.into(),
@@ -80,6 +77,19 @@ impl crate::runtime::Endpoint for GetGroupLiveMigrationV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupLiveMigrationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            live_migration_id: args.required(0usize, "liveMigrationId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `getGroupLiveMigration` in its newest stable API version, `2023-01-01`.

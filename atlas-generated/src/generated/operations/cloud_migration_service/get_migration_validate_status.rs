@@ -43,7 +43,8 @@ impl crate::runtime::Endpoint for GetMigrationValidateStatusV20230101 {
     const OPERATION_ID: &'static str = "getGroupLiveMigrationValidateStatus";
     const SHORT_NAME: &'static str = "getMigrationValidateStatus";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LiveImportValidation;
     type Error = crate::models::ApiError;
@@ -73,6 +74,18 @@ impl crate::runtime::Endpoint for GetMigrationValidateStatusV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetMigrationValidateStatusV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            validation_id: args.required(0usize, "validationId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
     }
 }
 /// `getGroupLiveMigrationValidateStatus` in its newest stable API version, `2023-01-01`.

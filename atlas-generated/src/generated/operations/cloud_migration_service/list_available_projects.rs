@@ -73,5 +73,17 @@ impl crate::runtime::Endpoint for ListAvailableProjectsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListAvailableProjectsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `listOrgLiveMigrationAvailableProjects` in its newest stable API version, `2023-01-01`.
 pub type ListAvailableProjects = ListAvailableProjectsV20230101;

@@ -37,10 +37,7 @@ pub struct ValidateLiveMigrationsV20230101 {
 }
 impl ValidateLiveMigrationsV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::LiveMigrationRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::LiveMigrationRequest) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -84,6 +81,22 @@ impl crate::runtime::Endpoint for ValidateLiveMigrationsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ValidateLiveMigrationsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LiveMigrationRequest>(body)
     }
 }
 /// Validate One Migration Request
@@ -165,6 +178,22 @@ impl crate::runtime::Endpoint for ValidateLiveMigrationsV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ValidateLiveMigrationsV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LiveMigrationRequest20240530>(body)
     }
 }
 /// `validateGroupLiveMigrations` in its newest stable API version, `2024-05-30`.

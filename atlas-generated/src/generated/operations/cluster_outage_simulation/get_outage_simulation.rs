@@ -48,7 +48,8 @@ impl crate::runtime::Endpoint for GetOutageSimulationV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterOutageSimulation";
     const SHORT_NAME: &'static str = "getOutageSimulation";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterOutageSimulation;
     type Error = crate::models::ApiError;
@@ -79,6 +80,19 @@ impl crate::runtime::Endpoint for GetOutageSimulationV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOutageSimulationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `getGroupClusterOutageSimulation` in its newest stable API version, `2023-01-01`.

@@ -16,9 +16,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `createGroupCluster` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `createGroupCluster` is sunset on 2027-07-01")]
 pub struct CreateClusterV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -47,10 +45,7 @@ pub struct CreateClusterV20230101 {
 }
 impl CreateClusterV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::LegacyAtlasCluster,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::LegacyAtlasCluster) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -82,16 +77,14 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -105,6 +98,26 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LegacyAtlasCluster>(body)
     }
 }
 /// Create One Cluster in One Project
@@ -122,9 +135,7 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-02-01 of `createGroupCluster` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-02-01 of `createGroupCluster` is sunset on 2027-07-01")]
 pub struct CreateClusterV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -188,16 +199,14 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
     }
@@ -211,6 +220,26 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AdvancedClusterDescription>(body)
     }
 }
 /// Create One Cluster in One Project
@@ -228,9 +257,7 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2024-08-05 of `createGroupCluster` is sunset on 2027-03-01"
-)]
+#[deprecated(note = "API version 2024-08-05 of `createGroupCluster` is sunset on 2027-03-01")]
 pub struct CreateClusterV20240805 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -294,16 +321,14 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
     }
@@ -317,6 +342,26 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
 /// Create One Cluster in One Project
@@ -396,16 +441,14 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2024-10-23+json", &self.body);
         request.finish()
     }
@@ -419,6 +462,26 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateClusterV20241023 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
 /// `createGroupCluster` in its newest stable API version, `2024-10-23`.

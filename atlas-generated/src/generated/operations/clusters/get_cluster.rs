@@ -16,9 +16,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `getGroupCluster` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `getGroupCluster` is sunset on 2027-07-01")]
 pub struct GetClusterV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -82,16 +80,14 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.finish()
     }
     fn decode_response(
@@ -104,6 +100,23 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+        })
     }
 }
 /// Return One Cluster from One Project
@@ -121,9 +134,7 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-02-01 of `getGroupCluster` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-02-01 of `getGroupCluster` is sunset on 2027-07-01")]
 pub struct GetClusterV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -187,16 +198,14 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.finish()
     }
     fn decode_response(
@@ -209,6 +218,23 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+        })
     }
 }
 /// Return One Cluster from One Project
@@ -288,16 +314,14 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.finish()
     }
     fn decode_response(
@@ -310,6 +334,23 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+        })
     }
 }
 /// `getGroupCluster` in its newest stable API version, `2024-08-05`.

@@ -31,10 +31,7 @@ pub struct GetSampleDatasetLoadV20230101 {
 }
 impl GetSampleDatasetLoadV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        sample_dataset_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, sample_dataset_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -75,6 +72,18 @@ impl crate::runtime::Endpoint for GetSampleDatasetLoadV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetSampleDatasetLoadV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            sample_dataset_id: args.required(0usize, "sampleDatasetId")?,
+        })
     }
 }
 /// `getGroupSampleDatasetLoad` in its newest stable API version, `2023-01-01`.

@@ -16,9 +16,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `listGroupClusters` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `listGroupClusters` is sunset on 2027-07-01")]
 pub struct ListClustersV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -94,16 +92,14 @@ impl crate::runtime::Endpoint for ListClustersV20230101 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request
-            .query(
-                "includeDeletedWithRetainedBackups",
-                &self.include_deleted_with_retained_backups,
-            );
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
+        request.query(
+            "includeDeletedWithRetainedBackups",
+            &self.include_deleted_with_retained_backups,
+        );
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
         request.finish()
     }
     fn decode_response(
@@ -116,6 +112,25 @@ impl crate::runtime::Endpoint for ListClustersV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClustersV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            include_deleted_with_retained_backups: args
+                .optional(1usize, "includeDeletedWithRetainedBackups")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+        })
     }
 }
 /// Return All Clusters in One Project
@@ -133,9 +148,7 @@ impl crate::runtime::Endpoint for ListClustersV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-02-01 of `listGroupClusters` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-02-01 of `listGroupClusters` is sunset on 2027-07-01")]
 pub struct ListClustersV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -211,16 +224,14 @@ impl crate::runtime::Endpoint for ListClustersV20230201 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request
-            .query(
-                "includeDeletedWithRetainedBackups",
-                &self.include_deleted_with_retained_backups,
-            );
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
+        request.query(
+            "includeDeletedWithRetainedBackups",
+            &self.include_deleted_with_retained_backups,
+        );
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
         request.finish()
     }
     fn decode_response(
@@ -233,6 +244,25 @@ impl crate::runtime::Endpoint for ListClustersV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClustersV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            include_deleted_with_retained_backups: args
+                .optional(1usize, "includeDeletedWithRetainedBackups")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+        })
     }
 }
 /// Return All Clusters in One Project
@@ -324,16 +354,14 @@ impl crate::runtime::Endpoint for ListClustersV20240805 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request
-            .query(
-                "includeDeletedWithRetainedBackups",
-                &self.include_deleted_with_retained_backups,
-            );
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
+        request.query(
+            "includeDeletedWithRetainedBackups",
+            &self.include_deleted_with_retained_backups,
+        );
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
         request.finish()
     }
     fn decode_response(
@@ -346,6 +374,25 @@ impl crate::runtime::Endpoint for ListClustersV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClustersV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            include_deleted_with_retained_backups: args
+                .optional(1usize, "includeDeletedWithRetainedBackups")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+        })
     }
 }
 /// `listGroupClusters` in its newest stable API version, `2024-08-05`.

@@ -51,9 +51,10 @@ impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
     const OPERATION_ID: &'static str = "pinGroupClusterFeatureCompatibilityVersion";
     const SHORT_NAME: &'static str = "pinFeatureCompatibilityVersion";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion";
     const VERSION: &'static str = "2024-05-30";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -82,9 +83,26 @@ impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for PinFeatureCompatibilityVersionV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.optional_body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::PinFcvView>(body)
     }
 }
 /// `pinGroupClusterFeatureCompatibilityVersion` in its newest stable API version, `2024-05-30`.

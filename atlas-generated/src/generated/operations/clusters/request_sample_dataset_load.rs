@@ -74,5 +74,17 @@ impl crate::runtime::Endpoint for RequestSampleDatasetLoadV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for RequestSampleDatasetLoadV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            name: args.required(0usize, "name")?,
+        })
+    }
+}
 /// `requestGroupSampleDatasetLoad` in its newest stable API version, `2023-01-01`.
 pub type RequestSampleDatasetLoad = RequestSampleDatasetLoadV20230101;

@@ -48,9 +48,10 @@ impl crate::runtime::Endpoint for UnpinFeatureCompatibilityVersionV20240530 {
     const OPERATION_ID: &'static str = "unpinGroupClusterFeatureCompatibilityVersion";
     const SHORT_NAME: &'static str = "unpinFeatureCompatibilityVersion";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion";
     const VERSION: &'static str = "2024-05-30";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -76,9 +77,22 @@ impl crate::runtime::Endpoint for UnpinFeatureCompatibilityVersionV20240530 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UnpinFeatureCompatibilityVersionV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `unpinGroupClusterFeatureCompatibilityVersion` in its newest stable API version, `2024-05-30`.

@@ -14,9 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `updateGroupCluster` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `updateGroupCluster` is sunset on 2027-07-01")]
 pub struct UpdateClusterV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -87,16 +85,14 @@ impl crate::runtime::Endpoint for UpdateClusterV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -112,6 +108,27 @@ impl crate::runtime::Endpoint for UpdateClusterV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LegacyAtlasCluster>(body)
+    }
+}
 /// Update One Cluster in One Project
 ///
 /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
@@ -125,9 +142,7 @@ impl crate::runtime::Endpoint for UpdateClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-02-01 of `updateGroupCluster` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-02-01 of `updateGroupCluster` is sunset on 2027-07-01")]
 pub struct UpdateClusterV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -198,16 +213,14 @@ impl crate::runtime::Endpoint for UpdateClusterV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
     }
@@ -223,6 +236,27 @@ impl crate::runtime::Endpoint for UpdateClusterV20230201 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AdvancedClusterDescription>(body)
+    }
+}
 /// Update One Cluster in One Project
 ///
 /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
@@ -236,9 +270,7 @@ impl crate::runtime::Endpoint for UpdateClusterV20230201 {
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2024-08-05 of `updateGroupCluster` is sunset on 2027-03-01"
-)]
+#[deprecated(note = "API version 2024-08-05 of `updateGroupCluster` is sunset on 2027-03-01")]
 pub struct UpdateClusterV20240805 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -309,16 +341,14 @@ impl crate::runtime::Endpoint for UpdateClusterV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
     }
@@ -332,6 +362,27 @@ impl crate::runtime::Endpoint for UpdateClusterV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
 /// Update One Cluster in One Project
@@ -416,16 +467,14 @@ impl crate::runtime::Endpoint for UpdateClusterV20241023 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request
-            .header(
-                "Use-Effective-Instance-Fields",
-                &self.use_effective_instance_fields,
-            )?;
-        request
-            .header(
-                "Use-Effective-Fields-Replication-Specs",
-                &self.use_effective_fields_replication_specs,
-            )?;
+        request.header(
+            "Use-Effective-Instance-Fields",
+            &self.use_effective_instance_fields,
+        )?;
+        request.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &self.use_effective_fields_replication_specs,
+        )?;
         request.json_body("application/vnd.atlas.2024-10-23+json", &self.body);
         request.finish()
     }
@@ -439,6 +488,27 @@ impl crate::runtime::Endpoint for UpdateClusterV20241023 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateClusterV20241023 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            use_effective_instance_fields: args
+                .optional(2usize, "Use-Effective-Instance-Fields")?,
+            use_effective_fields_replication_specs: args
+                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
 /// `updateGroupCluster` in its newest stable API version, `2024-10-23`.

@@ -80,5 +80,21 @@ impl crate::runtime::Endpoint for ValidateGroupClusterConfigurationsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ValidateGroupClusterConfigurationsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ClusterConfigurationValidation>(body)
+    }
+}
 /// `validateGroupClusterConfigurations` in its newest stable API version, `2025-03-12`.
 pub type ValidateGroupClusterConfigurations = ValidateGroupClusterConfigurationsV20250312;

@@ -58,7 +58,8 @@ impl crate::runtime::Endpoint for GetProcessNamespacesV20231115 {
     const OPERATION_ID: &'static str = "getGroupProcessCollStatNamespaces";
     const SHORT_NAME: &'static str = "getProcessNamespaces";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::CollStatsRankedNamespacesView;
     type Error = crate::models::ApiError;
@@ -92,6 +93,21 @@ impl crate::runtime::Endpoint for GetProcessNamespacesV20231115 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetProcessNamespacesV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            process_id: args.required(0usize, "processId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            start: args.optional(1usize, "start")?,
+            end: args.optional(1usize, "end")?,
+            period: args.optional(1usize, "period")?,
+        })
     }
 }
 /// `getGroupProcessCollStatNamespaces` in its newest stable API version, `2023-11-15`.

@@ -69,5 +69,16 @@ impl crate::runtime::Endpoint for ListCollStatMetricsV20231115 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListCollStatMetricsV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
+    }
+}
 /// `listGroupCollStatMetrics` in its newest stable API version, `2023-11-15`.
 pub type ListCollStatMetrics = ListCollStatMetricsV20231115;

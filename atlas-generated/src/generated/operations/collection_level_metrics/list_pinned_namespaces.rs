@@ -43,7 +43,8 @@ impl crate::runtime::Endpoint for ListPinnedNamespacesV20231115 {
     const OPERATION_ID: &'static str = "listGroupClusterCollStatPinnedNamespaces";
     const SHORT_NAME: &'static str = "listPinnedNamespaces";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::PinnedNamespaces;
     type Error = crate::models::ApiError;
@@ -74,6 +75,18 @@ impl crate::runtime::Endpoint for ListPinnedNamespacesV20231115 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListPinnedNamespacesV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupClusterCollStatPinnedNamespaces` in its newest stable API version, `2023-11-15`.

@@ -117,5 +117,23 @@ impl crate::runtime::Endpoint for ListProcessMeasurementsV20231115 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListProcessMeasurementsV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            process_id: args.required(0usize, "processId")?,
+            database_name: args.required(0usize, "databaseName")?,
+            collection_name: args.required(0usize, "collectionName")?,
+            envelope: args.optional(1usize, "envelope")?,
+            metrics: args.optional(1usize, "metrics")?,
+            start: args.optional(1usize, "start")?,
+            end: args.optional(1usize, "end")?,
+            period: args.optional(1usize, "period")?,
+        })
+    }
+}
 /// `listGroupProcessCollStatMeasurements` in its newest stable API version, `2023-11-15`.
 pub type ListProcessMeasurements = ListProcessMeasurementsV20231115;

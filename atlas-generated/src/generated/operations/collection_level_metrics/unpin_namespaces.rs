@@ -50,7 +50,8 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
     const OPERATION_ID: &'static str = "unpinGroupClusterCollStatUnpinNamespaces";
     const SHORT_NAME: &'static str = "unpinNamespaces";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::PinnedNamespaces;
     type Error = crate::models::ApiError;
@@ -82,6 +83,22 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UnpinNamespacesV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::NamespacesRequest>(body)
     }
 }
 /// `unpinGroupClusterCollStatUnpinNamespaces` in its newest stable API version, `2023-11-15`.

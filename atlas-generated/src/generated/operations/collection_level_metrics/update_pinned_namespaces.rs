@@ -39,6 +39,19 @@ pub enum UpdatePinnedNamespacesV20231115Success {
     /// `201`: Created
     Created(crate::models::PinnedNamespaces),
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::Outcome for UpdatePinnedNamespacesV20231115Success {
+    fn to_value(&self) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        match self {
+            UpdatePinnedNamespacesV20231115Success::Ok(outcome) => {
+                crate::dynamic::Outcome::to_value(outcome)
+            }
+            UpdatePinnedNamespacesV20231115Success::Created(outcome) => {
+                crate::dynamic::Outcome::to_value(outcome)
+            }
+        }
+    }
+}
 impl UpdatePinnedNamespacesV20231115 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(
@@ -58,7 +71,8 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
     const OPERATION_ID: &'static str = "updateGroupClusterCollStatPinnedNamespaces";
     const SHORT_NAME: &'static str = "updatePinnedNamespaces";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
     const VERSION: &'static str = "2023-11-15";
     type Success = UpdatePinnedNamespacesV20231115Success;
     type Error = crate::models::ApiError;
@@ -87,20 +101,30 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => {
-                (crate::runtime::decode_json(status, body))
-                    .map(UpdatePinnedNamespacesV20231115Success::Ok)
-            }
-            201u16 => {
-                (crate::runtime::decode_json(status, body))
-                    .map(UpdatePinnedNamespacesV20231115Success::Created)
-            }
-            status if (200..300).contains(&status) => {
-                (crate::runtime::decode_json(status, body))
-                    .map(UpdatePinnedNamespacesV20231115Success::Ok)
-            }
+            200u16 => (crate::runtime::decode_json(status, body))
+                .map(UpdatePinnedNamespacesV20231115Success::Ok),
+            201u16 => (crate::runtime::decode_json(status, body))
+                .map(UpdatePinnedNamespacesV20231115Success::Created),
+            status if (200..300).contains(&status) => (crate::runtime::decode_json(status, body))
+                .map(UpdatePinnedNamespacesV20231115Success::Ok),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdatePinnedNamespacesV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::NamespacesRequest>(body)
     }
 }
 /// `updateGroupClusterCollStatPinnedNamespaces` in its newest stable API version, `2023-11-15`.

@@ -89,5 +89,22 @@ impl crate::runtime::Endpoint for UpdateCustomDbRoleV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateCustomDbRoleV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            role_name: args.required(0usize, "roleName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::UpdateCustomDbRole>(body)
+    }
+}
 /// `updateGroupCustomDbRoleRole` in its newest stable API version, `2023-01-01`.
 pub type UpdateCustomDbRole = UpdateCustomDbRoleV20230101;

@@ -37,10 +37,7 @@ pub struct CreateDataFederationV20230101 {
 }
 impl CreateDataFederationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::DataLakeTenant,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::DataLakeTenant) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -85,6 +82,23 @@ impl crate::runtime::Endpoint for CreateDataFederationV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateDataFederationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            skip_role_validation: args.optional(1usize, "skipRoleValidation")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DataLakeTenant>(body)
     }
 }
 /// `createGroupDataFederation` in its newest stable API version, `2023-01-01`.

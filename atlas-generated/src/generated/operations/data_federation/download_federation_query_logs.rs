@@ -48,7 +48,8 @@ impl crate::runtime::Endpoint for DownloadFederationQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "downloadGroupDataFederationQueryLogs";
     const SHORT_NAME: &'static str = "downloadFederationQueryLogs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -76,17 +77,26 @@ impl crate::runtime::Endpoint for DownloadFederationQueryLogsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+gzip",
-                        body,
-                    ),
-                )
-            }
+            200..=299 => Ok(crate::runtime::bytes_body(
+                headers,
+                "application/vnd.atlas.2023-01-01+gzip",
+                body,
+            )),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DownloadFederationQueryLogsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            end_date: args.optional(1usize, "endDate")?,
+            start_date: args.optional(1usize, "startDate")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+        })
     }
 }
 /// `downloadGroupDataFederationQueryLogs` in its newest stable API version, `2023-01-01`.

@@ -64,7 +64,8 @@ impl crate::runtime::Endpoint for GetDataFederationLimitV20230101 {
     const OPERATION_ID: &'static str = "getGroupDataFederationLimit";
     const SHORT_NAME: &'static str = "getDataFederationLimit";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DataFederationTenantQueryLimit;
     type Error = crate::models::ApiError;
@@ -96,6 +97,20 @@ impl crate::runtime::Endpoint for GetDataFederationLimitV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetDataFederationLimitV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            limit_name: args.required(0usize, "limitName")?,
+        })
     }
 }
 /// `getGroupDataFederationLimit` in its newest stable API version, `2023-01-01`.

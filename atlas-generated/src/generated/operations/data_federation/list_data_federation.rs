@@ -80,5 +80,18 @@ impl crate::runtime::Endpoint for ListDataFederationV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListDataFederationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            r#type: args.optional(1usize, "type")?,
+        })
+    }
+}
 /// `listGroupDataFederation` in its newest stable API version, `2023-01-01`.
 pub type ListDataFederation = ListDataFederationV20230101;

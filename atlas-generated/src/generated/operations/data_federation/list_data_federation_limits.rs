@@ -81,5 +81,18 @@ impl crate::runtime::Endpoint for ListDataFederationLimitsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListDataFederationLimitsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+        })
+    }
+}
 /// `listGroupDataFederationLimits` in its newest stable API version, `2023-01-01`.
 pub type ListDataFederationLimits = ListDataFederationLimitsV20230101;

@@ -63,7 +63,8 @@ impl crate::runtime::Endpoint for SetDataFederationLimitV20230101 {
     const OPERATION_ID: &'static str = "setGroupDataFederationLimit";
     const SHORT_NAME: &'static str = "setDataFederationLimit";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DataFederationTenantQueryLimit;
     type Error = crate::models::ApiError;
@@ -95,6 +96,23 @@ impl crate::runtime::Endpoint for SetDataFederationLimitV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for SetDataFederationLimitV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            limit_name: args.required(0usize, "limitName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DataFederationTenantQueryLimit>(body)
     }
 }
 /// `setGroupDataFederationLimit` in its newest stable API version, `2023-01-01`.

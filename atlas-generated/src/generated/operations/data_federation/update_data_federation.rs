@@ -95,5 +95,23 @@ impl crate::runtime::Endpoint for UpdateDataFederationV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateDataFederationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            skip_role_validation: args.required(1usize, "skipRoleValidation")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DataLakeTenant>(body)
+    }
+}
 /// `updateGroupDataFederation` in its newest stable API version, `2023-01-01`.
 pub type UpdateDataFederation = UpdateDataFederationV20230101;

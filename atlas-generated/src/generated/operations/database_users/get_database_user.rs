@@ -69,7 +69,8 @@ impl crate::runtime::Endpoint for GetDatabaseUserV20230101 {
     const OPERATION_ID: &'static str = "getGroupDatabaseUser";
     const SHORT_NAME: &'static str = "getDatabaseUser";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::CloudDatabaseUser;
     type Error = crate::models::ApiError;
@@ -100,6 +101,20 @@ impl crate::runtime::Endpoint for GetDatabaseUserV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetDatabaseUserV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            database_name: args.required(0usize, "databaseName")?,
+            username: args.required(0usize, "username")?,
+        })
     }
 }
 /// `getGroupDatabaseUser` in its newest stable API version, `2023-01-01`.

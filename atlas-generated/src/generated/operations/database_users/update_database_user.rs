@@ -73,7 +73,8 @@ impl crate::runtime::Endpoint for UpdateDatabaseUserV20230101 {
     const OPERATION_ID: &'static str = "updateGroupDatabaseUser";
     const SHORT_NAME: &'static str = "updateDatabaseUser";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::CloudDatabaseUser;
     type Error = crate::models::ApiError;
@@ -105,6 +106,24 @@ impl crate::runtime::Endpoint for UpdateDatabaseUserV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateDatabaseUserV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            database_name: args.required(0usize, "databaseName")?,
+            username: args.required(0usize, "username")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::CloudDatabaseUser>(body)
     }
 }
 /// `updateGroupDatabaseUser` in its newest stable API version, `2023-01-01`.

@@ -91,5 +91,19 @@ impl crate::runtime::Endpoint for GetRestPrivateEndpointV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetRestPrivateEndpointV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+            endpoint_id: args.required(0usize, "endpointId")?,
+        })
+    }
+}
 /// `getGroupEncryptionAtRestPrivateEndpoint` in its newest stable API version, `2023-01-01`.
 pub type GetRestPrivateEndpoint = GetRestPrivateEndpointV20230101;

@@ -66,7 +66,8 @@ impl crate::runtime::Endpoint for ListRestPrivateEndpointsV20230101 {
     const OPERATION_ID: &'static str = "listGroupEncryptionAtRestPrivateEndpoints";
     const SHORT_NAME: &'static str = "listRestPrivateEndpoints";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasEarPrivateEndpointView;
     type Error = crate::models::ApiError;
@@ -100,6 +101,22 @@ impl crate::runtime::Endpoint for ListRestPrivateEndpointsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListRestPrivateEndpointsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+        })
     }
 }
 /// `listGroupEncryptionAtRestPrivateEndpoints` in its newest stable API version, `2023-01-01`.

@@ -43,10 +43,7 @@ pub struct UpdateEncryptionAtRestV20230101 {
 }
 impl UpdateEncryptionAtRestV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::EncryptionAtRest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::EncryptionAtRest) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -89,6 +86,22 @@ impl crate::runtime::Endpoint for UpdateEncryptionAtRestV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateEncryptionAtRestV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::EncryptionAtRest>(body)
     }
 }
 /// `updateGroupEncryptionAtRest` in its newest stable API version, `2023-01-01`.

@@ -85,5 +85,19 @@ impl crate::runtime::Endpoint for GetOrgEventV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgEventV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            event_id: args.required(0usize, "eventId")?,
+            include_raw: args.optional(1usize, "includeRaw")?,
+        })
+    }
+}
 /// `getOrgEvent` in its newest stable API version, `2023-01-01`.
 pub type GetOrgEvent = GetOrgEventV20230101;

@@ -133,5 +133,26 @@ impl crate::runtime::Endpoint for ListGroupEventsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupEventsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_names: args.optional(1usize, "clusterNames")?,
+            event_type: args.optional(1usize, "eventType")?,
+            excluded_event_type: args.optional(1usize, "excludedEventType")?,
+            include_raw: args.optional(1usize, "includeRaw")?,
+            max_date: args.optional(1usize, "maxDate")?,
+            min_date: args.optional(1usize, "minDate")?,
+        })
+    }
+}
 /// `listGroupEvents` in its newest stable API version, `2023-01-01`.
 pub type ListGroupEvents = ListGroupEventsV20230101;

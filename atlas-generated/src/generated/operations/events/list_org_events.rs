@@ -117,5 +117,24 @@ impl crate::runtime::Endpoint for ListOrgEventsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgEventsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            org_id: args.required(0usize, "orgId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            event_type: args.optional(1usize, "eventType")?,
+            include_raw: args.optional(1usize, "includeRaw")?,
+            max_date: args.optional(1usize, "maxDate")?,
+            min_date: args.optional(1usize, "minDate")?,
+        })
+    }
+}
 /// `listOrgEvents` in its newest stable API version, `2023-01-01`.
 pub type ListOrgEvents = ListOrgEventsV20230101;

@@ -44,7 +44,8 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
     const OPERATION_ID: &'static str = "createFederationSettingIdentityProvider";
     const SHORT_NAME: &'static str = "createIdentityProvider";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
+    const PATH: &'static str =
+        "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::FederationOidcIdentityProvider;
     type Error = crate::models::ApiError;
@@ -73,6 +74,21 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateIdentityProviderV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::FederationOidcIdentityProviderUpdate>(body)
     }
 }
 /// `createFederationSettingIdentityProvider` in its newest stable API version, `2023-11-15`.

@@ -81,5 +81,21 @@ impl crate::runtime::Endpoint for CreateRoleMappingV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateRoleMappingV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AuthFederationRoleMapping>(body)
+    }
+}
 /// `createFederationSettingConnectedOrgConfigRoleMapping` in its newest stable API version, `2023-01-01`.
 pub type CreateRoleMapping = CreateRoleMappingV20230101;

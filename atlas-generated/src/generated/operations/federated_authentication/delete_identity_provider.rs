@@ -48,7 +48,7 @@ impl crate::runtime::Endpoint for DeleteIdentityProviderV20231115 {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}";
     const VERSION: &'static str = "2023-11-15";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -72,9 +72,21 @@ impl crate::runtime::Endpoint for DeleteIdentityProviderV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteIdentityProviderV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            identity_provider_id: args.required(0usize, "identityProviderId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
     }
 }
 /// `deleteFederationSettingIdentityProvider` in its newest stable API version, `2023-11-15`.

@@ -29,10 +29,7 @@ pub struct GetConnectedOrgConfigV20230101 {
 }
 impl GetConnectedOrgConfigV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        federation_settings_id: impl Into<String>,
-        org_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(federation_settings_id: impl Into<String>, org_id: impl Into<String>) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
             envelope: None,
@@ -44,7 +41,8 @@ impl crate::runtime::Endpoint for GetConnectedOrgConfigV20230101 {
     const OPERATION_ID: &'static str = "getFederationSettingConnectedOrgConfig";
     const SHORT_NAME: &'static str = "getConnectedOrgConfig";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ConnectedOrgConfig;
     type Error = crate::models::ApiError;
@@ -73,6 +71,18 @@ impl crate::runtime::Endpoint for GetConnectedOrgConfigV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetConnectedOrgConfigV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+        })
     }
 }
 /// `getFederationSettingConnectedOrgConfig` in its newest stable API version, `2023-01-01`.

@@ -72,5 +72,17 @@ impl crate::runtime::Endpoint for GetFederationSettingsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetFederationSettingsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getOrgFederationSettings` in its newest stable API version, `2023-01-01`.
 pub type GetFederationSettings = GetFederationSettingsV20230101;

@@ -79,6 +79,18 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetIdentityProviderV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            identity_provider_id: args.required(0usize, "identityProviderId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
+    }
+}
 /// Return One Identity Provider by ID
 ///
 /// Returns one identity provider in the specified federation by the identity provider's id. To use this resource, the requesting Service Account or API Key must have the Organization Owner role in one of the connected organizations.
@@ -151,6 +163,18 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20231115 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetIdentityProviderV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            identity_provider_id: args.required(0usize, "identityProviderId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
     }
 }
 /// `getFederationSettingIdentityProvider` in its newest stable API version, `2023-11-15`.

@@ -70,5 +70,16 @@ impl crate::runtime::Endpoint for GetIdentityProviderMetadataV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetIdentityProviderMetadataV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            identity_provider_id: args.required(0usize, "identityProviderId")?,
+        })
+    }
+}
 /// `getFederationSettingIdentityProviderMetadata` in its newest stable API version, `2023-01-01`.
 pub type GetIdentityProviderMetadata = GetIdentityProviderMetadataV20230101;

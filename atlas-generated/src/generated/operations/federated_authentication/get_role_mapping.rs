@@ -83,5 +83,18 @@ impl crate::runtime::Endpoint for GetRoleMappingV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetRoleMappingV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            id: args.required(0usize, "id")?,
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+        })
+    }
+}
 /// `getFederationSettingConnectedOrgConfigRoleMapping` in its newest stable API version, `2023-01-01`.
 pub type GetRoleMapping = GetRoleMappingV20230101;

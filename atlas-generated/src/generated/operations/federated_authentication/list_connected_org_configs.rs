@@ -46,7 +46,8 @@ impl crate::runtime::Endpoint for ListConnectedOrgConfigsV20230101 {
     const OPERATION_ID: &'static str = "listFederationSettingConnectedOrgConfigs";
     const SHORT_NAME: &'static str = "listConnectedOrgConfigs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs";
+    const PATH: &'static str =
+        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedConnectedOrgConfigsView;
     type Error = crate::models::ApiError;
@@ -76,6 +77,19 @@ impl crate::runtime::Endpoint for ListConnectedOrgConfigsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListConnectedOrgConfigsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+        })
     }
 }
 /// `listFederationSettingConnectedOrgConfigs` in its newest stable API version, `2023-01-01`.

@@ -33,15 +33,11 @@ pub struct ListIdentityProvidersV20230101 {
     /// The protocols of the target identity providers.
     ///
     /// query parameter `protocol`
-    pub protocol: Option<
-        Vec<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
-    >,
+    pub protocol: Option<Vec<crate::models::FederationOidcWorkforceIdentityProviderProtocol>>,
     /// The types of the target identity providers.
     ///
     /// query parameter `idpType`
-    pub idp_type: Option<
-        Vec<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
-    >,
+    pub idp_type: Option<Vec<crate::models::FederationOidcWorkforceIdentityProviderIdpType>>,
 }
 impl ListIdentityProvidersV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -60,7 +56,8 @@ impl crate::runtime::Endpoint for ListIdentityProvidersV20230101 {
     const OPERATION_ID: &'static str = "listFederationSettingIdentityProviders";
     const SHORT_NAME: &'static str = "listIdentityProviders";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
+    const PATH: &'static str =
+        "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedFederationIdentityProvider;
     type Error = crate::models::ApiError;
@@ -92,6 +89,21 @@ impl crate::runtime::Endpoint for ListIdentityProvidersV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListIdentityProvidersV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            protocol: args.optional(1usize, "protocol")?,
+            idp_type: args.optional(1usize, "idpType")?,
+        })
     }
 }
 /// `listFederationSettingIdentityProviders` in its newest stable API version, `2023-01-01`.

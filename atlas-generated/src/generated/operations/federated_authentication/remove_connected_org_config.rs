@@ -29,10 +29,7 @@ pub struct RemoveConnectedOrgConfigV20230101 {
 }
 impl RemoveConnectedOrgConfigV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        federation_settings_id: impl Into<String>,
-        org_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(federation_settings_id: impl Into<String>, org_id: impl Into<String>) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
             envelope: None,
@@ -44,9 +41,10 @@ impl crate::runtime::Endpoint for RemoveConnectedOrgConfigV20230101 {
     const OPERATION_ID: &'static str = "removeFederationSettingConnectedOrgConfig";
     const SHORT_NAME: &'static str = "removeConnectedOrgConfig";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
     const VERSION: &'static str = "2023-01-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -70,9 +68,21 @@ impl crate::runtime::Endpoint for RemoveConnectedOrgConfigV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for RemoveConnectedOrgConfigV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+        })
     }
 }
 /// `removeFederationSettingConnectedOrgConfig` in its newest stable API version, `2023-01-01`.

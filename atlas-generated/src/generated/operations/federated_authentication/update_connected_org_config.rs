@@ -56,7 +56,8 @@ impl crate::runtime::Endpoint for UpdateConnectedOrgConfigV20230101 {
     const OPERATION_ID: &'static str = "updateFederationSettingConnectedOrgConfig";
     const SHORT_NAME: &'static str = "updateConnectedOrgConfig";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ConnectedOrgConfig;
     type Error = crate::models::ApiError;
@@ -86,6 +87,22 @@ impl crate::runtime::Endpoint for UpdateConnectedOrgConfigV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateConnectedOrgConfigV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ConnectedOrgConfig>(body)
     }
 }
 /// `updateFederationSettingConnectedOrgConfig` in its newest stable API version, `2023-01-01`.

@@ -88,6 +88,22 @@ impl crate::runtime::Endpoint for UpdateIdentityProviderV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            identity_provider_id: args.required(0usize, "identityProviderId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::FederationSamlIdentityProviderUpdate>(body)
+    }
+}
 /// Update One Identity Provider
 ///
 /// Updates one identity provider in the specified federation. To use this resource, the requesting Service Account or API Key must have the Organization Owner role in one of the connected organizations.
@@ -169,6 +185,22 @@ impl crate::runtime::Endpoint for UpdateIdentityProviderV20231115 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            identity_provider_id: args.required(0usize, "identityProviderId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::FederationIdentityProviderUpdate>(body)
     }
 }
 /// `updateFederationSettingIdentityProvider` in its newest stable API version, `2023-11-15`.

@@ -88,5 +88,22 @@ impl crate::runtime::Endpoint for UpdateRoleMappingV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateRoleMappingV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            id: args.required(0usize, "id")?,
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AuthFederationRoleMapping>(body)
+    }
+}
 /// `updateFederationSettingConnectedOrgConfigRoleMapping` in its newest stable API version, `2023-01-01`.
 pub type UpdateRoleMapping = UpdateRoleMappingV20230101;

@@ -80,5 +80,18 @@ impl crate::runtime::Endpoint for GetFlexClusterV20241113 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetFlexClusterV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            name: args.required(0usize, "name")?,
+        })
+    }
+}
 /// `getGroupFlexCluster` in its newest stable API version, `2024-11-13`.
 pub type GetFlexCluster = GetFlexClusterV20241113;

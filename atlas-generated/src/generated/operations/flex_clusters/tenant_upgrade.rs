@@ -81,5 +81,21 @@ impl crate::runtime::Endpoint for TenantUpgradeV20241113 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for TenantUpgradeV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AtlasTenantClusterUpgradeRequest20240805>(body)
+    }
+}
 /// `tenantGroupFlexClusterUpgrade` in its newest stable API version, `2024-11-13`.
 pub type TenantUpgrade = TenantUpgradeV20241113;

@@ -55,7 +55,8 @@ impl crate::runtime::Endpoint for CreateFlexRestoreJobV20241113 {
     const OPERATION_ID: &'static str = "createGroupFlexClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "createFlexRestoreJob";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::FlexBackupRestoreJob20241113;
     type Error = crate::models::ApiError;
@@ -88,6 +89,23 @@ impl crate::runtime::Endpoint for CreateFlexRestoreJobV20241113 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateFlexRestoreJobV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            name: args.required(0usize, "name")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::FlexBackupRestoreJobCreate20241113>(body)
     }
 }
 /// `createGroupFlexClusterBackupRestoreJob` in its newest stable API version, `2024-11-13`.

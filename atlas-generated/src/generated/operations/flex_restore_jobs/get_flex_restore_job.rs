@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetFlexRestoreJobV20241113 {
     const OPERATION_ID: &'static str = "getGroupFlexClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "getFlexRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::FlexBackupRestoreJob20241113;
     type Error = crate::models::ApiError;
@@ -90,6 +91,20 @@ impl crate::runtime::Endpoint for GetFlexRestoreJobV20241113 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetFlexRestoreJobV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            name: args.required(0usize, "name")?,
+            restore_job_id: args.required(0usize, "restoreJobId")?,
+        })
     }
 }
 /// `getGroupFlexClusterBackupRestoreJob` in its newest stable API version, `2024-11-13`.

@@ -90,5 +90,22 @@ impl crate::runtime::Endpoint for DownloadFlexBackupV20241113 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DownloadFlexBackupV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            name: args.required(0usize, "name")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::FlexBackupSnapshotDownloadCreate20241113>(body)
+    }
+}
 /// `downloadGroupFlexClusterBackup` in its newest stable API version, `2024-11-13`.
 pub type DownloadFlexBackup = DownloadFlexBackupV20241113;

@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for GetFlexBackupSnapshotV20241113 {
     const OPERATION_ID: &'static str = "getGroupFlexClusterBackupSnapshot";
     const SHORT_NAME: &'static str = "getFlexBackupSnapshot";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::FlexBackupSnapshot20241113;
     type Error = crate::models::ApiError;
@@ -84,6 +85,19 @@ impl crate::runtime::Endpoint for GetFlexBackupSnapshotV20241113 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetFlexBackupSnapshotV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            name: args.required(0usize, "name")?,
+            snapshot_id: args.required(0usize, "snapshotId")?,
+        })
     }
 }
 /// `getGroupFlexClusterBackupSnapshot` in its newest stable API version, `2024-11-13`.

@@ -63,7 +63,8 @@ impl crate::runtime::Endpoint for ListFlexBackupSnapshotsV20241113 {
     const OPERATION_ID: &'static str = "listGroupFlexClusterBackupSnapshots";
     const SHORT_NAME: &'static str = "listFlexBackupSnapshots";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View;
     type Error = crate::models::ApiError;
@@ -98,6 +99,22 @@ impl crate::runtime::Endpoint for ListFlexBackupSnapshotsV20241113 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListFlexBackupSnapshotsV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            name: args.required(0usize, "name")?,
+        })
     }
 }
 /// `listGroupFlexClusterBackupSnapshots` in its newest stable API version, `2024-11-13`.

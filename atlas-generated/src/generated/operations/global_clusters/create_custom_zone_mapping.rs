@@ -59,7 +59,8 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "createCustomZoneMapping";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -92,6 +93,23 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::CustomZoneMappings>(body)
     }
 }
 /// Add One Custom Zone Mapping to One Global Cluster
@@ -152,7 +170,8 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230201 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "createCustomZoneMapping";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -185,6 +204,23 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::CustomZoneMappings>(body)
     }
 }
 /// Add One Custom Zone Mapping to One Global Cluster
@@ -241,7 +277,8 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20240805 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "createCustomZoneMapping";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;
@@ -274,6 +311,23 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::CustomZoneMappings>(body)
     }
 }
 /// `createGroupClusterGlobalWriteCustomZoneMapping` in its newest stable API version, `2024-08-05`.

@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "deleteCustomZoneMapping";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -84,6 +85,19 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteCustomZoneMappingV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// Remove All Custom Zone Mappings from One Global Cluster
@@ -137,7 +151,8 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "deleteCustomZoneMapping";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -169,6 +184,19 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteCustomZoneMappingV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// Remove All Custom Zone Mappings from One Global Cluster
@@ -218,7 +246,8 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "deleteCustomZoneMapping";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;
@@ -250,6 +279,19 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteCustomZoneMappingV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `deleteGroupClusterGlobalWriteCustomZoneMapping` in its newest stable API version, `2024-08-05`.

@@ -62,7 +62,8 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
     const SHORT_NAME: &'static str = "deleteManagedNamespaces";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -96,6 +97,21 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            group_id: args.required(0usize, "groupId")?,
+            db: args.optional(1usize, "db")?,
+            collection: args.optional(1usize, "collection")?,
+        })
     }
 }
 /// Remove One Managed Namespace from One Global Cluster
@@ -159,7 +175,8 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
     const SHORT_NAME: &'static str = "deleteManagedNamespaces";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -193,6 +210,21 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            group_id: args.required(0usize, "groupId")?,
+            db: args.optional(1usize, "db")?,
+            collection: args.optional(1usize, "collection")?,
+        })
     }
 }
 /// Remove One Managed Namespace from One Global Cluster
@@ -252,7 +284,8 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
     const SHORT_NAME: &'static str = "deleteManagedNamespaces";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;
@@ -286,6 +319,21 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            group_id: args.required(0usize, "groupId")?,
+            db: args.optional(1usize, "db")?,
+            collection: args.optional(1usize, "collection")?,
+        })
     }
 }
 /// `deleteGroupClusterGlobalWriteManagedNamespaces` in its newest stable API version, `2024-08-05`.

@@ -75,5 +75,20 @@ impl crate::runtime::Endpoint for CreateCostExplorerProcessV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateCostExplorerProcessV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::CostExplorerFilterRequestBody>(body)
+    }
+}
 /// `createOrgBillingCostExplorerUsageProcess` in its newest stable API version, `2023-01-01`.
 pub type CreateCostExplorerProcess = CreateCostExplorerProcessV20230101;

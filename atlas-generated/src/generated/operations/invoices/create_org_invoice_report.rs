@@ -74,5 +74,20 @@ impl crate::runtime::Endpoint for CreateOrgInvoiceReportV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgInvoiceReportV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            invoice_id: args.required(0usize, "invoiceId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::InvoiceReportRequest>(body)
+    }
+}
 /// `createOrgInvoiceReport` in its newest stable API version, `2025-03-12`.
 pub type CreateOrgInvoiceReport = CreateOrgInvoiceReportV20250312;

@@ -75,17 +75,26 @@ impl crate::runtime::Endpoint for GetInvoiceCsvV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+csv",
-                        body,
-                    ),
-                )
-            }
+            200..=299 => Ok(crate::runtime::bytes_body(
+                headers,
+                "application/vnd.atlas.2023-01-01+csv",
+                body,
+            )),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetInvoiceCsvV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            invoice_id: args.required(0usize, "invoiceId")?,
+        })
     }
 }
 /// `getOrgInvoiceCsv` in its newest stable API version, `2023-01-01`.

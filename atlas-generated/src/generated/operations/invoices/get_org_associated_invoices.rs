@@ -77,6 +77,19 @@ impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgAssociatedInvoicesV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            month: args.optional(1usize, "month")?,
+            year: args.optional(1usize, "year")?,
+            include_linked_orgs: args.optional(1usize, "includeLinkedOrgs")?,
+        })
+    }
+}
 /// Return Associated Invoices
 ///
 /// Returns a list of invoice IDs for the specified organization and month/year. Optionally includes invoices from linked organizations.
@@ -90,9 +103,7 @@ impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version preview of `getOrgAssociatedInvoices` is sunset on 2026-09-16"
-)]
+#[deprecated(note = "API version preview of `getOrgAssociatedInvoices` is sunset on 2026-09-16")]
 pub struct GetOrgAssociatedInvoicesVPreview {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
@@ -156,6 +167,19 @@ impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgAssociatedInvoicesVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            month: args.optional(1usize, "month")?,
+            year: args.optional(1usize, "year")?,
+            include_linked_orgs: args.optional(1usize, "includeLinkedOrgs")?,
+        })
     }
 }
 /// `getOrgAssociatedInvoices` in its newest stable API version, `2025-03-12`.

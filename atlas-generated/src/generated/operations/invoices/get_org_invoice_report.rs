@@ -76,5 +76,17 @@ impl crate::runtime::Endpoint for GetOrgInvoiceReportV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgInvoiceReportV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            invoice_id: args.required(0usize, "invoiceId")?,
+            report_id: args.required(0usize, "reportId")?,
+        })
+    }
+}
 /// `getOrgInvoiceReport` in its newest stable API version, `2025-03-12`.
 pub type GetOrgInvoiceReport = GetOrgInvoiceReportV20250312;

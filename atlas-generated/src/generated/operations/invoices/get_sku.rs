@@ -70,5 +70,17 @@ impl crate::runtime::Endpoint for GetSkuV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetSkuV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            sku_id: args.required(0usize, "skuId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getSku` in its newest stable API version, `2025-03-12`.
 pub type GetSku = GetSkuV20250312;

@@ -127,5 +127,26 @@ impl crate::runtime::Endpoint for ListInvoicesV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListInvoicesV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            org_id: args.required(0usize, "orgId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            view_linked_invoices: args.optional(1usize, "viewLinkedInvoices")?,
+            status_names: args.optional(1usize, "statusNames")?,
+            from_date: args.optional(1usize, "fromDate")?,
+            to_date: args.optional(1usize, "toDate")?,
+            sort_by: args.optional(1usize, "sortBy")?,
+            order_by: args.optional(1usize, "orderBy")?,
+        })
+    }
+}
 /// `listOrgInvoices` in its newest stable API version, `2023-01-01`.
 pub type ListInvoices = ListInvoicesV20230101;

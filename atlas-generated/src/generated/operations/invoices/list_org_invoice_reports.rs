@@ -96,5 +96,21 @@ impl crate::runtime::Endpoint for ListOrgInvoiceReportsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgInvoiceReportsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            invoice_id: args.required(0usize, "invoiceId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `listOrgInvoiceReports` in its newest stable API version, `2025-03-12`.
 pub type ListOrgInvoiceReports = ListOrgInvoiceReportsV20250312;

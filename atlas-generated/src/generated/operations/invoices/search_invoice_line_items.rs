@@ -93,5 +93,23 @@ impl crate::runtime::Endpoint for SearchInvoiceLineItemsV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for SearchInvoiceLineItemsV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            org_id: args.required(0usize, "orgId")?,
+            invoice_id: args.required(0usize, "invoiceId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiPublicUsageDetailsQueryRequest>(body)
+    }
+}
 /// `searchOrgInvoiceLineItems` in its newest stable API version, `2024-08-05`.
 pub type SearchInvoiceLineItems = SearchInvoiceLineItemsV20240805;

@@ -48,7 +48,8 @@ impl crate::runtime::Endpoint for GetUserSecurityVerifyV20230101 {
     const OPERATION_ID: &'static str = "getGroupUserSecurityLdapVerify";
     const SHORT_NAME: &'static str = "getUserSecurityVerify";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LdapVerifyConnectivityJobRequest;
     type Error = crate::models::ApiError;
@@ -80,6 +81,19 @@ impl crate::runtime::Endpoint for GetUserSecurityVerifyV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetUserSecurityVerifyV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            request_id: args.required(0usize, "requestId")?,
+        })
     }
 }
 /// `getGroupUserSecurityLdapVerify` in its newest stable API version, `2023-01-01`.

@@ -108,5 +108,22 @@ impl crate::runtime::Endpoint for ListClusterRestoreJobsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClusterRestoreJobsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            batch_id: args.optional(1usize, "batchId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
+    }
+}
 /// `listGroupClusterRestoreJobs` in its newest stable API version, `2023-01-01`.
 pub type ListClusterRestoreJobs = ListClusterRestoreJobsV20230101;

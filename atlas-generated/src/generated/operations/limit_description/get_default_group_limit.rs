@@ -71,3 +71,15 @@ impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetDefaultGroupLimitVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            limit_name: args.required(0usize, "limitName")?,
+        })
+    }
+}

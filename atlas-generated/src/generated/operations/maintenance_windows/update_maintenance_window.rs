@@ -29,10 +29,7 @@ pub struct UpdateMaintenanceWindowV20230101 {
 }
 impl UpdateMaintenanceWindowV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::GroupMaintenanceWindow,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::GroupMaintenanceWindow) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -46,7 +43,7 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowV20230101 {
     const METHOD: http::Method = http::Method::PATCH;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/maintenanceWindow";
     const VERSION: &'static str = "2023-01-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -70,9 +67,24 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::GroupMaintenanceWindow>(body)
     }
 }
 /// Update One Maintenance Window for One Project
@@ -121,7 +133,7 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowVPreview {
     const METHOD: http::Method = http::Method::PATCH;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/maintenanceWindow";
     const VERSION: &'static str = "preview";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -145,9 +157,24 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::GroupMaintenanceWindowPreviewUpdateRequest>(body)
     }
 }
 /// `updateGroupMaintenanceWindow` in its newest stable API version, `2023-01-01`.

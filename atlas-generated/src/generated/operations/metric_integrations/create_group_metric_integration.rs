@@ -32,10 +32,7 @@ pub struct CreateGroupMetricIntegrationV20250312 {
 }
 impl CreateGroupMetricIntegrationV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::MetricIntegrationRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::MetricIntegrationRequest) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -80,6 +77,22 @@ impl crate::runtime::Endpoint for CreateGroupMetricIntegrationV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupMetricIntegrationV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::MetricIntegrationRequest>(body)
+    }
+}
 /// Create One Metric Integration
 ///
 /// Creates a new metric integration configuration identified by a unique ID.
@@ -116,10 +129,7 @@ pub struct CreateGroupMetricIntegrationVPreview {
 }
 impl CreateGroupMetricIntegrationVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::MetricIntegrationRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::MetricIntegrationRequest) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -162,6 +172,22 @@ impl crate::runtime::Endpoint for CreateGroupMetricIntegrationVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupMetricIntegrationVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::MetricIntegrationRequest>(body)
     }
 }
 /// `createGroupMetricIntegration` in its newest stable API version, `2025-03-12`.

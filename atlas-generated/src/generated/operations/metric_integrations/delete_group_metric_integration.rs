@@ -34,10 +34,7 @@ pub struct DeleteGroupMetricIntegrationV20250312 {
 }
 impl DeleteGroupMetricIntegrationV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        metric_integration_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, metric_integration_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -50,9 +47,10 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "deleteGroupMetricIntegration";
     const SHORT_NAME: &'static str = "deleteGroupMetricIntegration";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "2025-03-12";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -77,9 +75,22 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupMetricIntegrationV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            metric_integration_id: args.required(0usize, "metricIntegrationId")?,
+        })
     }
 }
 /// Remove One Metric Integration
@@ -120,10 +131,7 @@ pub struct DeleteGroupMetricIntegrationVPreview {
 }
 impl DeleteGroupMetricIntegrationVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        metric_integration_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, metric_integration_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -136,9 +144,10 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationVPreview {
     const OPERATION_ID: &'static str = "deleteGroupMetricIntegration";
     const SHORT_NAME: &'static str = "deleteGroupMetricIntegration";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "preview";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -163,9 +172,22 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupMetricIntegrationVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            metric_integration_id: args.required(0usize, "metricIntegrationId")?,
+        })
     }
 }
 /// `deleteGroupMetricIntegration` in its newest stable API version, `2025-03-12`.

@@ -103,6 +103,23 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            integration_type: args.optional(1usize, "integrationType")?,
+            provider_type: args.optional(1usize, "providerType")?,
+        })
+    }
+}
 /// Return All Active Metric Integrations
 ///
 /// Returns all metric integration configurations for the project. Optionally filter by integration type and provider type.
@@ -116,9 +133,7 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/listGroupMetricIntegrations>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version preview of `listGroupMetricIntegrations` is sunset on 2026-09-14"
-)]
+#[deprecated(note = "API version preview of `listGroupMetricIntegrations` is sunset on 2026-09-14")]
 pub struct ListGroupMetricIntegrationsVPreview {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -208,6 +223,23 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            integration_type: args.optional(1usize, "integrationType")?,
+            provider_type: args.optional(1usize, "providerType")?,
+        })
     }
 }
 /// `listGroupMetricIntegrations` in its newest stable API version, `2025-03-12`.

@@ -54,7 +54,8 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "updateGroupMetricIntegration";
     const SHORT_NAME: &'static str = "updateGroupMetricIntegration";
     const METHOD: http::Method = http::Method::PUT;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
@@ -85,6 +86,23 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            metric_integration_id: args.required(0usize, "metricIntegrationId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::MetricIntegrationUpdateRequest>(body)
     }
 }
 /// Update One Metric Integration
@@ -145,7 +163,8 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
     const OPERATION_ID: &'static str = "updateGroupMetricIntegration";
     const SHORT_NAME: &'static str = "updateGroupMetricIntegration";
     const METHOD: http::Method = http::Method::PUT;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "preview";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
@@ -176,6 +195,23 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            metric_integration_id: args.required(0usize, "metricIntegrationId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::MetricIntegrationUpdateRequest>(body)
     }
 }
 /// `updateGroupMetricIntegration` in its newest stable API version, `2025-03-12`.

@@ -36,10 +36,7 @@ pub struct AddGroupUsersV20250219 {
 }
 impl AddGroupUsersV20250219 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::GroupUserRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::GroupUserRequest) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -82,6 +79,22 @@ impl crate::runtime::Endpoint for AddGroupUsersV20250219 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for AddGroupUsersV20250219 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::GroupUserRequest>(body)
     }
 }
 /// `addGroupUsers` in its newest stable API version, `2025-02-19`.

@@ -38,9 +38,8 @@ pub struct GetGroupUserV20250219 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses: Option<
-        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
-    >,
+    pub org_membership_statuses:
+        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
 }
 impl GetGroupUserV20250219 {
     /// A request with its required parameters; optional ones start unset.
@@ -89,6 +88,20 @@ impl crate::runtime::Endpoint for GetGroupUserV20250219 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupUserV20250219 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            user_id: args.required(0usize, "userId")?,
+            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+        })
     }
 }
 /// `getGroupUser` in its newest stable API version, `2025-02-19`.

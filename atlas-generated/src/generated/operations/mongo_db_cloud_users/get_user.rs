@@ -72,5 +72,17 @@ impl crate::runtime::Endpoint for GetUserV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetUserV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            user_id: args.required(0usize, "userId")?,
+        })
+    }
+}
 /// `getUser` in its newest stable API version, `2023-01-01`.
 pub type GetUser = GetUserV20230101;

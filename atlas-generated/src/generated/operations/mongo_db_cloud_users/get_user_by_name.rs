@@ -73,5 +73,17 @@ impl crate::runtime::Endpoint for GetUserByNameV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetUserByNameV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            user_name: args.required(0usize, "userName")?,
+        })
+    }
+}
 /// `getUserByName` in its newest stable API version, `2023-01-01`.
 pub type GetUserByName = GetUserByNameV20230101;

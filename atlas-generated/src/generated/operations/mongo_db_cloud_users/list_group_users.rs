@@ -17,9 +17,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `listGroupUsers` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `listGroupUsers` is sunset on 2027-07-01")]
 pub struct ListGroupUsersV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -62,9 +60,8 @@ pub struct ListGroupUsersV20230101 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses: Option<
-        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
-    >,
+    pub org_membership_statuses:
+        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
     /// Email address to filter users by. Not supported in deprecated versions.
     ///
     /// query parameter `username`
@@ -131,6 +128,26 @@ impl crate::runtime::Endpoint for ListGroupUsersV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupUsersV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            flatten_teams: args.optional(1usize, "flattenTeams")?,
+            include_org_users: args.optional(1usize, "includeOrgUsers")?,
+            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
+            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+            username: args.optional(1usize, "username")?,
+        })
+    }
+}
 /// Return All MongoDB Cloud Users in One Project
 ///
 /// Returns details about the pending and active MongoDB Cloud users associated with the specified project.
@@ -188,9 +205,8 @@ pub struct ListGroupUsersV20250219 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses: Option<
-        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
-    >,
+    pub org_membership_statuses:
+        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
     /// Email address to filter users by. Not supported in deprecated versions.
     ///
     /// query parameter `username`
@@ -255,6 +271,26 @@ impl crate::runtime::Endpoint for ListGroupUsersV20250219 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupUsersV20250219 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            flatten_teams: args.optional(1usize, "flattenTeams")?,
+            include_org_users: args.optional(1usize, "includeOrgUsers")?,
+            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
+            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+            username: args.optional(1usize, "username")?,
+        })
     }
 }
 /// `listGroupUsers` in its newest stable API version, `2025-02-19`.

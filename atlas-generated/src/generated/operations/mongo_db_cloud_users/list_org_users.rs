@@ -54,9 +54,8 @@ pub struct ListOrgUsersV20230101 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses: Option<
-        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
-    >,
+    pub org_membership_statuses:
+        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
 }
 impl ListOrgUsersV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -115,6 +114,24 @@ impl crate::runtime::Endpoint for ListOrgUsersV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgUsersV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            username: args.optional(1usize, "username")?,
+            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
+            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+        })
+    }
+}
 /// Return All MongoDB Cloud Users in One Organization
 ///
 /// Returns details about the pending and active MongoDB Cloud users associated with the specified organization.
@@ -166,9 +183,8 @@ pub struct ListOrgUsersV20250219 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses: Option<
-        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
-    >,
+    pub org_membership_statuses:
+        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
 }
 impl ListOrgUsersV20250219 {
     /// A request with its required parameters; optional ones start unset.
@@ -225,6 +241,24 @@ impl crate::runtime::Endpoint for ListOrgUsersV20250219 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgUsersV20250219 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            username: args.optional(1usize, "username")?,
+            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
+            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+        })
     }
 }
 /// `listOrgUsers` in its newest stable API version, `2025-02-19`.

@@ -18,9 +18,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `listOrgTeamUsers` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `listOrgTeamUsers` is sunset on 2027-07-01")]
 pub struct ListTeamUsersV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -57,9 +55,8 @@ pub struct ListTeamUsersV20230101 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses: Option<
-        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
-    >,
+    pub org_membership_statuses:
+        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
     /// Unique 24-hexadecimal digit string to filter users by. Not supported in deprecated versions.
     ///
     /// query parameter `userId`
@@ -125,6 +122,25 @@ impl crate::runtime::Endpoint for ListTeamUsersV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            org_id: args.required(0usize, "orgId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            team_id: args.required(0usize, "teamId")?,
+            username: args.optional(1usize, "username")?,
+            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
+            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+            user_id: args.optional(1usize, "userId")?,
+        })
+    }
+}
 /// Return All MongoDB Cloud Users Assigned to One Team
 ///
 /// Returns details about the pending and active MongoDB Cloud users associated with the specified team in the organization. Teams enable you to grant project access roles to MongoDB Cloud users.
@@ -177,9 +193,8 @@ pub struct ListTeamUsersV20250219 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses: Option<
-        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
-    >,
+    pub org_membership_statuses:
+        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
     /// Unique 24-hexadecimal digit string to filter users by. Not supported in deprecated versions.
     ///
     /// query parameter `userId`
@@ -243,6 +258,25 @@ impl crate::runtime::Endpoint for ListTeamUsersV20250219 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20250219 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            org_id: args.required(0usize, "orgId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            team_id: args.required(0usize, "teamId")?,
+            username: args.optional(1usize, "username")?,
+            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
+            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+            user_id: args.optional(1usize, "userId")?,
+        })
     }
 }
 /// `listOrgTeamUsers` in its newest stable API version, `2025-02-19`.

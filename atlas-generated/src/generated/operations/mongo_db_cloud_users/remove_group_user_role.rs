@@ -90,5 +90,22 @@ impl crate::runtime::Endpoint for RemoveGroupUserRoleV20250219 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for RemoveGroupUserRoleV20250219 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            user_id: args.required(0usize, "userId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AddOrRemoveGroupRole>(body)
+    }
+}
 /// `removeGroupUserRole` in its newest stable API version, `2025-02-19`.
 pub type RemoveGroupUserRole = RemoveGroupUserRoleV20250219;

@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetDatabaseV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDatabase";
     const SHORT_NAME: &'static str = "getDatabase";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MesurementsDatabase;
     type Error = crate::models::ApiError;
@@ -89,6 +90,20 @@ impl crate::runtime::Endpoint for GetDatabaseV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetDatabaseV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            database_name: args.required(0usize, "databaseName")?,
+            process_id: args.required(0usize, "processId")?,
+        })
     }
 }
 /// `getGroupProcessDatabase` in its newest stable API version, `2023-01-01`.

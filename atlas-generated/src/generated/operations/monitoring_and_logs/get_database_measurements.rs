@@ -123,5 +123,24 @@ impl crate::runtime::Endpoint for GetDatabaseMeasurementsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetDatabaseMeasurementsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            database_name: args.required(0usize, "databaseName")?,
+            m: args.optional(1usize, "m")?,
+            process_id: args.required(0usize, "processId")?,
+            granularity: args.required(1usize, "granularity")?,
+            period: args.optional(1usize, "period")?,
+            start: args.optional(1usize, "start")?,
+            end: args.optional(1usize, "end")?,
+        })
+    }
+}
 /// `getGroupProcessDatabaseMeasurements` in its newest stable API version, `2023-01-01`.
 pub type GetDatabaseMeasurements = GetDatabaseMeasurementsV20230101;

@@ -134,5 +134,25 @@ impl crate::runtime::Endpoint for GetIndexMeasurementsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetIndexMeasurementsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            process_id: args.required(0usize, "processId")?,
+            index_name: args.required(0usize, "indexName")?,
+            database_name: args.required(0usize, "databaseName")?,
+            collection_name: args.required(0usize, "collectionName")?,
+            group_id: args.required(0usize, "groupId")?,
+            granularity: args.required(1usize, "granularity")?,
+            period: args.optional(1usize, "period")?,
+            start: args.optional(1usize, "start")?,
+            end: args.optional(1usize, "end")?,
+            envelope: args.optional(1usize, "envelope")?,
+            metrics: args.required(1usize, "metrics")?,
+        })
+    }
+}
 /// `getGroupHostFtsMetricIndexMeasurements` in its newest stable API version, `2023-01-01`.
 pub type GetIndexMeasurements = GetIndexMeasurementsV20230101;

@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for GetProcessDiskV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDisk";
     const SHORT_NAME: &'static str = "getProcessDisk";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MeasurementDiskPartition;
     type Error = crate::models::ApiError;
@@ -83,6 +84,19 @@ impl crate::runtime::Endpoint for GetProcessDiskV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetProcessDiskV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            partition_name: args.required(0usize, "partitionName")?,
+            group_id: args.required(0usize, "groupId")?,
+            process_id: args.required(0usize, "processId")?,
+        })
     }
 }
 /// `getGroupProcessDisk` in its newest stable API version, `2023-01-01`.

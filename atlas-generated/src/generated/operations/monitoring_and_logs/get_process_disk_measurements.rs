@@ -87,7 +87,8 @@ impl crate::runtime::Endpoint for GetProcessDiskMeasurementsV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDiskMeasurements";
     const SHORT_NAME: &'static str = "getProcessDiskMeasurements";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiMeasurementsGeneralViewAtlas;
     type Error = crate::models::ApiError;
@@ -125,6 +126,25 @@ impl crate::runtime::Endpoint for GetProcessDiskMeasurementsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetProcessDiskMeasurementsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            m: args.optional(1usize, "m")?,
+            partition_name: args.required(0usize, "partitionName")?,
+            process_id: args.required(0usize, "processId")?,
+            granularity: args.required(1usize, "granularity")?,
+            period: args.optional(1usize, "period")?,
+            start: args.optional(1usize, "start")?,
+            end: args.optional(1usize, "end")?,
+        })
     }
 }
 /// `getGroupProcessDiskMeasurements` in its newest stable API version, `2023-01-01`.

@@ -120,5 +120,23 @@ impl crate::runtime::Endpoint for GetProcessMeasurementsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetProcessMeasurementsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            m: args.optional(1usize, "m")?,
+            period: args.optional(1usize, "period")?,
+            process_id: args.required(0usize, "processId")?,
+            granularity: args.required(1usize, "granularity")?,
+            start: args.optional(1usize, "start")?,
+            end: args.optional(1usize, "end")?,
+        })
+    }
+}
 /// `getGroupProcessMeasurements` in its newest stable API version, `2023-01-01`.
 pub type GetProcessMeasurements = GetProcessMeasurementsV20230101;

@@ -76,5 +76,17 @@ impl crate::runtime::Endpoint for ListHostFtsMetricsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListHostFtsMetricsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            process_id: args.required(0usize, "processId")?,
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
+    }
+}
 /// `listGroupHostFtsMetrics` in its newest stable API version, `2023-01-01`.
 pub type ListHostFtsMetrics = ListHostFtsMetricsV20230101;

@@ -73,7 +73,8 @@ impl crate::runtime::Endpoint for ListMeasurementsV20230101 {
     const OPERATION_ID: &'static str = "listGroupHostFtsMetricMeasurements";
     const SHORT_NAME: &'static str = "listMeasurements";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MeasurementsNonIndex;
     type Error = crate::models::ApiError;
@@ -110,6 +111,23 @@ impl crate::runtime::Endpoint for ListMeasurementsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListMeasurementsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            process_id: args.required(0usize, "processId")?,
+            group_id: args.required(0usize, "groupId")?,
+            granularity: args.required(1usize, "granularity")?,
+            period: args.optional(1usize, "period")?,
+            start: args.optional(1usize, "start")?,
+            end: args.optional(1usize, "end")?,
+            envelope: args.optional(1usize, "envelope")?,
+            metrics: args.required(1usize, "metrics")?,
+        })
     }
 }
 /// `listGroupHostFtsMetricMeasurements` in its newest stable API version, `2023-01-01`.

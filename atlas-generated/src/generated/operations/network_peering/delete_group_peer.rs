@@ -79,5 +79,18 @@ impl crate::runtime::Endpoint for DeleteGroupPeerV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupPeerV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            peer_id: args.required(0usize, "peerId")?,
+        })
+    }
+}
 /// `deleteGroupPeer` in its newest stable API version, `2023-01-01`.
 pub type DeleteGroupPeer = DeleteGroupPeerV20230101;

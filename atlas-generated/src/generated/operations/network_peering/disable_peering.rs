@@ -34,10 +34,7 @@ pub struct DisablePeeringV20230101 {
 }
 impl DisablePeeringV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::PrivateIpModeView,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::PrivateIpModeView) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -80,6 +77,22 @@ impl crate::runtime::Endpoint for DisablePeeringV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DisablePeeringV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::PrivateIpModeView>(body)
     }
 }
 /// `disableGroupPrivateIpModePeering` in its newest stable API version, `2023-01-01`.

@@ -79,5 +79,18 @@ impl crate::runtime::Endpoint for GetGroupContainerV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupContainerV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            container_id: args.required(0usize, "containerId")?,
+        })
+    }
+}
 /// `getGroupContainer` in its newest stable API version, `2023-01-01`.
 pub type GetGroupContainer = GetGroupContainerV20230101;

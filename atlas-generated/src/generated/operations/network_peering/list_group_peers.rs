@@ -97,5 +97,21 @@ impl crate::runtime::Endpoint for ListGroupPeersV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupPeersV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            provider_name: args.optional(1usize, "providerName")?,
+        })
+    }
+}
 /// `listGroupPeers` in its newest stable API version, `2023-01-01`.
 pub type ListGroupPeers = ListGroupPeersV20230101;

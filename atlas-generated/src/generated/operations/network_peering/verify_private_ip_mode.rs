@@ -75,5 +75,17 @@ impl crate::runtime::Endpoint for VerifyPrivateIpModeV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for VerifyPrivateIpModeV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `verifyGroupPrivateIpMode` in its newest stable API version, `2023-01-01`.
 pub type VerifyPrivateIpMode = VerifyPrivateIpModeV20230101;

@@ -58,7 +58,8 @@ impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "downloadGroupClusterOnlineArchiveQueryLogs";
     const SHORT_NAME: &'static str = "downloadQueryLogs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/queryLogs.gz";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/queryLogs.gz";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -89,17 +90,28 @@ impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-01-01+gzip",
-                        body,
-                    ),
-                )
-            }
+            200..=299 => Ok(crate::runtime::bytes_body(
+                headers,
+                "application/vnd.atlas.2023-01-01+gzip",
+                body,
+            )),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DownloadQueryLogsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            start_date: args.optional(1usize, "startDate")?,
+            end_date: args.optional(1usize, "endDate")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            archive_only: args.optional(1usize, "archiveOnly")?,
+        })
     }
 }
 /// `downloadGroupClusterOnlineArchiveQueryLogs` in its newest stable API version, `2023-01-01`.

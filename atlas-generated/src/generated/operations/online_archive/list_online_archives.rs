@@ -63,7 +63,8 @@ impl crate::runtime::Endpoint for ListOnlineArchivesV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterOnlineArchives";
     const SHORT_NAME: &'static str = "listOnlineArchives";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedOnlineArchiveView;
     type Error = crate::models::ApiError;
@@ -97,6 +98,22 @@ impl crate::runtime::Endpoint for ListOnlineArchivesV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOnlineArchivesV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupClusterOnlineArchives` in its newest stable API version, `2023-01-01`.

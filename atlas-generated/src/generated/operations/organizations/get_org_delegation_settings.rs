@@ -71,5 +71,17 @@ impl crate::runtime::Endpoint for GetOrgDelegationSettingsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgDelegationSettingsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getOrgDelegationSettings` in its newest stable API version, `2025-03-12`.
 pub type GetOrgDelegationSettings = GetOrgDelegationSettingsV20250312;

@@ -75,5 +75,17 @@ impl crate::runtime::Endpoint for GetOrgInviteV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgInviteV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            invitation_id: args.required(0usize, "invitationId")?,
+        })
+    }
+}
 /// `getOrgInvite` in its newest stable API version, `2023-01-01`.
 pub type GetOrgInvite = GetOrgInviteV20230101;

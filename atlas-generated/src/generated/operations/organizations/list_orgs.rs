@@ -88,5 +88,20 @@ impl crate::runtime::Endpoint for ListOrgsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            name: args.optional(1usize, "name")?,
+        })
+    }
+}
 /// `listOrgs` in its newest stable API version, `2023-01-01`.
 pub type ListOrgs = ListOrgsV20230101;

@@ -30,10 +30,7 @@ pub struct UpdateOrgV20230101 {
 }
 impl UpdateOrgV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        body: crate::models::AtlasOrganization,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, body: crate::models::AtlasOrganization) -> Self {
         Self {
             envelope: None,
             org_id: org_id.into(),
@@ -75,6 +72,22 @@ impl crate::runtime::Endpoint for UpdateOrgV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateOrgV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::AtlasOrganization>(body)
     }
 }
 /// `updateOrg` in its newest stable API version, `2023-01-01`.

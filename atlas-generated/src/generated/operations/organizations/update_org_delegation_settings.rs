@@ -78,5 +78,21 @@ impl crate::runtime::Endpoint for UpdateOrgDelegationSettingsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateOrgDelegationSettingsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::OrgDelegationSettingsUpdateRequest>(body)
+    }
+}
 /// `updateOrgDelegationSettings` in its newest stable API version, `2025-03-12`.
 pub type UpdateOrgDelegationSettings = UpdateOrgDelegationSettingsV20250312;

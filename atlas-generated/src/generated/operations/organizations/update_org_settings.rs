@@ -30,10 +30,7 @@ pub struct UpdateOrgSettingsV20230101 {
 }
 impl UpdateOrgSettingsV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        body: crate::models::OrganizationSettings,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, body: crate::models::OrganizationSettings) -> Self {
         Self {
             envelope: None,
             org_id: org_id.into(),
@@ -76,6 +73,22 @@ impl crate::runtime::Endpoint for UpdateOrgSettingsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateOrgSettingsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::OrganizationSettings>(body)
     }
 }
 /// `updateOrgSettings` in its newest stable API version, `2023-01-01`.

@@ -56,7 +56,8 @@ impl crate::runtime::Endpoint for CreateClusterOverloadSimulationVPreview {
     const OPERATION_ID: &'static str = "createGroupClusterOverloadSimulation";
     const SHORT_NAME: &'static str = "createClusterOverloadSimulation";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
     const VERSION: &'static str = "preview";
     type Success = crate::models::OverloadProtectionSimulationResponse;
     type Error = crate::models::ApiError;
@@ -88,5 +89,22 @@ impl crate::runtime::Endpoint for CreateClusterOverloadSimulationVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateClusterOverloadSimulationVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::OverloadProtectionSimulationRequest>(body)
     }
 }

@@ -58,9 +58,10 @@ impl crate::runtime::Endpoint for DeleteClusterOverloadSimulationVPreview {
     const OPERATION_ID: &'static str = "deleteGroupClusterOverloadSimulation";
     const SHORT_NAME: &'static str = "deleteClusterOverloadSimulation";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
     const VERSION: &'static str = "preview";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -87,8 +88,22 @@ impl crate::runtime::Endpoint for DeleteClusterOverloadSimulationVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteClusterOverloadSimulationVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            simulation_id: args.required(0usize, "simulationId")?,
+        })
     }
 }

@@ -58,7 +58,8 @@ impl crate::runtime::Endpoint for GetClusterOverloadSimulationVPreview {
     const OPERATION_ID: &'static str = "getGroupClusterOverloadSimulation";
     const SHORT_NAME: &'static str = "getClusterOverloadSimulation";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
     const VERSION: &'static str = "preview";
     type Success = crate::models::OverloadProtectionSimulationResponse;
     type Error = crate::models::ApiError;
@@ -90,5 +91,19 @@ impl crate::runtime::Endpoint for GetClusterOverloadSimulationVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterOverloadSimulationVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            simulation_id: args.required(0usize, "simulationId")?,
+        })
     }
 }

@@ -59,7 +59,8 @@ impl crate::runtime::Endpoint for ListClusterOverloadSimulationsVPreview {
     const OPERATION_ID: &'static str = "listGroupClusterOverloadSimulations";
     const SHORT_NAME: &'static str = "listClusterOverloadSimulations";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
     const VERSION: &'static str = "preview";
     type Success = crate::models::PaginatedOverloadProtectionSimulationResponse;
     type Error = crate::models::ApiError;
@@ -92,5 +93,20 @@ impl crate::runtime::Endpoint for ListClusterOverloadSimulationsVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClusterOverloadSimulationsVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }

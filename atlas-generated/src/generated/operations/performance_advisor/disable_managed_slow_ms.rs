@@ -45,7 +45,7 @@ impl crate::runtime::Endpoint for DisableManagedSlowMsV20230101 {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/managedSlowMs/disable";
     const VERSION: &'static str = "2023-01-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -70,9 +70,21 @@ impl crate::runtime::Endpoint for DisableManagedSlowMsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DisableManagedSlowMsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `disableGroupManagedSlowMs` in its newest stable API version, `2023-01-01`.

@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for GetServerlessAutoIndexingV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessPerformanceAdvisorAutoIndexing";
     const SHORT_NAME: &'static str = "getServerlessAutoIndexing";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
     const VERSION: &'static str = "2023-01-01";
     type Success = bool;
     type Error = crate::models::ApiError;
@@ -84,6 +85,19 @@ impl crate::runtime::Endpoint for GetServerlessAutoIndexingV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetServerlessAutoIndexingV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `getGroupServerlessPerformanceAdvisorAutoIndexing` in its newest stable API version, `2023-01-01`.

@@ -69,7 +69,8 @@ impl crate::runtime::Endpoint for ListClusterSuggestedIndexesV20240805 {
     const OPERATION_ID: &'static str = "listGroupClusterPerformanceAdvisorSuggestedIndexes";
     const SHORT_NAME: &'static str = "listClusterSuggestedIndexes";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::EnvelopedPerformanceAdvisorResponse;
     type Error = crate::models::ApiError;
@@ -104,6 +105,22 @@ impl crate::runtime::Endpoint for ListClusterSuggestedIndexesV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClusterSuggestedIndexesV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(1usize, "envelope")?,
+            process_ids: args.optional(1usize, "processIds")?,
+            namespaces: args.optional(1usize, "namespaces")?,
+            since: args.optional(1usize, "since")?,
+            until: args.optional(1usize, "until")?,
+        })
     }
 }
 /// `listGroupClusterPerformanceAdvisorSuggestedIndexes` in its newest stable API version, `2024-08-05`.

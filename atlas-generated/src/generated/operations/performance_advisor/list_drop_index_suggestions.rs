@@ -76,5 +76,17 @@ impl crate::runtime::Endpoint for ListDropIndexSuggestionsV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListDropIndexSuggestionsV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
+    }
+}
 /// `listGroupClusterPerformanceAdvisorDropIndexSuggestions` in its newest stable API version, `2024-08-05`.
 pub type ListDropIndexSuggestions = ListDropIndexSuggestionsV20240805;

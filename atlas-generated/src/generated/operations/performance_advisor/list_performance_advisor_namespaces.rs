@@ -64,7 +64,8 @@ impl crate::runtime::Endpoint for ListPerformanceAdvisorNamespacesV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorNamespaces";
     const SHORT_NAME: &'static str = "listPerformanceAdvisorNamespaces";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::Namespaces;
     type Error = crate::models::ApiError;
@@ -98,6 +99,21 @@ impl crate::runtime::Endpoint for ListPerformanceAdvisorNamespacesV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListPerformanceAdvisorNamespacesV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            duration: args.optional(1usize, "duration")?,
+            process_id: args.required(0usize, "processId")?,
+            since: args.optional(1usize, "since")?,
+        })
     }
 }
 /// `listGroupProcessPerformanceAdvisorNamespaces` in its newest stable API version, `2023-01-01`.

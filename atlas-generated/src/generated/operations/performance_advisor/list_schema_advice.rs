@@ -43,7 +43,8 @@ impl crate::runtime::Endpoint for ListSchemaAdviceV20240805 {
     const OPERATION_ID: &'static str = "listGroupClusterPerformanceAdvisorSchemaAdvice";
     const SHORT_NAME: &'static str = "listSchemaAdvice";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::EnvelopedSchemaAdvisorResponse;
     type Error = crate::models::ApiError;
@@ -74,6 +75,18 @@ impl crate::runtime::Endpoint for ListSchemaAdviceV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListSchemaAdviceV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+        })
     }
 }
 /// `listGroupClusterPerformanceAdvisorSchemaAdvice` in its newest stable API version, `2024-08-05`.

@@ -89,7 +89,8 @@ impl crate::runtime::Endpoint for ListSlowQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorSlowQueryLogs";
     const SHORT_NAME: &'static str = "listSlowQueryLogs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PerformanceAdvisorSlowQueryList;
     type Error = crate::models::ApiError;
@@ -128,6 +129,26 @@ impl crate::runtime::Endpoint for ListSlowQueryLogsV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListSlowQueryLogsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            duration: args.optional(1usize, "duration")?,
+            namespaces: args.optional(1usize, "namespaces")?,
+            n_logs: args.optional(1usize, "nLogs")?,
+            process_id: args.required(0usize, "processId")?,
+            since: args.optional(1usize, "since")?,
+            include_metrics: args.optional(1usize, "includeMetrics")?,
+            include_replica_state: args.optional(1usize, "includeReplicaState")?,
+            include_op_type: args.optional(1usize, "includeOpType")?,
+        })
     }
 }
 /// `listGroupProcessPerformanceAdvisorSlowQueryLogs` in its newest stable API version, `2023-01-01`.

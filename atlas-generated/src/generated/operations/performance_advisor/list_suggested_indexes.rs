@@ -94,7 +94,8 @@ impl crate::runtime::Endpoint for ListSuggestedIndexesV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorSuggestedIndexes";
     const SHORT_NAME: &'static str = "listSuggestedIndexes";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PerformanceAdvisorResponse;
     type Error = crate::models::ApiError;
@@ -134,6 +135,27 @@ impl crate::runtime::Endpoint for ListSuggestedIndexesV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListSuggestedIndexesV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            duration: args.optional(1usize, "duration")?,
+            namespaces: args.optional(1usize, "namespaces")?,
+            n_examples: args.optional(1usize, "nExamples")?,
+            n_indexes: args.optional(1usize, "nIndexes")?,
+            process_id: args.required(0usize, "processId")?,
+            since: args.optional(1usize, "since")?,
+        })
     }
 }
 /// `listGroupProcessPerformanceAdvisorSuggestedIndexes` in its newest stable API version, `2023-01-01`.

@@ -39,11 +39,7 @@ pub struct SetServerlessAutoIndexingV20230101 {
 }
 impl SetServerlessAutoIndexingV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        cluster_name: impl Into<String>,
-        enable: bool,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>, enable: bool) -> Self {
         Self {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -56,9 +52,10 @@ impl crate::runtime::Endpoint for SetServerlessAutoIndexingV20230101 {
     const OPERATION_ID: &'static str = "setGroupServerlessPerformanceAdvisorAutoIndexing";
     const SHORT_NAME: &'static str = "setServerlessAutoIndexing";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
     const VERSION: &'static str = "2023-01-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -85,9 +82,22 @@ impl crate::runtime::Endpoint for SetServerlessAutoIndexingV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for SetServerlessAutoIndexingV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            enable: args.required(1usize, "enable")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `setGroupServerlessPerformanceAdvisorAutoIndexing` in its newest stable API version, `2023-01-01`.

@@ -99,5 +99,20 @@ impl crate::runtime::Endpoint for GetPrivateEndpointV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetPrivateEndpointV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+            endpoint_id: args.required(0usize, "endpointId")?,
+            endpoint_service_id: args.required(0usize, "endpointServiceId")?,
+        })
+    }
+}
 /// `getGroupPrivateEndpointEndpointServiceEndpoint` in its newest stable API version, `2023-01-01`.
 pub type GetPrivateEndpoint = GetPrivateEndpointV20230101;

@@ -91,5 +91,19 @@ impl crate::runtime::Endpoint for GetPrivateEndpointServiceV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetPrivateEndpointServiceV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+            endpoint_service_id: args.required(0usize, "endpointServiceId")?,
+        })
+    }
+}
 /// `getGroupPrivateEndpointEndpointService` in its newest stable API version, `2023-01-01`.
 pub type GetPrivateEndpointService = GetPrivateEndpointServiceV20230101;

@@ -51,7 +51,8 @@ impl crate::runtime::Endpoint for ListPrivateEndpointServiceV20230101 {
     const OPERATION_ID: &'static str = "listGroupPrivateEndpointEndpointService";
     const SHORT_NAME: &'static str = "listPrivateEndpointService";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService";
     const VERSION: &'static str = "2023-01-01";
     type Success = Vec<crate::models::EndpointService>;
     type Error = crate::models::ApiError;
@@ -82,6 +83,19 @@ impl crate::runtime::Endpoint for ListPrivateEndpointServiceV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListPrivateEndpointServiceV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            cloud_provider: args.required(0usize, "cloudProvider")?,
+        })
     }
 }
 /// `listGroupPrivateEndpointEndpointService` in its newest stable API version, `2023-01-01`.

@@ -55,7 +55,8 @@ impl crate::runtime::Endpoint for UpdatePrivateEndpointServiceV20230101 {
     const OPERATION_ID: &'static str = "updateGroupPrivateEndpointEndpointService";
     const SHORT_NAME: &'static str = "updatePrivateEndpointService";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::EndpointService;
     type Error = crate::models::ApiError;
@@ -87,6 +88,23 @@ impl crate::runtime::Endpoint for UpdatePrivateEndpointServiceV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdatePrivateEndpointServiceV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            endpoint_service_id: args.required(0usize, "endpointServiceId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiAtlasModifyEndpointServiceRequestView>(body)
     }
 }
 /// `updateGroupPrivateEndpointEndpointService` in its newest stable API version, `2023-01-01`.

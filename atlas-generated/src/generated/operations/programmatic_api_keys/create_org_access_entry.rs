@@ -105,5 +105,25 @@ impl crate::runtime::Endpoint for CreateOrgAccessEntryV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgAccessEntryV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            org_id: args.required(0usize, "orgId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            api_user_id: args.required(0usize, "apiUserId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<Vec<crate::models::UserAccessListRequest>>(body)
+    }
+}
 /// `createOrgApiKeyAccessListEntry` in its newest stable API version, `2023-01-01`.
 pub type CreateOrgAccessEntry = CreateOrgAccessEntryV20230101;

@@ -55,7 +55,8 @@ impl crate::runtime::Endpoint for GetOrgAccessEntryV20230101 {
     const OPERATION_ID: &'static str = "getOrgApiKeyAccessListEntry";
     const SHORT_NAME: &'static str = "getOrgAccessEntry";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
+    const PATH: &'static str =
+        "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::UserAccessListResponse;
     type Error = crate::models::ApiError;
@@ -87,6 +88,20 @@ impl crate::runtime::Endpoint for GetOrgAccessEntryV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgAccessEntryV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            ip_address: args.required(0usize, "ipAddress")?,
+            api_user_id: args.required(0usize, "apiUserId")?,
+        })
     }
 }
 /// `getOrgApiKeyAccessListEntry` in its newest stable API version, `2023-01-01`.

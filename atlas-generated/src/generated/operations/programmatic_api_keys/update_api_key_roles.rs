@@ -106,5 +106,25 @@ impl crate::runtime::Endpoint for UpdateApiKeyRolesV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateApiKeyRolesV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            api_user_id: args.required(0usize, "apiUserId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::UpdateAtlasProjectApiKey>(body)
+    }
+}
 /// `updateGroupApiKeyRoles` in its newest stable API version, `2023-01-01`.
 pub type UpdateApiKeyRoles = UpdateApiKeyRolesV20230101;

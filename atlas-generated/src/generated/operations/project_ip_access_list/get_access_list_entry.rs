@@ -80,5 +80,18 @@ impl crate::runtime::Endpoint for GetAccessListEntryV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetAccessListEntryV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            entry_value: args.required(0usize, "entryValue")?,
+        })
+    }
+}
 /// `getGroupAccessListEntry` in its newest stable API version, `2023-01-01`.
 pub type GetAccessListEntry = GetAccessListEntryV20230101;

@@ -74,5 +74,21 @@ impl crate::runtime::Endpoint for CreateGroupV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            project_owner_id: args.optional(1usize, "projectOwnerId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::Group>(body)
+    }
+}
 /// `createGroup` in its newest stable API version, `2023-01-01`.
 pub type CreateGroup = CreateGroupV20230101;

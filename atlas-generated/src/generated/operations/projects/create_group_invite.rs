@@ -13,9 +13,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroupInvite>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `createGroupInvite` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `createGroupInvite` is sunset on 2027-07-01")]
 pub struct CreateGroupInviteV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -36,10 +34,7 @@ pub struct CreateGroupInviteV20230101 {
 }
 impl CreateGroupInviteV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::GroupInvitationRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::GroupInvitationRequest) -> Self {
         Self {
             group_id: group_id.into(),
             pretty: None,
@@ -82,6 +77,22 @@ impl crate::runtime::Endpoint for CreateGroupInviteV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupInviteV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::GroupInvitationRequest>(body)
     }
 }
 /// `createGroupInvite` in its newest stable API version, `2023-01-01`.

@@ -13,9 +13,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroupInvite>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `deleteGroupInvite` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `deleteGroupInvite` is sunset on 2027-07-01")]
 pub struct DeleteGroupInviteV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -48,7 +46,7 @@ impl crate::runtime::Endpoint for DeleteGroupInviteV20230101 {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/invites/{invitationId}";
     const VERSION: &'static str = "2023-01-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -72,9 +70,21 @@ impl crate::runtime::Endpoint for DeleteGroupInviteV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupInviteV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            invitation_id: args.required(0usize, "invitationId")?,
+        })
     }
 }
 /// `deleteGroupInvite` in its newest stable API version, `2023-01-01`.

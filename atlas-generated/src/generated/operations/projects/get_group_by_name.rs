@@ -71,5 +71,17 @@ impl crate::runtime::Endpoint for GetGroupByNameV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupByNameV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_name: args.required(0usize, "groupName")?,
+        })
+    }
+}
 /// `getGroupByName` in its newest stable API version, `2023-01-01`.
 pub type GetGroupByName = GetGroupByNameV20230101;

@@ -13,9 +13,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupInvite>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `getGroupInvite` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `getGroupInvite` is sunset on 2027-07-01")]
 pub struct GetGroupInviteV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -81,6 +79,19 @@ impl crate::runtime::Endpoint for GetGroupInviteV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupInviteV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            invitation_id: args.required(0usize, "invitationId")?,
+        })
     }
 }
 /// `getGroupInvite` in its newest stable API version, `2023-01-01`.

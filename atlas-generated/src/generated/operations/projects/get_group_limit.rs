@@ -97,5 +97,18 @@ impl crate::runtime::Endpoint for GetGroupLimitV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupLimitV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            limit_name: args.required(0usize, "limitName")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getGroupLimit` in its newest stable API version, `2023-01-01`.
 pub type GetGroupLimit = GetGroupLimitV20230101;

@@ -104,5 +104,22 @@ impl crate::runtime::Endpoint for GetMongoDbVersionsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetMongoDbVersionsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cloud_provider: args.optional(1usize, "cloudProvider")?,
+            instance_size: args.optional(1usize, "instanceSize")?,
+            default_status: args.optional(1usize, "defaultStatus")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+        })
+    }
+}
 /// `getGroupMongoDbVersions` in its newest stable API version, `2023-01-01`.
 pub type GetMongoDbVersions = GetMongoDbVersionsV20230101;

@@ -28,10 +28,7 @@ pub struct MigrateGroupV20240530 {
 }
 impl MigrateGroupV20240530 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::GroupMigrationRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::GroupMigrationRequest) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -72,6 +69,21 @@ impl crate::runtime::Endpoint for MigrateGroupV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for MigrateGroupV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::GroupMigrationRequest>(body)
     }
 }
 /// `migrateGroup` in its newest stable API version, `2024-05-30`.

@@ -104,5 +104,22 @@ impl crate::runtime::Endpoint for SetGroupLimitV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for SetGroupLimitV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            limit_name: args.required(0usize, "limitName")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::DataFederationLimit>(body)
+    }
+}
 /// `setGroupLimit` in its newest stable API version, `2023-01-01`.
 pub type SetGroupLimit = SetGroupLimitV20230101;

@@ -14,9 +14,7 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInviteById>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(
-    note = "API version 2023-01-01 of `updateGroupInviteById` is sunset on 2027-07-01"
-)]
+#[deprecated(note = "API version 2023-01-01 of `updateGroupInviteById` is sunset on 2027-07-01")]
 pub struct UpdateInviteByIdV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -84,6 +82,22 @@ impl crate::runtime::Endpoint for UpdateInviteByIdV20230101 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateInviteByIdV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            invitation_id: args.required(0usize, "invitationId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::GroupInvitationUpdateRequest>(body)
     }
 }
 /// `updateGroupInviteById` in its newest stable API version, `2023-01-01`.

@@ -32,10 +32,7 @@ pub struct CreateGroupLogIntegrationV20250312 {
 }
 impl CreateGroupLogIntegrationV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::LogIntegrationRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::LogIntegrationRequest) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -78,6 +75,22 @@ impl crate::runtime::Endpoint for CreateGroupLogIntegrationV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupLogIntegrationV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LogIntegrationRequest>(body)
     }
 }
 /// `createGroupLogIntegration` in its newest stable API version, `2025-03-12`.

@@ -79,5 +79,18 @@ impl crate::runtime::Endpoint for GetGroupLogIntegrationV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupLogIntegrationV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            id: args.required(0usize, "id")?,
+        })
+    }
+}
 /// `getGroupLogIntegration` in its newest stable API version, `2025-03-12`.
 pub type GetGroupLogIntegration = GetGroupLogIntegrationV20250312;

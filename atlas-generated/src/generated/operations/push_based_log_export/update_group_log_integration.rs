@@ -87,5 +87,22 @@ impl crate::runtime::Endpoint for UpdateGroupLogIntegrationV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateGroupLogIntegrationV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            id: args.required(0usize, "id")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::LogIntegrationRequest>(body)
+    }
+}
 /// `updateGroupLogIntegration` in its newest stable API version, `2025-03-12`.
 pub type UpdateGroupLogIntegration = UpdateGroupLogIntegrationV20250312;

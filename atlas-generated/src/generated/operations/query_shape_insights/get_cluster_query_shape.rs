@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetClusterQueryShapeV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterQueryShape";
     const SHORT_NAME: &'static str = "getClusterQueryShape";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::QueryShapeResponse;
     type Error = crate::models::ApiError;
@@ -89,6 +90,20 @@ impl crate::runtime::Endpoint for GetClusterQueryShapeV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetClusterQueryShapeV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            query_shape_hash: args.required(0usize, "queryShapeHash")?,
+        })
     }
 }
 /// `getGroupClusterQueryShape` in its newest stable API version, `2025-03-12`.

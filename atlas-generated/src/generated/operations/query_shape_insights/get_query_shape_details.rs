@@ -116,5 +116,22 @@ impl crate::runtime::Endpoint for GetQueryShapeDetailsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetQueryShapeDetailsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            since: args.optional(1usize, "since")?,
+            until: args.optional(1usize, "until")?,
+            process_ids: args.optional(1usize, "processIds")?,
+            query_shape_hash: args.required(0usize, "queryShapeHash")?,
+        })
+    }
+}
 /// `getGroupClusterQueryShapeInsightDetails` in its newest stable API version, `2025-03-12`.
 pub type GetQueryShapeDetails = GetQueryShapeDetailsV20250312;

@@ -105,5 +105,22 @@ impl crate::runtime::Endpoint for ListClusterQueryShapesV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListClusterQueryShapesV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            status: args.optional(1usize, "status")?,
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `listGroupClusterQueryShapes` in its newest stable API version, `2025-03-12`.
 pub type ListClusterQueryShapes = ListClusterQueryShapesV20250312;

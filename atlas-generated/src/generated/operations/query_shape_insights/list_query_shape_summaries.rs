@@ -94,7 +94,8 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
     const OPERATION_ID: &'static str = "listGroupClusterQueryShapeInsightSummaries";
     const SHORT_NAME: &'static str = "listQueryShapeSummaries";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::QueryStatsSummaryListResponse;
     type Error = crate::models::ApiError;
@@ -134,6 +135,27 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListQueryShapeSummariesV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            cluster_name: args.required(0usize, "clusterName")?,
+            since: args.optional(1usize, "since")?,
+            until: args.optional(1usize, "until")?,
+            process_ids: args.optional(1usize, "processIds")?,
+            namespaces: args.optional(1usize, "namespaces")?,
+            commands: args.optional(1usize, "commands")?,
+            n_summaries: args.optional(1usize, "nSummaries")?,
+            series: args.optional(1usize, "series")?,
+            query_shape_hashes: args.optional(1usize, "queryShapeHashes")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `listGroupClusterQueryShapeInsightSummaries` in its newest stable API version, `2025-03-12`.

@@ -94,6 +94,22 @@ impl crate::runtime::Endpoint for GetRateLimitV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetRateLimitV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            endpoint_set_id: args.required(0usize, "endpointSetId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.optional(1usize, "groupId")?,
+            org_id: args.optional(1usize, "orgId")?,
+            user_id: args.optional(1usize, "userId")?,
+            ip_address: args.optional(1usize, "ipAddress")?,
+        })
+    }
+}
 /// Return One Rate Limit
 ///
 /// Get one rate limit endpoint set.
@@ -188,6 +204,22 @@ impl crate::runtime::Endpoint for GetRateLimitVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetRateLimitVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            endpoint_set_id: args.required(0usize, "endpointSetId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.optional(1usize, "groupId")?,
+            org_id: args.optional(1usize, "orgId")?,
+            user_id: args.optional(1usize, "userId")?,
+            ip_address: args.optional(1usize, "ipAddress")?,
+        })
     }
 }
 /// `getRateLimit` in its newest stable API version, `2025-03-12`.

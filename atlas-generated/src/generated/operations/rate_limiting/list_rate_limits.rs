@@ -112,6 +112,25 @@ impl crate::runtime::Endpoint for ListRateLimitsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListRateLimitsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.optional(1usize, "groupId")?,
+            org_id: args.optional(1usize, "orgId")?,
+            user_id: args.optional(1usize, "userId")?,
+            ip_address: args.optional(1usize, "ipAddress")?,
+            name: args.optional(1usize, "name")?,
+            endpoint_path: args.optional(1usize, "endpointPath")?,
+        })
+    }
+}
 /// Return All Rate Limits
 ///
 /// Get all rate limits for all v2 Atlas Administration API endpoint sets.
@@ -224,6 +243,25 @@ impl crate::runtime::Endpoint for ListRateLimitsVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListRateLimitsVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.optional(1usize, "groupId")?,
+            org_id: args.optional(1usize, "orgId")?,
+            user_id: args.optional(1usize, "userId")?,
+            ip_address: args.optional(1usize, "ipAddress")?,
+            name: args.optional(1usize, "name")?,
+            endpoint_path: args.optional(1usize, "endpointPath")?,
+        })
     }
 }
 /// `listRateLimits` in its newest stable API version, `2025-03-12`.

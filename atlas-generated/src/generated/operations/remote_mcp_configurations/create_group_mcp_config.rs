@@ -68,5 +68,19 @@ impl crate::runtime::Endpoint for CreateGroupMcpConfigV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupMcpConfigV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::CreateGroupMcpConfigRequest>(body)
+    }
+}
 /// `createGroupMcpConfig` in its newest stable API version, `2025-03-12`.
 pub type CreateGroupMcpConfig = CreateGroupMcpConfigV20250312;

@@ -77,5 +77,20 @@ impl crate::runtime::Endpoint for CreateGroupMcpSecretV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupMcpSecretV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ServiceAccountSecretRequest>(body)
+    }
+}
 /// `createGroupMcpConfigSecret` in its newest stable API version, `2025-03-12`.
 pub type CreateGroupMcpSecret = CreateGroupMcpSecretV20250312;

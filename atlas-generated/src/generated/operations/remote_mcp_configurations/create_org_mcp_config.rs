@@ -22,10 +22,7 @@ pub struct CreateOrgMcpConfigV20250312 {
 }
 impl CreateOrgMcpConfigV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        body: crate::models::CreateOrgMcpConfigRequest,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, body: crate::models::CreateOrgMcpConfigRequest) -> Self {
         Self {
             org_id: org_id.into(),
             body,
@@ -64,6 +61,20 @@ impl crate::runtime::Endpoint for CreateOrgMcpConfigV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgMcpConfigV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::CreateOrgMcpConfigRequest>(body)
     }
 }
 /// `createOrgMcpConfig` in its newest stable API version, `2025-03-12`.

@@ -75,5 +75,20 @@ impl crate::runtime::Endpoint for CreateOrgMcpSecretV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgMcpSecretV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ServiceAccountSecretRequest>(body)
+    }
+}
 /// `createOrgMcpConfigSecret` in its newest stable API version, `2025-03-12`.
 pub type CreateOrgMcpSecret = CreateOrgMcpSecretV20250312;

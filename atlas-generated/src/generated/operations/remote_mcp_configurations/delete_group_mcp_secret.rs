@@ -47,9 +47,10 @@ impl crate::runtime::Endpoint for DeleteGroupMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "deleteGroupMcpConfigSecret";
     const SHORT_NAME: &'static str = "deleteGroupMcpSecret";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
     const VERSION: &'static str = "2025-03-12";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -74,9 +75,21 @@ impl crate::runtime::Endpoint for DeleteGroupMcpSecretV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupMcpSecretV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            secret_id: args.required(0usize, "secretId")?,
+        })
     }
 }
 /// `deleteGroupMcpConfigSecret` in its newest stable API version, `2025-03-12`.

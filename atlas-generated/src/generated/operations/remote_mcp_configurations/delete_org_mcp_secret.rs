@@ -45,9 +45,10 @@ impl crate::runtime::Endpoint for DeleteOrgMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "deleteOrgMcpConfigSecret";
     const SHORT_NAME: &'static str = "deleteOrgMcpSecret";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
     const VERSION: &'static str = "2025-03-12";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -72,9 +73,21 @@ impl crate::runtime::Endpoint for DeleteOrgMcpSecretV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteOrgMcpSecretV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            secret_id: args.required(0usize, "secretId")?,
+        })
     }
 }
 /// `deleteOrgMcpConfigSecret` in its newest stable API version, `2025-03-12`.

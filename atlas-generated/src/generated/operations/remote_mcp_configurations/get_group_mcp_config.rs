@@ -79,5 +79,18 @@ impl crate::runtime::Endpoint for GetGroupMcpConfigV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupMcpConfigV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+        })
+    }
+}
 /// `getGroupMcpConfig` in its newest stable API version, `2025-03-12`.
 pub type GetGroupMcpConfig = GetGroupMcpConfigV20250312;

@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetGroupMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "getGroupMcpConfigSecret";
     const SHORT_NAME: &'static str = "getGroupMcpSecret";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ServiceAccountSecret;
     type Error = crate::models::ApiError;
@@ -89,6 +90,20 @@ impl crate::runtime::Endpoint for GetGroupMcpSecretV20250312 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupMcpSecretV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            secret_id: args.required(0usize, "secretId")?,
+        })
     }
 }
 /// `getGroupMcpConfigSecret` in its newest stable API version, `2025-03-12`.

@@ -77,5 +77,18 @@ impl crate::runtime::Endpoint for GetOrgMcpConfigV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgMcpConfigV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+        })
+    }
+}
 /// `getOrgMcpConfig` in its newest stable API version, `2025-03-12`.
 pub type GetOrgMcpConfig = GetOrgMcpConfigV20250312;

@@ -91,5 +91,20 @@ impl crate::runtime::Endpoint for ListGroupMcpConfigsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupMcpConfigsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+        })
+    }
+}
 /// `listGroupMcpConfigs` in its newest stable API version, `2025-03-12`.
 pub type ListGroupMcpConfigs = ListGroupMcpConfigsV20250312;

@@ -99,5 +99,21 @@ impl crate::runtime::Endpoint for ListGroupMcpSecretsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupMcpSecretsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+        })
+    }
+}
 /// `listGroupMcpConfigSecrets` in its newest stable API version, `2025-03-12`.
 pub type ListGroupMcpSecrets = ListGroupMcpSecretsV20250312;

@@ -79,5 +79,21 @@ impl crate::runtime::Endpoint for UpdateOrgMcpConfigV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateOrgMcpConfigV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::OrgMcpConfigUpdateRequest>(body)
+    }
+}
 /// `updateOrgMcpConfig` in its newest stable API version, `2025-03-12`.
 pub type UpdateOrgMcpConfig = UpdateOrgMcpConfigV20250312;

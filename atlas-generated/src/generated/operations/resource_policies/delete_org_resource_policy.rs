@@ -32,10 +32,7 @@ pub struct DeleteOrgResourcePolicyV20240805 {
 }
 impl DeleteOrgResourcePolicyV20240805 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        resource_policy_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, resource_policy_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -50,7 +47,7 @@ impl crate::runtime::Endpoint for DeleteOrgResourcePolicyV20240805 {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}";
     const VERSION: &'static str = "2024-08-05";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -75,9 +72,22 @@ impl crate::runtime::Endpoint for DeleteOrgResourcePolicyV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteOrgResourcePolicyV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            resource_policy_id: args.required(0usize, "resourcePolicyId")?,
+        })
     }
 }
 /// `deleteOrgResourcePolicy` in its newest stable API version, `2024-08-05`.

@@ -72,5 +72,17 @@ impl crate::runtime::Endpoint for GetNonCompliantResourcesV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetNonCompliantResourcesV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+        })
+    }
+}
 /// `getOrgNonCompliantResources` in its newest stable API version, `2024-08-05`.
 pub type GetNonCompliantResources = GetNonCompliantResourcesV20240805;

@@ -32,10 +32,7 @@ pub struct GetOrgResourcePolicyV20240805 {
 }
 impl GetOrgResourcePolicyV20240805 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        resource_policy_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, resource_policy_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -78,6 +75,19 @@ impl crate::runtime::Endpoint for GetOrgResourcePolicyV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgResourcePolicyV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            resource_policy_id: args.required(0usize, "resourcePolicyId")?,
+        })
     }
 }
 /// `getOrgResourcePolicy` in its newest stable API version, `2024-08-05`.

@@ -85,5 +85,22 @@ impl crate::runtime::Endpoint for UpdateOrgResourcePolicyV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateOrgResourcePolicyV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            resource_policy_id: args.required(0usize, "resourcePolicyId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiAtlasResourcePolicyEditView>(body)
+    }
+}
 /// `updateOrgResourcePolicy` in its newest stable API version, `2024-08-05`.
 pub type UpdateOrgResourcePolicy = UpdateOrgResourcePolicyV20240805;

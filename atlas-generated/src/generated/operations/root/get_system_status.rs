@@ -63,5 +63,16 @@ impl crate::runtime::Endpoint for GetSystemStatusV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetSystemStatusV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getSystemStatus` in its newest stable API version, `2023-01-01`.
 pub type GetSystemStatus = GetSystemStatusV20230101;

@@ -58,5 +58,15 @@ impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListControlPlaneAddressesV20231115 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+        })
+    }
+}
 /// `listControlPlaneIpAddresses` in its newest stable API version, `2023-11-15`.
 pub type ListControlPlaneAddresses = ListControlPlaneAddressesV20231115;

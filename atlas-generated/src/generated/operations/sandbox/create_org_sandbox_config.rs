@@ -31,10 +31,7 @@ pub struct CreateOrgSandboxConfigVPreview {
 }
 impl CreateOrgSandboxConfigVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        body: crate::models::SandboxConfigRequest,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, body: crate::models::SandboxConfigRequest) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -77,5 +74,21 @@ impl crate::runtime::Endpoint for CreateOrgSandboxConfigVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgSandboxConfigVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::SandboxConfigRequest>(body)
     }
 }

@@ -36,10 +36,7 @@ pub struct GenerateSandboxClusterDescriptionVPreview {
 }
 impl GenerateSandboxClusterDescriptionVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        sandbox_config_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, sandbox_config_id: impl Into<String>) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -52,7 +49,8 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
     const OPERATION_ID: &'static str = "generateGroupSandboxClusterDescription";
     const SHORT_NAME: &'static str = "generateSandboxClusterDescription";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ClusterDescription20240805;
     type Error = crate::models::ApiError;
@@ -83,5 +81,18 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GenerateSandboxClusterDescriptionVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            sandbox_config_id: args.required(0usize, "sandboxConfigId")?,
+        })
     }
 }

@@ -78,3 +78,16 @@ impl crate::runtime::Endpoint for GetOrgSandboxConfigVPreview {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgSandboxConfigVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            sandbox_config_id: args.required(0usize, "sandboxConfigId")?,
+        })
+    }
+}

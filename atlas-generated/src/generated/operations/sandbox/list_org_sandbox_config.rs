@@ -84,3 +84,17 @@ impl crate::runtime::Endpoint for ListOrgSandboxConfigVPreview {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgSandboxConfigVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(0usize, "orgId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+        })
+    }
+}

@@ -86,5 +86,18 @@ impl crate::runtime::Endpoint for GetServerlessInstanceV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetServerlessInstanceV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            name: args.required(0usize, "name")?,
+        })
+    }
+}
 /// `getGroupServerlessInstance` in its newest stable API version, `2023-01-01`.
 pub type GetServerlessInstance = GetServerlessInstanceV20230101;

@@ -93,5 +93,18 @@ impl crate::runtime::Endpoint for GetServerlessPrivateEndpointV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetServerlessPrivateEndpointV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            instance_name: args.required(0usize, "instanceName")?,
+            endpoint_id: args.required(0usize, "endpointId")?,
+        })
+    }
+}
 /// `getGroupPrivateEndpointServerlessInstanceEndpoint` in its newest stable API version, `2023-01-01`.
 pub type GetServerlessPrivateEndpoint = GetServerlessPrivateEndpointV20230101;

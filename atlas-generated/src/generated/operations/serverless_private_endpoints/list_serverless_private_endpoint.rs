@@ -83,5 +83,17 @@ impl crate::runtime::Endpoint for ListServerlessPrivateEndpointV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListServerlessPrivateEndpointV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            instance_name: args.required(0usize, "instanceName")?,
+        })
+    }
+}
 /// `listGroupPrivateEndpointServerlessInstanceEndpoint` in its newest stable API version, `2023-01-01`.
 pub type ListServerlessPrivateEndpoint = ListServerlessPrivateEndpointV20230101;

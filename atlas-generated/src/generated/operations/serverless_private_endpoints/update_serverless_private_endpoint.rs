@@ -98,5 +98,22 @@ impl crate::runtime::Endpoint for UpdateServerlessPrivateEndpointV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateServerlessPrivateEndpointV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            instance_name: args.required(0usize, "instanceName")?,
+            endpoint_id: args.required(0usize, "endpointId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ServerlessTenantEndpointUpdate>(body)
+    }
+}
 /// `updateGroupPrivateEndpointServerlessInstanceEndpoint` in its newest stable API version, `2023-01-01`.
 pub type UpdateServerlessPrivateEndpoint = UpdateServerlessPrivateEndpointV20230101;

@@ -70,7 +70,8 @@ impl crate::runtime::Endpoint for CreateAccessListV20240805 {
     const OPERATION_ID: &'static str = "createGroupServiceAccountAccessList";
     const SHORT_NAME: &'static str = "createAccessList";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::PaginatedServiceAccountIpAccessEntryView;
     type Error = crate::models::ApiError;
@@ -105,6 +106,26 @@ impl crate::runtime::Endpoint for CreateAccessListV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateAccessListV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            group_id: args.required(0usize, "groupId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            client_id: args.required(0usize, "clientId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<Vec<crate::models::ServiceAccountIpAccessListEntry>>(body)
     }
 }
 /// `createGroupServiceAccountAccessList` in its newest stable API version, `2024-08-05`.

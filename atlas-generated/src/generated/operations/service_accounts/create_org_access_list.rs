@@ -105,5 +105,25 @@ impl crate::runtime::Endpoint for CreateOrgAccessListV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgAccessListV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            org_id: args.required(0usize, "orgId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            client_id: args.required(0usize, "clientId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<Vec<crate::models::ServiceAccountIpAccessListEntry>>(body)
+    }
+}
 /// `createOrgServiceAccountAccessList` in its newest stable API version, `2024-08-05`.
 pub type CreateOrgAccessList = CreateOrgAccessListV20240805;

@@ -87,5 +87,22 @@ impl crate::runtime::Endpoint for CreateOrgSecretV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgSecretV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            client_id: args.required(0usize, "clientId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ServiceAccountSecretRequest>(body)
+    }
+}
 /// `createOrgServiceAccountSecret` in its newest stable API version, `2024-08-05`.
 pub type CreateOrgSecret = CreateOrgSecretV20240805;

@@ -30,10 +30,7 @@ pub struct CreateOrgServiceAccountV20240805 {
 }
 impl CreateOrgServiceAccountV20240805 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        org_id: impl Into<String>,
-        body: crate::models::OrgServiceAccountRequest,
-    ) -> Self {
+    pub fn new(org_id: impl Into<String>, body: crate::models::OrgServiceAccountRequest) -> Self {
         Self {
             org_id: org_id.into(),
             envelope: None,
@@ -76,6 +73,22 @@ impl crate::runtime::Endpoint for CreateOrgServiceAccountV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateOrgServiceAccountV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::OrgServiceAccountRequest>(body)
     }
 }
 /// `createOrgServiceAccount` in its newest stable API version, `2024-08-05`.

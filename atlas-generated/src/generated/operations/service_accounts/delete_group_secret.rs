@@ -57,9 +57,10 @@ impl crate::runtime::Endpoint for DeleteGroupSecretV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupServiceAccountSecret";
     const SHORT_NAME: &'static str = "deleteGroupSecret";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}";
     const VERSION: &'static str = "2024-08-05";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -86,9 +87,23 @@ impl crate::runtime::Endpoint for DeleteGroupSecretV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupSecretV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            client_id: args.required(0usize, "clientId")?,
+            secret_id: args.required(0usize, "secretId")?,
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `deleteGroupServiceAccountSecret` in its newest stable API version, `2024-08-05`.

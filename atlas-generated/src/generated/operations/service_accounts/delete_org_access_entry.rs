@@ -55,9 +55,10 @@ impl crate::runtime::Endpoint for DeleteOrgAccessEntryV20240805 {
     const OPERATION_ID: &'static str = "deleteOrgServiceAccountAccessListEntry";
     const SHORT_NAME: &'static str = "deleteOrgAccessEntry";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
+    const PATH: &'static str =
+        "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
     const VERSION: &'static str = "2024-08-05";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -84,9 +85,23 @@ impl crate::runtime::Endpoint for DeleteOrgAccessEntryV20240805 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteOrgAccessEntryV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            client_id: args.required(0usize, "clientId")?,
+            ip_address: args.required(0usize, "ipAddress")?,
+        })
     }
 }
 /// `deleteOrgServiceAccountAccessListEntry` in its newest stable API version, `2024-08-05`.

@@ -79,5 +79,18 @@ impl crate::runtime::Endpoint for GetGroupServiceAccountV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupServiceAccountV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            client_id: args.required(0usize, "clientId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getGroupServiceAccount` in its newest stable API version, `2024-08-05`.
 pub type GetGroupServiceAccount = GetGroupServiceAccountV20240805;

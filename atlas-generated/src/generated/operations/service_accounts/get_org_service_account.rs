@@ -77,5 +77,18 @@ impl crate::runtime::Endpoint for GetOrgServiceAccountV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetOrgServiceAccountV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            client_id: args.required(0usize, "clientId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `getOrgServiceAccount` in its newest stable API version, `2024-08-05`.
 pub type GetOrgServiceAccount = GetOrgServiceAccountV20240805;

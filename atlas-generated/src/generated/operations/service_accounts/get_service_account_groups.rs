@@ -91,5 +91,20 @@ impl crate::runtime::Endpoint for GetServiceAccountGroupsV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetServiceAccountGroupsV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            client_id: args.required(0usize, "clientId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
+    }
+}
 /// `getOrgServiceAccountGroups` in its newest stable API version, `2024-08-05`.
 pub type GetServiceAccountGroups = GetServiceAccountGroupsV20240805;

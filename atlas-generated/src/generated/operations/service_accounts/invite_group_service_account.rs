@@ -88,5 +88,22 @@ impl crate::runtime::Endpoint for InviteGroupServiceAccountV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for InviteGroupServiceAccountV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            client_id: args.required(0usize, "clientId")?,
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::GroupServiceAccountRoleAssignment>(body)
+    }
+}
 /// `inviteGroupServiceAccount` in its newest stable API version, `2024-08-05`.
 pub type InviteGroupServiceAccount = InviteGroupServiceAccountV20240805;

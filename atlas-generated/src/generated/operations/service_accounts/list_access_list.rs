@@ -63,7 +63,8 @@ impl crate::runtime::Endpoint for ListAccessListV20240805 {
     const OPERATION_ID: &'static str = "listGroupServiceAccountAccessList";
     const SHORT_NAME: &'static str = "listAccessList";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::PaginatedServiceAccountIpAccessEntryView;
     type Error = crate::models::ApiError;
@@ -97,6 +98,22 @@ impl crate::runtime::Endpoint for ListAccessListV20240805 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListAccessListV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            group_id: args.required(0usize, "groupId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            client_id: args.required(0usize, "clientId")?,
+        })
     }
 }
 /// `listGroupServiceAccountAccessList` in its newest stable API version, `2024-08-05`.

@@ -91,5 +91,20 @@ impl crate::runtime::Endpoint for ListGroupServiceAccountsV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListGroupServiceAccountsV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(1usize, "envelope")?,
+            include_system_managed: args.optional(1usize, "includeSystemManaged")?,
+        })
+    }
+}
 /// `listGroupServiceAccounts` in its newest stable API version, `2024-08-05`.
 pub type ListGroupServiceAccounts = ListGroupServiceAccountsV20240805;

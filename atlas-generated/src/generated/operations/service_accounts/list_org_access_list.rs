@@ -97,5 +97,21 @@ impl crate::runtime::Endpoint for ListOrgAccessListV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgAccessListV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            org_id: args.required(0usize, "orgId")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            client_id: args.required(0usize, "clientId")?,
+        })
+    }
+}
 /// `listOrgServiceAccountAccessList` in its newest stable API version, `2024-08-05`.
 pub type ListOrgAccessList = ListOrgAccessListV20240805;

@@ -27,10 +27,7 @@ pub struct CreateGroupStandbyLinkVPreview {
 }
 impl CreateGroupStandbyLinkVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        body: crate::models::ApiStandbyLinkRequest,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, body: crate::models::ApiStandbyLinkRequest) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -71,5 +68,20 @@ impl crate::runtime::Endpoint for CreateGroupStandbyLinkVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateGroupStandbyLinkVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiStandbyLinkRequest>(body)
     }
 }

@@ -49,7 +49,8 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
     const OPERATION_ID: &'static str = "createGroupStandbyLinkFailover";
     const SHORT_NAME: &'static str = "createStandbyLinkFailover";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;
@@ -80,5 +81,21 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateStandbyLinkFailoverVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            standby_link_id: args.required(0usize, "standbyLinkId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ApiStandbyLinkFailoverRequest>(body)
     }
 }

@@ -43,7 +43,7 @@ impl crate::runtime::Endpoint for DeleteGroupStandbyLinkVPreview {
     const METHOD: http::Method = http::Method::DELETE;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}";
     const VERSION: &'static str = "preview";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -67,8 +67,20 @@ impl crate::runtime::Endpoint for DeleteGroupStandbyLinkVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DeleteGroupStandbyLinkVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            standby_link_id: args.required(0usize, "standbyLinkId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
     }
 }

@@ -72,3 +72,15 @@ impl crate::runtime::Endpoint for GetGroupStandbyLinkVPreview {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupStandbyLinkVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            standby_link_id: args.required(0usize, "standbyLinkId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
+    }
+}

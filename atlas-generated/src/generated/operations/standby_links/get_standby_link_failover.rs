@@ -51,7 +51,8 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
     const OPERATION_ID: &'static str = "getGroupStandbyLinkFailover";
     const SHORT_NAME: &'static str = "getStandbyLinkFailover";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;
@@ -82,5 +83,18 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetStandbyLinkFailoverVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            standby_link_id: args.required(0usize, "standbyLinkId")?,
+            failover_id: args.required(0usize, "failoverId")?,
+            envelope: args.optional(1usize, "envelope")?,
+        })
     }
 }

@@ -47,7 +47,8 @@ impl crate::runtime::Endpoint for InspectFailoverReadinessVPreview {
     const OPERATION_ID: &'static str = "inspectGroupStandbyLinkFailoverReadiness";
     const SHORT_NAME: &'static str = "inspectFailoverReadiness";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverReadinessResponse;
     type Error = crate::models::ApiError;
@@ -78,5 +79,18 @@ impl crate::runtime::Endpoint for InspectFailoverReadinessVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for InspectFailoverReadinessVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            standby_link_id: args.required(0usize, "standbyLinkId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }

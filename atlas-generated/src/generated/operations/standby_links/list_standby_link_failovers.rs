@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for ListStandbyLinkFailoversVPreview {
     const OPERATION_ID: &'static str = "listGroupStandbyLinkFailovers";
     const SHORT_NAME: &'static str = "listStandbyLinkFailovers";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
     const VERSION: &'static str = "preview";
     type Success = crate::models::PaginatedApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;
@@ -90,5 +91,20 @@ impl crate::runtime::Endpoint for ListStandbyLinkFailoversVPreview {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListStandbyLinkFailoversVPreview {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            standby_link_id: args.required(0usize, "standbyLinkId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }

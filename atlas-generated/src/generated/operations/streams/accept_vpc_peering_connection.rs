@@ -50,9 +50,10 @@ impl crate::runtime::Endpoint for AcceptVpcPeeringConnectionV20230201 {
     const OPERATION_ID: &'static str = "acceptGroupStreamVpcPeeringConnection";
     const SHORT_NAME: &'static str = "acceptVpcPeeringConnection";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept";
     const VERSION: &'static str = "2023-02-01";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -79,9 +80,25 @@ impl crate::runtime::Endpoint for AcceptVpcPeeringConnectionV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for AcceptVpcPeeringConnectionV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            id: args.required(0usize, "id")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::VpcPeeringActionChallenge>(body)
     }
 }
 /// `acceptGroupStreamVpcPeeringConnection` in its newest stable API version, `2023-02-01`.

@@ -89,5 +89,22 @@ impl crate::runtime::Endpoint for CreateStreamConnectionV20230201 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateStreamConnectionV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::StreamsConnection>(body)
+    }
+}
 /// `createGroupStreamConnection` in its newest stable API version, `2023-02-01`.
 pub type CreateStreamConnection = CreateStreamConnectionV20230201;

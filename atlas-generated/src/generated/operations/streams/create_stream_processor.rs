@@ -89,5 +89,22 @@ impl crate::runtime::Endpoint for CreateStreamProcessorV20240530 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateStreamProcessorV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::StreamsProcessor>(body)
+    }
+}
 /// `createGroupStreamProcessor` in its newest stable API version, `2024-05-30`.
 pub type CreateStreamProcessor = CreateStreamProcessorV20240530;

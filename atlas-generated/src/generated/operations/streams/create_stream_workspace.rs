@@ -78,5 +78,21 @@ impl crate::runtime::Endpoint for CreateStreamWorkspaceV20230201 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateStreamWorkspaceV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::StreamsTenant>(body)
+    }
+}
 /// `createGroupStreamWorkspace` in its newest stable API version, `2023-02-01`.
 pub type CreateStreamWorkspace = CreateStreamWorkspaceV20230201;

@@ -88,17 +88,28 @@ impl crate::runtime::Endpoint for DownloadAuditLogsV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2023-02-01+gzip",
-                        body,
-                    ),
-                )
-            }
+            200..=299 => Ok(crate::runtime::bytes_body(
+                headers,
+                "application/vnd.atlas.2023-02-01+gzip",
+                body,
+            )),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DownloadAuditLogsV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            end_date: args.optional(1usize, "endDate")?,
+            start_date: args.optional(1usize, "startDate")?,
+            sp_name: args.optional(1usize, "spName")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+        })
     }
 }
 /// `downloadGroupStreamAuditLogs` in its newest stable API version, `2023-02-01`.

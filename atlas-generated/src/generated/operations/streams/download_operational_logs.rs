@@ -58,7 +58,8 @@ impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
     const OPERATION_ID: &'static str = "downloadGroupStreamOperationalLogs";
     const SHORT_NAME: &'static str = "downloadOperationalLogs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -88,17 +89,28 @@ impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => {
-                Ok(
-                    crate::runtime::bytes_body(
-                        headers,
-                        "application/vnd.atlas.2025-03-12+gzip",
-                        body,
-                    ),
-                )
-            }
+            200..=299 => Ok(crate::runtime::bytes_body(
+                headers,
+                "application/vnd.atlas.2025-03-12+gzip",
+                body,
+            )),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DownloadOperationalLogsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            end_date: args.optional(1usize, "endDate")?,
+            start_date: args.optional(1usize, "startDate")?,
+            sp_name: args.optional(1usize, "spName")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+        })
     }
 }
 /// `downloadGroupStreamOperationalLogs` in its newest stable API version, `2025-03-12`.

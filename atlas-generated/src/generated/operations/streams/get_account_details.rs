@@ -85,5 +85,18 @@ impl crate::runtime::Endpoint for GetAccountDetailsV20241113 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetAccountDetailsV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            cloud_provider: args.required(1usize, "cloudProvider")?,
+            region_name: args.required(1usize, "regionName")?,
+        })
+    }
+}
 /// `getGroupStreamAccountDetails` in its newest stable API version, `2024-11-13`.
 pub type GetAccountDetails = GetAccountDetailsV20241113;

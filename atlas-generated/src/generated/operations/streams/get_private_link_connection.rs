@@ -43,7 +43,8 @@ impl crate::runtime::Endpoint for GetPrivateLinkConnectionV20230201 {
     const OPERATION_ID: &'static str = "getGroupStreamPrivateLinkConnection";
     const SHORT_NAME: &'static str = "getPrivateLinkConnection";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsPrivateLinkConnection;
     type Error = crate::models::ApiError;
@@ -73,6 +74,18 @@ impl crate::runtime::Endpoint for GetPrivateLinkConnectionV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetPrivateLinkConnectionV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            connection_id: args.required(0usize, "connectionId")?,
+        })
     }
 }
 /// `getGroupStreamPrivateLinkConnection` in its newest stable API version, `2023-02-01`.

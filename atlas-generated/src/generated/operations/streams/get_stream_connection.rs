@@ -52,7 +52,8 @@ impl crate::runtime::Endpoint for GetStreamConnectionV20230201 {
     const OPERATION_ID: &'static str = "getGroupStreamConnection";
     const SHORT_NAME: &'static str = "getStreamConnection";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsConnection;
     type Error = crate::models::ApiError;
@@ -83,6 +84,19 @@ impl crate::runtime::Endpoint for GetStreamConnectionV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetStreamConnectionV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            connection_name: args.required(0usize, "connectionName")?,
+        })
     }
 }
 /// `getGroupStreamConnection` in its newest stable API version, `2023-02-01`.

@@ -99,5 +99,20 @@ impl crate::runtime::Endpoint for GetStreamFailoverConnectionV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetStreamFailoverConnectionV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            connection_name: args.required(0usize, "connectionName")?,
+            failover_connection_id: args.required(0usize, "failoverConnectionId")?,
+        })
+    }
+}
 /// `getGroupStreamConnectionFailoverConnection` in its newest stable API version, `2025-03-12`.
 pub type GetStreamFailoverConnection = GetStreamFailoverConnectionV20250312;

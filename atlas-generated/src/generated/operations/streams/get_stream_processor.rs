@@ -57,7 +57,8 @@ impl crate::runtime::Endpoint for GetStreamProcessorV20240530 {
     const OPERATION_ID: &'static str = "getGroupStreamProcessor";
     const SHORT_NAME: &'static str = "getStreamProcessor";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::StreamsProcessorWithStats;
     type Error = crate::models::ApiError;
@@ -89,6 +90,20 @@ impl crate::runtime::Endpoint for GetStreamProcessorV20240530 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetStreamProcessorV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            processor_name: args.required(0usize, "processorName")?,
+        })
     }
 }
 /// `getGroupStreamProcessor` in its newest stable API version, `2024-05-30`.

@@ -99,5 +99,21 @@ impl crate::runtime::Endpoint for GetStreamProcessorsV20240530 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetStreamProcessorsV20240530 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+        })
+    }
+}
 /// `getGroupStreamProcessors` in its newest stable API version, `2024-05-30`.
 pub type GetStreamProcessors = GetStreamProcessorsV20240530;

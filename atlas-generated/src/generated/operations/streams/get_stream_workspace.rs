@@ -80,5 +80,18 @@ impl crate::runtime::Endpoint for GetStreamWorkspaceV20230201 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetStreamWorkspaceV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            include_connections: args.optional(1usize, "includeConnections")?,
+        })
+    }
+}
 /// `getGroupStreamWorkspace` in its newest stable API version, `2023-02-01`.
 pub type GetStreamWorkspace = GetStreamWorkspaceV20230201;

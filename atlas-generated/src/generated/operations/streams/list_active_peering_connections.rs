@@ -87,5 +87,19 @@ impl crate::runtime::Endpoint for ListActivePeeringConnectionsV20241113 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListActivePeeringConnectionsV20241113 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `listGroupStreamActiveVpcPeeringConnections` in its newest stable API version, `2024-11-13`.
 pub type ListActivePeeringConnections = ListActivePeeringConnectionsV20241113;

@@ -104,5 +104,21 @@ impl crate::runtime::Endpoint for ListFailoverConnectionsV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListFailoverConnectionsV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            connection_name: args.required(0usize, "connectionName")?,
+        })
+    }
+}
 /// `listGroupStreamConnectionFailoverConnections` in its newest stable API version, `2025-03-12`.
 pub type ListFailoverConnections = ListFailoverConnectionsV20250312;

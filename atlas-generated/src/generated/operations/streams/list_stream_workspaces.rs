@@ -86,5 +86,19 @@ impl crate::runtime::Endpoint for ListStreamWorkspacesV20230201 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListStreamWorkspacesV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `listGroupStreamWorkspaces` in its newest stable API version, `2023-02-01`.
 pub type ListStreamWorkspaces = ListStreamWorkspacesV20230201;

@@ -43,10 +43,7 @@ pub struct ListVpcPeeringConnectionsV20230201 {
 }
 impl ListVpcPeeringConnectionsV20230201 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(
-        requester_account_id: impl Into<String>,
-        group_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(requester_account_id: impl Into<String>, group_id: impl Into<String>) -> Self {
         Self {
             requester_account_id: requester_account_id.into(),
             group_id: group_id.into(),
@@ -94,6 +91,21 @@ impl crate::runtime::Endpoint for ListVpcPeeringConnectionsV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListVpcPeeringConnectionsV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            requester_account_id: args.required(1usize, "requesterAccountId")?,
+            group_id: args.required(0usize, "groupId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
     }
 }
 /// `listGroupStreamVpcPeeringConnections` in its newest stable API version, `2023-02-01`.

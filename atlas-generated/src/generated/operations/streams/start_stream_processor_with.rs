@@ -60,9 +60,10 @@ impl crate::runtime::Endpoint for StartStreamProcessorWithV20250312 {
     const OPERATION_ID: &'static str = "startGroupStreamProcessorWith";
     const SHORT_NAME: &'static str = "startStreamProcessorWith";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith";
     const VERSION: &'static str = "2025-03-12";
-    type Success = ();
+    type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
@@ -93,9 +94,27 @@ impl crate::runtime::Endpoint for StartStreamProcessorWithV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => Ok(crate::runtime::decode_no_content(body)),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for StartStreamProcessorWithV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            processor_name: args.required(0usize, "processorName")?,
+            body: args.optional_body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::StreamsStartStreamProcessorWith>(body)
     }
 }
 /// `startGroupStreamProcessorWith` in its newest stable API version, `2025-03-12`.

@@ -61,7 +61,8 @@ impl crate::runtime::Endpoint for UpdateStreamConnectionV20230201 {
     const OPERATION_ID: &'static str = "updateGroupStreamConnection";
     const SHORT_NAME: &'static str = "updateStreamConnection";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsConnection;
     type Error = crate::models::ApiError;
@@ -94,6 +95,24 @@ impl crate::runtime::Endpoint for UpdateStreamConnectionV20230201 {
             200..=299 => crate::runtime::decode_json(status, body),
             _ => Err(crate::runtime::decode_error(status, body)),
         }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateStreamConnectionV20230201 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            connection_name: args.required(0usize, "connectionName")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::StreamsConnection>(body)
     }
 }
 /// `updateGroupStreamConnection` in its newest stable API version, `2023-02-01`.

@@ -104,5 +104,24 @@ impl crate::runtime::Endpoint for UpdateStreamFailoverConnectionV20250312 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateStreamFailoverConnectionV20250312 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            tenant_name: args.required(0usize, "tenantName")?,
+            connection_name: args.required(0usize, "connectionName")?,
+            failover_connection_id: args.required(0usize, "failoverConnectionId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::StreamsFailoverConnection>(body)
+    }
+}
 /// `updateGroupStreamConnectionFailoverConnection` in its newest stable API version, `2025-03-12`.
 pub type UpdateStreamFailoverConnection = UpdateStreamFailoverConnectionV20250312;

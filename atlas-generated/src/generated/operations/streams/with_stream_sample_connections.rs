@@ -81,5 +81,21 @@ impl crate::runtime::Endpoint for WithStreamSampleConnectionsV20240805 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for WithStreamSampleConnectionsV20240805 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::TenantWithSampleConnections>(body)
+    }
+}
 /// `withGroupStreamSampleConnections` in its newest stable API version, `2024-08-05`.
 pub type WithStreamSampleConnections = WithStreamSampleConnectionsV20240805;

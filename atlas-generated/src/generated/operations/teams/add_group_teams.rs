@@ -77,5 +77,21 @@ impl crate::runtime::Endpoint for AddGroupTeamsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for AddGroupTeamsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(0usize, "groupId")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<Vec<crate::models::TeamRole>>(body)
+    }
+}
 /// `addGroupTeams` in its newest stable API version, `2023-01-01`.
 pub type AddGroupTeams = AddGroupTeamsV20230101;

@@ -79,5 +79,18 @@ impl crate::runtime::Endpoint for GetTeamByNameV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetTeamByNameV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            team_name: args.required(0usize, "teamName")?,
+        })
+    }
+}
 /// `getOrgTeamByName` in its newest stable API version, `2023-01-01`.
 pub type GetTeamByName = GetTeamByNameV20230101;

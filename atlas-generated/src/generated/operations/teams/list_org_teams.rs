@@ -89,5 +89,20 @@ impl crate::runtime::Endpoint for ListOrgTeamsV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for ListOrgTeamsV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+        })
+    }
+}
 /// `listOrgTeams` in its newest stable API version, `2023-01-01`.
 pub type ListOrgTeams = ListOrgTeamsV20230101;

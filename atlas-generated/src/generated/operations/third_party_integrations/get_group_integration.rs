@@ -82,5 +82,18 @@ impl crate::runtime::Endpoint for GetGroupIntegrationV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetGroupIntegrationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            integration_type: args.required(0usize, "integrationType")?,
+        })
+    }
+}
 /// `getGroupIntegration` in its newest stable API version, `2023-01-01`.
 pub type GetGroupIntegration = GetGroupIntegrationV20230101;

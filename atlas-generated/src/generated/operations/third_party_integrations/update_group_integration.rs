@@ -105,5 +105,25 @@ impl crate::runtime::Endpoint for UpdateGroupIntegrationV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for UpdateGroupIntegrationV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            integration_type: args.required(0usize, "integrationType")?,
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            include_count: args.optional(1usize, "includeCount")?,
+            items_per_page: args.optional(1usize, "itemsPerPage")?,
+            page_num: args.optional(1usize, "pageNum")?,
+            pretty: args.optional(1usize, "pretty")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::ThirdPartyIntegration>(body)
+    }
+}
 /// `updateGroupIntegration` in its newest stable API version, `2023-01-01`.
 pub type UpdateGroupIntegration = UpdateGroupIntegrationV20230101;

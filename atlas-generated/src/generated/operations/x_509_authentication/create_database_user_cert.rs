@@ -94,5 +94,22 @@ impl crate::runtime::Endpoint for CreateDatabaseUserCertV20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for CreateDatabaseUserCertV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            username: args.required(0usize, "username")?,
+            body: args.body()?,
+        })
+    }
+    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<crate::models::UserCert>(body)
+    }
+}
 /// `createGroupDatabaseUserCert` in its newest stable API version, `2023-01-01`.
 pub type CreateDatabaseUserCert = CreateDatabaseUserCertV20230101;

@@ -71,5 +71,16 @@ impl crate::runtime::Endpoint for DisableSecurityCustomerX509V20230101 {
         }
     }
 }
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for DisableSecurityCustomerX509V20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(0usize, "groupId")?,
+        })
+    }
+}
 /// `disableGroupUserSecurityCustomerX509` in its newest stable API version, `2023-01-01`.
 pub type DisableSecurityCustomerX509 = DisableSecurityCustomerX509V20230101;
