@@ -12,13 +12,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Root",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listAlertConfigMatcherFieldNames",
@@ -28,13 +30,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listClusterDetails",
@@ -44,13 +48,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listDefaultGroupLimits",
@@ -60,13 +66,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Limit Description",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getDefaultGroupLimit",
@@ -76,13 +84,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Limit Description",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listEventTypes",
@@ -92,13 +102,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteFederationSetting",
@@ -108,13 +120,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingConnectedOrgConfigs",
@@ -124,13 +138,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingConnectedOrgConfig",
@@ -140,13 +156,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeFederationSettingConnectedOrgConfig",
@@ -156,13 +174,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingConnectedOrgConfig",
@@ -172,13 +192,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingConnectedOrgConfigRoleMappings",
@@ -188,13 +210,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createFederationSettingConnectedOrgConfigRoleMapping",
@@ -204,13 +228,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingConnectedOrgConfigRoleMapping",
@@ -220,13 +246,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingConnectedOrgConfigRoleMapping",
@@ -236,13 +264,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteFederationSettingConnectedOrgConfigRoleMapping",
@@ -252,13 +282,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingIdentityProviders",
@@ -268,13 +300,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createFederationSettingIdentityProvider",
@@ -284,13 +318,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingIdentityProvider",
@@ -325,13 +361,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingIdentityProvider",
@@ -366,13 +404,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingIdentityProviderMetadata",
@@ -382,13 +422,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroups",
@@ -398,13 +440,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroup",
@@ -414,13 +458,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroup",
@@ -430,13 +476,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroup",
@@ -446,13 +494,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroup",
@@ -462,13 +512,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupAccessUser",
@@ -478,13 +530,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAccessListEntries",
@@ -494,13 +548,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupAccessListEntry",
@@ -510,13 +566,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAccessListEntry",
@@ -526,13 +584,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAccessListEntry",
@@ -542,13 +602,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAccessListStatus",
@@ -558,13 +620,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Project IP Access List",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupActivityFeed",
@@ -574,13 +638,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Activity Feed",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -590,13 +656,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -606,13 +674,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -622,13 +692,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAiModelApiKeys",
@@ -638,13 +710,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupAiModelApiKey",
@@ -654,13 +728,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiKey",
@@ -670,13 +746,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAiModelApiKey",
@@ -686,13 +764,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAiModelApiKey",
@@ -702,13 +782,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiRateLimits",
@@ -718,13 +800,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "resetGroupAiModelApiRateLimits",
@@ -734,13 +818,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAlertConfigs",
@@ -750,13 +836,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupAlertConfig",
@@ -766,13 +854,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlertConfig",
@@ -782,13 +872,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAlertConfig",
@@ -798,13 +890,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAlertConfig",
@@ -814,13 +908,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupAlertConfig",
@@ -830,13 +926,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlertConfigAlerts",
@@ -846,13 +944,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alerts",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupAlerts",
@@ -862,13 +962,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alerts",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlert",
@@ -878,13 +980,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alerts",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "acknowledgeGroupAlert",
@@ -919,13 +1023,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Alert Configurations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupApiKeys",
@@ -935,13 +1041,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupApiKey",
@@ -951,13 +1059,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupApiKey",
@@ -967,13 +1077,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupApiKey",
@@ -983,13 +1095,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupApiKeyRoles",
@@ -999,13 +1113,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAuditLog",
@@ -1015,13 +1131,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Auditing",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAuditLog",
@@ -1031,13 +1149,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Auditing",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupAwsCustomDns",
@@ -1047,13 +1167,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AWS Clusters DNS",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupAwsCustomDns",
@@ -1063,13 +1185,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AWS Clusters DNS",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupBackupPrivateEndpoints",
@@ -1079,13 +1203,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupBackupPrivateEndpoint",
@@ -1095,13 +1221,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupBackupPrivateEndpoint",
@@ -1111,13 +1239,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupBackupPrivateEndpoint",
@@ -1127,13 +1257,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupBackupExportBuckets",
@@ -1218,13 +1350,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupBackupExportBucket",
@@ -1234,13 +1368,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupBackupCompliancePolicy",
@@ -1300,13 +1436,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupCloudProviderAccess",
@@ -1316,13 +1454,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupCloudProviderAccess",
@@ -1332,13 +1472,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deauthorizeGroupCloudProviderAccessRole",
@@ -1348,13 +1490,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupCloudProviderAccess",
@@ -1364,13 +1508,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "authorizeGroupCloudProviderAccessRole",
@@ -1380,13 +1526,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Provider Access",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "validateGroupClusterConfigurations",
@@ -1396,13 +1544,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusters",
@@ -1579,13 +1729,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollStatNamespaces",
@@ -1595,13 +1747,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "autoGroupClusterScalingConfiguration",
@@ -1611,13 +1765,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: true,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupExports",
@@ -1627,13 +1783,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterBackupExport",
@@ -1643,13 +1801,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupExport",
@@ -1659,13 +1819,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupRestoreJobs",
@@ -1675,13 +1837,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterBackupRestoreJob",
@@ -1691,13 +1855,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupRestoreJob",
@@ -1707,13 +1873,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "cancelGroupClusterBackupRestoreJob",
@@ -1723,13 +1891,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSchedule",
@@ -1814,13 +1984,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "takeGroupClusterBackupSnapshots",
@@ -1830,13 +2002,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshot",
@@ -1846,13 +2020,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterBackupSnapshot",
@@ -1862,13 +2038,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterBackupSnapshot",
@@ -1878,13 +2056,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotDatabases",
@@ -1894,13 +2074,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotDatabase",
@@ -1910,13 +2092,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotDatabaseCollections",
@@ -1926,13 +2110,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotDatabaseCollection",
@@ -1942,13 +2128,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotShardedCluster",
@@ -1958,13 +2146,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterBackupSnapshotShardedCluster",
@@ -1974,13 +2164,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotShardedClusters",
@@ -1990,13 +2182,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupCheckpoints",
@@ -2006,13 +2200,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupCheckpoint",
@@ -2022,13 +2218,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollStatPinnedNamespaces",
@@ -2038,13 +2236,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "pinGroupClusterCollStatPinnedNamespaces",
@@ -2054,13 +2254,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterCollStatPinnedNamespaces",
@@ -2070,13 +2272,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "unpinGroupClusterCollStatUnpinNamespaces",
@@ -2086,13 +2290,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: Some("application/vnd.atlas.2023-11-15+json"),
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollectionRestoreJobs",
@@ -2102,13 +2308,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterCollectionRestoreJob",
@@ -2118,13 +2326,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollectionRestoreJob",
@@ -2134,13 +2344,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollectionRestoreJobCollections",
@@ -2150,13 +2362,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollectionRestoreJobCollection",
@@ -2166,13 +2380,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterFtsIndex",
@@ -2182,13 +2398,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterFtsIndex",
@@ -2198,13 +2416,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterFtsIndex",
@@ -2214,13 +2434,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterFtsIndex",
@@ -2230,13 +2452,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterFtsIndex",
@@ -2246,13 +2470,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterGlobalWrites",
@@ -2422,13 +2648,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Rolling Index",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterOnlineArchives",
@@ -2438,13 +2666,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterOnlineArchive",
@@ -2454,13 +2684,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOnlineArchive",
@@ -2470,13 +2702,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterOnlineArchive",
@@ -2486,13 +2720,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterOnlineArchive",
@@ -2502,13 +2738,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupClusterOnlineArchiveQueryLogs",
@@ -2518,13 +2756,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Online Archive",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+gzip",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+gzip",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOutageSimulation",
@@ -2534,13 +2774,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cluster Outage Simulation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "startGroupClusterOutageSimulation",
@@ -2550,13 +2792,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cluster Outage Simulation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "endGroupClusterOutageSimulation",
@@ -2566,13 +2810,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cluster Outage Simulation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterOverloadSimulations",
@@ -2582,13 +2828,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterOverloadSimulation",
@@ -2598,13 +2846,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOverloadSimulation",
@@ -2614,13 +2864,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterOverloadSimulation",
@@ -2630,13 +2882,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Overload Protection Simulation",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
@@ -2646,13 +2900,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorSchemaAdvice",
@@ -2662,13 +2918,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
@@ -2678,13 +2936,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterProcessArgs",
@@ -2744,13 +3004,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterQueryShapeInsightSummaries",
@@ -2760,13 +3022,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterQueryShapes",
@@ -2776,13 +3040,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterQueryShape",
@@ -2792,13 +3058,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterQueryShape",
@@ -2808,13 +3076,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Query Shape Insights",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "restartGroupClusterPrimaries",
@@ -2849,13 +3119,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterRestoreJob",
@@ -2865,13 +3137,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterRestoreJob",
@@ -2881,13 +3155,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchDeployment",
@@ -3004,13 +3280,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterSearchIndex",
@@ -3020,13 +3298,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterSearchIndex",
@@ -3036,13 +3316,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchIndexByName",
@@ -3052,13 +3334,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSearchIndexByName",
@@ -3068,13 +3352,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSearchIndexByName",
@@ -3084,13 +3370,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchIndex",
@@ -3100,13 +3388,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSearchIndex",
@@ -3116,13 +3406,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSearchIndex",
@@ -3132,13 +3424,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Atlas Search",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSnapshotSchedule",
@@ -3148,13 +3442,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSnapshotSchedule",
@@ -3164,13 +3460,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterSnapshots",
@@ -3180,13 +3478,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSnapshot",
@@ -3196,13 +3496,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSnapshot",
@@ -3212,13 +3514,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSnapshot",
@@ -3228,13 +3532,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Legacy Backup",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSqlInterface",
@@ -3244,13 +3550,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSqlInterface",
@@ -3260,13 +3568,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterStatus",
@@ -3276,13 +3586,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "grantGroupClusterMongoDbEmployeeAccess",
@@ -3292,13 +3604,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "pinGroupClusterFeatureCompatibilityVersion",
@@ -3308,13 +3622,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "revokeGroupClusterMongoDbEmployeeAccess",
@@ -3324,13 +3640,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "unpinGroupClusterFeatureCompatibilityVersion",
@@ -3340,13 +3658,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupClusterLog",
@@ -3381,13 +3701,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "upgradeGroupClusterTenantUpgrade",
@@ -3397,13 +3719,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "upgradeGroupClusterTenantUpgradeToServerless",
@@ -3413,13 +3737,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2025-02-05"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2025-02-05"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupCollStatMetrics",
@@ -3429,13 +3755,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupContainers",
@@ -3445,13 +3773,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupContainer",
@@ -3461,13 +3791,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupContainer",
@@ -3477,13 +3809,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupContainer",
@@ -3493,13 +3827,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupContainer",
@@ -3509,13 +3845,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupContainerAll",
@@ -3525,13 +3863,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupCustomDbRoleRoles",
@@ -3541,13 +3881,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupCustomDbRoleRole",
@@ -3557,13 +3899,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupCustomDbRoleRole",
@@ -3573,13 +3917,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupCustomDbRoleRole",
@@ -3589,13 +3935,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupCustomDbRoleRole",
@@ -3605,13 +3953,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Custom Database Roles",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDataFederation",
@@ -3621,13 +3971,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupDataFederation",
@@ -3637,13 +3989,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDataFederation",
@@ -3653,13 +4007,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDataFederation",
@@ -3669,13 +4025,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupDataFederation",
@@ -3685,13 +4043,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDataFederationLimits",
@@ -3701,13 +4061,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDataFederationLimit",
@@ -3717,13 +4079,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDataFederationLimit",
@@ -3733,13 +4097,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "setGroupDataFederationLimit",
@@ -3749,13 +4115,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupDataFederationQueryLogs",
@@ -3765,13 +4133,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+gzip",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+gzip",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDatabaseUsers",
@@ -3781,13 +4151,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupDatabaseUser",
@@ -3797,13 +4169,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDatabaseUser",
@@ -3813,13 +4187,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDatabaseUser",
@@ -3829,13 +4205,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupDatabaseUser",
@@ -3845,13 +4223,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Database Users",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupDatabaseUserCerts",
@@ -3861,13 +4241,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "X.509 Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupDatabaseUserCert",
@@ -3877,13 +4259,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "X.509 Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDbAccessHistoryCluster",
@@ -3893,13 +4277,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Access Tracking",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupDbAccessHistoryProcess",
@@ -3909,13 +4295,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Access Tracking",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupEncryptionAtRest",
@@ -3925,13 +4313,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupEncryptionAtRest",
@@ -3941,13 +4331,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupEncryptionAtRestPrivateEndpoints",
@@ -3957,13 +4349,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupEncryptionAtRestPrivateEndpoint",
@@ -3973,13 +4367,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupEncryptionAtRestPrivateEndpoint",
@@ -3989,13 +4385,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
@@ -4005,13 +4403,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Encryption at Rest using Customer Key Management",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupEvents",
@@ -4021,13 +4421,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupEvent",
@@ -4037,13 +4439,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusters",
@@ -4053,13 +4457,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupFlexCluster",
@@ -4069,13 +4475,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexCluster",
@@ -4085,13 +4493,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupFlexCluster",
@@ -4101,13 +4511,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupFlexCluster",
@@ -4117,13 +4529,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupFlexClusterBackup",
@@ -4133,13 +4547,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Snapshots",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusterBackupRestoreJobs",
@@ -4149,13 +4565,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Restore Jobs",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupFlexClusterBackupRestoreJob",
@@ -4165,13 +4583,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Restore Jobs",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexClusterBackupRestoreJob",
@@ -4181,13 +4601,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Restore Jobs",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusterBackupSnapshots",
@@ -4197,13 +4619,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Snapshots",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexClusterBackupSnapshot",
@@ -4213,13 +4637,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Snapshots",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "tenantGroupFlexClusterUpgrade",
@@ -4229,13 +4655,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Flex Clusters",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: Some("application/vnd.atlas.2024-11-13+json"),
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetrics",
@@ -4245,13 +4673,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupHostFtsMetricIndexMeasurements",
@@ -4261,13 +4691,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetricIndexMeasurements",
@@ -4277,13 +4709,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetricMeasurements",
@@ -4293,13 +4727,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupIntegrations",
@@ -4309,13 +4745,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupIntegration",
@@ -4325,13 +4763,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupIntegration",
@@ -4341,13 +4781,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupIntegration",
@@ -4357,13 +4799,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupIntegration",
@@ -4373,13 +4817,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Third-Party Integrations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupInvites",
@@ -4389,13 +4835,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupInvite",
@@ -4405,13 +4853,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupInvites",
@@ -4421,13 +4871,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupInvite",
@@ -4437,13 +4889,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupInvite",
@@ -4453,13 +4907,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupInviteById",
@@ -4469,13 +4925,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupIpAddresses",
@@ -4485,13 +4943,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupLimits",
@@ -4501,13 +4961,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupLimit",
@@ -4517,13 +4979,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupLimit",
@@ -4533,13 +4997,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "setGroupLimit",
@@ -4549,13 +5015,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupLiveMigration",
@@ -4590,13 +5058,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "cutoverGroupLiveMigration",
@@ -4606,13 +5076,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "validateGroupLiveMigrations",
@@ -4647,13 +5119,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupLogIntegrations",
@@ -4663,13 +5137,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupLogIntegration",
@@ -4679,13 +5155,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupLogIntegration",
@@ -4695,13 +5173,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupLogIntegration",
@@ -4711,13 +5191,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupLogIntegration",
@@ -4727,13 +5209,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupMaintenanceWindow",
@@ -4768,13 +5252,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Maintenance Windows",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupMaintenanceWindow",
@@ -4809,13 +5295,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Maintenance Windows",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deferGroupMaintenanceWindow",
@@ -4825,13 +5313,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Maintenance Windows",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupManagedSlowMs",
@@ -4841,13 +5331,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "disableGroupManagedSlowMs",
@@ -4857,13 +5349,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "enableGroupManagedSlowMs",
@@ -4873,13 +5367,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupMcpConfigs",
@@ -4889,13 +5385,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupMcpConfig",
@@ -4905,13 +5403,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupMcpConfig",
@@ -4921,13 +5421,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupMcpConfig",
@@ -4937,13 +5439,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupMcpConfig",
@@ -4953,13 +5457,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupMcpConfigSecrets",
@@ -4969,13 +5475,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupMcpConfigSecret",
@@ -4985,13 +5493,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupMcpConfigSecret",
@@ -5001,13 +5511,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupMcpConfigSecret",
@@ -5017,13 +5529,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupMetricIntegrations",
@@ -5158,13 +5672,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPeers",
@@ -5174,13 +5690,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPeer",
@@ -5190,13 +5708,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPeer",
@@ -5206,13 +5726,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPeer",
@@ -5222,13 +5744,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPeer",
@@ -5238,13 +5762,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateEndpointEndpointService",
@@ -5254,13 +5780,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointEndpointService",
@@ -5270,13 +5798,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointEndpointService",
@@ -5286,13 +5816,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointEndpointServiceEndpoint",
@@ -5302,13 +5834,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointEndpointServiceEndpoint",
@@ -5318,13 +5852,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
@@ -5334,13 +5870,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointEndpointService",
@@ -5350,13 +5888,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPrivateEndpointEndpointService",
@@ -5366,13 +5906,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointRegionalMode",
@@ -5382,13 +5924,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupPrivateEndpointRegionalMode",
@@ -5398,13 +5942,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Private Endpoint Services",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5414,13 +5960,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5430,13 +5978,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5446,13 +5996,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5462,13 +6014,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
@@ -5478,13 +6032,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Private Endpoints",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "verifyGroupPrivateIpMode",
@@ -5494,13 +6050,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "disableGroupPrivateIpModePeering",
@@ -5510,13 +6068,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Network Peering",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateNetworkSettingEndpointIds",
@@ -5526,13 +6086,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateNetworkSettingEndpointId",
@@ -5542,13 +6104,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateNetworkSettingEndpointId",
@@ -5558,13 +6122,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateNetworkSettingEndpointId",
@@ -5574,13 +6140,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Data Federation",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcesses",
@@ -5590,13 +6158,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcess",
@@ -5606,13 +6176,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessCollStatMeasurements",
@@ -5622,13 +6194,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessCollStatNamespaces",
@@ -5638,13 +6212,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Collection Level Metrics",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessDatabases",
@@ -5654,13 +6230,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDatabase",
@@ -5670,13 +6248,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDatabaseMeasurements",
@@ -5686,13 +6266,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessDisks",
@@ -5702,13 +6284,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDisk",
@@ -5718,13 +6302,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDiskMeasurements",
@@ -5734,13 +6320,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessMeasurements",
@@ -5750,13 +6338,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Monitoring and Logs",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorNamespaces",
@@ -5766,13 +6356,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
@@ -5782,13 +6374,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
@@ -5798,13 +6392,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupPushBasedLogExport",
@@ -5814,13 +6410,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-02-04"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-02-04"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupPushBasedLogExport",
@@ -5830,13 +6428,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-02-04"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-02-04"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPushBasedLogExport",
@@ -5846,13 +6446,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-02-04"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-02-04"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPushBasedLogExport",
@@ -5862,13 +6464,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Push-Based Log Export",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-02-04"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-02-04"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "requestGroupSampleDatasetLoad",
@@ -5878,13 +6482,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupSampleDatasetLoad",
@@ -5894,13 +6500,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Clusters",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "generateGroupSandboxClusterDescription",
@@ -5910,13 +6518,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessInstances",
@@ -5926,13 +6536,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Instances",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-01-18"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-01-18"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessBackupRestoreJobs",
@@ -5942,13 +6554,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServerlessBackupRestoreJob",
@@ -5958,13 +6572,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessBackupRestoreJob",
@@ -5974,13 +6590,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessBackupSnapshots",
@@ -5990,13 +6608,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessBackupSnapshot",
@@ -6006,13 +6626,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Backups",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessPerformanceAdvisorAutoIndexing",
@@ -6022,13 +6644,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "setGroupServerlessPerformanceAdvisorAutoIndexing",
@@ -6038,13 +6662,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Performance Advisor",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2026-01-22"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2026-01-22"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessInstance",
@@ -6054,13 +6680,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Serverless Instances",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-01-18"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-01-18"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServiceAccounts",
@@ -6070,13 +6698,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccount",
@@ -6086,13 +6716,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupServiceAccount",
@@ -6102,13 +6734,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccount",
@@ -6118,13 +6752,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupServiceAccount",
@@ -6134,13 +6770,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupServiceAccountAccessList",
@@ -6150,13 +6788,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccountAccessList",
@@ -6166,13 +6806,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccountAccessListEntry",
@@ -6182,13 +6824,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccountSecret",
@@ -6198,13 +6842,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccountSecret",
@@ -6214,13 +6860,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "inviteGroupServiceAccount",
@@ -6230,13 +6878,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupSettings",
@@ -6246,13 +6896,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupSettings",
@@ -6262,13 +6914,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStandbyLinks",
@@ -6278,13 +6932,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStandbyLink",
@@ -6294,13 +6950,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStandbyLink",
@@ -6310,13 +6968,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStandbyLink",
@@ -6326,13 +6986,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStandbyLinkFailovers",
@@ -6342,13 +7004,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStandbyLinkFailover",
@@ -6358,13 +7022,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStandbyLinkFailover",
@@ -6374,13 +7040,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "inspectGroupStandbyLinkFailoverReadiness",
@@ -6390,13 +7058,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Standby Links",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamWorkspaces",
@@ -6406,13 +7076,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamWorkspace",
@@ -6422,13 +7094,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamWorkspace",
@@ -6438,13 +7112,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamWorkspace",
@@ -6454,13 +7130,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamWorkspace",
@@ -6470,13 +7148,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupStreamAuditLogs",
@@ -6486,13 +7166,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+gzip",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+gzip",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamConnections",
@@ -6502,13 +7184,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamConnection",
@@ -6518,13 +7202,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamConnection",
@@ -6534,13 +7220,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamConnection",
@@ -6550,13 +7238,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamConnection",
@@ -6566,13 +7256,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamConnectionFailoverConnections",
@@ -6582,13 +7274,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamConnectionFailoverConnection",
@@ -6598,13 +7292,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamConnectionFailoverConnection",
@@ -6614,13 +7310,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamConnectionFailoverConnection",
@@ -6630,13 +7328,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamConnectionFailoverConnection",
@@ -6646,13 +7346,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamProcessor",
@@ -6662,13 +7364,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamProcessor",
@@ -6678,13 +7382,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamProcessor",
@@ -6694,13 +7400,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamProcessor",
@@ -6710,13 +7418,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "startGroupStreamProcessor",
@@ -6726,13 +7436,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "startGroupStreamProcessorWith",
@@ -6742,13 +7454,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "stopGroupStreamProcessor",
@@ -6758,13 +7472,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamProcessors",
@@ -6774,13 +7490,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupStreamOperationalLogs",
@@ -6790,13 +7508,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+gzip",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+gzip",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamAccountDetails",
@@ -6806,13 +7526,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamActiveVpcPeeringConnections",
@@ -6822,13 +7544,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-11-13"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-11-13",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-11-13+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-11-13",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-11-13+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamPrivateLinkConnections",
@@ -6838,13 +7562,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamPrivateLinkConnection",
@@ -6854,13 +7580,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamPrivateLinkConnection",
@@ -6870,13 +7598,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamPrivateLinkConnection",
@@ -6886,13 +7616,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamPrivateLinkConnection",
@@ -6902,13 +7634,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamVpcPeeringConnections",
@@ -6918,13 +7652,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamVpcPeeringConnection",
@@ -6934,13 +7670,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "acceptGroupStreamVpcPeeringConnection",
@@ -6950,13 +7688,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: Some("application/vnd.atlas.2023-02-01+json"),
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "rejectGroupStreamVpcPeeringConnection",
@@ -6966,13 +7706,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2023-02-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-02-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-02-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-02-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-02-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "withGroupStreamSampleConnections",
@@ -6982,13 +7724,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Streams",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupTeams",
@@ -6998,13 +7742,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupTeams",
@@ -7014,13 +7760,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupTeam",
@@ -7030,13 +7778,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupTeam",
@@ -7046,13 +7796,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupTeam",
@@ -7062,13 +7814,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupUserSecurity",
@@ -7078,13 +7832,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateGroupUserSecurity",
@@ -7094,13 +7850,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "disableGroupUserSecurityCustomerX509",
@@ -7110,13 +7868,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "X.509 Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupUserSecurityLdapUserToDnMapping",
@@ -7126,13 +7886,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "verifyGroupUserSecurityLdap",
@@ -7142,13 +7904,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupUserSecurityLdapVerify",
@@ -7158,13 +7922,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "LDAP Configuration",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listGroupUsers",
@@ -7199,13 +7965,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupUser",
@@ -7215,13 +7983,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupUser",
@@ -7256,13 +8026,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "addGroupUserRole",
@@ -7272,13 +8044,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeGroupUserRole",
@@ -7288,13 +8062,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "migrateGroup",
@@ -7304,13 +8080,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2024-05-30"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-05-30",
-            request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
-            response_media_type: "application/vnd.atlas.2024-05-30+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-05-30",
+                request_media_type: Some("application/vnd.atlas.2024-05-30+json"),
+                response_media_type: "application/vnd.atlas.2024-05-30+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getGroupByName",
@@ -7320,13 +8098,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Projects",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgs",
@@ -7336,13 +8116,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrg",
@@ -7352,13 +8134,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrg",
@@ -7368,13 +8152,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrg",
@@ -7384,13 +8170,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrg",
@@ -7400,13 +8188,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgActivityFeed",
@@ -7416,13 +8206,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Activity Feed",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
@@ -7432,13 +8224,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgAiModelApiKeys",
@@ -7448,13 +8242,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiKey",
@@ -7464,13 +8260,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model API Keys",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiRateLimits",
@@ -7480,13 +8278,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "AI Model Rate Limits",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgApiKeys",
@@ -7496,13 +8296,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgApiKey",
@@ -7512,13 +8314,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgApiKey",
@@ -7528,13 +8332,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgApiKey",
@@ -7544,13 +8350,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgApiKey",
@@ -7560,13 +8368,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgApiKeyAccessListEntries",
@@ -7576,13 +8386,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgApiKeyAccessListEntry",
@@ -7592,13 +8404,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgApiKeyAccessListEntry",
@@ -7608,13 +8422,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgApiKeyAccessListEntry",
@@ -7624,13 +8440,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Programmatic API Keys",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgAssociatedInvoices",
@@ -7665,13 +8483,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgBillingCostExplorerUsage",
@@ -7681,13 +8501,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+csv",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+csv",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgDelegationSettings",
@@ -7697,13 +8519,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgDelegationSettings",
@@ -7713,13 +8537,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgEvents",
@@ -7729,13 +8555,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgEvent",
@@ -7745,13 +8573,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Events",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgFederationSettings",
@@ -7761,13 +8591,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Federated Authentication",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgGroups",
@@ -7777,13 +8609,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvites",
@@ -7793,13 +8627,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgInvite",
@@ -7809,13 +8645,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgInvites",
@@ -7825,13 +8663,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvite",
@@ -7841,13 +8681,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgInvite",
@@ -7857,13 +8699,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgInviteById",
@@ -7873,13 +8717,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoices",
@@ -7889,13 +8735,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoice",
@@ -7905,13 +8753,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+csv",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+csv",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoiceCsv",
@@ -7921,13 +8771,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+csv",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+csv",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "searchOrgInvoiceLineItems",
@@ -7937,13 +8789,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoiceReports",
@@ -7953,13 +8807,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgInvoiceReport",
@@ -7969,13 +8825,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoiceReport",
@@ -7985,13 +8843,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "generateOrgInvoiceAndDownloadReport",
@@ -8001,13 +8861,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+gzip",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+gzip",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoicePending",
@@ -8017,13 +8879,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgLiveMigrationAvailableProjects",
@@ -8033,13 +8897,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgLiveMigrationLinkToken",
@@ -8049,13 +8915,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgLiveMigrationLinkTokens",
@@ -8065,13 +8933,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Cloud Migration Service",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgMaintenanceSettings",
@@ -8081,13 +8951,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgMaintenanceSettings",
@@ -8097,13 +8969,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "resetOrgMaintenanceSettings",
@@ -8113,13 +8987,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgMcpConfigs",
@@ -8129,13 +9005,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgMcpConfig",
@@ -8145,13 +9023,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgMcpConfig",
@@ -8161,13 +9041,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgMcpConfig",
@@ -8177,13 +9059,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgMcpConfig",
@@ -8193,13 +9077,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgMcpConfigSecrets",
@@ -8209,13 +9095,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgMcpConfigSecret",
@@ -8225,13 +9113,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: Some("application/vnd.atlas.2025-03-12+json"),
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgMcpConfigSecret",
@@ -8241,13 +9131,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgMcpConfigSecret",
@@ -8257,13 +9149,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Remote MCP Configurations",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgNonCompliantResources",
@@ -8273,13 +9167,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgResourcePolicies",
@@ -8289,13 +9185,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgResourcePolicy",
@@ -8305,13 +9203,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgResourcePolicy",
@@ -8321,13 +9221,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgResourcePolicy",
@@ -8337,13 +9239,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgResourcePolicy",
@@ -8353,13 +9257,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "validateOrgResourcePolicies",
@@ -8369,13 +9275,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Resource Policies",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgSandboxConfig",
@@ -8385,13 +9293,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgSandboxConfig",
@@ -8401,13 +9311,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgSandboxConfig",
@@ -8417,13 +9329,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgSandboxConfig",
@@ -8433,13 +9347,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgSandboxConfig",
@@ -8449,13 +9365,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Sandbox",
         deprecated: false,
         default_version: None,
-        versions: &[crate::runtime::VersionInfo {
-            version: "preview",
-            request_media_type: Some("application/vnd.atlas.preview+json"),
-            response_media_type: "application/vnd.atlas.preview+json",
-            sunset: None,
-            preview: true,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "preview",
+                request_media_type: Some("application/vnd.atlas.preview+json"),
+                response_media_type: "application/vnd.atlas.preview+json",
+                sunset: None,
+                preview: true,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgServiceAccounts",
@@ -8465,13 +9383,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccount",
@@ -8481,13 +9401,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgServiceAccount",
@@ -8497,13 +9419,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccount",
@@ -8513,13 +9437,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgServiceAccount",
@@ -8529,13 +9455,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgServiceAccountAccessList",
@@ -8545,13 +9473,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccountAccessList",
@@ -8561,13 +9491,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccountAccessListEntry",
@@ -8577,13 +9509,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgServiceAccountGroups",
@@ -8593,13 +9527,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccountSecret",
@@ -8609,13 +9545,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: Some("application/vnd.atlas.2024-08-05+json"),
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccountSecret",
@@ -8625,13 +9563,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Service Accounts",
         deprecated: false,
         default_version: Some("2024-08-05"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2024-08-05",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2024-08-05+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2024-08-05",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2024-08-05+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgSettings",
@@ -8641,13 +9581,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgSettings",
@@ -8657,13 +9599,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgTeams",
@@ -8673,13 +9617,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createOrgTeam",
@@ -8689,13 +9635,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgTeam",
@@ -8705,13 +9653,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgTeam",
@@ -8721,13 +9671,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "renameOrgTeam",
@@ -8737,13 +9689,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgTeamUsers",
@@ -8778,13 +9732,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgTeamUserFromTeam",
@@ -8794,13 +9750,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "addOrgTeamUser",
@@ -8810,13 +9768,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgTeamUser",
@@ -8826,13 +9786,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgTeamByName",
@@ -8842,13 +9804,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Teams",
         deprecated: false,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listOrgUsers",
@@ -8883,13 +9847,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getOrgUser",
@@ -8899,13 +9865,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgUser",
@@ -8940,13 +9908,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "updateOrgUserRoles",
@@ -8956,13 +9926,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Organizations",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "addOrgUserRole",
@@ -8972,13 +9944,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "removeOrgUserRole",
@@ -8988,13 +9962,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: false,
         default_version: Some("2025-02-19"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-02-19",
-            request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
-            response_media_type: "application/vnd.atlas.2025-02-19+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-02-19",
+                request_media_type: Some("application/vnd.atlas.2025-02-19+json"),
+                response_media_type: "application/vnd.atlas.2025-02-19+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listRateLimits",
@@ -9054,13 +10030,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getSku",
@@ -9070,13 +10048,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Invoices",
         deprecated: false,
         default_version: Some("2025-03-12"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2025-03-12",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2025-03-12+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2025-03-12",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2025-03-12+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "listControlPlaneIpAddresses",
@@ -9086,13 +10066,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "Root",
         deprecated: false,
         default_version: Some("2023-11-15"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-11-15",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-11-15+json",
-            sunset: None,
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-11-15",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-11-15+json",
+                sunset: None,
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "createUser",
@@ -9102,13 +10084,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: Some("application/vnd.atlas.2023-01-01+json"),
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getUser",
@@ -9118,13 +10102,15 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
     crate::runtime::OperationInfo {
         operation_id: "getUserByName",
@@ -9134,12 +10120,14 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
         tag: "MongoDB Cloud Users",
         deprecated: true,
         default_version: Some("2023-01-01"),
-        versions: &[crate::runtime::VersionInfo {
-            version: "2023-01-01",
-            request_media_type: None,
-            response_media_type: "application/vnd.atlas.2023-01-01+json",
-            sunset: Some("2027-07-01"),
-            preview: false,
-        }],
+        versions: &[
+            crate::runtime::VersionInfo {
+                version: "2023-01-01",
+                request_media_type: None,
+                response_media_type: "application/vnd.atlas.2023-01-01+json",
+                sunset: Some("2027-07-01"),
+                preview: false,
+            },
+        ],
     },
 ];

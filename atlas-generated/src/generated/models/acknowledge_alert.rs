@@ -27,28 +27,44 @@ impl crate::runtime::Json for AcknowledgeAlert {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(&mut map, "acknowledgedUntil", path)?,
+            acknowledged_until: crate::runtime::optional(
+                &mut map,
+                "acknowledgedUntil",
+                path,
+            )?,
             acknowledgement_comment: crate::runtime::optional(
                 &mut map,
                 "acknowledgementComment",
                 path,
             )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            unacknowledge_alert: crate::runtime::optional(&mut map, "unacknowledgeAlert", path)?,
+            unacknowledge_alert: crate::runtime::optional(
+                &mut map,
+                "unacknowledgeAlert",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "acknowledgedUntil", &self.acknowledged_until);
+        crate::runtime::put_optional(
+            &mut map,
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+        );
         crate::runtime::put_optional(
             &mut map,
             "acknowledgementComment",
             &self.acknowledgement_comment,
         );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "unacknowledgeAlert", &self.unacknowledge_alert);
+        crate::runtime::put_optional(
+            &mut map,
+            "unacknowledgeAlert",
+            &self.unacknowledge_alert,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

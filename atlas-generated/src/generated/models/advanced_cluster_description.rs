@@ -5,9 +5,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdvancedClusterDescription {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    pub accept_data_risks_and_force_replica_set_reconfig: Option<crate::runtime::Timestamp>,
+    pub accept_data_risks_and_force_replica_set_reconfig: Option<
+        crate::runtime::Timestamp,
+    >,
     /// `advancedConfiguration`
-    pub advanced_configuration: Option<crate::models::ApiAtlasClusterAdvancedConfigurationView>,
+    pub advanced_configuration: Option<
+        crate::models::ApiAtlasClusterAdvancedConfigurationView,
+    >,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses [Cloud Backups](https://docs.atlas.mongodb.com/backup/cloud-backup/overview/) for dedicated clusters and [Shared Cluster Backups](https://docs.atlas.mongodb.com/backup/shared-tier/overview/) for tenant clusters. If set to `false`, the cluster doesn't use backups.
     pub backup_enabled: Option<bool>,
     /// `biConnector`
@@ -15,12 +19,15 @@ pub struct AdvancedClusterDescription {
     /// Configuration of nodes that comprise the cluster.
     pub cluster_type: Option<crate::models::AdvancedClusterDescriptionClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode:
-        Option<crate::models::AdvancedClusterDescriptionConfigServerManagementMode>,
+    pub config_server_management_mode: Option<
+        crate::models::AdvancedClusterDescriptionConfigServerManagementMode,
+    >,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub config_server_type: Option<crate::models::AdvancedClusterDescriptionConfigServerType>,
+    pub config_server_type: Option<
+        crate::models::AdvancedClusterDescriptionConfigServerType,
+    >,
     /// Read-only: set by the server, ignored in requests.
     pub connection_strings: Option<crate::models::ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this cluster. This parameter expresses its value in ISO 8601 format in UTC.
@@ -40,10 +47,13 @@ pub struct AdvancedClusterDescription {
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
     pub disk_size_gb: Option<f64>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<crate::models::AdvancedClusterDescriptionDiskWarmingMode>,
+    pub disk_warming_mode: Option<
+        crate::models::AdvancedClusterDescriptionDiskWarmingMode,
+    >,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider:
-        Option<crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider>,
+    pub encryption_at_rest_provider: Option<
+        crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider,
+    >,
     /// Feature compatibility version of the cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -102,8 +112,9 @@ pub struct AdvancedClusterDescription {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy:
-        Option<crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy>,
+    pub replica_set_scaling_strategy: Option<
+        crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy,
+    >,
     /// List of settings that configure your cluster regions. For Global Clusters, each object in the array represents a zone where your clusters nodes deploy. For non-Global sharded clusters and replica sets, this array has one object representing where your clusters nodes deploy.
     pub replication_specs: Option<Vec<crate::models::ReplicationSpec>>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
@@ -123,8 +134,9 @@ pub struct AdvancedClusterDescription {
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system:
-        Option<crate::models::AdvancedClusterDescriptionVersionReleaseSystem>,
+    pub version_release_system: Option<
+        crate::models::AdvancedClusterDescriptionVersionReleaseSystem,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -154,11 +166,23 @@ impl crate::runtime::Json for AdvancedClusterDescription {
                 "configServerManagementMode",
                 path,
             )?,
-            config_server_type: crate::runtime::optional(&mut map, "configServerType", path)?,
-            connection_strings: crate::runtime::optional(&mut map, "connectionStrings", path)?,
+            config_server_type: crate::runtime::optional(
+                &mut map,
+                "configServerType",
+                path,
+            )?,
+            connection_strings: crate::runtime::optional(
+                &mut map,
+                "connectionStrings",
+                path,
+            )?,
             create_date: crate::runtime::optional(&mut map, "createDate", path)?,
             disk_size_gb: crate::runtime::optional(&mut map, "diskSizeGB", path)?,
-            disk_warming_mode: crate::runtime::optional(&mut map, "diskWarmingMode", path)?,
+            disk_warming_mode: crate::runtime::optional(
+                &mut map,
+                "diskWarmingMode",
+                path,
+            )?,
             encryption_at_rest_provider: crate::runtime::optional(
                 &mut map,
                 "encryptionAtRestProvider",
@@ -193,7 +217,11 @@ impl crate::runtime::Json for AdvancedClusterDescription {
                 "mongoDBMajorVersion",
                 path,
             )?,
-            mongo_db_version: crate::runtime::optional(&mut map, "mongoDBVersion", path)?,
+            mongo_db_version: crate::runtime::optional(
+                &mut map,
+                "mongoDBVersion",
+                path,
+            )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             paused: crate::runtime::optional(&mut map, "paused", path)?,
             pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
@@ -202,7 +230,11 @@ impl crate::runtime::Json for AdvancedClusterDescription {
                 "replicaSetScalingStrategy",
                 path,
             )?,
-            replication_specs: crate::runtime::optional(&mut map, "replicationSpecs", path)?,
+            replication_specs: crate::runtime::optional(
+                &mut map,
+                "replicationSpecs",
+                path,
+            )?,
             root_cert_type: crate::runtime::optional(&mut map, "rootCertType", path)?,
             state_name: crate::runtime::optional(&mut map, "stateName", path)?,
             tags: crate::runtime::optional(&mut map, "tags", path)?,
@@ -240,11 +272,23 @@ impl crate::runtime::Json for AdvancedClusterDescription {
             "configServerManagementMode",
             &self.config_server_management_mode,
         );
-        crate::runtime::put_optional(&mut map, "configServerType", &self.config_server_type);
-        crate::runtime::put_optional(&mut map, "connectionStrings", &self.connection_strings);
+        crate::runtime::put_optional(
+            &mut map,
+            "configServerType",
+            &self.config_server_type,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "connectionStrings",
+            &self.connection_strings,
+        );
         crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
         crate::runtime::put_optional(&mut map, "diskSizeGB", &self.disk_size_gb);
-        crate::runtime::put_optional(&mut map, "diskWarmingMode", &self.disk_warming_mode);
+        crate::runtime::put_optional(
+            &mut map,
+            "diskWarmingMode",
+            &self.disk_warming_mode,
+        );
         crate::runtime::put_optional(
             &mut map,
             "encryptionAtRestProvider",
@@ -288,7 +332,11 @@ impl crate::runtime::Json for AdvancedClusterDescription {
             "replicaSetScalingStrategy",
             &self.replica_set_scaling_strategy,
         );
-        crate::runtime::put_optional(&mut map, "replicationSpecs", &self.replication_specs);
+        crate::runtime::put_optional(
+            &mut map,
+            "replicationSpecs",
+            &self.replication_specs,
+        );
         crate::runtime::put_optional(&mut map, "rootCertType", &self.root_cert_type);
         crate::runtime::put_optional(&mut map, "stateName", &self.state_name);
         crate::runtime::put_optional(&mut map, "tags", &self.tags);
@@ -460,7 +508,8 @@ impl crate::runtime::Json for AdvancedClusterDescriptionConfigServerManagementMo
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionConfigServerManagementMode {
+impl crate::runtime::QueryValue
+for AdvancedClusterDescriptionConfigServerManagementMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
@@ -572,8 +621,11 @@ impl AdvancedClusterDescriptionDiskWarmingMode {
     }
 }
 impl crate::runtime::OpenEnum for AdvancedClusterDescriptionDiskWarmingMode {
-    const VALUES: &'static [&'static str] =
-        &["FULLY_WARMED", "VISIBLE_EARLIER", "ENHANCED_FULLY_WARMED"];
+    const VALUES: &'static [&'static str] = &[
+        "FULLY_WARMED",
+        "VISIBLE_EARLIER",
+        "ENHANCED_FULLY_WARMED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AdvancedClusterDescriptionDiskWarmingMode::as_str(self)
@@ -747,7 +799,11 @@ impl AdvancedClusterDescriptionReplicaSetScalingStrategy {
     }
 }
 impl crate::runtime::OpenEnum for AdvancedClusterDescriptionReplicaSetScalingStrategy {
-    const VALUES: &'static [&'static str] = &["SEQUENTIAL", "WORKLOAD_TYPE", "NODE_TYPE"];
+    const VALUES: &'static [&'static str] = &[
+        "SEQUENTIAL",
+        "WORKLOAD_TYPE",
+        "NODE_TYPE",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AdvancedClusterDescriptionReplicaSetScalingStrategy::as_str(self)
@@ -911,8 +967,13 @@ impl AdvancedClusterDescriptionStateName {
     }
 }
 impl crate::runtime::OpenEnum for AdvancedClusterDescriptionStateName {
-    const VALUES: &'static [&'static str] =
-        &["IDLE", "CREATING", "UPDATING", "DELETING", "REPAIRING"];
+    const VALUES: &'static [&'static str] = &[
+        "IDLE",
+        "CREATING",
+        "UPDATING",
+        "DELETING",
+        "REPAIRING",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AdvancedClusterDescriptionStateName::as_str(self)

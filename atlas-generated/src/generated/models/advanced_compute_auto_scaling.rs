@@ -29,9 +29,21 @@ impl crate::runtime::Json for AdvancedComputeAutoScaling {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            max_instance_size: crate::runtime::optional(&mut map, "maxInstanceSize", path)?,
-            min_instance_size: crate::runtime::optional(&mut map, "minInstanceSize", path)?,
-            scale_down_enabled: crate::runtime::optional(&mut map, "scaleDownEnabled", path)?,
+            max_instance_size: crate::runtime::optional(
+                &mut map,
+                "maxInstanceSize",
+                path,
+            )?,
+            min_instance_size: crate::runtime::optional(
+                &mut map,
+                "minInstanceSize",
+                path,
+            )?,
+            scale_down_enabled: crate::runtime::optional(
+                &mut map,
+                "scaleDownEnabled",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -39,9 +51,21 @@ impl crate::runtime::Json for AdvancedComputeAutoScaling {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put_optional(&mut map, "maxInstanceSize", &self.max_instance_size);
-        crate::runtime::put_optional(&mut map, "minInstanceSize", &self.min_instance_size);
-        crate::runtime::put_optional(&mut map, "scaleDownEnabled", &self.scale_down_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "maxInstanceSize",
+            &self.max_instance_size,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "minInstanceSize",
+            &self.min_instance_size,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "scaleDownEnabled",
+            &self.scale_down_enabled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -42,7 +42,11 @@ impl crate::runtime::Json for AiModelRateLimitResponse {
             cloud: crate::runtime::optional(&mut map, "cloud", path)?,
             endpoint: crate::runtime::optional(&mut map, "endpoint", path)?,
             geography: crate::runtime::optional(&mut map, "geography", path)?,
-            model_group_name: crate::runtime::optional(&mut map, "modelGroupName", path)?,
+            model_group_name: crate::runtime::optional(
+                &mut map,
+                "modelGroupName",
+                path,
+            )?,
             model_names: crate::runtime::optional(&mut map, "modelNames", path)?,
             requests_per_minute_limit: crate::runtime::optional(
                 &mut map,

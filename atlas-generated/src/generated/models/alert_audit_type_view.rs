@@ -25,8 +25,10 @@ impl AlertAuditTypeView {
     }
 }
 impl crate::runtime::OpenEnum for AlertAuditTypeView {
-    const VALUES: &'static [&'static str] =
-        &["ALERT_ACKNOWLEDGED_AUDIT", "ALERT_UNACKNOWLEDGED_AUDIT"];
+    const VALUES: &'static [&'static str] = &[
+        "ALERT_ACKNOWLEDGED_AUDIT",
+        "ALERT_UNACKNOWLEDGED_AUDIT",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AlertAuditTypeView::as_str(self)

@@ -74,7 +74,11 @@ impl crate::runtime::Json for AlertConfigAudit {
             alert_config_id: crate::runtime::optional(&mut map, "alertConfigId", path)?,
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -95,7 +99,11 @@ impl crate::runtime::Json for AlertConfigAudit {
         crate::runtime::put_optional(&mut map, "alertConfigId", &self.alert_config_id);
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);

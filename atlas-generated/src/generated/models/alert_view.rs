@@ -69,7 +69,11 @@ impl crate::runtime::Json for AlertView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(&mut map, "acknowledgedUntil", path)?,
+            acknowledged_until: crate::runtime::optional(
+                &mut map,
+                "acknowledgedUntil",
+                path,
+            )?,
             acknowledgement_comment: crate::runtime::optional(
                 &mut map,
                 "acknowledgementComment",
@@ -96,7 +100,11 @@ impl crate::runtime::Json for AlertView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "acknowledgedUntil", &self.acknowledged_until);
+        crate::runtime::put_optional(
+            &mut map,
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+        );
         crate::runtime::put_optional(
             &mut map,
             "acknowledgementComment",

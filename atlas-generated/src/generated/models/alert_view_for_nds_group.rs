@@ -84,11 +84,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
             Ok(v) => return Ok(Self::Default(v)),
             Err(e) => attempts.push(("Default", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "AlertViewForNdsGroup",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "AlertViewForNdsGroup", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -138,11 +138,7 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
             Ok(v) => return Ok(Self::Webhook(v)),
             Err(e) => attempts.push(("Webhook", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "AlertsNotificationRootForGroup",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "AlertsNotificationRootForGroup", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

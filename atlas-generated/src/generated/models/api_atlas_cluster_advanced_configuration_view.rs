@@ -103,41 +103,50 @@ impl ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item 
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TlsEcdheRsaWithAes256GcmSha384 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            Self::TlsEcdheRsaWithAes128GcmSha256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            Self::TlsEcdheRsaWithAes256GcmSha384 => {
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"
+            }
+            Self::TlsEcdheRsaWithAes128GcmSha256 => {
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+            }
             Self::Unknown(value) => value,
         }
     }
 }
 impl crate::runtime::OpenEnum
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     const VALUES: &'static [&'static str] = &[
         "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item::as_str(self)
+        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item::as_str(
+            self,
+        )
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
+impl From<&str>
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" => Self::TlsEcdheRsaWithAes256GcmSha384,
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" => Self::TlsEcdheRsaWithAes128GcmSha256,
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" => {
+                Self::TlsEcdheRsaWithAes256GcmSha384
+            }
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" => {
+                Self::TlsEcdheRsaWithAes128GcmSha256
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 impl std::str::FromStr
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -145,16 +154,14 @@ impl std::str::FromStr
     }
 }
 impl std::fmt::Display
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::runtime::Json
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -169,8 +176,7 @@ impl crate::runtime::Json
     }
 }
 impl crate::runtime::QueryValue
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
@@ -207,8 +213,7 @@ impl ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item 
     }
 }
 impl crate::runtime::OpenEnum
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     const VALUES: &'static [&'static str] = &[
         "TLS_AES_256_GCM_SHA384",
         "TLS_CHACHA20_POLY1305_SHA256",
@@ -217,14 +222,17 @@ impl crate::runtime::OpenEnum
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item::as_str(self)
+        ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item::as_str(
+            self,
+        )
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
+impl From<&str>
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -237,8 +245,7 @@ impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherC
     }
 }
 impl std::str::FromStr
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -246,16 +253,14 @@ impl std::str::FromStr
     }
 }
 impl std::fmt::Display
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl crate::runtime::Json
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -270,8 +275,7 @@ impl crate::runtime::Json
     }
 }
 impl crate::runtime::QueryValue
-    for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item
-{
+for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
@@ -310,8 +314,7 @@ impl ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     }
 }
 impl crate::runtime::OpenEnum
-    for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol
-{
+for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     const VALUES: &'static [&'static str] = &["TLS1_0", "TLS1_1", "TLS1_2", "TLS1_3"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -334,20 +337,23 @@ impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsPro
         }
     }
 }
-impl std::str::FromStr for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl std::str::FromStr
+for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl std::fmt::Display
+for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl crate::runtime::Json
+for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -362,14 +368,15 @@ impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationViewMinimumEna
     }
 }
 impl crate::runtime::QueryValue
-    for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol
-{
+for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol);
+crate::impl_serde_via_json!(
+    ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol
+);
 /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
@@ -391,7 +398,8 @@ impl ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::OpenEnum
+for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
     const VALUES: &'static [&'static str] = &["CUSTOM", "DEFAULT"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -425,7 +433,8 @@ impl std::fmt::Display for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConf
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::Json
+for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -439,7 +448,8 @@ impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationViewTlsCipherC
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::QueryValue
+for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

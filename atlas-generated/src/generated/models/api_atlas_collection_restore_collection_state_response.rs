@@ -21,7 +21,9 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     /// Current state of this collection within the restore job.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::ApiAtlasCollectionRestoreCollectionStateResponseState>,
+    pub state: Option<
+        crate::models::ApiAtlasCollectionRestoreCollectionStateResponseState,
+    >,
     /// Requested target namespace for the restored collection.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -47,10 +49,22 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
                 path,
             )?,
             index_status: crate::runtime::optional(&mut map, "indexStatus", path)?,
-            restored_documents: crate::runtime::optional(&mut map, "restoredDocuments", path)?,
-            source_namespace: crate::runtime::optional(&mut map, "sourceNamespace", path)?,
+            restored_documents: crate::runtime::optional(
+                &mut map,
+                "restoredDocuments",
+                path,
+            )?,
+            source_namespace: crate::runtime::optional(
+                &mut map,
+                "sourceNamespace",
+                path,
+            )?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            target_namespace: crate::runtime::optional(&mut map, "targetNamespace", path)?,
+            target_namespace: crate::runtime::optional(
+                &mut map,
+                "targetNamespace",
+                path,
+            )?,
             total_documents: crate::runtime::optional(&mut map, "totalDocuments", path)?,
             additional_properties: map,
         })
@@ -64,10 +78,22 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
             &self.effective_target_namespace,
         );
         crate::runtime::put_optional(&mut map, "indexStatus", &self.index_status);
-        crate::runtime::put_optional(&mut map, "restoredDocuments", &self.restored_documents);
-        crate::runtime::put_optional(&mut map, "sourceNamespace", &self.source_namespace);
+        crate::runtime::put_optional(
+            &mut map,
+            "restoredDocuments",
+            &self.restored_documents,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "sourceNamespace",
+            &self.source_namespace,
+        );
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "targetNamespace", &self.target_namespace);
+        crate::runtime::put_optional(
+            &mut map,
+            "targetNamespace",
+            &self.target_namespace,
+        );
         crate::runtime::put_optional(&mut map, "totalDocuments", &self.total_documents);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -188,7 +214,8 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponseSt
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiAtlasCollectionRestoreCollectionStateResponseState {
+impl crate::runtime::QueryValue
+for ApiAtlasCollectionRestoreCollectionStateResponseState {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -49,7 +49,11 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            collection_suffix: crate::runtime::nullable(&mut map, "collectionSuffix", path)?,
+            collection_suffix: crate::runtime::nullable(
+                &mut map,
+                "collectionSuffix",
+                path,
+            )?,
             collections: crate::runtime::optional(&mut map, "collections", path)?,
             database_suffix: crate::runtime::nullable(&mut map, "databaseSuffix", path)?,
             databases: crate::runtime::optional(&mut map, "databases", path)?,
@@ -62,7 +66,11 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
                 path,
             )?,
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            target_cluster_name: crate::runtime::required(&mut map, "targetClusterName", path)?,
+            target_cluster_name: crate::runtime::required(
+                &mut map,
+                "targetClusterName",
+                path,
+            )?,
             target_group_id: crate::runtime::required(&mut map, "targetGroupId", path)?,
             write_strategy: crate::runtime::required(&mut map, "writeStrategy", path)?,
             additional_properties: map,
@@ -71,7 +79,11 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "collectionSuffix", &self.collection_suffix);
+        crate::runtime::put_nullable(
+            &mut map,
+            "collectionSuffix",
+            &self.collection_suffix,
+        );
         crate::runtime::put_optional(&mut map, "collections", &self.collections);
         crate::runtime::put_nullable(&mut map, "databaseSuffix", &self.database_suffix);
         crate::runtime::put_optional(&mut map, "databases", &self.databases);

@@ -31,7 +31,9 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Read-only: set by the server, ignored in requests.
     pub index_status: Option<crate::models::ApiAtlasCollectionRestoreJobIndexStatus>,
     /// Strategy for restoring indexes (all, none, or all except TTL).
-    pub index_strategy: Option<crate::models::ApiAtlasCollectionRestoreJobRequestIndexStrategy>,
+    pub index_strategy: Option<
+        crate::models::ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+    >,
     /// Oplog increment for point-in-time restore.
     pub oplog_inc: Option<i32>,
     /// Oplog timestamp (seconds part) for point-in-time restore.
@@ -57,7 +59,9 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Read-only: set by the server, ignored in requests.
     pub total_documents: Option<i64>,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-    pub write_strategy: Option<crate::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy>,
+    pub write_strategy: Option<
+        crate::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -69,7 +73,11 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            collection_suffix: crate::runtime::optional(&mut map, "collectionSuffix", path)?,
+            collection_suffix: crate::runtime::optional(
+                &mut map,
+                "collectionSuffix",
+                path,
+            )?,
             collections: crate::runtime::optional(&mut map, "collections", path)?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             database_suffix: crate::runtime::optional(&mut map, "databaseSuffix", path)?,
@@ -86,10 +94,18 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
                 "pointInTimeUtcSeconds",
                 path,
             )?,
-            restored_documents: crate::runtime::optional(&mut map, "restoredDocuments", path)?,
+            restored_documents: crate::runtime::optional(
+                &mut map,
+                "restoredDocuments",
+                path,
+            )?,
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            target_cluster_name: crate::runtime::optional(&mut map, "targetClusterName", path)?,
+            target_cluster_name: crate::runtime::optional(
+                &mut map,
+                "targetClusterName",
+                path,
+            )?,
             target_group_id: crate::runtime::optional(&mut map, "targetGroupId", path)?,
             total_documents: crate::runtime::optional(&mut map, "totalDocuments", path)?,
             write_strategy: crate::runtime::optional(&mut map, "writeStrategy", path)?,
@@ -99,7 +115,11 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "collectionSuffix", &self.collection_suffix);
+        crate::runtime::put_optional(
+            &mut map,
+            "collectionSuffix",
+            &self.collection_suffix,
+        );
         crate::runtime::put_optional(&mut map, "collections", &self.collections);
         crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
         crate::runtime::put_optional(&mut map, "databaseSuffix", &self.database_suffix);
@@ -116,10 +136,18 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
             "pointInTimeUtcSeconds",
             &self.point_in_time_utc_seconds,
         );
-        crate::runtime::put_optional(&mut map, "restoredDocuments", &self.restored_documents);
+        crate::runtime::put_optional(
+            &mut map,
+            "restoredDocuments",
+            &self.restored_documents,
+        );
         crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "targetClusterName", &self.target_cluster_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "targetClusterName",
+            &self.target_cluster_name,
+        );
         crate::runtime::put_optional(&mut map, "targetGroupId", &self.target_group_id);
         crate::runtime::put_optional(&mut map, "totalDocuments", &self.total_documents);
         crate::runtime::put_optional(&mut map, "writeStrategy", &self.write_strategy);

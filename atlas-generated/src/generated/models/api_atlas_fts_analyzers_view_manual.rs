@@ -7,7 +7,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiAtlasFtsAnalyzersViewManual {
     /// Filters that examine text one character at a time and perform filtering operations.
-    pub char_filters: Option<Vec<crate::models::ApiAtlasFtsAnalyzersViewManualCharFiltersItem>>,
+    pub char_filters: Option<
+        Vec<crate::models::ApiAtlasFtsAnalyzersViewManualCharFiltersItem>,
+    >,
     /// Human-readable name that identifies the custom analyzer. Names must be unique within an index, and must not start with any of the following strings:
     /// - `lucene.`
     /// - `builtin.`
@@ -18,7 +20,9 @@ pub struct ApiAtlasFtsAnalyzersViewManual {
     /// - Stemming, which reduces related words, such as "talking", "talked", and "talks" to their root word "talk".
     ///
     /// - Redaction, the removal of sensitive information from public documents.
-    pub token_filters: Option<Vec<crate::models::ApiAtlasFtsAnalyzersViewManualTokenFiltersItem>>,
+    pub token_filters: Option<
+        Vec<crate::models::ApiAtlasFtsAnalyzersViewManualTokenFiltersItem>,
+    >,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: crate::models::ApiAtlasFtsAnalyzersViewManualTokenizer,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -100,11 +104,13 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
             Ok(v) => return Ok(Self::Filterpersian(v)),
             Err(e) => attempts.push(("Filterpersian", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "ApiAtlasFtsAnalyzersViewManualCharFiltersItem",
-            attempts,
-        ))
+        Err(
+            crate::runtime::no_variant(
+                path,
+                "ApiAtlasFtsAnalyzersViewManualCharFiltersItem",
+                attempts,
+            ),
+        )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
@@ -317,17 +323,21 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
             Ok(v) => return Ok(Self::FilterWordDelimiterGraph(v)),
             Err(e) => attempts.push(("FilterWordDelimiterGraph", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "ApiAtlasFtsAnalyzersViewManualTokenFiltersItem",
-            attempts,
-        ))
+        Err(
+            crate::runtime::no_variant(
+                path,
+                "ApiAtlasFtsAnalyzersViewManualTokenFiltersItem",
+                attempts,
+            ),
+        )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::FilterasciiFolding(value) => crate::runtime::Json::to_json(value),
-            Self::FilterdaitchMokotoffSoundex(value) => crate::runtime::Json::to_json(value),
+            Self::FilterdaitchMokotoffSoundex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::FilteredgeGram(value) => crate::runtime::Json::to_json(value),
             Self::FilterEnglishPossessive(value) => crate::runtime::Json::to_json(value),
             Self::FilterFlattenGraph(value) => crate::runtime::Json::to_json(value),
@@ -342,7 +352,9 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
             Self::Filterreverse(value) => crate::runtime::Json::to_json(value),
             Self::Filtershingle(value) => crate::runtime::Json::to_json(value),
             Self::FiltersnowballStemming(value) => crate::runtime::Json::to_json(value),
-            Self::FilterSpanishPluralStemming(value) => crate::runtime::Json::to_json(value),
+            Self::FilterSpanishPluralStemming(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::FilterStempel(value) => crate::runtime::Json::to_json(value),
             Self::Filterstopword(value) => crate::runtime::Json::to_json(value),
             Self::Filtertrim(value) => crate::runtime::Json::to_json(value),
@@ -386,40 +398,87 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "type").map(str::to_owned);
         match tag.as_deref() {
-            Some("edgeGram") => Ok(Self::EdgeGram(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("keyword") => Ok(Self::Keyword(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("nGram") => Ok(Self::NGram(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("regexCaptureGroup") => Ok(Self::RegexCaptureGroup(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("regexSplit") => Ok(Self::RegexSplit(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("standard") => Ok(Self::Standard(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("uaxUrlEmail") => Ok(Self::UaxUrlEmail(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("whitespace") => Ok(Self::Whitespace(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "type", map,
-            ))),
+            Some("edgeGram") => {
+                Ok(
+                    Self::EdgeGram(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("keyword") => {
+                Ok(
+                    Self::Keyword(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("nGram") => {
+                Ok(
+                    Self::NGram(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("regexCaptureGroup") => {
+                Ok(
+                    Self::RegexCaptureGroup(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("regexSplit") => {
+                Ok(
+                    Self::RegexSplit(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("standard") => {
+                Ok(
+                    Self::Standard(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("uaxUrlEmail") => {
+                Ok(
+                    Self::UaxUrlEmail(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("whitespace") => {
+                Ok(
+                    Self::Whitespace(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
     }
     #[inline]
@@ -455,13 +514,15 @@ impl From<crate::models::TokenizernGram> for ApiAtlasFtsAnalyzersViewManualToken
         Self::NGram(value)
     }
 }
-impl From<crate::models::TokenizerregexCaptureGroup> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+impl From<crate::models::TokenizerregexCaptureGroup>
+for ApiAtlasFtsAnalyzersViewManualTokenizer {
     #[inline]
     fn from(value: crate::models::TokenizerregexCaptureGroup) -> Self {
         Self::RegexCaptureGroup(value)
     }
 }
-impl From<crate::models::TokenizerregexSplit> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+impl From<crate::models::TokenizerregexSplit>
+for ApiAtlasFtsAnalyzersViewManualTokenizer {
     #[inline]
     fn from(value: crate::models::TokenizerregexSplit) -> Self {
         Self::RegexSplit(value)
@@ -473,13 +534,15 @@ impl From<crate::models::Tokenizerstandard> for ApiAtlasFtsAnalyzersViewManualTo
         Self::Standard(value)
     }
 }
-impl From<crate::models::TokenizeruaxUrlEmail> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+impl From<crate::models::TokenizeruaxUrlEmail>
+for ApiAtlasFtsAnalyzersViewManualTokenizer {
     #[inline]
     fn from(value: crate::models::TokenizeruaxUrlEmail) -> Self {
         Self::UaxUrlEmail(value)
     }
 }
-impl From<crate::models::Tokenizerwhitespace> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+impl From<crate::models::Tokenizerwhitespace>
+for ApiAtlasFtsAnalyzersViewManualTokenizer {
     #[inline]
     fn from(value: crate::models::Tokenizerwhitespace) -> Self {
         Self::Whitespace(value)

@@ -5,7 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
     /// Human-readable label that displays the type of an error.
-    pub error_type: Option<crate::models::ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType>,
+    pub error_type: Option<
+        crate::models::ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType,
+    >,
     /// List of invalid policies containing details of their validation errors.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -22,7 +24,11 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             error_type: crate::runtime::optional(&mut map, "errorType", path)?,
-            invalid_policies: crate::runtime::optional(&mut map, "invalidPolicies", path)?,
+            invalid_policies: crate::runtime::optional(
+                &mut map,
+                "invalidPolicies",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -30,7 +36,11 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "errorType", &self.error_type);
-        crate::runtime::put_optional(&mut map, "invalidPolicies", &self.invalid_policies);
+        crate::runtime::put_optional(
+            &mut map,
+            "invalidPolicies",
+            &self.invalid_policies,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -125,7 +135,8 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorViewErrorT
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType {
+impl crate::runtime::QueryValue
+for ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -111,7 +111,8 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestViewCloudProvi
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl crate::runtime::QueryValue
+for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -19,12 +19,15 @@ pub struct ApiAtlasNonCompliantResourceView {
     /// List of resource policies causing the resource to be considered non-compliant.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub resource_policies_causing_non_compliance:
-        Option<Vec<crate::models::ApiAtlasResourcePolicyMetadataView>>,
+    pub resource_policies_causing_non_compliance: Option<
+        Vec<crate::models::ApiAtlasResourcePolicyMetadataView>,
+    >,
     /// Human-readable label that displays the type of a resource.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub resource_type: Option<crate::models::ApiAtlasNonCompliantResourceViewResourceType>,
+    pub resource_type: Option<
+        crate::models::ApiAtlasNonCompliantResourceViewResourceType,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

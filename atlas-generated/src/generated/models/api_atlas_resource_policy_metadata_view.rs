@@ -7,7 +7,9 @@ pub struct ApiAtlasResourcePolicyMetadataView {
     /// List of policies that are in conflict with the current state of the resource.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub policies_causing_non_compliance: Option<Vec<crate::models::ApiAtlasPolicyMetadataView>>,
+    pub policies_causing_non_compliance: Option<
+        Vec<crate::models::ApiAtlasPolicyMetadataView>,
+    >,
     /// Unique 24-hexadecimal character string that identifies the atlas resource policy.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -32,8 +34,16 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyMetadataView {
                 "policiesCausingNonCompliance",
                 path,
             )?,
-            resource_policy_id: crate::runtime::optional(&mut map, "resourcePolicyId", path)?,
-            resource_policy_name: crate::runtime::optional(&mut map, "resourcePolicyName", path)?,
+            resource_policy_id: crate::runtime::optional(
+                &mut map,
+                "resourcePolicyId",
+                path,
+            )?,
+            resource_policy_name: crate::runtime::optional(
+                &mut map,
+                "resourcePolicyName",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -45,8 +55,16 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyMetadataView {
             "policiesCausingNonCompliance",
             &self.policies_causing_non_compliance,
         );
-        crate::runtime::put_optional(&mut map, "resourcePolicyId", &self.resource_policy_id);
-        crate::runtime::put_optional(&mut map, "resourcePolicyName", &self.resource_policy_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "resourcePolicyId",
+            &self.resource_policy_id,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "resourcePolicyName",
+            &self.resource_policy_name,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -55,8 +55,16 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyView {
             created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
             description: crate::runtime::optional(&mut map, "description", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            last_updated_by_user: crate::runtime::optional(&mut map, "lastUpdatedByUser", path)?,
-            last_updated_date: crate::runtime::optional(&mut map, "lastUpdatedDate", path)?,
+            last_updated_by_user: crate::runtime::optional(
+                &mut map,
+                "lastUpdatedByUser",
+                path,
+            )?,
+            last_updated_date: crate::runtime::optional(
+                &mut map,
+                "lastUpdatedDate",
+                path,
+            )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
             policies: crate::runtime::optional(&mut map, "policies", path)?,
@@ -71,8 +79,16 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyView {
         crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "lastUpdatedByUser", &self.last_updated_by_user);
-        crate::runtime::put_optional(&mut map, "lastUpdatedDate", &self.last_updated_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "lastUpdatedByUser",
+            &self.last_updated_by_user,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "lastUpdatedDate",
+            &self.last_updated_date,
+        );
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
         crate::runtime::put_optional(&mut map, "policies", &self.policies);

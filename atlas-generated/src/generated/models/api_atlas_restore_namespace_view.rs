@@ -19,8 +19,16 @@ impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            source_namespace: crate::runtime::required(&mut map, "sourceNamespace", path)?,
-            target_namespace: crate::runtime::optional(&mut map, "targetNamespace", path)?,
+            source_namespace: crate::runtime::required(
+                &mut map,
+                "sourceNamespace",
+                path,
+            )?,
+            target_namespace: crate::runtime::optional(
+                &mut map,
+                "targetNamespace",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -28,7 +36,11 @@ impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "sourceNamespace", &self.source_namespace);
-        crate::runtime::put_optional(&mut map, "targetNamespace", &self.target_namespace);
+        crate::runtime::put_optional(
+            &mut map,
+            "targetNamespace",
+            &self.target_namespace,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

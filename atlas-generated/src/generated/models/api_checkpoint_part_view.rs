@@ -33,9 +33,17 @@ impl crate::runtime::Json for ApiCheckpointPartView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
-            token_discovered: crate::runtime::optional(&mut map, "tokenDiscovered", path)?,
+            token_discovered: crate::runtime::optional(
+                &mut map,
+                "tokenDiscovered",
+                path,
+            )?,
             token_timestamp: crate::runtime::optional(&mut map, "tokenTimestamp", path)?,
             type_name: crate::runtime::optional(&mut map, "typeName", path)?,
             additional_properties: map,
@@ -46,7 +54,11 @@ impl crate::runtime::Json for ApiCheckpointPartView {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
         crate::runtime::put_optional(&mut map, "shardName", &self.shard_name);
-        crate::runtime::put_optional(&mut map, "tokenDiscovered", &self.token_discovered);
+        crate::runtime::put_optional(
+            &mut map,
+            "tokenDiscovered",
+            &self.token_discovered,
+        );
         crate::runtime::put_optional(&mut map, "tokenTimestamp", &self.token_timestamp);
         crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
         for (key, value) in &self.additional_properties {
@@ -81,8 +93,11 @@ impl ApiCheckpointPartViewTypeName {
     }
 }
 impl crate::runtime::OpenEnum for ApiCheckpointPartViewTypeName {
-    const VALUES: &'static [&'static str] =
-        &["REPLICA_SET", "CONFIG_SERVER", "CONFIG_SERVER_REPLICA_SET"];
+    const VALUES: &'static [&'static str] = &[
+        "REPLICA_SET",
+        "CONFIG_SERVER",
+        "CONFIG_SERVER_REPLICA_SET",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         ApiCheckpointPartViewTypeName::as_str(self)

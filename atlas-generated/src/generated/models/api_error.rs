@@ -41,7 +41,11 @@ impl crate::runtime::Json for ApiError {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            bad_request_detail: crate::runtime::nullable(&mut map, "badRequestDetail", path)?,
+            bad_request_detail: crate::runtime::nullable(
+                &mut map,
+                "badRequestDetail",
+                path,
+            )?,
             detail: crate::runtime::nullable(&mut map, "detail", path)?,
             error: crate::runtime::optional(&mut map, "error", path)?,
             error_code: crate::runtime::optional(&mut map, "errorCode", path)?,
@@ -53,7 +57,11 @@ impl crate::runtime::Json for ApiError {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "badRequestDetail", &self.bad_request_detail);
+        crate::runtime::put_nullable(
+            &mut map,
+            "badRequestDetail",
+            &self.bad_request_detail,
+        );
         crate::runtime::put_nullable(&mut map, "detail", &self.detail);
         crate::runtime::put_optional(&mut map, "error", &self.error);
         crate::runtime::put_optional(&mut map, "errorCode", &self.error_code);

@@ -70,7 +70,11 @@ impl crate::runtime::Json for ApiHostViewAtlas {
             last_ping: crate::runtime::optional(&mut map, "lastPing", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             port: crate::runtime::optional(&mut map, "port", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
             type_name: crate::runtime::optional(&mut map, "typeName", path)?,
             user_alias: crate::runtime::optional(&mut map, "userAlias", path)?,

@@ -65,7 +65,11 @@ impl ApiPublicUsageDetailsQueryRequestSortField {
     }
 }
 impl crate::runtime::OpenEnum for ApiPublicUsageDetailsQueryRequestSortField {
-    const VALUES: &'static [&'static str] = &["USAGE_DATES", "BILL_DATES", "TOTAL_PRICE_CENTS"];
+    const VALUES: &'static [&'static str] = &[
+        "USAGE_DATES",
+        "BILL_DATES",
+        "TOTAL_PRICE_CENTS",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         ApiPublicUsageDetailsQueryRequestSortField::as_str(self)

@@ -11,7 +11,9 @@ pub struct ApiSearchDeploymentEffectiveSpecView {
     /// Hardware specification for the Search Node instance sizes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub instance_size: Option<crate::models::ApiSearchDeploymentEffectiveSpecViewInstanceSize>,
+    pub instance_size: Option<
+        crate::models::ApiSearchDeploymentEffectiveSpecViewInstanceSize,
+    >,
     /// Number of Search Nodes in this region.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -7,8 +7,9 @@ pub struct ApiSearchDeploymentRequestSpecView {
     /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub cloud_provider:
-        Option<Option<crate::models::ApiSearchDeploymentRequestSpecViewCloudProvider>>,
+    pub cloud_provider: Option<
+        Option<crate::models::ApiSearchDeploymentRequestSpecViewCloudProvider>,
+    >,
     /// Hardware specification for the Search Node instance sizes.
     pub instance_size: crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
     /// Number of Search Nodes in this region. Optional; falls back to the request-level default when omitted.

@@ -21,7 +21,11 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            default_node_count: crate::runtime::nullable(&mut map, "defaultNodeCount", path)?,
+            default_node_count: crate::runtime::nullable(
+                &mut map,
+                "defaultNodeCount",
+                path,
+            )?,
             specs: crate::runtime::required(&mut map, "specs", path)?,
             additional_properties: map,
         })
@@ -29,7 +33,11 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "defaultNodeCount", &self.default_node_count);
+        crate::runtime::put_nullable(
+            &mut map,
+            "defaultNodeCount",
+            &self.default_node_count,
+        );
         crate::runtime::put(&mut map, "specs", &self.specs);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -7,14 +7,17 @@ pub struct ApiSearchDeploymentResponseView {
     /// List of settings that configure the Search Nodes for your cluster, with per-region detail including the region name and cloud provider.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub effective_specs: Option<Vec<crate::models::ApiSearchDeploymentEffectiveSpecView>>,
+    pub effective_specs: Option<
+        Vec<crate::models::ApiSearchDeploymentEffectiveSpecView>,
+    >,
     /// Cloud service provider that manages your customer keys to provide an additional layer of Encryption At Rest for the cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub encryption_at_rest_provider:
-        Option<Option<crate::models::ApiSearchDeploymentResponseViewEncryptionAtRestProvider>>,
+    pub encryption_at_rest_provider: Option<
+        Option<crate::models::ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
+    >,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -105,7 +108,8 @@ impl ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
+impl crate::runtime::OpenEnum
+for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
     const VALUES: &'static [&'static str] = &["NONE", "AWS", "AZURE", "GCP"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -155,7 +159,8 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseViewEncryptionAtRestPro
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
+impl crate::runtime::QueryValue
+for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -19,7 +19,9 @@ pub struct ApiStandbyLinkFailoverResponse {
     /// Current stage of the failover operation. Indicates progression from initiation to completion.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub failover_stage: Option<crate::models::ApiStandbyLinkFailoverResponseFailoverStage>,
+    pub failover_stage: Option<
+        crate::models::ApiStandbyLinkFailoverResponseFailoverStage,
+    >,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -81,7 +81,11 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -91,7 +95,11 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
             public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
             remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
-            target_public_key: crate::runtime::nullable(&mut map, "targetPublicKey", path)?,
+            target_public_key: crate::runtime::nullable(
+                &mut map,
+                "targetPublicKey",
+                path,
+            )?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
             whitelist_entry: crate::runtime::nullable(&mut map, "whitelistEntry", path)?,
@@ -103,7 +111,11 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
@@ -113,7 +125,11 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
         crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);
         crate::runtime::put_optional(&mut map, "raw", &self.raw);
         crate::runtime::put_optional(&mut map, "remoteAddress", &self.remote_address);
-        crate::runtime::put_nullable(&mut map, "targetPublicKey", &self.target_public_key);
+        crate::runtime::put_nullable(
+            &mut map,
+            "targetPublicKey",
+            &self.target_public_key,
+        );
         crate::runtime::put_optional(&mut map, "userId", &self.user_id);
         crate::runtime::put_optional(&mut map, "username", &self.username);
         crate::runtime::put_nullable(&mut map, "whitelistEntry", &self.whitelist_entry);

@@ -34,9 +34,16 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
             | Some("REALM_OVERALL_FAILED_REQUESTS")
             | Some("REALM_SDKFNS_FAILED_REQUESTS")
             | Some("REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT")
-            | Some("REALM_TRIGGERS_FAILED_REQUESTS") => Ok(Self::Raw(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            | Some("REALM_TRIGGERS_FAILED_REQUESTS") => {
+                Ok(
+                    Self::Raw(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("REALM_ENDPOINTS_COMPUTE_MS")
             | Some("REALM_ENDPOINTS_RESPONSE_MS")
             | Some("REALM_GQL_COMPUTE_MS")
@@ -50,9 +57,16 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
             | Some("REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM")
             | Some("REALM_TRIGGERS_COMPUTE_MS")
             | Some("REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM")
-            | Some("REALM_TRIGGERS_RESPONSE_MS") => Ok(Self::Time(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            | Some("REALM_TRIGGERS_RESPONSE_MS") => {
+                Ok(
+                    Self::Time(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("REALM_ENDPOINTS_EGRESS_BYTES")
             | Some("REALM_GQL_EGRESS_BYTES")
             | Some("REALM_OVERALL_EGRESS_BYTES")
@@ -64,13 +78,19 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
             | Some("REALM_SYNC_EGRESS_BYTES")
             | Some("REALM_SYNC_FAILED_REQUESTS")
             | Some("REALM_SYNC_SESSIONS_ENDED")
-            | Some("REALM_TRIGGERS_EGRESS_BYTES") => Ok(Self::Data(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "metricName",
-                map,
-            ))),
+            | Some("REALM_TRIGGERS_EGRESS_BYTES") => {
+                Ok(
+                    Self::Data(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(Self::Unknown(crate::runtime::UnknownVariant::new("metricName", map)))
+            }
         }
     }
     #[inline]

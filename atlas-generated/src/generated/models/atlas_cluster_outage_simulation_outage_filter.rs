@@ -5,8 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AtlasClusterOutageSimulationOutageFilter {
     /// The cloud provider of the region that undergoes the outage simulation.
-    pub cloud_provider:
-        Option<crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider>,
+    pub cloud_provider: Option<
+        crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+    >,
     /// The name of the region to undergo an outage simulation.
     pub region_name: Option<String>,
     /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.
@@ -114,7 +115,8 @@ impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilterCloudProvi
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AtlasClusterOutageSimulationOutageFilterCloudProvider {
+impl crate::runtime::QueryValue
+for AtlasClusterOutageSimulationOutageFilterCloudProvider {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

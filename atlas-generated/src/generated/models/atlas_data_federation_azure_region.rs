@@ -26,7 +26,11 @@ impl AtlasDataFederationAzureRegion {
     }
 }
 impl crate::runtime::OpenEnum for AtlasDataFederationAzureRegion {
-    const VALUES: &'static [&'static str] = &["VIRGINIA_USA", "AMSTERDAM_NLD", "SAOPAULO_BRA"];
+    const VALUES: &'static [&'static str] = &[
+        "VIRGINIA_USA",
+        "AMSTERDAM_NLD",
+        "SAOPAULO_BRA",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AtlasDataFederationAzureRegion::as_str(self)

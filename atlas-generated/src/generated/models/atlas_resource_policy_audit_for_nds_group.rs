@@ -79,7 +79,11 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -89,11 +93,23 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
             public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
             remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
-            resource_policy_id: crate::runtime::optional(&mut map, "resourcePolicyId", path)?,
+            resource_policy_id: crate::runtime::optional(
+                &mut map,
+                "resourcePolicyId",
+                path,
+            )?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
-            violated_policies: crate::runtime::optional(&mut map, "violatedPolicies", path)?,
-            violation_action: crate::runtime::optional(&mut map, "violationAction", path)?,
+            violated_policies: crate::runtime::optional(
+                &mut map,
+                "violatedPolicies",
+                path,
+            )?,
+            violation_action: crate::runtime::optional(
+                &mut map,
+                "violationAction",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -102,7 +118,11 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
@@ -112,11 +132,23 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
         crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);
         crate::runtime::put_optional(&mut map, "raw", &self.raw);
         crate::runtime::put_optional(&mut map, "remoteAddress", &self.remote_address);
-        crate::runtime::put_optional(&mut map, "resourcePolicyId", &self.resource_policy_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "resourcePolicyId",
+            &self.resource_policy_id,
+        );
         crate::runtime::put_optional(&mut map, "userId", &self.user_id);
         crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_optional(&mut map, "violatedPolicies", &self.violated_policies);
-        crate::runtime::put_optional(&mut map, "violationAction", &self.violation_action);
+        crate::runtime::put_optional(
+            &mut map,
+            "violatedPolicies",
+            &self.violated_policies,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "violationAction",
+            &self.violation_action,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -73,7 +73,11 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForOrg {
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -83,7 +87,11 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForOrg {
             public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
             remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
-            resource_policy_id: crate::runtime::optional(&mut map, "resourcePolicyId", path)?,
+            resource_policy_id: crate::runtime::optional(
+                &mut map,
+                "resourcePolicyId",
+                path,
+            )?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
             additional_properties: map,
@@ -94,7 +102,11 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForOrg {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
@@ -104,7 +116,11 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForOrg {
         crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);
         crate::runtime::put_optional(&mut map, "raw", &self.raw);
         crate::runtime::put_optional(&mut map, "remoteAddress", &self.remote_address);
-        crate::runtime::put_optional(&mut map, "resourcePolicyId", &self.resource_policy_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "resourcePolicyId",
+            &self.resource_policy_id,
+        );
         crate::runtime::put_optional(&mut map, "userId", &self.user_id);
         crate::runtime::put_optional(&mut map, "username", &self.username);
         for (key, value) in &self.additional_properties {

@@ -7,14 +7,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    pub accept_data_risks_and_force_replica_set_reconfig: Option<crate::runtime::Timestamp>,
+    pub accept_data_risks_and_force_replica_set_reconfig: Option<
+        crate::runtime::Timestamp,
+    >,
     /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub adaptive_capacity:
-        Option<Option<crate::models::AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity>>,
+    pub adaptive_capacity: Option<
+        Option<crate::models::AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity>,
+    >,
     /// `advancedConfiguration`
-    pub advanced_configuration: Option<crate::models::ApiAtlasClusterAdvancedConfigurationView>,
+    pub advanced_configuration: Option<
+        crate::models::ApiAtlasClusterAdvancedConfigurationView,
+    >,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and [Shared Cluster Backups](https://docs.atlas.mongodb.com/backup/shared-tier/overview/) for tenant clusters. If set to `false`, the cluster doesn't use backups.
     pub backup_enabled: Option<bool>,
     /// `biConnector`
@@ -22,12 +27,15 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Configuration of nodes that comprise the cluster.
     pub cluster_type: Option<crate::models::AdvancedClusterDescriptionClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode:
-        Option<crate::models::AdvancedClusterDescriptionConfigServerManagementMode>,
+    pub config_server_management_mode: Option<
+        crate::models::AdvancedClusterDescriptionConfigServerManagementMode,
+    >,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub config_server_type: Option<crate::models::AdvancedClusterDescriptionConfigServerType>,
+    pub config_server_type: Option<
+        crate::models::AdvancedClusterDescriptionConfigServerType,
+    >,
     /// Read-only: set by the server, ignored in requests.
     pub connection_strings: Option<crate::models::ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this cluster. This parameter expresses its value in ISO 8601 format in UTC.
@@ -35,14 +43,17 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Read-only: set by the server, ignored in requests.
     pub create_date: Option<crate::runtime::Timestamp>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<crate::models::AdvancedClusterDescriptionDiskWarmingMode>,
+    pub disk_warming_mode: Option<
+        crate::models::AdvancedClusterDescriptionDiskWarmingMode,
+    >,
     /// List of settings that represent the actual cluster state. This is read-only and always returned in the response. It reflects the current cluster configuration, which may differ from `replicationSpecs` due to system-managed changes.
     ///
     /// Read-only: set by the server, ignored in requests.
     pub effective_replication_specs: Option<Vec<crate::models::ReplicationSpec20240805>>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider:
-        Option<crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider>,
+    pub encryption_at_rest_provider: Option<
+        crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider,
+    >,
     /// Feature compatibility version of the cluster. This will always appear regardless of whether FCV is pinned.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -70,8 +81,9 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub internal_cluster_role:
-        Option<crate::models::AtlasTenantClusterUpgradeRequest20240805InternalClusterRole>,
+    pub internal_cluster_role: Option<
+        crate::models::AtlasTenantClusterUpgradeRequest20240805InternalClusterRole,
+    >,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
@@ -114,8 +126,9 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy:
-        Option<crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy>,
+    pub replica_set_scaling_strategy: Option<
+        crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy,
+    >,
     /// List of settings that configure your cluster regions. This array has one object per shard representing node configurations in each shard. For replica sets there is only one object representing node configurations.
     pub replication_specs: Option<Vec<crate::models::ReplicationSpec20240805>>,
     /// Flag that indicates whether the cluster retains backups.
@@ -139,8 +152,9 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Flag that indicates whether AWS time-based snapshot copies will be used instead of slower standard snapshot copies during fast Atlas cross-region initial syncs. This flag is only relevant for clusters containing AWS nodes.
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system:
-        Option<crate::models::AdvancedClusterDescriptionVersionReleaseSystem>,
+    pub version_release_system: Option<
+        crate::models::AdvancedClusterDescriptionVersionReleaseSystem,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -157,7 +171,11 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
                 "acceptDataRisksAndForceReplicaSetReconfig",
                 path,
             )?,
-            adaptive_capacity: crate::runtime::nullable(&mut map, "adaptiveCapacity", path)?,
+            adaptive_capacity: crate::runtime::nullable(
+                &mut map,
+                "adaptiveCapacity",
+                path,
+            )?,
             advanced_configuration: crate::runtime::optional(
                 &mut map,
                 "advancedConfiguration",
@@ -171,10 +189,22 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
                 "configServerManagementMode",
                 path,
             )?,
-            config_server_type: crate::runtime::optional(&mut map, "configServerType", path)?,
-            connection_strings: crate::runtime::optional(&mut map, "connectionStrings", path)?,
+            config_server_type: crate::runtime::optional(
+                &mut map,
+                "configServerType",
+                path,
+            )?,
+            connection_strings: crate::runtime::optional(
+                &mut map,
+                "connectionStrings",
+                path,
+            )?,
             create_date: crate::runtime::optional(&mut map, "createDate", path)?,
-            disk_warming_mode: crate::runtime::optional(&mut map, "diskWarmingMode", path)?,
+            disk_warming_mode: crate::runtime::optional(
+                &mut map,
+                "diskWarmingMode",
+                path,
+            )?,
             effective_replication_specs: crate::runtime::optional(
                 &mut map,
                 "effectiveReplicationSpecs",
@@ -202,7 +232,11 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
             )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            internal_cluster_role: crate::runtime::optional(&mut map, "internalClusterRole", path)?,
+            internal_cluster_role: crate::runtime::optional(
+                &mut map,
+                "internalClusterRole",
+                path,
+            )?,
             labels: crate::runtime::optional(&mut map, "labels", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             mongo_db_employee_access_grant: crate::runtime::optional(
@@ -215,7 +249,11 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
                 "mongoDBMajorVersion",
                 path,
             )?,
-            mongo_db_version: crate::runtime::optional(&mut map, "mongoDBVersion", path)?,
+            mongo_db_version: crate::runtime::optional(
+                &mut map,
+                "mongoDBVersion",
+                path,
+            )?,
             name: crate::runtime::required(&mut map, "name", path)?,
             paused: crate::runtime::optional(&mut map, "paused", path)?,
             pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
@@ -229,7 +267,11 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
                 "replicaSetScalingStrategy",
                 path,
             )?,
-            replication_specs: crate::runtime::optional(&mut map, "replicationSpecs", path)?,
+            replication_specs: crate::runtime::optional(
+                &mut map,
+                "replicationSpecs",
+                path,
+            )?,
             retain_backups: crate::runtime::optional(&mut map, "retainBackups", path)?,
             root_cert_type: crate::runtime::optional(&mut map, "rootCertType", path)?,
             state_name: crate::runtime::optional(&mut map, "stateName", path)?,
@@ -260,7 +302,11 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
             "acceptDataRisksAndForceReplicaSetReconfig",
             &self.accept_data_risks_and_force_replica_set_reconfig,
         );
-        crate::runtime::put_nullable(&mut map, "adaptiveCapacity", &self.adaptive_capacity);
+        crate::runtime::put_nullable(
+            &mut map,
+            "adaptiveCapacity",
+            &self.adaptive_capacity,
+        );
         crate::runtime::put_optional(
             &mut map,
             "advancedConfiguration",
@@ -274,10 +320,22 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
             "configServerManagementMode",
             &self.config_server_management_mode,
         );
-        crate::runtime::put_optional(&mut map, "configServerType", &self.config_server_type);
-        crate::runtime::put_optional(&mut map, "connectionStrings", &self.connection_strings);
+        crate::runtime::put_optional(
+            &mut map,
+            "configServerType",
+            &self.config_server_type,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "connectionStrings",
+            &self.connection_strings,
+        );
         crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
-        crate::runtime::put_optional(&mut map, "diskWarmingMode", &self.disk_warming_mode);
+        crate::runtime::put_optional(
+            &mut map,
+            "diskWarmingMode",
+            &self.disk_warming_mode,
+        );
         crate::runtime::put_optional(
             &mut map,
             "effectiveReplicationSpecs",
@@ -305,7 +363,11 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
         );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "internalClusterRole", &self.internal_cluster_role);
+        crate::runtime::put_optional(
+            &mut map,
+            "internalClusterRole",
+            &self.internal_cluster_role,
+        );
         crate::runtime::put_optional(&mut map, "labels", &self.labels);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(
@@ -332,7 +394,11 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
             "replicaSetScalingStrategy",
             &self.replica_set_scaling_strategy,
         );
-        crate::runtime::put_optional(&mut map, "replicationSpecs", &self.replication_specs);
+        crate::runtime::put_optional(
+            &mut map,
+            "replicationSpecs",
+            &self.replication_specs,
+        );
         crate::runtime::put_optional(&mut map, "retainBackups", &self.retain_backups);
         crate::runtime::put_optional(&mut map, "rootCertType", &self.root_cert_type);
         crate::runtime::put_optional(&mut map, "stateName", &self.state_name);
@@ -380,7 +446,8 @@ impl AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
         }
     }
 }
-impl crate::runtime::OpenEnum for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl crate::runtime::OpenEnum
+for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
     const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -428,7 +495,8 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805AdaptiveCa
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl crate::runtime::QueryValue
+for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
@@ -459,8 +527,13 @@ impl AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
         }
     }
 }
-impl crate::runtime::OpenEnum for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
-    const VALUES: &'static [&'static str] = &["NONE", "SYSTEM_CLUSTER", "INTERNAL_SHADOW_CLUSTER"];
+impl crate::runtime::OpenEnum
+for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+    const VALUES: &'static [&'static str] = &[
+        "NONE",
+        "SYSTEM_CLUSTER",
+        "INTERNAL_SHADOW_CLUSTER",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AtlasTenantClusterUpgradeRequest20240805InternalClusterRole::as_str(self)
@@ -494,7 +567,8 @@ impl std::fmt::Display for AtlasTenantClusterUpgradeRequest20240805InternalClust
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl crate::runtime::Json
+for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -508,7 +582,8 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805InternalCl
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl crate::runtime::QueryValue
+for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

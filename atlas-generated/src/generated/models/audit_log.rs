@@ -31,7 +31,11 @@ impl crate::runtime::Json for AuditLog {
                 path,
             )?,
             audit_filter: crate::runtime::optional(&mut map, "auditFilter", path)?,
-            configuration_type: crate::runtime::optional(&mut map, "configurationType", path)?,
+            configuration_type: crate::runtime::optional(
+                &mut map,
+                "configurationType",
+                path,
+            )?,
             enabled: crate::runtime::optional(&mut map, "enabled", path)?,
             additional_properties: map,
         })
@@ -45,7 +49,11 @@ impl crate::runtime::Json for AuditLog {
             &self.audit_authorization_success,
         );
         crate::runtime::put_optional(&mut map, "auditFilter", &self.audit_filter);
-        crate::runtime::put_optional(&mut map, "configurationType", &self.configuration_type);
+        crate::runtime::put_optional(
+            &mut map,
+            "configurationType",
+            &self.configuration_type,
+        );
         crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

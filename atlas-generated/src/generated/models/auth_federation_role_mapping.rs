@@ -25,9 +25,17 @@ impl crate::runtime::Json for AuthFederationRoleMapping {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            external_group_name: crate::runtime::required(&mut map, "externalGroupName", path)?,
+            external_group_name: crate::runtime::required(
+                &mut map,
+                "externalGroupName",
+                path,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            role_assignments: crate::runtime::required(&mut map, "roleAssignments", path)?,
+            role_assignments: crate::runtime::required(
+                &mut map,
+                "roleAssignments",
+                path,
+            )?,
             additional_properties: map,
         })
     }

@@ -21,7 +21,11 @@ impl crate::runtime::Json for AutoExportPolicyView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            export_bucket_id: crate::runtime::optional(&mut map, "exportBucketId", path)?,
+            export_bucket_id: crate::runtime::optional(
+                &mut map,
+                "exportBucketId",
+                path,
+            )?,
             frequency_type: crate::runtime::optional(&mut map, "frequencyType", path)?,
             additional_properties: map,
         })

@@ -73,7 +73,11 @@ impl crate::runtime::Json for AvailableClustersDeployment {
                 path,
             )?,
             managed: crate::runtime::optional(&mut map, "managed", path)?,
-            mongo_db_version: crate::runtime::optional(&mut map, "mongoDBVersion", path)?,
+            mongo_db_version: crate::runtime::optional(
+                &mut map,
+                "mongoDBVersion",
+                path,
+            )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             oplog_size_mb: crate::runtime::optional(&mut map, "oplogSizeMB", path)?,
             sharded: crate::runtime::optional(&mut map, "sharded", path)?,

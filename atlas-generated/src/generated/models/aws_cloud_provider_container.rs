@@ -49,7 +49,11 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
             id: crate::runtime::optional(&mut map, "id", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::optional(&mut map, "atlasCidrBlock", path)?,
+            atlas_cidr_block: crate::runtime::optional(
+                &mut map,
+                "atlasCidrBlock",
+                path,
+            )?,
             region_name: crate::runtime::required(&mut map, "regionName", path)?,
             vpc_id: crate::runtime::optional(&mut map, "vpcId", path)?,
             additional_properties: map,

@@ -14,7 +14,9 @@ pub struct AwsCloudProviderSettings {
     #[deprecated(note = "deprecated in the Atlas API spec")]
     pub encrypt_ebs_volume: Option<bool>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<crate::models::AwsCloudProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<
+        crate::models::AwsCloudProviderSettingsInstanceSizeName,
+    >,
     /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
     pub region_name: Option<crate::models::AwsCloudProviderSettingsRegionName>,
     /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
@@ -33,8 +35,16 @@ impl crate::runtime::Json for AwsCloudProviderSettings {
             provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
             disk_iops: crate::runtime::optional(&mut map, "diskIOPS", path)?,
-            encrypt_ebs_volume: crate::runtime::optional(&mut map, "encryptEBSVolume", path)?,
-            instance_size_name: crate::runtime::optional(&mut map, "instanceSizeName", path)?,
+            encrypt_ebs_volume: crate::runtime::optional(
+                &mut map,
+                "encryptEBSVolume",
+                path,
+            )?,
+            instance_size_name: crate::runtime::optional(
+                &mut map,
+                "instanceSizeName",
+                path,
+            )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             volume_type: crate::runtime::optional(&mut map, "volumeType", path)?,
             additional_properties: map,
@@ -46,8 +56,16 @@ impl crate::runtime::Json for AwsCloudProviderSettings {
         crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
         crate::runtime::put_optional(&mut map, "diskIOPS", &self.disk_iops);
-        crate::runtime::put_optional(&mut map, "encryptEBSVolume", &self.encrypt_ebs_volume);
-        crate::runtime::put_optional(&mut map, "instanceSizeName", &self.instance_size_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "encryptEBSVolume",
+            &self.encrypt_ebs_volume,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "instanceSizeName",
+            &self.instance_size_name,
+        );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         crate::runtime::put_optional(&mut map, "volumeType", &self.volume_type);
         for (key, value) in &self.additional_properties {
@@ -656,7 +674,11 @@ impl AwsCloudProviderSettingsVolumeType {
     }
 }
 impl crate::runtime::OpenEnum for AwsCloudProviderSettingsVolumeType {
-    const VALUES: &'static [&'static str] = &["STANDARD", "PROVISIONED", "HIGH_PERFORMANCE"];
+    const VALUES: &'static [&'static str] = &[
+        "STANDARD",
+        "PROVISIONED",
+        "HIGH_PERFORMANCE",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AwsCloudProviderSettingsVolumeType::as_str(self)

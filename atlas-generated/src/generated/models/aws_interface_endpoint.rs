@@ -38,10 +38,22 @@ impl crate::runtime::Json for AwsInterfaceEndpoint {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            connection_status: crate::runtime::optional(&mut map, "connectionStatus", path)?,
-            delete_requested: crate::runtime::optional(&mut map, "deleteRequested", path)?,
+            connection_status: crate::runtime::optional(
+                &mut map,
+                "connectionStatus",
+                path,
+            )?,
+            delete_requested: crate::runtime::optional(
+                &mut map,
+                "deleteRequested",
+                path,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            interface_endpoint_id: crate::runtime::optional(&mut map, "interfaceEndpointId", path)?,
+            interface_endpoint_id: crate::runtime::optional(
+                &mut map,
+                "interfaceEndpointId",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -49,10 +61,22 @@ impl crate::runtime::Json for AwsInterfaceEndpoint {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "connectionStatus", &self.connection_status);
-        crate::runtime::put_optional(&mut map, "deleteRequested", &self.delete_requested);
+        crate::runtime::put_optional(
+            &mut map,
+            "connectionStatus",
+            &self.connection_status,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteRequested",
+            &self.delete_requested,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "interfaceEndpointId", &self.interface_endpoint_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "interfaceEndpointId",
+            &self.interface_endpoint_id,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -19,7 +19,9 @@ pub struct AwsNetworkPeeringConnectionSettings {
     /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub error_state_name: Option<crate::models::AwsNetworkPeeringConnectionSettingsErrorStateName>,
+    pub error_state_name: Option<
+        crate::models::AwsNetworkPeeringConnectionSettingsErrorStateName,
+    >,
     /// Unique 24-hexadecimal digit string that identifies the network peering connection.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -31,7 +33,9 @@ pub struct AwsNetworkPeeringConnectionSettings {
     /// State of the network peering connection at the time you made the request.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status_name: Option<crate::models::AwsNetworkPeeringConnectionSettingsStatusName>,
+    pub status_name: Option<
+        crate::models::AwsNetworkPeeringConnectionSettingsStatusName,
+    >,
     /// Unique string that identifies the VPC on Amazon Web Services (AWS) that you want to peer with the MongoDB Cloud VPC.
     pub vpc_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -45,11 +49,19 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            accepter_region_name: crate::runtime::required(&mut map, "accepterRegionName", path)?,
+            accepter_region_name: crate::runtime::required(
+                &mut map,
+                "accepterRegionName",
+                path,
+            )?,
             aws_account_id: crate::runtime::required(&mut map, "awsAccountId", path)?,
             connection_id: crate::runtime::optional(&mut map, "connectionId", path)?,
             container_id: crate::runtime::required(&mut map, "containerId", path)?,
-            error_state_name: crate::runtime::optional(&mut map, "errorStateName", path)?,
+            error_state_name: crate::runtime::optional(
+                &mut map,
+                "errorStateName",
+                path,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             route_table_cidr_block: crate::runtime::required(

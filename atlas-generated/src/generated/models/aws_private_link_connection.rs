@@ -50,10 +50,18 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            endpoint_service_name: crate::runtime::optional(&mut map, "endpointServiceName", path)?,
+            endpoint_service_name: crate::runtime::optional(
+                &mut map,
+                "endpointServiceName",
+                path,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            interface_endpoints: crate::runtime::optional(&mut map, "interfaceEndpoints", path)?,
+            interface_endpoints: crate::runtime::optional(
+                &mut map,
+                "interfaceEndpoints",
+                path,
+            )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             supported_remote_regions: crate::runtime::nullable(
@@ -68,10 +76,18 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "endpointServiceName", &self.endpoint_service_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "endpointServiceName",
+            &self.endpoint_service_name,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "interfaceEndpoints", &self.interface_endpoints);
+        crate::runtime::put_optional(
+            &mut map,
+            "interfaceEndpoints",
+            &self.interface_endpoints,
+        );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_nullable(

@@ -53,7 +53,11 @@ impl crate::runtime::Json for AwskmsConfiguration {
                 path,
             )?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            secret_access_key: crate::runtime::optional(&mut map, "secretAccessKey", path)?,
+            secret_access_key: crate::runtime::optional(
+                &mut map,
+                "secretAccessKey",
+                path,
+            )?,
             valid: crate::runtime::optional(&mut map, "valid", path)?,
             additional_properties: map,
         })
@@ -75,7 +79,11 @@ impl crate::runtime::Json for AwskmsConfiguration {
             &self.require_private_networking,
         );
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_optional(&mut map, "secretAccessKey", &self.secret_access_key);
+        crate::runtime::put_optional(
+            &mut map,
+            "secretAccessKey",
+            &self.secret_access_key,
+        );
         crate::runtime::put_optional(&mut map, "valid", &self.valid);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

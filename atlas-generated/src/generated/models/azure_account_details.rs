@@ -27,22 +27,38 @@ impl crate::runtime::Json for AzureAccountDetails {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            azure_subscription_id: crate::runtime::optional(&mut map, "azureSubscriptionId", path)?,
+            azure_subscription_id: crate::runtime::optional(
+                &mut map,
+                "azureSubscriptionId",
+                path,
+            )?,
             cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            virtual_network_name: crate::runtime::optional(&mut map, "virtualNetworkName", path)?,
+            virtual_network_name: crate::runtime::optional(
+                &mut map,
+                "virtualNetworkName",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "azureSubscriptionId", &self.azure_subscription_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "azureSubscriptionId",
+            &self.azure_subscription_id,
+        );
         crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "virtualNetworkName", &self.virtual_network_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "virtualNetworkName",
+            &self.virtual_network_name,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -53,8 +53,16 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
             id: crate::runtime::optional(&mut map, "id", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::required(&mut map, "atlasCidrBlock", path)?,
-            azure_subscription_id: crate::runtime::optional(&mut map, "azureSubscriptionId", path)?,
+            atlas_cidr_block: crate::runtime::required(
+                &mut map,
+                "atlasCidrBlock",
+                path,
+            )?,
+            azure_subscription_id: crate::runtime::optional(
+                &mut map,
+                "azureSubscriptionId",
+                path,
+            )?,
             region: crate::runtime::required(&mut map, "region", path)?,
             vnet_name: crate::runtime::optional(&mut map, "vnetName", path)?,
             additional_properties: map,
@@ -67,7 +75,11 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "provisioned", &self.provisioned);
         crate::runtime::put(&mut map, "atlasCidrBlock", &self.atlas_cidr_block);
-        crate::runtime::put_optional(&mut map, "azureSubscriptionId", &self.azure_subscription_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "azureSubscriptionId",
+            &self.azure_subscription_id,
+        );
         crate::runtime::put(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "vnetName", &self.vnet_name);
         for (key, value) in &self.additional_properties {

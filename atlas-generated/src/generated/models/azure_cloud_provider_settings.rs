@@ -11,7 +11,9 @@ pub struct AzureCloudProviderSettings {
     /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
     pub disk_type_name: Option<crate::models::AzureCloudProviderSettingsDiskTypeName>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<crate::models::AzureCloudProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<
+        crate::models::AzureCloudProviderSettingsInstanceSizeName,
+    >,
     /// Microsoft Azure Regions.
     pub region_name: Option<crate::models::AzureCloudProviderSettingsRegionName>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -28,7 +30,11 @@ impl crate::runtime::Json for AzureCloudProviderSettings {
             provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
             disk_type_name: crate::runtime::optional(&mut map, "diskTypeName", path)?,
-            instance_size_name: crate::runtime::optional(&mut map, "instanceSizeName", path)?,
+            instance_size_name: crate::runtime::optional(
+                &mut map,
+                "instanceSizeName",
+                path,
+            )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             additional_properties: map,
         })
@@ -39,7 +45,11 @@ impl crate::runtime::Json for AzureCloudProviderSettings {
         crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
         crate::runtime::put_optional(&mut map, "diskTypeName", &self.disk_type_name);
-        crate::runtime::put_optional(&mut map, "instanceSizeName", &self.instance_size_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "instanceSizeName",
+            &self.instance_size_name,
+        );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -97,7 +107,16 @@ impl AzureCloudProviderSettingsDiskTypeName {
 }
 impl crate::runtime::OpenEnum for AzureCloudProviderSettingsDiskTypeName {
     const VALUES: &'static [&'static str] = &[
-        "P2", "P3", "P4", "P6", "P10", "P15", "P20", "P30", "P40", "P50",
+        "P2",
+        "P3",
+        "P4",
+        "P6",
+        "P10",
+        "P15",
+        "P20",
+        "P30",
+        "P40",
+        "P50",
     ];
     #[inline]
     fn as_str(&self) -> &str {

@@ -28,8 +28,16 @@ impl crate::runtime::Json for AzureConnection {
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
-            service_principal_id: crate::runtime::optional(&mut map, "servicePrincipalId", path)?,
-            storage_account_name: crate::runtime::optional(&mut map, "storageAccountName", path)?,
+            service_principal_id: crate::runtime::optional(
+                &mut map,
+                "servicePrincipalId",
+                path,
+            )?,
+            storage_account_name: crate::runtime::optional(
+                &mut map,
+                "storageAccountName",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -38,8 +46,16 @@ impl crate::runtime::Json for AzureConnection {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(&mut map, "servicePrincipalId", &self.service_principal_id);
-        crate::runtime::put_optional(&mut map, "storageAccountName", &self.storage_account_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "servicePrincipalId",
+            &self.service_principal_id,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "storageAccountName",
+            &self.storage_account_name,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -61,7 +61,11 @@ impl AzureCreateDataProcessRegionViewRegion {
     }
 }
 impl crate::runtime::OpenEnum for AzureCreateDataProcessRegionViewRegion {
-    const VALUES: &'static [&'static str] = &["US_EAST_2", "EUROPE_WEST", "BRAZIL_SOUTH"];
+    const VALUES: &'static [&'static str] = &[
+        "US_EAST_2",
+        "EUROPE_WEST",
+        "BRAZIL_SOUTH",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AzureCreateDataProcessRegionViewRegion::as_str(self)

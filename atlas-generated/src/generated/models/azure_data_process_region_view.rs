@@ -65,7 +65,11 @@ impl AzureDataProcessRegionViewRegion {
     }
 }
 impl crate::runtime::OpenEnum for AzureDataProcessRegionViewRegion {
-    const VALUES: &'static [&'static str] = &["US_EAST_2", "EUROPE_WEST", "BRAZIL_SOUTH"];
+    const VALUES: &'static [&'static str] = &[
+        "US_EAST_2",
+        "EUROPE_WEST",
+        "BRAZIL_SOUTH",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AzureDataProcessRegionViewRegion::as_str(self)

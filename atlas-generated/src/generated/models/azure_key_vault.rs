@@ -45,7 +45,11 @@ impl crate::runtime::Json for AzureKeyVault {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            azure_environment: crate::runtime::optional(&mut map, "azureEnvironment", path)?,
+            azure_environment: crate::runtime::optional(
+                &mut map,
+                "azureEnvironment",
+                path,
+            )?,
             client_id: crate::runtime::optional(&mut map, "clientID", path)?,
             enabled: crate::runtime::optional(&mut map, "enabled", path)?,
             key_identifier: crate::runtime::optional(&mut map, "keyIdentifier", path)?,
@@ -55,7 +59,11 @@ impl crate::runtime::Json for AzureKeyVault {
                 "requirePrivateNetworking",
                 path,
             )?,
-            resource_group_name: crate::runtime::optional(&mut map, "resourceGroupName", path)?,
+            resource_group_name: crate::runtime::optional(
+                &mut map,
+                "resourceGroupName",
+                path,
+            )?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
             secret: crate::runtime::optional(&mut map, "secret", path)?,
             subscription_id: crate::runtime::optional(&mut map, "subscriptionID", path)?,
@@ -67,7 +75,11 @@ impl crate::runtime::Json for AzureKeyVault {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "azureEnvironment", &self.azure_environment);
+        crate::runtime::put_optional(
+            &mut map,
+            "azureEnvironment",
+            &self.azure_environment,
+        );
         crate::runtime::put_optional(&mut map, "clientID", &self.client_id);
         crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
         crate::runtime::put_optional(&mut map, "keyIdentifier", &self.key_identifier);
@@ -77,7 +89,11 @@ impl crate::runtime::Json for AzureKeyVault {
             "requirePrivateNetworking",
             &self.require_private_networking,
         );
-        crate::runtime::put_optional(&mut map, "resourceGroupName", &self.resource_group_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "resourceGroupName",
+            &self.resource_group_name,
+        );
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
         crate::runtime::put_optional(&mut map, "secret", &self.secret);
         crate::runtime::put_optional(&mut map, "subscriptionID", &self.subscription_id);
@@ -115,7 +131,11 @@ impl AzureKeyVaultAzureEnvironment {
     }
 }
 impl crate::runtime::OpenEnum for AzureKeyVaultAzureEnvironment {
-    const VALUES: &'static [&'static str] = &["AZURE", "AZURE_CHINA", "AZURE_US_GOVERNMENT"];
+    const VALUES: &'static [&'static str] = &[
+        "AZURE",
+        "AZURE_CHINA",
+        "AZURE_US_GOVERNMENT",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AzureKeyVaultAzureEnvironment::as_str(self)

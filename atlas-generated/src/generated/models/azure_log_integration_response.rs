@@ -36,7 +36,11 @@ impl crate::runtime::Json for AzureLogIntegrationResponse {
             r#type: crate::runtime::required(&mut map, "type", path)?,
             prefix_path: crate::runtime::required(&mut map, "prefixPath", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
-            storage_account_name: crate::runtime::required(&mut map, "storageAccountName", path)?,
+            storage_account_name: crate::runtime::required(
+                &mut map,
+                "storageAccountName",
+                path,
+            )?,
             storage_container_name: crate::runtime::required(
                 &mut map,
                 "storageContainerName",

@@ -41,13 +41,25 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            azure_directory_id: crate::runtime::required(&mut map, "azureDirectoryId", path)?,
-            azure_subscription_id: crate::runtime::required(&mut map, "azureSubscriptionId", path)?,
+            azure_directory_id: crate::runtime::required(
+                &mut map,
+                "azureDirectoryId",
+                path,
+            )?,
+            azure_subscription_id: crate::runtime::required(
+                &mut map,
+                "azureSubscriptionId",
+                path,
+            )?,
             container_id: crate::runtime::required(&mut map, "containerId", path)?,
             error_state: crate::runtime::optional(&mut map, "errorState", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
-            resource_group_name: crate::runtime::required(&mut map, "resourceGroupName", path)?,
+            resource_group_name: crate::runtime::required(
+                &mut map,
+                "resourceGroupName",
+                path,
+            )?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             vnet_name: crate::runtime::required(&mut map, "vnetName", path)?,
             additional_properties: map,
@@ -57,7 +69,11 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "azureDirectoryId", &self.azure_directory_id);
-        crate::runtime::put(&mut map, "azureSubscriptionId", &self.azure_subscription_id);
+        crate::runtime::put(
+            &mut map,
+            "azureSubscriptionId",
+            &self.azure_subscription_id,
+        );
         crate::runtime::put(&mut map, "containerId", &self.container_id);
         crate::runtime::put_optional(&mut map, "errorState", &self.error_state);
         crate::runtime::put_optional(&mut map, "id", &self.id);

@@ -44,7 +44,11 @@ impl crate::runtime::Json for AzurePrivateEndpoint {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            delete_requested: crate::runtime::optional(&mut map, "deleteRequested", path)?,
+            delete_requested: crate::runtime::optional(
+                &mut map,
+                "deleteRequested",
+                path,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             private_endpoint_connection_name: crate::runtime::optional(
                 &mut map,
@@ -69,7 +73,11 @@ impl crate::runtime::Json for AzurePrivateEndpoint {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "deleteRequested", &self.delete_requested);
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteRequested",
+            &self.delete_requested,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(
             &mut map,
@@ -122,7 +130,12 @@ impl AzurePrivateEndpointStatus {
     }
 }
 impl crate::runtime::OpenEnum for AzurePrivateEndpointStatus {
-    const VALUES: &'static [&'static str] = &["INITIATING", "AVAILABLE", "FAILED", "DELETING"];
+    const VALUES: &'static [&'static str] = &[
+        "INITIATING",
+        "AVAILABLE",
+        "FAILED",
+        "DELETING",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         AzurePrivateEndpointStatus::as_str(self)

@@ -52,7 +52,11 @@ impl crate::runtime::Json for AzurePrivateLinkConnection {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            private_endpoints: crate::runtime::optional(&mut map, "privateEndpoints", path)?,
+            private_endpoints: crate::runtime::optional(
+                &mut map,
+                "privateEndpoints",
+                path,
+            )?,
             private_link_service_name: crate::runtime::optional(
                 &mut map,
                 "privateLinkServiceName",
@@ -74,7 +78,11 @@ impl crate::runtime::Json for AzurePrivateLinkConnection {
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "privateEndpoints", &self.private_endpoints);
+        crate::runtime::put_optional(
+            &mut map,
+            "privateEndpoints",
+            &self.private_endpoints,
+        );
         crate::runtime::put_optional(
             &mut map,
             "privateLinkServiceName",

@@ -29,7 +29,11 @@ impl crate::runtime::Json for BackupComplianceOnDemandPolicyItem {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            frequency_interval: crate::runtime::required(&mut map, "frequencyInterval", path)?,
+            frequency_interval: crate::runtime::required(
+                &mut map,
+                "frequencyInterval",
+                path,
+            )?,
             frequency_type: crate::runtime::required(&mut map, "frequencyType", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             retention_unit: crate::runtime::required(&mut map, "retentionUnit", path)?,

@@ -39,7 +39,11 @@ impl crate::runtime::Json for BackupComplianceScheduledPolicyItem {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            frequency_interval: crate::runtime::required(&mut map, "frequencyInterval", path)?,
+            frequency_interval: crate::runtime::required(
+                &mut map,
+                "frequencyInterval",
+                path,
+            )?,
             frequency_type: crate::runtime::required(&mut map, "frequencyType", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             retention_unit: crate::runtime::required(&mut map, "retentionUnit", path)?,
@@ -93,7 +97,13 @@ impl BackupComplianceScheduledPolicyItemFrequencyType {
     }
 }
 impl crate::runtime::OpenEnum for BackupComplianceScheduledPolicyItemFrequencyType {
-    const VALUES: &'static [&'static str] = &["daily", "hourly", "weekly", "monthly", "yearly"];
+    const VALUES: &'static [&'static str] = &[
+        "daily",
+        "hourly",
+        "weekly",
+        "monthly",
+        "yearly",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         BackupComplianceScheduledPolicyItemFrequencyType::as_str(self)

@@ -78,12 +78,24 @@ impl crate::runtime::Json for BackupOnlineArchive {
             coll_name: crate::runtime::optional(&mut map, "collName", path)?,
             collection_type: crate::runtime::optional(&mut map, "collectionType", path)?,
             criteria: crate::runtime::optional(&mut map, "criteria", path)?,
-            data_expiration_rule: crate::runtime::optional(&mut map, "dataExpirationRule", path)?,
-            data_process_region: crate::runtime::optional(&mut map, "dataProcessRegion", path)?,
+            data_expiration_rule: crate::runtime::optional(
+                &mut map,
+                "dataExpirationRule",
+                path,
+            )?,
+            data_process_region: crate::runtime::optional(
+                &mut map,
+                "dataProcessRegion",
+                path,
+            )?,
             data_set_name: crate::runtime::optional(&mut map, "dataSetName", path)?,
             db_name: crate::runtime::optional(&mut map, "dbName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            partition_fields: crate::runtime::optional(&mut map, "partitionFields", path)?,
+            partition_fields: crate::runtime::optional(
+                &mut map,
+                "partitionFields",
+                path,
+            )?,
             paused: crate::runtime::optional(&mut map, "paused", path)?,
             schedule: crate::runtime::optional(&mut map, "schedule", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
@@ -98,12 +110,24 @@ impl crate::runtime::Json for BackupOnlineArchive {
         crate::runtime::put_optional(&mut map, "collName", &self.coll_name);
         crate::runtime::put_optional(&mut map, "collectionType", &self.collection_type);
         crate::runtime::put_optional(&mut map, "criteria", &self.criteria);
-        crate::runtime::put_optional(&mut map, "dataExpirationRule", &self.data_expiration_rule);
-        crate::runtime::put_optional(&mut map, "dataProcessRegion", &self.data_process_region);
+        crate::runtime::put_optional(
+            &mut map,
+            "dataExpirationRule",
+            &self.data_expiration_rule,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "dataProcessRegion",
+            &self.data_process_region,
+        );
         crate::runtime::put_optional(&mut map, "dataSetName", &self.data_set_name);
         crate::runtime::put_optional(&mut map, "dbName", &self.db_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "partitionFields", &self.partition_fields);
+        crate::runtime::put_optional(
+            &mut map,
+            "partitionFields",
+            &self.partition_fields,
+        );
         crate::runtime::put_optional(&mut map, "paused", &self.paused);
         crate::runtime::put_optional(&mut map, "schedule", &self.schedule);
         crate::runtime::put_optional(&mut map, "state", &self.state);
@@ -237,7 +261,12 @@ impl BackupOnlineArchiveState {
 }
 impl crate::runtime::OpenEnum for BackupOnlineArchiveState {
     const VALUES: &'static [&'static str] = &[
-        "PENDING", "ACTIVE", "PAUSING", "PAUSED", "DELETED", "ORPHANED",
+        "PENDING",
+        "ACTIVE",
+        "PAUSING",
+        "PAUSED",
+        "DELETED",
+        "ORPHANED",
     ];
     #[inline]
     fn as_str(&self) -> &str {

@@ -103,8 +103,16 @@ impl crate::runtime::Json for BackupRestoreJob {
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
             delivery: crate::runtime::required(&mut map, "delivery", path)?,
-            deployment_job_id: crate::runtime::optional(&mut map, "deploymentJobId", path)?,
-            encryption_enabled: crate::runtime::optional(&mut map, "encryptionEnabled", path)?,
+            deployment_job_id: crate::runtime::optional(
+                &mut map,
+                "deploymentJobId",
+                path,
+            )?,
+            encryption_enabled: crate::runtime::optional(
+                &mut map,
+                "encryptionEnabled",
+                path,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             hashes: crate::runtime::optional(&mut map, "hashes", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -132,8 +140,16 @@ impl crate::runtime::Json for BackupRestoreJob {
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put(&mut map, "delivery", &self.delivery);
-        crate::runtime::put_optional(&mut map, "deploymentJobId", &self.deployment_job_id);
-        crate::runtime::put_optional(&mut map, "encryptionEnabled", &self.encryption_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "deploymentJobId",
+            &self.deployment_job_id,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "encryptionEnabled",
+            &self.encryption_enabled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "hashes", &self.hashes);
         crate::runtime::put_optional(&mut map, "id", &self.id);
@@ -184,7 +200,12 @@ impl BackupRestoreJobStatusName {
     }
 }
 impl crate::runtime::OpenEnum for BackupRestoreJobStatusName {
-    const VALUES: &'static [&'static str] = &["IN_PROGRESS", "BROKEN", "KILLED", "FINISHED"];
+    const VALUES: &'static [&'static str] = &[
+        "IN_PROGRESS",
+        "BROKEN",
+        "KILLED",
+        "FINISHED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         BackupRestoreJobStatusName::as_str(self)

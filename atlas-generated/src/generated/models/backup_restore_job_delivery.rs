@@ -70,13 +70,25 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         Ok(Self {
             auth_header: crate::runtime::optional(&mut map, "authHeader", path)?,
             auth_value: crate::runtime::optional(&mut map, "authValue", path)?,
-            expiration_hours: crate::runtime::optional(&mut map, "expirationHours", path)?,
+            expiration_hours: crate::runtime::optional(
+                &mut map,
+                "expirationHours",
+                path,
+            )?,
             expires: crate::runtime::optional(&mut map, "expires", path)?,
             max_downloads: crate::runtime::optional(&mut map, "maxDownloads", path)?,
             method_name: crate::runtime::required(&mut map, "methodName", path)?,
             status_name: crate::runtime::optional(&mut map, "statusName", path)?,
-            target_cluster_id: crate::runtime::optional(&mut map, "targetClusterId", path)?,
-            target_cluster_name: crate::runtime::optional(&mut map, "targetClusterName", path)?,
+            target_cluster_id: crate::runtime::optional(
+                &mut map,
+                "targetClusterId",
+                path,
+            )?,
+            target_cluster_name: crate::runtime::optional(
+                &mut map,
+                "targetClusterName",
+                path,
+            )?,
             target_group_id: crate::runtime::optional(&mut map, "targetGroupId", path)?,
             url: crate::runtime::optional(&mut map, "url", path)?,
             url_v2: crate::runtime::optional(&mut map, "urlV2", path)?,
@@ -88,13 +100,25 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "authHeader", &self.auth_header);
         crate::runtime::put_optional(&mut map, "authValue", &self.auth_value);
-        crate::runtime::put_optional(&mut map, "expirationHours", &self.expiration_hours);
+        crate::runtime::put_optional(
+            &mut map,
+            "expirationHours",
+            &self.expiration_hours,
+        );
         crate::runtime::put_optional(&mut map, "expires", &self.expires);
         crate::runtime::put_optional(&mut map, "maxDownloads", &self.max_downloads);
         crate::runtime::put(&mut map, "methodName", &self.method_name);
         crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
-        crate::runtime::put_optional(&mut map, "targetClusterId", &self.target_cluster_id);
-        crate::runtime::put_optional(&mut map, "targetClusterName", &self.target_cluster_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "targetClusterId",
+            &self.target_cluster_id,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "targetClusterName",
+            &self.target_cluster_name,
+        );
         crate::runtime::put_optional(&mut map, "targetGroupId", &self.target_group_id);
         crate::runtime::put_optional(&mut map, "url", &self.url);
         crate::runtime::put_optional(&mut map, "urlV2", &self.url_v2);

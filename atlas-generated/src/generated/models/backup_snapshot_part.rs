@@ -75,17 +75,33 @@ impl crate::runtime::Json for BackupSnapshotPart {
         Ok(Self {
             cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
             completed_time: crate::runtime::optional(&mut map, "completedTime", path)?,
-            compression_setting: crate::runtime::optional(&mut map, "compressionSetting", path)?,
+            compression_setting: crate::runtime::optional(
+                &mut map,
+                "compressionSetting",
+                path,
+            )?,
             data_size_bytes: crate::runtime::optional(&mut map, "dataSizeBytes", path)?,
-            encryption_enabled: crate::runtime::optional(&mut map, "encryptionEnabled", path)?,
+            encryption_enabled: crate::runtime::optional(
+                &mut map,
+                "encryptionEnabled",
+                path,
+            )?,
             fcv: crate::runtime::optional(&mut map, "fcv", path)?,
             file_size_bytes: crate::runtime::optional(&mut map, "fileSizeBytes", path)?,
             machine_id: crate::runtime::optional(&mut map, "machineId", path)?,
             master_key_uuid: crate::runtime::optional(&mut map, "masterKeyUUID", path)?,
             mongod_version: crate::runtime::optional(&mut map, "mongodVersion", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             replica_state: crate::runtime::optional(&mut map, "replicaState", path)?,
-            storage_size_bytes: crate::runtime::optional(&mut map, "storageSizeBytes", path)?,
+            storage_size_bytes: crate::runtime::optional(
+                &mut map,
+                "storageSizeBytes",
+                path,
+            )?,
             type_name: crate::runtime::optional(&mut map, "typeName", path)?,
             additional_properties: map,
         })
@@ -95,9 +111,17 @@ impl crate::runtime::Json for BackupSnapshotPart {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
         crate::runtime::put_optional(&mut map, "completedTime", &self.completed_time);
-        crate::runtime::put_optional(&mut map, "compressionSetting", &self.compression_setting);
+        crate::runtime::put_optional(
+            &mut map,
+            "compressionSetting",
+            &self.compression_setting,
+        );
         crate::runtime::put_optional(&mut map, "dataSizeBytes", &self.data_size_bytes);
-        crate::runtime::put_optional(&mut map, "encryptionEnabled", &self.encryption_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "encryptionEnabled",
+            &self.encryption_enabled,
+        );
         crate::runtime::put_optional(&mut map, "fcv", &self.fcv);
         crate::runtime::put_optional(&mut map, "fileSizeBytes", &self.file_size_bytes);
         crate::runtime::put_optional(&mut map, "machineId", &self.machine_id);
@@ -105,7 +129,11 @@ impl crate::runtime::Json for BackupSnapshotPart {
         crate::runtime::put_optional(&mut map, "mongodVersion", &self.mongod_version);
         crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
         crate::runtime::put_optional(&mut map, "replicaState", &self.replica_state);
-        crate::runtime::put_optional(&mut map, "storageSizeBytes", &self.storage_size_bytes);
+        crate::runtime::put_optional(
+            &mut map,
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+        );
         crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

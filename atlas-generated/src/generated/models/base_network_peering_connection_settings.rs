@@ -26,22 +26,43 @@ impl crate::runtime::Json for BaseNetworkPeeringConnectionSettings {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "providerName").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCP") => Ok(Self::Gcp(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "providerName",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCP") => {
+                Ok(
+                    Self::Gcp(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("providerName", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -55,24 +76,21 @@ impl crate::runtime::Json for BaseNetworkPeeringConnectionSettings {
     }
 }
 impl From<crate::models::AwsNetworkPeeringConnectionSettings>
-    for BaseNetworkPeeringConnectionSettings
-{
+for BaseNetworkPeeringConnectionSettings {
     #[inline]
     fn from(value: crate::models::AwsNetworkPeeringConnectionSettings) -> Self {
         Self::Aws(value)
     }
 }
 impl From<crate::models::AzureNetworkPeeringConnectionSettings>
-    for BaseNetworkPeeringConnectionSettings
-{
+for BaseNetworkPeeringConnectionSettings {
     #[inline]
     fn from(value: crate::models::AzureNetworkPeeringConnectionSettings) -> Self {
         Self::Azure(value)
     }
 }
 impl From<crate::models::GcpNetworkPeeringConnectionSettings>
-    for BaseNetworkPeeringConnectionSettings
-{
+for BaseNetworkPeeringConnectionSettings {
     #[inline]
     fn from(value: crate::models::GcpNetworkPeeringConnectionSettings) -> Self {
         Self::Gcp(value)

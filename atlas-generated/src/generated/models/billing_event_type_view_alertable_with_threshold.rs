@@ -28,9 +28,15 @@ impl BillingEventTypeViewAlertableWithThreshold {
         match self {
             Self::PendingInvoiceOverThreshold => "PENDING_INVOICE_OVER_THRESHOLD",
             Self::DailyBillOverThreshold => "DAILY_BILL_OVER_THRESHOLD",
-            Self::DailyBillingChangeOverThreshold => "DAILY_BILLING_CHANGE_OVER_THRESHOLD",
-            Self::WeeklyBillingChangeOverThreshold => "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
-            Self::MonthlyBillingChangeOverThreshold => "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::DailyBillingChangeOverThreshold => {
+                "DAILY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
+            Self::WeeklyBillingChangeOverThreshold => {
+                "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
+            Self::MonthlyBillingChangeOverThreshold => {
+                "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -58,9 +64,15 @@ impl From<&str> for BillingEventTypeViewAlertableWithThreshold {
         match value {
             "PENDING_INVOICE_OVER_THRESHOLD" => Self::PendingInvoiceOverThreshold,
             "DAILY_BILL_OVER_THRESHOLD" => Self::DailyBillOverThreshold,
-            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => Self::DailyBillingChangeOverThreshold,
-            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::WeeklyBillingChangeOverThreshold,
-            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::MonthlyBillingChangeOverThreshold,
+            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::DailyBillingChangeOverThreshold
+            }
+            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::WeeklyBillingChangeOverThreshold
+            }
+            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::MonthlyBillingChangeOverThreshold
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -45,11 +45,17 @@ impl BillingEventTypeViewForNdsGroup {
             Self::DailyBillUnderThreshold => "DAILY_BILL_UNDER_THRESHOLD",
             Self::DailyBillOverThreshold => "DAILY_BILL_OVER_THRESHOLD",
             Self::DailyBillingChangeNormal => "DAILY_BILLING_CHANGE_NORMAL",
-            Self::DailyBillingChangeOverThreshold => "DAILY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::DailyBillingChangeOverThreshold => {
+                "DAILY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::WeeklyBillingChangeNormal => "WEEKLY_BILLING_CHANGE_NORMAL",
-            Self::WeeklyBillingChangeOverThreshold => "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::WeeklyBillingChangeOverThreshold => {
+                "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::MonthlyBillingChangeNormal => "MONTHLY_BILLING_CHANGE_NORMAL",
-            Self::MonthlyBillingChangeOverThreshold => "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::MonthlyBillingChangeOverThreshold => {
+                "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -89,11 +95,17 @@ impl From<&str> for BillingEventTypeViewForNdsGroup {
             "DAILY_BILL_UNDER_THRESHOLD" => Self::DailyBillUnderThreshold,
             "DAILY_BILL_OVER_THRESHOLD" => Self::DailyBillOverThreshold,
             "DAILY_BILLING_CHANGE_NORMAL" => Self::DailyBillingChangeNormal,
-            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => Self::DailyBillingChangeOverThreshold,
+            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::DailyBillingChangeOverThreshold
+            }
             "WEEKLY_BILLING_CHANGE_NORMAL" => Self::WeeklyBillingChangeNormal,
-            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::WeeklyBillingChangeOverThreshold,
+            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::WeeklyBillingChangeOverThreshold
+            }
             "MONTHLY_BILLING_CHANGE_NORMAL" => Self::MonthlyBillingChangeNormal,
-            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::MonthlyBillingChangeOverThreshold,
+            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::MonthlyBillingChangeOverThreshold
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

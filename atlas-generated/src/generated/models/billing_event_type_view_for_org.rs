@@ -195,8 +195,12 @@ impl BillingEventTypeViewForOrg {
             Self::AccountModified => "ACCOUNT_MODIFIED",
             Self::SupportPlanActivated => "SUPPORT_PLAN_ACTIVATED",
             Self::SupportPlanCancelled => "SUPPORT_PLAN_CANCELLED",
-            Self::SupportPlanCancellationScheduled => "SUPPORT_PLAN_CANCELLATION_SCHEDULED",
-            Self::InitiateSalesforceServiceCloudSync => "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC",
+            Self::SupportPlanCancellationScheduled => {
+                "SUPPORT_PLAN_CANCELLATION_SCHEDULED"
+            }
+            Self::InitiateSalesforceServiceCloudSync => {
+                "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC"
+            }
             Self::InvoiceAddressChanged => "INVOICE_ADDRESS_CHANGED",
             Self::InvoiceAddressAdded => "INVOICE_ADDRESS_ADDED",
             Self::PrepaidPlanActivated => "PREPAID_PLAN_ACTIVATED",
@@ -223,12 +227,16 @@ impl BillingEventTypeViewForOrg {
             Self::OrgUnlinkRequested => "ORG_UNLINK_REQUESTED",
             Self::OrgUnlinkCancelled => "ORG_UNLINK_CANCELLED",
             Self::PaymentUpdatedThroughApi => "PAYMENT_UPDATED_THROUGH_API",
-            Self::AzureBillingAccountCreditIssued => "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED",
+            Self::AzureBillingAccountCreditIssued => {
+                "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED"
+            }
             Self::CreditStartDateModified => "CREDIT_START_DATE_MODIFIED",
             Self::CreditElasticInvoicingModified => "CREDIT_ELASTIC_INVOICING_MODIFIED",
             Self::CreditTypeModified => "CREDIT_TYPE_MODIFIED",
             Self::CreditAmountCentsModified => "CREDIT_AMOUNT_CENTS_MODIFIED",
-            Self::CreditAmountRemainingCentsModified => "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED",
+            Self::CreditAmountRemainingCentsModified => {
+                "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED"
+            }
             Self::CreditTotalBilledCentsModified => "CREDIT_TOTAL_BILLED_CENTS_MODIFIED",
             Self::CreditAwsCustomerIdModified => "CREDIT_AWS_CUSTOMER_ID_MODIFIED",
             Self::CreditAwsProductCodeModified => "CREDIT_AWS_PRODUCT_CODE_MODIFIED",
@@ -237,8 +245,12 @@ impl BillingEventTypeViewForOrg {
             Self::CreditGcpMarketplaceEntitlementIdModified => {
                 "CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED"
             }
-            Self::CreditAzureSubscriptionIdModified => "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED",
-            Self::CreditAzurePrivatePlanIdModified => "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED",
+            Self::CreditAzureSubscriptionIdModified => {
+                "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED"
+            }
+            Self::CreditAzurePrivatePlanIdModified => {
+                "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED"
+            }
             Self::TargetedRebillExecuted => "TARGETED_REBILL_EXECUTED",
             Self::LegacyRebillExecuted => "LEGACY_REBILL_EXECUTED",
             Self::EvergreenDealCancelled => "EVERGREEN_DEAL_CANCELLED",
@@ -249,9 +261,15 @@ impl BillingEventTypeViewForOrg {
             Self::PendingDealApplied => "PENDING_DEAL_APPLIED",
             Self::PendingDealActivationFailed => "PENDING_DEAL_ACTIVATION_FAILED",
             Self::EvergreenPriorityModified => "EVERGREEN_PRIORITY_MODIFIED",
-            Self::CrossOrgOperationTicketTracking => "CROSS_ORG_OPERATION_TICKET_TRACKING",
-            Self::AdminOverridePaymentMethodDeleted => "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED",
-            Self::AdminOverridePaymentMethodExpired => "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED",
+            Self::CrossOrgOperationTicketTracking => {
+                "CROSS_ORG_OPERATION_TICKET_TRACKING"
+            }
+            Self::AdminOverridePaymentMethodDeleted => {
+                "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED"
+            }
+            Self::AdminOverridePaymentMethodExpired => {
+                "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED"
+            }
             Self::PaymentMethodFlagged => "PAYMENT_METHOD_FLAGGED",
             Self::PaymentMethodUnflagged => "PAYMENT_METHOD_UNFLAGGED",
             Self::MarketplaceRefundIssued => "MARKETPLACE_REFUND_ISSUED",
@@ -377,8 +395,12 @@ impl From<&str> for BillingEventTypeViewForOrg {
             "ACCOUNT_MODIFIED" => Self::AccountModified,
             "SUPPORT_PLAN_ACTIVATED" => Self::SupportPlanActivated,
             "SUPPORT_PLAN_CANCELLED" => Self::SupportPlanCancelled,
-            "SUPPORT_PLAN_CANCELLATION_SCHEDULED" => Self::SupportPlanCancellationScheduled,
-            "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC" => Self::InitiateSalesforceServiceCloudSync,
+            "SUPPORT_PLAN_CANCELLATION_SCHEDULED" => {
+                Self::SupportPlanCancellationScheduled
+            }
+            "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC" => {
+                Self::InitiateSalesforceServiceCloudSync
+            }
             "INVOICE_ADDRESS_CHANGED" => Self::InvoiceAddressChanged,
             "INVOICE_ADDRESS_ADDED" => Self::InvoiceAddressAdded,
             "PREPAID_PLAN_ACTIVATED" => Self::PrepaidPlanActivated,
@@ -405,12 +427,16 @@ impl From<&str> for BillingEventTypeViewForOrg {
             "ORG_UNLINK_REQUESTED" => Self::OrgUnlinkRequested,
             "ORG_UNLINK_CANCELLED" => Self::OrgUnlinkCancelled,
             "PAYMENT_UPDATED_THROUGH_API" => Self::PaymentUpdatedThroughApi,
-            "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED" => Self::AzureBillingAccountCreditIssued,
+            "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED" => {
+                Self::AzureBillingAccountCreditIssued
+            }
             "CREDIT_START_DATE_MODIFIED" => Self::CreditStartDateModified,
             "CREDIT_ELASTIC_INVOICING_MODIFIED" => Self::CreditElasticInvoicingModified,
             "CREDIT_TYPE_MODIFIED" => Self::CreditTypeModified,
             "CREDIT_AMOUNT_CENTS_MODIFIED" => Self::CreditAmountCentsModified,
-            "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED" => Self::CreditAmountRemainingCentsModified,
+            "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED" => {
+                Self::CreditAmountRemainingCentsModified
+            }
             "CREDIT_TOTAL_BILLED_CENTS_MODIFIED" => Self::CreditTotalBilledCentsModified,
             "CREDIT_AWS_CUSTOMER_ID_MODIFIED" => Self::CreditAwsCustomerIdModified,
             "CREDIT_AWS_PRODUCT_CODE_MODIFIED" => Self::CreditAwsProductCodeModified,
@@ -419,8 +445,12 @@ impl From<&str> for BillingEventTypeViewForOrg {
             "CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED" => {
                 Self::CreditGcpMarketplaceEntitlementIdModified
             }
-            "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED" => Self::CreditAzureSubscriptionIdModified,
-            "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED" => Self::CreditAzurePrivatePlanIdModified,
+            "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED" => {
+                Self::CreditAzureSubscriptionIdModified
+            }
+            "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED" => {
+                Self::CreditAzurePrivatePlanIdModified
+            }
             "TARGETED_REBILL_EXECUTED" => Self::TargetedRebillExecuted,
             "LEGACY_REBILL_EXECUTED" => Self::LegacyRebillExecuted,
             "EVERGREEN_DEAL_CANCELLED" => Self::EvergreenDealCancelled,
@@ -431,9 +461,15 @@ impl From<&str> for BillingEventTypeViewForOrg {
             "PENDING_DEAL_APPLIED" => Self::PendingDealApplied,
             "PENDING_DEAL_ACTIVATION_FAILED" => Self::PendingDealActivationFailed,
             "EVERGREEN_PRIORITY_MODIFIED" => Self::EvergreenPriorityModified,
-            "CROSS_ORG_OPERATION_TICKET_TRACKING" => Self::CrossOrgOperationTicketTracking,
-            "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED" => Self::AdminOverridePaymentMethodDeleted,
-            "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED" => Self::AdminOverridePaymentMethodExpired,
+            "CROSS_ORG_OPERATION_TICKET_TRACKING" => {
+                Self::CrossOrgOperationTicketTracking
+            }
+            "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED" => {
+                Self::AdminOverridePaymentMethodDeleted
+            }
+            "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED" => {
+                Self::AdminOverridePaymentMethodExpired
+            }
             "PAYMENT_METHOD_FLAGGED" => Self::PaymentMethodFlagged,
             "PAYMENT_METHOD_UNFLAGGED" => Self::PaymentMethodUnflagged,
             "MARKETPLACE_REFUND_ISSUED" => Self::MarketplaceRefundIssued,

@@ -82,8 +82,16 @@ impl crate::runtime::Json for BillingInvoiceMetadata {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            amount_billed_cents: crate::runtime::optional(&mut map, "amountBilledCents", path)?,
-            amount_paid_cents: crate::runtime::optional(&mut map, "amountPaidCents", path)?,
+            amount_billed_cents: crate::runtime::optional(
+                &mut map,
+                "amountBilledCents",
+                path,
+            )?,
+            amount_paid_cents: crate::runtime::optional(
+                &mut map,
+                "amountPaidCents",
+                path,
+            )?,
             created: crate::runtime::optional(&mut map, "created", path)?,
             credits_cents: crate::runtime::optional(&mut map, "creditsCents", path)?,
             end_date: crate::runtime::optional(&mut map, "endDate", path)?,
@@ -107,8 +115,16 @@ impl crate::runtime::Json for BillingInvoiceMetadata {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "amountBilledCents", &self.amount_billed_cents);
-        crate::runtime::put_optional(&mut map, "amountPaidCents", &self.amount_paid_cents);
+        crate::runtime::put_optional(
+            &mut map,
+            "amountBilledCents",
+            &self.amount_billed_cents,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "amountPaidCents",
+            &self.amount_paid_cents,
+        );
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "creditsCents", &self.credits_cents);
         crate::runtime::put_optional(&mut map, "endDate", &self.end_date);

@@ -65,8 +65,16 @@ impl crate::runtime::Json for BillingPayment {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            amount_billed_cents: crate::runtime::optional(&mut map, "amountBilledCents", path)?,
-            amount_paid_cents: crate::runtime::optional(&mut map, "amountPaidCents", path)?,
+            amount_billed_cents: crate::runtime::optional(
+                &mut map,
+                "amountBilledCents",
+                path,
+            )?,
+            amount_paid_cents: crate::runtime::optional(
+                &mut map,
+                "amountPaidCents",
+                path,
+            )?,
             created: crate::runtime::optional(&mut map, "created", path)?,
             currency: crate::runtime::optional(&mut map, "currency", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -81,8 +89,16 @@ impl crate::runtime::Json for BillingPayment {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "amountBilledCents", &self.amount_billed_cents);
-        crate::runtime::put_optional(&mut map, "amountPaidCents", &self.amount_paid_cents);
+        crate::runtime::put_optional(
+            &mut map,
+            "amountBilledCents",
+            &self.amount_billed_cents,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "amountPaidCents",
+            &self.amount_paid_cents,
+        );
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "currency", &self.currency);
         crate::runtime::put_optional(&mut map, "id", &self.id);

@@ -122,7 +122,12 @@ impl CloudClusterAvailability {
     }
 }
 impl crate::runtime::OpenEnum for CloudClusterAvailability {
-    const VALUES: &'static [&'static str] = &["available", "dead", "unavailable", "warning"];
+    const VALUES: &'static [&'static str] = &[
+        "available",
+        "dead",
+        "unavailable",
+        "warning",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         CloudClusterAvailability::as_str(self)

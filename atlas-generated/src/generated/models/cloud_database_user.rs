@@ -68,7 +68,11 @@ impl crate::runtime::Json for CloudDatabaseUser {
         Ok(Self {
             aws_iam_type: crate::runtime::optional(&mut map, "awsIAMType", path)?,
             database_name: crate::runtime::required(&mut map, "databaseName", path)?,
-            delete_after_date: crate::runtime::optional(&mut map, "deleteAfterDate", path)?,
+            delete_after_date: crate::runtime::optional(
+                &mut map,
+                "deleteAfterDate",
+                path,
+            )?,
             description: crate::runtime::optional(&mut map, "description", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             labels: crate::runtime::optional(&mut map, "labels", path)?,
@@ -88,7 +92,11 @@ impl crate::runtime::Json for CloudDatabaseUser {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "awsIAMType", &self.aws_iam_type);
         crate::runtime::put(&mut map, "databaseName", &self.database_name);
-        crate::runtime::put_optional(&mut map, "deleteAfterDate", &self.delete_after_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteAfterDate",
+            &self.delete_after_date,
+        );
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "labels", &self.labels);

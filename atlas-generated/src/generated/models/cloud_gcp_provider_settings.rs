@@ -9,7 +9,9 @@ pub struct CloudGcpProviderSettings {
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderGcpAutoScaling>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<crate::models::CloudGcpProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<
+        crate::models::CloudGcpProviderSettingsInstanceSizeName,
+    >,
     /// Google Compute Regions.
     pub region_name: Option<crate::models::CloudGcpProviderSettingsRegionName>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -25,7 +27,11 @@ impl crate::runtime::Json for CloudGcpProviderSettings {
         Ok(Self {
             provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
-            instance_size_name: crate::runtime::optional(&mut map, "instanceSizeName", path)?,
+            instance_size_name: crate::runtime::optional(
+                &mut map,
+                "instanceSizeName",
+                path,
+            )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             additional_properties: map,
         })
@@ -35,7 +41,11 @@ impl crate::runtime::Json for CloudGcpProviderSettings {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
-        crate::runtime::put_optional(&mut map, "instanceSizeName", &self.instance_size_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "instanceSizeName",
+            &self.instance_size_name,
+        );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

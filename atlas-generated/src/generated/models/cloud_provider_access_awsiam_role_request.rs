@@ -41,7 +41,11 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            atlas_aws_account_arn: crate::runtime::optional(&mut map, "atlasAWSAccountArn", path)?,
+            atlas_aws_account_arn: crate::runtime::optional(
+                &mut map,
+                "atlasAWSAccountArn",
+                path,
+            )?,
             atlas_assumed_role_external_id: crate::runtime::optional(
                 &mut map,
                 "atlasAssumedRoleExternalId",
@@ -58,7 +62,11 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "atlasAWSAccountArn", &self.atlas_aws_account_arn);
+        crate::runtime::put_optional(
+            &mut map,
+            "atlasAWSAccountArn",
+            &self.atlas_aws_account_arn,
+        );
         crate::runtime::put_optional(
             &mut map,
             "atlasAssumedRoleExternalId",

@@ -44,7 +44,11 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             provider_name: crate::runtime::required(&mut map, "providerName", path)?,
-            atlas_aws_account_arn: crate::runtime::optional(&mut map, "atlasAWSAccountArn", path)?,
+            atlas_aws_account_arn: crate::runtime::optional(
+                &mut map,
+                "atlasAWSAccountArn",
+                path,
+            )?,
             atlas_assumed_role_external_id: crate::runtime::optional(
                 &mut map,
                 "atlasAssumedRoleExternalId",
@@ -53,7 +57,11 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {
             authorized_date: crate::runtime::optional(&mut map, "authorizedDate", path)?,
             created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
             feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
-            iam_assumed_role_arn: crate::runtime::optional(&mut map, "iamAssumedRoleArn", path)?,
+            iam_assumed_role_arn: crate::runtime::optional(
+                &mut map,
+                "iamAssumedRoleArn",
+                path,
+            )?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
             additional_properties: map,
         })
@@ -62,7 +70,11 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put_optional(&mut map, "atlasAWSAccountArn", &self.atlas_aws_account_arn);
+        crate::runtime::put_optional(
+            &mut map,
+            "atlasAWSAccountArn",
+            &self.atlas_aws_account_arn,
+        );
         crate::runtime::put_optional(
             &mut map,
             "atlasAssumedRoleExternalId",
@@ -71,7 +83,11 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {
         crate::runtime::put_optional(&mut map, "authorizedDate", &self.authorized_date);
         crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
         crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
-        crate::runtime::put_optional(&mut map, "iamAssumedRoleArn", &self.iam_assumed_role_arn);
+        crate::runtime::put_optional(
+            &mut map,
+            "iamAssumedRoleArn",
+            &self.iam_assumed_role_arn,
+        );
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -40,12 +40,24 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
-            atlas_azure_app_id: crate::runtime::optional(&mut map, "atlasAzureAppId", path)?,
+            atlas_azure_app_id: crate::runtime::optional(
+                &mut map,
+                "atlasAzureAppId",
+                path,
+            )?,
             created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
             feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
-            last_updated_date: crate::runtime::optional(&mut map, "lastUpdatedDate", path)?,
+            last_updated_date: crate::runtime::optional(
+                &mut map,
+                "lastUpdatedDate",
+                path,
+            )?,
             provider_name: crate::runtime::required(&mut map, "providerName", path)?,
-            service_principal_id: crate::runtime::optional(&mut map, "servicePrincipalId", path)?,
+            service_principal_id: crate::runtime::optional(
+                &mut map,
+                "servicePrincipalId",
+                path,
+            )?,
             tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
             additional_properties: map,
         })
@@ -54,12 +66,24 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "atlasAzureAppId", &self.atlas_azure_app_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "atlasAzureAppId",
+            &self.atlas_azure_app_id,
+        );
         crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
         crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
-        crate::runtime::put_optional(&mut map, "lastUpdatedDate", &self.last_updated_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "lastUpdatedDate",
+            &self.last_updated_date,
+        );
         crate::runtime::put(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put_optional(&mut map, "servicePrincipalId", &self.service_principal_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "servicePrincipalId",
+            &self.service_principal_id,
+        );
         crate::runtime::put_optional(&mut map, "tenantId", &self.tenant_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

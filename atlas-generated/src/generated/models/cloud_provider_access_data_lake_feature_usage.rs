@@ -9,7 +9,9 @@ pub struct CloudProviderAccessDataLakeFeatureUsage {
     /// Read-only: set by the server, ignored in requests.
     pub feature_type: Option<crate::models::CloudProviderAccessFeatureUsageFeatureType>,
     /// `featureId`
-    pub feature_id: Option<crate::models::CloudProviderAccessFeatureUsageDataLakeFeatureId>,
+    pub feature_id: Option<
+        crate::models::CloudProviderAccessFeatureUsageDataLakeFeatureId,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

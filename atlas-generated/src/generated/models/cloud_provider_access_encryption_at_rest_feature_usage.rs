@@ -9,8 +9,9 @@ pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
     /// Read-only: set by the server, ignored in requests.
     pub feature_type: Option<crate::models::CloudProviderAccessFeatureUsageFeatureType>,
     /// `None`: absent; `Some(None)`: `null`.
-    pub feature_id:
-        Option<Option<crate::models::ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView>>,
+    pub feature_id: Option<
+        Option<crate::models::ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView>,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

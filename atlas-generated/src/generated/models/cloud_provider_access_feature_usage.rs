@@ -7,7 +7,9 @@ pub enum CloudProviderAccessFeatureUsage {
     /// `featureType` = `ATLAS_DATA_LAKE`
     AtlasDataLake(crate::models::CloudProviderAccessDataLakeFeatureUsage),
     /// `featureType` = `ATLAS_LOG_INTEGRATION`
-    AtlasLogIntegration(crate::models::CloudProviderAccessAtlasLogIntegrationFeatureUsage),
+    AtlasLogIntegration(
+        crate::models::CloudProviderAccessAtlasLogIntegrationFeatureUsage,
+    ),
     /// `featureType` = `ENCRYPTION_AT_REST`
     EncryptionAtRest(crate::models::CloudProviderAccessEncryptionAtRestFeatureUsage),
     /// `featureType` = `EXPORT_SNAPSHOT`
@@ -30,27 +32,63 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "featureType").map(str::to_owned);
         match tag.as_deref() {
-            Some("ATLAS_DATA_LAKE") => Ok(Self::AtlasDataLake(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("ATLAS_LOG_INTEGRATION") => Ok(Self::AtlasLogIntegration(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("ENCRYPTION_AT_REST") => Ok(Self::EncryptionAtRest(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("EXPORT_SNAPSHOT") => Ok(Self::ExportSnapshot(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("PUSH_BASED_LOG_EXPORT") => Ok(Self::PushBasedLogExport(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "featureType",
-                map,
-            ))),
+            Some("ATLAS_DATA_LAKE") => {
+                Ok(
+                    Self::AtlasDataLake(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("ATLAS_LOG_INTEGRATION") => {
+                Ok(
+                    Self::AtlasLogIntegration(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("ENCRYPTION_AT_REST") => {
+                Ok(
+                    Self::EncryptionAtRest(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("EXPORT_SNAPSHOT") => {
+                Ok(
+                    Self::ExportSnapshot(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("PUSH_BASED_LOG_EXPORT") => {
+                Ok(
+                    Self::PushBasedLogExport(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("featureType", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -66,42 +104,45 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
     }
 }
 impl From<crate::models::CloudProviderAccessDataLakeFeatureUsage>
-    for CloudProviderAccessFeatureUsage
-{
+for CloudProviderAccessFeatureUsage {
     #[inline]
     fn from(value: crate::models::CloudProviderAccessDataLakeFeatureUsage) -> Self {
         Self::AtlasDataLake(value)
     }
 }
 impl From<crate::models::CloudProviderAccessAtlasLogIntegrationFeatureUsage>
-    for CloudProviderAccessFeatureUsage
-{
+for CloudProviderAccessFeatureUsage {
     #[inline]
-    fn from(value: crate::models::CloudProviderAccessAtlasLogIntegrationFeatureUsage) -> Self {
+    fn from(
+        value: crate::models::CloudProviderAccessAtlasLogIntegrationFeatureUsage,
+    ) -> Self {
         Self::AtlasLogIntegration(value)
     }
 }
 impl From<crate::models::CloudProviderAccessEncryptionAtRestFeatureUsage>
-    for CloudProviderAccessFeatureUsage
-{
+for CloudProviderAccessFeatureUsage {
     #[inline]
-    fn from(value: crate::models::CloudProviderAccessEncryptionAtRestFeatureUsage) -> Self {
+    fn from(
+        value: crate::models::CloudProviderAccessEncryptionAtRestFeatureUsage,
+    ) -> Self {
         Self::EncryptionAtRest(value)
     }
 }
 impl From<crate::models::CloudProviderAccessExportSnapshotFeatureUsage>
-    for CloudProviderAccessFeatureUsage
-{
+for CloudProviderAccessFeatureUsage {
     #[inline]
-    fn from(value: crate::models::CloudProviderAccessExportSnapshotFeatureUsage) -> Self {
+    fn from(
+        value: crate::models::CloudProviderAccessExportSnapshotFeatureUsage,
+    ) -> Self {
         Self::ExportSnapshot(value)
     }
 }
 impl From<crate::models::CloudProviderAccessPushBasedLogExportFeatureUsage>
-    for CloudProviderAccessFeatureUsage
-{
+for CloudProviderAccessFeatureUsage {
     #[inline]
-    fn from(value: crate::models::CloudProviderAccessPushBasedLogExportFeatureUsage) -> Self {
+    fn from(
+        value: crate::models::CloudProviderAccessPushBasedLogExportFeatureUsage,
+    ) -> Self {
         Self::PushBasedLogExport(value)
     }
 }

@@ -19,7 +19,8 @@ pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-impl crate::runtime::Json for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
+impl crate::runtime::Json
+for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     #[inline]
     fn from_json(
         value: serde_json::Value,

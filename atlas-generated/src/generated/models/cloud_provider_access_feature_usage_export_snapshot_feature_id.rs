@@ -23,7 +23,11 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsageExportSnapshotFeatu
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            export_bucket_id: crate::runtime::optional(&mut map, "exportBucketId", path)?,
+            export_bucket_id: crate::runtime::optional(
+                &mut map,
+                "exportBucketId",
+                path,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             additional_properties: map,
         })

@@ -15,7 +15,8 @@ pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-impl crate::runtime::Json for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+impl crate::runtime::Json
+for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     #[inline]
     fn from_json(
         value: serde_json::Value,

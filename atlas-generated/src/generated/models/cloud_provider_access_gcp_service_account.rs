@@ -96,7 +96,12 @@ impl CloudProviderAccessGcpServiceAccountStatus {
     }
 }
 impl crate::runtime::OpenEnum for CloudProviderAccessGcpServiceAccountStatus {
-    const VALUES: &'static [&'static str] = &["IN_PROGRESS", "COMPLETE", "FAILED", "NOT_INITIATED"];
+    const VALUES: &'static [&'static str] = &[
+        "IN_PROGRESS",
+        "COMPLETE",
+        "FAILED",
+        "NOT_INITIATED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         CloudProviderAccessGcpServiceAccountStatus::as_str(self)

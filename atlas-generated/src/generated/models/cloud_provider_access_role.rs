@@ -26,22 +26,43 @@ impl crate::runtime::Json for CloudProviderAccessRole {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "providerName").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCP") => Ok(Self::Gcp(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "providerName",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCP") => {
+                Ok(
+                    Self::Gcp(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("providerName", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -60,13 +81,15 @@ impl From<crate::models::CloudProviderAccessAwsiamRole> for CloudProviderAccessR
         Self::Aws(value)
     }
 }
-impl From<crate::models::CloudProviderAccessAzureServicePrincipal> for CloudProviderAccessRole {
+impl From<crate::models::CloudProviderAccessAzureServicePrincipal>
+for CloudProviderAccessRole {
     #[inline]
     fn from(value: crate::models::CloudProviderAccessAzureServicePrincipal) -> Self {
         Self::Azure(value)
     }
 }
-impl From<crate::models::CloudProviderAccessGcpServiceAccount> for CloudProviderAccessRole {
+impl From<crate::models::CloudProviderAccessGcpServiceAccount>
+for CloudProviderAccessRole {
     #[inline]
     fn from(value: crate::models::CloudProviderAccessGcpServiceAccount) -> Self {
         Self::Gcp(value)

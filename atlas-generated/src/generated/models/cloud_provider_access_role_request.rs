@@ -26,22 +26,43 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequest {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "providerName").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCP") => Ok(Self::Gcp(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "providerName",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCP") => {
+                Ok(
+                    Self::Gcp(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("providerName", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -54,23 +75,24 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequest {
         }
     }
 }
-impl From<crate::models::CloudProviderAccessAwsiamRoleRequest> for CloudProviderAccessRoleRequest {
+impl From<crate::models::CloudProviderAccessAwsiamRoleRequest>
+for CloudProviderAccessRoleRequest {
     #[inline]
     fn from(value: crate::models::CloudProviderAccessAwsiamRoleRequest) -> Self {
         Self::Aws(value)
     }
 }
 impl From<crate::models::CloudProviderAccessAzureServicePrincipalRequest>
-    for CloudProviderAccessRoleRequest
-{
+for CloudProviderAccessRoleRequest {
     #[inline]
-    fn from(value: crate::models::CloudProviderAccessAzureServicePrincipalRequest) -> Self {
+    fn from(
+        value: crate::models::CloudProviderAccessAzureServicePrincipalRequest,
+    ) -> Self {
         Self::Azure(value)
     }
 }
 impl From<crate::models::CloudProviderAccessGcpServiceAccountRequest>
-    for CloudProviderAccessRoleRequest
-{
+for CloudProviderAccessRoleRequest {
     #[inline]
     fn from(value: crate::models::CloudProviderAccessGcpServiceAccountRequest) -> Self {
         Self::Gcp(value)

@@ -26,22 +26,43 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequestUpdate {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "providerName").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCP") => Ok(Self::Gcp(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "providerName",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCP") => {
+                Ok(
+                    Self::Gcp(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("providerName", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -55,26 +76,27 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequestUpdate {
     }
 }
 impl From<crate::models::CloudProviderAccessAwsiamRoleRequestUpdate>
-    for CloudProviderAccessRoleRequestUpdate
-{
+for CloudProviderAccessRoleRequestUpdate {
     #[inline]
     fn from(value: crate::models::CloudProviderAccessAwsiamRoleRequestUpdate) -> Self {
         Self::Aws(value)
     }
 }
 impl From<crate::models::CloudProviderAccessAzureServicePrincipalRequestUpdate>
-    for CloudProviderAccessRoleRequestUpdate
-{
+for CloudProviderAccessRoleRequestUpdate {
     #[inline]
-    fn from(value: crate::models::CloudProviderAccessAzureServicePrincipalRequestUpdate) -> Self {
+    fn from(
+        value: crate::models::CloudProviderAccessAzureServicePrincipalRequestUpdate,
+    ) -> Self {
         Self::Azure(value)
     }
 }
 impl From<crate::models::CloudProviderAccessGcpServiceAccountRequestUpdate>
-    for CloudProviderAccessRoleRequestUpdate
-{
+for CloudProviderAccessRoleRequestUpdate {
     #[inline]
-    fn from(value: crate::models::CloudProviderAccessGcpServiceAccountRequestUpdate) -> Self {
+    fn from(
+        value: crate::models::CloudProviderAccessGcpServiceAccountRequestUpdate,
+    ) -> Self {
         Self::Gcp(value)
     }
 }

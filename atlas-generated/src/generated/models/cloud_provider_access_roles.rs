@@ -7,10 +7,13 @@ pub struct CloudProviderAccessRoles {
     /// List that contains the Amazon Web Services (AWS) IAM roles registered and authorized with MongoDB Cloud.
     pub aws_iam_roles: Option<Vec<crate::models::CloudProviderAccessAwsiamRole>>,
     /// List that contains the Azure Service Principals registered with MongoDB Cloud.
-    pub azure_service_principals:
-        Option<Vec<crate::models::CloudProviderAccessAzureServicePrincipal>>,
+    pub azure_service_principals: Option<
+        Vec<crate::models::CloudProviderAccessAzureServicePrincipal>,
+    >,
     /// List that contains the Google Service Accounts registered and authorized with MongoDB Cloud.
-    pub gcp_service_accounts: Option<Vec<crate::models::CloudProviderAccessGcpServiceAccount>>,
+    pub gcp_service_accounts: Option<
+        Vec<crate::models::CloudProviderAccessGcpServiceAccount>,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -28,7 +31,11 @@ impl crate::runtime::Json for CloudProviderAccessRoles {
                 "azureServicePrincipals",
                 path,
             )?,
-            gcp_service_accounts: crate::runtime::optional(&mut map, "gcpServiceAccounts", path)?,
+            gcp_service_accounts: crate::runtime::optional(
+                &mut map,
+                "gcpServiceAccounts",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -41,7 +48,11 @@ impl crate::runtime::Json for CloudProviderAccessRoles {
             "azureServicePrincipals",
             &self.azure_service_principals,
         );
-        crate::runtime::put_optional(&mut map, "gcpServiceAccounts", &self.gcp_service_accounts);
+        crate::runtime::put_optional(
+            &mut map,
+            "gcpServiceAccounts",
+            &self.gcp_service_accounts,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -11,7 +11,9 @@ pub struct CloudProviderEndpointServiceRequest {
     /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.
     ///
     /// Write-only: sent in requests, never returned.
-    pub provider_name: Option<crate::models::CloudProviderEndpointServiceRequestProviderName>,
+    pub provider_name: Option<
+        crate::models::CloudProviderEndpointServiceRequestProviderName,
+    >,
     /// Cloud provider region in which you want to create the private endpoint service. Regions accepted as values differ for [Amazon Web Services](https://docs.atlas.mongodb.com/reference/amazon-aws/), [Google Cloud Platform](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Microsoft Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Write-only: sent in requests, never returned.
@@ -33,7 +35,11 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            port_mapping_enabled: crate::runtime::optional(&mut map, "portMappingEnabled", path)?,
+            port_mapping_enabled: crate::runtime::optional(
+                &mut map,
+                "portMappingEnabled",
+                path,
+            )?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             supported_remote_regions: crate::runtime::nullable(
@@ -47,7 +53,11 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "portMappingEnabled", &self.port_mapping_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "portMappingEnabled",
+            &self.port_mapping_enabled,
+        );
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_nullable(

@@ -9,7 +9,9 @@ pub struct CloudProviderRegions {
     /// Read-only: set by the server, ignored in requests.
     pub instance_sizes: Option<Vec<crate::models::ClusterCloudProviderInstanceSize>>,
     /// Human-readable label that identifies the Cloud provider.
-    pub provider: Option<crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider>,
+    pub provider: Option<
+        crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

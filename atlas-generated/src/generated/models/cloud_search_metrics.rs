@@ -38,7 +38,11 @@ impl crate::runtime::Json for CloudSearchMetrics {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hardware_metrics: crate::runtime::optional(&mut map, "hardwareMetrics", path)?,
+            hardware_metrics: crate::runtime::optional(
+                &mut map,
+                "hardwareMetrics",
+                path,
+            )?,
             index_metrics: crate::runtime::optional(&mut map, "indexMetrics", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             process_id: crate::runtime::optional(&mut map, "processId", path)?,
@@ -50,7 +54,11 @@ impl crate::runtime::Json for CloudSearchMetrics {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hardwareMetrics", &self.hardware_metrics);
+        crate::runtime::put_optional(
+            &mut map,
+            "hardwareMetrics",
+            &self.hardware_metrics,
+        );
         crate::runtime::put_optional(&mut map, "indexMetrics", &self.index_metrics);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "processId", &self.process_id);

@@ -23,7 +23,11 @@ impl crate::runtime::Json for ClusterCloudProviderInstanceSize {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            available_regions: crate::runtime::optional(&mut map, "availableRegions", path)?,
+            available_regions: crate::runtime::optional(
+                &mut map,
+                "availableRegions",
+                path,
+            )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             additional_properties: map,
         })
@@ -31,7 +35,11 @@ impl crate::runtime::Json for ClusterCloudProviderInstanceSize {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "availableRegions", &self.available_regions);
+        crate::runtime::put_optional(
+            &mut map,
+            "availableRegions",
+            &self.available_regions,
+        );
         crate::runtime::put_optional(&mut map, "name", &self.name);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -23,7 +23,11 @@ impl crate::runtime::Json for ClusterComputeAutoScaling {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            scale_down_enabled: crate::runtime::optional(&mut map, "scaleDownEnabled", path)?,
+            scale_down_enabled: crate::runtime::optional(
+                &mut map,
+                "scaleDownEnabled",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -31,7 +35,11 @@ impl crate::runtime::Json for ClusterComputeAutoScaling {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put_optional(&mut map, "scaleDownEnabled", &self.scale_down_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "scaleDownEnabled",
+            &self.scale_down_enabled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

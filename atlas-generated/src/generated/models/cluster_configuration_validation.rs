@@ -5,7 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterConfigurationValidation {
     /// `advancedConfiguration`
-    pub advanced_configuration: Option<crate::models::ClusterDescriptionProcessArgs20240805>,
+    pub advanced_configuration: Option<
+        crate::models::ClusterDescriptionProcessArgs20240805,
+    >,
     /// `clusterDescription`
     pub cluster_description: crate::models::ClusterDescription20240805,
     /// Name of the existing cluster to validate against when editing is true.
@@ -32,7 +34,11 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
                 "advancedConfiguration",
                 path,
             )?,
-            cluster_description: crate::runtime::required(&mut map, "clusterDescription", path)?,
+            cluster_description: crate::runtime::required(
+                &mut map,
+                "clusterDescription",
+                path,
+            )?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             editing: crate::runtime::required(&mut map, "editing", path)?,
             search_deployment_spec: crate::runtime::optional(

@@ -20,7 +20,11 @@ impl crate::runtime::Json for ClusterConfigurationValidationError {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             error_code: crate::runtime::optional(&mut map, "errorCode", path)?,
-            validation_issue: crate::runtime::optional(&mut map, "validationIssue", path)?,
+            validation_issue: crate::runtime::optional(
+                &mut map,
+                "validationIssue",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -28,7 +32,11 @@ impl crate::runtime::Json for ClusterConfigurationValidationError {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "errorCode", &self.error_code);
-        crate::runtime::put_optional(&mut map, "validationIssue", &self.validation_issue);
+        crate::runtime::put_optional(
+            &mut map,
+            "validationIssue",
+            &self.validation_issue,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

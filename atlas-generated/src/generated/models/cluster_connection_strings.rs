@@ -23,8 +23,9 @@ pub struct ClusterConnectionStrings {
     /// List of private endpoint-aware connection strings that you can use to connect to this cluster through a private endpoint. This parameter returns only if you deployed a private endpoint to all regions to which you deployed this clusters' nodes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub private_endpoint:
-        Option<Vec<crate::models::ClusterDescriptionConnectionStringsPrivateEndpoint>>,
+    pub private_endpoint: Option<
+        Vec<crate::models::ClusterDescriptionConnectionStringsPrivateEndpoint>,
+    >,
     /// Network peering connection strings for each interface Virtual Private Cloud (VPC) endpoint that you configured to connect to this cluster. This connection string uses the `mongodb+srv://` protocol. The resource returns this parameter when someone creates a network peering connection to this cluster. This protocol tells the application to look up the host seed list in the Domain Name System (DNS). This list synchronizes with the nodes in a cluster. If the connection string uses this Uniform Resource Identifier (URI) format, you don't need to append the seed list or change the Uniform Resource Identifier (URI) if the nodes change. Use this Uniform Resource Identifier (URI) format if your driver supports it. If it doesn't, use `connectionStrings.private`. For Amazon Web Services (AWS) clusters, this parameter returns only if you [enable custom DNS](https://docs.atlas.mongodb.com/reference/api/aws-custom-dns-update/).
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -48,10 +49,22 @@ impl crate::runtime::Json for ClusterConnectionStrings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            aws_private_link: crate::runtime::optional(&mut map, "awsPrivateLink", path)?,
-            aws_private_link_srv: crate::runtime::optional(&mut map, "awsPrivateLinkSrv", path)?,
+            aws_private_link: crate::runtime::optional(
+                &mut map,
+                "awsPrivateLink",
+                path,
+            )?,
+            aws_private_link_srv: crate::runtime::optional(
+                &mut map,
+                "awsPrivateLinkSrv",
+                path,
+            )?,
             private: crate::runtime::optional(&mut map, "private", path)?,
-            private_endpoint: crate::runtime::optional(&mut map, "privateEndpoint", path)?,
+            private_endpoint: crate::runtime::optional(
+                &mut map,
+                "privateEndpoint",
+                path,
+            )?,
             private_srv: crate::runtime::optional(&mut map, "privateSrv", path)?,
             standard: crate::runtime::optional(&mut map, "standard", path)?,
             standard_srv: crate::runtime::optional(&mut map, "standardSrv", path)?,
@@ -62,9 +75,17 @@ impl crate::runtime::Json for ClusterConnectionStrings {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "awsPrivateLink", &self.aws_private_link);
-        crate::runtime::put_optional(&mut map, "awsPrivateLinkSrv", &self.aws_private_link_srv);
+        crate::runtime::put_optional(
+            &mut map,
+            "awsPrivateLinkSrv",
+            &self.aws_private_link_srv,
+        );
         crate::runtime::put_optional(&mut map, "private", &self.private);
-        crate::runtime::put_optional(&mut map, "privateEndpoint", &self.private_endpoint);
+        crate::runtime::put_optional(
+            &mut map,
+            "privateEndpoint",
+            &self.private_endpoint,
+        );
         crate::runtime::put_optional(&mut map, "privateSrv", &self.private_srv);
         crate::runtime::put_optional(&mut map, "standard", &self.standard);
         crate::runtime::put_optional(&mut map, "standardSrv", &self.standard_srv);

@@ -7,8 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionAutoScalingModeConfiguration {
     /// Describes whether cluster nodes scale together across all shards or independently.
-    pub auto_scaling_mode:
-        Option<crate::models::ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode>,
+    pub auto_scaling_mode: Option<
+        crate::models::ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,14 +21,22 @@ impl crate::runtime::Json for ClusterDescriptionAutoScalingModeConfiguration {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            auto_scaling_mode: crate::runtime::optional(&mut map, "autoScalingMode", path)?,
+            auto_scaling_mode: crate::runtime::optional(
+                &mut map,
+                "autoScalingMode",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "autoScalingMode", &self.auto_scaling_mode);
+        crate::runtime::put_optional(
+            &mut map,
+            "autoScalingMode",
+            &self.auto_scaling_mode,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -56,8 +65,12 @@ impl ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
         }
     }
 }
-impl crate::runtime::OpenEnum for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
-    const VALUES: &'static [&'static str] = &["INDEPENDENT_SHARD_SCALING", "CLUSTER_WIDE_SCALING"];
+impl crate::runtime::OpenEnum
+for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
+    const VALUES: &'static [&'static str] = &[
+        "INDEPENDENT_SHARD_SCALING",
+        "CLUSTER_WIDE_SCALING",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode::as_str(self)
@@ -77,20 +90,23 @@ impl From<&str> for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMod
         }
     }
 }
-impl std::str::FromStr for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
+impl std::str::FromStr
+for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
+impl std::fmt::Display
+for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
+impl crate::runtime::Json
+for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -104,10 +120,13 @@ impl crate::runtime::Json for ClusterDescriptionAutoScalingModeConfigurationAuto
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
+impl crate::runtime::QueryValue
+for ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode);
+crate::impl_serde_via_json!(
+    ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode
+);

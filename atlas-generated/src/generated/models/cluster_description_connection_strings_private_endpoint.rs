@@ -15,8 +15,9 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// List that contains the private endpoints through which you connect to MongoDB Cloud when you use `connectionStrings.privateEndpoint[n].connectionString` or `connectionStrings.privateEndpoint[n].srvConnectionString`.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub endpoints:
-        Option<Vec<crate::models::ClusterDescriptionConnectionStringsPrivateEndpointEndpoint>>,
+    pub endpoints: Option<
+        Vec<crate::models::ClusterDescriptionConnectionStringsPrivateEndpointEndpoint>,
+    >,
     /// Private endpoint-aware connection string that uses the `mongodb+srv://` protocol to connect to MongoDB Cloud through a private endpoint. The `mongodb+srv` protocol tells the driver to look up the seed list of hosts in the Domain Name System (DNS). This list synchronizes with the nodes in a cluster. If the connection string uses this Uniform Resource Identifier (URI) format, you don't need to append the seed list or change the Uniform Resource Identifier (URI) if the nodes change. Use this Uniform Resource Identifier (URI) format if your application supports it. If it doesn't, use `connectionStrings.privateEndpoint[n].connectionString`.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -28,7 +29,9 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// MongoDB process type to which your application connects. Use `MONGOD` for replica sets and `MONGOS` for sharded clusters.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub r#type: Option<crate::models::ClusterDescriptionConnectionStringsPrivateEndpointType>,
+    pub r#type: Option<
+        crate::models::ClusterDescriptionConnectionStringsPrivateEndpointType,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -40,9 +43,17 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            connection_string: crate::runtime::optional(&mut map, "connectionString", path)?,
+            connection_string: crate::runtime::optional(
+                &mut map,
+                "connectionString",
+                path,
+            )?,
             endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
-            srv_connection_string: crate::runtime::optional(&mut map, "srvConnectionString", path)?,
+            srv_connection_string: crate::runtime::optional(
+                &mut map,
+                "srvConnectionString",
+                path,
+            )?,
             srv_shard_optimized_connection_string: crate::runtime::optional(
                 &mut map,
                 "srvShardOptimizedConnectionString",
@@ -55,9 +66,17 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "connectionString", &self.connection_string);
+        crate::runtime::put_optional(
+            &mut map,
+            "connectionString",
+            &self.connection_string,
+        );
         crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
-        crate::runtime::put_optional(&mut map, "srvConnectionString", &self.srv_connection_string);
+        crate::runtime::put_optional(
+            &mut map,
+            "srvConnectionString",
+            &self.srv_connection_string,
+        );
         crate::runtime::put_optional(
             &mut map,
             "srvShardOptimizedConnectionString",
@@ -92,7 +111,8 @@ impl ClusterDescriptionConnectionStringsPrivateEndpointType {
         }
     }
 }
-impl crate::runtime::OpenEnum for ClusterDescriptionConnectionStringsPrivateEndpointType {
+impl crate::runtime::OpenEnum
+for ClusterDescriptionConnectionStringsPrivateEndpointType {
     const VALUES: &'static [&'static str] = &["MONGOD", "MONGOS"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -140,7 +160,8 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ClusterDescriptionConnectionStringsPrivateEndpointType {
+impl crate::runtime::QueryValue
+for ClusterDescriptionConnectionStringsPrivateEndpointType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -21,7 +21,8 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
+impl crate::runtime::Json
+for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     #[inline]
     fn from_json(
         value: serde_json::Value,

@@ -72,12 +72,11 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            change_stream_options_pre_and_post_images_expire_after_seconds:
-                crate::runtime::optional(
-                    &mut map,
-                    "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
-                    path,
-                )?,
+            change_stream_options_pre_and_post_images_expire_after_seconds: crate::runtime::optional(
+                &mut map,
+                "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
+                path,
+            )?,
             chunk_migration_concurrency: crate::runtime::optional(
                 &mut map,
                 "chunkMigrationConcurrency",
@@ -93,15 +92,31 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs {
                 "customOpensslCipherConfigTls13",
                 path,
             )?,
-            default_max_time_ms: crate::runtime::optional(&mut map, "defaultMaxTimeMS", path)?,
-            default_read_concern: crate::runtime::optional(&mut map, "defaultReadConcern", path)?,
-            default_write_concern: crate::runtime::optional(&mut map, "defaultWriteConcern", path)?,
+            default_max_time_ms: crate::runtime::optional(
+                &mut map,
+                "defaultMaxTimeMS",
+                path,
+            )?,
+            default_read_concern: crate::runtime::optional(
+                &mut map,
+                "defaultReadConcern",
+                path,
+            )?,
+            default_write_concern: crate::runtime::optional(
+                &mut map,
+                "defaultWriteConcern",
+                path,
+            )?,
             fail_index_key_too_long: crate::runtime::optional(
                 &mut map,
                 "failIndexKeyTooLong",
                 path,
             )?,
-            javascript_enabled: crate::runtime::optional(&mut map, "javascriptEnabled", path)?,
+            javascript_enabled: crate::runtime::optional(
+                &mut map,
+                "javascriptEnabled",
+                path,
+            )?,
             minimum_enabled_tls_protocol: crate::runtime::optional(
                 &mut map,
                 "minimumEnabledTlsProtocol",
@@ -165,15 +180,31 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs {
             "customOpensslCipherConfigTls13",
             &self.custom_openssl_cipher_config_tls13,
         );
-        crate::runtime::put_optional(&mut map, "defaultMaxTimeMS", &self.default_max_time_ms);
-        crate::runtime::put_optional(&mut map, "defaultReadConcern", &self.default_read_concern);
-        crate::runtime::put_optional(&mut map, "defaultWriteConcern", &self.default_write_concern);
+        crate::runtime::put_optional(
+            &mut map,
+            "defaultMaxTimeMS",
+            &self.default_max_time_ms,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "defaultReadConcern",
+            &self.default_read_concern,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "defaultWriteConcern",
+            &self.default_write_concern,
+        );
         crate::runtime::put_optional(
             &mut map,
             "failIndexKeyTooLong",
             &self.fail_index_key_too_long,
         );
-        crate::runtime::put_optional(&mut map, "javascriptEnabled", &self.javascript_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "javascriptEnabled",
+            &self.javascript_enabled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "minimumEnabledTlsProtocol",

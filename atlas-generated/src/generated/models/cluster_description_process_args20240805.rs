@@ -63,12 +63,11 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            change_stream_options_pre_and_post_images_expire_after_seconds:
-                crate::runtime::optional(
-                    &mut map,
-                    "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
-                    path,
-                )?,
+            change_stream_options_pre_and_post_images_expire_after_seconds: crate::runtime::optional(
+                &mut map,
+                "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
+                path,
+            )?,
             chunk_migration_concurrency: crate::runtime::optional(
                 &mut map,
                 "chunkMigrationConcurrency",
@@ -84,9 +83,21 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
                 "customOpensslCipherConfigTls13",
                 path,
             )?,
-            default_max_time_ms: crate::runtime::optional(&mut map, "defaultMaxTimeMS", path)?,
-            default_write_concern: crate::runtime::optional(&mut map, "defaultWriteConcern", path)?,
-            javascript_enabled: crate::runtime::optional(&mut map, "javascriptEnabled", path)?,
+            default_max_time_ms: crate::runtime::optional(
+                &mut map,
+                "defaultMaxTimeMS",
+                path,
+            )?,
+            default_write_concern: crate::runtime::optional(
+                &mut map,
+                "defaultWriteConcern",
+                path,
+            )?,
+            javascript_enabled: crate::runtime::optional(
+                &mut map,
+                "javascriptEnabled",
+                path,
+            )?,
             minimum_enabled_tls_protocol: crate::runtime::optional(
                 &mut map,
                 "minimumEnabledTlsProtocol",
@@ -150,9 +161,21 @@ impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
             "customOpensslCipherConfigTls13",
             &self.custom_openssl_cipher_config_tls13,
         );
-        crate::runtime::put_optional(&mut map, "defaultMaxTimeMS", &self.default_max_time_ms);
-        crate::runtime::put_optional(&mut map, "defaultWriteConcern", &self.default_write_concern);
-        crate::runtime::put_optional(&mut map, "javascriptEnabled", &self.javascript_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "defaultMaxTimeMS",
+            &self.default_max_time_ms,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "defaultWriteConcern",
+            &self.default_write_concern,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "javascriptEnabled",
+            &self.javascript_enabled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "minimumEnabledTlsProtocol",

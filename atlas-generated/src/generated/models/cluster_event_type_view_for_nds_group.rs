@@ -25,8 +25,10 @@ impl ClusterEventTypeViewForNdsGroup {
     }
 }
 impl crate::runtime::OpenEnum for ClusterEventTypeViewForNdsGroup {
-    const VALUES: &'static [&'static str] =
-        &["CLUSTER_MONGOS_IS_PRESENT", "CLUSTER_MONGOS_IS_MISSING"];
+    const VALUES: &'static [&'static str] = &[
+        "CLUSTER_MONGOS_IS_PRESENT",
+        "CLUSTER_MONGOS_IS_MISSING",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         ClusterEventTypeViewForNdsGroup::as_str(self)

@@ -7,10 +7,13 @@ pub struct ClusterFlexProviderSettings {
     /// `providerName`
     pub provider_name: String,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `FLEX` and `providerSetting.instanceSizeName` is `FLEX`.
-    pub backing_provider_name:
-        Option<crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider>,
+    pub backing_provider_name: Option<
+        crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+    >,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `FLEX` and specify the cloud service provider in `providerSettings.backingProviderName`.
-    pub instance_size_name: Option<crate::models::ClusterFlexProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<
+        crate::models::ClusterFlexProviderSettingsInstanceSizeName,
+    >,
     /// Human-readable label that identifies the geographic location of your MongoDB cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     pub region_name: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -25,8 +28,16 @@ impl crate::runtime::Json for ClusterFlexProviderSettings {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             provider_name: crate::runtime::required(&mut map, "providerName", path)?,
-            backing_provider_name: crate::runtime::optional(&mut map, "backingProviderName", path)?,
-            instance_size_name: crate::runtime::optional(&mut map, "instanceSizeName", path)?,
+            backing_provider_name: crate::runtime::optional(
+                &mut map,
+                "backingProviderName",
+                path,
+            )?,
+            instance_size_name: crate::runtime::optional(
+                &mut map,
+                "instanceSizeName",
+                path,
+            )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             additional_properties: map,
         })
@@ -35,8 +46,16 @@ impl crate::runtime::Json for ClusterFlexProviderSettings {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put_optional(&mut map, "backingProviderName", &self.backing_provider_name);
-        crate::runtime::put_optional(&mut map, "instanceSizeName", &self.instance_size_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "backingProviderName",
+            &self.backing_provider_name,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "instanceSizeName",
+            &self.instance_size_name,
+        );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -11,15 +11,19 @@ pub struct ClusterFreeProviderSettings {
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.
     ///
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-    pub backing_provider_name:
-        Option<crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider>,
+    pub backing_provider_name: Option<
+        crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+    >,
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub effective_instance_size_name:
-        Option<crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName>,
+    pub effective_instance_size_name: Option<
+        crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName,
+    >,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `TENANT` and specify the cloud service provider in `providerSettings.backingProviderName`.
-    pub instance_size_name: Option<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<
+        crate::models::ClusterFreeProviderSettingsInstanceSizeName,
+    >,
     /// Human-readable label that identifies the geographic location of your MongoDB cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/). For multi-region clusters, see `replicationSpec.{region}`.
     pub region_name: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -35,13 +39,21 @@ impl crate::runtime::Json for ClusterFreeProviderSettings {
         Ok(Self {
             provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
-            backing_provider_name: crate::runtime::optional(&mut map, "backingProviderName", path)?,
+            backing_provider_name: crate::runtime::optional(
+                &mut map,
+                "backingProviderName",
+                path,
+            )?,
             effective_instance_size_name: crate::runtime::optional(
                 &mut map,
                 "effectiveInstanceSizeName",
                 path,
             )?,
-            instance_size_name: crate::runtime::optional(&mut map, "instanceSizeName", path)?,
+            instance_size_name: crate::runtime::optional(
+                &mut map,
+                "instanceSizeName",
+                path,
+            )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             additional_properties: map,
         })
@@ -51,13 +63,21 @@ impl crate::runtime::Json for ClusterFreeProviderSettings {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
-        crate::runtime::put_optional(&mut map, "backingProviderName", &self.backing_provider_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "backingProviderName",
+            &self.backing_provider_name,
+        );
         crate::runtime::put_optional(
             &mut map,
             "effectiveInstanceSizeName",
             &self.effective_instance_size_name,
         );
-        crate::runtime::put_optional(&mut map, "instanceSizeName", &self.instance_size_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "instanceSizeName",
+            &self.instance_size_name,
+        );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -143,7 +163,8 @@ impl crate::runtime::Json for ClusterFreeProviderSettingsEffectiveInstanceSizeNa
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl crate::runtime::QueryValue
+for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

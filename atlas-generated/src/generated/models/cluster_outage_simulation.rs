@@ -21,7 +21,9 @@ pub struct ClusterOutageSimulation {
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
     /// List of settings that specify the type of cluster outage simulation.
-    pub outage_filters: Option<Vec<crate::models::AtlasClusterOutageSimulationOutageFilter>>,
+    pub outage_filters: Option<
+        Vec<crate::models::AtlasClusterOutageSimulationOutageFilter>,
+    >,
     /// Date and time when MongoDB Cloud started the regional outage simulation. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -55,7 +57,11 @@ impl crate::runtime::Json for ClusterOutageSimulation {
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             outage_filters: crate::runtime::optional(&mut map, "outageFilters", path)?,
-            start_request_date: crate::runtime::optional(&mut map, "startRequestDate", path)?,
+            start_request_date: crate::runtime::optional(
+                &mut map,
+                "startRequestDate",
+                path,
+            )?,
             state: crate::runtime::optional(&mut map, "state", path)?,
             additional_properties: map,
         })
@@ -68,7 +74,11 @@ impl crate::runtime::Json for ClusterOutageSimulation {
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "outageFilters", &self.outage_filters);
-        crate::runtime::put_optional(&mut map, "startRequestDate", &self.start_request_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "startRequestDate",
+            &self.start_request_date,
+        );
         crate::runtime::put_optional(&mut map, "state", &self.state);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

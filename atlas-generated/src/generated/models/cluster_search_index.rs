@@ -24,17 +24,27 @@ impl crate::runtime::Json for ClusterSearchIndex {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "type").map(str::to_owned);
         match tag.as_deref() {
-            Some("search") => Ok(Self::Search(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("vectorSearch") => Ok(Self::VectorSearch(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "type", map,
-            ))),
+            Some("search") => {
+                Ok(
+                    Self::Search(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("vectorSearch") => {
+                Ok(
+                    Self::VectorSearch(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
     }
     #[inline]

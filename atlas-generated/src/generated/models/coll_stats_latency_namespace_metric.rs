@@ -9,7 +9,9 @@ pub struct CollStatsLatencyNamespaceMetric {
     /// Read-only: set by the server, ignored in requests.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub metric_name: Option<Option<crate::models::CollStatsLatencyNamespaceMetricMetricName>>,
+    pub metric_name: Option<
+        Option<crate::models::CollStatsLatencyNamespaceMetricMetricName>,
+    >,
     /// Unit of measurement that applies to this metric.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -29,7 +29,11 @@ impl crate::runtime::Json for CollStatsRankedNamespacesView {
         Ok(Self {
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             identifier_id: crate::runtime::optional(&mut map, "identifierId", path)?,
-            ranked_namespaces: crate::runtime::optional(&mut map, "rankedNamespaces", path)?,
+            ranked_namespaces: crate::runtime::optional(
+                &mut map,
+                "rankedNamespaces",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -38,7 +42,11 @@ impl crate::runtime::Json for CollStatsRankedNamespacesView {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "identifierId", &self.identifier_id);
-        crate::runtime::put_optional(&mut map, "rankedNamespaces", &self.ranked_namespaces);
+        crate::runtime::put_optional(
+            &mut map,
+            "rankedNamespaces",
+            &self.ranked_namespaces,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -56,7 +56,11 @@ impl crate::runtime::Json for Collation {
             locale: crate::runtime::required(&mut map, "locale", path)?,
             max_variable: crate::runtime::optional(&mut map, "maxVariable", path)?,
             normalization: crate::runtime::optional(&mut map, "normalization", path)?,
-            numeric_ordering: crate::runtime::optional(&mut map, "numericOrdering", path)?,
+            numeric_ordering: crate::runtime::optional(
+                &mut map,
+                "numericOrdering",
+                path,
+            )?,
             strength: crate::runtime::optional(&mut map, "strength", path)?,
             additional_properties: map,
         })
@@ -71,7 +75,11 @@ impl crate::runtime::Json for Collation {
         crate::runtime::put(&mut map, "locale", &self.locale);
         crate::runtime::put_optional(&mut map, "maxVariable", &self.max_variable);
         crate::runtime::put_optional(&mut map, "normalization", &self.normalization);
-        crate::runtime::put_optional(&mut map, "numericOrdering", &self.numeric_ordering);
+        crate::runtime::put_optional(
+            &mut map,
+            "numericOrdering",
+            &self.numeric_ordering,
+        );
         crate::runtime::put_optional(&mut map, "strength", &self.strength);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -23,7 +23,9 @@ pub struct ConnectedOrgConfig {
     /// Read-only: set by the server, ignored in requests.
     pub org_id: Option<String>,
     /// Atlas roles that are granted to a user in this organization after authenticating. Roles are a human-readable label that identifies the collection of privileges that MongoDB Cloud grants a specific MongoDB Cloud user. These roles can only be organization specific roles.
-    pub post_auth_role_grants: Option<Vec<crate::models::ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub post_auth_role_grants: Option<
+        Vec<crate::models::ConnectedOrgConfigPostAuthRoleGrantsItem>,
+    >,
     /// Role mappings that are configured in this organization.
     pub role_mappings: Option<Vec<crate::models::AuthFederationRoleMapping>>,
     /// List that contains the users who have an email address that doesn't match any domain on the allowed list.
@@ -44,20 +46,32 @@ impl crate::runtime::Json for ConnectedOrgConfig {
                 "dataAccessIdentityProviderIds",
                 path,
             )?,
-            domain_allow_list: crate::runtime::optional(&mut map, "domainAllowList", path)?,
+            domain_allow_list: crate::runtime::optional(
+                &mut map,
+                "domainAllowList",
+                path,
+            )?,
             domain_restriction_enabled: crate::runtime::required(
                 &mut map,
                 "domainRestrictionEnabled",
                 path,
             )?,
-            identity_provider_id: crate::runtime::nullable(&mut map, "identityProviderId", path)?,
+            identity_provider_id: crate::runtime::nullable(
+                &mut map,
+                "identityProviderId",
+                path,
+            )?,
             instant_user_provisioning_disabled: crate::runtime::nullable(
                 &mut map,
                 "instantUserProvisioningDisabled",
                 path,
             )?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            post_auth_role_grants: crate::runtime::optional(&mut map, "postAuthRoleGrants", path)?,
+            post_auth_role_grants: crate::runtime::optional(
+                &mut map,
+                "postAuthRoleGrants",
+                path,
+            )?,
             role_mappings: crate::runtime::optional(&mut map, "roleMappings", path)?,
             user_conflicts: crate::runtime::optional(&mut map, "userConflicts", path)?,
             additional_properties: map,
@@ -71,20 +85,32 @@ impl crate::runtime::Json for ConnectedOrgConfig {
             "dataAccessIdentityProviderIds",
             &self.data_access_identity_provider_ids,
         );
-        crate::runtime::put_optional(&mut map, "domainAllowList", &self.domain_allow_list);
+        crate::runtime::put_optional(
+            &mut map,
+            "domainAllowList",
+            &self.domain_allow_list,
+        );
         crate::runtime::put(
             &mut map,
             "domainRestrictionEnabled",
             &self.domain_restriction_enabled,
         );
-        crate::runtime::put_nullable(&mut map, "identityProviderId", &self.identity_provider_id);
+        crate::runtime::put_nullable(
+            &mut map,
+            "identityProviderId",
+            &self.identity_provider_id,
+        );
         crate::runtime::put_nullable(
             &mut map,
             "instantUserProvisioningDisabled",
             &self.instant_user_provisioning_disabled,
         );
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "postAuthRoleGrants", &self.post_auth_role_grants);
+        crate::runtime::put_optional(
+            &mut map,
+            "postAuthRoleGrants",
+            &self.post_auth_role_grants,
+        );
         crate::runtime::put_optional(&mut map, "roleMappings", &self.role_mappings);
         crate::runtime::put_optional(&mut map, "userConflicts", &self.user_conflicts);
         for (key, value) in &self.additional_properties {

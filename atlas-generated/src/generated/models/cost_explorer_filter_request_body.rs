@@ -96,7 +96,12 @@ impl CostExplorerFilterRequestBodyGroupBy {
     }
 }
 impl crate::runtime::OpenEnum for CostExplorerFilterRequestBodyGroupBy {
-    const VALUES: &'static [&'static str] = &["organizations", "projects", "clusters", "services"];
+    const VALUES: &'static [&'static str] = &[
+        "organizations",
+        "projects",
+        "clusters",
+        "services",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         CostExplorerFilterRequestBodyGroupBy::as_str(self)

@@ -29,7 +29,8 @@ impl CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
         }
     }
 }
-impl crate::runtime::OpenEnum for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
+impl crate::runtime::OpenEnum
+for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
     const VALUES: &'static [&'static str] = &[
         "CPS_SNAPSHOT_BEHIND",
         "CPS_PREV_SNAPSHOT_OLD",
@@ -82,7 +83,8 @@ impl crate::runtime::Json for CpsBackupEventTypeViewForNdsGroupAlertableWithThre
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
+impl crate::runtime::QueryValue
+for CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -26,22 +26,43 @@ impl crate::runtime::Json for CreateDataProcessRegionView {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "cloudProvider").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCP") => Ok(Self::Gcp(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "cloudProvider",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCP") => {
+                Ok(
+                    Self::Gcp(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("cloudProvider", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -54,19 +75,22 @@ impl crate::runtime::Json for CreateDataProcessRegionView {
         }
     }
 }
-impl From<crate::models::AwsCreateDataProcessRegionView> for CreateDataProcessRegionView {
+impl From<crate::models::AwsCreateDataProcessRegionView>
+for CreateDataProcessRegionView {
     #[inline]
     fn from(value: crate::models::AwsCreateDataProcessRegionView) -> Self {
         Self::Aws(value)
     }
 }
-impl From<crate::models::AzureCreateDataProcessRegionView> for CreateDataProcessRegionView {
+impl From<crate::models::AzureCreateDataProcessRegionView>
+for CreateDataProcessRegionView {
     #[inline]
     fn from(value: crate::models::AzureCreateDataProcessRegionView) -> Self {
         Self::Azure(value)
     }
 }
-impl From<crate::models::GcpCreateDataProcessRegionView> for CreateDataProcessRegionView {
+impl From<crate::models::GcpCreateDataProcessRegionView>
+for CreateDataProcessRegionView {
     #[inline]
     fn from(value: crate::models::GcpCreateDataProcessRegionView) -> Self {
         Self::Gcp(value)

@@ -30,7 +30,11 @@ impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            endpoint_group_name: crate::runtime::optional(&mut map, "endpointGroupName", path)?,
+            endpoint_group_name: crate::runtime::optional(
+                &mut map,
+                "endpointGroupName",
+                path,
+            )?,
             endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
             gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
             additional_properties: map,
@@ -40,7 +44,11 @@ impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "endpointGroupName", &self.endpoint_group_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "endpointGroupName",
+            &self.endpoint_group_name,
+        );
         crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
         crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
         for (key, value) in &self.additional_properties {

@@ -19,7 +19,11 @@ impl crate::runtime::Json for CustomZoneMappings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            custom_zone_mappings: crate::runtime::required(&mut map, "customZoneMappings", path)?,
+            custom_zone_mappings: crate::runtime::required(
+                &mut map,
+                "customZoneMappings",
+                path,
+            )?,
             additional_properties: map,
         })
     }

@@ -17,14 +17,22 @@ impl crate::runtime::Json for DataExpirationRuleView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            expire_after_days: crate::runtime::optional(&mut map, "expireAfterDays", path)?,
+            expire_after_days: crate::runtime::optional(
+                &mut map,
+                "expireAfterDays",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "expireAfterDays", &self.expire_after_days);
+        crate::runtime::put_optional(
+            &mut map,
+            "expireAfterDays",
+            &self.expire_after_days,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

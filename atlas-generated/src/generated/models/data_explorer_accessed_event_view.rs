@@ -83,7 +83,11 @@ impl crate::runtime::Json for DataExplorerAccessedEventView {
             collection: crate::runtime::optional(&mut map, "collection", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
             database: crate::runtime::optional(&mut map, "database", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -106,7 +110,11 @@ impl crate::runtime::Json for DataExplorerAccessedEventView {
         crate::runtime::put_optional(&mut map, "collection", &self.collection);
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "database", &self.database);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);

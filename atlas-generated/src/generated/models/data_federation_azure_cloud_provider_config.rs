@@ -31,7 +31,11 @@ impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
         Ok(Self {
             atlas_app_id: crate::runtime::optional(&mut map, "atlasAppId", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
-            service_principal_id: crate::runtime::optional(&mut map, "servicePrincipalId", path)?,
+            service_principal_id: crate::runtime::optional(
+                &mut map,
+                "servicePrincipalId",
+                path,
+            )?,
             tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
             additional_properties: map,
         })
@@ -41,7 +45,11 @@ impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "atlasAppId", &self.atlas_app_id);
         crate::runtime::put(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_optional(&mut map, "servicePrincipalId", &self.service_principal_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "servicePrincipalId",
+            &self.service_principal_id,
+        );
         crate::runtime::put_optional(&mut map, "tenantId", &self.tenant_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

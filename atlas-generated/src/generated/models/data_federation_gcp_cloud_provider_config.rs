@@ -21,7 +21,11 @@ impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            gcp_service_account: crate::runtime::optional(&mut map, "gcpServiceAccount", path)?,
+            gcp_service_account: crate::runtime::optional(
+                &mut map,
+                "gcpServiceAccount",
+                path,
+            )?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
             additional_properties: map,
         })
@@ -29,7 +33,11 @@ impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "gcpServiceAccount", &self.gcp_service_account);
+        crate::runtime::put_optional(
+            &mut map,
+            "gcpServiceAccount",
+            &self.gcp_service_account,
+        );
         crate::runtime::put(&mut map, "roleId", &self.role_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -30,12 +30,17 @@ impl crate::runtime::Json for DataFederationLimit {
             | Some("atlas.project.security.databaseAccess.customRoles")
             | Some("atlas.project.security.databaseAccess.users")
             | Some("atlas.project.security.networkAccess.crossRegionEntries")
-            | Some("atlas.project.security.networkAccess.entries") => Ok(Self::DefaultLimit(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "name", map,
-            ))),
+            | Some("atlas.project.security.networkAccess.entries") => {
+                Ok(
+                    Self::DefaultLimit(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("name", map))),
         }
     }
     #[inline]

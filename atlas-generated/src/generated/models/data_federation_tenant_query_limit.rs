@@ -27,7 +27,9 @@ pub struct DataFederationTenantQueryLimit {
     /// Read-only: set by the server, ignored in requests.
     pub name: Option<String>,
     /// Only used for Data Federation limits. Action to take when the usage limit is exceeded. If limit span is set to QUERY, this is ignored because MongoDB Cloud stops the query when it exceeds the usage limit.
-    pub overrun_policy: Option<crate::models::DataFederationTenantQueryLimitOverrunPolicy>,
+    pub overrun_policy: Option<
+        crate::models::DataFederationTenantQueryLimitOverrunPolicy,
+    >,
     /// Human-readable label that identifies the Federated Database Instance. If specified, the usage limit is for the specified federated database instance only. If omitted, the usage limit is for all federated database instances in the project.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -47,7 +49,11 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         Ok(Self {
             current_usage: crate::runtime::optional(&mut map, "currentUsage", path)?,
             default_limit: crate::runtime::optional(&mut map, "defaultLimit", path)?,
-            last_modified_date: crate::runtime::optional(&mut map, "lastModifiedDate", path)?,
+            last_modified_date: crate::runtime::optional(
+                &mut map,
+                "lastModifiedDate",
+                path,
+            )?,
             maximum_limit: crate::runtime::optional(&mut map, "maximumLimit", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             overrun_policy: crate::runtime::optional(&mut map, "overrunPolicy", path)?,
@@ -61,7 +67,11 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "currentUsage", &self.current_usage);
         crate::runtime::put_optional(&mut map, "defaultLimit", &self.default_limit);
-        crate::runtime::put_optional(&mut map, "lastModifiedDate", &self.last_modified_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "lastModifiedDate",
+            &self.last_modified_date,
+        );
         crate::runtime::put_optional(&mut map, "maximumLimit", &self.maximum_limit);
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "overrunPolicy", &self.overrun_policy);

@@ -65,8 +65,13 @@ impl DataLakeAtlasStoreReadConcernLevel {
     }
 }
 impl crate::runtime::OpenEnum for DataLakeAtlasStoreReadConcernLevel {
-    const VALUES: &'static [&'static str] =
-        &["LOCAL", "MAJORITY", "LINEARIZABLE", "SNAPSHOT", "AVAILABLE"];
+    const VALUES: &'static [&'static str] = &[
+        "LOCAL",
+        "MAJORITY",
+        "LINEARIZABLE",
+        "SNAPSHOT",
+        "AVAILABLE",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DataLakeAtlasStoreReadConcernLevel::as_str(self)

@@ -21,7 +21,11 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            max_staleness_seconds: crate::runtime::optional(&mut map, "maxStalenessSeconds", path)?,
+            max_staleness_seconds: crate::runtime::optional(
+                &mut map,
+                "maxStalenessSeconds",
+                path,
+            )?,
             mode: crate::runtime::optional(&mut map, "mode", path)?,
             tag_sets: crate::runtime::optional(&mut map, "tagSets", path)?,
             additional_properties: map,
@@ -30,7 +34,11 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "maxStalenessSeconds", &self.max_staleness_seconds);
+        crate::runtime::put_optional(
+            &mut map,
+            "maxStalenessSeconds",
+            &self.max_staleness_seconds,
+        );
         crate::runtime::put_optional(&mut map, "mode", &self.mode);
         crate::runtime::put_optional(&mut map, "tagSets", &self.tag_sets);
         for (key, value) in &self.additional_properties {

@@ -34,7 +34,11 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             external_id: crate::runtime::optional(&mut map, "externalId", path)?,
-            iam_assumed_role_arn: crate::runtime::optional(&mut map, "iamAssumedRoleARN", path)?,
+            iam_assumed_role_arn: crate::runtime::optional(
+                &mut map,
+                "iamAssumedRoleARN",
+                path,
+            )?,
             iam_user_arn: crate::runtime::optional(&mut map, "iamUserARN", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
             test_s3_bucket: crate::runtime::optional(&mut map, "testS3Bucket", path)?,
@@ -45,7 +49,11 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "externalId", &self.external_id);
-        crate::runtime::put_optional(&mut map, "iamAssumedRoleARN", &self.iam_assumed_role_arn);
+        crate::runtime::put_optional(
+            &mut map,
+            "iamAssumedRoleARN",
+            &self.iam_assumed_role_arn,
+        );
         crate::runtime::put_optional(&mut map, "iamUserARN", &self.iam_user_arn);
         crate::runtime::put(&mut map, "roleId", &self.role_id);
         crate::runtime::put_optional(&mut map, "testS3Bucket", &self.test_s3_bucket);

@@ -19,7 +19,9 @@ pub struct DataLakeDatabaseDataSourceSettings {
     /// Human-readable label that matches against the dataset names for ingestion pipeline runs or Online Archives.
     pub dataset_prefix: Option<String>,
     /// File format that MongoDB Cloud uses if it encounters a file without a file extension while searching **storeName**.
-    pub default_format: Option<crate::models::DataLakeDatabaseDataSourceSettingsDefaultFormat>,
+    pub default_format: Option<
+        crate::models::DataLakeDatabaseDataSourceSettingsDefaultFormat,
+    >,
     /// File path that controls how MongoDB Cloud searches for and parses files in the **storeName** before mapping them to a collection.Specify ``/`` to capture all files and folders from the ``prefix`` path.
     pub path: Option<String>,
     /// Name for the field that includes the provenance of the documents in the results. MongoDB Cloud returns different fields in the results for each supported provider.
@@ -43,14 +45,22 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
         Ok(Self {
             allow_insecure: crate::runtime::optional(&mut map, "allowInsecure", path)?,
             collection: crate::runtime::optional(&mut map, "collection", path)?,
-            collection_regex: crate::runtime::optional(&mut map, "collectionRegex", path)?,
+            collection_regex: crate::runtime::optional(
+                &mut map,
+                "collectionRegex",
+                path,
+            )?,
             database: crate::runtime::optional(&mut map, "database", path)?,
             database_regex: crate::runtime::optional(&mut map, "databaseRegex", path)?,
             dataset_name: crate::runtime::optional(&mut map, "datasetName", path)?,
             dataset_prefix: crate::runtime::optional(&mut map, "datasetPrefix", path)?,
             default_format: crate::runtime::optional(&mut map, "defaultFormat", path)?,
             path: crate::runtime::optional(&mut map, "path", path)?,
-            provenance_field_name: crate::runtime::optional(&mut map, "provenanceFieldName", path)?,
+            provenance_field_name: crate::runtime::optional(
+                &mut map,
+                "provenanceFieldName",
+                path,
+            )?,
             store_name: crate::runtime::optional(&mut map, "storeName", path)?,
             trim_level: crate::runtime::optional(&mut map, "trimLevel", path)?,
             urls: crate::runtime::optional(&mut map, "urls", path)?,
@@ -62,14 +72,22 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "allowInsecure", &self.allow_insecure);
         crate::runtime::put_optional(&mut map, "collection", &self.collection);
-        crate::runtime::put_optional(&mut map, "collectionRegex", &self.collection_regex);
+        crate::runtime::put_optional(
+            &mut map,
+            "collectionRegex",
+            &self.collection_regex,
+        );
         crate::runtime::put_optional(&mut map, "database", &self.database);
         crate::runtime::put_optional(&mut map, "databaseRegex", &self.database_regex);
         crate::runtime::put_optional(&mut map, "datasetName", &self.dataset_name);
         crate::runtime::put_optional(&mut map, "datasetPrefix", &self.dataset_prefix);
         crate::runtime::put_optional(&mut map, "defaultFormat", &self.default_format);
         crate::runtime::put_optional(&mut map, "path", &self.path);
-        crate::runtime::put_optional(&mut map, "provenanceFieldName", &self.provenance_field_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "provenanceFieldName",
+            &self.provenance_field_name,
+        );
         crate::runtime::put_optional(&mut map, "storeName", &self.store_name);
         crate::runtime::put_optional(&mut map, "trimLevel", &self.trim_level);
         crate::runtime::put_optional(&mut map, "urls", &self.urls);

@@ -9,8 +9,9 @@ pub struct DataLakeS3StoreSettings {
     /// `provider`
     pub provider: String,
     /// Collection of AWS S3 [storage classes](https://aws.amazon.com/s3/storage-classes/). Atlas Data Lake includes the files in these storage classes in the query results.
-    pub additional_storage_classes:
-        Option<Vec<crate::models::DataLakeS3StoreSettingsAdditionalStorageClassesItem>>,
+    pub additional_storage_classes: Option<
+        Vec<crate::models::DataLakeS3StoreSettingsAdditionalStorageClassesItem>,
+    >,
     /// Human-readable label that identifies the AWS S3 bucket. This label must exactly match the name of an S3 bucket that the data lake can access with the configured AWS Identity and Access Management (IAM) credentials.
     pub bucket: Option<String>,
     /// The delimiter that separates **databases.\[n\].collections.\[n\].dataSources.\[n\].path** segments in the data store. MongoDB Cloud uses the delimiter to efficiently traverse S3 buckets with a hierarchical directory structure. You can specify any character supported by the S3 object keys as the delimiter. For example, you can specify an underscore (_) or a plus sign (+) or multiple characters, such as double underscores (__) as the delimiter. If omitted, defaults to `/`.
@@ -98,7 +99,11 @@ impl DataLakeS3StoreSettingsAdditionalStorageClassesItem {
     }
 }
 impl crate::runtime::OpenEnum for DataLakeS3StoreSettingsAdditionalStorageClassesItem {
-    const VALUES: &'static [&'static str] = &["STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA"];
+    const VALUES: &'static [&'static str] = &[
+        "STANDARD",
+        "INTELLIGENT_TIERING",
+        "STANDARD_IA",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DataLakeS3StoreSettingsAdditionalStorageClassesItem::as_str(self)

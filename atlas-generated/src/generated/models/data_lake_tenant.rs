@@ -39,8 +39,16 @@ impl crate::runtime::Json for DataLakeTenant {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider_config: crate::runtime::optional(&mut map, "cloudProviderConfig", path)?,
-            data_process_region: crate::runtime::optional(&mut map, "dataProcessRegion", path)?,
+            cloud_provider_config: crate::runtime::optional(
+                &mut map,
+                "cloudProviderConfig",
+                path,
+            )?,
+            data_process_region: crate::runtime::optional(
+                &mut map,
+                "dataProcessRegion",
+                path,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             hostnames: crate::runtime::optional(&mut map, "hostnames", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
@@ -57,8 +65,16 @@ impl crate::runtime::Json for DataLakeTenant {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProviderConfig", &self.cloud_provider_config);
-        crate::runtime::put_optional(&mut map, "dataProcessRegion", &self.data_process_region);
+        crate::runtime::put_optional(
+            &mut map,
+            "cloudProviderConfig",
+            &self.cloud_provider_config,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "dataProcessRegion",
+            &self.data_process_region,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "hostnames", &self.hostnames);
         crate::runtime::put_optional(&mut map, "name", &self.name);

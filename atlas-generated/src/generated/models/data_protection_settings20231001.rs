@@ -27,7 +27,9 @@ pub struct DataProtectionSettings20231001 {
     /// Number of previous days that you can restore back to with Continuous Cloud Backup with a Backup Compliance Policy. You must specify a positive, non-zero integer, and the maximum retention window can't exceed the hourly retention time. This parameter applies only to Continuous Cloud Backups with a Backup Compliance Policy.
     pub restore_window_days: Option<i32>,
     /// List that contains the specifications for one scheduled policy.
-    pub scheduled_policy_items: Option<Vec<crate::models::BackupComplianceScheduledPolicyItem>>,
+    pub scheduled_policy_items: Option<
+        Vec<crate::models::BackupComplianceScheduledPolicyItem>,
+    >,
     /// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -51,7 +53,11 @@ impl crate::runtime::Json for DataProtectionSettings20231001 {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            authorized_email: crate::runtime::required(&mut map, "authorizedEmail", path)?,
+            authorized_email: crate::runtime::required(
+                &mut map,
+                "authorizedEmail",
+                path,
+            )?,
             authorized_user_first_name: crate::runtime::required(
                 &mut map,
                 "authorizedUserFirstName",
@@ -73,10 +79,18 @@ impl crate::runtime::Json for DataProtectionSettings20231001 {
                 "encryptionAtRestEnabled",
                 path,
             )?,
-            on_demand_policy_item: crate::runtime::optional(&mut map, "onDemandPolicyItem", path)?,
+            on_demand_policy_item: crate::runtime::optional(
+                &mut map,
+                "onDemandPolicyItem",
+                path,
+            )?,
             pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
             project_id: crate::runtime::optional(&mut map, "projectId", path)?,
-            restore_window_days: crate::runtime::optional(&mut map, "restoreWindowDays", path)?,
+            restore_window_days: crate::runtime::optional(
+                &mut map,
+                "restoreWindowDays",
+                path,
+            )?,
             scheduled_policy_items: crate::runtime::optional(
                 &mut map,
                 "scheduledPolicyItems",
@@ -113,10 +127,18 @@ impl crate::runtime::Json for DataProtectionSettings20231001 {
             "encryptionAtRestEnabled",
             &self.encryption_at_rest_enabled,
         );
-        crate::runtime::put_optional(&mut map, "onDemandPolicyItem", &self.on_demand_policy_item);
+        crate::runtime::put_optional(
+            &mut map,
+            "onDemandPolicyItem",
+            &self.on_demand_policy_item,
+        );
         crate::runtime::put_optional(&mut map, "pitEnabled", &self.pit_enabled);
         crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
-        crate::runtime::put_optional(&mut map, "restoreWindowDays", &self.restore_window_days);
+        crate::runtime::put_optional(
+            &mut map,
+            "restoreWindowDays",
+            &self.restore_window_days,
+        );
         crate::runtime::put_optional(
             &mut map,
             "scheduledPolicyItems",

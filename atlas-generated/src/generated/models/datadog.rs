@@ -49,7 +49,11 @@ impl crate::runtime::Json for Datadog {
                 "sendCollectionLatencyMetrics",
                 path,
             )?,
-            send_database_metrics: crate::runtime::optional(&mut map, "sendDatabaseMetrics", path)?,
+            send_database_metrics: crate::runtime::optional(
+                &mut map,
+                "sendDatabaseMetrics",
+                path,
+            )?,
             send_query_stats_metrics: crate::runtime::optional(
                 &mut map,
                 "sendQueryStatsMetrics",
@@ -75,7 +79,11 @@ impl crate::runtime::Json for Datadog {
             "sendCollectionLatencyMetrics",
             &self.send_collection_latency_metrics,
         );
-        crate::runtime::put_optional(&mut map, "sendDatabaseMetrics", &self.send_database_metrics);
+        crate::runtime::put_optional(
+            &mut map,
+            "sendDatabaseMetrics",
+            &self.send_database_metrics,
+        );
         crate::runtime::put_optional(
             &mut map,
             "sendQueryStatsMetrics",
@@ -130,7 +138,14 @@ impl DatadogRegion {
     }
 }
 impl crate::runtime::OpenEnum for DatadogRegion {
-    const VALUES: &'static [&'static str] = &["US", "EU", "US3", "US5", "AP1", "US1_FED"];
+    const VALUES: &'static [&'static str] = &[
+        "US",
+        "EU",
+        "US3",
+        "US5",
+        "AP1",
+        "US1_FED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DatadogRegion::as_str(self)

@@ -155,7 +155,15 @@ impl DatadogLogIntegrationRequestRegion {
     }
 }
 impl crate::runtime::OpenEnum for DatadogLogIntegrationRequestRegion {
-    const VALUES: &'static [&'static str] = &["US1", "US3", "US5", "EU", "AP1", "AP2", "US1_FED"];
+    const VALUES: &'static [&'static str] = &[
+        "US1",
+        "US3",
+        "US5",
+        "EU",
+        "AP1",
+        "AP2",
+        "US1_FED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DatadogLogIntegrationRequestRegion::as_str(self)

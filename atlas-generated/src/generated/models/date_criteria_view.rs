@@ -31,7 +31,11 @@ impl crate::runtime::Json for DateCriteriaView {
             r#type: crate::runtime::optional(&mut map, "type", path)?,
             date_field: crate::runtime::optional(&mut map, "dateField", path)?,
             date_format: crate::runtime::optional(&mut map, "dateFormat", path)?,
-            expire_after_days: crate::runtime::optional(&mut map, "expireAfterDays", path)?,
+            expire_after_days: crate::runtime::optional(
+                &mut map,
+                "expireAfterDays",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -41,7 +45,11 @@ impl crate::runtime::Json for DateCriteriaView {
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "dateField", &self.date_field);
         crate::runtime::put_optional(&mut map, "dateFormat", &self.date_format);
-        crate::runtime::put_optional(&mut map, "expireAfterDays", &self.expire_after_days);
+        crate::runtime::put_optional(
+            &mut map,
+            "expireAfterDays",
+            &self.expire_after_days,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

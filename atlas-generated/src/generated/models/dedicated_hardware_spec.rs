@@ -39,11 +39,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
             Ok(v) => return Ok(Self::Gcp(v)),
             Err(e) => attempts.push(("Gcp", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "DedicatedHardwareSpec",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "DedicatedHardwareSpec", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -39,11 +39,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
             Ok(v) => return Ok(Self::Gcp(v)),
             Err(e) => attempts.push(("Gcp", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "DedicatedHardwareSpec20240805",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "DedicatedHardwareSpec20240805", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

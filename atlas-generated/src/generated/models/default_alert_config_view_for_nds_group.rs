@@ -55,7 +55,11 @@ impl crate::runtime::Json for DefaultAlertConfigViewForNdsGroup {
             links: crate::runtime::optional(&mut map, "links", path)?,
             matchers: crate::runtime::optional(&mut map, "matchers", path)?,
             notifications: crate::runtime::required(&mut map, "notifications", path)?,
-            severity_override: crate::runtime::optional(&mut map, "severityOverride", path)?,
+            severity_override: crate::runtime::optional(
+                &mut map,
+                "severityOverride",
+                path,
+            )?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
             additional_properties: map,
         })
@@ -71,7 +75,11 @@ impl crate::runtime::Json for DefaultAlertConfigViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "matchers", &self.matchers);
         crate::runtime::put(&mut map, "notifications", &self.notifications);
-        crate::runtime::put_optional(&mut map, "severityOverride", &self.severity_override);
+        crate::runtime::put_optional(
+            &mut map,
+            "severityOverride",
+            &self.severity_override,
+        );
         crate::runtime::put_optional(&mut map, "updated", &self.updated);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -338,16 +346,26 @@ impl DefaultAlertConfigViewForNdsGroupEventTypeName {
             Self::CpsExportFailed => "CPS_EXPORT_FAILED",
             Self::CpsCollectionRestoreSuccessful => "CPS_COLLECTION_RESTORE_SUCCESSFUL",
             Self::CpsCollectionRestoreFailed => "CPS_COLLECTION_RESTORE_FAILED",
-            Self::CpsCollectionRestorePartialSuccess => "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS",
+            Self::CpsCollectionRestorePartialSuccess => {
+                "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS"
+            }
             Self::CpsCollectionRestoreCanceled => "CPS_COLLECTION_RESTORE_CANCELED",
             Self::CpsAutoExportFailed => "CPS_AUTO_EXPORT_FAILED",
-            Self::CpsSnapshotDownloadRequestFailed => "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED",
+            Self::CpsSnapshotDownloadRequestFailed => {
+                "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED"
+            }
             Self::CpsOplogCaughtUp => "CPS_OPLOG_CAUGHT_UP",
-            Self::CpsDataProtectionEnableRequested => "CPS_DATA_PROTECTION_ENABLE_REQUESTED",
+            Self::CpsDataProtectionEnableRequested => {
+                "CPS_DATA_PROTECTION_ENABLE_REQUESTED"
+            }
             Self::CpsDataProtectionEnabled => "CPS_DATA_PROTECTION_ENABLED",
-            Self::CpsDataProtectionUpdateRequested => "CPS_DATA_PROTECTION_UPDATE_REQUESTED",
+            Self::CpsDataProtectionUpdateRequested => {
+                "CPS_DATA_PROTECTION_UPDATE_REQUESTED"
+            }
             Self::CpsDataProtectionUpdated => "CPS_DATA_PROTECTION_UPDATED",
-            Self::CpsDataProtectionDisableRequested => "CPS_DATA_PROTECTION_DISABLE_REQUESTED",
+            Self::CpsDataProtectionDisableRequested => {
+                "CPS_DATA_PROTECTION_DISABLE_REQUESTED"
+            }
             Self::CpsDataProtectionDisabled => "CPS_DATA_PROTECTION_DISABLED",
             Self::CpsDataProtectionApprovedForDisablement => {
                 "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT"
@@ -358,7 +376,9 @@ impl DefaultAlertConfigViewForNdsGroupEventTypeName {
             Self::FtsIndexCleanedUp => "FTS_INDEX_CLEANED_UP",
             Self::FtsIndexStale => "FTS_INDEX_STALE",
             Self::FtsIndexesRestoreFailed => "FTS_INDEXES_RESTORE_FAILED",
-            Self::FtsIndexesSynonymMappingInvalid => "FTS_INDEXES_SYNONYM_MAPPING_INVALID",
+            Self::FtsIndexesSynonymMappingInvalid => {
+                "FTS_INDEXES_SYNONYM_MAPPING_INVALID"
+            }
             Self::UsersWithoutMultiFactorAuth => "USERS_WITHOUT_MULTI_FACTOR_AUTH",
             Self::EncryptionAtRestKmsNetworkAccessDenied => {
                 "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED"
@@ -366,8 +386,12 @@ impl DefaultAlertConfigViewForNdsGroupEventTypeName {
             Self::EncryptionAtRestConfigNoLongerValid => {
                 "ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID"
             }
-            Self::GroupServiceAccountSecretsExpiring => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING",
-            Self::GroupServiceAccountSecretsExpired => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+            Self::GroupServiceAccountSecretsExpiring => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING"
+            }
+            Self::GroupServiceAccountSecretsExpired => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED"
+            }
             Self::ActiveLegacyTlsConnections => "ACTIVE_LEGACY_TLS_CONNECTIONS",
             Self::WebhookTemplateRenderFailed => "WEBHOOK_TEMPLATE_RENDER_FAILED",
             Self::MongotuneAlert => "MONGOTUNE_ALERT",
@@ -375,8 +399,12 @@ impl DefaultAlertConfigViewForNdsGroupEventTypeName {
             Self::ClusterInstanceResyncRequested => "CLUSTER_INSTANCE_RESYNC_REQUESTED",
             Self::ClusterInstanceUpdateRequested => "CLUSTER_INSTANCE_UPDATE_REQUESTED",
             Self::SampleDatasetLoadRequested => "SAMPLE_DATASET_LOAD_REQUESTED",
-            Self::TenantUpgradeToServerlessSuccessful => "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL",
-            Self::TenantUpgradeToServerlessFailed => "TENANT_UPGRADE_TO_SERVERLESS_FAILED",
+            Self::TenantUpgradeToServerlessSuccessful => {
+                "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL"
+            }
+            Self::TenantUpgradeToServerlessFailed => {
+                "TENANT_UPGRADE_TO_SERVERLESS_FAILED"
+            }
             Self::NetworkPermissionEntryAdded => "NETWORK_PERMISSION_ENTRY_ADDED",
             Self::NetworkPermissionEntryRemoved => "NETWORK_PERMISSION_ENTRY_REMOVED",
             Self::NetworkPermissionEntryUpdated => "NETWORK_PERMISSION_ENTRY_UPDATED",
@@ -406,13 +434,19 @@ impl DefaultAlertConfigViewForNdsGroupEventTypeName {
             Self::ClusterTagsModified => "CLUSTER_TAGS_MODIFIED",
             Self::GroupTagsModified => "GROUP_TAGS_MODIFIED",
             Self::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
-            Self::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+            Self::StreamProcessorAutoscaleInitiated => {
+                "STREAM_PROCESSOR_AUTOSCALE_INITIATED"
+            }
             Self::OutsideStreamProcessorMetricThreshold => {
                 "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD"
             }
             Self::ComputeAutoScaleInitiatedBase => "COMPUTE_AUTO_SCALE_INITIATED_BASE",
-            Self::ComputeAutoScaleInitiatedAnalytics => "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
-            Self::ComputeAutoScaleScaleDownFailBase => "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+            Self::ComputeAutoScaleInitiatedAnalytics => {
+                "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS"
+            }
+            Self::ComputeAutoScaleScaleDownFailBase => {
+                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE"
+            }
             Self::ComputeAutoScaleScaleDownFailAnalytics => {
                 "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS"
             }
@@ -429,7 +463,9 @@ impl DefaultAlertConfigViewForNdsGroupEventTypeName {
                 "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS"
             }
             Self::ComputeAutoScaleOplogFailBase => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
-            Self::ComputeAutoScaleOplogFailAnalytics => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+            Self::ComputeAutoScaleOplogFailAnalytics => {
+                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS"
+            }
             Self::DiskAutoScaleInitiated => "DISK_AUTO_SCALE_INITIATED",
             Self::DiskAutoScaleMaxDiskSizeFail => "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
             Self::DiskAutoScaleOplogFail => "DISK_AUTO_SCALE_OPLOG_FAIL",
@@ -620,16 +656,26 @@ impl From<&str> for DefaultAlertConfigViewForNdsGroupEventTypeName {
             "CPS_EXPORT_FAILED" => Self::CpsExportFailed,
             "CPS_COLLECTION_RESTORE_SUCCESSFUL" => Self::CpsCollectionRestoreSuccessful,
             "CPS_COLLECTION_RESTORE_FAILED" => Self::CpsCollectionRestoreFailed,
-            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => Self::CpsCollectionRestorePartialSuccess,
+            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => {
+                Self::CpsCollectionRestorePartialSuccess
+            }
             "CPS_COLLECTION_RESTORE_CANCELED" => Self::CpsCollectionRestoreCanceled,
             "CPS_AUTO_EXPORT_FAILED" => Self::CpsAutoExportFailed,
-            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => Self::CpsSnapshotDownloadRequestFailed,
+            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => {
+                Self::CpsSnapshotDownloadRequestFailed
+            }
             "CPS_OPLOG_CAUGHT_UP" => Self::CpsOplogCaughtUp,
-            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => Self::CpsDataProtectionEnableRequested,
+            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => {
+                Self::CpsDataProtectionEnableRequested
+            }
             "CPS_DATA_PROTECTION_ENABLED" => Self::CpsDataProtectionEnabled,
-            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => Self::CpsDataProtectionUpdateRequested,
+            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => {
+                Self::CpsDataProtectionUpdateRequested
+            }
             "CPS_DATA_PROTECTION_UPDATED" => Self::CpsDataProtectionUpdated,
-            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => Self::CpsDataProtectionDisableRequested,
+            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => {
+                Self::CpsDataProtectionDisableRequested
+            }
             "CPS_DATA_PROTECTION_DISABLED" => Self::CpsDataProtectionDisabled,
             "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT" => {
                 Self::CpsDataProtectionApprovedForDisablement
@@ -640,7 +686,9 @@ impl From<&str> for DefaultAlertConfigViewForNdsGroupEventTypeName {
             "FTS_INDEX_CLEANED_UP" => Self::FtsIndexCleanedUp,
             "FTS_INDEX_STALE" => Self::FtsIndexStale,
             "FTS_INDEXES_RESTORE_FAILED" => Self::FtsIndexesRestoreFailed,
-            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => Self::FtsIndexesSynonymMappingInvalid,
+            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => {
+                Self::FtsIndexesSynonymMappingInvalid
+            }
             "USERS_WITHOUT_MULTI_FACTOR_AUTH" => Self::UsersWithoutMultiFactorAuth,
             "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED" => {
                 Self::EncryptionAtRestKmsNetworkAccessDenied
@@ -648,8 +696,12 @@ impl From<&str> for DefaultAlertConfigViewForNdsGroupEventTypeName {
             "ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID" => {
                 Self::EncryptionAtRestConfigNoLongerValid
             }
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => Self::GroupServiceAccountSecretsExpiring,
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => Self::GroupServiceAccountSecretsExpired,
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => {
+                Self::GroupServiceAccountSecretsExpiring
+            }
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => {
+                Self::GroupServiceAccountSecretsExpired
+            }
             "ACTIVE_LEGACY_TLS_CONNECTIONS" => Self::ActiveLegacyTlsConnections,
             "WEBHOOK_TEMPLATE_RENDER_FAILED" => Self::WebhookTemplateRenderFailed,
             "MONGOTUNE_ALERT" => Self::MongotuneAlert,
@@ -657,8 +709,12 @@ impl From<&str> for DefaultAlertConfigViewForNdsGroupEventTypeName {
             "CLUSTER_INSTANCE_RESYNC_REQUESTED" => Self::ClusterInstanceResyncRequested,
             "CLUSTER_INSTANCE_UPDATE_REQUESTED" => Self::ClusterInstanceUpdateRequested,
             "SAMPLE_DATASET_LOAD_REQUESTED" => Self::SampleDatasetLoadRequested,
-            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => Self::TenantUpgradeToServerlessSuccessful,
-            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => Self::TenantUpgradeToServerlessFailed,
+            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => {
+                Self::TenantUpgradeToServerlessSuccessful
+            }
+            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => {
+                Self::TenantUpgradeToServerlessFailed
+            }
             "NETWORK_PERMISSION_ENTRY_ADDED" => Self::NetworkPermissionEntryAdded,
             "NETWORK_PERMISSION_ENTRY_REMOVED" => Self::NetworkPermissionEntryRemoved,
             "NETWORK_PERMISSION_ENTRY_UPDATED" => Self::NetworkPermissionEntryUpdated,
@@ -688,13 +744,19 @@ impl From<&str> for DefaultAlertConfigViewForNdsGroupEventTypeName {
             "CLUSTER_TAGS_MODIFIED" => Self::ClusterTagsModified,
             "GROUP_TAGS_MODIFIED" => Self::GroupTagsModified,
             "STREAM_PROCESSOR_STATE_IS_FAILED" => Self::StreamProcessorStateIsFailed,
-            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => Self::StreamProcessorAutoscaleInitiated,
+            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => {
+                Self::StreamProcessorAutoscaleInitiated
+            }
             "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD" => {
                 Self::OutsideStreamProcessorMetricThreshold
             }
             "COMPUTE_AUTO_SCALE_INITIATED_BASE" => Self::ComputeAutoScaleInitiatedBase,
-            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => Self::ComputeAutoScaleInitiatedAnalytics,
-            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => Self::ComputeAutoScaleScaleDownFailBase,
+            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => {
+                Self::ComputeAutoScaleInitiatedAnalytics
+            }
+            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => {
+                Self::ComputeAutoScaleScaleDownFailBase
+            }
             "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS" => {
                 Self::ComputeAutoScaleScaleDownFailAnalytics
             }
@@ -711,7 +773,9 @@ impl From<&str> for DefaultAlertConfigViewForNdsGroupEventTypeName {
                 Self::ComputeAutoScaleMaxInstanceSizeFailAnalytics
             }
             "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE" => Self::ComputeAutoScaleOplogFailBase,
-            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => Self::ComputeAutoScaleOplogFailAnalytics,
+            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => {
+                Self::ComputeAutoScaleOplogFailAnalytics
+            }
             "DISK_AUTO_SCALE_INITIATED" => Self::DiskAutoScaleInitiated,
             "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL" => Self::DiskAutoScaleMaxDiskSizeFail,
             "DISK_AUTO_SCALE_OPLOG_FAIL" => Self::DiskAutoScaleOplogFail,

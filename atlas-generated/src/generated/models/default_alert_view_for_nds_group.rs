@@ -73,7 +73,11 @@ impl crate::runtime::Json for DefaultAlertViewForNdsGroup {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(&mut map, "acknowledgedUntil", path)?,
+            acknowledged_until: crate::runtime::optional(
+                &mut map,
+                "acknowledgedUntil",
+                path,
+            )?,
             acknowledgement_comment: crate::runtime::optional(
                 &mut map,
                 "acknowledgementComment",
@@ -101,7 +105,11 @@ impl crate::runtime::Json for DefaultAlertViewForNdsGroup {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "acknowledgedUntil", &self.acknowledged_until);
+        crate::runtime::put_optional(
+            &mut map,
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+        );
         crate::runtime::put_optional(
             &mut map,
             "acknowledgementComment",
@@ -408,9 +416,15 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::CreditCardAboutToExpire => "CREDIT_CARD_ABOUT_TO_EXPIRE",
             Self::PendingInvoiceOverThreshold => "PENDING_INVOICE_OVER_THRESHOLD",
             Self::DailyBillOverThreshold => "DAILY_BILL_OVER_THRESHOLD",
-            Self::DailyBillingChangeOverThreshold => "DAILY_BILLING_CHANGE_OVER_THRESHOLD",
-            Self::WeeklyBillingChangeOverThreshold => "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
-            Self::MonthlyBillingChangeOverThreshold => "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::DailyBillingChangeOverThreshold => {
+                "DAILY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
+            Self::WeeklyBillingChangeOverThreshold => {
+                "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
+            Self::MonthlyBillingChangeOverThreshold => {
+                "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::CpsSnapshotStarted => "CPS_SNAPSHOT_STARTED",
             Self::CpsSnapshotSuccessful => "CPS_SNAPSHOT_SUCCESSFUL",
             Self::CpsSnapshotFailed => "CPS_SNAPSHOT_FAILED",
@@ -431,14 +445,20 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::CpsExportFailed => "CPS_EXPORT_FAILED",
             Self::CpsCollectionRestoreSuccessful => "CPS_COLLECTION_RESTORE_SUCCESSFUL",
             Self::CpsCollectionRestoreFailed => "CPS_COLLECTION_RESTORE_FAILED",
-            Self::CpsCollectionRestorePartialSuccess => "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS",
+            Self::CpsCollectionRestorePartialSuccess => {
+                "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS"
+            }
             Self::CpsCollectionRestoreCanceled => "CPS_COLLECTION_RESTORE_CANCELED",
             Self::CpsAutoExportFailed => "CPS_AUTO_EXPORT_FAILED",
-            Self::CpsSnapshotDownloadRequestFailed => "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED",
+            Self::CpsSnapshotDownloadRequestFailed => {
+                "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED"
+            }
             Self::CpsOplogBehind => "CPS_OPLOG_BEHIND",
             Self::CpsOplogCaughtUp => "CPS_OPLOG_CAUGHT_UP",
             Self::AwsEncryptionKeyNeedsRotation => "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
-            Self::AzureEncryptionKeyNeedsRotation => "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION",
+            Self::AzureEncryptionKeyNeedsRotation => {
+                "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION"
+            }
             Self::GcpEncryptionKeyNeedsRotation => "GCP_ENCRYPTION_KEY_NEEDS_ROTATION",
             Self::AwsEncryptionKeyInvalid => "AWS_ENCRYPTION_KEY_INVALID",
             Self::AzureEncryptionKeyInvalid => "AZURE_ENCRYPTION_KEY_INVALID",
@@ -449,7 +469,9 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::FtsIndexCleanedUp => "FTS_INDEX_CLEANED_UP",
             Self::FtsIndexStale => "FTS_INDEX_STALE",
             Self::FtsIndexesRestoreFailed => "FTS_INDEXES_RESTORE_FAILED",
-            Self::FtsIndexesSynonymMappingInvalid => "FTS_INDEXES_SYNONYM_MAPPING_INVALID",
+            Self::FtsIndexesSynonymMappingInvalid => {
+                "FTS_INDEXES_SYNONYM_MAPPING_INVALID"
+            }
             Self::UsersWithoutMultiFactorAuth => "USERS_WITHOUT_MULTI_FACTOR_AUTH",
             Self::EncryptionAtRestKmsNetworkAccessDenied => {
                 "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED"
@@ -457,8 +479,12 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::EncryptionAtRestConfigNoLongerValid => {
                 "ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID"
             }
-            Self::GroupServiceAccountSecretsExpiring => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING",
-            Self::GroupServiceAccountSecretsExpired => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+            Self::GroupServiceAccountSecretsExpiring => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING"
+            }
+            Self::GroupServiceAccountSecretsExpired => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED"
+            }
             Self::ActiveLegacyTlsConnections => "ACTIVE_LEGACY_TLS_CONNECTIONS",
             Self::WebhookTemplateRenderFailed => "WEBHOOK_TEMPLATE_RENDER_FAILED",
             Self::MongotuneAlert => "MONGOTUNE_ALERT",
@@ -466,8 +492,12 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::ClusterInstanceResyncRequested => "CLUSTER_INSTANCE_RESYNC_REQUESTED",
             Self::ClusterInstanceUpdateRequested => "CLUSTER_INSTANCE_UPDATE_REQUESTED",
             Self::SampleDatasetLoadRequested => "SAMPLE_DATASET_LOAD_REQUESTED",
-            Self::TenantUpgradeToServerlessSuccessful => "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL",
-            Self::TenantUpgradeToServerlessFailed => "TENANT_UPGRADE_TO_SERVERLESS_FAILED",
+            Self::TenantUpgradeToServerlessSuccessful => {
+                "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL"
+            }
+            Self::TenantUpgradeToServerlessFailed => {
+                "TENANT_UPGRADE_TO_SERVERLESS_FAILED"
+            }
             Self::NetworkPermissionEntryAdded => "NETWORK_PERMISSION_ENTRY_ADDED",
             Self::NetworkPermissionEntryRemoved => "NETWORK_PERMISSION_ENTRY_REMOVED",
             Self::NetworkPermissionEntryUpdated => "NETWORK_PERMISSION_ENTRY_UPDATED",
@@ -499,7 +529,9 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::OnlineArchiveMaxConsecutiveOffloadWindowsCheck => {
                 "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK"
             }
-            Self::OutsideServerlessMetricThreshold => "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
+            Self::OutsideServerlessMetricThreshold => {
+                "OUTSIDE_SERVERLESS_METRIC_THRESHOLD"
+            }
             Self::OutsideFlexMetricThreshold => "OUTSIDE_FLEX_METRIC_THRESHOLD",
             Self::JoinedGroup => "JOINED_GROUP",
             Self::RemovedFromGroup => "REMOVED_FROM_GROUP",
@@ -508,13 +540,19 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::ClusterTagsModified => "CLUSTER_TAGS_MODIFIED",
             Self::GroupTagsModified => "GROUP_TAGS_MODIFIED",
             Self::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
-            Self::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+            Self::StreamProcessorAutoscaleInitiated => {
+                "STREAM_PROCESSOR_AUTOSCALE_INITIATED"
+            }
             Self::OutsideStreamProcessorMetricThreshold => {
                 "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD"
             }
             Self::ComputeAutoScaleInitiatedBase => "COMPUTE_AUTO_SCALE_INITIATED_BASE",
-            Self::ComputeAutoScaleInitiatedAnalytics => "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
-            Self::ComputeAutoScaleScaleDownFailBase => "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+            Self::ComputeAutoScaleInitiatedAnalytics => {
+                "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS"
+            }
+            Self::ComputeAutoScaleScaleDownFailBase => {
+                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE"
+            }
             Self::ComputeAutoScaleScaleDownFailAnalytics => {
                 "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS"
             }
@@ -525,7 +563,9 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
                 "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS"
             }
             Self::ComputeAutoScaleOplogFailBase => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
-            Self::ComputeAutoScaleOplogFailAnalytics => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+            Self::ComputeAutoScaleOplogFailAnalytics => {
+                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS"
+            }
             Self::DiskAutoScaleInitiated => "DISK_AUTO_SCALE_INITIATED",
             Self::DiskAutoScaleMaxDiskSizeFail => "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
             Self::DiskAutoScaleOplogFail => "DISK_AUTO_SCALE_OPLOG_FAIL",
@@ -546,11 +586,17 @@ impl DefaultAlertViewForNdsGroupEventTypeName {
             Self::ComputeAutoScaleDownscaleSkippedFallbackAnalytics => {
                 "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS"
             }
-            Self::CpsDataProtectionEnableRequested => "CPS_DATA_PROTECTION_ENABLE_REQUESTED",
+            Self::CpsDataProtectionEnableRequested => {
+                "CPS_DATA_PROTECTION_ENABLE_REQUESTED"
+            }
             Self::CpsDataProtectionEnabled => "CPS_DATA_PROTECTION_ENABLED",
-            Self::CpsDataProtectionUpdateRequested => "CPS_DATA_PROTECTION_UPDATE_REQUESTED",
+            Self::CpsDataProtectionUpdateRequested => {
+                "CPS_DATA_PROTECTION_UPDATE_REQUESTED"
+            }
             Self::CpsDataProtectionUpdated => "CPS_DATA_PROTECTION_UPDATED",
-            Self::CpsDataProtectionDisableRequested => "CPS_DATA_PROTECTION_DISABLE_REQUESTED",
+            Self::CpsDataProtectionDisableRequested => {
+                "CPS_DATA_PROTECTION_DISABLE_REQUESTED"
+            }
             Self::CpsDataProtectionDisabled => "CPS_DATA_PROTECTION_DISABLED",
             Self::CpsDataProtectionApprovedForDisablement => {
                 "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT"
@@ -734,9 +780,15 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "CREDIT_CARD_ABOUT_TO_EXPIRE" => Self::CreditCardAboutToExpire,
             "PENDING_INVOICE_OVER_THRESHOLD" => Self::PendingInvoiceOverThreshold,
             "DAILY_BILL_OVER_THRESHOLD" => Self::DailyBillOverThreshold,
-            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => Self::DailyBillingChangeOverThreshold,
-            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::WeeklyBillingChangeOverThreshold,
-            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::MonthlyBillingChangeOverThreshold,
+            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::DailyBillingChangeOverThreshold
+            }
+            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::WeeklyBillingChangeOverThreshold
+            }
+            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::MonthlyBillingChangeOverThreshold
+            }
             "CPS_SNAPSHOT_STARTED" => Self::CpsSnapshotStarted,
             "CPS_SNAPSHOT_SUCCESSFUL" => Self::CpsSnapshotSuccessful,
             "CPS_SNAPSHOT_FAILED" => Self::CpsSnapshotFailed,
@@ -757,14 +809,20 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "CPS_EXPORT_FAILED" => Self::CpsExportFailed,
             "CPS_COLLECTION_RESTORE_SUCCESSFUL" => Self::CpsCollectionRestoreSuccessful,
             "CPS_COLLECTION_RESTORE_FAILED" => Self::CpsCollectionRestoreFailed,
-            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => Self::CpsCollectionRestorePartialSuccess,
+            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => {
+                Self::CpsCollectionRestorePartialSuccess
+            }
             "CPS_COLLECTION_RESTORE_CANCELED" => Self::CpsCollectionRestoreCanceled,
             "CPS_AUTO_EXPORT_FAILED" => Self::CpsAutoExportFailed,
-            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => Self::CpsSnapshotDownloadRequestFailed,
+            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => {
+                Self::CpsSnapshotDownloadRequestFailed
+            }
             "CPS_OPLOG_BEHIND" => Self::CpsOplogBehind,
             "CPS_OPLOG_CAUGHT_UP" => Self::CpsOplogCaughtUp,
             "AWS_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AwsEncryptionKeyNeedsRotation,
-            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AzureEncryptionKeyNeedsRotation,
+            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => {
+                Self::AzureEncryptionKeyNeedsRotation
+            }
             "GCP_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::GcpEncryptionKeyNeedsRotation,
             "AWS_ENCRYPTION_KEY_INVALID" => Self::AwsEncryptionKeyInvalid,
             "AZURE_ENCRYPTION_KEY_INVALID" => Self::AzureEncryptionKeyInvalid,
@@ -775,7 +833,9 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "FTS_INDEX_CLEANED_UP" => Self::FtsIndexCleanedUp,
             "FTS_INDEX_STALE" => Self::FtsIndexStale,
             "FTS_INDEXES_RESTORE_FAILED" => Self::FtsIndexesRestoreFailed,
-            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => Self::FtsIndexesSynonymMappingInvalid,
+            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => {
+                Self::FtsIndexesSynonymMappingInvalid
+            }
             "USERS_WITHOUT_MULTI_FACTOR_AUTH" => Self::UsersWithoutMultiFactorAuth,
             "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED" => {
                 Self::EncryptionAtRestKmsNetworkAccessDenied
@@ -783,8 +843,12 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID" => {
                 Self::EncryptionAtRestConfigNoLongerValid
             }
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => Self::GroupServiceAccountSecretsExpiring,
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => Self::GroupServiceAccountSecretsExpired,
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => {
+                Self::GroupServiceAccountSecretsExpiring
+            }
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => {
+                Self::GroupServiceAccountSecretsExpired
+            }
             "ACTIVE_LEGACY_TLS_CONNECTIONS" => Self::ActiveLegacyTlsConnections,
             "WEBHOOK_TEMPLATE_RENDER_FAILED" => Self::WebhookTemplateRenderFailed,
             "MONGOTUNE_ALERT" => Self::MongotuneAlert,
@@ -792,8 +856,12 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "CLUSTER_INSTANCE_RESYNC_REQUESTED" => Self::ClusterInstanceResyncRequested,
             "CLUSTER_INSTANCE_UPDATE_REQUESTED" => Self::ClusterInstanceUpdateRequested,
             "SAMPLE_DATASET_LOAD_REQUESTED" => Self::SampleDatasetLoadRequested,
-            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => Self::TenantUpgradeToServerlessSuccessful,
-            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => Self::TenantUpgradeToServerlessFailed,
+            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => {
+                Self::TenantUpgradeToServerlessSuccessful
+            }
+            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => {
+                Self::TenantUpgradeToServerlessFailed
+            }
             "NETWORK_PERMISSION_ENTRY_ADDED" => Self::NetworkPermissionEntryAdded,
             "NETWORK_PERMISSION_ENTRY_REMOVED" => Self::NetworkPermissionEntryRemoved,
             "NETWORK_PERMISSION_ENTRY_UPDATED" => Self::NetworkPermissionEntryUpdated,
@@ -825,7 +893,9 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK" => {
                 Self::OnlineArchiveMaxConsecutiveOffloadWindowsCheck
             }
-            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => Self::OutsideServerlessMetricThreshold,
+            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => {
+                Self::OutsideServerlessMetricThreshold
+            }
             "OUTSIDE_FLEX_METRIC_THRESHOLD" => Self::OutsideFlexMetricThreshold,
             "JOINED_GROUP" => Self::JoinedGroup,
             "REMOVED_FROM_GROUP" => Self::RemovedFromGroup,
@@ -834,13 +904,19 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "CLUSTER_TAGS_MODIFIED" => Self::ClusterTagsModified,
             "GROUP_TAGS_MODIFIED" => Self::GroupTagsModified,
             "STREAM_PROCESSOR_STATE_IS_FAILED" => Self::StreamProcessorStateIsFailed,
-            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => Self::StreamProcessorAutoscaleInitiated,
+            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => {
+                Self::StreamProcessorAutoscaleInitiated
+            }
             "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD" => {
                 Self::OutsideStreamProcessorMetricThreshold
             }
             "COMPUTE_AUTO_SCALE_INITIATED_BASE" => Self::ComputeAutoScaleInitiatedBase,
-            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => Self::ComputeAutoScaleInitiatedAnalytics,
-            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => Self::ComputeAutoScaleScaleDownFailBase,
+            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => {
+                Self::ComputeAutoScaleInitiatedAnalytics
+            }
+            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => {
+                Self::ComputeAutoScaleScaleDownFailBase
+            }
             "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS" => {
                 Self::ComputeAutoScaleScaleDownFailAnalytics
             }
@@ -851,7 +927,9 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
                 Self::ComputeAutoScaleMaxInstanceSizeFailAnalytics
             }
             "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE" => Self::ComputeAutoScaleOplogFailBase,
-            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => Self::ComputeAutoScaleOplogFailAnalytics,
+            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => {
+                Self::ComputeAutoScaleOplogFailAnalytics
+            }
             "DISK_AUTO_SCALE_INITIATED" => Self::DiskAutoScaleInitiated,
             "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL" => Self::DiskAutoScaleMaxDiskSizeFail,
             "DISK_AUTO_SCALE_OPLOG_FAIL" => Self::DiskAutoScaleOplogFail,
@@ -872,11 +950,17 @@ impl From<&str> for DefaultAlertViewForNdsGroupEventTypeName {
             "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS" => {
                 Self::ComputeAutoScaleDownscaleSkippedFallbackAnalytics
             }
-            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => Self::CpsDataProtectionEnableRequested,
+            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => {
+                Self::CpsDataProtectionEnableRequested
+            }
             "CPS_DATA_PROTECTION_ENABLED" => Self::CpsDataProtectionEnabled,
-            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => Self::CpsDataProtectionUpdateRequested,
+            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => {
+                Self::CpsDataProtectionUpdateRequested
+            }
             "CPS_DATA_PROTECTION_UPDATED" => Self::CpsDataProtectionUpdated,
-            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => Self::CpsDataProtectionDisableRequested,
+            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => {
+                Self::CpsDataProtectionDisableRequested
+            }
             "CPS_DATA_PROTECTION_DISABLED" => Self::CpsDataProtectionDisabled,
             "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT" => {
                 Self::CpsDataProtectionApprovedForDisablement

@@ -69,7 +69,11 @@ impl crate::runtime::Json for DefaultEventViewForNdsGroup {
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -89,7 +93,11 @@ impl crate::runtime::Json for DefaultEventViewForNdsGroup {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
@@ -591,11 +599,15 @@ impl DefaultEventViewForNdsGroupEventTypeName {
         match self {
             Self::AutoIndexingEnabled => "AUTO_INDEXING_ENABLED",
             Self::AutoIndexingDisabled => "AUTO_INDEXING_DISABLED",
-            Self::AutoIndexingIndexBuildSubmitted => "AUTO_INDEXING_INDEX_BUILD_SUBMITTED",
+            Self::AutoIndexingIndexBuildSubmitted => {
+                "AUTO_INDEXING_INDEX_BUILD_SUBMITTED"
+            }
             Self::AutoIndexingSlowIndexBuild => "AUTO_INDEXING_SLOW_INDEX_BUILD",
             Self::AutoIndexingStalledIndexBuild => "AUTO_INDEXING_STALLED_INDEX_BUILD",
             Self::AutoIndexingFailedIndexBuild => "AUTO_INDEXING_FAILED_INDEX_BUILD",
-            Self::AutoIndexingCompletedIndexBuild => "AUTO_INDEXING_COMPLETED_INDEX_BUILD",
+            Self::AutoIndexingCompletedIndexBuild => {
+                "AUTO_INDEXING_COMPLETED_INDEX_BUILD"
+            }
             Self::AutoIndexingStartedIndexBuild => "AUTO_INDEXING_STARTED_INDEX_BUILD",
             Self::PeerCreated => "PEER_CREATED",
             Self::PeerDeleted => "PEER_DELETED",
@@ -618,7 +630,9 @@ impl DefaultEventViewForNdsGroupEventTypeName {
                 "CLUSTER_CONNECTION_GET_AGGREGATED_VIEW_INFOS"
             }
             Self::ClusterConnectionAggregate => "CLUSTER_CONNECTION_AGGREGATE",
-            Self::ClusterConnectionCreateCollection => "CLUSTER_CONNECTION_CREATE_COLLECTION",
+            Self::ClusterConnectionCreateCollection => {
+                "CLUSTER_CONNECTION_CREATE_COLLECTION"
+            }
             Self::ClusterConnectionSampleCollectionFieldNames => {
                 "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES"
             }
@@ -649,25 +663,39 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::CpsExportFailed => "CPS_EXPORT_FAILED",
             Self::CpsCollectionRestoreSuccessful => "CPS_COLLECTION_RESTORE_SUCCESSFUL",
             Self::CpsCollectionRestoreFailed => "CPS_COLLECTION_RESTORE_FAILED",
-            Self::CpsCollectionRestorePartialSuccess => "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS",
+            Self::CpsCollectionRestorePartialSuccess => {
+                "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS"
+            }
             Self::CpsCollectionRestoreCanceled => "CPS_COLLECTION_RESTORE_CANCELED",
             Self::CpsAutoExportFailed => "CPS_AUTO_EXPORT_FAILED",
-            Self::CpsSnapshotDownloadRequestFailed => "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED",
+            Self::CpsSnapshotDownloadRequestFailed => {
+                "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED"
+            }
             Self::CpsOplogBehind => "CPS_OPLOG_BEHIND",
             Self::CpsOplogCaughtUp => "CPS_OPLOG_CAUGHT_UP",
-            Self::CpsDataProtectionEnableRequested => "CPS_DATA_PROTECTION_ENABLE_REQUESTED",
+            Self::CpsDataProtectionEnableRequested => {
+                "CPS_DATA_PROTECTION_ENABLE_REQUESTED"
+            }
             Self::CpsDataProtectionEnabled => "CPS_DATA_PROTECTION_ENABLED",
-            Self::CpsDataProtectionUpdateRequested => "CPS_DATA_PROTECTION_UPDATE_REQUESTED",
+            Self::CpsDataProtectionUpdateRequested => {
+                "CPS_DATA_PROTECTION_UPDATE_REQUESTED"
+            }
             Self::CpsDataProtectionUpdated => "CPS_DATA_PROTECTION_UPDATED",
-            Self::CpsDataProtectionDisableRequested => "CPS_DATA_PROTECTION_DISABLE_REQUESTED",
+            Self::CpsDataProtectionDisableRequested => {
+                "CPS_DATA_PROTECTION_DISABLE_REQUESTED"
+            }
             Self::CpsDataProtectionDisabled => "CPS_DATA_PROTECTION_DISABLED",
             Self::CpsDataProtectionApprovedForDisablement => {
                 "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT"
             }
             Self::CpsRestoreRequestedAudit => "CPS_RESTORE_REQUESTED_AUDIT",
             Self::CpsRestoreAuthAudit => "CPS_RESTORE_AUTH_AUDIT",
-            Self::CpsSnapshotScheduleUpdatedAudit => "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT",
-            Self::CpsSnapshotFasterRestoresStartAudit => "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT",
+            Self::CpsSnapshotScheduleUpdatedAudit => {
+                "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT"
+            }
+            Self::CpsSnapshotFasterRestoresStartAudit => {
+                "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT"
+            }
             Self::CpsSnapshotFasterRestoresSuccessAudit => {
                 "CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT"
             }
@@ -675,7 +703,9 @@ impl DefaultEventViewForNdsGroupEventTypeName {
                 "CPS_SNAPSHOT_FASTER_RESTORES_FAILED_AUDIT"
             }
             Self::CpsSnapshotDeletedAudit => "CPS_SNAPSHOT_DELETED_AUDIT",
-            Self::CpsSnapshotRetentionModifiedAudit => "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT",
+            Self::CpsSnapshotRetentionModifiedAudit => {
+                "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT"
+            }
             Self::CpsSnapshotInProgressAudit => "CPS_SNAPSHOT_IN_PROGRESS_AUDIT",
             Self::CpsSnapshotCompletedAudit => "CPS_SNAPSHOT_COMPLETED_AUDIT",
             Self::CpsOnDemandSnapshotRequested => "CPS_ON_DEMAND_SNAPSHOT_REQUESTED",
@@ -684,7 +714,9 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::AwsEncryptionKeyRotated => "AWS_ENCRYPTION_KEY_ROTATED",
             Self::AwsEncryptionKeyNeedsRotation => "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
             Self::AzureEncryptionKeyRotated => "AZURE_ENCRYPTION_KEY_ROTATED",
-            Self::AzureEncryptionKeyNeedsRotation => "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION",
+            Self::AzureEncryptionKeyNeedsRotation => {
+                "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION"
+            }
             Self::GcpEncryptionKeyRotated => "GCP_ENCRYPTION_KEY_ROTATED",
             Self::GcpEncryptionKeyNeedsRotation => "GCP_ENCRYPTION_KEY_NEEDS_ROTATION",
             Self::AwsEncryptionKeyValid => "AWS_ENCRYPTION_KEY_VALID",
@@ -717,7 +749,9 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::GroupChartsActivated => "GROUP_CHARTS_ACTIVATED",
             Self::GroupChartsUpgraded => "GROUP_CHARTS_UPGRADED",
             Self::GroupChartsReset => "GROUP_CHARTS_RESET",
-            Self::GroupDefaultAlertsSettingsChanged => "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED",
+            Self::GroupDefaultAlertsSettingsChanged => {
+                "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED"
+            }
             Self::PaidInFull => "PAID_IN_FULL",
             Self::Delinquent => "DELINQUENT",
             Self::AllUsersHaveMultiFactorAuth => "ALL_USERS_HAVE_MULTI_FACTOR_AUTH",
@@ -735,11 +769,15 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::GroupServiceAccountSecretsNoLongerExpiring => {
                 "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING"
             }
-            Self::GroupServiceAccountSecretsExpiring => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+            Self::GroupServiceAccountSecretsExpiring => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING"
+            }
             Self::GroupServiceAccountSecretsNoLongerExpired => {
                 "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED"
             }
-            Self::GroupServiceAccountSecretsExpired => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+            Self::GroupServiceAccountSecretsExpired => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED"
+            }
             Self::ActiveLegacyTlsConnections => "ACTIVE_LEGACY_TLS_CONNECTIONS",
             Self::NoActiveLegacyTlsConnections => "NO_ACTIVE_LEGACY_TLS_CONNECTIONS",
             Self::WebhookTemplateRenderFailed => "WEBHOOK_TEMPLATE_RENDER_FAILED",
@@ -754,9 +792,15 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::DbCheckScheduledForCluster => "DB_CHECK_SCHEDULED_FOR_CLUSTER",
             Self::DbCheckDeferredForCluster => "DB_CHECK_DEFERRED_FOR_CLUSTER",
             Self::ClusterOptedOutOfDbCheck => "CLUSTER_OPTED_OUT_OF_DB_CHECK",
-            Self::ClusterSampledForDataValidation => "CLUSTER_SAMPLED_FOR_DATA_VALIDATION",
-            Self::DataValidationSubmittedForCluster => "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER",
-            Self::ClusterOptedOutOfDataValidation => "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION",
+            Self::ClusterSampledForDataValidation => {
+                "CLUSTER_SAMPLED_FOR_DATA_VALIDATION"
+            }
+            Self::DataValidationSubmittedForCluster => {
+                "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER"
+            }
+            Self::ClusterOptedOutOfDataValidation => {
+                "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION"
+            }
             Self::ReplicaSetSampledForInterNodeDataValidation => {
                 "REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION"
             }
@@ -772,8 +816,12 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::MaintenanceCompleted => "MAINTENANCE_COMPLETED",
             Self::MaintenanceNoLongerNeeded => "MAINTENANCE_NO_LONGER_NEEDED",
             Self::ServerlessAutoScalingInitiated => "SERVERLESS_AUTO_SCALING_INITIATED",
-            Self::ServerlessVerticalScalingInitiated => "SERVERLESS_VERTICAL_SCALING_INITIATED",
-            Self::ServerlessHorizontalScalingInitiated => "SERVERLESS_HORIZONTAL_SCALING_INITIATED",
+            Self::ServerlessVerticalScalingInitiated => {
+                "SERVERLESS_VERTICAL_SCALING_INITIATED"
+            }
+            Self::ServerlessHorizontalScalingInitiated => {
+                "SERVERLESS_HORIZONTAL_SCALING_INITIATED"
+            }
             Self::ServerlessMtmDrainRequested => "SERVERLESS_MTM_DRAIN_REQUESTED",
             Self::ServerlessMtmDrainInitiated => "SERVERLESS_MTM_DRAIN_INITIATED",
             Self::ServerlessMtmDrainCompleted => "SERVERLESS_MTM_DRAIN_COMPLETED",
@@ -818,11 +866,15 @@ impl DefaultEventViewForNdsGroupEventTypeName {
                 "ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_RESOLVED"
             }
             Self::OnlineArchiveUpToDate => "ONLINE_ARCHIVE_UP_TO_DATE",
-            Self::OnlineArchiveDataExpirationResolved => "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED",
+            Self::OnlineArchiveDataExpirationResolved => {
+                "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED"
+            }
             Self::OnlineArchiveMaxConsecutiveOffloadWindowsCheck => {
                 "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK"
             }
-            Self::CrossRegionSupportedRegionModified => "CROSS_REGION_SUPPORTED_REGION_MODIFIED",
+            Self::CrossRegionSupportedRegionModified => {
+                "CROSS_REGION_SUPPORTED_REGION_MODIFIED"
+            }
             Self::EndpointServiceCreated => "ENDPOINT_SERVICE_CREATED",
             Self::EndpointServiceDeleted => "ENDPOINT_SERVICE_DELETED",
             Self::InterfaceEndpointCreated => "INTERFACE_ENDPOINT_CREATED",
@@ -836,8 +888,12 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::ServerlessDeploymentCreated => "SERVERLESS_DEPLOYMENT_CREATED",
             Self::ServerlessDeploymentDeleted => "SERVERLESS_DEPLOYMENT_DELETED",
             Self::ServerlessDeploymentUpdated => "SERVERLESS_DEPLOYMENT_UPDATED",
-            Self::ServerlessDeploymentInstanceReplaced => "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED",
-            Self::ServerlessDeploymentInstanceRebooted => "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED",
+            Self::ServerlessDeploymentInstanceReplaced => {
+                "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED"
+            }
+            Self::ServerlessDeploymentInstanceRebooted => {
+                "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED"
+            }
             Self::ServerlessDeploymentEndpointServiceLinked => {
                 "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED"
             }
@@ -848,14 +904,18 @@ impl DefaultEventViewForNdsGroupEventTypeName {
                 "SERVERLESS_DEPLOYMENT_ENVOY_INSTANCE_UIS_KEYS_ROTATED"
             }
             Self::InsideServerlessMetricThreshold => "INSIDE_SERVERLESS_METRIC_THRESHOLD",
-            Self::OutsideServerlessMetricThreshold => "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
+            Self::OutsideServerlessMetricThreshold => {
+                "OUTSIDE_SERVERLESS_METRIC_THRESHOLD"
+            }
             Self::InsideFlexMetricThreshold => "INSIDE_FLEX_METRIC_THRESHOLD",
             Self::OutsideFlexMetricThreshold => "OUTSIDE_FLEX_METRIC_THRESHOLD",
             Self::SetupServerlessInitiated => "SETUP_SERVERLESS_INITIATED",
             Self::MaxProcessorCountReached => "MAX_PROCESSOR_COUNT_REACHED",
             Self::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
             Self::StreamProcessorStarted => "STREAM_PROCESSOR_STARTED",
-            Self::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+            Self::StreamProcessorAutoscaleInitiated => {
+                "STREAM_PROCESSOR_AUTOSCALE_INITIATED"
+            }
             Self::StreamProcessorCreated => "STREAM_PROCESSOR_CREATED",
             Self::StreamProcessorStopped => "STREAM_PROCESSOR_STOPPED",
             Self::StreamProcessorDropped => "STREAM_PROCESSOR_DROPPED",
@@ -879,7 +939,9 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             }
             Self::ClusterFcvFixed => "CLUSTER_FCV_FIXED",
             Self::ClusterFcvUnfixed => "CLUSTER_FCV_UNFIXED",
-            Self::ClusterFcvExpirationDateUpdated => "CLUSTER_FCV_EXPIRATION_DATE_UPDATED",
+            Self::ClusterFcvExpirationDateUpdated => {
+                "CLUSTER_FCV_EXPIRATION_DATE_UPDATED"
+            }
             Self::ClusterFcvDowngraded => "CLUSTER_FCV_DOWNGRADED",
             Self::ClusterBinaryVersionDowngraded => "CLUSTER_BINARY_VERSION_DOWNGRADED",
             Self::ClusterBinaryVersionUpgraded => "CLUSTER_BINARY_VERSION_UPGRADED",
@@ -899,7 +961,9 @@ impl DefaultEventViewForNdsGroupEventTypeName {
             Self::AiModelsApisApiKeyUpdated => "AI_MODELS_APIS_API_KEY_UPDATED",
             Self::AiModelsApisRateLimitUpdated => "AI_MODELS_APIS_RATE_LIMIT_UPDATED",
             Self::AiModelsApisRateLimitReset => "AI_MODELS_APIS_RATE_LIMIT_RESET",
-            Self::AiModelsApisRateLimitAdminOverride => "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE",
+            Self::AiModelsApisRateLimitAdminOverride => {
+                "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -1157,11 +1221,15 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
         match value {
             "AUTO_INDEXING_ENABLED" => Self::AutoIndexingEnabled,
             "AUTO_INDEXING_DISABLED" => Self::AutoIndexingDisabled,
-            "AUTO_INDEXING_INDEX_BUILD_SUBMITTED" => Self::AutoIndexingIndexBuildSubmitted,
+            "AUTO_INDEXING_INDEX_BUILD_SUBMITTED" => {
+                Self::AutoIndexingIndexBuildSubmitted
+            }
             "AUTO_INDEXING_SLOW_INDEX_BUILD" => Self::AutoIndexingSlowIndexBuild,
             "AUTO_INDEXING_STALLED_INDEX_BUILD" => Self::AutoIndexingStalledIndexBuild,
             "AUTO_INDEXING_FAILED_INDEX_BUILD" => Self::AutoIndexingFailedIndexBuild,
-            "AUTO_INDEXING_COMPLETED_INDEX_BUILD" => Self::AutoIndexingCompletedIndexBuild,
+            "AUTO_INDEXING_COMPLETED_INDEX_BUILD" => {
+                Self::AutoIndexingCompletedIndexBuild
+            }
             "AUTO_INDEXING_STARTED_INDEX_BUILD" => Self::AutoIndexingStartedIndexBuild,
             "PEER_CREATED" => Self::PeerCreated,
             "PEER_DELETED" => Self::PeerDeleted,
@@ -1184,7 +1252,9 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
                 Self::ClusterConnectionGetAggregatedViewInfos
             }
             "CLUSTER_CONNECTION_AGGREGATE" => Self::ClusterConnectionAggregate,
-            "CLUSTER_CONNECTION_CREATE_COLLECTION" => Self::ClusterConnectionCreateCollection,
+            "CLUSTER_CONNECTION_CREATE_COLLECTION" => {
+                Self::ClusterConnectionCreateCollection
+            }
             "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES" => {
                 Self::ClusterConnectionSampleCollectionFieldNames
             }
@@ -1215,25 +1285,39 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "CPS_EXPORT_FAILED" => Self::CpsExportFailed,
             "CPS_COLLECTION_RESTORE_SUCCESSFUL" => Self::CpsCollectionRestoreSuccessful,
             "CPS_COLLECTION_RESTORE_FAILED" => Self::CpsCollectionRestoreFailed,
-            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => Self::CpsCollectionRestorePartialSuccess,
+            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => {
+                Self::CpsCollectionRestorePartialSuccess
+            }
             "CPS_COLLECTION_RESTORE_CANCELED" => Self::CpsCollectionRestoreCanceled,
             "CPS_AUTO_EXPORT_FAILED" => Self::CpsAutoExportFailed,
-            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => Self::CpsSnapshotDownloadRequestFailed,
+            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => {
+                Self::CpsSnapshotDownloadRequestFailed
+            }
             "CPS_OPLOG_BEHIND" => Self::CpsOplogBehind,
             "CPS_OPLOG_CAUGHT_UP" => Self::CpsOplogCaughtUp,
-            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => Self::CpsDataProtectionEnableRequested,
+            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => {
+                Self::CpsDataProtectionEnableRequested
+            }
             "CPS_DATA_PROTECTION_ENABLED" => Self::CpsDataProtectionEnabled,
-            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => Self::CpsDataProtectionUpdateRequested,
+            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => {
+                Self::CpsDataProtectionUpdateRequested
+            }
             "CPS_DATA_PROTECTION_UPDATED" => Self::CpsDataProtectionUpdated,
-            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => Self::CpsDataProtectionDisableRequested,
+            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => {
+                Self::CpsDataProtectionDisableRequested
+            }
             "CPS_DATA_PROTECTION_DISABLED" => Self::CpsDataProtectionDisabled,
             "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT" => {
                 Self::CpsDataProtectionApprovedForDisablement
             }
             "CPS_RESTORE_REQUESTED_AUDIT" => Self::CpsRestoreRequestedAudit,
             "CPS_RESTORE_AUTH_AUDIT" => Self::CpsRestoreAuthAudit,
-            "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT" => Self::CpsSnapshotScheduleUpdatedAudit,
-            "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT" => Self::CpsSnapshotFasterRestoresStartAudit,
+            "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT" => {
+                Self::CpsSnapshotScheduleUpdatedAudit
+            }
+            "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT" => {
+                Self::CpsSnapshotFasterRestoresStartAudit
+            }
             "CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT" => {
                 Self::CpsSnapshotFasterRestoresSuccessAudit
             }
@@ -1241,7 +1325,9 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
                 Self::CpsSnapshotFasterRestoresFailedAudit
             }
             "CPS_SNAPSHOT_DELETED_AUDIT" => Self::CpsSnapshotDeletedAudit,
-            "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT" => Self::CpsSnapshotRetentionModifiedAudit,
+            "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT" => {
+                Self::CpsSnapshotRetentionModifiedAudit
+            }
             "CPS_SNAPSHOT_IN_PROGRESS_AUDIT" => Self::CpsSnapshotInProgressAudit,
             "CPS_SNAPSHOT_COMPLETED_AUDIT" => Self::CpsSnapshotCompletedAudit,
             "CPS_ON_DEMAND_SNAPSHOT_REQUESTED" => Self::CpsOnDemandSnapshotRequested,
@@ -1250,7 +1336,9 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "AWS_ENCRYPTION_KEY_ROTATED" => Self::AwsEncryptionKeyRotated,
             "AWS_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AwsEncryptionKeyNeedsRotation,
             "AZURE_ENCRYPTION_KEY_ROTATED" => Self::AzureEncryptionKeyRotated,
-            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AzureEncryptionKeyNeedsRotation,
+            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => {
+                Self::AzureEncryptionKeyNeedsRotation
+            }
             "GCP_ENCRYPTION_KEY_ROTATED" => Self::GcpEncryptionKeyRotated,
             "GCP_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::GcpEncryptionKeyNeedsRotation,
             "AWS_ENCRYPTION_KEY_VALID" => Self::AwsEncryptionKeyValid,
@@ -1283,7 +1371,9 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "GROUP_CHARTS_ACTIVATED" => Self::GroupChartsActivated,
             "GROUP_CHARTS_UPGRADED" => Self::GroupChartsUpgraded,
             "GROUP_CHARTS_RESET" => Self::GroupChartsReset,
-            "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED" => Self::GroupDefaultAlertsSettingsChanged,
+            "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED" => {
+                Self::GroupDefaultAlertsSettingsChanged
+            }
             "PAID_IN_FULL" => Self::PaidInFull,
             "DELINQUENT" => Self::Delinquent,
             "ALL_USERS_HAVE_MULTI_FACTOR_AUTH" => Self::AllUsersHaveMultiFactorAuth,
@@ -1301,11 +1391,15 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING" => {
                 Self::GroupServiceAccountSecretsNoLongerExpiring
             }
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => Self::GroupServiceAccountSecretsExpiring,
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => {
+                Self::GroupServiceAccountSecretsExpiring
+            }
             "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED" => {
                 Self::GroupServiceAccountSecretsNoLongerExpired
             }
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => Self::GroupServiceAccountSecretsExpired,
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => {
+                Self::GroupServiceAccountSecretsExpired
+            }
             "ACTIVE_LEGACY_TLS_CONNECTIONS" => Self::ActiveLegacyTlsConnections,
             "NO_ACTIVE_LEGACY_TLS_CONNECTIONS" => Self::NoActiveLegacyTlsConnections,
             "WEBHOOK_TEMPLATE_RENDER_FAILED" => Self::WebhookTemplateRenderFailed,
@@ -1320,9 +1414,15 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "DB_CHECK_SCHEDULED_FOR_CLUSTER" => Self::DbCheckScheduledForCluster,
             "DB_CHECK_DEFERRED_FOR_CLUSTER" => Self::DbCheckDeferredForCluster,
             "CLUSTER_OPTED_OUT_OF_DB_CHECK" => Self::ClusterOptedOutOfDbCheck,
-            "CLUSTER_SAMPLED_FOR_DATA_VALIDATION" => Self::ClusterSampledForDataValidation,
-            "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER" => Self::DataValidationSubmittedForCluster,
-            "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION" => Self::ClusterOptedOutOfDataValidation,
+            "CLUSTER_SAMPLED_FOR_DATA_VALIDATION" => {
+                Self::ClusterSampledForDataValidation
+            }
+            "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER" => {
+                Self::DataValidationSubmittedForCluster
+            }
+            "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION" => {
+                Self::ClusterOptedOutOfDataValidation
+            }
             "REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION" => {
                 Self::ReplicaSetSampledForInterNodeDataValidation
             }
@@ -1338,8 +1438,12 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "MAINTENANCE_COMPLETED" => Self::MaintenanceCompleted,
             "MAINTENANCE_NO_LONGER_NEEDED" => Self::MaintenanceNoLongerNeeded,
             "SERVERLESS_AUTO_SCALING_INITIATED" => Self::ServerlessAutoScalingInitiated,
-            "SERVERLESS_VERTICAL_SCALING_INITIATED" => Self::ServerlessVerticalScalingInitiated,
-            "SERVERLESS_HORIZONTAL_SCALING_INITIATED" => Self::ServerlessHorizontalScalingInitiated,
+            "SERVERLESS_VERTICAL_SCALING_INITIATED" => {
+                Self::ServerlessVerticalScalingInitiated
+            }
+            "SERVERLESS_HORIZONTAL_SCALING_INITIATED" => {
+                Self::ServerlessHorizontalScalingInitiated
+            }
             "SERVERLESS_MTM_DRAIN_REQUESTED" => Self::ServerlessMtmDrainRequested,
             "SERVERLESS_MTM_DRAIN_INITIATED" => Self::ServerlessMtmDrainInitiated,
             "SERVERLESS_MTM_DRAIN_COMPLETED" => Self::ServerlessMtmDrainCompleted,
@@ -1384,11 +1488,15 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
                 Self::OnlineArchiveInsufficientIndexesResolved
             }
             "ONLINE_ARCHIVE_UP_TO_DATE" => Self::OnlineArchiveUpToDate,
-            "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED" => Self::OnlineArchiveDataExpirationResolved,
+            "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED" => {
+                Self::OnlineArchiveDataExpirationResolved
+            }
             "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK" => {
                 Self::OnlineArchiveMaxConsecutiveOffloadWindowsCheck
             }
-            "CROSS_REGION_SUPPORTED_REGION_MODIFIED" => Self::CrossRegionSupportedRegionModified,
+            "CROSS_REGION_SUPPORTED_REGION_MODIFIED" => {
+                Self::CrossRegionSupportedRegionModified
+            }
             "ENDPOINT_SERVICE_CREATED" => Self::EndpointServiceCreated,
             "ENDPOINT_SERVICE_DELETED" => Self::EndpointServiceDeleted,
             "INTERFACE_ENDPOINT_CREATED" => Self::InterfaceEndpointCreated,
@@ -1402,8 +1510,12 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "SERVERLESS_DEPLOYMENT_CREATED" => Self::ServerlessDeploymentCreated,
             "SERVERLESS_DEPLOYMENT_DELETED" => Self::ServerlessDeploymentDeleted,
             "SERVERLESS_DEPLOYMENT_UPDATED" => Self::ServerlessDeploymentUpdated,
-            "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED" => Self::ServerlessDeploymentInstanceReplaced,
-            "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED" => Self::ServerlessDeploymentInstanceRebooted,
+            "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED" => {
+                Self::ServerlessDeploymentInstanceReplaced
+            }
+            "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED" => {
+                Self::ServerlessDeploymentInstanceRebooted
+            }
             "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED" => {
                 Self::ServerlessDeploymentEndpointServiceLinked
             }
@@ -1414,14 +1526,18 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
                 Self::ServerlessDeploymentEnvoyInstanceUisKeysRotated
             }
             "INSIDE_SERVERLESS_METRIC_THRESHOLD" => Self::InsideServerlessMetricThreshold,
-            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => Self::OutsideServerlessMetricThreshold,
+            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => {
+                Self::OutsideServerlessMetricThreshold
+            }
             "INSIDE_FLEX_METRIC_THRESHOLD" => Self::InsideFlexMetricThreshold,
             "OUTSIDE_FLEX_METRIC_THRESHOLD" => Self::OutsideFlexMetricThreshold,
             "SETUP_SERVERLESS_INITIATED" => Self::SetupServerlessInitiated,
             "MAX_PROCESSOR_COUNT_REACHED" => Self::MaxProcessorCountReached,
             "STREAM_PROCESSOR_STATE_IS_FAILED" => Self::StreamProcessorStateIsFailed,
             "STREAM_PROCESSOR_STARTED" => Self::StreamProcessorStarted,
-            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => Self::StreamProcessorAutoscaleInitiated,
+            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => {
+                Self::StreamProcessorAutoscaleInitiated
+            }
             "STREAM_PROCESSOR_CREATED" => Self::StreamProcessorCreated,
             "STREAM_PROCESSOR_STOPPED" => Self::StreamProcessorStopped,
             "STREAM_PROCESSOR_DROPPED" => Self::StreamProcessorDropped,
@@ -1445,7 +1561,9 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             }
             "CLUSTER_FCV_FIXED" => Self::ClusterFcvFixed,
             "CLUSTER_FCV_UNFIXED" => Self::ClusterFcvUnfixed,
-            "CLUSTER_FCV_EXPIRATION_DATE_UPDATED" => Self::ClusterFcvExpirationDateUpdated,
+            "CLUSTER_FCV_EXPIRATION_DATE_UPDATED" => {
+                Self::ClusterFcvExpirationDateUpdated
+            }
             "CLUSTER_FCV_DOWNGRADED" => Self::ClusterFcvDowngraded,
             "CLUSTER_BINARY_VERSION_DOWNGRADED" => Self::ClusterBinaryVersionDowngraded,
             "CLUSTER_BINARY_VERSION_UPGRADED" => Self::ClusterBinaryVersionUpgraded,
@@ -1465,7 +1583,9 @@ impl From<&str> for DefaultEventViewForNdsGroupEventTypeName {
             "AI_MODELS_APIS_API_KEY_UPDATED" => Self::AiModelsApisApiKeyUpdated,
             "AI_MODELS_APIS_RATE_LIMIT_UPDATED" => Self::AiModelsApisRateLimitUpdated,
             "AI_MODELS_APIS_RATE_LIMIT_RESET" => Self::AiModelsApisRateLimitReset,
-            "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE" => Self::AiModelsApisRateLimitAdminOverride,
+            "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE" => {
+                Self::AiModelsApisRateLimitAdminOverride
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

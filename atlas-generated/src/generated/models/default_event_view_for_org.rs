@@ -69,7 +69,11 @@ impl crate::runtime::Json for DefaultEventViewForOrg {
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -89,7 +93,11 @@ impl crate::runtime::Json for DefaultEventViewForOrg {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
@@ -305,9 +313,15 @@ impl DefaultEventViewForOrgEventTypeName {
             Self::GroupCreated => "GROUP_CREATED",
             Self::GroupMoved => "GROUP_MOVED",
             Self::MlabMigrationCompleted => "MLAB_MIGRATION_COMPLETED",
-            Self::MlabMigrationTargetClusterCreated => "MLAB_MIGRATION_TARGET_CLUSTER_CREATED",
-            Self::MlabMigrationDatabaseUsersImported => "MLAB_MIGRATION_DATABASE_USERS_IMPORTED",
-            Self::MlabMigrationIpWhitelistImported => "MLAB_MIGRATION_IP_WHITELIST_IMPORTED",
+            Self::MlabMigrationTargetClusterCreated => {
+                "MLAB_MIGRATION_TARGET_CLUSTER_CREATED"
+            }
+            Self::MlabMigrationDatabaseUsersImported => {
+                "MLAB_MIGRATION_DATABASE_USERS_IMPORTED"
+            }
+            Self::MlabMigrationIpWhitelistImported => {
+                "MLAB_MIGRATION_IP_WHITELIST_IMPORTED"
+            }
             Self::MlabMigrationTargetClusterSet => "MLAB_MIGRATION_TARGET_CLUSTER_SET",
             Self::MlabMigrationDatabaseRenamed => "MLAB_MIGRATION_DATABASE_RENAMED",
             Self::MlabMigrationLiveImportStarted => "MLAB_MIGRATION_LIVE_IMPORT_STARTED",
@@ -318,16 +332,24 @@ impl DefaultEventViewForOrgEventTypeName {
                 "MLAB_MIGRATION_LIVE_IMPORT_CUTOVER_COMPLETE"
             }
             Self::MlabMigrationLiveImportError => "MLAB_MIGRATION_LIVE_IMPORT_ERROR",
-            Self::MlabMigrationLiveImportCancelled => "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED",
+            Self::MlabMigrationLiveImportCancelled => {
+                "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED"
+            }
             Self::MlabMigrationDumpAndRestoreTestStarted => {
                 "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED"
             }
             Self::MlabMigrationDumpAndRestoreTestSkipped => {
                 "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED"
             }
-            Self::MlabMigrationDumpAndRestoreStarted => "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED",
-            Self::MlabMigrationSupportPlanSelected => "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED",
-            Self::MlabMigrationSupportPlanOptedOut => "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT",
+            Self::MlabMigrationDumpAndRestoreStarted => {
+                "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED"
+            }
+            Self::MlabMigrationSupportPlanSelected => {
+                "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED"
+            }
+            Self::MlabMigrationSupportPlanOptedOut => {
+                "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT"
+            }
             Self::AwsSelfServeAccountLinked => "AWS_SELF_SERVE_ACCOUNT_LINKED",
             Self::AwsSelfServeAccountLinkPending => "AWS_SELF_SERVE_ACCOUNT_LINK_PENDING",
             Self::AwsSelfServeAccountCancelled => "AWS_SELF_SERVE_ACCOUNT_CANCELLED",
@@ -335,15 +357,25 @@ impl DefaultEventViewForOrgEventTypeName {
             Self::GcpSelfServeAccountLinkPending => "GCP_SELF_SERVE_ACCOUNT_LINK_PENDING",
             Self::GcpSelfServeAccountLinkFailed => "GCP_SELF_SERVE_ACCOUNT_LINK_FAILED",
             Self::AzureSelfServeAccountLinked => "AZURE_SELF_SERVE_ACCOUNT_LINKED",
-            Self::AzureSelfServeAccountLinkPending => "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING",
+            Self::AzureSelfServeAccountLinkPending => {
+                "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING"
+            }
             Self::AzureSelfServeAccountCancelled => "AZURE_SELF_SERVE_ACCOUNT_CANCELLED",
-            Self::AzureSelfServeAccountLinkFailed => "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED",
+            Self::AzureSelfServeAccountLinkFailed => {
+                "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED"
+            }
             Self::GcpSelfServeAccountLinked => "GCP_SELF_SERVE_ACCOUNT_LINKED",
             Self::GcpSelfServeAccountCancelled => "GCP_SELF_SERVE_ACCOUNT_CANCELLED",
             Self::VercelSelfServeAccountLinked => "VERCEL_SELF_SERVE_ACCOUNT_LINKED",
-            Self::VercelSelfServeAccountLinkPending => "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING",
-            Self::VercelSelfServeAccountCancelled => "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED",
-            Self::VercelSelfServeAccountLinkFailed => "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED",
+            Self::VercelSelfServeAccountLinkPending => {
+                "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING"
+            }
+            Self::VercelSelfServeAccountCancelled => {
+                "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED"
+            }
+            Self::VercelSelfServeAccountLinkFailed => {
+                "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED"
+            }
             Self::VercelInvoiceCreated => "VERCEL_INVOICE_CREATED",
             Self::VercelInvoiceNotPaid => "VERCEL_INVOICE_NOT_PAID",
             Self::VercelInvoiceOverdue => "VERCEL_INVOICE_OVERDUE",
@@ -493,9 +525,15 @@ impl From<&str> for DefaultEventViewForOrgEventTypeName {
             "GROUP_CREATED" => Self::GroupCreated,
             "GROUP_MOVED" => Self::GroupMoved,
             "MLAB_MIGRATION_COMPLETED" => Self::MlabMigrationCompleted,
-            "MLAB_MIGRATION_TARGET_CLUSTER_CREATED" => Self::MlabMigrationTargetClusterCreated,
-            "MLAB_MIGRATION_DATABASE_USERS_IMPORTED" => Self::MlabMigrationDatabaseUsersImported,
-            "MLAB_MIGRATION_IP_WHITELIST_IMPORTED" => Self::MlabMigrationIpWhitelistImported,
+            "MLAB_MIGRATION_TARGET_CLUSTER_CREATED" => {
+                Self::MlabMigrationTargetClusterCreated
+            }
+            "MLAB_MIGRATION_DATABASE_USERS_IMPORTED" => {
+                Self::MlabMigrationDatabaseUsersImported
+            }
+            "MLAB_MIGRATION_IP_WHITELIST_IMPORTED" => {
+                Self::MlabMigrationIpWhitelistImported
+            }
             "MLAB_MIGRATION_TARGET_CLUSTER_SET" => Self::MlabMigrationTargetClusterSet,
             "MLAB_MIGRATION_DATABASE_RENAMED" => Self::MlabMigrationDatabaseRenamed,
             "MLAB_MIGRATION_LIVE_IMPORT_STARTED" => Self::MlabMigrationLiveImportStarted,
@@ -506,16 +544,24 @@ impl From<&str> for DefaultEventViewForOrgEventTypeName {
                 Self::MlabMigrationLiveImportCutoverComplete
             }
             "MLAB_MIGRATION_LIVE_IMPORT_ERROR" => Self::MlabMigrationLiveImportError,
-            "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED" => Self::MlabMigrationLiveImportCancelled,
+            "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED" => {
+                Self::MlabMigrationLiveImportCancelled
+            }
             "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED" => {
                 Self::MlabMigrationDumpAndRestoreTestStarted
             }
             "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED" => {
                 Self::MlabMigrationDumpAndRestoreTestSkipped
             }
-            "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED" => Self::MlabMigrationDumpAndRestoreStarted,
-            "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED" => Self::MlabMigrationSupportPlanSelected,
-            "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT" => Self::MlabMigrationSupportPlanOptedOut,
+            "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED" => {
+                Self::MlabMigrationDumpAndRestoreStarted
+            }
+            "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED" => {
+                Self::MlabMigrationSupportPlanSelected
+            }
+            "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT" => {
+                Self::MlabMigrationSupportPlanOptedOut
+            }
             "AWS_SELF_SERVE_ACCOUNT_LINKED" => Self::AwsSelfServeAccountLinked,
             "AWS_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::AwsSelfServeAccountLinkPending,
             "AWS_SELF_SERVE_ACCOUNT_CANCELLED" => Self::AwsSelfServeAccountCancelled,
@@ -523,15 +569,25 @@ impl From<&str> for DefaultEventViewForOrgEventTypeName {
             "GCP_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::GcpSelfServeAccountLinkPending,
             "GCP_SELF_SERVE_ACCOUNT_LINK_FAILED" => Self::GcpSelfServeAccountLinkFailed,
             "AZURE_SELF_SERVE_ACCOUNT_LINKED" => Self::AzureSelfServeAccountLinked,
-            "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::AzureSelfServeAccountLinkPending,
+            "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
+                Self::AzureSelfServeAccountLinkPending
+            }
             "AZURE_SELF_SERVE_ACCOUNT_CANCELLED" => Self::AzureSelfServeAccountCancelled,
-            "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED" => Self::AzureSelfServeAccountLinkFailed,
+            "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED" => {
+                Self::AzureSelfServeAccountLinkFailed
+            }
             "GCP_SELF_SERVE_ACCOUNT_LINKED" => Self::GcpSelfServeAccountLinked,
             "GCP_SELF_SERVE_ACCOUNT_CANCELLED" => Self::GcpSelfServeAccountCancelled,
             "VERCEL_SELF_SERVE_ACCOUNT_LINKED" => Self::VercelSelfServeAccountLinked,
-            "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::VercelSelfServeAccountLinkPending,
-            "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED" => Self::VercelSelfServeAccountCancelled,
-            "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED" => Self::VercelSelfServeAccountLinkFailed,
+            "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
+                Self::VercelSelfServeAccountLinkPending
+            }
+            "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED" => {
+                Self::VercelSelfServeAccountCancelled
+            }
+            "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED" => {
+                Self::VercelSelfServeAccountLinkFailed
+            }
             "VERCEL_INVOICE_CREATED" => Self::VercelInvoiceCreated,
             "VERCEL_INVOICE_NOT_PAID" => Self::VercelInvoiceNotPaid,
             "VERCEL_INVOICE_OVERDUE" => Self::VercelInvoiceOverdue,

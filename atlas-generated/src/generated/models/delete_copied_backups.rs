@@ -7,7 +7,9 @@ pub struct DeleteCopiedBackups {
     /// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
     ///
     /// Write-only: sent in requests, never returned.
-    pub cloud_provider: Option<crate::models::CloudProviderEndpointServiceRequestProviderName>,
+    pub cloud_provider: Option<
+        crate::models::CloudProviderEndpointServiceRequestProviderName,
+    >,
     /// Target region for the deleted copy setting whose backup copies you want to delete. Please supply the 'Atlas Region'.
     ///
     /// Write-only: sent in requests, never returned.
@@ -33,7 +35,11 @@ impl crate::runtime::Json for DeleteCopiedBackups {
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            replication_spec_id: crate::runtime::optional(&mut map, "replicationSpecId", path)?,
+            replication_spec_id: crate::runtime::optional(
+                &mut map,
+                "replicationSpecId",
+                path,
+            )?,
             zone_id: crate::runtime::optional(&mut map, "zoneId", path)?,
             additional_properties: map,
         })
@@ -43,7 +49,11 @@ impl crate::runtime::Json for DeleteCopiedBackups {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(&mut map, "replicationSpecId", &self.replication_spec_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "replicationSpecId",
+            &self.replication_spec_id,
+        );
         crate::runtime::put_optional(&mut map, "zoneId", &self.zone_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

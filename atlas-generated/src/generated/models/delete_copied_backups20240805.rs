@@ -7,7 +7,9 @@ pub struct DeleteCopiedBackups20240805 {
     /// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
     ///
     /// Write-only: sent in requests, never returned.
-    pub cloud_provider: Option<crate::models::CloudProviderEndpointServiceRequestProviderName>,
+    pub cloud_provider: Option<
+        crate::models::CloudProviderEndpointServiceRequestProviderName,
+    >,
     /// Target region for the deleted copy setting whose backup copies you want to delete. Please supply the 'Atlas Region'.
     ///
     /// Write-only: sent in requests, never returned.

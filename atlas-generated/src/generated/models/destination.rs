@@ -27,7 +27,11 @@ impl crate::runtime::Json for Destination {
         Ok(Self {
             cluster_name: crate::runtime::required(&mut map, "clusterName", path)?,
             group_id: crate::runtime::required(&mut map, "groupId", path)?,
-            hostname_schema_type: crate::runtime::required(&mut map, "hostnameSchemaType", path)?,
+            hostname_schema_type: crate::runtime::required(
+                &mut map,
+                "hostnameSchemaType",
+                path,
+            )?,
             private_link_id: crate::runtime::nullable(&mut map, "privateLinkId", path)?,
             additional_properties: map,
         })

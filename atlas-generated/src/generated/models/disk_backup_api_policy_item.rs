@@ -39,7 +39,11 @@ impl crate::runtime::Json for DiskBackupApiPolicyItem {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            frequency_interval: crate::runtime::required(&mut map, "frequencyInterval", path)?,
+            frequency_interval: crate::runtime::required(
+                &mut map,
+                "frequencyInterval",
+                path,
+            )?,
             frequency_type: crate::runtime::required(&mut map, "frequencyType", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             retention_unit: crate::runtime::required(&mut map, "retentionUnit", path)?,
@@ -96,8 +100,14 @@ impl DiskBackupApiPolicyItemFrequencyType {
     }
 }
 impl crate::runtime::OpenEnum for DiskBackupApiPolicyItemFrequencyType {
-    const VALUES: &'static [&'static str] =
-        &["daily", "hourly", "weekly", "monthly", "yearly", "ondemand"];
+    const VALUES: &'static [&'static str] = &[
+        "daily",
+        "hourly",
+        "weekly",
+        "monthly",
+        "yearly",
+        "ondemand",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DiskBackupApiPolicyItemFrequencyType::as_str(self)

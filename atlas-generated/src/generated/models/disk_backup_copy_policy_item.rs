@@ -24,20 +24,37 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItem {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "frequencyType").map(str::to_owned);
         match tag.as_deref() {
-            Some("daily") | Some("hourly") | Some("monthly") | Some("weekly") | Some("yearly") => {
-                Ok(Self::TimeBased(crate::runtime::Json::from_json(
-                    serde_json::Value::Object(map),
-                    path,
-                )?))
+            Some("daily")
+            | Some("hourly")
+            | Some("monthly")
+            | Some("weekly")
+            | Some("yearly") => {
+                Ok(
+                    Self::TimeBased(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("ondemand") => Ok(Self::Ondemand(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "frequencyType",
-                map,
-            ))),
+            Some("ondemand") => {
+                Ok(
+                    Self::Ondemand(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("frequencyType", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -49,7 +66,8 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItem {
         }
     }
 }
-impl From<crate::models::DiskBackupTimeBasedCopyPolicyItem> for DiskBackupCopyPolicyItem {
+impl From<crate::models::DiskBackupTimeBasedCopyPolicyItem>
+for DiskBackupCopyPolicyItem {
     #[inline]
     fn from(value: crate::models::DiskBackupTimeBasedCopyPolicyItem) -> Self {
         Self::TimeBased(value)

@@ -31,7 +31,11 @@ impl crate::runtime::Json for DiskBackupCopySetting {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            copy_policy_items: crate::runtime::optional(&mut map, "copyPolicyItems", path)?,
+            copy_policy_items: crate::runtime::optional(
+                &mut map,
+                "copyPolicyItems",
+                path,
+            )?,
             frequencies: crate::runtime::optional(&mut map, "frequencies", path)?,
             last_number_of_snapshots: crate::runtime::optional(
                 &mut map,
@@ -39,8 +43,16 @@ impl crate::runtime::Json for DiskBackupCopySetting {
                 path,
             )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            replication_spec_id: crate::runtime::optional(&mut map, "replicationSpecId", path)?,
-            should_copy_oplogs: crate::runtime::optional(&mut map, "shouldCopyOplogs", path)?,
+            replication_spec_id: crate::runtime::optional(
+                &mut map,
+                "replicationSpecId",
+                path,
+            )?,
+            should_copy_oplogs: crate::runtime::optional(
+                &mut map,
+                "shouldCopyOplogs",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -48,7 +60,11 @@ impl crate::runtime::Json for DiskBackupCopySetting {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "copyPolicyItems", &self.copy_policy_items);
+        crate::runtime::put_optional(
+            &mut map,
+            "copyPolicyItems",
+            &self.copy_policy_items,
+        );
         crate::runtime::put_optional(&mut map, "frequencies", &self.frequencies);
         crate::runtime::put_optional(
             &mut map,
@@ -56,8 +72,16 @@ impl crate::runtime::Json for DiskBackupCopySetting {
             &self.last_number_of_snapshots,
         );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(&mut map, "replicationSpecId", &self.replication_spec_id);
-        crate::runtime::put_optional(&mut map, "shouldCopyOplogs", &self.should_copy_oplogs);
+        crate::runtime::put_optional(
+            &mut map,
+            "replicationSpecId",
+            &self.replication_spec_id,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "shouldCopyOplogs",
+            &self.should_copy_oplogs,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

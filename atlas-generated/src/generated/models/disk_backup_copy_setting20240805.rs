@@ -31,7 +31,11 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            copy_policy_items: crate::runtime::optional(&mut map, "copyPolicyItems", path)?,
+            copy_policy_items: crate::runtime::optional(
+                &mut map,
+                "copyPolicyItems",
+                path,
+            )?,
             frequencies: crate::runtime::optional(&mut map, "frequencies", path)?,
             last_number_of_snapshots: crate::runtime::optional(
                 &mut map,
@@ -39,7 +43,11 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
                 path,
             )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            should_copy_oplogs: crate::runtime::optional(&mut map, "shouldCopyOplogs", path)?,
+            should_copy_oplogs: crate::runtime::optional(
+                &mut map,
+                "shouldCopyOplogs",
+                path,
+            )?,
             zone_id: crate::runtime::required(&mut map, "zoneId", path)?,
             additional_properties: map,
         })
@@ -48,7 +56,11 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "copyPolicyItems", &self.copy_policy_items);
+        crate::runtime::put_optional(
+            &mut map,
+            "copyPolicyItems",
+            &self.copy_policy_items,
+        );
         crate::runtime::put_optional(&mut map, "frequencies", &self.frequencies);
         crate::runtime::put_optional(
             &mut map,
@@ -56,7 +68,11 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
             &self.last_number_of_snapshots,
         );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(&mut map, "shouldCopyOplogs", &self.should_copy_oplogs);
+        crate::runtime::put_optional(
+            &mut map,
+            "shouldCopyOplogs",
+            &self.should_copy_oplogs,
+        );
         crate::runtime::put(&mut map, "zoneId", &self.zone_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -58,7 +58,11 @@ impl crate::runtime::Json for DiskBackupExportJob {
             components: crate::runtime::optional(&mut map, "components", path)?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             custom_data: crate::runtime::optional(&mut map, "customData", path)?,
-            export_bucket_id: crate::runtime::optional(&mut map, "exportBucketId", path)?,
+            export_bucket_id: crate::runtime::optional(
+                &mut map,
+                "exportBucketId",
+                path,
+            )?,
             export_status: crate::runtime::optional(&mut map, "exportStatus", path)?,
             finished_at: crate::runtime::optional(&mut map, "finishedAt", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -123,8 +127,13 @@ impl DiskBackupExportJobState {
     }
 }
 impl crate::runtime::OpenEnum for DiskBackupExportJobState {
-    const VALUES: &'static [&'static str] =
-        &["Cancelled", "Failed", "InProgress", "Queued", "Successful"];
+    const VALUES: &'static [&'static str] = &[
+        "Cancelled",
+        "Failed",
+        "InProgress",
+        "Queued",
+        "Successful",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DiskBackupExportJobState::as_str(self)

@@ -30,7 +30,11 @@ impl crate::runtime::Json for DiskBackupExportJobRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             custom_data: crate::runtime::optional(&mut map, "customData", path)?,
-            export_bucket_id: crate::runtime::optional(&mut map, "exportBucketId", path)?,
+            export_bucket_id: crate::runtime::optional(
+                &mut map,
+                "exportBucketId",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
             additional_properties: map,

@@ -24,7 +24,11 @@ impl crate::runtime::Json for DiskBackupExportMember {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             export_id: crate::runtime::optional(&mut map, "exportId", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             additional_properties: map,
         })
     }

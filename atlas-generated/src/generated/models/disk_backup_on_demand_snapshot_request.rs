@@ -25,7 +25,11 @@ impl crate::runtime::Json for DiskBackupOnDemandSnapshotRequest {
         Ok(Self {
             description: crate::runtime::optional(&mut map, "description", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            retention_in_days: crate::runtime::optional(&mut map, "retentionInDays", path)?,
+            retention_in_days: crate::runtime::optional(
+                &mut map,
+                "retentionInDays",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -34,7 +38,11 @@ impl crate::runtime::Json for DiskBackupOnDemandSnapshotRequest {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "retentionInDays", &self.retention_in_days);
+        crate::runtime::put_optional(
+            &mut map,
+            "retentionInDays",
+            &self.retention_in_days,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -92,10 +92,18 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
             master_key_uuid: crate::runtime::optional(&mut map, "masterKeyUUID", path)?,
             mongod_version: crate::runtime::optional(&mut map, "mongodVersion", path)?,
             policy_items: crate::runtime::optional(&mut map, "policyItems", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             snapshot_type: crate::runtime::optional(&mut map, "snapshotType", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
-            storage_size_bytes: crate::runtime::optional(&mut map, "storageSizeBytes", path)?,
+            storage_size_bytes: crate::runtime::optional(
+                &mut map,
+                "storageSizeBytes",
+                path,
+            )?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
@@ -117,7 +125,11 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
         crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
         crate::runtime::put_optional(&mut map, "snapshotType", &self.snapshot_type);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "storageSizeBytes", &self.storage_size_bytes);
+        crate::runtime::put_optional(
+            &mut map,
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+        );
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -157,7 +169,13 @@ impl DiskBackupReplicaSetFrequencyType {
     }
 }
 impl crate::runtime::OpenEnum for DiskBackupReplicaSetFrequencyType {
-    const VALUES: &'static [&'static str] = &["hourly", "daily", "weekly", "monthly", "yearly"];
+    const VALUES: &'static [&'static str] = &[
+        "hourly",
+        "daily",
+        "weekly",
+        "monthly",
+        "yearly",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DiskBackupReplicaSetFrequencyType::as_str(self)
@@ -322,7 +340,12 @@ impl DiskBackupReplicaSetStatus {
     }
 }
 impl crate::runtime::OpenEnum for DiskBackupReplicaSetStatus {
-    const VALUES: &'static [&'static str] = &["queued", "inProgress", "completed", "failed"];
+    const VALUES: &'static [&'static str] = &[
+        "queued",
+        "inProgress",
+        "completed",
+        "failed",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DiskBackupReplicaSetStatus::as_str(self)

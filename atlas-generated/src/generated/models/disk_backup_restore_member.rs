@@ -11,7 +11,9 @@ pub struct DiskBackupRestoreMember {
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download and the corresponding private endpoint(s). MongoDB Cloud returns this parameter when `"deliveryType" : "download"` and the download can be performed privately.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub private_download_delivery_urls: Option<Vec<crate::models::ApiPrivateDownloadDeliveryUrl>>,
+    pub private_download_delivery_urls: Option<
+        Vec<crate::models::ApiPrivateDownloadDeliveryUrl>,
+    >,
     /// Human-readable label that identifies the replica set on the sharded cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -33,7 +35,11 @@ impl crate::runtime::Json for DiskBackupRestoreMember {
                 "privateDownloadDeliveryUrls",
                 path,
             )?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             additional_properties: map,
         })
     }

@@ -9,7 +9,9 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub config_server_type: Option<crate::models::DiskBackupShardedClusterSnapshotConfigServerType>,
+    pub config_server_type: Option<
+        crate::models::DiskBackupShardedClusterSnapshotConfigServerType,
+    >,
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -81,7 +83,11 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            config_server_type: crate::runtime::optional(&mut map, "configServerType", path)?,
+            config_server_type: crate::runtime::optional(
+                &mut map,
+                "configServerType",
+                path,
+            )?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             description: crate::runtime::optional(&mut map, "description", path)?,
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
@@ -95,7 +101,11 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
             snapshot_ids: crate::runtime::optional(&mut map, "snapshotIds", path)?,
             snapshot_type: crate::runtime::optional(&mut map, "snapshotType", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
-            storage_size_bytes: crate::runtime::optional(&mut map, "storageSizeBytes", path)?,
+            storage_size_bytes: crate::runtime::optional(
+                &mut map,
+                "storageSizeBytes",
+                path,
+            )?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
@@ -103,7 +113,11 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "configServerType", &self.config_server_type);
+        crate::runtime::put_optional(
+            &mut map,
+            "configServerType",
+            &self.config_server_type,
+        );
         crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
@@ -117,7 +131,11 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
         crate::runtime::put_optional(&mut map, "snapshotIds", &self.snapshot_ids);
         crate::runtime::put_optional(&mut map, "snapshotType", &self.snapshot_type);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "storageSizeBytes", &self.storage_size_bytes);
+        crate::runtime::put_optional(
+            &mut map,
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+        );
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -29,7 +29,11 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshotMember {
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             additional_properties: map,
         })
     }

@@ -26,22 +26,43 @@ impl crate::runtime::Json for DiskBackupSnapshotExportBucketResponse {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "cloudProvider").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCP") => Ok(Self::Gcp(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "cloudProvider",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCP") => {
+                Ok(
+                    Self::Gcp(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("cloudProvider", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -55,24 +76,21 @@ impl crate::runtime::Json for DiskBackupSnapshotExportBucketResponse {
     }
 }
 impl From<crate::models::DiskBackupSnapshotAwsExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     #[inline]
     fn from(value: crate::models::DiskBackupSnapshotAwsExportBucketResponse) -> Self {
         Self::Aws(value)
     }
 }
 impl From<crate::models::DiskBackupSnapshotAzureExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     #[inline]
     fn from(value: crate::models::DiskBackupSnapshotAzureExportBucketResponse) -> Self {
         Self::Azure(value)
     }
 }
 impl From<crate::models::DiskBackupSnapshotGcpExportBucketResponse>
-    for DiskBackupSnapshotExportBucketResponse
-{
+for DiskBackupSnapshotExportBucketResponse {
     #[inline]
     fn from(value: crate::models::DiskBackupSnapshotGcpExportBucketResponse) -> Self {
         Self::Gcp(value)

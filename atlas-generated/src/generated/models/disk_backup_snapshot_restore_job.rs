@@ -53,7 +53,9 @@ pub struct DiskBackupSnapshotRestoreJob {
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download and the corresponding private endpoint(s). MongoDB Cloud returns this parameter when `"deliveryType" : "download"` and the download can be performed privately.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub private_download_delivery_urls: Option<Vec<crate::models::ApiPrivateDownloadDeliveryUrl>>,
+    pub private_download_delivery_urls: Option<
+        Vec<crate::models::ApiPrivateDownloadDeliveryUrl>,
+    >,
     /// Unique 24-hexadecimal character string that identifies the snapshot.
     pub snapshot_id: Option<String>,
     /// Human-readable label that identifies the target cluster to which the restore job restores the snapshot. The resource returns this parameter when `"deliveryType":` `"automated"`. Required for `automated` and `pointInTime` restore types.
@@ -79,7 +81,11 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
             components: crate::runtime::optional(&mut map, "components", path)?,
             delivery_type: crate::runtime::required(&mut map, "deliveryType", path)?,
             delivery_url: crate::runtime::optional(&mut map, "deliveryUrl", path)?,
-            desired_timestamp: crate::runtime::optional(&mut map, "desiredTimestamp", path)?,
+            desired_timestamp: crate::runtime::optional(
+                &mut map,
+                "desiredTimestamp",
+                path,
+            )?,
             expired: crate::runtime::optional(&mut map, "expired", path)?,
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
             failed: crate::runtime::optional(&mut map, "failed", path)?,
@@ -99,7 +105,11 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
                 path,
             )?,
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            target_cluster_name: crate::runtime::optional(&mut map, "targetClusterName", path)?,
+            target_cluster_name: crate::runtime::optional(
+                &mut map,
+                "targetClusterName",
+                path,
+            )?,
             target_group_id: crate::runtime::optional(&mut map, "targetGroupId", path)?,
             timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
             additional_properties: map,
@@ -112,7 +122,11 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
         crate::runtime::put_optional(&mut map, "components", &self.components);
         crate::runtime::put(&mut map, "deliveryType", &self.delivery_type);
         crate::runtime::put_optional(&mut map, "deliveryUrl", &self.delivery_url);
-        crate::runtime::put_optional(&mut map, "desiredTimestamp", &self.desired_timestamp);
+        crate::runtime::put_optional(
+            &mut map,
+            "desiredTimestamp",
+            &self.desired_timestamp,
+        );
         crate::runtime::put_optional(&mut map, "expired", &self.expired);
         crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
         crate::runtime::put_optional(&mut map, "failed", &self.failed);
@@ -132,7 +146,11 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
             &self.private_download_delivery_urls,
         );
         crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put_optional(&mut map, "targetClusterName", &self.target_cluster_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "targetClusterName",
+            &self.target_cluster_name,
+        );
         crate::runtime::put_optional(&mut map, "targetGroupId", &self.target_group_id);
         crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
         for (key, value) in &self.additional_properties {

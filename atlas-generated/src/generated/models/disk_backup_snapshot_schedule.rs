@@ -71,7 +71,11 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            auto_export_enabled: crate::runtime::optional(&mut map, "autoExportEnabled", path)?,
+            auto_export_enabled: crate::runtime::optional(
+                &mut map,
+                "autoExportEnabled",
+                path,
+            )?,
             cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             copy_policy_items_enabled: crate::runtime::optional(
@@ -80,9 +84,21 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
                 path,
             )?,
             copy_settings: crate::runtime::optional(&mut map, "copySettings", path)?,
-            delete_copied_backups: crate::runtime::optional(&mut map, "deleteCopiedBackups", path)?,
-            delete_copy_snapshots: crate::runtime::optional(&mut map, "deleteCopySnapshots", path)?,
-            delete_snapshots: crate::runtime::optional(&mut map, "deleteSnapshots", path)?,
+            delete_copied_backups: crate::runtime::optional(
+                &mut map,
+                "deleteCopiedBackups",
+                path,
+            )?,
+            delete_copy_snapshots: crate::runtime::optional(
+                &mut map,
+                "deleteCopySnapshots",
+                path,
+            )?,
+            delete_snapshots: crate::runtime::optional(
+                &mut map,
+                "deleteSnapshots",
+                path,
+            )?,
             export: crate::runtime::optional(&mut map, "export", path)?,
             extra_retention_settings: crate::runtime::optional(
                 &mut map,
@@ -92,15 +108,31 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
             links: crate::runtime::optional(&mut map, "links", path)?,
             next_snapshot: crate::runtime::optional(&mut map, "nextSnapshot", path)?,
             policies: crate::runtime::required(&mut map, "policies", path)?,
-            reference_hour_of_day: crate::runtime::optional(&mut map, "referenceHourOfDay", path)?,
+            reference_hour_of_day: crate::runtime::optional(
+                &mut map,
+                "referenceHourOfDay",
+                path,
+            )?,
             reference_minute_of_hour: crate::runtime::optional(
                 &mut map,
                 "referenceMinuteOfHour",
                 path,
             )?,
-            restore_window_days: crate::runtime::optional(&mut map, "restoreWindowDays", path)?,
-            update_copy_snapshots: crate::runtime::optional(&mut map, "updateCopySnapshots", path)?,
-            update_snapshots: crate::runtime::optional(&mut map, "updateSnapshots", path)?,
+            restore_window_days: crate::runtime::optional(
+                &mut map,
+                "restoreWindowDays",
+                path,
+            )?,
+            update_copy_snapshots: crate::runtime::optional(
+                &mut map,
+                "updateCopySnapshots",
+                path,
+            )?,
+            update_snapshots: crate::runtime::optional(
+                &mut map,
+                "updateSnapshots",
+                path,
+            )?,
             use_org_and_group_names_in_export_prefix: crate::runtime::optional(
                 &mut map,
                 "useOrgAndGroupNamesInExportPrefix",
@@ -112,7 +144,11 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "autoExportEnabled", &self.auto_export_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "autoExportEnabled",
+            &self.auto_export_enabled,
+        );
         crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_optional(
@@ -121,9 +157,21 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
             &self.copy_policy_items_enabled,
         );
         crate::runtime::put_optional(&mut map, "copySettings", &self.copy_settings);
-        crate::runtime::put_optional(&mut map, "deleteCopiedBackups", &self.delete_copied_backups);
-        crate::runtime::put_optional(&mut map, "deleteCopySnapshots", &self.delete_copy_snapshots);
-        crate::runtime::put_optional(&mut map, "deleteSnapshots", &self.delete_snapshots);
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteCopiedBackups",
+            &self.delete_copied_backups,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteCopySnapshots",
+            &self.delete_copy_snapshots,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteSnapshots",
+            &self.delete_snapshots,
+        );
         crate::runtime::put_optional(&mut map, "export", &self.export);
         crate::runtime::put_optional(
             &mut map,
@@ -133,15 +181,31 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "nextSnapshot", &self.next_snapshot);
         crate::runtime::put(&mut map, "policies", &self.policies);
-        crate::runtime::put_optional(&mut map, "referenceHourOfDay", &self.reference_hour_of_day);
+        crate::runtime::put_optional(
+            &mut map,
+            "referenceHourOfDay",
+            &self.reference_hour_of_day,
+        );
         crate::runtime::put_optional(
             &mut map,
             "referenceMinuteOfHour",
             &self.reference_minute_of_hour,
         );
-        crate::runtime::put_optional(&mut map, "restoreWindowDays", &self.restore_window_days);
-        crate::runtime::put_optional(&mut map, "updateCopySnapshots", &self.update_copy_snapshots);
-        crate::runtime::put_optional(&mut map, "updateSnapshots", &self.update_snapshots);
+        crate::runtime::put_optional(
+            &mut map,
+            "restoreWindowDays",
+            &self.restore_window_days,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "updateCopySnapshots",
+            &self.update_copy_snapshots,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "updateSnapshots",
+            &self.update_snapshots,
+        );
         crate::runtime::put_optional(
             &mut map,
             "useOrgAndGroupNamesInExportPrefix",

@@ -29,8 +29,12 @@ impl DownloadClusterLogLogName {
     }
 }
 impl crate::runtime::OpenEnum for DownloadClusterLogLogName {
-    const VALUES: &'static [&'static str] =
-        &["mongodb", "mongos", "mongodb-audit-log", "mongos-audit-log"];
+    const VALUES: &'static [&'static str] = &[
+        "mongodb",
+        "mongos",
+        "mongodb-audit-log",
+        "mongos-audit-log",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         DownloadClusterLogLogName::as_str(self)

@@ -28,7 +28,11 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             hidden_indexes: crate::runtime::optional(&mut map, "hiddenIndexes", path)?,
-            redundant_indexes: crate::runtime::optional(&mut map, "redundantIndexes", path)?,
+            redundant_indexes: crate::runtime::optional(
+                &mut map,
+                "redundantIndexes",
+                path,
+            )?,
             unused_indexes: crate::runtime::optional(&mut map, "unusedIndexes", path)?,
             additional_properties: map,
         })
@@ -37,7 +41,11 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "hiddenIndexes", &self.hidden_indexes);
-        crate::runtime::put_optional(&mut map, "redundantIndexes", &self.redundant_indexes);
+        crate::runtime::put_optional(
+            &mut map,
+            "redundantIndexes",
+            &self.redundant_indexes,
+        );
         crate::runtime::put_optional(&mut map, "unusedIndexes", &self.unused_indexes);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

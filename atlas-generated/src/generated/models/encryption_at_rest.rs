@@ -30,7 +30,11 @@ impl crate::runtime::Json for EncryptionAtRest {
                 "enabledForSearchNodes",
                 path,
             )?,
-            google_cloud_kms: crate::runtime::optional(&mut map, "googleCloudKms", path)?,
+            google_cloud_kms: crate::runtime::optional(
+                &mut map,
+                "googleCloudKms",
+                path,
+            )?,
             additional_properties: map,
         })
     }

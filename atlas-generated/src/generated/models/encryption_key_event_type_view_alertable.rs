@@ -29,7 +29,9 @@ impl EncryptionKeyEventTypeViewAlertable {
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsEncryptionKeyNeedsRotation => "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
-            Self::AzureEncryptionKeyNeedsRotation => "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION",
+            Self::AzureEncryptionKeyNeedsRotation => {
+                "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION"
+            }
             Self::GcpEncryptionKeyNeedsRotation => "GCP_ENCRYPTION_KEY_NEEDS_ROTATION",
             Self::AwsEncryptionKeyInvalid => "AWS_ENCRYPTION_KEY_INVALID",
             Self::AzureEncryptionKeyInvalid => "AZURE_ENCRYPTION_KEY_INVALID",
@@ -61,7 +63,9 @@ impl From<&str> for EncryptionKeyEventTypeViewAlertable {
     fn from(value: &str) -> Self {
         match value {
             "AWS_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AwsEncryptionKeyNeedsRotation,
-            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AzureEncryptionKeyNeedsRotation,
+            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => {
+                Self::AzureEncryptionKeyNeedsRotation
+            }
             "GCP_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::GcpEncryptionKeyNeedsRotation,
             "AWS_ENCRYPTION_KEY_INVALID" => Self::AwsEncryptionKeyInvalid,
             "AZURE_ENCRYPTION_KEY_INVALID" => Self::AzureEncryptionKeyInvalid,

@@ -26,22 +26,43 @@ impl crate::runtime::Json for EndpointService {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "cloudProvider").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCP") => Ok(Self::Gcp(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "cloudProvider",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCP") => {
+                Ok(
+                    Self::Gcp(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("cloudProvider", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]

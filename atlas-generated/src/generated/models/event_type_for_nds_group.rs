@@ -1459,7 +1459,9 @@ impl EventTypeForNdsGroup {
             Self::ServiceAccountDetailsChanged => "SERVICE_ACCOUNT_DETAILS_CHANGED",
             Self::ServiceAccountAddedToGroup => "SERVICE_ACCOUNT_ADDED_TO_GROUP",
             Self::ServiceAccountRemovedFromGroup => "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
-            Self::ServiceAccountAccessListEntryAdded => "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED",
+            Self::ServiceAccountAccessListEntryAdded => {
+                "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED"
+            }
             Self::ServiceAccountAccessListEntryDeleted => {
                 "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED"
             }
@@ -1485,11 +1487,15 @@ impl EventTypeForNdsGroup {
             Self::TriggerAutoResumed => "TRIGGER_AUTO_RESUMED",
             Self::AutoIndexingEnabled => "AUTO_INDEXING_ENABLED",
             Self::AutoIndexingDisabled => "AUTO_INDEXING_DISABLED",
-            Self::AutoIndexingIndexBuildSubmitted => "AUTO_INDEXING_INDEX_BUILD_SUBMITTED",
+            Self::AutoIndexingIndexBuildSubmitted => {
+                "AUTO_INDEXING_INDEX_BUILD_SUBMITTED"
+            }
             Self::AutoIndexingSlowIndexBuild => "AUTO_INDEXING_SLOW_INDEX_BUILD",
             Self::AutoIndexingStalledIndexBuild => "AUTO_INDEXING_STALLED_INDEX_BUILD",
             Self::AutoIndexingFailedIndexBuild => "AUTO_INDEXING_FAILED_INDEX_BUILD",
-            Self::AutoIndexingCompletedIndexBuild => "AUTO_INDEXING_COMPLETED_INDEX_BUILD",
+            Self::AutoIndexingCompletedIndexBuild => {
+                "AUTO_INDEXING_COMPLETED_INDEX_BUILD"
+            }
             Self::AutoIndexingStartedIndexBuild => "AUTO_INDEXING_STARTED_INDEX_BUILD",
             Self::AutomationConfigPublishedAudit => "AUTOMATION_CONFIG_PUBLISHED_AUDIT",
             Self::PeerCreated => "PEER_CREATED",
@@ -1506,11 +1512,17 @@ impl EventTypeForNdsGroup {
             Self::DailyBillUnderThreshold => "DAILY_BILL_UNDER_THRESHOLD",
             Self::DailyBillOverThreshold => "DAILY_BILL_OVER_THRESHOLD",
             Self::DailyBillingChangeNormal => "DAILY_BILLING_CHANGE_NORMAL",
-            Self::DailyBillingChangeOverThreshold => "DAILY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::DailyBillingChangeOverThreshold => {
+                "DAILY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::WeeklyBillingChangeNormal => "WEEKLY_BILLING_CHANGE_NORMAL",
-            Self::WeeklyBillingChangeOverThreshold => "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::WeeklyBillingChangeOverThreshold => {
+                "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::MonthlyBillingChangeNormal => "MONTHLY_BILLING_CHANGE_NORMAL",
-            Self::MonthlyBillingChangeOverThreshold => "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::MonthlyBillingChangeOverThreshold => {
+                "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::ClusterConnectionGetDatabases => "CLUSTER_CONNECTION_GET_DATABASES",
             Self::ClusterConnectionGetDatabaseCollections => {
                 "CLUSTER_CONNECTION_GET_DATABASE_COLLECTIONS"
@@ -1525,7 +1537,9 @@ impl EventTypeForNdsGroup {
                 "CLUSTER_CONNECTION_GET_AGGREGATED_VIEW_INFOS"
             }
             Self::ClusterConnectionAggregate => "CLUSTER_CONNECTION_AGGREGATE",
-            Self::ClusterConnectionCreateCollection => "CLUSTER_CONNECTION_CREATE_COLLECTION",
+            Self::ClusterConnectionCreateCollection => {
+                "CLUSTER_CONNECTION_CREATE_COLLECTION"
+            }
             Self::ClusterConnectionSampleCollectionFieldNames => {
                 "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES"
             }
@@ -1558,10 +1572,14 @@ impl EventTypeForNdsGroup {
             Self::CpsExportFailed => "CPS_EXPORT_FAILED",
             Self::CpsCollectionRestoreSuccessful => "CPS_COLLECTION_RESTORE_SUCCESSFUL",
             Self::CpsCollectionRestoreFailed => "CPS_COLLECTION_RESTORE_FAILED",
-            Self::CpsCollectionRestorePartialSuccess => "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS",
+            Self::CpsCollectionRestorePartialSuccess => {
+                "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS"
+            }
             Self::CpsCollectionRestoreCanceled => "CPS_COLLECTION_RESTORE_CANCELED",
             Self::CpsAutoExportFailed => "CPS_AUTO_EXPORT_FAILED",
-            Self::CpsSnapshotDownloadRequestFailed => "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED",
+            Self::CpsSnapshotDownloadRequestFailed => {
+                "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED"
+            }
             Self::CpsOplogBehind => "CPS_OPLOG_BEHIND",
             Self::CpsOplogCaughtUp => "CPS_OPLOG_CAUGHT_UP",
             Self::DataExplorer => "DATA_EXPLORER",
@@ -1569,19 +1587,29 @@ impl EventTypeForNdsGroup {
             Self::DataExplorerCrudError => "DATA_EXPLORER_CRUD_ERROR",
             Self::DataExplorerCrud => "DATA_EXPLORER_CRUD",
             Self::DataExplorerSessionCreated => "DATA_EXPLORER_SESSION_CREATED",
-            Self::CpsDataProtectionEnableRequested => "CPS_DATA_PROTECTION_ENABLE_REQUESTED",
+            Self::CpsDataProtectionEnableRequested => {
+                "CPS_DATA_PROTECTION_ENABLE_REQUESTED"
+            }
             Self::CpsDataProtectionEnabled => "CPS_DATA_PROTECTION_ENABLED",
-            Self::CpsDataProtectionUpdateRequested => "CPS_DATA_PROTECTION_UPDATE_REQUESTED",
+            Self::CpsDataProtectionUpdateRequested => {
+                "CPS_DATA_PROTECTION_UPDATE_REQUESTED"
+            }
             Self::CpsDataProtectionUpdated => "CPS_DATA_PROTECTION_UPDATED",
-            Self::CpsDataProtectionDisableRequested => "CPS_DATA_PROTECTION_DISABLE_REQUESTED",
+            Self::CpsDataProtectionDisableRequested => {
+                "CPS_DATA_PROTECTION_DISABLE_REQUESTED"
+            }
             Self::CpsDataProtectionDisabled => "CPS_DATA_PROTECTION_DISABLED",
             Self::CpsDataProtectionApprovedForDisablement => {
                 "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT"
             }
             Self::CpsRestoreRequestedAudit => "CPS_RESTORE_REQUESTED_AUDIT",
             Self::CpsRestoreAuthAudit => "CPS_RESTORE_AUTH_AUDIT",
-            Self::CpsSnapshotScheduleUpdatedAudit => "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT",
-            Self::CpsSnapshotFasterRestoresStartAudit => "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT",
+            Self::CpsSnapshotScheduleUpdatedAudit => {
+                "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT"
+            }
+            Self::CpsSnapshotFasterRestoresStartAudit => {
+                "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT"
+            }
             Self::CpsSnapshotFasterRestoresSuccessAudit => {
                 "CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT"
             }
@@ -1589,7 +1617,9 @@ impl EventTypeForNdsGroup {
                 "CPS_SNAPSHOT_FASTER_RESTORES_FAILED_AUDIT"
             }
             Self::CpsSnapshotDeletedAudit => "CPS_SNAPSHOT_DELETED_AUDIT",
-            Self::CpsSnapshotRetentionModifiedAudit => "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT",
+            Self::CpsSnapshotRetentionModifiedAudit => {
+                "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT"
+            }
             Self::CpsSnapshotInProgressAudit => "CPS_SNAPSHOT_IN_PROGRESS_AUDIT",
             Self::CpsSnapshotCompletedAudit => "CPS_SNAPSHOT_COMPLETED_AUDIT",
             Self::CpsOnDemandSnapshotRequested => "CPS_ON_DEMAND_SNAPSHOT_REQUESTED",
@@ -1598,7 +1628,9 @@ impl EventTypeForNdsGroup {
             Self::AwsEncryptionKeyRotated => "AWS_ENCRYPTION_KEY_ROTATED",
             Self::AwsEncryptionKeyNeedsRotation => "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
             Self::AzureEncryptionKeyRotated => "AZURE_ENCRYPTION_KEY_ROTATED",
-            Self::AzureEncryptionKeyNeedsRotation => "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION",
+            Self::AzureEncryptionKeyNeedsRotation => {
+                "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION"
+            }
             Self::GcpEncryptionKeyRotated => "GCP_ENCRYPTION_KEY_ROTATED",
             Self::GcpEncryptionKeyNeedsRotation => "GCP_ENCRYPTION_KEY_NEEDS_ROTATION",
             Self::AwsEncryptionKeyValid => "AWS_ENCRYPTION_KEY_VALID",
@@ -1621,7 +1653,9 @@ impl EventTypeForNdsGroup {
             Self::FtsIndexStale => "FTS_INDEX_STALE",
             Self::FtsIndexesRestored => "FTS_INDEXES_RESTORED",
             Self::FtsIndexesRestoreFailed => "FTS_INDEXES_RESTORE_FAILED",
-            Self::FtsIndexesSynonymMappingInvalid => "FTS_INDEXES_SYNONYM_MAPPING_INVALID",
+            Self::FtsIndexesSynonymMappingInvalid => {
+                "FTS_INDEXES_SYNONYM_MAPPING_INVALID"
+            }
             Self::GcpPeerCreated => "GCP_PEER_CREATED",
             Self::GcpPeerDeleted => "GCP_PEER_DELETED",
             Self::GcpPeerUpdated => "GCP_PEER_UPDATED",
@@ -1644,7 +1678,9 @@ impl EventTypeForNdsGroup {
             Self::GroupChartsActivated => "GROUP_CHARTS_ACTIVATED",
             Self::GroupChartsUpgraded => "GROUP_CHARTS_UPGRADED",
             Self::GroupChartsReset => "GROUP_CHARTS_RESET",
-            Self::GroupDefaultAlertsSettingsChanged => "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED",
+            Self::GroupDefaultAlertsSettingsChanged => {
+                "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED"
+            }
             Self::PaidInFull => "PAID_IN_FULL",
             Self::Delinquent => "DELINQUENT",
             Self::AllUsersHaveMultiFactorAuth => "ALL_USERS_HAVE_MULTI_FACTOR_AUTH",
@@ -1662,11 +1698,15 @@ impl EventTypeForNdsGroup {
             Self::GroupServiceAccountSecretsNoLongerExpiring => {
                 "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING"
             }
-            Self::GroupServiceAccountSecretsExpiring => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+            Self::GroupServiceAccountSecretsExpiring => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING"
+            }
             Self::GroupServiceAccountSecretsNoLongerExpired => {
                 "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED"
             }
-            Self::GroupServiceAccountSecretsExpired => "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+            Self::GroupServiceAccountSecretsExpired => {
+                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED"
+            }
             Self::ActiveLegacyTlsConnections => "ACTIVE_LEGACY_TLS_CONNECTIONS",
             Self::NoActiveLegacyTlsConnections => "NO_ACTIVE_LEGACY_TLS_CONNECTIONS",
             Self::WebhookTemplateRenderFailed => "WEBHOOK_TEMPLATE_RENDER_FAILED",
@@ -1693,14 +1733,18 @@ impl EventTypeForNdsGroup {
             Self::HostSearchProcessNotThrottling => "HOST_SEARCH_PROCESS_NOT_THROTTLING",
             Self::HostSearchProcessThrottling => "HOST_SEARCH_PROCESS_THROTTLING",
             Self::HostExternalLogSinkExportDown => "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN",
-            Self::HostExternalLogSinkExportResumed => "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED",
+            Self::HostExternalLogSinkExportResumed => {
+                "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED"
+            }
             Self::HostEnoughDiskSpace => "HOST_ENOUGH_DISK_SPACE",
             Self::HostNotEnoughDiskSpace => "HOST_NOT_ENOUGH_DISK_SPACE",
             Self::SshKeyNdsHostAccessRequested => "SSH_KEY_NDS_HOST_ACCESS_REQUESTED",
             Self::SshKeyNdsHostAccessRefreshed => "SSH_KEY_NDS_HOST_ACCESS_REFRESHED",
             Self::SshKeyNdsHostAccessAttempt => "SSH_KEY_NDS_HOST_ACCESS_ATTEMPT",
             Self::SshKeyNdsHostAccessGranted => "SSH_KEY_NDS_HOST_ACCESS_GRANTED",
-            Self::SshKeyNdsHostAccessLevelChanged => "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED",
+            Self::SshKeyNdsHostAccessLevelChanged => {
+                "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED"
+            }
             Self::AlertHostSshSessionStarted => "ALERT_HOST_SSH_SESSION_STARTED",
             Self::HostSshSessionEnded => "HOST_SSH_SESSION_ENDED",
             Self::HostX509CertificateCertificateGeneratedForSupportAccess => {
@@ -1727,7 +1771,9 @@ impl EventTypeForNdsGroup {
             Self::ClusterResurrected => "CLUSTER_RESURRECTED",
             Self::ClusterReady => "CLUSTER_READY",
             Self::ClusterUpdateSubmitted => "CLUSTER_UPDATE_SUBMITTED",
-            Self::ClusterProcessArgsUpdateSubmitted => "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED",
+            Self::ClusterProcessArgsUpdateSubmitted => {
+                "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED"
+            }
             Self::ClusterMongotProcessArgsUpdateSubmitted => {
                 "CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED"
             }
@@ -1751,9 +1797,15 @@ impl EventTypeForNdsGroup {
             Self::ClusterImportCompleted => "CLUSTER_IMPORT_COMPLETED",
             Self::ClusterImportFailed => "CLUSTER_IMPORT_FAILED",
             Self::ClusterImportRestartRequested => "CLUSTER_IMPORT_RESTART_REQUESTED",
-            Self::ProjectLiveImportOverridesAdded => "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED",
-            Self::ProjectLiveImportOverridesUpdated => "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED",
-            Self::ProjectLiveImportOverridesDeleted => "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED",
+            Self::ProjectLiveImportOverridesAdded => {
+                "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED"
+            }
+            Self::ProjectLiveImportOverridesUpdated => {
+                "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED"
+            }
+            Self::ProjectLiveImportOverridesDeleted => {
+                "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED"
+            }
             Self::ClusterOplogResized => "CLUSTER_OPLOG_RESIZED",
             Self::ClusterInstanceRestarted => "CLUSTER_INSTANCE_RESTARTED",
             Self::ClusterInstanceStopStart => "CLUSTER_INSTANCE_STOP_START",
@@ -1764,12 +1816,18 @@ impl EventTypeForNdsGroup {
             Self::ClusterInstanceReplaceCleared => "CLUSTER_INSTANCE_REPLACE_CLEARED",
             Self::ClusterInstanceSwapped => "CLUSTER_INSTANCE_SWAPPED",
             Self::ClusterInstanceSwapCleared => "CLUSTER_INSTANCE_SWAP_CLEARED",
-            Self::ClusterInstanceVmRestartCleared => "CLUSTER_INSTANCE_VM_RESTART_CLEARED",
+            Self::ClusterInstanceVmRestartCleared => {
+                "CLUSTER_INSTANCE_VM_RESTART_CLEARED"
+            }
             Self::ClusterInstanceVmRebootCleared => "CLUSTER_INSTANCE_VM_REBOOT_CLEARED",
             Self::ClusterInstanceConfigUpdated => "CLUSTER_INSTANCE_CONFIG_UPDATED",
-            Self::ClusterInstanceAgentApiKeyRotated => "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED",
+            Self::ClusterInstanceAgentApiKeyRotated => {
+                "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED"
+            }
             Self::ClusterInstanceSslRotated => "CLUSTER_INSTANCE_SSL_ROTATED",
-            Self::ClusterInstanceSslRotatedPerCluster => "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER",
+            Self::ClusterInstanceSslRotatedPerCluster => {
+                "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER"
+            }
             Self::ClusterInstanceSslRevoked => "CLUSTER_INSTANCE_SSL_REVOKED",
             Self::ReloadSslOnProcesses => "RELOAD_SSL_ON_PROCESSES",
             Self::ReloadSslOnProcessesRequested => "RELOAD_SSL_ON_PROCESSES_REQUESTED",
@@ -1780,7 +1838,9 @@ impl EventTypeForNdsGroup {
             Self::FederatedDatabaseQueryLogsDownloaded => {
                 "FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED"
             }
-            Self::OnlineArchiveQueryLogsDownloaded => "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED",
+            Self::OnlineArchiveQueryLogsDownloaded => {
+                "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED"
+            }
             Self::MongodbLogsDownloaded => "MONGODB_LOGS_DOWNLOADED",
             Self::MongosqldLogsDownloaded => "MONGOSQLD_LOGS_DOWNLOADED",
             Self::MongotLogsDownloaded => "MONGOT_LOGS_DOWNLOADED",
@@ -1795,9 +1855,15 @@ impl EventTypeForNdsGroup {
             Self::NetworkPermissionEntryAdded => "NETWORK_PERMISSION_ENTRY_ADDED",
             Self::NetworkPermissionEntryRemoved => "NETWORK_PERMISSION_ENTRY_REMOVED",
             Self::NetworkPermissionEntryUpdated => "NETWORK_PERMISSION_ENTRY_UPDATED",
-            Self::PrivateNetworkEndpointEntryAdded => "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED",
-            Self::PrivateNetworkEndpointEntryRemoved => "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED",
-            Self::PrivateNetworkEndpointEntryUpdated => "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED",
+            Self::PrivateNetworkEndpointEntryAdded => {
+                "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED"
+            }
+            Self::PrivateNetworkEndpointEntryRemoved => {
+                "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED"
+            }
+            Self::PrivateNetworkEndpointEntryUpdated => {
+                "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED"
+            }
             Self::PlanStarted => "PLAN_STARTED",
             Self::PlanCompleted => "PLAN_COMPLETED",
             Self::PlanAbandoned => "PLAN_ABANDONED",
@@ -1834,17 +1900,25 @@ impl EventTypeForNdsGroup {
                 "ATLAS_MAINTENANCE_SCHEDULED_FOR_NEXT_WINDOW"
             }
             Self::AtlasMaintenanceDeferred => "ATLAS_MAINTENANCE_DEFERRED",
-            Self::AtlasMaintenanceAutoDeferEnabled => "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED",
-            Self::AtlasMaintenanceAutoDeferDisabled => "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED",
+            Self::AtlasMaintenanceAutoDeferEnabled => {
+                "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED"
+            }
+            Self::AtlasMaintenanceAutoDeferDisabled => {
+                "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED"
+            }
             Self::AtlasMaintenanceResetByAdmin => "ATLAS_MAINTENANCE_RESET_BY_ADMIN",
-            Self::AtlasMaintenanceDeferredByAdmin => "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN",
+            Self::AtlasMaintenanceDeferredByAdmin => {
+                "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN"
+            }
             Self::ScheduledMaintenance => "SCHEDULED_MAINTENANCE",
             Self::ProjectScheduledMaintenance => "PROJECT_SCHEDULED_MAINTENANCE",
             Self::ProjectLimitUpdated => "PROJECT_LIMIT_UPDATED",
             Self::ProjectEnableExtendedStorageSizesUpdated => {
                 "PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED"
             }
-            Self::ProjectEnableDataValidationUpdated => "PROJECT_ENABLE_DATA_VALIDATION_UPDATED",
+            Self::ProjectEnableDataValidationUpdated => {
+                "PROJECT_ENABLE_DATA_VALIDATION_UPDATED"
+            }
             Self::ProjectCollectDatabaseStatisticsUpdated => {
                 "PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED"
             }
@@ -1857,7 +1931,9 @@ impl EventTypeForNdsGroup {
             Self::TestFailoverRequested => "TEST_FAILOVER_REQUESTED",
             Self::UserSecuritySettingsUpdated => "USER_SECURITY_SETTINGS_UPDATED",
             Self::AuditLogConfigurationUpdated => "AUDIT_LOG_CONFIGURATION_UPDATED",
-            Self::StreamsAuditLogConfigurationUpdated => "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED",
+            Self::StreamsAuditLogConfigurationUpdated => {
+                "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED"
+            }
             Self::EncryptionAtRestConfigurationUpdated => {
                 "ENCRYPTION_AT_REST_CONFIGURATION_UPDATED"
             }
@@ -1867,7 +1943,9 @@ impl EventTypeForNdsGroup {
             Self::EncryptionAtRestConfigurationValidationSucceeded => {
                 "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED"
             }
-            Self::EncryptionAtRestKeyRotationStarted => "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED",
+            Self::EncryptionAtRestKeyRotationStarted => {
+                "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED"
+            }
             Self::EncryptionAtRestPrivateEndpointCreated => {
                 "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED"
             }
@@ -1910,8 +1988,12 @@ impl EventTypeForNdsGroup {
             Self::OnlineArchiveDataExpirationRuleDisabled => {
                 "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED"
             }
-            Self::OnlineArchiveDeleteAfterDateUpdated => "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED",
-            Self::CloudProviderAccessAwsIamRoleAdded => "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED",
+            Self::OnlineArchiveDeleteAfterDateUpdated => {
+                "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED"
+            }
+            Self::CloudProviderAccessAwsIamRoleAdded => {
+                "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED"
+            }
             Self::CloudProviderAccessAwsIamRoleDeleted => {
                 "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED"
             }
@@ -1949,7 +2031,9 @@ impl EventTypeForNdsGroup {
             Self::AutoHealingRequestedNodeResync => "AUTO_HEALING_REQUESTED_NODE_RESYNC",
             Self::ExtraMaintenanceDeferralGranted => "EXTRA_MAINTENANCE_DEFERRAL_GRANTED",
             Self::GroupAutomationConfigPublished => "GROUP_AUTOMATION_CONFIG_PUBLISHED",
-            Self::ClusterAutomationConfigPublished => "CLUSTER_AUTOMATION_CONFIG_PUBLISHED",
+            Self::ClusterAutomationConfigPublished => {
+                "CLUSTER_AUTOMATION_CONFIG_PUBLISHED"
+            }
             Self::SetEnsureClusterConnectivityAfterForCluster => {
                 "SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER"
             }
@@ -1962,7 +2046,9 @@ impl EventTypeForNdsGroup {
             Self::OsTuneFileOverrides => "OS_TUNE_FILE_OVERRIDES",
             Self::MonitoringAgentOverrides => "MONITORING_AGENT_OVERRIDES",
             Self::MonitoringAgentRebalanceFlag => "MONITORING_AGENT_REBALANCE_FLAG",
-            Self::MonitoringAgentRebalanceTriggered => "MONITORING_AGENT_REBALANCE_TRIGGERED",
+            Self::MonitoringAgentRebalanceTriggered => {
+                "MONITORING_AGENT_REBALANCE_TRIGGERED"
+            }
             Self::ClusterPreferredCpuArchitectureModified => {
                 "CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED"
             }
@@ -1983,19 +2069,31 @@ impl EventTypeForNdsGroup {
                 "CLUSTER_REGIONAL_OUTAGE_SIMULATION_CANCELLED_CLUSTER_PAUSE"
             }
             Self::UisPanicked => "UIS_PANICKED",
-            Self::TenantUpgradeToServerlessSuccessful => "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL",
-            Self::TenantUpgradeToServerlessFailed => "TENANT_UPGRADE_TO_SERVERLESS_FAILED",
+            Self::TenantUpgradeToServerlessSuccessful => {
+                "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL"
+            }
+            Self::TenantUpgradeToServerlessFailed => {
+                "TENANT_UPGRADE_TO_SERVERLESS_FAILED"
+            }
             Self::ServerlessUpgradeToDedicatedSuccessful => {
                 "SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL"
             }
-            Self::ServerlessUpgradeToDedicatedFailed => "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED",
+            Self::ServerlessUpgradeToDedicatedFailed => {
+                "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED"
+            }
             Self::ClusterForceReconfigRequested => "CLUSTER_FORCE_RECONFIG_REQUESTED",
             Self::AgentForceRestartRequested => "AGENT_FORCE_RESTART_REQUESTED",
-            Self::ClusterResetForceReconfigRequested => "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED",
+            Self::ClusterResetForceReconfigRequested => {
+                "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED"
+            }
             Self::ProjectBypassedMaintenance => "PROJECT_BYPASSED_MAINTENANCE",
             Self::FeatureFlagMaintenance => "FEATURE_FLAG_MAINTENANCE",
-            Self::DataFederationQueryLimitConfigured => "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED",
-            Self::DataFederationQueryLimitDeleted => "DATA_FEDERATION_QUERY_LIMIT_DELETED",
+            Self::DataFederationQueryLimitConfigured => {
+                "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED"
+            }
+            Self::DataFederationQueryLimitDeleted => {
+                "DATA_FEDERATION_QUERY_LIMIT_DELETED"
+            }
             Self::DataApiSetupForVercel => "DATA_API_SETUP_FOR_VERCEL",
             Self::AdminClusterLockUpdated => "ADMIN_CLUSTER_LOCK_UPDATED",
             Self::ClusterRollingResyncStarted => "CLUSTER_ROLLING_RESYNC_STARTED",
@@ -2011,7 +2109,9 @@ impl EventTypeForNdsGroup {
             }
             Self::PushBasedLogExportDisabled => "PUSH_BASED_LOG_EXPORT_DISABLED",
             Self::LogStreamingEnabled => "LOG_STREAMING_ENABLED",
-            Self::LogStreamingConfigurationUpdated => "LOG_STREAMING_CONFIGURATION_UPDATED",
+            Self::LogStreamingConfigurationUpdated => {
+                "LOG_STREAMING_CONFIGURATION_UPDATED"
+            }
             Self::LogStreamingDisabled => "LOG_STREAMING_DISABLED",
             Self::DatadogLogStreamingEnabled => "DATADOG_LOG_STREAMING_ENABLED",
             Self::DatadogLogStreamingConfigurationUpdated => {
@@ -2024,7 +2124,9 @@ impl EventTypeForNdsGroup {
             }
             Self::SplunkLogStreamingDisabled => "SPLUNK_LOG_STREAMING_DISABLED",
             Self::S3LogStreamingEnabled => "S3_LOG_STREAMING_ENABLED",
-            Self::S3LogStreamingConfigurationUpdated => "S3_LOG_STREAMING_CONFIGURATION_UPDATED",
+            Self::S3LogStreamingConfigurationUpdated => {
+                "S3_LOG_STREAMING_CONFIGURATION_UPDATED"
+            }
             Self::S3LogStreamingDisabled => "S3_LOG_STREAMING_DISABLED",
             Self::AzureLogStreamingEnabled => "AZURE_LOG_STREAMING_ENABLED",
             Self::AzureLogStreamingConfigurationUpdated => {
@@ -2032,7 +2134,9 @@ impl EventTypeForNdsGroup {
             }
             Self::AzureLogStreamingDisabled => "AZURE_LOG_STREAMING_DISABLED",
             Self::GcpLogStreamingEnabled => "GCP_LOG_STREAMING_ENABLED",
-            Self::GcpLogStreamingConfigurationUpdated => "GCP_LOG_STREAMING_CONFIGURATION_UPDATED",
+            Self::GcpLogStreamingConfigurationUpdated => {
+                "GCP_LOG_STREAMING_CONFIGURATION_UPDATED"
+            }
             Self::GcpLogStreamingDisabled => "GCP_LOG_STREAMING_DISABLED",
             Self::OtelLogStreamingEnabled => "OTEL_LOG_STREAMING_ENABLED",
             Self::OtelLogStreamingConfigurationUpdated => {
@@ -2078,7 +2182,9 @@ impl EventTypeForNdsGroup {
             Self::QueuedAdminActionCompleted => "QUEUED_ADMIN_ACTION_COMPLETED",
             Self::QueuedAdminActionCancelled => "QUEUED_ADMIN_ACTION_CANCELLED",
             Self::AtlasSqlScheduledUpdateCreated => "ATLAS_SQL_SCHEDULED_UPDATE_CREATED",
-            Self::AtlasSqlScheduledUpdateModified => "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED",
+            Self::AtlasSqlScheduledUpdateModified => {
+                "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED"
+            }
             Self::AtlasSqlScheduledUpdateRemoved => "ATLAS_SQL_SCHEDULED_UPDATE_REMOVED",
             Self::ClusterInstanceDisabled => "CLUSTER_INSTANCE_DISABLED",
             Self::ClusterInstanceEnabled => "CLUSTER_INSTANCE_ENABLED",
@@ -2094,7 +2200,9 @@ impl EventTypeForNdsGroup {
             Self::ProjectScheduledMaintenanceOutsideOfProtectedHours => {
                 "PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS"
             }
-            Self::ClusterCancelingShardDrainRequested => "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED",
+            Self::ClusterCancelingShardDrainRequested => {
+                "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED"
+            }
             Self::ClusterCancelingConfigServerTransitionRequested => {
                 "CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED"
             }
@@ -2110,20 +2218,32 @@ impl EventTypeForNdsGroup {
             Self::ProxyProtocolForPrivateLinkModeUpdated => {
                 "PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED"
             }
-            Self::MongotuneWriteBlockPolicyEligible => "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE",
-            Self::MongotuneWriteBlockPolicyIneligible => "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE",
+            Self::MongotuneWriteBlockPolicyEligible => {
+                "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE"
+            }
+            Self::MongotuneWriteBlockPolicyIneligible => {
+                "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE"
+            }
             Self::PredictiveAutoscalingEnabled => "PREDICTIVE_AUTOSCALING_ENABLED",
             Self::PredictiveAutoscalingDisabled => "PREDICTIVE_AUTOSCALING_DISABLED",
             Self::ShadowClusterCreateExposure => "SHADOW_CLUSTER_CREATE_EXPOSURE",
             Self::ShadowClusterDeleteExposure => "SHADOW_CLUSTER_DELETE_EXPOSURE",
-            Self::ShadowClusterRecordingStatusUpdate => "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE",
-            Self::ShadowClusterReplayStatusUpdate => "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE",
+            Self::ShadowClusterRecordingStatusUpdate => {
+                "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE"
+            }
+            Self::ShadowClusterReplayStatusUpdate => {
+                "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE"
+            }
             Self::NodeHiddenByAdmin => "NODE_HIDDEN_BY_ADMIN",
             Self::NodeUnhiddenByAdmin => "NODE_UNHIDDEN_BY_ADMIN",
             Self::ClusterCreatedViaAnis => "CLUSTER_CREATED_VIA_ANIS",
             Self::MaintenanceWaveAssignmentAdded => "MAINTENANCE_WAVE_ASSIGNMENT_ADDED",
-            Self::MaintenanceWaveAssignmentModified => "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED",
-            Self::MaintenanceWaveAssignmentRemoved => "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED",
+            Self::MaintenanceWaveAssignmentModified => {
+                "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED"
+            }
+            Self::MaintenanceWaveAssignmentRemoved => {
+                "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED"
+            }
             Self::ClusterMonguardEnabled => "CLUSTER_MONGUARD_ENABLED",
             Self::ClusterMonguardDisabled => "CLUSTER_MONGUARD_DISABLED",
             Self::ClusterMongodbVersionUpdated => "CLUSTER_MONGODB_VERSION_UPDATED",
@@ -2134,9 +2254,15 @@ impl EventTypeForNdsGroup {
             Self::DbCheckScheduledForCluster => "DB_CHECK_SCHEDULED_FOR_CLUSTER",
             Self::DbCheckDeferredForCluster => "DB_CHECK_DEFERRED_FOR_CLUSTER",
             Self::ClusterOptedOutOfDbCheck => "CLUSTER_OPTED_OUT_OF_DB_CHECK",
-            Self::ClusterSampledForDataValidation => "CLUSTER_SAMPLED_FOR_DATA_VALIDATION",
-            Self::DataValidationSubmittedForCluster => "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER",
-            Self::ClusterOptedOutOfDataValidation => "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION",
+            Self::ClusterSampledForDataValidation => {
+                "CLUSTER_SAMPLED_FOR_DATA_VALIDATION"
+            }
+            Self::DataValidationSubmittedForCluster => {
+                "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER"
+            }
+            Self::ClusterOptedOutOfDataValidation => {
+                "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION"
+            }
             Self::ReplicaSetSampledForInterNodeDataValidation => {
                 "REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION"
             }
@@ -2149,8 +2275,12 @@ impl EventTypeForNdsGroup {
             Self::ComputeAutoScaleInitiated => "COMPUTE_AUTO_SCALE_INITIATED",
             Self::DiskAutoScaleInitiated => "DISK_AUTO_SCALE_INITIATED",
             Self::ComputeAutoScaleInitiatedBase => "COMPUTE_AUTO_SCALE_INITIATED_BASE",
-            Self::ComputeAutoScaleInitiatedAnalytics => "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
-            Self::ComputeAutoScaleScaleDownFailBase => "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+            Self::ComputeAutoScaleInitiatedAnalytics => {
+                "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS"
+            }
+            Self::ComputeAutoScaleScaleDownFailBase => {
+                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE"
+            }
             Self::ComputeAutoScaleScaleDownFailAnalytics => {
                 "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS"
             }
@@ -2167,7 +2297,9 @@ impl EventTypeForNdsGroup {
                 "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS"
             }
             Self::ComputeAutoScaleOplogFailBase => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
-            Self::ComputeAutoScaleOplogFailAnalytics => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+            Self::ComputeAutoScaleOplogFailAnalytics => {
+                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS"
+            }
             Self::DiskAutoScaleMaxDiskSizeFail => "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
             Self::DiskAutoScaleOplogFail => "DISK_AUTO_SCALE_OPLOG_FAIL",
             Self::PredictiveComputeAutoScaleInitiatedBase => {
@@ -2187,18 +2319,28 @@ impl EventTypeForNdsGroup {
             Self::MaintenanceCompleted => "MAINTENANCE_COMPLETED",
             Self::MaintenanceNoLongerNeeded => "MAINTENANCE_NO_LONGER_NEEDED",
             Self::ServerlessAutoScalingInitiated => "SERVERLESS_AUTO_SCALING_INITIATED",
-            Self::ServerlessVerticalScalingInitiated => "SERVERLESS_VERTICAL_SCALING_INITIATED",
-            Self::ServerlessHorizontalScalingInitiated => "SERVERLESS_HORIZONTAL_SCALING_INITIATED",
+            Self::ServerlessVerticalScalingInitiated => {
+                "SERVERLESS_VERTICAL_SCALING_INITIATED"
+            }
+            Self::ServerlessHorizontalScalingInitiated => {
+                "SERVERLESS_HORIZONTAL_SCALING_INITIATED"
+            }
             Self::ServerlessMtmDrainRequested => "SERVERLESS_MTM_DRAIN_REQUESTED",
             Self::ServerlessMtmDrainInitiated => "SERVERLESS_MTM_DRAIN_INITIATED",
             Self::ServerlessMtmDrainCompleted => "SERVERLESS_MTM_DRAIN_COMPLETED",
             Self::ServerlessMtmDrainStopped => "SERVERLESS_MTM_DRAIN_STOPPED",
             Self::ServerlessInstanceCreated => "SERVERLESS_INSTANCE_CREATED",
             Self::ServerlessInstanceReady => "SERVERLESS_INSTANCE_READY",
-            Self::ServerlessInstanceUpdateSubmitted => "SERVERLESS_INSTANCE_UPDATE_SUBMITTED",
+            Self::ServerlessInstanceUpdateSubmitted => {
+                "SERVERLESS_INSTANCE_UPDATE_SUBMITTED"
+            }
             Self::ServerlessInstanceUpdateStarted => "SERVERLESS_INSTANCE_UPDATE_STARTED",
-            Self::ServerlessInstanceUpdateCompleted => "SERVERLESS_INSTANCE_UPDATE_COMPLETED",
-            Self::ServerlessInstanceDeleteSubmitted => "SERVERLESS_INSTANCE_DELETE_SUBMITTED",
+            Self::ServerlessInstanceUpdateCompleted => {
+                "SERVERLESS_INSTANCE_UPDATE_COMPLETED"
+            }
+            Self::ServerlessInstanceDeleteSubmitted => {
+                "SERVERLESS_INSTANCE_DELETE_SUBMITTED"
+            }
             Self::ServerlessInstanceDeleted => "SERVERLESS_INSTANCE_DELETED",
             Self::ServerlessInstanceUnblocked => "SERVERLESS_INSTANCE_UNBLOCKED",
             Self::TenantEndpointCreated => "TENANT_ENDPOINT_CREATED",
@@ -2251,11 +2393,15 @@ impl EventTypeForNdsGroup {
                 "ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_RESOLVED"
             }
             Self::OnlineArchiveUpToDate => "ONLINE_ARCHIVE_UP_TO_DATE",
-            Self::OnlineArchiveDataExpirationResolved => "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED",
+            Self::OnlineArchiveDataExpirationResolved => {
+                "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED"
+            }
             Self::OnlineArchiveMaxConsecutiveOffloadWindowsCheck => {
                 "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK"
             }
-            Self::CrossRegionSupportedRegionModified => "CROSS_REGION_SUPPORTED_REGION_MODIFIED",
+            Self::CrossRegionSupportedRegionModified => {
+                "CROSS_REGION_SUPPORTED_REGION_MODIFIED"
+            }
             Self::EndpointServiceCreated => "ENDPOINT_SERVICE_CREATED",
             Self::EndpointServiceDeleted => "ENDPOINT_SERVICE_DELETED",
             Self::InterfaceEndpointCreated => "INTERFACE_ENDPOINT_CREATED",
@@ -2265,7 +2411,9 @@ impl EventTypeForNdsGroup {
             Self::ProactiveOperationEventLogged => "PROACTIVE_OPERATION_EVENT_LOGGED",
             Self::PrimaryElected => "PRIMARY_ELECTED",
             Self::ReplicationOplogWindowHealthy => "REPLICATION_OPLOG_WINDOW_HEALTHY",
-            Self::ReplicationOplogWindowRunningOut => "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+            Self::ReplicationOplogWindowRunningOut => {
+                "REPLICATION_OPLOG_WINDOW_RUNNING_OUT"
+            }
             Self::OnePrimary => "ONE_PRIMARY",
             Self::NoPrimary => "NO_PRIMARY",
             Self::TooManyElections => "TOO_MANY_ELECTIONS",
@@ -2277,8 +2425,12 @@ impl EventTypeForNdsGroup {
             Self::ServerlessDeploymentCreated => "SERVERLESS_DEPLOYMENT_CREATED",
             Self::ServerlessDeploymentDeleted => "SERVERLESS_DEPLOYMENT_DELETED",
             Self::ServerlessDeploymentUpdated => "SERVERLESS_DEPLOYMENT_UPDATED",
-            Self::ServerlessDeploymentInstanceReplaced => "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED",
-            Self::ServerlessDeploymentInstanceRebooted => "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED",
+            Self::ServerlessDeploymentInstanceReplaced => {
+                "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED"
+            }
+            Self::ServerlessDeploymentInstanceRebooted => {
+                "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED"
+            }
             Self::ServerlessDeploymentEndpointServiceLinked => {
                 "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED"
             }
@@ -2289,14 +2441,18 @@ impl EventTypeForNdsGroup {
                 "SERVERLESS_DEPLOYMENT_ENVOY_INSTANCE_UIS_KEYS_ROTATED"
             }
             Self::InsideServerlessMetricThreshold => "INSIDE_SERVERLESS_METRIC_THRESHOLD",
-            Self::OutsideServerlessMetricThreshold => "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
+            Self::OutsideServerlessMetricThreshold => {
+                "OUTSIDE_SERVERLESS_METRIC_THRESHOLD"
+            }
             Self::InsideFlexMetricThreshold => "INSIDE_FLEX_METRIC_THRESHOLD",
             Self::OutsideFlexMetricThreshold => "OUTSIDE_FLEX_METRIC_THRESHOLD",
             Self::SetupServerlessInitiated => "SETUP_SERVERLESS_INITIATED",
             Self::MaxProcessorCountReached => "MAX_PROCESSOR_COUNT_REACHED",
             Self::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
             Self::StreamProcessorStarted => "STREAM_PROCESSOR_STARTED",
-            Self::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+            Self::StreamProcessorAutoscaleInitiated => {
+                "STREAM_PROCESSOR_AUTOSCALE_INITIATED"
+            }
             Self::StreamProcessorCreated => "STREAM_PROCESSOR_CREATED",
             Self::StreamProcessorStopped => "STREAM_PROCESSOR_STOPPED",
             Self::StreamProcessorDropped => "STREAM_PROCESSOR_DROPPED",
@@ -2331,7 +2487,9 @@ impl EventTypeForNdsGroup {
             Self::JoinGroupRequestApprovedAudit => "JOIN_GROUP_REQUEST_APPROVED_AUDIT",
             Self::ClusterFcvFixed => "CLUSTER_FCV_FIXED",
             Self::ClusterFcvUnfixed => "CLUSTER_FCV_UNFIXED",
-            Self::ClusterFcvExpirationDateUpdated => "CLUSTER_FCV_EXPIRATION_DATE_UPDATED",
+            Self::ClusterFcvExpirationDateUpdated => {
+                "CLUSTER_FCV_EXPIRATION_DATE_UPDATED"
+            }
             Self::ClusterFcvDowngraded => "CLUSTER_FCV_DOWNGRADED",
             Self::ClusterBinaryVersionDowngraded => "CLUSTER_BINARY_VERSION_DOWNGRADED",
             Self::ClusterBinaryVersionUpgraded => "CLUSTER_BINARY_VERSION_UPGRADED",
@@ -2359,7 +2517,9 @@ impl EventTypeForNdsGroup {
             Self::AiModelsApisApiKeyUpdated => "AI_MODELS_APIS_API_KEY_UPDATED",
             Self::AiModelsApisRateLimitUpdated => "AI_MODELS_APIS_RATE_LIMIT_UPDATED",
             Self::AiModelsApisRateLimitReset => "AI_MODELS_APIS_RATE_LIMIT_RESET",
-            Self::AiModelsApisRateLimitAdminOverride => "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE",
+            Self::AiModelsApisRateLimitAdminOverride => {
+                "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -3117,7 +3277,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "SERVICE_ACCOUNT_DETAILS_CHANGED" => Self::ServiceAccountDetailsChanged,
             "SERVICE_ACCOUNT_ADDED_TO_GROUP" => Self::ServiceAccountAddedToGroup,
             "SERVICE_ACCOUNT_REMOVED_FROM_GROUP" => Self::ServiceAccountRemovedFromGroup,
-            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => Self::ServiceAccountAccessListEntryAdded,
+            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => {
+                Self::ServiceAccountAccessListEntryAdded
+            }
             "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED" => {
                 Self::ServiceAccountAccessListEntryDeleted
             }
@@ -3143,11 +3305,15 @@ impl From<&str> for EventTypeForNdsGroup {
             "TRIGGER_AUTO_RESUMED" => Self::TriggerAutoResumed,
             "AUTO_INDEXING_ENABLED" => Self::AutoIndexingEnabled,
             "AUTO_INDEXING_DISABLED" => Self::AutoIndexingDisabled,
-            "AUTO_INDEXING_INDEX_BUILD_SUBMITTED" => Self::AutoIndexingIndexBuildSubmitted,
+            "AUTO_INDEXING_INDEX_BUILD_SUBMITTED" => {
+                Self::AutoIndexingIndexBuildSubmitted
+            }
             "AUTO_INDEXING_SLOW_INDEX_BUILD" => Self::AutoIndexingSlowIndexBuild,
             "AUTO_INDEXING_STALLED_INDEX_BUILD" => Self::AutoIndexingStalledIndexBuild,
             "AUTO_INDEXING_FAILED_INDEX_BUILD" => Self::AutoIndexingFailedIndexBuild,
-            "AUTO_INDEXING_COMPLETED_INDEX_BUILD" => Self::AutoIndexingCompletedIndexBuild,
+            "AUTO_INDEXING_COMPLETED_INDEX_BUILD" => {
+                Self::AutoIndexingCompletedIndexBuild
+            }
             "AUTO_INDEXING_STARTED_INDEX_BUILD" => Self::AutoIndexingStartedIndexBuild,
             "AUTOMATION_CONFIG_PUBLISHED_AUDIT" => Self::AutomationConfigPublishedAudit,
             "PEER_CREATED" => Self::PeerCreated,
@@ -3164,11 +3330,17 @@ impl From<&str> for EventTypeForNdsGroup {
             "DAILY_BILL_UNDER_THRESHOLD" => Self::DailyBillUnderThreshold,
             "DAILY_BILL_OVER_THRESHOLD" => Self::DailyBillOverThreshold,
             "DAILY_BILLING_CHANGE_NORMAL" => Self::DailyBillingChangeNormal,
-            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => Self::DailyBillingChangeOverThreshold,
+            "DAILY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::DailyBillingChangeOverThreshold
+            }
             "WEEKLY_BILLING_CHANGE_NORMAL" => Self::WeeklyBillingChangeNormal,
-            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::WeeklyBillingChangeOverThreshold,
+            "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::WeeklyBillingChangeOverThreshold
+            }
             "MONTHLY_BILLING_CHANGE_NORMAL" => Self::MonthlyBillingChangeNormal,
-            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::MonthlyBillingChangeOverThreshold,
+            "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::MonthlyBillingChangeOverThreshold
+            }
             "CLUSTER_CONNECTION_GET_DATABASES" => Self::ClusterConnectionGetDatabases,
             "CLUSTER_CONNECTION_GET_DATABASE_COLLECTIONS" => {
                 Self::ClusterConnectionGetDatabaseCollections
@@ -3183,7 +3355,9 @@ impl From<&str> for EventTypeForNdsGroup {
                 Self::ClusterConnectionGetAggregatedViewInfos
             }
             "CLUSTER_CONNECTION_AGGREGATE" => Self::ClusterConnectionAggregate,
-            "CLUSTER_CONNECTION_CREATE_COLLECTION" => Self::ClusterConnectionCreateCollection,
+            "CLUSTER_CONNECTION_CREATE_COLLECTION" => {
+                Self::ClusterConnectionCreateCollection
+            }
             "CLUSTER_CONNECTION_SAMPLE_COLLECTION_FIELD_NAMES" => {
                 Self::ClusterConnectionSampleCollectionFieldNames
             }
@@ -3216,10 +3390,14 @@ impl From<&str> for EventTypeForNdsGroup {
             "CPS_EXPORT_FAILED" => Self::CpsExportFailed,
             "CPS_COLLECTION_RESTORE_SUCCESSFUL" => Self::CpsCollectionRestoreSuccessful,
             "CPS_COLLECTION_RESTORE_FAILED" => Self::CpsCollectionRestoreFailed,
-            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => Self::CpsCollectionRestorePartialSuccess,
+            "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS" => {
+                Self::CpsCollectionRestorePartialSuccess
+            }
             "CPS_COLLECTION_RESTORE_CANCELED" => Self::CpsCollectionRestoreCanceled,
             "CPS_AUTO_EXPORT_FAILED" => Self::CpsAutoExportFailed,
-            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => Self::CpsSnapshotDownloadRequestFailed,
+            "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED" => {
+                Self::CpsSnapshotDownloadRequestFailed
+            }
             "CPS_OPLOG_BEHIND" => Self::CpsOplogBehind,
             "CPS_OPLOG_CAUGHT_UP" => Self::CpsOplogCaughtUp,
             "DATA_EXPLORER" => Self::DataExplorer,
@@ -3227,19 +3405,29 @@ impl From<&str> for EventTypeForNdsGroup {
             "DATA_EXPLORER_CRUD_ERROR" => Self::DataExplorerCrudError,
             "DATA_EXPLORER_CRUD" => Self::DataExplorerCrud,
             "DATA_EXPLORER_SESSION_CREATED" => Self::DataExplorerSessionCreated,
-            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => Self::CpsDataProtectionEnableRequested,
+            "CPS_DATA_PROTECTION_ENABLE_REQUESTED" => {
+                Self::CpsDataProtectionEnableRequested
+            }
             "CPS_DATA_PROTECTION_ENABLED" => Self::CpsDataProtectionEnabled,
-            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => Self::CpsDataProtectionUpdateRequested,
+            "CPS_DATA_PROTECTION_UPDATE_REQUESTED" => {
+                Self::CpsDataProtectionUpdateRequested
+            }
             "CPS_DATA_PROTECTION_UPDATED" => Self::CpsDataProtectionUpdated,
-            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => Self::CpsDataProtectionDisableRequested,
+            "CPS_DATA_PROTECTION_DISABLE_REQUESTED" => {
+                Self::CpsDataProtectionDisableRequested
+            }
             "CPS_DATA_PROTECTION_DISABLED" => Self::CpsDataProtectionDisabled,
             "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT" => {
                 Self::CpsDataProtectionApprovedForDisablement
             }
             "CPS_RESTORE_REQUESTED_AUDIT" => Self::CpsRestoreRequestedAudit,
             "CPS_RESTORE_AUTH_AUDIT" => Self::CpsRestoreAuthAudit,
-            "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT" => Self::CpsSnapshotScheduleUpdatedAudit,
-            "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT" => Self::CpsSnapshotFasterRestoresStartAudit,
+            "CPS_SNAPSHOT_SCHEDULE_UPDATED_AUDIT" => {
+                Self::CpsSnapshotScheduleUpdatedAudit
+            }
+            "CPS_SNAPSHOT_FASTER_RESTORES_START_AUDIT" => {
+                Self::CpsSnapshotFasterRestoresStartAudit
+            }
             "CPS_SNAPSHOT_FASTER_RESTORES_SUCCESS_AUDIT" => {
                 Self::CpsSnapshotFasterRestoresSuccessAudit
             }
@@ -3247,7 +3435,9 @@ impl From<&str> for EventTypeForNdsGroup {
                 Self::CpsSnapshotFasterRestoresFailedAudit
             }
             "CPS_SNAPSHOT_DELETED_AUDIT" => Self::CpsSnapshotDeletedAudit,
-            "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT" => Self::CpsSnapshotRetentionModifiedAudit,
+            "CPS_SNAPSHOT_RETENTION_MODIFIED_AUDIT" => {
+                Self::CpsSnapshotRetentionModifiedAudit
+            }
             "CPS_SNAPSHOT_IN_PROGRESS_AUDIT" => Self::CpsSnapshotInProgressAudit,
             "CPS_SNAPSHOT_COMPLETED_AUDIT" => Self::CpsSnapshotCompletedAudit,
             "CPS_ON_DEMAND_SNAPSHOT_REQUESTED" => Self::CpsOnDemandSnapshotRequested,
@@ -3256,7 +3446,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "AWS_ENCRYPTION_KEY_ROTATED" => Self::AwsEncryptionKeyRotated,
             "AWS_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AwsEncryptionKeyNeedsRotation,
             "AZURE_ENCRYPTION_KEY_ROTATED" => Self::AzureEncryptionKeyRotated,
-            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::AzureEncryptionKeyNeedsRotation,
+            "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION" => {
+                Self::AzureEncryptionKeyNeedsRotation
+            }
             "GCP_ENCRYPTION_KEY_ROTATED" => Self::GcpEncryptionKeyRotated,
             "GCP_ENCRYPTION_KEY_NEEDS_ROTATION" => Self::GcpEncryptionKeyNeedsRotation,
             "AWS_ENCRYPTION_KEY_VALID" => Self::AwsEncryptionKeyValid,
@@ -3279,7 +3471,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "FTS_INDEX_STALE" => Self::FtsIndexStale,
             "FTS_INDEXES_RESTORED" => Self::FtsIndexesRestored,
             "FTS_INDEXES_RESTORE_FAILED" => Self::FtsIndexesRestoreFailed,
-            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => Self::FtsIndexesSynonymMappingInvalid,
+            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => {
+                Self::FtsIndexesSynonymMappingInvalid
+            }
             "GCP_PEER_CREATED" => Self::GcpPeerCreated,
             "GCP_PEER_DELETED" => Self::GcpPeerDeleted,
             "GCP_PEER_UPDATED" => Self::GcpPeerUpdated,
@@ -3302,7 +3496,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "GROUP_CHARTS_ACTIVATED" => Self::GroupChartsActivated,
             "GROUP_CHARTS_UPGRADED" => Self::GroupChartsUpgraded,
             "GROUP_CHARTS_RESET" => Self::GroupChartsReset,
-            "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED" => Self::GroupDefaultAlertsSettingsChanged,
+            "GROUP_DEFAULT_ALERTS_SETTINGS_CHANGED" => {
+                Self::GroupDefaultAlertsSettingsChanged
+            }
             "PAID_IN_FULL" => Self::PaidInFull,
             "DELINQUENT" => Self::Delinquent,
             "ALL_USERS_HAVE_MULTI_FACTOR_AUTH" => Self::AllUsersHaveMultiFactorAuth,
@@ -3320,11 +3516,15 @@ impl From<&str> for EventTypeForNdsGroup {
             "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING" => {
                 Self::GroupServiceAccountSecretsNoLongerExpiring
             }
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => Self::GroupServiceAccountSecretsExpiring,
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING" => {
+                Self::GroupServiceAccountSecretsExpiring
+            }
             "GROUP_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED" => {
                 Self::GroupServiceAccountSecretsNoLongerExpired
             }
-            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => Self::GroupServiceAccountSecretsExpired,
+            "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED" => {
+                Self::GroupServiceAccountSecretsExpired
+            }
             "ACTIVE_LEGACY_TLS_CONNECTIONS" => Self::ActiveLegacyTlsConnections,
             "NO_ACTIVE_LEGACY_TLS_CONNECTIONS" => Self::NoActiveLegacyTlsConnections,
             "WEBHOOK_TEMPLATE_RENDER_FAILED" => Self::WebhookTemplateRenderFailed,
@@ -3351,14 +3551,18 @@ impl From<&str> for EventTypeForNdsGroup {
             "HOST_SEARCH_PROCESS_NOT_THROTTLING" => Self::HostSearchProcessNotThrottling,
             "HOST_SEARCH_PROCESS_THROTTLING" => Self::HostSearchProcessThrottling,
             "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN" => Self::HostExternalLogSinkExportDown,
-            "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED" => Self::HostExternalLogSinkExportResumed,
+            "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED" => {
+                Self::HostExternalLogSinkExportResumed
+            }
             "HOST_ENOUGH_DISK_SPACE" => Self::HostEnoughDiskSpace,
             "HOST_NOT_ENOUGH_DISK_SPACE" => Self::HostNotEnoughDiskSpace,
             "SSH_KEY_NDS_HOST_ACCESS_REQUESTED" => Self::SshKeyNdsHostAccessRequested,
             "SSH_KEY_NDS_HOST_ACCESS_REFRESHED" => Self::SshKeyNdsHostAccessRefreshed,
             "SSH_KEY_NDS_HOST_ACCESS_ATTEMPT" => Self::SshKeyNdsHostAccessAttempt,
             "SSH_KEY_NDS_HOST_ACCESS_GRANTED" => Self::SshKeyNdsHostAccessGranted,
-            "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED" => Self::SshKeyNdsHostAccessLevelChanged,
+            "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED" => {
+                Self::SshKeyNdsHostAccessLevelChanged
+            }
             "ALERT_HOST_SSH_SESSION_STARTED" => Self::AlertHostSshSessionStarted,
             "HOST_SSH_SESSION_ENDED" => Self::HostSshSessionEnded,
             "HOST_X509_CERTIFICATE_CERTIFICATE_GENERATED_FOR_SUPPORT_ACCESS" => {
@@ -3385,7 +3589,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "CLUSTER_RESURRECTED" => Self::ClusterResurrected,
             "CLUSTER_READY" => Self::ClusterReady,
             "CLUSTER_UPDATE_SUBMITTED" => Self::ClusterUpdateSubmitted,
-            "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED" => Self::ClusterProcessArgsUpdateSubmitted,
+            "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED" => {
+                Self::ClusterProcessArgsUpdateSubmitted
+            }
             "CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED" => {
                 Self::ClusterMongotProcessArgsUpdateSubmitted
             }
@@ -3409,9 +3615,15 @@ impl From<&str> for EventTypeForNdsGroup {
             "CLUSTER_IMPORT_COMPLETED" => Self::ClusterImportCompleted,
             "CLUSTER_IMPORT_FAILED" => Self::ClusterImportFailed,
             "CLUSTER_IMPORT_RESTART_REQUESTED" => Self::ClusterImportRestartRequested,
-            "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED" => Self::ProjectLiveImportOverridesAdded,
-            "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED" => Self::ProjectLiveImportOverridesUpdated,
-            "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED" => Self::ProjectLiveImportOverridesDeleted,
+            "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED" => {
+                Self::ProjectLiveImportOverridesAdded
+            }
+            "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED" => {
+                Self::ProjectLiveImportOverridesUpdated
+            }
+            "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED" => {
+                Self::ProjectLiveImportOverridesDeleted
+            }
             "CLUSTER_OPLOG_RESIZED" => Self::ClusterOplogResized,
             "CLUSTER_INSTANCE_RESTARTED" => Self::ClusterInstanceRestarted,
             "CLUSTER_INSTANCE_STOP_START" => Self::ClusterInstanceStopStart,
@@ -3422,12 +3634,18 @@ impl From<&str> for EventTypeForNdsGroup {
             "CLUSTER_INSTANCE_REPLACE_CLEARED" => Self::ClusterInstanceReplaceCleared,
             "CLUSTER_INSTANCE_SWAPPED" => Self::ClusterInstanceSwapped,
             "CLUSTER_INSTANCE_SWAP_CLEARED" => Self::ClusterInstanceSwapCleared,
-            "CLUSTER_INSTANCE_VM_RESTART_CLEARED" => Self::ClusterInstanceVmRestartCleared,
+            "CLUSTER_INSTANCE_VM_RESTART_CLEARED" => {
+                Self::ClusterInstanceVmRestartCleared
+            }
             "CLUSTER_INSTANCE_VM_REBOOT_CLEARED" => Self::ClusterInstanceVmRebootCleared,
             "CLUSTER_INSTANCE_CONFIG_UPDATED" => Self::ClusterInstanceConfigUpdated,
-            "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED" => Self::ClusterInstanceAgentApiKeyRotated,
+            "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED" => {
+                Self::ClusterInstanceAgentApiKeyRotated
+            }
             "CLUSTER_INSTANCE_SSL_ROTATED" => Self::ClusterInstanceSslRotated,
-            "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER" => Self::ClusterInstanceSslRotatedPerCluster,
+            "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER" => {
+                Self::ClusterInstanceSslRotatedPerCluster
+            }
             "CLUSTER_INSTANCE_SSL_REVOKED" => Self::ClusterInstanceSslRevoked,
             "RELOAD_SSL_ON_PROCESSES" => Self::ReloadSslOnProcesses,
             "RELOAD_SSL_ON_PROCESSES_REQUESTED" => Self::ReloadSslOnProcessesRequested,
@@ -3438,7 +3656,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED" => {
                 Self::FederatedDatabaseQueryLogsDownloaded
             }
-            "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED" => Self::OnlineArchiveQueryLogsDownloaded,
+            "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED" => {
+                Self::OnlineArchiveQueryLogsDownloaded
+            }
             "MONGODB_LOGS_DOWNLOADED" => Self::MongodbLogsDownloaded,
             "MONGOSQLD_LOGS_DOWNLOADED" => Self::MongosqldLogsDownloaded,
             "MONGOT_LOGS_DOWNLOADED" => Self::MongotLogsDownloaded,
@@ -3453,9 +3673,15 @@ impl From<&str> for EventTypeForNdsGroup {
             "NETWORK_PERMISSION_ENTRY_ADDED" => Self::NetworkPermissionEntryAdded,
             "NETWORK_PERMISSION_ENTRY_REMOVED" => Self::NetworkPermissionEntryRemoved,
             "NETWORK_PERMISSION_ENTRY_UPDATED" => Self::NetworkPermissionEntryUpdated,
-            "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED" => Self::PrivateNetworkEndpointEntryAdded,
-            "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED" => Self::PrivateNetworkEndpointEntryRemoved,
-            "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED" => Self::PrivateNetworkEndpointEntryUpdated,
+            "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED" => {
+                Self::PrivateNetworkEndpointEntryAdded
+            }
+            "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED" => {
+                Self::PrivateNetworkEndpointEntryRemoved
+            }
+            "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED" => {
+                Self::PrivateNetworkEndpointEntryUpdated
+            }
             "PLAN_STARTED" => Self::PlanStarted,
             "PLAN_COMPLETED" => Self::PlanCompleted,
             "PLAN_ABANDONED" => Self::PlanAbandoned,
@@ -3492,17 +3718,25 @@ impl From<&str> for EventTypeForNdsGroup {
                 Self::AtlasMaintenanceScheduledForNextWindow
             }
             "ATLAS_MAINTENANCE_DEFERRED" => Self::AtlasMaintenanceDeferred,
-            "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED" => Self::AtlasMaintenanceAutoDeferEnabled,
-            "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED" => Self::AtlasMaintenanceAutoDeferDisabled,
+            "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED" => {
+                Self::AtlasMaintenanceAutoDeferEnabled
+            }
+            "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED" => {
+                Self::AtlasMaintenanceAutoDeferDisabled
+            }
             "ATLAS_MAINTENANCE_RESET_BY_ADMIN" => Self::AtlasMaintenanceResetByAdmin,
-            "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN" => Self::AtlasMaintenanceDeferredByAdmin,
+            "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN" => {
+                Self::AtlasMaintenanceDeferredByAdmin
+            }
             "SCHEDULED_MAINTENANCE" => Self::ScheduledMaintenance,
             "PROJECT_SCHEDULED_MAINTENANCE" => Self::ProjectScheduledMaintenance,
             "PROJECT_LIMIT_UPDATED" => Self::ProjectLimitUpdated,
             "PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED" => {
                 Self::ProjectEnableExtendedStorageSizesUpdated
             }
-            "PROJECT_ENABLE_DATA_VALIDATION_UPDATED" => Self::ProjectEnableDataValidationUpdated,
+            "PROJECT_ENABLE_DATA_VALIDATION_UPDATED" => {
+                Self::ProjectEnableDataValidationUpdated
+            }
             "PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED" => {
                 Self::ProjectCollectDatabaseStatisticsUpdated
             }
@@ -3515,7 +3749,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "TEST_FAILOVER_REQUESTED" => Self::TestFailoverRequested,
             "USER_SECURITY_SETTINGS_UPDATED" => Self::UserSecuritySettingsUpdated,
             "AUDIT_LOG_CONFIGURATION_UPDATED" => Self::AuditLogConfigurationUpdated,
-            "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED" => Self::StreamsAuditLogConfigurationUpdated,
+            "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED" => {
+                Self::StreamsAuditLogConfigurationUpdated
+            }
             "ENCRYPTION_AT_REST_CONFIGURATION_UPDATED" => {
                 Self::EncryptionAtRestConfigurationUpdated
             }
@@ -3525,7 +3761,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED" => {
                 Self::EncryptionAtRestConfigurationValidationSucceeded
             }
-            "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED" => Self::EncryptionAtRestKeyRotationStarted,
+            "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED" => {
+                Self::EncryptionAtRestKeyRotationStarted
+            }
             "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED" => {
                 Self::EncryptionAtRestPrivateEndpointCreated
             }
@@ -3568,8 +3806,12 @@ impl From<&str> for EventTypeForNdsGroup {
             "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED" => {
                 Self::OnlineArchiveDataExpirationRuleDisabled
             }
-            "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED" => Self::OnlineArchiveDeleteAfterDateUpdated,
-            "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED" => Self::CloudProviderAccessAwsIamRoleAdded,
+            "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED" => {
+                Self::OnlineArchiveDeleteAfterDateUpdated
+            }
+            "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED" => {
+                Self::CloudProviderAccessAwsIamRoleAdded
+            }
             "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED" => {
                 Self::CloudProviderAccessAwsIamRoleDeleted
             }
@@ -3607,7 +3849,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "AUTO_HEALING_REQUESTED_NODE_RESYNC" => Self::AutoHealingRequestedNodeResync,
             "EXTRA_MAINTENANCE_DEFERRAL_GRANTED" => Self::ExtraMaintenanceDeferralGranted,
             "GROUP_AUTOMATION_CONFIG_PUBLISHED" => Self::GroupAutomationConfigPublished,
-            "CLUSTER_AUTOMATION_CONFIG_PUBLISHED" => Self::ClusterAutomationConfigPublished,
+            "CLUSTER_AUTOMATION_CONFIG_PUBLISHED" => {
+                Self::ClusterAutomationConfigPublished
+            }
             "SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER" => {
                 Self::SetEnsureClusterConnectivityAfterForCluster
             }
@@ -3620,7 +3864,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "OS_TUNE_FILE_OVERRIDES" => Self::OsTuneFileOverrides,
             "MONITORING_AGENT_OVERRIDES" => Self::MonitoringAgentOverrides,
             "MONITORING_AGENT_REBALANCE_FLAG" => Self::MonitoringAgentRebalanceFlag,
-            "MONITORING_AGENT_REBALANCE_TRIGGERED" => Self::MonitoringAgentRebalanceTriggered,
+            "MONITORING_AGENT_REBALANCE_TRIGGERED" => {
+                Self::MonitoringAgentRebalanceTriggered
+            }
             "CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED" => {
                 Self::ClusterPreferredCpuArchitectureModified
             }
@@ -3641,19 +3887,31 @@ impl From<&str> for EventTypeForNdsGroup {
                 Self::ClusterRegionalOutageSimulationCancelledClusterPause
             }
             "UIS_PANICKED" => Self::UisPanicked,
-            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => Self::TenantUpgradeToServerlessSuccessful,
-            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => Self::TenantUpgradeToServerlessFailed,
+            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => {
+                Self::TenantUpgradeToServerlessSuccessful
+            }
+            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => {
+                Self::TenantUpgradeToServerlessFailed
+            }
             "SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL" => {
                 Self::ServerlessUpgradeToDedicatedSuccessful
             }
-            "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED" => Self::ServerlessUpgradeToDedicatedFailed,
+            "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED" => {
+                Self::ServerlessUpgradeToDedicatedFailed
+            }
             "CLUSTER_FORCE_RECONFIG_REQUESTED" => Self::ClusterForceReconfigRequested,
             "AGENT_FORCE_RESTART_REQUESTED" => Self::AgentForceRestartRequested,
-            "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED" => Self::ClusterResetForceReconfigRequested,
+            "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED" => {
+                Self::ClusterResetForceReconfigRequested
+            }
             "PROJECT_BYPASSED_MAINTENANCE" => Self::ProjectBypassedMaintenance,
             "FEATURE_FLAG_MAINTENANCE" => Self::FeatureFlagMaintenance,
-            "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED" => Self::DataFederationQueryLimitConfigured,
-            "DATA_FEDERATION_QUERY_LIMIT_DELETED" => Self::DataFederationQueryLimitDeleted,
+            "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED" => {
+                Self::DataFederationQueryLimitConfigured
+            }
+            "DATA_FEDERATION_QUERY_LIMIT_DELETED" => {
+                Self::DataFederationQueryLimitDeleted
+            }
             "DATA_API_SETUP_FOR_VERCEL" => Self::DataApiSetupForVercel,
             "ADMIN_CLUSTER_LOCK_UPDATED" => Self::AdminClusterLockUpdated,
             "CLUSTER_ROLLING_RESYNC_STARTED" => Self::ClusterRollingResyncStarted,
@@ -3669,7 +3927,9 @@ impl From<&str> for EventTypeForNdsGroup {
             }
             "PUSH_BASED_LOG_EXPORT_DISABLED" => Self::PushBasedLogExportDisabled,
             "LOG_STREAMING_ENABLED" => Self::LogStreamingEnabled,
-            "LOG_STREAMING_CONFIGURATION_UPDATED" => Self::LogStreamingConfigurationUpdated,
+            "LOG_STREAMING_CONFIGURATION_UPDATED" => {
+                Self::LogStreamingConfigurationUpdated
+            }
             "LOG_STREAMING_DISABLED" => Self::LogStreamingDisabled,
             "DATADOG_LOG_STREAMING_ENABLED" => Self::DatadogLogStreamingEnabled,
             "DATADOG_LOG_STREAMING_CONFIGURATION_UPDATED" => {
@@ -3682,7 +3942,9 @@ impl From<&str> for EventTypeForNdsGroup {
             }
             "SPLUNK_LOG_STREAMING_DISABLED" => Self::SplunkLogStreamingDisabled,
             "S3_LOG_STREAMING_ENABLED" => Self::S3LogStreamingEnabled,
-            "S3_LOG_STREAMING_CONFIGURATION_UPDATED" => Self::S3LogStreamingConfigurationUpdated,
+            "S3_LOG_STREAMING_CONFIGURATION_UPDATED" => {
+                Self::S3LogStreamingConfigurationUpdated
+            }
             "S3_LOG_STREAMING_DISABLED" => Self::S3LogStreamingDisabled,
             "AZURE_LOG_STREAMING_ENABLED" => Self::AzureLogStreamingEnabled,
             "AZURE_LOG_STREAMING_CONFIGURATION_UPDATED" => {
@@ -3690,7 +3952,9 @@ impl From<&str> for EventTypeForNdsGroup {
             }
             "AZURE_LOG_STREAMING_DISABLED" => Self::AzureLogStreamingDisabled,
             "GCP_LOG_STREAMING_ENABLED" => Self::GcpLogStreamingEnabled,
-            "GCP_LOG_STREAMING_CONFIGURATION_UPDATED" => Self::GcpLogStreamingConfigurationUpdated,
+            "GCP_LOG_STREAMING_CONFIGURATION_UPDATED" => {
+                Self::GcpLogStreamingConfigurationUpdated
+            }
             "GCP_LOG_STREAMING_DISABLED" => Self::GcpLogStreamingDisabled,
             "OTEL_LOG_STREAMING_ENABLED" => Self::OtelLogStreamingEnabled,
             "OTEL_LOG_STREAMING_CONFIGURATION_UPDATED" => {
@@ -3736,7 +4000,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "QUEUED_ADMIN_ACTION_COMPLETED" => Self::QueuedAdminActionCompleted,
             "QUEUED_ADMIN_ACTION_CANCELLED" => Self::QueuedAdminActionCancelled,
             "ATLAS_SQL_SCHEDULED_UPDATE_CREATED" => Self::AtlasSqlScheduledUpdateCreated,
-            "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED" => Self::AtlasSqlScheduledUpdateModified,
+            "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED" => {
+                Self::AtlasSqlScheduledUpdateModified
+            }
             "ATLAS_SQL_SCHEDULED_UPDATE_REMOVED" => Self::AtlasSqlScheduledUpdateRemoved,
             "CLUSTER_INSTANCE_DISABLED" => Self::ClusterInstanceDisabled,
             "CLUSTER_INSTANCE_ENABLED" => Self::ClusterInstanceEnabled,
@@ -3752,7 +4018,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS" => {
                 Self::ProjectScheduledMaintenanceOutsideOfProtectedHours
             }
-            "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED" => Self::ClusterCancelingShardDrainRequested,
+            "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED" => {
+                Self::ClusterCancelingShardDrainRequested
+            }
             "CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED" => {
                 Self::ClusterCancelingConfigServerTransitionRequested
             }
@@ -3768,20 +4036,32 @@ impl From<&str> for EventTypeForNdsGroup {
             "PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED" => {
                 Self::ProxyProtocolForPrivateLinkModeUpdated
             }
-            "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE" => Self::MongotuneWriteBlockPolicyEligible,
-            "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE" => Self::MongotuneWriteBlockPolicyIneligible,
+            "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE" => {
+                Self::MongotuneWriteBlockPolicyEligible
+            }
+            "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE" => {
+                Self::MongotuneWriteBlockPolicyIneligible
+            }
             "PREDICTIVE_AUTOSCALING_ENABLED" => Self::PredictiveAutoscalingEnabled,
             "PREDICTIVE_AUTOSCALING_DISABLED" => Self::PredictiveAutoscalingDisabled,
             "SHADOW_CLUSTER_CREATE_EXPOSURE" => Self::ShadowClusterCreateExposure,
             "SHADOW_CLUSTER_DELETE_EXPOSURE" => Self::ShadowClusterDeleteExposure,
-            "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE" => Self::ShadowClusterRecordingStatusUpdate,
-            "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE" => Self::ShadowClusterReplayStatusUpdate,
+            "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE" => {
+                Self::ShadowClusterRecordingStatusUpdate
+            }
+            "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE" => {
+                Self::ShadowClusterReplayStatusUpdate
+            }
             "NODE_HIDDEN_BY_ADMIN" => Self::NodeHiddenByAdmin,
             "NODE_UNHIDDEN_BY_ADMIN" => Self::NodeUnhiddenByAdmin,
             "CLUSTER_CREATED_VIA_ANIS" => Self::ClusterCreatedViaAnis,
             "MAINTENANCE_WAVE_ASSIGNMENT_ADDED" => Self::MaintenanceWaveAssignmentAdded,
-            "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED" => Self::MaintenanceWaveAssignmentModified,
-            "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED" => Self::MaintenanceWaveAssignmentRemoved,
+            "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED" => {
+                Self::MaintenanceWaveAssignmentModified
+            }
+            "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED" => {
+                Self::MaintenanceWaveAssignmentRemoved
+            }
             "CLUSTER_MONGUARD_ENABLED" => Self::ClusterMonguardEnabled,
             "CLUSTER_MONGUARD_DISABLED" => Self::ClusterMonguardDisabled,
             "CLUSTER_MONGODB_VERSION_UPDATED" => Self::ClusterMongodbVersionUpdated,
@@ -3792,9 +4072,15 @@ impl From<&str> for EventTypeForNdsGroup {
             "DB_CHECK_SCHEDULED_FOR_CLUSTER" => Self::DbCheckScheduledForCluster,
             "DB_CHECK_DEFERRED_FOR_CLUSTER" => Self::DbCheckDeferredForCluster,
             "CLUSTER_OPTED_OUT_OF_DB_CHECK" => Self::ClusterOptedOutOfDbCheck,
-            "CLUSTER_SAMPLED_FOR_DATA_VALIDATION" => Self::ClusterSampledForDataValidation,
-            "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER" => Self::DataValidationSubmittedForCluster,
-            "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION" => Self::ClusterOptedOutOfDataValidation,
+            "CLUSTER_SAMPLED_FOR_DATA_VALIDATION" => {
+                Self::ClusterSampledForDataValidation
+            }
+            "DATA_VALIDATION_SUBMITTED_FOR_CLUSTER" => {
+                Self::DataValidationSubmittedForCluster
+            }
+            "CLUSTER_OPTED_OUT_OF_DATA_VALIDATION" => {
+                Self::ClusterOptedOutOfDataValidation
+            }
             "REPLICA_SET_SAMPLED_FOR_INTER_NODE_DATA_VALIDATION" => {
                 Self::ReplicaSetSampledForInterNodeDataValidation
             }
@@ -3807,8 +4093,12 @@ impl From<&str> for EventTypeForNdsGroup {
             "COMPUTE_AUTO_SCALE_INITIATED" => Self::ComputeAutoScaleInitiated,
             "DISK_AUTO_SCALE_INITIATED" => Self::DiskAutoScaleInitiated,
             "COMPUTE_AUTO_SCALE_INITIATED_BASE" => Self::ComputeAutoScaleInitiatedBase,
-            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => Self::ComputeAutoScaleInitiatedAnalytics,
-            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => Self::ComputeAutoScaleScaleDownFailBase,
+            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => {
+                Self::ComputeAutoScaleInitiatedAnalytics
+            }
+            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => {
+                Self::ComputeAutoScaleScaleDownFailBase
+            }
             "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS" => {
                 Self::ComputeAutoScaleScaleDownFailAnalytics
             }
@@ -3825,7 +4115,9 @@ impl From<&str> for EventTypeForNdsGroup {
                 Self::ComputeAutoScaleMaxInstanceSizeFailAnalytics
             }
             "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE" => Self::ComputeAutoScaleOplogFailBase,
-            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => Self::ComputeAutoScaleOplogFailAnalytics,
+            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => {
+                Self::ComputeAutoScaleOplogFailAnalytics
+            }
             "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL" => Self::DiskAutoScaleMaxDiskSizeFail,
             "DISK_AUTO_SCALE_OPLOG_FAIL" => Self::DiskAutoScaleOplogFail,
             "PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE" => {
@@ -3845,18 +4137,28 @@ impl From<&str> for EventTypeForNdsGroup {
             "MAINTENANCE_COMPLETED" => Self::MaintenanceCompleted,
             "MAINTENANCE_NO_LONGER_NEEDED" => Self::MaintenanceNoLongerNeeded,
             "SERVERLESS_AUTO_SCALING_INITIATED" => Self::ServerlessAutoScalingInitiated,
-            "SERVERLESS_VERTICAL_SCALING_INITIATED" => Self::ServerlessVerticalScalingInitiated,
-            "SERVERLESS_HORIZONTAL_SCALING_INITIATED" => Self::ServerlessHorizontalScalingInitiated,
+            "SERVERLESS_VERTICAL_SCALING_INITIATED" => {
+                Self::ServerlessVerticalScalingInitiated
+            }
+            "SERVERLESS_HORIZONTAL_SCALING_INITIATED" => {
+                Self::ServerlessHorizontalScalingInitiated
+            }
             "SERVERLESS_MTM_DRAIN_REQUESTED" => Self::ServerlessMtmDrainRequested,
             "SERVERLESS_MTM_DRAIN_INITIATED" => Self::ServerlessMtmDrainInitiated,
             "SERVERLESS_MTM_DRAIN_COMPLETED" => Self::ServerlessMtmDrainCompleted,
             "SERVERLESS_MTM_DRAIN_STOPPED" => Self::ServerlessMtmDrainStopped,
             "SERVERLESS_INSTANCE_CREATED" => Self::ServerlessInstanceCreated,
             "SERVERLESS_INSTANCE_READY" => Self::ServerlessInstanceReady,
-            "SERVERLESS_INSTANCE_UPDATE_SUBMITTED" => Self::ServerlessInstanceUpdateSubmitted,
+            "SERVERLESS_INSTANCE_UPDATE_SUBMITTED" => {
+                Self::ServerlessInstanceUpdateSubmitted
+            }
             "SERVERLESS_INSTANCE_UPDATE_STARTED" => Self::ServerlessInstanceUpdateStarted,
-            "SERVERLESS_INSTANCE_UPDATE_COMPLETED" => Self::ServerlessInstanceUpdateCompleted,
-            "SERVERLESS_INSTANCE_DELETE_SUBMITTED" => Self::ServerlessInstanceDeleteSubmitted,
+            "SERVERLESS_INSTANCE_UPDATE_COMPLETED" => {
+                Self::ServerlessInstanceUpdateCompleted
+            }
+            "SERVERLESS_INSTANCE_DELETE_SUBMITTED" => {
+                Self::ServerlessInstanceDeleteSubmitted
+            }
             "SERVERLESS_INSTANCE_DELETED" => Self::ServerlessInstanceDeleted,
             "SERVERLESS_INSTANCE_UNBLOCKED" => Self::ServerlessInstanceUnblocked,
             "TENANT_ENDPOINT_CREATED" => Self::TenantEndpointCreated,
@@ -3909,11 +4211,15 @@ impl From<&str> for EventTypeForNdsGroup {
                 Self::OnlineArchiveInsufficientIndexesResolved
             }
             "ONLINE_ARCHIVE_UP_TO_DATE" => Self::OnlineArchiveUpToDate,
-            "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED" => Self::OnlineArchiveDataExpirationResolved,
+            "ONLINE_ARCHIVE_DATA_EXPIRATION_RESOLVED" => {
+                Self::OnlineArchiveDataExpirationResolved
+            }
             "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK" => {
                 Self::OnlineArchiveMaxConsecutiveOffloadWindowsCheck
             }
-            "CROSS_REGION_SUPPORTED_REGION_MODIFIED" => Self::CrossRegionSupportedRegionModified,
+            "CROSS_REGION_SUPPORTED_REGION_MODIFIED" => {
+                Self::CrossRegionSupportedRegionModified
+            }
             "ENDPOINT_SERVICE_CREATED" => Self::EndpointServiceCreated,
             "ENDPOINT_SERVICE_DELETED" => Self::EndpointServiceDeleted,
             "INTERFACE_ENDPOINT_CREATED" => Self::InterfaceEndpointCreated,
@@ -3923,7 +4229,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "PROACTIVE_OPERATION_EVENT_LOGGED" => Self::ProactiveOperationEventLogged,
             "PRIMARY_ELECTED" => Self::PrimaryElected,
             "REPLICATION_OPLOG_WINDOW_HEALTHY" => Self::ReplicationOplogWindowHealthy,
-            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => Self::ReplicationOplogWindowRunningOut,
+            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => {
+                Self::ReplicationOplogWindowRunningOut
+            }
             "ONE_PRIMARY" => Self::OnePrimary,
             "NO_PRIMARY" => Self::NoPrimary,
             "TOO_MANY_ELECTIONS" => Self::TooManyElections,
@@ -3935,8 +4243,12 @@ impl From<&str> for EventTypeForNdsGroup {
             "SERVERLESS_DEPLOYMENT_CREATED" => Self::ServerlessDeploymentCreated,
             "SERVERLESS_DEPLOYMENT_DELETED" => Self::ServerlessDeploymentDeleted,
             "SERVERLESS_DEPLOYMENT_UPDATED" => Self::ServerlessDeploymentUpdated,
-            "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED" => Self::ServerlessDeploymentInstanceReplaced,
-            "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED" => Self::ServerlessDeploymentInstanceRebooted,
+            "SERVERLESS_DEPLOYMENT_INSTANCE_REPLACED" => {
+                Self::ServerlessDeploymentInstanceReplaced
+            }
+            "SERVERLESS_DEPLOYMENT_INSTANCE_REBOOTED" => {
+                Self::ServerlessDeploymentInstanceRebooted
+            }
             "SERVERLESS_DEPLOYMENT_ENDPOINT_SERVICE_LINKED" => {
                 Self::ServerlessDeploymentEndpointServiceLinked
             }
@@ -3947,14 +4259,18 @@ impl From<&str> for EventTypeForNdsGroup {
                 Self::ServerlessDeploymentEnvoyInstanceUisKeysRotated
             }
             "INSIDE_SERVERLESS_METRIC_THRESHOLD" => Self::InsideServerlessMetricThreshold,
-            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => Self::OutsideServerlessMetricThreshold,
+            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => {
+                Self::OutsideServerlessMetricThreshold
+            }
             "INSIDE_FLEX_METRIC_THRESHOLD" => Self::InsideFlexMetricThreshold,
             "OUTSIDE_FLEX_METRIC_THRESHOLD" => Self::OutsideFlexMetricThreshold,
             "SETUP_SERVERLESS_INITIATED" => Self::SetupServerlessInitiated,
             "MAX_PROCESSOR_COUNT_REACHED" => Self::MaxProcessorCountReached,
             "STREAM_PROCESSOR_STATE_IS_FAILED" => Self::StreamProcessorStateIsFailed,
             "STREAM_PROCESSOR_STARTED" => Self::StreamProcessorStarted,
-            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => Self::StreamProcessorAutoscaleInitiated,
+            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => {
+                Self::StreamProcessorAutoscaleInitiated
+            }
             "STREAM_PROCESSOR_CREATED" => Self::StreamProcessorCreated,
             "STREAM_PROCESSOR_STOPPED" => Self::StreamProcessorStopped,
             "STREAM_PROCESSOR_DROPPED" => Self::StreamProcessorDropped,
@@ -3989,7 +4305,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "JOIN_GROUP_REQUEST_APPROVED_AUDIT" => Self::JoinGroupRequestApprovedAudit,
             "CLUSTER_FCV_FIXED" => Self::ClusterFcvFixed,
             "CLUSTER_FCV_UNFIXED" => Self::ClusterFcvUnfixed,
-            "CLUSTER_FCV_EXPIRATION_DATE_UPDATED" => Self::ClusterFcvExpirationDateUpdated,
+            "CLUSTER_FCV_EXPIRATION_DATE_UPDATED" => {
+                Self::ClusterFcvExpirationDateUpdated
+            }
             "CLUSTER_FCV_DOWNGRADED" => Self::ClusterFcvDowngraded,
             "CLUSTER_BINARY_VERSION_DOWNGRADED" => Self::ClusterBinaryVersionDowngraded,
             "CLUSTER_BINARY_VERSION_UPGRADED" => Self::ClusterBinaryVersionUpgraded,
@@ -4017,7 +4335,9 @@ impl From<&str> for EventTypeForNdsGroup {
             "AI_MODELS_APIS_API_KEY_UPDATED" => Self::AiModelsApisApiKeyUpdated,
             "AI_MODELS_APIS_RATE_LIMIT_UPDATED" => Self::AiModelsApisRateLimitUpdated,
             "AI_MODELS_APIS_RATE_LIMIT_RESET" => Self::AiModelsApisRateLimitReset,
-            "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE" => Self::AiModelsApisRateLimitAdminOverride,
+            "AI_MODELS_APIS_RATE_LIMIT_ADMIN_OVERRIDE" => {
+                Self::AiModelsApisRateLimitAdminOverride
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -635,7 +635,9 @@ impl EventTypeForOrg {
             Self::ServiceAccountDetailsChanged => "SERVICE_ACCOUNT_DETAILS_CHANGED",
             Self::ServiceAccountAddedToGroup => "SERVICE_ACCOUNT_ADDED_TO_GROUP",
             Self::ServiceAccountRemovedFromGroup => "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
-            Self::ServiceAccountAccessListEntryAdded => "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED",
+            Self::ServiceAccountAccessListEntryAdded => {
+                "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED"
+            }
             Self::ServiceAccountAccessListEntryDeleted => {
                 "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED"
             }
@@ -668,8 +670,12 @@ impl EventTypeForOrg {
             Self::AccountModified => "ACCOUNT_MODIFIED",
             Self::SupportPlanActivated => "SUPPORT_PLAN_ACTIVATED",
             Self::SupportPlanCancelled => "SUPPORT_PLAN_CANCELLED",
-            Self::SupportPlanCancellationScheduled => "SUPPORT_PLAN_CANCELLATION_SCHEDULED",
-            Self::InitiateSalesforceServiceCloudSync => "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC",
+            Self::SupportPlanCancellationScheduled => {
+                "SUPPORT_PLAN_CANCELLATION_SCHEDULED"
+            }
+            Self::InitiateSalesforceServiceCloudSync => {
+                "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC"
+            }
             Self::InvoiceAddressChanged => "INVOICE_ADDRESS_CHANGED",
             Self::InvoiceAddressAdded => "INVOICE_ADDRESS_ADDED",
             Self::PrepaidPlanActivated => "PREPAID_PLAN_ACTIVATED",
@@ -696,12 +702,16 @@ impl EventTypeForOrg {
             Self::OrgUnlinkRequested => "ORG_UNLINK_REQUESTED",
             Self::OrgUnlinkCancelled => "ORG_UNLINK_CANCELLED",
             Self::PaymentUpdatedThroughApi => "PAYMENT_UPDATED_THROUGH_API",
-            Self::AzureBillingAccountCreditIssued => "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED",
+            Self::AzureBillingAccountCreditIssued => {
+                "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED"
+            }
             Self::CreditStartDateModified => "CREDIT_START_DATE_MODIFIED",
             Self::CreditElasticInvoicingModified => "CREDIT_ELASTIC_INVOICING_MODIFIED",
             Self::CreditTypeModified => "CREDIT_TYPE_MODIFIED",
             Self::CreditAmountCentsModified => "CREDIT_AMOUNT_CENTS_MODIFIED",
-            Self::CreditAmountRemainingCentsModified => "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED",
+            Self::CreditAmountRemainingCentsModified => {
+                "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED"
+            }
             Self::CreditTotalBilledCentsModified => "CREDIT_TOTAL_BILLED_CENTS_MODIFIED",
             Self::CreditAwsCustomerIdModified => "CREDIT_AWS_CUSTOMER_ID_MODIFIED",
             Self::CreditAwsProductCodeModified => "CREDIT_AWS_PRODUCT_CODE_MODIFIED",
@@ -710,8 +720,12 @@ impl EventTypeForOrg {
             Self::CreditGcpMarketplaceEntitlementIdModified => {
                 "CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED"
             }
-            Self::CreditAzureSubscriptionIdModified => "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED",
-            Self::CreditAzurePrivatePlanIdModified => "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED",
+            Self::CreditAzureSubscriptionIdModified => {
+                "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED"
+            }
+            Self::CreditAzurePrivatePlanIdModified => {
+                "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED"
+            }
             Self::TargetedRebillExecuted => "TARGETED_REBILL_EXECUTED",
             Self::LegacyRebillExecuted => "LEGACY_REBILL_EXECUTED",
             Self::EvergreenDealCancelled => "EVERGREEN_DEAL_CANCELLED",
@@ -722,9 +736,15 @@ impl EventTypeForOrg {
             Self::PendingDealApplied => "PENDING_DEAL_APPLIED",
             Self::PendingDealActivationFailed => "PENDING_DEAL_ACTIVATION_FAILED",
             Self::EvergreenPriorityModified => "EVERGREEN_PRIORITY_MODIFIED",
-            Self::CrossOrgOperationTicketTracking => "CROSS_ORG_OPERATION_TICKET_TRACKING",
-            Self::AdminOverridePaymentMethodDeleted => "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED",
-            Self::AdminOverridePaymentMethodExpired => "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED",
+            Self::CrossOrgOperationTicketTracking => {
+                "CROSS_ORG_OPERATION_TICKET_TRACKING"
+            }
+            Self::AdminOverridePaymentMethodDeleted => {
+                "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED"
+            }
+            Self::AdminOverridePaymentMethodExpired => {
+                "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED"
+            }
             Self::PaymentMethodFlagged => "PAYMENT_METHOD_FLAGGED",
             Self::PaymentMethodUnflagged => "PAYMENT_METHOD_UNFLAGGED",
             Self::MarketplaceRefundIssued => "MARKETPLACE_REFUND_ISSUED",
@@ -757,9 +777,15 @@ impl EventTypeForOrg {
             Self::GroupCreated => "GROUP_CREATED",
             Self::GroupMoved => "GROUP_MOVED",
             Self::MlabMigrationCompleted => "MLAB_MIGRATION_COMPLETED",
-            Self::MlabMigrationTargetClusterCreated => "MLAB_MIGRATION_TARGET_CLUSTER_CREATED",
-            Self::MlabMigrationDatabaseUsersImported => "MLAB_MIGRATION_DATABASE_USERS_IMPORTED",
-            Self::MlabMigrationIpWhitelistImported => "MLAB_MIGRATION_IP_WHITELIST_IMPORTED",
+            Self::MlabMigrationTargetClusterCreated => {
+                "MLAB_MIGRATION_TARGET_CLUSTER_CREATED"
+            }
+            Self::MlabMigrationDatabaseUsersImported => {
+                "MLAB_MIGRATION_DATABASE_USERS_IMPORTED"
+            }
+            Self::MlabMigrationIpWhitelistImported => {
+                "MLAB_MIGRATION_IP_WHITELIST_IMPORTED"
+            }
             Self::MlabMigrationTargetClusterSet => "MLAB_MIGRATION_TARGET_CLUSTER_SET",
             Self::MlabMigrationDatabaseRenamed => "MLAB_MIGRATION_DATABASE_RENAMED",
             Self::MlabMigrationLiveImportStarted => "MLAB_MIGRATION_LIVE_IMPORT_STARTED",
@@ -770,16 +796,24 @@ impl EventTypeForOrg {
                 "MLAB_MIGRATION_LIVE_IMPORT_CUTOVER_COMPLETE"
             }
             Self::MlabMigrationLiveImportError => "MLAB_MIGRATION_LIVE_IMPORT_ERROR",
-            Self::MlabMigrationLiveImportCancelled => "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED",
+            Self::MlabMigrationLiveImportCancelled => {
+                "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED"
+            }
             Self::MlabMigrationDumpAndRestoreTestStarted => {
                 "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED"
             }
             Self::MlabMigrationDumpAndRestoreTestSkipped => {
                 "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED"
             }
-            Self::MlabMigrationDumpAndRestoreStarted => "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED",
-            Self::MlabMigrationSupportPlanSelected => "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED",
-            Self::MlabMigrationSupportPlanOptedOut => "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT",
+            Self::MlabMigrationDumpAndRestoreStarted => {
+                "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED"
+            }
+            Self::MlabMigrationSupportPlanSelected => {
+                "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED"
+            }
+            Self::MlabMigrationSupportPlanOptedOut => {
+                "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT"
+            }
             Self::OrgLimitUpdated => "ORG_LIMIT_UPDATED",
             Self::ShadowClusterOrgOptIn => "SHADOW_CLUSTER_ORG_OPT_IN",
             Self::ShadowClusterOrgOptOut => "SHADOW_CLUSTER_ORG_OPT_OUT",
@@ -822,9 +856,13 @@ impl EventTypeForOrg {
             Self::OrgDailyBillUnderThreshold => "ORG_DAILY_BILL_UNDER_THRESHOLD",
             Self::OrgDailyBillOverThreshold => "ORG_DAILY_BILL_OVER_THRESHOLD",
             Self::OrgDailyBillingChangeNormal => "ORG_DAILY_BILLING_CHANGE_NORMAL",
-            Self::OrgDailyBillingChangeOverThreshold => "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::OrgDailyBillingChangeOverThreshold => {
+                "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::OrgWeeklyBillingChangeNormal => "ORG_WEEKLY_BILLING_CHANGE_NORMAL",
-            Self::OrgWeeklyBillingChangeOverThreshold => "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::OrgWeeklyBillingChangeOverThreshold => {
+                "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::OrgMonthlyBillingChangeNormal => "ORG_MONTHLY_BILLING_CHANGE_NORMAL",
             Self::OrgMonthlyBillingChangeOverThreshold => {
                 "ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD"
@@ -834,7 +872,9 @@ impl EventTypeForOrg {
             Self::OrgTwoFactorAuthRequired => "ORG_TWO_FACTOR_AUTH_REQUIRED",
             Self::OrgTwoFactorAuthOptional => "ORG_TWO_FACTOR_AUTH_OPTIONAL",
             Self::OrgPublicApiAccessListRequired => "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED",
-            Self::OrgPublicApiAccessListNotRequired => "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED",
+            Self::OrgPublicApiAccessListNotRequired => {
+                "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED"
+            }
             Self::OrgEmployeeAccessRestricted => "ORG_EMPLOYEE_ACCESS_RESTRICTED",
             Self::OrgEmployeeAccessUnrestricted => "ORG_EMPLOYEE_ACCESS_UNRESTRICTED",
             Self::OrgConnectedToMlab => "ORG_CONNECTED_TO_MLAB",
@@ -843,18 +883,26 @@ impl EventTypeForOrg {
             Self::OrgIdpCertificateAboutToExpire => "ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE",
             Self::OrgConnectedToVercel => "ORG_CONNECTED_TO_VERCEL",
             Self::OrgDisconnectedToVercel => "ORG_DISCONNECTED_TO_VERCEL",
-            Self::OrgConnectionUninstalledFromVercel => "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL",
+            Self::OrgConnectionUninstalledFromVercel => {
+                "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL"
+            }
             Self::OrgUiIpAccessListEnabled => "ORG_UI_IP_ACCESS_LIST_ENABLED",
             Self::OrgUiIpAccessListDisabled => "ORG_UI_IP_ACCESS_LIST_DISABLED",
-            Self::OrgEditedUiIpAccessListEntries => "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES",
+            Self::OrgEditedUiIpAccessListEntries => {
+                "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES"
+            }
             Self::OrgServiceAccountMaxSecretValidityEdited => {
                 "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED"
             }
-            Self::OrgServiceAccountSecretsExpired => "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+            Self::OrgServiceAccountSecretsExpired => {
+                "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED"
+            }
             Self::OrgServiceAccountSecretsNoLongerExpired => {
                 "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED"
             }
-            Self::OrgServiceAccountSecretsExpiring => "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+            Self::OrgServiceAccountSecretsExpiring => {
+                "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING"
+            }
             Self::OrgServiceAccountSecretsNoLongerExpiring => {
                 "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING"
             }
@@ -876,12 +924,18 @@ impl EventTypeForOrg {
             Self::SandboxConfigDeleted => "SANDBOX_CONFIG_DELETED",
             Self::SandboxTemplateUpdated => "SANDBOX_TEMPLATE_UPDATED",
             Self::OrgDelegationSettingsUpdated => "ORG_DELEGATION_SETTINGS_UPDATED",
-            Self::OrganizationVoyageSettingsCreated => "ORGANIZATION_VOYAGE_SETTINGS_CREATED",
-            Self::OrganizationVoyageSettingsDeleted => "ORGANIZATION_VOYAGE_SETTINGS_DELETED",
+            Self::OrganizationVoyageSettingsCreated => {
+                "ORGANIZATION_VOYAGE_SETTINGS_CREATED"
+            }
+            Self::OrganizationVoyageSettingsDeleted => {
+                "ORGANIZATION_VOYAGE_SETTINGS_DELETED"
+            }
             Self::OrgDataSharingAiModelsEnabled => "ORG_DATA_SHARING_AI_MODELS_ENABLED",
             Self::OrgDataSharingAiModelsDisabled => "ORG_DATA_SHARING_AI_MODELS_DISABLED",
             Self::OrgWaveAssignmentModeManual => "ORG_WAVE_ASSIGNMENT_MODE_MANUAL",
-            Self::OrgWaveAssignmentModeEnvTagMapping => "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING",
+            Self::OrgWaveAssignmentModeEnvTagMapping => {
+                "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING"
+            }
             Self::ProjectCreatedViaAnis => "PROJECT_CREATED_VIA_ANIS",
             Self::AwsSelfServeAccountLinked => "AWS_SELF_SERVE_ACCOUNT_LINKED",
             Self::AwsSelfServeAccountLinkPending => "AWS_SELF_SERVE_ACCOUNT_LINK_PENDING",
@@ -890,15 +944,25 @@ impl EventTypeForOrg {
             Self::GcpSelfServeAccountLinkPending => "GCP_SELF_SERVE_ACCOUNT_LINK_PENDING",
             Self::GcpSelfServeAccountLinkFailed => "GCP_SELF_SERVE_ACCOUNT_LINK_FAILED",
             Self::AzureSelfServeAccountLinked => "AZURE_SELF_SERVE_ACCOUNT_LINKED",
-            Self::AzureSelfServeAccountLinkPending => "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING",
+            Self::AzureSelfServeAccountLinkPending => {
+                "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING"
+            }
             Self::AzureSelfServeAccountCancelled => "AZURE_SELF_SERVE_ACCOUNT_CANCELLED",
-            Self::AzureSelfServeAccountLinkFailed => "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED",
+            Self::AzureSelfServeAccountLinkFailed => {
+                "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED"
+            }
             Self::GcpSelfServeAccountLinked => "GCP_SELF_SERVE_ACCOUNT_LINKED",
             Self::GcpSelfServeAccountCancelled => "GCP_SELF_SERVE_ACCOUNT_CANCELLED",
             Self::VercelSelfServeAccountLinked => "VERCEL_SELF_SERVE_ACCOUNT_LINKED",
-            Self::VercelSelfServeAccountLinkPending => "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING",
-            Self::VercelSelfServeAccountCancelled => "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED",
-            Self::VercelSelfServeAccountLinkFailed => "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED",
+            Self::VercelSelfServeAccountLinkPending => {
+                "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING"
+            }
+            Self::VercelSelfServeAccountCancelled => {
+                "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED"
+            }
+            Self::VercelSelfServeAccountLinkFailed => {
+                "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED"
+            }
             Self::VercelInvoiceCreated => "VERCEL_INVOICE_CREATED",
             Self::VercelInvoiceNotPaid => "VERCEL_INVOICE_NOT_PAID",
             Self::VercelInvoiceOverdue => "VERCEL_INVOICE_OVERDUE",
@@ -921,7 +985,9 @@ impl EventTypeForOrg {
             Self::RemovedFromTeam => "REMOVED_FROM_TEAM",
             Self::UserRolesChangedAudit => "USER_ROLES_CHANGED_AUDIT",
             Self::OrgFlexConsultingPurchased => "ORG_FLEX_CONSULTING_PURCHASED",
-            Self::OrgFlexConsultingPurchaseFailed => "ORG_FLEX_CONSULTING_PURCHASE_FAILED",
+            Self::OrgFlexConsultingPurchaseFailed => {
+                "ORG_FLEX_CONSULTING_PURCHASE_FAILED"
+            }
             Self::InvitedToTeam => "INVITED_TO_TEAM",
             Self::TagsModified => "TAGS_MODIFIED",
             Self::GroupTagsModified => "GROUP_TAGS_MODIFIED",
@@ -1289,7 +1355,9 @@ impl From<&str> for EventTypeForOrg {
             "SERVICE_ACCOUNT_DETAILS_CHANGED" => Self::ServiceAccountDetailsChanged,
             "SERVICE_ACCOUNT_ADDED_TO_GROUP" => Self::ServiceAccountAddedToGroup,
             "SERVICE_ACCOUNT_REMOVED_FROM_GROUP" => Self::ServiceAccountRemovedFromGroup,
-            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => Self::ServiceAccountAccessListEntryAdded,
+            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => {
+                Self::ServiceAccountAccessListEntryAdded
+            }
             "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED" => {
                 Self::ServiceAccountAccessListEntryDeleted
             }
@@ -1322,8 +1390,12 @@ impl From<&str> for EventTypeForOrg {
             "ACCOUNT_MODIFIED" => Self::AccountModified,
             "SUPPORT_PLAN_ACTIVATED" => Self::SupportPlanActivated,
             "SUPPORT_PLAN_CANCELLED" => Self::SupportPlanCancelled,
-            "SUPPORT_PLAN_CANCELLATION_SCHEDULED" => Self::SupportPlanCancellationScheduled,
-            "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC" => Self::InitiateSalesforceServiceCloudSync,
+            "SUPPORT_PLAN_CANCELLATION_SCHEDULED" => {
+                Self::SupportPlanCancellationScheduled
+            }
+            "INITIATE_SALESFORCE_SERVICE_CLOUD_SYNC" => {
+                Self::InitiateSalesforceServiceCloudSync
+            }
             "INVOICE_ADDRESS_CHANGED" => Self::InvoiceAddressChanged,
             "INVOICE_ADDRESS_ADDED" => Self::InvoiceAddressAdded,
             "PREPAID_PLAN_ACTIVATED" => Self::PrepaidPlanActivated,
@@ -1350,12 +1422,16 @@ impl From<&str> for EventTypeForOrg {
             "ORG_UNLINK_REQUESTED" => Self::OrgUnlinkRequested,
             "ORG_UNLINK_CANCELLED" => Self::OrgUnlinkCancelled,
             "PAYMENT_UPDATED_THROUGH_API" => Self::PaymentUpdatedThroughApi,
-            "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED" => Self::AzureBillingAccountCreditIssued,
+            "AZURE_BILLING_ACCOUNT_CREDIT_ISSUED" => {
+                Self::AzureBillingAccountCreditIssued
+            }
             "CREDIT_START_DATE_MODIFIED" => Self::CreditStartDateModified,
             "CREDIT_ELASTIC_INVOICING_MODIFIED" => Self::CreditElasticInvoicingModified,
             "CREDIT_TYPE_MODIFIED" => Self::CreditTypeModified,
             "CREDIT_AMOUNT_CENTS_MODIFIED" => Self::CreditAmountCentsModified,
-            "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED" => Self::CreditAmountRemainingCentsModified,
+            "CREDIT_AMOUNT_REMAINING_CENTS_MODIFIED" => {
+                Self::CreditAmountRemainingCentsModified
+            }
             "CREDIT_TOTAL_BILLED_CENTS_MODIFIED" => Self::CreditTotalBilledCentsModified,
             "CREDIT_AWS_CUSTOMER_ID_MODIFIED" => Self::CreditAwsCustomerIdModified,
             "CREDIT_AWS_PRODUCT_CODE_MODIFIED" => Self::CreditAwsProductCodeModified,
@@ -1364,8 +1440,12 @@ impl From<&str> for EventTypeForOrg {
             "CREDIT_GCP_MARKETPLACE_ENTITLEMENT_ID_MODIFIED" => {
                 Self::CreditGcpMarketplaceEntitlementIdModified
             }
-            "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED" => Self::CreditAzureSubscriptionIdModified,
-            "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED" => Self::CreditAzurePrivatePlanIdModified,
+            "CREDIT_AZURE_SUBSCRIPTION_ID_MODIFIED" => {
+                Self::CreditAzureSubscriptionIdModified
+            }
+            "CREDIT_AZURE_PRIVATE_PLAN_ID_MODIFIED" => {
+                Self::CreditAzurePrivatePlanIdModified
+            }
             "TARGETED_REBILL_EXECUTED" => Self::TargetedRebillExecuted,
             "LEGACY_REBILL_EXECUTED" => Self::LegacyRebillExecuted,
             "EVERGREEN_DEAL_CANCELLED" => Self::EvergreenDealCancelled,
@@ -1376,9 +1456,15 @@ impl From<&str> for EventTypeForOrg {
             "PENDING_DEAL_APPLIED" => Self::PendingDealApplied,
             "PENDING_DEAL_ACTIVATION_FAILED" => Self::PendingDealActivationFailed,
             "EVERGREEN_PRIORITY_MODIFIED" => Self::EvergreenPriorityModified,
-            "CROSS_ORG_OPERATION_TICKET_TRACKING" => Self::CrossOrgOperationTicketTracking,
-            "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED" => Self::AdminOverridePaymentMethodDeleted,
-            "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED" => Self::AdminOverridePaymentMethodExpired,
+            "CROSS_ORG_OPERATION_TICKET_TRACKING" => {
+                Self::CrossOrgOperationTicketTracking
+            }
+            "ADMIN_OVERRIDE_PAYMENT_METHOD_DELETED" => {
+                Self::AdminOverridePaymentMethodDeleted
+            }
+            "ADMIN_OVERRIDE_PAYMENT_METHOD_EXPIRED" => {
+                Self::AdminOverridePaymentMethodExpired
+            }
             "PAYMENT_METHOD_FLAGGED" => Self::PaymentMethodFlagged,
             "PAYMENT_METHOD_UNFLAGGED" => Self::PaymentMethodUnflagged,
             "MARKETPLACE_REFUND_ISSUED" => Self::MarketplaceRefundIssued,
@@ -1411,9 +1497,15 @@ impl From<&str> for EventTypeForOrg {
             "GROUP_CREATED" => Self::GroupCreated,
             "GROUP_MOVED" => Self::GroupMoved,
             "MLAB_MIGRATION_COMPLETED" => Self::MlabMigrationCompleted,
-            "MLAB_MIGRATION_TARGET_CLUSTER_CREATED" => Self::MlabMigrationTargetClusterCreated,
-            "MLAB_MIGRATION_DATABASE_USERS_IMPORTED" => Self::MlabMigrationDatabaseUsersImported,
-            "MLAB_MIGRATION_IP_WHITELIST_IMPORTED" => Self::MlabMigrationIpWhitelistImported,
+            "MLAB_MIGRATION_TARGET_CLUSTER_CREATED" => {
+                Self::MlabMigrationTargetClusterCreated
+            }
+            "MLAB_MIGRATION_DATABASE_USERS_IMPORTED" => {
+                Self::MlabMigrationDatabaseUsersImported
+            }
+            "MLAB_MIGRATION_IP_WHITELIST_IMPORTED" => {
+                Self::MlabMigrationIpWhitelistImported
+            }
             "MLAB_MIGRATION_TARGET_CLUSTER_SET" => Self::MlabMigrationTargetClusterSet,
             "MLAB_MIGRATION_DATABASE_RENAMED" => Self::MlabMigrationDatabaseRenamed,
             "MLAB_MIGRATION_LIVE_IMPORT_STARTED" => Self::MlabMigrationLiveImportStarted,
@@ -1424,16 +1516,24 @@ impl From<&str> for EventTypeForOrg {
                 Self::MlabMigrationLiveImportCutoverComplete
             }
             "MLAB_MIGRATION_LIVE_IMPORT_ERROR" => Self::MlabMigrationLiveImportError,
-            "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED" => Self::MlabMigrationLiveImportCancelled,
+            "MLAB_MIGRATION_LIVE_IMPORT_CANCELLED" => {
+                Self::MlabMigrationLiveImportCancelled
+            }
             "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_STARTED" => {
                 Self::MlabMigrationDumpAndRestoreTestStarted
             }
             "MLAB_MIGRATION_DUMP_AND_RESTORE_TEST_SKIPPED" => {
                 Self::MlabMigrationDumpAndRestoreTestSkipped
             }
-            "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED" => Self::MlabMigrationDumpAndRestoreStarted,
-            "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED" => Self::MlabMigrationSupportPlanSelected,
-            "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT" => Self::MlabMigrationSupportPlanOptedOut,
+            "MLAB_MIGRATION_DUMP_AND_RESTORE_STARTED" => {
+                Self::MlabMigrationDumpAndRestoreStarted
+            }
+            "MLAB_MIGRATION_SUPPORT_PLAN_SELECTED" => {
+                Self::MlabMigrationSupportPlanSelected
+            }
+            "MLAB_MIGRATION_SUPPORT_PLAN_OPTED_OUT" => {
+                Self::MlabMigrationSupportPlanOptedOut
+            }
             "ORG_LIMIT_UPDATED" => Self::OrgLimitUpdated,
             "SHADOW_CLUSTER_ORG_OPT_IN" => Self::ShadowClusterOrgOptIn,
             "SHADOW_CLUSTER_ORG_OPT_OUT" => Self::ShadowClusterOrgOptOut,
@@ -1476,9 +1576,13 @@ impl From<&str> for EventTypeForOrg {
             "ORG_DAILY_BILL_UNDER_THRESHOLD" => Self::OrgDailyBillUnderThreshold,
             "ORG_DAILY_BILL_OVER_THRESHOLD" => Self::OrgDailyBillOverThreshold,
             "ORG_DAILY_BILLING_CHANGE_NORMAL" => Self::OrgDailyBillingChangeNormal,
-            "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD" => Self::OrgDailyBillingChangeOverThreshold,
+            "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::OrgDailyBillingChangeOverThreshold
+            }
             "ORG_WEEKLY_BILLING_CHANGE_NORMAL" => Self::OrgWeeklyBillingChangeNormal,
-            "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::OrgWeeklyBillingChangeOverThreshold,
+            "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::OrgWeeklyBillingChangeOverThreshold
+            }
             "ORG_MONTHLY_BILLING_CHANGE_NORMAL" => Self::OrgMonthlyBillingChangeNormal,
             "ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => {
                 Self::OrgMonthlyBillingChangeOverThreshold
@@ -1488,7 +1592,9 @@ impl From<&str> for EventTypeForOrg {
             "ORG_TWO_FACTOR_AUTH_REQUIRED" => Self::OrgTwoFactorAuthRequired,
             "ORG_TWO_FACTOR_AUTH_OPTIONAL" => Self::OrgTwoFactorAuthOptional,
             "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED" => Self::OrgPublicApiAccessListRequired,
-            "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED" => Self::OrgPublicApiAccessListNotRequired,
+            "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED" => {
+                Self::OrgPublicApiAccessListNotRequired
+            }
             "ORG_EMPLOYEE_ACCESS_RESTRICTED" => Self::OrgEmployeeAccessRestricted,
             "ORG_EMPLOYEE_ACCESS_UNRESTRICTED" => Self::OrgEmployeeAccessUnrestricted,
             "ORG_CONNECTED_TO_MLAB" => Self::OrgConnectedToMlab,
@@ -1497,18 +1603,26 @@ impl From<&str> for EventTypeForOrg {
             "ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE" => Self::OrgIdpCertificateAboutToExpire,
             "ORG_CONNECTED_TO_VERCEL" => Self::OrgConnectedToVercel,
             "ORG_DISCONNECTED_TO_VERCEL" => Self::OrgDisconnectedToVercel,
-            "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL" => Self::OrgConnectionUninstalledFromVercel,
+            "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL" => {
+                Self::OrgConnectionUninstalledFromVercel
+            }
             "ORG_UI_IP_ACCESS_LIST_ENABLED" => Self::OrgUiIpAccessListEnabled,
             "ORG_UI_IP_ACCESS_LIST_DISABLED" => Self::OrgUiIpAccessListDisabled,
-            "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES" => Self::OrgEditedUiIpAccessListEntries,
+            "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES" => {
+                Self::OrgEditedUiIpAccessListEntries
+            }
             "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED" => {
                 Self::OrgServiceAccountMaxSecretValidityEdited
             }
-            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED" => Self::OrgServiceAccountSecretsExpired,
+            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED" => {
+                Self::OrgServiceAccountSecretsExpired
+            }
             "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED" => {
                 Self::OrgServiceAccountSecretsNoLongerExpired
             }
-            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING" => Self::OrgServiceAccountSecretsExpiring,
+            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING" => {
+                Self::OrgServiceAccountSecretsExpiring
+            }
             "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING" => {
                 Self::OrgServiceAccountSecretsNoLongerExpiring
             }
@@ -1530,12 +1644,18 @@ impl From<&str> for EventTypeForOrg {
             "SANDBOX_CONFIG_DELETED" => Self::SandboxConfigDeleted,
             "SANDBOX_TEMPLATE_UPDATED" => Self::SandboxTemplateUpdated,
             "ORG_DELEGATION_SETTINGS_UPDATED" => Self::OrgDelegationSettingsUpdated,
-            "ORGANIZATION_VOYAGE_SETTINGS_CREATED" => Self::OrganizationVoyageSettingsCreated,
-            "ORGANIZATION_VOYAGE_SETTINGS_DELETED" => Self::OrganizationVoyageSettingsDeleted,
+            "ORGANIZATION_VOYAGE_SETTINGS_CREATED" => {
+                Self::OrganizationVoyageSettingsCreated
+            }
+            "ORGANIZATION_VOYAGE_SETTINGS_DELETED" => {
+                Self::OrganizationVoyageSettingsDeleted
+            }
             "ORG_DATA_SHARING_AI_MODELS_ENABLED" => Self::OrgDataSharingAiModelsEnabled,
             "ORG_DATA_SHARING_AI_MODELS_DISABLED" => Self::OrgDataSharingAiModelsDisabled,
             "ORG_WAVE_ASSIGNMENT_MODE_MANUAL" => Self::OrgWaveAssignmentModeManual,
-            "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING" => Self::OrgWaveAssignmentModeEnvTagMapping,
+            "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING" => {
+                Self::OrgWaveAssignmentModeEnvTagMapping
+            }
             "PROJECT_CREATED_VIA_ANIS" => Self::ProjectCreatedViaAnis,
             "AWS_SELF_SERVE_ACCOUNT_LINKED" => Self::AwsSelfServeAccountLinked,
             "AWS_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::AwsSelfServeAccountLinkPending,
@@ -1544,15 +1664,25 @@ impl From<&str> for EventTypeForOrg {
             "GCP_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::GcpSelfServeAccountLinkPending,
             "GCP_SELF_SERVE_ACCOUNT_LINK_FAILED" => Self::GcpSelfServeAccountLinkFailed,
             "AZURE_SELF_SERVE_ACCOUNT_LINKED" => Self::AzureSelfServeAccountLinked,
-            "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::AzureSelfServeAccountLinkPending,
+            "AZURE_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
+                Self::AzureSelfServeAccountLinkPending
+            }
             "AZURE_SELF_SERVE_ACCOUNT_CANCELLED" => Self::AzureSelfServeAccountCancelled,
-            "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED" => Self::AzureSelfServeAccountLinkFailed,
+            "AZURE_SELF_SERVE_ACCOUNT_LINK_FAILED" => {
+                Self::AzureSelfServeAccountLinkFailed
+            }
             "GCP_SELF_SERVE_ACCOUNT_LINKED" => Self::GcpSelfServeAccountLinked,
             "GCP_SELF_SERVE_ACCOUNT_CANCELLED" => Self::GcpSelfServeAccountCancelled,
             "VERCEL_SELF_SERVE_ACCOUNT_LINKED" => Self::VercelSelfServeAccountLinked,
-            "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING" => Self::VercelSelfServeAccountLinkPending,
-            "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED" => Self::VercelSelfServeAccountCancelled,
-            "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED" => Self::VercelSelfServeAccountLinkFailed,
+            "VERCEL_SELF_SERVE_ACCOUNT_LINK_PENDING" => {
+                Self::VercelSelfServeAccountLinkPending
+            }
+            "VERCEL_SELF_SERVE_ACCOUNT_CANCELLED" => {
+                Self::VercelSelfServeAccountCancelled
+            }
+            "VERCEL_SELF_SERVE_ACCOUNT_LINK_FAILED" => {
+                Self::VercelSelfServeAccountLinkFailed
+            }
             "VERCEL_INVOICE_CREATED" => Self::VercelInvoiceCreated,
             "VERCEL_INVOICE_NOT_PAID" => Self::VercelInvoiceNotPaid,
             "VERCEL_INVOICE_OVERDUE" => Self::VercelInvoiceOverdue,
@@ -1575,7 +1705,9 @@ impl From<&str> for EventTypeForOrg {
             "REMOVED_FROM_TEAM" => Self::RemovedFromTeam,
             "USER_ROLES_CHANGED_AUDIT" => Self::UserRolesChangedAudit,
             "ORG_FLEX_CONSULTING_PURCHASED" => Self::OrgFlexConsultingPurchased,
-            "ORG_FLEX_CONSULTING_PURCHASE_FAILED" => Self::OrgFlexConsultingPurchaseFailed,
+            "ORG_FLEX_CONSULTING_PURCHASE_FAILED" => {
+                Self::OrgFlexConsultingPurchaseFailed
+            }
             "INVITED_TO_TEAM" => Self::InvitedToTeam,
             "TAGS_MODIFIED" => Self::TagsModified,
             "GROUP_TAGS_MODIFIED" => Self::GroupTagsModified,

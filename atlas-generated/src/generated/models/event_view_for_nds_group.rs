@@ -35,7 +35,9 @@ pub enum EventViewForNdsGroup {
     /// A [`NdsAuditViewForNdsGroup`](crate::models::NdsAuditViewForNdsGroup).
     NdsAuditViewForNdsGroup(crate::models::NdsAuditViewForNdsGroup),
     /// A [`NdsAutoScalingAuditViewForNdsGroup`](crate::models::NdsAutoScalingAuditViewForNdsGroup).
-    NdsAutoScalingAuditViewForNdsGroup(crate::models::NdsAutoScalingAuditViewForNdsGroup),
+    NdsAutoScalingAuditViewForNdsGroup(
+        crate::models::NdsAutoScalingAuditViewForNdsGroup,
+    ),
     /// A [`NdsServerlessInstanceAuditView`](crate::models::NdsServerlessInstanceAuditView).
     NdsServerlessInstanceAuditView(crate::models::NdsServerlessInstanceAuditView),
     /// A [`NdsTenantEndpointAuditView`](crate::models::NdsTenantEndpointAuditView).
@@ -57,7 +59,9 @@ pub enum EventViewForNdsGroup {
     /// A [`ChartsAudit`](crate::models::ChartsAudit).
     ChartsAudit(crate::models::ChartsAudit),
     /// A [`AtlasResourcePolicyAuditForNdsGroup`](crate::models::AtlasResourcePolicyAuditForNdsGroup).
-    AtlasResourcePolicyAuditForNdsGroup(crate::models::AtlasResourcePolicyAuditForNdsGroup),
+    AtlasResourcePolicyAuditForNdsGroup(
+        crate::models::AtlasResourcePolicyAuditForNdsGroup,
+    ),
 }
 impl crate::runtime::Json for EventViewForNdsGroup {
     #[inline]
@@ -73,7 +77,10 @@ impl crate::runtime::Json for EventViewForNdsGroup {
             Ok(v) => return Ok(Self::Default(v)),
             Err(e) => attempts.push(("Default", e)),
         }
-        match <crate::models::AlertAudit as crate::runtime::Json>::from_json(value.clone(), path) {
+        match <crate::models::AlertAudit as crate::runtime::Json>::from_json(
+            value.clone(),
+            path,
+        ) {
             Ok(v) => return Ok(Self::AlertAudit(v)),
             Err(e) => attempts.push(("AlertAudit", e)),
         }
@@ -189,7 +196,10 @@ impl crate::runtime::Json for EventViewForNdsGroup {
             Ok(v) => return Ok(Self::NdsTenantEndpointAuditView(v)),
             Err(e) => attempts.push(("NdsTenantEndpointAuditView", e)),
         }
-        match <crate::models::ForNdsGroup as crate::runtime::Json>::from_json(value.clone(), path) {
+        match <crate::models::ForNdsGroup as crate::runtime::Json>::from_json(
+            value.clone(),
+            path,
+        ) {
             Ok(v) => return Ok(Self::ForNdsGroup(v)),
             Err(e) => attempts.push(("ForNdsGroup", e)),
         }
@@ -235,7 +245,10 @@ impl crate::runtime::Json for EventViewForNdsGroup {
             Ok(v) => return Ok(Self::StreamProcessor(v)),
             Err(e) => attempts.push(("StreamProcessor", e)),
         }
-        match <crate::models::ChartsAudit as crate::runtime::Json>::from_json(value.clone(), path) {
+        match <crate::models::ChartsAudit as crate::runtime::Json>::from_json(
+            value.clone(),
+            path,
+        ) {
             Ok(v) => return Ok(Self::ChartsAudit(v)),
             Err(e) => attempts.push(("ChartsAudit", e)),
         }
@@ -246,11 +259,7 @@ impl crate::runtime::Json for EventViewForNdsGroup {
             Ok(v) => return Ok(Self::AtlasResourcePolicyAuditForNdsGroup(v)),
             Err(e) => attempts.push(("AtlasResourcePolicyAuditForNdsGroup", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "EventViewForNdsGroup",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "EventViewForNdsGroup", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
@@ -259,22 +268,36 @@ impl crate::runtime::Json for EventViewForNdsGroup {
             Self::AlertAudit(value) => crate::runtime::Json::to_json(value),
             Self::AlertConfigAudit(value) => crate::runtime::Json::to_json(value),
             Self::ApiUser(value) => crate::runtime::Json::to_json(value),
-            Self::ServiceAccountGroupEvents(value) => crate::runtime::Json::to_json(value),
-            Self::AutomationConfigEventView(value) => crate::runtime::Json::to_json(value),
+            Self::ServiceAccountGroupEvents(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::AutomationConfigEventView(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::AppServiceEventView(value) => crate::runtime::Json::to_json(value),
             Self::Billing(value) => crate::runtime::Json::to_json(value),
             Self::Cluster(value) => crate::runtime::Json::to_json(value),
-            Self::DataExplorerAccessedEventView(value) => crate::runtime::Json::to_json(value),
+            Self::DataExplorerAccessedEventView(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::DataExplorerEvent(value) => crate::runtime::Json::to_json(value),
             Self::FtsIndexAuditView(value) => crate::runtime::Json::to_json(value),
             Self::Host(value) => crate::runtime::Json::to_json(value),
             Self::HostMetricEvent(value) => crate::runtime::Json::to_json(value),
             Self::NdsAuditViewForNdsGroup(value) => crate::runtime::Json::to_json(value),
-            Self::NdsAutoScalingAuditViewForNdsGroup(value) => crate::runtime::Json::to_json(value),
-            Self::NdsServerlessInstanceAuditView(value) => crate::runtime::Json::to_json(value),
-            Self::NdsTenantEndpointAuditView(value) => crate::runtime::Json::to_json(value),
+            Self::NdsAutoScalingAuditViewForNdsGroup(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::NdsServerlessInstanceAuditView(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::NdsTenantEndpointAuditView(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::ForNdsGroup(value) => crate::runtime::Json::to_json(value),
-            Self::SearchDeploymentAuditView(value) => crate::runtime::Json::to_json(value),
+            Self::SearchDeploymentAuditView(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::Team(value) => crate::runtime::Json::to_json(value),
             Self::User(value) => crate::runtime::Json::to_json(value),
             Self::Resource(value) => crate::runtime::Json::to_json(value),

@@ -43,7 +43,10 @@ impl crate::runtime::Json for EventViewForOrg {
             Ok(v) => return Ok(Self::Default(v)),
             Err(e) => attempts.push(("Default", e)),
         }
-        match <crate::models::AlertAudit as crate::runtime::Json>::from_json(value.clone(), path) {
+        match <crate::models::AlertAudit as crate::runtime::Json>::from_json(
+            value.clone(),
+            path,
+        ) {
             Ok(v) => return Ok(Self::AlertAudit(v)),
             Err(e) => attempts.push(("AlertAudit", e)),
         }
@@ -89,7 +92,10 @@ impl crate::runtime::Json for EventViewForOrg {
             Ok(v) => return Ok(Self::Org(v)),
             Err(e) => attempts.push(("Org", e)),
         }
-        match <crate::models::TeamEvent as crate::runtime::Json>::from_json(value.clone(), path) {
+        match <crate::models::TeamEvent as crate::runtime::Json>::from_json(
+            value.clone(),
+            path,
+        ) {
             Ok(v) => return Ok(Self::TeamEvent(v)),
             Err(e) => attempts.push(("TeamEvent", e)),
         }
@@ -114,11 +120,7 @@ impl crate::runtime::Json for EventViewForOrg {
             Ok(v) => return Ok(Self::AtlasResourcePolicyAuditForOrg(v)),
             Err(e) => attempts.push(("AtlasResourcePolicyAuditForOrg", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "EventViewForOrg",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "EventViewForOrg", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
@@ -134,7 +136,9 @@ impl crate::runtime::Json for EventViewForOrg {
             Self::TeamEvent(value) => crate::runtime::Json::to_json(value),
             Self::User(value) => crate::runtime::Json::to_json(value),
             Self::Resource(value) => crate::runtime::Json::to_json(value),
-            Self::AtlasResourcePolicyAuditForOrg(value) => crate::runtime::Json::to_json(value),
+            Self::AtlasResourcePolicyAuditForOrg(value) => {
+                crate::runtime::Json::to_json(value)
+            }
         }
     }
 }

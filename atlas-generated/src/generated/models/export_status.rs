@@ -23,16 +23,32 @@ impl crate::runtime::Json for ExportStatus {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            exported_collections: crate::runtime::optional(&mut map, "exportedCollections", path)?,
-            total_collections: crate::runtime::optional(&mut map, "totalCollections", path)?,
+            exported_collections: crate::runtime::optional(
+                &mut map,
+                "exportedCollections",
+                path,
+            )?,
+            total_collections: crate::runtime::optional(
+                &mut map,
+                "totalCollections",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "exportedCollections", &self.exported_collections);
-        crate::runtime::put_optional(&mut map, "totalCollections", &self.total_collections);
+        crate::runtime::put_optional(
+            &mut map,
+            "exportedCollections",
+            &self.exported_collections,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "totalCollections",
+            &self.total_collections,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

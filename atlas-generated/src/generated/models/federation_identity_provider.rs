@@ -39,11 +39,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
             Ok(v) => return Ok(Self::OidcWorkload(v)),
             Err(e) => attempts.push(("OidcWorkload", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "FederationIdentityProvider",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "FederationIdentityProvider", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -39,11 +39,13 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
             Ok(v) => return Ok(Self::OidcWorkload(v)),
             Err(e) => attempts.push(("OidcWorkload", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "FederationIdentityProviderUpdate",
-            attempts,
-        ))
+        Err(
+            crate::runtime::no_variant(
+                path,
+                "FederationIdentityProviderUpdate",
+                attempts,
+            ),
+        )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

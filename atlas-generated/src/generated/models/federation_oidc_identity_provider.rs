@@ -30,11 +30,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
             Ok(v) => return Ok(Self::Workload(v)),
             Err(e) => attempts.push(("Workload", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "FederationOidcIdentityProvider",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "FederationOidcIdentityProvider", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -30,11 +30,13 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
             Ok(v) => return Ok(Self::Workload(v)),
             Err(e) => attempts.push(("Workload", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "FederationOidcIdentityProviderUpdate",
-            attempts,
-        ))
+        Err(
+            crate::runtime::no_variant(
+                path,
+                "FederationOidcIdentityProviderUpdate",
+                attempts,
+            ),
+        )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

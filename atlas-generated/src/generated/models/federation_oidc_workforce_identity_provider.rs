@@ -13,8 +13,9 @@ pub struct FederationOidcWorkforceIdentityProvider {
     /// `None`: absent; `Some(None)`: `null`.
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type:
-        Option<crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType>,
+    pub authorization_type: Option<
+        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
+    >,
     /// Client identifier that is assigned to an application by the Identity Provider.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -68,10 +69,18 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            associated_domains: crate::runtime::optional(&mut map, "associatedDomains", path)?,
+            associated_domains: crate::runtime::optional(
+                &mut map,
+                "associatedDomains",
+                path,
+            )?,
             associated_orgs: crate::runtime::optional(&mut map, "associatedOrgs", path)?,
             audience: crate::runtime::nullable(&mut map, "audience", path)?,
-            authorization_type: crate::runtime::optional(&mut map, "authorizationType", path)?,
+            authorization_type: crate::runtime::optional(
+                &mut map,
+                "authorizationType",
+                path,
+            )?,
             client_id: crate::runtime::nullable(&mut map, "clientId", path)?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             description: crate::runtime::nullable(&mut map, "description", path)?,
@@ -82,7 +91,11 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
             issuer_uri: crate::runtime::optional(&mut map, "issuerUri", path)?,
             okta_idp_id: crate::runtime::optional(&mut map, "oktaIdpId", path)?,
             protocol: crate::runtime::optional(&mut map, "protocol", path)?,
-            requested_scopes: crate::runtime::optional(&mut map, "requestedScopes", path)?,
+            requested_scopes: crate::runtime::optional(
+                &mut map,
+                "requestedScopes",
+                path,
+            )?,
             updated_at: crate::runtime::nullable(&mut map, "updatedAt", path)?,
             user_claim: crate::runtime::optional(&mut map, "userClaim", path)?,
             additional_properties: map,
@@ -91,10 +104,18 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "associatedDomains", &self.associated_domains);
+        crate::runtime::put_optional(
+            &mut map,
+            "associatedDomains",
+            &self.associated_domains,
+        );
         crate::runtime::put_optional(&mut map, "associatedOrgs", &self.associated_orgs);
         crate::runtime::put_nullable(&mut map, "audience", &self.audience);
-        crate::runtime::put_optional(&mut map, "authorizationType", &self.authorization_type);
+        crate::runtime::put_optional(
+            &mut map,
+            "authorizationType",
+            &self.authorization_type,
+        );
         crate::runtime::put_nullable(&mut map, "clientId", &self.client_id);
         crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
         crate::runtime::put_nullable(&mut map, "description", &self.description);
@@ -105,7 +126,11 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
         crate::runtime::put_optional(&mut map, "issuerUri", &self.issuer_uri);
         crate::runtime::put_or_null(&mut map, "oktaIdpId", &self.okta_idp_id);
         crate::runtime::put_optional(&mut map, "protocol", &self.protocol);
-        crate::runtime::put_optional(&mut map, "requestedScopes", &self.requested_scopes);
+        crate::runtime::put_optional(
+            &mut map,
+            "requestedScopes",
+            &self.requested_scopes,
+        );
         crate::runtime::put_nullable(&mut map, "updatedAt", &self.updated_at);
         crate::runtime::put_optional(&mut map, "userClaim", &self.user_claim);
         for (key, value) in &self.additional_properties {
@@ -136,7 +161,8 @@ impl FederationOidcWorkforceIdentityProviderAuthorizationType {
         }
     }
 }
-impl crate::runtime::OpenEnum for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl crate::runtime::OpenEnum
+for FederationOidcWorkforceIdentityProviderAuthorizationType {
     const VALUES: &'static [&'static str] = &["GROUP", "USER"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -184,7 +210,8 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderAuthorizati
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl crate::runtime::QueryValue
+for FederationOidcWorkforceIdentityProviderAuthorizationType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

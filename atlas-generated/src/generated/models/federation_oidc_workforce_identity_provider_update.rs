@@ -9,8 +9,9 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type:
-        Option<crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType>,
+    pub authorization_type: Option<
+        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
+    >,
     /// Client identifier that is assigned to an application by the Identity Provider.
     pub client_id: Option<String>,
     /// The description of the identity provider.
@@ -42,9 +43,17 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderUpdate {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            associated_domains: crate::runtime::optional(&mut map, "associatedDomains", path)?,
+            associated_domains: crate::runtime::optional(
+                &mut map,
+                "associatedDomains",
+                path,
+            )?,
             audience: crate::runtime::optional(&mut map, "audience", path)?,
-            authorization_type: crate::runtime::optional(&mut map, "authorizationType", path)?,
+            authorization_type: crate::runtime::optional(
+                &mut map,
+                "authorizationType",
+                path,
+            )?,
             client_id: crate::runtime::optional(&mut map, "clientId", path)?,
             description: crate::runtime::nullable(&mut map, "description", path)?,
             display_name: crate::runtime::optional(&mut map, "displayName", path)?,
@@ -52,7 +61,11 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderUpdate {
             idp_type: crate::runtime::optional(&mut map, "idpType", path)?,
             issuer_uri: crate::runtime::optional(&mut map, "issuerUri", path)?,
             protocol: crate::runtime::optional(&mut map, "protocol", path)?,
-            requested_scopes: crate::runtime::optional(&mut map, "requestedScopes", path)?,
+            requested_scopes: crate::runtime::optional(
+                &mut map,
+                "requestedScopes",
+                path,
+            )?,
             user_claim: crate::runtime::optional(&mut map, "userClaim", path)?,
             additional_properties: map,
         })
@@ -60,9 +73,17 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderUpdate {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "associatedDomains", &self.associated_domains);
+        crate::runtime::put_optional(
+            &mut map,
+            "associatedDomains",
+            &self.associated_domains,
+        );
         crate::runtime::put_optional(&mut map, "audience", &self.audience);
-        crate::runtime::put_optional(&mut map, "authorizationType", &self.authorization_type);
+        crate::runtime::put_optional(
+            &mut map,
+            "authorizationType",
+            &self.authorization_type,
+        );
         crate::runtime::put_optional(&mut map, "clientId", &self.client_id);
         crate::runtime::put_nullable(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "displayName", &self.display_name);
@@ -70,7 +91,11 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderUpdate {
         crate::runtime::put_optional(&mut map, "idpType", &self.idp_type);
         crate::runtime::put_optional(&mut map, "issuerUri", &self.issuer_uri);
         crate::runtime::put_optional(&mut map, "protocol", &self.protocol);
-        crate::runtime::put_optional(&mut map, "requestedScopes", &self.requested_scopes);
+        crate::runtime::put_optional(
+            &mut map,
+            "requestedScopes",
+            &self.requested_scopes,
+        );
         crate::runtime::put_optional(&mut map, "userClaim", &self.user_claim);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

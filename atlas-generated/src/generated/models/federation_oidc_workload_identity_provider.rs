@@ -11,8 +11,9 @@ pub struct FederationOidcWorkloadIdentityProvider {
     /// `None`: absent; `Some(None)`: `null`.
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type:
-        Option<crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType>,
+    pub authorization_type: Option<
+        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
+    >,
     /// Date that the identity provider was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -62,7 +63,11 @@ impl crate::runtime::Json for FederationOidcWorkloadIdentityProvider {
         Ok(Self {
             associated_orgs: crate::runtime::optional(&mut map, "associatedOrgs", path)?,
             audience: crate::runtime::nullable(&mut map, "audience", path)?,
-            authorization_type: crate::runtime::optional(&mut map, "authorizationType", path)?,
+            authorization_type: crate::runtime::optional(
+                &mut map,
+                "authorizationType",
+                path,
+            )?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             description: crate::runtime::nullable(&mut map, "description", path)?,
             display_name: crate::runtime::optional(&mut map, "displayName", path)?,
@@ -82,7 +87,11 @@ impl crate::runtime::Json for FederationOidcWorkloadIdentityProvider {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "associatedOrgs", &self.associated_orgs);
         crate::runtime::put_nullable(&mut map, "audience", &self.audience);
-        crate::runtime::put_optional(&mut map, "authorizationType", &self.authorization_type);
+        crate::runtime::put_optional(
+            &mut map,
+            "authorizationType",
+            &self.authorization_type,
+        );
         crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
         crate::runtime::put_nullable(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "displayName", &self.display_name);

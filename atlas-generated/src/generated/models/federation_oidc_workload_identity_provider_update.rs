@@ -7,8 +7,9 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type:
-        Option<crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType>,
+    pub authorization_type: Option<
+        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
+    >,
     /// The description of the identity provider.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -37,7 +38,11 @@ impl crate::runtime::Json for FederationOidcWorkloadIdentityProviderUpdate {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             audience: crate::runtime::optional(&mut map, "audience", path)?,
-            authorization_type: crate::runtime::optional(&mut map, "authorizationType", path)?,
+            authorization_type: crate::runtime::optional(
+                &mut map,
+                "authorizationType",
+                path,
+            )?,
             description: crate::runtime::nullable(&mut map, "description", path)?,
             display_name: crate::runtime::optional(&mut map, "displayName", path)?,
             groups_claim: crate::runtime::optional(&mut map, "groupsClaim", path)?,
@@ -52,7 +57,11 @@ impl crate::runtime::Json for FederationOidcWorkloadIdentityProviderUpdate {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "audience", &self.audience);
-        crate::runtime::put_optional(&mut map, "authorizationType", &self.authorization_type);
+        crate::runtime::put_optional(
+            &mut map,
+            "authorizationType",
+            &self.authorization_type,
+        );
         crate::runtime::put_nullable(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "displayName", &self.display_name);
         crate::runtime::put_optional(&mut map, "groupsClaim", &self.groups_claim);

@@ -43,10 +43,13 @@ pub struct FederationSamlIdentityProvider {
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
     pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    pub request_binding: Option<crate::models::FederationSamlIdentityProviderRequestBinding>,
+    pub request_binding: Option<
+        crate::models::FederationSamlIdentityProviderRequestBinding,
+    >,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    pub response_signature_algorithm:
-        Option<crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm>,
+    pub response_signature_algorithm: Option<
+        crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm,
+    >,
     /// Custom SSO URL for the identity provider.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -75,7 +78,11 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             acs_url: crate::runtime::nullable(&mut map, "acsUrl", path)?,
-            associated_domains: crate::runtime::optional(&mut map, "associatedDomains", path)?,
+            associated_domains: crate::runtime::optional(
+                &mut map,
+                "associatedDomains",
+                path,
+            )?,
             associated_orgs: crate::runtime::optional(&mut map, "associatedOrgs", path)?,
             audience_uri: crate::runtime::nullable(&mut map, "audienceUri", path)?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
@@ -94,7 +101,11 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
                 path,
             )?,
             slug: crate::runtime::nullable(&mut map, "slug", path)?,
-            sso_debug_enabled: crate::runtime::optional(&mut map, "ssoDebugEnabled", path)?,
+            sso_debug_enabled: crate::runtime::optional(
+                &mut map,
+                "ssoDebugEnabled",
+                path,
+            )?,
             sso_url: crate::runtime::optional(&mut map, "ssoUrl", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             updated_at: crate::runtime::nullable(&mut map, "updatedAt", path)?,
@@ -105,7 +116,11 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "acsUrl", &self.acs_url);
-        crate::runtime::put_optional(&mut map, "associatedDomains", &self.associated_domains);
+        crate::runtime::put_optional(
+            &mut map,
+            "associatedDomains",
+            &self.associated_domains,
+        );
         crate::runtime::put_optional(&mut map, "associatedOrgs", &self.associated_orgs);
         crate::runtime::put_nullable(&mut map, "audienceUri", &self.audience_uri);
         crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
@@ -124,7 +139,11 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
             &self.response_signature_algorithm,
         );
         crate::runtime::put_nullable(&mut map, "slug", &self.slug);
-        crate::runtime::put_optional(&mut map, "ssoDebugEnabled", &self.sso_debug_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "ssoDebugEnabled",
+            &self.sso_debug_enabled,
+        );
         crate::runtime::put_optional(&mut map, "ssoUrl", &self.sso_url);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_nullable(&mut map, "updatedAt", &self.updated_at);
@@ -232,7 +251,8 @@ impl FederationSamlIdentityProviderResponseSignatureAlgorithm {
         }
     }
 }
-impl crate::runtime::OpenEnum for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl crate::runtime::OpenEnum
+for FederationSamlIdentityProviderResponseSignatureAlgorithm {
     const VALUES: &'static [&'static str] = &["SHA-1", "SHA-256"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -280,7 +300,8 @@ impl crate::runtime::Json for FederationSamlIdentityProviderResponseSignatureAlg
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl crate::runtime::QueryValue
+for FederationSamlIdentityProviderResponseSignatureAlgorithm {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

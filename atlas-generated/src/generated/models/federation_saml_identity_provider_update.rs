@@ -21,10 +21,13 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
     pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    pub request_binding: Option<crate::models::FederationSamlIdentityProviderRequestBinding>,
+    pub request_binding: Option<
+        crate::models::FederationSamlIdentityProviderRequestBinding,
+    >,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    pub response_signature_algorithm:
-        Option<crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm>,
+    pub response_signature_algorithm: Option<
+        crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm,
+    >,
     /// Custom SSO URL for the identity provider.
     pub slug: Option<String>,
     /// Flag that indicates whether the identity provider has SSO debug enabled.
@@ -34,7 +37,9 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// String enum that indicates whether the identity provider is active.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub status: Option<Option<crate::models::FederationSamlIdentityProviderUpdateStatus>>,
+    pub status: Option<
+        Option<crate::models::FederationSamlIdentityProviderUpdateStatus>,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -46,7 +51,11 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            associated_domains: crate::runtime::optional(&mut map, "associatedDomains", path)?,
+            associated_domains: crate::runtime::optional(
+                &mut map,
+                "associatedDomains",
+                path,
+            )?,
             description: crate::runtime::nullable(&mut map, "description", path)?,
             display_name: crate::runtime::optional(&mut map, "displayName", path)?,
             idp_type: crate::runtime::optional(&mut map, "idpType", path)?,
@@ -60,7 +69,11 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
                 path,
             )?,
             slug: crate::runtime::optional(&mut map, "slug", path)?,
-            sso_debug_enabled: crate::runtime::required(&mut map, "ssoDebugEnabled", path)?,
+            sso_debug_enabled: crate::runtime::required(
+                &mut map,
+                "ssoDebugEnabled",
+                path,
+            )?,
             sso_url: crate::runtime::optional(&mut map, "ssoUrl", path)?,
             status: crate::runtime::nullable(&mut map, "status", path)?,
             additional_properties: map,
@@ -69,7 +82,11 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "associatedDomains", &self.associated_domains);
+        crate::runtime::put_optional(
+            &mut map,
+            "associatedDomains",
+            &self.associated_domains,
+        );
         crate::runtime::put_nullable(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "displayName", &self.display_name);
         crate::runtime::put_optional(&mut map, "idpType", &self.idp_type);

@@ -79,7 +79,11 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
             instance_name: crate::runtime::optional(&mut map, "instanceName", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             project_id: crate::runtime::optional(&mut map, "projectId", path)?,
-            restore_finished_date: crate::runtime::optional(&mut map, "restoreFinishedDate", path)?,
+            restore_finished_date: crate::runtime::optional(
+                &mut map,
+                "restoreFinishedDate",
+                path,
+            )?,
             restore_scheduled_date: crate::runtime::optional(
                 &mut map,
                 "restoreScheduledDate",
@@ -98,7 +102,11 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
                 "targetDeploymentItemName",
                 path,
             )?,
-            target_project_id: crate::runtime::optional(&mut map, "targetProjectId", path)?,
+            target_project_id: crate::runtime::optional(
+                &mut map,
+                "targetProjectId",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -111,7 +119,11 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
         crate::runtime::put_optional(&mut map, "instanceName", &self.instance_name);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
-        crate::runtime::put_optional(&mut map, "restoreFinishedDate", &self.restore_finished_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "restoreFinishedDate",
+            &self.restore_finished_date,
+        );
         crate::runtime::put_optional(
             &mut map,
             "restoreScheduledDate",
@@ -130,7 +142,11 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
             "targetDeploymentItemName",
             &self.target_deployment_item_name,
         );
-        crate::runtime::put_optional(&mut map, "targetProjectId", &self.target_project_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "targetProjectId",
+            &self.target_project_id,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -245,8 +261,13 @@ impl FlexBackupRestoreJob20241113Status {
     }
 }
 impl crate::runtime::OpenEnum for FlexBackupRestoreJob20241113Status {
-    const VALUES: &'static [&'static str] =
-        &["PENDING", "QUEUED", "RUNNING", "FAILED", "COMPLETED"];
+    const VALUES: &'static [&'static str] = &[
+        "PENDING",
+        "QUEUED",
+        "RUNNING",
+        "FAILED",
+        "COMPLETED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         FlexBackupRestoreJob20241113Status::as_str(self)

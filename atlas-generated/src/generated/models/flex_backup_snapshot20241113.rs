@@ -53,7 +53,11 @@ impl crate::runtime::Json for FlexBackupSnapshot20241113 {
             finish_time: crate::runtime::optional(&mut map, "finishTime", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_version: crate::runtime::optional(&mut map, "mongoDBVersion", path)?,
+            mongo_db_version: crate::runtime::optional(
+                &mut map,
+                "mongoDBVersion",
+                path,
+            )?,
             scheduled_time: crate::runtime::optional(&mut map, "scheduledTime", path)?,
             start_time: crate::runtime::optional(&mut map, "startTime", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,

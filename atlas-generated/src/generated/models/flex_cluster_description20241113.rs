@@ -57,8 +57,9 @@ pub struct FlexClusterDescription20241113 {
     /// Method by which the cluster maintains the MongoDB versions.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub version_release_system:
-        Option<crate::models::FlexClusterDescription20241113VersionReleaseSystem>,
+    pub version_release_system: Option<
+        crate::models::FlexClusterDescription20241113VersionReleaseSystem,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -72,14 +73,26 @@ impl crate::runtime::Json for FlexClusterDescription20241113 {
         Ok(Self {
             backup_settings: crate::runtime::optional(&mut map, "backupSettings", path)?,
             cluster_type: crate::runtime::optional(&mut map, "clusterType", path)?,
-            connection_strings: crate::runtime::optional(&mut map, "connectionStrings", path)?,
+            connection_strings: crate::runtime::optional(
+                &mut map,
+                "connectionStrings",
+                path,
+            )?,
             create_date: crate::runtime::optional(&mut map, "createDate", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_version: crate::runtime::optional(&mut map, "mongoDBVersion", path)?,
+            mongo_db_version: crate::runtime::optional(
+                &mut map,
+                "mongoDBVersion",
+                path,
+            )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider_settings: crate::runtime::optional(&mut map, "providerSettings", path)?,
+            provider_settings: crate::runtime::optional(
+                &mut map,
+                "providerSettings",
+                path,
+            )?,
             state_name: crate::runtime::optional(&mut map, "stateName", path)?,
             tags: crate::runtime::optional(&mut map, "tags", path)?,
             termination_protection_enabled: crate::runtime::optional(
@@ -100,14 +113,22 @@ impl crate::runtime::Json for FlexClusterDescription20241113 {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "backupSettings", &self.backup_settings);
         crate::runtime::put_optional(&mut map, "clusterType", &self.cluster_type);
-        crate::runtime::put_optional(&mut map, "connectionStrings", &self.connection_strings);
+        crate::runtime::put_optional(
+            &mut map,
+            "connectionStrings",
+            &self.connection_strings,
+        );
         crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "providerSettings", &self.provider_settings);
+        crate::runtime::put_optional(
+            &mut map,
+            "providerSettings",
+            &self.provider_settings,
+        );
         crate::runtime::put_optional(&mut map, "stateName", &self.state_name);
         crate::runtime::put_optional(&mut map, "tags", &self.tags);
         crate::runtime::put_optional(

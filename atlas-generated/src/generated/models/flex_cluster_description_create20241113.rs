@@ -33,7 +33,11 @@ impl crate::runtime::Json for FlexClusterDescriptionCreate20241113 {
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider_settings: crate::runtime::optional(&mut map, "providerSettings", path)?,
+            provider_settings: crate::runtime::optional(
+                &mut map,
+                "providerSettings",
+                path,
+            )?,
             tags: crate::runtime::optional(&mut map, "tags", path)?,
             termination_protection_enabled: crate::runtime::optional(
                 &mut map,
@@ -48,7 +52,11 @@ impl crate::runtime::Json for FlexClusterDescriptionCreate20241113 {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "providerSettings", &self.provider_settings);
+        crate::runtime::put_optional(
+            &mut map,
+            "providerSettings",
+            &self.provider_settings,
+        );
         crate::runtime::put_optional(&mut map, "tags", &self.tags);
         crate::runtime::put_optional(
             &mut map,

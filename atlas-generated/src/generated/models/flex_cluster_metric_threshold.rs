@@ -7,11 +7,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum FlexClusterMetricThreshold {
     /// `metricName` = `FLEX_AVG_COMMAND_EXECUTION_TIME`
-    FlexAvgCommandExecutionTime(crate::models::FlexAvgCommandExecutionTimeMetricThresholdView),
+    FlexAvgCommandExecutionTime(
+        crate::models::FlexAvgCommandExecutionTimeMetricThresholdView,
+    ),
     /// `metricName` = `FLEX_AVG_READ_EXECUTION_TIME`
     FlexAvgReadExecutionTime(crate::models::TimeMetricThresholdView),
     /// `metricName` = `FLEX_AVG_WRITE_EXECUTION_TIME`
-    FlexAvgWriteExecutionTime(crate::models::FlexAvgWriteExecutionTimeMetricThresholdView),
+    FlexAvgWriteExecutionTime(
+        crate::models::FlexAvgWriteExecutionTimeMetricThresholdView,
+    ),
     /// `metricName` = `FLEX_CONNECTIONS`
     FlexConnections(crate::models::RawMetricThresholdView),
     /// `metricName` = `FLEX_CONNECTIONS_PERCENT`
@@ -52,64 +56,171 @@ impl crate::runtime::Json for FlexClusterMetricThreshold {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "metricName").map(str::to_owned);
         match tag.as_deref() {
-            Some("FLEX_AVG_COMMAND_EXECUTION_TIME") => Ok(Self::FlexAvgCommandExecutionTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_AVG_READ_EXECUTION_TIME") => Ok(Self::FlexAvgReadExecutionTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_AVG_WRITE_EXECUTION_TIME") => Ok(Self::FlexAvgWriteExecutionTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_CONNECTIONS") => Ok(Self::FlexConnections(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("FLEX_CONNECTIONS_PERCENT") => Ok(Self::FlexConnectionsPercent(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_DATA_SIZE_TOTAL") => Ok(Self::FlexDataSizeTotal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_NETWORK_BYTES_IN") => Ok(Self::FlexNetworkBytesIn(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_NETWORK_BYTES_OUT") => Ok(Self::FlexNetworkBytesOut(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_NETWORK_NUM_REQUESTS") => Ok(Self::FlexNetworkNumRequests(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_OPCOUNTER_CMD") => Ok(Self::FlexOpcounterCmd(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_OPCOUNTER_DELETE") => Ok(Self::FlexOpcounterDelete(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_OPCOUNTER_GETMORE") => Ok(Self::FlexOpcounterGetmore(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_OPCOUNTER_INSERT") => Ok(Self::FlexOpcounterInsert(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_OPCOUNTER_QUERY") => Ok(Self::FlexOpcounterQuery(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FLEX_OPCOUNTER_UPDATE") => Ok(Self::FlexOpcounterUpdate(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "metricName",
-                map,
-            ))),
+            Some("FLEX_AVG_COMMAND_EXECUTION_TIME") => {
+                Ok(
+                    Self::FlexAvgCommandExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_AVG_READ_EXECUTION_TIME") => {
+                Ok(
+                    Self::FlexAvgReadExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_AVG_WRITE_EXECUTION_TIME") => {
+                Ok(
+                    Self::FlexAvgWriteExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_CONNECTIONS") => {
+                Ok(
+                    Self::FlexConnections(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_CONNECTIONS_PERCENT") => {
+                Ok(
+                    Self::FlexConnectionsPercent(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_DATA_SIZE_TOTAL") => {
+                Ok(
+                    Self::FlexDataSizeTotal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_NETWORK_BYTES_IN") => {
+                Ok(
+                    Self::FlexNetworkBytesIn(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_NETWORK_BYTES_OUT") => {
+                Ok(
+                    Self::FlexNetworkBytesOut(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_NETWORK_NUM_REQUESTS") => {
+                Ok(
+                    Self::FlexNetworkNumRequests(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_OPCOUNTER_CMD") => {
+                Ok(
+                    Self::FlexOpcounterCmd(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_OPCOUNTER_DELETE") => {
+                Ok(
+                    Self::FlexOpcounterDelete(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_OPCOUNTER_GETMORE") => {
+                Ok(
+                    Self::FlexOpcounterGetmore(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_OPCOUNTER_INSERT") => {
+                Ok(
+                    Self::FlexOpcounterInsert(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_OPCOUNTER_QUERY") => {
+                Ok(
+                    Self::FlexOpcounterQuery(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FLEX_OPCOUNTER_UPDATE") => {
+                Ok(
+                    Self::FlexOpcounterUpdate(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(Self::Unknown(crate::runtime::UnknownVariant::new("metricName", map)))
+            }
         }
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::FlexAvgCommandExecutionTime(value) => crate::runtime::Json::to_json(value),
+            Self::FlexAvgCommandExecutionTime(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::FlexAvgReadExecutionTime(value) => crate::runtime::Json::to_json(value),
-            Self::FlexAvgWriteExecutionTime(value) => crate::runtime::Json::to_json(value),
+            Self::FlexAvgWriteExecutionTime(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::FlexConnections(value) => crate::runtime::Json::to_json(value),
             Self::FlexConnectionsPercent(value) => crate::runtime::Json::to_json(value),
             Self::FlexDataSizeTotal(value) => crate::runtime::Json::to_json(value),
@@ -127,10 +238,11 @@ impl crate::runtime::Json for FlexClusterMetricThreshold {
     }
 }
 impl From<crate::models::FlexAvgCommandExecutionTimeMetricThresholdView>
-    for FlexClusterMetricThreshold
-{
+for FlexClusterMetricThreshold {
     #[inline]
-    fn from(value: crate::models::FlexAvgCommandExecutionTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::FlexAvgCommandExecutionTimeMetricThresholdView,
+    ) -> Self {
         Self::FlexAvgCommandExecutionTime(value)
     }
 }
@@ -141,8 +253,7 @@ impl From<crate::models::TimeMetricThresholdView> for FlexClusterMetricThreshold
     }
 }
 impl From<crate::models::FlexAvgWriteExecutionTimeMetricThresholdView>
-    for FlexClusterMetricThreshold
-{
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexAvgWriteExecutionTimeMetricThresholdView) -> Self {
         Self::FlexAvgWriteExecutionTime(value)
@@ -155,8 +266,7 @@ impl From<crate::models::RawMetricThresholdView> for FlexClusterMetricThreshold 
     }
 }
 impl From<crate::models::FlexConnectionPercentRawMetricThresholdView>
-    for FlexClusterMetricThreshold
-{
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexConnectionPercentRawMetricThresholdView) -> Self {
         Self::FlexConnectionsPercent(value)
@@ -168,61 +278,64 @@ impl From<crate::models::DataMetricThresholdView> for FlexClusterMetricThreshold
         Self::FlexDataSizeTotal(value)
     }
 }
-impl From<crate::models::FlexNetworkBytesInDataMetricThresholdView> for FlexClusterMetricThreshold {
+impl From<crate::models::FlexNetworkBytesInDataMetricThresholdView>
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexNetworkBytesInDataMetricThresholdView) -> Self {
         Self::FlexNetworkBytesIn(value)
     }
 }
 impl From<crate::models::FlexNetworkBytesOutDataMetricThresholdView>
-    for FlexClusterMetricThreshold
-{
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexNetworkBytesOutDataMetricThresholdView) -> Self {
         Self::FlexNetworkBytesOut(value)
     }
 }
 impl From<crate::models::FlexNetworkNumRequestsRawMetricThresholdView>
-    for FlexClusterMetricThreshold
-{
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexNetworkNumRequestsRawMetricThresholdView) -> Self {
         Self::FlexNetworkNumRequests(value)
     }
 }
-impl From<crate::models::FlexOpCounterCmdRawMetricThresholdView> for FlexClusterMetricThreshold {
+impl From<crate::models::FlexOpCounterCmdRawMetricThresholdView>
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexOpCounterCmdRawMetricThresholdView) -> Self {
         Self::FlexOpcounterCmd(value)
     }
 }
-impl From<crate::models::FlexOpCounterDeleteRawMetricThresholdView> for FlexClusterMetricThreshold {
+impl From<crate::models::FlexOpCounterDeleteRawMetricThresholdView>
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexOpCounterDeleteRawMetricThresholdView) -> Self {
         Self::FlexOpcounterDelete(value)
     }
 }
 impl From<crate::models::FlexOpCounterGetMoreRawMetricThresholdView>
-    for FlexClusterMetricThreshold
-{
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexOpCounterGetMoreRawMetricThresholdView) -> Self {
         Self::FlexOpcounterGetmore(value)
     }
 }
-impl From<crate::models::FlexOpCounterInsertRawMetricThresholdView> for FlexClusterMetricThreshold {
+impl From<crate::models::FlexOpCounterInsertRawMetricThresholdView>
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexOpCounterInsertRawMetricThresholdView) -> Self {
         Self::FlexOpcounterInsert(value)
     }
 }
-impl From<crate::models::FlexOpCounterQueryRawMetricThresholdView> for FlexClusterMetricThreshold {
+impl From<crate::models::FlexOpCounterQueryRawMetricThresholdView>
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexOpCounterQueryRawMetricThresholdView) -> Self {
         Self::FlexOpcounterQuery(value)
     }
 }
-impl From<crate::models::FlexOpCounterUpdateRawMetricThresholdView> for FlexClusterMetricThreshold {
+impl From<crate::models::FlexOpCounterUpdateRawMetricThresholdView>
+for FlexClusterMetricThreshold {
     #[inline]
     fn from(value: crate::models::FlexOpCounterUpdateRawMetricThresholdView) -> Self {
         Self::FlexOpcounterUpdate(value)

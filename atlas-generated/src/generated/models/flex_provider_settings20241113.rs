@@ -33,7 +33,11 @@ impl crate::runtime::Json for FlexProviderSettings20241113 {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            backing_provider_name: crate::runtime::optional(&mut map, "backingProviderName", path)?,
+            backing_provider_name: crate::runtime::optional(
+                &mut map,
+                "backingProviderName",
+                path,
+            )?,
             disk_size_gb: crate::runtime::optional(&mut map, "diskSizeGB", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
@@ -43,7 +47,11 @@ impl crate::runtime::Json for FlexProviderSettings20241113 {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "backingProviderName", &self.backing_provider_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "backingProviderName",
+            &self.backing_provider_name,
+        );
         crate::runtime::put_optional(&mut map, "diskSizeGB", &self.disk_size_gb);
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);

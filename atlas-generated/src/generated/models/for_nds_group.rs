@@ -70,7 +70,11 @@ impl crate::runtime::Json for ForNdsGroup {
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
             port: crate::runtime::optional(&mut map, "port", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
-            replica_set_name: crate::runtime::nullable(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::nullable(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
             additional_properties: map,
         })

@@ -7,9 +7,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FreeComputeAutoScalingRules {
     /// Maximum instance size to which your cluster can automatically scale.
-    pub max_instance_size: Option<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    pub max_instance_size: Option<
+        crate::models::ClusterFreeProviderSettingsInstanceSizeName,
+    >,
     /// Minimum instance size to which your cluster can automatically scale.
-    pub min_instance_size: Option<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    pub min_instance_size: Option<
+        crate::models::ClusterFreeProviderSettingsInstanceSizeName,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -21,16 +25,32 @@ impl crate::runtime::Json for FreeComputeAutoScalingRules {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            max_instance_size: crate::runtime::optional(&mut map, "maxInstanceSize", path)?,
-            min_instance_size: crate::runtime::optional(&mut map, "minInstanceSize", path)?,
+            max_instance_size: crate::runtime::optional(
+                &mut map,
+                "maxInstanceSize",
+                path,
+            )?,
+            min_instance_size: crate::runtime::optional(
+                &mut map,
+                "minInstanceSize",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "maxInstanceSize", &self.max_instance_size);
-        crate::runtime::put_optional(&mut map, "minInstanceSize", &self.min_instance_size);
+        crate::runtime::put_optional(
+            &mut map,
+            "maxInstanceSize",
+            &self.max_instance_size,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "minInstanceSize",
+            &self.min_instance_size,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -52,7 +52,9 @@ impl FtsIndexAuditTypeView {
             Self::FtsIndexStale => "FTS_INDEX_STALE",
             Self::FtsIndexesRestored => "FTS_INDEXES_RESTORED",
             Self::FtsIndexesRestoreFailed => "FTS_INDEXES_RESTORE_FAILED",
-            Self::FtsIndexesSynonymMappingInvalid => "FTS_INDEXES_SYNONYM_MAPPING_INVALID",
+            Self::FtsIndexesSynonymMappingInvalid => {
+                "FTS_INDEXES_SYNONYM_MAPPING_INVALID"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -98,7 +100,9 @@ impl From<&str> for FtsIndexAuditTypeView {
             "FTS_INDEX_STALE" => Self::FtsIndexStale,
             "FTS_INDEXES_RESTORED" => Self::FtsIndexesRestored,
             "FTS_INDEXES_RESTORE_FAILED" => Self::FtsIndexesRestoreFailed,
-            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => Self::FtsIndexesSynonymMappingInvalid,
+            "FTS_INDEXES_SYNONYM_MAPPING_INVALID" => {
+                Self::FtsIndexesSynonymMappingInvalid
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

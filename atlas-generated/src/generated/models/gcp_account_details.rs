@@ -31,7 +31,11 @@ impl crate::runtime::Json for GcpAccountDetails {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            vpc_network_name: crate::runtime::optional(&mut map, "vpcNetworkName", path)?,
+            vpc_network_name: crate::runtime::optional(
+                &mut map,
+                "vpcNetworkName",
+                path,
+            )?,
             additional_properties: map,
         })
     }

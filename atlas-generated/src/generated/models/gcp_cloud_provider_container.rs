@@ -53,7 +53,11 @@ impl crate::runtime::Json for GcpCloudProviderContainer {
             id: crate::runtime::optional(&mut map, "id", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::required(&mut map, "atlasCidrBlock", path)?,
+            atlas_cidr_block: crate::runtime::required(
+                &mut map,
+                "atlasCidrBlock",
+                path,
+            )?,
             gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
             network_name: crate::runtime::optional(&mut map, "networkName", path)?,
             regions: crate::runtime::required(&mut map, "regions", path)?,

@@ -44,10 +44,18 @@ impl crate::runtime::Json for GcpEndpointService {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            endpoint_group_names: crate::runtime::optional(&mut map, "endpointGroupNames", path)?,
+            endpoint_group_names: crate::runtime::optional(
+                &mut map,
+                "endpointGroupNames",
+                path,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            port_mapping_enabled: crate::runtime::optional(&mut map, "portMappingEnabled", path)?,
+            port_mapping_enabled: crate::runtime::optional(
+                &mut map,
+                "portMappingEnabled",
+                path,
+            )?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             service_attachment_names: crate::runtime::optional(
                 &mut map,
@@ -62,10 +70,18 @@ impl crate::runtime::Json for GcpEndpointService {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "endpointGroupNames", &self.endpoint_group_names);
+        crate::runtime::put_optional(
+            &mut map,
+            "endpointGroupNames",
+            &self.endpoint_group_names,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "portMappingEnabled", &self.port_mapping_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "portMappingEnabled",
+            &self.port_mapping_enabled,
+        );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         crate::runtime::put_optional(
             &mut map,

@@ -33,18 +33,42 @@ impl crate::runtime::Json for GeoSharding {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            custom_zone_mapping: crate::runtime::optional(&mut map, "customZoneMapping", path)?,
-            managed_namespaces: crate::runtime::optional(&mut map, "managedNamespaces", path)?,
-            self_managed_sharding: crate::runtime::optional(&mut map, "selfManagedSharding", path)?,
+            custom_zone_mapping: crate::runtime::optional(
+                &mut map,
+                "customZoneMapping",
+                path,
+            )?,
+            managed_namespaces: crate::runtime::optional(
+                &mut map,
+                "managedNamespaces",
+                path,
+            )?,
+            self_managed_sharding: crate::runtime::optional(
+                &mut map,
+                "selfManagedSharding",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "customZoneMapping", &self.custom_zone_mapping);
-        crate::runtime::put_optional(&mut map, "managedNamespaces", &self.managed_namespaces);
-        crate::runtime::put_optional(&mut map, "selfManagedSharding", &self.self_managed_sharding);
+        crate::runtime::put_optional(
+            &mut map,
+            "customZoneMapping",
+            &self.custom_zone_mapping,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "managedNamespaces",
+            &self.managed_namespaces,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "selfManagedSharding",
+            &self.self_managed_sharding,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

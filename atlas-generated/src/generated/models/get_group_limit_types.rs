@@ -42,7 +42,9 @@ impl GetGroupLimitLimitName {
                 "atlas.project.security.databaseAccess.users"
             }
             Self::AtlasProjectDeploymentClusters => "atlas.project.deployment.clusters",
-            Self::AtlasProjectDeploymentServerlessMtMs => "atlas.project.deployment.serverlessMTMs",
+            Self::AtlasProjectDeploymentServerlessMtMs => {
+                "atlas.project.deployment.serverlessMTMs"
+            }
             Self::AtlasProjectSecurityDatabaseAccessCustomRoles => {
                 "atlas.project.security.databaseAccess.customRoles"
             }
@@ -55,10 +57,18 @@ impl GetGroupLimitLimitName {
             Self::AtlasProjectDeploymentNodesPerPrivateLinkRegion => {
                 "atlas.project.deployment.nodesPerPrivateLinkRegion"
             }
-            Self::DataFederationBytesProcessedQuery => "dataFederation.bytesProcessed.query",
-            Self::DataFederationBytesProcessedDaily => "dataFederation.bytesProcessed.daily",
-            Self::DataFederationBytesProcessedWeekly => "dataFederation.bytesProcessed.weekly",
-            Self::DataFederationBytesProcessedMonthly => "dataFederation.bytesProcessed.monthly",
+            Self::DataFederationBytesProcessedQuery => {
+                "dataFederation.bytesProcessed.query"
+            }
+            Self::DataFederationBytesProcessedDaily => {
+                "dataFederation.bytesProcessed.daily"
+            }
+            Self::DataFederationBytesProcessedWeekly => {
+                "dataFederation.bytesProcessed.weekly"
+            }
+            Self::DataFederationBytesProcessedMonthly => {
+                "dataFederation.bytesProcessed.monthly"
+            }
             Self::AtlasProjectDeploymentPrivateServiceConnectionsPerRegionGroup => {
                 "atlas.project.deployment.privateServiceConnectionsPerRegionGroup"
             }
@@ -102,7 +112,9 @@ impl From<&str> for GetGroupLimitLimitName {
                 Self::AtlasProjectSecurityDatabaseAccessUsers
             }
             "atlas.project.deployment.clusters" => Self::AtlasProjectDeploymentClusters,
-            "atlas.project.deployment.serverlessMTMs" => Self::AtlasProjectDeploymentServerlessMtMs,
+            "atlas.project.deployment.serverlessMTMs" => {
+                Self::AtlasProjectDeploymentServerlessMtMs
+            }
             "atlas.project.security.databaseAccess.customRoles" => {
                 Self::AtlasProjectSecurityDatabaseAccessCustomRoles
             }
@@ -115,10 +127,18 @@ impl From<&str> for GetGroupLimitLimitName {
             "atlas.project.deployment.nodesPerPrivateLinkRegion" => {
                 Self::AtlasProjectDeploymentNodesPerPrivateLinkRegion
             }
-            "dataFederation.bytesProcessed.query" => Self::DataFederationBytesProcessedQuery,
-            "dataFederation.bytesProcessed.daily" => Self::DataFederationBytesProcessedDaily,
-            "dataFederation.bytesProcessed.weekly" => Self::DataFederationBytesProcessedWeekly,
-            "dataFederation.bytesProcessed.monthly" => Self::DataFederationBytesProcessedMonthly,
+            "dataFederation.bytesProcessed.query" => {
+                Self::DataFederationBytesProcessedQuery
+            }
+            "dataFederation.bytesProcessed.daily" => {
+                Self::DataFederationBytesProcessedDaily
+            }
+            "dataFederation.bytesProcessed.weekly" => {
+                Self::DataFederationBytesProcessedWeekly
+            }
+            "dataFederation.bytesProcessed.monthly" => {
+                Self::DataFederationBytesProcessedMonthly
+            }
             "atlas.project.deployment.privateServiceConnectionsPerRegionGroup" => {
                 Self::AtlasProjectDeploymentPrivateServiceConnectionsPerRegionGroup
             }

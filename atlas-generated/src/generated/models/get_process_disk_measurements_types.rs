@@ -69,9 +69,13 @@ impl GetProcessDiskMeasurementsMItem {
             Self::DiskPartitionSpaceUsed => "DISK_PARTITION_SPACE_USED",
             Self::MaxDiskPartitionSpaceUsed => "MAX_DISK_PARTITION_SPACE_USED",
             Self::DiskPartitionSpacePercentFree => "DISK_PARTITION_SPACE_PERCENT_FREE",
-            Self::MaxDiskPartitionSpacePercentFree => "MAX_DISK_PARTITION_SPACE_PERCENT_FREE",
+            Self::MaxDiskPartitionSpacePercentFree => {
+                "MAX_DISK_PARTITION_SPACE_PERCENT_FREE"
+            }
             Self::DiskPartitionSpacePercentUsed => "DISK_PARTITION_SPACE_PERCENT_USED",
-            Self::MaxDiskPartitionSpacePercentUsed => "MAX_DISK_PARTITION_SPACE_PERCENT_USED",
+            Self::MaxDiskPartitionSpacePercentUsed => {
+                "MAX_DISK_PARTITION_SPACE_PERCENT_USED"
+            }
             Self::DiskPartitionThroughputRead => "DISK_PARTITION_THROUGHPUT_READ",
             Self::DiskPartitionThroughputWrite => "DISK_PARTITION_THROUGHPUT_WRITE",
             Self::DiskQueueDepth => "DISK_QUEUE_DEPTH",
@@ -131,9 +135,13 @@ impl From<&str> for GetProcessDiskMeasurementsMItem {
             "DISK_PARTITION_SPACE_USED" => Self::DiskPartitionSpaceUsed,
             "MAX_DISK_PARTITION_SPACE_USED" => Self::MaxDiskPartitionSpaceUsed,
             "DISK_PARTITION_SPACE_PERCENT_FREE" => Self::DiskPartitionSpacePercentFree,
-            "MAX_DISK_PARTITION_SPACE_PERCENT_FREE" => Self::MaxDiskPartitionSpacePercentFree,
+            "MAX_DISK_PARTITION_SPACE_PERCENT_FREE" => {
+                Self::MaxDiskPartitionSpacePercentFree
+            }
             "DISK_PARTITION_SPACE_PERCENT_USED" => Self::DiskPartitionSpacePercentUsed,
-            "MAX_DISK_PARTITION_SPACE_PERCENT_USED" => Self::MaxDiskPartitionSpacePercentUsed,
+            "MAX_DISK_PARTITION_SPACE_PERCENT_USED" => {
+                Self::MaxDiskPartitionSpacePercentUsed
+            }
             "DISK_PARTITION_THROUGHPUT_READ" => Self::DiskPartitionThroughputRead,
             "DISK_PARTITION_THROUGHPUT_WRITE" => Self::DiskPartitionThroughputWrite,
             "DISK_QUEUE_DEPTH" => Self::DiskQueueDepth,

@@ -324,7 +324,9 @@ impl GetProcessMeasurementsMItem {
             Self::GlobalLockCurrentQueueReaders => "GLOBAL_LOCK_CURRENT_QUEUE_READERS",
             Self::GlobalLockCurrentQueueTotal => "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL",
             Self::GlobalLockCurrentQueueWriters => "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS",
-            Self::GlobalPageFaultExceptionsThrown => "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN",
+            Self::GlobalPageFaultExceptionsThrown => {
+                "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN"
+            }
             Self::IndexCountersBtreeAccesses => "INDEX_COUNTERS_BTREE_ACCESSES",
             Self::IndexCountersBtreeHits => "INDEX_COUNTERS_BTREE_HITS",
             Self::IndexCountersBtreeMissRatio => "INDEX_COUNTERS_BTREE_MISS_RATIO",
@@ -339,7 +341,9 @@ impl GetProcessMeasurementsMItem {
             Self::MaxProcessNormalizedCpuChildrenKernel => {
                 "MAX_PROCESS_NORMALIZED_CPU_CHILDREN_KERNEL"
             }
-            Self::MaxProcessNormalizedCpuChildrenUser => "MAX_PROCESS_NORMALIZED_CPU_CHILDREN_USER",
+            Self::MaxProcessNormalizedCpuChildrenUser => {
+                "MAX_PROCESS_NORMALIZED_CPU_CHILDREN_USER"
+            }
             Self::MaxProcessNormalizedCpuKernel => "MAX_PROCESS_NORMALIZED_CPU_KERNEL",
             Self::MaxProcessNormalizedCpuUser => "MAX_PROCESS_NORMALIZED_CPU_USER",
             Self::MaxSwapUsageFree => "MAX_SWAP_USAGE_FREE",
@@ -395,8 +399,12 @@ impl GetProcessMeasurementsMItem {
             Self::ProcessCpuChildrenUser => "PROCESS_CPU_CHILDREN_USER",
             Self::ProcessCpuKernel => "PROCESS_CPU_KERNEL",
             Self::ProcessCpuUser => "PROCESS_CPU_USER",
-            Self::ProcessNormalizedCpuChildrenKernel => "PROCESS_NORMALIZED_CPU_CHILDREN_KERNEL",
-            Self::ProcessNormalizedCpuChildrenUser => "PROCESS_NORMALIZED_CPU_CHILDREN_USER",
+            Self::ProcessNormalizedCpuChildrenKernel => {
+                "PROCESS_NORMALIZED_CPU_CHILDREN_KERNEL"
+            }
+            Self::ProcessNormalizedCpuChildrenUser => {
+                "PROCESS_NORMALIZED_CPU_CHILDREN_USER"
+            }
             Self::ProcessNormalizedCpuKernel => "PROCESS_NORMALIZED_CPU_KERNEL",
             Self::ProcessNormalizedCpuUser => "PROCESS_NORMALIZED_CPU_USER",
             Self::QueryExecutorScanned => "QUERY_EXECUTOR_SCANNED",
@@ -404,7 +412,9 @@ impl GetProcessMeasurementsMItem {
             Self::QueryTargetingScannedObjectsPerReturned => {
                 "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"
             }
-            Self::QueryTargetingScannedPerReturned => "QUERY_TARGETING_SCANNED_PER_RETURNED",
+            Self::QueryTargetingScannedPerReturned => {
+                "QUERY_TARGETING_SCANNED_PER_RETURNED"
+            }
             Self::RestartsInLastHour => "RESTARTS_IN_LAST_HOUR",
             Self::SwapUsageFree => "SWAP_USAGE_FREE",
             Self::SwapUsageUsed => "SWAP_USAGE_USED",
@@ -628,7 +638,9 @@ impl From<&str> for GetProcessMeasurementsMItem {
             "GLOBAL_LOCK_CURRENT_QUEUE_READERS" => Self::GlobalLockCurrentQueueReaders,
             "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL" => Self::GlobalLockCurrentQueueTotal,
             "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS" => Self::GlobalLockCurrentQueueWriters,
-            "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN" => Self::GlobalPageFaultExceptionsThrown,
+            "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN" => {
+                Self::GlobalPageFaultExceptionsThrown
+            }
             "INDEX_COUNTERS_BTREE_ACCESSES" => Self::IndexCountersBtreeAccesses,
             "INDEX_COUNTERS_BTREE_HITS" => Self::IndexCountersBtreeHits,
             "INDEX_COUNTERS_BTREE_MISS_RATIO" => Self::IndexCountersBtreeMissRatio,
@@ -643,7 +655,9 @@ impl From<&str> for GetProcessMeasurementsMItem {
             "MAX_PROCESS_NORMALIZED_CPU_CHILDREN_KERNEL" => {
                 Self::MaxProcessNormalizedCpuChildrenKernel
             }
-            "MAX_PROCESS_NORMALIZED_CPU_CHILDREN_USER" => Self::MaxProcessNormalizedCpuChildrenUser,
+            "MAX_PROCESS_NORMALIZED_CPU_CHILDREN_USER" => {
+                Self::MaxProcessNormalizedCpuChildrenUser
+            }
             "MAX_PROCESS_NORMALIZED_CPU_KERNEL" => Self::MaxProcessNormalizedCpuKernel,
             "MAX_PROCESS_NORMALIZED_CPU_USER" => Self::MaxProcessNormalizedCpuUser,
             "MAX_SWAP_USAGE_FREE" => Self::MaxSwapUsageFree,
@@ -699,8 +713,12 @@ impl From<&str> for GetProcessMeasurementsMItem {
             "PROCESS_CPU_CHILDREN_USER" => Self::ProcessCpuChildrenUser,
             "PROCESS_CPU_KERNEL" => Self::ProcessCpuKernel,
             "PROCESS_CPU_USER" => Self::ProcessCpuUser,
-            "PROCESS_NORMALIZED_CPU_CHILDREN_KERNEL" => Self::ProcessNormalizedCpuChildrenKernel,
-            "PROCESS_NORMALIZED_CPU_CHILDREN_USER" => Self::ProcessNormalizedCpuChildrenUser,
+            "PROCESS_NORMALIZED_CPU_CHILDREN_KERNEL" => {
+                Self::ProcessNormalizedCpuChildrenKernel
+            }
+            "PROCESS_NORMALIZED_CPU_CHILDREN_USER" => {
+                Self::ProcessNormalizedCpuChildrenUser
+            }
             "PROCESS_NORMALIZED_CPU_KERNEL" => Self::ProcessNormalizedCpuKernel,
             "PROCESS_NORMALIZED_CPU_USER" => Self::ProcessNormalizedCpuUser,
             "QUERY_EXECUTOR_SCANNED" => Self::QueryExecutorScanned,
@@ -708,7 +726,9 @@ impl From<&str> for GetProcessMeasurementsMItem {
             "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED" => {
                 Self::QueryTargetingScannedObjectsPerReturned
             }
-            "QUERY_TARGETING_SCANNED_PER_RETURNED" => Self::QueryTargetingScannedPerReturned,
+            "QUERY_TARGETING_SCANNED_PER_RETURNED" => {
+                Self::QueryTargetingScannedPerReturned
+            }
             "RESTARTS_IN_LAST_HOUR" => Self::RestartsInLastHour,
             "SWAP_USAGE_FREE" => Self::SwapUsageFree,
             "SWAP_USAGE_USED" => Self::SwapUsageUsed,

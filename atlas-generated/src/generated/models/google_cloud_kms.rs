@@ -38,7 +38,11 @@ impl crate::runtime::Json for GoogleCloudKms {
                 path,
             )?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
-            service_account_key: crate::runtime::optional(&mut map, "serviceAccountKey", path)?,
+            service_account_key: crate::runtime::optional(
+                &mut map,
+                "serviceAccountKey",
+                path,
+            )?,
             valid: crate::runtime::optional(&mut map, "valid", path)?,
             additional_properties: map,
         })
@@ -53,7 +57,11 @@ impl crate::runtime::Json for GoogleCloudKms {
             &self.key_version_resource_id,
         );
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        crate::runtime::put_optional(&mut map, "serviceAccountKey", &self.service_account_key);
+        crate::runtime::put_optional(
+            &mut map,
+            "serviceAccountKey",
+            &self.service_account_key,
+        );
         crate::runtime::put_optional(&mut map, "valid", &self.valid);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -55,7 +55,11 @@ impl crate::runtime::Json for GreaterThanRawThresholdAlertConfigViewForNdsGroup 
             links: crate::runtime::optional(&mut map, "links", path)?,
             matchers: crate::runtime::optional(&mut map, "matchers", path)?,
             notifications: crate::runtime::required(&mut map, "notifications", path)?,
-            severity_override: crate::runtime::optional(&mut map, "severityOverride", path)?,
+            severity_override: crate::runtime::optional(
+                &mut map,
+                "severityOverride",
+                path,
+            )?,
             threshold: crate::runtime::optional(&mut map, "threshold", path)?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
             additional_properties: map,
@@ -72,7 +76,11 @@ impl crate::runtime::Json for GreaterThanRawThresholdAlertConfigViewForNdsGroup 
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "matchers", &self.matchers);
         crate::runtime::put(&mut map, "notifications", &self.notifications);
-        crate::runtime::put_optional(&mut map, "severityOverride", &self.severity_override);
+        crate::runtime::put_optional(
+            &mut map,
+            "severityOverride",
+            &self.severity_override,
+        );
         crate::runtime::put_optional(&mut map, "threshold", &self.threshold);
         crate::runtime::put_optional(&mut map, "updated", &self.updated);
         for (key, value) in &self.additional_properties {

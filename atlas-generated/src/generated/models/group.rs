@@ -128,8 +128,10 @@ impl GroupRegionUsageRestrictions {
     }
 }
 impl crate::runtime::OpenEnum for GroupRegionUsageRestrictions {
-    const VALUES: &'static [&'static str] =
-        &["COMMERCIAL_FEDRAMP_REGIONS_ONLY", "GOV_REGIONS_ONLY"];
+    const VALUES: &'static [&'static str] = &[
+        "COMMERCIAL_FEDRAMP_REGIONS_ONLY",
+        "GOV_REGIONS_ONLY",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         GroupRegionUsageRestrictions::as_str(self)

@@ -27,7 +27,9 @@ pub enum GroupAlertsConfig {
     /// A [`NdsAutoscalingAlertConfigViewForNdsGroup`](crate::models::NdsAutoscalingAlertConfigViewForNdsGroup).
     NdsAutoscaling(crate::models::NdsAutoscalingAlertConfigViewForNdsGroup),
     /// A [`Ndsx509UserAuthenticationAlertConfigViewForNdsGroup`](crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup).
-    Ndsx509UserAuthentication(crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup),
+    Ndsx509UserAuthentication(
+        crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup,
+    ),
     /// A [`ReplicaSetAlertConfigViewForNdsGroup`](crate::models::ReplicaSetAlertConfigViewForNdsGroup).
     ReplicaSet(crate::models::ReplicaSetAlertConfigViewForNdsGroup),
     /// A [`ReplicaSetThresholdAlertConfigViewForNdsGroup`](crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup).
@@ -39,7 +41,9 @@ pub enum GroupAlertsConfig {
     /// A [`StreamProcessorAlertConfigViewForNdsGroup`](crate::models::StreamProcessorAlertConfigViewForNdsGroup).
     StreamProcessor(crate::models::StreamProcessorAlertConfigViewForNdsGroup),
     /// A [`StreamProcessorMetricAlertConfigViewForNdsGroup`](crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup).
-    StreamProcessorMetric(crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup),
+    StreamProcessorMetric(
+        crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup,
+    ),
 }
 impl crate::runtime::Json for GroupAlertsConfig {
     #[inline]
@@ -174,11 +178,7 @@ impl crate::runtime::Json for GroupAlertsConfig {
             Ok(v) => return Ok(Self::StreamProcessorMetric(v)),
             Err(e) => attempts.push(("StreamProcessorMetric", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "GroupAlertsConfig",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "GroupAlertsConfig", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
@@ -194,7 +194,9 @@ impl crate::runtime::Json for GroupAlertsConfig {
             Self::HostMetric(value) => crate::runtime::Json::to_json(value),
             Self::Mongotune(value) => crate::runtime::Json::to_json(value),
             Self::NdsAutoscaling(value) => crate::runtime::Json::to_json(value),
-            Self::Ndsx509UserAuthentication(value) => crate::runtime::Json::to_json(value),
+            Self::Ndsx509UserAuthentication(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::ReplicaSet(value) => crate::runtime::Json::to_json(value),
             Self::ReplicaSetThreshold(value) => crate::runtime::Json::to_json(value),
             Self::ServerlessMetric(value) => crate::runtime::Json::to_json(value),

@@ -54,7 +54,11 @@ impl crate::runtime::Json for GroupInvitation {
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             group_name: crate::runtime::optional(&mut map, "groupName", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            inviter_username: crate::runtime::optional(&mut map, "inviterUsername", path)?,
+            inviter_username: crate::runtime::optional(
+                &mut map,
+                "inviterUsername",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             roles: crate::runtime::optional(&mut map, "roles", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
@@ -69,7 +73,11 @@ impl crate::runtime::Json for GroupInvitation {
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "groupName", &self.group_name);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "inviterUsername", &self.inviter_username);
+        crate::runtime::put_optional(
+            &mut map,
+            "inviterUsername",
+            &self.inviter_username,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
         crate::runtime::put_optional(&mut map, "username", &self.username);

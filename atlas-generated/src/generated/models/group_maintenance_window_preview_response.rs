@@ -61,7 +61,11 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {
                 path,
             )?,
             hour_of_day: crate::runtime::optional(&mut map, "hourOfDay", path)?,
-            number_of_deferrals: crate::runtime::optional(&mut map, "numberOfDeferrals", path)?,
+            number_of_deferrals: crate::runtime::optional(
+                &mut map,
+                "numberOfDeferrals",
+                path,
+            )?,
             protected_hours: crate::runtime::optional(&mut map, "protectedHours", path)?,
             start_asap: crate::runtime::optional(&mut map, "startASAP", path)?,
             time_zone_id: crate::runtime::optional(&mut map, "timeZoneId", path)?,
@@ -84,7 +88,11 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {
             &self.effective_wave_assignment,
         );
         crate::runtime::put_optional(&mut map, "hourOfDay", &self.hour_of_day);
-        crate::runtime::put_optional(&mut map, "numberOfDeferrals", &self.number_of_deferrals);
+        crate::runtime::put_optional(
+            &mut map,
+            "numberOfDeferrals",
+            &self.number_of_deferrals,
+        );
         crate::runtime::put_optional(&mut map, "protectedHours", &self.protected_hours);
         crate::runtime::put_optional(&mut map, "startASAP", &self.start_asap);
         crate::runtime::put_optional(&mut map, "timeZoneId", &self.time_zone_id);

@@ -21,7 +21,11 @@ impl crate::runtime::Json for GroupMigrationRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            destination_org_id: crate::runtime::optional(&mut map, "destinationOrgId", path)?,
+            destination_org_id: crate::runtime::optional(
+                &mut map,
+                "destinationOrgId",
+                path,
+            )?,
             destination_org_private_api_key: crate::runtime::optional(
                 &mut map,
                 "destinationOrgPrivateApiKey",
@@ -38,7 +42,11 @@ impl crate::runtime::Json for GroupMigrationRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "destinationOrgId", &self.destination_org_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "destinationOrgId",
+            &self.destination_org_id,
+        );
         crate::runtime::put_optional(
             &mut map,
             "destinationOrgPrivateApiKey",

@@ -24,20 +24,35 @@ impl crate::runtime::Json for GroupUserResponse {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "orgMembershipStatus").map(str::to_owned);
         match tag.as_deref() {
-            Some("ACTIVE") => Ok(Self::Active(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("INVITATION_EXPIRED") | Some("INVITATION_REJECTED") | Some("PENDING") => {
-                Ok(Self::Pending(crate::runtime::Json::from_json(
-                    serde_json::Value::Object(map),
-                    path,
-                )?))
+            Some("ACTIVE") => {
+                Ok(
+                    Self::Active(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "orgMembershipStatus",
-                map,
-            ))),
+            Some("INVITATION_EXPIRED")
+            | Some("INVITATION_REJECTED")
+            | Some("PENDING") => {
+                Ok(
+                    Self::Pending(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("orgMembershipStatus", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]

@@ -48,11 +48,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
             Ok(v) => return Ok(Self::Tenant(v)),
             Err(e) => attempts.push(("Tenant", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "HardwareSpec20240805",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "HardwareSpec20240805", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -42,7 +42,11 @@ impl crate::runtime::Json for HipChatNotification {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
-            notification_token: crate::runtime::optional(&mut map, "notificationToken", path)?,
+            notification_token: crate::runtime::optional(
+                &mut map,
+                "notificationToken",
+                path,
+            )?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
             room_name: crate::runtime::optional(&mut map, "roomName", path)?,
             type_name: crate::runtime::required(&mut map, "typeName", path)?,
@@ -55,7 +59,11 @@ impl crate::runtime::Json for HipChatNotification {
         crate::runtime::put_optional(&mut map, "delayMin", &self.delay_min);
         crate::runtime::put_optional(&mut map, "integrationId", &self.integration_id);
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
-        crate::runtime::put_optional(&mut map, "notificationToken", &self.notification_token);
+        crate::runtime::put_optional(
+            &mut map,
+            "notificationToken",
+            &self.notification_token,
+        );
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
         crate::runtime::put_optional(&mut map, "roomName", &self.room_name);
         crate::runtime::put(&mut map, "typeName", &self.type_name);

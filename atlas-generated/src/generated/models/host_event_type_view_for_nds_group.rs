@@ -113,14 +113,18 @@ impl HostEventTypeViewForNdsGroup {
             Self::HostSearchProcessNotThrottling => "HOST_SEARCH_PROCESS_NOT_THROTTLING",
             Self::HostSearchProcessThrottling => "HOST_SEARCH_PROCESS_THROTTLING",
             Self::HostExternalLogSinkExportDown => "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN",
-            Self::HostExternalLogSinkExportResumed => "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED",
+            Self::HostExternalLogSinkExportResumed => {
+                "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED"
+            }
             Self::HostEnoughDiskSpace => "HOST_ENOUGH_DISK_SPACE",
             Self::HostNotEnoughDiskSpace => "HOST_NOT_ENOUGH_DISK_SPACE",
             Self::SshKeyNdsHostAccessRequested => "SSH_KEY_NDS_HOST_ACCESS_REQUESTED",
             Self::SshKeyNdsHostAccessRefreshed => "SSH_KEY_NDS_HOST_ACCESS_REFRESHED",
             Self::SshKeyNdsHostAccessAttempt => "SSH_KEY_NDS_HOST_ACCESS_ATTEMPT",
             Self::SshKeyNdsHostAccessGranted => "SSH_KEY_NDS_HOST_ACCESS_GRANTED",
-            Self::SshKeyNdsHostAccessLevelChanged => "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED",
+            Self::SshKeyNdsHostAccessLevelChanged => {
+                "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED"
+            }
             Self::AlertHostSshSessionStarted => "ALERT_HOST_SSH_SESSION_STARTED",
             Self::HostSshSessionEnded => "HOST_SSH_SESSION_ENDED",
             Self::HostX509CertificateCertificateGeneratedForSupportAccess => {
@@ -215,14 +219,18 @@ impl From<&str> for HostEventTypeViewForNdsGroup {
             "HOST_SEARCH_PROCESS_NOT_THROTTLING" => Self::HostSearchProcessNotThrottling,
             "HOST_SEARCH_PROCESS_THROTTLING" => Self::HostSearchProcessThrottling,
             "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN" => Self::HostExternalLogSinkExportDown,
-            "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED" => Self::HostExternalLogSinkExportResumed,
+            "HOST_EXTERNAL_LOG_SINK_EXPORT_RESUMED" => {
+                Self::HostExternalLogSinkExportResumed
+            }
             "HOST_ENOUGH_DISK_SPACE" => Self::HostEnoughDiskSpace,
             "HOST_NOT_ENOUGH_DISK_SPACE" => Self::HostNotEnoughDiskSpace,
             "SSH_KEY_NDS_HOST_ACCESS_REQUESTED" => Self::SshKeyNdsHostAccessRequested,
             "SSH_KEY_NDS_HOST_ACCESS_REFRESHED" => Self::SshKeyNdsHostAccessRefreshed,
             "SSH_KEY_NDS_HOST_ACCESS_ATTEMPT" => Self::SshKeyNdsHostAccessAttempt,
             "SSH_KEY_NDS_HOST_ACCESS_GRANTED" => Self::SshKeyNdsHostAccessGranted,
-            "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED" => Self::SshKeyNdsHostAccessLevelChanged,
+            "SSH_KEY_NDS_HOST_ACCESS_LEVEL_CHANGED" => {
+                Self::SshKeyNdsHostAccessLevelChanged
+            }
             "ALERT_HOST_SSH_SESSION_STARTED" => Self::AlertHostSshSessionStarted,
             "HOST_SSH_SESSION_ENDED" => Self::HostSshSessionEnded,
             "HOST_X509_CERTIFICATE_CERTIFICATE_GENERATED_FOR_SUPPORT_ACCESS" => {

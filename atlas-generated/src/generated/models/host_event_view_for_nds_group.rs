@@ -89,9 +89,17 @@ impl crate::runtime::Json for HostEventViewForNdsGroup {
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             desk_location: crate::runtime::optional(&mut map, "deskLocation", path)?,
-            employee_identifier: crate::runtime::optional(&mut map, "employeeIdentifier", path)?,
+            employee_identifier: crate::runtime::optional(
+                &mut map,
+                "employeeIdentifier",
+                path,
+            )?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -102,7 +110,11 @@ impl crate::runtime::Json for HostEventViewForNdsGroup {
             public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
             remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
@@ -114,9 +126,17 @@ impl crate::runtime::Json for HostEventViewForNdsGroup {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put_optional(&mut map, "deskLocation", &self.desk_location);
-        crate::runtime::put_optional(&mut map, "employeeIdentifier", &self.employee_identifier);
+        crate::runtime::put_optional(
+            &mut map,
+            "employeeIdentifier",
+            &self.employee_identifier,
+        );
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);

@@ -136,10 +136,16 @@ impl crate::runtime::Json for HostMetricAlert {
             | Some("SEARCH_PROCESS_THROTTLING")
             | Some("SYSTEM_MEMORY_PERCENT_USED")
             | Some("TICKETS_AVAILABLE_READS")
-            | Some("TICKETS_AVAILABLE_WRITES") => Ok(Self::Raw(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
+            | Some("TICKETS_AVAILABLE_WRITES") => {
+                Ok(
+                    Self::Raw(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("AVG_COMMAND_EXECUTION_TIME")
             | Some("AVG_READ_EXECUTION_TIME")
             | Some("AVG_WRITE_EXECUTION_TIME")
@@ -161,10 +167,16 @@ impl crate::runtime::Json for HostMetricAlert {
             | Some("OPLOG_MASTER_TIME_ESTIMATED_TTL")
             | Some("OPLOG_REPLICATION_LAG_TIME")
             | Some("OPLOG_SLAVE_LAG_MASTER_TIME")
-            | Some("SEARCH_REPLICATION_LAG") => Ok(Self::Time(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
+            | Some("SEARCH_REPLICATION_LAG") => {
+                Ok(
+                    Self::Time(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("CACHE_BYTES_READ_INTO")
             | Some("CACHE_BYTES_WRITTEN_FROM")
             | Some("CACHE_USAGE_DIRTY")
@@ -201,17 +213,29 @@ impl crate::runtime::Json for HostMetricAlert {
             | Some("SYSTEM_MEMORY_AVAILABLE")
             | Some("SYSTEM_MEMORY_USED")
             | Some("SYSTEM_NETWORK_IN")
-            | Some("SYSTEM_NETWORK_OUT") => Ok(Self::Data(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => Ok(Self::SearchMaxNumberOfLuceneDocs(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "metricName",
-                map,
-            ))),
+            | Some("SYSTEM_NETWORK_OUT") => {
+                Ok(
+                    Self::Data(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
+                Ok(
+                    Self::SearchMaxNumberOfLuceneDocs(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(Self::Unknown(crate::runtime::UnknownVariant::new("metricName", map)))
+            }
         }
     }
     #[inline]
@@ -220,7 +244,9 @@ impl crate::runtime::Json for HostMetricAlert {
             Self::Raw(value) => crate::runtime::Json::to_json(value),
             Self::Time(value) => crate::runtime::Json::to_json(value),
             Self::Data(value) => crate::runtime::Json::to_json(value),
-            Self::SearchMaxNumberOfLuceneDocs(value) => crate::runtime::Json::to_json(value),
+            Self::SearchMaxNumberOfLuceneDocs(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

@@ -25,8 +25,10 @@ impl HostMetricEventTypeView {
     }
 }
 impl crate::runtime::OpenEnum for HostMetricEventTypeView {
-    const VALUES: &'static [&'static str] =
-        &["INSIDE_METRIC_THRESHOLD", "OUTSIDE_METRIC_THRESHOLD"];
+    const VALUES: &'static [&'static str] = &[
+        "INSIDE_METRIC_THRESHOLD",
+        "OUTSIDE_METRIC_THRESHOLD",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         HostMetricEventTypeView::as_str(self)

@@ -15,7 +15,9 @@ pub enum HostMetricThreshold {
     /// `metricName` = `ASSERT_WARNING`
     AssertWarning(crate::models::AssertWarningRawMetricThresholdView),
     /// `metricName` = `AVG_COMMAND_EXECUTION_TIME`
-    AvgCommandExecutionTime(crate::models::AvgCommandExecutionTimeTimeMetricThresholdView),
+    AvgCommandExecutionTime(
+        crate::models::AvgCommandExecutionTimeTimeMetricThresholdView,
+    ),
     /// `metricName` = `AVG_READ_EXECUTION_TIME`
     AvgReadExecutionTime(crate::models::AvgReadExecutionTimeTimeMetricThresholdView),
     /// `metricName` = `AVG_WRITE_EXECUTION_TIME`
@@ -49,25 +51,37 @@ pub enum HostMetricThreshold {
     /// `metricName` = `DB_DATA_SIZE_TOTAL`
     DbDataSizeTotal(crate::models::DbDataSizeTotalDataMetricThresholdView),
     /// `metricName` = `DB_DATA_SIZE_TOTAL_WO_SYSTEM`
-    DbDataSizeTotalWoSystem(crate::models::DbDataSizeTotalWoSystemDataMetricThresholdView),
+    DbDataSizeTotalWoSystem(
+        crate::models::DbDataSizeTotalWoSystemDataMetricThresholdView,
+    ),
     /// `metricName` = `DB_INDEX_SIZE_TOTAL`
     DbIndexSizeTotal(crate::models::DbIndexSizeTotalDataMetricThresholdView),
     /// `metricName` = `DB_STORAGE_TOTAL`
     DbStorageTotal(crate::models::DbStorageTotalDataMetricThresholdView),
     /// `metricName` = `DISK_PARTITION_QUEUE_DEPTH_DATA`
-    DiskPartitionQueueDepthData(crate::models::DiskPartitionQueueDepthDataRawMetricThresholdView),
+    DiskPartitionQueueDepthData(
+        crate::models::DiskPartitionQueueDepthDataRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_QUEUE_DEPTH_INDEX`
-    DiskPartitionQueueDepthIndex(crate::models::DiskPartitionQueueDepthIndexRawMetricThresholdView),
+    DiskPartitionQueueDepthIndex(
+        crate::models::DiskPartitionQueueDepthIndexRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_QUEUE_DEPTH_JOURNAL`
     DiskPartitionQueueDepthJournal(
         crate::models::DiskPartitionQueueDepthJournalRawMetricThresholdView,
     ),
     /// `metricName` = `DISK_PARTITION_READ_IOPS_DATA`
-    DiskPartitionReadIopsData(crate::models::DiskPartitionReadIopsDataRawMetricThresholdView),
+    DiskPartitionReadIopsData(
+        crate::models::DiskPartitionReadIopsDataRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_READ_IOPS_INDEX`
-    DiskPartitionReadIopsIndex(crate::models::DiskPartitionReadIopsIndexRawMetricThresholdView),
+    DiskPartitionReadIopsIndex(
+        crate::models::DiskPartitionReadIopsIndexRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_READ_IOPS_JOURNAL`
-    DiskPartitionReadIopsJournal(crate::models::DiskPartitionReadIopsJournalRawMetricThresholdView),
+    DiskPartitionReadIopsJournal(
+        crate::models::DiskPartitionReadIopsJournalRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_READ_LATENCY_DATA`
     DiskPartitionReadLatencyData(
         crate::models::DiskPartitionReadLatencyDataTimeMetricThresholdView,
@@ -81,17 +95,25 @@ pub enum HostMetricThreshold {
         crate::models::DiskPartitionReadLatencyJournalTimeMetricThresholdView,
     ),
     /// `metricName` = `DISK_PARTITION_SPACE_USED_DATA`
-    DiskPartitionSpaceUsedData(crate::models::DiskPartitionSpaceUsedDataRawMetricThresholdView),
+    DiskPartitionSpaceUsedData(
+        crate::models::DiskPartitionSpaceUsedDataRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_SPACE_USED_INDEX`
-    DiskPartitionSpaceUsedIndex(crate::models::DiskPartitionSpaceUsedIndexRawMetricThresholdView),
+    DiskPartitionSpaceUsedIndex(
+        crate::models::DiskPartitionSpaceUsedIndexRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_SPACE_USED_JOURNAL`
     DiskPartitionSpaceUsedJournal(
         crate::models::DiskPartitionSpaceUsedJournalRawMetricThresholdView,
     ),
     /// `metricName` = `DISK_PARTITION_WRITE_IOPS_DATA`
-    DiskPartitionWriteIopsData(crate::models::DiskPartitionWriteIopsDataRawMetricThresholdView),
+    DiskPartitionWriteIopsData(
+        crate::models::DiskPartitionWriteIopsDataRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_WRITE_IOPS_INDEX`
-    DiskPartitionWriteIopsIndex(crate::models::DiskPartitionWriteIopsIndexRawMetricThresholdView),
+    DiskPartitionWriteIopsIndex(
+        crate::models::DiskPartitionWriteIopsIndexRawMetricThresholdView,
+    ),
     /// `metricName` = `DISK_PARTITION_WRITE_IOPS_JOURNAL`
     DiskPartitionWriteIopsJournal(
         crate::models::DiskPartitionWriteIopsJournalRawMetricThresholdView,
@@ -135,13 +157,17 @@ pub enum HostMetricThreshold {
     /// `metricName` = `FTS_PROCESS_CPU_USER`
     FtsProcessCpuUser(crate::models::FtsProcessCpuUserRawMetricThresholdView),
     /// `metricName` = `GLOBAL_ACCESSES_NOT_IN_MEMORY`
-    GlobalAccessesNotInMemory(crate::models::GlobalAccessesNotInMemoryRawMetricThresholdView),
+    GlobalAccessesNotInMemory(
+        crate::models::GlobalAccessesNotInMemoryRawMetricThresholdView,
+    ),
     /// `metricName` = `GLOBAL_LOCK_CURRENT_QUEUE_READERS`
     GlobalLockCurrentQueueReaders(
         crate::models::GlobalLockCurrentQueueReadersRawMetricThresholdView,
     ),
     /// `metricName` = `GLOBAL_LOCK_CURRENT_QUEUE_TOTAL`
-    GlobalLockCurrentQueueTotal(crate::models::GlobalLockCurrentQueueTotalRawMetricThresholdView),
+    GlobalLockCurrentQueueTotal(
+        crate::models::GlobalLockCurrentQueueTotalRawMetricThresholdView,
+    ),
     /// `metricName` = `GLOBAL_LOCK_CURRENT_QUEUE_WRITERS`
     GlobalLockCurrentQueueWriters(
         crate::models::GlobalLockCurrentQueueWritersRawMetricThresholdView,
@@ -153,19 +179,29 @@ pub enum HostMetricThreshold {
         crate::models::GlobalPageFaultExceptionsThrownRawMetricThresholdView,
     ),
     /// `metricName` = `INDEX_COUNTERS_BTREE_ACCESSES`
-    IndexCountersBtreeAccesses(crate::models::IndexCountersBtreeAccessesRawMetricThresholdView),
+    IndexCountersBtreeAccesses(
+        crate::models::IndexCountersBtreeAccessesRawMetricThresholdView,
+    ),
     /// `metricName` = `INDEX_COUNTERS_BTREE_HITS`
     IndexCountersBtreeHits(crate::models::IndexCountersBtreeHitsRawMetricThresholdView),
     /// `metricName` = `INDEX_COUNTERS_BTREE_MISS_RATIO`
-    IndexCountersBtreeMissRatio(crate::models::IndexCountersBtreeMissRatioRawMetricThresholdView),
+    IndexCountersBtreeMissRatio(
+        crate::models::IndexCountersBtreeMissRatioRawMetricThresholdView,
+    ),
     /// `metricName` = `INDEX_COUNTERS_BTREE_MISSES`
-    IndexCountersBtreeMisses(crate::models::IndexCountersBtreeMissesRawMetricThresholdView),
+    IndexCountersBtreeMisses(
+        crate::models::IndexCountersBtreeMissesRawMetricThresholdView,
+    ),
     /// `metricName` = `JOURNALING_COMMITS_IN_WRITE_LOCK`
-    JournalingCommitsInWriteLock(crate::models::JournalingCommitsInWriteLockRawMetricThresholdView),
+    JournalingCommitsInWriteLock(
+        crate::models::JournalingCommitsInWriteLockRawMetricThresholdView,
+    ),
     /// `metricName` = `JOURNALING_MB`
     JournalingMb(crate::models::JournalingMbDataMetricThresholdView),
     /// `metricName` = `JOURNALING_WRITE_DATA_FILES_MB`
-    JournalingWriteDataFilesMb(crate::models::JournalingWriteDataFilesMbDataMetricThresholdView),
+    JournalingWriteDataFilesMb(
+        crate::models::JournalingWriteDataFilesMbDataMetricThresholdView,
+    ),
     /// `metricName` = `LOGICAL_SIZE`
     LogicalSize(crate::models::LogicalSizeDataMetricThresholdView),
     /// `metricName` = `MAX_DISK_PARTITION_QUEUE_DEPTH_DATA`
@@ -181,7 +217,9 @@ pub enum HostMetricThreshold {
         crate::models::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView,
     ),
     /// `metricName` = `MAX_DISK_PARTITION_READ_IOPS_DATA`
-    MaxDiskPartitionReadIopsData(crate::models::MaxDiskPartitionReadIopsDataRawMetricThresholdView),
+    MaxDiskPartitionReadIopsData(
+        crate::models::MaxDiskPartitionReadIopsDataRawMetricThresholdView,
+    ),
     /// `metricName` = `MAX_DISK_PARTITION_READ_IOPS_INDEX`
     MaxDiskPartitionReadIopsIndex(
         crate::models::MaxDiskPartitionReadIopsIndexRawMetricThresholdView,
@@ -239,17 +277,25 @@ pub enum HostMetricThreshold {
         crate::models::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView,
     ),
     /// `metricName` = `MAX_NORMALIZED_SYSTEM_CPU_STEAL`
-    MaxNormalizedSystemCpuSteal(crate::models::MaxNormalizedSystemCpuStealRawMetricThresholdView),
+    MaxNormalizedSystemCpuSteal(
+        crate::models::MaxNormalizedSystemCpuStealRawMetricThresholdView,
+    ),
     /// `metricName` = `MAX_NORMALIZED_SYSTEM_CPU_USER`
-    MaxNormalizedSystemCpuUser(crate::models::MaxNormalizedSystemCpuUserRawMetricThresholdView),
+    MaxNormalizedSystemCpuUser(
+        crate::models::MaxNormalizedSystemCpuUserRawMetricThresholdView,
+    ),
     /// `metricName` = `MAX_SWAP_USAGE_FREE`
     MaxSwapUsageFree(crate::models::MaxSwapUsageFreeDataMetricThresholdView),
     /// `metricName` = `MAX_SWAP_USAGE_USED`
     MaxSwapUsageUsed(crate::models::MaxSwapUsageUsedDataMetricThresholdView),
     /// `metricName` = `MAX_SYSTEM_MEMORY_AVAILABLE`
-    MaxSystemMemoryAvailable(crate::models::MaxSystemMemoryAvailableDataMetricThresholdView),
+    MaxSystemMemoryAvailable(
+        crate::models::MaxSystemMemoryAvailableDataMetricThresholdView,
+    ),
     /// `metricName` = `MAX_SYSTEM_MEMORY_PERCENT_USED`
-    MaxSystemMemoryPercentUsed(crate::models::MaxSystemMemoryPercentUsedRawMetricThresholdView),
+    MaxSystemMemoryPercentUsed(
+        crate::models::MaxSystemMemoryPercentUsedRawMetricThresholdView,
+    ),
     /// `metricName` = `MAX_SYSTEM_MEMORY_USED`
     MaxSystemMemoryUsed(crate::models::MaxSystemMemoryUsedDataMetricThresholdView),
     /// `metricName` = `MAX_SYSTEM_NETWORK_IN`
@@ -287,11 +333,17 @@ pub enum HostMetricThreshold {
         crate::models::NormalizedFtsProcessCpuKernelRawMetricThresholdView,
     ),
     /// `metricName` = `NORMALIZED_FTS_PROCESS_CPU_USER`
-    NormalizedFtsProcessCpuUser(crate::models::NormalizedFtsProcessCpuUserRawMetricThresholdView),
+    NormalizedFtsProcessCpuUser(
+        crate::models::NormalizedFtsProcessCpuUserRawMetricThresholdView,
+    ),
     /// `metricName` = `NORMALIZED_SYSTEM_CPU_STEAL`
-    NormalizedSystemCpuSteal(crate::models::NormalizedSystemCpuStealRawMetricThresholdView),
+    NormalizedSystemCpuSteal(
+        crate::models::NormalizedSystemCpuStealRawMetricThresholdView,
+    ),
     /// `metricName` = `NORMALIZED_SYSTEM_CPU_USER`
-    NormalizedSystemCpuUser(crate::models::NormalizedSystemCpuUserRawMetricThresholdView),
+    NormalizedSystemCpuUser(
+        crate::models::NormalizedSystemCpuUserRawMetricThresholdView,
+    ),
     /// `metricName` = `OPCOUNTER_CMD`
     OpcounterCmd(crate::models::OpCounterCmdRawMetricThresholdView),
     /// `metricName` = `OPCOUNTER_DELETE`
@@ -319,7 +371,9 @@ pub enum HostMetricThreshold {
         crate::models::OperationThrottlingRejectedOperationsRawMetricThresholdView,
     ),
     /// `metricName` = `OPERATIONS_QUERIES_KILLED`
-    OperationsQueriesKilled(crate::models::OperationsQueriesKilledRawMetricThresholdView),
+    OperationsQueriesKilled(
+        crate::models::OperationsQueriesKilledRawMetricThresholdView,
+    ),
     /// `metricName` = `OPERATIONS_SCAN_AND_ORDER`
     OperationsScanAndOrder(crate::models::OperationsScanAndOrderRawMetricThresholdView),
     /// `metricName` = `OPLOG_MASTER_LAG_TIME_DIFF`
@@ -327,17 +381,25 @@ pub enum HostMetricThreshold {
     /// `metricName` = `OPLOG_MASTER_TIME`
     OplogMasterTime(crate::models::OplogMasterTimeTimeMetricThresholdView),
     /// `metricName` = `OPLOG_MASTER_TIME_ESTIMATED_TTL`
-    OplogMasterTimeEstimatedTtl(crate::models::OplogMasterTimeEstimatedTtlTimeMetricThresholdView),
+    OplogMasterTimeEstimatedTtl(
+        crate::models::OplogMasterTimeEstimatedTtlTimeMetricThresholdView,
+    ),
     /// `metricName` = `OPLOG_RATE_GB_PER_HOUR`
     OplogRateGbPerHour(crate::models::OplogRateGbPerHourDataMetricThresholdView),
     /// `metricName` = `OPLOG_SLAVE_LAG_MASTER_TIME`
-    OplogSlaveLagMasterTime(crate::models::OplogSlaveLagMasterTimeTimeMetricThresholdView),
+    OplogSlaveLagMasterTime(
+        crate::models::OplogSlaveLagMasterTimeTimeMetricThresholdView,
+    ),
     /// `metricName` = `QUERY_EXECUTOR_SCANNED`
     QueryExecutorScanned(crate::models::QueryExecutorScannedRawMetricThresholdView),
     /// `metricName` = `QUERY_EXECUTOR_SCANNED_OBJECTS`
-    QueryExecutorScannedObjects(crate::models::QueryExecutorScannedObjectsRawMetricThresholdView),
+    QueryExecutorScannedObjects(
+        crate::models::QueryExecutorScannedObjectsRawMetricThresholdView,
+    ),
     /// `metricName` = `QUERY_SPILL_TO_DISK_DURING_SORT`
-    QuerySpillToDiskDuringSort(crate::models::QuerySpillToDiskDuringSortRawMetricThresholdView),
+    QuerySpillToDiskDuringSort(
+        crate::models::QuerySpillToDiskDuringSortRawMetricThresholdView,
+    ),
     /// `metricName` = `QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED`
     QueryTargetingScannedObjectsPerReturned(
         crate::models::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView,
@@ -353,17 +415,27 @@ pub enum HostMetricThreshold {
     /// `metricName` = `SEARCH_MAX_FIELDS_INDEXED`
     SearchMaxFieldsIndexed(crate::models::SearchMaxFieldsIndexedRawMetricThresholdView),
     /// `metricName` = `SEARCH_MAX_NGRAM_FIELDS_INDEXED`
-    SearchMaxNgramFieldsIndexed(crate::models::SearchMaxNgramFieldsIndexedRawMetricThresholdView),
+    SearchMaxNgramFieldsIndexed(
+        crate::models::SearchMaxNgramFieldsIndexedRawMetricThresholdView,
+    ),
     /// `metricName` = `SEARCH_MAX_NUMBER_OF_LUCENE_DOCS`
     SearchMaxNumberOfLuceneDocs(crate::models::NumberMetricThresholdView),
     /// `metricName` = `SEARCH_NUMBER_OF_FIELDS_IN_INDEX`
-    SearchNumberOfFieldsInIndex(crate::models::SearchNumberOfFieldsInIndexRawMetricThresholdView),
+    SearchNumberOfFieldsInIndex(
+        crate::models::SearchNumberOfFieldsInIndexRawMetricThresholdView,
+    ),
     /// `metricName` = `SEARCH_NUMBER_OF_QUERIES_ERROR`
-    SearchNumberOfQueriesError(crate::models::SearchNumberOfQueriesErrorRawMetricThresholdView),
+    SearchNumberOfQueriesError(
+        crate::models::SearchNumberOfQueriesErrorRawMetricThresholdView,
+    ),
     /// `metricName` = `SEARCH_NUMBER_OF_QUERIES_SUCCESS`
-    SearchNumberOfQueriesSuccess(crate::models::SearchNumberOfQueriesSuccessRawMetricThresholdView),
+    SearchNumberOfQueriesSuccess(
+        crate::models::SearchNumberOfQueriesSuccessRawMetricThresholdView,
+    ),
     /// `metricName` = `SEARCH_NUMBER_OF_QUERIES_TOTAL`
-    SearchNumberOfQueriesTotal(crate::models::SearchNumberOfQueriesTotalRawMetricThresholdView),
+    SearchNumberOfQueriesTotal(
+        crate::models::SearchNumberOfQueriesTotalRawMetricThresholdView,
+    ),
     /// `metricName` = `SEARCH_OPCOUNTER_DELETE`
     SearchOpcounterDelete(crate::models::SearchOpCounterDeleteRawMetricThresholdView),
     /// `metricName` = `SEARCH_OPCOUNTER_GETMORE`
@@ -373,7 +445,9 @@ pub enum HostMetricThreshold {
     /// `metricName` = `SEARCH_OPCOUNTER_UPDATE`
     SearchOpcounterUpdate(crate::models::SearchOpCounterUpdateRawMetricThresholdView),
     /// `metricName` = `SEARCH_PROCESS_THROTTLING`
-    SearchProcessThrottling(crate::models::SearchProcessThrottlingRawMetricThresholdView),
+    SearchProcessThrottling(
+        crate::models::SearchProcessThrottlingRawMetricThresholdView,
+    ),
     /// `metricName` = `SEARCH_REPLICATION_LAG`
     SearchReplicationLag(crate::models::SearchReplicationLagTimeMetricThresholdView),
     /// `metricName` = `SWAP_USAGE_FREE`
@@ -383,7 +457,9 @@ pub enum HostMetricThreshold {
     /// `metricName` = `SYSTEM_MEMORY_AVAILABLE`
     SystemMemoryAvailable(crate::models::SystemMemoryAvailableDataMetricThresholdView),
     /// `metricName` = `SYSTEM_MEMORY_PERCENT_USED`
-    SystemMemoryPercentUsed(crate::models::SystemMemoryPercentUsedRawMetricThresholdView),
+    SystemMemoryPercentUsed(
+        crate::models::SystemMemoryPercentUsedRawMetricThresholdView,
+    ),
     /// `metricName` = `SYSTEM_MEMORY_USED`
     SystemMemoryUsed(crate::models::SystemMemoryUsedDataMetricThresholdView),
     /// `metricName` = `SYSTEM_NETWORK_IN`
@@ -410,560 +486,1609 @@ impl crate::runtime::Json for HostMetricThreshold {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "metricName").map(str::to_owned);
         match tag.as_deref() {
-            Some("ASSERT_MSG") => Ok(Self::AssertMsg(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("ASSERT_REGULAR") => Ok(Self::AssertRegular(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("ASSERT_USER") => Ok(Self::AssertUser(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("ASSERT_WARNING") => Ok(Self::AssertWarning(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AVG_COMMAND_EXECUTION_TIME") => Ok(Self::AvgCommandExecutionTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("AVG_READ_EXECUTION_TIME") => Ok(Self::AvgReadExecutionTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("AVG_WRITE_EXECUTION_TIME") => Ok(Self::AvgWriteExecutionTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("BACKGROUND_FLUSH_AVG") => Ok(Self::BackgroundFlushAvg(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("CACHE_BYTES_READ_INTO") => Ok(Self::CacheBytesReadInto(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("CACHE_BYTES_WRITTEN_FROM") => Ok(Self::CacheBytesWrittenFrom(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("CACHE_USAGE_DIRTY") => Ok(Self::CacheUsageDirty(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("CACHE_USAGE_USED") => Ok(Self::CacheUsageUsed(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("COMPUTED_MEMORY") => Ok(Self::ComputedMemory(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("CONNECTIONS") => Ok(Self::Connections(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("CONNECTIONS_MAX") => Ok(Self::ConnectionsMax(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("CONNECTIONS_PERCENT") => Ok(Self::ConnectionsPercent(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("CURSORS_TOTAL_CLIENT_CURSORS_SIZE") => Ok(Self::CursorsTotalClientCursorsSize(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("CURSORS_TOTAL_OPEN") => Ok(Self::CursorsTotalOpen(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("CURSORS_TOTAL_TIMED_OUT") => Ok(Self::CursorsTotalTimedOut(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DB_DATA_SIZE_TOTAL") => Ok(Self::DbDataSizeTotal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DB_DATA_SIZE_TOTAL_WO_SYSTEM") => Ok(Self::DbDataSizeTotalWoSystem(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DB_INDEX_SIZE_TOTAL") => Ok(Self::DbIndexSizeTotal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DB_STORAGE_TOTAL") => Ok(Self::DbStorageTotal(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("DISK_PARTITION_QUEUE_DEPTH_DATA") => Ok(Self::DiskPartitionQueueDepthData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_QUEUE_DEPTH_INDEX") => Ok(Self::DiskPartitionQueueDepthIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => Ok(Self::DiskPartitionQueueDepthJournal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_READ_IOPS_DATA") => Ok(Self::DiskPartitionReadIopsData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_READ_IOPS_INDEX") => Ok(Self::DiskPartitionReadIopsIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_READ_IOPS_JOURNAL") => Ok(Self::DiskPartitionReadIopsJournal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_READ_LATENCY_DATA") => Ok(Self::DiskPartitionReadLatencyData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_READ_LATENCY_INDEX") => Ok(Self::DiskPartitionReadLatencyIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("ASSERT_MSG") => {
+                Ok(
+                    Self::AssertMsg(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("ASSERT_REGULAR") => {
+                Ok(
+                    Self::AssertRegular(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("ASSERT_USER") => {
+                Ok(
+                    Self::AssertUser(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("ASSERT_WARNING") => {
+                Ok(
+                    Self::AssertWarning(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AVG_COMMAND_EXECUTION_TIME") => {
+                Ok(
+                    Self::AvgCommandExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AVG_READ_EXECUTION_TIME") => {
+                Ok(
+                    Self::AvgReadExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AVG_WRITE_EXECUTION_TIME") => {
+                Ok(
+                    Self::AvgWriteExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("BACKGROUND_FLUSH_AVG") => {
+                Ok(
+                    Self::BackgroundFlushAvg(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CACHE_BYTES_READ_INTO") => {
+                Ok(
+                    Self::CacheBytesReadInto(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CACHE_BYTES_WRITTEN_FROM") => {
+                Ok(
+                    Self::CacheBytesWrittenFrom(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CACHE_USAGE_DIRTY") => {
+                Ok(
+                    Self::CacheUsageDirty(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CACHE_USAGE_USED") => {
+                Ok(
+                    Self::CacheUsageUsed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("COMPUTED_MEMORY") => {
+                Ok(
+                    Self::ComputedMemory(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CONNECTIONS") => {
+                Ok(
+                    Self::Connections(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CONNECTIONS_MAX") => {
+                Ok(
+                    Self::ConnectionsMax(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CONNECTIONS_PERCENT") => {
+                Ok(
+                    Self::ConnectionsPercent(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CURSORS_TOTAL_CLIENT_CURSORS_SIZE") => {
+                Ok(
+                    Self::CursorsTotalClientCursorsSize(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CURSORS_TOTAL_OPEN") => {
+                Ok(
+                    Self::CursorsTotalOpen(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("CURSORS_TOTAL_TIMED_OUT") => {
+                Ok(
+                    Self::CursorsTotalTimedOut(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DB_DATA_SIZE_TOTAL") => {
+                Ok(
+                    Self::DbDataSizeTotal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DB_DATA_SIZE_TOTAL_WO_SYSTEM") => {
+                Ok(
+                    Self::DbDataSizeTotalWoSystem(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DB_INDEX_SIZE_TOTAL") => {
+                Ok(
+                    Self::DbIndexSizeTotal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DB_STORAGE_TOTAL") => {
+                Ok(
+                    Self::DbStorageTotal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_QUEUE_DEPTH_DATA") => {
+                Ok(
+                    Self::DiskPartitionQueueDepthData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
+                Ok(
+                    Self::DiskPartitionQueueDepthIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
+                Ok(
+                    Self::DiskPartitionQueueDepthJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_READ_IOPS_DATA") => {
+                Ok(
+                    Self::DiskPartitionReadIopsData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_READ_IOPS_INDEX") => {
+                Ok(
+                    Self::DiskPartitionReadIopsIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_READ_IOPS_JOURNAL") => {
+                Ok(
+                    Self::DiskPartitionReadIopsJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_READ_LATENCY_DATA") => {
+                Ok(
+                    Self::DiskPartitionReadLatencyData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_READ_LATENCY_INDEX") => {
+                Ok(
+                    Self::DiskPartitionReadLatencyIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("DISK_PARTITION_READ_LATENCY_JOURNAL") => {
-                Ok(Self::DiskPartitionReadLatencyJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::DiskPartitionReadLatencyJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("DISK_PARTITION_SPACE_USED_DATA") => Ok(Self::DiskPartitionSpaceUsedData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_SPACE_USED_INDEX") => Ok(Self::DiskPartitionSpaceUsedIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_SPACE_USED_JOURNAL") => Ok(Self::DiskPartitionSpaceUsedJournal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_WRITE_IOPS_DATA") => Ok(Self::DiskPartitionWriteIopsData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_WRITE_IOPS_INDEX") => Ok(Self::DiskPartitionWriteIopsIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_WRITE_IOPS_JOURNAL") => Ok(Self::DiskPartitionWriteIopsJournal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_WRITE_LATENCY_DATA") => Ok(Self::DiskPartitionWriteLatencyData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DISK_PARTITION_WRITE_LATENCY_INDEX") => Ok(Self::DiskPartitionWriteLatencyIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("DISK_PARTITION_SPACE_USED_DATA") => {
+                Ok(
+                    Self::DiskPartitionSpaceUsedData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_SPACE_USED_INDEX") => {
+                Ok(
+                    Self::DiskPartitionSpaceUsedIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_SPACE_USED_JOURNAL") => {
+                Ok(
+                    Self::DiskPartitionSpaceUsedJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_WRITE_IOPS_DATA") => {
+                Ok(
+                    Self::DiskPartitionWriteIopsData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_WRITE_IOPS_INDEX") => {
+                Ok(
+                    Self::DiskPartitionWriteIopsIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
+                Ok(
+                    Self::DiskPartitionWriteIopsJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_WRITE_LATENCY_DATA") => {
+                Ok(
+                    Self::DiskPartitionWriteLatencyData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DISK_PARTITION_WRITE_LATENCY_INDEX") => {
+                Ok(
+                    Self::DiskPartitionWriteLatencyIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
-                Ok(Self::DiskPartitionWriteLatencyJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::DiskPartitionWriteLatencyJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("DOCUMENT_DELETED") => Ok(Self::DocumentDeleted(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("DOCUMENT_INSERTED") => Ok(Self::DocumentInserted(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DOCUMENT_RETURNED") => Ok(Self::DocumentReturned(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("DOCUMENT_UPDATED") => Ok(Self::DocumentUpdated(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("EXTRA_INFO_PAGE_FAULTS") => Ok(Self::ExtraInfoPageFaults(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_DISK_UTILIZATION") => Ok(Self::FtsDiskUtilization(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_JVM_CURRENT_MEMORY") => Ok(Self::FtsJvmCurrentMemory(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_JVM_MAX_MEMORY") => Ok(Self::FtsJvmMaxMemory(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_MEMORY_MAPPED") => Ok(Self::FtsMemoryMapped(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_MEMORY_RESIDENT") => Ok(Self::FtsMemoryResident(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_MEMORY_VIRTUAL") => Ok(Self::FtsMemoryVirtual(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_PROCESS_CPU_KERNEL") => Ok(Self::FtsProcessCpuKernel(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("FTS_PROCESS_CPU_USER") => Ok(Self::FtsProcessCpuUser(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("GLOBAL_ACCESSES_NOT_IN_MEMORY") => Ok(Self::GlobalAccessesNotInMemory(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("GLOBAL_LOCK_CURRENT_QUEUE_READERS") => Ok(Self::GlobalLockCurrentQueueReaders(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("GLOBAL_LOCK_CURRENT_QUEUE_TOTAL") => Ok(Self::GlobalLockCurrentQueueTotal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("GLOBAL_LOCK_CURRENT_QUEUE_WRITERS") => Ok(Self::GlobalLockCurrentQueueWriters(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("GLOBAL_LOCK_PERCENTAGE") => Ok(Self::GlobalLockPercentage(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("DOCUMENT_DELETED") => {
+                Ok(
+                    Self::DocumentDeleted(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DOCUMENT_INSERTED") => {
+                Ok(
+                    Self::DocumentInserted(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DOCUMENT_RETURNED") => {
+                Ok(
+                    Self::DocumentReturned(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DOCUMENT_UPDATED") => {
+                Ok(
+                    Self::DocumentUpdated(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("EXTRA_INFO_PAGE_FAULTS") => {
+                Ok(
+                    Self::ExtraInfoPageFaults(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_DISK_UTILIZATION") => {
+                Ok(
+                    Self::FtsDiskUtilization(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_JVM_CURRENT_MEMORY") => {
+                Ok(
+                    Self::FtsJvmCurrentMemory(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_JVM_MAX_MEMORY") => {
+                Ok(
+                    Self::FtsJvmMaxMemory(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_MEMORY_MAPPED") => {
+                Ok(
+                    Self::FtsMemoryMapped(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_MEMORY_RESIDENT") => {
+                Ok(
+                    Self::FtsMemoryResident(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_MEMORY_VIRTUAL") => {
+                Ok(
+                    Self::FtsMemoryVirtual(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_PROCESS_CPU_KERNEL") => {
+                Ok(
+                    Self::FtsProcessCpuKernel(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("FTS_PROCESS_CPU_USER") => {
+                Ok(
+                    Self::FtsProcessCpuUser(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GLOBAL_ACCESSES_NOT_IN_MEMORY") => {
+                Ok(
+                    Self::GlobalAccessesNotInMemory(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GLOBAL_LOCK_CURRENT_QUEUE_READERS") => {
+                Ok(
+                    Self::GlobalLockCurrentQueueReaders(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GLOBAL_LOCK_CURRENT_QUEUE_TOTAL") => {
+                Ok(
+                    Self::GlobalLockCurrentQueueTotal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GLOBAL_LOCK_CURRENT_QUEUE_WRITERS") => {
+                Ok(
+                    Self::GlobalLockCurrentQueueWriters(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GLOBAL_LOCK_PERCENTAGE") => {
+                Ok(
+                    Self::GlobalLockPercentage(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN") => {
-                Ok(Self::GlobalPageFaultExceptionsThrown(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::GlobalPageFaultExceptionsThrown(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("INDEX_COUNTERS_BTREE_ACCESSES") => Ok(Self::IndexCountersBtreeAccesses(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("INDEX_COUNTERS_BTREE_HITS") => Ok(Self::IndexCountersBtreeHits(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("INDEX_COUNTERS_BTREE_MISS_RATIO") => Ok(Self::IndexCountersBtreeMissRatio(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("INDEX_COUNTERS_BTREE_MISSES") => Ok(Self::IndexCountersBtreeMisses(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("JOURNALING_COMMITS_IN_WRITE_LOCK") => Ok(Self::JournalingCommitsInWriteLock(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("JOURNALING_MB") => Ok(Self::JournalingMb(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("JOURNALING_WRITE_DATA_FILES_MB") => Ok(Self::JournalingWriteDataFilesMb(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("LOGICAL_SIZE") => Ok(Self::LogicalSize(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
+            Some("INDEX_COUNTERS_BTREE_ACCESSES") => {
+                Ok(
+                    Self::IndexCountersBtreeAccesses(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("INDEX_COUNTERS_BTREE_HITS") => {
+                Ok(
+                    Self::IndexCountersBtreeHits(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("INDEX_COUNTERS_BTREE_MISS_RATIO") => {
+                Ok(
+                    Self::IndexCountersBtreeMissRatio(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("INDEX_COUNTERS_BTREE_MISSES") => {
+                Ok(
+                    Self::IndexCountersBtreeMisses(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("JOURNALING_COMMITS_IN_WRITE_LOCK") => {
+                Ok(
+                    Self::JournalingCommitsInWriteLock(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("JOURNALING_MB") => {
+                Ok(
+                    Self::JournalingMb(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("JOURNALING_WRITE_DATA_FILES_MB") => {
+                Ok(
+                    Self::JournalingWriteDataFilesMb(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("LOGICAL_SIZE") => {
+                Ok(
+                    Self::LogicalSize(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_DATA") => {
-                Ok(Self::MaxDiskPartitionQueueDepthData(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionQueueDepthData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
-                Ok(Self::MaxDiskPartitionQueueDepthIndex(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionQueueDepthIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
-                Ok(Self::MaxDiskPartitionQueueDepthJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionQueueDepthJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("MAX_DISK_PARTITION_READ_IOPS_DATA") => Ok(Self::MaxDiskPartitionReadIopsData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_DISK_PARTITION_READ_IOPS_INDEX") => Ok(Self::MaxDiskPartitionReadIopsIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("MAX_DISK_PARTITION_READ_IOPS_DATA") => {
+                Ok(
+                    Self::MaxDiskPartitionReadIopsData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_DISK_PARTITION_READ_IOPS_INDEX") => {
+                Ok(
+                    Self::MaxDiskPartitionReadIopsIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("MAX_DISK_PARTITION_READ_IOPS_JOURNAL") => {
-                Ok(Self::MaxDiskPartitionReadIopsJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionReadIopsJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_DATA") => {
-                Ok(Self::MaxDiskPartitionReadLatencyData(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionReadLatencyData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_INDEX") => {
-                Ok(Self::MaxDiskPartitionReadLatencyIndex(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionReadLatencyIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_JOURNAL") => {
-                Ok(Self::MaxDiskPartitionReadLatencyJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionReadLatencyJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("MAX_DISK_PARTITION_SPACE_USED_DATA") => Ok(Self::MaxDiskPartitionSpaceUsedData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("MAX_DISK_PARTITION_SPACE_USED_DATA") => {
+                Ok(
+                    Self::MaxDiskPartitionSpaceUsedData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("MAX_DISK_PARTITION_SPACE_USED_INDEX") => {
-                Ok(Self::MaxDiskPartitionSpaceUsedIndex(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionSpaceUsedIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_SPACE_USED_JOURNAL") => {
-                Ok(Self::MaxDiskPartitionSpaceUsedJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionSpaceUsedJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("MAX_DISK_PARTITION_WRITE_IOPS_DATA") => Ok(Self::MaxDiskPartitionWriteIopsData(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("MAX_DISK_PARTITION_WRITE_IOPS_DATA") => {
+                Ok(
+                    Self::MaxDiskPartitionWriteIopsData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_INDEX") => {
-                Ok(Self::MaxDiskPartitionWriteIopsIndex(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionWriteIopsIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
-                Ok(Self::MaxDiskPartitionWriteIopsJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionWriteIopsJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_DATA") => {
-                Ok(Self::MaxDiskPartitionWriteLatencyData(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionWriteLatencyData(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_INDEX") => {
-                Ok(Self::MaxDiskPartitionWriteLatencyIndex(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionWriteLatencyIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
-                Ok(Self::MaxDiskPartitionWriteLatencyJournal(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::MaxDiskPartitionWriteLatencyJournal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("MAX_NORMALIZED_SYSTEM_CPU_STEAL") => Ok(Self::MaxNormalizedSystemCpuSteal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_NORMALIZED_SYSTEM_CPU_USER") => Ok(Self::MaxNormalizedSystemCpuUser(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_SWAP_USAGE_FREE") => Ok(Self::MaxSwapUsageFree(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_SWAP_USAGE_USED") => Ok(Self::MaxSwapUsageUsed(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_SYSTEM_MEMORY_AVAILABLE") => Ok(Self::MaxSystemMemoryAvailable(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_SYSTEM_MEMORY_PERCENT_USED") => Ok(Self::MaxSystemMemoryPercentUsed(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_SYSTEM_MEMORY_USED") => Ok(Self::MaxSystemMemoryUsed(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_SYSTEM_NETWORK_IN") => Ok(Self::MaxSystemNetworkIn(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MAX_SYSTEM_NETWORK_OUT") => Ok(Self::MaxSystemNetworkOut(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MEMORY_MAPPED") => Ok(Self::MemoryMapped(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MEMORY_RESIDENT") => Ok(Self::MemoryResident(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MEMORY_VIRTUAL") => Ok(Self::MemoryVirtual(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MUNIN_CPU_IOWAIT") => Ok(Self::MuninCpuIowait(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MUNIN_CPU_IRQ") => Ok(Self::MuninCpuIrq(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MUNIN_CPU_NICE") => Ok(Self::MuninCpuNice(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MUNIN_CPU_SOFTIRQ") => Ok(Self::MuninCpuSoftirq(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("MUNIN_CPU_STEAL") => Ok(Self::MuninCpuSteal(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MUNIN_CPU_SYSTEM") => Ok(Self::MuninCpuSystem(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MUNIN_CPU_USER") => Ok(Self::MuninCpuUser(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("NETWORK_BYTES_IN") => Ok(Self::NetworkBytesIn(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("NETWORK_BYTES_OUT") => Ok(Self::NetworkBytesOut(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("NETWORK_NUM_REQUESTS") => Ok(Self::NetworkNumRequests(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("NORMALIZED_FTS_PROCESS_CPU_KERNEL") => Ok(Self::NormalizedFtsProcessCpuKernel(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("NORMALIZED_FTS_PROCESS_CPU_USER") => Ok(Self::NormalizedFtsProcessCpuUser(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("NORMALIZED_SYSTEM_CPU_STEAL") => Ok(Self::NormalizedSystemCpuSteal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("NORMALIZED_SYSTEM_CPU_USER") => Ok(Self::NormalizedSystemCpuUser(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPCOUNTER_CMD") => Ok(Self::OpcounterCmd(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("OPCOUNTER_DELETE") => Ok(Self::OpcounterDelete(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("OPCOUNTER_GETMORE") => Ok(Self::OpcounterGetmore(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPCOUNTER_INSERT") => Ok(Self::OpcounterInsert(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("OPCOUNTER_QUERY") => Ok(Self::OpcounterQuery(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("OPCOUNTER_REPL_CMD") => Ok(Self::OpcounterReplCmd(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPCOUNTER_REPL_DELETE") => Ok(Self::OpcounterReplDelete(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPCOUNTER_REPL_INSERT") => Ok(Self::OpcounterReplInsert(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPCOUNTER_REPL_UPDATE") => Ok(Self::OpcounterReplUpdate(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPCOUNTER_TTL_DELETED") => Ok(Self::OpcounterTtlDeleted(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPCOUNTER_UPDATE") => Ok(Self::OpcounterUpdate(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
+            Some("MAX_NORMALIZED_SYSTEM_CPU_STEAL") => {
+                Ok(
+                    Self::MaxNormalizedSystemCpuSteal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_NORMALIZED_SYSTEM_CPU_USER") => {
+                Ok(
+                    Self::MaxNormalizedSystemCpuUser(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_SWAP_USAGE_FREE") => {
+                Ok(
+                    Self::MaxSwapUsageFree(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_SWAP_USAGE_USED") => {
+                Ok(
+                    Self::MaxSwapUsageUsed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_SYSTEM_MEMORY_AVAILABLE") => {
+                Ok(
+                    Self::MaxSystemMemoryAvailable(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_SYSTEM_MEMORY_PERCENT_USED") => {
+                Ok(
+                    Self::MaxSystemMemoryPercentUsed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_SYSTEM_MEMORY_USED") => {
+                Ok(
+                    Self::MaxSystemMemoryUsed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_SYSTEM_NETWORK_IN") => {
+                Ok(
+                    Self::MaxSystemNetworkIn(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MAX_SYSTEM_NETWORK_OUT") => {
+                Ok(
+                    Self::MaxSystemNetworkOut(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MEMORY_MAPPED") => {
+                Ok(
+                    Self::MemoryMapped(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MEMORY_RESIDENT") => {
+                Ok(
+                    Self::MemoryResident(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MEMORY_VIRTUAL") => {
+                Ok(
+                    Self::MemoryVirtual(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MUNIN_CPU_IOWAIT") => {
+                Ok(
+                    Self::MuninCpuIowait(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MUNIN_CPU_IRQ") => {
+                Ok(
+                    Self::MuninCpuIrq(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MUNIN_CPU_NICE") => {
+                Ok(
+                    Self::MuninCpuNice(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MUNIN_CPU_SOFTIRQ") => {
+                Ok(
+                    Self::MuninCpuSoftirq(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MUNIN_CPU_STEAL") => {
+                Ok(
+                    Self::MuninCpuSteal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MUNIN_CPU_SYSTEM") => {
+                Ok(
+                    Self::MuninCpuSystem(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MUNIN_CPU_USER") => {
+                Ok(
+                    Self::MuninCpuUser(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("NETWORK_BYTES_IN") => {
+                Ok(
+                    Self::NetworkBytesIn(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("NETWORK_BYTES_OUT") => {
+                Ok(
+                    Self::NetworkBytesOut(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("NETWORK_NUM_REQUESTS") => {
+                Ok(
+                    Self::NetworkNumRequests(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("NORMALIZED_FTS_PROCESS_CPU_KERNEL") => {
+                Ok(
+                    Self::NormalizedFtsProcessCpuKernel(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("NORMALIZED_FTS_PROCESS_CPU_USER") => {
+                Ok(
+                    Self::NormalizedFtsProcessCpuUser(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("NORMALIZED_SYSTEM_CPU_STEAL") => {
+                Ok(
+                    Self::NormalizedSystemCpuSteal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("NORMALIZED_SYSTEM_CPU_USER") => {
+                Ok(
+                    Self::NormalizedSystemCpuUser(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_CMD") => {
+                Ok(
+                    Self::OpcounterCmd(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_DELETE") => {
+                Ok(
+                    Self::OpcounterDelete(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_GETMORE") => {
+                Ok(
+                    Self::OpcounterGetmore(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_INSERT") => {
+                Ok(
+                    Self::OpcounterInsert(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_QUERY") => {
+                Ok(
+                    Self::OpcounterQuery(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_REPL_CMD") => {
+                Ok(
+                    Self::OpcounterReplCmd(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_REPL_DELETE") => {
+                Ok(
+                    Self::OpcounterReplDelete(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_REPL_INSERT") => {
+                Ok(
+                    Self::OpcounterReplInsert(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_REPL_UPDATE") => {
+                Ok(
+                    Self::OpcounterReplUpdate(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_TTL_DELETED") => {
+                Ok(
+                    Self::OpcounterTtlDeleted(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPCOUNTER_UPDATE") => {
+                Ok(
+                    Self::OpcounterUpdate(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("OPERATION_THROTTLING_REJECTED_OPERATIONS") => {
-                Ok(Self::OperationThrottlingRejectedOperations(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::OperationThrottlingRejectedOperations(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("OPERATIONS_QUERIES_KILLED") => Ok(Self::OperationsQueriesKilled(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPERATIONS_SCAN_AND_ORDER") => Ok(Self::OperationsScanAndOrder(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPLOG_MASTER_LAG_TIME_DIFF") => Ok(Self::OplogMasterLagTimeDiff(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPLOG_MASTER_TIME") => Ok(Self::OplogMasterTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPLOG_MASTER_TIME_ESTIMATED_TTL") => Ok(Self::OplogMasterTimeEstimatedTtl(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPLOG_RATE_GB_PER_HOUR") => Ok(Self::OplogRateGbPerHour(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("OPLOG_SLAVE_LAG_MASTER_TIME") => Ok(Self::OplogSlaveLagMasterTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("QUERY_EXECUTOR_SCANNED") => Ok(Self::QueryExecutorScanned(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("QUERY_EXECUTOR_SCANNED_OBJECTS") => Ok(Self::QueryExecutorScannedObjects(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("QUERY_SPILL_TO_DISK_DURING_SORT") => Ok(Self::QuerySpillToDiskDuringSort(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("OPERATIONS_QUERIES_KILLED") => {
+                Ok(
+                    Self::OperationsQueriesKilled(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPERATIONS_SCAN_AND_ORDER") => {
+                Ok(
+                    Self::OperationsScanAndOrder(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPLOG_MASTER_LAG_TIME_DIFF") => {
+                Ok(
+                    Self::OplogMasterLagTimeDiff(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPLOG_MASTER_TIME") => {
+                Ok(
+                    Self::OplogMasterTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPLOG_MASTER_TIME_ESTIMATED_TTL") => {
+                Ok(
+                    Self::OplogMasterTimeEstimatedTtl(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPLOG_RATE_GB_PER_HOUR") => {
+                Ok(
+                    Self::OplogRateGbPerHour(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OPLOG_SLAVE_LAG_MASTER_TIME") => {
+                Ok(
+                    Self::OplogSlaveLagMasterTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("QUERY_EXECUTOR_SCANNED") => {
+                Ok(
+                    Self::QueryExecutorScanned(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("QUERY_EXECUTOR_SCANNED_OBJECTS") => {
+                Ok(
+                    Self::QueryExecutorScannedObjects(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("QUERY_SPILL_TO_DISK_DURING_SORT") => {
+                Ok(
+                    Self::QuerySpillToDiskDuringSort(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED") => {
-                Ok(Self::QueryTargetingScannedObjectsPerReturned(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::QueryTargetingScannedObjectsPerReturned(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
             Some("QUERY_TARGETING_SCANNED_PER_RETURNED") => {
-                Ok(Self::QueryTargetingScannedPerReturned(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::QueryTargetingScannedPerReturned(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("RESTARTS_IN_LAST_HOUR") => Ok(Self::RestartsInLastHour(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_INDEX_SIZE") => Ok(Self::SearchIndexSize(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_MAX_FIELDS_INDEXED") => Ok(Self::SearchMaxFieldsIndexed(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_MAX_NGRAM_FIELDS_INDEXED") => Ok(Self::SearchMaxNgramFieldsIndexed(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => Ok(Self::SearchMaxNumberOfLuceneDocs(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_NUMBER_OF_FIELDS_IN_INDEX") => Ok(Self::SearchNumberOfFieldsInIndex(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_NUMBER_OF_QUERIES_ERROR") => Ok(Self::SearchNumberOfQueriesError(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_NUMBER_OF_QUERIES_SUCCESS") => Ok(Self::SearchNumberOfQueriesSuccess(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_NUMBER_OF_QUERIES_TOTAL") => Ok(Self::SearchNumberOfQueriesTotal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_OPCOUNTER_DELETE") => Ok(Self::SearchOpcounterDelete(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_OPCOUNTER_GETMORE") => Ok(Self::SearchOpcounterGetmore(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_OPCOUNTER_INSERT") => Ok(Self::SearchOpcounterInsert(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_OPCOUNTER_UPDATE") => Ok(Self::SearchOpcounterUpdate(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_PROCESS_THROTTLING") => Ok(Self::SearchProcessThrottling(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SEARCH_REPLICATION_LAG") => Ok(Self::SearchReplicationLag(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SWAP_USAGE_FREE") => Ok(Self::SwapUsageFree(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("SWAP_USAGE_USED") => Ok(Self::SwapUsageUsed(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("SYSTEM_MEMORY_AVAILABLE") => Ok(Self::SystemMemoryAvailable(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SYSTEM_MEMORY_PERCENT_USED") => Ok(Self::SystemMemoryPercentUsed(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SYSTEM_MEMORY_USED") => Ok(Self::SystemMemoryUsed(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SYSTEM_NETWORK_IN") => Ok(Self::SystemNetworkIn(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SYSTEM_NETWORK_OUT") => Ok(Self::SystemNetworkOut(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("TICKETS_AVAILABLE_READS") => Ok(Self::TicketsAvailableReads(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("TICKETS_AVAILABLE_WRITES") => Ok(Self::TicketsAvailableWrites(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "metricName",
-                map,
-            ))),
+            Some("RESTARTS_IN_LAST_HOUR") => {
+                Ok(
+                    Self::RestartsInLastHour(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_INDEX_SIZE") => {
+                Ok(
+                    Self::SearchIndexSize(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_MAX_FIELDS_INDEXED") => {
+                Ok(
+                    Self::SearchMaxFieldsIndexed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_MAX_NGRAM_FIELDS_INDEXED") => {
+                Ok(
+                    Self::SearchMaxNgramFieldsIndexed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
+                Ok(
+                    Self::SearchMaxNumberOfLuceneDocs(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_NUMBER_OF_FIELDS_IN_INDEX") => {
+                Ok(
+                    Self::SearchNumberOfFieldsInIndex(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_NUMBER_OF_QUERIES_ERROR") => {
+                Ok(
+                    Self::SearchNumberOfQueriesError(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_NUMBER_OF_QUERIES_SUCCESS") => {
+                Ok(
+                    Self::SearchNumberOfQueriesSuccess(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_NUMBER_OF_QUERIES_TOTAL") => {
+                Ok(
+                    Self::SearchNumberOfQueriesTotal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_OPCOUNTER_DELETE") => {
+                Ok(
+                    Self::SearchOpcounterDelete(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_OPCOUNTER_GETMORE") => {
+                Ok(
+                    Self::SearchOpcounterGetmore(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_OPCOUNTER_INSERT") => {
+                Ok(
+                    Self::SearchOpcounterInsert(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_OPCOUNTER_UPDATE") => {
+                Ok(
+                    Self::SearchOpcounterUpdate(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_PROCESS_THROTTLING") => {
+                Ok(
+                    Self::SearchProcessThrottling(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SEARCH_REPLICATION_LAG") => {
+                Ok(
+                    Self::SearchReplicationLag(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SWAP_USAGE_FREE") => {
+                Ok(
+                    Self::SwapUsageFree(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SWAP_USAGE_USED") => {
+                Ok(
+                    Self::SwapUsageUsed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SYSTEM_MEMORY_AVAILABLE") => {
+                Ok(
+                    Self::SystemMemoryAvailable(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SYSTEM_MEMORY_PERCENT_USED") => {
+                Ok(
+                    Self::SystemMemoryPercentUsed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SYSTEM_MEMORY_USED") => {
+                Ok(
+                    Self::SystemMemoryUsed(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SYSTEM_NETWORK_IN") => {
+                Ok(
+                    Self::SystemNetworkIn(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SYSTEM_NETWORK_OUT") => {
+                Ok(
+                    Self::SystemNetworkOut(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("TICKETS_AVAILABLE_READS") => {
+                Ok(
+                    Self::TicketsAvailableReads(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("TICKETS_AVAILABLE_WRITES") => {
+                Ok(
+                    Self::TicketsAvailableWrites(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(Self::Unknown(crate::runtime::UnknownVariant::new("metricName", map)))
+            }
         }
     }
     #[inline]
@@ -985,31 +2110,69 @@ impl crate::runtime::Json for HostMetricThreshold {
             Self::Connections(value) => crate::runtime::Json::to_json(value),
             Self::ConnectionsMax(value) => crate::runtime::Json::to_json(value),
             Self::ConnectionsPercent(value) => crate::runtime::Json::to_json(value),
-            Self::CursorsTotalClientCursorsSize(value) => crate::runtime::Json::to_json(value),
+            Self::CursorsTotalClientCursorsSize(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::CursorsTotalOpen(value) => crate::runtime::Json::to_json(value),
             Self::CursorsTotalTimedOut(value) => crate::runtime::Json::to_json(value),
             Self::DbDataSizeTotal(value) => crate::runtime::Json::to_json(value),
             Self::DbDataSizeTotalWoSystem(value) => crate::runtime::Json::to_json(value),
             Self::DbIndexSizeTotal(value) => crate::runtime::Json::to_json(value),
             Self::DbStorageTotal(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionQueueDepthData(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionQueueDepthIndex(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionQueueDepthJournal(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionReadIopsData(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionReadIopsIndex(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionReadIopsJournal(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionReadLatencyData(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionReadLatencyIndex(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionReadLatencyJournal(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionSpaceUsedData(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionSpaceUsedIndex(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionSpaceUsedJournal(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionWriteIopsData(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionWriteIopsIndex(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionWriteIopsJournal(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionWriteLatencyData(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionWriteLatencyIndex(value) => crate::runtime::Json::to_json(value),
-            Self::DiskPartitionWriteLatencyJournal(value) => crate::runtime::Json::to_json(value),
+            Self::DiskPartitionQueueDepthData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionQueueDepthIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionQueueDepthJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionReadIopsData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionReadIopsIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionReadIopsJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionReadLatencyData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionReadLatencyIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionReadLatencyJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionSpaceUsedData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionSpaceUsedIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionSpaceUsedJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionWriteIopsData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionWriteIopsIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionWriteIopsJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionWriteLatencyData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionWriteLatencyIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::DiskPartitionWriteLatencyJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::DocumentDeleted(value) => crate::runtime::Json::to_json(value),
             Self::DocumentInserted(value) => crate::runtime::Json::to_json(value),
             Self::DocumentReturned(value) => crate::runtime::Json::to_json(value),
@@ -1023,46 +2186,104 @@ impl crate::runtime::Json for HostMetricThreshold {
             Self::FtsMemoryVirtual(value) => crate::runtime::Json::to_json(value),
             Self::FtsProcessCpuKernel(value) => crate::runtime::Json::to_json(value),
             Self::FtsProcessCpuUser(value) => crate::runtime::Json::to_json(value),
-            Self::GlobalAccessesNotInMemory(value) => crate::runtime::Json::to_json(value),
-            Self::GlobalLockCurrentQueueReaders(value) => crate::runtime::Json::to_json(value),
-            Self::GlobalLockCurrentQueueTotal(value) => crate::runtime::Json::to_json(value),
-            Self::GlobalLockCurrentQueueWriters(value) => crate::runtime::Json::to_json(value),
+            Self::GlobalAccessesNotInMemory(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::GlobalLockCurrentQueueReaders(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::GlobalLockCurrentQueueTotal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::GlobalLockCurrentQueueWriters(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::GlobalLockPercentage(value) => crate::runtime::Json::to_json(value),
-            Self::GlobalPageFaultExceptionsThrown(value) => crate::runtime::Json::to_json(value),
-            Self::IndexCountersBtreeAccesses(value) => crate::runtime::Json::to_json(value),
+            Self::GlobalPageFaultExceptionsThrown(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::IndexCountersBtreeAccesses(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::IndexCountersBtreeHits(value) => crate::runtime::Json::to_json(value),
-            Self::IndexCountersBtreeMissRatio(value) => crate::runtime::Json::to_json(value),
+            Self::IndexCountersBtreeMissRatio(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::IndexCountersBtreeMisses(value) => crate::runtime::Json::to_json(value),
-            Self::JournalingCommitsInWriteLock(value) => crate::runtime::Json::to_json(value),
+            Self::JournalingCommitsInWriteLock(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::JournalingMb(value) => crate::runtime::Json::to_json(value),
-            Self::JournalingWriteDataFilesMb(value) => crate::runtime::Json::to_json(value),
+            Self::JournalingWriteDataFilesMb(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::LogicalSize(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionQueueDepthData(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionQueueDepthIndex(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionQueueDepthJournal(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionReadIopsData(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionReadIopsIndex(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionReadIopsJournal(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionReadLatencyData(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionReadLatencyIndex(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionReadLatencyJournal(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionSpaceUsedData(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionSpaceUsedIndex(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionSpaceUsedJournal(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionWriteIopsData(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionWriteIopsIndex(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionWriteIopsJournal(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionWriteLatencyData(value) => crate::runtime::Json::to_json(value),
-            Self::MaxDiskPartitionWriteLatencyIndex(value) => crate::runtime::Json::to_json(value),
+            Self::MaxDiskPartitionQueueDepthData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionQueueDepthIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionQueueDepthJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionReadIopsData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionReadIopsIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionReadIopsJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionReadLatencyData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionReadLatencyIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionReadLatencyJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionSpaceUsedData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionSpaceUsedIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionSpaceUsedJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionWriteIopsData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionWriteIopsIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionWriteIopsJournal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionWriteLatencyData(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxDiskPartitionWriteLatencyIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::MaxDiskPartitionWriteLatencyJournal(value) => {
                 crate::runtime::Json::to_json(value)
             }
-            Self::MaxNormalizedSystemCpuSteal(value) => crate::runtime::Json::to_json(value),
-            Self::MaxNormalizedSystemCpuUser(value) => crate::runtime::Json::to_json(value),
+            Self::MaxNormalizedSystemCpuSteal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::MaxNormalizedSystemCpuUser(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::MaxSwapUsageFree(value) => crate::runtime::Json::to_json(value),
             Self::MaxSwapUsageUsed(value) => crate::runtime::Json::to_json(value),
             Self::MaxSystemMemoryAvailable(value) => crate::runtime::Json::to_json(value),
-            Self::MaxSystemMemoryPercentUsed(value) => crate::runtime::Json::to_json(value),
+            Self::MaxSystemMemoryPercentUsed(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::MaxSystemMemoryUsed(value) => crate::runtime::Json::to_json(value),
             Self::MaxSystemNetworkIn(value) => crate::runtime::Json::to_json(value),
             Self::MaxSystemNetworkOut(value) => crate::runtime::Json::to_json(value),
@@ -1079,8 +2300,12 @@ impl crate::runtime::Json for HostMetricThreshold {
             Self::NetworkBytesIn(value) => crate::runtime::Json::to_json(value),
             Self::NetworkBytesOut(value) => crate::runtime::Json::to_json(value),
             Self::NetworkNumRequests(value) => crate::runtime::Json::to_json(value),
-            Self::NormalizedFtsProcessCpuKernel(value) => crate::runtime::Json::to_json(value),
-            Self::NormalizedFtsProcessCpuUser(value) => crate::runtime::Json::to_json(value),
+            Self::NormalizedFtsProcessCpuKernel(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::NormalizedFtsProcessCpuUser(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::NormalizedSystemCpuSteal(value) => crate::runtime::Json::to_json(value),
             Self::NormalizedSystemCpuUser(value) => crate::runtime::Json::to_json(value),
             Self::OpcounterCmd(value) => crate::runtime::Json::to_json(value),
@@ -1101,25 +2326,45 @@ impl crate::runtime::Json for HostMetricThreshold {
             Self::OperationsScanAndOrder(value) => crate::runtime::Json::to_json(value),
             Self::OplogMasterLagTimeDiff(value) => crate::runtime::Json::to_json(value),
             Self::OplogMasterTime(value) => crate::runtime::Json::to_json(value),
-            Self::OplogMasterTimeEstimatedTtl(value) => crate::runtime::Json::to_json(value),
+            Self::OplogMasterTimeEstimatedTtl(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::OplogRateGbPerHour(value) => crate::runtime::Json::to_json(value),
             Self::OplogSlaveLagMasterTime(value) => crate::runtime::Json::to_json(value),
             Self::QueryExecutorScanned(value) => crate::runtime::Json::to_json(value),
-            Self::QueryExecutorScannedObjects(value) => crate::runtime::Json::to_json(value),
-            Self::QuerySpillToDiskDuringSort(value) => crate::runtime::Json::to_json(value),
+            Self::QueryExecutorScannedObjects(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::QuerySpillToDiskDuringSort(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::QueryTargetingScannedObjectsPerReturned(value) => {
                 crate::runtime::Json::to_json(value)
             }
-            Self::QueryTargetingScannedPerReturned(value) => crate::runtime::Json::to_json(value),
+            Self::QueryTargetingScannedPerReturned(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::RestartsInLastHour(value) => crate::runtime::Json::to_json(value),
             Self::SearchIndexSize(value) => crate::runtime::Json::to_json(value),
             Self::SearchMaxFieldsIndexed(value) => crate::runtime::Json::to_json(value),
-            Self::SearchMaxNgramFieldsIndexed(value) => crate::runtime::Json::to_json(value),
-            Self::SearchMaxNumberOfLuceneDocs(value) => crate::runtime::Json::to_json(value),
-            Self::SearchNumberOfFieldsInIndex(value) => crate::runtime::Json::to_json(value),
-            Self::SearchNumberOfQueriesError(value) => crate::runtime::Json::to_json(value),
-            Self::SearchNumberOfQueriesSuccess(value) => crate::runtime::Json::to_json(value),
-            Self::SearchNumberOfQueriesTotal(value) => crate::runtime::Json::to_json(value),
+            Self::SearchMaxNgramFieldsIndexed(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::SearchMaxNumberOfLuceneDocs(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::SearchNumberOfFieldsInIndex(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::SearchNumberOfQueriesError(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::SearchNumberOfQueriesSuccess(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::SearchNumberOfQueriesTotal(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::SearchOpcounterDelete(value) => crate::runtime::Json::to_json(value),
             Self::SearchOpcounterGetmore(value) => crate::runtime::Json::to_json(value),
             Self::SearchOpcounterInsert(value) => crate::runtime::Json::to_json(value),
@@ -1163,19 +2408,24 @@ impl From<crate::models::AssertWarningRawMetricThresholdView> for HostMetricThre
         Self::AssertWarning(value)
     }
 }
-impl From<crate::models::AvgCommandExecutionTimeTimeMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::AvgCommandExecutionTimeTimeMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::AvgCommandExecutionTimeTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::AvgCommandExecutionTimeTimeMetricThresholdView,
+    ) -> Self {
         Self::AvgCommandExecutionTime(value)
     }
 }
-impl From<crate::models::AvgReadExecutionTimeTimeMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::AvgReadExecutionTimeTimeMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::AvgReadExecutionTimeTimeMetricThresholdView) -> Self {
         Self::AvgReadExecutionTime(value)
     }
 }
-impl From<crate::models::AvgWriteExecutionTimeTimeMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::AvgWriteExecutionTimeTimeMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::AvgWriteExecutionTimeTimeMetricThresholdView) -> Self {
         Self::AvgWriteExecutionTime(value)
@@ -1187,19 +2437,22 @@ impl From<crate::models::TimeMetricThresholdView> for HostMetricThreshold {
         Self::BackgroundFlushAvg(value)
     }
 }
-impl From<crate::models::CacheBytesReadIntoDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::CacheBytesReadIntoDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::CacheBytesReadIntoDataMetricThresholdView) -> Self {
         Self::CacheBytesReadInto(value)
     }
 }
-impl From<crate::models::CacheBytesWrittenFromDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::CacheBytesWrittenFromDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::CacheBytesWrittenFromDataMetricThresholdView) -> Self {
         Self::CacheBytesWrittenFrom(value)
     }
 }
-impl From<crate::models::CacheUsageDirtyDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::CacheUsageDirtyDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::CacheUsageDirtyDataMetricThresholdView) -> Self {
         Self::CacheUsageDirty(value)
@@ -1229,45 +2482,54 @@ impl From<crate::models::ConnectionsMaxRawMetricThresholdView> for HostMetricThr
         Self::ConnectionsMax(value)
     }
 }
-impl From<crate::models::ConnectionsPercentRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::ConnectionsPercentRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::ConnectionsPercentRawMetricThresholdView) -> Self {
         Self::ConnectionsPercent(value)
     }
 }
 impl From<crate::models::CursorsTotalClientCursorsSizeRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::CursorsTotalClientCursorsSizeRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::CursorsTotalClientCursorsSizeRawMetricThresholdView,
+    ) -> Self {
         Self::CursorsTotalClientCursorsSize(value)
     }
 }
-impl From<crate::models::CursorsTotalOpenRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::CursorsTotalOpenRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::CursorsTotalOpenRawMetricThresholdView) -> Self {
         Self::CursorsTotalOpen(value)
     }
 }
-impl From<crate::models::CursorsTotalTimedOutRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::CursorsTotalTimedOutRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::CursorsTotalTimedOutRawMetricThresholdView) -> Self {
         Self::CursorsTotalTimedOut(value)
     }
 }
-impl From<crate::models::DbDataSizeTotalDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DbDataSizeTotalDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::DbDataSizeTotalDataMetricThresholdView) -> Self {
         Self::DbDataSizeTotal(value)
     }
 }
-impl From<crate::models::DbDataSizeTotalWoSystemDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DbDataSizeTotalWoSystemDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DbDataSizeTotalWoSystemDataMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DbDataSizeTotalWoSystemDataMetricThresholdView,
+    ) -> Self {
         Self::DbDataSizeTotalWoSystem(value)
     }
 }
-impl From<crate::models::DbIndexSizeTotalDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DbIndexSizeTotalDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::DbIndexSizeTotalDataMetricThresholdView) -> Self {
         Self::DbIndexSizeTotal(value)
@@ -1280,138 +2542,164 @@ impl From<crate::models::DbStorageTotalDataMetricThresholdView> for HostMetricTh
     }
 }
 impl From<crate::models::DiskPartitionQueueDepthDataRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionQueueDepthDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionQueueDepthDataRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionQueueDepthData(value)
     }
 }
 impl From<crate::models::DiskPartitionQueueDepthIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionQueueDepthIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionQueueDepthIndexRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionQueueDepthIndex(value)
     }
 }
 impl From<crate::models::DiskPartitionQueueDepthJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionQueueDepthJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionQueueDepthJournalRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionQueueDepthJournal(value)
     }
 }
-impl From<crate::models::DiskPartitionReadIopsDataRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DiskPartitionReadIopsDataRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionReadIopsDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionReadIopsDataRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionReadIopsData(value)
     }
 }
-impl From<crate::models::DiskPartitionReadIopsIndexRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DiskPartitionReadIopsIndexRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionReadIopsIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionReadIopsIndexRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionReadIopsIndex(value)
     }
 }
 impl From<crate::models::DiskPartitionReadIopsJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionReadIopsJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionReadIopsJournalRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionReadIopsJournal(value)
     }
 }
 impl From<crate::models::DiskPartitionReadLatencyDataTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionReadLatencyDataTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionReadLatencyDataTimeMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionReadLatencyData(value)
     }
 }
 impl From<crate::models::DiskPartitionReadLatencyIndexTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionReadLatencyIndexTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionReadLatencyIndexTimeMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionReadLatencyIndex(value)
     }
 }
 impl From<crate::models::DiskPartitionReadLatencyJournalTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionReadLatencyJournalTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionReadLatencyJournalTimeMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionReadLatencyJournal(value)
     }
 }
-impl From<crate::models::DiskPartitionSpaceUsedDataRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DiskPartitionSpaceUsedDataRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionSpaceUsedDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionSpaceUsedDataRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionSpaceUsedData(value)
     }
 }
 impl From<crate::models::DiskPartitionSpaceUsedIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionSpaceUsedIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionSpaceUsedIndexRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionSpaceUsedIndex(value)
     }
 }
 impl From<crate::models::DiskPartitionSpaceUsedJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionSpaceUsedJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionSpaceUsedJournalRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionSpaceUsedJournal(value)
     }
 }
-impl From<crate::models::DiskPartitionWriteIopsDataRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DiskPartitionWriteIopsDataRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionWriteIopsDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionWriteIopsDataRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionWriteIopsData(value)
     }
 }
 impl From<crate::models::DiskPartitionWriteIopsIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionWriteIopsIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionWriteIopsIndexRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionWriteIopsIndex(value)
     }
 }
 impl From<crate::models::DiskPartitionWriteIopsJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionWriteIopsJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionWriteIopsJournalRawMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionWriteIopsJournal(value)
     }
 }
 impl From<crate::models::DiskPartitionWriteLatencyDataTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionWriteLatencyDataTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionWriteLatencyDataTimeMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionWriteLatencyData(value)
     }
 }
 impl From<crate::models::DiskPartitionWriteLatencyIndexTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionWriteLatencyIndexTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionWriteLatencyIndexTimeMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionWriteLatencyIndex(value)
     }
 }
 impl From<crate::models::DiskPartitionWriteLatencyJournalTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::DiskPartitionWriteLatencyJournalTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::DiskPartitionWriteLatencyJournalTimeMetricThresholdView,
+    ) -> Self {
         Self::DiskPartitionWriteLatencyJournal(value)
     }
 }
@@ -1421,13 +2709,15 @@ impl From<crate::models::DocumentDeletedRawMetricThresholdView> for HostMetricTh
         Self::DocumentDeleted(value)
     }
 }
-impl From<crate::models::DocumentInsertedRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DocumentInsertedRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::DocumentInsertedRawMetricThresholdView) -> Self {
         Self::DocumentInserted(value)
     }
 }
-impl From<crate::models::DocumentReturnedRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::DocumentReturnedRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::DocumentReturnedRawMetricThresholdView) -> Self {
         Self::DocumentReturned(value)
@@ -1439,135 +2729,161 @@ impl From<crate::models::DocumentUpdatedRawMetricThresholdView> for HostMetricTh
         Self::DocumentUpdated(value)
     }
 }
-impl From<crate::models::ExtraInfoPageFaultsRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::ExtraInfoPageFaultsRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::ExtraInfoPageFaultsRawMetricThresholdView) -> Self {
         Self::ExtraInfoPageFaults(value)
     }
 }
-impl From<crate::models::FtsDiskUtilizationDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsDiskUtilizationDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsDiskUtilizationDataMetricThresholdView) -> Self {
         Self::FtsDiskUtilization(value)
     }
 }
-impl From<crate::models::FtsJvmCurrentMemoryDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsJvmCurrentMemoryDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsJvmCurrentMemoryDataMetricThresholdView) -> Self {
         Self::FtsJvmCurrentMemory(value)
     }
 }
-impl From<crate::models::FtsJvmMaxMemoryDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsJvmMaxMemoryDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsJvmMaxMemoryDataMetricThresholdView) -> Self {
         Self::FtsJvmMaxMemory(value)
     }
 }
-impl From<crate::models::FtsMemoryMappedDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsMemoryMappedDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsMemoryMappedDataMetricThresholdView) -> Self {
         Self::FtsMemoryMapped(value)
     }
 }
-impl From<crate::models::FtsMemoryResidentDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsMemoryResidentDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsMemoryResidentDataMetricThresholdView) -> Self {
         Self::FtsMemoryResident(value)
     }
 }
-impl From<crate::models::FtsMemoryVirtualDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsMemoryVirtualDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsMemoryVirtualDataMetricThresholdView) -> Self {
         Self::FtsMemoryVirtual(value)
     }
 }
-impl From<crate::models::FtsProcessCpuKernelRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsProcessCpuKernelRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsProcessCpuKernelRawMetricThresholdView) -> Self {
         Self::FtsProcessCpuKernel(value)
     }
 }
-impl From<crate::models::FtsProcessCpuUserRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::FtsProcessCpuUserRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::FtsProcessCpuUserRawMetricThresholdView) -> Self {
         Self::FtsProcessCpuUser(value)
     }
 }
-impl From<crate::models::GlobalAccessesNotInMemoryRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::GlobalAccessesNotInMemoryRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::GlobalAccessesNotInMemoryRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::GlobalAccessesNotInMemoryRawMetricThresholdView,
+    ) -> Self {
         Self::GlobalAccessesNotInMemory(value)
     }
 }
 impl From<crate::models::GlobalLockCurrentQueueReadersRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::GlobalLockCurrentQueueReadersRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::GlobalLockCurrentQueueReadersRawMetricThresholdView,
+    ) -> Self {
         Self::GlobalLockCurrentQueueReaders(value)
     }
 }
 impl From<crate::models::GlobalLockCurrentQueueTotalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::GlobalLockCurrentQueueTotalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::GlobalLockCurrentQueueTotalRawMetricThresholdView,
+    ) -> Self {
         Self::GlobalLockCurrentQueueTotal(value)
     }
 }
 impl From<crate::models::GlobalLockCurrentQueueWritersRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::GlobalLockCurrentQueueWritersRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::GlobalLockCurrentQueueWritersRawMetricThresholdView,
+    ) -> Self {
         Self::GlobalLockCurrentQueueWriters(value)
     }
 }
-impl From<crate::models::GlobalLockPercentageRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::GlobalLockPercentageRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::GlobalLockPercentageRawMetricThresholdView) -> Self {
         Self::GlobalLockPercentage(value)
     }
 }
 impl From<crate::models::GlobalPageFaultExceptionsThrownRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::GlobalPageFaultExceptionsThrownRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::GlobalPageFaultExceptionsThrownRawMetricThresholdView,
+    ) -> Self {
         Self::GlobalPageFaultExceptionsThrown(value)
     }
 }
-impl From<crate::models::IndexCountersBtreeAccessesRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::IndexCountersBtreeAccessesRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::IndexCountersBtreeAccessesRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::IndexCountersBtreeAccessesRawMetricThresholdView,
+    ) -> Self {
         Self::IndexCountersBtreeAccesses(value)
     }
 }
-impl From<crate::models::IndexCountersBtreeHitsRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::IndexCountersBtreeHitsRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::IndexCountersBtreeHitsRawMetricThresholdView) -> Self {
         Self::IndexCountersBtreeHits(value)
     }
 }
 impl From<crate::models::IndexCountersBtreeMissRatioRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::IndexCountersBtreeMissRatioRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::IndexCountersBtreeMissRatioRawMetricThresholdView,
+    ) -> Self {
         Self::IndexCountersBtreeMissRatio(value)
     }
 }
-impl From<crate::models::IndexCountersBtreeMissesRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::IndexCountersBtreeMissesRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::IndexCountersBtreeMissesRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::IndexCountersBtreeMissesRawMetricThresholdView,
+    ) -> Self {
         Self::IndexCountersBtreeMisses(value)
     }
 }
 impl From<crate::models::JournalingCommitsInWriteLockRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::JournalingCommitsInWriteLockRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::JournalingCommitsInWriteLockRawMetricThresholdView,
+    ) -> Self {
         Self::JournalingCommitsInWriteLock(value)
     }
 }
@@ -1578,10 +2894,11 @@ impl From<crate::models::JournalingMbDataMetricThresholdView> for HostMetricThre
     }
 }
 impl From<crate::models::JournalingWriteDataFilesMbDataMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::JournalingWriteDataFilesMbDataMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::JournalingWriteDataFilesMbDataMetricThresholdView,
+    ) -> Self {
         Self::JournalingWriteDataFilesMb(value)
     }
 }
@@ -1592,72 +2909,79 @@ impl From<crate::models::LogicalSizeDataMetricThresholdView> for HostMetricThres
     }
 }
 impl From<crate::models::MaxDiskPartitionQueueDepthDataRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionQueueDepthDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionQueueDepthDataRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionQueueDepthData(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionQueueDepthIndex(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionQueueDepthJournal(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionReadIopsDataRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionReadIopsDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionReadIopsDataRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionReadIopsData(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionReadIopsIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionReadIopsIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionReadIopsIndexRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionReadIopsIndex(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionReadIopsJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionReadIopsJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionReadIopsJournalRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionReadIopsJournal(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionReadLatencyData(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionReadLatencyIndex(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
     fn from(
         value: crate::models::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView,
@@ -1666,64 +2990,70 @@ impl From<crate::models::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdVi
     }
 }
 impl From<crate::models::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionSpaceUsedData(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionSpaceUsedIndex(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionSpaceUsedJournal(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionWriteIopsDataRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionWriteIopsDataRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionWriteIopsDataRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionWriteIopsData(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionWriteIopsIndex(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionWriteIopsJournal(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView,
+    ) -> Self {
         Self::MaxDiskPartitionWriteLatencyData(value)
     }
 }
 impl From<crate::models::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
     fn from(
         value: crate::models::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView,
@@ -1732,8 +3062,7 @@ impl From<crate::models::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdVie
     }
 }
 impl From<crate::models::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
     fn from(
         value: crate::models::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView,
@@ -1742,56 +3071,71 @@ impl From<crate::models::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdV
     }
 }
 impl From<crate::models::MaxNormalizedSystemCpuStealRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxNormalizedSystemCpuStealRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxNormalizedSystemCpuStealRawMetricThresholdView,
+    ) -> Self {
         Self::MaxNormalizedSystemCpuSteal(value)
     }
 }
-impl From<crate::models::MaxNormalizedSystemCpuUserRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxNormalizedSystemCpuUserRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxNormalizedSystemCpuUserRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxNormalizedSystemCpuUserRawMetricThresholdView,
+    ) -> Self {
         Self::MaxNormalizedSystemCpuUser(value)
     }
 }
-impl From<crate::models::MaxSwapUsageFreeDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxSwapUsageFreeDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::MaxSwapUsageFreeDataMetricThresholdView) -> Self {
         Self::MaxSwapUsageFree(value)
     }
 }
-impl From<crate::models::MaxSwapUsageUsedDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxSwapUsageUsedDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::MaxSwapUsageUsedDataMetricThresholdView) -> Self {
         Self::MaxSwapUsageUsed(value)
     }
 }
-impl From<crate::models::MaxSystemMemoryAvailableDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxSystemMemoryAvailableDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxSystemMemoryAvailableDataMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxSystemMemoryAvailableDataMetricThresholdView,
+    ) -> Self {
         Self::MaxSystemMemoryAvailable(value)
     }
 }
-impl From<crate::models::MaxSystemMemoryPercentUsedRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxSystemMemoryPercentUsedRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::MaxSystemMemoryPercentUsedRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::MaxSystemMemoryPercentUsedRawMetricThresholdView,
+    ) -> Self {
         Self::MaxSystemMemoryPercentUsed(value)
     }
 }
-impl From<crate::models::MaxSystemMemoryUsedDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxSystemMemoryUsedDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::MaxSystemMemoryUsedDataMetricThresholdView) -> Self {
         Self::MaxSystemMemoryUsed(value)
     }
 }
-impl From<crate::models::MaxSystemNetworkInDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxSystemNetworkInDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::MaxSystemNetworkInDataMetricThresholdView) -> Self {
         Self::MaxSystemNetworkIn(value)
     }
 }
-impl From<crate::models::MaxSystemNetworkOutDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::MaxSystemNetworkOutDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::MaxSystemNetworkOutDataMetricThresholdView) -> Self {
         Self::MaxSystemNetworkOut(value)
@@ -1863,43 +3207,53 @@ impl From<crate::models::NetworkBytesInDataMetricThresholdView> for HostMetricTh
         Self::NetworkBytesIn(value)
     }
 }
-impl From<crate::models::NetworkBytesOutDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::NetworkBytesOutDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::NetworkBytesOutDataMetricThresholdView) -> Self {
         Self::NetworkBytesOut(value)
     }
 }
-impl From<crate::models::NetworkNumRequestsRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::NetworkNumRequestsRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::NetworkNumRequestsRawMetricThresholdView) -> Self {
         Self::NetworkNumRequests(value)
     }
 }
 impl From<crate::models::NormalizedFtsProcessCpuKernelRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::NormalizedFtsProcessCpuKernelRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::NormalizedFtsProcessCpuKernelRawMetricThresholdView,
+    ) -> Self {
         Self::NormalizedFtsProcessCpuKernel(value)
     }
 }
 impl From<crate::models::NormalizedFtsProcessCpuUserRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::NormalizedFtsProcessCpuUserRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::NormalizedFtsProcessCpuUserRawMetricThresholdView,
+    ) -> Self {
         Self::NormalizedFtsProcessCpuUser(value)
     }
 }
-impl From<crate::models::NormalizedSystemCpuStealRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::NormalizedSystemCpuStealRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::NormalizedSystemCpuStealRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::NormalizedSystemCpuStealRawMetricThresholdView,
+    ) -> Self {
         Self::NormalizedSystemCpuSteal(value)
     }
 }
-impl From<crate::models::NormalizedSystemCpuUserRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::NormalizedSystemCpuUserRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::NormalizedSystemCpuUserRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::NormalizedSystemCpuUserRawMetricThresholdView,
+    ) -> Self {
         Self::NormalizedSystemCpuUser(value)
     }
 }
@@ -1915,7 +3269,8 @@ impl From<crate::models::OpCounterDeleteRawMetricThresholdView> for HostMetricTh
         Self::OpcounterDelete(value)
     }
 }
-impl From<crate::models::OpCounterGetMoreRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OpCounterGetMoreRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OpCounterGetMoreRawMetricThresholdView) -> Self {
         Self::OpcounterGetmore(value)
@@ -1933,31 +3288,36 @@ impl From<crate::models::OpCounterQueryRawMetricThresholdView> for HostMetricThr
         Self::OpcounterQuery(value)
     }
 }
-impl From<crate::models::OpCounterReplCmdRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OpCounterReplCmdRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OpCounterReplCmdRawMetricThresholdView) -> Self {
         Self::OpcounterReplCmd(value)
     }
 }
-impl From<crate::models::OpCounterReplDeleteRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OpCounterReplDeleteRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OpCounterReplDeleteRawMetricThresholdView) -> Self {
         Self::OpcounterReplDelete(value)
     }
 }
-impl From<crate::models::OpCounterReplInsertRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OpCounterReplInsertRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OpCounterReplInsertRawMetricThresholdView) -> Self {
         Self::OpcounterReplInsert(value)
     }
 }
-impl From<crate::models::OpCounterReplUpdateRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OpCounterReplUpdateRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OpCounterReplUpdateRawMetricThresholdView) -> Self {
         Self::OpcounterReplUpdate(value)
     }
 }
-impl From<crate::models::OpCounterTtlDeletedRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OpCounterTtlDeletedRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OpCounterTtlDeletedRawMetricThresholdView) -> Self {
         Self::OpcounterTtlDeleted(value)
@@ -1970,8 +3330,7 @@ impl From<crate::models::OpCounterUpdateRawMetricThresholdView> for HostMetricTh
     }
 }
 impl From<crate::models::OperationThrottlingRejectedOperationsRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
     fn from(
         value: crate::models::OperationThrottlingRejectedOperationsRawMetricThresholdView,
@@ -1979,73 +3338,90 @@ impl From<crate::models::OperationThrottlingRejectedOperationsRawMetricThreshold
         Self::OperationThrottlingRejectedOperations(value)
     }
 }
-impl From<crate::models::OperationsQueriesKilledRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OperationsQueriesKilledRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::OperationsQueriesKilledRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::OperationsQueriesKilledRawMetricThresholdView,
+    ) -> Self {
         Self::OperationsQueriesKilled(value)
     }
 }
-impl From<crate::models::OperationsScanAndOrderRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OperationsScanAndOrderRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OperationsScanAndOrderRawMetricThresholdView) -> Self {
         Self::OperationsScanAndOrder(value)
     }
 }
-impl From<crate::models::OplogMasterLagTimeDiffTimeMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OplogMasterLagTimeDiffTimeMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::OplogMasterLagTimeDiffTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::OplogMasterLagTimeDiffTimeMetricThresholdView,
+    ) -> Self {
         Self::OplogMasterLagTimeDiff(value)
     }
 }
-impl From<crate::models::OplogMasterTimeTimeMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OplogMasterTimeTimeMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OplogMasterTimeTimeMetricThresholdView) -> Self {
         Self::OplogMasterTime(value)
     }
 }
 impl From<crate::models::OplogMasterTimeEstimatedTtlTimeMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::OplogMasterTimeEstimatedTtlTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::OplogMasterTimeEstimatedTtlTimeMetricThresholdView,
+    ) -> Self {
         Self::OplogMasterTimeEstimatedTtl(value)
     }
 }
-impl From<crate::models::OplogRateGbPerHourDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OplogRateGbPerHourDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::OplogRateGbPerHourDataMetricThresholdView) -> Self {
         Self::OplogRateGbPerHour(value)
     }
 }
-impl From<crate::models::OplogSlaveLagMasterTimeTimeMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::OplogSlaveLagMasterTimeTimeMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::OplogSlaveLagMasterTimeTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::OplogSlaveLagMasterTimeTimeMetricThresholdView,
+    ) -> Self {
         Self::OplogSlaveLagMasterTime(value)
     }
 }
-impl From<crate::models::QueryExecutorScannedRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::QueryExecutorScannedRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::QueryExecutorScannedRawMetricThresholdView) -> Self {
         Self::QueryExecutorScanned(value)
     }
 }
 impl From<crate::models::QueryExecutorScannedObjectsRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::QueryExecutorScannedObjectsRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::QueryExecutorScannedObjectsRawMetricThresholdView,
+    ) -> Self {
         Self::QueryExecutorScannedObjects(value)
     }
 }
-impl From<crate::models::QuerySpillToDiskDuringSortRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::QuerySpillToDiskDuringSortRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::QuerySpillToDiskDuringSortRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::QuerySpillToDiskDuringSortRawMetricThresholdView,
+    ) -> Self {
         Self::QuerySpillToDiskDuringSort(value)
     }
 }
 impl From<crate::models::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
     fn from(
         value: crate::models::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView,
@@ -2054,36 +3430,41 @@ impl From<crate::models::QueryTargetingScannedObjectsPerReturnedRawMetricThresho
     }
 }
 impl From<crate::models::QueryTargetingScannedPerReturnedRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::QueryTargetingScannedPerReturnedRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::QueryTargetingScannedPerReturnedRawMetricThresholdView,
+    ) -> Self {
         Self::QueryTargetingScannedPerReturned(value)
     }
 }
-impl From<crate::models::RestartsInLastHourRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::RestartsInLastHourRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::RestartsInLastHourRawMetricThresholdView) -> Self {
         Self::RestartsInLastHour(value)
     }
 }
-impl From<crate::models::SearchIndexSizeDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchIndexSizeDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SearchIndexSizeDataMetricThresholdView) -> Self {
         Self::SearchIndexSize(value)
     }
 }
-impl From<crate::models::SearchMaxFieldsIndexedRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchMaxFieldsIndexedRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SearchMaxFieldsIndexedRawMetricThresholdView) -> Self {
         Self::SearchMaxFieldsIndexed(value)
     }
 }
 impl From<crate::models::SearchMaxNgramFieldsIndexedRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::SearchMaxNgramFieldsIndexedRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::SearchMaxNgramFieldsIndexedRawMetricThresholdView,
+    ) -> Self {
         Self::SearchMaxNgramFieldsIndexed(value)
     }
 }
@@ -2094,64 +3475,80 @@ impl From<crate::models::NumberMetricThresholdView> for HostMetricThreshold {
     }
 }
 impl From<crate::models::SearchNumberOfFieldsInIndexRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::SearchNumberOfFieldsInIndexRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::SearchNumberOfFieldsInIndexRawMetricThresholdView,
+    ) -> Self {
         Self::SearchNumberOfFieldsInIndex(value)
     }
 }
-impl From<crate::models::SearchNumberOfQueriesErrorRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchNumberOfQueriesErrorRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::SearchNumberOfQueriesErrorRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::SearchNumberOfQueriesErrorRawMetricThresholdView,
+    ) -> Self {
         Self::SearchNumberOfQueriesError(value)
     }
 }
 impl From<crate::models::SearchNumberOfQueriesSuccessRawMetricThresholdView>
-    for HostMetricThreshold
-{
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::SearchNumberOfQueriesSuccessRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::SearchNumberOfQueriesSuccessRawMetricThresholdView,
+    ) -> Self {
         Self::SearchNumberOfQueriesSuccess(value)
     }
 }
-impl From<crate::models::SearchNumberOfQueriesTotalRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchNumberOfQueriesTotalRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::SearchNumberOfQueriesTotalRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::SearchNumberOfQueriesTotalRawMetricThresholdView,
+    ) -> Self {
         Self::SearchNumberOfQueriesTotal(value)
     }
 }
-impl From<crate::models::SearchOpCounterDeleteRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchOpCounterDeleteRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SearchOpCounterDeleteRawMetricThresholdView) -> Self {
         Self::SearchOpcounterDelete(value)
     }
 }
-impl From<crate::models::SearchOpCounterGetMoreRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchOpCounterGetMoreRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SearchOpCounterGetMoreRawMetricThresholdView) -> Self {
         Self::SearchOpcounterGetmore(value)
     }
 }
-impl From<crate::models::SearchOpCounterInsertRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchOpCounterInsertRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SearchOpCounterInsertRawMetricThresholdView) -> Self {
         Self::SearchOpcounterInsert(value)
     }
 }
-impl From<crate::models::SearchOpCounterUpdateRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchOpCounterUpdateRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SearchOpCounterUpdateRawMetricThresholdView) -> Self {
         Self::SearchOpcounterUpdate(value)
     }
 }
-impl From<crate::models::SearchProcessThrottlingRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchProcessThrottlingRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::SearchProcessThrottlingRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::SearchProcessThrottlingRawMetricThresholdView,
+    ) -> Self {
         Self::SearchProcessThrottling(value)
     }
 }
-impl From<crate::models::SearchReplicationLagTimeMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SearchReplicationLagTimeMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SearchReplicationLagTimeMetricThresholdView) -> Self {
         Self::SearchReplicationLag(value)
@@ -2169,43 +3566,52 @@ impl From<crate::models::SwapUsageUsedDataMetricThresholdView> for HostMetricThr
         Self::SwapUsageUsed(value)
     }
 }
-impl From<crate::models::SystemMemoryAvailableDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SystemMemoryAvailableDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SystemMemoryAvailableDataMetricThresholdView) -> Self {
         Self::SystemMemoryAvailable(value)
     }
 }
-impl From<crate::models::SystemMemoryPercentUsedRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SystemMemoryPercentUsedRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
-    fn from(value: crate::models::SystemMemoryPercentUsedRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::SystemMemoryPercentUsedRawMetricThresholdView,
+    ) -> Self {
         Self::SystemMemoryPercentUsed(value)
     }
 }
-impl From<crate::models::SystemMemoryUsedDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SystemMemoryUsedDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SystemMemoryUsedDataMetricThresholdView) -> Self {
         Self::SystemMemoryUsed(value)
     }
 }
-impl From<crate::models::SystemNetworkInDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SystemNetworkInDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SystemNetworkInDataMetricThresholdView) -> Self {
         Self::SystemNetworkIn(value)
     }
 }
-impl From<crate::models::SystemNetworkOutDataMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::SystemNetworkOutDataMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::SystemNetworkOutDataMetricThresholdView) -> Self {
         Self::SystemNetworkOut(value)
     }
 }
-impl From<crate::models::TicketsAvailableReadsRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::TicketsAvailableReadsRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::TicketsAvailableReadsRawMetricThresholdView) -> Self {
         Self::TicketsAvailableReads(value)
     }
 }
-impl From<crate::models::TicketsAvailableWritesRawMetricThresholdView> for HostMetricThreshold {
+impl From<crate::models::TicketsAvailableWritesRawMetricThresholdView>
+for HostMetricThreshold {
     #[inline]
     fn from(value: crate::models::TicketsAvailableWritesRawMetricThresholdView) -> Self {
         Self::TicketsAvailableWrites(value)

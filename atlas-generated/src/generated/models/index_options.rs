@@ -42,7 +42,9 @@ pub struct IndexOptions {
     /// - `$type`
     /// - `$and` (top-level only)
     /// This option applies to all index types.
-    pub partial_filter_expression: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub partial_filter_expression: Option<
+        std::collections::BTreeMap<String, serde_json::Value>,
+    >,
     /// Flag that indicates whether the index references documents that only have the specified parameter. These indexes use less space but behave differently in some situations like when sorting. The following index types default to sparse and ignore this option: `2dsphere`, `2d`, `geoHaystack`, `text`.
     ///
     /// Compound indexes that includes one or more indexes with `2dsphere` keys alongside other key types, only the `2dsphere` index parameters determine which documents the index references. If you run MongoDB 3.2 or later, use partial indexes. This option applies to all index types.
@@ -77,10 +79,22 @@ impl crate::runtime::Json for IndexOptions {
                 "columnstoreProjection",
                 path,
             )?,
-            default_language: crate::runtime::optional(&mut map, "default_language", path)?,
-            expire_after_seconds: crate::runtime::optional(&mut map, "expireAfterSeconds", path)?,
+            default_language: crate::runtime::optional(
+                &mut map,
+                "default_language",
+                path,
+            )?,
+            expire_after_seconds: crate::runtime::optional(
+                &mut map,
+                "expireAfterSeconds",
+                path,
+            )?,
             hidden: crate::runtime::optional(&mut map, "hidden", path)?,
-            language_override: crate::runtime::optional(&mut map, "language_override", path)?,
+            language_override: crate::runtime::optional(
+                &mut map,
+                "language_override",
+                path,
+            )?,
             max: crate::runtime::optional(&mut map, "max", path)?,
             min: crate::runtime::optional(&mut map, "min", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
@@ -91,7 +105,11 @@ impl crate::runtime::Json for IndexOptions {
             )?,
             sparse: crate::runtime::optional(&mut map, "sparse", path)?,
             storage_engine: crate::runtime::optional(&mut map, "storageEngine", path)?,
-            text_index_version: crate::runtime::optional(&mut map, "textIndexVersion", path)?,
+            text_index_version: crate::runtime::optional(
+                &mut map,
+                "textIndexVersion",
+                path,
+            )?,
             weights: crate::runtime::optional(&mut map, "weights", path)?,
             additional_properties: map,
         })
@@ -112,10 +130,22 @@ impl crate::runtime::Json for IndexOptions {
             "columnstoreProjection",
             &self.columnstore_projection,
         );
-        crate::runtime::put_optional(&mut map, "default_language", &self.default_language);
-        crate::runtime::put_optional(&mut map, "expireAfterSeconds", &self.expire_after_seconds);
+        crate::runtime::put_optional(
+            &mut map,
+            "default_language",
+            &self.default_language,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "expireAfterSeconds",
+            &self.expire_after_seconds,
+        );
         crate::runtime::put_optional(&mut map, "hidden", &self.hidden);
-        crate::runtime::put_optional(&mut map, "language_override", &self.language_override);
+        crate::runtime::put_optional(
+            &mut map,
+            "language_override",
+            &self.language_override,
+        );
         crate::runtime::put_optional(&mut map, "max", &self.max);
         crate::runtime::put_optional(&mut map, "min", &self.min);
         crate::runtime::put_optional(&mut map, "name", &self.name);
@@ -126,7 +156,11 @@ impl crate::runtime::Json for IndexOptions {
         );
         crate::runtime::put_optional(&mut map, "sparse", &self.sparse);
         crate::runtime::put_optional(&mut map, "storageEngine", &self.storage_engine);
-        crate::runtime::put_optional(&mut map, "textIndexVersion", &self.text_index_version);
+        crate::runtime::put_optional(
+            &mut map,
+            "textIndexVersion",
+            &self.text_index_version,
+        );
         crate::runtime::put_optional(&mut map, "weights", &self.weights);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -103,17 +103,37 @@ impl crate::runtime::Json for InvoiceLineItem {
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             group_name: crate::runtime::optional(&mut map, "groupName", path)?,
             note: crate::runtime::optional(&mut map, "note", path)?,
-            percent_discount: crate::runtime::optional(&mut map, "percentDiscount", path)?,
+            percent_discount: crate::runtime::optional(
+                &mut map,
+                "percentDiscount",
+                path,
+            )?,
             quantity: crate::runtime::optional(&mut map, "quantity", path)?,
             sku: crate::runtime::optional(&mut map, "sku", path)?,
             start_date: crate::runtime::optional(&mut map, "startDate", path)?,
             stitch_app_name: crate::runtime::optional(&mut map, "stitchAppName", path)?,
             tags: crate::runtime::optional(&mut map, "tags", path)?,
-            tier_lower_bound: crate::runtime::optional(&mut map, "tierLowerBound", path)?,
-            tier_upper_bound: crate::runtime::optional(&mut map, "tierUpperBound", path)?,
-            total_price_cents: crate::runtime::optional(&mut map, "totalPriceCents", path)?,
+            tier_lower_bound: crate::runtime::optional(
+                &mut map,
+                "tierLowerBound",
+                path,
+            )?,
+            tier_upper_bound: crate::runtime::optional(
+                &mut map,
+                "tierUpperBound",
+                path,
+            )?,
+            total_price_cents: crate::runtime::optional(
+                &mut map,
+                "totalPriceCents",
+                path,
+            )?,
             unit: crate::runtime::optional(&mut map, "unit", path)?,
-            unit_price_dollars: crate::runtime::optional(&mut map, "unitPriceDollars", path)?,
+            unit_price_dollars: crate::runtime::optional(
+                &mut map,
+                "unitPriceDollars",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -128,7 +148,11 @@ impl crate::runtime::Json for InvoiceLineItem {
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "groupName", &self.group_name);
         crate::runtime::put_optional(&mut map, "note", &self.note);
-        crate::runtime::put_optional(&mut map, "percentDiscount", &self.percent_discount);
+        crate::runtime::put_optional(
+            &mut map,
+            "percentDiscount",
+            &self.percent_discount,
+        );
         crate::runtime::put_optional(&mut map, "quantity", &self.quantity);
         crate::runtime::put_optional(&mut map, "sku", &self.sku);
         crate::runtime::put_optional(&mut map, "startDate", &self.start_date);
@@ -136,9 +160,17 @@ impl crate::runtime::Json for InvoiceLineItem {
         crate::runtime::put_optional(&mut map, "tags", &self.tags);
         crate::runtime::put_optional(&mut map, "tierLowerBound", &self.tier_lower_bound);
         crate::runtime::put_optional(&mut map, "tierUpperBound", &self.tier_upper_bound);
-        crate::runtime::put_optional(&mut map, "totalPriceCents", &self.total_price_cents);
+        crate::runtime::put_optional(
+            &mut map,
+            "totalPriceCents",
+            &self.total_price_cents,
+        );
         crate::runtime::put_optional(&mut map, "unit", &self.unit);
-        crate::runtime::put_optional(&mut map, "unitPriceDollars", &self.unit_price_dollars);
+        crate::runtime::put_optional(
+            &mut map,
+            "unitPriceDollars",
+            &self.unit_price_dollars,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -21,7 +21,11 @@ impl crate::runtime::Json for InvoiceReportRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            format_spec_version: crate::runtime::optional(&mut map, "formatSpecVersion", path)?,
+            format_spec_version: crate::runtime::optional(
+                &mut map,
+                "formatSpecVersion",
+                path,
+            )?,
             report_format: crate::runtime::required(&mut map, "reportFormat", path)?,
             report_type: crate::runtime::required(&mut map, "reportType", path)?,
             additional_properties: map,
@@ -30,7 +34,11 @@ impl crate::runtime::Json for InvoiceReportRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "formatSpecVersion", &self.format_spec_version);
+        crate::runtime::put_optional(
+            &mut map,
+            "formatSpecVersion",
+            &self.format_spec_version,
+        );
         crate::runtime::put(&mut map, "reportFormat", &self.report_format);
         crate::runtime::put(&mut map, "reportType", &self.report_type);
         for (key, value) in &self.additional_properties {

@@ -48,7 +48,11 @@ impl crate::runtime::Json for InvoiceReportResponse {
             download_url: crate::runtime::optional(&mut map, "downloadUrl", path)?,
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
             failure_reason: crate::runtime::optional(&mut map, "failureReason", path)?,
-            format_spec_version: crate::runtime::optional(&mut map, "formatSpecVersion", path)?,
+            format_spec_version: crate::runtime::optional(
+                &mut map,
+                "formatSpecVersion",
+                path,
+            )?,
             invoice_id: crate::runtime::optional(&mut map, "invoiceId", path)?,
             report_format: crate::runtime::required(&mut map, "reportFormat", path)?,
             report_id: crate::runtime::optional(&mut map, "reportId", path)?,
@@ -63,7 +67,11 @@ impl crate::runtime::Json for InvoiceReportResponse {
         crate::runtime::put_optional(&mut map, "downloadUrl", &self.download_url);
         crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
         crate::runtime::put_optional(&mut map, "failureReason", &self.failure_reason);
-        crate::runtime::put_optional(&mut map, "formatSpecVersion", &self.format_spec_version);
+        crate::runtime::put_optional(
+            &mut map,
+            "formatSpecVersion",
+            &self.format_spec_version,
+        );
         crate::runtime::put_optional(&mut map, "invoiceId", &self.invoice_id);
         crate::runtime::put(&mut map, "reportFormat", &self.report_format);
         crate::runtime::put_optional(&mut map, "reportId", &self.report_id);
@@ -104,7 +112,12 @@ impl InvoiceReportResponseState {
     }
 }
 impl crate::runtime::OpenEnum for InvoiceReportResponseState {
-    const VALUES: &'static [&'static str] = &["PENDING", "RUNNING", "SUCCEEDED", "FAILED"];
+    const VALUES: &'static [&'static str] = &[
+        "PENDING",
+        "RUNNING",
+        "SUCCEEDED",
+        "FAILED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         InvoiceReportResponseState::as_str(self)

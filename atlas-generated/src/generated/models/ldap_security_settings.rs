@@ -51,14 +51,22 @@ impl crate::runtime::Json for LdapSecuritySettings {
                 "authorizationEnabled",
                 path,
             )?,
-            authz_query_template: crate::runtime::optional(&mut map, "authzQueryTemplate", path)?,
+            authz_query_template: crate::runtime::optional(
+                &mut map,
+                "authzQueryTemplate",
+                path,
+            )?,
             bind_password: crate::runtime::optional(&mut map, "bindPassword", path)?,
             bind_username: crate::runtime::optional(&mut map, "bindUsername", path)?,
             ca_certificate: crate::runtime::optional(&mut map, "caCertificate", path)?,
             hostname: crate::runtime::optional(&mut map, "hostname", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             port: crate::runtime::optional(&mut map, "port", path)?,
-            user_to_dn_mapping: crate::runtime::optional(&mut map, "userToDNMapping", path)?,
+            user_to_dn_mapping: crate::runtime::optional(
+                &mut map,
+                "userToDNMapping",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -75,14 +83,22 @@ impl crate::runtime::Json for LdapSecuritySettings {
             "authorizationEnabled",
             &self.authorization_enabled,
         );
-        crate::runtime::put_optional(&mut map, "authzQueryTemplate", &self.authz_query_template);
+        crate::runtime::put_optional(
+            &mut map,
+            "authzQueryTemplate",
+            &self.authz_query_template,
+        );
         crate::runtime::put_optional(&mut map, "bindPassword", &self.bind_password);
         crate::runtime::put_optional(&mut map, "bindUsername", &self.bind_username);
         crate::runtime::put_optional(&mut map, "caCertificate", &self.ca_certificate);
         crate::runtime::put_optional(&mut map, "hostname", &self.hostname);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "port", &self.port);
-        crate::runtime::put_optional(&mut map, "userToDNMapping", &self.user_to_dn_mapping);
+        crate::runtime::put_optional(
+            &mut map,
+            "userToDNMapping",
+            &self.user_to_dn_mapping,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -25,7 +25,9 @@ pub struct LdapVerifyConnectivityJobRequest {
     /// List that contains the validation messages related to the verification of the provided Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details. The list contains a document for each test that MongoDB Cloud runs. MongoDB Cloud stops running tests after the first failure.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub validations: Option<Vec<crate::models::LdapVerifyConnectivityJobRequestValidation>>,
+    pub validations: Option<
+        Vec<crate::models::LdapVerifyConnectivityJobRequestValidation>,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

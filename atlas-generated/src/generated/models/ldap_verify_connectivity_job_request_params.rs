@@ -37,7 +37,11 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            authz_query_template: crate::runtime::optional(&mut map, "authzQueryTemplate", path)?,
+            authz_query_template: crate::runtime::optional(
+                &mut map,
+                "authzQueryTemplate",
+                path,
+            )?,
             bind_password: crate::runtime::optional(&mut map, "bindPassword", path)?,
             bind_username: crate::runtime::required(&mut map, "bindUsername", path)?,
             ca_certificate: crate::runtime::optional(&mut map, "caCertificate", path)?,
@@ -50,7 +54,11 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "authzQueryTemplate", &self.authz_query_template);
+        crate::runtime::put_optional(
+            &mut map,
+            "authzQueryTemplate",
+            &self.authz_query_template,
+        );
         crate::runtime::put_optional(&mut map, "bindPassword", &self.bind_password);
         crate::runtime::put(&mut map, "bindUsername", &self.bind_username);
         crate::runtime::put_optional(&mut map, "caCertificate", &self.ca_certificate);

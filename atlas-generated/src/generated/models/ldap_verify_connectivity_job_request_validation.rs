@@ -11,8 +11,9 @@ pub struct LdapVerifyConnectivityJobRequestValidation {
     /// Human-readable label that identifies this verification test that MongoDB Cloud runs.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub validation_type:
-        Option<crate::models::LdapVerifyConnectivityJobRequestValidationValidationType>,
+    pub validation_type: Option<
+        crate::models::LdapVerifyConnectivityJobRequestValidationValidationType,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -153,7 +154,8 @@ impl LdapVerifyConnectivityJobRequestValidationValidationType {
         }
     }
 }
-impl crate::runtime::OpenEnum for LdapVerifyConnectivityJobRequestValidationValidationType {
+impl crate::runtime::OpenEnum
+for LdapVerifyConnectivityJobRequestValidationValidationType {
     const VALUES: &'static [&'static str] = &[
         "AUTHENTICATE",
         "AUTHORIZATION_ENABLED",
@@ -214,7 +216,8 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestValidationValidati
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for LdapVerifyConnectivityJobRequestValidationValidationType {
+impl crate::runtime::QueryValue
+for LdapVerifyConnectivityJobRequestValidationValidationType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -7,9 +7,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LegacyAtlasCluster {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    pub accept_data_risks_and_force_replica_set_reconfig: Option<crate::runtime::Timestamp>,
+    pub accept_data_risks_and_force_replica_set_reconfig: Option<
+        crate::runtime::Timestamp,
+    >,
     /// `advancedConfiguration`
-    pub advanced_configuration: Option<crate::models::ApiAtlasClusterAdvancedConfigurationView>,
+    pub advanced_configuration: Option<
+        crate::models::ApiAtlasClusterAdvancedConfigurationView,
+    >,
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::ClusterAutoScalingSettings>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and Shared Cluster Backups for tenant clusters. If set to `false`, the cluster doesn't use MongoDB Cloud backups.
@@ -19,12 +23,15 @@ pub struct LegacyAtlasCluster {
     /// Configuration of nodes that comprise the cluster.
     pub cluster_type: Option<crate::models::AdvancedClusterDescriptionClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode:
-        Option<crate::models::AdvancedClusterDescriptionConfigServerManagementMode>,
+    pub config_server_management_mode: Option<
+        crate::models::AdvancedClusterDescriptionConfigServerManagementMode,
+    >,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub config_server_type: Option<crate::models::AdvancedClusterDescriptionConfigServerType>,
+    pub config_server_type: Option<
+        crate::models::AdvancedClusterDescriptionConfigServerType,
+    >,
     /// Read-only: set by the server, ignored in requests.
     pub connection_strings: Option<crate::models::ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this serverless instance. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
@@ -64,10 +71,13 @@ pub struct LegacyAtlasCluster {
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
     pub disk_size_gb: Option<f64>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<crate::models::AdvancedClusterDescriptionDiskWarmingMode>,
+    pub disk_warming_mode: Option<
+        crate::models::AdvancedClusterDescriptionDiskWarmingMode,
+    >,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider:
-        Option<crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider>,
+    pub encryption_at_rest_provider: Option<
+        crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider,
+    >,
     /// Feature compatibility version of the cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -142,13 +152,16 @@ pub struct LegacyAtlasCluster {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy:
-        Option<crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy>,
+    pub replica_set_scaling_strategy: Option<
+        crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy,
+    >,
     /// Number of members that belong to the replica set. Each member retains a copy of your databases, providing high availability and data redundancy. Use `replicationSpecs` instead.
     #[deprecated(note = "deprecated in the Atlas API spec")]
     pub replication_factor: Option<i32>,
     /// Physical location where MongoDB Cloud provisions cluster nodes.
-    pub replication_spec: Option<std::collections::BTreeMap<String, crate::models::RegionSpec>>,
+    pub replication_spec: Option<
+        std::collections::BTreeMap<String, crate::models::RegionSpec>,
+    >,
     /// List of settings that configure your cluster regions.
     ///
     /// - For Global Clusters, each object in the array represents one zone where MongoDB Cloud deploys your clusters nodes.
@@ -175,8 +188,9 @@ pub struct LegacyAtlasCluster {
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system:
-        Option<crate::models::AdvancedClusterDescriptionVersionReleaseSystem>,
+    pub version_release_system: Option<
+        crate::models::AdvancedClusterDescriptionVersionReleaseSystem,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -207,17 +221,33 @@ impl crate::runtime::Json for LegacyAtlasCluster {
                 "configServerManagementMode",
                 path,
             )?,
-            config_server_type: crate::runtime::optional(&mut map, "configServerType", path)?,
-            connection_strings: crate::runtime::optional(&mut map, "connectionStrings", path)?,
+            config_server_type: crate::runtime::optional(
+                &mut map,
+                "configServerType",
+                path,
+            )?,
+            connection_strings: crate::runtime::optional(
+                &mut map,
+                "connectionStrings",
+                path,
+            )?,
             create_date: crate::runtime::optional(&mut map, "createDate", path)?,
             delete_after_creation_hours: crate::runtime::optional(
                 &mut map,
                 "deleteAfterCreationHours",
                 path,
             )?,
-            delete_after_date: crate::runtime::optional(&mut map, "deleteAfterDate", path)?,
+            delete_after_date: crate::runtime::optional(
+                &mut map,
+                "deleteAfterDate",
+                path,
+            )?,
             disk_size_gb: crate::runtime::optional(&mut map, "diskSizeGB", path)?,
-            disk_warming_mode: crate::runtime::optional(&mut map, "diskWarmingMode", path)?,
+            disk_warming_mode: crate::runtime::optional(
+                &mut map,
+                "diskWarmingMode",
+                path,
+            )?,
             encryption_at_rest_provider: crate::runtime::optional(
                 &mut map,
                 "encryptionAtRestProvider",
@@ -252,9 +282,17 @@ impl crate::runtime::Json for LegacyAtlasCluster {
                 "mongoDBMajorVersion",
                 path,
             )?,
-            mongo_db_version: crate::runtime::optional(&mut map, "mongoDBVersion", path)?,
+            mongo_db_version: crate::runtime::optional(
+                &mut map,
+                "mongoDBVersion",
+                path,
+            )?,
             mongo_uri: crate::runtime::optional(&mut map, "mongoURI", path)?,
-            mongo_uri_updated: crate::runtime::optional(&mut map, "mongoURIUpdated", path)?,
+            mongo_uri_updated: crate::runtime::optional(
+                &mut map,
+                "mongoURIUpdated",
+                path,
+            )?,
             mongo_uri_with_options: crate::runtime::optional(
                 &mut map,
                 "mongoURIWithOptions",
@@ -269,15 +307,31 @@ impl crate::runtime::Json for LegacyAtlasCluster {
                 "providerBackupEnabled",
                 path,
             )?,
-            provider_settings: crate::runtime::optional(&mut map, "providerSettings", path)?,
+            provider_settings: crate::runtime::optional(
+                &mut map,
+                "providerSettings",
+                path,
+            )?,
             replica_set_scaling_strategy: crate::runtime::optional(
                 &mut map,
                 "replicaSetScalingStrategy",
                 path,
             )?,
-            replication_factor: crate::runtime::optional(&mut map, "replicationFactor", path)?,
-            replication_spec: crate::runtime::optional(&mut map, "replicationSpec", path)?,
-            replication_specs: crate::runtime::optional(&mut map, "replicationSpecs", path)?,
+            replication_factor: crate::runtime::optional(
+                &mut map,
+                "replicationFactor",
+                path,
+            )?,
+            replication_spec: crate::runtime::optional(
+                &mut map,
+                "replicationSpec",
+                path,
+            )?,
+            replication_specs: crate::runtime::optional(
+                &mut map,
+                "replicationSpecs",
+                path,
+            )?,
             root_cert_type: crate::runtime::optional(&mut map, "rootCertType", path)?,
             srv_address: crate::runtime::optional(&mut map, "srvAddress", path)?,
             state_name: crate::runtime::optional(&mut map, "stateName", path)?,
@@ -317,17 +371,33 @@ impl crate::runtime::Json for LegacyAtlasCluster {
             "configServerManagementMode",
             &self.config_server_management_mode,
         );
-        crate::runtime::put_optional(&mut map, "configServerType", &self.config_server_type);
-        crate::runtime::put_optional(&mut map, "connectionStrings", &self.connection_strings);
+        crate::runtime::put_optional(
+            &mut map,
+            "configServerType",
+            &self.config_server_type,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "connectionStrings",
+            &self.connection_strings,
+        );
         crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
         crate::runtime::put_optional(
             &mut map,
             "deleteAfterCreationHours",
             &self.delete_after_creation_hours,
         );
-        crate::runtime::put_optional(&mut map, "deleteAfterDate", &self.delete_after_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteAfterDate",
+            &self.delete_after_date,
+        );
         crate::runtime::put_optional(&mut map, "diskSizeGB", &self.disk_size_gb);
-        crate::runtime::put_optional(&mut map, "diskWarmingMode", &self.disk_warming_mode);
+        crate::runtime::put_optional(
+            &mut map,
+            "diskWarmingMode",
+            &self.disk_warming_mode,
+        );
         crate::runtime::put_optional(
             &mut map,
             "encryptionAtRestProvider",
@@ -364,7 +434,11 @@ impl crate::runtime::Json for LegacyAtlasCluster {
         );
         crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
         crate::runtime::put_optional(&mut map, "mongoURI", &self.mongo_uri);
-        crate::runtime::put_optional(&mut map, "mongoURIUpdated", &self.mongo_uri_updated);
+        crate::runtime::put_optional(
+            &mut map,
+            "mongoURIUpdated",
+            &self.mongo_uri_updated,
+        );
         crate::runtime::put_optional(
             &mut map,
             "mongoURIWithOptions",
@@ -379,15 +453,31 @@ impl crate::runtime::Json for LegacyAtlasCluster {
             "providerBackupEnabled",
             &self.provider_backup_enabled,
         );
-        crate::runtime::put_optional(&mut map, "providerSettings", &self.provider_settings);
+        crate::runtime::put_optional(
+            &mut map,
+            "providerSettings",
+            &self.provider_settings,
+        );
         crate::runtime::put_optional(
             &mut map,
             "replicaSetScalingStrategy",
             &self.replica_set_scaling_strategy,
         );
-        crate::runtime::put_optional(&mut map, "replicationFactor", &self.replication_factor);
-        crate::runtime::put_optional(&mut map, "replicationSpec", &self.replication_spec);
-        crate::runtime::put_optional(&mut map, "replicationSpecs", &self.replication_specs);
+        crate::runtime::put_optional(
+            &mut map,
+            "replicationFactor",
+            &self.replication_factor,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "replicationSpec",
+            &self.replication_spec,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "replicationSpecs",
+            &self.replication_specs,
+        );
         crate::runtime::put_optional(&mut map, "rootCertType", &self.root_cert_type);
         crate::runtime::put_optional(&mut map, "srvAddress", &self.srv_address);
         crate::runtime::put_optional(&mut map, "stateName", &self.state_name);

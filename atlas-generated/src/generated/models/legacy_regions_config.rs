@@ -4,4 +4,7 @@
 /// Region Configuration
 ///
 /// Physical location where MongoDB Cloud provisions cluster nodes.
-pub type LegacyRegionsConfig = std::collections::BTreeMap<String, crate::models::RegionSpec>;
+pub type LegacyRegionsConfig = std::collections::BTreeMap<
+    String,
+    crate::models::RegionSpec,
+>;

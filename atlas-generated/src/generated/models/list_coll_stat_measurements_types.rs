@@ -26,7 +26,11 @@ impl ListCollStatMeasurementsClusterView {
     }
 }
 impl crate::runtime::OpenEnum for ListCollStatMeasurementsClusterView {
-    const VALUES: &'static [&'static str] = &["PRIMARY", "SECONDARY", "INDIVIDUAL_PROCESS"];
+    const VALUES: &'static [&'static str] = &[
+        "PRIMARY",
+        "SECONDARY",
+        "INDIVIDUAL_PROCESS",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         ListCollStatMeasurementsClusterView::as_str(self)

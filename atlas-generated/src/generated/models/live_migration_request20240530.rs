@@ -39,7 +39,11 @@ impl crate::runtime::Json for LiveMigrationRequest20240530 {
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
             destination: crate::runtime::required(&mut map, "destination", path)?,
-            drop_destination_data: crate::runtime::optional(&mut map, "dropDestinationData", path)?,
+            drop_destination_data: crate::runtime::optional(
+                &mut map,
+                "dropDestinationData",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             migration_hosts: crate::runtime::required(&mut map, "migrationHosts", path)?,
             sharding: crate::runtime::nullable(&mut map, "sharding", path)?,
@@ -52,7 +56,11 @@ impl crate::runtime::Json for LiveMigrationRequest20240530 {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
         crate::runtime::put(&mut map, "destination", &self.destination);
-        crate::runtime::put_optional(&mut map, "dropDestinationData", &self.drop_destination_data);
+        crate::runtime::put_optional(
+            &mut map,
+            "dropDestinationData",
+            &self.drop_destination_data,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put(&mut map, "migrationHosts", &self.migration_hosts);
         crate::runtime::put_nullable(&mut map, "sharding", &self.sharding);

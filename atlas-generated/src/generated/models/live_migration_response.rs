@@ -55,9 +55,17 @@ impl crate::runtime::Json for LiveMigrationResponse {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
-            lag_time_seconds: crate::runtime::nullable(&mut map, "lagTimeSeconds", path)?,
+            lag_time_seconds: crate::runtime::nullable(
+                &mut map,
+                "lagTimeSeconds",
+                path,
+            )?,
             migration_hosts: crate::runtime::optional(&mut map, "migrationHosts", path)?,
-            ready_for_cutover: crate::runtime::optional(&mut map, "readyForCutover", path)?,
+            ready_for_cutover: crate::runtime::optional(
+                &mut map,
+                "readyForCutover",
+                path,
+            )?,
             status: crate::runtime::nullable(&mut map, "status", path)?,
             additional_properties: map,
         })
@@ -68,7 +76,11 @@ impl crate::runtime::Json for LiveMigrationResponse {
         crate::runtime::put_optional(&mut map, "_id", &self.id);
         crate::runtime::put_nullable(&mut map, "lagTimeSeconds", &self.lag_time_seconds);
         crate::runtime::put_optional(&mut map, "migrationHosts", &self.migration_hosts);
-        crate::runtime::put_optional(&mut map, "readyForCutover", &self.ready_for_cutover);
+        crate::runtime::put_optional(
+            &mut map,
+            "readyForCutover",
+            &self.ready_for_cutover,
+        );
         crate::runtime::put_nullable(&mut map, "status", &self.status);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -123,7 +135,13 @@ impl LiveMigrationResponseStatus {
     }
 }
 impl crate::runtime::OpenEnum for LiveMigrationResponseStatus {
-    const VALUES: &'static [&'static str] = &["NEW", "WORKING", "FAILED", "COMPLETE", "EXPIRED"];
+    const VALUES: &'static [&'static str] = &[
+        "NEW",
+        "WORKING",
+        "FAILED",
+        "COMPLETE",
+        "EXPIRED",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         LiveMigrationResponseStatus::as_str(self)

@@ -34,31 +34,67 @@ impl crate::runtime::Json for LogIntegrationResponse {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "type").map(str::to_owned);
         match tag.as_deref() {
-            Some("AZURE_LOG_EXPORT") => Ok(Self::AzureLogExport(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("DATADOG_LOG_EXPORT") => Ok(Self::DatadogLogExport(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("GCS_LOG_EXPORT") => Ok(Self::GcsLogExport(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("OTEL_LOG_EXPORT") => Ok(Self::OtelLogExport(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("S3_LOG_EXPORT") => Ok(Self::S3LogExport(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("SPLUNK_LOG_EXPORT") => Ok(Self::SplunkLogExport(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "type", map,
-            ))),
+            Some("AZURE_LOG_EXPORT") => {
+                Ok(
+                    Self::AzureLogExport(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DATADOG_LOG_EXPORT") => {
+                Ok(
+                    Self::DatadogLogExport(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCS_LOG_EXPORT") => {
+                Ok(
+                    Self::GcsLogExport(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("OTEL_LOG_EXPORT") => {
+                Ok(
+                    Self::OtelLogExport(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("S3_LOG_EXPORT") => {
+                Ok(
+                    Self::S3LogExport(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SPLUNK_LOG_EXPORT") => {
+                Ok(
+                    Self::SplunkLogExport(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
     }
     #[inline]

@@ -30,16 +30,32 @@ impl crate::runtime::Json for ManagedNamespaces {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             collection: crate::runtime::required(&mut map, "collection", path)?,
-            custom_shard_key: crate::runtime::required(&mut map, "customShardKey", path)?,
+            custom_shard_key: crate::runtime::required(
+                &mut map,
+                "customShardKey",
+                path,
+            )?,
             db: crate::runtime::required(&mut map, "db", path)?,
             is_custom_shard_key_hashed: crate::runtime::optional(
                 &mut map,
                 "isCustomShardKeyHashed",
                 path,
             )?,
-            is_shard_key_unique: crate::runtime::optional(&mut map, "isShardKeyUnique", path)?,
-            num_initial_chunks: crate::runtime::optional(&mut map, "numInitialChunks", path)?,
-            presplit_hashed_zones: crate::runtime::optional(&mut map, "presplitHashedZones", path)?,
+            is_shard_key_unique: crate::runtime::optional(
+                &mut map,
+                "isShardKeyUnique",
+                path,
+            )?,
+            num_initial_chunks: crate::runtime::optional(
+                &mut map,
+                "numInitialChunks",
+                path,
+            )?,
+            presplit_hashed_zones: crate::runtime::optional(
+                &mut map,
+                "presplitHashedZones",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -54,9 +70,21 @@ impl crate::runtime::Json for ManagedNamespaces {
             "isCustomShardKeyHashed",
             &self.is_custom_shard_key_hashed,
         );
-        crate::runtime::put_optional(&mut map, "isShardKeyUnique", &self.is_shard_key_unique);
-        crate::runtime::put_optional(&mut map, "numInitialChunks", &self.num_initial_chunks);
-        crate::runtime::put_optional(&mut map, "presplitHashedZones", &self.presplit_hashed_zones);
+        crate::runtime::put_optional(
+            &mut map,
+            "isShardKeyUnique",
+            &self.is_shard_key_unique,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "numInitialChunks",
+            &self.num_initial_chunks,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "presplitHashedZones",
+            &self.presplit_hashed_zones,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

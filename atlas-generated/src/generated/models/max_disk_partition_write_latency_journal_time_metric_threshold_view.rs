@@ -17,7 +17,8 @@ pub struct MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-impl crate::runtime::Json for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
+impl crate::runtime::Json
+for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
     #[inline]
     fn from_json(
         value: serde_json::Value,

@@ -58,7 +58,11 @@ impl crate::runtime::Json for MeasurementsNonIndex {
             links: crate::runtime::optional(&mut map, "links", path)?,
             process_id: crate::runtime::optional(&mut map, "processId", path)?,
             start: crate::runtime::optional(&mut map, "start", path)?,
-            status_measurements: crate::runtime::optional(&mut map, "statusMeasurements", path)?,
+            status_measurements: crate::runtime::optional(
+                &mut map,
+                "statusMeasurements",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -76,7 +80,11 @@ impl crate::runtime::Json for MeasurementsNonIndex {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "processId", &self.process_id);
         crate::runtime::put_optional(&mut map, "start", &self.start);
-        crate::runtime::put_optional(&mut map, "statusMeasurements", &self.status_measurements);
+        crate::runtime::put_optional(
+            &mut map,
+            "statusMeasurements",
+            &self.status_measurements,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

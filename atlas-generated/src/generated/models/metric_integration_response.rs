@@ -23,7 +23,9 @@ pub struct MetricIntegrationResponse {
     /// Read-only: set by the server, ignored in requests.
     pub metric_integration_id: Option<String>,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
-    pub metric_selection: Vec<crate::models::MetricIntegrationRequestMetricSelectionItem>,
+    pub metric_selection: Vec<
+        crate::models::MetricIntegrationRequestMetricSelectionItem,
+    >,
     /// The provider type for the metric integration. Identifies the third-party service provider.
     pub provider_type: crate::models::MetricIntegrationRequestProviderType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -44,10 +46,26 @@ impl crate::runtime::Json for MetricIntegrationResponse {
             )?,
             auth_type: crate::runtime::required(&mut map, "authType", path)?,
             endpoint: crate::runtime::required(&mut map, "endpoint", path)?,
-            headers_redacted: crate::runtime::optional(&mut map, "headersRedacted", path)?,
-            integration_type: crate::runtime::required(&mut map, "integrationType", path)?,
-            metric_integration_id: crate::runtime::optional(&mut map, "metricIntegrationId", path)?,
-            metric_selection: crate::runtime::required(&mut map, "metricSelection", path)?,
+            headers_redacted: crate::runtime::optional(
+                &mut map,
+                "headersRedacted",
+                path,
+            )?,
+            integration_type: crate::runtime::required(
+                &mut map,
+                "integrationType",
+                path,
+            )?,
+            metric_integration_id: crate::runtime::optional(
+                &mut map,
+                "metricIntegrationId",
+                path,
+            )?,
+            metric_selection: crate::runtime::required(
+                &mut map,
+                "metricSelection",
+                path,
+            )?,
             provider_type: crate::runtime::required(&mut map, "providerType", path)?,
             additional_properties: map,
         })
@@ -62,9 +80,17 @@ impl crate::runtime::Json for MetricIntegrationResponse {
         );
         crate::runtime::put(&mut map, "authType", &self.auth_type);
         crate::runtime::put(&mut map, "endpoint", &self.endpoint);
-        crate::runtime::put_optional(&mut map, "headersRedacted", &self.headers_redacted);
+        crate::runtime::put_optional(
+            &mut map,
+            "headersRedacted",
+            &self.headers_redacted,
+        );
         crate::runtime::put(&mut map, "integrationType", &self.integration_type);
-        crate::runtime::put_optional(&mut map, "metricIntegrationId", &self.metric_integration_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "metricIntegrationId",
+            &self.metric_integration_id,
+        );
         crate::runtime::put(&mut map, "metricSelection", &self.metric_selection);
         crate::runtime::put(&mut map, "providerType", &self.provider_type);
         for (key, value) in &self.additional_properties {

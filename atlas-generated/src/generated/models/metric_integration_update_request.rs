@@ -19,7 +19,9 @@ pub struct MetricIntegrationUpdateRequest {
     /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
     pub integration_type: crate::models::MetricIntegrationRequestIntegrationType,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
-    pub metric_selection: Vec<crate::models::MetricIntegrationRequestMetricSelectionItem>,
+    pub metric_selection: Vec<
+        crate::models::MetricIntegrationRequestMetricSelectionItem,
+    >,
     /// The provider type for the metric integration. Identifies the third-party service provider.
     pub provider_type: crate::models::MetricIntegrationRequestProviderType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -41,8 +43,16 @@ impl crate::runtime::Json for MetricIntegrationUpdateRequest {
             auth_type: crate::runtime::required(&mut map, "authType", path)?,
             endpoint: crate::runtime::required(&mut map, "endpoint", path)?,
             headers: crate::runtime::optional(&mut map, "headers", path)?,
-            integration_type: crate::runtime::required(&mut map, "integrationType", path)?,
-            metric_selection: crate::runtime::required(&mut map, "metricSelection", path)?,
+            integration_type: crate::runtime::required(
+                &mut map,
+                "integrationType",
+                path,
+            )?,
+            metric_selection: crate::runtime::required(
+                &mut map,
+                "metricSelection",
+                path,
+            )?,
             provider_type: crate::runtime::required(&mut map, "providerType", path)?,
             additional_properties: map,
         })

@@ -606,7 +606,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::ClusterResurrected => "CLUSTER_RESURRECTED",
             Self::ClusterReady => "CLUSTER_READY",
             Self::ClusterUpdateSubmitted => "CLUSTER_UPDATE_SUBMITTED",
-            Self::ClusterProcessArgsUpdateSubmitted => "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED",
+            Self::ClusterProcessArgsUpdateSubmitted => {
+                "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED"
+            }
             Self::ClusterMongotProcessArgsUpdateSubmitted => {
                 "CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED"
             }
@@ -630,9 +632,15 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::ClusterImportCompleted => "CLUSTER_IMPORT_COMPLETED",
             Self::ClusterImportFailed => "CLUSTER_IMPORT_FAILED",
             Self::ClusterImportRestartRequested => "CLUSTER_IMPORT_RESTART_REQUESTED",
-            Self::ProjectLiveImportOverridesAdded => "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED",
-            Self::ProjectLiveImportOverridesUpdated => "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED",
-            Self::ProjectLiveImportOverridesDeleted => "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED",
+            Self::ProjectLiveImportOverridesAdded => {
+                "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED"
+            }
+            Self::ProjectLiveImportOverridesUpdated => {
+                "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED"
+            }
+            Self::ProjectLiveImportOverridesDeleted => {
+                "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED"
+            }
             Self::ClusterOplogResized => "CLUSTER_OPLOG_RESIZED",
             Self::ClusterInstanceRestarted => "CLUSTER_INSTANCE_RESTARTED",
             Self::ClusterInstanceStopStart => "CLUSTER_INSTANCE_STOP_START",
@@ -643,12 +651,18 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::ClusterInstanceReplaceCleared => "CLUSTER_INSTANCE_REPLACE_CLEARED",
             Self::ClusterInstanceSwapped => "CLUSTER_INSTANCE_SWAPPED",
             Self::ClusterInstanceSwapCleared => "CLUSTER_INSTANCE_SWAP_CLEARED",
-            Self::ClusterInstanceVmRestartCleared => "CLUSTER_INSTANCE_VM_RESTART_CLEARED",
+            Self::ClusterInstanceVmRestartCleared => {
+                "CLUSTER_INSTANCE_VM_RESTART_CLEARED"
+            }
             Self::ClusterInstanceVmRebootCleared => "CLUSTER_INSTANCE_VM_REBOOT_CLEARED",
             Self::ClusterInstanceConfigUpdated => "CLUSTER_INSTANCE_CONFIG_UPDATED",
-            Self::ClusterInstanceAgentApiKeyRotated => "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED",
+            Self::ClusterInstanceAgentApiKeyRotated => {
+                "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED"
+            }
             Self::ClusterInstanceSslRotated => "CLUSTER_INSTANCE_SSL_ROTATED",
-            Self::ClusterInstanceSslRotatedPerCluster => "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER",
+            Self::ClusterInstanceSslRotatedPerCluster => {
+                "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER"
+            }
             Self::ClusterInstanceSslRevoked => "CLUSTER_INSTANCE_SSL_REVOKED",
             Self::ReloadSslOnProcesses => "RELOAD_SSL_ON_PROCESSES",
             Self::ReloadSslOnProcessesRequested => "RELOAD_SSL_ON_PROCESSES_REQUESTED",
@@ -659,7 +673,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::FederatedDatabaseQueryLogsDownloaded => {
                 "FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED"
             }
-            Self::OnlineArchiveQueryLogsDownloaded => "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED",
+            Self::OnlineArchiveQueryLogsDownloaded => {
+                "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED"
+            }
             Self::MongodbLogsDownloaded => "MONGODB_LOGS_DOWNLOADED",
             Self::MongosqldLogsDownloaded => "MONGOSQLD_LOGS_DOWNLOADED",
             Self::MongotLogsDownloaded => "MONGOT_LOGS_DOWNLOADED",
@@ -674,9 +690,15 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::NetworkPermissionEntryAdded => "NETWORK_PERMISSION_ENTRY_ADDED",
             Self::NetworkPermissionEntryRemoved => "NETWORK_PERMISSION_ENTRY_REMOVED",
             Self::NetworkPermissionEntryUpdated => "NETWORK_PERMISSION_ENTRY_UPDATED",
-            Self::PrivateNetworkEndpointEntryAdded => "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED",
-            Self::PrivateNetworkEndpointEntryRemoved => "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED",
-            Self::PrivateNetworkEndpointEntryUpdated => "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED",
+            Self::PrivateNetworkEndpointEntryAdded => {
+                "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED"
+            }
+            Self::PrivateNetworkEndpointEntryRemoved => {
+                "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED"
+            }
+            Self::PrivateNetworkEndpointEntryUpdated => {
+                "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED"
+            }
             Self::PlanStarted => "PLAN_STARTED",
             Self::PlanCompleted => "PLAN_COMPLETED",
             Self::PlanAbandoned => "PLAN_ABANDONED",
@@ -713,17 +735,25 @@ impl NdsAuditTypeViewForNdsGroup {
                 "ATLAS_MAINTENANCE_SCHEDULED_FOR_NEXT_WINDOW"
             }
             Self::AtlasMaintenanceDeferred => "ATLAS_MAINTENANCE_DEFERRED",
-            Self::AtlasMaintenanceAutoDeferEnabled => "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED",
-            Self::AtlasMaintenanceAutoDeferDisabled => "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED",
+            Self::AtlasMaintenanceAutoDeferEnabled => {
+                "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED"
+            }
+            Self::AtlasMaintenanceAutoDeferDisabled => {
+                "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED"
+            }
             Self::AtlasMaintenanceResetByAdmin => "ATLAS_MAINTENANCE_RESET_BY_ADMIN",
-            Self::AtlasMaintenanceDeferredByAdmin => "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN",
+            Self::AtlasMaintenanceDeferredByAdmin => {
+                "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN"
+            }
             Self::ScheduledMaintenance => "SCHEDULED_MAINTENANCE",
             Self::ProjectScheduledMaintenance => "PROJECT_SCHEDULED_MAINTENANCE",
             Self::ProjectLimitUpdated => "PROJECT_LIMIT_UPDATED",
             Self::ProjectEnableExtendedStorageSizesUpdated => {
                 "PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED"
             }
-            Self::ProjectEnableDataValidationUpdated => "PROJECT_ENABLE_DATA_VALIDATION_UPDATED",
+            Self::ProjectEnableDataValidationUpdated => {
+                "PROJECT_ENABLE_DATA_VALIDATION_UPDATED"
+            }
             Self::ProjectCollectDatabaseStatisticsUpdated => {
                 "PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED"
             }
@@ -736,7 +766,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::TestFailoverRequested => "TEST_FAILOVER_REQUESTED",
             Self::UserSecuritySettingsUpdated => "USER_SECURITY_SETTINGS_UPDATED",
             Self::AuditLogConfigurationUpdated => "AUDIT_LOG_CONFIGURATION_UPDATED",
-            Self::StreamsAuditLogConfigurationUpdated => "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED",
+            Self::StreamsAuditLogConfigurationUpdated => {
+                "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED"
+            }
             Self::EncryptionAtRestConfigurationUpdated => {
                 "ENCRYPTION_AT_REST_CONFIGURATION_UPDATED"
             }
@@ -746,7 +778,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::EncryptionAtRestConfigurationValidationSucceeded => {
                 "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED"
             }
-            Self::EncryptionAtRestKeyRotationStarted => "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED",
+            Self::EncryptionAtRestKeyRotationStarted => {
+                "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED"
+            }
             Self::EncryptionAtRestPrivateEndpointCreated => {
                 "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED"
             }
@@ -789,8 +823,12 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::OnlineArchiveDataExpirationRuleDisabled => {
                 "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED"
             }
-            Self::OnlineArchiveDeleteAfterDateUpdated => "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED",
-            Self::CloudProviderAccessAwsIamRoleAdded => "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED",
+            Self::OnlineArchiveDeleteAfterDateUpdated => {
+                "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED"
+            }
+            Self::CloudProviderAccessAwsIamRoleAdded => {
+                "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED"
+            }
             Self::CloudProviderAccessAwsIamRoleDeleted => {
                 "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED"
             }
@@ -828,7 +866,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::AutoHealingRequestedNodeResync => "AUTO_HEALING_REQUESTED_NODE_RESYNC",
             Self::ExtraMaintenanceDeferralGranted => "EXTRA_MAINTENANCE_DEFERRAL_GRANTED",
             Self::GroupAutomationConfigPublished => "GROUP_AUTOMATION_CONFIG_PUBLISHED",
-            Self::ClusterAutomationConfigPublished => "CLUSTER_AUTOMATION_CONFIG_PUBLISHED",
+            Self::ClusterAutomationConfigPublished => {
+                "CLUSTER_AUTOMATION_CONFIG_PUBLISHED"
+            }
             Self::SetEnsureClusterConnectivityAfterForCluster => {
                 "SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER"
             }
@@ -841,7 +881,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::OsTuneFileOverrides => "OS_TUNE_FILE_OVERRIDES",
             Self::MonitoringAgentOverrides => "MONITORING_AGENT_OVERRIDES",
             Self::MonitoringAgentRebalanceFlag => "MONITORING_AGENT_REBALANCE_FLAG",
-            Self::MonitoringAgentRebalanceTriggered => "MONITORING_AGENT_REBALANCE_TRIGGERED",
+            Self::MonitoringAgentRebalanceTriggered => {
+                "MONITORING_AGENT_REBALANCE_TRIGGERED"
+            }
             Self::ClusterPreferredCpuArchitectureModified => {
                 "CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED"
             }
@@ -862,19 +904,31 @@ impl NdsAuditTypeViewForNdsGroup {
                 "CLUSTER_REGIONAL_OUTAGE_SIMULATION_CANCELLED_CLUSTER_PAUSE"
             }
             Self::UisPanicked => "UIS_PANICKED",
-            Self::TenantUpgradeToServerlessSuccessful => "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL",
-            Self::TenantUpgradeToServerlessFailed => "TENANT_UPGRADE_TO_SERVERLESS_FAILED",
+            Self::TenantUpgradeToServerlessSuccessful => {
+                "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL"
+            }
+            Self::TenantUpgradeToServerlessFailed => {
+                "TENANT_UPGRADE_TO_SERVERLESS_FAILED"
+            }
             Self::ServerlessUpgradeToDedicatedSuccessful => {
                 "SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL"
             }
-            Self::ServerlessUpgradeToDedicatedFailed => "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED",
+            Self::ServerlessUpgradeToDedicatedFailed => {
+                "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED"
+            }
             Self::ClusterForceReconfigRequested => "CLUSTER_FORCE_RECONFIG_REQUESTED",
             Self::AgentForceRestartRequested => "AGENT_FORCE_RESTART_REQUESTED",
-            Self::ClusterResetForceReconfigRequested => "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED",
+            Self::ClusterResetForceReconfigRequested => {
+                "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED"
+            }
             Self::ProjectBypassedMaintenance => "PROJECT_BYPASSED_MAINTENANCE",
             Self::FeatureFlagMaintenance => "FEATURE_FLAG_MAINTENANCE",
-            Self::DataFederationQueryLimitConfigured => "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED",
-            Self::DataFederationQueryLimitDeleted => "DATA_FEDERATION_QUERY_LIMIT_DELETED",
+            Self::DataFederationQueryLimitConfigured => {
+                "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED"
+            }
+            Self::DataFederationQueryLimitDeleted => {
+                "DATA_FEDERATION_QUERY_LIMIT_DELETED"
+            }
             Self::DataApiSetupForVercel => "DATA_API_SETUP_FOR_VERCEL",
             Self::AdminClusterLockUpdated => "ADMIN_CLUSTER_LOCK_UPDATED",
             Self::ClusterRollingResyncStarted => "CLUSTER_ROLLING_RESYNC_STARTED",
@@ -890,7 +944,9 @@ impl NdsAuditTypeViewForNdsGroup {
             }
             Self::PushBasedLogExportDisabled => "PUSH_BASED_LOG_EXPORT_DISABLED",
             Self::LogStreamingEnabled => "LOG_STREAMING_ENABLED",
-            Self::LogStreamingConfigurationUpdated => "LOG_STREAMING_CONFIGURATION_UPDATED",
+            Self::LogStreamingConfigurationUpdated => {
+                "LOG_STREAMING_CONFIGURATION_UPDATED"
+            }
             Self::LogStreamingDisabled => "LOG_STREAMING_DISABLED",
             Self::DatadogLogStreamingEnabled => "DATADOG_LOG_STREAMING_ENABLED",
             Self::DatadogLogStreamingConfigurationUpdated => {
@@ -903,7 +959,9 @@ impl NdsAuditTypeViewForNdsGroup {
             }
             Self::SplunkLogStreamingDisabled => "SPLUNK_LOG_STREAMING_DISABLED",
             Self::S3LogStreamingEnabled => "S3_LOG_STREAMING_ENABLED",
-            Self::S3LogStreamingConfigurationUpdated => "S3_LOG_STREAMING_CONFIGURATION_UPDATED",
+            Self::S3LogStreamingConfigurationUpdated => {
+                "S3_LOG_STREAMING_CONFIGURATION_UPDATED"
+            }
             Self::S3LogStreamingDisabled => "S3_LOG_STREAMING_DISABLED",
             Self::AzureLogStreamingEnabled => "AZURE_LOG_STREAMING_ENABLED",
             Self::AzureLogStreamingConfigurationUpdated => {
@@ -911,7 +969,9 @@ impl NdsAuditTypeViewForNdsGroup {
             }
             Self::AzureLogStreamingDisabled => "AZURE_LOG_STREAMING_DISABLED",
             Self::GcpLogStreamingEnabled => "GCP_LOG_STREAMING_ENABLED",
-            Self::GcpLogStreamingConfigurationUpdated => "GCP_LOG_STREAMING_CONFIGURATION_UPDATED",
+            Self::GcpLogStreamingConfigurationUpdated => {
+                "GCP_LOG_STREAMING_CONFIGURATION_UPDATED"
+            }
             Self::GcpLogStreamingDisabled => "GCP_LOG_STREAMING_DISABLED",
             Self::OtelLogStreamingEnabled => "OTEL_LOG_STREAMING_ENABLED",
             Self::OtelLogStreamingConfigurationUpdated => {
@@ -957,7 +1017,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::QueuedAdminActionCompleted => "QUEUED_ADMIN_ACTION_COMPLETED",
             Self::QueuedAdminActionCancelled => "QUEUED_ADMIN_ACTION_CANCELLED",
             Self::AtlasSqlScheduledUpdateCreated => "ATLAS_SQL_SCHEDULED_UPDATE_CREATED",
-            Self::AtlasSqlScheduledUpdateModified => "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED",
+            Self::AtlasSqlScheduledUpdateModified => {
+                "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED"
+            }
             Self::AtlasSqlScheduledUpdateRemoved => "ATLAS_SQL_SCHEDULED_UPDATE_REMOVED",
             Self::ClusterInstanceDisabled => "CLUSTER_INSTANCE_DISABLED",
             Self::ClusterInstanceEnabled => "CLUSTER_INSTANCE_ENABLED",
@@ -973,7 +1035,9 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::ProjectScheduledMaintenanceOutsideOfProtectedHours => {
                 "PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS"
             }
-            Self::ClusterCancelingShardDrainRequested => "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED",
+            Self::ClusterCancelingShardDrainRequested => {
+                "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED"
+            }
             Self::ClusterCancelingConfigServerTransitionRequested => {
                 "CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED"
             }
@@ -989,20 +1053,32 @@ impl NdsAuditTypeViewForNdsGroup {
             Self::ProxyProtocolForPrivateLinkModeUpdated => {
                 "PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED"
             }
-            Self::MongotuneWriteBlockPolicyEligible => "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE",
-            Self::MongotuneWriteBlockPolicyIneligible => "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE",
+            Self::MongotuneWriteBlockPolicyEligible => {
+                "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE"
+            }
+            Self::MongotuneWriteBlockPolicyIneligible => {
+                "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE"
+            }
             Self::PredictiveAutoscalingEnabled => "PREDICTIVE_AUTOSCALING_ENABLED",
             Self::PredictiveAutoscalingDisabled => "PREDICTIVE_AUTOSCALING_DISABLED",
             Self::ShadowClusterCreateExposure => "SHADOW_CLUSTER_CREATE_EXPOSURE",
             Self::ShadowClusterDeleteExposure => "SHADOW_CLUSTER_DELETE_EXPOSURE",
-            Self::ShadowClusterRecordingStatusUpdate => "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE",
-            Self::ShadowClusterReplayStatusUpdate => "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE",
+            Self::ShadowClusterRecordingStatusUpdate => {
+                "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE"
+            }
+            Self::ShadowClusterReplayStatusUpdate => {
+                "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE"
+            }
             Self::NodeHiddenByAdmin => "NODE_HIDDEN_BY_ADMIN",
             Self::NodeUnhiddenByAdmin => "NODE_UNHIDDEN_BY_ADMIN",
             Self::ClusterCreatedViaAnis => "CLUSTER_CREATED_VIA_ANIS",
             Self::MaintenanceWaveAssignmentAdded => "MAINTENANCE_WAVE_ASSIGNMENT_ADDED",
-            Self::MaintenanceWaveAssignmentModified => "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED",
-            Self::MaintenanceWaveAssignmentRemoved => "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED",
+            Self::MaintenanceWaveAssignmentModified => {
+                "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED"
+            }
+            Self::MaintenanceWaveAssignmentRemoved => {
+                "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED"
+            }
             Self::ClusterMonguardEnabled => "CLUSTER_MONGUARD_ENABLED",
             Self::ClusterMonguardDisabled => "CLUSTER_MONGUARD_DISABLED",
             Self::ClusterMongodbVersionUpdated => "CLUSTER_MONGODB_VERSION_UPDATED",
@@ -1326,7 +1402,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "CLUSTER_RESURRECTED" => Self::ClusterResurrected,
             "CLUSTER_READY" => Self::ClusterReady,
             "CLUSTER_UPDATE_SUBMITTED" => Self::ClusterUpdateSubmitted,
-            "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED" => Self::ClusterProcessArgsUpdateSubmitted,
+            "CLUSTER_PROCESS_ARGS_UPDATE_SUBMITTED" => {
+                Self::ClusterProcessArgsUpdateSubmitted
+            }
             "CLUSTER_MONGOT_PROCESS_ARGS_UPDATE_SUBMITTED" => {
                 Self::ClusterMongotProcessArgsUpdateSubmitted
             }
@@ -1350,9 +1428,15 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "CLUSTER_IMPORT_COMPLETED" => Self::ClusterImportCompleted,
             "CLUSTER_IMPORT_FAILED" => Self::ClusterImportFailed,
             "CLUSTER_IMPORT_RESTART_REQUESTED" => Self::ClusterImportRestartRequested,
-            "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED" => Self::ProjectLiveImportOverridesAdded,
-            "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED" => Self::ProjectLiveImportOverridesUpdated,
-            "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED" => Self::ProjectLiveImportOverridesDeleted,
+            "PROJECT_LIVE_IMPORT_OVERRIDES_ADDED" => {
+                Self::ProjectLiveImportOverridesAdded
+            }
+            "PROJECT_LIVE_IMPORT_OVERRIDES_UPDATED" => {
+                Self::ProjectLiveImportOverridesUpdated
+            }
+            "PROJECT_LIVE_IMPORT_OVERRIDES_DELETED" => {
+                Self::ProjectLiveImportOverridesDeleted
+            }
             "CLUSTER_OPLOG_RESIZED" => Self::ClusterOplogResized,
             "CLUSTER_INSTANCE_RESTARTED" => Self::ClusterInstanceRestarted,
             "CLUSTER_INSTANCE_STOP_START" => Self::ClusterInstanceStopStart,
@@ -1363,12 +1447,18 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "CLUSTER_INSTANCE_REPLACE_CLEARED" => Self::ClusterInstanceReplaceCleared,
             "CLUSTER_INSTANCE_SWAPPED" => Self::ClusterInstanceSwapped,
             "CLUSTER_INSTANCE_SWAP_CLEARED" => Self::ClusterInstanceSwapCleared,
-            "CLUSTER_INSTANCE_VM_RESTART_CLEARED" => Self::ClusterInstanceVmRestartCleared,
+            "CLUSTER_INSTANCE_VM_RESTART_CLEARED" => {
+                Self::ClusterInstanceVmRestartCleared
+            }
             "CLUSTER_INSTANCE_VM_REBOOT_CLEARED" => Self::ClusterInstanceVmRebootCleared,
             "CLUSTER_INSTANCE_CONFIG_UPDATED" => Self::ClusterInstanceConfigUpdated,
-            "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED" => Self::ClusterInstanceAgentApiKeyRotated,
+            "CLUSTER_INSTANCE_AGENT_API_KEY_ROTATED" => {
+                Self::ClusterInstanceAgentApiKeyRotated
+            }
             "CLUSTER_INSTANCE_SSL_ROTATED" => Self::ClusterInstanceSslRotated,
-            "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER" => Self::ClusterInstanceSslRotatedPerCluster,
+            "CLUSTER_INSTANCE_SSL_ROTATED_PER_CLUSTER" => {
+                Self::ClusterInstanceSslRotatedPerCluster
+            }
             "CLUSTER_INSTANCE_SSL_REVOKED" => Self::ClusterInstanceSslRevoked,
             "RELOAD_SSL_ON_PROCESSES" => Self::ReloadSslOnProcesses,
             "RELOAD_SSL_ON_PROCESSES_REQUESTED" => Self::ReloadSslOnProcessesRequested,
@@ -1379,7 +1469,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "FEDERATED_DATABASE_QUERY_LOGS_DOWNLOADED" => {
                 Self::FederatedDatabaseQueryLogsDownloaded
             }
-            "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED" => Self::OnlineArchiveQueryLogsDownloaded,
+            "ONLINE_ARCHIVE_QUERY_LOGS_DOWNLOADED" => {
+                Self::OnlineArchiveQueryLogsDownloaded
+            }
             "MONGODB_LOGS_DOWNLOADED" => Self::MongodbLogsDownloaded,
             "MONGOSQLD_LOGS_DOWNLOADED" => Self::MongosqldLogsDownloaded,
             "MONGOT_LOGS_DOWNLOADED" => Self::MongotLogsDownloaded,
@@ -1394,9 +1486,15 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "NETWORK_PERMISSION_ENTRY_ADDED" => Self::NetworkPermissionEntryAdded,
             "NETWORK_PERMISSION_ENTRY_REMOVED" => Self::NetworkPermissionEntryRemoved,
             "NETWORK_PERMISSION_ENTRY_UPDATED" => Self::NetworkPermissionEntryUpdated,
-            "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED" => Self::PrivateNetworkEndpointEntryAdded,
-            "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED" => Self::PrivateNetworkEndpointEntryRemoved,
-            "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED" => Self::PrivateNetworkEndpointEntryUpdated,
+            "PRIVATE_NETWORK_ENDPOINT_ENTRY_ADDED" => {
+                Self::PrivateNetworkEndpointEntryAdded
+            }
+            "PRIVATE_NETWORK_ENDPOINT_ENTRY_REMOVED" => {
+                Self::PrivateNetworkEndpointEntryRemoved
+            }
+            "PRIVATE_NETWORK_ENDPOINT_ENTRY_UPDATED" => {
+                Self::PrivateNetworkEndpointEntryUpdated
+            }
             "PLAN_STARTED" => Self::PlanStarted,
             "PLAN_COMPLETED" => Self::PlanCompleted,
             "PLAN_ABANDONED" => Self::PlanAbandoned,
@@ -1433,17 +1531,25 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
                 Self::AtlasMaintenanceScheduledForNextWindow
             }
             "ATLAS_MAINTENANCE_DEFERRED" => Self::AtlasMaintenanceDeferred,
-            "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED" => Self::AtlasMaintenanceAutoDeferEnabled,
-            "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED" => Self::AtlasMaintenanceAutoDeferDisabled,
+            "ATLAS_MAINTENANCE_AUTO_DEFER_ENABLED" => {
+                Self::AtlasMaintenanceAutoDeferEnabled
+            }
+            "ATLAS_MAINTENANCE_AUTO_DEFER_DISABLED" => {
+                Self::AtlasMaintenanceAutoDeferDisabled
+            }
             "ATLAS_MAINTENANCE_RESET_BY_ADMIN" => Self::AtlasMaintenanceResetByAdmin,
-            "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN" => Self::AtlasMaintenanceDeferredByAdmin,
+            "ATLAS_MAINTENANCE_DEFERRED_BY_ADMIN" => {
+                Self::AtlasMaintenanceDeferredByAdmin
+            }
             "SCHEDULED_MAINTENANCE" => Self::ScheduledMaintenance,
             "PROJECT_SCHEDULED_MAINTENANCE" => Self::ProjectScheduledMaintenance,
             "PROJECT_LIMIT_UPDATED" => Self::ProjectLimitUpdated,
             "PROJECT_ENABLE_EXTENDED_STORAGE_SIZES_UPDATED" => {
                 Self::ProjectEnableExtendedStorageSizesUpdated
             }
-            "PROJECT_ENABLE_DATA_VALIDATION_UPDATED" => Self::ProjectEnableDataValidationUpdated,
+            "PROJECT_ENABLE_DATA_VALIDATION_UPDATED" => {
+                Self::ProjectEnableDataValidationUpdated
+            }
             "PROJECT_COLLECT_DATABASE_STATISTICS_UPDATED" => {
                 Self::ProjectCollectDatabaseStatisticsUpdated
             }
@@ -1456,7 +1562,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "TEST_FAILOVER_REQUESTED" => Self::TestFailoverRequested,
             "USER_SECURITY_SETTINGS_UPDATED" => Self::UserSecuritySettingsUpdated,
             "AUDIT_LOG_CONFIGURATION_UPDATED" => Self::AuditLogConfigurationUpdated,
-            "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED" => Self::StreamsAuditLogConfigurationUpdated,
+            "STREAMS_AUDIT_LOG_CONFIGURATION_UPDATED" => {
+                Self::StreamsAuditLogConfigurationUpdated
+            }
             "ENCRYPTION_AT_REST_CONFIGURATION_UPDATED" => {
                 Self::EncryptionAtRestConfigurationUpdated
             }
@@ -1466,7 +1574,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "ENCRYPTION_AT_REST_CONFIGURATION_VALIDATION_SUCCEEDED" => {
                 Self::EncryptionAtRestConfigurationValidationSucceeded
             }
-            "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED" => Self::EncryptionAtRestKeyRotationStarted,
+            "ENCRYPTION_AT_REST_KEY_ROTATION_STARTED" => {
+                Self::EncryptionAtRestKeyRotationStarted
+            }
             "ENCRYPTION_AT_REST_PRIVATE_ENDPOINT_CREATED" => {
                 Self::EncryptionAtRestPrivateEndpointCreated
             }
@@ -1509,8 +1619,12 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "ONLINE_ARCHIVE_DATA_EXPIRATION_RULE_DISABLED" => {
                 Self::OnlineArchiveDataExpirationRuleDisabled
             }
-            "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED" => Self::OnlineArchiveDeleteAfterDateUpdated,
-            "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED" => Self::CloudProviderAccessAwsIamRoleAdded,
+            "ONLINE_ARCHIVE_DELETE_AFTER_DATE_UPDATED" => {
+                Self::OnlineArchiveDeleteAfterDateUpdated
+            }
+            "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_ADDED" => {
+                Self::CloudProviderAccessAwsIamRoleAdded
+            }
             "CLOUD_PROVIDER_ACCESS_AWS_IAM_ROLE_DELETED" => {
                 Self::CloudProviderAccessAwsIamRoleDeleted
             }
@@ -1548,7 +1662,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "AUTO_HEALING_REQUESTED_NODE_RESYNC" => Self::AutoHealingRequestedNodeResync,
             "EXTRA_MAINTENANCE_DEFERRAL_GRANTED" => Self::ExtraMaintenanceDeferralGranted,
             "GROUP_AUTOMATION_CONFIG_PUBLISHED" => Self::GroupAutomationConfigPublished,
-            "CLUSTER_AUTOMATION_CONFIG_PUBLISHED" => Self::ClusterAutomationConfigPublished,
+            "CLUSTER_AUTOMATION_CONFIG_PUBLISHED" => {
+                Self::ClusterAutomationConfigPublished
+            }
             "SET_ENSURE_CLUSTER_CONNECTIVITY_AFTER_FOR_CLUSTER" => {
                 Self::SetEnsureClusterConnectivityAfterForCluster
             }
@@ -1561,7 +1677,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "OS_TUNE_FILE_OVERRIDES" => Self::OsTuneFileOverrides,
             "MONITORING_AGENT_OVERRIDES" => Self::MonitoringAgentOverrides,
             "MONITORING_AGENT_REBALANCE_FLAG" => Self::MonitoringAgentRebalanceFlag,
-            "MONITORING_AGENT_REBALANCE_TRIGGERED" => Self::MonitoringAgentRebalanceTriggered,
+            "MONITORING_AGENT_REBALANCE_TRIGGERED" => {
+                Self::MonitoringAgentRebalanceTriggered
+            }
             "CLUSTER_PREFERRED_CPU_ARCHITECTURE_MODIFIED" => {
                 Self::ClusterPreferredCpuArchitectureModified
             }
@@ -1582,19 +1700,31 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
                 Self::ClusterRegionalOutageSimulationCancelledClusterPause
             }
             "UIS_PANICKED" => Self::UisPanicked,
-            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => Self::TenantUpgradeToServerlessSuccessful,
-            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => Self::TenantUpgradeToServerlessFailed,
+            "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL" => {
+                Self::TenantUpgradeToServerlessSuccessful
+            }
+            "TENANT_UPGRADE_TO_SERVERLESS_FAILED" => {
+                Self::TenantUpgradeToServerlessFailed
+            }
             "SERVERLESS_UPGRADE_TO_DEDICATED_SUCCESSFUL" => {
                 Self::ServerlessUpgradeToDedicatedSuccessful
             }
-            "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED" => Self::ServerlessUpgradeToDedicatedFailed,
+            "SERVERLESS_UPGRADE_TO_DEDICATED_FAILED" => {
+                Self::ServerlessUpgradeToDedicatedFailed
+            }
             "CLUSTER_FORCE_RECONFIG_REQUESTED" => Self::ClusterForceReconfigRequested,
             "AGENT_FORCE_RESTART_REQUESTED" => Self::AgentForceRestartRequested,
-            "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED" => Self::ClusterResetForceReconfigRequested,
+            "CLUSTER_RESET_FORCE_RECONFIG_REQUESTED" => {
+                Self::ClusterResetForceReconfigRequested
+            }
             "PROJECT_BYPASSED_MAINTENANCE" => Self::ProjectBypassedMaintenance,
             "FEATURE_FLAG_MAINTENANCE" => Self::FeatureFlagMaintenance,
-            "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED" => Self::DataFederationQueryLimitConfigured,
-            "DATA_FEDERATION_QUERY_LIMIT_DELETED" => Self::DataFederationQueryLimitDeleted,
+            "DATA_FEDERATION_QUERY_LIMIT_CONFIGURED" => {
+                Self::DataFederationQueryLimitConfigured
+            }
+            "DATA_FEDERATION_QUERY_LIMIT_DELETED" => {
+                Self::DataFederationQueryLimitDeleted
+            }
             "DATA_API_SETUP_FOR_VERCEL" => Self::DataApiSetupForVercel,
             "ADMIN_CLUSTER_LOCK_UPDATED" => Self::AdminClusterLockUpdated,
             "CLUSTER_ROLLING_RESYNC_STARTED" => Self::ClusterRollingResyncStarted,
@@ -1610,7 +1740,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             }
             "PUSH_BASED_LOG_EXPORT_DISABLED" => Self::PushBasedLogExportDisabled,
             "LOG_STREAMING_ENABLED" => Self::LogStreamingEnabled,
-            "LOG_STREAMING_CONFIGURATION_UPDATED" => Self::LogStreamingConfigurationUpdated,
+            "LOG_STREAMING_CONFIGURATION_UPDATED" => {
+                Self::LogStreamingConfigurationUpdated
+            }
             "LOG_STREAMING_DISABLED" => Self::LogStreamingDisabled,
             "DATADOG_LOG_STREAMING_ENABLED" => Self::DatadogLogStreamingEnabled,
             "DATADOG_LOG_STREAMING_CONFIGURATION_UPDATED" => {
@@ -1623,7 +1755,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             }
             "SPLUNK_LOG_STREAMING_DISABLED" => Self::SplunkLogStreamingDisabled,
             "S3_LOG_STREAMING_ENABLED" => Self::S3LogStreamingEnabled,
-            "S3_LOG_STREAMING_CONFIGURATION_UPDATED" => Self::S3LogStreamingConfigurationUpdated,
+            "S3_LOG_STREAMING_CONFIGURATION_UPDATED" => {
+                Self::S3LogStreamingConfigurationUpdated
+            }
             "S3_LOG_STREAMING_DISABLED" => Self::S3LogStreamingDisabled,
             "AZURE_LOG_STREAMING_ENABLED" => Self::AzureLogStreamingEnabled,
             "AZURE_LOG_STREAMING_CONFIGURATION_UPDATED" => {
@@ -1631,7 +1765,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             }
             "AZURE_LOG_STREAMING_DISABLED" => Self::AzureLogStreamingDisabled,
             "GCP_LOG_STREAMING_ENABLED" => Self::GcpLogStreamingEnabled,
-            "GCP_LOG_STREAMING_CONFIGURATION_UPDATED" => Self::GcpLogStreamingConfigurationUpdated,
+            "GCP_LOG_STREAMING_CONFIGURATION_UPDATED" => {
+                Self::GcpLogStreamingConfigurationUpdated
+            }
             "GCP_LOG_STREAMING_DISABLED" => Self::GcpLogStreamingDisabled,
             "OTEL_LOG_STREAMING_ENABLED" => Self::OtelLogStreamingEnabled,
             "OTEL_LOG_STREAMING_CONFIGURATION_UPDATED" => {
@@ -1677,7 +1813,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "QUEUED_ADMIN_ACTION_COMPLETED" => Self::QueuedAdminActionCompleted,
             "QUEUED_ADMIN_ACTION_CANCELLED" => Self::QueuedAdminActionCancelled,
             "ATLAS_SQL_SCHEDULED_UPDATE_CREATED" => Self::AtlasSqlScheduledUpdateCreated,
-            "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED" => Self::AtlasSqlScheduledUpdateModified,
+            "ATLAS_SQL_SCHEDULED_UPDATE_MODIFIED" => {
+                Self::AtlasSqlScheduledUpdateModified
+            }
             "ATLAS_SQL_SCHEDULED_UPDATE_REMOVED" => Self::AtlasSqlScheduledUpdateRemoved,
             "CLUSTER_INSTANCE_DISABLED" => Self::ClusterInstanceDisabled,
             "CLUSTER_INSTANCE_ENABLED" => Self::ClusterInstanceEnabled,
@@ -1693,7 +1831,9 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "PROJECT_SCHEDULED_MAINTENANCE_OUTSIDE_OF_PROTECTED_HOURS" => {
                 Self::ProjectScheduledMaintenanceOutsideOfProtectedHours
             }
-            "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED" => Self::ClusterCancelingShardDrainRequested,
+            "CLUSTER_CANCELING_SHARD_DRAIN_REQUESTED" => {
+                Self::ClusterCancelingShardDrainRequested
+            }
             "CLUSTER_CANCELING_CONFIG_SERVER_TRANSITION_REQUESTED" => {
                 Self::ClusterCancelingConfigServerTransitionRequested
             }
@@ -1709,20 +1849,32 @@ impl From<&str> for NdsAuditTypeViewForNdsGroup {
             "PROXY_PROTOCOL_FOR_PRIVATE_LINK_MODE_UPDATED" => {
                 Self::ProxyProtocolForPrivateLinkModeUpdated
             }
-            "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE" => Self::MongotuneWriteBlockPolicyEligible,
-            "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE" => Self::MongotuneWriteBlockPolicyIneligible,
+            "MONGOTUNE_WRITE_BLOCK_POLICY_ELIGIBLE" => {
+                Self::MongotuneWriteBlockPolicyEligible
+            }
+            "MONGOTUNE_WRITE_BLOCK_POLICY_INELIGIBLE" => {
+                Self::MongotuneWriteBlockPolicyIneligible
+            }
             "PREDICTIVE_AUTOSCALING_ENABLED" => Self::PredictiveAutoscalingEnabled,
             "PREDICTIVE_AUTOSCALING_DISABLED" => Self::PredictiveAutoscalingDisabled,
             "SHADOW_CLUSTER_CREATE_EXPOSURE" => Self::ShadowClusterCreateExposure,
             "SHADOW_CLUSTER_DELETE_EXPOSURE" => Self::ShadowClusterDeleteExposure,
-            "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE" => Self::ShadowClusterRecordingStatusUpdate,
-            "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE" => Self::ShadowClusterReplayStatusUpdate,
+            "SHADOW_CLUSTER_RECORDING_STATUS_UPDATE" => {
+                Self::ShadowClusterRecordingStatusUpdate
+            }
+            "SHADOW_CLUSTER_REPLAY_STATUS_UPDATE" => {
+                Self::ShadowClusterReplayStatusUpdate
+            }
             "NODE_HIDDEN_BY_ADMIN" => Self::NodeHiddenByAdmin,
             "NODE_UNHIDDEN_BY_ADMIN" => Self::NodeUnhiddenByAdmin,
             "CLUSTER_CREATED_VIA_ANIS" => Self::ClusterCreatedViaAnis,
             "MAINTENANCE_WAVE_ASSIGNMENT_ADDED" => Self::MaintenanceWaveAssignmentAdded,
-            "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED" => Self::MaintenanceWaveAssignmentModified,
-            "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED" => Self::MaintenanceWaveAssignmentRemoved,
+            "MAINTENANCE_WAVE_ASSIGNMENT_MODIFIED" => {
+                Self::MaintenanceWaveAssignmentModified
+            }
+            "MAINTENANCE_WAVE_ASSIGNMENT_REMOVED" => {
+                Self::MaintenanceWaveAssignmentRemoved
+            }
             "CLUSTER_MONGUARD_ENABLED" => Self::ClusterMonguardEnabled,
             "CLUSTER_MONGUARD_DISABLED" => Self::ClusterMonguardDisabled,
             "CLUSTER_MONGODB_VERSION_UPDATED" => Self::ClusterMongodbVersionUpdated,

@@ -53,8 +53,12 @@ impl NdsAutoScalingAuditTypeViewAlertable {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ComputeAutoScaleInitiatedBase => "COMPUTE_AUTO_SCALE_INITIATED_BASE",
-            Self::ComputeAutoScaleInitiatedAnalytics => "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
-            Self::ComputeAutoScaleScaleDownFailBase => "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+            Self::ComputeAutoScaleInitiatedAnalytics => {
+                "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS"
+            }
+            Self::ComputeAutoScaleScaleDownFailBase => {
+                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE"
+            }
             Self::ComputeAutoScaleScaleDownFailAnalytics => {
                 "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS"
             }
@@ -71,7 +75,9 @@ impl NdsAutoScalingAuditTypeViewAlertable {
                 "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS"
             }
             Self::ComputeAutoScaleOplogFailBase => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
-            Self::ComputeAutoScaleOplogFailAnalytics => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+            Self::ComputeAutoScaleOplogFailAnalytics => {
+                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS"
+            }
             Self::DiskAutoScaleInitiated => "DISK_AUTO_SCALE_INITIATED",
             Self::DiskAutoScaleMaxDiskSizeFail => "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
             Self::DiskAutoScaleOplogFail => "DISK_AUTO_SCALE_OPLOG_FAIL",
@@ -125,8 +131,12 @@ impl From<&str> for NdsAutoScalingAuditTypeViewAlertable {
     fn from(value: &str) -> Self {
         match value {
             "COMPUTE_AUTO_SCALE_INITIATED_BASE" => Self::ComputeAutoScaleInitiatedBase,
-            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => Self::ComputeAutoScaleInitiatedAnalytics,
-            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => Self::ComputeAutoScaleScaleDownFailBase,
+            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => {
+                Self::ComputeAutoScaleInitiatedAnalytics
+            }
+            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => {
+                Self::ComputeAutoScaleScaleDownFailBase
+            }
             "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS" => {
                 Self::ComputeAutoScaleScaleDownFailAnalytics
             }
@@ -143,7 +153,9 @@ impl From<&str> for NdsAutoScalingAuditTypeViewAlertable {
                 Self::ComputeAutoScaleMaxInstanceSizeFailAnalytics
             }
             "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE" => Self::ComputeAutoScaleOplogFailBase,
-            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => Self::ComputeAutoScaleOplogFailAnalytics,
+            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => {
+                Self::ComputeAutoScaleOplogFailAnalytics
+            }
             "DISK_AUTO_SCALE_INITIATED" => Self::DiskAutoScaleInitiated,
             "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL" => Self::DiskAutoScaleMaxDiskSizeFail,
             "DISK_AUTO_SCALE_OPLOG_FAIL" => Self::DiskAutoScaleOplogFail,

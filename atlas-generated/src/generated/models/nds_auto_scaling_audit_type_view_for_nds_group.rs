@@ -55,8 +55,12 @@ impl NdsAutoScalingAuditTypeViewForNdsGroup {
             Self::ComputeAutoScaleInitiated => "COMPUTE_AUTO_SCALE_INITIATED",
             Self::DiskAutoScaleInitiated => "DISK_AUTO_SCALE_INITIATED",
             Self::ComputeAutoScaleInitiatedBase => "COMPUTE_AUTO_SCALE_INITIATED_BASE",
-            Self::ComputeAutoScaleInitiatedAnalytics => "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
-            Self::ComputeAutoScaleScaleDownFailBase => "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+            Self::ComputeAutoScaleInitiatedAnalytics => {
+                "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS"
+            }
+            Self::ComputeAutoScaleScaleDownFailBase => {
+                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE"
+            }
             Self::ComputeAutoScaleScaleDownFailAnalytics => {
                 "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS"
             }
@@ -73,7 +77,9 @@ impl NdsAutoScalingAuditTypeViewForNdsGroup {
                 "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS"
             }
             Self::ComputeAutoScaleOplogFailBase => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
-            Self::ComputeAutoScaleOplogFailAnalytics => "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+            Self::ComputeAutoScaleOplogFailAnalytics => {
+                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS"
+            }
             Self::DiskAutoScaleMaxDiskSizeFail => "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
             Self::DiskAutoScaleOplogFail => "DISK_AUTO_SCALE_OPLOG_FAIL",
             Self::PredictiveComputeAutoScaleInitiatedBase => {
@@ -129,8 +135,12 @@ impl From<&str> for NdsAutoScalingAuditTypeViewForNdsGroup {
             "COMPUTE_AUTO_SCALE_INITIATED" => Self::ComputeAutoScaleInitiated,
             "DISK_AUTO_SCALE_INITIATED" => Self::DiskAutoScaleInitiated,
             "COMPUTE_AUTO_SCALE_INITIATED_BASE" => Self::ComputeAutoScaleInitiatedBase,
-            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => Self::ComputeAutoScaleInitiatedAnalytics,
-            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => Self::ComputeAutoScaleScaleDownFailBase,
+            "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS" => {
+                Self::ComputeAutoScaleInitiatedAnalytics
+            }
+            "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE" => {
+                Self::ComputeAutoScaleScaleDownFailBase
+            }
             "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS" => {
                 Self::ComputeAutoScaleScaleDownFailAnalytics
             }
@@ -147,7 +157,9 @@ impl From<&str> for NdsAutoScalingAuditTypeViewForNdsGroup {
                 Self::ComputeAutoScaleMaxInstanceSizeFailAnalytics
             }
             "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE" => Self::ComputeAutoScaleOplogFailBase,
-            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => Self::ComputeAutoScaleOplogFailAnalytics,
+            "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS" => {
+                Self::ComputeAutoScaleOplogFailAnalytics
+            }
             "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL" => Self::DiskAutoScaleMaxDiskSizeFail,
             "DISK_AUTO_SCALE_OPLOG_FAIL" => Self::DiskAutoScaleOplogFail,
             "PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE" => {

@@ -32,10 +32,16 @@ impl NdsServerlessInstanceAuditTypeView {
         match self {
             Self::ServerlessInstanceCreated => "SERVERLESS_INSTANCE_CREATED",
             Self::ServerlessInstanceReady => "SERVERLESS_INSTANCE_READY",
-            Self::ServerlessInstanceUpdateSubmitted => "SERVERLESS_INSTANCE_UPDATE_SUBMITTED",
+            Self::ServerlessInstanceUpdateSubmitted => {
+                "SERVERLESS_INSTANCE_UPDATE_SUBMITTED"
+            }
             Self::ServerlessInstanceUpdateStarted => "SERVERLESS_INSTANCE_UPDATE_STARTED",
-            Self::ServerlessInstanceUpdateCompleted => "SERVERLESS_INSTANCE_UPDATE_COMPLETED",
-            Self::ServerlessInstanceDeleteSubmitted => "SERVERLESS_INSTANCE_DELETE_SUBMITTED",
+            Self::ServerlessInstanceUpdateCompleted => {
+                "SERVERLESS_INSTANCE_UPDATE_COMPLETED"
+            }
+            Self::ServerlessInstanceDeleteSubmitted => {
+                "SERVERLESS_INSTANCE_DELETE_SUBMITTED"
+            }
             Self::ServerlessInstanceDeleted => "SERVERLESS_INSTANCE_DELETED",
             Self::ServerlessInstanceUnblocked => "SERVERLESS_INSTANCE_UNBLOCKED",
             Self::Unknown(value) => value,
@@ -68,10 +74,16 @@ impl From<&str> for NdsServerlessInstanceAuditTypeView {
         match value {
             "SERVERLESS_INSTANCE_CREATED" => Self::ServerlessInstanceCreated,
             "SERVERLESS_INSTANCE_READY" => Self::ServerlessInstanceReady,
-            "SERVERLESS_INSTANCE_UPDATE_SUBMITTED" => Self::ServerlessInstanceUpdateSubmitted,
+            "SERVERLESS_INSTANCE_UPDATE_SUBMITTED" => {
+                Self::ServerlessInstanceUpdateSubmitted
+            }
             "SERVERLESS_INSTANCE_UPDATE_STARTED" => Self::ServerlessInstanceUpdateStarted,
-            "SERVERLESS_INSTANCE_UPDATE_COMPLETED" => Self::ServerlessInstanceUpdateCompleted,
-            "SERVERLESS_INSTANCE_DELETE_SUBMITTED" => Self::ServerlessInstanceDeleteSubmitted,
+            "SERVERLESS_INSTANCE_UPDATE_COMPLETED" => {
+                Self::ServerlessInstanceUpdateCompleted
+            }
+            "SERVERLESS_INSTANCE_DELETE_SUBMITTED" => {
+                Self::ServerlessInstanceDeleteSubmitted
+            }
             "SERVERLESS_INSTANCE_DELETED" => Self::ServerlessInstanceDeleted,
             "SERVERLESS_INSTANCE_UNBLOCKED" => Self::ServerlessInstanceUnblocked,
             other => Self::Unknown(other.to_owned()),

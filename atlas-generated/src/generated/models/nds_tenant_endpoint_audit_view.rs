@@ -77,7 +77,11 @@ impl crate::runtime::Json for NdsTenantEndpointAuditView {
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delegate_principal: crate::runtime::optional(&mut map, "delegatePrincipal", path)?,
+            delegate_principal: crate::runtime::optional(
+                &mut map,
+                "delegatePrincipal",
+                path,
+            )?,
             endpoint_id: crate::runtime::optional(&mut map, "endpointId", path)?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
@@ -85,7 +89,11 @@ impl crate::runtime::Json for NdsTenantEndpointAuditView {
             is_global_admin: crate::runtime::optional(&mut map, "isGlobalAdmin", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            provider_endpoint_id: crate::runtime::optional(&mut map, "providerEndpointId", path)?,
+            provider_endpoint_id: crate::runtime::optional(
+                &mut map,
+                "providerEndpointId",
+                path,
+            )?,
             public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
             remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
@@ -99,7 +107,11 @@ impl crate::runtime::Json for NdsTenantEndpointAuditView {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "apiKeyId", &self.api_key_id);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put_optional(&mut map, "delegatePrincipal", &self.delegate_principal);
+        crate::runtime::put_optional(
+            &mut map,
+            "delegatePrincipal",
+            &self.delegate_principal,
+        );
         crate::runtime::put_optional(&mut map, "endpointId", &self.endpoint_id);
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
@@ -107,7 +119,11 @@ impl crate::runtime::Json for NdsTenantEndpointAuditView {
         crate::runtime::put_optional(&mut map, "isGlobalAdmin", &self.is_global_admin);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "providerEndpointId", &self.provider_endpoint_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "providerEndpointId",
+            &self.provider_endpoint_id,
+        );
         crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);
         crate::runtime::put_optional(&mut map, "raw", &self.raw);
         crate::runtime::put_optional(&mut map, "remoteAddress", &self.remote_address);

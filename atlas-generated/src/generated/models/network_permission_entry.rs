@@ -33,10 +33,18 @@ impl crate::runtime::Json for NetworkPermissionEntry {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            aws_security_group: crate::runtime::optional(&mut map, "awsSecurityGroup", path)?,
+            aws_security_group: crate::runtime::optional(
+                &mut map,
+                "awsSecurityGroup",
+                path,
+            )?,
             cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
             comment: crate::runtime::optional(&mut map, "comment", path)?,
-            delete_after_date: crate::runtime::optional(&mut map, "deleteAfterDate", path)?,
+            delete_after_date: crate::runtime::optional(
+                &mut map,
+                "deleteAfterDate",
+                path,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             ip_address: crate::runtime::optional(&mut map, "ipAddress", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
@@ -46,10 +54,18 @@ impl crate::runtime::Json for NetworkPermissionEntry {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "awsSecurityGroup", &self.aws_security_group);
+        crate::runtime::put_optional(
+            &mut map,
+            "awsSecurityGroup",
+            &self.aws_security_group,
+        );
         crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
         crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(&mut map, "deleteAfterDate", &self.delete_after_date);
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteAfterDate",
+            &self.delete_after_date,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
         crate::runtime::put_optional(&mut map, "links", &self.links);

@@ -5,12 +5,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectStoragePrivateEndpointRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider:
-        Option<crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider>,
+    pub cloud_provider: Option<
+        crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+    >,
     /// Cloud provider region of the S3 bucket that the Object Storage private endpoint accesses. For same-region endpoints, this is also the region where the VPC interface endpoint is deployed.
-    pub region_name: Option<crate::models::ObjectStoragePrivateEndpointRequestRegionName>,
+    pub region_name: Option<
+        crate::models::ObjectStoragePrivateEndpointRequestRegionName,
+    >,
     /// Cloud provider region in which the VPC interface endpoint is deployed. Omit to deploy the interface endpoint in the same region as the S3 bucket (same-region endpoint). Set to a region different from `regionName` to create a cross-region endpoint.
-    pub vpc_region_name: Option<crate::models::ObjectStoragePrivateEndpointRequestRegionName>,
+    pub vpc_region_name: Option<
+        crate::models::ObjectStoragePrivateEndpointRequestRegionName,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -30,25 +30,47 @@ impl crate::runtime::Json for OnlineArchiveSchedule {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "type").map(str::to_owned);
         match tag.as_deref() {
-            Some("DAILY") => Ok(Self::Daily(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("DEFAULT") => Ok(Self::Default(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("MONTHLY") => Ok(Self::Monthly(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("WEEKLY") => Ok(Self::Weekly(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "type", map,
-            ))),
+            Some("DAILY") => {
+                Ok(
+                    Self::Daily(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("DEFAULT") => {
+                Ok(
+                    Self::Default(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("MONTHLY") => {
+                Ok(
+                    Self::Monthly(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("WEEKLY") => {
+                Ok(
+                    Self::Weekly(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
     }
     #[inline]

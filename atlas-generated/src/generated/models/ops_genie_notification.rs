@@ -43,8 +43,16 @@ impl crate::runtime::Json for OpsGenieNotification {
             integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            ops_genie_api_key: crate::runtime::optional(&mut map, "opsGenieApiKey", path)?,
-            ops_genie_region: crate::runtime::optional(&mut map, "opsGenieRegion", path)?,
+            ops_genie_api_key: crate::runtime::optional(
+                &mut map,
+                "opsGenieApiKey",
+                path,
+            )?,
+            ops_genie_region: crate::runtime::optional(
+                &mut map,
+                "opsGenieRegion",
+                path,
+            )?,
             type_name: crate::runtime::required(&mut map, "typeName", path)?,
             additional_properties: map,
         })
@@ -56,7 +64,11 @@ impl crate::runtime::Json for OpsGenieNotification {
         crate::runtime::put_optional(&mut map, "integrationId", &self.integration_id);
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::put_optional(&mut map, "opsGenieApiKey", &self.ops_genie_api_key);
+        crate::runtime::put_optional(
+            &mut map,
+            "opsGenieApiKey",
+            &self.ops_genie_api_key,
+        );
         crate::runtime::put_optional(&mut map, "opsGenieRegion", &self.ops_genie_region);
         crate::runtime::put(&mut map, "typeName", &self.type_name);
         for (key, value) in &self.additional_properties {

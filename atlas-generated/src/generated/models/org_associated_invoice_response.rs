@@ -27,7 +27,11 @@ impl crate::runtime::Json for OrgAssociatedInvoiceResponse {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            associated_invoices: crate::runtime::optional(&mut map, "associatedInvoices", path)?,
+            associated_invoices: crate::runtime::optional(
+                &mut map,
+                "associatedInvoices",
+                path,
+            )?,
             month: crate::runtime::optional(&mut map, "month", path)?,
             year: crate::runtime::optional(&mut map, "year", path)?,
             additional_properties: map,
@@ -36,7 +40,11 @@ impl crate::runtime::Json for OrgAssociatedInvoiceResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "associatedInvoices", &self.associated_invoices);
+        crate::runtime::put_optional(
+            &mut map,
+            "associatedInvoices",
+            &self.associated_invoices,
+        );
         crate::runtime::put_optional(&mut map, "month", &self.month);
         crate::runtime::put_optional(&mut map, "year", &self.year);
         for (key, value) in &self.additional_properties {

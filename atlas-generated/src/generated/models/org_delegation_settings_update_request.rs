@@ -7,13 +7,15 @@ pub struct OrgDelegationSettingsUpdateRequest {
     /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub delegated_mcp_access:
-        Option<Option<crate::models::OrgDelegationSettingsResponseDelegatedMcpAccess>>,
+    pub delegated_mcp_access: Option<
+        Option<crate::models::OrgDelegationSettingsResponseDelegatedMcpAccess>,
+    >,
     /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub delegated_partner_access:
-        Option<Option<crate::models::OrgDelegationSettingsResponseDelegatedPartnerAccess>>,
+    pub delegated_partner_access: Option<
+        Option<crate::models::OrgDelegationSettingsResponseDelegatedPartnerAccess>,
+    >,
     /// Maximum number of seconds a refresh token may be idle before it expires. Omit to leave unchanged; set to null to reset to the system default. Must be between 1 and 31536000 (1 year) when provided.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -33,7 +35,11 @@ impl crate::runtime::Json for OrgDelegationSettingsUpdateRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            delegated_mcp_access: crate::runtime::nullable(&mut map, "delegatedMcpAccess", path)?,
+            delegated_mcp_access: crate::runtime::nullable(
+                &mut map,
+                "delegatedMcpAccess",
+                path,
+            )?,
             delegated_partner_access: crate::runtime::nullable(
                 &mut map,
                 "delegatedPartnerAccess",
@@ -55,7 +61,11 @@ impl crate::runtime::Json for OrgDelegationSettingsUpdateRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "delegatedMcpAccess", &self.delegated_mcp_access);
+        crate::runtime::put_nullable(
+            &mut map,
+            "delegatedMcpAccess",
+            &self.delegated_mcp_access,
+        );
         crate::runtime::put_nullable(
             &mut map,
             "delegatedPartnerAccess",

@@ -216,9 +216,13 @@ impl OrgEventTypeViewForOrg {
             Self::OrgDailyBillUnderThreshold => "ORG_DAILY_BILL_UNDER_THRESHOLD",
             Self::OrgDailyBillOverThreshold => "ORG_DAILY_BILL_OVER_THRESHOLD",
             Self::OrgDailyBillingChangeNormal => "ORG_DAILY_BILLING_CHANGE_NORMAL",
-            Self::OrgDailyBillingChangeOverThreshold => "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::OrgDailyBillingChangeOverThreshold => {
+                "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::OrgWeeklyBillingChangeNormal => "ORG_WEEKLY_BILLING_CHANGE_NORMAL",
-            Self::OrgWeeklyBillingChangeOverThreshold => "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
+            Self::OrgWeeklyBillingChangeOverThreshold => {
+                "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD"
+            }
             Self::OrgMonthlyBillingChangeNormal => "ORG_MONTHLY_BILLING_CHANGE_NORMAL",
             Self::OrgMonthlyBillingChangeOverThreshold => {
                 "ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD"
@@ -228,7 +232,9 @@ impl OrgEventTypeViewForOrg {
             Self::OrgTwoFactorAuthRequired => "ORG_TWO_FACTOR_AUTH_REQUIRED",
             Self::OrgTwoFactorAuthOptional => "ORG_TWO_FACTOR_AUTH_OPTIONAL",
             Self::OrgPublicApiAccessListRequired => "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED",
-            Self::OrgPublicApiAccessListNotRequired => "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED",
+            Self::OrgPublicApiAccessListNotRequired => {
+                "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED"
+            }
             Self::OrgEmployeeAccessRestricted => "ORG_EMPLOYEE_ACCESS_RESTRICTED",
             Self::OrgEmployeeAccessUnrestricted => "ORG_EMPLOYEE_ACCESS_UNRESTRICTED",
             Self::OrgConnectedToMlab => "ORG_CONNECTED_TO_MLAB",
@@ -237,18 +243,26 @@ impl OrgEventTypeViewForOrg {
             Self::OrgIdpCertificateAboutToExpire => "ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE",
             Self::OrgConnectedToVercel => "ORG_CONNECTED_TO_VERCEL",
             Self::OrgDisconnectedToVercel => "ORG_DISCONNECTED_TO_VERCEL",
-            Self::OrgConnectionUninstalledFromVercel => "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL",
+            Self::OrgConnectionUninstalledFromVercel => {
+                "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL"
+            }
             Self::OrgUiIpAccessListEnabled => "ORG_UI_IP_ACCESS_LIST_ENABLED",
             Self::OrgUiIpAccessListDisabled => "ORG_UI_IP_ACCESS_LIST_DISABLED",
-            Self::OrgEditedUiIpAccessListEntries => "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES",
+            Self::OrgEditedUiIpAccessListEntries => {
+                "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES"
+            }
             Self::OrgServiceAccountMaxSecretValidityEdited => {
                 "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED"
             }
-            Self::OrgServiceAccountSecretsExpired => "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+            Self::OrgServiceAccountSecretsExpired => {
+                "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED"
+            }
             Self::OrgServiceAccountSecretsNoLongerExpired => {
                 "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED"
             }
-            Self::OrgServiceAccountSecretsExpiring => "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+            Self::OrgServiceAccountSecretsExpiring => {
+                "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING"
+            }
             Self::OrgServiceAccountSecretsNoLongerExpiring => {
                 "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING"
             }
@@ -270,12 +284,18 @@ impl OrgEventTypeViewForOrg {
             Self::SandboxConfigDeleted => "SANDBOX_CONFIG_DELETED",
             Self::SandboxTemplateUpdated => "SANDBOX_TEMPLATE_UPDATED",
             Self::OrgDelegationSettingsUpdated => "ORG_DELEGATION_SETTINGS_UPDATED",
-            Self::OrganizationVoyageSettingsCreated => "ORGANIZATION_VOYAGE_SETTINGS_CREATED",
-            Self::OrganizationVoyageSettingsDeleted => "ORGANIZATION_VOYAGE_SETTINGS_DELETED",
+            Self::OrganizationVoyageSettingsCreated => {
+                "ORGANIZATION_VOYAGE_SETTINGS_CREATED"
+            }
+            Self::OrganizationVoyageSettingsDeleted => {
+                "ORGANIZATION_VOYAGE_SETTINGS_DELETED"
+            }
             Self::OrgDataSharingAiModelsEnabled => "ORG_DATA_SHARING_AI_MODELS_ENABLED",
             Self::OrgDataSharingAiModelsDisabled => "ORG_DATA_SHARING_AI_MODELS_DISABLED",
             Self::OrgWaveAssignmentModeManual => "ORG_WAVE_ASSIGNMENT_MODE_MANUAL",
-            Self::OrgWaveAssignmentModeEnvTagMapping => "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING",
+            Self::OrgWaveAssignmentModeEnvTagMapping => {
+                "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING"
+            }
             Self::ProjectCreatedViaAnis => "PROJECT_CREATED_VIA_ANIS",
             Self::Unknown(value) => value,
         }
@@ -416,9 +436,13 @@ impl From<&str> for OrgEventTypeViewForOrg {
             "ORG_DAILY_BILL_UNDER_THRESHOLD" => Self::OrgDailyBillUnderThreshold,
             "ORG_DAILY_BILL_OVER_THRESHOLD" => Self::OrgDailyBillOverThreshold,
             "ORG_DAILY_BILLING_CHANGE_NORMAL" => Self::OrgDailyBillingChangeNormal,
-            "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD" => Self::OrgDailyBillingChangeOverThreshold,
+            "ORG_DAILY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::OrgDailyBillingChangeOverThreshold
+            }
             "ORG_WEEKLY_BILLING_CHANGE_NORMAL" => Self::OrgWeeklyBillingChangeNormal,
-            "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => Self::OrgWeeklyBillingChangeOverThreshold,
+            "ORG_WEEKLY_BILLING_CHANGE_OVER_THRESHOLD" => {
+                Self::OrgWeeklyBillingChangeOverThreshold
+            }
             "ORG_MONTHLY_BILLING_CHANGE_NORMAL" => Self::OrgMonthlyBillingChangeNormal,
             "ORG_MONTHLY_BILLING_CHANGE_OVER_THRESHOLD" => {
                 Self::OrgMonthlyBillingChangeOverThreshold
@@ -428,7 +452,9 @@ impl From<&str> for OrgEventTypeViewForOrg {
             "ORG_TWO_FACTOR_AUTH_REQUIRED" => Self::OrgTwoFactorAuthRequired,
             "ORG_TWO_FACTOR_AUTH_OPTIONAL" => Self::OrgTwoFactorAuthOptional,
             "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED" => Self::OrgPublicApiAccessListRequired,
-            "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED" => Self::OrgPublicApiAccessListNotRequired,
+            "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED" => {
+                Self::OrgPublicApiAccessListNotRequired
+            }
             "ORG_EMPLOYEE_ACCESS_RESTRICTED" => Self::OrgEmployeeAccessRestricted,
             "ORG_EMPLOYEE_ACCESS_UNRESTRICTED" => Self::OrgEmployeeAccessUnrestricted,
             "ORG_CONNECTED_TO_MLAB" => Self::OrgConnectedToMlab,
@@ -437,18 +463,26 @@ impl From<&str> for OrgEventTypeViewForOrg {
             "ORG_IDP_CERTIFICATE_ABOUT_TO_EXPIRE" => Self::OrgIdpCertificateAboutToExpire,
             "ORG_CONNECTED_TO_VERCEL" => Self::OrgConnectedToVercel,
             "ORG_DISCONNECTED_TO_VERCEL" => Self::OrgDisconnectedToVercel,
-            "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL" => Self::OrgConnectionUninstalledFromVercel,
+            "ORG_CONNECTION_UNINSTALLED_FROM_VERCEL" => {
+                Self::OrgConnectionUninstalledFromVercel
+            }
             "ORG_UI_IP_ACCESS_LIST_ENABLED" => Self::OrgUiIpAccessListEnabled,
             "ORG_UI_IP_ACCESS_LIST_DISABLED" => Self::OrgUiIpAccessListDisabled,
-            "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES" => Self::OrgEditedUiIpAccessListEntries,
+            "ORG_EDITED_UI_IP_ACCESS_LIST_ENTRIES" => {
+                Self::OrgEditedUiIpAccessListEntries
+            }
             "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED" => {
                 Self::OrgServiceAccountMaxSecretValidityEdited
             }
-            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED" => Self::OrgServiceAccountSecretsExpired,
+            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRED" => {
+                Self::OrgServiceAccountSecretsExpired
+            }
             "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRED" => {
                 Self::OrgServiceAccountSecretsNoLongerExpired
             }
-            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING" => Self::OrgServiceAccountSecretsExpiring,
+            "ORG_SERVICE_ACCOUNT_SECRETS_EXPIRING" => {
+                Self::OrgServiceAccountSecretsExpiring
+            }
             "ORG_SERVICE_ACCOUNT_SECRETS_NO_LONGER_EXPIRING" => {
                 Self::OrgServiceAccountSecretsNoLongerExpiring
             }
@@ -470,12 +504,18 @@ impl From<&str> for OrgEventTypeViewForOrg {
             "SANDBOX_CONFIG_DELETED" => Self::SandboxConfigDeleted,
             "SANDBOX_TEMPLATE_UPDATED" => Self::SandboxTemplateUpdated,
             "ORG_DELEGATION_SETTINGS_UPDATED" => Self::OrgDelegationSettingsUpdated,
-            "ORGANIZATION_VOYAGE_SETTINGS_CREATED" => Self::OrganizationVoyageSettingsCreated,
-            "ORGANIZATION_VOYAGE_SETTINGS_DELETED" => Self::OrganizationVoyageSettingsDeleted,
+            "ORGANIZATION_VOYAGE_SETTINGS_CREATED" => {
+                Self::OrganizationVoyageSettingsCreated
+            }
+            "ORGANIZATION_VOYAGE_SETTINGS_DELETED" => {
+                Self::OrganizationVoyageSettingsDeleted
+            }
             "ORG_DATA_SHARING_AI_MODELS_ENABLED" => Self::OrgDataSharingAiModelsEnabled,
             "ORG_DATA_SHARING_AI_MODELS_DISABLED" => Self::OrgDataSharingAiModelsDisabled,
             "ORG_WAVE_ASSIGNMENT_MODE_MANUAL" => Self::OrgWaveAssignmentModeManual,
-            "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING" => Self::OrgWaveAssignmentModeEnvTagMapping,
+            "ORG_WAVE_ASSIGNMENT_MODE_ENV_TAG_MAPPING" => {
+                Self::OrgWaveAssignmentModeEnvTagMapping
+            }
             "PROJECT_CREATED_VIA_ANIS" => Self::ProjectCreatedViaAnis,
             other => Self::Unknown(other.to_owned()),
         }

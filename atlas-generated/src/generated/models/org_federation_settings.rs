@@ -17,7 +17,9 @@ pub struct OrgFederationSettings {
     /// Legacy 20-hexadecimal digit string that identifies the identity provider connected to this organization.
     pub identity_provider_id: Option<String>,
     /// String enum that indicates whether the identity provider is active.
-    pub identity_provider_status: Option<crate::models::FederationSamlIdentityProviderStatus>,
+    pub identity_provider_status: Option<
+        crate::models::FederationSamlIdentityProviderStatus,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -29,10 +31,22 @@ impl crate::runtime::Json for OrgFederationSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            federated_domains: crate::runtime::required(&mut map, "federatedDomains", path)?,
-            has_role_mappings: crate::runtime::optional(&mut map, "hasRoleMappings", path)?,
+            federated_domains: crate::runtime::required(
+                &mut map,
+                "federatedDomains",
+                path,
+            )?,
+            has_role_mappings: crate::runtime::optional(
+                &mut map,
+                "hasRoleMappings",
+                path,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            identity_provider_id: crate::runtime::optional(&mut map, "identityProviderId", path)?,
+            identity_provider_id: crate::runtime::optional(
+                &mut map,
+                "identityProviderId",
+                path,
+            )?,
             identity_provider_status: crate::runtime::optional(
                 &mut map,
                 "identityProviderStatus",
@@ -45,9 +59,17 @@ impl crate::runtime::Json for OrgFederationSettings {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "federatedDomains", &self.federated_domains);
-        crate::runtime::put_optional(&mut map, "hasRoleMappings", &self.has_role_mappings);
+        crate::runtime::put_optional(
+            &mut map,
+            "hasRoleMappings",
+            &self.has_role_mappings,
+        );
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "identityProviderId", &self.identity_provider_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "identityProviderId",
+            &self.identity_provider_id,
+        );
         crate::runtime::put_optional(
             &mut map,
             "identityProviderStatus",

@@ -36,7 +36,11 @@ impl crate::runtime::Json for OrgMcpConfigResponse {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             client_id: crate::runtime::optional(&mut map, "clientId", path)?,
-            egress_client_id: crate::runtime::optional(&mut map, "egressClientId", path)?,
+            egress_client_id: crate::runtime::optional(
+                &mut map,
+                "egressClientId",
+                path,
+            )?,
             ip_access_list: crate::runtime::optional(&mut map, "ipAccessList", path)?,
             mcp_config_id: crate::runtime::optional(&mut map, "mcpConfigId", path)?,
             mcp_config_name: crate::runtime::nullable(&mut map, "mcpConfigName", path)?,

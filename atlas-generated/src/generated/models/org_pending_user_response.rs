@@ -11,7 +11,9 @@ pub struct OrgPendingUserResponse {
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub org_membership_status: Option<crate::models::GroupUserResponseOrgMembershipStatus>,
+    pub org_membership_status: Option<
+        crate::models::GroupUserResponseOrgMembershipStatus,
+    >,
     /// Read-only: set by the server, ignored in requests.
     pub roles: Option<crate::models::OrgUserRolesResponse>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to which this MongoDB Cloud user belongs.
@@ -48,13 +50,29 @@ impl crate::runtime::Json for OrgPendingUserResponse {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
-            org_membership_status: crate::runtime::optional(&mut map, "orgMembershipStatus", path)?,
+            org_membership_status: crate::runtime::optional(
+                &mut map,
+                "orgMembershipStatus",
+                path,
+            )?,
             roles: crate::runtime::optional(&mut map, "roles", path)?,
             team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
-            invitation_created_at: crate::runtime::optional(&mut map, "invitationCreatedAt", path)?,
-            invitation_expires_at: crate::runtime::nullable(&mut map, "invitationExpiresAt", path)?,
-            inviter_username: crate::runtime::optional(&mut map, "inviterUsername", path)?,
+            invitation_created_at: crate::runtime::optional(
+                &mut map,
+                "invitationCreatedAt",
+                path,
+            )?,
+            invitation_expires_at: crate::runtime::nullable(
+                &mut map,
+                "invitationExpiresAt",
+                path,
+            )?,
+            inviter_username: crate::runtime::optional(
+                &mut map,
+                "inviterUsername",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -62,13 +80,29 @@ impl crate::runtime::Json for OrgPendingUserResponse {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "orgMembershipStatus", &self.org_membership_status);
+        crate::runtime::put_optional(
+            &mut map,
+            "orgMembershipStatus",
+            &self.org_membership_status,
+        );
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
         crate::runtime::put_optional(&mut map, "teamIds", &self.team_ids);
         crate::runtime::put_optional(&mut map, "username", &self.username);
-        crate::runtime::put_optional(&mut map, "invitationCreatedAt", &self.invitation_created_at);
-        crate::runtime::put_nullable(&mut map, "invitationExpiresAt", &self.invitation_expires_at);
-        crate::runtime::put_optional(&mut map, "inviterUsername", &self.inviter_username);
+        crate::runtime::put_optional(
+            &mut map,
+            "invitationCreatedAt",
+            &self.invitation_created_at,
+        );
+        crate::runtime::put_nullable(
+            &mut map,
+            "invitationExpiresAt",
+            &self.invitation_expires_at,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "inviterUsername",
+            &self.inviter_username,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

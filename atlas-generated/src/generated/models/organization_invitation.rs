@@ -59,7 +59,11 @@ impl crate::runtime::Json for OrganizationInvitation {
                 path,
             )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            inviter_username: crate::runtime::optional(&mut map, "inviterUsername", path)?,
+            inviter_username: crate::runtime::optional(
+                &mut map,
+                "inviterUsername",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
             org_name: crate::runtime::required(&mut map, "orgName", path)?,
@@ -80,7 +84,11 @@ impl crate::runtime::Json for OrganizationInvitation {
             &self.group_role_assignments,
         );
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "inviterUsername", &self.inviter_username);
+        crate::runtime::put_optional(
+            &mut map,
+            "inviterUsername",
+            &self.inviter_username,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
         crate::runtime::put(&mut map, "orgName", &self.org_name);

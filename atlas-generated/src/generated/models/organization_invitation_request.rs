@@ -5,8 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationInvitationRequest {
     /// List of projects that the user will be added to when they accept their invitation to the organization.
-    pub group_role_assignments:
-        Option<Vec<crate::models::OrganizationInvitationGroupRoleAssignmentsRequest>>,
+    pub group_role_assignments: Option<
+        Vec<crate::models::OrganizationInvitationGroupRoleAssignmentsRequest>,
+    >,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
     pub roles: Option<Vec<crate::models::OrganizationInvitationRolesItem>>,
     /// List of teams to which you want to invite the desired MongoDB Cloud user.

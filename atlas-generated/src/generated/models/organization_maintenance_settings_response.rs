@@ -7,13 +7,15 @@ pub struct OrganizationMaintenanceSettingsResponse {
     /// Wave assignment mode that Atlas uses when scheduling maintenance for projects in this organization. This read-only field takes precedence over `waveAssignmentMode` for scheduling. It matches `waveAssignmentMode` except when cross-organization maintenance sequencing is enabled and this organization is a linked non-paying organization, in which case it reflects the paying organization's `waveAssignmentMode`. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when no mode is configured. Omitted from GET responses when maintenance sequencing is disabled for this organization.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub effective_wave_assignment_mode:
-        Option<crate::models::OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode>,
+    pub effective_wave_assignment_mode: Option<
+        crate::models::OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode,
+    >,
     /// Mode explicitly configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Omitted from the response when no explicit preference has been set; in that case `effectiveWaveAssignmentMode` reflects the value the system uses (`MANUAL` by default). Atlas uses read-only `effectiveWaveAssignmentMode` (not this field) for scheduling. In a cross-organization billing hierarchy, a linked non-paying organization cannot update its `effectiveWaveAssignmentMode` field, which inherits from the paying organization's `waveAssignmentMode`. In this case, a linked non-paying organization's `effectiveWaveAssignmentMode` and `waveAssignmentMode` might differ.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub wave_assignment_mode:
-        Option<Option<crate::models::OrganizationMaintenanceSettingsResponseWaveAssignmentMode>>,
+    pub wave_assignment_mode: Option<
+        Option<crate::models::OrganizationMaintenanceSettingsResponseWaveAssignmentMode>,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,7 +32,11 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponse {
                 "effectiveWaveAssignmentMode",
                 path,
             )?,
-            wave_assignment_mode: crate::runtime::nullable(&mut map, "waveAssignmentMode", path)?,
+            wave_assignment_mode: crate::runtime::nullable(
+                &mut map,
+                "waveAssignmentMode",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -42,7 +48,11 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponse {
             "effectiveWaveAssignmentMode",
             &self.effective_wave_assignment_mode,
         );
-        crate::runtime::put_nullable(&mut map, "waveAssignmentMode", &self.wave_assignment_mode);
+        crate::runtime::put_nullable(
+            &mut map,
+            "waveAssignmentMode",
+            &self.wave_assignment_mode,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -72,8 +82,7 @@ impl OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
     }
 }
 impl crate::runtime::OpenEnum
-    for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode
-{
+for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
     const VALUES: &'static [&'static str] = &["MANUAL", "ENV_TAG_MAPPING"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -94,20 +103,23 @@ impl From<&str> for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignme
         }
     }
 }
-impl std::str::FromStr for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
+impl std::str::FromStr
+for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
+impl std::fmt::Display
+for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
+impl crate::runtime::Json
+for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -122,14 +134,15 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponseEffectiveWa
     }
 }
 impl crate::runtime::QueryValue
-    for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode
-{
+for OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode);
+crate::impl_serde_via_json!(
+    OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode
+);
 /// Mode explicitly configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Omitted from the response when no explicit preference has been set; in that case `effectiveWaveAssignmentMode` reflects the value the system uses (`MANUAL` by default). Atlas uses read-only `effectiveWaveAssignmentMode` (not this field) for scheduling. In a cross-organization billing hierarchy, a linked non-paying organization cannot update its `effectiveWaveAssignmentMode` field, which inherits from the paying organization's `waveAssignmentMode`. In this case, a linked non-paying organization's `effectiveWaveAssignmentMode` and `waveAssignmentMode` might differ.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationMaintenanceSettingsResponseWaveAssignmentMode {
@@ -151,7 +164,8 @@ impl OrganizationMaintenanceSettingsResponseWaveAssignmentMode {
         }
     }
 }
-impl crate::runtime::OpenEnum for OrganizationMaintenanceSettingsResponseWaveAssignmentMode {
+impl crate::runtime::OpenEnum
+for OrganizationMaintenanceSettingsResponseWaveAssignmentMode {
     const VALUES: &'static [&'static str] = &["MANUAL", "ENV_TAG_MAPPING"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -199,7 +213,8 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsResponseWaveAssignm
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for OrganizationMaintenanceSettingsResponseWaveAssignmentMode {
+impl crate::runtime::QueryValue
+for OrganizationMaintenanceSettingsResponseWaveAssignmentMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -5,8 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationMaintenanceSettingsUpdateRequest {
     /// Mode configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when unset. Set the organization to `ENV_TAG_MAPPING` mode to have Atlas derive the maintenance wave from each project's environment tag. The tag key must be `environment`. The tag value determines the wave: `development` or `test` maps to Wave 1, `staging` maps to Wave 2, and `production` maps to Wave 3. Only this field can be updated; Atlas derives read-only `effectiveWaveAssignmentMode` on GET responses and uses that value for scheduling when it differs from `waveAssignmentMode`. Omit this field to leave the current value unchanged. Specify null to reset to the default value (`MANUAL`).
-    pub wave_assignment_mode:
-        Option<crate::models::OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode>,
+    pub wave_assignment_mode: Option<
+        crate::models::OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -18,14 +19,22 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsUpdateRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            wave_assignment_mode: crate::runtime::optional(&mut map, "waveAssignmentMode", path)?,
+            wave_assignment_mode: crate::runtime::optional(
+                &mut map,
+                "waveAssignmentMode",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "waveAssignmentMode", &self.wave_assignment_mode);
+        crate::runtime::put_optional(
+            &mut map,
+            "waveAssignmentMode",
+            &self.wave_assignment_mode,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -54,7 +63,8 @@ impl OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
         }
     }
 }
-impl crate::runtime::OpenEnum for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
+impl crate::runtime::OpenEnum
+for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
     const VALUES: &'static [&'static str] = &["MANUAL", "ENV_TAG_MAPPING"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -75,20 +85,23 @@ impl From<&str> for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMo
         }
     }
 }
-impl std::str::FromStr for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
+impl std::str::FromStr
+for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
+impl std::fmt::Display
+for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
+impl crate::runtime::Json
+for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -102,10 +115,13 @@ impl crate::runtime::Json for OrganizationMaintenanceSettingsUpdateRequestWaveAs
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
+impl crate::runtime::QueryValue
+for OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode);
+crate::impl_serde_via_json!(
+    OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode
+);

@@ -60,13 +60,21 @@ impl crate::runtime::Json for OrganizationSettings {
                 "multiFactorAuthRequired",
                 path,
             )?,
-            operations_contact: crate::runtime::nullable(&mut map, "operationsContact", path)?,
+            operations_contact: crate::runtime::nullable(
+                &mut map,
+                "operationsContact",
+                path,
+            )?,
             restrict_employee_access: crate::runtime::optional(
                 &mut map,
                 "restrictEmployeeAccess",
                 path,
             )?,
-            security_contact: crate::runtime::optional(&mut map, "securityContact", path)?,
+            security_contact: crate::runtime::optional(
+                &mut map,
+                "securityContact",
+                path,
+            )?,
             streams_cross_group_enabled: crate::runtime::optional(
                 &mut map,
                 "streamsCrossGroupEnabled",
@@ -103,13 +111,21 @@ impl crate::runtime::Json for OrganizationSettings {
             "multiFactorAuthRequired",
             &self.multi_factor_auth_required,
         );
-        crate::runtime::put_nullable(&mut map, "operationsContact", &self.operations_contact);
+        crate::runtime::put_nullable(
+            &mut map,
+            "operationsContact",
+            &self.operations_contact,
+        );
         crate::runtime::put_optional(
             &mut map,
             "restrictEmployeeAccess",
             &self.restrict_employee_access,
         );
-        crate::runtime::put_optional(&mut map, "securityContact", &self.security_contact);
+        crate::runtime::put_optional(
+            &mut map,
+            "securityContact",
+            &self.security_contact,
+        );
         crate::runtime::put_optional(
             &mut map,
             "streamsCrossGroupEnabled",

@@ -31,7 +31,11 @@ impl crate::runtime::Json for OtelLogIntegrationResponse {
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
             r#type: crate::runtime::required(&mut map, "type", path)?,
             otel_endpoint: crate::runtime::required(&mut map, "otelEndpoint", path)?,
-            otel_supplied_headers: crate::runtime::required(&mut map, "otelSuppliedHeaders", path)?,
+            otel_supplied_headers: crate::runtime::required(
+                &mut map,
+                "otelSuppliedHeaders",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -42,7 +46,11 @@ impl crate::runtime::Json for OtelLogIntegrationResponse {
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
         crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "otelEndpoint", &self.otel_endpoint);
-        crate::runtime::put(&mut map, "otelSuppliedHeaders", &self.otel_supplied_headers);
+        crate::runtime::put(
+            &mut map,
+            "otelSuppliedHeaders",
+            &self.otel_supplied_headers,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

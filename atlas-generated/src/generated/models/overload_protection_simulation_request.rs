@@ -17,14 +17,22 @@ impl crate::runtime::Json for OverloadProtectionSimulationRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            duration_seconds: crate::runtime::optional(&mut map, "durationSeconds", path)?,
+            duration_seconds: crate::runtime::optional(
+                &mut map,
+                "durationSeconds",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "durationSeconds", &self.duration_seconds);
+        crate::runtime::put_optional(
+            &mut map,
+            "durationSeconds",
+            &self.duration_seconds,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

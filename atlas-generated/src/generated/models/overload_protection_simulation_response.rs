@@ -45,9 +45,17 @@ impl crate::runtime::Json for OverloadProtectionSimulationResponse {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cancel_requested_at: crate::runtime::optional(&mut map, "cancelRequestedAt", path)?,
+            cancel_requested_at: crate::runtime::optional(
+                &mut map,
+                "cancelRequestedAt",
+                path,
+            )?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            duration_seconds: crate::runtime::optional(&mut map, "durationSeconds", path)?,
+            duration_seconds: crate::runtime::optional(
+                &mut map,
+                "durationSeconds",
+                path,
+            )?,
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             request_date: crate::runtime::optional(&mut map, "requestDate", path)?,
@@ -59,9 +67,17 @@ impl crate::runtime::Json for OverloadProtectionSimulationResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cancelRequestedAt", &self.cancel_requested_at);
+        crate::runtime::put_optional(
+            &mut map,
+            "cancelRequestedAt",
+            &self.cancel_requested_at,
+        );
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_optional(&mut map, "durationSeconds", &self.duration_seconds);
+        crate::runtime::put_optional(
+            &mut map,
+            "durationSeconds",
+            &self.duration_seconds,
+        );
         crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "requestDate", &self.request_date);

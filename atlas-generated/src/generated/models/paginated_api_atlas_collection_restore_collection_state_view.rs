@@ -11,7 +11,9 @@ pub struct PaginatedApiAtlasCollectionRestoreCollectionStateView {
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub results: Option<Vec<crate::models::ApiAtlasCollectionRestoreCollectionStateResponse>>,
+    pub results: Option<
+        Vec<crate::models::ApiAtlasCollectionRestoreCollectionStateResponse>,
+    >,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -80,7 +80,14 @@ impl PartitionFieldViewFieldType {
     }
 }
 impl crate::runtime::OpenEnum for PartitionFieldViewFieldType {
-    const VALUES: &'static [&'static str] = &["date", "int", "long", "objectId", "string", "uuid"];
+    const VALUES: &'static [&'static str] = &[
+        "date",
+        "int",
+        "long",
+        "objectId",
+        "string",
+        "uuid",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         PartitionFieldViewFieldType::as_str(self)

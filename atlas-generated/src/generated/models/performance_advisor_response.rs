@@ -24,7 +24,11 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             shapes: crate::runtime::optional(&mut map, "shapes", path)?,
-            suggested_indexes: crate::runtime::optional(&mut map, "suggestedIndexes", path)?,
+            suggested_indexes: crate::runtime::optional(
+                &mut map,
+                "suggestedIndexes",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -32,7 +36,11 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "shapes", &self.shapes);
-        crate::runtime::put_optional(&mut map, "suggestedIndexes", &self.suggested_indexes);
+        crate::runtime::put_optional(
+            &mut map,
+            "suggestedIndexes",
+            &self.suggested_indexes,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

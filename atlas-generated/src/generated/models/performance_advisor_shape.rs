@@ -42,7 +42,11 @@ impl crate::runtime::Json for PerformanceAdvisorShape {
             avg_ms: crate::runtime::optional(&mut map, "avgMs", path)?,
             count: crate::runtime::optional(&mut map, "count", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            inefficiency_score: crate::runtime::optional(&mut map, "inefficiencyScore", path)?,
+            inefficiency_score: crate::runtime::optional(
+                &mut map,
+                "inefficiencyScore",
+                path,
+            )?,
             namespace: crate::runtime::optional(&mut map, "namespace", path)?,
             operations: crate::runtime::optional(&mut map, "operations", path)?,
             additional_properties: map,
@@ -54,7 +58,11 @@ impl crate::runtime::Json for PerformanceAdvisorShape {
         crate::runtime::put_optional(&mut map, "avgMs", &self.avg_ms);
         crate::runtime::put_optional(&mut map, "count", &self.count);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "inefficiencyScore", &self.inefficiency_score);
+        crate::runtime::put_optional(
+            &mut map,
+            "inefficiencyScore",
+            &self.inefficiency_score,
+        );
         crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
         crate::runtime::put_optional(&mut map, "operations", &self.operations);
         for (key, value) in &self.additional_properties {

@@ -78,9 +78,21 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
                 path,
             )?,
             docs_returned: crate::runtime::optional(&mut map, "docsReturned", path)?,
-            from_user_connection: crate::runtime::optional(&mut map, "fromUserConnection", path)?,
-            has_auto_embedding: crate::runtime::optional(&mut map, "hasAutoEmbedding", path)?,
-            has_index_coverage: crate::runtime::optional(&mut map, "hasIndexCoverage", path)?,
+            from_user_connection: crate::runtime::optional(
+                &mut map,
+                "fromUserConnection",
+                path,
+            )?,
+            has_auto_embedding: crate::runtime::optional(
+                &mut map,
+                "hasAutoEmbedding",
+                path,
+            )?,
+            has_index_coverage: crate::runtime::optional(
+                &mut map,
+                "hasIndexCoverage",
+                path,
+            )?,
             has_rerank: crate::runtime::optional(&mut map, "hasRerank", path)?,
             has_sort: crate::runtime::optional(&mut map, "hasSort", path)?,
             keys_examined: crate::runtime::optional(&mut map, "keysExamined", path)?,
@@ -110,9 +122,21 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
             &self.docs_examined_returned_ratio,
         );
         crate::runtime::put_optional(&mut map, "docsReturned", &self.docs_returned);
-        crate::runtime::put_optional(&mut map, "fromUserConnection", &self.from_user_connection);
-        crate::runtime::put_optional(&mut map, "hasAutoEmbedding", &self.has_auto_embedding);
-        crate::runtime::put_optional(&mut map, "hasIndexCoverage", &self.has_index_coverage);
+        crate::runtime::put_optional(
+            &mut map,
+            "fromUserConnection",
+            &self.from_user_connection,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "hasAutoEmbedding",
+            &self.has_auto_embedding,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "hasIndexCoverage",
+            &self.has_index_coverage,
+        );
         crate::runtime::put_optional(&mut map, "hasRerank", &self.has_rerank);
         crate::runtime::put_optional(&mut map, "hasSort", &self.has_sort);
         crate::runtime::put_optional(&mut map, "keysExamined", &self.keys_examined);

@@ -29,7 +29,11 @@ impl crate::runtime::Json for PinnedNamespaces {
         Ok(Self {
             cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            pinned_namespaces: crate::runtime::optional(&mut map, "pinnedNamespaces", path)?,
+            pinned_namespaces: crate::runtime::optional(
+                &mut map,
+                "pinnedNamespaces",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -38,7 +42,11 @@ impl crate::runtime::Json for PinnedNamespaces {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "pinnedNamespaces", &self.pinned_namespaces);
+        crate::runtime::put_optional(
+            &mut map,
+            "pinnedNamespaces",
+            &self.pinned_namespaces,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

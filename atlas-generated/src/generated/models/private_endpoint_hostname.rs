@@ -24,7 +24,11 @@ impl crate::runtime::Json for PrivateEndpointHostname {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             hostname: crate::runtime::optional(&mut map, "hostname", path)?,
-            private_endpoint: crate::runtime::optional(&mut map, "privateEndpoint", path)?,
+            private_endpoint: crate::runtime::optional(
+                &mut map,
+                "privateEndpoint",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -32,7 +36,11 @@ impl crate::runtime::Json for PrivateEndpointHostname {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "hostname", &self.hostname);
-        crate::runtime::put_optional(&mut map, "privateEndpoint", &self.private_endpoint);
+        crate::runtime::put_optional(
+            &mut map,
+            "privateEndpoint",
+            &self.private_endpoint,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

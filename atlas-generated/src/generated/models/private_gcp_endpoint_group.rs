@@ -48,12 +48,24 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            delete_requested: crate::runtime::optional(&mut map, "deleteRequested", path)?,
-            endpoint_group_name: crate::runtime::optional(&mut map, "endpointGroupName", path)?,
+            delete_requested: crate::runtime::optional(
+                &mut map,
+                "deleteRequested",
+                path,
+            )?,
+            endpoint_group_name: crate::runtime::optional(
+                &mut map,
+                "endpointGroupName",
+                path,
+            )?,
             endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
-            port_mapping_enabled: crate::runtime::optional(&mut map, "portMappingEnabled", path)?,
+            port_mapping_enabled: crate::runtime::optional(
+                &mut map,
+                "portMappingEnabled",
+                path,
+            )?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             additional_properties: map,
         })
@@ -62,12 +74,24 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "deleteRequested", &self.delete_requested);
-        crate::runtime::put_optional(&mut map, "endpointGroupName", &self.endpoint_group_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "deleteRequested",
+            &self.delete_requested,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "endpointGroupName",
+            &self.endpoint_group_name,
+        );
         crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
-        crate::runtime::put_optional(&mut map, "portMappingEnabled", &self.port_mapping_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "portMappingEnabled",
+            &self.port_mapping_enabled,
+        );
         crate::runtime::put_optional(&mut map, "status", &self.status);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -43,7 +43,11 @@ impl crate::runtime::Json for Prometheus {
                 "sendUserProvidedResourceTagsEnabled",
                 path,
             )?,
-            service_discovery: crate::runtime::required(&mut map, "serviceDiscovery", path)?,
+            service_discovery: crate::runtime::required(
+                &mut map,
+                "serviceDiscovery",
+                path,
+            )?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
             username: crate::runtime::required(&mut map, "username", path)?,
             additional_properties: map,

@@ -20,7 +20,11 @@ impl crate::runtime::Json for ProtectedHours {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             end_hour_of_day: crate::runtime::optional(&mut map, "endHourOfDay", path)?,
-            start_hour_of_day: crate::runtime::optional(&mut map, "startHourOfDay", path)?,
+            start_hour_of_day: crate::runtime::optional(
+                &mut map,
+                "startHourOfDay",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -28,7 +32,11 @@ impl crate::runtime::Json for ProtectedHours {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "endHourOfDay", &self.end_hour_of_day);
-        crate::runtime::put_optional(&mut map, "startHourOfDay", &self.start_hour_of_day);
+        crate::runtime::put_optional(
+            &mut map,
+            "startHourOfDay",
+            &self.start_hour_of_day,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

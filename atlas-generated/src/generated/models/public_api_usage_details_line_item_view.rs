@@ -46,8 +46,16 @@ impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
             description: crate::runtime::optional(&mut map, "description", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             quantity: crate::runtime::optional(&mut map, "quantity", path)?,
-            total_price_cents: crate::runtime::optional(&mut map, "totalPriceCents", path)?,
-            unit_price_dollars: crate::runtime::optional(&mut map, "unitPriceDollars", path)?,
+            total_price_cents: crate::runtime::optional(
+                &mut map,
+                "totalPriceCents",
+                path,
+            )?,
+            unit_price_dollars: crate::runtime::optional(
+                &mut map,
+                "unitPriceDollars",
+                path,
+            )?,
             usage_date: crate::runtime::optional(&mut map, "usageDate", path)?,
             additional_properties: map,
         })
@@ -62,8 +70,16 @@ impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "quantity", &self.quantity);
-        crate::runtime::put_optional(&mut map, "totalPriceCents", &self.total_price_cents);
-        crate::runtime::put_optional(&mut map, "unitPriceDollars", &self.unit_price_dollars);
+        crate::runtime::put_optional(
+            &mut map,
+            "totalPriceCents",
+            &self.total_price_cents,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "unitPriceDollars",
+            &self.unit_price_dollars,
+        );
         crate::runtime::put_optional(&mut map, "usageDate", &self.usage_date);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

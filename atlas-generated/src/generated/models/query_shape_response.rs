@@ -36,7 +36,11 @@ impl crate::runtime::Json for QueryShapeResponse {
             command: crate::runtime::optional(&mut map, "command", path)?,
             namespace: crate::runtime::optional(&mut map, "namespace", path)?,
             query_shape: crate::runtime::optional(&mut map, "queryShape", path)?,
-            query_shape_hash: crate::runtime::optional(&mut map, "queryShapeHash", path)?,
+            query_shape_hash: crate::runtime::optional(
+                &mut map,
+                "queryShapeHash",
+                path,
+            )?,
             status: crate::runtime::required(&mut map, "status", path)?,
             additional_properties: map,
         })

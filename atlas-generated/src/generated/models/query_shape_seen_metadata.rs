@@ -23,7 +23,11 @@ impl crate::runtime::Json for QueryShapeSeenMetadata {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            application_name: crate::runtime::optional(&mut map, "applicationName", path)?,
+            application_name: crate::runtime::optional(
+                &mut map,
+                "applicationName",
+                path,
+            )?,
             driver_name: crate::runtime::optional(&mut map, "driverName", path)?,
             driver_version: crate::runtime::optional(&mut map, "driverVersion", path)?,
             timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
@@ -33,7 +37,11 @@ impl crate::runtime::Json for QueryShapeSeenMetadata {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "applicationName", &self.application_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "applicationName",
+            &self.application_name,
+        );
         crate::runtime::put_optional(&mut map, "driverName", &self.driver_name);
         crate::runtime::put_optional(&mut map, "driverVersion", &self.driver_version);
         crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);

@@ -60,46 +60,82 @@ impl crate::runtime::Json for QueryStatsSummary {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            avg_working_millis: crate::runtime::optional(&mut map, "avgWorkingMillis", path)?,
+            avg_working_millis: crate::runtime::optional(
+                &mut map,
+                "avgWorkingMillis",
+                path,
+            )?,
             bytes_read: crate::runtime::optional(&mut map, "bytesRead", path)?,
             command: crate::runtime::optional(&mut map, "command", path)?,
             cpu_time: crate::runtime::nullable(&mut map, "cpuTime", path)?,
             docs_examined: crate::runtime::optional(&mut map, "docsExamined", path)?,
-            docs_examined_ratio: crate::runtime::optional(&mut map, "docsExaminedRatio", path)?,
+            docs_examined_ratio: crate::runtime::optional(
+                &mut map,
+                "docsExaminedRatio",
+                path,
+            )?,
             docs_returned: crate::runtime::optional(&mut map, "docsReturned", path)?,
             exec_count: crate::runtime::optional(&mut map, "execCount", path)?,
             keys_examined: crate::runtime::optional(&mut map, "keysExamined", path)?,
-            keys_examined_ratio: crate::runtime::optional(&mut map, "keysExaminedRatio", path)?,
-            last_exec_micros: crate::runtime::optional(&mut map, "lastExecMicros", path)?,
+            keys_examined_ratio: crate::runtime::optional(
+                &mut map,
+                "keysExaminedRatio",
+                path,
+            )?,
+            last_exec_micros: crate::runtime::optional(
+                &mut map,
+                "lastExecMicros",
+                path,
+            )?,
             namespace: crate::runtime::optional(&mut map, "namespace", path)?,
             p50_exec_micros: crate::runtime::optional(&mut map, "p50ExecMicros", path)?,
             p90_exec_micros: crate::runtime::optional(&mut map, "p90ExecMicros", path)?,
             p99_exec_micros: crate::runtime::optional(&mut map, "p99ExecMicros", path)?,
             query_shape: crate::runtime::optional(&mut map, "queryShape", path)?,
-            query_shape_hash: crate::runtime::optional(&mut map, "queryShapeHash", path)?,
+            query_shape_hash: crate::runtime::optional(
+                &mut map,
+                "queryShapeHash",
+                path,
+            )?,
             system_query: crate::runtime::optional(&mut map, "systemQuery", path)?,
             total_time_to_response_micros: crate::runtime::optional(
                 &mut map,
                 "totalTimeToResponseMicros",
                 path,
             )?,
-            total_working_millis: crate::runtime::optional(&mut map, "totalWorkingMillis", path)?,
+            total_working_millis: crate::runtime::optional(
+                &mut map,
+                "totalWorkingMillis",
+                path,
+            )?,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "avgWorkingMillis", &self.avg_working_millis);
+        crate::runtime::put_optional(
+            &mut map,
+            "avgWorkingMillis",
+            &self.avg_working_millis,
+        );
         crate::runtime::put_optional(&mut map, "bytesRead", &self.bytes_read);
         crate::runtime::put_optional(&mut map, "command", &self.command);
         crate::runtime::put_nullable(&mut map, "cpuTime", &self.cpu_time);
         crate::runtime::put_optional(&mut map, "docsExamined", &self.docs_examined);
-        crate::runtime::put_optional(&mut map, "docsExaminedRatio", &self.docs_examined_ratio);
+        crate::runtime::put_optional(
+            &mut map,
+            "docsExaminedRatio",
+            &self.docs_examined_ratio,
+        );
         crate::runtime::put_optional(&mut map, "docsReturned", &self.docs_returned);
         crate::runtime::put_optional(&mut map, "execCount", &self.exec_count);
         crate::runtime::put_optional(&mut map, "keysExamined", &self.keys_examined);
-        crate::runtime::put_optional(&mut map, "keysExaminedRatio", &self.keys_examined_ratio);
+        crate::runtime::put_optional(
+            &mut map,
+            "keysExaminedRatio",
+            &self.keys_examined_ratio,
+        );
         crate::runtime::put_optional(&mut map, "lastExecMicros", &self.last_exec_micros);
         crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
         crate::runtime::put_optional(&mut map, "p50ExecMicros", &self.p50_exec_micros);
@@ -113,7 +149,11 @@ impl crate::runtime::Json for QueryStatsSummary {
             "totalTimeToResponseMicros",
             &self.total_time_to_response_micros,
         );
-        crate::runtime::put_optional(&mut map, "totalWorkingMillis", &self.total_working_millis);
+        crate::runtime::put_optional(
+            &mut map,
+            "totalWorkingMillis",
+            &self.total_working_millis,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

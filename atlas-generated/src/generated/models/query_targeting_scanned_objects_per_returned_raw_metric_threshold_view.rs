@@ -17,7 +17,8 @@ pub struct QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-impl crate::runtime::Json for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
+impl crate::runtime::Json
+for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -47,4 +48,6 @@ impl crate::runtime::Json for QueryTargetingScannedObjectsPerReturnedRawMetricTh
         serde_json::Value::Object(map)
     }
 }
-crate::impl_serde_via_json!(QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView);
+crate::impl_serde_via_json!(
+    QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView
+);

@@ -13,7 +13,9 @@ pub struct RateLimitEndpointSetResponse {
     /// A list of endpoints associated with the specified endpoint set.
     pub endpoints: Option<Vec<crate::models::RateLimitEndpointSetEndpoint>>,
     /// `refillDurationSeconds`
-    pub refill_duration_seconds: Option<crate::models::RateLimitEndpointSetRefillDurationSeconds>,
+    pub refill_duration_seconds: Option<
+        crate::models::RateLimitEndpointSetRefillDurationSeconds,
+    >,
     /// `refillRate`
     pub refill_rate: Option<crate::models::RateLimitEndpointSetRefillRate>,
     /// The scope of the endpoint set.
@@ -31,7 +33,11 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
         Ok(Self {
             capacity: crate::runtime::optional(&mut map, "capacity", path)?,
             endpoint_set_id: crate::runtime::optional(&mut map, "endpointSetId", path)?,
-            endpoint_set_name: crate::runtime::optional(&mut map, "endpointSetName", path)?,
+            endpoint_set_name: crate::runtime::optional(
+                &mut map,
+                "endpointSetName",
+                path,
+            )?,
             endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
             refill_duration_seconds: crate::runtime::optional(
                 &mut map,
@@ -48,7 +54,11 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "capacity", &self.capacity);
         crate::runtime::put_optional(&mut map, "endpointSetId", &self.endpoint_set_id);
-        crate::runtime::put_optional(&mut map, "endpointSetName", &self.endpoint_set_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "endpointSetName",
+            &self.endpoint_set_name,
+        );
         crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
         crate::runtime::put_optional(
             &mut map,

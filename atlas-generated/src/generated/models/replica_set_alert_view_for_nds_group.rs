@@ -31,7 +31,9 @@ pub struct ReplicaSetAlertViewForNdsGroup {
     /// Read-only: set by the server, ignored in requests.
     pub created: Option<crate::runtime::Timestamp>,
     /// Read-only: set by the server, ignored in requests.
-    pub event_type_name: Option<crate::models::ReplicaSetEventTypeViewForNdsGroupAlertable>,
+    pub event_type_name: Option<
+        crate::models::ReplicaSetEventTypeViewForNdsGroupAlertable,
+    >,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -91,7 +93,11 @@ impl crate::runtime::Json for ReplicaSetAlertViewForNdsGroup {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(&mut map, "acknowledgedUntil", path)?,
+            acknowledged_until: crate::runtime::optional(
+                &mut map,
+                "acknowledgedUntil",
+                path,
+            )?,
             acknowledgement_comment: crate::runtime::optional(
                 &mut map,
                 "acknowledgementComment",
@@ -107,14 +113,30 @@ impl crate::runtime::Json for ReplicaSetAlertViewForNdsGroup {
             created: crate::runtime::optional(&mut map, "created", path)?,
             event_type_name: crate::runtime::optional(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostname_and_port: crate::runtime::optional(&mut map, "hostnameAndPort", path)?,
+            hostname_and_port: crate::runtime::optional(
+                &mut map,
+                "hostnameAndPort",
+                path,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            non_running_host_ids: crate::runtime::optional(&mut map, "nonRunningHostIds", path)?,
+            non_running_host_ids: crate::runtime::optional(
+                &mut map,
+                "nonRunningHostIds",
+                path,
+            )?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            parent_cluster_id: crate::runtime::optional(&mut map, "parentClusterId", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            parent_cluster_id: crate::runtime::optional(
+                &mut map,
+                "parentClusterId",
+                path,
+            )?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             resolved: crate::runtime::optional(&mut map, "resolved", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
@@ -124,7 +146,11 @@ impl crate::runtime::Json for ReplicaSetAlertViewForNdsGroup {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "acknowledgedUntil", &self.acknowledged_until);
+        crate::runtime::put_optional(
+            &mut map,
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+        );
         crate::runtime::put_optional(
             &mut map,
             "acknowledgementComment",
@@ -140,13 +166,25 @@ impl crate::runtime::Json for ReplicaSetAlertViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hostnameAndPort", &self.hostname_and_port);
+        crate::runtime::put_optional(
+            &mut map,
+            "hostnameAndPort",
+            &self.hostname_and_port,
+        );
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "lastNotified", &self.last_notified);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "nonRunningHostIds", &self.non_running_host_ids);
+        crate::runtime::put_optional(
+            &mut map,
+            "nonRunningHostIds",
+            &self.non_running_host_ids,
+        );
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "parentClusterId", &self.parent_cluster_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "parentClusterId",
+            &self.parent_cluster_id,
+        );
         crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
         crate::runtime::put_optional(&mut map, "resolved", &self.resolved);
         crate::runtime::put_optional(&mut map, "status", &self.status);

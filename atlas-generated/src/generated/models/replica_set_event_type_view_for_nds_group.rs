@@ -32,7 +32,9 @@ impl ReplicaSetEventTypeViewForNdsGroup {
         match self {
             Self::PrimaryElected => "PRIMARY_ELECTED",
             Self::ReplicationOplogWindowHealthy => "REPLICATION_OPLOG_WINDOW_HEALTHY",
-            Self::ReplicationOplogWindowRunningOut => "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+            Self::ReplicationOplogWindowRunningOut => {
+                "REPLICATION_OPLOG_WINDOW_RUNNING_OUT"
+            }
             Self::OnePrimary => "ONE_PRIMARY",
             Self::NoPrimary => "NO_PRIMARY",
             Self::TooManyElections => "TOO_MANY_ELECTIONS",
@@ -68,7 +70,9 @@ impl From<&str> for ReplicaSetEventTypeViewForNdsGroup {
         match value {
             "PRIMARY_ELECTED" => Self::PrimaryElected,
             "REPLICATION_OPLOG_WINDOW_HEALTHY" => Self::ReplicationOplogWindowHealthy,
-            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => Self::ReplicationOplogWindowRunningOut,
+            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => {
+                Self::ReplicationOplogWindowRunningOut
+            }
             "ONE_PRIMARY" => Self::OnePrimary,
             "NO_PRIMARY" => Self::NoPrimary,
             "TOO_MANY_ELECTIONS" => Self::TooManyElections,

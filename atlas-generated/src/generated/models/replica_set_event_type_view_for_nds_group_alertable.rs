@@ -26,7 +26,9 @@ impl ReplicaSetEventTypeViewForNdsGroupAlertable {
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ReplicationOplogWindowRunningOut => "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+            Self::ReplicationOplogWindowRunningOut => {
+                "REPLICATION_OPLOG_WINDOW_RUNNING_OUT"
+            }
             Self::NoPrimary => "NO_PRIMARY",
             Self::PrimaryElected => "PRIMARY_ELECTED",
             Self::TooManyElections => "TOO_MANY_ELECTIONS",
@@ -58,7 +60,9 @@ impl From<&str> for ReplicaSetEventTypeViewForNdsGroupAlertable {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => Self::ReplicationOplogWindowRunningOut,
+            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => {
+                Self::ReplicationOplogWindowRunningOut
+            }
             "NO_PRIMARY" => Self::NoPrimary,
             "PRIMARY_ELECTED" => Self::PrimaryElected,
             "TOO_MANY_ELECTIONS" => Self::TooManyElections,

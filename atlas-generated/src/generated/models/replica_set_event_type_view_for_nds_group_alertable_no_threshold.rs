@@ -26,7 +26,8 @@ impl ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
         }
     }
 }
-impl crate::runtime::OpenEnum for ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
+impl crate::runtime::OpenEnum
+for ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
     const VALUES: &'static [&'static str] = &["NO_PRIMARY", "PRIMARY_ELECTED"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -74,7 +75,8 @@ impl crate::runtime::Json for ReplicaSetEventTypeViewForNdsGroupAlertableNoThres
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
+impl crate::runtime::QueryValue
+for ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

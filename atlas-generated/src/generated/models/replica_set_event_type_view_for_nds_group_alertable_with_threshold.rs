@@ -25,14 +25,17 @@ impl ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
     pub fn as_str(&self) -> &str {
         match self {
             Self::TooManyElections => "TOO_MANY_ELECTIONS",
-            Self::ReplicationOplogWindowRunningOut => "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+            Self::ReplicationOplogWindowRunningOut => {
+                "REPLICATION_OPLOG_WINDOW_RUNNING_OUT"
+            }
             Self::TooFewHealthyMembers => "TOO_FEW_HEALTHY_MEMBERS",
             Self::TooManyUnhealthyMembers => "TOO_MANY_UNHEALTHY_MEMBERS",
             Self::Unknown(value) => value,
         }
     }
 }
-impl crate::runtime::OpenEnum for ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
+impl crate::runtime::OpenEnum
+for ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
     const VALUES: &'static [&'static str] = &[
         "TOO_MANY_ELECTIONS",
         "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
@@ -53,7 +56,9 @@ impl From<&str> for ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
     fn from(value: &str) -> Self {
         match value {
             "TOO_MANY_ELECTIONS" => Self::TooManyElections,
-            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => Self::ReplicationOplogWindowRunningOut,
+            "REPLICATION_OPLOG_WINDOW_RUNNING_OUT" => {
+                Self::ReplicationOplogWindowRunningOut
+            }
             "TOO_FEW_HEALTHY_MEMBERS" => Self::TooFewHealthyMembers,
             "TOO_MANY_UNHEALTHY_MEMBERS" => Self::TooManyUnhealthyMembers,
             other => Self::Unknown(other.to_owned()),
@@ -87,7 +92,8 @@ impl crate::runtime::Json for ReplicaSetEventTypeViewForNdsGroupAlertableWithThr
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
+impl crate::runtime::QueryValue
+for ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

@@ -28,7 +28,11 @@ impl ReplicaSetMatcherField {
     }
 }
 impl crate::runtime::OpenEnum for ReplicaSetMatcherField {
-    const VALUES: &'static [&'static str] = &["REPLICA_SET_NAME", "SHARD_NAME", "CLUSTER_NAME"];
+    const VALUES: &'static [&'static str] = &[
+        "REPLICA_SET_NAME",
+        "SHARD_NAME",
+        "CLUSTER_NAME",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         ReplicaSetMatcherField::as_str(self)

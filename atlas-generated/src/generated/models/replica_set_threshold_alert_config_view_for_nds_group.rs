@@ -29,41 +29,60 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
         let tag = crate::runtime::tag(&map, "eventTypeName").map(str::to_owned);
         match tag.as_deref() {
             Some("REPLICATION_OPLOG_WINDOW_RUNNING_OUT") => {
-                Ok(Self::ReplicationOplogWindowRunningOut(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::ReplicationOplogWindowRunningOut(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("TOO_MANY_ELECTIONS") => Ok(Self::TooManyElections(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "eventTypeName",
-                map,
-            ))),
+            Some("TOO_MANY_ELECTIONS") => {
+                Ok(
+                    Self::TooManyElections(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("eventTypeName", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::ReplicationOplogWindowRunningOut(value) => crate::runtime::Json::to_json(value),
+            Self::ReplicationOplogWindowRunningOut(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::TooManyElections(value) => crate::runtime::Json::to_json(value),
             Self::Unknown(value) => value.to_json(),
         }
     }
 }
 impl From<crate::models::LessThanTimeThresholdAlertConfigViewForNdsGroup>
-    for ReplicaSetThresholdAlertConfigViewForNdsGroup
-{
+for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     #[inline]
-    fn from(value: crate::models::LessThanTimeThresholdAlertConfigViewForNdsGroup) -> Self {
+    fn from(
+        value: crate::models::LessThanTimeThresholdAlertConfigViewForNdsGroup,
+    ) -> Self {
         Self::ReplicationOplogWindowRunningOut(value)
     }
 }
 impl From<crate::models::GreaterThanRawThresholdAlertConfigViewForNdsGroup>
-    for ReplicaSetThresholdAlertConfigViewForNdsGroup
-{
+for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     #[inline]
-    fn from(value: crate::models::GreaterThanRawThresholdAlertConfigViewForNdsGroup) -> Self {
+    fn from(
+        value: crate::models::GreaterThanRawThresholdAlertConfigViewForNdsGroup,
+    ) -> Self {
         Self::TooManyElections(value)
     }
 }

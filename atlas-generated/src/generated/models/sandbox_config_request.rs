@@ -21,7 +21,11 @@ impl crate::runtime::Json for SandboxConfigRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cluster_template: crate::runtime::nullable(&mut map, "clusterTemplate", path)?,
+            cluster_template: crate::runtime::nullable(
+                &mut map,
+                "clusterTemplate",
+                path,
+            )?,
             enabled: crate::runtime::nullable(&mut map, "enabled", path)?,
             additional_properties: map,
         })
@@ -29,7 +33,11 @@ impl crate::runtime::Json for SandboxConfigRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "clusterTemplate", &self.cluster_template);
+        crate::runtime::put_nullable(
+            &mut map,
+            "clusterTemplate",
+            &self.cluster_template,
+        );
         crate::runtime::put_nullable(&mut map, "enabled", &self.enabled);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -25,7 +25,11 @@ impl crate::runtime::Json for SandboxConfigResponse {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cluster_template: crate::runtime::nullable(&mut map, "clusterTemplate", path)?,
+            cluster_template: crate::runtime::nullable(
+                &mut map,
+                "clusterTemplate",
+                path,
+            )?,
             enabled: crate::runtime::nullable(&mut map, "enabled", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             additional_properties: map,
@@ -34,7 +38,11 @@ impl crate::runtime::Json for SandboxConfigResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "clusterTemplate", &self.cluster_template);
+        crate::runtime::put_nullable(
+            &mut map,
+            "clusterTemplate",
+            &self.cluster_template,
+        );
         crate::runtime::put_nullable(&mut map, "enabled", &self.enabled);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         for (key, value) in &self.additional_properties {

@@ -15,7 +15,9 @@ pub struct SchemaAdvisorItemRecommendation {
     /// Type of recommendation.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub recommendation: Option<crate::models::SchemaAdvisorItemRecommendationRecommendation>,
+    pub recommendation: Option<
+        crate::models::SchemaAdvisorItemRecommendationRecommendation,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -27,7 +29,11 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendation {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            affected_namespaces: crate::runtime::optional(&mut map, "affectedNamespaces", path)?,
+            affected_namespaces: crate::runtime::optional(
+                &mut map,
+                "affectedNamespaces",
+                path,
+            )?,
             description: crate::runtime::optional(&mut map, "description", path)?,
             recommendation: crate::runtime::optional(&mut map, "recommendation", path)?,
             additional_properties: map,
@@ -36,7 +42,11 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendation {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "affectedNamespaces", &self.affected_namespaces);
+        crate::runtime::put_optional(
+            &mut map,
+            "affectedNamespaces",
+            &self.affected_namespaces,
+        );
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "recommendation", &self.recommendation);
         for (key, value) in &self.additional_properties {
@@ -76,7 +86,9 @@ impl SchemaAdvisorItemRecommendationRecommendation {
             Self::ReduceDocumentSize => "REDUCE_DOCUMENT_SIZE",
             Self::RemoveUnnecessaryIndexes => "REMOVE_UNNECESSARY_INDEXES",
             Self::ReduceNumberOfNamespaces => "REDUCE_NUMBER_OF_NAMESPACES",
-            Self::OptimizeCaseInsensitiveRegexQueries => "OPTIMIZE_CASE_INSENSITIVE_REGEX_QUERIES",
+            Self::OptimizeCaseInsensitiveRegexQueries => {
+                "OPTIMIZE_CASE_INSENSITIVE_REGEX_QUERIES"
+            }
             Self::OptimizeTextQueries => "OPTIMIZE_TEXT_QUERIES",
             Self::Unknown(value) => value,
         }
@@ -110,7 +122,9 @@ impl From<&str> for SchemaAdvisorItemRecommendationRecommendation {
             "REDUCE_DOCUMENT_SIZE" => Self::ReduceDocumentSize,
             "REMOVE_UNNECESSARY_INDEXES" => Self::RemoveUnnecessaryIndexes,
             "REDUCE_NUMBER_OF_NAMESPACES" => Self::ReduceNumberOfNamespaces,
-            "OPTIMIZE_CASE_INSENSITIVE_REGEX_QUERIES" => Self::OptimizeCaseInsensitiveRegexQueries,
+            "OPTIMIZE_CASE_INSENSITIVE_REGEX_QUERIES" => {
+                Self::OptimizeCaseInsensitiveRegexQueries
+            }
             "OPTIMIZE_TEXT_QUERIES" => Self::OptimizeTextQueries,
             other => Self::Unknown(other.to_owned()),
         }

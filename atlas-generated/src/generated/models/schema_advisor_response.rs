@@ -19,7 +19,11 @@ impl crate::runtime::Json for SchemaAdvisorResponse {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            recommendations: crate::runtime::optional(&mut map, "recommendations", path)?,
+            recommendations: crate::runtime::optional(
+                &mut map,
+                "recommendations",
+                path,
+            )?,
             additional_properties: map,
         })
     }

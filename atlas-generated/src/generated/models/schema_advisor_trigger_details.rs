@@ -71,7 +71,9 @@ impl SchemaAdvisorTriggerDetailsTriggerType {
             Self::NumberOfNamespaces => "NUMBER_OF_NAMESPACES",
             Self::DocSizeTooLarge => "DOC_SIZE_TOO_LARGE",
             Self::NumIndexes => "NUM_INDEXES",
-            Self::QueriesContainCaseInsensitiveRegex => "QUERIES_CONTAIN_CASE_INSENSITIVE_REGEX",
+            Self::QueriesContainCaseInsensitiveRegex => {
+                "QUERIES_CONTAIN_CASE_INSENSITIVE_REGEX"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -105,7 +107,9 @@ impl From<&str> for SchemaAdvisorTriggerDetailsTriggerType {
             "NUMBER_OF_NAMESPACES" => Self::NumberOfNamespaces,
             "DOC_SIZE_TOO_LARGE" => Self::DocSizeTooLarge,
             "NUM_INDEXES" => Self::NumIndexes,
-            "QUERIES_CONTAIN_CASE_INSENSITIVE_REGEX" => Self::QueriesContainCaseInsensitiveRegex,
+            "QUERIES_CONTAIN_CASE_INSENSITIVE_REGEX" => {
+                Self::QueriesContainCaseInsensitiveRegex
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

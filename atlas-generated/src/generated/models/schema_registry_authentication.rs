@@ -24,17 +24,27 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "type").map(str::to_owned);
         match tag.as_deref() {
-            Some("SASL_INHERIT") => Ok(Self::SaslInherit(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("USER_INFO") => Ok(Self::UserInfo(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "type", map,
-            ))),
+            Some("SASL_INHERIT") => {
+                Ok(
+                    Self::SaslInherit(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("USER_INFO") => {
+                Ok(
+                    Self::UserInfo(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
     }
     #[inline]
@@ -46,13 +56,15 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
         }
     }
 }
-impl From<crate::models::ConfluentSaslInheritAuthentication> for SchemaRegistryAuthentication {
+impl From<crate::models::ConfluentSaslInheritAuthentication>
+for SchemaRegistryAuthentication {
     #[inline]
     fn from(value: crate::models::ConfluentSaslInheritAuthentication) -> Self {
         Self::SaslInherit(value)
     }
 }
-impl From<crate::models::ConfluentUserInfoAuthentication> for SchemaRegistryAuthentication {
+impl From<crate::models::ConfluentUserInfoAuthentication>
+for SchemaRegistryAuthentication {
     #[inline]
     fn from(value: crate::models::ConfluentUserInfoAuthentication) -> Self {
         Self::UserInfo(value)

@@ -61,11 +61,13 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
             Ok(v) => return Ok(Self::Vector(v)),
             Err(e) => attempts.push(("Vector", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "SearchIndexUpdateRequestDefinition",
-            attempts,
-        ))
+        Err(
+            crate::runtime::no_variant(
+                path,
+                "SearchIndexUpdateRequestDefinition",
+                attempts,
+            ),
+        )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

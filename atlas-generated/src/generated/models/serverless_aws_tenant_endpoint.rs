@@ -52,7 +52,11 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpoint {
                 path,
             )?,
             comment: crate::runtime::optional(&mut map, "comment", path)?,
-            endpoint_service_name: crate::runtime::optional(&mut map, "endpointServiceName", path)?,
+            endpoint_service_name: crate::runtime::optional(
+                &mut map,
+                "endpointServiceName",
+                path,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
@@ -69,7 +73,11 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpoint {
             &self.cloud_provider_endpoint_id,
         );
         crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(&mut map, "endpointServiceName", &self.endpoint_service_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "endpointServiceName",
+            &self.endpoint_service_name,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "status", &self.status);

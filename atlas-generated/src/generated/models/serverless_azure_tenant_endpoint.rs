@@ -60,7 +60,11 @@ impl crate::runtime::Json for ServerlessAzureTenantEndpoint {
                 path,
             )?,
             comment: crate::runtime::optional(&mut map, "comment", path)?,
-            endpoint_service_name: crate::runtime::optional(&mut map, "endpointServiceName", path)?,
+            endpoint_service_name: crate::runtime::optional(
+                &mut map,
+                "endpointServiceName",
+                path,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             private_endpoint_ip_address: crate::runtime::optional(
                 &mut map,
@@ -87,7 +91,11 @@ impl crate::runtime::Json for ServerlessAzureTenantEndpoint {
             &self.cloud_provider_endpoint_id,
         );
         crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(&mut map, "endpointServiceName", &self.endpoint_service_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "endpointServiceName",
+            &self.endpoint_service_name,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(
             &mut map,

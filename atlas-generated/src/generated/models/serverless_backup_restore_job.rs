@@ -70,7 +70,11 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
             cancelled: crate::runtime::optional(&mut map, "cancelled", path)?,
             delivery_type: crate::runtime::required(&mut map, "deliveryType", path)?,
             delivery_url: crate::runtime::optional(&mut map, "deliveryUrl", path)?,
-            desired_timestamp: crate::runtime::optional(&mut map, "desiredTimestamp", path)?,
+            desired_timestamp: crate::runtime::optional(
+                &mut map,
+                "desiredTimestamp",
+                path,
+            )?,
             expired: crate::runtime::optional(&mut map, "expired", path)?,
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
             failed: crate::runtime::optional(&mut map, "failed", path)?,
@@ -85,7 +89,11 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
                 path,
             )?,
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            target_cluster_name: crate::runtime::required(&mut map, "targetClusterName", path)?,
+            target_cluster_name: crate::runtime::required(
+                &mut map,
+                "targetClusterName",
+                path,
+            )?,
             target_group_id: crate::runtime::required(&mut map, "targetGroupId", path)?,
             timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
             additional_properties: map,
@@ -97,7 +105,11 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
         crate::runtime::put_optional(&mut map, "cancelled", &self.cancelled);
         crate::runtime::put(&mut map, "deliveryType", &self.delivery_type);
         crate::runtime::put_optional(&mut map, "deliveryUrl", &self.delivery_url);
-        crate::runtime::put_optional(&mut map, "desiredTimestamp", &self.desired_timestamp);
+        crate::runtime::put_optional(
+            &mut map,
+            "desiredTimestamp",
+            &self.desired_timestamp,
+        );
         crate::runtime::put_optional(&mut map, "expired", &self.expired);
         crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
         crate::runtime::put_optional(&mut map, "failed", &self.failed);

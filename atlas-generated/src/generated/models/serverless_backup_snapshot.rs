@@ -68,7 +68,11 @@ impl crate::runtime::Json for ServerlessBackupSnapshot {
             )?,
             snapshot_type: crate::runtime::optional(&mut map, "snapshotType", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
-            storage_size_bytes: crate::runtime::optional(&mut map, "storageSizeBytes", path)?,
+            storage_size_bytes: crate::runtime::optional(
+                &mut map,
+                "storageSizeBytes",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -88,7 +92,11 @@ impl crate::runtime::Json for ServerlessBackupSnapshot {
         );
         crate::runtime::put_optional(&mut map, "snapshotType", &self.snapshot_type);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put_optional(&mut map, "storageSizeBytes", &self.storage_size_bytes);
+        crate::runtime::put_optional(
+            &mut map,
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

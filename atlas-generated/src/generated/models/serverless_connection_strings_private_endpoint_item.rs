@@ -13,8 +13,9 @@ pub struct ServerlessConnectionStringsPrivateEndpointItem {
     /// Cloud provider where the private endpoint is deployed.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub provider_name:
-        Option<crate::models::ServerlessConnectionStringsPrivateEndpointItemProviderName>,
+    pub provider_name: Option<
+        crate::models::ServerlessConnectionStringsPrivateEndpointItemProviderName,
+    >,
     /// Region where the private endpoint is deployed.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -70,7 +71,8 @@ impl ServerlessConnectionStringsPrivateEndpointItemProviderName {
         }
     }
 }
-impl crate::runtime::OpenEnum for ServerlessConnectionStringsPrivateEndpointItemProviderName {
+impl crate::runtime::OpenEnum
+for ServerlessConnectionStringsPrivateEndpointItemProviderName {
     const VALUES: &'static [&'static str] = &["AWS", "AZURE"];
     #[inline]
     fn as_str(&self) -> &str {
@@ -104,7 +106,8 @@ impl std::fmt::Display for ServerlessConnectionStringsPrivateEndpointItemProvide
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointItemProviderName {
+impl crate::runtime::Json
+for ServerlessConnectionStringsPrivateEndpointItemProviderName {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -118,7 +121,8 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointItemProv
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ServerlessConnectionStringsPrivateEndpointItemProviderName {
+impl crate::runtime::QueryValue
+for ServerlessConnectionStringsPrivateEndpointItemProviderName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)

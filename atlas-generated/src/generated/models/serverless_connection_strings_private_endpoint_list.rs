@@ -11,7 +11,9 @@ pub struct ServerlessConnectionStringsPrivateEndpointList {
     /// List that contains the private endpoints through which you connect to MongoDB Cloud when you use `connectionStrings.privateEndpoint[n].srvConnectionString`.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub endpoints: Option<Vec<crate::models::ServerlessConnectionStringsPrivateEndpointItem>>,
+    pub endpoints: Option<
+        Vec<crate::models::ServerlessConnectionStringsPrivateEndpointItem>,
+    >,
     /// Private endpoint-aware connection string that uses the `mongodb+srv://` protocol to connect to MongoDB Cloud through a private endpoint. The `mongodb+srv` protocol tells the driver to look up the seed list of hosts in the Domain Name System (DNS).
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -19,7 +21,9 @@ pub struct ServerlessConnectionStringsPrivateEndpointList {
     /// MongoDB process type to which your application connects.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub r#type: Option<crate::models::ServerlessConnectionStringsPrivateEndpointListType>,
+    pub r#type: Option<
+        crate::models::ServerlessConnectionStringsPrivateEndpointListType,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -32,7 +36,11 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             endpoints: crate::runtime::optional(&mut map, "endpoints", path)?,
-            srv_connection_string: crate::runtime::optional(&mut map, "srvConnectionString", path)?,
+            srv_connection_string: crate::runtime::optional(
+                &mut map,
+                "srvConnectionString",
+                path,
+            )?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
@@ -41,7 +49,11 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "endpoints", &self.endpoints);
-        crate::runtime::put_optional(&mut map, "srvConnectionString", &self.srv_connection_string);
+        crate::runtime::put_optional(
+            &mut map,
+            "srvConnectionString",
+            &self.srv_connection_string,
+        );
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -18,7 +18,9 @@ impl ServerlessEventTypeViewAlertable {
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::OutsideServerlessMetricThreshold => "OUTSIDE_SERVERLESS_METRIC_THRESHOLD",
+            Self::OutsideServerlessMetricThreshold => {
+                "OUTSIDE_SERVERLESS_METRIC_THRESHOLD"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -38,7 +40,9 @@ impl From<&str> for ServerlessEventTypeViewAlertable {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => Self::OutsideServerlessMetricThreshold,
+            "OUTSIDE_SERVERLESS_METRIC_THRESHOLD" => {
+                Self::OutsideServerlessMetricThreshold
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

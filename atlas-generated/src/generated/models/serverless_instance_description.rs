@@ -7,7 +7,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerlessInstanceDescription {
     /// Read-only: set by the server, ignored in requests.
-    pub connection_strings: Option<crate::models::ServerlessInstanceDescriptionConnectionStrings>,
+    pub connection_strings: Option<
+        crate::models::ServerlessInstanceDescriptionConnectionStrings,
+    >,
     /// Date and time when MongoDB Cloud created this serverless instance. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -59,14 +61,26 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            connection_strings: crate::runtime::optional(&mut map, "connectionStrings", path)?,
+            connection_strings: crate::runtime::optional(
+                &mut map,
+                "connectionStrings",
+                path,
+            )?,
             create_date: crate::runtime::optional(&mut map, "createDate", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            mongo_db_version: crate::runtime::optional(&mut map, "mongoDBVersion", path)?,
+            mongo_db_version: crate::runtime::optional(
+                &mut map,
+                "mongoDBVersion",
+                path,
+            )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider_settings: crate::runtime::required(&mut map, "providerSettings", path)?,
+            provider_settings: crate::runtime::required(
+                &mut map,
+                "providerSettings",
+                path,
+            )?,
             serverless_backup_options: crate::runtime::optional(
                 &mut map,
                 "serverlessBackupOptions",
@@ -85,7 +99,11 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "connectionStrings", &self.connection_strings);
+        crate::runtime::put_optional(
+            &mut map,
+            "connectionStrings",
+            &self.connection_strings,
+        );
         crate::runtime::put_optional(&mut map, "createDate", &self.create_date);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);

@@ -11,8 +11,9 @@ pub struct ServerlessInstanceDescriptionConnectionStrings {
     /// List of private endpoint-aware connection strings that you can use to connect to this serverless instance through a private endpoint. This parameter returns only if you created a private endpoint for this serverless instance and it is AVAILABLE.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub private_endpoint:
-        Option<Vec<crate::models::ServerlessConnectionStringsPrivateEndpointList>>,
+    pub private_endpoint: Option<
+        Vec<crate::models::ServerlessConnectionStringsPrivateEndpointList>,
+    >,
     /// Public connection string that you can use to connect to this serverless instance. This connection string uses the `mongodb+srv://` protocol.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -28,7 +29,11 @@ impl crate::runtime::Json for ServerlessInstanceDescriptionConnectionStrings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            private_endpoint: crate::runtime::optional(&mut map, "privateEndpoint", path)?,
+            private_endpoint: crate::runtime::optional(
+                &mut map,
+                "privateEndpoint",
+                path,
+            )?,
             standard_srv: crate::runtime::optional(&mut map, "standardSrv", path)?,
             additional_properties: map,
         })
@@ -36,7 +41,11 @@ impl crate::runtime::Json for ServerlessInstanceDescriptionConnectionStrings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "privateEndpoint", &self.private_endpoint);
+        crate::runtime::put_optional(
+            &mut map,
+            "privateEndpoint",
+            &self.private_endpoint,
+        );
         crate::runtime::put_optional(&mut map, "standardSrv", &self.standard_srv);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

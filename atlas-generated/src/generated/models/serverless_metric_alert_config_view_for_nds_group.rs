@@ -56,9 +56,17 @@ impl crate::runtime::Json for ServerlessMetricAlertConfigViewForNdsGroup {
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             matchers: crate::runtime::optional(&mut map, "matchers", path)?,
-            metric_threshold: crate::runtime::optional(&mut map, "metricThreshold", path)?,
+            metric_threshold: crate::runtime::optional(
+                &mut map,
+                "metricThreshold",
+                path,
+            )?,
             notifications: crate::runtime::required(&mut map, "notifications", path)?,
-            severity_override: crate::runtime::optional(&mut map, "severityOverride", path)?,
+            severity_override: crate::runtime::optional(
+                &mut map,
+                "severityOverride",
+                path,
+            )?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
             additional_properties: map,
         })
@@ -73,9 +81,17 @@ impl crate::runtime::Json for ServerlessMetricAlertConfigViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "matchers", &self.matchers);
-        crate::runtime::put_optional(&mut map, "metricThreshold", &self.metric_threshold);
+        crate::runtime::put_optional(
+            &mut map,
+            "metricThreshold",
+            &self.metric_threshold,
+        );
         crate::runtime::put(&mut map, "notifications", &self.notifications);
-        crate::runtime::put_optional(&mut map, "severityOverride", &self.severity_override);
+        crate::runtime::put_optional(
+            &mut map,
+            "severityOverride",
+            &self.severity_override,
+        );
         crate::runtime::put_optional(&mut map, "updated", &self.updated);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -25,27 +25,45 @@ pub enum ServerlessMetricThreshold {
     /// `metricName` = `SERVERLESS_DATA_SIZE_TOTAL`
     ServerlessDataSizeTotal(crate::models::DataMetricThresholdView),
     /// `metricName` = `SERVERLESS_NETWORK_BYTES_IN`
-    ServerlessNetworkBytesIn(crate::models::ServerlessNetworkBytesInDataMetricThresholdView),
+    ServerlessNetworkBytesIn(
+        crate::models::ServerlessNetworkBytesInDataMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_NETWORK_BYTES_OUT`
-    ServerlessNetworkBytesOut(crate::models::ServerlessNetworkBytesOutDataMetricThresholdView),
+    ServerlessNetworkBytesOut(
+        crate::models::ServerlessNetworkBytesOutDataMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_NETWORK_NUM_REQUESTS`
-    ServerlessNetworkNumRequests(crate::models::ServerlessNetworkNumRequestRawMetricThresholdView),
+    ServerlessNetworkNumRequests(
+        crate::models::ServerlessNetworkNumRequestRawMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_OPCOUNTER_CMD`
     ServerlessOpcounterCmd(crate::models::ServerlessOpCounterCdmRawMetricThresholdView),
     /// `metricName` = `SERVERLESS_OPCOUNTER_DELETE`
-    ServerlessOpcounterDelete(crate::models::ServerlessOpCounterDeleteRawMetricThresholdView),
+    ServerlessOpcounterDelete(
+        crate::models::ServerlessOpCounterDeleteRawMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_OPCOUNTER_GETMORE`
-    ServerlessOpcounterGetmore(crate::models::ServerlessOpCounterGetMoreRawMetricThresholdView),
+    ServerlessOpcounterGetmore(
+        crate::models::ServerlessOpCounterGetMoreRawMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_OPCOUNTER_INSERT`
-    ServerlessOpcounterInsert(crate::models::ServerlessOpCounterInsertRawMetricThresholdView),
+    ServerlessOpcounterInsert(
+        crate::models::ServerlessOpCounterInsertRawMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_OPCOUNTER_QUERY`
-    ServerlessOpcounterQuery(crate::models::ServerlessOpCounterQueryRawMetricThresholdView),
+    ServerlessOpcounterQuery(
+        crate::models::ServerlessOpCounterQueryRawMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_OPCOUNTER_UPDATE`
-    ServerlessOpcounterUpdate(crate::models::ServerlessOpCounterUpdateRawMetricThresholdView),
+    ServerlessOpcounterUpdate(
+        crate::models::ServerlessOpCounterUpdateRawMetricThresholdView,
+    ),
     /// `metricName` = `SERVERLESS_TOTAL_READ_UNITS`
     ServerlessTotalReadUnits(crate::models::RpuMetricThresholdView),
     /// `metricName` = `SERVERLESS_TOTAL_WRITE_UNITS`
-    ServerlessTotalWriteUnits(crate::models::ServerlessTotalWriteUnitsRpuMetricThresholdView),
+    ServerlessTotalWriteUnits(
+        crate::models::ServerlessTotalWriteUnitsRpuMetricThresholdView,
+    ),
     /// A tag value the spec does not list (or no tag): the object is kept whole.
     Unknown(crate::runtime::UnknownVariant),
 }
@@ -63,95 +81,232 @@ impl crate::runtime::Json for ServerlessMetricThreshold {
         let tag = crate::runtime::tag(&map, "metricName").map(str::to_owned);
         match tag.as_deref() {
             Some("SERVERLESS_AVG_COMMAND_EXECUTION_TIME") => {
-                Ok(Self::ServerlessAvgCommandExecutionTime(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::ServerlessAvgCommandExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("SERVERLESS_AVG_READ_EXECUTION_TIME") => Ok(Self::ServerlessAvgReadExecutionTime(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
+            Some("SERVERLESS_AVG_READ_EXECUTION_TIME") => {
+                Ok(
+                    Self::ServerlessAvgReadExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
             Some("SERVERLESS_AVG_WRITE_EXECUTION_TIME") => {
-                Ok(Self::ServerlessAvgWriteExecutionTime(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+                Ok(
+                    Self::ServerlessAvgWriteExecutionTime(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            Some("SERVERLESS_CONNECTIONS") => Ok(Self::ServerlessConnections(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_CONNECTIONS_PERCENT") => Ok(Self::ServerlessConnectionsPercent(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_DATA_SIZE_TOTAL") => Ok(Self::ServerlessDataSizeTotal(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_NETWORK_BYTES_IN") => Ok(Self::ServerlessNetworkBytesIn(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_NETWORK_BYTES_OUT") => Ok(Self::ServerlessNetworkBytesOut(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_NETWORK_NUM_REQUESTS") => Ok(Self::ServerlessNetworkNumRequests(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_OPCOUNTER_CMD") => Ok(Self::ServerlessOpcounterCmd(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_OPCOUNTER_DELETE") => Ok(Self::ServerlessOpcounterDelete(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_OPCOUNTER_GETMORE") => Ok(Self::ServerlessOpcounterGetmore(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_OPCOUNTER_INSERT") => Ok(Self::ServerlessOpcounterInsert(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_OPCOUNTER_QUERY") => Ok(Self::ServerlessOpcounterQuery(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_OPCOUNTER_UPDATE") => Ok(Self::ServerlessOpcounterUpdate(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_TOTAL_READ_UNITS") => Ok(Self::ServerlessTotalReadUnits(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("SERVERLESS_TOTAL_WRITE_UNITS") => Ok(Self::ServerlessTotalWriteUnits(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "metricName",
-                map,
-            ))),
+            Some("SERVERLESS_CONNECTIONS") => {
+                Ok(
+                    Self::ServerlessConnections(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_CONNECTIONS_PERCENT") => {
+                Ok(
+                    Self::ServerlessConnectionsPercent(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_DATA_SIZE_TOTAL") => {
+                Ok(
+                    Self::ServerlessDataSizeTotal(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_NETWORK_BYTES_IN") => {
+                Ok(
+                    Self::ServerlessNetworkBytesIn(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_NETWORK_BYTES_OUT") => {
+                Ok(
+                    Self::ServerlessNetworkBytesOut(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_NETWORK_NUM_REQUESTS") => {
+                Ok(
+                    Self::ServerlessNetworkNumRequests(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_OPCOUNTER_CMD") => {
+                Ok(
+                    Self::ServerlessOpcounterCmd(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_OPCOUNTER_DELETE") => {
+                Ok(
+                    Self::ServerlessOpcounterDelete(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_OPCOUNTER_GETMORE") => {
+                Ok(
+                    Self::ServerlessOpcounterGetmore(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_OPCOUNTER_INSERT") => {
+                Ok(
+                    Self::ServerlessOpcounterInsert(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_OPCOUNTER_QUERY") => {
+                Ok(
+                    Self::ServerlessOpcounterQuery(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_OPCOUNTER_UPDATE") => {
+                Ok(
+                    Self::ServerlessOpcounterUpdate(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_TOTAL_READ_UNITS") => {
+                Ok(
+                    Self::ServerlessTotalReadUnits(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SERVERLESS_TOTAL_WRITE_UNITS") => {
+                Ok(
+                    Self::ServerlessTotalWriteUnits(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(Self::Unknown(crate::runtime::UnknownVariant::new("metricName", map)))
+            }
         }
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::ServerlessAvgCommandExecutionTime(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessAvgReadExecutionTime(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessAvgWriteExecutionTime(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessAvgCommandExecutionTime(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::ServerlessAvgReadExecutionTime(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::ServerlessAvgWriteExecutionTime(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::ServerlessConnections(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessConnectionsPercent(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessConnectionsPercent(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::ServerlessDataSizeTotal(value) => crate::runtime::Json::to_json(value),
             Self::ServerlessNetworkBytesIn(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessNetworkBytesOut(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessNetworkNumRequests(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessNetworkBytesOut(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::ServerlessNetworkNumRequests(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::ServerlessOpcounterCmd(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessOpcounterDelete(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessOpcounterGetmore(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessOpcounterInsert(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessOpcounterDelete(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::ServerlessOpcounterGetmore(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::ServerlessOpcounterInsert(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::ServerlessOpcounterQuery(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessOpcounterUpdate(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessOpcounterUpdate(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::ServerlessTotalReadUnits(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessTotalWriteUnits(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessTotalWriteUnits(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
 }
 impl From<crate::models::ServerlessAvgCommandExecutionTimeMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessAvgCommandExecutionTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessAvgCommandExecutionTimeMetricThresholdView,
+    ) -> Self {
         Self::ServerlessAvgCommandExecutionTime(value)
     }
 }
@@ -162,10 +317,11 @@ impl From<crate::models::TimeMetricThresholdView> for ServerlessMetricThreshold 
     }
 }
 impl From<crate::models::ServerlessAvgWriteExecutionTimeMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessAvgWriteExecutionTimeMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessAvgWriteExecutionTimeMetricThresholdView,
+    ) -> Self {
         Self::ServerlessAvgWriteExecutionTime(value)
     }
 }
@@ -176,10 +332,11 @@ impl From<crate::models::RawMetricThresholdView> for ServerlessMetricThreshold {
     }
 }
 impl From<crate::models::ServerlessConnectionPercentageRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessConnectionPercentageRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessConnectionPercentageRawMetricThresholdView,
+    ) -> Self {
         Self::ServerlessConnectionsPercent(value)
     }
 }
@@ -190,74 +347,81 @@ impl From<crate::models::DataMetricThresholdView> for ServerlessMetricThreshold 
     }
 }
 impl From<crate::models::ServerlessNetworkBytesInDataMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessNetworkBytesInDataMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessNetworkBytesInDataMetricThresholdView,
+    ) -> Self {
         Self::ServerlessNetworkBytesIn(value)
     }
 }
 impl From<crate::models::ServerlessNetworkBytesOutDataMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessNetworkBytesOutDataMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessNetworkBytesOutDataMetricThresholdView,
+    ) -> Self {
         Self::ServerlessNetworkBytesOut(value)
     }
 }
 impl From<crate::models::ServerlessNetworkNumRequestRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessNetworkNumRequestRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessNetworkNumRequestRawMetricThresholdView,
+    ) -> Self {
         Self::ServerlessNetworkNumRequests(value)
     }
 }
 impl From<crate::models::ServerlessOpCounterCdmRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
     fn from(value: crate::models::ServerlessOpCounterCdmRawMetricThresholdView) -> Self {
         Self::ServerlessOpcounterCmd(value)
     }
 }
 impl From<crate::models::ServerlessOpCounterDeleteRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessOpCounterDeleteRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessOpCounterDeleteRawMetricThresholdView,
+    ) -> Self {
         Self::ServerlessOpcounterDelete(value)
     }
 }
 impl From<crate::models::ServerlessOpCounterGetMoreRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessOpCounterGetMoreRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessOpCounterGetMoreRawMetricThresholdView,
+    ) -> Self {
         Self::ServerlessOpcounterGetmore(value)
     }
 }
 impl From<crate::models::ServerlessOpCounterInsertRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessOpCounterInsertRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessOpCounterInsertRawMetricThresholdView,
+    ) -> Self {
         Self::ServerlessOpcounterInsert(value)
     }
 }
 impl From<crate::models::ServerlessOpCounterQueryRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessOpCounterQueryRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessOpCounterQueryRawMetricThresholdView,
+    ) -> Self {
         Self::ServerlessOpcounterQuery(value)
     }
 }
 impl From<crate::models::ServerlessOpCounterUpdateRawMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessOpCounterUpdateRawMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessOpCounterUpdateRawMetricThresholdView,
+    ) -> Self {
         Self::ServerlessOpcounterUpdate(value)
     }
 }
@@ -268,10 +432,11 @@ impl From<crate::models::RpuMetricThresholdView> for ServerlessMetricThreshold {
     }
 }
 impl From<crate::models::ServerlessTotalWriteUnitsRpuMetricThresholdView>
-    for ServerlessMetricThreshold
-{
+for ServerlessMetricThreshold {
     #[inline]
-    fn from(value: crate::models::ServerlessTotalWriteUnitsRpuMetricThresholdView) -> Self {
+    fn from(
+        value: crate::models::ServerlessTotalWriteUnitsRpuMetricThresholdView,
+    ) -> Self {
         Self::ServerlessTotalWriteUnits(value)
     }
 }

@@ -13,7 +13,9 @@ pub struct ServerlessProviderSettings {
     /// Read-only: set by the server, ignored in requests.
     pub effective_disk_size_gb_limit: Option<i32>,
     /// Read-only: set by the server, ignored in requests.
-    pub effective_instance_size_name: Option<crate::models::BaseCloudProviderInstanceSize>,
+    pub effective_instance_size_name: Option<
+        crate::models::BaseCloudProviderInstanceSize,
+    >,
     /// Cloud service provider on which MongoDB Cloud effectively provisioned the serverless instance.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -33,7 +35,11 @@ impl crate::runtime::Json for ServerlessProviderSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            backing_provider_name: crate::runtime::required(&mut map, "backingProviderName", path)?,
+            backing_provider_name: crate::runtime::required(
+                &mut map,
+                "backingProviderName",
+                path,
+            )?,
             effective_disk_size_gb_limit: crate::runtime::optional(
                 &mut map,
                 "effectiveDiskSizeGBLimit",
@@ -57,7 +63,11 @@ impl crate::runtime::Json for ServerlessProviderSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "backingProviderName", &self.backing_provider_name);
+        crate::runtime::put(
+            &mut map,
+            "backingProviderName",
+            &self.backing_provider_name,
+        );
         crate::runtime::put_optional(
             &mut map,
             "effectiveDiskSizeGBLimit",

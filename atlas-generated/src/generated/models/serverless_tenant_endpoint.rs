@@ -30,11 +30,7 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
             Ok(v) => return Ok(Self::Azure(v)),
             Err(e) => attempts.push(("Azure", e)),
         }
-        Err(crate::runtime::no_variant(
-            path,
-            "ServerlessTenantEndpoint",
-            attempts,
-        ))
+        Err(crate::runtime::no_variant(path, "ServerlessTenantEndpoint", attempts))
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -24,18 +24,33 @@ impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "providerName").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWS") => Ok(Self::Aws(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AZURE") => Ok(Self::Azure(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "providerName",
-                map,
-            ))),
+            Some("AWS") => {
+                Ok(
+                    Self::Aws(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AZURE") => {
+                Ok(
+                    Self::Azure(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    Self::Unknown(
+                        crate::runtime::UnknownVariant::new("providerName", map),
+                    ),
+                )
+            }
         }
     }
     #[inline]
@@ -47,13 +62,15 @@ impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
         }
     }
 }
-impl From<crate::models::ServerlessAwsTenantEndpointUpdate> for ServerlessTenantEndpointUpdate {
+impl From<crate::models::ServerlessAwsTenantEndpointUpdate>
+for ServerlessTenantEndpointUpdate {
     #[inline]
     fn from(value: crate::models::ServerlessAwsTenantEndpointUpdate) -> Self {
         Self::Aws(value)
     }
 }
-impl From<crate::models::ServerlessAzureTenantEndpointUpdate> for ServerlessTenantEndpointUpdate {
+impl From<crate::models::ServerlessAzureTenantEndpointUpdate>
+for ServerlessTenantEndpointUpdate {
     #[inline]
     fn from(value: crate::models::ServerlessAzureTenantEndpointUpdate) -> Self {
         Self::Azure(value)

@@ -44,7 +44,9 @@ impl ServiceAccountEventTypeViewForOrg {
             Self::ServiceAccountDetailsChanged => "SERVICE_ACCOUNT_DETAILS_CHANGED",
             Self::ServiceAccountAddedToGroup => "SERVICE_ACCOUNT_ADDED_TO_GROUP",
             Self::ServiceAccountRemovedFromGroup => "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
-            Self::ServiceAccountAccessListEntryAdded => "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED",
+            Self::ServiceAccountAccessListEntryAdded => {
+                "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED"
+            }
             Self::ServiceAccountAccessListEntryDeleted => {
                 "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED"
             }
@@ -94,7 +96,9 @@ impl From<&str> for ServiceAccountEventTypeViewForOrg {
             "SERVICE_ACCOUNT_DETAILS_CHANGED" => Self::ServiceAccountDetailsChanged,
             "SERVICE_ACCOUNT_ADDED_TO_GROUP" => Self::ServiceAccountAddedToGroup,
             "SERVICE_ACCOUNT_REMOVED_FROM_GROUP" => Self::ServiceAccountRemovedFromGroup,
-            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => Self::ServiceAccountAccessListEntryAdded,
+            "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED" => {
+                Self::ServiceAccountAccessListEntryAdded
+            }
             "SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED" => {
                 Self::ServiceAccountAccessListEntryDeleted
             }

@@ -46,7 +46,11 @@ impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
             cidr_block: crate::runtime::nullable(&mut map, "cidrBlock", path)?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             ip_address: crate::runtime::nullable(&mut map, "ipAddress", path)?,
-            last_used_address: crate::runtime::nullable(&mut map, "lastUsedAddress", path)?,
+            last_used_address: crate::runtime::nullable(
+                &mut map,
+                "lastUsedAddress",
+                path,
+            )?,
             last_used_at: crate::runtime::nullable(&mut map, "lastUsedAt", path)?,
             request_count: crate::runtime::optional(&mut map, "requestCount", path)?,
             additional_properties: map,
@@ -58,7 +62,11 @@ impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
         crate::runtime::put_nullable(&mut map, "cidrBlock", &self.cidr_block);
         crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
         crate::runtime::put_nullable(&mut map, "ipAddress", &self.ip_address);
-        crate::runtime::put_nullable(&mut map, "lastUsedAddress", &self.last_used_address);
+        crate::runtime::put_nullable(
+            &mut map,
+            "lastUsedAddress",
+            &self.last_used_address,
+        );
         crate::runtime::put_nullable(&mut map, "lastUsedAt", &self.last_used_at);
         crate::runtime::put_optional(&mut map, "requestCount", &self.request_count);
         for (key, value) in &self.additional_properties {

@@ -45,7 +45,11 @@ impl crate::runtime::Json for ServiceAccountSecret {
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             last_used_at: crate::runtime::nullable(&mut map, "lastUsedAt", path)?,
-            masked_secret_value: crate::runtime::optional(&mut map, "maskedSecretValue", path)?,
+            masked_secret_value: crate::runtime::optional(
+                &mut map,
+                "maskedSecretValue",
+                path,
+            )?,
             secret: crate::runtime::optional(&mut map, "secret", path)?,
             additional_properties: map,
         })
@@ -57,7 +61,11 @@ impl crate::runtime::Json for ServiceAccountSecret {
         crate::runtime::put_optional(&mut map, "expiresAt", &self.expires_at);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_nullable(&mut map, "lastUsedAt", &self.last_used_at);
-        crate::runtime::put_optional(&mut map, "maskedSecretValue", &self.masked_secret_value);
+        crate::runtime::put_optional(
+            &mut map,
+            "maskedSecretValue",
+            &self.masked_secret_value,
+        );
         crate::runtime::put_optional(&mut map, "secret", &self.secret);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

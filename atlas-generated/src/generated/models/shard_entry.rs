@@ -27,7 +27,11 @@ impl crate::runtime::Json for ShardEntry {
         Ok(Self {
             collection: crate::runtime::optional(&mut map, "collection", path)?,
             database: crate::runtime::optional(&mut map, "database", path)?,
-            shard_collection: crate::runtime::optional(&mut map, "shardCollection", path)?,
+            shard_collection: crate::runtime::optional(
+                &mut map,
+                "shardCollection",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -36,7 +40,11 @@ impl crate::runtime::Json for ShardEntry {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "collection", &self.collection);
         crate::runtime::put_optional(&mut map, "database", &self.database);
-        crate::runtime::put_optional(&mut map, "shardCollection", &self.shard_collection);
+        crate::runtime::put_optional(
+            &mut map,
+            "shardCollection",
+            &self.shard_collection,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

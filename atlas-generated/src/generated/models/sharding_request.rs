@@ -28,7 +28,11 @@ impl crate::runtime::Json for ShardingRequest {
                 "createSupportingIndexes",
                 path,
             )?,
-            sharding_entries: crate::runtime::optional(&mut map, "shardingEntries", path)?,
+            sharding_entries: crate::runtime::optional(
+                &mut map,
+                "shardingEntries",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -40,7 +44,11 @@ impl crate::runtime::Json for ShardingRequest {
             "createSupportingIndexes",
             &self.create_supporting_indexes,
         );
-        crate::runtime::put_optional(&mut map, "shardingEntries", &self.sharding_entries);
+        crate::runtime::put_optional(
+            &mut map,
+            "shardingEntries",
+            &self.sharding_entries,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -39,7 +39,11 @@ impl crate::runtime::Json for Source {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            ca_certificate_path: crate::runtime::nullable(&mut map, "caCertificatePath", path)?,
+            ca_certificate_path: crate::runtime::nullable(
+                &mut map,
+                "caCertificatePath",
+                path,
+            )?,
             cluster_name: crate::runtime::required(&mut map, "clusterName", path)?,
             group_id: crate::runtime::required(&mut map, "groupId", path)?,
             managed_authentication: crate::runtime::required(
@@ -56,7 +60,11 @@ impl crate::runtime::Json for Source {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_nullable(&mut map, "caCertificatePath", &self.ca_certificate_path);
+        crate::runtime::put_nullable(
+            &mut map,
+            "caCertificatePath",
+            &self.ca_certificate_path,
+        );
         crate::runtime::put(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put(&mut map, "groupId", &self.group_id);
         crate::runtime::put(

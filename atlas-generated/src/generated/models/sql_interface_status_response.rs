@@ -15,8 +15,9 @@ pub struct SqlInterfaceStatusResponse {
     /// Read-only: set by the server, ignored in requests.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub unsupported_reason:
-        Option<Option<crate::models::SqlInterfaceStatusResponseUnsupportedReason>>,
+    pub unsupported_reason: Option<
+        Option<crate::models::SqlInterfaceStatusResponseUnsupportedReason>,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,7 +31,11 @@ impl crate::runtime::Json for SqlInterfaceStatusResponse {
         Ok(Self {
             status: crate::runtime::required(&mut map, "status", path)?,
             supported: crate::runtime::optional(&mut map, "supported", path)?,
-            unsupported_reason: crate::runtime::nullable(&mut map, "unsupportedReason", path)?,
+            unsupported_reason: crate::runtime::nullable(
+                &mut map,
+                "unsupportedReason",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -39,7 +44,11 @@ impl crate::runtime::Json for SqlInterfaceStatusResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "supported", &self.supported);
-        crate::runtime::put_nullable(&mut map, "unsupportedReason", &self.unsupported_reason);
+        crate::runtime::put_nullable(
+            &mut map,
+            "unsupportedReason",
+            &self.unsupported_reason,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

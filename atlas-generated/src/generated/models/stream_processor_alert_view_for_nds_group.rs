@@ -87,7 +87,11 @@ impl crate::runtime::Json for StreamProcessorAlertViewForNdsGroup {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(&mut map, "acknowledgedUntil", path)?,
+            acknowledged_until: crate::runtime::optional(
+                &mut map,
+                "acknowledgedUntil",
+                path,
+            )?,
             acknowledgement_comment: crate::runtime::optional(
                 &mut map,
                 "acknowledgementComment",
@@ -107,7 +111,11 @@ impl crate::runtime::Json for StreamProcessorAlertViewForNdsGroup {
             last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            processor_error_msg: crate::runtime::optional(&mut map, "processorErrorMsg", path)?,
+            processor_error_msg: crate::runtime::optional(
+                &mut map,
+                "processorErrorMsg",
+                path,
+            )?,
             processor_name: crate::runtime::optional(&mut map, "processorName", path)?,
             processor_state: crate::runtime::optional(&mut map, "processorState", path)?,
             resolved: crate::runtime::optional(&mut map, "resolved", path)?,
@@ -119,7 +127,11 @@ impl crate::runtime::Json for StreamProcessorAlertViewForNdsGroup {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "acknowledgedUntil", &self.acknowledged_until);
+        crate::runtime::put_optional(
+            &mut map,
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+        );
         crate::runtime::put_optional(
             &mut map,
             "acknowledgementComment",
@@ -139,7 +151,11 @@ impl crate::runtime::Json for StreamProcessorAlertViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "lastNotified", &self.last_notified);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "processorErrorMsg", &self.processor_error_msg);
+        crate::runtime::put_optional(
+            &mut map,
+            "processorErrorMsg",
+            &self.processor_error_msg,
+        );
         crate::runtime::put_optional(&mut map, "processorName", &self.processor_name);
         crate::runtime::put_optional(&mut map, "processorState", &self.processor_state);
         crate::runtime::put_optional(&mut map, "resolved", &self.resolved);

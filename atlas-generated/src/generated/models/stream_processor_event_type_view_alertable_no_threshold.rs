@@ -21,7 +21,9 @@ impl StreamProcessorEventTypeViewAlertableNoThreshold {
     pub fn as_str(&self) -> &str {
         match self {
             Self::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
-            Self::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+            Self::StreamProcessorAutoscaleInitiated => {
+                "STREAM_PROCESSOR_AUTOSCALE_INITIATED"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -45,7 +47,9 @@ impl From<&str> for StreamProcessorEventTypeViewAlertableNoThreshold {
     fn from(value: &str) -> Self {
         match value {
             "STREAM_PROCESSOR_STATE_IS_FAILED" => Self::StreamProcessorStateIsFailed,
-            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => Self::StreamProcessorAutoscaleInitiated,
+            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => {
+                Self::StreamProcessorAutoscaleInitiated
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }

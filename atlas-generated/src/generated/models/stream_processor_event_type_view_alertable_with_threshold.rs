@@ -26,7 +26,9 @@ impl StreamProcessorEventTypeViewAlertableWithThreshold {
     }
 }
 impl crate::runtime::OpenEnum for StreamProcessorEventTypeViewAlertableWithThreshold {
-    const VALUES: &'static [&'static str] = &["OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD"];
+    const VALUES: &'static [&'static str] = &[
+        "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         StreamProcessorEventTypeViewAlertableWithThreshold::as_str(self)

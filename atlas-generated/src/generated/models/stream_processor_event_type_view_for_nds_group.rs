@@ -34,7 +34,9 @@ impl StreamProcessorEventTypeViewForNdsGroup {
         match self {
             Self::StreamProcessorStateIsFailed => "STREAM_PROCESSOR_STATE_IS_FAILED",
             Self::StreamProcessorStarted => "STREAM_PROCESSOR_STARTED",
-            Self::StreamProcessorAutoscaleInitiated => "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+            Self::StreamProcessorAutoscaleInitiated => {
+                "STREAM_PROCESSOR_AUTOSCALE_INITIATED"
+            }
             Self::StreamProcessorCreated => "STREAM_PROCESSOR_CREATED",
             Self::StreamProcessorStopped => "STREAM_PROCESSOR_STOPPED",
             Self::StreamProcessorDropped => "STREAM_PROCESSOR_DROPPED",
@@ -76,7 +78,9 @@ impl From<&str> for StreamProcessorEventTypeViewForNdsGroup {
         match value {
             "STREAM_PROCESSOR_STATE_IS_FAILED" => Self::StreamProcessorStateIsFailed,
             "STREAM_PROCESSOR_STARTED" => Self::StreamProcessorStarted,
-            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => Self::StreamProcessorAutoscaleInitiated,
+            "STREAM_PROCESSOR_AUTOSCALE_INITIATED" => {
+                Self::StreamProcessorAutoscaleInitiated
+            }
             "STREAM_PROCESSOR_CREATED" => Self::StreamProcessorCreated,
             "STREAM_PROCESSOR_STOPPED" => Self::StreamProcessorStopped,
             "STREAM_PROCESSOR_DROPPED" => Self::StreamProcessorDropped,

@@ -86,7 +86,11 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
             links: crate::runtime::optional(&mut map, "links", path)?,
             modified_by: crate::runtime::optional(&mut map, "modifiedBy", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            processor_error_msg: crate::runtime::optional(&mut map, "processorErrorMsg", path)?,
+            processor_error_msg: crate::runtime::optional(
+                &mut map,
+                "processorErrorMsg",
+                path,
+            )?,
             processor_name: crate::runtime::optional(&mut map, "processorName", path)?,
             processor_state: crate::runtime::optional(&mut map, "processorState", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
@@ -108,7 +112,11 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "modifiedBy", &self.modified_by);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put_optional(&mut map, "processorErrorMsg", &self.processor_error_msg);
+        crate::runtime::put_optional(
+            &mut map,
+            "processorErrorMsg",
+            &self.processor_error_msg,
+        );
         crate::runtime::put_optional(&mut map, "processorName", &self.processor_name);
         crate::runtime::put_optional(&mut map, "processorState", &self.processor_state);
         crate::runtime::put_optional(&mut map, "raw", &self.raw);

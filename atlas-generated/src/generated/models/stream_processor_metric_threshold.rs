@@ -30,33 +30,64 @@ impl crate::runtime::Json for StreamProcessorMetricThreshold {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "metricName").map(str::to_owned);
         match tag.as_deref() {
-            Some("STREAM_PROCESSOR_CHANGE_STREAM_LAG") => Ok(Self::StreamProcessorChangeStreamLag(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("STREAM_PROCESSOR_DLQ_MESSAGE_COUNT") => Ok(Self::StreamProcessorDlqMessageCount(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("STREAM_PROCESSOR_KAFKA_LAG") => Ok(Self::StreamProcessorKafkaLag(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT") => {
-                Ok(Self::StreamProcessorOutputMessageCount(
-                    crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-                ))
+            Some("STREAM_PROCESSOR_CHANGE_STREAM_LAG") => {
+                Ok(
+                    Self::StreamProcessorChangeStreamLag(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
             }
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "metricName",
-                map,
-            ))),
+            Some("STREAM_PROCESSOR_DLQ_MESSAGE_COUNT") => {
+                Ok(
+                    Self::StreamProcessorDlqMessageCount(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("STREAM_PROCESSOR_KAFKA_LAG") => {
+                Ok(
+                    Self::StreamProcessorKafkaLag(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT") => {
+                Ok(
+                    Self::StreamProcessorOutputMessageCount(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(Self::Unknown(crate::runtime::UnknownVariant::new("metricName", map)))
+            }
         }
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::StreamProcessorChangeStreamLag(value) => crate::runtime::Json::to_json(value),
-            Self::StreamProcessorDlqMessageCount(value) => crate::runtime::Json::to_json(value),
+            Self::StreamProcessorChangeStreamLag(value) => {
+                crate::runtime::Json::to_json(value)
+            }
+            Self::StreamProcessorDlqMessageCount(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::StreamProcessorKafkaLag(value) => crate::runtime::Json::to_json(value),
-            Self::StreamProcessorOutputMessageCount(value) => crate::runtime::Json::to_json(value),
+            Self::StreamProcessorOutputMessageCount(value) => {
+                crate::runtime::Json::to_json(value)
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -73,7 +104,8 @@ impl From<crate::models::DlqRawMetricThresholdView> for StreamProcessorMetricThr
         Self::StreamProcessorDlqMessageCount(value)
     }
 }
-impl From<crate::models::KafkaRawMetricThresholdView> for StreamProcessorMetricThreshold {
+impl From<crate::models::KafkaRawMetricThresholdView>
+for StreamProcessorMetricThreshold {
     #[inline]
     fn from(value: crate::models::KafkaRawMetricThresholdView) -> Self {
         Self::StreamProcessorKafkaLag(value)

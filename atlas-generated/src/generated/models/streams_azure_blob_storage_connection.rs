@@ -25,7 +25,9 @@ pub struct StreamsAzureBlobStorageConnection {
     /// `azure`
     pub azure: Option<crate::models::AzureConnection>,
     /// `publicPrivateNetworking`
-    pub public_private_networking: Option<crate::models::StreamsPublicPrivateLinkNetworking>,
+    pub public_private_networking: Option<
+        crate::models::StreamsPublicPrivateLinkNetworking,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

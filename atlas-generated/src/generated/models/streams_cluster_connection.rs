@@ -47,9 +47,17 @@ impl crate::runtime::Json for StreamsClusterConnection {
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
-            cluster_group_id: crate::runtime::nullable(&mut map, "clusterGroupId", path)?,
+            cluster_group_id: crate::runtime::nullable(
+                &mut map,
+                "clusterGroupId",
+                path,
+            )?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            db_role_to_execute: crate::runtime::nullable(&mut map, "dbRoleToExecute", path)?,
+            db_role_to_execute: crate::runtime::nullable(
+                &mut map,
+                "dbRoleToExecute",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -64,7 +72,11 @@ impl crate::runtime::Json for StreamsClusterConnection {
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_nullable(&mut map, "clusterGroupId", &self.cluster_group_id);
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put_nullable(&mut map, "dbRoleToExecute", &self.db_role_to_execute);
+        crate::runtime::put_nullable(
+            &mut map,
+            "dbRoleToExecute",
+            &self.db_role_to_execute,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

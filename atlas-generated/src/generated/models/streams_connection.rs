@@ -40,47 +40,107 @@ impl crate::runtime::Json for StreamsConnection {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "type").map(str::to_owned);
         match tag.as_deref() {
-            Some("AWSKinesisDataStreams") => Ok(Self::AwsKinesisDataStreams(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("AWSLambda") => Ok(Self::AwsLambda(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("AzureBlobStorage") => Ok(Self::AzureBlobStorage(
-                crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?,
-            )),
-            Some("Cluster") => Ok(Self::Cluster(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("GCPPubSub") => Ok(Self::GcpPubSub(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("Https") => Ok(Self::Https(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("Kafka") => Ok(Self::Kafka(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("S3") => Ok(Self::S3(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("Sample") => Ok(Self::Sample(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("SchemaRegistry") => Ok(Self::SchemaRegistry(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "type", map,
-            ))),
+            Some("AWSKinesisDataStreams") => {
+                Ok(
+                    Self::AwsKinesisDataStreams(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AWSLambda") => {
+                Ok(
+                    Self::AwsLambda(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("AzureBlobStorage") => {
+                Ok(
+                    Self::AzureBlobStorage(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("Cluster") => {
+                Ok(
+                    Self::Cluster(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("GCPPubSub") => {
+                Ok(
+                    Self::GcpPubSub(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("Https") => {
+                Ok(
+                    Self::Https(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("Kafka") => {
+                Ok(
+                    Self::Kafka(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("S3") => {
+                Ok(
+                    Self::S3(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("Sample") => {
+                Ok(
+                    Self::Sample(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("SchemaRegistry") => {
+                Ok(
+                    Self::SchemaRegistry(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
     }
     #[inline]

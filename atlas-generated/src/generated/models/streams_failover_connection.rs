@@ -24,17 +24,27 @@ impl crate::runtime::Json for StreamsFailoverConnection {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "type").map(str::to_owned);
         match tag.as_deref() {
-            Some("Cluster") => Ok(Self::Cluster(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            Some("Kafka") => Ok(Self::Kafka(crate::runtime::Json::from_json(
-                serde_json::Value::Object(map),
-                path,
-            )?)),
-            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(
-                "type", map,
-            ))),
+            Some("Cluster") => {
+                Ok(
+                    Self::Cluster(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            Some("Kafka") => {
+                Ok(
+                    Self::Kafka(
+                        crate::runtime::Json::from_json(
+                            serde_json::Value::Object(map),
+                            path,
+                        )?,
+                    ),
+                )
+            }
+            _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
     }
     #[inline]
@@ -46,7 +56,8 @@ impl crate::runtime::Json for StreamsFailoverConnection {
         }
     }
 }
-impl From<crate::models::StreamsFailoverClusterConnection> for StreamsFailoverConnection {
+impl From<crate::models::StreamsFailoverClusterConnection>
+for StreamsFailoverConnection {
     #[inline]
     fn from(value: crate::models::StreamsFailoverClusterConnection) -> Self {
         Self::Cluster(value)

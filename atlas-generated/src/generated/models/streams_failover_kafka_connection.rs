@@ -50,7 +50,11 @@ impl crate::runtime::Json for StreamsFailoverKafkaConnection {
             state: crate::runtime::optional(&mut map, "state", path)?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
             authentication: crate::runtime::optional(&mut map, "authentication", path)?,
-            bootstrap_servers: crate::runtime::optional(&mut map, "bootstrapServers", path)?,
+            bootstrap_servers: crate::runtime::optional(
+                &mut map,
+                "bootstrapServers",
+                path,
+            )?,
             config: crate::runtime::optional(&mut map, "config", path)?,
             networking: crate::runtime::optional(&mut map, "networking", path)?,
             security: crate::runtime::optional(&mut map, "security", path)?,
@@ -67,7 +71,11 @@ impl crate::runtime::Json for StreamsFailoverKafkaConnection {
         crate::runtime::put_optional(&mut map, "state", &self.state);
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "authentication", &self.authentication);
-        crate::runtime::put_optional(&mut map, "bootstrapServers", &self.bootstrap_servers);
+        crate::runtime::put_optional(
+            &mut map,
+            "bootstrapServers",
+            &self.bootstrap_servers,
+        );
         crate::runtime::put_optional(&mut map, "config", &self.config);
         crate::runtime::put_optional(&mut map, "networking", &self.networking);
         crate::runtime::put_optional(&mut map, "security", &self.security);

@@ -22,7 +22,11 @@ impl crate::runtime::Json for StreamsGcpConnectionConfig {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
-            service_account_id: crate::runtime::optional(&mut map, "serviceAccountId", path)?,
+            service_account_id: crate::runtime::optional(
+                &mut map,
+                "serviceAccountId",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -30,7 +34,11 @@ impl crate::runtime::Json for StreamsGcpConnectionConfig {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "serviceAccountId", &self.service_account_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "serviceAccountId",
+            &self.service_account_id,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

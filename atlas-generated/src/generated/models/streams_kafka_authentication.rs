@@ -68,8 +68,16 @@ impl crate::runtime::Json for StreamsKafkaAuthentication {
             scope: crate::runtime::optional(&mut map, "scope", path)?,
             ssl_certificate: crate::runtime::optional(&mut map, "sslCertificate", path)?,
             ssl_key: crate::runtime::optional(&mut map, "sslKey", path)?,
-            ssl_key_password: crate::runtime::optional(&mut map, "sslKeyPassword", path)?,
-            token_endpoint_url: crate::runtime::optional(&mut map, "tokenEndpointUrl", path)?,
+            ssl_key_password: crate::runtime::optional(
+                &mut map,
+                "sslKeyPassword",
+                path,
+            )?,
+            token_endpoint_url: crate::runtime::optional(
+                &mut map,
+                "tokenEndpointUrl",
+                path,
+            )?,
             username: crate::runtime::optional(&mut map, "username", path)?,
             additional_properties: map,
         })
@@ -93,7 +101,11 @@ impl crate::runtime::Json for StreamsKafkaAuthentication {
         crate::runtime::put_optional(&mut map, "sslCertificate", &self.ssl_certificate);
         crate::runtime::put_optional(&mut map, "sslKey", &self.ssl_key);
         crate::runtime::put_optional(&mut map, "sslKeyPassword", &self.ssl_key_password);
-        crate::runtime::put_optional(&mut map, "tokenEndpointUrl", &self.token_endpoint_url);
+        crate::runtime::put_optional(
+            &mut map,
+            "tokenEndpointUrl",
+            &self.token_endpoint_url,
+        );
         crate::runtime::put_optional(&mut map, "username", &self.username);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -80,7 +80,12 @@ impl StreamsKafkaNetworkingAccessType {
     }
 }
 impl crate::runtime::OpenEnum for StreamsKafkaNetworkingAccessType {
-    const VALUES: &'static [&'static str] = &["PUBLIC", "VPC", "PRIVATE_LINK", "TRANSIT_GATEWAY"];
+    const VALUES: &'static [&'static str] = &[
+        "PUBLIC",
+        "VPC",
+        "PRIVATE_LINK",
+        "TRANSIT_GATEWAY",
+    ];
     #[inline]
     fn as_str(&self) -> &str {
         StreamsKafkaNetworkingAccessType::as_str(self)

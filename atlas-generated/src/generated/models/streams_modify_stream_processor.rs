@@ -29,7 +29,11 @@ impl crate::runtime::Json for StreamsModifyStreamProcessor {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            failover_enabled: crate::runtime::optional(&mut map, "failoverEnabled", path)?,
+            failover_enabled: crate::runtime::optional(
+                &mut map,
+                "failoverEnabled",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             options: crate::runtime::optional(&mut map, "options", path)?,
@@ -41,7 +45,11 @@ impl crate::runtime::Json for StreamsModifyStreamProcessor {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "failoverEnabled", &self.failover_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "failoverEnabled",
+            &self.failover_enabled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "options", &self.options);

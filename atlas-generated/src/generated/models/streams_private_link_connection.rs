@@ -11,8 +11,9 @@ pub struct StreamsPrivateLinkConnection {
     /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
     pub arn: Option<String>,
     /// Authentication mechanism to use with this private networking connection.
-    pub authentication_scheme:
-        Option<crate::models::StreamsPrivateLinkConnectionAuthenticationScheme>,
+    pub authentication_scheme: Option<
+        crate::models::StreamsPrivateLinkConnectionAuthenticationScheme,
+    >,
     /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
     pub azure_resource_ids: Option<Vec<String>>,
     /// The domain hostname. Required for the following provider and vendor combinations:
@@ -92,17 +93,29 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
                 "authenticationScheme",
                 path,
             )?,
-            azure_resource_ids: crate::runtime::optional(&mut map, "azureResourceIds", path)?,
+            azure_resource_ids: crate::runtime::optional(
+                &mut map,
+                "azureResourceIds",
+                path,
+            )?,
             dns_domain: crate::runtime::optional(&mut map, "dnsDomain", path)?,
             dns_sub_domain: crate::runtime::optional(&mut map, "dnsSubDomain", path)?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            gcp_connection_ids: crate::runtime::optional(&mut map, "gcpConnectionIds", path)?,
+            gcp_connection_ids: crate::runtime::optional(
+                &mut map,
+                "gcpConnectionIds",
+                path,
+            )?,
             gcp_service_attachment_uris: crate::runtime::optional(
                 &mut map,
                 "gcpServiceAttachmentUris",
                 path,
             )?,
-            interface_endpoint_id: crate::runtime::optional(&mut map, "interfaceEndpointId", path)?,
+            interface_endpoint_id: crate::runtime::optional(
+                &mut map,
+                "interfaceEndpointId",
+                path,
+            )?,
             interface_endpoint_name: crate::runtime::optional(
                 &mut map,
                 "interfaceEndpointName",
@@ -110,9 +123,17 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
             )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             provider: crate::runtime::required(&mut map, "provider", path)?,
-            provider_account_id: crate::runtime::optional(&mut map, "providerAccountId", path)?,
+            provider_account_id: crate::runtime::optional(
+                &mut map,
+                "providerAccountId",
+                path,
+            )?,
             region: crate::runtime::optional(&mut map, "region", path)?,
-            service_endpoint_id: crate::runtime::optional(&mut map, "serviceEndpointId", path)?,
+            service_endpoint_id: crate::runtime::optional(
+                &mut map,
+                "serviceEndpointId",
+                path,
+            )?,
             state: crate::runtime::optional(&mut map, "state", path)?,
             vendor: crate::runtime::optional(&mut map, "vendor", path)?,
             additional_properties: map,
@@ -128,17 +149,29 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
             "authenticationScheme",
             &self.authentication_scheme,
         );
-        crate::runtime::put_optional(&mut map, "azureResourceIds", &self.azure_resource_ids);
+        crate::runtime::put_optional(
+            &mut map,
+            "azureResourceIds",
+            &self.azure_resource_ids,
+        );
         crate::runtime::put_optional(&mut map, "dnsDomain", &self.dns_domain);
         crate::runtime::put_optional(&mut map, "dnsSubDomain", &self.dns_sub_domain);
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put_optional(&mut map, "gcpConnectionIds", &self.gcp_connection_ids);
+        crate::runtime::put_optional(
+            &mut map,
+            "gcpConnectionIds",
+            &self.gcp_connection_ids,
+        );
         crate::runtime::put_optional(
             &mut map,
             "gcpServiceAttachmentUris",
             &self.gcp_service_attachment_uris,
         );
-        crate::runtime::put_optional(&mut map, "interfaceEndpointId", &self.interface_endpoint_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "interfaceEndpointId",
+            &self.interface_endpoint_id,
+        );
         crate::runtime::put_optional(
             &mut map,
             "interfaceEndpointName",
@@ -146,9 +179,17 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
         );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put(&mut map, "provider", &self.provider);
-        crate::runtime::put_optional(&mut map, "providerAccountId", &self.provider_account_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "providerAccountId",
+            &self.provider_account_id,
+        );
         crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put_optional(&mut map, "serviceEndpointId", &self.service_endpoint_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "serviceEndpointId",
+            &self.service_endpoint_id,
+        );
         crate::runtime::put_optional(&mut map, "state", &self.state);
         crate::runtime::put_optional(&mut map, "vendor", &self.vendor);
         for (key, value) in &self.additional_properties {

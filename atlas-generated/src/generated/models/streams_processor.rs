@@ -34,7 +34,11 @@ impl crate::runtime::Json for StreamsProcessor {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
-            failover_enabled: crate::runtime::optional(&mut map, "failoverEnabled", path)?,
+            failover_enabled: crate::runtime::optional(
+                &mut map,
+                "failoverEnabled",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             options: crate::runtime::optional(&mut map, "options", path)?,
@@ -47,7 +51,11 @@ impl crate::runtime::Json for StreamsProcessor {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "failoverEnabled", &self.failover_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "failoverEnabled",
+            &self.failover_enabled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "options", &self.options);

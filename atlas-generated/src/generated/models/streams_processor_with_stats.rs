@@ -52,8 +52,16 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
-            eligible_for_failover: crate::runtime::optional(&mut map, "eligibleForFailover", path)?,
-            failover_enabled: crate::runtime::optional(&mut map, "failoverEnabled", path)?,
+            eligible_for_failover: crate::runtime::optional(
+                &mut map,
+                "eligibleForFailover",
+                path,
+            )?,
+            failover_enabled: crate::runtime::optional(
+                &mut map,
+                "failoverEnabled",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             options: crate::runtime::optional(&mut map, "options", path)?,
@@ -68,8 +76,16 @@ impl crate::runtime::Json for StreamsProcessorWithStats {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "eligibleForFailover", &self.eligible_for_failover);
-        crate::runtime::put_optional(&mut map, "failoverEnabled", &self.failover_enabled);
+        crate::runtime::put_optional(
+            &mut map,
+            "eligibleForFailover",
+            &self.eligible_for_failover,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "failoverEnabled",
+            &self.failover_enabled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "options", &self.options);

@@ -51,7 +51,11 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
                 "schemaRegistryAuthentication",
                 path,
             )?,
-            schema_registry_urls: crate::runtime::required(&mut map, "schemaRegistryUrls", path)?,
+            schema_registry_urls: crate::runtime::required(
+                &mut map,
+                "schemaRegistryUrls",
+                path,
+            )?,
             additional_properties: map,
         })
     }

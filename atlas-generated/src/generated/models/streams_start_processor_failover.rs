@@ -23,7 +23,11 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            clear_checkpoint: crate::runtime::optional(&mut map, "clearCheckpoint", path)?,
+            clear_checkpoint: crate::runtime::optional(
+                &mut map,
+                "clearCheckpoint",
+                path,
+            )?,
             dry_run: crate::runtime::optional(&mut map, "dryRun", path)?,
             mode: crate::runtime::optional(&mut map, "mode", path)?,
             region: crate::runtime::required(&mut map, "region", path)?,
@@ -33,7 +37,11 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "clearCheckpoint", &self.clear_checkpoint);
+        crate::runtime::put_optional(
+            &mut map,
+            "clearCheckpoint",
+            &self.clear_checkpoint,
+        );
         crate::runtime::put_optional(&mut map, "dryRun", &self.dry_run);
         crate::runtime::put_optional(&mut map, "mode", &self.mode);
         crate::runtime::put(&mut map, "region", &self.region);

@@ -47,13 +47,25 @@ impl crate::runtime::Json for StreamsTenant {
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
             connections: crate::runtime::optional(&mut map, "connections", path)?,
-            data_process_region: crate::runtime::optional(&mut map, "dataProcessRegion", path)?,
-            failover_regions: crate::runtime::optional(&mut map, "failoverRegions", path)?,
+            data_process_region: crate::runtime::optional(
+                &mut map,
+                "dataProcessRegion",
+                path,
+            )?,
+            failover_regions: crate::runtime::optional(
+                &mut map,
+                "failoverRegions",
+                path,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             hostnames: crate::runtime::optional(&mut map, "hostnames", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
-            sample_connections: crate::runtime::optional(&mut map, "sampleConnections", path)?,
+            sample_connections: crate::runtime::optional(
+                &mut map,
+                "sampleConnections",
+                path,
+            )?,
             stream_config: crate::runtime::nullable(&mut map, "streamConfig", path)?,
             additional_properties: map,
         })
@@ -63,13 +75,25 @@ impl crate::runtime::Json for StreamsTenant {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
         crate::runtime::put_optional(&mut map, "connections", &self.connections);
-        crate::runtime::put_optional(&mut map, "dataProcessRegion", &self.data_process_region);
-        crate::runtime::put_optional(&mut map, "failoverRegions", &self.failover_regions);
+        crate::runtime::put_optional(
+            &mut map,
+            "dataProcessRegion",
+            &self.data_process_region,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "failoverRegions",
+            &self.failover_regions,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "hostnames", &self.hostnames);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "sampleConnections", &self.sample_connections);
+        crate::runtime::put_optional(
+            &mut map,
+            "sampleConnections",
+            &self.sample_connections,
+        );
         crate::runtime::put_nullable(&mut map, "streamConfig", &self.stream_config);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -30,9 +30,17 @@ impl crate::runtime::Json for StreamsTenantUpdateRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
-            failover_regions: crate::runtime::optional(&mut map, "failoverRegions", path)?,
+            failover_regions: crate::runtime::optional(
+                &mut map,
+                "failoverRegions",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            processor_status: crate::runtime::optional(&mut map, "processorStatus", path)?,
+            processor_status: crate::runtime::optional(
+                &mut map,
+                "processorStatus",
+                path,
+            )?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             stream_config: crate::runtime::nullable(&mut map, "streamConfig", path)?,
             additional_properties: map,
@@ -42,9 +50,17 @@ impl crate::runtime::Json for StreamsTenantUpdateRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put_optional(&mut map, "failoverRegions", &self.failover_regions);
+        crate::runtime::put_optional(
+            &mut map,
+            "failoverRegions",
+            &self.failover_regions,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "processorStatus", &self.processor_status);
+        crate::runtime::put_optional(
+            &mut map,
+            "processorStatus",
+            &self.processor_status,
+        );
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_nullable(&mut map, "streamConfig", &self.stream_config);
         for (key, value) in &self.additional_properties {

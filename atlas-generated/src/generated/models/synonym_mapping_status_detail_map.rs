@@ -2,5 +2,7 @@
 
 #![allow(deprecated)]
 /// `SynonymMappingStatusDetailMap` in the spec.
-pub type SynonymMappingStatusDetailMap =
-    std::collections::BTreeMap<String, crate::models::SynonymMappingStatusDetail>;
+pub type SynonymMappingStatusDetailMap = std::collections::BTreeMap<
+    String,
+    crate::models::SynonymMappingStatusDetail,
+>;

@@ -21,10 +21,13 @@ pub struct TenantHardwareSpec20240805 {
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub effective_instance_size:
-        Option<crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName>,
+    pub effective_instance_size: Option<
+        crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName,
+    >,
     /// Hardware specification for the instances in this M0/M2/M5 tier cluster.
-    pub instance_size: Option<crate::models::ClusterFreeProviderSettingsInstanceSizeName>,
+    pub instance_size: Option<
+        crate::models::ClusterFreeProviderSettingsInstanceSizeName,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -19,8 +19,9 @@ pub struct TenantRegionConfig {
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant cluster. The resource returns this parameter when `providerName` is `TENANT` and `electableSpecs.instanceSize` is `M0`, `M2` or `M5`.
     ///
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-    pub backing_provider_name:
-        Option<crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider>,
+    pub backing_provider_name: Option<
+        crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -36,7 +37,11 @@ impl crate::runtime::Json for TenantRegionConfig {
             priority: crate::runtime::optional(&mut map, "priority", path)?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
-            backing_provider_name: crate::runtime::optional(&mut map, "backingProviderName", path)?,
+            backing_provider_name: crate::runtime::optional(
+                &mut map,
+                "backingProviderName",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -47,7 +52,11 @@ impl crate::runtime::Json for TenantRegionConfig {
         crate::runtime::put_optional(&mut map, "priority", &self.priority);
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        crate::runtime::put_optional(&mut map, "backingProviderName", &self.backing_provider_name);
+        crate::runtime::put_optional(
+            &mut map,
+            "backingProviderName",
+            &self.backing_provider_name,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

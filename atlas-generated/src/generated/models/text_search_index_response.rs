@@ -34,8 +34,11 @@ pub struct TextSearchIndexResponse {
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
     pub synonym_mapping_status: Option<crate::models::SynonymMappingStatusDetailStatus>,
     /// A list of documents describing the status of the index's synonym mappings on each search host. Only appears if the index has synonyms defined.
-    pub synonym_mapping_status_detail:
-        Option<Vec<std::collections::BTreeMap<String, crate::models::SynonymMappingStatusDetail>>>,
+    pub synonym_mapping_status_detail: Option<
+        Vec<
+            std::collections::BTreeMap<String, crate::models::SynonymMappingStatusDetail>,
+        >,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -50,7 +53,11 @@ impl crate::runtime::Json for TextSearchIndexResponse {
             collection_name: crate::runtime::optional(&mut map, "collectionName", path)?,
             database: crate::runtime::optional(&mut map, "database", path)?,
             index_id: crate::runtime::optional(&mut map, "indexID", path)?,
-            latest_definition: crate::runtime::optional(&mut map, "latestDefinition", path)?,
+            latest_definition: crate::runtime::optional(
+                &mut map,
+                "latestDefinition",
+                path,
+            )?,
             latest_definition_version: crate::runtime::optional(
                 &mut map,
                 "latestDefinitionVersion",
@@ -80,7 +87,11 @@ impl crate::runtime::Json for TextSearchIndexResponse {
         crate::runtime::put_optional(&mut map, "collectionName", &self.collection_name);
         crate::runtime::put_optional(&mut map, "database", &self.database);
         crate::runtime::put_optional(&mut map, "indexID", &self.index_id);
-        crate::runtime::put_optional(&mut map, "latestDefinition", &self.latest_definition);
+        crate::runtime::put_optional(
+            &mut map,
+            "latestDefinition",
+            &self.latest_definition,
+        );
         crate::runtime::put_optional(
             &mut map,
             "latestDefinitionVersion",

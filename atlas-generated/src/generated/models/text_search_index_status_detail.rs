@@ -26,7 +26,9 @@ pub struct TextSearchIndexStatusDetail {
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
     pub synonym_mapping_status: Option<crate::models::SynonymMappingStatusDetailStatus>,
     /// List of synonym statuses by mapping.
-    pub synonym_mapping_status_detail: Option<Vec<crate::models::SynonymMappingStatusDetailMap>>,
+    pub synonym_mapping_status_detail: Option<
+        Vec<crate::models::SynonymMappingStatusDetailMap>,
+    >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -39,7 +41,11 @@ impl crate::runtime::Json for TextSearchIndexStatusDetail {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             definition: crate::runtime::optional(&mut map, "definition", path)?,
-            definition_version: crate::runtime::optional(&mut map, "definitionVersion", path)?,
+            definition_version: crate::runtime::optional(
+                &mut map,
+                "definitionVersion",
+                path,
+            )?,
             message: crate::runtime::optional(&mut map, "message", path)?,
             queryable: crate::runtime::optional(&mut map, "queryable", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
@@ -60,7 +66,11 @@ impl crate::runtime::Json for TextSearchIndexStatusDetail {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "definition", &self.definition);
-        crate::runtime::put_optional(&mut map, "definitionVersion", &self.definition_version);
+        crate::runtime::put_optional(
+            &mut map,
+            "definitionVersion",
+            &self.definition_version,
+        );
         crate::runtime::put_optional(&mut map, "message", &self.message);
         crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
         crate::runtime::put_optional(&mut map, "status", &self.status);

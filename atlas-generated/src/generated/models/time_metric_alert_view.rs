@@ -91,7 +91,11 @@ impl crate::runtime::Json for TimeMetricAlertView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            acknowledged_until: crate::runtime::optional(&mut map, "acknowledgedUntil", path)?,
+            acknowledged_until: crate::runtime::optional(
+                &mut map,
+                "acknowledgedUntil",
+                path,
+            )?,
             acknowledgement_comment: crate::runtime::optional(
                 &mut map,
                 "acknowledgementComment",
@@ -108,13 +112,21 @@ impl crate::runtime::Json for TimeMetricAlertView {
             current_value: crate::runtime::optional(&mut map, "currentValue", path)?,
             event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            hostname_and_port: crate::runtime::optional(&mut map, "hostnameAndPort", path)?,
+            hostname_and_port: crate::runtime::optional(
+                &mut map,
+                "hostnameAndPort",
+                path,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             metric_name: crate::runtime::optional(&mut map, "metricName", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            replica_set_name: crate::runtime::optional(&mut map, "replicaSetName", path)?,
+            replica_set_name: crate::runtime::optional(
+                &mut map,
+                "replicaSetName",
+                path,
+            )?,
             resolved: crate::runtime::optional(&mut map, "resolved", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
@@ -124,7 +136,11 @@ impl crate::runtime::Json for TimeMetricAlertView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "acknowledgedUntil", &self.acknowledged_until);
+        crate::runtime::put_optional(
+            &mut map,
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+        );
         crate::runtime::put_optional(
             &mut map,
             "acknowledgementComment",
@@ -141,7 +157,11 @@ impl crate::runtime::Json for TimeMetricAlertView {
         crate::runtime::put_optional(&mut map, "currentValue", &self.current_value);
         crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put_optional(&mut map, "hostnameAndPort", &self.hostname_and_port);
+        crate::runtime::put_optional(
+            &mut map,
+            "hostnameAndPort",
+            &self.hostname_and_port,
+        );
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "lastNotified", &self.last_notified);
         crate::runtime::put_optional(&mut map, "links", &self.links);

@@ -7,9 +7,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenFilterWordDelimiterGraph {
     /// Object that contains the rules that determine how to split words into sub-words.
-    pub delimiter_options: Option<crate::models::TokenFilterWordDelimiterGraphDelimiterOptions>,
+    pub delimiter_options: Option<
+        crate::models::TokenFilterWordDelimiterGraphDelimiterOptions,
+    >,
     /// Object that contains options for protected words.
-    pub protected_words: Option<crate::models::TokenFilterWordDelimiterGraphProtectedWords>,
+    pub protected_words: Option<
+        crate::models::TokenFilterWordDelimiterGraphProtectedWords,
+    >,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterWordDelimiterGraphType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -23,7 +27,11 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            delimiter_options: crate::runtime::optional(&mut map, "delimiterOptions", path)?,
+            delimiter_options: crate::runtime::optional(
+                &mut map,
+                "delimiterOptions",
+                path,
+            )?,
             protected_words: crate::runtime::optional(&mut map, "protectedWords", path)?,
             r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
@@ -32,7 +40,11 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "delimiterOptions", &self.delimiter_options);
+        crate::runtime::put_optional(
+            &mut map,
+            "delimiterOptions",
+            &self.delimiter_options,
+        );
         crate::runtime::put_optional(&mut map, "protectedWords", &self.protected_words);
         crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
@@ -77,14 +89,42 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             concatenate_all: crate::runtime::optional(&mut map, "concatenateAll", path)?,
-            concatenate_numbers: crate::runtime::optional(&mut map, "concatenateNumbers", path)?,
-            concatenate_words: crate::runtime::optional(&mut map, "concatenateWords", path)?,
-            generate_number_parts: crate::runtime::optional(&mut map, "generateNumberParts", path)?,
-            generate_word_parts: crate::runtime::optional(&mut map, "generateWordParts", path)?,
+            concatenate_numbers: crate::runtime::optional(
+                &mut map,
+                "concatenateNumbers",
+                path,
+            )?,
+            concatenate_words: crate::runtime::optional(
+                &mut map,
+                "concatenateWords",
+                path,
+            )?,
+            generate_number_parts: crate::runtime::optional(
+                &mut map,
+                "generateNumberParts",
+                path,
+            )?,
+            generate_word_parts: crate::runtime::optional(
+                &mut map,
+                "generateWordParts",
+                path,
+            )?,
             ignore_keywords: crate::runtime::optional(&mut map, "ignoreKeywords", path)?,
-            preserve_original: crate::runtime::optional(&mut map, "preserveOriginal", path)?,
-            split_on_case_change: crate::runtime::optional(&mut map, "splitOnCaseChange", path)?,
-            split_on_numerics: crate::runtime::optional(&mut map, "splitOnNumerics", path)?,
+            preserve_original: crate::runtime::optional(
+                &mut map,
+                "preserveOriginal",
+                path,
+            )?,
+            split_on_case_change: crate::runtime::optional(
+                &mut map,
+                "splitOnCaseChange",
+                path,
+            )?,
+            split_on_numerics: crate::runtime::optional(
+                &mut map,
+                "splitOnNumerics",
+                path,
+            )?,
             stem_english_possessive: crate::runtime::optional(
                 &mut map,
                 "stemEnglishPossessive",
@@ -97,14 +137,42 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "concatenateAll", &self.concatenate_all);
-        crate::runtime::put_optional(&mut map, "concatenateNumbers", &self.concatenate_numbers);
-        crate::runtime::put_optional(&mut map, "concatenateWords", &self.concatenate_words);
-        crate::runtime::put_optional(&mut map, "generateNumberParts", &self.generate_number_parts);
-        crate::runtime::put_optional(&mut map, "generateWordParts", &self.generate_word_parts);
+        crate::runtime::put_optional(
+            &mut map,
+            "concatenateNumbers",
+            &self.concatenate_numbers,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "concatenateWords",
+            &self.concatenate_words,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "generateNumberParts",
+            &self.generate_number_parts,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "generateWordParts",
+            &self.generate_word_parts,
+        );
         crate::runtime::put_optional(&mut map, "ignoreKeywords", &self.ignore_keywords);
-        crate::runtime::put_optional(&mut map, "preserveOriginal", &self.preserve_original);
-        crate::runtime::put_optional(&mut map, "splitOnCaseChange", &self.split_on_case_change);
-        crate::runtime::put_optional(&mut map, "splitOnNumerics", &self.split_on_numerics);
+        crate::runtime::put_optional(
+            &mut map,
+            "preserveOriginal",
+            &self.preserve_original,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "splitOnCaseChange",
+            &self.split_on_case_change,
+        );
+        crate::runtime::put_optional(
+            &mut map,
+            "splitOnNumerics",
+            &self.split_on_numerics,
+        );
         crate::runtime::put_optional(
             &mut map,
             "stemEnglishPossessive",

@@ -9,7 +9,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenFiltericuNormalizer {
     /// Normalization form to apply.
-    pub normalization_form: Option<crate::models::TokenFiltericuNormalizerNormalizationForm>,
+    pub normalization_form: Option<
+        crate::models::TokenFiltericuNormalizerNormalizationForm,
+    >,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFiltericuNormalizerType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -23,7 +25,11 @@ impl crate::runtime::Json for TokenFiltericuNormalizer {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            normalization_form: crate::runtime::optional(&mut map, "normalizationForm", path)?,
+            normalization_form: crate::runtime::optional(
+                &mut map,
+                "normalizationForm",
+                path,
+            )?,
             r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })
@@ -31,7 +37,11 @@ impl crate::runtime::Json for TokenFiltericuNormalizer {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "normalizationForm", &self.normalization_form);
+        crate::runtime::put_optional(
+            &mut map,
+            "normalizationForm",
+            &self.normalization_form,
+        );
         crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -27,7 +27,11 @@ impl crate::runtime::Json for TokenFilternGram {
         Ok(Self {
             max_gram: crate::runtime::required(&mut map, "maxGram", path)?,
             min_gram: crate::runtime::required(&mut map, "minGram", path)?,
-            term_not_in_bounds: crate::runtime::optional(&mut map, "termNotInBounds", path)?,
+            term_not_in_bounds: crate::runtime::optional(
+                &mut map,
+                "termNotInBounds",
+                path,
+            )?,
             r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })
@@ -37,7 +41,11 @@ impl crate::runtime::Json for TokenFilternGram {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "maxGram", &self.max_gram);
         crate::runtime::put(&mut map, "minGram", &self.min_gram);
-        crate::runtime::put_optional(&mut map, "termNotInBounds", &self.term_not_in_bounds);
+        crate::runtime::put_optional(
+            &mut map,
+            "termNotInBounds",
+            &self.term_not_in_bounds,
+        );
         crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

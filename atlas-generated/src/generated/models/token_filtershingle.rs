@@ -23,8 +23,16 @@ impl crate::runtime::Json for TokenFiltershingle {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            max_shingle_size: crate::runtime::required(&mut map, "maxShingleSize", path)?,
-            min_shingle_size: crate::runtime::required(&mut map, "minShingleSize", path)?,
+            max_shingle_size: crate::runtime::required(
+                &mut map,
+                "maxShingleSize",
+                path,
+            )?,
+            min_shingle_size: crate::runtime::required(
+                &mut map,
+                "minShingleSize",
+                path,
+            )?,
             r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })

@@ -21,7 +21,11 @@ impl crate::runtime::Json for Tokenizerwhitespace {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            max_token_length: crate::runtime::optional(&mut map, "maxTokenLength", path)?,
+            max_token_length: crate::runtime::optional(
+                &mut map,
+                "maxTokenLength",
+                path,
+            )?,
             r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })

@@ -15,7 +15,9 @@ pub struct UsageDetailsFilterRequest {
     /// Whether zero cent line items should be included.
     pub include_zero_cent_line_items: Option<bool>,
     /// The list of projects to be included in the Cost Explorer Query.
-    pub sku_services: Option<Vec<crate::models::CostExplorerFilterRequestBodyServicesItem>>,
+    pub sku_services: Option<
+        Vec<crate::models::CostExplorerFilterRequestBodyServicesItem>,
+    >,
     /// The inclusive billing start date for usage details filter.
     pub usage_end_date: Option<crate::runtime::Date>,
     /// The inclusive usage start date for usage details filter.
@@ -42,7 +44,11 @@ impl crate::runtime::Json for UsageDetailsFilterRequest {
             )?,
             sku_services: crate::runtime::optional(&mut map, "skuServices", path)?,
             usage_end_date: crate::runtime::optional(&mut map, "usageEndDate", path)?,
-            usage_start_date: crate::runtime::optional(&mut map, "usageStartDate", path)?,
+            usage_start_date: crate::runtime::optional(
+                &mut map,
+                "usageStartDate",
+                path,
+            )?,
             additional_properties: map,
         })
     }

@@ -44,7 +44,11 @@ impl crate::runtime::Json for UserAccessListResponse {
             created: crate::runtime::optional(&mut map, "created", path)?,
             ip_address: crate::runtime::optional(&mut map, "ipAddress", path)?,
             last_used: crate::runtime::optional(&mut map, "lastUsed", path)?,
-            last_used_address: crate::runtime::optional(&mut map, "lastUsedAddress", path)?,
+            last_used_address: crate::runtime::optional(
+                &mut map,
+                "lastUsedAddress",
+                path,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             additional_properties: map,
         })
@@ -57,7 +61,11 @@ impl crate::runtime::Json for UserAccessListResponse {
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
         crate::runtime::put_optional(&mut map, "lastUsed", &self.last_used);
-        crate::runtime::put_optional(&mut map, "lastUsedAddress", &self.last_used_address);
+        crate::runtime::put_optional(
+            &mut map,
+            "lastUsedAddress",
+            &self.last_used_address,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

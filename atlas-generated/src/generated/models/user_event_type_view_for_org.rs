@@ -42,7 +42,9 @@ impl UserEventTypeViewForOrg {
             Self::RemovedFromTeam => "REMOVED_FROM_TEAM",
             Self::UserRolesChangedAudit => "USER_ROLES_CHANGED_AUDIT",
             Self::OrgFlexConsultingPurchased => "ORG_FLEX_CONSULTING_PURCHASED",
-            Self::OrgFlexConsultingPurchaseFailed => "ORG_FLEX_CONSULTING_PURCHASE_FAILED",
+            Self::OrgFlexConsultingPurchaseFailed => {
+                "ORG_FLEX_CONSULTING_PURCHASE_FAILED"
+            }
             Self::InvitedToTeam => "INVITED_TO_TEAM",
             Self::Unknown(value) => value,
         }
@@ -82,7 +84,9 @@ impl From<&str> for UserEventTypeViewForOrg {
             "REMOVED_FROM_TEAM" => Self::RemovedFromTeam,
             "USER_ROLES_CHANGED_AUDIT" => Self::UserRolesChangedAudit,
             "ORG_FLEX_CONSULTING_PURCHASED" => Self::OrgFlexConsultingPurchased,
-            "ORG_FLEX_CONSULTING_PURCHASE_FAILED" => Self::OrgFlexConsultingPurchaseFailed,
+            "ORG_FLEX_CONSULTING_PURCHASE_FAILED" => {
+                Self::OrgFlexConsultingPurchaseFailed
+            }
             "INVITED_TO_TEAM" => Self::InvitedToTeam,
             other => Self::Unknown(other.to_owned()),
         }

@@ -45,7 +45,11 @@ impl crate::runtime::Json for VectorSearchIndexResponse {
             collection_name: crate::runtime::optional(&mut map, "collectionName", path)?,
             database: crate::runtime::optional(&mut map, "database", path)?,
             index_id: crate::runtime::optional(&mut map, "indexID", path)?,
-            latest_definition: crate::runtime::optional(&mut map, "latestDefinition", path)?,
+            latest_definition: crate::runtime::optional(
+                &mut map,
+                "latestDefinition",
+                path,
+            )?,
             latest_definition_version: crate::runtime::optional(
                 &mut map,
                 "latestDefinitionVersion",
@@ -65,7 +69,11 @@ impl crate::runtime::Json for VectorSearchIndexResponse {
         crate::runtime::put_optional(&mut map, "collectionName", &self.collection_name);
         crate::runtime::put_optional(&mut map, "database", &self.database);
         crate::runtime::put_optional(&mut map, "indexID", &self.index_id);
-        crate::runtime::put_optional(&mut map, "latestDefinition", &self.latest_definition);
+        crate::runtime::put_optional(
+            &mut map,
+            "latestDefinition",
+            &self.latest_definition,
+        );
         crate::runtime::put_optional(
             &mut map,
             "latestDefinitionVersion",

@@ -35,7 +35,11 @@ impl crate::runtime::Json for VectorSearchIndexStatusDetail {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             definition: crate::runtime::optional(&mut map, "definition", path)?,
-            definition_version: crate::runtime::optional(&mut map, "definitionVersion", path)?,
+            definition_version: crate::runtime::optional(
+                &mut map,
+                "definitionVersion",
+                path,
+            )?,
             message: crate::runtime::optional(&mut map, "message", path)?,
             queryable: crate::runtime::optional(&mut map, "queryable", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
@@ -46,7 +50,11 @@ impl crate::runtime::Json for VectorSearchIndexStatusDetail {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "definition", &self.definition);
-        crate::runtime::put_optional(&mut map, "definitionVersion", &self.definition_version);
+        crate::runtime::put_optional(
+            &mut map,
+            "definitionVersion",
+            &self.definition_version,
+        );
         crate::runtime::put_optional(&mut map, "message", &self.message);
         crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
         crate::runtime::put_optional(&mut map, "status", &self.status);

@@ -44,7 +44,11 @@ impl crate::runtime::Json for VictorOpsNotification {
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
             type_name: crate::runtime::required(&mut map, "typeName", path)?,
-            victor_ops_api_key: crate::runtime::optional(&mut map, "victorOpsApiKey", path)?,
+            victor_ops_api_key: crate::runtime::optional(
+                &mut map,
+                "victorOpsApiKey",
+                path,
+            )?,
             victor_ops_routing_key: crate::runtime::optional(
                 &mut map,
                 "victorOpsRoutingKey",
@@ -61,7 +65,11 @@ impl crate::runtime::Json for VictorOpsNotification {
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
         crate::runtime::put(&mut map, "typeName", &self.type_name);
-        crate::runtime::put_optional(&mut map, "victorOpsApiKey", &self.victor_ops_api_key);
+        crate::runtime::put_optional(
+            &mut map,
+            "victorOpsApiKey",
+            &self.victor_ops_api_key,
+        );
         crate::runtime::put_optional(
             &mut map,
             "victorOpsRoutingKey",

@@ -24,8 +24,16 @@ impl crate::runtime::Json for VpcPeeringActionChallenge {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
-            requester_account_id: crate::runtime::optional(&mut map, "requesterAccountId", path)?,
-            requester_vpc_id: crate::runtime::optional(&mut map, "requesterVpcId", path)?,
+            requester_account_id: crate::runtime::optional(
+                &mut map,
+                "requesterAccountId",
+                path,
+            )?,
+            requester_vpc_id: crate::runtime::optional(
+                &mut map,
+                "requesterVpcId",
+                path,
+            )?,
             additional_properties: map,
         })
     }
@@ -33,7 +41,11 @@ impl crate::runtime::Json for VpcPeeringActionChallenge {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "requesterAccountId", &self.requester_account_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "requesterAccountId",
+            &self.requester_account_id,
+        );
         crate::runtime::put_optional(&mut map, "requesterVpcId", &self.requester_vpc_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

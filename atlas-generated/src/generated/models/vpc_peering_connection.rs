@@ -46,7 +46,11 @@ impl crate::runtime::Json for VpcPeeringConnection {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
-            accepter_account_id: crate::runtime::optional(&mut map, "accepterAccountId", path)?,
+            accepter_account_id: crate::runtime::optional(
+                &mut map,
+                "accepterAccountId",
+                path,
+            )?,
             accepter_cidr: crate::runtime::optional(&mut map, "accepterCidr", path)?,
             accepter_vpc_id: crate::runtime::optional(&mut map, "accepterVpcId", path)?,
             cloud_status: crate::runtime::optional(&mut map, "cloudStatus", path)?,
@@ -55,9 +59,17 @@ impl crate::runtime::Json for VpcPeeringConnection {
             links: crate::runtime::optional(&mut map, "links", path)?,
             local_status: crate::runtime::optional(&mut map, "localStatus", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
-            requester_account_id: crate::runtime::optional(&mut map, "requesterAccountId", path)?,
+            requester_account_id: crate::runtime::optional(
+                &mut map,
+                "requesterAccountId",
+                path,
+            )?,
             requester_cidr: crate::runtime::optional(&mut map, "requesterCidr", path)?,
-            requester_vpc_id: crate::runtime::optional(&mut map, "requesterVpcId", path)?,
+            requester_vpc_id: crate::runtime::optional(
+                &mut map,
+                "requesterVpcId",
+                path,
+            )?,
             status_message: crate::runtime::optional(&mut map, "statusMessage", path)?,
             additional_properties: map,
         })
@@ -66,7 +78,11 @@ impl crate::runtime::Json for VpcPeeringConnection {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put_optional(&mut map, "accepterAccountId", &self.accepter_account_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "accepterAccountId",
+            &self.accepter_account_id,
+        );
         crate::runtime::put_optional(&mut map, "accepterCidr", &self.accepter_cidr);
         crate::runtime::put_optional(&mut map, "accepterVpcId", &self.accepter_vpc_id);
         crate::runtime::put_optional(&mut map, "cloudStatus", &self.cloud_status);
@@ -75,7 +91,11 @@ impl crate::runtime::Json for VpcPeeringConnection {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "localStatus", &self.local_status);
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "requesterAccountId", &self.requester_account_id);
+        crate::runtime::put_optional(
+            &mut map,
+            "requesterAccountId",
+            &self.requester_account_id,
+        );
         crate::runtime::put_optional(&mut map, "requesterCidr", &self.requester_cidr);
         crate::runtime::put_optional(&mut map, "requesterVpcId", &self.requester_vpc_id);
         crate::runtime::put_optional(&mut map, "statusMessage", &self.status_message);

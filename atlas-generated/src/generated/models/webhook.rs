@@ -36,7 +36,11 @@ impl crate::runtime::Json for Webhook {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             body_template: crate::runtime::optional(&mut map, "bodyTemplate", path)?,
-            headers_template: crate::runtime::optional(&mut map, "headersTemplate", path)?,
+            headers_template: crate::runtime::optional(
+                &mut map,
+                "headersTemplate",
+                path,
+            )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             secret: crate::runtime::optional(&mut map, "secret", path)?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
@@ -48,7 +52,11 @@ impl crate::runtime::Json for Webhook {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "bodyTemplate", &self.body_template);
-        crate::runtime::put_optional(&mut map, "headersTemplate", &self.headers_template);
+        crate::runtime::put_optional(
+            &mut map,
+            "headersTemplate",
+            &self.headers_template,
+        );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "secret", &self.secret);
         crate::runtime::put_optional(&mut map, "type", &self.r#type);

@@ -54,7 +54,11 @@ impl crate::runtime::Json for WebhookNotification {
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
             type_name: crate::runtime::required(&mut map, "typeName", path)?,
-            webhook_body_template: crate::runtime::optional(&mut map, "webhookBodyTemplate", path)?,
+            webhook_body_template: crate::runtime::optional(
+                &mut map,
+                "webhookBodyTemplate",
+                path,
+            )?,
             webhook_headers_template: crate::runtime::optional(
                 &mut map,
                 "webhookHeadersTemplate",
@@ -73,7 +77,11 @@ impl crate::runtime::Json for WebhookNotification {
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
         crate::runtime::put(&mut map, "typeName", &self.type_name);
-        crate::runtime::put_optional(&mut map, "webhookBodyTemplate", &self.webhook_body_template);
+        crate::runtime::put_optional(
+            &mut map,
+            "webhookBodyTemplate",
+            &self.webhook_body_template,
+        );
         crate::runtime::put_optional(
             &mut map,
             "webhookHeadersTemplate",

@@ -73,8 +73,7 @@ impl crate::runtime::Endpoint for GetAccessHistoryClusterV20230101 {
     const OPERATION_ID: &'static str = "getGroupDbAccessHistoryCluster";
     const SHORT_NAME: &'static str = "getAccessHistoryCluster";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MongoDbAccessLogsList;
     type Error = crate::models::ApiError;

@@ -73,8 +73,7 @@ impl crate::runtime::Endpoint for GetAccessHistoryProcessV20230101 {
     const OPERATION_ID: &'static str = "getGroupDbAccessHistoryProcess";
     const SHORT_NAME: &'static str = "getAccessHistoryProcess";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MongoDbAccessLogsList;
     type Error = crate::models::ApiError;

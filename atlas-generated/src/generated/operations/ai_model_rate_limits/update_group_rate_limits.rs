@@ -64,8 +64,7 @@ impl UpdateGroupRateLimitsV20250312 {
     }
 }
 impl crate::runtime::Endpoint for UpdateGroupRateLimitsV20250312 {
-    const OPERATION_ID: &'static str =
-        "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits";
+    const OPERATION_ID: &'static str = "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits";
     const SHORT_NAME: &'static str = "updateGroupRateLimits";
     const METHOD: http::Method = http::Method::PATCH;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits";
@@ -121,7 +120,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupRateLimitsV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::AiModelsRateLimitUpdateRequest>(body)
     }
 }

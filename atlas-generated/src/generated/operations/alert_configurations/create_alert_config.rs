@@ -35,7 +35,10 @@ pub struct CreateAlertConfigV20230101 {
 }
 impl CreateAlertConfigV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::GroupAlertsConfig) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::GroupAlertsConfig,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -92,7 +95,9 @@ impl crate::dynamic::DynamicEndpoint for CreateAlertConfigV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::GroupAlertsConfig>(body)
     }
 }

@@ -59,8 +59,7 @@ impl crate::runtime::Endpoint for CreateClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "createClusterSearchDeployment";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -108,7 +107,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchDeploymentV20230101 
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ApiSearchDeploymentRequestView>(body)
     }
 }
@@ -166,8 +167,7 @@ impl crate::runtime::Endpoint for CreateClusterSearchDeploymentV20240530 {
     const OPERATION_ID: &'static str = "createGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "createClusterSearchDeployment";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -215,7 +215,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchDeploymentV20240530 
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ApiSearchDeploymentRequestView>(body)
     }
 }

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for CreateClusterSearchIndexV20240530 {
     const OPERATION_ID: &'static str = "createGroupClusterSearchIndex";
     const SHORT_NAME: &'static str = "createClusterSearchIndex";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::SearchIndexResponse;
     type Error = crate::models::ApiError;
@@ -104,7 +103,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchIndexV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::SearchIndexCreateRequest>(body)
     }
 }

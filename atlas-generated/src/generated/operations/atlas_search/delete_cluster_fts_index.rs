@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for DeleteClusterFtsIndexV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterFtsIndex";
     const SHORT_NAME: &'static str = "deleteClusterFtsIndex";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

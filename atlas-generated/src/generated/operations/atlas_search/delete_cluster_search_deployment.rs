@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for DeleteClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "deleteClusterSearchDeployment";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
@@ -147,8 +146,7 @@ impl crate::runtime::Endpoint for DeleteClusterSearchDeploymentV20240530 {
     const OPERATION_ID: &'static str = "deleteGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "deleteClusterSearchDeployment";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

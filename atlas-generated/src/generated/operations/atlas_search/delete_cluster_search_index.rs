@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeleteClusterSearchIndexV20240530 {
     const OPERATION_ID: &'static str = "deleteGroupClusterSearchIndex";
     const SHORT_NAME: &'static str = "deleteClusterSearchIndex";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

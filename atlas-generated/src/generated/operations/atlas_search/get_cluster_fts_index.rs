@@ -14,7 +14,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterFtsIndex>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `getGroupClusterFtsIndex` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `getGroupClusterFtsIndex` is sunset on 2027-07-01"
+)]
 pub struct GetClusterFtsIndexV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -59,8 +61,7 @@ impl crate::runtime::Endpoint for GetClusterFtsIndexV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterFtsIndex";
     const SHORT_NAME: &'static str = "getClusterFtsIndex";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterSearchIndex;
     type Error = crate::models::ApiError;

@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "getClusterSearchDeployment";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -151,8 +150,7 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20240530 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "getClusterSearchDeployment";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
@@ -246,8 +244,7 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
     const SHORT_NAME: &'static str = "getClusterSearchDeployment";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetClusterSearchIndexV20240530 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchIndex";
     const SHORT_NAME: &'static str = "getClusterSearchIndex";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::SearchIndexResponse;
     type Error = crate::models::ApiError;

@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for ListClusterSearchIndexesV20240530 {
     const OPERATION_ID: &'static str = "listGroupClusterSearchIndexes";
     const SHORT_NAME: &'static str = "listClusterSearchIndexes";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
     const VERSION: &'static str = "2024-05-30";
     type Success = Vec<crate::models::SearchIndexResponse>;
     type Error = crate::models::ApiError;

@@ -65,8 +65,7 @@ impl crate::runtime::Endpoint for UpdateClusterFtsIndexV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterFtsIndex";
     const SHORT_NAME: &'static str = "updateClusterFtsIndex";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterSearchIndex;
     type Error = crate::models::ApiError;
@@ -116,7 +115,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterFtsIndexV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterSearchIndex>(body)
     }
 }

@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for UpdateClusterSearchIndexV20240530 {
     const OPERATION_ID: &'static str = "updateGroupClusterSearchIndex";
     const SHORT_NAME: &'static str = "updateClusterSearchIndex";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::SearchIndexResponse;
     type Error = crate::models::ApiError;
@@ -112,7 +111,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchIndexV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::SearchIndexUpdateRequest>(body)
     }
 }

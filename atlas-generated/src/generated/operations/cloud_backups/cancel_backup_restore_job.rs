@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for CancelBackupRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "cancelGroupClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "cancelBackupRestoreJob";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -50,8 +50,7 @@ impl crate::runtime::Endpoint for CreateBackupExportV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterBackupExport";
     const SHORT_NAME: &'static str = "createBackupExport";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupExportJob;
     type Error = crate::models::ApiError;
@@ -97,7 +96,9 @@ impl crate::dynamic::DynamicEndpoint for CreateBackupExportV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DiskBackupExportJobRequest>(body)
     }
 }

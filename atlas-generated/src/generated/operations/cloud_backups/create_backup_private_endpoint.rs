@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for CreateBackupPrivateEndpointV20241113 {
     const OPERATION_ID: &'static str = "createGroupBackupPrivateEndpoint";
     const SHORT_NAME: &'static str = "createBackupPrivateEndpoint";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::ObjectStoragePrivateEndpointResponse;
     type Error = crate::models::ApiError;
@@ -103,8 +102,12 @@ impl crate::dynamic::DynamicEndpoint for CreateBackupPrivateEndpointV20241113 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::ObjectStoragePrivateEndpointRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::ObjectStoragePrivateEndpointRequest,
+        >(body)
     }
 }
 /// `createGroupBackupPrivateEndpoint` in its newest stable API version, `2024-11-13`.

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for CreateBackupRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "createBackupRestoreJob";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotRestoreJob;
     type Error = crate::models::ApiError;
@@ -104,7 +103,9 @@ impl crate::dynamic::DynamicEndpoint for CreateBackupRestoreJobV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DiskBackupSnapshotRestoreJob>(body)
     }
 }

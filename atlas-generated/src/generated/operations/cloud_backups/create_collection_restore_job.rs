@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for CreateCollectionRestoreJobV20250312 {
     const OPERATION_ID: &'static str = "createGroupClusterCollectionRestoreJob";
     const SHORT_NAME: &'static str = "createCollectionRestoreJob";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ApiAtlasCollectionRestoreJobResponse;
     type Error = crate::models::ApiError;
@@ -103,8 +102,12 @@ impl crate::dynamic::DynamicEndpoint for CreateCollectionRestoreJobV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::ApiAtlasCollectionRestoreJobRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::ApiAtlasCollectionRestoreJobRequest,
+        >(body)
     }
 }
 /// `createGroupClusterCollectionRestoreJob` in its newest stable API version, `2025-03-12`.

@@ -98,8 +98,12 @@ impl crate::dynamic::DynamicEndpoint for CreateExportBucketV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::DiskBackupSnapshotAwsExportBucketRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::DiskBackupSnapshotAwsExportBucketRequest,
+        >(body)
     }
 }
 /// Create One Snapshot Export Bucket
@@ -195,8 +199,12 @@ impl crate::dynamic::DynamicEndpoint for CreateExportBucketV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::DiskBackupSnapshotExportBucketRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::DiskBackupSnapshotExportBucketRequest,
+        >(body)
     }
 }
 /// `createGroupBackupExportBucket` in its newest stable API version, `2024-05-30`.

@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for CreateServerlessRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "createGroupServerlessBackupRestoreJob";
     const SHORT_NAME: &'static str = "createServerlessRestoreJob";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ServerlessBackupRestoreJob;
     type Error = crate::models::ApiError;
@@ -110,7 +109,9 @@ impl crate::dynamic::DynamicEndpoint for CreateServerlessRestoreJobV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ServerlessBackupRestoreJob>(body)
     }
 }

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeleteBackupPrivateEndpointV20241113 {
     const OPERATION_ID: &'static str = "deleteGroupBackupPrivateEndpoint";
     const SHORT_NAME: &'static str = "deleteBackupPrivateEndpoint";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -47,8 +47,7 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "deleteClusterBackupSchedule";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
@@ -135,8 +134,7 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "deleteClusterBackupSchedule";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;

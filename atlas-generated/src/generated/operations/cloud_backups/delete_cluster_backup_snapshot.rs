@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeleteClusterBackupSnapshotV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterBackupSnapshot";
     const SHORT_NAME: &'static str = "deleteClusterBackupSnapshot";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -31,7 +31,10 @@ pub struct DeleteExportBucketV20230101 {
 }
 impl DeleteExportBucketV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, export_bucket_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        export_bucket_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -43,8 +46,7 @@ impl crate::runtime::Endpoint for DeleteExportBucketV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "deleteExportBucket";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for GetBackupExportV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupExport";
     const SHORT_NAME: &'static str = "getBackupExport";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupExportJob;
     type Error = crate::models::ApiError;

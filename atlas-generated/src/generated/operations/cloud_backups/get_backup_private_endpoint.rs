@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetBackupPrivateEndpointV20241113 {
     const OPERATION_ID: &'static str = "getGroupBackupPrivateEndpoint";
     const SHORT_NAME: &'static str = "getBackupPrivateEndpoint";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::ObjectStoragePrivateEndpointResponse;
     type Error = crate::models::ApiError;

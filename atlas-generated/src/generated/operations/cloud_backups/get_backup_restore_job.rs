@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetBackupRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "getBackupRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotRestoreJob;
     type Error = crate::models::ApiError;

@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for GetBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "getBackupSchedule";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
@@ -147,8 +146,7 @@ impl crate::runtime::Endpoint for GetBackupScheduleV20240805 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "getBackupSchedule";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;

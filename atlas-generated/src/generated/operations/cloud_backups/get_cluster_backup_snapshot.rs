@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetClusterBackupSnapshotV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSnapshot";
     const SHORT_NAME: &'static str = "getClusterBackupSnapshot";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupReplicaSet;
     type Error = crate::models::ApiError;

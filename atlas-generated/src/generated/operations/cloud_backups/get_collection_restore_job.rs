@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetCollectionRestoreJobV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterCollectionRestoreJob";
     const SHORT_NAME: &'static str = "getCollectionRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ApiAtlasCollectionRestoreJobResponse;
     type Error = crate::models::ApiError;

@@ -35,7 +35,10 @@ pub struct GetExportBucketV20230101 {
 }
 impl GetExportBucketV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, export_bucket_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        export_bucket_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -47,8 +50,7 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
     const OPERATION_ID: &'static str = "getGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "getExportBucket";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
     type Error = crate::models::ApiError;
@@ -122,7 +124,10 @@ pub struct GetExportBucketV20240530 {
 }
 impl GetExportBucketV20240530 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, export_bucket_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        export_bucket_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -134,8 +139,7 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
     const OPERATION_ID: &'static str = "getGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "getExportBucket";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::DiskBackupSnapshotExportBucketResponse;
     type Error = crate::models::ApiError;

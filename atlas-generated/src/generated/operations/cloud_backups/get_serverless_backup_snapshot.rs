@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for GetServerlessBackupSnapshotV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessBackupSnapshot";
     const SHORT_NAME: &'static str = "getServerlessBackupSnapshot";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ServerlessBackupSnapshot;
     type Error = crate::models::ApiError;

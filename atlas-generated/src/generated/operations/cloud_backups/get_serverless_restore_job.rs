@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for GetServerlessRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessBackupRestoreJob";
     const SHORT_NAME: &'static str = "getServerlessRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ServerlessBackupRestoreJob;
     type Error = crate::models::ApiError;

@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for ListBackupExportsV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupExports";
     const SHORT_NAME: &'static str = "listBackupExports";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasDiskBackupExportJobView;
     type Error = crate::models::ApiError;

@@ -66,8 +66,7 @@ impl crate::runtime::Endpoint for ListBackupPrivateEndpointsV20241113 {
     const OPERATION_ID: &'static str = "listGroupBackupPrivateEndpoints";
     const SHORT_NAME: &'static str = "listBackupPrivateEndpoints";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView;
     type Error = crate::models::ApiError;

@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for ListBackupRestoreJobsV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupRestoreJobs";
     const SHORT_NAME: &'static str = "listBackupRestoreJobs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedCloudBackupRestoreJobView;
     type Error = crate::models::ApiError;

@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for ListBackupShardedClustersV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupSnapshotShardedClusters";
     const SHORT_NAME: &'static str = "listBackupShardedClusters";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedCloudBackupShardedClusterSnapshotView;
     type Error = crate::models::ApiError;

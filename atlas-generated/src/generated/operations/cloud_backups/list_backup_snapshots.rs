@@ -78,8 +78,7 @@ impl crate::runtime::Endpoint for ListBackupSnapshotsV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupSnapshots";
     const SHORT_NAME: &'static str = "listBackupSnapshots";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedCloudBackupReplicaSetView;
     type Error = crate::models::ApiError;

@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for ListCollectionRestoreJobsV20250312 {
     const OPERATION_ID: &'static str = "listGroupClusterCollectionRestoreJobs";
     const SHORT_NAME: &'static str = "listCollectionRestoreJobs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::PaginatedApiAtlasCollectionRestoreJobView;
     type Error = crate::models::ApiError;

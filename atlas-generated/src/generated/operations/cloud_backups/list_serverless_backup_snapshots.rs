@@ -69,8 +69,7 @@ impl crate::runtime::Endpoint for ListServerlessBackupSnapshotsV20230101 {
     const OPERATION_ID: &'static str = "listGroupServerlessBackupSnapshots";
     const SHORT_NAME: &'static str = "listServerlessBackupSnapshots";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasServerlessBackupSnapshotView;
     type Error = crate::models::ApiError;

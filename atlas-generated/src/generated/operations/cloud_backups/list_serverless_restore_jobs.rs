@@ -69,8 +69,7 @@ impl crate::runtime::Endpoint for ListServerlessRestoreJobsV20230101 {
     const OPERATION_ID: &'static str = "listGroupServerlessBackupRestoreJobs";
     const SHORT_NAME: &'static str = "listServerlessRestoreJobs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView;
     type Error = crate::models::ApiError;

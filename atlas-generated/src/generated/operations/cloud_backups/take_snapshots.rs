@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for TakeSnapshotsV20230101 {
     const OPERATION_ID: &'static str = "takeGroupClusterBackupSnapshots";
     const SHORT_NAME: &'static str = "takeSnapshots";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshot;
     type Error = crate::models::ApiError;
@@ -104,8 +103,12 @@ impl crate::dynamic::DynamicEndpoint for TakeSnapshotsV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::DiskBackupOnDemandSnapshotRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::DiskBackupOnDemandSnapshotRequest,
+        >(body)
     }
 }
 /// `takeGroupClusterBackupSnapshots` in its newest stable API version, `2023-01-01`.

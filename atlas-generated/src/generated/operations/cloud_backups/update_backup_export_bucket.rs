@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for UpdateBackupExportBucketV20240530 {
     const OPERATION_ID: &'static str = "updateGroupBackupExportBucket";
     const SHORT_NAME: &'static str = "updateBackupExportBucket";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
     type Error = crate::models::ApiError;
@@ -103,8 +102,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateBackupExportBucketV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::UpdateRequirePrivateNetworkingRequestView>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::UpdateRequirePrivateNetworkingRequestView,
+        >(body)
     }
 }
 /// `updateGroupBackupExportBucket` in its newest stable API version, `2024-05-30`.

@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "updateBackupSchedule";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
@@ -110,7 +109,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateBackupScheduleV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DiskBackupSnapshotSchedule>(body)
     }
 }
@@ -170,8 +171,7 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20240805 {
     const OPERATION_ID: &'static str = "updateGroupClusterBackupSchedule";
     const SHORT_NAME: &'static str = "updateBackupSchedule";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;
@@ -219,8 +219,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateBackupScheduleV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::DiskBackupSnapshotSchedule20240805>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::DiskBackupSnapshotSchedule20240805,
+        >(body)
     }
 }
 /// `updateGroupClusterBackupSchedule` in its newest stable API version, `2024-08-05`.

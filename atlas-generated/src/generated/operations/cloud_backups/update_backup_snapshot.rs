@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for UpdateBackupSnapshotV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterBackupSnapshot";
     const SHORT_NAME: &'static str = "updateBackupSnapshot";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupReplicaSet;
     type Error = crate::models::ApiError;
@@ -112,7 +111,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateBackupSnapshotV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::BackupSnapshotRetention>(body)
     }
 }

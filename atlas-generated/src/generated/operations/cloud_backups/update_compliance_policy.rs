@@ -41,7 +41,10 @@ pub struct UpdateCompliancePolicyV20230101 {
 }
 impl UpdateCompliancePolicyV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::DataProtectionSettings) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::DataProtectionSettings,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -101,7 +104,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DataProtectionSettings>(body)
     }
 }
@@ -204,7 +209,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20231001 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DataProtectionSettings20231001>(body)
     }
 }

@@ -19,7 +19,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `createGroupLiveMigration` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `createGroupLiveMigration` is sunset on 2027-07-01"
+)]
 pub struct CreateGroupLiveMigrationV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -40,7 +42,10 @@ pub struct CreateGroupLiveMigrationV20230101 {
 }
 impl CreateGroupLiveMigrationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::LiveMigrationRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::LiveMigrationRequest,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -97,7 +102,9 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupLiveMigrationV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::LiveMigrationRequest>(body)
     }
 }
@@ -198,7 +205,9 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupLiveMigrationV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::LiveMigrationRequest20240530>(body)
     }
 }

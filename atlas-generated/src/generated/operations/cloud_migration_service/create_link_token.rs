@@ -31,7 +31,10 @@ pub struct CreateLinkTokenV20230101 {
 }
 impl CreateLinkTokenV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(org_id: impl Into<String>, body: crate::models::TargetOrgRequest) -> Self {
+    pub fn new(
+        org_id: impl Into<String>,
+        body: crate::models::TargetOrgRequest,
+    ) -> Self {
         Self {
             org_id: org_id.into(),
             envelope: None,
@@ -89,7 +92,9 @@ impl crate::dynamic::DynamicEndpoint for CreateLinkTokenV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::TargetOrgRequest>(body)
     }
 }

@@ -35,7 +35,10 @@ pub struct CutoverMigrationV20230101 {
 }
 impl CutoverMigrationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, live_migration_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        live_migration_id: impl Into<String>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             live_migration_id: live_migration_id.into(),
@@ -48,8 +51,7 @@ impl crate::runtime::Endpoint for CutoverMigrationV20230101 {
     const OPERATION_ID: &'static str = "cutoverGroupLiveMigration";
     const SHORT_NAME: &'static str = "cutoverMigration";
     const METHOD: http::Method = http::Method::PUT;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -34,7 +34,10 @@ pub struct GetGroupLiveMigrationV20230101 {
 }
 impl GetGroupLiveMigrationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, live_migration_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        live_migration_id: impl Into<String>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             live_migration_id: live_migration_id.into(),

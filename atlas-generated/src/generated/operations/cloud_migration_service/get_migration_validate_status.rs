@@ -43,8 +43,7 @@ impl crate::runtime::Endpoint for GetMigrationValidateStatusV20230101 {
     const OPERATION_ID: &'static str = "getGroupLiveMigrationValidateStatus";
     const SHORT_NAME: &'static str = "getMigrationValidateStatus";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LiveImportValidation;
     type Error = crate::models::ApiError;

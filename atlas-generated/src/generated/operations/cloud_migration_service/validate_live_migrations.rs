@@ -37,7 +37,10 @@ pub struct ValidateLiveMigrationsV20230101 {
 }
 impl ValidateLiveMigrationsV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::LiveMigrationRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::LiveMigrationRequest,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -95,7 +98,9 @@ impl crate::dynamic::DynamicEndpoint for ValidateLiveMigrationsV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::LiveMigrationRequest>(body)
     }
 }
@@ -192,7 +197,9 @@ impl crate::dynamic::DynamicEndpoint for ValidateLiveMigrationsV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::LiveMigrationRequest20240530>(body)
     }
 }

@@ -101,8 +101,12 @@ impl crate::dynamic::DynamicEndpoint for AuthorizeProviderAccessRoleV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::CloudProviderAccessRoleRequestUpdate>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::CloudProviderAccessRoleRequestUpdate,
+        >(body)
     }
 }
 /// `authorizeGroupCloudProviderAccessRole` in its newest stable API version, `2023-01-01`.

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeauthorizeProviderAccessRoleV20230101 {
     const OPERATION_ID: &'static str = "deauthorizeGroupCloudProviderAccessRole";
     const SHORT_NAME: &'static str = "deauthorizeProviderAccessRole";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for EndOutageSimulationV20230101 {
     const OPERATION_ID: &'static str = "endGroupClusterOutageSimulation";
     const SHORT_NAME: &'static str = "endOutageSimulation";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterOutageSimulation;
     type Error = crate::models::ApiError;

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for StartOutageSimulationV20230101 {
     const OPERATION_ID: &'static str = "startGroupClusterOutageSimulation";
     const SHORT_NAME: &'static str = "startOutageSimulation";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterOutageSimulation;
     type Error = crate::models::ApiError;
@@ -103,7 +102,9 @@ impl crate::dynamic::DynamicEndpoint for StartOutageSimulationV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterOutageSimulation>(body)
     }
 }

@@ -13,7 +13,9 @@
 /// - Versions: `2024-08-05`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/autoGroupClusterScalingConfiguration>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "`autoGroupClusterScalingConfiguration` is deprecated in the Atlas API")]
+#[deprecated(
+    note = "`autoGroupClusterScalingConfiguration` is deprecated in the Atlas API"
+)]
 pub struct AutoScalingConfigurationV20240805 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -49,8 +51,7 @@ impl crate::runtime::Endpoint for AutoScalingConfigurationV20240805 {
     const OPERATION_ID: &'static str = "autoGroupClusterScalingConfiguration";
     const SHORT_NAME: &'static str = "autoScalingConfiguration";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::ClusterDescriptionAutoScalingModeConfiguration;
     type Error = crate::models::ApiError;

@@ -16,7 +16,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `createGroupCluster` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `createGroupCluster` is sunset on 2027-07-01"
+)]
 pub struct CreateClusterV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -45,7 +47,10 @@ pub struct CreateClusterV20230101 {
 }
 impl CreateClusterV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::LegacyAtlasCluster) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::LegacyAtlasCluster,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -77,14 +82,16 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -116,7 +123,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::LegacyAtlasCluster>(body)
     }
 }
@@ -135,7 +144,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-02-01 of `createGroupCluster` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-02-01 of `createGroupCluster` is sunset on 2027-07-01"
+)]
 pub struct CreateClusterV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -199,14 +210,16 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
     }
@@ -238,7 +251,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::AdvancedClusterDescription>(body)
     }
 }
@@ -257,7 +272,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2024-08-05 of `createGroupCluster` is sunset on 2027-03-01")]
+#[deprecated(
+    note = "API version 2024-08-05 of `createGroupCluster` is sunset on 2027-03-01"
+)]
 pub struct CreateClusterV20240805 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -321,14 +338,16 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
     }
@@ -360,7 +379,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
@@ -441,14 +462,16 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
         request.segment("clusters");
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2024-10-23+json", &self.body);
         request.finish()
     }
@@ -480,7 +503,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20241023 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }

@@ -16,7 +16,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `deleteGroupCluster` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `deleteGroupCluster` is sunset on 2027-07-01"
+)]
 pub struct DeleteClusterV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///

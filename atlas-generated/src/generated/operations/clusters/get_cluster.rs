@@ -16,7 +16,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `getGroupCluster` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `getGroupCluster` is sunset on 2027-07-01"
+)]
 pub struct GetClusterV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -80,14 +82,16 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.finish()
     }
     fn decode_response(
@@ -134,7 +138,9 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-02-01 of `getGroupCluster` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-02-01 of `getGroupCluster` is sunset on 2027-07-01"
+)]
 pub struct GetClusterV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -198,14 +204,16 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.finish()
     }
     fn decode_response(
@@ -314,14 +322,16 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.finish()
     }
     fn decode_response(

@@ -31,7 +31,10 @@ pub struct GetSampleDatasetLoadV20230101 {
 }
 impl GetSampleDatasetLoadV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, sample_dataset_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        sample_dataset_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for GrantMongoEmployeeAccessV20240805 {
     const OPERATION_ID: &'static str = "grantGroupClusterMongoDbEmployeeAccess";
     const SHORT_NAME: &'static str = "grantMongoEmployeeAccess";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
@@ -103,7 +102,9 @@ impl crate::dynamic::DynamicEndpoint for GrantMongoEmployeeAccessV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::EmployeeAccessGrantView>(body)
     }
 }

@@ -16,7 +16,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `listGroupClusters` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `listGroupClusters` is sunset on 2027-07-01"
+)]
 pub struct ListClustersV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -92,14 +94,16 @@ impl crate::runtime::Endpoint for ListClustersV20230101 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.query(
-            "includeDeletedWithRetainedBackups",
-            &self.include_deleted_with_retained_backups,
-        );
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
+        request
+            .query(
+                "includeDeletedWithRetainedBackups",
+                &self.include_deleted_with_retained_backups,
+            );
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
         request.finish()
     }
     fn decode_response(
@@ -148,7 +152,9 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-02-01 of `listGroupClusters` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-02-01 of `listGroupClusters` is sunset on 2027-07-01"
+)]
 pub struct ListClustersV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -224,14 +230,16 @@ impl crate::runtime::Endpoint for ListClustersV20230201 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.query(
-            "includeDeletedWithRetainedBackups",
-            &self.include_deleted_with_retained_backups,
-        );
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
+        request
+            .query(
+                "includeDeletedWithRetainedBackups",
+                &self.include_deleted_with_retained_backups,
+            );
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
         request.finish()
     }
     fn decode_response(
@@ -354,14 +362,16 @@ impl crate::runtime::Endpoint for ListClustersV20240805 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.query(
-            "includeDeletedWithRetainedBackups",
-            &self.include_deleted_with_retained_backups,
-        );
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
+        request
+            .query(
+                "includeDeletedWithRetainedBackups",
+                &self.include_deleted_with_retained_backups,
+            );
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
         request.finish()
     }
     fn decode_response(

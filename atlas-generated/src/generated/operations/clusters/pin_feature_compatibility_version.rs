@@ -51,8 +51,7 @@ impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
     const OPERATION_ID: &'static str = "pinGroupClusterFeatureCompatibilityVersion";
     const SHORT_NAME: &'static str = "pinFeatureCompatibilityVersion";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
@@ -101,7 +100,9 @@ impl crate::dynamic::DynamicEndpoint for PinFeatureCompatibilityVersionV20240530
             body: args.optional_body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::PinFcvView>(body)
     }
 }

@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230101 {
     const OPERATION_ID: &'static str = "restartGroupClusterPrimaries";
     const SHORT_NAME: &'static str = "restartPrimaries";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
@@ -146,8 +145,7 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230201 {
     const OPERATION_ID: &'static str = "restartGroupClusterPrimaries";
     const SHORT_NAME: &'static str = "restartPrimaries";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

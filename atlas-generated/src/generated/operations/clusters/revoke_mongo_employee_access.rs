@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for RevokeMongoEmployeeAccessV20240805 {
     const OPERATION_ID: &'static str = "revokeGroupClusterMongoDbEmployeeAccess";
     const SHORT_NAME: &'static str = "revokeMongoEmployeeAccess";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for UnpinFeatureCompatibilityVersionV20240530 {
     const OPERATION_ID: &'static str = "unpinGroupClusterFeatureCompatibilityVersion";
     const SHORT_NAME: &'static str = "unpinFeatureCompatibilityVersion";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

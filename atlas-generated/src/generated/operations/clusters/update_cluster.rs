@@ -14,7 +14,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `updateGroupCluster` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `updateGroupCluster` is sunset on 2027-07-01"
+)]
 pub struct UpdateClusterV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -85,14 +87,16 @@ impl crate::runtime::Endpoint for UpdateClusterV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -125,7 +129,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::LegacyAtlasCluster>(body)
     }
 }
@@ -142,7 +148,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-02-01 of `updateGroupCluster` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-02-01 of `updateGroupCluster` is sunset on 2027-07-01"
+)]
 pub struct UpdateClusterV20230201 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -213,14 +221,16 @@ impl crate::runtime::Endpoint for UpdateClusterV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
     }
@@ -253,7 +263,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::AdvancedClusterDescription>(body)
     }
 }
@@ -270,7 +282,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
 /// - Sunset: 2027-03-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2024-08-05 of `updateGroupCluster` is sunset on 2027-03-01")]
+#[deprecated(
+    note = "API version 2024-08-05 of `updateGroupCluster` is sunset on 2027-03-01"
+)]
 pub struct UpdateClusterV20240805 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -341,14 +355,16 @@ impl crate::runtime::Endpoint for UpdateClusterV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
     }
@@ -381,7 +397,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }
@@ -467,14 +485,16 @@ impl crate::runtime::Endpoint for UpdateClusterV20241023 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
-        request.header(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-        )?;
-        request.header(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-        )?;
+        request
+            .header(
+                "Use-Effective-Instance-Fields",
+                &self.use_effective_instance_fields,
+            )?;
+        request
+            .header(
+                "Use-Effective-Fields-Replication-Specs",
+                &self.use_effective_fields_replication_specs,
+            )?;
         request.json_body("application/vnd.atlas.2024-10-23+json", &self.body);
         request.finish()
     }
@@ -507,7 +527,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20241023 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterDescription20240805>(body)
     }
 }

@@ -106,7 +106,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateProcessArgsV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ClusterDescriptionProcessArgs>(body)
     }
 }
@@ -211,8 +213,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateProcessArgsV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::ClusterDescriptionProcessArgs20240805>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::ClusterDescriptionProcessArgs20240805,
+        >(body)
     }
 }
 /// `updateGroupClusterProcessArgs` in its newest stable API version, `2024-08-05`.

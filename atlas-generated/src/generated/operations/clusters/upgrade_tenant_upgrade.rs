@@ -96,8 +96,12 @@ impl crate::dynamic::DynamicEndpoint for UpgradeTenantUpgradeV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::LegacyAtlasTenantClusterUpgradeRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::LegacyAtlasTenantClusterUpgradeRequest,
+        >(body)
     }
 }
 /// `upgradeGroupClusterTenantUpgrade` in its newest stable API version, `2023-01-01`.

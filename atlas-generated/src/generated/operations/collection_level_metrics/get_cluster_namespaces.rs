@@ -67,8 +67,7 @@ impl crate::runtime::Endpoint for GetClusterNamespacesV20231115 {
     const OPERATION_ID: &'static str = "getGroupClusterCollStatNamespaces";
     const SHORT_NAME: &'static str = "getClusterNamespaces";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::CollStatsRankedNamespacesView;
     type Error = crate::models::ApiError;

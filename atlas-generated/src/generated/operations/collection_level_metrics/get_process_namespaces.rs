@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for GetProcessNamespacesV20231115 {
     const OPERATION_ID: &'static str = "getGroupProcessCollStatNamespaces";
     const SHORT_NAME: &'static str = "getProcessNamespaces";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::CollStatsRankedNamespacesView;
     type Error = crate::models::ApiError;

@@ -43,8 +43,7 @@ impl crate::runtime::Endpoint for ListPinnedNamespacesV20231115 {
     const OPERATION_ID: &'static str = "listGroupClusterCollStatPinnedNamespaces";
     const SHORT_NAME: &'static str = "listPinnedNamespaces";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::PinnedNamespaces;
     type Error = crate::models::ApiError;

@@ -71,8 +71,7 @@ impl crate::runtime::Endpoint for PinNamespacesV20231115 {
     const OPERATION_ID: &'static str = "pinGroupClusterCollStatPinnedNamespaces";
     const SHORT_NAME: &'static str = "pinNamespaces";
     const METHOD: http::Method = http::Method::PUT;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
     const VERSION: &'static str = "2023-11-15";
     type Success = PinNamespacesV20231115Success;
     type Error = crate::models::ApiError;
@@ -102,12 +101,16 @@ impl crate::runtime::Endpoint for PinNamespacesV20231115 {
         let _ = headers;
         match status {
             200u16 => {
-                (crate::runtime::decode_json(status, body)).map(PinNamespacesV20231115Success::Ok)
+                (crate::runtime::decode_json(status, body))
+                    .map(PinNamespacesV20231115Success::Ok)
             }
-            201u16 => (crate::runtime::decode_json(status, body))
-                .map(PinNamespacesV20231115Success::Created),
+            201u16 => {
+                (crate::runtime::decode_json(status, body))
+                    .map(PinNamespacesV20231115Success::Created)
+            }
             status if (200..300).contains(&status) => {
-                (crate::runtime::decode_json(status, body)).map(PinNamespacesV20231115Success::Ok)
+                (crate::runtime::decode_json(status, body))
+                    .map(PinNamespacesV20231115Success::Ok)
             }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -125,7 +128,9 @@ impl crate::dynamic::DynamicEndpoint for PinNamespacesV20231115 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::NamespacesRequest>(body)
     }
 }

@@ -50,8 +50,7 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
     const OPERATION_ID: &'static str = "unpinGroupClusterCollStatUnpinNamespaces";
     const SHORT_NAME: &'static str = "unpinNamespaces";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::PinnedNamespaces;
     type Error = crate::models::ApiError;
@@ -97,7 +96,9 @@ impl crate::dynamic::DynamicEndpoint for UnpinNamespacesV20231115 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::NamespacesRequest>(body)
     }
 }

@@ -71,8 +71,7 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
     const OPERATION_ID: &'static str = "updateGroupClusterCollStatPinnedNamespaces";
     const SHORT_NAME: &'static str = "updatePinnedNamespaces";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
     const VERSION: &'static str = "2023-11-15";
     type Success = UpdatePinnedNamespacesV20231115Success;
     type Error = crate::models::ApiError;
@@ -101,12 +100,18 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200u16 => (crate::runtime::decode_json(status, body))
-                .map(UpdatePinnedNamespacesV20231115Success::Ok),
-            201u16 => (crate::runtime::decode_json(status, body))
-                .map(UpdatePinnedNamespacesV20231115Success::Created),
-            status if (200..300).contains(&status) => (crate::runtime::decode_json(status, body))
-                .map(UpdatePinnedNamespacesV20231115Success::Ok),
+            200u16 => {
+                (crate::runtime::decode_json(status, body))
+                    .map(UpdatePinnedNamespacesV20231115Success::Ok)
+            }
+            201u16 => {
+                (crate::runtime::decode_json(status, body))
+                    .map(UpdatePinnedNamespacesV20231115Success::Created)
+            }
+            status if (200..300).contains(&status) => {
+                (crate::runtime::decode_json(status, body))
+                    .map(UpdatePinnedNamespacesV20231115Success::Ok)
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }
@@ -123,7 +128,9 @@ impl crate::dynamic::DynamicEndpoint for UpdatePinnedNamespacesV20231115 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::NamespacesRequest>(body)
     }
 }

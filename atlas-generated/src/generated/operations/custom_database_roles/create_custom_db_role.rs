@@ -33,7 +33,10 @@ pub struct CreateCustomDbRoleV20230101 {
 }
 impl CreateCustomDbRoleV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::UserCustomDbRole) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::UserCustomDbRole,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -91,7 +94,9 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomDbRoleV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::UserCustomDbRole>(body)
     }
 }

@@ -37,7 +37,10 @@ pub struct CreateDataFederationV20230101 {
 }
 impl CreateDataFederationV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::DataLakeTenant) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::DataLakeTenant,
+    ) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -97,7 +100,9 @@ impl crate::dynamic::DynamicEndpoint for CreateDataFederationV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DataLakeTenant>(body)
     }
 }

@@ -59,8 +59,7 @@ impl crate::runtime::Endpoint for DeleteDataFederationLimitV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupDataFederationLimit";
     const SHORT_NAME: &'static str = "deleteDataFederationLimit";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for DeletePrivateEndpointIdV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupPrivateNetworkSettingEndpointId";
     const SHORT_NAME: &'static str = "deletePrivateEndpointId";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

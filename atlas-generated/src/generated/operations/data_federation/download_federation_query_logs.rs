@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for DownloadFederationQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "downloadGroupDataFederationQueryLogs";
     const SHORT_NAME: &'static str = "downloadFederationQueryLogs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -77,11 +76,15 @@ impl crate::runtime::Endpoint for DownloadFederationQueryLogsV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(crate::runtime::bytes_body(
-                headers,
-                "application/vnd.atlas.2023-01-01+gzip",
-                body,
-            )),
+            200..=299 => {
+                Ok(
+                    crate::runtime::bytes_body(
+                        headers,
+                        "application/vnd.atlas.2023-01-01+gzip",
+                        body,
+                    ),
+                )
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }

@@ -64,8 +64,7 @@ impl crate::runtime::Endpoint for GetDataFederationLimitV20230101 {
     const OPERATION_ID: &'static str = "getGroupDataFederationLimit";
     const SHORT_NAME: &'static str = "getDataFederationLimit";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DataFederationTenantQueryLimit;
     type Error = crate::models::ApiError;

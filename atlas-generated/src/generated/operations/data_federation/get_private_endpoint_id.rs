@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for GetPrivateEndpointIdV20230101 {
     const OPERATION_ID: &'static str = "getGroupPrivateNetworkSettingEndpointId";
     const SHORT_NAME: &'static str = "getPrivateEndpointId";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PrivateNetworkEndpointIdEntry;
     type Error = crate::models::ApiError;

@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for SetDataFederationLimitV20230101 {
     const OPERATION_ID: &'static str = "setGroupDataFederationLimit";
     const SHORT_NAME: &'static str = "setDataFederationLimit";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DataFederationTenantQueryLimit;
     type Error = crate::models::ApiError;
@@ -111,7 +110,9 @@ impl crate::dynamic::DynamicEndpoint for SetDataFederationLimitV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::DataFederationTenantQueryLimit>(body)
     }
 }

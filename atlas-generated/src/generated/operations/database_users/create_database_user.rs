@@ -33,7 +33,10 @@ pub struct CreateDatabaseUserV20230101 {
 }
 impl CreateDatabaseUserV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::CloudDatabaseUser) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::CloudDatabaseUser,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -90,7 +93,9 @@ impl crate::dynamic::DynamicEndpoint for CreateDatabaseUserV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CloudDatabaseUser>(body)
     }
 }

@@ -69,8 +69,7 @@ impl crate::runtime::Endpoint for DeleteDatabaseUserV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupDatabaseUser";
     const SHORT_NAME: &'static str = "deleteDatabaseUser";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

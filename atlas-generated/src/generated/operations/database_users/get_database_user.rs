@@ -69,8 +69,7 @@ impl crate::runtime::Endpoint for GetDatabaseUserV20230101 {
     const OPERATION_ID: &'static str = "getGroupDatabaseUser";
     const SHORT_NAME: &'static str = "getDatabaseUser";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::CloudDatabaseUser;
     type Error = crate::models::ApiError;

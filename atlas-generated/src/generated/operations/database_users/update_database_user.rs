@@ -73,8 +73,7 @@ impl crate::runtime::Endpoint for UpdateDatabaseUserV20230101 {
     const OPERATION_ID: &'static str = "updateGroupDatabaseUser";
     const SHORT_NAME: &'static str = "updateDatabaseUser";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::CloudDatabaseUser;
     type Error = crate::models::ApiError;
@@ -122,7 +121,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateDatabaseUserV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CloudDatabaseUser>(body)
     }
 }

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for CreateRestPrivateEndpointV20230101 {
     const OPERATION_ID: &'static str = "createGroupEncryptionAtRestPrivateEndpoint";
     const SHORT_NAME: &'static str = "createRestPrivateEndpoint";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::EarPrivateEndpoint;
     type Error = crate::models::ApiError;
@@ -103,7 +102,9 @@ impl crate::dynamic::DynamicEndpoint for CreateRestPrivateEndpointV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::EarPrivateEndpoint>(body)
     }
 }

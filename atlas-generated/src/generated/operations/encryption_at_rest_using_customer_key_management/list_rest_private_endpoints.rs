@@ -66,8 +66,7 @@ impl crate::runtime::Endpoint for ListRestPrivateEndpointsV20230101 {
     const OPERATION_ID: &'static str = "listGroupEncryptionAtRestPrivateEndpoints";
     const SHORT_NAME: &'static str = "listRestPrivateEndpoints";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasEarPrivateEndpointView;
     type Error = crate::models::ApiError;

@@ -43,7 +43,10 @@ pub struct UpdateEncryptionAtRestV20230101 {
 }
 impl UpdateEncryptionAtRestV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::EncryptionAtRest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::EncryptionAtRest,
+    ) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -100,7 +103,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateEncryptionAtRestV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::EncryptionAtRest>(body)
     }
 }

@@ -44,8 +44,7 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
     const OPERATION_ID: &'static str = "createFederationSettingIdentityProvider";
     const SHORT_NAME: &'static str = "createIdentityProvider";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::FederationOidcIdentityProvider;
     type Error = crate::models::ApiError;
@@ -87,8 +86,12 @@ impl crate::dynamic::DynamicEndpoint for CreateIdentityProviderV20231115 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::FederationOidcIdentityProviderUpdate>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::FederationOidcIdentityProviderUpdate,
+        >(body)
     }
 }
 /// `createFederationSettingIdentityProvider` in its newest stable API version, `2023-11-15`.

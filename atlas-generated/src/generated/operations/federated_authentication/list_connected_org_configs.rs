@@ -46,8 +46,7 @@ impl crate::runtime::Endpoint for ListConnectedOrgConfigsV20230101 {
     const OPERATION_ID: &'static str = "listFederationSettingConnectedOrgConfigs";
     const SHORT_NAME: &'static str = "listConnectedOrgConfigs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs";
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedConnectedOrgConfigsView;
     type Error = crate::models::ApiError;

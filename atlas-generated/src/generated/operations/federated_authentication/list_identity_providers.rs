@@ -33,11 +33,15 @@ pub struct ListIdentityProvidersV20230101 {
     /// The protocols of the target identity providers.
     ///
     /// query parameter `protocol`
-    pub protocol: Option<Vec<crate::models::FederationOidcWorkforceIdentityProviderProtocol>>,
+    pub protocol: Option<
+        Vec<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+    >,
     /// The types of the target identity providers.
     ///
     /// query parameter `idpType`
-    pub idp_type: Option<Vec<crate::models::FederationOidcWorkforceIdentityProviderIdpType>>,
+    pub idp_type: Option<
+        Vec<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+    >,
 }
 impl ListIdentityProvidersV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -56,8 +60,7 @@ impl crate::runtime::Endpoint for ListIdentityProvidersV20230101 {
     const OPERATION_ID: &'static str = "listFederationSettingIdentityProviders";
     const SHORT_NAME: &'static str = "listIdentityProviders";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedFederationIdentityProvider;
     type Error = crate::models::ApiError;

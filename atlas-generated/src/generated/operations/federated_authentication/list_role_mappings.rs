@@ -29,7 +29,10 @@ pub struct ListRoleMappingsV20230101 {
 }
 impl ListRoleMappingsV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(federation_settings_id: impl Into<String>, org_id: impl Into<String>) -> Self {
+    pub fn new(
+        federation_settings_id: impl Into<String>,
+        org_id: impl Into<String>,
+    ) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
             envelope: None,

@@ -29,7 +29,10 @@ pub struct RemoveConnectedOrgConfigV20230101 {
 }
 impl RemoveConnectedOrgConfigV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(federation_settings_id: impl Into<String>, org_id: impl Into<String>) -> Self {
+    pub fn new(
+        federation_settings_id: impl Into<String>,
+        org_id: impl Into<String>,
+    ) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
             envelope: None,
@@ -41,8 +44,7 @@ impl crate::runtime::Endpoint for RemoveConnectedOrgConfigV20230101 {
     const OPERATION_ID: &'static str = "removeFederationSettingConnectedOrgConfig";
     const SHORT_NAME: &'static str = "removeConnectedOrgConfig";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

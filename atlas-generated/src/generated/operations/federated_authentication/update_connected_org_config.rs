@@ -56,8 +56,7 @@ impl crate::runtime::Endpoint for UpdateConnectedOrgConfigV20230101 {
     const OPERATION_ID: &'static str = "updateFederationSettingConnectedOrgConfig";
     const SHORT_NAME: &'static str = "updateConnectedOrgConfig";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ConnectedOrgConfig;
     type Error = crate::models::ApiError;
@@ -101,7 +100,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateConnectedOrgConfigV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ConnectedOrgConfig>(body)
     }
 }

@@ -100,8 +100,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::FederationSamlIdentityProviderUpdate>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::FederationSamlIdentityProviderUpdate,
+        >(body)
     }
 }
 /// Update One Identity Provider
@@ -199,7 +203,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20231115 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::FederationIdentityProviderUpdate>(body)
     }
 }

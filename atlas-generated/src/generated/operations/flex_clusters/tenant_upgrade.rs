@@ -93,8 +93,12 @@ impl crate::dynamic::DynamicEndpoint for TenantUpgradeV20241113 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::AtlasTenantClusterUpgradeRequest20240805>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::AtlasTenantClusterUpgradeRequest20240805,
+        >(body)
     }
 }
 /// `tenantGroupFlexClusterUpgrade` in its newest stable API version, `2024-11-13`.

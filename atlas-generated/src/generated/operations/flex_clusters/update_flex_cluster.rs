@@ -101,8 +101,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateFlexClusterV20241113 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::FlexClusterDescriptionUpdate20241113>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::FlexClusterDescriptionUpdate20241113,
+        >(body)
     }
 }
 /// `updateGroupFlexCluster` in its newest stable API version, `2024-11-13`.

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for CreateFlexRestoreJobV20241113 {
     const OPERATION_ID: &'static str = "createGroupFlexClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "createFlexRestoreJob";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::FlexBackupRestoreJob20241113;
     type Error = crate::models::ApiError;
@@ -104,8 +103,12 @@ impl crate::dynamic::DynamicEndpoint for CreateFlexRestoreJobV20241113 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::FlexBackupRestoreJobCreate20241113>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::FlexBackupRestoreJobCreate20241113,
+        >(body)
     }
 }
 /// `createGroupFlexClusterBackupRestoreJob` in its newest stable API version, `2024-11-13`.

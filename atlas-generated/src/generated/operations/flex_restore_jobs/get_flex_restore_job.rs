@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetFlexRestoreJobV20241113 {
     const OPERATION_ID: &'static str = "getGroupFlexClusterBackupRestoreJob";
     const SHORT_NAME: &'static str = "getFlexRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::FlexBackupRestoreJob20241113;
     type Error = crate::models::ApiError;

@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for ListFlexRestoreJobsV20241113 {
     const OPERATION_ID: &'static str = "listGroupFlexClusterBackupRestoreJobs";
     const SHORT_NAME: &'static str = "listFlexRestoreJobs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View;
     type Error = crate::models::ApiError;

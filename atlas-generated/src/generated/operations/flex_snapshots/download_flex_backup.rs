@@ -103,8 +103,12 @@ impl crate::dynamic::DynamicEndpoint for DownloadFlexBackupV20241113 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::FlexBackupSnapshotDownloadCreate20241113>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::FlexBackupSnapshotDownloadCreate20241113,
+        >(body)
     }
 }
 /// `downloadGroupFlexClusterBackup` in its newest stable API version, `2024-11-13`.

@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for GetFlexBackupSnapshotV20241113 {
     const OPERATION_ID: &'static str = "getGroupFlexClusterBackupSnapshot";
     const SHORT_NAME: &'static str = "getFlexBackupSnapshot";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::FlexBackupSnapshot20241113;
     type Error = crate::models::ApiError;

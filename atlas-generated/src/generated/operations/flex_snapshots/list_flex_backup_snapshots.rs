@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for ListFlexBackupSnapshotsV20241113 {
     const OPERATION_ID: &'static str = "listGroupFlexClusterBackupSnapshots";
     const SHORT_NAME: &'static str = "listFlexBackupSnapshots";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots";
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View;
     type Error = crate::models::ApiError;

@@ -59,8 +59,7 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "createCustomZoneMapping";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -108,7 +107,9 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CustomZoneMappings>(body)
     }
 }
@@ -170,8 +171,7 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230201 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "createCustomZoneMapping";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -219,7 +219,9 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230201 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CustomZoneMappings>(body)
     }
 }
@@ -277,8 +279,7 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20240805 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "createCustomZoneMapping";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;
@@ -326,7 +327,9 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CustomZoneMappings>(body)
     }
 }

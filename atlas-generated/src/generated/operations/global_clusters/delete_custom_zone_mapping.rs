@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "deleteCustomZoneMapping";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -151,8 +150,7 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "deleteCustomZoneMapping";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -246,8 +244,7 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
     const SHORT_NAME: &'static str = "deleteCustomZoneMapping";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;

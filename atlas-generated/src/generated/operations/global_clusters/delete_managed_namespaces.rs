@@ -62,8 +62,7 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
     const SHORT_NAME: &'static str = "deleteManagedNamespaces";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -175,8 +174,7 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
     const SHORT_NAME: &'static str = "deleteManagedNamespaces";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
@@ -284,8 +282,7 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
     const SHORT_NAME: &'static str = "deleteManagedNamespaces";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;

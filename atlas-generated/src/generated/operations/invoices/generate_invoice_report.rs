@@ -44,8 +44,7 @@ impl crate::runtime::Endpoint for GenerateInvoiceReportVPreview {
     const OPERATION_ID: &'static str = "generateOrgInvoiceAndDownloadReport";
     const SHORT_NAME: &'static str = "generateInvoiceReport";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport";
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport";
     const VERSION: &'static str = "preview";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -72,11 +71,15 @@ impl crate::runtime::Endpoint for GenerateInvoiceReportVPreview {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(crate::runtime::bytes_body(
-                headers,
-                "application/vnd.atlas.preview+gzip",
-                body,
-            )),
+            200..=299 => {
+                Ok(
+                    crate::runtime::bytes_body(
+                        headers,
+                        "application/vnd.atlas.preview+gzip",
+                        body,
+                    ),
+                )
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }
@@ -92,7 +95,9 @@ impl crate::dynamic::DynamicEndpoint for GenerateInvoiceReportVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ReportGenerationRequest>(body)
     }
 }

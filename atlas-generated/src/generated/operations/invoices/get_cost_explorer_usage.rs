@@ -69,11 +69,15 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(crate::runtime::bytes_body(
-                headers,
-                "application/vnd.atlas.2023-01-01+csv",
-                body,
-            )),
+            200..=299 => {
+                Ok(
+                    crate::runtime::bytes_body(
+                        headers,
+                        "application/vnd.atlas.2023-01-01+csv",
+                        body,
+                    ),
+                )
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }

@@ -103,7 +103,9 @@ impl crate::dynamic::DynamicEndpoint for GetOrgAssociatedInvoicesV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version preview of `getOrgAssociatedInvoices` is sunset on 2026-09-16")]
+#[deprecated(
+    note = "API version preview of `getOrgAssociatedInvoices` is sunset on 2026-09-16"
+)]
 pub struct GetOrgAssociatedInvoicesVPreview {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///

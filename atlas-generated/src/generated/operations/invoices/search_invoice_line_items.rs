@@ -107,8 +107,12 @@ impl crate::dynamic::DynamicEndpoint for SearchInvoiceLineItemsV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::ApiPublicUsageDetailsQueryRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::ApiPublicUsageDetailsQueryRequest,
+        >(body)
     }
 }
 /// `searchOrgInvoiceLineItems` in its newest stable API version, `2024-08-05`.

@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for GetUserSecurityVerifyV20230101 {
     const OPERATION_ID: &'static str = "getGroupUserSecurityLdapVerify";
     const SHORT_NAME: &'static str = "getUserSecurityVerify";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LdapVerifyConnectivityJobRequest;
     type Error = crate::models::ApiError;

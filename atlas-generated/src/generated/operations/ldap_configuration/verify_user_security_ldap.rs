@@ -95,8 +95,12 @@ impl crate::dynamic::DynamicEndpoint for VerifyUserSecurityLdapV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::LdapVerifyConnectivityJobRequestParams>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::LdapVerifyConnectivityJobRequestParams,
+        >(body)
     }
 }
 /// `verifyGroupUserSecurityLdap` in its newest stable API version, `2023-01-01`.

@@ -103,7 +103,9 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterRestoreJobV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::BackupRestoreJob>(body)
     }
 }

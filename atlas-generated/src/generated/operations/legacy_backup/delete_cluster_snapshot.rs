@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for DeleteClusterSnapshotV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterSnapshot";
     const SHORT_NAME: &'static str = "deleteClusterSnapshot";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

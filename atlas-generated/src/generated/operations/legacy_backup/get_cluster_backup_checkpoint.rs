@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for GetClusterBackupCheckpointV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupCheckpoint";
     const SHORT_NAME: &'static str = "getClusterBackupCheckpoint";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiAtlasCheckpointView;
     type Error = crate::models::ApiError;

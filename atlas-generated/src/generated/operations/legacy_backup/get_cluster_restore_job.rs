@@ -60,8 +60,7 @@ impl crate::runtime::Endpoint for GetClusterRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterRestoreJob";
     const SHORT_NAME: &'static str = "getClusterRestoreJob";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::BackupRestoreJob;
     type Error = crate::models::ApiError;

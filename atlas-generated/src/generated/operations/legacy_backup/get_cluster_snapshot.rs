@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for GetClusterSnapshotV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterSnapshot";
     const SHORT_NAME: &'static str = "getClusterSnapshot";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::BackupSnapshot;
     type Error = crate::models::ApiError;

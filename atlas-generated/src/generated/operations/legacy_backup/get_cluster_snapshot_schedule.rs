@@ -51,8 +51,7 @@ impl crate::runtime::Endpoint for GetClusterSnapshotScheduleV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterSnapshotSchedule";
     const SHORT_NAME: &'static str = "getClusterSnapshotSchedule";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiAtlasSnapshotScheduleView;
     type Error = crate::models::ApiError;

@@ -13,7 +13,9 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/listGroupClusterBackupCheckpoints>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "`listGroupClusterBackupCheckpoints` is deprecated in the Atlas API")]
+#[deprecated(
+    note = "`listGroupClusterBackupCheckpoints` is deprecated in the Atlas API"
+)]
 pub struct ListClusterBackupCheckpointsV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -64,8 +66,7 @@ impl crate::runtime::Endpoint for ListClusterBackupCheckpointsV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupCheckpoints";
     const SHORT_NAME: &'static str = "listClusterBackupCheckpoints";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedApiAtlasCheckpointView;
     type Error = crate::models::ApiError;

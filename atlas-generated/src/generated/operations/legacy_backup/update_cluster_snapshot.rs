@@ -62,8 +62,7 @@ impl crate::runtime::Endpoint for UpdateClusterSnapshotV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterSnapshot";
     const SHORT_NAME: &'static str = "updateClusterSnapshot";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::BackupSnapshot;
     type Error = crate::models::ApiError;
@@ -112,7 +111,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSnapshotV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::BackupSnapshot>(body)
     }
 }

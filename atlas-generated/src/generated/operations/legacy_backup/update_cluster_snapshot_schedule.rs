@@ -15,7 +15,9 @@
 /// - Versions: `2023-01-01`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Legacy-Backup/operation/updateGroupClusterSnapshotSchedule>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "`updateGroupClusterSnapshotSchedule` is deprecated in the Atlas API")]
+#[deprecated(
+    note = "`updateGroupClusterSnapshotSchedule` is deprecated in the Atlas API"
+)]
 pub struct UpdateClusterSnapshotScheduleV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -58,8 +60,7 @@ impl crate::runtime::Endpoint for UpdateClusterSnapshotScheduleV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterSnapshotSchedule";
     const SHORT_NAME: &'static str = "updateClusterSnapshotSchedule";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiAtlasSnapshotScheduleView;
     type Error = crate::models::ApiError;
@@ -106,7 +107,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSnapshotScheduleV20230101 
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ApiAtlasSnapshotScheduleView>(body)
     }
 }

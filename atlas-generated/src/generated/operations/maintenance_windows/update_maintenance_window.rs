@@ -29,7 +29,10 @@ pub struct UpdateMaintenanceWindowV20230101 {
 }
 impl UpdateMaintenanceWindowV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::GroupMaintenanceWindow) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::GroupMaintenanceWindow,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -83,7 +86,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::GroupMaintenanceWindow>(body)
     }
 }
@@ -173,8 +178,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::GroupMaintenanceWindowPreviewUpdateRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::GroupMaintenanceWindowPreviewUpdateRequest,
+        >(body)
     }
 }
 /// `updateGroupMaintenanceWindow` in its newest stable API version, `2023-01-01`.

@@ -32,7 +32,10 @@ pub struct CreateGroupMetricIntegrationV20250312 {
 }
 impl CreateGroupMetricIntegrationV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::MetricIntegrationRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::MetricIntegrationRequest,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -89,7 +92,9 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupMetricIntegrationV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::MetricIntegrationRequest>(body)
     }
 }
@@ -129,7 +134,10 @@ pub struct CreateGroupMetricIntegrationVPreview {
 }
 impl CreateGroupMetricIntegrationVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::MetricIntegrationRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::MetricIntegrationRequest,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -186,7 +194,9 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupMetricIntegrationVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::MetricIntegrationRequest>(body)
     }
 }

@@ -34,7 +34,10 @@ pub struct DeleteGroupMetricIntegrationV20250312 {
 }
 impl DeleteGroupMetricIntegrationV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, metric_integration_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        metric_integration_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -47,8 +50,7 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "deleteGroupMetricIntegration";
     const SHORT_NAME: &'static str = "deleteGroupMetricIntegration";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
@@ -131,7 +133,10 @@ pub struct DeleteGroupMetricIntegrationVPreview {
 }
 impl DeleteGroupMetricIntegrationVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, metric_integration_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        metric_integration_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -144,8 +149,7 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationVPreview {
     const OPERATION_ID: &'static str = "deleteGroupMetricIntegration";
     const SHORT_NAME: &'static str = "deleteGroupMetricIntegration";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "preview";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

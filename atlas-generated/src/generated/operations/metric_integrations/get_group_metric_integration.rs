@@ -34,7 +34,10 @@ pub struct GetGroupMetricIntegrationV20250312 {
 }
 impl GetGroupMetricIntegrationV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, metric_integration_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        metric_integration_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -47,8 +50,7 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "getGroupMetricIntegration";
     const SHORT_NAME: &'static str = "getGroupMetricIntegration";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
@@ -106,7 +108,9 @@ impl crate::dynamic::DynamicEndpoint for GetGroupMetricIntegrationV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/getGroupMetricIntegration>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version preview of `getGroupMetricIntegration` is sunset on 2026-09-14")]
+#[deprecated(
+    note = "API version preview of `getGroupMetricIntegration` is sunset on 2026-09-14"
+)]
 pub struct GetGroupMetricIntegrationVPreview {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -129,7 +133,10 @@ pub struct GetGroupMetricIntegrationVPreview {
 }
 impl GetGroupMetricIntegrationVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, metric_integration_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        metric_integration_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -142,8 +149,7 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationVPreview {
     const OPERATION_ID: &'static str = "getGroupMetricIntegration";
     const SHORT_NAME: &'static str = "getGroupMetricIntegration";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "preview";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;

@@ -133,7 +133,9 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsV20250312 {
 /// - Preview: may change without notice
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/listGroupMetricIntegrations>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version preview of `listGroupMetricIntegrations` is sunset on 2026-09-14")]
+#[deprecated(
+    note = "API version preview of `listGroupMetricIntegrations` is sunset on 2026-09-14"
+)]
 pub struct ListGroupMetricIntegrationsVPreview {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///

@@ -54,8 +54,7 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "updateGroupMetricIntegration";
     const SHORT_NAME: &'static str = "updateGroupMetricIntegration";
     const METHOD: http::Method = http::Method::PUT;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
@@ -101,7 +100,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::MetricIntegrationUpdateRequest>(body)
     }
 }
@@ -163,8 +164,7 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
     const OPERATION_ID: &'static str = "updateGroupMetricIntegration";
     const SHORT_NAME: &'static str = "updateGroupMetricIntegration";
     const METHOD: http::Method = http::Method::PUT;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
     const VERSION: &'static str = "preview";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
@@ -210,7 +210,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::MetricIntegrationUpdateRequest>(body)
     }
 }

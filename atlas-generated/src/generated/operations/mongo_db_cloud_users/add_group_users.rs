@@ -36,7 +36,10 @@ pub struct AddGroupUsersV20250219 {
 }
 impl AddGroupUsersV20250219 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::GroupUserRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::GroupUserRequest,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -93,7 +96,9 @@ impl crate::dynamic::DynamicEndpoint for AddGroupUsersV20250219 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::GroupUserRequest>(body)
     }
 }

@@ -36,8 +36,9 @@ pub struct GetOrgUserV20250219 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses:
-        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<
+        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
+    >,
 }
 impl GetOrgUserV20250219 {
     /// A request with its required parameters; optional ones start unset.

@@ -17,7 +17,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `listGroupUsers` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `listGroupUsers` is sunset on 2027-07-01"
+)]
 pub struct ListGroupUsersV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -60,8 +62,9 @@ pub struct ListGroupUsersV20230101 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses:
-        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<
+        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
+    >,
     /// Email address to filter users by. Not supported in deprecated versions.
     ///
     /// query parameter `username`
@@ -205,8 +208,9 @@ pub struct ListGroupUsersV20250219 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses:
-        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<
+        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
+    >,
     /// Email address to filter users by. Not supported in deprecated versions.
     ///
     /// query parameter `username`

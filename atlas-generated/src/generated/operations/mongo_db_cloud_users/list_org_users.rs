@@ -54,8 +54,9 @@ pub struct ListOrgUsersV20230101 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses:
-        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<
+        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
+    >,
 }
 impl ListOrgUsersV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -183,8 +184,9 @@ pub struct ListOrgUsersV20250219 {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
     ///
     /// query parameter `orgMembershipStatuses`
-    pub org_membership_statuses:
-        Option<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<
+        Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>,
+    >,
 }
 impl ListOrgUsersV20250219 {
     /// A request with its required parameters; optional ones start unset.

@@ -102,7 +102,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgUserV20250219 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::OrgUserUpdateRequest>(body)
     }
 }

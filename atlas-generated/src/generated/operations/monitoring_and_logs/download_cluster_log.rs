@@ -14,7 +14,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `downloadGroupClusterLog` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `downloadGroupClusterLog` is sunset on 2027-07-01"
+)]
 pub struct DownloadClusterLogV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -64,8 +66,7 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
     const OPERATION_ID: &'static str = "downloadGroupClusterLog";
     const SHORT_NAME: &'static str = "downloadClusterLog";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -96,11 +97,15 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(crate::runtime::bytes_body(
-                headers,
-                "application/vnd.atlas.2023-01-01+gzip",
-                body,
-            )),
+            200..=299 => {
+                Ok(
+                    crate::runtime::bytes_body(
+                        headers,
+                        "application/vnd.atlas.2023-01-01+gzip",
+                        body,
+                    ),
+                )
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }
@@ -181,8 +186,7 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {
     const OPERATION_ID: &'static str = "downloadGroupClusterLog";
     const SHORT_NAME: &'static str = "downloadClusterLog";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -213,11 +217,15 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(crate::runtime::bytes_body(
-                headers,
-                "application/vnd.atlas.2023-02-01+gzip",
-                body,
-            )),
+            200..=299 => {
+                Ok(
+                    crate::runtime::bytes_body(
+                        headers,
+                        "application/vnd.atlas.2023-02-01+gzip",
+                        body,
+                    ),
+                )
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }

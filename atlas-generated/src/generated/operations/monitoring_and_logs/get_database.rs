@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetDatabaseV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDatabase";
     const SHORT_NAME: &'static str = "getDatabase";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MesurementsDatabase;
     type Error = crate::models::ApiError;

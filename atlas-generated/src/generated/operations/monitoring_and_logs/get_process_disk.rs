@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for GetProcessDiskV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDisk";
     const SHORT_NAME: &'static str = "getProcessDisk";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MeasurementDiskPartition;
     type Error = crate::models::ApiError;

@@ -87,8 +87,7 @@ impl crate::runtime::Endpoint for GetProcessDiskMeasurementsV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDiskMeasurements";
     const SHORT_NAME: &'static str = "getProcessDiskMeasurements";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiMeasurementsGeneralViewAtlas;
     type Error = crate::models::ApiError;

@@ -73,8 +73,7 @@ impl crate::runtime::Endpoint for ListMeasurementsV20230101 {
     const OPERATION_ID: &'static str = "listGroupHostFtsMetricMeasurements";
     const SHORT_NAME: &'static str = "listMeasurements";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MeasurementsNonIndex;
     type Error = crate::models::ApiError;

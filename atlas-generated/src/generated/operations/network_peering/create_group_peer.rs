@@ -92,8 +92,12 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupPeerV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::BaseNetworkPeeringConnectionSettings>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::BaseNetworkPeeringConnectionSettings,
+        >(body)
     }
 }
 /// `createGroupPeer` in its newest stable API version, `2023-01-01`.

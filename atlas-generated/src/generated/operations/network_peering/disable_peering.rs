@@ -34,7 +34,10 @@ pub struct DisablePeeringV20230101 {
 }
 impl DisablePeeringV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::PrivateIpModeView) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::PrivateIpModeView,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -91,7 +94,9 @@ impl crate::dynamic::DynamicEndpoint for DisablePeeringV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::PrivateIpModeView>(body)
     }
 }

@@ -100,8 +100,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupPeerV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::BaseNetworkPeeringConnectionSettings>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::BaseNetworkPeeringConnectionSettings,
+        >(body)
     }
 }
 /// `updateGroupPeer` in its newest stable API version, `2023-01-01`.

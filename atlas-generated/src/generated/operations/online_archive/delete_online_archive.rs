@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeleteOnlineArchiveV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterOnlineArchive";
     const SHORT_NAME: &'static str = "deleteOnlineArchive";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetOnlineArchiveV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterOnlineArchive";
     const SHORT_NAME: &'static str = "getOnlineArchive";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::BackupOnlineArchive;
     type Error = crate::models::ApiError;

@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for ListOnlineArchivesV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterOnlineArchives";
     const SHORT_NAME: &'static str = "listOnlineArchives";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedOnlineArchiveView;
     type Error = crate::models::ApiError;

@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for UpdateOnlineArchiveV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterOnlineArchive";
     const SHORT_NAME: &'static str = "updateOnlineArchive";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::BackupOnlineArchive;
     type Error = crate::models::ApiError;
@@ -111,7 +110,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateOnlineArchiveV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::BackupOnlineArchive>(body)
     }
 }

@@ -90,8 +90,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgDelegationSettingsV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::OrgDelegationSettingsUpdateRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::OrgDelegationSettingsUpdateRequest,
+        >(body)
     }
 }
 /// `updateOrgDelegationSettings` in its newest stable API version, `2025-03-12`.

@@ -15,7 +15,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInviteById>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `updateOrgInviteById` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `updateOrgInviteById` is sunset on 2027-07-01"
+)]
 pub struct UpdateOrgInviteByIdV20230101 {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
@@ -102,8 +104,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgInviteByIdV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::OrganizationInvitationUpdateRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::OrganizationInvitationUpdateRequest,
+        >(body)
     }
 }
 /// `updateOrgInviteById` in its newest stable API version, `2023-01-01`.

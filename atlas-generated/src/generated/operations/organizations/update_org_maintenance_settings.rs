@@ -91,9 +91,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgMaintenanceSettingsVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::OrganizationMaintenanceSettingsUpdateRequest>(
-            body,
-        )
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::OrganizationMaintenanceSettingsUpdateRequest,
+        >(body)
     }
 }

@@ -30,7 +30,10 @@ pub struct UpdateOrgSettingsV20230101 {
 }
 impl UpdateOrgSettingsV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(org_id: impl Into<String>, body: crate::models::OrganizationSettings) -> Self {
+    pub fn new(
+        org_id: impl Into<String>,
+        body: crate::models::OrganizationSettings,
+    ) -> Self {
         Self {
             envelope: None,
             org_id: org_id.into(),
@@ -87,7 +90,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgSettingsV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::OrganizationSettings>(body)
     }
 }

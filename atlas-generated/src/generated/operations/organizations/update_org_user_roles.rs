@@ -13,7 +13,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgUserRoles>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `updateOrgUserRoles` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `updateOrgUserRoles` is sunset on 2027-07-01"
+)]
 pub struct UpdateOrgUserRolesV20230101 {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
@@ -101,7 +103,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgUserRolesV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::UpdateOrgRolesForUser>(body)
     }
 }

@@ -56,8 +56,7 @@ impl crate::runtime::Endpoint for CreateClusterOverloadSimulationVPreview {
     const OPERATION_ID: &'static str = "createGroupClusterOverloadSimulation";
     const SHORT_NAME: &'static str = "createClusterOverloadSimulation";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
     const VERSION: &'static str = "preview";
     type Success = crate::models::OverloadProtectionSimulationResponse;
     type Error = crate::models::ApiError;
@@ -104,7 +103,11 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterOverloadSimulationVPreview
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::OverloadProtectionSimulationRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::OverloadProtectionSimulationRequest,
+        >(body)
     }
 }

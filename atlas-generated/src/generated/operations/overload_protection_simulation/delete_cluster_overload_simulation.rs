@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for DeleteClusterOverloadSimulationVPreview {
     const OPERATION_ID: &'static str = "deleteGroupClusterOverloadSimulation";
     const SHORT_NAME: &'static str = "deleteClusterOverloadSimulation";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
     const VERSION: &'static str = "preview";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for GetClusterOverloadSimulationVPreview {
     const OPERATION_ID: &'static str = "getGroupClusterOverloadSimulation";
     const SHORT_NAME: &'static str = "getClusterOverloadSimulation";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
     const VERSION: &'static str = "preview";
     type Success = crate::models::OverloadProtectionSimulationResponse;
     type Error = crate::models::ApiError;

@@ -59,8 +59,7 @@ impl crate::runtime::Endpoint for ListClusterOverloadSimulationsVPreview {
     const OPERATION_ID: &'static str = "listGroupClusterOverloadSimulations";
     const SHORT_NAME: &'static str = "listClusterOverloadSimulations";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
     const VERSION: &'static str = "preview";
     type Success = crate::models::PaginatedOverloadProtectionSimulationResponse;
     type Error = crate::models::ApiError;

@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for GetServerlessAutoIndexingV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessPerformanceAdvisorAutoIndexing";
     const SHORT_NAME: &'static str = "getServerlessAutoIndexing";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
     const VERSION: &'static str = "2023-01-01";
     type Success = bool;
     type Error = crate::models::ApiError;

@@ -69,8 +69,7 @@ impl crate::runtime::Endpoint for ListClusterSuggestedIndexesV20240805 {
     const OPERATION_ID: &'static str = "listGroupClusterPerformanceAdvisorSuggestedIndexes";
     const SHORT_NAME: &'static str = "listClusterSuggestedIndexes";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::EnvelopedPerformanceAdvisorResponse;
     type Error = crate::models::ApiError;

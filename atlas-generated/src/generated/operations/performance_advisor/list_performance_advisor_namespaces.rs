@@ -64,8 +64,7 @@ impl crate::runtime::Endpoint for ListPerformanceAdvisorNamespacesV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorNamespaces";
     const SHORT_NAME: &'static str = "listPerformanceAdvisorNamespaces";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::Namespaces;
     type Error = crate::models::ApiError;

@@ -43,8 +43,7 @@ impl crate::runtime::Endpoint for ListSchemaAdviceV20240805 {
     const OPERATION_ID: &'static str = "listGroupClusterPerformanceAdvisorSchemaAdvice";
     const SHORT_NAME: &'static str = "listSchemaAdvice";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::EnvelopedSchemaAdvisorResponse;
     type Error = crate::models::ApiError;

@@ -89,8 +89,7 @@ impl crate::runtime::Endpoint for ListSlowQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorSlowQueryLogs";
     const SHORT_NAME: &'static str = "listSlowQueryLogs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PerformanceAdvisorSlowQueryList;
     type Error = crate::models::ApiError;

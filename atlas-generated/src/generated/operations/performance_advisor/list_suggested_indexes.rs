@@ -94,8 +94,7 @@ impl crate::runtime::Endpoint for ListSuggestedIndexesV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorSuggestedIndexes";
     const SHORT_NAME: &'static str = "listSuggestedIndexes";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PerformanceAdvisorResponse;
     type Error = crate::models::ApiError;

@@ -39,7 +39,11 @@ pub struct SetServerlessAutoIndexingV20230101 {
 }
 impl SetServerlessAutoIndexingV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>, enable: bool) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        cluster_name: impl Into<String>,
+        enable: bool,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -52,8 +56,7 @@ impl crate::runtime::Endpoint for SetServerlessAutoIndexingV20230101 {
     const OPERATION_ID: &'static str = "setGroupServerlessPerformanceAdvisorAutoIndexing";
     const SHORT_NAME: &'static str = "setServerlessAutoIndexing";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -94,8 +94,12 @@ impl crate::dynamic::DynamicEndpoint for CreatePrivateEndpointServiceV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::CloudProviderEndpointServiceRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::CloudProviderEndpointServiceRequest,
+        >(body)
     }
 }
 /// `createGroupPrivateEndpointEndpointService` in its newest stable API version, `2023-01-01`.

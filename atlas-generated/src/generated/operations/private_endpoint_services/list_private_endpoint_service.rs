@@ -51,8 +51,7 @@ impl crate::runtime::Endpoint for ListPrivateEndpointServiceV20230101 {
     const OPERATION_ID: &'static str = "listGroupPrivateEndpointEndpointService";
     const SHORT_NAME: &'static str = "listPrivateEndpointService";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService";
     const VERSION: &'static str = "2023-01-01";
     type Success = Vec<crate::models::EndpointService>;
     type Error = crate::models::ApiError;

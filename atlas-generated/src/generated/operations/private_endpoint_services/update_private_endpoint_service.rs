@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for UpdatePrivateEndpointServiceV20230101 {
     const OPERATION_ID: &'static str = "updateGroupPrivateEndpointEndpointService";
     const SHORT_NAME: &'static str = "updatePrivateEndpointService";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::EndpointService;
     type Error = crate::models::ApiError;
@@ -103,8 +102,12 @@ impl crate::dynamic::DynamicEndpoint for UpdatePrivateEndpointServiceV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::ApiAtlasModifyEndpointServiceRequestView>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::ApiAtlasModifyEndpointServiceRequestView,
+        >(body)
     }
 }
 /// `updateGroupPrivateEndpointEndpointService` in its newest stable API version, `2023-01-01`.

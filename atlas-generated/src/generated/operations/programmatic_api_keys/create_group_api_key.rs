@@ -32,7 +32,10 @@ pub struct CreateGroupApiKeyV20230101 {
 }
 impl CreateGroupApiKeyV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::CreateAtlasProjectApiKey) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::CreateAtlasProjectApiKey,
+    ) -> Self {
         Self {
             envelope: None,
             group_id: group_id.into(),
@@ -89,7 +92,9 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupApiKeyV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CreateAtlasProjectApiKey>(body)
     }
 }

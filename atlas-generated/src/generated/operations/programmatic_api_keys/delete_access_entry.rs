@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for DeleteAccessEntryV20230101 {
     const OPERATION_ID: &'static str = "deleteOrgApiKeyAccessListEntry";
     const SHORT_NAME: &'static str = "deleteAccessEntry";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

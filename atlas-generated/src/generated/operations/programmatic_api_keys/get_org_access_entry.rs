@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for GetOrgAccessEntryV20230101 {
     const OPERATION_ID: &'static str = "getOrgApiKeyAccessListEntry";
     const SHORT_NAME: &'static str = "getOrgAccessEntry";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::UserAccessListResponse;
     type Error = crate::models::ApiError;

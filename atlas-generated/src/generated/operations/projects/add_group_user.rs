@@ -14,7 +14,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/addGroupAccessUser>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-02-01 of `addGroupAccessUser` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-02-01 of `addGroupAccessUser` is sunset on 2027-07-01"
+)]
 pub struct AddGroupUserV20230201 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -45,7 +47,9 @@ pub enum AddGroupUserV20230201Success {
 impl crate::dynamic::Outcome for AddGroupUserV20230201Success {
     fn to_value(&self) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         match self {
-            AddGroupUserV20230201Success::Ok(outcome) => crate::dynamic::Outcome::to_value(outcome),
+            AddGroupUserV20230201Success::Ok(outcome) => {
+                crate::dynamic::Outcome::to_value(outcome)
+            }
             AddGroupUserV20230201Success::NoContent(outcome) => {
                 crate::dynamic::Outcome::to_value(outcome)
             }
@@ -54,7 +58,10 @@ impl crate::dynamic::Outcome for AddGroupUserV20230201Success {
 }
 impl AddGroupUserV20230201 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::GroupInvitationRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::GroupInvitationRequest,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             pretty: None,
@@ -95,12 +102,16 @@ impl crate::runtime::Endpoint for AddGroupUserV20230201 {
         let _ = headers;
         match status {
             200u16 => {
-                (crate::runtime::decode_json(status, body)).map(AddGroupUserV20230201Success::Ok)
+                (crate::runtime::decode_json(status, body))
+                    .map(AddGroupUserV20230201Success::Ok)
             }
-            204u16 => (Ok(crate::runtime::decode_no_content(body)))
-                .map(AddGroupUserV20230201Success::NoContent),
+            204u16 => {
+                (Ok(crate::runtime::decode_no_content(body)))
+                    .map(AddGroupUserV20230201Success::NoContent)
+            }
             status if (200..300).contains(&status) => {
-                (crate::runtime::decode_json(status, body)).map(AddGroupUserV20230201Success::Ok)
+                (crate::runtime::decode_json(status, body))
+                    .map(AddGroupUserV20230201Success::Ok)
             }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
@@ -118,7 +129,9 @@ impl crate::dynamic::DynamicEndpoint for AddGroupUserV20230201 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::GroupInvitationRequest>(body)
     }
 }

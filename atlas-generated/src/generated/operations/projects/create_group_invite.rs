@@ -13,7 +13,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroupInvite>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `createGroupInvite` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `createGroupInvite` is sunset on 2027-07-01"
+)]
 pub struct CreateGroupInviteV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -34,7 +36,10 @@ pub struct CreateGroupInviteV20230101 {
 }
 impl CreateGroupInviteV20230101 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::GroupInvitationRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::GroupInvitationRequest,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             pretty: None,
@@ -91,7 +96,9 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupInviteV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::GroupInvitationRequest>(body)
     }
 }

@@ -13,7 +13,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupInvite>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `getGroupInvite` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `getGroupInvite` is sunset on 2027-07-01"
+)]
 pub struct GetGroupInviteV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///

@@ -28,7 +28,10 @@ pub struct MigrateGroupV20240530 {
 }
 impl MigrateGroupV20240530 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::GroupMigrationRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::GroupMigrationRequest,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -82,7 +85,9 @@ impl crate::dynamic::DynamicEndpoint for MigrateGroupV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::GroupMigrationRequest>(body)
     }
 }

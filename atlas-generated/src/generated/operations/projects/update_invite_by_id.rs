@@ -14,7 +14,9 @@
 /// - Sunset: 2027-07-01
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInviteById>
 #[derive(Debug, Clone, PartialEq)]
-#[deprecated(note = "API version 2023-01-01 of `updateGroupInviteById` is sunset on 2027-07-01")]
+#[deprecated(
+    note = "API version 2023-01-01 of `updateGroupInviteById` is sunset on 2027-07-01"
+)]
 pub struct UpdateInviteByIdV20230101 {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
@@ -96,7 +98,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateInviteByIdV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::GroupInvitationUpdateRequest>(body)
     }
 }

@@ -97,8 +97,12 @@ impl crate::dynamic::DynamicEndpoint for CreateLogExportV20230101 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::CreatePushBasedLogExportProjectRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::CreatePushBasedLogExportProjectRequest,
+        >(body)
     }
 }
 /// `createGroupPushBasedLogExport` in its newest stable API version, `2023-01-01`.

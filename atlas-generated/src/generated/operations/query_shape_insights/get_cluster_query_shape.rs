@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetClusterQueryShapeV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterQueryShape";
     const SHORT_NAME: &'static str = "getClusterQueryShape";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::QueryShapeResponse;
     type Error = crate::models::ApiError;

@@ -94,8 +94,7 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
     const OPERATION_ID: &'static str = "listGroupClusterQueryShapeInsightSummaries";
     const SHORT_NAME: &'static str = "listQueryShapeSummaries";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::QueryStatsSummaryListResponse;
     type Error = crate::models::ApiError;

@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for UpdateClusterQueryShapeV20250312 {
     const OPERATION_ID: &'static str = "updateGroupClusterQueryShape";
     const SHORT_NAME: &'static str = "updateClusterQueryShape";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::QueryShapeResponse;
     type Error = crate::models::ApiError;
@@ -111,7 +110,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterQueryShapeV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::QueryShapeUpdateRequest>(body)
     }
 }

@@ -22,7 +22,10 @@ pub struct CreateOrgMcpConfigV20250312 {
 }
 impl CreateOrgMcpConfigV20250312 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(org_id: impl Into<String>, body: crate::models::CreateOrgMcpConfigRequest) -> Self {
+    pub fn new(
+        org_id: impl Into<String>,
+        body: crate::models::CreateOrgMcpConfigRequest,
+    ) -> Self {
         Self {
             org_id: org_id.into(),
             body,
@@ -73,7 +76,9 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgMcpConfigV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::CreateOrgMcpConfigRequest>(body)
     }
 }

@@ -47,8 +47,7 @@ impl crate::runtime::Endpoint for DeleteGroupMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "deleteGroupMcpConfigSecret";
     const SHORT_NAME: &'static str = "deleteGroupMcpSecret";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

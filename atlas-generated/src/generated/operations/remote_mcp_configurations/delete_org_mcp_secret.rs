@@ -45,8 +45,7 @@ impl crate::runtime::Endpoint for DeleteOrgMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "deleteOrgMcpConfigSecret";
     const SHORT_NAME: &'static str = "deleteOrgMcpSecret";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

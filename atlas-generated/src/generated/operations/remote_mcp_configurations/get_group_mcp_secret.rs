@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetGroupMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "getGroupMcpConfigSecret";
     const SHORT_NAME: &'static str = "getGroupMcpSecret";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ServiceAccountSecret;
     type Error = crate::models::ApiError;

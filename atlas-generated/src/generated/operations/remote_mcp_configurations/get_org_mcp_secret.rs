@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for GetOrgMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "getOrgMcpConfigSecret";
     const SHORT_NAME: &'static str = "getOrgMcpSecret";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ServiceAccountSecret;
     type Error = crate::models::ApiError;

@@ -32,7 +32,10 @@ pub struct DeleteOrgResourcePolicyV20240805 {
 }
 impl DeleteOrgResourcePolicyV20240805 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(org_id: impl Into<String>, resource_policy_id: impl Into<String>) -> Self {
+    pub fn new(
+        org_id: impl Into<String>,
+        resource_policy_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             pretty: None,

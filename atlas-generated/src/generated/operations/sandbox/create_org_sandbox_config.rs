@@ -31,7 +31,10 @@ pub struct CreateOrgSandboxConfigVPreview {
 }
 impl CreateOrgSandboxConfigVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(org_id: impl Into<String>, body: crate::models::SandboxConfigRequest) -> Self {
+    pub fn new(
+        org_id: impl Into<String>,
+        body: crate::models::SandboxConfigRequest,
+    ) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -88,7 +91,9 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgSandboxConfigVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::SandboxConfigRequest>(body)
     }
 }

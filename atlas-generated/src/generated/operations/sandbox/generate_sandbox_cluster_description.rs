@@ -36,7 +36,10 @@ pub struct GenerateSandboxClusterDescriptionVPreview {
 }
 impl GenerateSandboxClusterDescriptionVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, sandbox_config_id: impl Into<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        sandbox_config_id: impl Into<String>,
+    ) -> Self {
         Self {
             envelope: None,
             pretty: None,
@@ -49,8 +52,7 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
     const OPERATION_ID: &'static str = "generateGroupSandboxClusterDescription";
     const SHORT_NAME: &'static str = "generateSandboxClusterDescription";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ClusterDescription20240805;
     type Error = crate::models::ApiError;

@@ -70,8 +70,7 @@ impl crate::runtime::Endpoint for CreateAccessListV20240805 {
     const OPERATION_ID: &'static str = "createGroupServiceAccountAccessList";
     const SHORT_NAME: &'static str = "createAccessList";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::PaginatedServiceAccountIpAccessEntryView;
     type Error = crate::models::ApiError;
@@ -124,8 +123,12 @@ impl crate::dynamic::DynamicEndpoint for CreateAccessListV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<Vec<crate::models::ServiceAccountIpAccessListEntry>>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            Vec<crate::models::ServiceAccountIpAccessListEntry>,
+        >(body)
     }
 }
 /// `createGroupServiceAccountAccessList` in its newest stable API version, `2024-08-05`.

@@ -121,8 +121,12 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgAccessListV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<Vec<crate::models::ServiceAccountIpAccessListEntry>>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            Vec<crate::models::ServiceAccountIpAccessListEntry>,
+        >(body)
     }
 }
 /// `createOrgServiceAccountAccessList` in its newest stable API version, `2024-08-05`.

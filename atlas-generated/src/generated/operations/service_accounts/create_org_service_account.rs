@@ -30,7 +30,10 @@ pub struct CreateOrgServiceAccountV20240805 {
 }
 impl CreateOrgServiceAccountV20240805 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(org_id: impl Into<String>, body: crate::models::OrgServiceAccountRequest) -> Self {
+    pub fn new(
+        org_id: impl Into<String>,
+        body: crate::models::OrgServiceAccountRequest,
+    ) -> Self {
         Self {
             org_id: org_id.into(),
             envelope: None,
@@ -87,7 +90,9 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgServiceAccountV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::OrgServiceAccountRequest>(body)
     }
 }

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeleteGroupAccessEntryV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupServiceAccountAccessListEntry";
     const SHORT_NAME: &'static str = "deleteGroupAccessEntry";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for DeleteOrgAccessEntryV20240805 {
     const OPERATION_ID: &'static str = "deleteOrgServiceAccountAccessListEntry";
     const SHORT_NAME: &'static str = "deleteOrgAccessEntry";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

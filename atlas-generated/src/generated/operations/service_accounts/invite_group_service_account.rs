@@ -101,8 +101,12 @@ impl crate::dynamic::DynamicEndpoint for InviteGroupServiceAccountV20240805 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::GroupServiceAccountRoleAssignment>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::GroupServiceAccountRoleAssignment,
+        >(body)
     }
 }
 /// `inviteGroupServiceAccount` in its newest stable API version, `2024-08-05`.

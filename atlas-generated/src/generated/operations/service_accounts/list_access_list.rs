@@ -63,8 +63,7 @@ impl crate::runtime::Endpoint for ListAccessListV20240805 {
     const OPERATION_ID: &'static str = "listGroupServiceAccountAccessList";
     const SHORT_NAME: &'static str = "listAccessList";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::PaginatedServiceAccountIpAccessEntryView;
     type Error = crate::models::ApiError;

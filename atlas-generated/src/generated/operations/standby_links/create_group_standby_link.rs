@@ -27,7 +27,10 @@ pub struct CreateGroupStandbyLinkVPreview {
 }
 impl CreateGroupStandbyLinkVPreview {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(group_id: impl Into<String>, body: crate::models::ApiStandbyLinkRequest) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        body: crate::models::ApiStandbyLinkRequest,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             envelope: None,
@@ -81,7 +84,9 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupStandbyLinkVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ApiStandbyLinkRequest>(body)
     }
 }

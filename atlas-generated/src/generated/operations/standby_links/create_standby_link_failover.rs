@@ -49,8 +49,7 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
     const OPERATION_ID: &'static str = "createGroupStandbyLinkFailover";
     const SHORT_NAME: &'static str = "createStandbyLinkFailover";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;
@@ -95,7 +94,9 @@ impl crate::dynamic::DynamicEndpoint for CreateStandbyLinkFailoverVPreview {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::ApiStandbyLinkFailoverRequest>(body)
     }
 }

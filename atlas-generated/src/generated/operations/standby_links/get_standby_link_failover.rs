@@ -51,8 +51,7 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
     const OPERATION_ID: &'static str = "getGroupStandbyLinkFailover";
     const SHORT_NAME: &'static str = "getStandbyLinkFailover";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;

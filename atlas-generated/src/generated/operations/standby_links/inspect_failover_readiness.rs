@@ -47,8 +47,7 @@ impl crate::runtime::Endpoint for InspectFailoverReadinessVPreview {
     const OPERATION_ID: &'static str = "inspectGroupStandbyLinkFailoverReadiness";
     const SHORT_NAME: &'static str = "inspectFailoverReadiness";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness";
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverReadinessResponse;
     type Error = crate::models::ApiError;

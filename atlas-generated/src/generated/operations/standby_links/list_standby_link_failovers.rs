@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for ListStandbyLinkFailoversVPreview {
     const OPERATION_ID: &'static str = "listGroupStandbyLinkFailovers";
     const SHORT_NAME: &'static str = "listStandbyLinkFailovers";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
     const VERSION: &'static str = "preview";
     type Success = crate::models::PaginatedApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;

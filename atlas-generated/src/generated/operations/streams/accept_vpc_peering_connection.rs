@@ -50,8 +50,7 @@ impl crate::runtime::Endpoint for AcceptVpcPeeringConnectionV20230201 {
     const OPERATION_ID: &'static str = "acceptGroupStreamVpcPeeringConnection";
     const SHORT_NAME: &'static str = "acceptVpcPeeringConnection";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
@@ -97,7 +96,9 @@ impl crate::dynamic::DynamicEndpoint for AcceptVpcPeeringConnectionV20230201 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::VpcPeeringActionChallenge>(body)
     }
 }

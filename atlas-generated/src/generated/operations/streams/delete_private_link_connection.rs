@@ -48,8 +48,7 @@ impl crate::runtime::Endpoint for DeletePrivateLinkConnectionV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupStreamPrivateLinkConnection";
     const SHORT_NAME: &'static str = "deletePrivateLinkConnection";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeleteStreamConnectionV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupStreamConnection";
     const SHORT_NAME: &'static str = "deleteStreamConnection";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

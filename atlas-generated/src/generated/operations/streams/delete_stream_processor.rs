@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for DeleteStreamProcessorV20240530 {
     const OPERATION_ID: &'static str = "deleteGroupStreamProcessor";
     const SHORT_NAME: &'static str = "deleteStreamProcessor";
     const METHOD: http::Method = http::Method::DELETE;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

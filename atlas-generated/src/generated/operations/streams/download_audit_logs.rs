@@ -88,11 +88,15 @@ impl crate::runtime::Endpoint for DownloadAuditLogsV20230201 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(crate::runtime::bytes_body(
-                headers,
-                "application/vnd.atlas.2023-02-01+gzip",
-                body,
-            )),
+            200..=299 => {
+                Ok(
+                    crate::runtime::bytes_body(
+                        headers,
+                        "application/vnd.atlas.2023-02-01+gzip",
+                        body,
+                    ),
+                )
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }

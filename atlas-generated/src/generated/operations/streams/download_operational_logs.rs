@@ -58,8 +58,7 @@ impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
     const OPERATION_ID: &'static str = "downloadGroupStreamOperationalLogs";
     const SHORT_NAME: &'static str = "downloadOperationalLogs";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
@@ -89,11 +88,15 @@ impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
     ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
         let _ = headers;
         match status {
-            200..=299 => Ok(crate::runtime::bytes_body(
-                headers,
-                "application/vnd.atlas.2025-03-12+gzip",
-                body,
-            )),
+            200..=299 => {
+                Ok(
+                    crate::runtime::bytes_body(
+                        headers,
+                        "application/vnd.atlas.2025-03-12+gzip",
+                        body,
+                    ),
+                )
+            }
             _ => Err(crate::runtime::decode_error(status, body)),
         }
     }

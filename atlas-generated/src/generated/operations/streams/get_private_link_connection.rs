@@ -43,8 +43,7 @@ impl crate::runtime::Endpoint for GetPrivateLinkConnectionV20230201 {
     const OPERATION_ID: &'static str = "getGroupStreamPrivateLinkConnection";
     const SHORT_NAME: &'static str = "getPrivateLinkConnection";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsPrivateLinkConnection;
     type Error = crate::models::ApiError;

@@ -52,8 +52,7 @@ impl crate::runtime::Endpoint for GetStreamConnectionV20230201 {
     const OPERATION_ID: &'static str = "getGroupStreamConnection";
     const SHORT_NAME: &'static str = "getStreamConnection";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsConnection;
     type Error = crate::models::ApiError;

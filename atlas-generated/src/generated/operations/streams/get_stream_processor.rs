@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for GetStreamProcessorV20240530 {
     const OPERATION_ID: &'static str = "getGroupStreamProcessor";
     const SHORT_NAME: &'static str = "getStreamProcessor";
     const METHOD: http::Method = http::Method::GET;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::StreamsProcessorWithStats;
     type Error = crate::models::ApiError;

@@ -43,7 +43,10 @@ pub struct ListVpcPeeringConnectionsV20230201 {
 }
 impl ListVpcPeeringConnectionsV20230201 {
     /// A request with its required parameters; optional ones start unset.
-    pub fn new(requester_account_id: impl Into<String>, group_id: impl Into<String>) -> Self {
+    pub fn new(
+        requester_account_id: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> Self {
         Self {
             requester_account_id: requester_account_id.into(),
             group_id: group_id.into(),

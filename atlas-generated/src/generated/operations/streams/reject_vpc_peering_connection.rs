@@ -43,8 +43,7 @@ impl crate::runtime::Endpoint for RejectVpcPeeringConnectionV20230201 {
     const OPERATION_ID: &'static str = "rejectGroupStreamVpcPeeringConnection";
     const SHORT_NAME: &'static str = "rejectVpcPeeringConnection";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for StartStreamProcessorV20240530 {
     const OPERATION_ID: &'static str = "startGroupStreamProcessor";
     const SHORT_NAME: &'static str = "startStreamProcessor";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -60,8 +60,7 @@ impl crate::runtime::Endpoint for StartStreamProcessorWithV20250312 {
     const OPERATION_ID: &'static str = "startGroupStreamProcessorWith";
     const SHORT_NAME: &'static str = "startStreamProcessorWith";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
@@ -113,7 +112,9 @@ impl crate::dynamic::DynamicEndpoint for StartStreamProcessorWithV20250312 {
             body: args.optional_body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsStartStreamProcessorWith>(body)
     }
 }

@@ -57,8 +57,7 @@ impl crate::runtime::Endpoint for StopStreamProcessorV20240530 {
     const OPERATION_ID: &'static str = "stopGroupStreamProcessor";
     const SHORT_NAME: &'static str = "stopStreamProcessor";
     const METHOD: http::Method = http::Method::POST;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;

@@ -55,8 +55,7 @@ impl crate::runtime::Endpoint for UpdatePrivateLinkConnectionV20250312 {
     const OPERATION_ID: &'static str = "updateGroupStreamPrivateLinkConnection";
     const SHORT_NAME: &'static str = "updatePrivateLinkConnection";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::StreamsPrivateLinkConnection;
     type Error = crate::models::ApiError;
@@ -103,8 +102,12 @@ impl crate::dynamic::DynamicEndpoint for UpdatePrivateLinkConnectionV20250312 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
-        crate::dynamic::reencode::<crate::models::StreamsPrivateLinkConnectionRequest>(body)
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+        crate::dynamic::reencode::<
+            crate::models::StreamsPrivateLinkConnectionRequest,
+        >(body)
     }
 }
 /// `updateGroupStreamPrivateLinkConnection` in its newest stable API version, `2025-03-12`.

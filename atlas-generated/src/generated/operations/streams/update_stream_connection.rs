@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for UpdateStreamConnectionV20230201 {
     const OPERATION_ID: &'static str = "updateGroupStreamConnection";
     const SHORT_NAME: &'static str = "updateStreamConnection";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsConnection;
     type Error = crate::models::ApiError;
@@ -111,7 +110,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateStreamConnectionV20230201 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsConnection>(body)
     }
 }

@@ -61,8 +61,7 @@ impl crate::runtime::Endpoint for UpdateStreamProcessorV20240530 {
     const OPERATION_ID: &'static str = "updateGroupStreamProcessor";
     const SHORT_NAME: &'static str = "updateStreamProcessor";
     const METHOD: http::Method = http::Method::PATCH;
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::StreamsProcessorWithStats;
     type Error = crate::models::ApiError;
@@ -111,7 +110,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateStreamProcessorV20240530 {
             body: args.body()?,
         })
     }
-    fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
+    fn decode_request_body(
+        body: &[u8],
+    ) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
         crate::dynamic::reencode::<crate::models::StreamsModifyStreamProcessor>(body)
     }
 }
