@@ -24,7 +24,7 @@ pub struct Generated {
 /// Directories, relative to the `atlas-generated/` crate root, that the generator owns
 /// completely: every file in them comes from [`generate`], and a file there that
 /// [`generate`] no longer produces is stale.
-pub const GENERATED_ROOTS: &[&str] = &["src/generated", "reports"];
+pub const GENERATED_ROOTS: &[&str] = &["src/generated", "reports", "tests/generated"];
 
 /// How much of the spec was generated; asserted by the completeness test.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct Counts {
     pub component_schemas: usize,
     pub inline_schemas: usize,
     pub discriminators: usize,
+    /// Spec examples checked by the generated round-trip test.
+    pub examples: usize,
     pub skipped: usize,
 }
 

@@ -1,6 +1,7 @@
 //! IR → formatted Rust files. Only prints: every decision was made in the IR.
 
 mod docs;
+mod examples;
 mod models;
 mod operations;
 mod reports;
@@ -24,6 +25,7 @@ enum Job<'i> {
     GeneratedMod,
     Registry,
     Dynamic,
+    Examples,
 }
 
 pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
@@ -46,6 +48,7 @@ pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
     jobs.push(Job::GeneratedMod);
     jobs.push(Job::Registry);
     jobs.push(Job::Dynamic);
+    jobs.push(Job::Examples);
 
     let mut out: BTreeMap<String, String> = render_all(ir, &jobs)?.into_iter().collect();
     let counts = counts(ir);
@@ -107,6 +110,7 @@ fn job_tokens(ir: &Ir, job: &Job<'_>) -> Result<(String, String, TokenStream), C
             ("src/generated/mod.rs".to_owned(), "the whole document".to_owned(), tokens)
         }
         Job::Registry => ("src/generated/registry.rs".to_owned(), "#/paths".to_owned(), operations::emit_registry(ir)),
+        Job::Examples => ("tests/generated/spec_examples.rs".to_owned(), "every `example` of the document".to_owned(), examples::emit(ir)),
         Job::Dynamic => ("src/generated/dynamic.rs".to_owned(), "#/paths".to_owned(), operations::emit_dynamic(ir)),
     })
 }
@@ -118,6 +122,7 @@ fn counts(ir: &Ir) -> Counts {
         component_schemas: ir.components.len(),
         inline_schemas: ir.types.len() - ir.components.len(),
         discriminators: ir.types.iter().filter(|t| matches!(t.kind, crate::ir::TypeKind::Tagged(_))).count(),
+        examples: examples::count(ir),
         skipped: ir.skipped.len(),
     }
 }
@@ -199,10 +204,17 @@ pub fn sanitize(text: &str) -> String {
 
 /// The Rust type of a reference, as written anywhere in the generated crate.
 pub fn type_tokens(ir: &Ir, ty: &TypeRef) -> TokenStream {
+    type_tokens_from(ir, ty, &quote!(crate))
+}
+
+/// The Rust type of a reference, with `root` naming the `atlas-generated` crate
+/// (`crate` inside it, `atlas_generated` in its tests).
+pub fn type_tokens_from(ir: &Ir, ty: &TypeRef, root: &TokenStream) -> TokenStream {
+    let type_tokens = |ir: &Ir, ty: &TypeRef| type_tokens_from(ir, ty, root);
     match ty {
         TypeRef::Named(id) => {
             let name = ident(&ir.types[*id].name);
-            quote!(crate::models::#name)
+            quote!(#root::models::#name)
         }
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -210,8 +222,8 @@ pub fn type_tokens(ir: &Ir, ty: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::DateTime => quote!(crate::runtime::Timestamp),
-        TypeRef::Date => quote!(crate::runtime::Date),
+        TypeRef::DateTime => quote!(#root::runtime::Timestamp),
+        TypeRef::Date => quote!(#root::runtime::Date),
         TypeRef::Array(item) => {
             let item = type_tokens(ir, item);
             quote!(Vec<#item>)

@@ -8,7 +8,7 @@ pub fn emit(ir: &Ir, counts: &Counts) -> Vec<(String, String)> {
     let mut completeness = format!(
         "{header}# Completeness\n\nGenerated from {} {} (`x-xgen-sha` {}).\n\n| what | count |\n| --- | --- |\n\
          | operations | {} |\n| (operation, API version) pairs | {} |\n| component schemas | {} |\n\
-         | inline schemas given their own type | {} |\n| discriminated unions | {} |\n| skipped | {} |\n",
+         | inline schemas given their own type | {} |\n| discriminated unions | {} |\n| spec examples checked by `tests/spec_examples.rs` | {} |\n| skipped | {} |\n",
         ir.spec_title,
         ir.spec_version,
         ir.spec_sha.as_deref().unwrap_or("unknown"),
@@ -17,6 +17,7 @@ pub fn emit(ir: &Ir, counts: &Counts) -> Vec<(String, String)> {
         counts.component_schemas,
         counts.inline_schemas,
         counts.discriminators,
+        counts.examples,
         counts.skipped,
     );
     completeness.push_str("\n## Skipped\n\n");
@@ -29,7 +30,7 @@ pub fn emit(ir: &Ir, counts: &Counts) -> Vec<(String, String)> {
     }
     let mut fallbacks = format!(
         "{header}# Untyped fallbacks\n\nEvery place where the generated type is an untyped JSON value \
-         (`serde_json::Value` or `serde_json::Map`), and why. Only schemas the spec itself leaves free-form belong here.\n\n\
+         (`serde_json::Value`), and why. Only schemas the spec itself leaves free-form belong here.\n\n\
          {} places.\n\n| JSON pointer | reason |\n| --- | --- |\n",
         ir.fallbacks.len()
     );

@@ -380,8 +380,8 @@ impl<'a> Builder<'a> {
                 write_only: data.write_only,
                 deprecated: data.deprecated,
                 docs,
+                example: data.example.clone().or_else(|| item_example(src.schema)),
                 pointer: src.pointer,
-                example: data.example.clone(),
                 boxed: false,
             });
         }
@@ -610,5 +610,15 @@ mod tests {
         let idents: Vec<_> = e.values.iter().map(|v| v.ident.as_str()).collect();
         assert_eq!(idents, ["Sha1", "Sha12", "Sha13", "Unknown"]);
         assert_eq!(e.catch_all, "Unrecognized");
+    }
+}
+
+/// An example given on the items of an array property, as a one-element array: checked
+/// against the property's type like any other example.
+fn item_example(schema: &ReferenceOr<Box<Schema>>) -> Option<Value> {
+    let ReferenceOr::Item(schema) = schema else { return None };
+    match super::schema_view::View::of(schema).items? {
+        ReferenceOr::Item(items) => items.schema_data.example.clone().map(|e| Value::Array(vec![e])),
+        ReferenceOr::Reference { .. } => None,
     }
 }

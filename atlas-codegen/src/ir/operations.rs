@@ -286,9 +286,9 @@ fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, a
     };
     let hint = format!("{}{}", ctx.type_name, type_ident(&data.name));
     let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
-    let default = match schema {
-        ReferenceOr::Item(s) => s.schema_data.default.clone(),
-        ReferenceOr::Reference { .. } => None,
+    let (default, schema_example) = match schema {
+        ReferenceOr::Item(s) => (s.schema_data.default.clone(), s.schema_data.example.clone()),
+        ReferenceOr::Reference { .. } => (None, None),
     };
     Ok(Param {
         ident: field_ident(&data.name),
@@ -297,7 +297,7 @@ fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, a
         ty,
         required: data.required || location == ParamLocation::Path,
         description: data.description.clone(),
-        example: data.example.clone(),
+        example: data.example.clone().or(schema_example),
         default,
         deprecated: data.deprecated.unwrap_or(false),
     })

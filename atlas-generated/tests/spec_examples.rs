@@ -1,0 +1,69 @@
+//! Every `example` of the spec decodes into the Rust type generated for its place and
+//! encodes back to an equal JSON value (an absent member equals `null`; numbers compare
+//! by value). The cases are generated (`tests/generated/spec_examples.rs`).
+
+mod common;
+#[path = "generated/spec_examples.rs"]
+mod cases;
+
+use atlas_generated::runtime::Json;
+use atlas_generated::runtime::json::{Path, from_slice};
+use serde_json::Value;
+
+/// Runs the generated cases and collects failures instead of stopping at the first.
+pub struct Checker {
+    checked: usize,
+    failures: Vec<String>,
+}
+
+impl Checker {
+    fn example<T: Json>(&mut self, pointer: &str, json: &str) {
+        self.checked += 1;
+        let original: Value = serde_json::from_str(json).expect("the generator writes valid JSON");
+        match from_slice::<T>(json.as_bytes()) {
+            Ok(decoded) => {
+                let again = decoded.to_json();
+                if let Some(d) = common::first_difference(&original, &again) {
+                    self.failures.push(format!("{pointer}: re-encoded differs at {d}"));
+                }
+                // Decoding the re-encoded value gives the same value again.
+                match T::from_json(again.clone(), &Path::Root) {
+                    Ok(twice) if twice.to_json() == again => {}
+                    Ok(_) => self.failures.push(format!("{pointer}: a second round trip changes the value")),
+                    Err(e) => self.failures.push(format!("{pointer}: the re-encoded value does not decode: {e}")),
+                }
+            }
+            Err(e) => self.failures.push(format!("{pointer}: {e}")),
+        }
+    }
+}
+
+#[test]
+fn every_spec_example_round_trips() {
+    let mut check = Checker { checked: 0, failures: Vec::new() };
+    cases::all(&mut check);
+    assert_eq!(check.checked, cases::COUNT);
+    println!(
+        "spec examples: {} of {} decoded and round-tripped",
+        check.checked - check.failures.len(),
+        check.checked
+    );
+    assert!(
+        check.failures.is_empty(),
+        "{} of {} examples failed:\n{}",
+        check.failures.len(),
+        check.checked,
+        check.failures.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_reports_what_does_not_decode_or_round_trip() {
+    let mut check = Checker { checked: 0, failures: Vec::new() };
+    check.example::<i64>("#/a", "\"not a number\"");
+    check.example::<i64>("#/b", "5");
+    check.example::<Vec<String>>("#/c", "[\"x\"]");
+    assert_eq!(check.checked, 3);
+    assert_eq!(check.failures.len(), 1, "{:?}", check.failures);
+    assert!(check.failures[0].starts_with("#/a: "), "{}", check.failures[0]);
+}
