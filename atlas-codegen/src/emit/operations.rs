@@ -18,22 +18,42 @@ pub fn default_version(op: &Operation) -> Option<&OperationVersion> {
     op.versions.iter().rev().find(|v| !v.is_preview())
 }
 
+fn is_success(c: &ResponseCase) -> bool {
+    c.status.is_some_and(|s| (200..300).contains(&s))
+}
+
+/// One case per success status; where a status comes in several formats (`+json` and
+/// `+csv`), the JSON one: the others get their own request types (see [`alternate_formats`]).
 fn success_cases<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o ResponseCase> {
-    let mut cases: Vec<&ResponseCase> = v.responses.iter().chain(&op.shared_responses).filter(|c| c.status.is_some_and(|s| (200..300).contains(&s))).collect();
-    cases.sort_by_key(|c| c.status);
+    let mut cases: Vec<&ResponseCase> = v.responses.iter().chain(&op.shared_responses).filter(|c| is_success(c)).collect();
+    cases.sort_by_key(|c| (c.status, !matches!(c.body, ResponseBody::Json(_))));
     cases.dedup_by_key(|c| c.status);
     cases
+}
+
+/// Success cases of a version in a format other than the one [`success_cases`] chose for
+/// their status: `getOrgInvoice` 2023-01-01 answers `+json` or, when asked, `+csv`.
+fn alternate_formats<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o ResponseCase> {
+    let chosen = success_cases(op, v);
+    v.responses.iter().filter(|c| is_success(c) && !chosen.iter().any(|k| std::ptr::eq(*k, *c))).collect()
+}
+
+/// `Csv` for `application/vnd.atlas.2023-01-01+csv`.
+fn format_suffix(media_type: Option<&str>) -> String {
+    let format = media_type.and_then(|m| m.rsplit_once('+')).map_or("Bytes", |(_, f)| f);
+    heck::ToUpperCamelCase::to_upper_camel_case(format)
 }
 
 fn error_cases<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o ResponseCase> {
     v.responses.iter().chain(&op.shared_responses).filter(|c| c.status.is_none_or(|s| s >= 400)).collect()
 }
 
-/// The media type the request accepts: that of the version's success body (`+gzip`, `+csv`…), else JSON.
-fn accept_media_type(v: &OperationVersion) -> String {
-    v.responses
+/// The media type the request accepts: that of the version's chosen success body (`+json`,
+/// else `+gzip`, `+csv`…), else JSON.
+fn accept_media_type(op: &Operation, v: &OperationVersion) -> String {
+    success_cases(op, v)
         .iter()
-        .filter(|c| c.status.is_some_and(|s| (200..300).contains(&s)))
+        .filter(|c| v.responses.iter().any(|r| std::ptr::eq(r, **c)))
         .find_map(|c| c.media_type.clone())
         .unwrap_or_else(|| format!("application/vnd.atlas.{}+json", v.version))
 }
@@ -111,7 +131,10 @@ fn op_doc(ir: &Ir, op: &Operation, v: &OperationVersion) -> Vec<TokenStream> {
 pub fn emit_operation(ir: &Ir, op: &Operation) -> Result<TokenStream, CodegenError> {
     let mut out = Vec::new();
     for v in &op.versions {
-        out.push(emit_version(ir, op, v)?);
+        out.push(emit_version(ir, op, v, None)?);
+        for alternate in alternate_formats(op, v) {
+            out.push(emit_version(ir, op, v, Some(alternate))?);
+        }
     }
     if let Some(v) = default_version(op) {
         let alias = ident(&op.type_name);
@@ -125,9 +148,20 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> Result<TokenStream, CodegenErr
     Ok(quote!(#(#out)*))
 }
 
-fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenStream, CodegenError> {
-    let name = ident(&version_type_name(op, v));
-    let docs = op_doc(ir, op, v);
+/// The request type of one version; with `format`, the variant of it that asks for that
+/// other format of the success (`…Csv`).
+fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&ResponseCase>) -> Result<TokenStream, CodegenError> {
+    let type_name = match format {
+        Some(case) => format!("{}{}", version_type_name(op, v), format_suffix(case.media_type.as_deref())),
+        None => version_type_name(op, v),
+    };
+    let name = ident(&type_name);
+    let mut docs = op_doc(ir, op, v);
+    if let Some(case) = format {
+        let note = format!(" This type asks for the `{}` form of the response.", case.media_type.as_deref().unwrap_or(""));
+        docs.push(quote!(#[doc = ""]));
+        docs.push(quote!(#[doc = #note]));
+    }
     let deprecation = match (&v.sunset, op.deprecated) {
         (Some(date), _) => Some(format!("API version {} of `{}` is sunset on {date}", v.version, op.operation_id)),
         (None, true) => Some(format!("`{}` is deprecated in the Atlas API", op.operation_id)),
@@ -152,7 +186,11 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
             text.push_str(&format!("; the server's default is `{d}`"));
         }
         let docs = lines_to_doc(&text);
-        fields.push(quote! { #(#docs)* pub #fi: #ty, });
+        let deprecated = p.deprecated.then(|| {
+            let note = format!("the {place} parameter `{}` is deprecated in the Atlas API", p.wire_name);
+            quote!(#[deprecated(note = #note)])
+        });
+        fields.push(quote! { #(#docs)* #deprecated pub #fi: #ty, });
         if p.required {
             if p.ty == TypeRef::String {
                 new_args.push(quote!(#fi: impl Into<String>));
@@ -244,7 +282,10 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
     }
 
     // Responses.
-    let successes = success_cases(op, v);
+    let successes = match format {
+        Some(case) => vec![case],
+        None => success_cases(op, v),
+    };
     let (success_ty, success_decl, mut arms, fallback_arm) = match successes.as_slice() {
         [] => (quote!(crate::runtime::NoContent), quote!(), Vec::new(), quote!(200..=299 => Ok(crate::runtime::decode_no_content(body)),)),
         [only] => {
@@ -254,7 +295,7 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
             (ty, quote!(), Vec::new(), quote!(200..=299 => #decode,))
         }
         many => {
-            let success_name = format_ident!("{}Success", version_type_name(op, v));
+            let success_name = format_ident!("{type_name}Success");
             let mut variants = Vec::new();
             let mut arms = Vec::new();
             for c in many {
@@ -301,7 +342,10 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion) -> Result<TokenSt
     let method = format_ident!("{}", op.method.as_str());
     let path = &op.path;
     let version = &v.version;
-    let accept = accept_media_type(v);
+    let accept = match format {
+        Some(case) => case.media_type.clone().unwrap_or_else(|| accept_media_type(op, v)),
+        None => accept_media_type(op, v),
+    };
     let new_doc = " A request with its required parameters; optional ones start unset.".to_owned();
     Ok(quote! {
         #(#docs)*
@@ -391,14 +435,15 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
                 }
                 None => quote!(None),
             };
-            let accept = accept_media_type(v);
+            let accept = accept_media_type(op, v);
+            let others = alternate_formats(op, v).into_iter().filter_map(|c| c.media_type.clone());
             let sunset = match &v.sunset {
                 Some(s) => quote!(Some(#s)),
                 None => quote!(None),
             };
             let preview = v.is_preview();
             quote! {
-                crate::runtime::VersionInfo { version: #version, request_media_type: #request, response_media_type: #accept, sunset: #sunset, preview: #preview }
+                crate::runtime::VersionInfo { version: #version, request_media_type: #request, response_media_type: #accept, other_response_media_types: &[#(#others),*], sunset: #sunset, preview: #preview }
             }
         });
         entries.push(quote! {

@@ -29,8 +29,12 @@ pub struct VersionInfo {
     pub version: &'static str,
     /// The `Content-Type` of the request body in this version, if it has one.
     pub request_media_type: Option<&'static str>,
-    /// The `Accept` media type of this version.
+    /// The `Accept` media type of this version: that of its success body (JSON when
+    /// the success comes in several formats).
     pub response_media_type: &'static str,
+    /// Other formats the success comes in, each with its own request type (suffix
+    /// `Csv`…): `application/vnd.atlas.2023-01-01+csv` for `getOrgInvoice`.
+    pub other_response_media_types: &'static [&'static str],
     /// The `x-sunset` date of this version, if any.
     pub sunset: Option<&'static str>,
     /// Whether this is the preview version (used only when asked for by name).

@@ -43,6 +43,93 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}";
     const VERSION: &'static str = "2023-01-01";
+    type Success = crate::models::CostExplorerQueryResult;
+    type Error = crate::models::ApiError;
+    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        let mut request = crate::runtime::RequestBuilder::new(
+            http::Method::GET,
+            "application/vnd.atlas.2023-01-01+json",
+        );
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
+        request.path_param("orgId", &self.org_id)?;
+        request.segment("billing");
+        request.segment("costExplorer");
+        request.segment("usage");
+        request.path_param("token", &self.token)?;
+        request.query("envelope", &self.envelope);
+        request.finish()
+    }
+    fn decode_response(
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
+        let _ = headers;
+        match status {
+            200..=299 => crate::runtime::decode_json(status, body),
+            _ => Err(crate::runtime::decode_error(status, body)),
+        }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(1usize, "envelope")?,
+            token: args.required(0usize, "token")?,
+        })
+    }
+}
+/// Return Usage Details for One Cost Explorer Query
+///
+/// Returns the usage details for a Cost Explorer query, if the query is finished and the data is ready to be viewed. If the data is not ready, a 'processing' response will indicate that another request should be sent later to view the data.
+///
+/// `GET /api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}`, API version `2023-01-01`.
+///
+/// - Operation id: `getOrgBillingCostExplorerUsage`
+/// - Short name (Atlas CLI, Go SDK): `getCostExplorerUsage`
+/// - Tag: Invoices
+/// - Versions: `2023-01-01`
+/// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgBillingCostExplorerUsage>
+///
+/// This type asks for the `application/vnd.atlas.2023-01-01+csv` form of the response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetCostExplorerUsageV20230101Csv {
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    ///
+    /// path parameter `orgId`
+    pub org_id: String,
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    ///
+    /// query parameter `envelope`; the server's default is `false`
+    pub envelope: Option<bool>,
+    /// Unique 64 digit string that identifies the Cost Explorer query.
+    ///
+    /// path parameter `token`
+    pub token: String,
+}
+impl GetCostExplorerUsageV20230101Csv {
+    /// A request with its required parameters; optional ones start unset.
+    pub fn new(org_id: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            org_id: org_id.into(),
+            envelope: None,
+            token: token.into(),
+        }
+    }
+}
+impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101Csv {
+    const OPERATION_ID: &'static str = "getOrgBillingCostExplorerUsage";
+    const SHORT_NAME: &'static str = "getCostExplorerUsage";
+    const METHOD: http::Method = http::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}";
+    const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
@@ -83,7 +170,7 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
     }
 }
 #[cfg(feature = "dynamic")]
-impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
+impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101Csv {
     fn from_args(
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {

@@ -49,6 +49,99 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101 {
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}";
     const VERSION: &'static str = "2023-01-01";
+    type Success = crate::models::BillingInvoice;
+    type Error = crate::models::ApiError;
+    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        let mut request = crate::runtime::RequestBuilder::new(
+            http::Method::GET,
+            "application/vnd.atlas.2023-01-01+json",
+        );
+        request.segment("api");
+        request.segment("atlas");
+        request.segment("v2");
+        request.segment("orgs");
+        request.path_param("orgId", &self.org_id)?;
+        request.segment("invoices");
+        request.path_param("invoiceId", &self.invoice_id)?;
+        request.query("envelope", &self.envelope);
+        request.query("pretty", &self.pretty);
+        request.finish()
+    }
+    fn decode_response(
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
+        let _ = headers;
+        match status {
+            200..=299 => crate::runtime::decode_json(status, body),
+            _ => Err(crate::runtime::decode_error(status, body)),
+        }
+    }
+}
+#[cfg(feature = "dynamic")]
+impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101 {
+    fn from_args(
+        args: &mut crate::dynamic::Args<'_>,
+    ) -> Result<Self, crate::dynamic::DynamicError> {
+        Ok(Self {
+            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(0usize, "orgId")?,
+            pretty: args.optional(1usize, "pretty")?,
+            invoice_id: args.required(0usize, "invoiceId")?,
+        })
+    }
+}
+/// Return One Invoice for One Organization
+///
+/// Returns one invoice that MongoDB issued to the specified organization. A unique 24-hexadecimal digit string identifies the invoice. You can choose to receive this invoice in JSON or CSV format. If you have a cross-organization setup, you can query for a linked invoice if you have the Organization Billing Admin or Organization Owner role.
+/// To compute the total owed amount of the invoice - sum up total owed amount of each payment included into the invoice. To compute payment's owed amount - use formula `totalBilledCents` * `unitPrice` + `salesTax` - `startingBalanceCents`.
+///
+/// `GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}`, API version `2023-01-01`.
+///
+/// - Operation id: `getOrgInvoice`
+/// - Short name (Atlas CLI, Go SDK): `getInvoice`
+/// - Tag: Invoices
+/// - Versions: `2023-01-01`
+/// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice>
+///
+/// This type asks for the `application/vnd.atlas.2023-01-01+csv` form of the response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetInvoiceV20230101Csv {
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    ///
+    /// query parameter `envelope`; the server's default is `false`
+    pub envelope: Option<bool>,
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    ///
+    /// path parameter `orgId`
+    pub org_id: String,
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    ///
+    /// query parameter `pretty`; the server's default is `false`
+    pub pretty: Option<bool>,
+    /// Unique 24-hexadecimal digit string that identifies the invoice submitted to the specified organization. Charges typically post the next day.
+    ///
+    /// path parameter `invoiceId`
+    pub invoice_id: String,
+}
+impl GetInvoiceV20230101Csv {
+    /// A request with its required parameters; optional ones start unset.
+    pub fn new(org_id: impl Into<String>, invoice_id: impl Into<String>) -> Self {
+        Self {
+            envelope: None,
+            org_id: org_id.into(),
+            pretty: None,
+            invoice_id: invoice_id.into(),
+        }
+    }
+}
+impl crate::runtime::Endpoint for GetInvoiceV20230101Csv {
+    const OPERATION_ID: &'static str = "getOrgInvoice";
+    const SHORT_NAME: &'static str = "getInvoice";
+    const METHOD: http::Method = http::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}";
+    const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
     fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
@@ -88,7 +181,7 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101 {
     }
 }
 #[cfg(feature = "dynamic")]
-impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101 {
+impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101Csv {
     fn from_args(
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
