@@ -6,6 +6,7 @@
 
 mod error;
 pub mod ir;
+pub mod samples;
 mod emit;
 mod names;
 
@@ -47,5 +48,6 @@ pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
 /// Generates every file of `atlas-generated/src/generated` and `atlas-generated/reports`.
 pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
     let ir = ir::build(spec)?;
-    emit::emit(&ir)
+    let samples = samples::request_samples(spec)?;
+    emit::emit(&ir, &samples)
 }

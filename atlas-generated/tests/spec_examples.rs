@@ -3,6 +3,7 @@
 //! by value). The cases are generated (`tests/generated/spec_examples.rs`).
 
 mod common;
+#[rustfmt::skip]
 #[path = "generated/spec_examples.rs"]
 mod cases;
 

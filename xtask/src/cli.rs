@@ -24,6 +24,10 @@ commands:
                                  keeping it only if it matches the pin
   bench [--runs N] [--compile-runs K] [--memory-runs M] [--skip-compile] [--spec PATH]
         [--allow-debug]          time generation and the compile of atlas-generated
+  prism --requests FILE.jsonl [--spec PATH]
+                                 check the requests in FILE.jsonl with Stoplight Prism (installed
+                                 with npm into target/prism), one spec copy per API version; exit 1
+                                 listing every rejected request (results in target/prism/results.jsonl)
   test                           the whole test pipeline (what CI runs)
   help                           this text
 
@@ -103,6 +107,19 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
                 raw_args: rest.to_vec(),
             };
             crate::bench::bench(root, &options)
+        }
+        "prism" => {
+            let flags = Flags::parse(command, rest, &["--requests", "--spec"], &[])?;
+            let requests = flags
+                .path("--requests")
+                .ok_or_else(|| XtaskError::Usage("`prism` needs `--requests FILE.jsonl`".into()))?;
+            crate::prism::command(
+                root,
+                &crate::prism::PrismOptions {
+                    requests,
+                    spec: flags.path("--spec"),
+                },
+            )
         }
         "test" => {
             Flags::parse(command, rest, &[], &[])?;

@@ -10,6 +10,7 @@ mod cli;
 pub mod error;
 pub mod fetch;
 pub mod pin;
+pub mod prism;
 pub mod rusage;
 pub mod spec;
 pub mod test_pipeline;

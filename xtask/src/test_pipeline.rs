@@ -87,6 +87,23 @@ pub const STEPS: &[Step] = &[
             "--all-features",
         ])
     },
+    // The independent validator: the requests built for every (operation, version) pair,
+    // exported by the generated request test, checked by Stoplight Prism.
+    Step {
+        env: &[("ATLAS_EXPORT_REQUESTS", crate::prism::PIPELINE_REQUESTS)],
+        ..Step::cargo(&[
+            "test",
+            "-p",
+            "atlas-generated",
+            "--all-features",
+            "--test",
+            "spec_requests",
+        ])
+    },
+    Step {
+        run: Run::Xtask(&["prism", "--requests", crate::prism::PIPELINE_REQUESTS]),
+        ..Step::cargo(&[])
+    },
 ];
 
 /// The `cargo` to run: the one that started us, else the one on `PATH`.
@@ -388,6 +405,11 @@ mod tests {
                 "cargo clippy --workspace --all-targets --all-features -- -D warnings",
                 "cargo xtask codegen --check",
                 "RUSTDOCFLAGS=\"-D warnings\" cargo doc -p atlas-generated --no-deps --all-features",
+                &format!(
+                    "ATLAS_EXPORT_REQUESTS={} cargo test -p atlas-generated --all-features --test spec_requests",
+                    crate::prism::PIPELINE_REQUESTS
+                ),
+                &format!("cargo xtask prism --requests {}", crate::prism::PIPELINE_REQUESTS),
             ]
         );
         assert_eq!(

@@ -5,6 +5,7 @@ mod examples;
 mod models;
 mod operations;
 mod reports;
+mod requests;
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Docs, Ir, TypeRef};
+use crate::samples::RequestSample;
 use crate::{CodegenError, Counts, Generated};
 
 /// One generated Rust file, described before it is rendered so that files render in parallel.
@@ -26,9 +28,10 @@ enum Job<'i> {
     Registry,
     Dynamic,
     Examples,
+    Requests,
 }
 
-pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
+pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<Generated, CodegenError> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
     // Models: one file per component schema, holding it and the inline types it owns.
     let mut by_file: IndexMap<&str, Vec<usize>> = IndexMap::new();
@@ -49,15 +52,16 @@ pub fn emit(ir: &Ir) -> Result<Generated, CodegenError> {
     jobs.push(Job::Registry);
     jobs.push(Job::Dynamic);
     jobs.push(Job::Examples);
+    jobs.push(Job::Requests);
 
-    let mut out: BTreeMap<String, String> = render_all(ir, &jobs)?.into_iter().collect();
+    let mut out: BTreeMap<String, String> = render_all(ir, samples, &jobs)?.into_iter().collect();
     let counts = counts(ir);
     out.extend(reports::emit(ir, &counts));
     Ok(Generated { files: out, counts })
 }
 
 /// (path, origin named in the header, tokens) of one file.
-fn job_tokens(ir: &Ir, job: &Job<'_>) -> Result<(String, String, TokenStream), CodegenError> {
+fn job_tokens(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(String, String, TokenStream), CodegenError> {
     Ok(match job {
         Job::Models { file, ids } => {
             let body = ids.iter().map(|&id| models::emit_type(ir, id)).collect::<Result<Vec<_>, _>>()?;
@@ -110,6 +114,7 @@ fn job_tokens(ir: &Ir, job: &Job<'_>) -> Result<(String, String, TokenStream), C
             ("src/generated/mod.rs".to_owned(), "the whole document".to_owned(), tokens)
         }
         Job::Registry => ("src/generated/registry.rs".to_owned(), "#/paths".to_owned(), operations::emit_registry(ir)),
+        Job::Requests => ("tests/generated/spec_requests.rs".to_owned(), "#/paths".to_owned(), requests::emit(ir, samples)?),
         Job::Examples => ("tests/generated/spec_examples.rs".to_owned(), "every `example` of the document".to_owned(), examples::emit(ir)),
         Job::Dynamic => ("src/generated/dynamic.rs".to_owned(), "#/paths".to_owned(), operations::emit_dynamic(ir)),
     })
@@ -129,14 +134,14 @@ fn counts(ir: &Ir) -> Counts {
 
 /// Renders every file on every core: building tokens, parsing them and pretty-printing is
 /// nearly all of the generator's time. Tokens are not `Send`, so each worker makes its own.
-fn render_all(ir: &Ir, jobs: &[Job<'_>]) -> Result<Vec<(String, String)>, CodegenError> {
+fn render_all(ir: &Ir, samples: &[RequestSample], jobs: &[Job<'_>]) -> Result<Vec<(String, String)>, CodegenError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|w| {
                 scope.spawn(move || {
                     // Interleaved, so that large and small files spread evenly.
-                    jobs.iter().skip(w).step_by(threads).map(|job| render(ir, job)).collect::<Result<Vec<_>, _>>()
+                    jobs.iter().skip(w).step_by(threads).map(|job| render(ir, samples, job)).collect::<Result<Vec<_>, _>>()
                 })
             })
             .collect();
@@ -148,8 +153,8 @@ fn render_all(ir: &Ir, jobs: &[Job<'_>]) -> Result<Vec<(String, String)>, Codege
     })
 }
 
-fn render(ir: &Ir, job: &Job<'_>) -> Result<(String, String), CodegenError> {
-    let (path, origin, tokens) = job_tokens(ir, job)?;
+fn render(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(String, String), CodegenError> {
+    let (path, origin, tokens) = job_tokens(ir, samples, job)?;
     // Deprecated schemas and operations are marked for users; the generated code itself
     // must still use them without warnings.
     let tokens = quote!(#![allow(deprecated)] #tokens);

@@ -50,7 +50,7 @@ fn error_cases<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o Respon
 
 /// The media type the request accepts: that of the version's chosen success body (`+json`,
 /// else `+gzip`, `+csv`…), else JSON.
-fn accept_media_type(op: &Operation, v: &OperationVersion) -> String {
+pub fn accept_media_type(op: &Operation, v: &OperationVersion) -> String {
     success_cases(op, v)
         .iter()
         .filter(|c| v.responses.iter().any(|r| std::ptr::eq(r, **c)))

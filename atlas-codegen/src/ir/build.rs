@@ -590,6 +590,16 @@ fn content_key(schema: &Schema) -> String {
     v.to_string()
 }
 
+/// An example given on the items of an array property, as a one-element array: checked
+/// against the property's type like any other example.
+fn item_example(schema: &ReferenceOr<Box<Schema>>) -> Option<Value> {
+    let ReferenceOr::Item(schema) = schema else { return None };
+    match super::schema_view::View::of(schema).items? {
+        ReferenceOr::Item(items) => items.schema_data.example.clone().map(|e| Value::Array(vec![e])),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,15 +620,5 @@ mod tests {
         let idents: Vec<_> = e.values.iter().map(|v| v.ident.as_str()).collect();
         assert_eq!(idents, ["Sha1", "Sha12", "Sha13", "Unknown"]);
         assert_eq!(e.catch_all, "Unrecognized");
-    }
-}
-
-/// An example given on the items of an array property, as a one-element array: checked
-/// against the property's type like any other example.
-fn item_example(schema: &ReferenceOr<Box<Schema>>) -> Option<Value> {
-    let ReferenceOr::Item(schema) = schema else { return None };
-    match super::schema_view::View::of(schema).items? {
-        ReferenceOr::Item(items) => items.schema_data.example.clone().map(|e| Value::Array(vec![e])),
-        ReferenceOr::Reference { .. } => None,
     }
 }

@@ -123,6 +123,8 @@ impl Class {
 
 /// Generation stops looking at more alternatives per node beyond this many candidates.
 const CANDIDATES_PER_NODE: usize = 64;
+/// The most extra repetitions generation tries to meet a minimum length.
+const MAX_STRETCH: u32 = 256;
 /// Backtracking steps allowed for one match attempt before it counts as no match.
 const STEP_BUDGET: u64 = 200_000;
 
@@ -148,7 +150,9 @@ impl Pattern {
     /// Generation prefers the first alternative, the fewest repetitions and the first
     /// characters of each class, so the result is deterministic and short.
     pub fn generate(&self, accept: impl Fn(&str) -> bool) -> Option<String> {
-        candidates(&self.root).into_iter().find(|s| self.is_match(s) && accept(s))
+        // First the fewest repetitions; then, for length bounds those miss, every repetition
+        // stretched by the same growing amount.
+        (0..=MAX_STRETCH).find_map(|stretch| candidates(&self.root, stretch).into_iter().find(|s| self.is_match(s) && accept(s)))
     }
 }
 
@@ -210,8 +214,8 @@ impl Parser {
             },
             _ => return Ok(atom),
         };
-        if !matches!(self.peek(), Some('{')) {
-            self.pos += 1;
+        if self.pos == at {
+            self.pos += 1; // `*`, `+` or `?`; `braces` consumed its own text
         }
         if matches!(atom, Node::Start | Node::End | Node::Empty) {
             return Err(format!("nothing to repeat at character {at}"));
@@ -447,20 +451,28 @@ impl Matcher<'_> {
 }
 
 /// Candidate strings for `node`, simplest first; anchors and lookaheads generate nothing and
-/// are checked by matching the whole candidate afterwards.
-fn candidates(node: &Node) -> Vec<String> {
+/// are checked by matching the whole candidate afterwards. With `stretch` 0 a repetition is
+/// tried `min`, `min + 1` and `min + 2` times; otherwise only `min + stretch` times (at most
+/// `max`).
+fn candidates(node: &Node, stretch: u32) -> Vec<String> {
     match node {
         Node::Empty | Node::Start | Node::End | Node::LookAhead { .. } => vec![String::new()],
         Node::Char(c) => vec![c.to_string()],
         Node::Any => vec!["a".to_owned(), ".".to_owned()],
         Node::Class(class) => class.samples().into_iter().map(String::from).collect(),
-        Node::Concat(items) => items.iter().fold(vec![String::new()], |acc, item| product(&acc, &candidates(item))),
-        Node::Alternation(branches) => branches.iter().flat_map(candidates).take(CANDIDATES_PER_NODE).collect(),
+        Node::Concat(items) => items.iter().fold(vec![String::new()], |acc, item| product(&acc, &candidates(item, stretch))),
+        Node::Alternation(branches) => branches.iter().flat_map(|b| candidates(b, stretch)).take(CANDIDATES_PER_NODE).collect(),
         Node::Repeat { node, min, max } => {
-            let item = candidates(node);
-            let most = max.unwrap_or(u32::MAX).min(min.saturating_add(2));
+            let item = candidates(node, stretch);
+            let max = max.unwrap_or(u32::MAX);
+            let counts = if stretch == 0 {
+                *min..=max.min(min.saturating_add(2))
+            } else {
+                let count = max.min(min.saturating_add(stretch));
+                count..=count
+            };
             let mut out = Vec::new();
-            for count in *min..=most {
+            for count in counts {
                 let repeated = (0..count).fold(vec![String::new()], |acc, _| product(&acc, &item));
                 out.extend(repeated);
                 if out.len() >= CANDIDATES_PER_NODE {
