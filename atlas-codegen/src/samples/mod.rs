@@ -50,40 +50,50 @@ pub struct RequestSample {
 /// methods in the order get, put, post, delete, patch (the order the IR uses: openapiv3 does
 /// not keep the document's), versions oldest first with `preview` last.
 pub fn request_samples(spec: &OpenAPI) -> Result<Vec<RequestSample>, CodegenError> {
-    let validator = Validator::new(spec);
-    let sampler = Sampler::new(spec, &validator);
+    let strict = Validator::new(spec);
+    let lenient = Validator::lenient(spec);
+    let strict_sampler = Sampler::new(spec, &strict);
+    let lenient_sampler = Sampler::new(spec, &lenient);
     let mut samples = Vec::new();
     for op in operations(spec)? {
         for version in &op.versions {
-            let in_context = |p: Problem| match p {
-                Problem::Spec(e) => CodegenError { message: format!("{} (sampling `{}` version {version})", e.message, op.operation_id), ..e },
-                Problem::Unfit(why) => CodegenError::in_operation(op.operation_id, &op.pointer, format!("version {version}: no request value fits: {why}")),
-            };
-            let mut sample = RequestSample {
-                operation_id: op.operation_id.to_owned(),
-                version: version.clone(),
-                pointer: op.pointer.clone(),
-                path: Map::new(),
-                query: Map::new(),
-                headers: Map::new(),
-                body: None,
-            };
-            for param in &op.params {
-                let Some(value) = param_value(spec, &sampler, param).map_err(in_context)? else { continue };
-                let name = param.data.name.clone();
-                match param.location {
-                    Location::Path => sample.path.insert(name, value),
-                    Location::Query => sample.query.insert(name, value),
-                    Location::Header => sample.headers.insert(name, value),
-                };
+            match sample_of(spec, &strict_sampler, &op, version) {
+                Ok(sample) => samples.push(sample),
+                // A spec that contradicts itself gets the value the generated types accept.
+                Err(_) => samples.push(sample_of(spec, &lenient_sampler, &op, version)?),
             }
-            if let Some((at, content)) = op.json_body(version) {
-                sample.body = Some(body_value(spec, &sampler, &at, content).map_err(in_context)?);
-            }
-            samples.push(sample);
         }
     }
     Ok(samples)
+}
+
+fn sample_of<'a>(spec: &'a OpenAPI, sampler: &Sampler<'a, '_>, op: &Op<'a>, version: &str) -> Result<RequestSample, CodegenError> {
+    let in_context = |p: Problem| match p {
+        Problem::Spec(e) => CodegenError { message: format!("{} (sampling `{}` version {version})", e.message, op.operation_id), ..e },
+        Problem::Unfit(why) => CodegenError::in_operation(op.operation_id, &op.pointer, format!("version {version}: no request value fits: {why}")),
+    };
+    let mut sample = RequestSample {
+        operation_id: op.operation_id.to_owned(),
+        version: version.to_owned(),
+        pointer: op.pointer.clone(),
+        path: Map::new(),
+        query: Map::new(),
+        headers: Map::new(),
+        body: None,
+    };
+    for param in &op.params {
+        let Some(value) = param_value(spec, sampler, param).map_err(in_context)? else { continue };
+        let name = param.data.name.clone();
+        match param.location {
+            Location::Path => sample.path.insert(name, value),
+            Location::Query => sample.query.insert(name, value),
+            Location::Header => sample.headers.insert(name, value),
+        };
+    }
+    if let Some((at, content)) = op.json_body(version) {
+        sample.body = Some(body_value(spec, sampler, &at, content).map_err(in_context)?);
+    }
+    Ok(sample)
 }
 
 /// Checks a sample against its operation as a strict validator would: every path parameter

@@ -51,11 +51,19 @@ pub(crate) struct Validator<'a> {
     spec: &'a OpenAPI,
     /// Compiled `pattern`s by source text (lookups only, so no iteration order leaks).
     patterns: RefCell<BTreeMap<&'a str, Rc<Pattern>>>,
+    /// See [`Validator::lenient`].
+    lenient: bool,
 }
 
 impl<'a> Validator<'a> {
     pub fn new(spec: &'a OpenAPI) -> Self {
-        Validator { spec, patterns: RefCell::new(BTreeMap::new()) }
+        Validator { spec, patterns: RefCell::new(BTreeMap::new()), lenient: false }
+    }
+
+    /// A validator that also accepts what the generated types accept where the spec
+    /// contradicts itself (a string for `type: object` over a `oneOf` of string enums).
+    pub fn lenient(spec: &'a OpenAPI) -> Self {
+        Validator { lenient: true, ..Validator::new(spec) }
     }
 
     /// Checks `value` against `schema`, found at the JSON pointer `at`.
@@ -119,7 +127,8 @@ impl<'a> Validator<'a> {
         }
         // `type: object` over a `oneOf` of string enums (`regionName`): the server sends a
         // string and the generated type is a string enum, so the branches decide, not `type`.
-        let string_one_of = f.ty == Some("object") && !f.one_of.is_empty() && value.is_string();
+        // Only when nothing strict fits: a strict validator rejects the string.
+        let string_one_of = self.lenient && f.ty == Some("object") && !f.one_of.is_empty() && value.is_string();
         if let Some(ty) = f.ty.filter(|_| !string_one_of) {
             check_type(ty, f.format, value, here, at)?;
         }

@@ -891,7 +891,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupAlertConfig",
         version: "2023-01-01",
-        args: "{\"body\":{\"eventTypeName\":\"CREDIT_CARD_ABOUT_TO_EXPIRE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -907,7 +907,7 @@ pub const CASES: &[super::Case] = &[
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
         ],
         body: Some(
-            "{\"eventTypeName\":\"CREDIT_CARD_ABOUT_TO_EXPIRE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]}",
+            "{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]}",
         ),
     },
     super::Case {
@@ -931,7 +931,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupAlertConfig",
         version: "2023-01-01",
-        args: "{\"body\":{\"eventTypeName\":\"CREDIT_CARD_ABOUT_TO_EXPIRE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -948,7 +948,7 @@ pub const CASES: &[super::Case] = &[
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
         ],
         body: Some(
-            "{\"eventTypeName\":\"CREDIT_CARD_ABOUT_TO_EXPIRE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]}",
+            "{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]}",
         ),
     },
     super::Case {
