@@ -38,22 +38,21 @@ fn cases(ir: &Ir) -> Vec<Case> {
     for op in &ir.operations {
         for v in &op.versions {
             if let Some(body) = &v.request {
-                for (i, example) in v.request_examples.iter().enumerate() {
-                    out.push(Case { pointer: format!("{} requestBody {} example {i}", op.pointer, body.media_type), ty: body.ty.clone(), nullable: false, example: example.clone() });
+                for (pointer, example) in &v.request_examples {
+                    out.push(Case { pointer: pointer.clone(), ty: body.ty.clone(), nullable: false, example: example.clone() });
                 }
             }
             for case in v.responses.iter().chain(&op.shared_responses) {
                 if let ResponseBody::Json(ty) = &case.body {
-                    for (i, example) in case.examples.iter().enumerate() {
-                        let status = case.status.map_or_else(|| "default".to_owned(), |s| s.to_string());
-                        out.push(Case { pointer: format!("{} response {status} {} example {i}", op.pointer, case.media_type.as_deref().unwrap_or("")), ty: ty.clone(), nullable: false, example: example.clone() });
+                    for (pointer, example) in &case.examples {
+                        out.push(Case { pointer: pointer.clone(), ty: ty.clone(), nullable: false, example: example.clone() });
                     }
                 }
             }
         }
         for p in &op.params {
-            if let Some(example) = &p.example {
-                out.push(Case { pointer: format!("{} parameter {}", op.pointer, p.wire_name), ty: p.ty.clone(), nullable: false, example: example.clone() });
+            if let Some((pointer, example)) = &p.example {
+                out.push(Case { pointer: pointer.clone(), ty: p.ty.clone(), nullable: false, example: example.clone() });
             }
         }
     }

@@ -243,7 +243,8 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub description: Option<String>,
-    pub example: Option<Value>,
+    /// The JSON pointer of the example, and the example.
+    pub example: Option<(String, Value)>,
     pub default: Option<Value>,
     pub deprecated: bool,
 }
@@ -257,7 +258,7 @@ pub struct OperationVersion {
     /// `x-sunset` of the version's media types.
     pub sunset: Option<String>,
     /// Examples of the request body of this version (from `example` and `examples`).
-    pub request_examples: Vec<Value>,
+    pub request_examples: Vec<(String, Value)>,
 }
 
 impl OperationVersion {
@@ -279,7 +280,8 @@ pub struct ResponseCase {
     pub description: String,
     pub media_type: Option<String>,
     pub body: ResponseBody,
-    pub examples: Vec<Value>,
+    /// Each with the JSON pointer of its value.
+    pub examples: Vec<(String, Value)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -102,18 +102,18 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
             };
             let ctx = OpCtx { operation_id: &operation_id, type_name: &type_name, file: &file };
             // Path-level parameters first; an operation's own parameter of the same name and place replaces one.
-            let mut raw_params: Vec<(String, &Parameter)> = Vec::new();
+            let mut raw_params: Vec<(String, String, &Parameter)> = Vec::new();
             for (list, at) in [(&item.parameters, format!("{item_pointer}/parameters")), (&op.parameters, format!("{pointer}/parameters"))] {
                 for (i, p) in list.iter().enumerate() {
                     let at = format!("{at}/{i}");
                     let param = resolve_parameter(b, p, &ctx, &at)?;
                     let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(param));
-                    raw_params.retain(|(_, q)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(*q)) != key);
-                    raw_params.push((at, param));
+                    raw_params.retain(|(_, _, q)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(*q)) != key);
+                    raw_params.push((defined_at(p, &at), at, param));
                 }
             }
-            for (at, param) in raw_params {
-                let p = lower_parameter(b, param, &ctx, &at)?;
+            for (definition, at, param) in raw_params {
+                let p = lower_parameter(b, param, &ctx, &at, &definition)?;
                 if o.params.iter().any(|q| q.ident == p.ident) {
                     return Err(CodegenError::in_operation(&operation_id, &at, format!("two parameters map to the Rust name `{}`", p.ident)));
                 }
@@ -141,7 +141,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                     let ty = b.lower(schema, &hint, &format!("{at}/schema"), &file)?;
                     let entry = versions.entry(version_of(version)).or_insert_with(|| new_version(version));
                     entry.request = Some(Body { media_type: media_type.clone(), ty });
-                    entry.request_examples.extend(examples_of(content));
+                    entry.request_examples.extend(examples_of(content, &at));
                     if let Some(sunset) = content.extensions.get("x-sunset").and_then(Value::as_str) {
                         entry.sunset = Some(sunset.to_owned());
                     }
@@ -153,12 +153,14 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                     StatusCode::Range(r) => r * 100,
                 };
                 let at = format!("{pointer}/responses/{code}");
+                let definition = defined_at(response, &at);
                 let response = resolve_response(b, response, &ctx, &at)?;
                 if response.content.is_empty() {
                     o.shared_responses.push(ResponseCase { status: Some(code), description: response.description.clone(), media_type: None, body: ResponseBody::None, examples: Vec::new() });
                 }
                 for (media_type, content) in &response.content {
                     let at = format!("{at}/content/{}", pointer_token(media_type));
+                    let content_at = format!("{definition}/content/{}", pointer_token(media_type));
                     let versioned = parse_versioned_media_type(media_type);
                     let is_json = media_type == "application/json" || versioned.is_some_and(|(_, f)| f == "json");
                     let body = match (&content.schema, is_json) {
@@ -172,7 +174,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                         (_, false) => ResponseBody::Bytes,
                         (None, true) => ResponseBody::None,
                     };
-                    let case = ResponseCase { status: Some(code), description: response.description.clone(), media_type: Some(media_type.clone()), body, examples: examples_of(content) };
+                    let case = ResponseCase { status: Some(code), description: response.description.clone(), media_type: Some(media_type.clone()), body, examples: examples_of(content, &content_at) };
                     match versioned {
                         Some((version, _)) => {
                             let entry = versions.entry(version_of(version)).or_insert_with(|| new_version(version));
@@ -204,13 +206,14 @@ pub fn version_suffix(version: &str) -> String {
     if version == "preview" { "Preview".to_owned() } else { version.replace('-', "") }
 }
 
-fn examples_of(content: &openapiv3::MediaType) -> Vec<Value> {
-    let mut out: Vec<Value> = content.example.iter().cloned().collect();
-    for example in content.examples.values() {
+/// The examples of a media type, each with the JSON pointer of its value.
+fn examples_of(content: &openapiv3::MediaType, at: &str) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = content.example.iter().map(|e| (format!("{at}/example"), e.clone())).collect();
+    for (name, example) in &content.examples {
         if let ReferenceOr::Item(e) = example
             && let Some(v) = &e.value
         {
-            out.push(v.clone());
+            out.push((format!("{at}/examples/{}/value", pointer_token(name)), v.clone()));
         }
     }
     out
@@ -231,6 +234,14 @@ fn component_name<'r>(reference: &'r str, prefix: &str, ctx: &OpCtx<'_>, at: &st
     reference
         .strip_prefix(prefix)
         .ok_or_else(|| CodegenError::in_operation(ctx.operation_id, at, format!("`$ref: {reference}` does not point into {prefix}")))
+}
+
+/// Where a possibly referenced element is defined: its `$ref`, or `at` when inline.
+fn defined_at<T>(element: &ReferenceOr<T>, at: &str) -> String {
+    match element {
+        ReferenceOr::Reference { reference } => reference.clone(),
+        ReferenceOr::Item(_) => at.to_owned(),
+    }
 }
 
 fn resolve_parameter<'a>(b: &Builder<'a>, p: &'a ReferenceOr<Parameter>, ctx: &OpCtx<'_>, at: &str) -> Result<&'a Parameter, CodegenError> {
@@ -272,7 +283,7 @@ fn resolve_response<'a>(b: &Builder<'a>, response: &'a ReferenceOr<Response>, ct
     }
 }
 
-fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, at: &str) -> Result<Param, CodegenError> {
+fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, at: &str, definition: &str) -> Result<Param, CodegenError> {
     let (location, data) = match p {
         Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
         Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
@@ -297,7 +308,11 @@ fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, a
         ty,
         required: data.required || location == ParamLocation::Path,
         description: data.description.clone(),
-        example: data.example.clone().or(schema_example),
+        example: match (&data.example, schema_example) {
+            (Some(e), _) => Some((format!("{definition}/example"), e.clone())),
+            (None, Some(e)) => Some((format!("{definition}/schema/example"), e)),
+            (None, None) => None,
+        },
         default,
         deprecated: data.deprecated.unwrap_or(false),
     })
