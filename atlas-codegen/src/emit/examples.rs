@@ -28,9 +28,9 @@ fn cases(ir: &Ir) -> Vec<Case> {
         }
         if let crate::ir::TypeKind::Struct(s) = &def.kind {
             for f in &s.fields {
-                if let Some(example) = &f.example {
+                if let Some((pointer, example)) = &f.example {
                     let nullable = matches!(f.presence, Presence::RequiredNullable | Presence::OptionalNullable);
-                    out.push(Case { pointer: format!("{}/example", f.pointer), ty: f.ty.clone(), nullable, example: example.clone() });
+                    out.push(Case { pointer: pointer.clone(), ty: f.ty.clone(), nullable, example: example.clone() });
                 }
             }
         }

@@ -221,7 +221,7 @@ impl<'a> Builder<'a> {
 
     /// Types that need no name of their own: primitives, arrays, maps, free-form values.
     fn lower_plain(&mut self, v: &View<'a>, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
-        let format = v.format.as_deref();
+        let format = v.format;
         Ok(match v.ty {
             Some("string") => match format {
                 Some("date-time") => TypeRef::DateTime,
@@ -264,7 +264,7 @@ impl<'a> Builder<'a> {
                 return Err(CodegenError::at(pointer, format!("unknown schema type `{other}`")));
             }
             _ => {
-                let reason = if v.not { "`not` schema: the spec only says what the value is not" } else { "schema without `type`: any JSON value in the spec" };
+                let reason = if v.not.is_some() { "`not` schema: the spec only says what the value is not" } else { "schema without `type`: any JSON value in the spec" };
                 self.fallback(pointer, reason);
                 TypeRef::Any
             }
@@ -380,7 +380,10 @@ impl<'a> Builder<'a> {
                 write_only: data.write_only,
                 deprecated: data.deprecated,
                 docs,
-                example: data.example.clone().or_else(|| item_example(src.schema)),
+                example: match &data.example {
+                    Some(e) => Some((format!("{}/example", src.pointer), e.clone())),
+                    None => item_example(src.schema).map(|e| (format!("{}/items/example", src.pointer), e)),
+                },
                 pointer: src.pointer,
                 boxed: false,
             });

@@ -7,7 +7,7 @@
 mod build;
 mod cycles;
 pub mod operations;
-mod schema_view;
+pub(crate) mod schema_view;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -99,7 +99,8 @@ pub struct Field {
     pub docs: Docs,
     /// JSON pointer of the property's schema.
     pub pointer: String,
-    pub example: Option<Value>,
+    /// The JSON pointer of the example, and the example.
+    pub example: Option<(String, Value)>,
     /// Set by the cycle pass: the field holds its type behind a `Box`.
     pub boxed: bool,
 }

@@ -346,7 +346,7 @@ fn schema_items<'a>(spec: &'a OpenAPI, schema: SchemaRef<'a>, at: &str) -> Resul
         SchemaRef::Inline(s) => s,
         SchemaRef::Ref(r) => schema::resolve(spec, r, at)?.1,
     };
-    Ok(schema::Facets::of(schema).items.map(Into::into))
+    Ok(crate::ir::schema_view::View::of(schema).items.map(Into::into))
 }
 
 /// The body: the media type's `example` or first fitting `examples` value, else synthesized.

@@ -11,7 +11,8 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, Schema};
 use serde_json::{Map, Number, Value};
 
-use super::schema::{component_name, component_pointer, resolve, Facets, SchemaRef};
+use super::schema::{component_name, component_pointer, resolve, SchemaRef};
+use crate::ir::schema_view::View;
 use super::validate::{fits, string_format_ok, Problem, Validator};
 use crate::error::{pointer_token, CodegenError};
 
@@ -136,7 +137,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
             }
         };
         flat.parts.push((schema, at.to_owned()));
-        let f = Facets::of(schema);
+        let f = View::of(schema);
         for (i, member) in f.all_of.iter().enumerate() {
             self.flatten(member.into(), &format!("{at}/allOf/{i}"), flat, outer)?;
         }
@@ -177,7 +178,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
 
     /// A value from the gathered schemas that fits `root`, the value's whole schema.
     fn build(&self, flat: &Flat<'a>, root: SchemaRef<'a>, at: &str, outer: &[&'a str], set_apart: bool) -> Result<Value, Problem> {
-        let parts: Vec<(Facets<'a>, &str)> = flat.parts.iter().map(|(s, at)| (Facets::of(s), at.as_str())).collect();
+        let parts: Vec<(View<'a>, &str)> = flat.parts.iter().map(|(s, at)| (View::of(s), at.as_str())).collect();
         let inner: Vec<&'a str> = outer.iter().chain(&flat.merged).copied().collect();
         let declared_type = parts.iter().find_map(|(f, _)| f.ty);
         let looks_like_object = parts.iter().any(|(f, _)| f.properties.is_some() || f.additional.is_some() || !f.required.is_empty());
@@ -223,7 +224,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
     /// property that branch declares and this value's schemas do not, with a value of the
     /// wrong type for it. The branch taken allows the undeclared property (and the typed
     /// models keep it among additional properties); the other branches refuse it.
-    fn set_apart(&self, flat: &Flat<'a>, parts: &[(Facets<'a>, &str)], object: &Map<String, Value>) -> Result<Option<Value>, Problem> {
+    fn set_apart(&self, flat: &Flat<'a>, parts: &[(View<'a>, &str)], object: &Map<String, Value>) -> Result<Option<Value>, Problem> {
         let declared: Vec<&str> = parts.iter().flat_map(|(f, _)| f.properties.into_iter().flatten().map(|(n, _)| n.as_str())).collect();
         let mut object = object.clone();
         let mut changed = false;
@@ -245,15 +246,15 @@ impl<'a, 'v> Sampler<'a, 'v> {
                     continue;
                 }
                 'properties: for (schema, at) in &other.parts {
-                    let properties = Facets::of(schema).properties.into_iter().flatten();
+                    let properties = View::of(schema).properties.into_iter().flatten();
                     for (name, property) in properties {
                         let at = format!("{at}/properties/{}", pointer_token(name));
                         if declared.contains(&name.as_str()) || object.contains_key(name) || self.validator.read_only(property.into(), &at)? {
                             continue;
                         }
                         let ty = match SchemaRef::from(property) {
-                            SchemaRef::Inline(s) => Facets::of(s).ty,
-                            SchemaRef::Ref(r) => Facets::of(resolve(self.spec, r, &at)?.1).ty,
+                            SchemaRef::Inline(s) => View::of(s).ty,
+                            SchemaRef::Ref(r) => View::of(resolve(self.spec, r, &at)?.1).ty,
                         };
                         let wrong = match ty {
                             Some("boolean") => Value::String(PLAIN_STRING.to_owned()),
@@ -272,7 +273,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
 
     /// Required properties (never `readOnly` ones), optional ones that have a fitting
     /// example, and the discriminator tags of the subtypes chosen.
-    fn object(&self, flat: &Flat<'a>, parts: &[(Facets<'a>, &str)], inner: &[&'a str]) -> Result<Value, Problem> {
+    fn object(&self, flat: &Flat<'a>, parts: &[(View<'a>, &str)], inner: &[&'a str]) -> Result<Value, Problem> {
         let mut properties: IndexMap<&'a str, Vec<(SchemaRef<'a>, String)>> = IndexMap::new();
         let mut required: Vec<&'a str> = Vec::new();
         let mut additional: Option<(&'a AdditionalProperties, String)> = None;
@@ -346,7 +347,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
     }
 
     /// `minItems` items (none when it is 0 or absent).
-    fn array(&self, parts: &[(Facets<'a>, &str)], inner: &[&'a str]) -> Result<Value, Problem> {
+    fn array(&self, parts: &[(View<'a>, &str)], inner: &[&'a str]) -> Result<Value, Problem> {
         let count = parts.iter().filter_map(|(f, _)| f.min_items).max().unwrap_or(0);
         if count == 0 {
             return Ok(Value::Array(Vec::new()));
@@ -360,7 +361,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
 
     /// Candidate strings, best first: the format's canonical value, one generated from the
     /// pattern, and a plain string of a fitting length.
-    fn strings(&self, parts: &[(Facets<'a>, &str)]) -> Result<Vec<Value>, Problem> {
+    fn strings(&self, parts: &[(View<'a>, &str)]) -> Result<Vec<Value>, Problem> {
         let format = parts.iter().find_map(|(f, _)| f.format);
         let min_length = parts.iter().filter_map(|(f, _)| f.min_length).max().unwrap_or(0);
         let max_length = parts.iter().filter_map(|(f, _)| f.max_length).min().unwrap_or(usize::MAX);
@@ -402,7 +403,7 @@ fn format_sample(format: &str) -> Option<&'static str> {
 
 /// Candidate numbers, best first: 1, then the bounds (stepped inside when exclusive), their
 /// midpoint, the `multipleOf` step, and 0. Integers are JSON integers, numbers JSON floats.
-fn numbers(parts: &[(Facets<'_>, &str)], integer: bool) -> Vec<Value> {
+fn numbers(parts: &[(View<'_>, &str)], integer: bool) -> Vec<Value> {
     let step_in = if integer { 1.0 } else { 0.5 };
     let low = parts.iter().filter_map(|(f, _)| f.minimum.map(|m| if f.exclusive_minimum { m + step_in } else { m })).reduce(f64::max);
     let high = parts.iter().filter_map(|(f, _)| f.maximum.map(|m| if f.exclusive_maximum { m - step_in } else { m })).reduce(f64::min);

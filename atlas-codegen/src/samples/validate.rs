@@ -12,7 +12,8 @@ use openapiv3::{AdditionalProperties, Discriminator, OpenAPI, Schema};
 use serde_json::{Number, Value};
 
 use super::pattern::Pattern;
-use super::schema::{component_name, component_pointer, resolve, Facets, SchemaRef};
+use super::schema::{component_name, component_pointer, resolve, SchemaRef};
+use crate::ir::schema_view::View;
 use crate::error::{pointer_token, CodegenError};
 
 /// Why a value (or an attempt to build one) failed.
@@ -93,7 +94,7 @@ impl<'a> Validator<'a> {
 
     /// Whether a schema's discriminator picks its subtype: not when the tag property is
     /// `readOnly`, as a request cannot send it.
-    pub fn dispatches(&self, f: &Facets<'a>, at: &str) -> Result<bool, Problem> {
+    pub fn dispatches(&self, f: &View<'a>, at: &str) -> Result<bool, Problem> {
         let Some(d) = &f.data.discriminator else { return Ok(false) };
         let tag = f.properties.and_then(|p| p.get(&d.property_name));
         Ok(match tag {
@@ -120,7 +121,7 @@ impl<'a> Validator<'a> {
     }
 
     fn schema(&self, schema: &'a Schema, at: &str, value: &Value, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
-        let f = Facets::of(schema);
+        let f = View::of(schema);
         let here = if path.is_empty() { "the value" } else { path };
         if value.is_null() && f.data.nullable {
             return Ok(());
@@ -198,7 +199,7 @@ impl<'a> Validator<'a> {
         Ok(())
     }
 
-    fn string(&self, f: &Facets<'a>, at: &str, s: &str, here: &str) -> Result<(), Problem> {
+    fn string(&self, f: &View<'a>, at: &str, s: &str, here: &str) -> Result<(), Problem> {
         let length = s.chars().count();
         if f.min_length.is_some_and(|m| length < m) || f.max_length.is_some_and(|m| length > m) {
             return unfit(format!("{here} has length {length}, outside the bounds of {at}"));
@@ -216,7 +217,7 @@ impl<'a> Validator<'a> {
         Ok(())
     }
 
-    fn object(&self, f: &Facets<'a>, at: &str, map: &serde_json::Map<String, Value>, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
+    fn object(&self, f: &View<'a>, at: &str, map: &serde_json::Map<String, Value>, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
         let here = if path.is_empty() { "the value" } else { path };
         let declared = f.properties;
         if let Some(properties) = declared {
@@ -263,7 +264,7 @@ impl<'a> Validator<'a> {
         Ok(())
     }
 
-    fn discriminated(&self, d: &'a Discriminator, f: &Facets<'a>, at: &str, value: &Value, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
+    fn discriminated(&self, d: &'a Discriminator, f: &View<'a>, at: &str, value: &Value, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
         let here = if path.is_empty() { "the value" } else { path };
         let Value::Object(map) = value else {
             return unfit(format!("{here} is not an object, but {at} has a discriminator"));
@@ -306,7 +307,7 @@ fn survives_f32(n: &Number) -> bool {
     narrow.to_string().parse::<f64>().ok() == Some(wide)
 }
 
-fn number(f: &Facets<'_>, at: &str, n: &Number, here: &str) -> Result<(), Problem> {
+fn number(f: &View<'_>, at: &str, n: &Number, here: &str) -> Result<(), Problem> {
     let Some(x) = n.as_f64() else { return Ok(()) };
     let above = match f.minimum {
         Some(m) if f.exclusive_minimum => x > m,

@@ -57,7 +57,7 @@ fn part_0(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/AWSPrivateLinkConnection/properties/interfaceEndpoints/example",
+            "#/components/schemas/AWSPrivateLinkConnection/properties/interfaceEndpoints/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -1959,7 +1959,7 @@ fn part_2(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/CloudAppUser/properties/teamIds/example",
+            "#/components/schemas/CloudAppUser/properties/teamIds/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -2343,21 +2343,21 @@ fn part_3(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/CostExplorerFilterRequestBody/properties/clusters/example",
+            "#/components/schemas/CostExplorerFilterRequestBody/properties/clusters/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/CostExplorerFilterRequestBody/properties/organizations/example",
+            "#/components/schemas/CostExplorerFilterRequestBody/properties/organizations/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/CostExplorerFilterRequestBody/properties/projects/example",
+            "#/components/schemas/CostExplorerFilterRequestBody/properties/projects/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -3144,7 +3144,7 @@ fn part_4(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/DiskBackupReplicaSet/properties/policyItems/example",
+            "#/components/schemas/DiskBackupReplicaSet/properties/policyItems/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -3158,14 +3158,14 @@ fn part_4(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/DiskBackupShardedClusterSnapshot/properties/policyItems/example",
+            "#/components/schemas/DiskBackupShardedClusterSnapshot/properties/policyItems/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/DiskBackupShardedClusterSnapshot/properties/snapshotIds/example",
+            "#/components/schemas/DiskBackupShardedClusterSnapshot/properties/snapshotIds/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -4476,7 +4476,7 @@ fn part_6(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/LiveMigrationRequest/properties/migrationHosts/example",
+            "#/components/schemas/LiveMigrationRequest/properties/migrationHosts/items/example",
             "[\"vm001.example.com\"]",
         );
     check
@@ -4490,7 +4490,7 @@ fn part_6(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/LiveMigrationRequest20240530/properties/migrationHosts/example",
+            "#/components/schemas/LiveMigrationRequest20240530/properties/migrationHosts/items/example",
             "[\"vm001.example.com\"]",
         );
     check
@@ -4504,7 +4504,7 @@ fn part_6(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/LiveMigrationResponse/properties/migrationHosts/example",
+            "#/components/schemas/LiveMigrationResponse/properties/migrationHosts/items/example",
             "[\"vm001.example.com\"]",
         );
     check
@@ -5383,7 +5383,7 @@ fn part_7(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/OrgUserResponse/properties/teamIds/example",
+            "#/components/schemas/OrgUserResponse/properties/teamIds/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -5541,7 +5541,7 @@ fn part_7(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/OrgUserUpdateRequest/properties/teamIds/example",
+            "#/components/schemas/OrgUserUpdateRequest/properties/teamIds/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -5946,7 +5946,7 @@ fn part_8(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/nonRunningHostIds/example",
+            "#/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/nonRunningHostIds/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
@@ -7473,14 +7473,14 @@ fn part_10(check: &mut super::Checker) {
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/UsageDetailsFilterRequest/properties/clusterIds/example",
+            "#/components/schemas/UsageDetailsFilterRequest/properties/clusterIds/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
         .example::<
             Vec<String>,
         >(
-            "#/components/schemas/UsageDetailsFilterRequest/properties/groupIds/example",
+            "#/components/schemas/UsageDetailsFilterRequest/properties/groupIds/items/example",
             "[\"32b6e34b3d91647abb20e7b8\"]",
         );
     check
