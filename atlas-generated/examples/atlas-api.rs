@@ -46,7 +46,9 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut body = None;
     let mut rest = args[1..].iter();
     while let Some(flag) = rest.next() {
-        let value = rest.next().ok_or_else(|| format!("`{flag}` needs a value\n{USAGE}"))?;
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("`{flag}` needs a value\n{USAGE}"))?;
         match flag.as_str() {
             "--version" => version = Some(value.clone()),
             "--path" => add_pair(&mut sections[0], value)?,
@@ -90,7 +92,10 @@ fn read_body(argument: &str) -> Result<Value, String> {
 fn render(request: &http::Request<Vec<u8>>) -> String {
     let mut out = format!("{} {}\n", request.method(), request.uri());
     for (name, value) in request.headers() {
-        out.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or("<binary>")));
+        out.push_str(&format!(
+            "{name}: {}\n",
+            value.to_str().unwrap_or("<binary>")
+        ));
     }
     if !request.body().is_empty() {
         let body: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);

@@ -87,14 +87,8 @@ pub fn decode_request(
     api_version: &str,
     body: &[u8],
 ) -> Result<Value, DynamicError> {
-    let (info, entry) = endpoint(operation_id, Some(api_version))?;
-    (entry.decode_request)(body).map_err(|error| match error {
-        DynamicError::NoRequestBody { .. } => DynamicError::NoRequestBody {
-            operation_id: info.operation_id,
-            version: entry.version,
-        },
-        other => other,
-    })
+    let (_, entry) = endpoint(operation_id, Some(api_version))?;
+    (entry.decode_request)(body)
 }
 
 /// Decodes a response of `operation_id` into its typed outcome, the declared success of
@@ -427,17 +421,49 @@ impl Outcome for Bytes {
     }
 }
 
-/// The parts of the arguments, as named in the JSON object.
-const SECTIONS: [&str; 3] = ["path", "query", "headers"];
+/// Where a parameter goes: the parts of the arguments object other than `body`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// `path`
+    Path,
+    /// `query`
+    Query,
+    /// `headers`
+    Headers,
+}
+
+impl Section {
+    const ALL: [Section; 3] = [Section::Path, Section::Query, Section::Headers];
+
+    /// The section's key in the arguments object.
+    fn key(self) -> &'static str {
+        match self {
+            Section::Path => "path",
+            Section::Query => "query",
+            Section::Headers => "headers",
+        }
+    }
+
+    /// Whether `given` names the declared parameter `declared`: header names are
+    /// case-insensitive, the others exact.
+    fn same_name(self, declared: &str, given: &str) -> bool {
+        match self {
+            Section::Headers => declared.eq_ignore_ascii_case(given),
+            Section::Path | Section::Query => declared == given,
+        }
+    }
+}
 
 /// The JSON arguments of one call, handed out parameter by parameter so that
 /// arguments nobody asked for can be reported.
 #[doc(hidden)]
 pub struct Args<'a> {
+    /// The parameters given, by [`Section`] (in the order of [`Section::ALL`]).
     sections: [Option<&'a Map<String, Value>>; 3],
     body: Option<&'a Value>,
     /// (section, name) of every parameter the operation declares.
-    declared: BTreeSet<(usize, &'static str)>,
+    declared: BTreeSet<(Section, &'static str)>,
 }
 
 impl<'a> Args<'a> {
@@ -462,12 +488,15 @@ impl<'a> Args<'a> {
             if key == "body" {
                 continue;
             }
-            let index = SECTIONS.iter().position(|s| s == key).ok_or_else(|| {
-                DynamicError::InvalidArguments(format!(
-                    "unknown key `{key}`; expected `path`, `query`, `headers` or `body`"
-                ))
-            })?;
-            sections[index] = match value {
+            let section = Section::ALL
+                .into_iter()
+                .find(|s| s.key() == key)
+                .ok_or_else(|| {
+                    DynamicError::InvalidArguments(format!(
+                        "unknown key `{key}`; expected `path`, `query`, `headers` or `body`"
+                    ))
+                })?;
+            sections[section as usize] = match value {
                 Value::Object(map) => Some(map),
                 Value::Null => None,
                 other => {
@@ -484,21 +513,16 @@ impl<'a> Args<'a> {
         })
     }
 
-    fn lookup(&mut self, section: usize, name: &'static str) -> Option<&'a Value> {
+    fn lookup(&mut self, section: Section, name: &'static str) -> Option<&'a Value> {
         self.declared.insert((section, name));
-        let map = self.sections[section]?;
-        // Header names are case-insensitive; the others are exact.
-        let found = if section == 2 {
-            map.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        } else {
-            map.get(name)
-        };
-        found.filter(|v| !v.is_null())
+        self.sections[section as usize]?
+            .iter()
+            .find(|(given, _)| section.same_name(name, given))
+            .map(|(_, value)| value)
+            .filter(|value| !value.is_null())
     }
 
-    /// A required parameter of `section` (0 path, 1 query, 2 headers).
+    /// A required parameter.
     ///
     /// # Errors
     ///
@@ -506,30 +530,30 @@ impl<'a> Args<'a> {
     /// not a `T`.
     pub fn required<T: Json>(
         &mut self,
-        section: usize,
+        section: Section,
         name: &'static str,
     ) -> Result<T, DynamicError> {
         match self.lookup(section, name) {
-            Some(value) => decode_param(value, SECTIONS[section], name),
+            Some(value) => decode_param(value, section.key(), name),
             None => Err(DynamicError::MissingArgument {
-                section: SECTIONS[section],
+                section: section.key(),
                 name: name.to_owned(),
             }),
         }
     }
 
-    /// An optional parameter of `section` (0 path, 1 query, 2 headers).
+    /// An optional parameter.
     ///
     /// # Errors
     ///
     /// [`DynamicError::Decode`] when present but not a `T`.
     pub fn optional<T: Json>(
         &mut self,
-        section: usize,
+        section: Section,
         name: &'static str,
     ) -> Result<Option<T>, DynamicError> {
         self.lookup(section, name)
-            .map(|value| decode_param(value, SECTIONS[section], name))
+            .map(|value| decode_param(value, section.key(), name))
             .transpose()
     }
 
@@ -565,29 +589,25 @@ impl<'a> Args<'a> {
     /// Fails on the first argument the operation does not declare, or on a body given
     /// to an operation that takes none.
     fn finish(&self) -> Result<(), DynamicError> {
-        for (index, section) in self.sections.iter().enumerate() {
-            let Some(map) = section else { continue };
-            for name in map.keys() {
-                let known = self.declared.iter().any(|&(s, declared)| {
-                    s == index
-                        && if index == 2 {
-                            declared.eq_ignore_ascii_case(name)
-                        } else {
-                            declared == name
-                        }
+        for section in Section::ALL {
+            let Some(map) = self.sections[section as usize] else {
+                continue;
+            };
+            let declared = || {
+                self.declared
+                    .iter()
+                    .filter(move |(s, _)| *s == section)
+                    .map(|&(_, name)| name)
+            };
+            if let Some(given) = map
+                .keys()
+                .find(|given| !declared().any(|name| section.same_name(name, given)))
+            {
+                return Err(DynamicError::UnknownArgument {
+                    section: section.key(),
+                    name: given.clone(),
+                    expected: declared().collect(),
                 });
-                if !known {
-                    return Err(DynamicError::UnknownArgument {
-                        section: SECTIONS[index],
-                        name: name.clone(),
-                        expected: self
-                            .declared
-                            .iter()
-                            .filter(|(s, _)| *s == index)
-                            .map(|&(_, n)| n)
-                            .collect(),
-                    });
-                }
             }
         }
         if self.body.is_some() {

@@ -25,13 +25,18 @@ impl Checker {
             Ok(decoded) => {
                 let again = decoded.to_json();
                 if let Some(d) = common::first_difference(&original, &again) {
-                    self.failures.push(format!("{pointer}: re-encoded differs at {d}"));
+                    self.failures
+                        .push(format!("{pointer}: re-encoded differs at {d}"));
                 }
                 // Decoding the re-encoded value gives the same value again.
                 match T::from_json(again.clone(), &Path::Root) {
                     Ok(twice) if twice.to_json() == again => {}
-                    Ok(_) => self.failures.push(format!("{pointer}: a second round trip changes the value")),
-                    Err(e) => self.failures.push(format!("{pointer}: the re-encoded value does not decode: {e}")),
+                    Ok(_) => self
+                        .failures
+                        .push(format!("{pointer}: a second round trip changes the value")),
+                    Err(e) => self.failures.push(format!(
+                        "{pointer}: the re-encoded value does not decode: {e}"
+                    )),
                 }
             }
             Err(e) => self.failures.push(format!("{pointer}: {e}")),
@@ -41,7 +46,10 @@ impl Checker {
 
 #[test]
 fn every_spec_example_round_trips() {
-    let mut check = Checker { checked: 0, failures: Vec::new() };
+    let mut check = Checker {
+        checked: 0,
+        failures: Vec::new(),
+    };
     cases::all(&mut check);
     assert_eq!(check.checked, cases::COUNT);
     println!(
@@ -60,11 +68,18 @@ fn every_spec_example_round_trips() {
 
 #[test]
 fn the_checker_reports_what_does_not_decode_or_round_trip() {
-    let mut check = Checker { checked: 0, failures: Vec::new() };
+    let mut check = Checker {
+        checked: 0,
+        failures: Vec::new(),
+    };
     check.example::<i64>("#/a", "\"not a number\"");
     check.example::<i64>("#/b", "5");
     check.example::<Vec<String>>("#/c", "[\"x\"]");
     assert_eq!(check.checked, 3);
     assert_eq!(check.failures.len(), 1, "{:?}", check.failures);
-    assert!(check.failures[0].starts_with("#/a: "), "{}", check.failures[0]);
+    assert!(
+        check.failures[0].starts_with("#/a: "),
+        "{}",
+        check.failures[0]
+    );
 }

@@ -38,8 +38,13 @@ fn percent_decode(text: &str) -> Result<String, String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3).ok_or_else(|| format!("truncated escape in `{text}`"))?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| format!("bad escape `%{hex}` in `{text}`"))?);
+            let hex = text
+                .get(i + 1..i + 3)
+                .ok_or_else(|| format!("truncated escape in `{text}`"))?;
+            out.push(
+                u8::from_str_radix(hex, 16)
+                    .map_err(|_| format!("bad escape `%{hex}` in `{text}`"))?,
+            );
             i += 3;
         } else {
             out.push(bytes[i]);
@@ -53,31 +58,56 @@ fn percent_decode(text: &str) -> Result<String, String> {
 fn problems(case: &Case, request: &http::Request<Vec<u8>>) -> Vec<String> {
     let mut out = Vec::new();
     if request.method().as_str() != case.method {
-        out.push(format!("method {} instead of {}", request.method(), case.method));
+        out.push(format!(
+            "method {} instead of {}",
+            request.method(),
+            case.method
+        ));
     }
     let uri = request.uri();
-    let segments: Result<Vec<String>, String> = uri.path().split('/').skip(1).map(percent_decode).collect();
+    let segments: Result<Vec<String>, String> =
+        uri.path().split('/').skip(1).map(percent_decode).collect();
     match segments {
         Ok(segments) if segments == case.segments => {}
-        Ok(segments) => out.push(format!("path segments {segments:?} instead of {:?}", case.segments)),
+        Ok(segments) => out.push(format!(
+            "path segments {segments:?} instead of {:?}",
+            case.segments
+        )),
         Err(e) => out.push(e),
     }
     let mut query: Vec<(String, String)> = Vec::new();
-    for pair in uri.query().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+    for pair in uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match (percent_decode(&name.replace('+', " ")), percent_decode(&value.replace('+', " "))) {
+        match (
+            percent_decode(&name.replace('+', " ")),
+            percent_decode(&value.replace('+', " ")),
+        ) {
             (Ok(n), Ok(v)) => query.push((n, v)),
             (Err(e), _) | (_, Err(e)) => out.push(e),
         }
     }
-    let mut expected: Vec<(String, String)> = case.query.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect();
+    let mut expected: Vec<(String, String)> = case
+        .query
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
     query.sort();
     expected.sort();
     if query != expected {
         out.push(format!("query {query:?} instead of {expected:?}"));
     }
     for (name, value) in case.headers {
-        let found: Vec<&str> = request.headers().get_all(*name).iter().filter_map(|v| v.to_str().ok()).collect();
+        let found: Vec<&str> = request
+            .headers()
+            .get_all(*name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
         if found != [*value] {
             out.push(format!("header `{name}`: {found:?} instead of {value:?}"));
         }
@@ -103,7 +133,11 @@ fn problems(case: &Case, request: &http::Request<Vec<u8>>) -> Vec<String> {
 #[test]
 fn every_operation_version_builds_the_request_the_spec_describes() {
     let registry_pairs: usize = dynamic::operations().iter().map(|o| o.versions.len()).sum();
-    assert_eq!(cases::CASES.len(), registry_pairs, "one case per (operation, version) pair");
+    assert_eq!(
+        cases::CASES.len(),
+        registry_pairs,
+        "one case per (operation, version) pair"
+    );
     let mut failures = Vec::new();
     let mut export = String::new();
     for case in cases::CASES {
@@ -132,12 +166,23 @@ fn every_operation_version_builds_the_request_the_spec_describes() {
     if let Some(path) = std::env::var_os("ATLAS_EXPORT_REQUESTS") {
         let path = std::path::PathBuf::from(path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
+            std::fs::create_dir_all(parent)
+                .unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
         }
-        std::fs::write(&path, &export).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        std::fs::write(&path, &export)
+            .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     }
-    println!("spec requests: {} of {} built as the spec describes", cases::CASES.len() - failures.len(), cases::CASES.len());
-    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "spec requests: {} of {} built as the spec describes",
+        cases::CASES.len() - failures.len(),
+        cases::CASES.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -161,5 +206,10 @@ fn the_checker_notices_a_wrong_request() {
         .header("accept", "application/vnd.atlas.2023-01-01+json")
         .body(b"{}".to_vec())
         .unwrap();
-    assert_eq!(problems(&case, &wrong).len(), 4, "{:?}", problems(&case, &wrong));
+    assert_eq!(
+        problems(&case, &wrong).len(),
+        4,
+        "{:?}",
+        problems(&case, &wrong)
+    );
 }

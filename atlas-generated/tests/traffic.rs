@@ -57,24 +57,23 @@ fn describe(r: &Record) -> String {
     )
 }
 
-#[test]
-fn real_response_bodies_decode_and_round_trip() {
+/// Decodes the `side` (`request` or `response`) body of every real record that has a JSON
+/// one with `decode`, compares the re-encoded value with the original, and asserts that
+/// none differs. Returns how many bodies were checked.
+fn round_trip_all(
+    side: &str,
+    decode: impl Fn(&Record, &[u8]) -> Result<Value, dynamic::DynamicError>,
+) -> usize {
     let mut failures = Vec::new();
     let mut checked = 0;
     for r in real_records() {
-        if r.value["response_body_kind"] != "json" {
+        if r.value[format!("{side}_body_kind")] != "json" {
             continue;
         }
-        let status = r.value["status"].as_u64().expect("a response has a status") as u16;
-        let body = &r.value["response_body"];
+        let body = &r.value[format!("{side}_body")];
         let bytes = serde_json::to_vec(body).unwrap();
         checked += 1;
-        match dynamic::decode_response(
-            r.str("operation_id"),
-            Some(r.str("api_version")),
-            status,
-            &bytes,
-        ) {
+        match decode(&r, &bytes) {
             Ok(again) => {
                 if let Some(d) = common::first_difference(body, &again) {
                     failures.push(format!("{}: re-encoded body differs at {d}", describe(&r)));
@@ -84,7 +83,7 @@ fn real_response_bodies_decode_and_round_trip() {
         }
     }
     println!(
-        "traffic: {} of {checked} real response bodies decoded and round-tripped",
+        "traffic: {} of {checked} real {side} bodies decoded and round-tripped",
         checked - failures.len()
     );
     assert!(
@@ -93,38 +92,27 @@ fn real_response_bodies_decode_and_round_trip() {
         failures.len(),
         failures.join("\n")
     );
+    checked
+}
+
+#[test]
+fn real_response_bodies_decode_and_round_trip() {
+    let checked = round_trip_all("response", |r, bytes| {
+        let status = r.value["status"].as_u64().expect("a response has a status") as u16;
+        dynamic::decode_response(
+            r.str("operation_id"),
+            Some(r.str("api_version")),
+            status,
+            bytes,
+        )
+    });
     assert!(checked >= 70, "only {checked} real response bodies found");
 }
 
 #[test]
 fn real_request_bodies_decode_and_round_trip() {
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for r in real_records() {
-        if r.value["request_body_kind"] != "json" {
-            continue;
-        }
-        let body = &r.value["request_body"];
-        let bytes = serde_json::to_vec(body).unwrap();
-        checked += 1;
-        match dynamic::decode_request(r.str("operation_id"), r.str("api_version"), &bytes) {
-            Ok(again) => {
-                if let Some(d) = common::first_difference(body, &again) {
-                    failures.push(format!("{}: re-encoded body differs at {d}", describe(&r)));
-                }
-            }
-            Err(e) => failures.push(format!("{}: {e}", describe(&r))),
-        }
-    }
-    println!(
-        "traffic: {} of {checked} real request bodies decoded and round-tripped",
-        checked - failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let checked = round_trip_all("request", |r, bytes| {
+        dynamic::decode_request(r.str("operation_id"), r.str("api_version"), bytes)
+    });
     assert!(checked > 0, "no real request bodies found");
 }

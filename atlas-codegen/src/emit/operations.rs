@@ -210,9 +210,9 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
             let fi = ident(&p.ident);
             let wire = &p.wire_name;
             let section = match p.location {
-                ParamLocation::Path => 0usize,
-                ParamLocation::Query => 1,
-                ParamLocation::Header => 2,
+                ParamLocation::Path => quote!(crate::dynamic::Section::Path),
+                ParamLocation::Query => quote!(crate::dynamic::Section::Query),
+                ParamLocation::Header => quote!(crate::dynamic::Section::Headers),
             };
             if p.required { quote!(#fi: args.required(#section, #wire)?,) } else { quote!(#fi: args.optional(#section, #wire)?,) }
         })

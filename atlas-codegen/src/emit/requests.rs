@@ -69,10 +69,12 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         }
         let header_names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
         let header_values: Vec<&str> = headers.iter().map(|(_, v)| v.as_str()).collect();
-        // Unknown parameters would be rejected by `build_request`: only declared ones are sent.
-        for name in sample.path.keys().chain(sample.query.keys()).chain(sample.headers.keys()) {
-            if !op.params.iter().any(|p| p.wire_name.eq_ignore_ascii_case(name) && p.location != ParamLocation::Path || p.wire_name == *name) {
-                return Err(CodegenError::in_operation(&op.operation_id, &op.pointer, format!("the request sample sends `{name}`, which the operation does not declare")));
+        // `build_request` rejects parameters the operation does not declare in that place.
+        for (location, values) in [(ParamLocation::Path, &sample.path), (ParamLocation::Query, &sample.query), (ParamLocation::Header, &sample.headers)] {
+            for name in values.keys() {
+                if !op.params.iter().any(|p| p.location == location && p.wire_name == *name) {
+                    return Err(CodegenError::in_operation(&op.operation_id, &op.pointer, format!("the request sample sends `{name}`, which the operation does not declare there")));
+                }
             }
         }
         let args = json!({"path": sample.path, "query": sample.query, "headers": sample.headers, "body": sample.body}).to_string();

@@ -117,15 +117,15 @@ impl crate::dynamic::DynamicEndpoint for GetAccessHistoryClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            auth_result: args.optional(1usize, "authResult")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            end: args.optional(1usize, "end")?,
-            ip_address: args.optional(1usize, "ipAddress")?,
-            n_logs: args.optional(1usize, "nLogs")?,
-            start: args.optional(1usize, "start")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            auth_result: args.optional(crate::dynamic::Section::Query, "authResult")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            end: args.optional(crate::dynamic::Section::Query, "end")?,
+            ip_address: args.optional(crate::dynamic::Section::Query, "ipAddress")?,
+            n_logs: args.optional(crate::dynamic::Section::Query, "nLogs")?,
+            start: args.optional(crate::dynamic::Section::Query, "start")?,
         })
     }
 }

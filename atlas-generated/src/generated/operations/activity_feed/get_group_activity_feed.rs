@@ -99,12 +99,12 @@ impl crate::dynamic::DynamicEndpoint for GetGroupActivityFeedV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            event_type: args.optional(1usize, "eventType")?,
-            max_date: args.optional(1usize, "maxDate")?,
-            min_date: args.optional(1usize, "minDate")?,
-            cluster_name: args.optional(1usize, "clusterName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            event_type: args.optional(crate::dynamic::Section::Query, "eventType")?,
+            max_date: args.optional(crate::dynamic::Section::Query, "maxDate")?,
+            min_date: args.optional(crate::dynamic::Section::Query, "minDate")?,
+            cluster_name: args.optional(crate::dynamic::Section::Query, "clusterName")?,
         })
     }
 }

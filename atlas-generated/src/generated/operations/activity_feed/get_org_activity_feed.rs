@@ -91,11 +91,11 @@ impl crate::dynamic::DynamicEndpoint for GetOrgActivityFeedV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            event_type: args.optional(1usize, "eventType")?,
-            max_date: args.optional(1usize, "maxDate")?,
-            min_date: args.optional(1usize, "minDate")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            event_type: args.optional(crate::dynamic::Section::Query, "eventType")?,
+            max_date: args.optional(crate::dynamic::Section::Query, "maxDate")?,
+            min_date: args.optional(crate::dynamic::Section::Query, "minDate")?,
         })
     }
 }

@@ -86,10 +86,10 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupModelKeyV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            api_key_id: args.required(0usize, "apiKeyId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            api_key_id: args.required(crate::dynamic::Section::Path, "apiKeyId")?,
         })
     }
 }

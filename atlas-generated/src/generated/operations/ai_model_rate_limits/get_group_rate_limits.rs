@@ -106,12 +106,13 @@ impl crate::dynamic::DynamicEndpoint for GetGroupRateLimitsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cloud: args.required(0usize, "cloud")?,
-            geography: args.required(0usize, "geography")?,
-            model_group_name: args.required(0usize, "modelGroupName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cloud: args.required(crate::dynamic::Section::Path, "cloud")?,
+            geography: args.required(crate::dynamic::Section::Path, "geography")?,
+            model_group_name: args
+                .required(crate::dynamic::Section::Path, "modelGroupName")?,
         })
     }
 }

@@ -104,12 +104,13 @@ impl crate::dynamic::DynamicEndpoint for GetOrgRateLimitsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cloud: args.required(0usize, "cloud")?,
-            geography: args.required(0usize, "geography")?,
-            model_group_name: args.required(0usize, "modelGroupName")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cloud: args.required(crate::dynamic::Section::Path, "cloud")?,
+            geography: args.required(crate::dynamic::Section::Path, "geography")?,
+            model_group_name: args
+                .required(crate::dynamic::Section::Path, "modelGroupName")?,
         })
     }
 }

@@ -88,10 +88,11 @@ impl crate::dynamic::DynamicEndpoint for DeleteAlertConfigV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            alert_config_id: args.required(0usize, "alertConfigId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            alert_config_id: args
+                .required(crate::dynamic::Section::Path, "alertConfigId")?,
         })
     }
 }

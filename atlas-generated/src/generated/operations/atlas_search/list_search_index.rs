@@ -105,12 +105,13 @@ impl crate::dynamic::DynamicEndpoint for ListSearchIndexV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            collection_name: args.required(0usize, "collectionName")?,
-            database_name: args.required(0usize, "databaseName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            collection_name: args
+                .required(crate::dynamic::Section::Path, "collectionName")?,
+            database_name: args.required(crate::dynamic::Section::Path, "databaseName")?,
         })
     }
 }

@@ -103,11 +103,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterSearchIndexV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            index_id: args.required(0usize, "indexId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            index_id: args.required(crate::dynamic::Section::Path, "indexId")?,
             body: args.body()?,
         })
     }

@@ -97,11 +97,12 @@ impl crate::dynamic::DynamicEndpoint for DeleteBackupPrivateEndpointV20241113 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
-            cloud_provider: args.required(0usize, "cloudProvider")?,
-            endpoint_id: args.required(0usize, "endpointId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            cloud_provider: args
+                .required(crate::dynamic::Section::Path, "cloudProvider")?,
+            endpoint_id: args.required(crate::dynamic::Section::Path, "endpointId")?,
         })
     }
 }

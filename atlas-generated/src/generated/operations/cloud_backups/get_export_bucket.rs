@@ -88,9 +88,10 @@ impl crate::dynamic::DynamicEndpoint for GetExportBucketV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            export_bucket_id: args.required(0usize, "exportBucketId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            export_bucket_id: args
+                .required(crate::dynamic::Section::Path, "exportBucketId")?,
         })
     }
 }
@@ -177,9 +178,10 @@ impl crate::dynamic::DynamicEndpoint for GetExportBucketV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            export_bucket_id: args.required(0usize, "exportBucketId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            export_bucket_id: args
+                .required(crate::dynamic::Section::Path, "exportBucketId")?,
         })
     }
 }

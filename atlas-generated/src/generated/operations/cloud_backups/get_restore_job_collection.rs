@@ -105,12 +105,13 @@ impl crate::dynamic::DynamicEndpoint for GetRestoreJobCollectionV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            job_id: args.required(0usize, "jobId")?,
-            source_namespace: args.required(0usize, "sourceNamespace")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            job_id: args.required(crate::dynamic::Section::Path, "jobId")?,
+            source_namespace: args
+                .required(crate::dynamic::Section::Path, "sourceNamespace")?,
         })
     }
 }

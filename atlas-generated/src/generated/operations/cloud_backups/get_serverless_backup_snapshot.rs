@@ -98,10 +98,10 @@ impl crate::dynamic::DynamicEndpoint for GetServerlessBackupSnapshotV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            snapshot_id: args.required(0usize, "snapshotId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            snapshot_id: args.required(crate::dynamic::Section::Path, "snapshotId")?,
         })
     }
 }

@@ -124,16 +124,19 @@ impl crate::dynamic::DynamicEndpoint for ListBackupSnapshotsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            point_in_time_utc_seconds: args.optional(1usize, "pointInTimeUtcSeconds")?,
-            oplog_ts: args.optional(1usize, "oplogTs")?,
-            oplog_inc: args.optional(1usize, "oplogInc")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            point_in_time_utc_seconds: args
+                .optional(crate::dynamic::Section::Query, "pointInTimeUtcSeconds")?,
+            oplog_ts: args.optional(crate::dynamic::Section::Query, "oplogTs")?,
+            oplog_inc: args.optional(crate::dynamic::Section::Query, "oplogInc")?,
         })
     }
 }

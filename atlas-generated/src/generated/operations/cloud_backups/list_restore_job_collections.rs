@@ -128,16 +128,19 @@ impl crate::dynamic::DynamicEndpoint for ListRestoreJobCollectionsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            job_id: args.required(0usize, "jobId")?,
-            state: args.optional(1usize, "state")?,
-            source_namespace: args.optional(1usize, "sourceNamespace")?,
-            target_namespace: args.optional(1usize, "targetNamespace")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            job_id: args.required(crate::dynamic::Section::Path, "jobId")?,
+            state: args.optional(crate::dynamic::Section::Query, "state")?,
+            source_namespace: args
+                .optional(crate::dynamic::Section::Query, "sourceNamespace")?,
+            target_namespace: args
+                .optional(crate::dynamic::Section::Query, "targetNamespace")?,
         })
     }
 }

@@ -95,10 +95,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateBackupExportBucketV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            export_bucket_id: args.required(0usize, "exportBucketId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            export_bucket_id: args
+                .required(crate::dynamic::Section::Path, "exportBucketId")?,
             body: args.body()?,
         })
     }

@@ -97,10 +97,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            overwrite_backup_policies: args.optional(1usize, "overwriteBackupPolicies")?,
-            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            overwrite_backup_policies: args
+                .optional(crate::dynamic::Section::Query, "overwriteBackupPolicies")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })
     }
@@ -202,10 +203,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20231001 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            overwrite_backup_policies: args.optional(1usize, "overwriteBackupPolicies")?,
-            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            overwrite_backup_policies: args
+                .optional(crate::dynamic::Section::Query, "overwriteBackupPolicies")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })
     }

@@ -86,9 +86,9 @@ impl crate::dynamic::DynamicEndpoint for CreateLinkTokenV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })
     }

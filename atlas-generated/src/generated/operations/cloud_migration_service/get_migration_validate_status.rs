@@ -81,9 +81,9 @@ impl crate::dynamic::DynamicEndpoint for GetMigrationValidateStatusV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            validation_id: args.required(0usize, "validationId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            validation_id: args.required(crate::dynamic::Section::Path, "validationId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

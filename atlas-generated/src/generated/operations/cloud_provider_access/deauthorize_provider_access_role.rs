@@ -96,11 +96,12 @@ impl crate::dynamic::DynamicEndpoint for DeauthorizeProviderAccessRoleV20230101 
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cloud_provider: args.required(0usize, "cloudProvider")?,
-            role_id: args.required(0usize, "roleId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cloud_provider: args
+                .required(crate::dynamic::Section::Path, "cloudProvider")?,
+            role_id: args.required(crate::dynamic::Section::Path, "roleId")?,
         })
     }
 }

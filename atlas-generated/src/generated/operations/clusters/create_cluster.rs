@@ -113,13 +113,19 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }
@@ -241,13 +247,19 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }
@@ -369,13 +381,19 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }
@@ -493,13 +511,19 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20241023 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }

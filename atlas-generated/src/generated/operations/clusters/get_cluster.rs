@@ -112,14 +112,20 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
         })
     }
 }
@@ -234,14 +240,20 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
         })
     }
 }
@@ -352,14 +364,20 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
         })
     }
 }

@@ -83,9 +83,10 @@ impl crate::dynamic::DynamicEndpoint for GetSampleDatasetLoadV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            sample_dataset_id: args.required(0usize, "sampleDatasetId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            sample_dataset_id: args
+                .required(crate::dynamic::Section::Path, "sampleDatasetId")?,
         })
     }
 }

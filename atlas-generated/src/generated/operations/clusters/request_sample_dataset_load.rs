@@ -80,9 +80,9 @@ impl crate::dynamic::DynamicEndpoint for RequestSampleDatasetLoadV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            name: args.required(0usize, "name")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            name: args.required(crate::dynamic::Section::Path, "name")?,
         })
     }
 }

@@ -91,10 +91,10 @@ impl crate::dynamic::DynamicEndpoint for RestartPrimariesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
     }
 }
@@ -184,10 +184,10 @@ impl crate::dynamic::DynamicEndpoint for RestartPrimariesV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
     }
 }

@@ -118,14 +118,20 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }
@@ -252,14 +258,20 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }
@@ -386,14 +398,20 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }
@@ -516,14 +534,20 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20241023 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             use_effective_instance_fields: args
-                .optional(2usize, "Use-Effective-Instance-Fields")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Instance-Fields",
+                )?,
             use_effective_fields_replication_specs: args
-                .optional(2usize, "Use-Effective-Fields-Replication-Specs")?,
+                .optional(
+                    crate::dynamic::Section::Headers,
+                    "Use-Effective-Fields-Replication-Specs",
+                )?,
             body: args.body()?,
         })
     }

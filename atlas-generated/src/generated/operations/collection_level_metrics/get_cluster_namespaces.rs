@@ -110,13 +110,13 @@ impl crate::dynamic::DynamicEndpoint for GetClusterNamespacesV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            cluster_view: args.required(0usize, "clusterView")?,
-            envelope: args.optional(1usize, "envelope")?,
-            start: args.optional(1usize, "start")?,
-            end: args.optional(1usize, "end")?,
-            period: args.optional(1usize, "period")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            cluster_view: args.required(crate::dynamic::Section::Path, "clusterView")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            start: args.optional(crate::dynamic::Section::Query, "start")?,
+            end: args.optional(crate::dynamic::Section::Query, "end")?,
+            period: args.optional(crate::dynamic::Section::Query, "period")?,
         })
     }
 }

@@ -100,12 +100,12 @@ impl crate::dynamic::DynamicEndpoint for GetProcessNamespacesV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            process_id: args.required(0usize, "processId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            start: args.optional(1usize, "start")?,
-            end: args.optional(1usize, "end")?,
-            period: args.optional(1usize, "period")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            start: args.optional(crate::dynamic::Section::Query, "start")?,
+            end: args.optional(crate::dynamic::Section::Query, "end")?,
+            period: args.optional(crate::dynamic::Section::Query, "period")?,
         })
     }
 }

@@ -123,15 +123,16 @@ impl crate::dynamic::DynamicEndpoint for ListProcessMeasurementsV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            process_id: args.required(0usize, "processId")?,
-            database_name: args.required(0usize, "databaseName")?,
-            collection_name: args.required(0usize, "collectionName")?,
-            envelope: args.optional(1usize, "envelope")?,
-            metrics: args.optional(1usize, "metrics")?,
-            start: args.optional(1usize, "start")?,
-            end: args.optional(1usize, "end")?,
-            period: args.optional(1usize, "period")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            database_name: args.required(crate::dynamic::Section::Path, "databaseName")?,
+            collection_name: args
+                .required(crate::dynamic::Section::Path, "collectionName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            metrics: args.optional(crate::dynamic::Section::Query, "metrics")?,
+            start: args.optional(crate::dynamic::Section::Query, "start")?,
+            end: args.optional(crate::dynamic::Section::Query, "end")?,
+            period: args.optional(crate::dynamic::Section::Query, "period")?,
         })
     }
 }

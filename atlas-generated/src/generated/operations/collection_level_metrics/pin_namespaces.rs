@@ -122,9 +122,9 @@ impl crate::dynamic::DynamicEndpoint for PinNamespacesV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             body: args.body()?,
         })
     }

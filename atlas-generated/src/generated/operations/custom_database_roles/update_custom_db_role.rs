@@ -95,10 +95,10 @@ impl crate::dynamic::DynamicEndpoint for UpdateCustomDbRoleV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            role_name: args.required(0usize, "roleName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            role_name: args.required(crate::dynamic::Section::Path, "roleName")?,
             body: args.body()?,
         })
     }

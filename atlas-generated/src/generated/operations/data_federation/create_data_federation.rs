@@ -93,10 +93,11 @@ impl crate::dynamic::DynamicEndpoint for CreateDataFederationV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            skip_role_validation: args.optional(1usize, "skipRoleValidation")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            skip_role_validation: args
+                .optional(crate::dynamic::Section::Query, "skipRoleValidation")?,
             body: args.body()?,
         })
     }

@@ -95,10 +95,10 @@ impl crate::dynamic::DynamicEndpoint for DownloadFederationQueryLogsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            end_date: args.optional(1usize, "endDate")?,
-            start_date: args.optional(1usize, "startDate")?,
-            tenant_name: args.required(0usize, "tenantName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            end_date: args.optional(crate::dynamic::Section::Query, "endDate")?,
+            start_date: args.optional(crate::dynamic::Section::Query, "startDate")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
         })
     }
 }

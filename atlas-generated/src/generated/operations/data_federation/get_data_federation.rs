@@ -80,9 +80,9 @@ impl crate::dynamic::DynamicEndpoint for GetDataFederationV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            tenant_name: args.required(0usize, "tenantName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
         })
     }
 }

@@ -101,11 +101,12 @@ impl crate::dynamic::DynamicEndpoint for UpdateDataFederationV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            tenant_name: args.required(0usize, "tenantName")?,
-            skip_role_validation: args.required(1usize, "skipRoleValidation")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
+            skip_role_validation: args
+                .required(crate::dynamic::Section::Query, "skipRoleValidation")?,
             body: args.body()?,
         })
     }

@@ -108,11 +108,11 @@ impl crate::dynamic::DynamicEndpoint for DeleteDatabaseUserV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            database_name: args.required(0usize, "databaseName")?,
-            username: args.required(0usize, "username")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            database_name: args.required(crate::dynamic::Section::Path, "databaseName")?,
+            username: args.required(crate::dynamic::Section::Path, "username")?,
         })
     }
 }

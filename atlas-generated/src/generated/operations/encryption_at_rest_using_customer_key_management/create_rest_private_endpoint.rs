@@ -95,10 +95,11 @@ impl crate::dynamic::DynamicEndpoint for CreateRestPrivateEndpointV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            cloud_provider: args.required(0usize, "cloudProvider")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cloud_provider: args
+                .required(crate::dynamic::Section::Path, "cloudProvider")?,
             body: args.body()?,
         })
     }

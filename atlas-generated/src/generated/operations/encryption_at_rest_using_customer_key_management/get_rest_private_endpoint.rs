@@ -97,11 +97,12 @@ impl crate::dynamic::DynamicEndpoint for GetRestPrivateEndpointV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            cloud_provider: args.required(0usize, "cloudProvider")?,
-            endpoint_id: args.required(0usize, "endpointId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cloud_provider: args
+                .required(crate::dynamic::Section::Path, "cloudProvider")?,
+            endpoint_id: args.required(crate::dynamic::Section::Path, "endpointId")?,
         })
     }
 }

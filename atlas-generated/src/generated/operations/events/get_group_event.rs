@@ -93,11 +93,11 @@ impl crate::dynamic::DynamicEndpoint for GetGroupEventV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            event_id: args.required(0usize, "eventId")?,
-            include_raw: args.optional(1usize, "includeRaw")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            event_id: args.required(crate::dynamic::Section::Path, "eventId")?,
+            include_raw: args.optional(crate::dynamic::Section::Query, "includeRaw")?,
         })
     }
 }

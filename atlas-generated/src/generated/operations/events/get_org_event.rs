@@ -91,11 +91,11 @@ impl crate::dynamic::DynamicEndpoint for GetOrgEventV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            event_id: args.required(0usize, "eventId")?,
-            include_raw: args.optional(1usize, "includeRaw")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            event_id: args.required(crate::dynamic::Section::Path, "eventId")?,
+            include_raw: args.optional(crate::dynamic::Section::Query, "includeRaw")?,
         })
     }
 }

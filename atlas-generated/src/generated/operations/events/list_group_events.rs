@@ -139,18 +139,22 @@ impl crate::dynamic::DynamicEndpoint for ListGroupEventsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_names: args.optional(1usize, "clusterNames")?,
-            event_type: args.optional(1usize, "eventType")?,
-            excluded_event_type: args.optional(1usize, "excludedEventType")?,
-            include_raw: args.optional(1usize, "includeRaw")?,
-            max_date: args.optional(1usize, "maxDate")?,
-            min_date: args.optional(1usize, "minDate")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_names: args
+                .optional(crate::dynamic::Section::Query, "clusterNames")?,
+            event_type: args.optional(crate::dynamic::Section::Query, "eventType")?,
+            excluded_event_type: args
+                .optional(crate::dynamic::Section::Query, "excludedEventType")?,
+            include_raw: args.optional(crate::dynamic::Section::Query, "includeRaw")?,
+            max_date: args.optional(crate::dynamic::Section::Query, "maxDate")?,
+            min_date: args.optional(crate::dynamic::Section::Query, "minDate")?,
         })
     }
 }

@@ -81,8 +81,9 @@ impl crate::dynamic::DynamicEndpoint for CreateIdentityProviderV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -64,7 +64,8 @@ impl crate::dynamic::DynamicEndpoint for DeleteFederationSettingV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
         })
     }
 }

@@ -76,8 +76,10 @@ impl crate::dynamic::DynamicEndpoint for GetIdentityProviderMetadataV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
-            identity_provider_id: args.required(0usize, "identityProviderId")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
+            identity_provider_id: args
+                .required(crate::dynamic::Section::Path, "identityProviderId")?,
         })
     }
 }

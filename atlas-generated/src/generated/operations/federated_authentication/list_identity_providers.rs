@@ -100,12 +100,14 @@ impl crate::dynamic::DynamicEndpoint for ListIdentityProvidersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            protocol: args.optional(1usize, "protocol")?,
-            idp_type: args.optional(1usize, "idpType")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            protocol: args.optional(crate::dynamic::Section::Query, "protocol")?,
+            idp_type: args.optional(crate::dynamic::Section::Query, "idpType")?,
         })
     }
 }

@@ -84,9 +84,11 @@ impl crate::dynamic::DynamicEndpoint for RevokeIdentityProviderJwksV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
-            identity_provider_id: args.required(0usize, "identityProviderId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
+            identity_provider_id: args
+                .required(crate::dynamic::Section::Path, "identityProviderId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

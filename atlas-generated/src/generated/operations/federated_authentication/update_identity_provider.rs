@@ -94,9 +94,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
-            identity_provider_id: args.required(0usize, "identityProviderId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
+            identity_provider_id: args
+                .required(crate::dynamic::Section::Path, "identityProviderId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }
@@ -197,9 +199,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
-            identity_provider_id: args.required(0usize, "identityProviderId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
+            identity_provider_id: args
+                .required(crate::dynamic::Section::Path, "identityProviderId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -94,10 +94,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateRoleMappingV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            federation_settings_id: args.required(0usize, "federationSettingsId")?,
-            id: args.required(0usize, "id")?,
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
+            federation_settings_id: args
+                .required(crate::dynamic::Section::Path, "federationSettingsId")?,
+            id: args.required(crate::dynamic::Section::Path, "id")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             body: args.body()?,
         })
     }

@@ -86,10 +86,10 @@ impl crate::dynamic::DynamicEndpoint for DeleteFlexClusterV20241113 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            name: args.required(0usize, "name")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            name: args.required(crate::dynamic::Section::Path, "name")?,
         })
     }
 }

@@ -94,10 +94,10 @@ impl crate::dynamic::DynamicEndpoint for UpdateFlexClusterV20241113 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            name: args.required(0usize, "name")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            name: args.required(crate::dynamic::Section::Path, "name")?,
             body: args.body()?,
         })
     }

@@ -92,10 +92,10 @@ impl crate::dynamic::DynamicEndpoint for GetFlexBackupSnapshotV20241113 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            name: args.required(0usize, "name")?,
-            snapshot_id: args.required(0usize, "snapshotId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            name: args.required(crate::dynamic::Section::Path, "name")?,
+            snapshot_id: args.required(crate::dynamic::Section::Path, "snapshotId")?,
         })
     }
 }

@@ -104,12 +104,12 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            group_id: args.required(0usize, "groupId")?,
-            db: args.optional(1usize, "db")?,
-            collection: args.optional(1usize, "collection")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            db: args.optional(crate::dynamic::Section::Query, "db")?,
+            collection: args.optional(crate::dynamic::Section::Query, "collection")?,
         })
     }
 }
@@ -216,12 +216,12 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            group_id: args.required(0usize, "groupId")?,
-            db: args.optional(1usize, "db")?,
-            collection: args.optional(1usize, "collection")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            db: args.optional(crate::dynamic::Section::Query, "db")?,
+            collection: args.optional(crate::dynamic::Section::Query, "collection")?,
         })
     }
 }
@@ -324,12 +324,12 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            group_id: args.required(0usize, "groupId")?,
-            db: args.optional(1usize, "db")?,
-            collection: args.optional(1usize, "collection")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            db: args.optional(crate::dynamic::Section::Query, "db")?,
+            collection: args.optional(crate::dynamic::Section::Query, "collection")?,
         })
     }
 }

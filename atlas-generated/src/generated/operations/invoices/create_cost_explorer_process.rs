@@ -81,8 +81,8 @@ impl crate::dynamic::DynamicEndpoint for CreateCostExplorerProcessV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -90,8 +90,8 @@ impl crate::dynamic::DynamicEndpoint for GenerateInvoiceReportVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            invoice_id: args.required(0usize, "invoiceId")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            invoice_id: args.required(crate::dynamic::Section::Path, "invoiceId")?,
             body: args.body()?,
         })
     }

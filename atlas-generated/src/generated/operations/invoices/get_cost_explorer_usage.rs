@@ -80,9 +80,9 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            token: args.required(0usize, "token")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            token: args.required(crate::dynamic::Section::Path, "token")?,
         })
     }
 }
@@ -175,9 +175,9 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101Csv {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            token: args.required(0usize, "token")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            token: args.required(crate::dynamic::Section::Path, "token")?,
         })
     }
 }

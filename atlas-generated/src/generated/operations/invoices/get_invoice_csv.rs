@@ -94,10 +94,10 @@ impl crate::dynamic::DynamicEndpoint for GetInvoiceCsvV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            invoice_id: args.required(0usize, "invoiceId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            invoice_id: args.required(crate::dynamic::Section::Path, "invoiceId")?,
         })
     }
 }

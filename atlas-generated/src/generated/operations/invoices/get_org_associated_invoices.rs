@@ -83,10 +83,11 @@ impl crate::dynamic::DynamicEndpoint for GetOrgAssociatedInvoicesV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            month: args.optional(1usize, "month")?,
-            year: args.optional(1usize, "year")?,
-            include_linked_orgs: args.optional(1usize, "includeLinkedOrgs")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            month: args.optional(crate::dynamic::Section::Query, "month")?,
+            year: args.optional(crate::dynamic::Section::Query, "year")?,
+            include_linked_orgs: args
+                .optional(crate::dynamic::Section::Query, "includeLinkedOrgs")?,
         })
     }
 }
@@ -177,10 +178,11 @@ impl crate::dynamic::DynamicEndpoint for GetOrgAssociatedInvoicesVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            month: args.optional(1usize, "month")?,
-            year: args.optional(1usize, "year")?,
-            include_linked_orgs: args.optional(1usize, "includeLinkedOrgs")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            month: args.optional(crate::dynamic::Section::Query, "month")?,
+            year: args.optional(crate::dynamic::Section::Query, "year")?,
+            include_linked_orgs: args
+                .optional(crate::dynamic::Section::Query, "includeLinkedOrgs")?,
         })
     }
 }

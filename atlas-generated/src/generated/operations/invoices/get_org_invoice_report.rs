@@ -82,9 +82,9 @@ impl crate::dynamic::DynamicEndpoint for GetOrgInvoiceReportV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            invoice_id: args.required(0usize, "invoiceId")?,
-            report_id: args.required(0usize, "reportId")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            invoice_id: args.required(crate::dynamic::Section::Path, "invoiceId")?,
+            report_id: args.required(crate::dynamic::Section::Path, "reportId")?,
         })
     }
 }

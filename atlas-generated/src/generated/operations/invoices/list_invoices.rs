@@ -133,18 +133,21 @@ impl crate::dynamic::DynamicEndpoint for ListInvoicesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            org_id: args.required(0usize, "orgId")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            view_linked_invoices: args.optional(1usize, "viewLinkedInvoices")?,
-            status_names: args.optional(1usize, "statusNames")?,
-            from_date: args.optional(1usize, "fromDate")?,
-            to_date: args.optional(1usize, "toDate")?,
-            sort_by: args.optional(1usize, "sortBy")?,
-            order_by: args.optional(1usize, "orderBy")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            view_linked_invoices: args
+                .optional(crate::dynamic::Section::Query, "viewLinkedInvoices")?,
+            status_names: args.optional(crate::dynamic::Section::Query, "statusNames")?,
+            from_date: args.optional(crate::dynamic::Section::Query, "fromDate")?,
+            to_date: args.optional(crate::dynamic::Section::Query, "toDate")?,
+            sort_by: args.optional(crate::dynamic::Section::Query, "sortBy")?,
+            order_by: args.optional(crate::dynamic::Section::Query, "orderBy")?,
         })
     }
 }

@@ -99,11 +99,12 @@ impl crate::dynamic::DynamicEndpoint for SearchInvoiceLineItemsV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            org_id: args.required(0usize, "orgId")?,
-            invoice_id: args.required(0usize, "invoiceId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            invoice_id: args.required(crate::dynamic::Section::Path, "invoiceId")?,
             body: args.body()?,
         })
     }

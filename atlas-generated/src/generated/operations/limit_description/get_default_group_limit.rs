@@ -77,9 +77,9 @@ impl crate::dynamic::DynamicEndpoint for GetDefaultGroupLimitVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            limit_name: args.required(0usize, "limitName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            limit_name: args.required(crate::dynamic::Section::Path, "limitName")?,
         })
     }
 }

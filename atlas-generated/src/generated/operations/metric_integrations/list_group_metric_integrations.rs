@@ -109,14 +109,17 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            integration_type: args.optional(1usize, "integrationType")?,
-            provider_type: args.optional(1usize, "providerType")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            integration_type: args
+                .optional(crate::dynamic::Section::Query, "integrationType")?,
+            provider_type: args.optional(crate::dynamic::Section::Query, "providerType")?,
         })
     }
 }
@@ -233,14 +236,17 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            integration_type: args.optional(1usize, "integrationType")?,
-            provider_type: args.optional(1usize, "providerType")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            integration_type: args
+                .optional(crate::dynamic::Section::Query, "integrationType")?,
+            provider_type: args.optional(crate::dynamic::Section::Query, "providerType")?,
         })
     }
 }

@@ -93,10 +93,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            metric_integration_id: args.required(0usize, "metricIntegrationId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            metric_integration_id: args
+                .required(crate::dynamic::Section::Path, "metricIntegrationId")?,
             body: args.body()?,
         })
     }
@@ -203,10 +204,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            metric_integration_id: args.required(0usize, "metricIntegrationId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            metric_integration_id: args
+                .required(crate::dynamic::Section::Path, "metricIntegrationId")?,
             body: args.body()?,
         })
     }

@@ -78,9 +78,9 @@ impl crate::dynamic::DynamicEndpoint for GetUserV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            user_id: args.required(0usize, "userId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            user_id: args.required(crate::dynamic::Section::Path, "userId")?,
         })
     }
 }

@@ -79,9 +79,9 @@ impl crate::dynamic::DynamicEndpoint for GetUserByNameV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            user_name: args.required(0usize, "userName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            user_name: args.required(crate::dynamic::Section::Path, "userName")?,
         })
     }
 }

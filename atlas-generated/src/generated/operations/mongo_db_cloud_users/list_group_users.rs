@@ -140,17 +140,23 @@ impl crate::dynamic::DynamicEndpoint for ListGroupUsersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            flatten_teams: args.optional(1usize, "flattenTeams")?,
-            include_org_users: args.optional(1usize, "includeOrgUsers")?,
-            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
-            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
-            username: args.optional(1usize, "username")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            flatten_teams: args
+                .optional(crate::dynamic::Section::Query, "flattenTeams")?,
+            include_org_users: args
+                .optional(crate::dynamic::Section::Query, "includeOrgUsers")?,
+            org_membership_status: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatus")?,
+            org_membership_statuses: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
+            username: args.optional(crate::dynamic::Section::Query, "username")?,
         })
     }
 }
@@ -289,17 +295,23 @@ impl crate::dynamic::DynamicEndpoint for ListGroupUsersV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            flatten_teams: args.optional(1usize, "flattenTeams")?,
-            include_org_users: args.optional(1usize, "includeOrgUsers")?,
-            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
-            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
-            username: args.optional(1usize, "username")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            flatten_teams: args
+                .optional(crate::dynamic::Section::Query, "flattenTeams")?,
+            include_org_users: args
+                .optional(crate::dynamic::Section::Query, "includeOrgUsers")?,
+            org_membership_status: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatus")?,
+            org_membership_statuses: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
+            username: args.optional(crate::dynamic::Section::Query, "username")?,
         })
     }
 }

@@ -124,15 +124,19 @@ impl crate::dynamic::DynamicEndpoint for ListOrgUsersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            username: args.optional(1usize, "username")?,
-            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
-            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            username: args.optional(crate::dynamic::Section::Query, "username")?,
+            org_membership_status: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatus")?,
+            org_membership_statuses: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
         })
     }
 }
@@ -257,15 +261,19 @@ impl crate::dynamic::DynamicEndpoint for ListOrgUsersV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            username: args.optional(1usize, "username")?,
-            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
-            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            username: args.optional(crate::dynamic::Section::Query, "username")?,
+            org_membership_status: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatus")?,
+            org_membership_statuses: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
         })
     }
 }

@@ -134,16 +134,19 @@ impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            org_id: args.required(0usize, "orgId")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            team_id: args.required(0usize, "teamId")?,
-            username: args.optional(1usize, "username")?,
-            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
-            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
-            user_id: args.optional(1usize, "userId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            team_id: args.required(crate::dynamic::Section::Path, "teamId")?,
+            username: args.optional(crate::dynamic::Section::Query, "username")?,
+            org_membership_status: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatus")?,
+            org_membership_statuses: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
+            user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
         })
     }
 }
@@ -276,16 +279,19 @@ impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            org_id: args.required(0usize, "orgId")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            team_id: args.required(0usize, "teamId")?,
-            username: args.optional(1usize, "username")?,
-            org_membership_status: args.optional(1usize, "orgMembershipStatus")?,
-            org_membership_statuses: args.optional(1usize, "orgMembershipStatuses")?,
-            user_id: args.optional(1usize, "userId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            team_id: args.required(crate::dynamic::Section::Path, "teamId")?,
+            username: args.optional(crate::dynamic::Section::Query, "username")?,
+            org_membership_status: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatus")?,
+            org_membership_statuses: args
+                .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
+            user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
         })
     }
 }

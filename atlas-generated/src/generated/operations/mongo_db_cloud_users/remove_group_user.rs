@@ -93,10 +93,10 @@ impl crate::dynamic::DynamicEndpoint for RemoveGroupUserV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            user_id: args.required(0usize, "userId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            user_id: args.required(crate::dynamic::Section::Path, "userId")?,
         })
     }
 }
@@ -188,10 +188,10 @@ impl crate::dynamic::DynamicEndpoint for RemoveGroupUserV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            user_id: args.required(0usize, "userId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            user_id: args.required(crate::dynamic::Section::Path, "userId")?,
         })
     }
 }

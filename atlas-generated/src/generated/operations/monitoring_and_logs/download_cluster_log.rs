@@ -116,12 +116,12 @@ impl crate::dynamic::DynamicEndpoint for DownloadClusterLogV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            host_name: args.required(0usize, "hostName")?,
-            log_name: args.required(0usize, "logName")?,
-            end_date: args.optional(1usize, "endDate")?,
-            start_date: args.optional(1usize, "startDate")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            host_name: args.required(crate::dynamic::Section::Path, "hostName")?,
+            log_name: args.required(crate::dynamic::Section::Path, "logName")?,
+            end_date: args.optional(crate::dynamic::Section::Query, "endDate")?,
+            start_date: args.optional(crate::dynamic::Section::Query, "startDate")?,
         })
     }
 }
@@ -236,12 +236,12 @@ impl crate::dynamic::DynamicEndpoint for DownloadClusterLogV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            host_name: args.required(0usize, "hostName")?,
-            log_name: args.required(0usize, "logName")?,
-            end_date: args.optional(1usize, "endDate")?,
-            start_date: args.optional(1usize, "startDate")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            host_name: args.required(crate::dynamic::Section::Path, "hostName")?,
+            log_name: args.required(crate::dynamic::Section::Path, "logName")?,
+            end_date: args.optional(crate::dynamic::Section::Query, "endDate")?,
+            start_date: args.optional(crate::dynamic::Section::Query, "startDate")?,
         })
     }
 }

@@ -129,16 +129,16 @@ impl crate::dynamic::DynamicEndpoint for GetDatabaseMeasurementsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            database_name: args.required(0usize, "databaseName")?,
-            m: args.optional(1usize, "m")?,
-            process_id: args.required(0usize, "processId")?,
-            granularity: args.required(1usize, "granularity")?,
-            period: args.optional(1usize, "period")?,
-            start: args.optional(1usize, "start")?,
-            end: args.optional(1usize, "end")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            database_name: args.required(crate::dynamic::Section::Path, "databaseName")?,
+            m: args.optional(crate::dynamic::Section::Query, "m")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            granularity: args.required(crate::dynamic::Section::Query, "granularity")?,
+            period: args.optional(crate::dynamic::Section::Query, "period")?,
+            start: args.optional(crate::dynamic::Section::Query, "start")?,
+            end: args.optional(crate::dynamic::Section::Query, "end")?,
         })
     }
 }

@@ -140,17 +140,18 @@ impl crate::dynamic::DynamicEndpoint for GetIndexMeasurementsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            process_id: args.required(0usize, "processId")?,
-            index_name: args.required(0usize, "indexName")?,
-            database_name: args.required(0usize, "databaseName")?,
-            collection_name: args.required(0usize, "collectionName")?,
-            group_id: args.required(0usize, "groupId")?,
-            granularity: args.required(1usize, "granularity")?,
-            period: args.optional(1usize, "period")?,
-            start: args.optional(1usize, "start")?,
-            end: args.optional(1usize, "end")?,
-            envelope: args.optional(1usize, "envelope")?,
-            metrics: args.required(1usize, "metrics")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            index_name: args.required(crate::dynamic::Section::Path, "indexName")?,
+            database_name: args.required(crate::dynamic::Section::Path, "databaseName")?,
+            collection_name: args
+                .required(crate::dynamic::Section::Path, "collectionName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            granularity: args.required(crate::dynamic::Section::Query, "granularity")?,
+            period: args.optional(crate::dynamic::Section::Query, "period")?,
+            start: args.optional(crate::dynamic::Section::Query, "start")?,
+            end: args.optional(crate::dynamic::Section::Query, "end")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            metrics: args.required(crate::dynamic::Section::Query, "metrics")?,
         })
     }
 }

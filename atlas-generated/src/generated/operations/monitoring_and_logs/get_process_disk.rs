@@ -91,10 +91,11 @@ impl crate::dynamic::DynamicEndpoint for GetProcessDiskV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            partition_name: args.required(0usize, "partitionName")?,
-            group_id: args.required(0usize, "groupId")?,
-            process_id: args.required(0usize, "processId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            partition_name: args
+                .required(crate::dynamic::Section::Path, "partitionName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
         })
     }
 }

@@ -126,15 +126,15 @@ impl crate::dynamic::DynamicEndpoint for GetProcessMeasurementsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            m: args.optional(1usize, "m")?,
-            period: args.optional(1usize, "period")?,
-            process_id: args.required(0usize, "processId")?,
-            granularity: args.required(1usize, "granularity")?,
-            start: args.optional(1usize, "start")?,
-            end: args.optional(1usize, "end")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            m: args.optional(crate::dynamic::Section::Query, "m")?,
+            period: args.optional(crate::dynamic::Section::Query, "period")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            granularity: args.required(crate::dynamic::Section::Query, "granularity")?,
+            start: args.optional(crate::dynamic::Section::Query, "start")?,
+            end: args.optional(crate::dynamic::Section::Query, "end")?,
         })
     }
 }

@@ -82,9 +82,9 @@ impl crate::dynamic::DynamicEndpoint for ListHostFtsMetricsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            process_id: args.required(0usize, "processId")?,
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

@@ -97,11 +97,11 @@ impl crate::dynamic::DynamicEndpoint for DeleteOnlineArchiveV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            archive_id: args.required(0usize, "archiveId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            archive_id: args.required(crate::dynamic::Section::Path, "archiveId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
     }
 }

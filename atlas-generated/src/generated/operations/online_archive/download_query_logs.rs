@@ -108,12 +108,12 @@ impl crate::dynamic::DynamicEndpoint for DownloadQueryLogsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            start_date: args.optional(1usize, "startDate")?,
-            end_date: args.optional(1usize, "endDate")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            archive_only: args.optional(1usize, "archiveOnly")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            start_date: args.optional(crate::dynamic::Section::Query, "startDate")?,
+            end_date: args.optional(crate::dynamic::Section::Query, "endDate")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            archive_only: args.optional(crate::dynamic::Section::Query, "archiveOnly")?,
         })
     }
 }

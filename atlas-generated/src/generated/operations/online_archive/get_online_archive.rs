@@ -97,11 +97,11 @@ impl crate::dynamic::DynamicEndpoint for GetOnlineArchiveV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            archive_id: args.required(0usize, "archiveId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            archive_id: args.required(crate::dynamic::Section::Path, "archiveId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
     }
 }

@@ -73,8 +73,8 @@ impl crate::dynamic::DynamicEndpoint for DeleteOrgV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
         })
     }
 }

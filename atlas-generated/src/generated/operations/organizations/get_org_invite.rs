@@ -81,9 +81,9 @@ impl crate::dynamic::DynamicEndpoint for GetOrgInviteV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
-            invitation_id: args.required(0usize, "invitationId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,
         })
     }
 }

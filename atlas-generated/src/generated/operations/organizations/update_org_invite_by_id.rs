@@ -97,10 +97,10 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgInviteByIdV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            invitation_id: args.required(0usize, "invitationId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,
             body: args.body()?,
         })
     }

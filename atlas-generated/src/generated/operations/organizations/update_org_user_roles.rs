@@ -96,10 +96,10 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgUserRolesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            user_id: args.required(0usize, "userId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            user_id: args.required(crate::dynamic::Section::Path, "userId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

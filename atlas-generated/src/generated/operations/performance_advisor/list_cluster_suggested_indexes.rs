@@ -112,13 +112,13 @@ impl crate::dynamic::DynamicEndpoint for ListClusterSuggestedIndexesV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            envelope: args.optional(1usize, "envelope")?,
-            process_ids: args.optional(1usize, "processIds")?,
-            namespaces: args.optional(1usize, "namespaces")?,
-            since: args.optional(1usize, "since")?,
-            until: args.optional(1usize, "until")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            process_ids: args.optional(crate::dynamic::Section::Query, "processIds")?,
+            namespaces: args.optional(crate::dynamic::Section::Query, "namespaces")?,
+            since: args.optional(crate::dynamic::Section::Query, "since")?,
+            until: args.optional(crate::dynamic::Section::Query, "until")?,
         })
     }
 }

@@ -82,9 +82,9 @@ impl crate::dynamic::DynamicEndpoint for ListDropIndexSuggestionsV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

@@ -106,12 +106,12 @@ impl crate::dynamic::DynamicEndpoint for ListPerformanceAdvisorNamespacesV202301
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            duration: args.optional(1usize, "duration")?,
-            process_id: args.required(0usize, "processId")?,
-            since: args.optional(1usize, "since")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            duration: args.optional(crate::dynamic::Section::Query, "duration")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            since: args.optional(crate::dynamic::Section::Query, "since")?,
         })
     }
 }

@@ -136,17 +136,20 @@ impl crate::dynamic::DynamicEndpoint for ListSlowQueryLogsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            duration: args.optional(1usize, "duration")?,
-            namespaces: args.optional(1usize, "namespaces")?,
-            n_logs: args.optional(1usize, "nLogs")?,
-            process_id: args.required(0usize, "processId")?,
-            since: args.optional(1usize, "since")?,
-            include_metrics: args.optional(1usize, "includeMetrics")?,
-            include_replica_state: args.optional(1usize, "includeReplicaState")?,
-            include_op_type: args.optional(1usize, "includeOpType")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            duration: args.optional(crate::dynamic::Section::Query, "duration")?,
+            namespaces: args.optional(crate::dynamic::Section::Query, "namespaces")?,
+            n_logs: args.optional(crate::dynamic::Section::Query, "nLogs")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            since: args.optional(crate::dynamic::Section::Query, "since")?,
+            include_metrics: args
+                .optional(crate::dynamic::Section::Query, "includeMetrics")?,
+            include_replica_state: args
+                .optional(crate::dynamic::Section::Query, "includeReplicaState")?,
+            include_op_type: args
+                .optional(crate::dynamic::Section::Query, "includeOpType")?,
         })
     }
 }

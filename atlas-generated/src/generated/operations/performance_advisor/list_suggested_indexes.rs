@@ -142,18 +142,20 @@ impl crate::dynamic::DynamicEndpoint for ListSuggestedIndexesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            duration: args.optional(1usize, "duration")?,
-            namespaces: args.optional(1usize, "namespaces")?,
-            n_examples: args.optional(1usize, "nExamples")?,
-            n_indexes: args.optional(1usize, "nIndexes")?,
-            process_id: args.required(0usize, "processId")?,
-            since: args.optional(1usize, "since")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            duration: args.optional(crate::dynamic::Section::Query, "duration")?,
+            namespaces: args.optional(crate::dynamic::Section::Query, "namespaces")?,
+            n_examples: args.optional(crate::dynamic::Section::Query, "nExamples")?,
+            n_indexes: args.optional(crate::dynamic::Section::Query, "nIndexes")?,
+            process_id: args.required(crate::dynamic::Section::Path, "processId")?,
+            since: args.optional(crate::dynamic::Section::Query, "since")?,
         })
     }
 }

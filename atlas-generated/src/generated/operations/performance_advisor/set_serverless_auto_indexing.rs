@@ -96,10 +96,10 @@ impl crate::dynamic::DynamicEndpoint for SetServerlessAutoIndexingV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            enable: args.required(1usize, "enable")?,
-            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            enable: args.required(crate::dynamic::Section::Query, "enable")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

@@ -97,11 +97,13 @@ impl crate::dynamic::DynamicEndpoint for DeletePrivateEndpointServiceV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            cloud_provider: args.required(0usize, "cloudProvider")?,
-            endpoint_service_id: args.required(0usize, "endpointServiceId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            cloud_provider: args
+                .required(crate::dynamic::Section::Path, "cloudProvider")?,
+            endpoint_service_id: args
+                .required(crate::dynamic::Section::Path, "endpointServiceId")?,
         })
     }
 }

@@ -95,10 +95,11 @@ impl crate::dynamic::DynamicEndpoint for UpdatePrivateEndpointServiceV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            endpoint_service_id: args.required(0usize, "endpointServiceId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            endpoint_service_id: args
+                .required(crate::dynamic::Section::Path, "endpointServiceId")?,
             body: args.body()?,
         })
     }

@@ -95,12 +95,14 @@ impl crate::dynamic::DynamicEndpoint for ListOrgApiKeysV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            org_id: args.required(0usize, "orgId")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

@@ -112,13 +112,15 @@ impl crate::dynamic::DynamicEndpoint for UpdateApiKeyRolesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
-            api_user_id: args.required(0usize, "apiUserId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            api_user_id: args.required(crate::dynamic::Section::Path, "apiUserId")?,
             body: args.body()?,
         })
     }

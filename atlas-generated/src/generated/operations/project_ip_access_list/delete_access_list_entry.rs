@@ -90,10 +90,10 @@ impl crate::dynamic::DynamicEndpoint for DeleteAccessListEntryV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            entry_value: args.required(0usize, "entryValue")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            entry_value: args.required(crate::dynamic::Section::Path, "entryValue")?,
         })
     }
 }

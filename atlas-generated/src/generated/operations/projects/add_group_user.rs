@@ -123,9 +123,9 @@ impl crate::dynamic::DynamicEndpoint for AddGroupUserV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -80,9 +80,10 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            project_owner_id: args.optional(1usize, "projectOwnerId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            project_owner_id: args
+                .optional(crate::dynamic::Section::Query, "projectOwnerId")?,
             body: args.body()?,
         })
     }

@@ -103,10 +103,10 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupLimitV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            limit_name: args.required(0usize, "limitName")?,
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
+            limit_name: args.required(crate::dynamic::Section::Path, "limitName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

@@ -77,9 +77,9 @@ impl crate::dynamic::DynamicEndpoint for GetGroupByNameV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_name: args.required(0usize, "groupName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_name: args.required(crate::dynamic::Section::Path, "groupName")?,
         })
     }
 }

@@ -89,10 +89,10 @@ impl crate::dynamic::DynamicEndpoint for GetGroupInviteV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            invitation_id: args.required(0usize, "invitationId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,
         })
     }
 }

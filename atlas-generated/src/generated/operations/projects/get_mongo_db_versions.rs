@@ -110,14 +110,18 @@ impl crate::dynamic::DynamicEndpoint for GetMongoDbVersionsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            cloud_provider: args.optional(1usize, "cloudProvider")?,
-            instance_size: args.optional(1usize, "instanceSize")?,
-            default_status: args.optional(1usize, "defaultStatus")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cloud_provider: args
+                .optional(crate::dynamic::Section::Query, "cloudProvider")?,
+            instance_size: args
+                .optional(crate::dynamic::Section::Query, "instanceSize")?,
+            default_status: args
+                .optional(crate::dynamic::Section::Query, "defaultStatus")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
         })
     }
 }

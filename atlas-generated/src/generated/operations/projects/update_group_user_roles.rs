@@ -98,10 +98,10 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupUserRolesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            user_id: args.required(0usize, "userId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            user_id: args.required(crate::dynamic::Section::Path, "userId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -92,9 +92,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateInviteByIdV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            invitation_id: args.required(0usize, "invitationId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,
             body: args.body()?,
         })
     }

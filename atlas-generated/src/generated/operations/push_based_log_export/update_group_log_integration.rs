@@ -93,10 +93,10 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupLogIntegrationV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            id: args.required(0usize, "id")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            id: args.required(crate::dynamic::Section::Path, "id")?,
             body: args.body()?,
         })
     }

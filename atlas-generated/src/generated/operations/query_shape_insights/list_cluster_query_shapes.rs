@@ -111,14 +111,16 @@ impl crate::dynamic::DynamicEndpoint for ListClusterQueryShapesV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            status: args.optional(1usize, "status")?,
-            envelope: args.optional(1usize, "envelope")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            status: args.optional(crate::dynamic::Section::Query, "status")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

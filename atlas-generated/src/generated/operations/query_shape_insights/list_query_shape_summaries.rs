@@ -142,18 +142,19 @@ impl crate::dynamic::DynamicEndpoint for ListQueryShapeSummariesV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            cluster_name: args.required(0usize, "clusterName")?,
-            since: args.optional(1usize, "since")?,
-            until: args.optional(1usize, "until")?,
-            process_ids: args.optional(1usize, "processIds")?,
-            namespaces: args.optional(1usize, "namespaces")?,
-            commands: args.optional(1usize, "commands")?,
-            n_summaries: args.optional(1usize, "nSummaries")?,
-            series: args.optional(1usize, "series")?,
-            query_shape_hashes: args.optional(1usize, "queryShapeHashes")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
+            since: args.optional(crate::dynamic::Section::Query, "since")?,
+            until: args.optional(crate::dynamic::Section::Query, "until")?,
+            process_ids: args.optional(crate::dynamic::Section::Query, "processIds")?,
+            namespaces: args.optional(crate::dynamic::Section::Query, "namespaces")?,
+            commands: args.optional(crate::dynamic::Section::Query, "commands")?,
+            n_summaries: args.optional(crate::dynamic::Section::Query, "nSummaries")?,
+            series: args.optional(crate::dynamic::Section::Query, "series")?,
+            query_shape_hashes: args
+                .optional(crate::dynamic::Section::Query, "queryShapeHashes")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

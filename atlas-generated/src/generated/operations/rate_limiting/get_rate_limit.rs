@@ -100,13 +100,14 @@ impl crate::dynamic::DynamicEndpoint for GetRateLimitV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            endpoint_set_id: args.required(0usize, "endpointSetId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.optional(1usize, "groupId")?,
-            org_id: args.optional(1usize, "orgId")?,
-            user_id: args.optional(1usize, "userId")?,
-            ip_address: args.optional(1usize, "ipAddress")?,
+            endpoint_set_id: args
+                .required(crate::dynamic::Section::Path, "endpointSetId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
+            org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
+            user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
+            ip_address: args.optional(crate::dynamic::Section::Query, "ipAddress")?,
         })
     }
 }
@@ -212,13 +213,14 @@ impl crate::dynamic::DynamicEndpoint for GetRateLimitVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            endpoint_set_id: args.required(0usize, "endpointSetId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.optional(1usize, "groupId")?,
-            org_id: args.optional(1usize, "orgId")?,
-            user_id: args.optional(1usize, "userId")?,
-            ip_address: args.optional(1usize, "ipAddress")?,
+            endpoint_set_id: args
+                .required(crate::dynamic::Section::Path, "endpointSetId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
+            org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
+            user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
+            ip_address: args.optional(crate::dynamic::Section::Query, "ipAddress")?,
         })
     }
 }

@@ -118,16 +118,17 @@ impl crate::dynamic::DynamicEndpoint for ListRateLimitsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.optional(1usize, "groupId")?,
-            org_id: args.optional(1usize, "orgId")?,
-            user_id: args.optional(1usize, "userId")?,
-            ip_address: args.optional(1usize, "ipAddress")?,
-            name: args.optional(1usize, "name")?,
-            endpoint_path: args.optional(1usize, "endpointPath")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
+            org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
+            user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
+            ip_address: args.optional(crate::dynamic::Section::Query, "ipAddress")?,
+            name: args.optional(crate::dynamic::Section::Query, "name")?,
+            endpoint_path: args.optional(crate::dynamic::Section::Query, "endpointPath")?,
         })
     }
 }
@@ -251,16 +252,17 @@ impl crate::dynamic::DynamicEndpoint for ListRateLimitsVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.optional(1usize, "groupId")?,
-            org_id: args.optional(1usize, "orgId")?,
-            user_id: args.optional(1usize, "userId")?,
-            ip_address: args.optional(1usize, "ipAddress")?,
-            name: args.optional(1usize, "name")?,
-            endpoint_path: args.optional(1usize, "endpointPath")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
+            org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
+            user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
+            ip_address: args.optional(crate::dynamic::Section::Query, "ipAddress")?,
+            name: args.optional(crate::dynamic::Section::Query, "name")?,
+            endpoint_path: args.optional(crate::dynamic::Section::Query, "endpointPath")?,
         })
     }
 }

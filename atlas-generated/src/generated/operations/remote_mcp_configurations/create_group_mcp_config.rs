@@ -74,7 +74,7 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             body: args.body()?,
         })
     }

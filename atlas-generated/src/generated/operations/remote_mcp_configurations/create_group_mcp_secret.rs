@@ -83,8 +83,8 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupMcpSecretV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
             body: args.body()?,
         })
     }

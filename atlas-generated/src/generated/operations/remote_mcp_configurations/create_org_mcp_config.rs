@@ -72,7 +72,7 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             body: args.body()?,
         })
     }

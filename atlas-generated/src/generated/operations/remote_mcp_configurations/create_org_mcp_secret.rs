@@ -81,8 +81,8 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgMcpSecretV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
             body: args.body()?,
         })
     }

@@ -79,9 +79,9 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
-            cascading: args.optional(1usize, "cascading")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
+            cascading: args.optional(crate::dynamic::Section::Query, "cascading")?,
         })
     }
 }

@@ -85,9 +85,9 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupMcpSecretV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
-            secret_id: args.required(0usize, "secretId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
+            secret_id: args.required(crate::dynamic::Section::Path, "secretId")?,
         })
     }
 }

@@ -77,9 +77,9 @@ impl crate::dynamic::DynamicEndpoint for DeleteOrgMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
-            cascading: args.optional(1usize, "cascading")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
+            cascading: args.optional(crate::dynamic::Section::Query, "cascading")?,
         })
     }
 }

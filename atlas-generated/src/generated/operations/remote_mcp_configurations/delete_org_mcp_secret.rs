@@ -83,9 +83,9 @@ impl crate::dynamic::DynamicEndpoint for DeleteOrgMcpSecretV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
-            secret_id: args.required(0usize, "secretId")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
+            secret_id: args.required(crate::dynamic::Section::Path, "secretId")?,
         })
     }
 }

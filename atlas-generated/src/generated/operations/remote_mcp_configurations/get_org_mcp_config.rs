@@ -83,10 +83,10 @@ impl crate::dynamic::DynamicEndpoint for GetOrgMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            org_id: args.required(0usize, "orgId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
         })
     }
 }

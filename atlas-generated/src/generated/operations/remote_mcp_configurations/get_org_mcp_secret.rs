@@ -95,11 +95,11 @@ impl crate::dynamic::DynamicEndpoint for GetOrgMcpSecretV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            org_id: args.required(0usize, "orgId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
-            secret_id: args.required(0usize, "secretId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
+            secret_id: args.required(crate::dynamic::Section::Path, "secretId")?,
         })
     }
 }

@@ -87,9 +87,9 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            mcp_config_id: args.required(0usize, "mcpConfigId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
             body: args.body()?,
         })
     }

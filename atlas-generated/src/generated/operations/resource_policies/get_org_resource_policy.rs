@@ -86,10 +86,11 @@ impl crate::dynamic::DynamicEndpoint for GetOrgResourcePolicyV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            org_id: args.required(0usize, "orgId")?,
-            resource_policy_id: args.required(0usize, "resourcePolicyId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            resource_policy_id: args
+                .required(crate::dynamic::Section::Path, "resourcePolicyId")?,
         })
     }
 }

@@ -64,7 +64,7 @@ impl crate::dynamic::DynamicEndpoint for ListControlPlaneAddressesV20231115 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

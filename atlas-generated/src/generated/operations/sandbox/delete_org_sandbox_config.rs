@@ -72,8 +72,9 @@ impl crate::dynamic::DynamicEndpoint for DeleteOrgSandboxConfigVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            sandbox_config_id: args.required(0usize, "sandboxConfigId")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            sandbox_config_id: args
+                .required(crate::dynamic::Section::Path, "sandboxConfigId")?,
         })
     }
 }

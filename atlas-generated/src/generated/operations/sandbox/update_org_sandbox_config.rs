@@ -92,10 +92,11 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgSandboxConfigVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            org_id: args.required(0usize, "orgId")?,
-            sandbox_config_id: args.required(0usize, "sandboxConfigId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            sandbox_config_id: args
+                .required(crate::dynamic::Section::Path, "sandboxConfigId")?,
             body: args.body()?,
         })
     }

@@ -99,9 +99,9 @@ impl crate::dynamic::DynamicEndpoint for CreateServerlessPrivateEndpointV2023010
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            instance_name: args.required(0usize, "instanceName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            instance_name: args.required(crate::dynamic::Section::Path, "instanceName")?,
             body: args.body()?,
         })
     }

@@ -89,9 +89,9 @@ impl crate::dynamic::DynamicEndpoint for ListServerlessPrivateEndpointV20230101 
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            instance_name: args.required(0usize, "instanceName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            instance_name: args.required(crate::dynamic::Section::Path, "instanceName")?,
         })
     }
 }

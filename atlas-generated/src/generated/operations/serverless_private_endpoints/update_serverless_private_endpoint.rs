@@ -104,10 +104,10 @@ impl crate::dynamic::DynamicEndpoint for UpdateServerlessPrivateEndpointV2023010
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            instance_name: args.required(0usize, "instanceName")?,
-            endpoint_id: args.required(0usize, "endpointId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            instance_name: args.required(crate::dynamic::Section::Path, "instanceName")?,
+            endpoint_id: args.required(crate::dynamic::Section::Path, "endpointId")?,
             body: args.body()?,
         })
     }

@@ -93,10 +93,10 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgSecretV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            client_id: args.required(0usize, "clientId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })
     }

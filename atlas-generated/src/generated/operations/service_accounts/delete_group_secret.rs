@@ -97,11 +97,11 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupSecretV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            client_id: args.required(0usize, "clientId")?,
-            secret_id: args.required(0usize, "secretId")?,
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
+            client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
+            secret_id: args.required(crate::dynamic::Section::Path, "secretId")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

@@ -95,11 +95,11 @@ impl crate::dynamic::DynamicEndpoint for DeleteOrgSecretV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            client_id: args.required(0usize, "clientId")?,
-            secret_id: args.required(0usize, "secretId")?,
-            org_id: args.required(0usize, "orgId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
+            client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
+            secret_id: args.required(crate::dynamic::Section::Path, "secretId")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

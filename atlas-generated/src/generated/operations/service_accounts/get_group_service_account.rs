@@ -85,10 +85,10 @@ impl crate::dynamic::DynamicEndpoint for GetGroupServiceAccountV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            client_id: args.required(0usize, "clientId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

@@ -97,12 +97,13 @@ impl crate::dynamic::DynamicEndpoint for GetServiceAccountGroupsV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            org_id: args.required(0usize, "orgId")?,
-            client_id: args.required(0usize, "clientId")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

@@ -97,12 +97,14 @@ impl crate::dynamic::DynamicEndpoint for ListGroupServiceAccountsV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            envelope: args.optional(1usize, "envelope")?,
-            include_system_managed: args.optional(1usize, "includeSystemManaged")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            include_system_managed: args
+                .optional(crate::dynamic::Section::Query, "includeSystemManaged")?,
         })
     }
 }

@@ -88,9 +88,10 @@ impl crate::dynamic::DynamicEndpoint for CreateStandbyLinkFailoverVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            standby_link_id: args.required(0usize, "standbyLinkId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            standby_link_id: args
+                .required(crate::dynamic::Section::Path, "standbyLinkId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -90,10 +90,11 @@ impl crate::dynamic::DynamicEndpoint for GetStandbyLinkFailoverVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            standby_link_id: args.required(0usize, "standbyLinkId")?,
-            failover_id: args.required(0usize, "failoverId")?,
-            envelope: args.optional(1usize, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            standby_link_id: args
+                .required(crate::dynamic::Section::Path, "standbyLinkId")?,
+            failover_id: args.required(crate::dynamic::Section::Path, "failoverId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

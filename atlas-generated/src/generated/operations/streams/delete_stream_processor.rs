@@ -97,11 +97,12 @@ impl crate::dynamic::DynamicEndpoint for DeleteStreamProcessorV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            tenant_name: args.required(0usize, "tenantName")?,
-            processor_name: args.required(0usize, "processorName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
+            processor_name: args
+                .required(crate::dynamic::Section::Path, "processorName")?,
         })
     }
 }

@@ -107,12 +107,12 @@ impl crate::dynamic::DynamicEndpoint for DownloadOperationalLogsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            end_date: args.optional(1usize, "endDate")?,
-            start_date: args.optional(1usize, "startDate")?,
-            sp_name: args.optional(1usize, "spName")?,
-            tenant_name: args.required(0usize, "tenantName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            end_date: args.optional(crate::dynamic::Section::Query, "endDate")?,
+            start_date: args.optional(crate::dynamic::Section::Query, "startDate")?,
+            sp_name: args.optional(crate::dynamic::Section::Query, "spName")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
         })
     }
 }

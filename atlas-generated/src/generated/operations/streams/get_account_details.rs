@@ -91,10 +91,11 @@ impl crate::dynamic::DynamicEndpoint for GetAccountDetailsV20241113 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            cloud_provider: args.required(1usize, "cloudProvider")?,
-            region_name: args.required(1usize, "regionName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            cloud_provider: args
+                .required(crate::dynamic::Section::Query, "cloudProvider")?,
+            region_name: args.required(crate::dynamic::Section::Query, "regionName")?,
         })
     }
 }

@@ -81,9 +81,9 @@ impl crate::dynamic::DynamicEndpoint for GetPrivateLinkConnectionV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            connection_id: args.required(0usize, "connectionId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            connection_id: args.required(crate::dynamic::Section::Path, "connectionId")?,
         })
     }
 }

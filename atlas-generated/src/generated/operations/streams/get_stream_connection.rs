@@ -91,10 +91,11 @@ impl crate::dynamic::DynamicEndpoint for GetStreamConnectionV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            tenant_name: args.required(0usize, "tenantName")?,
-            connection_name: args.required(0usize, "connectionName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
+            connection_name: args
+                .required(crate::dynamic::Section::Path, "connectionName")?,
         })
     }
 }

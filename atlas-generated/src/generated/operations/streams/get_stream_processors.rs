@@ -105,13 +105,15 @@ impl crate::dynamic::DynamicEndpoint for GetStreamProcessorsV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            include_count: args.optional(1usize, "includeCount")?,
-            tenant_name: args.required(0usize, "tenantName")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            include_count: args
+                .optional(crate::dynamic::Section::Query, "includeCount")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
         })
     }
 }

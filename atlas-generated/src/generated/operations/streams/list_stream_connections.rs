@@ -99,12 +99,13 @@ impl crate::dynamic::DynamicEndpoint for ListStreamConnectionsV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            group_id: args.required(0usize, "groupId")?,
-            envelope: args.optional(1usize, "envelope")?,
-            items_per_page: args.optional(1usize, "itemsPerPage")?,
-            page_num: args.optional(1usize, "pageNum")?,
-            pretty: args.optional(1usize, "pretty")?,
-            tenant_name: args.required(0usize, "tenantName")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            items_per_page: args
+                .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
+            page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
         })
     }
 }

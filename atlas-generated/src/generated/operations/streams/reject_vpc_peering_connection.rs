@@ -82,9 +82,9 @@ impl crate::dynamic::DynamicEndpoint for RejectVpcPeeringConnectionV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            id: args.required(0usize, "id")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            id: args.required(crate::dynamic::Section::Path, "id")?,
         })
     }
 }

@@ -110,12 +110,14 @@ impl crate::dynamic::DynamicEndpoint for UpdateStreamFailoverConnectionV20250312
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            pretty: args.optional(1usize, "pretty")?,
-            group_id: args.required(0usize, "groupId")?,
-            tenant_name: args.required(0usize, "tenantName")?,
-            connection_name: args.required(0usize, "connectionName")?,
-            failover_connection_id: args.required(0usize, "failoverConnectionId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
+            connection_name: args
+                .required(crate::dynamic::Section::Path, "connectionName")?,
+            failover_connection_id: args
+                .required(crate::dynamic::Section::Path, "failoverConnectionId")?,
             body: args.body()?,
         })
     }

@@ -91,10 +91,10 @@ impl crate::dynamic::DynamicEndpoint for RenameOrgTeamV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            org_id: args.required(0usize, "orgId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            team_id: args.required(0usize, "teamId")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            team_id: args.required(crate::dynamic::Section::Path, "teamId")?,
             body: args.body()?,
         })
     }

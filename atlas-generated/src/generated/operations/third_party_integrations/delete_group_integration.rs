@@ -88,10 +88,11 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupIntegrationV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            integration_type: args.required(0usize, "integrationType")?,
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
+            integration_type: args
+                .required(crate::dynamic::Section::Path, "integrationType")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }
 }

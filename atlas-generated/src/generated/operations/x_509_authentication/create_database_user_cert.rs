@@ -100,10 +100,10 @@ impl crate::dynamic::DynamicEndpoint for CreateDatabaseUserCertV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(1usize, "envelope")?,
-            group_id: args.required(0usize, "groupId")?,
-            pretty: args.optional(1usize, "pretty")?,
-            username: args.required(0usize, "username")?,
+            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
+            group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
+            pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
+            username: args.required(crate::dynamic::Section::Path, "username")?,
             body: args.body()?,
         })
     }
