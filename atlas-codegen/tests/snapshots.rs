@@ -40,6 +40,7 @@ snapshot_tests!(
     allof_inheritance,
     discriminated_oneof,
     enum_values,
+    examples,
     keywords_and_odd_names,
     maps,
     non_json_responses,

@@ -7,8 +7,10 @@ mod common;
 #[path = "generated/spec_examples.rs"]
 mod cases;
 
-use atlas_generated::runtime::Json;
 use atlas_generated::runtime::json::{Path, from_slice};
+use atlas_generated::runtime::{Bytes, Endpoint, Json};
+use http::HeaderMap;
+use http::header::CONTENT_TYPE;
 use serde_json::Value;
 
 /// Runs the generated cases and collects failures instead of stopping at the first.
@@ -39,6 +41,34 @@ impl Checker {
                     )),
                 }
             }
+            Err(e) => self.failures.push(format!("{pointer}: {e}")),
+        }
+    }
+
+    /// A non-JSON success payload: `E` decodes it as exactly these bytes of this media type.
+    fn payload<E>(
+        &mut self,
+        pointer: &str,
+        status: u16,
+        media_type: &str,
+        body: &str,
+    ) where
+        E: Endpoint<Success = Bytes, Error: std::fmt::Debug>,
+    {
+        self.checked += 1;
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            media_type.parse().expect("a media type is a header value"),
+        );
+        match E::decode_response(status, &headers, body.as_bytes()) {
+            Ok(bytes) if bytes.body == body.as_bytes() && bytes.media_type == media_type => {}
+            Ok(bytes) => self.failures.push(format!(
+                "{pointer}: decoded as {} bytes of `{}`, not the {} bytes of `{media_type}` sent",
+                bytes.body.len(),
+                bytes.media_type,
+                body.len()
+            )),
             Err(e) => self.failures.push(format!("{pointer}: {e}")),
         }
     }
@@ -75,11 +105,21 @@ fn the_checker_reports_what_does_not_decode_or_round_trip() {
     check.example::<i64>("#/a", "\"not a number\"");
     check.example::<i64>("#/b", "5");
     check.example::<Vec<String>>("#/c", "[\"x\"]");
-    assert_eq!(check.checked, 3);
-    assert_eq!(check.failures.len(), 1, "{:?}", check.failures);
+    type InvoiceCsv = atlas_generated::operations::invoices::GetInvoiceV20230101Csv;
+    let csv = "application/vnd.atlas.2023-01-01+csv";
+    check.payload::<InvoiceCsv>("#/d", 200, csv, "a,b\n1,2\n");
+    // A status the operation does not succeed with is not its payload.
+    check.payload::<InvoiceCsv>("#/e", 404, csv, "a,b\n");
+    assert_eq!(check.checked, 5);
+    assert_eq!(check.failures.len(), 2, "{:?}", check.failures);
     assert!(
         check.failures[0].starts_with("#/a: "),
         "{}",
         check.failures[0]
+    );
+    assert!(
+        check.failures[1].starts_with("#/e: "),
+        "{}",
+        check.failures[1]
     );
 }

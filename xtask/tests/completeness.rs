@@ -10,6 +10,9 @@ fn every_operation_and_schema_of_the_pinned_spec_is_generated() {
     assert_eq!(counts.component_schemas, 1145, "component schemas");
     assert_eq!(counts.discriminators, 45, "discriminated unions");
     assert_eq!(counts.skipped, 0, "skipped elements: see atlas-generated/reports/completeness.md");
+    // Every example value of the document is checked by `atlas-generated/tests/spec_examples.rs`.
+    assert_eq!(counts.spec_examples, 1223, "example values in the document");
+    assert_eq!(counts.examples_unchecked, 0, "unchecked examples: see atlas-generated/reports/completeness.md");
     // 36 operations have 2 to 4 versions; the rest have one.
     assert!(counts.operation_versions > counts.operations, "{counts:?}");
 

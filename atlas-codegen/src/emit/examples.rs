@@ -1,36 +1,83 @@
 //! A test of every `example` in the spec: each decodes into the Rust type generated for
 //! the place it belongs to, and encodes back to an equal JSON value. Written as generated
 //! code so that each example is checked against its exact type, not a dynamic guess.
+//! Non-JSON payloads (CSV, gzip) are checked through their operation's response decoder.
+
+use std::collections::{BTreeSet, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::type_tokens_from;
-use crate::ir::{Ir, Presence, ResponseBody, TypeRef};
+use super::{ident, operations, type_tokens_from};
+use crate::ir::{Ir, Presence, ResponseBody, TypeKind, TypeRef};
 
 /// Calls per generated function: one huge function is slow to compile.
 const CASES_PER_FUNCTION: usize = 100;
 
-struct Case {
-    pointer: String,
-    ty: TypeRef,
-    /// Whether `null` is an allowed value (the case is checked as `Option<T>`).
-    nullable: bool,
-    example: Value,
+/// What the generated test does with one example.
+pub struct Plan {
+    cases: Vec<Case>,
+    /// Example pointers of the document that no case checks.
+    pub unchecked: Vec<String>,
 }
 
-fn cases(ir: &Ir) -> Vec<Case> {
-    let mut out = Vec::new();
+impl Plan {
+    /// The number of checks the generated test runs.
+    pub fn checks(&self) -> usize {
+        self.cases.len()
+    }
+}
+
+struct Case {
+    pointer: String,
+    check: Check,
+}
+
+enum Check {
+    /// Decodes as `ty` (as `Option<ty>` when `null` is allowed) and re-encodes equal.
+    Json { ty: TypeRef, nullable: bool, example: Value },
+    /// A non-JSON success: the decoder of the request type `module::endpoint` keeps it as
+    /// these bytes. (Names, not tokens: a plan is shared by the rendering threads.)
+    Payload { module: String, endpoint: String, status: u16, media_type: String, body: String },
+}
+
+impl Check {
+    /// What makes two checks of one pointer the same check.
+    fn key(&self) -> String {
+        match self {
+            Check::Json { ty, nullable, .. } => format!("{ty:?} {nullable}"),
+            Check::Payload { module, endpoint, .. } => format!("{module}::{endpoint}"),
+        }
+    }
+}
+
+fn json(pointer: &str, ty: &TypeRef, nullable: bool, example: &Value) -> Case {
+    Case { pointer: pointer.to_owned(), check: Check::Json { ty: ty.clone(), nullable, example: example.clone() } }
+}
+
+/// Every check, once per (place, type): a property inherited through `allOf` appears in
+/// every subtype with the same pointer.
+pub fn plan(ir: &Ir) -> Plan {
+    let mut cases = Vec::new();
     for (id, def) in ir.types.iter().enumerate() {
         for example in &def.examples {
-            out.push(Case { pointer: format!("{}/example", def.origin), ty: TypeRef::Named(id), nullable: false, example: example.clone() });
+            cases.push(json(&format!("{}/example", def.origin), &TypeRef::Named(id), false, example));
         }
-        if let crate::ir::TypeKind::Struct(s) = &def.kind {
+        if let TypeKind::Struct(s) = &def.kind {
             for f in &s.fields {
-                if let Some((pointer, example)) = &f.example {
-                    let nullable = matches!(f.presence, Presence::RequiredNullable | Presence::OptionalNullable);
-                    out.push(Case { pointer: pointer.clone(), ty: f.ty.clone(), nullable, example: example.clone() });
+                for (pointer, example) in &f.examples {
+                    cases.push(json(pointer, &f.ty, is_nullable(f.presence), example));
+                }
+            }
+        }
+        // A union's own properties: checked against the field of that name in each branch.
+        for base in &def.base_examples {
+            for branch in branch_types(ir, &def.kind) {
+                if let TypeKind::Struct(s) = &ir.types[branch].kind
+                    && let Some(f) = s.fields.iter().find(|f| f.wire_name == base.property)
+                {
+                    cases.push(json(&base.pointer, &f.ty, is_nullable(f.presence), &base.value));
                 }
             }
         }
@@ -39,50 +86,90 @@ fn cases(ir: &Ir) -> Vec<Case> {
         for v in &op.versions {
             if let Some(body) = &v.request {
                 for (pointer, example) in &v.request_examples {
-                    out.push(Case { pointer: pointer.clone(), ty: body.ty.clone(), nullable: false, example: example.clone() });
+                    cases.push(json(pointer, &body.ty, false, example));
                 }
             }
             for case in v.responses.iter().chain(&op.shared_responses) {
-                if let ResponseBody::Json(ty) = &case.body {
-                    for (pointer, example) in &case.examples {
-                        out.push(Case { pointer: pointer.clone(), ty: ty.clone(), nullable: false, example: example.clone() });
+                for (pointer, example) in &case.examples {
+                    match &case.body {
+                        ResponseBody::Json(ty) => cases.push(json(pointer, ty, false, example)),
+                        ResponseBody::Bytes => {
+                            let (Some(status), Some(endpoint)) = (case.status, operations::endpoint_type_name(op, v, case)) else { continue };
+                            let module = ir.tags[op.tag].module.clone();
+                            // A string example is the payload's text; anything else, its JSON text.
+                            let body = example.as_str().map_or_else(|| example.to_string(), str::to_owned);
+                            let media_type = case.media_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
+                            let check = Check::Payload { module, endpoint, status, media_type, body };
+                            cases.push(Case { pointer: pointer.clone(), check });
+                        }
+                        ResponseBody::None => {}
                     }
                 }
             }
         }
         for p in &op.params {
             if let Some((pointer, example)) = &p.example {
-                out.push(Case { pointer: pointer.clone(), ty: p.ty.clone(), nullable: false, example: example.clone() });
+                cases.push(json(pointer, &p.ty, false, example));
             }
         }
     }
-    // A property inherited through `allOf` appears in every subtype with the same pointer:
-    // check each (place, type) once.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|c| seen.insert((c.pointer.clone(), format!("{:?}", c.ty), c.nullable)));
-    out
+    for e in &ir.component_response_examples {
+        cases.push(json(&e.pointer, &e.ty, false, &e.value));
+    }
+    let mut seen = HashSet::new();
+    cases.retain(|c| seen.insert((c.pointer.clone(), c.check.key())));
+    let checked: BTreeSet<&str> = cases.iter().map(|c| c.pointer.as_str()).collect();
+    let unchecked = ir.spec_examples.iter().filter(|p| !checked.contains(p.as_str())).cloned().collect();
+    Plan { cases, unchecked }
 }
 
-/// The number of examples the generated test checks.
-pub fn count(ir: &Ir) -> usize {
-    cases(ir).len()
+fn is_nullable(presence: Presence) -> bool {
+    matches!(presence, Presence::RequiredNullable | Presence::OptionalNullable)
 }
 
-pub fn emit(ir: &Ir) -> TokenStream {
+/// The named types a union's branches hold, through aliases.
+fn branch_types(ir: &Ir, kind: &TypeKind) -> Vec<usize> {
+    let refs: Vec<TypeRef> = match kind {
+        TypeKind::Tagged(t) => t.variants.iter().map(|v| TypeRef::Named(v.ty)).collect(),
+        TypeKind::Untagged(variants) => variants.iter().map(|v| v.ty.clone()).collect(),
+        _ => Vec::new(),
+    };
+    refs.into_iter()
+        .filter_map(|mut ty| {
+            while let TypeRef::Named(id) = ty {
+                match &ir.types[id].kind {
+                    TypeKind::Alias(target) => ty = target.clone(),
+                    _ => return Some(id),
+                }
+            }
+            None
+        })
+        .collect()
+}
+
+pub fn emit(ir: &Ir, plan: &Plan) -> TokenStream {
     let root = quote!(atlas_generated);
-    let all = cases(ir);
-    let total = all.len();
-    let chunks: Vec<TokenStream> = all
+    let total = plan.cases.len();
+    let chunks: Vec<TokenStream> = plan
+        .cases
         .chunks(CASES_PER_FUNCTION)
         .enumerate()
         .map(|(i, chunk)| {
             let name = quote::format_ident!("part_{i}");
             let calls = chunk.iter().map(|c| {
-                let ty = type_tokens_from(ir, &c.ty, &root);
-                let ty = if c.nullable { quote!(Option<#ty>) } else { ty };
                 let pointer = &c.pointer;
-                let json = c.example.to_string();
-                quote!(check.example::<#ty>(#pointer, #json);)
+                match &c.check {
+                    Check::Json { ty, nullable, example } => {
+                        let ty = type_tokens_from(ir, ty, &root);
+                        let ty = if *nullable { quote!(Option<#ty>) } else { ty };
+                        let json = example.to_string();
+                        quote!(check.example::<#ty>(#pointer, #json);)
+                    }
+                    Check::Payload { module, endpoint, status, media_type, body } => {
+                        let (module, endpoint) = (ident(module), ident(endpoint));
+                        quote!(check.payload::<atlas_generated::operations::#module::#endpoint>(#pointer, #status, #media_type, #body);)
+                    }
+                }
             });
             quote! {
                 fn #name(check: &mut super::Checker) { #(#calls)* }

@@ -27,7 +27,7 @@ enum Job<'i> {
     GeneratedMod,
     Registry,
     Dynamic,
-    Examples,
+    Examples(&'i examples::Plan),
     Requests,
 }
 
@@ -51,12 +51,13 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<Generated, CodegenErro
     jobs.push(Job::GeneratedMod);
     jobs.push(Job::Registry);
     jobs.push(Job::Dynamic);
-    jobs.push(Job::Examples);
+    let example_plan = examples::plan(ir);
+    jobs.push(Job::Examples(&example_plan));
     jobs.push(Job::Requests);
 
     let mut out: BTreeMap<String, String> = render_all(ir, samples, &jobs)?.into_iter().collect();
-    let counts = counts(ir);
-    out.extend(reports::emit(ir, &counts));
+    let counts = counts(ir, &example_plan);
+    out.extend(reports::emit(ir, &counts, &example_plan.unchecked));
     Ok(Generated { files: out, counts })
 }
 
@@ -115,19 +116,21 @@ fn job_tokens(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(Stri
         }
         Job::Registry => ("src/generated/registry.rs".to_owned(), "#/paths".to_owned(), operations::emit_registry(ir)),
         Job::Requests => ("tests/generated/spec_requests.rs".to_owned(), "#/paths".to_owned(), requests::emit(ir, samples)?),
-        Job::Examples => ("tests/generated/spec_examples.rs".to_owned(), "every `example` of the document".to_owned(), examples::emit(ir)),
+        Job::Examples(plan) => ("tests/generated/spec_examples.rs".to_owned(), "every `example` of the document".to_owned(), examples::emit(ir, plan)),
         Job::Dynamic => ("src/generated/dynamic.rs".to_owned(), "#/paths".to_owned(), operations::emit_dynamic(ir)),
     })
 }
 
-fn counts(ir: &Ir) -> Counts {
+fn counts(ir: &Ir, examples: &examples::Plan) -> Counts {
     Counts {
         operations: ir.operations.len(),
         operation_versions: ir.operations.iter().map(|o| o.versions.len()).sum(),
         component_schemas: ir.components.len(),
         inline_schemas: ir.types.len() - ir.components.len(),
         discriminators: ir.types.iter().filter(|t| matches!(t.kind, crate::ir::TypeKind::Tagged(_))).count(),
-        examples: examples::count(ir),
+        examples: examples.checks(),
+        spec_examples: ir.spec_examples.len(),
+        examples_unchecked: examples.unchecked.len(),
         skipped: ir.skipped.len(),
     }
 }

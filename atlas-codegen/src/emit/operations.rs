@@ -38,6 +38,22 @@ fn alternate_formats<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o 
     v.responses.iter().filter(|c| is_success(c) && !chosen.iter().any(|k| std::ptr::eq(*k, *c))).collect()
 }
 
+/// The request type whose response decoder handles `case` of version `v`: the version's
+/// own, or for another format of a success the `…Csv`-like one. `None` for an error case.
+pub fn endpoint_type_name(op: &Operation, v: &OperationVersion, case: &ResponseCase) -> Option<String> {
+    if success_cases(op, v).iter().any(|c| std::ptr::eq(*c, case)) {
+        Some(version_type_name(op, v))
+    } else if alternate_formats(op, v).iter().any(|c| std::ptr::eq(*c, case)) {
+        Some(alternate_type_name(op, v, case))
+    } else {
+        None
+    }
+}
+
+fn alternate_type_name(op: &Operation, v: &OperationVersion, case: &ResponseCase) -> String {
+    format!("{}{}", version_type_name(op, v), format_suffix(case.media_type.as_deref()))
+}
+
 /// `Csv` for `application/vnd.atlas.2023-01-01+csv`.
 fn format_suffix(media_type: Option<&str>) -> String {
     let format = media_type.and_then(|m| m.rsplit_once('+')).map_or("Bytes", |(_, f)| f);
@@ -152,7 +168,7 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> Result<TokenStream, CodegenErr
 /// other format of the success (`…Csv`).
 fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&ResponseCase>) -> Result<TokenStream, CodegenError> {
     let type_name = match format {
-        Some(case) => format!("{}{}", version_type_name(op, v), format_suffix(case.media_type.as_deref())),
+        Some(case) => alternate_type_name(op, v, case),
         None => version_type_name(op, v),
     };
     let name = ident(&type_name);

@@ -32,6 +32,8 @@ pub fn build_ir(spec: &OpenAPI) -> Result<Ir, CodegenError> {
         b.define_component(index, name)?;
     }
     let (operations, tags) = super::operations::build_operations(&mut b)?;
+    let component_response_examples = super::operations::component_response_examples(&mut b)?;
+    let document = serde_json::to_value(spec).map_err(|e| CodegenError::at("#", format!("the document does not serialise back to JSON: {e}")))?;
     let mut ir = Ir {
         types: b.types,
         operations,
@@ -39,6 +41,8 @@ pub fn build_ir(spec: &OpenAPI) -> Result<Ir, CodegenError> {
         components: b.components,
         fallbacks: b.fallbacks,
         skipped: Vec::new(),
+        spec_examples: super::example_sites::example_pointers(&document),
+        component_response_examples,
         spec_title: spec.info.title.clone(),
         spec_version: spec.info.version.clone(),
         spec_sha: spec.info.extensions.get("x-xgen-sha").and_then(Value::as_str).map(str::to_owned),
@@ -107,6 +111,7 @@ impl<'a> Builder<'a> {
                 deprecated: false,
                 kind: TypeKind::Alias(TypeRef::Any),
                 examples: Vec::new(),
+                base_examples: Vec::new(),
             });
             self.components.insert(name.clone(), id);
         }
@@ -128,6 +133,7 @@ impl<'a> Builder<'a> {
         def.docs = docs_of(&schema.schema_data);
         def.deprecated = schema.schema_data.deprecated;
         def.examples = schema.schema_data.example.iter().cloned().collect();
+        def.base_examples = base_examples(&def.kind, schema, &pointer);
         Ok(())
     }
 
@@ -209,10 +215,12 @@ impl<'a> Builder<'a> {
                 deprecated: schema.schema_data.deprecated,
                 kind: TypeKind::Alias(TypeRef::Any),
                 examples: schema.schema_data.example.iter().cloned().collect(),
+                base_examples: Vec::new(),
             });
             self.inline_by_pointer.insert(pointer.to_owned(), id);
             self.inline_by_content.insert(content, id);
             let kind = self.define(schema, &name, pointer, file, Some(id))?;
+            self.types[id].base_examples = base_examples(&kind, schema, pointer);
             self.types[id].kind = kind;
             return Ok(TypeRef::Named(id));
         }
@@ -380,9 +388,10 @@ impl<'a> Builder<'a> {
                 write_only: data.write_only,
                 deprecated: data.deprecated,
                 docs,
-                example: match &data.example {
-                    Some(e) => Some((format!("{}/example", src.pointer), e.clone())),
-                    None => item_example(src.schema).map(|e| (format!("{}/items/example", src.pointer), e)),
+                // A referenced schema's own example is checked once, on its type.
+                examples: match src.schema {
+                    ReferenceOr::Item(s) => property_examples(s, &src.pointer),
+                    ReferenceOr::Reference { .. } => Vec::new(),
                 },
                 pointer: src.pointer,
                 boxed: false,
@@ -593,14 +602,39 @@ fn content_key(schema: &Schema) -> String {
     v.to_string()
 }
 
-/// An example given on the items of an array property, as a one-element array: checked
-/// against the property's type like any other example.
-fn item_example(schema: &ReferenceOr<Box<Schema>>) -> Option<Value> {
-    let ReferenceOr::Item(schema) = schema else { return None };
-    match super::schema_view::View::of(schema).items? {
-        ReferenceOr::Item(items) => items.schema_data.example.clone().map(|e| Value::Array(vec![e])),
-        ReferenceOr::Reference { .. } => None,
+/// The examples of an inline property schema, each with its pointer: its own, and those of
+/// its array items or map values, wrapped into a one-element array or map (under the key
+/// `example`) so that they are checked against the property's type like any other.
+fn property_examples(schema: &Schema, pointer: &str) -> Vec<(String, Value)> {
+    let v = View::of(schema);
+    let mut out: Vec<(String, Value)> = v.data.example.iter().map(|e| (format!("{pointer}/example"), e.clone())).collect();
+    if let Some(ReferenceOr::Item(items)) = v.items {
+        out.extend(items.schema_data.example.iter().map(|e| (format!("{pointer}/items/example"), Value::Array(vec![e.clone()]))));
     }
+    if let Some(AdditionalProperties::Schema(value)) = v.additional
+        && let ReferenceOr::Item(value) = value.as_ref()
+    {
+        out.extend(value.schema_data.example.iter().map(|e| {
+            let map = serde_json::Map::from_iter([("example".to_owned(), e.clone())]);
+            (format!("{pointer}/additionalProperties/example"), Value::Object(map))
+        }));
+    }
+    out
+}
+
+/// The examples of the properties a union declares beside its branches (see
+/// [`TypeDef::base_examples`]); none for other kinds, whose fields carry their own.
+fn base_examples(kind: &TypeKind, schema: &Schema, pointer: &str) -> Vec<BaseExample> {
+    if !matches!(kind, TypeKind::Tagged(_) | TypeKind::Untagged(_)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (property, s) in View::of(schema).properties.into_iter().flatten() {
+        let ReferenceOr::Item(s) = s else { continue };
+        let at = format!("{pointer}/properties/{}", pointer_token(property));
+        out.extend(property_examples(s, &at).into_iter().map(|(pointer, value)| BaseExample { property: property.clone(), pointer, value }));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 mod build;
 mod cycles;
+mod example_sites;
 pub mod operations;
 pub(crate) mod schema_view;
 
@@ -28,6 +29,12 @@ pub struct Ir {
     pub fallbacks: Vec<Fallback>,
     /// Spec elements not generated, with the reason (the goal is none).
     pub skipped: Vec<Skipped>,
+    /// The JSON pointer of every example value in the document (`example`, and the `value`
+    /// of each entry of `examples`): the denominator of the example round-trip test.
+    pub spec_examples: Vec<String>,
+    /// The examples of every JSON body of `#/components/responses`, with the body's type, so
+    /// that those of a response no operation uses are checked too.
+    pub component_response_examples: Vec<TypedExample>,
     pub spec_title: String,
     pub spec_version: String,
     pub spec_sha: Option<String>,
@@ -65,6 +72,25 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// `example` values of the schema, for round-trip tests.
     pub examples: Vec<Value>,
+    /// For a union whose own schema declares properties beside its branches
+    /// (`HostMetricAlert`): the examples of those properties. No struct of the union's own
+    /// holds them; each branch's field of the same name must accept them.
+    pub base_examples: Vec<BaseExample>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BaseExample {
+    /// The property's name in JSON.
+    pub property: String,
+    pub pointer: String,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypedExample {
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub value: Value,
 }
 
 #[derive(Debug, Clone)]
@@ -99,8 +125,9 @@ pub struct Field {
     pub docs: Docs,
     /// JSON pointer of the property's schema.
     pub pointer: String,
-    /// The JSON pointer of the example, and the example.
-    pub example: Option<(String, Value)>,
+    /// The property's examples, each with its JSON pointer: its own `example`, and those of
+    /// its array items or map values wrapped into a one-element array or map.
+    pub examples: Vec<(String, Value)>,
     /// Set by the cycle pass: the field holds its type behind a `Box`.
     pub boxed: bool,
 }

@@ -18,6 +18,11 @@ pub fn parse_versioned_media_type(media_type: &str) -> Option<(&str, &str)> {
     (is_date || version == "preview").then_some((version, format))
 }
 
+/// `application/json`, or a versioned `+json` media type.
+fn is_json_media_type(media_type: &str) -> bool {
+    media_type == "application/json" || parse_versioned_media_type(media_type).is_some_and(|(_, f)| f == "json")
+}
+
 fn version_order(v: &str) -> (u8, &str) {
     // Dates sort as text; `preview` comes after every date.
     if v == "preview" { (1, v) } else { (0, v) }
@@ -137,7 +142,8 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                     let Some(schema) = &content.schema else {
                         return Err(CodegenError::in_operation(&operation_id, &at, "request body without a schema"));
                     };
-                    let hint = format!("{type_name}Request{}", version_suffix(version));
+                    // `CreateClusterV20240805Request`: the version reads as in the request type's name.
+                    let hint = format!("{type_name}V{}Request", version_suffix(version));
                     let ty = b.lower(schema, &hint, &format!("{at}/schema"), &file)?;
                     let entry = versions.entry(version_of(version)).or_insert_with(|| new_version(version));
                     entry.request = Some(Body { media_type: media_type.clone(), ty });
@@ -162,11 +168,11 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                     let at = format!("{at}/content/{}", pointer_token(media_type));
                     let content_at = format!("{definition}/content/{}", pointer_token(media_type));
                     let versioned = parse_versioned_media_type(media_type);
-                    let is_json = media_type == "application/json" || versioned.is_some_and(|(_, f)| f == "json");
+                    let is_json = is_json_media_type(media_type);
                     let body = match (&content.schema, is_json) {
                         (Some(schema), true) => {
                             let hint = match versioned {
-                                Some((v, _)) => format!("{type_name}Response{code}{}", version_suffix(v)),
+                                Some((v, _)) => format!("{type_name}V{}Response{code}", version_suffix(v)),
                                 None => format!("{type_name}Response{code}"),
                             };
                             ResponseBody::Json(b.lower(schema, &hint, &format!("{at}/schema"), &file)?)
@@ -195,6 +201,25 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
         }
     }
     Ok((operations, tags))
+}
+
+/// See [`super::Ir::component_response_examples`].
+pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExample>, CodegenError> {
+    let Some(components) = &b.spec.components else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (name, response) in &components.responses {
+        let ReferenceOr::Item(response) = response else { continue };
+        let at = format!("#/components/responses/{}", pointer_token(name));
+        for (media_type, content) in &response.content {
+            let is_json = is_json_media_type(media_type);
+            let examples = examples_of(content, &format!("{at}/content/{}", pointer_token(media_type)));
+            let (Some(schema), true, false) = (&content.schema, is_json, examples.is_empty()) else { continue };
+            let schema_at = format!("{at}/content/{}/schema", pointer_token(media_type));
+            let ty = b.lower(schema, &format!("{}Response", type_ident(name)), &schema_at, "component_responses")?;
+            out.extend(examples.into_iter().map(|(pointer, value)| TypedExample { pointer, ty: ty.clone(), value }));
+        }
+    }
+    Ok(out)
 }
 
 fn new_version(version: &str) -> OperationVersion {

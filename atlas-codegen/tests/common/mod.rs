@@ -12,6 +12,7 @@ pub const FIXTURES: &[&str] = &[
     "allof_inheritance",
     "discriminated_oneof",
     "enum_values",
+    "examples",
     "keywords_and_odd_names",
     "maps",
     "non_json_responses",
