@@ -46,13 +46,8 @@ impl Checker {
     }
 
     /// A non-JSON success payload: `E` decodes it as exactly these bytes of this media type.
-    fn payload<E>(
-        &mut self,
-        pointer: &str,
-        status: u16,
-        media_type: &str,
-        body: &str,
-    ) where
+    fn payload<E>(&mut self, pointer: &str, status: u16, media_type: &str, body: &str)
+    where
         E: Endpoint<Success = Bytes, Error: std::fmt::Debug>,
     {
         self.checked += 1;

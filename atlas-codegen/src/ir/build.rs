@@ -279,8 +279,11 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// Records an untyped place once: a base's property is lowered again in each subtype.
     fn fallback(&mut self, pointer: &str, reason: &str) {
-        self.fallbacks.push(Fallback { pointer: pointer.to_owned(), reason: reason.to_owned() });
+        if !self.fallbacks.iter().any(|f| f.pointer == pointer) {
+            self.fallbacks.push(Fallback { pointer: pointer.to_owned(), reason: reason.to_owned() });
+        }
     }
 
     fn unique_inline_name(&mut self, hint: &str, pointer: &str) -> String {
