@@ -17,7 +17,7 @@ use std::process::Command;
 use common::{FIXTURES, generate_fixture};
 
 /// Fixtures with a behaviour module (`tests/fixture_behaviour/<fixture>.rs`).
-const WITH_BEHAVIOUR: &[&str] = &["allof_inheritance", "discriminated_oneof", "enum_values", "non_json_responses", "nullable"];
+const WITH_BEHAVIOUR: &[&str] = &["allof_inheritance", "discriminated_oneof", "enum_values", "non_json_responses", "nullable", "untagged_oneof"];
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -476,7 +476,7 @@ impl<'a> Builder<'a> {
             let at = format!("{pointer}/{key}/{i}");
             let branch_name = match branch {
                 ReferenceOr::Reference { reference } => type_ident(self.resolve_schema_ref(reference, &at)?.0),
-                ReferenceOr::Item(s) => s.schema_data.title.as_deref().map_or_else(|| format!("{name}{}", ordinal(i)), type_ident),
+                ReferenceOr::Item(s) => s.schema_data.title.as_deref().map_or_else(|| format!("{name}{}", shape_name(s)), type_ident),
             };
             let ty = self.lower(branch, &branch_name, &at, file)?;
             lowered.push((branch_name, ty));
@@ -489,15 +489,32 @@ impl<'a> Builder<'a> {
             if variants.iter().any(|v| v.ident == ident) {
                 ident = branch_name;
             }
+            // Two untitled branches of one shape: told apart by position, deterministically.
+            if variants.iter().any(|v| v.ident == ident) {
+                ident = format!("{ident}{}", ordinal(i));
+            }
             variants.push(UntaggedVariant { ident, ty, boxed: false });
         }
         Ok(TypeKind::Untagged(variants))
     }
 }
 
-fn ordinal(i: usize) -> &'static str {
-    const WORDS: &[&str] = &["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"];
-    WORDS.get(i).copied().unwrap_or("Other")
+/// `Branch3` for the branch at index 2: only for branches nothing else tells apart.
+fn ordinal(i: usize) -> String {
+    format!("Branch{}", i + 1)
+}
+
+/// A name for an untitled inline branch from what it is: `String`, `Integer`, or for an
+/// object `WithEmailAddress` after its first required (else first) property.
+fn shape_name(schema: &Schema) -> String {
+    let v = View::of(schema);
+    let first_property = v.required.first().map(String::as_str).or_else(|| v.properties.and_then(|p| p.keys().next()).map(String::as_str));
+    match (v.ty, first_property) {
+        (_, Some(property)) => format!("With{}", type_ident(property)),
+        (Some("array"), None) => "List".to_owned(),
+        (Some(ty), None) => type_ident(ty),
+        (None, None) => "Value".to_owned(),
+    }
 }
 
 /// Variant names without what all of them (and the union's own name) share:

@@ -1,0 +1,53 @@
+//! Behaviour of the `untagged_oneof` fixture's generated code: a `oneOf` without a
+//! discriminator picks the branch the value satisfies, and when none does, the error names
+//! every branch tried and why it failed. Compiled into the fixture crate by
+//! `compile_fixtures.rs`; not a test target of its own.
+
+use serde_json::{Value, json};
+
+use crate::models::{AlertConfig, AlertConfigMatcher, AlertConfigNotifier, MetricThreshold};
+use crate::runtime::Json;
+use crate::runtime::json::Path;
+
+fn decode<T: Json>(value: Value) -> T {
+    T::from_json(value, &Path::Root).expect("decodes")
+}
+
+#[test]
+fn the_branch_whose_required_fields_are_present_is_chosen() {
+    // Both branches declare `metricName`; only `Data` requires `dataUnits`.
+    let threshold: MetricThreshold = decode(json!({"metricName": "CACHE", "dataUnits": "BYTES"}));
+    match &threshold {
+        MetricThreshold::Data(data) => assert_eq!(data.data_units, "BYTES"),
+        other => panic!("decoded as the wrong branch: {other:?}"),
+    }
+    let notifier: AlertConfigNotifier = decode(json!({"channelName": "ops", "apiToken": "t"}));
+    assert!(matches!(notifier, AlertConfigNotifier::Slack(_)), "{notifier:?}");
+}
+
+#[test]
+fn primitive_and_object_branches_are_told_apart_and_round_trip() {
+    for (value, expected) in [(json!("name"), "String"), (json!(5), "Integer"), (json!({"field": "f", "extra": [1]}), "WithField")] {
+        let matcher: AlertConfigMatcher = decode(value.clone());
+        let variant = match &matcher {
+            AlertConfigMatcher::String(_) => "String",
+            AlertConfigMatcher::Integer(_) => "Integer",
+            AlertConfigMatcher::WithField(_) => "WithField",
+        };
+        assert_eq!(variant, expected, "{value}");
+        assert_eq!(matcher.to_json(), value, "round trip of {value}");
+    }
+}
+
+#[test]
+fn no_matching_branch_names_each_branch_and_its_failure() {
+    let error = AlertConfig::from_json(json!({"threshold": {"metricName": "CACHE"}}), &Path::Root).expect_err("matches no branch");
+    assert_eq!(error.path(), "$.threshold", "{error}");
+    let message = error.message();
+    assert!(message.starts_with("no variant of `MetricThreshold` matches: "), "{message}");
+    let raw = message.find("`Raw`: ").unwrap_or_else(|| panic!("`Raw` not named: {message}"));
+    let data = message.find("`Data`: ").unwrap_or_else(|| panic!("`Data` not named: {message}"));
+    assert!(raw < data, "branches are listed in the spec's order: {message}");
+    assert!(message[raw..data].contains("rawUnits"), "why `Raw` failed: {message}");
+    assert!(message[data..].contains("dataUnits"), "why `Data` failed: {message}");
+}
