@@ -9,6 +9,7 @@ pub mod ir;
 pub mod samples;
 mod emit;
 mod names;
+mod refs;
 
 pub use error::{CodegenError, Location};
 

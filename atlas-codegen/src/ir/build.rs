@@ -10,8 +10,7 @@ use super::schema_view::View;
 use super::*;
 use crate::error::{pointer_token, CodegenError};
 use crate::names::{field_ident, module_ident, type_ident};
-
-const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+use crate::refs::schema_pointer;
 
 pub fn build_ir(spec: &OpenAPI) -> Result<Ir, CodegenError> {
     let empty = IndexMap::new();
@@ -80,10 +79,6 @@ struct Merged<'a> {
     declares_additional: bool,
 }
 
-pub fn schema_pointer(name: &str) -> String {
-    format!("{SCHEMA_REF_PREFIX}{}", pointer_token(name))
-}
-
 impl<'a> Builder<'a> {
     fn declare_components(&mut self) -> Result<(), CodegenError> {
         for name in self.schemas.keys() {
@@ -120,7 +115,7 @@ impl<'a> Builder<'a> {
 
     fn define_component(&mut self, id: TypeId, name: &str) -> Result<(), CodegenError> {
         let pointer = schema_pointer(name);
-        let (_, schema) = self.resolve_schema_ref(&format!("{SCHEMA_REF_PREFIX}{}", pointer_token(name)), &pointer)?;
+        let (_, schema) = self.resolve_schema_ref(&pointer, &pointer)?;
         let file = self.types[id].file.clone();
         let type_name = self.types[id].name.clone();
         let kind = match &self.schemas[name] {
@@ -139,21 +134,7 @@ impl<'a> Builder<'a> {
 
     /// Follows a `#/components/schemas/…` reference (through component aliases) to its schema.
     pub fn resolve_schema_ref(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), CodegenError> {
-        let mut current = reference;
-        for _ in 0..32 {
-            let Some(name) = current.strip_prefix(SCHEMA_REF_PREFIX) else {
-                return Err(CodegenError::at(at, format!("`$ref: {current}` does not point into #/components/schemas")));
-            };
-            let name = name.replace("~1", "/").replace("~0", "~");
-            let Some((key, target)) = self.schemas.get_key_value(&name) else {
-                return Err(CodegenError::at(at, format!("dangling `$ref: {current}`: no such schema")));
-            };
-            match target {
-                ReferenceOr::Item(schema) => return Ok((key.as_str(), schema)),
-                ReferenceOr::Reference { reference } => current = reference,
-            }
-        }
-        Err(CodegenError::at(at, format!("`$ref: {reference}` is a cycle of references")))
+        crate::refs::resolve(self.schemas, reference, at)
     }
 
     fn lower_ref(&mut self, reference: &str, at: &str) -> Result<TypeRef, CodegenError> {

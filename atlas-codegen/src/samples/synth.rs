@@ -148,7 +148,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
                 f.one_of
                     .iter()
                     .filter_map(|b| match b {
-                        openapiv3::ReferenceOr::Reference { reference } => component_name(reference).map(|n| (n, reference.as_str())),
+                        openapiv3::ReferenceOr::Reference { reference } => component_name(self.spec, reference).map(|n| (n, reference.as_str())),
                         openapiv3::ReferenceOr::Item(_) => None,
                     })
                     .collect()
@@ -156,7 +156,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
                 d.mapping.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
             };
             // Reached from a subtype's `allOf`: that subtype is the choice already made.
-            if let Some((key, _)) = subtypes.iter().find(|(_, r)| component_name(r).is_some_and(|n| flat.merged.contains(&n))) {
+            if let Some((key, _)) = subtypes.iter().find(|(_, r)| component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n))) {
                 flat.tags.push((&d.property_name, key));
                 return Ok(());
             }
@@ -235,7 +235,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
             for (i, branch) in f.one_of.iter().enumerate() {
                 let branch_at = format!("{at}/oneOf/{i}");
                 let taken = match SchemaRef::from(branch) {
-                    SchemaRef::Ref(r) => component_name(r).is_some_and(|n| flat.merged.contains(&n)),
+                    SchemaRef::Ref(r) => component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n)),
                     SchemaRef::Inline(_) => parts.iter().any(|(_, p)| *p == branch_at),
                 };
                 if taken {

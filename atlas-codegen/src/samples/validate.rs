@@ -274,7 +274,7 @@ impl<'a> Validator<'a> {
         };
         let target = d.mapping.get(tag).map(String::as_str).or_else(|| {
             f.one_of.iter().find_map(|branch| match branch {
-                openapiv3::ReferenceOr::Reference { reference } if component_name(reference) == Some(tag) => Some(reference.as_str()),
+                openapiv3::ReferenceOr::Reference { reference } if component_name(self.spec, reference) == Some(tag) => Some(reference.as_str()),
                 _ => None,
             })
         });
