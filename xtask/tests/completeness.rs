@@ -1,10 +1,19 @@
 //! Everything in the pinned spec is generated: every operation, every (operation, version)
 //! pair, every component schema, with nothing skipped and the counts written in the report.
 
+use std::sync::OnceLock;
+
+use xtask::Generation;
+
+/// One generation from the pinned spec, shared by the tests of this file.
+fn generation() -> &'static Generation {
+    static GENERATION: OnceLock<Generation> = OnceLock::new();
+    GENERATION.get_or_init(|| xtask::generate(&xtask::workspace_root(), None).unwrap_or_else(|e| panic!("cannot generate from the pinned spec:\n{e}")))
+}
+
 #[test]
 fn every_operation_and_schema_of_the_pinned_spec_is_generated() {
-    let root = xtask::workspace_root();
-    let generation = xtask::generate(&root, None).unwrap_or_else(|e| panic!("cannot generate from the pinned spec:\n{e}"));
+    let generation = generation();
     let counts = &generation.generated.counts;
     assert_eq!(counts.operations, 540, "operations");
     assert_eq!(counts.component_schemas, 1145, "component schemas");
@@ -30,8 +39,7 @@ fn every_operation_and_schema_of_the_pinned_spec_is_generated() {
 /// leaves it free-form (no properties, no union, no enum: nothing a type could be made of).
 #[test]
 fn every_untyped_fallback_is_free_form_in_the_spec() {
-    let root = xtask::workspace_root();
-    let generation = xtask::generate(&root, None).unwrap_or_else(|e| panic!("cannot generate from the pinned spec:\n{e}"));
+    let generation = generation();
     let document: serde_json::Value = serde_yaml::from_str(&generation.spec.text).expect("the spec is YAML");
     let report = &generation.generated.files["reports/fallbacks.md"];
     let pointers: Vec<&str> = report.lines().filter_map(|l| l.strip_prefix("| `")).filter_map(|l| l.split_once('`').map(|(p, _)| p)).collect();

@@ -32,8 +32,6 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
     }
 }
 
-pub(crate) use crate::refs::schema_pointer as component_pointer;
-
 fn schemas(spec: &OpenAPI) -> Option<&IndexMap<String, ReferenceOr<Schema>>> {
     spec.components.as_ref().map(|c| &c.schemas)
 }

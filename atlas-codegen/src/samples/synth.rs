@@ -11,7 +11,8 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, Schema};
 use serde_json::{Map, Number, Value};
 
-use super::schema::{component_name, component_pointer, resolve, SchemaRef};
+use super::schema::{component_name, resolve, SchemaRef};
+use crate::refs::schema_pointer;
 use crate::ir::schema_view::View;
 use super::validate::{fits, string_format_ok, Problem, Validator};
 use crate::error::{pointer_token, CodegenError};
@@ -133,7 +134,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
                     return Err(Problem::Unfit(format!("{at}: `{name}` would have to contain itself")));
                 }
                 flat.merged.push(name);
-                return self.flatten(SchemaRef::Inline(target), &component_pointer(name), flat, outer);
+                return self.flatten(SchemaRef::Inline(target), &schema_pointer(name), flat, outer);
             }
         };
         flat.parts.push((schema, at.to_owned()));

@@ -12,7 +12,8 @@ use openapiv3::{AdditionalProperties, Discriminator, OpenAPI, Schema};
 use serde_json::{Number, Value};
 
 use super::pattern::Pattern;
-use super::schema::{component_name, component_pointer, resolve, SchemaRef};
+use super::schema::{component_name, resolve, SchemaRef};
+use crate::refs::schema_pointer;
 use crate::ir::schema_view::View;
 use crate::error::{pointer_token, CodegenError};
 
@@ -113,7 +114,7 @@ impl<'a> Validator<'a> {
                     return Ok(());
                 }
                 stack.push(key);
-                let result = self.schema(target, &component_pointer(name), value, path, stack);
+                let result = self.schema(target, &schema_pointer(name), value, path, stack);
                 stack.pop();
                 result
             }
