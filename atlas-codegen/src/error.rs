@@ -8,7 +8,10 @@ pub enum Location {
     /// A JSON pointer into the document, e.g. `#/components/schemas/Foo/properties/bar`.
     Pointer(String),
     /// An operation, by `operationId`, with the pointer to it.
-    Operation { operation_id: String, pointer: String },
+    Operation {
+        operation_id: String,
+        pointer: String,
+    },
     /// A line and column (1-based) in the document's text.
     Text { line: usize, column: usize },
     /// The document as a whole.
@@ -19,7 +22,10 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Pointer(p) => write!(f, "{p}"),
-            Location::Operation { operation_id, pointer } => write!(f, "operation `{operation_id}` ({pointer})"),
+            Location::Operation {
+                operation_id,
+                pointer,
+            } => write!(f, "operation `{operation_id}` ({pointer})"),
             Location::Text { line, column } => write!(f, "line {line}, column {column}"),
             Location::Document => write!(f, "the document"),
         }
@@ -35,12 +41,18 @@ pub struct CodegenError {
 
 impl CodegenError {
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        CodegenError { location: Location::Pointer(pointer.into()), message: message.into() }
+        CodegenError {
+            location: Location::Pointer(pointer.into()),
+            message: message.into(),
+        }
     }
 
     pub fn in_operation(operation_id: &str, pointer: &str, message: impl Into<String>) -> Self {
         CodegenError {
-            location: Location::Operation { operation_id: operation_id.to_owned(), pointer: pointer.to_owned() },
+            location: Location::Operation {
+                operation_id: operation_id.to_owned(),
+                pointer: pointer.to_owned(),
+            },
             message: message.into(),
         }
     }
@@ -62,7 +74,10 @@ pub fn pointer_token(token: &str) -> String {
 pub(crate) fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
     serde_yaml::from_str(text).map_err(|e| {
         let location = match e.location() {
-            Some(l) => Location::Text { line: l.line(), column: l.column() },
+            Some(l) => Location::Text {
+                line: l.line(),
+                column: l.column(),
+            },
             None => Location::Document,
         };
         // serde_yaml prefixes its message with the location; keep only the message.
@@ -71,6 +86,9 @@ pub(crate) fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, CodegenError>
             Some((head, _)) => head.to_owned(),
             None => message,
         };
-        CodegenError { location, message: format!("not a valid OpenAPI 3.0 document: {message}") }
+        CodegenError {
+            location,
+            message: format!("not a valid OpenAPI 3.0 document: {message}"),
+        }
     })
 }

@@ -4,12 +4,12 @@
 //! [`generate`] turns that into the set of files that make up `atlas-generated`'s
 //! generated part. Everything that touches a disk lives in `xtask`.
 
+mod emit;
 mod error;
 pub mod ir;
-pub mod samples;
-mod emit;
 mod names;
 mod refs;
+pub mod samples;
 
 pub use error::{CodegenError, Location};
 

@@ -6,9 +6,9 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers either.
@@ -40,7 +40,11 @@ fn words(raw: &str) -> String {
     for c in raw.chars() {
         if c.is_alphanumeric() {
             out.push(c);
-        } else if let Some((_, word)) = SYMBOLS.iter().find(|(s, _)| *s == c).filter(|_| only_symbols || c == '<' || c == '>' || c == '=') {
+        } else if let Some((_, word)) = SYMBOLS
+            .iter()
+            .find(|(s, _)| *s == c)
+            .filter(|_| only_symbols || c == '<' || c == '>' || c == '=')
+        {
             out.push(' ');
             out.push_str(word);
             out.push(' ');
@@ -99,8 +103,14 @@ mod tests {
 
     #[test]
     fn type_idents_read_naturally() {
-        assert_eq!(type_ident("ClusterDescription20240805"), "ClusterDescription20240805");
-        assert_eq!(type_ident("AWSCloudProviderContainer"), "AwsCloudProviderContainer");
+        assert_eq!(
+            type_ident("ClusterDescription20240805"),
+            "ClusterDescription20240805"
+        );
+        assert_eq!(
+            type_ident("AWSCloudProviderContainer"),
+            "AwsCloudProviderContainer"
+        );
         assert_eq!(type_ident(".avro.gz"), "AvroGz");
         assert_eq!(type_ident("lucene.arabic"), "LuceneArabic");
         assert_eq!(type_ident("SHA-1"), "Sha1");
@@ -118,7 +128,10 @@ mod tests {
         assert_eq!(field_ident("match"), "r#match");
         assert_eq!(field_ident("gen"), "r#gen");
         assert_eq!(field_ident("self"), "self_");
-        assert_eq!(field_ident("2dsphereIndexVersion"), "_2dsphere_index_version");
+        assert_eq!(
+            field_ident("2dsphereIndexVersion"),
+            "_2dsphere_index_version"
+        );
         assert_eq!(field_ident("_id"), "id");
         assert_eq!(field_ident("diskSizeGB"), "disk_size_gb");
         assert_eq!(module_ident("type"), "type_");

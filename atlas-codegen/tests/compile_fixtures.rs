@@ -17,14 +17,24 @@ use std::process::Command;
 use common::{FIXTURES, generate_fixture};
 
 /// Fixtures with a behaviour module (`tests/fixture_behaviour/<fixture>.rs`).
-const WITH_BEHAVIOUR: &[&str] = &["allof_inheritance", "discriminated_oneof", "enum_values", "non_json_responses", "nullable", "untagged_oneof"];
+const WITH_BEHAVIOUR: &[&str] = &[
+    "allof_inheritance",
+    "discriminated_oneof",
+    "enum_values",
+    "non_json_responses",
+    "nullable",
+    "untagged_oneof",
+];
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn workspace_dir() -> PathBuf {
-    manifest_dir().parent().expect("atlas-codegen lives in the workspace").to_path_buf()
+    manifest_dir()
+        .parent()
+        .expect("atlas-codegen lives in the workspace")
+        .to_path_buf()
 }
 
 fn read(path: &Path) -> String {
@@ -37,7 +47,10 @@ fn table_lines<'t>(toml: &'t str, header: &str) -> Vec<&'t str> {
     if lines.next().is_none() {
         return Vec::new();
     }
-    lines.take_while(|l| !l.trim_start().starts_with('[')).filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).collect()
+    lines
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect()
 }
 
 /// The `[dependencies]` table of `atlas-generated/Cargo.toml`, with `x.workspace = true`
@@ -50,17 +63,27 @@ fn atlas_generated_dependencies() -> String {
         .collect();
     let manifest = read(&workspace_dir().join("atlas-generated").join("Cargo.toml"));
     let deps = table_lines(&manifest, "[dependencies]");
-    assert!(!deps.is_empty(), "atlas-generated/Cargo.toml has no [dependencies] table");
+    assert!(
+        !deps.is_empty(),
+        "atlas-generated/Cargo.toml has no [dependencies] table"
+    );
     let mut out = String::from("[dependencies]\n");
     for line in deps {
-        let (key, value) = line.split_once('=').unwrap_or_else(|| panic!("unexpected dependency line `{line}`"));
+        let (key, value) = line
+            .split_once('=')
+            .unwrap_or_else(|| panic!("unexpected dependency line `{line}`"));
         let key = key.trim();
         if let Some(name) = key.strip_suffix(".workspace") {
             assert_eq!(value.trim(), "true", "unexpected dependency line `{line}`");
-            let declared = workspace_deps.get(name).unwrap_or_else(|| panic!("`{name}` is not in [workspace.dependencies]"));
+            let declared = workspace_deps
+                .get(name)
+                .unwrap_or_else(|| panic!("`{name}` is not in [workspace.dependencies]"));
             out.push_str(declared);
         } else {
-            assert!(!value.contains("workspace"), "inherited dependency with extra keys is not supported here: `{line}`");
+            assert!(
+                !value.contains("workspace"),
+                "inherited dependency with extra keys is not supported here: `{line}`"
+            );
             out.push_str(line);
         }
         out.push('\n');
@@ -72,7 +95,9 @@ fn atlas_generated_dependencies() -> String {
 /// that cargo's fingerprints stay valid, and deletes what is no longer generated.
 fn sync_dir(dir: &Path, files: &BTreeMap<String, String>) {
     fn existing(dir: &Path, base: &Path, out: &mut BTreeSet<PathBuf>) {
-        let Ok(entries) = fs::read_dir(dir) else { return };
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
@@ -90,11 +115,13 @@ fn sync_dir(dir: &Path, files: &BTreeMap<String, String>) {
         if fs::read_to_string(&path).is_ok_and(|old| old == *contents) {
             continue;
         }
-        fs::create_dir_all(path.parent().expect("a parent directory")).expect("creating a directory");
+        fs::create_dir_all(path.parent().expect("a parent directory"))
+            .expect("creating a directory");
         fs::write(&path, contents).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
     }
     for relative in stale {
-        fs::remove_file(dir.join(&relative)).unwrap_or_else(|e| panic!("removing {}: {e}", relative.display()));
+        fs::remove_file(dir.join(&relative))
+            .unwrap_or_else(|e| panic!("removing {}: {e}", relative.display()));
     }
 }
 
@@ -117,14 +144,24 @@ fn lib_rs(fixture: &str) -> String {
         dynamic = dynamic.display().to_string(),
     );
     if WITH_BEHAVIOUR.contains(&fixture) {
-        let behaviour = manifest_dir().join("tests").join("fixture_behaviour").join(format!("{fixture}.rs"));
-        text.push_str(&format!("\n#[cfg(test)]\n#[path = {:?}]\nmod behaviour;\n", behaviour.display().to_string()));
+        let behaviour = manifest_dir()
+            .join("tests")
+            .join("fixture_behaviour")
+            .join(format!("{fixture}.rs"));
+        text.push_str(&format!(
+            "\n#[cfg(test)]\n#[path = {:?}]\nmod behaviour;\n",
+            behaviour.display().to_string()
+        ));
     }
     text
 }
 
 fn crate_files(fixture: &str, dependencies: &str) -> BTreeMap<String, String> {
-    let mut files: BTreeMap<String, String> = generate_fixture(fixture).files.into_iter().filter(|(path, _)| path.starts_with("src/")).collect();
+    let mut files: BTreeMap<String, String> = generate_fixture(fixture)
+        .files
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("src/"))
+        .collect();
     files.insert("src/lib.rs".to_owned(), lib_rs(fixture));
     let package = format!("fixture-{}", fixture.replace('_', "-"));
     files.insert(
@@ -148,16 +185,27 @@ fn every_fixture_compiles_and_behaves() {
     // Crates of fixtures that no longer exist would break the workspace: remove them.
     for entry in fs::read_dir(&root).expect("reading the fixture workspace") {
         let path = entry.expect("directory entry").path();
-        let name = path.file_name().expect("a name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
         if path.is_dir() && !FIXTURES.contains(&name.as_str()) {
-            fs::remove_dir_all(&path).unwrap_or_else(|e| panic!("removing {}: {e}", path.display()));
+            fs::remove_dir_all(&path)
+                .unwrap_or_else(|e| panic!("removing {}: {e}", path.display()));
         }
     }
     let members: Vec<String> = FIXTURES.iter().map(|f| format!("{f:?}")).collect();
-    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
     let mut top = BTreeMap::from([("Cargo.toml".to_owned(), manifest)]);
     // Same dependency versions as the main workspace; cargo prunes what these crates don't use.
-    top.insert("Cargo.lock".to_owned(), read(&workspace_dir().join("Cargo.lock")));
+    top.insert(
+        "Cargo.lock".to_owned(),
+        read(&workspace_dir().join("Cargo.lock")),
+    );
     for (path, contents) in top {
         if fs::read_to_string(root.join(&path)).is_ok_and(|old| old == contents) {
             continue;
@@ -169,7 +217,16 @@ fn every_fixture_compiles_and_behaves() {
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixture-target");
     let output = Command::new(cargo)
         .current_dir(&root)
-        .args(["test", "--workspace", "--lib", "--offline", "--quiet", "--no-fail-fast", "--", "behaviour::"])
+        .args([
+            "test",
+            "--workspace",
+            "--lib",
+            "--offline",
+            "--quiet",
+            "--no-fail-fast",
+            "--",
+            "behaviour::",
+        ])
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .expect("running cargo");

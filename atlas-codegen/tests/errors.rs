@@ -76,16 +76,33 @@ fn yaml_syntax_error_has_line_and_column() {
     // Line 8 holds `operationId: x: y`; the second `:` (column 21) is the error.
     let text = "openapi: 3.0.1\ninfo:\n  title: t\n  version: \"1\"\npaths:\n  /a:\n    get:\n      operationId: x: y\n      summary: s\n";
     let error = parse_spec(text).expect_err("invalid YAML");
-    assert_eq!(error.location, Location::Text { line: 8, column: 21 }, "{error}");
-    assert!(error.to_string().starts_with("line 8, column 21: "), "{error}");
-    assert!(!error.message.contains("at line"), "the location is not repeated in the message: {error}");
+    assert_eq!(
+        error.location,
+        Location::Text {
+            line: 8,
+            column: 21
+        },
+        "{error}"
+    );
+    assert!(
+        error.to_string().starts_with("line 8, column 21: "),
+        "{error}"
+    );
+    assert!(
+        !error.message.contains("at line"),
+        "the location is not repeated in the message: {error}"
+    );
 }
 
 #[test]
 fn unclosed_flow_mapping_is_reported_where_it_is_noticed() {
     let text = "openapi: 3.0.1\ninfo:\n  title: t\n  version: \"1\"\npaths:\n  /a:\n    get: {operationId: x\n  /b: {}\n";
     let error = parse_spec(text).expect_err("invalid YAML");
-    assert_eq!(error.location, Location::Text { line: 8, column: 5 }, "{error}");
+    assert_eq!(
+        error.location,
+        Location::Text { line: 8, column: 5 },
+        "{error}"
+    );
 }
 
 #[test]
@@ -93,7 +110,10 @@ fn duplicate_key_is_a_text_error_naming_the_key() {
     let text = "openapi: 3.0.1\ninfo:\n  title: t\n  version: \"1\"\n  version: \"2\"\npaths: {}\n";
     let error = parse_spec(text).expect_err("duplicate key");
     // serde_yaml points at the mapping that holds the duplicate (line 3), not at line 5.
-    assert!(matches!(error.location, Location::Text { line: 3..=5, .. }), "{error}");
+    assert!(
+        matches!(error.location, Location::Text { line: 3..=5, .. }),
+        "{error}"
+    );
     assert!(error.message.contains("version"), "{error}");
 }
 
@@ -102,13 +122,22 @@ fn yaml_error_on_a_later_line_reports_that_line() {
     // A tab cannot indent YAML; the error is on line 5.
     let text = "openapi: 3.0.1\ninfo:\n  title: t\n  version: \"1\"\n\tpaths: {}\n";
     let error = parse_spec(text).expect_err("invalid YAML");
-    assert_eq!(error.location, Location::Text { line: 5, column: 1 }, "{error}");
+    assert_eq!(
+        error.location,
+        Location::Text { line: 5, column: 1 },
+        "{error}"
+    );
 }
 
 #[test]
 fn not_an_openapi_document() {
-    let error = parse_spec("openapi: 3.0.1\ninfo: 7\npaths: {}\n").expect_err("info is not an object");
-    assert_eq!(error.location, Location::Text { line: 2, column: 7 }, "{error}");
+    let error =
+        parse_spec("openapi: 3.0.1\ninfo: 7\npaths: {}\n").expect_err("info is not an object");
+    assert_eq!(
+        error.location,
+        Location::Text { line: 2, column: 7 },
+        "{error}"
+    );
     assert!(error.message.contains("info"), "{error}");
 }
 
@@ -121,8 +150,15 @@ fn dangling_ref_in_a_property_names_the_property() {
           $ref: "#/components/schemas/Nobody"
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(pointer(&error.location), "#/components/schemas/Thing/properties/owner", "{error}");
-    assert!(error.message.contains("#/components/schemas/Nobody"), "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/components/schemas/Thing/properties/owner",
+        "{error}"
+    );
+    assert!(
+        error.message.contains("#/components/schemas/Nobody"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -136,14 +172,21 @@ fn dangling_ref_in_an_array_item_names_the_items() {
             $ref: "#/components/schemas/Nobody"
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(pointer(&error.location), "#/components/schemas/Thing/properties/owners/items", "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/components/schemas/Thing/properties/owners/items",
+        "{error}"
+    );
 }
 
 #[test]
 fn dangling_ref_in_a_response_names_the_response() {
     let error = failure(&spec("#/components/schemas/Nothing", THING));
     assert_eq!(pointer(&error.location), RESPONSE_POINTER, "{error}");
-    assert!(error.message.contains("#/components/schemas/Nothing"), "{error}");
+    assert!(
+        error.message.contains("#/components/schemas/Nothing"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -154,9 +197,15 @@ fn dangling_ref_to_a_response_component_names_the_operation() {
     );
     let error = failure(&text);
     match &error.location {
-        Location::Operation { operation_id, pointer } => {
+        Location::Operation {
+            operation_id,
+            pointer,
+        } => {
             assert_eq!(operation_id, "getThing");
-            assert_eq!(pointer, "#/paths/~1api~1atlas~1v2~1things~1{thingId}/get/responses/404", "{error}");
+            assert_eq!(
+                pointer, "#/paths/~1api~1atlas~1v2~1things~1{thingId}/get/responses/404",
+                "{error}"
+            );
         }
         other => panic!("expected an operation location, got {other:?}: {error}"),
     }
@@ -180,7 +229,11 @@ fn dangling_discriminator_mapping_names_the_mapping() {
           type: string
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(pointer(&error.location), "#/components/schemas/Thing/discriminator/mapping/big", "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/components/schemas/Thing/discriminator/mapping/big",
+        "{error}"
+    );
 }
 
 #[test]
@@ -202,7 +255,11 @@ fn cyclic_all_of_is_an_error_not_a_stack_overflow() {
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
     let at = pointer(&error.location);
-    assert!(at.starts_with("#/components/schemas/Thing") || at.starts_with("#/components/schemas/Other"), "{error}");
+    assert!(
+        at.starts_with("#/components/schemas/Thing")
+            || at.starts_with("#/components/schemas/Other"),
+        "{error}"
+    );
     assert!(at.contains("/allOf/"), "{error}");
     assert!(error.message.contains("allOf"), "{error}");
 }
@@ -214,7 +271,11 @@ fn a_schema_that_all_of_includes_itself_is_an_error() {
         - $ref: "#/components/schemas/Thing"
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(pointer(&error.location), "#/components/schemas/Thing/allOf/0", "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/components/schemas/Thing/allOf/0",
+        "{error}"
+    );
 }
 
 #[test]
@@ -225,7 +286,10 @@ fn a_cycle_of_reference_aliases_is_an_error() {
       $ref: "#/components/schemas/Thing"
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert!(pointer(&error.location).starts_with("#/components/schemas/"), "{error}");
+    assert!(
+        pointer(&error.location).starts_with("#/components/schemas/"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -247,7 +311,10 @@ components:
     );
     let error = failure(&text);
     match &error.location {
-        Location::Operation { operation_id, pointer } => {
+        Location::Operation {
+            operation_id,
+            pointer,
+        } => {
             assert_eq!(operation_id, "getThing", "{error}");
             assert_eq!(pointer, "#/paths/~1api~1atlas~1v2~1others/get", "{error}");
         }
@@ -274,16 +341,26 @@ components:
 "##,
     );
     let error = failure(&text);
-    let Location::Operation { operation_id, .. } = &error.location else { panic!("expected an operation location: {error}") };
+    let Location::Operation { operation_id, .. } = &error.location else {
+        panic!("expected an operation location: {error}")
+    };
     assert_eq!(operation_id, "get_thing", "{error}");
     assert!(error.message.contains("getThing"), "{error}");
 }
 
 fn assert_schema_name_clash(first: &str, second: &str) {
-    let schemas = format!("{THING}    {first}:\n      type: string\n    {second}:\n      type: integer\n");
+    let schemas =
+        format!("{THING}    {first}:\n      type: string\n    {second}:\n      type: integer\n");
     let error = failure(&spec("#/components/schemas/Thing", &schemas));
-    assert_eq!(error.location, Location::Pointer(format!("#/components/schemas/{second}")), "{error}");
-    assert!(error.message.contains(first) && error.message.contains(second), "{error}");
+    assert_eq!(
+        error.location,
+        Location::Pointer(format!("#/components/schemas/{second}")),
+        "{error}"
+    );
+    assert!(
+        error.message.contains(first) && error.message.contains(second),
+        "{error}"
+    );
 }
 
 #[test]
@@ -304,8 +381,15 @@ fn properties_that_map_to_one_field_name_the_second_property() {
           type: string
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(error.location, Location::Pointer("#/components/schemas/Thing/properties/id".to_owned()), "{error}");
-    assert!(error.message.contains("`_id`") && error.message.contains("`id`"), "{error}");
+    assert_eq!(
+        error.location,
+        Location::Pointer("#/components/schemas/Thing/properties/id".to_owned()),
+        "{error}"
+    );
+    assert!(
+        error.message.contains("`_id`") && error.message.contains("`id`"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -324,7 +408,11 @@ fn properties_that_clash_through_all_of_name_the_later_property() {
               type: string
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(pointer(&error.location), "#/components/schemas/Thing/allOf/1/properties/group_id", "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/components/schemas/Thing/allOf/1/properties/group_id",
+        "{error}"
+    );
 }
 
 #[test]
@@ -336,22 +424,38 @@ fn a_property_named_like_the_catch_all_field_is_an_error() {
           type: string
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(pointer(&error.location), "#/components/schemas/Thing/properties/additionalProperties", "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/components/schemas/Thing/properties/additionalProperties",
+        "{error}"
+    );
 }
 
 #[test]
 fn an_operation_without_an_id_names_its_path() {
-    let text = spec("#/components/schemas/Thing", THING).replace("      operationId: getThing\n", "");
+    let text =
+        spec("#/components/schemas/Thing", THING).replace("      operationId: getThing\n", "");
     let error = failure(&text);
-    assert_eq!(pointer(&error.location), "#/paths/~1api~1atlas~1v2~1things~1{thingId}/get", "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/paths/~1api~1atlas~1v2~1things~1{thingId}/get",
+        "{error}"
+    );
     assert!(error.message.contains("operationId"), "{error}");
 }
 
 #[test]
 fn an_operation_without_a_versioned_media_type_is_an_error() {
-    let text = spec("#/components/schemas/Thing", THING).replace("application/vnd.atlas.2023-01-01+json", "application/json");
+    let text = spec("#/components/schemas/Thing", THING)
+        .replace("application/vnd.atlas.2023-01-01+json", "application/json");
     let error = failure(&text);
-    let Location::Operation { operation_id, pointer } = &error.location else { panic!("expected an operation location: {error}") };
+    let Location::Operation {
+        operation_id,
+        pointer,
+    } = &error.location
+    else {
+        panic!("expected an operation location: {error}")
+    };
     assert_eq!(operation_id, "getThing");
     assert_eq!(pointer, "#/paths/~1api~1atlas~1v2~1things~1{thingId}/get");
 }
@@ -363,16 +467,31 @@ fn a_request_body_without_a_version_names_the_media_type() {
         "      requestBody:\n        content:\n          application/json:\n            schema:\n              $ref: \"#/components/schemas/Thing\"\n      responses:\n",
     );
     let error = failure(&text);
-    let Location::Operation { operation_id, pointer } = &error.location else { panic!("expected an operation location: {error}") };
+    let Location::Operation {
+        operation_id,
+        pointer,
+    } = &error.location
+    else {
+        panic!("expected an operation location: {error}")
+    };
     assert_eq!(operation_id, "getThing");
-    assert_eq!(pointer, "#/paths/~1api~1atlas~1v2~1things~1{thingId}/get/requestBody/content/application~1json", "{error}");
+    assert_eq!(
+        pointer,
+        "#/paths/~1api~1atlas~1v2~1things~1{thingId}/get/requestBody/content/application~1json",
+        "{error}"
+    );
 }
 
 #[test]
 fn a_path_template_parameter_without_a_declaration_is_an_error() {
-    let text = spec("#/components/schemas/Thing", THING).replace("/api/atlas/v2/things/{thingId}:", "/api/atlas/v2/things/{thingId}/{partId}:");
+    let text = spec("#/components/schemas/Thing", THING).replace(
+        "/api/atlas/v2/things/{thingId}:",
+        "/api/atlas/v2/things/{thingId}/{partId}:",
+    );
     let error = failure(&text);
-    let Location::Operation { operation_id, .. } = &error.location else { panic!("expected an operation location: {error}") };
+    let Location::Operation { operation_id, .. } = &error.location else {
+        panic!("expected an operation location: {error}")
+    };
     assert_eq!(operation_id, "getThing");
     assert!(error.message.contains("partId"), "{error}");
 }
@@ -389,5 +508,9 @@ fn a_discriminator_with_inline_branches_names_the_branch() {
         propertyName: kind
 "##;
     let error = failure(&spec("#/components/schemas/Thing", schemas));
-    assert_eq!(pointer(&error.location), "#/components/schemas/Thing/oneOf/0", "{error}");
+    assert_eq!(
+        pointer(&error.location),
+        "#/components/schemas/Thing/oneOf/0",
+        "{error}"
+    );
 }

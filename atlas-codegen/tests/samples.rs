@@ -3,18 +3,26 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use atlas_codegen::samples::{check_request_sample, request_samples, validate_value, Pattern, RequestSample};
 use atlas_codegen::Location;
+use atlas_codegen::samples::{
+    Pattern, RequestSample, check_request_sample, request_samples, validate_value,
+};
 use openapiv3::{OpenAPI, ReferenceOr};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/atlas-openapi/atlas-api.yaml");
+const SPEC_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/atlas-openapi/atlas-api.yaml"
+);
 
 fn real_spec() -> &'static OpenAPI {
     static SPEC: OnceLock<OpenAPI> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(SPEC_PATH)
-            .unwrap_or_else(|e| panic!("the Atlas spec must be at {SPEC_PATH} for this test (it is never committed): {e}"));
+        let text = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|e| {
+            panic!(
+                "the Atlas spec must be at {SPEC_PATH} for this test (it is never committed): {e}"
+            )
+        });
         atlas_codegen::parse_spec(&text).expect("the Atlas spec parses")
     })
 }
@@ -49,23 +57,42 @@ fn every_operation_and_version_of_the_real_spec_has_a_sample() {
 #[test]
 fn every_real_sample_fits_its_operation() {
     let spec = real_spec();
-    let failures: Vec<String> =
-        real_samples().iter().filter_map(|s| check_request_sample(spec, s).err()).map(|e| e.to_string()).collect();
-    assert!(failures.is_empty(), "{} samples do not fit:\n{}", failures.len(), failures.join("\n"));
+    let failures: Vec<String> = real_samples()
+        .iter()
+        .filter_map(|s| check_request_sample(spec, s).err())
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} samples do not fit:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_real_sample_has_exactly_its_path_parameters() {
     for sample in real_samples() {
         // `#/paths/~1api~1atlas~1v2~1groups~1{groupId}/get` → `/api/atlas/v2/groups/{groupId}`
-        let (escaped, _method) = sample.pointer.trim_start_matches("#/paths/").rsplit_once('/').expect("a method");
+        let (escaped, _method) = sample
+            .pointer
+            .trim_start_matches("#/paths/")
+            .rsplit_once('/')
+            .expect("a method");
         let template = escaped.replace("~1", "/").replace("~0", "~");
-        let names: BTreeSet<&str> =
-            template.split('{').skip(1).map(|rest| rest.split_once('}').expect("a closing brace").0).collect();
+        let names: BTreeSet<&str> = template
+            .split('{')
+            .skip(1)
+            .map(|rest| rest.split_once('}').expect("a closing brace").0)
+            .collect();
         let given: BTreeSet<&str> = sample.path.keys().map(String::as_str).collect();
         assert_eq!(given, names, "{} {}", sample.operation_id, sample.version);
         for (name, value) in &sample.path {
-            assert!(value.is_string() || value.is_number() || value.is_boolean(), "{}: `{name}` is {value}", sample.operation_id);
+            assert!(
+                value.is_string() || value.is_number() || value.is_boolean(),
+                "{}: `{name}` is {value}",
+                sample.operation_id
+            );
             assert_ne!(value, "", "{}: `{name}` is empty", sample.operation_id);
         }
     }
@@ -94,12 +121,14 @@ fn real_bodies_prefer_fitting_spec_examples() {
             .collect();
         let schema_example = match content.schema.as_ref().expect("a schema") {
             ReferenceOr::Item(s) => s.schema_data.example.as_ref(),
-            ReferenceOr::Reference { reference } => match &spec.components.as_ref().expect("components").schemas
-                [reference.trim_start_matches("#/components/schemas/")]
-            {
-                ReferenceOr::Item(s) => s.schema_data.example.as_ref(),
-                ReferenceOr::Reference { .. } => None,
-            },
+            ReferenceOr::Reference { reference } => {
+                match &spec.components.as_ref().expect("components").schemas
+                    [reference.trim_start_matches("#/components/schemas/")]
+                {
+                    ReferenceOr::Item(s) => s.schema_data.example.as_ref(),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
         };
         if media_examples.contains(&body) {
             from_media_type += 1;
@@ -109,18 +138,33 @@ fn real_bodies_prefer_fitting_spec_examples() {
             synthesized += 1;
         }
         // A media-type example that fits is always the one used.
-        if let Some(first_fitting) = media_examples.iter().find(|e| validate_value(spec, content.schema.as_ref().expect("a schema"), e).is_ok()) {
-            assert_eq!(*first_fitting, body, "{} {}", sample.operation_id, sample.version);
+        if let Some(first_fitting) = media_examples
+            .iter()
+            .find(|e| validate_value(spec, content.schema.as_ref().expect("a schema"), e).is_ok())
+        {
+            assert_eq!(
+                *first_fitting, body,
+                "{} {}",
+                sample.operation_id, sample.version
+            );
         }
     }
-    eprintln!("bodies: {from_media_type} from media-type examples, {from_schema} from schema examples, {synthesized} synthesized");
+    eprintln!(
+        "bodies: {from_media_type} from media-type examples, {from_schema} from schema examples, {synthesized} synthesized"
+    );
     assert_eq!(from_media_type + from_schema + synthesized, 201);
 }
 
 fn json_content<'s>(spec: &'s OpenAPI, sample: &RequestSample) -> &'s openapiv3::MediaType {
-    let (escaped, method) = sample.pointer.trim_start_matches("#/paths/").rsplit_once('/').expect("a method");
+    let (escaped, method) = sample
+        .pointer
+        .trim_start_matches("#/paths/")
+        .rsplit_once('/')
+        .expect("a method");
     let path = escaped.replace("~1", "/").replace("~0", "~");
-    let ReferenceOr::Item(item) = &spec.paths.paths[&path] else { panic!("a path item") };
+    let ReferenceOr::Item(item) = &spec.paths.paths[&path] else {
+        panic!("a path item")
+    };
     let op = match method {
         "get" => &item.get,
         "put" => &item.put,
@@ -129,7 +173,9 @@ fn json_content<'s>(spec: &'s OpenAPI, sample: &RequestSample) -> &'s openapiv3:
         "patch" => &item.patch,
         other => panic!("method {other}"),
     };
-    let Some(ReferenceOr::Item(body)) = &op.as_ref().expect("an operation").request_body else { panic!("an inline body") };
+    let Some(ReferenceOr::Item(body)) = &op.as_ref().expect("an operation").request_body else {
+        panic!("an inline body")
+    };
     &body.content[&format!("application/vnd.atlas.{}+json", sample.version)]
 }
 
@@ -144,23 +190,45 @@ fn every_pattern_of_the_real_spec_is_supported() {
                     out.push((pointer.to_owned(), p.clone()));
                 }
                 for (k, v) in map {
-                    walk(v, &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                    walk(
+                        v,
+                        &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
                 }
             }
-            Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), out)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), out)),
             _ => {}
         }
     }
     let mut patterns = Vec::new();
-    walk(&serde_json::to_value(real_spec()).expect("the spec serializes"), "#", &mut patterns);
-    assert!(patterns.len() > 1100, "found only {} patterns", patterns.len());
+    walk(
+        &serde_json::to_value(real_spec()).expect("the spec serializes"),
+        "#",
+        &mut patterns,
+    );
+    assert!(
+        patterns.len() > 1100,
+        "found only {} patterns",
+        patterns.len()
+    );
     let distinct: BTreeSet<&str> = patterns.iter().map(|(_, p)| p.as_str()).collect();
     for (pointer, source) in &patterns {
-        let pattern = Pattern::parse(source).unwrap_or_else(|e| panic!("{pointer}: `{source}`: {e}"));
-        let generated = pattern.generate(|_| true).unwrap_or_else(|| panic!("{pointer}: nothing generated for `{source}`"));
+        let pattern =
+            Pattern::parse(source).unwrap_or_else(|e| panic!("{pointer}: `{source}`: {e}"));
+        let generated = pattern
+            .generate(|_| true)
+            .unwrap_or_else(|| panic!("{pointer}: nothing generated for `{source}`"));
         assert!(pattern.is_match(&generated));
     }
-    eprintln!("{} patterns ({} distinct) parse and generate", patterns.len(), distinct.len());
+    eprintln!(
+        "{} patterns ({} distinct) parse and generate",
+        patterns.len(),
+        distinct.len()
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -169,19 +237,29 @@ fn every_pattern_of_the_real_spec_is_supported() {
 
 fn generated(source: &str) -> String {
     let pattern = Pattern::parse(source).unwrap_or_else(|e| panic!("`{source}`: {e}"));
-    let s = pattern.generate(|_| true).unwrap_or_else(|| panic!("nothing generated for `{source}`"));
-    assert!(pattern.is_match(&s), "`{source}` does not match its own {s:?}");
+    let s = pattern
+        .generate(|_| true)
+        .unwrap_or_else(|| panic!("nothing generated for `{source}`"));
+    assert!(
+        pattern.is_match(&s),
+        "`{source}` does not match its own {s:?}"
+    );
     s
 }
 
 fn matches(source: &str, text: &str) -> bool {
-    Pattern::parse(source).unwrap_or_else(|e| panic!("`{source}`: {e}")).is_match(text)
+    Pattern::parse(source)
+        .unwrap_or_else(|e| panic!("`{source}`: {e}"))
+        .is_match(text)
 }
 
 #[test]
 fn regex_anchors_and_search_semantics() {
     assert_eq!(generated("^abc$"), "abc");
-    assert!(matches("b", "abc"), "an unanchored pattern matches anywhere");
+    assert!(
+        matches("b", "abc"),
+        "an unanchored pattern matches anywhere"
+    );
     assert!(!matches("^b", "abc"));
     assert!(!matches("b$", "abc"));
     assert!(matches("^arn:aws:kafka", "arn:aws:kafka:rest"));
@@ -193,7 +271,10 @@ fn regex_classes() {
     assert_eq!(generated("^[^,]+$"), "a");
     assert_eq!(generated(r"^[-\w._()]+$"), "-");
     assert_eq!(generated("^[:]{2}$"), "::");
-    assert!(matches("^[a-z-0-9]+$", "a-9"), "a `-` after a range is literal");
+    assert!(
+        matches("^[a-z-0-9]+$", "a-9"),
+        "a `-` after a range is literal"
+    );
     assert!(!matches("^[^,]+$", "a,b"));
     assert!(matches(r"^[\p{L}\p{N}\-_.,' ]*$", "Zoë 42"));
     assert!(!matches(r"^[\p{L}\p{N}]*$", "a!"));
@@ -205,8 +286,14 @@ fn regex_groups_and_alternation() {
     assert_eq!(generated("^(?:x|y)z$"), "xz");
     assert_eq!(generated("^(?<name>n)=(?<v>[0-9])$"), "n=0");
     assert_eq!(generated("^(a|)b$"), "ab");
-    assert!(matches("^(a|)b$", "b"), "an empty alternative matches nothing");
-    assert!(matches("^com|pls$", "company"), "alternation binds looser than anchors");
+    assert!(
+        matches("^(a|)b$", "b"),
+        "an empty alternative matches nothing"
+    );
+    assert!(
+        matches("^com|pls$", "company"),
+        "alternation binds looser than anchors"
+    );
 }
 
 #[test]
@@ -234,7 +321,8 @@ fn regex_escapes() {
 #[test]
 fn regex_lookahead_guides_generation() {
     // Each octet is followed by a dot unless the string ends there.
-    let ipv4 = r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
+    let ipv4 =
+        r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
     assert_eq!(generated(ipv4), "250.250.250.250");
     assert!(!matches(ipv4, "1.2.3.4."));
     assert!(matches("^a(?=b)", "ab") && !matches("^a(?=b)", "ac"));
@@ -252,8 +340,22 @@ fn regex_generation_respects_the_acceptor() {
 
 #[test]
 fn regex_unsupported_constructs_are_errors() {
-    for source in [r"(a)\1", r"\bword", "(?<=a)b", "a{", "*a", "[z-a]", r"\p{Greek}", "(a", "a)", r"\q"] {
-        assert!(Pattern::parse(source).is_err(), "`{source}` should be refused");
+    for source in [
+        r"(a)\1",
+        r"\bword",
+        "(?<=a)b",
+        "a{",
+        "*a",
+        "[z-a]",
+        r"\p{Greek}",
+        "(a",
+        "a)",
+        r"\q",
+    ] {
+        assert!(
+            Pattern::parse(source).is_err(),
+            "`{source}` should be refused"
+        );
     }
 }
 
@@ -295,11 +397,18 @@ components:
 
 fn indent(yaml: &str, by: usize) -> String {
     let lines: Vec<&str> = yaml.lines().filter(|l| !l.trim().is_empty()).collect();
-    let common = lines.iter().map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    let common = lines
+        .iter()
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
     if lines.is_empty() {
         return format!("{}{{}}", " ".repeat(by));
     }
-    lines.iter().map(|l| format!("{}{}\n", " ".repeat(by), &l[common..])).collect()
+    lines
+        .iter()
+        .map(|l| format!("{}{}\n", " ".repeat(by), &l[common..]))
+        .collect()
 }
 
 fn body(spec: &OpenAPI) -> Value {
@@ -412,7 +521,10 @@ fn self_referencing_base_terminates() {
             - $ref: '#/components/schemas/Connection'
         ",
     );
-    assert_eq!(body(&spec), json!({ "type": "Kafka", "bootstrapServers": "localhost:9092" }));
+    assert_eq!(
+        body(&spec),
+        json!({ "type": "Kafka", "bootstrapServers": "localhost:9092" })
+    );
 }
 
 #[test]
@@ -469,7 +581,10 @@ fn a_cycle_through_a_choice_ends_in_another_branch() {
             - $ref: '#/components/schemas/Shape'
         ",
     );
-    assert_eq!(body(&spec), json!({ "kind": "square", "parent": { "kind": "circle" } }));
+    assert_eq!(
+        body(&spec),
+        json!({ "kind": "square", "parent": { "kind": "circle" } })
+    );
 }
 
 #[test]
@@ -492,8 +607,15 @@ fn read_only_properties_are_never_sent() {
         ",
     );
     assert_eq!(body(&spec), json!({ "name": "example" }));
-    let schema: ReferenceOr<openapiv3::Schema> = ReferenceOr::Reference { reference: "#/components/schemas/Thing".to_owned() };
-    let error = validate_value(&spec, &schema, &json!({ "name": "x", "id": "32b6e34b3d91647abb20e7b8" })).expect_err("readOnly sent");
+    let schema: ReferenceOr<openapiv3::Schema> = ReferenceOr::Reference {
+        reference: "#/components/schemas/Thing".to_owned(),
+    };
+    let error = validate_value(
+        &spec,
+        &schema,
+        &json!({ "name": "x", "id": "32b6e34b3d91647abb20e7b8" }),
+    )
+    .expect_err("readOnly sent");
     assert!(error.contains("readOnly"), "{error}");
 }
 
@@ -518,7 +640,10 @@ fn all_of_members_are_merged() {
             when: { type: string, format: date }
         ",
     );
-    assert_eq!(body(&spec), json!({ "name": "examplex", "when": "2024-01-01", "size": 10, "note": "hello" }));
+    assert_eq!(
+        body(&spec),
+        json!({ "name": "examplex", "when": "2024-01-01", "size": 10, "note": "hello" })
+    );
 }
 
 #[test]
@@ -549,9 +674,15 @@ fn one_of_takes_a_branch_that_no_other_branch_accepts() {
         "",
     );
     assert_eq!(body(&numbers), json!(0));
-    let schema: ReferenceOr<openapiv3::Schema> =
-        serde_yaml::from_str("oneOf: [{ type: integer, minimum: 0 }, { type: integer, minimum: 1 }]").expect("a schema");
-    assert!(validate_value(&numbers, &schema, &json!(1)).expect_err("fits two").contains("not exactly one"));
+    let schema: ReferenceOr<openapiv3::Schema> = serde_yaml::from_str(
+        "oneOf: [{ type: integer, minimum: 0 }, { type: integer, minimum: 1 }]",
+    )
+    .expect("a schema");
+    assert!(
+        validate_value(&numbers, &schema, &json!(1))
+            .expect_err("fits two")
+            .contains("not exactly one")
+    );
 }
 
 #[test]
@@ -600,7 +731,10 @@ fn invalid_examples_fall_back_to_synthesis() {
           example: { count: 'many' }
         ",
     );
-    assert_eq!(body(&spec), json!({ "count": 5, "code": "000", "slug": "aaaaaaaaaaaa", "tags": ["user@example.com"], "good": "123" }));
+    assert_eq!(
+        body(&spec),
+        json!({ "count": 5, "code": "000", "slug": "aaaaaaaaaaaa", "tags": ["user@example.com"], "good": "123" })
+    );
 }
 
 #[test]
@@ -647,7 +781,10 @@ fn unsupported_pattern_is_an_error_naming_its_pointer() {
         ",
     );
     let error = request_samples(&spec).expect_err("`\\b` is not supported");
-    assert_eq!(error.location, Location::Pointer("#/components/schemas/Thing/properties/word/pattern".to_owned()));
+    assert_eq!(
+        error.location,
+        Location::Pointer("#/components/schemas/Thing/properties/word/pattern".to_owned())
+    );
     assert!(error.message.contains("unsupported pattern"), "{error}");
 }
 
@@ -695,20 +832,40 @@ components:
 "#;
     let spec = atlas_codegen::parse_spec(text).expect("parses");
     let samples = request_samples(&spec).unwrap_or_else(|e| panic!("{e}"));
-    let order: Vec<(&str, &str)> = samples.iter().map(|s| (s.operation_id.as_str(), s.version.as_str())).collect();
-    assert_eq!(order, [("getItem", "2023-01-01"), ("getItem", "2024-01-01"), ("getItem", "preview"), ("postItem", "2024-01-01")]);
+    let order: Vec<(&str, &str)> = samples
+        .iter()
+        .map(|s| (s.operation_id.as_str(), s.version.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("getItem", "2023-01-01"),
+            ("getItem", "2024-01-01"),
+            ("getItem", "preview"),
+            ("postItem", "2024-01-01")
+        ]
+    );
     let get = &samples[0];
     assert_eq!(get.pointer, "#/paths/~1groups~1{groupId}~1items~1{n}/get");
-    assert_eq!(Value::Object(get.path.clone()), json!({ "groupId": "32b6e34b3d91647abb20e7b8", "n": 2 }));
+    assert_eq!(
+        Value::Object(get.path.clone()),
+        json!({ "groupId": "32b6e34b3d91647abb20e7b8", "n": 2 })
+    );
     // `page` has no example: left out. The operation's `pretty` replaces the path item's.
     assert_eq!(
         Value::Object(get.query.clone()),
         json!({ "metrics": ["A"], "pretty": true, "since": "2024-01-01T00:00:00Z" })
     );
-    assert_eq!(Value::Object(get.headers.clone()), json!({ "X-Flag": false }));
+    assert_eq!(
+        Value::Object(get.headers.clone()),
+        json!({ "X-Flag": false })
+    );
     assert_eq!(get.body, None);
     assert_eq!(samples[3].body, Some(json!({})));
-    assert_eq!(Value::Object(samples[3].query.clone()), json!({ "pretty": false }));
+    assert_eq!(
+        Value::Object(samples[3].query.clone()),
+        json!({ "pretty": false })
+    );
     for sample in &samples {
         check_request_sample(&spec, sample).unwrap_or_else(|e| panic!("{e}"));
     }
@@ -728,17 +885,31 @@ fn numbers_respect_bounds() {
         ",
         "",
     );
-    assert_eq!(body(&spec), json!({ "ratio": 0.25, "count": 7, "big": 101, "step": 10 }));
+    assert_eq!(
+        body(&spec),
+        json!({ "ratio": 0.25, "count": 7, "big": 101, "step": 10 })
+    );
 }
 
 #[test]
 fn validator_is_lossless_about_numbers() {
     let spec = spec_with_body("type: object", "");
-    let number: ReferenceOr<openapiv3::Schema> = serde_yaml::from_str("{ type: number }").expect("a schema");
-    let integer: ReferenceOr<openapiv3::Schema> = serde_yaml::from_str("{ type: integer, format: int32 }").expect("a schema");
+    let number: ReferenceOr<openapiv3::Schema> =
+        serde_yaml::from_str("{ type: number }").expect("a schema");
+    let integer: ReferenceOr<openapiv3::Schema> =
+        serde_yaml::from_str("{ type: integer, format: int32 }").expect("a schema");
     assert!(validate_value(&spec, &number, &json!(1.5)).is_ok());
-    assert!(validate_value(&spec, &number, &json!(1)).is_err(), "typed models re-encode 1 as 1.0");
+    assert!(
+        validate_value(&spec, &number, &json!(1)).is_err(),
+        "typed models re-encode 1 as 1.0"
+    );
     assert!(validate_value(&spec, &integer, &json!(1)).is_ok());
-    assert!(validate_value(&spec, &integer, &json!(1.0)).is_err(), "typed models re-encode 1.0 as 1");
-    assert!(validate_value(&spec, &integer, &json!(4_000_000_000_i64)).is_err(), "out of int32");
+    assert!(
+        validate_value(&spec, &integer, &json!(1.0)).is_err(),
+        "typed models re-encode 1.0 as 1"
+    );
+    assert!(
+        validate_value(&spec, &integer, &json!(4_000_000_000_i64)).is_err(),
+        "out of int32"
+    );
 }

@@ -10,7 +10,10 @@ use common::{FIXTURES, concatenate, fixtures_on_disk, generate_fixture};
 
 fn snapshot(name: &str) {
     let generated = generate_fixture(name);
-    assert!(generated.counts.operations > 0, "fixture `{name}` has no operation");
+    assert!(
+        generated.counts.operations > 0,
+        "fixture `{name}` has no operation"
+    );
     let text = concatenate(&generated);
     insta::with_settings!({ description => format!("tests/fixtures/{name}.yaml"), omit_expression => true }, {
         insta::assert_snapshot!(name, text);
@@ -58,14 +61,20 @@ fn generation_is_deterministic() {
     for name in FIXTURES {
         let first = generate_fixture(name);
         let second = generate_fixture(name);
-        assert_eq!(first.counts, second.counts, "fixture `{name}`: counts differ between runs");
+        assert_eq!(
+            first.counts, second.counts,
+            "fixture `{name}`: counts differ between runs"
+        );
         assert_eq!(
             first.files.keys().collect::<Vec<_>>(),
             second.files.keys().collect::<Vec<_>>(),
             "fixture `{name}`: file lists differ between runs"
         );
         for (path, text) in &first.files {
-            assert_eq!(text, &second.files[path], "fixture `{name}`: `{path}` differs between runs");
+            assert_eq!(
+                text, &second.files[path],
+                "fixture `{name}`: `{path}` differs between runs"
+            );
         }
     }
 }
@@ -77,14 +86,24 @@ fn generated_paths_stay_in_generated_roots() {
         let generated = generate_fixture(name);
         for path in generated.files.keys() {
             assert!(
-                atlas_codegen::GENERATED_ROOTS.iter().any(|root| path.starts_with(&format!("{root}/"))),
+                atlas_codegen::GENERATED_ROOTS
+                    .iter()
+                    .any(|root| path.starts_with(&format!("{root}/"))),
                 "fixture `{name}`: `{path}` is outside {:?}",
                 atlas_codegen::GENERATED_ROOTS
             );
             assert!(!path.contains(".."), "fixture `{name}`: `{path}`");
         }
-        for required in ["src/generated/mod.rs", "src/generated/models/mod.rs", "src/generated/operations/mod.rs", "src/generated/registry.rs"] {
-            assert!(generated.files.contains_key(required), "fixture `{name}`: no `{required}`");
+        for required in [
+            "src/generated/mod.rs",
+            "src/generated/models/mod.rs",
+            "src/generated/operations/mod.rs",
+            "src/generated/registry.rs",
+        ] {
+            assert!(
+                generated.files.contains_key(required),
+                "fixture `{name}`: no `{required}`"
+            );
         }
     }
 }

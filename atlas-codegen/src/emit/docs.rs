@@ -63,8 +63,12 @@ fn escape_line(line: &str, out: &mut String) {
                 continue;
             }
         }
-        if (rest.starts_with("http://") || rest.starts_with("https://")) && (i == 0 || !matches!(bytes[i - 1], b'(' | b'<')) {
-            let len = rest.find(|ch: char| ch.is_whitespace() || matches!(ch, '<' | '>' | '"' | ')' | '`')).unwrap_or(rest.len());
+        if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && (i == 0 || !matches!(bytes[i - 1], b'(' | b'<'))
+        {
+            let len = rest
+                .find(|ch: char| ch.is_whitespace() || matches!(ch, '<' | '>' | '"' | ')' | '`'))
+                .unwrap_or(rest.len());
             let url = rest[..len].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
@@ -90,13 +94,22 @@ mod tests {
 
     #[test]
     fn bare_urls_become_autolinks() {
-        assert_eq!(sanitize("See https://example.com/a."), "See <https://example.com/a>.");
-        assert_eq!(sanitize("[docs](https://example.com)"), "[docs](https://example.com)");
+        assert_eq!(
+            sanitize("See https://example.com/a."),
+            "See <https://example.com/a>."
+        );
+        assert_eq!(
+            sanitize("[docs](https://example.com)"),
+            "[docs](https://example.com)"
+        );
     }
 
     #[test]
     fn brackets_and_angles_are_escaped_outside_code() {
-        assert_eq!(sanitize("a [b] <c> `[d] <e>`"), "a \\[b\\] &lt;c&gt; `[d] <e>`");
+        assert_eq!(
+            sanitize("a [b] <c> `[d] <e>`"),
+            "a \\[b\\] &lt;c&gt; `[d] <e>`"
+        );
     }
 
     #[test]

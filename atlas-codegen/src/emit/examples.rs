@@ -36,10 +36,20 @@ struct Case {
 
 enum Check {
     /// Decodes as `ty` (as `Option<ty>` when `null` is allowed) and re-encodes equal.
-    Json { ty: TypeRef, nullable: bool, example: Value },
+    Json {
+        ty: TypeRef,
+        nullable: bool,
+        example: Value,
+    },
     /// A non-JSON success: the decoder of the request type `module::endpoint` keeps it as
     /// these bytes. (Names, not tokens: a plan is shared by the rendering threads.)
-    Payload { module: String, endpoint: String, status: u16, media_type: String, body: String },
+    Payload {
+        module: String,
+        endpoint: String,
+        status: u16,
+        media_type: String,
+        body: String,
+    },
 }
 
 impl Check {
@@ -47,13 +57,22 @@ impl Check {
     fn key(&self) -> String {
         match self {
             Check::Json { ty, nullable, .. } => format!("{ty:?} {nullable}"),
-            Check::Payload { module, endpoint, .. } => format!("{module}::{endpoint}"),
+            Check::Payload {
+                module, endpoint, ..
+            } => format!("{module}::{endpoint}"),
         }
     }
 }
 
 fn json(pointer: &str, ty: &TypeRef, nullable: bool, example: &Value) -> Case {
-    Case { pointer: pointer.to_owned(), check: Check::Json { ty: ty.clone(), nullable, example: example.clone() } }
+    Case {
+        pointer: pointer.to_owned(),
+        check: Check::Json {
+            ty: ty.clone(),
+            nullable,
+            example: example.clone(),
+        },
+    }
 }
 
 /// Every check, once per (place, type): a property inherited through `allOf` appears in
@@ -62,7 +81,12 @@ pub fn plan(ir: &Ir) -> Plan {
     let mut cases = Vec::new();
     for (id, def) in ir.types.iter().enumerate() {
         for example in &def.examples {
-            cases.push(json(&format!("{}/example", def.origin), &TypeRef::Named(id), false, example));
+            cases.push(json(
+                &format!("{}/example", def.origin),
+                &TypeRef::Named(id),
+                false,
+                example,
+            ));
         }
         if let TypeKind::Struct(s) = &def.kind {
             for f in &s.fields {
@@ -77,7 +101,12 @@ pub fn plan(ir: &Ir) -> Plan {
                 if let TypeKind::Struct(s) = &ir.types[branch].kind
                     && let Some(f) = s.fields.iter().find(|f| f.wire_name == base.property)
                 {
-                    cases.push(json(&base.pointer, &f.ty, is_nullable(f.presence), &base.value));
+                    cases.push(json(
+                        &base.pointer,
+                        &f.ty,
+                        is_nullable(f.presence),
+                        &base.value,
+                    ));
                 }
             }
         }
@@ -94,13 +123,31 @@ pub fn plan(ir: &Ir) -> Plan {
                     match &case.body {
                         ResponseBody::Json(ty) => cases.push(json(pointer, ty, false, example)),
                         ResponseBody::Bytes => {
-                            let (Some(status), Some(endpoint)) = (case.status, operations::endpoint_type_name(op, v, case)) else { continue };
+                            let (Some(status), Some(endpoint)) =
+                                (case.status, operations::endpoint_type_name(op, v, case))
+                            else {
+                                continue;
+                            };
                             let module = ir.tags[op.tag].module.clone();
                             // A string example is the payload's text; anything else, its JSON text.
-                            let body = example.as_str().map_or_else(|| example.to_string(), str::to_owned);
-                            let media_type = case.media_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
-                            let check = Check::Payload { module, endpoint, status, media_type, body };
-                            cases.push(Case { pointer: pointer.clone(), check });
+                            let body = example
+                                .as_str()
+                                .map_or_else(|| example.to_string(), str::to_owned);
+                            let media_type = case
+                                .media_type
+                                .clone()
+                                .unwrap_or_else(|| "application/octet-stream".to_owned());
+                            let check = Check::Payload {
+                                module,
+                                endpoint,
+                                status,
+                                media_type,
+                                body,
+                            };
+                            cases.push(Case {
+                                pointer: pointer.clone(),
+                                check,
+                            });
                         }
                         ResponseBody::None => {}
                     }
@@ -119,12 +166,20 @@ pub fn plan(ir: &Ir) -> Plan {
     let mut seen = HashSet::new();
     cases.retain(|c| seen.insert((c.pointer.clone(), c.check.key())));
     let checked: BTreeSet<&str> = cases.iter().map(|c| c.pointer.as_str()).collect();
-    let unchecked = ir.spec_examples.iter().filter(|p| !checked.contains(p.as_str())).cloned().collect();
+    let unchecked = ir
+        .spec_examples
+        .iter()
+        .filter(|p| !checked.contains(p.as_str()))
+        .cloned()
+        .collect();
     Plan { cases, unchecked }
 }
 
 fn is_nullable(presence: Presence) -> bool {
-    matches!(presence, Presence::RequiredNullable | Presence::OptionalNullable)
+    matches!(
+        presence,
+        Presence::RequiredNullable | Presence::OptionalNullable
+    )
 }
 
 /// The named types a union's branches hold, through aliases.

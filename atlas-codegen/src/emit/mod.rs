@@ -38,16 +38,28 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<Generated, CodegenErro
     for (id, def) in ir.types.iter().enumerate() {
         by_file.entry(def.file.as_str()).or_default().push(id);
     }
-    jobs.push(Job::ModelsMod { files: by_file.keys().copied().collect() });
-    jobs.extend(by_file.into_iter().map(|(file, ids)| Job::Models { file, ids }));
+    jobs.push(Job::ModelsMod {
+        files: by_file.keys().copied().collect(),
+    });
+    jobs.extend(
+        by_file
+            .into_iter()
+            .map(|(file, ids)| Job::Models { file, ids }),
+    );
     // Operations: a module per tag, a file per operation.
     let mut by_tag: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, op) in ir.operations.iter().enumerate() {
         by_tag.entry(op.tag).or_default().push(i);
         jobs.push(Job::Operation { index: i });
     }
-    jobs.push(Job::OperationsMod { tags: by_tag.keys().copied().collect() });
-    jobs.extend(by_tag.into_iter().map(|(tag, ops)| Job::TagMod { tag, ops }));
+    jobs.push(Job::OperationsMod {
+        tags: by_tag.keys().copied().collect(),
+    });
+    jobs.extend(
+        by_tag
+            .into_iter()
+            .map(|(tag, ops)| Job::TagMod { tag, ops }),
+    );
     jobs.push(Job::GeneratedMod);
     jobs.push(Job::Registry);
     jobs.push(Job::Dynamic);
@@ -62,11 +74,22 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<Generated, CodegenErro
 }
 
 /// (path, origin named in the header, tokens) of one file.
-fn job_tokens(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(String, String, TokenStream), CodegenError> {
+fn job_tokens(
+    ir: &Ir,
+    samples: &[RequestSample],
+    job: &Job<'_>,
+) -> Result<(String, String, TokenStream), CodegenError> {
     Ok(match job {
         Job::Models { file, ids } => {
-            let body = ids.iter().map(|&id| models::emit_type(ir, id)).collect::<Result<Vec<_>, _>>()?;
-            (format!("src/generated/models/{file}.rs"), ir.types[ids[0]].origin.clone(), quote!(#(#body)*))
+            let body = ids
+                .iter()
+                .map(|&id| models::emit_type(ir, id))
+                .collect::<Result<Vec<_>, _>>()?;
+            (
+                format!("src/generated/models/{file}.rs"),
+                ir.types[ids[0]].origin.clone(),
+                quote!(#(#body)*),
+            )
         }
         Job::ModelsMod { files } => {
             let mods: Vec<Ident> = files.iter().map(|f| ident(f)).collect();
@@ -74,26 +97,45 @@ fn job_tokens(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(Stri
                 //! A type for every schema of the spec: component schemas and the inline schemas they contain.
                 #( mod #mods; pub use #mods::*; )*
             };
-            ("src/generated/models/mod.rs".to_owned(), "#/components/schemas".to_owned(), tokens)
+            (
+                "src/generated/models/mod.rs".to_owned(),
+                "#/components/schemas".to_owned(),
+                tokens,
+            )
         }
         Job::Operation { index } => {
             let op = &ir.operations[*index];
             let module = &ir.tags[op.tag].module;
-            (format!("src/generated/operations/{module}/{}.rs", op.fn_name), format!("{} ({})", op.pointer, op.operation_id), operations::emit_operation(ir, op)?)
+            (
+                format!("src/generated/operations/{module}/{}.rs", op.fn_name),
+                format!("{} ({})", op.pointer, op.operation_id),
+                operations::emit_operation(ir, op)?,
+            )
         }
         Job::TagMod { tag, ops } => {
             let tag_def = &ir.tags[*tag];
             let mut text = format!("Operations tagged `{}`.", tag_def.name);
-            if let Some(d) = tag_def.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            if let Some(d) = tag_def
+                .description
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+            {
                 text = format!("{text}\n\n{}", docs::sanitize(d));
             }
             let doc = inner_doc(&text);
-            let mods: Vec<Ident> = ops.iter().map(|&i| ident(&ir.operations[i].fn_name)).collect();
+            let mods: Vec<Ident> = ops
+                .iter()
+                .map(|&i| ident(&ir.operations[i].fn_name))
+                .collect();
             let tokens = quote! {
                 #(#doc)*
                 #( mod #mods; pub use #mods::*; )*
             };
-            (format!("src/generated/operations/{}/mod.rs", tag_def.module), format!("#/tags ({})", tag_def.name), tokens)
+            (
+                format!("src/generated/operations/{}/mod.rs", tag_def.module),
+                format!("#/tags ({})", tag_def.name),
+                tokens,
+            )
         }
         Job::OperationsMod { tags } => {
             let mods: Vec<Ident> = tags.iter().map(|&t| ident(&ir.tags[t].module)).collect();
@@ -102,7 +144,11 @@ fn job_tokens(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(Stri
                 //! request type implementing [`crate::runtime::Endpoint`].
                 #( pub mod #mods; )*
             };
-            ("src/generated/operations/mod.rs".to_owned(), "#/paths".to_owned(), tokens)
+            (
+                "src/generated/operations/mod.rs".to_owned(),
+                "#/paths".to_owned(),
+                tokens,
+            )
         }
         Job::GeneratedMod => {
             let tokens = quote! {
@@ -112,12 +158,32 @@ fn job_tokens(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(Stri
                 #[cfg(feature = "dynamic")]
                 pub(crate) mod dynamic;
             };
-            ("src/generated/mod.rs".to_owned(), "the whole document".to_owned(), tokens)
+            (
+                "src/generated/mod.rs".to_owned(),
+                "the whole document".to_owned(),
+                tokens,
+            )
         }
-        Job::Registry => ("src/generated/registry.rs".to_owned(), "#/paths".to_owned(), operations::emit_registry(ir)),
-        Job::Requests => ("tests/generated/spec_requests.rs".to_owned(), "#/paths".to_owned(), requests::emit(ir, samples)?),
-        Job::Examples(plan) => ("tests/generated/spec_examples.rs".to_owned(), "every `example` of the document".to_owned(), examples::emit(ir, plan)),
-        Job::Dynamic => ("src/generated/dynamic.rs".to_owned(), "#/paths".to_owned(), operations::emit_dynamic(ir)),
+        Job::Registry => (
+            "src/generated/registry.rs".to_owned(),
+            "#/paths".to_owned(),
+            operations::emit_registry(ir),
+        ),
+        Job::Requests => (
+            "tests/generated/spec_requests.rs".to_owned(),
+            "#/paths".to_owned(),
+            requests::emit(ir, samples)?,
+        ),
+        Job::Examples(plan) => (
+            "tests/generated/spec_examples.rs".to_owned(),
+            "every `example` of the document".to_owned(),
+            examples::emit(ir, plan),
+        ),
+        Job::Dynamic => (
+            "src/generated/dynamic.rs".to_owned(),
+            "#/paths".to_owned(),
+            operations::emit_dynamic(ir),
+        ),
     })
 }
 
@@ -127,7 +193,11 @@ fn counts(ir: &Ir, examples: &examples::Plan) -> Counts {
         operation_versions: ir.operations.iter().map(|o| o.versions.len()).sum(),
         component_schemas: ir.components.len(),
         inline_schemas: ir.types.len() - ir.components.len(),
-        discriminators: ir.types.iter().filter(|t| matches!(t.kind, crate::ir::TypeKind::Tagged(_))).count(),
+        discriminators: ir
+            .types
+            .iter()
+            .filter(|t| matches!(t.kind, crate::ir::TypeKind::Tagged(_)))
+            .count(),
         examples: examples.checks(),
         spec_examples: ir.spec_examples.len(),
         examples_unchecked: examples.unchecked.len(),
@@ -137,33 +207,60 @@ fn counts(ir: &Ir, examples: &examples::Plan) -> Counts {
 
 /// Renders every file on every core: building tokens, parsing them and pretty-printing is
 /// nearly all of the generator's time. Tokens are not `Send`, so each worker makes its own.
-fn render_all(ir: &Ir, samples: &[RequestSample], jobs: &[Job<'_>]) -> Result<Vec<(String, String)>, CodegenError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+fn render_all(
+    ir: &Ir,
+    samples: &[RequestSample],
+    jobs: &[Job<'_>],
+) -> Result<Vec<(String, String)>, CodegenError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|w| {
                 scope.spawn(move || {
                     // Interleaved, so that large and small files spread evenly.
-                    jobs.iter().skip(w).step_by(threads).map(|job| render(ir, samples, job)).collect::<Result<Vec<_>, _>>()
+                    jobs.iter()
+                        .skip(w)
+                        .step_by(threads)
+                        .map(|job| render(ir, samples, job))
+                        .collect::<Result<Vec<_>, _>>()
                 })
             })
             .collect();
         let mut out = Vec::with_capacity(jobs.len());
         for w in workers {
-            out.extend(w.join().map_err(|_| CodegenError::at("#", "a rendering thread panicked"))??);
+            out.extend(
+                w.join()
+                    .map_err(|_| CodegenError::at("#", "a rendering thread panicked"))??,
+            );
         }
         Ok(out)
     })
 }
 
-fn render(ir: &Ir, samples: &[RequestSample], job: &Job<'_>) -> Result<(String, String), CodegenError> {
+fn render(
+    ir: &Ir,
+    samples: &[RequestSample],
+    job: &Job<'_>,
+) -> Result<(String, String), CodegenError> {
     let (path, origin, tokens) = job_tokens(ir, samples, job)?;
     // Deprecated schemas and operations are marked for users; the generated code itself
     // must still use them without warnings.
     let tokens = quote!(#![allow(deprecated)] #tokens);
-    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::at(&origin, format!("generated `{path}` does not parse as Rust: {e}")))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        CodegenError::at(
+            &origin,
+            format!("generated `{path}` does not parse as Rust: {e}"),
+        )
+    })?;
     let body = prettyplease::unparse(&file);
-    Ok((path, format!("// @generated by atlas-codegen from {origin}. Do not edit: run `cargo xtask codegen`.\n\n{body}")))
+    Ok((
+        path,
+        format!(
+            "// @generated by atlas-codegen from {origin}. Do not edit: run `cargo xtask codegen`.\n\n{body}"
+        ),
+    ))
 }
 
 pub fn ident(name: &str) -> Ident {

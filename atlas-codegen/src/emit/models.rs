@@ -4,17 +4,24 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, lines_to_doc, sanitize, type_tokens};
-use crate::ir::{Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef, UntaggedVariant};
 use crate::CodegenError;
+use crate::ir::{
+    Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef, UntaggedVariant,
+};
 
 pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
     let def = &ir.types[id];
     let name = ident(&def.name);
     let mut docs = doc_attrs(&def.docs);
     if docs.is_empty() {
-        docs = lines_to_doc(&format!("`{}` in the spec.", def.origin.trim_start_matches("#/components/schemas/")));
+        docs = lines_to_doc(&format!(
+            "`{}` in the spec.",
+            def.origin.trim_start_matches("#/components/schemas/")
+        ));
     }
-    let deprecated = def.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
+    let deprecated = def
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(ir, &def.name, s),
         TypeKind::Enum(e) => emit_enum(&def.name, e),
@@ -51,7 +58,9 @@ fn field_type(ir: &Ir, f: &Field) -> TokenStream {
 fn defaultable(ir: &Ir, f: &Field) -> bool {
     f.presence != Presence::Required
         || match &f.ty {
-            TypeRef::Named(id) => matches!(&ir.types[*id].kind, TypeKind::Struct(s) if s.fields.iter().all(|g| g.presence != Presence::Required)),
+            TypeRef::Named(id) => {
+                matches!(&ir.types[*id].kind, TypeKind::Struct(s) if s.fields.iter().all(|g| g.presence != Presence::Required))
+            }
             _ => true,
         }
 }
@@ -96,7 +105,9 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         let fi = ident(&f.ident);
         let ty = field_type(ir, f);
         let docs = field_doc(f);
-        let deprecated = f.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
+        let deprecated = f
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
         fields.push(quote! { #(#docs)* #deprecated pub #fi: #ty, });
         let wire = &f.wire_name;
         let (get, put) = match f.presence {
@@ -113,7 +124,11 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
     } else {
         " Properties the schema does not declare, kept so that re-encoding loses nothing the server sent."
     };
-    let default = s.fields.iter().all(|f| defaultable(ir, f)).then(|| quote!(Default,));
+    let default = s
+        .fields
+        .iter()
+        .all(|f| defaultable(ir, f))
+        .then(|| quote!(Default,));
     let derives = quote!(#[derive(Debug, Clone, PartialEq, #default)]);
     let item = quote! {
         pub struct #name {
@@ -148,7 +163,11 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
     let catch_all = ident(&e.catch_all);
     let variants: Vec<_> = e.values.iter().map(|v| ident(&v.ident)).collect();
     let wires: Vec<_> = e.values.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs: Vec<String> = e.values.iter().map(|v| format!(" `{}`", sanitize(&v.wire).replace('`', "'"))).collect();
+    let variant_docs: Vec<String> = e
+        .values
+        .iter()
+        .map(|v| format!(" `{}`", sanitize(&v.wire).replace('`', "'")))
+        .collect();
     let item = quote! {
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
@@ -232,9 +251,19 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
     for v in &t.variants {
         let vi = ident(&v.ident);
         let sub = type_tokens(ir, &TypeRef::Named(v.ty));
-        let payload = if v.boxed { quote!(Box<#sub>) } else { sub.clone() };
+        let payload = if v.boxed {
+            quote!(Box<#sub>)
+        } else {
+            sub.clone()
+        };
         let tags = &v.tags;
-        let doc = format!(" `{property}` = {}", tags.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect::<Vec<_>>().join(", "));
+        let doc = format!(
+            " `{property}` = {}",
+            tags.iter()
+                .map(|t| format!("`{}`", t.replace('`', "'")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         variants.push(quote! { #[doc = #doc] #vi(#payload), });
         decode.push(quote! { #(Some(#tags))|* => Ok(Self::#vi(crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?)), });
         encode.push(if !v.subtype_has_tag && tags.len() == 1 {
@@ -243,7 +272,11 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
         } else {
             quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), }
         });
-        let wrap = if v.boxed { quote!(Self::#vi(Box::new(value))) } else { quote!(Self::#vi(value)) };
+        let wrap = if v.boxed {
+            quote!(Self::#vi(Box::new(value)))
+        } else {
+            quote!(Self::#vi(value))
+        };
         froms.push(quote! {
             impl From<#sub> for #name {
                 #[inline]
@@ -302,7 +335,10 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
         }
         let label = &v.ident;
         let doc = match &v.ty {
-            TypeRef::Named(id) => format!(" A [`{}`](crate::models::{}).", ir.types[*id].name, ir.types[*id].name),
+            TypeRef::Named(id) => format!(
+                " A [`{}`](crate::models::{}).",
+                ir.types[*id].name, ir.types[*id].name
+            ),
             _ => " A value of this shape.".to_owned(),
         };
         items.push(quote! { #[doc = #doc] #vi(#ty), });

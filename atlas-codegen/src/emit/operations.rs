@@ -4,9 +4,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{ident, lines_to_doc, sanitize, type_tokens};
-use crate::ir::operations::version_suffix;
-use crate::ir::{Ir, Operation, OperationVersion, Param, ParamLocation, ResponseBody, ResponseCase, TypeKind, TypeRef};
 use crate::CodegenError;
+use crate::ir::operations::version_suffix;
+use crate::ir::{
+    Ir, Operation, OperationVersion, Param, ParamLocation, ResponseBody, ResponseCase, TypeKind,
+    TypeRef,
+};
 
 /// The name of the request type of one (operation, version) pair.
 pub fn version_type_name(op: &Operation, v: &OperationVersion) -> String {
@@ -25,7 +28,12 @@ fn is_success(c: &ResponseCase) -> bool {
 /// One case per success status; where a status comes in several formats (`+json` and
 /// `+csv`), the JSON one: the others get their own request types (see [`alternate_formats`]).
 fn success_cases<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o ResponseCase> {
-    let mut cases: Vec<&ResponseCase> = v.responses.iter().chain(&op.shared_responses).filter(|c| is_success(c)).collect();
+    let mut cases: Vec<&ResponseCase> = v
+        .responses
+        .iter()
+        .chain(&op.shared_responses)
+        .filter(|c| is_success(c))
+        .collect();
     cases.sort_by_key(|c| (c.status, !matches!(c.body, ResponseBody::Json(_))));
     cases.dedup_by_key(|c| c.status);
     cases
@@ -35,15 +43,25 @@ fn success_cases<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o Resp
 /// their status: `getOrgInvoice` 2023-01-01 answers `+json` or, when asked, `+csv`.
 fn alternate_formats<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o ResponseCase> {
     let chosen = success_cases(op, v);
-    v.responses.iter().filter(|c| is_success(c) && !chosen.iter().any(|k| std::ptr::eq(*k, *c))).collect()
+    v.responses
+        .iter()
+        .filter(|c| is_success(c) && !chosen.iter().any(|k| std::ptr::eq(*k, *c)))
+        .collect()
 }
 
 /// The request type whose response decoder handles `case` of version `v`: the version's
 /// own, or for another format of a success the `…Csv`-like one. `None` for an error case.
-pub fn endpoint_type_name(op: &Operation, v: &OperationVersion, case: &ResponseCase) -> Option<String> {
+pub fn endpoint_type_name(
+    op: &Operation,
+    v: &OperationVersion,
+    case: &ResponseCase,
+) -> Option<String> {
     if success_cases(op, v).iter().any(|c| std::ptr::eq(*c, case)) {
         Some(version_type_name(op, v))
-    } else if alternate_formats(op, v).iter().any(|c| std::ptr::eq(*c, case)) {
+    } else if alternate_formats(op, v)
+        .iter()
+        .any(|c| std::ptr::eq(*c, case))
+    {
         Some(alternate_type_name(op, v, case))
     } else {
         None
@@ -51,17 +69,27 @@ pub fn endpoint_type_name(op: &Operation, v: &OperationVersion, case: &ResponseC
 }
 
 fn alternate_type_name(op: &Operation, v: &OperationVersion, case: &ResponseCase) -> String {
-    format!("{}{}", version_type_name(op, v), format_suffix(case.media_type.as_deref()))
+    format!(
+        "{}{}",
+        version_type_name(op, v),
+        format_suffix(case.media_type.as_deref())
+    )
 }
 
 /// `Csv` for `application/vnd.atlas.2023-01-01+csv`.
 fn format_suffix(media_type: Option<&str>) -> String {
-    let format = media_type.and_then(|m| m.rsplit_once('+')).map_or("Bytes", |(_, f)| f);
+    let format = media_type
+        .and_then(|m| m.rsplit_once('+'))
+        .map_or("Bytes", |(_, f)| f);
     heck::ToUpperCamelCase::to_upper_camel_case(format)
 }
 
 fn error_cases<'o>(op: &'o Operation, v: &'o OperationVersion) -> Vec<&'o ResponseCase> {
-    v.responses.iter().chain(&op.shared_responses).filter(|c| c.status.is_none_or(|s| s >= 400)).collect()
+    v.responses
+        .iter()
+        .chain(&op.shared_responses)
+        .filter(|c| c.status.is_none_or(|s| s >= 400))
+        .collect()
 }
 
 /// The media type the request accepts: that of the version's chosen success body (`+json`,
@@ -120,16 +148,35 @@ fn op_doc(ir: &Ir, op: &Operation, v: &OperationVersion) -> Vec<TokenStream> {
     if let Some(d) = &op.description {
         parts.push(sanitize(d));
     }
-    parts.push(format!("`{} {}`, API version `{}`.", op.method.as_str(), op.path, v.version));
+    parts.push(format!(
+        "`{} {}`, API version `{}`.",
+        op.method.as_str(),
+        op.path,
+        v.version
+    ));
     let mut facts = vec![format!("- Operation id: `{}`", op.operation_id)];
     if op.short_name != op.operation_id {
-        facts.push(format!("- Short name (Atlas CLI, Go SDK): `{}`", op.short_name));
+        facts.push(format!(
+            "- Short name (Atlas CLI, Go SDK): `{}`",
+            op.short_name
+        ));
     }
     facts.push(format!("- Tag: {}", ir.tags[op.tag].name));
-    let versions: Vec<String> = op.versions.iter().map(|v| format!("`{}`", v.version)).collect();
+    let versions: Vec<String> = op
+        .versions
+        .iter()
+        .map(|v| format!("`{}`", v.version))
+        .collect();
     facts.push(format!("- Versions: {}", versions.join(", ")));
     if !op.roles.is_empty() {
-        facts.push(format!("- Required roles: {}", op.roles.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")));
+        facts.push(format!(
+            "- Required roles: {}",
+            op.roles
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if let Some(s) = &v.sunset {
         facts.push(format!("- Sunset: {s}"));
@@ -155,7 +202,10 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> Result<TokenStream, CodegenErr
     if let Some(v) = default_version(op) {
         let alias = ident(&op.type_name);
         let target = ident(&version_type_name(op, v));
-        let doc = format!(" `{}` in its newest stable API version, `{}`.", op.operation_id, v.version);
+        let doc = format!(
+            " `{}` in its newest stable API version, `{}`.",
+            op.operation_id, v.version
+        );
         out.push(quote! {
             #[doc = #doc]
             pub type #alias = #target;
@@ -166,7 +216,12 @@ pub fn emit_operation(ir: &Ir, op: &Operation) -> Result<TokenStream, CodegenErr
 
 /// The request type of one version; with `format`, the variant of it that asks for that
 /// other format of the success (`…Csv`).
-fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&ResponseCase>) -> Result<TokenStream, CodegenError> {
+fn emit_version(
+    ir: &Ir,
+    op: &Operation,
+    v: &OperationVersion,
+    format: Option<&ResponseCase>,
+) -> Result<TokenStream, CodegenError> {
     let type_name = match format {
         Some(case) => alternate_type_name(op, v, case),
         None => version_type_name(op, v),
@@ -174,13 +229,22 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
     let name = ident(&type_name);
     let mut docs = op_doc(ir, op, v);
     if let Some(case) = format {
-        let note = format!(" This type asks for the `{}` form of the response.", case.media_type.as_deref().unwrap_or(""));
+        let note = format!(
+            " This type asks for the `{}` form of the response.",
+            case.media_type.as_deref().unwrap_or("")
+        );
         docs.push(quote!(#[doc = ""]));
         docs.push(quote!(#[doc = #note]));
     }
     let deprecation = match (&v.sunset, op.deprecated) {
-        (Some(date), _) => Some(format!("API version {} of `{}` is sunset on {date}", v.version, op.operation_id)),
-        (None, true) => Some(format!("`{}` is deprecated in the Atlas API", op.operation_id)),
+        (Some(date), _) => Some(format!(
+            "API version {} of `{}` is sunset on {date}",
+            v.version, op.operation_id
+        )),
+        (None, true) => Some(format!(
+            "`{}` is deprecated in the Atlas API",
+            op.operation_id
+        )),
         (None, false) => None,
     };
     let deprecated = deprecation.map(|note| quote!(#[deprecated(note = #note)]));
@@ -191,7 +255,11 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
     for p in &op.params {
         let fi = ident(&p.ident);
         let ty = param_type(ir, p);
-        let mut text = p.description.as_deref().map(sanitize).unwrap_or_else(|| format!("`{}`", p.wire_name));
+        let mut text = p
+            .description
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| format!("`{}`", p.wire_name));
         let place = match p.location {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
@@ -203,7 +271,10 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
         }
         let docs = lines_to_doc(&text);
         let deprecated = p.deprecated.then(|| {
-            let note = format!("the {place} parameter `{}` is deprecated in the Atlas API", p.wire_name);
+            let note = format!(
+                "the {place} parameter `{}` is deprecated in the Atlas API",
+                p.wire_name
+            );
             quote!(#[deprecated(note = #note)])
         });
         fields.push(quote! { #(#docs)* #deprecated pub #fi: #ty, });
@@ -230,7 +301,11 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
                 ParamLocation::Query => quote!(crate::dynamic::Section::Query),
                 ParamLocation::Header => quote!(crate::dynamic::Section::Headers),
             };
-            if p.required { quote!(#fi: args.required(#section, #wire)?,) } else { quote!(#fi: args.optional(#section, #wire)?,) }
+            if p.required {
+                quote!(#fi: args.required(#section, #wire)?,)
+            } else {
+                quote!(#fi: args.optional(#section, #wire)?,)
+            }
         })
         .collect();
     let mut dynamic_body = quote!();
@@ -238,7 +313,11 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
     let mut body_build = quote!();
     if let Some(body) = &v.request {
         let body_ty = type_tokens(ir, &body.ty);
-        dynamic_body = if op.body_required { quote!(body: args.body()?,) } else { quote!(body: args.optional_body()?,) };
+        dynamic_body = if op.body_required {
+            quote!(body: args.body()?,)
+        } else {
+            quote!(body: args.optional_body()?,)
+        };
         dynamic_decode_body = quote! {
             fn decode_request_body(body: &[u8]) -> Result<serde_json::Value, crate::dynamic::DynamicError> {
                 crate::dynamic::reencode::<#body_ty>(body)
@@ -246,7 +325,11 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
         };
         let ty = type_tokens(ir, &body.ty);
         let media_type = &body.media_type;
-        let doc = op.body_description.as_deref().map(sanitize).unwrap_or_else(|| "The request body.".to_owned());
+        let doc = op
+            .body_description
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| "The request body.".to_owned());
         let docs = lines_to_doc(&doc);
         if op.body_required {
             fields.push(quote! { #(#docs)* pub body: #ty, });
@@ -270,17 +353,42 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
     for segment in op.path.split('/').filter(|s| !s.is_empty()) {
         let Some(rest) = segment.strip_prefix('{') else {
             if segment.contains('{') {
-                return Err(CodegenError::in_operation(&op.operation_id, &op.pointer, format!("path segment `{segment}` has a parameter after literal text")));
+                return Err(CodegenError::in_operation(
+                    &op.operation_id,
+                    &op.pointer,
+                    format!("path segment `{segment}` has a parameter after literal text"),
+                ));
             }
             path_build.push(quote!(request.segment(#segment);));
             continue;
         };
-        let (wire, suffix) = rest.split_once('}').ok_or_else(|| CodegenError::in_operation(&op.operation_id, &op.pointer, format!("unclosed `{{` in path `{}`", op.path)))?;
-        let p = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire).ok_or_else(|| {
-            CodegenError::in_operation(&op.operation_id, &op.pointer, format!("path `{}` names `{{{wire}}}`, which no path parameter declares", op.path))
+        let (wire, suffix) = rest.split_once('}').ok_or_else(|| {
+            CodegenError::in_operation(
+                &op.operation_id,
+                &op.pointer,
+                format!("unclosed `{{` in path `{}`", op.path),
+            )
         })?;
+        let p = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+            .ok_or_else(|| {
+                CodegenError::in_operation(
+                    &op.operation_id,
+                    &op.pointer,
+                    format!(
+                        "path `{}` names `{{{wire}}}`, which no path parameter declares",
+                        op.path
+                    ),
+                )
+            })?;
         let fi = ident(&p.ident);
-        let value = if is_enum(ir, &p.ty) { quote!(self.#fi.as_str()) } else { quote!(&self.#fi) };
+        let value = if is_enum(ir, &p.ty) {
+            quote!(self.#fi.as_str())
+        } else {
+            quote!(&self.#fi)
+        };
         path_build.push(quote!(request.path_param(#wire, #value)?;));
         if !suffix.is_empty() {
             path_build.push(quote!(request.literal(#suffix);));
@@ -303,7 +411,12 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
         None => success_cases(op, v),
     };
     let (success_ty, success_decl, mut arms, fallback_arm) = match successes.as_slice() {
-        [] => (quote!(crate::runtime::NoContent), quote!(), Vec::new(), quote!(200..=299 => Ok(crate::runtime::decode_no_content(body)),)),
+        [] => (
+            quote!(crate::runtime::NoContent),
+            quote!(),
+            Vec::new(),
+            quote!(200..=299 => Ok(crate::runtime::decode_no_content(body)),),
+        ),
         [only] => {
             let ty = body_tokens(ir, &only.body);
             // A single success: every 2xx decodes as it, declared or not.
@@ -318,7 +431,10 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
                 let status = c.status.unwrap_or(200);
                 let vi = ident(&status_variant(status));
                 let ty = body_tokens(ir, &c.body);
-                let doc = format!(" `{status}`: {}", sanitize(&c.description).replace('\n', " "));
+                let doc = format!(
+                    " `{status}`: {}",
+                    sanitize(&c.description).replace('\n', " ")
+                );
                 variants.push(quote! { #[doc = #doc] #vi(#ty), });
                 let decode = decode_tokens(&c.body, c.media_type.as_deref());
                 arms.push(quote!(#status => (#decode).map(#success_name::#vi),));
@@ -342,11 +458,22 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
                     }
                 }
             };
-            (quote!(#success_name), decl, arms, quote!(status if (200..300).contains(&status) => (#decode).map(#success_name::#vi),))
+            (
+                quote!(#success_name),
+                decl,
+                arms,
+                quote!(status if (200..300).contains(&status) => (#decode).map(#success_name::#vi),),
+            )
         }
     };
     let errors = error_cases(op, v);
-    let error_types: Vec<&TypeRef> = errors.iter().filter_map(|c| match &c.body { ResponseBody::Json(t) => Some(t), _ => None }).collect();
+    let error_types: Vec<&TypeRef> = errors
+        .iter()
+        .filter_map(|c| match &c.body {
+            ResponseBody::Json(t) => Some(t),
+            _ => None,
+        })
+        .collect();
     let error_ty = match error_types.first() {
         Some(first) if error_types.iter().all(|t| t == first) => type_tokens(ir, first),
         _ => quote!(serde_json::Value),
@@ -359,7 +486,10 @@ fn emit_version(ir: &Ir, op: &Operation, v: &OperationVersion, format: Option<&R
     let path = &op.path;
     let version = &v.version;
     let accept = match format {
-        Some(case) => case.media_type.clone().unwrap_or_else(|| accept_media_type(op, v)),
+        Some(case) => case
+            .media_type
+            .clone()
+            .unwrap_or_else(|| accept_media_type(op, v)),
         None => accept_media_type(op, v),
     };
     let new_doc = " A request with its required parameters; optional ones start unset.".to_owned();

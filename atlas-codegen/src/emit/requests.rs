@@ -7,9 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Value, json};
 
+use crate::CodegenError;
 use crate::ir::{Ir, Operation, ParamLocation};
 use crate::samples::RequestSample;
-use crate::CodegenError;
 
 /// A parameter value as it appears in a URI or header, before percent-encoding.
 fn text(value: &Value) -> String {
@@ -26,10 +26,19 @@ fn expected_segments(op: &Operation, sample: &RequestSample) -> Result<Vec<Strin
         .split('/')
         .filter(|s| !s.is_empty())
         .map(|segment| {
-            let Some(rest) = segment.strip_prefix('{') else { return Ok(segment.to_owned()) };
+            let Some(rest) = segment.strip_prefix('{') else {
+                return Ok(segment.to_owned());
+            };
             let (name, suffix) = rest.split_once('}').unwrap_or((rest, ""));
             let value = sample.path.get(name).ok_or_else(|| {
-                CodegenError::in_operation(&op.operation_id, &op.pointer, format!("the request sample of version {} has no path parameter `{name}`", sample.version))
+                CodegenError::in_operation(
+                    &op.operation_id,
+                    &op.pointer,
+                    format!(
+                        "the request sample of version {} has no path parameter `{name}`",
+                        sample.version
+                    ),
+                )
             })?;
             Ok(format!("{}{suffix}", text(value)))
         })
@@ -51,8 +60,33 @@ fn pairs(values: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
 pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenError> {
     let mut cases = Vec::with_capacity(samples.len());
     for sample in samples {
-        let op = ir.operations.iter().find(|o| o.operation_id == sample.operation_id).ok_or_else(|| CodegenError::at(&sample.pointer, format!("a request sample names `{}`, which is not an operation", sample.operation_id)))?;
-        let version = op.versions.iter().find(|v| v.version == sample.version).ok_or_else(|| CodegenError::in_operation(&op.operation_id, &op.pointer, format!("a request sample names version `{}`, which the operation does not have", sample.version)))?;
+        let op = ir
+            .operations
+            .iter()
+            .find(|o| o.operation_id == sample.operation_id)
+            .ok_or_else(|| {
+                CodegenError::at(
+                    &sample.pointer,
+                    format!(
+                        "a request sample names `{}`, which is not an operation",
+                        sample.operation_id
+                    ),
+                )
+            })?;
+        let version = op
+            .versions
+            .iter()
+            .find(|v| v.version == sample.version)
+            .ok_or_else(|| {
+                CodegenError::in_operation(
+                    &op.operation_id,
+                    &op.pointer,
+                    format!(
+                        "a request sample names version `{}`, which the operation does not have",
+                        sample.version
+                    ),
+                )
+            })?;
         let segments = expected_segments(op, sample)?;
         let query = pairs(&sample.query);
         let query_names: Vec<&str> = query.iter().map(|(n, _)| n.as_str()).collect();
@@ -62,7 +96,10 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         for (name, _) in &mut headers {
             *name = name.to_ascii_lowercase();
         }
-        headers.push(("accept".to_owned(), super::operations::accept_media_type(op, version)));
+        headers.push((
+            "accept".to_owned(),
+            super::operations::accept_media_type(op, version),
+        ));
         let body = sample.body.as_ref().map(Value::to_string);
         if let (Some(_), Some(request)) = (&body, &version.request) {
             headers.push(("content-type".to_owned(), request.media_type.clone()));
@@ -70,10 +107,24 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         let header_names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
         let header_values: Vec<&str> = headers.iter().map(|(_, v)| v.as_str()).collect();
         // `build_request` rejects parameters the operation does not declare in that place.
-        for (location, values) in [(ParamLocation::Path, &sample.path), (ParamLocation::Query, &sample.query), (ParamLocation::Header, &sample.headers)] {
+        for (location, values) in [
+            (ParamLocation::Path, &sample.path),
+            (ParamLocation::Query, &sample.query),
+            (ParamLocation::Header, &sample.headers),
+        ] {
             for name in values.keys() {
-                if !op.params.iter().any(|p| p.location == location && p.wire_name == *name) {
-                    return Err(CodegenError::in_operation(&op.operation_id, &op.pointer, format!("the request sample sends `{name}`, which the operation does not declare there")));
+                if !op
+                    .params
+                    .iter()
+                    .any(|p| p.location == location && p.wire_name == *name)
+                {
+                    return Err(CodegenError::in_operation(
+                        &op.operation_id,
+                        &op.pointer,
+                        format!(
+                            "the request sample sends `{name}`, which the operation does not declare there"
+                        ),
+                    ));
                 }
             }
         }
@@ -99,7 +150,9 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         });
     }
     let total = cases.len();
-    let doc = format!(" The {total} (operation, version) pairs of the spec, each with a sample request and what it must become.");
+    let doc = format!(
+        " The {total} (operation, version) pairs of the spec, each with a sample request and what it must become."
+    );
     Ok(quote! {
         //! A request sample for every (operation, API version) pair of the spec, made from the
         //! spec's own examples, with the request the spec says it must become. Driven by

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::schema_view::View;
 use super::*;
-use crate::error::{pointer_token, CodegenError};
+use crate::error::{CodegenError, pointer_token};
 use crate::names::{field_ident, module_ident, type_ident};
 use crate::refs::schema_pointer;
 
@@ -32,7 +32,12 @@ pub fn build_ir(spec: &OpenAPI) -> Result<Ir, CodegenError> {
     }
     let (operations, tags) = super::operations::build_operations(&mut b)?;
     let component_response_examples = super::operations::component_response_examples(&mut b)?;
-    let document = serde_json::to_value(spec).map_err(|e| CodegenError::at("#", format!("the document does not serialise back to JSON: {e}")))?;
+    let document = serde_json::to_value(spec).map_err(|e| {
+        CodegenError::at(
+            "#",
+            format!("the document does not serialise back to JSON: {e}"),
+        )
+    })?;
     let mut ir = Ir {
         types: b.types,
         operations,
@@ -44,7 +49,12 @@ pub fn build_ir(spec: &OpenAPI) -> Result<Ir, CodegenError> {
         component_response_examples,
         spec_title: spec.info.title.clone(),
         spec_version: spec.info.version.clone(),
-        spec_sha: spec.info.extensions.get("x-xgen-sha").and_then(Value::as_str).map(str::to_owned),
+        spec_sha: spec
+            .info
+            .extensions
+            .get("x-xgen-sha")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
     };
     super::cycles::box_recursive_fields(&mut ir);
     Ok(ir)
@@ -87,14 +97,18 @@ impl<'a> Builder<'a> {
             if let Some(other) = self.names.insert(ident.clone(), pointer.clone()) {
                 return Err(CodegenError::at(
                     pointer,
-                    format!("schema name `{name}` maps to the Rust type `{ident}`, which `{other}` already has"),
+                    format!(
+                        "schema name `{name}` maps to the Rust type `{ident}`, which `{other}` already has"
+                    ),
                 ));
             }
             let file = module_ident(name);
             if let Some(other) = self.files.insert(file.clone(), pointer.clone()) {
                 return Err(CodegenError::at(
                     pointer,
-                    format!("schema name `{name}` maps to the file `{file}.rs`, which `{other}` already has"),
+                    format!(
+                        "schema name `{name}` maps to the file `{file}.rs`, which `{other}` already has"
+                    ),
                 ));
             }
             let id = self.types.len();
@@ -120,7 +134,9 @@ impl<'a> Builder<'a> {
         let type_name = self.types[id].name.clone();
         let kind = match &self.schemas[name] {
             // A component that is only a reference to another is an alias of it.
-            ReferenceOr::Reference { reference } => TypeKind::Alias(self.lower_ref(reference, &pointer)?),
+            ReferenceOr::Reference { reference } => {
+                TypeKind::Alias(self.lower_ref(reference, &pointer)?)
+            }
             ReferenceOr::Item(_) => self.define(schema, &type_name, &pointer, &file, Some(id))?,
         };
         let def = &mut self.types[id];
@@ -133,7 +149,11 @@ impl<'a> Builder<'a> {
     }
 
     /// Follows a `#/components/schemas/…` reference (through component aliases) to its schema.
-    pub fn resolve_schema_ref(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), CodegenError> {
+    pub fn resolve_schema_ref(
+        &self,
+        reference: &str,
+        at: &str,
+    ) -> Result<(&'a str, &'a Schema), CodegenError> {
         crate::refs::resolve(self.schemas, reference, at)
     }
 
@@ -144,14 +164,26 @@ impl<'a> Builder<'a> {
 
     /// The Rust type for a schema or reference found at `pointer`; inline schemas that need
     /// a named type get one called `hint`, emitted in `file`.
-    pub fn lower(&mut self, schema: &'a ReferenceOr<Schema>, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+    pub fn lower(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+        file: &str,
+    ) -> Result<TypeRef, CodegenError> {
         match schema {
             ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer),
             ReferenceOr::Item(s) => self.lower_inline(s, hint, pointer, file),
         }
     }
 
-    fn lower_boxed(&mut self, schema: &'a ReferenceOr<Box<Schema>>, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+    fn lower_boxed(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+        file: &str,
+    ) -> Result<TypeRef, CodegenError> {
         match schema {
             ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer),
             ReferenceOr::Item(s) => self.lower_inline(s, hint, pointer, file),
@@ -159,9 +191,15 @@ impl<'a> Builder<'a> {
     }
 
     /// The schema's own data (for a reference: the referenced schema's).
-    fn data_of(&self, schema: &'a ReferenceOr<Box<Schema>>, at: &str) -> Result<&'a openapiv3::SchemaData, CodegenError> {
+    fn data_of(
+        &self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        at: &str,
+    ) -> Result<&'a openapiv3::SchemaData, CodegenError> {
         Ok(match schema {
-            ReferenceOr::Reference { reference } => &self.resolve_schema_ref(reference, at)?.1.schema_data,
+            ReferenceOr::Reference { reference } => {
+                &self.resolve_schema_ref(reference, at)?.1.schema_data
+            }
             ReferenceOr::Item(s) => &s.schema_data,
         })
     }
@@ -175,7 +213,13 @@ impl<'a> Builder<'a> {
             || (v.ty.is_none_or(|t| t == "string") && v.enumeration.iter().any(Value::is_string))
     }
 
-    fn lower_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+    fn lower_inline(
+        &mut self,
+        schema: &'a Schema,
+        hint: &str,
+        pointer: &str,
+        file: &str,
+    ) -> Result<TypeRef, CodegenError> {
         let v = View::of(schema);
         if Self::needs_named_type(&v) {
             if let Some(&id) = self.inline_by_pointer.get(pointer) {
@@ -209,7 +253,13 @@ impl<'a> Builder<'a> {
     }
 
     /// Types that need no name of their own: primitives, arrays, maps, free-form values.
-    fn lower_plain(&mut self, v: &View<'a>, hint: &str, pointer: &str, file: &str) -> Result<TypeRef, CodegenError> {
+    fn lower_plain(
+        &mut self,
+        v: &View<'a>,
+        hint: &str,
+        pointer: &str,
+        file: &str,
+    ) -> Result<TypeRef, CodegenError> {
         let format = v.format;
         Ok(match v.ty {
             Some("string") => match format {
@@ -228,32 +278,56 @@ impl<'a> Builder<'a> {
             Some("boolean") => TypeRef::Bool,
             Some("array") => match v.items {
                 Some(items) => {
-                    let item = self.lower_boxed(items, &format!("{hint}Item"), &format!("{pointer}/items"), file)?;
+                    let item = self.lower_boxed(
+                        items,
+                        &format!("{hint}Item"),
+                        &format!("{pointer}/items"),
+                        file,
+                    )?;
                     TypeRef::Array(Box::new(item))
                 }
                 None => {
-                    self.fallback(pointer, "array without `items`: items are free-form in the spec");
+                    self.fallback(
+                        pointer,
+                        "array without `items`: items are free-form in the spec",
+                    );
                     TypeRef::Array(Box::new(TypeRef::Any))
                 }
             },
-            Some("object") | None if v.additional.is_some() || v.ty.is_some() => match v.additional {
+            Some("object") | None if v.additional.is_some() || v.ty.is_some() => match v.additional
+            {
                 Some(AdditionalProperties::Schema(value)) => {
-                    let value = self.lower(value, &format!("{hint}Value"), &format!("{pointer}/additionalProperties"), file)?;
+                    let value = self.lower(
+                        value,
+                        &format!("{hint}Value"),
+                        &format!("{pointer}/additionalProperties"),
+                        file,
+                    )?;
                     TypeRef::Map(Box::new(value))
                 }
                 _ => {
                     // Any JSON value rather than a map: the server puts strings where such
                     // objects are declared (`ApiError.parameters` items), and a free-form
                     // schema promises nothing a map would enforce.
-                    self.fallback(pointer, "object without `properties`: free-form in the spec");
+                    self.fallback(
+                        pointer,
+                        "object without `properties`: free-form in the spec",
+                    );
                     TypeRef::Any
                 }
             },
             Some(other) if !matches!(other, "object") => {
-                return Err(CodegenError::at(pointer, format!("unknown schema type `{other}`")));
+                return Err(CodegenError::at(
+                    pointer,
+                    format!("unknown schema type `{other}`"),
+                ));
             }
             _ => {
-                let reason = if v.not.is_some() { "`not` schema: the spec only says what the value is not" } else { "schema without `type`: any JSON value in the spec" };
+                let reason = if v.not.is_some() {
+                    "`not` schema: the spec only says what the value is not"
+                } else {
+                    "schema without `type`: any JSON value in the spec"
+                };
                 self.fallback(pointer, reason);
                 TypeRef::Any
             }
@@ -263,7 +337,10 @@ impl<'a> Builder<'a> {
     /// Records an untyped place once: a base's property is lowered again in each subtype.
     fn fallback(&mut self, pointer: &str, reason: &str) {
         if !self.fallbacks.iter().any(|f| f.pointer == pointer) {
-            self.fallbacks.push(Fallback { pointer: pointer.to_owned(), reason: reason.to_owned() });
+            self.fallbacks.push(Fallback {
+                pointer: pointer.to_owned(),
+                reason: reason.to_owned(),
+            });
         }
     }
 
@@ -280,22 +357,45 @@ impl<'a> Builder<'a> {
     }
 
     /// The kind of a named type (component or inline).
-    fn define(&mut self, schema: &'a Schema, name: &str, pointer: &str, file: &str, self_id: Option<TypeId>) -> Result<TypeKind, CodegenError> {
+    fn define(
+        &mut self,
+        schema: &'a Schema,
+        name: &str,
+        pointer: &str,
+        file: &str,
+        self_id: Option<TypeId>,
+    ) -> Result<TypeKind, CodegenError> {
         let v = View::of(schema);
         if let Some(d) = &v.data.discriminator {
             return self.define_tagged(&v, d, name, pointer, self_id);
         }
-        let (branches, key) = if v.one_of.is_empty() { (v.any_of, "anyOf") } else { (v.one_of, "oneOf") };
+        let (branches, key) = if v.one_of.is_empty() {
+            (v.any_of, "anyOf")
+        } else {
+            (v.one_of, "oneOf")
+        };
         if !branches.is_empty() {
             return self.define_union(branches, key, name, pointer, file);
         }
         if !v.all_of.is_empty() || v.properties.is_some_and(|p| !p.is_empty()) {
             let mut merged = Merged::default();
-            self.merge_object(schema, pointer, name, file, &mut vec![pointer.to_owned()], &mut merged)?;
+            self.merge_object(
+                schema,
+                pointer,
+                name,
+                file,
+                &mut vec![pointer.to_owned()],
+                &mut merged,
+            )?;
             return self.define_struct(merged);
         }
         if v.ty.is_none_or(|t| t == "string") && v.enumeration.iter().any(Value::is_string) {
-            let values = v.enumeration.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            let values = v
+                .enumeration
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
             return Ok(TypeKind::Enum(string_enum(values)));
         }
         Ok(TypeKind::Alias(self.lower_plain(&v, name, pointer, file)?))
@@ -304,7 +404,15 @@ impl<'a> Builder<'a> {
     /// Collects the properties of `schema` and of everything it `allOf`-includes, in order.
     /// A discriminated base contributes its own properties only, never its `oneOf`: that is
     /// where the subtype → base → subtype cycle is broken.
-    fn merge_object(&mut self, schema: &'a Schema, pointer: &str, owner: &str, file: &str, stack: &mut Vec<String>, out: &mut Merged<'a>) -> Result<(), CodegenError> {
+    fn merge_object(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        owner: &str,
+        file: &str,
+        stack: &mut Vec<String>,
+        out: &mut Merged<'a>,
+    ) -> Result<(), CodegenError> {
         let v = View::of(schema);
         for (i, member) in v.all_of.iter().enumerate() {
             let at = format!("{pointer}/allOf/{i}");
@@ -313,25 +421,44 @@ impl<'a> Builder<'a> {
                     let (base_name, base) = self.resolve_schema_ref(reference, &at)?;
                     let base_pointer = schema_pointer(base_name);
                     if stack.contains(&base_pointer) {
-                        return Err(CodegenError::at(at, format!("cyclic `allOf`: {} → {base_pointer}", stack.join(" → "))));
+                        return Err(CodegenError::at(
+                            at,
+                            format!("cyclic `allOf`: {} → {base_pointer}", stack.join(" → ")),
+                        ));
                     }
                     stack.push(base_pointer.clone());
                     let base_file = self.types[self.components[base_name]].file.clone();
-                    self.merge_object(base, &base_pointer, &type_ident(base_name), &base_file, stack, out)?;
+                    self.merge_object(
+                        base,
+                        &base_pointer,
+                        &type_ident(base_name),
+                        &base_file,
+                        stack,
+                        out,
+                    )?;
                     stack.pop();
                 }
-                ReferenceOr::Item(inline) => self.merge_object(inline, &at, owner, file, stack, out)?,
+                ReferenceOr::Item(inline) => {
+                    self.merge_object(inline, &at, owner, file, stack, out)?
+                }
             }
         }
         if let Some(props) = v.properties {
             for (prop, s) in props {
-                let src = PropSource { schema: s, pointer: format!("{pointer}/properties/{}", pointer_token(prop)), owner: owner.to_owned(), file: file.to_owned() };
+                let src = PropSource {
+                    schema: s,
+                    pointer: format!("{pointer}/properties/{}", pointer_token(prop)),
+                    owner: owner.to_owned(),
+                    file: file.to_owned(),
+                };
                 // A later declaration (a subtype narrowing its base) replaces the earlier one in place.
                 out.props.insert(prop.clone(), src);
             }
         }
         out.required.extend(v.required.iter().cloned());
-        out.declares_additional |= v.additional.is_some_and(|a| !matches!(a, AdditionalProperties::Any(false)));
+        out.declares_additional |= v
+            .additional
+            .is_some_and(|a| !matches!(a, AdditionalProperties::Any(false)));
         Ok(())
     }
 
@@ -342,7 +469,10 @@ impl<'a> Builder<'a> {
             let ty = self.lower_boxed(src.schema, &hint, &src.pointer, &src.file)?;
             let data = self.data_of(src.schema, &src.pointer)?;
             let required = merged.required.contains(&wire);
-            let presence = match (required && !data.read_only && !data.write_only, data.nullable) {
+            let presence = match (
+                required && !data.read_only && !data.write_only,
+                data.nullable,
+            ) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
                 (false, false) => Presence::Optional,
@@ -350,12 +480,18 @@ impl<'a> Builder<'a> {
             };
             let ident = field_ident(&wire);
             if ident == "additional_properties" {
-                return Err(CodegenError::at(&src.pointer, "property name clashes with the field that keeps undeclared properties"));
+                return Err(CodegenError::at(
+                    &src.pointer,
+                    "property name clashes with the field that keeps undeclared properties",
+                ));
             }
             if let Some(other) = fields.iter().find(|f| f.ident == ident) {
                 return Err(CodegenError::at(
                     &src.pointer,
-                    format!("properties `{}` and `{wire}` both map to the Rust field `{ident}`", other.wire_name),
+                    format!(
+                        "properties `{}` and `{wire}` both map to the Rust field `{ident}`",
+                        other.wire_name
+                    ),
                 ));
             }
             // Inline property schemas carry their own docs; referenced ones are documented on their type.
@@ -381,29 +517,53 @@ impl<'a> Builder<'a> {
                 boxed: false,
             });
         }
-        Ok(TypeKind::Struct(Struct { fields, declares_additional: merged.declares_additional }))
+        Ok(TypeKind::Struct(Struct {
+            fields,
+            declares_additional: merged.declares_additional,
+        }))
     }
 
-    fn define_tagged(&mut self, v: &View<'a>, d: &'a openapiv3::Discriminator, name: &str, pointer: &str, self_id: Option<TypeId>) -> Result<TypeKind, CodegenError> {
+    fn define_tagged(
+        &mut self,
+        v: &View<'a>,
+        d: &'a openapiv3::Discriminator,
+        name: &str,
+        pointer: &str,
+        self_id: Option<TypeId>,
+    ) -> Result<TypeKind, CodegenError> {
         // Tag value → target schema, from the mapping, then implicit entries for listed
         // branches the mapping leaves out (their schema name is their tag, as OpenAPI says).
         let mut entries: Vec<(String, &'a str)> = Vec::new();
         for (tag, target) in &d.mapping {
-            let (target_name, _) = self.resolve_schema_ref(target, &format!("{pointer}/discriminator/mapping/{}", pointer_token(tag)))?;
+            let (target_name, _) = self.resolve_schema_ref(
+                target,
+                &format!("{pointer}/discriminator/mapping/{}", pointer_token(tag)),
+            )?;
             entries.push((tag.clone(), target_name));
         }
-        let branches = if v.one_of.is_empty() { v.any_of } else { v.one_of };
+        let branches = if v.one_of.is_empty() {
+            v.any_of
+        } else {
+            v.one_of
+        };
         for (i, branch) in branches.iter().enumerate() {
             let ReferenceOr::Reference { reference } = branch else {
-                return Err(CodegenError::at(format!("{pointer}/oneOf/{i}"), "a discriminated union's branches must be `$ref`s"));
+                return Err(CodegenError::at(
+                    format!("{pointer}/oneOf/{i}"),
+                    "a discriminated union's branches must be `$ref`s",
+                ));
             };
-            let (target_name, _) = self.resolve_schema_ref(reference, &format!("{pointer}/oneOf/{i}"))?;
+            let (target_name, _) =
+                self.resolve_schema_ref(reference, &format!("{pointer}/oneOf/{i}"))?;
             if !entries.iter().any(|(_, t)| *t == target_name) {
                 entries.push((target_name.to_owned(), target_name));
             }
         }
         if entries.is_empty() {
-            return Err(CodegenError::at(pointer, "discriminator without `mapping` or branches"));
+            return Err(CodegenError::at(
+                pointer,
+                "discriminator without `mapping` or branches",
+            ));
         }
         // One variant per target schema; several tag values may select it.
         let mut groups: IndexMap<&'a str, Vec<String>> = IndexMap::new();
@@ -416,34 +576,75 @@ impl<'a> Builder<'a> {
         for (i, (target, tags)) in groups.into_iter().enumerate() {
             let id = self.components[target];
             if Some(id) == self_id {
-                return Err(CodegenError::at(pointer, format!("discriminator maps `{}` to the union itself", tags[0])));
+                return Err(CodegenError::at(
+                    pointer,
+                    format!("discriminator maps `{}` to the union itself", tags[0]),
+                ));
             }
-            let mut ident = if tags.len() == 1 { type_ident(&tags[0]) } else { stripped[i].clone() };
+            let mut ident = if tags.len() == 1 {
+                type_ident(&tags[0])
+            } else {
+                stripped[i].clone()
+            };
             if ident == "Unknown" || variants.iter().any(|v| v.ident == ident) {
                 ident = target_idents[i].clone();
             }
             let (_, target_schema) = self.resolve_schema_ref(&schema_pointer(target), pointer)?;
             let mut merged = Merged::default();
             let target_pointer = schema_pointer(target);
-            self.merge_object(target_schema, &target_pointer, &target_idents[i], "", &mut vec![target_pointer.clone()], &mut merged)?;
-            variants.push(TaggedVariant { ident, tags, ty: id, subtype_has_tag: merged.props.contains_key(&d.property_name), boxed: false });
+            self.merge_object(
+                target_schema,
+                &target_pointer,
+                &target_idents[i],
+                "",
+                &mut vec![target_pointer.clone()],
+                &mut merged,
+            )?;
+            variants.push(TaggedVariant {
+                ident,
+                tags,
+                ty: id,
+                subtype_has_tag: merged.props.contains_key(&d.property_name),
+                boxed: false,
+            });
         }
-        Ok(TypeKind::Tagged(Tagged { property: d.property_name.clone(), variants }))
+        Ok(TypeKind::Tagged(Tagged {
+            property: d.property_name.clone(),
+            variants,
+        }))
     }
 
-    fn define_union(&mut self, branches: &'a [ReferenceOr<Schema>], key: &str, name: &str, pointer: &str, file: &str) -> Result<TypeKind, CodegenError> {
+    fn define_union(
+        &mut self,
+        branches: &'a [ReferenceOr<Schema>],
+        key: &str,
+        name: &str,
+        pointer: &str,
+        file: &str,
+    ) -> Result<TypeKind, CodegenError> {
         // Branches that are all strings (enums of region names, instance sizes…) are one
         // open string enum: the server sends a plain string and cannot tell us the branch.
         let mut string_values: Option<Vec<String>> = Some(Vec::new());
         for (i, branch) in branches.iter().enumerate() {
             let schema = match branch {
-                ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, &format!("{pointer}/{key}/{i}"))?.1,
+                ReferenceOr::Reference { reference } => {
+                    self.resolve_schema_ref(reference, &format!("{pointer}/{key}/{i}"))?
+                        .1
+                }
                 ReferenceOr::Item(s) => s,
             };
             let bv = View::of(schema);
-            let is_string = bv.ty == Some("string") || (bv.ty.is_none() && !bv.enumeration.is_empty() && bv.enumeration.iter().all(Value::is_string));
+            let is_string = bv.ty == Some("string")
+                || (bv.ty.is_none()
+                    && !bv.enumeration.is_empty()
+                    && bv.enumeration.iter().all(Value::is_string));
             match (&mut string_values, is_string) {
-                (Some(values), true) => values.extend(bv.enumeration.iter().filter_map(Value::as_str).map(str::to_owned)),
+                (Some(values), true) => values.extend(
+                    bv.enumeration
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned),
+                ),
                 _ => string_values = None,
             }
         }
@@ -456,8 +657,14 @@ impl<'a> Builder<'a> {
         for (i, branch) in branches.iter().enumerate() {
             let at = format!("{pointer}/{key}/{i}");
             let branch_name = match branch {
-                ReferenceOr::Reference { reference } => type_ident(self.resolve_schema_ref(reference, &at)?.0),
-                ReferenceOr::Item(s) => s.schema_data.title.as_deref().map_or_else(|| format!("{name}{}", shape_name(s)), type_ident),
+                ReferenceOr::Reference { reference } => {
+                    type_ident(self.resolve_schema_ref(reference, &at)?.0)
+                }
+                ReferenceOr::Item(s) => s
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map_or_else(|| format!("{name}{}", shape_name(s)), type_ident),
             };
             let ty = self.lower(branch, &branch_name, &at, file)?;
             lowered.push((branch_name, ty));
@@ -474,7 +681,11 @@ impl<'a> Builder<'a> {
             if variants.iter().any(|v| v.ident == ident) {
                 ident = format!("{ident}{}", ordinal(i));
             }
-            variants.push(UntaggedVariant { ident, ty, boxed: false });
+            variants.push(UntaggedVariant {
+                ident,
+                ty,
+                boxed: false,
+            });
         }
         Ok(TypeKind::Untagged(variants))
     }
@@ -489,7 +700,11 @@ fn ordinal(i: usize) -> String {
 /// object `WithEmailAddress` after its first required (else first) property.
 fn shape_name(schema: &Schema) -> String {
     let v = View::of(schema);
-    let first_property = v.required.first().map(String::as_str).or_else(|| v.properties.and_then(|p| p.keys().next()).map(String::as_str));
+    let first_property = v.required.first().map(String::as_str).or_else(|| {
+        v.properties
+            .and_then(|p| p.keys().next())
+            .map(String::as_str)
+    });
     match (v.ty, first_property) {
         (_, Some(property)) => format!("With{}", type_ident(property)),
         (Some("array"), None) => "List".to_owned(),
@@ -508,11 +723,16 @@ fn strip_common_affixes(idents: &[String], union_name: &str) -> Vec<String> {
             let mut w = split_camel(full);
             // Drop the union's name where it appears as a run of words inside the variant's.
             if union_words.len() < w.len()
-                && let Some(pos) = (0..=w.len() - union_words.len()).find(|&p| w[p..p + union_words.len()] == union_words[..])
+                && let Some(pos) = (0..=w.len() - union_words.len())
+                    .find(|&p| w[p..p + union_words.len()] == union_words[..])
             {
                 w.drain(pos..pos + union_words.len());
             }
-            if w.is_empty() { full.clone() } else { w.concat() }
+            if w.is_empty() {
+                full.clone()
+            } else {
+                w.concat()
+            }
         })
         .collect();
     strip_shared(without_union, idents)
@@ -530,7 +750,11 @@ fn strip_shared(names: Vec<String>, fallback: &[String]) -> Vec<String> {
         prefix += 1;
     }
     let mut suffix = 0;
-    while suffix < min - prefix.min(min) && split.iter().all(|w| w[w.len() - 1 - suffix] == split[0][split[0].len() - 1 - suffix]) {
+    while suffix < min - prefix.min(min)
+        && split
+            .iter()
+            .all(|w| w[w.len() - 1 - suffix] == split[0][split[0].len() - 1 - suffix])
+    {
         suffix += 1;
     }
     split
@@ -538,7 +762,11 @@ fn strip_shared(names: Vec<String>, fallback: &[String]) -> Vec<String> {
         .zip(fallback)
         .map(|(w, full)| {
             let core = &w[prefix.min(w.len())..w.len() - suffix.min(w.len())];
-            if core.is_empty() { full.clone() } else { core.concat() }
+            if core.is_empty() {
+                full.clone()
+            } else {
+                core.concat()
+            }
         })
         .collect()
 }
@@ -547,7 +775,11 @@ fn strip_shared(names: Vec<String>, fallback: &[String]) -> Vec<String> {
 fn split_camel(ident: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for c in ident.chars() {
-        let start = c.is_ascii_uppercase() || (c.is_ascii_digit() && words.last().is_some_and(|w| !w.ends_with(|d: char| d.is_ascii_digit())));
+        let start = c.is_ascii_uppercase()
+            || (c.is_ascii_digit()
+                && words
+                    .last()
+                    .is_some_and(|w| !w.ends_with(|d: char| d.is_ascii_digit())));
         match words.last_mut() {
             Some(w) if !start => w.push(c),
             _ => words.push(c.to_string()),
@@ -573,7 +805,10 @@ pub fn string_enum(values: Vec<String>) -> StringEnum {
         .find(|c| !out.iter().any(|v| v.ident == *c))
         .unwrap_or("UnlistedValue")
         .to_owned();
-    StringEnum { values: out, catch_all }
+    StringEnum {
+        values: out,
+        catch_all,
+    }
 }
 
 pub fn docs_of(data: &openapiv3::SchemaData) -> Docs {
@@ -608,16 +843,29 @@ fn content_key(schema: &Schema) -> String {
 /// `example`) so that they are checked against the property's type like any other.
 fn property_examples(schema: &Schema, pointer: &str) -> Vec<(String, Value)> {
     let v = View::of(schema);
-    let mut out: Vec<(String, Value)> = v.data.example.iter().map(|e| (format!("{pointer}/example"), e.clone())).collect();
+    let mut out: Vec<(String, Value)> = v
+        .data
+        .example
+        .iter()
+        .map(|e| (format!("{pointer}/example"), e.clone()))
+        .collect();
     if let Some(ReferenceOr::Item(items)) = v.items {
-        out.extend(items.schema_data.example.iter().map(|e| (format!("{pointer}/items/example"), Value::Array(vec![e.clone()]))));
+        out.extend(items.schema_data.example.iter().map(|e| {
+            (
+                format!("{pointer}/items/example"),
+                Value::Array(vec![e.clone()]),
+            )
+        }));
     }
     if let Some(AdditionalProperties::Schema(value)) = v.additional
         && let ReferenceOr::Item(value) = value.as_ref()
     {
         out.extend(value.schema_data.example.iter().map(|e| {
             let map = serde_json::Map::from_iter([("example".to_owned(), e.clone())]);
-            (format!("{pointer}/additionalProperties/example"), Value::Object(map))
+            (
+                format!("{pointer}/additionalProperties/example"),
+                Value::Object(map),
+            )
         }));
     }
     out
@@ -633,7 +881,15 @@ fn base_examples(kind: &TypeKind, schema: &Schema, pointer: &str) -> Vec<BaseExa
     for (property, s) in View::of(schema).properties.into_iter().flatten() {
         let ReferenceOr::Item(s) = s else { continue };
         let at = format!("{pointer}/properties/{}", pointer_token(property));
-        out.extend(property_examples(s, &at).into_iter().map(|(pointer, value)| BaseExample { property: property.clone(), pointer, value }));
+        out.extend(
+            property_examples(s, &at)
+                .into_iter()
+                .map(|(pointer, value)| BaseExample {
+                    property: property.clone(),
+                    pointer,
+                    value,
+                }),
+        );
     }
     out
 }
@@ -644,17 +900,41 @@ mod tests {
 
     #[test]
     fn variant_names_drop_the_union_name() {
-        let idents = vec!["AwsCloudProviderContainer".to_owned(), "AzureCloudProviderContainer".to_owned(), "GcpCloudProviderContainer".to_owned()];
-        assert_eq!(strip_common_affixes(&idents, "CloudProviderContainer"), ["Aws", "Azure", "Gcp"]);
-        let idents = vec!["DiskBackupOnDemandCopyPolicyItem".to_owned(), "DiskBackupTimeBasedCopyPolicyItem".to_owned()];
-        assert_eq!(strip_common_affixes(&idents, "DiskBackupCopyPolicyItem"), ["OnDemand", "TimeBased"]);
-        let idents = vec!["RawMetricThresholdView".to_owned(), "DataMetricThresholdView".to_owned()];
-        assert_eq!(strip_common_affixes(&idents, "AppServiceMetricThreshold"), ["Raw", "Data"]);
+        let idents = vec![
+            "AwsCloudProviderContainer".to_owned(),
+            "AzureCloudProviderContainer".to_owned(),
+            "GcpCloudProviderContainer".to_owned(),
+        ];
+        assert_eq!(
+            strip_common_affixes(&idents, "CloudProviderContainer"),
+            ["Aws", "Azure", "Gcp"]
+        );
+        let idents = vec![
+            "DiskBackupOnDemandCopyPolicyItem".to_owned(),
+            "DiskBackupTimeBasedCopyPolicyItem".to_owned(),
+        ];
+        assert_eq!(
+            strip_common_affixes(&idents, "DiskBackupCopyPolicyItem"),
+            ["OnDemand", "TimeBased"]
+        );
+        let idents = vec![
+            "RawMetricThresholdView".to_owned(),
+            "DataMetricThresholdView".to_owned(),
+        ];
+        assert_eq!(
+            strip_common_affixes(&idents, "AppServiceMetricThreshold"),
+            ["Raw", "Data"]
+        );
     }
 
     #[test]
     fn enum_variant_collisions_are_numbered_in_order() {
-        let e = string_enum(vec!["SHA-1".into(), "SHA1".into(), "sha_1".into(), "Unknown".into()]);
+        let e = string_enum(vec![
+            "SHA-1".into(),
+            "SHA1".into(),
+            "sha_1".into(),
+            "Unknown".into(),
+        ]);
         let idents: Vec<_> = e.values.iter().map(|v| v.ident.as_str()).collect();
         assert_eq!(idents, ["Sha1", "Sha12", "Sha13", "Unknown"]);
         assert_eq!(e.catch_all, "Unrecognized");

@@ -13,7 +13,11 @@ fn inline_target(ty: &TypeRef) -> Option<TypeId> {
 
 fn edges(kind: &TypeKind) -> Vec<TypeId> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| inline_target(&f.ty)).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| inline_target(&f.ty))
+            .collect(),
         TypeKind::Tagged(t) => t.variants.iter().map(|v| v.ty).collect(),
         TypeKind::Untagged(v) => v.iter().filter_map(|v| inline_target(&v.ty)).collect(),
         TypeKind::Alias(ty) => inline_target(ty).into_iter().collect(),

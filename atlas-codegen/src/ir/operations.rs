@@ -2,25 +2,35 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode,
+};
 use serde_json::Value;
 
 use super::build::Builder;
 use super::*;
-use crate::error::{pointer_token, CodegenError};
+use crate::error::{CodegenError, pointer_token};
 use crate::names::{field_ident, module_ident, type_ident};
 
 /// `application/vnd.atlas.2024-10-23+json` → (`2024-10-23`, `json`).
 pub fn parse_versioned_media_type(media_type: &str) -> Option<(&str, &str)> {
     let rest = media_type.strip_prefix("application/vnd.atlas.")?;
     let (version, format) = rest.split_once('+')?;
-    let is_date = version.len() == 10 && version.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let is_date = version.len() == 10
+        && version.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     (is_date || version == "preview").then_some((version, format))
 }
 
 /// `application/json`, or a versioned `+json` media type.
 fn is_json_media_type(media_type: &str) -> bool {
-    media_type == "application/json" || parse_versioned_media_type(media_type).is_some_and(|(_, f)| f == "json")
+    media_type == "application/json"
+        || parse_versioned_media_type(media_type).is_some_and(|(_, f)| f == "json")
 }
 
 fn version_order(v: &str) -> (u8, &str) {
@@ -33,7 +43,11 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
     let mut tags: Vec<Tag> = spec
         .tags
         .iter()
-        .map(|t| Tag { name: t.name.clone(), module: module_ident(&t.name), description: t.description.clone() })
+        .map(|t| Tag {
+            name: t.name.clone(),
+            module: module_ident(&t.name),
+            description: t.description.clone(),
+        })
         .collect();
     let mut operations: Vec<Operation> = Vec::new();
     let mut by_name: BTreeMap<String, String> = BTreeMap::new();
@@ -41,7 +55,10 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
     for (path, item) in &spec.paths.paths {
         let item_pointer = format!("#/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
-            return Err(CodegenError::at(item_pointer, "path items given by `$ref` are not supported"));
+            return Err(CodegenError::at(
+                item_pointer,
+                "path items given by `$ref` are not supported",
+            ));
         };
         for (method_name, method, op) in [
             ("get", Method::Get, &item.get),
@@ -62,7 +79,11 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 .unwrap_or(&operation_id)
                 .to_owned();
             if !operation_ids.insert(operation_id.clone()) {
-                return Err(CodegenError::in_operation(&operation_id, &pointer, "duplicate `operationId`: another operation already has it"));
+                return Err(CodegenError::in_operation(
+                    &operation_id,
+                    &pointer,
+                    "duplicate `operationId`: another operation already has it",
+                ));
             }
             for name in [&operation_id, &short_name] {
                 let ident = type_ident(name);
@@ -70,16 +91,26 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                     return Err(CodegenError::in_operation(
                         &operation_id,
                         &pointer,
-                        format!("`{name}` maps to the Rust name `{ident}`, which operation `{other}` already has (duplicate operation id?)"),
+                        format!(
+                            "`{name}` maps to the Rust name `{ident}`, which operation `{other}` already has (duplicate operation id?)"
+                        ),
                     ));
                 }
                 by_name.insert(ident, operation_id.clone());
             }
-            let tag_name = op.tags.first().cloned().unwrap_or_else(|| "Untagged".to_owned());
+            let tag_name = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "Untagged".to_owned());
             let tag = match tags.iter().position(|t| t.name == tag_name) {
                 Some(i) => i,
                 None => {
-                    tags.push(Tag { module: module_ident(&tag_name), name: tag_name, description: None });
+                    tags.push(Tag {
+                        module: module_ident(&tag_name),
+                        name: tag_name,
+                        description: None,
+                    });
                     tags.len() - 1
                 }
             };
@@ -96,7 +127,11 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 tag,
                 summary: op.summary.clone(),
                 description: op.description.clone(),
-                docs_url: op.extensions.get("x-xgen-docs-url").and_then(Value::as_str).map(str::to_owned),
+                docs_url: op
+                    .extensions
+                    .get("x-xgen-docs-url")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 roles: roles(op.extensions.get("x-rolesRequirements")),
                 deprecated: op.deprecated,
                 params: Vec::new(),
@@ -105,22 +140,41 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 versions: Vec::new(),
                 shared_responses: Vec::new(),
             };
-            let ctx = OpCtx { operation_id: &operation_id, type_name: &type_name, file: &file };
+            let ctx = OpCtx {
+                operation_id: &operation_id,
+                type_name: &type_name,
+                file: &file,
+            };
             // Path-level parameters first; an operation's own parameter of the same name and place replaces one.
             let mut raw_params: Vec<(String, String, &Parameter)> = Vec::new();
-            for (list, at) in [(&item.parameters, format!("{item_pointer}/parameters")), (&op.parameters, format!("{pointer}/parameters"))] {
+            for (list, at) in [
+                (&item.parameters, format!("{item_pointer}/parameters")),
+                (&op.parameters, format!("{pointer}/parameters")),
+            ] {
                 for (i, p) in list.iter().enumerate() {
                     let at = format!("{at}/{i}");
                     let param = resolve_parameter(b, p, &ctx, &at)?;
-                    let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(param));
-                    raw_params.retain(|(_, _, q)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(*q)) != key);
+                    let key = (
+                        param.parameter_data_ref().name.clone(),
+                        std::mem::discriminant(param),
+                    );
+                    raw_params.retain(|(_, _, q)| {
+                        (
+                            q.parameter_data_ref().name.clone(),
+                            std::mem::discriminant(*q),
+                        ) != key
+                    });
                     raw_params.push((defined_at(p, &at), at, param));
                 }
             }
             for (definition, at, param) in raw_params {
                 let p = lower_parameter(b, param, &ctx, &at, &definition)?;
                 if o.params.iter().any(|q| q.ident == p.ident) {
-                    return Err(CodegenError::in_operation(&operation_id, &at, format!("two parameters map to the Rust name `{}`", p.ident)));
+                    return Err(CodegenError::in_operation(
+                        &operation_id,
+                        &at,
+                        format!("two parameters map to the Rust name `{}`", p.ident),
+                    ));
                 }
                 o.params.push(p);
             }
@@ -137,18 +191,34 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 for (media_type, content) in &body.content {
                     let at = format!("{at}/content/{}", pointer_token(media_type));
                     let Some((version, _)) = parse_versioned_media_type(media_type) else {
-                        return Err(CodegenError::in_operation(&operation_id, &at, format!("request media type `{media_type}` carries no Atlas API version")));
+                        return Err(CodegenError::in_operation(
+                            &operation_id,
+                            &at,
+                            format!(
+                                "request media type `{media_type}` carries no Atlas API version"
+                            ),
+                        ));
                     };
                     let Some(schema) = &content.schema else {
-                        return Err(CodegenError::in_operation(&operation_id, &at, "request body without a schema"));
+                        return Err(CodegenError::in_operation(
+                            &operation_id,
+                            &at,
+                            "request body without a schema",
+                        ));
                     };
                     // `CreateClusterV20240805Request`: the version reads as in the request type's name.
                     let hint = format!("{type_name}V{}Request", version_suffix(version));
                     let ty = b.lower(schema, &hint, &format!("{at}/schema"), &file)?;
-                    let entry = versions.entry(version_of(version)).or_insert_with(|| new_version(version));
-                    entry.request = Some(Body { media_type: media_type.clone(), ty });
+                    let entry = versions
+                        .entry(version_of(version))
+                        .or_insert_with(|| new_version(version));
+                    entry.request = Some(Body {
+                        media_type: media_type.clone(),
+                        ty,
+                    });
                     entry.request_examples.extend(examples_of(content, &at));
-                    if let Some(sunset) = content.extensions.get("x-sunset").and_then(Value::as_str) {
+                    if let Some(sunset) = content.extensions.get("x-sunset").and_then(Value::as_str)
+                    {
                         entry.sunset = Some(sunset.to_owned());
                     }
                 }
@@ -162,7 +232,13 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 let definition = defined_at(response, &at);
                 let response = resolve_response(b, response, &ctx, &at)?;
                 if response.content.is_empty() {
-                    o.shared_responses.push(ResponseCase { status: Some(code), description: response.description.clone(), media_type: None, body: ResponseBody::None, examples: Vec::new() });
+                    o.shared_responses.push(ResponseCase {
+                        status: Some(code),
+                        description: response.description.clone(),
+                        media_type: None,
+                        body: ResponseBody::None,
+                        examples: Vec::new(),
+                    });
                 }
                 for (media_type, content) in &response.content {
                     let at = format!("{at}/content/{}", pointer_token(media_type));
@@ -172,20 +248,37 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                     let body = match (&content.schema, is_json) {
                         (Some(schema), true) => {
                             let hint = match versioned {
-                                Some((v, _)) => format!("{type_name}V{}Response{code}", version_suffix(v)),
+                                Some((v, _)) => {
+                                    format!("{type_name}V{}Response{code}", version_suffix(v))
+                                }
                                 None => format!("{type_name}Response{code}"),
                             };
-                            ResponseBody::Json(b.lower(schema, &hint, &format!("{at}/schema"), &file)?)
+                            ResponseBody::Json(b.lower(
+                                schema,
+                                &hint,
+                                &format!("{at}/schema"),
+                                &file,
+                            )?)
                         }
                         (_, false) => ResponseBody::Bytes,
                         (None, true) => ResponseBody::None,
                     };
-                    let case = ResponseCase { status: Some(code), description: response.description.clone(), media_type: Some(media_type.clone()), body, examples: examples_of(content, &content_at) };
+                    let case = ResponseCase {
+                        status: Some(code),
+                        description: response.description.clone(),
+                        media_type: Some(media_type.clone()),
+                        body,
+                        examples: examples_of(content, &content_at),
+                    };
                     match versioned {
                         Some((version, _)) => {
-                            let entry = versions.entry(version_of(version)).or_insert_with(|| new_version(version));
+                            let entry = versions
+                                .entry(version_of(version))
+                                .or_insert_with(|| new_version(version));
                             entry.responses.push(case);
-                            if let Some(sunset) = content.extensions.get("x-sunset").and_then(Value::as_str) {
+                            if let Some(sunset) =
+                                content.extensions.get("x-sunset").and_then(Value::as_str)
+                            {
                                 entry.sunset = Some(sunset.to_owned());
                             }
                         }
@@ -195,7 +288,11 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
             }
             o.versions = versions.into_values().collect();
             if o.versions.is_empty() {
-                return Err(CodegenError::in_operation(&operation_id, &pointer, "no versioned media type (`application/vnd.atlas.YYYY-MM-DD+json`) in its request or responses"));
+                return Err(CodegenError::in_operation(
+                    &operation_id,
+                    &pointer,
+                    "no versioned media type (`application/vnd.atlas.YYYY-MM-DD+json`) in its request or responses",
+                ));
             }
             operations.push(o);
         }
@@ -205,48 +302,89 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
 
 /// See [`super::Ir::component_response_examples`].
 pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExample>, CodegenError> {
-    let Some(components) = &b.spec.components else { return Ok(Vec::new()) };
+    let Some(components) = &b.spec.components else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for (name, response) in &components.responses {
-        let ReferenceOr::Item(response) = response else { continue };
+        let ReferenceOr::Item(response) = response else {
+            continue;
+        };
         let at = format!("#/components/responses/{}", pointer_token(name));
         for (media_type, content) in &response.content {
             let is_json = is_json_media_type(media_type);
-            let examples = examples_of(content, &format!("{at}/content/{}", pointer_token(media_type)));
-            let (Some(schema), true, false) = (&content.schema, is_json, examples.is_empty()) else { continue };
+            let examples = examples_of(
+                content,
+                &format!("{at}/content/{}", pointer_token(media_type)),
+            );
+            let (Some(schema), true, false) = (&content.schema, is_json, examples.is_empty())
+            else {
+                continue;
+            };
             let schema_at = format!("{at}/content/{}/schema", pointer_token(media_type));
-            let ty = b.lower(schema, &format!("{}Response", type_ident(name)), &schema_at, "component_responses")?;
-            out.extend(examples.into_iter().map(|(pointer, value)| TypedExample { pointer, ty: ty.clone(), value }));
+            let ty = b.lower(
+                schema,
+                &format!("{}Response", type_ident(name)),
+                &schema_at,
+                "component_responses",
+            )?;
+            out.extend(examples.into_iter().map(|(pointer, value)| TypedExample {
+                pointer,
+                ty: ty.clone(),
+                value,
+            }));
         }
     }
     Ok(out)
 }
 
 fn new_version(version: &str) -> OperationVersion {
-    OperationVersion { version: version.to_owned(), request: None, responses: Vec::new(), sunset: None, request_examples: Vec::new() }
+    OperationVersion {
+        version: version.to_owned(),
+        request: None,
+        responses: Vec::new(),
+        sunset: None,
+        request_examples: Vec::new(),
+    }
 }
 
 /// `2024-10-23` → `20241023`, `preview` → `Preview`: the suffix of per-version names.
 pub fn version_suffix(version: &str) -> String {
-    if version == "preview" { "Preview".to_owned() } else { version.replace('-', "") }
+    if version == "preview" {
+        "Preview".to_owned()
+    } else {
+        version.replace('-', "")
+    }
 }
 
 /// The examples of a media type, each with the JSON pointer of its value.
 fn examples_of(content: &openapiv3::MediaType, at: &str) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = content.example.iter().map(|e| (format!("{at}/example"), e.clone())).collect();
+    let mut out: Vec<(String, Value)> = content
+        .example
+        .iter()
+        .map(|e| (format!("{at}/example"), e.clone()))
+        .collect();
     for (name, example) in &content.examples {
         if let ReferenceOr::Item(e) = example
             && let Some(v) = &e.value
         {
-            out.push((format!("{at}/examples/{}/value", pointer_token(name)), v.clone()));
+            out.push((
+                format!("{at}/examples/{}/value", pointer_token(name)),
+                v.clone(),
+            ));
         }
     }
     out
 }
 
 fn roles(value: Option<&Value>) -> Vec<String> {
-    let Some(Value::Array(items)) = value else { return Vec::new() };
-    items.iter().filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_owned)).collect()
+    let Some(Value::Array(items)) = value else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }
 
 struct OpCtx<'c> {
@@ -255,10 +393,19 @@ struct OpCtx<'c> {
     file: &'c str,
 }
 
-fn component_name<'r>(reference: &'r str, prefix: &str, ctx: &OpCtx<'_>, at: &str) -> Result<&'r str, CodegenError> {
-    reference
-        .strip_prefix(prefix)
-        .ok_or_else(|| CodegenError::in_operation(ctx.operation_id, at, format!("`$ref: {reference}` does not point into {prefix}")))
+fn component_name<'r>(
+    reference: &'r str,
+    prefix: &str,
+    ctx: &OpCtx<'_>,
+    at: &str,
+) -> Result<&'r str, CodegenError> {
+    reference.strip_prefix(prefix).ok_or_else(|| {
+        CodegenError::in_operation(
+            ctx.operation_id,
+            at,
+            format!("`$ref: {reference}` does not point into {prefix}"),
+        )
+    })
 }
 
 /// Where a possibly referenced element is defined: its `$ref`, or `at` when inline.
@@ -269,56 +416,115 @@ fn defined_at<T>(element: &ReferenceOr<T>, at: &str) -> String {
     }
 }
 
-fn resolve_parameter<'a>(b: &Builder<'a>, p: &'a ReferenceOr<Parameter>, ctx: &OpCtx<'_>, at: &str) -> Result<&'a Parameter, CodegenError> {
+fn resolve_parameter<'a>(
+    b: &Builder<'a>,
+    p: &'a ReferenceOr<Parameter>,
+    ctx: &OpCtx<'_>,
+    at: &str,
+) -> Result<&'a Parameter, CodegenError> {
     match p {
         ReferenceOr::Item(p) => Ok(p),
         ReferenceOr::Reference { reference } => {
             let name = component_name(reference, "#/components/parameters/", ctx, at)?;
-            match b.spec.components.as_ref().and_then(|c| c.parameters.get(name)) {
+            match b
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.get(name))
+            {
                 Some(ReferenceOr::Item(p)) => Ok(p),
-                _ => Err(CodegenError::in_operation(ctx.operation_id, at, format!("dangling `$ref: {reference}`: no such parameter"))),
+                _ => Err(CodegenError::in_operation(
+                    ctx.operation_id,
+                    at,
+                    format!("dangling `$ref: {reference}`: no such parameter"),
+                )),
             }
         }
     }
 }
 
-fn resolve_request_body<'a>(b: &Builder<'a>, body: &'a ReferenceOr<RequestBody>, ctx: &OpCtx<'_>, at: &str) -> Result<&'a RequestBody, CodegenError> {
+fn resolve_request_body<'a>(
+    b: &Builder<'a>,
+    body: &'a ReferenceOr<RequestBody>,
+    ctx: &OpCtx<'_>,
+    at: &str,
+) -> Result<&'a RequestBody, CodegenError> {
     match body {
         ReferenceOr::Item(body) => Ok(body),
         ReferenceOr::Reference { reference } => {
             let name = component_name(reference, "#/components/requestBodies/", ctx, at)?;
-            match b.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
+            match b
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.request_bodies.get(name))
+            {
                 Some(ReferenceOr::Item(body)) => Ok(body),
-                _ => Err(CodegenError::in_operation(ctx.operation_id, at, format!("dangling `$ref: {reference}`: no such request body"))),
+                _ => Err(CodegenError::in_operation(
+                    ctx.operation_id,
+                    at,
+                    format!("dangling `$ref: {reference}`: no such request body"),
+                )),
             }
         }
     }
 }
 
-fn resolve_response<'a>(b: &Builder<'a>, response: &'a ReferenceOr<Response>, ctx: &OpCtx<'_>, at: &str) -> Result<&'a Response, CodegenError> {
+fn resolve_response<'a>(
+    b: &Builder<'a>,
+    response: &'a ReferenceOr<Response>,
+    ctx: &OpCtx<'_>,
+    at: &str,
+) -> Result<&'a Response, CodegenError> {
     match response {
         ReferenceOr::Item(r) => Ok(r),
         ReferenceOr::Reference { reference } => {
             let name = component_name(reference, "#/components/responses/", ctx, at)?;
-            match b.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
+            match b
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.responses.get(name))
+            {
                 Some(ReferenceOr::Item(r)) => Ok(r),
-                _ => Err(CodegenError::in_operation(ctx.operation_id, at, format!("dangling `$ref: {reference}`: no such response"))),
+                _ => Err(CodegenError::in_operation(
+                    ctx.operation_id,
+                    at,
+                    format!("dangling `$ref: {reference}`: no such response"),
+                )),
             }
         }
     }
 }
 
-fn lower_parameter<'a>(b: &mut Builder<'a>, p: &'a Parameter, ctx: &OpCtx<'_>, at: &str, definition: &str) -> Result<Param, CodegenError> {
+fn lower_parameter<'a>(
+    b: &mut Builder<'a>,
+    p: &'a Parameter,
+    ctx: &OpCtx<'_>,
+    at: &str,
+    definition: &str,
+) -> Result<Param, CodegenError> {
     let (location, data) = match p {
         Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
         Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
         Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
         Parameter::Cookie { .. } => {
-            return Err(CodegenError::in_operation(ctx.operation_id, at, "cookie parameters are not part of the Atlas API"));
+            return Err(CodegenError::in_operation(
+                ctx.operation_id,
+                at,
+                "cookie parameters are not part of the Atlas API",
+            ));
         }
     };
     let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-        return Err(CodegenError::in_operation(ctx.operation_id, at, format!("parameter `{}` has `content` instead of `schema`", data.name)));
+        return Err(CodegenError::in_operation(
+            ctx.operation_id,
+            at,
+            format!(
+                "parameter `{}` has `content` instead of `schema`",
+                data.name
+            ),
+        ));
     };
     let hint = format!("{}{}", ctx.type_name, type_ident(&data.name));
     let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;

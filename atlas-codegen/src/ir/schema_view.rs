@@ -4,7 +4,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -38,7 +39,10 @@ pub struct View<'a> {
     pub not: Option<&'a ReferenceOr<Schema>>,
 }
 
-fn format_name<T: Copy>(format: &'_ VariantOrUnknownOrEmpty<T>, name: impl Fn(T) -> &'static str) -> Option<&'_ str> {
+fn format_name<T: Copy>(
+    format: &'_ VariantOrUnknownOrEmpty<T>,
+    name: impl Fn(T) -> &'static str,
+) -> Option<&'_ str> {
     match format {
         VariantOrUnknownOrEmpty::Item(f) => Some(name(*f)),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s),
@@ -47,7 +51,10 @@ fn format_name<T: Copy>(format: &'_ VariantOrUnknownOrEmpty<T>, name: impl Fn(T)
 }
 
 fn enum_values<T: Clone + Into<Value>>(values: &[Option<T>]) -> Vec<Value> {
-    values.iter().map(|v| v.clone().map_or(Value::Null, Into::into)).collect()
+    values
+        .iter()
+        .map(|v| v.clone().map_or(Value::Null, Into::into))
+        .collect()
 }
 
 impl<'a> View<'a> {
@@ -100,7 +107,14 @@ impl<'a> View<'a> {
                     NumberFormat::Float => "float",
                     NumberFormat::Double => "double",
                 });
-                f.enumeration = n.enumeration.iter().map(|x| x.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)).collect();
+                f.enumeration = n
+                    .enumeration
+                    .iter()
+                    .map(|x| {
+                        x.and_then(serde_json::Number::from_f64)
+                            .map_or(Value::Null, Value::Number)
+                    })
+                    .collect();
                 f.minimum = n.minimum;
                 f.maximum = n.maximum;
                 f.exclusive_minimum = n.exclusive_minimum;

@@ -15,14 +15,15 @@ mod validate;
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    Example, MediaType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, Schema,
+    Example, MediaType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, RequestBody, Response, Schema,
 };
 use serde_json::{Map, Value};
 
 use self::schema::SchemaRef;
 use self::synth::Sampler;
-use self::validate::{fits, Problem, Validator};
-use crate::error::{pointer_token, CodegenError};
+use self::validate::{Problem, Validator, fits};
+use crate::error::{CodegenError, pointer_token};
 use crate::ir::operations::parse_versioned_media_type;
 
 pub use self::pattern::Pattern;
@@ -67,10 +68,25 @@ pub fn request_samples(spec: &OpenAPI) -> Result<Vec<RequestSample>, CodegenErro
     Ok(samples)
 }
 
-fn sample_of<'a>(spec: &'a OpenAPI, sampler: &Sampler<'a, '_>, op: &Op<'a>, version: &str) -> Result<RequestSample, CodegenError> {
+fn sample_of<'a>(
+    spec: &'a OpenAPI,
+    sampler: &Sampler<'a, '_>,
+    op: &Op<'a>,
+    version: &str,
+) -> Result<RequestSample, CodegenError> {
     let in_context = |p: Problem| match p {
-        Problem::Spec(e) => CodegenError { message: format!("{} (sampling `{}` version {version})", e.message, op.operation_id), ..e },
-        Problem::Unfit(why) => CodegenError::in_operation(op.operation_id, &op.pointer, format!("version {version}: no request value fits: {why}")),
+        Problem::Spec(e) => CodegenError {
+            message: format!(
+                "{} (sampling `{}` version {version})",
+                e.message, op.operation_id
+            ),
+            ..e
+        },
+        Problem::Unfit(why) => CodegenError::in_operation(
+            op.operation_id,
+            &op.pointer,
+            format!("version {version}: no request value fits: {why}"),
+        ),
     };
     let mut sample = RequestSample {
         operation_id: op.operation_id.to_owned(),
@@ -82,7 +98,9 @@ fn sample_of<'a>(spec: &'a OpenAPI, sampler: &Sampler<'a, '_>, op: &Op<'a>, vers
         body: None,
     };
     for param in &op.params {
-        let Some(value) = param_value(spec, sampler, param).map_err(in_context)? else { continue };
+        let Some(value) = param_value(spec, sampler, param).map_err(in_context)? else {
+            continue;
+        };
         let name = param.data.name.clone();
         match param.location {
             Location::Path => sample.path.insert(name, value),
@@ -99,50 +117,98 @@ fn sample_of<'a>(spec: &'a OpenAPI, sampler: &Sampler<'a, '_>, op: &Op<'a>, vers
 /// Checks a sample against its operation as a strict validator would: every path parameter
 /// and no other, every required query and header parameter, each value and the body fitting
 /// its schema (with the same validator the sampler uses).
-pub fn check_request_sample<'a>(spec: &'a OpenAPI, sample: &RequestSample) -> Result<(), CodegenError> {
+pub fn check_request_sample<'a>(
+    spec: &'a OpenAPI,
+    sample: &RequestSample,
+) -> Result<(), CodegenError> {
     let ops = operations(spec)?;
-    let Some(op) = ops.iter().find(|o| o.pointer == sample.pointer && o.operation_id == sample.operation_id) else {
-        return Err(CodegenError::at(&sample.pointer, format!("no operation `{}` here", sample.operation_id)));
+    let Some(op) = ops
+        .iter()
+        .find(|o| o.pointer == sample.pointer && o.operation_id == sample.operation_id)
+    else {
+        return Err(CodegenError::at(
+            &sample.pointer,
+            format!("no operation `{}` here", sample.operation_id),
+        ));
     };
-    let fail = |at: &str, message: String| CodegenError::in_operation(op.operation_id, at, format!("version {}: {message}", sample.version));
+    let fail = |at: &str, message: String| {
+        CodegenError::in_operation(
+            op.operation_id,
+            at,
+            format!("version {}: {message}", sample.version),
+        )
+    };
     if !op.versions.contains(&sample.version) {
-        return Err(fail(&op.pointer, "not a version of this operation".to_owned()));
+        return Err(fail(
+            &op.pointer,
+            "not a version of this operation".to_owned(),
+        ));
     }
     let validator = Validator::new(spec);
-    let check = |schema: SchemaRef<'a>, at: &str, value: &Value| match validator.check(schema, at, value) {
-        Ok(()) => Ok(()),
-        Err(Problem::Unfit(why)) => Err(fail(at, why)),
-        Err(Problem::Spec(e)) => Err(e),
-    };
-    for (location, given) in [(Location::Path, &sample.path), (Location::Query, &sample.query), (Location::Header, &sample.headers)] {
-        let declared: Vec<&OpParam<'_>> = op.params.iter().filter(|p| p.location == location).collect();
+    let check =
+        |schema: SchemaRef<'a>, at: &str, value: &Value| match validator.check(schema, at, value) {
+            Ok(()) => Ok(()),
+            Err(Problem::Unfit(why)) => Err(fail(at, why)),
+            Err(Problem::Spec(e)) => Err(e),
+        };
+    for (location, given) in [
+        (Location::Path, &sample.path),
+        (Location::Query, &sample.query),
+        (Location::Header, &sample.headers),
+    ] {
+        let declared: Vec<&OpParam<'_>> = op
+            .params
+            .iter()
+            .filter(|p| p.location == location)
+            .collect();
         for (name, value) in given {
             let Some(param) = declared.iter().find(|p| &p.data.name == name) else {
-                return Err(fail(&op.pointer, format!("`{name}` is not a {location:?} parameter")));
+                return Err(fail(
+                    &op.pointer,
+                    format!("`{name}` is not a {location:?} parameter"),
+                ));
             };
             check(param.schema()?, &param.schema_pointer(), value)?;
         }
         for param in declared {
-            if (param.data.required || location == Location::Path) && !given.contains_key(&param.data.name) {
-                return Err(fail(&param.at, format!("the required {location:?} parameter `{}` is missing", param.data.name)));
+            if (param.data.required || location == Location::Path)
+                && !given.contains_key(&param.data.name)
+            {
+                return Err(fail(
+                    &param.at,
+                    format!(
+                        "the required {location:?} parameter `{}` is missing",
+                        param.data.name
+                    ),
+                ));
             }
         }
     }
     match (op.json_body(&sample.version), &sample.body) {
         (None, None) => Ok(()),
         (Some((at, content)), Some(body)) => {
-            let schema = content.schema.as_ref().ok_or_else(|| fail(&at, "request body without a schema".to_owned()))?;
+            let schema = content
+                .schema
+                .as_ref()
+                .ok_or_else(|| fail(&at, "request body without a schema".to_owned()))?;
             check(schema.into(), &format!("{at}/schema"), body)
         }
         (Some((at, _)), None) => Err(fail(&at, "the JSON body is missing".to_owned())),
-        (None, Some(_)) => Err(fail(&op.pointer, "a body for a version without a JSON body".to_owned())),
+        (None, Some(_)) => Err(fail(
+            &op.pointer,
+            "a body for a version without a JSON body".to_owned(),
+        )),
     }
 }
 
 /// Checks `value` against `schema` with the sampler's validator (request context: `readOnly`
 /// properties are refused; lossless: `1` is no `number`, `1.0` no `integer`). The error says
 /// where and why.
-pub fn validate_value(spec: &OpenAPI, schema: &ReferenceOr<Schema>, value: &Value) -> Result<(), String> {
+pub fn validate_value(
+    spec: &OpenAPI,
+    schema: &ReferenceOr<Schema>,
+    value: &Value,
+) -> Result<(), String> {
     match Validator::new(spec).check(schema.into(), "#", value) {
         Ok(()) => Ok(()),
         Err(Problem::Unfit(why)) => Err(why),
@@ -168,9 +234,13 @@ impl<'a> OpParam<'a> {
     fn schema(&self) -> Result<SchemaRef<'a>, CodegenError> {
         match &self.data.format {
             ParameterSchemaOrContent::Schema(schema) => Ok(schema.into()),
-            ParameterSchemaOrContent::Content(_) => {
-                Err(CodegenError::at(&self.at, format!("parameter `{}` has `content` instead of `schema`", self.data.name)))
-            }
+            ParameterSchemaOrContent::Content(_) => Err(CodegenError::at(
+                &self.at,
+                format!(
+                    "parameter `{}` has `content` instead of `schema`",
+                    self.data.name
+                ),
+            )),
         }
     }
 
@@ -193,7 +263,12 @@ impl<'a> Op<'a> {
     fn json_body(&self, version: &str) -> Option<(String, &'a MediaType)> {
         let (at, body) = self.body.as_ref()?;
         body.content.iter().find_map(|(media_type, content)| {
-            (parse_versioned_media_type(media_type) == Some((version, "json"))).then(|| (format!("{at}/content/{}", pointer_token(media_type)), content))
+            (parse_versioned_media_type(media_type) == Some((version, "json"))).then(|| {
+                (
+                    format!("{at}/content/{}", pointer_token(media_type)),
+                    content,
+                )
+            })
         })
     }
 }
@@ -207,7 +282,10 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
     for (path, item) in &spec.paths.paths {
         let item_pointer = format!("#/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
-            return Err(CodegenError::at(item_pointer, "path items given by `$ref` are not supported"));
+            return Err(CodegenError::at(
+                item_pointer,
+                "path items given by `$ref` are not supported",
+            ));
         };
         for (method, op) in methods(item) {
             let pointer = format!("{item_pointer}/{method}");
@@ -215,17 +293,31 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
                 return Err(CodegenError::at(pointer, "operation without `operationId`"));
             };
             let mut params: Vec<OpParam<'_>> = Vec::new();
-            for (list, list_at) in [(&item.parameters, format!("{item_pointer}/parameters")), (&op.parameters, format!("{pointer}/parameters"))] {
+            for (list, list_at) in [
+                (&item.parameters, format!("{item_pointer}/parameters")),
+                (&op.parameters, format!("{pointer}/parameters")),
+            ] {
                 for (i, p) in list.iter().enumerate() {
                     let at = format!("{list_at}/{i}");
-                    let (location, data) = match component(spec, p, "parameters", |c| &c.parameters, &at)? {
-                        Parameter::Path { parameter_data, .. } => (Location::Path, parameter_data),
-                        Parameter::Query { parameter_data, .. } => (Location::Query, parameter_data),
-                        Parameter::Header { parameter_data, .. } => (Location::Header, parameter_data),
-                        Parameter::Cookie { .. } => {
-                            return Err(CodegenError::in_operation(operation_id, &at, "cookie parameters are not part of the Atlas API"));
-                        }
-                    };
+                    let (location, data) =
+                        match component(spec, p, "parameters", |c| &c.parameters, &at)? {
+                            Parameter::Path { parameter_data, .. } => {
+                                (Location::Path, parameter_data)
+                            }
+                            Parameter::Query { parameter_data, .. } => {
+                                (Location::Query, parameter_data)
+                            }
+                            Parameter::Header { parameter_data, .. } => {
+                                (Location::Header, parameter_data)
+                            }
+                            Parameter::Cookie { .. } => {
+                                return Err(CodegenError::in_operation(
+                                    operation_id,
+                                    &at,
+                                    "cookie parameters are not part of the Atlas API",
+                                ));
+                            }
+                        };
                     params.retain(|q| !(q.location == location && q.data.name == data.name));
                     params.push(OpParam { at, location, data });
                 }
@@ -239,7 +331,13 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
                     for media_type in body.content.keys() {
                         let Some((version, _)) = parse_versioned_media_type(media_type) else {
                             let at = format!("{at}/content/{}", pointer_token(media_type));
-                            return Err(CodegenError::in_operation(operation_id, &at, format!("request media type `{media_type}` carries no Atlas API version")));
+                            return Err(CodegenError::in_operation(
+                                operation_id,
+                                &at,
+                                format!(
+                                    "request media type `{media_type}` carries no Atlas API version"
+                                ),
+                            ));
                         };
                         add_version(version);
                     }
@@ -249,7 +347,8 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
             };
             for (status, response) in &op.responses.responses {
                 let at = format!("{pointer}/responses/{status}");
-                let response: &Response = component(spec, response, "responses", |c| &c.responses, &at)?;
+                let response: &Response =
+                    component(spec, response, "responses", |c| &c.responses, &at)?;
                 for media_type in response.content.keys() {
                     if let Some((version, _)) = parse_versioned_media_type(media_type) {
                         add_version(version);
@@ -257,20 +356,36 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
                 }
             }
             if versions.is_empty() {
-                return Err(CodegenError::in_operation(operation_id, &pointer, "no versioned media type in its request or responses"));
+                return Err(CodegenError::in_operation(
+                    operation_id,
+                    &pointer,
+                    "no versioned media type in its request or responses",
+                ));
             }
             // Dates sort as text; `preview` (ranked `true`) after every date.
             let versions = versions.into_keys().map(|(_, v)| v).collect();
-            ops.push(Op { operation_id, pointer, params, body, versions });
+            ops.push(Op {
+                operation_id,
+                pointer,
+                params,
+                body,
+                versions,
+            });
         }
     }
     Ok(ops)
 }
 
 fn methods(item: &PathItem) -> impl Iterator<Item = (&'static str, &openapiv3::Operation)> {
-    [("get", &item.get), ("put", &item.put), ("post", &item.post), ("delete", &item.delete), ("patch", &item.patch)]
-        .into_iter()
-        .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+    [
+        ("get", &item.get),
+        ("put", &item.put),
+        ("post", &item.post),
+        ("delete", &item.delete),
+        ("patch", &item.patch),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
 }
 
 /// An inline item, or the `#/components/{kind}/…` one its `$ref` names.
@@ -286,17 +401,30 @@ fn component<'a, T>(
         ReferenceOr::Reference { reference } => {
             let name = reference
                 .strip_prefix(&format!("#/components/{kind}/"))
-                .ok_or_else(|| CodegenError::at(at, format!("`$ref: {reference}` does not point into #/components/{kind}/")))?;
+                .ok_or_else(|| {
+                    CodegenError::at(
+                        at,
+                        format!("`$ref: {reference}` does not point into #/components/{kind}/"),
+                    )
+                })?;
             match spec.components.as_ref().map(of).and_then(|c| c.get(name)) {
                 Some(ReferenceOr::Item(item)) => Ok(item),
-                _ => Err(CodegenError::at(at, format!("dangling `$ref: {reference}`"))),
+                _ => Err(CodegenError::at(
+                    at,
+                    format!("dangling `$ref: {reference}`"),
+                )),
             }
         }
     }
 }
 
 /// The values of `example` and of each of `examples` (following `$ref`s), in order.
-fn example_values<'a>(spec: &'a OpenAPI, example: Option<&'a Value>, examples: &'a indexmap::IndexMap<String, ReferenceOr<Example>>, at: &str) -> Result<Vec<&'a Value>, CodegenError> {
+fn example_values<'a>(
+    spec: &'a OpenAPI,
+    example: Option<&'a Value>,
+    examples: &'a indexmap::IndexMap<String, ReferenceOr<Example>>,
+    at: &str,
+) -> Result<Vec<&'a Value>, CodegenError> {
     let mut out: Vec<&Value> = example.into_iter().collect();
     for (name, e) in examples {
         let at = format!("{at}/examples/{}", pointer_token(name));
@@ -309,10 +437,19 @@ fn example_values<'a>(spec: &'a OpenAPI, example: Option<&'a Value>, examples: &
 
 /// A parameter's value: its own examples, then its schema's example and default, the first
 /// that fits; else a synthesized one. `None` for an optional parameter without any example.
-fn param_value<'a>(spec: &'a OpenAPI, sampler: &Sampler<'a, '_>, param: &OpParam<'a>) -> Result<Option<Value>, Problem> {
+fn param_value<'a>(
+    spec: &'a OpenAPI,
+    sampler: &Sampler<'a, '_>,
+    param: &OpParam<'a>,
+) -> Result<Option<Value>, Problem> {
     let schema = param.schema()?;
     let at = param.schema_pointer();
-    let mut candidates = example_values(spec, param.data.example.as_ref(), &param.data.examples, &param.at)?;
+    let mut candidates = example_values(
+        spec,
+        param.data.example.as_ref(),
+        &param.data.examples,
+        &param.at,
+    )?;
     candidates.extend(sampler.examples(schema, &at, true)?);
     if param.location != Location::Path && !param.data.required && candidates.is_empty() {
         return Ok(None);
@@ -331,7 +468,11 @@ fn param_value<'a>(spec: &'a OpenAPI, sampler: &Sampler<'a, '_>, param: &OpParam
     // A query array needs one item to be sent at all.
     let one_item = match schema_items(spec, schema, &at)? {
         Some(items) => Value::Array(vec![sampler.value(items, &format!("{at}/items"), &[])?]),
-        None => return Err(Problem::Unfit(format!("{at}: an array parameter without `items`"))),
+        None => {
+            return Err(Problem::Unfit(format!(
+                "{at}: an array parameter without `items`"
+            )));
+        }
     };
     validator.check(schema, &at, &one_item)?;
     Ok(Some(one_item))
@@ -341,16 +482,27 @@ fn is_empty_array(v: &Value) -> bool {
     v.as_array().is_some_and(Vec::is_empty)
 }
 
-fn schema_items<'a>(spec: &'a OpenAPI, schema: SchemaRef<'a>, at: &str) -> Result<Option<SchemaRef<'a>>, Problem> {
+fn schema_items<'a>(
+    spec: &'a OpenAPI,
+    schema: SchemaRef<'a>,
+    at: &str,
+) -> Result<Option<SchemaRef<'a>>, Problem> {
     let schema = match schema {
         SchemaRef::Inline(s) => s,
         SchemaRef::Ref(r) => schema::resolve(spec, r, at)?.1,
     };
-    Ok(crate::ir::schema_view::View::of(schema).items.map(Into::into))
+    Ok(crate::ir::schema_view::View::of(schema)
+        .items
+        .map(Into::into))
 }
 
 /// The body: the media type's `example` or first fitting `examples` value, else synthesized.
-fn body_value<'a>(spec: &'a OpenAPI, sampler: &Sampler<'a, '_>, at: &str, content: &'a MediaType) -> Result<Value, Problem> {
+fn body_value<'a>(
+    spec: &'a OpenAPI,
+    sampler: &Sampler<'a, '_>,
+    at: &str,
+    content: &'a MediaType,
+) -> Result<Value, Problem> {
     let Some(schema) = &content.schema else {
         return Err(CodegenError::at(at, "request body without a schema").into());
     };

@@ -25,10 +25,17 @@ enum Node {
     Class(Class),
     Start,
     End,
-    LookAhead { negated: bool, node: Box<Node> },
+    LookAhead {
+        negated: bool,
+        node: Box<Node>,
+    },
     Concat(Vec<Node>),
     Alternation(Vec<Node>),
-    Repeat { node: Box<Node>, min: u32, max: Option<u32> },
+    Repeat {
+        node: Box<Node>,
+        min: u32,
+        max: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +110,10 @@ impl Class {
                             from_items.push(next);
                         }
                     }
-                    ClassItem::Shorthand { kind, negated: false } => from_items.extend_from_slice(kind.samples()),
+                    ClassItem::Shorthand {
+                        kind,
+                        negated: false,
+                    } => from_items.extend_from_slice(kind.samples()),
                     ClassItem::Shorthand { negated: true, .. } => {}
                 }
             }
@@ -131,7 +141,10 @@ const STEP_BUDGET: u64 = 200_000;
 impl Pattern {
     /// Parses `source`; the error says which construct is not supported, and where.
     pub fn parse(source: &str) -> Result<Pattern, String> {
-        let mut parser = Parser { chars: source.chars().collect(), pos: 0 };
+        let mut parser = Parser {
+            chars: source.chars().collect(),
+            pos: 0,
+        };
         let root = parser.alternation()?;
         if parser.pos < parser.chars.len() {
             return Err(format!("unbalanced `)` at character {}", parser.pos));
@@ -142,7 +155,10 @@ impl Pattern {
     /// Whether the pattern matches somewhere in `text` (JSON Schema `pattern` semantics).
     pub fn is_match(&self, text: &str) -> bool {
         let input: Vec<char> = text.chars().collect();
-        let matcher = Matcher { input: &input, steps: Cell::new(0) };
+        let matcher = Matcher {
+            input: &input,
+            steps: Cell::new(0),
+        };
         (0..=input.len()).any(|start| matcher.at(&self.root, start, &mut |_| true))
     }
 
@@ -152,7 +168,11 @@ impl Pattern {
     pub fn generate(&self, accept: impl Fn(&str) -> bool) -> Option<String> {
         // First the fewest repetitions; then, for length bounds those miss, every repetition
         // stretched by the same growing amount.
-        (0..=MAX_STRETCH).find_map(|stretch| candidates(&self.root, stretch).into_iter().find(|s| self.is_match(s) && accept(s)))
+        (0..=MAX_STRETCH).find_map(|stretch| {
+            candidates(&self.root, stretch)
+                .into_iter()
+                .find(|s| self.is_match(s) && accept(s))
+        })
     }
 }
 
@@ -183,7 +203,11 @@ impl Parser {
         while self.eat('|') {
             branches.push(self.concat()?);
         }
-        Ok(if branches.len() == 1 { branches.remove(0) } else { Node::Alternation(branches) })
+        Ok(if branches.len() == 1 {
+            branches.remove(0)
+        } else {
+            Node::Alternation(branches)
+        })
     }
 
     fn concat(&mut self) -> Result<Node, String> {
@@ -225,7 +249,11 @@ impl Parser {
         if matches!(self.peek(), Some('*' | '+' | '?' | '{')) {
             return Err(format!("nothing to repeat at character {}", self.pos));
         }
-        Ok(Node::Repeat { node: Box::new(atom), min, max })
+        Ok(Node::Repeat {
+            node: Box::new(atom),
+            min,
+            max,
+        })
     }
 
     /// `{n}`, `{n,}` or `{n,m}` at the cursor (consumed); `None` when the brace starts none.
@@ -238,12 +266,18 @@ impl Parser {
             (Some(n), Some(',')) => {
                 self.pos += 1;
                 let max = self.number();
-                if self.peek() == Some('}') { Some((n, max)) } else { None }
+                if self.peek() == Some('}') {
+                    Some((n, max))
+                } else {
+                    None
+                }
             }
             _ => None,
         };
         match bounds {
-            Some((min, Some(max))) if max < min => Err(format!("quantifier `{{{min},{max}}}` out of order")),
+            Some((min, Some(max))) if max < min => {
+                Err(format!("quantifier `{{{min},{max}}}` out of order"))
+            }
             Some(b) => {
                 self.pos += 1; // the closing `}`
                 Ok(Some(b))
@@ -260,7 +294,11 @@ impl Parser {
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.pos += 1;
         }
-        self.chars[start..self.pos].iter().collect::<String>().parse().ok()
+        self.chars[start..self.pos]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .ok()
     }
 
     fn atom(&mut self) -> Result<Node, String> {
@@ -308,7 +346,11 @@ impl Parser {
                     }
                     None
                 }
-                _ => return Err(format!("unsupported group `(?` at character {at} (lookbehind or flags)")),
+                _ => {
+                    return Err(format!(
+                        "unsupported group `(?` at character {at} (lookbehind or flags)"
+                    ));
+                }
             }
         } else {
             None
@@ -318,7 +360,10 @@ impl Parser {
             return Err(format!("unclosed `(` at character {at}"));
         }
         Ok(match lookahead {
-            Some(negated) => Node::LookAhead { negated, node: Box::new(inner) },
+            Some(negated) => Node::LookAhead {
+                negated,
+                node: Box::new(inner),
+            },
             None => inner,
         })
     }
@@ -328,7 +373,9 @@ impl Parser {
         let negated = self.eat('^');
         let mut items = Vec::new();
         loop {
-            let c = self.peek().ok_or_else(|| format!("unclosed `[` at character {at}"))?;
+            let c = self
+                .peek()
+                .ok_or_else(|| format!("unclosed `[` at character {at}"))?;
             if c == ']' {
                 self.pos += 1;
                 break;
@@ -340,8 +387,15 @@ impl Parser {
                     self.pos += 1;
                     match self.class_atom()? {
                         ClassItem::Range(hi, _) if hi >= lo => items.push(ClassItem::Range(lo, hi)),
-                        ClassItem::Range(hi, _) => return Err(format!("range `{lo}-{hi}` out of order")),
-                        ClassItem::Shorthand { .. } => return Err(format!("range ending in a class escape at character {}", self.pos)),
+                        ClassItem::Range(hi, _) => {
+                            return Err(format!("range `{lo}-{hi}` out of order"));
+                        }
+                        ClassItem::Shorthand { .. } => {
+                            return Err(format!(
+                                "range ending in a class escape at character {}",
+                                self.pos
+                            ));
+                        }
                     }
                 }
                 other => items.push(other),
@@ -359,8 +413,16 @@ impl Parser {
         }
         Ok(match self.escape(true)? {
             Node::Char(c) => ClassItem::Range(c, c),
-            Node::Class(Class { negated: false, items }) if items.len() == 1 => items[0],
-            _ => return Err(format!("unsupported escape in a class at character {}", self.pos)),
+            Node::Class(Class {
+                negated: false,
+                items,
+            }) if items.len() == 1 => items[0],
+            _ => {
+                return Err(format!(
+                    "unsupported escape in a class at character {}",
+                    self.pos
+                ));
+            }
         })
     }
 
@@ -369,7 +431,12 @@ impl Parser {
         let at = self.pos - 1;
         let c = self.peek().ok_or("pattern ends with `\\`")?;
         self.pos += 1;
-        let shorthand = |kind, negated| Node::Class(Class { negated: false, items: vec![ClassItem::Shorthand { kind, negated }] });
+        let shorthand = |kind, negated| {
+            Node::Class(Class {
+                negated: false,
+                items: vec![ClassItem::Shorthand { kind, negated }],
+            })
+        };
         Ok(match c {
             'd' | 'D' => shorthand(Shorthand::Digit, c == 'D'),
             'w' | 'W' => shorthand(Shorthand::Word, c == 'W'),
@@ -391,7 +458,11 @@ impl Parser {
                 match name.as_str() {
                     "L" | "Letter" => shorthand(Shorthand::Letter, c == 'P'),
                     "N" | "Number" => shorthand(Shorthand::Number, c == 'P'),
-                    _ => return Err(format!("unsupported Unicode property `\\{c}{{{name}}}` at character {at}")),
+                    _ => {
+                        return Err(format!(
+                            "unsupported Unicode property `\\{c}{{{name}}}` at character {at}"
+                        ));
+                    }
                 }
             }
             't' => Node::Char('\t'),
@@ -400,7 +471,9 @@ impl Parser {
             'f' => Node::Char('\u{c}'),
             'v' => Node::Char('\u{b}'),
             'b' if in_class => Node::Char('\u{8}'),
-            c if c.is_ascii_alphanumeric() => return Err(format!("unsupported escape `\\{c}` at character {at}")),
+            c if c.is_ascii_alphanumeric() => {
+                return Err(format!("unsupported escape `\\{c}` at character {at}"));
+            }
             // Identity escape of punctuation: `\.`, `\/`, `\-`, `\:`, `\{`, `\\` …
             c => Node::Char(c),
         })
@@ -423,11 +496,20 @@ impl Matcher<'_> {
         match node {
             Node::Empty => k(pos),
             Node::Char(c) => self.input.get(pos) == Some(c) && k(pos + 1),
-            Node::Any => self.input.get(pos).is_some_and(|c| !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')) && k(pos + 1),
-            Node::Class(class) => self.input.get(pos).is_some_and(|c| class.contains(*c)) && k(pos + 1),
+            Node::Any => {
+                self.input
+                    .get(pos)
+                    .is_some_and(|c| !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
+                    && k(pos + 1)
+            }
+            Node::Class(class) => {
+                self.input.get(pos).is_some_and(|c| class.contains(*c)) && k(pos + 1)
+            }
             Node::Start => pos == 0 && k(pos),
             Node::End => pos == self.input.len() && k(pos),
-            Node::LookAhead { negated, node } => self.at(node, pos, &mut |_| true) != *negated && k(pos),
+            Node::LookAhead { negated, node } => {
+                self.at(node, pos, &mut |_| true) != *negated && k(pos)
+            }
             Node::Concat(items) => self.sequence(items, pos, k),
             Node::Alternation(branches) => branches.iter().any(|b| self.at(b, pos, k)),
             Node::Repeat { node, min, max } => self.repeat(node, *min, *max, 0, pos, k),
@@ -441,11 +523,21 @@ impl Matcher<'_> {
         }
     }
 
-    fn repeat(&self, node: &Node, min: u32, max: Option<u32>, count: u32, pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+    fn repeat(
+        &self,
+        node: &Node,
+        min: u32,
+        max: Option<u32>,
+        count: u32,
+        pos: usize,
+        k: &mut dyn FnMut(usize) -> bool,
+    ) -> bool {
         // Greedy: one more repetition first. An empty repetition only counts towards `min`,
         // so that `(a*)*` cannot loop forever.
         let more = max.is_none_or(|m| count < m)
-            && self.at(node, pos, &mut |next| (next != pos || count < min) && self.repeat(node, min, max, count + 1, next, k));
+            && self.at(node, pos, &mut |next| {
+                (next != pos || count < min) && self.repeat(node, min, max, count + 1, next, k)
+            });
         more || (count >= min && k(pos))
     }
 }
@@ -460,8 +552,14 @@ fn candidates(node: &Node, stretch: u32) -> Vec<String> {
         Node::Char(c) => vec![c.to_string()],
         Node::Any => vec!["a".to_owned(), ".".to_owned()],
         Node::Class(class) => class.samples().into_iter().map(String::from).collect(),
-        Node::Concat(items) => items.iter().fold(vec![String::new()], |acc, item| product(&acc, &candidates(item, stretch))),
-        Node::Alternation(branches) => branches.iter().flat_map(|b| candidates(b, stretch)).take(CANDIDATES_PER_NODE).collect(),
+        Node::Concat(items) => items.iter().fold(vec![String::new()], |acc, item| {
+            product(&acc, &candidates(item, stretch))
+        }),
+        Node::Alternation(branches) => branches
+            .iter()
+            .flat_map(|b| candidates(b, stretch))
+            .take(CANDIDATES_PER_NODE)
+            .collect(),
         Node::Repeat { node, min, max } => {
             let item = candidates(node, stretch);
             let max = max.unwrap_or(u32::MAX);
@@ -487,5 +585,8 @@ fn candidates(node: &Node, stretch: u32) -> Vec<String> {
 
 /// Every `a + b`, the last factor varying fastest, cut at [`CANDIDATES_PER_NODE`].
 fn product(left: &[String], right: &[String]) -> Vec<String> {
-    left.iter().flat_map(|a| right.iter().map(move |b| format!("{a}{b}"))).take(CANDIDATES_PER_NODE).collect()
+    left.iter()
+        .flat_map(|a| right.iter().map(move |b| format!("{a}{b}")))
+        .take(CANDIDATES_PER_NODE)
+        .collect()
 }

@@ -42,9 +42,16 @@ pub(crate) fn component_name<'a>(spec: &'a OpenAPI, reference: &str) -> Option<&
 }
 
 /// See [`crate::refs::resolve`].
-pub(crate) fn resolve<'a>(spec: &'a OpenAPI, reference: &str, at: &str) -> Result<(&'a str, &'a Schema), CodegenError> {
+pub(crate) fn resolve<'a>(
+    spec: &'a OpenAPI,
+    reference: &str,
+    at: &str,
+) -> Result<(&'a str, &'a Schema), CodegenError> {
     match schemas(spec) {
         Some(schemas) => crate::refs::resolve(schemas, reference, at),
-        None => Err(CodegenError::at(at, format!("dangling `$ref: {reference}`: the document has no component schemas"))),
+        None => Err(CodegenError::at(
+            at,
+            format!("dangling `$ref: {reference}`: the document has no component schemas"),
+        )),
     }
 }

@@ -11,11 +11,11 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, Schema};
 use serde_json::{Map, Number, Value};
 
-use super::schema::{component_name, resolve, SchemaRef};
-use crate::refs::schema_pointer;
+use super::schema::{SchemaRef, component_name, resolve};
+use super::validate::{Problem, Validator, fits, string_format_ok};
+use crate::error::{CodegenError, pointer_token};
 use crate::ir::schema_view::View;
-use super::validate::{fits, string_format_ok, Problem, Validator};
-use crate::error::{pointer_token, CodegenError};
+use crate::refs::schema_pointer;
 
 /// Combinations of choices tried for one value before giving up.
 const MAX_ATTEMPTS: usize = 64;
@@ -49,11 +49,22 @@ struct Flat<'a> {
 
 impl<'a> Flat<'a> {
     fn new(plan: Vec<usize>) -> Self {
-        Flat { parts: Vec::new(), merged: Vec::new(), tags: Vec::new(), plan, taken: Vec::new() }
+        Flat {
+            parts: Vec::new(),
+            merged: Vec::new(),
+            tags: Vec::new(),
+            plan,
+            taken: Vec::new(),
+        }
     }
 
     fn choose(&mut self, available: usize) -> usize {
-        let branch = self.plan.get(self.taken.len()).copied().unwrap_or(0).min(available.saturating_sub(1));
+        let branch = self
+            .plan
+            .get(self.taken.len())
+            .copied()
+            .unwrap_or(0)
+            .min(available.saturating_sub(1));
         self.taken.push((branch, available));
         branch
     }
@@ -83,7 +94,12 @@ impl<'a, 'v> Sampler<'a, 'v> {
 
     /// A value for `schema` (at the JSON pointer `at`). `outer` holds the component schemas of
     /// the enclosing values, to stop required cycles (see [`MAX_ENCLOSING`]).
-    pub fn value(&self, schema: SchemaRef<'a>, at: &str, outer: &[&'a str]) -> Result<Value, Problem> {
+    pub fn value(
+        &self,
+        schema: SchemaRef<'a>,
+        at: &str,
+        outer: &[&'a str],
+    ) -> Result<Value, Problem> {
         for example in self.examples(schema, at, true)? {
             if fits(self.validator.check(schema, at, example))? {
                 return Ok(example.clone());
@@ -96,7 +112,9 @@ impl<'a, 'v> Sampler<'a, 'v> {
             let mut plan = Vec::new();
             for _ in 0..MAX_ATTEMPTS {
                 let mut flat = Flat::new(plan);
-                let attempt = self.flatten(schema, at, &mut flat, outer).and_then(|()| self.build(&flat, schema, at, outer, set_apart));
+                let attempt = self
+                    .flatten(schema, at, &mut flat, outer)
+                    .and_then(|()| self.build(&flat, schema, at, outer, set_apart));
                 match attempt {
                     Ok(v) => return Ok(v),
                     Err(Problem::Spec(e)) => return Err(Problem::Spec(e)),
@@ -113,7 +131,12 @@ impl<'a, 'v> Sampler<'a, 'v> {
 
     /// The `example` (and, if `with_default`, the `default`) of the schema, or for a `$ref`,
     /// of the component schema it leads to.
-    pub fn examples(&self, schema: SchemaRef<'a>, at: &str, with_default: bool) -> Result<Vec<&'a Value>, Problem> {
+    pub fn examples(
+        &self,
+        schema: SchemaRef<'a>,
+        at: &str,
+        with_default: bool,
+    ) -> Result<Vec<&'a Value>, Problem> {
         let data = match schema {
             SchemaRef::Inline(s) => &s.schema_data,
             SchemaRef::Ref(r) => &resolve(self.spec, r, at)?.1.schema_data,
@@ -122,7 +145,13 @@ impl<'a, 'v> Sampler<'a, 'v> {
         Ok(data.example.iter().chain(default).collect())
     }
 
-    fn flatten(&self, schema: SchemaRef<'a>, at: &str, flat: &mut Flat<'a>, outer: &[&'a str]) -> Result<(), Problem> {
+    fn flatten(
+        &self,
+        schema: SchemaRef<'a>,
+        at: &str,
+        flat: &mut Flat<'a>,
+        outer: &[&'a str],
+    ) -> Result<(), Problem> {
         let schema = match schema {
             SchemaRef::Inline(s) => s,
             SchemaRef::Ref(r) => {
@@ -131,10 +160,17 @@ impl<'a, 'v> Sampler<'a, 'v> {
                     return Ok(());
                 }
                 if outer.iter().filter(|n| **n == name).count() >= MAX_ENCLOSING {
-                    return Err(Problem::Unfit(format!("{at}: `{name}` would have to contain itself")));
+                    return Err(Problem::Unfit(format!(
+                        "{at}: `{name}` would have to contain itself"
+                    )));
                 }
                 flat.merged.push(name);
-                return self.flatten(SchemaRef::Inline(target), &schema_pointer(name), flat, outer);
+                return self.flatten(
+                    SchemaRef::Inline(target),
+                    &schema_pointer(name),
+                    flat,
+                    outer,
+                );
             }
         };
         flat.parts.push((schema, at.to_owned()));
@@ -143,21 +179,33 @@ impl<'a, 'v> Sampler<'a, 'v> {
             self.flatten(member.into(), &format!("{at}/allOf/{i}"), flat, outer)?;
         }
         let dispatches = self.validator.dispatches(&f, at)?;
-        if let Some(d) = schema.schema_data.discriminator.as_ref().filter(|_| dispatches) {
+        if let Some(d) = schema
+            .schema_data
+            .discriminator
+            .as_ref()
+            .filter(|_| dispatches)
+        {
             // Subtypes: the mapping, else the `oneOf` branches keyed by schema name.
             let subtypes: Vec<(&'a str, &'a str)> = if d.mapping.is_empty() {
                 f.one_of
                     .iter()
                     .filter_map(|b| match b {
-                        openapiv3::ReferenceOr::Reference { reference } => component_name(self.spec, reference).map(|n| (n, reference.as_str())),
+                        openapiv3::ReferenceOr::Reference { reference } => {
+                            component_name(self.spec, reference).map(|n| (n, reference.as_str()))
+                        }
                         openapiv3::ReferenceOr::Item(_) => None,
                     })
                     .collect()
             } else {
-                d.mapping.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+                d.mapping
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect()
             };
             // Reached from a subtype's `allOf`: that subtype is the choice already made.
-            if let Some((key, _)) = subtypes.iter().find(|(_, r)| component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n))) {
+            if let Some((key, _)) = subtypes.iter().find(|(_, r)| {
+                component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n))
+            }) {
                 flat.tags.push((&d.property_name, key));
                 return Ok(());
             }
@@ -166,23 +214,46 @@ impl<'a, 'v> Sampler<'a, 'v> {
             }
             let (key, target) = subtypes[flat.choose(subtypes.len())];
             flat.tags.push((&d.property_name, key));
-            return self.flatten(SchemaRef::Ref(target), &format!("{at}/discriminator/mapping/{}", pointer_token(key)), flat, outer);
+            return self.flatten(
+                SchemaRef::Ref(target),
+                &format!("{at}/discriminator/mapping/{}", pointer_token(key)),
+                flat,
+                outer,
+            );
         }
         for (keyword, branches) in [("oneOf", f.one_of), ("anyOf", f.any_of)] {
             if !branches.is_empty() {
                 let i = flat.choose(branches.len());
-                self.flatten((&branches[i]).into(), &format!("{at}/{keyword}/{i}"), flat, outer)?;
+                self.flatten(
+                    (&branches[i]).into(),
+                    &format!("{at}/{keyword}/{i}"),
+                    flat,
+                    outer,
+                )?;
             }
         }
         Ok(())
     }
 
     /// A value from the gathered schemas that fits `root`, the value's whole schema.
-    fn build(&self, flat: &Flat<'a>, root: SchemaRef<'a>, at: &str, outer: &[&'a str], set_apart: bool) -> Result<Value, Problem> {
-        let parts: Vec<(View<'a>, &str)> = flat.parts.iter().map(|(s, at)| (View::of(s), at.as_str())).collect();
+    fn build(
+        &self,
+        flat: &Flat<'a>,
+        root: SchemaRef<'a>,
+        at: &str,
+        outer: &[&'a str],
+        set_apart: bool,
+    ) -> Result<Value, Problem> {
+        let parts: Vec<(View<'a>, &str)> = flat
+            .parts
+            .iter()
+            .map(|(s, at)| (View::of(s), at.as_str()))
+            .collect();
         let inner: Vec<&'a str> = outer.iter().chain(&flat.merged).copied().collect();
         let declared_type = parts.iter().find_map(|(f, _)| f.ty);
-        let looks_like_object = parts.iter().any(|(f, _)| f.properties.is_some() || f.additional.is_some() || !f.required.is_empty());
+        let looks_like_object = parts.iter().any(|(f, _)| {
+            f.properties.is_some() || f.additional.is_some() || !f.required.is_empty()
+        });
         let ty = declared_type.or(if looks_like_object {
             Some("object")
         } else if parts.iter().any(|(f, _)| f.items.is_some()) {
@@ -190,7 +261,10 @@ impl<'a, 'v> Sampler<'a, 'v> {
         } else {
             None
         });
-        let enumeration = parts.iter().find(|(f, _)| !f.enumeration.is_empty()).map(|(f, _)| &f.enumeration);
+        let enumeration = parts
+            .iter()
+            .find(|(f, _)| !f.enumeration.is_empty())
+            .map(|(f, _)| &f.enumeration);
         let candidates: Vec<Value> = match (enumeration, ty) {
             (Some(values), _) => values.iter().filter(|v| !v.is_null()).cloned().collect(),
             (None, Some("object")) => vec![self.object(flat, &parts, &inner)?],
@@ -199,7 +273,9 @@ impl<'a, 'v> Sampler<'a, 'v> {
             (None, Some("integer")) => numbers(&parts, true),
             (None, Some("number")) => numbers(&parts, false),
             (None, Some("boolean")) => vec![Value::Bool(false), Value::Bool(true)],
-            (None, Some(other)) => return Err(CodegenError::at(at, format!("unknown schema type `{other}`")).into()),
+            (None, Some(other)) => {
+                return Err(CodegenError::at(at, format!("unknown schema type `{other}`")).into());
+            }
             // Free-form: any JSON value fits; an empty object is the most neutral.
             (None, None) => vec![Value::Object(Map::new())],
         };
@@ -211,7 +287,8 @@ impl<'a, 'v> Sampler<'a, 'v> {
                 Err(spec) => return Err(spec),
             }
         }
-        if let (true, Some(Value::Object(object)), Some("object")) = (set_apart, candidates.first(), ty)
+        if let (true, Some(Value::Object(object)), Some("object")) =
+            (set_apart, candidates.first(), ty)
             && let Some(set_apart) = self.set_apart(flat, &parts, object)?
             && fits(self.validator.check(root, at, &set_apart))?
         {
@@ -225,8 +302,16 @@ impl<'a, 'v> Sampler<'a, 'v> {
     /// property that branch declares and this value's schemas do not, with a value of the
     /// wrong type for it. The branch taken allows the undeclared property (and the typed
     /// models keep it among additional properties); the other branches refuse it.
-    fn set_apart(&self, flat: &Flat<'a>, parts: &[(View<'a>, &str)], object: &Map<String, Value>) -> Result<Option<Value>, Problem> {
-        let declared: Vec<&str> = parts.iter().flat_map(|(f, _)| f.properties.into_iter().flatten().map(|(n, _)| n.as_str())).collect();
+    fn set_apart(
+        &self,
+        flat: &Flat<'a>,
+        parts: &[(View<'a>, &str)],
+        object: &Map<String, Value>,
+    ) -> Result<Option<Value>, Problem> {
+        let declared: Vec<&str> = parts
+            .iter()
+            .flat_map(|(f, _)| f.properties.into_iter().flatten().map(|(n, _)| n.as_str()))
+            .collect();
         let mut object = object.clone();
         let mut changed = false;
         for (f, at) in parts {
@@ -236,7 +321,9 @@ impl<'a, 'v> Sampler<'a, 'v> {
             for (i, branch) in f.one_of.iter().enumerate() {
                 let branch_at = format!("{at}/oneOf/{i}");
                 let taken = match SchemaRef::from(branch) {
-                    SchemaRef::Ref(r) => component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n)),
+                    SchemaRef::Ref(r) => {
+                        component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n))
+                    }
                     SchemaRef::Inline(_) => parts.iter().any(|(_, p)| *p == branch_at),
                 };
                 if taken {
@@ -250,7 +337,10 @@ impl<'a, 'v> Sampler<'a, 'v> {
                     let properties = View::of(schema).properties.into_iter().flatten();
                     for (name, property) in properties {
                         let at = format!("{at}/properties/{}", pointer_token(name));
-                        if declared.contains(&name.as_str()) || object.contains_key(name) || self.validator.read_only(property.into(), &at)? {
+                        if declared.contains(&name.as_str())
+                            || object.contains_key(name)
+                            || self.validator.read_only(property.into(), &at)?
+                        {
                             continue;
                         }
                         let ty = match SchemaRef::from(property) {
@@ -274,7 +364,12 @@ impl<'a, 'v> Sampler<'a, 'v> {
 
     /// Required properties (never `readOnly` ones), optional ones that have a fitting
     /// example, and the discriminator tags of the subtypes chosen.
-    fn object(&self, flat: &Flat<'a>, parts: &[(View<'a>, &str)], inner: &[&'a str]) -> Result<Value, Problem> {
+    fn object(
+        &self,
+        flat: &Flat<'a>,
+        parts: &[(View<'a>, &str)],
+        inner: &[&'a str],
+    ) -> Result<Value, Problem> {
         let mut properties: IndexMap<&'a str, Vec<(SchemaRef<'a>, String)>> = IndexMap::new();
         let mut required: Vec<&'a str> = Vec::new();
         let mut additional: Option<(&'a AdditionalProperties, String)> = None;
@@ -282,11 +377,16 @@ impl<'a, 'v> Sampler<'a, 'v> {
         for (f, at) in parts {
             for (name, schema) in f.properties.into_iter().flatten() {
                 let pointer = format!("{at}/properties/{}", pointer_token(name));
-                properties.entry(name.as_str()).or_default().push((schema.into(), pointer));
+                properties
+                    .entry(name.as_str())
+                    .or_default()
+                    .push((schema.into(), pointer));
             }
             required.extend(f.required.iter().map(String::as_str));
             if additional.is_none() {
-                additional = f.additional.map(|a| (a, format!("{at}/additionalProperties")));
+                additional = f
+                    .additional
+                    .map(|a| (a, format!("{at}/additionalProperties")));
             }
             min_properties = min_properties.max(f.min_properties.unwrap_or(0));
         }
@@ -304,7 +404,9 @@ impl<'a, 'v> Sampler<'a, 'v> {
                 continue;
             }
             // The last definition comes from the most derived schema.
-            let Some((schema, at)) = schemas.last() else { continue };
+            let Some((schema, at)) = schemas.last() else {
+                continue;
+            };
             if required.contains(name) {
                 object.insert((*name).to_owned(), self.value(*schema, at, inner)?);
             } else if let Some(example) = self.property_example(schemas)? {
@@ -313,7 +415,9 @@ impl<'a, 'v> Sampler<'a, 'v> {
         }
         let extra_value = |name: &str| -> Result<Value, Problem> {
             match &additional {
-                Some((AdditionalProperties::Schema(schema), at)) => self.value(SchemaRef::from(&**schema), &format!("{at}/{name}"), inner),
+                Some((AdditionalProperties::Schema(schema), at)) => {
+                    self.value(SchemaRef::from(&**schema), &format!("{at}/{name}"), inner)
+                }
                 _ => Ok(Value::String(PLAIN_STRING.to_owned())),
             }
         };
@@ -334,8 +438,13 @@ impl<'a, 'v> Sampler<'a, 'v> {
     }
 
     /// The example of an optional property, if it fits every definition of the property.
-    fn property_example(&self, schemas: &[(SchemaRef<'a>, String)]) -> Result<Option<Value>, Problem> {
-        let Some((schema, at)) = schemas.last() else { return Ok(None) };
+    fn property_example(
+        &self,
+        schemas: &[(SchemaRef<'a>, String)],
+    ) -> Result<Option<Value>, Problem> {
+        let Some((schema, at)) = schemas.last() else {
+            return Ok(None);
+        };
         'examples: for example in self.examples(*schema, at, false)? {
             for (schema, at) in schemas {
                 if !fits(self.validator.check(*schema, at, example))? {
@@ -349,11 +458,18 @@ impl<'a, 'v> Sampler<'a, 'v> {
 
     /// `minItems` items (none when it is 0 or absent).
     fn array(&self, parts: &[(View<'a>, &str)], inner: &[&'a str]) -> Result<Value, Problem> {
-        let count = parts.iter().filter_map(|(f, _)| f.min_items).max().unwrap_or(0);
+        let count = parts
+            .iter()
+            .filter_map(|(f, _)| f.min_items)
+            .max()
+            .unwrap_or(0);
         if count == 0 {
             return Ok(Value::Array(Vec::new()));
         }
-        let item = match parts.iter().find_map(|(f, at)| f.items.map(|items| (items, format!("{at}/items")))) {
+        let item = match parts
+            .iter()
+            .find_map(|(f, at)| f.items.map(|items| (items, format!("{at}/items"))))
+        {
             Some((items, at)) => self.value(items.into(), &at, inner)?,
             None => Value::String(PLAIN_STRING.to_owned()),
         };
@@ -364,8 +480,16 @@ impl<'a, 'v> Sampler<'a, 'v> {
     /// pattern, and a plain string of a fitting length.
     fn strings(&self, parts: &[(View<'a>, &str)]) -> Result<Vec<Value>, Problem> {
         let format = parts.iter().find_map(|(f, _)| f.format);
-        let min_length = parts.iter().filter_map(|(f, _)| f.min_length).max().unwrap_or(0);
-        let max_length = parts.iter().filter_map(|(f, _)| f.max_length).min().unwrap_or(usize::MAX);
+        let min_length = parts
+            .iter()
+            .filter_map(|(f, _)| f.min_length)
+            .max()
+            .unwrap_or(0);
+        let max_length = parts
+            .iter()
+            .filter_map(|(f, _)| f.max_length)
+            .min()
+            .unwrap_or(usize::MAX);
         let mut out = Vec::new();
         if let Some(sample) = format.and_then(format_sample) {
             out.push(sample.to_owned());
@@ -374,11 +498,17 @@ impl<'a, 'v> Sampler<'a, 'v> {
             let pattern = self.validator.pattern(source, at)?;
             let fitting = |s: &str| {
                 let length = s.chars().count();
-                length >= min_length && length <= max_length && format.is_none_or(|f| string_format_ok(f, s))
+                length >= min_length
+                    && length <= max_length
+                    && format.is_none_or(|f| string_format_ok(f, s))
             };
             match pattern.generate(fitting) {
                 Some(s) => out.push(s),
-                None => return Err(Problem::Unfit(format!("{at}: no generated string matches the pattern `{source}` within the length bounds"))),
+                None => {
+                    return Err(Problem::Unfit(format!(
+                        "{at}: no generated string matches the pattern `{source}` within the length bounds"
+                    )));
+                }
             }
         }
         let mut plain: String = PLAIN_STRING.chars().take(max_length).collect();
@@ -406,8 +536,20 @@ fn format_sample(format: &str) -> Option<&'static str> {
 /// midpoint, the `multipleOf` step, and 0. Integers are JSON integers, numbers JSON floats.
 fn numbers(parts: &[(View<'_>, &str)], integer: bool) -> Vec<Value> {
     let step_in = if integer { 1.0 } else { 0.5 };
-    let low = parts.iter().filter_map(|(f, _)| f.minimum.map(|m| if f.exclusive_minimum { m + step_in } else { m })).reduce(f64::max);
-    let high = parts.iter().filter_map(|(f, _)| f.maximum.map(|m| if f.exclusive_maximum { m - step_in } else { m })).reduce(f64::min);
+    let low = parts
+        .iter()
+        .filter_map(|(f, _)| {
+            f.minimum
+                .map(|m| if f.exclusive_minimum { m + step_in } else { m })
+        })
+        .reduce(f64::max);
+    let high = parts
+        .iter()
+        .filter_map(|(f, _)| {
+            f.maximum
+                .map(|m| if f.exclusive_maximum { m - step_in } else { m })
+        })
+        .reduce(f64::min);
     let multiple = parts.iter().find_map(|(f, _)| f.multiple_of);
     // Integers round inwards; the filter below drops any fraction left.
     let up = |x: f64| if integer { x.ceil() } else { x };

@@ -12,10 +12,10 @@ use openapiv3::{AdditionalProperties, Discriminator, OpenAPI, Schema};
 use serde_json::{Number, Value};
 
 use super::pattern::Pattern;
-use super::schema::{component_name, resolve, SchemaRef};
-use crate::refs::schema_pointer;
+use super::schema::{SchemaRef, component_name, resolve};
+use crate::error::{CodegenError, pointer_token};
 use crate::ir::schema_view::View;
-use crate::error::{pointer_token, CodegenError};
+use crate::refs::schema_pointer;
 
 /// Why a value (or an attempt to build one) failed.
 #[derive(Debug, Clone)]
@@ -59,13 +59,20 @@ pub(crate) struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     pub fn new(spec: &'a OpenAPI) -> Self {
-        Validator { spec, patterns: RefCell::new(BTreeMap::new()), lenient: false }
+        Validator {
+            spec,
+            patterns: RefCell::new(BTreeMap::new()),
+            lenient: false,
+        }
     }
 
     /// A validator that also accepts what the generated types accept where the spec
     /// contradicts itself (a string for `type: object` over a `oneOf` of string enums).
     pub fn lenient(spec: &'a OpenAPI) -> Self {
-        Validator { lenient: true, ..Validator::new(spec) }
+        Validator {
+            lenient: true,
+            ..Validator::new(spec)
+        }
     }
 
     /// Checks `value` against `schema`, found at the JSON pointer `at`.
@@ -78,8 +85,12 @@ impl<'a> Validator<'a> {
         if let Some(p) = self.patterns.borrow().get(source) {
             return Ok(p.clone());
         }
-        let pattern = Pattern::parse(source)
-            .map_err(|why| CodegenError::at(format!("{at}/pattern"), format!("unsupported pattern `{source}`: {why}")))?;
+        let pattern = Pattern::parse(source).map_err(|why| {
+            CodegenError::at(
+                format!("{at}/pattern"),
+                format!("unsupported pattern `{source}`: {why}"),
+            )
+        })?;
         let pattern = Rc::new(pattern);
         self.patterns.borrow_mut().insert(source, pattern.clone());
         Ok(pattern)
@@ -96,15 +107,27 @@ impl<'a> Validator<'a> {
     /// Whether a schema's discriminator picks its subtype: not when the tag property is
     /// `readOnly`, as a request cannot send it.
     pub fn dispatches(&self, f: &View<'a>, at: &str) -> Result<bool, Problem> {
-        let Some(d) = &f.data.discriminator else { return Ok(false) };
+        let Some(d) = &f.data.discriminator else {
+            return Ok(false);
+        };
         let tag = f.properties.and_then(|p| p.get(&d.property_name));
         Ok(match tag {
-            Some(schema) => !self.read_only(schema.into(), &format!("{at}/properties/{}", pointer_token(&d.property_name)))?,
+            Some(schema) => !self.read_only(
+                schema.into(),
+                &format!("{at}/properties/{}", pointer_token(&d.property_name)),
+            )?,
             None => true,
         })
     }
 
-    fn value(&self, schema: SchemaRef<'a>, at: &str, value: &Value, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
+    fn value(
+        &self,
+        schema: SchemaRef<'a>,
+        at: &str,
+        value: &Value,
+        path: &str,
+        stack: &mut Stack<'a>,
+    ) -> Result<(), Problem> {
         match schema {
             SchemaRef::Inline(s) => self.schema(s, at, value, path, stack),
             SchemaRef::Ref(r) => {
@@ -121,7 +144,14 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn schema(&self, schema: &'a Schema, at: &str, value: &Value, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
+    fn schema(
+        &self,
+        schema: &'a Schema,
+        at: &str,
+        value: &Value,
+        path: &str,
+        stack: &mut Stack<'a>,
+    ) -> Result<(), Problem> {
         let f = View::of(schema);
         let here = if path.is_empty() { "the value" } else { path };
         if value.is_null() && f.data.nullable {
@@ -130,7 +160,8 @@ impl<'a> Validator<'a> {
         // `type: object` over a `oneOf` of string enums (`regionName`): the server sends a
         // string and the generated type is a string enum, so the branches decide, not `type`.
         // Only when nothing strict fits: a strict validator rejects the string.
-        let string_one_of = self.lenient && f.ty == Some("object") && !f.one_of.is_empty() && value.is_string();
+        let string_one_of =
+            self.lenient && f.ty == Some("object") && !f.one_of.is_empty() && value.is_string();
         if let Some(ty) = f.ty.filter(|_| !string_one_of) {
             check_type(ty, f.format, value, here, at)?;
         }
@@ -141,15 +172,33 @@ impl<'a> Validator<'a> {
             Value::String(s) => self.string(&f, at, s, here)?,
             Value::Number(n) => number(&f, at, n, here)?,
             Value::Array(items) => {
-                if f.min_items.is_some_and(|m| items.len() < m) || f.max_items.is_some_and(|m| items.len() > m) {
-                    return unfit(format!("{here} has {} items, outside the bounds of {at}", items.len()));
+                if f.min_items.is_some_and(|m| items.len() < m)
+                    || f.max_items.is_some_and(|m| items.len() > m)
+                {
+                    return unfit(format!(
+                        "{here} has {} items, outside the bounds of {at}",
+                        items.len()
+                    ));
                 }
-                if f.unique_items && items.iter().enumerate().any(|(i, a)| items[..i].contains(a)) {
-                    return unfit(format!("{here} repeats an item, but {at} wants unique items"));
+                if f.unique_items
+                    && items
+                        .iter()
+                        .enumerate()
+                        .any(|(i, a)| items[..i].contains(a))
+                {
+                    return unfit(format!(
+                        "{here} repeats an item, but {at} wants unique items"
+                    ));
                 }
                 if let Some(item_schema) = f.items {
                     for (i, item) in items.iter().enumerate() {
-                        self.value(item_schema.into(), &format!("{at}/items"), item, &format!("{path}/{i}"), stack)?;
+                        self.value(
+                            item_schema.into(),
+                            &format!("{at}/items"),
+                            item,
+                            &format!("{path}/{i}"),
+                            stack,
+                        )?;
                     }
                 }
             }
@@ -157,12 +206,24 @@ impl<'a> Validator<'a> {
             Value::Null | Value::Bool(_) => {}
         }
         for (i, member) in f.all_of.iter().enumerate() {
-            self.value(member.into(), &format!("{at}/allOf/{i}"), value, path, stack)?;
+            self.value(
+                member.into(),
+                &format!("{at}/allOf/{i}"),
+                value,
+                path,
+                stack,
+            )?;
         }
         if !f.any_of.is_empty() {
             let mut any = false;
             for (i, branch) in f.any_of.iter().enumerate() {
-                if fits(self.value(branch.into(), &format!("{at}/anyOf/{i}"), value, path, stack))? {
+                if fits(self.value(
+                    branch.into(),
+                    &format!("{at}/anyOf/{i}"),
+                    value,
+                    path,
+                    stack,
+                ))? {
                     any = true;
                     break;
                 }
@@ -179,7 +240,13 @@ impl<'a> Validator<'a> {
         } else if !f.one_of.is_empty() {
             let mut matching = Vec::new();
             for (i, branch) in f.one_of.iter().enumerate() {
-                if fits(self.value(branch.into(), &format!("{at}/oneOf/{i}"), value, path, stack))? {
+                if fits(self.value(
+                    branch.into(),
+                    &format!("{at}/oneOf/{i}"),
+                    value,
+                    path,
+                    stack,
+                ))? {
                     matching.push(i);
                 }
             }
@@ -187,9 +254,16 @@ impl<'a> Validator<'a> {
             // told apart by a request when its branches only differ in readOnly properties:
             // any branch will do there.
             let tag_unsendable = f.data.discriminator.is_some();
-            let fitting = if tag_unsendable { !matching.is_empty() } else { matching.len() == 1 };
+            let fitting = if tag_unsendable {
+                !matching.is_empty()
+            } else {
+                matching.len() == 1
+            };
             if !fitting {
-                return unfit(format!("{here} fits {} branches ({matching:?}) of the `oneOf` of {at}, not exactly one", matching.len()));
+                return unfit(format!(
+                    "{here} fits {} branches ({matching:?}) of the `oneOf` of {at}, not exactly one",
+                    matching.len()
+                ));
             }
         }
         if let Some(not) = f.not
@@ -203,12 +277,16 @@ impl<'a> Validator<'a> {
     fn string(&self, f: &View<'a>, at: &str, s: &str, here: &str) -> Result<(), Problem> {
         let length = s.chars().count();
         if f.min_length.is_some_and(|m| length < m) || f.max_length.is_some_and(|m| length > m) {
-            return unfit(format!("{here} has length {length}, outside the bounds of {at}"));
+            return unfit(format!(
+                "{here} has length {length}, outside the bounds of {at}"
+            ));
         }
         if let Some(source) = f.pattern
             && !self.pattern(source, at)?.is_match(s)
         {
-            return unfit(format!("{here} ({s:?}) does not match the pattern `{source}` of {at}"));
+            return unfit(format!(
+                "{here} ({s:?}) does not match the pattern `{source}` of {at}"
+            ));
         }
         if let Some(format) = f.format
             && !string_format_ok(format, s)
@@ -218,7 +296,14 @@ impl<'a> Validator<'a> {
         Ok(())
     }
 
-    fn object(&self, f: &View<'a>, at: &str, map: &serde_json::Map<String, Value>, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
+    fn object(
+        &self,
+        f: &View<'a>,
+        at: &str,
+        map: &serde_json::Map<String, Value>,
+        path: &str,
+        stack: &mut Stack<'a>,
+    ) -> Result<(), Problem> {
         let here = if path.is_empty() { "the value" } else { path };
         let declared = f.properties;
         if let Some(properties) = declared {
@@ -226,9 +311,17 @@ impl<'a> Validator<'a> {
                 let Some(v) = map.get(name) else { continue };
                 let at = format!("{at}/properties/{}", pointer_token(name));
                 if self.read_only(schema.into(), &at)? {
-                    return unfit(format!("{here} has the readOnly property `{name}` ({at}), which a request must not send"));
+                    return unfit(format!(
+                        "{here} has the readOnly property `{name}` ({at}), which a request must not send"
+                    ));
                 }
-                self.value(schema.into(), &at, v, &format!("{path}/{}", pointer_token(name)), stack)?;
+                self.value(
+                    schema.into(),
+                    &at,
+                    v,
+                    &format!("{path}/{}", pointer_token(name)),
+                    stack,
+                )?;
             }
         }
         for name in f.required {
@@ -241,64 +334,124 @@ impl<'a> Validator<'a> {
                 None => false,
             };
             if !read_only {
-                return unfit(format!("{here} lacks the required property `{name}` of {at}"));
+                return unfit(format!(
+                    "{here} lacks the required property `{name}` of {at}"
+                ));
             }
         }
-        let mut undeclared = map.iter().filter(|(k, _)| !declared.is_some_and(|p| p.contains_key(*k)));
+        let mut undeclared = map
+            .iter()
+            .filter(|(k, _)| !declared.is_some_and(|p| p.contains_key(*k)));
         match f.additional {
             Some(AdditionalProperties::Any(false)) => {
                 if let Some((k, _)) = undeclared.next() {
-                    return unfit(format!("{here} has the undeclared property `{k}`, which {at} forbids"));
+                    return unfit(format!(
+                        "{here} has the undeclared property `{k}`, which {at} forbids"
+                    ));
                 }
             }
             Some(AdditionalProperties::Schema(schema)) => {
                 for (k, v) in undeclared {
                     let at = format!("{at}/additionalProperties");
-                    self.value(SchemaRef::from(&**schema), &at, v, &format!("{path}/{}", pointer_token(k)), stack)?;
+                    self.value(
+                        SchemaRef::from(&**schema),
+                        &at,
+                        v,
+                        &format!("{path}/{}", pointer_token(k)),
+                        stack,
+                    )?;
                 }
             }
             Some(AdditionalProperties::Any(true)) | None => {}
         }
-        if f.min_properties.is_some_and(|m| map.len() < m) || f.max_properties.is_some_and(|m| map.len() > m) {
-            return unfit(format!("{here} has {} properties, outside the bounds of {at}", map.len()));
+        if f.min_properties.is_some_and(|m| map.len() < m)
+            || f.max_properties.is_some_and(|m| map.len() > m)
+        {
+            return unfit(format!(
+                "{here} has {} properties, outside the bounds of {at}",
+                map.len()
+            ));
         }
         Ok(())
     }
 
-    fn discriminated(&self, d: &'a Discriminator, f: &View<'a>, at: &str, value: &Value, path: &str, stack: &mut Stack<'a>) -> Result<(), Problem> {
+    fn discriminated(
+        &self,
+        d: &'a Discriminator,
+        f: &View<'a>,
+        at: &str,
+        value: &Value,
+        path: &str,
+        stack: &mut Stack<'a>,
+    ) -> Result<(), Problem> {
         let here = if path.is_empty() { "the value" } else { path };
         let Value::Object(map) = value else {
-            return unfit(format!("{here} is not an object, but {at} has a discriminator"));
+            return unfit(format!(
+                "{here} is not an object, but {at} has a discriminator"
+            ));
         };
         let Some(tag) = map.get(&d.property_name).and_then(Value::as_str) else {
-            return unfit(format!("{here} lacks the string discriminator property `{}` of {at}", d.property_name));
+            return unfit(format!(
+                "{here} lacks the string discriminator property `{}` of {at}",
+                d.property_name
+            ));
         };
         let target = d.mapping.get(tag).map(String::as_str).or_else(|| {
             f.one_of.iter().find_map(|branch| match branch {
-                openapiv3::ReferenceOr::Reference { reference } if component_name(self.spec, reference) == Some(tag) => Some(reference.as_str()),
+                openapiv3::ReferenceOr::Reference { reference }
+                    if component_name(self.spec, reference) == Some(tag) =>
+                {
+                    Some(reference.as_str())
+                }
                 _ => None,
             })
         });
         match target {
-            Some(target) => self.value(SchemaRef::Ref(target), &format!("{at}/discriminator/mapping/{}", pointer_token(tag)), value, path, stack),
+            Some(target) => self.value(
+                SchemaRef::Ref(target),
+                &format!("{at}/discriminator/mapping/{}", pointer_token(tag)),
+                value,
+                path,
+                stack,
+            ),
             // A base that neither maps nor lists its subtypes cannot dispatch.
             None if d.mapping.is_empty() && f.one_of.is_empty() => Ok(()),
-            None => unfit(format!("{here}: `{tag}` is not a value of the discriminator `{}` of {at}", d.property_name)),
+            None => unfit(format!(
+                "{here}: `{tag}` is not a value of the discriminator `{}` of {at}",
+                d.property_name
+            )),
         }
     }
 }
 
-fn check_type(ty: &str, format: Option<&str>, value: &Value, here: &str, at: &str) -> Result<(), Problem> {
+fn check_type(
+    ty: &str,
+    format: Option<&str>,
+    value: &Value,
+    here: &str,
+    at: &str,
+) -> Result<(), Problem> {
     let ok = match (ty, value) {
-        ("string", Value::String(_)) | ("boolean", Value::Bool(_)) | ("object", Value::Object(_)) | ("array", Value::Array(_)) => true,
+        ("string", Value::String(_))
+        | ("boolean", Value::Bool(_))
+        | ("object", Value::Object(_))
+        | ("array", Value::Array(_)) => true,
         // Typed models decode integers into i32/i64 and encode them without a fraction.
         ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
         // Typed models hold numbers as f64 (f32 for `float`) and encode them with a fraction.
         ("number", Value::Number(n)) => n.is_f64() && (format != Some("float") || survives_f32(n)),
         ("string" | "boolean" | "object" | "array" | "integer" | "number", _) => false,
-        (other, _) => return Err(CodegenError::at(at, format!("unknown schema type `{other}`")).into()),
+        (other, _) => {
+            return Err(CodegenError::at(at, format!("unknown schema type `{other}`")).into());
+        }
     };
-    if ok { Ok(()) } else { unfit(format!("{here} ({value}) is not a JSON {ty} as {at} wants (losslessly)")) }
+    if ok {
+        Ok(())
+    } else {
+        unfit(format!(
+            "{here} ({value}) is not a JSON {ty} as {at} wants (losslessly)"
+        ))
+    }
 }
 
 fn survives_f32(n: &Number) -> bool {
@@ -354,9 +507,17 @@ pub(crate) fn string_format_ok(format: &str, s: &str) -> bool {
         "date-time" => is_date_time(s),
         "date" => is_date(s),
         // ajv-formats' regular expressions (case-insensitive), in our engine's subset.
-        "email" => matches(&EMAIL, r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", s),
+        "email" => matches(
+            &EMAIL,
+            r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+            s,
+        ),
         "uri" => matches(&URI, r"^[a-z][a-z0-9+.-]*:[^\s]+$", s),
-        "uuid" => matches(&UUID, r"^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$", s),
+        "uuid" => matches(
+            &UUID,
+            r"^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$",
+            s,
+        ),
         _ => true,
     }
 }
@@ -367,7 +528,9 @@ static UUID: OnceLock<Option<Pattern>> = OnceLock::new();
 
 fn matches(cell: &'static OnceLock<Option<Pattern>>, source: &str, s: &str) -> bool {
     // The sources are constants inside the supported subset (a unit test parses them).
-    cell.get_or_init(|| Pattern::parse(source).ok()).as_ref().is_some_and(|p| p.is_match(&s.to_ascii_lowercase()))
+    cell.get_or_init(|| Pattern::parse(source).ok())
+        .as_ref()
+        .is_some_and(|p| p.is_match(&s.to_ascii_lowercase()))
 }
 
 fn digits(s: &str) -> Option<u32> {
@@ -384,7 +547,11 @@ fn is_date(s: &str) -> bool {
     if !s.is_ascii() || b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let (Some(year), Some(month), Some(day)) = (digits(&s[0..4]), digits(&s[5..7]), digits(&s[8..10])) else { return false };
+    let (Some(year), Some(month), Some(day)) =
+        (digits(&s[0..4]), digits(&s[5..7]), digits(&s[8..10]))
+    else {
+        return false;
+    };
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -401,7 +568,9 @@ fn is_date_time(s: &str) -> bool {
     if !s.is_ascii() {
         return false;
     }
-    let Some((date, time)) = s.split_once('T') else { return false };
+    let Some((date, time)) = s.split_once('T') else {
+        return false;
+    };
     if !is_date(date) || time.len() < 9 {
         return false;
     }
@@ -410,13 +579,21 @@ fn is_date_time(s: &str) -> bool {
     if c[2] != b':' || c[5] != b':' {
         return false;
     }
-    let (Some(h), Some(m), Some(sec)) = (digits(&clock[0..2]), digits(&clock[3..5]), digits(&clock[6..8])) else { return false };
+    let (Some(h), Some(m), Some(sec)) = (
+        digits(&clock[0..2]),
+        digits(&clock[3..5]),
+        digits(&clock[6..8]),
+    ) else {
+        return false;
+    };
     if h > 23 || m > 59 || sec > 60 {
         return false;
     }
     let zone = match rest.strip_prefix('.') {
         Some(fraction) => {
-            let end = fraction.find(|c: char| !c.is_ascii_digit()).unwrap_or(fraction.len());
+            let end = fraction
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(fraction.len());
             if end == 0 {
                 return false;
             }
@@ -426,7 +603,9 @@ fn is_date_time(s: &str) -> bool {
     };
     match zone.as_bytes() {
         [b'Z'] => true,
-        [b'+' | b'-', _, _, b':', _, _] => matches!((digits(&zone[1..3]), digits(&zone[4..6])), (Some(zh), Some(zm)) if zh <= 23 && zm <= 59),
+        [b'+' | b'-', _, _, b':', _, _] => {
+            matches!((digits(&zone[1..3]), digits(&zone[4..6])), (Some(zh), Some(zm)) if zh <= 23 && zm <= 59)
+        }
         _ => false,
     }
 }

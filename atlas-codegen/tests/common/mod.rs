@@ -25,7 +25,9 @@ pub const FIXTURES: &[&str] = &[
 ];
 
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
 }
 
 pub fn fixture_text(name: &str) -> String {
@@ -36,8 +38,10 @@ pub fn fixture_text(name: &str) -> String {
 /// Parses and generates one fixture, panicking with the generator's error (and its location).
 pub fn generate_fixture(name: &str) -> Generated {
     let text = fixture_text(name);
-    let spec = atlas_codegen::parse_spec(&text).unwrap_or_else(|e| panic!("fixture `{name}` does not parse: {e}"));
-    atlas_codegen::generate(&spec).unwrap_or_else(|e| panic!("fixture `{name}` does not generate: {e}"))
+    let spec = atlas_codegen::parse_spec(&text)
+        .unwrap_or_else(|e| panic!("fixture `{name}` does not parse: {e}"));
+    atlas_codegen::generate(&spec)
+        .unwrap_or_else(|e| panic!("fixture `{name}` does not generate: {e}"))
 }
 
 /// Every generated file, each preceded by a `=== path ===` line, in path order.
@@ -61,7 +65,12 @@ pub fn fixtures_on_disk() -> Vec<String> {
         .expect("tests/fixtures exists")
         .map(|entry| entry.expect("readable directory entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .map(|path| path.file_stem().expect("a file name").to_string_lossy().into_owned())
+        .map(|path| {
+            path.file_stem()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names

@@ -3,7 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::models::{DbRoleToExecuteType, PaginatedConnections, StreamsConnection, StreamsConnectionType, StreamsSampleConnection};
+use crate::models::{
+    DbRoleToExecuteType, PaginatedConnections, StreamsConnection, StreamsConnectionType,
+    StreamsSampleConnection,
+};
 use crate::operations::streams::CreateStreamConnection;
 use crate::runtime::Endpoint;
 
@@ -23,7 +26,10 @@ fn tag_selects_the_subtype_which_has_the_base_properties() {
             assert_eq!(k.name.as_deref(), Some("k"), "base property");
             assert_eq!(k.r#type, StreamsConnectionType::Kafka);
             assert_eq!(k.bootstrap_servers.as_deref(), Some("b:9092"));
-            assert_eq!(k.security.as_ref().and_then(|s| s.protocol.as_deref()), Some("SSL"));
+            assert_eq!(
+                k.security.as_ref().and_then(|s| s.protocol.as_deref()),
+                Some("SSL")
+            );
         }
         other => panic!("expected Kafka, got {other:?}"),
     }
@@ -31,7 +37,10 @@ fn tag_selects_the_subtype_which_has_the_base_properties() {
     match decode(&cluster) {
         StreamsConnection::Cluster(c) => {
             assert_eq!(c.cluster_name, "c0");
-            assert_eq!(c.db_role_to_execute.as_ref().and_then(|r| r.r#type.clone()), Some(DbRoleToExecuteType::BuiltIn));
+            assert_eq!(
+                c.db_role_to_execute.as_ref().and_then(|r| r.r#type.clone()),
+                Some(DbRoleToExecuteType::BuiltIn)
+            );
         }
         other => panic!("expected Cluster, got {other:?}"),
     }
@@ -53,7 +62,12 @@ fn two_tags_mapping_to_one_subtype_keep_their_own_value() {
         }
         assert_eq!(encode(&decode(&value)), value);
     }
-    let built = StreamsSampleConnection { name: None, r#type: StreamsConnectionType::SampleData, sample_size: None, additional_properties: serde_json::Map::new() };
+    let built = StreamsSampleConnection {
+        name: None,
+        r#type: StreamsConnectionType::SampleData,
+        sample_size: None,
+        additional_properties: serde_json::Map::new(),
+    };
     assert_eq!(encode(&built.into()), json!({"type": "SampleData"}));
 }
 
@@ -84,28 +98,43 @@ fn lists_of_the_base_dispatch_each_element_and_keep_unknown_values() {
     match &results[1] {
         StreamsConnection::Cluster(c) => {
             let kind = c.db_role_to_execute.as_ref().and_then(|r| r.r#type.clone());
-            assert_eq!(kind, Some(DbRoleToExecuteType::Unknown("SOMETHING_NEW".to_owned())));
+            assert_eq!(
+                kind,
+                Some(DbRoleToExecuteType::Unknown("SOMETHING_NEW".to_owned()))
+            );
         }
         other => panic!("expected Cluster, got {other:?}"),
     }
     assert!(matches!(results[2], StreamsConnection::Unknown(_)));
-    assert_eq!(decoded.additional_properties.get("links"), Some(&json!([{"rel": "self"}])));
+    assert_eq!(
+        decoded.additional_properties.get("links"),
+        Some(&json!([{"rel": "self"}]))
+    );
     assert_eq!(serde_json::to_value(&decoded).unwrap(), page);
 }
 
 #[test]
 fn a_missing_required_subtype_field_is_an_error() {
-    let error = serde_json::from_value::<StreamsConnection>(json!({"type": "Cluster"})).unwrap_err();
+    let error =
+        serde_json::from_value::<StreamsConnection>(json!({"type": "Cluster"})).unwrap_err();
     assert!(error.to_string().contains("clusterName"), "{error}");
 }
 
 #[test]
 fn the_request_body_is_the_encoded_union() {
     let body = decode(&json!({"type": "Kafka", "name": "k"}));
-    let request = CreateStreamConnection::new("g1", body).to_request().expect("builds");
+    let request = CreateStreamConnection::new("g1", body)
+        .to_request()
+        .expect("builds");
     assert_eq!(request.method(), http::Method::POST);
-    assert_eq!(request.uri().path(), "/api/atlas/v2/groups/g1/streams/connections");
-    assert_eq!(request.headers()[http::header::CONTENT_TYPE], "application/vnd.atlas.2023-02-01+json");
+    assert_eq!(
+        request.uri().path(),
+        "/api/atlas/v2/groups/g1/streams/connections"
+    );
+    assert_eq!(
+        request.headers()[http::header::CONTENT_TYPE],
+        "application/vnd.atlas.2023-02-01+json"
+    );
     let sent: Value = serde_json::from_slice(request.body()).expect("JSON body");
     assert_eq!(sent, json!({"type": "Kafka", "name": "k"}));
 }

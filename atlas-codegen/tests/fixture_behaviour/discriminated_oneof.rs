@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::models::{AccountDetails, ApiError, AwsAccountDetails, AwsAccountDetailsCloudProvider, GcpAccountDetails};
+use crate::models::{
+    AccountDetails, ApiError, AwsAccountDetails, AwsAccountDetailsCloudProvider, GcpAccountDetails,
+};
 use crate::operations::billing::GetAccountDetails;
 use crate::runtime::{Endpoint, ResponseError};
 
@@ -29,7 +31,9 @@ fn tag_selects_the_variant() {
     }
     let azure = json!({"cloudProvider": "azure", "azureSubscriptionId": "sub"});
     match decode(&azure) {
-        AccountDetails::Azure(details) => assert_eq!(details.azure_subscription_id.as_deref(), Some("sub")),
+        AccountDetails::Azure(details) => {
+            assert_eq!(details.azure_subscription_id.as_deref(), Some("sub"))
+        }
         other => panic!("expected Azure, got {other:?}"),
     }
     // GcpAccountDetails does not declare the tag property.
@@ -48,15 +52,24 @@ fn tag_selects_the_variant() {
 
 #[test]
 fn a_variant_built_in_rust_writes_its_tag() {
-    let gcp = GcpAccountDetails { gcp_project_id: Some("p".to_owned()), ..GcpAccountDetails::default() };
-    assert_eq!(encode(&AccountDetails::from(gcp)), json!({"cloudProvider": "gcp", "gcpProjectId": "p"}));
+    let gcp = GcpAccountDetails {
+        gcp_project_id: Some("p".to_owned()),
+        ..GcpAccountDetails::default()
+    };
+    assert_eq!(
+        encode(&AccountDetails::from(gcp)),
+        json!({"cloudProvider": "gcp", "gcpProjectId": "p"})
+    );
     let aws = AwsAccountDetails {
         cloud_provider: AwsAccountDetailsCloudProvider::Aws,
         aws_account_id: "1".to_owned(),
         region: None,
         additional_properties: serde_json::Map::new(),
     };
-    assert_eq!(encode(&AccountDetails::from(aws)), json!({"cloudProvider": "aws", "awsAccountId": "1"}));
+    assert_eq!(
+        encode(&AccountDetails::from(aws)),
+        json!({"cloudProvider": "aws", "awsAccountId": "1"})
+    );
 }
 
 #[test]
@@ -72,17 +85,26 @@ fn an_unknown_tag_is_kept_and_re_encodes_unchanged() {
     assert_eq!(encode(&decode(&oracle)), oracle);
     // No tag at all, or a tag that is not a string: kept whole as well.
     for value in [json!({"awsAccountId": "1"}), json!({"cloudProvider": 7})] {
-        assert!(matches!(decode(&value), AccountDetails::Unknown(_)), "{value}");
+        assert!(
+            matches!(decode(&value), AccountDetails::Unknown(_)),
+            "{value}"
+        );
         assert_eq!(encode(&decode(&value)), value);
     }
 }
 
 #[test]
 fn undeclared_fields_survive_a_round_trip() {
-    let value = json!({"cloudProvider": "aws", "awsAccountId": "1", "addedLater": {"x": [true]}, "n": 1.5});
+    let value =
+        json!({"cloudProvider": "aws", "awsAccountId": "1", "addedLater": {"x": [true]}, "n": 1.5});
     let decoded = decode(&value);
-    let AccountDetails::Aws(details) = &decoded else { panic!("expected Aws, got {decoded:?}") };
-    assert_eq!(details.additional_properties.get("addedLater"), Some(&json!({"x": [true]})));
+    let AccountDetails::Aws(details) = &decoded else {
+        panic!("expected Aws, got {decoded:?}")
+    };
+    assert_eq!(
+        details.additional_properties.get("addedLater"),
+        Some(&json!({"x": [true]}))
+    );
     assert_eq!(encode(&decoded), value);
 }
 
@@ -92,26 +114,46 @@ fn an_unknown_value_of_the_subtype_enum_is_kept() {
     let value = json!({"cloudProvider": "azure", "virtualNetworkName": "v"});
     assert!(matches!(decode(&value), AccountDetails::Azure(_)));
     let value = json!({"cloudProvider": "aws", "awsAccountId": "1"});
-    let AccountDetails::Aws(mut details) = decode(&value) else { panic!("expected Aws") };
+    let AccountDetails::Aws(mut details) = decode(&value) else {
+        panic!("expected Aws")
+    };
     details.cloud_provider = AwsAccountDetailsCloudProvider::from("aws-gov");
-    assert_eq!(details.cloud_provider, AwsAccountDetailsCloudProvider::Unknown("aws-gov".to_owned()));
-    assert_eq!(serde_json::to_value(&details).unwrap()["cloudProvider"], json!("aws-gov"));
+    assert_eq!(
+        details.cloud_provider,
+        AwsAccountDetailsCloudProvider::Unknown("aws-gov".to_owned())
+    );
+    assert_eq!(
+        serde_json::to_value(&details).unwrap()["cloudProvider"],
+        json!("aws-gov")
+    );
 }
 
 #[test]
 fn a_known_tag_with_a_bad_body_is_an_error_naming_the_field() {
-    let error = serde_json::from_value::<AccountDetails>(json!({"cloudProvider": "aws"})).unwrap_err();
+    let error =
+        serde_json::from_value::<AccountDetails>(json!({"cloudProvider": "aws"})).unwrap_err();
     assert!(error.to_string().contains("awsAccountId"), "{error}");
-    let error = serde_json::from_value::<AccountDetails>(json!({"cloudProvider": "aws", "awsAccountId": 5})).unwrap_err();
+    let error = serde_json::from_value::<AccountDetails>(
+        json!({"cloudProvider": "aws", "awsAccountId": 5}),
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("$.awsAccountId"), "{error}");
 }
 
 #[test]
 fn the_operation_builds_its_request_and_decodes_its_responses() {
-    let request = GetAccountDetails::new("org 1/x").to_request().expect("builds");
+    let request = GetAccountDetails::new("org 1/x")
+        .to_request()
+        .expect("builds");
     assert_eq!(request.method(), http::Method::GET);
-    assert_eq!(request.uri().to_string(), "https://cloud.mongodb.com/api/atlas/v2/orgs/org%201%2Fx/accounts");
-    assert_eq!(request.headers()[http::header::ACCEPT], "application/vnd.atlas.2024-08-05+json");
+    assert_eq!(
+        request.uri().to_string(),
+        "https://cloud.mongodb.com/api/atlas/v2/orgs/org%201%2Fx/accounts"
+    );
+    assert_eq!(
+        request.headers()[http::header::ACCEPT],
+        "application/vnd.atlas.2024-08-05+json"
+    );
     assert!(request.body().is_empty());
 
     let headers = http::HeaderMap::new();
@@ -122,7 +164,15 @@ fn the_operation_builds_its_request_and_decodes_its_responses() {
     let body = br#"{"error":404,"detail":"no such org","errorCode":"ORG_NOT_FOUND"}"#;
     match GetAccountDetails::decode_response(404, &headers, body) {
         Err(ResponseError::Api { status: 404, error }) => {
-            assert_eq!(error, ApiError { error: 404, detail: Some("no such org".to_owned()), error_code: Some("ORG_NOT_FOUND".to_owned()), ..ApiError::default() });
+            assert_eq!(
+                error,
+                ApiError {
+                    error: 404,
+                    detail: Some("no such org".to_owned()),
+                    error_code: Some("ORG_NOT_FOUND".to_owned()),
+                    ..ApiError::default()
+                }
+            );
         }
         other => panic!("expected an API error, got {other:?}"),
     }

@@ -3,25 +3,42 @@
 
 use serde_json::json;
 
-use crate::models::{ExportFormat, Operator, Pipeline, PipelineHash, PipelineRateLimit, PipelineStatus, Status};
+use crate::models::{
+    ExportFormat, Operator, Pipeline, PipelineHash, PipelineRateLimit, PipelineStatus, Status,
+};
 use crate::operations::data_lake_pipelines::CreatePipeline;
 use crate::runtime::{Endpoint, OpenEnum};
 
 #[test]
 fn odd_values_map_to_their_variants_and_back() {
-    let cases: [(ExportFormat, &str); 2] = [(ExportFormat::AvroGz, ".avro.gz"), (ExportFormat::Csv, ".csv")];
+    let cases: [(ExportFormat, &str); 2] = [
+        (ExportFormat::AvroGz, ".avro.gz"),
+        (ExportFormat::Csv, ".csv"),
+    ];
     for (variant, wire) in cases {
         assert_eq!(ExportFormat::from(wire), variant);
         assert_eq!(variant.as_str(), wire);
         assert_eq!(serde_json::to_value(&variant).unwrap(), json!(wire));
-        assert_eq!(serde_json::from_value::<ExportFormat>(json!(wire)).unwrap(), variant);
+        assert_eq!(
+            serde_json::from_value::<ExportFormat>(json!(wire)).unwrap(),
+            variant
+        );
     }
     assert_eq!(Operator::from("<"), Operator::LessThan);
     assert_eq!(Operator::from("<="), Operator::LessThanEqual);
     assert_eq!(Operator::from("!="), Operator::NotEqual);
-    assert_eq!(PipelineRateLimit::from("1000 requests"), PipelineRateLimit::V1000Requests);
-    assert_eq!(PipelineRateLimit::V10000Requests.to_string(), "10000 requests");
-    assert_eq!(<ExportFormat as OpenEnum>::VALUES, &[".avro.gz", ".json.gz", ".csv", "parquet"]);
+    assert_eq!(
+        PipelineRateLimit::from("1000 requests"),
+        PipelineRateLimit::V1000Requests
+    );
+    assert_eq!(
+        PipelineRateLimit::V10000Requests.to_string(),
+        "10000 requests"
+    );
+    assert_eq!(
+        <ExportFormat as OpenEnum>::VALUES,
+        &[".avro.gz", ".json.gz", ".csv", "parquet"]
+    );
 }
 
 #[test]
@@ -47,18 +64,27 @@ fn an_unknown_value_is_kept() {
     assert_eq!(serde_json::to_value(&zip).unwrap(), json!(".zip"));
     assert_eq!(".zip".parse::<ExportFormat>().unwrap(), zip);
     // Case matters: `sha-1` is not `SHA-1`.
-    assert_eq!(PipelineHash::from("sha-1"), PipelineHash::Unknown("sha-1".to_owned()));
+    assert_eq!(
+        PipelineHash::from("sha-1"),
+        PipelineHash::Unknown("sha-1".to_owned())
+    );
 }
 
 #[test]
 fn a_listed_unknown_value_does_not_hide_the_catch_all() {
     assert_eq!(PipelineStatus::from("UNKNOWN"), PipelineStatus::Unknown);
     assert!(PipelineStatus::Unknown.is_known());
-    assert_eq!(PipelineStatus::from("RETIRED"), PipelineStatus::Unrecognized("RETIRED".to_owned()));
+    assert_eq!(
+        PipelineStatus::from("RETIRED"),
+        PipelineStatus::Unrecognized("RETIRED".to_owned())
+    );
     assert!(!PipelineStatus::from("RETIRED").is_known());
     assert_eq!(Status::from("Unknown"), Status::Unknown);
     assert_eq!(Status::from("Unrecognized"), Status::Unrecognized);
-    assert_eq!(Status::from("Other"), Status::UnknownValue("Other".to_owned()));
+    assert_eq!(
+        Status::from("Other"),
+        Status::UnknownValue("Other".to_owned())
+    );
 }
 
 #[test]
@@ -75,13 +101,19 @@ fn a_struct_keeps_unknown_enum_values_and_undeclared_fields() {
         "comment": {"added": "later"},
     });
     let pipeline: Pipeline = serde_json::from_value(value.clone()).expect("decodes");
-    assert_eq!(pipeline.format, ExportFormat::Unknown(".tar.zst".to_owned()));
+    assert_eq!(
+        pipeline.format,
+        ExportFormat::Unknown(".tar.zst".to_owned())
+    );
     assert_eq!(pipeline.hash, PipelineHash::from("SHA1"));
     assert_eq!(pipeline.operator, Some(Operator::GreaterThanEqual));
     assert_eq!(pipeline.status, Some(PipelineStatus::Unknown));
     assert_eq!(pipeline.modes.as_ref().map(|m| m.len()), Some(2));
     assert!(!pipeline.modes.as_ref().unwrap()[1].is_known());
-    assert_eq!(pipeline.additional_properties.get("comment"), Some(&json!({"added": "later"})));
+    assert_eq!(
+        pipeline.additional_properties.get("comment"),
+        Some(&json!({"added": "later"}))
+    );
     assert_eq!(serde_json::to_value(&pipeline).unwrap(), value);
 }
 

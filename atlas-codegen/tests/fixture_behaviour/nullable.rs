@@ -15,7 +15,9 @@ fn decode(value: Value) -> ProjectSettings {
 #[test]
 fn null_in_an_optional_field_not_marked_nullable_reads_as_absent() {
     // `enabled` and `ratio` are not nullable; the server sends `null` anyway.
-    let settings = decode(json!({"name": "p", "description": null, "limit": null, "enabled": null, "ratio": null}));
+    let settings = decode(
+        json!({"name": "p", "description": null, "limit": null, "enabled": null, "ratio": null}),
+    );
     assert_eq!(settings.enabled, None);
     assert_eq!(settings.ratio, None);
     assert_eq!(settings.to_json().get("enabled"), None);
@@ -37,22 +39,33 @@ fn absent_and_null_stay_apart_where_the_spec_allows_null() {
 
 #[test]
 fn a_required_field_that_is_missing_or_null_is_an_error_naming_it() {
-    let missing = ProjectSettings::from_json(json!({"description": null, "limit": 1}), &Path::Root).unwrap_err();
+    let missing = ProjectSettings::from_json(json!({"description": null, "limit": 1}), &Path::Root)
+        .unwrap_err();
     assert!(missing.to_string().contains("name"), "{missing}");
-    let null = ProjectSettings::from_json(json!({"name": null, "description": null, "limit": 1}), &Path::Root).unwrap_err();
+    let null = ProjectSettings::from_json(
+        json!({"name": null, "description": null, "limit": 1}),
+        &Path::Root,
+    )
+    .unwrap_err();
     assert_eq!(null.path(), "$.name");
 }
 
 #[test]
 fn read_only_fields_are_not_demanded_from_a_request_and_write_only_not_from_a_response() {
     // Building a request: `createdAt` and `id` (read-only) can be left out.
-    let request = ProjectSettings { name: "p".to_owned(), secret: Some("s".to_owned()), ..Default::default() };
+    let request = ProjectSettings {
+        name: "p".to_owned(),
+        secret: Some("s".to_owned()),
+        ..Default::default()
+    };
     let encoded = request.to_json();
     assert_eq!(encoded.get("id"), None);
     assert_eq!(encoded.get("createdAt"), None);
     assert_eq!(encoded["secret"], "s");
     // A response never carries `secret` (write-only): it still decodes.
-    let response = decode(json!({"name": "p", "description": null, "limit": 2, "id": "x", "createdAt": "2024-01-01T00:00:00.123Z"}));
+    let response = decode(
+        json!({"name": "p", "description": null, "limit": 2, "id": "x", "createdAt": "2024-01-01T00:00:00.123Z"}),
+    );
     assert_eq!(response.secret, None);
     assert_eq!(response.id.as_deref(), Some("x"));
     assert_eq!(response.to_json()["createdAt"], "2024-01-01T00:00:00.123Z");

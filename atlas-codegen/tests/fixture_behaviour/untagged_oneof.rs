@@ -22,12 +22,19 @@ fn the_branch_whose_required_fields_are_present_is_chosen() {
         other => panic!("decoded as the wrong branch: {other:?}"),
     }
     let notifier: AlertConfigNotifier = decode(json!({"channelName": "ops", "apiToken": "t"}));
-    assert!(matches!(notifier, AlertConfigNotifier::Slack(_)), "{notifier:?}");
+    assert!(
+        matches!(notifier, AlertConfigNotifier::Slack(_)),
+        "{notifier:?}"
+    );
 }
 
 #[test]
 fn primitive_and_object_branches_are_told_apart_and_round_trip() {
-    for (value, expected) in [(json!("name"), "String"), (json!(5), "Integer"), (json!({"field": "f", "extra": [1]}), "WithField")] {
+    for (value, expected) in [
+        (json!("name"), "String"),
+        (json!(5), "Integer"),
+        (json!({"field": "f", "extra": [1]}), "WithField"),
+    ] {
         let matcher: AlertConfigMatcher = decode(value.clone());
         let variant = match &matcher {
             AlertConfigMatcher::String(_) => "String",
@@ -41,13 +48,30 @@ fn primitive_and_object_branches_are_told_apart_and_round_trip() {
 
 #[test]
 fn no_matching_branch_names_each_branch_and_its_failure() {
-    let error = AlertConfig::from_json(json!({"threshold": {"metricName": "CACHE"}}), &Path::Root).expect_err("matches no branch");
+    let error = AlertConfig::from_json(json!({"threshold": {"metricName": "CACHE"}}), &Path::Root)
+        .expect_err("matches no branch");
     assert_eq!(error.path(), "$.threshold", "{error}");
     let message = error.message();
-    assert!(message.starts_with("no variant of `MetricThreshold` matches: "), "{message}");
-    let raw = message.find("`Raw`: ").unwrap_or_else(|| panic!("`Raw` not named: {message}"));
-    let data = message.find("`Data`: ").unwrap_or_else(|| panic!("`Data` not named: {message}"));
-    assert!(raw < data, "branches are listed in the spec's order: {message}");
-    assert!(message[raw..data].contains("rawUnits"), "why `Raw` failed: {message}");
-    assert!(message[data..].contains("dataUnits"), "why `Data` failed: {message}");
+    assert!(
+        message.starts_with("no variant of `MetricThreshold` matches: "),
+        "{message}"
+    );
+    let raw = message
+        .find("`Raw`: ")
+        .unwrap_or_else(|| panic!("`Raw` not named: {message}"));
+    let data = message
+        .find("`Data`: ")
+        .unwrap_or_else(|| panic!("`Data` not named: {message}"));
+    assert!(
+        raw < data,
+        "branches are listed in the spec's order: {message}"
+    );
+    assert!(
+        message[raw..data].contains("rawUnits"),
+        "why `Raw` failed: {message}"
+    );
+    assert!(
+        message[data..].contains("dataUnits"),
+        "why `Data` failed: {message}"
+    );
 }
