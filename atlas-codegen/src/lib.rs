@@ -7,6 +7,7 @@
 mod emit;
 mod error;
 pub mod ir;
+pub mod media;
 mod names;
 mod refs;
 pub mod samples;

@@ -147,7 +147,11 @@ pub struct RepinOutcome {
 /// is a different document, the old note no longer describes it and is dropped, and
 /// the date defaults to today (UTC).
 pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutcome, XtaskError> {
-    if let Some(date) = options.date.as_deref().filter(|d| !pin::is_date(d)) {
+    if let Some(date) = options
+        .date
+        .as_deref()
+        .filter(|d| atlas_codegen::media::full_date(d).is_none())
+    {
         return Err(XtaskError::Usage(format!(
             "--date must be YYYY-MM-DD, got {date:?}"
         )));
@@ -171,11 +175,19 @@ pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutco
         context: format!("cannot parse the spec {}", path.display()),
         source,
     })?;
-    let x_xgen_sha = spec::x_xgen_sha(&parsed).unwrap_or_else(|| {
+    let ir = atlas_codegen::ir::build(&parsed).map_err(|source| XtaskError::Codegen {
+        context: format!("cannot read the operations of the spec {}", path.display()),
+        source,
+    })?;
+    let x_xgen_sha = ir.spec_sha.clone().unwrap_or_else(|| {
         eprintln!("warning: the spec has no info.x-xgen-sha; recording \"none\"");
         "none".to_owned()
     });
-    let versions = spec::api_versions(&parsed);
+    let versions = ir
+        .api_versions()
+        .iter()
+        .map(|v| v.as_str().to_owned())
+        .collect();
 
     let same = old.as_ref().filter(|p| p.sha256 == loaded.sha256);
     let date = match &options.date {
@@ -264,7 +276,7 @@ mod tests {
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         assert_eq!(civil_from_days(20_686), (2026, 8, 21));
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert!(pin::is_date(&today_utc()));
+        assert!(atlas_codegen::media::full_date(&today_utc()).is_some());
     }
 
     #[test]

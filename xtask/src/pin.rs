@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use atlas_codegen::media::ApiVersion;
+
 use crate::error::XtaskError;
 
 /// Where the pin lives, relative to the workspace root.
@@ -84,7 +86,7 @@ impl Pin {
         let versions_text = take("versions")?;
         let note = values.remove("note");
 
-        if !is_date(&date) {
+        if atlas_codegen::media::full_date(&date).is_none() {
             return Err(format!("`date` must be YYYY-MM-DD, got {date:?}"));
         }
         if sha256.len() != 64
@@ -104,7 +106,7 @@ impl Pin {
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
             .collect();
-        if let Some(bad) = versions.iter().find(|v| !is_api_version(v)) {
+        if let Some(bad) = versions.iter().find(|v| ApiVersion::parse(v).is_none()) {
             return Err(format!(
                 "`versions` entries must be YYYY-MM-DD or `preview`, got {bad:?}"
             ));
@@ -207,24 +209,6 @@ fn quote(value: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// `YYYY-MM-DD` with digits in the right places (the calendar is not checked).
-pub fn is_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
-}
-
-/// An Atlas API version as it appears in `application/vnd.atlas.<version>+json`.
-pub fn is_api_version(text: &str) -> bool {
-    text == "preview" || is_date(text)
 }
 
 #[cfg(test)]

@@ -1,12 +1,11 @@
 //! Finding the OpenAPI document, checking it against the pin, and the facts the pin records.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::error::XtaskError;
-use crate::pin::{PIN_PATH, Pin, is_api_version};
+use crate::pin::{PIN_PATH, Pin};
 
 /// Environment variable that names the spec when `--spec` is not given.
 pub const SPEC_ENV: &str = "ATLAS_SPEC";
@@ -150,149 +149,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// `info.x-xgen-sha`, if the document has one.
-pub fn x_xgen_sha(spec: &openapiv3::OpenAPI) -> Option<String> {
-    match spec.info.extensions.get("x-xgen-sha")? {
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
-}
-
-/// The API version of an Atlas media type: `application/vnd.atlas.<version>+json|gzip|csv`.
-pub fn media_type_version(media_type: &str) -> Option<&str> {
-    let rest = media_type.strip_prefix("application/vnd.atlas.")?;
-    let (version, suffix) = rest.split_once('+')?;
-    let suffix = suffix.split(';').next().unwrap_or(suffix).trim();
-    (matches!(suffix, "json" | "gzip" | "csv") && is_api_version(version)).then_some(version)
-}
-
-/// Every API version used by a request or response media type anywhere in the
-/// document (operations, component responses, request bodies, parameters and
-/// headers), sorted: dates in order, then `preview`.
-pub fn api_versions(spec: &openapiv3::OpenAPI) -> Vec<String> {
-    use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
-
-    let mut found = BTreeSet::new();
-    let mut content = |map: &indexmap::IndexMap<String, openapiv3::MediaType>| {
-        for key in map.keys() {
-            if let Some(v) = media_type_version(key) {
-                found.insert(v.to_owned());
-            }
-        }
-    };
-    let mut responses = Vec::new();
-    let mut bodies = Vec::new();
-    let mut formats = Vec::new();
-
-    for (_, _, op) in spec.operations() {
-        bodies.extend(op.request_body.as_ref().and_then(ReferenceOr::as_item));
-        responses.extend(op.responses.default.as_ref().and_then(ReferenceOr::as_item));
-        responses.extend(
-            op.responses
-                .responses
-                .values()
-                .filter_map(ReferenceOr::as_item),
-        );
-        formats.extend(
-            op.parameters
-                .iter()
-                .filter_map(ReferenceOr::as_item)
-                .map(|p| &p.parameter_data_ref().format),
-        );
-    }
-    for item in spec.paths.paths.values().filter_map(ReferenceOr::as_item) {
-        formats.extend(
-            item.parameters
-                .iter()
-                .filter_map(ReferenceOr::as_item)
-                .map(|p| &p.parameter_data_ref().format),
-        );
-    }
-    if let Some(components) = &spec.components {
-        responses.extend(
-            components
-                .responses
-                .values()
-                .filter_map(ReferenceOr::as_item),
-        );
-        bodies.extend(
-            components
-                .request_bodies
-                .values()
-                .filter_map(ReferenceOr::as_item),
-        );
-        formats.extend(
-            components
-                .parameters
-                .values()
-                .filter_map(ReferenceOr::as_item)
-                .map(|p| &p.parameter_data_ref().format),
-        );
-        formats.extend(
-            components
-                .headers
-                .values()
-                .filter_map(ReferenceOr::as_item)
-                .map(|h| &h.format),
-        );
-    }
-    for response in &responses {
-        content(&response.content);
-        formats.extend(
-            response
-                .headers
-                .values()
-                .filter_map(ReferenceOr::as_item)
-                .map(|h| &h.format),
-        );
-    }
-    for body in &bodies {
-        content(&body.content);
-    }
-    for format in formats {
-        if let ParameterSchemaOrContent::Content(map) = format {
-            content(map);
-        }
-    }
-    found.into_iter().collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn media_type_versions() {
-        assert_eq!(
-            media_type_version("application/vnd.atlas.2023-01-01+json"),
-            Some("2023-01-01")
-        );
-        assert_eq!(
-            media_type_version("application/vnd.atlas.2025-03-12+gzip"),
-            Some("2025-03-12")
-        );
-        assert_eq!(
-            media_type_version("application/vnd.atlas.2023-01-01+csv"),
-            Some("2023-01-01")
-        );
-        assert_eq!(
-            media_type_version("application/vnd.atlas.preview+json"),
-            Some("preview")
-        );
-        assert_eq!(
-            media_type_version("application/vnd.atlas.2023-01-01+json;charset=utf-8"),
-            Some("2023-01-01")
-        );
-        assert_eq!(
-            media_type_version("application/vnd.atlas.YYYY-MM-DD+json"),
-            None
-        );
-        assert_eq!(
-            media_type_version("application/vnd.atlas.2023-01-01+xml"),
-            None
-        );
-        assert_eq!(media_type_version("application/json"), None);
-    }
 
     #[test]
     fn sha256_of_known_input() {

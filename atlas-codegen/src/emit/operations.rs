@@ -18,7 +18,7 @@ pub fn version_type_name(op: &Operation, v: &OperationVersion) -> String {
 
 /// The version used when a caller names none: the newest that is not a preview.
 pub fn default_version(op: &Operation) -> Option<&OperationVersion> {
-    op.versions.iter().rev().find(|v| !v.is_preview())
+    op.versions.iter().rev().find(|v| !v.version.is_preview())
 }
 
 fn is_success(c: &ResponseCase) -> bool {
@@ -99,7 +99,7 @@ pub fn accept_media_type(op: &Operation, v: &OperationVersion) -> String {
         .iter()
         .filter(|c| v.responses.iter().any(|r| std::ptr::eq(r, **c)))
         .find_map(|c| c.media_type.clone())
-        .unwrap_or_else(|| format!("application/vnd.atlas.{}+json", v.version))
+        .unwrap_or_else(|| v.version.media_type("json"))
 }
 
 fn status_variant(status: u16) -> String {
@@ -181,7 +181,7 @@ fn op_doc(ir: &Ir, op: &Operation, v: &OperationVersion) -> Vec<TokenStream> {
     if let Some(s) = &v.sunset {
         facts.push(format!("- Sunset: {s}"));
     }
-    if v.is_preview() {
+    if v.version.is_preview() {
         facts.push("- Preview: may change without notice".to_owned());
     }
     if let Some(url) = &op.docs_url {
@@ -484,7 +484,7 @@ fn emit_version(
     let short_name = &op.short_name;
     let method = format_ident!("{}", op.method.as_str());
     let path = &op.path;
-    let version = &v.version;
+    let version = v.version.as_str();
     let accept = match format {
         Some(case) => case
             .media_type
@@ -567,13 +567,13 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
         let deprecated = op.deprecated;
         let default_version = match default_version(op) {
             Some(v) => {
-                let v = &v.version;
+                let v = v.version.as_str();
                 quote!(Some(#v))
             }
             None => quote!(None),
         };
         let versions = op.versions.iter().map(|v| {
-            let version = &v.version;
+            let version = v.version.as_str();
             let request = match &v.request {
                 Some(b) => {
                     let m = &b.media_type;
@@ -587,7 +587,7 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
                 Some(s) => quote!(Some(#s)),
                 None => quote!(None),
             };
-            let preview = v.is_preview();
+            let preview = v.version.is_preview();
             quote! {
                 crate::runtime::VersionInfo { version: #version, request_media_type: #request, response_media_type: #accept, other_response_media_types: &[#(#others),*], sunset: #sunset, preview: #preview }
             }

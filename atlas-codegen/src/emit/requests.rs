@@ -76,7 +76,7 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         let version = op
             .versions
             .iter()
-            .find(|v| v.version == sample.version)
+            .find(|v| v.version.as_str() == sample.version)
             .ok_or_else(|| {
                 CodegenError::in_operation(
                     &op.operation_id,
@@ -134,7 +134,7 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
             None => quote!(None),
         };
         let operation_id = &op.operation_id;
-        let version_name = &version.version;
+        let version_name = version.version.as_str();
         let method = op.method.as_str();
         cases.push(quote! {
             super::Case {

@@ -13,6 +13,8 @@ pub(crate) mod schema_view;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+pub use crate::media::ApiVersion;
+
 pub use build::build_ir as build;
 
 /// Index into [`Ir::types`].
@@ -38,6 +40,18 @@ pub struct Ir {
     pub spec_title: String,
     pub spec_version: String,
     pub spec_sha: Option<String>,
+}
+
+impl Ir {
+    /// Every API version some operation is available in, oldest first and `preview` last.
+    pub fn api_versions(&self) -> Vec<ApiVersion> {
+        let versions: std::collections::BTreeSet<&ApiVersion> = self
+            .operations
+            .iter()
+            .flat_map(|o| o.versions.iter().map(|v| &v.version))
+            .collect();
+        versions.into_iter().cloned().collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -279,20 +293,13 @@ pub struct Param {
 
 #[derive(Debug, Clone)]
 pub struct OperationVersion {
-    /// `2024-10-23` or `preview`.
-    pub version: String,
+    pub version: ApiVersion,
     pub request: Option<Body>,
     pub responses: Vec<ResponseCase>,
     /// `x-sunset` of the version's media types.
     pub sunset: Option<String>,
     /// Examples of the request body of this version (from `example` and `examples`).
     pub request_examples: Vec<(String, Value)>,
-}
-
-impl OperationVersion {
-    pub fn is_preview(&self) -> bool {
-        self.version == "preview"
-    }
 }
 
 #[derive(Debug, Clone)]

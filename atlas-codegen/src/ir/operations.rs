@@ -10,33 +10,8 @@ use serde_json::Value;
 use super::build::Builder;
 use super::*;
 use crate::error::{CodegenError, pointer_token};
+use crate::media::{self, ApiVersion};
 use crate::names::{field_ident, module_ident, type_ident};
-
-/// `application/vnd.atlas.2024-10-23+json` → (`2024-10-23`, `json`).
-pub fn parse_versioned_media_type(media_type: &str) -> Option<(&str, &str)> {
-    let rest = media_type.strip_prefix("application/vnd.atlas.")?;
-    let (version, format) = rest.split_once('+')?;
-    let is_date = version.len() == 10
-        && version.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    (is_date || version == "preview").then_some((version, format))
-}
-
-/// `application/json`, or a versioned `+json` media type.
-fn is_json_media_type(media_type: &str) -> bool {
-    media_type == "application/json"
-        || parse_versioned_media_type(media_type).is_some_and(|(_, f)| f == "json")
-}
-
-fn version_order(v: &str) -> (u8, &str) {
-    // Dates sort as text; `preview` comes after every date.
-    if v == "preview" { (1, v) } else { (0, v) }
-}
 
 pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>), CodegenError> {
     let spec = b.spec;
@@ -178,11 +153,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 }
                 o.params.push(p);
             }
-            let mut versions: BTreeMap<(u8, String), OperationVersion> = BTreeMap::new();
-            let version_of = |v: &str| -> (u8, String) {
-                let (rank, v) = version_order(v);
-                (rank, v.to_owned())
-            };
+            let mut versions: BTreeMap<ApiVersion, OperationVersion> = BTreeMap::new();
             if let Some(body) = &op.request_body {
                 let at = format!("{pointer}/requestBody");
                 let body = resolve_request_body(b, body, &ctx, &at)?;
@@ -190,7 +161,8 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 o.body_description = body.description.clone();
                 for (media_type, content) in &body.content {
                     let at = format!("{at}/content/{}", pointer_token(media_type));
-                    let Some((version, _)) = parse_versioned_media_type(media_type) else {
+                    let Some(media::Versioned { version, .. }) = media::versioned(media_type)
+                    else {
                         return Err(CodegenError::in_operation(
                             &operation_id,
                             &at,
@@ -207,10 +179,10 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                         ));
                     };
                     // `CreateClusterV20240805Request`: the version reads as in the request type's name.
-                    let hint = format!("{type_name}V{}Request", version_suffix(version));
+                    let hint = format!("{type_name}V{}Request", version_suffix(&version));
                     let ty = b.lower(schema, &hint, &format!("{at}/schema"), &file)?;
                     let entry = versions
-                        .entry(version_of(version))
+                        .entry(version.clone())
                         .or_insert_with(|| new_version(version));
                     entry.request = Some(Body {
                         media_type: media_type.clone(),
@@ -243,12 +215,12 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 for (media_type, content) in &response.content {
                     let at = format!("{at}/content/{}", pointer_token(media_type));
                     let content_at = format!("{definition}/content/{}", pointer_token(media_type));
-                    let versioned = parse_versioned_media_type(media_type);
-                    let is_json = is_json_media_type(media_type);
+                    let versioned = media::versioned(media_type).map(|v| v.version);
+                    let is_json = media::is_json(media_type);
                     let body = match (&content.schema, is_json) {
                         (Some(schema), true) => {
-                            let hint = match versioned {
-                                Some((v, _)) => {
+                            let hint = match &versioned {
+                                Some(v) => {
                                     format!("{type_name}V{}Response{code}", version_suffix(v))
                                 }
                                 None => format!("{type_name}Response{code}"),
@@ -271,9 +243,9 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                         examples: examples_of(content, &content_at),
                     };
                     match versioned {
-                        Some((version, _)) => {
+                        Some(version) => {
                             let entry = versions
-                                .entry(version_of(version))
+                                .entry(version.clone())
                                 .or_insert_with(|| new_version(version));
                             entry.responses.push(case);
                             if let Some(sunset) =
@@ -312,7 +284,7 @@ pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExamp
         };
         let at = format!("#/components/responses/{}", pointer_token(name));
         for (media_type, content) in &response.content {
-            let is_json = is_json_media_type(media_type);
+            let is_json = media::is_json(media_type);
             let examples = examples_of(
                 content,
                 &format!("{at}/content/{}", pointer_token(media_type)),
@@ -338,9 +310,9 @@ pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExamp
     Ok(out)
 }
 
-fn new_version(version: &str) -> OperationVersion {
+fn new_version(version: ApiVersion) -> OperationVersion {
     OperationVersion {
-        version: version.to_owned(),
+        version,
         request: None,
         responses: Vec::new(),
         sunset: None,
@@ -349,11 +321,11 @@ fn new_version(version: &str) -> OperationVersion {
 }
 
 /// `2024-10-23` → `20241023`, `preview` → `Preview`: the suffix of per-version names.
-pub fn version_suffix(version: &str) -> String {
-    if version == "preview" {
+pub fn version_suffix(version: &ApiVersion) -> String {
+    if version.is_preview() {
         "Preview".to_owned()
     } else {
-        version.replace('-', "")
+        version.as_str().replace('-', "")
     }
 }
 

@@ -12,7 +12,7 @@ mod schema;
 mod synth;
 mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use openapiv3::{
     Example, MediaType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
@@ -24,7 +24,7 @@ use self::schema::SchemaRef;
 use self::synth::Sampler;
 use self::validate::{Problem, Validator, fits};
 use crate::error::{CodegenError, pointer_token};
-use crate::ir::operations::parse_versioned_media_type;
+use crate::media::{self, ApiVersion};
 
 pub use self::pattern::Pattern;
 
@@ -263,7 +263,8 @@ impl<'a> Op<'a> {
     fn json_body(&self, version: &str) -> Option<(String, &'a MediaType)> {
         let (at, body) = self.body.as_ref()?;
         body.content.iter().find_map(|(media_type, content)| {
-            (parse_versioned_media_type(media_type) == Some((version, "json"))).then(|| {
+            let versioned = media::versioned(media_type)?;
+            (versioned.version.as_str() == version && versioned.format == "json").then(|| {
                 (
                     format!("{at}/content/{}", pointer_token(media_type)),
                     content,
@@ -322,14 +323,14 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
                     params.push(OpParam { at, location, data });
                 }
             }
-            let mut versions: BTreeMap<(bool, String), ()> = BTreeMap::new();
-            let mut add_version = |v: &str| versions.insert((v == "preview", v.to_owned()), ());
+            let mut versions: BTreeSet<ApiVersion> = BTreeSet::new();
             let body = match &op.request_body {
                 Some(body) => {
                     let at = format!("{pointer}/requestBody");
                     let body = component(spec, body, "requestBodies", |c| &c.request_bodies, &at)?;
                     for media_type in body.content.keys() {
-                        let Some((version, _)) = parse_versioned_media_type(media_type) else {
+                        let Some(media::Versioned { version, .. }) = media::versioned(media_type)
+                        else {
                             let at = format!("{at}/content/{}", pointer_token(media_type));
                             return Err(CodegenError::in_operation(
                                 operation_id,
@@ -339,7 +340,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
                                 ),
                             ));
                         };
-                        add_version(version);
+                        versions.insert(version);
                     }
                     Some((at, body))
                 }
@@ -350,8 +351,8 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
                 let response: &Response =
                     component(spec, response, "responses", |c| &c.responses, &at)?;
                 for media_type in response.content.keys() {
-                    if let Some((version, _)) = parse_versioned_media_type(media_type) {
-                        add_version(version);
+                    if let Some(versioned) = media::versioned(media_type) {
+                        versions.insert(versioned.version);
                     }
                 }
             }
@@ -362,8 +363,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
                     "no versioned media type in its request or responses",
                 ));
             }
-            // Dates sort as text; `preview` (ranked `true`) after every date.
-            let versions = versions.into_keys().map(|(_, v)| v).collect();
+            let versions = versions.iter().map(|v| v.as_str().to_owned()).collect();
             ops.push(Op {
                 operation_id,
                 pointer,

@@ -15,6 +15,7 @@ use super::pattern::Pattern;
 use super::schema::{SchemaRef, component_name, resolve};
 use crate::error::{CodegenError, pointer_token};
 use crate::ir::schema_view::View;
+use crate::media;
 use crate::refs::schema_pointer;
 
 /// Why a value (or an attempt to build one) failed.
@@ -505,7 +506,7 @@ fn same_json(a: &Value, b: &Value) -> bool {
 pub(crate) fn string_format_ok(format: &str, s: &str) -> bool {
     match format {
         "date-time" => is_date_time(s),
-        "date" => is_date(s),
+        "date" => media::full_date(s).is_some(),
         // ajv-formats' regular expressions (case-insensitive), in our engine's subset.
         "email" => matches(
             &EMAIL,
@@ -540,29 +541,6 @@ fn digits(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
-/// `YYYY-MM-DD`, a real calendar day.
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    // ASCII only, so that the byte slicing below stays on character boundaries.
-    if !s.is_ascii() || b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let (Some(year), Some(month), Some(day)) =
-        (digits(&s[0..4]), digits(&s[5..7]), digits(&s[8..10]))
-    else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
 /// RFC 3339 `date-time`: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
 fn is_date_time(s: &str) -> bool {
     if !s.is_ascii() {
@@ -571,7 +549,7 @@ fn is_date_time(s: &str) -> bool {
     let Some((date, time)) = s.split_once('T') else {
         return false;
     };
-    if !is_date(date) || time.len() < 9 {
+    if media::full_date(date).is_none() || time.len() < 9 {
         return false;
     }
     let (clock, rest) = time.split_at(8);

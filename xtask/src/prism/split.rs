@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use crate::error::XtaskError;
-use crate::spec::media_type_version;
+use atlas_codegen::media::{self, ApiVersion};
 
 /// The operation keys of an OpenAPI path item.
 const HTTP_METHODS: [&str; 8] = [
@@ -34,13 +34,18 @@ const HTTP_METHODS: [&str; 8] = [
 ];
 
 /// Every API version named by an operation's inline request body or response
-/// content, sorted (dates in order, then `preview`).
+/// content, sorted as [`ApiVersion`] sorts (dates in order, then `preview`).
 pub fn spec_versions(spec: &Value) -> Vec<String> {
     let mut versions = BTreeSet::new();
     for operation in operations(spec) {
         versions.extend(operation_versions(operation));
     }
-    versions.into_iter().collect()
+    versions.iter().map(|v| v.as_str().to_owned()).collect()
+}
+
+/// The API version a media type names, if any.
+fn version_of(media_type: &str) -> Option<ApiVersion> {
+    media::versioned(media_type).map(|v| v.version)
 }
 
 /// The copy of `spec` for API `version`; see the module documentation.
@@ -89,7 +94,7 @@ fn operations(spec: &Value) -> impl Iterator<Item = &Value> {
 /// The versions of one operation: those of its request body and inline responses.
 /// (Component responses and request bodies are not looked at: in the Atlas spec they
 /// are the unversioned `application/json` errors.)
-fn operation_versions(operation: &Value) -> BTreeSet<String> {
+fn operation_versions(operation: &Value) -> BTreeSet<ApiVersion> {
     let request = operation
         .pointer("/requestBody/content")
         .and_then(Value::as_object);
@@ -103,8 +108,7 @@ fn operation_versions(operation: &Value) -> BTreeSet<String> {
         .into_iter()
         .chain(responses)
         .flat_map(Map::keys)
-        .filter_map(|media_type| media_type_version(media_type))
-        .map(str::to_owned)
+        .filter_map(|media_type| version_of(media_type))
         .collect()
 }
 
@@ -121,14 +125,17 @@ fn restrict_path_item(item: &mut Value, version: &str) -> bool {
 
 /// Restricts one operation to `version`; `false` when it does not exist in that version.
 fn restrict_operation(operation: &mut Value, version: &str) -> bool {
-    if !operation_versions(operation).contains(version) {
+    if !operation_versions(operation)
+        .iter()
+        .any(|v| v.as_str() == version)
+    {
         return false;
     }
     let Some(operation) = operation.as_object_mut() else {
         return false;
     };
     let keep = |media_type: &String, _: &mut Value| {
-        media_type_version(media_type).is_none_or(|v| v == version)
+        version_of(media_type).is_none_or(|v| v.as_str() == version)
     };
 
     if let Some(content) = operation
@@ -170,7 +177,7 @@ fn pin_media_type_headers(operation: &mut Map<String, Value>) {
             .and_then(Value::as_object)
             .into_iter()
             .flat_map(Map::keys)
-            .filter(|media_type| media_type_version(media_type).is_some())
+            .filter(|media_type| version_of(media_type).is_some())
             .cloned()
             .collect()
     };
