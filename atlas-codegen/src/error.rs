@@ -58,6 +58,20 @@ impl CodegenError {
     }
 }
 
+impl CodegenError {
+    /// The same error, located in operation `operation_id`.
+    pub fn within_operation(self, operation_id: &str) -> Self {
+        let location = match self.location {
+            Location::Pointer(pointer) => Location::Operation {
+                operation_id: operation_id.to_owned(),
+                pointer,
+            },
+            other => other,
+        };
+        CodegenError { location, ..self }
+    }
+}
+
 impl fmt::Display for CodegenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.location, self.message)

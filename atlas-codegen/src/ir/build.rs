@@ -154,7 +154,7 @@ impl<'a> Builder<'a> {
         reference: &str,
         at: &str,
     ) -> Result<(&'a str, &'a Schema), CodegenError> {
-        crate::refs::resolve(self.schemas, reference, at)
+        crate::refs::follow(self.spec, reference, at)
     }
 
     fn lower_ref(&mut self, reference: &str, at: &str) -> Result<TypeRef, CodegenError> {

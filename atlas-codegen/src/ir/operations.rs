@@ -12,6 +12,7 @@ use super::*;
 use crate::error::{CodegenError, pointer_token};
 use crate::media::{self, ApiVersion};
 use crate::names::{field_ident, module_ident, type_ident};
+use crate::refs::{self, Component};
 
 pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>), CodegenError> {
     let spec = b.spec;
@@ -128,7 +129,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
             ] {
                 for (i, p) in list.iter().enumerate() {
                     let at = format!("{at}/{i}");
-                    let param = resolve_parameter(b, p, &ctx, &at)?;
+                    let param = resolve::<Parameter>(b, p, &ctx, &at)?;
                     let key = (
                         param.parameter_data_ref().name.clone(),
                         std::mem::discriminant(param),
@@ -156,7 +157,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
             let mut versions: BTreeMap<ApiVersion, OperationVersion> = BTreeMap::new();
             if let Some(body) = &op.request_body {
                 let at = format!("{pointer}/requestBody");
-                let body = resolve_request_body(b, body, &ctx, &at)?;
+                let body = resolve::<RequestBody>(b, body, &ctx, &at)?;
                 o.body_required = body.required;
                 o.body_description = body.description.clone();
                 for (media_type, content) in &body.content {
@@ -202,7 +203,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 };
                 let at = format!("{pointer}/responses/{code}");
                 let definition = defined_at(response, &at);
-                let response = resolve_response(b, response, &ctx, &at)?;
+                let response = resolve::<Response>(b, response, &ctx, &at)?;
                 if response.content.is_empty() {
                     o.shared_responses.push(ResponseCase {
                         status: Some(code),
@@ -365,21 +366,6 @@ struct OpCtx<'c> {
     file: &'c str,
 }
 
-fn component_name<'r>(
-    reference: &'r str,
-    prefix: &str,
-    ctx: &OpCtx<'_>,
-    at: &str,
-) -> Result<&'r str, CodegenError> {
-    reference.strip_prefix(prefix).ok_or_else(|| {
-        CodegenError::in_operation(
-            ctx.operation_id,
-            at,
-            format!("`$ref: {reference}` does not point into {prefix}"),
-        )
-    })
-}
-
 /// Where a possibly referenced element is defined: its `$ref`, or `at` when inline.
 fn defined_at<T>(element: &ReferenceOr<T>, at: &str) -> String {
     match element {
@@ -388,85 +374,14 @@ fn defined_at<T>(element: &ReferenceOr<T>, at: &str) -> String {
     }
 }
 
-fn resolve_parameter<'a>(
+/// An inline element, or the component its `$ref` names; an error is the operation's.
+fn resolve<'a, T: Component>(
     b: &Builder<'a>,
-    p: &'a ReferenceOr<Parameter>,
+    element: &'a ReferenceOr<T>,
     ctx: &OpCtx<'_>,
     at: &str,
-) -> Result<&'a Parameter, CodegenError> {
-    match p {
-        ReferenceOr::Item(p) => Ok(p),
-        ReferenceOr::Reference { reference } => {
-            let name = component_name(reference, "#/components/parameters/", ctx, at)?;
-            match b
-                .spec
-                .components
-                .as_ref()
-                .and_then(|c| c.parameters.get(name))
-            {
-                Some(ReferenceOr::Item(p)) => Ok(p),
-                _ => Err(CodegenError::in_operation(
-                    ctx.operation_id,
-                    at,
-                    format!("dangling `$ref: {reference}`: no such parameter"),
-                )),
-            }
-        }
-    }
-}
-
-fn resolve_request_body<'a>(
-    b: &Builder<'a>,
-    body: &'a ReferenceOr<RequestBody>,
-    ctx: &OpCtx<'_>,
-    at: &str,
-) -> Result<&'a RequestBody, CodegenError> {
-    match body {
-        ReferenceOr::Item(body) => Ok(body),
-        ReferenceOr::Reference { reference } => {
-            let name = component_name(reference, "#/components/requestBodies/", ctx, at)?;
-            match b
-                .spec
-                .components
-                .as_ref()
-                .and_then(|c| c.request_bodies.get(name))
-            {
-                Some(ReferenceOr::Item(body)) => Ok(body),
-                _ => Err(CodegenError::in_operation(
-                    ctx.operation_id,
-                    at,
-                    format!("dangling `$ref: {reference}`: no such request body"),
-                )),
-            }
-        }
-    }
-}
-
-fn resolve_response<'a>(
-    b: &Builder<'a>,
-    response: &'a ReferenceOr<Response>,
-    ctx: &OpCtx<'_>,
-    at: &str,
-) -> Result<&'a Response, CodegenError> {
-    match response {
-        ReferenceOr::Item(r) => Ok(r),
-        ReferenceOr::Reference { reference } => {
-            let name = component_name(reference, "#/components/responses/", ctx, at)?;
-            match b
-                .spec
-                .components
-                .as_ref()
-                .and_then(|c| c.responses.get(name))
-            {
-                Some(ReferenceOr::Item(r)) => Ok(r),
-                _ => Err(CodegenError::in_operation(
-                    ctx.operation_id,
-                    at,
-                    format!("dangling `$ref: {reference}`: no such response"),
-                )),
-            }
-        }
-    }
+) -> Result<&'a T, CodegenError> {
+    refs::resolve(b.spec, element, at).map_err(|e| e.within_operation(ctx.operation_id))
 }
 
 fn lower_parameter<'a>(

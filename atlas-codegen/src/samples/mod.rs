@@ -25,6 +25,7 @@ use self::synth::Sampler;
 use self::validate::{Problem, Validator, fits};
 use crate::error::{CodegenError, pointer_token};
 use crate::media::{self, ApiVersion};
+use crate::refs;
 
 pub use self::pattern::Pattern;
 
@@ -300,25 +301,22 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
             ] {
                 for (i, p) in list.iter().enumerate() {
                     let at = format!("{list_at}/{i}");
-                    let (location, data) =
-                        match component(spec, p, "parameters", |c| &c.parameters, &at)? {
-                            Parameter::Path { parameter_data, .. } => {
-                                (Location::Path, parameter_data)
-                            }
-                            Parameter::Query { parameter_data, .. } => {
-                                (Location::Query, parameter_data)
-                            }
-                            Parameter::Header { parameter_data, .. } => {
-                                (Location::Header, parameter_data)
-                            }
-                            Parameter::Cookie { .. } => {
-                                return Err(CodegenError::in_operation(
-                                    operation_id,
-                                    &at,
-                                    "cookie parameters are not part of the Atlas API",
-                                ));
-                            }
-                        };
+                    let (location, data) = match refs::resolve(spec, p, &at)? {
+                        Parameter::Path { parameter_data, .. } => (Location::Path, parameter_data),
+                        Parameter::Query { parameter_data, .. } => {
+                            (Location::Query, parameter_data)
+                        }
+                        Parameter::Header { parameter_data, .. } => {
+                            (Location::Header, parameter_data)
+                        }
+                        Parameter::Cookie { .. } => {
+                            return Err(CodegenError::in_operation(
+                                operation_id,
+                                &at,
+                                "cookie parameters are not part of the Atlas API",
+                            ));
+                        }
+                    };
                     params.retain(|q| !(q.location == location && q.data.name == data.name));
                     params.push(OpParam { at, location, data });
                 }
@@ -327,7 +325,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
             let body = match &op.request_body {
                 Some(body) => {
                     let at = format!("{pointer}/requestBody");
-                    let body = component(spec, body, "requestBodies", |c| &c.request_bodies, &at)?;
+                    let body = refs::resolve(spec, body, &at)?;
                     for media_type in body.content.keys() {
                         let Some(media::Versioned { version, .. }) = media::versioned(media_type)
                         else {
@@ -348,8 +346,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Op<'_>>, CodegenError> {
             };
             for (status, response) in &op.responses.responses {
                 let at = format!("{pointer}/responses/{status}");
-                let response: &Response =
-                    component(spec, response, "responses", |c| &c.responses, &at)?;
+                let response: &Response = refs::resolve(spec, response, &at)?;
                 for media_type in response.content.keys() {
                     if let Some(versioned) = media::versioned(media_type) {
                         versions.insert(versioned.version);
@@ -388,36 +385,6 @@ fn methods(item: &PathItem) -> impl Iterator<Item = (&'static str, &openapiv3::O
     .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
 }
 
-/// An inline item, or the `#/components/{kind}/…` one its `$ref` names.
-fn component<'a, T>(
-    spec: &'a OpenAPI,
-    item: &'a ReferenceOr<T>,
-    kind: &str,
-    of: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
-    at: &str,
-) -> Result<&'a T, CodegenError> {
-    match item {
-        ReferenceOr::Item(item) => Ok(item),
-        ReferenceOr::Reference { reference } => {
-            let name = reference
-                .strip_prefix(&format!("#/components/{kind}/"))
-                .ok_or_else(|| {
-                    CodegenError::at(
-                        at,
-                        format!("`$ref: {reference}` does not point into #/components/{kind}/"),
-                    )
-                })?;
-            match spec.components.as_ref().map(of).and_then(|c| c.get(name)) {
-                Some(ReferenceOr::Item(item)) => Ok(item),
-                _ => Err(CodegenError::at(
-                    at,
-                    format!("dangling `$ref: {reference}`"),
-                )),
-            }
-        }
-    }
-}
-
 /// The values of `example` and of each of `examples` (following `$ref`s), in order.
 fn example_values<'a>(
     spec: &'a OpenAPI,
@@ -428,7 +395,7 @@ fn example_values<'a>(
     let mut out: Vec<&Value> = example.into_iter().collect();
     for (name, e) in examples {
         let at = format!("{at}/examples/{}", pointer_token(name));
-        if let Some(v) = &component(spec, e, "examples", |c| &c.examples, &at)?.value {
+        if let Some(v) = &refs::resolve(spec, e, &at)?.value {
             out.push(v);
         }
     }

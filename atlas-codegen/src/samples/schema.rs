@@ -2,7 +2,6 @@
 //! [`crate::refs`]). The flat view of a schema's constraints is the IR builder's too,
 //! [`crate::ir::schema_view::View`].
 
-use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::error::CodegenError;
@@ -32,26 +31,16 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
     }
 }
 
-fn schemas(spec: &OpenAPI) -> Option<&IndexMap<String, ReferenceOr<Schema>>> {
-    spec.components.as_ref().map(|c| &c.schemas)
-}
-
 /// The name (as the spec spells it) of the component schema `reference` names itself.
 pub(crate) fn component_name<'a>(spec: &'a OpenAPI, reference: &str) -> Option<&'a str> {
-    crate::refs::component_key(schemas(spec)?, reference)
+    crate::refs::component_key::<Schema>(spec, reference)
 }
 
-/// See [`crate::refs::resolve`].
+/// See [`crate::refs::follow`].
 pub(crate) fn resolve<'a>(
     spec: &'a OpenAPI,
     reference: &str,
     at: &str,
 ) -> Result<(&'a str, &'a Schema), CodegenError> {
-    match schemas(spec) {
-        Some(schemas) => crate::refs::resolve(schemas, reference, at),
-        None => Err(CodegenError::at(
-            at,
-            format!("dangling `$ref: {reference}`: the document has no component schemas"),
-        )),
-    }
+    crate::refs::follow(spec, reference, at)
 }
