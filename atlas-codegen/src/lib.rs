@@ -3,14 +3,23 @@
 //! [`parse_spec`] turns the text of an OpenAPI document into [`openapiv3::OpenAPI`];
 //! [`generate`] turns that into the set of files that make up `atlas-generated`'s
 //! generated part. Everything that touches a disk lives in `xtask`.
+//!
+//! The pipeline, one folder each: [`lower`] makes the [`ir`] from the spec, [`passes`]
+//! complete it, `emit` prints the crate's files and [`testgen`] the crate's generated
+//! tests. Rules that several of them apply live once beside them: [`names`] (every
+//! naming rule), [`media`] (media types and API versions), `refs` (`$ref`s) and
+//! `schema_view` (one view of a schema's constraints).
 
 mod emit;
 mod error;
 pub mod ir;
+pub mod lower;
 pub mod media;
 mod names;
+pub mod passes;
 mod refs;
-pub mod samples;
+mod schema_view;
+pub mod testgen;
 
 pub use error::{CodegenError, Location};
 
@@ -52,9 +61,46 @@ pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
     error::parse_spec(text)
 }
 
-/// Generates every file of `atlas-generated/src/generated` and `atlas-generated/reports`.
+/// The complete IR of `spec`: lowered, then every pass run.
+pub fn build_ir(spec: &openapiv3::OpenAPI) -> Result<ir::Ir, CodegenError> {
+    let mut ir = lower::lower(spec)?;
+    passes::run(&mut ir);
+    Ok(ir)
+}
+
+/// Generates every file under [`GENERATED_ROOTS`]: the crate's generated code, its reports
+/// and its generated tests.
 pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
-    let ir = ir::build(spec)?;
-    let samples = samples::request_samples(spec)?;
-    emit::emit(&ir, &samples)
+    let ir = build_ir(spec)?;
+    let tests = testgen::Tests::prepare(spec, &ir)?;
+    let mut jobs = emit::jobs(&ir);
+    jobs.extend(tests.jobs(&ir));
+    let mut files: BTreeMap<String, String> = emit::render_all(&jobs)?.into_iter().collect();
+    let counts = Counts::of(&ir, &tests);
+    files.extend(emit::reports::emit(
+        &ir,
+        &counts,
+        tests.unchecked_examples(),
+    ));
+    Ok(Generated { files, counts })
+}
+
+impl Counts {
+    fn of(ir: &ir::Ir, tests: &testgen::Tests) -> Counts {
+        let discriminators = ir
+            .types
+            .iter()
+            .filter(|t| matches!(t.kind, ir::TypeKind::Tagged(_)));
+        Counts {
+            operations: ir.operations.len(),
+            operation_versions: ir.operations.iter().map(|o| o.versions.len()).sum(),
+            component_schemas: ir.components.len(),
+            inline_schemas: ir.types.len() - ir.components.len(),
+            discriminators: discriminators.count(),
+            examples: tests.example_checks(),
+            spec_examples: tests.document_examples(),
+            examples_unchecked: tests.unchecked_examples().len(),
+            skipped: ir.skipped.len(),
+        }
+    }
 }

@@ -2,6 +2,8 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::media::ApiVersion;
+
 /// Every keyword of the 2015–2024 editions, strict and reserved (`gen` included).
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
@@ -94,6 +96,15 @@ pub fn module_ident(raw: &str) -> String {
     match s.strip_prefix("r#") {
         Some(kw) => format!("{kw}_"),
         None => s,
+    }
+}
+
+/// `2024-10-23` → `20241023`, `preview` → `Preview`: the suffix of per-version names.
+pub fn version_suffix(version: &ApiVersion) -> String {
+    if version.is_preview() {
+        "Preview".to_owned()
+    } else {
+        version.as_str().replace('-', "")
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use atlas_codegen::Location;
-use atlas_codegen::samples::{
+use atlas_codegen::testgen::samples::{
     Pattern, RequestSample, check_request_sample, request_samples, validate_value,
 };
 use openapiv3::{OpenAPI, ReferenceOr};

@@ -175,7 +175,7 @@ pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutco
         context: format!("cannot parse the spec {}", path.display()),
         source,
     })?;
-    let ir = atlas_codegen::ir::build(&parsed).map_err(|source| XtaskError::Codegen {
+    let ir = atlas_codegen::build_ir(&parsed).map_err(|source| XtaskError::Codegen {
         context: format!("cannot read the operations of the spec {}", path.display()),
         source,
     })?;

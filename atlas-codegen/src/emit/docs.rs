@@ -1,9 +1,14 @@
-//! Spec prose → rustdoc that builds without warnings and runs no doctest.
+//! Spec prose → rustdoc that builds without warnings and runs no doctest, as doc attributes.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Docs;
 
 /// Makes markdown from the spec safe for rustdoc: fenced code becomes `text`, indented lines
 /// lose the indentation that would make them Rust doctests, bare URLs become autolinks,
 /// brackets that are not links are escaped, and `<` that is not an autolink becomes `&lt;`.
-pub fn sanitize(text: &str) -> String {
+pub(crate) fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
     for line in text.lines() {
@@ -86,6 +91,39 @@ fn escape_line(line: &str, out: &mut String) {
         }
         i += c.len_utf8();
     }
+}
+
+/// `#[doc = "…"]` attributes for a title, a description and a link.
+pub(crate) fn doc_attrs(d: &Docs) -> Vec<TokenStream> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(t) = d.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        parts.push(sanitize(t));
+    }
+    if let Some(desc) = d.description.as_deref().filter(|t| !t.trim().is_empty()) {
+        let desc = sanitize(desc);
+        if parts.first() != Some(&desc) {
+            parts.push(desc);
+        }
+    }
+    if let Some(url) = &d.external_url {
+        parts.push(format!("See <{url}>."));
+    }
+    lines_to_doc(&parts.join("\n\n"))
+}
+
+/// Plain (already safe) text as doc attributes.
+pub(crate) fn lines_to_doc(text: &str) -> Vec<TokenStream> {
+    doc_lines(text).map(|l| quote!(#[doc = #l])).collect()
+}
+
+/// Inner (`//!`) doc attributes.
+pub(crate) fn inner_doc(text: &str) -> Vec<TokenStream> {
+    doc_lines(text).map(|l| quote!(#![doc = #l])).collect()
+}
+
+/// Each line with the leading space rustdoc expects after `///`.
+fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|l| format!(" {l}").trim_end().to_owned())
 }
 
 #[cfg(test)]

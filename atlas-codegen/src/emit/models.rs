@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, lines_to_doc, sanitize, type_tokens};
+use super::docs::{doc_attrs, lines_to_doc, sanitize};
+use super::tokens::{ident, type_tokens};
 use crate::CodegenError;
 use crate::ir::{
     Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef, UntaggedVariant,

@@ -3,13 +3,14 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{ident, lines_to_doc, sanitize, type_tokens};
+use super::docs::{lines_to_doc, sanitize};
+use super::tokens::{ident, type_tokens};
 use crate::CodegenError;
-use crate::ir::operations::version_suffix;
 use crate::ir::{
     Ir, Operation, OperationVersion, Param, ParamLocation, ResponseBody, ResponseCase, TypeKind,
     TypeRef,
 };
+use crate::names::version_suffix;
 
 /// The name of the request type of one (operation, version) pair.
 pub fn version_type_name(op: &Operation, v: &OperationVersion) -> String {

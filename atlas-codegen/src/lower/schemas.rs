@@ -1,4 +1,4 @@
-//! Spec → IR: resolves `$ref`s, names every type, merges `allOf`, classifies unions.
+//! Schemas → types: resolves `$ref`s, names every type, merges `allOf`, classifies unions.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -6,72 +6,51 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::schema_view::View;
-use super::*;
 use crate::error::{CodegenError, pointer_token};
+use crate::ir::*;
 use crate::names::{field_ident, module_ident, type_ident};
 use crate::refs::schema_pointer;
+use crate::schema_view::View;
 
-pub fn build_ir(spec: &OpenAPI) -> Result<Ir, CodegenError> {
-    let empty = IndexMap::new();
-    let schemas = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
-    let mut b = Builder {
-        spec,
-        schemas,
-        types: Vec::new(),
-        components: IndexMap::new(),
-        names: HashMap::new(),
-        files: HashMap::new(),
-        inline_by_pointer: HashMap::new(),
-        inline_by_content: HashMap::new(),
-        fallbacks: Vec::new(),
-    };
-    b.declare_components()?;
-    for (index, name) in b.schemas.keys().enumerate() {
-        b.define_component(index, name)?;
-    }
-    let (operations, tags) = super::operations::build_operations(&mut b)?;
-    let component_response_examples = super::operations::component_response_examples(&mut b)?;
-    let document = serde_json::to_value(spec).map_err(|e| {
-        CodegenError::at(
-            "#",
-            format!("the document does not serialise back to JSON: {e}"),
-        )
-    })?;
-    let mut ir = Ir {
-        types: b.types,
-        operations,
-        tags,
-        components: b.components,
-        fallbacks: b.fallbacks,
-        skipped: Vec::new(),
-        spec_examples: super::example_sites::example_pointers(&document),
-        component_response_examples,
-        spec_title: spec.info.title.clone(),
-        spec_version: spec.info.version.clone(),
-        spec_sha: spec
-            .info
-            .extensions
-            .get("x-xgen-sha")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-    };
-    super::cycles::box_recursive_fields(&mut ir);
-    Ok(ir)
-}
-
+/// The types made so far, and what makes new ones unique.
 pub struct Builder<'a> {
     pub spec: &'a OpenAPI,
-    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
-    types: Vec<TypeDef>,
-    components: IndexMap<String, TypeId>,
+    pub schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+    pub types: Vec<TypeDef>,
+    pub components: IndexMap<String, TypeId>,
     /// Rust type name → the pointer that claimed it.
     names: HashMap<String, String>,
     /// File (module) name → the component that claimed it.
     files: HashMap<String, String>,
     inline_by_pointer: HashMap<String, TypeId>,
     inline_by_content: HashMap<String, TypeId>,
-    fallbacks: Vec<Fallback>,
+    pub fallbacks: Vec<Fallback>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(spec: &'a OpenAPI, schemas: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        Builder {
+            spec,
+            schemas,
+            types: Vec::new(),
+            components: IndexMap::new(),
+            names: HashMap::new(),
+            files: HashMap::new(),
+            inline_by_pointer: HashMap::new(),
+            inline_by_content: HashMap::new(),
+            fallbacks: Vec::new(),
+        }
+    }
+
+    /// A type for every component schema, each declared first so that references between
+    /// them resolve whatever their order.
+    pub fn define_components(&mut self) -> Result<(), CodegenError> {
+        self.declare_components()?;
+        for (index, name) in self.schemas.keys().enumerate() {
+            self.define_component(index, name)?;
+        }
+        Ok(())
+    }
 }
 
 /// A property on its way into a struct: where it was declared and who owns inline types in it.

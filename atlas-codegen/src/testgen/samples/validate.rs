@@ -14,9 +14,9 @@ use serde_json::{Number, Value};
 use super::pattern::Pattern;
 use super::schema::{SchemaRef, component_name, resolve};
 use crate::error::{CodegenError, pointer_token};
-use crate::ir::schema_view::View;
 use crate::media;
 use crate::refs::schema_pointer;
+use crate::schema_view::View;
 
 /// Why a value (or an attempt to build one) failed.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! Breaks infinite-size types: a field or variant that leads back to its own type (without
 //! passing through a `Vec` or a map, which are already on the heap) is boxed.
 
-use super::{Ir, TypeId, TypeKind, TypeRef};
+use crate::ir::{Ir, TypeId, TypeKind, TypeRef};
 
 /// The type a value of `ty` holds inline, if it is a named one.
 fn inline_target(ty: &TypeRef) -> Option<TypeId> {

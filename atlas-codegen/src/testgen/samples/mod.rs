@@ -458,9 +458,7 @@ fn schema_items<'a>(
         SchemaRef::Inline(s) => s,
         SchemaRef::Ref(r) => schema::resolve(spec, r, at)?.1,
     };
-    Ok(crate::ir::schema_view::View::of(schema)
-        .items
-        .map(Into::into))
+    Ok(crate::schema_view::View::of(schema).items.map(Into::into))
 }
 
 /// The body: the media type's `example` or first fitting `examples` value, else synthesized.

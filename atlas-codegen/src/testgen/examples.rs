@@ -9,7 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::{ident, operations, type_tokens_from};
+use crate::emit::operations;
+use crate::emit::tokens::{ident, type_tokens_from};
 use crate::ir::{Ir, Presence, ResponseBody, TypeKind, TypeRef};
 
 /// Calls per generated function: one huge function is slow to compile.
@@ -77,7 +78,7 @@ fn json(pointer: &str, ty: &TypeRef, nullable: bool, example: &Value) -> Case {
 
 /// Every check, once per (place, type): a property inherited through `allOf` appears in
 /// every subtype with the same pointer.
-pub fn plan(ir: &Ir) -> Plan {
+pub fn plan(ir: &Ir, document_examples: &[String]) -> Plan {
     let mut cases = Vec::new();
     for (id, def) in ir.types.iter().enumerate() {
         for example in &def.examples {
@@ -166,8 +167,7 @@ pub fn plan(ir: &Ir) -> Plan {
     let mut seen = HashSet::new();
     cases.retain(|c| seen.insert((c.pointer.clone(), c.check.key())));
     let checked: BTreeSet<&str> = cases.iter().map(|c| c.pointer.as_str()).collect();
-    let unchecked = ir
-        .spec_examples
+    let unchecked = document_examples
         .iter()
         .filter(|p| !checked.contains(p.as_str()))
         .cloned()

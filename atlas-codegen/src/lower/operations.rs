@@ -7,11 +7,11 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::build::Builder;
-use super::*;
+use super::schemas::Builder;
 use crate::error::{CodegenError, pointer_token};
+use crate::ir::*;
 use crate::media::{self, ApiVersion};
-use crate::names::{field_ident, module_ident, type_ident};
+use crate::names::{field_ident, module_ident, type_ident, version_suffix};
 use crate::refs::{self, Component};
 
 pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>), CodegenError> {
@@ -273,7 +273,7 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
     Ok((operations, tags))
 }
 
-/// See [`super::Ir::component_response_examples`].
+/// See [`Ir::component_response_examples`].
 pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExample>, CodegenError> {
     let Some(components) = &b.spec.components else {
         return Ok(Vec::new());
@@ -318,15 +318,6 @@ fn new_version(version: ApiVersion) -> OperationVersion {
         responses: Vec::new(),
         sunset: None,
         request_examples: Vec::new(),
-    }
-}
-
-/// `2024-10-23` → `20241023`, `preview` → `Preview`: the suffix of per-version names.
-pub fn version_suffix(version: &ApiVersion) -> String {
-    if version.is_preview() {
-        "Preview".to_owned()
-    } else {
-        version.as_str().replace('-', "")
     }
 }
 

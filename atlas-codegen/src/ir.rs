@@ -1,21 +1,11 @@
-//! The owned intermediate representation between the spec and the tokens.
-//!
-//! [`build`] resolves every `$ref`, names every type (component and inline), merges `allOf`,
-//! classifies unions and collects operations; [`cycles`] then boxes the fields that make
-//! types recursive. The emitter reads the result and only prints.
-
-mod build;
-mod cycles;
-mod example_sites;
-pub mod operations;
-pub(crate) mod schema_view;
+//! The owned intermediate representation between the spec and the tokens: every type
+//! named, every `$ref` resolved, every decision made. [`crate::lower`] makes it from the
+//! spec, [`crate::passes`] complete it, and the emitter only prints it.
 
 use indexmap::IndexMap;
 use serde_json::Value;
 
 pub use crate::media::ApiVersion;
-
-pub use build::build_ir as build;
 
 /// Index into [`Ir::types`].
 pub type TypeId = usize;
@@ -31,9 +21,6 @@ pub struct Ir {
     pub fallbacks: Vec<Fallback>,
     /// Spec elements not generated, with the reason (the goal is none).
     pub skipped: Vec<Skipped>,
-    /// The JSON pointer of every example value in the document (`example`, and the `value`
-    /// of each entry of `examples`): the denominator of the example round-trip test.
-    pub spec_examples: Vec<String>,
     /// The examples of every JSON body of `#/components/responses`, with the body's type, so
     /// that those of a response no operation uses are checked too.
     pub component_response_examples: Vec<TypedExample>,

@@ -1,6 +1,6 @@
 //! Schema access for the sampler and the validator: `$ref` resolution (the IR builder's,
 //! [`crate::refs`]). The flat view of a schema's constraints is the IR builder's too,
-//! [`crate::ir::schema_view::View`].
+//! [`crate::schema_view::View`].
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 

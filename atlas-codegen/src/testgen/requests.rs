@@ -1,5 +1,5 @@
 //! A test of every (operation, version) pair: the request built from a sample made of the
-//! spec's own examples (see [`crate::samples`]) has the method, path, query, headers and
+//! spec's own examples (see [`super::samples`]) has the method, path, query, headers and
 //! body the spec says. The expectations are computed here from the spec, independently of
 //! the runtime's request builder, and written as data for `tests/spec_requests.rs`.
 
@@ -7,9 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Value, json};
 
+use super::samples::RequestSample;
 use crate::CodegenError;
 use crate::ir::{Ir, Operation, ParamLocation};
-use crate::samples::RequestSample;
 
 /// A parameter value as it appears in a URI or header, before percent-encoding.
 fn text(value: &Value) -> String {
@@ -98,7 +98,7 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         }
         headers.push((
             "accept".to_owned(),
-            super::operations::accept_media_type(op, version),
+            crate::emit::operations::accept_media_type(op, version),
         ));
         let body = sample.body.as_ref().map(Value::to_string);
         if let (Some(_), Some(request)) = (&body, &version.request) {

@@ -14,8 +14,8 @@ use serde_json::{Map, Number, Value};
 use super::schema::{SchemaRef, component_name, resolve};
 use super::validate::{Problem, Validator, fits, string_format_ok};
 use crate::error::{CodegenError, pointer_token};
-use crate::ir::schema_view::View;
 use crate::refs::schema_pointer;
+use crate::schema_view::View;
 
 /// Combinations of choices tried for one value before giving up.
 const MAX_ATTEMPTS: usize = 64;

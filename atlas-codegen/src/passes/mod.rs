@@ -1,0 +1,11 @@
+//! IR → IR: decisions that need the whole IR, made once, after lowering and before
+//! emitting. [`cycles`] boxes the fields that make types recursive.
+
+mod cycles;
+
+use crate::ir::Ir;
+
+/// Runs every pass, in order.
+pub fn run(ir: &mut Ir) {
+    cycles::box_recursive_fields(ir);
+}

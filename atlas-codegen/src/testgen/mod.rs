@@ -1,0 +1,71 @@
+//! The generated tests of `atlas-generated` (`tests/generated/`), kept apart from the code
+//! that generates the crate itself: test tooling that reads the IR and the spec.
+//!
+//! - [`examples`]: every `example` of the document, with the type it must round-trip
+//!   through; [`example_sites`] finds the document's examples independently of the IR, so
+//!   that one the IR forgets shows up as unchecked.
+//! - [`samples`]: a request for every (operation, API version) that a strict validator
+//!   accepts, and [`requests`]: the request each must become.
+
+mod example_sites;
+mod examples;
+mod requests;
+pub mod samples;
+
+use openapiv3::OpenAPI;
+
+use crate::CodegenError;
+use crate::emit::Job;
+use crate::ir::Ir;
+
+/// What the generated tests check, prepared before their files are rendered.
+pub(crate) struct Tests {
+    examples: examples::Plan,
+    /// The JSON pointer of every example value in the document.
+    document_examples: usize,
+    samples: Vec<samples::RequestSample>,
+}
+
+impl Tests {
+    pub fn prepare(spec: &OpenAPI, ir: &Ir) -> Result<Tests, CodegenError> {
+        let document = serde_json::to_value(spec).map_err(|e| {
+            let message = format!("the document does not serialise back to JSON: {e}");
+            CodegenError::at("#", message)
+        })?;
+        let sites = example_sites::example_pointers(&document);
+        Ok(Tests {
+            examples: examples::plan(ir, &sites),
+            document_examples: sites.len(),
+            samples: samples::request_samples(spec)?,
+        })
+    }
+
+    /// The files of `atlas-generated/tests/generated`.
+    pub fn jobs<'a>(&'a self, ir: &'a Ir) -> Vec<Job<'a>> {
+        vec![
+            Job::new(
+                "tests/generated/spec_examples.rs",
+                "every `example` of the document",
+                move || Ok(examples::emit(ir, &self.examples)),
+            ),
+            Job::new("tests/generated/spec_requests.rs", "#/paths", move || {
+                requests::emit(ir, &self.samples)
+            }),
+        ]
+    }
+
+    /// Example values in the document.
+    pub fn document_examples(&self) -> usize {
+        self.document_examples
+    }
+
+    /// Checks the generated example test runs.
+    pub fn example_checks(&self) -> usize {
+        self.examples.checks()
+    }
+
+    /// Example values of the document that no check covers.
+    pub fn unchecked_examples(&self) -> &[String] {
+        &self.examples.unchecked
+    }
+}
