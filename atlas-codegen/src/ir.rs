@@ -240,7 +240,10 @@ pub struct Operation {
     /// snake_case name derived from the short name.
     pub fn_name: String,
     pub method: Method,
+    /// The path template, as the spec writes it: `/api/atlas/v2/groups/{groupId}`.
     pub path: String,
+    /// The path template, segment by segment, each parameter resolved.
+    pub path_segments: Vec<PathSegment>,
     pub pointer: String,
     pub tag: usize,
     pub summary: Option<String>,
@@ -255,6 +258,19 @@ pub struct Operation {
     pub versions: Vec<OperationVersion>,
     /// Error and other responses that are not tied to a version (media type `application/json`).
     pub shared_responses: Vec<ResponseCase>,
+    /// Set by the endpoint pass: the index in `versions` of the version a caller gets when
+    /// naming none (the newest that is not a preview).
+    pub default_version: Option<usize>,
+}
+
+/// One `/`-separated segment of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Literal text, as written: `clusters`.
+    Literal(String),
+    /// A path parameter (index into [`Operation::params`]) and the literal text that follows
+    /// it inside its segment (`.gz` in `{name}.gz`, `:invite` in `{id}:invite`).
+    Param { param: usize, suffix: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,6 +303,60 @@ pub struct OperationVersion {
     pub sunset: Option<String>,
     /// Examples of the request body of this version (from `example` and `examples`).
     pub request_examples: Vec<(String, Value)>,
+    /// Set by the endpoint pass: the version's request types. The first asks for the
+    /// version's main success format; each other one for another format of a success
+    /// (`getOrgInvoice` 2023-01-01 answers `+json`, or `+csv` when asked).
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// A request type: what it is called, what it asks for and how it reads the answer.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// `GetClusterV20241023`; `GetInvoiceV20230101Csv` for another format.
+    pub type_name: String,
+    /// The `Accept` header it sends.
+    pub accept: String,
+    /// Whether it asks for another format than the version's main one.
+    pub alternate: bool,
+    pub success: Success,
+    /// The body type of the error responses when they all have the same; else any JSON.
+    pub error: Option<TypeRef>,
+}
+
+/// How a request type reads a 2xx answer.
+#[derive(Debug, Clone)]
+pub enum Success {
+    /// No success declared: every 2xx is `NoContent`.
+    Undeclared,
+    /// One: every 2xx decodes as it, declared or not.
+    One(SuccessCase),
+    /// Several statuses: the enum `name`, a variant per status; an undeclared 2xx decodes
+    /// as the first.
+    Many {
+        name: String,
+        cases: Vec<SuccessCase>,
+    },
+}
+
+impl Success {
+    pub fn cases(&self) -> &[SuccessCase] {
+        match self {
+            Success::Undeclared => &[],
+            Success::One(case) => std::slice::from_ref(case),
+            Success::Many { cases, .. } => cases,
+        }
+    }
+}
+
+/// One success status of a request type.
+#[derive(Debug, Clone)]
+pub struct SuccessCase {
+    pub status: u16,
+    /// Its variant in [`Success::Many`]: `Ok`, `Created`, `Status206`.
+    pub variant: String,
+    pub description: String,
+    pub media_type: Option<String>,
+    pub body: ResponseBody,
 }
 
 #[derive(Debug, Clone)]

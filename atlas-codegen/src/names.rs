@@ -108,6 +108,35 @@ pub fn version_suffix(version: &ApiVersion) -> String {
     }
 }
 
+/// The request type of an (operation, version) pair: `GetCluster` at 2024-10-23 is
+/// `GetClusterV20241023`.
+pub fn version_type_name(operation_type: &str, version: &ApiVersion) -> String {
+    format!("{operation_type}V{}", version_suffix(version))
+}
+
+/// The request type asking for another format of a version's success: `format` `csv` of
+/// `GetInvoiceV20230101` is `GetInvoiceV20230101Csv`.
+pub fn alternate_type_name(version_type: &str, format: &str) -> String {
+    format!("{version_type}{}", format.to_upper_camel_case())
+}
+
+/// The enum of a request type's successes: `CreateRoleMappingV20230101Success`.
+pub fn success_enum_name(request_type: &str) -> String {
+    format!("{request_type}Success")
+}
+
+/// The variant of a success status: `Ok`, `Created`, `Accepted`, `NoContent`, else
+/// `Status206`.
+pub fn status_variant(status: u16) -> String {
+    match status {
+        200 => "Ok".to_owned(),
+        201 => "Created".to_owned(),
+        202 => "Accepted".to_owned(),
+        204 => "NoContent".to_owned(),
+        s => format!("Status{s}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,9 +7,10 @@
 
 pub(crate) mod docs;
 mod models;
-pub(crate) mod operations;
+mod operations;
 mod render;
 pub(crate) mod reports;
+mod tables;
 pub(crate) mod tokens;
 
 use std::collections::BTreeMap;
@@ -41,10 +42,10 @@ pub(crate) fn jobs(ir: &Ir) -> Vec<Job<'_>> {
         },
     ));
     jobs.push(Job::new("src/generated/registry.rs", "#/paths", || {
-        Ok(operations::emit_registry(ir))
+        Ok(tables::emit_registry(ir))
     }));
     jobs.push(Job::new("src/generated/dynamic.rs", "#/paths", || {
-        Ok(operations::emit_dynamic(ir))
+        Ok(tables::emit_dynamic(ir))
     }));
     jobs
 }
@@ -94,7 +95,7 @@ fn operation_jobs(ir: &Ir) -> Vec<Job<'_>> {
         let path = format!("src/generated/operations/{module}/{}.rs", op.fn_name);
         let origin = format!("{} ({})", op.pointer, op.operation_id);
         jobs.push(Job::new(path, origin, move || {
-            operations::emit_operation(ir, op)
+            Ok(operations::emit_operation(ir, op))
         }));
     }
     let tags: Vec<usize> = by_tag.keys().copied().collect();

@@ -1,9 +1,11 @@
-//! Paths → operations: parameters, request bodies and responses, split by API version.
+//! Paths → operations: parameters, the path template, request bodies and responses, split
+//! by API version.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode,
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
+    StatusCode,
 };
 use serde_json::Value;
 
@@ -14,6 +16,8 @@ use crate::media::{self, ApiVersion};
 use crate::names::{field_ident, module_ident, type_ident, version_suffix};
 use crate::refs::{self, Component};
 
+/// Every operation of the spec, in the order of its paths and then get, put, post, delete,
+/// patch; and every tag, declared ones first.
 pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>), CodegenError> {
     let spec = b.spec;
     let mut tags: Vec<Tag> = spec
@@ -25,9 +29,8 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
             description: t.description.clone(),
         })
         .collect();
-    let mut operations: Vec<Operation> = Vec::new();
-    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
-    let mut operation_ids: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut names = Names::default();
+    let mut operations = Vec::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = format!("#/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
@@ -44,335 +47,210 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
             ("patch", Method::Patch, &item.patch),
         ] {
             let Some(op) = op else { continue };
-            let pointer = format!("{item_pointer}/{method_name}");
-            let Some(operation_id) = op.operation_id.clone() else {
-                return Err(CodegenError::at(pointer, "operation without `operationId`"));
-            };
-            let short_name = op
-                .extensions
-                .get("x-xgen-operation-id-override")
-                .and_then(Value::as_str)
-                .unwrap_or(&operation_id)
-                .to_owned();
-            if !operation_ids.insert(operation_id.clone()) {
-                return Err(CodegenError::in_operation(
-                    &operation_id,
-                    &pointer,
-                    "duplicate `operationId`: another operation already has it",
-                ));
-            }
-            for name in [&operation_id, &short_name] {
-                let ident = type_ident(name);
-                if let Some(other) = by_name.get(&ident).filter(|o| **o != operation_id) {
-                    return Err(CodegenError::in_operation(
-                        &operation_id,
-                        &pointer,
-                        format!(
-                            "`{name}` maps to the Rust name `{ident}`, which operation `{other}` already has (duplicate operation id?)"
-                        ),
-                    ));
-                }
-                by_name.insert(ident, operation_id.clone());
-            }
-            let tag_name = op
-                .tags
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "Untagged".to_owned());
-            let tag = match tags.iter().position(|t| t.name == tag_name) {
-                Some(i) => i,
-                None => {
-                    tags.push(Tag {
-                        module: module_ident(&tag_name),
-                        name: tag_name,
-                        description: None,
-                    });
-                    tags.len() - 1
-                }
-            };
-            let type_name = type_ident(&short_name);
-            let file = format!("{}_types", module_ident(&short_name));
-            let mut o = Operation {
-                operation_id: operation_id.clone(),
-                fn_name: module_ident(&short_name),
-                short_name,
-                type_name: type_name.clone(),
+            let site = Site {
+                path,
+                item,
+                item_pointer: item_pointer.clone(),
+                pointer: format!("{item_pointer}/{method_name}"),
                 method,
-                path: path.clone(),
-                pointer: pointer.clone(),
-                tag,
-                summary: op.summary.clone(),
-                description: op.description.clone(),
-                docs_url: op
-                    .extensions
-                    .get("x-xgen-docs-url")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                roles: roles(op.extensions.get("x-rolesRequirements")),
-                deprecated: op.deprecated,
-                params: Vec::new(),
-                body_required: false,
-                body_description: None,
-                versions: Vec::new(),
-                shared_responses: Vec::new(),
             };
-            let ctx = OpCtx {
-                operation_id: &operation_id,
-                type_name: &type_name,
-                file: &file,
-            };
-            // Path-level parameters first; an operation's own parameter of the same name and place replaces one.
-            let mut raw_params: Vec<(String, String, &Parameter)> = Vec::new();
-            for (list, at) in [
-                (&item.parameters, format!("{item_pointer}/parameters")),
-                (&op.parameters, format!("{pointer}/parameters")),
-            ] {
-                for (i, p) in list.iter().enumerate() {
-                    let at = format!("{at}/{i}");
-                    let param = resolve::<Parameter>(b, p, &ctx, &at)?;
-                    let key = (
-                        param.parameter_data_ref().name.clone(),
-                        std::mem::discriminant(param),
-                    );
-                    raw_params.retain(|(_, _, q)| {
-                        (
-                            q.parameter_data_ref().name.clone(),
-                            std::mem::discriminant(*q),
-                        ) != key
-                    });
-                    raw_params.push((defined_at(p, &at), at, param));
-                }
-            }
-            for (definition, at, param) in raw_params {
-                let p = lower_parameter(b, param, &ctx, &at, &definition)?;
-                if o.params.iter().any(|q| q.ident == p.ident) {
-                    return Err(CodegenError::in_operation(
-                        &operation_id,
-                        &at,
-                        format!("two parameters map to the Rust name `{}`", p.ident),
-                    ));
-                }
-                o.params.push(p);
-            }
-            let mut versions: BTreeMap<ApiVersion, OperationVersion> = BTreeMap::new();
-            if let Some(body) = &op.request_body {
-                let at = format!("{pointer}/requestBody");
-                let body = resolve::<RequestBody>(b, body, &ctx, &at)?;
-                o.body_required = body.required;
-                o.body_description = body.description.clone();
-                for (media_type, content) in &body.content {
-                    let at = format!("{at}/content/{}", pointer_token(media_type));
-                    let Some(media::Versioned { version, .. }) = media::versioned(media_type)
-                    else {
-                        return Err(CodegenError::in_operation(
-                            &operation_id,
-                            &at,
-                            format!(
-                                "request media type `{media_type}` carries no Atlas API version"
-                            ),
-                        ));
-                    };
-                    let Some(schema) = &content.schema else {
-                        return Err(CodegenError::in_operation(
-                            &operation_id,
-                            &at,
-                            "request body without a schema",
-                        ));
-                    };
-                    // `CreateClusterV20240805Request`: the version reads as in the request type's name.
-                    let hint = format!("{type_name}V{}Request", version_suffix(&version));
-                    let ty = b.lower(schema, &hint, &format!("{at}/schema"), &file)?;
-                    let entry = versions
-                        .entry(version.clone())
-                        .or_insert_with(|| new_version(version));
-                    entry.request = Some(Body {
-                        media_type: media_type.clone(),
-                        ty,
-                    });
-                    entry.request_examples.extend(examples_of(content, &at));
-                    if let Some(sunset) = content.extensions.get("x-sunset").and_then(Value::as_str)
-                    {
-                        entry.sunset = Some(sunset.to_owned());
-                    }
-                }
-            }
-            for (status, response) in &op.responses.responses {
-                let code = match status {
-                    StatusCode::Code(c) => *c,
-                    StatusCode::Range(r) => r * 100,
-                };
-                let at = format!("{pointer}/responses/{code}");
-                let definition = defined_at(response, &at);
-                let response = resolve::<Response>(b, response, &ctx, &at)?;
-                if response.content.is_empty() {
-                    o.shared_responses.push(ResponseCase {
-                        status: Some(code),
-                        description: response.description.clone(),
-                        media_type: None,
-                        body: ResponseBody::None,
-                        examples: Vec::new(),
-                    });
-                }
-                for (media_type, content) in &response.content {
-                    let at = format!("{at}/content/{}", pointer_token(media_type));
-                    let content_at = format!("{definition}/content/{}", pointer_token(media_type));
-                    let versioned = media::versioned(media_type).map(|v| v.version);
-                    let is_json = media::is_json(media_type);
-                    let body = match (&content.schema, is_json) {
-                        (Some(schema), true) => {
-                            let hint = match &versioned {
-                                Some(v) => {
-                                    format!("{type_name}V{}Response{code}", version_suffix(v))
-                                }
-                                None => format!("{type_name}Response{code}"),
-                            };
-                            ResponseBody::Json(b.lower(
-                                schema,
-                                &hint,
-                                &format!("{at}/schema"),
-                                &file,
-                            )?)
-                        }
-                        (_, false) => ResponseBody::Bytes,
-                        (None, true) => ResponseBody::None,
-                    };
-                    let case = ResponseCase {
-                        status: Some(code),
-                        description: response.description.clone(),
-                        media_type: Some(media_type.clone()),
-                        body,
-                        examples: examples_of(content, &content_at),
-                    };
-                    match versioned {
-                        Some(version) => {
-                            let entry = versions
-                                .entry(version.clone())
-                                .or_insert_with(|| new_version(version));
-                            entry.responses.push(case);
-                            if let Some(sunset) =
-                                content.extensions.get("x-sunset").and_then(Value::as_str)
-                            {
-                                entry.sunset = Some(sunset.to_owned());
-                            }
-                        }
-                        None => o.shared_responses.push(case),
-                    }
-                }
-            }
-            o.versions = versions.into_values().collect();
-            if o.versions.is_empty() {
-                return Err(CodegenError::in_operation(
-                    &operation_id,
-                    &pointer,
-                    "no versioned media type (`application/vnd.atlas.YYYY-MM-DD+json`) in its request or responses",
-                ));
-            }
-            operations.push(o);
+            let tag = tag_of(&mut tags, op);
+            operations.push(lower_operation(b, &mut names, &site, op, tag)?);
         }
     }
     Ok((operations, tags))
 }
 
-/// See [`Ir::component_response_examples`].
-pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExample>, CodegenError> {
-    let Some(components) = &b.spec.components else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for (name, response) in &components.responses {
-        let ReferenceOr::Item(response) = response else {
-            continue;
-        };
-        let at = format!("#/components/responses/{}", pointer_token(name));
-        for (media_type, content) in &response.content {
-            let is_json = media::is_json(media_type);
-            let examples = examples_of(
-                content,
-                &format!("{at}/content/{}", pointer_token(media_type)),
-            );
-            let (Some(schema), true, false) = (&content.schema, is_json, examples.is_empty())
-            else {
-                continue;
-            };
-            let schema_at = format!("{at}/content/{}/schema", pointer_token(media_type));
-            let ty = b.lower(
-                schema,
-                &format!("{}Response", type_ident(name)),
-                &schema_at,
-                "component_responses",
-            )?;
-            out.extend(examples.into_iter().map(|(pointer, value)| TypedExample {
-                pointer,
-                ty: ty.clone(),
-                value,
-            }));
-        }
-    }
-    Ok(out)
+/// Where an operation is: its path item and method.
+struct Site<'a> {
+    path: &'a str,
+    item: &'a PathItem,
+    item_pointer: String,
+    pointer: String,
+    method: Method,
 }
 
-fn new_version(version: ApiVersion) -> OperationVersion {
-    OperationVersion {
-        version,
-        request: None,
-        responses: Vec::new(),
-        sunset: None,
-        request_examples: Vec::new(),
-    }
-}
-
-/// The examples of a media type, each with the JSON pointer of its value.
-fn examples_of(content: &openapiv3::MediaType, at: &str) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = content
-        .example
-        .iter()
-        .map(|e| (format!("{at}/example"), e.clone()))
-        .collect();
-    for (name, example) in &content.examples {
-        if let ReferenceOr::Item(e) = example
-            && let Some(v) = &e.value
-        {
-            out.push((
-                format!("{at}/examples/{}/value", pointer_token(name)),
-                v.clone(),
-            ));
-        }
-    }
-    out
-}
-
-fn roles(value: Option<&Value>) -> Vec<String> {
-    let Some(Value::Array(items)) = value else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_owned))
-        .collect()
-}
-
+/// The operation's context for lowering its parts: errors name the operation, and inline
+/// types are named after it and live in its file.
 struct OpCtx<'c> {
     operation_id: &'c str,
     type_name: &'c str,
     file: &'c str,
 }
 
-/// Where a possibly referenced element is defined: its `$ref`, or `at` when inline.
-fn defined_at<T>(element: &ReferenceOr<T>, at: &str) -> String {
-    match element {
-        ReferenceOr::Reference { reference } => reference.clone(),
-        ReferenceOr::Item(_) => at.to_owned(),
+/// Operation ids and the Rust names derived from them, which must all be unique.
+#[derive(Default)]
+struct Names {
+    ids: BTreeSet<String>,
+    /// Rust name → the operation id that claimed it.
+    idents: BTreeMap<String, String>,
+}
+
+impl Names {
+    fn claim(
+        &mut self,
+        operation_id: &str,
+        short_name: &str,
+        at: &str,
+    ) -> Result<(), CodegenError> {
+        let error = |message: String| CodegenError::in_operation(operation_id, at, message);
+        if !self.ids.insert(operation_id.to_owned()) {
+            return Err(error(
+                "duplicate `operationId`: another operation already has it".to_owned(),
+            ));
+        }
+        for name in [operation_id, short_name] {
+            let ident = type_ident(name);
+            if let Some(other) = self.idents.get(&ident).filter(|o| *o != operation_id) {
+                return Err(error(format!(
+                    "`{name}` maps to the Rust name `{ident}`, which operation `{other}` already has (duplicate operation id?)"
+                )));
+            }
+            self.idents.insert(ident, operation_id.to_owned());
+        }
+        Ok(())
     }
 }
 
-/// An inline element, or the component its `$ref` names; an error is the operation's.
-fn resolve<'a, T: Component>(
-    b: &Builder<'a>,
-    element: &'a ReferenceOr<T>,
+/// The index of the operation's first tag (`Untagged` without one), added if undeclared.
+fn tag_of(tags: &mut Vec<Tag>, op: &openapiv3::Operation) -> usize {
+    let name = op.tags.first().map_or("Untagged", String::as_str);
+    if let Some(i) = tags.iter().position(|t| t.name == name) {
+        return i;
+    }
+    tags.push(Tag {
+        module: module_ident(name),
+        name: name.to_owned(),
+        description: None,
+    });
+    tags.len() - 1
+}
+
+fn lower_operation<'a>(
+    b: &mut Builder<'a>,
+    names: &mut Names,
+    site: &Site<'a>,
+    op: &'a openapiv3::Operation,
+    tag: usize,
+) -> Result<Operation, CodegenError> {
+    let Some(operation_id) = op.operation_id.clone() else {
+        return Err(CodegenError::at(
+            &site.pointer,
+            "operation without `operationId`",
+        ));
+    };
+    let short_name = op
+        .extensions
+        .get("x-xgen-operation-id-override")
+        .and_then(Value::as_str)
+        .unwrap_or(&operation_id)
+        .to_owned();
+    names.claim(&operation_id, &short_name, &site.pointer)?;
+    let type_name = type_ident(&short_name);
+    let file = format!("{}_types", module_ident(&short_name));
+    let ctx = OpCtx {
+        operation_id: &operation_id,
+        type_name: &type_name,
+        file: &file,
+    };
+    let params = lower_params(b, &ctx, site, op)?;
+    let path_segments = path_segments(&ctx, site, &params)?;
+    let mut o = Operation {
+        operation_id: operation_id.clone(),
+        fn_name: module_ident(&short_name),
+        short_name,
+        type_name: type_name.clone(),
+        method: site.method,
+        path: site.path.to_owned(),
+        path_segments,
+        pointer: site.pointer.clone(),
+        tag,
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        docs_url: op
+            .extensions
+            .get("x-xgen-docs-url")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        roles: roles(op.extensions.get("x-rolesRequirements")),
+        deprecated: op.deprecated,
+        params,
+        body_required: false,
+        body_description: None,
+        versions: Vec::new(),
+        shared_responses: Vec::new(),
+        default_version: None,
+    };
+    let mut versions = Versions::default();
+    if let Some(body) = &op.request_body {
+        let at = format!("{}/requestBody", site.pointer);
+        let body = resolve::<RequestBody>(b, body, &ctx, &at)?;
+        o.body_required = body.required;
+        o.body_description = body.description.clone();
+        lower_request_body(b, &ctx, body, &at, &mut versions)?;
+    }
+    for (status, response) in &op.responses.responses {
+        let code = match status {
+            StatusCode::Code(c) => *c,
+            StatusCode::Range(r) => r * 100,
+        };
+        let at = format!("{}/responses/{code}", site.pointer);
+        let definition = defined_at(response, &at);
+        let response = resolve::<Response>(b, response, &ctx, &at)?;
+        let shared = lower_response(b, &ctx, code, response, &at, &definition, &mut versions)?;
+        o.shared_responses.extend(shared);
+    }
+    o.versions = versions.0.into_values().collect();
+    if o.versions.is_empty() {
+        return Err(CodegenError::in_operation(
+            &operation_id,
+            &site.pointer,
+            "no versioned media type (`application/vnd.atlas.YYYY-MM-DD+json`) in its request or responses",
+        ));
+    }
+    Ok(o)
+}
+
+/// The path item's parameters, then the operation's; an operation's parameter replaces the
+/// path item's of the same name and place.
+fn lower_params<'a>(
+    b: &mut Builder<'a>,
     ctx: &OpCtx<'_>,
-    at: &str,
-) -> Result<&'a T, CodegenError> {
-    refs::resolve(b.spec, element, at).map_err(|e| e.within_operation(ctx.operation_id))
+    site: &Site<'a>,
+    op: &'a openapiv3::Operation,
+) -> Result<Vec<Param>, CodegenError> {
+    let mut declared: Vec<(String, String, &'a Parameter)> = Vec::new();
+    for (list, at) in [
+        (
+            &site.item.parameters,
+            format!("{}/parameters", site.item_pointer),
+        ),
+        (&op.parameters, format!("{}/parameters", site.pointer)),
+    ] {
+        for (i, p) in list.iter().enumerate() {
+            let at = format!("{at}/{i}");
+            let param = resolve::<Parameter>(b, p, ctx, &at)?;
+            let same_place = |q: &Parameter| {
+                q.parameter_data_ref().name == param.parameter_data_ref().name
+                    && std::mem::discriminant(q) == std::mem::discriminant(param)
+            };
+            declared.retain(|(_, _, q)| !same_place(q));
+            declared.push((defined_at(p, &at), at, param));
+        }
+    }
+    let mut params: Vec<Param> = Vec::with_capacity(declared.len());
+    for (definition, at, param) in declared {
+        let p = lower_parameter(b, param, ctx, &at, &definition)?;
+        if params.iter().any(|q| q.ident == p.ident) {
+            return Err(CodegenError::in_operation(
+                ctx.operation_id,
+                &at,
+                format!("two parameters map to the Rust name `{}`", p.ident),
+            ));
+        }
+        params.push(p);
+    }
+    Ok(params)
 }
 
 fn lower_parameter<'a>(
@@ -425,4 +303,244 @@ fn lower_parameter<'a>(
         default,
         deprecated: data.deprecated.unwrap_or(false),
     })
+}
+
+/// The path template, segment by segment, each `{parameter}` resolved to a path parameter.
+fn path_segments(
+    ctx: &OpCtx<'_>,
+    site: &Site<'_>,
+    params: &[Param],
+) -> Result<Vec<PathSegment>, CodegenError> {
+    let error =
+        |message: String| CodegenError::in_operation(ctx.operation_id, &site.pointer, message);
+    let mut segments = Vec::new();
+    for segment in site.path.split('/').filter(|s| !s.is_empty()) {
+        let Some(rest) = segment.strip_prefix('{') else {
+            if segment.contains('{') {
+                return Err(error(format!(
+                    "path segment `{segment}` has a parameter after literal text"
+                )));
+            }
+            segments.push(PathSegment::Literal(segment.to_owned()));
+            continue;
+        };
+        let (wire, suffix) = rest
+            .split_once('}')
+            .ok_or_else(|| error(format!("unclosed `{{` in path `{}`", site.path)))?;
+        let param = params
+            .iter()
+            .position(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+            .ok_or_else(|| {
+                error(format!(
+                    "path `{}` names `{{{wire}}}`, which no path parameter declares",
+                    site.path
+                ))
+            })?;
+        segments.push(PathSegment::Param {
+            param,
+            suffix: suffix.to_owned(),
+        });
+    }
+    Ok(segments)
+}
+
+/// The operation's versions so far, in order (see [`ApiVersion`]).
+#[derive(Default)]
+struct Versions(BTreeMap<ApiVersion, OperationVersion>);
+
+impl Versions {
+    fn entry(&mut self, version: ApiVersion) -> &mut OperationVersion {
+        self.0
+            .entry(version.clone())
+            .or_insert_with(|| OperationVersion {
+                version,
+                request: None,
+                responses: Vec::new(),
+                sunset: None,
+                request_examples: Vec::new(),
+                endpoints: Vec::new(),
+            })
+    }
+}
+
+/// The `x-sunset` date of a media type, which says when its version is withdrawn.
+fn sunset(content: &MediaType) -> Option<String> {
+    let sunset = content.extensions.get("x-sunset")?.as_str()?;
+    Some(sunset.to_owned())
+}
+
+/// Each media type of the body is the request of its version.
+fn lower_request_body<'a>(
+    b: &mut Builder<'a>,
+    ctx: &OpCtx<'_>,
+    body: &'a RequestBody,
+    at: &str,
+    versions: &mut Versions,
+) -> Result<(), CodegenError> {
+    for (media_type, content) in &body.content {
+        let at = format!("{at}/content/{}", pointer_token(media_type));
+        let error = |message: String| CodegenError::in_operation(ctx.operation_id, &at, message);
+        let Some(media::Versioned { version, .. }) = media::versioned(media_type) else {
+            return Err(error(format!(
+                "request media type `{media_type}` carries no Atlas API version"
+            )));
+        };
+        let Some(schema) = &content.schema else {
+            return Err(error("request body without a schema".to_owned()));
+        };
+        // `CreateClusterV20240805Request`: the version reads as in the request type's name.
+        let hint = format!("{}V{}Request", ctx.type_name, version_suffix(&version));
+        let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
+        let entry = versions.entry(version);
+        entry.request = Some(Body {
+            media_type: media_type.clone(),
+            ty,
+        });
+        entry.request_examples.extend(examples_of(content, &at));
+        entry.sunset = sunset(content).or(entry.sunset.take());
+    }
+    Ok(())
+}
+
+/// Adds each versioned media type of a response to its version; returns the cases that
+/// belong to no version (no content, or `application/json`).
+fn lower_response<'a>(
+    b: &mut Builder<'a>,
+    ctx: &OpCtx<'_>,
+    code: u16,
+    response: &'a Response,
+    at: &str,
+    definition: &str,
+    versions: &mut Versions,
+) -> Result<Vec<ResponseCase>, CodegenError> {
+    let mut shared = Vec::new();
+    if response.content.is_empty() {
+        shared.push(ResponseCase {
+            status: Some(code),
+            description: response.description.clone(),
+            media_type: None,
+            body: ResponseBody::None,
+            examples: Vec::new(),
+        });
+    }
+    for (media_type, content) in &response.content {
+        let at = format!("{at}/content/{}", pointer_token(media_type));
+        let version = media::versioned(media_type).map(|v| v.version);
+        let body = match (&content.schema, media::is_json(media_type)) {
+            (Some(schema), true) => {
+                let hint = match &version {
+                    Some(v) => format!("{}V{}Response{code}", ctx.type_name, version_suffix(v)),
+                    None => format!("{}Response{code}", ctx.type_name),
+                };
+                ResponseBody::Json(b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?)
+            }
+            (_, false) => ResponseBody::Bytes,
+            (None, true) => ResponseBody::None,
+        };
+        let case = ResponseCase {
+            status: Some(code),
+            description: response.description.clone(),
+            media_type: Some(media_type.clone()),
+            body,
+            examples: examples_of(
+                content,
+                &format!("{definition}/content/{}", pointer_token(media_type)),
+            ),
+        };
+        match version {
+            Some(version) => {
+                let entry = versions.entry(version);
+                entry.responses.push(case);
+                entry.sunset = sunset(content).or(entry.sunset.take());
+            }
+            None => shared.push(case),
+        }
+    }
+    Ok(shared)
+}
+
+/// See [`Ir::component_response_examples`].
+pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExample>, CodegenError> {
+    let Some(components) = &b.spec.components else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, response) in &components.responses {
+        let ReferenceOr::Item(response) = response else {
+            continue;
+        };
+        let at = format!("#/components/responses/{}", pointer_token(name));
+        for (media_type, content) in &response.content {
+            let is_json = media::is_json(media_type);
+            let examples = examples_of(
+                content,
+                &format!("{at}/content/{}", pointer_token(media_type)),
+            );
+            let (Some(schema), true, false) = (&content.schema, is_json, examples.is_empty())
+            else {
+                continue;
+            };
+            let schema_at = format!("{at}/content/{}/schema", pointer_token(media_type));
+            let ty = b.lower(
+                schema,
+                &format!("{}Response", type_ident(name)),
+                &schema_at,
+                "component_responses",
+            )?;
+            out.extend(examples.into_iter().map(|(pointer, value)| TypedExample {
+                pointer,
+                ty: ty.clone(),
+                value,
+            }));
+        }
+    }
+    Ok(out)
+}
+
+/// The examples of a media type, each with the JSON pointer of its value.
+fn examples_of(content: &MediaType, at: &str) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = content
+        .example
+        .iter()
+        .map(|e| (format!("{at}/example"), e.clone()))
+        .collect();
+    for (name, example) in &content.examples {
+        if let ReferenceOr::Item(e) = example
+            && let Some(v) = &e.value
+        {
+            out.push((
+                format!("{at}/examples/{}/value", pointer_token(name)),
+                v.clone(),
+            ));
+        }
+    }
+    out
+}
+
+fn roles(value: Option<&Value>) -> Vec<String> {
+    let Some(Value::Array(items)) = value else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect()
+}
+
+/// Where a possibly referenced element is defined: its `$ref`, or `at` when inline.
+fn defined_at<T>(element: &ReferenceOr<T>, at: &str) -> String {
+    match element {
+        ReferenceOr::Reference { reference } => reference.clone(),
+        ReferenceOr::Item(_) => at.to_owned(),
+    }
+}
+
+/// An inline element, or the component its `$ref` names; an error is the operation's.
+fn resolve<'a, T: Component>(
+    b: &Builder<'a>,
+    element: &'a ReferenceOr<T>,
+    ctx: &OpCtx<'_>,
+    at: &str,
+) -> Result<&'a T, CodegenError> {
+    refs::resolve(b.spec, element, at).map_err(|e| e.within_operation(ctx.operation_id))
 }

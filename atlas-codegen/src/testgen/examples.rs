@@ -9,9 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::emit::operations;
 use crate::emit::tokens::{ident, type_tokens_from};
-use crate::ir::{Ir, Presence, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{Ir, OperationVersion, Presence, ResponseBody, ResponseCase, TypeKind, TypeRef};
 
 /// Calls per generated function: one huge function is slow to compile.
 const CASES_PER_FUNCTION: usize = 100;
@@ -124,8 +123,7 @@ pub fn plan(ir: &Ir, document_examples: &[String]) -> Plan {
                     match &case.body {
                         ResponseBody::Json(ty) => cases.push(json(pointer, ty, false, example)),
                         ResponseBody::Bytes => {
-                            let (Some(status), Some(endpoint)) =
-                                (case.status, operations::endpoint_type_name(op, v, case))
+                            let (Some(status), Some(endpoint)) = (case.status, decoder_of(v, case))
                             else {
                                 continue;
                             };
@@ -173,6 +171,19 @@ pub fn plan(ir: &Ir, document_examples: &[String]) -> Plan {
         .cloned()
         .collect();
     Plan { cases, unchecked }
+}
+
+/// The request type whose response decoder handles the success `case` of version `v`: the
+/// version's own, or the one asking for that other format (`…Csv`). `None` for an error.
+fn decoder_of(v: &OperationVersion, case: &ResponseCase) -> Option<String> {
+    let handles = |c: &crate::ir::SuccessCase| {
+        Some(c.status) == case.status && c.media_type == case.media_type
+    };
+    let endpoint = v
+        .endpoints
+        .iter()
+        .find(|e| e.success.cases().iter().any(handles))?;
+    Some(endpoint.type_name.clone())
 }
 
 fn is_nullable(presence: Presence) -> bool {

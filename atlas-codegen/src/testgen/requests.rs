@@ -96,10 +96,7 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         for (name, _) in &mut headers {
             *name = name.to_ascii_lowercase();
         }
-        headers.push((
-            "accept".to_owned(),
-            crate::emit::operations::accept_media_type(op, version),
-        ));
+        headers.push(("accept".to_owned(), version.endpoints[0].accept.clone()));
         let body = sample.body.as_ref().map(Value::to_string);
         if let (Some(_), Some(request)) = (&body, &version.request) {
             headers.push(("content-type".to_owned(), request.media_type.clone()));
