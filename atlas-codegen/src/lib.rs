@@ -15,7 +15,7 @@ mod error;
 pub mod ir;
 pub mod lower;
 pub mod media;
-mod names;
+pub mod names;
 pub mod passes;
 mod refs;
 mod schema_view;

@@ -9,6 +9,7 @@ use crate::CodegenError;
 use crate::ir::{
     Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
+use crate::names::{UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIANT};
 
 pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
     let def = &ir.types[id];
@@ -131,11 +132,12 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         .all(|f| defaultable(ir, f))
         .then(|| quote!(Default,));
     let derives = quote!(#[derive(Debug, Clone, PartialEq, #default)]);
+    let extra = ident(UNDECLARED_PROPERTIES_FIELD);
     let item = quote! {
         pub struct #name {
             #(#fields)*
             #[doc = #extra_doc]
-            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+            pub #extra: serde_json::Map<String, serde_json::Value>,
         }
     };
     let impls = quote! {
@@ -143,13 +145,13 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
                 let mut map = crate::runtime::object(value, path)?;
-                Ok(Self { #(#decode)* additional_properties: map })
+                Ok(Self { #(#decode)* #extra: map })
             }
             #[inline]
             fn to_json(&self) -> serde_json::Value {
                 let mut map = serde_json::Map::new();
                 #(#encode)*
-                for (key, value) in &self.additional_properties {
+                for (key, value) in &self.#extra {
                     map.entry(key.clone()).or_insert_with(|| value.clone());
                 }
                 serde_json::Value::Object(map)
@@ -287,11 +289,12 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
             }
         });
     }
+    let unknown = ident(UNKNOWN_TAG_VARIANT);
     let item = quote! {
         pub enum #name {
             #(#variants)*
             /// A tag value the spec does not list (or no tag): the object is kept whole.
-            Unknown(crate::runtime::UnknownVariant),
+            #unknown(crate::runtime::UnknownVariant),
         }
     };
     let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
@@ -307,14 +310,14 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
                 let tag = crate::runtime::tag(&map, #property).map(str::to_owned);
                 match tag.as_deref() {
                     #(#decode)*
-                    _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new(#property, map))),
+                    _ => Ok(Self::#unknown(crate::runtime::UnknownVariant::new(#property, map))),
                 }
             }
             #[inline]
             fn to_json(&self) -> serde_json::Value {
                 match self {
                     #(#encode)*
-                    Self::Unknown(value) => value.to_json(),
+                    Self::#unknown(value) => value.to_json(),
                 }
             }
         }

@@ -13,7 +13,10 @@ use super::schemas::Builder;
 use crate::error::{CodegenError, pointer_token};
 use crate::ir::*;
 use crate::media::{self, ApiVersion};
-use crate::names::{field_ident, module_ident, type_ident, version_suffix};
+use crate::names::{
+    component_response_type, field_ident, module_ident, operation_module, operation_type,
+    operation_types_file, parameter_type, request_body_type, response_body_type, type_ident,
+};
 use crate::refs::{self, Component};
 
 /// Every operation of the spec, in the order of its paths and then get, put, post, delete,
@@ -146,8 +149,8 @@ fn lower_operation<'a>(
         .unwrap_or(&operation_id)
         .to_owned();
     names.claim(&operation_id, &short_name, &site.pointer)?;
-    let type_name = type_ident(&short_name);
-    let file = format!("{}_types", module_ident(&short_name));
+    let type_name = operation_type(&short_name);
+    let file = operation_types_file(&short_name);
     let ctx = OpCtx {
         operation_id: &operation_id,
         type_name: &type_name,
@@ -157,7 +160,7 @@ fn lower_operation<'a>(
     let path_segments = path_segments(&ctx, site, &params)?;
     let mut o = Operation {
         operation_id: operation_id.clone(),
-        fn_name: module_ident(&short_name),
+        fn_name: operation_module(&short_name),
         short_name,
         type_name: type_name.clone(),
         method: site.method,
@@ -282,7 +285,7 @@ fn lower_parameter<'a>(
             ),
         ));
     };
-    let hint = format!("{}{}", ctx.type_name, type_ident(&data.name));
+    let hint = parameter_type(ctx.type_name, &data.name);
     let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
     let (default, schema_example) = match schema {
         ReferenceOr::Item(s) => (s.schema_data.default.clone(), s.schema_data.example.clone()),
@@ -388,8 +391,7 @@ fn lower_request_body<'a>(
         let Some(schema) = &content.schema else {
             return Err(error("request body without a schema".to_owned()));
         };
-        // `CreateClusterV20240805Request`: the version reads as in the request type's name.
-        let hint = format!("{}V{}Request", ctx.type_name, version_suffix(&version));
+        let hint = request_body_type(ctx.type_name, &version);
         let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
         let entry = versions.entry(version);
         entry.request = Some(Body {
@@ -428,10 +430,7 @@ fn lower_response<'a>(
         let version = media::versioned(media_type).map(|v| v.version);
         let body = match (&content.schema, media::is_json(media_type)) {
             (Some(schema), true) => {
-                let hint = match &version {
-                    Some(v) => format!("{}V{}Response{code}", ctx.type_name, version_suffix(v)),
-                    None => format!("{}Response{code}", ctx.type_name),
-                };
+                let hint = response_body_type(ctx.type_name, version.as_ref(), code);
                 ResponseBody::Json(b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?)
             }
             (_, false) => ResponseBody::Bytes,
@@ -483,7 +482,7 @@ pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExamp
             let schema_at = format!("{at}/content/{}/schema", pointer_token(media_type));
             let ty = b.lower(
                 schema,
-                &format!("{}Response", type_ident(name)),
+                &component_response_type(name),
                 &schema_at,
                 "component_responses",
             )?;

@@ -8,7 +8,11 @@ use serde_json::Value;
 
 use crate::error::{CodegenError, pointer_token};
 use crate::ir::*;
-use crate::names::{field_ident, module_ident, type_ident};
+use crate::names::{
+    UNDECLARED_PROPERTIES_FIELD, branch_shape, enum_variants, field_ident, item_type,
+    map_value_type, module_ident, numbered, property_type, tagged_variants, type_ident,
+    untagged_variants, untitled_branch_type,
+};
 use crate::refs::schema_pointer;
 use crate::schema_view::View;
 
@@ -259,7 +263,7 @@ impl<'a> Builder<'a> {
                 Some(items) => {
                     let item = self.lower_boxed(
                         items,
-                        &format!("{hint}Item"),
+                        &item_type(hint),
                         &format!("{pointer}/items"),
                         file,
                     )?;
@@ -278,7 +282,7 @@ impl<'a> Builder<'a> {
                 Some(AdditionalProperties::Schema(value)) => {
                     let value = self.lower(
                         value,
-                        &format!("{hint}Value"),
+                        &map_value_type(hint),
                         &format!("{pointer}/additionalProperties"),
                         file,
                     )?;
@@ -324,13 +328,7 @@ impl<'a> Builder<'a> {
     }
 
     fn unique_inline_name(&mut self, hint: &str, pointer: &str) -> String {
-        let base = type_ident(hint);
-        let mut name = base.clone();
-        let mut n = 2;
-        while self.names.contains_key(&name) {
-            name = format!("{base}{n}");
-            n += 1;
-        }
+        let name = numbered(&type_ident(hint), |n| self.names.contains_key(n));
         self.names.insert(name.clone(), pointer.to_owned());
         name
     }
@@ -444,7 +442,7 @@ impl<'a> Builder<'a> {
     fn define_struct(&mut self, merged: Merged<'a>) -> Result<TypeKind, CodegenError> {
         let mut fields: Vec<Field> = Vec::with_capacity(merged.props.len());
         for (wire, src) in merged.props {
-            let hint = format!("{}{}", src.owner, type_ident(&wire));
+            let hint = property_type(&src.owner, &wire);
             let ty = self.lower_boxed(src.schema, &hint, &src.pointer, &src.file)?;
             let data = self.data_of(src.schema, &src.pointer)?;
             let required = merged.required.contains(&wire);
@@ -458,7 +456,7 @@ impl<'a> Builder<'a> {
                 (false, true) => Presence::OptionalNullable,
             };
             let ident = field_ident(&wire);
-            if ident == "additional_properties" {
+            if ident == UNDECLARED_PROPERTIES_FIELD {
                 return Err(CodegenError::at(
                     &src.pointer,
                     "property name clashes with the field that keeps undeclared properties",
@@ -549,10 +547,13 @@ impl<'a> Builder<'a> {
         for (tag, target) in entries {
             groups.entry(target).or_default().push(tag);
         }
-        let target_idents: Vec<String> = groups.keys().map(|t| type_ident(t)).collect();
-        let stripped = strip_common_affixes(&target_idents, name);
+        let subtypes: Vec<(String, Vec<String>)> = groups
+            .iter()
+            .map(|(target, tags)| (type_ident(target), tags.clone()))
+            .collect();
+        let idents = tagged_variants(&subtypes, name);
         let mut variants: Vec<TaggedVariant> = Vec::new();
-        for (i, (target, tags)) in groups.into_iter().enumerate() {
+        for ((target, tags), ident) in groups.into_iter().zip(idents) {
             let id = self.components[target];
             if Some(id) == self_id {
                 return Err(CodegenError::at(
@@ -560,21 +561,13 @@ impl<'a> Builder<'a> {
                     format!("discriminator maps `{}` to the union itself", tags[0]),
                 ));
             }
-            let mut ident = if tags.len() == 1 {
-                type_ident(&tags[0])
-            } else {
-                stripped[i].clone()
-            };
-            if ident == "Unknown" || variants.iter().any(|v| v.ident == ident) {
-                ident = target_idents[i].clone();
-            }
             let (_, target_schema) = self.resolve_schema_ref(&schema_pointer(target), pointer)?;
             let mut merged = Merged::default();
             let target_pointer = schema_pointer(target);
             self.merge_object(
                 target_schema,
                 &target_pointer,
-                &target_idents[i],
+                &type_ident(target),
                 "",
                 &mut vec![target_pointer.clone()],
                 &mut merged,
@@ -643,151 +636,45 @@ impl<'a> Builder<'a> {
                     .schema_data
                     .title
                     .as_deref()
-                    .map_or_else(|| format!("{name}{}", shape_name(s)), type_ident),
+                    .map_or_else(|| untitled_branch_type(name, &shape_of(s)), type_ident),
             };
             let ty = self.lower(branch, &branch_name, &at, file)?;
             lowered.push((branch_name, ty));
         }
         let names: Vec<String> = lowered.iter().map(|(n, _)| n.clone()).collect();
-        let stripped = strip_common_affixes(&names, name);
-        let mut variants: Vec<UntaggedVariant> = Vec::new();
-        for (i, (branch_name, ty)) in lowered.into_iter().enumerate() {
-            let mut ident = stripped[i].clone();
-            if variants.iter().any(|v| v.ident == ident) {
-                ident = branch_name;
-            }
-            // Two untitled branches of one shape: told apart by position, deterministically.
-            if variants.iter().any(|v| v.ident == ident) {
-                ident = format!("{ident}{}", ordinal(i));
-            }
-            variants.push(UntaggedVariant {
+        let variants = untagged_variants(&names, name)
+            .into_iter()
+            .zip(lowered)
+            .map(|(ident, (_, ty))| UntaggedVariant {
                 ident,
                 ty,
                 boxed: false,
-            });
-        }
+            })
+            .collect();
         Ok(TypeKind::Untagged(variants))
     }
 }
 
-/// `Branch3` for the branch at index 2: only for branches nothing else tells apart.
-fn ordinal(i: usize) -> String {
-    format!("Branch{}", i + 1)
+/// An open string enum of `values`, its variants named by [`enum_variants`].
+pub fn string_enum(values: Vec<String>) -> StringEnum {
+    let (idents, catch_all) = enum_variants(&values);
+    let values = values
+        .into_iter()
+        .zip(idents)
+        .map(|(wire, ident)| EnumValue { wire, ident })
+        .collect();
+    StringEnum { values, catch_all }
 }
 
-/// A name for an untitled inline branch from what it is: `String`, `Integer`, or for an
-/// object `WithEmailAddress` after its first required (else first) property.
-fn shape_name(schema: &Schema) -> String {
+/// What an untitled inline branch is, for its name (see [`branch_shape`]).
+fn shape_of(schema: &Schema) -> String {
     let v = View::of(schema);
     let first_property = v.required.first().map(String::as_str).or_else(|| {
         v.properties
             .and_then(|p| p.keys().next())
             .map(String::as_str)
     });
-    match (v.ty, first_property) {
-        (_, Some(property)) => format!("With{}", type_ident(property)),
-        (Some("array"), None) => "List".to_owned(),
-        (Some(ty), None) => type_ident(ty),
-        (None, None) => "Value".to_owned(),
-    }
-}
-
-/// Variant names without what all of them (and the union's own name) share:
-/// `AWSCloudProviderContainer` in `CloudProviderContainer` becomes `Aws`.
-fn strip_common_affixes(idents: &[String], union_name: &str) -> Vec<String> {
-    let union_words = split_camel(union_name);
-    let without_union: Vec<String> = idents
-        .iter()
-        .map(|full| {
-            let mut w = split_camel(full);
-            // Drop the union's name where it appears as a run of words inside the variant's.
-            if union_words.len() < w.len()
-                && let Some(pos) = (0..=w.len() - union_words.len())
-                    .find(|&p| w[p..p + union_words.len()] == union_words[..])
-            {
-                w.drain(pos..pos + union_words.len());
-            }
-            if w.is_empty() {
-                full.clone()
-            } else {
-                w.concat()
-            }
-        })
-        .collect();
-    strip_shared(without_union, idents)
-}
-
-/// Removes the word prefix and suffix every name shares (when each keeps at least one word).
-fn strip_shared(names: Vec<String>, fallback: &[String]) -> Vec<String> {
-    if names.len() < 2 {
-        return names;
-    }
-    let split: Vec<Vec<String>> = names.iter().map(|n| split_camel(n)).collect();
-    let min = split.iter().map(Vec::len).min().unwrap_or(0);
-    let mut prefix = 0;
-    while prefix < min && split.iter().all(|w| w[prefix] == split[0][prefix]) {
-        prefix += 1;
-    }
-    let mut suffix = 0;
-    while suffix < min - prefix.min(min)
-        && split
-            .iter()
-            .all(|w| w[w.len() - 1 - suffix] == split[0][split[0].len() - 1 - suffix])
-    {
-        suffix += 1;
-    }
-    split
-        .iter()
-        .zip(fallback)
-        .map(|(w, full)| {
-            let core = &w[prefix.min(w.len())..w.len() - suffix.min(w.len())];
-            if core.is_empty() {
-                full.clone()
-            } else {
-                core.concat()
-            }
-        })
-        .collect()
-}
-
-/// Splits an UpperCamel identifier into its words (`AwsRegionConfig` → `Aws`, `Region`, `Config`).
-fn split_camel(ident: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for c in ident.chars() {
-        let start = c.is_ascii_uppercase()
-            || (c.is_ascii_digit()
-                && words
-                    .last()
-                    .is_some_and(|w| !w.ends_with(|d: char| d.is_ascii_digit())));
-        match words.last_mut() {
-            Some(w) if !start => w.push(c),
-            _ => words.push(c.to_string()),
-        }
-    }
-    words
-}
-
-pub fn string_enum(values: Vec<String>) -> StringEnum {
-    let mut out: Vec<EnumValue> = Vec::with_capacity(values.len());
-    for wire in values {
-        let base = type_ident(&wire);
-        let mut ident = base.clone();
-        let mut n = 2;
-        while out.iter().any(|v| v.ident == ident) {
-            ident = format!("{base}{n}");
-            n += 1;
-        }
-        out.push(EnumValue { wire, ident });
-    }
-    let catch_all = ["Unknown", "Unrecognized", "UnknownValue"]
-        .into_iter()
-        .find(|c| !out.iter().any(|v| v.ident == *c))
-        .unwrap_or("UnlistedValue")
-        .to_owned();
-    StringEnum {
-        values: out,
-        catch_all,
-    }
+    branch_shape(v.ty, first_property)
 }
 
 pub fn docs_of(data: &openapiv3::SchemaData) -> Docs {
@@ -871,51 +758,4 @@ fn base_examples(kind: &TypeKind, schema: &Schema, pointer: &str) -> Vec<BaseExa
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variant_names_drop_the_union_name() {
-        let idents = vec![
-            "AwsCloudProviderContainer".to_owned(),
-            "AzureCloudProviderContainer".to_owned(),
-            "GcpCloudProviderContainer".to_owned(),
-        ];
-        assert_eq!(
-            strip_common_affixes(&idents, "CloudProviderContainer"),
-            ["Aws", "Azure", "Gcp"]
-        );
-        let idents = vec![
-            "DiskBackupOnDemandCopyPolicyItem".to_owned(),
-            "DiskBackupTimeBasedCopyPolicyItem".to_owned(),
-        ];
-        assert_eq!(
-            strip_common_affixes(&idents, "DiskBackupCopyPolicyItem"),
-            ["OnDemand", "TimeBased"]
-        );
-        let idents = vec![
-            "RawMetricThresholdView".to_owned(),
-            "DataMetricThresholdView".to_owned(),
-        ];
-        assert_eq!(
-            strip_common_affixes(&idents, "AppServiceMetricThreshold"),
-            ["Raw", "Data"]
-        );
-    }
-
-    #[test]
-    fn enum_variant_collisions_are_numbered_in_order() {
-        let e = string_enum(vec![
-            "SHA-1".into(),
-            "SHA1".into(),
-            "sha_1".into(),
-            "Unknown".into(),
-        ]);
-        let idents: Vec<_> = e.values.iter().map(|v| v.ident.as_str()).collect();
-        assert_eq!(idents, ["Sha1", "Sha12", "Sha13", "Unknown"]);
-        assert_eq!(e.catch_all, "Unrecognized");
-    }
 }
