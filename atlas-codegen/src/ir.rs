@@ -3,6 +3,7 @@
 //! spec, [`crate::passes`] complete it, and the emitter only prints it.
 
 use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
 pub use crate::media::ApiVersion;
@@ -288,8 +289,14 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub description: Option<String>,
-    /// The JSON pointer of the example, and the example.
-    pub example: Option<(String, Value)>,
+    /// Where the operation lists it: `#/paths/~1api~1atlas~1v2~1groups/get/parameters/0`.
+    pub pointer: String,
+    /// Its schema as the spec writes it, for tools that check values against the spec
+    /// itself (the request samples).
+    pub schema: ReferenceOr<Schema>,
+    /// Its examples, each with the pointer of its value: its `example`, the values of its
+    /// `examples`, and the `example` of its inline schema.
+    pub examples: Vec<(String, Value)>,
     pub default: Option<Value>,
     pub deprecated: bool,
 }
@@ -301,8 +308,6 @@ pub struct OperationVersion {
     pub responses: Vec<ResponseCase>,
     /// `x-sunset` of the version's media types.
     pub sunset: Option<String>,
-    /// Examples of the request body of this version (from `example` and `examples`).
-    pub request_examples: Vec<(String, Value)>,
     /// Set by the endpoint pass: the version's request types. The first asks for the
     /// version's main success format; each other one for another format of a success
     /// (`getOrgInvoice` 2023-01-01 answers `+json`, or `+csv` when asked).
@@ -363,6 +368,13 @@ pub struct SuccessCase {
 pub struct Body {
     pub media_type: String,
     pub ty: TypeRef,
+    /// The pointer of its media type where it is defined:
+    /// `#/paths/~1api~1atlas~1v2~1groups/post/requestBody/content/application~1vnd.atlas.2023-01-01+json`.
+    pub pointer: String,
+    /// Its schema as the spec writes it (see [`Param::schema`]).
+    pub schema: ReferenceOr<Schema>,
+    /// Its examples (`example`, and the values of `examples`), each with its pointer.
+    pub examples: Vec<(String, Value)>,
 }
 
 #[derive(Debug, Clone)]

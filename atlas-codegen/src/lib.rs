@@ -26,11 +26,14 @@ pub use error::{CodegenError, Location};
 use std::collections::BTreeMap;
 
 /// The generator's output: file path (relative to the `atlas-generated/` crate root,
-/// always under one of [`GENERATED_ROOTS`]) → file contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// always under one of [`GENERATED_ROOTS`]) → file contents, with what they were made from.
+#[derive(Debug, Clone)]
 pub struct Generated {
     pub files: BTreeMap<String, String>,
     pub counts: Counts,
+    /// The IR the files print, for tools and tests that want the facts rather than the text
+    /// (the untyped fallbacks, the operations and their versions).
+    pub ir: ir::Ir,
 }
 
 /// Directories, relative to the `atlas-generated/` crate root, that the generator owns
@@ -82,7 +85,8 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
         &counts,
         tests.unchecked_examples(),
     ));
-    Ok(Generated { files, counts })
+    drop(jobs);
+    Ok(Generated { files, counts, ir })
 }
 
 impl Counts {

@@ -1,235 +1,13 @@
-//! Request samples: the real spec end to end, and each rule on small inline specs.
-
-use std::collections::BTreeSet;
-use std::sync::OnceLock;
+//! Request samples, each rule on small inline specs (the real spec's samples are tested end
+//! to end in `xtask/tests/samples.rs`, where the pinned spec is found).
 
 use atlas_codegen::Location;
+use atlas_codegen::ir::Ir;
 use atlas_codegen::testgen::samples::{
-    Pattern, RequestSample, check_request_sample, request_samples, validate_value,
+    Pattern, check_request_sample, request_samples, validate_value,
 };
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::{Value, json};
-
-const SPEC_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/atlas-openapi/atlas-api.yaml"
-);
-
-fn real_spec() -> &'static OpenAPI {
-    static SPEC: OnceLock<OpenAPI> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|e| {
-            panic!(
-                "the Atlas spec must be at {SPEC_PATH} for this test (it is never committed): {e}"
-            )
-        });
-        atlas_codegen::parse_spec(&text).expect("the Atlas spec parses")
-    })
-}
-
-fn real_samples() -> &'static [RequestSample] {
-    static SAMPLES: OnceLock<Vec<RequestSample>> = OnceLock::new();
-    SAMPLES.get_or_init(|| request_samples(real_spec()).unwrap_or_else(|e| panic!("{e}")))
-}
-
-// ---------------------------------------------------------------------------------------
-// The real spec
-// ---------------------------------------------------------------------------------------
-
-#[test]
-fn every_operation_and_version_of_the_real_spec_has_a_sample() {
-    let samples = real_samples();
-    assert_eq!(samples.len(), 598);
-    let ids: BTreeSet<&str> = samples.iter().map(|s| s.operation_id.as_str()).collect();
-    assert_eq!(ids.len(), 540);
-    // One run of samples per operation, its versions oldest first and `preview` last.
-    for run in samples.chunk_by(|a, b| a.pointer == b.pointer) {
-        let versions: Vec<&str> = run.iter().map(|s| s.version.as_str()).collect();
-        let mut sorted = versions.clone();
-        sorted.sort_by_key(|v| (*v == "preview", *v));
-        sorted.dedup();
-        assert_eq!(versions, sorted, "{}", run[0].operation_id);
-    }
-    let runs = samples.chunk_by(|a, b| a.pointer == b.pointer).count();
-    assert_eq!(runs, 540, "an operation's samples are contiguous");
-}
-
-#[test]
-fn every_real_sample_fits_its_operation() {
-    let spec = real_spec();
-    let failures: Vec<String> = real_samples()
-        .iter()
-        .filter_map(|s| check_request_sample(spec, s).err())
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} samples do not fit:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-}
-
-#[test]
-fn every_real_sample_has_exactly_its_path_parameters() {
-    for sample in real_samples() {
-        // `#/paths/~1api~1atlas~1v2~1groups~1{groupId}/get` → `/api/atlas/v2/groups/{groupId}`
-        let (escaped, _method) = sample
-            .pointer
-            .trim_start_matches("#/paths/")
-            .rsplit_once('/')
-            .expect("a method");
-        let template = escaped.replace("~1", "/").replace("~0", "~");
-        let names: BTreeSet<&str> = template
-            .split('{')
-            .skip(1)
-            .map(|rest| rest.split_once('}').expect("a closing brace").0)
-            .collect();
-        let given: BTreeSet<&str> = sample.path.keys().map(String::as_str).collect();
-        assert_eq!(given, names, "{} {}", sample.operation_id, sample.version);
-        for (name, value) in &sample.path {
-            assert!(
-                value.is_string() || value.is_number() || value.is_boolean(),
-                "{}: `{name}` is {value}",
-                sample.operation_id
-            );
-            assert_ne!(value, "", "{}: `{name}` is empty", sample.operation_id);
-        }
-    }
-}
-
-#[test]
-fn real_samples_are_deterministic() {
-    let again = request_samples(real_spec()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(again, real_samples());
-}
-
-#[test]
-fn real_bodies_prefer_fitting_spec_examples() {
-    let spec = real_spec();
-    let (mut from_media_type, mut from_schema, mut synthesized) = (0, 0, 0);
-    for sample in real_samples() {
-        let Some(body) = &sample.body else { continue };
-        let content = json_content(spec, sample);
-        let media_examples: Vec<&Value> = content
-            .example
-            .iter()
-            .chain(content.examples.values().filter_map(|e| match e {
-                ReferenceOr::Item(e) => e.value.as_ref(),
-                ReferenceOr::Reference { .. } => None,
-            }))
-            .collect();
-        let schema_example = match content.schema.as_ref().expect("a schema") {
-            ReferenceOr::Item(s) => s.schema_data.example.as_ref(),
-            ReferenceOr::Reference { reference } => {
-                match &spec.components.as_ref().expect("components").schemas
-                    [reference.trim_start_matches("#/components/schemas/")]
-                {
-                    ReferenceOr::Item(s) => s.schema_data.example.as_ref(),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
-        };
-        if media_examples.contains(&body) {
-            from_media_type += 1;
-        } else if schema_example == Some(body) {
-            from_schema += 1;
-        } else {
-            synthesized += 1;
-        }
-        // A media-type example that fits is always the one used.
-        if let Some(first_fitting) = media_examples
-            .iter()
-            .find(|e| validate_value(spec, content.schema.as_ref().expect("a schema"), e).is_ok())
-        {
-            assert_eq!(
-                *first_fitting, body,
-                "{} {}",
-                sample.operation_id, sample.version
-            );
-        }
-    }
-    eprintln!(
-        "bodies: {from_media_type} from media-type examples, {from_schema} from schema examples, {synthesized} synthesized"
-    );
-    assert_eq!(from_media_type + from_schema + synthesized, 201);
-}
-
-fn json_content<'s>(spec: &'s OpenAPI, sample: &RequestSample) -> &'s openapiv3::MediaType {
-    let (escaped, method) = sample
-        .pointer
-        .trim_start_matches("#/paths/")
-        .rsplit_once('/')
-        .expect("a method");
-    let path = escaped.replace("~1", "/").replace("~0", "~");
-    let ReferenceOr::Item(item) = &spec.paths.paths[&path] else {
-        panic!("a path item")
-    };
-    let op = match method {
-        "get" => &item.get,
-        "put" => &item.put,
-        "post" => &item.post,
-        "delete" => &item.delete,
-        "patch" => &item.patch,
-        other => panic!("method {other}"),
-    };
-    let Some(ReferenceOr::Item(body)) = &op.as_ref().expect("an operation").request_body else {
-        panic!("an inline body")
-    };
-    &body.content[&format!("application/vnd.atlas.{}+json", sample.version)]
-}
-
-/// Every `pattern` of the spec, reachable from a request or not, parses, and generation finds
-/// a string it matches.
-#[test]
-fn every_pattern_of_the_real_spec_is_supported() {
-    fn walk(node: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
-        match node {
-            Value::Object(map) => {
-                if let Some(Value::String(p)) = map.get("pattern") {
-                    out.push((pointer.to_owned(), p.clone()));
-                }
-                for (k, v) in map {
-                    walk(
-                        v,
-                        &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
-                        out,
-                    );
-                }
-            }
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .for_each(|(i, v)| walk(v, &format!("{pointer}/{i}"), out)),
-            _ => {}
-        }
-    }
-    let mut patterns = Vec::new();
-    walk(
-        &serde_json::to_value(real_spec()).expect("the spec serializes"),
-        "#",
-        &mut patterns,
-    );
-    assert!(
-        patterns.len() > 1100,
-        "found only {} patterns",
-        patterns.len()
-    );
-    let distinct: BTreeSet<&str> = patterns.iter().map(|(_, p)| p.as_str()).collect();
-    for (pointer, source) in &patterns {
-        let pattern =
-            Pattern::parse(source).unwrap_or_else(|e| panic!("{pointer}: `{source}`: {e}"));
-        let generated = pattern
-            .generate(|_| true)
-            .unwrap_or_else(|| panic!("{pointer}: nothing generated for `{source}`"));
-        assert!(pattern.is_match(&generated));
-    }
-    eprintln!(
-        "{} patterns ({} distinct) parse and generate",
-        patterns.len(),
-        distinct.len()
-    );
-}
 
 // ---------------------------------------------------------------------------------------
 // Regular expressions
@@ -411,10 +189,15 @@ fn indent(yaml: &str, by: usize) -> String {
         .collect()
 }
 
+fn ir(spec: &OpenAPI) -> Ir {
+    atlas_codegen::build_ir(spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn body(spec: &OpenAPI) -> Value {
-    let samples = request_samples(spec).unwrap_or_else(|e| panic!("{e}"));
+    let ir = ir(spec);
+    let samples = request_samples(spec, &ir).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(samples.len(), 1);
-    check_request_sample(spec, &samples[0]).unwrap_or_else(|e| panic!("{e}"));
+    check_request_sample(spec, &ir, &samples[0]).unwrap_or_else(|e| panic!("{e}"));
     samples[0].body.clone().expect("a body")
 }
 
@@ -549,7 +332,7 @@ fn a_required_cycle_is_an_error_and_an_optional_one_is_left_out() {
             child: { $ref: '#/components/schemas/Node' }
         ",
     );
-    let error = request_samples(&required).expect_err("no finite value exists");
+    let error = request_samples(&required, &ir(&required)).expect_err("no finite value exists");
     assert!(error.to_string().contains("contain itself"), "{error}");
 }
 
@@ -780,7 +563,7 @@ fn unsupported_pattern_is_an_error_naming_its_pointer() {
             word: { type: string, pattern: '\bword\b' }
         ",
     );
-    let error = request_samples(&spec).expect_err("`\\b` is not supported");
+    let error = request_samples(&spec, &ir(&spec)).expect_err("`\\b` is not supported");
     assert_eq!(
         error.location,
         Location::Pointer("#/components/schemas/Thing/properties/word/pattern".to_owned())
@@ -798,10 +581,10 @@ paths:
     parameters:
       - $ref: '#/components/parameters/groupId'
       - { name: pretty, in: query, schema: { type: boolean, default: false } }
+      - { name: n, in: path, required: true, schema: { type: integer, minimum: 2 } }
     get:
       operationId: getItem
       parameters:
-        - { name: n, in: path, required: true, schema: { type: integer, minimum: 2 } }
         - { name: metrics, in: query, required: true, schema: { type: array, items: { type: string, enum: [A, B] } } }
         - { name: page, in: query, schema: { type: integer } }
         - { name: pretty, in: query, schema: { type: boolean, example: true } }
@@ -831,10 +614,11 @@ components:
       schema: { type: string, pattern: '^([a-f0-9]{24})$', example: 32b6e34b3d91647abb20e7b8 }
 "#;
     let spec = atlas_codegen::parse_spec(text).expect("parses");
-    let samples = request_samples(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let ir = ir(&spec);
+    let samples = request_samples(&spec, &ir).unwrap_or_else(|e| panic!("{e}"));
     let order: Vec<(&str, &str)> = samples
         .iter()
-        .map(|s| (s.operation_id.as_str(), s.version.as_str()))
+        .map(|s| (s.operation_id.as_str(), s.api_version.as_str()))
         .collect();
     assert_eq!(
         order,
@@ -846,7 +630,10 @@ components:
         ]
     );
     let get = &samples[0];
-    assert_eq!(get.pointer, "#/paths/~1groups~1{groupId}~1items~1{n}/get");
+    assert_eq!(
+        ir.operations[get.operation].pointer,
+        "#/paths/~1groups~1{groupId}~1items~1{n}/get"
+    );
     assert_eq!(
         Value::Object(get.path.clone()),
         json!({ "groupId": "32b6e34b3d91647abb20e7b8", "n": 2 })
@@ -867,7 +654,7 @@ components:
         json!({ "pretty": false })
     );
     for sample in &samples {
-        check_request_sample(&spec, sample).unwrap_or_else(|e| panic!("{e}"));
+        check_request_sample(&spec, &ir, sample).unwrap_or_else(|e| panic!("{e}"));
     }
 }
 

@@ -41,6 +41,8 @@ pub fn workspace_root() -> PathBuf {
 #[derive(Debug)]
 pub struct Generation {
     pub spec: LoadedSpec,
+    /// The spec, parsed.
+    pub document: openapiv3::OpenAPI,
     pub generated: atlas_codegen::Generated,
     pub parse_time: Duration,
     pub generate_time: Duration,
@@ -50,9 +52,11 @@ pub struct Generation {
 /// memory.
 pub fn generate(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Generation, XtaskError> {
     let spec = spec::load_pinned(workspace_root, spec_path)?;
-    let (generated, parse_time, generate_time) = parse_and_generate(&spec.text, &spec.path)?;
+    let (document, generated, parse_time, generate_time) =
+        parse_and_generate(&spec.text, &spec.path)?;
     Ok(Generation {
         spec,
+        document,
         generated,
         parse_time,
         generate_time,
@@ -63,7 +67,15 @@ pub fn generate(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Gener
 pub fn parse_and_generate(
     text: &str,
     path: &Path,
-) -> Result<(atlas_codegen::Generated, Duration, Duration), XtaskError> {
+) -> Result<
+    (
+        openapiv3::OpenAPI,
+        atlas_codegen::Generated,
+        Duration,
+        Duration,
+    ),
+    XtaskError,
+> {
     let start = Instant::now();
     let parsed = atlas_codegen::parse_spec(text).map_err(|source| XtaskError::Codegen {
         context: format!("cannot parse the spec {}", path.display()),
@@ -75,7 +87,7 @@ pub fn parse_and_generate(
         context: format!("cannot generate from the spec {}", path.display()),
         source,
     })?;
-    Ok((generated, parse_time, start.elapsed()))
+    Ok((parsed, generated, parse_time, start.elapsed()))
 }
 
 /// Generates in memory and compares the result with what is on disk under each of

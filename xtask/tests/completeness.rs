@@ -1,18 +1,9 @@
 //! Everything in the pinned spec is generated: every operation, every (operation, version)
 //! pair, every component schema, with nothing skipped and the counts written in the report.
 
-use std::sync::OnceLock;
+mod common;
 
-use xtask::Generation;
-
-/// One generation from the pinned spec, shared by the tests of this file.
-fn generation() -> &'static Generation {
-    static GENERATION: OnceLock<Generation> = OnceLock::new();
-    GENERATION.get_or_init(|| {
-        xtask::generate(&xtask::workspace_root(), None)
-            .unwrap_or_else(|e| panic!("cannot generate from the pinned spec:\n{e}"))
-    })
-}
+use common::pinned as generation;
 
 #[test]
 fn every_operation_and_schema_of_the_pinned_spec_is_generated() {

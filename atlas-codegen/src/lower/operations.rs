@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
-    StatusCode,
+    Example, MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
+    Response, StatusCode,
 };
 use serde_json::Value;
 
@@ -187,10 +188,11 @@ fn lower_operation<'a>(
     let mut versions = Versions::default();
     if let Some(body) = &op.request_body {
         let at = format!("{}/requestBody", site.pointer);
+        let definition = defined_at(body, &at);
         let body = resolve::<RequestBody>(b, body, &ctx, &at)?;
         o.body_required = body.required;
         o.body_description = body.description.clone();
-        lower_request_body(b, &ctx, body, &at, &mut versions)?;
+        lower_request_body(b, &ctx, body, &at, &definition, &mut versions)?;
     }
     for (status, response) in &op.responses.responses {
         let code = match status {
@@ -287,10 +289,20 @@ fn lower_parameter<'a>(
     };
     let hint = parameter_type(ctx.type_name, &data.name);
     let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
-    let (default, schema_example) = match schema {
-        ReferenceOr::Item(s) => (s.schema_data.default.clone(), s.schema_data.example.clone()),
-        ReferenceOr::Reference { .. } => (None, None),
-    };
+    let mut examples = examples_of(b, data.example.as_ref(), &data.examples, definition)
+        .map_err(|e| e.within_operation(ctx.operation_id))?;
+    let mut default = None;
+    // A referenced schema's own example is checked once, on its type.
+    if let ReferenceOr::Item(s) = schema {
+        let at = format!("{definition}/schema/example");
+        examples.extend(
+            s.schema_data
+                .example
+                .iter()
+                .map(|e| (at.clone(), e.clone())),
+        );
+        default.clone_from(&s.schema_data.default);
+    }
     Ok(Param {
         ident: field_ident(&data.name),
         wire_name: data.name.clone(),
@@ -298,11 +310,9 @@ fn lower_parameter<'a>(
         ty,
         required: data.required || location == ParamLocation::Path,
         description: data.description.clone(),
-        example: match (&data.example, schema_example) {
-            (Some(e), _) => Some((format!("{definition}/example"), e.clone())),
-            (None, Some(e)) => Some((format!("{definition}/schema/example"), e)),
-            (None, None) => None,
-        },
+        pointer: at.to_owned(),
+        schema: schema.clone(),
+        examples,
         default,
         deprecated: data.deprecated.unwrap_or(false),
     })
@@ -360,7 +370,6 @@ impl Versions {
                 request: None,
                 responses: Vec::new(),
                 sunset: None,
-                request_examples: Vec::new(),
                 endpoints: Vec::new(),
             })
     }
@@ -378,10 +387,13 @@ fn lower_request_body<'a>(
     ctx: &OpCtx<'_>,
     body: &'a RequestBody,
     at: &str,
+    definition: &str,
     versions: &mut Versions,
 ) -> Result<(), CodegenError> {
     for (media_type, content) in &body.content {
-        let at = format!("{at}/content/{}", pointer_token(media_type));
+        let token = pointer_token(media_type);
+        let at = format!("{at}/content/{token}");
+        let pointer = format!("{definition}/content/{token}");
         let error = |message: String| CodegenError::in_operation(ctx.operation_id, &at, message);
         let Some(media::Versioned { version, .. }) = media::versioned(media_type) else {
             return Err(error(format!(
@@ -393,12 +405,22 @@ fn lower_request_body<'a>(
         };
         let hint = request_body_type(ctx.type_name, &version);
         let ty = b.lower(schema, &hint, &format!("{at}/schema"), ctx.file)?;
+        let examples = examples_of(b, content.example.as_ref(), &content.examples, &pointer)
+            .map_err(|e| e.within_operation(ctx.operation_id))?;
         let entry = versions.entry(version);
+        if let Some(other) = &entry.request {
+            return Err(error(format!(
+                "a second request media type for API version {}, beside `{}`: a request type sends one",
+                entry.version, other.media_type
+            )));
+        }
         entry.request = Some(Body {
             media_type: media_type.clone(),
             ty,
+            pointer,
+            schema: schema.clone(),
+            examples,
         });
-        entry.request_examples.extend(examples_of(content, &at));
         entry.sunset = sunset(content).or(entry.sunset.take());
     }
     Ok(())
@@ -442,9 +464,12 @@ fn lower_response<'a>(
             media_type: Some(media_type.clone()),
             body,
             examples: examples_of(
-                content,
+                b,
+                content.example.as_ref(),
+                &content.examples,
                 &format!("{definition}/content/{}", pointer_token(media_type)),
-            ),
+            )
+            .map_err(|e| e.within_operation(ctx.operation_id))?,
         };
         match version {
             Some(version) => {
@@ -472,9 +497,11 @@ pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExamp
         for (media_type, content) in &response.content {
             let is_json = media::is_json(media_type);
             let examples = examples_of(
-                content,
+                b,
+                content.example.as_ref(),
+                &content.examples,
                 &format!("{at}/content/{}", pointer_token(media_type)),
-            );
+            )?;
             let (Some(schema), true, false) = (&content.schema, is_json, examples.is_empty())
             else {
                 continue;
@@ -496,24 +523,29 @@ pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExamp
     Ok(out)
 }
 
-/// The examples of a media type, each with the JSON pointer of its value.
-fn examples_of(content: &MediaType, at: &str) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = content
-        .example
+/// The values of `example` and of each entry of `examples` (following `$ref`s to
+/// `#/components/examples`) of the element defined at `at`, each with its pointer.
+fn examples_of(
+    b: &Builder<'_>,
+    example: Option<&Value>,
+    examples: &IndexMap<String, ReferenceOr<Example>>,
+    at: &str,
+) -> Result<Vec<(String, Value)>, CodegenError> {
+    let mut out: Vec<(String, Value)> = example
         .iter()
-        .map(|e| (format!("{at}/example"), e.clone()))
+        .map(|e| (format!("{at}/example"), (*e).clone()))
         .collect();
-    for (name, example) in &content.examples {
-        if let ReferenceOr::Item(e) = example
-            && let Some(v) = &e.value
-        {
-            out.push((
-                format!("{at}/examples/{}/value", pointer_token(name)),
-                v.clone(),
-            ));
+    for (name, entry) in examples {
+        let entry_at = format!("{at}/examples/{}", pointer_token(name));
+        let value_at = match entry {
+            ReferenceOr::Reference { reference } => format!("{reference}/value"),
+            ReferenceOr::Item(_) => format!("{entry_at}/value"),
+        };
+        if let Some(value) = &refs::resolve(b.spec, entry, &entry_at)?.value {
+            out.push((value_at, value.clone()));
         }
     }
-    out
+    Ok(out)
 }
 
 fn roles(value: Option<&Value>) -> Vec<String> {

@@ -114,7 +114,7 @@ pub fn plan(ir: &Ir, document_examples: &[String]) -> Plan {
     for op in &ir.operations {
         for v in &op.versions {
             if let Some(body) = &v.request {
-                for (pointer, example) in &v.request_examples {
+                for (pointer, example) in &body.examples {
                     cases.push(json(pointer, &body.ty, false, example));
                 }
             }
@@ -154,7 +154,7 @@ pub fn plan(ir: &Ir, document_examples: &[String]) -> Plan {
             }
         }
         for p in &op.params {
-            if let Some((pointer, example)) = &p.example {
+            for (pointer, example) in &p.examples {
                 cases.push(json(pointer, &p.ty, false, example));
             }
         }

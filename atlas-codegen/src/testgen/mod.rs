@@ -36,7 +36,7 @@ impl Tests {
         Ok(Tests {
             examples: examples::plan(ir, &sites),
             document_examples: sites.len(),
-            samples: samples::request_samples(spec)?,
+            samples: samples::request_samples(spec, ir)?,
         })
     }
 

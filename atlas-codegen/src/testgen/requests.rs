@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::samples::RequestSample;
 use crate::CodegenError;
-use crate::ir::{Ir, Operation, ParamLocation};
+use crate::ir::{Ir, Operation, ParamLocation, PathSegment};
 
 /// A parameter value as it appears in a URI or header, before percent-encoding.
 fn text(value: &Value) -> String {
@@ -22,25 +22,24 @@ fn text(value: &Value) -> String {
 /// The decoded path segments the request must have: literal segments as written, each
 /// parameter (with the literal text that follows it in its segment) as one segment.
 fn expected_segments(op: &Operation, sample: &RequestSample) -> Result<Vec<String>, CodegenError> {
-    op.path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|segment| {
-            let Some(rest) = segment.strip_prefix('{') else {
-                return Ok(segment.to_owned());
-            };
-            let (name, suffix) = rest.split_once('}').unwrap_or((rest, ""));
-            let value = sample.path.get(name).ok_or_else(|| {
-                CodegenError::in_operation(
-                    &op.operation_id,
-                    &op.pointer,
-                    format!(
-                        "the request sample of version {} has no path parameter `{name}`",
-                        sample.version
-                    ),
-                )
-            })?;
-            Ok(format!("{}{suffix}", text(value)))
+    op.path_segments
+        .iter()
+        .map(|segment| match segment {
+            PathSegment::Literal(text) => Ok(text.clone()),
+            PathSegment::Param { param, suffix } => {
+                let name = &op.params[*param].wire_name;
+                let value = sample.path.get(name).ok_or_else(|| {
+                    CodegenError::in_operation(
+                        &op.operation_id,
+                        &op.pointer,
+                        format!(
+                            "the request sample of version {} has no path parameter `{name}`",
+                            sample.api_version
+                        ),
+                    )
+                })?;
+                Ok(format!("{}{suffix}", text(value)))
+            }
         })
         .collect()
 }
@@ -60,33 +59,8 @@ fn pairs(values: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
 pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenError> {
     let mut cases = Vec::with_capacity(samples.len());
     for sample in samples {
-        let op = ir
-            .operations
-            .iter()
-            .find(|o| o.operation_id == sample.operation_id)
-            .ok_or_else(|| {
-                CodegenError::at(
-                    &sample.pointer,
-                    format!(
-                        "a request sample names `{}`, which is not an operation",
-                        sample.operation_id
-                    ),
-                )
-            })?;
-        let version = op
-            .versions
-            .iter()
-            .find(|v| v.version.as_str() == sample.version)
-            .ok_or_else(|| {
-                CodegenError::in_operation(
-                    &op.operation_id,
-                    &op.pointer,
-                    format!(
-                        "a request sample names version `{}`, which the operation does not have",
-                        sample.version
-                    ),
-                )
-            })?;
+        let op = &ir.operations[sample.operation];
+        let version = &op.versions[sample.version];
         let segments = expected_segments(op, sample)?;
         let query = pairs(&sample.query);
         let query_names: Vec<&str> = query.iter().map(|(n, _)| n.as_str()).collect();
@@ -104,12 +78,12 @@ pub fn emit(ir: &Ir, samples: &[RequestSample]) -> Result<TokenStream, CodegenEr
         let header_names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
         let header_values: Vec<&str> = headers.iter().map(|(_, v)| v.as_str()).collect();
         // `build_request` rejects parameters the operation does not declare in that place.
-        for (location, values) in [
-            (ParamLocation::Path, &sample.path),
-            (ParamLocation::Query, &sample.query),
-            (ParamLocation::Header, &sample.headers),
+        for location in [
+            ParamLocation::Path,
+            ParamLocation::Query,
+            ParamLocation::Header,
         ] {
-            for name in values.keys() {
+            for name in sample.values(location).keys() {
                 if !op
                     .params
                     .iter()

@@ -145,6 +145,19 @@ impl<'a, 'v> Sampler<'a, 'v> {
         Ok(data.example.iter().chain(default).collect())
     }
 
+    /// The `items` of an array schema (through a `$ref`), if it has them.
+    pub fn items_of(
+        &self,
+        schema: SchemaRef<'a>,
+        at: &str,
+    ) -> Result<Option<SchemaRef<'a>>, Problem> {
+        let schema = match schema {
+            SchemaRef::Inline(s) => s,
+            SchemaRef::Ref(r) => resolve(self.spec, r, at)?.1,
+        };
+        Ok(View::of(schema).items.map(Into::into))
+    }
+
     fn flatten(
         &self,
         schema: SchemaRef<'a>,
