@@ -1,19 +1,22 @@
-//! A small regular-expression engine for the ECMAScript subset that the spec's `pattern`s use.
+//! The spec's `pattern`s (ECMAScript regular expressions): matched by `regress`, the
+//! ECMAScript engine validators such as ajv agree with, and turned into strings that match
+//! by a generator of our own, which no maintained crate offers for this syntax.
 //!
 //! A [`Pattern`] is parsed once, then either searched in a string (JSON Schema's `pattern` is
 //! an unanchored search, as `RegExp.prototype.test` does) or used to generate a string it
-//! matches. Supported: `^ $ . |`, groups `( )`, `(?: )`, `(?<name> )`, lookaheads `(?= )` and
-//! `(?! )`, classes `[ ]` / `[^ ]` with ranges, quantifiers `* + ? {n} {n,} {n,m}` (greedy or
-//! lazy), and the escapes `\d \D \w \W \s \S \p{L} \p{N} \P{L} \P{N} \t \n \r` plus any escaped
-//! punctuation. Anything else (backreferences, `\b`, lookbehind, bare `{`) is an error rather
-//! than a guess.
-
-use std::cell::Cell;
+//! matches. Generation understands `^ $ . |`, groups `( )`,
+//! `(?: )`, `(?<name> )`, lookaheads `(?= )` and `(?! )`, classes `[ ]` / `[^ ]` with ranges,
+//! quantifiers `* + ? {n} {n,} {n,m}` (greedy or lazy), and the escapes
+//! `\d \D \w \W \s \S \p{L} \p{N} \P{L} \P{N} \t \n \r` plus any escaped punctuation. Anything
+//! else (backreferences, `\b`, lookbehind, bare `{`) is an error rather than a guess.
 
 /// A parsed pattern.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Pattern {
+    /// What generation walks.
     root: Node,
+    /// What matching runs.
+    regex: regress::Regex,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,8 +138,6 @@ impl Class {
 const CANDIDATES_PER_NODE: usize = 64;
 /// The most extra repetitions generation tries to meet a minimum length.
 const MAX_STRETCH: u32 = 256;
-/// Backtracking steps allowed for one match attempt before it counts as no match.
-const STEP_BUDGET: u64 = 200_000;
 
 impl Pattern {
     /// Parses `source`; the error says which construct is not supported, and where.
@@ -149,17 +150,17 @@ impl Pattern {
         if parser.pos < parser.chars.len() {
             return Err(format!("unbalanced `)` at character {}", parser.pos));
         }
-        Ok(Pattern { root })
+        // With the `u` flag, as ajv compiles patterns; a source that is not valid there (the
+        // spec escapes `:` and `-`, which only Annex B allows) as a browser reads it.
+        let regex = regress::Regex::with_flags(source, "u")
+            .or_else(|_| regress::Regex::new(source))
+            .map_err(|e| e.to_string())?;
+        Ok(Pattern { root, regex })
     }
 
     /// Whether the pattern matches somewhere in `text` (JSON Schema `pattern` semantics).
     pub fn is_match(&self, text: &str) -> bool {
-        let input: Vec<char> = text.chars().collect();
-        let matcher = Matcher {
-            input: &input,
-            steps: Cell::new(0),
-        };
-        (0..=input.len()).any(|start| matcher.at(&self.root, start, &mut |_| true))
+        self.regex.find(text).is_some()
     }
 
     /// The first generated string that the pattern matches and `accept` takes, if any.
@@ -477,68 +478,6 @@ impl Parser {
             // Identity escape of punctuation: `\.`, `\/`, `\-`, `\:`, `\{`, `\\` …
             c => Node::Char(c),
         })
-    }
-}
-
-/// Backtracking matcher over one input. Each `at` call matches `node` at `pos` and hands every
-/// end position to the continuation `k`, until `k` accepts one.
-struct Matcher<'i> {
-    input: &'i [char],
-    steps: Cell<u64>,
-}
-
-impl Matcher<'_> {
-    fn at(&self, node: &Node, pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-        self.steps.set(self.steps.get() + 1);
-        if self.steps.get() > STEP_BUDGET {
-            return false;
-        }
-        match node {
-            Node::Empty => k(pos),
-            Node::Char(c) => self.input.get(pos) == Some(c) && k(pos + 1),
-            Node::Any => {
-                self.input
-                    .get(pos)
-                    .is_some_and(|c| !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
-                    && k(pos + 1)
-            }
-            Node::Class(class) => {
-                self.input.get(pos).is_some_and(|c| class.contains(*c)) && k(pos + 1)
-            }
-            Node::Start => pos == 0 && k(pos),
-            Node::End => pos == self.input.len() && k(pos),
-            Node::LookAhead { negated, node } => {
-                self.at(node, pos, &mut |_| true) != *negated && k(pos)
-            }
-            Node::Concat(items) => self.sequence(items, pos, k),
-            Node::Alternation(branches) => branches.iter().any(|b| self.at(b, pos, k)),
-            Node::Repeat { node, min, max } => self.repeat(node, *min, *max, 0, pos, k),
-        }
-    }
-
-    fn sequence(&self, items: &[Node], pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-        match items.split_first() {
-            None => k(pos),
-            Some((first, rest)) => self.at(first, pos, &mut |next| self.sequence(rest, next, k)),
-        }
-    }
-
-    fn repeat(
-        &self,
-        node: &Node,
-        min: u32,
-        max: Option<u32>,
-        count: u32,
-        pos: usize,
-        k: &mut dyn FnMut(usize) -> bool,
-    ) -> bool {
-        // Greedy: one more repetition first. An empty repetition only counts towards `min`,
-        // so that `(a*)*` cannot loop forever.
-        let more = max.is_none_or(|m| count < m)
-            && self.at(node, pos, &mut |next| {
-                (next != pos || count < min) && self.repeat(node, min, max, count + 1, next, k)
-            });
-        more || (count >= min && k(pos))
     }
 }
 

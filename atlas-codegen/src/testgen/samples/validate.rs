@@ -507,7 +507,7 @@ pub(crate) fn string_format_ok(format: &str, s: &str) -> bool {
     match format {
         "date-time" => is_date_time(s),
         "date" => media::full_date(s).is_some(),
-        // ajv-formats' regular expressions (case-insensitive), in our engine's subset.
+        // ajv-formats' regular expressions, case-insensitive as there.
         "email" => matches(
             &EMAIL,
             r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
@@ -523,15 +523,15 @@ pub(crate) fn string_format_ok(format: &str, s: &str) -> bool {
     }
 }
 
-static EMAIL: OnceLock<Option<Pattern>> = OnceLock::new();
-static URI: OnceLock<Option<Pattern>> = OnceLock::new();
-static UUID: OnceLock<Option<Pattern>> = OnceLock::new();
+static EMAIL: OnceLock<Option<regress::Regex>> = OnceLock::new();
+static URI: OnceLock<Option<regress::Regex>> = OnceLock::new();
+static UUID: OnceLock<Option<regress::Regex>> = OnceLock::new();
 
-fn matches(cell: &'static OnceLock<Option<Pattern>>, source: &str, s: &str) -> bool {
-    // The sources are constants inside the supported subset (a unit test parses them).
-    cell.get_or_init(|| Pattern::parse(source).ok())
+fn matches(cell: &'static OnceLock<Option<regress::Regex>>, source: &str, s: &str) -> bool {
+    // The sources are constants that compile (a unit test checks them).
+    cell.get_or_init(|| regress::Regex::with_flags(source, "iu").ok())
         .as_ref()
-        .is_some_and(|p| p.is_match(&s.to_ascii_lowercase()))
+        .is_some_and(|r| r.find(s).is_some())
 }
 
 fn digits(s: &str) -> Option<u32> {
@@ -585,5 +585,33 @@ fn is_date_time(s: &str) -> bool {
             matches!((digits(&zone[1..3]), digits(&zone[4..6])), (Some(zh), Some(zm)) if zh <= 23 && zm <= 59)
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_format_ok;
+
+    #[test]
+    fn string_formats_are_checked_as_ajv_formats_does() {
+        for (format, good, bad) in [
+            ("email", "Ops.Team+atlas@Example.com", "not-an-email"),
+            ("uri", "https://cloud.mongodb.com/api", "no scheme"),
+            (
+                "uuid",
+                "URN:UUID:32B6E34B-3D91-647A-BB20-E7B8AAAAAAAA",
+                "32b6e34b",
+            ),
+            ("date", "2024-02-29", "2023-02-29"),
+            (
+                "date-time",
+                "2024-02-29T23:59:60.5+01:00",
+                "2024-02-29 23:59:60",
+            ),
+        ] {
+            assert!(string_format_ok(format, good), "{format}: {good}");
+            assert!(!string_format_ok(format, bad), "{format}: {bad}");
+        }
+        assert!(string_format_ok("password", "anything"));
     }
 }
