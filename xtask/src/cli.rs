@@ -223,7 +223,11 @@ fn repin(root: &Path, options: &RepinOptions) -> Result<(), XtaskError> {
         new.size,
         new.x_xgen_sha,
         new.date,
-        new.versions.join(", ")
+        new.versions
+            .iter()
+            .map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if outcome
         .old

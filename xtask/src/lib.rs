@@ -195,11 +195,7 @@ pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutco
         eprintln!("warning: the spec has no info.x-xgen-sha; recording \"none\"");
         "none".to_owned()
     });
-    let versions = ir
-        .api_versions()
-        .iter()
-        .map(|v| v.as_str().to_owned())
-        .collect();
+    let versions = ir.api_versions();
 
     let same = old.as_ref().filter(|p| p.sha256 == loaded.sha256);
     let date = match &options.date {
@@ -245,36 +241,8 @@ pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutco
 
 /// Today's date in UTC as `YYYY-MM-DD`.
 fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    // Shift to an era starting on 0000-03-01 so leap days fall at the end of a year.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    // Both are in range by construction (1..=31 and 1..=12).
-    (year, day_to_u32(month), day_to_u32(day))
-}
-
-fn day_to_u32(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(0)
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    now.date_naive().format("%Y-%m-%d").to_string()
 }
 
 #[cfg(test)]
@@ -282,12 +250,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(59), (1970, 3, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(20_686), (2026, 8, 21));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    fn today_is_a_full_date() {
         assert!(atlas_codegen::media::full_date(&today_utc()).is_some());
     }
 
