@@ -6,11 +6,11 @@
 //!    `target/prism/specs/<version>.json` ([`split`] says how and why).
 //! 3. For each version named in the requests file ([`requests`]), one after the other,
 //!    starts `prism mock` on that version's copy, sends it each request of that version
-//!    over plain HTTP/1.1 ([`http`]), and stops it.
+//!    over HTTP ([`client`]), and stops it.
 //! 4. Classifies each answer ([`verdict::classify`] documents the rule), prints a
 //!    summary, writes `target/prism/results.jsonl`, and fails when a request was rejected.
 
-pub mod http;
+pub mod client;
 pub mod install;
 pub mod requests;
 pub mod server;
@@ -44,7 +44,7 @@ pub const PIPELINE_REQUESTS: &str = concat!(
 /// How often Prism may die and be restarted within one version before the run fails.
 const MAX_RESTARTS: usize = 3;
 
-/// How long one request may take (connect, write, each read).
+/// How long one request may take, from connecting to its answer's last byte.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Options of `cargo xtask prism`.
@@ -306,9 +306,13 @@ fn check_version(
     let startup = server.startup;
     let mut peak_rss_bytes = None;
     let mut restarts = 0;
+    let client = client::client(REQUEST_TIMEOUT);
     for &index in indices {
-        let outcome = match http::send(server.addr, &requests[index], REQUEST_TIMEOUT) {
-            Ok(response) => (Some(response.status), verdict::classify(&response)),
+        let outcome = match client::send(&client, server.addr, &requests[index]) {
+            Ok(response) => (
+                Some(response.status().as_u16()),
+                verdict::classify(&response),
+            ),
             Err(e) if server.survives(Duration::from_secs(1)) => {
                 (None, rejected(format!("no answer from Prism: {e}")))
             }
@@ -364,8 +368,8 @@ fn write_results(path: &Path, results: &[RequestResult]) -> Result<(), XtaskErro
             "line": request.line,
             "operation_id": request.operation_id,
             "version": request.version,
-            "method": request.method,
-            "uri": request.uri,
+            "method": request.method.as_str(),
+            "uri": request.uri.as_str(),
             "accepted": result.verdict.accepted,
             "status": result.status,
             "violations": result.verdict.violations,
@@ -416,8 +420,8 @@ mod tests {
                 line: 1,
                 operation_id: "op".into(),
                 version: version.into(),
-                method: "GET".into(),
-                uri: "/".into(),
+                method: http::Method::GET,
+                uri: "/".parse().unwrap(),
                 headers: Vec::new(),
                 body: None,
             },

@@ -8,11 +8,14 @@
 //! ```
 //!
 //! `body` is the body's UTF-8 text or `null`. Blank lines are skipped and other keys
-//! are ignored (the test data adds `expect`, `why` and `violation`).
+//! are ignored (the test data adds `expect`, `why` and `violation`). Methods, URIs and
+//! headers are checked by the `http` crate's own parsers.
 
 use std::path::Path;
 
-use serde_json::Value;
+use http::uri::PathAndQuery;
+use http::{HeaderName, HeaderValue, Method};
+use serde::Deserialize;
 
 use crate::error::XtaskError;
 
@@ -23,11 +26,24 @@ pub struct PrismRequest {
     pub line: usize,
     pub operation_id: String,
     pub version: String,
-    pub method: String,
-    /// Origin form: the path and query, starting with `/`.
-    pub uri: String,
-    pub headers: Vec<(String, String)>,
+    pub method: Method,
+    /// Origin form: the path and query.
+    pub uri: PathAndQuery,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
     pub body: Option<String>,
+}
+
+/// A line as written.
+#[derive(Deserialize)]
+struct Line {
+    operation_id: String,
+    version: String,
+    method: String,
+    uri: String,
+    #[serde(default)]
+    headers: Option<Vec<(String, String)>>,
+    #[serde(default)]
+    body: Option<String>,
 }
 
 /// Reads and checks the requests file at `path`.
@@ -42,82 +58,50 @@ pub fn read_requests(path: &Path) -> Result<Vec<PrismRequest>, XtaskError> {
 /// Parses JSON Lines text; an error is `(line, message)`.
 pub fn parse_requests(text: &str) -> Result<Vec<PrismRequest>, (usize, String)> {
     let mut requests = Vec::new();
-    for (index, line) in text.lines().enumerate() {
+    for (index, text) in text.lines().enumerate() {
         let number = index + 1;
-        if line.trim().is_empty() {
+        if text.trim().is_empty() {
             continue;
         }
-        let value: Value =
-            serde_json::from_str(line).map_err(|e| (number, format!("not JSON: {e}")))?;
-        requests.push(parse_request(number, &value).map_err(|message| (number, message))?);
+        let line: Line = serde_json::from_str(text).map_err(|e| (number, e.to_string()))?;
+        requests.push(check(number, line).map_err(|message| (number, message))?);
     }
     Ok(requests)
 }
 
-fn parse_request(line: usize, value: &Value) -> Result<PrismRequest, String> {
-    let text = |key: &str| -> Result<String, String> {
-        value
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| format!("`{key}` must be a string"))
-    };
-    let operation_id = text("operation_id")?;
-    let version = text("version")?;
-    let method = text("method")?;
-    let uri = text("uri")?;
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(format!(
-            "`method` must be an upper-case HTTP method, got {method:?}"
-        ));
-    }
-    // It goes on the request line as it is: no spaces or control characters.
-    if !uri.starts_with('/') || uri.bytes().any(|b| b <= b' ' || b == 0x7f) {
-        return Err(format!(
-            "`uri` must be a path and query starting with `/`, without spaces or control characters, got {uri:?}"
-        ));
-    }
-    let headers = match value.get("headers") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(pairs)) => pairs
-            .iter()
-            .map(parse_header)
-            .collect::<Result<Vec<_>, _>>()?,
-        Some(_) => return Err("`headers` must be an array of [name, value] pairs".into()),
-    };
-    let body = match value.get("body") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(body)) => Some(body.clone()),
-        Some(_) => return Err("`body` must be the body's text or null".into()),
-    };
+fn check(number: usize, line: Line) -> Result<PrismRequest, String> {
+    let method = Method::from_bytes(line.method.as_bytes())
+        .map_err(|e| format!("`method` {:?}: {e}", line.method))?;
+    let uri = PathAndQuery::try_from(line.uri.as_str())
+        .ok()
+        .filter(|uri| line.uri.starts_with('/') && uri.as_str() == line.uri)
+        .ok_or_else(|| {
+            format!(
+                "`uri` must be a path and query starting with `/`, got {:?}",
+                line.uri
+            )
+        })?;
+    let headers = line
+        .headers
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, value)| {
+            let name = HeaderName::try_from(name.as_str())
+                .map_err(|e| format!("header name {name:?}: {e}"))?;
+            let value = HeaderValue::try_from(value.as_str())
+                .map_err(|e| format!("header {name}: value {value:?}: {e}"))?;
+            Ok((name, value))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     Ok(PrismRequest {
-        line,
-        operation_id,
-        version,
+        line: number,
+        operation_id: line.operation_id,
+        version: line.version,
         method,
         uri,
         headers,
-        body,
+        body: line.body,
     })
-}
-
-fn parse_header(pair: &Value) -> Result<(String, String), String> {
-    let (Some(name), Some(value)) = (
-        pair.get(0).and_then(Value::as_str),
-        pair.get(1).and_then(Value::as_str),
-    ) else {
-        return Err(format!("a header must be [name, value], got {pair}"));
-    };
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token) {
-        return Err(format!("invalid header name {name:?}"));
-    }
-    if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-        return Err(format!(
-            "header {name} has a line break or NUL in its value"
-        ));
-    }
-    Ok((name.to_owned(), value.to_owned()))
 }
 
 #[cfg(test)]
@@ -133,16 +117,15 @@ mod tests {
         let requests = parse_requests(text).unwrap();
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0].line, 1);
+        assert_eq!(requests[0].headers[0].0, "accept");
         assert_eq!(
-            requests[0].headers,
-            [(
-                "accept".to_owned(),
-                "application/vnd.atlas.2023-01-01+json".to_owned()
-            )]
+            requests[0].headers[0].1,
+            "application/vnd.atlas.2023-01-01+json"
         );
         assert_eq!(requests[0].body, None);
         assert_eq!(requests[1].line, 3);
-        assert_eq!(requests[1].method, "POST");
+        assert_eq!(requests[1].method, Method::POST);
+        assert_eq!(requests[1].uri.query(), Some("pretty=true"));
         assert_eq!(requests[1].body.as_deref(), Some("{}"));
     }
 
@@ -164,12 +147,18 @@ mod tests {
         assert!(
             error(&line(r#""headers":[["a","c\r\nx: y"]]"#))
                 .1
-                .contains("line break")
+                .contains("header a")
         );
-        assert!(error(&line(r#""headers":{"a":"b"}"#)).1.contains("pairs"));
-        assert!(error(&line(r#""body":{}"#)).1.contains("body"));
+        assert!(
+            error(&line(r#""headers":{"a":"b"}"#))
+                .1
+                .contains("invalid type")
+        );
+        assert!(error(&line(r#""body":{}"#)).1.contains("invalid type"));
         let bad_uri = r#"{"operation_id":"x","version":"v","method":"GET","uri":"/a b"}"#;
         assert!(error(bad_uri).1.contains("uri"));
+        let relative = r#"{"operation_id":"x","version":"v","method":"GET","uri":"a"}"#;
+        assert!(error(relative).1.contains("uri"));
         let bad_method = r#"{"operation_id":"x","version":"v","method":"get /","uri":"/a"}"#;
         assert!(error(bad_method).1.contains("method"));
     }

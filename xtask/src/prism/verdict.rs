@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::http::HttpResponse;
+use http::Response;
 
 /// The prefix of the `type` of every problem+json error Prism makes up itself.
 pub const PRISM_ERROR_PREFIX: &str = "https://stoplight.io/prism/errors#";
@@ -60,20 +60,20 @@ pub struct Verdict {
 /// every 4xx — 400, 401, 404, 405, 406, 415, 422 — is a refusal), or the status is 5xx
 /// and not one of the mock-side errors above (Prism failed, so nothing says the request is
 /// valid). Otherwise it is **accepted**.
-pub fn classify(response: &HttpResponse) -> Verdict {
+pub fn classify(response: &Response<Vec<u8>>) -> Verdict {
     let mut verdict = Verdict::default();
-    if let Some(header) = response.header("sl-violations") {
-        read_violations(header, &mut verdict);
+    if let Some(header) = response.headers().get("sl-violations") {
+        read_violations(&String::from_utf8_lossy(header.as_bytes()), &mut verdict);
     }
     let problem = prism_problem(response);
-    match response.status {
+    let status = response.status().as_u16();
+    match status {
         400..=499 if verdict.violations.is_empty() => {
             verdict.violations = match &problem {
                 Some(problem) => problem.messages(),
                 None => vec![format!(
-                    "HTTP {} (no violation list): {}",
-                    response.status,
-                    snippet(&response.body)
+                    "HTTP {status} (no violation list): {}",
+                    snippet(response.body())
                 )],
             };
         }
@@ -85,14 +85,12 @@ pub fn classify(response: &HttpResponse) -> Verdict {
                 ));
             }
             Some(problem) => verdict.violations.push(format!(
-                "Prism failed with HTTP {} ({}); cannot tell whether the request is valid",
-                response.status,
+                "Prism failed with HTTP {status} ({}); cannot tell whether the request is valid",
                 problem.messages().join("; ")
             )),
             None => verdict.violations.push(format!(
-                "HTTP {} from Prism; cannot tell whether the request is valid: {}",
-                response.status,
-                snippet(&response.body)
+                "HTTP {status} from Prism; cannot tell whether the request is valid: {}",
+                snippet(response.body())
             )),
         },
         _ => {}
@@ -181,8 +179,8 @@ impl PrismProblem {
     }
 }
 
-fn prism_problem(response: &HttpResponse) -> Option<PrismProblem> {
-    let body: Value = serde_json::from_slice(&response.body).ok()?;
+fn prism_problem(response: &Response<Vec<u8>>) -> Option<PrismProblem> {
+    let body: Value = serde_json::from_slice(response.body()).ok()?;
     let kind = body
         .get("type")?
         .as_str()?
@@ -229,15 +227,12 @@ fn snippet(body: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response<Vec<u8>> {
+        let mut builder = Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
         }
+        builder.body(body.as_bytes().to_vec()).unwrap()
     }
 
     #[test]
