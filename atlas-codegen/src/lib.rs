@@ -21,6 +21,7 @@ mod refs;
 mod schema_view;
 pub mod testgen;
 
+pub use emit::reports::Counts;
 pub use error::{CodegenError, Location};
 
 use std::collections::BTreeMap;
@@ -40,24 +41,6 @@ pub struct Generated {
 /// completely: every file in them comes from [`generate`], and a file there that
 /// [`generate`] no longer produces is stale.
 pub const GENERATED_ROOTS: &[&str] = &["src/generated", "reports", "tests/generated"];
-
-/// How much of the spec was generated; asserted by the completeness test.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub operations: usize,
-    pub operation_versions: usize,
-    pub component_schemas: usize,
-    pub inline_schemas: usize,
-    pub discriminators: usize,
-    /// Checks the generated example round-trip test runs (one example may be checked
-    /// against several types: a base property against each branch's field).
-    pub examples: usize,
-    /// Example values in the document.
-    pub spec_examples: usize,
-    /// Example values in the document that no check covers (listed in the report).
-    pub examples_unchecked: usize,
-    pub skipped: usize,
-}
 
 /// Parses the YAML (or JSON) text of an OpenAPI 3.0 document.
 pub fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, CodegenError> {

@@ -6,8 +6,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::XtaskError;
-use crate::rusage::{Measured, run_measured, show};
-use crate::test_pipeline::cargo_program;
+use crate::generation::{describe, parse_and_generate};
+use crate::process::{Measured, cargo_program, run_measured, show};
 
 /// Hidden subcommand the memory measurement runs in a child process.
 pub const GENERATE_ONCE: &str = "__generate-once";
@@ -191,14 +191,13 @@ fn bench_generation(
         let text = std::fs::read_to_string(spec_path)
             .map_err(|e| XtaskError::io_at("cannot read the spec", spec_path, e))?;
         let read_time = start.elapsed();
-        let (_, generated, parse_time, generate_time) =
-            crate::parse_and_generate(&text, spec_path)?;
+        let (_, generated, parse_time, generate_time) = parse_and_generate(&text, spec_path)?;
         total.push(start.elapsed());
         read.push(read_time);
         parse.push(parse_time);
         generate.push(generate_time);
         if summary.is_empty() {
-            summary = crate::cli::describe_generated(&generated);
+            summary = describe(&generated);
         }
         drop(generated);
     }

@@ -6,8 +6,10 @@ use std::time::Instant;
 
 use crate::bench::{BenchOptions, GENERATE_ONCE};
 use crate::error::XtaskError;
+use crate::generation::{self, GENERATED_CRATE, describe};
+use crate::repin::{self, RepinOptions};
 use crate::spec::SpecSource;
-use crate::{RepinOptions, workspace_root};
+use crate::spec::workspace_root;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -128,10 +130,10 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
         GENERATE_ONCE => {
             let flags = Flags::parse(command, rest, &["--spec"], &[])?;
             let start = Instant::now();
-            let generation = crate::generate(root, flags.path("--spec").as_deref())?;
+            let generation = generation::generate(root, flags.path("--spec").as_deref())?;
             println!(
                 "{GENERATE_ONCE}: {} in {:.3} s",
-                describe_generated(&generation.generated),
+                describe(&generation.generated),
                 start.elapsed().as_secs_f64()
             );
             Ok(())
@@ -140,44 +142,26 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
     }
 }
 
-/// `N files (… operations, …)`: the counts of a generation, on one line.
-pub(crate) fn describe_generated(generated: &atlas_codegen::Generated) -> String {
-    let c = &generated.counts;
-    format!(
-        "{} files ({} operations, {} operation versions, {} component schemas, {} inline schemas, {} discriminators, {} skipped)",
-        generated.files.len(),
-        c.operations,
-        c.operation_versions,
-        c.component_schemas,
-        c.inline_schemas,
-        c.discriminators,
-        c.skipped
-    )
-}
-
 fn describe_spec(path: &Path, source: SpecSource) -> String {
     format!("{} ({})", path.display(), source.describe())
 }
 
 fn codegen(root: &Path, spec: Option<&Path>) -> Result<(), XtaskError> {
     let start = Instant::now();
-    let outcome = crate::codegen(root, spec)?;
+    let outcome = generation::codegen(root, spec)?;
     let g = &outcome.generation;
     let action = if outcome.written {
         format!(
             "wrote {}/{{{}}}",
-            crate::GENERATED_CRATE,
+            GENERATED_CRATE,
             atlas_codegen::GENERATED_ROOTS.join(",")
         )
     } else {
-        format!(
-            "{} already up to date, nothing written",
-            crate::GENERATED_CRATE
-        )
+        format!("{} already up to date, nothing written", GENERATED_CRATE)
     };
     println!(
         "codegen: {} from {}; {action}; {:.2} s (parse {:.2} s, generate {:.2} s)",
-        describe_generated(&g.generated),
+        describe(&g.generated),
         describe_spec(&g.spec.path, g.spec.source),
         start.elapsed().as_secs_f64(),
         g.parse_time.as_secs_f64(),
@@ -188,20 +172,22 @@ fn codegen(root: &Path, spec: Option<&Path>) -> Result<(), XtaskError> {
 
 fn codegen_check(root: &Path, spec: Option<&Path>) -> Result<(), XtaskError> {
     let start = Instant::now();
-    let drift = crate::check(root, spec)?;
+    let drift = generation::check(root, spec)?;
     if !drift.is_empty() {
-        return Err(XtaskError::Drift(drift));
+        return Err(XtaskError::Drift(
+            drift.iter().map(ToString::to_string).collect(),
+        ));
     }
     println!(
         "codegen --check: {} matches the generator; {:.2} s",
-        crate::GENERATED_CRATE,
+        GENERATED_CRATE,
         start.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
 fn repin(root: &Path, options: &RepinOptions) -> Result<(), XtaskError> {
-    let outcome = crate::repin(root, options)?;
+    let outcome = repin::repin(root, options)?;
     let new = &outcome.new;
     match &outcome.old {
         Some(old) if old == new => println!("repin: {} unchanged", outcome.pin_path.display()),

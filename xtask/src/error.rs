@@ -5,8 +5,6 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::tree::Drift;
-
 /// Everything that can go wrong in an xtask command.
 #[derive(Debug)]
 pub enum XtaskError {
@@ -36,8 +34,8 @@ pub enum XtaskError {
     BadGeneratedPath { path: String, reason: String },
     /// A child process could not be run or exited unsuccessfully.
     Command { command: String, message: String },
-    /// `codegen --check` found differences.
-    Drift(Vec<Drift>),
+    /// `codegen --check` found differences: one line per file.
+    Drift(Vec<String>),
     /// Anything else, already phrased for the user.
     Other(String),
 }

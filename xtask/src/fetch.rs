@@ -43,7 +43,7 @@ pub fn fetch_spec(workspace_root: &Path, url: Option<&str>) -> Result<PathBuf, X
     ])
     .arg(&partial)
     .arg(url);
-    let shown = crate::rusage::show(&curl);
+    let shown = crate::process::show(&curl);
     println!("fetch-spec: {shown}");
     let status = match curl.status() {
         Ok(status) => status,

@@ -7,6 +7,14 @@ use sha2::{Digest, Sha256};
 use crate::error::XtaskError;
 use crate::pin::{PIN_PATH, Pin};
 
+/// The workspace root: the parent of this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.join(".."), Path::to_path_buf)
+}
+
 /// Environment variable that names the spec when `--spec` is not given.
 pub const SPEC_ENV: &str = "ATLAS_SPEC";
 /// The git-ignored local copy, relative to the workspace root (where `fetch-spec` puts it).
@@ -152,6 +160,12 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workspace_root_holds_the_workspace_manifest() {
+        assert!(workspace_root().join("Cargo.toml").is_file());
+        assert!(workspace_root().join("xtask").is_dir());
+    }
 
     #[test]
     fn sha256_of_known_input() {

@@ -8,13 +8,14 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
 
 use crate::error::XtaskError;
+use crate::process::cargo_program;
 
 /// What a step runs.
 #[derive(Debug, Clone, Copy)]
 pub enum Run {
     /// `cargo` with these arguments.
     Cargo(&'static [&'static str]),
-    /// An xtask command with these arguments, run in-process.
+    /// An xtask command with these arguments, run by this very executable.
     Xtask(&'static [&'static str]),
 }
 
@@ -112,11 +113,6 @@ pub const STEPS: &[Step] = &[
     },
 ];
 
-/// The `cargo` to run: the one that started us, else the one on `PATH`.
-pub fn cargo_program() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
-
 fn cargo_subcommand_available(sub: &str) -> bool {
     Command::new(cargo_program())
         .args([sub, "--version"])
@@ -166,41 +162,8 @@ pub fn run_pipeline(workspace_root: &Path) -> Result<(), XtaskError> {
         if let Some(note) = note {
             println!("{note}");
         }
-        if let Some((sub, component)) = step.needs {
-            ensure_component(sub, component)?;
-        }
         let step_started = Instant::now();
-        let result = match run {
-            Run::Cargo(args) => {
-                let mut cmd = Command::new(cargo_program());
-                cmd.args(args)
-                    .current_dir(workspace_root)
-                    .stdin(Stdio::null());
-                for (key, value) in step.env {
-                    cmd.env(key, value);
-                }
-                let status = if step.counts_tests {
-                    run_counting(&mut cmd, &mut tally)
-                } else {
-                    cmd.status()
-                };
-                match status {
-                    Ok(status) if status.success() => Ok(()),
-                    Ok(status) => Err(XtaskError::Command {
-                        command: shown.clone(),
-                        message: format!("failed ({status})"),
-                    }),
-                    Err(e) => Err(XtaskError::Command {
-                        command: shown.clone(),
-                        message: format!("could not be started: {e}"),
-                    }),
-                }
-            }
-            Run::Xtask(args) => {
-                let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-                crate::cli::run_in(workspace_root, &args)
-            }
-        };
+        let result = run_step(step, run, workspace_root, &mut tally);
         let elapsed = step_started.elapsed();
         if let Err(e) = result {
             if step.counts_tests {
@@ -223,6 +186,49 @@ pub fn run_pipeline(workspace_root: &Path) -> Result<(), XtaskError> {
     // Last, so that it is the run's closing line: the tests counted by the runners.
     println!("{}", tally.line());
     Ok(())
+}
+
+/// Runs one step as a child process (an xtask step with this very executable), adding
+/// its test totals to `tally` when it counts tests.
+fn run_step(
+    step: &Step,
+    run: Run,
+    workspace_root: &Path,
+    tally: &mut Tally,
+) -> Result<(), XtaskError> {
+    let shown = describe(run, step.env);
+    if let Some((sub, component)) = step.needs {
+        ensure_component(sub, component)?;
+    }
+    let (program, args) = match run {
+        Run::Cargo(args) => (cargo_program(), args),
+        Run::Xtask(args) => {
+            let exe = std::env::current_exe()
+                .map_err(|e| XtaskError::io("cannot find the xtask executable", e))?;
+            (exe.into_os_string(), args)
+        }
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .current_dir(workspace_root)
+        .stdin(Stdio::null());
+    cmd.envs(step.env.iter().copied());
+    let status = if step.counts_tests {
+        run_counting(&mut cmd, tally)
+    } else {
+        cmd.status()
+    };
+    match status {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(XtaskError::Command {
+            command: shown,
+            message: format!("failed ({status})"),
+        }),
+        Err(e) => Err(XtaskError::Command {
+            command: shown,
+            message: format!("could not be started: {e}"),
+        }),
+    }
 }
 
 /// Test totals.

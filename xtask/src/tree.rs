@@ -1,15 +1,15 @@
-//! The generated part of `atlas-generated` on disk: comparing it with the
-//! generator's output ([`diff_tree`]) and replacing it atomically ([`write_tree`]).
+//! The generated part of `atlas-generated` on disk: comparing it with the generator's
+//! output ([`diff_tree`]) and replacing it atomically ([`write_tree`]).
 //!
-//! Both work on a crate directory, a map of file path → contents (paths relative to
-//! the crate directory, `/`-separated), and the list of directories the generator
-//! owns wholly. Every path is validated before anything is read or written.
+//! Both take a crate directory, a map of file path → contents (paths relative to the crate
+//! directory, `/`-separated) and the directories the generator owns wholly. Every path is
+//! checked before anything is read or written.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::XtaskError;
 
@@ -34,46 +34,32 @@ pub enum DriftKind {
 
 impl fmt::Display for Drift {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = &self.path;
         match self.kind {
-            DriftKind::Changed { first_line } => write!(
-                f,
-                "changed  {} (first difference at line {first_line})",
-                self.path
-            ),
-            DriftKind::Missing => write!(f, "missing  {} (generated, not on disk)", self.path),
-            DriftKind::Stale => write!(f, "stale    {} (on disk, no longer generated)", self.path),
+            DriftKind::Changed { first_line } => {
+                write!(f, "changed  {path} (first difference at line {first_line})")
+            }
+            DriftKind::Missing => write!(f, "missing  {path} (generated, not on disk)"),
+            DriftKind::Stale => write!(f, "stale    {path} (on disk, no longer generated)"),
         }
     }
 }
 
-/// Checks that `path` is a plain relative path strictly inside one of `roots` and
-/// returns the index of that root. Refuses absolute paths, `..`, `.`, empty
-/// components, backslashes and NUL bytes.
+/// The index of the root in `roots` that `path` is strictly inside, if `path` is a plain
+/// relative path: no `..`, `.`, empty or absolute component, backslash, `:` or NUL.
 pub fn validate_path(path: &str, roots: &[&str]) -> Result<usize, XtaskError> {
     let bad = |reason: &str| XtaskError::BadGeneratedPath {
         path: path.to_owned(),
         reason: reason.to_owned(),
     };
-    if path.is_empty() {
-        return Err(bad("it is empty"));
-    }
-    if path.contains('\0') {
-        return Err(bad("it contains a NUL byte"));
-    }
-    if path.contains('\\') {
-        return Err(bad("it contains a backslash"));
+    if path.contains(['\0', '\\', ':']) {
+        return Err(bad("it contains a NUL byte, a backslash or `:`"));
     }
     if path.starts_with('/') {
         return Err(bad("it is absolute"));
     }
-    for component in path.split('/') {
-        match component {
-            ".." => return Err(bad("it contains `..`")),
-            "." => return Err(bad("it contains `.`")),
-            "" => return Err(bad("it contains an empty component")),
-            c if c.contains(':') => return Err(bad("it contains `:`")),
-            _ => {}
-        }
+    if path.split('/').any(|c| matches!(c, "" | "." | "..")) {
+        return Err(bad("it has an empty, `.` or `..` component"));
     }
     roots
         .iter()
@@ -83,34 +69,26 @@ pub fn validate_path(path: &str, roots: &[&str]) -> Result<usize, XtaskError> {
         })
         .ok_or_else(|| {
             bad(&format!(
-                "it is not under any generated root ({})",
+                "it is under no generated root ({})",
                 roots.join(", ")
             ))
         })
 }
 
-/// Validates every path and groups the files by root (index into `roots`).
+/// Checks every path and groups the files by root (index into `roots`).
 fn partition<'a>(
     files: &'a BTreeMap<String, String>,
     roots: &[&str],
 ) -> Result<Vec<Vec<(&'a str, &'a str)>>, XtaskError> {
-    for root in roots {
-        if validate_path(&format!("{root}/x"), &[root]).is_err() {
-            return Err(XtaskError::Other(format!(
-                "invalid generated root {root:?}"
-            )));
-        }
-    }
     let mut groups = vec![Vec::new(); roots.len()];
     for (path, contents) in files {
-        let root = validate_path(path, roots)?;
-        groups[root].push((path.as_str(), contents.as_str()));
+        groups[validate_path(path, roots)?].push((path.as_str(), contents.as_str()));
     }
     Ok(groups)
 }
 
-/// Compares the generator's output `files` with what is on disk under each root of
-/// `roots` inside `crate_dir`. Returns every difference, sorted by path.
+/// Compares the generator's output `files` with what is on disk under each root of `roots`
+/// inside `crate_dir`. Returns every difference, sorted by path.
 pub fn diff_tree(
     crate_dir: &Path,
     files: &BTreeMap<String, String>,
@@ -122,24 +100,17 @@ pub fn diff_tree(
         let mut on_disk = BTreeMap::new();
         list_files(crate_dir, root, &mut on_disk)?;
         for (path, contents) in generated {
-            match on_disk.remove(path) {
-                None => drift.push(Drift {
-                    path: path.to_owned(),
-                    kind: DriftKind::Missing,
-                }),
-                Some(file) => {
-                    let actual =
-                        fs::read(&file).map_err(|e| XtaskError::io_at("cannot read", &file, e))?;
-                    if actual != contents.as_bytes() {
-                        drift.push(Drift {
-                            path: path.to_owned(),
-                            kind: DriftKind::Changed {
-                                first_line: first_differing_line(&actual, contents.as_bytes()),
-                            },
-                        });
-                    }
-                }
-            }
+            let kind = match on_disk.remove(path) {
+                None => DriftKind::Missing,
+                Some(actual) if actual == contents.as_bytes() => continue,
+                Some(actual) => DriftKind::Changed {
+                    first_line: first_differing_line(&actual, contents.as_bytes()),
+                },
+            };
+            drift.push(Drift {
+                path: path.to_owned(),
+                kind,
+            });
         }
         drift.extend(on_disk.into_keys().map(|path| Drift {
             path,
@@ -152,24 +123,18 @@ pub fn diff_tree(
 
 /// 1-based number of the first line where `a` and `b` differ.
 fn first_differing_line(a: &[u8], b: &[u8]) -> usize {
-    let mut line = 1;
-    // Lines with their terminators, so a missing final newline counts on its line.
-    let mut a_lines = a.split_inclusive(|&c| c == b'\n');
-    let mut b_lines = b.split_inclusive(|&c| c == b'\n');
-    loop {
-        match (a_lines.next(), b_lines.next()) {
-            (Some(x), Some(y)) if x == y => line += 1,
-            _ => return line,
-        }
-    }
+    // Lines with their terminators, so that a missing final newline counts on its line.
+    let a_lines = a.split_inclusive(|&c| c == b'\n');
+    let b_lines = b.split_inclusive(|&c| c == b'\n');
+    1 + a_lines.zip(b_lines).take_while(|(x, y)| x == y).count()
 }
 
-/// Adds every non-directory entry below `crate_dir/rel` to `out`, keyed by its
-/// `/`-separated path relative to `crate_dir`. A missing `rel` adds nothing.
+/// Adds every file below `crate_dir/rel` to `out`, keyed by its `/`-separated path
+/// relative to `crate_dir`, with its contents. A missing `rel` adds nothing.
 fn list_files(
     crate_dir: &Path,
     rel: &str,
-    out: &mut BTreeMap<String, PathBuf>,
+    out: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<(), XtaskError> {
     let path = crate_dir.join(rel);
     let meta = match fs::symlink_metadata(&path) {
@@ -178,40 +143,33 @@ fn list_files(
         Err(e) => return Err(XtaskError::io_at("cannot inspect", &path, e)),
     };
     if !meta.is_dir() {
-        out.insert(rel.to_owned(), path);
+        let contents = fs::read(&path).map_err(|e| XtaskError::io_at("cannot read", &path, e))?;
+        out.insert(rel.to_owned(), contents);
         return Ok(());
     }
     let entries = fs::read_dir(&path).map_err(|e| XtaskError::io_at("cannot list", &path, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| XtaskError::io_at("cannot list", &path, e))?;
-        let name = entry.file_name();
-        let child = format!("{rel}/{}", name.to_string_lossy());
+        let child = format!("{rel}/{}", entry.file_name().to_string_lossy());
         list_files(crate_dir, &child, out)?;
     }
     Ok(())
 }
 
-/// What [`write_tree`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WriteSummary {
-    pub files_written: usize,
-    pub roots_replaced: usize,
-}
-
-/// Replaces each root of `roots` inside `crate_dir` by exactly the files of `files`
-/// under it.
+/// Replaces each root of `roots` inside `crate_dir` by exactly the files of `files` under
+/// it, all or nothing.
 ///
-/// Every path is validated first. Then each root's files are written into a fresh
-/// staging directory `crate_dir/.<root-slug>.staging-<pid>`; only when all of them
-/// are written are the roots swapped in: old root renamed to
-/// `.<root-slug>.backup-<pid>`, staging renamed to the root, backup deleted. If a
-/// step of the swap fails, the roots already swapped are put back, so the tree is
-/// left as it was.
+/// Every path is checked first. The new trees are written into a temporary directory
+/// inside `crate_dir` (so that renames stay on one file system); only when all are written
+/// is each root swapped in by two renames (old root aside, new root in). If a rename
+/// fails, the roots swapped so far are put back. The old trees go when the temporary
+/// directory is deleted; a run that is killed leaves at most that directory behind
+/// (`.codegen-*`, git-ignored), never a half-written root.
 pub fn write_tree(
     crate_dir: &Path,
     files: &BTreeMap<String, String>,
     roots: &[&str],
-) -> Result<WriteSummary, XtaskError> {
+) -> Result<(), XtaskError> {
     write_tree_with(crate_dir, files, roots, &mut |from, to| {
         fs::rename(from, to)
     })
@@ -219,220 +177,108 @@ pub fn write_tree(
 
 type Rename<'a> = dyn FnMut(&Path, &Path) -> io::Result<()> + 'a;
 
-fn slug(root: &str) -> String {
-    root.replace('/', "-")
-}
-
-fn staging_dir(crate_dir: &Path, root: &str, pid: u32) -> PathBuf {
-    crate_dir.join(format!(".{}.staging-{pid}", slug(root)))
-}
-
-fn backup_dir(crate_dir: &Path, root: &str, pid: u32) -> PathBuf {
-    crate_dir.join(format!(".{}.backup-{pid}", slug(root)))
-}
-
 fn write_tree_with(
     crate_dir: &Path,
     files: &BTreeMap<String, String>,
     roots: &[&str],
     rename: &mut Rename<'_>,
-) -> Result<WriteSummary, XtaskError> {
+) -> Result<(), XtaskError> {
     let groups = partition(files, roots)?;
-    if !crate_dir.is_dir() {
-        return Err(XtaskError::Other(format!(
-            "{} is not a directory",
-            crate_dir.display()
-        )));
+    let work = tempfile::Builder::new()
+        .prefix(".codegen-")
+        .tempdir_in(crate_dir)
+        .map_err(|e| XtaskError::io_at("cannot create a temporary directory in", crate_dir, e))?;
+    let (new, old) = (work.path().join("new"), work.path().join("old"));
+    for (index, group) in groups.iter().enumerate() {
+        stage(&new.join(index.to_string()), roots[index], group)?;
     }
-    remove_leftovers(crate_dir, roots);
-    let pid = std::process::id();
-
-    // 1. Stage everything. Nothing outside the staging directories is touched.
-    let mut staged: Vec<PathBuf> = Vec::new();
-    let mut files_written = 0;
-    for (root, group) in roots.iter().zip(&groups) {
-        let staging = staging_dir(crate_dir, root, pid);
-        staged.push(staging.clone());
-        if let Err(e) = stage(&staging, root, group) {
-            remove_all(&staged);
-            return Err(e);
-        }
-        files_written += group.len();
-    }
-
-    // 2. Swap each root in; undo every swap if one fails.
-    let mut swapped: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-    for (root, staging) in roots.iter().zip(&staged) {
-        let target = crate_dir.join(root);
-        let backup = backup_dir(crate_dir, root, pid);
-        match swap(&target, staging, &backup, rename) {
-            Ok(had_old) => swapped.push((target, had_old.then_some(backup))),
+    fs::create_dir(&old).map_err(|e| XtaskError::io_at("cannot create", &old, e))?;
+    // (root, whether it existed) for each root swapped in so far.
+    let mut swapped: Vec<(&str, bool)> = Vec::new();
+    for (index, root) in roots.iter().enumerate() {
+        let (staged, aside) = (new.join(index.to_string()), old.join(index.to_string()));
+        match swap(&crate_dir.join(root), &staged, &aside, rename) {
+            Ok(existed) => swapped.push((root, existed)),
             Err(e) => {
-                undo(&swapped, rename);
-                remove_all(&staged);
+                for (root, existed) in swapped.iter().rev() {
+                    let index = roots.iter().position(|r| r == root).unwrap_or_default();
+                    undo(
+                        &crate_dir.join(root),
+                        &old.join(index.to_string()),
+                        *existed,
+                        rename,
+                    );
+                }
+                // An old tree that could not be put back must outlive the temporary directory.
+                if fs::read_dir(&old).map_or(true, |mut entries| entries.next().is_some()) {
+                    let kept = work.keep();
+                    eprintln!(
+                        "warning: old generated trees that could not be restored are in {}",
+                        kept.display()
+                    );
+                }
                 return Err(e);
             }
         }
     }
-
-    // 3. The new trees are in place; the backups are garbage.
-    for (_, backup) in &swapped {
-        if let Some(backup) = backup
-            && let Err(e) = fs::remove_dir_all(backup)
-        {
-            eprintln!(
-                "warning: could not delete the old generated tree {}: {e}",
-                backup.display()
-            );
-        }
-    }
-    Ok(WriteSummary {
-        files_written,
-        roots_replaced: roots.len(),
-    })
+    Ok(())
 }
 
-fn stage(staging: &Path, root: &str, group: &[(&str, &str)]) -> Result<(), XtaskError> {
-    if fs::symlink_metadata(staging).is_ok() {
-        fs::remove_dir_all(staging).map_err(|e| {
-            XtaskError::io_at("cannot remove the old staging directory", staging, e)
-        })?;
-    }
-    fs::create_dir(staging)
-        .map_err(|e| XtaskError::io_at("cannot create the staging directory", staging, e))?;
+/// Writes one root's files into `dir`.
+fn stage(dir: &Path, root: &str, group: &[(&str, &str)]) -> Result<(), XtaskError> {
+    fs::create_dir_all(dir).map_err(|e| XtaskError::io_at("cannot create", dir, e))?;
     for (path, contents) in group {
-        let inner = &path[root.len() + 1..];
-        let dest = staging.join(inner);
+        let dest = dir.join(&path[root.len() + 1..]);
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent)
-                .map_err(|e| XtaskError::io_at("cannot create directory", parent, e))?;
+                .map_err(|e| XtaskError::io_at("cannot create", parent, e))?;
         }
         fs::write(&dest, contents).map_err(|e| XtaskError::io_at("cannot write", &dest, e))?;
     }
     Ok(())
 }
 
-/// Moves `staging` to `target`, keeping the old `target` (if any) at `backup`.
-/// Returns whether there was an old target.
+/// Moves `target` (if it exists) to `aside`, then `staged` to `target`; returns whether
+/// there was a `target`. On failure `target` is as it was.
 fn swap(
     target: &Path,
-    staging: &Path,
-    backup: &Path,
+    staged: &Path,
+    aside: &Path,
     rename: &mut Rename<'_>,
 ) -> Result<bool, XtaskError> {
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| XtaskError::io_at("cannot create directory", parent, e))?;
+        fs::create_dir_all(parent).map_err(|e| XtaskError::io_at("cannot create", parent, e))?;
     }
-    let had_old = fs::symlink_metadata(target).is_ok();
-    if had_old {
-        if fs::symlink_metadata(backup).is_ok() {
-            fs::remove_dir_all(backup)
-                .map_err(|e| XtaskError::io_at("cannot remove the old backup", backup, e))?;
-        }
-        rename(target, backup).map_err(|e| {
-            XtaskError::io(
-                format!(
-                    "cannot move {} aside to {}",
-                    target.display(),
-                    backup.display()
-                ),
-                e,
-            )
-        })?;
+    let existed = fs::symlink_metadata(target).is_ok();
+    let failed =
+        |what: &str, e| XtaskError::io(format!("cannot move {what} {}", target.display()), e);
+    if existed {
+        rename(target, aside).map_err(|e| failed("aside", e))?;
     }
-    if let Err(e) = rename(staging, target) {
-        let mut context = format!(
-            "cannot move {} into place as {}",
-            staging.display(),
-            target.display()
-        );
-        if had_old && let Err(restore) = rename(backup, target) {
-            context.push_str(&format!(
-                "; restoring the old tree also failed ({restore}): it is at {}",
-                backup.display()
-            ));
-        }
-        return Err(XtaskError::io(context, e));
-    }
-    Ok(had_old)
-}
-
-/// Puts back the roots swapped so far, newest first.
-fn undo(swapped: &[(PathBuf, Option<PathBuf>)], rename: &mut Rename<'_>) {
-    for (target, backup) in swapped.iter().rev() {
-        if let Err(e) = fs::remove_dir_all(target) {
-            eprintln!("warning: could not remove {}: {e}", target.display());
-            continue;
-        }
-        if let Some(backup) = backup
-            && let Err(e) = rename(backup, target)
-        {
-            eprintln!(
-                "warning: could not restore {} from {}: {e}",
-                target.display(),
-                backup.display()
+    if let Err(e) = rename(staged, target) {
+        if existed && let Err(restore) = rename(aside, target) {
+            let message = format!(
+                "restoring the old tree failed too ({restore}); it is at {}",
+                aside.display()
             );
+            return Err(XtaskError::io(message, e));
         }
+        return Err(failed("into place", e));
     }
+    Ok(existed)
 }
 
-fn remove_all(dirs: &[PathBuf]) {
-    for dir in dirs {
-        if fs::symlink_metadata(dir).is_ok() {
-            let _ = fs::remove_dir_all(dir);
-        }
+/// Puts the old tree of a swapped root back.
+fn undo(target: &Path, aside: &Path, existed: bool, rename: &mut Rename<'_>) {
+    if let Err(e) = fs::remove_dir_all(target) {
+        eprintln!("warning: could not remove {}: {e}", target.display());
+    } else if existed && let Err(e) = rename(aside, target) {
+        eprintln!(
+            "warning: could not restore {} from {}: {e}",
+            target.display(),
+            aside.display()
+        );
     }
-}
-
-/// Deletes staging and backup directories left behind by runs that died
-/// (their process id is no longer alive).
-fn remove_leftovers(crate_dir: &Path, roots: &[&str]) {
-    let Ok(entries) = fs::read_dir(crate_dir) else {
-        return;
-    };
-    let own = std::process::id();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let pid = roots.iter().find_map(|root| {
-            let rest = name.strip_prefix(&format!(".{}.", slug(root)))?;
-            let pid = rest
-                .strip_prefix("staging-")
-                .or_else(|| rest.strip_prefix("backup-"))?;
-            pid.parse::<u32>().ok()
-        });
-        if let Some(pid) = pid
-            && pid != own
-            && !process_alive(pid)
-        {
-            let path = entry.path();
-            match fs::remove_dir_all(&path) {
-                Ok(()) => eprintln!(
-                    "note: removed {} left by an interrupted run",
-                    path.display()
-                ),
-                Err(e) => eprintln!("warning: could not remove {}: {e}", path.display()),
-            }
-        }
-    }
-}
-
-#[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: kill with signal 0 only checks whether the process exists; it has no
-    // memory-safety preconditions.
-    let rc = unsafe { libc::kill(pid, 0) };
-    rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
-    // Without a cheap liveness check, never delete another run's directories.
-    true
 }
 
 #[cfg(test)]
@@ -441,48 +287,31 @@ mod tests {
 
     const ROOTS: &[&str] = &["src/generated", "reports"];
 
-    struct Scratch(PathBuf);
-
-    impl Scratch {
-        fn new(name: &str) -> Scratch {
-            use std::sync::atomic::{AtomicUsize, Ordering};
-            static NEXT: AtomicUsize = AtomicUsize::new(0);
-            let dir = std::env::temp_dir().join(format!(
-                "xtask-tree-{name}-{}-{}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            ));
-            let _ = fs::remove_dir_all(&dir);
-            fs::create_dir_all(dir.join("src")).unwrap();
-            fs::write(dir.join("src/lib.rs"), "pub mod generated;\n").unwrap();
-            Scratch(dir)
-        }
-
-        fn write(&self, rel: &str, contents: &str) {
-            let path = self.0.join(rel);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, contents).unwrap();
-        }
-
-        /// Every file below the crate dir (not just the roots), for exact comparisons.
-        fn snapshot(&self) -> BTreeMap<String, String> {
-            let mut out = BTreeMap::new();
-            let mut listed = BTreeMap::new();
-            for entry in fs::read_dir(&self.0).unwrap() {
-                let name = entry.unwrap().file_name().into_string().unwrap();
-                list_files(&self.0, &name, &mut listed).unwrap();
-            }
-            for (rel, path) in listed {
-                out.insert(rel, fs::read_to_string(path).unwrap());
-            }
-            out
-        }
+    /// A crate directory with `src/lib.rs`, deleted when dropped.
+    fn scratch() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("src")).unwrap();
+        fs::write(dir.path().join("src/lib.rs"), "pub mod generated;\n").unwrap();
+        dir
     }
 
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
+    fn write(dir: &Path, rel: &str, contents: &str) {
+        let path = dir.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    /// Every file below the crate directory (not only the roots), for exact comparisons.
+    fn snapshot(dir: &Path) -> BTreeMap<String, String> {
+        let mut listed = BTreeMap::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            list_files(dir, &name, &mut listed).unwrap();
         }
+        listed
+            .into_iter()
+            .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+            .collect()
     }
 
     fn files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -493,14 +322,9 @@ mod tests {
     }
 
     #[test]
-    fn validate_path_accepts_paths_under_roots() {
-        assert_eq!(validate_path("src/generated/mod.rs", ROOTS).unwrap(), 0);
+    fn validate_path_accepts_paths_under_roots_and_refuses_escapes() {
         assert_eq!(validate_path("src/generated/a/b/c.rs", ROOTS).unwrap(), 0);
         assert_eq!(validate_path("reports/coverage.md", ROOTS).unwrap(), 1);
-    }
-
-    #[test]
-    fn validate_path_refuses_escapes_and_foreign_paths() {
         for bad in [
             "",
             "/etc/passwd",
@@ -511,11 +335,9 @@ mod tests {
             "src/generated",
             "src/generatedx/y.rs",
             "src/lib.rs",
-            "Cargo.toml",
             "reports\\x.md",
             "reports/a\0b",
             "../reports/x.md",
-            "reports/..",
             "C:/reports/x.md",
         ] {
             let err = validate_path(bad, ROOTS).expect_err(bad);
@@ -528,175 +350,115 @@ mod tests {
 
     #[test]
     fn diff_reports_changed_missing_and_stale() {
-        let s = Scratch::new("diff");
-        s.write("src/generated/mod.rs", "pub mod a;\n");
-        s.write("src/generated/a.rs", "line 1\nline 2\nold\n");
-        s.write("src/generated/old/gone.rs", "stale\n");
-        s.write("reports/summary.md", "same\n");
-        s.write("README.md", "not under a root, never reported\n");
+        let s = scratch();
+        let dir = s.path();
+        write(dir, "src/generated/mod.rs", "pub mod a;\n");
+        write(dir, "src/generated/a.rs", "line 1\nline 2\nold\n");
+        write(dir, "src/generated/old/gone.rs", "stale\n");
+        write(dir, "reports/summary.md", "same\n");
+        write(dir, "reports/r.md", "a\nb");
+        write(dir, "README.md", "not under a root, never reported\n");
         let generated = files(&[
             ("src/generated/mod.rs", "pub mod a;\n"),
             ("src/generated/a.rs", "line 1\nline 2\nnew\n"),
             ("src/generated/b.rs", "new file\n"),
             ("reports/summary.md", "same\n"),
+            ("reports/r.md", "a\nb\n"),
         ]);
-        let drift = diff_tree(&s.0, &generated, ROOTS).unwrap();
+        let shown: Vec<String> = diff_tree(dir, &generated, ROOTS)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
-            drift,
-            vec![
-                Drift {
-                    path: "src/generated/a.rs".into(),
-                    kind: DriftKind::Changed { first_line: 3 }
-                },
-                Drift {
-                    path: "src/generated/b.rs".into(),
-                    kind: DriftKind::Missing
-                },
-                Drift {
-                    path: "src/generated/old/gone.rs".into(),
-                    kind: DriftKind::Stale
-                },
+            shown,
+            [
+                "changed  reports/r.md (first difference at line 2)",
+                "changed  src/generated/a.rs (first difference at line 3)",
+                "missing  src/generated/b.rs (generated, not on disk)",
+                "stale    src/generated/old/gone.rs (on disk, no longer generated)",
             ]
         );
-        let shown: Vec<String> = drift.iter().map(ToString::to_string).collect();
-        assert!(shown[0].starts_with("changed") && shown[0].contains("line 3"));
-        assert!(shown[1].starts_with("missing"));
-        assert!(shown[2].starts_with("stale"));
-    }
-
-    #[test]
-    fn diff_of_missing_roots_is_all_missing() {
-        let s = Scratch::new("missing-roots");
-        let generated = files(&[("src/generated/mod.rs", "x"), ("reports/r.md", "y")]);
-        let drift = diff_tree(&s.0, &generated, ROOTS).unwrap();
-        assert_eq!(drift.len(), 2);
-        assert!(drift.iter().all(|d| d.kind == DriftKind::Missing));
-    }
-
-    #[test]
-    fn diff_notices_trailing_newline_changes() {
-        let s = Scratch::new("newline");
-        s.write("reports/r.md", "a\nb");
-        let drift = diff_tree(&s.0, &files(&[("reports/r.md", "a\nb\n")]), ROOTS).unwrap();
-        assert_eq!(drift[0].kind, DriftKind::Changed { first_line: 2 });
-    }
-
-    #[test]
-    fn diff_refuses_bad_paths() {
-        let s = Scratch::new("diff-bad");
-        let err = diff_tree(&s.0, &files(&[("src/lib.rs", "x")]), ROOTS).unwrap_err();
+        let err = diff_tree(dir, &files(&[("src/lib.rs", "x")]), ROOTS).unwrap_err();
         assert!(matches!(err, XtaskError::BadGeneratedPath { .. }));
     }
 
     #[test]
     fn write_replaces_roots_exactly_and_leaves_the_rest() {
-        let s = Scratch::new("write");
-        s.write("src/generated/old.rs", "old\n");
-        s.write("src/generated/nested/old.rs", "old\n");
-        s.write("reports/old.md", "old\n");
-        s.write("Cargo.toml", "[package]\n");
+        let s = scratch();
+        let dir = s.path();
+        write(dir, "src/generated/old.rs", "old\n");
+        write(dir, "src/generated/nested/old.rs", "old\n");
+        write(dir, "reports/old.md", "old\n");
+        write(dir, "Cargo.toml", "[package]\n");
         let generated = files(&[
             ("src/generated/mod.rs", "pub mod x;\n"),
             ("src/generated/x/inner.rs", "// inner\n"),
             ("reports/summary.md", "# summary\n"),
         ]);
-        let summary = write_tree(&s.0, &generated, ROOTS).unwrap();
-        assert_eq!(summary.files_written, 3);
-        assert_eq!(summary.roots_replaced, 2);
-        assert_eq!(diff_tree(&s.0, &generated, ROOTS).unwrap(), vec![]);
-
+        write_tree(dir, &generated, ROOTS).unwrap();
         let mut expected = generated.clone();
         expected.insert("Cargo.toml".into(), "[package]\n".into());
         expected.insert("src/lib.rs".into(), "pub mod generated;\n".into());
-        assert_eq!(
-            s.snapshot(),
-            expected,
-            "no staging or backup directory is left behind"
-        );
-
-        // Writing again is idempotent.
-        write_tree(&s.0, &generated, ROOTS).unwrap();
-        assert_eq!(s.snapshot(), expected);
+        assert_eq!(snapshot(dir), expected, "nothing else is left behind");
+        write_tree(dir, &generated, ROOTS).unwrap();
+        assert_eq!(snapshot(dir), expected, "writing again changes nothing");
     }
 
     #[test]
-    fn write_creates_roots_that_do_not_exist() {
-        let s = Scratch::new("fresh");
-        fs::remove_dir_all(s.0.join("src")).unwrap();
-        let generated = files(&[("src/generated/mod.rs", "m\n")]);
-        write_tree(&s.0, &generated, ROOTS).unwrap();
-        assert_eq!(s.snapshot(), generated);
+    fn write_creates_missing_roots_and_refuses_bad_paths_before_writing() {
+        let s = scratch();
+        let dir = s.path();
+        fs::remove_dir_all(dir.join("src")).unwrap();
+        write_tree(dir, &files(&[("src/generated/mod.rs", "m\n")]), ROOTS).unwrap();
         assert!(
-            s.0.join("reports").is_dir(),
+            dir.join("reports").is_dir(),
             "an empty root is still created"
         );
-    }
-
-    #[test]
-    fn write_refuses_bad_paths_before_touching_anything() {
-        let s = Scratch::new("write-bad");
-        s.write("src/generated/keep.rs", "keep\n");
-        let before = s.snapshot();
+        let before = snapshot(dir);
         for bad in ["src/generated/../../escape.rs", "src/other.rs", "/abs.rs"] {
-            let generated = files(&[("src/generated/mod.rs", "m\n"), (bad, "x")]);
-            let err = write_tree(&s.0, &generated, ROOTS).unwrap_err();
+            let generated = files(&[("src/generated/mod.rs", "new\n"), (bad, "x")]);
+            let err = write_tree(dir, &generated, ROOTS).unwrap_err();
             assert!(matches!(err, XtaskError::BadGeneratedPath { .. }), "{err}");
-            assert_eq!(s.snapshot(), before);
+            assert_eq!(snapshot(dir), before);
         }
     }
 
     #[test]
-    fn failed_swap_restores_every_root() {
-        let s = Scratch::new("swap-fail");
-        s.write("src/generated/keep.rs", "keep\n");
-        s.write("reports/keep.md", "keep\n");
-        let before = s.snapshot();
+    fn a_failed_rename_leaves_every_root_as_it_was() {
+        let s = scratch();
+        let dir = s.path();
+        write(dir, "src/generated/keep.rs", "keep\n");
+        write(dir, "reports/keep.md", "keep\n");
+        let before = snapshot(dir);
         let generated = files(&[
             ("src/generated/new.rs", "new\n"),
             ("reports/new.md", "new\n"),
         ]);
-
-        // Fail the move of the second root's staging directory into place: the first
-        // root, already swapped, must be put back too.
-        let mut fail_reports_install = |from: &Path, to: &Path| {
-            if to.ends_with("reports") && from.to_string_lossy().contains(".staging-") {
-                Err(io::Error::other("injected failure"))
+        // Moving the second root's new tree in fails: the first, already swapped, goes back.
+        let mut fail_second_install = |from: &Path, to: &Path| {
+            if to.ends_with("reports") && from.to_string_lossy().contains("/new/") {
+                Err(io::Error::other("injected install failure"))
             } else {
                 fs::rename(from, to)
             }
         };
-        let err = write_tree_with(&s.0, &generated, ROOTS, &mut fail_reports_install).unwrap_err();
-        assert!(err.to_string().contains("injected failure"), "{err}");
-        assert_eq!(s.snapshot(), before);
-
-        // Fail moving the old root aside.
+        let err = write_tree_with(dir, &generated, ROOTS, &mut fail_second_install).unwrap_err();
+        assert!(
+            err.to_string().contains("injected install failure"),
+            "{err}"
+        );
+        assert_eq!(snapshot(dir), before);
+        // Moving an old root aside fails.
         let mut fail_aside = |from: &Path, to: &Path| {
-            if to.to_string_lossy().contains(".backup-") {
+            if to.to_string_lossy().contains("/old/") {
                 Err(io::Error::other("injected aside failure"))
             } else {
                 fs::rename(from, to)
             }
         };
-        let err = write_tree_with(&s.0, &generated, ROOTS, &mut fail_aside).unwrap_err();
+        let err = write_tree_with(dir, &generated, ROOTS, &mut fail_aside).unwrap_err();
         assert!(err.to_string().contains("injected aside failure"), "{err}");
-        assert_eq!(s.snapshot(), before);
-    }
-
-    #[test]
-    fn leftovers_of_dead_runs_are_removed() {
-        let s = Scratch::new("leftovers");
-        // A pid far above any real pid_max is never alive.
-        s.write(".src-generated.staging-2000000000/x.rs", "x");
-        s.write(".reports.backup-2000000000/y.md", "y");
-        s.write(".unrelated.staging-2000000000/z", "z");
-        let generated = files(&[("src/generated/mod.rs", "m\n")]);
-        write_tree(&s.0, &generated, ROOTS).unwrap();
-        let snapshot = s.snapshot();
-        assert!(
-            !snapshot
-                .keys()
-                .any(|k| k.starts_with(".src-generated") || k.starts_with(".reports"))
-        );
-        assert!(snapshot.contains_key(".unrelated.staging-2000000000/z"));
+        assert_eq!(snapshot(dir), before);
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, lines_to_doc, sanitize};
 use super::tokens::{ident, type_tokens};
-use crate::CodegenError;
+use crate::error::CodegenError;
 use crate::ir::{
     Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::CodegenError;
+use crate::error::CodegenError;
 
 /// One file to generate, described before it is rendered so that files render in parallel.
 pub(crate) struct Job<'a> {

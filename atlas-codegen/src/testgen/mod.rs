@@ -14,8 +14,8 @@ pub mod samples;
 
 use openapiv3::OpenAPI;
 
-use crate::CodegenError;
 use crate::emit::Job;
+use crate::error::CodegenError;
 use crate::ir::Ir;
 
 /// What the generated tests check, prepared before their files are rendered.

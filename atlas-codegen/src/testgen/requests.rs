@@ -8,7 +8,7 @@ use quote::quote;
 use serde_json::{Value, json};
 
 use super::samples::RequestSample;
-use crate::CodegenError;
+use crate::error::CodegenError;
 use crate::ir::{Ir, Operation, ParamLocation, PathSegment};
 
 /// A parameter value as it appears in a URI or header, before percent-encoding.

@@ -1,4 +1,5 @@
-//! Running a child process and measuring its wall time and peak memory.
+//! Child processes: which `cargo` to run, how to show a command, and running one while
+//! measuring its wall time and peak memory.
 //!
 //! On Unix the child is reaped with `wait4`, whose `rusage` covers exactly that
 //! child: its `ru_maxrss` is the largest resident set of the child itself and of
@@ -11,6 +12,11 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::XtaskError;
+
+/// The `cargo` to run: the one that started us, else the one on `PATH`.
+pub fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
 
 /// The result of [`run_measured`].
 #[derive(Debug)]

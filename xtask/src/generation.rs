@@ -1,0 +1,125 @@
+//! Generation in memory from the pinned spec, and what the `codegen` commands do with it:
+//! compare it with the committed crate ([`check`]) or replace the crate's generated roots
+//! ([`codegen`]).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::error::XtaskError;
+use crate::spec::{self, LoadedSpec};
+use crate::tree::{self, Drift};
+
+/// The generated crate's directory, relative to the workspace root.
+pub const GENERATED_CRATE: &str = "atlas-generated";
+
+/// A completed, in-memory generation run.
+#[derive(Debug)]
+pub struct Generation {
+    pub spec: LoadedSpec,
+    /// The spec, parsed.
+    pub document: openapiv3::OpenAPI,
+    pub generated: atlas_codegen::Generated,
+    pub parse_time: Duration,
+    pub generate_time: Duration,
+}
+
+/// Locates the spec, checks it against the pin, parses it and generates, all in
+/// memory.
+pub fn generate(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Generation, XtaskError> {
+    let spec = spec::load_pinned(workspace_root, spec_path)?;
+    let (document, generated, parse_time, generate_time) =
+        parse_and_generate(&spec.text, &spec.path)?;
+    Ok(Generation {
+        spec,
+        document,
+        generated,
+        parse_time,
+        generate_time,
+    })
+}
+
+/// `parse_spec` then `generate`, timed separately.
+pub fn parse_and_generate(
+    text: &str,
+    path: &Path,
+) -> Result<
+    (
+        openapiv3::OpenAPI,
+        atlas_codegen::Generated,
+        Duration,
+        Duration,
+    ),
+    XtaskError,
+> {
+    let start = Instant::now();
+    let parsed = atlas_codegen::parse_spec(text).map_err(|source| XtaskError::Codegen {
+        context: format!("cannot parse the spec {}", path.display()),
+        source,
+    })?;
+    let parse_time = start.elapsed();
+    let start = Instant::now();
+    let generated = atlas_codegen::generate(&parsed).map_err(|source| XtaskError::Codegen {
+        context: format!("cannot generate from the spec {}", path.display()),
+        source,
+    })?;
+    Ok((parsed, generated, parse_time, start.elapsed()))
+}
+
+/// Generates in memory and compares the result with what is on disk under each of
+/// [`atlas_codegen::GENERATED_ROOTS`] of `atlas-generated`. An empty result means the
+/// committed crate is up to date.
+pub fn check(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Vec<Drift>, XtaskError> {
+    let generation = generate(workspace_root, spec_path)?;
+    tree::diff_tree(
+        &workspace_root.join(GENERATED_CRATE),
+        &generation.generated.files,
+        atlas_codegen::GENERATED_ROOTS,
+    )
+}
+
+/// What `cargo xtask codegen` did.
+#[derive(Debug)]
+pub struct CodegenOutcome {
+    pub generation: Generation,
+    /// `false` when the tree on disk already matched and nothing was written.
+    pub written: bool,
+}
+
+/// Generates and, unless the tree on disk already matches, replaces every generated
+/// root of `atlas-generated` atomically. Nothing is written unless generation
+/// succeeded completely.
+pub fn codegen(
+    workspace_root: &Path,
+    spec_path: Option<&Path>,
+) -> Result<CodegenOutcome, XtaskError> {
+    let generation = generate(workspace_root, spec_path)?;
+    let crate_dir = workspace_root.join(GENERATED_CRATE);
+    let roots = atlas_codegen::GENERATED_ROOTS;
+    let drift = tree::diff_tree(&crate_dir, &generation.generated.files, roots)?;
+    if drift.is_empty() {
+        return Ok(CodegenOutcome {
+            generation,
+            written: false,
+        });
+    }
+    tree::write_tree(&crate_dir, &generation.generated.files, roots)?;
+    Ok(CodegenOutcome {
+        generation,
+        written: true,
+    })
+}
+
+/// `N files (… operations, …)`: the counts of a generation, on one line.
+pub fn describe(generated: &atlas_codegen::Generated) -> String {
+    let c = &generated.counts;
+    format!(
+        "{} files ({} operations, {} operation versions, {} component schemas, {} inline schemas, {} discriminators, {} skipped)",
+        generated.files.len(),
+        c.operations,
+        c.operation_versions,
+        c.component_schemas,
+        c.inline_schemas,
+        c.discriminators,
+        c.skipped
+    )
+}
