@@ -41,54 +41,32 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
-/// The lines of the TOML table `[header]` (without the header line itself).
-fn table_lines<'t>(toml: &'t str, header: &str) -> Vec<&'t str> {
-    let mut lines = toml.lines().skip_while(|l| l.trim() != header);
-    if lines.next().is_none() {
-        return Vec::new();
-    }
-    lines
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .collect()
+fn toml_table(path: &Path) -> toml::Table {
+    read(path)
+        .parse()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The `[dependencies]` table of `atlas-generated/Cargo.toml`, with `x.workspace = true`
 /// entries replaced by the workspace's own declaration of `x`.
 fn atlas_generated_dependencies() -> String {
-    let root = read(&workspace_dir().join("Cargo.toml"));
-    let workspace_deps: BTreeMap<&str, &str> = table_lines(&root, "[workspace.dependencies]")
-        .into_iter()
-        .filter_map(|l| l.split_once('=').map(|(k, _)| (k.trim(), l)))
-        .collect();
-    let manifest = read(&workspace_dir().join("atlas-generated").join("Cargo.toml"));
-    let deps = table_lines(&manifest, "[dependencies]");
-    assert!(
-        !deps.is_empty(),
-        "atlas-generated/Cargo.toml has no [dependencies] table"
-    );
-    let mut out = String::from("[dependencies]\n");
-    for line in deps {
-        let (key, value) = line
-            .split_once('=')
-            .unwrap_or_else(|| panic!("unexpected dependency line `{line}`"));
-        let key = key.trim();
-        if let Some(name) = key.strip_suffix(".workspace") {
-            assert_eq!(value.trim(), "true", "unexpected dependency line `{line}`");
-            let declared = workspace_deps
+    let root = toml_table(&workspace_dir().join("Cargo.toml"));
+    let manifest = toml_table(&workspace_dir().join("atlas-generated").join("Cargo.toml"));
+    let inherited = &root["workspace"]["dependencies"];
+    let mut dependencies = manifest["dependencies"]
+        .as_table()
+        .expect("atlas-generated/Cargo.toml has a [dependencies] table")
+        .clone();
+    for (name, declared) in dependencies.iter_mut() {
+        if declared.get("workspace").and_then(toml::Value::as_bool) == Some(true) {
+            *declared = inherited
                 .get(name)
-                .unwrap_or_else(|| panic!("`{name}` is not in [workspace.dependencies]"));
-            out.push_str(declared);
-        } else {
-            assert!(
-                !value.contains("workspace"),
-                "inherited dependency with extra keys is not supported here: `{line}`"
-            );
-            out.push_str(line);
+                .unwrap_or_else(|| panic!("`{name}` is not in [workspace.dependencies]"))
+                .clone();
         }
-        out.push('\n');
     }
-    out
+    let table = toml::Table::from_iter([("dependencies".to_owned(), dependencies.into())]);
+    toml::to_string(&table).expect("a table of dependencies")
 }
 
 /// Makes `dir` hold exactly `files` (relative path → contents): writes what changed, so

@@ -4,11 +4,11 @@
 //! produces an [`http::Request<Vec<u8>>`] that any HTTP client can send.
 
 use std::fmt;
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::enums::OpenEnum;
 use super::json::{Json, to_vec};
@@ -238,17 +238,17 @@ pub fn enum_query_value<E: OpenEnum>(value: &E, out: &mut Vec<String>) {
     out.push(value.as_str().to_owned());
 }
 
-/// Appends `text` to `out`, percent-encoding every byte except the RFC 3986
-/// unreserved characters `A-Z a-z 0-9 - . _ ~`.
+/// Every byte but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`: what path
+/// segments, query names and query values percent-encode.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Appends `text` to `out`, percent-encoded (see [`NOT_UNRESERVED`]).
 fn encode_into(out: &mut String, text: &str) {
-    for &byte in text.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
+    out.extend(utf8_percent_encode(text, NOT_UNRESERVED));
 }
 
 /// Builds one request: path, query, headers and body.
