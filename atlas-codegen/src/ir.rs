@@ -216,17 +216,50 @@ pub enum Method {
     Put,
     Post,
     Delete,
+    Options,
+    Head,
     Patch,
+    Trace,
 }
 
 impl Method {
+    /// Every method a path item can have, in the order OpenAPI lists them.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// As HTTP writes it: `GET`.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Put => "PUT",
             Method::Post => "POST",
             Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
             Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// As a path item's key writes it: `get`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
         }
     }
 }

@@ -20,8 +20,8 @@ use crate::names::{
 };
 use crate::refs::{self, Component};
 
-/// Every operation of the spec, in the order of its paths and then get, put, post, delete,
-/// patch; and every tag, declared ones first.
+/// Every operation of the spec, in the order of its paths and then of [`Method::ALL`]; and
+/// every tag, declared ones first.
 pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>), CodegenError> {
     let spec = b.spec;
     let mut tags: Vec<Tag> = spec
@@ -43,19 +43,15 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 "path items given by `$ref` are not supported",
             ));
         };
-        for (method_name, method, op) in [
-            ("get", Method::Get, &item.get),
-            ("put", Method::Put, &item.put),
-            ("post", Method::Post, &item.post),
-            ("delete", Method::Delete, &item.delete),
-            ("patch", Method::Patch, &item.patch),
-        ] {
-            let Some(op) = op else { continue };
+        for method in Method::ALL {
+            let Some(op) = operation_of(item, method) else {
+                continue;
+            };
             let site = Site {
                 path,
                 item,
                 item_pointer: item_pointer.clone(),
-                pointer: format!("{item_pointer}/{method_name}"),
+                pointer: format!("{item_pointer}/{}", method.key()),
                 method,
             };
             let tag = tag_of(&mut tags, op);
@@ -63,6 +59,19 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
         }
     }
     Ok((operations, tags))
+}
+
+fn operation_of(item: &PathItem, method: Method) -> Option<&openapiv3::Operation> {
+    match method {
+        Method::Get => item.get.as_ref(),
+        Method::Put => item.put.as_ref(),
+        Method::Post => item.post.as_ref(),
+        Method::Delete => item.delete.as_ref(),
+        Method::Options => item.options.as_ref(),
+        Method::Head => item.head.as_ref(),
+        Method::Patch => item.patch.as_ref(),
+        Method::Trace => item.trace.as_ref(),
+    }
 }
 
 /// Where an operation is: its path item and method.
