@@ -20,8 +20,6 @@ pub struct Ir {
     pub components: IndexMap<String, TypeId>,
     /// Places where the generated type is an untyped JSON value, and why.
     pub fallbacks: Vec<Fallback>,
-    /// Spec elements not generated, with the reason (the goal is none).
-    pub skipped: Vec<Skipped>,
     /// The examples of every JSON body of `#/components/responses`, with the body's type, so
     /// that those of a response no operation uses are checked too.
     pub component_response_examples: Vec<TypedExample>,
@@ -44,12 +42,6 @@ impl Ir {
 
 #[derive(Debug, Clone)]
 pub struct Fallback {
-    pub pointer: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Skipped {
     pub pointer: String,
     pub reason: String,
 }

@@ -87,7 +87,6 @@ impl Counts {
             examples: tests.example_checks(),
             spec_examples: tests.document_examples(),
             examples_unchecked: tests.unchecked_examples().len(),
-            skipped: ir.skipped.len(),
         }
     }
 }

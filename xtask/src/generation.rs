@@ -113,13 +113,12 @@ pub fn codegen(
 pub fn describe(generated: &atlas_codegen::Generated) -> String {
     let c = &generated.counts;
     format!(
-        "{} files ({} operations, {} operation versions, {} component schemas, {} inline schemas, {} discriminators, {} skipped)",
+        "{} files ({} operations, {} operation versions, {} component schemas, {} inline schemas, {} discriminators)",
         generated.files.len(),
         c.operations,
         c.operation_versions,
         c.component_schemas,
         c.inline_schemas,
-        c.discriminators,
-        c.skipped
+        c.discriminators
     )
 }

@@ -26,7 +26,6 @@ pub fn lower(spec: &OpenAPI) -> Result<Ir, CodegenError> {
         tags,
         components: b.components,
         fallbacks: b.fallbacks,
-        skipped: Vec::new(),
         component_response_examples,
         spec_title: spec.info.title.clone(),
         spec_version: spec.info.version.clone(),
