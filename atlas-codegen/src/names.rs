@@ -59,13 +59,14 @@ const SYMBOLS: &[(char, &str)] = &[
     ('~', "tilde"),
 ];
 
-/// Splits a wire name into words that heck can case: every non-alphanumeric character
-/// becomes a word break, and symbols that would otherwise vanish are spelled out.
+/// Splits a wire name into words that heck can case: every character but an ASCII letter
+/// or digit becomes a word break (identifiers stay ASCII, so that no lint flags them), and
+/// symbols that would otherwise vanish are spelled out.
 fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 8);
-    let only_symbols = !raw.chars().any(|c| c.is_alphanumeric());
+    let only_symbols = !raw.chars().any(|c| c.is_ascii_alphanumeric());
     for c in raw.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if let Some((_, word)) = SYMBOLS
             .iter()
@@ -82,7 +83,8 @@ fn words(raw: &str) -> String {
     out
 }
 
-/// `UpperCamelCase` identifier for a type or variant. Never empty, never starts with a digit.
+/// `UpperCamelCase` identifier for a type or variant. Never empty, never starts with a digit,
+/// never `Self`.
 ///
 /// ```
 /// use atlas_codegen::names::type_ident;
@@ -91,6 +93,8 @@ fn words(raw: &str) -> String {
 /// assert_eq!(type_ident("1000 requests"), "V1000Requests");
 /// assert_eq!(type_ident("<="), "LessThanEqual");
 /// assert_eq!(type_ident(""), "Empty");
+/// assert_eq!(type_ident("self"), "SelfValue");
+/// assert_eq!(type_ident("Café"), "Caf");
 /// ```
 pub fn type_ident(raw: &str) -> String {
     let mut s = words(raw).to_upper_camel_case();
@@ -101,7 +105,7 @@ pub fn type_ident(raw: &str) -> String {
         s.insert(0, 'V');
     }
     if s == "Self" {
-        s.push('_');
+        s.push_str("Value");
     }
     s
 }
@@ -535,7 +539,8 @@ mod tests {
         assert_eq!(type_ident("SHA-1"), "Sha1");
         assert_eq!(type_ident("<"), "LessThan");
         assert_eq!(type_ident("dls:aws"), "DlsAws");
-        assert_eq!(type_ident("Self"), "Self_");
+        assert_eq!(type_ident("Self"), "SelfValue");
+        assert_eq!(type_ident("é"), "Empty");
     }
 
     #[test]

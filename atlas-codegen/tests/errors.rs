@@ -497,6 +497,44 @@ fn a_path_template_parameter_without_a_declaration_is_an_error() {
 }
 
 #[test]
+fn malformed_path_templates_are_errors() {
+    for (path, needle) in [
+        (
+            "/api/atlas/v2/things/{thingId}{partId}",
+            "more than one parameter",
+        ),
+        ("/api/atlas/v2/things/{thingId}}", "unmatched"),
+        ("/api/atlas/v2/things/x{thingId}", "after literal text"),
+        ("/api/atlas/v2/things}/{thingId}", "unmatched"),
+        ("/api/atlas/v2/things/{thingId", "unclosed"),
+    ] {
+        let text = spec("#/components/schemas/Thing", THING)
+            .replace("/api/atlas/v2/things/{thingId}:", &format!("{path}:"));
+        let error = failure(&text);
+        let Location::Operation { operation_id, .. } = &error.location else {
+            panic!("{path}: expected an operation location: {error}")
+        };
+        assert_eq!(operation_id, "getThing");
+        assert!(error.message.contains(needle), "{path}: {error}");
+    }
+}
+
+#[test]
+fn a_path_parameter_missing_from_the_template_is_an_error() {
+    let text = spec("#/components/schemas/Thing", THING)
+        .replace("/api/atlas/v2/things/{thingId}:", "/api/atlas/v2/things:");
+    let error = failure(&text);
+    let Location::Operation { pointer, .. } = &error.location else {
+        panic!("expected an operation location: {error}")
+    };
+    assert_eq!(pointer, "#/paths/~1api~1atlas~1v2~1things/get/parameters/0");
+    assert!(
+        error.message.contains("`thingId` is not in the path"),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_discriminator_with_inline_branches_names_the_branch() {
     let schemas = r##"    Thing:
       oneOf:

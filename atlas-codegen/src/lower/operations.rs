@@ -328,6 +328,7 @@ fn lower_parameter<'a>(
 }
 
 /// The path template, segment by segment, each `{parameter}` resolved to a path parameter.
+/// A segment holds at most one parameter, at its start; every path parameter is used.
 fn path_segments(
     ctx: &OpCtx<'_>,
     site: &Site<'_>,
@@ -338,9 +339,9 @@ fn path_segments(
     let mut segments = Vec::new();
     for segment in site.path.split('/').filter(|s| !s.is_empty()) {
         let Some(rest) = segment.strip_prefix('{') else {
-            if segment.contains('{') {
+            if segment.contains(['{', '}']) {
                 return Err(error(format!(
-                    "path segment `{segment}` has a parameter after literal text"
+                    "path segment `{segment}` has a parameter after literal text, or an unmatched `}}`"
                 )));
             }
             segments.push(PathSegment::Literal(segment.to_owned()));
@@ -349,6 +350,11 @@ fn path_segments(
         let (wire, suffix) = rest
             .split_once('}')
             .ok_or_else(|| error(format!("unclosed `{{` in path `{}`", site.path)))?;
+        if suffix.contains(['{', '}']) {
+            return Err(error(format!(
+                "path segment `{segment}` has more than one parameter, or an unmatched `}}`"
+            )));
+        }
         let param = params
             .iter()
             .position(|p| p.location == ParamLocation::Path && p.wire_name == wire)
@@ -362,6 +368,21 @@ fn path_segments(
             param,
             suffix: suffix.to_owned(),
         });
+    }
+    for (index, p) in params.iter().enumerate() {
+        let used = segments
+            .iter()
+            .any(|s| matches!(s, PathSegment::Param { param, .. } if *param == index));
+        if p.location == ParamLocation::Path && !used {
+            return Err(CodegenError::in_operation(
+                ctx.operation_id,
+                &p.pointer,
+                format!(
+                    "path parameter `{}` is not in the path `{}`",
+                    p.wire_name, site.path
+                ),
+            ));
+        }
     }
     Ok(segments)
 }
