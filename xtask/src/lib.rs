@@ -7,6 +7,7 @@
 //! Modules depend on each other in one direction only: [`cli`] on the commands
 //! ([`generation`], [`repin`], [`fetch`], [`bench`], [`test_pipeline`], [`prism`]); the
 //! commands on [`spec`], [`pin`], [`tree`] and [`process`]; everything on [`error`].
+//! [`scratch`] (compiling generated code as throwaway crates) serves the tests.
 
 pub mod bench;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod pin;
 pub mod prism;
 pub mod process;
 pub mod repin;
+pub mod scratch;
 pub mod spec;
 pub mod test_pipeline;
 pub mod tree;

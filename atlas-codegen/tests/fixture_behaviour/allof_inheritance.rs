@@ -1,5 +1,5 @@
 //! Behaviour of the `allof_inheritance` fixture's generated code, through serde_json.
-//! Compiled into the fixture crate by `compile_fixtures.rs`; not a test target of its own.
+//! Compiled into the fixture crate by `xtask/tests/fixtures.rs`; not a test target of its own.
 
 use serde_json::{Value, json};
 

@@ -1,6 +1,6 @@
 //! Behaviour of the `non_json_responses` fixture's generated code: decoding declared,
 //! undeclared-2xx, error and non-JSON responses, and hostile path parameters. Compiled into
-//! the fixture crate by `compile_fixtures.rs`; not a test target of its own.
+//! the fixture crate by `xtask/tests/fixtures.rs`; not a test target of its own.
 
 use http::HeaderMap;
 use http::header::{CONTENT_TYPE, HeaderValue};

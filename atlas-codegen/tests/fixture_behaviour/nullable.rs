@@ -1,6 +1,6 @@
 //! Behaviour of the `nullable` fixture's generated code: `null` tolerance, optional versus
 //! nullable, read-only and write-only fields. Compiled into the fixture crate by
-//! `compile_fixtures.rs`; not a test target of its own.
+//! `xtask/tests/fixtures.rs`; not a test target of its own.
 
 use serde_json::{Value, json};
 

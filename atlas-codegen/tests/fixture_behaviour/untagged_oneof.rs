@@ -1,7 +1,7 @@
 //! Behaviour of the `untagged_oneof` fixture's generated code: a `oneOf` without a
 //! discriminator picks the branch the value satisfies, and when none does, the error names
 //! every branch tried and why it failed. Compiled into the fixture crate by
-//! `compile_fixtures.rs`; not a test target of its own.
+//! `xtask/tests/fixtures.rs`; not a test target of its own.
 
 use serde_json::{Value, json};
 
