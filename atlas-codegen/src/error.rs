@@ -87,22 +87,48 @@ pub fn pointer_token(token: &str) -> String {
 
 pub(crate) fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
     serde_yaml::from_str(text).map_err(|e| {
-        let location = match e.location() {
-            Some(l) => Location::Text {
-                line: l.line(),
-                column: l.column(),
-            },
-            None => Location::Document,
-        };
         // serde_yaml prefixes its message with the location; keep only the message.
         let message = e.to_string();
         let message = match message.split_once(" at line ") {
             Some((head, _)) => head.to_owned(),
             None => message,
         };
+        let text_location = e.location().map(|l| (l.line(), l.column()));
+        let (location, message) = match (structural_error_pointer(text), text_location) {
+            // Well-formed YAML of the wrong shape: the pointer says where, the line helps.
+            (Some(pointer), Some((line, column))) => (
+                Location::Pointer(pointer),
+                format!("{message} (line {line}, column {column})"),
+            ),
+            (Some(pointer), None) => (Location::Pointer(pointer), message),
+            (None, Some((line, column))) => (Location::Text { line, column }, message),
+            (None, None) => (Location::Document, message),
+        };
         CodegenError {
             location,
             message: format!("not a valid OpenAPI 3.0 document: {message}"),
         }
     })
+}
+
+/// For YAML that parses but is no OpenAPI document, the JSON pointer of the deepest node
+/// deserialization reached before it failed (`#/components/schemas/Thing`); `None` for
+/// malformed YAML or a failure at the root.
+fn structural_error_pointer(text: &str) -> Option<String> {
+    serde_yaml::from_str::<serde_yaml::Value>(text).ok()?;
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let error = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(deserializer).err()?;
+    let mut pointer = String::from("#");
+    for segment in error.path().iter() {
+        match segment {
+            serde_path_to_error::Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&pointer_token(key));
+            }
+            serde_path_to_error::Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            serde_path_to_error::Segment::Enum { .. } => {}
+            serde_path_to_error::Segment::Unknown => break,
+        }
+    }
+    (pointer != "#").then_some(pointer)
 }

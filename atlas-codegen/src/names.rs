@@ -7,7 +7,8 @@
 //!
 //! | what | rule | example |
 //! | --- | --- | --- |
-//! | type, variant | [`type_ident`] | `AWSCloudProviderContainer` → `AwsCloudProviderContainer` |
+//! | type | [`type_name`] | `AWSCloudProviderContainer` → `AwsCloudProviderContainer`, `String` → `StringType` |
+//! | variant | [`type_ident`] | `SHA-1` → `Sha1` |
 //! | field, parameter | [`field_ident`] | `diskSizeGB` → `disk_size_gb`, `type` → `r#type` |
 //! | module, file | [`module_ident`] | `Cloud Backups` → `cloud_backups` |
 //! | inline type | [`property_type`], [`item_type`], [`map_value_type`], [`parameter_type`], [`request_body_type`], [`response_body_type`], [`component_response_type`], [`untitled_branch_type`] | `ClusterDescriptionTags`, `CreateClusterV20240805Request` |
@@ -28,6 +29,13 @@ pub const UNDECLARED_PROPERTIES_FIELD: &str = "additional_properties";
 /// The variant of every discriminated union that keeps a tag value the spec does not list;
 /// no subtype's variant takes this name (see [`tagged_variants`]).
 pub const UNKNOWN_TAG_VARIANT: &str = "Unknown";
+
+/// Names the generated code writes without a path: a type of one of these names would
+/// shadow it in the type's own file.
+const PRELUDE_NAMES: &[&str] = &[
+    "Box", "Default", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Some", "String",
+    "Vec",
+];
 
 /// Every keyword of the 2015–2024 editions, strict and reserved (`gen` included).
 const KEYWORDS: &[&str] = &[
@@ -106,6 +114,24 @@ pub fn type_ident(raw: &str) -> String {
     }
     if s == "Self" {
         s.push_str("Value");
+    }
+    s
+}
+
+/// `UpperCamelCase` identifier for a type (a model, a request type): [`type_ident`], with
+/// `Type` after a name that the generated code uses from the prelude (`String`, `Option`,
+/// `Result`…), which the type would shadow.
+///
+/// ```
+/// use atlas_codegen::names::type_name;
+/// assert_eq!(type_name("ClusterDescription20240805"), "ClusterDescription20240805");
+/// assert_eq!(type_name("string"), "StringType");
+/// assert_eq!(type_name("Result"), "ResultType");
+/// ```
+pub fn type_name(raw: &str) -> String {
+    let mut s = type_ident(raw);
+    if PRELUDE_NAMES.contains(&s.as_str()) {
+        s.push_str("Type");
     }
     s
 }
@@ -237,7 +263,7 @@ pub fn branch_shape(schema_type: Option<&str>, first_property: Option<&str>) -> 
 /// assert_eq!(atlas_codegen::names::operation_type("getGroupCluster"), "GetGroupCluster");
 /// ```
 pub fn operation_type(short_name: &str) -> String {
-    type_ident(short_name)
+    type_name(short_name)
 }
 
 /// The module (and file) of an operation, in its tag's module.

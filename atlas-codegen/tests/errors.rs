@@ -130,15 +130,26 @@ fn yaml_error_on_a_later_line_reports_that_line() {
 }
 
 #[test]
-fn not_an_openapi_document() {
+fn yaml_of_the_wrong_shape_names_the_node_and_its_line() {
     let error =
         parse_spec("openapi: 3.0.1\ninfo: 7\npaths: {}\n").expect_err("info is not an object");
     assert_eq!(
         error.location,
-        Location::Text { line: 2, column: 7 },
+        Location::Pointer("#/info".to_owned()),
         "{error}"
     );
-    assert!(error.message.contains("info"), "{error}");
+    assert!(error.message.ends_with("(line 2, column 7)"), "{error}");
+    // Deep inside the components: the schema is named, though the parser's line is not its own.
+    let text = spec("#/components/schemas/Thing", THING).replace(
+        "        name:\n          type: string",
+        "        name:\n          type: [string, \"null\"]",
+    );
+    let error = parse_spec(&text).expect_err("a type that is a list");
+    assert_eq!(
+        error.location,
+        Location::Pointer("#/components/schemas/Thing".to_owned()),
+        "{error}"
+    );
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::ir::*;
 use crate::media::{self, ApiVersion};
 use crate::names::{
     component_response_type, field_ident, module_ident, operation_module, operation_type,
-    operation_types_file, parameter_type, request_body_type, response_body_type, type_ident,
+    operation_types_file, parameter_type, request_body_type, response_body_type,
 };
 use crate::refs::{self, Component};
 
@@ -113,7 +113,7 @@ impl Names {
             ));
         }
         for name in [operation_id, short_name] {
-            let ident = type_ident(name);
+            let ident = operation_type(name);
             if let Some(other) = self.idents.get(&ident).filter(|o| *o != operation_id) {
                 return Err(error(format!(
                     "`{name}` maps to the Rust name `{ident}`, which operation `{other}` already has (duplicate operation id?)"

@@ -10,7 +10,7 @@ use crate::error::{CodegenError, pointer_token};
 use crate::ir::*;
 use crate::names::{
     UNDECLARED_PROPERTIES_FIELD, branch_shape, enum_variants, field_ident, item_type,
-    map_value_type, module_ident, numbered, property_type, tagged_variants, type_ident,
+    map_value_type, module_ident, numbered, property_type, tagged_variants, type_ident, type_name,
     untagged_variants, untitled_branch_type,
 };
 use crate::refs::schema_pointer;
@@ -76,7 +76,7 @@ impl<'a> Builder<'a> {
     fn declare_components(&mut self) -> Result<(), CodegenError> {
         for name in self.schemas.keys() {
             let pointer = schema_pointer(name);
-            let ident = type_ident(name);
+            let ident = type_name(name);
             if let Some(other) = self.names.insert(ident.clone(), pointer.clone()) {
                 return Err(CodegenError::at(
                     pointer,
@@ -203,7 +203,7 @@ impl<'a> Builder<'a> {
         pointer: &str,
         file: &str,
     ) -> Result<TypeRef, CodegenError> {
-        let v = View::of(schema);
+        let v = checked_view(schema, pointer)?;
         if Self::needs_named_type(&v) {
             if let Some(&id) = self.inline_by_pointer.get(pointer) {
                 return Ok(TypeRef::Named(id));
@@ -328,7 +328,7 @@ impl<'a> Builder<'a> {
     }
 
     fn unique_inline_name(&mut self, hint: &str, pointer: &str) -> String {
-        let name = numbered(&type_ident(hint), |n| self.names.contains_key(n));
+        let name = numbered(&type_name(hint), |n| self.names.contains_key(n));
         self.names.insert(name.clone(), pointer.to_owned());
         name
     }
@@ -342,7 +342,7 @@ impl<'a> Builder<'a> {
         file: &str,
         self_id: Option<TypeId>,
     ) -> Result<TypeKind, CodegenError> {
-        let v = View::of(schema);
+        let v = checked_view(schema, pointer)?;
         if let Some(d) = &v.data.discriminator {
             return self.define_tagged(&v, d, name, pointer, self_id);
         }
@@ -390,7 +390,7 @@ impl<'a> Builder<'a> {
         stack: &mut Vec<String>,
         out: &mut Merged<'a>,
     ) -> Result<(), CodegenError> {
-        let v = View::of(schema);
+        let v = checked_view(schema, pointer)?;
         for (i, member) in v.all_of.iter().enumerate() {
             let at = format!("{pointer}/allOf/{i}");
             match member {
@@ -408,7 +408,7 @@ impl<'a> Builder<'a> {
                     self.merge_object(
                         base,
                         &base_pointer,
-                        &type_ident(base_name),
+                        &self.types[self.components[base_name]].name.clone(),
                         &base_file,
                         stack,
                         out,
@@ -549,7 +549,12 @@ impl<'a> Builder<'a> {
         }
         let subtypes: Vec<(String, Vec<String>)> = groups
             .iter()
-            .map(|(target, tags)| (type_ident(target), tags.clone()))
+            .map(|(target, tags)| {
+                (
+                    self.types[self.components[*target]].name.clone(),
+                    tags.clone(),
+                )
+            })
             .collect();
         let idents = tagged_variants(&subtypes, name);
         let mut variants: Vec<TaggedVariant> = Vec::new();
@@ -567,7 +572,7 @@ impl<'a> Builder<'a> {
             self.merge_object(
                 target_schema,
                 &target_pointer,
-                &type_ident(target),
+                &self.types[id].name.clone(),
                 "",
                 &mut vec![target_pointer.clone()],
                 &mut merged,
@@ -630,7 +635,8 @@ impl<'a> Builder<'a> {
             let at = format!("{pointer}/{key}/{i}");
             let branch_name = match branch {
                 ReferenceOr::Reference { reference } => {
-                    type_ident(self.resolve_schema_ref(reference, &at)?.0)
+                    let (name, _) = self.resolve_schema_ref(reference, &at)?;
+                    self.types[self.components[name]].name.clone()
                 }
                 ReferenceOr::Item(s) => s
                     .schema_data
@@ -652,6 +658,25 @@ impl<'a> Builder<'a> {
             })
             .collect();
         Ok(TypeKind::Untagged(variants))
+    }
+}
+
+/// The JSON Schema types OpenAPI 3.0 knows.
+const SCHEMA_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+/// The view of a schema found at `pointer`, whose `type`, if any, is one OpenAPI knows:
+/// what the generator would otherwise have to guess from its other keywords.
+fn checked_view<'a>(schema: &'a Schema, pointer: &str) -> Result<View<'a>, CodegenError> {
+    let v = View::of(schema);
+    match v.ty {
+        Some(ty) if !SCHEMA_TYPES.contains(&ty) => Err(CodegenError::at(
+            pointer,
+            format!(
+                "unknown schema type `{ty}` (OpenAPI 3.0 knows {})",
+                SCHEMA_TYPES.join(", ")
+            ),
+        )),
+        _ => Ok(v),
     }
 }
 
