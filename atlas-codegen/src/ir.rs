@@ -105,6 +105,8 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// The schema declares `additionalProperties` (free-form extra keys are part of the contract).
     pub declares_additional: bool,
+    /// Set by the defaults pass: every field can start empty, so the struct has `Default`.
+    pub derives_default: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -164,8 +166,10 @@ pub struct TaggedVariant {
     /// The tag values that select this variant (several values may map to one subtype).
     pub tags: Vec<String>,
     pub ty: TypeId,
-    /// Whether the subtype declares the tag property itself; if not, the enum writes it.
-    pub subtype_has_tag: bool,
+    /// The tag value the union writes when encoding this variant: its one value, when the
+    /// subtype does not declare the tag property itself; `None` when the subtype writes it
+    /// (or several values select the variant, so that the subtype must say which).
+    pub writes_tag: Option<String>,
     /// Set by the cycle pass.
     pub boxed: bool,
 }

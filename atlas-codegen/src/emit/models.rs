@@ -64,16 +64,6 @@ fn field_type(ir: &Ir, f: &Field) -> TokenStream {
     }
 }
 
-fn defaultable(ir: &Ir, f: &Field) -> bool {
-    f.presence != Presence::Required
-        || match &f.ty {
-            TypeRef::Named(id) => {
-                matches!(&ir.types[*id].kind, TypeKind::Struct(s) if s.fields.iter().all(|g| g.presence != Presence::Required))
-            }
-            _ => true,
-        }
-}
-
 fn field_doc(f: &Field) -> Vec<TokenStream> {
     let mut text = String::new();
     if let Some(d) = f.docs.description.as_deref().or(f.docs.title.as_deref()) {
@@ -133,11 +123,7 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
     } else {
         " Properties the schema does not declare, kept so that re-encoding loses nothing the server sent."
     };
-    let default = s
-        .fields
-        .iter()
-        .all(|f| defaultable(ir, f))
-        .then(|| quote!(Default,));
+    let default = s.derives_default.then(|| quote!(Default,));
     let derives = quote!(#[derive(Debug, Clone, PartialEq, #default)]);
     let extra = ident(UNDECLARED_PROPERTIES_FIELD);
     let item = quote! {
@@ -276,11 +262,11 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
         );
         variants.push(quote! { #[doc = #doc] #vi(#payload), });
         decode.push(quote! { #(Some(#tags))|* => Ok(Self::#vi(crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?)), });
-        encode.push(if !v.subtype_has_tag && tags.len() == 1 {
-            let tag = &tags[0];
-            quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), }
-        } else {
-            quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), }
+        encode.push(match &v.writes_tag {
+            Some(tag) => {
+                quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), }
+            }
+            None => quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), },
         });
         let wrap = if v.boxed {
             quote!(Self::#vi(Box::new(value)))

@@ -497,6 +497,7 @@ impl<'a> Builder<'a> {
         Ok(TypeKind::Struct(Struct {
             fields,
             declares_additional: merged.declares_additional,
+            derives_default: false,
         }))
     }
 
@@ -577,11 +578,15 @@ impl<'a> Builder<'a> {
                 &mut vec![target_pointer.clone()],
                 &mut merged,
             )?;
+            let writes_tag = match tags.as_slice() {
+                [tag] if !merged.props.contains_key(&d.property_name) => Some(tag.clone()),
+                _ => None,
+            };
             variants.push(TaggedVariant {
                 ident,
                 tags,
                 ty: id,
-                subtype_has_tag: merged.props.contains_key(&d.property_name),
+                writes_tag,
                 boxed: false,
             });
         }
