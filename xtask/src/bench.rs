@@ -26,30 +26,29 @@ const COMPARISON: &[(&str, f64, f64, Option<f64>)] = &[
 ];
 
 /// Options of `cargo xtask bench`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct BenchOptions {
+    /// In-process generation runs.
+    #[arg(long, default_value_t = 11)]
     pub runs: usize,
+    /// Generation runs in a child process, for its peak memory.
+    #[arg(long, default_value_t = 3)]
     pub memory_runs: usize,
+    /// Clean compiles of atlas-generated.
+    #[arg(long, default_value_t = 3)]
     pub compile_runs: usize,
+    /// Measure generation only.
+    #[arg(long)]
     pub skip_compile: bool,
+    /// The spec to read instead of the usual places.
+    #[arg(long, value_name = "PATH")]
     pub spec: Option<PathBuf>,
+    /// Measure this debug build instead of re-running in release.
+    #[arg(long)]
     pub allow_debug: bool,
     /// The arguments after `bench`, to re-run the same command in release mode.
+    #[arg(skip)]
     pub raw_args: Vec<String>,
-}
-
-impl Default for BenchOptions {
-    fn default() -> Self {
-        BenchOptions {
-            runs: 11,
-            memory_runs: 3,
-            compile_runs: 3,
-            skip_compile: false,
-            spec: None,
-            allow_debug: false,
-            raw_args: Vec::new(),
-        }
-    }
 }
 
 /// Median, minimum and maximum of a sample.

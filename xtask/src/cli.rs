@@ -1,136 +1,104 @@
-//! Command-line parsing and the commands' output.
+//! The command line (parsed by clap) and the commands' output.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+use clap::{Parser, Subcommand};
 
 use crate::bench::{BenchOptions, GENERATE_ONCE};
 use crate::error::XtaskError;
 use crate::generation::{self, GENERATED_CRATE, describe};
+use crate::prism::PrismOptions;
 use crate::repin::{self, RepinOptions};
 use crate::spec::SpecSource;
 use crate::spec::workspace_root;
 
-const USAGE: &str = "\
-usage: cargo xtask <command> [options]
+/// The maintainers' commands of atlas-rs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    after_help = "The spec is, in order: --spec PATH, $ATLAS_SPEC, spec/atlas-api.yaml, \
+                  ../shared/atlas-openapi/atlas-api.yaml. Every command that reads it refuses \
+                  one whose sha256 is not the one in spec/atlas-api.pin."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  codegen [--spec PATH]          generate atlas-generated/{src/generated,reports}, replacing
-                                 them atomically (nothing is written if generation fails)
-  codegen --check [--spec PATH]  compare the generator's output with what is on disk; exit 1
-                                 listing every changed, missing or stale file
-  repin [--spec PATH] [--upstream TEXT] [--note TEXT] [--date YYYY-MM-DD]
-                                 record the spec's sha256, size, x-xgen-sha and API versions
-                                 in spec/atlas-api.pin
-  fetch-spec [--url URL]         download the spec with curl into spec/atlas-api.yaml,
-                                 keeping it only if it matches the pin
-  bench [--runs N] [--compile-runs K] [--memory-runs M] [--skip-compile] [--spec PATH]
-        [--allow-debug]          time generation and the compile of atlas-generated
-  prism --requests FILE.jsonl [--spec PATH]
-                                 check the requests in FILE.jsonl with Stoplight Prism (installed
-                                 with npm into target/prism), one spec copy per API version; exit 1
-                                 listing every rejected request (results in target/prism/results.jsonl)
-  test                           the whole test pipeline (what CI runs)
-  help                           this text
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate atlas-generated/{src/generated,reports,tests/generated}, replacing them
+    /// atomically (nothing is written if generation fails).
+    Codegen {
+        /// Only compare the generator's output with what is on disk; exit 1 listing every
+        /// changed, missing or stale file.
+        #[arg(long)]
+        check: bool,
+        /// The spec to read instead of the usual places.
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+    },
+    /// Record the spec's sha256, size, x-xgen-sha and API versions in spec/atlas-api.pin.
+    Repin(RepinOptions),
+    /// Download the spec with curl into spec/atlas-api.yaml, keeping it only if it matches
+    /// the pin.
+    FetchSpec {
+        /// Where to download it from (default: upstream's main branch).
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Time generation and the compile of atlas-generated (median of repeated runs).
+    Bench(BenchOptions),
+    /// Check the requests of a JSON Lines file with Stoplight Prism (installed with npm into
+    /// target/prism), one spec copy per API version; exit 1 listing every rejected request.
+    Prism(PrismOptions),
+    /// The whole test pipeline (what CI runs).
+    Test,
+    /// Read, parse and generate once (what `bench` measures the memory of).
+    #[command(name = GENERATE_ONCE, hide = true)]
+    GenerateOnce {
+        #[arg(long)]
+        spec: Option<PathBuf>,
+    },
+}
 
-The spec is, in order: --spec PATH, $ATLAS_SPEC, spec/atlas-api.yaml,
-../shared/atlas-openapi/atlas-api.yaml. Every command that reads it refuses one whose
-sha256 is not the one in spec/atlas-api.pin.
-";
-
-/// Runs the xtask command line `args` (without the program name) from the
-/// workspace this binary was built in.
+/// Runs the xtask command line `args` (without the program name) from the workspace this
+/// binary was built in.
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
     run_in(&workspace_root(), args)
 }
 
 pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
-    let Some((command, rest)) = args.split_first() else {
-        eprint!("{USAGE}");
-        return Err(XtaskError::Usage("no command given".into()));
+    let words = std::iter::once("cargo xtask").chain(args.iter().map(String::as_str));
+    let cli = match Cli::try_parse_from(words) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help: not an error.
+            print!("{}", e.render());
+            return Ok(());
+        }
+        Err(e) => return Err(XtaskError::Usage(e.render().to_string())),
     };
-    match command.as_str() {
-        "help" | "-h" | "--help" => {
-            print!("{USAGE}");
-            Ok(())
-        }
-        "codegen" => {
-            let flags = Flags::parse(command, rest, &["--spec"], &["--check"])?;
-            let spec = flags.path("--spec");
-            if flags.switch("--check") {
-                codegen_check(root, spec.as_deref())
-            } else {
-                codegen(root, spec.as_deref())
-            }
-        }
-        "repin" => {
-            let flags = Flags::parse(
-                command,
-                rest,
-                &["--spec", "--upstream", "--note", "--date"],
-                &[],
-            )?;
-            repin(
-                root,
-                &RepinOptions {
-                    spec: flags.path("--spec"),
-                    upstream: flags.value("--upstream"),
-                    note: flags.value("--note"),
-                    date: flags.value("--date"),
-                },
-            )
-        }
-        "fetch-spec" => {
-            let flags = Flags::parse(command, rest, &["--url"], &[])?;
-            let url = flags.value("--url");
+    match cli.command {
+        Command::Codegen { check: true, spec } => codegen_check(root, spec.as_deref()),
+        Command::Codegen { check: false, spec } => codegen(root, spec.as_deref()),
+        Command::Repin(options) => repin(root, &options),
+        Command::FetchSpec { url } => {
             let path = crate::fetch::fetch_spec(root, url.as_deref())?;
             println!("fetch-spec: {} matches the pin", path.display());
             Ok(())
         }
-        "bench" => {
-            let flags = Flags::parse(
-                command,
-                rest,
-                &["--runs", "--compile-runs", "--memory-runs", "--spec"],
-                &["--skip-compile", "--allow-debug"],
-            )?;
-            let defaults = BenchOptions::default();
-            let options = BenchOptions {
-                runs: flags.count("--runs")?.unwrap_or(defaults.runs),
-                memory_runs: flags
-                    .count("--memory-runs")?
-                    .unwrap_or(defaults.memory_runs),
-                compile_runs: flags
-                    .count("--compile-runs")?
-                    .unwrap_or(defaults.compile_runs),
-                skip_compile: flags.switch("--skip-compile"),
-                spec: flags.path("--spec"),
-                allow_debug: flags.switch("--allow-debug"),
-                raw_args: rest.to_vec(),
-            };
+        Command::Bench(mut options) => {
+            // Everything after `bench`, to run the same command again in a release build.
+            options.raw_args = args.iter().skip(1).cloned().collect();
             crate::bench::bench(root, &options)
         }
-        "prism" => {
-            let flags = Flags::parse(command, rest, &["--requests", "--spec"], &[])?;
-            let requests = flags
-                .path("--requests")
-                .ok_or_else(|| XtaskError::Usage("`prism` needs `--requests FILE.jsonl`".into()))?;
-            crate::prism::command(
-                root,
-                &crate::prism::PrismOptions {
-                    requests,
-                    spec: flags.path("--spec"),
-                },
-            )
-        }
-        "test" => {
-            Flags::parse(command, rest, &[], &[])?;
-            crate::test_pipeline::run_pipeline(root)
-        }
-        GENERATE_ONCE => {
-            let flags = Flags::parse(command, rest, &["--spec"], &[])?;
+        Command::Prism(options) => crate::prism::command(root, &options),
+        Command::Test => crate::test_pipeline::run_pipeline(root),
+        Command::GenerateOnce { spec } => {
             let start = Instant::now();
-            let generation = generation::generate(root, flags.path("--spec").as_deref())?;
+            let generation = generation::generate(root, spec.as_deref())?;
             println!(
                 "{GENERATE_ONCE}: {} in {:.3} s",
                 describe(&generation.generated),
@@ -138,7 +106,6 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
             );
             Ok(())
         }
-        other => Err(XtaskError::Usage(format!("unknown command `{other}`"))),
     }
 }
 
@@ -232,85 +199,6 @@ fn repin(root: &Path, options: &RepinOptions) -> Result<(), XtaskError> {
     Ok(())
 }
 
-/// Parsed `--flag VALUE`, `--flag=VALUE` and `--switch` options of one command.
-struct Flags {
-    values: BTreeMap<String, String>,
-    switches: Vec<String>,
-}
-
-impl Flags {
-    fn parse(
-        command: &str,
-        args: &[String],
-        with_value: &[&str],
-        switches: &[&str],
-    ) -> Result<Flags, XtaskError> {
-        let mut flags = Flags {
-            values: BTreeMap::new(),
-            switches: Vec::new(),
-        };
-        let accepted = || {
-            let all: Vec<&str> = with_value.iter().chain(switches).copied().collect();
-            if all.is_empty() {
-                format!("`{command}` takes no options")
-            } else {
-                format!("`{command}` accepts {}", all.join(", "))
-            }
-        };
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
-                _ => (arg.as_str(), None),
-            };
-            if with_value.contains(&name) {
-                let value = match inline {
-                    Some(value) => value,
-                    None => iter
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| XtaskError::Usage(format!("`{name}` needs a value")))?,
-                };
-                if flags.values.insert(name.to_owned(), value).is_some() {
-                    return Err(XtaskError::Usage(format!("`{name}` given twice")));
-                }
-            } else if switches.contains(&name) && inline.is_none() {
-                flags.switches.push(name.to_owned());
-            } else {
-                return Err(XtaskError::Usage(format!(
-                    "unexpected argument `{arg}`: {}",
-                    accepted()
-                )));
-            }
-        }
-        Ok(flags)
-    }
-
-    fn value(&self, name: &str) -> Option<String> {
-        self.values.get(name).cloned()
-    }
-
-    fn path(&self, name: &str) -> Option<PathBuf> {
-        self.values.get(name).map(PathBuf::from)
-    }
-
-    fn switch(&self, name: &str) -> bool {
-        self.switches.iter().any(|s| s == name)
-    }
-
-    fn count(&self, name: &str) -> Result<Option<usize>, XtaskError> {
-        self.values
-            .get(name)
-            .map(|v| match v.parse::<usize>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => Err(XtaskError::Usage(format!(
-                    "`{name}` needs a positive whole number, got {v:?}"
-                ))),
-            })
-            .transpose()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,34 +208,32 @@ mod tests {
     }
 
     #[test]
-    fn flags_forms() {
-        let f = Flags::parse(
-            "bench",
-            &args(&["--runs", "5", "--spec=/x.yaml", "--skip-compile"]),
-            &["--runs", "--spec"],
-            &["--skip-compile"],
-        )
-        .unwrap();
-        assert_eq!(f.count("--runs").unwrap(), Some(5));
-        assert_eq!(f.path("--spec"), Some(PathBuf::from("/x.yaml")));
-        assert!(f.switch("--skip-compile"));
-        assert_eq!(f.value("--missing"), None);
+    fn commands_and_their_options_parse() {
+        let parse = |a: &[&str]| Cli::try_parse_from(std::iter::once("x").chain(a.iter().copied()));
+        let cli = parse(&["bench", "--runs", "5", "--spec=/x.yaml", "--skip-compile"]).unwrap();
+        let Command::Bench(options) = cli.command else {
+            panic!("{cli:?}")
+        };
+        assert_eq!((options.runs, options.compile_runs), (5, 3));
+        assert_eq!(options.spec, Some(PathBuf::from("/x.yaml")));
+        assert!(options.skip_compile);
+        assert!(matches!(
+            parse(&["codegen", "--check"]).unwrap().command,
+            Command::Codegen { check: true, .. }
+        ));
+        for bad in [
+            &["codegen", "--spec"][..],
+            &["bench", "--runs", "x"],
+            &["prism"],
+            &["codegen", "--check=yes"],
+            &["positional"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
-    fn flags_errors() {
-        let parse = |a: &[&str]| Flags::parse("c", &args(a), &["--spec", "--runs"], &["--check"]);
-        assert!(parse(&["--spec"]).is_err());
-        assert!(parse(&["--spec", "a", "--spec", "b"]).is_err());
-        assert!(parse(&["--bogus"]).is_err());
-        assert!(parse(&["positional"]).is_err());
-        assert!(parse(&["--check=yes"]).is_err());
-        assert!(parse(&["--runs", "0"]).unwrap().count("--runs").is_err());
-        assert!(parse(&["--runs", "x"]).unwrap().count("--runs").is_err());
-    }
-
-    #[test]
-    fn unknown_and_missing_commands_are_usage_errors() {
+    fn unknown_and_missing_commands_are_usage_errors_and_help_is_not() {
         let root = workspace_root();
         assert!(matches!(
             run_in(&root, &args(&["frobnicate"])),
@@ -355,5 +241,6 @@ mod tests {
         ));
         assert!(matches!(run_in(&root, &[]), Err(XtaskError::Usage(_))));
         assert!(run_in(&root, &args(&["help"])).is_ok());
+        assert!(run_in(&root, &args(&["codegen", "--help"])).is_ok());
     }
 }

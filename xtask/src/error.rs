@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// Everything that can go wrong in an xtask command.
 #[derive(Debug)]
 pub enum XtaskError {
-    /// Bad command line.
+    /// Bad command line: clap's message, usage included.
     Usage(String),
     /// An I/O operation failed; `context` says what was being done.
     Io { context: String, source: io::Error },
@@ -58,7 +58,7 @@ impl XtaskError {
 impl fmt::Display for XtaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            XtaskError::Usage(msg) => write!(f, "{msg}\n(run `cargo xtask help` for usage)"),
+            XtaskError::Usage(msg) => f.write_str(msg.trim_end()),
             XtaskError::Io { context, source } => write!(f, "{context}: {source}"),
             XtaskError::SpecNotFound { looked } => {
                 writeln!(f, "no OpenAPI spec found; looked at, in order:")?;

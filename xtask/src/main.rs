@@ -16,6 +16,11 @@ fn main() -> ExitCode {
     };
     match xtask::cli::run(&args) {
         Ok(()) => ExitCode::SUCCESS,
+        // clap's message says `error:` and shows the usage itself.
+        Err(e @ xtask::XtaskError::Usage(_)) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

@@ -7,11 +7,19 @@ use crate::pin::{DEFAULT_UPSTREAM, PIN_PATH, Pin};
 use crate::spec;
 
 /// Options of `cargo xtask repin`; `None` keeps (or derives) the current value.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct RepinOptions {
+    /// The spec to pin instead of the one found the usual way.
+    #[arg(long, value_name = "PATH")]
     pub spec: Option<PathBuf>,
+    /// Where the document is published (default: the current pin's).
+    #[arg(long)]
     pub upstream: Option<String>,
+    /// A provenance note; dropped when the document changes unless given.
+    #[arg(long)]
     pub note: Option<String>,
+    /// The day the copy was taken, YYYY-MM-DD (default: the current pin's, or today).
+    #[arg(long)]
     pub date: Option<String>,
 }
 
@@ -36,7 +44,7 @@ pub fn repin(workspace_root: &Path, options: &RepinOptions) -> Result<RepinOutco
         .as_deref()
         .filter(|d| atlas_codegen::media::full_date(d).is_none())
     {
-        return Err(XtaskError::Usage(format!(
+        return Err(XtaskError::Other(format!(
             "--date must be YYYY-MM-DD, got {date:?}"
         )));
     }

@@ -48,11 +48,13 @@ const MAX_RESTARTS: usize = 3;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Options of `cargo xtask prism`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct PrismOptions {
-    /// The JSON Lines requests file.
+    /// The JSON Lines requests file (results go to target/prism/results.jsonl).
+    #[arg(long, value_name = "FILE.jsonl")]
     pub requests: PathBuf,
     /// The spec, when not found the usual way.
+    #[arg(long, value_name = "PATH")]
     pub spec: Option<PathBuf>,
 }
 
