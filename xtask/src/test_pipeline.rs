@@ -15,7 +15,7 @@ use crate::process::cargo_program;
 pub enum Run {
     /// `cargo` with these arguments.
     Cargo(&'static [&'static str]),
-    /// An xtask command with these arguments, run by this very executable.
+    /// An xtask command with these arguments, run as `cargo xtask …`.
     Xtask(&'static [&'static str]),
 }
 
@@ -188,8 +188,8 @@ pub fn run_pipeline(workspace_root: &Path) -> Result<(), XtaskError> {
     Ok(())
 }
 
-/// Runs one step as a child process (an xtask step with this very executable), adding
-/// its test totals to `tally` when it counts tests.
+/// Runs one step as a child process (an xtask step through `cargo xtask`), adding its test
+/// totals to `tally` when it counts tests.
 fn run_step(
     step: &Step,
     run: Run,
@@ -200,18 +200,14 @@ fn run_step(
     if let Some((sub, component)) = step.needs {
         ensure_component(sub, component)?;
     }
-    let (program, args) = match run {
-        Run::Cargo(args) => (cargo_program(), args),
-        Run::Xtask(args) => {
-            let exe = std::env::current_exe()
-                .map_err(|e| XtaskError::io("cannot find the xtask executable", e))?;
-            (exe.into_os_string(), args)
-        }
+    let mut cmd = Command::new(cargo_program());
+    match run {
+        Run::Cargo(args) => cmd.args(args),
+        // Through the `cargo xtask` alias: the pipeline's own build step may have replaced
+        // this executable on disk.
+        Run::Xtask(args) => cmd.arg("xtask").args(args),
     };
-    let mut cmd = Command::new(program);
-    cmd.args(args)
-        .current_dir(workspace_root)
-        .stdin(Stdio::null());
+    cmd.current_dir(workspace_root).stdin(Stdio::null());
     cmd.envs(step.env.iter().copied());
     let status = if step.counts_tests {
         run_counting(&mut cmd, tally)

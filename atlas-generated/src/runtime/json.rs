@@ -11,9 +11,9 @@
 //! The crate has about 2,500 generated types. With serde's derives on each, compiling
 //! it took 74 s and 4 GB of memory on a 2-core machine (measured while the generator was
 //! written); implementing [`Json`] with small `#[inline]` methods built from the helpers
-//! here, and serde's traits once per type through [`impl_serde_via_json!`]
-//! (crate::impl_serde_via_json) on top of it, keeps it near 26 s and under 2 GB
-//! (`cargo xtask bench`). It also lets decoding keep what derives would lose or refuse:
+//! here, and serde's traits once per type on top of it through
+//! [`impl_serde_via_json!`](crate::impl_serde_via_json), keeps it near 26 s and under
+//! 2 GB (`cargo xtask bench`). It also lets decoding keep what derives would lose or refuse:
 //! undeclared properties, unknown enum values and tags, and errors that name the field.
 
 use std::collections::BTreeMap;
