@@ -1,6 +1,6 @@
 //! The owned intermediate representation between the spec and the tokens: every type
-//! named, every `$ref` resolved, every decision made. [`crate::lower`] makes it from the
-//! spec, [`crate::passes`] complete it, and the emitter only prints it.
+//! named, every `$ref` resolved, every decision made. `lower` makes it from the
+//! spec, `passes` complete it, and the emitter only prints it.
 
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};

@@ -4,19 +4,19 @@
 //! [`generate`] turns that into the set of files that make up `atlas-generated`'s
 //! generated part. Everything that touches a disk lives in `xtask`.
 //!
-//! The pipeline, one folder each: [`lower`] makes the [`ir`] from the spec, [`passes`]
-//! complete it, `emit` prints the crate's files and [`testgen`] the crate's generated
-//! tests. Rules that several of them apply live once beside them: [`names`] (every
+//! The pipeline, one folder each: `lower` makes the [`ir`] from the spec, `passes`
+//! complete it ([`build_ir`] runs both), `emit` prints the crate's files and [`testgen`]
+//! the crate's generated tests. Rules that several of them apply live once beside them: [`names`] (every
 //! naming rule), [`media`] (media types and API versions), `refs` (`$ref`s) and
 //! `schema_view` (one view of a schema's constraints).
 
 mod emit;
 mod error;
 pub mod ir;
-pub mod lower;
+mod lower;
 pub mod media;
 pub mod names;
-pub mod passes;
+mod passes;
 mod refs;
 mod schema_view;
 pub mod testgen;
@@ -62,7 +62,7 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
     let mut jobs = emit::jobs(&ir);
     jobs.extend(tests.jobs(&ir));
     let mut files: BTreeMap<String, String> = emit::render_all(&jobs)?.into_iter().collect();
-    let counts = Counts::of(&ir, &tests);
+    let counts = counts(&ir, &tests);
     files.extend(emit::reports::emit(
         &ir,
         &counts,
@@ -72,21 +72,20 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<Generated, CodegenError> {
     Ok(Generated { files, counts, ir })
 }
 
-impl Counts {
-    fn of(ir: &ir::Ir, tests: &testgen::Tests) -> Counts {
-        let discriminators = ir
-            .types
-            .iter()
-            .filter(|t| matches!(t.kind, ir::TypeKind::Tagged(_)));
-        Counts {
-            operations: ir.operations.len(),
-            operation_versions: ir.operations.iter().map(|o| o.versions.len()).sum(),
-            component_schemas: ir.components.len(),
-            inline_schemas: ir.types.len() - ir.components.len(),
-            discriminators: discriminators.count(),
-            examples: tests.example_checks(),
-            spec_examples: tests.document_examples(),
-            examples_unchecked: tests.unchecked_examples().len(),
-        }
+/// How much of the spec the IR and the generated tests cover.
+fn counts(ir: &ir::Ir, tests: &testgen::Tests) -> Counts {
+    let discriminators = ir
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, ir::TypeKind::Tagged(_)));
+    Counts {
+        operations: ir.operations.len(),
+        operation_versions: ir.operations.iter().map(|o| o.versions.len()).sum(),
+        component_schemas: ir.components.len(),
+        inline_schemas: ir.types.len() - ir.components.len(),
+        discriminators: discriminators.count(),
+        examples: tests.example_checks(),
+        spec_examples: tests.document_examples(),
+        examples_unchecked: tests.unchecked_examples().len(),
     }
 }

@@ -86,13 +86,7 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         env: &[("RUSTDOCFLAGS", "-D warnings")],
-        ..Step::cargo(&[
-            "doc",
-            "-p",
-            "atlas-generated",
-            "--no-deps",
-            "--all-features",
-        ])
+        ..Step::cargo(&["doc", "--workspace", "--no-deps", "--all-features"])
     },
     // The independent validator: the requests built for every (operation, version) pair,
     // exported by the generated request test, checked by Stoplight Prism.
@@ -413,7 +407,7 @@ mod tests {
                 "cargo test --doc --workspace --all-features",
                 "cargo clippy --workspace --all-targets --all-features -- -D warnings",
                 "cargo xtask codegen --check",
-                "RUSTDOCFLAGS=\"-D warnings\" cargo doc -p atlas-generated --no-deps --all-features",
+                "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps --all-features",
                 &format!(
                     "ATLAS_EXPORT_REQUESTS={} cargo test -p atlas-generated --all-features --test spec_requests",
                     crate::prism::PIPELINE_REQUESTS

@@ -1,11 +1,11 @@
 //! The generated tests of `atlas-generated` (`tests/generated/`), kept apart from the code
 //! that generates the crate itself: test tooling that reads the IR and the spec.
 //!
-//! - [`examples`]: every `example` of the document, with the type it must round-trip
-//!   through; [`example_sites`] finds the document's examples independently of the IR, so
+//! - `examples`: every `example` of the document, with the type it must round-trip
+//!   through; `example_sites` finds the document's examples independently of the IR, so
 //!   that one the IR forgets shows up as unchecked.
 //! - [`samples`]: a request for every (operation, API version) that a strict validator
-//!   accepts, and [`requests`]: the request each must become.
+//!   accepts, and `requests`: the request each must become.
 
 mod example_sites;
 mod examples;
@@ -21,7 +21,7 @@ use crate::ir::Ir;
 /// What the generated tests check, prepared before their files are rendered.
 pub(crate) struct Tests {
     examples: examples::Plan,
-    /// The JSON pointer of every example value in the document.
+    /// How many example values the document has.
     document_examples: usize,
     samples: Vec<samples::RequestSample>,
 }
