@@ -1,10 +1,8 @@
-//! Schema access for the sampler and the validator: `$ref` resolution (the IR builder's,
-//! [`crate::refs`]). The flat view of a schema's constraints is the IR builder's too,
-//! [`crate::schema_view::View`].
+//! A schema as the sampler and the validator meet it: a `$ref` or inline. They resolve
+//! references with [`crate::refs`] and read constraints through
+//! [`crate::schema_view::View`], as the IR builder does.
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema};
-
-use crate::error::CodegenError;
+use openapiv3::{ReferenceOr, Schema};
 
 /// A schema as it appears in the spec: a `$ref` (to a component schema) or inline.
 #[derive(Debug, Clone, Copy)]
@@ -29,18 +27,4 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
             ReferenceOr::Item(s) => SchemaRef::Inline(s),
         }
     }
-}
-
-/// The name (as the spec spells it) of the component schema `reference` names itself.
-pub(crate) fn component_name<'a>(spec: &'a OpenAPI, reference: &str) -> Option<&'a str> {
-    crate::refs::component_key::<Schema>(spec, reference)
-}
-
-/// See [`crate::refs::follow`].
-pub(crate) fn resolve<'a>(
-    spec: &'a OpenAPI,
-    reference: &str,
-    at: &str,
-) -> Result<(&'a str, &'a Schema), CodegenError> {
-    crate::refs::follow(spec, reference, at)
 }

@@ -11,10 +11,11 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, Schema};
 use serde_json::{Map, Number, Value};
 
-use super::schema::{SchemaRef, component_name, resolve};
+use super::schema::SchemaRef;
 use super::validate::{Problem, Validator, fits, string_format_ok};
 use crate::error::{CodegenError, pointer_token};
 use crate::refs::schema_pointer;
+use crate::refs::{component_key, follow};
 use crate::schema_view::View;
 
 /// Combinations of choices tried for one value before giving up.
@@ -139,7 +140,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
     ) -> Result<Vec<&'a Value>, Problem> {
         let data = match schema {
             SchemaRef::Inline(s) => &s.schema_data,
-            SchemaRef::Ref(r) => &resolve(self.spec, r, at)?.1.schema_data,
+            SchemaRef::Ref(r) => &follow::<Schema>(self.spec, r, at)?.1.schema_data,
         };
         let default = data.default.as_ref().filter(|_| with_default);
         Ok(data.example.iter().chain(default).collect())
@@ -153,7 +154,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
     ) -> Result<Option<SchemaRef<'a>>, Problem> {
         let schema = match schema {
             SchemaRef::Inline(s) => s,
-            SchemaRef::Ref(r) => resolve(self.spec, r, at)?.1,
+            SchemaRef::Ref(r) => follow::<Schema>(self.spec, r, at)?.1,
         };
         Ok(View::of(schema).items.map(Into::into))
     }
@@ -168,7 +169,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
         let schema = match schema {
             SchemaRef::Inline(s) => s,
             SchemaRef::Ref(r) => {
-                let (name, target) = resolve(self.spec, r, at)?;
+                let (name, target) = follow::<Schema>(self.spec, r, at)?;
                 if flat.merged.contains(&name) {
                     return Ok(());
                 }
@@ -204,7 +205,8 @@ impl<'a, 'v> Sampler<'a, 'v> {
                     .iter()
                     .filter_map(|b| match b {
                         openapiv3::ReferenceOr::Reference { reference } => {
-                            component_name(self.spec, reference).map(|n| (n, reference.as_str()))
+                            component_key::<Schema>(self.spec, reference)
+                                .map(|n| (n, reference.as_str()))
                         }
                         openapiv3::ReferenceOr::Item(_) => None,
                     })
@@ -217,7 +219,7 @@ impl<'a, 'v> Sampler<'a, 'v> {
             };
             // Reached from a subtype's `allOf`: that subtype is the choice already made.
             if let Some((key, _)) = subtypes.iter().find(|(_, r)| {
-                component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n))
+                component_key::<Schema>(self.spec, r).is_some_and(|n| flat.merged.contains(&n))
             }) {
                 flat.tags.push((&d.property_name, key));
                 return Ok(());
@@ -334,9 +336,8 @@ impl<'a, 'v> Sampler<'a, 'v> {
             for (i, branch) in f.one_of.iter().enumerate() {
                 let branch_at = format!("{at}/oneOf/{i}");
                 let taken = match SchemaRef::from(branch) {
-                    SchemaRef::Ref(r) => {
-                        component_name(self.spec, r).is_some_and(|n| flat.merged.contains(&n))
-                    }
+                    SchemaRef::Ref(r) => component_key::<Schema>(self.spec, r)
+                        .is_some_and(|n| flat.merged.contains(&n)),
                     SchemaRef::Inline(_) => parts.iter().any(|(_, p)| *p == branch_at),
                 };
                 if taken {
@@ -358,7 +359,9 @@ impl<'a, 'v> Sampler<'a, 'v> {
                         }
                         let ty = match SchemaRef::from(property) {
                             SchemaRef::Inline(s) => View::of(s).ty,
-                            SchemaRef::Ref(r) => View::of(resolve(self.spec, r, &at)?.1).ty,
+                            SchemaRef::Ref(r) => {
+                                View::of(follow::<Schema>(self.spec, r, &at)?.1).ty
+                            }
                         };
                         let wrong = match ty {
                             Some("boolean") => Value::String(PLAIN_STRING.to_owned()),

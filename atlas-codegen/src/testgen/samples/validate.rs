@@ -12,10 +12,11 @@ use openapiv3::{AdditionalProperties, Discriminator, OpenAPI, Schema};
 use serde_json::{Number, Value};
 
 use super::pattern::Pattern;
-use super::schema::{SchemaRef, component_name, resolve};
+use super::schema::SchemaRef;
 use crate::error::{CodegenError, pointer_token};
 use crate::media;
 use crate::refs::schema_pointer;
+use crate::refs::{component_key, follow};
 use crate::schema_view::View;
 
 /// Why a value (or an attempt to build one) failed.
@@ -101,7 +102,7 @@ impl<'a> Validator<'a> {
     pub fn read_only(&self, schema: SchemaRef<'a>, at: &str) -> Result<bool, Problem> {
         Ok(match schema {
             SchemaRef::Inline(s) => s.schema_data.read_only,
-            SchemaRef::Ref(r) => resolve(self.spec, r, at)?.1.schema_data.read_only,
+            SchemaRef::Ref(r) => follow::<Schema>(self.spec, r, at)?.1.schema_data.read_only,
         })
     }
 
@@ -132,7 +133,7 @@ impl<'a> Validator<'a> {
         match schema {
             SchemaRef::Inline(s) => self.schema(s, at, value, path, stack),
             SchemaRef::Ref(r) => {
-                let (name, target) = resolve(self.spec, r, at)?;
+                let (name, target) = follow::<Schema>(self.spec, r, at)?;
                 let key = (name, value as *const Value);
                 if stack.contains(&key) {
                     return Ok(());
@@ -400,7 +401,7 @@ impl<'a> Validator<'a> {
         let target = d.mapping.get(tag).map(String::as_str).or_else(|| {
             f.one_of.iter().find_map(|branch| match branch {
                 openapiv3::ReferenceOr::Reference { reference }
-                    if component_name(self.spec, reference) == Some(tag) =>
+                    if component_key::<Schema>(self.spec, reference) == Some(tag) =>
                 {
                     Some(reference.as_str())
                 }
