@@ -190,15 +190,14 @@ fn bench_generation(
         let text = std::fs::read_to_string(spec_path)
             .map_err(|e| XtaskError::io_at("cannot read the spec", spec_path, e))?;
         let read_time = start.elapsed();
-        let (_, generated, parse_time, generate_time) = parse_and_generate(&text, spec_path)?;
+        let run = parse_and_generate(&text, spec_path)?;
         total.push(start.elapsed());
         read.push(read_time);
-        parse.push(parse_time);
-        generate.push(generate_time);
+        parse.push(run.parse_time);
+        generate.push(run.generate_time);
         if summary.is_empty() {
-            summary = describe(&generated);
+            summary = describe(&run.generated);
         }
-        drop(generated);
     }
     println!(
         "\ngeneration: read + parse + generate to formatted files in memory, in-process, {} runs\n  output: {summary}",

@@ -27,42 +27,43 @@ pub struct Generation {
 /// memory.
 pub fn generate(workspace_root: &Path, spec_path: Option<&Path>) -> Result<Generation, XtaskError> {
     let spec = spec::load_pinned(workspace_root, spec_path)?;
-    let (document, generated, parse_time, generate_time) =
-        parse_and_generate(&spec.text, &spec.path)?;
+    let run = parse_and_generate(&spec.text, &spec.path)?;
     Ok(Generation {
         spec,
-        document,
-        generated,
-        parse_time,
-        generate_time,
+        document: run.document,
+        generated: run.generated,
+        parse_time: run.parse_time,
+        generate_time: run.generate_time,
     })
 }
 
-/// `parse_spec` then `generate`, timed separately.
-pub fn parse_and_generate(
-    text: &str,
-    path: &Path,
-) -> Result<
-    (
-        openapiv3::OpenAPI,
-        atlas_codegen::Generated,
-        Duration,
-        Duration,
-    ),
-    XtaskError,
-> {
+/// What [`parse_and_generate`] made, and how long each half took.
+pub struct Run {
+    pub document: openapiv3::OpenAPI,
+    pub generated: atlas_codegen::Generated,
+    pub parse_time: Duration,
+    pub generate_time: Duration,
+}
+
+/// `parse_spec` then `generate`, timed separately; `path` names the spec in errors.
+pub fn parse_and_generate(text: &str, path: &Path) -> Result<Run, XtaskError> {
     let start = Instant::now();
-    let parsed = atlas_codegen::parse_spec(text).map_err(|source| XtaskError::Codegen {
+    let document = atlas_codegen::parse_spec(text).map_err(|source| XtaskError::Codegen {
         context: format!("cannot parse the spec {}", path.display()),
         source,
     })?;
     let parse_time = start.elapsed();
     let start = Instant::now();
-    let generated = atlas_codegen::generate(&parsed).map_err(|source| XtaskError::Codegen {
+    let generated = atlas_codegen::generate(&document).map_err(|source| XtaskError::Codegen {
         context: format!("cannot generate from the spec {}", path.display()),
         source,
     })?;
-    Ok((parsed, generated, parse_time, start.elapsed()))
+    Ok(Run {
+        document,
+        generated,
+        parse_time,
+        generate_time: start.elapsed(),
+    })
 }
 
 /// Generates in memory and compares the result with what is on disk under each of
