@@ -30,6 +30,12 @@ pub const UNDECLARED_PROPERTIES_FIELD: &str = "additional_properties";
 /// no subtype's variant takes this name (see [`tagged_variants`]).
 pub const UNKNOWN_TAG_VARIANT: &str = "Unknown";
 
+/// The tag of an operation the spec gives none (its module is `untagged`).
+pub const UNTAGGED: &str = "Untagged";
+
+/// The models file holding the inline body types of `#/components/responses`.
+pub const COMPONENT_RESPONSES_FILE: &str = "component_responses";
+
 /// Names the generated code writes without a path: a type of one of these names would
 /// shadow it in the type's own file.
 const PRELUDE_NAMES: &[&str] = &[

@@ -2,7 +2,7 @@
 //!
 //! [`jobs`] describes the crate's Rust files (a file per component schema under `models/`, a
 //! module per tag and a file per operation under `operations/`, the registry and the
-//! `dynamic` table); [`render_all`] renders them, and the test files of [`crate::testgen`],
+//! `dynamic` table); [`render_all`] renders them, and the test files of `testgen`,
 //! in parallel; [`reports`] writes the Markdown reports.
 
 pub(crate) mod docs;

@@ -15,8 +15,9 @@ use crate::error::{CodegenError, pointer_token};
 use crate::ir::*;
 use crate::media::{self, ApiVersion};
 use crate::names::{
-    component_response_type, field_ident, module_ident, operation_module, operation_type,
-    operation_types_file, parameter_type, request_body_type, response_body_type,
+    COMPONENT_RESPONSES_FILE, UNTAGGED, component_response_type, field_ident, module_ident,
+    operation_module, operation_type, operation_types_file, parameter_type, request_body_type,
+    response_body_type,
 };
 use crate::refs::{self, Component};
 
@@ -127,7 +128,7 @@ impl Names {
 
 /// The index of the operation's first tag (`Untagged` without one), added if undeclared.
 fn tag_of(tags: &mut Vec<Tag>, op: &openapiv3::Operation) -> usize {
-    let name = op.tags.first().map_or("Untagged", String::as_str);
+    let name = op.tags.first().map_or(UNTAGGED, String::as_str);
     if let Some(i) = tags.iter().position(|t| t.name == name) {
         return i;
     }
@@ -541,7 +542,7 @@ pub fn component_response_examples(b: &mut Builder<'_>) -> Result<Vec<TypedExamp
                 schema,
                 &component_response_type(name),
                 &schema_at,
-                "component_responses",
+                COMPONENT_RESPONSES_FILE,
             )?;
             out.extend(examples.into_iter().map(|(pointer, value)| TypedExample {
                 pointer,
