@@ -25,6 +25,8 @@ mod generated;
 
 pub use generated::{models, operations, registry};
 
+mod api_error;
+
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
 

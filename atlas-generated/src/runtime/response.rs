@@ -9,7 +9,6 @@ use super::json::{DecodeError, Json, from_slice};
 use super::request::BuildError;
 
 /// What a response turned out to be when it is not the declared success.
-#[derive(Debug)]
 pub enum ResponseError<E> {
     /// The server answered with an error status and a body that decoded as the
     /// declared error type.
@@ -52,6 +51,49 @@ impl<E> ResponseError<E> {
 
 /// Longest part of an unexpected body shown by `Display`.
 const PREVIEW_CHARS: usize = 200;
+
+/// Longest part of a body shown by `Debug`.
+const DEBUG_CHARS: usize = 1_000;
+
+/// A body as `Debug` shows it: as text (lossily decoded, cut at [`DEBUG_CHARS`]) with its
+/// length, not as a list of byte values.
+struct BodyText<'b>(&'b [u8]);
+
+impl fmt::Debug for BodyText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = String::from_utf8_lossy(self.0);
+        let shown: String = text.chars().take(DEBUG_CHARS).collect();
+        let cut = if shown.len() < text.len() { "…" } else { "" };
+        write!(f, "{shown:?}{cut} ({} bytes)", self.0.len())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ResponseError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResponseError::Api { status, error } => f
+                .debug_struct("Api")
+                .field("status", status)
+                .field("error", error)
+                .finish(),
+            ResponseError::Undecodable {
+                status,
+                body,
+                error,
+            } => f
+                .debug_struct("Undecodable")
+                .field("status", status)
+                .field("body", &BodyText(body))
+                .field("error", error)
+                .finish(),
+            ResponseError::UnexpectedStatus { status, body } => f
+                .debug_struct("UnexpectedStatus")
+                .field("status", status)
+                .field("body", &BodyText(body))
+                .finish(),
+        }
+    }
+}
 
 impl<E: fmt::Debug> fmt::Display for ResponseError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -316,6 +358,28 @@ mod tests {
         assert_eq!(
             error.to_string(),
             format!("unexpected status 500: {}…", "é".repeat(200))
+        );
+    }
+
+    #[test]
+    fn debug_shows_bodies_as_text() {
+        let error =
+            decode_json::<ApiError, ApiError>(502, b"<html>Bad gateway</html>").unwrap_err();
+        let shown = format!("{error:?}");
+        assert!(
+            shown.starts_with(
+                r#"Undecodable { status: 502, body: "<html>Bad gateway</html>" (24 bytes), error: "#
+            ),
+            "{shown}"
+        );
+        let long: ResponseError<ApiError> = ResponseError::UnexpectedStatus {
+            status: 503,
+            body: vec![b'x'; 5_000],
+        };
+        let shown = format!("{long:?}");
+        assert!(
+            shown.contains(&format!("\"{}\"… (5000 bytes)", "x".repeat(1_000))),
+            "{shown}"
         );
     }
 
