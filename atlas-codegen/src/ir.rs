@@ -20,6 +20,8 @@ pub struct Ir {
     pub components: IndexMap<String, TypeId>,
     /// Places where the generated type is an untyped JSON value, and why.
     pub fallbacks: Vec<Fallback>,
+    /// Parameters the typed requests leave out on purpose, and why (see the report).
+    pub left_out: Vec<LeftOutParameter>,
     /// The examples of every JSON body of `#/components/responses`, with the body's type, so
     /// that those of a response no operation uses are checked too.
     pub component_response_examples: Vec<TypedExample>,
@@ -38,6 +40,16 @@ impl Ir {
             .collect();
         versions.into_iter().cloned().collect()
     }
+}
+
+/// A parameter that typed requests do not offer, because setting it would break them.
+#[derive(Debug, Clone)]
+pub struct LeftOutParameter {
+    pub name: String,
+    pub location: ParamLocation,
+    pub reason: String,
+    /// How many operations declare it (0: the rule no longer applies to the spec).
+    pub operations: usize,
 }
 
 #[derive(Debug, Clone)]

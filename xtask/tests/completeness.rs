@@ -101,6 +101,19 @@ fn every_operation_version_schema_and_discriminator_is_generated() {
     );
 }
 
+/// A parameter left out of typed requests is a rule about this spec: one that no operation
+/// declares any more is stale and must go.
+#[test]
+fn every_left_out_parameter_is_still_declared() {
+    for rule in &generation().generated.ir.left_out {
+        assert!(
+            rule.operations > 0,
+            "no operation declares `{}` any more: remove the rule",
+            rule.name
+        );
+    }
+}
+
 #[test]
 fn one_file_per_operation_each_marked_generated() {
     let generated = &generation().generated;

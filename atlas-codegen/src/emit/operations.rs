@@ -374,7 +374,7 @@ fn dynamic_impl(
     v: &OperationVersion,
     name: &proc_macro2::Ident,
 ) -> TokenStream {
-    let params = op.params.iter().map(|p| {
+    let fields = op.params.iter().map(|p| {
         let fi = ident(&p.ident);
         let wire = &p.wire_name;
         let section = match p.location {
@@ -405,11 +405,17 @@ fn dynamic_impl(
         }
         None => (quote!(), quote!()),
     };
+    // A request with nothing to fill in does not read its arguments.
+    let args = if op.params.is_empty() && v.request.is_none() {
+        quote!(_args)
+    } else {
+        quote!(args)
+    };
     quote! {
         #[cfg(feature = "dynamic")]
         impl crate::dynamic::DynamicEndpoint for #name {
-            fn from_args(args: &mut crate::dynamic::Args<'_>) -> Result<Self, crate::dynamic::DynamicError> {
-                Ok(Self { #(#params)* #body })
+            fn from_args(#args: &mut crate::dynamic::Args<'_>) -> Result<Self, crate::dynamic::DynamicError> {
+                Ok(Self { #(#fields)* #body })
             }
             #decode_body
         }

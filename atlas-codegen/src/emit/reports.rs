@@ -44,6 +44,19 @@ pub(crate) fn emit(
         counts.spec_examples - counts.examples_unchecked,
         counts.examples,
     );
+    completeness.push_str("\n## Parameters typed requests leave out\n\n");
+    if ir.left_out.is_empty() {
+        completeness.push_str("None.\n");
+    } else {
+        completeness.push_str("| parameter | operations | why |\n| --- | --- | --- |\n");
+        for p in &ir.left_out {
+            let place = format!("{:?}", p.location).to_lowercase();
+            completeness.push_str(&format!(
+                "| {place} `{}` | {} | {} |\n",
+                p.name, p.operations, p.reason
+            ));
+        }
+    }
     completeness.push_str("\n## Examples not checked\n\n");
     if unchecked_examples.is_empty() {
         completeness.push_str("None: every example value of the document decodes into its type and re-encodes equal.\n");

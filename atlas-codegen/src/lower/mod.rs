@@ -18,12 +18,13 @@ pub fn lower(spec: &OpenAPI) -> Result<Ir, CodegenError> {
     let schemas = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
     let mut b = schemas::Builder::new(spec, schemas);
     b.define_components()?;
-    let (operations, tags) = operations::build_operations(&mut b)?;
+    let lowered = operations::build_operations(&mut b)?;
     let component_response_examples = operations::component_response_examples(&mut b)?;
     Ok(Ir {
         types: b.types,
-        operations,
-        tags,
+        operations: lowered.operations,
+        tags: lowered.tags,
+        left_out: lowered.left_out,
         components: b.components,
         fallbacks: b.fallbacks,
         component_response_examples,

@@ -21,9 +21,23 @@ use crate::names::{
 };
 use crate::refs::{self, Component};
 
+/// Query parameters typed requests leave out, and why: each makes the server answer in a
+/// shape the request type's decoder does not read. `dynamic` refuses them too.
+const LEFT_OUT_QUERY_PARAMETERS: &[(&str, &str)] = &[(
+    "envelope",
+    "`envelope=true` wraps the response in an object of `status` and `content`, which the typed decoder does not read",
+)];
+
+/// What the operations of a spec lower to.
+pub struct Lowered {
+    pub operations: Vec<Operation>,
+    pub tags: Vec<Tag>,
+    pub left_out: Vec<LeftOutParameter>,
+}
+
 /// Every operation of the spec, in the order of its paths and then of [`Method::ALL`]; and
 /// every tag, declared ones first.
-pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>), CodegenError> {
+pub fn build_operations(b: &mut Builder<'_>) -> Result<Lowered, CodegenError> {
     let spec = b.spec;
     let mut tags: Vec<Tag> = spec
         .tags
@@ -35,6 +49,15 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
         })
         .collect();
     let mut names = Names::default();
+    let mut left_out: Vec<LeftOutParameter> = LEFT_OUT_QUERY_PARAMETERS
+        .iter()
+        .map(|(name, reason)| LeftOutParameter {
+            name: (*name).to_owned(),
+            location: ParamLocation::Query,
+            reason: (*reason).to_owned(),
+            operations: 0,
+        })
+        .collect();
     let mut operations = Vec::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = format!("#/paths/{}", pointer_token(path));
@@ -56,10 +79,15 @@ pub fn build_operations(b: &mut Builder<'_>) -> Result<(Vec<Operation>, Vec<Tag>
                 method,
             };
             let tag = tag_of(&mut tags, op);
-            operations.push(lower_operation(b, &mut names, &site, op, tag)?);
+            let lowered = lower_operation(b, &mut names, &mut left_out, &site, op, tag)?;
+            operations.push(lowered);
         }
     }
-    Ok((operations, tags))
+    Ok(Lowered {
+        operations,
+        tags,
+        left_out,
+    })
 }
 
 fn operation_of(item: &PathItem, method: Method) -> Option<&openapiv3::Operation> {
@@ -143,6 +171,7 @@ fn tag_of(tags: &mut Vec<Tag>, op: &openapiv3::Operation) -> usize {
 fn lower_operation<'a>(
     b: &mut Builder<'a>,
     names: &mut Names,
+    left_out: &mut [LeftOutParameter],
     site: &Site<'a>,
     op: &'a openapiv3::Operation,
     tag: usize,
@@ -167,7 +196,7 @@ fn lower_operation<'a>(
         type_name: &type_name,
         file: &file,
     };
-    let params = lower_params(b, &ctx, site, op)?;
+    let params = lower_params(b, &ctx, site, op, left_out)?;
     let path_segments = path_segments(&ctx, site, &params)?;
     let mut o = Operation {
         operation_id: operation_id.clone(),
@@ -233,6 +262,7 @@ fn lower_params<'a>(
     ctx: &OpCtx<'_>,
     site: &Site<'a>,
     op: &'a openapiv3::Operation,
+    left_out: &mut [LeftOutParameter],
 ) -> Result<Vec<Param>, CodegenError> {
     let mut declared: Vec<(String, String, &'a Parameter)> = Vec::new();
     for (list, at) in [
@@ -255,6 +285,15 @@ fn lower_params<'a>(
     }
     let mut params: Vec<Param> = Vec::with_capacity(declared.len());
     for (definition, at, param) in declared {
+        let name = &param.parameter_data_ref().name;
+        let query = matches!(param, Parameter::Query { .. });
+        if let Some(rule) = left_out
+            .iter_mut()
+            .find(|r| query && r.location == ParamLocation::Query && r.name == *name)
+        {
+            rule.operations += 1;
+            continue;
+        }
         let p = lower_parameter(b, param, ctx, &at, &definition)?;
         if params.iter().any(|q| q.ident == p.ident) {
             return Err(CodegenError::in_operation(

@@ -9,31 +9,30 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getSystemStatus",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listAlertConfigMatcherFieldNames",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "alertConfigs", "matchers", "fieldNames"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listClusterDetails",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "clusters"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -45,36 +44,30 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listDefaultGroupLimits",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "defaultGroupLimits"],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "getDefaultGroupLimit",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"limitName\":\"MONGODB_USERS\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"limitName\":\"MONGODB_USERS\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "defaultGroupLimits", "MONGODB_USERS"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "listEventTypes",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "eventTypes"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -102,7 +95,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listFederationSettingConnectedOrgConfigs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1}}",
         method: "GET",
         segments: &[
             "api",
@@ -112,14 +105,14 @@ pub const CASES: &[super::Case] = &[
             "55fa922fb343282757d9554e",
             "connectedOrgConfigs",
         ],
-        query: &[("envelope", "false"), ("itemsPerPage", "100"), ("pageNum", "1")],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getFederationSettingConnectedOrgConfig",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -130,14 +123,14 @@ pub const CASES: &[super::Case] = &[
             "connectedOrgConfigs",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "removeFederationSettingConnectedOrgConfig",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -148,14 +141,14 @@ pub const CASES: &[super::Case] = &[
             "connectedOrgConfigs",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateFederationSettingConnectedOrgConfig",
         version: "2023-01-01",
-        args: "{\"body\":{\"domainRestrictionEnabled\":false},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"domainRestrictionEnabled\":false},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -166,7 +159,7 @@ pub const CASES: &[super::Case] = &[
             "connectedOrgConfigs",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -176,7 +169,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listFederationSettingConnectedOrgConfigRoleMappings",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -188,14 +181,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "roleMappings",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createFederationSettingConnectedOrgConfigRoleMapping",
         version: "2023-01-01",
-        args: "{\"body\":{\"externalGroupName\":\"example\",\"roleAssignments\":[]},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"externalGroupName\":\"example\",\"roleAssignments\":[]},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -207,7 +200,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "roleMappings",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -217,7 +210,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getFederationSettingConnectedOrgConfigRoleMapping",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"id\":\"32b6e34b3d91647abb20e7b8\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"id\":\"32b6e34b3d91647abb20e7b8\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -230,14 +223,14 @@ pub const CASES: &[super::Case] = &[
             "roleMappings",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateFederationSettingConnectedOrgConfigRoleMapping",
         version: "2023-01-01",
-        args: "{\"body\":{\"externalGroupName\":\"example\",\"roleAssignments\":[]},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"id\":\"32b6e34b3d91647abb20e7b8\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"externalGroupName\":\"example\",\"roleAssignments\":[]},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"id\":\"32b6e34b3d91647abb20e7b8\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "PUT",
         segments: &[
             "api",
@@ -250,7 +243,7 @@ pub const CASES: &[super::Case] = &[
             "roleMappings",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -260,7 +253,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteFederationSettingConnectedOrgConfigRoleMapping",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"id\":\"32b6e34b3d91647abb20e7b8\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"id\":\"32b6e34b3d91647abb20e7b8\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -273,14 +266,14 @@ pub const CASES: &[super::Case] = &[
             "roleMappings",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listFederationSettingIdentityProviders",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1}}",
         method: "GET",
         segments: &[
             "api",
@@ -290,14 +283,14 @@ pub const CASES: &[super::Case] = &[
             "55fa922fb343282757d9554e",
             "identityProviders",
         ],
-        query: &[("envelope", "false"), ("itemsPerPage", "100"), ("pageNum", "1")],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createFederationSettingIdentityProvider",
         version: "2023-11-15",
-        args: "{\"body\":{\"associatedDomains\":false,\"issuerUri\":\"urn:idp:default\"},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"associatedDomains\":false,\"issuerUri\":\"urn:idp:default\"},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -307,7 +300,7 @@ pub const CASES: &[super::Case] = &[
             "55fa922fb343282757d9554e",
             "identityProviders",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-11-15+json"),
             ("content-type", "application/vnd.atlas.2023-11-15+json"),
@@ -317,7 +310,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getFederationSettingIdentityProvider",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -328,14 +321,14 @@ pub const CASES: &[super::Case] = &[
             "identityProviders",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getFederationSettingIdentityProvider",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -346,14 +339,14 @@ pub const CASES: &[super::Case] = &[
             "identityProviders",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteFederationSettingIdentityProvider",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -364,14 +357,14 @@ pub const CASES: &[super::Case] = &[
             "identityProviders",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateFederationSettingIdentityProvider",
         version: "2023-01-01",
-        args: "{\"body\":{\"issuerUri\":\"urn:idp:default\",\"ssoDebugEnabled\":false,\"ssoUrl\":\"https://example.com\"},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"issuerUri\":\"urn:idp:default\",\"ssoDebugEnabled\":false,\"ssoUrl\":\"https://example.com\"},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -382,7 +375,7 @@ pub const CASES: &[super::Case] = &[
             "identityProviders",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -394,7 +387,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateFederationSettingIdentityProvider",
         version: "2023-11-15",
-        args: "{\"body\":{\"audience\":false,\"authorizationType\":false,\"issuerUri\":\"urn:idp:default\",\"ssoDebugEnabled\":false,\"ssoUrl\":\"https://example.com\"},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"audience\":false,\"authorizationType\":false,\"issuerUri\":\"urn:idp:default\",\"ssoDebugEnabled\":false,\"ssoUrl\":\"https://example.com\"},\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -405,7 +398,7 @@ pub const CASES: &[super::Case] = &[
             "identityProviders",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-11-15+json"),
             ("content-type", "application/vnd.atlas.2023-11-15+json"),
@@ -417,7 +410,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "revokeFederationSettingIdentityProviderJwks",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"federationSettingsId\":\"55fa922fb343282757d9554e\",\"identityProviderId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -429,7 +422,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "jwks",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
@@ -455,11 +448,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroups",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "groups"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -471,10 +463,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroup",
         version: "2023-01-01",
-        args: "{\"body\":{\"name\":\"a\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"a\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "groups"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -484,30 +476,30 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroup",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroup",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroup",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -517,7 +509,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "addGroupAccessUser",
         version: "2023-02-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -527,7 +519,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "access",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -537,7 +529,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupAccessListEntries",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -548,7 +540,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -560,7 +551,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupAccessListEntry",
         version: "2023-01-01",
-        args: "{\"body\":[],\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":[],\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -571,7 +562,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -586,7 +576,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAccessListEntry",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"entryValue\":\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"entryValue\":\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -597,14 +587,14 @@ pub const CASES: &[super::Case] = &[
             "accessList",
             "IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupAccessListEntry",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"entryValue\":\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"entryValue\":\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -615,14 +605,14 @@ pub const CASES: &[super::Case] = &[
             "accessList",
             "IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupAccessListStatus",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"entryValue\":\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"entryValue\":\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -634,7 +624,7 @@ pub const CASES: &[super::Case] = &[
             "IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8",
             "status",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
@@ -658,7 +648,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"modelGroupName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"modelGroupName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -674,14 +664,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "rateLimits",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":{\"requestsPerMinuteLimit\":1,\"tokensPerMinuteLimit\":1},\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"modelGroupName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"requestsPerMinuteLimit\":1,\"tokensPerMinuteLimit\":1},\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"modelGroupName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -697,7 +687,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "rateLimits",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -707,7 +697,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"modelGroupName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"modelGroupName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -723,14 +713,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "rateLimits:reset",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupAiModelApiKeys",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -740,19 +730,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "aiModelApiKeys",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupAiModelApiKey",
         version: "2025-03-12",
-        args: "{\"body\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"name\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"name\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -762,7 +747,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "aiModelApiKeys",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -772,7 +757,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAiModelApiKey",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -783,14 +768,14 @@ pub const CASES: &[super::Case] = &[
             "aiModelApiKeys",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupAiModelApiKey",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -801,14 +786,14 @@ pub const CASES: &[super::Case] = &[
             "aiModelApiKeys",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupAiModelApiKey",
         version: "2025-03-12",
-        args: "{\"body\":{\"name\":\"example\"},\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"example\"},\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -819,7 +804,7 @@ pub const CASES: &[super::Case] = &[
             "aiModelApiKeys",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -829,7 +814,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAiModelApiRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -839,19 +824,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "aiModelApiRateLimits",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "resetGroupAiModelApiRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -861,14 +841,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "aiModelApiRateLimits:reset",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupAlertConfigs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -879,7 +859,6 @@ pub const CASES: &[super::Case] = &[
             "alertConfigs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -891,7 +870,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupAlertConfig",
         version: "2023-01-01",
-        args: "{\"body\":{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -901,7 +880,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "alertConfigs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -913,7 +892,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAlertConfig",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -924,14 +903,14 @@ pub const CASES: &[super::Case] = &[
             "alertConfigs",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupAlertConfig",
         version: "2023-01-01",
-        args: "{\"body\":{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"eventTypeName\":\"DEPLOYMENT_FAILURE\",\"notifications\":[{\"datadogApiKey\":\"****************************a23c\",\"integrationId\":\"32b6e34b3d91647abb20e7b8\",\"notifierId\":\"32b6e34b3d91647abb20e7b8\",\"typeName\":\"DATADOG\"}]},\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -942,7 +921,7 @@ pub const CASES: &[super::Case] = &[
             "alertConfigs",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -954,7 +933,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupAlertConfig",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -965,14 +944,14 @@ pub const CASES: &[super::Case] = &[
             "alertConfigs",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "toggleGroupAlertConfig",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -983,7 +962,7 @@ pub const CASES: &[super::Case] = &[
             "alertConfigs",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -993,7 +972,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAlertConfigAlerts",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertConfigId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1006,7 +985,6 @@ pub const CASES: &[super::Case] = &[
             "alerts",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1018,7 +996,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupAlerts",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1029,7 +1007,6 @@ pub const CASES: &[super::Case] = &[
             "alerts",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1041,7 +1018,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAlert",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1052,14 +1029,14 @@ pub const CASES: &[super::Case] = &[
             "alerts",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "acknowledgeGroupAlert",
         version: "2023-01-01",
-        args: "{\"body\":{\"acknowledgementComment\":\"Expiration on 3/19.  Silencing for 7 days.\"},\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"acknowledgementComment\":\"Expiration on 3/19.  Silencing for 7 days.\"},\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -1070,7 +1047,7 @@ pub const CASES: &[super::Case] = &[
             "alerts",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1082,7 +1059,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "acknowledgeGroupAlert",
         version: "2024-05-30",
-        args: "{\"body\":{\"acknowledgementComment\":\"Expiration on 3/19.  Silencing for 7days.\"},\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"acknowledgementComment\":\"Expiration on 3/19.  Silencing for 7days.\"},\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -1093,7 +1070,7 @@ pub const CASES: &[super::Case] = &[
             "alerts",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -1105,7 +1082,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAlertAlertConfigs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"alertId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1118,7 +1095,6 @@ pub const CASES: &[super::Case] = &[
             "alertConfigs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1130,7 +1106,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupApiKeys",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1141,7 +1117,6 @@ pub const CASES: &[super::Case] = &[
             "apiKeys",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1153,7 +1128,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupApiKey",
         version: "2023-01-01",
-        args: "{\"body\":{\"desc\":\"example\",\"roles\":[\"example\"]},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"desc\":\"example\",\"roles\":[\"example\"]},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1163,7 +1138,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "apiKeys",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1173,7 +1148,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "addGroupApiKey",
         version: "2023-01-01",
-        args: "{\"body\":[],\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":[],\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1184,7 +1159,7 @@ pub const CASES: &[super::Case] = &[
             "apiKeys",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1194,7 +1169,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "removeGroupApiKey",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -1205,14 +1180,14 @@ pub const CASES: &[super::Case] = &[
             "apiKeys",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupApiKeyRoles",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -1224,7 +1199,6 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1239,7 +1213,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAuditLog",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1249,14 +1223,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "auditLog",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupAuditLog",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -1266,7 +1240,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "auditLog",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1276,7 +1250,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupAwsCustomDns",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1286,14 +1260,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "awsCustomDNS",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "toggleGroupAwsCustomDns",
         version: "2023-01-01",
-        args: "{\"body\":{\"enabled\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"enabled\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -1303,7 +1277,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "awsCustomDNS",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1313,7 +1287,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupBackupPrivateEndpoints",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1326,7 +1300,6 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoints",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1338,7 +1311,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupBackupPrivateEndpoint",
         version: "2024-11-13",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1350,7 +1323,7 @@ pub const CASES: &[super::Case] = &[
             "AWS",
             "privateEndpoints",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-11-13+json"),
             ("content-type", "application/vnd.atlas.2024-11-13+json"),
@@ -1360,7 +1333,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupBackupPrivateEndpoint",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1373,14 +1346,14 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoints",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupBackupPrivateEndpoint",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -1393,14 +1366,14 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoints",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupBackupExportBuckets",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1412,7 +1385,6 @@ pub const CASES: &[super::Case] = &[
             "exportBuckets",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1424,7 +1396,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupBackupExportBuckets",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1436,7 +1408,6 @@ pub const CASES: &[super::Case] = &[
             "exportBuckets",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -1448,7 +1419,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupBackupExportBucket",
         version: "2023-01-01",
-        args: "{\"body\":{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1459,7 +1430,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "exportBuckets",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1471,7 +1442,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupBackupExportBucket",
         version: "2024-05-30",
-        args: "{\"body\":{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1482,7 +1453,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "exportBuckets",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -1494,7 +1465,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupBackupExportBucket",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -1506,14 +1477,14 @@ pub const CASES: &[super::Case] = &[
             "exportBuckets",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupBackupExportBucket",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -1525,14 +1496,14 @@ pub const CASES: &[super::Case] = &[
             "exportBuckets",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupBackupExportBucket",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -1544,14 +1515,14 @@ pub const CASES: &[super::Case] = &[
             "exportBuckets",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupBackupExportBucket",
         version: "2024-05-30",
-        args: "{\"body\":{\"requirePrivateNetworking\":false},\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"requirePrivateNetworking\":false},\"headers\":{},\"path\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -1563,7 +1534,7 @@ pub const CASES: &[super::Case] = &[
             "exportBuckets",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -1573,7 +1544,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupBackupCompliancePolicy",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1583,14 +1554,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "backupCompliancePolicy",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupBackupCompliancePolicy",
         version: "2023-10-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1600,14 +1571,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "backupCompliancePolicy",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-10-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupBackupCompliancePolicy",
         version: "2023-01-01",
-        args: "{\"body\":{\"authorizedEmail\":\"user@example.com\",\"projectId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"overwriteBackupPolicies\":true,\"pretty\":false}}",
+        args: "{\"body\":{\"authorizedEmail\":\"user@example.com\",\"projectId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"overwriteBackupPolicies\":true,\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -1617,11 +1588,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "backupCompliancePolicy",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("overwriteBackupPolicies", "true"),
-            ("pretty", "false"),
-        ],
+        query: &[("overwriteBackupPolicies", "true"), ("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1633,7 +1600,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupBackupCompliancePolicy",
         version: "2023-10-01",
-        args: "{\"body\":{\"authorizedEmail\":\"user@example.com\",\"authorizedUserFirstName\":\"example\",\"authorizedUserLastName\":\"example\",\"projectId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"overwriteBackupPolicies\":true,\"pretty\":false}}",
+        args: "{\"body\":{\"authorizedEmail\":\"user@example.com\",\"authorizedUserFirstName\":\"example\",\"authorizedUserLastName\":\"example\",\"projectId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"overwriteBackupPolicies\":true,\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -1643,11 +1610,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "backupCompliancePolicy",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("overwriteBackupPolicies", "true"),
-            ("pretty", "false"),
-        ],
+        query: &[("overwriteBackupPolicies", "true"), ("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-10-01+json"),
             ("content-type", "application/vnd.atlas.2023-10-01+json"),
@@ -1659,7 +1622,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "disableGroupBackupCompliancePolicy",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -1669,14 +1632,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "backupCompliancePolicy",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupCloudProviderAccess",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1686,14 +1649,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "cloudProviderAccess",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupCloudProviderAccess",
         version: "2023-01-01",
-        args: "{\"body\":{\"providerName\":\"AWS\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"providerName\":\"AWS\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1703,7 +1666,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "cloudProviderAccess",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1713,7 +1676,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deauthorizeGroupCloudProviderAccessRole",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -1725,14 +1688,14 @@ pub const CASES: &[super::Case] = &[
             "AWS",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupCloudProviderAccess",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1743,14 +1706,14 @@ pub const CASES: &[super::Case] = &[
             "cloudProviderAccess",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "authorizeGroupCloudProviderAccessRole",
         version: "2023-01-01",
-        args: "{\"body\":{\"iamAssumedRoleArn\":\"arn:aws:iam::123456789012:root\",\"providerName\":\"AWS\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"iamAssumedRoleArn\":\"arn:aws:iam::123456789012:root\",\"providerName\":\"AWS\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -1761,7 +1724,7 @@ pub const CASES: &[super::Case] = &[
             "cloudProviderAccess",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -1773,7 +1736,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "validateGroupClusterConfigurations",
         version: "2025-03-12",
-        args: "{\"body\":{\"clusterDescription\":{},\"editing\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"clusterDescription\":{},\"editing\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1783,7 +1746,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "clusterConfigurations:validate",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -1793,7 +1756,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusters",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"includeDeletedWithRetainedBackups\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"includeDeletedWithRetainedBackups\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1804,7 +1767,6 @@ pub const CASES: &[super::Case] = &[
             "clusters",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("includeDeletedWithRetainedBackups", "false"),
             ("itemsPerPage", "100"),
@@ -1820,7 +1782,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusters",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"includeDeletedWithRetainedBackups\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"includeDeletedWithRetainedBackups\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1831,7 +1793,6 @@ pub const CASES: &[super::Case] = &[
             "clusters",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("includeDeletedWithRetainedBackups", "false"),
             ("itemsPerPage", "100"),
@@ -1847,7 +1808,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusters",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"includeDeletedWithRetainedBackups\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"includeDeletedWithRetainedBackups\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1858,7 +1819,6 @@ pub const CASES: &[super::Case] = &[
             "clusters",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("includeDeletedWithRetainedBackups", "false"),
             ("itemsPerPage", "100"),
@@ -1874,7 +1834,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupCluster",
         version: "2023-01-01",
-        args: "{\"body\":{\"mongoDBMajorVersion\":\"5.0\",\"mongoDBVersion\":\"5.0.25\"},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"mongoDBMajorVersion\":\"5.0\",\"mongoDBVersion\":\"5.0.25\"},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1884,7 +1844,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "clusters",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -1896,7 +1856,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupCluster",
         version: "2023-02-01",
-        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1906,7 +1866,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "clusters",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -1918,7 +1878,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupCluster",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1928,7 +1888,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "clusters",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -1940,7 +1900,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupCluster",
         version: "2024-10-23",
-        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -1950,7 +1910,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "clusters",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -1962,7 +1922,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupCluster",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1973,7 +1933,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -1984,7 +1944,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupCluster",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -1995,7 +1955,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -2006,7 +1966,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupCluster",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2017,7 +1977,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -2028,7 +1988,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupCluster",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -2039,14 +1999,14 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupCluster",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -2057,14 +2017,14 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupCluster",
         version: "2023-01-01",
-        args: "{\"body\":{\"mongoDBMajorVersion\":\"5.0\",\"mongoDBVersion\":\"5.0.25\"},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"mongoDBMajorVersion\":\"5.0\",\"mongoDBVersion\":\"5.0.25\"},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2075,7 +2035,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -2087,7 +2047,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupCluster",
         version: "2023-02-01",
-        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2098,7 +2058,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -2110,7 +2070,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupCluster",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2121,7 +2081,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -2133,7 +2093,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupCluster",
         version: "2024-10-23",
-        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{\"Use-Effective-Fields-Replication-Specs\":false,\"Use-Effective-Instance-Fields\":false},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2144,7 +2104,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("use-effective-fields-replication-specs", "false"),
             ("use-effective-instance-fields", "false"),
@@ -2156,7 +2116,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterCollStatMeasurements",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"clusterView\":\"PRIMARY\",\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"period\":\"PT10H\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"clusterView\":\"PRIMARY\",\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"period\":\"PT10H\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -2172,14 +2132,14 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "measurements",
         ],
-        query: &[("envelope", "false"), ("period", "PT10H")],
+        query: &[("period", "PT10H")],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterCollStatNamespaces",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"clusterView\":\"PRIMARY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"period\":\"PT10H\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"clusterView\":\"PRIMARY\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"period\":\"PT10H\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -2193,14 +2153,14 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "namespaces",
         ],
-        query: &[("envelope", "false"), ("period", "PT10H")],
+        query: &[("period", "PT10H")],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "autoGroupClusterScalingConfiguration",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2212,14 +2172,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "autoScalingConfiguration",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterBackupExports",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2233,7 +2193,6 @@ pub const CASES: &[super::Case] = &[
             "exports",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -2245,7 +2204,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterBackupExport",
         version: "2023-01-01",
-        args: "{\"body\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -2258,7 +2217,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "exports",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -2270,7 +2229,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterBackupExport",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"exportId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"exportId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -2284,14 +2243,14 @@ pub const CASES: &[super::Case] = &[
             "exports",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterBackupRestoreJobs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2305,7 +2264,6 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -2317,7 +2275,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterBackupRestoreJob",
         version: "2023-01-01",
-        args: "{\"body\":{\"deliveryType\":\"automated\",\"oplogInc\":1,\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"deliveryType\":\"automated\",\"oplogInc\":1,\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -2330,7 +2288,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "restoreJobs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -2342,7 +2300,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterBackupRestoreJob",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2356,14 +2314,14 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "cancelGroupClusterBackupRestoreJob",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -2377,14 +2335,14 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterBackupSchedule",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2397,14 +2355,14 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "schedule",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterBackupSchedule",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2417,14 +2375,14 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "schedule",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterBackupSchedule",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -2437,14 +2395,14 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "schedule",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterBackupSchedule",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -2457,14 +2415,14 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "schedule",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterBackupSchedule",
         version: "2023-01-01",
-        args: "{\"body\":{\"policies\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"policies\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2477,7 +2435,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "schedule",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -2487,7 +2445,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupClusterBackupSchedule",
         version: "2024-08-05",
-        args: "{\"body\":{\"policies\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"policies\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2500,7 +2458,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "schedule",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -2510,7 +2468,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterBackupSnapshots",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2524,7 +2482,6 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -2536,7 +2493,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "takeGroupClusterBackupSnapshots",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -2549,7 +2506,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "snapshots",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -2559,7 +2516,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterBackupSnapshot",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2573,14 +2530,14 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterBackupSnapshot",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -2594,14 +2551,14 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterBackupSnapshot",
         version: "2023-01-01",
-        args: "{\"body\":{\"retentionUnit\":\"DAYS\",\"retentionValue\":5},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"retentionUnit\":\"DAYS\",\"retentionValue\":5},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2615,7 +2572,7 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -2625,7 +2582,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterBackupSnapshotDatabases",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2641,7 +2598,6 @@ pub const CASES: &[super::Case] = &[
             "databases",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -2653,7 +2609,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterBackupSnapshotDatabase",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2669,14 +2625,14 @@ pub const CASES: &[super::Case] = &[
             "databases",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterBackupSnapshotDatabaseCollections",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2694,7 +2650,6 @@ pub const CASES: &[super::Case] = &[
             "collections",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -2706,7 +2661,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterBackupSnapshotDatabaseCollection",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2724,14 +2679,14 @@ pub const CASES: &[super::Case] = &[
             "collections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterBackupSnapshotShardedCluster",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2746,14 +2701,14 @@ pub const CASES: &[super::Case] = &[
             "shardedCluster",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterBackupSnapshotShardedCluster",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -2768,14 +2723,14 @@ pub const CASES: &[super::Case] = &[
             "shardedCluster",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterBackupSnapshotShardedClusters",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2789,14 +2744,14 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "shardedClusters",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterBackupCheckpoints",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2809,7 +2764,6 @@ pub const CASES: &[super::Case] = &[
             "backupCheckpoints",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -2821,7 +2775,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterBackupCheckpoint",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"checkpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"checkpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2834,14 +2788,14 @@ pub const CASES: &[super::Case] = &[
             "backupCheckpoints",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterCollStatPinnedNamespaces",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -2854,14 +2808,14 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "pinned",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "pinGroupClusterCollStatPinnedNamespaces",
         version: "2023-11-15",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PUT",
         segments: &[
             "api",
@@ -2874,7 +2828,7 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "pinned",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-11-15+json"),
             ("content-type", "application/vnd.atlas.2023-11-15+json"),
@@ -2884,7 +2838,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupClusterCollStatPinnedNamespaces",
         version: "2023-11-15",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2897,7 +2851,7 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "pinned",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-11-15+json"),
             ("content-type", "application/vnd.atlas.2023-11-15+json"),
@@ -2907,7 +2861,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "unpinGroupClusterCollStatUnpinNamespaces",
         version: "2023-11-15",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -2920,7 +2874,7 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "unpin",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-11-15+json"),
             ("content-type", "application/vnd.atlas.2023-11-15+json"),
@@ -2930,7 +2884,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterCollectionRestoreJobs",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2942,19 +2896,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "collectionRestoreJobs",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterCollectionRestoreJob",
         version: "2025-03-12",
-        args: "{\"body\":{\"indexStrategy\":\"ALL\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetClusterName\":\"example\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\",\"writeStrategy\":\"CREATE_NEW\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"indexStrategy\":\"ALL\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetClusterName\":\"example\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\",\"writeStrategy\":\"CREATE_NEW\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -2966,7 +2915,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "collectionRestoreJobs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -2978,7 +2927,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterCollectionRestoreJob",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -2991,14 +2940,14 @@ pub const CASES: &[super::Case] = &[
             "collectionRestoreJobs",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterCollectionRestoreJobCollections",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3012,19 +2961,14 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "collections",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterCollectionRestoreJobCollection",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"sourceNamespace\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"sourceNamespace\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3039,14 +2983,14 @@ pub const CASES: &[super::Case] = &[
             "collections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterFtsIndex",
         version: "2023-01-01",
-        args: "{\"body\":{\"collectionName\":\"example\",\"database\":\"example\",\"name\":\"example\",\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]},\"type\":\"search\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collectionName\":\"example\",\"database\":\"example\",\"name\":\"example\",\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]},\"type\":\"search\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3059,7 +3003,7 @@ pub const CASES: &[super::Case] = &[
             "fts",
             "indexes",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3071,7 +3015,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterFtsIndex",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3086,14 +3030,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterFtsIndex",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3107,14 +3051,14 @@ pub const CASES: &[super::Case] = &[
             "indexes",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterFtsIndex",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3128,14 +3072,14 @@ pub const CASES: &[super::Case] = &[
             "indexes",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterFtsIndex",
         version: "2023-01-01",
-        args: "{\"body\":{\"collectionName\":\"example\",\"database\":\"example\",\"name\":\"example\",\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]},\"type\":\"search\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collectionName\":\"example\",\"database\":\"example\",\"name\":\"example\",\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]},\"type\":\"search\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -3149,7 +3093,7 @@ pub const CASES: &[super::Case] = &[
             "indexes",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3161,7 +3105,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterGlobalWrites",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3173,14 +3117,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "globalWrites",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterGlobalWrites",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3192,14 +3136,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "globalWrites",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterGlobalWrites",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3211,14 +3155,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "globalWrites",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterGlobalWriteCustomZoneMapping",
         version: "2023-01-01",
-        args: "{\"body\":{\"customZoneMappings\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"customZoneMappings\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3231,7 +3175,7 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "customZoneMapping",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3241,7 +3185,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterGlobalWriteCustomZoneMapping",
         version: "2023-02-01",
-        args: "{\"body\":{\"customZoneMappings\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"customZoneMappings\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3254,7 +3198,7 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "customZoneMapping",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -3264,7 +3208,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterGlobalWriteCustomZoneMapping",
         version: "2024-08-05",
-        args: "{\"body\":{\"customZoneMappings\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"customZoneMappings\":[]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3277,7 +3221,7 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "customZoneMapping",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -3287,7 +3231,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupClusterGlobalWriteCustomZoneMapping",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3300,14 +3244,14 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "customZoneMapping",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterGlobalWriteCustomZoneMapping",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3320,14 +3264,14 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "customZoneMapping",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterGlobalWriteCustomZoneMapping",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3340,14 +3284,14 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "customZoneMapping",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterGlobalWriteManagedNamespace",
         version: "2023-01-01",
-        args: "{\"body\":{\"collection\":\"example\",\"customShardKey\":\"example\",\"db\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collection\":\"example\",\"customShardKey\":\"example\",\"db\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3360,7 +3304,7 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "managedNamespaces",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3372,7 +3316,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterGlobalWriteManagedNamespace",
         version: "2023-02-01",
-        args: "{\"body\":{\"collection\":\"example\",\"customShardKey\":\"example\",\"db\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collection\":\"example\",\"customShardKey\":\"example\",\"db\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3385,7 +3329,7 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "managedNamespaces",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -3397,7 +3341,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterGlobalWriteManagedNamespace",
         version: "2024-08-05",
-        args: "{\"body\":{\"collection\":\"example\",\"customShardKey\":\"example\",\"db\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collection\":\"example\",\"customShardKey\":\"example\",\"db\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3410,7 +3354,7 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "managedNamespaces",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -3422,7 +3366,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupClusterGlobalWriteManagedNamespaces",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3435,14 +3379,14 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "managedNamespaces",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterGlobalWriteManagedNamespaces",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3455,14 +3399,14 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "managedNamespaces",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterGlobalWriteManagedNamespaces",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3475,14 +3419,14 @@ pub const CASES: &[super::Case] = &[
             "globalWrites",
             "managedNamespaces",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterIndexRollingIndex",
         version: "2023-01-01",
-        args: "{\"body\":{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"property_type\":\"1\"}],\"options\":{\"name\":\"PartialIndexTest\",\"partialFilterExpression\":{\"limit\":{\"$gt\":900}}}},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"property_type\":\"1\"}],\"options\":{\"name\":\"PartialIndexTest\",\"partialFilterExpression\":{\"limit\":{\"$gt\":900}}}},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3494,7 +3438,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "index",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3506,7 +3450,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterOnlineArchives",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3519,7 +3463,6 @@ pub const CASES: &[super::Case] = &[
             "onlineArchives",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -3531,7 +3474,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterOnlineArchive",
         version: "2023-01-01",
-        args: "{\"body\":{\"collName\":\"example\",\"criteria\":{\"query\":\"example\",\"type\":\"CUSTOM\"},\"dbName\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collName\":\"example\",\"criteria\":{\"query\":\"example\",\"type\":\"CUSTOM\"},\"dbName\":\"example\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3543,7 +3486,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "onlineArchives",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3555,7 +3498,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterOnlineArchive",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"archiveId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"archiveId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3568,14 +3511,14 @@ pub const CASES: &[super::Case] = &[
             "onlineArchives",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterOnlineArchive",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"archiveId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"archiveId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3588,14 +3531,14 @@ pub const CASES: &[super::Case] = &[
             "onlineArchives",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterOnlineArchive",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"archiveId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"archiveId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -3608,7 +3551,7 @@ pub const CASES: &[super::Case] = &[
             "onlineArchives",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3618,7 +3561,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "downloadGroupClusterOnlineArchiveQueryLogs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"archiveOnly\":false,\"endDate\":1199145600,\"envelope\":false,\"startDate\":1199145600}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"archiveOnly\":false,\"endDate\":1199145600,\"startDate\":1199145600}}",
         method: "GET",
         segments: &[
             "api",
@@ -3634,7 +3577,6 @@ pub const CASES: &[super::Case] = &[
         query: &[
             ("archiveOnly", "false"),
             ("endDate", "1199145600"),
-            ("envelope", "false"),
             ("startDate", "1199145600"),
         ],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+gzip")],
@@ -3643,7 +3585,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterOutageSimulation",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3655,14 +3597,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "outageSimulation",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "startGroupClusterOutageSimulation",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3674,7 +3616,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "outageSimulation",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3684,7 +3626,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "endGroupClusterOutageSimulation",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3696,14 +3638,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "outageSimulation",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterOverloadSimulations",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3715,19 +3657,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "overloadSimulations",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterOverloadSimulation",
         version: "preview",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -3739,7 +3676,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "overloadSimulations",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -3749,7 +3686,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterOverloadSimulation",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"simulationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"simulationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3762,14 +3699,14 @@ pub const CASES: &[super::Case] = &[
             "overloadSimulations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterOverloadSimulation",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"simulationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"simulationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -3782,14 +3719,14 @@ pub const CASES: &[super::Case] = &[
             "overloadSimulations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":true}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -3802,14 +3739,14 @@ pub const CASES: &[super::Case] = &[
             "performanceAdvisor",
             "dropIndexSuggestions",
         ],
-        query: &[("envelope", "true")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterPerformanceAdvisorSchemaAdvice",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":true}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -3822,14 +3759,14 @@ pub const CASES: &[super::Case] = &[
             "performanceAdvisor",
             "schemaAdvice",
         ],
-        query: &[("envelope", "true")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":true}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -3842,14 +3779,14 @@ pub const CASES: &[super::Case] = &[
             "performanceAdvisor",
             "suggestedIndexes",
         ],
-        query: &[("envelope", "true")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterProcessArgs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3861,14 +3798,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "processArgs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterProcessArgs",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3880,14 +3817,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "processArgs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterProcessArgs",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -3899,7 +3836,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "processArgs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -3909,7 +3846,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupClusterProcessArgs",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -3921,7 +3858,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "processArgs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -3931,7 +3868,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterQueryShapeInsightDetails",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"queryShapeHash\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"queryShapeHash\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3945,14 +3882,14 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "details",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterQueryShapeInsightSummaries",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"nSummaries\":100,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"nSummaries\":100,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -3965,14 +3902,14 @@ pub const CASES: &[super::Case] = &[
             "queryShapeInsights",
             "summaries",
         ],
-        query: &[("envelope", "false"), ("nSummaries", "100"), ("pretty", "false")],
+        query: &[("nSummaries", "100"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterQueryShapes",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"status\":\"REJECTED\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"status\":\"REJECTED\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -3985,7 +3922,6 @@ pub const CASES: &[super::Case] = &[
             "queryShapes",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -3998,7 +3934,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterQueryShape",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"queryShapeHash\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"queryShapeHash\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4011,14 +3947,14 @@ pub const CASES: &[super::Case] = &[
             "queryShapes",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterQueryShape",
         version: "2025-03-12",
-        args: "{\"body\":{\"status\":\"REJECTED\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"queryShapeHash\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"status\":\"REJECTED\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"queryShapeHash\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4031,7 +3967,7 @@ pub const CASES: &[super::Case] = &[
             "queryShapes",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -4041,7 +3977,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "restartGroupClusterPrimaries",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4053,14 +3989,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "restartPrimaries",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "restartGroupClusterPrimaries",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4072,14 +4008,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "restartPrimaries",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterRestoreJobs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4092,7 +4028,6 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -4104,7 +4039,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterRestoreJob",
         version: "2023-01-01",
-        args: "{\"body\":{\"checkpointId\":\"32b6e34b3d91647abb20e7b8\",\"delivery\":{\"methodName\":\"CLIENT_PIT_HTTP\",\"targetClusterId\":\"32b6e34b3d91647abb20e7b8\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"},\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"checkpointId\":\"32b6e34b3d91647abb20e7b8\",\"delivery\":{\"methodName\":\"CLIENT_PIT_HTTP\",\"targetClusterId\":\"32b6e34b3d91647abb20e7b8\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"},\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4116,7 +4051,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "restoreJobs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -4128,7 +4063,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterRestoreJob",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"jobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4141,14 +4076,14 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterSearchDeployment",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4161,14 +4096,14 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterSearchDeployment",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4181,14 +4116,14 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterSearchDeployment",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4201,14 +4136,14 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterSearchDeployment",
         version: "2023-01-01",
-        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4221,7 +4156,7 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -4233,7 +4168,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupClusterSearchDeployment",
         version: "2024-05-30",
-        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4246,7 +4181,7 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -4258,7 +4193,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupClusterSearchDeployment",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -4271,14 +4206,14 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterSearchDeployment",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -4291,14 +4226,14 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterSearchDeployment",
         version: "2023-01-01",
-        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4311,7 +4246,7 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -4323,7 +4258,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupClusterSearchDeployment",
         version: "2024-05-30",
-        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"defaultNodeCount\":2,\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\",\"nodeCount\":2,\"regionName\":\"US_EAST_1\"}]},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4336,7 +4271,7 @@ pub const CASES: &[super::Case] = &[
             "search",
             "deployment",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -4348,7 +4283,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterSearchIndexes",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4361,14 +4296,14 @@ pub const CASES: &[super::Case] = &[
             "search",
             "indexes",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupClusterSearchIndex",
         version: "2024-05-30",
-        args: "{\"body\":{\"collectionName\":\"example\",\"database\":\"example\",\"definition\":{\"mappings\":{\"dynamic\":{\"typeSet\":\"typeSet1\"}},\"sort\":{\"anotherField\":{\"noData\":\"highest\",\"order\":-1},\"fieldName\":1},\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]}},\"name\":\"example\",\"type\":\"search\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"collectionName\":\"example\",\"database\":\"example\",\"definition\":{\"mappings\":{\"dynamic\":{\"typeSet\":\"typeSet1\"}},\"sort\":{\"anotherField\":{\"noData\":\"highest\",\"order\":-1},\"fieldName\":1},\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]}},\"name\":\"example\",\"type\":\"search\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4381,7 +4316,7 @@ pub const CASES: &[super::Case] = &[
             "search",
             "indexes",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -4393,7 +4328,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterSearchIndex",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4408,14 +4343,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupClusterSearchIndexByName",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4431,14 +4366,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterSearchIndexByName",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -4454,14 +4389,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterSearchIndexByName",
         version: "2024-05-30",
-        args: "{\"body\":{\"definition\":{\"mappings\":{\"dynamic\":{\"typeSet\":\"typeSet1\"}},\"sort\":{\"anotherField\":{\"noData\":\"highest\",\"order\":-1},\"fieldName\":1},\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]}}},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"definition\":{\"mappings\":{\"dynamic\":{\"typeSet\":\"typeSet1\"}},\"sort\":{\"anotherField\":{\"noData\":\"highest\",\"order\":-1},\"fieldName\":1},\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]}}},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"collectionName\":\"example\",\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4477,7 +4412,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -4489,7 +4424,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterSearchIndex",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4503,14 +4438,14 @@ pub const CASES: &[super::Case] = &[
             "indexes",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterSearchIndex",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -4524,14 +4459,14 @@ pub const CASES: &[super::Case] = &[
             "indexes",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterSearchIndex",
         version: "2024-05-30",
-        args: "{\"body\":{\"definition\":{\"mappings\":{\"dynamic\":{\"typeSet\":\"typeSet1\"}},\"sort\":{\"anotherField\":{\"noData\":\"highest\",\"order\":-1},\"fieldName\":1},\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]}}},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"definition\":{\"mappings\":{\"dynamic\":{\"typeSet\":\"typeSet1\"}},\"sort\":{\"anotherField\":{\"noData\":\"highest\",\"order\":-1},\"fieldName\":1},\"storedSource\":{\"include | exclude\":[\"field1\",\"field2\"]}}},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4545,7 +4480,7 @@ pub const CASES: &[super::Case] = &[
             "indexes",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -4557,7 +4492,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterSnapshotSchedule",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4569,14 +4504,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "snapshotSchedule",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterSnapshotSchedule",
         version: "2023-01-01",
-        args: "{\"body\":{\"clusterCheckpointIntervalMin\":15,\"clusterId\":\"32b6e34b3d91647abb20e7b8\",\"dailySnapshotRetentionDays\":0,\"monthlySnapshotRetentionMonths\":0,\"pointInTimeWindowHours\":1,\"snapshotIntervalHours\":6,\"snapshotRetentionDays\":2,\"weeklySnapshotRetentionWeeks\":0},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"clusterCheckpointIntervalMin\":15,\"clusterId\":\"32b6e34b3d91647abb20e7b8\",\"dailySnapshotRetentionDays\":0,\"monthlySnapshotRetentionMonths\":0,\"pointInTimeWindowHours\":1,\"snapshotIntervalHours\":6,\"snapshotRetentionDays\":2,\"weeklySnapshotRetentionWeeks\":0},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4588,7 +4523,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "snapshotSchedule",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -4600,7 +4535,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupClusterSnapshots",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"completed\":\"true\",\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"completed\":\"true\",\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4614,7 +4549,6 @@ pub const CASES: &[super::Case] = &[
         ],
         query: &[
             ("completed", "true"),
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -4626,7 +4560,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterSnapshot",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4639,14 +4573,14 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupClusterSnapshot",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -4659,14 +4593,14 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterSnapshot",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4679,7 +4613,7 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -4689,7 +4623,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterSqlInterface",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4701,14 +4635,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "sqlInterface",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupClusterSqlInterface",
         version: "preview",
-        args: "{\"body\":{\"status\":\"ON\"},\"headers\":{},\"path\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"status\":\"ON\"},\"headers\":{},\"path\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -4720,7 +4654,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "sqlInterface",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -4730,7 +4664,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupClusterStatus",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4742,14 +4676,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "status",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "grantGroupClusterMongoDbEmployeeAccess",
         version: "2024-08-05",
-        args: "{\"body\":{\"expirationTime\":\"2024-01-01T00:00:00Z\",\"grantType\":\"CLUSTER_DATABASE_LOGS\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"expirationTime\":\"2024-01-01T00:00:00Z\",\"grantType\":\"CLUSTER_DATABASE_LOGS\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4760,7 +4694,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a:grantMongoDBEmployeeAccess",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -4772,7 +4706,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "pinGroupClusterFeatureCompatibilityVersion",
         version: "2024-05-30",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4783,7 +4717,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a:pinFeatureCompatibilityVersion",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -4793,7 +4727,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "revokeGroupClusterMongoDbEmployeeAccess",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4804,14 +4738,14 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a:revokeMongoDBEmployeeAccess",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "unpinGroupClusterFeatureCompatibilityVersion",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4822,14 +4756,14 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a:unpinFeatureCompatibilityVersion",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "downloadGroupClusterLog",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostName\":\"0.0.0.0\",\"logName\":\"mongodb\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostName\":\"0.0.0.0\",\"logName\":\"mongodb\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -4842,14 +4776,14 @@ pub const CASES: &[super::Case] = &[
             "logs",
             "mongodb.gz",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+gzip")],
         body: None,
     },
     super::Case {
         operation_id: "downloadGroupClusterLog",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostName\":\"0.0.0.0\",\"logName\":\"mongodb\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostName\":\"0.0.0.0\",\"logName\":\"mongodb\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -4862,14 +4796,14 @@ pub const CASES: &[super::Case] = &[
             "logs",
             "mongodb.gz",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+gzip")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupClusterProviderRegions",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -4882,7 +4816,6 @@ pub const CASES: &[super::Case] = &[
             "regions",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -4894,7 +4827,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "upgradeGroupClusterTenantUpgrade",
         version: "2023-01-01",
-        args: "{\"body\":{\"mongoDBMajorVersion\":\"5.0\",\"mongoDBVersion\":\"5.0.25\",\"name\":\"a\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"mongoDBMajorVersion\":\"5.0\",\"mongoDBVersion\":\"5.0.25\",\"name\":\"a\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4905,7 +4838,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "tenantUpgrade",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -4917,7 +4850,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "upgradeGroupClusterTenantUpgradeToServerless",
         version: "2023-01-01",
-        args: "{\"body\":{\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"example\"}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"example\"}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4928,7 +4861,7 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "tenantUpgradeToServerless",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -4940,7 +4873,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupCollStatMetrics",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -4951,14 +4884,14 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "metrics",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupContainers",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"providerName\":\"AWS\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"providerName\":\"AWS\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -4969,7 +4902,6 @@ pub const CASES: &[super::Case] = &[
             "containers",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -4982,7 +4914,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupContainer",
         version: "2023-01-01",
-        args: "{\"body\":{\"providerName\":\"AWS\",\"regionName\":\"US_EAST_1\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"providerName\":\"AWS\",\"regionName\":\"US_EAST_1\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -4992,7 +4924,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "containers",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5002,7 +4934,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupContainer",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5013,14 +4945,14 @@ pub const CASES: &[super::Case] = &[
             "containers",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupContainer",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -5031,14 +4963,14 @@ pub const CASES: &[super::Case] = &[
             "containers",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupContainer",
         version: "2023-01-01",
-        args: "{\"body\":{\"providerName\":\"AWS\",\"regionName\":\"US_EAST_1\"},\"headers\":{},\"path\":{\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"providerName\":\"AWS\",\"regionName\":\"US_EAST_1\"},\"headers\":{},\"path\":{\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -5049,7 +4981,7 @@ pub const CASES: &[super::Case] = &[
             "containers",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5059,7 +4991,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupContainerAll",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5071,7 +5003,6 @@ pub const CASES: &[super::Case] = &[
             "all",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -5083,7 +5014,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupCustomDbRoleRoles",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5094,14 +5025,14 @@ pub const CASES: &[super::Case] = &[
             "customDBRoles",
             "roles",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupCustomDbRoleRole",
         version: "2023-01-01",
-        args: "{\"body\":{\"roleName\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"roleName\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5112,7 +5043,7 @@ pub const CASES: &[super::Case] = &[
             "customDBRoles",
             "roles",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5122,7 +5053,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupCustomDbRoleRole",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5134,14 +5065,14 @@ pub const CASES: &[super::Case] = &[
             "roles",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupCustomDbRoleRole",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -5153,14 +5084,14 @@ pub const CASES: &[super::Case] = &[
             "roles",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupCustomDbRoleRole",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roleName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -5172,7 +5103,7 @@ pub const CASES: &[super::Case] = &[
             "roles",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5182,7 +5113,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupDataFederation",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false,\"type\":\"USER\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false,\"type\":\"USER\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -5192,14 +5123,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "dataFederation",
         ],
-        query: &[("envelope", "false"), ("pretty", "false"), ("type", "USER")],
+        query: &[("pretty", "false"), ("type", "USER")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupDataFederation",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false,\"skipRoleValidation\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false,\"skipRoleValidation\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5209,11 +5140,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "dataFederation",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("pretty", "false"),
-            ("skipRoleValidation", "false"),
-        ],
+        query: &[("pretty", "false"), ("skipRoleValidation", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5223,7 +5150,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupDataFederation",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -5234,14 +5161,14 @@ pub const CASES: &[super::Case] = &[
             "dataFederation",
             "example",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupDataFederation",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -5252,14 +5179,14 @@ pub const CASES: &[super::Case] = &[
             "dataFederation",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupDataFederation",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false,\"skipRoleValidation\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false,\"skipRoleValidation\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -5270,11 +5197,7 @@ pub const CASES: &[super::Case] = &[
             "dataFederation",
             "example",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("pretty", "false"),
-            ("skipRoleValidation", "false"),
-        ],
+        query: &[("pretty", "false"), ("skipRoleValidation", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5284,7 +5207,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupDataFederationLimits",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5296,14 +5219,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "limits",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupDataFederationLimit",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"bytesProcessed.query\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"bytesProcessed.query\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5316,14 +5239,14 @@ pub const CASES: &[super::Case] = &[
             "limits",
             "bytesProcessed.query",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupDataFederationLimit",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"bytesProcessed.query\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"bytesProcessed.query\",\"tenantName\":\"example\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -5336,14 +5259,14 @@ pub const CASES: &[super::Case] = &[
             "limits",
             "bytesProcessed.query",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "setGroupDataFederationLimit",
         version: "2023-01-01",
-        args: "{\"body\":{\"value\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"bytesProcessed.query\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"value\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"bytesProcessed.query\",\"tenantName\":\"example\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -5356,7 +5279,7 @@ pub const CASES: &[super::Case] = &[
             "limits",
             "bytesProcessed.query",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5385,7 +5308,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupDatabaseUsers",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5396,7 +5319,6 @@ pub const CASES: &[super::Case] = &[
             "databaseUsers",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -5408,7 +5330,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupDatabaseUser",
         version: "2023-01-01",
-        args: "{\"body\":{\"awsIAMType\":\"USER\",\"databaseName\":\"$external\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"arn:aws:iam::358363220050:user/mongodb-aws-iam-auth-test-user\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"awsIAMType\":\"USER\",\"databaseName\":\"$external\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"arn:aws:iam::358363220050:user/mongodb-aws-iam-auth-test-user\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5418,7 +5340,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "databaseUsers",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5430,7 +5352,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupDatabaseUser",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5442,14 +5364,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupDatabaseUser",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -5461,14 +5383,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupDatabaseUser",
         version: "2023-01-01",
-        args: "{\"body\":{\"databaseName\":\"admin\",\"groupId\":\"example\",\"roles\":[],\"username\":\"example\"},\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"databaseName\":\"admin\",\"groupId\":\"example\",\"roles\":[],\"username\":\"example\"},\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -5480,7 +5402,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5492,7 +5414,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupDatabaseUserCerts",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"example\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"example\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5505,7 +5427,6 @@ pub const CASES: &[super::Case] = &[
             "certs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -5517,7 +5438,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupDatabaseUserCert",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"username\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5529,7 +5450,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "certs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5539,7 +5460,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupDbAccessHistoryCluster",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"nLogs\":20000,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"nLogs\":20000,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5551,14 +5472,14 @@ pub const CASES: &[super::Case] = &[
             "clusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("nLogs", "20000"), ("pretty", "false")],
+        query: &[("nLogs", "20000"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupDbAccessHistoryProcess",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostname\":\"example\"},\"query\":{\"envelope\":false,\"nLogs\":20000,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostname\":\"example\"},\"query\":{\"nLogs\":20000,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5570,14 +5491,14 @@ pub const CASES: &[super::Case] = &[
             "processes",
             "example",
         ],
-        query: &[("envelope", "false"), ("nLogs", "20000"), ("pretty", "false")],
+        query: &[("nLogs", "20000"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupEncryptionAtRest",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5587,14 +5508,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "encryptionAtRest",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupEncryptionAtRest",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -5604,7 +5525,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "encryptionAtRest",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5614,7 +5535,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupEncryptionAtRestPrivateEndpoints",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5627,7 +5548,6 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoints",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -5639,7 +5559,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupEncryptionAtRestPrivateEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5651,7 +5571,7 @@ pub const CASES: &[super::Case] = &[
             "AZURE",
             "privateEndpoints",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -5661,7 +5581,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupEncryptionAtRestPrivateEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5674,14 +5594,14 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoints",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AZURE\",\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -5694,14 +5614,14 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoints",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupEvents",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"includeRaw\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"includeRaw\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5712,7 +5632,6 @@ pub const CASES: &[super::Case] = &[
             "events",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("includeRaw", "false"),
             ("itemsPerPage", "100"),
@@ -5725,7 +5644,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupEvent",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"eventId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeRaw\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"eventId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeRaw\":false,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5736,14 +5655,14 @@ pub const CASES: &[super::Case] = &[
             "events",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("includeRaw", "false"), ("pretty", "false")],
+        query: &[("includeRaw", "false"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupFlexClusters",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5754,7 +5673,6 @@ pub const CASES: &[super::Case] = &[
             "flexClusters",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -5766,7 +5684,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupFlexCluster",
         version: "2024-11-13",
-        args: "{\"body\":{\"name\":\"a\",\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"example\"}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"a\",\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"example\"}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5776,7 +5694,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "flexClusters",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-11-13+json"),
             ("content-type", "application/vnd.atlas.2024-11-13+json"),
@@ -5788,7 +5706,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupFlexCluster",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5799,14 +5717,14 @@ pub const CASES: &[super::Case] = &[
             "flexClusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupFlexCluster",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -5817,14 +5735,14 @@ pub const CASES: &[super::Case] = &[
             "flexClusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupFlexCluster",
         version: "2024-11-13",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -5835,7 +5753,7 @@ pub const CASES: &[super::Case] = &[
             "flexClusters",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-11-13+json"),
             ("content-type", "application/vnd.atlas.2024-11-13+json"),
@@ -5845,7 +5763,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "downloadGroupFlexClusterBackup",
         version: "2024-11-13",
-        args: "{\"body\":{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5858,7 +5776,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "download",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-11-13+json"),
             ("content-type", "application/vnd.atlas.2024-11-13+json"),
@@ -5868,7 +5786,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupFlexClusterBackupRestoreJobs",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5882,7 +5800,6 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -5894,7 +5811,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupFlexClusterBackupRestoreJob",
         version: "2024-11-13",
-        args: "{\"body\":{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetDeploymentItemName\":\"a\",\"targetProjectId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetDeploymentItemName\":\"a\",\"targetProjectId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5907,7 +5824,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "restoreJobs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-11-13+json"),
             ("content-type", "application/vnd.atlas.2024-11-13+json"),
@@ -5919,7 +5836,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupFlexClusterBackupRestoreJob",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5933,14 +5850,14 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupFlexClusterBackupSnapshots",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -5954,7 +5871,6 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -5966,7 +5882,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupFlexClusterBackupSnapshot",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -5980,14 +5896,14 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "tenantGroupFlexClusterUpgrade",
         version: "2024-11-13",
-        args: "{\"body\":{\"name\":\"a\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"a\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -5997,7 +5913,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "flexClusters:tenantUpgrade",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-11-13+json"),
             ("content-type", "application/vnd.atlas.2024-11-13+json"),
@@ -6007,7 +5923,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupHostFtsMetrics",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -6020,14 +5936,14 @@ pub const CASES: &[super::Case] = &[
             "fts",
             "metrics",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupHostFtsMetricIndexMeasurements",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"myindex\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"envelope\":false,\"granularity\":\"PT1M\",\"metrics\":[\"INDEX_SIZE_ON_DISK\"],\"period\":\"PT10H\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"indexName\":\"myindex\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"granularity\":\"PT1M\",\"metrics\":[\"INDEX_SIZE_ON_DISK\"],\"period\":\"PT10H\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -6046,7 +5962,6 @@ pub const CASES: &[super::Case] = &[
             "measurements",
         ],
         query: &[
-            ("envelope", "false"),
             ("granularity", "PT1M"),
             ("metrics", "INDEX_SIZE_ON_DISK"),
             ("period", "PT10H"),
@@ -6057,7 +5972,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupHostFtsMetricIndexMeasurements",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"envelope\":false,\"granularity\":\"PT1M\",\"metrics\":[\"INDEX_SIZE_ON_DISK\"],\"period\":\"PT10H\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"granularity\":\"PT1M\",\"metrics\":[\"INDEX_SIZE_ON_DISK\"],\"period\":\"PT10H\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -6075,7 +5990,6 @@ pub const CASES: &[super::Case] = &[
             "measurements",
         ],
         query: &[
-            ("envelope", "false"),
             ("granularity", "PT1M"),
             ("metrics", "INDEX_SIZE_ON_DISK"),
             ("period", "PT10H"),
@@ -6086,7 +6000,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupHostFtsMetricMeasurements",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"envelope\":false,\"granularity\":\"PT1M\",\"metrics\":[\"FTS_DISK_USAGE\"],\"period\":\"PT10H\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"granularity\":\"PT1M\",\"metrics\":[\"FTS_DISK_USAGE\"],\"period\":\"PT10H\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -6101,7 +6015,6 @@ pub const CASES: &[super::Case] = &[
             "measurements",
         ],
         query: &[
-            ("envelope", "false"),
             ("granularity", "PT1M"),
             ("metrics", "FTS_DISK_USAGE"),
             ("period", "PT10H"),
@@ -6112,7 +6025,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupIntegrations",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6123,7 +6036,6 @@ pub const CASES: &[super::Case] = &[
             "integrations",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -6135,7 +6047,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupIntegration",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6146,14 +6058,14 @@ pub const CASES: &[super::Case] = &[
             "integrations",
             "PAGER_DUTY",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupIntegration",
         version: "2023-01-01",
-        args: "{\"body\":{\"apiKey\":\"****************************a23c\",\"type\":\"DATADOG\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":{\"apiKey\":\"****************************a23c\",\"type\":\"DATADOG\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -6165,7 +6077,6 @@ pub const CASES: &[super::Case] = &[
             "PAGER_DUTY",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -6182,7 +6093,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupIntegration",
         version: "2023-01-01",
-        args: "{\"body\":{\"apiKey\":\"****************************a23c\",\"type\":\"DATADOG\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":{\"apiKey\":\"****************************a23c\",\"type\":\"DATADOG\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6194,7 +6105,6 @@ pub const CASES: &[super::Case] = &[
             "PAGER_DUTY",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -6211,7 +6121,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupIntegration",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"integrationType\":\"PAGER_DUTY\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -6222,14 +6132,14 @@ pub const CASES: &[super::Case] = &[
             "integrations",
             "PAGER_DUTY",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupInvites",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6239,14 +6149,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "invites",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupInvite",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6256,7 +6166,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "invites",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -6266,7 +6176,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupInvites",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -6276,7 +6186,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "invites",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -6286,7 +6196,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupInvite",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6297,14 +6207,14 @@ pub const CASES: &[super::Case] = &[
             "invites",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupInvite",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -6315,14 +6225,14 @@ pub const CASES: &[super::Case] = &[
             "invites",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupInviteById",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -6333,7 +6243,7 @@ pub const CASES: &[super::Case] = &[
             "invites",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -6343,7 +6253,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupIpAddresses",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6353,14 +6263,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "ipAddresses",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupLimits",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6370,14 +6280,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "limits",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupLimit",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"atlas.project.security.databaseAccess.users\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"atlas.project.security.databaseAccess.users\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6388,14 +6298,14 @@ pub const CASES: &[super::Case] = &[
             "limits",
             "atlas.project.security.databaseAccess.users",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupLimit",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"atlas.project.security.databaseAccess.users\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"atlas.project.security.databaseAccess.users\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -6406,14 +6316,14 @@ pub const CASES: &[super::Case] = &[
             "limits",
             "atlas.project.security.databaseAccess.users",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "setGroupLimit",
         version: "2023-01-01",
-        args: "{\"body\":{\"value\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"atlas.project.security.databaseAccess.users\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"value\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"limitName\":\"atlas.project.security.databaseAccess.users\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -6424,7 +6334,7 @@ pub const CASES: &[super::Case] = &[
             "limits",
             "atlas.project.security.databaseAccess.users",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -6434,7 +6344,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupLiveMigration",
         version: "2023-01-01",
-        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":false,\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":false,\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6444,7 +6354,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "liveMigrations",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -6456,7 +6366,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupLiveMigration",
         version: "2024-05-30",
-        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6466,7 +6376,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "liveMigrations",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -6478,7 +6388,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupLiveMigration",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"liveMigrationId\":\"6296fb4c7c7aa997cf94e9a8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"liveMigrationId\":\"6296fb4c7c7aa997cf94e9a8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6489,14 +6399,14 @@ pub const CASES: &[super::Case] = &[
             "liveMigrations",
             "6296fb4c7c7aa997cf94e9a8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "cutoverGroupLiveMigration",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"liveMigrationId\":\"6296fb4c7c7aa997cf94e9a8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"liveMigrationId\":\"6296fb4c7c7aa997cf94e9a8\"},\"query\":{\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -6508,14 +6418,14 @@ pub const CASES: &[super::Case] = &[
             "6296fb4c7c7aa997cf94e9a8",
             "cutover",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "validateGroupLiveMigrations",
         version: "2023-01-01",
-        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":false,\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":false,\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6526,7 +6436,7 @@ pub const CASES: &[super::Case] = &[
             "liveMigrations",
             "validate",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -6538,7 +6448,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "validateGroupLiveMigrations",
         version: "2024-05-30",
-        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"destination\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"migrationHosts\":[\"vm001.example.com\"],\"source\":{\"clusterName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":false,\"ssl\":false}},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6549,7 +6459,7 @@ pub const CASES: &[super::Case] = &[
             "liveMigrations",
             "validate",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -6561,7 +6471,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupLiveMigrationValidateStatus",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"validationId\":\"507f1f77bcf86cd799439011\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"validationId\":\"507f1f77bcf86cd799439011\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -6573,14 +6483,14 @@ pub const CASES: &[super::Case] = &[
             "validate",
             "507f1f77bcf86cd799439011",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupLogIntegrations",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6591,7 +6501,6 @@ pub const CASES: &[super::Case] = &[
             "logIntegrations",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -6603,7 +6512,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupLogIntegration",
         version: "2025-03-12",
-        args: "{\"body\":{\"logTypes\":[\"MONGOD\",\"MONGOS\"],\"prefixPath\":\"logs/mongodb/\",\"roleId\":\"507f1f77bcf86cd799439011\",\"storageAccountName\":\"mylogstorageaccount\",\"storageContainerName\":\"mongodb-logs\",\"type\":\"AZURE_LOG_EXPORT\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"logTypes\":[\"MONGOD\",\"MONGOS\"],\"prefixPath\":\"logs/mongodb/\",\"roleId\":\"507f1f77bcf86cd799439011\",\"storageAccountName\":\"mylogstorageaccount\",\"storageContainerName\":\"mongodb-logs\",\"type\":\"AZURE_LOG_EXPORT\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6613,7 +6522,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "logIntegrations",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -6625,7 +6534,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupLogIntegration",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6636,14 +6545,14 @@ pub const CASES: &[super::Case] = &[
             "logIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupLogIntegration",
         version: "2025-03-12",
-        args: "{\"body\":{\"logTypes\":[\"MONGOD\",\"MONGOS\"],\"prefixPath\":\"logs/mongodb/\",\"roleId\":\"507f1f77bcf86cd799439011\",\"storageAccountName\":\"mylogstorageaccount\",\"storageContainerName\":\"mongodb-logs\",\"type\":\"AZURE_LOG_EXPORT\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"logTypes\":[\"MONGOD\",\"MONGOS\"],\"prefixPath\":\"logs/mongodb/\",\"roleId\":\"507f1f77bcf86cd799439011\",\"storageAccountName\":\"mylogstorageaccount\",\"storageContainerName\":\"mongodb-logs\",\"type\":\"AZURE_LOG_EXPORT\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -6654,7 +6563,7 @@ pub const CASES: &[super::Case] = &[
             "logIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -6666,7 +6575,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupLogIntegration",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -6677,14 +6586,14 @@ pub const CASES: &[super::Case] = &[
             "logIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupMaintenanceWindow",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6694,14 +6603,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "maintenanceWindow",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupMaintenanceWindow",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6711,14 +6620,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "maintenanceWindow",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "resetGroupMaintenanceWindow",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -6728,14 +6637,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "maintenanceWindow",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupMaintenanceWindow",
         version: "2023-01-01",
-        args: "{\"body\":{\"dayOfWeek\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"dayOfWeek\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -6745,7 +6654,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "maintenanceWindow",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -6755,7 +6664,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupMaintenanceWindow",
         version: "preview",
-        args: "{\"body\":{\"dayOfWeek\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"dayOfWeek\":1},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -6765,7 +6674,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "maintenanceWindow",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -6775,7 +6684,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "toggleGroupMaintenanceWindowAutoDefer",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -6786,14 +6695,14 @@ pub const CASES: &[super::Case] = &[
             "maintenanceWindow",
             "autoDefer",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deferGroupMaintenanceWindow",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -6804,14 +6713,14 @@ pub const CASES: &[super::Case] = &[
             "maintenanceWindow",
             "defer",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupManagedSlowMs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6821,14 +6730,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "managedSlowMs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "disableGroupManagedSlowMs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -6839,14 +6748,14 @@ pub const CASES: &[super::Case] = &[
             "managedSlowMs",
             "disable",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "enableGroupManagedSlowMs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -6857,14 +6766,14 @@ pub const CASES: &[super::Case] = &[
             "managedSlowMs",
             "enable",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupMcpConfigs",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6875,7 +6784,6 @@ pub const CASES: &[super::Case] = &[
             "mcpConfigs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -6907,7 +6815,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupMcpConfig",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"mcpConfigId\":\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"mcpConfigId\":\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6918,7 +6826,7 @@ pub const CASES: &[super::Case] = &[
             "mcpConfigs",
             "b9254bc4-d6cc-4325-abf4-fb9d2a9de00a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
@@ -6964,7 +6872,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupMcpConfigSecrets",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"mcpConfigId\":\"32b6e34b3d91647adeabc012\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"mcpConfigId\":\"32b6e34b3d91647adeabc012\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -6977,7 +6885,6 @@ pub const CASES: &[super::Case] = &[
             "secrets",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7011,7 +6918,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupMcpConfigSecret",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"mcpConfigId\":\"32b6e34b3d91647adeabc012\",\"secretId\":\"32b6e34b3d91647adeabc013\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"mcpConfigId\":\"32b6e34b3d91647adeabc012\",\"secretId\":\"32b6e34b3d91647adeabc013\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7024,7 +6931,7 @@ pub const CASES: &[super::Case] = &[
             "secrets",
             "32b6e34b3d91647adeabc013",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
@@ -7051,7 +6958,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupMetricIntegrations",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7062,7 +6969,6 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7074,7 +6980,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupMetricIntegrations",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7085,7 +6991,6 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7097,7 +7002,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupMetricIntegration",
         version: "2025-03-12",
-        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -7107,7 +7012,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "metricIntegrations",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -7119,7 +7024,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupMetricIntegration",
         version: "preview",
-        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -7129,7 +7034,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "metricIntegrations",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -7141,7 +7046,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupMetricIntegration",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7152,14 +7057,14 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupMetricIntegration",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7170,14 +7075,14 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupMetricIntegration",
         version: "2025-03-12",
-        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -7188,7 +7093,7 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -7200,7 +7105,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupMetricIntegration",
         version: "preview",
-        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -7211,7 +7116,7 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -7223,7 +7128,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupMetricIntegration",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -7234,14 +7139,14 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupMetricIntegration",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"metricIntegrationId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -7252,14 +7157,14 @@ pub const CASES: &[super::Case] = &[
             "metricIntegrations",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupMongoDbVersions",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"instanceSize\":\"M10\",\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"instanceSize\":\"M10\",\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7270,7 +7175,6 @@ pub const CASES: &[super::Case] = &[
             "mongoDBVersions",
         ],
         query: &[
-            ("envelope", "false"),
             ("instanceSize", "M10"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7282,11 +7186,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupPeers",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"providerName\":\"AWS\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"providerName\":\"AWS\"}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8", "peers"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7299,10 +7202,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupPeer",
         version: "2023-01-01",
-        args: "{\"body\":{\"accepterRegionName\":\"example\",\"awsAccountId\":\"000000000000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"providerName\":\"AWS\",\"routeTableCidrBlock\":\"250.250.250.250\",\"vpcId\":\"vpc-00000000000000000\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"accepterRegionName\":\"example\",\"awsAccountId\":\"000000000000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"providerName\":\"AWS\",\"routeTableCidrBlock\":\"250.250.250.250\",\"vpcId\":\"vpc-00000000000000000\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8", "peers"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7314,7 +7217,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupPeer",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"peerId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"peerId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7325,14 +7228,14 @@ pub const CASES: &[super::Case] = &[
             "peers",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupPeer",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"peerId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"peerId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -7343,14 +7246,14 @@ pub const CASES: &[super::Case] = &[
             "peers",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupPeer",
         version: "2023-01-01",
-        args: "{\"body\":{\"accepterRegionName\":\"example\",\"awsAccountId\":\"000000000000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"providerName\":\"AWS\",\"routeTableCidrBlock\":\"250.250.250.250\",\"vpcId\":\"vpc-00000000000000000\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"peerId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"accepterRegionName\":\"example\",\"awsAccountId\":\"000000000000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"providerName\":\"AWS\",\"routeTableCidrBlock\":\"250.250.250.250\",\"vpcId\":\"vpc-00000000000000000\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"peerId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -7361,7 +7264,7 @@ pub const CASES: &[super::Case] = &[
             "peers",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7373,7 +7276,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupPrivateEndpointEndpointService",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7385,14 +7288,14 @@ pub const CASES: &[super::Case] = &[
             "AWS",
             "endpointService",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupPrivateEndpointEndpointService",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7405,14 +7308,14 @@ pub const CASES: &[super::Case] = &[
             "endpointService",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupPrivateEndpointEndpointService",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -7425,14 +7328,14 @@ pub const CASES: &[super::Case] = &[
             "endpointService",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupPrivateEndpointEndpointServiceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":{\"cloudProvider\":\"AWS\",\"id\":\"vpce-3bf78b0ddee411ba1\"},\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"cloudProvider\":\"AWS\",\"id\":\"vpce-3bf78b0ddee411ba1\"},\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -7446,7 +7349,7 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "endpoint",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7456,7 +7359,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupPrivateEndpointEndpointServiceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"vpce-00000000000000000\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"vpce-00000000000000000\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7471,14 +7374,14 @@ pub const CASES: &[super::Case] = &[
             "endpoint",
             "vpce-00000000000000000",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"vpce-00000000000000000\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloudProvider\":\"AWS\",\"endpointId\":\"vpce-00000000000000000\",\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -7493,14 +7396,14 @@ pub const CASES: &[super::Case] = &[
             "endpoint",
             "vpce-00000000000000000",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupPrivateEndpointEndpointService",
         version: "2023-01-01",
-        args: "{\"body\":{\"providerName\":\"AWS\",\"region\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"providerName\":\"AWS\",\"region\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -7511,7 +7414,7 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoint",
             "endpointService",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7521,7 +7424,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateGroupPrivateEndpointEndpointService",
         version: "2023-01-01",
-        args: "{\"body\":{\"cloudProvider\":\"AWS\"},\"headers\":{},\"path\":{\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"cloudProvider\":\"AWS\"},\"headers\":{},\"path\":{\"endpointServiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -7533,7 +7436,7 @@ pub const CASES: &[super::Case] = &[
             "endpointService",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7543,7 +7446,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupPrivateEndpointRegionalMode",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7554,14 +7457,14 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoint",
             "regionalMode",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "toggleGroupPrivateEndpointRegionalMode",
         version: "2023-01-01",
-        args: "{\"body\":{\"enabled\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"enabled\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -7572,7 +7475,7 @@ pub const CASES: &[super::Case] = &[
             "privateEndpoint",
             "regionalMode",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7582,7 +7485,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupPrivateEndpointServerlessInstanceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -7596,14 +7499,14 @@ pub const CASES: &[super::Case] = &[
             "a",
             "endpoint",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupPrivateEndpointServerlessInstanceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -7617,7 +7520,7 @@ pub const CASES: &[super::Case] = &[
             "a",
             "endpoint",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7627,7 +7530,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupPrivateEndpointServerlessInstanceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -7642,14 +7545,14 @@ pub const CASES: &[super::Case] = &[
             "endpoint",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -7664,14 +7567,14 @@ pub const CASES: &[super::Case] = &[
             "endpoint",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
         version: "2023-01-01",
-        args: "{\"body\":{\"providerName\":\"AWS\"},\"headers\":{},\"path\":{\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"providerName\":\"AWS\"},\"headers\":{},\"path\":{\"endpointId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"instanceName\":\"a\"},\"query\":{}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -7686,7 +7589,7 @@ pub const CASES: &[super::Case] = &[
             "endpoint",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7696,7 +7599,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "verifyGroupPrivateIpMode",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7706,14 +7609,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "privateIpMode",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "disableGroupPrivateIpModePeering",
         version: "2023-01-01",
-        args: "{\"body\":{\"enabled\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"enabled\":false},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -7723,7 +7626,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "privateIpMode",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7733,7 +7636,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupPrivateNetworkSettingEndpointIds",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7745,7 +7648,6 @@ pub const CASES: &[super::Case] = &[
             "endpointIds",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7757,7 +7659,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupPrivateNetworkSettingEndpointId",
         version: "2023-01-01",
-        args: "{\"body\":{\"endpointId\":\"example\",\"region\":\"US_EAST_1\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"endpointId\":\"example\",\"region\":\"US_EAST_1\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -7768,7 +7670,7 @@ pub const CASES: &[super::Case] = &[
             "privateNetworkSettings",
             "endpointIds",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -7778,7 +7680,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupPrivateNetworkSettingEndpointId",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"vpce-00000000000000000\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"vpce-00000000000000000\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7790,14 +7692,14 @@ pub const CASES: &[super::Case] = &[
             "endpointIds",
             "vpce-00000000000000000",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupPrivateNetworkSettingEndpointId",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"vpce-00000000000000000\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointId\":\"vpce-00000000000000000\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -7809,14 +7711,14 @@ pub const CASES: &[super::Case] = &[
             "endpointIds",
             "vpce-00000000000000000",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupProcesses",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7827,7 +7729,6 @@ pub const CASES: &[super::Case] = &[
             "processes",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7839,7 +7740,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupProcess",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7850,14 +7751,14 @@ pub const CASES: &[super::Case] = &[
             "processes",
             "mongodb.example.com:27017",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupProcessCollStatMeasurements",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"envelope\":false,\"period\":\"PT10H\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"collectionName\":\"mycoll\",\"databaseName\":\"mydb\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"period\":\"PT10H\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -7872,14 +7773,14 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "measurements",
         ],
-        query: &[("envelope", "false"), ("period", "PT10H")],
+        query: &[("period", "PT10H")],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupProcessCollStatNamespaces",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"envelope\":false,\"period\":\"PT10H\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"my.host.name.com:27017\"},\"query\":{\"period\":\"PT10H\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -7892,14 +7793,14 @@ pub const CASES: &[super::Case] = &[
             "collStats",
             "namespaces",
         ],
-        query: &[("envelope", "false"), ("period", "PT10H")],
+        query: &[("period", "PT10H")],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupProcessDatabases",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7912,7 +7813,6 @@ pub const CASES: &[super::Case] = &[
             "databases",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7924,7 +7824,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupProcessDatabase",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7937,14 +7837,14 @@ pub const CASES: &[super::Case] = &[
             "databases",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupProcessDatabaseMeasurements",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false,\"granularity\":\"PT1M\",\"period\":\"PT10H\",\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"databaseName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"granularity\":\"PT1M\",\"period\":\"PT10H\",\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7958,19 +7858,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "measurements",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("granularity", "PT1M"),
-            ("period", "PT10H"),
-            ("pretty", "false"),
-        ],
+        query: &[("granularity", "PT1M"), ("period", "PT10H"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupProcessDisks",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -7983,7 +7878,6 @@ pub const CASES: &[super::Case] = &[
             "disks",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -7995,7 +7889,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupProcessDisk",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"partitionName\":\"example\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"partitionName\":\"example\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -8008,14 +7902,14 @@ pub const CASES: &[super::Case] = &[
             "disks",
             "example",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupProcessDiskMeasurements",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"partitionName\":\"example\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false,\"granularity\":\"PT1M\",\"period\":\"PT10H\",\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"partitionName\":\"example\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"granularity\":\"PT1M\",\"period\":\"PT10H\",\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8029,19 +7923,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "measurements",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("granularity", "PT1M"),
-            ("period", "PT10H"),
-            ("pretty", "false"),
-        ],
+        query: &[("granularity", "PT1M"), ("period", "PT10H"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupProcessMeasurements",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"envelope\":false,\"granularity\":\"PT1M\",\"period\":\"PT10H\",\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"mongodb.example.com:27017\"},\"query\":{\"granularity\":\"PT1M\",\"period\":\"PT10H\",\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8053,19 +7942,14 @@ pub const CASES: &[super::Case] = &[
             "mongodb.example.com:27017",
             "measurements",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("granularity", "PT1M"),
-            ("period", "PT10H"),
-            ("pretty", "false"),
-        ],
+        query: &[("granularity", "PT1M"), ("period", "PT10H"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupProcessPerformanceAdvisorNamespaces",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"0.0.0.0\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"0.0.0.0\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8078,14 +7962,14 @@ pub const CASES: &[super::Case] = &[
             "performanceAdvisor",
             "namespaces",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"0.0.0.0\"},\"query\":{\"envelope\":false,\"includeMetrics\":false,\"includeOpType\":false,\"includeReplicaState\":false,\"nLogs\":20000,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"0.0.0.0\"},\"query\":{\"includeMetrics\":false,\"includeOpType\":false,\"includeReplicaState\":false,\"nLogs\":20000,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8099,7 +7983,6 @@ pub const CASES: &[super::Case] = &[
             "slowQueryLogs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeMetrics", "false"),
             ("includeOpType", "false"),
             ("includeReplicaState", "false"),
@@ -8112,7 +7995,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"0.0.0.0\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"nExamples\":5,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processId\":\"0.0.0.0\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"nExamples\":5,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8126,7 +8009,6 @@ pub const CASES: &[super::Case] = &[
             "suggestedIndexes",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("nExamples", "5"),
@@ -8139,7 +8021,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupPushBasedLogExport",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8149,14 +8031,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "pushBasedLogExport",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupPushBasedLogExport",
         version: "2023-01-01",
-        args: "{\"body\":{\"bucketName\":\"example\",\"iamRoleId\":\"32b6e34b3d91647abb20e7b8\",\"prefixPath\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"bucketName\":\"example\",\"iamRoleId\":\"32b6e34b3d91647abb20e7b8\",\"prefixPath\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -8166,7 +8048,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "pushBasedLogExport",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -8178,7 +8060,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupPushBasedLogExport",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -8188,14 +8070,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "pushBasedLogExport",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupPushBasedLogExport",
         version: "2023-01-01",
-        args: "{\"body\":{\"iamRoleId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"iamRoleId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -8205,7 +8087,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "pushBasedLogExport",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -8215,7 +8097,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "requestGroupSampleDatasetLoad",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -8226,14 +8108,14 @@ pub const CASES: &[super::Case] = &[
             "sampleDatasetLoad",
             "a",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupSampleDatasetLoad",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"sampleDatasetId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"sampleDatasetId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -8244,14 +8126,14 @@ pub const CASES: &[super::Case] = &[
             "sampleDatasetLoad",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "generateGroupSandboxClusterDescription",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"sandboxConfigId\":\"507f1f77bcf86cd799439011\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"sandboxConfigId\":\"507f1f77bcf86cd799439011\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8262,14 +8144,14 @@ pub const CASES: &[super::Case] = &[
             "sandbox",
             "507f1f77bcf86cd799439011:generateClusterDescription",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupServerlessInstances",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8280,7 +8162,6 @@ pub const CASES: &[super::Case] = &[
             "serverless",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -8292,7 +8173,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupServerlessBackupRestoreJobs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8306,7 +8187,6 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -8318,7 +8198,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupServerlessBackupRestoreJob",
         version: "2023-01-01",
-        args: "{\"body\":{\"deliveryType\":\"automated\",\"oplogInc\":1,\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetClusterName\":\"a\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"deliveryType\":\"automated\",\"oplogInc\":1,\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetClusterName\":\"a\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -8331,7 +8211,7 @@ pub const CASES: &[super::Case] = &[
             "backup",
             "restoreJobs",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -8343,7 +8223,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupServerlessBackupRestoreJob",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"restoreJobId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8357,14 +8237,14 @@ pub const CASES: &[super::Case] = &[
             "restoreJobs",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupServerlessBackupSnapshots",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8378,7 +8258,6 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -8390,7 +8269,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupServerlessBackupSnapshot",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -8404,14 +8283,14 @@ pub const CASES: &[super::Case] = &[
             "snapshots",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupServerlessPerformanceAdvisorAutoIndexing",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clusterName\":\"a\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8424,7 +8303,7 @@ pub const CASES: &[super::Case] = &[
             "performanceAdvisor",
             "autoIndexing",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
@@ -8451,7 +8330,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupServerlessInstance",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8462,14 +8341,14 @@ pub const CASES: &[super::Case] = &[
             "serverless",
             "a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupServiceAccounts",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeSystemManaged\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeSystemManaged\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8480,7 +8359,6 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeSystemManaged", "false"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -8492,7 +8370,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":{\"description\":\"a\",\"name\":\"a\",\"roles\":[\"example\"],\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"description\":\"a\",\"name\":\"a\",\"roles\":[\"example\"],\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -8502,7 +8380,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "serviceAccounts",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -8514,7 +8392,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8525,14 +8403,14 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
             "mdb_sa_id_1234567890abcdef12345678",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -8543,14 +8421,14 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
             "mdb_sa_id_1234567890abcdef12345678",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -8561,7 +8439,7 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
             "mdb_sa_id_1234567890abcdef12345678",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -8571,7 +8449,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupServiceAccountAccessList",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8584,7 +8462,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -8596,7 +8473,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupServiceAccountAccessList",
         version: "2024-08-05",
-        args: "{\"body\":[],\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":[],\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -8609,7 +8486,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -8624,7 +8500,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupServiceAccountAccessListEntry",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"192.0.2.0%2F24\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"192.0.2.0%2F24\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -8637,14 +8513,14 @@ pub const CASES: &[super::Case] = &[
             "accessList",
             "192.0.2.0%2F24",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupServiceAccountSecret",
         version: "2024-08-05",
-        args: "{\"body\":{\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -8656,7 +8532,7 @@ pub const CASES: &[super::Case] = &[
             "mdb_sa_id_1234567890abcdef12345678",
             "secrets",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -8666,7 +8542,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupServiceAccountSecret",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"secretId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"secretId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -8679,14 +8555,14 @@ pub const CASES: &[super::Case] = &[
             "secrets",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "inviteGroupServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":{\"roles\":[\"example\"]},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"roles\":[\"example\"]},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -8697,7 +8573,7 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
             "mdb_sa_id_1234567890abcdef12345678:invite",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -8707,7 +8583,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupSettings",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8717,14 +8593,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "settings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupSettings",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -8734,7 +8610,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "settings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -8744,7 +8620,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupStandbyLinks",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8754,12 +8630,7 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "standbyLinks",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
@@ -8824,7 +8695,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupStandbyLinkFailovers",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"standbyLinkId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"standbyLinkId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8836,12 +8707,7 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "failovers",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
@@ -8908,7 +8774,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupStreamWorkspaces",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -8918,19 +8784,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "streams",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupStreamWorkspace",
         version: "2023-02-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -8940,7 +8801,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "streams",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -8950,7 +8811,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupStreamWorkspace",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -8961,14 +8822,14 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "example",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupStreamWorkspace",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -8979,14 +8840,14 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupStreamWorkspace",
         version: "2023-02-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -8997,7 +8858,7 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -9007,7 +8868,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "downloadGroupStreamAuditLogs",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"endDate\":1,\"envelope\":false,\"startDate\":1}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"endDate\":1,\"startDate\":1}}",
         method: "GET",
         segments: &[
             "api",
@@ -9019,14 +8880,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "auditLogs",
         ],
-        query: &[("endDate", "1"), ("envelope", "false"), ("startDate", "1")],
+        query: &[("endDate", "1"), ("startDate", "1")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+gzip")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupStreamConnections",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9038,19 +8899,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "connections",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupStreamConnection",
         version: "2023-02-01",
-        args: "{\"body\":{\"type\":\"AWSKinesisDataStreams\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"type\":\"AWSKinesisDataStreams\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9062,7 +8918,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "connections",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -9072,7 +8928,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupStreamConnection",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -9085,14 +8941,14 @@ pub const CASES: &[super::Case] = &[
             "connections",
             "example",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupStreamConnection",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9105,14 +8961,14 @@ pub const CASES: &[super::Case] = &[
             "connections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupStreamConnection",
         version: "2023-02-01",
-        args: "{\"body\":{\"type\":\"AWSKinesisDataStreams\"},\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"type\":\"AWSKinesisDataStreams\"},\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -9125,7 +8981,7 @@ pub const CASES: &[super::Case] = &[
             "connections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -9135,7 +8991,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupStreamConnectionFailoverConnections",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9149,19 +9005,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "failoverConnections",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupStreamConnectionFailoverConnection",
         version: "2025-03-12",
-        args: "{\"body\":{\"type\":\"Cluster\"},\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"type\":\"Cluster\"},\"headers\":{},\"path\":{\"connectionName\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9175,7 +9026,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "failoverConnections",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -9185,7 +9036,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupStreamConnectionFailoverConnection",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"failoverConnectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"failoverConnectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9200,14 +9051,14 @@ pub const CASES: &[super::Case] = &[
             "failoverConnections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupStreamConnectionFailoverConnection",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"failoverConnectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionName\":\"example\",\"failoverConnectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9222,14 +9073,14 @@ pub const CASES: &[super::Case] = &[
             "failoverConnections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupStreamConnectionFailoverConnection",
         version: "2025-03-12",
-        args: "{\"body\":{\"type\":\"Cluster\"},\"headers\":{},\"path\":{\"connectionName\":\"example\",\"failoverConnectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"type\":\"Cluster\"},\"headers\":{},\"path\":{\"connectionName\":\"example\",\"failoverConnectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -9244,7 +9095,7 @@ pub const CASES: &[super::Case] = &[
             "failoverConnections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -9254,7 +9105,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createGroupStreamProcessor",
         version: "2024-05-30",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9266,7 +9117,7 @@ pub const CASES: &[super::Case] = &[
             "example",
             "processor",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -9276,7 +9127,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupStreamProcessor",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9289,14 +9140,14 @@ pub const CASES: &[super::Case] = &[
             "processor",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupStreamProcessor",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9309,14 +9160,14 @@ pub const CASES: &[super::Case] = &[
             "processor",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupStreamProcessor",
         version: "2024-05-30",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -9329,7 +9180,7 @@ pub const CASES: &[super::Case] = &[
             "processor",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -9339,7 +9190,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "startGroupStreamProcessor",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9352,14 +9203,14 @@ pub const CASES: &[super::Case] = &[
             "processor",
             "example:start",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "startGroupStreamProcessorWith",
         version: "2025-03-12",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9372,7 +9223,7 @@ pub const CASES: &[super::Case] = &[
             "processor",
             "example:startWith",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -9382,7 +9233,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "stopGroupStreamProcessor",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"processorName\":\"example\",\"tenantName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9395,14 +9246,14 @@ pub const CASES: &[super::Case] = &[
             "processor",
             "example:stop",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-05-30+json")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupStreamProcessors",
         version: "2024-05-30",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9415,7 +9266,6 @@ pub const CASES: &[super::Case] = &[
             "processors",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -9427,7 +9277,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "downloadGroupStreamOperationalLogs",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"endDate\":1,\"envelope\":false,\"startDate\":1}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"tenantName\":\"example\"},\"query\":{\"endDate\":1,\"startDate\":1}}",
         method: "GET",
         segments: &[
             "api",
@@ -9438,14 +9288,14 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "example:downloadOperationalLogs",
         ],
-        query: &[("endDate", "1"), ("envelope", "false"), ("startDate", "1")],
+        query: &[("endDate", "1"), ("startDate", "1")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+gzip")],
         body: None,
     },
     super::Case {
         operation_id: "getGroupStreamAccountDetails",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"cloudProvider\":\"example\",\"envelope\":false,\"regionName\":\"example\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"cloudProvider\":\"example\",\"regionName\":\"example\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -9456,18 +9306,14 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "accountDetails",
         ],
-        query: &[
-            ("cloudProvider", "example"),
-            ("envelope", "false"),
-            ("regionName", "example"),
-        ],
+        query: &[("cloudProvider", "example"), ("regionName", "example")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupStreamActiveVpcPeeringConnections",
         version: "2024-11-13",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9478,19 +9324,14 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "activeVpcPeeringConnections",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-11-13+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupStreamPrivateLinkConnections",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9501,19 +9342,14 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "privateLinkConnections",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createGroupStreamPrivateLinkConnection",
         version: "2023-02-01",
-        args: "{\"body\":{\"provider\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"provider\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9524,7 +9360,7 @@ pub const CASES: &[super::Case] = &[
             "streams",
             "privateLinkConnections",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -9534,7 +9370,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupStreamPrivateLinkConnection",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -9546,14 +9382,14 @@ pub const CASES: &[super::Case] = &[
             "privateLinkConnections",
             "example",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupStreamPrivateLinkConnection",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"connectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9565,14 +9401,14 @@ pub const CASES: &[super::Case] = &[
             "privateLinkConnections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupStreamPrivateLinkConnection",
         version: "2025-03-12",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"connectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"connectionId\":\"example\",\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -9584,7 +9420,7 @@ pub const CASES: &[super::Case] = &[
             "privateLinkConnections",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -9594,7 +9430,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupStreamVpcPeeringConnections",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"requesterAccountId\":\"example\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false,\"requesterAccountId\":\"example\"}}",
         method: "GET",
         segments: &[
             "api",
@@ -9606,7 +9442,6 @@ pub const CASES: &[super::Case] = &[
             "vpcPeeringConnections",
         ],
         query: &[
-            ("envelope", "false"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
             ("pretty", "false"),
@@ -9618,7 +9453,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteGroupStreamVpcPeeringConnection",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9630,14 +9465,14 @@ pub const CASES: &[super::Case] = &[
             "vpcPeeringConnections",
             "example",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "acceptGroupStreamVpcPeeringConnection",
         version: "2023-02-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -9649,7 +9484,7 @@ pub const CASES: &[super::Case] = &[
             "vpcPeeringConnections",
             "example:accept",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-02-01+json"),
             ("content-type", "application/vnd.atlas.2023-02-01+json"),
@@ -9659,7 +9494,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "rejectGroupStreamVpcPeeringConnection",
         version: "2023-02-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"id\":\"example\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -9671,14 +9506,14 @@ pub const CASES: &[super::Case] = &[
             "vpcPeeringConnections",
             "example:reject",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-02-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "withGroupStreamSampleConnections",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9688,7 +9523,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "streams:withSampleConnections",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -9698,11 +9533,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupTeams",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8", "teams"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -9714,10 +9548,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "addGroupTeams",
         version: "2023-01-01",
-        args: "{\"body\":[],\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":[],\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8", "teams"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -9727,7 +9561,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupTeam",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9738,14 +9572,14 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "removeGroupTeam",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9756,14 +9590,14 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupTeam",
         version: "2023-01-01",
-        args: "{\"body\":{\"roleNames\":[],\"teamId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"roleNames\":[],\"teamId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -9774,7 +9608,7 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -9784,7 +9618,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupUserSecurity",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9794,14 +9628,14 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "userSecurity",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupUserSecurity",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -9811,7 +9645,7 @@ pub const CASES: &[super::Case] = &[
             "32b6e34b3d91647abb20e7b8",
             "userSecurity",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -9821,7 +9655,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "disableGroupUserSecurityCustomerX509",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9832,14 +9666,14 @@ pub const CASES: &[super::Case] = &[
             "userSecurity",
             "customerX509",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteGroupUserSecurityLdapUserToDnMapping",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9851,14 +9685,14 @@ pub const CASES: &[super::Case] = &[
             "ldap",
             "userToDNMapping",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "verifyGroupUserSecurityLdap",
         version: "2023-01-01",
-        args: "{\"body\":{\"authzQueryTemplate\":\"{USER}?memberOf?base\",\"bindPassword\":\"example\",\"bindUsername\":\"CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com\",\"hostname\":\"0.0.0.0\",\"port\":636},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"authzQueryTemplate\":\"{USER}?memberOf?base\",\"bindPassword\":\"example\",\"bindUsername\":\"CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com\",\"hostname\":\"0.0.0.0\",\"port\":636},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -9870,7 +9704,7 @@ pub const CASES: &[super::Case] = &[
             "ldap",
             "verify",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -9882,7 +9716,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupUserSecurityLdapVerify",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"requestId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"requestId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9895,18 +9729,17 @@ pub const CASES: &[super::Case] = &[
             "verify",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listGroupUsers",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"flattenTeams\":false,\"includeCount\":true,\"includeOrgUsers\":false,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"flattenTeams\":false,\"includeCount\":true,\"includeOrgUsers\":false,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8", "users"],
         query: &[
-            ("envelope", "false"),
             ("flattenTeams", "false"),
             ("includeCount", "true"),
             ("includeOrgUsers", "false"),
@@ -9921,11 +9754,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listGroupUsers",
         version: "2025-02-19",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"flattenTeams\":false,\"includeCount\":true,\"includeOrgUsers\":false,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"flattenTeams\":false,\"includeCount\":true,\"includeOrgUsers\":false,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8", "users"],
         query: &[
-            ("envelope", "false"),
             ("flattenTeams", "false"),
             ("includeCount", "true"),
             ("includeOrgUsers", "false"),
@@ -9940,10 +9772,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "addGroupUsers",
         version: "2025-02-19",
-        args: "{\"body\":{\"roles\":[\"example\"],\"username\":\"user@example.com\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"roles\":[\"example\"],\"username\":\"user@example.com\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8", "users"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -9953,7 +9785,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupUser",
         version: "2025-02-19",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -9964,14 +9796,14 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-02-19+json")],
         body: None,
     },
     super::Case {
         operation_id: "removeGroupUser",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -9982,14 +9814,14 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "removeGroupUser",
         version: "2025-02-19",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -10000,14 +9832,14 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-02-19+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateGroupUserRoles",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -10019,7 +9851,7 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "roles",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10029,7 +9861,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "addGroupUserRole",
         version: "2025-02-19",
-        args: "{\"body\":{\"groupRole\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"groupRole\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -10040,7 +9872,7 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa:addRole",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -10050,7 +9882,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "removeGroupUserRole",
         version: "2025-02-19",
-        args: "{\"body\":{\"groupRole\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"groupRole\":\"example\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -10061,7 +9893,7 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa:removeRole",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -10071,10 +9903,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "migrateGroup",
         version: "2024-05-30",
-        args: "{\"body\":{\"destinationOrgId\":\"32b6e34b3d91647abb20e7b8\",\"destinationOrgPrivateApiKey\":\"55c3bbb6-b4bb-0be1-e66d20841f3e\",\"destinationOrgPublicApiKey\":\"zmmrboas\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"destinationOrgId\":\"32b6e34b3d91647abb20e7b8\",\"destinationOrgPrivateApiKey\":\"55c3bbb6-b4bb-0be1-e66d20841f3e\",\"destinationOrgPublicApiKey\":\"zmmrboas\"},\"headers\":{},\"path\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "groups", "32b6e34b3d91647abb20e7b8:migrate"],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2024-05-30+json"),
             ("content-type", "application/vnd.atlas.2024-05-30+json"),
@@ -10086,21 +9918,20 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getGroupByName",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"groupName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "groups", "byName", "example"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listOrgs",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -10112,10 +9943,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrg",
         version: "2023-01-01",
-        args: "{\"body\":{\"federationSettingsId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\",\"orgOwnerId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"federationSettingsId\":\"32b6e34b3d91647abb20e7b8\",\"name\":\"a\",\"orgOwnerId\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "orgs"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10127,30 +9958,30 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrg",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteOrg",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "DELETE",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61"],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrg",
         version: "2023-01-01",
-        args: "{\"body\":{\"name\":\"a\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"a\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10177,7 +10008,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"modelGroupName\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"modelGroupName\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10193,14 +10024,14 @@ pub const CASES: &[super::Case] = &[
             "example",
             "rateLimits",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listOrgAiModelApiKeys",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10210,19 +10041,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "aiModelApiKeys",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgAiModelApiKey",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiKeyId\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10233,14 +10059,14 @@ pub const CASES: &[super::Case] = &[
             "aiModelApiKeys",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgAiModelApiRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10250,23 +10076,17 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "aiModelApiRateLimits",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listOrgApiKeys",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "apiKeys"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -10278,10 +10098,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrgApiKey",
         version: "2023-01-01",
-        args: "{\"body\":{\"desc\":\"example\",\"roles\":[\"ORG_OWNER\"]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"desc\":\"example\",\"roles\":[\"ORG_OWNER\"]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "apiKeys"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10291,7 +10111,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgApiKey",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10302,14 +10122,14 @@ pub const CASES: &[super::Case] = &[
             "apiKeys",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteOrgApiKey",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -10320,14 +10140,14 @@ pub const CASES: &[super::Case] = &[
             "apiKeys",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgApiKey",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -10338,7 +10158,7 @@ pub const CASES: &[super::Case] = &[
             "apiKeys",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10348,7 +10168,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgApiKeyAccessListEntries",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10361,7 +10181,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -10373,7 +10192,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrgApiKeyAccessListEntry",
         version: "2023-01-01",
-        args: "{\"body\":[],\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":[],\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -10386,7 +10205,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -10401,7 +10219,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgApiKeyAccessListEntry",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"ipAddress\":\"192.0.2.0%2F24\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"ipAddress\":\"192.0.2.0%2F24\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10414,14 +10232,14 @@ pub const CASES: &[super::Case] = &[
             "accessList",
             "192.0.2.0%2F24",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteOrgApiKeyAccessListEntry",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"ipAddress\":\"192.0.2.0%2F24\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"apiUserId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"ipAddress\":\"192.0.2.0%2F24\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -10434,7 +10252,7 @@ pub const CASES: &[super::Case] = &[
             "accessList",
             "192.0.2.0%2F24",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
@@ -10475,7 +10293,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrgBillingCostExplorerUsageProcess",
         version: "2023-01-01",
-        args: "{\"body\":{\"endDate\":\"2024-01-01\",\"startDate\":\"2024-01-01\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":{\"endDate\":\"2024-01-01\",\"startDate\":\"2024-01-01\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "POST",
         segments: &[
             "api",
@@ -10487,7 +10305,7 @@ pub const CASES: &[super::Case] = &[
             "costExplorer",
             "usage",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10497,7 +10315,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgBillingCostExplorerUsage",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"token\":\"4ABBE973862346D40F3AE859D4BE96E0F895764EB14EAB039E7B82F9D638C05C\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"token\":\"4ABBE973862346D40F3AE859D4BE96E0F895764EB14EAB039E7B82F9D638C05C\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -10510,14 +10328,14 @@ pub const CASES: &[super::Case] = &[
             "usage",
             "4ABBE973862346D40F3AE859D4BE96E0F895764EB14EAB039E7B82F9D638C05C",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgDelegationSettings",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10527,14 +10345,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "delegationSettings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgDelegationSettings",
         version: "2025-03-12",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -10544,7 +10362,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "delegationSettings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-03-12+json"),
             ("content-type", "application/vnd.atlas.2025-03-12+json"),
@@ -10554,11 +10372,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgEvents",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"includeRaw\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"includeRaw\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "events"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("includeRaw", "false"),
             ("itemsPerPage", "100"),
@@ -10571,7 +10388,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgEvent",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"eventId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeRaw\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"eventId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeRaw\":false,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10582,14 +10399,14 @@ pub const CASES: &[super::Case] = &[
             "events",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("includeRaw", "false"), ("pretty", "false")],
+        query: &[("includeRaw", "false"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgFederationSettings",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10599,18 +10416,17 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "federationSettings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgGroups",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "groups"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -10622,20 +10438,20 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgInvites",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "invites"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createOrgInvite",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "invites"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10645,10 +10461,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateOrgInvites",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "invites"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10658,7 +10474,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgInvite",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "GET",
         segments: &[
             "api",
@@ -10669,14 +10485,14 @@ pub const CASES: &[super::Case] = &[
             "invites",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteOrgInvite",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"invitationId\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"invitationId\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -10687,14 +10503,14 @@ pub const CASES: &[super::Case] = &[
             "invites",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgInviteById",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"invitationId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -10705,7 +10521,7 @@ pub const CASES: &[super::Case] = &[
             "invites",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10715,7 +10531,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgInvoices",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"fromDate\":\"2023-01-01\",\"includeCount\":true,\"itemsPerPage\":100,\"orderBy\":\"desc\",\"pageNum\":1,\"pretty\":false,\"sortBy\":\"END_DATE\",\"toDate\":\"2023-01-01\",\"viewLinkedInvoices\":true}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"fromDate\":\"2023-01-01\",\"includeCount\":true,\"itemsPerPage\":100,\"orderBy\":\"desc\",\"pageNum\":1,\"pretty\":false,\"sortBy\":\"END_DATE\",\"toDate\":\"2023-01-01\",\"viewLinkedInvoices\":true}}",
         method: "GET",
         segments: &[
             "api",
@@ -10726,7 +10542,6 @@ pub const CASES: &[super::Case] = &[
             "invoices",
         ],
         query: &[
-            ("envelope", "false"),
             ("fromDate", "2023-01-01"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
@@ -10743,7 +10558,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgInvoice",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"invoiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"invoiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10754,14 +10569,14 @@ pub const CASES: &[super::Case] = &[
             "invoices",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgInvoiceCsv",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"invoiceId\":\"0\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"invoiceId\":\"0\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10773,14 +10588,14 @@ pub const CASES: &[super::Case] = &[
             "0",
             "csv",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+csv")],
         body: None,
     },
     super::Case {
         operation_id: "searchOrgInvoiceLineItems",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"invoiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"invoiceId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1}}",
         method: "GET",
         segments: &[
             "api",
@@ -10792,7 +10607,7 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "lineItems:search",
         ],
-        query: &[("envelope", "false"), ("itemsPerPage", "100"), ("pageNum", "1")],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -10802,7 +10617,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgInvoiceReports",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"invoiceId\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"invoiceId\":\"example\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10815,7 +10630,6 @@ pub const CASES: &[super::Case] = &[
             "reports",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -10890,7 +10704,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgInvoicePending",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10901,14 +10715,14 @@ pub const CASES: &[super::Case] = &[
             "invoices",
             "pending",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listOrgLiveMigrationAvailableProjects",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10919,14 +10733,14 @@ pub const CASES: &[super::Case] = &[
             "liveMigrations",
             "availableProjects",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "createOrgLiveMigrationLinkToken",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -10937,7 +10751,7 @@ pub const CASES: &[super::Case] = &[
             "liveMigrations",
             "linkTokens",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -10947,7 +10761,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteOrgLiveMigrationLinkTokens",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -10958,14 +10772,14 @@ pub const CASES: &[super::Case] = &[
             "liveMigrations",
             "linkTokens",
         ],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgMaintenanceSettings",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -10975,14 +10789,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "maintenanceSettings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgMaintenanceSettings",
         version: "preview",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -10992,7 +10806,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "maintenanceSettings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -11002,7 +10816,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "resetOrgMaintenanceSettings",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11012,14 +10826,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "maintenanceSettings:reset",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "listOrgMcpConfigs",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11030,7 +10844,6 @@ pub const CASES: &[super::Case] = &[
             "mcpConfigs",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -11062,7 +10875,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgMcpConfig",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"mcpConfigId\":\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"mcpConfigId\":\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11073,7 +10886,7 @@ pub const CASES: &[super::Case] = &[
             "mcpConfigs",
             "b9254bc4-d6cc-4325-abf4-fb9d2a9de00a",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
@@ -11119,7 +10932,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgMcpConfigSecrets",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"mcpConfigId\":\"32b6e34b3d91647adeabc012\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"mcpConfigId\":\"32b6e34b3d91647adeabc012\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11132,7 +10945,6 @@ pub const CASES: &[super::Case] = &[
             "secrets",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -11166,7 +10978,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgMcpConfigSecret",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"mcpConfigId\":\"32b6e34b3d91647adeabc012\",\"orgId\":\"4888442a3354817a7320eb61\",\"secretId\":\"32b6e34b3d91647adeabc013\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"mcpConfigId\":\"32b6e34b3d91647adeabc012\",\"orgId\":\"4888442a3354817a7320eb61\",\"secretId\":\"32b6e34b3d91647adeabc013\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11179,7 +10991,7 @@ pub const CASES: &[super::Case] = &[
             "secrets",
             "32b6e34b3d91647adeabc013",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
@@ -11206,7 +11018,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgNonCompliantResources",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11216,14 +11028,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "nonCompliantResources",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "listOrgResourcePolicies",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11233,14 +11045,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "resourcePolicies",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "createOrgResourcePolicy",
         version: "2024-08-05",
-        args: "{\"body\":{\"name\":\"example\",\"policies\":[]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"example\",\"policies\":[]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11250,7 +11062,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "resourcePolicies",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -11260,7 +11072,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgResourcePolicy",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"resourcePolicyId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"resourcePolicyId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11271,14 +11083,14 @@ pub const CASES: &[super::Case] = &[
             "resourcePolicies",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteOrgResourcePolicy",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"resourcePolicyId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"resourcePolicyId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -11289,14 +11101,14 @@ pub const CASES: &[super::Case] = &[
             "resourcePolicies",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgResourcePolicy",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"resourcePolicyId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"resourcePolicyId\":\"32b6e34b3d91647abb20e7b8\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -11307,7 +11119,7 @@ pub const CASES: &[super::Case] = &[
             "resourcePolicies",
             "32b6e34b3d91647abb20e7b8",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -11317,7 +11129,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "validateOrgResourcePolicies",
         version: "2024-08-05",
-        args: "{\"body\":{\"name\":\"example\",\"policies\":[]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"example\",\"policies\":[]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11327,7 +11139,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "resourcePolicies:validate",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -11337,7 +11149,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgSandboxConfig",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11347,19 +11159,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "sandboxConfig",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
     super::Case {
         operation_id: "createOrgSandboxConfig",
         version: "preview",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11369,7 +11176,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "sandboxConfig",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -11379,7 +11186,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgSandboxConfig",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"sandboxConfigId\":\"507f1f77bcf86cd799439011\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"sandboxConfigId\":\"507f1f77bcf86cd799439011\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11390,7 +11197,7 @@ pub const CASES: &[super::Case] = &[
             "sandboxConfig",
             "507f1f77bcf86cd799439011",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.preview+json")],
         body: None,
     },
@@ -11415,7 +11222,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateOrgSandboxConfig",
         version: "preview",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"sandboxConfigId\":\"507f1f77bcf86cd799439011\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"sandboxConfigId\":\"507f1f77bcf86cd799439011\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -11426,7 +11233,7 @@ pub const CASES: &[super::Case] = &[
             "sandboxConfig",
             "507f1f77bcf86cd799439011",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.preview+json"),
             ("content-type", "application/vnd.atlas.preview+json"),
@@ -11436,7 +11243,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgServiceAccounts",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeSystemManaged\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeSystemManaged\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11447,7 +11254,6 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeSystemManaged", "false"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -11459,7 +11265,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrgServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":{\"description\":\"a\",\"name\":\"a\",\"roles\":[\"ORG_MEMBER\"],\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"description\":\"a\",\"name\":\"a\",\"roles\":[\"ORG_MEMBER\"],\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11469,7 +11275,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "serviceAccounts",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -11481,7 +11287,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11492,14 +11298,14 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
             "mdb_sa_id_1234567890abcdef12345678",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteOrgServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -11510,14 +11316,14 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
             "mdb_sa_id_1234567890abcdef12345678",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgServiceAccount",
         version: "2024-08-05",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -11528,7 +11334,7 @@ pub const CASES: &[super::Case] = &[
             "serviceAccounts",
             "mdb_sa_id_1234567890abcdef12345678",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -11538,7 +11344,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgServiceAccountAccessList",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11551,7 +11357,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -11563,7 +11368,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrgServiceAccountAccessList",
         version: "2024-08-05",
-        args: "{\"body\":[],\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":[],\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11576,7 +11381,6 @@ pub const CASES: &[super::Case] = &[
             "accessList",
         ],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -11591,7 +11395,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteOrgServiceAccountAccessListEntry",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"ipAddress\":\"192.0.2.0%2F24\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"ipAddress\":\"192.0.2.0%2F24\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -11604,14 +11408,14 @@ pub const CASES: &[super::Case] = &[
             "accessList",
             "192.0.2.0%2F24",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgServiceAccountGroups",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11623,19 +11427,14 @@ pub const CASES: &[super::Case] = &[
             "mdb_sa_id_1234567890abcdef12345678",
             "groups",
         ],
-        query: &[
-            ("envelope", "false"),
-            ("itemsPerPage", "100"),
-            ("pageNum", "1"),
-            ("pretty", "false"),
-        ],
+        query: &[("itemsPerPage", "100"), ("pageNum", "1"), ("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "createOrgServiceAccountSecret",
         version: "2024-08-05",
-        args: "{\"body\":{\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"secretExpiresAfterHours\":8},\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11647,7 +11446,7 @@ pub const CASES: &[super::Case] = &[
             "mdb_sa_id_1234567890abcdef12345678",
             "secrets",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2024-08-05+json"),
             ("content-type", "application/vnd.atlas.2024-08-05+json"),
@@ -11657,7 +11456,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "deleteOrgServiceAccountSecret",
         version: "2024-08-05",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\",\"secretId\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"clientId\":\"mdb_sa_id_1234567890abcdef12345678\",\"orgId\":\"4888442a3354817a7320eb61\",\"secretId\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -11670,14 +11469,14 @@ pub const CASES: &[super::Case] = &[
             "secrets",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2024-08-05+json")],
         body: None,
     },
     super::Case {
         operation_id: "getOrgSettings",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11687,14 +11486,14 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "settings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgSettings",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -11704,7 +11503,7 @@ pub const CASES: &[super::Case] = &[
             "4888442a3354817a7320eb61",
             "settings",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -11714,11 +11513,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgTeams",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "teams"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -11730,10 +11528,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrgTeam",
         version: "2023-01-01",
-        args: "{\"body\":{\"name\":\"example\",\"usernames\":[]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"example\",\"usernames\":[]},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "teams"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -11743,7 +11541,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgTeam",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11754,14 +11552,14 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "deleteOrgTeam",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -11772,14 +11570,14 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "renameOrgTeam",
         version: "2023-01-01",
-        args: "{\"body\":{\"name\":\"example\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"name\":\"example\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -11790,7 +11588,7 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -11800,7 +11598,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgTeamUsers",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11813,7 +11611,6 @@ pub const CASES: &[super::Case] = &[
             "users",
         ],
         query: &[
-            ("envelope", "false"),
             ("itemsPerPage", "100"),
             ("orgMembershipStatus", "ACTIVE"),
             ("pageNum", "1"),
@@ -11825,7 +11622,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgTeamUsers",
         version: "2025-02-19",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11838,7 +11635,6 @@ pub const CASES: &[super::Case] = &[
             "users",
         ],
         query: &[
-            ("envelope", "false"),
             ("itemsPerPage", "100"),
             ("orgMembershipStatus", "ACTIVE"),
             ("pageNum", "1"),
@@ -11850,7 +11646,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "addOrgTeamUsers",
         version: "2023-01-01",
-        args: "{\"body\":[],\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":[],\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11862,7 +11658,7 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "users",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -11872,7 +11668,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "removeOrgTeamUserFromTeam",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -11885,14 +11681,14 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "addOrgTeamUser",
         version: "2025-02-19",
-        args: "{\"body\":{\"id\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"id\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11903,7 +11699,7 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa:addUser",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -11913,7 +11709,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "removeOrgTeamUser",
         version: "2025-02-19",
-        args: "{\"body\":{\"id\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"id\":\"32b6e34b3d91647abb20e7b8\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -11924,7 +11720,7 @@ pub const CASES: &[super::Case] = &[
             "teams",
             "aaaaaaaaaaaaaaaaaaaaaaaa:removeUser",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -11934,7 +11730,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgTeamByName",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamName\":\"example\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"teamName\":\"example\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -11946,18 +11742,17 @@ pub const CASES: &[super::Case] = &[
             "byName",
             "example",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "listOrgUsers",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "users"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("orgMembershipStatus", "ACTIVE"),
@@ -11970,11 +11765,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listOrgUsers",
         version: "2025-02-19",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"orgMembershipStatus\":\"ACTIVE\",\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "users"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("orgMembershipStatus", "ACTIVE"),
@@ -11987,10 +11781,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "createOrgUser",
         version: "2025-02-19",
-        args: "{\"body\":{\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"user@example.com\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"user@example.com\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "orgs", "4888442a3354817a7320eb61", "users"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -12002,7 +11796,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getOrgUser",
         version: "2025-02-19",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &[
             "api",
@@ -12013,14 +11807,14 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-02-19+json")],
         body: None,
     },
     super::Case {
         operation_id: "removeOrgUser",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -12031,14 +11825,14 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "removeOrgUser",
         version: "2025-02-19",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "DELETE",
         segments: &[
             "api",
@@ -12049,14 +11843,14 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-02-19+json")],
         body: None,
     },
     super::Case {
         operation_id: "updateOrgUser",
         version: "2025-02-19",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PATCH",
         segments: &[
             "api",
@@ -12067,7 +11861,7 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -12077,7 +11871,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "updateOrgUserRoles",
         version: "2023-01-01",
-        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "PUT",
         segments: &[
             "api",
@@ -12089,7 +11883,7 @@ pub const CASES: &[super::Case] = &[
             "aaaaaaaaaaaaaaaaaaaaaaaa",
             "roles",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -12099,7 +11893,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "addOrgUserRole",
         version: "2025-02-19",
-        args: "{\"body\":{\"orgRole\":\"ORG_OWNER\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"orgRole\":\"ORG_OWNER\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -12110,7 +11904,7 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa:addRole",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -12120,7 +11914,7 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "removeOrgUserRole",
         version: "2025-02-19",
-        args: "{\"body\":{\"orgRole\":\"ORG_OWNER\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"orgRole\":\"ORG_OWNER\"},\"headers\":{},\"path\":{\"orgId\":\"4888442a3354817a7320eb61\",\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &[
             "api",
@@ -12131,7 +11925,7 @@ pub const CASES: &[super::Case] = &[
             "users",
             "aaaaaaaaaaaaaaaaaaaaaaaa:removeRole",
         ],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2025-02-19+json"),
             ("content-type", "application/vnd.atlas.2025-02-19+json"),
@@ -12141,12 +11935,11 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listRateLimits",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"endpointPath\":\"/api/atlas/v2/clusters\",\"envelope\":false,\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"itemsPerPage\":100,\"name\":\"Rate Limits Inspection\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pageNum\":1,\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"endpointPath\":\"/api/atlas/v2/clusters\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"itemsPerPage\":100,\"name\":\"Rate Limits Inspection\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pageNum\":1,\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "rateLimits"],
         query: &[
             ("endpointPath", "/api/atlas/v2/clusters"),
-            ("envelope", "false"),
             ("groupId", "32b6e34b3d91647abb20e7b8"),
             ("ipAddress", "127.0.0.1"),
             ("itemsPerPage", "100"),
@@ -12162,12 +11955,11 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listRateLimits",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"endpointPath\":\"/api/atlas/v2/clusters\",\"envelope\":false,\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"itemsPerPage\":100,\"name\":\"Rate Limits Inspection\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pageNum\":1,\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"endpointPath\":\"/api/atlas/v2/clusters\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"itemsPerPage\":100,\"name\":\"Rate Limits Inspection\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pageNum\":1,\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "rateLimits"],
         query: &[
             ("endpointPath", "/api/atlas/v2/clusters"),
-            ("envelope", "false"),
             ("groupId", "32b6e34b3d91647abb20e7b8"),
             ("ipAddress", "127.0.0.1"),
             ("itemsPerPage", "100"),
@@ -12183,11 +11975,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getRateLimit",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointSetId\":\"rateLimitsInspection_group\"},\"query\":{\"envelope\":false,\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointSetId\":\"rateLimitsInspection_group\"},\"query\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "rateLimits", "rateLimitsInspection_group"],
         query: &[
-            ("envelope", "false"),
             ("groupId", "32b6e34b3d91647abb20e7b8"),
             ("ipAddress", "127.0.0.1"),
             ("orgId", "32b6e34b3d91647abb20e7b8"),
@@ -12200,11 +11991,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getRateLimit",
         version: "preview",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointSetId\":\"rateLimitsInspection_group\"},\"query\":{\"envelope\":false,\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"endpointSetId\":\"rateLimitsInspection_group\"},\"query\":{\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ipAddress\":\"127.0.0.1\",\"orgId\":\"32b6e34b3d91647abb20e7b8\",\"pretty\":false,\"userId\":\"mdb_sa_id_1234567890abcdef12345678\"}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "rateLimits", "rateLimitsInspection_group"],
         query: &[
-            ("envelope", "false"),
             ("groupId", "32b6e34b3d91647abb20e7b8"),
             ("ipAddress", "127.0.0.1"),
             ("orgId", "32b6e34b3d91647abb20e7b8"),
@@ -12217,11 +12007,10 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "listSkus",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"includeCount\":true,\"itemsPerPage\":100,\"pageNum\":1,\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "skus"],
         query: &[
-            ("envelope", "false"),
             ("includeCount", "true"),
             ("itemsPerPage", "100"),
             ("pageNum", "1"),
@@ -12233,30 +12022,30 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getSku",
         version: "2025-03-12",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"skuId\":\"ATLAS_AWS_INSTANCE_M10\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"skuId\":\"ATLAS_AWS_INSTANCE_M10\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "skus", "ATLAS_AWS_INSTANCE_M10"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2025-03-12+json")],
         body: None,
     },
     super::Case {
         operation_id: "listControlPlaneIpAddresses",
         version: "2023-11-15",
-        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{\"envelope\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{},\"query\":{}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "unauth", "controlPlaneIPAddresses"],
-        query: &[("envelope", "false")],
+        query: &[],
         headers: &[("accept", "application/vnd.atlas.2023-11-15+json")],
         body: None,
     },
     super::Case {
         operation_id: "createUser",
         version: "2023-01-01",
-        args: "{\"body\":{\"country\":\"AA\",\"firstName\":\"example\",\"lastName\":\"example\",\"mobileNumber\":\"\\\\210\\\\\\\\210\\\\0000\",\"password\":\"examplex\",\"roles\":[],\"username\":\"user@example.com\"},\"headers\":{},\"path\":{},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":{\"country\":\"AA\",\"firstName\":\"example\",\"lastName\":\"example\",\"mobileNumber\":\"\\\\210\\\\\\\\210\\\\0000\",\"password\":\"examplex\",\"roles\":[],\"username\":\"user@example.com\"},\"headers\":{},\"path\":{},\"query\":{\"pretty\":false}}",
         method: "POST",
         segments: &["api", "atlas", "v2", "users"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[
             ("accept", "application/vnd.atlas.2023-01-01+json"),
             ("content-type", "application/vnd.atlas.2023-01-01+json"),
@@ -12268,20 +12057,20 @@ pub const CASES: &[super::Case] = &[
     super::Case {
         operation_id: "getUser",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaa\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "users", "aaaaaaaaaaaaaaaaaaaaaaaa"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },
     super::Case {
         operation_id: "getUserByName",
         version: "2023-01-01",
-        args: "{\"body\":null,\"headers\":{},\"path\":{\"userName\":\"a@a.a\"},\"query\":{\"envelope\":false,\"pretty\":false}}",
+        args: "{\"body\":null,\"headers\":{},\"path\":{\"userName\":\"a@a.a\"},\"query\":{\"pretty\":false}}",
         method: "GET",
         segments: &["api", "atlas", "v2", "users", "byName", "a@a.a"],
-        query: &[("envelope", "false"), ("pretty", "false")],
+        query: &[("pretty", "false")],
         headers: &[("accept", "application/vnd.atlas.2023-01-01+json")],
         body: None,
     },

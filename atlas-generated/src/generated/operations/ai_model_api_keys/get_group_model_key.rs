@@ -20,10 +20,6 @@ pub struct GetGroupModelKeyV20250312 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -38,7 +34,6 @@ impl GetGroupModelKeyV20250312 {
     pub fn new(group_id: impl Into<String>, api_key_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             api_key_id: api_key_id.into(),
         }
@@ -64,7 +59,6 @@ impl crate::runtime::Endpoint for GetGroupModelKeyV20250312 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("aiModelApiKeys");
         request.path_param("apiKeyId", &self.api_key_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -87,7 +81,6 @@ impl crate::dynamic::DynamicEndpoint for GetGroupModelKeyV20250312 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             api_key_id: args.required(crate::dynamic::Section::Path, "apiKeyId")?,
         })

@@ -18,10 +18,6 @@ pub struct GetOrgModelKeyV20250312 {
     ///
     /// path parameter `orgId`
     pub org_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -36,7 +32,6 @@ impl GetOrgModelKeyV20250312 {
     pub fn new(org_id: impl Into<String>, api_key_id: impl Into<String>) -> Self {
         Self {
             org_id: org_id.into(),
-            envelope: None,
             pretty: None,
             api_key_id: api_key_id.into(),
         }
@@ -62,7 +57,6 @@ impl crate::runtime::Endpoint for GetOrgModelKeyV20250312 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("aiModelApiKeys");
         request.path_param("apiKeyId", &self.api_key_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -85,7 +79,6 @@ impl crate::dynamic::DynamicEndpoint for GetOrgModelKeyV20250312 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             api_key_id: args.required(crate::dynamic::Section::Path, "apiKeyId")?,
         })

@@ -28,10 +28,6 @@ pub struct ListGroupModelKeysV20250312 {
     ///
     /// query parameter `pageNum`; the server's default is `1`
     pub page_num: Option<i64>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -44,7 +40,6 @@ impl ListGroupModelKeysV20250312 {
             group_id: group_id.into(),
             items_per_page: None,
             page_num: None,
-            envelope: None,
             pretty: None,
         }
     }
@@ -70,7 +65,6 @@ impl crate::runtime::Endpoint for ListGroupModelKeysV20250312 {
         request.segment("aiModelApiKeys");
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -96,7 +90,6 @@ impl crate::dynamic::DynamicEndpoint for ListGroupModelKeysV20250312 {
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

@@ -20,10 +20,6 @@ pub struct GetGroupRateLimitsV20250312 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -51,7 +47,6 @@ impl GetGroupRateLimitsV20250312 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             cloud,
             geography,
@@ -84,7 +79,6 @@ impl crate::runtime::Endpoint for GetGroupRateLimitsV20250312 {
         request.segment("modelGroupNames");
         request.path_param("modelGroupName", &self.model_group_name)?;
         request.segment("rateLimits");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -107,7 +101,6 @@ impl crate::dynamic::DynamicEndpoint for GetGroupRateLimitsV20250312 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cloud: args.required(crate::dynamic::Section::Path, "cloud")?,
             geography: args.required(crate::dynamic::Section::Path, "geography")?,

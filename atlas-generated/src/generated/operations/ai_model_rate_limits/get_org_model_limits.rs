@@ -26,10 +26,6 @@ pub struct GetOrgModelLimitsV20250312 {
     ///
     /// query parameter `pageNum`; the server's default is `1`
     pub page_num: Option<i64>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -42,7 +38,6 @@ impl GetOrgModelLimitsV20250312 {
             org_id: org_id.into(),
             items_per_page: None,
             page_num: None,
-            envelope: None,
             pretty: None,
         }
     }
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for GetOrgModelLimitsV20250312 {
         request.segment("aiModelApiRateLimits");
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -94,7 +88,6 @@ impl crate::dynamic::DynamicEndpoint for GetOrgModelLimitsV20250312 {
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

@@ -18,10 +18,6 @@ pub struct GetOrgRateLimitsV20250312 {
     ///
     /// path parameter `orgId`
     pub org_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -49,7 +45,6 @@ impl GetOrgRateLimitsV20250312 {
     ) -> Self {
         Self {
             org_id: org_id.into(),
-            envelope: None,
             pretty: None,
             cloud,
             geography,
@@ -82,7 +77,6 @@ impl crate::runtime::Endpoint for GetOrgRateLimitsV20250312 {
         request.segment("modelGroupNames");
         request.path_param("modelGroupName", &self.model_group_name)?;
         request.segment("rateLimits");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -105,7 +99,6 @@ impl crate::dynamic::DynamicEndpoint for GetOrgRateLimitsV20250312 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cloud: args.required(crate::dynamic::Section::Path, "cloud")?,
             geography: args.required(crate::dynamic::Section::Path, "geography")?,

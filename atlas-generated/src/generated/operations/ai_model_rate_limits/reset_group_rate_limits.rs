@@ -20,10 +20,6 @@ pub struct ResetGroupRateLimitsV20250312 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -34,7 +30,6 @@ impl ResetGroupRateLimitsV20250312 {
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -58,7 +53,6 @@ impl crate::runtime::Endpoint for ResetGroupRateLimitsV20250312 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("aiModelApiRateLimits:reset");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -81,7 +75,6 @@ impl crate::dynamic::DynamicEndpoint for ResetGroupRateLimitsV20250312 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listAlertConfigMatcherFieldNames>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListMatcherFieldNamesV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -26,10 +22,7 @@ pub struct ListMatcherFieldNamesV20230101 {
 impl ListMatcherFieldNamesV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new() -> Self {
-        Self {
-            envelope: None,
-            pretty: None,
-        }
+        Self { pretty: None }
     }
 }
 impl crate::runtime::Endpoint for ListMatcherFieldNamesV20230101 {
@@ -51,7 +44,6 @@ impl crate::runtime::Endpoint for ListMatcherFieldNamesV20230101 {
         request.segment("alertConfigs");
         request.segment("matchers");
         request.segment("fieldNames");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -73,7 +65,6 @@ impl crate::dynamic::DynamicEndpoint for ListMatcherFieldNamesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `createGroupClusterSearchDeployment` is sunset on 2027-07-01"
 )]
 pub struct CreateClusterSearchDeploymentV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -47,7 +43,6 @@ impl CreateClusterSearchDeploymentV20230101 {
         body: crate::models::ApiSearchDeploymentRequestView,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -77,7 +72,6 @@ impl crate::runtime::Endpoint for CreateClusterSearchDeploymentV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("search");
         request.segment("deployment");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -100,7 +94,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchDeploymentV20230101 
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -126,10 +119,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchDeploymentV20230101 
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateClusterSearchDeploymentV20240530 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -155,7 +144,6 @@ impl CreateClusterSearchDeploymentV20240530 {
         body: crate::models::ApiSearchDeploymentRequestView,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -185,7 +173,6 @@ impl crate::runtime::Endpoint for CreateClusterSearchDeploymentV20240530 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("search");
         request.segment("deployment");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-05-30+json", &self.body);
         request.finish()
@@ -208,7 +195,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterSearchDeploymentV20240530 
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

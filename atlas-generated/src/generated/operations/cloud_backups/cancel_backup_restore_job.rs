@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/cancelGroupClusterBackupRestoreJob>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelBackupRestoreJobV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -45,7 +41,6 @@ impl CancelBackupRestoreJobV20230101 {
         restore_job_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for CancelBackupRestoreJobV20230101 {
         request.segment("backup");
         request.segment("restoreJobs");
         request.path_param("restoreJobId", &self.restore_job_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -98,7 +92,6 @@ impl crate::dynamic::DynamicEndpoint for CancelBackupRestoreJobV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -24,10 +24,6 @@ pub struct CreateBackupPrivateEndpointV20241113 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Human-readable label that identifies the cloud provider for the private endpoint to create.
     ///
     /// path parameter `cloudProvider`
@@ -45,7 +41,6 @@ impl CreateBackupPrivateEndpointV20241113 {
         Self {
             group_id: group_id.into(),
             pretty: None,
-            envelope: None,
             cloud_provider,
             body,
         }
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for CreateBackupPrivateEndpointV20241113 {
         request.path_param("cloudProvider", self.cloud_provider.as_str())?;
         request.segment("privateEndpoints");
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2024-11-13+json", &self.body);
         request.finish()
     }
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for CreateBackupPrivateEndpointV20241113 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             cloud_provider: args
                 .required(crate::dynamic::Section::Path, "cloudProvider")?,
             body: args.body()?,

@@ -24,10 +24,6 @@ pub struct DeleteBackupPrivateEndpointV20241113 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Human-readable label that identifies the cloud provider of the private endpoint to delete.
     ///
     /// path parameter `cloudProvider`
@@ -47,7 +43,6 @@ impl DeleteBackupPrivateEndpointV20241113 {
         Self {
             group_id: group_id.into(),
             pretty: None,
-            envelope: None,
             cloud_provider,
             endpoint_id: endpoint_id.into(),
         }
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for DeleteBackupPrivateEndpointV20241113 {
         request.segment("privateEndpoints");
         request.path_param("endpointId", &self.endpoint_id)?;
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -99,7 +93,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteBackupPrivateEndpointV20241113 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             cloud_provider: args
                 .required(crate::dynamic::Section::Path, "cloudProvider")?,
             endpoint_id: args.required(crate::dynamic::Section::Path, "endpointId")?,

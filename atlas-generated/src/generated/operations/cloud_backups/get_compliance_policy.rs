@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `getGroupBackupCompliancePolicy` is sunset on 2027-07-01"
 )]
 pub struct GetCompliancePolicyV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -37,7 +33,6 @@ impl GetCompliancePolicyV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
         }
@@ -62,7 +57,6 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("backupCompliancePolicy");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -84,7 +78,6 @@ impl crate::dynamic::DynamicEndpoint for GetCompliancePolicyV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
@@ -103,10 +96,6 @@ impl crate::dynamic::DynamicEndpoint for GetCompliancePolicyV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCompliancePolicyV20231001 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -122,7 +111,6 @@ impl GetCompliancePolicyV20231001 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
         }
@@ -147,7 +135,6 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20231001 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("backupCompliancePolicy");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -169,7 +156,6 @@ impl crate::dynamic::DynamicEndpoint for GetCompliancePolicyV20231001 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })

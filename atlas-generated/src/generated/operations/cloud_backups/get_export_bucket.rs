@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `getGroupBackupExportBucket` is sunset on 2027-07-01"
 )]
 pub struct GetExportBucketV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -40,7 +36,6 @@ impl GetExportBucketV20230101 {
         export_bucket_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             export_bucket_id: export_bucket_id.into(),
         }
@@ -67,7 +62,6 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
         request.segment("backup");
         request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -88,7 +82,6 @@ impl crate::dynamic::DynamicEndpoint for GetExportBucketV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             export_bucket_id: args
                 .required(crate::dynamic::Section::Path, "exportBucketId")?,
@@ -108,10 +101,6 @@ impl crate::dynamic::DynamicEndpoint for GetExportBucketV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetExportBucketV20240530 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -130,7 +119,6 @@ impl GetExportBucketV20240530 {
         export_bucket_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             export_bucket_id: export_bucket_id.into(),
         }
@@ -157,7 +145,6 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
         request.segment("backup");
         request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -178,7 +165,6 @@ impl crate::dynamic::DynamicEndpoint for GetExportBucketV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             export_bucket_id: args
                 .required(crate::dynamic::Section::Path, "exportBucketId")?,

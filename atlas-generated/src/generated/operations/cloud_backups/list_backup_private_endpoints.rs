@@ -24,10 +24,6 @@ pub struct ListBackupPrivateEndpointsV20241113 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///
     /// query parameter `includeCount`; the server's default is `true`
@@ -54,7 +50,6 @@ impl ListBackupPrivateEndpointsV20241113 {
         Self {
             group_id: group_id.into(),
             pretty: None,
-            envelope: None,
             include_count: None,
             items_per_page: None,
             page_num: None,
@@ -84,7 +79,6 @@ impl crate::runtime::Endpoint for ListBackupPrivateEndpointsV20241113 {
         request.path_param("cloudProvider", self.cloud_provider.as_str())?;
         request.segment("privateEndpoints");
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -110,7 +104,6 @@ impl crate::dynamic::DynamicEndpoint for ListBackupPrivateEndpointsV20241113 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
             items_per_page: args

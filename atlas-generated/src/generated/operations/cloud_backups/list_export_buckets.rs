@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `listGroupBackupExportBuckets` is sunset on 2027-07-01"
 )]
 pub struct ListExportBucketsV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -49,7 +45,6 @@ impl ListExportBucketsV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -78,7 +73,6 @@ impl crate::runtime::Endpoint for ListExportBucketsV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("backup");
         request.segment("exportBuckets");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -103,7 +97,6 @@ impl crate::dynamic::DynamicEndpoint for ListExportBucketsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
@@ -127,10 +120,6 @@ impl crate::dynamic::DynamicEndpoint for ListExportBucketsV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListExportBucketsV20240530 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -158,7 +147,6 @@ impl ListExportBucketsV20240530 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -187,7 +175,6 @@ impl crate::runtime::Endpoint for ListExportBucketsV20240530 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("backup");
         request.segment("exportBuckets");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -212,7 +199,6 @@ impl crate::dynamic::DynamicEndpoint for ListExportBucketsV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,

@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `updateGroupBackupCompliancePolicy` is sunset on 2027-07-01"
 )]
 pub struct UpdateCompliancePolicyV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -46,7 +42,6 @@ impl UpdateCompliancePolicyV20230101 {
         body: crate::models::DataProtectionSettings,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             overwrite_backup_policies: None,
             pretty: None,
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("backupCompliancePolicy");
-        request.query("envelope", &self.envelope);
         request.query("overwriteBackupPolicies", &self.overwrite_backup_policies);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             overwrite_backup_policies: args
                 .optional(crate::dynamic::Section::Query, "overwriteBackupPolicies")?,
@@ -124,10 +117,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCompliancePolicyV20231001 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -152,7 +141,6 @@ impl UpdateCompliancePolicyV20231001 {
         body: crate::models::DataProtectionSettings20231001,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             overwrite_backup_policies: None,
             pretty: None,
@@ -179,7 +167,6 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20231001 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("backupCompliancePolicy");
-        request.query("envelope", &self.envelope);
         request.query("overwriteBackupPolicies", &self.overwrite_backup_policies);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-10-01+json", &self.body);
@@ -203,7 +190,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateCompliancePolicyV20231001 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             overwrite_backup_policies: args
                 .optional(crate::dynamic::Section::Query, "overwriteBackupPolicies")?,

@@ -29,10 +29,6 @@ pub struct CreateGroupLiveMigrationV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -48,7 +44,6 @@ impl CreateGroupLiveMigrationV20230101 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             body,
         }
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for CreateGroupLiveMigrationV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("liveMigrations");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupLiveMigrationV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })
@@ -132,10 +125,6 @@ pub struct CreateGroupLiveMigrationV20240530 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -151,7 +140,6 @@ impl CreateGroupLiveMigrationV20240530 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             body,
         }
@@ -176,7 +164,6 @@ impl crate::runtime::Endpoint for CreateGroupLiveMigrationV20240530 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("liveMigrations");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-05-30+json", &self.body);
         request.finish()
@@ -200,7 +187,6 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupLiveMigrationV20240530 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })

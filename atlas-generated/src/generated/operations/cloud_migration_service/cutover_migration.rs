@@ -24,10 +24,6 @@ pub struct CutoverMigrationV20230101 {
     ///
     /// path parameter `liveMigrationId`
     pub live_migration_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -42,7 +38,6 @@ impl CutoverMigrationV20230101 {
         Self {
             group_id: group_id.into(),
             live_migration_id: live_migration_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for CutoverMigrationV20230101 {
         request.segment("liveMigrations");
         request.path_param("liveMigrationId", &self.live_migration_id)?;
         request.segment("cutover");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -93,7 +87,6 @@ impl crate::dynamic::DynamicEndpoint for CutoverMigrationV20230101 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             live_migration_id: args
                 .required(crate::dynamic::Section::Path, "liveMigrationId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

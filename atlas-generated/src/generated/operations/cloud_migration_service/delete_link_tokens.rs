@@ -18,18 +18,11 @@ pub struct DeleteLinkTokensV20230101 {
     ///
     /// path parameter `orgId`
     pub org_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl DeleteLinkTokensV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>) -> Self {
-        Self {
-            org_id: org_id.into(),
-            envelope: None,
-        }
+        Self { org_id: org_id.into() }
     }
 }
 impl crate::runtime::Endpoint for DeleteLinkTokensV20230101 {
@@ -52,7 +45,6 @@ impl crate::runtime::Endpoint for DeleteLinkTokensV20230101 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("liveMigrations");
         request.segment("linkTokens");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -74,7 +66,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteLinkTokensV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

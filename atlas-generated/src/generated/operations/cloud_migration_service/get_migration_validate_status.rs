@@ -24,10 +24,6 @@ pub struct GetMigrationValidateStatusV20230101 {
     ///
     /// path parameter `validationId`
     pub validation_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl GetMigrationValidateStatusV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -35,7 +31,6 @@ impl GetMigrationValidateStatusV20230101 {
         Self {
             group_id: group_id.into(),
             validation_id: validation_id.into(),
-            envelope: None,
         }
     }
 }
@@ -60,7 +55,6 @@ impl crate::runtime::Endpoint for GetMigrationValidateStatusV20230101 {
         request.segment("liveMigrations");
         request.segment("validate");
         request.path_param("validationId", &self.validation_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -83,7 +77,6 @@ impl crate::dynamic::DynamicEndpoint for GetMigrationValidateStatusV20230101 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             validation_id: args.required(crate::dynamic::Section::Path, "validationId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

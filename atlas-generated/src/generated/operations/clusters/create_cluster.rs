@@ -20,10 +20,6 @@
     note = "API version 2023-01-01 of `createGroupCluster` is sunset on 2027-07-01"
 )]
 pub struct CreateClusterV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -52,7 +48,6 @@ impl CreateClusterV20230101 {
         body: crate::models::LegacyAtlasCluster,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             use_effective_instance_fields: None,
@@ -80,7 +75,6 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -113,7 +107,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args
@@ -154,10 +147,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230101 {
     note = "API version 2023-02-01 of `createGroupCluster` is sunset on 2027-07-01"
 )]
 pub struct CreateClusterV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -186,7 +175,6 @@ impl CreateClusterV20230201 {
         body: crate::models::AdvancedClusterDescription,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             use_effective_instance_fields: None,
@@ -214,7 +202,6 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -247,7 +234,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args
@@ -288,10 +274,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20230201 {
     note = "API version 2024-08-05 of `createGroupCluster` is sunset on 2027-03-01"
 )]
 pub struct CreateClusterV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -320,7 +302,6 @@ impl CreateClusterV20240805 {
         body: crate::models::ClusterDescription20240805,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             use_effective_instance_fields: None,
@@ -348,7 +329,6 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -381,7 +361,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args
@@ -418,10 +397,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20240805 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateClusterV20241023 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -450,7 +425,6 @@ impl CreateClusterV20241023 {
         body: crate::models::ClusterDescription20240805,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             use_effective_instance_fields: None,
@@ -478,7 +452,6 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -511,7 +484,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterV20241023 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             use_effective_instance_fields: args

@@ -20,10 +20,6 @@
     note = "API version 2023-01-01 of `deleteGroupCluster` is sunset on 2027-07-01"
 )]
 pub struct DeleteClusterV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -47,7 +43,6 @@ impl DeleteClusterV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for DeleteClusterV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("retainBackups", &self.retain_backups);
         request.finish()
@@ -98,7 +92,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -122,10 +115,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteClusterV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -149,7 +138,6 @@ impl DeleteClusterV20230201 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -177,7 +165,6 @@ impl crate::runtime::Endpoint for DeleteClusterV20230201 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("retainBackups", &self.retain_backups);
         request.finish()
@@ -200,7 +187,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteClusterV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -20,10 +20,6 @@
     note = "API version 2023-01-01 of `getGroupCluster` is sunset on 2027-07-01"
 )]
 pub struct GetClusterV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -51,7 +47,6 @@ impl GetClusterV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -80,7 +75,6 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -112,7 +106,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -148,10 +141,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230101 {
     note = "API version 2023-02-01 of `getGroupCluster` is sunset on 2027-07-01"
 )]
 pub struct GetClusterV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -179,7 +168,6 @@ impl GetClusterV20230201 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -208,7 +196,6 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -240,7 +227,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -272,10 +258,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20230201 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetClusterV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -303,7 +285,6 @@ impl GetClusterV20240805 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -332,7 +313,6 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -364,7 +344,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

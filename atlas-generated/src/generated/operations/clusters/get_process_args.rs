@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `getGroupClusterProcessArgs` is sunset on 2027-07-01"
 )]
 pub struct GetProcessArgsV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -41,7 +37,6 @@ impl GetProcessArgsV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             cluster_name: cluster_name.into(),
@@ -69,7 +64,6 @@ impl crate::runtime::Endpoint for GetProcessArgsV20230101 {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("processArgs");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for GetProcessArgsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -111,10 +104,6 @@ impl crate::dynamic::DynamicEndpoint for GetProcessArgsV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetProcessArgsV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -134,7 +123,6 @@ impl GetProcessArgsV20240805 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             cluster_name: cluster_name.into(),
@@ -162,7 +150,6 @@ impl crate::runtime::Endpoint for GetProcessArgsV20240805 {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("processArgs");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -184,7 +171,6 @@ impl crate::dynamic::DynamicEndpoint for GetProcessArgsV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

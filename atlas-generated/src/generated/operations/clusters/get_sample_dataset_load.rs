@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupSampleDatasetLoad>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetSampleDatasetLoadV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -36,7 +32,6 @@ impl GetSampleDatasetLoadV20230101 {
         sample_dataset_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             sample_dataset_id: sample_dataset_id.into(),
         }
@@ -62,7 +57,6 @@ impl crate::runtime::Endpoint for GetSampleDatasetLoadV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("sampleDatasetLoad");
         request.path_param("sampleDatasetId", &self.sample_dataset_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -83,7 +77,6 @@ impl crate::dynamic::DynamicEndpoint for GetSampleDatasetLoadV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             sample_dataset_id: args
                 .required(crate::dynamic::Section::Path, "sampleDatasetId")?,

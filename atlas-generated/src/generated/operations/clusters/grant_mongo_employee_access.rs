@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/grantGroupClusterMongoDbEmployeeAccess>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GrantMongoEmployeeAccessV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -43,7 +39,6 @@ impl GrantMongoEmployeeAccessV20240805 {
         body: crate::models::EmployeeAccessGrantView,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -72,7 +67,6 @@ impl crate::runtime::Endpoint for GrantMongoEmployeeAccessV20240805 {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.literal(":grantMongoDBEmployeeAccess");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
@@ -95,7 +89,6 @@ impl crate::dynamic::DynamicEndpoint for GrantMongoEmployeeAccessV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -20,10 +20,6 @@
     note = "API version 2023-01-01 of `listGroupClusters` is sunset on 2027-07-01"
 )]
 pub struct ListClustersV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -59,7 +55,6 @@ impl ListClustersV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -89,7 +84,6 @@ impl crate::runtime::Endpoint for ListClustersV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -124,7 +118,6 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
@@ -164,10 +157,6 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20230101 {
     note = "API version 2023-02-01 of `listGroupClusters` is sunset on 2027-07-01"
 )]
 pub struct ListClustersV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -203,7 +192,6 @@ impl ListClustersV20230201 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -233,7 +221,6 @@ impl crate::runtime::Endpoint for ListClustersV20230201 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -268,7 +255,6 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
@@ -304,10 +290,6 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20230201 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListClustersV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -343,7 +325,6 @@ impl ListClustersV20240805 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -373,7 +354,6 @@ impl crate::runtime::Endpoint for ListClustersV20240805 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -408,7 +388,6 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,

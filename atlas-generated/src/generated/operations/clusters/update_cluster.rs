@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `updateGroupCluster` is sunset on 2027-07-01"
 )]
 pub struct UpdateClusterV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -55,7 +51,6 @@ impl UpdateClusterV20230101 {
         body: crate::models::LegacyAtlasCluster,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             cluster_name: cluster_name.into(),
@@ -85,7 +80,6 @@ impl crate::runtime::Endpoint for UpdateClusterV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -118,7 +112,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -158,10 +151,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230101 {
     note = "API version 2023-02-01 of `updateGroupCluster` is sunset on 2027-07-01"
 )]
 pub struct UpdateClusterV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -195,7 +184,6 @@ impl UpdateClusterV20230201 {
         body: crate::models::AdvancedClusterDescription,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             cluster_name: cluster_name.into(),
@@ -225,7 +213,6 @@ impl crate::runtime::Endpoint for UpdateClusterV20230201 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -258,7 +245,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -298,10 +284,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20230201 {
     note = "API version 2024-08-05 of `updateGroupCluster` is sunset on 2027-03-01"
 )]
 pub struct UpdateClusterV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -335,7 +317,6 @@ impl UpdateClusterV20240805 {
         body: crate::models::ClusterDescription20240805,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             cluster_name: cluster_name.into(),
@@ -365,7 +346,6 @@ impl crate::runtime::Endpoint for UpdateClusterV20240805 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -398,7 +378,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -434,10 +413,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20240805 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateClusterV20241023 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -471,7 +446,6 @@ impl UpdateClusterV20241023 {
         body: crate::models::ClusterDescription20240805,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             cluster_name: cluster_name.into(),
@@ -501,7 +475,6 @@ impl crate::runtime::Endpoint for UpdateClusterV20241023 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request
             .header(
@@ -534,7 +507,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateClusterV20241023 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/validateGroupClusterConfigurations>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidateGroupClusterConfigurationsV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -37,7 +33,6 @@ impl ValidateGroupClusterConfigurationsV20250312 {
         body: crate::models::ClusterConfigurationValidation,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             body,
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for ValidateGroupClusterConfigurationsV20250312 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("clusterConfigurations:validate");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
         request.finish()
@@ -86,7 +80,6 @@ impl crate::dynamic::DynamicEndpoint for ValidateGroupClusterConfigurationsV2025
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             body: args.body()?,

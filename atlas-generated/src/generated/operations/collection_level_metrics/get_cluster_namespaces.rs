@@ -28,10 +28,6 @@ pub struct GetClusterNamespacesV20231115 {
     ///
     /// path parameter `clusterView`
     pub cluster_view: crate::models::ListCollStatMeasurementsClusterView,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     ///
     /// query parameter `start`
@@ -56,7 +52,6 @@ impl GetClusterNamespacesV20231115 {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
             cluster_view,
-            envelope: None,
             start: None,
             end: None,
             period: None,
@@ -86,7 +81,6 @@ impl crate::runtime::Endpoint for GetClusterNamespacesV20231115 {
         request.path_param("clusterView", self.cluster_view.as_str())?;
         request.segment("collStats");
         request.segment("namespaces");
-        request.query("envelope", &self.envelope);
         request.query("start", &self.start);
         request.query("end", &self.end);
         request.query("period", &self.period);
@@ -113,7 +107,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterNamespacesV20231115 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             cluster_view: args.required(crate::dynamic::Section::Path, "clusterView")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             start: args.optional(crate::dynamic::Section::Query, "start")?,
             end: args.optional(crate::dynamic::Section::Query, "end")?,
             period: args.optional(crate::dynamic::Section::Query, "period")?,

@@ -24,10 +24,6 @@ pub struct GetProcessNamespacesV20231115 {
     ///
     /// path parameter `processId`
     pub process_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     ///
     /// query parameter `start`
@@ -47,7 +43,6 @@ impl GetProcessNamespacesV20231115 {
         Self {
             group_id: group_id.into(),
             process_id: process_id.into(),
-            envelope: None,
             start: None,
             end: None,
             period: None,
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for GetProcessNamespacesV20231115 {
         request.path_param("processId", &self.process_id)?;
         request.segment("collStats");
         request.segment("namespaces");
-        request.query("envelope", &self.envelope);
         request.query("start", &self.start);
         request.query("end", &self.end);
         request.query("period", &self.period);
@@ -102,7 +96,6 @@ impl crate::dynamic::DynamicEndpoint for GetProcessNamespacesV20231115 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             process_id: args.required(crate::dynamic::Section::Path, "processId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             start: args.optional(crate::dynamic::Section::Query, "start")?,
             end: args.optional(crate::dynamic::Section::Query, "end")?,
             period: args.optional(crate::dynamic::Section::Query, "period")?,

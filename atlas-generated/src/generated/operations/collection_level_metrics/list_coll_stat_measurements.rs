@@ -36,10 +36,6 @@ pub struct ListCollStatMeasurementsV20231115 {
     ///
     /// path parameter `collectionName`
     pub collection_name: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     ///
     /// query parameter `metrics`
@@ -72,7 +68,6 @@ impl ListCollStatMeasurementsV20231115 {
             cluster_view,
             database_name: database_name.into(),
             collection_name: collection_name.into(),
-            envelope: None,
             metrics: None,
             start: None,
             end: None,
@@ -105,7 +100,6 @@ impl crate::runtime::Endpoint for ListCollStatMeasurementsV20231115 {
         request.path_param("collectionName", &self.collection_name)?;
         request.segment("collStats");
         request.segment("measurements");
-        request.query("envelope", &self.envelope);
         request.query("metrics", &self.metrics);
         request.query("start", &self.start);
         request.query("end", &self.end);
@@ -136,7 +130,6 @@ impl crate::dynamic::DynamicEndpoint for ListCollStatMeasurementsV20231115 {
             database_name: args.required(crate::dynamic::Section::Path, "databaseName")?,
             collection_name: args
                 .required(crate::dynamic::Section::Path, "collectionName")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             metrics: args.optional(crate::dynamic::Section::Query, "metrics")?,
             start: args.optional(crate::dynamic::Section::Query, "start")?,
             end: args.optional(crate::dynamic::Section::Query, "end")?,

@@ -20,18 +20,11 @@ pub struct ListCollStatMetricsV20231115 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl ListCollStatMetricsV20231115 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self {
-            group_id: group_id.into(),
-            envelope: None,
-        }
+        Self { group_id: group_id.into() }
     }
 }
 impl crate::runtime::Endpoint for ListCollStatMetricsV20231115 {
@@ -54,7 +47,6 @@ impl crate::runtime::Endpoint for ListCollStatMetricsV20231115 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("collStats");
         request.segment("metrics");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -76,7 +68,6 @@ impl crate::dynamic::DynamicEndpoint for ListCollStatMetricsV20231115 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

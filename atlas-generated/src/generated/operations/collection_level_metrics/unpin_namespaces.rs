@@ -20,10 +20,6 @@ pub struct UnpinNamespacesV20231115 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Human-readable label that identifies the cluster to unpin namespaces from.
     ///
     /// path parameter `clusterName`
@@ -40,7 +36,6 @@ impl UnpinNamespacesV20231115 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             cluster_name: cluster_name.into(),
             body,
         }
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("collStats");
         request.segment("unpin");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
         request.finish()
     }
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for UnpinNamespacesV20231115 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             body: args.body()?,
         })

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Encryption-at-Rest-using-Customer-Key-Management/operation/listGroupEncryptionAtRestPrivateEndpoints>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListRestPrivateEndpointsV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -52,7 +48,6 @@ impl ListRestPrivateEndpointsV20230101 {
         cloud_provider: crate::models::ListRestPrivateEndpointsCloudProvider,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             include_count: None,
@@ -83,7 +78,6 @@ impl crate::runtime::Endpoint for ListRestPrivateEndpointsV20230101 {
         request.segment("encryptionAtRest");
         request.path_param("cloudProvider", self.cloud_provider.as_str())?;
         request.segment("privateEndpoints");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -108,7 +102,6 @@ impl crate::dynamic::DynamicEndpoint for ListRestPrivateEndpointsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args

@@ -20,10 +20,6 @@ pub struct CreateIdentityProviderV20231115 {
     ///
     /// path parameter `federationSettingsId`
     pub federation_settings_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// The identity provider that you want to create.
     pub body: crate::models::FederationOidcIdentityProviderUpdate,
 }
@@ -35,7 +31,6 @@ impl CreateIdentityProviderV20231115 {
     ) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
-            envelope: None,
             body,
         }
     }
@@ -59,7 +54,6 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
         request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
         request.finish()
     }
@@ -83,7 +77,6 @@ impl crate::dynamic::DynamicEndpoint for CreateIdentityProviderV20231115 {
         Ok(Self {
             federation_settings_id: args
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -18,10 +18,6 @@ pub struct CreateRoleMappingV20230101 {
     ///
     /// path parameter `federationSettingsId`
     pub federation_settings_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -38,7 +34,6 @@ impl CreateRoleMappingV20230101 {
     ) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
-            envelope: None,
             org_id: org_id.into(),
             body,
         }
@@ -65,7 +60,6 @@ impl crate::runtime::Endpoint for CreateRoleMappingV20230101 {
         request.segment("connectedOrgConfigs");
         request.path_param("orgId", &self.org_id)?;
         request.segment("roleMappings");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -89,7 +83,6 @@ impl crate::dynamic::DynamicEndpoint for CreateRoleMappingV20230101 {
         Ok(Self {
             federation_settings_id: args
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             body: args.body()?,
         })

@@ -18,10 +18,6 @@ pub struct GetConnectedOrgConfigV20230101 {
     ///
     /// path parameter `federationSettingsId`
     pub federation_settings_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the connected organization configuration to return.
     ///
     /// path parameter `orgId`
@@ -35,7 +31,6 @@ impl GetConnectedOrgConfigV20230101 {
     ) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
-            envelope: None,
             org_id: org_id.into(),
         }
     }
@@ -60,7 +55,6 @@ impl crate::runtime::Endpoint for GetConnectedOrgConfigV20230101 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("connectedOrgConfigs");
         request.path_param("orgId", &self.org_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -83,7 +77,6 @@ impl crate::dynamic::DynamicEndpoint for GetConnectedOrgConfigV20230101 {
         Ok(Self {
             federation_settings_id: args
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
         })
     }

@@ -26,10 +26,6 @@ pub struct GetIdentityProviderV20230101 {
     ///
     /// path parameter `identityProviderId`
     pub identity_provider_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl GetIdentityProviderV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -40,7 +36,6 @@ impl GetIdentityProviderV20230101 {
         Self {
             federation_settings_id: federation_settings_id.into(),
             identity_provider_id: identity_provider_id.into(),
-            envelope: None,
         }
     }
 }
@@ -64,7 +59,6 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20230101 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -89,7 +83,6 @@ impl crate::dynamic::DynamicEndpoint for GetIdentityProviderV20230101 {
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
             identity_provider_id: args
                 .required(crate::dynamic::Section::Path, "identityProviderId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }
@@ -114,10 +107,6 @@ pub struct GetIdentityProviderV20231115 {
     ///
     /// path parameter `identityProviderId`
     pub identity_provider_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl GetIdentityProviderV20231115 {
     /// A request with its required parameters; optional ones start unset.
@@ -128,7 +117,6 @@ impl GetIdentityProviderV20231115 {
         Self {
             federation_settings_id: federation_settings_id.into(),
             identity_provider_id: identity_provider_id.into(),
-            envelope: None,
         }
     }
 }
@@ -152,7 +140,6 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20231115 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -177,7 +164,6 @@ impl crate::dynamic::DynamicEndpoint for GetIdentityProviderV20231115 {
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
             identity_provider_id: args
                 .required(crate::dynamic::Section::Path, "identityProviderId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

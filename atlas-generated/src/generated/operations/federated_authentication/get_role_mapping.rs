@@ -22,10 +22,6 @@ pub struct GetRoleMappingV20230101 {
     ///
     /// path parameter `id`
     pub id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -41,7 +37,6 @@ impl GetRoleMappingV20230101 {
         Self {
             federation_settings_id: federation_settings_id.into(),
             id: id.into(),
-            envelope: None,
             org_id: org_id.into(),
         }
     }
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for GetRoleMappingV20230101 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("roleMappings");
         request.path_param("id", &self.id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -92,7 +86,6 @@ impl crate::dynamic::DynamicEndpoint for GetRoleMappingV20230101 {
             federation_settings_id: args
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
             id: args.required(crate::dynamic::Section::Path, "id")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
         })
     }

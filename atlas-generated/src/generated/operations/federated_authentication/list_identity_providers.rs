@@ -18,10 +18,6 @@ pub struct ListIdentityProvidersV20230101 {
     ///
     /// path parameter `federationSettingsId`
     pub federation_settings_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -48,7 +44,6 @@ impl ListIdentityProvidersV20230101 {
     pub fn new(federation_settings_id: impl Into<String>) -> Self {
         Self {
             federation_settings_id: federation_settings_id.into(),
-            envelope: None,
             items_per_page: None,
             page_num: None,
             protocol: None,
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for ListIdentityProvidersV20230101 {
         request.segment("federationSettings");
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("protocol", &self.protocol);
@@ -102,7 +96,6 @@ impl crate::dynamic::DynamicEndpoint for ListIdentityProvidersV20230101 {
         Ok(Self {
             federation_settings_id: args
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,

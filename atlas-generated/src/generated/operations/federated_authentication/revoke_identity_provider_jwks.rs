@@ -24,10 +24,6 @@ pub struct RevokeIdentityProviderJwksV20231115 {
     ///
     /// path parameter `identityProviderId`
     pub identity_provider_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl RevokeIdentityProviderJwksV20231115 {
     /// A request with its required parameters; optional ones start unset.
@@ -38,7 +34,6 @@ impl RevokeIdentityProviderJwksV20231115 {
         Self {
             federation_settings_id: federation_settings_id.into(),
             identity_provider_id: identity_provider_id.into(),
-            envelope: None,
         }
     }
 }
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for RevokeIdentityProviderJwksV20231115 {
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
         request.segment("jwks");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -88,7 +82,6 @@ impl crate::dynamic::DynamicEndpoint for RevokeIdentityProviderJwksV20231115 {
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
             identity_provider_id: args
                 .required(crate::dynamic::Section::Path, "identityProviderId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

@@ -30,10 +30,6 @@ pub struct UpdateIdentityProviderV20230101 {
     ///
     /// path parameter `identityProviderId`
     pub identity_provider_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// The identity provider that you want to update.
     pub body: crate::models::FederationSamlIdentityProviderUpdate,
 }
@@ -47,7 +43,6 @@ impl UpdateIdentityProviderV20230101 {
         Self {
             federation_settings_id: federation_settings_id.into(),
             identity_provider_id: identity_provider_id.into(),
-            envelope: None,
             body,
         }
     }
@@ -72,7 +67,6 @@ impl crate::runtime::Endpoint for UpdateIdentityProviderV20230101 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -98,7 +92,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20230101 {
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
             identity_provider_id: args
                 .required(crate::dynamic::Section::Path, "identityProviderId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }
@@ -135,10 +128,6 @@ pub struct UpdateIdentityProviderV20231115 {
     ///
     /// path parameter `identityProviderId`
     pub identity_provider_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// The identity provider that you want to update.
     pub body: crate::models::FederationIdentityProviderUpdate,
 }
@@ -152,7 +141,6 @@ impl UpdateIdentityProviderV20231115 {
         Self {
             federation_settings_id: federation_settings_id.into(),
             identity_provider_id: identity_provider_id.into(),
-            envelope: None,
             body,
         }
     }
@@ -177,7 +165,6 @@ impl crate::runtime::Endpoint for UpdateIdentityProviderV20231115 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
         request.finish()
     }
@@ -203,7 +190,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateIdentityProviderV20231115 {
                 .required(crate::dynamic::Section::Path, "federationSettingsId")?,
             identity_provider_id: args
                 .required(crate::dynamic::Section::Path, "identityProviderId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/deleteGroupFlexCluster>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteFlexClusterV20241113 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -37,7 +33,6 @@ impl DeleteFlexClusterV20241113 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             name: name.into(),
@@ -64,7 +59,6 @@ impl crate::runtime::Endpoint for DeleteFlexClusterV20241113 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("flexClusters");
         request.path_param("name", &self.name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -86,7 +80,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteFlexClusterV20241113 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             name: args.required(crate::dynamic::Section::Path, "name")?,

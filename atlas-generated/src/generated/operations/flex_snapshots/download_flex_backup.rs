@@ -18,10 +18,6 @@ pub struct DownloadFlexBackupV20241113 {
     ///
     /// path parameter `name`
     pub name: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -44,7 +40,6 @@ impl DownloadFlexBackupV20241113 {
     ) -> Self {
         Self {
             name: name.into(),
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             body,
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for DownloadFlexBackupV20241113 {
         request.path_param("name", &self.name)?;
         request.segment("backup");
         request.segment("download");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-11-13+json", &self.body);
         request.finish()
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for DownloadFlexBackupV20241113 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             name: args.required(crate::dynamic::Section::Path, "name")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,

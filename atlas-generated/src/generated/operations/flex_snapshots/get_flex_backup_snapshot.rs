@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/getGroupFlexClusterBackupSnapshot>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFlexBackupSnapshotV20241113 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -41,7 +37,6 @@ impl GetFlexBackupSnapshotV20241113 {
         snapshot_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             name: name.into(),
             snapshot_id: snapshot_id.into(),
@@ -71,7 +66,6 @@ impl crate::runtime::Endpoint for GetFlexBackupSnapshotV20241113 {
         request.segment("backup");
         request.segment("snapshots");
         request.path_param("snapshotId", &self.snapshot_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -92,7 +86,6 @@ impl crate::dynamic::DynamicEndpoint for GetFlexBackupSnapshotV20241113 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             name: args.required(crate::dynamic::Section::Path, "name")?,
             snapshot_id: args.required(crate::dynamic::Section::Path, "snapshotId")?,

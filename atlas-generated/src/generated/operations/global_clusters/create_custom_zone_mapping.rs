@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `createGroupClusterGlobalWriteCustomZoneMapping` is sunset on 2027-07-01"
 )]
 pub struct CreateCustomZoneMappingV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -47,7 +43,6 @@ impl CreateCustomZoneMappingV20230101 {
         body: crate::models::CustomZoneMappings,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -77,7 +72,6 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.segment("customZoneMapping");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -100,7 +94,6 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -130,10 +123,6 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230101 {
     note = "API version 2023-02-01 of `createGroupClusterGlobalWriteCustomZoneMapping` is sunset on 2027-07-01"
 )]
 pub struct CreateCustomZoneMappingV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -159,7 +148,6 @@ impl CreateCustomZoneMappingV20230201 {
         body: crate::models::CustomZoneMappings,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -189,7 +177,6 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.segment("customZoneMapping");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
@@ -212,7 +199,6 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -238,10 +224,6 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20230201 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomZoneMappingV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -267,7 +249,6 @@ impl CreateCustomZoneMappingV20240805 {
         body: crate::models::CustomZoneMappings,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -297,7 +278,6 @@ impl crate::runtime::Endpoint for CreateCustomZoneMappingV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.segment("customZoneMapping");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
@@ -320,7 +300,6 @@ impl crate::dynamic::DynamicEndpoint for CreateCustomZoneMappingV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

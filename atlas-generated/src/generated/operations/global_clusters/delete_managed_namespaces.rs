@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `deleteGroupClusterGlobalWriteManagedNamespaces` is sunset on 2027-07-01"
 )]
 pub struct DeleteManagedNamespacesV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -49,7 +45,6 @@ impl DeleteManagedNamespacesV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(cluster_name: impl Into<String>, group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             cluster_name: cluster_name.into(),
             group_id: group_id.into(),
@@ -80,7 +75,6 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.segment("managedNamespaces");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
         request.query("collection", &self.collection);
@@ -104,7 +98,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
@@ -130,10 +123,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230101 {
     note = "API version 2023-02-01 of `deleteGroupClusterGlobalWriteManagedNamespaces` is sunset on 2027-07-01"
 )]
 pub struct DeleteManagedNamespacesV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -161,7 +150,6 @@ impl DeleteManagedNamespacesV20230201 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(cluster_name: impl Into<String>, group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             cluster_name: cluster_name.into(),
             group_id: group_id.into(),
@@ -192,7 +180,6 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.segment("managedNamespaces");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
         request.query("collection", &self.collection);
@@ -216,7 +203,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
@@ -238,10 +224,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20230201 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteManagedNamespacesV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -269,7 +251,6 @@ impl DeleteManagedNamespacesV20240805 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(cluster_name: impl Into<String>, group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             cluster_name: cluster_name.into(),
             group_id: group_id.into(),
@@ -300,7 +281,6 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.segment("managedNamespaces");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
         request.query("collection", &self.collection);
@@ -324,7 +304,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteManagedNamespacesV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,

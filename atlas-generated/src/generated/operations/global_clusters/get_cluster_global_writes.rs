@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `getGroupClusterGlobalWrites` is sunset on 2027-07-01"
 )]
 pub struct GetClusterGlobalWritesV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -41,7 +37,6 @@ impl GetClusterGlobalWritesV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -69,7 +64,6 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230101 {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -115,10 +108,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230101 {
     note = "API version 2023-02-01 of `getGroupClusterGlobalWrites` is sunset on 2027-07-01"
 )]
 pub struct GetClusterGlobalWritesV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -138,7 +127,6 @@ impl GetClusterGlobalWritesV20230201 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -166,7 +154,6 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230201 {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -188,7 +175,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
@@ -208,10 +194,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20230201 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetClusterGlobalWritesV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -231,7 +213,6 @@ impl GetClusterGlobalWritesV20240805 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -259,7 +240,6 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20240805 {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -281,7 +261,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterGlobalWritesV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -18,10 +18,6 @@ pub struct CreateCostExplorerProcessV20230101 {
     ///
     /// path parameter `orgId`
     pub org_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Filter parameters for the Cost Explorer query.
     pub body: crate::models::CostExplorerFilterRequestBody,
 }
@@ -33,7 +29,6 @@ impl CreateCostExplorerProcessV20230101 {
     ) -> Self {
         Self {
             org_id: org_id.into(),
-            envelope: None,
             body,
         }
     }
@@ -59,7 +54,6 @@ impl crate::runtime::Endpoint for CreateCostExplorerProcessV20230101 {
         request.segment("billing");
         request.segment("costExplorer");
         request.segment("usage");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -82,7 +76,6 @@ impl crate::dynamic::DynamicEndpoint for CreateCostExplorerProcessV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -18,10 +18,6 @@ pub struct GetCostExplorerUsageV20230101 {
     ///
     /// path parameter `orgId`
     pub org_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 64 digit string that identifies the Cost Explorer query.
     ///
     /// path parameter `token`
@@ -32,7 +28,6 @@ impl GetCostExplorerUsageV20230101 {
     pub fn new(org_id: impl Into<String>, token: impl Into<String>) -> Self {
         Self {
             org_id: org_id.into(),
-            envelope: None,
             token: token.into(),
         }
     }
@@ -59,7 +54,6 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
         request.segment("costExplorer");
         request.segment("usage");
         request.path_param("token", &self.token)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -81,7 +75,6 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             token: args.required(crate::dynamic::Section::Path, "token")?,
         })
     }
@@ -105,10 +98,6 @@ pub struct GetCostExplorerUsageV20230101Csv {
     ///
     /// path parameter `orgId`
     pub org_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 64 digit string that identifies the Cost Explorer query.
     ///
     /// path parameter `token`
@@ -119,7 +108,6 @@ impl GetCostExplorerUsageV20230101Csv {
     pub fn new(org_id: impl Into<String>, token: impl Into<String>) -> Self {
         Self {
             org_id: org_id.into(),
-            envelope: None,
             token: token.into(),
         }
     }
@@ -146,7 +134,6 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101Csv {
         request.segment("costExplorer");
         request.segment("usage");
         request.path_param("token", &self.token)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -176,7 +163,6 @@ impl crate::dynamic::DynamicEndpoint for GetCostExplorerUsageV20230101Csv {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             token: args.required(crate::dynamic::Section::Path, "token")?,
         })
     }

@@ -15,10 +15,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgInvoice>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetInvoiceV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -36,7 +32,6 @@ impl GetInvoiceV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, invoice_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             invoice_id: invoice_id.into(),
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -85,7 +79,6 @@ impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             invoice_id: args.required(crate::dynamic::Section::Path, "invoiceId")?,
@@ -108,10 +101,6 @@ impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101 {
 /// This type asks for the `application/vnd.atlas.2023-01-01+csv` form of the response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetInvoiceV20230101Csv {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -129,7 +118,6 @@ impl GetInvoiceV20230101Csv {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, invoice_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             invoice_id: invoice_id.into(),
@@ -156,7 +144,6 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101Csv {
         request.path_param("orgId", &self.org_id)?;
         request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -186,7 +173,6 @@ impl crate::dynamic::DynamicEndpoint for GetInvoiceV20230101Csv {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             invoice_id: args.required(crate::dynamic::Section::Path, "invoiceId")?,

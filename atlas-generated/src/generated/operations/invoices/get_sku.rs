@@ -17,10 +17,6 @@ pub struct GetSkuV20250312 {
     ///
     /// path parameter `skuId`
     pub sku_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -31,7 +27,6 @@ impl GetSkuV20250312 {
     pub fn new(sku_id: impl Into<String>) -> Self {
         Self {
             sku_id: sku_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -54,7 +49,6 @@ impl crate::runtime::Endpoint for GetSkuV20250312 {
         request.segment("v2");
         request.segment("skus");
         request.path_param("skuId", &self.sku_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -77,7 +71,6 @@ impl crate::dynamic::DynamicEndpoint for GetSkuV20250312 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             sku_id: args.required(crate::dynamic::Section::Path, "skuId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

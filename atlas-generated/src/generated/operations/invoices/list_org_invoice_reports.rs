@@ -21,10 +21,6 @@ pub struct ListOrgInvoiceReportsV20250312 {
     ///
     /// path parameter `invoiceId`
     pub invoice_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///
     /// query parameter `includeCount`; the server's default is `true`
@@ -48,7 +44,6 @@ impl ListOrgInvoiceReportsV20250312 {
         Self {
             org_id: org_id.into(),
             invoice_id: invoice_id.into(),
-            envelope: None,
             include_count: None,
             items_per_page: None,
             page_num: None,
@@ -77,7 +72,6 @@ impl crate::runtime::Endpoint for ListOrgInvoiceReportsV20250312 {
         request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
         request.segment("reports");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -104,7 +98,6 @@ impl crate::dynamic::DynamicEndpoint for ListOrgInvoiceReportsV20250312 {
         Ok(Self {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             invoice_id: args.required(crate::dynamic::Section::Path, "invoiceId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
             items_per_page: args

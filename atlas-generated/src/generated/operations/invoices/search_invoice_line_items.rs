@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/searchOrgInvoiceLineItems>
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchInvoiceLineItemsV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -45,7 +41,6 @@ impl SearchInvoiceLineItemsV20240805 {
         body: crate::models::ApiPublicUsageDetailsQueryRequest,
     ) -> Self {
         Self {
-            envelope: None,
             items_per_page: None,
             page_num: None,
             org_id: org_id.into(),
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for SearchInvoiceLineItemsV20240805 {
         request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
         request.segment("lineItems:search");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
@@ -99,7 +93,6 @@ impl crate::dynamic::DynamicEndpoint for SearchInvoiceLineItemsV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,

@@ -15,10 +15,6 @@
 #[derive(Debug, Clone, PartialEq)]
 #[deprecated(note = "`getGroupClusterSnapshot` is deprecated in the Atlas API")]
 pub struct GetClusterSnapshotV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -46,7 +42,6 @@ impl GetClusterSnapshotV20230101 {
         snapshot_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             cluster_name: cluster_name.into(),
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for GetClusterSnapshotV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("snapshots");
         request.path_param("snapshotId", &self.snapshot_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -98,7 +92,6 @@ impl crate::dynamic::DynamicEndpoint for GetClusterSnapshotV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/getDefaultGroupLimit>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDefaultGroupLimitVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -30,11 +26,7 @@ pub struct GetDefaultGroupLimitVPreview {
 impl GetDefaultGroupLimitVPreview {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(limit_name: crate::models::GetDefaultGroupLimitLimitName) -> Self {
-        Self {
-            envelope: None,
-            pretty: None,
-            limit_name,
-        }
+        Self { pretty: None, limit_name }
     }
 }
 impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
@@ -55,7 +47,6 @@ impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
         request.segment("v2");
         request.segment("defaultGroupLimits");
         request.path_param("limitName", self.limit_name.as_str())?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -77,7 +68,6 @@ impl crate::dynamic::DynamicEndpoint for GetDefaultGroupLimitVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             limit_name: args.required(crate::dynamic::Section::Path, "limitName")?,
         })

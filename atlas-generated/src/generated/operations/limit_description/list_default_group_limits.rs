@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/listDefaultGroupLimits>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListDefaultGroupLimitsVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -35,7 +31,6 @@ impl ListDefaultGroupLimitsVPreview {
     /// A request with its required parameters; optional ones start unset.
     pub fn new() -> Self {
         Self {
-            envelope: None,
             items_per_page: None,
             page_num: None,
             pretty: None,
@@ -59,7 +54,6 @@ impl crate::runtime::Endpoint for ListDefaultGroupLimitsVPreview {
         request.segment("atlas");
         request.segment("v2");
         request.segment("defaultGroupLimits");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -83,7 +77,6 @@ impl crate::dynamic::DynamicEndpoint for ListDefaultGroupLimitsVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,

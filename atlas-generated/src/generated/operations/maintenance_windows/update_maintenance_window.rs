@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/updateGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMaintenanceWindowV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -34,7 +30,6 @@ impl UpdateMaintenanceWindowV20230101 {
         body: crate::models::GroupMaintenanceWindow,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             body,
         }
@@ -59,7 +54,6 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("maintenanceWindow");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -81,7 +75,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             body: args.body()?,
         })
@@ -106,10 +99,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/updateGroupMaintenanceWindow>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMaintenanceWindowVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -126,7 +115,6 @@ impl UpdateMaintenanceWindowVPreview {
         body: crate::models::GroupMaintenanceWindowPreviewUpdateRequest,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             body,
         }
@@ -151,7 +139,6 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowVPreview {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("maintenanceWindow");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
     }
@@ -173,7 +160,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateMaintenanceWindowVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             body: args.body()?,
         })

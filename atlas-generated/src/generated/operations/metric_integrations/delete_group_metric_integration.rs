@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/deleteGroupMetricIntegration>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteGroupMetricIntegrationV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -39,7 +35,6 @@ impl DeleteGroupMetricIntegrationV20250312 {
         metric_integration_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             metric_integration_id: metric_integration_id.into(),
@@ -66,7 +61,6 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationV20250312 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -88,7 +82,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupMetricIntegrationV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             metric_integration_id: args
@@ -113,10 +106,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupMetricIntegrationV20250312 {
     note = "API version preview of `deleteGroupMetricIntegration` is sunset on 2026-09-14"
 )]
 pub struct DeleteGroupMetricIntegrationVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -139,7 +128,6 @@ impl DeleteGroupMetricIntegrationVPreview {
         metric_integration_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             metric_integration_id: metric_integration_id.into(),
@@ -166,7 +154,6 @@ impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationVPreview {
         request.path_param("groupId", &self.group_id)?;
         request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -188,7 +175,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupMetricIntegrationVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             metric_integration_id: args

@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/listGroupMetricIntegrations>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListGroupMetricIntegrationsV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -52,7 +48,6 @@ impl ListGroupMetricIntegrationsV20250312 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -82,7 +77,6 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsV20250312 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("metricIntegrations");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -109,7 +103,6 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
@@ -140,10 +133,6 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsV20250312 {
     note = "API version preview of `listGroupMetricIntegrations` is sunset on 2026-09-14"
 )]
 pub struct ListGroupMetricIntegrationsVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -179,7 +168,6 @@ impl ListGroupMetricIntegrationsVPreview {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -209,7 +197,6 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsVPreview {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("metricIntegrations");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -236,7 +223,6 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,

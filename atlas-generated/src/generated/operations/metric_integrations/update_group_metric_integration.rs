@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/updateGroupMetricIntegration>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateGroupMetricIntegrationV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -42,7 +38,6 @@ impl UpdateGroupMetricIntegrationV20250312 {
         body: crate::models::MetricIntegrationUpdateRequest,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             metric_integration_id: metric_integration_id.into(),
@@ -70,7 +65,6 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
         request.finish()
@@ -93,7 +87,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             metric_integration_id: args
@@ -124,10 +117,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationV20250312 {
     note = "API version preview of `updateGroupMetricIntegration` is sunset on 2026-09-14"
 )]
 pub struct UpdateGroupMetricIntegrationVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -153,7 +142,6 @@ impl UpdateGroupMetricIntegrationVPreview {
         body: crate::models::MetricIntegrationUpdateRequest,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             metric_integration_id: metric_integration_id.into(),
@@ -181,7 +169,6 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
         request.path_param("groupId", &self.group_id)?;
         request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
@@ -204,7 +191,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupMetricIntegrationVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             metric_integration_id: args

@@ -15,10 +15,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addGroupUserRole>
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddGroupUserRoleV20250219 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -44,7 +40,6 @@ impl AddGroupUserRoleV20250219 {
         body: crate::models::AddOrRemoveGroupRole,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             user_id: user_id.into(),
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for AddGroupUserRoleV20250219 {
         request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.literal(":addRole");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-02-19+json", &self.body);
         request.finish()
@@ -96,7 +90,6 @@ impl crate::dynamic::DynamicEndpoint for AddGroupUserRoleV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             user_id: args.required(crate::dynamic::Section::Path, "userId")?,

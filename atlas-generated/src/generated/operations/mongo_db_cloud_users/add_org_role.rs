@@ -18,10 +18,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addOrgUserRole>
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddOrgRoleV20250219 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -45,7 +41,6 @@ impl AddOrgRoleV20250219 {
         body: crate::models::AddOrRemoveOrgRole,
     ) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             user_id: user_id.into(),
@@ -74,7 +69,6 @@ impl crate::runtime::Endpoint for AddOrgRoleV20250219 {
         request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.literal(":addRole");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-02-19+json", &self.body);
         request.finish()
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for AddOrgRoleV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             user_id: args.required(crate::dynamic::Section::Path, "userId")?,

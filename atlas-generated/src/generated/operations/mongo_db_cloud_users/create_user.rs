@@ -17,10 +17,6 @@
 #[derive(Debug, Clone, PartialEq)]
 #[deprecated(note = "API version 2023-01-01 of `createUser` is sunset on 2027-07-01")]
 pub struct CreateUserV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -31,11 +27,7 @@ pub struct CreateUserV20230101 {
 impl CreateUserV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(body: crate::models::CloudAppUser) -> Self {
-        Self {
-            envelope: None,
-            pretty: None,
-            body,
-        }
+        Self { pretty: None, body }
     }
 }
 impl crate::runtime::Endpoint for CreateUserV20230101 {
@@ -55,7 +47,6 @@ impl crate::runtime::Endpoint for CreateUserV20230101 {
         request.segment("atlas");
         request.segment("v2");
         request.segment("users");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -78,7 +69,6 @@ impl crate::dynamic::DynamicEndpoint for CreateUserV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })

@@ -17,10 +17,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getGroupUser>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetGroupUserV20250219 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -46,7 +42,6 @@ impl GetGroupUserV20250219 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             user_id: user_id.into(),
@@ -74,7 +69,6 @@ impl crate::runtime::Endpoint for GetGroupUserV20250219 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("users");
         request.path_param("userId", &self.user_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("orgMembershipStatuses", &self.org_membership_statuses);
         request.finish()
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for GetGroupUserV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             user_id: args.required(crate::dynamic::Section::Path, "userId")?,

@@ -15,10 +15,6 @@
 #[derive(Debug, Clone, PartialEq)]
 #[deprecated(note = "API version 2023-01-01 of `getUserByName` is sunset on 2027-07-01")]
 pub struct GetUserByNameV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -32,7 +28,6 @@ impl GetUserByNameV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(user_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             user_name: user_name.into(),
         }
@@ -57,7 +52,6 @@ impl crate::runtime::Endpoint for GetUserByNameV20230101 {
         request.segment("users");
         request.segment("byName");
         request.path_param("userName", &self.user_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -79,7 +73,6 @@ impl crate::dynamic::DynamicEndpoint for GetUserByNameV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             user_name: args.required(crate::dynamic::Section::Path, "userName")?,
         })

@@ -19,10 +19,6 @@
 #[derive(Debug, Clone, PartialEq)]
 #[deprecated(note = "API version 2023-01-01 of `listOrgUsers` is sunset on 2027-07-01")]
 pub struct ListOrgUsersV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -65,7 +61,6 @@ impl ListOrgUsersV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             include_count: None,
@@ -96,7 +91,6 @@ impl crate::runtime::Endpoint for ListOrgUsersV20230101 {
         request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
         request.segment("users");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -124,7 +118,6 @@ impl crate::dynamic::DynamicEndpoint for ListOrgUsersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             include_count: args
@@ -156,10 +149,6 @@ impl crate::dynamic::DynamicEndpoint for ListOrgUsersV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListOrgUsersV20250219 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -202,7 +191,6 @@ impl ListOrgUsersV20250219 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             include_count: None,
@@ -233,7 +221,6 @@ impl crate::runtime::Endpoint for ListOrgUsersV20250219 {
         request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
         request.segment("users");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
@@ -261,7 +248,6 @@ impl crate::dynamic::DynamicEndpoint for ListOrgUsersV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             include_count: args

@@ -22,10 +22,6 @@
     note = "API version 2023-01-01 of `listOrgTeamUsers` is sunset on 2027-07-01"
 )]
 pub struct ListTeamUsersV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -72,7 +68,6 @@ impl ListTeamUsersV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, team_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             items_per_page: None,
             org_id: org_id.into(),
             page_num: None,
@@ -106,7 +101,6 @@ impl crate::runtime::Endpoint for ListTeamUsersV20230101 {
         request.segment("teams");
         request.path_param("teamId", &self.team_id)?;
         request.segment("users");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -134,7 +128,6 @@ impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
@@ -167,10 +160,6 @@ impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTeamUsersV20250219 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -217,7 +206,6 @@ impl ListTeamUsersV20250219 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, team_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             items_per_page: None,
             org_id: org_id.into(),
             page_num: None,
@@ -251,7 +239,6 @@ impl crate::runtime::Endpoint for ListTeamUsersV20250219 {
         request.segment("teams");
         request.path_param("teamId", &self.team_id)?;
         request.segment("users");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -279,7 +266,6 @@ impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,

@@ -21,10 +21,6 @@
     note = "API version 2023-01-01 of `removeGroupUser` is sunset on 2027-07-01"
 )]
 pub struct RemoveGroupUserV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -44,7 +40,6 @@ impl RemoveGroupUserV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             user_id: user_id.into(),
@@ -71,7 +66,6 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("users");
         request.path_param("userId", &self.user_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -93,7 +87,6 @@ impl crate::dynamic::DynamicEndpoint for RemoveGroupUserV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             user_id: args.required(crate::dynamic::Section::Path, "userId")?,
@@ -116,10 +109,6 @@ impl crate::dynamic::DynamicEndpoint for RemoveGroupUserV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser>
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoveGroupUserV20250219 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -139,7 +128,6 @@ impl RemoveGroupUserV20250219 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             user_id: user_id.into(),
@@ -166,7 +154,6 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20250219 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("users");
         request.path_param("userId", &self.user_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -188,7 +175,6 @@ impl crate::dynamic::DynamicEndpoint for RemoveGroupUserV20250219 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             user_id: args.required(crate::dynamic::Section::Path, "userId")?,

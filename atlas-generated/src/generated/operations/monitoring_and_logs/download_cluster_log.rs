@@ -18,10 +18,6 @@
     note = "API version 2023-01-01 of `downloadGroupClusterLog` is sunset on 2027-07-01"
 )]
 pub struct DownloadClusterLogV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -53,7 +49,6 @@ impl DownloadClusterLogV20230101 {
         log_name: crate::models::DownloadClusterLogLogName,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             host_name: host_name.into(),
             log_name,
@@ -85,7 +80,6 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
         request.segment("logs");
         request.path_param("logName", self.log_name.as_str())?;
         request.literal(".gz");
-        request.query("envelope", &self.envelope);
         request.query("endDate", &self.end_date);
         request.query("startDate", &self.start_date);
         request.finish()
@@ -116,7 +110,6 @@ impl crate::dynamic::DynamicEndpoint for DownloadClusterLogV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             host_name: args.required(crate::dynamic::Section::Path, "hostName")?,
             log_name: args.required(crate::dynamic::Section::Path, "logName")?,
@@ -138,10 +131,6 @@ impl crate::dynamic::DynamicEndpoint for DownloadClusterLogV20230101 {
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadClusterLogV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -173,7 +162,6 @@ impl DownloadClusterLogV20230201 {
         log_name: crate::models::DownloadClusterLogLogName,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             host_name: host_name.into(),
             log_name,
@@ -205,7 +193,6 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {
         request.segment("logs");
         request.path_param("logName", self.log_name.as_str())?;
         request.literal(".gz");
-        request.query("envelope", &self.envelope);
         request.query("endDate", &self.end_date);
         request.query("startDate", &self.start_date);
         request.finish()
@@ -236,7 +223,6 @@ impl crate::dynamic::DynamicEndpoint for DownloadClusterLogV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             host_name: args.required(crate::dynamic::Section::Path, "hostName")?,
             log_name: args.required(crate::dynamic::Section::Path, "logName")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDisk>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetProcessDiskV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Human-readable label of the disk or partition to which the measurements apply.
     ///
     /// path parameter `partitionName`
@@ -41,7 +37,6 @@ impl GetProcessDiskV20230101 {
         process_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             partition_name: partition_name.into(),
             group_id: group_id.into(),
             process_id: process_id.into(),
@@ -70,7 +65,6 @@ impl crate::runtime::Endpoint for GetProcessDiskV20230101 {
         request.path_param("processId", &self.process_id)?;
         request.segment("disks");
         request.path_param("partitionName", &self.partition_name)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for GetProcessDiskV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             partition_name: args
                 .required(crate::dynamic::Section::Path, "partitionName")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,

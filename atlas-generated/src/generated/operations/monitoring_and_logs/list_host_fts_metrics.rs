@@ -24,10 +24,6 @@ pub struct ListHostFtsMetricsV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl ListHostFtsMetricsV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -35,7 +31,6 @@ impl ListHostFtsMetricsV20230101 {
         Self {
             process_id: process_id.into(),
             group_id: group_id.into(),
-            envelope: None,
         }
     }
 }
@@ -61,7 +56,6 @@ impl crate::runtime::Endpoint for ListHostFtsMetricsV20230101 {
         request.path_param("processId", &self.process_id)?;
         request.segment("fts");
         request.segment("metrics");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -84,7 +78,6 @@ impl crate::dynamic::DynamicEndpoint for ListHostFtsMetricsV20230101 {
         Ok(Self {
             process_id: args.required(crate::dynamic::Section::Path, "processId")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

@@ -40,10 +40,6 @@ pub struct ListMeasurementsV20230101 {
     ///
     /// query parameter `end`
     pub end: Option<crate::runtime::Timestamp>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// List that contains the metrics that you want MongoDB Atlas to report for the associated data series. If you don't set this parameter, this resource returns all hardware and status metrics for the associated data series.
     ///
     /// query parameter `metrics`
@@ -64,7 +60,6 @@ impl ListMeasurementsV20230101 {
             period: None,
             start: None,
             end: None,
-            envelope: None,
             metrics,
         }
     }
@@ -96,7 +91,6 @@ impl crate::runtime::Endpoint for ListMeasurementsV20230101 {
         request.query("period", &self.period);
         request.query("start", &self.start);
         request.query("end", &self.end);
-        request.query("envelope", &self.envelope);
         request.query("metrics", &self.metrics);
         request.finish()
     }
@@ -124,7 +118,6 @@ impl crate::dynamic::DynamicEndpoint for ListMeasurementsV20230101 {
             period: args.optional(crate::dynamic::Section::Query, "period")?,
             start: args.optional(crate::dynamic::Section::Query, "start")?,
             end: args.optional(crate::dynamic::Section::Query, "end")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             metrics: args.required(crate::dynamic::Section::Query, "metrics")?,
         })
     }

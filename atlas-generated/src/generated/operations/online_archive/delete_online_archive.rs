@@ -20,10 +20,6 @@ pub struct DeleteOnlineArchiveV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -46,7 +42,6 @@ impl DeleteOnlineArchiveV20230101 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             archive_id: archive_id.into(),
             cluster_name: cluster_name.into(),
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for DeleteOnlineArchiveV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("onlineArchives");
         request.path_param("archiveId", &self.archive_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -98,7 +92,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteOnlineArchiveV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             archive_id: args.required(crate::dynamic::Section::Path, "archiveId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -20,10 +20,6 @@ pub struct DownloadQueryLogsV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Date and time that specifies the starting point for the range of log messages to return. This resource expresses this value in the number of seconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     ///
     /// query parameter `startDate`
@@ -46,7 +42,6 @@ impl DownloadQueryLogsV20230101 {
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             start_date: None,
             end_date: None,
             cluster_name: cluster_name.into(),
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("onlineArchives");
         request.segment("queryLogs.gz");
-        request.query("envelope", &self.envelope);
         request.query("startDate", &self.start_date);
         request.query("endDate", &self.end_date);
         request.query("archiveOnly", &self.archive_only);
@@ -109,7 +103,6 @@ impl crate::dynamic::DynamicEndpoint for DownloadQueryLogsV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             start_date: args.optional(crate::dynamic::Section::Query, "startDate")?,
             end_date: args.optional(crate::dynamic::Section::Query, "endDate")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/updateGroupClusterOnlineArchive>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateOnlineArchiveV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -48,7 +44,6 @@ impl UpdateOnlineArchiveV20230101 {
         body: crate::models::BackupOnlineArchive,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             archive_id: archive_id.into(),
@@ -79,7 +74,6 @@ impl crate::runtime::Endpoint for UpdateOnlineArchiveV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("onlineArchives");
         request.path_param("archiveId", &self.archive_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -102,7 +96,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateOnlineArchiveV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             archive_id: args.required(crate::dynamic::Section::Path, "archiveId")?,

@@ -19,10 +19,6 @@
     note = "API version 2023-01-01 of `deleteOrgInvite` is sunset on 2027-07-01"
 )]
 pub struct DeleteOrgInviteV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -40,7 +36,6 @@ impl DeleteOrgInviteV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, invitation_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             invitation_id: invitation_id.into(),
@@ -67,7 +62,6 @@ impl crate::runtime::Endpoint for DeleteOrgInviteV20230101 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("invites");
         request.path_param("invitationId", &self.invitation_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -89,7 +83,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteOrgInviteV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,

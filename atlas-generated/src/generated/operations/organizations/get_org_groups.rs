@@ -18,10 +18,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgGroups>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOrgGroupsV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///
     /// query parameter `includeCount`; the server's default is `true`
@@ -51,7 +47,6 @@ impl GetOrgGroupsV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             include_count: None,
             items_per_page: None,
             org_id: org_id.into(),
@@ -80,7 +75,6 @@ impl crate::runtime::Endpoint for GetOrgGroupsV20230101 {
         request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
         request.segment("groups");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -106,7 +100,6 @@ impl crate::dynamic::DynamicEndpoint for GetOrgGroupsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
             items_per_page: args

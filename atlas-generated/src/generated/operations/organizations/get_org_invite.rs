@@ -17,10 +17,6 @@
 #[derive(Debug, Clone, PartialEq)]
 #[deprecated(note = "API version 2023-01-01 of `getOrgInvite` is sunset on 2027-07-01")]
 pub struct GetOrgInviteV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -34,7 +30,6 @@ impl GetOrgInviteV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, invitation_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             invitation_id: invitation_id.into(),
         }
@@ -60,7 +55,6 @@ impl crate::runtime::Endpoint for GetOrgInviteV20230101 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("invites");
         request.path_param("invitationId", &self.invitation_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -81,7 +75,6 @@ impl crate::dynamic::DynamicEndpoint for GetOrgInviteV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,
         })

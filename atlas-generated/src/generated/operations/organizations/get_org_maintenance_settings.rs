@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgMaintenanceSettings>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOrgMaintenanceSettingsVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -31,7 +27,6 @@ impl GetOrgMaintenanceSettingsVPreview {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
         }
@@ -56,7 +51,6 @@ impl crate::runtime::Endpoint for GetOrgMaintenanceSettingsVPreview {
         request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
         request.segment("maintenanceSettings");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -78,7 +72,6 @@ impl crate::dynamic::DynamicEndpoint for GetOrgMaintenanceSettingsVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })

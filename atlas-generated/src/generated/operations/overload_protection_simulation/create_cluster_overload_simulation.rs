@@ -15,10 +15,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/createGroupClusterOverloadSimulation>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateClusterOverloadSimulationVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -44,7 +40,6 @@ impl CreateClusterOverloadSimulationVPreview {
         body: crate::models::OverloadProtectionSimulationRequest,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for CreateClusterOverloadSimulationVPreview {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("overloadSimulations");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
@@ -96,7 +90,6 @@ impl crate::dynamic::DynamicEndpoint for CreateClusterOverloadSimulationVPreview
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

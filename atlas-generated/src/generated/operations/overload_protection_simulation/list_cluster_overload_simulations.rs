@@ -15,10 +15,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Overload-Protection-Simulation/operation/listGroupClusterOverloadSimulations>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListClusterOverloadSimulationsVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -46,7 +42,6 @@ impl ListClusterOverloadSimulationsVPreview {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             items_per_page: None,
             page_num: None,
             pretty: None,
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for ListClusterOverloadSimulationsVPreview {
         request.segment("clusters");
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("overloadSimulations");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -100,7 +94,6 @@ impl crate::dynamic::DynamicEndpoint for ListClusterOverloadSimulationsVPreview 
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,

@@ -28,10 +28,6 @@ pub struct GetServerlessAutoIndexingV20230101 {
     ///
     /// path parameter `clusterName`
     pub cluster_name: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -43,7 +39,6 @@ impl GetServerlessAutoIndexingV20230101 {
         Self {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -70,7 +65,6 @@ impl crate::runtime::Endpoint for GetServerlessAutoIndexingV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("performanceAdvisor");
         request.segment("autoIndexing");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -94,7 +88,6 @@ impl crate::dynamic::DynamicEndpoint for GetServerlessAutoIndexingV20230101 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

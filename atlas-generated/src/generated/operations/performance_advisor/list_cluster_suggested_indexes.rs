@@ -24,10 +24,6 @@ pub struct ListClusterSuggestedIndexesV20240805 {
     ///
     /// path parameter `clusterName`
     pub cluster_name: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `true`
-    pub envelope: Option<bool>,
     /// Process IDs from which to retrieve suggested indexes. A `processId` is a combination of host and port that serves the MongoDB process. The host must be the hostname, FQDN, IPv4 address, or IPv6 address of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests. To include multiple `processIds`, pass the parameter multiple times delimited with an ampersand (`&`) between each `processId`.
     ///
     /// query parameter `processIds`
@@ -57,7 +53,6 @@ impl ListClusterSuggestedIndexesV20240805 {
         Self {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
-            envelope: None,
             process_ids: None,
             namespaces: None,
             since: None,
@@ -87,7 +82,6 @@ impl crate::runtime::Endpoint for ListClusterSuggestedIndexesV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("performanceAdvisor");
         request.segment("suggestedIndexes");
-        request.query("envelope", &self.envelope);
         request.query("processIds", &self.process_ids);
         request.query("namespaces", &self.namespaces);
         request.query("since", &self.since);
@@ -114,7 +108,6 @@ impl crate::dynamic::DynamicEndpoint for ListClusterSuggestedIndexesV20240805 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             process_ids: args.optional(crate::dynamic::Section::Query, "processIds")?,
             namespaces: args.optional(crate::dynamic::Section::Query, "namespaces")?,
             since: args.optional(crate::dynamic::Section::Query, "since")?,

@@ -24,10 +24,6 @@ pub struct ListDropIndexSuggestionsV20240805 {
     ///
     /// path parameter `clusterName`
     pub cluster_name: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `true`
-    pub envelope: Option<bool>,
 }
 impl ListDropIndexSuggestionsV20240805 {
     /// A request with its required parameters; optional ones start unset.
@@ -35,7 +31,6 @@ impl ListDropIndexSuggestionsV20240805 {
         Self {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
-            envelope: None,
         }
     }
 }
@@ -61,7 +56,6 @@ impl crate::runtime::Endpoint for ListDropIndexSuggestionsV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("performanceAdvisor");
         request.segment("dropIndexSuggestions");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -84,7 +78,6 @@ impl crate::dynamic::DynamicEndpoint for ListDropIndexSuggestionsV20240805 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

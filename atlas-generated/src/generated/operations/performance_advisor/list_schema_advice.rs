@@ -20,10 +20,6 @@ pub struct ListSchemaAdviceV20240805 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `true`
-    pub envelope: Option<bool>,
     /// Human-readable label that identifies the cluster.
     ///
     /// path parameter `clusterName`
@@ -34,7 +30,6 @@ impl ListSchemaAdviceV20240805 {
     pub fn new(group_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             cluster_name: cluster_name.into(),
         }
     }
@@ -61,7 +56,6 @@ impl crate::runtime::Endpoint for ListSchemaAdviceV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("performanceAdvisor");
         request.segment("schemaAdvice");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -83,7 +77,6 @@ impl crate::dynamic::DynamicEndpoint for ListSchemaAdviceV20240805 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
         })
     }

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/createOrgApiKeyAccessListEntry>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrgAccessEntryV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///
     /// query parameter `includeCount`; the server's default is `true`
@@ -53,7 +49,6 @@ impl CreateOrgAccessEntryV20230101 {
         body: Vec<crate::models::UserAccessListRequest>,
     ) -> Self {
         Self {
-            envelope: None,
             include_count: None,
             items_per_page: None,
             org_id: org_id.into(),
@@ -85,7 +80,6 @@ impl crate::runtime::Endpoint for CreateOrgAccessEntryV20230101 {
         request.segment("apiKeys");
         request.path_param("apiUserId", &self.api_user_id)?;
         request.segment("accessList");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -111,7 +105,6 @@ impl crate::dynamic::DynamicEndpoint for CreateOrgAccessEntryV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
             items_per_page: args

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/deleteOrgApiKeyAccessListEntry>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteAccessEntryV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -43,7 +39,6 @@ impl DeleteAccessEntryV20230101 {
         ip_address: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             api_user_id: api_user_id.into(),
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for DeleteAccessEntryV20230101 {
         request.path_param("apiUserId", &self.api_user_id)?;
         request.segment("accessList");
         request.path_param("ipAddress", &self.ip_address)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -95,7 +89,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteAccessEntryV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             api_user_id: args.required(crate::dynamic::Section::Path, "apiUserId")?,

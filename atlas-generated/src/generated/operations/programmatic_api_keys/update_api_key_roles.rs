@@ -36,10 +36,6 @@ pub struct UpdateApiKeyRolesV20230101 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies this organization API key that you want to unassign from one project.
     ///
     /// path parameter `apiUserId`
@@ -60,7 +56,6 @@ impl UpdateApiKeyRolesV20230101 {
             items_per_page: None,
             include_count: None,
             pretty: None,
-            envelope: None,
             api_user_id: api_user_id.into(),
             body,
         }
@@ -90,7 +85,6 @@ impl crate::runtime::Endpoint for UpdateApiKeyRolesV20230101 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("includeCount", &self.include_count);
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -119,7 +113,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateApiKeyRolesV20230101 {
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             api_user_id: args.required(crate::dynamic::Section::Path, "apiUserId")?,
             body: args.body()?,
         })

@@ -28,10 +28,6 @@ pub struct AddGroupUserV20230201 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Adds one MongoDB Cloud user to the specified project.
     pub body: crate::models::GroupInvitationRequest,
 }
@@ -65,7 +61,6 @@ impl AddGroupUserV20230201 {
         Self {
             group_id: group_id.into(),
             pretty: None,
-            envelope: None,
             body,
         }
     }
@@ -90,7 +85,6 @@ impl crate::runtime::Endpoint for AddGroupUserV20230201 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("access");
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
     }
@@ -125,7 +119,6 @@ impl crate::dynamic::DynamicEndpoint for AddGroupUserV20230201 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroup>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateGroupV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -32,7 +28,6 @@ impl CreateGroupV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(body: crate::models::Group) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             project_owner_id: None,
             body,
@@ -56,7 +51,6 @@ impl crate::runtime::Endpoint for CreateGroupV20230101 {
         request.segment("atlas");
         request.segment("v2");
         request.segment("groups");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("projectOwnerId", &self.project_owner_id);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
@@ -80,7 +74,6 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             project_owner_id: args
                 .optional(crate::dynamic::Section::Query, "projectOwnerId")?,

@@ -27,10 +27,6 @@ pub struct CreateGroupInviteV20230101 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Invites one MongoDB Cloud user to join the specified project.
     pub body: crate::models::GroupInvitationRequest,
 }
@@ -43,7 +39,6 @@ impl CreateGroupInviteV20230101 {
         Self {
             group_id: group_id.into(),
             pretty: None,
-            envelope: None,
             body,
         }
     }
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for CreateGroupInviteV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("invites");
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -92,7 +86,6 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupInviteV20230101 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -23,10 +23,6 @@ pub struct DeleteGroupInviteV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the invitation.
     ///
     /// path parameter `invitationId`
@@ -37,7 +33,6 @@ impl DeleteGroupInviteV20230101 {
     pub fn new(group_id: impl Into<String>, invitation_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             invitation_id: invitation_id.into(),
         }
     }
@@ -62,7 +57,6 @@ impl crate::runtime::Endpoint for DeleteGroupInviteV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("invites");
         request.path_param("invitationId", &self.invitation_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -84,7 +78,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupInviteV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,
         })
     }

@@ -32,10 +32,6 @@ pub struct DeleteGroupLimitV20230101 {
     ///
     /// path parameter `limitName`
     pub limit_name: crate::models::GetGroupLimitLimitName,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -55,7 +51,6 @@ impl DeleteGroupLimitV20230101 {
     ) -> Self {
         Self {
             limit_name,
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
         }
@@ -81,7 +76,6 @@ impl crate::runtime::Endpoint for DeleteGroupLimitV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("limits");
         request.path_param("limitName", self.limit_name.as_str())?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -104,7 +98,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupLimitV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             limit_name: args.required(crate::dynamic::Section::Path, "limitName")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })

@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupByName>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetGroupByNameV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -30,7 +26,6 @@ impl GetGroupByNameV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_name: group_name.into(),
         }
@@ -55,7 +50,6 @@ impl crate::runtime::Endpoint for GetGroupByNameV20230101 {
         request.segment("groups");
         request.segment("byName");
         request.path_param("groupName", &self.group_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -77,7 +71,6 @@ impl crate::dynamic::DynamicEndpoint for GetGroupByNameV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_name: args.required(crate::dynamic::Section::Path, "groupName")?,
         })

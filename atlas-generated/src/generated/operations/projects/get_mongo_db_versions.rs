@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupMongoDbVersions>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetMongoDbVersionsV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -53,7 +49,6 @@ impl GetMongoDbVersionsV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cloud_provider: None,
@@ -83,7 +78,6 @@ impl crate::runtime::Endpoint for GetMongoDbVersionsV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("mongoDBVersions");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("cloudProvider", &self.cloud_provider);
         request.query("instanceSize", &self.instance_size);
@@ -110,7 +104,6 @@ impl crate::dynamic::DynamicEndpoint for GetMongoDbVersionsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cloud_provider: args

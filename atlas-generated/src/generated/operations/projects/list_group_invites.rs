@@ -23,10 +23,6 @@ pub struct ListGroupInvitesV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -41,7 +37,6 @@ impl ListGroupInvitesV20230101 {
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             username: None,
         }
@@ -66,7 +61,6 @@ impl crate::runtime::Endpoint for ListGroupInvitesV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("invites");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("username", &self.username);
         request.finish()
@@ -90,7 +84,6 @@ impl crate::dynamic::DynamicEndpoint for ListGroupInvitesV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             username: args.optional(crate::dynamic::Section::Query, "username")?,
         })

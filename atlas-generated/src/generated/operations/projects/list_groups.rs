@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroups>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListGroupsV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///
     /// query parameter `includeCount`; the server's default is `true`
@@ -38,7 +34,6 @@ impl ListGroupsV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new() -> Self {
         Self {
-            envelope: None,
             include_count: None,
             items_per_page: None,
             page_num: None,
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for ListGroupsV20230101 {
         request.segment("atlas");
         request.segment("v2");
         request.segment("groups");
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -88,7 +82,6 @@ impl crate::dynamic::DynamicEndpoint for ListGroupsV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
             items_per_page: args

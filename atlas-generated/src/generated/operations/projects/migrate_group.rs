@@ -19,10 +19,6 @@ pub struct MigrateGroupV20240530 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Migrates a project from its current organization to another organization.
     pub body: crate::models::GroupMigrationRequest,
 }
@@ -34,7 +30,6 @@ impl MigrateGroupV20240530 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             body,
         }
     }
@@ -58,7 +53,6 @@ impl crate::runtime::Endpoint for MigrateGroupV20240530 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.literal(":migrate");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2024-05-30+json", &self.body);
         request.finish()
     }
@@ -81,7 +75,6 @@ impl crate::dynamic::DynamicEndpoint for MigrateGroupV20240530 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -23,10 +23,6 @@ pub struct UpdateGroupInvitesV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -42,7 +38,6 @@ impl UpdateGroupInvitesV20230101 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             body,
         }
@@ -67,7 +62,6 @@ impl crate::runtime::Endpoint for UpdateGroupInvitesV20230101 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("invites");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupInvitesV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })

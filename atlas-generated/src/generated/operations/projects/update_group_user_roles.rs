@@ -31,10 +31,6 @@ pub struct UpdateGroupUserRolesV20230101 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Roles to update for the specified user.
     pub body: crate::models::UpdateGroupRolesForUser,
 }
@@ -49,7 +45,6 @@ impl UpdateGroupUserRolesV20230101 {
             group_id: group_id.into(),
             user_id: user_id.into(),
             pretty: None,
-            envelope: None,
             body,
         }
     }
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for UpdateGroupUserRolesV20230101 {
         request.path_param("userId", &self.user_id)?;
         request.segment("roles");
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -101,7 +95,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupUserRolesV20230101 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             user_id: args.required(crate::dynamic::Section::Path, "userId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -24,10 +24,6 @@ pub struct UpdateInviteByIdV20230101 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the invitation.
     ///
     /// path parameter `invitationId`
@@ -44,7 +40,6 @@ impl UpdateInviteByIdV20230101 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             invitation_id: invitation_id.into(),
             body,
         }
@@ -70,7 +65,6 @@ impl crate::runtime::Endpoint for UpdateInviteByIdV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("invites");
         request.path_param("invitationId", &self.invitation_id)?;
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
     }
@@ -93,7 +87,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateInviteByIdV20230101 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             invitation_id: args.required(crate::dynamic::Section::Path, "invitationId")?,
             body: args.body()?,
         })

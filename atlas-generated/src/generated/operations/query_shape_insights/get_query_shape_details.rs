@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Query-Shape-Insights/operation/getGroupClusterQueryShapeInsightDetails>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetQueryShapeDetailsV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -63,7 +59,6 @@ impl GetQueryShapeDetailsV20250312 {
         query_shape_hash: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
@@ -97,7 +92,6 @@ impl crate::runtime::Endpoint for GetQueryShapeDetailsV20250312 {
         request.segment("queryShapeInsights");
         request.path_param("queryShapeHash", &self.query_shape_hash)?;
         request.segment("details");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("since", &self.since);
         request.query("until", &self.until);
@@ -122,7 +116,6 @@ impl crate::dynamic::DynamicEndpoint for GetQueryShapeDetailsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,

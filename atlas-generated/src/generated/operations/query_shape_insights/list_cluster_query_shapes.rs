@@ -28,10 +28,6 @@ pub struct ListClusterQueryShapesV20250312 {
     ///
     /// query parameter `status`; the server's default is `"REJECTED"`
     pub status: Option<crate::models::ListClusterQueryShapesStatus>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     ///
     /// query parameter `includeCount`; the server's default is `true`
@@ -56,7 +52,6 @@ impl ListClusterQueryShapesV20250312 {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
             status: None,
-            envelope: None,
             include_count: None,
             items_per_page: None,
             page_num: None,
@@ -86,7 +81,6 @@ impl crate::runtime::Endpoint for ListClusterQueryShapesV20250312 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("queryShapes");
         request.query("status", &self.status);
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -114,7 +108,6 @@ impl crate::dynamic::DynamicEndpoint for ListClusterQueryShapesV20250312 {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             cluster_name: args.required(crate::dynamic::Section::Path, "clusterName")?,
             status: args.optional(crate::dynamic::Section::Query, "status")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
             items_per_page: args

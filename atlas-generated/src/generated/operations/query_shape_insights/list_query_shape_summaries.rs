@@ -62,10 +62,6 @@ pub struct ListQueryShapeSummariesV20250312 {
     ///
     /// query parameter `queryShapeHashes`
     pub query_shape_hashes: Option<Vec<String>>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -85,7 +81,6 @@ impl ListQueryShapeSummariesV20250312 {
             n_summaries: None,
             series: None,
             query_shape_hashes: None,
-            envelope: None,
             pretty: None,
         }
     }
@@ -120,7 +115,6 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
         request.query("nSummaries", &self.n_summaries);
         request.query("series", &self.series);
         request.query("queryShapeHashes", &self.query_shape_hashes);
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -153,7 +147,6 @@ impl crate::dynamic::DynamicEndpoint for ListQueryShapeSummariesV20250312 {
             series: args.optional(crate::dynamic::Section::Query, "series")?,
             query_shape_hashes: args
                 .optional(crate::dynamic::Section::Query, "queryShapeHashes")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

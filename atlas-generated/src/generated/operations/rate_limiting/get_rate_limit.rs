@@ -21,10 +21,6 @@ pub struct GetRateLimitV20250312 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
     ///
     /// query parameter `groupId`
@@ -48,7 +44,6 @@ impl GetRateLimitV20250312 {
         Self {
             endpoint_set_id: endpoint_set_id.into(),
             pretty: None,
-            envelope: None,
             group_id: None,
             org_id: None,
             user_id: None,
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for GetRateLimitV20250312 {
         request.segment("rateLimits");
         request.path_param("endpointSetId", &self.endpoint_set_id)?;
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.query("groupId", &self.group_id);
         request.query("orgId", &self.org_id);
         request.query("userId", &self.user_id);
@@ -103,7 +97,6 @@ impl crate::dynamic::DynamicEndpoint for GetRateLimitV20250312 {
             endpoint_set_id: args
                 .required(crate::dynamic::Section::Path, "endpointSetId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
             org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
             user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
@@ -134,10 +127,6 @@ pub struct GetRateLimitVPreview {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
     ///
     /// query parameter `groupId`
@@ -161,7 +150,6 @@ impl GetRateLimitVPreview {
         Self {
             endpoint_set_id: endpoint_set_id.into(),
             pretty: None,
-            envelope: None,
             group_id: None,
             org_id: None,
             user_id: None,
@@ -188,7 +176,6 @@ impl crate::runtime::Endpoint for GetRateLimitVPreview {
         request.segment("rateLimits");
         request.path_param("endpointSetId", &self.endpoint_set_id)?;
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.query("groupId", &self.group_id);
         request.query("orgId", &self.org_id);
         request.query("userId", &self.user_id);
@@ -216,7 +203,6 @@ impl crate::dynamic::DynamicEndpoint for GetRateLimitVPreview {
             endpoint_set_id: args
                 .required(crate::dynamic::Section::Path, "endpointSetId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
             org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
             user_id: args.optional(crate::dynamic::Section::Query, "userId")?,

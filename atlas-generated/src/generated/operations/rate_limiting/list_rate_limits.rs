@@ -25,10 +25,6 @@ pub struct ListRateLimitsV20250312 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, only group scoped endpoint sets are returned and the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
     ///
     /// query parameter `groupId`
@@ -61,7 +57,6 @@ impl ListRateLimitsV20250312 {
             items_per_page: None,
             page_num: None,
             pretty: None,
-            envelope: None,
             group_id: None,
             org_id: None,
             user_id: None,
@@ -91,7 +86,6 @@ impl crate::runtime::Endpoint for ListRateLimitsV20250312 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.query("groupId", &self.group_id);
         request.query("orgId", &self.org_id);
         request.query("userId", &self.user_id);
@@ -122,7 +116,6 @@ impl crate::dynamic::DynamicEndpoint for ListRateLimitsV20250312 {
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
             org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
             user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
@@ -159,10 +152,6 @@ pub struct ListRateLimitsVPreview {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, only group scoped endpoint sets are returned and the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
     ///
     /// query parameter `groupId`
@@ -195,7 +184,6 @@ impl ListRateLimitsVPreview {
             items_per_page: None,
             page_num: None,
             pretty: None,
-            envelope: None,
             group_id: None,
             org_id: None,
             user_id: None,
@@ -225,7 +213,6 @@ impl crate::runtime::Endpoint for ListRateLimitsVPreview {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.query("groupId", &self.group_id);
         request.query("orgId", &self.org_id);
         request.query("userId", &self.user_id);
@@ -256,7 +243,6 @@ impl crate::dynamic::DynamicEndpoint for ListRateLimitsVPreview {
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.optional(crate::dynamic::Section::Query, "groupId")?,
             org_id: args.optional(crate::dynamic::Section::Query, "orgId")?,
             user_id: args.optional(crate::dynamic::Section::Query, "userId")?,

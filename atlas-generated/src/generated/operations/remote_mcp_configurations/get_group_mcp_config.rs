@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getGroupMcpConfig>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetGroupMcpConfigV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -36,7 +32,6 @@ impl GetGroupMcpConfigV20250312 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, mcp_config_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             mcp_config_id: mcp_config_id.into(),
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for GetGroupMcpConfigV20250312 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("mcpConfigs");
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -85,7 +79,6 @@ impl crate::dynamic::DynamicEndpoint for GetGroupMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,

@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/getOrgMcpConfig>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOrgMcpConfigV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -34,7 +30,6 @@ impl GetOrgMcpConfigV20250312 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, mcp_config_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             org_id: org_id.into(),
             mcp_config_id: mcp_config_id.into(),
@@ -61,7 +56,6 @@ impl crate::runtime::Endpoint for GetOrgMcpConfigV20250312 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("mcpConfigs");
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -83,7 +77,6 @@ impl crate::dynamic::DynamicEndpoint for GetOrgMcpConfigV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,

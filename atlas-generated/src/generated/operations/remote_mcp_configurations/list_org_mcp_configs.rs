@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Remote-MCP-Configurations/operation/listOrgMcpConfigs>
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListOrgMcpConfigsV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -42,7 +38,6 @@ impl ListOrgMcpConfigsV20250312 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             items_per_page: None,
             include_count: None,
             page_num: None,
@@ -70,7 +65,6 @@ impl crate::runtime::Endpoint for ListOrgMcpConfigsV20250312 {
         request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
         request.segment("mcpConfigs");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("includeCount", &self.include_count);
         request.query("pageNum", &self.page_num);
@@ -95,7 +89,6 @@ impl crate::dynamic::DynamicEndpoint for ListOrgMcpConfigsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             include_count: args

@@ -13,10 +13,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/getSystemStatus>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetSystemStatusV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -25,10 +21,7 @@ pub struct GetSystemStatusV20230101 {
 impl GetSystemStatusV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new() -> Self {
-        Self {
-            envelope: None,
-            pretty: None,
-        }
+        Self { pretty: None }
     }
 }
 impl crate::runtime::Endpoint for GetSystemStatusV20230101 {
@@ -47,7 +40,6 @@ impl crate::runtime::Endpoint for GetSystemStatusV20230101 {
         request.segment("api");
         request.segment("atlas");
         request.segment("v2");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -69,7 +61,6 @@ impl crate::dynamic::DynamicEndpoint for GetSystemStatusV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

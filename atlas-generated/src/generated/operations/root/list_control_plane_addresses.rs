@@ -13,16 +13,11 @@
 /// - Versions: `2023-11-15`
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/listControlPlaneIpAddresses>
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListControlPlaneAddressesV20231115 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
-}
+pub struct ListControlPlaneAddressesV20231115 {}
 impl ListControlPlaneAddressesV20231115 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new() -> Self {
-        Self { envelope: None }
+        Self {}
     }
 }
 impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
@@ -43,7 +38,6 @@ impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
         request.segment("v2");
         request.segment("unauth");
         request.segment("controlPlaneIPAddresses");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -61,11 +55,9 @@ impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
 #[cfg(feature = "dynamic")]
 impl crate::dynamic::DynamicEndpoint for ListControlPlaneAddressesV20231115 {
     fn from_args(
-        args: &mut crate::dynamic::Args<'_>,
+        _args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
-        Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
-        })
+        Ok(Self {})
     }
 }
 /// `listControlPlaneIpAddresses` in its newest stable API version, `2023-11-15`.

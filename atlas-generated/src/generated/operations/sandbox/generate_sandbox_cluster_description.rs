@@ -15,10 +15,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/generateGroupSandboxClusterDescription>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerateSandboxClusterDescriptionVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -41,7 +37,6 @@ impl GenerateSandboxClusterDescriptionVPreview {
         sandbox_config_id: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             sandbox_config_id: sandbox_config_id.into(),
@@ -69,7 +64,6 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
         request.segment("sandbox");
         request.path_param("sandboxConfigId", &self.sandbox_config_id)?;
         request.literal(":generateClusterDescription");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for GenerateSandboxClusterDescriptionVPrevi
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             sandbox_config_id: args

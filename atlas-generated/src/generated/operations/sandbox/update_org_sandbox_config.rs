@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Sandbox/operation/updateOrgSandboxConfig>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateOrgSandboxConfigVPreview {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -41,7 +37,6 @@ impl UpdateOrgSandboxConfigVPreview {
         body: crate::models::SandboxConfigUpdateRequest,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             org_id: org_id.into(),
             sandbox_config_id: sandbox_config_id.into(),
@@ -69,7 +64,6 @@ impl crate::runtime::Endpoint for UpdateOrgSandboxConfigVPreview {
         request.path_param("orgId", &self.org_id)?;
         request.segment("sandboxConfig");
         request.path_param("sandboxConfigId", &self.sandbox_config_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
@@ -92,7 +86,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateOrgSandboxConfigVPreview {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             sandbox_config_id: args

@@ -20,10 +20,6 @@
     note = "API version 2023-01-01 of `listGroupPrivateEndpointServerlessInstanceEndpoint` is sunset on 2026-01-22"
 )]
 pub struct ListServerlessPrivateEndpointV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -39,7 +35,6 @@ impl ListServerlessPrivateEndpointV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, instance_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             instance_name: instance_name.into(),
         }
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for ListServerlessPrivateEndpointV20230101 {
         request.segment("instance");
         request.path_param("instanceName", &self.instance_name)?;
         request.segment("endpoint");
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -89,7 +83,6 @@ impl crate::dynamic::DynamicEndpoint for ListServerlessPrivateEndpointV20230101 
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             instance_name: args.required(crate::dynamic::Section::Path, "instanceName")?,
         })

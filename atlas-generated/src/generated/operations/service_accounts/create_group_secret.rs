@@ -24,10 +24,6 @@ pub struct CreateGroupSecretV20240805 {
     ///
     /// path parameter `clientId`
     pub client_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -45,7 +41,6 @@ impl CreateGroupSecretV20240805 {
         Self {
             group_id: group_id.into(),
             client_id: client_id.into(),
-            envelope: None,
             pretty: None,
             body,
         }
@@ -72,7 +67,6 @@ impl crate::runtime::Endpoint for CreateGroupSecretV20240805 {
         request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
         request.segment("secrets");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupSecretV20240805 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })

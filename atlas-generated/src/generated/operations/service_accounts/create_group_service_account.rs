@@ -19,10 +19,6 @@ pub struct CreateGroupServiceAccountV20240805 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -38,7 +34,6 @@ impl CreateGroupServiceAccountV20240805 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
             body,
         }
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for CreateGroupServiceAccountV20240805 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("serviceAccounts");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
         request.finish()
@@ -87,7 +81,6 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupServiceAccountV20240805 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             body: args.body()?,
         })

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccountAccessListEntry>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteGroupAccessEntryV20240805 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -45,7 +41,6 @@ impl DeleteGroupAccessEntryV20240805 {
         ip_address: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             pretty: None,
             client_id: client_id.into(),
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for DeleteGroupAccessEntryV20240805 {
         request.path_param("clientId", &self.client_id)?;
         request.segment("accessList");
         request.path_param("ipAddress", &self.ip_address)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -97,7 +91,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupAccessEntryV20240805 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             client_id: args.required(crate::dynamic::Section::Path, "clientId")?,

@@ -28,10 +28,6 @@ pub struct DeleteGroupSecretV20240805 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -48,7 +44,6 @@ impl DeleteGroupSecretV20240805 {
             client_id: client_id.into(),
             secret_id: secret_id.into(),
             group_id: group_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for DeleteGroupSecretV20240805 {
         request.path_param("clientId", &self.client_id)?;
         request.segment("secrets");
         request.path_param("secretId", &self.secret_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -100,7 +94,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteGroupSecretV20240805 {
             client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
             secret_id: args.required(crate::dynamic::Section::Path, "secretId")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

@@ -21,10 +21,6 @@ pub struct DeleteOrgServiceAccountV20240805 {
     ///
     /// path parameter `orgId`
     pub org_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -36,7 +32,6 @@ impl DeleteOrgServiceAccountV20240805 {
         Self {
             client_id: client_id.into(),
             org_id: org_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -61,7 +56,6 @@ impl crate::runtime::Endpoint for DeleteOrgServiceAccountV20240805 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -85,7 +79,6 @@ impl crate::dynamic::DynamicEndpoint for DeleteOrgServiceAccountV20240805 {
         Ok(Self {
             client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

@@ -23,10 +23,6 @@ pub struct GetGroupServiceAccountV20240805 {
     ///
     /// path parameter `clientId`
     pub client_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -38,7 +34,6 @@ impl GetGroupServiceAccountV20240805 {
         Self {
             group_id: group_id.into(),
             client_id: client_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for GetGroupServiceAccountV20240805 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -87,7 +81,6 @@ impl crate::dynamic::DynamicEndpoint for GetGroupServiceAccountV20240805 {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             client_id: args.required(crate::dynamic::Section::Path, "clientId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

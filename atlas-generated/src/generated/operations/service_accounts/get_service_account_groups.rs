@@ -34,10 +34,6 @@ pub struct GetServiceAccountGroupsV20240805 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
 }
 impl GetServiceAccountGroupsV20240805 {
     /// A request with its required parameters; optional ones start unset.
@@ -48,7 +44,6 @@ impl GetServiceAccountGroupsV20240805 {
             items_per_page: None,
             page_num: None,
             pretty: None,
-            envelope: None,
         }
     }
 }
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for GetServiceAccountGroupsV20240805 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -103,7 +97,6 @@ impl crate::dynamic::DynamicEndpoint for GetServiceAccountGroupsV20240805 {
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

@@ -29,10 +29,6 @@ pub struct ListOrgServiceAccountsV20240805 {
     ///
     /// query parameter `pretty`; the server's default is `false`
     pub pretty: Option<bool>,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether system-managed Service Accounts (such as those used for MCP ingress/egress integrations) are included in the response. When false, only user-managed Service Accounts are returned.
     ///
     /// query parameter `includeSystemManaged`; the server's default is `false`
@@ -46,7 +42,6 @@ impl ListOrgServiceAccountsV20240805 {
             items_per_page: None,
             page_num: None,
             pretty: None,
-            envelope: None,
             include_system_managed: None,
         }
     }
@@ -73,7 +68,6 @@ impl crate::runtime::Endpoint for ListOrgServiceAccountsV20240805 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.query("envelope", &self.envelope);
         request.query("includeSystemManaged", &self.include_system_managed);
         request.finish()
     }
@@ -100,7 +94,6 @@ impl crate::dynamic::DynamicEndpoint for ListOrgServiceAccountsV20240805 {
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             include_system_managed: args
                 .optional(crate::dynamic::Section::Query, "includeSystemManaged")?,
         })

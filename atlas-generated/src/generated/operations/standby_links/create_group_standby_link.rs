@@ -18,10 +18,6 @@ pub struct CreateGroupStandbyLinkVPreview {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether to wrap the response in an envelope.
-    ///
-    /// query parameter `envelope`
-    pub envelope: Option<bool>,
     /// Request body containing the active and standby cluster identifiers.
     pub body: crate::models::ApiStandbyLinkRequest,
 }
@@ -33,7 +29,6 @@ impl CreateGroupStandbyLinkVPreview {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             body,
         }
     }
@@ -57,7 +52,6 @@ impl crate::runtime::Endpoint for CreateGroupStandbyLinkVPreview {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("standbyLinks");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
     }
@@ -80,7 +74,6 @@ impl crate::dynamic::DynamicEndpoint for CreateGroupStandbyLinkVPreview {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -23,10 +23,6 @@ pub struct CreateStandbyLinkFailoverVPreview {
     ///
     /// path parameter `standbyLinkId`
     pub standby_link_id: String,
-    /// Flag that indicates whether to wrap the response in an envelope.
-    ///
-    /// query parameter `envelope`
-    pub envelope: Option<bool>,
     /// Request body containing the failover type (PLANNED or UNPLANNED).
     pub body: crate::models::ApiStandbyLinkFailoverRequest,
 }
@@ -40,7 +36,6 @@ impl CreateStandbyLinkFailoverVPreview {
         Self {
             group_id: group_id.into(),
             standby_link_id: standby_link_id.into(),
-            envelope: None,
             body,
         }
     }
@@ -66,7 +61,6 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
         request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.segment("failovers");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
         request.finish()
     }
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for CreateStandbyLinkFailoverVPreview {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             standby_link_id: args
                 .required(crate::dynamic::Section::Path, "standbyLinkId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             body: args.body()?,
         })
     }

@@ -22,10 +22,6 @@ pub struct GetGroupStandbyLinkVPreview {
     ///
     /// path parameter `standbyLinkId`
     pub standby_link_id: String,
-    /// Flag that indicates whether to wrap the response in an envelope.
-    ///
-    /// query parameter `envelope`
-    pub envelope: Option<bool>,
 }
 impl GetGroupStandbyLinkVPreview {
     /// A request with its required parameters; optional ones start unset.
@@ -33,7 +29,6 @@ impl GetGroupStandbyLinkVPreview {
         Self {
             group_id: group_id.into(),
             standby_link_id: standby_link_id.into(),
-            envelope: None,
         }
     }
 }
@@ -57,7 +52,6 @@ impl crate::runtime::Endpoint for GetGroupStandbyLinkVPreview {
         request.path_param("groupId", &self.group_id)?;
         request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -81,7 +75,6 @@ impl crate::dynamic::DynamicEndpoint for GetGroupStandbyLinkVPreview {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             standby_link_id: args
                 .required(crate::dynamic::Section::Path, "standbyLinkId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

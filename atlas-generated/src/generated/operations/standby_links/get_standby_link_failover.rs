@@ -27,10 +27,6 @@ pub struct GetStandbyLinkFailoverVPreview {
     ///
     /// path parameter `failoverId`
     pub failover_id: String,
-    /// Flag that indicates whether to wrap the response in an envelope.
-    ///
-    /// query parameter `envelope`
-    pub envelope: Option<bool>,
 }
 impl GetStandbyLinkFailoverVPreview {
     /// A request with its required parameters; optional ones start unset.
@@ -43,7 +39,6 @@ impl GetStandbyLinkFailoverVPreview {
             group_id: group_id.into(),
             standby_link_id: standby_link_id.into(),
             failover_id: failover_id.into(),
-            envelope: None,
         }
     }
 }
@@ -69,7 +64,6 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.segment("failovers");
         request.path_param("failoverId", &self.failover_id)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -94,7 +88,6 @@ impl crate::dynamic::DynamicEndpoint for GetStandbyLinkFailoverVPreview {
             standby_link_id: args
                 .required(crate::dynamic::Section::Path, "standbyLinkId")?,
             failover_id: args.required(crate::dynamic::Section::Path, "failoverId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
         })
     }
 }

@@ -23,10 +23,6 @@ pub struct InspectFailoverReadinessVPreview {
     ///
     /// path parameter `standbyLinkId`
     pub standby_link_id: String,
-    /// Flag that indicates whether to wrap the response in an envelope.
-    ///
-    /// query parameter `envelope`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -38,7 +34,6 @@ impl InspectFailoverReadinessVPreview {
         Self {
             group_id: group_id.into(),
             standby_link_id: standby_link_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -64,7 +59,6 @@ impl crate::runtime::Endpoint for InspectFailoverReadinessVPreview {
         request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.literal(":inspectFailoverReadiness");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -89,7 +83,6 @@ impl crate::dynamic::DynamicEndpoint for InspectFailoverReadinessVPreview {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             standby_link_id: args
                 .required(crate::dynamic::Section::Path, "standbyLinkId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
     }

@@ -23,10 +23,6 @@ pub struct ListStandbyLinkFailoversVPreview {
     ///
     /// path parameter `standbyLinkId`
     pub standby_link_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -46,7 +42,6 @@ impl ListStandbyLinkFailoversVPreview {
         Self {
             group_id: group_id.into(),
             standby_link_id: standby_link_id.into(),
-            envelope: None,
             items_per_page: None,
             page_num: None,
             pretty: None,
@@ -74,7 +69,6 @@ impl crate::runtime::Endpoint for ListStandbyLinkFailoversVPreview {
         request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.segment("failovers");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -101,7 +95,6 @@ impl crate::dynamic::DynamicEndpoint for ListStandbyLinkFailoversVPreview {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             standby_link_id: args
                 .required(crate::dynamic::Section::Path, "standbyLinkId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/acceptGroupStreamVpcPeeringConnection>
 #[derive(Debug, Clone, PartialEq)]
 pub struct AcceptVpcPeeringConnectionV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -39,7 +35,6 @@ impl AcceptVpcPeeringConnectionV20230201 {
         body: crate::models::VpcPeeringActionChallenge,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             id: id.into(),
             body,
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for AcceptVpcPeeringConnectionV20230201 {
         request.segment("vpcPeeringConnections");
         request.path_param("id", &self.id)?;
         request.literal(":accept");
-        request.query("envelope", &self.envelope);
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
     }
@@ -90,7 +84,6 @@ impl crate::dynamic::DynamicEndpoint for AcceptVpcPeeringConnectionV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             id: args.required(crate::dynamic::Section::Path, "id")?,
             body: args.body()?,

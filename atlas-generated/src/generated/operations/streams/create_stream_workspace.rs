@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamWorkspace>
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateStreamWorkspaceV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -35,7 +31,6 @@ impl CreateStreamWorkspaceV20230201 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, body: crate::models::StreamsTenant) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             body,
@@ -61,7 +56,6 @@ impl crate::runtime::Endpoint for CreateStreamWorkspaceV20230201 {
         request.segment("groups");
         request.path_param("groupId", &self.group_id)?;
         request.segment("streams");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
         request.finish()
@@ -84,7 +78,6 @@ impl crate::dynamic::DynamicEndpoint for CreateStreamWorkspaceV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             body: args.body()?,

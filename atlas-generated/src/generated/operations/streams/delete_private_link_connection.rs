@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamPrivateLinkConnection>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeletePrivateLinkConnectionV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -37,7 +33,6 @@ impl DeletePrivateLinkConnectionV20230201 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, connection_id: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             connection_id: connection_id.into(),
@@ -65,7 +60,6 @@ impl crate::runtime::Endpoint for DeletePrivateLinkConnectionV20230201 {
         request.segment("streams");
         request.segment("privateLinkConnections");
         request.path_param("connectionId", &self.connection_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -87,7 +81,6 @@ impl crate::dynamic::DynamicEndpoint for DeletePrivateLinkConnectionV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             connection_id: args.required(crate::dynamic::Section::Path, "connectionId")?,

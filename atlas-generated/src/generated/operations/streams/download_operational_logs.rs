@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/downloadGroupStreamOperationalLogs>
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadOperationalLogsV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -45,7 +41,6 @@ impl DownloadOperationalLogsV20250312 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, tenant_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             end_date: None,
             start_date: None,
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
         request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
         request.literal(":downloadOperationalLogs");
-        request.query("envelope", &self.envelope);
         request.query("endDate", &self.end_date);
         request.query("startDate", &self.start_date);
         request.query("spName", &self.sp_name);
@@ -107,7 +101,6 @@ impl crate::dynamic::DynamicEndpoint for DownloadOperationalLogsV20250312 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             end_date: args.optional(crate::dynamic::Section::Query, "endDate")?,
             start_date: args.optional(crate::dynamic::Section::Query, "startDate")?,

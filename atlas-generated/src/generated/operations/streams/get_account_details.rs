@@ -20,10 +20,6 @@ pub struct GetAccountDetailsV20241113 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// One of "aws", "azure" or "gcp".
     ///
     /// query parameter `cloudProvider`
@@ -42,7 +38,6 @@ impl GetAccountDetailsV20241113 {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             cloud_provider: cloud_provider.into(),
             region_name: region_name.into(),
         }
@@ -68,7 +63,6 @@ impl crate::runtime::Endpoint for GetAccountDetailsV20241113 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("streams");
         request.segment("accountDetails");
-        request.query("envelope", &self.envelope);
         request.query("cloudProvider", &self.cloud_provider);
         request.query("regionName", &self.region_name);
         request.finish()
@@ -92,7 +86,6 @@ impl crate::dynamic::DynamicEndpoint for GetAccountDetailsV20241113 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             cloud_provider: args
                 .required(crate::dynamic::Section::Query, "cloudProvider")?,
             region_name: args.required(crate::dynamic::Section::Query, "regionName")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamConnection>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetStreamConnectionV20230201 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -41,7 +37,6 @@ impl GetStreamConnectionV20230201 {
         connection_name: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             group_id: group_id.into(),
             tenant_name: tenant_name.into(),
             connection_name: connection_name.into(),
@@ -70,7 +65,6 @@ impl crate::runtime::Endpoint for GetStreamConnectionV20230201 {
         request.path_param("tenantName", &self.tenant_name)?;
         request.segment("connections");
         request.path_param("connectionName", &self.connection_name)?;
-        request.query("envelope", &self.envelope);
         request.finish()
     }
     fn decode_response(
@@ -91,7 +85,6 @@ impl crate::dynamic::DynamicEndpoint for GetStreamConnectionV20230201 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,
             connection_name: args

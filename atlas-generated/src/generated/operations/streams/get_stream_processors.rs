@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamProcessors>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetStreamProcessorsV20240530 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -49,7 +45,6 @@ impl GetStreamProcessorsV20240530 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(group_id: impl Into<String>, tenant_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             items_per_page: None,
@@ -80,7 +75,6 @@ impl crate::runtime::Endpoint for GetStreamProcessorsV20240530 {
         request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
         request.segment("processors");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -105,7 +99,6 @@ impl crate::dynamic::DynamicEndpoint for GetStreamProcessorsV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             items_per_page: args

@@ -20,10 +20,6 @@ pub struct ListStreamConnectionsV20230201 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -46,7 +42,6 @@ impl ListStreamConnectionsV20230201 {
     pub fn new(group_id: impl Into<String>, tenant_name: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            envelope: None,
             items_per_page: None,
             page_num: None,
             pretty: None,
@@ -75,7 +70,6 @@ impl crate::runtime::Endpoint for ListStreamConnectionsV20230201 {
         request.segment("streams");
         request.path_param("tenantName", &self.tenant_name)?;
         request.segment("connections");
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -100,7 +94,6 @@ impl crate::dynamic::DynamicEndpoint for ListStreamConnectionsV20230201 {
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,

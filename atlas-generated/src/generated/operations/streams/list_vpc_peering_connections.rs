@@ -24,10 +24,6 @@ pub struct ListVpcPeeringConnectionsV20230201 {
     ///
     /// path parameter `groupId`
     pub group_id: String,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
     ///
     /// query parameter `itemsPerPage`; the server's default is `100`
@@ -50,7 +46,6 @@ impl ListVpcPeeringConnectionsV20230201 {
         Self {
             requester_account_id: requester_account_id.into(),
             group_id: group_id.into(),
-            envelope: None,
             items_per_page: None,
             page_num: None,
             pretty: None,
@@ -78,7 +73,6 @@ impl crate::runtime::Endpoint for ListVpcPeeringConnectionsV20230201 {
         request.segment("streams");
         request.segment("vpcPeeringConnections");
         request.query("requesterAccountId", &self.requester_account_id);
-        request.query("envelope", &self.envelope);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
@@ -105,7 +99,6 @@ impl crate::dynamic::DynamicEndpoint for ListVpcPeeringConnectionsV20230201 {
             requester_account_id: args
                 .required(crate::dynamic::Section::Query, "requesterAccountId")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             items_per_page: args
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/stopGroupStreamProcessor>
 #[derive(Debug, Clone, PartialEq)]
 pub struct StopStreamProcessorV20240530 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -45,7 +41,6 @@ impl StopStreamProcessorV20240530 {
         processor_name: impl Into<String>,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             tenant_name: tenant_name.into(),
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for StopStreamProcessorV20240530 {
         request.segment("processor");
         request.path_param("processorName", &self.processor_name)?;
         request.literal(":stop");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -98,7 +92,6 @@ impl crate::dynamic::DynamicEndpoint for StopStreamProcessorV20240530 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnectionFailoverConnection>
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateStreamFailoverConnectionV20250312 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// query parameter `pretty`; the server's default is `false`
@@ -53,7 +49,6 @@ impl UpdateStreamFailoverConnectionV20250312 {
         body: crate::models::StreamsFailoverConnection,
     ) -> Self {
         Self {
-            envelope: None,
             pretty: None,
             group_id: group_id.into(),
             tenant_name: tenant_name.into(),
@@ -87,7 +82,6 @@ impl crate::runtime::Endpoint for UpdateStreamFailoverConnectionV20250312 {
         request.path_param("connectionName", &self.connection_name)?;
         request.segment("failoverConnections");
         request.path_param("failoverConnectionId", &self.failover_connection_id)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
         request.finish()
@@ -110,7 +104,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateStreamFailoverConnectionV20250312
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             tenant_name: args.required(crate::dynamic::Section::Path, "tenantName")?,

@@ -20,10 +20,6 @@
     note = "API version 2023-01-01 of `addOrgTeamUsers` is sunset on 2027-07-01"
 )]
 pub struct AddTeamUsersV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -47,7 +43,6 @@ impl AddTeamUsersV20230101 {
         body: Vec<crate::models::AddUserToTeam>,
     ) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             team_id: team_id.into(),
@@ -76,7 +71,6 @@ impl crate::runtime::Endpoint for AddTeamUsersV20230101 {
         request.segment("teams");
         request.path_param("teamId", &self.team_id)?;
         request.segment("users");
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
         request.finish()
@@ -99,7 +93,6 @@ impl crate::dynamic::DynamicEndpoint for AddTeamUsersV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             team_id: args.required(crate::dynamic::Section::Path, "teamId")?,

@@ -14,10 +14,6 @@
 /// - Documentation: <https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/getOrgTeamByName>
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTeamByNameV20230101 {
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     ///
     /// path parameter `orgId`
@@ -35,7 +31,6 @@ impl GetTeamByNameV20230101 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(org_id: impl Into<String>, team_name: impl Into<String>) -> Self {
         Self {
-            envelope: None,
             org_id: org_id.into(),
             pretty: None,
             team_name: team_name.into(),
@@ -63,7 +58,6 @@ impl crate::runtime::Endpoint for GetTeamByNameV20230101 {
         request.segment("teams");
         request.segment("byName");
         request.path_param("teamName", &self.team_name)?;
-        request.query("envelope", &self.envelope);
         request.query("pretty", &self.pretty);
         request.finish()
     }
@@ -85,7 +79,6 @@ impl crate::dynamic::DynamicEndpoint for GetTeamByNameV20230101 {
         args: &mut crate::dynamic::Args<'_>,
     ) -> Result<Self, crate::dynamic::DynamicError> {
         Ok(Self {
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
             team_name: args.required(crate::dynamic::Section::Path, "teamName")?,

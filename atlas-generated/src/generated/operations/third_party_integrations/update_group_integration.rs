@@ -17,10 +17,6 @@ pub struct UpdateGroupIntegrationV20230101 {
     ///
     /// path parameter `integrationType`
     pub integration_type: crate::models::GetGroupIntegrationIntegrationType,
-    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    ///
-    /// query parameter `envelope`; the server's default is `false`
-    pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
@@ -55,7 +51,6 @@ impl UpdateGroupIntegrationV20230101 {
     ) -> Self {
         Self {
             integration_type,
-            envelope: None,
             group_id: group_id.into(),
             include_count: None,
             items_per_page: None,
@@ -85,7 +80,6 @@ impl crate::runtime::Endpoint for UpdateGroupIntegrationV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("integrations");
         request.path_param("integrationType", self.integration_type.as_str())?;
-        request.query("envelope", &self.envelope);
         request.query("includeCount", &self.include_count);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
@@ -113,7 +107,6 @@ impl crate::dynamic::DynamicEndpoint for UpdateGroupIntegrationV20230101 {
         Ok(Self {
             integration_type: args
                 .required(crate::dynamic::Section::Path, "integrationType")?,
-            envelope: args.optional(crate::dynamic::Section::Query, "envelope")?,
             group_id: args.required(crate::dynamic::Section::Path, "groupId")?,
             include_count: args
                 .optional(crate::dynamic::Section::Query, "includeCount")?,
