@@ -82,6 +82,9 @@ pub struct TypeDef {
     /// (`HostMetricAlert`): the examples of those properties. No struct of the union's own
     /// holds them; each branch's field of the same name must accept them.
     pub base_examples: Vec<BaseExample>,
+    /// Set by the tags pass: the examples of the discriminator field this struct no longer
+    /// has (its unions write the tag), each with its pointer. A tag is a string.
+    pub tag_examples: Vec<(String, Value)>,
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +107,10 @@ pub enum TypeKind {
     Struct(Struct),
     /// An open string enum: unknown values are kept.
     Enum(StringEnum),
+    /// A closed set of discriminator values: the tags that select one variant of a union,
+    /// or the one tag a subtype always has. Nothing else can be built, so a value cannot
+    /// disagree with its variant.
+    TagValues(Vec<EnumValue>),
     /// A union dispatched on a tag property.
     Tagged(Tagged),
     /// A union whose branch is found by trying each in order.
@@ -178,12 +185,23 @@ pub struct TaggedVariant {
     /// The tag values that select this variant (several values may map to one subtype).
     pub tags: Vec<String>,
     pub ty: TypeId,
-    /// The tag value the union writes when encoding this variant: its one value, when the
-    /// subtype does not declare the tag property itself; `None` when the subtype writes it
-    /// (or several values select the variant, so that the subtype must say which).
-    pub writes_tag: Option<String>,
+    /// The tag the union writes when encoding this variant.
+    pub tag: VariantTag,
+    /// Set by the tags pass: the payload type has a field for the tag (a subtype also used
+    /// on its own), so the tag stays in the object it decodes from.
+    pub payload_keeps_tag: bool,
     /// Set by the cycle pass.
     pub boxed: bool,
+}
+
+/// Where a variant's tag comes from: the variant is its one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariantTag {
+    /// One value selects the variant, and the union writes it.
+    One(String),
+    /// Several values select it: the variant holds which, in a field named `field` of a
+    /// [`TypeKind::TagValues`] type of exactly those values.
+    Carried { field: String, ty: TypeId },
 }
 
 #[derive(Debug, Clone)]

@@ -87,5 +87,6 @@ fn counts(ir: &ir::Ir, tests: &testgen::Tests) -> Counts {
         examples: tests.example_checks(),
         spec_examples: tests.document_examples(),
         examples_unchecked: tests.unchecked_examples().len(),
+        union_tags: tests.tag_checks(),
     }
 }

@@ -231,6 +231,27 @@ pub fn map_value_type(map: &str) -> String {
     format!("{map}Value")
 }
 
+/// The type of a subtype's discriminator field when the subtype always has one tag.
+///
+/// ```
+/// use atlas_codegen::names::constant_tag_type;
+/// assert_eq!(constant_tag_type("AwsIamRole", "providerName"), "AwsIamRoleProviderName");
+/// ```
+pub fn constant_tag_type(subtype: &str, property: &str) -> String {
+    format!("{subtype}{}", type_ident(property))
+}
+
+/// The closed type of the tags that select one variant of a discriminated union, when
+/// several do.
+///
+/// ```
+/// use atlas_codegen::names::variant_tag_type;
+/// assert_eq!(variant_tag_type("HostMetricAlert", "Raw", "metricName"), "HostMetricAlertRawMetricName");
+/// ```
+pub fn variant_tag_type(union: &str, variant: &str, property: &str) -> String {
+    format!("{union}{variant}{}", type_ident(property))
+}
+
 /// The type of an untitled inline branch of the union `union`, after its shape (see
 /// [`branch_shape`]).
 ///

@@ -70,6 +70,41 @@ fn count_key(node: &Value, key: &str) -> usize {
     }
 }
 
+/// The (variant, tag) pairs of every discriminator of the document (outside examples): each
+/// `mapping` entry, and each `oneOf`/`anyOf` branch that no entry names (its tag is the
+/// schema's name).
+fn tag_pairs(node: &Value) -> usize {
+    match node {
+        Value::Object(map) => {
+            let own = map.get("discriminator").map_or(0, |d| {
+                let mapping = d["mapping"].as_object();
+                let mapped: BTreeSet<&str> = mapping
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(_, t)| t.as_str())
+                    .collect();
+                let branches = map.get("oneOf").or_else(|| map.get("anyOf"));
+                let unmapped = branches
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|b| b["$ref"].as_str())
+                    .filter(|r| !mapped.contains(r))
+                    .count();
+                mapping.map_or(0, Map::len) + unmapped
+            });
+            let inner: usize = map
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "example" | "examples"))
+                .map(|(_, v)| tag_pairs(v))
+                .sum();
+            own + inner
+        }
+        Value::Array(items) => items.iter().map(tag_pairs).sum(),
+        _ => 0,
+    }
+}
+
 #[test]
 fn every_operation_version_schema_and_discriminator_is_generated() {
     let document = document();
@@ -92,6 +127,12 @@ fn every_operation_version_schema_and_discriminator_is_generated() {
     assert_eq!(
         counts.discriminators, discriminators,
         "discriminated unions"
+    );
+    // Every (variant, tag) pair is checked by `atlas-generated/tests/spec_tags.rs`.
+    assert_eq!(
+        counts.union_tags,
+        tag_pairs(&document),
+        "(variant, tag) pairs"
     );
     // Every example value of the document is checked by `atlas-generated/tests/spec_examples.rs`.
     assert!(counts.spec_examples > 0, "{counts:?}");

@@ -14,7 +14,8 @@ use super::docs::{doc_attrs, lines_to_doc, sanitize};
 use super::tokens::{ident, type_tokens};
 use crate::error::CodegenError;
 use crate::ir::{
-    Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef, UntaggedVariant,
+    EnumValue, Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef,
+    UntaggedVariant, VariantTag,
 };
 use crate::names::{UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIANT};
 
@@ -34,6 +35,7 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(ir, &def.name, s),
         TypeKind::Enum(e) => emit_enum(&def.name, e),
+        TypeKind::TagValues(values) => emit_tag_values(&def.name, values),
         TypeKind::Tagged(t) => emit_tagged(ir, &def.name, t),
         TypeKind::Untagged(v) => emit_untagged(ir, &def.name, v),
         TypeKind::Alias(ty) => {
@@ -126,6 +128,12 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
     let default = s.derives_default.then(|| quote!(Default,));
     let derives = quote!(#[derive(Debug, Clone, PartialEq, #default)]);
     let extra = ident(UNDECLARED_PROPERTIES_FIELD);
+    // Declared fields are taken out of the object; with none, it is kept as it is.
+    let map_binding = if s.fields.is_empty() {
+        quote!(map)
+    } else {
+        quote!(mut map)
+    };
     let item = quote! {
         pub struct #name {
             #(#fields)*
@@ -137,7 +145,7 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
-                let mut map = crate::runtime::object(value, path)?;
+                let #map_binding = crate::runtime::object(value, path)?;
                 Ok(Self { #(#decode)* #extra: map })
             }
             #[inline]
@@ -237,6 +245,70 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
     (derives, item, impls)
 }
 
+/// A closed set of tags: nothing else can be built, and decoding anything else fails.
+fn emit_tag_values(type_name: &str, values: &[EnumValue]) -> Parts {
+    let name = ident(type_name);
+    let variants: Vec<_> = values.iter().map(|v| ident(&v.ident)).collect();
+    let wires: Vec<_> = values.iter().map(|v| v.wire.as_str()).collect();
+    let docs: Vec<String> = wires
+        .iter()
+        .map(|w| format!(" `{}`", w.replace('`', "'")))
+        .collect();
+    // One value: nothing to choose, so the type has a default.
+    let single = values.len() == 1;
+    let default_derive = single.then(|| quote!(Default,));
+    let default_attr = single.then(|| quote!(#[default]));
+    // `one_of` only returns listed values: the last arm takes the last one.
+    let decode = match (variants.split_last(), wires.split_last()) {
+        (Some((last, init)), Some((_, init_wires))) => quote! {
+            Ok(match crate::runtime::one_of(value, path, Self::VALUES)? {
+                #( #init_wires => Self::#init, )*
+                _ => Self::#last,
+            })
+        },
+        _ => quote!(Err(crate::runtime::DecodeError::new(
+            path,
+            "no value is allowed"
+        ))),
+    };
+    let item = quote! {
+        pub enum #name {
+            #( #[doc = #docs] #default_attr #variants, )*
+        }
+    };
+    let derives = quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive)]);
+    let impls = quote! {
+        impl #name {
+            /// Every value, as written on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+            /// The value as it is written on the wire.
+            #[inline]
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                }
+            }
+        }
+        impl std::fmt::Display for #name {
+            #[inline]
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl crate::runtime::Json for #name {
+            #[inline]
+            fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
+                #decode
+            }
+            #[inline]
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::Value::String(self.as_str().to_owned())
+            }
+        }
+    };
+    (derives, item, impls)
+}
+
 fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
     let name = ident(type_name);
     let property = &t.property;
@@ -260,27 +332,49 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        variants.push(quote! { #[doc = #doc] #vi(#payload), });
-        decode.push(quote! { #(Some(#tags))|* => Ok(Self::#vi(crate::runtime::Json::from_json(serde_json::Value::Object(map), path)?)), });
-        encode.push(match &v.writes_tag {
-            Some(tag) => {
-                quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), }
+        let keep = v.payload_keeps_tag;
+        let decoded = quote!(crate::runtime::variant_payload(map, #property, #keep, path)?);
+        match &v.tag {
+            VariantTag::One(tag) => {
+                variants.push(quote! { #[doc = #doc] #vi(#payload), });
+                decode.push(quote! { Some(#tag) => Ok(Self::#vi(#decoded)), });
+                encode.push(quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), });
+                let wrap = if v.boxed {
+                    quote!(Self::#vi(Box::new(value)))
+                } else {
+                    quote!(Self::#vi(value))
+                };
+                froms.push(quote! {
+                    impl From<#sub> for #name {
+                        #[inline]
+                        fn from(value: #sub) -> Self {
+                            #wrap
+                        }
+                    }
+                });
             }
-            None => quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), },
-        });
-        let wrap = if v.boxed {
-            quote!(Self::#vi(Box::new(value)))
-        } else {
-            quote!(Self::#vi(value))
-        };
-        froms.push(quote! {
-            impl From<#sub> for #name {
-                #[inline]
-                fn from(value: #sub) -> Self {
-                    #wrap
-                }
+            VariantTag::Carried { field, ty } => {
+                let fi = ident(field);
+                let tag_ty = type_tokens(ir, &TypeRef::Named(*ty));
+                let tag_doc = format!(" Which of the variant's `{property}` values.");
+                variants.push(quote! {
+                    #[doc = #doc]
+                    #vi {
+                        #[doc = #tag_doc]
+                        #fi: #tag_ty,
+                        /// The rest of the object.
+                        value: #payload,
+                    },
+                });
+                decode.push(quote! {
+                    Some(tag @ (#(#tags)|*)) => Ok(Self::#vi {
+                        #fi: crate::runtime::Json::from_json(serde_json::Value::String(tag.to_owned()), path)?,
+                        value: #decoded,
+                    }),
+                });
+                encode.push(quote! { Self::#vi { #fi, value } => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #fi.as_str()), });
             }
-        });
+        }
     }
     let unknown = ident(UNKNOWN_TAG_VARIANT);
     let item = quote! {

@@ -17,6 +17,8 @@ pub struct Counts {
     pub spec_examples: usize,
     /// Example values in the document that no check covers (listed in the report).
     pub examples_unchecked: usize,
+    /// (variant, tag) pairs of the discriminated unions checked by `tests/spec_tags.rs`.
+    pub union_tags: usize,
 }
 
 pub(crate) fn emit(
@@ -28,7 +30,7 @@ pub(crate) fn emit(
     let mut completeness = format!(
         "{header}# Completeness\n\nGenerated from {} {} (`x-xgen-sha` {}).\n\n| what | count |\n| --- | --- |\n\
          | operations | {} |\n| (operation, API version) pairs | {} |\n| component schemas | {} |\n\
-         | inline schemas given their own type | {} |\n| discriminated unions | {} |\n| example values in the document | {} |\n\
+         | inline schemas given their own type | {} |\n| discriminated unions | {} |\n| (variant, tag) pairs checked by `tests/spec_tags.rs` | {} |\n| example values in the document | {} |\n\
          | example values checked by `tests/spec_examples.rs` | {} |\n| checks run by `tests/spec_examples.rs` | {} |\n\n\
          Nothing is skipped: an element the generator cannot turn into Rust is an error that names \
          its place, never left out.\n",
@@ -40,6 +42,7 @@ pub(crate) fn emit(
         counts.component_schemas,
         counts.inline_schemas,
         counts.discriminators,
+        counts.union_tags,
         counts.spec_examples,
         counts.spec_examples - counts.examples_unchecked,
         counts.examples,

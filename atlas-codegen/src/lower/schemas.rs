@@ -11,7 +11,7 @@ use crate::ir::*;
 use crate::names::{
     UNDECLARED_PROPERTIES_FIELD, branch_shape, enum_variants, field_ident, item_type,
     map_value_type, module_ident, numbered, property_type, tagged_variants, type_ident, type_name,
-    untagged_variants, untitled_branch_type,
+    untagged_variants, untitled_branch_type, variant_tag_type,
 };
 use crate::refs::schema_pointer;
 use crate::schema_view::View;
@@ -104,6 +104,7 @@ impl<'a> Builder<'a> {
                 kind: TypeKind::Alias(TypeRef::Any),
                 examples: Vec::new(),
                 base_examples: Vec::new(),
+                tag_examples: Vec::new(),
             });
             self.components.insert(name.clone(), id);
         }
@@ -224,6 +225,7 @@ impl<'a> Builder<'a> {
                 kind: TypeKind::Alias(TypeRef::Any),
                 examples: schema.schema_data.example.iter().cloned().collect(),
                 base_examples: Vec::new(),
+                tag_examples: Vec::new(),
             });
             self.inline_by_pointer.insert(pointer.to_owned(), id);
             self.inline_by_content.insert(content, id);
@@ -327,6 +329,23 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A new named type of `kind`, made by the generator rather than read from a schema.
+    fn named_type(&mut self, hint: &str, pointer: &str, file: &str, kind: TypeKind) -> TypeId {
+        let name = self.unique_inline_name(hint, pointer);
+        self.types.push(TypeDef {
+            name,
+            origin: pointer.to_owned(),
+            file: file.to_owned(),
+            docs: Docs::default(),
+            deprecated: false,
+            kind,
+            examples: Vec::new(),
+            base_examples: Vec::new(),
+            tag_examples: Vec::new(),
+        });
+        self.types.len() - 1
+    }
+
     fn unique_inline_name(&mut self, hint: &str, pointer: &str) -> String {
         let name = numbered(&type_name(hint), |n| self.names.contains_key(n));
         self.names.insert(name.clone(), pointer.to_owned());
@@ -344,7 +363,7 @@ impl<'a> Builder<'a> {
     ) -> Result<TypeKind, CodegenError> {
         let v = checked_view(schema, pointer)?;
         if let Some(d) = &v.data.discriminator {
-            return self.define_tagged(&v, d, name, pointer, self_id);
+            return self.define_tagged(&v, d, name, pointer, file, self_id);
         }
         let (branches, key) = if v.one_of.is_empty() {
             (v.any_of, "anyOf")
@@ -507,6 +526,7 @@ impl<'a> Builder<'a> {
         d: &'a openapiv3::Discriminator,
         name: &str,
         pointer: &str,
+        file: &str,
         self_id: Option<TypeId>,
     ) -> Result<TypeKind, CodegenError> {
         // Tag value → target schema, from the mapping, then implicit entries for listed
@@ -567,26 +587,30 @@ impl<'a> Builder<'a> {
                     format!("discriminator maps `{}` to the union itself", tags[0]),
                 ));
             }
-            let (_, target_schema) = self.resolve_schema_ref(&schema_pointer(target), pointer)?;
-            let mut merged = Merged::default();
-            let target_pointer = schema_pointer(target);
-            self.merge_object(
-                target_schema,
-                &target_pointer,
-                &self.types[id].name.clone(),
-                "",
-                &mut vec![target_pointer.clone()],
-                &mut merged,
-            )?;
-            let writes_tag = match tags.as_slice() {
-                [tag] if !merged.props.contains_key(&d.property_name) => Some(tag.clone()),
-                _ => None,
+            let tag = match tags.as_slice() {
+                [one] => VariantTag::One(one.clone()),
+                // The variant holds which of its tags it has, in a type of only those.
+                several => {
+                    let hint = variant_tag_type(name, &ident, &d.property_name);
+                    let at = format!("{pointer}/discriminator");
+                    let ty =
+                        self.named_type(&hint, &at, file, TypeKind::TagValues(tag_values(several)));
+                    self.types[ty].docs.description = Some(format!(
+                        "The `{}` values that select `{name}::{ident}`: which one a value has.",
+                        d.property_name
+                    ));
+                    VariantTag::Carried {
+                        field: field_ident(&d.property_name),
+                        ty,
+                    }
+                }
             };
             variants.push(TaggedVariant {
                 ident,
                 tags,
                 ty: id,
-                writes_tag,
+                tag,
+                payload_keeps_tag: true,
                 boxed: false,
             });
         }
@@ -694,6 +718,19 @@ pub fn string_enum(values: Vec<String>) -> StringEnum {
         .map(|(wire, ident)| EnumValue { wire, ident })
         .collect();
     StringEnum { values, catch_all }
+}
+
+/// The closed set of `values` (tags), each named as an enum variant.
+pub fn tag_values(values: &[String]) -> Vec<EnumValue> {
+    let (idents, _) = enum_variants(values);
+    values
+        .iter()
+        .zip(idents)
+        .map(|(wire, ident)| EnumValue {
+            wire: wire.clone(),
+            ident,
+        })
+        .collect()
 }
 
 /// What an untitled inline branch is, for its name (see [`branch_shape`]).

@@ -21,7 +21,7 @@ fn edges(kind: &TypeKind) -> Vec<TypeId> {
         TypeKind::Tagged(t) => t.variants.iter().map(|v| v.ty).collect(),
         TypeKind::Untagged(v) => v.iter().filter_map(|v| inline_target(&v.ty)).collect(),
         TypeKind::Alias(ty) => inline_target(ty).into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Enum(_) | TypeKind::TagValues(_) => Vec::new(),
     }
 }
 
@@ -97,7 +97,7 @@ pub fn box_recursive_fields(ir: &mut Ir) {
                     v.boxed = inline_target(&v.ty).is_some_and(|t| recursive(id, t));
                 }
             }
-            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::TagValues(_) => {}
         }
     }
 }

@@ -95,8 +95,19 @@ pub fn plan(ir: &Ir, document_examples: &[String]) -> Plan {
                 }
             }
         }
-        // A union's own properties: checked against the field of that name in each branch.
+        // A discriminator a struct no longer holds (its unions write it): a string.
+        for (pointer, example) in &def.tag_examples {
+            cases.push(json(pointer, &TypeRef::String, false, example));
+        }
+        // A union's own properties: checked against the field of that name in each branch;
+        // its tag (which the union writes) as a string.
         for base in &def.base_examples {
+            if let TypeKind::Tagged(t) = &def.kind
+                && t.property == base.property
+            {
+                cases.push(json(&base.pointer, &TypeRef::String, false, &base.value));
+                continue;
+            }
             for branch in branch_types(ir, &def.kind) {
                 if let TypeKind::Struct(s) = &ir.types[branch].kind
                     && let Some(f) = s.fields.iter().find(|f| f.wire_name == base.property)

@@ -6,11 +6,13 @@
 //!   that one the IR forgets shows up as unchecked.
 //! - [`samples`]: a request for every (operation, API version) that a strict validator
 //!   accepts, and `requests`: the request each must become.
+//! - `tags`: every variant of every discriminated union, with each of its tags.
 
 mod example_sites;
 mod examples;
 mod requests;
 pub mod samples;
+mod tags;
 
 use openapiv3::OpenAPI;
 
@@ -24,6 +26,7 @@ pub(crate) struct Tests {
     /// How many example values the document has.
     document_examples: usize,
     samples: Vec<samples::RequestSample>,
+    unions: Vec<tags::Union>,
 }
 
 impl Tests {
@@ -37,6 +40,7 @@ impl Tests {
             examples: examples::plan(ir, &sites),
             document_examples: sites.len(),
             samples: samples::request_samples(spec, ir)?,
+            unions: tags::plan(spec, ir)?,
         })
     }
 
@@ -51,6 +55,11 @@ impl Tests {
             Job::new("tests/generated/spec_requests.rs", "#/paths", move || {
                 requests::emit(ir, &self.samples)
             }),
+            Job::new(
+                "tests/generated/spec_tags.rs",
+                "every discriminated union",
+                move || Ok(tags::emit(ir, &self.unions)),
+            ),
         ]
     }
 
@@ -62,6 +71,11 @@ impl Tests {
     /// Checks the generated example test runs.
     pub fn example_checks(&self) -> usize {
         self.examples.checks()
+    }
+
+    /// The (variant, tag) pairs the generated tag test checks.
+    pub fn tag_checks(&self) -> usize {
+        tags::count(&self.unions)
     }
 
     /// Example values of the document that no check covers.

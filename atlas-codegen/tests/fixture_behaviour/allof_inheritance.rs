@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::models::{
-    DbRoleToExecuteType, PaginatedConnections, StreamsConnection, StreamsConnectionType,
-    StreamsSampleConnection,
+    DbRoleToExecuteType, PaginatedConnections, StreamsConnection, StreamsConnectionSampleType,
+    StreamsKafkaConnection, StreamsSampleConnection,
 };
 use crate::operations::streams::CreateStreamConnection;
 use crate::runtime::Endpoint;
@@ -24,7 +24,6 @@ fn tag_selects_the_subtype_which_has_the_base_properties() {
     match decode(&kafka) {
         StreamsConnection::Kafka(k) => {
             assert_eq!(k.name.as_deref(), Some("k"), "base property");
-            assert_eq!(k.r#type, StreamsConnectionType::Kafka);
             assert_eq!(k.bootstrap_servers.as_deref(), Some("b:9092"));
             assert_eq!(
                 k.security.as_ref().and_then(|s| s.protocol.as_deref()),
@@ -54,21 +53,28 @@ fn two_tags_mapping_to_one_subtype_keep_their_own_value() {
     for tag in ["Sample", "SampleData"] {
         let value = json!({"type": tag, "sampleSize": 10});
         match decode(&value) {
-            StreamsConnection::Sample(s) => {
-                assert_eq!(s.r#type.as_str(), tag);
-                assert_eq!(s.sample_size, Some(10));
+            StreamsConnection::Sample { r#type, value } => {
+                assert_eq!(r#type.as_str(), tag);
+                assert_eq!(value.sample_size, Some(10));
+                assert!(value.additional_properties.is_empty(), "{value:?}");
             }
             other => panic!("expected Sample, got {other:?}"),
         }
         assert_eq!(encode(&decode(&value)), value);
     }
-    let built = StreamsSampleConnection {
-        name: None,
-        r#type: StreamsConnectionType::SampleData,
-        sample_size: None,
-        additional_properties: serde_json::Map::new(),
+    // The variant holds which of its tags it has, from a closed set: no other can be built.
+    let built = StreamsConnection::Sample {
+        r#type: StreamsConnectionSampleType::SampleData,
+        value: StreamsSampleConnection::default(),
     };
-    assert_eq!(encode(&built.into()), json!({"type": "SampleData"}));
+    assert_eq!(encode(&built), json!({"type": "SampleData"}));
+    assert_eq!(StreamsConnectionSampleType::VALUES, ["Sample", "SampleData"]);
+}
+
+#[test]
+fn a_variant_built_from_defaults_writes_its_tag() {
+    let kafka = StreamsConnection::from(StreamsKafkaConnection::default());
+    assert_eq!(encode(&kafka), json!({"type": "Kafka"}));
 }
 
 #[test]

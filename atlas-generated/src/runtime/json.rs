@@ -596,18 +596,52 @@ pub fn tag<'m>(map: &'m Map<String, Value>, property: &str) -> Option<&'m str> {
     map.get(property).and_then(Value::as_str)
 }
 
-/// Adds the discriminator `property: tag` to `value` if it is an object that
-/// does not have `property` yet; otherwise returns `value` unchanged.
+/// Sets the discriminator `property: tag` of `value`, when it is an object: the variant a
+/// union encodes is the one source of its tag, whatever the payload holds.
 #[inline]
 #[must_use]
 pub fn with_tag(value: Value, property: &str, tag: &str) -> Value {
     match value {
-        Value::Object(mut map) if !map.contains_key(property) => {
+        Value::Object(mut map) => {
             map.insert(property.to_owned(), Value::String(tag.to_owned()));
             Value::Object(map)
         }
         other => other,
     }
+}
+
+/// Decodes the payload of a union's variant from the union's object. Unless the payload
+/// type has a field for the tag (`keep_tag`), the tag is taken out first: the union holds
+/// it, and the payload would otherwise keep it among its undeclared properties.
+#[inline]
+pub fn variant_payload<T: Json>(
+    mut map: Map<String, Value>,
+    property: &str,
+    keep_tag: bool,
+    path: &Path<'_>,
+) -> Result<T, DecodeError> {
+    if !keep_tag {
+        map.remove(property);
+    }
+    T::from_json(Value::Object(map), path)
+}
+
+/// Decodes a string that must be one of `values` (a closed set, such as the tags that
+/// select one variant); returns the value as listed.
+#[inline]
+pub fn one_of(
+    value: Value,
+    path: &Path<'_>,
+    values: &'static [&'static str],
+) -> Result<&'static str, DecodeError> {
+    let text = String::from_json(value, path)?;
+    values.iter().copied().find(|v| *v == text).ok_or_else(|| {
+        let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+        DecodeError::new(
+            path,
+            format!("expected one of {}, found `{text}`", listed.join(", ")),
+        )
+    })
 }
 
 /// A value of a discriminated union whose tag the specification does not list,
@@ -1151,14 +1185,29 @@ mod tests {
         );
         assert_eq!(
             with_tag(json!({"type": "GCP"}), "type", "AWS"),
-            json!({"type": "GCP"})
-        );
-        assert_eq!(
-            with_tag(json!({"type": null}), "type", "AWS"),
-            json!({"type": null})
+            json!({"type": "AWS"}),
+            "the variant's tag wins"
         );
         assert_eq!(with_tag(json!("s"), "type", "AWS"), json!("s"));
         assert_eq!(with_tag(json!(null), "type", "AWS"), json!(null));
+    }
+
+    #[test]
+    fn variant_payloads_and_closed_values() {
+        let map = members(json!({"type": "AWS", "n": 1}));
+        let kept: Map<String, Value> =
+            variant_payload(map.clone(), "type", true, &Path::Root).unwrap();
+        assert_eq!(kept.len(), 2);
+        let taken: Map<String, Value> = variant_payload(map, "type", false, &Path::Root).unwrap();
+        assert_eq!(Value::Object(taken), json!({"n": 1}));
+        const VALUES: &[&str] = &["A", "B"];
+        assert_eq!(one_of(json!("B"), &Path::Root, VALUES).unwrap(), "B");
+        let error = one_of(json!("C"), &Path::Root, VALUES).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "at `$`: expected one of `A`, `B`, found `C`"
+        );
+        assert!(one_of(json!(1), &Path::Root, VALUES).is_err());
     }
 
     #[test]

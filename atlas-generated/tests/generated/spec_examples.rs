@@ -2525,13 +2525,6 @@ fn part_3(check: &mut super::Checker) {
         .example::<
             String,
         >(
-            "#/components/schemas/DataMetricAlertView/properties/metricName/example",
-            "\"ASSERT_USER\"",
-        );
-    check
-        .example::<
-            String,
-        >(
             "#/components/schemas/DataMetricAlertView/properties/orgId/example",
             "\"32b6e34b3d91647abb20e7b8\"",
         );
@@ -2548,6 +2541,13 @@ fn part_3(check: &mut super::Checker) {
         >(
             "#/components/schemas/DataMetricAlertView/properties/status/example",
             "\"OPEN\"",
+        );
+    check
+        .example::<
+            String,
+        >(
+            "#/components/schemas/DataMetricAlertView/properties/metricName/example",
+            "\"ASSERT_USER\"",
         );
     check
         .example::<
@@ -4903,13 +4903,6 @@ fn part_7(check: &mut super::Checker) {
         .example::<
             String,
         >(
-            "#/components/schemas/NumberMetricAlertView/properties/metricName/example",
-            "\"ASSERT_USER\"",
-        );
-    check
-        .example::<
-            String,
-        >(
             "#/components/schemas/NumberMetricAlertView/properties/orgId/example",
             "\"32b6e34b3d91647abb20e7b8\"",
         );
@@ -4926,6 +4919,13 @@ fn part_7(check: &mut super::Checker) {
         >(
             "#/components/schemas/NumberMetricAlertView/properties/status/example",
             "\"OPEN\"",
+        );
+    check
+        .example::<
+            String,
+        >(
+            "#/components/schemas/NumberMetricAlertView/properties/metricName/example",
+            "\"ASSERT_USER\"",
         );
     check
         .example::<
@@ -5398,13 +5398,6 @@ fn part_7(check: &mut super::Checker) {
         .example::<
             String,
         >(
-            "#/components/schemas/RawMetricAlertView/properties/metricName/example",
-            "\"ASSERT_USER\"",
-        );
-    check
-        .example::<
-            String,
-        >(
             "#/components/schemas/RawMetricAlertView/properties/orgId/example",
             "\"32b6e34b3d91647abb20e7b8\"",
         );
@@ -5421,6 +5414,13 @@ fn part_7(check: &mut super::Checker) {
         >(
             "#/components/schemas/RawMetricAlertView/properties/status/example",
             "\"OPEN\"",
+        );
+    check
+        .example::<
+            String,
+        >(
+            "#/components/schemas/RawMetricAlertView/properties/metricName/example",
+            "\"ASSERT_USER\"",
         );
     check
         .example::<
@@ -6841,13 +6841,6 @@ fn part_9(check: &mut super::Checker) {
         .example::<
             String,
         >(
-            "#/components/schemas/TimeMetricAlertView/properties/metricName/example",
-            "\"ASSERT_USER\"",
-        );
-    check
-        .example::<
-            String,
-        >(
             "#/components/schemas/TimeMetricAlertView/properties/orgId/example",
             "\"32b6e34b3d91647abb20e7b8\"",
         );
@@ -6864,6 +6857,13 @@ fn part_9(check: &mut super::Checker) {
         >(
             "#/components/schemas/TimeMetricAlertView/properties/status/example",
             "\"OPEN\"",
+        );
+    check
+        .example::<
+            String,
+        >(
+            "#/components/schemas/TimeMetricAlertView/properties/metricName/example",
+            "\"ASSERT_USER\"",
         );
     check
         .example::<

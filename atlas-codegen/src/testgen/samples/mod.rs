@@ -230,6 +230,29 @@ pub fn check_request_sample<'a>(
     }
 }
 
+/// A value of the component schema `name` that a strict validator accepts in response
+/// context (`readOnly` properties included), else one the generated types accept.
+pub fn component_sample(spec: &OpenAPI, name: &str) -> Result<Value, CodegenError> {
+    let pointer = crate::refs::schema_pointer(name);
+    let component = spec.components.as_ref().and_then(|c| c.schemas.get(name));
+    let Some(component) = component else {
+        return Err(CodegenError::at(pointer, "no such schema"));
+    };
+    let schema = SchemaRef::from(component);
+    let strict = Validator::new(spec).for_responses();
+    let lenient = Validator::lenient(spec).for_responses();
+    let attempt = |validator| Sampler::new(spec, validator).value(schema, &pointer, &[]);
+    let why = match attempt(&strict).or_else(|_| attempt(&lenient)) {
+        Ok(value) => return Ok(value),
+        Err(Problem::Spec(e)) => return Err(e),
+        Err(Problem::Unfit(why)) => why,
+    };
+    Err(CodegenError::at(
+        pointer,
+        format!("no sample value fits: {why}"),
+    ))
+}
+
 /// Checks `value` against `schema` with the sampler's validator (request context: `readOnly`
 /// properties are refused; lossless: `1` is no `number`, `1.0` no `integer`). The error says
 /// where and why.

@@ -1,5 +1,5 @@
 //! A JSON Schema validator for the subset of OpenAPI 3.0 schemas the spec uses, in request
-//! context (a `readOnly` property must not be sent) and strict about losslessness: a value that
+//! context (a `readOnly` property must not be sent) or response context, and strict about losslessness: a value that
 //! the typed models would re-encode differently (`1` for a `number`, `1.0` for an `integer`)
 //! does not fit.
 
@@ -57,6 +57,8 @@ pub(crate) struct Validator<'a> {
     patterns: RefCell<BTreeMap<&'a str, Rc<Pattern>>>,
     /// See [`Validator::lenient`].
     lenient: bool,
+    /// See [`Validator::for_responses`].
+    responses: bool,
 }
 
 impl<'a> Validator<'a> {
@@ -65,6 +67,16 @@ impl<'a> Validator<'a> {
             spec,
             patterns: RefCell::new(BTreeMap::new()),
             lenient: false,
+            responses: false,
+        }
+    }
+
+    /// This validator in response context, where `readOnly` means nothing: such a property
+    /// may be present, and must be when it is required.
+    pub fn for_responses(self) -> Self {
+        Validator {
+            responses: true,
+            ..self
         }
     }
 
@@ -98,8 +110,12 @@ impl<'a> Validator<'a> {
         Ok(pattern)
     }
 
-    /// Whether the property schema is `readOnly` (on itself or on the schema it refers to).
+    /// Whether the property schema is `readOnly` (on itself or on the schema it refers to),
+    /// in request context; never in response context.
     pub fn read_only(&self, schema: SchemaRef<'a>, at: &str) -> Result<bool, Problem> {
+        if self.responses {
+            return Ok(false);
+        }
         Ok(match schema {
             SchemaRef::Inline(s) => s.schema_data.read_only,
             SchemaRef::Ref(r) => follow::<Schema>(self.spec, r, at)?.1.schema_data.read_only,

@@ -401,80 +401,56 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
             Some("edgeGram") => {
                 Ok(
                     Self::EdgeGram(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("keyword") => {
                 Ok(
                     Self::Keyword(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("nGram") => {
                 Ok(
                     Self::NGram(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("regexCaptureGroup") => {
                 Ok(
                     Self::RegexCaptureGroup(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("regexSplit") => {
                 Ok(
                     Self::RegexSplit(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("standard") => {
                 Ok(
                     Self::Standard(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("uaxUrlEmail") => {
                 Ok(
                     Self::UaxUrlEmail(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("whitespace") => {
                 Ok(
                     Self::Whitespace(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -484,14 +460,62 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::EdgeGram(value) => crate::runtime::Json::to_json(value),
-            Self::Keyword(value) => crate::runtime::Json::to_json(value),
-            Self::NGram(value) => crate::runtime::Json::to_json(value),
-            Self::RegexCaptureGroup(value) => crate::runtime::Json::to_json(value),
-            Self::RegexSplit(value) => crate::runtime::Json::to_json(value),
-            Self::Standard(value) => crate::runtime::Json::to_json(value),
-            Self::UaxUrlEmail(value) => crate::runtime::Json::to_json(value),
-            Self::Whitespace(value) => crate::runtime::Json::to_json(value),
+            Self::EdgeGram(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "edgeGram",
+                )
+            }
+            Self::Keyword(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "keyword",
+                )
+            }
+            Self::NGram(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "nGram",
+                )
+            }
+            Self::RegexCaptureGroup(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "regexCaptureGroup",
+                )
+            }
+            Self::RegexSplit(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "regexSplit",
+                )
+            }
+            Self::Standard(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "standard",
+                )
+            }
+            Self::UaxUrlEmail(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "uaxUrlEmail",
+                )
+            }
+            Self::Whitespace(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "whitespace",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

@@ -7,11 +7,26 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum AppServiceMetricThreshold {
     /// `metricName` = `REALM_AUTH_LOGIN_FAIL`, `REALM_ENDPOINTS_FAILED_REQUESTS`, `REALM_GQL_FAILED_REQUESTS`, `REALM_OVERALL_FAILED_REQUESTS`, `REALM_SDKFNS_FAILED_REQUESTS`, `REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT`, `REALM_TRIGGERS_FAILED_REQUESTS`
-    Raw(crate::models::RawMetricThresholdView),
+    Raw {
+        /// Which of the variant's `metricName` values.
+        metric_name: crate::models::AppServiceMetricThresholdRawMetricName,
+        /// The rest of the object.
+        value: crate::models::RawMetricThresholdView,
+    },
     /// `metricName` = `REALM_ENDPOINTS_COMPUTE_MS`, `REALM_ENDPOINTS_RESPONSE_MS`, `REALM_GQL_COMPUTE_MS`, `REALM_GQL_RESPONSE_MS`, `REALM_OVERALL_COMPUTE_MS`, `REALM_SDK_FNS_RESPONSE_MS`, `REALM_SDK_FUNCTIONS_COMPUTE_MS`, `REALM_SDK_MQL_COMPUTE_MS`, `REALM_SDK_MQL_RESPONSE_MS`, `REALM_SYNC_CLIENT_BOOTSTRAP_MS`, `REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM`, `REALM_TRIGGERS_COMPUTE_MS`, `REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM`, `REALM_TRIGGERS_RESPONSE_MS`
-    Time(crate::models::TimeMetricThresholdView),
+    Time {
+        /// Which of the variant's `metricName` values.
+        metric_name: crate::models::AppServiceMetricThresholdTimeMetricName,
+        /// The rest of the object.
+        value: crate::models::TimeMetricThresholdView,
+    },
     /// `metricName` = `REALM_ENDPOINTS_EGRESS_BYTES`, `REALM_GQL_EGRESS_BYTES`, `REALM_OVERALL_EGRESS_BYTES`, `REALM_SDK_FUNCTIONS_EGRESS_BYTES`, `REALM_SDK_MQL_EGRESS_BYTES`, `REALM_SYNC_CLIENT_CHANGESETS_INVALID`, `REALM_SYNC_CLIENT_READS_FAILED`, `REALM_SYNC_CLIENT_UPLOADS_FAILED`, `REALM_SYNC_EGRESS_BYTES`, `REALM_SYNC_FAILED_REQUESTS`, `REALM_SYNC_SESSIONS_ENDED`, `REALM_TRIGGERS_EGRESS_BYTES`
-    Data(crate::models::DataMetricThresholdView),
+    Data {
+        /// Which of the variant's `metricName` values.
+        metric_name: crate::models::AppServiceMetricThresholdDataMetricName,
+        /// The rest of the object.
+        value: crate::models::DataMetricThresholdView,
+    },
     /// A tag value the spec does not list (or no tag): the object is kept whole.
     Unknown(crate::runtime::UnknownVariant),
 }
@@ -28,65 +43,69 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "metricName").map(str::to_owned);
         match tag.as_deref() {
-            Some("REALM_AUTH_LOGIN_FAIL")
-            | Some("REALM_ENDPOINTS_FAILED_REQUESTS")
-            | Some("REALM_GQL_FAILED_REQUESTS")
-            | Some("REALM_OVERALL_FAILED_REQUESTS")
-            | Some("REALM_SDKFNS_FAILED_REQUESTS")
-            | Some("REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT")
-            | Some("REALM_TRIGGERS_FAILED_REQUESTS") => {
-                Ok(
-                    Self::Raw(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(
+                tag @ ("REALM_AUTH_LOGIN_FAIL" | "REALM_ENDPOINTS_FAILED_REQUESTS"
+                | "REALM_GQL_FAILED_REQUESTS" | "REALM_OVERALL_FAILED_REQUESTS"
+                | "REALM_SDKFNS_FAILED_REQUESTS"
+                | "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT"
+                | "REALM_TRIGGERS_FAILED_REQUESTS"),
+            ) => {
+                Ok(Self::Raw {
+                    metric_name: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "metricName",
+                        false,
+                        path,
+                    )?,
+                })
             }
-            Some("REALM_ENDPOINTS_COMPUTE_MS")
-            | Some("REALM_ENDPOINTS_RESPONSE_MS")
-            | Some("REALM_GQL_COMPUTE_MS")
-            | Some("REALM_GQL_RESPONSE_MS")
-            | Some("REALM_OVERALL_COMPUTE_MS")
-            | Some("REALM_SDK_FNS_RESPONSE_MS")
-            | Some("REALM_SDK_FUNCTIONS_COMPUTE_MS")
-            | Some("REALM_SDK_MQL_COMPUTE_MS")
-            | Some("REALM_SDK_MQL_RESPONSE_MS")
-            | Some("REALM_SYNC_CLIENT_BOOTSTRAP_MS")
-            | Some("REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM")
-            | Some("REALM_TRIGGERS_COMPUTE_MS")
-            | Some("REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM")
-            | Some("REALM_TRIGGERS_RESPONSE_MS") => {
-                Ok(
-                    Self::Time(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(
+                tag @ ("REALM_ENDPOINTS_COMPUTE_MS" | "REALM_ENDPOINTS_RESPONSE_MS"
+                | "REALM_GQL_COMPUTE_MS" | "REALM_GQL_RESPONSE_MS"
+                | "REALM_OVERALL_COMPUTE_MS" | "REALM_SDK_FNS_RESPONSE_MS"
+                | "REALM_SDK_FUNCTIONS_COMPUTE_MS" | "REALM_SDK_MQL_COMPUTE_MS"
+                | "REALM_SDK_MQL_RESPONSE_MS" | "REALM_SYNC_CLIENT_BOOTSTRAP_MS"
+                | "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM" | "REALM_TRIGGERS_COMPUTE_MS"
+                | "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM"
+                | "REALM_TRIGGERS_RESPONSE_MS"),
+            ) => {
+                Ok(Self::Time {
+                    metric_name: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "metricName",
+                        false,
+                        path,
+                    )?,
+                })
             }
-            Some("REALM_ENDPOINTS_EGRESS_BYTES")
-            | Some("REALM_GQL_EGRESS_BYTES")
-            | Some("REALM_OVERALL_EGRESS_BYTES")
-            | Some("REALM_SDK_FUNCTIONS_EGRESS_BYTES")
-            | Some("REALM_SDK_MQL_EGRESS_BYTES")
-            | Some("REALM_SYNC_CLIENT_CHANGESETS_INVALID")
-            | Some("REALM_SYNC_CLIENT_READS_FAILED")
-            | Some("REALM_SYNC_CLIENT_UPLOADS_FAILED")
-            | Some("REALM_SYNC_EGRESS_BYTES")
-            | Some("REALM_SYNC_FAILED_REQUESTS")
-            | Some("REALM_SYNC_SESSIONS_ENDED")
-            | Some("REALM_TRIGGERS_EGRESS_BYTES") => {
-                Ok(
-                    Self::Data(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(
+                tag @ ("REALM_ENDPOINTS_EGRESS_BYTES" | "REALM_GQL_EGRESS_BYTES"
+                | "REALM_OVERALL_EGRESS_BYTES" | "REALM_SDK_FUNCTIONS_EGRESS_BYTES"
+                | "REALM_SDK_MQL_EGRESS_BYTES" | "REALM_SYNC_CLIENT_CHANGESETS_INVALID"
+                | "REALM_SYNC_CLIENT_READS_FAILED" | "REALM_SYNC_CLIENT_UPLOADS_FAILED"
+                | "REALM_SYNC_EGRESS_BYTES" | "REALM_SYNC_FAILED_REQUESTS"
+                | "REALM_SYNC_SESSIONS_ENDED" | "REALM_TRIGGERS_EGRESS_BYTES"),
+            ) => {
+                Ok(Self::Data {
+                    metric_name: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "metricName",
+                        false,
+                        path,
+                    )?,
+                })
             }
             _ => {
                 Ok(Self::Unknown(crate::runtime::UnknownVariant::new("metricName", map)))
@@ -96,29 +115,322 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Raw(value) => crate::runtime::Json::to_json(value),
-            Self::Time(value) => crate::runtime::Json::to_json(value),
-            Self::Data(value) => crate::runtime::Json::to_json(value),
+            Self::Raw { metric_name, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    metric_name.as_str(),
+                )
+            }
+            Self::Time { metric_name, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    metric_name.as_str(),
+                )
+            }
+            Self::Data { metric_name, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    metric_name.as_str(),
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
 }
-impl From<crate::models::RawMetricThresholdView> for AppServiceMetricThreshold {
-    #[inline]
-    fn from(value: crate::models::RawMetricThresholdView) -> Self {
-        Self::Raw(value)
-    }
-}
-impl From<crate::models::TimeMetricThresholdView> for AppServiceMetricThreshold {
-    #[inline]
-    fn from(value: crate::models::TimeMetricThresholdView) -> Self {
-        Self::Time(value)
-    }
-}
-impl From<crate::models::DataMetricThresholdView> for AppServiceMetricThreshold {
-    #[inline]
-    fn from(value: crate::models::DataMetricThresholdView) -> Self {
-        Self::Data(value)
-    }
-}
 crate::impl_serde_via_json!(AppServiceMetricThreshold);
+/// The `metricName` values that select `AppServiceMetricThreshold::Raw`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppServiceMetricThresholdRawMetricName {
+    /// `REALM_AUTH_LOGIN_FAIL`
+    RealmAuthLoginFail,
+    /// `REALM_ENDPOINTS_FAILED_REQUESTS`
+    RealmEndpointsFailedRequests,
+    /// `REALM_GQL_FAILED_REQUESTS`
+    RealmGqlFailedRequests,
+    /// `REALM_OVERALL_FAILED_REQUESTS`
+    RealmOverallFailedRequests,
+    /// `REALM_SDKFNS_FAILED_REQUESTS`
+    RealmSdkfnsFailedRequests,
+    /// `REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT`
+    RealmSyncNumUnsyncableDocsPercent,
+    /// `REALM_TRIGGERS_FAILED_REQUESTS`
+    RealmTriggersFailedRequests,
+}
+impl AppServiceMetricThresholdRawMetricName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "REALM_AUTH_LOGIN_FAIL",
+        "REALM_ENDPOINTS_FAILED_REQUESTS",
+        "REALM_GQL_FAILED_REQUESTS",
+        "REALM_OVERALL_FAILED_REQUESTS",
+        "REALM_SDKFNS_FAILED_REQUESTS",
+        "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT",
+        "REALM_TRIGGERS_FAILED_REQUESTS",
+    ];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::RealmAuthLoginFail => "REALM_AUTH_LOGIN_FAIL",
+            Self::RealmEndpointsFailedRequests => "REALM_ENDPOINTS_FAILED_REQUESTS",
+            Self::RealmGqlFailedRequests => "REALM_GQL_FAILED_REQUESTS",
+            Self::RealmOverallFailedRequests => "REALM_OVERALL_FAILED_REQUESTS",
+            Self::RealmSdkfnsFailedRequests => "REALM_SDKFNS_FAILED_REQUESTS",
+            Self::RealmSyncNumUnsyncableDocsPercent => {
+                "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT"
+            }
+            Self::RealmTriggersFailedRequests => "REALM_TRIGGERS_FAILED_REQUESTS",
+        }
+    }
+}
+impl std::fmt::Display for AppServiceMetricThresholdRawMetricName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for AppServiceMetricThresholdRawMetricName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "REALM_AUTH_LOGIN_FAIL" => Self::RealmAuthLoginFail,
+                "REALM_ENDPOINTS_FAILED_REQUESTS" => Self::RealmEndpointsFailedRequests,
+                "REALM_GQL_FAILED_REQUESTS" => Self::RealmGqlFailedRequests,
+                "REALM_OVERALL_FAILED_REQUESTS" => Self::RealmOverallFailedRequests,
+                "REALM_SDKFNS_FAILED_REQUESTS" => Self::RealmSdkfnsFailedRequests,
+                "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT" => {
+                    Self::RealmSyncNumUnsyncableDocsPercent
+                }
+                _ => Self::RealmTriggersFailedRequests,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(AppServiceMetricThresholdRawMetricName);
+/// The `metricName` values that select `AppServiceMetricThreshold::Time`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppServiceMetricThresholdTimeMetricName {
+    /// `REALM_ENDPOINTS_COMPUTE_MS`
+    RealmEndpointsComputeMs,
+    /// `REALM_ENDPOINTS_RESPONSE_MS`
+    RealmEndpointsResponseMs,
+    /// `REALM_GQL_COMPUTE_MS`
+    RealmGqlComputeMs,
+    /// `REALM_GQL_RESPONSE_MS`
+    RealmGqlResponseMs,
+    /// `REALM_OVERALL_COMPUTE_MS`
+    RealmOverallComputeMs,
+    /// `REALM_SDK_FNS_RESPONSE_MS`
+    RealmSdkFnsResponseMs,
+    /// `REALM_SDK_FUNCTIONS_COMPUTE_MS`
+    RealmSdkFunctionsComputeMs,
+    /// `REALM_SDK_MQL_COMPUTE_MS`
+    RealmSdkMqlComputeMs,
+    /// `REALM_SDK_MQL_RESPONSE_MS`
+    RealmSdkMqlResponseMs,
+    /// `REALM_SYNC_CLIENT_BOOTSTRAP_MS`
+    RealmSyncClientBootstrapMs,
+    /// `REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM`
+    RealmSyncCurrentOplogLagMsSum,
+    /// `REALM_TRIGGERS_COMPUTE_MS`
+    RealmTriggersComputeMs,
+    /// `REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM`
+    RealmTriggersCurrentOplogLagMsSum,
+    /// `REALM_TRIGGERS_RESPONSE_MS`
+    RealmTriggersResponseMs,
+}
+impl AppServiceMetricThresholdTimeMetricName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "REALM_ENDPOINTS_COMPUTE_MS",
+        "REALM_ENDPOINTS_RESPONSE_MS",
+        "REALM_GQL_COMPUTE_MS",
+        "REALM_GQL_RESPONSE_MS",
+        "REALM_OVERALL_COMPUTE_MS",
+        "REALM_SDK_FNS_RESPONSE_MS",
+        "REALM_SDK_FUNCTIONS_COMPUTE_MS",
+        "REALM_SDK_MQL_COMPUTE_MS",
+        "REALM_SDK_MQL_RESPONSE_MS",
+        "REALM_SYNC_CLIENT_BOOTSTRAP_MS",
+        "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM",
+        "REALM_TRIGGERS_COMPUTE_MS",
+        "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM",
+        "REALM_TRIGGERS_RESPONSE_MS",
+    ];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::RealmEndpointsComputeMs => "REALM_ENDPOINTS_COMPUTE_MS",
+            Self::RealmEndpointsResponseMs => "REALM_ENDPOINTS_RESPONSE_MS",
+            Self::RealmGqlComputeMs => "REALM_GQL_COMPUTE_MS",
+            Self::RealmGqlResponseMs => "REALM_GQL_RESPONSE_MS",
+            Self::RealmOverallComputeMs => "REALM_OVERALL_COMPUTE_MS",
+            Self::RealmSdkFnsResponseMs => "REALM_SDK_FNS_RESPONSE_MS",
+            Self::RealmSdkFunctionsComputeMs => "REALM_SDK_FUNCTIONS_COMPUTE_MS",
+            Self::RealmSdkMqlComputeMs => "REALM_SDK_MQL_COMPUTE_MS",
+            Self::RealmSdkMqlResponseMs => "REALM_SDK_MQL_RESPONSE_MS",
+            Self::RealmSyncClientBootstrapMs => "REALM_SYNC_CLIENT_BOOTSTRAP_MS",
+            Self::RealmSyncCurrentOplogLagMsSum => "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM",
+            Self::RealmTriggersComputeMs => "REALM_TRIGGERS_COMPUTE_MS",
+            Self::RealmTriggersCurrentOplogLagMsSum => {
+                "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM"
+            }
+            Self::RealmTriggersResponseMs => "REALM_TRIGGERS_RESPONSE_MS",
+        }
+    }
+}
+impl std::fmt::Display for AppServiceMetricThresholdTimeMetricName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for AppServiceMetricThresholdTimeMetricName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "REALM_ENDPOINTS_COMPUTE_MS" => Self::RealmEndpointsComputeMs,
+                "REALM_ENDPOINTS_RESPONSE_MS" => Self::RealmEndpointsResponseMs,
+                "REALM_GQL_COMPUTE_MS" => Self::RealmGqlComputeMs,
+                "REALM_GQL_RESPONSE_MS" => Self::RealmGqlResponseMs,
+                "REALM_OVERALL_COMPUTE_MS" => Self::RealmOverallComputeMs,
+                "REALM_SDK_FNS_RESPONSE_MS" => Self::RealmSdkFnsResponseMs,
+                "REALM_SDK_FUNCTIONS_COMPUTE_MS" => Self::RealmSdkFunctionsComputeMs,
+                "REALM_SDK_MQL_COMPUTE_MS" => Self::RealmSdkMqlComputeMs,
+                "REALM_SDK_MQL_RESPONSE_MS" => Self::RealmSdkMqlResponseMs,
+                "REALM_SYNC_CLIENT_BOOTSTRAP_MS" => Self::RealmSyncClientBootstrapMs,
+                "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM" => {
+                    Self::RealmSyncCurrentOplogLagMsSum
+                }
+                "REALM_TRIGGERS_COMPUTE_MS" => Self::RealmTriggersComputeMs,
+                "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM" => {
+                    Self::RealmTriggersCurrentOplogLagMsSum
+                }
+                _ => Self::RealmTriggersResponseMs,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(AppServiceMetricThresholdTimeMetricName);
+/// The `metricName` values that select `AppServiceMetricThreshold::Data`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AppServiceMetricThresholdDataMetricName {
+    /// `REALM_ENDPOINTS_EGRESS_BYTES`
+    RealmEndpointsEgressBytes,
+    /// `REALM_GQL_EGRESS_BYTES`
+    RealmGqlEgressBytes,
+    /// `REALM_OVERALL_EGRESS_BYTES`
+    RealmOverallEgressBytes,
+    /// `REALM_SDK_FUNCTIONS_EGRESS_BYTES`
+    RealmSdkFunctionsEgressBytes,
+    /// `REALM_SDK_MQL_EGRESS_BYTES`
+    RealmSdkMqlEgressBytes,
+    /// `REALM_SYNC_CLIENT_CHANGESETS_INVALID`
+    RealmSyncClientChangesetsInvalid,
+    /// `REALM_SYNC_CLIENT_READS_FAILED`
+    RealmSyncClientReadsFailed,
+    /// `REALM_SYNC_CLIENT_UPLOADS_FAILED`
+    RealmSyncClientUploadsFailed,
+    /// `REALM_SYNC_EGRESS_BYTES`
+    RealmSyncEgressBytes,
+    /// `REALM_SYNC_FAILED_REQUESTS`
+    RealmSyncFailedRequests,
+    /// `REALM_SYNC_SESSIONS_ENDED`
+    RealmSyncSessionsEnded,
+    /// `REALM_TRIGGERS_EGRESS_BYTES`
+    RealmTriggersEgressBytes,
+}
+impl AppServiceMetricThresholdDataMetricName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "REALM_ENDPOINTS_EGRESS_BYTES",
+        "REALM_GQL_EGRESS_BYTES",
+        "REALM_OVERALL_EGRESS_BYTES",
+        "REALM_SDK_FUNCTIONS_EGRESS_BYTES",
+        "REALM_SDK_MQL_EGRESS_BYTES",
+        "REALM_SYNC_CLIENT_CHANGESETS_INVALID",
+        "REALM_SYNC_CLIENT_READS_FAILED",
+        "REALM_SYNC_CLIENT_UPLOADS_FAILED",
+        "REALM_SYNC_EGRESS_BYTES",
+        "REALM_SYNC_FAILED_REQUESTS",
+        "REALM_SYNC_SESSIONS_ENDED",
+        "REALM_TRIGGERS_EGRESS_BYTES",
+    ];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::RealmEndpointsEgressBytes => "REALM_ENDPOINTS_EGRESS_BYTES",
+            Self::RealmGqlEgressBytes => "REALM_GQL_EGRESS_BYTES",
+            Self::RealmOverallEgressBytes => "REALM_OVERALL_EGRESS_BYTES",
+            Self::RealmSdkFunctionsEgressBytes => "REALM_SDK_FUNCTIONS_EGRESS_BYTES",
+            Self::RealmSdkMqlEgressBytes => "REALM_SDK_MQL_EGRESS_BYTES",
+            Self::RealmSyncClientChangesetsInvalid => {
+                "REALM_SYNC_CLIENT_CHANGESETS_INVALID"
+            }
+            Self::RealmSyncClientReadsFailed => "REALM_SYNC_CLIENT_READS_FAILED",
+            Self::RealmSyncClientUploadsFailed => "REALM_SYNC_CLIENT_UPLOADS_FAILED",
+            Self::RealmSyncEgressBytes => "REALM_SYNC_EGRESS_BYTES",
+            Self::RealmSyncFailedRequests => "REALM_SYNC_FAILED_REQUESTS",
+            Self::RealmSyncSessionsEnded => "REALM_SYNC_SESSIONS_ENDED",
+            Self::RealmTriggersEgressBytes => "REALM_TRIGGERS_EGRESS_BYTES",
+        }
+    }
+}
+impl std::fmt::Display for AppServiceMetricThresholdDataMetricName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for AppServiceMetricThresholdDataMetricName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "REALM_ENDPOINTS_EGRESS_BYTES" => Self::RealmEndpointsEgressBytes,
+                "REALM_GQL_EGRESS_BYTES" => Self::RealmGqlEgressBytes,
+                "REALM_OVERALL_EGRESS_BYTES" => Self::RealmOverallEgressBytes,
+                "REALM_SDK_FUNCTIONS_EGRESS_BYTES" => Self::RealmSdkFunctionsEgressBytes,
+                "REALM_SDK_MQL_EGRESS_BYTES" => Self::RealmSdkMqlEgressBytes,
+                "REALM_SYNC_CLIENT_CHANGESETS_INVALID" => {
+                    Self::RealmSyncClientChangesetsInvalid
+                }
+                "REALM_SYNC_CLIENT_READS_FAILED" => Self::RealmSyncClientReadsFailed,
+                "REALM_SYNC_CLIENT_UPLOADS_FAILED" => Self::RealmSyncClientUploadsFailed,
+                "REALM_SYNC_EGRESS_BYTES" => Self::RealmSyncEgressBytes,
+                "REALM_SYNC_FAILED_REQUESTS" => Self::RealmSyncFailedRequests,
+                "REALM_SYNC_SESSIONS_ENDED" => Self::RealmSyncSessionsEnded,
+                _ => Self::RealmTriggersEgressBytes,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(AppServiceMetricThresholdDataMetricName);

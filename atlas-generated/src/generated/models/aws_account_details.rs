@@ -8,8 +8,6 @@ pub struct AwsAccountDetails {
     pub aws_account_id: Option<String>,
     /// The VPC CIDR Block.
     pub cidr_block: Option<String>,
-    /// Cloud provider.
-    pub cloud_provider: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -29,7 +27,6 @@ impl crate::runtime::Json for AwsAccountDetails {
         Ok(Self {
             aws_account_id: crate::runtime::optional(&mut map, "awsAccountId", path)?,
             cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             vpc_id: crate::runtime::optional(&mut map, "vpcId", path)?,
             additional_properties: map,
@@ -40,7 +37,6 @@ impl crate::runtime::Json for AwsAccountDetails {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "awsAccountId", &self.aws_account_id);
         crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "vpcId", &self.vpc_id);
         for (key, value) in &self.additional_properties {

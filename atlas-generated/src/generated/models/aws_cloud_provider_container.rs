@@ -10,8 +10,6 @@ pub struct AwsCloudProviderContainer {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
-    /// Cloud service provider that serves the requested network peering containers.
-    pub provider_name: Option<crate::models::CloudProviderContainerProviderName>,
     /// Flag that indicates whether MongoDB Cloud clusters exist in the specified network peering container.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -47,7 +45,6 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
             atlas_cidr_block: crate::runtime::optional(
                 &mut map,
@@ -63,7 +60,6 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "provisioned", &self.provisioned);
         crate::runtime::put_optional(&mut map, "atlasCidrBlock", &self.atlas_cidr_block);
         crate::runtime::put(&mut map, "regionName", &self.region_name);

@@ -4,8 +4,6 @@
 /// `AWSCloudProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderSettings {
-    /// `providerName`
-    pub provider_name: String,
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderAwsAutoScaling>,
     /// Maximum Disk Input/Output Operations per Second (IOPS) that the database host can perform.
@@ -32,7 +30,6 @@ impl crate::runtime::Json for AwsCloudProviderSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
             disk_iops: crate::runtime::optional(&mut map, "diskIOPS", path)?,
             encrypt_ebs_volume: crate::runtime::optional(
@@ -53,7 +50,6 @@ impl crate::runtime::Json for AwsCloudProviderSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
         crate::runtime::put_optional(&mut map, "diskIOPS", &self.disk_iops);
         crate::runtime::put_optional(

@@ -4,10 +4,6 @@
 /// `AWSDataProcessRegionView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsDataProcessRegionView {
-    /// Human-readable label that identifies the Cloud service provider where you store your archived data.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::DataProcessRegionViewCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you store your archived data.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -23,7 +19,6 @@ impl crate::runtime::Json for AwsDataProcessRegionView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             additional_properties: map,
         })
@@ -31,7 +26,6 @@ impl crate::runtime::Json for AwsDataProcessRegionView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -6,10 +6,6 @@
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsInterfaceEndpoint {
-    /// Cloud service provider that serves the requested endpoint.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::DataProcessRegionViewCloudProvider>,
     /// State of the Amazon Web Service PrivateLink connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -37,7 +33,6 @@ impl crate::runtime::Json for AwsInterfaceEndpoint {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             connection_status: crate::runtime::optional(
                 &mut map,
                 "connectionStatus",
@@ -60,7 +55,6 @@ impl crate::runtime::Json for AwsInterfaceEndpoint {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(
             &mut map,
             "connectionStatus",

@@ -26,8 +26,6 @@ pub struct AwsNetworkPeeringConnectionSettings {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
-    /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
     /// Internet Protocol (IP) addresses expressed in Classless Inter-Domain Routing (CIDR) notation of the VPC's subnet that you want to peer with the MongoDB Cloud VPC.
     pub route_table_cidr_block: String,
     /// State of the network peering connection at the time you made the request.
@@ -63,7 +61,6 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
                 path,
             )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             route_table_cidr_block: crate::runtime::required(
                 &mut map,
                 "routeTableCidrBlock",
@@ -83,7 +80,6 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
         crate::runtime::put(&mut map, "containerId", &self.container_id);
         crate::runtime::put_optional(&mut map, "errorStateName", &self.error_state_name);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put(
             &mut map,
             "routeTableCidrBlock",

@@ -6,10 +6,6 @@
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsPrivateLinkConnection {
-    /// Cloud service provider that serves the requested endpoint service.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::DataProcessRegionViewCloudProvider>,
     /// Unique string that identifies the Amazon Web Services (AWS) PrivateLink endpoint service. MongoDB Cloud returns null while it creates the endpoint service.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -49,7 +45,6 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             endpoint_service_name: crate::runtime::optional(
                 &mut map,
                 "endpointServiceName",
@@ -75,7 +70,6 @@ impl crate::runtime::Json for AwsPrivateLinkConnection {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(
             &mut map,
             "endpointServiceName",

@@ -12,8 +12,6 @@ pub struct AwsRegionConfig20240805 {
     ///
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
     pub priority: Option<i32>,
-    /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    pub provider_name: Option<crate::models::CloudRegionConfigProviderName>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
     pub region_name: Option<crate::models::CloudRegionConfigRegionName>,
     /// `analyticsAutoScaling`
@@ -43,7 +41,6 @@ impl crate::runtime::Json for AwsRegionConfig20240805 {
         Ok(Self {
             electable_specs: crate::runtime::optional(&mut map, "electableSpecs", path)?,
             priority: crate::runtime::optional(&mut map, "priority", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             region_name: crate::runtime::optional(&mut map, "regionName", path)?,
             analytics_auto_scaling: crate::runtime::optional(
                 &mut map,
@@ -76,7 +73,6 @@ impl crate::runtime::Json for AwsRegionConfig20240805 {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "electableSpecs", &self.electable_specs);
         crate::runtime::put_optional(&mut map, "priority", &self.priority);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         crate::runtime::put_optional(
             &mut map,

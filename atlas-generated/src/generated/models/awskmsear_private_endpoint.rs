@@ -6,10 +6,6 @@
 /// AWS Key Management Service Encryption At Rest Private Endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwskmsearPrivateEndpoint {
-    /// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::AwskmsearPrivateEndpointCloudProvider>,
     /// Error message for failures associated with the Encryption At Rest private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -39,7 +35,6 @@ impl crate::runtime::Json for AwskmsearPrivateEndpoint {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             private_endpoint_connection_name: crate::runtime::optional(
@@ -55,7 +50,6 @@ impl crate::runtime::Json for AwskmsearPrivateEndpoint {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(
@@ -72,82 +66,6 @@ impl crate::runtime::Json for AwskmsearPrivateEndpoint {
     }
 }
 crate::impl_serde_via_json!(AwskmsearPrivateEndpoint);
-/// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwskmsearPrivateEndpointCloudProvider {
-    /// `AZURE`
-    Azure,
-    /// `AWS`
-    Aws,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl AwskmsearPrivateEndpointCloudProvider {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Azure => "AZURE",
-            Self::Aws => "AWS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for AwskmsearPrivateEndpointCloudProvider {
-    const VALUES: &'static [&'static str] = &["AZURE", "AWS"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        AwskmsearPrivateEndpointCloudProvider::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for AwskmsearPrivateEndpointCloudProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "AZURE" => Self::Azure,
-            "AWS" => Self::Aws,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for AwskmsearPrivateEndpointCloudProvider {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for AwskmsearPrivateEndpointCloudProvider {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for AwskmsearPrivateEndpointCloudProvider {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for AwskmsearPrivateEndpointCloudProvider {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(AwskmsearPrivateEndpointCloudProvider);
 /// Cloud provider region in which the Encryption At Rest private endpoint is located.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwskmsearPrivateEndpointRegionName {

@@ -8,8 +8,6 @@ pub struct AzureAccountDetails {
     pub azure_subscription_id: Option<String>,
     /// The VPC CIDR Block.
     pub cidr_block: Option<String>,
-    /// Cloud provider.
-    pub cloud_provider: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -33,7 +31,6 @@ impl crate::runtime::Json for AzureAccountDetails {
                 path,
             )?,
             cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             virtual_network_name: crate::runtime::optional(
                 &mut map,
@@ -52,7 +49,6 @@ impl crate::runtime::Json for AzureAccountDetails {
             &self.azure_subscription_id,
         );
         crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(
             &mut map,

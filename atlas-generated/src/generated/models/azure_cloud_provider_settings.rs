@@ -4,8 +4,6 @@
 /// `AzureCloudProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCloudProviderSettings {
-    /// `providerName`
-    pub provider_name: String,
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderAzureAutoScaling>,
     /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
@@ -27,7 +25,6 @@ impl crate::runtime::Json for AzureCloudProviderSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
             disk_type_name: crate::runtime::optional(&mut map, "diskTypeName", path)?,
             instance_size_name: crate::runtime::optional(
@@ -42,7 +39,6 @@ impl crate::runtime::Json for AzureCloudProviderSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
         crate::runtime::put_optional(&mut map, "diskTypeName", &self.disk_type_name);
         crate::runtime::put_optional(

@@ -4,8 +4,6 @@
 /// `AzureCreateDataProcessRegionView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCreateDataProcessRegionView {
-    /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.
-    pub cloud_provider: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
     pub region: Option<crate::models::AzureCreateDataProcessRegionViewRegion>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -19,7 +17,6 @@ impl crate::runtime::Json for AzureCreateDataProcessRegionView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             additional_properties: map,
         })
@@ -27,7 +24,6 @@ impl crate::runtime::Json for AzureCreateDataProcessRegionView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

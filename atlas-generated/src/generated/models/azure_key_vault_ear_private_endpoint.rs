@@ -6,10 +6,6 @@
 /// Azure Key Vault Encryption At Rest Private Endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureKeyVaultEarPrivateEndpoint {
-    /// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::AwskmsearPrivateEndpointCloudProvider>,
     /// Error message for failures associated with the Encryption At Rest private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -39,7 +35,6 @@ impl crate::runtime::Json for AzureKeyVaultEarPrivateEndpoint {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             private_endpoint_connection_name: crate::runtime::optional(
@@ -55,7 +50,6 @@ impl crate::runtime::Json for AzureKeyVaultEarPrivateEndpoint {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(

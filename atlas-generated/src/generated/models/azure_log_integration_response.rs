@@ -4,14 +4,12 @@
 /// Azure Log Export Integration Response
 ///
 /// Details to integrate Azure Blob Storage log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::AzureLogIntegrationRequestType,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
@@ -33,7 +31,6 @@ impl crate::runtime::Json for AzureLogIntegrationResponse {
         Ok(Self {
             id: crate::runtime::required(&mut map, "id", path)?,
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             prefix_path: crate::runtime::required(&mut map, "prefixPath", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
             storage_account_name: crate::runtime::required(
@@ -54,7 +51,6 @@ impl crate::runtime::Json for AzureLogIntegrationResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "prefixPath", &self.prefix_path);
         crate::runtime::put(&mut map, "roleId", &self.role_id);
         crate::runtime::put(&mut map, "storageAccountName", &self.storage_account_name);

@@ -20,8 +20,6 @@ pub struct AzureNetworkPeeringConnectionSettings {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
-    /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
     /// Human-readable label that identifies the resource group in which the VNet to peer with the MongoDB Cloud VNet resides.
     pub resource_group_name: String,
     /// State of the network peering connection at the time you made the request.
@@ -54,7 +52,6 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
             container_id: crate::runtime::required(&mut map, "containerId", path)?,
             error_state: crate::runtime::optional(&mut map, "errorState", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             resource_group_name: crate::runtime::required(
                 &mut map,
                 "resourceGroupName",
@@ -77,7 +74,6 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
         crate::runtime::put(&mut map, "containerId", &self.container_id);
         crate::runtime::put_optional(&mut map, "errorState", &self.error_state);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put(&mut map, "resourceGroupName", &self.resource_group_name);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put(&mut map, "vnetName", &self.vnet_name);

@@ -6,10 +6,6 @@
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzurePrivateLinkConnection {
-    /// Cloud service provider that serves the requested endpoint service.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::DataProcessRegionViewCloudProvider>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -49,7 +45,6 @@ impl crate::runtime::Json for AzurePrivateLinkConnection {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             private_endpoints: crate::runtime::optional(
@@ -75,7 +70,6 @@ impl crate::runtime::Json for AzurePrivateLinkConnection {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(

@@ -4,8 +4,6 @@
 /// `CloudGCPProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudGcpProviderSettings {
-    /// `providerName`
-    pub provider_name: String,
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderGcpAutoScaling>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
@@ -25,7 +23,6 @@ impl crate::runtime::Json for CloudGcpProviderSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
             instance_size_name: crate::runtime::optional(
                 &mut map,
@@ -39,7 +36,6 @@ impl crate::runtime::Json for CloudGcpProviderSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
         crate::runtime::put_optional(
             &mut map,

@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloudProviderAccessAwsiamRole {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
+    pub provider_name: crate::models::CloudProviderAccessAwsiamRoleProviderName,
     /// Amazon Resource Name that identifies the Amazon Web Services (AWS) user account that MongoDB Cloud uses when it assumes the Identity and Access Management (IAM) role.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -96,3 +96,45 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessAwsiamRole);
+/// The `providerName` of a `CloudProviderAccessAwsiamRole`, which is always `AWS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum CloudProviderAccessAwsiamRoleProviderName {
+    /// `AWS`
+    #[default]
+    Aws,
+}
+impl CloudProviderAccessAwsiamRoleProviderName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["AWS"];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Aws => "AWS",
+        }
+    }
+}
+impl std::fmt::Display for CloudProviderAccessAwsiamRoleProviderName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for CloudProviderAccessAwsiamRoleProviderName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                _ => Self::Aws,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(CloudProviderAccessAwsiamRoleProviderName);

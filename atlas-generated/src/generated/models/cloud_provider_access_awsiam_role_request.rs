@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsiamRoleRequest {
     /// Amazon Resource Name that identifies the Amazon Web Services (AWS) user account that MongoDB Cloud uses when it assumes the Identity and Access Management (IAM) role.
     ///
@@ -24,8 +24,6 @@ pub struct CloudProviderAccessAwsiamRoleRequest {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub feature_usages: Option<Vec<crate::models::CloudProviderAccessFeatureUsage>>,
-    /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -54,7 +52,6 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
             authorized_date: crate::runtime::optional(&mut map, "authorizedDate", path)?,
             created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
             feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
             additional_properties: map,
         })
@@ -75,7 +72,6 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
         crate::runtime::put_optional(&mut map, "authorizedDate", &self.authorized_date);
         crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
         crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

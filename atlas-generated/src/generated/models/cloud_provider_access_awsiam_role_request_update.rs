@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsiamRoleRequestUpdate {
-    /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// Amazon Resource Name that identifies the Amazon Web Services (AWS) user account that MongoDB Cloud uses when it assumes the Identity and Access Management (IAM) role.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -43,7 +41,6 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             atlas_aws_account_arn: crate::runtime::optional(
                 &mut map,
                 "atlasAWSAccountArn",
@@ -69,7 +66,6 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(
             &mut map,
             "atlasAWSAccountArn",

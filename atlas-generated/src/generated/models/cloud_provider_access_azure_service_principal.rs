@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloudProviderAccessAzureServicePrincipal {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
+    pub provider_name: crate::models::CloudProviderAccessAzureServicePrincipalProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -92,3 +92,45 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessAzureServicePrincipal);
+/// The `providerName` of a `CloudProviderAccessAzureServicePrincipal`, which is always `AZURE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum CloudProviderAccessAzureServicePrincipalProviderName {
+    /// `AZURE`
+    #[default]
+    Azure,
+}
+impl CloudProviderAccessAzureServicePrincipalProviderName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["AZURE"];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Azure => "AZURE",
+        }
+    }
+}
+impl std::fmt::Display for CloudProviderAccessAzureServicePrincipalProviderName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalProviderName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                _ => Self::Azure,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(CloudProviderAccessAzureServicePrincipalProviderName);

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the Azure Service Principal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAzureServicePrincipalRequest {
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
@@ -22,8 +22,6 @@ pub struct CloudProviderAccessAzureServicePrincipalRequest {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub last_updated_date: Option<crate::runtime::Timestamp>,
-    /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// UUID string that identifies the Azure Service Principal.
     pub service_principal_id: Option<String>,
     /// UUID String that identifies the Azure Active Directory Tenant ID.
@@ -52,7 +50,6 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequest {
                 "lastUpdatedDate",
                 path,
             )?,
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             service_principal_id: crate::runtime::optional(
                 &mut map,
                 "servicePrincipalId",
@@ -78,7 +75,6 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequest {
             "lastUpdatedDate",
             &self.last_updated_date,
         );
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(
             &mut map,
             "servicePrincipalId",

@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the Azure Service Principal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
-    /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -39,7 +37,6 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequestUpd
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             id: crate::runtime::optional(&mut map, "_id", path)?,
             atlas_azure_app_id: crate::runtime::optional(
                 &mut map,
@@ -65,7 +62,6 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequestUpd
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "_id", &self.id);
         crate::runtime::put_optional(
             &mut map,

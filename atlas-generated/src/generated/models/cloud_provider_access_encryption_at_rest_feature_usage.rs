@@ -4,10 +4,6 @@
 /// Details that describe the Key Management Service (KMS) linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
-    /// Human-readable label that describes one MongoDB Cloud feature linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub feature_type: Option<crate::models::CloudProviderAccessFeatureUsageFeatureType>,
     /// `None`: absent; `Some(None)`: `null`.
     pub feature_id: Option<
         Option<crate::models::ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView>,
@@ -23,7 +19,6 @@ impl crate::runtime::Json for CloudProviderAccessEncryptionAtRestFeatureUsage {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            feature_type: crate::runtime::optional(&mut map, "featureType", path)?,
             feature_id: crate::runtime::nullable(&mut map, "featureId", path)?,
             additional_properties: map,
         })
@@ -31,7 +26,6 @@ impl crate::runtime::Json for CloudProviderAccessEncryptionAtRestFeatureUsage {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "featureType", &self.feature_type);
         crate::runtime::put_nullable(&mut map, "featureId", &self.feature_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -35,50 +35,35 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
             Some("ATLAS_DATA_LAKE") => {
                 Ok(
                     Self::AtlasDataLake(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "featureType", false, path)?,
                     ),
                 )
             }
             Some("ATLAS_LOG_INTEGRATION") => {
                 Ok(
                     Self::AtlasLogIntegration(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "featureType", false, path)?,
                     ),
                 )
             }
             Some("ENCRYPTION_AT_REST") => {
                 Ok(
                     Self::EncryptionAtRest(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "featureType", false, path)?,
                     ),
                 )
             }
             Some("EXPORT_SNAPSHOT") => {
                 Ok(
                     Self::ExportSnapshot(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "featureType", false, path)?,
                     ),
                 )
             }
             Some("PUSH_BASED_LOG_EXPORT") => {
                 Ok(
                     Self::PushBasedLogExport(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "featureType", false, path)?,
                     ),
                 )
             }
@@ -94,11 +79,41 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::AtlasDataLake(value) => crate::runtime::Json::to_json(value),
-            Self::AtlasLogIntegration(value) => crate::runtime::Json::to_json(value),
-            Self::EncryptionAtRest(value) => crate::runtime::Json::to_json(value),
-            Self::ExportSnapshot(value) => crate::runtime::Json::to_json(value),
-            Self::PushBasedLogExport(value) => crate::runtime::Json::to_json(value),
+            Self::AtlasDataLake(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "featureType",
+                    "ATLAS_DATA_LAKE",
+                )
+            }
+            Self::AtlasLogIntegration(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "featureType",
+                    "ATLAS_LOG_INTEGRATION",
+                )
+            }
+            Self::EncryptionAtRest(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "featureType",
+                    "ENCRYPTION_AT_REST",
+                )
+            }
+            Self::ExportSnapshot(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "featureType",
+                    "EXPORT_SNAPSHOT",
+                )
+            }
+            Self::PushBasedLogExport(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "featureType",
+                    "PUSH_BASED_LOG_EXPORT",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -147,97 +162,3 @@ for CloudProviderAccessFeatureUsage {
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessFeatureUsage);
-/// Human-readable label that describes one MongoDB Cloud feature linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderAccessFeatureUsageFeatureType {
-    /// `ATLAS_DATA_LAKE`
-    AtlasDataLake,
-    /// `ENCRYPTION_AT_REST`
-    EncryptionAtRest,
-    /// `EXPORT_SNAPSHOT`
-    ExportSnapshot,
-    /// `PUSH_BASED_LOG_EXPORT`
-    PushBasedLogExport,
-    /// `ATLAS_LOG_INTEGRATION`
-    AtlasLogIntegration,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl CloudProviderAccessFeatureUsageFeatureType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AtlasDataLake => "ATLAS_DATA_LAKE",
-            Self::EncryptionAtRest => "ENCRYPTION_AT_REST",
-            Self::ExportSnapshot => "EXPORT_SNAPSHOT",
-            Self::PushBasedLogExport => "PUSH_BASED_LOG_EXPORT",
-            Self::AtlasLogIntegration => "ATLAS_LOG_INTEGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for CloudProviderAccessFeatureUsageFeatureType {
-    const VALUES: &'static [&'static str] = &[
-        "ATLAS_DATA_LAKE",
-        "ENCRYPTION_AT_REST",
-        "EXPORT_SNAPSHOT",
-        "PUSH_BASED_LOG_EXPORT",
-        "ATLAS_LOG_INTEGRATION",
-    ];
-    #[inline]
-    fn as_str(&self) -> &str {
-        CloudProviderAccessFeatureUsageFeatureType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for CloudProviderAccessFeatureUsageFeatureType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "ATLAS_DATA_LAKE" => Self::AtlasDataLake,
-            "ENCRYPTION_AT_REST" => Self::EncryptionAtRest,
-            "EXPORT_SNAPSHOT" => Self::ExportSnapshot,
-            "PUSH_BASED_LOG_EXPORT" => Self::PushBasedLogExport,
-            "ATLAS_LOG_INTEGRATION" => Self::AtlasLogIntegration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for CloudProviderAccessFeatureUsageFeatureType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for CloudProviderAccessFeatureUsageFeatureType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for CloudProviderAccessFeatureUsageFeatureType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for CloudProviderAccessFeatureUsageFeatureType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(CloudProviderAccessFeatureUsageFeatureType);

@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloudProviderAccessGcpServiceAccount {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
+    pub provider_name: crate::models::CloudProviderAccessGcpServiceAccountProviderName,
     /// Date and time when this Google Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -157,3 +157,45 @@ impl crate::runtime::QueryValue for CloudProviderAccessGcpServiceAccountStatus {
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccountStatus);
+/// The `providerName` of a `CloudProviderAccessGcpServiceAccount`, which is always `GCP`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum CloudProviderAccessGcpServiceAccountProviderName {
+    /// `GCP`
+    #[default]
+    Gcp,
+}
+impl CloudProviderAccessGcpServiceAccountProviderName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["GCP"];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Gcp => "GCP",
+        }
+    }
+}
+impl std::fmt::Display for CloudProviderAccessGcpServiceAccountProviderName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountProviderName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                _ => Self::Gcp,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccountProviderName);

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Details that describe the features linked to the GCP Service Account.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccountRequest {
     /// Date and time when this GCP Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -16,8 +16,6 @@ pub struct CloudProviderAccessGcpServiceAccountRequest {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub gcp_service_account_for_atlas: Option<String>,
-    /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -40,7 +38,6 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequest {
                 "gcpServiceAccountForAtlas",
                 path,
             )?,
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
             additional_properties: map,
         })
@@ -55,7 +52,6 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequest {
             "gcpServiceAccountForAtlas",
             &self.gcp_service_account_for_atlas,
         );
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

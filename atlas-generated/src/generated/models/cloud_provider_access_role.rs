@@ -29,30 +29,21 @@ impl crate::runtime::Json for CloudProviderAccessRole {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "providerName", true, path)?,
                     ),
                 )
             }
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "providerName", true, path)?,
                     ),
                 )
             }
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "providerName", true, path)?,
                     ),
                 )
             }
@@ -68,9 +59,27 @@ impl crate::runtime::Json for CloudProviderAccessRole {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Aws(value) => crate::runtime::Json::to_json(value),
-            Self::Azure(value) => crate::runtime::Json::to_json(value),
-            Self::Gcp(value) => crate::runtime::Json::to_json(value),
+            Self::Aws(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AWS",
+                )
+            }
+            Self::Azure(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AZURE",
+                )
+            }
+            Self::Gcp(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "GCP",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

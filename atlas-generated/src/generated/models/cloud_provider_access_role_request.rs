@@ -29,8 +29,10 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequest {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -39,8 +41,10 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequest {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -49,8 +53,10 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequest {
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -68,9 +74,27 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Aws(value) => crate::runtime::Json::to_json(value),
-            Self::Azure(value) => crate::runtime::Json::to_json(value),
-            Self::Gcp(value) => crate::runtime::Json::to_json(value),
+            Self::Aws(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AWS",
+                )
+            }
+            Self::Azure(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AZURE",
+                )
+            }
+            Self::Gcp(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "GCP",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

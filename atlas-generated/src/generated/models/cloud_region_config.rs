@@ -33,8 +33,10 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -43,8 +45,10 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -53,8 +57,10 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -63,8 +69,10 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("TENANT") => {
                 Ok(
                     Self::Tenant(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -82,10 +90,34 @@ impl crate::runtime::Json for CloudRegionConfig {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Aws(value) => crate::runtime::Json::to_json(value),
-            Self::Azure(value) => crate::runtime::Json::to_json(value),
-            Self::Gcp(value) => crate::runtime::Json::to_json(value),
-            Self::Tenant(value) => crate::runtime::Json::to_json(value),
+            Self::Aws(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AWS",
+                )
+            }
+            Self::Azure(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AZURE",
+                )
+            }
+            Self::Gcp(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "GCP",
+                )
+            }
+            Self::Tenant(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "TENANT",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

@@ -4,8 +4,6 @@
 /// `ClusterFlexProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterFlexProviderSettings {
-    /// `providerName`
-    pub provider_name: String,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `FLEX` and `providerSetting.instanceSizeName` is `FLEX`.
     pub backing_provider_name: Option<
         crate::models::AtlasClusterOutageSimulationOutageFilterCloudProvider,
@@ -27,7 +25,6 @@ impl crate::runtime::Json for ClusterFlexProviderSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             backing_provider_name: crate::runtime::optional(
                 &mut map,
                 "backingProviderName",
@@ -45,7 +42,6 @@ impl crate::runtime::Json for ClusterFlexProviderSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(
             &mut map,
             "backingProviderName",

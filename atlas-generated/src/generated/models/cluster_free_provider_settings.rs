@@ -4,8 +4,6 @@
 /// `ClusterFreeProviderSettings` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterFreeProviderSettings {
-    /// `providerName`
-    pub provider_name: String,
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::ClusterFreeAutoScaling>,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.
@@ -37,7 +35,6 @@ impl crate::runtime::Json for ClusterFreeProviderSettings {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
             auto_scaling: crate::runtime::optional(&mut map, "autoScaling", path)?,
             backing_provider_name: crate::runtime::optional(
                 &mut map,
@@ -61,7 +58,6 @@ impl crate::runtime::Json for ClusterFreeProviderSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
         crate::runtime::put_optional(
             &mut map,

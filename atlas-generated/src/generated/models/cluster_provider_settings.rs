@@ -35,8 +35,10 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -45,8 +47,10 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -55,8 +59,10 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("FLEX") => {
                 Ok(
                     Self::Flex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -65,8 +71,10 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -75,8 +83,10 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("TENANT") => {
                 Ok(
                     Self::Tenant(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -94,11 +104,41 @@ impl crate::runtime::Json for ClusterProviderSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Aws(value) => crate::runtime::Json::to_json(value),
-            Self::Azure(value) => crate::runtime::Json::to_json(value),
-            Self::Flex(value) => crate::runtime::Json::to_json(value),
-            Self::Gcp(value) => crate::runtime::Json::to_json(value),
-            Self::Tenant(value) => crate::runtime::Json::to_json(value),
+            Self::Aws(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AWS",
+                )
+            }
+            Self::Azure(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AZURE",
+                )
+            }
+            Self::Flex(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "FLEX",
+                )
+            }
+            Self::Gcp(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "GCP",
+                )
+            }
+            Self::Tenant(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "TENANT",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

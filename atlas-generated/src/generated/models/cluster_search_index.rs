@@ -27,20 +27,14 @@ impl crate::runtime::Json for ClusterSearchIndex {
             Some("search") => {
                 Ok(
                     Self::Search(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("vectorSearch") => {
                 Ok(
                     Self::VectorSearch(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -50,8 +44,20 @@ impl crate::runtime::Json for ClusterSearchIndex {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Search(value) => crate::runtime::Json::to_json(value),
-            Self::VectorSearch(value) => crate::runtime::Json::to_json(value),
+            Self::Search(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "search",
+                )
+            }
+            Self::VectorSearch(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "vectorSearch",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -174,79 +180,3 @@ impl crate::runtime::QueryValue for ClusterSearchIndexStatus {
     }
 }
 crate::impl_serde_via_json!(ClusterSearchIndexStatus);
-/// Type of the index. Default type is search.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterSearchIndexType {
-    /// `search`
-    Search,
-    /// `vectorSearch`
-    VectorSearch,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl ClusterSearchIndexType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Search => "search",
-            Self::VectorSearch => "vectorSearch",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for ClusterSearchIndexType {
-    const VALUES: &'static [&'static str] = &["search", "vectorSearch"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        ClusterSearchIndexType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for ClusterSearchIndexType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "search" => Self::Search,
-            "vectorSearch" => Self::VectorSearch,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ClusterSearchIndexType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ClusterSearchIndexType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for ClusterSearchIndexType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for ClusterSearchIndexType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(ClusterSearchIndexType);

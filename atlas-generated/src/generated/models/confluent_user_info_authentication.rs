@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfluentUserInfoAuthentication {
-    /// Authentication type discriminator. Specifies the authentication mechanism for Confluent Schema Registry.
-    pub r#type: crate::models::SchemaRegistryAuthenticationType,
     /// Password or Private Key for authentication.
     ///
     /// Write-only: sent in requests, never returned.
@@ -23,7 +21,6 @@ impl crate::runtime::Json for ConfluentUserInfoAuthentication {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             password: crate::runtime::optional(&mut map, "password", path)?,
             username: crate::runtime::required(&mut map, "username", path)?,
             additional_properties: map,
@@ -32,7 +29,6 @@ impl crate::runtime::Json for ConfluentUserInfoAuthentication {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "password", &self.password);
         crate::runtime::put(&mut map, "username", &self.username);
         for (key, value) in &self.additional_properties {

@@ -6,8 +6,6 @@
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAwsEndpointRequest {
-    /// Cloud service provider that manages this private endpoint.
-    pub cloud_provider: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Write-only: sent in requests, never returned.
@@ -23,7 +21,6 @@ impl crate::runtime::Json for CreateAwsEndpointRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             additional_properties: map,
         })
@@ -31,7 +28,6 @@ impl crate::runtime::Json for CreateAwsEndpointRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -6,8 +6,6 @@
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGcpEndpointGroupRequest {
-    /// Cloud service provider that manages this private endpoint.
-    pub cloud_provider: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
     /// Human-readable label that identifies a set of endpoints. If this private endpoint belongs to a port-mapped endpoint service, this field is still required but ignored.
     ///
     /// Write-only: sent in requests, never returned.
@@ -29,7 +27,6 @@ impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             endpoint_group_name: crate::runtime::optional(
                 &mut map,
                 "endpointGroupName",
@@ -43,7 +40,6 @@ impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(
             &mut map,
             "endpointGroupName",

@@ -31,20 +31,14 @@ impl crate::runtime::Json for CriteriaView {
             Some("CUSTOM") => {
                 Ok(
                     Self::Custom(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("DATE") => {
                 Ok(
                     Self::Date(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -54,8 +48,20 @@ impl crate::runtime::Json for CriteriaView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Custom(value) => crate::runtime::Json::to_json(value),
-            Self::Date(value) => crate::runtime::Json::to_json(value),
+            Self::Custom(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "CUSTOM",
+                )
+            }
+            Self::Date(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "DATE",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -73,81 +79,3 @@ impl From<crate::models::DateCriteriaView> for CriteriaView {
     }
 }
 crate::impl_serde_via_json!(CriteriaView);
-/// Means by which MongoDB Cloud selects data to archive. Data can be chosen using the age of the data or a MongoDB query.
-/// `DATE` selects documents to archive based on a date.
-/// `CUSTOM` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `CUSTOM` when `"collectionType": "TIMESERIES"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CriteriaViewType {
-    /// `DATE`
-    Date,
-    /// `CUSTOM`
-    Custom,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl CriteriaViewType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Date => "DATE",
-            Self::Custom => "CUSTOM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for CriteriaViewType {
-    const VALUES: &'static [&'static str] = &["DATE", "CUSTOM"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        CriteriaViewType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for CriteriaViewType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "DATE" => Self::Date,
-            "CUSTOM" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for CriteriaViewType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for CriteriaViewType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for CriteriaViewType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for CriteriaViewType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(CriteriaViewType);

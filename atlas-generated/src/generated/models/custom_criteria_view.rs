@@ -6,10 +6,6 @@
 /// Custom archival criteria.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomCriteriaView {
-    /// Means by which MongoDB Cloud selects data to archive. Data can be chosen using the age of the data or a MongoDB query.
-    /// `DATE` selects documents to archive based on a date.
-    /// `CUSTOM` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `CUSTOM` when `"collectionType": "TIMESERIES"`.
-    pub r#type: Option<crate::models::CriteriaViewType>,
     /// MongoDB find query that selects documents to archive. The specified query follows the syntax of the `db.collection.find(query)` command. This query can't use the empty document (`{}`) to return all documents. Set this parameter when `"criteria.type" : "CUSTOM"`.
     pub query: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -23,7 +19,6 @@ impl crate::runtime::Json for CustomCriteriaView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             query: crate::runtime::required(&mut map, "query", path)?,
             additional_properties: map,
         })
@@ -31,7 +26,6 @@ impl crate::runtime::Json for CustomCriteriaView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "query", &self.query);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// `DailyScheduleView` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DailyScheduleView {
-    /// Type of schedule.
-    pub r#type: crate::models::OnlineArchiveScheduleType,
     /// Hour of the day when the scheduled window to run one online archive ends. This field uses the UTC time zone. The window must have a duration of at least two hours. If the end time is before or equal to the start time, the window extends to the next day.
     pub end_hour: Option<i32>,
     /// Minute of the hour when the scheduled window to run one online archive ends. This field uses the UTC time zone. The window must have a duration of at least two hours. If the end time is before or equal to the start time, the window extends to the next day.
@@ -25,7 +23,6 @@ impl crate::runtime::Json for DailyScheduleView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             end_hour: crate::runtime::optional(&mut map, "endHour", path)?,
             end_minute: crate::runtime::optional(&mut map, "endMinute", path)?,
             start_hour: crate::runtime::optional(&mut map, "startHour", path)?,
@@ -36,7 +33,6 @@ impl crate::runtime::Json for DailyScheduleView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "endHour", &self.end_hour);
         crate::runtime::put_optional(&mut map, "endMinute", &self.end_minute);
         crate::runtime::put_optional(&mut map, "startHour", &self.start_hour);

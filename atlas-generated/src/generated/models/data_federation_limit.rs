@@ -7,7 +7,12 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataFederationLimit {
     /// `name` = `atlas.project.deployment.clusters`, `atlas.project.deployment.nodesPerPrivateLinkRegion`, `atlas.project.deployment.serverlessMTMs`, `atlas.project.security.databaseAccess.customRoles`, `atlas.project.security.databaseAccess.users`, `atlas.project.security.networkAccess.crossRegionEntries`, `atlas.project.security.networkAccess.entries`
-    DefaultLimit(crate::models::DefaultLimit),
+    DefaultLimit {
+        /// Which of the variant's `name` values.
+        name: crate::models::DataFederationLimitDefaultLimitName,
+        /// The rest of the object.
+        value: crate::models::DefaultLimit,
+    },
     /// A tag value the spec does not list (or no tag): the object is kept whole.
     Unknown(crate::runtime::UnknownVariant),
 }
@@ -24,21 +29,22 @@ impl crate::runtime::Json for DataFederationLimit {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "name").map(str::to_owned);
         match tag.as_deref() {
-            Some("atlas.project.deployment.clusters")
-            | Some("atlas.project.deployment.nodesPerPrivateLinkRegion")
-            | Some("atlas.project.deployment.serverlessMTMs")
-            | Some("atlas.project.security.databaseAccess.customRoles")
-            | Some("atlas.project.security.databaseAccess.users")
-            | Some("atlas.project.security.networkAccess.crossRegionEntries")
-            | Some("atlas.project.security.networkAccess.entries") => {
-                Ok(
-                    Self::DefaultLimit(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(
+                tag @ ("atlas.project.deployment.clusters"
+                | "atlas.project.deployment.nodesPerPrivateLinkRegion"
+                | "atlas.project.deployment.serverlessMTMs"
+                | "atlas.project.security.databaseAccess.customRoles"
+                | "atlas.project.security.databaseAccess.users"
+                | "atlas.project.security.networkAccess.crossRegionEntries"
+                | "atlas.project.security.networkAccess.entries"),
+            ) => {
+                Ok(Self::DefaultLimit {
+                    name: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(map, "name", false, path)?,
+                })
             }
             _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("name", map))),
         }
@@ -46,15 +52,112 @@ impl crate::runtime::Json for DataFederationLimit {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::DefaultLimit(value) => crate::runtime::Json::to_json(value),
+            Self::DefaultLimit { name, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "name",
+                    name.as_str(),
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
 }
-impl From<crate::models::DefaultLimit> for DataFederationLimit {
+crate::impl_serde_via_json!(DataFederationLimit);
+/// The `name` values that select `DataFederationLimit::DefaultLimit`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataFederationLimitDefaultLimitName {
+    /// `atlas.project.deployment.clusters`
+    AtlasProjectDeploymentClusters,
+    /// `atlas.project.deployment.nodesPerPrivateLinkRegion`
+    AtlasProjectDeploymentNodesPerPrivateLinkRegion,
+    /// `atlas.project.deployment.serverlessMTMs`
+    AtlasProjectDeploymentServerlessMtMs,
+    /// `atlas.project.security.databaseAccess.customRoles`
+    AtlasProjectSecurityDatabaseAccessCustomRoles,
+    /// `atlas.project.security.databaseAccess.users`
+    AtlasProjectSecurityDatabaseAccessUsers,
+    /// `atlas.project.security.networkAccess.crossRegionEntries`
+    AtlasProjectSecurityNetworkAccessCrossRegionEntries,
+    /// `atlas.project.security.networkAccess.entries`
+    AtlasProjectSecurityNetworkAccessEntries,
+}
+impl DataFederationLimitDefaultLimitName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "atlas.project.deployment.clusters",
+        "atlas.project.deployment.nodesPerPrivateLinkRegion",
+        "atlas.project.deployment.serverlessMTMs",
+        "atlas.project.security.databaseAccess.customRoles",
+        "atlas.project.security.databaseAccess.users",
+        "atlas.project.security.networkAccess.crossRegionEntries",
+        "atlas.project.security.networkAccess.entries",
+    ];
+    /// The value as it is written on the wire.
     #[inline]
-    fn from(value: crate::models::DefaultLimit) -> Self {
-        Self::DefaultLimit(value)
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::AtlasProjectDeploymentClusters => "atlas.project.deployment.clusters",
+            Self::AtlasProjectDeploymentNodesPerPrivateLinkRegion => {
+                "atlas.project.deployment.nodesPerPrivateLinkRegion"
+            }
+            Self::AtlasProjectDeploymentServerlessMtMs => {
+                "atlas.project.deployment.serverlessMTMs"
+            }
+            Self::AtlasProjectSecurityDatabaseAccessCustomRoles => {
+                "atlas.project.security.databaseAccess.customRoles"
+            }
+            Self::AtlasProjectSecurityDatabaseAccessUsers => {
+                "atlas.project.security.databaseAccess.users"
+            }
+            Self::AtlasProjectSecurityNetworkAccessCrossRegionEntries => {
+                "atlas.project.security.networkAccess.crossRegionEntries"
+            }
+            Self::AtlasProjectSecurityNetworkAccessEntries => {
+                "atlas.project.security.networkAccess.entries"
+            }
+        }
     }
 }
-crate::impl_serde_via_json!(DataFederationLimit);
+impl std::fmt::Display for DataFederationLimitDefaultLimitName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for DataFederationLimitDefaultLimitName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "atlas.project.deployment.clusters" => {
+                    Self::AtlasProjectDeploymentClusters
+                }
+                "atlas.project.deployment.nodesPerPrivateLinkRegion" => {
+                    Self::AtlasProjectDeploymentNodesPerPrivateLinkRegion
+                }
+                "atlas.project.deployment.serverlessMTMs" => {
+                    Self::AtlasProjectDeploymentServerlessMtMs
+                }
+                "atlas.project.security.databaseAccess.customRoles" => {
+                    Self::AtlasProjectSecurityDatabaseAccessCustomRoles
+                }
+                "atlas.project.security.databaseAccess.users" => {
+                    Self::AtlasProjectSecurityDatabaseAccessUsers
+                }
+                "atlas.project.security.networkAccess.crossRegionEntries" => {
+                    Self::AtlasProjectSecurityNetworkAccessCrossRegionEntries
+                }
+                _ => Self::AtlasProjectSecurityNetworkAccessEntries,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(DataFederationLimitDefaultLimitName);

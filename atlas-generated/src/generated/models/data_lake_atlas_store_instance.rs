@@ -6,8 +6,6 @@
 pub struct DataLakeAtlasStoreInstance {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
-    /// `provider`
-    pub provider: String,
     /// Human-readable label of the MongoDB Cloud cluster on which the store is based.
     pub cluster_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project.
@@ -30,7 +28,6 @@ impl crate::runtime::Json for DataLakeAtlasStoreInstance {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider: crate::runtime::required(&mut map, "provider", path)?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             project_id: crate::runtime::optional(&mut map, "projectId", path)?,
             read_concern: crate::runtime::optional(&mut map, "readConcern", path)?,
@@ -42,7 +39,6 @@ impl crate::runtime::Json for DataLakeAtlasStoreInstance {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "provider", &self.provider);
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
         crate::runtime::put_optional(&mut map, "readConcern", &self.read_concern);

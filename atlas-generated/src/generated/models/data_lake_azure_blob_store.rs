@@ -6,8 +6,6 @@
 pub struct DataLakeAzureBlobStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
-    /// `provider`
-    pub provider: String,
     /// Human-readable label that identifies the name of the container.
     pub container_name: Option<String>,
     /// Delimiter.
@@ -34,7 +32,6 @@ impl crate::runtime::Json for DataLakeAzureBlobStore {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider: crate::runtime::required(&mut map, "provider", path)?,
             container_name: crate::runtime::optional(&mut map, "containerName", path)?,
             delimiter: crate::runtime::optional(&mut map, "delimiter", path)?,
             prefix: crate::runtime::optional(&mut map, "prefix", path)?,
@@ -53,7 +50,6 @@ impl crate::runtime::Json for DataLakeAzureBlobStore {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "provider", &self.provider);
         crate::runtime::put_optional(&mut map, "containerName", &self.container_name);
         crate::runtime::put_optional(&mut map, "delimiter", &self.delimiter);
         crate::runtime::put_optional(&mut map, "prefix", &self.prefix);

@@ -6,8 +6,6 @@
 pub struct DataLakeDlsawsStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
-    /// `provider`
-    pub provider: String,
     /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
     pub region: Option<crate::models::DataLakeDlsawsStoreRegion>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -22,7 +20,6 @@ impl crate::runtime::Json for DataLakeDlsawsStore {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider: crate::runtime::required(&mut map, "provider", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             additional_properties: map,
         })
@@ -31,7 +28,6 @@ impl crate::runtime::Json for DataLakeDlsawsStore {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "provider", &self.provider);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

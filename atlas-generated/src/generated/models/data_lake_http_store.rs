@@ -6,8 +6,6 @@
 pub struct DataLakeHttpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
-    /// `provider`
-    pub provider: String,
     /// Flag that validates the scheme in the specified URLs. If `true`, allows insecure `HTTP` scheme, doesn't verify the server's certificate chain and hostname, and accepts any certificate with any hostname presented by the server. If `false`, allows secure `HTTPS` scheme only.
     pub allow_insecure: Option<bool>,
     /// Default format that Data Lake assumes if it encounters a file without an extension while searching the `storeName`. If omitted, Data Lake attempts to detect the file type by processing a few bytes of the file. The specified format only applies to the URLs specified in the **databases.\[n\].collections.\[n\].dataSources** object.
@@ -26,7 +24,6 @@ impl crate::runtime::Json for DataLakeHttpStore {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider: crate::runtime::required(&mut map, "provider", path)?,
             allow_insecure: crate::runtime::optional(&mut map, "allowInsecure", path)?,
             default_format: crate::runtime::optional(&mut map, "defaultFormat", path)?,
             urls: crate::runtime::optional(&mut map, "urls", path)?,
@@ -37,7 +34,6 @@ impl crate::runtime::Json for DataLakeHttpStore {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "provider", &self.provider);
         crate::runtime::put_optional(&mut map, "allowInsecure", &self.allow_insecure);
         crate::runtime::put_optional(&mut map, "defaultFormat", &self.default_format);
         crate::runtime::put_optional(&mut map, "urls", &self.urls);

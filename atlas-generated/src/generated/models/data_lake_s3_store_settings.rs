@@ -6,8 +6,6 @@
 pub struct DataLakeS3StoreSettings {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
-    /// `provider`
-    pub provider: String,
     /// Collection of AWS S3 [storage classes](https://aws.amazon.com/s3/storage-classes/). Atlas Data Lake includes the files in these storage classes in the query results.
     pub additional_storage_classes: Option<
         Vec<crate::models::DataLakeS3StoreSettingsAdditionalStorageClassesItem>,
@@ -36,7 +34,6 @@ impl crate::runtime::Json for DataLakeS3StoreSettings {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider: crate::runtime::required(&mut map, "provider", path)?,
             additional_storage_classes: crate::runtime::optional(
                 &mut map,
                 "additionalStorageClasses",
@@ -55,7 +52,6 @@ impl crate::runtime::Json for DataLakeS3StoreSettings {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "provider", &self.provider);
         crate::runtime::put_optional(
             &mut map,
             "additionalStorageClasses",

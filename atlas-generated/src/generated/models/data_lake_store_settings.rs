@@ -39,80 +39,56 @@ impl crate::runtime::Json for DataLakeStoreSettings {
             Some("atlas") => {
                 Ok(
                     Self::Atlas(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
             Some("azure") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
             Some("dls:aws") => {
                 Ok(
                     Self::DlsAws(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
             Some("dls:azure") => {
                 Ok(
                     Self::DlsAzure(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
             Some("dls:gcp") => {
                 Ok(
                     Self::DlsGcp(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
             Some("gcs") => {
                 Ok(
                     Self::Gcs(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
             Some("http") => {
                 Ok(
                     Self::Http(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
             Some("s3") => {
                 Ok(
                     Self::S3(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "provider", false, path)?,
                     ),
                 )
             }
@@ -122,14 +98,62 @@ impl crate::runtime::Json for DataLakeStoreSettings {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Atlas(value) => crate::runtime::Json::to_json(value),
-            Self::Azure(value) => crate::runtime::Json::to_json(value),
-            Self::DlsAws(value) => crate::runtime::Json::to_json(value),
-            Self::DlsAzure(value) => crate::runtime::Json::to_json(value),
-            Self::DlsGcp(value) => crate::runtime::Json::to_json(value),
-            Self::Gcs(value) => crate::runtime::Json::to_json(value),
-            Self::Http(value) => crate::runtime::Json::to_json(value),
-            Self::S3(value) => crate::runtime::Json::to_json(value),
+            Self::Atlas(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "atlas",
+                )
+            }
+            Self::Azure(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "azure",
+                )
+            }
+            Self::DlsAws(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "dls:aws",
+                )
+            }
+            Self::DlsAzure(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "dls:azure",
+                )
+            }
+            Self::DlsGcp(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "dls:gcp",
+                )
+            }
+            Self::Gcs(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "gcs",
+                )
+            }
+            Self::Http(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "http",
+                )
+            }
+            Self::S3(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "provider",
+                    "s3",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

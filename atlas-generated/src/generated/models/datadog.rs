@@ -28,8 +28,6 @@ pub struct Datadog {
     pub send_query_stats_metrics: Option<bool>,
     /// Toggle sending user provided group and cluster resource tags with the Datadog metrics.
     pub send_user_provided_resource_tags: Option<bool>,
-    /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    pub r#type: Option<crate::models::DatadogType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -64,7 +62,6 @@ impl crate::runtime::Json for Datadog {
                 "sendUserProvidedResourceTags",
                 path,
             )?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -94,7 +91,6 @@ impl crate::runtime::Json for Datadog {
             "sendUserProvidedResourceTags",
             &self.send_user_provided_resource_tags,
         );
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

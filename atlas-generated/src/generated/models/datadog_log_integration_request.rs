@@ -8,8 +8,6 @@
 pub struct DatadogLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::DatadogLogIntegrationRequestType,
     /// API key for authentication.
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
@@ -26,7 +24,6 @@ impl crate::runtime::Json for DatadogLogIntegrationRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             api_key: crate::runtime::required(&mut map, "apiKey", path)?,
             region: crate::runtime::required(&mut map, "region", path)?,
             additional_properties: map,
@@ -36,7 +33,6 @@ impl crate::runtime::Json for DatadogLogIntegrationRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "apiKey", &self.api_key);
         crate::runtime::put(&mut map, "region", &self.region);
         for (key, value) in &self.additional_properties {
@@ -46,78 +42,6 @@ impl crate::runtime::Json for DatadogLogIntegrationRequest {
     }
 }
 crate::impl_serde_via_json!(DatadogLogIntegrationRequest);
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DatadogLogIntegrationRequestType {
-    /// `DATADOG_LOG_EXPORT`
-    DatadogLogExport,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl DatadogLogIntegrationRequestType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DatadogLogExport => "DATADOG_LOG_EXPORT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for DatadogLogIntegrationRequestType {
-    const VALUES: &'static [&'static str] = &["DATADOG_LOG_EXPORT"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        DatadogLogIntegrationRequestType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for DatadogLogIntegrationRequestType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "DATADOG_LOG_EXPORT" => Self::DatadogLogExport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for DatadogLogIntegrationRequestType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for DatadogLogIntegrationRequestType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for DatadogLogIntegrationRequestType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for DatadogLogIntegrationRequestType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(DatadogLogIntegrationRequestType);
 /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatadogLogIntegrationRequestRegion {

@@ -10,8 +10,6 @@ pub struct DatadogLogIntegrationResponse {
     pub id: String,
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::DatadogLogIntegrationRequestType,
     /// API key for authentication.
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
@@ -29,7 +27,6 @@ impl crate::runtime::Json for DatadogLogIntegrationResponse {
         Ok(Self {
             id: crate::runtime::required(&mut map, "id", path)?,
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             api_key: crate::runtime::required(&mut map, "apiKey", path)?,
             region: crate::runtime::required(&mut map, "region", path)?,
             additional_properties: map,
@@ -40,7 +37,6 @@ impl crate::runtime::Json for DatadogLogIntegrationResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "apiKey", &self.api_key);
         crate::runtime::put(&mut map, "region", &self.region);
         for (key, value) in &self.additional_properties {

@@ -6,10 +6,6 @@
 /// Date-Based archival criteria.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DateCriteriaView {
-    /// Means by which MongoDB Cloud selects data to archive. Data can be chosen using the age of the data or a MongoDB query.
-    /// `DATE` selects documents to archive based on a date.
-    /// `CUSTOM` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `CUSTOM` when `"collectionType": "TIMESERIES"`.
-    pub r#type: Option<crate::models::CriteriaViewType>,
     /// Indexed database parameter that stores the date that determines when data moves to the online archive. MongoDB Cloud archives the data when the current date exceeds the date in this database parameter plus the number of days specified through the `expireAfterDays` parameter. Set this parameter when you set `"criteria.type" : "DATE"`.
     pub date_field: Option<String>,
     /// Syntax used to write the date after which data moves to the online archive. Date can be expressed as ISO 8601, Epoch timestamps, or Object ID. The Epoch timestamp can be expressed as nanoseconds, milliseconds, or seconds. Set this parameter when `criteria.type` : `DATE`.
@@ -28,7 +24,6 @@ impl crate::runtime::Json for DateCriteriaView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             date_field: crate::runtime::optional(&mut map, "dateField", path)?,
             date_format: crate::runtime::optional(&mut map, "dateFormat", path)?,
             expire_after_days: crate::runtime::optional(
@@ -42,7 +37,6 @@ impl crate::runtime::Json for DateCriteriaView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "dateField", &self.date_field);
         crate::runtime::put_optional(&mut map, "dateFormat", &self.date_format);
         crate::runtime::put_optional(

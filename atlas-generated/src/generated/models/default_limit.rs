@@ -18,10 +18,6 @@ pub struct DefaultLimit {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub maximum_limit: Option<i64>,
-    /// Human-readable label that identifies the user-managed limit to modify.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub name: Option<String>,
     /// Amount to set the limit to.
     pub value: i64,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -38,7 +34,6 @@ impl crate::runtime::Json for DefaultLimit {
             current_usage: crate::runtime::optional(&mut map, "currentUsage", path)?,
             default_limit: crate::runtime::optional(&mut map, "defaultLimit", path)?,
             maximum_limit: crate::runtime::optional(&mut map, "maximumLimit", path)?,
-            name: crate::runtime::optional(&mut map, "name", path)?,
             value: crate::runtime::required(&mut map, "value", path)?,
             additional_properties: map,
         })
@@ -49,7 +44,6 @@ impl crate::runtime::Json for DefaultLimit {
         crate::runtime::put_optional(&mut map, "currentUsage", &self.current_usage);
         crate::runtime::put_optional(&mut map, "defaultLimit", &self.default_limit);
         crate::runtime::put_optional(&mut map, "maximumLimit", &self.maximum_limit);
-        crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put(&mut map, "value", &self.value);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

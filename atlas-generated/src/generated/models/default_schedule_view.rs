@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// `DefaultScheduleView` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultScheduleView {
-    /// Type of schedule.
-    pub r#type: crate::models::OnlineArchiveScheduleType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,16 +13,12 @@ impl crate::runtime::Json for DefaultScheduleView {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
-        Ok(Self {
-            r#type: crate::runtime::required(&mut map, "type", path)?,
-            additional_properties: map,
-        })
+        let map = crate::runtime::object(value, path)?;
+        Ok(Self { additional_properties: map })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

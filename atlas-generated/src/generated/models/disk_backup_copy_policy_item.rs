@@ -5,7 +5,12 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiskBackupCopyPolicyItem {
     /// `frequencyType` = `daily`, `hourly`, `monthly`, `weekly`, `yearly`
-    TimeBased(crate::models::DiskBackupTimeBasedCopyPolicyItem),
+    TimeBased {
+        /// Which of the variant's `frequencyType` values.
+        frequency_type: crate::models::DiskBackupCopyPolicyItemTimeBasedFrequencyType,
+        /// The rest of the object.
+        value: crate::models::DiskBackupTimeBasedCopyPolicyItem,
+    },
     /// `frequencyType` = `ondemand`
     Ondemand(crate::models::DiskBackupOnDemandCopyPolicyItem),
     /// A tag value the spec does not list (or no tag): the object is kept whole.
@@ -24,25 +29,27 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItem {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "frequencyType").map(str::to_owned);
         match tag.as_deref() {
-            Some("daily")
-            | Some("hourly")
-            | Some("monthly")
-            | Some("weekly")
-            | Some("yearly") => {
-                Ok(
-                    Self::TimeBased(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(tag @ ("daily" | "hourly" | "monthly" | "weekly" | "yearly")) => {
+                Ok(Self::TimeBased {
+                    frequency_type: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "frequencyType",
+                        false,
+                        path,
+                    )?,
+                })
             }
             Some("ondemand") => {
                 Ok(
                     Self::Ondemand(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "frequencyType",
+                            false,
                             path,
                         )?,
                     ),
@@ -60,17 +67,22 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::TimeBased(value) => crate::runtime::Json::to_json(value),
-            Self::Ondemand(value) => crate::runtime::Json::to_json(value),
+            Self::TimeBased { frequency_type, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "frequencyType",
+                    frequency_type.as_str(),
+                )
+            }
+            Self::Ondemand(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "frequencyType",
+                    "ondemand",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
-    }
-}
-impl From<crate::models::DiskBackupTimeBasedCopyPolicyItem>
-for DiskBackupCopyPolicyItem {
-    #[inline]
-    fn from(value: crate::models::DiskBackupTimeBasedCopyPolicyItem) -> Self {
-        Self::TimeBased(value)
     }
 }
 impl From<crate::models::DiskBackupOnDemandCopyPolicyItem> for DiskBackupCopyPolicyItem {
@@ -80,3 +92,66 @@ impl From<crate::models::DiskBackupOnDemandCopyPolicyItem> for DiskBackupCopyPol
     }
 }
 crate::impl_serde_via_json!(DiskBackupCopyPolicyItem);
+/// The `frequencyType` values that select `DiskBackupCopyPolicyItem::TimeBased`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DiskBackupCopyPolicyItemTimeBasedFrequencyType {
+    /// `daily`
+    Daily,
+    /// `hourly`
+    Hourly,
+    /// `monthly`
+    Monthly,
+    /// `weekly`
+    Weekly,
+    /// `yearly`
+    Yearly,
+}
+impl DiskBackupCopyPolicyItemTimeBasedFrequencyType {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "daily",
+        "hourly",
+        "monthly",
+        "weekly",
+        "yearly",
+    ];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Daily => "daily",
+            Self::Hourly => "hourly",
+            Self::Monthly => "monthly",
+            Self::Weekly => "weekly",
+            Self::Yearly => "yearly",
+        }
+    }
+}
+impl std::fmt::Display for DiskBackupCopyPolicyItemTimeBasedFrequencyType {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for DiskBackupCopyPolicyItemTimeBasedFrequencyType {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "daily" => Self::Daily,
+                "hourly" => Self::Hourly,
+                "monthly" => Self::Monthly,
+                "weekly" => Self::Weekly,
+                _ => Self::Yearly,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(DiskBackupCopyPolicyItemTimeBasedFrequencyType);

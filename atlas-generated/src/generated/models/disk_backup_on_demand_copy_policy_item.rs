@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// Specifications for one on-demand copy policy item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupOnDemandCopyPolicyItem {
-    /// Human-readable label that identifies the frequency type associated with the copy policy.
-    pub frequency_type: crate::models::DiskBackupApiPolicyItemFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -21,7 +19,6 @@ impl crate::runtime::Json for DiskBackupOnDemandCopyPolicyItem {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            frequency_type: crate::runtime::required(&mut map, "frequencyType", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             additional_properties: map,
         })
@@ -29,7 +26,6 @@ impl crate::runtime::Json for DiskBackupOnDemandCopyPolicyItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "frequencyType", &self.frequency_type);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

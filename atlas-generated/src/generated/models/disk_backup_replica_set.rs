@@ -69,7 +69,7 @@ pub struct DiskBackupReplicaSet {
     /// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub r#type: Option<crate::models::DiskBackupReplicaSetType>,
+    pub r#type: Option<crate::models::DiskBackupReplicaSetType2>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -401,79 +401,45 @@ impl crate::runtime::QueryValue for DiskBackupReplicaSetStatus {
     }
 }
 crate::impl_serde_via_json!(DiskBackupReplicaSetStatus);
-/// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetType {
+/// The `type` of a `DiskBackupReplicaSet`, which is always `replicaSet`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum DiskBackupReplicaSetType2 {
     /// `replicaSet`
+    #[default]
     ReplicaSet,
-    /// `shardedCluster`
-    ShardedCluster,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
 }
-impl DiskBackupReplicaSetType {
+impl DiskBackupReplicaSetType2 {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["replicaSet"];
     /// The value as it is written on the wire.
     #[inline]
-    pub fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             Self::ReplicaSet => "replicaSet",
-            Self::ShardedCluster => "shardedCluster",
-            Self::Unknown(value) => value,
         }
     }
 }
-impl crate::runtime::OpenEnum for DiskBackupReplicaSetType {
-    const VALUES: &'static [&'static str] = &["replicaSet", "shardedCluster"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        DiskBackupReplicaSetType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for DiskBackupReplicaSetType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "replicaSet" => Self::ReplicaSet,
-            "shardedCluster" => Self::ShardedCluster,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for DiskBackupReplicaSetType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for DiskBackupReplicaSetType {
+impl std::fmt::Display for DiskBackupReplicaSetType2 {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for DiskBackupReplicaSetType {
+impl crate::runtime::Json for DiskBackupReplicaSetType2 {
     #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                _ => Self::ReplicaSet,
+            },
+        )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for DiskBackupReplicaSetType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(DiskBackupReplicaSetType);
+crate::impl_serde_via_json!(DiskBackupReplicaSetType2);

@@ -71,7 +71,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub r#type: Option<crate::models::DiskBackupReplicaSetType>,
+    pub r#type: Option<crate::models::DiskBackupShardedClusterSnapshotType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -220,3 +220,45 @@ impl crate::runtime::QueryValue for DiskBackupShardedClusterSnapshotConfigServer
     }
 }
 crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshotConfigServerType);
+/// The `type` of a `DiskBackupShardedClusterSnapshot`, which is always `shardedCluster`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum DiskBackupShardedClusterSnapshotType {
+    /// `shardedCluster`
+    #[default]
+    ShardedCluster,
+}
+impl DiskBackupShardedClusterSnapshotType {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["shardedCluster"];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::ShardedCluster => "shardedCluster",
+        }
+    }
+}
+impl std::fmt::Display for DiskBackupShardedClusterSnapshotType {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for DiskBackupShardedClusterSnapshotType {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                _ => Self::ShardedCluster,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshotType);

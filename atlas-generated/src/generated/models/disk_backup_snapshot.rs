@@ -27,20 +27,14 @@ impl crate::runtime::Json for DiskBackupSnapshot {
             Some("replicaSet") => {
                 Ok(
                     Self::ReplicaSet(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", true, path)?,
                     ),
                 )
             }
             Some("shardedCluster") => {
                 Ok(
                     Self::ShardedCluster(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", true, path)?,
                     ),
                 )
             }
@@ -50,8 +44,20 @@ impl crate::runtime::Json for DiskBackupSnapshot {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::ReplicaSet(value) => crate::runtime::Json::to_json(value),
-            Self::ShardedCluster(value) => crate::runtime::Json::to_json(value),
+            Self::ReplicaSet(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "replicaSet",
+                )
+            }
+            Self::ShardedCluster(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "shardedCluster",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

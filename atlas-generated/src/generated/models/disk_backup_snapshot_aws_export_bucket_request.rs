@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider,
+    pub cloud_provider: crate::models::DiskBackupSnapshotAwsExportBucketRequestCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -58,3 +58,45 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {
     }
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketRequest);
+/// The `cloudProvider` of a `DiskBackupSnapshotAwsExportBucketRequest`, which is always `AWS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    /// `AWS`
+    #[default]
+    Aws,
+}
+impl DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["AWS"];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Aws => "AWS",
+        }
+    }
+}
+impl std::fmt::Display for DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequestCloudProvider {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                _ => Self::Aws,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketRequestCloudProvider);

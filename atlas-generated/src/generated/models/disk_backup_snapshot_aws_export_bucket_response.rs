@@ -9,7 +9,7 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
     pub bucket_name: String,
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider,
+    pub cloud_provider: crate::models::DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
     /// Unique 24-hexadecimal character string that identifies the Unified AWS Access role ID that MongoDB Cloud uses to access the AWS S3 bucket.
     pub iam_role_id: String,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
@@ -68,3 +68,45 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
     }
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketResponse);
+/// The `cloudProvider` of a `DiskBackupSnapshotAwsExportBucketResponse`, which is always `AWS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    /// `AWS`
+    #[default]
+    Aws,
+}
+impl DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &["AWS"];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Aws => "AWS",
+        }
+    }
+}
+impl std::fmt::Display for DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponseCloudProvider {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                _ => Self::Aws,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketResponseCloudProvider);

@@ -2,14 +2,12 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAzureExportBucketResponse` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     pub id: String,
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
     pub bucket_name: String,
-    /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -33,7 +31,6 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {
         Ok(Self {
             id: crate::runtime::required(&mut map, "_id", path)?,
             bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            cloud_provider: crate::runtime::required(&mut map, "cloudProvider", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
             service_url: crate::runtime::required(&mut map, "serviceUrl", path)?,
@@ -46,7 +43,6 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "_id", &self.id);
         crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put(&mut map, "roleId", &self.role_id);
         crate::runtime::put(&mut map, "serviceUrl", &self.service_url);

@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotGCPExportBucketRequest` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
-    /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -25,7 +23,6 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::required(&mut map, "cloudProvider", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
@@ -35,7 +32,6 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
         crate::runtime::put(&mut map, "roleId", &self.role_id);

@@ -2,14 +2,12 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotGCPExportBucketResponse` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     pub id: String,
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
     pub bucket_name: String,
-    /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: crate::models::CreateDataProcessRegionViewCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -29,7 +27,6 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketResponse {
         Ok(Self {
             id: crate::runtime::required(&mut map, "_id", path)?,
             bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            cloud_provider: crate::runtime::required(&mut map, "cloudProvider", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
             additional_properties: map,
@@ -40,7 +37,6 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "_id", &self.id);
         crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put(&mut map, "roleId", &self.role_id);
         for (key, value) in &self.additional_properties {

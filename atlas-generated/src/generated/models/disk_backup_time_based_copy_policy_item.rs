@@ -4,8 +4,6 @@
 /// Specifications for one time-based copy policy item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupTimeBasedCopyPolicyItem {
-    /// Human-readable label that identifies the frequency type associated with the copy policy.
-    pub frequency_type: crate::models::DiskBackupApiPolicyItemFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -25,7 +23,6 @@ impl crate::runtime::Json for DiskBackupTimeBasedCopyPolicyItem {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            frequency_type: crate::runtime::required(&mut map, "frequencyType", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             retention_unit: crate::runtime::required(&mut map, "retentionUnit", path)?,
             retention_value: crate::runtime::required(&mut map, "retentionValue", path)?,
@@ -35,7 +32,6 @@ impl crate::runtime::Json for DiskBackupTimeBasedCopyPolicyItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "frequencyType", &self.frequency_type);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "retentionUnit", &self.retention_unit);
         crate::runtime::put(&mut map, "retentionValue", &self.retention_value);

@@ -59,150 +59,105 @@ impl crate::runtime::Json for FlexClusterMetricThreshold {
             Some("FLEX_AVG_COMMAND_EXECUTION_TIME") => {
                 Ok(
                     Self::FlexAvgCommandExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_AVG_READ_EXECUTION_TIME") => {
                 Ok(
                     Self::FlexAvgReadExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_AVG_WRITE_EXECUTION_TIME") => {
                 Ok(
                     Self::FlexAvgWriteExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_CONNECTIONS") => {
                 Ok(
                     Self::FlexConnections(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_CONNECTIONS_PERCENT") => {
                 Ok(
                     Self::FlexConnectionsPercent(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_DATA_SIZE_TOTAL") => {
                 Ok(
                     Self::FlexDataSizeTotal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_NETWORK_BYTES_IN") => {
                 Ok(
                     Self::FlexNetworkBytesIn(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_NETWORK_BYTES_OUT") => {
                 Ok(
                     Self::FlexNetworkBytesOut(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_NETWORK_NUM_REQUESTS") => {
                 Ok(
                     Self::FlexNetworkNumRequests(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_CMD") => {
                 Ok(
                     Self::FlexOpcounterCmd(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_DELETE") => {
                 Ok(
                     Self::FlexOpcounterDelete(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::FlexOpcounterGetmore(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_INSERT") => {
                 Ok(
                     Self::FlexOpcounterInsert(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_QUERY") => {
                 Ok(
                     Self::FlexOpcounterQuery(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::FlexOpcounterUpdate(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
@@ -215,24 +170,110 @@ impl crate::runtime::Json for FlexClusterMetricThreshold {
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::FlexAvgCommandExecutionTime(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_AVG_COMMAND_EXECUTION_TIME",
+                )
             }
-            Self::FlexAvgReadExecutionTime(value) => crate::runtime::Json::to_json(value),
+            Self::FlexAvgReadExecutionTime(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_AVG_READ_EXECUTION_TIME",
+                )
+            }
             Self::FlexAvgWriteExecutionTime(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_AVG_WRITE_EXECUTION_TIME",
+                )
             }
-            Self::FlexConnections(value) => crate::runtime::Json::to_json(value),
-            Self::FlexConnectionsPercent(value) => crate::runtime::Json::to_json(value),
-            Self::FlexDataSizeTotal(value) => crate::runtime::Json::to_json(value),
-            Self::FlexNetworkBytesIn(value) => crate::runtime::Json::to_json(value),
-            Self::FlexNetworkBytesOut(value) => crate::runtime::Json::to_json(value),
-            Self::FlexNetworkNumRequests(value) => crate::runtime::Json::to_json(value),
-            Self::FlexOpcounterCmd(value) => crate::runtime::Json::to_json(value),
-            Self::FlexOpcounterDelete(value) => crate::runtime::Json::to_json(value),
-            Self::FlexOpcounterGetmore(value) => crate::runtime::Json::to_json(value),
-            Self::FlexOpcounterInsert(value) => crate::runtime::Json::to_json(value),
-            Self::FlexOpcounterQuery(value) => crate::runtime::Json::to_json(value),
-            Self::FlexOpcounterUpdate(value) => crate::runtime::Json::to_json(value),
+            Self::FlexConnections(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_CONNECTIONS",
+                )
+            }
+            Self::FlexConnectionsPercent(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_CONNECTIONS_PERCENT",
+                )
+            }
+            Self::FlexDataSizeTotal(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_DATA_SIZE_TOTAL",
+                )
+            }
+            Self::FlexNetworkBytesIn(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_NETWORK_BYTES_IN",
+                )
+            }
+            Self::FlexNetworkBytesOut(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_NETWORK_BYTES_OUT",
+                )
+            }
+            Self::FlexNetworkNumRequests(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_NETWORK_NUM_REQUESTS",
+                )
+            }
+            Self::FlexOpcounterCmd(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_OPCOUNTER_CMD",
+                )
+            }
+            Self::FlexOpcounterDelete(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_OPCOUNTER_DELETE",
+                )
+            }
+            Self::FlexOpcounterGetmore(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_OPCOUNTER_GETMORE",
+                )
+            }
+            Self::FlexOpcounterInsert(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_OPCOUNTER_INSERT",
+                )
+            }
+            Self::FlexOpcounterQuery(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_OPCOUNTER_QUERY",
+                )
+            }
+            Self::FlexOpcounterUpdate(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FLEX_OPCOUNTER_UPDATE",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

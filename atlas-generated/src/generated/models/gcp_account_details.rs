@@ -6,8 +6,6 @@
 pub struct GcpAccountDetails {
     /// The VPC CIDR Block.
     pub cidr_block: Option<String>,
-    /// Cloud provider.
-    pub cloud_provider: Option<String>,
     /// The GCP Project ID.
     pub gcp_project_id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
@@ -28,7 +26,6 @@ impl crate::runtime::Json for GcpAccountDetails {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             cidr_block: crate::runtime::optional(&mut map, "cidrBlock", path)?,
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             vpc_network_name: crate::runtime::optional(
@@ -43,7 +40,6 @@ impl crate::runtime::Json for GcpAccountDetails {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "vpcNetworkName", &self.vpc_network_name);

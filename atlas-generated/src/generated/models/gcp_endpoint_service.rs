@@ -6,10 +6,6 @@
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpEndpointService {
-    /// Cloud service provider that serves the requested endpoint service.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::DataProcessRegionViewCloudProvider>,
     /// List of Google Cloud network endpoint groups that corresponds to the Private Service Connect endpoint service. If this endpoint service uses PSC port-mapping, this field will only contain a list of one endpoint.
     pub endpoint_group_names: Option<Vec<String>>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
@@ -43,7 +39,6 @@ impl crate::runtime::Json for GcpEndpointService {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             endpoint_group_names: crate::runtime::optional(
                 &mut map,
                 "endpointGroupNames",
@@ -69,7 +64,6 @@ impl crate::runtime::Json for GcpEndpointService {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(
             &mut map,
             "endpointGroupNames",

@@ -20,8 +20,6 @@ pub struct GcpNetworkPeeringConnectionSettings {
     pub id: Option<String>,
     /// Human-readable label that identifies the network to peer with the MongoDB Cloud VPC.
     pub network_name: String,
-    /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
     /// State of the network peering connection at the time you made the request.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -42,7 +40,6 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
             gcp_project_id: crate::runtime::required(&mut map, "gcpProjectId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             network_name: crate::runtime::required(&mut map, "networkName", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             additional_properties: map,
         })
@@ -55,7 +52,6 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
         crate::runtime::put(&mut map, "gcpProjectId", &self.gcp_project_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "networkName", &self.network_name);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

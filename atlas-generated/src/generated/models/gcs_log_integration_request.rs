@@ -4,12 +4,10 @@
 /// GCS Log Export Integration Request
 ///
 /// Request schema for creating or updating a Google Cloud Storage log export integration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcsLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::GcsLogIntegrationRequestType,
     /// Name of the bucket to store log files.
     pub bucket_name: String,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
@@ -28,7 +26,6 @@ impl crate::runtime::Json for GcsLogIntegrationRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
             prefix_path: crate::runtime::required(&mut map, "prefixPath", path)?,
             role_id: crate::runtime::required(&mut map, "roleId", path)?,
@@ -39,7 +36,6 @@ impl crate::runtime::Json for GcsLogIntegrationRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
         crate::runtime::put(&mut map, "prefixPath", &self.prefix_path);
         crate::runtime::put(&mut map, "roleId", &self.role_id);
@@ -50,75 +46,3 @@ impl crate::runtime::Json for GcsLogIntegrationRequest {
     }
 }
 crate::impl_serde_via_json!(GcsLogIntegrationRequest);
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcsLogIntegrationRequestType {
-    /// `GCS_LOG_EXPORT`
-    GcsLogExport,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl GcsLogIntegrationRequestType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GcsLogExport => "GCS_LOG_EXPORT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for GcsLogIntegrationRequestType {
-    const VALUES: &'static [&'static str] = &["GCS_LOG_EXPORT"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        GcsLogIntegrationRequestType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for GcsLogIntegrationRequestType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "GCS_LOG_EXPORT" => Self::GcsLogExport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for GcsLogIntegrationRequestType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for GcsLogIntegrationRequestType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for GcsLogIntegrationRequestType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for GcsLogIntegrationRequestType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(GcsLogIntegrationRequestType);

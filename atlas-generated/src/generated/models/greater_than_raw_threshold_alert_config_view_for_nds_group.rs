@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `GreaterThanRawThresholdAlertConfigViewForNdsGroup` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     /// Date and time when MongoDB Cloud created the alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -10,8 +10,6 @@ pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     pub created: Option<crate::runtime::Timestamp>,
     /// Flag that indicates whether someone enabled this alert configuration for the specified project.
     pub enabled: Option<bool>,
-    /// `eventTypeName`
-    pub event_type_name: crate::models::ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert configuration.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -49,7 +47,6 @@ impl crate::runtime::Json for GreaterThanRawThresholdAlertConfigViewForNdsGroup 
         Ok(Self {
             created: crate::runtime::optional(&mut map, "created", path)?,
             enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
@@ -70,7 +67,6 @@ impl crate::runtime::Json for GreaterThanRawThresholdAlertConfigViewForNdsGroup 
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "links", &self.links);

@@ -8,12 +8,6 @@ pub struct GroupPendingUserResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
-    /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub org_membership_status: Option<
-        crate::models::GroupUserResponseOrgMembershipStatus,
-    >,
     /// One or more project-level roles assigned to the MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -48,11 +42,6 @@ impl crate::runtime::Json for GroupPendingUserResponse {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
-            org_membership_status: crate::runtime::optional(
-                &mut map,
-                "orgMembershipStatus",
-                path,
-            )?,
             roles: crate::runtime::optional(&mut map, "roles", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
             invitation_created_at: crate::runtime::optional(
@@ -77,11 +66,6 @@ impl crate::runtime::Json for GroupPendingUserResponse {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
-            "orgMembershipStatus",
-            &self.org_membership_status,
-        );
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
         crate::runtime::put_optional(&mut map, "username", &self.username);
         crate::runtime::put_optional(

@@ -7,7 +7,12 @@ pub enum GroupUserResponse {
     /// `orgMembershipStatus` = `ACTIVE`
     Active(crate::models::GroupActiveUserResponse),
     /// `orgMembershipStatus` = `INVITATION_EXPIRED`, `INVITATION_REJECTED`, `PENDING`
-    Pending(crate::models::GroupPendingUserResponse),
+    Pending {
+        /// Which of the variant's `orgMembershipStatus` values.
+        org_membership_status: crate::models::GroupUserResponsePendingOrgMembershipStatus,
+        /// The rest of the object.
+        value: crate::models::GroupPendingUserResponse,
+    },
     /// A tag value the spec does not list (or no tag): the object is kept whole.
     Unknown(crate::runtime::UnknownVariant),
 }
@@ -27,24 +32,28 @@ impl crate::runtime::Json for GroupUserResponse {
             Some("ACTIVE") => {
                 Ok(
                     Self::Active(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "orgMembershipStatus",
+                            false,
                             path,
                         )?,
                     ),
                 )
             }
-            Some("INVITATION_EXPIRED")
-            | Some("INVITATION_REJECTED")
-            | Some("PENDING") => {
-                Ok(
-                    Self::Pending(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(tag @ ("INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING")) => {
+                Ok(Self::Pending {
+                    org_membership_status: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "orgMembershipStatus",
+                        false,
+                        path,
+                    )?,
+                })
             }
             _ => {
                 Ok(
@@ -58,8 +67,20 @@ impl crate::runtime::Json for GroupUserResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Active(value) => crate::runtime::Json::to_json(value),
-            Self::Pending(value) => crate::runtime::Json::to_json(value),
+            Self::Active(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "orgMembershipStatus",
+                    "ACTIVE",
+                )
+            }
+            Self::Pending { org_membership_status, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "orgMembershipStatus",
+                    org_membership_status.as_str(),
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -70,99 +91,57 @@ impl From<crate::models::GroupActiveUserResponse> for GroupUserResponse {
         Self::Active(value)
     }
 }
-impl From<crate::models::GroupPendingUserResponse> for GroupUserResponse {
-    #[inline]
-    fn from(value: crate::models::GroupPendingUserResponse) -> Self {
-        Self::Pending(value)
-    }
-}
 crate::impl_serde_via_json!(GroupUserResponse);
-/// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GroupUserResponseOrgMembershipStatus {
-    /// `PENDING`
-    Pending,
-    /// `ACTIVE`
-    Active,
+/// The `orgMembershipStatus` values that select `GroupUserResponse::Pending`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupUserResponsePendingOrgMembershipStatus {
     /// `INVITATION_EXPIRED`
     InvitationExpired,
     /// `INVITATION_REJECTED`
     InvitationRejected,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
+    /// `PENDING`
+    Pending,
 }
-impl GroupUserResponseOrgMembershipStatus {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Active => "ACTIVE",
-            Self::InvitationExpired => "INVITATION_EXPIRED",
-            Self::InvitationRejected => "INVITATION_REJECTED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for GroupUserResponseOrgMembershipStatus {
-    const VALUES: &'static [&'static str] = &[
-        "PENDING",
-        "ACTIVE",
+impl GroupUserResponsePendingOrgMembershipStatus {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
         "INVITATION_EXPIRED",
         "INVITATION_REJECTED",
+        "PENDING",
     ];
+    /// The value as it is written on the wire.
     #[inline]
-    fn as_str(&self) -> &str {
-        GroupUserResponseOrgMembershipStatus::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for GroupUserResponseOrgMembershipStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "ACTIVE" => Self::Active,
-            "INVITATION_EXPIRED" => Self::InvitationExpired,
-            "INVITATION_REJECTED" => Self::InvitationRejected,
-            other => Self::Unknown(other.to_owned()),
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::InvitationExpired => "INVITATION_EXPIRED",
+            Self::InvitationRejected => "INVITATION_REJECTED",
+            Self::Pending => "PENDING",
         }
     }
 }
-impl std::str::FromStr for GroupUserResponseOrgMembershipStatus {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for GroupUserResponseOrgMembershipStatus {
+impl std::fmt::Display for GroupUserResponsePendingOrgMembershipStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for GroupUserResponseOrgMembershipStatus {
+impl crate::runtime::Json for GroupUserResponsePendingOrgMembershipStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "INVITATION_EXPIRED" => Self::InvitationExpired,
+                "INVITATION_REJECTED" => Self::InvitationRejected,
+                _ => Self::Pending,
+            },
+        )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for GroupUserResponseOrgMembershipStatus {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(GroupUserResponseOrgMembershipStatus);
+crate::impl_serde_via_json!(GroupUserResponsePendingOrgMembershipStatus);

@@ -7,11 +7,26 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum HostMetricEvent {
     /// `metricName` = `ASSERT_MSG`, `ASSERT_REGULAR`, `ASSERT_USER`, `ASSERT_WARNING`, `CONNECTIONS`, `CONNECTIONS_MAX`, `CONNECTIONS_PERCENT`, `CURSORS_TOTAL_CLIENT_CURSORS_SIZE`, `CURSORS_TOTAL_OPEN`, `CURSORS_TOTAL_TIMED_OUT`, `DISK_PARTITION_QUEUE_DEPTH_DATA`, `DISK_PARTITION_QUEUE_DEPTH_INDEX`, `DISK_PARTITION_QUEUE_DEPTH_JOURNAL`, `DISK_PARTITION_READ_IOPS_DATA`, `DISK_PARTITION_READ_IOPS_INDEX`, `DISK_PARTITION_READ_IOPS_JOURNAL`, `DISK_PARTITION_SPACE_USED_DATA`, `DISK_PARTITION_SPACE_USED_INDEX`, `DISK_PARTITION_SPACE_USED_JOURNAL`, `DISK_PARTITION_UTILIZATION_DATA`, `DISK_PARTITION_UTILIZATION_INDEX`, `DISK_PARTITION_UTILIZATION_JOURNAL`, `DISK_PARTITION_WRITE_IOPS_DATA`, `DISK_PARTITION_WRITE_IOPS_INDEX`, `DISK_PARTITION_WRITE_IOPS_JOURNAL`, `DOCUMENT_DELETED`, `DOCUMENT_INSERTED`, `DOCUMENT_RETURNED`, `DOCUMENT_UPDATED`, `EXTRA_INFO_PAGE_FAULTS`, `FTS_PROCESS_CPU_KERNEL`, `FTS_PROCESS_CPU_USER`, `GLOBAL_ACCESSES_NOT_IN_MEMORY`, `GLOBAL_LOCK_CURRENT_QUEUE_READERS`, `GLOBAL_LOCK_CURRENT_QUEUE_TOTAL`, `GLOBAL_LOCK_CURRENT_QUEUE_WRITERS`, `GLOBAL_LOCK_PERCENTAGE`, `GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN`, `INDEX_COUNTERS_BTREE_ACCESSES`, `INDEX_COUNTERS_BTREE_HITS`, `INDEX_COUNTERS_BTREE_MISS_RATIO`, `INDEX_COUNTERS_BTREE_MISSES`, `JOURNALING_COMMITS_IN_WRITE_LOCK`, `MAX_DISK_PARTITION_QUEUE_DEPTH_DATA`, `MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX`, `MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL`, `MAX_DISK_PARTITION_READ_IOPS_DATA`, `MAX_DISK_PARTITION_READ_IOPS_INDEX`, `MAX_DISK_PARTITION_READ_IOPS_JOURNAL`, `MAX_DISK_PARTITION_SPACE_USED_DATA`, `MAX_DISK_PARTITION_SPACE_USED_INDEX`, `MAX_DISK_PARTITION_SPACE_USED_JOURNAL`, `MAX_DISK_PARTITION_UTILIZATION_DATA`, `MAX_DISK_PARTITION_UTILIZATION_INDEX`, `MAX_DISK_PARTITION_UTILIZATION_JOURNAL`, `MAX_DISK_PARTITION_WRITE_IOPS_DATA`, `MAX_DISK_PARTITION_WRITE_IOPS_INDEX`, `MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL`, `MAX_NORMALIZED_SYSTEM_CPU_STEAL`, `MAX_NORMALIZED_SYSTEM_CPU_USER`, `MAX_SYSTEM_MEMORY_PERCENT_USED`, `MUNIN_CPU_IOWAIT`, `MUNIN_CPU_IRQ`, `MUNIN_CPU_NICE`, `MUNIN_CPU_SOFTIRQ`, `MUNIN_CPU_STEAL`, `MUNIN_CPU_SYSTEM`, `MUNIN_CPU_USER`, `NETWORK_NUM_REQUESTS`, `NORMALIZED_FTS_PROCESS_CPU_KERNEL`, `NORMALIZED_FTS_PROCESS_CPU_USER`, `NORMALIZED_SYSTEM_CPU_STEAL`, `NORMALIZED_SYSTEM_CPU_USER`, `OPCOUNTER_CMD`, `OPCOUNTER_DELETE`, `OPCOUNTER_GETMORE`, `OPCOUNTER_INSERT`, `OPCOUNTER_QUERY`, `OPCOUNTER_REPL_CMD`, `OPCOUNTER_REPL_DELETE`, `OPCOUNTER_REPL_INSERT`, `OPCOUNTER_REPL_UPDATE`, `OPCOUNTER_TTL_DELETED`, `OPCOUNTER_UPDATE`, `OPERATION_THROTTLING_REJECTED_OPERATIONS`, `OPERATIONS_QUERIES_KILLED`, `OPERATIONS_SCAN_AND_ORDER`, `QUERY_EXECUTOR_SCANNED`, `QUERY_EXECUTOR_SCANNED_OBJECTS`, `QUERY_SPILL_TO_DISK_DURING_SORT`, `QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED`, `QUERY_TARGETING_SCANNED_PER_RETURNED`, `RESTARTS_IN_LAST_HOUR`, `SEARCH_MAX_FIELDS_INDEXED`, `SEARCH_MAX_NGRAM_FIELDS_INDEXED`, `SEARCH_NUMBER_OF_FIELDS_IN_INDEX`, `SEARCH_NUMBER_OF_QUERIES_ERROR`, `SEARCH_NUMBER_OF_QUERIES_SUCCESS`, `SEARCH_NUMBER_OF_QUERIES_TOTAL`, `SEARCH_OPCOUNTER_DELETE`, `SEARCH_OPCOUNTER_GETMORE`, `SEARCH_OPCOUNTER_INSERT`, `SEARCH_OPCOUNTER_UPDATE`, `SEARCH_PROCESS_THROTTLING`, `SYSTEM_MEMORY_PERCENT_USED`, `TICKETS_AVAILABLE_READS`, `TICKETS_AVAILABLE_WRITES`
-    Raw(crate::models::RawMetricEventView),
+    Raw {
+        /// Which of the variant's `metricName` values.
+        metric_name: crate::models::HostMetricEventRawMetricName,
+        /// The rest of the object.
+        value: crate::models::RawMetricEventView,
+    },
     /// `metricName` = `AVG_COMMAND_EXECUTION_TIME`, `AVG_READ_EXECUTION_TIME`, `AVG_WRITE_EXECUTION_TIME`, `BACKGROUND_FLUSH_AVG`, `DISK_PARTITION_READ_LATENCY_DATA`, `DISK_PARTITION_READ_LATENCY_INDEX`, `DISK_PARTITION_READ_LATENCY_JOURNAL`, `DISK_PARTITION_WRITE_LATENCY_DATA`, `DISK_PARTITION_WRITE_LATENCY_INDEX`, `DISK_PARTITION_WRITE_LATENCY_JOURNAL`, `MAX_DISK_PARTITION_READ_LATENCY_DATA`, `MAX_DISK_PARTITION_READ_LATENCY_INDEX`, `MAX_DISK_PARTITION_READ_LATENCY_JOURNAL`, `MAX_DISK_PARTITION_WRITE_LATENCY_DATA`, `MAX_DISK_PARTITION_WRITE_LATENCY_INDEX`, `MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL`, `OPLOG_MASTER_LAG_TIME_DIFF`, `OPLOG_MASTER_TIME`, `OPLOG_MASTER_TIME_ESTIMATED_TTL`, `OPLOG_REPLICATION_LAG_TIME`, `OPLOG_SLAVE_LAG_MASTER_TIME`, `SEARCH_REPLICATION_LAG`
-    Time(crate::models::TimeMetricEventView),
+    Time {
+        /// Which of the variant's `metricName` values.
+        metric_name: crate::models::HostMetricEventTimeMetricName,
+        /// The rest of the object.
+        value: crate::models::TimeMetricEventView,
+    },
     /// `metricName` = `CACHE_BYTES_READ_INTO`, `CACHE_BYTES_WRITTEN_FROM`, `CACHE_USAGE_DIRTY`, `CACHE_USAGE_USED`, `COMPUTED_MEMORY`, `DB_DATA_SIZE_TOTAL`, `DB_DATA_SIZE_TOTAL_WO_SYSTEM`, `DB_INDEX_SIZE_TOTAL`, `DB_STORAGE_TOTAL`, `FTS_DISK_UTILIZATION`, `FTS_JVM_CURRENT_MEMORY`, `FTS_JVM_MAX_MEMORY`, `FTS_MEMORY_MAPPED`, `FTS_MEMORY_RESIDENT`, `FTS_MEMORY_VIRTUAL`, `JOURNALING_MB`, `JOURNALING_WRITE_DATA_FILES_MB`, `LOGICAL_SIZE`, `MAX_SWAP_USAGE_FREE`, `MAX_SWAP_USAGE_USED`, `MAX_SYSTEM_MEMORY_AVAILABLE`, `MAX_SYSTEM_MEMORY_USED`, `MAX_SYSTEM_NETWORK_IN`, `MAX_SYSTEM_NETWORK_OUT`, `MEMORY_MAPPED`, `MEMORY_RESIDENT`, `MEMORY_VIRTUAL`, `NETWORK_BYTES_IN`, `NETWORK_BYTES_OUT`, `OPLOG_RATE_GB_PER_HOUR`, `SEARCH_INDEX_SIZE`, `SWAP_USAGE_FREE`, `SWAP_USAGE_USED`, `SYSTEM_MEMORY_AVAILABLE`, `SYSTEM_MEMORY_USED`, `SYSTEM_NETWORK_IN`, `SYSTEM_NETWORK_OUT`
-    Data(crate::models::DataMetricEventView),
+    Data {
+        /// Which of the variant's `metricName` values.
+        metric_name: crate::models::HostMetricEventDataMetricName,
+        /// The rest of the object.
+        value: crate::models::DataMetricEventView,
+    },
     /// `metricName` = `SEARCH_MAX_NUMBER_OF_LUCENE_DOCS`
     SearchMaxNumberOfLuceneDocs(crate::models::NumberMetricEventView),
     /// A tag value the spec does not list (or no tag): the object is kept whole.
@@ -30,206 +45,145 @@ impl crate::runtime::Json for HostMetricEvent {
         let map = crate::runtime::object(value, path)?;
         let tag = crate::runtime::tag(&map, "metricName").map(str::to_owned);
         match tag.as_deref() {
-            Some("ASSERT_MSG")
-            | Some("ASSERT_REGULAR")
-            | Some("ASSERT_USER")
-            | Some("ASSERT_WARNING")
-            | Some("CONNECTIONS")
-            | Some("CONNECTIONS_MAX")
-            | Some("CONNECTIONS_PERCENT")
-            | Some("CURSORS_TOTAL_CLIENT_CURSORS_SIZE")
-            | Some("CURSORS_TOTAL_OPEN")
-            | Some("CURSORS_TOTAL_TIMED_OUT")
-            | Some("DISK_PARTITION_QUEUE_DEPTH_DATA")
-            | Some("DISK_PARTITION_QUEUE_DEPTH_INDEX")
-            | Some("DISK_PARTITION_QUEUE_DEPTH_JOURNAL")
-            | Some("DISK_PARTITION_READ_IOPS_DATA")
-            | Some("DISK_PARTITION_READ_IOPS_INDEX")
-            | Some("DISK_PARTITION_READ_IOPS_JOURNAL")
-            | Some("DISK_PARTITION_SPACE_USED_DATA")
-            | Some("DISK_PARTITION_SPACE_USED_INDEX")
-            | Some("DISK_PARTITION_SPACE_USED_JOURNAL")
-            | Some("DISK_PARTITION_UTILIZATION_DATA")
-            | Some("DISK_PARTITION_UTILIZATION_INDEX")
-            | Some("DISK_PARTITION_UTILIZATION_JOURNAL")
-            | Some("DISK_PARTITION_WRITE_IOPS_DATA")
-            | Some("DISK_PARTITION_WRITE_IOPS_INDEX")
-            | Some("DISK_PARTITION_WRITE_IOPS_JOURNAL")
-            | Some("DOCUMENT_DELETED")
-            | Some("DOCUMENT_INSERTED")
-            | Some("DOCUMENT_RETURNED")
-            | Some("DOCUMENT_UPDATED")
-            | Some("EXTRA_INFO_PAGE_FAULTS")
-            | Some("FTS_PROCESS_CPU_KERNEL")
-            | Some("FTS_PROCESS_CPU_USER")
-            | Some("GLOBAL_ACCESSES_NOT_IN_MEMORY")
-            | Some("GLOBAL_LOCK_CURRENT_QUEUE_READERS")
-            | Some("GLOBAL_LOCK_CURRENT_QUEUE_TOTAL")
-            | Some("GLOBAL_LOCK_CURRENT_QUEUE_WRITERS")
-            | Some("GLOBAL_LOCK_PERCENTAGE")
-            | Some("GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN")
-            | Some("INDEX_COUNTERS_BTREE_ACCESSES")
-            | Some("INDEX_COUNTERS_BTREE_HITS")
-            | Some("INDEX_COUNTERS_BTREE_MISS_RATIO")
-            | Some("INDEX_COUNTERS_BTREE_MISSES")
-            | Some("JOURNALING_COMMITS_IN_WRITE_LOCK")
-            | Some("MAX_DISK_PARTITION_QUEUE_DEPTH_DATA")
-            | Some("MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX")
-            | Some("MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL")
-            | Some("MAX_DISK_PARTITION_READ_IOPS_DATA")
-            | Some("MAX_DISK_PARTITION_READ_IOPS_INDEX")
-            | Some("MAX_DISK_PARTITION_READ_IOPS_JOURNAL")
-            | Some("MAX_DISK_PARTITION_SPACE_USED_DATA")
-            | Some("MAX_DISK_PARTITION_SPACE_USED_INDEX")
-            | Some("MAX_DISK_PARTITION_SPACE_USED_JOURNAL")
-            | Some("MAX_DISK_PARTITION_UTILIZATION_DATA")
-            | Some("MAX_DISK_PARTITION_UTILIZATION_INDEX")
-            | Some("MAX_DISK_PARTITION_UTILIZATION_JOURNAL")
-            | Some("MAX_DISK_PARTITION_WRITE_IOPS_DATA")
-            | Some("MAX_DISK_PARTITION_WRITE_IOPS_INDEX")
-            | Some("MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL")
-            | Some("MAX_NORMALIZED_SYSTEM_CPU_STEAL")
-            | Some("MAX_NORMALIZED_SYSTEM_CPU_USER")
-            | Some("MAX_SYSTEM_MEMORY_PERCENT_USED")
-            | Some("MUNIN_CPU_IOWAIT")
-            | Some("MUNIN_CPU_IRQ")
-            | Some("MUNIN_CPU_NICE")
-            | Some("MUNIN_CPU_SOFTIRQ")
-            | Some("MUNIN_CPU_STEAL")
-            | Some("MUNIN_CPU_SYSTEM")
-            | Some("MUNIN_CPU_USER")
-            | Some("NETWORK_NUM_REQUESTS")
-            | Some("NORMALIZED_FTS_PROCESS_CPU_KERNEL")
-            | Some("NORMALIZED_FTS_PROCESS_CPU_USER")
-            | Some("NORMALIZED_SYSTEM_CPU_STEAL")
-            | Some("NORMALIZED_SYSTEM_CPU_USER")
-            | Some("OPCOUNTER_CMD")
-            | Some("OPCOUNTER_DELETE")
-            | Some("OPCOUNTER_GETMORE")
-            | Some("OPCOUNTER_INSERT")
-            | Some("OPCOUNTER_QUERY")
-            | Some("OPCOUNTER_REPL_CMD")
-            | Some("OPCOUNTER_REPL_DELETE")
-            | Some("OPCOUNTER_REPL_INSERT")
-            | Some("OPCOUNTER_REPL_UPDATE")
-            | Some("OPCOUNTER_TTL_DELETED")
-            | Some("OPCOUNTER_UPDATE")
-            | Some("OPERATION_THROTTLING_REJECTED_OPERATIONS")
-            | Some("OPERATIONS_QUERIES_KILLED")
-            | Some("OPERATIONS_SCAN_AND_ORDER")
-            | Some("QUERY_EXECUTOR_SCANNED")
-            | Some("QUERY_EXECUTOR_SCANNED_OBJECTS")
-            | Some("QUERY_SPILL_TO_DISK_DURING_SORT")
-            | Some("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED")
-            | Some("QUERY_TARGETING_SCANNED_PER_RETURNED")
-            | Some("RESTARTS_IN_LAST_HOUR")
-            | Some("SEARCH_MAX_FIELDS_INDEXED")
-            | Some("SEARCH_MAX_NGRAM_FIELDS_INDEXED")
-            | Some("SEARCH_NUMBER_OF_FIELDS_IN_INDEX")
-            | Some("SEARCH_NUMBER_OF_QUERIES_ERROR")
-            | Some("SEARCH_NUMBER_OF_QUERIES_SUCCESS")
-            | Some("SEARCH_NUMBER_OF_QUERIES_TOTAL")
-            | Some("SEARCH_OPCOUNTER_DELETE")
-            | Some("SEARCH_OPCOUNTER_GETMORE")
-            | Some("SEARCH_OPCOUNTER_INSERT")
-            | Some("SEARCH_OPCOUNTER_UPDATE")
-            | Some("SEARCH_PROCESS_THROTTLING")
-            | Some("SYSTEM_MEMORY_PERCENT_USED")
-            | Some("TICKETS_AVAILABLE_READS")
-            | Some("TICKETS_AVAILABLE_WRITES") => {
-                Ok(
-                    Self::Raw(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(
+                tag @ ("ASSERT_MSG" | "ASSERT_REGULAR" | "ASSERT_USER" | "ASSERT_WARNING"
+                | "CONNECTIONS" | "CONNECTIONS_MAX" | "CONNECTIONS_PERCENT"
+                | "CURSORS_TOTAL_CLIENT_CURSORS_SIZE" | "CURSORS_TOTAL_OPEN"
+                | "CURSORS_TOTAL_TIMED_OUT" | "DISK_PARTITION_QUEUE_DEPTH_DATA"
+                | "DISK_PARTITION_QUEUE_DEPTH_INDEX"
+                | "DISK_PARTITION_QUEUE_DEPTH_JOURNAL" | "DISK_PARTITION_READ_IOPS_DATA"
+                | "DISK_PARTITION_READ_IOPS_INDEX" | "DISK_PARTITION_READ_IOPS_JOURNAL"
+                | "DISK_PARTITION_SPACE_USED_DATA" | "DISK_PARTITION_SPACE_USED_INDEX"
+                | "DISK_PARTITION_SPACE_USED_JOURNAL" | "DISK_PARTITION_UTILIZATION_DATA"
+                | "DISK_PARTITION_UTILIZATION_INDEX"
+                | "DISK_PARTITION_UTILIZATION_JOURNAL" | "DISK_PARTITION_WRITE_IOPS_DATA"
+                | "DISK_PARTITION_WRITE_IOPS_INDEX" | "DISK_PARTITION_WRITE_IOPS_JOURNAL"
+                | "DOCUMENT_DELETED" | "DOCUMENT_INSERTED" | "DOCUMENT_RETURNED"
+                | "DOCUMENT_UPDATED" | "EXTRA_INFO_PAGE_FAULTS"
+                | "FTS_PROCESS_CPU_KERNEL" | "FTS_PROCESS_CPU_USER"
+                | "GLOBAL_ACCESSES_NOT_IN_MEMORY" | "GLOBAL_LOCK_CURRENT_QUEUE_READERS"
+                | "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL" | "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS"
+                | "GLOBAL_LOCK_PERCENTAGE" | "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN"
+                | "INDEX_COUNTERS_BTREE_ACCESSES" | "INDEX_COUNTERS_BTREE_HITS"
+                | "INDEX_COUNTERS_BTREE_MISS_RATIO" | "INDEX_COUNTERS_BTREE_MISSES"
+                | "JOURNALING_COMMITS_IN_WRITE_LOCK"
+                | "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA"
+                | "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX"
+                | "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL"
+                | "MAX_DISK_PARTITION_READ_IOPS_DATA"
+                | "MAX_DISK_PARTITION_READ_IOPS_INDEX"
+                | "MAX_DISK_PARTITION_READ_IOPS_JOURNAL"
+                | "MAX_DISK_PARTITION_SPACE_USED_DATA"
+                | "MAX_DISK_PARTITION_SPACE_USED_INDEX"
+                | "MAX_DISK_PARTITION_SPACE_USED_JOURNAL"
+                | "MAX_DISK_PARTITION_UTILIZATION_DATA"
+                | "MAX_DISK_PARTITION_UTILIZATION_INDEX"
+                | "MAX_DISK_PARTITION_UTILIZATION_JOURNAL"
+                | "MAX_DISK_PARTITION_WRITE_IOPS_DATA"
+                | "MAX_DISK_PARTITION_WRITE_IOPS_INDEX"
+                | "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL"
+                | "MAX_NORMALIZED_SYSTEM_CPU_STEAL" | "MAX_NORMALIZED_SYSTEM_CPU_USER"
+                | "MAX_SYSTEM_MEMORY_PERCENT_USED" | "MUNIN_CPU_IOWAIT" | "MUNIN_CPU_IRQ"
+                | "MUNIN_CPU_NICE" | "MUNIN_CPU_SOFTIRQ" | "MUNIN_CPU_STEAL"
+                | "MUNIN_CPU_SYSTEM" | "MUNIN_CPU_USER" | "NETWORK_NUM_REQUESTS"
+                | "NORMALIZED_FTS_PROCESS_CPU_KERNEL" | "NORMALIZED_FTS_PROCESS_CPU_USER"
+                | "NORMALIZED_SYSTEM_CPU_STEAL" | "NORMALIZED_SYSTEM_CPU_USER"
+                | "OPCOUNTER_CMD" | "OPCOUNTER_DELETE" | "OPCOUNTER_GETMORE"
+                | "OPCOUNTER_INSERT" | "OPCOUNTER_QUERY" | "OPCOUNTER_REPL_CMD"
+                | "OPCOUNTER_REPL_DELETE" | "OPCOUNTER_REPL_INSERT"
+                | "OPCOUNTER_REPL_UPDATE" | "OPCOUNTER_TTL_DELETED" | "OPCOUNTER_UPDATE"
+                | "OPERATION_THROTTLING_REJECTED_OPERATIONS"
+                | "OPERATIONS_QUERIES_KILLED" | "OPERATIONS_SCAN_AND_ORDER"
+                | "QUERY_EXECUTOR_SCANNED" | "QUERY_EXECUTOR_SCANNED_OBJECTS"
+                | "QUERY_SPILL_TO_DISK_DURING_SORT"
+                | "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"
+                | "QUERY_TARGETING_SCANNED_PER_RETURNED" | "RESTARTS_IN_LAST_HOUR"
+                | "SEARCH_MAX_FIELDS_INDEXED" | "SEARCH_MAX_NGRAM_FIELDS_INDEXED"
+                | "SEARCH_NUMBER_OF_FIELDS_IN_INDEX" | "SEARCH_NUMBER_OF_QUERIES_ERROR"
+                | "SEARCH_NUMBER_OF_QUERIES_SUCCESS" | "SEARCH_NUMBER_OF_QUERIES_TOTAL"
+                | "SEARCH_OPCOUNTER_DELETE" | "SEARCH_OPCOUNTER_GETMORE"
+                | "SEARCH_OPCOUNTER_INSERT" | "SEARCH_OPCOUNTER_UPDATE"
+                | "SEARCH_PROCESS_THROTTLING" | "SYSTEM_MEMORY_PERCENT_USED"
+                | "TICKETS_AVAILABLE_READS" | "TICKETS_AVAILABLE_WRITES"),
+            ) => {
+                Ok(Self::Raw {
+                    metric_name: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "metricName",
+                        false,
+                        path,
+                    )?,
+                })
             }
-            Some("AVG_COMMAND_EXECUTION_TIME")
-            | Some("AVG_READ_EXECUTION_TIME")
-            | Some("AVG_WRITE_EXECUTION_TIME")
-            | Some("BACKGROUND_FLUSH_AVG")
-            | Some("DISK_PARTITION_READ_LATENCY_DATA")
-            | Some("DISK_PARTITION_READ_LATENCY_INDEX")
-            | Some("DISK_PARTITION_READ_LATENCY_JOURNAL")
-            | Some("DISK_PARTITION_WRITE_LATENCY_DATA")
-            | Some("DISK_PARTITION_WRITE_LATENCY_INDEX")
-            | Some("DISK_PARTITION_WRITE_LATENCY_JOURNAL")
-            | Some("MAX_DISK_PARTITION_READ_LATENCY_DATA")
-            | Some("MAX_DISK_PARTITION_READ_LATENCY_INDEX")
-            | Some("MAX_DISK_PARTITION_READ_LATENCY_JOURNAL")
-            | Some("MAX_DISK_PARTITION_WRITE_LATENCY_DATA")
-            | Some("MAX_DISK_PARTITION_WRITE_LATENCY_INDEX")
-            | Some("MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL")
-            | Some("OPLOG_MASTER_LAG_TIME_DIFF")
-            | Some("OPLOG_MASTER_TIME")
-            | Some("OPLOG_MASTER_TIME_ESTIMATED_TTL")
-            | Some("OPLOG_REPLICATION_LAG_TIME")
-            | Some("OPLOG_SLAVE_LAG_MASTER_TIME")
-            | Some("SEARCH_REPLICATION_LAG") => {
-                Ok(
-                    Self::Time(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(
+                tag @ ("AVG_COMMAND_EXECUTION_TIME" | "AVG_READ_EXECUTION_TIME"
+                | "AVG_WRITE_EXECUTION_TIME" | "BACKGROUND_FLUSH_AVG"
+                | "DISK_PARTITION_READ_LATENCY_DATA"
+                | "DISK_PARTITION_READ_LATENCY_INDEX"
+                | "DISK_PARTITION_READ_LATENCY_JOURNAL"
+                | "DISK_PARTITION_WRITE_LATENCY_DATA"
+                | "DISK_PARTITION_WRITE_LATENCY_INDEX"
+                | "DISK_PARTITION_WRITE_LATENCY_JOURNAL"
+                | "MAX_DISK_PARTITION_READ_LATENCY_DATA"
+                | "MAX_DISK_PARTITION_READ_LATENCY_INDEX"
+                | "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL"
+                | "MAX_DISK_PARTITION_WRITE_LATENCY_DATA"
+                | "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX"
+                | "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"
+                | "OPLOG_MASTER_LAG_TIME_DIFF" | "OPLOG_MASTER_TIME"
+                | "OPLOG_MASTER_TIME_ESTIMATED_TTL" | "OPLOG_REPLICATION_LAG_TIME"
+                | "OPLOG_SLAVE_LAG_MASTER_TIME" | "SEARCH_REPLICATION_LAG"),
+            ) => {
+                Ok(Self::Time {
+                    metric_name: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "metricName",
+                        false,
+                        path,
+                    )?,
+                })
             }
-            Some("CACHE_BYTES_READ_INTO")
-            | Some("CACHE_BYTES_WRITTEN_FROM")
-            | Some("CACHE_USAGE_DIRTY")
-            | Some("CACHE_USAGE_USED")
-            | Some("COMPUTED_MEMORY")
-            | Some("DB_DATA_SIZE_TOTAL")
-            | Some("DB_DATA_SIZE_TOTAL_WO_SYSTEM")
-            | Some("DB_INDEX_SIZE_TOTAL")
-            | Some("DB_STORAGE_TOTAL")
-            | Some("FTS_DISK_UTILIZATION")
-            | Some("FTS_JVM_CURRENT_MEMORY")
-            | Some("FTS_JVM_MAX_MEMORY")
-            | Some("FTS_MEMORY_MAPPED")
-            | Some("FTS_MEMORY_RESIDENT")
-            | Some("FTS_MEMORY_VIRTUAL")
-            | Some("JOURNALING_MB")
-            | Some("JOURNALING_WRITE_DATA_FILES_MB")
-            | Some("LOGICAL_SIZE")
-            | Some("MAX_SWAP_USAGE_FREE")
-            | Some("MAX_SWAP_USAGE_USED")
-            | Some("MAX_SYSTEM_MEMORY_AVAILABLE")
-            | Some("MAX_SYSTEM_MEMORY_USED")
-            | Some("MAX_SYSTEM_NETWORK_IN")
-            | Some("MAX_SYSTEM_NETWORK_OUT")
-            | Some("MEMORY_MAPPED")
-            | Some("MEMORY_RESIDENT")
-            | Some("MEMORY_VIRTUAL")
-            | Some("NETWORK_BYTES_IN")
-            | Some("NETWORK_BYTES_OUT")
-            | Some("OPLOG_RATE_GB_PER_HOUR")
-            | Some("SEARCH_INDEX_SIZE")
-            | Some("SWAP_USAGE_FREE")
-            | Some("SWAP_USAGE_USED")
-            | Some("SYSTEM_MEMORY_AVAILABLE")
-            | Some("SYSTEM_MEMORY_USED")
-            | Some("SYSTEM_NETWORK_IN")
-            | Some("SYSTEM_NETWORK_OUT") => {
-                Ok(
-                    Self::Data(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(
+                tag @ ("CACHE_BYTES_READ_INTO" | "CACHE_BYTES_WRITTEN_FROM"
+                | "CACHE_USAGE_DIRTY" | "CACHE_USAGE_USED" | "COMPUTED_MEMORY"
+                | "DB_DATA_SIZE_TOTAL" | "DB_DATA_SIZE_TOTAL_WO_SYSTEM"
+                | "DB_INDEX_SIZE_TOTAL" | "DB_STORAGE_TOTAL" | "FTS_DISK_UTILIZATION"
+                | "FTS_JVM_CURRENT_MEMORY" | "FTS_JVM_MAX_MEMORY" | "FTS_MEMORY_MAPPED"
+                | "FTS_MEMORY_RESIDENT" | "FTS_MEMORY_VIRTUAL" | "JOURNALING_MB"
+                | "JOURNALING_WRITE_DATA_FILES_MB" | "LOGICAL_SIZE"
+                | "MAX_SWAP_USAGE_FREE" | "MAX_SWAP_USAGE_USED"
+                | "MAX_SYSTEM_MEMORY_AVAILABLE" | "MAX_SYSTEM_MEMORY_USED"
+                | "MAX_SYSTEM_NETWORK_IN" | "MAX_SYSTEM_NETWORK_OUT" | "MEMORY_MAPPED"
+                | "MEMORY_RESIDENT" | "MEMORY_VIRTUAL" | "NETWORK_BYTES_IN"
+                | "NETWORK_BYTES_OUT" | "OPLOG_RATE_GB_PER_HOUR" | "SEARCH_INDEX_SIZE"
+                | "SWAP_USAGE_FREE" | "SWAP_USAGE_USED" | "SYSTEM_MEMORY_AVAILABLE"
+                | "SYSTEM_MEMORY_USED" | "SYSTEM_NETWORK_IN" | "SYSTEM_NETWORK_OUT"),
+            ) => {
+                Ok(Self::Data {
+                    metric_name: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "metricName",
+                        false,
+                        path,
+                    )?,
+                })
             }
             Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
                 Ok(
                     Self::SearchMaxNumberOfLuceneDocs(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
@@ -241,32 +195,36 @@ impl crate::runtime::Json for HostMetricEvent {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Raw(value) => crate::runtime::Json::to_json(value),
-            Self::Time(value) => crate::runtime::Json::to_json(value),
-            Self::Data(value) => crate::runtime::Json::to_json(value),
+            Self::Raw { metric_name, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    metric_name.as_str(),
+                )
+            }
+            Self::Time { metric_name, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    metric_name.as_str(),
+                )
+            }
+            Self::Data { metric_name, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    metric_name.as_str(),
+                )
+            }
             Self::SearchMaxNumberOfLuceneDocs(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_MAX_NUMBER_OF_LUCENE_DOCS",
+                )
             }
             Self::Unknown(value) => value.to_json(),
         }
-    }
-}
-impl From<crate::models::RawMetricEventView> for HostMetricEvent {
-    #[inline]
-    fn from(value: crate::models::RawMetricEventView) -> Self {
-        Self::Raw(value)
-    }
-}
-impl From<crate::models::TimeMetricEventView> for HostMetricEvent {
-    #[inline]
-    fn from(value: crate::models::TimeMetricEventView) -> Self {
-        Self::Time(value)
-    }
-}
-impl From<crate::models::DataMetricEventView> for HostMetricEvent {
-    #[inline]
-    fn from(value: crate::models::DataMetricEventView) -> Self {
-        Self::Data(value)
     }
 }
 impl From<crate::models::NumberMetricEventView> for HostMetricEvent {
@@ -276,3 +234,1061 @@ impl From<crate::models::NumberMetricEventView> for HostMetricEvent {
     }
 }
 crate::impl_serde_via_json!(HostMetricEvent);
+/// The `metricName` values that select `HostMetricEvent::Raw`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HostMetricEventRawMetricName {
+    /// `ASSERT_MSG`
+    AssertMsg,
+    /// `ASSERT_REGULAR`
+    AssertRegular,
+    /// `ASSERT_USER`
+    AssertUser,
+    /// `ASSERT_WARNING`
+    AssertWarning,
+    /// `CONNECTIONS`
+    Connections,
+    /// `CONNECTIONS_MAX`
+    ConnectionsMax,
+    /// `CONNECTIONS_PERCENT`
+    ConnectionsPercent,
+    /// `CURSORS_TOTAL_CLIENT_CURSORS_SIZE`
+    CursorsTotalClientCursorsSize,
+    /// `CURSORS_TOTAL_OPEN`
+    CursorsTotalOpen,
+    /// `CURSORS_TOTAL_TIMED_OUT`
+    CursorsTotalTimedOut,
+    /// `DISK_PARTITION_QUEUE_DEPTH_DATA`
+    DiskPartitionQueueDepthData,
+    /// `DISK_PARTITION_QUEUE_DEPTH_INDEX`
+    DiskPartitionQueueDepthIndex,
+    /// `DISK_PARTITION_QUEUE_DEPTH_JOURNAL`
+    DiskPartitionQueueDepthJournal,
+    /// `DISK_PARTITION_READ_IOPS_DATA`
+    DiskPartitionReadIopsData,
+    /// `DISK_PARTITION_READ_IOPS_INDEX`
+    DiskPartitionReadIopsIndex,
+    /// `DISK_PARTITION_READ_IOPS_JOURNAL`
+    DiskPartitionReadIopsJournal,
+    /// `DISK_PARTITION_SPACE_USED_DATA`
+    DiskPartitionSpaceUsedData,
+    /// `DISK_PARTITION_SPACE_USED_INDEX`
+    DiskPartitionSpaceUsedIndex,
+    /// `DISK_PARTITION_SPACE_USED_JOURNAL`
+    DiskPartitionSpaceUsedJournal,
+    /// `DISK_PARTITION_UTILIZATION_DATA`
+    DiskPartitionUtilizationData,
+    /// `DISK_PARTITION_UTILIZATION_INDEX`
+    DiskPartitionUtilizationIndex,
+    /// `DISK_PARTITION_UTILIZATION_JOURNAL`
+    DiskPartitionUtilizationJournal,
+    /// `DISK_PARTITION_WRITE_IOPS_DATA`
+    DiskPartitionWriteIopsData,
+    /// `DISK_PARTITION_WRITE_IOPS_INDEX`
+    DiskPartitionWriteIopsIndex,
+    /// `DISK_PARTITION_WRITE_IOPS_JOURNAL`
+    DiskPartitionWriteIopsJournal,
+    /// `DOCUMENT_DELETED`
+    DocumentDeleted,
+    /// `DOCUMENT_INSERTED`
+    DocumentInserted,
+    /// `DOCUMENT_RETURNED`
+    DocumentReturned,
+    /// `DOCUMENT_UPDATED`
+    DocumentUpdated,
+    /// `EXTRA_INFO_PAGE_FAULTS`
+    ExtraInfoPageFaults,
+    /// `FTS_PROCESS_CPU_KERNEL`
+    FtsProcessCpuKernel,
+    /// `FTS_PROCESS_CPU_USER`
+    FtsProcessCpuUser,
+    /// `GLOBAL_ACCESSES_NOT_IN_MEMORY`
+    GlobalAccessesNotInMemory,
+    /// `GLOBAL_LOCK_CURRENT_QUEUE_READERS`
+    GlobalLockCurrentQueueReaders,
+    /// `GLOBAL_LOCK_CURRENT_QUEUE_TOTAL`
+    GlobalLockCurrentQueueTotal,
+    /// `GLOBAL_LOCK_CURRENT_QUEUE_WRITERS`
+    GlobalLockCurrentQueueWriters,
+    /// `GLOBAL_LOCK_PERCENTAGE`
+    GlobalLockPercentage,
+    /// `GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN`
+    GlobalPageFaultExceptionsThrown,
+    /// `INDEX_COUNTERS_BTREE_ACCESSES`
+    IndexCountersBtreeAccesses,
+    /// `INDEX_COUNTERS_BTREE_HITS`
+    IndexCountersBtreeHits,
+    /// `INDEX_COUNTERS_BTREE_MISS_RATIO`
+    IndexCountersBtreeMissRatio,
+    /// `INDEX_COUNTERS_BTREE_MISSES`
+    IndexCountersBtreeMisses,
+    /// `JOURNALING_COMMITS_IN_WRITE_LOCK`
+    JournalingCommitsInWriteLock,
+    /// `MAX_DISK_PARTITION_QUEUE_DEPTH_DATA`
+    MaxDiskPartitionQueueDepthData,
+    /// `MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX`
+    MaxDiskPartitionQueueDepthIndex,
+    /// `MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL`
+    MaxDiskPartitionQueueDepthJournal,
+    /// `MAX_DISK_PARTITION_READ_IOPS_DATA`
+    MaxDiskPartitionReadIopsData,
+    /// `MAX_DISK_PARTITION_READ_IOPS_INDEX`
+    MaxDiskPartitionReadIopsIndex,
+    /// `MAX_DISK_PARTITION_READ_IOPS_JOURNAL`
+    MaxDiskPartitionReadIopsJournal,
+    /// `MAX_DISK_PARTITION_SPACE_USED_DATA`
+    MaxDiskPartitionSpaceUsedData,
+    /// `MAX_DISK_PARTITION_SPACE_USED_INDEX`
+    MaxDiskPartitionSpaceUsedIndex,
+    /// `MAX_DISK_PARTITION_SPACE_USED_JOURNAL`
+    MaxDiskPartitionSpaceUsedJournal,
+    /// `MAX_DISK_PARTITION_UTILIZATION_DATA`
+    MaxDiskPartitionUtilizationData,
+    /// `MAX_DISK_PARTITION_UTILIZATION_INDEX`
+    MaxDiskPartitionUtilizationIndex,
+    /// `MAX_DISK_PARTITION_UTILIZATION_JOURNAL`
+    MaxDiskPartitionUtilizationJournal,
+    /// `MAX_DISK_PARTITION_WRITE_IOPS_DATA`
+    MaxDiskPartitionWriteIopsData,
+    /// `MAX_DISK_PARTITION_WRITE_IOPS_INDEX`
+    MaxDiskPartitionWriteIopsIndex,
+    /// `MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL`
+    MaxDiskPartitionWriteIopsJournal,
+    /// `MAX_NORMALIZED_SYSTEM_CPU_STEAL`
+    MaxNormalizedSystemCpuSteal,
+    /// `MAX_NORMALIZED_SYSTEM_CPU_USER`
+    MaxNormalizedSystemCpuUser,
+    /// `MAX_SYSTEM_MEMORY_PERCENT_USED`
+    MaxSystemMemoryPercentUsed,
+    /// `MUNIN_CPU_IOWAIT`
+    MuninCpuIowait,
+    /// `MUNIN_CPU_IRQ`
+    MuninCpuIrq,
+    /// `MUNIN_CPU_NICE`
+    MuninCpuNice,
+    /// `MUNIN_CPU_SOFTIRQ`
+    MuninCpuSoftirq,
+    /// `MUNIN_CPU_STEAL`
+    MuninCpuSteal,
+    /// `MUNIN_CPU_SYSTEM`
+    MuninCpuSystem,
+    /// `MUNIN_CPU_USER`
+    MuninCpuUser,
+    /// `NETWORK_NUM_REQUESTS`
+    NetworkNumRequests,
+    /// `NORMALIZED_FTS_PROCESS_CPU_KERNEL`
+    NormalizedFtsProcessCpuKernel,
+    /// `NORMALIZED_FTS_PROCESS_CPU_USER`
+    NormalizedFtsProcessCpuUser,
+    /// `NORMALIZED_SYSTEM_CPU_STEAL`
+    NormalizedSystemCpuSteal,
+    /// `NORMALIZED_SYSTEM_CPU_USER`
+    NormalizedSystemCpuUser,
+    /// `OPCOUNTER_CMD`
+    OpcounterCmd,
+    /// `OPCOUNTER_DELETE`
+    OpcounterDelete,
+    /// `OPCOUNTER_GETMORE`
+    OpcounterGetmore,
+    /// `OPCOUNTER_INSERT`
+    OpcounterInsert,
+    /// `OPCOUNTER_QUERY`
+    OpcounterQuery,
+    /// `OPCOUNTER_REPL_CMD`
+    OpcounterReplCmd,
+    /// `OPCOUNTER_REPL_DELETE`
+    OpcounterReplDelete,
+    /// `OPCOUNTER_REPL_INSERT`
+    OpcounterReplInsert,
+    /// `OPCOUNTER_REPL_UPDATE`
+    OpcounterReplUpdate,
+    /// `OPCOUNTER_TTL_DELETED`
+    OpcounterTtlDeleted,
+    /// `OPCOUNTER_UPDATE`
+    OpcounterUpdate,
+    /// `OPERATION_THROTTLING_REJECTED_OPERATIONS`
+    OperationThrottlingRejectedOperations,
+    /// `OPERATIONS_QUERIES_KILLED`
+    OperationsQueriesKilled,
+    /// `OPERATIONS_SCAN_AND_ORDER`
+    OperationsScanAndOrder,
+    /// `QUERY_EXECUTOR_SCANNED`
+    QueryExecutorScanned,
+    /// `QUERY_EXECUTOR_SCANNED_OBJECTS`
+    QueryExecutorScannedObjects,
+    /// `QUERY_SPILL_TO_DISK_DURING_SORT`
+    QuerySpillToDiskDuringSort,
+    /// `QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED`
+    QueryTargetingScannedObjectsPerReturned,
+    /// `QUERY_TARGETING_SCANNED_PER_RETURNED`
+    QueryTargetingScannedPerReturned,
+    /// `RESTARTS_IN_LAST_HOUR`
+    RestartsInLastHour,
+    /// `SEARCH_MAX_FIELDS_INDEXED`
+    SearchMaxFieldsIndexed,
+    /// `SEARCH_MAX_NGRAM_FIELDS_INDEXED`
+    SearchMaxNgramFieldsIndexed,
+    /// `SEARCH_NUMBER_OF_FIELDS_IN_INDEX`
+    SearchNumberOfFieldsInIndex,
+    /// `SEARCH_NUMBER_OF_QUERIES_ERROR`
+    SearchNumberOfQueriesError,
+    /// `SEARCH_NUMBER_OF_QUERIES_SUCCESS`
+    SearchNumberOfQueriesSuccess,
+    /// `SEARCH_NUMBER_OF_QUERIES_TOTAL`
+    SearchNumberOfQueriesTotal,
+    /// `SEARCH_OPCOUNTER_DELETE`
+    SearchOpcounterDelete,
+    /// `SEARCH_OPCOUNTER_GETMORE`
+    SearchOpcounterGetmore,
+    /// `SEARCH_OPCOUNTER_INSERT`
+    SearchOpcounterInsert,
+    /// `SEARCH_OPCOUNTER_UPDATE`
+    SearchOpcounterUpdate,
+    /// `SEARCH_PROCESS_THROTTLING`
+    SearchProcessThrottling,
+    /// `SYSTEM_MEMORY_PERCENT_USED`
+    SystemMemoryPercentUsed,
+    /// `TICKETS_AVAILABLE_READS`
+    TicketsAvailableReads,
+    /// `TICKETS_AVAILABLE_WRITES`
+    TicketsAvailableWrites,
+}
+impl HostMetricEventRawMetricName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "ASSERT_MSG",
+        "ASSERT_REGULAR",
+        "ASSERT_USER",
+        "ASSERT_WARNING",
+        "CONNECTIONS",
+        "CONNECTIONS_MAX",
+        "CONNECTIONS_PERCENT",
+        "CURSORS_TOTAL_CLIENT_CURSORS_SIZE",
+        "CURSORS_TOTAL_OPEN",
+        "CURSORS_TOTAL_TIMED_OUT",
+        "DISK_PARTITION_QUEUE_DEPTH_DATA",
+        "DISK_PARTITION_QUEUE_DEPTH_INDEX",
+        "DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+        "DISK_PARTITION_READ_IOPS_DATA",
+        "DISK_PARTITION_READ_IOPS_INDEX",
+        "DISK_PARTITION_READ_IOPS_JOURNAL",
+        "DISK_PARTITION_SPACE_USED_DATA",
+        "DISK_PARTITION_SPACE_USED_INDEX",
+        "DISK_PARTITION_SPACE_USED_JOURNAL",
+        "DISK_PARTITION_UTILIZATION_DATA",
+        "DISK_PARTITION_UTILIZATION_INDEX",
+        "DISK_PARTITION_UTILIZATION_JOURNAL",
+        "DISK_PARTITION_WRITE_IOPS_DATA",
+        "DISK_PARTITION_WRITE_IOPS_INDEX",
+        "DISK_PARTITION_WRITE_IOPS_JOURNAL",
+        "DOCUMENT_DELETED",
+        "DOCUMENT_INSERTED",
+        "DOCUMENT_RETURNED",
+        "DOCUMENT_UPDATED",
+        "EXTRA_INFO_PAGE_FAULTS",
+        "FTS_PROCESS_CPU_KERNEL",
+        "FTS_PROCESS_CPU_USER",
+        "GLOBAL_ACCESSES_NOT_IN_MEMORY",
+        "GLOBAL_LOCK_CURRENT_QUEUE_READERS",
+        "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL",
+        "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS",
+        "GLOBAL_LOCK_PERCENTAGE",
+        "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN",
+        "INDEX_COUNTERS_BTREE_ACCESSES",
+        "INDEX_COUNTERS_BTREE_HITS",
+        "INDEX_COUNTERS_BTREE_MISS_RATIO",
+        "INDEX_COUNTERS_BTREE_MISSES",
+        "JOURNALING_COMMITS_IN_WRITE_LOCK",
+        "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA",
+        "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX",
+        "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+        "MAX_DISK_PARTITION_READ_IOPS_DATA",
+        "MAX_DISK_PARTITION_READ_IOPS_INDEX",
+        "MAX_DISK_PARTITION_READ_IOPS_JOURNAL",
+        "MAX_DISK_PARTITION_SPACE_USED_DATA",
+        "MAX_DISK_PARTITION_SPACE_USED_INDEX",
+        "MAX_DISK_PARTITION_SPACE_USED_JOURNAL",
+        "MAX_DISK_PARTITION_UTILIZATION_DATA",
+        "MAX_DISK_PARTITION_UTILIZATION_INDEX",
+        "MAX_DISK_PARTITION_UTILIZATION_JOURNAL",
+        "MAX_DISK_PARTITION_WRITE_IOPS_DATA",
+        "MAX_DISK_PARTITION_WRITE_IOPS_INDEX",
+        "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL",
+        "MAX_NORMALIZED_SYSTEM_CPU_STEAL",
+        "MAX_NORMALIZED_SYSTEM_CPU_USER",
+        "MAX_SYSTEM_MEMORY_PERCENT_USED",
+        "MUNIN_CPU_IOWAIT",
+        "MUNIN_CPU_IRQ",
+        "MUNIN_CPU_NICE",
+        "MUNIN_CPU_SOFTIRQ",
+        "MUNIN_CPU_STEAL",
+        "MUNIN_CPU_SYSTEM",
+        "MUNIN_CPU_USER",
+        "NETWORK_NUM_REQUESTS",
+        "NORMALIZED_FTS_PROCESS_CPU_KERNEL",
+        "NORMALIZED_FTS_PROCESS_CPU_USER",
+        "NORMALIZED_SYSTEM_CPU_STEAL",
+        "NORMALIZED_SYSTEM_CPU_USER",
+        "OPCOUNTER_CMD",
+        "OPCOUNTER_DELETE",
+        "OPCOUNTER_GETMORE",
+        "OPCOUNTER_INSERT",
+        "OPCOUNTER_QUERY",
+        "OPCOUNTER_REPL_CMD",
+        "OPCOUNTER_REPL_DELETE",
+        "OPCOUNTER_REPL_INSERT",
+        "OPCOUNTER_REPL_UPDATE",
+        "OPCOUNTER_TTL_DELETED",
+        "OPCOUNTER_UPDATE",
+        "OPERATION_THROTTLING_REJECTED_OPERATIONS",
+        "OPERATIONS_QUERIES_KILLED",
+        "OPERATIONS_SCAN_AND_ORDER",
+        "QUERY_EXECUTOR_SCANNED",
+        "QUERY_EXECUTOR_SCANNED_OBJECTS",
+        "QUERY_SPILL_TO_DISK_DURING_SORT",
+        "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED",
+        "QUERY_TARGETING_SCANNED_PER_RETURNED",
+        "RESTARTS_IN_LAST_HOUR",
+        "SEARCH_MAX_FIELDS_INDEXED",
+        "SEARCH_MAX_NGRAM_FIELDS_INDEXED",
+        "SEARCH_NUMBER_OF_FIELDS_IN_INDEX",
+        "SEARCH_NUMBER_OF_QUERIES_ERROR",
+        "SEARCH_NUMBER_OF_QUERIES_SUCCESS",
+        "SEARCH_NUMBER_OF_QUERIES_TOTAL",
+        "SEARCH_OPCOUNTER_DELETE",
+        "SEARCH_OPCOUNTER_GETMORE",
+        "SEARCH_OPCOUNTER_INSERT",
+        "SEARCH_OPCOUNTER_UPDATE",
+        "SEARCH_PROCESS_THROTTLING",
+        "SYSTEM_MEMORY_PERCENT_USED",
+        "TICKETS_AVAILABLE_READS",
+        "TICKETS_AVAILABLE_WRITES",
+    ];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::AssertMsg => "ASSERT_MSG",
+            Self::AssertRegular => "ASSERT_REGULAR",
+            Self::AssertUser => "ASSERT_USER",
+            Self::AssertWarning => "ASSERT_WARNING",
+            Self::Connections => "CONNECTIONS",
+            Self::ConnectionsMax => "CONNECTIONS_MAX",
+            Self::ConnectionsPercent => "CONNECTIONS_PERCENT",
+            Self::CursorsTotalClientCursorsSize => "CURSORS_TOTAL_CLIENT_CURSORS_SIZE",
+            Self::CursorsTotalOpen => "CURSORS_TOTAL_OPEN",
+            Self::CursorsTotalTimedOut => "CURSORS_TOTAL_TIMED_OUT",
+            Self::DiskPartitionQueueDepthData => "DISK_PARTITION_QUEUE_DEPTH_DATA",
+            Self::DiskPartitionQueueDepthIndex => "DISK_PARTITION_QUEUE_DEPTH_INDEX",
+            Self::DiskPartitionQueueDepthJournal => "DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+            Self::DiskPartitionReadIopsData => "DISK_PARTITION_READ_IOPS_DATA",
+            Self::DiskPartitionReadIopsIndex => "DISK_PARTITION_READ_IOPS_INDEX",
+            Self::DiskPartitionReadIopsJournal => "DISK_PARTITION_READ_IOPS_JOURNAL",
+            Self::DiskPartitionSpaceUsedData => "DISK_PARTITION_SPACE_USED_DATA",
+            Self::DiskPartitionSpaceUsedIndex => "DISK_PARTITION_SPACE_USED_INDEX",
+            Self::DiskPartitionSpaceUsedJournal => "DISK_PARTITION_SPACE_USED_JOURNAL",
+            Self::DiskPartitionUtilizationData => "DISK_PARTITION_UTILIZATION_DATA",
+            Self::DiskPartitionUtilizationIndex => "DISK_PARTITION_UTILIZATION_INDEX",
+            Self::DiskPartitionUtilizationJournal => "DISK_PARTITION_UTILIZATION_JOURNAL",
+            Self::DiskPartitionWriteIopsData => "DISK_PARTITION_WRITE_IOPS_DATA",
+            Self::DiskPartitionWriteIopsIndex => "DISK_PARTITION_WRITE_IOPS_INDEX",
+            Self::DiskPartitionWriteIopsJournal => "DISK_PARTITION_WRITE_IOPS_JOURNAL",
+            Self::DocumentDeleted => "DOCUMENT_DELETED",
+            Self::DocumentInserted => "DOCUMENT_INSERTED",
+            Self::DocumentReturned => "DOCUMENT_RETURNED",
+            Self::DocumentUpdated => "DOCUMENT_UPDATED",
+            Self::ExtraInfoPageFaults => "EXTRA_INFO_PAGE_FAULTS",
+            Self::FtsProcessCpuKernel => "FTS_PROCESS_CPU_KERNEL",
+            Self::FtsProcessCpuUser => "FTS_PROCESS_CPU_USER",
+            Self::GlobalAccessesNotInMemory => "GLOBAL_ACCESSES_NOT_IN_MEMORY",
+            Self::GlobalLockCurrentQueueReaders => "GLOBAL_LOCK_CURRENT_QUEUE_READERS",
+            Self::GlobalLockCurrentQueueTotal => "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL",
+            Self::GlobalLockCurrentQueueWriters => "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS",
+            Self::GlobalLockPercentage => "GLOBAL_LOCK_PERCENTAGE",
+            Self::GlobalPageFaultExceptionsThrown => {
+                "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN"
+            }
+            Self::IndexCountersBtreeAccesses => "INDEX_COUNTERS_BTREE_ACCESSES",
+            Self::IndexCountersBtreeHits => "INDEX_COUNTERS_BTREE_HITS",
+            Self::IndexCountersBtreeMissRatio => "INDEX_COUNTERS_BTREE_MISS_RATIO",
+            Self::IndexCountersBtreeMisses => "INDEX_COUNTERS_BTREE_MISSES",
+            Self::JournalingCommitsInWriteLock => "JOURNALING_COMMITS_IN_WRITE_LOCK",
+            Self::MaxDiskPartitionQueueDepthData => "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA",
+            Self::MaxDiskPartitionQueueDepthIndex => {
+                "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX"
+            }
+            Self::MaxDiskPartitionQueueDepthJournal => {
+                "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL"
+            }
+            Self::MaxDiskPartitionReadIopsData => "MAX_DISK_PARTITION_READ_IOPS_DATA",
+            Self::MaxDiskPartitionReadIopsIndex => "MAX_DISK_PARTITION_READ_IOPS_INDEX",
+            Self::MaxDiskPartitionReadIopsJournal => {
+                "MAX_DISK_PARTITION_READ_IOPS_JOURNAL"
+            }
+            Self::MaxDiskPartitionSpaceUsedData => "MAX_DISK_PARTITION_SPACE_USED_DATA",
+            Self::MaxDiskPartitionSpaceUsedIndex => "MAX_DISK_PARTITION_SPACE_USED_INDEX",
+            Self::MaxDiskPartitionSpaceUsedJournal => {
+                "MAX_DISK_PARTITION_SPACE_USED_JOURNAL"
+            }
+            Self::MaxDiskPartitionUtilizationData => {
+                "MAX_DISK_PARTITION_UTILIZATION_DATA"
+            }
+            Self::MaxDiskPartitionUtilizationIndex => {
+                "MAX_DISK_PARTITION_UTILIZATION_INDEX"
+            }
+            Self::MaxDiskPartitionUtilizationJournal => {
+                "MAX_DISK_PARTITION_UTILIZATION_JOURNAL"
+            }
+            Self::MaxDiskPartitionWriteIopsData => "MAX_DISK_PARTITION_WRITE_IOPS_DATA",
+            Self::MaxDiskPartitionWriteIopsIndex => "MAX_DISK_PARTITION_WRITE_IOPS_INDEX",
+            Self::MaxDiskPartitionWriteIopsJournal => {
+                "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL"
+            }
+            Self::MaxNormalizedSystemCpuSteal => "MAX_NORMALIZED_SYSTEM_CPU_STEAL",
+            Self::MaxNormalizedSystemCpuUser => "MAX_NORMALIZED_SYSTEM_CPU_USER",
+            Self::MaxSystemMemoryPercentUsed => "MAX_SYSTEM_MEMORY_PERCENT_USED",
+            Self::MuninCpuIowait => "MUNIN_CPU_IOWAIT",
+            Self::MuninCpuIrq => "MUNIN_CPU_IRQ",
+            Self::MuninCpuNice => "MUNIN_CPU_NICE",
+            Self::MuninCpuSoftirq => "MUNIN_CPU_SOFTIRQ",
+            Self::MuninCpuSteal => "MUNIN_CPU_STEAL",
+            Self::MuninCpuSystem => "MUNIN_CPU_SYSTEM",
+            Self::MuninCpuUser => "MUNIN_CPU_USER",
+            Self::NetworkNumRequests => "NETWORK_NUM_REQUESTS",
+            Self::NormalizedFtsProcessCpuKernel => "NORMALIZED_FTS_PROCESS_CPU_KERNEL",
+            Self::NormalizedFtsProcessCpuUser => "NORMALIZED_FTS_PROCESS_CPU_USER",
+            Self::NormalizedSystemCpuSteal => "NORMALIZED_SYSTEM_CPU_STEAL",
+            Self::NormalizedSystemCpuUser => "NORMALIZED_SYSTEM_CPU_USER",
+            Self::OpcounterCmd => "OPCOUNTER_CMD",
+            Self::OpcounterDelete => "OPCOUNTER_DELETE",
+            Self::OpcounterGetmore => "OPCOUNTER_GETMORE",
+            Self::OpcounterInsert => "OPCOUNTER_INSERT",
+            Self::OpcounterQuery => "OPCOUNTER_QUERY",
+            Self::OpcounterReplCmd => "OPCOUNTER_REPL_CMD",
+            Self::OpcounterReplDelete => "OPCOUNTER_REPL_DELETE",
+            Self::OpcounterReplInsert => "OPCOUNTER_REPL_INSERT",
+            Self::OpcounterReplUpdate => "OPCOUNTER_REPL_UPDATE",
+            Self::OpcounterTtlDeleted => "OPCOUNTER_TTL_DELETED",
+            Self::OpcounterUpdate => "OPCOUNTER_UPDATE",
+            Self::OperationThrottlingRejectedOperations => {
+                "OPERATION_THROTTLING_REJECTED_OPERATIONS"
+            }
+            Self::OperationsQueriesKilled => "OPERATIONS_QUERIES_KILLED",
+            Self::OperationsScanAndOrder => "OPERATIONS_SCAN_AND_ORDER",
+            Self::QueryExecutorScanned => "QUERY_EXECUTOR_SCANNED",
+            Self::QueryExecutorScannedObjects => "QUERY_EXECUTOR_SCANNED_OBJECTS",
+            Self::QuerySpillToDiskDuringSort => "QUERY_SPILL_TO_DISK_DURING_SORT",
+            Self::QueryTargetingScannedObjectsPerReturned => {
+                "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"
+            }
+            Self::QueryTargetingScannedPerReturned => {
+                "QUERY_TARGETING_SCANNED_PER_RETURNED"
+            }
+            Self::RestartsInLastHour => "RESTARTS_IN_LAST_HOUR",
+            Self::SearchMaxFieldsIndexed => "SEARCH_MAX_FIELDS_INDEXED",
+            Self::SearchMaxNgramFieldsIndexed => "SEARCH_MAX_NGRAM_FIELDS_INDEXED",
+            Self::SearchNumberOfFieldsInIndex => "SEARCH_NUMBER_OF_FIELDS_IN_INDEX",
+            Self::SearchNumberOfQueriesError => "SEARCH_NUMBER_OF_QUERIES_ERROR",
+            Self::SearchNumberOfQueriesSuccess => "SEARCH_NUMBER_OF_QUERIES_SUCCESS",
+            Self::SearchNumberOfQueriesTotal => "SEARCH_NUMBER_OF_QUERIES_TOTAL",
+            Self::SearchOpcounterDelete => "SEARCH_OPCOUNTER_DELETE",
+            Self::SearchOpcounterGetmore => "SEARCH_OPCOUNTER_GETMORE",
+            Self::SearchOpcounterInsert => "SEARCH_OPCOUNTER_INSERT",
+            Self::SearchOpcounterUpdate => "SEARCH_OPCOUNTER_UPDATE",
+            Self::SearchProcessThrottling => "SEARCH_PROCESS_THROTTLING",
+            Self::SystemMemoryPercentUsed => "SYSTEM_MEMORY_PERCENT_USED",
+            Self::TicketsAvailableReads => "TICKETS_AVAILABLE_READS",
+            Self::TicketsAvailableWrites => "TICKETS_AVAILABLE_WRITES",
+        }
+    }
+}
+impl std::fmt::Display for HostMetricEventRawMetricName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for HostMetricEventRawMetricName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "ASSERT_MSG" => Self::AssertMsg,
+                "ASSERT_REGULAR" => Self::AssertRegular,
+                "ASSERT_USER" => Self::AssertUser,
+                "ASSERT_WARNING" => Self::AssertWarning,
+                "CONNECTIONS" => Self::Connections,
+                "CONNECTIONS_MAX" => Self::ConnectionsMax,
+                "CONNECTIONS_PERCENT" => Self::ConnectionsPercent,
+                "CURSORS_TOTAL_CLIENT_CURSORS_SIZE" => {
+                    Self::CursorsTotalClientCursorsSize
+                }
+                "CURSORS_TOTAL_OPEN" => Self::CursorsTotalOpen,
+                "CURSORS_TOTAL_TIMED_OUT" => Self::CursorsTotalTimedOut,
+                "DISK_PARTITION_QUEUE_DEPTH_DATA" => Self::DiskPartitionQueueDepthData,
+                "DISK_PARTITION_QUEUE_DEPTH_INDEX" => Self::DiskPartitionQueueDepthIndex,
+                "DISK_PARTITION_QUEUE_DEPTH_JOURNAL" => {
+                    Self::DiskPartitionQueueDepthJournal
+                }
+                "DISK_PARTITION_READ_IOPS_DATA" => Self::DiskPartitionReadIopsData,
+                "DISK_PARTITION_READ_IOPS_INDEX" => Self::DiskPartitionReadIopsIndex,
+                "DISK_PARTITION_READ_IOPS_JOURNAL" => Self::DiskPartitionReadIopsJournal,
+                "DISK_PARTITION_SPACE_USED_DATA" => Self::DiskPartitionSpaceUsedData,
+                "DISK_PARTITION_SPACE_USED_INDEX" => Self::DiskPartitionSpaceUsedIndex,
+                "DISK_PARTITION_SPACE_USED_JOURNAL" => {
+                    Self::DiskPartitionSpaceUsedJournal
+                }
+                "DISK_PARTITION_UTILIZATION_DATA" => Self::DiskPartitionUtilizationData,
+                "DISK_PARTITION_UTILIZATION_INDEX" => Self::DiskPartitionUtilizationIndex,
+                "DISK_PARTITION_UTILIZATION_JOURNAL" => {
+                    Self::DiskPartitionUtilizationJournal
+                }
+                "DISK_PARTITION_WRITE_IOPS_DATA" => Self::DiskPartitionWriteIopsData,
+                "DISK_PARTITION_WRITE_IOPS_INDEX" => Self::DiskPartitionWriteIopsIndex,
+                "DISK_PARTITION_WRITE_IOPS_JOURNAL" => {
+                    Self::DiskPartitionWriteIopsJournal
+                }
+                "DOCUMENT_DELETED" => Self::DocumentDeleted,
+                "DOCUMENT_INSERTED" => Self::DocumentInserted,
+                "DOCUMENT_RETURNED" => Self::DocumentReturned,
+                "DOCUMENT_UPDATED" => Self::DocumentUpdated,
+                "EXTRA_INFO_PAGE_FAULTS" => Self::ExtraInfoPageFaults,
+                "FTS_PROCESS_CPU_KERNEL" => Self::FtsProcessCpuKernel,
+                "FTS_PROCESS_CPU_USER" => Self::FtsProcessCpuUser,
+                "GLOBAL_ACCESSES_NOT_IN_MEMORY" => Self::GlobalAccessesNotInMemory,
+                "GLOBAL_LOCK_CURRENT_QUEUE_READERS" => {
+                    Self::GlobalLockCurrentQueueReaders
+                }
+                "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL" => Self::GlobalLockCurrentQueueTotal,
+                "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS" => {
+                    Self::GlobalLockCurrentQueueWriters
+                }
+                "GLOBAL_LOCK_PERCENTAGE" => Self::GlobalLockPercentage,
+                "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN" => {
+                    Self::GlobalPageFaultExceptionsThrown
+                }
+                "INDEX_COUNTERS_BTREE_ACCESSES" => Self::IndexCountersBtreeAccesses,
+                "INDEX_COUNTERS_BTREE_HITS" => Self::IndexCountersBtreeHits,
+                "INDEX_COUNTERS_BTREE_MISS_RATIO" => Self::IndexCountersBtreeMissRatio,
+                "INDEX_COUNTERS_BTREE_MISSES" => Self::IndexCountersBtreeMisses,
+                "JOURNALING_COMMITS_IN_WRITE_LOCK" => Self::JournalingCommitsInWriteLock,
+                "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA" => {
+                    Self::MaxDiskPartitionQueueDepthData
+                }
+                "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX" => {
+                    Self::MaxDiskPartitionQueueDepthIndex
+                }
+                "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL" => {
+                    Self::MaxDiskPartitionQueueDepthJournal
+                }
+                "MAX_DISK_PARTITION_READ_IOPS_DATA" => Self::MaxDiskPartitionReadIopsData,
+                "MAX_DISK_PARTITION_READ_IOPS_INDEX" => {
+                    Self::MaxDiskPartitionReadIopsIndex
+                }
+                "MAX_DISK_PARTITION_READ_IOPS_JOURNAL" => {
+                    Self::MaxDiskPartitionReadIopsJournal
+                }
+                "MAX_DISK_PARTITION_SPACE_USED_DATA" => {
+                    Self::MaxDiskPartitionSpaceUsedData
+                }
+                "MAX_DISK_PARTITION_SPACE_USED_INDEX" => {
+                    Self::MaxDiskPartitionSpaceUsedIndex
+                }
+                "MAX_DISK_PARTITION_SPACE_USED_JOURNAL" => {
+                    Self::MaxDiskPartitionSpaceUsedJournal
+                }
+                "MAX_DISK_PARTITION_UTILIZATION_DATA" => {
+                    Self::MaxDiskPartitionUtilizationData
+                }
+                "MAX_DISK_PARTITION_UTILIZATION_INDEX" => {
+                    Self::MaxDiskPartitionUtilizationIndex
+                }
+                "MAX_DISK_PARTITION_UTILIZATION_JOURNAL" => {
+                    Self::MaxDiskPartitionUtilizationJournal
+                }
+                "MAX_DISK_PARTITION_WRITE_IOPS_DATA" => {
+                    Self::MaxDiskPartitionWriteIopsData
+                }
+                "MAX_DISK_PARTITION_WRITE_IOPS_INDEX" => {
+                    Self::MaxDiskPartitionWriteIopsIndex
+                }
+                "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL" => {
+                    Self::MaxDiskPartitionWriteIopsJournal
+                }
+                "MAX_NORMALIZED_SYSTEM_CPU_STEAL" => Self::MaxNormalizedSystemCpuSteal,
+                "MAX_NORMALIZED_SYSTEM_CPU_USER" => Self::MaxNormalizedSystemCpuUser,
+                "MAX_SYSTEM_MEMORY_PERCENT_USED" => Self::MaxSystemMemoryPercentUsed,
+                "MUNIN_CPU_IOWAIT" => Self::MuninCpuIowait,
+                "MUNIN_CPU_IRQ" => Self::MuninCpuIrq,
+                "MUNIN_CPU_NICE" => Self::MuninCpuNice,
+                "MUNIN_CPU_SOFTIRQ" => Self::MuninCpuSoftirq,
+                "MUNIN_CPU_STEAL" => Self::MuninCpuSteal,
+                "MUNIN_CPU_SYSTEM" => Self::MuninCpuSystem,
+                "MUNIN_CPU_USER" => Self::MuninCpuUser,
+                "NETWORK_NUM_REQUESTS" => Self::NetworkNumRequests,
+                "NORMALIZED_FTS_PROCESS_CPU_KERNEL" => {
+                    Self::NormalizedFtsProcessCpuKernel
+                }
+                "NORMALIZED_FTS_PROCESS_CPU_USER" => Self::NormalizedFtsProcessCpuUser,
+                "NORMALIZED_SYSTEM_CPU_STEAL" => Self::NormalizedSystemCpuSteal,
+                "NORMALIZED_SYSTEM_CPU_USER" => Self::NormalizedSystemCpuUser,
+                "OPCOUNTER_CMD" => Self::OpcounterCmd,
+                "OPCOUNTER_DELETE" => Self::OpcounterDelete,
+                "OPCOUNTER_GETMORE" => Self::OpcounterGetmore,
+                "OPCOUNTER_INSERT" => Self::OpcounterInsert,
+                "OPCOUNTER_QUERY" => Self::OpcounterQuery,
+                "OPCOUNTER_REPL_CMD" => Self::OpcounterReplCmd,
+                "OPCOUNTER_REPL_DELETE" => Self::OpcounterReplDelete,
+                "OPCOUNTER_REPL_INSERT" => Self::OpcounterReplInsert,
+                "OPCOUNTER_REPL_UPDATE" => Self::OpcounterReplUpdate,
+                "OPCOUNTER_TTL_DELETED" => Self::OpcounterTtlDeleted,
+                "OPCOUNTER_UPDATE" => Self::OpcounterUpdate,
+                "OPERATION_THROTTLING_REJECTED_OPERATIONS" => {
+                    Self::OperationThrottlingRejectedOperations
+                }
+                "OPERATIONS_QUERIES_KILLED" => Self::OperationsQueriesKilled,
+                "OPERATIONS_SCAN_AND_ORDER" => Self::OperationsScanAndOrder,
+                "QUERY_EXECUTOR_SCANNED" => Self::QueryExecutorScanned,
+                "QUERY_EXECUTOR_SCANNED_OBJECTS" => Self::QueryExecutorScannedObjects,
+                "QUERY_SPILL_TO_DISK_DURING_SORT" => Self::QuerySpillToDiskDuringSort,
+                "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED" => {
+                    Self::QueryTargetingScannedObjectsPerReturned
+                }
+                "QUERY_TARGETING_SCANNED_PER_RETURNED" => {
+                    Self::QueryTargetingScannedPerReturned
+                }
+                "RESTARTS_IN_LAST_HOUR" => Self::RestartsInLastHour,
+                "SEARCH_MAX_FIELDS_INDEXED" => Self::SearchMaxFieldsIndexed,
+                "SEARCH_MAX_NGRAM_FIELDS_INDEXED" => Self::SearchMaxNgramFieldsIndexed,
+                "SEARCH_NUMBER_OF_FIELDS_IN_INDEX" => Self::SearchNumberOfFieldsInIndex,
+                "SEARCH_NUMBER_OF_QUERIES_ERROR" => Self::SearchNumberOfQueriesError,
+                "SEARCH_NUMBER_OF_QUERIES_SUCCESS" => Self::SearchNumberOfQueriesSuccess,
+                "SEARCH_NUMBER_OF_QUERIES_TOTAL" => Self::SearchNumberOfQueriesTotal,
+                "SEARCH_OPCOUNTER_DELETE" => Self::SearchOpcounterDelete,
+                "SEARCH_OPCOUNTER_GETMORE" => Self::SearchOpcounterGetmore,
+                "SEARCH_OPCOUNTER_INSERT" => Self::SearchOpcounterInsert,
+                "SEARCH_OPCOUNTER_UPDATE" => Self::SearchOpcounterUpdate,
+                "SEARCH_PROCESS_THROTTLING" => Self::SearchProcessThrottling,
+                "SYSTEM_MEMORY_PERCENT_USED" => Self::SystemMemoryPercentUsed,
+                "TICKETS_AVAILABLE_READS" => Self::TicketsAvailableReads,
+                _ => Self::TicketsAvailableWrites,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(HostMetricEventRawMetricName);
+/// The `metricName` values that select `HostMetricEvent::Time`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HostMetricEventTimeMetricName {
+    /// `AVG_COMMAND_EXECUTION_TIME`
+    AvgCommandExecutionTime,
+    /// `AVG_READ_EXECUTION_TIME`
+    AvgReadExecutionTime,
+    /// `AVG_WRITE_EXECUTION_TIME`
+    AvgWriteExecutionTime,
+    /// `BACKGROUND_FLUSH_AVG`
+    BackgroundFlushAvg,
+    /// `DISK_PARTITION_READ_LATENCY_DATA`
+    DiskPartitionReadLatencyData,
+    /// `DISK_PARTITION_READ_LATENCY_INDEX`
+    DiskPartitionReadLatencyIndex,
+    /// `DISK_PARTITION_READ_LATENCY_JOURNAL`
+    DiskPartitionReadLatencyJournal,
+    /// `DISK_PARTITION_WRITE_LATENCY_DATA`
+    DiskPartitionWriteLatencyData,
+    /// `DISK_PARTITION_WRITE_LATENCY_INDEX`
+    DiskPartitionWriteLatencyIndex,
+    /// `DISK_PARTITION_WRITE_LATENCY_JOURNAL`
+    DiskPartitionWriteLatencyJournal,
+    /// `MAX_DISK_PARTITION_READ_LATENCY_DATA`
+    MaxDiskPartitionReadLatencyData,
+    /// `MAX_DISK_PARTITION_READ_LATENCY_INDEX`
+    MaxDiskPartitionReadLatencyIndex,
+    /// `MAX_DISK_PARTITION_READ_LATENCY_JOURNAL`
+    MaxDiskPartitionReadLatencyJournal,
+    /// `MAX_DISK_PARTITION_WRITE_LATENCY_DATA`
+    MaxDiskPartitionWriteLatencyData,
+    /// `MAX_DISK_PARTITION_WRITE_LATENCY_INDEX`
+    MaxDiskPartitionWriteLatencyIndex,
+    /// `MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL`
+    MaxDiskPartitionWriteLatencyJournal,
+    /// `OPLOG_MASTER_LAG_TIME_DIFF`
+    OplogMasterLagTimeDiff,
+    /// `OPLOG_MASTER_TIME`
+    OplogMasterTime,
+    /// `OPLOG_MASTER_TIME_ESTIMATED_TTL`
+    OplogMasterTimeEstimatedTtl,
+    /// `OPLOG_REPLICATION_LAG_TIME`
+    OplogReplicationLagTime,
+    /// `OPLOG_SLAVE_LAG_MASTER_TIME`
+    OplogSlaveLagMasterTime,
+    /// `SEARCH_REPLICATION_LAG`
+    SearchReplicationLag,
+}
+impl HostMetricEventTimeMetricName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "AVG_COMMAND_EXECUTION_TIME",
+        "AVG_READ_EXECUTION_TIME",
+        "AVG_WRITE_EXECUTION_TIME",
+        "BACKGROUND_FLUSH_AVG",
+        "DISK_PARTITION_READ_LATENCY_DATA",
+        "DISK_PARTITION_READ_LATENCY_INDEX",
+        "DISK_PARTITION_READ_LATENCY_JOURNAL",
+        "DISK_PARTITION_WRITE_LATENCY_DATA",
+        "DISK_PARTITION_WRITE_LATENCY_INDEX",
+        "DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+        "MAX_DISK_PARTITION_READ_LATENCY_DATA",
+        "MAX_DISK_PARTITION_READ_LATENCY_INDEX",
+        "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL",
+        "MAX_DISK_PARTITION_WRITE_LATENCY_DATA",
+        "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX",
+        "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+        "OPLOG_MASTER_LAG_TIME_DIFF",
+        "OPLOG_MASTER_TIME",
+        "OPLOG_MASTER_TIME_ESTIMATED_TTL",
+        "OPLOG_REPLICATION_LAG_TIME",
+        "OPLOG_SLAVE_LAG_MASTER_TIME",
+        "SEARCH_REPLICATION_LAG",
+    ];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::AvgCommandExecutionTime => "AVG_COMMAND_EXECUTION_TIME",
+            Self::AvgReadExecutionTime => "AVG_READ_EXECUTION_TIME",
+            Self::AvgWriteExecutionTime => "AVG_WRITE_EXECUTION_TIME",
+            Self::BackgroundFlushAvg => "BACKGROUND_FLUSH_AVG",
+            Self::DiskPartitionReadLatencyData => "DISK_PARTITION_READ_LATENCY_DATA",
+            Self::DiskPartitionReadLatencyIndex => "DISK_PARTITION_READ_LATENCY_INDEX",
+            Self::DiskPartitionReadLatencyJournal => {
+                "DISK_PARTITION_READ_LATENCY_JOURNAL"
+            }
+            Self::DiskPartitionWriteLatencyData => "DISK_PARTITION_WRITE_LATENCY_DATA",
+            Self::DiskPartitionWriteLatencyIndex => "DISK_PARTITION_WRITE_LATENCY_INDEX",
+            Self::DiskPartitionWriteLatencyJournal => {
+                "DISK_PARTITION_WRITE_LATENCY_JOURNAL"
+            }
+            Self::MaxDiskPartitionReadLatencyData => {
+                "MAX_DISK_PARTITION_READ_LATENCY_DATA"
+            }
+            Self::MaxDiskPartitionReadLatencyIndex => {
+                "MAX_DISK_PARTITION_READ_LATENCY_INDEX"
+            }
+            Self::MaxDiskPartitionReadLatencyJournal => {
+                "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL"
+            }
+            Self::MaxDiskPartitionWriteLatencyData => {
+                "MAX_DISK_PARTITION_WRITE_LATENCY_DATA"
+            }
+            Self::MaxDiskPartitionWriteLatencyIndex => {
+                "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX"
+            }
+            Self::MaxDiskPartitionWriteLatencyJournal => {
+                "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"
+            }
+            Self::OplogMasterLagTimeDiff => "OPLOG_MASTER_LAG_TIME_DIFF",
+            Self::OplogMasterTime => "OPLOG_MASTER_TIME",
+            Self::OplogMasterTimeEstimatedTtl => "OPLOG_MASTER_TIME_ESTIMATED_TTL",
+            Self::OplogReplicationLagTime => "OPLOG_REPLICATION_LAG_TIME",
+            Self::OplogSlaveLagMasterTime => "OPLOG_SLAVE_LAG_MASTER_TIME",
+            Self::SearchReplicationLag => "SEARCH_REPLICATION_LAG",
+        }
+    }
+}
+impl std::fmt::Display for HostMetricEventTimeMetricName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for HostMetricEventTimeMetricName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "AVG_COMMAND_EXECUTION_TIME" => Self::AvgCommandExecutionTime,
+                "AVG_READ_EXECUTION_TIME" => Self::AvgReadExecutionTime,
+                "AVG_WRITE_EXECUTION_TIME" => Self::AvgWriteExecutionTime,
+                "BACKGROUND_FLUSH_AVG" => Self::BackgroundFlushAvg,
+                "DISK_PARTITION_READ_LATENCY_DATA" => Self::DiskPartitionReadLatencyData,
+                "DISK_PARTITION_READ_LATENCY_INDEX" => {
+                    Self::DiskPartitionReadLatencyIndex
+                }
+                "DISK_PARTITION_READ_LATENCY_JOURNAL" => {
+                    Self::DiskPartitionReadLatencyJournal
+                }
+                "DISK_PARTITION_WRITE_LATENCY_DATA" => {
+                    Self::DiskPartitionWriteLatencyData
+                }
+                "DISK_PARTITION_WRITE_LATENCY_INDEX" => {
+                    Self::DiskPartitionWriteLatencyIndex
+                }
+                "DISK_PARTITION_WRITE_LATENCY_JOURNAL" => {
+                    Self::DiskPartitionWriteLatencyJournal
+                }
+                "MAX_DISK_PARTITION_READ_LATENCY_DATA" => {
+                    Self::MaxDiskPartitionReadLatencyData
+                }
+                "MAX_DISK_PARTITION_READ_LATENCY_INDEX" => {
+                    Self::MaxDiskPartitionReadLatencyIndex
+                }
+                "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL" => {
+                    Self::MaxDiskPartitionReadLatencyJournal
+                }
+                "MAX_DISK_PARTITION_WRITE_LATENCY_DATA" => {
+                    Self::MaxDiskPartitionWriteLatencyData
+                }
+                "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX" => {
+                    Self::MaxDiskPartitionWriteLatencyIndex
+                }
+                "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL" => {
+                    Self::MaxDiskPartitionWriteLatencyJournal
+                }
+                "OPLOG_MASTER_LAG_TIME_DIFF" => Self::OplogMasterLagTimeDiff,
+                "OPLOG_MASTER_TIME" => Self::OplogMasterTime,
+                "OPLOG_MASTER_TIME_ESTIMATED_TTL" => Self::OplogMasterTimeEstimatedTtl,
+                "OPLOG_REPLICATION_LAG_TIME" => Self::OplogReplicationLagTime,
+                "OPLOG_SLAVE_LAG_MASTER_TIME" => Self::OplogSlaveLagMasterTime,
+                _ => Self::SearchReplicationLag,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(HostMetricEventTimeMetricName);
+/// The `metricName` values that select `HostMetricEvent::Data`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HostMetricEventDataMetricName {
+    /// `CACHE_BYTES_READ_INTO`
+    CacheBytesReadInto,
+    /// `CACHE_BYTES_WRITTEN_FROM`
+    CacheBytesWrittenFrom,
+    /// `CACHE_USAGE_DIRTY`
+    CacheUsageDirty,
+    /// `CACHE_USAGE_USED`
+    CacheUsageUsed,
+    /// `COMPUTED_MEMORY`
+    ComputedMemory,
+    /// `DB_DATA_SIZE_TOTAL`
+    DbDataSizeTotal,
+    /// `DB_DATA_SIZE_TOTAL_WO_SYSTEM`
+    DbDataSizeTotalWoSystem,
+    /// `DB_INDEX_SIZE_TOTAL`
+    DbIndexSizeTotal,
+    /// `DB_STORAGE_TOTAL`
+    DbStorageTotal,
+    /// `FTS_DISK_UTILIZATION`
+    FtsDiskUtilization,
+    /// `FTS_JVM_CURRENT_MEMORY`
+    FtsJvmCurrentMemory,
+    /// `FTS_JVM_MAX_MEMORY`
+    FtsJvmMaxMemory,
+    /// `FTS_MEMORY_MAPPED`
+    FtsMemoryMapped,
+    /// `FTS_MEMORY_RESIDENT`
+    FtsMemoryResident,
+    /// `FTS_MEMORY_VIRTUAL`
+    FtsMemoryVirtual,
+    /// `JOURNALING_MB`
+    JournalingMb,
+    /// `JOURNALING_WRITE_DATA_FILES_MB`
+    JournalingWriteDataFilesMb,
+    /// `LOGICAL_SIZE`
+    LogicalSize,
+    /// `MAX_SWAP_USAGE_FREE`
+    MaxSwapUsageFree,
+    /// `MAX_SWAP_USAGE_USED`
+    MaxSwapUsageUsed,
+    /// `MAX_SYSTEM_MEMORY_AVAILABLE`
+    MaxSystemMemoryAvailable,
+    /// `MAX_SYSTEM_MEMORY_USED`
+    MaxSystemMemoryUsed,
+    /// `MAX_SYSTEM_NETWORK_IN`
+    MaxSystemNetworkIn,
+    /// `MAX_SYSTEM_NETWORK_OUT`
+    MaxSystemNetworkOut,
+    /// `MEMORY_MAPPED`
+    MemoryMapped,
+    /// `MEMORY_RESIDENT`
+    MemoryResident,
+    /// `MEMORY_VIRTUAL`
+    MemoryVirtual,
+    /// `NETWORK_BYTES_IN`
+    NetworkBytesIn,
+    /// `NETWORK_BYTES_OUT`
+    NetworkBytesOut,
+    /// `OPLOG_RATE_GB_PER_HOUR`
+    OplogRateGbPerHour,
+    /// `SEARCH_INDEX_SIZE`
+    SearchIndexSize,
+    /// `SWAP_USAGE_FREE`
+    SwapUsageFree,
+    /// `SWAP_USAGE_USED`
+    SwapUsageUsed,
+    /// `SYSTEM_MEMORY_AVAILABLE`
+    SystemMemoryAvailable,
+    /// `SYSTEM_MEMORY_USED`
+    SystemMemoryUsed,
+    /// `SYSTEM_NETWORK_IN`
+    SystemNetworkIn,
+    /// `SYSTEM_NETWORK_OUT`
+    SystemNetworkOut,
+}
+impl HostMetricEventDataMetricName {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "CACHE_BYTES_READ_INTO",
+        "CACHE_BYTES_WRITTEN_FROM",
+        "CACHE_USAGE_DIRTY",
+        "CACHE_USAGE_USED",
+        "COMPUTED_MEMORY",
+        "DB_DATA_SIZE_TOTAL",
+        "DB_DATA_SIZE_TOTAL_WO_SYSTEM",
+        "DB_INDEX_SIZE_TOTAL",
+        "DB_STORAGE_TOTAL",
+        "FTS_DISK_UTILIZATION",
+        "FTS_JVM_CURRENT_MEMORY",
+        "FTS_JVM_MAX_MEMORY",
+        "FTS_MEMORY_MAPPED",
+        "FTS_MEMORY_RESIDENT",
+        "FTS_MEMORY_VIRTUAL",
+        "JOURNALING_MB",
+        "JOURNALING_WRITE_DATA_FILES_MB",
+        "LOGICAL_SIZE",
+        "MAX_SWAP_USAGE_FREE",
+        "MAX_SWAP_USAGE_USED",
+        "MAX_SYSTEM_MEMORY_AVAILABLE",
+        "MAX_SYSTEM_MEMORY_USED",
+        "MAX_SYSTEM_NETWORK_IN",
+        "MAX_SYSTEM_NETWORK_OUT",
+        "MEMORY_MAPPED",
+        "MEMORY_RESIDENT",
+        "MEMORY_VIRTUAL",
+        "NETWORK_BYTES_IN",
+        "NETWORK_BYTES_OUT",
+        "OPLOG_RATE_GB_PER_HOUR",
+        "SEARCH_INDEX_SIZE",
+        "SWAP_USAGE_FREE",
+        "SWAP_USAGE_USED",
+        "SYSTEM_MEMORY_AVAILABLE",
+        "SYSTEM_MEMORY_USED",
+        "SYSTEM_NETWORK_IN",
+        "SYSTEM_NETWORK_OUT",
+    ];
+    /// The value as it is written on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::CacheBytesReadInto => "CACHE_BYTES_READ_INTO",
+            Self::CacheBytesWrittenFrom => "CACHE_BYTES_WRITTEN_FROM",
+            Self::CacheUsageDirty => "CACHE_USAGE_DIRTY",
+            Self::CacheUsageUsed => "CACHE_USAGE_USED",
+            Self::ComputedMemory => "COMPUTED_MEMORY",
+            Self::DbDataSizeTotal => "DB_DATA_SIZE_TOTAL",
+            Self::DbDataSizeTotalWoSystem => "DB_DATA_SIZE_TOTAL_WO_SYSTEM",
+            Self::DbIndexSizeTotal => "DB_INDEX_SIZE_TOTAL",
+            Self::DbStorageTotal => "DB_STORAGE_TOTAL",
+            Self::FtsDiskUtilization => "FTS_DISK_UTILIZATION",
+            Self::FtsJvmCurrentMemory => "FTS_JVM_CURRENT_MEMORY",
+            Self::FtsJvmMaxMemory => "FTS_JVM_MAX_MEMORY",
+            Self::FtsMemoryMapped => "FTS_MEMORY_MAPPED",
+            Self::FtsMemoryResident => "FTS_MEMORY_RESIDENT",
+            Self::FtsMemoryVirtual => "FTS_MEMORY_VIRTUAL",
+            Self::JournalingMb => "JOURNALING_MB",
+            Self::JournalingWriteDataFilesMb => "JOURNALING_WRITE_DATA_FILES_MB",
+            Self::LogicalSize => "LOGICAL_SIZE",
+            Self::MaxSwapUsageFree => "MAX_SWAP_USAGE_FREE",
+            Self::MaxSwapUsageUsed => "MAX_SWAP_USAGE_USED",
+            Self::MaxSystemMemoryAvailable => "MAX_SYSTEM_MEMORY_AVAILABLE",
+            Self::MaxSystemMemoryUsed => "MAX_SYSTEM_MEMORY_USED",
+            Self::MaxSystemNetworkIn => "MAX_SYSTEM_NETWORK_IN",
+            Self::MaxSystemNetworkOut => "MAX_SYSTEM_NETWORK_OUT",
+            Self::MemoryMapped => "MEMORY_MAPPED",
+            Self::MemoryResident => "MEMORY_RESIDENT",
+            Self::MemoryVirtual => "MEMORY_VIRTUAL",
+            Self::NetworkBytesIn => "NETWORK_BYTES_IN",
+            Self::NetworkBytesOut => "NETWORK_BYTES_OUT",
+            Self::OplogRateGbPerHour => "OPLOG_RATE_GB_PER_HOUR",
+            Self::SearchIndexSize => "SEARCH_INDEX_SIZE",
+            Self::SwapUsageFree => "SWAP_USAGE_FREE",
+            Self::SwapUsageUsed => "SWAP_USAGE_USED",
+            Self::SystemMemoryAvailable => "SYSTEM_MEMORY_AVAILABLE",
+            Self::SystemMemoryUsed => "SYSTEM_MEMORY_USED",
+            Self::SystemNetworkIn => "SYSTEM_NETWORK_IN",
+            Self::SystemNetworkOut => "SYSTEM_NETWORK_OUT",
+        }
+    }
+}
+impl std::fmt::Display for HostMetricEventDataMetricName {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for HostMetricEventDataMetricName {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "CACHE_BYTES_READ_INTO" => Self::CacheBytesReadInto,
+                "CACHE_BYTES_WRITTEN_FROM" => Self::CacheBytesWrittenFrom,
+                "CACHE_USAGE_DIRTY" => Self::CacheUsageDirty,
+                "CACHE_USAGE_USED" => Self::CacheUsageUsed,
+                "COMPUTED_MEMORY" => Self::ComputedMemory,
+                "DB_DATA_SIZE_TOTAL" => Self::DbDataSizeTotal,
+                "DB_DATA_SIZE_TOTAL_WO_SYSTEM" => Self::DbDataSizeTotalWoSystem,
+                "DB_INDEX_SIZE_TOTAL" => Self::DbIndexSizeTotal,
+                "DB_STORAGE_TOTAL" => Self::DbStorageTotal,
+                "FTS_DISK_UTILIZATION" => Self::FtsDiskUtilization,
+                "FTS_JVM_CURRENT_MEMORY" => Self::FtsJvmCurrentMemory,
+                "FTS_JVM_MAX_MEMORY" => Self::FtsJvmMaxMemory,
+                "FTS_MEMORY_MAPPED" => Self::FtsMemoryMapped,
+                "FTS_MEMORY_RESIDENT" => Self::FtsMemoryResident,
+                "FTS_MEMORY_VIRTUAL" => Self::FtsMemoryVirtual,
+                "JOURNALING_MB" => Self::JournalingMb,
+                "JOURNALING_WRITE_DATA_FILES_MB" => Self::JournalingWriteDataFilesMb,
+                "LOGICAL_SIZE" => Self::LogicalSize,
+                "MAX_SWAP_USAGE_FREE" => Self::MaxSwapUsageFree,
+                "MAX_SWAP_USAGE_USED" => Self::MaxSwapUsageUsed,
+                "MAX_SYSTEM_MEMORY_AVAILABLE" => Self::MaxSystemMemoryAvailable,
+                "MAX_SYSTEM_MEMORY_USED" => Self::MaxSystemMemoryUsed,
+                "MAX_SYSTEM_NETWORK_IN" => Self::MaxSystemNetworkIn,
+                "MAX_SYSTEM_NETWORK_OUT" => Self::MaxSystemNetworkOut,
+                "MEMORY_MAPPED" => Self::MemoryMapped,
+                "MEMORY_RESIDENT" => Self::MemoryResident,
+                "MEMORY_VIRTUAL" => Self::MemoryVirtual,
+                "NETWORK_BYTES_IN" => Self::NetworkBytesIn,
+                "NETWORK_BYTES_OUT" => Self::NetworkBytesOut,
+                "OPLOG_RATE_GB_PER_HOUR" => Self::OplogRateGbPerHour,
+                "SEARCH_INDEX_SIZE" => Self::SearchIndexSize,
+                "SWAP_USAGE_FREE" => Self::SwapUsageFree,
+                "SWAP_USAGE_USED" => Self::SwapUsageUsed,
+                "SYSTEM_MEMORY_AVAILABLE" => Self::SystemMemoryAvailable,
+                "SYSTEM_MEMORY_USED" => Self::SystemMemoryUsed,
+                "SYSTEM_NETWORK_IN" => Self::SystemNetworkIn,
+                _ => Self::SystemNetworkOut,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(HostMetricEventDataMetricName);

@@ -489,1600 +489,1120 @@ impl crate::runtime::Json for HostMetricThreshold {
             Some("ASSERT_MSG") => {
                 Ok(
                     Self::AssertMsg(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("ASSERT_REGULAR") => {
                 Ok(
                     Self::AssertRegular(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("ASSERT_USER") => {
                 Ok(
                     Self::AssertUser(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("ASSERT_WARNING") => {
                 Ok(
                     Self::AssertWarning(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("AVG_COMMAND_EXECUTION_TIME") => {
                 Ok(
                     Self::AvgCommandExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("AVG_READ_EXECUTION_TIME") => {
                 Ok(
                     Self::AvgReadExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("AVG_WRITE_EXECUTION_TIME") => {
                 Ok(
                     Self::AvgWriteExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("BACKGROUND_FLUSH_AVG") => {
                 Ok(
                     Self::BackgroundFlushAvg(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CACHE_BYTES_READ_INTO") => {
                 Ok(
                     Self::CacheBytesReadInto(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CACHE_BYTES_WRITTEN_FROM") => {
                 Ok(
                     Self::CacheBytesWrittenFrom(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CACHE_USAGE_DIRTY") => {
                 Ok(
                     Self::CacheUsageDirty(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CACHE_USAGE_USED") => {
                 Ok(
                     Self::CacheUsageUsed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("COMPUTED_MEMORY") => {
                 Ok(
                     Self::ComputedMemory(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CONNECTIONS") => {
                 Ok(
                     Self::Connections(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CONNECTIONS_MAX") => {
                 Ok(
                     Self::ConnectionsMax(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CONNECTIONS_PERCENT") => {
                 Ok(
                     Self::ConnectionsPercent(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CURSORS_TOTAL_CLIENT_CURSORS_SIZE") => {
                 Ok(
                     Self::CursorsTotalClientCursorsSize(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CURSORS_TOTAL_OPEN") => {
                 Ok(
                     Self::CursorsTotalOpen(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("CURSORS_TOTAL_TIMED_OUT") => {
                 Ok(
                     Self::CursorsTotalTimedOut(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DB_DATA_SIZE_TOTAL") => {
                 Ok(
                     Self::DbDataSizeTotal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DB_DATA_SIZE_TOTAL_WO_SYSTEM") => {
                 Ok(
                     Self::DbDataSizeTotalWoSystem(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DB_INDEX_SIZE_TOTAL") => {
                 Ok(
                     Self::DbIndexSizeTotal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DB_STORAGE_TOTAL") => {
                 Ok(
                     Self::DbStorageTotal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_QUEUE_DEPTH_DATA") => {
                 Ok(
                     Self::DiskPartitionQueueDepthData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
                 Ok(
                     Self::DiskPartitionQueueDepthIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionQueueDepthJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_IOPS_DATA") => {
                 Ok(
                     Self::DiskPartitionReadIopsData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_IOPS_INDEX") => {
                 Ok(
                     Self::DiskPartitionReadIopsIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_IOPS_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionReadIopsJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_LATENCY_DATA") => {
                 Ok(
                     Self::DiskPartitionReadLatencyData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_LATENCY_INDEX") => {
                 Ok(
                     Self::DiskPartitionReadLatencyIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_LATENCY_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionReadLatencyJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_SPACE_USED_DATA") => {
                 Ok(
                     Self::DiskPartitionSpaceUsedData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_SPACE_USED_INDEX") => {
                 Ok(
                     Self::DiskPartitionSpaceUsedIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_SPACE_USED_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionSpaceUsedJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_IOPS_DATA") => {
                 Ok(
                     Self::DiskPartitionWriteIopsData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_IOPS_INDEX") => {
                 Ok(
                     Self::DiskPartitionWriteIopsIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionWriteIopsJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_LATENCY_DATA") => {
                 Ok(
                     Self::DiskPartitionWriteLatencyData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_LATENCY_INDEX") => {
                 Ok(
                     Self::DiskPartitionWriteLatencyIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionWriteLatencyJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DOCUMENT_DELETED") => {
                 Ok(
                     Self::DocumentDeleted(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DOCUMENT_INSERTED") => {
                 Ok(
                     Self::DocumentInserted(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DOCUMENT_RETURNED") => {
                 Ok(
                     Self::DocumentReturned(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("DOCUMENT_UPDATED") => {
                 Ok(
                     Self::DocumentUpdated(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("EXTRA_INFO_PAGE_FAULTS") => {
                 Ok(
                     Self::ExtraInfoPageFaults(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_DISK_UTILIZATION") => {
                 Ok(
                     Self::FtsDiskUtilization(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_JVM_CURRENT_MEMORY") => {
                 Ok(
                     Self::FtsJvmCurrentMemory(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_JVM_MAX_MEMORY") => {
                 Ok(
                     Self::FtsJvmMaxMemory(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_MEMORY_MAPPED") => {
                 Ok(
                     Self::FtsMemoryMapped(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_MEMORY_RESIDENT") => {
                 Ok(
                     Self::FtsMemoryResident(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_MEMORY_VIRTUAL") => {
                 Ok(
                     Self::FtsMemoryVirtual(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_PROCESS_CPU_KERNEL") => {
                 Ok(
                     Self::FtsProcessCpuKernel(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("FTS_PROCESS_CPU_USER") => {
                 Ok(
                     Self::FtsProcessCpuUser(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("GLOBAL_ACCESSES_NOT_IN_MEMORY") => {
                 Ok(
                     Self::GlobalAccessesNotInMemory(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_CURRENT_QUEUE_READERS") => {
                 Ok(
                     Self::GlobalLockCurrentQueueReaders(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_CURRENT_QUEUE_TOTAL") => {
                 Ok(
                     Self::GlobalLockCurrentQueueTotal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_CURRENT_QUEUE_WRITERS") => {
                 Ok(
                     Self::GlobalLockCurrentQueueWriters(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_PERCENTAGE") => {
                 Ok(
                     Self::GlobalLockPercentage(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN") => {
                 Ok(
                     Self::GlobalPageFaultExceptionsThrown(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_ACCESSES") => {
                 Ok(
                     Self::IndexCountersBtreeAccesses(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_HITS") => {
                 Ok(
                     Self::IndexCountersBtreeHits(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_MISS_RATIO") => {
                 Ok(
                     Self::IndexCountersBtreeMissRatio(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_MISSES") => {
                 Ok(
                     Self::IndexCountersBtreeMisses(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("JOURNALING_COMMITS_IN_WRITE_LOCK") => {
                 Ok(
                     Self::JournalingCommitsInWriteLock(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("JOURNALING_MB") => {
                 Ok(
                     Self::JournalingMb(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("JOURNALING_WRITE_DATA_FILES_MB") => {
                 Ok(
                     Self::JournalingWriteDataFilesMb(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("LOGICAL_SIZE") => {
                 Ok(
                     Self::LogicalSize(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionQueueDepthData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionQueueDepthIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionQueueDepthJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_IOPS_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionReadIopsData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_IOPS_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionReadIopsIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_IOPS_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionReadIopsJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionReadLatencyData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionReadLatencyIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionReadLatencyJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_SPACE_USED_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionSpaceUsedData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_SPACE_USED_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionSpaceUsedIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_SPACE_USED_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionSpaceUsedJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionWriteIopsData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionWriteIopsIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionWriteIopsJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionWriteLatencyData(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionWriteLatencyIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionWriteLatencyJournal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_NORMALIZED_SYSTEM_CPU_STEAL") => {
                 Ok(
                     Self::MaxNormalizedSystemCpuSteal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_NORMALIZED_SYSTEM_CPU_USER") => {
                 Ok(
                     Self::MaxNormalizedSystemCpuUser(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_SWAP_USAGE_FREE") => {
                 Ok(
                     Self::MaxSwapUsageFree(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_SWAP_USAGE_USED") => {
                 Ok(
                     Self::MaxSwapUsageUsed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_MEMORY_AVAILABLE") => {
                 Ok(
                     Self::MaxSystemMemoryAvailable(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_MEMORY_PERCENT_USED") => {
                 Ok(
                     Self::MaxSystemMemoryPercentUsed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_MEMORY_USED") => {
                 Ok(
                     Self::MaxSystemMemoryUsed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_NETWORK_IN") => {
                 Ok(
                     Self::MaxSystemNetworkIn(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_NETWORK_OUT") => {
                 Ok(
                     Self::MaxSystemNetworkOut(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MEMORY_MAPPED") => {
                 Ok(
                     Self::MemoryMapped(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MEMORY_RESIDENT") => {
                 Ok(
                     Self::MemoryResident(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MEMORY_VIRTUAL") => {
                 Ok(
                     Self::MemoryVirtual(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MUNIN_CPU_IOWAIT") => {
                 Ok(
                     Self::MuninCpuIowait(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MUNIN_CPU_IRQ") => {
                 Ok(
                     Self::MuninCpuIrq(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MUNIN_CPU_NICE") => {
                 Ok(
                     Self::MuninCpuNice(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MUNIN_CPU_SOFTIRQ") => {
                 Ok(
                     Self::MuninCpuSoftirq(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MUNIN_CPU_STEAL") => {
                 Ok(
                     Self::MuninCpuSteal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MUNIN_CPU_SYSTEM") => {
                 Ok(
                     Self::MuninCpuSystem(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("MUNIN_CPU_USER") => {
                 Ok(
                     Self::MuninCpuUser(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("NETWORK_BYTES_IN") => {
                 Ok(
                     Self::NetworkBytesIn(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("NETWORK_BYTES_OUT") => {
                 Ok(
                     Self::NetworkBytesOut(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("NETWORK_NUM_REQUESTS") => {
                 Ok(
                     Self::NetworkNumRequests(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("NORMALIZED_FTS_PROCESS_CPU_KERNEL") => {
                 Ok(
                     Self::NormalizedFtsProcessCpuKernel(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("NORMALIZED_FTS_PROCESS_CPU_USER") => {
                 Ok(
                     Self::NormalizedFtsProcessCpuUser(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("NORMALIZED_SYSTEM_CPU_STEAL") => {
                 Ok(
                     Self::NormalizedSystemCpuSteal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("NORMALIZED_SYSTEM_CPU_USER") => {
                 Ok(
                     Self::NormalizedSystemCpuUser(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_CMD") => {
                 Ok(
                     Self::OpcounterCmd(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_DELETE") => {
                 Ok(
                     Self::OpcounterDelete(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::OpcounterGetmore(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_INSERT") => {
                 Ok(
                     Self::OpcounterInsert(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_QUERY") => {
                 Ok(
                     Self::OpcounterQuery(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_CMD") => {
                 Ok(
                     Self::OpcounterReplCmd(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_DELETE") => {
                 Ok(
                     Self::OpcounterReplDelete(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_INSERT") => {
                 Ok(
                     Self::OpcounterReplInsert(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_UPDATE") => {
                 Ok(
                     Self::OpcounterReplUpdate(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_TTL_DELETED") => {
                 Ok(
                     Self::OpcounterTtlDeleted(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::OpcounterUpdate(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPERATION_THROTTLING_REJECTED_OPERATIONS") => {
                 Ok(
                     Self::OperationThrottlingRejectedOperations(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPERATIONS_QUERIES_KILLED") => {
                 Ok(
                     Self::OperationsQueriesKilled(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPERATIONS_SCAN_AND_ORDER") => {
                 Ok(
                     Self::OperationsScanAndOrder(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPLOG_MASTER_LAG_TIME_DIFF") => {
                 Ok(
                     Self::OplogMasterLagTimeDiff(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPLOG_MASTER_TIME") => {
                 Ok(
                     Self::OplogMasterTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPLOG_MASTER_TIME_ESTIMATED_TTL") => {
                 Ok(
                     Self::OplogMasterTimeEstimatedTtl(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPLOG_RATE_GB_PER_HOUR") => {
                 Ok(
                     Self::OplogRateGbPerHour(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("OPLOG_SLAVE_LAG_MASTER_TIME") => {
                 Ok(
                     Self::OplogSlaveLagMasterTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("QUERY_EXECUTOR_SCANNED") => {
                 Ok(
                     Self::QueryExecutorScanned(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("QUERY_EXECUTOR_SCANNED_OBJECTS") => {
                 Ok(
                     Self::QueryExecutorScannedObjects(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("QUERY_SPILL_TO_DISK_DURING_SORT") => {
                 Ok(
                     Self::QuerySpillToDiskDuringSort(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED") => {
                 Ok(
                     Self::QueryTargetingScannedObjectsPerReturned(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("QUERY_TARGETING_SCANNED_PER_RETURNED") => {
                 Ok(
                     Self::QueryTargetingScannedPerReturned(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("RESTARTS_IN_LAST_HOUR") => {
                 Ok(
                     Self::RestartsInLastHour(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_INDEX_SIZE") => {
                 Ok(
                     Self::SearchIndexSize(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_MAX_FIELDS_INDEXED") => {
                 Ok(
                     Self::SearchMaxFieldsIndexed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_MAX_NGRAM_FIELDS_INDEXED") => {
                 Ok(
                     Self::SearchMaxNgramFieldsIndexed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
                 Ok(
                     Self::SearchMaxNumberOfLuceneDocs(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_FIELDS_IN_INDEX") => {
                 Ok(
                     Self::SearchNumberOfFieldsInIndex(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_QUERIES_ERROR") => {
                 Ok(
                     Self::SearchNumberOfQueriesError(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_QUERIES_SUCCESS") => {
                 Ok(
                     Self::SearchNumberOfQueriesSuccess(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_QUERIES_TOTAL") => {
                 Ok(
                     Self::SearchNumberOfQueriesTotal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_DELETE") => {
                 Ok(
                     Self::SearchOpcounterDelete(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::SearchOpcounterGetmore(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_INSERT") => {
                 Ok(
                     Self::SearchOpcounterInsert(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::SearchOpcounterUpdate(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_PROCESS_THROTTLING") => {
                 Ok(
                     Self::SearchProcessThrottling(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SEARCH_REPLICATION_LAG") => {
                 Ok(
                     Self::SearchReplicationLag(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SWAP_USAGE_FREE") => {
                 Ok(
                     Self::SwapUsageFree(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SWAP_USAGE_USED") => {
                 Ok(
                     Self::SwapUsageUsed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SYSTEM_MEMORY_AVAILABLE") => {
                 Ok(
                     Self::SystemMemoryAvailable(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SYSTEM_MEMORY_PERCENT_USED") => {
                 Ok(
                     Self::SystemMemoryPercentUsed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SYSTEM_MEMORY_USED") => {
                 Ok(
                     Self::SystemMemoryUsed(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SYSTEM_NETWORK_IN") => {
                 Ok(
                     Self::SystemNetworkIn(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SYSTEM_NETWORK_OUT") => {
                 Ok(
                     Self::SystemNetworkOut(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("TICKETS_AVAILABLE_READS") => {
                 Ok(
                     Self::TicketsAvailableReads(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("TICKETS_AVAILABLE_WRITES") => {
                 Ok(
                     Self::TicketsAvailableWrites(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
@@ -2094,292 +1614,1126 @@ impl crate::runtime::Json for HostMetricThreshold {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::AssertMsg(value) => crate::runtime::Json::to_json(value),
-            Self::AssertRegular(value) => crate::runtime::Json::to_json(value),
-            Self::AssertUser(value) => crate::runtime::Json::to_json(value),
-            Self::AssertWarning(value) => crate::runtime::Json::to_json(value),
-            Self::AvgCommandExecutionTime(value) => crate::runtime::Json::to_json(value),
-            Self::AvgReadExecutionTime(value) => crate::runtime::Json::to_json(value),
-            Self::AvgWriteExecutionTime(value) => crate::runtime::Json::to_json(value),
-            Self::BackgroundFlushAvg(value) => crate::runtime::Json::to_json(value),
-            Self::CacheBytesReadInto(value) => crate::runtime::Json::to_json(value),
-            Self::CacheBytesWrittenFrom(value) => crate::runtime::Json::to_json(value),
-            Self::CacheUsageDirty(value) => crate::runtime::Json::to_json(value),
-            Self::CacheUsageUsed(value) => crate::runtime::Json::to_json(value),
-            Self::ComputedMemory(value) => crate::runtime::Json::to_json(value),
-            Self::Connections(value) => crate::runtime::Json::to_json(value),
-            Self::ConnectionsMax(value) => crate::runtime::Json::to_json(value),
-            Self::ConnectionsPercent(value) => crate::runtime::Json::to_json(value),
-            Self::CursorsTotalClientCursorsSize(value) => {
-                crate::runtime::Json::to_json(value)
+            Self::AssertMsg(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "ASSERT_MSG",
+                )
             }
-            Self::CursorsTotalOpen(value) => crate::runtime::Json::to_json(value),
-            Self::CursorsTotalTimedOut(value) => crate::runtime::Json::to_json(value),
-            Self::DbDataSizeTotal(value) => crate::runtime::Json::to_json(value),
-            Self::DbDataSizeTotalWoSystem(value) => crate::runtime::Json::to_json(value),
-            Self::DbIndexSizeTotal(value) => crate::runtime::Json::to_json(value),
-            Self::DbStorageTotal(value) => crate::runtime::Json::to_json(value),
+            Self::AssertRegular(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "ASSERT_REGULAR",
+                )
+            }
+            Self::AssertUser(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "ASSERT_USER",
+                )
+            }
+            Self::AssertWarning(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "ASSERT_WARNING",
+                )
+            }
+            Self::AvgCommandExecutionTime(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "AVG_COMMAND_EXECUTION_TIME",
+                )
+            }
+            Self::AvgReadExecutionTime(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "AVG_READ_EXECUTION_TIME",
+                )
+            }
+            Self::AvgWriteExecutionTime(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "AVG_WRITE_EXECUTION_TIME",
+                )
+            }
+            Self::BackgroundFlushAvg(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "BACKGROUND_FLUSH_AVG",
+                )
+            }
+            Self::CacheBytesReadInto(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CACHE_BYTES_READ_INTO",
+                )
+            }
+            Self::CacheBytesWrittenFrom(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CACHE_BYTES_WRITTEN_FROM",
+                )
+            }
+            Self::CacheUsageDirty(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CACHE_USAGE_DIRTY",
+                )
+            }
+            Self::CacheUsageUsed(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CACHE_USAGE_USED",
+                )
+            }
+            Self::ComputedMemory(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "COMPUTED_MEMORY",
+                )
+            }
+            Self::Connections(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CONNECTIONS",
+                )
+            }
+            Self::ConnectionsMax(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CONNECTIONS_MAX",
+                )
+            }
+            Self::ConnectionsPercent(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CONNECTIONS_PERCENT",
+                )
+            }
+            Self::CursorsTotalClientCursorsSize(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CURSORS_TOTAL_CLIENT_CURSORS_SIZE",
+                )
+            }
+            Self::CursorsTotalOpen(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CURSORS_TOTAL_OPEN",
+                )
+            }
+            Self::CursorsTotalTimedOut(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "CURSORS_TOTAL_TIMED_OUT",
+                )
+            }
+            Self::DbDataSizeTotal(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DB_DATA_SIZE_TOTAL",
+                )
+            }
+            Self::DbDataSizeTotalWoSystem(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DB_DATA_SIZE_TOTAL_WO_SYSTEM",
+                )
+            }
+            Self::DbIndexSizeTotal(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DB_INDEX_SIZE_TOTAL",
+                )
+            }
+            Self::DbStorageTotal(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DB_STORAGE_TOTAL",
+                )
+            }
             Self::DiskPartitionQueueDepthData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_QUEUE_DEPTH_DATA",
+                )
             }
             Self::DiskPartitionQueueDepthIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_QUEUE_DEPTH_INDEX",
+                )
             }
             Self::DiskPartitionQueueDepthJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+                )
             }
             Self::DiskPartitionReadIopsData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_READ_IOPS_DATA",
+                )
             }
             Self::DiskPartitionReadIopsIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_READ_IOPS_INDEX",
+                )
             }
             Self::DiskPartitionReadIopsJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_READ_IOPS_JOURNAL",
+                )
             }
             Self::DiskPartitionReadLatencyData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_READ_LATENCY_DATA",
+                )
             }
             Self::DiskPartitionReadLatencyIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_READ_LATENCY_INDEX",
+                )
             }
             Self::DiskPartitionReadLatencyJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_READ_LATENCY_JOURNAL",
+                )
             }
             Self::DiskPartitionSpaceUsedData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_SPACE_USED_DATA",
+                )
             }
             Self::DiskPartitionSpaceUsedIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_SPACE_USED_INDEX",
+                )
             }
             Self::DiskPartitionSpaceUsedJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_SPACE_USED_JOURNAL",
+                )
             }
             Self::DiskPartitionWriteIopsData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_WRITE_IOPS_DATA",
+                )
             }
             Self::DiskPartitionWriteIopsIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_WRITE_IOPS_INDEX",
+                )
             }
             Self::DiskPartitionWriteIopsJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_WRITE_IOPS_JOURNAL",
+                )
             }
             Self::DiskPartitionWriteLatencyData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_WRITE_LATENCY_DATA",
+                )
             }
             Self::DiskPartitionWriteLatencyIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_WRITE_LATENCY_INDEX",
+                )
             }
             Self::DiskPartitionWriteLatencyJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+                )
             }
-            Self::DocumentDeleted(value) => crate::runtime::Json::to_json(value),
-            Self::DocumentInserted(value) => crate::runtime::Json::to_json(value),
-            Self::DocumentReturned(value) => crate::runtime::Json::to_json(value),
-            Self::DocumentUpdated(value) => crate::runtime::Json::to_json(value),
-            Self::ExtraInfoPageFaults(value) => crate::runtime::Json::to_json(value),
-            Self::FtsDiskUtilization(value) => crate::runtime::Json::to_json(value),
-            Self::FtsJvmCurrentMemory(value) => crate::runtime::Json::to_json(value),
-            Self::FtsJvmMaxMemory(value) => crate::runtime::Json::to_json(value),
-            Self::FtsMemoryMapped(value) => crate::runtime::Json::to_json(value),
-            Self::FtsMemoryResident(value) => crate::runtime::Json::to_json(value),
-            Self::FtsMemoryVirtual(value) => crate::runtime::Json::to_json(value),
-            Self::FtsProcessCpuKernel(value) => crate::runtime::Json::to_json(value),
-            Self::FtsProcessCpuUser(value) => crate::runtime::Json::to_json(value),
+            Self::DocumentDeleted(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DOCUMENT_DELETED",
+                )
+            }
+            Self::DocumentInserted(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DOCUMENT_INSERTED",
+                )
+            }
+            Self::DocumentReturned(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DOCUMENT_RETURNED",
+                )
+            }
+            Self::DocumentUpdated(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "DOCUMENT_UPDATED",
+                )
+            }
+            Self::ExtraInfoPageFaults(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "EXTRA_INFO_PAGE_FAULTS",
+                )
+            }
+            Self::FtsDiskUtilization(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_DISK_UTILIZATION",
+                )
+            }
+            Self::FtsJvmCurrentMemory(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_JVM_CURRENT_MEMORY",
+                )
+            }
+            Self::FtsJvmMaxMemory(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_JVM_MAX_MEMORY",
+                )
+            }
+            Self::FtsMemoryMapped(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_MEMORY_MAPPED",
+                )
+            }
+            Self::FtsMemoryResident(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_MEMORY_RESIDENT",
+                )
+            }
+            Self::FtsMemoryVirtual(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_MEMORY_VIRTUAL",
+                )
+            }
+            Self::FtsProcessCpuKernel(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_PROCESS_CPU_KERNEL",
+                )
+            }
+            Self::FtsProcessCpuUser(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "FTS_PROCESS_CPU_USER",
+                )
+            }
             Self::GlobalAccessesNotInMemory(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "GLOBAL_ACCESSES_NOT_IN_MEMORY",
+                )
             }
             Self::GlobalLockCurrentQueueReaders(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "GLOBAL_LOCK_CURRENT_QUEUE_READERS",
+                )
             }
             Self::GlobalLockCurrentQueueTotal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL",
+                )
             }
             Self::GlobalLockCurrentQueueWriters(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS",
+                )
             }
-            Self::GlobalLockPercentage(value) => crate::runtime::Json::to_json(value),
+            Self::GlobalLockPercentage(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "GLOBAL_LOCK_PERCENTAGE",
+                )
+            }
             Self::GlobalPageFaultExceptionsThrown(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN",
+                )
             }
             Self::IndexCountersBtreeAccesses(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "INDEX_COUNTERS_BTREE_ACCESSES",
+                )
             }
-            Self::IndexCountersBtreeHits(value) => crate::runtime::Json::to_json(value),
+            Self::IndexCountersBtreeHits(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "INDEX_COUNTERS_BTREE_HITS",
+                )
+            }
             Self::IndexCountersBtreeMissRatio(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "INDEX_COUNTERS_BTREE_MISS_RATIO",
+                )
             }
-            Self::IndexCountersBtreeMisses(value) => crate::runtime::Json::to_json(value),
+            Self::IndexCountersBtreeMisses(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "INDEX_COUNTERS_BTREE_MISSES",
+                )
+            }
             Self::JournalingCommitsInWriteLock(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "JOURNALING_COMMITS_IN_WRITE_LOCK",
+                )
             }
-            Self::JournalingMb(value) => crate::runtime::Json::to_json(value),
+            Self::JournalingMb(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "JOURNALING_MB",
+                )
+            }
             Self::JournalingWriteDataFilesMb(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "JOURNALING_WRITE_DATA_FILES_MB",
+                )
             }
-            Self::LogicalSize(value) => crate::runtime::Json::to_json(value),
+            Self::LogicalSize(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "LOGICAL_SIZE",
+                )
+            }
             Self::MaxDiskPartitionQueueDepthData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA",
+                )
             }
             Self::MaxDiskPartitionQueueDepthIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX",
+                )
             }
             Self::MaxDiskPartitionQueueDepthJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+                )
             }
             Self::MaxDiskPartitionReadIopsData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_READ_IOPS_DATA",
+                )
             }
             Self::MaxDiskPartitionReadIopsIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_READ_IOPS_INDEX",
+                )
             }
             Self::MaxDiskPartitionReadIopsJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_READ_IOPS_JOURNAL",
+                )
             }
             Self::MaxDiskPartitionReadLatencyData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_READ_LATENCY_DATA",
+                )
             }
             Self::MaxDiskPartitionReadLatencyIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_READ_LATENCY_INDEX",
+                )
             }
             Self::MaxDiskPartitionReadLatencyJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL",
+                )
             }
             Self::MaxDiskPartitionSpaceUsedData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_SPACE_USED_DATA",
+                )
             }
             Self::MaxDiskPartitionSpaceUsedIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_SPACE_USED_INDEX",
+                )
             }
             Self::MaxDiskPartitionSpaceUsedJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_SPACE_USED_JOURNAL",
+                )
             }
             Self::MaxDiskPartitionWriteIopsData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_WRITE_IOPS_DATA",
+                )
             }
             Self::MaxDiskPartitionWriteIopsIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_WRITE_IOPS_INDEX",
+                )
             }
             Self::MaxDiskPartitionWriteIopsJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL",
+                )
             }
             Self::MaxDiskPartitionWriteLatencyData(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_WRITE_LATENCY_DATA",
+                )
             }
             Self::MaxDiskPartitionWriteLatencyIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX",
+                )
             }
             Self::MaxDiskPartitionWriteLatencyJournal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+                )
             }
             Self::MaxNormalizedSystemCpuSteal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_NORMALIZED_SYSTEM_CPU_STEAL",
+                )
             }
             Self::MaxNormalizedSystemCpuUser(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_NORMALIZED_SYSTEM_CPU_USER",
+                )
             }
-            Self::MaxSwapUsageFree(value) => crate::runtime::Json::to_json(value),
-            Self::MaxSwapUsageUsed(value) => crate::runtime::Json::to_json(value),
-            Self::MaxSystemMemoryAvailable(value) => crate::runtime::Json::to_json(value),
+            Self::MaxSwapUsageFree(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_SWAP_USAGE_FREE",
+                )
+            }
+            Self::MaxSwapUsageUsed(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_SWAP_USAGE_USED",
+                )
+            }
+            Self::MaxSystemMemoryAvailable(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_SYSTEM_MEMORY_AVAILABLE",
+                )
+            }
             Self::MaxSystemMemoryPercentUsed(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_SYSTEM_MEMORY_PERCENT_USED",
+                )
             }
-            Self::MaxSystemMemoryUsed(value) => crate::runtime::Json::to_json(value),
-            Self::MaxSystemNetworkIn(value) => crate::runtime::Json::to_json(value),
-            Self::MaxSystemNetworkOut(value) => crate::runtime::Json::to_json(value),
-            Self::MemoryMapped(value) => crate::runtime::Json::to_json(value),
-            Self::MemoryResident(value) => crate::runtime::Json::to_json(value),
-            Self::MemoryVirtual(value) => crate::runtime::Json::to_json(value),
-            Self::MuninCpuIowait(value) => crate::runtime::Json::to_json(value),
-            Self::MuninCpuIrq(value) => crate::runtime::Json::to_json(value),
-            Self::MuninCpuNice(value) => crate::runtime::Json::to_json(value),
-            Self::MuninCpuSoftirq(value) => crate::runtime::Json::to_json(value),
-            Self::MuninCpuSteal(value) => crate::runtime::Json::to_json(value),
-            Self::MuninCpuSystem(value) => crate::runtime::Json::to_json(value),
-            Self::MuninCpuUser(value) => crate::runtime::Json::to_json(value),
-            Self::NetworkBytesIn(value) => crate::runtime::Json::to_json(value),
-            Self::NetworkBytesOut(value) => crate::runtime::Json::to_json(value),
-            Self::NetworkNumRequests(value) => crate::runtime::Json::to_json(value),
+            Self::MaxSystemMemoryUsed(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_SYSTEM_MEMORY_USED",
+                )
+            }
+            Self::MaxSystemNetworkIn(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_SYSTEM_NETWORK_IN",
+                )
+            }
+            Self::MaxSystemNetworkOut(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MAX_SYSTEM_NETWORK_OUT",
+                )
+            }
+            Self::MemoryMapped(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MEMORY_MAPPED",
+                )
+            }
+            Self::MemoryResident(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MEMORY_RESIDENT",
+                )
+            }
+            Self::MemoryVirtual(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MEMORY_VIRTUAL",
+                )
+            }
+            Self::MuninCpuIowait(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MUNIN_CPU_IOWAIT",
+                )
+            }
+            Self::MuninCpuIrq(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MUNIN_CPU_IRQ",
+                )
+            }
+            Self::MuninCpuNice(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MUNIN_CPU_NICE",
+                )
+            }
+            Self::MuninCpuSoftirq(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MUNIN_CPU_SOFTIRQ",
+                )
+            }
+            Self::MuninCpuSteal(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MUNIN_CPU_STEAL",
+                )
+            }
+            Self::MuninCpuSystem(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MUNIN_CPU_SYSTEM",
+                )
+            }
+            Self::MuninCpuUser(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "MUNIN_CPU_USER",
+                )
+            }
+            Self::NetworkBytesIn(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "NETWORK_BYTES_IN",
+                )
+            }
+            Self::NetworkBytesOut(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "NETWORK_BYTES_OUT",
+                )
+            }
+            Self::NetworkNumRequests(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "NETWORK_NUM_REQUESTS",
+                )
+            }
             Self::NormalizedFtsProcessCpuKernel(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "NORMALIZED_FTS_PROCESS_CPU_KERNEL",
+                )
             }
             Self::NormalizedFtsProcessCpuUser(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "NORMALIZED_FTS_PROCESS_CPU_USER",
+                )
             }
-            Self::NormalizedSystemCpuSteal(value) => crate::runtime::Json::to_json(value),
-            Self::NormalizedSystemCpuUser(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterCmd(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterDelete(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterGetmore(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterInsert(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterQuery(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterReplCmd(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterReplDelete(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterReplInsert(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterReplUpdate(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterTtlDeleted(value) => crate::runtime::Json::to_json(value),
-            Self::OpcounterUpdate(value) => crate::runtime::Json::to_json(value),
+            Self::NormalizedSystemCpuSteal(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "NORMALIZED_SYSTEM_CPU_STEAL",
+                )
+            }
+            Self::NormalizedSystemCpuUser(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "NORMALIZED_SYSTEM_CPU_USER",
+                )
+            }
+            Self::OpcounterCmd(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_CMD",
+                )
+            }
+            Self::OpcounterDelete(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_DELETE",
+                )
+            }
+            Self::OpcounterGetmore(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_GETMORE",
+                )
+            }
+            Self::OpcounterInsert(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_INSERT",
+                )
+            }
+            Self::OpcounterQuery(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_QUERY",
+                )
+            }
+            Self::OpcounterReplCmd(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_REPL_CMD",
+                )
+            }
+            Self::OpcounterReplDelete(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_REPL_DELETE",
+                )
+            }
+            Self::OpcounterReplInsert(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_REPL_INSERT",
+                )
+            }
+            Self::OpcounterReplUpdate(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_REPL_UPDATE",
+                )
+            }
+            Self::OpcounterTtlDeleted(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_TTL_DELETED",
+                )
+            }
+            Self::OpcounterUpdate(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPCOUNTER_UPDATE",
+                )
+            }
             Self::OperationThrottlingRejectedOperations(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPERATION_THROTTLING_REJECTED_OPERATIONS",
+                )
             }
-            Self::OperationsQueriesKilled(value) => crate::runtime::Json::to_json(value),
-            Self::OperationsScanAndOrder(value) => crate::runtime::Json::to_json(value),
-            Self::OplogMasterLagTimeDiff(value) => crate::runtime::Json::to_json(value),
-            Self::OplogMasterTime(value) => crate::runtime::Json::to_json(value),
+            Self::OperationsQueriesKilled(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPERATIONS_QUERIES_KILLED",
+                )
+            }
+            Self::OperationsScanAndOrder(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPERATIONS_SCAN_AND_ORDER",
+                )
+            }
+            Self::OplogMasterLagTimeDiff(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPLOG_MASTER_LAG_TIME_DIFF",
+                )
+            }
+            Self::OplogMasterTime(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPLOG_MASTER_TIME",
+                )
+            }
             Self::OplogMasterTimeEstimatedTtl(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPLOG_MASTER_TIME_ESTIMATED_TTL",
+                )
             }
-            Self::OplogRateGbPerHour(value) => crate::runtime::Json::to_json(value),
-            Self::OplogSlaveLagMasterTime(value) => crate::runtime::Json::to_json(value),
-            Self::QueryExecutorScanned(value) => crate::runtime::Json::to_json(value),
+            Self::OplogRateGbPerHour(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPLOG_RATE_GB_PER_HOUR",
+                )
+            }
+            Self::OplogSlaveLagMasterTime(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "OPLOG_SLAVE_LAG_MASTER_TIME",
+                )
+            }
+            Self::QueryExecutorScanned(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "QUERY_EXECUTOR_SCANNED",
+                )
+            }
             Self::QueryExecutorScannedObjects(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "QUERY_EXECUTOR_SCANNED_OBJECTS",
+                )
             }
             Self::QuerySpillToDiskDuringSort(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "QUERY_SPILL_TO_DISK_DURING_SORT",
+                )
             }
             Self::QueryTargetingScannedObjectsPerReturned(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED",
+                )
             }
             Self::QueryTargetingScannedPerReturned(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "QUERY_TARGETING_SCANNED_PER_RETURNED",
+                )
             }
-            Self::RestartsInLastHour(value) => crate::runtime::Json::to_json(value),
-            Self::SearchIndexSize(value) => crate::runtime::Json::to_json(value),
-            Self::SearchMaxFieldsIndexed(value) => crate::runtime::Json::to_json(value),
+            Self::RestartsInLastHour(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "RESTARTS_IN_LAST_HOUR",
+                )
+            }
+            Self::SearchIndexSize(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_INDEX_SIZE",
+                )
+            }
+            Self::SearchMaxFieldsIndexed(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_MAX_FIELDS_INDEXED",
+                )
+            }
             Self::SearchMaxNgramFieldsIndexed(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_MAX_NGRAM_FIELDS_INDEXED",
+                )
             }
             Self::SearchMaxNumberOfLuceneDocs(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_MAX_NUMBER_OF_LUCENE_DOCS",
+                )
             }
             Self::SearchNumberOfFieldsInIndex(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_NUMBER_OF_FIELDS_IN_INDEX",
+                )
             }
             Self::SearchNumberOfQueriesError(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_NUMBER_OF_QUERIES_ERROR",
+                )
             }
             Self::SearchNumberOfQueriesSuccess(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_NUMBER_OF_QUERIES_SUCCESS",
+                )
             }
             Self::SearchNumberOfQueriesTotal(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_NUMBER_OF_QUERIES_TOTAL",
+                )
             }
-            Self::SearchOpcounterDelete(value) => crate::runtime::Json::to_json(value),
-            Self::SearchOpcounterGetmore(value) => crate::runtime::Json::to_json(value),
-            Self::SearchOpcounterInsert(value) => crate::runtime::Json::to_json(value),
-            Self::SearchOpcounterUpdate(value) => crate::runtime::Json::to_json(value),
-            Self::SearchProcessThrottling(value) => crate::runtime::Json::to_json(value),
-            Self::SearchReplicationLag(value) => crate::runtime::Json::to_json(value),
-            Self::SwapUsageFree(value) => crate::runtime::Json::to_json(value),
-            Self::SwapUsageUsed(value) => crate::runtime::Json::to_json(value),
-            Self::SystemMemoryAvailable(value) => crate::runtime::Json::to_json(value),
-            Self::SystemMemoryPercentUsed(value) => crate::runtime::Json::to_json(value),
-            Self::SystemMemoryUsed(value) => crate::runtime::Json::to_json(value),
-            Self::SystemNetworkIn(value) => crate::runtime::Json::to_json(value),
-            Self::SystemNetworkOut(value) => crate::runtime::Json::to_json(value),
-            Self::TicketsAvailableReads(value) => crate::runtime::Json::to_json(value),
-            Self::TicketsAvailableWrites(value) => crate::runtime::Json::to_json(value),
+            Self::SearchOpcounterDelete(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_OPCOUNTER_DELETE",
+                )
+            }
+            Self::SearchOpcounterGetmore(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_OPCOUNTER_GETMORE",
+                )
+            }
+            Self::SearchOpcounterInsert(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_OPCOUNTER_INSERT",
+                )
+            }
+            Self::SearchOpcounterUpdate(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_OPCOUNTER_UPDATE",
+                )
+            }
+            Self::SearchProcessThrottling(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_PROCESS_THROTTLING",
+                )
+            }
+            Self::SearchReplicationLag(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SEARCH_REPLICATION_LAG",
+                )
+            }
+            Self::SwapUsageFree(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SWAP_USAGE_FREE",
+                )
+            }
+            Self::SwapUsageUsed(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SWAP_USAGE_USED",
+                )
+            }
+            Self::SystemMemoryAvailable(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SYSTEM_MEMORY_AVAILABLE",
+                )
+            }
+            Self::SystemMemoryPercentUsed(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SYSTEM_MEMORY_PERCENT_USED",
+                )
+            }
+            Self::SystemMemoryUsed(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SYSTEM_MEMORY_USED",
+                )
+            }
+            Self::SystemNetworkIn(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SYSTEM_NETWORK_IN",
+                )
+            }
+            Self::SystemNetworkOut(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SYSTEM_NETWORK_OUT",
+                )
+            }
+            Self::TicketsAvailableReads(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "TICKETS_AVAILABLE_READS",
+                )
+            }
+            Self::TicketsAvailableWrites(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "TICKETS_AVAILABLE_WRITES",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

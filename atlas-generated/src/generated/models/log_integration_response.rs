@@ -37,60 +37,42 @@ impl crate::runtime::Json for LogIntegrationResponse {
             Some("AZURE_LOG_EXPORT") => {
                 Ok(
                     Self::AzureLogExport(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("DATADOG_LOG_EXPORT") => {
                 Ok(
                     Self::DatadogLogExport(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("GCS_LOG_EXPORT") => {
                 Ok(
                     Self::GcsLogExport(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("OTEL_LOG_EXPORT") => {
                 Ok(
                     Self::OtelLogExport(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("S3_LOG_EXPORT") => {
                 Ok(
                     Self::S3LogExport(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("SPLUNK_LOG_EXPORT") => {
                 Ok(
                     Self::SplunkLogExport(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -100,12 +82,48 @@ impl crate::runtime::Json for LogIntegrationResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::AzureLogExport(value) => crate::runtime::Json::to_json(value),
-            Self::DatadogLogExport(value) => crate::runtime::Json::to_json(value),
-            Self::GcsLogExport(value) => crate::runtime::Json::to_json(value),
-            Self::OtelLogExport(value) => crate::runtime::Json::to_json(value),
-            Self::S3LogExport(value) => crate::runtime::Json::to_json(value),
-            Self::SplunkLogExport(value) => crate::runtime::Json::to_json(value),
+            Self::AzureLogExport(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "AZURE_LOG_EXPORT",
+                )
+            }
+            Self::DatadogLogExport(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "DATADOG_LOG_EXPORT",
+                )
+            }
+            Self::GcsLogExport(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "GCS_LOG_EXPORT",
+                )
+            }
+            Self::OtelLogExport(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "OTEL_LOG_EXPORT",
+                )
+            }
+            Self::S3LogExport(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "S3_LOG_EXPORT",
+                )
+            }
+            Self::SplunkLogExport(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "SPLUNK_LOG_EXPORT",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

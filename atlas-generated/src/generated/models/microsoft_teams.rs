@@ -14,8 +14,6 @@ pub struct MicrosoftTeams {
     ///
     /// **NOTE**: When you view or edit the alert for a Microsoft Teams notification, the URL appears partially redacted.
     pub microsoft_teams_webhook_url: String,
-    /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    pub r#type: Option<crate::models::MicrosoftTeamsType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -33,7 +31,6 @@ impl crate::runtime::Json for MicrosoftTeams {
                 "microsoftTeamsWebhookUrl",
                 path,
             )?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -46,7 +43,6 @@ impl crate::runtime::Json for MicrosoftTeams {
             "microsoftTeamsWebhookUrl",
             &self.microsoft_teams_webhook_url,
         );
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -2,10 +2,8 @@
 
 #![allow(deprecated)]
 /// `MonthlyScheduleView` in the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MonthlyScheduleView {
-    /// Type of schedule.
-    pub r#type: crate::models::OnlineArchiveScheduleType,
     /// Day of the month when the scheduled archive starts.
     pub day_of_month: Option<i32>,
     /// Hour of the day when the scheduled window to run one online archive ends. This field uses the UTC time zone. The window must have a duration of at least two hours. If the end time is before or equal to the start time, the window extends to the next day.
@@ -27,7 +25,6 @@ impl crate::runtime::Json for MonthlyScheduleView {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             day_of_month: crate::runtime::optional(&mut map, "dayOfMonth", path)?,
             end_hour: crate::runtime::optional(&mut map, "endHour", path)?,
             end_minute: crate::runtime::optional(&mut map, "endMinute", path)?,
@@ -39,7 +36,6 @@ impl crate::runtime::Json for MonthlyScheduleView {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "dayOfMonth", &self.day_of_month);
         crate::runtime::put_optional(&mut map, "endHour", &self.end_hour);
         crate::runtime::put_optional(&mut map, "endMinute", &self.end_minute);

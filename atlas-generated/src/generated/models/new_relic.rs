@@ -25,8 +25,6 @@ pub struct NewRelic {
     pub license_key: String,
     /// Query key used to access your New Relic account.
     pub read_token: String,
-    /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    pub r#type: Option<crate::models::NewRelicType>,
     /// Insert key associated with your New Relic account.
     pub write_token: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -44,7 +42,6 @@ impl crate::runtime::Json for NewRelic {
             id: crate::runtime::nullable(&mut map, "id", path)?,
             license_key: crate::runtime::required(&mut map, "licenseKey", path)?,
             read_token: crate::runtime::required(&mut map, "readToken", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             write_token: crate::runtime::required(&mut map, "writeToken", path)?,
             additional_properties: map,
         })
@@ -56,7 +53,6 @@ impl crate::runtime::Json for NewRelic {
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "licenseKey", &self.license_key);
         crate::runtime::put(&mut map, "readToken", &self.read_token);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "writeToken", &self.write_token);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -65,75 +61,3 @@ impl crate::runtime::Json for NewRelic {
     }
 }
 crate::impl_serde_via_json!(NewRelic);
-/// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NewRelicType {
-    /// `NEW_RELIC`
-    NewRelic,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl NewRelicType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewRelic => "NEW_RELIC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for NewRelicType {
-    const VALUES: &'static [&'static str] = &["NEW_RELIC"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        NewRelicType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for NewRelicType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "NEW_RELIC" => Self::NewRelic,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for NewRelicType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for NewRelicType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for NewRelicType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for NewRelicType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(NewRelicType);

@@ -33,40 +33,28 @@ impl crate::runtime::Json for OnlineArchiveSchedule {
             Some("DAILY") => {
                 Ok(
                     Self::Daily(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("DEFAULT") => {
                 Ok(
                     Self::Default(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("MONTHLY") => {
                 Ok(
                     Self::Monthly(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("WEEKLY") => {
                 Ok(
                     Self::Weekly(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -76,10 +64,34 @@ impl crate::runtime::Json for OnlineArchiveSchedule {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Daily(value) => crate::runtime::Json::to_json(value),
-            Self::Default(value) => crate::runtime::Json::to_json(value),
-            Self::Monthly(value) => crate::runtime::Json::to_json(value),
-            Self::Weekly(value) => crate::runtime::Json::to_json(value),
+            Self::Daily(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "DAILY",
+                )
+            }
+            Self::Default(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "DEFAULT",
+                )
+            }
+            Self::Monthly(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "MONTHLY",
+                )
+            }
+            Self::Weekly(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "WEEKLY",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -109,87 +121,3 @@ impl From<crate::models::WeeklyScheduleView> for OnlineArchiveSchedule {
     }
 }
 crate::impl_serde_via_json!(OnlineArchiveSchedule);
-/// Type of schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OnlineArchiveScheduleType {
-    /// `DEFAULT`
-    Default,
-    /// `DAILY`
-    Daily,
-    /// `WEEKLY`
-    Weekly,
-    /// `MONTHLY`
-    Monthly,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl OnlineArchiveScheduleType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Daily => "DAILY",
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for OnlineArchiveScheduleType {
-    const VALUES: &'static [&'static str] = &["DEFAULT", "DAILY", "WEEKLY", "MONTHLY"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        OnlineArchiveScheduleType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for OnlineArchiveScheduleType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "DEFAULT" => Self::Default,
-            "DAILY" => Self::Daily,
-            "WEEKLY" => Self::Weekly,
-            "MONTHLY" => Self::Monthly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for OnlineArchiveScheduleType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for OnlineArchiveScheduleType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for OnlineArchiveScheduleType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for OnlineArchiveScheduleType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(OnlineArchiveScheduleType);

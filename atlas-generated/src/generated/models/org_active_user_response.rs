@@ -8,12 +8,6 @@ pub struct OrgActiveUserResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
-    /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub org_membership_status: Option<
-        crate::models::GroupUserResponseOrgMembershipStatus,
-    >,
     /// Read-only: set by the server, ignored in requests.
     pub roles: Option<crate::models::OrgUserRolesResponse>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to which this MongoDB Cloud user belongs.
@@ -60,11 +54,6 @@ impl crate::runtime::Json for OrgActiveUserResponse {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
-            org_membership_status: crate::runtime::optional(
-                &mut map,
-                "orgMembershipStatus",
-                path,
-            )?,
             roles: crate::runtime::optional(&mut map, "roles", path)?,
             team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
@@ -81,11 +70,6 @@ impl crate::runtime::Json for OrgActiveUserResponse {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put_optional(
-            &mut map,
-            "orgMembershipStatus",
-            &self.org_membership_status,
-        );
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
         crate::runtime::put_optional(&mut map, "teamIds", &self.team_ids);
         crate::runtime::put_optional(&mut map, "username", &self.username);

@@ -7,7 +7,12 @@ pub enum OrgUserResponse {
     /// `orgMembershipStatus` = `ACTIVE`
     Active(crate::models::OrgActiveUserResponse),
     /// `orgMembershipStatus` = `INVITATION_EXPIRED`, `INVITATION_REJECTED`, `PENDING`
-    Pending(crate::models::OrgPendingUserResponse),
+    Pending {
+        /// Which of the variant's `orgMembershipStatus` values.
+        org_membership_status: crate::models::OrgUserResponsePendingOrgMembershipStatus,
+        /// The rest of the object.
+        value: crate::models::OrgPendingUserResponse,
+    },
     /// A tag value the spec does not list (or no tag): the object is kept whole.
     Unknown(crate::runtime::UnknownVariant),
 }
@@ -27,24 +32,28 @@ impl crate::runtime::Json for OrgUserResponse {
             Some("ACTIVE") => {
                 Ok(
                     Self::Active(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "orgMembershipStatus",
+                            false,
                             path,
                         )?,
                     ),
                 )
             }
-            Some("INVITATION_EXPIRED")
-            | Some("INVITATION_REJECTED")
-            | Some("PENDING") => {
-                Ok(
-                    Self::Pending(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+            Some(tag @ ("INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING")) => {
+                Ok(Self::Pending {
+                    org_membership_status: crate::runtime::Json::from_json(
+                        serde_json::Value::String(tag.to_owned()),
+                        path,
+                    )?,
+                    value: crate::runtime::variant_payload(
+                        map,
+                        "orgMembershipStatus",
+                        false,
+                        path,
+                    )?,
+                })
             }
             _ => {
                 Ok(
@@ -58,8 +67,20 @@ impl crate::runtime::Json for OrgUserResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Active(value) => crate::runtime::Json::to_json(value),
-            Self::Pending(value) => crate::runtime::Json::to_json(value),
+            Self::Active(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "orgMembershipStatus",
+                    "ACTIVE",
+                )
+            }
+            Self::Pending { org_membership_status, value } => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "orgMembershipStatus",
+                    org_membership_status.as_str(),
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -70,10 +91,57 @@ impl From<crate::models::OrgActiveUserResponse> for OrgUserResponse {
         Self::Active(value)
     }
 }
-impl From<crate::models::OrgPendingUserResponse> for OrgUserResponse {
+crate::impl_serde_via_json!(OrgUserResponse);
+/// The `orgMembershipStatus` values that select `OrgUserResponse::Pending`: which one a value has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrgUserResponsePendingOrgMembershipStatus {
+    /// `INVITATION_EXPIRED`
+    InvitationExpired,
+    /// `INVITATION_REJECTED`
+    InvitationRejected,
+    /// `PENDING`
+    Pending,
+}
+impl OrgUserResponsePendingOrgMembershipStatus {
+    /// Every value, as written on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "INVITATION_EXPIRED",
+        "INVITATION_REJECTED",
+        "PENDING",
+    ];
+    /// The value as it is written on the wire.
     #[inline]
-    fn from(value: crate::models::OrgPendingUserResponse) -> Self {
-        Self::Pending(value)
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::InvitationExpired => "INVITATION_EXPIRED",
+            Self::InvitationRejected => "INVITATION_REJECTED",
+            Self::Pending => "PENDING",
+        }
     }
 }
-crate::impl_serde_via_json!(OrgUserResponse);
+impl std::fmt::Display for OrgUserResponsePendingOrgMembershipStatus {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::Json for OrgUserResponsePendingOrgMembershipStatus {
+    #[inline]
+    fn from_json(
+        value: serde_json::Value,
+        path: &crate::runtime::Path<'_>,
+    ) -> Result<Self, crate::runtime::DecodeError> {
+        Ok(
+            match crate::runtime::one_of(value, path, Self::VALUES)? {
+                "INVITATION_EXPIRED" => Self::InvitationExpired,
+                "INVITATION_REJECTED" => Self::InvitationRejected,
+                _ => Self::Pending,
+            },
+        )
+    }
+    #[inline]
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.as_str().to_owned())
+    }
+}
+crate::impl_serde_via_json!(OrgUserResponsePendingOrgMembershipStatus);

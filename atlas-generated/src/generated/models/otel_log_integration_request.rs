@@ -4,12 +4,10 @@
 /// OTel Log Export Integration Request
 ///
 /// Request schema for creating or updating an OpenTelemetry log export integration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtelLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::OtelLogIntegrationRequestType,
     /// OpenTelemetry collector endpoint URL. Must be HTTPS and not exceed 2048 characters.
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
@@ -26,7 +24,6 @@ impl crate::runtime::Json for OtelLogIntegrationRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             otel_endpoint: crate::runtime::required(&mut map, "otelEndpoint", path)?,
             otel_supplied_headers: crate::runtime::required(
                 &mut map,
@@ -40,7 +37,6 @@ impl crate::runtime::Json for OtelLogIntegrationRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "otelEndpoint", &self.otel_endpoint);
         crate::runtime::put(
             &mut map,
@@ -54,75 +50,3 @@ impl crate::runtime::Json for OtelLogIntegrationRequest {
     }
 }
 crate::impl_serde_via_json!(OtelLogIntegrationRequest);
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OtelLogIntegrationRequestType {
-    /// `OTEL_LOG_EXPORT`
-    OtelLogExport,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl OtelLogIntegrationRequestType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OtelLogExport => "OTEL_LOG_EXPORT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for OtelLogIntegrationRequestType {
-    const VALUES: &'static [&'static str] = &["OTEL_LOG_EXPORT"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        OtelLogIntegrationRequestType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for OtelLogIntegrationRequestType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "OTEL_LOG_EXPORT" => Self::OtelLogExport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for OtelLogIntegrationRequestType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for OtelLogIntegrationRequestType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for OtelLogIntegrationRequestType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for OtelLogIntegrationRequestType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(OtelLogIntegrationRequestType);

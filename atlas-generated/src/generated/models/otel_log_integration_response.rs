@@ -4,14 +4,12 @@
 /// OTel Log Export Integration Response
 ///
 /// Details to integrate OpenTelemetry log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtelLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::OtelLogIntegrationRequestType,
     /// OpenTelemetry collector endpoint URL.
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
@@ -29,7 +27,6 @@ impl crate::runtime::Json for OtelLogIntegrationResponse {
         Ok(Self {
             id: crate::runtime::required(&mut map, "id", path)?,
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             otel_endpoint: crate::runtime::required(&mut map, "otelEndpoint", path)?,
             otel_supplied_headers: crate::runtime::required(
                 &mut map,
@@ -44,7 +41,6 @@ impl crate::runtime::Json for OtelLogIntegrationResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "otelEndpoint", &self.otel_endpoint);
         crate::runtime::put(
             &mut map,

@@ -20,8 +20,6 @@ pub struct PagerDuty {
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
     pub service_key: String,
-    /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    pub r#type: Option<crate::models::PagerDutyType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -36,7 +34,6 @@ impl crate::runtime::Json for PagerDuty {
             id: crate::runtime::nullable(&mut map, "id", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             service_key: crate::runtime::required(&mut map, "serviceKey", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -46,7 +43,6 @@ impl crate::runtime::Json for PagerDuty {
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put(&mut map, "serviceKey", &self.service_key);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

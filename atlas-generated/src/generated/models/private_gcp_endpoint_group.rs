@@ -6,10 +6,6 @@
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateGcpEndpointGroup {
-    /// Cloud service provider that serves the requested endpoint.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::DataProcessRegionViewCloudProvider>,
     /// Flag that indicates whether MongoDB Cloud received a request to remove the specified private endpoint from the private endpoint service.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -47,7 +43,6 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             delete_requested: crate::runtime::optional(
                 &mut map,
                 "deleteRequested",
@@ -73,7 +68,6 @@ impl crate::runtime::Json for PrivateGcpEndpointGroup {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(
             &mut map,
             "deleteRequested",

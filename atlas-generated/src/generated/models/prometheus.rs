@@ -20,8 +20,6 @@ pub struct Prometheus {
     pub send_user_provided_resource_tags_enabled: Option<bool>,
     /// Desired method to discover the Prometheus service.
     pub service_discovery: crate::models::PrometheusServiceDiscovery,
-    /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    pub r#type: Option<crate::models::PrometheusType>,
     /// Human-readable label that identifies your Prometheus incoming webhook.
     pub username: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -48,7 +46,6 @@ impl crate::runtime::Json for Prometheus {
                 "serviceDiscovery",
                 path,
             )?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             username: crate::runtime::required(&mut map, "username", path)?,
             additional_properties: map,
         })
@@ -65,7 +62,6 @@ impl crate::runtime::Json for Prometheus {
             &self.send_user_provided_resource_tags_enabled,
         );
         crate::runtime::put(&mut map, "serviceDiscovery", &self.service_discovery);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "username", &self.username);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -150,75 +146,3 @@ impl crate::runtime::QueryValue for PrometheusServiceDiscovery {
     }
 }
 crate::impl_serde_via_json!(PrometheusServiceDiscovery);
-/// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrometheusType {
-    /// `PROMETHEUS`
-    Prometheus,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl PrometheusType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prometheus => "PROMETHEUS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for PrometheusType {
-    const VALUES: &'static [&'static str] = &["PROMETHEUS"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        PrometheusType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for PrometheusType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "PROMETHEUS" => Self::Prometheus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PrometheusType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for PrometheusType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for PrometheusType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for PrometheusType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(PrometheusType);

@@ -52,14 +52,6 @@ pub struct RawMetricAlertView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub links: Option<Vec<crate::models::Link>>,
-    /// Name of the metric against which Atlas checks the configured `metricThreshold.threshold`.
-    ///
-    /// To learn more about the available metrics, see &lt;a href="<https://www.mongodb.com/docs/atlas/reference/alert-host-metrics/#std-label-measurement-types>" target="_blank"&gt;Host Metrics&lt;/a&gt;.
-    ///
-    /// **NOTE**: If you set `eventTypeName` to `OUTSIDE_SERVERLESS_METRIC_THRESHOLD`, you can specify only metrics available for serverless. To learn more, see &lt;a href="<https://dochub.mongodb.org/core/alert-config-serverless-measurements>" target="_blank"&gt;Serverless Measurements&lt;/a&gt;.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub metric_name: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the organization that owns the project to which this alert applies.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -120,7 +112,6 @@ impl crate::runtime::Json for RawMetricAlertView {
             id: crate::runtime::optional(&mut map, "id", path)?,
             last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            metric_name: crate::runtime::optional(&mut map, "metricName", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
             replica_set_name: crate::runtime::optional(
                 &mut map,
@@ -165,7 +156,6 @@ impl crate::runtime::Json for RawMetricAlertView {
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "lastNotified", &self.last_notified);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "metricName", &self.metric_name);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
         crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
         crate::runtime::put_optional(&mut map, "resolved", &self.resolved);

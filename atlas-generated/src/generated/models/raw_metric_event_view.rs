@@ -42,10 +42,6 @@ pub struct RawMetricEventView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub links: Option<Vec<crate::models::Link>>,
-    /// Human-readable label of the metric associated with the `alertId`. This field may change type of `currentValue` field.
-    ///
-    /// Read-only: set by the server, ignored in requests.
-    pub metric_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which these events apply.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -110,7 +106,6 @@ impl crate::runtime::Json for RawMetricEventView {
             id: crate::runtime::optional(&mut map, "id", path)?,
             is_global_admin: crate::runtime::optional(&mut map, "isGlobalAdmin", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            metric_name: crate::runtime::optional(&mut map, "metricName", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
             port: crate::runtime::optional(&mut map, "port", path)?,
             public_key: crate::runtime::optional(&mut map, "publicKey", path)?,
@@ -149,7 +144,6 @@ impl crate::runtime::Json for RawMetricEventView {
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "isGlobalAdmin", &self.is_global_admin);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put_optional(&mut map, "metricName", &self.metric_name);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
         crate::runtime::put_optional(&mut map, "port", &self.port);
         crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);

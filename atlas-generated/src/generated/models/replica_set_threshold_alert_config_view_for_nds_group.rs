@@ -31,8 +31,10 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
             Some("REPLICATION_OPLOG_WINDOW_RUNNING_OUT") => {
                 Ok(
                     Self::ReplicationOplogWindowRunningOut(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "eventTypeName",
+                            false,
                             path,
                         )?,
                     ),
@@ -41,8 +43,10 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
             Some("TOO_MANY_ELECTIONS") => {
                 Ok(
                     Self::TooManyElections(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "eventTypeName",
+                            false,
                             path,
                         )?,
                     ),
@@ -61,9 +65,19 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::ReplicationOplogWindowRunningOut(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "eventTypeName",
+                    "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+                )
             }
-            Self::TooManyElections(value) => crate::runtime::Json::to_json(value),
+            Self::TooManyElections(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "eventTypeName",
+                    "TOO_MANY_ELECTIONS",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

@@ -4,12 +4,10 @@
 /// S3 Log Export Integration Request
 ///
 /// Request schema for creating or updating an S3 log export integration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3LogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::S3LogIntegrationRequestType,
     /// Name of the bucket to store log files.
     pub bucket_name: String,
     /// Unique 24-character hexadecimal string that identifies the AWS IAM role that Atlas uses to access the S3 bucket.
@@ -36,7 +34,6 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
             iam_role_id: crate::runtime::required(&mut map, "iamRoleId", path)?,
             kms_key: crate::runtime::nullable(&mut map, "kmsKey", path)?,
@@ -53,7 +50,6 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
         crate::runtime::put(&mut map, "iamRoleId", &self.iam_role_id);
         crate::runtime::put_nullable(&mut map, "kmsKey", &self.kms_key);
@@ -70,75 +66,3 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
     }
 }
 crate::impl_serde_via_json!(S3LogIntegrationRequest);
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum S3LogIntegrationRequestType {
-    /// `S3_LOG_EXPORT`
-    S3LogExport,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl S3LogIntegrationRequestType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3LogExport => "S3_LOG_EXPORT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for S3LogIntegrationRequestType {
-    const VALUES: &'static [&'static str] = &["S3_LOG_EXPORT"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        S3LogIntegrationRequestType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for S3LogIntegrationRequestType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "S3_LOG_EXPORT" => Self::S3LogExport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for S3LogIntegrationRequestType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for S3LogIntegrationRequestType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for S3LogIntegrationRequestType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for S3LogIntegrationRequestType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(S3LogIntegrationRequestType);

@@ -4,14 +4,12 @@
 /// S3 Log Export Integration Response
 ///
 /// Details to integrate S3 log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3LogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::S3LogIntegrationRequestType,
     /// Name of the bucket to store log files.
     pub bucket_name: String,
     /// Unique 24-character hexadecimal string that identifies the AWS IAM role that Atlas uses to access the S3 bucket.
@@ -39,7 +37,6 @@ impl crate::runtime::Json for S3LogIntegrationResponse {
         Ok(Self {
             id: crate::runtime::required(&mut map, "id", path)?,
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
             iam_role_id: crate::runtime::required(&mut map, "iamRoleId", path)?,
             kms_key: crate::runtime::nullable(&mut map, "kmsKey", path)?,
@@ -57,7 +54,6 @@ impl crate::runtime::Json for S3LogIntegrationResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
         crate::runtime::put(&mut map, "iamRoleId", &self.iam_role_id);
         crate::runtime::put_nullable(&mut map, "kmsKey", &self.kms_key);

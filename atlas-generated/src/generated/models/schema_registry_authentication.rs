@@ -27,20 +27,14 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
             Some("SASL_INHERIT") => {
                 Ok(
                     Self::SaslInherit(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("USER_INFO") => {
                 Ok(
                     Self::UserInfo(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -50,8 +44,20 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::SaslInherit(value) => crate::runtime::Json::to_json(value),
-            Self::UserInfo(value) => crate::runtime::Json::to_json(value),
+            Self::SaslInherit(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "SASL_INHERIT",
+                )
+            }
+            Self::UserInfo(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "USER_INFO",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -71,79 +77,3 @@ for SchemaRegistryAuthentication {
     }
 }
 crate::impl_serde_via_json!(SchemaRegistryAuthentication);
-/// Authentication type discriminator. Specifies the authentication mechanism for Confluent Schema Registry.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SchemaRegistryAuthenticationType {
-    /// `USER_INFO`
-    UserInfo,
-    /// `SASL_INHERIT`
-    SaslInherit,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl SchemaRegistryAuthenticationType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserInfo => "USER_INFO",
-            Self::SaslInherit => "SASL_INHERIT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for SchemaRegistryAuthenticationType {
-    const VALUES: &'static [&'static str] = &["USER_INFO", "SASL_INHERIT"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        SchemaRegistryAuthenticationType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for SchemaRegistryAuthenticationType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "USER_INFO" => Self::UserInfo,
-            "SASL_INHERIT" => Self::SaslInherit,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for SchemaRegistryAuthenticationType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for SchemaRegistryAuthenticationType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for SchemaRegistryAuthenticationType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for SchemaRegistryAuthenticationType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(SchemaRegistryAuthenticationType);

@@ -28,8 +28,6 @@ pub struct SearchIndex {
     pub status: Option<crate::models::ClusterSearchIndexStatus>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
     pub stored_source: Option<serde_json::Value>,
-    /// Type of the index. Default type is search.
-    pub r#type: Option<crate::models::ClusterSearchIndexType>,
     /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves a variety of changes made to the text in fields:
     ///
     /// - extracting words
@@ -67,7 +65,6 @@ impl crate::runtime::Json for SearchIndex {
             num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             analyzer: crate::runtime::optional(&mut map, "analyzer", path)?,
             analyzers: crate::runtime::optional(&mut map, "analyzers", path)?,
             mappings: crate::runtime::optional(&mut map, "mappings", path)?,
@@ -86,7 +83,6 @@ impl crate::runtime::Json for SearchIndex {
         crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "analyzer", &self.analyzer);
         crate::runtime::put_optional(&mut map, "analyzers", &self.analyzers);
         crate::runtime::put_optional(&mut map, "mappings", &self.mappings);

@@ -27,20 +27,14 @@ impl crate::runtime::Json for SearchIndexResponse {
             Some("search") => {
                 Ok(
                     Self::Search(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("vectorSearch") => {
                 Ok(
                     Self::VectorSearch(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -50,8 +44,20 @@ impl crate::runtime::Json for SearchIndexResponse {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Search(value) => crate::runtime::Json::to_json(value),
-            Self::VectorSearch(value) => crate::runtime::Json::to_json(value),
+            Self::Search(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "search",
+                )
+            }
+            Self::VectorSearch(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "vectorSearch",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

@@ -4,8 +4,6 @@
 /// `SearchNumberOfFieldsInIndexRawMetricThresholdView` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchNumberOfFieldsInIndexRawMetricThresholdView {
-    /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.
-    pub metric_name: String,
     /// MongoDB Cloud computes the current metric value as an average.
     pub mode: Option<crate::models::AssertMsgRawMetricThresholdViewMode>,
     /// Comparison operator to apply when checking the current metric value.
@@ -25,7 +23,6 @@ impl crate::runtime::Json for SearchNumberOfFieldsInIndexRawMetricThresholdView 
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
-            metric_name: crate::runtime::required(&mut map, "metricName", path)?,
             mode: crate::runtime::optional(&mut map, "mode", path)?,
             operator: crate::runtime::optional(&mut map, "operator", path)?,
             threshold: crate::runtime::optional(&mut map, "threshold", path)?,
@@ -36,7 +33,6 @@ impl crate::runtime::Json for SearchNumberOfFieldsInIndexRawMetricThresholdView 
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "metricName", &self.metric_name);
         crate::runtime::put_optional(&mut map, "mode", &self.mode);
         crate::runtime::put_optional(&mut map, "operator", &self.operator);
         crate::runtime::put_optional(&mut map, "threshold", &self.threshold);

@@ -10,10 +10,6 @@ pub struct ServerlessAwsTenantEndpointUpdate {
     ///
     /// Write-only: sent in requests, never returned.
     pub comment: Option<String>,
-    /// Human-readable label that identifies the cloud provider of the tenant endpoint.
-    ///
-    /// Write-only: sent in requests, never returned.
-    pub provider_name: Option<crate::models::ServerlessTenantEndpointUpdateProviderName>,
     /// Unique string that identifies the private endpoint's network interface.
     ///
     /// Write-only: sent in requests, never returned.
@@ -30,7 +26,6 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpointUpdate {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             comment: crate::runtime::optional(&mut map, "comment", path)?,
-            provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
             cloud_provider_endpoint_id: crate::runtime::optional(
                 &mut map,
                 "cloudProviderEndpointId",
@@ -43,7 +38,6 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpointUpdate {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "comment", &self.comment);
-        crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(
             &mut map,
             "cloudProviderEndpointId",

@@ -83,170 +83,119 @@ impl crate::runtime::Json for ServerlessMetricThreshold {
             Some("SERVERLESS_AVG_COMMAND_EXECUTION_TIME") => {
                 Ok(
                     Self::ServerlessAvgCommandExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_AVG_READ_EXECUTION_TIME") => {
                 Ok(
                     Self::ServerlessAvgReadExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_AVG_WRITE_EXECUTION_TIME") => {
                 Ok(
                     Self::ServerlessAvgWriteExecutionTime(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_CONNECTIONS") => {
                 Ok(
                     Self::ServerlessConnections(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_CONNECTIONS_PERCENT") => {
                 Ok(
                     Self::ServerlessConnectionsPercent(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_DATA_SIZE_TOTAL") => {
                 Ok(
                     Self::ServerlessDataSizeTotal(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_NETWORK_BYTES_IN") => {
                 Ok(
                     Self::ServerlessNetworkBytesIn(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_NETWORK_BYTES_OUT") => {
                 Ok(
                     Self::ServerlessNetworkBytesOut(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_NETWORK_NUM_REQUESTS") => {
                 Ok(
                     Self::ServerlessNetworkNumRequests(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_CMD") => {
                 Ok(
                     Self::ServerlessOpcounterCmd(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_DELETE") => {
                 Ok(
                     Self::ServerlessOpcounterDelete(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::ServerlessOpcounterGetmore(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_INSERT") => {
                 Ok(
                     Self::ServerlessOpcounterInsert(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_QUERY") => {
                 Ok(
                     Self::ServerlessOpcounterQuery(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::ServerlessOpcounterUpdate(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_TOTAL_READ_UNITS") => {
                 Ok(
                     Self::ServerlessTotalReadUnits(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("SERVERLESS_TOTAL_WRITE_UNITS") => {
                 Ok(
                     Self::ServerlessTotalWriteUnits(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
@@ -259,43 +208,123 @@ impl crate::runtime::Json for ServerlessMetricThreshold {
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::ServerlessAvgCommandExecutionTime(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_AVG_COMMAND_EXECUTION_TIME",
+                )
             }
             Self::ServerlessAvgReadExecutionTime(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_AVG_READ_EXECUTION_TIME",
+                )
             }
             Self::ServerlessAvgWriteExecutionTime(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_AVG_WRITE_EXECUTION_TIME",
+                )
             }
-            Self::ServerlessConnections(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessConnections(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_CONNECTIONS",
+                )
+            }
             Self::ServerlessConnectionsPercent(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_CONNECTIONS_PERCENT",
+                )
             }
-            Self::ServerlessDataSizeTotal(value) => crate::runtime::Json::to_json(value),
-            Self::ServerlessNetworkBytesIn(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessDataSizeTotal(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_DATA_SIZE_TOTAL",
+                )
+            }
+            Self::ServerlessNetworkBytesIn(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_NETWORK_BYTES_IN",
+                )
+            }
             Self::ServerlessNetworkBytesOut(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_NETWORK_BYTES_OUT",
+                )
             }
             Self::ServerlessNetworkNumRequests(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_NETWORK_NUM_REQUESTS",
+                )
             }
-            Self::ServerlessOpcounterCmd(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessOpcounterCmd(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_OPCOUNTER_CMD",
+                )
+            }
             Self::ServerlessOpcounterDelete(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_OPCOUNTER_DELETE",
+                )
             }
             Self::ServerlessOpcounterGetmore(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_OPCOUNTER_GETMORE",
+                )
             }
             Self::ServerlessOpcounterInsert(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_OPCOUNTER_INSERT",
+                )
             }
-            Self::ServerlessOpcounterQuery(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessOpcounterQuery(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_OPCOUNTER_QUERY",
+                )
+            }
             Self::ServerlessOpcounterUpdate(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_OPCOUNTER_UPDATE",
+                )
             }
-            Self::ServerlessTotalReadUnits(value) => crate::runtime::Json::to_json(value),
+            Self::ServerlessTotalReadUnits(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_TOTAL_READ_UNITS",
+                )
+            }
             Self::ServerlessTotalWriteUnits(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "SERVERLESS_TOTAL_WRITE_UNITS",
+                )
             }
             Self::Unknown(value) => value.to_json(),
         }

@@ -27,8 +27,10 @@ impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -37,8 +39,10 @@ impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
+                        crate::runtime::variant_payload(
+                            map,
+                            "providerName",
+                            false,
                             path,
                         )?,
                     ),
@@ -56,8 +60,20 @@ impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Aws(value) => crate::runtime::Json::to_json(value),
-            Self::Azure(value) => crate::runtime::Json::to_json(value),
+            Self::Aws(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AWS",
+                )
+            }
+            Self::Azure(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "providerName",
+                    "AZURE",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -77,79 +93,3 @@ for ServerlessTenantEndpointUpdate {
     }
 }
 crate::impl_serde_via_json!(ServerlessTenantEndpointUpdate);
-/// Human-readable label that identifies the cloud provider of the tenant endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessTenantEndpointUpdateProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl ServerlessTenantEndpointUpdateProviderName {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "AWS",
-            Self::Azure => "AZURE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for ServerlessTenantEndpointUpdateProviderName {
-    const VALUES: &'static [&'static str] = &["AWS", "AZURE"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        ServerlessTenantEndpointUpdateProviderName::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for ServerlessTenantEndpointUpdateProviderName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => Self::Aws,
-            "AZURE" => Self::Azure,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ServerlessTenantEndpointUpdateProviderName {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for ServerlessTenantEndpointUpdateProviderName {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for ServerlessTenantEndpointUpdateProviderName {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for ServerlessTenantEndpointUpdateProviderName {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(ServerlessTenantEndpointUpdateProviderName);

@@ -26,8 +26,6 @@ pub struct Slack {
     pub id: Option<Option<String>>,
     /// Human-readable label that identifies your Slack team. Set this parameter when you configure a legacy Slack integration.
     pub team_name: Option<String>,
-    /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    pub r#type: Option<crate::models::SlackType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -43,7 +41,6 @@ impl crate::runtime::Json for Slack {
             channel_name: crate::runtime::optional(&mut map, "channelName", path)?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             team_name: crate::runtime::optional(&mut map, "teamName", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -54,7 +51,6 @@ impl crate::runtime::Json for Slack {
         crate::runtime::put_or_null(&mut map, "channelName", &self.channel_name);
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "teamName", &self.team_name);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -4,12 +4,10 @@
 /// Splunk Log Export Integration Request
 ///
 /// Request schema for creating or updating a Splunk log export integration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SplunkLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::SplunkLogIntegrationRequestType,
     /// HTTP Event Collector (HEC) token for authentication.
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
@@ -26,7 +24,6 @@ impl crate::runtime::Json for SplunkLogIntegrationRequest {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             hec_token: crate::runtime::required(&mut map, "hecToken", path)?,
             hec_url: crate::runtime::required(&mut map, "hecUrl", path)?,
             additional_properties: map,
@@ -36,7 +33,6 @@ impl crate::runtime::Json for SplunkLogIntegrationRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "hecToken", &self.hec_token);
         crate::runtime::put(&mut map, "hecUrl", &self.hec_url);
         for (key, value) in &self.additional_properties {
@@ -46,75 +42,3 @@ impl crate::runtime::Json for SplunkLogIntegrationRequest {
     }
 }
 crate::impl_serde_via_json!(SplunkLogIntegrationRequest);
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SplunkLogIntegrationRequestType {
-    /// `SPLUNK_LOG_EXPORT`
-    SplunkLogExport,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl SplunkLogIntegrationRequestType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SplunkLogExport => "SPLUNK_LOG_EXPORT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for SplunkLogIntegrationRequestType {
-    const VALUES: &'static [&'static str] = &["SPLUNK_LOG_EXPORT"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        SplunkLogIntegrationRequestType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for SplunkLogIntegrationRequestType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "SPLUNK_LOG_EXPORT" => Self::SplunkLogExport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for SplunkLogIntegrationRequestType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for SplunkLogIntegrationRequestType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for SplunkLogIntegrationRequestType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for SplunkLogIntegrationRequestType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(SplunkLogIntegrationRequestType);

@@ -4,14 +4,12 @@
 /// Splunk Log Export Integration Response
 ///
 /// Details to integrate Splunk log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SplunkLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
-    /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub r#type: crate::models::SplunkLogIntegrationRequestType,
     /// HTTP Event Collector (HEC) token for authentication.
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
@@ -29,7 +27,6 @@ impl crate::runtime::Json for SplunkLogIntegrationResponse {
         Ok(Self {
             id: crate::runtime::required(&mut map, "id", path)?,
             log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             hec_token: crate::runtime::required(&mut map, "hecToken", path)?,
             hec_url: crate::runtime::required(&mut map, "hecUrl", path)?,
             additional_properties: map,
@@ -40,7 +37,6 @@ impl crate::runtime::Json for SplunkLogIntegrationResponse {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "id", &self.id);
         crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "hecToken", &self.hec_token);
         crate::runtime::put(&mut map, "hecUrl", &self.hec_url);
         for (key, value) in &self.additional_properties {

@@ -33,40 +33,28 @@ impl crate::runtime::Json for StreamProcessorMetricThreshold {
             Some("STREAM_PROCESSOR_CHANGE_STREAM_LAG") => {
                 Ok(
                     Self::StreamProcessorChangeStreamLag(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("STREAM_PROCESSOR_DLQ_MESSAGE_COUNT") => {
                 Ok(
                     Self::StreamProcessorDlqMessageCount(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("STREAM_PROCESSOR_KAFKA_LAG") => {
                 Ok(
                     Self::StreamProcessorKafkaLag(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
             Some("STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT") => {
                 Ok(
                     Self::StreamProcessorOutputMessageCount(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "metricName", false, path)?,
                     ),
                 )
             }
@@ -79,14 +67,32 @@ impl crate::runtime::Json for StreamProcessorMetricThreshold {
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::StreamProcessorChangeStreamLag(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "STREAM_PROCESSOR_CHANGE_STREAM_LAG",
+                )
             }
             Self::StreamProcessorDlqMessageCount(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "STREAM_PROCESSOR_DLQ_MESSAGE_COUNT",
+                )
             }
-            Self::StreamProcessorKafkaLag(value) => crate::runtime::Json::to_json(value),
+            Self::StreamProcessorKafkaLag(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "STREAM_PROCESSOR_KAFKA_LAG",
+                )
+            }
             Self::StreamProcessorOutputMessageCount(value) => {
-                crate::runtime::Json::to_json(value)
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "metricName",
+                    "STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT",
+                )
             }
             Self::Unknown(value) => value.to_json(),
         }

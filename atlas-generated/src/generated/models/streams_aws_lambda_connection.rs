@@ -20,8 +20,6 @@ pub struct StreamsAwsLambdaConnection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// `aws`
     pub aws: Option<crate::models::StreamsAwsConnectionConfig>,
     /// `publicPrivateNetworking`
@@ -44,7 +42,6 @@ impl crate::runtime::Json for StreamsAwsLambdaConnection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             aws: crate::runtime::optional(&mut map, "aws", path)?,
             public_private_networking: crate::runtime::optional(
                 &mut map,
@@ -62,7 +59,6 @@ impl crate::runtime::Json for StreamsAwsLambdaConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "aws", &self.aws);
         crate::runtime::put_optional(
             &mut map,

@@ -20,8 +20,6 @@ pub struct StreamsClusterConnection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -46,7 +44,6 @@ impl crate::runtime::Json for StreamsClusterConnection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             cluster_group_id: crate::runtime::nullable(
                 &mut map,
                 "clusterGroupId",
@@ -69,7 +66,6 @@ impl crate::runtime::Json for StreamsClusterConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_nullable(&mut map, "clusterGroupId", &self.cluster_group_id);
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_nullable(

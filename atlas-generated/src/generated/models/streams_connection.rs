@@ -43,100 +43,66 @@ impl crate::runtime::Json for StreamsConnection {
             Some("AWSKinesisDataStreams") => {
                 Ok(
                     Self::AwsKinesisDataStreams(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("AWSLambda") => {
                 Ok(
                     Self::AwsLambda(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("AzureBlobStorage") => {
                 Ok(
                     Self::AzureBlobStorage(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("Cluster") => {
                 Ok(
                     Self::Cluster(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("GCPPubSub") => {
                 Ok(
                     Self::GcpPubSub(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("Https") => {
                 Ok(
                     Self::Https(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("Kafka") => {
                 Ok(
                     Self::Kafka(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("S3") => {
-                Ok(
-                    Self::S3(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
-                    ),
-                )
+                Ok(Self::S3(crate::runtime::variant_payload(map, "type", false, path)?))
             }
             Some("Sample") => {
                 Ok(
                     Self::Sample(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("SchemaRegistry") => {
                 Ok(
                     Self::SchemaRegistry(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -146,16 +112,76 @@ impl crate::runtime::Json for StreamsConnection {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::AwsKinesisDataStreams(value) => crate::runtime::Json::to_json(value),
-            Self::AwsLambda(value) => crate::runtime::Json::to_json(value),
-            Self::AzureBlobStorage(value) => crate::runtime::Json::to_json(value),
-            Self::Cluster(value) => crate::runtime::Json::to_json(value),
-            Self::GcpPubSub(value) => crate::runtime::Json::to_json(value),
-            Self::Https(value) => crate::runtime::Json::to_json(value),
-            Self::Kafka(value) => crate::runtime::Json::to_json(value),
-            Self::S3(value) => crate::runtime::Json::to_json(value),
-            Self::Sample(value) => crate::runtime::Json::to_json(value),
-            Self::SchemaRegistry(value) => crate::runtime::Json::to_json(value),
+            Self::AwsKinesisDataStreams(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "AWSKinesisDataStreams",
+                )
+            }
+            Self::AwsLambda(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "AWSLambda",
+                )
+            }
+            Self::AzureBlobStorage(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "AzureBlobStorage",
+                )
+            }
+            Self::Cluster(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "Cluster",
+                )
+            }
+            Self::GcpPubSub(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "GCPPubSub",
+                )
+            }
+            Self::Https(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "Https",
+                )
+            }
+            Self::Kafka(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "Kafka",
+                )
+            }
+            Self::S3(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "S3",
+                )
+            }
+            Self::Sample(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "Sample",
+                )
+            }
+            Self::SchemaRegistry(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "SchemaRegistry",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -305,117 +331,3 @@ impl crate::runtime::QueryValue for StreamsConnectionState {
     }
 }
 crate::impl_serde_via_json!(StreamsConnectionState);
-/// The connection type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsConnectionType {
-    /// `Kafka`
-    Kafka,
-    /// `Cluster`
-    Cluster,
-    /// `Sample`
-    Sample,
-    /// `Https`
-    Https,
-    /// `AzureBlobStorage`
-    AzureBlobStorage,
-    /// `AWSLambda`
-    AwsLambda,
-    /// `AWSKinesisDataStreams`
-    AwsKinesisDataStreams,
-    /// `SchemaRegistry`
-    SchemaRegistry,
-    /// `GCPPubSub`
-    GcpPubSub,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl StreamsConnectionType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kafka => "Kafka",
-            Self::Cluster => "Cluster",
-            Self::Sample => "Sample",
-            Self::Https => "Https",
-            Self::AzureBlobStorage => "AzureBlobStorage",
-            Self::AwsLambda => "AWSLambda",
-            Self::AwsKinesisDataStreams => "AWSKinesisDataStreams",
-            Self::SchemaRegistry => "SchemaRegistry",
-            Self::GcpPubSub => "GCPPubSub",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for StreamsConnectionType {
-    const VALUES: &'static [&'static str] = &[
-        "Kafka",
-        "Cluster",
-        "Sample",
-        "Https",
-        "AzureBlobStorage",
-        "AWSLambda",
-        "AWSKinesisDataStreams",
-        "SchemaRegistry",
-        "GCPPubSub",
-    ];
-    #[inline]
-    fn as_str(&self) -> &str {
-        StreamsConnectionType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for StreamsConnectionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "Kafka" => Self::Kafka,
-            "Cluster" => Self::Cluster,
-            "Sample" => Self::Sample,
-            "Https" => Self::Https,
-            "AzureBlobStorage" => Self::AzureBlobStorage,
-            "AWSLambda" => Self::AwsLambda,
-            "AWSKinesisDataStreams" => Self::AwsKinesisDataStreams,
-            "SchemaRegistry" => Self::SchemaRegistry,
-            "GCPPubSub" => Self::GcpPubSub,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for StreamsConnectionType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for StreamsConnectionType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for StreamsConnectionType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for StreamsConnectionType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(StreamsConnectionType);

@@ -27,20 +27,14 @@ impl crate::runtime::Json for StreamsFailoverConnection {
             Some("Cluster") => {
                 Ok(
                     Self::Cluster(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("Kafka") => {
                 Ok(
                     Self::Kafka(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -50,8 +44,20 @@ impl crate::runtime::Json for StreamsFailoverConnection {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Cluster(value) => crate::runtime::Json::to_json(value),
-            Self::Kafka(value) => crate::runtime::Json::to_json(value),
+            Self::Cluster(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "Cluster",
+                )
+            }
+            Self::Kafka(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "Kafka",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }
@@ -70,79 +76,3 @@ impl From<crate::models::StreamsFailoverKafkaConnection> for StreamsFailoverConn
     }
 }
 crate::impl_serde_via_json!(StreamsFailoverConnection);
-/// The connection type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsFailoverConnectionType {
-    /// `Kafka`
-    Kafka,
-    /// `Cluster`
-    Cluster,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl StreamsFailoverConnectionType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kafka => "Kafka",
-            Self::Cluster => "Cluster",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for StreamsFailoverConnectionType {
-    const VALUES: &'static [&'static str] = &["Kafka", "Cluster"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        StreamsFailoverConnectionType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for StreamsFailoverConnectionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "Kafka" => Self::Kafka,
-            "Cluster" => Self::Cluster,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for StreamsFailoverConnectionType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for StreamsFailoverConnectionType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for StreamsFailoverConnectionType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for StreamsFailoverConnectionType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(StreamsFailoverConnectionType);

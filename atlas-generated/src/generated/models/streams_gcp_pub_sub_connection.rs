@@ -20,8 +20,6 @@ pub struct StreamsGcpPubSubConnection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// `gcp`
     pub gcp: Option<crate::models::StreamsGcpConnectionConfig>,
     /// `publicPrivateNetworking`
@@ -44,7 +42,6 @@ impl crate::runtime::Json for StreamsGcpPubSubConnection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             gcp: crate::runtime::optional(&mut map, "gcp", path)?,
             public_private_networking: crate::runtime::optional(
                 &mut map,
@@ -62,7 +59,6 @@ impl crate::runtime::Json for StreamsGcpPubSubConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "gcp", &self.gcp);
         crate::runtime::put_optional(
             &mut map,

@@ -20,8 +20,6 @@ pub struct StreamsHttpsConnection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// A map of key-value pairs that will be passed as headers for the request.
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// The URL to be used for the request.
@@ -42,7 +40,6 @@ impl crate::runtime::Json for StreamsHttpsConnection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             headers: crate::runtime::optional(&mut map, "headers", path)?,
             url: crate::runtime::optional(&mut map, "url", path)?,
             additional_properties: map,
@@ -56,7 +53,6 @@ impl crate::runtime::Json for StreamsHttpsConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "headers", &self.headers);
         crate::runtime::put_optional(&mut map, "url", &self.url);
         for (key, value) in &self.additional_properties {

@@ -20,8 +20,6 @@ pub struct StreamsKafkaConnection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// `authentication`
     pub authentication: Option<crate::models::StreamsKafkaAuthentication>,
     /// Comma separated list of server addresses.
@@ -48,7 +46,6 @@ impl crate::runtime::Json for StreamsKafkaConnection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             authentication: crate::runtime::optional(&mut map, "authentication", path)?,
             bootstrap_servers: crate::runtime::optional(
                 &mut map,
@@ -69,7 +66,6 @@ impl crate::runtime::Json for StreamsKafkaConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "authentication", &self.authentication);
         crate::runtime::put_optional(
             &mut map,

@@ -20,8 +20,6 @@ pub struct StreamsS3Connection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// `aws`
     pub aws: Option<crate::models::StreamsAwsConnectionConfig>,
     /// `networking`
@@ -42,7 +40,6 @@ impl crate::runtime::Json for StreamsS3Connection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             aws: crate::runtime::optional(&mut map, "aws", path)?,
             networking: crate::runtime::optional(&mut map, "networking", path)?,
             additional_properties: map,
@@ -56,7 +53,6 @@ impl crate::runtime::Json for StreamsS3Connection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "aws", &self.aws);
         crate::runtime::put_optional(&mut map, "networking", &self.networking);
         for (key, value) in &self.additional_properties {

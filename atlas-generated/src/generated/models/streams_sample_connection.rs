@@ -20,8 +20,6 @@ pub struct StreamsSampleConnection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -38,7 +36,6 @@ impl crate::runtime::Json for StreamsSampleConnection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -50,7 +47,6 @@ impl crate::runtime::Json for StreamsSampleConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -20,8 +20,6 @@ pub struct StreamsSchemaRegistryConnection {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::StreamsConnectionState>,
-    /// The connection type.
-    pub r#type: Option<crate::models::StreamsConnectionType>,
     /// The Schema Registry provider.
     pub provider: crate::models::StreamsSchemaRegistryConnectionProvider,
     /// `schemaRegistryAuthentication`
@@ -44,7 +42,6 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             provider: crate::runtime::required(&mut map, "provider", path)?,
             schema_registry_authentication: crate::runtime::required(
                 &mut map,
@@ -67,7 +64,6 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "provider", &self.provider);
         crate::runtime::put(
             &mut map,

@@ -29,8 +29,6 @@ pub struct TextSearchIndexResponse {
     pub status: Option<crate::models::SearchHostStatusDetailStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<crate::models::TextSearchHostStatusDetail>>,
-    /// Type of the index. The default type is search.
-    pub r#type: Option<crate::models::ClusterSearchIndexType>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
     pub synonym_mapping_status: Option<crate::models::SynonymMappingStatusDetailStatus>,
     /// A list of documents describing the status of the index's synonym mappings on each search host. Only appears if the index has synonyms defined.
@@ -67,7 +65,6 @@ impl crate::runtime::Json for TextSearchIndexResponse {
             queryable: crate::runtime::optional(&mut map, "queryable", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             status_detail: crate::runtime::optional(&mut map, "statusDetail", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             synonym_mapping_status: crate::runtime::optional(
                 &mut map,
                 "synonymMappingStatus",
@@ -101,7 +98,6 @@ impl crate::runtime::Json for TextSearchIndexResponse {
         crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "statusDetail", &self.status_detail);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(
             &mut map,
             "synonymMappingStatus",

@@ -43,90 +43,63 @@ impl crate::runtime::Json for ThirdPartyIntegration {
             Some("DATADOG") => {
                 Ok(
                     Self::Datadog(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("MICROSOFT_TEAMS") => {
                 Ok(
                     Self::MicrosoftTeams(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("NEW_RELIC") => {
                 Ok(
                     Self::NewRelic(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("OPS_GENIE") => {
                 Ok(
                     Self::OpsGenie(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("PAGER_DUTY") => {
                 Ok(
                     Self::PagerDuty(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("PROMETHEUS") => {
                 Ok(
                     Self::Prometheus(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("SLACK") => {
                 Ok(
                     Self::Slack(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("VICTOR_OPS") => {
                 Ok(
                     Self::VictorOps(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
             Some("WEBHOOK") => {
                 Ok(
                     Self::Webhook(
-                        crate::runtime::Json::from_json(
-                            serde_json::Value::Object(map),
-                            path,
-                        )?,
+                        crate::runtime::variant_payload(map, "type", false, path)?,
                     ),
                 )
             }
@@ -136,15 +109,69 @@ impl crate::runtime::Json for ThirdPartyIntegration {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Datadog(value) => crate::runtime::Json::to_json(value),
-            Self::MicrosoftTeams(value) => crate::runtime::Json::to_json(value),
-            Self::NewRelic(value) => crate::runtime::Json::to_json(value),
-            Self::OpsGenie(value) => crate::runtime::Json::to_json(value),
-            Self::PagerDuty(value) => crate::runtime::Json::to_json(value),
-            Self::Prometheus(value) => crate::runtime::Json::to_json(value),
-            Self::Slack(value) => crate::runtime::Json::to_json(value),
-            Self::VictorOps(value) => crate::runtime::Json::to_json(value),
-            Self::Webhook(value) => crate::runtime::Json::to_json(value),
+            Self::Datadog(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "DATADOG",
+                )
+            }
+            Self::MicrosoftTeams(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "MICROSOFT_TEAMS",
+                )
+            }
+            Self::NewRelic(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "NEW_RELIC",
+                )
+            }
+            Self::OpsGenie(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "OPS_GENIE",
+                )
+            }
+            Self::PagerDuty(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "PAGER_DUTY",
+                )
+            }
+            Self::Prometheus(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "PROMETHEUS",
+                )
+            }
+            Self::Slack(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "SLACK",
+                )
+            }
+            Self::VictorOps(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "VICTOR_OPS",
+                )
+            }
+            Self::Webhook(value) => {
+                crate::runtime::with_tag(
+                    crate::runtime::Json::to_json(value),
+                    "type",
+                    "WEBHOOK",
+                )
+            }
             Self::Unknown(value) => value.to_json(),
         }
     }

@@ -4,14 +4,12 @@
 /// edgeGram
 ///
 /// Tokenizer that splits input from the left side, or "edge", of a text input into n-grams of given sizes. You can't use the edgeGram tokenizer in synonym or autocomplete mapping definitions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizeredgeGram {
     /// Characters to include in the longest token that Atlas Search creates.
     pub max_gram: i64,
     /// Characters to include in the shortest token that Atlas Search creates.
     pub min_gram: i64,
-    /// Human-readable label that identifies this tokenizer type.
-    pub r#type: crate::models::TokenFilteredgeGramType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,7 +23,6 @@ impl crate::runtime::Json for TokenizeredgeGram {
         Ok(Self {
             max_gram: crate::runtime::required(&mut map, "maxGram", path)?,
             min_gram: crate::runtime::required(&mut map, "minGram", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -34,7 +31,6 @@ impl crate::runtime::Json for TokenizeredgeGram {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "maxGram", &self.max_gram);
         crate::runtime::put(&mut map, "minGram", &self.min_gram);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

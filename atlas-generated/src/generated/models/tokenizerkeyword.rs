@@ -4,10 +4,8 @@
 /// keyword
 ///
 /// Tokenizer that combines the entire input as a single token.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tokenizerkeyword {
-    /// Human-readable label that identifies this tokenizer type.
-    pub r#type: crate::models::TokenizerkeywordType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -17,16 +15,12 @@ impl crate::runtime::Json for Tokenizerkeyword {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut map = crate::runtime::object(value, path)?;
-        Ok(Self {
-            r#type: crate::runtime::required(&mut map, "type", path)?,
-            additional_properties: map,
-        })
+        let map = crate::runtime::object(value, path)?;
+        Ok(Self { additional_properties: map })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -34,75 +28,3 @@ impl crate::runtime::Json for Tokenizerkeyword {
     }
 }
 crate::impl_serde_via_json!(Tokenizerkeyword);
-/// Human-readable label that identifies this tokenizer type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenizerkeywordType {
-    /// `keyword`
-    Keyword,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl TokenizerkeywordType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Keyword => "keyword",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for TokenizerkeywordType {
-    const VALUES: &'static [&'static str] = &["keyword"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        TokenizerkeywordType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for TokenizerkeywordType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "keyword" => Self::Keyword,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for TokenizerkeywordType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for TokenizerkeywordType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for TokenizerkeywordType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for TokenizerkeywordType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(TokenizerkeywordType);

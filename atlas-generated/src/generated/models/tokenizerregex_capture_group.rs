@@ -4,14 +4,12 @@
 /// regexCaptureGroup
 ///
 /// Tokenizer that uses a regular expression pattern to extract tokens.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerregexCaptureGroup {
     /// Index of the character group within the matching expression to extract into tokens. Use `0` to extract all character groups.
     pub group: i64,
     /// Regular expression to match against.
     pub pattern: String,
-    /// Human-readable label that identifies this tokenizer type.
-    pub r#type: crate::models::TokenizerregexCaptureGroupType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,7 +23,6 @@ impl crate::runtime::Json for TokenizerregexCaptureGroup {
         Ok(Self {
             group: crate::runtime::required(&mut map, "group", path)?,
             pattern: crate::runtime::required(&mut map, "pattern", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -34,7 +31,6 @@ impl crate::runtime::Json for TokenizerregexCaptureGroup {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "group", &self.group);
         crate::runtime::put(&mut map, "pattern", &self.pattern);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -42,75 +38,3 @@ impl crate::runtime::Json for TokenizerregexCaptureGroup {
     }
 }
 crate::impl_serde_via_json!(TokenizerregexCaptureGroup);
-/// Human-readable label that identifies this tokenizer type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenizerregexCaptureGroupType {
-    /// `regexCaptureGroup`
-    RegexCaptureGroup,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl TokenizerregexCaptureGroupType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RegexCaptureGroup => "regexCaptureGroup",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for TokenizerregexCaptureGroupType {
-    const VALUES: &'static [&'static str] = &["regexCaptureGroup"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        TokenizerregexCaptureGroupType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for TokenizerregexCaptureGroupType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "regexCaptureGroup" => Self::RegexCaptureGroup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for TokenizerregexCaptureGroupType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for TokenizerregexCaptureGroupType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for TokenizerregexCaptureGroupType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for TokenizerregexCaptureGroupType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(TokenizerregexCaptureGroupType);

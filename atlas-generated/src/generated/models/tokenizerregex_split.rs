@@ -4,12 +4,10 @@
 /// regexSplit
 ///
 /// Tokenizer that splits tokens using a regular-expression based delimiter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerregexSplit {
     /// Regular expression to match against.
     pub pattern: String,
-    /// Human-readable label that identifies this tokenizer type.
-    pub r#type: crate::models::TokenizerregexSplitType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -22,7 +20,6 @@ impl crate::runtime::Json for TokenizerregexSplit {
         let mut map = crate::runtime::object(value, path)?;
         Ok(Self {
             pattern: crate::runtime::required(&mut map, "pattern", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -30,7 +27,6 @@ impl crate::runtime::Json for TokenizerregexSplit {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put(&mut map, "pattern", &self.pattern);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -38,75 +34,3 @@ impl crate::runtime::Json for TokenizerregexSplit {
     }
 }
 crate::impl_serde_via_json!(TokenizerregexSplit);
-/// Human-readable label that identifies this tokenizer type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenizerregexSplitType {
-    /// `regexSplit`
-    RegexSplit,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl TokenizerregexSplitType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RegexSplit => "regexSplit",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for TokenizerregexSplitType {
-    const VALUES: &'static [&'static str] = &["regexSplit"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        TokenizerregexSplitType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for TokenizerregexSplitType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "regexSplit" => Self::RegexSplit,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for TokenizerregexSplitType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for TokenizerregexSplitType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for TokenizerregexSplitType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for TokenizerregexSplitType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(TokenizerregexSplitType);

@@ -4,12 +4,10 @@
 /// whitespace
 ///
 /// Tokenizer that creates tokens based on occurrences of whitespace between words.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tokenizerwhitespace {
     /// Maximum number of characters in a single token. Tokens greater than this length are split at this length into multiple tokens.
     pub max_token_length: Option<i64>,
-    /// Human-readable label that identifies this tokenizer type.
-    pub r#type: crate::models::TokenizerwhitespaceType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,7 +24,6 @@ impl crate::runtime::Json for Tokenizerwhitespace {
                 "maxTokenLength",
                 path,
             )?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -34,7 +31,6 @@ impl crate::runtime::Json for Tokenizerwhitespace {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "maxTokenLength", &self.max_token_length);
-        crate::runtime::put(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -42,75 +38,3 @@ impl crate::runtime::Json for Tokenizerwhitespace {
     }
 }
 crate::impl_serde_via_json!(Tokenizerwhitespace);
-/// Human-readable label that identifies this tokenizer type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenizerwhitespaceType {
-    /// `whitespace`
-    Whitespace,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-impl TokenizerwhitespaceType {
-    /// The value as it is written on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Whitespace => "whitespace",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::runtime::OpenEnum for TokenizerwhitespaceType {
-    const VALUES: &'static [&'static str] = &["whitespace"];
-    #[inline]
-    fn as_str(&self) -> &str {
-        TokenizerwhitespaceType::as_str(self)
-    }
-    #[inline]
-    fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-impl From<&str> for TokenizerwhitespaceType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "whitespace" => Self::Whitespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for TokenizerwhitespaceType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for TokenizerwhitespaceType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::Json for TokenizerwhitespaceType {
-    #[inline]
-    fn from_json(
-        value: serde_json::Value,
-        path: &crate::runtime::Path<'_>,
-    ) -> Result<Self, crate::runtime::DecodeError> {
-        let text = <String as crate::runtime::Json>::from_json(value, path)?;
-        Ok(Self::from(text.as_str()))
-    }
-    #[inline]
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::String(self.as_str().to_owned())
-    }
-}
-impl crate::runtime::QueryValue for TokenizerwhitespaceType {
-    #[inline]
-    fn push_values(&self, out: &mut Vec<String>) {
-        crate::runtime::enum_query_value(self, out)
-    }
-}
-crate::impl_serde_via_json!(TokenizerwhitespaceType);

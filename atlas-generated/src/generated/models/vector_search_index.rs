@@ -28,8 +28,6 @@ pub struct VectorSearchIndex {
     pub status: Option<crate::models::ClusterSearchIndexStatus>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
     pub stored_source: Option<serde_json::Value>,
-    /// Type of the index. Default type is search.
-    pub r#type: Option<crate::models::ClusterSearchIndexType>,
     /// Settings that configure the fields, one per object, to index. You must define at least one "vector" type field. You can optionally define "filter" type fields also.
     pub fields: Option<Vec<crate::models::BasicDbObject>>,
     /// Top-level path to the array that contains vector fields. When provided, vector fields under this path are treated as nested.
@@ -52,7 +50,6 @@ impl crate::runtime::Json for VectorSearchIndex {
             num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             fields: crate::runtime::optional(&mut map, "fields", path)?,
             nested_root: crate::runtime::optional(&mut map, "nestedRoot", path)?,
             additional_properties: map,
@@ -68,7 +65,6 @@ impl crate::runtime::Json for VectorSearchIndex {
         crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "fields", &self.fields);
         crate::runtime::put_optional(&mut map, "nestedRoot", &self.nested_root);
         for (key, value) in &self.additional_properties {

@@ -10,8 +10,6 @@ pub struct VectorSearchIndexCreateRequest {
     pub database: String,
     /// Label that identifies this index. Within each namespace, names of all indexes in the namespace must be unique.
     pub name: String,
-    /// Type of the index. The default type is search.
-    pub r#type: Option<crate::models::ClusterSearchIndexType>,
     /// `definition`
     pub definition: crate::models::VectorSearchIndexDefinition,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -28,7 +26,6 @@ impl crate::runtime::Json for VectorSearchIndexCreateRequest {
             collection_name: crate::runtime::required(&mut map, "collectionName", path)?,
             database: crate::runtime::required(&mut map, "database", path)?,
             name: crate::runtime::required(&mut map, "name", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             definition: crate::runtime::required(&mut map, "definition", path)?,
             additional_properties: map,
         })
@@ -39,7 +36,6 @@ impl crate::runtime::Json for VectorSearchIndexCreateRequest {
         crate::runtime::put(&mut map, "collectionName", &self.collection_name);
         crate::runtime::put(&mut map, "database", &self.database);
         crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "definition", &self.definition);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -29,8 +29,6 @@ pub struct VectorSearchIndexResponse {
     pub status: Option<crate::models::SearchHostStatusDetailStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<crate::models::VectorSearchHostStatusDetail>>,
-    /// Type of the index. The default type is search.
-    pub r#type: Option<crate::models::ClusterSearchIndexType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -59,7 +57,6 @@ impl crate::runtime::Json for VectorSearchIndexResponse {
             queryable: crate::runtime::optional(&mut map, "queryable", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             status_detail: crate::runtime::optional(&mut map, "statusDetail", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             additional_properties: map,
         })
     }
@@ -83,7 +80,6 @@ impl crate::runtime::Json for VectorSearchIndexResponse {
         crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "statusDetail", &self.status_detail);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

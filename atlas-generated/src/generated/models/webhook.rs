@@ -18,8 +18,6 @@ pub struct Webhook {
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the secret appears completely redacted.
     pub secret: Option<String>,
-    /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    pub r#type: Option<crate::models::WebhookType>,
     /// Endpoint web address to which MongoDB Cloud sends notifications.
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the URL appears partially redacted.
@@ -43,7 +41,6 @@ impl crate::runtime::Json for Webhook {
             )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             secret: crate::runtime::optional(&mut map, "secret", path)?,
-            r#type: crate::runtime::optional(&mut map, "type", path)?,
             url: crate::runtime::required(&mut map, "url", path)?,
             additional_properties: map,
         })
@@ -59,7 +56,6 @@ impl crate::runtime::Json for Webhook {
         );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "secret", &self.secret);
-        crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put(&mut map, "url", &self.url);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
