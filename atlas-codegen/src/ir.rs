@@ -22,6 +22,9 @@ pub struct Ir {
     pub fallbacks: Vec<Fallback>,
     /// Parameters the typed requests leave out on purpose, and why (see the report).
     pub left_out: Vec<LeftOutParameter>,
+    /// Set by the context pass: fields typed as one branch of their untagged union, because
+    /// the tag of the subtype holding them says which (see the report).
+    pub narrowed: Vec<NarrowedField>,
     /// The examples of every JSON body of `#/components/responses`, with the body's type, so
     /// that those of a response no operation uses are checked too.
     pub component_response_examples: Vec<TypedExample>,
@@ -40,6 +43,17 @@ impl Ir {
             .collect();
         versions.into_iter().cloned().collect()
     }
+}
+
+/// A field of a discriminated subtype typed as the branch of its union that belongs to the
+/// subtype's tag: `AwsRegionConfig20240805.electableSpecs` is an `AwsHardwareSpec20240805`.
+#[derive(Debug, Clone)]
+pub struct NarrowedField {
+    pub owner: String,
+    pub field: String,
+    pub tag: String,
+    pub union: String,
+    pub branch: String,
 }
 
 /// A parameter that typed requests do not offer, because setting it would break them.

@@ -17,6 +17,7 @@
 //! | request type | [`version_type_name`], [`alternate_type_name`], [`success_enum_name`], [`status_variant`] | `GetInvoiceV20230101Csv` |
 //! | enum variants | [`enum_variants`] | `SHA-1` → `Sha1`; catch-all `Unknown` |
 //! | union variants | [`tagged_variants`], [`untagged_variants`] | `AWSRegionConfig` in `CloudRegionConfig` → `Aws` |
+//! | a branch named for a tag | [`named_for_tag`] | `AWSHardwareSpec20240805` is the `AWS` one |
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -576,6 +577,30 @@ fn split_camel(ident: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// Whether the schema `name` is the one named for the discriminator `tag`: compared
+/// without case or punctuation, the name begins with the tag. This is how the spec names
+/// the per-provider schemas of one union (`AWSHardwareSpec20240805`, `AzureHardwareSpec20240805`
+/// for the tags `AWS`, `AZURE`), and what lets a subtype's field take its own branch.
+///
+/// ```
+/// use atlas_codegen::names::named_for_tag;
+/// assert!(named_for_tag("AWSHardwareSpec20240805", "AWS"));
+/// assert!(named_for_tag("AzureHardwareSpec20240805", "AZURE"));
+/// assert!(named_for_tag("TenantHardwareSpec", "TENANT"));
+/// assert!(!named_for_tag("GCPHardwareSpec", "AWS"));
+/// assert!(!named_for_tag("AWSHardwareSpec", ""));
+/// ```
+pub fn named_for_tag(name: &str, tag: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let tag = squash(tag);
+    !tag.is_empty() && squash(name).starts_with(&tag)
 }
 
 #[cfg(test)]

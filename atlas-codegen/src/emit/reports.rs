@@ -60,6 +60,21 @@ pub(crate) fn emit(
             ));
         }
     }
+    completeness.push_str("\n## Fields typed by their context\n\n");
+    if ir.narrowed.is_empty() {
+        completeness.push_str("None.\n");
+    } else {
+        completeness.push_str(
+            "Each field is the one branch of its untagged union named for the tag of the subtype that holds it.\n\n\
+             | field | tag | union | branch |\n| --- | --- | --- | --- |\n",
+        );
+        for n in &ir.narrowed {
+            completeness.push_str(&format!(
+                "| `{}.{}` | `{}` | `{}` | `{}` |\n",
+                n.owner, n.field, n.tag, n.union, n.branch
+            ));
+        }
+    }
     completeness.push_str("\n## Examples not checked\n\n");
     if unchecked_examples.is_empty() {
         completeness.push_str("None: every example value of the document decodes into its type and re-encodes equal.\n");

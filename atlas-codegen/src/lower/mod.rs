@@ -25,6 +25,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Ir, CodegenError> {
         operations: lowered.operations,
         tags: lowered.tags,
         left_out: lowered.left_out,
+        narrowed: Vec::new(),
         components: b.components,
         fallbacks: b.fallbacks,
         component_response_examples,

@@ -73,7 +73,7 @@ fn is_struct(def: &TypeDef) -> bool {
 }
 
 /// The (property, tags) of every union variant `subtype` is.
-fn unions_of(ir: &Ir, subtype: TypeId) -> Vec<(String, Vec<String>)> {
+pub(super) fn unions_of(ir: &Ir, subtype: TypeId) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for def in &ir.types {
         if let TypeKind::Tagged(t) = &def.kind {

@@ -165,6 +165,7 @@ mod tests {
             .collect(),
             fallbacks: Vec::new(),
             left_out: Vec::new(),
+            narrowed: Vec::new(),
             component_response_examples: Vec::new(),
             spec_title: String::new(),
             spec_version: String::new(),

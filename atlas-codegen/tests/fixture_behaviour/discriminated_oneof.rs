@@ -3,7 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::models::{AccountDetails, ApiError, AwsAccountDetails, GcpAccountDetails};
+use crate::models::{
+    AccountDetails, ApiError, AwsAccountDetails, AzureAccountDetails, AzureSupportPlan,
+    GcpAccountDetails, SupportPlan,
+};
 use crate::operations::billing::GetAccountDetails;
 use crate::runtime::{Endpoint, ResponseError};
 
@@ -171,4 +174,20 @@ fn the_operation_builds_its_request_and_decodes_its_responses() {
         }
         other => panic!("expected an API error, got {other:?}"),
     }
+}
+
+#[test]
+fn a_subtype_field_takes_the_branch_its_tag_names() {
+    let value = json!({"cloudProvider": "azure", "plan": {"level": "basic"}});
+    let AccountDetails::Azure(details) = decode(&value) else {
+        panic!("expected Azure")
+    };
+    // Typed as the Azure branch, though the value fits the AWS one as well.
+    let plan: Option<AzureSupportPlan> = details.plan.clone();
+    assert_eq!(plan.and_then(|p| p.level).as_deref(), Some("basic"));
+    assert_eq!(encode(&AccountDetails::Azure(details)), value);
+    // Out of context, the union has no tag to go by.
+    let alone: SupportPlan = serde_json::from_value(json!({"level": "basic"})).unwrap();
+    assert_eq!(serde_json::to_value(&alone).unwrap(), json!({"level": "basic"}));
+    let _ = AzureAccountDetails::default();
 }

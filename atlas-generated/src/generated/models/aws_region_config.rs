@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsRegionConfig {
     /// `electableSpecs`
-    pub electable_specs: Option<crate::models::HardwareSpec>,
+    pub electable_specs: Option<crate::models::AwsHardwareSpec>,
     /// Precedence is given to this region when a primary election occurs. If your `regionConfigs` has only `readOnlySpecs`, `analyticsSpecs`, or both, set this value to `0`. If you have multiple `regionConfigs` objects (your cluster is multi-region or multi-cloud), they must have priorities in descending order. The highest priority is `7`.
     ///
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
@@ -17,11 +17,11 @@ pub struct AwsRegionConfig {
     /// `analyticsAutoScaling`
     pub analytics_auto_scaling: Option<crate::models::AdvancedAutoScalingSettings>,
     /// `analyticsSpecs`
-    pub analytics_specs: Option<crate::models::DedicatedHardwareSpec>,
+    pub analytics_specs: Option<crate::models::AwsHardwareSpec>,
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::AdvancedAutoScalingSettings>,
     /// `readOnlySpecs`
-    pub read_only_specs: Option<crate::models::DedicatedHardwareSpec>,
+    pub read_only_specs: Option<crate::models::AwsHardwareSpec>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureRegionConfig20240805 {
     /// `electableSpecs`
-    pub electable_specs: Option<crate::models::HardwareSpec20240805>,
+    pub electable_specs: Option<crate::models::AzureHardwareSpec20240805>,
     /// Precedence is given to this region when a primary election occurs. If your `regionConfigs` has only `readOnlySpecs`, `analyticsSpecs`, or both, set this value to `0`. If you have multiple `regionConfigs` objects (your cluster is multi-region or multi-cloud), they must have priorities in descending order. The highest priority is `7`.
     ///
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
@@ -17,17 +17,17 @@ pub struct AzureRegionConfig20240805 {
     /// `analyticsAutoScaling`
     pub analytics_auto_scaling: Option<crate::models::AdvancedAutoScalingSettings>,
     /// Read-only: set by the server, ignored in requests.
-    pub analytics_specs: Option<crate::models::DedicatedHardwareSpec20240805>,
+    pub analytics_specs: Option<crate::models::AzureHardwareSpec20240805>,
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::AdvancedAutoScalingSettings>,
     /// Read-only: set by the server, ignored in requests.
-    pub effective_analytics_specs: Option<crate::models::DedicatedHardwareSpec20240805>,
+    pub effective_analytics_specs: Option<crate::models::AzureHardwareSpec20240805>,
     /// Read-only: set by the server, ignored in requests.
-    pub effective_electable_specs: Option<crate::models::DedicatedHardwareSpec20240805>,
+    pub effective_electable_specs: Option<crate::models::AzureHardwareSpec20240805>,
     /// Read-only: set by the server, ignored in requests.
-    pub effective_read_only_specs: Option<crate::models::DedicatedHardwareSpec20240805>,
+    pub effective_read_only_specs: Option<crate::models::AzureHardwareSpec20240805>,
     /// Read-only: set by the server, ignored in requests.
-    pub read_only_specs: Option<crate::models::DedicatedHardwareSpec20240805>,
+    pub read_only_specs: Option<crate::models::AzureHardwareSpec20240805>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
