@@ -224,6 +224,21 @@ pub struct UntaggedVariant {
     pub ty: TypeRef,
     /// Set by the cycle pass.
     pub boxed: bool,
+    /// Set by the shapes pass: the properties the branch declares, when it is an object
+    /// and its union has several such branches, to rank them for each value.
+    pub shape: Option<Vec<ShapeProperty>>,
+}
+
+/// A property an untagged union's branch declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeProperty {
+    pub wire: String,
+    /// The string enum (or closed tag set, or discriminated union's tags) whose listed
+    /// values the property takes; `None` when any value fits.
+    pub values: Option<TypeId>,
+    /// The tag of a discriminated union: without it (or with a tag it does not list) the
+    /// branch describes nothing of the value, though it decodes it (as `Unknown`).
+    pub essential: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -14,8 +14,8 @@ use super::docs::{doc_attrs, lines_to_doc, sanitize};
 use super::tokens::{ident, type_tokens};
 use crate::error::CodegenError;
 use crate::ir::{
-    EnumValue, Field, Ir, Presence, StringEnum, Struct, Tagged, TypeId, TypeKind, TypeRef,
-    UntaggedVariant, VariantTag,
+    EnumValue, Field, Ir, Presence, ShapeProperty, StringEnum, Struct, Tagged, TypeId, TypeKind,
+    TypeRef, UntaggedVariant, VariantTag,
 };
 use crate::names::{UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIANT};
 
@@ -377,6 +377,7 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
         }
     }
     let unknown = ident(UNKNOWN_TAG_VARIANT);
+    let all_tags = t.variants.iter().flat_map(|v| &v.tags);
     let item = quote! {
         pub enum #name {
             #(#variants)*
@@ -389,6 +390,8 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
         impl #name {
             /// The name of the property whose value selects the variant.
             pub const TAG_PROPERTY: &'static str = #property;
+            /// Every tag value the spec lists, each selecting one variant.
+            pub const TAGS: &'static [&'static str] = &[#(#all_tags),*];
         }
         impl crate::runtime::Json for #name {
             #[inline]
@@ -441,14 +444,40 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
         });
         encode.push(quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), });
     }
+    let ranked = variants.iter().any(|v| v.shape.is_some());
+    let decode = if ranked {
+        let shapes = variants
+            .iter()
+            .map(|v| shape_tokens(ir, v.shape.as_deref()));
+        let count = variants.len();
+        let arms = decode.iter().enumerate().map(|(i, d)| quote!(#i => #d));
+        quote! {
+            const SHAPES: [Option<&[crate::runtime::Declared]>; #count] = [#(#shapes),*];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    } else {
+        quote!(#(#decode)*)
+    };
+    let rule = ranked.then(|| {
+        quote! {
+            #[doc = ""]
+            #[doc = " When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed."]
+        }
+    });
     let item = quote! { pub enum #name { #(#items)* } };
-    let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
+    // The rule continues the type's documentation, which comes just before.
+    let derives = quote!(#rule #[derive(Debug, Clone, PartialEq)]);
     let impls = quote! {
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
                 let mut attempts = Vec::new();
-                #(#decode)*
+                #decode
                 Err(crate::runtime::no_variant(path, #type_name, attempts))
             }
             #[inline]
@@ -460,4 +489,28 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
         }
     };
     (derives, item, impls)
+}
+
+/// A branch's shape as a `runtime::Declared` list, or `None` for a branch that is not an object.
+fn shape_tokens(ir: &Ir, shape: Option<&[ShapeProperty]>) -> TokenStream {
+    let Some(shape) = shape else {
+        return quote!(None);
+    };
+    let properties = shape.iter().map(|p| {
+        let name = &p.wire;
+        let values = match p.values {
+            None => quote!(&[]),
+            Some(id) => {
+                let ty = type_tokens(ir, &TypeRef::Named(id));
+                match &ir.types[id].kind {
+                    TypeKind::Enum(_) => quote!(<#ty as crate::runtime::OpenEnum>::VALUES),
+                    TypeKind::Tagged(_) => quote!(#ty::TAGS),
+                    _ => quote!(#ty::VALUES),
+                }
+            }
+        };
+        let essential = p.essential;
+        quote!(crate::runtime::Declared { name: #name, values: #values, essential: #essential })
+    });
+    quote!(Some(&[#(#properties),*]))
 }

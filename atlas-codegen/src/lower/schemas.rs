@@ -684,6 +684,7 @@ impl<'a> Builder<'a> {
                 ident,
                 ty,
                 boxed: false,
+                shape: None,
             })
             .collect();
         Ok(TypeKind::Untagged(variants))

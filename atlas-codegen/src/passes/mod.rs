@@ -1,16 +1,21 @@
 //! IR → IR: decisions that need the whole IR, made once, after lowering and before
-//! emitting, in this order: [`tags`] decides who writes each discriminator tag (a subtype
-//! loses the fields that would let it disagree with its variant); [`context`] types a
-//! subtype's field as the branch of its untagged union that the subtype's tag names;
-//! [`unused`] drops the
-//! inline types nothing refers to any more; [`cycles`] boxes the
-//! fields that make types recursive; [`defaults`] says which structs have `Default`;
-//! [`endpoints`] decides the request types of every (operation, version).
+//! emitting, in this order:
+//!
+//! 1. [`tags`] decides who writes each discriminator tag (a subtype loses the fields that
+//!    would let it disagree with its variant);
+//! 2. [`context`] types a subtype's field as the branch of its untagged union that the
+//!    subtype's tag names;
+//! 3. [`unused`] drops the inline types nothing refers to any more;
+//! 4. [`shapes`] gives the object branches of untagged unions the shape they are ranked by;
+//! 5. [`cycles`] boxes the fields that make types recursive;
+//! 6. [`defaults`] says which structs have `Default`;
+//! 7. [`endpoints`] decides the request types of every (operation, version).
 
 mod context;
 mod cycles;
 mod defaults;
 mod endpoints;
+mod shapes;
 mod tags;
 mod unused;
 
@@ -21,6 +26,7 @@ pub fn run(ir: &mut Ir) {
     tags::assign_tags(ir);
     context::narrow_fields(ir);
     unused::drop_unused_types(ir);
+    shapes::shape_branches(ir);
     cycles::box_recursive_fields(ir);
     defaults::derive_defaults(ir);
     endpoints::plan_endpoints(ir);

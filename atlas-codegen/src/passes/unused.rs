@@ -87,7 +87,13 @@ fn each_root_type_id(ir: &mut Ir, f: &mut dyn FnMut(&mut TypeId)) {
 fn kind_type_ids(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeId)) {
     match kind {
         TypeKind::Struct(s) => s.fields.iter_mut().for_each(|x| type_ref_ids(&mut x.ty, f)),
-        TypeKind::Untagged(vs) => vs.iter_mut().for_each(|v| type_ref_ids(&mut v.ty, f)),
+        TypeKind::Untagged(vs) => {
+            for v in vs {
+                type_ref_ids(&mut v.ty, f);
+                let shape = v.shape.iter_mut().flatten();
+                shape.filter_map(|p| p.values.as_mut()).for_each(&mut *f);
+            }
+        }
         TypeKind::Alias(ty) => type_ref_ids(ty, f),
         TypeKind::Tagged(t) => {
             for v in &mut t.variants {

@@ -68,7 +68,10 @@ fn two_tags_mapping_to_one_subtype_keep_their_own_value() {
         value: StreamsSampleConnection::default(),
     };
     assert_eq!(encode(&built), json!({"type": "SampleData"}));
-    assert_eq!(StreamsConnectionSampleType::VALUES, ["Sample", "SampleData"]);
+    assert_eq!(
+        StreamsConnectionSampleType::VALUES,
+        ["Sample", "SampleData"]
+    );
 }
 
 #[test]

@@ -117,7 +117,10 @@ fn the_variant_is_the_one_source_of_its_tag() {
     aws.additional_properties
         .insert("cloudProvider".to_owned(), json!("gcp"));
     let encoded = encode(&AccountDetails::Aws(aws));
-    assert_eq!(encoded, json!({"cloudProvider": "aws", "awsAccountId": "1"}));
+    assert_eq!(
+        encoded,
+        json!({"cloudProvider": "aws", "awsAccountId": "1"})
+    );
     assert!(matches!(decode(&encoded), AccountDetails::Aws(_)));
     // Decoding leaves the tag out of the payload: it is the variant's.
     let AccountDetails::Aws(details) = decode(&encoded) else {
@@ -188,6 +191,9 @@ fn a_subtype_field_takes_the_branch_its_tag_names() {
     assert_eq!(encode(&AccountDetails::Azure(details)), value);
     // Out of context, the union has no tag to go by.
     let alone: SupportPlan = serde_json::from_value(json!({"level": "basic"})).unwrap();
-    assert_eq!(serde_json::to_value(&alone).unwrap(), json!({"level": "basic"}));
+    assert_eq!(
+        serde_json::to_value(&alone).unwrap(),
+        json!({"level": "basic"})
+    );
     let _ = AzureAccountDetails::default();
 }

@@ -5,7 +5,10 @@
 
 use serde_json::{Value, json};
 
-use crate::models::{AlertConfig, AlertConfigMatcher, AlertConfigNotifier, MetricThreshold};
+use crate::models::{
+    AlertConfig, AlertConfigContact, AlertConfigMatcher, AlertConfigNotifier, AlertConfigRotation,
+    MetricThreshold,
+};
 use crate::runtime::Json;
 use crate::runtime::json::Path;
 
@@ -73,5 +76,34 @@ fn no_matching_branch_names_each_branch_and_its_failure() {
     assert!(
         message[data..].contains("dataUnits"),
         "why `Data` failed: {message}"
+    );
+}
+
+#[test]
+fn of_overlapping_branches_the_one_describing_more_of_the_value_wins() {
+    // Both decode any object; only `TeamContact` declares `teamId`.
+    let value = json!({"name": "ops", "teamId": "t1"});
+    let contact: AlertConfigContact = decode(value.clone());
+    match &contact {
+        AlertConfigContact::Team(team) => assert_eq!(team.team_id.as_deref(), Some("t1")),
+        other => panic!("decoded as the wrong branch: {other:?}"),
+    }
+    assert_eq!(contact.to_json(), value);
+    // Equally described: the first branch in the spec's order.
+    let contact: AlertConfigContact = decode(json!({"name": "ops"}));
+    assert!(
+        matches!(contact, AlertConfigContact::Person(_)),
+        "{contact:?}"
+    );
+    // An enum value one branch lists and the other does not (open enums accept both).
+    let rotation: AlertConfigRotation = decode(json!({"kind": "slack", "hours": 8}));
+    assert!(
+        matches!(rotation, AlertConfigRotation::Chat(_)),
+        "{rotation:?}"
+    );
+    let rotation: AlertConfigRotation = decode(json!({"kind": "pager"}));
+    assert!(
+        matches!(rotation, AlertConfigRotation::Pager(_)),
+        "{rotation:?}"
     );
 }

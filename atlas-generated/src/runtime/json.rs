@@ -644,6 +644,78 @@ pub fn one_of(
     })
 }
 
+/// A property a branch of an untagged union declares, for [`branch_order`].
+#[derive(Debug, Clone, Copy)]
+pub struct Declared {
+    /// Its JSON name.
+    pub name: &'static str,
+    /// The values it lists, when it is a string enum; empty when any value fits.
+    pub values: &'static [&'static str],
+    /// A branch without it describes nothing: the tag of a discriminated union, whose
+    /// decoder keeps any object without one as `Unknown`.
+    pub essential: bool,
+}
+
+/// The order in which an untagged union tries its branches on `value`. For an object,
+/// branches are ranked by what they leave undescribed, in this order of weight: an
+/// essential property missing (a discriminated branch without its tag), then members
+/// holding a string the branch's enum does not list, then members the branch does not
+/// declare. Branches that are not objects (`None`) come last, and equals keep the spec's
+/// order. Any other value is tried in the spec's order.
+#[must_use]
+pub fn branch_order<const N: usize>(
+    value: &Value,
+    shapes: &[Option<&[Declared]>; N],
+) -> [usize; N] {
+    let mut order: [usize; N] = std::array::from_fn(|i| i);
+    if let Value::Object(map) = value {
+        let misfits: [Misfit; N] = std::array::from_fn(|i| match shapes[i] {
+            Some(declared) => misfit(map, declared),
+            None => Misfit::NOT_AN_OBJECT,
+        });
+        // Stable: equals keep the spec's order.
+        order.sort_by_key(|&i| misfits[i]);
+    }
+    order
+}
+
+/// What a branch leaves undescribed of an object, most telling first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Misfit {
+    essential_missing: bool,
+    unlisted: usize,
+    undeclared: usize,
+}
+
+impl Misfit {
+    const NOT_AN_OBJECT: Misfit = Misfit {
+        essential_missing: true,
+        unlisted: usize::MAX,
+        undeclared: usize::MAX,
+    };
+}
+
+fn misfit(map: &Map<String, Value>, declared: &[Declared]) -> Misfit {
+    let lists = |d: &Declared, value: &Value| {
+        d.values.is_empty() || value.as_str().is_none_or(|s| d.values.contains(&s))
+    };
+    let mut out = Misfit {
+        essential_missing: declared
+            .iter()
+            .any(|d| d.essential && !map.get(d.name).is_some_and(|v| lists(d, v))),
+        unlisted: 0,
+        undeclared: 0,
+    };
+    for (key, value) in map {
+        match declared.iter().find(|d| d.name == key.as_str()) {
+            None => out.undeclared += 1,
+            Some(d) if !lists(d, value) => out.unlisted += 1,
+            Some(_) => {}
+        }
+    }
+    out
+}
+
 /// A value of a discriminated union whose tag the specification does not list,
 /// kept whole so that it re-encodes unchanged.
 #[derive(Debug, Clone, PartialEq)]
@@ -1208,6 +1280,52 @@ mod tests {
             "at `$`: expected one of `A`, `B`, found `C`"
         );
         assert!(one_of(json!(1), &Path::Root, VALUES).is_err());
+    }
+
+    #[test]
+    fn branches_are_ranked_by_how_much_of_the_object_they_describe() {
+        const fn declared(name: &'static str, values: &'static [&'static str]) -> Declared {
+            Declared {
+                name,
+                values,
+                essential: false,
+            }
+        }
+        let narrow: &[Declared] = &[declared("id", &[])];
+        let wide: &[Declared] = &[declared("id", &[]), declared("kind", &["A", "B"])];
+        let other_kinds: &[Declared] = &[declared("id", &[]), declared("kind", &["C"])];
+        let shapes = [Some(narrow), None, Some(other_kinds), Some(wide)];
+        // `wide` describes both members; `other_kinds` does not list `A`; `narrow` lacks
+        // `kind`; the non-object branch goes last.
+        let order = |value: Value| branch_order(&value, &shapes);
+        assert_eq!(order(json!({"id": 1, "kind": "A"})), [3, 0, 2, 1]);
+        // `C` is listed by `other_kinds` only.
+        assert_eq!(order(json!({"id": 1, "kind": "C"})), [2, 0, 3, 1]);
+        // Equals keep the spec's order; a non-object value too.
+        assert_eq!(order(json!({"id": 1})), [0, 2, 3, 1]);
+        assert_eq!(order(json!("s")), [0, 1, 2, 3]);
+        // A non-string value of an enum property is not held against the branch here
+        // (decoding it fails instead).
+        assert_eq!(order(json!({"kind": 7})), [2, 3, 0, 1]);
+        // An unlisted enum value weighs more than any number of undeclared members.
+        let listing: &[Declared] = &[declared("kind", &["C"])];
+        let shapes2 = [Some(wide), Some(listing)];
+        assert_eq!(
+            branch_order(&json!({"kind": "C", "x": 1, "y": 2}), &shapes2),
+            [1, 0]
+        );
+        // A branch whose essential property (a union's tag) is missing or unlisted goes
+        // after every branch that describes anything.
+        let tag = Declared {
+            essential: true,
+            ..declared("type", &["T"])
+        };
+        let tagged: &[Declared] = &[tag, declared("id", &[])];
+        let shapes = [Some(tagged), Some(narrow)];
+        let order = |value: Value| branch_order(&value, &shapes);
+        assert_eq!(order(json!({"id": 1, "x": 2})), [1, 0]);
+        assert_eq!(order(json!({"id": 1, "type": "U"})), [1, 0]);
+        assert_eq!(order(json!({"id": 1, "type": "T"})), [0, 1]);
     }
 
     #[test]

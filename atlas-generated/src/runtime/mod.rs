@@ -19,9 +19,9 @@ pub mod time;
 pub use crate::impl_serde_via_json;
 pub use enums::OpenEnum;
 pub use json::{
-    DecodeError, Json, Path, UnknownVariant, from_slice, no_variant, nullable, object, one_of,
-    optional, put, put_nullable, put_optional, put_or_null, required, tag, to_vec, variant_payload,
-    with_tag,
+    Declared, DecodeError, Json, Path, UnknownVariant, branch_order, from_slice, no_variant,
+    nullable, object, one_of, optional, put, put_nullable, put_optional, put_or_null, required,
+    tag, to_vec, variant_payload, with_tag,
 };
 pub use registry::{OperationInfo, VersionInfo};
 pub use request::{

@@ -58,6 +58,8 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManual);
 /// `ApiAtlasFTSAnalyzersViewManual/properties/charFilters/items` in the spec.
+///
+/// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     /// A [`CharFilterhtmlStrip`](crate::models::CharFilterhtmlStrip).
@@ -76,33 +78,94 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut attempts = Vec::new();
-        match <crate::models::CharFilterhtmlStrip as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterhtmlStrip(v)),
-            Err(e) => attempts.push(("FilterhtmlStrip", e)),
-        }
-        match <crate::models::CharFiltericuNormalize as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FiltericuNormalize(v)),
-            Err(e) => attempts.push(("FiltericuNormalize", e)),
-        }
-        match <crate::models::CharFiltermapping as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filtermapping(v)),
-            Err(e) => attempts.push(("Filtermapping", e)),
-        }
-        match <crate::models::CharFilterpersian as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filterpersian(v)),
-            Err(e) => attempts.push(("Filterpersian", e)),
+        const SHAPES: [Option<&[crate::runtime::Declared]>; 4usize] = [
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "ignoredTags",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::CharFilterhtmlStripType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::CharFiltericuNormalizeType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "mappings",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::CharFiltermappingType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::CharFilterpersianType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+        ];
+        for branch in crate::runtime::branch_order(&value, &SHAPES) {
+            match branch {
+                0usize => {
+                    match <crate::models::CharFilterhtmlStrip as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterhtmlStrip(v)),
+                        Err(e) => attempts.push(("FilterhtmlStrip", e)),
+                    }
+                }
+                1usize => {
+                    match <crate::models::CharFiltericuNormalize as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FiltericuNormalize(v)),
+                        Err(e) => attempts.push(("FiltericuNormalize", e)),
+                    }
+                }
+                2usize => {
+                    match <crate::models::CharFiltermapping as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filtermapping(v)),
+                        Err(e) => attempts.push(("Filtermapping", e)),
+                    }
+                }
+                3usize => {
+                    match <crate::models::CharFilterpersian as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filterpersian(v)),
+                        Err(e) => attempts.push(("Filterpersian", e)),
+                    }
+                }
+                _ => {}
+            }
         }
         Err(
             crate::runtime::no_variant(
@@ -124,6 +187,8 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManualCharFiltersItem);
 /// `ApiAtlasFTSAnalyzersViewManual/properties/tokenFilters/items` in the spec.
+///
+/// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     /// A [`TokenFilterasciiFolding`](crate::models::TokenFilterasciiFolding).
@@ -176,152 +241,495 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut attempts = Vec::new();
-        match <crate::models::TokenFilterasciiFolding as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterasciiFolding(v)),
-            Err(e) => attempts.push(("FilterasciiFolding", e)),
-        }
-        match <crate::models::TokenFilterdaitchMokotoffSoundex as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterdaitchMokotoffSoundex(v)),
-            Err(e) => attempts.push(("FilterdaitchMokotoffSoundex", e)),
-        }
-        match <crate::models::TokenFilteredgeGram as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilteredgeGram(v)),
-            Err(e) => attempts.push(("FilteredgeGram", e)),
-        }
-        match <crate::models::TokenFilterEnglishPossessive as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterEnglishPossessive(v)),
-            Err(e) => attempts.push(("FilterEnglishPossessive", e)),
-        }
-        match <crate::models::TokenFilterFlattenGraph as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterFlattenGraph(v)),
-            Err(e) => attempts.push(("FilterFlattenGraph", e)),
-        }
-        match <crate::models::TokenFiltericuFolding as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FiltericuFolding(v)),
-            Err(e) => attempts.push(("FiltericuFolding", e)),
-        }
-        match <crate::models::TokenFiltericuNormalizer as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FiltericuNormalizer(v)),
-            Err(e) => attempts.push(("FiltericuNormalizer", e)),
-        }
-        match <crate::models::TokenFilterkStemming as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterkStemming(v)),
-            Err(e) => attempts.push(("FilterkStemming", e)),
-        }
-        match <crate::models::TokenFilterlength as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filterlength(v)),
-            Err(e) => attempts.push(("Filterlength", e)),
-        }
-        match <crate::models::TokenFilterlowercase as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filterlowercase(v)),
-            Err(e) => attempts.push(("Filterlowercase", e)),
-        }
-        match <crate::models::TokenFilternGram as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilternGram(v)),
-            Err(e) => attempts.push(("FilternGram", e)),
-        }
-        match <crate::models::TokenFilterPorterStemming as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterPorterStemming(v)),
-            Err(e) => attempts.push(("FilterPorterStemming", e)),
-        }
-        match <crate::models::TokenFilterregex as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filterregex(v)),
-            Err(e) => attempts.push(("Filterregex", e)),
-        }
-        match <crate::models::TokenFilterreverse as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filterreverse(v)),
-            Err(e) => attempts.push(("Filterreverse", e)),
-        }
-        match <crate::models::TokenFiltershingle as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filtershingle(v)),
-            Err(e) => attempts.push(("Filtershingle", e)),
-        }
-        match <crate::models::TokenFiltersnowballStemming as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FiltersnowballStemming(v)),
-            Err(e) => attempts.push(("FiltersnowballStemming", e)),
-        }
-        match <crate::models::TokenFilterSpanishPluralStemming as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterSpanishPluralStemming(v)),
-            Err(e) => attempts.push(("FilterSpanishPluralStemming", e)),
-        }
-        match <crate::models::TokenFilterStempel as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterStempel(v)),
-            Err(e) => attempts.push(("FilterStempel", e)),
-        }
-        match <crate::models::TokenFilterstopword as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filterstopword(v)),
-            Err(e) => attempts.push(("Filterstopword", e)),
-        }
-        match <crate::models::TokenFiltertrim as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Filtertrim(v)),
-            Err(e) => attempts.push(("Filtertrim", e)),
-        }
-        match <crate::models::TokenFilterWordDelimiterGraph as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::FilterWordDelimiterGraph(v)),
-            Err(e) => attempts.push(("FilterWordDelimiterGraph", e)),
+        const SHAPES: [Option<&[crate::runtime::Declared]>; 21usize] = [
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "originalTokens",
+                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterasciiFoldingType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "originalTokens",
+                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterdaitchMokotoffSoundexType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "maxGram",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "minGram",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "termNotInBounds",
+                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilteredgeGramType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterEnglishPossessiveType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterFlattenGraphType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFiltericuFoldingType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "normalizationForm",
+                        values: <crate::models::TokenFiltericuNormalizerNormalizationForm as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFiltericuNormalizerType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterkStemmingType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "max",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "min",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterlengthType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterlowercaseType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "maxGram",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "minGram",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "termNotInBounds",
+                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilternGramType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterPorterStemmingType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "matches",
+                        values: <crate::models::TokenFilterregexMatches as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "pattern",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "replacement",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterregexType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterreverseType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "maxShingleSize",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "minShingleSize",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFiltershingleType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "stemmerName",
+                        values: <crate::models::TokenFiltersnowballStemmingStemmerName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFiltersnowballStemmingType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterSpanishPluralStemmingType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterStempelType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "ignoreCase",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "tokens",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterstopwordType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFiltertrimType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "delimiterOptions",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "protectedWords",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "type",
+                        values: <crate::models::TokenFilterWordDelimiterGraphType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+        ];
+        for branch in crate::runtime::branch_order(&value, &SHAPES) {
+            match branch {
+                0usize => {
+                    match <crate::models::TokenFilterasciiFolding as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterasciiFolding(v)),
+                        Err(e) => attempts.push(("FilterasciiFolding", e)),
+                    }
+                }
+                1usize => {
+                    match <crate::models::TokenFilterdaitchMokotoffSoundex as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterdaitchMokotoffSoundex(v)),
+                        Err(e) => attempts.push(("FilterdaitchMokotoffSoundex", e)),
+                    }
+                }
+                2usize => {
+                    match <crate::models::TokenFilteredgeGram as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilteredgeGram(v)),
+                        Err(e) => attempts.push(("FilteredgeGram", e)),
+                    }
+                }
+                3usize => {
+                    match <crate::models::TokenFilterEnglishPossessive as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterEnglishPossessive(v)),
+                        Err(e) => attempts.push(("FilterEnglishPossessive", e)),
+                    }
+                }
+                4usize => {
+                    match <crate::models::TokenFilterFlattenGraph as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterFlattenGraph(v)),
+                        Err(e) => attempts.push(("FilterFlattenGraph", e)),
+                    }
+                }
+                5usize => {
+                    match <crate::models::TokenFiltericuFolding as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FiltericuFolding(v)),
+                        Err(e) => attempts.push(("FiltericuFolding", e)),
+                    }
+                }
+                6usize => {
+                    match <crate::models::TokenFiltericuNormalizer as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FiltericuNormalizer(v)),
+                        Err(e) => attempts.push(("FiltericuNormalizer", e)),
+                    }
+                }
+                7usize => {
+                    match <crate::models::TokenFilterkStemming as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterkStemming(v)),
+                        Err(e) => attempts.push(("FilterkStemming", e)),
+                    }
+                }
+                8usize => {
+                    match <crate::models::TokenFilterlength as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filterlength(v)),
+                        Err(e) => attempts.push(("Filterlength", e)),
+                    }
+                }
+                9usize => {
+                    match <crate::models::TokenFilterlowercase as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filterlowercase(v)),
+                        Err(e) => attempts.push(("Filterlowercase", e)),
+                    }
+                }
+                10usize => {
+                    match <crate::models::TokenFilternGram as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilternGram(v)),
+                        Err(e) => attempts.push(("FilternGram", e)),
+                    }
+                }
+                11usize => {
+                    match <crate::models::TokenFilterPorterStemming as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterPorterStemming(v)),
+                        Err(e) => attempts.push(("FilterPorterStemming", e)),
+                    }
+                }
+                12usize => {
+                    match <crate::models::TokenFilterregex as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filterregex(v)),
+                        Err(e) => attempts.push(("Filterregex", e)),
+                    }
+                }
+                13usize => {
+                    match <crate::models::TokenFilterreverse as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filterreverse(v)),
+                        Err(e) => attempts.push(("Filterreverse", e)),
+                    }
+                }
+                14usize => {
+                    match <crate::models::TokenFiltershingle as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filtershingle(v)),
+                        Err(e) => attempts.push(("Filtershingle", e)),
+                    }
+                }
+                15usize => {
+                    match <crate::models::TokenFiltersnowballStemming as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FiltersnowballStemming(v)),
+                        Err(e) => attempts.push(("FiltersnowballStemming", e)),
+                    }
+                }
+                16usize => {
+                    match <crate::models::TokenFilterSpanishPluralStemming as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterSpanishPluralStemming(v)),
+                        Err(e) => attempts.push(("FilterSpanishPluralStemming", e)),
+                    }
+                }
+                17usize => {
+                    match <crate::models::TokenFilterStempel as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterStempel(v)),
+                        Err(e) => attempts.push(("FilterStempel", e)),
+                    }
+                }
+                18usize => {
+                    match <crate::models::TokenFilterstopword as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filterstopword(v)),
+                        Err(e) => attempts.push(("Filterstopword", e)),
+                    }
+                }
+                19usize => {
+                    match <crate::models::TokenFiltertrim as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Filtertrim(v)),
+                        Err(e) => attempts.push(("Filtertrim", e)),
+                    }
+                }
+                20usize => {
+                    match <crate::models::TokenFilterWordDelimiterGraph as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::FilterWordDelimiterGraph(v)),
+                        Err(e) => attempts.push(("FilterWordDelimiterGraph", e)),
+                    }
+                }
+                _ => {}
+            }
         }
         Err(
             crate::runtime::no_variant(
@@ -388,6 +796,17 @@ pub enum ApiAtlasFtsAnalyzersViewManualTokenizer {
 impl ApiAtlasFtsAnalyzersViewManualTokenizer {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "type";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "edgeGram",
+        "keyword",
+        "nGram",
+        "regexCaptureGroup",
+        "regexSplit",
+        "standard",
+        "uaxUrlEmail",
+        "whitespace",
+    ];
 }
 impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
     #[inline]

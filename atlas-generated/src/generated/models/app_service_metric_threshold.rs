@@ -33,6 +33,42 @@ pub enum AppServiceMetricThreshold {
 impl AppServiceMetricThreshold {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "metricName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "REALM_AUTH_LOGIN_FAIL",
+        "REALM_ENDPOINTS_FAILED_REQUESTS",
+        "REALM_GQL_FAILED_REQUESTS",
+        "REALM_OVERALL_FAILED_REQUESTS",
+        "REALM_SDKFNS_FAILED_REQUESTS",
+        "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT",
+        "REALM_TRIGGERS_FAILED_REQUESTS",
+        "REALM_ENDPOINTS_COMPUTE_MS",
+        "REALM_ENDPOINTS_RESPONSE_MS",
+        "REALM_GQL_COMPUTE_MS",
+        "REALM_GQL_RESPONSE_MS",
+        "REALM_OVERALL_COMPUTE_MS",
+        "REALM_SDK_FNS_RESPONSE_MS",
+        "REALM_SDK_FUNCTIONS_COMPUTE_MS",
+        "REALM_SDK_MQL_COMPUTE_MS",
+        "REALM_SDK_MQL_RESPONSE_MS",
+        "REALM_SYNC_CLIENT_BOOTSTRAP_MS",
+        "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM",
+        "REALM_TRIGGERS_COMPUTE_MS",
+        "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM",
+        "REALM_TRIGGERS_RESPONSE_MS",
+        "REALM_ENDPOINTS_EGRESS_BYTES",
+        "REALM_GQL_EGRESS_BYTES",
+        "REALM_OVERALL_EGRESS_BYTES",
+        "REALM_SDK_FUNCTIONS_EGRESS_BYTES",
+        "REALM_SDK_MQL_EGRESS_BYTES",
+        "REALM_SYNC_CLIENT_CHANGESETS_INVALID",
+        "REALM_SYNC_CLIENT_READS_FAILED",
+        "REALM_SYNC_CLIENT_UPLOADS_FAILED",
+        "REALM_SYNC_EGRESS_BYTES",
+        "REALM_SYNC_FAILED_REQUESTS",
+        "REALM_SYNC_SESSIONS_ENDED",
+        "REALM_TRIGGERS_EGRESS_BYTES",
+    ];
 }
 impl crate::runtime::Json for AppServiceMetricThreshold {
     #[inline]

@@ -22,6 +22,14 @@ pub enum CloudProviderAccessFeatureUsage {
 impl CloudProviderAccessFeatureUsage {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "featureType";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "ATLAS_DATA_LAKE",
+        "ATLAS_LOG_INTEGRATION",
+        "ENCRYPTION_AT_REST",
+        "EXPORT_SNAPSHOT",
+        "PUSH_BASED_LOG_EXPORT",
+    ];
 }
 impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
     #[inline]

@@ -20,6 +20,8 @@ pub enum CloudRegionConfig20240805 {
 impl CloudRegionConfig20240805 {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "providerName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &["AWS", "AZURE", "GCP", "TENANT"];
 }
 impl crate::runtime::Json for CloudRegionConfig20240805 {
     #[inline]

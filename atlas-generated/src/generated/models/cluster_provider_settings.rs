@@ -22,6 +22,8 @@ pub enum ClusterProviderSettings {
 impl ClusterProviderSettings {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "providerName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &["AWS", "AZURE", "FLEX", "GCP", "TENANT"];
 }
 impl crate::runtime::Json for ClusterProviderSettings {
     #[inline]

@@ -18,6 +18,8 @@ pub enum CriteriaView {
 impl CriteriaView {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "type";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &["CUSTOM", "DATE"];
 }
 impl crate::runtime::Json for CriteriaView {
     #[inline]

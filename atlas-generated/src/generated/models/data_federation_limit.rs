@@ -19,6 +19,16 @@ pub enum DataFederationLimit {
 impl DataFederationLimit {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "name";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "atlas.project.deployment.clusters",
+        "atlas.project.deployment.nodesPerPrivateLinkRegion",
+        "atlas.project.deployment.serverlessMTMs",
+        "atlas.project.security.databaseAccess.customRoles",
+        "atlas.project.security.databaseAccess.users",
+        "atlas.project.security.networkAccess.crossRegionEntries",
+        "atlas.project.security.networkAccess.entries",
+    ];
 }
 impl crate::runtime::Json for DataFederationLimit {
     #[inline]

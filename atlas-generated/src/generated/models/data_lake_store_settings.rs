@@ -26,6 +26,17 @@ pub enum DataLakeStoreSettings {
 impl DataLakeStoreSettings {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "provider";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "atlas",
+        "azure",
+        "dls:aws",
+        "dls:azure",
+        "dls:gcp",
+        "gcs",
+        "http",
+        "s3",
+    ];
 }
 impl crate::runtime::Json for DataLakeStoreSettings {
     #[inline]

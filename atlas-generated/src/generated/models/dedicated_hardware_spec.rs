@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Hardware specifications for read-only nodes in the region. Read-only nodes can never become the primary member, but can enable local reads. If you don't specify this parameter, no read-only nodes are deployed to the region.
+///
+/// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DedicatedHardwareSpec {
     /// A [`AwsHardwareSpec`](crate::models::AwsHardwareSpec).
@@ -18,26 +20,101 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut attempts = Vec::new();
-        match <crate::models::AwsHardwareSpec as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Aws(v)),
-            Err(e) => attempts.push(("Aws", e)),
-        }
-        match <crate::models::AzureHardwareSpec as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Azure(v)),
-            Err(e) => attempts.push(("Azure", e)),
-        }
-        match <crate::models::GcpHardwareSpec as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Gcp(v)),
-            Err(e) => attempts.push(("Gcp", e)),
+        const SHAPES: [Option<&[crate::runtime::Declared]>; 3usize] = [
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "diskIOPS",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "diskThroughput",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "ebsVolumeType",
+                        values: <crate::models::AwsCloudProviderSettingsVolumeType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "instanceSize",
+                        values: <crate::models::AwsCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "nodeCount",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "diskIOPS",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "instanceSize",
+                        values: <crate::models::AzureCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "nodeCount",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "instanceSize",
+                        values: <crate::models::CloudGcpProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "nodeCount",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+        ];
+        for branch in crate::runtime::branch_order(&value, &SHAPES) {
+            match branch {
+                0usize => {
+                    match <crate::models::AwsHardwareSpec as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Aws(v)),
+                        Err(e) => attempts.push(("Aws", e)),
+                    }
+                }
+                1usize => {
+                    match <crate::models::AzureHardwareSpec as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Azure(v)),
+                        Err(e) => attempts.push(("Azure", e)),
+                    }
+                }
+                2usize => {
+                    match <crate::models::GcpHardwareSpec as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Gcp(v)),
+                        Err(e) => attempts.push(("Gcp", e)),
+                    }
+                }
+                _ => {}
+            }
         }
         Err(crate::runtime::no_variant(path, "DedicatedHardwareSpec", attempts))
     }

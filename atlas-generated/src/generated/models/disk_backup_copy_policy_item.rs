@@ -19,6 +19,15 @@ pub enum DiskBackupCopyPolicyItem {
 impl DiskBackupCopyPolicyItem {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "frequencyType";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "daily",
+        "hourly",
+        "monthly",
+        "weekly",
+        "yearly",
+        "ondemand",
+    ];
 }
 impl crate::runtime::Json for DiskBackupCopyPolicyItem {
     #[inline]

@@ -16,6 +16,8 @@ pub enum DiskBackupSnapshotExportBucketResponse {
 impl DiskBackupSnapshotExportBucketResponse {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "cloudProvider";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &["AWS", "AZURE", "GCP"];
 }
 impl crate::runtime::Json for DiskBackupSnapshotExportBucketResponse {
     #[inline]

@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `FederationIdentityProvider` in the spec.
+///
+/// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FederationIdentityProvider {
     /// A [`FederationSamlIdentityProvider`](crate::models::FederationSamlIdentityProvider).
@@ -18,26 +20,306 @@ impl crate::runtime::Json for FederationIdentityProvider {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut attempts = Vec::new();
-        match <crate::models::FederationSamlIdentityProvider as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Saml(v)),
-            Err(e) => attempts.push(("Saml", e)),
-        }
-        match <crate::models::FederationOidcWorkforceIdentityProvider as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::OidcWorkforce(v)),
-            Err(e) => attempts.push(("OidcWorkforce", e)),
-        }
-        match <crate::models::FederationOidcWorkloadIdentityProvider as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::OidcWorkload(v)),
-            Err(e) => attempts.push(("OidcWorkload", e)),
+        const SHAPES: [Option<&[crate::runtime::Declared]>; 3usize] = [
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "acsUrl",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "associatedDomains",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "associatedOrgs",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "audienceUri",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "createdAt",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "description",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "displayName",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "id",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "idpType",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "issuerUri",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "oktaIdpId",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "pemFileInfo",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "protocol",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "requestBinding",
+                        values: <crate::models::FederationSamlIdentityProviderRequestBinding as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "responseSignatureAlgorithm",
+                        values: <crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "slug",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "ssoDebugEnabled",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "ssoUrl",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "status",
+                        values: <crate::models::FederationSamlIdentityProviderStatus as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "updatedAt",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "associatedDomains",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "associatedOrgs",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "audience",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "authorizationType",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "clientId",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "createdAt",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "description",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "displayName",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "groupsClaim",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "id",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "idpType",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "issuerUri",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "oktaIdpId",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "protocol",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "requestedScopes",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "updatedAt",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "userClaim",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "associatedOrgs",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "audience",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "authorizationType",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "createdAt",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "description",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "displayName",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "groupsClaim",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "id",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "idpType",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "issuerUri",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "oktaIdpId",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "protocol",
+                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "updatedAt",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "userClaim",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+        ];
+        for branch in crate::runtime::branch_order(&value, &SHAPES) {
+            match branch {
+                0usize => {
+                    match <crate::models::FederationSamlIdentityProvider as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Saml(v)),
+                        Err(e) => attempts.push(("Saml", e)),
+                    }
+                }
+                1usize => {
+                    match <crate::models::FederationOidcWorkforceIdentityProvider as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::OidcWorkforce(v)),
+                        Err(e) => attempts.push(("OidcWorkforce", e)),
+                    }
+                }
+                2usize => {
+                    match <crate::models::FederationOidcWorkloadIdentityProvider as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::OidcWorkload(v)),
+                        Err(e) => attempts.push(("OidcWorkload", e)),
+                    }
+                }
+                _ => {}
+            }
         }
         Err(crate::runtime::no_variant(path, "FederationIdentityProvider", attempts))
     }

@@ -46,6 +46,24 @@ pub enum FlexClusterMetricThreshold {
 impl FlexClusterMetricThreshold {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "metricName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "FLEX_AVG_COMMAND_EXECUTION_TIME",
+        "FLEX_AVG_READ_EXECUTION_TIME",
+        "FLEX_AVG_WRITE_EXECUTION_TIME",
+        "FLEX_CONNECTIONS",
+        "FLEX_CONNECTIONS_PERCENT",
+        "FLEX_DATA_SIZE_TOTAL",
+        "FLEX_NETWORK_BYTES_IN",
+        "FLEX_NETWORK_BYTES_OUT",
+        "FLEX_NETWORK_NUM_REQUESTS",
+        "FLEX_OPCOUNTER_CMD",
+        "FLEX_OPCOUNTER_DELETE",
+        "FLEX_OPCOUNTER_GETMORE",
+        "FLEX_OPCOUNTER_INSERT",
+        "FLEX_OPCOUNTER_QUERY",
+        "FLEX_OPCOUNTER_UPDATE",
+    ];
 }
 impl crate::runtime::Json for FlexClusterMetricThreshold {
     #[inline]

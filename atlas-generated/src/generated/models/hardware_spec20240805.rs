@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// Hardware specifications for all electable nodes deployed in the region. Electable nodes can become the primary and can enable local reads. If you don't specify this option, MongoDB Cloud deploys no electable nodes to the region.
+///
+/// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HardwareSpec20240805 {
     /// A [`AwsHardwareSpec20240805`](crate::models::AwsHardwareSpec20240805).
@@ -20,33 +22,144 @@ impl crate::runtime::Json for HardwareSpec20240805 {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut attempts = Vec::new();
-        match <crate::models::AwsHardwareSpec20240805 as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Aws(v)),
-            Err(e) => attempts.push(("Aws", e)),
-        }
-        match <crate::models::AzureHardwareSpec20240805 as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Azure(v)),
-            Err(e) => attempts.push(("Azure", e)),
-        }
-        match <crate::models::GcpHardwareSpec20240805 as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Gcp(v)),
-            Err(e) => attempts.push(("Gcp", e)),
-        }
-        match <crate::models::TenantHardwareSpec20240805 as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Tenant(v)),
-            Err(e) => attempts.push(("Tenant", e)),
+        const SHAPES: [Option<&[crate::runtime::Declared]>; 4usize] = [
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "diskIOPS",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "diskSizeGB",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "diskThroughput",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "ebsVolumeType",
+                        values: <crate::models::AwsCloudProviderSettingsVolumeType as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "instanceSize",
+                        values: <crate::models::AwsCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "nodeCount",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "diskIOPS",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "diskSizeGB",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "instanceSize",
+                        values: <crate::models::AzureCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "nodeCount",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "diskSizeGB",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "instanceSize",
+                        values: <crate::models::CloudGcpProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "nodeCount",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "diskSizeGB",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "effectiveInstanceSize",
+                        values: <crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "instanceSize",
+                        values: <crate::models::ClusterFreeProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+        ];
+        for branch in crate::runtime::branch_order(&value, &SHAPES) {
+            match branch {
+                0usize => {
+                    match <crate::models::AwsHardwareSpec20240805 as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Aws(v)),
+                        Err(e) => attempts.push(("Aws", e)),
+                    }
+                }
+                1usize => {
+                    match <crate::models::AzureHardwareSpec20240805 as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Azure(v)),
+                        Err(e) => attempts.push(("Azure", e)),
+                    }
+                }
+                2usize => {
+                    match <crate::models::GcpHardwareSpec20240805 as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Gcp(v)),
+                        Err(e) => attempts.push(("Gcp", e)),
+                    }
+                }
+                3usize => {
+                    match <crate::models::TenantHardwareSpec20240805 as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Tenant(v)),
+                        Err(e) => attempts.push(("Tenant", e)),
+                    }
+                }
+                _ => {}
+            }
         }
         Err(crate::runtime::no_variant(path, "HardwareSpec20240805", attempts))
     }

@@ -24,6 +24,15 @@ pub enum LogIntegrationRequest {
 impl LogIntegrationRequest {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "type";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "AZURE_LOG_EXPORT",
+        "DATADOG_LOG_EXPORT",
+        "GCS_LOG_EXPORT",
+        "OTEL_LOG_EXPORT",
+        "S3_LOG_EXPORT",
+        "SPLUNK_LOG_EXPORT",
+    ];
 }
 impl crate::runtime::Json for LogIntegrationRequest {
     #[inline]

@@ -20,6 +20,8 @@ pub enum OnlineArchiveSchedule {
 impl OnlineArchiveSchedule {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "type";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &["DAILY", "DEFAULT", "MONTHLY", "WEEKLY"];
 }
 impl crate::runtime::Json for OnlineArchiveSchedule {
     #[inline]

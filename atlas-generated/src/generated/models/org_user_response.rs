@@ -19,6 +19,13 @@ pub enum OrgUserResponse {
 impl OrgUserResponse {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "orgMembershipStatus";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "ACTIVE",
+        "INVITATION_EXPIRED",
+        "INVITATION_REJECTED",
+        "PENDING",
+    ];
 }
 impl crate::runtime::Json for OrgUserResponse {
     #[inline]

@@ -18,6 +18,11 @@ pub enum ReplicaSetThresholdAlertConfigViewForNdsGroup {
 impl ReplicaSetThresholdAlertConfigViewForNdsGroup {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "eventTypeName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "REPLICATION_OPLOG_WINDOW_RUNNING_OUT",
+        "TOO_MANY_ELECTIONS",
+    ];
 }
 impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     #[inline]

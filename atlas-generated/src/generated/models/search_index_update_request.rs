@@ -33,6 +33,8 @@ impl crate::runtime::Json for SearchIndexUpdateRequest {
 }
 crate::impl_serde_via_json!(SearchIndexUpdateRequest);
 /// The index definition to update the search index to.
+///
+/// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchIndexUpdateRequestDefinition {
     /// A [`TextSearchIndexDefinition`](crate::models::TextSearchIndexDefinition).
@@ -47,19 +49,103 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut attempts = Vec::new();
-        match <crate::models::TextSearchIndexDefinition as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Text(v)),
-            Err(e) => attempts.push(("Text", e)),
-        }
-        match <crate::models::VectorSearchIndexDefinition as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Vector(v)),
-            Err(e) => attempts.push(("Vector", e)),
+        const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "analyzer",
+                        values: <crate::models::SearchIndexAnalyzer as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "analyzers",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "mappings",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "numPartitions",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "searchAnalyzer",
+                        values: <crate::models::SearchIndexAnalyzer as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "sort",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "storedSource",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "synonyms",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "typeSets",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "fields",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "nestedRoot",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "numPartitions",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "storedSource",
+                        values: &[],
+                        essential: false,
+                    },
+                ],
+            ),
+        ];
+        for branch in crate::runtime::branch_order(&value, &SHAPES) {
+            match branch {
+                0usize => {
+                    match <crate::models::TextSearchIndexDefinition as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Text(v)),
+                        Err(e) => attempts.push(("Text", e)),
+                    }
+                }
+                1usize => {
+                    match <crate::models::VectorSearchIndexDefinition as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Vector(v)),
+                        Err(e) => attempts.push(("Vector", e)),
+                    }
+                }
+                _ => {}
+            }
         }
         Err(
             crate::runtime::no_variant(

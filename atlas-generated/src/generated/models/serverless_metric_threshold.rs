@@ -70,6 +70,26 @@ pub enum ServerlessMetricThreshold {
 impl ServerlessMetricThreshold {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "metricName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "SERVERLESS_AVG_COMMAND_EXECUTION_TIME",
+        "SERVERLESS_AVG_READ_EXECUTION_TIME",
+        "SERVERLESS_AVG_WRITE_EXECUTION_TIME",
+        "SERVERLESS_CONNECTIONS",
+        "SERVERLESS_CONNECTIONS_PERCENT",
+        "SERVERLESS_DATA_SIZE_TOTAL",
+        "SERVERLESS_NETWORK_BYTES_IN",
+        "SERVERLESS_NETWORK_BYTES_OUT",
+        "SERVERLESS_NETWORK_NUM_REQUESTS",
+        "SERVERLESS_OPCOUNTER_CMD",
+        "SERVERLESS_OPCOUNTER_DELETE",
+        "SERVERLESS_OPCOUNTER_GETMORE",
+        "SERVERLESS_OPCOUNTER_INSERT",
+        "SERVERLESS_OPCOUNTER_QUERY",
+        "SERVERLESS_OPCOUNTER_UPDATE",
+        "SERVERLESS_TOTAL_READ_UNITS",
+        "SERVERLESS_TOTAL_WRITE_UNITS",
+    ];
 }
 impl crate::runtime::Json for ServerlessMetricThreshold {
     #[inline]

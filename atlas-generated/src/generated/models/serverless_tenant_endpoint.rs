@@ -2,6 +2,8 @@
 
 #![allow(deprecated)]
 /// `ServerlessTenantEndpoint` in the spec.
+///
+/// When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServerlessTenantEndpoint {
     /// A [`ServerlessAwsTenantEndpoint`](crate::models::ServerlessAwsTenantEndpoint).
@@ -16,19 +18,118 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut attempts = Vec::new();
-        match <crate::models::ServerlessAwsTenantEndpoint as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Aws(v)),
-            Err(e) => attempts.push(("Aws", e)),
-        }
-        match <crate::models::ServerlessAzureTenantEndpoint as crate::runtime::Json>::from_json(
-            value.clone(),
-            path,
-        ) {
-            Ok(v) => return Ok(Self::Azure(v)),
-            Err(e) => attempts.push(("Azure", e)),
+        const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "_id",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "cloudProviderEndpointId",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "comment",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "endpointServiceName",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "errorMessage",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "providerName",
+                        values: <crate::models::ServerlessAwsTenantEndpointProviderName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "status",
+                        values: <crate::models::ServerlessAwsTenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+            Some(
+                &[
+                    crate::runtime::Declared {
+                        name: "_id",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "cloudProviderEndpointId",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "comment",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "endpointServiceName",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "errorMessage",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "privateEndpointIpAddress",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "privateLinkServiceResourceId",
+                        values: &[],
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "providerName",
+                        values: <crate::models::ServerlessAzureTenantEndpointProviderName as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                    crate::runtime::Declared {
+                        name: "status",
+                        values: <crate::models::ServerlessAwsTenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
+                        essential: false,
+                    },
+                ],
+            ),
+        ];
+        for branch in crate::runtime::branch_order(&value, &SHAPES) {
+            match branch {
+                0usize => {
+                    match <crate::models::ServerlessAwsTenantEndpoint as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Aws(v)),
+                        Err(e) => attempts.push(("Aws", e)),
+                    }
+                }
+                1usize => {
+                    match <crate::models::ServerlessAzureTenantEndpoint as crate::runtime::Json>::from_json(
+                        value.clone(),
+                        path,
+                    ) {
+                        Ok(v) => return Ok(Self::Azure(v)),
+                        Err(e) => attempts.push(("Azure", e)),
+                    }
+                }
+                _ => {}
+            }
         }
         Err(crate::runtime::no_variant(path, "ServerlessTenantEndpoint", attempts))
     }

@@ -14,6 +14,8 @@ pub enum ServerlessTenantEndpointUpdate {
 impl ServerlessTenantEndpointUpdate {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "providerName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &["AWS", "AZURE"];
 }
 impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
     #[inline]

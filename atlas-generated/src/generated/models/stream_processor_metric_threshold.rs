@@ -20,6 +20,13 @@ pub enum StreamProcessorMetricThreshold {
 impl StreamProcessorMetricThreshold {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "metricName";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "STREAM_PROCESSOR_CHANGE_STREAM_LAG",
+        "STREAM_PROCESSOR_DLQ_MESSAGE_COUNT",
+        "STREAM_PROCESSOR_KAFKA_LAG",
+        "STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT",
+    ];
 }
 impl crate::runtime::Json for StreamProcessorMetricThreshold {
     #[inline]

@@ -30,6 +30,19 @@ pub enum StreamsConnection {
 impl StreamsConnection {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "type";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "AWSKinesisDataStreams",
+        "AWSLambda",
+        "AzureBlobStorage",
+        "Cluster",
+        "GCPPubSub",
+        "Https",
+        "Kafka",
+        "S3",
+        "Sample",
+        "SchemaRegistry",
+    ];
 }
 impl crate::runtime::Json for StreamsConnection {
     #[inline]

@@ -14,6 +14,8 @@ pub enum StreamsFailoverConnection {
 impl StreamsFailoverConnection {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "type";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &["Cluster", "Kafka"];
 }
 impl crate::runtime::Json for StreamsFailoverConnection {
     #[inline]

@@ -30,6 +30,18 @@ pub enum ThirdPartyIntegration {
 impl ThirdPartyIntegration {
     /// The name of the property whose value selects the variant.
     pub const TAG_PROPERTY: &'static str = "type";
+    /// Every tag value the spec lists, each selecting one variant.
+    pub const TAGS: &'static [&'static str] = &[
+        "DATADOG",
+        "MICROSOFT_TEAMS",
+        "NEW_RELIC",
+        "OPS_GENIE",
+        "PAGER_DUTY",
+        "PROMETHEUS",
+        "SLACK",
+        "VICTOR_OPS",
+        "WEBHOOK",
+    ];
 }
 impl crate::runtime::Json for ThirdPartyIntegration {
     #[inline]
