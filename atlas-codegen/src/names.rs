@@ -17,6 +17,7 @@
 //! | request type | [`version_type_name`], [`alternate_type_name`], [`success_enum_name`], [`status_variant`] | `GetInvoiceV20230101Csv` |
 //! | enum variants | [`enum_variants`] | `SHA-1` → `Sha1`; catch-all `Unknown` |
 //! | union variants | [`tagged_variants`], [`untagged_variants`] | `AWSRegionConfig` in `CloudRegionConfig` → `Aws` |
+//! | request setter | [`setter_name`] | `items_per_page`, `with_new` |
 //! | a branch named for a tag | [`named_for_tag`] | `AWSHardwareSpec20240805` is the `AWS` one |
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -577,6 +578,35 @@ fn split_camel(ident: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// The chainable setter of a request type's optional parameter: the field's name, unless
+/// that is a method the request type already has (`new`, `body`, or one of the `Endpoint`
+/// traits', which an inherent method would shadow), then `with_` and the name.
+///
+/// ```
+/// use atlas_codegen::names::setter_name;
+/// assert_eq!(setter_name("items_per_page"), "items_per_page");
+/// assert_eq!(setter_name("r#type"), "r#type");
+/// assert_eq!(setter_name("new"), "with_new");
+/// assert_eq!(setter_name("to_request"), "with_to_request");
+/// ```
+pub fn setter_name(field: &str) -> String {
+    // `new`, the body's setter, and the methods of `runtime::Endpoint` and
+    // `dynamic::DynamicEndpoint`.
+    const TAKEN: [&str; 6] = [
+        "new",
+        "body",
+        "to_request",
+        "decode_response",
+        "from_args",
+        "decode_request_body",
+    ];
+    if TAKEN.contains(&field) {
+        format!("with_{field}")
+    } else {
+        field.to_owned()
+    }
 }
 
 /// Whether the schema `name` is the one named for the discriminator `tag`: compared

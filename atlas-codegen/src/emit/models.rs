@@ -7,7 +7,7 @@
 //! under 2 GB, and decoding keeps undeclared properties and unknown values, naming the
 //! field when it fails. (`atlas-generated/src/runtime/json.rs` says more.)
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, lines_to_doc, sanitize};
@@ -141,7 +141,9 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
             pub #extra: serde_json::Map<String, serde_json::Value>,
         }
     };
+    let constructor = struct_constructor(ir, &name, s);
     let impls = quote! {
+        #constructor
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
@@ -160,6 +162,48 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         }
     };
     (derives, item, impls)
+}
+
+/// `new(required…)`: each required field from anything that converts into its type; the
+/// rest start unset.
+fn struct_constructor(ir: &Ir, name: &Ident, s: &Struct) -> TokenStream {
+    if s.derives_default {
+        return quote! {
+            impl #name {
+                /// A value with every field unset, as [`Default`] gives.
+                #[inline]
+                pub fn new() -> Self {
+                    Self::default()
+                }
+            }
+        };
+    }
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let fi = ident(&f.ident);
+        if f.presence != Presence::Required {
+            inits.push(quote!(#fi: None,));
+            continue;
+        }
+        let ty = type_tokens(ir, &f.ty);
+        args.push(quote!(#fi: impl Into<#ty>));
+        inits.push(if f.boxed {
+            quote!(#fi: Box::new(#fi.into()),)
+        } else {
+            quote!(#fi: #fi.into(),)
+        });
+    }
+    let extra = ident(UNDECLARED_PROPERTIES_FIELD);
+    quote! {
+        impl #name {
+            /// A value with its required fields; optional ones start unset.
+            #[inline]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* #extra: serde_json::Map::new() }
+            }
+        }
+    }
 }
 
 fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
@@ -444,6 +488,7 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
         });
         encode.push(quote! { Self::#vi(value) => crate::runtime::Json::to_json(value), });
     }
+    let froms = branch_conversions(ir, &name, variants);
     let ranked = variants.iter().any(|v| v.shape.is_some());
     let decode = if ranked {
         let shapes = variants
@@ -487,8 +532,36 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
                 }
             }
         }
+        #(#froms)*
     };
     (derives, item, impls)
+}
+
+/// `From<Branch>` for each branch whose type no other branch has (and that is not
+/// untyped JSON, which would wrap anything without looking at it).
+fn branch_conversions(ir: &Ir, name: &Ident, variants: &[UntaggedVariant]) -> Vec<TokenStream> {
+    let unique = |v: &UntaggedVariant| {
+        v.ty != TypeRef::Any && variants.iter().filter(|w| w.ty == v.ty).count() == 1
+    };
+    let mut out = Vec::new();
+    for v in variants.iter().filter(|v| unique(v)) {
+        let vi = ident(&v.ident);
+        let ty = type_tokens(ir, &v.ty);
+        let wrap = if v.boxed {
+            quote!(Self::#vi(Box::new(value)))
+        } else {
+            quote!(Self::#vi(value))
+        };
+        out.push(quote! {
+            impl From<#ty> for #name {
+                #[inline]
+                fn from(value: #ty) -> Self {
+                    #wrap
+                }
+            }
+        });
+    }
+    out
 }
 
 /// A branch's shape as a `runtime::Declared` list, or `None` for a branch that is not an object.

@@ -10,6 +10,7 @@ use crate::ir::{
     Endpoint, Ir, Operation, OperationVersion, Param, ParamLocation, PathSegment, ResponseBody,
     Success, SuccessCase, TypeKind, TypeRef,
 };
+use crate::names::setter_name;
 
 pub fn emit_operation(ir: &Ir, op: &Operation) -> TokenStream {
     let mut out = Vec::new();
@@ -39,6 +40,7 @@ fn emit_endpoint(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
     let docs = endpoint_docs(ir, op, v, e);
     let deprecated = deprecation(op, v).map(|note| quote!(#[deprecated(note = #note)]));
     let (fields, new_args, new_inits) = request_fields(ir, op, v);
+    let setters = request_setters(ir, op, v);
     let (success_ty, success_decl, arms) = success_decoding(ir, e);
     let error_ty = match &e.error {
         Some(ty) => type_tokens(ir, ty),
@@ -66,6 +68,7 @@ fn emit_endpoint(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
             pub fn new(#(#new_args),*) -> Self {
                 Self { #(#new_inits)* }
             }
+            #(#setters)*
         }
         impl crate::runtime::Endpoint for #name {
             const OPERATION_ID: &'static str = #operation_id;
@@ -237,6 +240,49 @@ fn request_fields(
         }
     }
     (fields, new_args, new_inits)
+}
+
+/// A chainable setter for each optional parameter (and an optional body):
+/// `ListClusters::new(group).items_per_page(500)`.
+fn request_setters(ir: &Ir, op: &Operation, v: &OperationVersion) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for p in op.params.iter().filter(|p| !p.required) {
+        let fi = ident(&p.ident);
+        let setter = ident(&setter_name(&p.ident));
+        let ty = type_tokens(ir, &p.ty);
+        let doc = format!(" Sets the {} parameter `{}`.", place(p), p.wire_name);
+        let deprecated = p.deprecated.then(|| {
+            let note = format!(
+                "the {} parameter `{}` is deprecated in the Atlas API",
+                place(p),
+                p.wire_name
+            );
+            quote!(#[deprecated(note = #note)])
+        });
+        out.push(quote! {
+            #[doc = #doc]
+            #deprecated
+            #[inline]
+            #[must_use]
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#fi = Some(value.into());
+                self
+            }
+        });
+    }
+    if let Some(body) = v.request.as_ref().filter(|_| !op.body_required) {
+        let ty = type_tokens(ir, &body.ty);
+        out.push(quote! {
+            /// Sets the request body.
+            #[inline]
+            #[must_use]
+            pub fn body(mut self, body: impl Into<#ty>) -> Self {
+                self.body = Some(body.into());
+                self
+            }
+        });
+    }
+    out
 }
 
 /// The body of `to_request` after the builder: the path segment by segment (parameters

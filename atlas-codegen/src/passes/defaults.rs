@@ -1,34 +1,13 @@
-//! Which structs derive `Default`: those whose every field can start empty.
+//! Which structs derive `Default`: those without a required field. A default for a
+//! required field (an empty name, a zero count) would be a value the server rejects, so
+//! such structs are built with `new(required…)` instead.
 
-use crate::ir::{Field, Ir, Presence, TypeKind, TypeRef};
+use crate::ir::{Ir, Presence, TypeKind};
 
 pub fn derive_defaults(ir: &mut Ir) {
-    let defaults: Vec<bool> = ir
-        .types
-        .iter()
-        .map(|t| match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().all(|f| starts_empty(ir, f)),
-            _ => false,
-        })
-        .collect();
-    for (def, default) in ir.types.iter_mut().zip(defaults) {
+    for def in &mut ir.types {
         if let TypeKind::Struct(s) = &mut def.kind {
-            s.derives_default = default;
+            s.derives_default = s.fields.iter().all(|f| f.presence != Presence::Required);
         }
-    }
-}
-
-/// An optional field starts as `None`; a required one as its type's default, which strings,
-/// numbers, lists, maps and structs of optional fields have (enums and unions do not).
-fn starts_empty(ir: &Ir, f: &Field) -> bool {
-    if f.presence != Presence::Required {
-        return true;
-    }
-    match &f.ty {
-        TypeRef::Named(id) => match &ir.types[*id].kind {
-            TypeKind::Struct(s) => s.fields.iter().all(|g| g.presence != Presence::Required),
-            _ => false,
-        },
-        _ => true,
     }
 }

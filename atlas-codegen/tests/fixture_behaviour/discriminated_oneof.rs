@@ -60,10 +60,7 @@ fn a_variant_built_in_rust_writes_its_tag() {
         encode(&AccountDetails::from(gcp)),
         json!({"cloudProvider": "gcp", "gcpProjectId": "p"})
     );
-    let aws = AwsAccountDetails {
-        aws_account_id: "1".to_owned(),
-        ..AwsAccountDetails::default()
-    };
+    let aws = AwsAccountDetails::new("1");
     assert_eq!(
         encode(&AccountDetails::from(aws)),
         json!({"cloudProvider": "aws", "awsAccountId": "1"})
@@ -110,10 +107,7 @@ fn undeclared_fields_survive_a_round_trip() {
 fn the_variant_is_the_one_source_of_its_tag() {
     // The subtype has no field for the tag (`AwsAccountDetails { cloud_provider: .. }` does
     // not compile), and a tag slipped into its undeclared properties is overwritten.
-    let mut aws = AwsAccountDetails {
-        aws_account_id: "1".to_owned(),
-        ..AwsAccountDetails::default()
-    };
+    let mut aws = AwsAccountDetails::new("1");
     aws.additional_properties
         .insert("cloudProvider".to_owned(), json!("gcp"));
     let encoded = encode(&AccountDetails::Aws(aws));
@@ -168,10 +162,9 @@ fn the_operation_builds_its_request_and_decodes_its_responses() {
             assert_eq!(
                 error,
                 ApiError {
-                    error: 404,
                     detail: Some("no such org".to_owned()),
                     error_code: Some("ORG_NOT_FOUND".to_owned()),
-                    ..ApiError::default()
+                    ..ApiError::new(404)
                 }
             );
         }

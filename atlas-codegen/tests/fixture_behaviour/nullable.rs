@@ -54,10 +54,15 @@ fn a_required_field_that_is_missing_or_null_is_an_error_naming_it() {
 fn read_only_fields_are_not_demanded_from_a_request_and_write_only_not_from_a_response() {
     // Building a request: `createdAt` and `id` (read-only) can be left out.
     let request = ProjectSettings {
-        name: "p".to_owned(),
         secret: Some("s".to_owned()),
-        ..Default::default()
+        ..ProjectSettings::new("p")
     };
+    assert_eq!(request.name, "p");
+    // Required but nullable fields start as `null`, which the server accepts.
+    assert_eq!(
+        (request.description.as_deref(), request.limit),
+        (None, None)
+    );
     let encoded = request.to_json();
     assert_eq!(encoded.get("id"), None);
     assert_eq!(encoded.get("createdAt"), None);

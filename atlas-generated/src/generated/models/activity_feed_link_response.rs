@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Response containing a shareable activity feed link.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActivityFeedLinkResponse {
     /// Shareable link to the activity feed with pre-applied filters.
     pub link: String,
@@ -12,6 +12,17 @@ pub struct ActivityFeedLinkResponse {
     pub links: Option<Vec<crate::models::Link>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ActivityFeedLinkResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(link: impl Into<String>) -> Self {
+        Self {
+            link: link.into(),
+            links: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ActivityFeedLinkResponse {
     #[inline]

@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `AddOrRemoveGroupRole` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddOrRemoveGroupRole {
     /// Project-level role to assign to or remove from the MongoDB Cloud user.
     pub group_role: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AddOrRemoveGroupRole {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(group_role: impl Into<String>) -> Self {
+        Self {
+            group_role: group_role.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AddOrRemoveGroupRole {
     #[inline]

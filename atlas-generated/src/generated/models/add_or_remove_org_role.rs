@@ -9,6 +9,16 @@ pub struct AddOrRemoveOrgRole {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl AddOrRemoveOrgRole {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(org_role: impl Into<crate::models::AddOrRemoveOrgRoleOrgRole>) -> Self {
+        Self {
+            org_role: org_role.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for AddOrRemoveOrgRole {
     #[inline]
     fn from_json(

@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `AddUserToTeam` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddUserToTeam {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     pub id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AddUserToTeam {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AddUserToTeam {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// List that contains a document for each backup policy item in the desired backup policy.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     /// Unique 24-hexadecimal digit string that identifies this backup policy.
     pub id: Option<String>,
@@ -10,6 +10,19 @@ pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     pub policy_items: Vec<crate::models::DiskBackupApiPolicyItem>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AdvancedDiskBackupSnapshotSchedulePolicy {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        policy_items: impl Into<Vec<crate::models::DiskBackupApiPolicyItem>>,
+    ) -> Self {
+        Self {
+            id: None,
+            policy_items: policy_items.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AdvancedDiskBackupSnapshotSchedulePolicy {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `AiModelApiKeyCreateRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AiModelApiKeyCreateRequest {
     /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
     ///
@@ -16,6 +16,18 @@ pub struct AiModelApiKeyCreateRequest {
     pub name: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AiModelApiKeyCreateRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            cloud: None,
+            geography: None,
+            name: name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AiModelApiKeyCreateRequest {
     #[inline]

@@ -57,6 +57,13 @@ pub struct AiModelApiKeyResponse {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl AiModelApiKeyResponse {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for AiModelApiKeyResponse {
     #[inline]
     fn from_json(

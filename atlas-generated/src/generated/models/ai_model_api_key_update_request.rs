@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `AiModelApiKeyUpdateRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AiModelApiKeyUpdateRequest {
     /// A new name for the API key.
     pub name: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AiModelApiKeyUpdateRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AiModelApiKeyUpdateRequest {
     #[inline]

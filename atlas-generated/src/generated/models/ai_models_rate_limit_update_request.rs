@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `AiModelsRateLimitUpdateRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AiModelsRateLimitUpdateRequest {
     /// The number of requests per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
     pub requests_per_minute_limit: i32,
@@ -10,6 +10,20 @@ pub struct AiModelsRateLimitUpdateRequest {
     pub tokens_per_minute_limit: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AiModelsRateLimitUpdateRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        requests_per_minute_limit: impl Into<i32>,
+        tokens_per_minute_limit: impl Into<i32>,
+    ) -> Self {
+        Self {
+            requests_per_minute_limit: requests_per_minute_limit.into(),
+            tokens_per_minute_limit: tokens_per_minute_limit.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AiModelsRateLimitUpdateRequest {
     #[inline]

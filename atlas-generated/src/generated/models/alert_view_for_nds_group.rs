@@ -822,4 +822,52 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
         }
     }
 }
+impl From<crate::models::AppServiceAlertView> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::AppServiceAlertView) -> Self {
+        Self::AppServiceAlertView(value)
+    }
+}
+impl From<crate::models::ClusterAlertViewForNdsGroup> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ClusterAlertViewForNdsGroup) -> Self {
+        Self::Cluster(value)
+    }
+}
+impl From<crate::models::HostAlertViewForNdsGroup> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::HostAlertViewForNdsGroup) -> Self {
+        Self::Host(value)
+    }
+}
+impl From<crate::models::FlexMetricAlert> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::FlexMetricAlert) -> Self {
+        Self::FlexMetricAlert(value)
+    }
+}
+impl From<crate::models::HostMetricAlert> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::HostMetricAlert) -> Self {
+        Self::HostMetricAlert(value)
+    }
+}
+impl From<crate::models::ReplicaSetAlertViewForNdsGroup> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ReplicaSetAlertViewForNdsGroup) -> Self {
+        Self::ReplicaSet(value)
+    }
+}
+impl From<crate::models::StreamProcessorAlertViewForNdsGroup> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::StreamProcessorAlertViewForNdsGroup) -> Self {
+        Self::StreamProcessor(value)
+    }
+}
+impl From<crate::models::DefaultAlertViewForNdsGroup> for AlertViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::DefaultAlertViewForNdsGroup) -> Self {
+        Self::Default(value)
+    }
+}
 crate::impl_serde_via_json!(AlertViewForNdsGroup);

@@ -733,4 +733,88 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
         }
     }
 }
+impl From<crate::models::DatadogNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::DatadogNotification) -> Self {
+        Self::Datadog(value)
+    }
+}
+impl From<crate::models::EmailNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::EmailNotification) -> Self {
+        Self::Email(value)
+    }
+}
+impl From<crate::models::GroupNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::GroupNotification) -> Self {
+        Self::Group(value)
+    }
+}
+impl From<crate::models::HipChatNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::HipChatNotification) -> Self {
+        Self::HipChat(value)
+    }
+}
+impl From<crate::models::MicrosoftTeamsNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::MicrosoftTeamsNotification) -> Self {
+        Self::MicrosoftTeams(value)
+    }
+}
+impl From<crate::models::OpsGenieNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::OpsGenieNotification) -> Self {
+        Self::OpsGenie(value)
+    }
+}
+impl From<crate::models::OrgNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::OrgNotification) -> Self {
+        Self::Org(value)
+    }
+}
+impl From<crate::models::PagerDutyNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::PagerDutyNotification) -> Self {
+        Self::PagerDuty(value)
+    }
+}
+impl From<crate::models::SlackNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::SlackNotification) -> Self {
+        Self::Slack(value)
+    }
+}
+impl From<crate::models::SmsNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::SmsNotification) -> Self {
+        Self::Sms(value)
+    }
+}
+impl From<crate::models::TeamNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::TeamNotification) -> Self {
+        Self::Team(value)
+    }
+}
+impl From<crate::models::UserNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::UserNotification) -> Self {
+        Self::User(value)
+    }
+}
+impl From<crate::models::VictorOpsNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::VictorOpsNotification) -> Self {
+        Self::VictorOps(value)
+    }
+}
+impl From<crate::models::WebhookNotification> for AlertsNotificationRootForGroup {
+    #[inline]
+    fn from(value: crate::models::WebhookNotification) -> Self {
+        Self::Webhook(value)
+    }
+}
 crate::impl_serde_via_json!(AlertsNotificationRootForGroup);

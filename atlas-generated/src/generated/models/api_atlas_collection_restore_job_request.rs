@@ -41,6 +41,36 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ApiAtlasCollectionRestoreJobRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        index_strategy: impl Into<
+            crate::models::ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+        >,
+        target_cluster_name: impl Into<String>,
+        target_group_id: impl Into<String>,
+        write_strategy: impl Into<
+            crate::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+        >,
+    ) -> Self {
+        Self {
+            collection_suffix: None,
+            collections: None,
+            database_suffix: None,
+            databases: None,
+            index_strategy: index_strategy.into(),
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            snapshot_id: None,
+            target_cluster_name: target_cluster_name.into(),
+            target_group_id: target_group_id.into(),
+            write_strategy: write_strategy.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
     #[inline]
     fn from_json(

@@ -28,6 +28,22 @@ pub struct ApiAtlasFtsAnalyzersViewManual {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ApiAtlasFtsAnalyzersViewManual {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        name: impl Into<String>,
+        tokenizer: impl Into<crate::models::ApiAtlasFtsAnalyzersViewManualTokenizer>,
+    ) -> Self {
+        Self {
+            char_filters: None,
+            name: name.into(),
+            token_filters: None,
+            tokenizer: tokenizer.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
     #[inline]
     fn from_json(
@@ -183,6 +199,34 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
             Self::Filtermapping(value) => crate::runtime::Json::to_json(value),
             Self::Filterpersian(value) => crate::runtime::Json::to_json(value),
         }
+    }
+}
+impl From<crate::models::CharFilterhtmlStrip>
+for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    #[inline]
+    fn from(value: crate::models::CharFilterhtmlStrip) -> Self {
+        Self::FilterhtmlStrip(value)
+    }
+}
+impl From<crate::models::CharFiltericuNormalize>
+for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    #[inline]
+    fn from(value: crate::models::CharFiltericuNormalize) -> Self {
+        Self::FiltericuNormalize(value)
+    }
+}
+impl From<crate::models::CharFiltermapping>
+for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    #[inline]
+    fn from(value: crate::models::CharFiltermapping) -> Self {
+        Self::Filtermapping(value)
+    }
+}
+impl From<crate::models::CharFilterpersian>
+for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    #[inline]
+    fn from(value: crate::models::CharFilterpersian) -> Self {
+        Self::Filterpersian(value)
     }
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManualCharFiltersItem);
@@ -768,6 +812,153 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
             Self::Filtertrim(value) => crate::runtime::Json::to_json(value),
             Self::FilterWordDelimiterGraph(value) => crate::runtime::Json::to_json(value),
         }
+    }
+}
+impl From<crate::models::TokenFilterasciiFolding>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterasciiFolding) -> Self {
+        Self::FilterasciiFolding(value)
+    }
+}
+impl From<crate::models::TokenFilterdaitchMokotoffSoundex>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterdaitchMokotoffSoundex) -> Self {
+        Self::FilterdaitchMokotoffSoundex(value)
+    }
+}
+impl From<crate::models::TokenFilteredgeGram>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilteredgeGram) -> Self {
+        Self::FilteredgeGram(value)
+    }
+}
+impl From<crate::models::TokenFilterEnglishPossessive>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterEnglishPossessive) -> Self {
+        Self::FilterEnglishPossessive(value)
+    }
+}
+impl From<crate::models::TokenFilterFlattenGraph>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterFlattenGraph) -> Self {
+        Self::FilterFlattenGraph(value)
+    }
+}
+impl From<crate::models::TokenFiltericuFolding>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFiltericuFolding) -> Self {
+        Self::FiltericuFolding(value)
+    }
+}
+impl From<crate::models::TokenFiltericuNormalizer>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFiltericuNormalizer) -> Self {
+        Self::FiltericuNormalizer(value)
+    }
+}
+impl From<crate::models::TokenFilterkStemming>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterkStemming) -> Self {
+        Self::FilterkStemming(value)
+    }
+}
+impl From<crate::models::TokenFilterlength>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterlength) -> Self {
+        Self::Filterlength(value)
+    }
+}
+impl From<crate::models::TokenFilterlowercase>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterlowercase) -> Self {
+        Self::Filterlowercase(value)
+    }
+}
+impl From<crate::models::TokenFilternGram>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilternGram) -> Self {
+        Self::FilternGram(value)
+    }
+}
+impl From<crate::models::TokenFilterPorterStemming>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterPorterStemming) -> Self {
+        Self::FilterPorterStemming(value)
+    }
+}
+impl From<crate::models::TokenFilterregex>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterregex) -> Self {
+        Self::Filterregex(value)
+    }
+}
+impl From<crate::models::TokenFilterreverse>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterreverse) -> Self {
+        Self::Filterreverse(value)
+    }
+}
+impl From<crate::models::TokenFiltershingle>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFiltershingle) -> Self {
+        Self::Filtershingle(value)
+    }
+}
+impl From<crate::models::TokenFiltersnowballStemming>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFiltersnowballStemming) -> Self {
+        Self::FiltersnowballStemming(value)
+    }
+}
+impl From<crate::models::TokenFilterSpanishPluralStemming>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterSpanishPluralStemming) -> Self {
+        Self::FilterSpanishPluralStemming(value)
+    }
+}
+impl From<crate::models::TokenFilterStempel>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterStempel) -> Self {
+        Self::FilterStempel(value)
+    }
+}
+impl From<crate::models::TokenFilterstopword>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterstopword) -> Self {
+        Self::Filterstopword(value)
+    }
+}
+impl From<crate::models::TokenFiltertrim>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFiltertrim) -> Self {
+        Self::Filtertrim(value)
+    }
+}
+impl From<crate::models::TokenFilterWordDelimiterGraph>
+for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
+    fn from(value: crate::models::TokenFilterWordDelimiterGraph) -> Self {
+        Self::FilterWordDelimiterGraph(value)
     }
 }
 crate::impl_serde_via_json!(ApiAtlasFtsAnalyzersViewManualTokenFiltersItem);

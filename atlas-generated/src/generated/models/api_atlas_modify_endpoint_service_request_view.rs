@@ -13,6 +13,21 @@ pub struct ApiAtlasModifyEndpointServiceRequestView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ApiAtlasModifyEndpointServiceRequestView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cloud_provider: impl Into<
+            crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+        >,
+    ) -> Self {
+        Self {
+            cloud_provider: cloud_provider.into(),
+            supported_remote_regions: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {
     #[inline]
     fn from_json(

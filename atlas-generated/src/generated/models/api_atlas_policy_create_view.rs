@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasPolicyCreateView` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiAtlasPolicyCreateView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     pub body: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ApiAtlasPolicyCreateView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(body: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ApiAtlasPolicyCreateView {
     #[inline]

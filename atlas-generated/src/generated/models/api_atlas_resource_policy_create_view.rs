@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasResourcePolicyCreateView` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiAtlasResourcePolicyCreateView {
     /// Description of the atlas resource policy.
     ///
@@ -14,6 +14,21 @@ pub struct ApiAtlasResourcePolicyCreateView {
     pub policies: Vec<crate::models::ApiAtlasPolicyCreateView>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ApiAtlasResourcePolicyCreateView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        name: impl Into<String>,
+        policies: impl Into<Vec<crate::models::ApiAtlasPolicyCreateView>>,
+    ) -> Self {
+        Self {
+            description: None,
+            name: name.into(),
+            policies: policies.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyCreateView {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Source and optional target namespace for a restore.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiAtlasRestoreNamespaceView {
     /// Namespace requested to restore (e.g. database name or `database.collection`).
     pub source_namespace: String,
@@ -10,6 +10,17 @@ pub struct ApiAtlasRestoreNamespaceView {
     pub target_namespace: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ApiAtlasRestoreNamespaceView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(source_namespace: impl Into<String>) -> Self {
+        Self {
+            source_namespace: source_namespace.into(),
+            target_namespace: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ApiAtlasSnapshotScheduleView` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiAtlasSnapshotScheduleView {
     /// Quantity of time expressed in minutes between successive cluster checkpoints. This parameter applies only to sharded clusters. This number determines the granularity of continuous cloud backups for sharded clusters.
     pub cluster_checkpoint_interval_min: i32,
@@ -30,6 +30,34 @@ pub struct ApiAtlasSnapshotScheduleView {
     pub weekly_snapshot_retention_weeks: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ApiAtlasSnapshotScheduleView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cluster_checkpoint_interval_min: impl Into<i32>,
+        cluster_id: impl Into<String>,
+        daily_snapshot_retention_days: impl Into<i32>,
+        monthly_snapshot_retention_months: impl Into<i32>,
+        point_in_time_window_hours: impl Into<i32>,
+        snapshot_interval_hours: impl Into<i32>,
+        snapshot_retention_days: impl Into<i32>,
+        weekly_snapshot_retention_weeks: impl Into<i32>,
+    ) -> Self {
+        Self {
+            cluster_checkpoint_interval_min: cluster_checkpoint_interval_min.into(),
+            cluster_id: cluster_id.into(),
+            daily_snapshot_retention_days: daily_snapshot_retention_days.into(),
+            group_id: None,
+            links: None,
+            monthly_snapshot_retention_months: monthly_snapshot_retention_months.into(),
+            point_in_time_window_hours: point_in_time_window_hours.into(),
+            snapshot_interval_hours: snapshot_interval_hours.into(),
+            snapshot_retention_days: snapshot_retention_days.into(),
+            weekly_snapshot_retention_weeks: weekly_snapshot_retention_weeks.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
     #[inline]

@@ -23,6 +23,23 @@ pub struct ApiSearchDeploymentRequestSpecView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ApiSearchDeploymentRequestSpecView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        instance_size: impl Into<
+            crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
+        >,
+    ) -> Self {
+        Self {
+            cloud_provider: None,
+            instance_size: instance_size.into(),
+            node_count: None,
+            region_name: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
     #[inline]
     fn from_json(

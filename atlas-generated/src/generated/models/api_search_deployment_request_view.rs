@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ApiSearchDeploymentRequestView` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiSearchDeploymentRequestView {
     /// Default number of Search Nodes per region. Applied to a region without an explicit override.
     ///
@@ -12,6 +12,19 @@ pub struct ApiSearchDeploymentRequestView {
     pub specs: Vec<crate::models::ApiSearchDeploymentRequestSpecView>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ApiSearchDeploymentRequestView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        specs: impl Into<Vec<crate::models::ApiSearchDeploymentRequestSpecView>>,
+    ) -> Self {
+        Self {
+            default_node_count: None,
+            specs: specs.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ApiSearchDeploymentRequestView {
     #[inline]

@@ -11,6 +11,22 @@ pub struct ApiSearchDeploymentSpecView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ApiSearchDeploymentSpecView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        instance_size: impl Into<
+            crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
+        >,
+        node_count: impl Into<i32>,
+    ) -> Self {
+        Self {
+            instance_size: instance_size.into(),
+            node_count: node_count.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ApiSearchDeploymentSpecView {
     #[inline]
     fn from_json(

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Request body for creating a standby link between clusters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiStandbyLinkRequest {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
     pub active_cluster_unique_id: String,
@@ -10,6 +10,20 @@ pub struct ApiStandbyLinkRequest {
     pub standby_cluster_unique_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ApiStandbyLinkRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        active_cluster_unique_id: impl Into<String>,
+        standby_cluster_unique_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            active_cluster_unique_id: active_cluster_unique_id.into(),
+            standby_cluster_unique_id: standby_cluster_unique_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ApiStandbyLinkRequest {
     #[inline]

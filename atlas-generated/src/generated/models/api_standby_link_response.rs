@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Response body containing standby link information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiStandbyLinkResponse {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
     pub active_cluster_unique_id: String,
@@ -28,6 +28,24 @@ pub struct ApiStandbyLinkResponse {
     pub status: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ApiStandbyLinkResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        active_cluster_unique_id: impl Into<String>,
+        standby_cluster_unique_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            active_cluster_unique_id: active_cluster_unique_id.into(),
+            error_reason: None,
+            group_id: None,
+            standby_cluster_unique_id: standby_cluster_unique_id.into(),
+            standby_link_id: None,
+            status: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ApiStandbyLinkResponse {
     #[inline]

@@ -71,6 +71,33 @@ pub struct ApiUserEventViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ApiUserEventViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::ApiUserEventTypeViewForNdsGroup>,
+    ) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            delegate_principal: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            target_public_key: None,
+            user_id: None,
+            username: None,
+            whitelist_entry: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ApiUserEventViewForNdsGroup {
     #[inline]
     fn from_json(

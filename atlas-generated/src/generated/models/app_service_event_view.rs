@@ -33,6 +33,24 @@ pub struct AppServiceEventView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl AppServiceEventView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::AppServiceEventTypeView>,
+    ) -> Self {
+        Self {
+            created: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            links: None,
+            org_id: None,
+            raw: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for AppServiceEventView {
     #[inline]
     fn from_json(

@@ -41,6 +41,31 @@ pub struct AppServiceMetricAlertConfigViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl AppServiceMetricAlertConfigViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<
+            crate::models::AppServiceEventTypeViewAlertableWithThreshold,
+        >,
+        notifications: impl Into<Vec<crate::models::AlertsNotificationRootForGroup>>,
+    ) -> Self {
+        Self {
+            created: None,
+            enabled: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            links: None,
+            matchers: None,
+            metric_threshold: None,
+            notifications: notifications.into(),
+            severity_override: None,
+            updated: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for AppServiceMetricAlertConfigViewForNdsGroup {
     #[inline]
     fn from_json(

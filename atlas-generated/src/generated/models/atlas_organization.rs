@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Details that describe the organization.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AtlasOrganization {
     /// Unique 24-hexadecimal digit string that identifies the organization.
     ///
@@ -22,6 +22,20 @@ pub struct AtlasOrganization {
     pub skip_default_alerts_settings: Option<bool>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AtlasOrganization {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            is_deleted: None,
+            links: None,
+            name: name.into(),
+            skip_default_alerts_settings: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AtlasOrganization {
     #[inline]

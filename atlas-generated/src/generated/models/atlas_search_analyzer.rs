@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Atlas Search Analyzer
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AtlasSearchAnalyzer {
     /// Filters that examine text one character at a time and perform filtering operations.
     pub char_filters: Option<Vec<crate::models::BasicDbObject>>,
@@ -21,6 +21,22 @@ pub struct AtlasSearchAnalyzer {
     pub tokenizer: std::collections::BTreeMap<String, serde_json::Value>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AtlasSearchAnalyzer {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        name: impl Into<String>,
+        tokenizer: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        Self {
+            char_filters: None,
+            name: name.into(),
+            token_filters: None,
+            tokenizer: tokenizer.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AtlasSearchAnalyzer {
     #[inline]

@@ -4,7 +4,7 @@
 /// Tenant Cluster Upgrade Request
 ///
 /// Request containing target state of tenant cluster to be upgraded.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<
@@ -157,6 +157,52 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AtlasTenantClusterUpgradeRequest20240805 {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            accept_data_risks_and_force_replica_set_reconfig: None,
+            adaptive_capacity: None,
+            advanced_configuration: None,
+            backup_enabled: None,
+            bi_connector: None,
+            cluster_type: None,
+            config_server_management_mode: None,
+            config_server_type: None,
+            connection_strings: None,
+            create_date: None,
+            disk_warming_mode: None,
+            effective_replication_specs: None,
+            encryption_at_rest_provider: None,
+            feature_compatibility_version: None,
+            feature_compatibility_version_expiration_date: None,
+            global_cluster_self_managed_sharding: None,
+            group_id: None,
+            id: None,
+            internal_cluster_role: None,
+            labels: None,
+            links: None,
+            mongo_db_employee_access_grant: None,
+            mongo_db_major_version: None,
+            mongo_db_version: None,
+            name: name.into(),
+            paused: None,
+            pit_enabled: None,
+            redact_client_log_data: None,
+            replica_set_scaling_strategy: None,
+            replication_specs: None,
+            retain_backups: None,
+            root_cert_type: None,
+            state_name: None,
+            tags: None,
+            termination_protection_enabled: None,
+            use_aws_time_based_snapshot_copy_for_fast_initial_sync: None,
+            version_release_system: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
     #[inline]

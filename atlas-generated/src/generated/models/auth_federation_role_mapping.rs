@@ -4,7 +4,7 @@
 /// Federated Authentication Role Mapping
 ///
 /// Mapping settings that link one IdP and MongoDB Cloud.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthFederationRoleMapping {
     /// Unique human-readable label that identifies the identity provider group to which this role mapping applies.
     pub external_group_name: String,
@@ -16,6 +16,21 @@ pub struct AuthFederationRoleMapping {
     pub role_assignments: Vec<crate::models::ConnectedOrgConfigRoleAssignment>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AuthFederationRoleMapping {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        external_group_name: impl Into<String>,
+        role_assignments: impl Into<Vec<crate::models::ConnectedOrgConfigRoleAssignment>>,
+    ) -> Self {
+        Self {
+            external_group_name: external_group_name.into(),
+            id: None,
+            role_assignments: role_assignments.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AuthFederationRoleMapping {
     #[inline]

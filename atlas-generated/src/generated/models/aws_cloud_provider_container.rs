@@ -36,6 +36,22 @@ pub struct AwsCloudProviderContainer {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl AwsCloudProviderContainer {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        region_name: impl Into<crate::models::AwsCloudProviderContainerRegionName>,
+    ) -> Self {
+        Self {
+            id: None,
+            provisioned: None,
+            atlas_cidr_block: None,
+            region_name: region_name.into(),
+            vpc_id: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for AwsCloudProviderContainer {
     #[inline]
     fn from_json(

@@ -2,13 +2,23 @@
 
 #![allow(deprecated)]
 /// `AWSCustomDNSEnabledView` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AwsCustomDnsEnabledView {
     /// Flag that indicates whether the project's clusters deployed to Amazon Web Services (AWS) use a custom Domain Name System (DNS).
     /// When `"enabled": true`, connect to your cluster using Private IP for Peering connection strings.
     pub enabled: bool,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AwsCustomDnsEnabledView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(enabled: impl Into<bool>) -> Self {
+        Self {
+            enabled: enabled.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AwsCustomDnsEnabledView {
     #[inline]

@@ -44,6 +44,13 @@ pub struct AwsHardwareSpec {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl AwsHardwareSpec {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for AwsHardwareSpec {
     #[inline]
     fn from_json(

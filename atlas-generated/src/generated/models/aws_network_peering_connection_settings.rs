@@ -4,7 +4,7 @@
 /// AWS
 ///
 /// Group of Network Peering connection settings.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AwsNetworkPeeringConnectionSettings {
     /// Amazon Web Services (AWS) region where the Virtual Peering Connection (VPC) that you peered with the MongoDB Cloud VPC resides. The resource returns `null` if your VPC and the MongoDB Cloud VPC reside in the same region.
     pub accepter_region_name: String,
@@ -38,6 +38,30 @@ pub struct AwsNetworkPeeringConnectionSettings {
     pub vpc_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AwsNetworkPeeringConnectionSettings {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        accepter_region_name: impl Into<String>,
+        aws_account_id: impl Into<String>,
+        container_id: impl Into<String>,
+        route_table_cidr_block: impl Into<String>,
+        vpc_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            accepter_region_name: accepter_region_name.into(),
+            aws_account_id: aws_account_id.into(),
+            connection_id: None,
+            container_id: container_id.into(),
+            error_state_name: None,
+            id: None,
+            route_table_cidr_block: route_table_cidr_block.into(),
+            status_name: None,
+            vpc_id: vpc_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
     #[inline]

@@ -40,6 +40,24 @@ pub struct AzureCloudProviderContainer {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl AzureCloudProviderContainer {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        atlas_cidr_block: impl Into<String>,
+        region: impl Into<crate::models::AzureCloudProviderContainerRegion>,
+    ) -> Self {
+        Self {
+            id: None,
+            provisioned: None,
+            atlas_cidr_block: atlas_cidr_block.into(),
+            azure_subscription_id: None,
+            region: region.into(),
+            vnet_name: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for AzureCloudProviderContainer {
     #[inline]
     fn from_json(

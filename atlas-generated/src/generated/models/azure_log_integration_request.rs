@@ -4,7 +4,7 @@
 /// Azure Log Export Integration Request
 ///
 /// Request schema for creating or updating an Azure Blob Storage log export integration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AzureLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
@@ -18,6 +18,26 @@ pub struct AzureLogIntegrationRequest {
     pub storage_container_name: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AzureLogIntegrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        prefix_path: impl Into<String>,
+        role_id: impl Into<String>,
+        storage_account_name: impl Into<String>,
+        storage_container_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            log_types: log_types.into(),
+            prefix_path: prefix_path.into(),
+            role_id: role_id.into(),
+            storage_account_name: storage_account_name.into(),
+            storage_container_name: storage_container_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AzureLogIntegrationRequest {
     #[inline]

@@ -4,7 +4,7 @@
 /// Azure Log Export Integration Response
 ///
 /// Details to integrate Azure Blob Storage log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AzureLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
@@ -20,6 +20,28 @@ pub struct AzureLogIntegrationResponse {
     pub storage_container_name: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AzureLogIntegrationResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        prefix_path: impl Into<String>,
+        role_id: impl Into<String>,
+        storage_account_name: impl Into<String>,
+        storage_container_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            log_types: log_types.into(),
+            prefix_path: prefix_path.into(),
+            role_id: role_id.into(),
+            storage_account_name: storage_account_name.into(),
+            storage_container_name: storage_container_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AzureLogIntegrationResponse {
     #[inline]

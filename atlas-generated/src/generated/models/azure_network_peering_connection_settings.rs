@@ -4,7 +4,7 @@
 /// AZURE
 ///
 /// Group of Network Peering connection settings.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AzureNetworkPeeringConnectionSettings {
     /// Unique string that identifies the Azure AD directory in which the VNet peered with the MongoDB Cloud VNet resides.
     pub azure_directory_id: String,
@@ -30,6 +30,29 @@ pub struct AzureNetworkPeeringConnectionSettings {
     pub vnet_name: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AzureNetworkPeeringConnectionSettings {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        azure_directory_id: impl Into<String>,
+        azure_subscription_id: impl Into<String>,
+        container_id: impl Into<String>,
+        resource_group_name: impl Into<String>,
+        vnet_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            azure_directory_id: azure_directory_id.into(),
+            azure_subscription_id: azure_subscription_id.into(),
+            container_id: container_id.into(),
+            error_state: None,
+            id: None,
+            resource_group_name: resource_group_name.into(),
+            status: None,
+            vnet_name: vnet_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
     #[inline]

@@ -31,6 +31,29 @@ pub struct BackupComplianceScheduledPolicyItem {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl BackupComplianceScheduledPolicyItem {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        frequency_interval: impl Into<i32>,
+        frequency_type: impl Into<
+            crate::models::BackupComplianceScheduledPolicyItemFrequencyType,
+        >,
+        retention_unit: impl Into<
+            crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
+        >,
+        retention_value: impl Into<i32>,
+    ) -> Self {
+        Self {
+            frequency_interval: frequency_interval.into(),
+            frequency_type: frequency_type.into(),
+            id: None,
+            retention_unit: retention_unit.into(),
+            retention_value: retention_value.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for BackupComplianceScheduledPolicyItem {
     #[inline]
     fn from_json(

@@ -65,6 +65,29 @@ pub struct BackupOnlineArchiveCreate {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl BackupOnlineArchiveCreate {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(criteria: impl Into<crate::models::CriteriaView>) -> Self {
+        Self {
+            id: None,
+            cluster_name: None,
+            coll_name: None,
+            collection_type: None,
+            criteria: criteria.into(),
+            data_expiration_rule: None,
+            data_process_region: None,
+            data_set_name: None,
+            db_name: None,
+            group_id: None,
+            partition_fields: None,
+            paused: None,
+            schedule: None,
+            state: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for BackupOnlineArchiveCreate {
     #[inline]
     fn from_json(

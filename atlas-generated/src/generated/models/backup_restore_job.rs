@@ -89,6 +89,34 @@ pub struct BackupRestoreJob {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl BackupRestoreJob {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(delivery: impl Into<crate::models::BackupRestoreJobDelivery>) -> Self {
+        Self {
+            batch_id: None,
+            checkpoint_id: None,
+            cluster_id: None,
+            cluster_name: None,
+            created: None,
+            delivery: delivery.into(),
+            deployment_job_id: None,
+            encryption_enabled: None,
+            group_id: None,
+            hashes: None,
+            id: None,
+            links: None,
+            master_key_uuid: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_millis: None,
+            snapshot_id: None,
+            status_name: None,
+            timestamp: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for BackupRestoreJob {
     #[inline]
     fn from_json(

@@ -60,6 +60,29 @@ pub struct BackupRestoreJobDelivery {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl BackupRestoreJobDelivery {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        method_name: impl Into<crate::models::BackupRestoreJobDeliveryMethodName>,
+    ) -> Self {
+        Self {
+            auth_header: None,
+            auth_value: None,
+            expiration_hours: None,
+            expires: None,
+            max_downloads: None,
+            method_name: method_name.into(),
+            status_name: None,
+            target_cluster_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            url: None,
+            url_v2: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for BackupRestoreJobDelivery {
     #[inline]
     fn from_json(

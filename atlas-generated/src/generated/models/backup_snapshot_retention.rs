@@ -15,6 +15,21 @@ pub struct BackupSnapshotRetention {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl BackupSnapshotRetention {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        retention_unit: impl Into<crate::models::BackupSnapshotRetentionRetentionUnit>,
+        retention_value: impl Into<i32>,
+    ) -> Self {
+        Self {
+            links: None,
+            retention_unit: retention_unit.into(),
+            retention_value: retention_value.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for BackupSnapshotRetention {
     #[inline]
     fn from_json(

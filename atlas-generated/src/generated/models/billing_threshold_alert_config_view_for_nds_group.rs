@@ -41,6 +41,31 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl BillingThresholdAlertConfigViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<
+            crate::models::BillingEventTypeViewAlertableWithThreshold,
+        >,
+        notifications: impl Into<Vec<crate::models::AlertsNotificationRootForGroup>>,
+    ) -> Self {
+        Self {
+            created: None,
+            enabled: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            links: None,
+            matchers: None,
+            notifications: notifications.into(),
+            severity_override: None,
+            threshold: None,
+            updated: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for BillingThresholdAlertConfigViewForNdsGroup {
     #[inline]
     fn from_json(

@@ -13,6 +13,17 @@ pub struct CharFilterhtmlStrip {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl CharFilterhtmlStrip {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(r#type: impl Into<crate::models::CharFilterhtmlStripType>) -> Self {
+        Self {
+            ignored_tags: None,
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for CharFilterhtmlStrip {
     #[inline]
     fn from_json(

@@ -15,6 +15,20 @@ pub struct CharFiltermapping {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl CharFiltermapping {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        mappings: impl Into<std::collections::BTreeMap<String, String>>,
+        r#type: impl Into<crate::models::CharFiltermappingType>,
+    ) -> Self {
+        Self {
+            mappings: mappings.into(),
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for CharFiltermapping {
     #[inline]
     fn from_json(

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CloudAppUser` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudAppUser {
     /// Two alphabet characters that identifies MongoDB Cloud user's geographic location. This parameter uses the ISO 3166-1a2 code format.
     pub country: String,
@@ -45,6 +45,36 @@ pub struct CloudAppUser {
     pub username: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CloudAppUser {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        country: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        mobile_number: impl Into<String>,
+        password: impl Into<String>,
+        roles: impl Into<Vec<crate::models::CloudAccessRoleAssignment>>,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            country: country.into(),
+            created_at: None,
+            email_address: None,
+            first_name: first_name.into(),
+            id: None,
+            last_auth: None,
+            last_name: last_name.into(),
+            links: None,
+            mobile_number: mobile_number.into(),
+            password: password.into(),
+            roles: roles.into(),
+            team_ids: None,
+            username: username.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CloudAppUser {
     #[inline]

@@ -58,6 +58,33 @@ pub struct CloudDatabaseUser {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl CloudDatabaseUser {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        database_name: impl Into<crate::models::CloudDatabaseUserDatabaseName>,
+        roles: impl Into<Vec<crate::models::DatabaseUserRole>>,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            aws_iam_type: None,
+            database_name: database_name.into(),
+            delete_after_date: None,
+            description: None,
+            group_id: None,
+            labels: None,
+            ldap_auth_type: None,
+            links: None,
+            oidc_auth_type: None,
+            password: None,
+            roles: roles.into(),
+            scopes: None,
+            username: username.into(),
+            x509_type: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for CloudDatabaseUser {
     #[inline]
     fn from_json(

@@ -35,6 +35,27 @@ pub struct CloudProviderAccessAwsiamRole {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl CloudProviderAccessAwsiamRole {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        provider_name: impl Into<
+            crate::models::CloudProviderAccessAwsiamRoleProviderName,
+        >,
+    ) -> Self {
+        Self {
+            provider_name: provider_name.into(),
+            atlas_aws_account_arn: None,
+            atlas_assumed_role_external_id: None,
+            authorized_date: None,
+            created_date: None,
+            feature_usages: None,
+            iam_assumed_role_arn: None,
+            role_id: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
     #[inline]
     fn from_json(

@@ -31,6 +31,27 @@ pub struct CloudProviderAccessAzureServicePrincipal {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl CloudProviderAccessAzureServicePrincipal {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        provider_name: impl Into<
+            crate::models::CloudProviderAccessAzureServicePrincipalProviderName,
+        >,
+    ) -> Self {
+        Self {
+            provider_name: provider_name.into(),
+            id: None,
+            atlas_azure_app_id: None,
+            created_date: None,
+            feature_usages: None,
+            last_updated_date: None,
+            service_principal_id: None,
+            tenant_id: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
     #[inline]
     fn from_json(

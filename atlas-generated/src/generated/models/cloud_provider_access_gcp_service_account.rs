@@ -27,6 +27,25 @@ pub struct CloudProviderAccessGcpServiceAccount {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl CloudProviderAccessGcpServiceAccount {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        provider_name: impl Into<
+            crate::models::CloudProviderAccessGcpServiceAccountProviderName,
+        >,
+    ) -> Self {
+        Self {
+            provider_name: provider_name.into(),
+            created_date: None,
+            feature_usages: None,
+            gcp_service_account_for_atlas: None,
+            role_id: None,
+            status: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
     #[inline]
     fn from_json(

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CloudSearchMetrics` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudSearchMetrics {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
@@ -28,6 +28,21 @@ pub struct CloudSearchMetrics {
     pub status_metrics: Vec<crate::models::FtsMetric>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CloudSearchMetrics {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(status_metrics: impl Into<Vec<crate::models::FtsMetric>>) -> Self {
+        Self {
+            group_id: None,
+            hardware_metrics: None,
+            index_metrics: None,
+            links: None,
+            process_id: None,
+            status_metrics: status_metrics.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CloudSearchMetrics {
     #[inline]

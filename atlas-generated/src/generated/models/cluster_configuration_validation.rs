@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ClusterConfigurationValidation` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterConfigurationValidation {
     /// `advancedConfiguration`
     pub advanced_configuration: Option<
@@ -20,6 +20,24 @@ pub struct ClusterConfigurationValidation {
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ClusterConfigurationValidation {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cluster_description: impl Into<crate::models::ClusterDescription20240805>,
+        editing: impl Into<bool>,
+    ) -> Self {
+        Self {
+            advanced_configuration: None,
+            cluster_description: cluster_description.into(),
+            cluster_name: None,
+            editing: editing.into(),
+            search_deployment_spec: None,
+            tags: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ClusterConfigurationValidation {
     #[inline]

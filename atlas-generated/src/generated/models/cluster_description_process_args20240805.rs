@@ -55,6 +55,13 @@ pub struct ClusterDescriptionProcessArgs20240805 {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ClusterDescriptionProcessArgs20240805 {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
     #[inline]
     fn from_json(

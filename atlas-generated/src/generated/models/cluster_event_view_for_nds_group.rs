@@ -37,6 +37,25 @@ pub struct ClusterEventViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ClusterEventViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::ClusterEventTypeViewForNdsGroup>,
+    ) -> Self {
+        Self {
+            created: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            links: None,
+            org_id: None,
+            raw: None,
+            shard_name: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ClusterEventViewForNdsGroup {
     #[inline]
     fn from_json(

@@ -41,6 +41,24 @@ pub struct Collation {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl Collation {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(locale: impl Into<crate::models::CollationLocale>) -> Self {
+        Self {
+            alternate: None,
+            backwards: None,
+            case_first: None,
+            case_level: None,
+            locale: locale.into(),
+            max_variable: None,
+            normalization: None,
+            numeric_ordering: None,
+            strength: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for Collation {
     #[inline]
     fn from_json(

@@ -7,6 +7,13 @@ pub struct ConfluentSaslInheritAuthentication {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ConfluentSaslInheritAuthentication {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for ConfluentSaslInheritAuthentication {
     #[inline]
     fn from_json(

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfluentUserInfoAuthentication {
     /// Password or Private Key for authentication.
     ///
@@ -12,6 +12,17 @@ pub struct ConfluentUserInfoAuthentication {
     pub username: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ConfluentUserInfoAuthentication {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            password: None,
+            username: username.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ConfluentUserInfoAuthentication {
     #[inline]

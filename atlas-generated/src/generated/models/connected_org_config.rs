@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ConnectedOrgConfig` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectedOrgConfig {
     /// The collection of unique ids representing the identity providers that can be used for data access in this organization.
     pub data_access_identity_provider_ids: Option<Vec<String>>,
@@ -32,6 +32,24 @@ pub struct ConnectedOrgConfig {
     pub user_conflicts: Option<Vec<crate::models::FederatedUser>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ConnectedOrgConfig {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(domain_restriction_enabled: impl Into<bool>) -> Self {
+        Self {
+            data_access_identity_provider_ids: None,
+            domain_allow_list: None,
+            domain_restriction_enabled: domain_restriction_enabled.into(),
+            identity_provider_id: None,
+            instant_user_provisioning_disabled: None,
+            org_id: None,
+            post_auth_role_grants: None,
+            role_mappings: None,
+            user_conflicts: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ConnectedOrgConfig {
     #[inline]

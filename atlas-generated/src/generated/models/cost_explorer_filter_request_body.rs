@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Request body for a cost explorer query.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CostExplorerFilterRequestBody {
     /// The list of clusters to be included in the Cost Explorer Query.
     pub clusters: Option<Vec<String>>,
@@ -22,6 +22,26 @@ pub struct CostExplorerFilterRequestBody {
     pub start_date: crate::runtime::Date,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CostExplorerFilterRequestBody {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        end_date: impl Into<crate::runtime::Date>,
+        start_date: impl Into<crate::runtime::Date>,
+    ) -> Self {
+        Self {
+            clusters: None,
+            end_date: end_date.into(),
+            group_by: None,
+            include_partial_matches: None,
+            organizations: None,
+            projects: None,
+            services: None,
+            start_date: start_date.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CostExplorerFilterRequestBody {
     #[inline]

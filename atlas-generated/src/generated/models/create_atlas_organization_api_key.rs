@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAtlasOrganizationApiKey {
     /// Purpose or explanation provided when someone created this organization API key.
     pub desc: String,
@@ -10,6 +10,20 @@ pub struct CreateAtlasOrganizationApiKey {
     pub roles: Vec<crate::models::ConnectedOrgConfigPostAuthRoleGrantsItem>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateAtlasOrganizationApiKey {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        desc: impl Into<String>,
+        roles: impl Into<Vec<crate::models::ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    ) -> Self {
+        Self {
+            desc: desc.into(),
+            roles: roles.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CreateAtlasOrganizationApiKey {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CreateAtlasProjectApiKey` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAtlasProjectApiKey {
     /// Purpose or explanation provided when someone created this project API key.
     pub desc: String,
@@ -10,6 +10,17 @@ pub struct CreateAtlasProjectApiKey {
     pub roles: Vec<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateAtlasProjectApiKey {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(desc: impl Into<String>, roles: impl Into<Vec<String>>) -> Self {
+        Self {
+            desc: desc.into(),
+            roles: roles.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CreateAtlasProjectApiKey {
     #[inline]

@@ -13,6 +13,13 @@ pub struct CreateAwsEndpointRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl CreateAwsEndpointRequest {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for CreateAwsEndpointRequest {
     #[inline]
     fn from_json(

@@ -4,7 +4,7 @@
 /// AZURE
 ///
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAzureEndpointRequest {
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
@@ -14,6 +14,17 @@ pub struct CreateAzureEndpointRequest {
     pub private_endpoint_ip_address: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateAzureEndpointRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(private_endpoint_ip_address: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            private_endpoint_ip_address: private_endpoint_ip_address.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CreateAzureEndpointRequest {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CreateGroupMcpConfigRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateGroupMcpConfigRequest {
     /// List of IP access list entries that define allowed source addresses for this MCP configuration.
     pub ip_access_list: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
@@ -12,6 +12,21 @@ pub struct CreateGroupMcpConfigRequest {
     pub roles: Vec<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateGroupMcpConfigRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        mcp_config_name: impl Into<String>,
+        roles: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            ip_access_list: None,
+            mcp_config_name: mcp_config_name.into(),
+            roles: roles.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CreateGroupMcpConfigRequest {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CreateOrgMcpConfigRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrgMcpConfigRequest {
     /// List of IP access list entries that define allowed source addresses for this MCP configuration.
     pub ip_access_list: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
@@ -12,6 +12,21 @@ pub struct CreateOrgMcpConfigRequest {
     pub roles: Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateOrgMcpConfigRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        mcp_config_name: impl Into<String>,
+        roles: impl Into<Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>>,
+    ) -> Self {
+        Self {
+            ip_access_list: None,
+            mcp_config_name: mcp_config_name.into(),
+            roles: roles.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CreateOrgMcpConfigRequest {
     #[inline]

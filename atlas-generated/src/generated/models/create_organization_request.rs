@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CreateOrganizationRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationRequest {
     /// `apiKey`
     pub api_key: Option<crate::models::CreateAtlasOrganizationApiKey>,
@@ -18,6 +18,21 @@ pub struct CreateOrganizationRequest {
     pub skip_default_alerts_settings: Option<bool>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CreateOrganizationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            api_key: None,
+            federation_settings_id: None,
+            name: name.into(),
+            org_owner_id: None,
+            service_account: None,
+            skip_default_alerts_settings: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CreateOrganizationRequest {
     #[inline]

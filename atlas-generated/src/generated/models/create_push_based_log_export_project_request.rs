@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CreatePushBasedLogExportProjectRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePushBasedLogExportProjectRequest {
     /// The name of the bucket to which the agent will send the logs to.
     pub bucket_name: String,
@@ -12,6 +12,22 @@ pub struct CreatePushBasedLogExportProjectRequest {
     pub prefix_path: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CreatePushBasedLogExportProjectRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        bucket_name: impl Into<String>,
+        iam_role_id: impl Into<String>,
+        prefix_path: impl Into<String>,
+    ) -> Self {
+        Self {
+            bucket_name: bucket_name.into(),
+            iam_role_id: iam_role_id.into(),
+            prefix_path: prefix_path.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CreatePushBasedLogExportProjectRequest {
     #[inline]

@@ -4,12 +4,22 @@
 /// Archival Criteria
 ///
 /// Custom archival criteria.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomCriteriaView {
     /// MongoDB find query that selects documents to archive. The specified query follows the syntax of the `db.collection.find(query)` command. This query can't use the empty document (`{}`) to return all documents. Set this parameter when `"criteria.type" : "CUSTOM"`.
     pub query: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CustomCriteriaView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            query: query.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CustomCriteriaView {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `CustomZoneMappings` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomZoneMappings {
     /// List that contains comma-separated key value pairs to map zones to geographic regions. These pairs map an ISO 3166-1a2 location code, with an ISO 3166-2 subdivision code when possible, to the human-readable label for the desired custom zone. MongoDB Cloud maps the ISO 3166-1a2 code to the nearest geographical zone by default. Include this parameter to override the default mappings.
     ///
@@ -10,6 +10,18 @@ pub struct CustomZoneMappings {
     pub custom_zone_mappings: Vec<crate::models::ZoneMapping>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl CustomZoneMappings {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        custom_zone_mappings: impl Into<Vec<crate::models::ZoneMapping>>,
+    ) -> Self {
+        Self {
+            custom_zone_mappings: custom_zone_mappings.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for CustomZoneMappings {
     #[inline]

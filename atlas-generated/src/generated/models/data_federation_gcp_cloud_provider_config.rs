@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Configuration for running Data Federation in GCP.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataFederationGcpCloudProviderConfig {
     /// The email address of the Google Cloud Platform (GCP) service account created by Atlas which should be authorized to allow Atlas to access Google Cloud Storage.
     ///
@@ -12,6 +12,17 @@ pub struct DataFederationGcpCloudProviderConfig {
     pub role_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DataFederationGcpCloudProviderConfig {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            gcp_service_account: None,
+            role_id: role_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
     #[inline]

@@ -4,7 +4,7 @@
 /// Data Federation Tenant-Level Query Limit
 ///
 /// Details of a tenant-level query limit for Data Federation. Query limit is the limit on the amount of usage during a time period based on cost.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataFederationTenantQueryLimit {
     /// Amount that indicates the current usage of the limit.
     ///
@@ -38,6 +38,23 @@ pub struct DataFederationTenantQueryLimit {
     pub value: i64,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DataFederationTenantQueryLimit {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(value: impl Into<i64>) -> Self {
+        Self {
+            current_usage: None,
+            default_limit: None,
+            last_modified_date: None,
+            maximum_limit: None,
+            name: None,
+            overrun_policy: None,
+            tenant_name: None,
+            value: value.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DataFederationTenantQueryLimit {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Configuration for running Data Federation in AWS.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataLakeAwsCloudProviderConfig {
     /// Unique identifier associated with the Identity and Access Management (IAM) role that the data lake assumes when accessing the data stores.
     ///
@@ -24,6 +24,20 @@ pub struct DataLakeAwsCloudProviderConfig {
     pub test_s3_bucket: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DataLakeAwsCloudProviderConfig {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            external_id: None,
+            iam_assumed_role_arn: None,
+            iam_user_arn: None,
+            role_id: role_id.into(),
+            test_s3_bucket: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
     #[inline]

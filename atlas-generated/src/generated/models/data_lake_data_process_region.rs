@@ -11,6 +11,22 @@ pub struct DataLakeDataProcessRegion {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DataLakeDataProcessRegion {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cloud_provider: impl Into<
+            crate::models::CreateDataProcessRegionViewCloudProvider,
+        >,
+        region: impl Into<crate::models::BaseAtlasDataLakeRegion>,
+    ) -> Self {
+        Self {
+            cloud_provider: cloud_provider.into(),
+            region: region.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DataLakeDataProcessRegion {
     #[inline]
     fn from_json(

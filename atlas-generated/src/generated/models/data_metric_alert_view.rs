@@ -75,6 +75,35 @@ pub struct DataMetricAlertView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DataMetricAlertView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::HostMetricEventTypeViewAlertable>,
+    ) -> Self {
+        Self {
+            acknowledged_until: None,
+            acknowledgement_comment: None,
+            acknowledging_username: None,
+            alert_config_id: None,
+            cluster_name: None,
+            created: None,
+            current_value: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            hostname_and_port: None,
+            id: None,
+            last_notified: None,
+            links: None,
+            org_id: None,
+            replica_set_name: None,
+            resolved: None,
+            status: None,
+            updated: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DataMetricAlertView {
     #[inline]
     fn from_json(

@@ -79,6 +79,37 @@ pub struct DataMetricEventView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DataMetricEventView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::HostMetricEventTypeView>,
+    ) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            current_value: None,
+            delegate_principal: None,
+            desk_location: None,
+            employee_identifier: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            port: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            replica_set_name: None,
+            shard_name: None,
+            user_id: None,
+            username: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DataMetricEventView {
     #[inline]
     fn from_json(

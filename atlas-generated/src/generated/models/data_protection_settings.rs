@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DataProtectionSettings` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataProtectionSettings {
     /// Email address of the user who authorized to update the Backup Compliance Policy  settings.
     pub authorized_email: String,
@@ -44,6 +44,29 @@ pub struct DataProtectionSettings {
     pub updated_user: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DataProtectionSettings {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(authorized_email: impl Into<String>) -> Self {
+        Self {
+            authorized_email: authorized_email.into(),
+            authorized_user_first_name: None,
+            authorized_user_last_name: None,
+            copy_protection_enabled: None,
+            deletable: None,
+            encryption_at_rest_enabled: None,
+            on_demand_policy_item: None,
+            pit_enabled: None,
+            project_id: None,
+            restore_window_days: None,
+            scheduled_policy_items: None,
+            state: None,
+            updated_date: None,
+            updated_user: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DataProtectionSettings {
     #[inline]

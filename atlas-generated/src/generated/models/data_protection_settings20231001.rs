@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DataProtectionSettings20231001` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataProtectionSettings20231001 {
     /// Email address of the user who authorized to update the Backup Compliance Policy  settings.
     pub authorized_email: String,
@@ -44,6 +44,33 @@ pub struct DataProtectionSettings20231001 {
     pub updated_user: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DataProtectionSettings20231001 {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        authorized_email: impl Into<String>,
+        authorized_user_first_name: impl Into<String>,
+        authorized_user_last_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            authorized_email: authorized_email.into(),
+            authorized_user_first_name: authorized_user_first_name.into(),
+            authorized_user_last_name: authorized_user_last_name.into(),
+            copy_protection_enabled: None,
+            deletable: None,
+            encryption_at_rest_enabled: None,
+            on_demand_policy_item: None,
+            pit_enabled: None,
+            project_id: None,
+            restore_window_days: None,
+            scheduled_policy_items: None,
+            state: None,
+            updated_date: None,
+            updated_user: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DataProtectionSettings20231001 {
     #[inline]

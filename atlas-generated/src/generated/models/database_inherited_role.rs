@@ -6,7 +6,7 @@
 /// Role inherited from another context for this database user.
 ///
 /// See <https://docs.mongodb.com/manual/reference/built-in-roles/>.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatabaseInheritedRole {
     /// Human-readable label that identifies the database on which someone grants the action to one MongoDB user.
     pub db: String,
@@ -14,6 +14,17 @@ pub struct DatabaseInheritedRole {
     pub role: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DatabaseInheritedRole {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(db: impl Into<String>, role: impl Into<String>) -> Self {
+        Self {
+            db: db.into(),
+            role: role.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DatabaseInheritedRole {
     #[inline]

@@ -6,7 +6,7 @@
 /// Namespace to which this database user has access.
 ///
 /// See <https://docs.mongodb.com/manual/reference/resource-document/#cluster-resource>.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatabasePermittedNamespaceResource {
     /// Flag that indicates whether to grant the action on the cluster resource. If `true`, MongoDB Cloud ignores the `actions.resources.collection` and `actions.resources.db` parameters.
     pub cluster: bool,
@@ -16,6 +16,22 @@ pub struct DatabasePermittedNamespaceResource {
     pub db: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DatabasePermittedNamespaceResource {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cluster: impl Into<bool>,
+        collection: impl Into<String>,
+        db: impl Into<String>,
+    ) -> Self {
+        Self {
+            cluster: cluster.into(),
+            collection: collection.into(),
+            db: db.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DatabasePermittedNamespaceResource {
     #[inline]

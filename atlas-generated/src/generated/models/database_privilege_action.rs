@@ -13,6 +13,20 @@ pub struct DatabasePrivilegeAction {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DatabasePrivilegeAction {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        action: impl Into<crate::models::DatabasePrivilegeActionAction>,
+        resources: impl Into<Vec<crate::models::DatabasePermittedNamespaceResource>>,
+    ) -> Self {
+        Self {
+            action: action.into(),
+            resources: resources.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DatabasePrivilegeAction {
     #[inline]
     fn from_json(

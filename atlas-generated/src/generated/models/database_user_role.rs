@@ -15,6 +15,21 @@ pub struct DatabaseUserRole {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DatabaseUserRole {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        database_name: impl Into<String>,
+        role_name: impl Into<crate::models::DatabaseUserRoleRoleName>,
+    ) -> Self {
+        Self {
+            collection_name: None,
+            database_name: database_name.into(),
+            role_name: role_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DatabaseUserRole {
     #[inline]
     fn from_json(

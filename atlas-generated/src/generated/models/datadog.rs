@@ -4,7 +4,7 @@
 /// DATADOG
 ///
 /// Details to integrate one Datadog account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Datadog {
     /// Key that allows MongoDB Cloud to access your Datadog account.
     ///
@@ -30,6 +30,22 @@ pub struct Datadog {
     pub send_user_provided_resource_tags: Option<bool>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Datadog {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            api_key: api_key.into(),
+            id: None,
+            region: None,
+            send_collection_latency_metrics: None,
+            send_database_metrics: None,
+            send_query_stats_metrics: None,
+            send_user_provided_resource_tags: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for Datadog {
     #[inline]

@@ -15,6 +15,22 @@ pub struct DatadogLogIntegrationRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DatadogLogIntegrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        api_key: impl Into<String>,
+        region: impl Into<crate::models::DatadogLogIntegrationRequestRegion>,
+    ) -> Self {
+        Self {
+            log_types: log_types.into(),
+            api_key: api_key.into(),
+            region: region.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DatadogLogIntegrationRequest {
     #[inline]
     fn from_json(

@@ -31,6 +31,22 @@ pub struct DatadogNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DatadogNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::DatadogType>) -> Self {
+        Self {
+            datadog_api_key: None,
+            datadog_region: None,
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DatadogNotification {
     #[inline]
     fn from_json(

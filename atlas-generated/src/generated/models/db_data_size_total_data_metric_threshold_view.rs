@@ -15,6 +15,13 @@ pub struct DbDataSizeTotalDataMetricThresholdView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DbDataSizeTotalDataMetricThresholdView {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for DbDataSizeTotalDataMetricThresholdView {
     #[inline]
     fn from_json(

@@ -17,6 +17,13 @@ pub struct DbRoleToExecute {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DbRoleToExecute {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for DbRoleToExecute {
     #[inline]
     fn from_json(

@@ -127,4 +127,22 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
         }
     }
 }
+impl From<crate::models::AwsHardwareSpec> for DedicatedHardwareSpec {
+    #[inline]
+    fn from(value: crate::models::AwsHardwareSpec) -> Self {
+        Self::Aws(value)
+    }
+}
+impl From<crate::models::AzureHardwareSpec> for DedicatedHardwareSpec {
+    #[inline]
+    fn from(value: crate::models::AzureHardwareSpec) -> Self {
+        Self::Azure(value)
+    }
+}
+impl From<crate::models::GcpHardwareSpec> for DedicatedHardwareSpec {
+    #[inline]
+    fn from(value: crate::models::GcpHardwareSpec) -> Self {
+        Self::Gcp(value)
+    }
+}
 crate::impl_serde_via_json!(DedicatedHardwareSpec);

@@ -142,4 +142,22 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
         }
     }
 }
+impl From<crate::models::AwsHardwareSpec20240805> for DedicatedHardwareSpec20240805 {
+    #[inline]
+    fn from(value: crate::models::AwsHardwareSpec20240805) -> Self {
+        Self::Aws(value)
+    }
+}
+impl From<crate::models::AzureHardwareSpec20240805> for DedicatedHardwareSpec20240805 {
+    #[inline]
+    fn from(value: crate::models::AzureHardwareSpec20240805) -> Self {
+        Self::Azure(value)
+    }
+}
+impl From<crate::models::GcpHardwareSpec20240805> for DedicatedHardwareSpec20240805 {
+    #[inline]
+    fn from(value: crate::models::GcpHardwareSpec20240805) -> Self {
+        Self::Gcp(value)
+    }
+}
 crate::impl_serde_via_json!(DedicatedHardwareSpec20240805);

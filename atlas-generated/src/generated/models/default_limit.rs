@@ -4,7 +4,7 @@
 /// Default Limit
 ///
 /// Details of user managed limits.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefaultLimit {
     /// Amount that indicates the current usage of the limit.
     ///
@@ -22,6 +22,19 @@ pub struct DefaultLimit {
     pub value: i64,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DefaultLimit {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(value: impl Into<i64>) -> Self {
+        Self {
+            current_usage: None,
+            default_limit: None,
+            maximum_limit: None,
+            value: value.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DefaultLimit {
     #[inline]

@@ -17,6 +17,23 @@ pub struct Destination {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl Destination {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cluster_name: impl Into<String>,
+        group_id: impl Into<String>,
+        hostname_schema_type: impl Into<crate::models::DestinationHostnameSchemaType>,
+    ) -> Self {
+        Self {
+            cluster_name: cluster_name.into(),
+            group_id: group_id.into(),
+            hostname_schema_type: hostname_schema_type.into(),
+            private_link_id: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for Destination {
     #[inline]
     fn from_json(

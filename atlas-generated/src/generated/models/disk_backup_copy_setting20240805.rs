@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Copy setting item in the desired backup policy.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupCopySetting20240805 {
     /// Human-readable label that identifies the cloud provider that stores the snapshot copy.
     pub cloud_provider: Option<crate::models::CreateDataProcessRegionViewCloudProvider>,
@@ -21,6 +21,22 @@ pub struct DiskBackupCopySetting20240805 {
     pub zone_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DiskBackupCopySetting20240805 {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(zone_id: impl Into<String>) -> Self {
+        Self {
+            cloud_provider: None,
+            copy_policy_items: None,
+            frequencies: None,
+            last_number_of_snapshots: None,
+            region_name: None,
+            should_copy_oplogs: None,
+            zone_id: zone_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DiskBackupCopySetting20240805 {
     #[inline]

@@ -19,6 +19,26 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DiskBackupSnapshotAwsExportBucketRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cloud_provider: impl Into<
+            crate::models::DiskBackupSnapshotAwsExportBucketRequestCloudProvider,
+        >,
+        bucket_name: impl Into<String>,
+        iam_role_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cloud_provider: cloud_provider.into(),
+            links: None,
+            bucket_name: bucket_name.into(),
+            iam_role_id: iam_role_id.into(),
+            require_private_networking: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {
     #[inline]
     fn from_json(

@@ -25,6 +25,29 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DiskBackupSnapshotAwsExportBucketResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        bucket_name: impl Into<String>,
+        cloud_provider: impl Into<
+            crate::models::DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
+        >,
+        iam_role_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            bucket_name: bucket_name.into(),
+            cloud_provider: cloud_provider.into(),
+            iam_role_id: iam_role_id.into(),
+            links: None,
+            region: None,
+            require_private_networking: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
     #[inline]
     fn from_json(

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAzureExportBucketRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -19,6 +19,20 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     pub tenant_id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DiskBackupSnapshotAzureExportBucketRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(role_id: impl Into<String>, service_url: impl Into<String>) -> Self {
+        Self {
+            links: None,
+            bucket_name: None,
+            role_id: role_id.into(),
+            service_url: service_url.into(),
+            tenant_id: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketRequest {
     #[inline]

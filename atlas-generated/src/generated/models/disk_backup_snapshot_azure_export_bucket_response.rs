@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotAzureExportBucketResponse` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     pub id: String,
@@ -20,6 +20,27 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     pub tenant_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DiskBackupSnapshotAzureExportBucketResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        bucket_name: impl Into<String>,
+        role_id: impl Into<String>,
+        service_url: impl Into<String>,
+        tenant_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            bucket_name: bucket_name.into(),
+            links: None,
+            role_id: role_id.into(),
+            service_url: service_url.into(),
+            tenant_id: tenant_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotGCPExportBucketRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -14,6 +14,18 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
     pub role_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DiskBackupSnapshotGcpExportBucketRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(bucket_name: impl Into<String>, role_id: impl Into<String>) -> Self {
+        Self {
+            links: None,
+            bucket_name: bucket_name.into(),
+            role_id: role_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotGCPExportBucketResponse` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     pub id: String,
@@ -16,6 +16,23 @@ pub struct DiskBackupSnapshotGcpExportBucketResponse {
     pub role_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DiskBackupSnapshotGcpExportBucketResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        bucket_name: impl Into<String>,
+        role_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            bucket_name: bucket_name.into(),
+            links: None,
+            role_id: role_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketResponse {
     #[inline]

@@ -69,6 +69,36 @@ pub struct DiskBackupSnapshotRestoreJob {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DiskBackupSnapshotRestoreJob {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        delivery_type: impl Into<crate::models::DiskBackupSnapshotRestoreJobDeliveryType>,
+    ) -> Self {
+        Self {
+            cancelled: None,
+            components: None,
+            delivery_type: delivery_type.into(),
+            delivery_url: None,
+            desired_timestamp: None,
+            expired: None,
+            expires_at: None,
+            failed: None,
+            finished_at: None,
+            id: None,
+            links: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            private_download_delivery_urls: None,
+            snapshot_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            timestamp: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
     #[inline]
     fn from_json(

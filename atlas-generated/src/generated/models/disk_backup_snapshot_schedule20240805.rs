@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `DiskBackupSnapshotSchedule20240805` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskBackupSnapshotSchedule20240805 {
     /// Flag that indicates whether the copy settings are automatically managed by MongoDB Cloud and sync to the cluster topology.
     pub auto_copy_settings_enabled: Option<bool>,
@@ -64,6 +64,37 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl DiskBackupSnapshotSchedule20240805 {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        policies: impl Into<Vec<crate::models::AdvancedDiskBackupSnapshotSchedulePolicy>>,
+    ) -> Self {
+        Self {
+            auto_copy_settings_enabled: None,
+            auto_export_enabled: None,
+            cluster_id: None,
+            cluster_name: None,
+            copy_policy_items_enabled: None,
+            copy_settings: None,
+            delete_copied_backups: None,
+            delete_copy_snapshots: None,
+            delete_snapshots: None,
+            export: None,
+            extra_retention_settings: None,
+            links: None,
+            next_snapshot: None,
+            policies: policies.into(),
+            reference_hour_of_day: None,
+            reference_minute_of_hour: None,
+            restore_window_days: None,
+            update_copy_snapshots: None,
+            update_snapshots: None,
+            use_org_and_group_names_in_export_prefix: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for DiskBackupSnapshotSchedule20240805 {
     #[inline]

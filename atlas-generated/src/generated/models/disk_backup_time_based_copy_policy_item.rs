@@ -15,6 +15,23 @@ pub struct DiskBackupTimeBasedCopyPolicyItem {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DiskBackupTimeBasedCopyPolicyItem {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        retention_unit: impl Into<
+            crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
+        >,
+        retention_value: impl Into<i32>,
+    ) -> Self {
+        Self {
+            id: None,
+            retention_unit: retention_unit.into(),
+            retention_value: retention_value.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for DiskBackupTimeBasedCopyPolicyItem {
     #[inline]
     fn from_json(

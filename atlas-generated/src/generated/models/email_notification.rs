@@ -28,6 +28,20 @@ pub struct EmailNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl EmailNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::EmailNotificationTypeName>) -> Self {
+        Self {
+            delay_min: None,
+            email_address: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for EmailNotification {
     #[inline]
     fn from_json(

@@ -15,6 +15,21 @@ pub struct EmployeeAccessGrantView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl EmployeeAccessGrantView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        expiration_time: impl Into<crate::runtime::Timestamp>,
+        grant_type: impl Into<crate::models::EmployeeAccessGrantViewGrantType>,
+    ) -> Self {
+        Self {
+            expiration_time: expiration_time.into(),
+            grant_type: grant_type.into(),
+            links: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for EmployeeAccessGrantView {
     #[inline]
     fn from_json(

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Response envelope that wraps the response payload in `content` and includes response metadata such as `status` and `locations`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnvelopedDropIndexSuggestionsResponse {
     /// `content`
     pub content: crate::models::DropIndexSuggestionsResponse,
@@ -20,6 +20,19 @@ pub struct EnvelopedDropIndexSuggestionsResponse {
     pub status: Option<i32>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl EnvelopedDropIndexSuggestionsResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(content: impl Into<crate::models::DropIndexSuggestionsResponse>) -> Self {
+        Self {
+            content: content.into(),
+            links: None,
+            locations: None,
+            status: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for EnvelopedDropIndexSuggestionsResponse {
     #[inline]

@@ -2440,4 +2440,166 @@ impl crate::runtime::Json for EventViewForNdsGroup {
         }
     }
 }
+impl From<crate::models::DefaultEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::DefaultEventViewForNdsGroup) -> Self {
+        Self::Default(value)
+    }
+}
+impl From<crate::models::AlertAudit> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::AlertAudit) -> Self {
+        Self::AlertAudit(value)
+    }
+}
+impl From<crate::models::AlertConfigAudit> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::AlertConfigAudit) -> Self {
+        Self::AlertConfigAudit(value)
+    }
+}
+impl From<crate::models::ApiUserEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ApiUserEventViewForNdsGroup) -> Self {
+        Self::ApiUser(value)
+    }
+}
+impl From<crate::models::ServiceAccountGroupEvents> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ServiceAccountGroupEvents) -> Self {
+        Self::ServiceAccountGroupEvents(value)
+    }
+}
+impl From<crate::models::AutomationConfigEventView> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::AutomationConfigEventView) -> Self {
+        Self::AutomationConfigEventView(value)
+    }
+}
+impl From<crate::models::AppServiceEventView> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::AppServiceEventView) -> Self {
+        Self::AppServiceEventView(value)
+    }
+}
+impl From<crate::models::BillingEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::BillingEventViewForNdsGroup) -> Self {
+        Self::Billing(value)
+    }
+}
+impl From<crate::models::ClusterEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ClusterEventViewForNdsGroup) -> Self {
+        Self::Cluster(value)
+    }
+}
+impl From<crate::models::DataExplorerAccessedEventView> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::DataExplorerAccessedEventView) -> Self {
+        Self::DataExplorerAccessedEventView(value)
+    }
+}
+impl From<crate::models::DataExplorerEvent> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::DataExplorerEvent) -> Self {
+        Self::DataExplorerEvent(value)
+    }
+}
+impl From<crate::models::FtsIndexAuditView> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::FtsIndexAuditView) -> Self {
+        Self::FtsIndexAuditView(value)
+    }
+}
+impl From<crate::models::HostEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::HostEventViewForNdsGroup) -> Self {
+        Self::Host(value)
+    }
+}
+impl From<crate::models::HostMetricEvent> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::HostMetricEvent) -> Self {
+        Self::HostMetricEvent(value)
+    }
+}
+impl From<crate::models::NdsAuditViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::NdsAuditViewForNdsGroup) -> Self {
+        Self::NdsAuditViewForNdsGroup(value)
+    }
+}
+impl From<crate::models::NdsAutoScalingAuditViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::NdsAutoScalingAuditViewForNdsGroup) -> Self {
+        Self::NdsAutoScalingAuditViewForNdsGroup(value)
+    }
+}
+impl From<crate::models::NdsServerlessInstanceAuditView> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::NdsServerlessInstanceAuditView) -> Self {
+        Self::NdsServerlessInstanceAuditView(value)
+    }
+}
+impl From<crate::models::NdsTenantEndpointAuditView> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::NdsTenantEndpointAuditView) -> Self {
+        Self::NdsTenantEndpointAuditView(value)
+    }
+}
+impl From<crate::models::ForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ForNdsGroup) -> Self {
+        Self::ForNdsGroup(value)
+    }
+}
+impl From<crate::models::SearchDeploymentAuditView> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::SearchDeploymentAuditView) -> Self {
+        Self::SearchDeploymentAuditView(value)
+    }
+}
+impl From<crate::models::TeamEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::TeamEventViewForNdsGroup) -> Self {
+        Self::Team(value)
+    }
+}
+impl From<crate::models::UserEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::UserEventViewForNdsGroup) -> Self {
+        Self::User(value)
+    }
+}
+impl From<crate::models::ResourceEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ResourceEventViewForNdsGroup) -> Self {
+        Self::Resource(value)
+    }
+}
+impl From<crate::models::StreamsEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::StreamsEventViewForNdsGroup) -> Self {
+        Self::Streams(value)
+    }
+}
+impl From<crate::models::StreamProcessorEventViewForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::StreamProcessorEventViewForNdsGroup) -> Self {
+        Self::StreamProcessor(value)
+    }
+}
+impl From<crate::models::ChartsAudit> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::ChartsAudit) -> Self {
+        Self::ChartsAudit(value)
+    }
+}
+impl From<crate::models::AtlasResourcePolicyAuditForNdsGroup> for EventViewForNdsGroup {
+    #[inline]
+    fn from(value: crate::models::AtlasResourcePolicyAuditForNdsGroup) -> Self {
+        Self::AtlasResourcePolicyAuditForNdsGroup(value)
+    }
+}
 crate::impl_serde_via_json!(EventViewForNdsGroup);

@@ -1133,4 +1133,76 @@ impl crate::runtime::Json for EventViewForOrg {
         }
     }
 }
+impl From<crate::models::DefaultEventViewForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::DefaultEventViewForOrg) -> Self {
+        Self::Default(value)
+    }
+}
+impl From<crate::models::AlertAudit> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::AlertAudit) -> Self {
+        Self::AlertAudit(value)
+    }
+}
+impl From<crate::models::AlertConfigAudit> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::AlertConfigAudit) -> Self {
+        Self::AlertConfigAudit(value)
+    }
+}
+impl From<crate::models::ApiUserEventViewForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::ApiUserEventViewForOrg) -> Self {
+        Self::ApiUser(value)
+    }
+}
+impl From<crate::models::ServiceAccountOrgEvents> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::ServiceAccountOrgEvents) -> Self {
+        Self::ServiceAccountOrgEvents(value)
+    }
+}
+impl From<crate::models::BillingEventViewForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::BillingEventViewForOrg) -> Self {
+        Self::Billing(value)
+    }
+}
+impl From<crate::models::NdsAuditViewForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::NdsAuditViewForOrg) -> Self {
+        Self::NdsAuditViewForOrg(value)
+    }
+}
+impl From<crate::models::OrgEventViewForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::OrgEventViewForOrg) -> Self {
+        Self::Org(value)
+    }
+}
+impl From<crate::models::TeamEvent> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::TeamEvent) -> Self {
+        Self::TeamEvent(value)
+    }
+}
+impl From<crate::models::UserEventViewForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::UserEventViewForOrg) -> Self {
+        Self::User(value)
+    }
+}
+impl From<crate::models::ResourceEventViewForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::ResourceEventViewForOrg) -> Self {
+        Self::Resource(value)
+    }
+}
+impl From<crate::models::AtlasResourcePolicyAuditForOrg> for EventViewForOrg {
+    #[inline]
+    fn from(value: crate::models::AtlasResourcePolicyAuditForOrg) -> Self {
+        Self::AtlasResourcePolicyAuditForOrg(value)
+    }
+}
 crate::impl_serde_via_json!(EventViewForOrg);

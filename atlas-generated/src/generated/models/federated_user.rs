@@ -4,7 +4,7 @@
 /// Federated User
 ///
 /// MongoDB Cloud user linked to this federated authentication.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FederatedUser {
     /// Email address of the MongoDB Cloud user linked to the federated organization.
     pub email_address: String,
@@ -20,6 +20,25 @@ pub struct FederatedUser {
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl FederatedUser {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        email_address: impl Into<String>,
+        federation_settings_id: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            email_address: email_address.into(),
+            federation_settings_id: federation_settings_id.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            user_id: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for FederatedUser {
     #[inline]

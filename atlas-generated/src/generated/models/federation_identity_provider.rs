@@ -332,4 +332,24 @@ impl crate::runtime::Json for FederationIdentityProvider {
         }
     }
 }
+impl From<crate::models::FederationSamlIdentityProvider> for FederationIdentityProvider {
+    #[inline]
+    fn from(value: crate::models::FederationSamlIdentityProvider) -> Self {
+        Self::Saml(value)
+    }
+}
+impl From<crate::models::FederationOidcWorkforceIdentityProvider>
+for FederationIdentityProvider {
+    #[inline]
+    fn from(value: crate::models::FederationOidcWorkforceIdentityProvider) -> Self {
+        Self::OidcWorkforce(value)
+    }
+}
+impl From<crate::models::FederationOidcWorkloadIdentityProvider>
+for FederationIdentityProvider {
+    #[inline]
+    fn from(value: crate::models::FederationOidcWorkloadIdentityProvider) -> Self {
+        Self::OidcWorkload(value)
+    }
+}
 crate::impl_serde_via_json!(FederationIdentityProvider);

@@ -253,4 +253,27 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
         }
     }
 }
+impl From<crate::models::FederationSamlIdentityProviderUpdate>
+for FederationIdentityProviderUpdate {
+    #[inline]
+    fn from(value: crate::models::FederationSamlIdentityProviderUpdate) -> Self {
+        Self::Saml(value)
+    }
+}
+impl From<crate::models::FederationOidcWorkforceIdentityProviderUpdate>
+for FederationIdentityProviderUpdate {
+    #[inline]
+    fn from(
+        value: crate::models::FederationOidcWorkforceIdentityProviderUpdate,
+    ) -> Self {
+        Self::OidcWorkforce(value)
+    }
+}
+impl From<crate::models::FederationOidcWorkloadIdentityProviderUpdate>
+for FederationIdentityProviderUpdate {
+    #[inline]
+    fn from(value: crate::models::FederationOidcWorkloadIdentityProviderUpdate) -> Self {
+        Self::OidcWorkload(value)
+    }
+}
 crate::impl_serde_via_json!(FederationIdentityProviderUpdate);

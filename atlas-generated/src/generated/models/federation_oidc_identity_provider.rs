@@ -216,4 +216,18 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
         }
     }
 }
+impl From<crate::models::FederationOidcWorkforceIdentityProvider>
+for FederationOidcIdentityProvider {
+    #[inline]
+    fn from(value: crate::models::FederationOidcWorkforceIdentityProvider) -> Self {
+        Self::Workforce(value)
+    }
+}
+impl From<crate::models::FederationOidcWorkloadIdentityProvider>
+for FederationOidcIdentityProvider {
+    #[inline]
+    fn from(value: crate::models::FederationOidcWorkloadIdentityProvider) -> Self {
+        Self::Workload(value)
+    }
+}
 crate::impl_serde_via_json!(FederationOidcIdentityProvider);

@@ -172,4 +172,20 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
         }
     }
 }
+impl From<crate::models::FederationOidcWorkforceIdentityProviderUpdate>
+for FederationOidcIdentityProviderUpdate {
+    #[inline]
+    fn from(
+        value: crate::models::FederationOidcWorkforceIdentityProviderUpdate,
+    ) -> Self {
+        Self::Workforce(value)
+    }
+}
+impl From<crate::models::FederationOidcWorkloadIdentityProviderUpdate>
+for FederationOidcIdentityProviderUpdate {
+    #[inline]
+    fn from(value: crate::models::FederationOidcWorkloadIdentityProviderUpdate) -> Self {
+        Self::Workload(value)
+    }
+}
 crate::impl_serde_via_json!(FederationOidcIdentityProviderUpdate);

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// SAML
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FederationSamlIdentityProviderUpdate {
     /// List that contains the domains associated with the identity provider.
     pub associated_domains: Option<Vec<String>>,
@@ -42,6 +42,28 @@ pub struct FederationSamlIdentityProviderUpdate {
     >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl FederationSamlIdentityProviderUpdate {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(sso_debug_enabled: impl Into<bool>) -> Self {
+        Self {
+            associated_domains: None,
+            description: None,
+            display_name: None,
+            idp_type: None,
+            issuer_uri: None,
+            pem_file_info: None,
+            protocol: None,
+            request_binding: None,
+            response_signature_algorithm: None,
+            slug: None,
+            sso_debug_enabled: sso_debug_enabled.into(),
+            sso_url: None,
+            status: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `FieldViolation` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldViolation {
     /// A description of why the request element is bad.
     pub description: String,
@@ -10,6 +10,17 @@ pub struct FieldViolation {
     pub field: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl FieldViolation {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(description: impl Into<String>, field: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            field: field.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for FieldViolation {
     #[inline]

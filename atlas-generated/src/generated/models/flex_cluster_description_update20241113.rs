@@ -17,6 +17,13 @@ pub struct FlexClusterDescriptionUpdate20241113 {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl FlexClusterDescriptionUpdate20241113 {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for FlexClusterDescriptionUpdate20241113 {
     #[inline]
     fn from_json(

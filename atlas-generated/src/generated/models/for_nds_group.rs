@@ -53,6 +53,28 @@ pub struct ForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::ReplicaSetEventTypeViewForNdsGroup>,
+    ) -> Self {
+        Self {
+            created: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            hostname: None,
+            id: None,
+            links: None,
+            org_id: None,
+            port: None,
+            raw: None,
+            replica_set_name: None,
+            shard_name: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ForNdsGroup {
     #[inline]
     fn from_json(

@@ -13,6 +13,13 @@ pub struct GatewayIpAddresses {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl GatewayIpAddresses {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for GatewayIpAddresses {
     #[inline]
     fn from_json(

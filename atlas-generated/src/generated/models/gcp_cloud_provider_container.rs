@@ -4,7 +4,7 @@
 /// GCP
 ///
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GcpCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.
     ///
@@ -39,6 +39,24 @@ pub struct GcpCloudProviderContainer {
     pub regions: Vec<crate::models::GcpCloudProviderContainerRegionsItem>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GcpCloudProviderContainer {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        atlas_cidr_block: impl Into<String>,
+        regions: impl Into<Vec<crate::models::GcpCloudProviderContainerRegionsItem>>,
+    ) -> Self {
+        Self {
+            id: None,
+            provisioned: None,
+            atlas_cidr_block: atlas_cidr_block.into(),
+            gcp_project_id: None,
+            network_name: None,
+            regions: regions.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GcpCloudProviderContainer {
     #[inline]

@@ -4,7 +4,7 @@
 /// GCP
 ///
 /// Group of Network Peering connection settings.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GcpNetworkPeeringConnectionSettings {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
     pub container_id: String,
@@ -26,6 +26,25 @@ pub struct GcpNetworkPeeringConnectionSettings {
     pub status: Option<crate::models::GcpNetworkPeeringConnectionSettingsStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GcpNetworkPeeringConnectionSettings {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        container_id: impl Into<String>,
+        gcp_project_id: impl Into<String>,
+        network_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            container_id: container_id.into(),
+            error_message: None,
+            gcp_project_id: gcp_project_id.into(),
+            id: None,
+            network_name: network_name.into(),
+            status: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
     #[inline]

@@ -31,6 +31,13 @@ pub struct GcpRegionConfig20240805 {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl GcpRegionConfig20240805 {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for GcpRegionConfig20240805 {
     #[inline]
     fn from_json(

@@ -4,7 +4,7 @@
 /// GCS Log Export Integration Request
 ///
 /// Request schema for creating or updating a Google Cloud Storage log export integration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GcsLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
@@ -16,6 +16,24 @@ pub struct GcsLogIntegrationRequest {
     pub role_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GcsLogIntegrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        bucket_name: impl Into<String>,
+        prefix_path: impl Into<String>,
+        role_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            log_types: log_types.into(),
+            bucket_name: bucket_name.into(),
+            prefix_path: prefix_path.into(),
+            role_id: role_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GcsLogIntegrationRequest {
     #[inline]

@@ -4,7 +4,7 @@
 /// GCS Log Export Integration Response
 ///
 /// Details to integrate Google Cloud Storage log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GcsLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
@@ -18,6 +18,26 @@ pub struct GcsLogIntegrationResponse {
     pub role_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GcsLogIntegrationResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        bucket_name: impl Into<String>,
+        prefix_path: impl Into<String>,
+        role_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            log_types: log_types.into(),
+            bucket_name: bucket_name.into(),
+            prefix_path: prefix_path.into(),
+            role_id: role_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GcsLogIntegrationResponse {
     #[inline]

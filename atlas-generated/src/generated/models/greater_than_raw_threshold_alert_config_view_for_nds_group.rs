@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `GreaterThanRawThresholdAlertConfigViewForNdsGroup` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     /// Date and time when MongoDB Cloud created the alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
@@ -36,6 +36,27 @@ pub struct GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     pub updated: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GreaterThanRawThresholdAlertConfigViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        notifications: impl Into<Vec<crate::models::AlertsNotificationRootForGroup>>,
+    ) -> Self {
+        Self {
+            created: None,
+            enabled: None,
+            group_id: None,
+            id: None,
+            links: None,
+            matchers: None,
+            notifications: notifications.into(),
+            severity_override: None,
+            threshold: None,
+            updated: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     #[inline]

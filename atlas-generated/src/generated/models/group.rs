@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `Group` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     /// Quantity of MongoDB Cloud clusters deployed in this project.
     ///
@@ -40,6 +40,24 @@ pub struct Group {
     pub with_default_alerts_settings: Option<bool>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Group {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>, org_id: impl Into<String>) -> Self {
+        Self {
+            cluster_count: None,
+            created: None,
+            id: None,
+            links: None,
+            name: name.into(),
+            org_id: org_id.into(),
+            region_usage_restrictions: None,
+            tags: None,
+            with_default_alerts_settings: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for Group {
     #[inline]

@@ -1283,4 +1283,127 @@ impl crate::runtime::Json for GroupAlertsConfig {
         }
     }
 }
+impl From<crate::models::DefaultAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::DefaultAlertConfigViewForNdsGroup) -> Self {
+        Self::Default(value)
+    }
+}
+impl From<crate::models::AppServiceAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::AppServiceAlertConfigViewForNdsGroup) -> Self {
+        Self::AppService(value)
+    }
+}
+impl From<crate::models::AppServiceMetricAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::AppServiceMetricAlertConfigViewForNdsGroup) -> Self {
+        Self::AppServiceMetric(value)
+    }
+}
+impl From<crate::models::BillingThresholdAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::BillingThresholdAlertConfigViewForNdsGroup) -> Self {
+        Self::BillingThreshold(value)
+    }
+}
+impl From<crate::models::ClusterAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::ClusterAlertConfigViewForNdsGroup) -> Self {
+        Self::Cluster(value)
+    }
+}
+impl From<crate::models::CpsBackupThresholdAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::CpsBackupThresholdAlertConfigViewForNdsGroup) -> Self {
+        Self::CpsBackupThreshold(value)
+    }
+}
+impl From<crate::models::EncryptionKeyAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::EncryptionKeyAlertConfigViewForNdsGroup) -> Self {
+        Self::EncryptionKey(value)
+    }
+}
+impl From<crate::models::HostAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::HostAlertConfigViewForNdsGroup) -> Self {
+        Self::Host(value)
+    }
+}
+impl From<crate::models::HostMetricAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::HostMetricAlertConfigViewForNdsGroup) -> Self {
+        Self::HostMetric(value)
+    }
+}
+impl From<crate::models::MongotuneAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::MongotuneAlertConfigViewForNdsGroup) -> Self {
+        Self::Mongotune(value)
+    }
+}
+impl From<crate::models::NdsAutoscalingAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::NdsAutoscalingAlertConfigViewForNdsGroup) -> Self {
+        Self::NdsAutoscaling(value)
+    }
+}
+impl From<crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(
+        value: crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup,
+    ) -> Self {
+        Self::Ndsx509UserAuthentication(value)
+    }
+}
+impl From<crate::models::ReplicaSetAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::ReplicaSetAlertConfigViewForNdsGroup) -> Self {
+        Self::ReplicaSet(value)
+    }
+}
+impl From<crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(
+        value: crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup,
+    ) -> Self {
+        Self::ReplicaSetThreshold(value)
+    }
+}
+impl From<crate::models::ServerlessMetricAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::ServerlessMetricAlertConfigViewForNdsGroup) -> Self {
+        Self::ServerlessMetric(value)
+    }
+}
+impl From<crate::models::FlexMetricAlertConfigViewForNdsGroup> for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::FlexMetricAlertConfigViewForNdsGroup) -> Self {
+        Self::FlexMetric(value)
+    }
+}
+impl From<crate::models::StreamProcessorAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(value: crate::models::StreamProcessorAlertConfigViewForNdsGroup) -> Self {
+        Self::StreamProcessor(value)
+    }
+}
+impl From<crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup>
+for GroupAlertsConfig {
+    #[inline]
+    fn from(
+        value: crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup,
+    ) -> Self {
+        Self::StreamProcessorMetric(value)
+    }
+}
 crate::impl_serde_via_json!(GroupAlertsConfig);

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `GroupMaintenanceWindowPreviewResponse` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMaintenanceWindowPreviewResponse {
     /// Flag that indicates whether MongoDB Cloud should defer all maintenance windows for one week after you enable them. This setting controls the same underlying auto-deferral feature as the `/maintenanceWindow/autoDefer` endpoint. Use either this field (to set a specific value) or that endpoint (to toggle the current value). For most use cases, this field in the PATCH request is preferred because it allows setting an explicit value rather than toggling.
     pub auto_defer_once_enabled: Option<bool>,
@@ -40,6 +40,24 @@ pub struct GroupMaintenanceWindowPreviewResponse {
     pub wave_assignment: Option<Option<i32>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GroupMaintenanceWindowPreviewResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(day_of_week: impl Into<i32>) -> Self {
+        Self {
+            auto_defer_once_enabled: None,
+            day_of_week: day_of_week.into(),
+            effective_wave_assignment: None,
+            hour_of_day: None,
+            number_of_deferrals: None,
+            protected_hours: None,
+            start_asap: None,
+            time_zone_id: None,
+            wave_assignment: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {
     #[inline]

@@ -33,6 +33,22 @@ pub struct GroupNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl GroupNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::GroupNotificationTypeName>) -> Self {
+        Self {
+            delay_min: None,
+            email_enabled: None,
+            interval_min: None,
+            notifier_id: None,
+            roles: None,
+            sms_enabled: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for GroupNotification {
     #[inline]
     fn from_json(

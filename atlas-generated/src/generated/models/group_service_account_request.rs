@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `GroupServiceAccountRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupServiceAccountRequest {
     /// Human readable description for the Service Account.
     pub description: String,
@@ -14,6 +14,24 @@ pub struct GroupServiceAccountRequest {
     pub secret_expires_after_hours: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GroupServiceAccountRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        description: impl Into<String>,
+        name: impl Into<String>,
+        roles: impl Into<Vec<String>>,
+        secret_expires_after_hours: impl Into<i32>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            name: name.into(),
+            roles: roles.into(),
+            secret_expires_after_hours: secret_expires_after_hours.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GroupServiceAccountRequest {
     #[inline]

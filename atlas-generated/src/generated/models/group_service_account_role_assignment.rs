@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `GroupServiceAccountRoleAssignment` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupServiceAccountRoleAssignment {
     /// The Project permissions for the Service Account in the specified Project.
     pub roles: Vec<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl GroupServiceAccountRoleAssignment {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(roles: impl Into<Vec<String>>) -> Self {
+        Self {
+            roles: roles.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for GroupServiceAccountRoleAssignment {
     #[inline]

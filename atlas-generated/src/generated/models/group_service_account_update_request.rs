@@ -17,6 +17,13 @@ pub struct GroupServiceAccountUpdateRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl GroupServiceAccountUpdateRequest {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for GroupServiceAccountUpdateRequest {
     #[inline]
     fn from_json(

@@ -153,4 +153,28 @@ impl crate::runtime::Json for HardwareSpec {
         }
     }
 }
+impl From<crate::models::AwsHardwareSpec> for HardwareSpec {
+    #[inline]
+    fn from(value: crate::models::AwsHardwareSpec) -> Self {
+        Self::Aws(value)
+    }
+}
+impl From<crate::models::AzureHardwareSpec> for HardwareSpec {
+    #[inline]
+    fn from(value: crate::models::AzureHardwareSpec) -> Self {
+        Self::Azure(value)
+    }
+}
+impl From<crate::models::GcpHardwareSpec> for HardwareSpec {
+    #[inline]
+    fn from(value: crate::models::GcpHardwareSpec) -> Self {
+        Self::Gcp(value)
+    }
+}
+impl From<crate::models::TenantHardwareSpec> for HardwareSpec {
+    #[inline]
+    fn from(value: crate::models::TenantHardwareSpec) -> Self {
+        Self::Tenant(value)
+    }
+}
 crate::impl_serde_via_json!(HardwareSpec);

@@ -173,4 +173,28 @@ impl crate::runtime::Json for HardwareSpec20240805 {
         }
     }
 }
+impl From<crate::models::AwsHardwareSpec20240805> for HardwareSpec20240805 {
+    #[inline]
+    fn from(value: crate::models::AwsHardwareSpec20240805) -> Self {
+        Self::Aws(value)
+    }
+}
+impl From<crate::models::AzureHardwareSpec20240805> for HardwareSpec20240805 {
+    #[inline]
+    fn from(value: crate::models::AzureHardwareSpec20240805) -> Self {
+        Self::Azure(value)
+    }
+}
+impl From<crate::models::GcpHardwareSpec20240805> for HardwareSpec20240805 {
+    #[inline]
+    fn from(value: crate::models::GcpHardwareSpec20240805) -> Self {
+        Self::Gcp(value)
+    }
+}
+impl From<crate::models::TenantHardwareSpec20240805> for HardwareSpec20240805 {
+    #[inline]
+    fn from(value: crate::models::TenantHardwareSpec20240805) -> Self {
+        Self::Tenant(value)
+    }
+}
 crate::impl_serde_via_json!(HardwareSpec20240805);

@@ -31,6 +31,24 @@ pub struct HipChatNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl HipChatNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        type_name: impl Into<crate::models::HipChatNotificationTypeName>,
+    ) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notification_token: None,
+            notifier_id: None,
+            room_name: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for HipChatNotification {
     #[inline]
     fn from_json(

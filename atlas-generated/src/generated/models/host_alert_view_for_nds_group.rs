@@ -75,6 +75,34 @@ pub struct HostAlertViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl HostAlertViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::HostEventTypeViewForNdsGroupAlertable>,
+    ) -> Self {
+        Self {
+            acknowledged_until: None,
+            acknowledgement_comment: None,
+            acknowledging_username: None,
+            alert_config_id: None,
+            cluster_name: None,
+            created: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            hostname_and_port: None,
+            id: None,
+            last_notified: None,
+            links: None,
+            org_id: None,
+            replica_set_name: None,
+            resolved: None,
+            status: None,
+            updated: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for HostAlertViewForNdsGroup {
     #[inline]
     fn from_json(

@@ -15,6 +15,21 @@ pub struct HostMatcher {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl HostMatcher {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        field_name: impl Into<crate::models::HostMatcherField>,
+        operator: impl Into<crate::models::AlertMatcherOperator>,
+    ) -> Self {
+        Self {
+            field_name: field_name.into(),
+            operator: operator.into(),
+            value: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for HostMatcher {
     #[inline]
     fn from_json(

@@ -13,6 +13,21 @@ pub struct InvoiceReportRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl InvoiceReportRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        report_format: impl Into<crate::models::InvoiceReportRequestReportFormat>,
+        report_type: impl Into<crate::models::InvoiceReportRequestReportType>,
+    ) -> Self {
+        Self {
+            format_spec_version: None,
+            report_format: report_format.into(),
+            report_type: report_type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for InvoiceReportRequest {
     #[inline]
     fn from_json(

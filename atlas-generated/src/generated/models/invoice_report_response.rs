@@ -37,6 +37,27 @@ pub struct InvoiceReportResponse {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl InvoiceReportResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        report_format: impl Into<crate::models::InvoiceReportRequestReportFormat>,
+        report_type: impl Into<crate::models::InvoiceReportRequestReportType>,
+    ) -> Self {
+        Self {
+            download_url: None,
+            expires_at: None,
+            failure_reason: None,
+            format_spec_version: None,
+            invoice_id: None,
+            report_format: report_format.into(),
+            report_id: None,
+            report_type: report_type.into(),
+            state: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for InvoiceReportResponse {
     #[inline]
     fn from_json(

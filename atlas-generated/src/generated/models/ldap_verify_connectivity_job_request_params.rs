@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Request information needed to verify an Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration. The response does not return the `bindPassword`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LdapVerifyConnectivityJobRequestParams {
     /// Lightweight Directory Access Protocol (LDAP) query template that MongoDB Cloud applies to create an LDAP query to return the LDAP groups associated with the authenticated MongoDB user. MongoDB Cloud uses this parameter only for user authorization.
     ///
@@ -28,6 +28,26 @@ pub struct LdapVerifyConnectivityJobRequestParams {
     pub port: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl LdapVerifyConnectivityJobRequestParams {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        bind_username: impl Into<String>,
+        hostname: impl Into<String>,
+        port: impl Into<i32>,
+    ) -> Self {
+        Self {
+            authz_query_template: None,
+            bind_password: None,
+            bind_username: bind_username.into(),
+            ca_certificate: None,
+            hostname: hostname.into(),
+            links: None,
+            port: port.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
     #[inline]

@@ -4,7 +4,7 @@
 /// Tenant Cluster Upgrade Request
 ///
 /// Request containing target state of tenant cluster to be upgraded.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub accept_data_risks_and_force_replica_set_reconfig: Option<
@@ -193,6 +193,59 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl LegacyAtlasTenantClusterUpgradeRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            accept_data_risks_and_force_replica_set_reconfig: None,
+            advanced_configuration: None,
+            auto_scaling: None,
+            backup_enabled: None,
+            bi_connector: None,
+            cluster_type: None,
+            config_server_management_mode: None,
+            config_server_type: None,
+            connection_strings: None,
+            create_date: None,
+            delete_after_creation_hours: None,
+            delete_after_date: None,
+            disk_size_gb: None,
+            disk_warming_mode: None,
+            encryption_at_rest_provider: None,
+            feature_compatibility_version: None,
+            feature_compatibility_version_expiration_date: None,
+            global_cluster_self_managed_sharding: None,
+            group_id: None,
+            id: None,
+            labels: None,
+            links: None,
+            mongo_db_employee_access_grant: None,
+            mongo_db_major_version: None,
+            mongo_db_version: None,
+            mongo_uri: None,
+            mongo_uri_updated: None,
+            mongo_uri_with_options: None,
+            name: name.into(),
+            num_shards: None,
+            paused: None,
+            pit_enabled: None,
+            provider_backup_enabled: None,
+            provider_settings: None,
+            replica_set_scaling_strategy: None,
+            replication_factor: None,
+            replication_spec: None,
+            replication_specs: None,
+            root_cert_type: None,
+            srv_address: None,
+            state_name: None,
+            tags: None,
+            termination_protection_enabled: None,
+            version_release_system: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for LegacyAtlasTenantClusterUpgradeRequest {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `LiveImportAvailableProject` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveImportAvailableProject {
     /// List of clusters that can be migrated to MongoDB Cloud.
     pub deployments: Vec<crate::models::AvailableClustersDeployment>,
@@ -18,6 +18,22 @@ pub struct LiveImportAvailableProject {
     pub project_id: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveImportAvailableProject {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        deployments: impl Into<Vec<crate::models::AvailableClustersDeployment>>,
+        migration_hosts: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            deployments: deployments.into(),
+            migration_hosts: migration_hosts.into(),
+            name: None,
+            project_id: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for LiveImportAvailableProject {
     #[inline]

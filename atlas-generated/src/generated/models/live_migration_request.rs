@@ -25,6 +25,25 @@ pub struct LiveMigrationRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl LiveMigrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        destination: impl Into<crate::models::Destination>,
+        migration_hosts: impl Into<Vec<String>>,
+        source: impl Into<crate::models::Source>,
+    ) -> Self {
+        Self {
+            id: None,
+            destination: destination.into(),
+            drop_enabled: None,
+            migration_hosts: migration_hosts.into(),
+            sharding: None,
+            source: source.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for LiveMigrationRequest {
     #[inline]
     fn from_json(

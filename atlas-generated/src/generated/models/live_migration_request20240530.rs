@@ -29,6 +29,26 @@ pub struct LiveMigrationRequest20240530 {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl LiveMigrationRequest20240530 {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        destination: impl Into<crate::models::Destination>,
+        migration_hosts: impl Into<Vec<String>>,
+        source: impl Into<crate::models::Source>,
+    ) -> Self {
+        Self {
+            id: None,
+            destination: destination.into(),
+            drop_destination_data: None,
+            links: None,
+            migration_hosts: migration_hosts.into(),
+            sharding: None,
+            source: source.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for LiveMigrationRequest20240530 {
     #[inline]
     fn from_json(

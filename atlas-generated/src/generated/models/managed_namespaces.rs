@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ManagedNamespaces` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManagedNamespaces {
     /// Human-readable label of the collection to manage for this Global Cluster.
     pub collection: String,
@@ -20,6 +20,26 @@ pub struct ManagedNamespaces {
     pub presplit_hashed_zones: Option<bool>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ManagedNamespaces {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        collection: impl Into<String>,
+        custom_shard_key: impl Into<String>,
+        db: impl Into<String>,
+    ) -> Self {
+        Self {
+            collection: collection.into(),
+            custom_shard_key: custom_shard_key.into(),
+            db: db.into(),
+            is_custom_shard_key_hashed: None,
+            is_shard_key_unique: None,
+            num_initial_chunks: None,
+            presplit_hashed_zones: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ManagedNamespaces {
     #[inline]

@@ -27,6 +27,35 @@ pub struct MetricIntegrationRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl MetricIntegrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        aggregation_temporality: impl Into<
+            crate::models::MetricIntegrationRequestAggregationTemporality,
+        >,
+        auth_type: impl Into<crate::models::MetricIntegrationRequestAuthType>,
+        endpoint: impl Into<String>,
+        integration_type: impl Into<
+            crate::models::MetricIntegrationRequestIntegrationType,
+        >,
+        metric_selection: impl Into<
+            Vec<crate::models::MetricIntegrationRequestMetricSelectionItem>,
+        >,
+        provider_type: impl Into<crate::models::MetricIntegrationRequestProviderType>,
+    ) -> Self {
+        Self {
+            aggregation_temporality: aggregation_temporality.into(),
+            auth_type: auth_type.into(),
+            endpoint: endpoint.into(),
+            headers: None,
+            integration_type: integration_type.into(),
+            metric_selection: metric_selection.into(),
+            provider_type: provider_type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for MetricIntegrationRequest {
     #[inline]
     fn from_json(

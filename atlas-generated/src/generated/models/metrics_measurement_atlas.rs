@@ -19,6 +19,13 @@ pub struct MetricsMeasurementAtlas {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl MetricsMeasurementAtlas {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for MetricsMeasurementAtlas {
     #[inline]
     fn from_json(

@@ -4,7 +4,7 @@
 /// MICROSOFT_TEAMS
 ///
 /// Details to integrate one Microsoft Teams account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MicrosoftTeams {
     /// Integration id.
     ///
@@ -16,6 +16,17 @@ pub struct MicrosoftTeams {
     pub microsoft_teams_webhook_url: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl MicrosoftTeams {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(microsoft_teams_webhook_url: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            microsoft_teams_webhook_url: microsoft_teams_webhook_url.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for MicrosoftTeams {
     #[inline]

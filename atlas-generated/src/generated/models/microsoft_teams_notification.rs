@@ -25,6 +25,21 @@ pub struct MicrosoftTeamsNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl MicrosoftTeamsNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::MicrosoftTeamsType>) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            microsoft_teams_webhook_url: None,
+            notifier_id: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for MicrosoftTeamsNotification {
     #[inline]
     fn from_json(

@@ -10,7 +10,7 @@
 /// Consider configuring an alternative monitoring integration before June 16th to maintain visibility into your MongoDB deployments.
 ///
 /// See <https://discuss.newrelic.com/t/new-relic-plugin-eol-wednesday-june-16th-2021/127267>.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewRelic {
     /// Unique 40-hexadecimal digit string that identifies your New Relic account.
     pub account_id: String,
@@ -29,6 +29,25 @@ pub struct NewRelic {
     pub write_token: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl NewRelic {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        account_id: impl Into<String>,
+        license_key: impl Into<String>,
+        read_token: impl Into<String>,
+        write_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            id: None,
+            license_key: license_key.into(),
+            read_token: read_token.into(),
+            write_token: write_token.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for NewRelic {
     #[inline]

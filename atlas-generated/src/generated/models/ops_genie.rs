@@ -4,7 +4,7 @@
 /// OPS_GENIE
 ///
 /// Details to integrate one OpsGenie account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpsGenie {
     /// Key that allows MongoDB Cloud to access your OpsGenie account.
     ///
@@ -22,6 +22,18 @@ pub struct OpsGenie {
     pub region: Option<crate::models::OpsGenieRegion>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl OpsGenie {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            api_key: api_key.into(),
+            id: None,
+            region: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for OpsGenie {
     #[inline]

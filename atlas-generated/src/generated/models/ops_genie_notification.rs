@@ -31,6 +31,22 @@ pub struct OpsGenieNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl OpsGenieNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::OpsGenieType>) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            ops_genie_api_key: None,
+            ops_genie_region: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for OpsGenieNotification {
     #[inline]
     fn from_json(

@@ -4,7 +4,7 @@
 /// Organization Federation Settings
 ///
 /// Details that define how to connect one MongoDB Cloud organization to one federated authentication service.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrgFederationSettings {
     /// List of domains associated with the organization's identity provider.
     pub federated_domains: Vec<String>,
@@ -22,6 +22,20 @@ pub struct OrgFederationSettings {
     >,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl OrgFederationSettings {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(federated_domains: impl Into<Vec<String>>) -> Self {
+        Self {
+            federated_domains: federated_domains.into(),
+            has_role_mappings: None,
+            id: None,
+            identity_provider_id: None,
+            identity_provider_status: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for OrgFederationSettings {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrgServiceAccountRequest {
     /// Human readable description for the Service Account.
     pub description: String,
@@ -14,6 +14,24 @@ pub struct OrgServiceAccountRequest {
     pub secret_expires_after_hours: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl OrgServiceAccountRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        description: impl Into<String>,
+        name: impl Into<String>,
+        roles: impl Into<Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>>,
+        secret_expires_after_hours: impl Into<i32>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            name: name.into(),
+            roles: roles.into(),
+            secret_expires_after_hours: secret_expires_after_hours.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for OrgServiceAccountRequest {
     #[inline]

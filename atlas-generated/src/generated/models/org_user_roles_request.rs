@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Organization and project level roles to assign the MongoDB Cloud user within one organization.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrgUserRolesRequest {
     /// List of project level role assignments to assign the MongoDB Cloud user.
     pub group_role_assignments: Option<Vec<crate::models::GroupRoleAssignment>>,
@@ -10,6 +10,19 @@ pub struct OrgUserRolesRequest {
     pub org_roles: Vec<crate::models::AddOrRemoveOrgRoleOrgRole>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl OrgUserRolesRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        org_roles: impl Into<Vec<crate::models::AddOrRemoveOrgRoleOrgRole>>,
+    ) -> Self {
+        Self {
+            group_role_assignments: None,
+            org_roles: org_roles.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for OrgUserRolesRequest {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `OrganizationInvitation` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
@@ -42,6 +42,26 @@ pub struct OrganizationInvitation {
     pub username: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl OrganizationInvitation {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(org_name: impl Into<String>) -> Self {
+        Self {
+            created_at: None,
+            expires_at: None,
+            group_role_assignments: None,
+            id: None,
+            inviter_username: None,
+            links: None,
+            org_id: None,
+            org_name: org_name.into(),
+            roles: None,
+            team_ids: None,
+            username: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for OrganizationInvitation {
     #[inline]

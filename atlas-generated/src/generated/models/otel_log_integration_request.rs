@@ -4,7 +4,7 @@
 /// OTel Log Export Integration Request
 ///
 /// Request schema for creating or updating an OpenTelemetry log export integration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OtelLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
@@ -14,6 +14,22 @@ pub struct OtelLogIntegrationRequest {
     pub otel_supplied_headers: Vec<crate::models::Header>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl OtelLogIntegrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        otel_endpoint: impl Into<String>,
+        otel_supplied_headers: impl Into<Vec<crate::models::Header>>,
+    ) -> Self {
+        Self {
+            log_types: log_types.into(),
+            otel_endpoint: otel_endpoint.into(),
+            otel_supplied_headers: otel_supplied_headers.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for OtelLogIntegrationRequest {
     #[inline]

@@ -4,7 +4,7 @@
 /// OTel Log Export Integration Response
 ///
 /// Details to integrate OpenTelemetry log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OtelLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
@@ -16,6 +16,24 @@ pub struct OtelLogIntegrationResponse {
     pub otel_supplied_headers: Vec<crate::models::Header>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl OtelLogIntegrationResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        otel_endpoint: impl Into<String>,
+        otel_supplied_headers: impl Into<Vec<crate::models::Header>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            log_types: log_types.into(),
+            otel_endpoint: otel_endpoint.into(),
+            otel_supplied_headers: otel_supplied_headers.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for OtelLogIntegrationResponse {
     #[inline]

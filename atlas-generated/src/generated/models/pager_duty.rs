@@ -4,7 +4,7 @@
 /// PAGER_DUTY
 ///
 /// Details to integrate one PagerDuty account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PagerDuty {
     /// Integration id.
     ///
@@ -22,6 +22,18 @@ pub struct PagerDuty {
     pub service_key: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl PagerDuty {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(service_key: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            region: None,
+            service_key: service_key.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for PagerDuty {
     #[inline]

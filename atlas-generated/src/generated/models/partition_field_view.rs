@@ -4,7 +4,7 @@
 /// Online Archive Partition
 ///
 /// Metadata to partition this online archive.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PartitionFieldView {
     /// Human-readable label that identifies the parameter that MongoDB Cloud uses to partition data. To specify a nested parameter, use the dot notation.
     pub field_name: String,
@@ -16,6 +16,18 @@ pub struct PartitionFieldView {
     pub order: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl PartitionFieldView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(field_name: impl Into<String>, order: impl Into<i32>) -> Self {
+        Self {
+            field_name: field_name.into(),
+            field_type: None,
+            order: order.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for PartitionFieldView {
     #[inline]

@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `PrivateIPModeView` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateIpModeView {
     /// Flag that indicates whether someone enabled **Connect via Peering Only** mode for the specified project.
     pub enabled: bool,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl PrivateIpModeView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(enabled: impl Into<bool>) -> Self {
+        Self {
+            enabled: enabled.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for PrivateIpModeView {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `PrivateNetworkEndpointIdEntry` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateNetworkEndpointIdEntry {
     /// Link ID that identifies the Azure private endpoint connection.
     pub azure_link_id: Option<String>,
@@ -26,6 +26,25 @@ pub struct PrivateNetworkEndpointIdEntry {
     pub r#type: Option<crate::models::PrivateNetworkEndpointIdEntryType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl PrivateNetworkEndpointIdEntry {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(endpoint_id: impl Into<String>) -> Self {
+        Self {
+            azure_link_id: None,
+            comment: None,
+            customer_endpoint_dns_name: None,
+            customer_endpoint_ip_address: None,
+            endpoint_id: endpoint_id.into(),
+            error_message: None,
+            provider: None,
+            region: None,
+            status: None,
+            r#type: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `ProjectSettingItemView` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectSettingItemView {
     /// Flag that indicates whether someone enabled the regionalized private endpoint setting for the specified project.
     ///
@@ -18,6 +18,16 @@ pub struct ProjectSettingItemView {
     pub enabled: bool,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ProjectSettingItemView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(enabled: impl Into<bool>) -> Self {
+        Self {
+            enabled: enabled.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ProjectSettingItemView {
     #[inline]

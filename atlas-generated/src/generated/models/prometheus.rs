@@ -25,6 +25,25 @@ pub struct Prometheus {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl Prometheus {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        enabled: impl Into<bool>,
+        service_discovery: impl Into<crate::models::PrometheusServiceDiscovery>,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            enabled: enabled.into(),
+            id: None,
+            password: None,
+            send_user_provided_resource_tags_enabled: None,
+            service_discovery: service_discovery.into(),
+            username: username.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for Prometheus {
     #[inline]
     fn from_json(

@@ -25,6 +25,20 @@ pub struct QueryShapeResponse {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl QueryShapeResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(status: impl Into<crate::models::QueryShapeResponseStatus>) -> Self {
+        Self {
+            command: None,
+            namespace: None,
+            query_shape: None,
+            query_shape_hash: None,
+            status: status.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for QueryShapeResponse {
     #[inline]
     fn from_json(

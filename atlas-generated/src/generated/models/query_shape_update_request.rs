@@ -9,6 +9,16 @@ pub struct QueryShapeUpdateRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl QueryShapeUpdateRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(status: impl Into<crate::models::QueryShapeResponseStatus>) -> Self {
+        Self {
+            status: status.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for QueryShapeUpdateRequest {
     #[inline]
     fn from_json(

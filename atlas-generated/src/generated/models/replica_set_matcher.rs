@@ -15,6 +15,22 @@ pub struct ReplicaSetMatcher {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ReplicaSetMatcher {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        field_name: impl Into<crate::models::ReplicaSetMatcherField>,
+        operator: impl Into<crate::models::AlertMatcherOperator>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            field_name: field_name.into(),
+            operator: operator.into(),
+            value: value.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ReplicaSetMatcher {
     #[inline]
     fn from_json(

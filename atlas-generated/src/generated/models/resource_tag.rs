@@ -4,7 +4,7 @@
 /// Resource Tag
 ///
 /// Key-value pair that tags and categorizes a MongoDB Cloud organization, project, or cluster. For example, `environment : production`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceTag {
     /// Constant that defines the set of the tag. For example, `environment` in the `environment : production` tag.
     pub key: String,
@@ -12,6 +12,17 @@ pub struct ResourceTag {
     pub value: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ResourceTag {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ResourceTag {
     #[inline]

@@ -4,7 +4,7 @@
 /// S3 Log Export Integration Request
 ///
 /// Request schema for creating or updating an S3 log export integration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct S3LogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
@@ -24,6 +24,26 @@ pub struct S3LogIntegrationRequest {
     pub use_legacy_path_structure: Option<Option<bool>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl S3LogIntegrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        bucket_name: impl Into<String>,
+        iam_role_id: impl Into<String>,
+        prefix_path: impl Into<String>,
+    ) -> Self {
+        Self {
+            log_types: log_types.into(),
+            bucket_name: bucket_name.into(),
+            iam_role_id: iam_role_id.into(),
+            kms_key: None,
+            prefix_path: prefix_path.into(),
+            use_legacy_path_structure: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for S3LogIntegrationRequest {
     #[inline]

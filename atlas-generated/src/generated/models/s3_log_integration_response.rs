@@ -4,7 +4,7 @@
 /// S3 Log Export Integration Response
 ///
 /// Details to integrate S3 log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct S3LogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
@@ -26,6 +26,28 @@ pub struct S3LogIntegrationResponse {
     pub use_legacy_path_structure: Option<Option<bool>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl S3LogIntegrationResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        bucket_name: impl Into<String>,
+        iam_role_id: impl Into<String>,
+        prefix_path: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            log_types: log_types.into(),
+            bucket_name: bucket_name.into(),
+            iam_role_id: iam_role_id.into(),
+            kms_key: None,
+            prefix_path: prefix_path.into(),
+            use_legacy_path_structure: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for S3LogIntegrationResponse {
     #[inline]

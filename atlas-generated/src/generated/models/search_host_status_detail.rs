@@ -24,6 +24,13 @@ pub struct SearchHostStatusDetail {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SearchHostStatusDetail {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for SearchHostStatusDetail {
     #[inline]
     fn from_json(

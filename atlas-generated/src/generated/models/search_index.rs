@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `SearchIndex` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchIndex {
     /// Human-readable label that identifies the collection that contains one or more Atlas Search indexes.
     pub collection_name: String,
@@ -49,6 +49,31 @@ pub struct SearchIndex {
     pub synonyms: Option<Vec<crate::models::SearchSynonymMappingDefinition>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl SearchIndex {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        collection_name: impl Into<String>,
+        database: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            collection_name: collection_name.into(),
+            database: database.into(),
+            index_id: None,
+            name: name.into(),
+            num_partitions: None,
+            status: None,
+            stored_source: None,
+            analyzer: None,
+            analyzers: None,
+            mappings: None,
+            search_analyzer: None,
+            synonyms: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for SearchIndex {
     #[inline]

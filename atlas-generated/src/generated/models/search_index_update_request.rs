@@ -9,6 +9,18 @@ pub struct SearchIndexUpdateRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SearchIndexUpdateRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        definition: impl Into<crate::models::SearchIndexUpdateRequestDefinition>,
+    ) -> Self {
+        Self {
+            definition: definition.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for SearchIndexUpdateRequest {
     #[inline]
     fn from_json(
@@ -161,6 +173,20 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
             Self::Text(value) => crate::runtime::Json::to_json(value),
             Self::Vector(value) => crate::runtime::Json::to_json(value),
         }
+    }
+}
+impl From<crate::models::TextSearchIndexDefinition>
+for SearchIndexUpdateRequestDefinition {
+    #[inline]
+    fn from(value: crate::models::TextSearchIndexDefinition) -> Self {
+        Self::Text(value)
+    }
+}
+impl From<crate::models::VectorSearchIndexDefinition>
+for SearchIndexUpdateRequestDefinition {
+    #[inline]
+    fn from(value: crate::models::VectorSearchIndexDefinition) -> Self {
+        Self::Vector(value)
     }
 }
 crate::impl_serde_via_json!(SearchIndexUpdateRequestDefinition);

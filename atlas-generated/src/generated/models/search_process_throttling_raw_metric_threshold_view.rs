@@ -15,6 +15,13 @@ pub struct SearchProcessThrottlingRawMetricThresholdView {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SearchProcessThrottlingRawMetricThresholdView {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for SearchProcessThrottlingRawMetricThresholdView {
     #[inline]
     fn from_json(

@@ -15,6 +15,22 @@ pub struct SearchSynonymMappingDefinition {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SearchSynonymMappingDefinition {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        analyzer: impl Into<crate::models::SearchIndexAnalyzer>,
+        name: impl Into<String>,
+        source: impl Into<crate::models::SynonymSource>,
+    ) -> Self {
+        Self {
+            analyzer: analyzer.into(),
+            name: name.into(),
+            source: source.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for SearchSynonymMappingDefinition {
     #[inline]
     fn from_json(

@@ -6,7 +6,7 @@
 /// Type sets for an Atlas Search index definition.
 ///
 /// See <https://dochub.mongodb.org/core/atlas-search-configure-dynamic-indexing>.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchTypeSets {
     /// Label that identifies the type set name. Each `typeSets.name` must be unique within the same index definition.
     pub name: String,
@@ -14,6 +14,20 @@ pub struct SearchTypeSets {
     pub types: Vec<crate::models::BasicDbObject>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl SearchTypeSets {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        name: impl Into<String>,
+        types: impl Into<Vec<crate::models::BasicDbObject>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            types: types.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for SearchTypeSets {
     #[inline]

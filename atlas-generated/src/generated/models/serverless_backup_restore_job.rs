@@ -59,6 +59,38 @@ pub struct ServerlessBackupRestoreJob {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ServerlessBackupRestoreJob {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        delivery_type: impl Into<
+            crate::models::DiskBackupSnapshotRestoreJobDeliveryType,
+        >,
+        target_cluster_name: impl Into<String>,
+        target_group_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cancelled: None,
+            delivery_type: delivery_type.into(),
+            delivery_url: None,
+            desired_timestamp: None,
+            expired: None,
+            expires_at: None,
+            failed: None,
+            finished_at: None,
+            id: None,
+            links: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            snapshot_id: None,
+            target_cluster_name: target_cluster_name.into(),
+            target_group_id: target_group_id.into(),
+            timestamp: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ServerlessBackupRestoreJob {
     #[inline]
     fn from_json(

@@ -53,6 +53,29 @@ pub struct ServerlessInstanceDescription {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ServerlessInstanceDescription {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        provider_settings: impl Into<crate::models::ServerlessProviderSettings>,
+    ) -> Self {
+        Self {
+            connection_strings: None,
+            create_date: None,
+            group_id: None,
+            id: None,
+            links: None,
+            mongo_db_version: None,
+            name: None,
+            provider_settings: provider_settings.into(),
+            serverless_backup_options: None,
+            state_name: None,
+            tags: None,
+            termination_protection_enabled: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ServerlessInstanceDescription {
     #[inline]
     fn from_json(

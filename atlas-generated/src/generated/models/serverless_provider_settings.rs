@@ -27,6 +27,26 @@ pub struct ServerlessProviderSettings {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl ServerlessProviderSettings {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        backing_provider_name: impl Into<
+            crate::models::CreateDataProcessRegionViewCloudProvider,
+        >,
+        region_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            backing_provider_name: backing_provider_name.into(),
+            effective_disk_size_gb_limit: None,
+            effective_instance_size_name: None,
+            effective_provider_name: None,
+            provider_name: None,
+            region_name: region_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for ServerlessProviderSettings {
     #[inline]
     fn from_json(

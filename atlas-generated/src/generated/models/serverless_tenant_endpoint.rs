@@ -141,4 +141,16 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
         }
     }
 }
+impl From<crate::models::ServerlessAwsTenantEndpoint> for ServerlessTenantEndpoint {
+    #[inline]
+    fn from(value: crate::models::ServerlessAwsTenantEndpoint) -> Self {
+        Self::Aws(value)
+    }
+}
+impl From<crate::models::ServerlessAzureTenantEndpoint> for ServerlessTenantEndpoint {
+    #[inline]
+    fn from(value: crate::models::ServerlessAzureTenantEndpoint) -> Self {
+        Self::Azure(value)
+    }
+}
 crate::impl_serde_via_json!(ServerlessTenantEndpoint);

@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `ServiceAccountSecretRequest` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServiceAccountSecretRequest {
     /// The expiration time of the new Service Account secret, provided in hours. The minimum and maximum allowed expiration times are subject to change and are controlled by the organization's settings.
     pub secret_expires_after_hours: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ServiceAccountSecretRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(secret_expires_after_hours: impl Into<i32>) -> Self {
+        Self {
+            secret_expires_after_hours: secret_expires_after_hours.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ServiceAccountSecretRequest {
     #[inline]

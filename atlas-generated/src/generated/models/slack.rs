@@ -4,7 +4,7 @@
 /// SLACK
 ///
 /// Details to integrate one Slack account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Slack {
     /// Key that allows MongoDB Cloud to access your Slack account.
     ///
@@ -28,6 +28,19 @@ pub struct Slack {
     pub team_name: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Slack {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(api_token: impl Into<String>) -> Self {
+        Self {
+            api_token: api_token.into(),
+            channel_name: None,
+            id: None,
+            team_name: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for Slack {
     #[inline]

@@ -31,6 +31,22 @@ pub struct SlackNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SlackNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::SlackType>) -> Self {
+        Self {
+            api_token: None,
+            channel_name: None,
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for SlackNotification {
     #[inline]
     fn from_json(

@@ -21,6 +21,20 @@ pub struct SmsNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SmsNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::SmsNotificationTypeName>) -> Self {
+        Self {
+            delay_min: None,
+            interval_min: None,
+            mobile_number: None,
+            notifier_id: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for SmsNotification {
     #[inline]
     fn from_json(

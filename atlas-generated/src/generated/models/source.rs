@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Document that describes the source of the migration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// Path to the CA certificate that signed SSL certificates use to authenticate to the source cluster.
     ///
@@ -30,6 +30,27 @@ pub struct Source {
     pub username: Option<Option<String>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Source {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cluster_name: impl Into<String>,
+        group_id: impl Into<String>,
+        managed_authentication: impl Into<bool>,
+        ssl: impl Into<bool>,
+    ) -> Self {
+        Self {
+            ca_certificate_path: None,
+            cluster_name: cluster_name.into(),
+            group_id: group_id.into(),
+            managed_authentication: managed_authentication.into(),
+            password: None,
+            ssl: ssl.into(),
+            username: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for Source {
     #[inline]

@@ -4,7 +4,7 @@
 /// Splunk Log Export Integration Request
 ///
 /// Request schema for creating or updating a Splunk log export integration.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SplunkLogIntegrationRequest {
     /// Array of log types exported by this integration.
     pub log_types: Vec<crate::models::LogIntegrationRequestLogTypesItem>,
@@ -14,6 +14,22 @@ pub struct SplunkLogIntegrationRequest {
     pub hec_url: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl SplunkLogIntegrationRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        hec_token: impl Into<String>,
+        hec_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            log_types: log_types.into(),
+            hec_token: hec_token.into(),
+            hec_url: hec_url.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for SplunkLogIntegrationRequest {
     #[inline]

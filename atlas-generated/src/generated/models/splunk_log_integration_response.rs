@@ -4,7 +4,7 @@
 /// Splunk Log Export Integration Response
 ///
 /// Details to integrate Splunk log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SplunkLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
@@ -16,6 +16,24 @@ pub struct SplunkLogIntegrationResponse {
     pub hec_url: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl SplunkLogIntegrationResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
+        hec_token: impl Into<String>,
+        hec_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            log_types: log_types.into(),
+            hec_token: hec_token.into(),
+            hec_url: hec_url.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for SplunkLogIntegrationResponse {
     #[inline]

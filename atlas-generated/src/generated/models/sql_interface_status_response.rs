@@ -21,6 +21,20 @@ pub struct SqlInterfaceStatusResponse {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SqlInterfaceStatusResponse {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        status: impl Into<crate::models::SqlInterfaceStatusResponseStatus>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            supported: None,
+            unsupported_reason: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for SqlInterfaceStatusResponse {
     #[inline]
     fn from_json(

@@ -9,6 +9,18 @@ pub struct SqlInterfaceStatusUpdateRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl SqlInterfaceStatusUpdateRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        status: impl Into<crate::models::SqlInterfaceStatusResponseStatus>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for SqlInterfaceStatusUpdateRequest {
     #[inline]
     fn from_json(

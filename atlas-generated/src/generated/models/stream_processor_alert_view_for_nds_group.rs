@@ -79,6 +79,35 @@ pub struct StreamProcessorAlertViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl StreamProcessorAlertViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::HostEventTypeViewForNdsGroupAlertable>,
+    ) -> Self {
+        Self {
+            acknowledged_until: None,
+            acknowledgement_comment: None,
+            acknowledging_username: None,
+            alert_config_id: None,
+            created: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            instance_name: None,
+            last_notified: None,
+            links: None,
+            org_id: None,
+            processor_error_msg: None,
+            processor_name: None,
+            processor_state: None,
+            resolved: None,
+            status: None,
+            updated: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for StreamProcessorAlertViewForNdsGroup {
     #[inline]
     fn from_json(

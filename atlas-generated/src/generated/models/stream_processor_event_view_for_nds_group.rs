@@ -69,6 +69,35 @@ pub struct StreamProcessorEventViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl StreamProcessorEventViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<
+            crate::models::StreamProcessorEventTypeViewForNdsGroup,
+        >,
+    ) -> Self {
+        Self {
+            created: None,
+            event_type_name: event_type_name.into(),
+            from_tier: None,
+            group_id: None,
+            id: None,
+            instance_name: None,
+            links: None,
+            modified_by: None,
+            org_id: None,
+            processor_error_msg: None,
+            processor_name: None,
+            processor_state: None,
+            raw: None,
+            reason: None,
+            region: None,
+            to_tier: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
     #[inline]
     fn from_json(

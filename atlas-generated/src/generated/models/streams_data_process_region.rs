@@ -15,6 +15,21 @@ pub struct StreamsDataProcessRegion {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl StreamsDataProcessRegion {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        cloud_provider: impl Into<crate::models::CloudProviderContainerProviderName>,
+        region: impl Into<crate::models::BaseStreamsRegion>,
+    ) -> Self {
+        Self {
+            cloud_provider: cloud_provider.into(),
+            links: None,
+            region: region.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for StreamsDataProcessRegion {
     #[inline]
     fn from_json(

@@ -37,6 +37,25 @@ pub struct StreamsEventViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl StreamsEventViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::StreamsEventTypeViewForNdsGroup>,
+    ) -> Self {
+        Self {
+            created: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            instance_name: None,
+            links: None,
+            org_id: None,
+            raw: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for StreamsEventViewForNdsGroup {
     #[inline]
     fn from_json(

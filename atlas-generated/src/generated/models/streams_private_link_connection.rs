@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Container for metadata needed to create a Private Link connection.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsPrivateLinkConnection {
     /// The ID of the Private Link connection.
     ///
@@ -77,6 +77,33 @@ pub struct StreamsPrivateLinkConnection {
     pub vendor: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl StreamsPrivateLinkConnection {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(provider: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            arn: None,
+            authentication_scheme: None,
+            azure_resource_ids: None,
+            dns_domain: None,
+            dns_sub_domain: None,
+            error_message: None,
+            gcp_connection_ids: None,
+            gcp_service_attachment_uris: None,
+            interface_endpoint_id: None,
+            interface_endpoint_name: None,
+            links: None,
+            provider: provider.into(),
+            provider_account_id: None,
+            region: None,
+            service_endpoint_id: None,
+            state: None,
+            vendor: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for StreamsPrivateLinkConnection {
     #[inline]

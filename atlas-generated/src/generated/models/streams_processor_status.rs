@@ -21,6 +21,19 @@ pub struct StreamsProcessorStatus {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl StreamsProcessorStatus {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(status: impl Into<crate::models::StreamsProcessorStatusStatus>) -> Self {
+        Self {
+            links: None,
+            mode: None,
+            region: None,
+            status: status.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for StreamsProcessorStatus {
     #[inline]
     fn from_json(

@@ -29,6 +29,29 @@ pub struct StreamsSchemaRegistryConnection {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl StreamsSchemaRegistryConnection {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        provider: impl Into<crate::models::StreamsSchemaRegistryConnectionProvider>,
+        schema_registry_authentication: impl Into<
+            crate::models::SchemaRegistryAuthentication,
+        >,
+        schema_registry_urls: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            id: None,
+            links: None,
+            name: None,
+            region: None,
+            state: None,
+            provider: provider.into(),
+            schema_registry_authentication: schema_registry_authentication.into(),
+            schema_registry_urls: schema_registry_urls.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for StreamsSchemaRegistryConnection {
     #[inline]
     fn from_json(

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// Failover options for starting a stream processor.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsStartProcessorFailover {
     /// If true, clears the checkpoint so the failover processor does not resume from it. Applies only to FORCED failover; clearing may cause duplicate or missing records in the output.
     pub clear_checkpoint: Option<bool>,
@@ -14,6 +14,19 @@ pub struct StreamsStartProcessorFailover {
     pub region: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl StreamsStartProcessorFailover {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(region: impl Into<String>) -> Self {
+        Self {
+            clear_checkpoint: None,
+            dry_run: None,
+            mode: None,
+            region: region.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for StreamsStartProcessorFailover {
     #[inline]

@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// Data set that stores words and their applicable synonyms.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable synonyms.
     pub collection: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl SynonymSource {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(collection: impl Into<String>) -> Self {
+        Self {
+            collection: collection.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for SynonymSource {
     #[inline]

@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// `TargetOrg` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TargetOrg {
     /// Link token that contains all the information required to complete the link.
     pub link_token: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TargetOrg {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(link_token: impl Into<String>) -> Self {
+        Self {
+            link_token: link_token.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for TargetOrg {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `Team` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     /// Unique 24-hexadecimal digit string that identifies this team.
     ///
@@ -18,6 +18,19 @@ pub struct Team {
     pub usernames: Vec<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Team {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(name: impl Into<String>, usernames: impl Into<Vec<String>>) -> Self {
+        Self {
+            id: None,
+            links: None,
+            name: name.into(),
+            usernames: usernames.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for Team {
     #[inline]

@@ -35,6 +35,23 @@ pub struct TeamNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TeamNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::TeamNotificationTypeName>) -> Self {
+        Self {
+            delay_min: None,
+            email_enabled: None,
+            interval_min: None,
+            notifier_id: None,
+            sms_enabled: None,
+            team_id: None,
+            team_name: None,
+            type_name: type_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TeamNotification {
     #[inline]
     fn from_json(

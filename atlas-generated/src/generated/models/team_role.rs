@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `TeamRole` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TeamRole {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
@@ -14,6 +14,18 @@ pub struct TeamRole {
     pub team_id: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TeamRole {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(role_names: impl Into<Vec<String>>, team_id: impl Into<String>) -> Self {
+        Self {
+            links: None,
+            role_names: role_names.into(),
+            team_id: team_id.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for TeamRole {
     #[inline]

@@ -23,6 +23,13 @@ pub struct TenantRegionConfig20240805 {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TenantRegionConfig20240805 {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for TenantRegionConfig20240805 {
     #[inline]
     fn from_json(

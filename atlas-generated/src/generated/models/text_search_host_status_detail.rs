@@ -24,6 +24,13 @@ pub struct TextSearchHostStatusDetail {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TextSearchHostStatusDetail {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 impl crate::runtime::Json for TextSearchHostStatusDetail {
     #[inline]
     fn from_json(

@@ -15,6 +15,24 @@ pub struct TextSearchIndexCreateRequest {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TextSearchIndexCreateRequest {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        collection_name: impl Into<String>,
+        database: impl Into<String>,
+        name: impl Into<String>,
+        definition: impl Into<crate::models::TextSearchIndexDefinition>,
+    ) -> Self {
+        Self {
+            collection_name: collection_name.into(),
+            database: database.into(),
+            name: name.into(),
+            definition: definition.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TextSearchIndexCreateRequest {
     #[inline]
     fn from_json(

@@ -4,7 +4,7 @@
 /// Text Search Index Definition
 ///
 /// The text search index definition set by the user.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TextSearchIndexDefinition {
     /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves making the following changes to the text in fields:
     ///
@@ -35,6 +35,24 @@ pub struct TextSearchIndexDefinition {
     pub type_sets: Option<Vec<crate::models::SearchTypeSets>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TextSearchIndexDefinition {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(mappings: impl Into<crate::models::SearchMappings>) -> Self {
+        Self {
+            analyzer: None,
+            analyzers: None,
+            mappings: mappings.into(),
+            num_partitions: None,
+            search_analyzer: None,
+            sort: None,
+            stored_source: None,
+            synonyms: None,
+            type_sets: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for TextSearchIndexDefinition {
     #[inline]

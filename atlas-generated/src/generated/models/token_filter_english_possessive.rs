@@ -11,6 +11,18 @@ pub struct TokenFilterEnglishPossessive {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterEnglishPossessive {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        r#type: impl Into<crate::models::TokenFilterEnglishPossessiveType>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterEnglishPossessive {
     #[inline]
     fn from_json(

@@ -11,6 +11,16 @@ pub struct TokenFilterPorterStemming {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterPorterStemming {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(r#type: impl Into<crate::models::TokenFilterPorterStemmingType>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterPorterStemming {
     #[inline]
     fn from_json(

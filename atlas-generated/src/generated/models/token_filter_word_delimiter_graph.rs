@@ -19,6 +19,20 @@ pub struct TokenFilterWordDelimiterGraph {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterWordDelimiterGraph {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        r#type: impl Into<crate::models::TokenFilterWordDelimiterGraphType>,
+    ) -> Self {
+        Self {
+            delimiter_options: None,
+            protected_words: None,
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
     #[inline]
     fn from_json(
@@ -79,6 +93,13 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     pub stem_english_possessive: Option<bool>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TokenFilterWordDelimiterGraphDelimiterOptions {
+    /// A value with every field unset, as [`Default`] gives.
+    #[inline]
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
     #[inline]
@@ -186,7 +207,7 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
 }
 crate::impl_serde_via_json!(TokenFilterWordDelimiterGraphDelimiterOptions);
 /// Object that contains options for protected words.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenFilterWordDelimiterGraphProtectedWords {
     /// Flag that indicates whether to ignore letter case sensitivity for protected words.
     pub ignore_case: Option<bool>,
@@ -194,6 +215,17 @@ pub struct TokenFilterWordDelimiterGraphProtectedWords {
     pub words: Vec<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TokenFilterWordDelimiterGraphProtectedWords {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(words: impl Into<Vec<String>>) -> Self {
+        Self {
+            ignore_case: None,
+            words: words.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
     #[inline]

@@ -19,6 +19,17 @@ pub struct TokenFilterasciiFolding {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterasciiFolding {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(r#type: impl Into<crate::models::TokenFilterasciiFoldingType>) -> Self {
+        Self {
+            original_tokens: None,
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterasciiFolding {
     #[inline]
     fn from_json(

@@ -24,6 +24,19 @@ pub struct TokenFilterdaitchMokotoffSoundex {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterdaitchMokotoffSoundex {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        r#type: impl Into<crate::models::TokenFilterdaitchMokotoffSoundexType>,
+    ) -> Self {
+        Self {
+            original_tokens: None,
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterdaitchMokotoffSoundex {
     #[inline]
     fn from_json(

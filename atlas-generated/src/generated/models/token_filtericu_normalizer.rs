@@ -17,6 +17,17 @@ pub struct TokenFiltericuNormalizer {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFiltericuNormalizer {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(r#type: impl Into<crate::models::TokenFiltericuNormalizerType>) -> Self {
+        Self {
+            normalization_form: None,
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFiltericuNormalizer {
     #[inline]
     fn from_json(

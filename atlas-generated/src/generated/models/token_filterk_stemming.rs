@@ -11,6 +11,16 @@ pub struct TokenFilterkStemming {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterkStemming {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(r#type: impl Into<crate::models::TokenFilterkStemmingType>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterkStemming {
     #[inline]
     fn from_json(

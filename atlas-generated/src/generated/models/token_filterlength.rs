@@ -15,6 +15,18 @@ pub struct TokenFilterlength {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterlength {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(r#type: impl Into<crate::models::TokenFilterlengthType>) -> Self {
+        Self {
+            max: None,
+            min: None,
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterlength {
     #[inline]
     fn from_json(

@@ -17,6 +17,23 @@ pub struct TokenFilternGram {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilternGram {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        max_gram: impl Into<i64>,
+        min_gram: impl Into<i64>,
+        r#type: impl Into<crate::models::TokenFilternGramType>,
+    ) -> Self {
+        Self {
+            max_gram: max_gram.into(),
+            min_gram: min_gram.into(),
+            term_not_in_bounds: None,
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilternGram {
     #[inline]
     fn from_json(

@@ -17,6 +17,24 @@ pub struct TokenFilterregex {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterregex {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        matches: impl Into<crate::models::TokenFilterregexMatches>,
+        pattern: impl Into<String>,
+        replacement: impl Into<String>,
+        r#type: impl Into<crate::models::TokenFilterregexType>,
+    ) -> Self {
+        Self {
+            matches: matches.into(),
+            pattern: pattern.into(),
+            replacement: replacement.into(),
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterregex {
     #[inline]
     fn from_json(

@@ -15,6 +15,22 @@ pub struct TokenFiltershingle {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFiltershingle {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        max_shingle_size: impl Into<i64>,
+        min_shingle_size: impl Into<i64>,
+        r#type: impl Into<crate::models::TokenFiltershingleType>,
+    ) -> Self {
+        Self {
+            max_shingle_size: max_shingle_size.into(),
+            min_shingle_size: min_shingle_size.into(),
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFiltershingle {
     #[inline]
     fn from_json(

@@ -15,6 +15,20 @@ pub struct TokenFiltersnowballStemming {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFiltersnowballStemming {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        stemmer_name: impl Into<crate::models::TokenFiltersnowballStemmingStemmerName>,
+        r#type: impl Into<crate::models::TokenFiltersnowballStemmingType>,
+    ) -> Self {
+        Self {
+            stemmer_name: stemmer_name.into(),
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFiltersnowballStemming {
     #[inline]
     fn from_json(

@@ -15,6 +15,21 @@ pub struct TokenFilterstopword {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl TokenFilterstopword {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        tokens: impl Into<Vec<String>>,
+        r#type: impl Into<crate::models::TokenFilterstopwordType>,
+    ) -> Self {
+        Self {
+            ignore_case: None,
+            tokens: tokens.into(),
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for TokenFilterstopword {
     #[inline]
     fn from_json(

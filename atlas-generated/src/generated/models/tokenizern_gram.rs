@@ -4,7 +4,7 @@
 /// nGram
 ///
 /// Tokenizer that splits input into text chunks, or "n-grams", of into given sizes. You can't use the nGram tokenizer in synonym or autocomplete mapping definitions.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenizernGram {
     /// Characters to include in the longest token that Atlas Search creates.
     pub max_gram: i64,
@@ -12,6 +12,17 @@ pub struct TokenizernGram {
     pub min_gram: i64,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TokenizernGram {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(max_gram: impl Into<i64>, min_gram: impl Into<i64>) -> Self {
+        Self {
+            max_gram: max_gram.into(),
+            min_gram: min_gram.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for TokenizernGram {
     #[inline]

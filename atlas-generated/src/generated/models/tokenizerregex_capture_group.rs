@@ -4,7 +4,7 @@
 /// regexCaptureGroup
 ///
 /// Tokenizer that uses a regular expression pattern to extract tokens.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenizerregexCaptureGroup {
     /// Index of the character group within the matching expression to extract into tokens. Use `0` to extract all character groups.
     pub group: i64,
@@ -12,6 +12,17 @@ pub struct TokenizerregexCaptureGroup {
     pub pattern: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TokenizerregexCaptureGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(group: impl Into<i64>, pattern: impl Into<String>) -> Self {
+        Self {
+            group: group.into(),
+            pattern: pattern.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for TokenizerregexCaptureGroup {
     #[inline]

@@ -4,12 +4,22 @@
 /// regexSplit
 ///
 /// Tokenizer that splits tokens using a regular-expression based delimiter.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenizerregexSplit {
     /// Regular expression to match against.
     pub pattern: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl TokenizerregexSplit {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(pattern: impl Into<String>) -> Self {
+        Self {
+            pattern: pattern.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for TokenizerregexSplit {
     #[inline]

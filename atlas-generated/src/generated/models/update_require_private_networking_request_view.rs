@@ -2,12 +2,22 @@
 
 #![allow(deprecated)]
 /// Request body to toggle the private-networking requirement for an existing export bucket.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateRequirePrivateNetworkingRequestView {
     /// True to require private networking; false to disable it.
     pub require_private_networking: bool,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl UpdateRequirePrivateNetworkingRequestView {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(require_private_networking: impl Into<bool>) -> Self {
+        Self {
+            require_private_networking: require_private_networking.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for UpdateRequirePrivateNetworkingRequestView {
     #[inline]

@@ -2,7 +2,7 @@
 
 #![allow(deprecated)]
 /// `UserCustomDBRole` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserCustomDbRole {
     /// List of the individual privilege actions that the role grants.
     pub actions: Option<Vec<crate::models::DatabasePrivilegeAction>>,
@@ -12,6 +12,18 @@ pub struct UserCustomDbRole {
     pub role_name: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl UserCustomDbRole {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(role_name: impl Into<String>) -> Self {
+        Self {
+            actions: None,
+            inherited_roles: None,
+            role_name: role_name.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for UserCustomDbRole {
     #[inline]

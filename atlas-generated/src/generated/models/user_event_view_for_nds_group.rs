@@ -65,6 +65,32 @@ pub struct UserEventViewForNdsGroup {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl UserEventViewForNdsGroup {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        event_type_name: impl Into<crate::models::UserEventTypeViewForNdsGroup>,
+    ) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            delegate_principal: None,
+            event_type_name: event_type_name.into(),
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            target_username: None,
+            user_id: None,
+            username: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for UserEventViewForNdsGroup {
     #[inline]
     fn from_json(

@@ -13,6 +13,20 @@ pub struct UserScope {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl UserScope {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(
+        name: impl Into<String>,
+        r#type: impl Into<crate::models::UserScopeType>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            r#type: r#type.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for UserScope {
     #[inline]
     fn from_json(

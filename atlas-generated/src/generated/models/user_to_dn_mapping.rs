@@ -4,7 +4,7 @@
 /// User to Distinguished Name Mapping
 ///
 /// User-to-Distinguished Name (DN) map that MongoDB Cloud uses to transform a Lightweight Directory Access Protocol (LDAP) username into an LDAP DN.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserToDnMapping {
     /// Lightweight Directory Access Protocol (LDAP) query template that inserts the LDAP name that the regular expression matches into an LDAP query Uniform Resource Identifier (URI). The formatting for the query must conform to [RFC 4515](https://datatracker.ietf.org/doc/html/rfc4515) and [RFC 4516](https://datatracker.ietf.org/doc/html/rfc4516).
     pub ldap_query: Option<String>,
@@ -14,6 +14,18 @@ pub struct UserToDnMapping {
     pub substitution: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl UserToDnMapping {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(r#match: impl Into<String>) -> Self {
+        Self {
+            ldap_query: None,
+            r#match: r#match.into(),
+            substitution: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for UserToDnMapping {
     #[inline]

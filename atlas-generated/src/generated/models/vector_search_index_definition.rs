@@ -4,7 +4,7 @@
 /// Vector Search Index Definition
 ///
 /// The vector search index definition set by the user.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VectorSearchIndexDefinition {
     /// Settings that configure the fields, one per object, to index. You must define at least one "vector" type field. You can optionally define "filter" type fields also.
     pub fields: Vec<crate::models::BasicDbObject>,
@@ -16,6 +16,19 @@ pub struct VectorSearchIndexDefinition {
     pub stored_source: Option<serde_json::Value>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl VectorSearchIndexDefinition {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(fields: impl Into<Vec<crate::models::BasicDbObject>>) -> Self {
+        Self {
+            fields: fields.into(),
+            nested_root: None,
+            num_partitions: None,
+            stored_source: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for VectorSearchIndexDefinition {
     #[inline]

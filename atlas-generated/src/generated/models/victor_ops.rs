@@ -4,7 +4,7 @@
 /// VICTOR_OPS
 ///
 /// Details to integrate one Splunk On-Call account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VictorOps {
     /// Key that allows MongoDB Cloud to access your VictorOps account.
     ///
@@ -22,6 +22,18 @@ pub struct VictorOps {
     pub routing_key: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl VictorOps {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            api_key: api_key.into(),
+            id: None,
+            routing_key: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for VictorOps {
     #[inline]

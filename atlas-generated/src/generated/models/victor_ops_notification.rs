@@ -31,6 +31,22 @@ pub struct VictorOpsNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl VictorOpsNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::VictorOpsType>) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name: type_name.into(),
+            victor_ops_api_key: None,
+            victor_ops_routing_key: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for VictorOpsNotification {
     #[inline]
     fn from_json(

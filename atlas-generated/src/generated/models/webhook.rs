@@ -4,7 +4,7 @@
 /// WEBHOOK
 ///
 /// Details to integrate one webhook with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Webhook {
     /// HTTP body template for a webhook-based alert. The rendered output MUST be valid JSON — MongoDB Cloud sends the rendered body with `Content-Type: application/json`. If the template fails to render, exceeds the 16 KB limit, or renders non-JSON output, MongoDB Cloud sends the webhook with its default JSON payload instead.
     pub body_template: Option<String>,
@@ -24,6 +24,20 @@ pub struct Webhook {
     pub url: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Webhook {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            body_template: None,
+            headers_template: None,
+            id: None,
+            secret: None,
+            url: url.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for Webhook {
     #[inline]

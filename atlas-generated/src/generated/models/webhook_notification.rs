@@ -41,6 +41,24 @@ pub struct WebhookNotification {
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl WebhookNotification {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(type_name: impl Into<crate::models::WebhookType>) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name: type_name.into(),
+            webhook_body_template: None,
+            webhook_headers_template: None,
+            webhook_secret: None,
+            webhook_url: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
 impl crate::runtime::Json for WebhookNotification {
     #[inline]
     fn from_json(

@@ -4,7 +4,7 @@
 /// Global Cluster Zone
 ///
 /// Human-readable label that identifies the subset of a global cluster.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ZoneMapping {
     /// Code that represents a location that maps to a zone in your global cluster. MongoDB Cloud represents this location with a ISO 3166-2 location and subdivision codes when possible.
     pub location: String,
@@ -12,6 +12,17 @@ pub struct ZoneMapping {
     pub zone: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl ZoneMapping {
+    /// A value with its required fields; optional ones start unset.
+    #[inline]
+    pub fn new(location: impl Into<String>, zone: impl Into<String>) -> Self {
+        Self {
+            location: location.into(),
+            zone: zone.into(),
+            additional_properties: serde_json::Map::new(),
+        }
+    }
 }
 impl crate::runtime::Json for ZoneMapping {
     #[inline]

@@ -63,6 +63,48 @@ impl GetAccessHistoryProcessV20230101 {
             start: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `authResult`.
+    #[inline]
+    #[must_use]
+    pub fn auth_result(mut self, value: impl Into<bool>) -> Self {
+        self.auth_result = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `end`.
+    #[inline]
+    #[must_use]
+    pub fn end(mut self, value: impl Into<i64>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `ipAddress`.
+    #[inline]
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `nLogs`.
+    #[inline]
+    #[must_use]
+    pub fn n_logs(mut self, value: impl Into<i32>) -> Self {
+        self.n_logs = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `start`.
+    #[inline]
+    #[must_use]
+    pub fn start(mut self, value: impl Into<i64>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetAccessHistoryProcessV20230101 {
     const OPERATION_ID: &'static str = "getGroupDbAccessHistoryProcess";

@@ -54,6 +54,44 @@ impl GetGroupActivityFeedV20250312 {
             cluster_name: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `eventType`.
+    #[inline]
+    #[must_use]
+    pub fn event_type(
+        mut self,
+        value: impl Into<Vec<crate::models::EventTypeForNdsGroup>>,
+    ) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `maxDate`.
+    #[inline]
+    #[must_use]
+    pub fn max_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.max_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `minDate`.
+    #[inline]
+    #[must_use]
+    pub fn min_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.min_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `clusterName`.
+    #[inline]
+    #[must_use]
+    pub fn cluster_name(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupActivityFeedV20250312 {
     const OPERATION_ID: &'static str = "getGroupActivityFeed";

@@ -38,6 +38,13 @@ impl GetGroupModelKeyV20250312 {
             api_key_id: api_key_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupModelKeyV20250312 {
     const OPERATION_ID: &'static str = "getGroupAiModelApiKey";

@@ -53,6 +53,13 @@ impl ResetGroupModelLimitsV20250312 {
             model_group_name: model_group_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ResetGroupModelLimitsV20250312 {
     const OPERATION_ID: &'static str = "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits";

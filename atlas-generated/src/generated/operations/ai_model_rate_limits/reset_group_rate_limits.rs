@@ -33,6 +33,13 @@ impl ResetGroupRateLimitsV20250312 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ResetGroupRateLimitsV20250312 {
     const OPERATION_ID: &'static str = "resetGroupAiModelApiRateLimits";

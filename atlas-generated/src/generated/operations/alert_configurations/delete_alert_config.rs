@@ -40,6 +40,13 @@ impl DeleteAlertConfigV20230101 {
             alert_config_id: alert_config_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteAlertConfigV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupAlertConfig";

@@ -24,6 +24,13 @@ impl ListMatcherFieldNamesV20230101 {
     pub fn new() -> Self {
         Self { pretty: None }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListMatcherFieldNamesV20230101 {
     const OPERATION_ID: &'static str = "listAlertConfigMatcherFieldNames";

@@ -51,6 +51,13 @@ impl AcknowledgeAlertV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for AcknowledgeAlertV20230101 {
     const OPERATION_ID: &'static str = "acknowledgeGroupAlert";
@@ -151,6 +158,13 @@ impl AcknowledgeAlertV20240530 {
             alert_id: alert_id.into(),
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for AcknowledgeAlertV20240530 {

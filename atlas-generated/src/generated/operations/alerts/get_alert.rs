@@ -40,6 +40,13 @@ impl GetAlertV20230101 {
             alert_id: alert_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetAlertV20230101 {
     const OPERATION_ID: &'static str = "getGroupAlert";

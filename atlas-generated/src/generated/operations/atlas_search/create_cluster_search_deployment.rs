@@ -49,6 +49,13 @@ impl CreateClusterSearchDeploymentV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterSearchDeployment";
@@ -149,6 +156,13 @@ impl CreateClusterSearchDeploymentV20240530 {
             cluster_name: cluster_name.into(),
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for CreateClusterSearchDeploymentV20240530 {

@@ -42,6 +42,13 @@ impl DeleteClusterSearchDeploymentV20230101 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterSearchDeployment";
@@ -128,6 +135,13 @@ impl DeleteClusterSearchDeploymentV20240530 {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for DeleteClusterSearchDeploymentV20240530 {

@@ -59,6 +59,13 @@ impl DeleteIndexByNameV20240530 {
             index_name: index_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteIndexByNameV20240530 {
     const OPERATION_ID: &'static str = "deleteGroupClusterSearchIndexByName";

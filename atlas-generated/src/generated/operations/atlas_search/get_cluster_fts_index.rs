@@ -51,6 +51,13 @@ impl GetClusterFtsIndexV20230101 {
             index_id: index_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterFtsIndexV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterFtsIndex";

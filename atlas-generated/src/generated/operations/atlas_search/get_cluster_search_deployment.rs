@@ -42,6 +42,13 @@ impl GetClusterSearchDeploymentV20230101 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
@@ -133,6 +140,13 @@ impl GetClusterSearchDeploymentV20240530 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20240530 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchDeployment";
@@ -219,6 +233,13 @@ impl GetClusterSearchDeploymentV20250312 {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20250312 {

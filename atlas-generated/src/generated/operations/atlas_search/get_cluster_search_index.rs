@@ -47,6 +47,13 @@ impl GetClusterSearchIndexV20240530 {
             index_id: index_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterSearchIndexV20240530 {
     const OPERATION_ID: &'static str = "getGroupClusterSearchIndex";

@@ -57,6 +57,13 @@ impl ListClusterFtsIndexV20230101 {
             database_name: database_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListClusterFtsIndexV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterFtsIndex";

@@ -49,6 +49,13 @@ impl UpdateClusterSearchDeploymentV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateClusterSearchDeploymentV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterSearchDeployment";
@@ -149,6 +156,13 @@ impl UpdateClusterSearchDeploymentV20240530 {
             cluster_name: cluster_name.into(),
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for UpdateClusterSearchDeploymentV20240530 {

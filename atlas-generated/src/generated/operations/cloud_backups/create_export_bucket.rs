@@ -43,6 +43,13 @@ impl CreateExportBucketV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateExportBucketV20230101 {
     const OPERATION_ID: &'static str = "createGroupBackupExportBucket";
@@ -136,6 +143,13 @@ impl CreateExportBucketV20240530 {
             pretty: None,
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for CreateExportBucketV20240530 {

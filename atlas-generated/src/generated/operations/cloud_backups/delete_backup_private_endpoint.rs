@@ -47,6 +47,13 @@ impl DeleteBackupPrivateEndpointV20241113 {
             endpoint_id: endpoint_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteBackupPrivateEndpointV20241113 {
     const OPERATION_ID: &'static str = "deleteGroupBackupPrivateEndpoint";

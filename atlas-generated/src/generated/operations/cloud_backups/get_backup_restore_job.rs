@@ -47,6 +47,13 @@ impl GetBackupRestoreJobV20230101 {
             restore_job_id: restore_job_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetBackupRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupRestoreJob";

@@ -42,6 +42,13 @@ impl GetBackupScheduleV20230101 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSchedule";
@@ -128,6 +135,13 @@ impl GetBackupScheduleV20240805 {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetBackupScheduleV20240805 {

@@ -53,6 +53,13 @@ impl GetBackupSnapshotDatabaseV20250312 {
             database_name: database_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetBackupSnapshotDatabaseV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSnapshotDatabase";

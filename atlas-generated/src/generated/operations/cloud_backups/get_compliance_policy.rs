@@ -37,6 +37,13 @@ impl GetCompliancePolicyV20230101 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetCompliancePolicyV20230101 {
     const OPERATION_ID: &'static str = "getGroupBackupCompliancePolicy";
@@ -114,6 +121,13 @@ impl GetCompliancePolicyV20231001 {
             group_id: group_id.into(),
             pretty: None,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetCompliancePolicyV20231001 {

@@ -53,6 +53,13 @@ impl GetRestoreJobCollectionV20250312 {
             source_namespace: source_namespace.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetRestoreJobCollectionV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterCollectionRestoreJobCollection";

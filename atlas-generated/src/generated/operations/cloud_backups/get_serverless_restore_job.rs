@@ -53,6 +53,13 @@ impl GetServerlessRestoreJobV20230101 {
             restore_job_id: restore_job_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetServerlessRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessBackupRestoreJob";

@@ -59,6 +59,13 @@ impl GetSnapshotDatabaseCollectionV20250312 {
             collection_name: collection_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetSnapshotDatabaseCollectionV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterBackupSnapshotDatabaseCollection";

@@ -68,6 +68,55 @@ impl ListBackupSnapshotsV20230101 {
             oplog_inc: None,
         }
     }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pointInTimeUtcSeconds`.
+    #[inline]
+    #[must_use]
+    pub fn point_in_time_utc_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.point_in_time_utc_seconds = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `oplogTs`.
+    #[inline]
+    #[must_use]
+    pub fn oplog_ts(mut self, value: impl Into<i64>) -> Self {
+        self.oplog_ts = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `oplogInc`.
+    #[inline]
+    #[must_use]
+    pub fn oplog_inc(mut self, value: impl Into<i64>) -> Self {
+        self.oplog_inc = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListBackupSnapshotsV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusterBackupSnapshots";

@@ -72,6 +72,51 @@ impl ListRestoreJobCollectionsV20250312 {
             target_namespace: None,
         }
     }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `state`.
+    #[inline]
+    #[must_use]
+    pub fn state(
+        mut self,
+        value: impl Into<crate::models::ListRestoreJobCollectionsState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `sourceNamespace`.
+    #[inline]
+    #[must_use]
+    pub fn source_namespace(mut self, value: impl Into<String>) -> Self {
+        self.source_namespace = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `targetNamespace`.
+    #[inline]
+    #[must_use]
+    pub fn target_namespace(mut self, value: impl Into<String>) -> Self {
+        self.target_namespace = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListRestoreJobCollectionsV20250312 {
     const OPERATION_ID: &'static str = "listGroupClusterCollectionRestoreJobCollections";

@@ -51,6 +51,13 @@ impl UpdateBackupScheduleV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateBackupScheduleV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterBackupSchedule";
@@ -153,6 +160,13 @@ impl UpdateBackupScheduleV20240805 {
             cluster_name: cluster_name.into(),
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for UpdateBackupScheduleV20240805 {

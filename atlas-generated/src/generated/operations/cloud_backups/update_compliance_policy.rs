@@ -48,6 +48,20 @@ impl UpdateCompliancePolicyV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `overwriteBackupPolicies`.
+    #[inline]
+    #[must_use]
+    pub fn overwrite_backup_policies(mut self, value: impl Into<bool>) -> Self {
+        self.overwrite_backup_policies = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateCompliancePolicyV20230101 {
     const OPERATION_ID: &'static str = "updateGroupBackupCompliancePolicy";
@@ -146,6 +160,20 @@ impl UpdateCompliancePolicyV20231001 {
             pretty: None,
             body,
         }
+    }
+    /// Sets the query parameter `overwriteBackupPolicies`.
+    #[inline]
+    #[must_use]
+    pub fn overwrite_backup_policies(mut self, value: impl Into<bool>) -> Self {
+        self.overwrite_backup_policies = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for UpdateCompliancePolicyV20231001 {

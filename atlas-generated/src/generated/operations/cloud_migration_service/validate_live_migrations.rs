@@ -43,6 +43,13 @@ impl ValidateLiveMigrationsV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ValidateLiveMigrationsV20230101 {
     const OPERATION_ID: &'static str = "validateGroupLiveMigrations";
@@ -134,6 +141,13 @@ impl ValidateLiveMigrationsV20240530 {
             pretty: None,
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for ValidateLiveMigrationsV20240530 {

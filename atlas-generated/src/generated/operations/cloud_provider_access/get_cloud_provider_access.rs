@@ -38,6 +38,13 @@ impl GetCloudProviderAccessV20230101 {
             role_id: role_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetCloudProviderAccessV20230101 {
     const OPERATION_ID: &'static str = "getGroupCloudProviderAccess";

@@ -38,6 +38,13 @@ impl GetOutageSimulationV20230101 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOutageSimulationV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterOutageSimulation";

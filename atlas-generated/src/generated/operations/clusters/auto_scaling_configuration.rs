@@ -41,6 +41,13 @@ impl AutoScalingConfigurationV20240805 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for AutoScalingConfigurationV20240805 {
     const OPERATION_ID: &'static str = "autoGroupClusterScalingConfiguration";

@@ -55,6 +55,30 @@ impl CreateClusterV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateClusterV20230101 {
     const OPERATION_ID: &'static str = "createGroupCluster";
@@ -181,6 +205,30 @@ impl CreateClusterV20230201 {
             use_effective_fields_replication_specs: None,
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for CreateClusterV20230201 {
@@ -309,6 +357,30 @@ impl CreateClusterV20240805 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateClusterV20240805 {
     const OPERATION_ID: &'static str = "createGroupCluster";
@@ -431,6 +503,30 @@ impl CreateClusterV20241023 {
             use_effective_fields_replication_specs: None,
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for CreateClusterV20241023 {

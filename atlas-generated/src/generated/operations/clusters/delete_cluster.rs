@@ -49,6 +49,20 @@ impl DeleteClusterV20230101 {
             retain_backups: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `retainBackups`.
+    #[inline]
+    #[must_use]
+    pub fn retain_backups(mut self, value: impl Into<bool>) -> Self {
+        self.retain_backups = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteClusterV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupCluster";
@@ -143,6 +157,20 @@ impl DeleteClusterV20230201 {
             cluster_name: cluster_name.into(),
             retain_backups: None,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `retainBackups`.
+    #[inline]
+    #[must_use]
+    pub fn retain_backups(mut self, value: impl Into<bool>) -> Self {
+        self.retain_backups = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for DeleteClusterV20230201 {

@@ -54,6 +54,30 @@ impl GetClusterV20230101 {
             use_effective_fields_replication_specs: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterV20230101 {
     const OPERATION_ID: &'static str = "getGroupCluster";
@@ -175,6 +199,30 @@ impl GetClusterV20230201 {
             use_effective_fields_replication_specs: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterV20230201 {
     const OPERATION_ID: &'static str = "getGroupCluster";
@@ -291,6 +339,30 @@ impl GetClusterV20240805 {
             use_effective_instance_fields: None,
             use_effective_fields_replication_specs: None,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetClusterV20240805 {

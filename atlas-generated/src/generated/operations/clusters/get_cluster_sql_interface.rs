@@ -39,6 +39,13 @@ impl GetClusterSqlInterfaceVPreview {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterSqlInterfaceVPreview {
     const OPERATION_ID: &'static str = "getGroupClusterSqlInterface";

@@ -42,6 +42,13 @@ impl GetProcessArgsV20230101 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetProcessArgsV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterProcessArgs";
@@ -127,6 +134,13 @@ impl GetProcessArgsV20240805 {
             pretty: None,
             cluster_name: cluster_name.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetProcessArgsV20240805 {

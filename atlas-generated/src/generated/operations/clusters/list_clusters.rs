@@ -64,6 +64,51 @@ impl ListClustersV20230101 {
             use_effective_instance_fields: None,
         }
     }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeDeletedWithRetainedBackups`.
+    #[inline]
+    #[must_use]
+    pub fn include_deleted_with_retained_backups(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.include_deleted_with_retained_backups = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListClustersV20230101 {
     const OPERATION_ID: &'static str = "listGroupClusters";
@@ -201,6 +246,51 @@ impl ListClustersV20230201 {
             use_effective_instance_fields: None,
         }
     }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeDeletedWithRetainedBackups`.
+    #[inline]
+    #[must_use]
+    pub fn include_deleted_with_retained_backups(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.include_deleted_with_retained_backups = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListClustersV20230201 {
     const OPERATION_ID: &'static str = "listGroupClusters";
@@ -333,6 +423,51 @@ impl ListClustersV20240805 {
             include_deleted_with_retained_backups: None,
             use_effective_instance_fields: None,
         }
+    }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeDeletedWithRetainedBackups`.
+    #[inline]
+    #[must_use]
+    pub fn include_deleted_with_retained_backups(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.include_deleted_with_retained_backups = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for ListClustersV20240805 {

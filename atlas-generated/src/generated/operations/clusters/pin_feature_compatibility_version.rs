@@ -41,6 +41,20 @@ impl PinFeatureCompatibilityVersionV20240530 {
             body: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the request body.
+    #[inline]
+    #[must_use]
+    pub fn body(mut self, body: impl Into<crate::models::PinFcvView>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
     const OPERATION_ID: &'static str = "pinGroupClusterFeatureCompatibilityVersion";

@@ -59,6 +59,30 @@ impl UpdateClusterV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateClusterV20230101 {
     const OPERATION_ID: &'static str = "updateGroupCluster";
@@ -191,6 +215,30 @@ impl UpdateClusterV20230201 {
             use_effective_fields_replication_specs: None,
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for UpdateClusterV20230201 {
@@ -325,6 +373,30 @@ impl UpdateClusterV20240805 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateClusterV20240805 {
     const OPERATION_ID: &'static str = "updateGroupCluster";
@@ -453,6 +525,30 @@ impl UpdateClusterV20241023 {
             use_effective_fields_replication_specs: None,
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Instance-Fields`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_instance_fields(mut self, value: impl Into<bool>) -> Self {
+        self.use_effective_instance_fields = Some(value.into());
+        self
+    }
+    /// Sets the header parameter `Use-Effective-Fields-Replication-Specs`.
+    #[inline]
+    #[must_use]
+    pub fn use_effective_fields_replication_specs(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.use_effective_fields_replication_specs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for UpdateClusterV20241023 {

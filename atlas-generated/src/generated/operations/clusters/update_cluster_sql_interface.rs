@@ -46,6 +46,13 @@ impl UpdateClusterSqlInterfaceVPreview {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateClusterSqlInterfaceVPreview {
     const OPERATION_ID: &'static str = "updateGroupClusterSqlInterface";

@@ -49,6 +49,13 @@ impl UpdateProcessArgsV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateProcessArgsV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterProcessArgs";
@@ -148,6 +155,13 @@ impl UpdateProcessArgsV20240805 {
             cluster_name: cluster_name.into(),
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for UpdateProcessArgsV20240805 {

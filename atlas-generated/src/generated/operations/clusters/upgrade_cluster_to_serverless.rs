@@ -45,6 +45,13 @@ impl UpgradeClusterToServerlessV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpgradeClusterToServerlessV20230101 {
     const OPERATION_ID: &'static str = "upgradeGroupClusterTenantUpgradeToServerless";

@@ -48,6 +48,27 @@ impl GetProcessNamespacesV20231115 {
             period: None,
         }
     }
+    /// Sets the query parameter `start`.
+    #[inline]
+    #[must_use]
+    pub fn start(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `end`.
+    #[inline]
+    #[must_use]
+    pub fn end(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `period`.
+    #[inline]
+    #[must_use]
+    pub fn period(mut self, value: impl Into<String>) -> Self {
+        self.period = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetProcessNamespacesV20231115 {
     const OPERATION_ID: &'static str = "getGroupProcessCollStatNamespaces";

@@ -44,6 +44,20 @@ impl CreateDataFederationV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `skipRoleValidation`.
+    #[inline]
+    #[must_use]
+    pub fn skip_role_validation(mut self, value: impl Into<bool>) -> Self {
+        self.skip_role_validation = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateDataFederationV20230101 {
     const OPERATION_ID: &'static str = "createGroupDataFederation";

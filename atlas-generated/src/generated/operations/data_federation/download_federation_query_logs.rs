@@ -43,6 +43,20 @@ impl DownloadFederationQueryLogsV20230101 {
             tenant_name: tenant_name.into(),
         }
     }
+    /// Sets the query parameter `endDate`.
+    #[inline]
+    #[must_use]
+    pub fn end_date(mut self, value: impl Into<i64>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `startDate`.
+    #[inline]
+    #[must_use]
+    pub fn start_date(mut self, value: impl Into<i64>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DownloadFederationQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "downloadGroupDataFederationQueryLogs";

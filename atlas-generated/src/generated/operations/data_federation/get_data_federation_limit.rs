@@ -54,6 +54,13 @@ impl GetDataFederationLimitV20230101 {
             limit_name,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetDataFederationLimitV20230101 {
     const OPERATION_ID: &'static str = "getGroupDataFederationLimit";

@@ -38,6 +38,23 @@ impl ListDataFederationV20230101 {
             r#type: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `type`.
+    #[inline]
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::models::ListDataFederationType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListDataFederationV20230101 {
     const OPERATION_ID: &'static str = "listGroupDataFederation";

@@ -59,6 +59,13 @@ impl DeleteDatabaseUserV20230101 {
             username: username.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteDatabaseUserV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupDatabaseUser";

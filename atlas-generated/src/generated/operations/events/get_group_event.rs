@@ -44,6 +44,20 @@ impl GetGroupEventV20230101 {
             include_raw: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeRaw`.
+    #[inline]
+    #[must_use]
+    pub fn include_raw(mut self, value: impl Into<bool>) -> Self {
+        self.include_raw = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupEventV20230101 {
     const OPERATION_ID: &'static str = "getGroupEvent";

@@ -69,6 +69,65 @@ impl ListOrgEventsV20230101 {
             min_date: None,
         }
     }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `eventType`.
+    #[inline]
+    #[must_use]
+    pub fn event_type(
+        mut self,
+        value: impl Into<Vec<crate::models::EventTypeForOrg>>,
+    ) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeRaw`.
+    #[inline]
+    #[must_use]
+    pub fn include_raw(mut self, value: impl Into<bool>) -> Self {
+        self.include_raw = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `maxDate`.
+    #[inline]
+    #[must_use]
+    pub fn max_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.max_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `minDate`.
+    #[inline]
+    #[must_use]
+    pub fn min_date(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.min_date = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListOrgEventsV20230101 {
     const OPERATION_ID: &'static str = "listOrgEvents";

@@ -50,6 +50,44 @@ impl ListIdentityProvidersV20230101 {
             idp_type: None,
         }
     }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `protocol`.
+    #[inline]
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+        >,
+    ) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `idpType`.
+    #[inline]
+    #[must_use]
+    pub fn idp_type(
+        mut self,
+        value: impl Into<
+            Vec<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+        >,
+    ) -> Self {
+        self.idp_type = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListIdentityProvidersV20230101 {
     const OPERATION_ID: &'static str = "listFederationSettingIdentityProviders";

@@ -38,6 +38,13 @@ impl DeleteFlexClusterV20241113 {
             name: name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteFlexClusterV20241113 {
     const OPERATION_ID: &'static str = "deleteGroupFlexCluster";

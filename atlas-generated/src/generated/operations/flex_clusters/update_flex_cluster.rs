@@ -45,6 +45,13 @@ impl UpdateFlexClusterV20241113 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateFlexClusterV20241113 {
     const OPERATION_ID: &'static str = "updateGroupFlexCluster";

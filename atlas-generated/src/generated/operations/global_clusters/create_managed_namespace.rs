@@ -49,6 +49,13 @@ impl CreateManagedNamespaceV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateManagedNamespaceV20230101 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteManagedNamespace";
@@ -154,6 +161,13 @@ impl CreateManagedNamespaceV20230201 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateManagedNamespaceV20230201 {
     const OPERATION_ID: &'static str = "createGroupClusterGlobalWriteManagedNamespace";
@@ -254,6 +268,13 @@ impl CreateManagedNamespaceV20240805 {
             cluster_name: cluster_name.into(),
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for CreateManagedNamespaceV20240805 {

@@ -42,6 +42,13 @@ impl DeleteCustomZoneMappingV20230101 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
@@ -133,6 +140,13 @@ impl DeleteCustomZoneMappingV20230201 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
@@ -219,6 +233,13 @@ impl DeleteCustomZoneMappingV20240805 {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {

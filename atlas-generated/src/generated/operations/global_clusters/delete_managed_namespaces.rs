@@ -52,6 +52,27 @@ impl DeleteManagedNamespacesV20230101 {
             collection: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `db`.
+    #[inline]
+    #[must_use]
+    pub fn db(mut self, value: impl Into<String>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `collection`.
+    #[inline]
+    #[must_use]
+    pub fn collection(mut self, value: impl Into<String>) -> Self {
+        self.collection = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
@@ -157,6 +178,27 @@ impl DeleteManagedNamespacesV20230201 {
             collection: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `db`.
+    #[inline]
+    #[must_use]
+    pub fn db(mut self, value: impl Into<String>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `collection`.
+    #[inline]
+    #[must_use]
+    pub fn collection(mut self, value: impl Into<String>) -> Self {
+        self.collection = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
@@ -257,6 +299,27 @@ impl DeleteManagedNamespacesV20240805 {
             db: None,
             collection: None,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `db`.
+    #[inline]
+    #[must_use]
+    pub fn db(mut self, value: impl Into<String>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `collection`.
+    #[inline]
+    #[must_use]
+    pub fn collection(mut self, value: impl Into<String>) -> Self {
+        self.collection = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {

@@ -42,6 +42,13 @@ impl GetClusterGlobalWritesV20230101 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterGlobalWrites";
@@ -132,6 +139,13 @@ impl GetClusterGlobalWritesV20230201 {
             cluster_name: cluster_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230201 {
     const OPERATION_ID: &'static str = "getGroupClusterGlobalWrites";
@@ -217,6 +231,13 @@ impl GetClusterGlobalWritesV20240805 {
             group_id: group_id.into(),
             cluster_name: cluster_name.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetClusterGlobalWritesV20240805 {

@@ -37,6 +37,13 @@ impl GetInvoiceV20230101 {
             invoice_id: invoice_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetInvoiceV20230101 {
     const OPERATION_ID: &'static str = "getOrgInvoice";
@@ -122,6 +129,13 @@ impl GetInvoiceV20230101Csv {
             pretty: None,
             invoice_id: invoice_id.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetInvoiceV20230101Csv {

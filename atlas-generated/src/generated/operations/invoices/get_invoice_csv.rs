@@ -37,6 +37,13 @@ impl GetInvoiceCsvV20230101 {
             invoice_id: invoice_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetInvoiceCsvV20230101 {
     const OPERATION_ID: &'static str = "getOrgInvoiceCsv";

@@ -40,6 +40,27 @@ impl GetOrgAssociatedInvoicesV20250312 {
             include_linked_orgs: None,
         }
     }
+    /// Sets the query parameter `month`.
+    #[inline]
+    #[must_use]
+    pub fn month(mut self, value: impl Into<i64>) -> Self {
+        self.month = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `year`.
+    #[inline]
+    #[must_use]
+    pub fn year(mut self, value: impl Into<i64>) -> Self {
+        self.year = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeLinkedOrgs`.
+    #[inline]
+    #[must_use]
+    pub fn include_linked_orgs(mut self, value: impl Into<bool>) -> Self {
+        self.include_linked_orgs = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesV20250312 {
     const OPERATION_ID: &'static str = "getOrgAssociatedInvoices";
@@ -134,6 +155,27 @@ impl GetOrgAssociatedInvoicesVPreview {
             year: None,
             include_linked_orgs: None,
         }
+    }
+    /// Sets the query parameter `month`.
+    #[inline]
+    #[must_use]
+    pub fn month(mut self, value: impl Into<i64>) -> Self {
+        self.month = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `year`.
+    #[inline]
+    #[must_use]
+    pub fn year(mut self, value: impl Into<i64>) -> Self {
+        self.year = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeLinkedOrgs`.
+    #[inline]
+    #[must_use]
+    pub fn include_linked_orgs(mut self, value: impl Into<bool>) -> Self {
+        self.include_linked_orgs = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesVPreview {

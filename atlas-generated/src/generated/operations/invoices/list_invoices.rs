@@ -77,6 +77,85 @@ impl ListInvoicesV20230101 {
             order_by: None,
         }
     }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `viewLinkedInvoices`.
+    #[inline]
+    #[must_use]
+    pub fn view_linked_invoices(mut self, value: impl Into<bool>) -> Self {
+        self.view_linked_invoices = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `statusNames`.
+    #[inline]
+    #[must_use]
+    pub fn status_names(
+        mut self,
+        value: impl Into<Vec<crate::models::BillingInvoiceStatusName>>,
+    ) -> Self {
+        self.status_names = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `fromDate`.
+    #[inline]
+    #[must_use]
+    pub fn from_date(mut self, value: impl Into<crate::runtime::Date>) -> Self {
+        self.from_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `toDate`.
+    #[inline]
+    #[must_use]
+    pub fn to_date(mut self, value: impl Into<crate::runtime::Date>) -> Self {
+        self.to_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `sortBy`.
+    #[inline]
+    #[must_use]
+    pub fn sort_by(
+        mut self,
+        value: impl Into<crate::models::ListInvoicesSortBy>,
+    ) -> Self {
+        self.sort_by = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orderBy`.
+    #[inline]
+    #[must_use]
+    pub fn order_by(
+        mut self,
+        value: impl Into<crate::models::ListInvoicesOrderBy>,
+    ) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListInvoicesV20230101 {
     const OPERATION_ID: &'static str = "listOrgInvoices";

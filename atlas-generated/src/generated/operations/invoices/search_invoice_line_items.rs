@@ -48,6 +48,20 @@ impl SearchInvoiceLineItemsV20240805 {
             body,
         }
     }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for SearchInvoiceLineItemsV20240805 {
     const OPERATION_ID: &'static str = "searchOrgInvoiceLineItems";

@@ -38,6 +38,13 @@ impl GetUserSecurityVerifyV20230101 {
             request_id: request_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetUserSecurityVerifyV20230101 {
     const OPERATION_ID: &'static str = "getGroupUserSecurityLdapVerify";

@@ -50,6 +50,13 @@ impl GetClusterRestoreJobV20230101 {
             job_id: job_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterRestoreJobV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterRestoreJob";

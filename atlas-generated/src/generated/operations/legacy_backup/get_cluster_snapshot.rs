@@ -48,6 +48,13 @@ impl GetClusterSnapshotV20230101 {
             snapshot_id: snapshot_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterSnapshotV20230101 {
     const OPERATION_ID: &'static str = "getGroupClusterSnapshot";

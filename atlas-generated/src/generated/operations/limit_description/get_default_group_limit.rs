@@ -28,6 +28,13 @@ impl GetDefaultGroupLimitVPreview {
     pub fn new(limit_name: crate::models::GetDefaultGroupLimitLimitName) -> Self {
         Self { pretty: None, limit_name }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
     const OPERATION_ID: &'static str = "getDefaultGroupLimit";

@@ -33,6 +33,13 @@ impl GetMaintenanceWindowV20230101 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetMaintenanceWindowV20230101 {
     const OPERATION_ID: &'static str = "getGroupMaintenanceWindow";
@@ -111,6 +118,13 @@ impl GetMaintenanceWindowVPreview {
             group_id: group_id.into(),
             pretty: None,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetMaintenanceWindowVPreview {

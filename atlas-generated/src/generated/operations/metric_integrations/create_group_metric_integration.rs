@@ -38,6 +38,13 @@ impl CreateGroupMetricIntegrationV20250312 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "createGroupMetricIntegration";
@@ -132,6 +139,13 @@ impl CreateGroupMetricIntegrationVPreview {
             pretty: None,
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for CreateGroupMetricIntegrationVPreview {

@@ -40,6 +40,13 @@ impl DeleteGroupMetricIntegrationV20250312 {
             metric_integration_id: metric_integration_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "deleteGroupMetricIntegration";
@@ -132,6 +139,13 @@ impl DeleteGroupMetricIntegrationVPreview {
             pretty: None,
             metric_integration_id: metric_integration_id.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for DeleteGroupMetricIntegrationVPreview {

@@ -57,6 +57,48 @@ impl ListGroupMetricIntegrationsV20250312 {
             provider_type: None,
         }
     }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `integrationType`.
+    #[inline]
+    #[must_use]
+    pub fn integration_type(mut self, value: impl Into<String>) -> Self {
+        self.integration_type = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `providerType`.
+    #[inline]
+    #[must_use]
+    pub fn provider_type(mut self, value: impl Into<String>) -> Self {
+        self.provider_type = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListGroupMetricIntegrationsV20250312 {
     const OPERATION_ID: &'static str = "listGroupMetricIntegrations";
@@ -176,6 +218,48 @@ impl ListGroupMetricIntegrationsVPreview {
             integration_type: None,
             provider_type: None,
         }
+    }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `integrationType`.
+    #[inline]
+    #[must_use]
+    pub fn integration_type(mut self, value: impl Into<String>) -> Self {
+        self.integration_type = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `providerType`.
+    #[inline]
+    #[must_use]
+    pub fn provider_type(mut self, value: impl Into<String>) -> Self {
+        self.provider_type = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for ListGroupMetricIntegrationsVPreview {

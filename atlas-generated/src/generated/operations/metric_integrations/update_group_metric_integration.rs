@@ -44,6 +44,13 @@ impl UpdateGroupMetricIntegrationV20250312 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
     const OPERATION_ID: &'static str = "updateGroupMetricIntegration";
@@ -147,6 +154,13 @@ impl UpdateGroupMetricIntegrationVPreview {
             metric_integration_id: metric_integration_id.into(),
             body,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {

@@ -46,6 +46,23 @@ impl GetOrgUserV20250219 {
             org_membership_statuses: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgMembershipStatuses`.
+    #[inline]
+    #[must_use]
+    pub fn org_membership_statuses(
+        mut self,
+        value: impl Into<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    ) -> Self {
+        self.org_membership_statuses = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOrgUserV20250219 {
     const OPERATION_ID: &'static str = "getOrgUser";

@@ -32,6 +32,13 @@ impl GetUserV20230101 {
             user_id: user_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetUserV20230101 {
     const OPERATION_ID: &'static str = "getUser";

@@ -32,6 +32,13 @@ impl GetUserByNameV20230101 {
             user_name: user_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetUserByNameV20230101 {
     const OPERATION_ID: &'static str = "getUserByName";

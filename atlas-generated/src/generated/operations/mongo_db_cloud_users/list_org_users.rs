@@ -71,6 +71,61 @@ impl ListOrgUsersV20230101 {
             org_membership_statuses: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `username`.
+    #[inline]
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgMembershipStatus`.
+    #[deprecated(
+        note = "the query parameter `orgMembershipStatus` is deprecated in the Atlas API"
+    )]
+    #[inline]
+    #[must_use]
+    pub fn org_membership_status(mut self, value: impl Into<String>) -> Self {
+        self.org_membership_status = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgMembershipStatuses`.
+    #[inline]
+    #[must_use]
+    pub fn org_membership_statuses(
+        mut self,
+        value: impl Into<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    ) -> Self {
+        self.org_membership_statuses = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListOrgUsersV20230101 {
     const OPERATION_ID: &'static str = "listOrgUsers";
@@ -200,6 +255,61 @@ impl ListOrgUsersV20250219 {
             org_membership_status: None,
             org_membership_statuses: None,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `username`.
+    #[inline]
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgMembershipStatus`.
+    #[deprecated(
+        note = "the query parameter `orgMembershipStatus` is deprecated in the Atlas API"
+    )]
+    #[inline]
+    #[must_use]
+    pub fn org_membership_status(mut self, value: impl Into<String>) -> Self {
+        self.org_membership_status = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgMembershipStatuses`.
+    #[inline]
+    #[must_use]
+    pub fn org_membership_statuses(
+        mut self,
+        value: impl Into<Vec<crate::models::ListGroupUsersOrgMembershipStatusesItem>>,
+    ) -> Self {
+        self.org_membership_statuses = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for ListOrgUsersV20250219 {

@@ -45,6 +45,13 @@ impl RemoveGroupUserV20230101 {
             user_id: user_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for RemoveGroupUserV20230101 {
     const OPERATION_ID: &'static str = "removeGroupUser";
@@ -132,6 +139,13 @@ impl RemoveGroupUserV20250219 {
             pretty: None,
             user_id: user_id.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for RemoveGroupUserV20250219 {

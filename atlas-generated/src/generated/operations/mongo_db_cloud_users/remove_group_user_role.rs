@@ -46,6 +46,13 @@ impl RemoveGroupUserRoleV20250219 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for RemoveGroupUserRoleV20250219 {
     const OPERATION_ID: &'static str = "removeGroupUserRole";

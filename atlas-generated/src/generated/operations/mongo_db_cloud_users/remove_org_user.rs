@@ -41,6 +41,13 @@ impl RemoveOrgUserV20230101 {
             user_id: user_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for RemoveOrgUserV20230101 {
     const OPERATION_ID: &'static str = "removeOrgUser";
@@ -126,6 +133,13 @@ impl RemoveOrgUserV20250219 {
             pretty: None,
             user_id: user_id.into(),
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for RemoveOrgUserV20250219 {

@@ -56,6 +56,20 @@ impl DownloadClusterLogV20230101 {
             start_date: None,
         }
     }
+    /// Sets the query parameter `endDate`.
+    #[inline]
+    #[must_use]
+    pub fn end_date(mut self, value: impl Into<i64>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `startDate`.
+    #[inline]
+    #[must_use]
+    pub fn start_date(mut self, value: impl Into<i64>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
     const OPERATION_ID: &'static str = "downloadGroupClusterLog";
@@ -168,6 +182,20 @@ impl DownloadClusterLogV20230201 {
             end_date: None,
             start_date: None,
         }
+    }
+    /// Sets the query parameter `endDate`.
+    #[inline]
+    #[must_use]
+    pub fn end_date(mut self, value: impl Into<i64>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `startDate`.
+    #[inline]
+    #[must_use]
+    pub fn start_date(mut self, value: impl Into<i64>) -> Self {
+        self.start_date = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {

@@ -47,6 +47,13 @@ impl GetDatabaseV20230101 {
             process_id: process_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetDatabaseV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDatabase";

@@ -73,6 +73,44 @@ impl GetDatabaseMeasurementsV20230101 {
             end: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `m`.
+    #[inline]
+    #[must_use]
+    pub fn m(
+        mut self,
+        value: impl Into<Vec<crate::models::GetDatabaseMeasurementsMItem>>,
+    ) -> Self {
+        self.m = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `period`.
+    #[inline]
+    #[must_use]
+    pub fn period(mut self, value: impl Into<String>) -> Self {
+        self.period = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `start`.
+    #[inline]
+    #[must_use]
+    pub fn start(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `end`.
+    #[inline]
+    #[must_use]
+    pub fn end(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetDatabaseMeasurementsV20230101 {
     const OPERATION_ID: &'static str = "getGroupProcessDatabaseMeasurements";

@@ -63,6 +63,27 @@ impl ListMeasurementsV20230101 {
             metrics,
         }
     }
+    /// Sets the query parameter `period`.
+    #[inline]
+    #[must_use]
+    pub fn period(mut self, value: impl Into<String>) -> Self {
+        self.period = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `start`.
+    #[inline]
+    #[must_use]
+    pub fn start(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `end`.
+    #[inline]
+    #[must_use]
+    pub fn end(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListMeasurementsV20230101 {
     const OPERATION_ID: &'static str = "listGroupHostFtsMetricMeasurements";

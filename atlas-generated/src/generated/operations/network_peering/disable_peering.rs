@@ -40,6 +40,13 @@ impl DisablePeeringV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DisablePeeringV20230101 {
     const OPERATION_ID: &'static str = "disableGroupPrivateIpModePeering";

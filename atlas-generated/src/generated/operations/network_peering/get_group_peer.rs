@@ -37,6 +37,13 @@ impl GetGroupPeerV20230101 {
             peer_id: peer_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupPeerV20230101 {
     const OPERATION_ID: &'static str = "getGroupPeer";

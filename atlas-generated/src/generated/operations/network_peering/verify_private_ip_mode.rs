@@ -34,6 +34,13 @@ impl VerifyPrivateIpModeV20230101 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for VerifyPrivateIpModeV20230101 {
     const OPERATION_ID: &'static str = "verifyGroupPrivateIpMode";

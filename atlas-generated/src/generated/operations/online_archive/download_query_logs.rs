@@ -48,6 +48,27 @@ impl DownloadQueryLogsV20230101 {
             archive_only: None,
         }
     }
+    /// Sets the query parameter `startDate`.
+    #[inline]
+    #[must_use]
+    pub fn start_date(mut self, value: impl Into<i64>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `endDate`.
+    #[inline]
+    #[must_use]
+    pub fn end_date(mut self, value: impl Into<i64>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `archiveOnly`.
+    #[inline]
+    #[must_use]
+    pub fn archive_only(mut self, value: impl Into<bool>) -> Self {
+        self.archive_only = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "downloadGroupClusterOnlineArchiveQueryLogs";

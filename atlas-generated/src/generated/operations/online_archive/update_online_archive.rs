@@ -51,6 +51,13 @@ impl UpdateOnlineArchiveV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateOnlineArchiveV20230101 {
     const OPERATION_ID: &'static str = "updateGroupClusterOnlineArchive";

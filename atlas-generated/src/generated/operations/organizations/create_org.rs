@@ -25,6 +25,13 @@ impl CreateOrgV20230101 {
     pub fn new(body: crate::models::CreateOrganizationRequest) -> Self {
         Self { pretty: None, body }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateOrgV20230101 {
     const OPERATION_ID: &'static str = "createOrg";

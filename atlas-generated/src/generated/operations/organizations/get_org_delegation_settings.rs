@@ -30,6 +30,13 @@ impl GetOrgDelegationSettingsV20250312 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOrgDelegationSettingsV20250312 {
     const OPERATION_ID: &'static str = "getOrgDelegationSettings";

@@ -36,6 +36,13 @@ impl UpdateOrgDelegationSettingsV20250312 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateOrgDelegationSettingsV20250312 {
     const OPERATION_ID: &'static str = "updateOrgDelegationSettings";

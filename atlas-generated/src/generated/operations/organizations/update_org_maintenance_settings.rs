@@ -37,6 +37,13 @@ impl UpdateOrgMaintenanceSettingsVPreview {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateOrgMaintenanceSettingsVPreview {
     const OPERATION_ID: &'static str = "updateOrgMaintenanceSettings";

@@ -48,6 +48,13 @@ impl GetClusterOverloadSimulationVPreview {
             simulation_id: simulation_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterOverloadSimulationVPreview {
     const OPERATION_ID: &'static str = "getGroupClusterOverloadSimulation";

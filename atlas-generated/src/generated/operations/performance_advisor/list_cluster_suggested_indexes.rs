@@ -59,6 +59,34 @@ impl ListClusterSuggestedIndexesV20240805 {
             until: None,
         }
     }
+    /// Sets the query parameter `processIds`.
+    #[inline]
+    #[must_use]
+    pub fn process_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.process_ids = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `namespaces`.
+    #[inline]
+    #[must_use]
+    pub fn namespaces(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.namespaces = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `since`.
+    #[inline]
+    #[must_use]
+    pub fn since(mut self, value: impl Into<i64>) -> Self {
+        self.since = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `until`.
+    #[inline]
+    #[must_use]
+    pub fn until(mut self, value: impl Into<i64>) -> Self {
+        self.until = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListClusterSuggestedIndexesV20240805 {
     const OPERATION_ID: &'static str = "listGroupClusterPerformanceAdvisorSuggestedIndexes";

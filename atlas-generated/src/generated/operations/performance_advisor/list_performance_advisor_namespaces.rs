@@ -54,6 +54,27 @@ impl ListPerformanceAdvisorNamespacesV20230101 {
             since: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `duration`.
+    #[inline]
+    #[must_use]
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `since`.
+    #[inline]
+    #[must_use]
+    pub fn since(mut self, value: impl Into<i64>) -> Self {
+        self.since = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListPerformanceAdvisorNamespacesV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorNamespaces";

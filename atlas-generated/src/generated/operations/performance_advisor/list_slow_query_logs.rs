@@ -79,6 +79,62 @@ impl ListSlowQueryLogsV20230101 {
             include_op_type: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `duration`.
+    #[inline]
+    #[must_use]
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `namespaces`.
+    #[inline]
+    #[must_use]
+    pub fn namespaces(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.namespaces = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `nLogs`.
+    #[inline]
+    #[must_use]
+    pub fn n_logs(mut self, value: impl Into<i64>) -> Self {
+        self.n_logs = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `since`.
+    #[inline]
+    #[must_use]
+    pub fn since(mut self, value: impl Into<i64>) -> Self {
+        self.since = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeMetrics`.
+    #[inline]
+    #[must_use]
+    pub fn include_metrics(mut self, value: impl Into<bool>) -> Self {
+        self.include_metrics = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeReplicaState`.
+    #[inline]
+    #[must_use]
+    pub fn include_replica_state(mut self, value: impl Into<bool>) -> Self {
+        self.include_replica_state = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeOpType`.
+    #[inline]
+    #[must_use]
+    pub fn include_op_type(mut self, value: impl Into<bool>) -> Self {
+        self.include_op_type = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListSlowQueryLogsV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorSlowQueryLogs";

@@ -84,6 +84,69 @@ impl ListSuggestedIndexesV20230101 {
             since: None,
         }
     }
+    /// Sets the query parameter `includeCount`.
+    #[inline]
+    #[must_use]
+    pub fn include_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_count = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `duration`.
+    #[inline]
+    #[must_use]
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `namespaces`.
+    #[inline]
+    #[must_use]
+    pub fn namespaces(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.namespaces = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `nExamples`.
+    #[inline]
+    #[must_use]
+    pub fn n_examples(mut self, value: impl Into<i64>) -> Self {
+        self.n_examples = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `nIndexes`.
+    #[inline]
+    #[must_use]
+    pub fn n_indexes(mut self, value: impl Into<i64>) -> Self {
+        self.n_indexes = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `since`.
+    #[inline]
+    #[must_use]
+    pub fn since(mut self, value: impl Into<i64>) -> Self {
+        self.since = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListSuggestedIndexesV20230101 {
     const OPERATION_ID: &'static str = "listGroupProcessPerformanceAdvisorSuggestedIndexes";

@@ -53,6 +53,13 @@ impl GetPrivateEndpointV20230101 {
             endpoint_service_id: endpoint_service_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetPrivateEndpointV20230101 {
     const OPERATION_ID: &'static str = "getGroupPrivateEndpointEndpointServiceEndpoint";

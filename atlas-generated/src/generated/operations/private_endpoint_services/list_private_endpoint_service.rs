@@ -41,6 +41,13 @@ impl ListPrivateEndpointServiceV20230101 {
             cloud_provider,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListPrivateEndpointServiceV20230101 {
     const OPERATION_ID: &'static str = "listGroupPrivateEndpointEndpointService";

@@ -45,6 +45,13 @@ impl DeleteAccessEntryV20230101 {
             ip_address: ip_address.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteAccessEntryV20230101 {
     const OPERATION_ID: &'static str = "deleteOrgApiKeyAccessListEntry";

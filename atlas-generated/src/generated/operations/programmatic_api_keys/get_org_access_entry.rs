@@ -45,6 +45,13 @@ impl GetOrgAccessEntryV20230101 {
             api_user_id: api_user_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOrgAccessEntryV20230101 {
     const OPERATION_ID: &'static str = "getOrgApiKeyAccessListEntry";

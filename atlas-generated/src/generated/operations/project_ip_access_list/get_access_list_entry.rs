@@ -38,6 +38,13 @@ impl GetAccessListEntryV20230101 {
             entry_value: entry_value.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetAccessListEntryV20230101 {
     const OPERATION_ID: &'static str = "getGroupAccessListEntry";

@@ -33,6 +33,20 @@ impl CreateGroupV20230101 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `projectOwnerId`.
+    #[inline]
+    #[must_use]
+    pub fn project_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.project_owner_id = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateGroupV20230101 {
     const OPERATION_ID: &'static str = "createGroup";

@@ -30,6 +30,13 @@ impl GetGroupByNameV20230101 {
             group_name: group_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupByNameV20230101 {
     const OPERATION_ID: &'static str = "getGroupByName";

@@ -41,6 +41,13 @@ impl GetGroupInviteV20230101 {
             invitation_id: invitation_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupInviteV20230101 {
     const OPERATION_ID: &'static str = "getGroupInvite";

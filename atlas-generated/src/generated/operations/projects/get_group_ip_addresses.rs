@@ -32,6 +32,13 @@ impl GetGroupIpAddressesV20230101 {
             group_id: group_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupIpAddressesV20230101 {
     const OPERATION_ID: &'static str = "getGroupIpAddresses";

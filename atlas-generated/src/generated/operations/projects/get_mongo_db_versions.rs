@@ -58,6 +58,54 @@ impl GetMongoDbVersionsV20230101 {
             page_num: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `cloudProvider`.
+    #[inline]
+    #[must_use]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<crate::models::CloudRegionConfigProviderName>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `instanceSize`.
+    #[inline]
+    #[must_use]
+    pub fn instance_size(mut self, value: impl Into<String>) -> Self {
+        self.instance_size = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `defaultStatus`.
+    #[inline]
+    #[must_use]
+    pub fn default_status(
+        mut self,
+        value: impl Into<crate::models::GetMongoDbVersionsDefaultStatus>,
+    ) -> Self {
+        self.default_status = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetMongoDbVersionsV20230101 {
     const OPERATION_ID: &'static str = "getGroupMongoDbVersions";

@@ -41,6 +41,20 @@ impl ListGroupInvitesV20230101 {
             username: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `username`.
+    #[inline]
+    #[must_use]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListGroupInvitesV20230101 {
     const OPERATION_ID: &'static str = "listGroupInvites";

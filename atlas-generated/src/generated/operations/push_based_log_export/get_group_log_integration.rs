@@ -37,6 +37,13 @@ impl GetGroupLogIntegrationV20250312 {
             id: id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupLogIntegrationV20250312 {
     const OPERATION_ID: &'static str = "getGroupLogIntegration";

@@ -37,6 +37,13 @@ impl GetLogExportV20230101 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetLogExportV20230101 {
     const OPERATION_ID: &'static str = "getGroupPushBasedLogExport";

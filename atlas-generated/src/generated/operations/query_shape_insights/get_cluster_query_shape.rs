@@ -47,6 +47,13 @@ impl GetClusterQueryShapeV20250312 {
             query_shape_hash: query_shape_hash.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetClusterQueryShapeV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterQueryShape";

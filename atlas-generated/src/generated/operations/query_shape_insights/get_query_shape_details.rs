@@ -68,6 +68,34 @@ impl GetQueryShapeDetailsV20250312 {
             query_shape_hash: query_shape_hash.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `since`.
+    #[inline]
+    #[must_use]
+    pub fn since(mut self, value: impl Into<i64>) -> Self {
+        self.since = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `until`.
+    #[inline]
+    #[must_use]
+    pub fn until(mut self, value: impl Into<i64>) -> Self {
+        self.until = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `processIds`.
+    #[inline]
+    #[must_use]
+    pub fn process_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.process_ids = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetQueryShapeDetailsV20250312 {
     const OPERATION_ID: &'static str = "getGroupClusterQueryShapeInsightDetails";

@@ -84,6 +84,75 @@ impl ListQueryShapeSummariesV20250312 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `since`.
+    #[inline]
+    #[must_use]
+    pub fn since(mut self, value: impl Into<i64>) -> Self {
+        self.since = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `until`.
+    #[inline]
+    #[must_use]
+    pub fn until(mut self, value: impl Into<i64>) -> Self {
+        self.until = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `processIds`.
+    #[inline]
+    #[must_use]
+    pub fn process_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.process_ids = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `namespaces`.
+    #[inline]
+    #[must_use]
+    pub fn namespaces(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.namespaces = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `commands`.
+    #[inline]
+    #[must_use]
+    pub fn commands(
+        mut self,
+        value: impl Into<Vec<crate::models::QueryStatsSummaryCommand>>,
+    ) -> Self {
+        self.commands = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `nSummaries`.
+    #[inline]
+    #[must_use]
+    pub fn n_summaries(mut self, value: impl Into<i64>) -> Self {
+        self.n_summaries = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `series`.
+    #[inline]
+    #[must_use]
+    pub fn series(
+        mut self,
+        value: impl Into<Vec<crate::models::ListQueryShapeSummariesSeriesItem>>,
+    ) -> Self {
+        self.series = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `queryShapeHashes`.
+    #[inline]
+    #[must_use]
+    pub fn query_shape_hashes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.query_shape_hashes = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
     const OPERATION_ID: &'static str = "listGroupClusterQueryShapeInsightSummaries";

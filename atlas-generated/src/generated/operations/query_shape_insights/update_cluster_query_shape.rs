@@ -51,6 +51,13 @@ impl UpdateClusterQueryShapeV20250312 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateClusterQueryShapeV20250312 {
     const OPERATION_ID: &'static str = "updateGroupClusterQueryShape";

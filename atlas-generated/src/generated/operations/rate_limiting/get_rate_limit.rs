@@ -50,6 +50,41 @@ impl GetRateLimitV20250312 {
             ip_address: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `groupId`.
+    #[inline]
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgId`.
+    #[inline]
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `userId`.
+    #[inline]
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `ipAddress`.
+    #[inline]
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetRateLimitV20250312 {
     const OPERATION_ID: &'static str = "getRateLimit";
@@ -155,6 +190,41 @@ impl GetRateLimitVPreview {
             user_id: None,
             ip_address: None,
         }
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `groupId`.
+    #[inline]
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgId`.
+    #[inline]
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `userId`.
+    #[inline]
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `ipAddress`.
+    #[inline]
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for GetRateLimitVPreview {

@@ -65,6 +65,69 @@ impl ListRateLimitsV20250312 {
             endpoint_path: None,
         }
     }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `groupId`.
+    #[inline]
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgId`.
+    #[inline]
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `userId`.
+    #[inline]
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `ipAddress`.
+    #[inline]
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `name`.
+    #[inline]
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `endpointPath`.
+    #[inline]
+    #[must_use]
+    pub fn endpoint_path(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_path = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListRateLimitsV20250312 {
     const OPERATION_ID: &'static str = "listRateLimits";
@@ -191,6 +254,69 @@ impl ListRateLimitsVPreview {
             name: None,
             endpoint_path: None,
         }
+    }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `groupId`.
+    #[inline]
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `orgId`.
+    #[inline]
+    #[must_use]
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `userId`.
+    #[inline]
+    #[must_use]
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `ipAddress`.
+    #[inline]
+    #[must_use]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `name`.
+    #[inline]
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `endpointPath`.
+    #[inline]
+    #[must_use]
+    pub fn endpoint_path(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_path = Some(value.into());
+        self
     }
 }
 impl crate::runtime::Endpoint for ListRateLimitsVPreview {

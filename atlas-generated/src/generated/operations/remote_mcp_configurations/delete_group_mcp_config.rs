@@ -37,6 +37,13 @@ impl DeleteGroupMcpConfigV20250312 {
             cascading: None,
         }
     }
+    /// Sets the query parameter `cascading`.
+    #[inline]
+    #[must_use]
+    pub fn cascading(mut self, value: impl Into<bool>) -> Self {
+        self.cascading = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteGroupMcpConfigV20250312 {
     const OPERATION_ID: &'static str = "deleteGroupMcpConfig";

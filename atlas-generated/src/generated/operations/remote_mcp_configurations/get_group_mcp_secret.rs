@@ -47,6 +47,13 @@ impl GetGroupMcpSecretV20250312 {
             secret_id: secret_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupMcpSecretV20250312 {
     const OPERATION_ID: &'static str = "getGroupMcpConfigSecret";

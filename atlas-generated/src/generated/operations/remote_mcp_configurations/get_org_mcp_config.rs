@@ -35,6 +35,13 @@ impl GetOrgMcpConfigV20250312 {
             mcp_config_id: mcp_config_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOrgMcpConfigV20250312 {
     const OPERATION_ID: &'static str = "getOrgMcpConfig";

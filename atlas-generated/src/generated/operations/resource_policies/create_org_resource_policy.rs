@@ -36,6 +36,13 @@ impl CreateOrgResourcePolicyV20240805 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for CreateOrgResourcePolicyV20240805 {
     const OPERATION_ID: &'static str = "createOrgResourcePolicy";

@@ -38,6 +38,13 @@ impl GetOrgResourcePolicyV20240805 {
             resource_policy_id: resource_policy_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOrgResourcePolicyV20240805 {
     const OPERATION_ID: &'static str = "getOrgResourcePolicy";

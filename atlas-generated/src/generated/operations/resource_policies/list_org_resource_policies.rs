@@ -30,6 +30,13 @@ impl ListOrgResourcePoliciesV20240805 {
             org_id: org_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListOrgResourcePoliciesV20240805 {
     const OPERATION_ID: &'static str = "listOrgResourcePolicies";

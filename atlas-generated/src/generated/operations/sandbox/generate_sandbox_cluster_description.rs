@@ -42,6 +42,13 @@ impl GenerateSandboxClusterDescriptionVPreview {
             sandbox_config_id: sandbox_config_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
     const OPERATION_ID: &'static str = "generateGroupSandboxClusterDescription";

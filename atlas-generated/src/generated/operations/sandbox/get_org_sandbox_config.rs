@@ -36,6 +36,13 @@ impl GetOrgSandboxConfigVPreview {
             sandbox_config_id: sandbox_config_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetOrgSandboxConfigVPreview {
     const OPERATION_ID: &'static str = "getOrgSandboxConfig";

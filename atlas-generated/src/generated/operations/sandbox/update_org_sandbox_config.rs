@@ -43,6 +43,13 @@ impl UpdateOrgSandboxConfigVPreview {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateOrgSandboxConfigVPreview {
     const OPERATION_ID: &'static str = "updateOrgSandboxConfig";

@@ -44,6 +44,13 @@ impl GetServerlessInstanceV20230101 {
             name: name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetServerlessInstanceV20230101 {
     const OPERATION_ID: &'static str = "getGroupServerlessInstance";

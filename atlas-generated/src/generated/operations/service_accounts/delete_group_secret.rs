@@ -47,6 +47,13 @@ impl DeleteGroupSecretV20240805 {
             pretty: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteGroupSecretV20240805 {
     const OPERATION_ID: &'static str = "deleteGroupServiceAccountSecret";

@@ -47,6 +47,34 @@ impl ListGroupServiceAccountsV20240805 {
             include_system_managed: None,
         }
     }
+    /// Sets the query parameter `itemsPerPage`.
+    #[inline]
+    #[must_use]
+    pub fn items_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.items_per_page = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pageNum`.
+    #[inline]
+    #[must_use]
+    pub fn page_num(mut self, value: impl Into<i64>) -> Self {
+        self.page_num = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `includeSystemManaged`.
+    #[inline]
+    #[must_use]
+    pub fn include_system_managed(mut self, value: impl Into<bool>) -> Self {
+        self.include_system_managed = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for ListGroupServiceAccountsV20240805 {
     const OPERATION_ID: &'static str = "listGroupServiceAccounts";

@@ -38,6 +38,13 @@ impl DeletePrivateLinkConnectionV20230201 {
             connection_id: connection_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeletePrivateLinkConnectionV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupStreamPrivateLinkConnection";

@@ -47,6 +47,13 @@ impl DeleteStreamConnectionV20230201 {
             connection_name: connection_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteStreamConnectionV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupStreamConnection";

@@ -47,6 +47,13 @@ impl DeleteStreamProcessorV20240530 {
             processor_name: processor_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteStreamProcessorV20240530 {
     const OPERATION_ID: &'static str = "deleteGroupStreamProcessor";

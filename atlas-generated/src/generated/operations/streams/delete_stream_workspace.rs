@@ -38,6 +38,13 @@ impl DeleteStreamWorkspaceV20230201 {
             tenant_name: tenant_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DeleteStreamWorkspaceV20230201 {
     const OPERATION_ID: &'static str = "deleteGroupStreamWorkspace";

@@ -48,6 +48,27 @@ impl DownloadOperationalLogsV20250312 {
             tenant_name: tenant_name.into(),
         }
     }
+    /// Sets the query parameter `endDate`.
+    #[inline]
+    #[must_use]
+    pub fn end_date(mut self, value: impl Into<i64>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `startDate`.
+    #[inline]
+    #[must_use]
+    pub fn start_date(mut self, value: impl Into<i64>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets the query parameter `spName`.
+    #[inline]
+    #[must_use]
+    pub fn sp_name(mut self, value: impl Into<String>) -> Self {
+        self.sp_name = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for DownloadOperationalLogsV20250312 {
     const OPERATION_ID: &'static str = "downloadGroupStreamOperationalLogs";

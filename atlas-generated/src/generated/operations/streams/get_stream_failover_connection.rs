@@ -53,6 +53,13 @@ impl GetStreamFailoverConnectionV20250312 {
             failover_connection_id: failover_connection_id.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetStreamFailoverConnectionV20250312 {
     const OPERATION_ID: &'static str = "getGroupStreamConnectionFailoverConnection";

@@ -38,6 +38,13 @@ impl GetStreamWorkspaceV20230201 {
             include_connections: None,
         }
     }
+    /// Sets the query parameter `includeConnections`.
+    #[inline]
+    #[must_use]
+    pub fn include_connections(mut self, value: impl Into<bool>) -> Self {
+        self.include_connections = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetStreamWorkspaceV20230201 {
     const OPERATION_ID: &'static str = "getGroupStreamWorkspace";

@@ -50,6 +50,23 @@ impl StartStreamProcessorWithV20250312 {
             body: None,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
+    /// Sets the request body.
+    #[inline]
+    #[must_use]
+    pub fn body(
+        mut self,
+        body: impl Into<crate::models::StreamsStartStreamProcessorWith>,
+    ) -> Self {
+        self.body = Some(body.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for StartStreamProcessorWithV20250312 {
     const OPERATION_ID: &'static str = "startGroupStreamProcessorWith";

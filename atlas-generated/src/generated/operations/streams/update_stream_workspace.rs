@@ -45,6 +45,13 @@ impl UpdateStreamWorkspaceV20230201 {
             body,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for UpdateStreamWorkspaceV20230201 {
     const OPERATION_ID: &'static str = "updateGroupStreamWorkspace";

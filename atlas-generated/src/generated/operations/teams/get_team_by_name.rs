@@ -36,6 +36,13 @@ impl GetTeamByNameV20230101 {
             team_name: team_name.into(),
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetTeamByNameV20230101 {
     const OPERATION_ID: &'static str = "getOrgTeamByName";

@@ -40,6 +40,13 @@ impl GetGroupIntegrationV20230101 {
             integration_type,
         }
     }
+    /// Sets the query parameter `pretty`.
+    #[inline]
+    #[must_use]
+    pub fn pretty(mut self, value: impl Into<bool>) -> Self {
+        self.pretty = Some(value.into());
+        self
+    }
 }
 impl crate::runtime::Endpoint for GetGroupIntegrationV20230101 {
     const OPERATION_ID: &'static str = "getGroupIntegration";
