@@ -179,6 +179,9 @@ pub struct StringEnum {
     pub values: Vec<EnumValue>,
     /// Variant that keeps a value the spec does not list (`Unknown` unless the spec uses that name).
     pub catch_all: String,
+    /// Values the spec lists that stand for others (`<a custom role name>`): no variant of
+    /// their own, the catch-all keeps what they stand for.
+    pub placeholders: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

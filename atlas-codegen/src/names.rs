@@ -15,7 +15,7 @@
 //! | name taken | [`numbered`] | `Sha1`, `Sha12`, `Sha13` |
 //! | operation | [`operation_type`], [`operation_module`], [`operation_types_file`] | `getGroupCluster` → `GetGroupCluster`, `get_group_cluster` |
 //! | request type | [`version_type_name`], [`alternate_type_name`], [`success_enum_name`], [`status_variant`] | `GetInvoiceV20230101Csv` |
-//! | enum variants | [`enum_variants`] | `SHA-1` → `Sha1`; catch-all `Unknown` |
+//! | enum variants | [`enum_variants`], [`is_placeholder`] | `SHA-1` → `Sha1`; catch-all `Unknown`; `<a custom role name>` none |
 //! | union variants | [`tagged_variants`], [`untagged_variants`] | `AWSRegionConfig` in `CloudRegionConfig` → `Aws` |
 //! | request setter | [`setter_name`] | `items_per_page`, `with_new` |
 //! | a branch named for a tag | [`named_for_tag`] | `AWSHardwareSpec20240805` is the `AWS` one |
@@ -419,6 +419,24 @@ pub fn status_variant(status: u16) -> String {
         204 => "NoContent".to_owned(),
         s => format!("Status{s}"),
     }
+}
+
+/// Whether an enum value of the spec is a placeholder for other values, written for
+/// people (`<a custom role name>`), not a value sent on the wire: such a value gets no
+/// variant, and the enum's catch-all keeps what it stands for.
+///
+/// ```
+/// use atlas_codegen::names::is_placeholder;
+/// assert!(is_placeholder("<a custom role name>"));
+/// assert!(!is_placeholder("readWriteAnyDatabase"));
+/// assert!(!is_placeholder("<"));
+/// assert!(!is_placeholder("<="));
+/// ```
+pub fn is_placeholder(value: &str) -> bool {
+    value.len() > 2
+        && value.starts_with('<')
+        && value.ends_with('>')
+        && value[1..value.len() - 1].chars().any(char::is_alphabetic)
 }
 
 /// The variants of an open string enum, one per value in order (a clash numbered, see

@@ -42,14 +42,85 @@ pub fn operations() -> &'static [OperationInfo] {
     crate::registry::OPERATIONS
 }
 
-/// The operation whose `operationId` or short name (`x-xgen-operation-id-override`) is
-/// `name`. An `operationId` wins over a short name.
+/// The operation `name` names: its `operationId` (`getGroupCluster`), its short name
+/// (`x-xgen-operation-id-override`, the Atlas CLI's: `getCluster`), or either written
+/// another way: the Go SDK's method name (`GetCluster`) or the Rust module's
+/// (`get_cluster`) — compared without case, `_` or `-`. The first of these to match wins,
+/// in that order: an exact `operationId`, an exact short name, then the same loosely.
 #[must_use]
 pub fn find(name: &str) -> Option<&'static OperationInfo> {
     let all = operations();
+    let loose = squash(name);
     all.iter()
         .find(|op| op.operation_id == name)
         .or_else(|| all.iter().find(|op| op.short_name == name))
+        .or_else(|| all.iter().find(|op| squash(op.operation_id) == loose))
+        .or_else(|| all.iter().find(|op| squash(op.short_name) == loose))
+}
+
+/// A name without case, `_` or `-`.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// An operation found by method and concrete path, with the path parameters the path
+/// holds (percent-decoded), ready for [`build_request`]'s `{"path": ..}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// The operation.
+    pub operation: &'static OperationInfo,
+    /// Each path parameter and its value, as a JSON string.
+    pub path: Map<String, Value>,
+}
+
+/// The operation a request with this method and path would call:
+/// `GET /api/atlas/v2/groups/5f1e…/clusters/c0` is `getGroupCluster`, with `groupId` and
+/// `clusterName`. A query string is ignored. Where several path templates match, the one
+/// with more literal segments wins (`/clusters/tenantUpgrade` over `/clusters/{name}`).
+#[must_use]
+pub fn find_route(method: &str, path: &str) -> Option<Route> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').collect();
+    operations()
+        .iter()
+        .filter(|op| op.method.eq_ignore_ascii_case(method))
+        .filter_map(|op| {
+            let (params, literals) = match_template(op.path, &segments)?;
+            Some((literals, op, params))
+        })
+        .max_by_key(|(literals, _, _)| *literals)
+        .map(|(_, operation, path)| Route { operation, path })
+}
+
+/// The path parameters of `segments` under `template`, and how many of its segments are
+/// literal, if it matches.
+fn match_template(template: &str, segments: &[&str]) -> Option<(Map<String, Value>, usize)> {
+    let parts: Vec<&str> = template.split('/').collect();
+    if parts.len() != segments.len() {
+        return None;
+    }
+    let mut params = Map::new();
+    let mut literals = 0;
+    for (part, segment) in parts.iter().zip(segments) {
+        match part.strip_prefix('{').and_then(|rest| rest.split_once('}')) {
+            None if part == segment => literals += 1,
+            None => return None,
+            Some((name, suffix)) => {
+                let raw = segment.strip_suffix(suffix)?;
+                if raw.is_empty() {
+                    return None;
+                }
+                let value = percent_encoding::percent_decode_str(raw)
+                    .decode_utf8()
+                    .ok()?;
+                params.insert(name.to_owned(), Value::String(value.into_owned()));
+            }
+        }
+    }
+    Some((params, literals))
 }
 
 /// Builds the request of `operation_id` (or its short name) in `api_version` (its
@@ -651,6 +722,70 @@ mod tests {
         let by_short = find(by_id.short_name).expect("short name");
         assert_eq!(by_id, by_short);
         assert!(find("noSuchOperation").is_none());
+        // The Go SDK's method name, the Rust module's, any case.
+        for name in [
+            "GetCluster",
+            "get_cluster",
+            "GETCLUSTER",
+            "get-group-cluster",
+        ] {
+            assert_eq!(find(name), Some(by_id), "{name}");
+        }
+        assert_eq!(
+            by_id.summary,
+            Some("Return One Cluster from One Project"),
+            "{by_id:?}"
+        );
+    }
+
+    #[test]
+    fn finds_the_operation_of_a_concrete_path() {
+        let route = find_route(
+            "get",
+            "/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/clusters/c%200?pretty=true",
+        )
+        .expect("a route");
+        assert_eq!(route.operation.operation_id, "getGroupCluster");
+        assert_eq!(
+            Value::Object(route.path.clone()),
+            json!({"groupId": "5f1e2d3c4b5a69788796a5b4", "clusterName": "c 0"})
+        );
+        // The route's parameters build the same path again.
+        let request = build_request(
+            route.operation.operation_id,
+            None,
+            &json!({"path": route.path}),
+        )
+        .expect("builds");
+        assert_eq!(
+            request.uri().path(),
+            "/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/clusters/c%200"
+        );
+        // Another method, another operation; a literal segment beats a parameter.
+        let delete = find_route("DELETE", "/api/atlas/v2/groups/g/clusters/c0").expect("delete");
+        assert_eq!(delete.operation.operation_id, "deleteGroupCluster");
+        let list = find_route("GET", "/api/atlas/v2/groups/g/clusters").expect("list");
+        assert_eq!(list.operation.operation_id, "listGroupClusters");
+        assert!(find_route("GET", "/api/atlas/v2/nothing/here").is_none());
+        assert!(find_route("GET", "/api/atlas/v2/groups//clusters").is_none());
+    }
+
+    #[test]
+    fn every_operation_is_found_from_its_own_path() {
+        for op in operations() {
+            // Each parameter filled with a value no literal segment has.
+            let concrete: String = op
+                .path
+                .split('/')
+                .map(|part| match part.split_once('}') {
+                    Some((_, suffix)) if part.starts_with('{') => format!("v0x{suffix}"),
+                    _ => part.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let route = find_route(op.method, &concrete).expect(op.operation_id);
+            assert_eq!(route.operation.path, op.path, "{}", op.operation_id);
+        }
     }
 
     #[test]

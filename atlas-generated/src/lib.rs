@@ -9,12 +9,15 @@
 //!   new, and encoding it again loses nothing.
 //! - [`operations`]: a module per tag, and in it a request type per (operation, API version)
 //!   implementing [`runtime::Endpoint`]: it builds the [`http::Request`] and decodes the response.
-//!   The name without a version suffix is the newest stable version.
+//!   The name without a version suffix is the newest stable version. Every request type is
+//!   also at the root of [`operations`], without its tag: `operations::CreateCluster`.
+//! - [`prelude`]: the traits and types a caller needs in scope, in one `use`.
 //! - [`registry`]: a table of every operation, for tools that work by operation id.
 //! - `dynamic` (cargo feature `dynamic`): building requests and decoding bodies by
 //!   operation id with JSON arguments, through the typed layer.
 #![warn(missing_docs)]
 
+pub mod prelude;
 pub mod runtime;
 
 // Generated code must compile without warnings; clippy's style advice is for hand-written code.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -170,6 +170,40 @@ fn one_file_per_operation_each_marked_generated() {
             "{path} lacks the @generated header"
         );
     }
+}
+
+/// `operations` re-exports every tag module's items (`operations::CreateCluster`): a name
+/// two tags both declared would be ambiguous there, so none may be.
+#[test]
+fn request_type_names_are_unique_across_tags() {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    let files = &generation().generated.files;
+    let operation_files = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("src/generated/operations/") && !p.ends_with("mod.rs"));
+    let mut count = 0;
+    for (path, text) in operation_files {
+        for line in text.lines() {
+            let Some(rest) = ["pub struct ", "pub enum ", "pub type "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p))
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            count += 1;
+            if let Some(other) = seen.insert(name.clone(), path) {
+                panic!("`{name}` is declared in {other} and in {path}");
+            }
+        }
+    }
+    assert!(
+        count > generation().generated.ir.operations.len(),
+        "{count}"
+    );
 }
 
 /// The fallbacks are minimal: each place appears once, and the spec really leaves it

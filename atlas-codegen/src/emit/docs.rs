@@ -1,13 +1,16 @@
 //! Spec prose → rustdoc that builds without warnings and runs no doctest, as doc attributes.
 
+use std::borrow::Cow;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::Docs;
 
 /// Makes markdown from the spec safe for rustdoc: fenced code becomes `text`, indented lines
-/// lose the indentation that would make them Rust doctests, bare URLs become autolinks,
-/// brackets that are not links are escaped, and `<` that is not an autolink becomes `&lt;`.
+/// lose the indentation that would make them Rust doctests, the HTML elements the spec
+/// uses become Markdown ([`html_to_markdown`]), bare URLs become autolinks, brackets that
+/// are not links are escaped, and any other `<` (`<database>`) becomes `&lt;`.
 pub(crate) fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
@@ -19,7 +22,7 @@ pub(crate) fn sanitize(text: &str) -> String {
         } else if in_fence {
             out.push_str(line);
         } else {
-            escape_line(trimmed, &mut out);
+            escape_line(&html_to_markdown(trimmed), &mut out);
         }
         out.push('\n');
     }
@@ -30,6 +33,67 @@ pub(crate) fn sanitize(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// The spec's inline HTML as Markdown, so that it reads as text: a link
+/// `<a href="u">t</a>` becomes `[t](u)`, an abbreviation `<abbr title="Amazon Resource
+/// Name">ARN</abbr>` becomes `ARN (Amazon Resource Name)`, and `<br>` a space. Other
+/// angle brackets are left for [`escape_line`].
+fn html_to_markdown(line: &str) -> Cow<'_, str> {
+    if !line.contains('<') {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if let Some((markdown, len)) = html_element(rest) {
+            out.push_str(&markdown);
+            rest = &rest[len..];
+        } else {
+            out.push('<');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The Markdown of the element `text` starts with, and its length in `text`.
+fn html_element(text: &str) -> Option<(String, usize)> {
+    for br in ["<br>", "<br/>", "<br />"] {
+        if text.starts_with(br) {
+            return Some((" ".to_owned(), br.len()));
+        }
+    }
+    let (tag, attribute) = if text.starts_with("<a ") {
+        ("a", "href")
+    } else if text.starts_with("<abbr ") {
+        ("abbr", "title")
+    } else {
+        return None;
+    };
+    let open_end = text.find('>')?;
+    let close = format!("</{tag}>");
+    let content_end = text.find(&close)?;
+    let content = text.get(open_end + 1..content_end)?;
+    let value = attribute_value(&text[..open_end], attribute)?;
+    if content.contains('<') || value.is_empty() {
+        return None;
+    }
+    let markdown = match tag {
+        "a" => format!("[{content}]({value})"),
+        _ => format!("{content} ({value})"),
+    };
+    Some((markdown, content_end + close.len()))
+}
+
+/// The value of `name="…"` in an element's opening tag.
+fn attribute_value<'t>(open: &'t str, name: &str) -> Option<&'t str> {
+    let start = open.find(&format!("{name}=\""))? + name.len() + 2;
+    let len = open[start..].find('"')?;
+    Some(&open[start..start + len])
 }
 
 fn escape_line(line: &str, out: &mut String) {
@@ -147,6 +211,28 @@ mod tests {
         assert_eq!(
             sanitize("a [b] <c> `[d] <e>`"),
             "a \\[b\\] &lt;c&gt; `[d] <e>`"
+        );
+    }
+
+    #[test]
+    fn the_specs_html_reads_as_text() {
+        assert_eq!(
+            sanitize(r#"| `ROLE` | <abbr title="Amazon Resource Name">ARN</abbr> |"#),
+            "| `ROLE` | ARN (Amazon Resource Name) |"
+        );
+        assert_eq!(
+            sanitize(r#"See <a href="https://example.com/m" target="_blank">Host Metrics</a>."#),
+            "See [Host Metrics](https://example.com/m)."
+        );
+        assert_eq!(sanitize("a<br>b"), "a b");
+        // Not an element the spec writes: a placeholder, shown as written.
+        assert_eq!(
+            sanitize("mongodb://<database>/<a>"),
+            "mongodb://&lt;database&gt;/&lt;a&gt;"
+        );
+        assert_eq!(
+            sanitize("<a href=\"x\">unclosed"),
+            "&lt;a href=\"x\"&gt;unclosed"
         );
     }
 

@@ -106,8 +106,10 @@ fn operation_jobs(ir: &Ir) -> Vec<Job<'_>> {
             let mods: Vec<Ident> = tags.iter().map(|&t| ident(&ir.tags[t].module)).collect();
             Ok(quote! {
                 //! Every operation of the spec, a module per tag. Each (operation, API version) pair is a
-                //! request type implementing [`crate::runtime::Endpoint`].
+                //! request type implementing [`crate::runtime::Endpoint`]. Every request type is also
+                //! here, without its tag: `operations::CreateCluster` is `operations::clusters::CreateCluster`.
                 #( pub mod #mods; )*
+                #( pub use #mods::*; )*
             })
         },
     ));

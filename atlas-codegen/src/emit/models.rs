@@ -216,10 +216,19 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
         .iter()
         .map(|v| format!(" `{}`", sanitize(&v.wire).replace('`', "'")))
         .collect();
+    let mut catch_all_doc =
+        " A value this version of the spec does not list, kept as sent.".to_owned();
+    if !e.placeholders.is_empty() {
+        let listed: Vec<String> = e.placeholders.iter().map(|p| format!("`{p}`")).collect();
+        catch_all_doc.push_str(&format!(
+            " The spec's {} stands for such values.",
+            listed.join(", ")
+        ));
+    }
     let item = quote! {
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
-            /// A value this version of the spec does not list, kept as sent.
+            #[doc = #catch_all_doc]
             #catch_all(String),
         }
     };

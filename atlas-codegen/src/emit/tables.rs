@@ -12,6 +12,10 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
     for op in &ir.operations {
         let operation_id = &op.operation_id;
         let short_name = &op.short_name;
+        let summary = match op.summary.as_deref().map(str::trim) {
+            Some(text) if !text.is_empty() => quote!(Some(#text)),
+            _ => quote!(None),
+        };
         let method = op.method.as_str();
         let path = &op.path;
         let tag = &ir.tags[op.tag].name;
@@ -47,6 +51,7 @@ pub fn emit_registry(ir: &Ir) -> TokenStream {
             crate::runtime::OperationInfo {
                 operation_id: #operation_id,
                 short_name: #short_name,
+                summary: #summary,
                 method: #method,
                 path: #path,
                 tag: #tag,

@@ -9,9 +9,9 @@ use serde_json::Value;
 use crate::error::{CodegenError, pointer_token};
 use crate::ir::*;
 use crate::names::{
-    UNDECLARED_PROPERTIES_FIELD, branch_shape, enum_variants, field_ident, item_type,
-    map_value_type, module_ident, numbered, property_type, tagged_variants, type_ident, type_name,
-    untagged_variants, untitled_branch_type, variant_tag_type,
+    UNDECLARED_PROPERTIES_FIELD, branch_shape, enum_variants, field_ident, is_placeholder,
+    item_type, map_value_type, module_ident, numbered, property_type, tagged_variants, type_ident,
+    type_name, untagged_variants, untitled_branch_type, variant_tag_type,
 };
 use crate::refs::schema_pointer;
 use crate::schema_view::View;
@@ -710,15 +710,22 @@ fn checked_view<'a>(schema: &'a Schema, pointer: &str) -> Result<View<'a>, Codeg
     }
 }
 
-/// An open string enum of `values`, its variants named by [`enum_variants`].
+/// An open string enum of `values`, its variants named by [`enum_variants`]; placeholders
+/// ([`is_placeholder`]) get none.
 pub fn string_enum(values: Vec<String>) -> StringEnum {
+    let (placeholders, values): (Vec<String>, Vec<String>) =
+        values.into_iter().partition(|v| is_placeholder(v));
     let (idents, catch_all) = enum_variants(&values);
     let values = values
         .into_iter()
         .zip(idents)
         .map(|(wire, ident)| EnumValue { wire, ident })
         .collect();
-    StringEnum { values, catch_all }
+    StringEnum {
+        values,
+        catch_all,
+        placeholders,
+    }
 }
 
 /// The closed set of `values` (tags), each named as an enum variant.

@@ -7,6 +7,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getSystemStatus",
         short_name: "getSystemStatus",
+        summary: Some("Return the Status of This MongoDB Application"),
         method: "GET",
         path: "/api/atlas/v2",
         tag: "Root",
@@ -26,6 +27,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listAlertConfigMatcherFieldNames",
         short_name: "listMatcherFieldNames",
+        summary: Some("Return All Alert Configuration Matchers Field Names"),
         method: "GET",
         path: "/api/atlas/v2/alertConfigs/matchers/fieldNames",
         tag: "Alert Configurations",
@@ -45,6 +47,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listClusterDetails",
         short_name: "listClusterDetails",
+        summary: Some("Return All Authorized Clusters in All Projects"),
         method: "GET",
         path: "/api/atlas/v2/clusters",
         tag: "Clusters",
@@ -64,6 +67,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listDefaultGroupLimits",
         short_name: "listDefaultGroupLimits",
+        summary: Some("Return Descriptions of User-Configurable Project Limits"),
         method: "GET",
         path: "/api/atlas/v2/defaultGroupLimits",
         tag: "Limit Description",
@@ -83,6 +87,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getDefaultGroupLimit",
         short_name: "getDefaultGroupLimit",
+        summary: Some("Return One User-Configurable Project Limit and Description"),
         method: "GET",
         path: "/api/atlas/v2/defaultGroupLimits/{limitName}",
         tag: "Limit Description",
@@ -102,6 +107,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listEventTypes",
         short_name: "listEventTypes",
+        summary: Some("Return All Event Types"),
         method: "GET",
         path: "/api/atlas/v2/eventTypes",
         tag: "Events",
@@ -121,6 +127,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteFederationSetting",
         short_name: "deleteFederationSetting",
+        summary: Some("Delete One Federation Settings Instance"),
         method: "DELETE",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}",
         tag: "Federated Authentication",
@@ -140,6 +147,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingConnectedOrgConfigs",
         short_name: "listConnectedOrgConfigs",
+        summary: Some("Return All Organization Configurations from One Federation"),
         method: "GET",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs",
         tag: "Federated Authentication",
@@ -159,6 +167,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingConnectedOrgConfig",
         short_name: "getConnectedOrgConfig",
+        summary: Some("Return One Organization Configuration from One Federation"),
         method: "GET",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
         tag: "Federated Authentication",
@@ -178,6 +187,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeFederationSettingConnectedOrgConfig",
         short_name: "removeConnectedOrgConfig",
+        summary: Some("Remove One Organization Configuration from One Federation"),
         method: "DELETE",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
         tag: "Federated Authentication",
@@ -197,6 +207,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingConnectedOrgConfig",
         short_name: "updateConnectedOrgConfig",
+        summary: Some("Update One Organization Configuration in One Federation"),
         method: "PATCH",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
         tag: "Federated Authentication",
@@ -216,6 +227,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingConnectedOrgConfigRoleMappings",
         short_name: "listRoleMappings",
+        summary: Some("Return All Role Mappings from One Organization"),
         method: "GET",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
         tag: "Federated Authentication",
@@ -235,6 +247,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createFederationSettingConnectedOrgConfigRoleMapping",
         short_name: "createRoleMapping",
+        summary: Some("Create One Role Mapping in One Organization Configuration"),
         method: "POST",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
         tag: "Federated Authentication",
@@ -254,6 +267,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingConnectedOrgConfigRoleMapping",
         short_name: "getRoleMapping",
+        summary: Some("Return One Role Mapping from One Organization"),
         method: "GET",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
         tag: "Federated Authentication",
@@ -273,6 +287,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingConnectedOrgConfigRoleMapping",
         short_name: "updateRoleMapping",
+        summary: Some("Update One Role Mapping in One Organization"),
         method: "PUT",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
         tag: "Federated Authentication",
@@ -292,6 +307,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteFederationSettingConnectedOrgConfigRoleMapping",
         short_name: "deleteRoleMapping",
+        summary: Some("Remove One Role Mapping from One Organization"),
         method: "DELETE",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
         tag: "Federated Authentication",
@@ -311,6 +327,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listFederationSettingIdentityProviders",
         short_name: "listIdentityProviders",
+        summary: Some("Return All Identity Providers in One Federation"),
         method: "GET",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
         tag: "Federated Authentication",
@@ -330,6 +347,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createFederationSettingIdentityProvider",
         short_name: "createIdentityProvider",
+        summary: Some("Create One Identity Provider"),
         method: "POST",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
         tag: "Federated Authentication",
@@ -349,6 +367,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingIdentityProvider",
         short_name: "getIdentityProvider",
+        summary: Some("Return One Identity Provider by ID"),
         method: "GET",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
         tag: "Federated Authentication",
@@ -376,6 +395,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteFederationSettingIdentityProvider",
         short_name: "deleteIdentityProvider",
+        summary: Some("Delete One Identity Provider"),
         method: "DELETE",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
         tag: "Federated Authentication",
@@ -395,6 +415,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateFederationSettingIdentityProvider",
         short_name: "updateIdentityProvider",
+        summary: Some("Update One Identity Provider"),
         method: "PATCH",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
         tag: "Federated Authentication",
@@ -422,6 +443,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "revokeFederationSettingIdentityProviderJwks",
         short_name: "revokeIdentityProviderJwks",
+        summary: Some("Revoke JWKS from One OIDC Identity Provider"),
         method: "DELETE",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks",
         tag: "Federated Authentication",
@@ -441,6 +463,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getFederationSettingIdentityProviderMetadata",
         short_name: "getIdentityProviderMetadata",
+        summary: Some("Return Metadata of One Identity Provider"),
         method: "GET",
         path: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml",
         tag: "Federated Authentication",
@@ -460,6 +483,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroups",
         short_name: "listGroups",
+        summary: Some("Return All Projects"),
         method: "GET",
         path: "/api/atlas/v2/groups",
         tag: "Projects",
@@ -479,6 +503,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroup",
         short_name: "createGroup",
+        summary: Some("Create One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups",
         tag: "Projects",
@@ -498,6 +523,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroup",
         short_name: "getGroup",
+        summary: Some("Return One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}",
         tag: "Projects",
@@ -517,6 +543,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroup",
         short_name: "deleteGroup",
+        summary: Some("Remove One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}",
         tag: "Projects",
@@ -536,6 +563,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroup",
         short_name: "updateGroup",
+        summary: Some("Update One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}",
         tag: "Projects",
@@ -555,6 +583,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addGroupAccessUser",
         short_name: "addGroupUser",
+        summary: Some("Add One MongoDB Cloud User to One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/access",
         tag: "Projects",
@@ -574,6 +603,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupAccessListEntries",
         short_name: "listAccessListEntries",
+        summary: Some("Return All Project IP Access List Entries"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/accessList",
         tag: "Project IP Access List",
@@ -593,6 +623,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupAccessListEntry",
         short_name: "createAccessListEntry",
+        summary: Some("Add Entries to Project IP Access List"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/accessList",
         tag: "Project IP Access List",
@@ -612,6 +643,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAccessListEntry",
         short_name: "getAccessListEntry",
+        summary: Some("Return One Project IP Access List Entry"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}",
         tag: "Project IP Access List",
@@ -631,6 +663,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAccessListEntry",
         short_name: "deleteAccessListEntry",
+        summary: Some("Remove One Entry from One Project IP Access List"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}",
         tag: "Project IP Access List",
@@ -650,6 +683,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAccessListStatus",
         short_name: "getAccessListStatus",
+        summary: Some("Return Status of One Project IP Access List Entry"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}/status",
         tag: "Project IP Access List",
@@ -669,6 +703,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupActivityFeed",
         short_name: "getGroupActivityFeed",
+        summary: Some("Return Pre-Filtered Activity Feed Link for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/activityFeed",
         tag: "Activity Feed",
@@ -688,6 +723,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
         short_name: "getGroupRateLimits",
+        summary: Some("Return Single AI Model Rate Limit for One Group"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
         tag: "AI Model Rate Limits",
@@ -707,6 +743,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
         short_name: "updateGroupRateLimits",
+        summary: Some("Update AI Model Rate Limit"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
         tag: "AI Model Rate Limits",
@@ -726,6 +763,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
         short_name: "resetGroupModelLimits",
+        summary: Some("Reset AI Model Rate Limit for One Model Group"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset",
         tag: "AI Model Rate Limits",
@@ -745,6 +783,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupAiModelApiKeys",
         short_name: "listGroupModelKeys",
+        summary: Some("Return AI Model API Keys for One Group"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
         tag: "AI Model API Keys",
@@ -764,6 +803,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupAiModelApiKey",
         short_name: "createGroupModelKey",
+        summary: Some("Create New AI Model API Key"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
         tag: "AI Model API Keys",
@@ -783,6 +823,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiKey",
         short_name: "getGroupModelKey",
+        summary: Some("Return Single AI Model API Key for One Group"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
         tag: "AI Model API Keys",
@@ -802,6 +843,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAiModelApiKey",
         short_name: "deleteGroupModelKey",
+        summary: Some("Delete Existing AI Model API Key"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
         tag: "AI Model API Keys",
@@ -821,6 +863,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAiModelApiKey",
         short_name: "updateGroupModelKey",
+        summary: Some("Update Existing AI Model API Key"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
         tag: "AI Model API Keys",
@@ -840,6 +883,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAiModelApiRateLimits",
         short_name: "getGroupModelLimits",
+        summary: Some("Return AI Model Rate Limits for One Group"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits",
         tag: "AI Model Rate Limits",
@@ -859,6 +903,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "resetGroupAiModelApiRateLimits",
         short_name: "resetGroupRateLimits",
+        summary: Some("Reset AI Model Rate Limits for Group"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits:reset",
         tag: "AI Model Rate Limits",
@@ -878,6 +923,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupAlertConfigs",
         short_name: "listAlertConfigs",
+        summary: Some("Return All Alert Configurations in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/alertConfigs",
         tag: "Alert Configurations",
@@ -897,6 +943,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupAlertConfig",
         short_name: "createAlertConfig",
+        summary: Some("Create One Alert Configuration in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/alertConfigs",
         tag: "Alert Configurations",
@@ -916,6 +963,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlertConfig",
         short_name: "getAlertConfig",
+        summary: Some("Return One Alert Configuration from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
         tag: "Alert Configurations",
@@ -935,6 +983,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAlertConfig",
         short_name: "updateAlertConfig",
+        summary: Some("Update One Alert Configuration in One Project"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
         tag: "Alert Configurations",
@@ -954,6 +1003,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupAlertConfig",
         short_name: "deleteAlertConfig",
+        summary: Some("Remove One Alert Configuration from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
         tag: "Alert Configurations",
@@ -973,6 +1023,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupAlertConfig",
         short_name: "toggleAlertConfig",
+        summary: Some("Toggle State of One Alert Configuration in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
         tag: "Alert Configurations",
@@ -992,6 +1043,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlertConfigAlerts",
         short_name: "getAlertConfigAlerts",
+        summary: Some("Return All Open Alerts for One Alert Configuration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}/alerts",
         tag: "Alerts",
@@ -1011,6 +1063,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupAlerts",
         short_name: "listAlerts",
+        summary: Some("Return All Alerts from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/alerts",
         tag: "Alerts",
@@ -1030,6 +1083,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlert",
         short_name: "getAlert",
+        summary: Some("Return One Alert from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
         tag: "Alerts",
@@ -1049,6 +1103,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "acknowledgeGroupAlert",
         short_name: "acknowledgeAlert",
+        summary: Some("Acknowledge One Alert from One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
         tag: "Alerts",
@@ -1076,6 +1131,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAlertAlertConfigs",
         short_name: "getAlertConfigs",
+        summary: Some("Return All Alert Configurations Set for One Alert"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}/alertConfigs",
         tag: "Alert Configurations",
@@ -1095,6 +1151,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupApiKeys",
         short_name: "listGroupApiKeys",
+        summary: Some("Return All Organization API Keys Assigned to One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/apiKeys",
         tag: "Programmatic API Keys",
@@ -1114,6 +1171,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupApiKey",
         short_name: "createGroupApiKey",
+        summary: Some("Create and Assign One Organization API Key to One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/apiKeys",
         tag: "Programmatic API Keys",
@@ -1133,6 +1191,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addGroupApiKey",
         short_name: "addGroupApiKey",
+        summary: Some("Assign One Organization API Key to One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
         tag: "Programmatic API Keys",
@@ -1152,6 +1211,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeGroupApiKey",
         short_name: "removeGroupApiKey",
+        summary: Some("Unassign One Organization API Key from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
         tag: "Programmatic API Keys",
@@ -1171,6 +1231,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupApiKeyRoles",
         short_name: "updateApiKeyRoles",
+        summary: Some("Update Organization API Key Roles for One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
         tag: "Programmatic API Keys",
@@ -1190,6 +1251,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAuditLog",
         short_name: "getGroupAuditLog",
+        summary: Some("Return Auditing Configuration for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/auditLog",
         tag: "Auditing",
@@ -1209,6 +1271,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupAuditLog",
         short_name: "updateAuditLog",
+        summary: Some("Update Auditing Configuration for One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/auditLog",
         tag: "Auditing",
@@ -1228,6 +1291,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupAwsCustomDns",
         short_name: "getAwsCustomDns",
+        summary: Some("Return One Custom DNS Configuration for Atlas Clusters on AWS"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
         tag: "AWS Clusters DNS",
@@ -1247,6 +1311,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupAwsCustomDns",
         short_name: "toggleAwsCustomDns",
+        summary: Some(
+            "Update State of One Custom DNS Configuration for Atlas Clusters on AWS",
+        ),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
         tag: "AWS Clusters DNS",
@@ -1266,6 +1333,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupBackupPrivateEndpoints",
         short_name: "listBackupPrivateEndpoints",
+        summary: Some(
+            "Return Object Storage Private Endpoints for Cloud Backups for One Cloud Provider in One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
         tag: "Cloud Backups",
@@ -1285,6 +1355,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupBackupPrivateEndpoint",
         short_name: "createBackupPrivateEndpoint",
+        summary: Some(
+            "Create One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project",
+        ),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
         tag: "Cloud Backups",
@@ -1304,6 +1377,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupBackupPrivateEndpoint",
         short_name: "getBackupPrivateEndpoint",
+        summary: Some(
+            "Return One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
         tag: "Cloud Backups",
@@ -1323,6 +1399,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupBackupPrivateEndpoint",
         short_name: "deleteBackupPrivateEndpoint",
+        summary: Some(
+            "Delete One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider from One Project",
+        ),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
         tag: "Cloud Backups",
@@ -1342,6 +1421,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupBackupExportBuckets",
         short_name: "listExportBuckets",
+        summary: Some("Return All Snapshot Export Buckets"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
         tag: "Cloud Backups",
@@ -1369,6 +1449,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupBackupExportBucket",
         short_name: "createExportBucket",
+        summary: Some("Create One Snapshot Export Bucket"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
         tag: "Cloud Backups",
@@ -1396,6 +1477,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupBackupExportBucket",
         short_name: "getExportBucket",
+        summary: Some("Return One Snapshot Export Bucket"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
         tag: "Cloud Backups",
@@ -1423,6 +1505,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupBackupExportBucket",
         short_name: "deleteExportBucket",
+        summary: Some("Delete One Snapshot Export Bucket"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
         tag: "Cloud Backups",
@@ -1442,6 +1525,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupBackupExportBucket",
         short_name: "updateBackupExportBucket",
+        summary: Some("Update One Export Bucket Private Networking Settings"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
         tag: "Cloud Backups",
@@ -1461,6 +1545,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupBackupCompliancePolicy",
         short_name: "getCompliancePolicy",
+        summary: Some("Return Backup Compliance Policy Settings"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
         tag: "Cloud Backups",
@@ -1488,6 +1573,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupBackupCompliancePolicy",
         short_name: "updateCompliancePolicy",
+        summary: Some("Update Backup Compliance Policy Settings"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
         tag: "Cloud Backups",
@@ -1515,6 +1601,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "disableGroupBackupCompliancePolicy",
         short_name: "disableCompliancePolicy",
+        summary: Some("Disable Backup Compliance Policy Settings"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
         tag: "Cloud Backups",
@@ -1534,6 +1621,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupCloudProviderAccess",
         short_name: "listCloudProviderAccess",
+        summary: Some("Return All Cloud Provider Access Roles"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
         tag: "Cloud Provider Access",
@@ -1553,6 +1641,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupCloudProviderAccess",
         short_name: "createCloudProviderAccess",
+        summary: Some("Create One Cloud Provider Access Role"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
         tag: "Cloud Provider Access",
@@ -1572,6 +1661,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deauthorizeGroupCloudProviderAccessRole",
         short_name: "deauthorizeProviderAccessRole",
+        summary: Some("Deauthorize One Cloud Provider Access Role"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}",
         tag: "Cloud Provider Access",
@@ -1591,6 +1681,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupCloudProviderAccess",
         short_name: "getCloudProviderAccess",
+        summary: Some("Return One Cloud Provider Access Role"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
         tag: "Cloud Provider Access",
@@ -1610,6 +1701,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "authorizeGroupCloudProviderAccessRole",
         short_name: "authorizeProviderAccessRole",
+        summary: Some("Authorize One Cloud Provider Access Role"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
         tag: "Cloud Provider Access",
@@ -1629,6 +1721,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "validateGroupClusterConfigurations",
         short_name: "validateGroupClusterConfigurations",
+        summary: Some("Validate One Cluster Configuration"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusterConfigurations:validate",
         tag: "Clusters",
@@ -1648,6 +1741,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusters",
         short_name: "listClusters",
+        summary: Some("Return All Clusters in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters",
         tag: "Clusters",
@@ -1683,6 +1777,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupCluster",
         short_name: "createCluster",
+        summary: Some("Create One Cluster in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters",
         tag: "Clusters",
@@ -1726,6 +1821,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupCluster",
         short_name: "getCluster",
+        summary: Some("Return One Cluster from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
         tag: "Clusters",
@@ -1761,6 +1857,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupCluster",
         short_name: "deleteCluster",
+        summary: Some("Remove One Cluster from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
         tag: "Clusters",
@@ -1788,6 +1885,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupCluster",
         short_name: "updateCluster",
+        summary: Some("Update One Cluster in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
         tag: "Clusters",
@@ -1831,6 +1929,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollStatMeasurements",
         short_name: "listCollStatMeasurements",
+        summary: Some("Return Cluster-Level Query Latency"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements",
         tag: "Collection Level Metrics",
@@ -1850,6 +1949,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollStatNamespaces",
         short_name: "getClusterNamespaces",
+        summary: Some("Return Ranked Namespaces from One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces",
         tag: "Collection Level Metrics",
@@ -1869,6 +1969,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "autoGroupClusterScalingConfiguration",
         short_name: "autoScalingConfiguration",
+        summary: Some("Return Auto Scaling Configuration for One Sharded Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration",
         tag: "Clusters",
@@ -1888,6 +1989,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupExports",
         short_name: "listBackupExports",
+        summary: Some("Return All Snapshot Export Jobs"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
         tag: "Cloud Backups",
@@ -1907,6 +2009,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterBackupExport",
         short_name: "createBackupExport",
+        summary: Some("Create One Snapshot Export Job"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
         tag: "Cloud Backups",
@@ -1926,6 +2029,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupExport",
         short_name: "getBackupExport",
+        summary: Some("Return One Snapshot Export Job"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
         tag: "Cloud Backups",
@@ -1945,6 +2049,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupRestoreJobs",
         short_name: "listBackupRestoreJobs",
+        summary: Some("Return All Restore Jobs for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         tag: "Cloud Backups",
@@ -1964,6 +2069,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterBackupRestoreJob",
         short_name: "createBackupRestoreJob",
+        summary: Some("Create One Restore Job of One Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
         tag: "Cloud Backups",
@@ -1983,6 +2089,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupRestoreJob",
         short_name: "getBackupRestoreJob",
+        summary: Some("Return One Restore Job for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         tag: "Cloud Backups",
@@ -2002,6 +2109,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "cancelGroupClusterBackupRestoreJob",
         short_name: "cancelBackupRestoreJob",
+        summary: Some("Cancel One Restore Job for One Cluster"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
         tag: "Cloud Backups",
@@ -2021,6 +2129,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSchedule",
         short_name: "getBackupSchedule",
+        summary: Some("Return One Cloud Backup Schedule"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
         tag: "Cloud Backups",
@@ -2048,6 +2157,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterBackupSchedule",
         short_name: "deleteClusterBackupSchedule",
+        summary: Some("Remove All Cloud Backup Schedules"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
         tag: "Cloud Backups",
@@ -2075,6 +2185,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterBackupSchedule",
         short_name: "updateBackupSchedule",
+        summary: Some("Update Cloud Backup Schedule for One Cluster"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
         tag: "Cloud Backups",
@@ -2102,6 +2213,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshots",
         short_name: "listBackupSnapshots",
+        summary: Some("Return All Replica Set Cloud Backups"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         tag: "Cloud Backups",
@@ -2121,6 +2233,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "takeGroupClusterBackupSnapshots",
         short_name: "takeSnapshots",
+        summary: Some("Take One On-Demand Snapshot"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
         tag: "Cloud Backups",
@@ -2140,6 +2253,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshot",
         short_name: "getClusterBackupSnapshot",
+        summary: Some("Return One Replica Set Cloud Backup"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         tag: "Cloud Backups",
@@ -2159,6 +2273,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterBackupSnapshot",
         short_name: "deleteClusterBackupSnapshot",
+        summary: Some("Remove One Replica Set Cloud Backup"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         tag: "Cloud Backups",
@@ -2178,6 +2293,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterBackupSnapshot",
         short_name: "updateBackupSnapshot",
+        summary: Some("Update Expiration Date for One Cloud Backup"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
         tag: "Cloud Backups",
@@ -2197,6 +2313,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotDatabases",
         short_name: "listBackupSnapshotDatabases",
+        summary: Some("Return Databases in One Snapshot"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases",
         tag: "Cloud Backups",
@@ -2216,6 +2333,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotDatabase",
         short_name: "getBackupSnapshotDatabase",
+        summary: Some("Return One Database in One Snapshot"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}",
         tag: "Cloud Backups",
@@ -2235,6 +2353,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotDatabaseCollections",
         short_name: "listSnapshotDatabaseCollections",
+        summary: Some("Return Collections in One Database in One Snapshot"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections",
         tag: "Cloud Backups",
@@ -2254,6 +2373,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotDatabaseCollection",
         short_name: "getSnapshotDatabaseCollection",
+        summary: Some("Return One Collection in One Database in One Snapshot"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}",
         tag: "Cloud Backups",
@@ -2273,6 +2393,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupSnapshotShardedCluster",
         short_name: "getBackupShardedCluster",
+        summary: Some("Return One Sharded Cluster Cloud Backup"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
         tag: "Cloud Backups",
@@ -2292,6 +2413,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterBackupSnapshotShardedCluster",
         short_name: "deleteBackupShardedCluster",
+        summary: Some("Remove One Sharded Cluster Cloud Backup"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
         tag: "Cloud Backups",
@@ -2311,6 +2433,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupSnapshotShardedClusters",
         short_name: "listBackupShardedClusters",
+        summary: Some("Return All Sharded Cluster Cloud Backups"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
         tag: "Cloud Backups",
@@ -2330,6 +2453,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterBackupCheckpoints",
         short_name: "listClusterBackupCheckpoints",
+        summary: Some("Return All Legacy Backup Checkpoints"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints",
         tag: "Legacy Backup",
@@ -2349,6 +2473,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterBackupCheckpoint",
         short_name: "getClusterBackupCheckpoint",
+        summary: Some("Return One Legacy Backup Checkpoint"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}",
         tag: "Legacy Backup",
@@ -2368,6 +2493,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollStatPinnedNamespaces",
         short_name: "listPinnedNamespaces",
+        summary: Some("Return Pinned Namespaces"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
         tag: "Collection Level Metrics",
@@ -2387,6 +2513,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "pinGroupClusterCollStatPinnedNamespaces",
         short_name: "pinNamespaces",
+        summary: Some("Pin Namespaces"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
         tag: "Collection Level Metrics",
@@ -2406,6 +2533,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterCollStatPinnedNamespaces",
         short_name: "updatePinnedNamespaces",
+        summary: Some("Add Pinned Namespaces"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
         tag: "Collection Level Metrics",
@@ -2425,6 +2553,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "unpinGroupClusterCollStatUnpinNamespaces",
         short_name: "unpinNamespaces",
+        summary: Some("Unpin Namespaces"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin",
         tag: "Collection Level Metrics",
@@ -2444,6 +2573,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollectionRestoreJobs",
         short_name: "listCollectionRestoreJobs",
+        summary: Some("Return All Collection Restore Jobs for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
         tag: "Cloud Backups",
@@ -2463,6 +2593,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterCollectionRestoreJob",
         short_name: "createCollectionRestoreJob",
+        summary: Some("Create One Collection Restore Job"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
         tag: "Cloud Backups",
@@ -2482,6 +2613,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollectionRestoreJob",
         short_name: "getCollectionRestoreJob",
+        summary: Some("Return One Collection Restore Job for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}",
         tag: "Cloud Backups",
@@ -2501,6 +2633,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterCollectionRestoreJobCollections",
         short_name: "listRestoreJobCollections",
+        summary: Some("Return All Collection States for One Collection Restore Job"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections",
         tag: "Cloud Backups",
@@ -2520,6 +2653,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterCollectionRestoreJobCollection",
         short_name: "getRestoreJobCollection",
+        summary: Some("Return One Collection State for One Collection Restore Job"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}",
         tag: "Cloud Backups",
@@ -2539,6 +2673,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterFtsIndex",
         short_name: "createClusterFtsIndex",
+        summary: Some("Create One Atlas Search Index"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes",
         tag: "Atlas Search",
@@ -2558,6 +2693,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterFtsIndex",
         short_name: "listClusterFtsIndex",
+        summary: Some("Return All Atlas Search Indexes for One Collection"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}",
         tag: "Atlas Search",
@@ -2577,6 +2713,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterFtsIndex",
         short_name: "getClusterFtsIndex",
+        summary: Some("Return One Atlas Search Index"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
         tag: "Atlas Search",
@@ -2596,6 +2733,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterFtsIndex",
         short_name: "deleteClusterFtsIndex",
+        summary: Some("Remove One Atlas Search Index"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
         tag: "Atlas Search",
@@ -2615,6 +2753,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterFtsIndex",
         short_name: "updateClusterFtsIndex",
+        summary: Some("Update One Atlas Search Index"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
         tag: "Atlas Search",
@@ -2634,6 +2773,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterGlobalWrites",
         short_name: "getClusterGlobalWrites",
+        summary: Some("Return One Managed Namespace in One Global Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites",
         tag: "Global Clusters",
@@ -2669,6 +2809,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterGlobalWriteCustomZoneMapping",
         short_name: "createCustomZoneMapping",
+        summary: Some("Add One Custom Zone Mapping to One Global Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
         tag: "Global Clusters",
@@ -2704,6 +2845,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterGlobalWriteCustomZoneMapping",
         short_name: "deleteCustomZoneMapping",
+        summary: Some("Remove All Custom Zone Mappings from One Global Cluster"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
         tag: "Global Clusters",
@@ -2739,6 +2881,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterGlobalWriteManagedNamespace",
         short_name: "createManagedNamespace",
+        summary: Some("Create One Managed Namespace in One Global Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
         tag: "Global Clusters",
@@ -2774,6 +2917,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterGlobalWriteManagedNamespaces",
         short_name: "deleteManagedNamespaces",
+        summary: Some("Remove One Managed Namespace from One Global Cluster"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
         tag: "Global Clusters",
@@ -2809,6 +2953,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterIndexRollingIndex",
         short_name: "createRollingIndex",
+        summary: Some("Create One Rolling Index"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/index",
         tag: "Rolling Index",
@@ -2828,6 +2973,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterOnlineArchives",
         short_name: "listOnlineArchives",
+        summary: Some("Return All Online Archives for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives",
         tag: "Online Archive",
@@ -2847,6 +2993,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterOnlineArchive",
         short_name: "createOnlineArchive",
+        summary: Some("Create One Online Archive"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives",
         tag: "Online Archive",
@@ -2866,6 +3013,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOnlineArchive",
         short_name: "getOnlineArchive",
+        summary: Some("Return One Online Archive"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}",
         tag: "Online Archive",
@@ -2885,6 +3033,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterOnlineArchive",
         short_name: "deleteOnlineArchive",
+        summary: Some("Remove One Online Archive"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}",
         tag: "Online Archive",
@@ -2904,6 +3053,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterOnlineArchive",
         short_name: "updateOnlineArchive",
+        summary: Some("Update One Online Archive"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}",
         tag: "Online Archive",
@@ -2923,6 +3073,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupClusterOnlineArchiveQueryLogs",
         short_name: "downloadQueryLogs",
+        summary: Some("Download Online Archive Query Logs"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/queryLogs.gz",
         tag: "Online Archive",
@@ -2942,6 +3093,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOutageSimulation",
         short_name: "getOutageSimulation",
+        summary: Some("Return One Outage Simulation"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation",
         tag: "Cluster Outage Simulation",
@@ -2961,6 +3113,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "startGroupClusterOutageSimulation",
         short_name: "startOutageSimulation",
+        summary: Some("Start One Outage Simulation"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation",
         tag: "Cluster Outage Simulation",
@@ -2980,6 +3133,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "endGroupClusterOutageSimulation",
         short_name: "endOutageSimulation",
+        summary: Some("End One Outage Simulation"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation",
         tag: "Cluster Outage Simulation",
@@ -2999,6 +3153,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterOverloadSimulations",
         short_name: "listClusterOverloadSimulations",
+        summary: Some("Return All Overload Protection Simulations"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
         tag: "Overload Protection Simulation",
@@ -3018,6 +3173,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterOverloadSimulation",
         short_name: "createClusterOverloadSimulation",
+        summary: Some("Create One Overload Protection Simulation"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
         tag: "Overload Protection Simulation",
@@ -3037,6 +3193,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterOverloadSimulation",
         short_name: "getClusterOverloadSimulation",
+        summary: Some("Return One Overload Protection Simulation"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
         tag: "Overload Protection Simulation",
@@ -3056,6 +3213,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterOverloadSimulation",
         short_name: "deleteClusterOverloadSimulation",
+        summary: Some("Delete One Overload Protection Simulation"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
         tag: "Overload Protection Simulation",
@@ -3075,6 +3233,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
         short_name: "listDropIndexSuggestions",
+        summary: Some("Return All Suggested Indexes to Drop"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions",
         tag: "Performance Advisor",
@@ -3094,6 +3253,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorSchemaAdvice",
         short_name: "listSchemaAdvice",
+        summary: Some("Return Schema Advice"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice",
         tag: "Performance Advisor",
@@ -3113,6 +3273,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
         short_name: "listClusterSuggestedIndexes",
+        summary: Some("Return All Suggested Indexes"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes",
         tag: "Performance Advisor",
@@ -3132,6 +3293,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterProcessArgs",
         short_name: "getProcessArgs",
+        summary: Some("Return Advanced Configuration Options for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
         tag: "Clusters",
@@ -3159,6 +3321,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterProcessArgs",
         short_name: "updateProcessArgs",
+        summary: Some("Update Advanced Configuration Options for One Cluster"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
         tag: "Clusters",
@@ -3186,6 +3349,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterQueryShapeInsightDetails",
         short_name: "getQueryShapeDetails",
+        summary: Some("Return Query Shape Details"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details",
         tag: "Query Shape Insights",
@@ -3205,6 +3369,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterQueryShapeInsightSummaries",
         short_name: "listQueryShapeSummaries",
+        summary: Some("Return Query Statistic Summaries"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries",
         tag: "Query Shape Insights",
@@ -3224,6 +3389,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterQueryShapes",
         short_name: "listClusterQueryShapes",
+        summary: Some("Return All Query Shapes"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes",
         tag: "Query Shape Insights",
@@ -3243,6 +3409,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterQueryShape",
         short_name: "getClusterQueryShape",
+        summary: Some("Return One Query Shape"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
         tag: "Query Shape Insights",
@@ -3262,6 +3429,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterQueryShape",
         short_name: "updateClusterQueryShape",
+        summary: Some("Update Query Shape Rejection Status"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
         tag: "Query Shape Insights",
@@ -3281,6 +3449,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "restartGroupClusterPrimaries",
         short_name: "restartPrimaries",
+        summary: Some("Test Failover for One Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries",
         tag: "Clusters",
@@ -3308,6 +3477,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterRestoreJobs",
         short_name: "listClusterRestoreJobs",
+        summary: Some("Return All Legacy Backup Restore Jobs"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs",
         tag: "Legacy Backup",
@@ -3327,6 +3497,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterRestoreJob",
         short_name: "createClusterRestoreJob",
+        summary: Some("Create One Legacy Backup Restore Job"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs",
         tag: "Legacy Backup",
@@ -3346,6 +3517,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterRestoreJob",
         short_name: "getClusterRestoreJob",
+        summary: Some("Return One Legacy Backup Restore Job"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}",
         tag: "Legacy Backup",
@@ -3365,6 +3537,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchDeployment",
         short_name: "getClusterSearchDeployment",
+        summary: Some("Return All Search Nodes"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
         tag: "Atlas Search",
@@ -3400,6 +3573,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterSearchDeployment",
         short_name: "createClusterSearchDeployment",
+        summary: Some("Create Search Nodes"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
         tag: "Atlas Search",
@@ -3427,6 +3601,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSearchDeployment",
         short_name: "deleteClusterSearchDeployment",
+        summary: Some("Delete Search Nodes"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
         tag: "Atlas Search",
@@ -3454,6 +3629,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSearchDeployment",
         short_name: "updateClusterSearchDeployment",
+        summary: Some("Update Search Nodes"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
         tag: "Atlas Search",
@@ -3481,6 +3657,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterSearchIndexes",
         short_name: "listClusterSearchIndexes",
+        summary: Some("Return All Atlas Search Indexes for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
         tag: "Atlas Search",
@@ -3500,6 +3677,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupClusterSearchIndex",
         short_name: "createClusterSearchIndex",
+        summary: Some("Create One Atlas Search Index"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
         tag: "Atlas Search",
@@ -3519,6 +3697,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterSearchIndex",
         short_name: "listSearchIndex",
+        summary: Some("Return All Atlas Search Indexes for One Collection"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}",
         tag: "Atlas Search",
@@ -3538,6 +3717,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchIndexByName",
         short_name: "getIndexByName",
+        summary: Some("Return One Atlas Search Index by Name"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
         tag: "Atlas Search",
@@ -3557,6 +3737,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSearchIndexByName",
         short_name: "deleteIndexByName",
+        summary: Some("Remove One Atlas Search Index by Name"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
         tag: "Atlas Search",
@@ -3576,6 +3757,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSearchIndexByName",
         short_name: "updateIndexByName",
+        summary: Some("Update One Atlas Search Index by Name"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
         tag: "Atlas Search",
@@ -3595,6 +3777,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSearchIndex",
         short_name: "getClusterSearchIndex",
+        summary: Some("Return One Atlas Search Index by ID"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
         tag: "Atlas Search",
@@ -3614,6 +3797,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSearchIndex",
         short_name: "deleteClusterSearchIndex",
+        summary: Some("Remove One Atlas Search Index by ID"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
         tag: "Atlas Search",
@@ -3633,6 +3817,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSearchIndex",
         short_name: "updateClusterSearchIndex",
+        summary: Some("Update One Atlas Search Index by ID"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
         tag: "Atlas Search",
@@ -3652,6 +3837,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSnapshotSchedule",
         short_name: "getClusterSnapshotSchedule",
+        summary: Some("Return One Snapshot Schedule"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule",
         tag: "Legacy Backup",
@@ -3671,6 +3857,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSnapshotSchedule",
         short_name: "updateClusterSnapshotSchedule",
+        summary: Some("Update Snapshot Schedule for One Cluster"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule",
         tag: "Legacy Backup",
@@ -3690,6 +3877,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterSnapshots",
         short_name: "listClusterSnapshots",
+        summary: Some("Return All Legacy Backup Snapshots"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots",
         tag: "Legacy Backup",
@@ -3709,6 +3897,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSnapshot",
         short_name: "getClusterSnapshot",
+        summary: Some("Return One Legacy Backup Snapshot"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
         tag: "Legacy Backup",
@@ -3728,6 +3917,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupClusterSnapshot",
         short_name: "deleteClusterSnapshot",
+        summary: Some("Remove One Legacy Backup Snapshot"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
         tag: "Legacy Backup",
@@ -3747,6 +3937,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSnapshot",
         short_name: "updateClusterSnapshot",
+        summary: Some("Update Expiration Date for One Legacy Backup Snapshot"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
         tag: "Legacy Backup",
@@ -3766,6 +3957,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterSqlInterface",
         short_name: "getClusterSqlInterface",
+        summary: Some("Return SQL Interface Status"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface",
         tag: "Clusters",
@@ -3785,6 +3977,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupClusterSqlInterface",
         short_name: "updateClusterSqlInterface",
+        summary: Some("Update SQL Interface Status"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface",
         tag: "Clusters",
@@ -3804,6 +3997,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupClusterStatus",
         short_name: "getClusterStatus",
+        summary: Some("Return Status of All Cluster Operations"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/status",
         tag: "Clusters",
@@ -3823,6 +4017,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "grantGroupClusterMongoDbEmployeeAccess",
         short_name: "grantMongoEmployeeAccess",
+        summary: Some("Grant MongoDB Employee Cluster Access for One Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess",
         tag: "Clusters",
@@ -3842,6 +4037,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "pinGroupClusterFeatureCompatibilityVersion",
         short_name: "pinFeatureCompatibilityVersion",
+        summary: Some(
+            "Pin Feature Compatibility Version for One Cluster in One Project",
+        ),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion",
         tag: "Clusters",
@@ -3861,6 +4059,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "revokeGroupClusterMongoDbEmployeeAccess",
         short_name: "revokeMongoEmployeeAccess",
+        summary: Some("Revoke MongoDB Employee Cluster Access for One Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess",
         tag: "Clusters",
@@ -3880,6 +4079,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "unpinGroupClusterFeatureCompatibilityVersion",
         short_name: "unpinFeatureCompatibilityVersion",
+        summary: Some(
+            "Unpin Feature Compatibility Version for One Cluster in One Project",
+        ),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion",
         tag: "Clusters",
@@ -3899,6 +4101,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupClusterLog",
         short_name: "downloadClusterLog",
+        summary: Some("Download Logs for One Cluster Host in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
         tag: "Monitoring and Logs",
@@ -3926,6 +4129,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupClusterProviderRegions",
         short_name: "listClusterProviderRegions",
+        summary: Some("Return All Cloud Provider Regions"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/clusters/provider/regions",
         tag: "Clusters",
@@ -3945,6 +4149,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "upgradeGroupClusterTenantUpgrade",
         short_name: "upgradeTenantUpgrade",
+        summary: Some("Upgrade One Shared-Tier Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgrade",
         tag: "Clusters",
@@ -3964,6 +4169,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "upgradeGroupClusterTenantUpgradeToServerless",
         short_name: "upgradeClusterToServerless",
+        summary: Some("Upgrade One Shared-Tier Cluster to One Serverless Instance"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgradeToServerless",
         tag: "Clusters",
@@ -3983,6 +4189,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupCollStatMetrics",
         short_name: "listCollStatMetrics",
+        summary: Some("Return All Metric Names"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/collStats/metrics",
         tag: "Collection Level Metrics",
@@ -4002,6 +4209,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupContainers",
         short_name: "listGroupContainers",
+        summary: Some(
+            "Return All Network Peering Containers in One Project for One Cloud Provider",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/containers",
         tag: "Network Peering",
@@ -4021,6 +4231,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupContainer",
         short_name: "createGroupContainer",
+        summary: Some("Create One Network Peering Container"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/containers",
         tag: "Network Peering",
@@ -4040,6 +4251,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupContainer",
         short_name: "getGroupContainer",
+        summary: Some("Return One Network Peering Container"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
         tag: "Network Peering",
@@ -4059,6 +4271,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupContainer",
         short_name: "deleteGroupContainer",
+        summary: Some("Remove One Network Peering Container"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
         tag: "Network Peering",
@@ -4078,6 +4291,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupContainer",
         short_name: "updateGroupContainer",
+        summary: Some("Update One Network Peering Container"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
         tag: "Network Peering",
@@ -4097,6 +4311,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupContainerAll",
         short_name: "listGroupContainerAll",
+        summary: Some("Return All Network Peering Containers in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/containers/all",
         tag: "Network Peering",
@@ -4116,6 +4331,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupCustomDbRoleRoles",
         short_name: "listCustomDbRoles",
+        summary: Some("Return All Custom Roles in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles",
         tag: "Custom Database Roles",
@@ -4135,6 +4351,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupCustomDbRoleRole",
         short_name: "createCustomDbRole",
+        summary: Some("Create One Custom Role"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles",
         tag: "Custom Database Roles",
@@ -4154,6 +4371,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupCustomDbRoleRole",
         short_name: "getCustomDbRole",
+        summary: Some("Return One Custom Role in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
         tag: "Custom Database Roles",
@@ -4173,6 +4391,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupCustomDbRoleRole",
         short_name: "deleteCustomDbRole",
+        summary: Some("Remove One Custom Role from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
         tag: "Custom Database Roles",
@@ -4192,6 +4411,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupCustomDbRoleRole",
         short_name: "updateCustomDbRole",
+        summary: Some("Update One Custom Role in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
         tag: "Custom Database Roles",
@@ -4211,6 +4431,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupDataFederation",
         short_name: "listDataFederation",
+        summary: Some("Return All Federated Database Instances in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation",
         tag: "Data Federation",
@@ -4230,6 +4451,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupDataFederation",
         short_name: "createDataFederation",
+        summary: Some("Create One Federated Database Instance in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation",
         tag: "Data Federation",
@@ -4249,6 +4471,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupDataFederation",
         short_name: "getDataFederation",
+        summary: Some("Return One Federated Database Instance in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
         tag: "Data Federation",
@@ -4268,6 +4491,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDataFederation",
         short_name: "deleteDataFederation",
+        summary: Some("Remove One Federated Database Instance from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
         tag: "Data Federation",
@@ -4287,6 +4511,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupDataFederation",
         short_name: "updateDataFederation",
+        summary: Some("Update One Federated Database Instance in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
         tag: "Data Federation",
@@ -4306,6 +4531,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupDataFederationLimits",
         short_name: "listDataFederationLimits",
+        summary: Some("Return All Query Limits for One Federated Database Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits",
         tag: "Data Federation",
@@ -4325,6 +4551,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupDataFederationLimit",
         short_name: "getDataFederationLimit",
+        summary: Some(
+            "Return One Federated Database Instance Query Limit for One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
         tag: "Data Federation",
@@ -4344,6 +4573,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDataFederationLimit",
         short_name: "deleteDataFederationLimit",
+        summary: Some("Delete One Query Limit for One Federated Database Instance"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
         tag: "Data Federation",
@@ -4363,6 +4593,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "setGroupDataFederationLimit",
         short_name: "setDataFederationLimit",
+        summary: Some("Configure One Query Limit for One Federated Database Instance"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
         tag: "Data Federation",
@@ -4382,6 +4613,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupDataFederationQueryLogs",
         short_name: "downloadFederationQueryLogs",
+        summary: Some("Download Query Logs for One Federated Database Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz",
         tag: "Data Federation",
@@ -4401,6 +4633,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupDatabaseUsers",
         short_name: "listDatabaseUsers",
+        summary: Some("Return All Database Users in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/databaseUsers",
         tag: "Database Users",
@@ -4420,6 +4653,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupDatabaseUser",
         short_name: "createDatabaseUser",
+        summary: Some("Create One Database User in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/databaseUsers",
         tag: "Database Users",
@@ -4439,6 +4673,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupDatabaseUser",
         short_name: "getDatabaseUser",
+        summary: Some("Return One Database User from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
         tag: "Database Users",
@@ -4458,6 +4693,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupDatabaseUser",
         short_name: "deleteDatabaseUser",
+        summary: Some("Remove One Database User from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
         tag: "Database Users",
@@ -4477,6 +4713,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupDatabaseUser",
         short_name: "updateDatabaseUser",
+        summary: Some("Update One Database User in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
         tag: "Database Users",
@@ -4496,6 +4733,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupDatabaseUserCerts",
         short_name: "listDatabaseUserCerts",
+        summary: Some("Return All X.509 Certificates Assigned to One Database User"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
         tag: "X.509 Authentication",
@@ -4515,6 +4753,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupDatabaseUserCert",
         short_name: "createDatabaseUserCert",
+        summary: Some("Create One X.509 Certificate for One Database User"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
         tag: "X.509 Authentication",
@@ -4534,6 +4773,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupDbAccessHistoryCluster",
         short_name: "getAccessHistoryCluster",
+        summary: Some("Return Database Access History for One Cluster by Cluster Name"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
         tag: "Access Tracking",
@@ -4553,6 +4793,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupDbAccessHistoryProcess",
         short_name: "getAccessHistoryProcess",
+        summary: Some("Return Database Access History for One Cluster by Hostname"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}",
         tag: "Access Tracking",
@@ -4572,6 +4813,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupEncryptionAtRest",
         short_name: "getEncryptionAtRest",
+        summary: Some(
+            "Return One Configuration for Encryption at Rest Using Customer-Managed Keys for One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
         tag: "Encryption at Rest using Customer Key Management",
@@ -4591,6 +4835,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupEncryptionAtRest",
         short_name: "updateEncryptionAtRest",
+        summary: Some("Update Encryption at Rest Configuration in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
         tag: "Encryption at Rest using Customer Key Management",
@@ -4610,6 +4855,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupEncryptionAtRestPrivateEndpoints",
         short_name: "listRestPrivateEndpoints",
+        summary: Some(
+            "Return Private Endpoints for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
         tag: "Encryption at Rest using Customer Key Management",
@@ -4629,6 +4877,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupEncryptionAtRestPrivateEndpoint",
         short_name: "createRestPrivateEndpoint",
+        summary: Some(
+            "Create One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project",
+        ),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
         tag: "Encryption at Rest using Customer Key Management",
@@ -4648,6 +4899,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupEncryptionAtRestPrivateEndpoint",
         short_name: "getRestPrivateEndpoint",
+        summary: Some(
+            "Return One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
         tag: "Encryption at Rest using Customer Key Management",
@@ -4667,6 +4921,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
         short_name: "requestPrivateEndpointDeletion",
+        summary: Some(
+            "Delete One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider from One Project",
+        ),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
         tag: "Encryption at Rest using Customer Key Management",
@@ -4686,6 +4943,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupEvents",
         short_name: "listGroupEvents",
+        summary: Some("Return Events from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/events",
         tag: "Events",
@@ -4705,6 +4963,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupEvent",
         short_name: "getGroupEvent",
+        summary: Some("Return One Event from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/events/{eventId}",
         tag: "Events",
@@ -4724,6 +4983,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusters",
         short_name: "listFlexClusters",
+        summary: Some("Return All Flex Clusters from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters",
         tag: "Flex Clusters",
@@ -4743,6 +5003,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupFlexCluster",
         short_name: "createFlexCluster",
+        summary: Some("Create One Flex Cluster in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters",
         tag: "Flex Clusters",
@@ -4762,6 +5023,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexCluster",
         short_name: "getFlexCluster",
+        summary: Some("Return One Flex Cluster from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
         tag: "Flex Clusters",
@@ -4781,6 +5043,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupFlexCluster",
         short_name: "deleteFlexCluster",
+        summary: Some("Remove One Flex Cluster from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
         tag: "Flex Clusters",
@@ -4800,6 +5063,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupFlexCluster",
         short_name: "updateFlexCluster",
+        summary: Some("Update One Flex Cluster in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
         tag: "Flex Clusters",
@@ -4819,6 +5083,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupFlexClusterBackup",
         short_name: "downloadFlexBackup",
+        summary: Some("Download One Flex Cluster Snapshot"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
         tag: "Flex Snapshots",
@@ -4838,6 +5103,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusterBackupRestoreJobs",
         short_name: "listFlexRestoreJobs",
+        summary: Some("Return All Restore Jobs for One Flex Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         tag: "Flex Restore Jobs",
@@ -4857,6 +5123,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupFlexClusterBackupRestoreJob",
         short_name: "createFlexRestoreJob",
+        summary: Some("Create One Restore Job for One Flex Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
         tag: "Flex Restore Jobs",
@@ -4876,6 +5143,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexClusterBackupRestoreJob",
         short_name: "getFlexRestoreJob",
+        summary: Some("Return One Restore Job for One Flex Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
         tag: "Flex Restore Jobs",
@@ -4895,6 +5163,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupFlexClusterBackupSnapshots",
         short_name: "listFlexBackupSnapshots",
+        summary: Some("Return All Snapshots for One Flex Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
         tag: "Flex Snapshots",
@@ -4914,6 +5183,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupFlexClusterBackupSnapshot",
         short_name: "getFlexBackupSnapshot",
+        summary: Some("Return One Snapshot for One Flex Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
         tag: "Flex Snapshots",
@@ -4933,6 +5203,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "tenantGroupFlexClusterUpgrade",
         short_name: "tenantUpgrade",
+        summary: Some("Upgrade One Flex Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/flexClusters:tenantUpgrade",
         tag: "Flex Clusters",
@@ -4952,6 +5223,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetrics",
         short_name: "listHostFtsMetrics",
+        summary: Some("Return All Atlas Search Metric Types for One Process"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics",
         tag: "Monitoring and Logs",
@@ -4971,6 +5243,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupHostFtsMetricIndexMeasurements",
         short_name: "getIndexMeasurements",
+        summary: Some("Return Atlas Search Metrics for One Index in One Namespace"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements",
         tag: "Monitoring and Logs",
@@ -4990,6 +5263,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetricIndexMeasurements",
         short_name: "listIndexMeasurements",
+        summary: Some("Return All Atlas Search Index Metrics for One Namespace"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements",
         tag: "Monitoring and Logs",
@@ -5009,6 +5283,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupHostFtsMetricMeasurements",
         short_name: "listMeasurements",
+        summary: Some("Return Atlas Search Hardware and Status Metrics"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements",
         tag: "Monitoring and Logs",
@@ -5028,6 +5303,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupIntegrations",
         short_name: "listGroupIntegrations",
+        summary: Some("Return All Active Third-Party Service Integrations"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/integrations",
         tag: "Third-Party Integrations",
@@ -5047,6 +5323,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupIntegration",
         short_name: "getGroupIntegration",
+        summary: Some("Return One Third-Party Service Integration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
         tag: "Third-Party Integrations",
@@ -5066,6 +5343,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupIntegration",
         short_name: "updateGroupIntegration",
+        summary: Some("Update One Third-Party Service Integration"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
         tag: "Third-Party Integrations",
@@ -5085,6 +5363,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupIntegration",
         short_name: "createGroupIntegration",
+        summary: Some("Create One Third-Party Service Integration"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
         tag: "Third-Party Integrations",
@@ -5104,6 +5383,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupIntegration",
         short_name: "deleteGroupIntegration",
+        summary: Some("Remove One Third-Party Service Integration"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
         tag: "Third-Party Integrations",
@@ -5123,6 +5403,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupInvites",
         short_name: "listGroupInvites",
+        summary: Some("Return All Invitations in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/invites",
         tag: "Projects",
@@ -5142,6 +5423,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupInvite",
         short_name: "createGroupInvite",
+        summary: Some("Create Invitation for One MongoDB Cloud User in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/invites",
         tag: "Projects",
@@ -5161,6 +5443,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupInvites",
         short_name: "updateGroupInvites",
+        summary: Some("Update One Invitation in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/invites",
         tag: "Projects",
@@ -5180,6 +5463,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupInvite",
         short_name: "getGroupInvite",
+        summary: Some("Return One Invitation in One Project by Invitation ID"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
         tag: "Projects",
@@ -5199,6 +5483,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupInvite",
         short_name: "deleteGroupInvite",
+        summary: Some("Remove One Invitation from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
         tag: "Projects",
@@ -5218,6 +5503,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupInviteById",
         short_name: "updateInviteById",
+        summary: Some("Update One Invitation in One Project by Invitation ID"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
         tag: "Projects",
@@ -5237,6 +5523,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupIpAddresses",
         short_name: "getGroupIpAddresses",
+        summary: Some("Return All IP Addresses for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/ipAddresses",
         tag: "Projects",
@@ -5256,6 +5543,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupLimits",
         short_name: "listGroupLimits",
+        summary: Some("Return All Limits for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/limits",
         tag: "Projects",
@@ -5275,6 +5563,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupLimit",
         short_name: "getGroupLimit",
+        summary: Some("Return One Limit for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
         tag: "Projects",
@@ -5294,6 +5583,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupLimit",
         short_name: "deleteGroupLimit",
+        summary: Some("Remove One Project Limit"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
         tag: "Projects",
@@ -5313,6 +5603,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "setGroupLimit",
         short_name: "setGroupLimit",
+        summary: Some("Set One Project Limit"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
         tag: "Projects",
@@ -5332,6 +5623,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupLiveMigration",
         short_name: "createGroupLiveMigration",
+        summary: Some(
+            "Create One Migration for One Local Managed Cluster to MongoDB Atlas",
+        ),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/liveMigrations",
         tag: "Cloud Migration Service",
@@ -5359,6 +5653,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupLiveMigration",
         short_name: "getGroupLiveMigration",
+        summary: Some("Return One Migration Job"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
         tag: "Cloud Migration Service",
@@ -5378,6 +5673,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "cutoverGroupLiveMigration",
         short_name: "cutoverMigration",
+        summary: Some("Cut Over One Migrated Cluster"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover",
         tag: "Cloud Migration Service",
@@ -5397,6 +5693,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "validateGroupLiveMigrations",
         short_name: "validateLiveMigrations",
+        summary: Some("Validate One Migration Request"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate",
         tag: "Cloud Migration Service",
@@ -5424,6 +5721,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupLiveMigrationValidateStatus",
         short_name: "getMigrationValidateStatus",
+        summary: Some("Return One Migration Validation Job"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}",
         tag: "Cloud Migration Service",
@@ -5443,6 +5741,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupLogIntegrations",
         short_name: "listGroupLogIntegrations",
+        summary: Some("Return All Active Log Integrations"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/logIntegrations",
         tag: "Push-Based Log Export",
@@ -5462,6 +5761,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupLogIntegration",
         short_name: "createGroupLogIntegration",
+        summary: Some("Create One Log Integration"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/logIntegrations",
         tag: "Push-Based Log Export",
@@ -5481,6 +5781,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupLogIntegration",
         short_name: "getGroupLogIntegration",
+        summary: Some("Return One Log Integration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
         tag: "Push-Based Log Export",
@@ -5500,6 +5801,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupLogIntegration",
         short_name: "updateGroupLogIntegration",
+        summary: Some("Update One Log Integration"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
         tag: "Push-Based Log Export",
@@ -5519,6 +5821,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupLogIntegration",
         short_name: "deleteGroupLogIntegration",
+        summary: Some("Remove One Log Integration"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
         tag: "Push-Based Log Export",
@@ -5538,6 +5841,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupMaintenanceWindow",
         short_name: "getMaintenanceWindow",
+        summary: Some("Return One Maintenance Window for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
         tag: "Maintenance Windows",
@@ -5565,6 +5869,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "resetGroupMaintenanceWindow",
         short_name: "resetMaintenanceWindow",
+        summary: Some("Reset One Maintenance Window for One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
         tag: "Maintenance Windows",
@@ -5584,6 +5889,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupMaintenanceWindow",
         short_name: "updateMaintenanceWindow",
+        summary: Some("Update One Maintenance Window for One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
         tag: "Maintenance Windows",
@@ -5611,6 +5917,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupMaintenanceWindowAutoDefer",
         short_name: "toggleMaintenanceAutoDefer",
+        summary: Some("Toggle Automatic Deferral of Maintenance for One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/autoDefer",
         tag: "Maintenance Windows",
@@ -5630,6 +5937,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deferGroupMaintenanceWindow",
         short_name: "deferMaintenanceWindow",
+        summary: Some("Defer One Maintenance Window for One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/defer",
         tag: "Maintenance Windows",
@@ -5649,6 +5957,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupManagedSlowMs",
         short_name: "getManagedSlowMs",
+        summary: Some("Return Managed Slow Operation Threshold Status"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/managedSlowMs",
         tag: "Performance Advisor",
@@ -5668,6 +5977,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "disableGroupManagedSlowMs",
         short_name: "disableManagedSlowMs",
+        summary: Some("Disable Managed Slow Operation Threshold"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/managedSlowMs/disable",
         tag: "Performance Advisor",
@@ -5687,6 +5997,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "enableGroupManagedSlowMs",
         short_name: "enableManagedSlowMs",
+        summary: Some("Enable Managed Slow Operation Threshold"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/managedSlowMs/enable",
         tag: "Performance Advisor",
@@ -5706,6 +6017,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupMcpConfigs",
         short_name: "listGroupMcpConfigs",
+        summary: Some("Return All MCP Configurations for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
         tag: "Remote MCP Configurations",
@@ -5725,6 +6037,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupMcpConfig",
         short_name: "createGroupMcpConfig",
+        summary: Some("Create One MCP Configuration for One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
         tag: "Remote MCP Configurations",
@@ -5744,6 +6057,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupMcpConfig",
         short_name: "getGroupMcpConfig",
+        summary: Some("Return One MCP Configuration for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
         tag: "Remote MCP Configurations",
@@ -5763,6 +6077,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupMcpConfig",
         short_name: "deleteGroupMcpConfig",
+        summary: Some("Delete One MCP Configuration for One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
         tag: "Remote MCP Configurations",
@@ -5782,6 +6097,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupMcpConfig",
         short_name: "updateGroupMcpConfig",
+        summary: Some("Update One MCP Configuration for One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
         tag: "Remote MCP Configurations",
@@ -5801,6 +6117,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupMcpConfigSecrets",
         short_name: "listGroupMcpSecrets",
+        summary: Some("Return All Secrets for One Project MCP Configuration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
         tag: "Remote MCP Configurations",
@@ -5820,6 +6137,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupMcpConfigSecret",
         short_name: "createGroupMcpSecret",
+        summary: Some("Create One Secret for One Project MCP Configuration"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
         tag: "Remote MCP Configurations",
@@ -5839,6 +6157,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupMcpConfigSecret",
         short_name: "getGroupMcpSecret",
+        summary: Some("Return One Secret for One Project MCP Configuration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
         tag: "Remote MCP Configurations",
@@ -5858,6 +6177,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupMcpConfigSecret",
         short_name: "deleteGroupMcpSecret",
+        summary: Some("Delete One Secret for One Project MCP Configuration"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
         tag: "Remote MCP Configurations",
@@ -5877,6 +6197,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupMetricIntegrations",
         short_name: "listGroupMetricIntegrations",
+        summary: Some("Return All Active Metric Integrations"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
         tag: "Metric Integrations",
@@ -5904,6 +6225,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupMetricIntegration",
         short_name: "createGroupMetricIntegration",
+        summary: Some("Create One Metric Integration"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
         tag: "Metric Integrations",
@@ -5931,6 +6253,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupMetricIntegration",
         short_name: "getGroupMetricIntegration",
+        summary: Some("Return One Metric Integration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
         tag: "Metric Integrations",
@@ -5958,6 +6281,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupMetricIntegration",
         short_name: "updateGroupMetricIntegration",
+        summary: Some("Update One Metric Integration"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
         tag: "Metric Integrations",
@@ -5985,6 +6309,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupMetricIntegration",
         short_name: "deleteGroupMetricIntegration",
+        summary: Some("Remove One Metric Integration"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
         tag: "Metric Integrations",
@@ -6012,6 +6337,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupMongoDbVersions",
         short_name: "getMongoDbVersions",
+        summary: Some(
+            "Return All Available MongoDB LTS Versions for Clusters in One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/mongoDBVersions",
         tag: "Projects",
@@ -6031,6 +6359,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupPeers",
         short_name: "listGroupPeers",
+        summary: Some("Return All Network Peering Connections in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/peers",
         tag: "Network Peering",
@@ -6050,6 +6379,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupPeer",
         short_name: "createGroupPeer",
+        summary: Some("Create One Network Peering Connection"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/peers",
         tag: "Network Peering",
@@ -6069,6 +6399,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupPeer",
         short_name: "getGroupPeer",
+        summary: Some("Return One Network Peering Connection in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
         tag: "Network Peering",
@@ -6088,6 +6419,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPeer",
         short_name: "deleteGroupPeer",
+        summary: Some("Remove One Network Peering Connection"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
         tag: "Network Peering",
@@ -6107,6 +6439,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPeer",
         short_name: "updateGroupPeer",
+        summary: Some("Update One Network Peering Connection"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
         tag: "Network Peering",
@@ -6126,6 +6459,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateEndpointEndpointService",
         short_name: "listPrivateEndpointService",
+        summary: Some("Return All Private Endpoint Services for One Provider"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService",
         tag: "Private Endpoint Services",
@@ -6145,6 +6479,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointEndpointService",
         short_name: "getPrivateEndpointService",
+        summary: Some("Return One Private Endpoint Service for One Provider"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
         tag: "Private Endpoint Services",
@@ -6164,6 +6499,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointEndpointService",
         short_name: "deletePrivateEndpointService",
+        summary: Some("Remove One Private Endpoint Service for One Provider"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
         tag: "Private Endpoint Services",
@@ -6183,6 +6519,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointEndpointServiceEndpoint",
         short_name: "createPrivateEndpoint",
+        summary: Some("Create One Private Endpoint for One Provider"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint",
         tag: "Private Endpoint Services",
@@ -6202,6 +6539,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointEndpointServiceEndpoint",
         short_name: "getPrivateEndpoint",
+        summary: Some("Return One Private Endpoint for One Provider"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
         tag: "Private Endpoint Services",
@@ -6221,6 +6559,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
         short_name: "deletePrivateEndpoint",
+        summary: Some("Remove One Private Endpoint for One Provider"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
         tag: "Private Endpoint Services",
@@ -6240,6 +6579,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointEndpointService",
         short_name: "createPrivateEndpointService",
+        summary: Some("Create One Private Endpoint Service for One Provider"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService",
         tag: "Private Endpoint Services",
@@ -6259,6 +6599,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPrivateEndpointEndpointService",
         short_name: "updatePrivateEndpointService",
+        summary: Some("Update One Private Endpoint Service for One Provider"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}",
         tag: "Private Endpoint Services",
@@ -6278,6 +6619,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointRegionalMode",
         short_name: "getRegionalEndpointMode",
+        summary: Some("Return Regionalized Private Endpoint Status"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
         tag: "Private Endpoint Services",
@@ -6297,6 +6639,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "toggleGroupPrivateEndpointRegionalMode",
         short_name: "toggleRegionalEndpointMode",
+        summary: Some("Toggle Regionalized Private Endpoint Status"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
         tag: "Private Endpoint Services",
@@ -6316,6 +6659,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateEndpointServerlessInstanceEndpoint",
         short_name: "listServerlessPrivateEndpoint",
+        summary: Some("Return All Private Endpoints for One Serverless Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
         tag: "Serverless Private Endpoints",
@@ -6335,6 +6679,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateEndpointServerlessInstanceEndpoint",
         short_name: "createServerlessPrivateEndpoint",
+        summary: Some("Create One Private Endpoint for One Serverless Instance"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
         tag: "Serverless Private Endpoints",
@@ -6354,6 +6699,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateEndpointServerlessInstanceEndpoint",
         short_name: "getServerlessPrivateEndpoint",
+        summary: Some("Return One Private Endpoint for One Serverless Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
         tag: "Serverless Private Endpoints",
@@ -6373,6 +6719,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
         short_name: "deleteServerlessPrivateEndpoint",
+        summary: Some("Remove One Private Endpoint for One Serverless Instance"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
         tag: "Serverless Private Endpoints",
@@ -6392,6 +6739,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
         short_name: "updateServerlessPrivateEndpoint",
+        summary: Some("Update One Private Endpoint for One Serverless Instance"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
         tag: "Serverless Private Endpoints",
@@ -6411,6 +6759,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "verifyGroupPrivateIpMode",
         short_name: "verifyPrivateIpMode",
+        summary: Some("Verify Connect via Peering-Only Mode for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateIpMode",
         tag: "Network Peering",
@@ -6430,6 +6779,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "disableGroupPrivateIpModePeering",
         short_name: "disablePeering",
+        summary: Some("Disable Connect via Peering-Only Mode for One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/privateIpMode",
         tag: "Network Peering",
@@ -6449,6 +6799,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupPrivateNetworkSettingEndpointIds",
         short_name: "listPrivateEndpointIds",
+        summary: Some(
+            "Return All Federated Database Instance and Online Archive Private Endpoints in One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
         tag: "Data Federation",
@@ -6468,6 +6821,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupPrivateNetworkSettingEndpointId",
         short_name: "createPrivateEndpointId",
+        summary: Some(
+            "Create One Federated Database Instance and Online Archive Private Endpoint for One Project",
+        ),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
         tag: "Data Federation",
@@ -6487,6 +6843,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupPrivateNetworkSettingEndpointId",
         short_name: "getPrivateEndpointId",
+        summary: Some(
+            "Return One Federated Database Instance and Online Archive Private Endpoint in One Project",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
         tag: "Data Federation",
@@ -6506,6 +6865,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPrivateNetworkSettingEndpointId",
         short_name: "deletePrivateEndpointId",
+        summary: Some(
+            "Remove One Federated Database Instance and Online Archive Private Endpoint from One Project",
+        ),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
         tag: "Data Federation",
@@ -6525,6 +6887,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcesses",
         short_name: "listGroupProcesses",
+        summary: Some("Return All MongoDB Processes in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes",
         tag: "Monitoring and Logs",
@@ -6544,6 +6907,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcess",
         short_name: "getGroupProcess",
+        summary: Some("Return One MongoDB Process by ID"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}",
         tag: "Monitoring and Logs",
@@ -6563,6 +6927,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessCollStatMeasurements",
         short_name: "listProcessMeasurements",
+        summary: Some("Return Host-Level Query Latency"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements",
         tag: "Collection Level Metrics",
@@ -6582,6 +6947,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessCollStatNamespaces",
         short_name: "getProcessNamespaces",
+        summary: Some("Return Ranked Namespaces from One Host"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces",
         tag: "Collection Level Metrics",
@@ -6601,6 +6967,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessDatabases",
         short_name: "listDatabases",
+        summary: Some("Return Available Databases for One MongoDB Process"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases",
         tag: "Monitoring and Logs",
@@ -6620,6 +6987,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDatabase",
         short_name: "getDatabase",
+        summary: Some("Return One Database for One MongoDB Process"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}",
         tag: "Monitoring and Logs",
@@ -6639,6 +7007,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDatabaseMeasurements",
         short_name: "getDatabaseMeasurements",
+        summary: Some("Return Measurements for One Database in One MongoDB Process"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements",
         tag: "Monitoring and Logs",
@@ -6658,6 +7027,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessDisks",
         short_name: "listProcessDisks",
+        summary: Some("Return Available Disks for One MongoDB Process"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks",
         tag: "Monitoring and Logs",
@@ -6677,6 +7047,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDisk",
         short_name: "getProcessDisk",
+        summary: Some("Return Measurements for One Disk"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}",
         tag: "Monitoring and Logs",
@@ -6696,6 +7067,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessDiskMeasurements",
         short_name: "getProcessDiskMeasurements",
+        summary: Some("Return Measurements of One Disk for One MongoDB Process"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements",
         tag: "Monitoring and Logs",
@@ -6715,6 +7087,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupProcessMeasurements",
         short_name: "getProcessMeasurements",
+        summary: Some("Return Measurements for One MongoDB Process"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/measurements",
         tag: "Monitoring and Logs",
@@ -6734,6 +7107,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorNamespaces",
         short_name: "listPerformanceAdvisorNamespaces",
+        summary: Some("Return All Namespaces for One Host"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces",
         tag: "Performance Advisor",
@@ -6753,6 +7127,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
         short_name: "listSlowQueryLogs",
+        summary: Some("Return Slow Queries"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs",
         tag: "Performance Advisor",
@@ -6772,6 +7147,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
         short_name: "listSuggestedIndexes",
+        summary: Some("Return All Suggested Indexes"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes",
         tag: "Performance Advisor",
@@ -6791,6 +7167,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupPushBasedLogExport",
         short_name: "getLogExport",
+        summary: Some("Return One Push-Based Log Export Configuration in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
         tag: "Push-Based Log Export",
@@ -6810,6 +7187,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupPushBasedLogExport",
         short_name: "createLogExport",
+        summary: Some("Create One Push-Based Log Export Configuration in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
         tag: "Push-Based Log Export",
@@ -6829,6 +7207,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupPushBasedLogExport",
         short_name: "deleteLogExport",
+        summary: Some("Disable Push-Based Log Export for One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
         tag: "Push-Based Log Export",
@@ -6848,6 +7227,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupPushBasedLogExport",
         short_name: "updateLogExport",
+        summary: Some("Update One Push-Based Log Export Configuration in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
         tag: "Push-Based Log Export",
@@ -6867,6 +7247,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "requestGroupSampleDatasetLoad",
         short_name: "requestSampleDatasetLoad",
+        summary: Some("Load Sample Dataset into One Cluster"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{name}",
         tag: "Clusters",
@@ -6886,6 +7267,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupSampleDatasetLoad",
         short_name: "getSampleDatasetLoad",
+        summary: Some("Return Status of Sample Dataset Load for One Cluster"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{sampleDatasetId}",
         tag: "Clusters",
@@ -6905,6 +7287,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "generateGroupSandboxClusterDescription",
         short_name: "generateSandboxClusterDescription",
+        summary: Some("Return Cluster Description from Sandbox Template Configuration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription",
         tag: "Sandbox",
@@ -6924,6 +7307,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessInstances",
         short_name: "listServerlessInstances",
+        summary: Some("Return All Serverless Instances in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serverless",
         tag: "Serverless Instances",
@@ -6943,6 +7327,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessBackupRestoreJobs",
         short_name: "listServerlessRestoreJobs",
+        summary: Some("Return All Restore Jobs for One Serverless Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         tag: "Cloud Backups",
@@ -6962,6 +7347,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupServerlessBackupRestoreJob",
         short_name: "createServerlessRestoreJob",
+        summary: Some("Create One Restore Job for One Serverless Instance"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
         tag: "Cloud Backups",
@@ -6981,6 +7367,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessBackupRestoreJob",
         short_name: "getServerlessRestoreJob",
+        summary: Some("Return One Restore Job for One Serverless Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
         tag: "Cloud Backups",
@@ -7000,6 +7387,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupServerlessBackupSnapshots",
         short_name: "listServerlessBackupSnapshots",
+        summary: Some("Return All Snapshots of One Serverless Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
         tag: "Cloud Backups",
@@ -7019,6 +7407,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessBackupSnapshot",
         short_name: "getServerlessBackupSnapshot",
+        summary: Some("Return One Snapshot of One Serverless Instance"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
         tag: "Cloud Backups",
@@ -7038,6 +7427,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessPerformanceAdvisorAutoIndexing",
         short_name: "getServerlessAutoIndexing",
+        summary: Some("Return Serverless Auto-Indexing Status"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
         tag: "Performance Advisor",
@@ -7057,6 +7447,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "setGroupServerlessPerformanceAdvisorAutoIndexing",
         short_name: "setServerlessAutoIndexing",
+        summary: Some("Set Serverless Auto-Indexing Status"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
         tag: "Performance Advisor",
@@ -7076,6 +7467,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupServerlessInstance",
         short_name: "getServerlessInstance",
+        summary: Some("Return One Serverless Instance from One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serverless/{name}",
         tag: "Serverless Instances",
@@ -7095,6 +7487,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupServiceAccounts",
         short_name: "listGroupServiceAccounts",
+        summary: Some("Return All Project Service Accounts"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
         tag: "Service Accounts",
@@ -7114,6 +7507,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccount",
         short_name: "createGroupServiceAccount",
+        summary: Some("Create One Project Service Account"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
         tag: "Service Accounts",
@@ -7133,6 +7527,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupServiceAccount",
         short_name: "getGroupServiceAccount",
+        summary: Some("Return One Project Service Account"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
         tag: "Service Accounts",
@@ -7152,6 +7547,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccount",
         short_name: "deleteGroupServiceAccount",
+        summary: Some("Remove One Project Service Account"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
         tag: "Service Accounts",
@@ -7171,6 +7567,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupServiceAccount",
         short_name: "updateGroupServiceAccount",
+        summary: Some("Update One Project Service Account"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
         tag: "Service Accounts",
@@ -7190,6 +7587,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupServiceAccountAccessList",
         short_name: "listAccessList",
+        summary: Some("Return All Access List Entries for One Project Service Account"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
         tag: "Service Accounts",
@@ -7209,6 +7607,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccountAccessList",
         short_name: "createAccessList",
+        summary: Some("Add Access List Entries for One Project Service Account"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
         tag: "Service Accounts",
@@ -7228,6 +7627,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccountAccessListEntry",
         short_name: "deleteGroupAccessEntry",
+        summary: Some("Remove One Access List Entry from One Project Service Account"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
         tag: "Service Accounts",
@@ -7247,6 +7647,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupServiceAccountSecret",
         short_name: "createGroupSecret",
+        summary: Some("Create One Project Service Account Secret"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets",
         tag: "Service Accounts",
@@ -7266,6 +7667,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupServiceAccountSecret",
         short_name: "deleteGroupSecret",
+        summary: Some("Delete One Project Service Account Secret"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}",
         tag: "Service Accounts",
@@ -7285,6 +7687,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "inviteGroupServiceAccount",
         short_name: "inviteGroupServiceAccount",
+        summary: Some("Assign One Service Account to One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite",
         tag: "Service Accounts",
@@ -7304,6 +7707,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupSettings",
         short_name: "getGroupSettings",
+        summary: Some("Return Project Settings"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/settings",
         tag: "Projects",
@@ -7323,6 +7727,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupSettings",
         short_name: "updateGroupSettings",
+        summary: Some("Update Project Settings"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/settings",
         tag: "Projects",
@@ -7342,6 +7747,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStandbyLinks",
         short_name: "listGroupStandbyLinks",
+        summary: Some("Return All Standby Links for One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks",
         tag: "Standby Links",
@@ -7361,6 +7767,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupStandbyLink",
         short_name: "createGroupStandbyLink",
+        summary: Some("Create Standby Link"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks",
         tag: "Standby Links",
@@ -7380,6 +7787,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStandbyLink",
         short_name: "getGroupStandbyLink",
+        summary: Some("Return One Standby Link"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
         tag: "Standby Links",
@@ -7399,6 +7807,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStandbyLink",
         short_name: "deleteGroupStandbyLink",
+        summary: Some("Delete Standby Link"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
         tag: "Standby Links",
@@ -7418,6 +7827,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStandbyLinkFailovers",
         short_name: "listStandbyLinkFailovers",
+        summary: Some("Return All Standby Link Failovers"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
         tag: "Standby Links",
@@ -7437,6 +7847,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupStandbyLinkFailover",
         short_name: "createStandbyLinkFailover",
+        summary: Some("Create Standby Link Failover"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
         tag: "Standby Links",
@@ -7456,6 +7867,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStandbyLinkFailover",
         short_name: "getStandbyLinkFailover",
+        summary: Some("Return One Standby Link Failover"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}",
         tag: "Standby Links",
@@ -7475,6 +7887,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "inspectGroupStandbyLinkFailoverReadiness",
         short_name: "inspectFailoverReadiness",
+        summary: Some("Inspect Failover Readiness for One Standby Link"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness",
         tag: "Standby Links",
@@ -7494,6 +7907,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamWorkspaces",
         short_name: "listStreamWorkspaces",
+        summary: Some("Return All Stream Workspaces in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams",
         tag: "Streams",
@@ -7513,6 +7927,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamWorkspace",
         short_name: "createStreamWorkspace",
+        summary: Some("Create One Stream Workspace"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams",
         tag: "Streams",
@@ -7532,6 +7947,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamWorkspace",
         short_name: "getStreamWorkspace",
+        summary: Some("Return One Stream Workspace"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
         tag: "Streams",
@@ -7551,6 +7967,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamWorkspace",
         short_name: "deleteStreamWorkspace",
+        summary: Some("Delete One Stream Workspace"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
         tag: "Streams",
@@ -7570,6 +7987,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamWorkspace",
         short_name: "updateStreamWorkspace",
+        summary: Some("Update One Stream Workspace"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
         tag: "Streams",
@@ -7589,6 +8007,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupStreamAuditLogs",
         short_name: "downloadAuditLogs",
+        summary: Some("Download Audit Logs for One Atlas Stream Processing Workspace"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs",
         tag: "Streams",
@@ -7608,6 +8027,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamConnections",
         short_name: "listStreamConnections",
+        summary: Some("Return All Connections of the Stream Workspaces"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
         tag: "Streams",
@@ -7627,6 +8047,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamConnection",
         short_name: "createStreamConnection",
+        summary: Some("Create One Stream Connection"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
         tag: "Streams",
@@ -7646,6 +8067,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamConnection",
         short_name: "getStreamConnection",
+        summary: Some("Return One Stream Connection"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
         tag: "Streams",
@@ -7665,6 +8087,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamConnection",
         short_name: "deleteStreamConnection",
+        summary: Some("Delete One Stream Connection"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
         tag: "Streams",
@@ -7684,6 +8107,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamConnection",
         short_name: "updateStreamConnection",
+        summary: Some("Update One Stream Connection"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
         tag: "Streams",
@@ -7703,6 +8127,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamConnectionFailoverConnections",
         short_name: "listFailoverConnections",
+        summary: Some("Return All Stream Failover Connections"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
         tag: "Streams",
@@ -7722,6 +8147,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamConnectionFailoverConnection",
         short_name: "createFailoverConnection",
+        summary: Some("Create One Failover Stream Connection"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
         tag: "Streams",
@@ -7741,6 +8167,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamConnectionFailoverConnection",
         short_name: "getStreamFailoverConnection",
+        summary: Some("Return One Stream Failover Connection"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
         tag: "Streams",
@@ -7760,6 +8187,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamConnectionFailoverConnection",
         short_name: "deleteStreamFailoverConnection",
+        summary: Some("Delete One Stream Failover Connection"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
         tag: "Streams",
@@ -7779,6 +8207,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamConnectionFailoverConnection",
         short_name: "updateStreamFailoverConnection",
+        summary: Some("Update One Stream Failover Connection"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
         tag: "Streams",
@@ -7798,6 +8227,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamProcessor",
         short_name: "createStreamProcessor",
+        summary: Some("Create One Stream Processor"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor",
         tag: "Streams",
@@ -7817,6 +8247,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamProcessor",
         short_name: "getStreamProcessor",
+        summary: Some("Return One Stream Processor"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
         tag: "Streams",
@@ -7836,6 +8267,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamProcessor",
         short_name: "deleteStreamProcessor",
+        summary: Some("Delete One Stream Processor"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
         tag: "Streams",
@@ -7855,6 +8287,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamProcessor",
         short_name: "updateStreamProcessor",
+        summary: Some("Update One Stream Processor"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
         tag: "Streams",
@@ -7874,6 +8307,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "startGroupStreamProcessor",
         short_name: "startStreamProcessor",
+        summary: Some("Start One Stream Processor"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
         tag: "Streams",
@@ -7893,6 +8327,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "startGroupStreamProcessorWith",
         short_name: "startStreamProcessorWith",
+        summary: Some("Start One Stream Processor With Options"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith",
         tag: "Streams",
@@ -7912,6 +8347,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "stopGroupStreamProcessor",
         short_name: "stopStreamProcessor",
+        summary: Some("Stop One Stream Processor"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop",
         tag: "Streams",
@@ -7931,6 +8367,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamProcessors",
         short_name: "getStreamProcessors",
+        summary: Some("Return All Stream Processors in One Stream Workspace"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors",
         tag: "Streams",
@@ -7950,6 +8387,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "downloadGroupStreamOperationalLogs",
         short_name: "downloadOperationalLogs",
+        summary: Some(
+            "Download Operational Logs for One Atlas Stream Processing Workspace",
+        ),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs",
         tag: "Streams",
@@ -7969,6 +8409,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamAccountDetails",
         short_name: "getAccountDetails",
+        summary: Some("Return Account ID and VPC ID for One Project and Region"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/accountDetails",
         tag: "Streams",
@@ -7988,6 +8429,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamActiveVpcPeeringConnections",
         short_name: "listActivePeeringConnections",
+        summary: Some("Return All Active Incoming VPC Peering Connections"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections",
         tag: "Streams",
@@ -8007,6 +8449,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamPrivateLinkConnections",
         short_name: "listPrivateLinkConnections",
+        summary: Some("Return All Private Link Connections"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
         tag: "Streams",
@@ -8026,6 +8469,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createGroupStreamPrivateLinkConnection",
         short_name: "createPrivateLinkConnection",
+        summary: Some("Create One Private Link Connection"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
         tag: "Streams",
@@ -8045,6 +8489,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupStreamPrivateLinkConnection",
         short_name: "getPrivateLinkConnection",
+        summary: Some("Return One Private Link Connection"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
         tag: "Streams",
@@ -8064,6 +8509,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamPrivateLinkConnection",
         short_name: "deletePrivateLinkConnection",
+        summary: Some("Delete One Private Link Connection"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
         tag: "Streams",
@@ -8083,6 +8529,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupStreamPrivateLinkConnection",
         short_name: "updatePrivateLinkConnection",
+        summary: Some("Update One Private Link Connection"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
         tag: "Streams",
@@ -8102,6 +8549,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupStreamVpcPeeringConnections",
         short_name: "listVpcPeeringConnections",
+        summary: Some("Return All VPC Peering Connections"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections",
         tag: "Streams",
@@ -8121,6 +8569,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupStreamVpcPeeringConnection",
         short_name: "deleteVpcPeeringConnection",
+        summary: Some("Delete One VPC Peering Connection"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}",
         tag: "Streams",
@@ -8140,6 +8589,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "acceptGroupStreamVpcPeeringConnection",
         short_name: "acceptVpcPeeringConnection",
+        summary: Some("Accept One Incoming VPC Peering Connection"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept",
         tag: "Streams",
@@ -8159,6 +8609,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "rejectGroupStreamVpcPeeringConnection",
         short_name: "rejectVpcPeeringConnection",
+        summary: Some("Reject One Incoming VPC Peering Connection"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject",
         tag: "Streams",
@@ -8178,6 +8629,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "withGroupStreamSampleConnections",
         short_name: "withStreamSampleConnections",
+        summary: Some("Create One Stream Workspace with Sample Connections"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/streams:withSampleConnections",
         tag: "Streams",
@@ -8197,6 +8649,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupTeams",
         short_name: "listGroupTeams",
+        summary: Some("Return All Teams in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/teams",
         tag: "Teams",
@@ -8216,6 +8669,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addGroupTeams",
         short_name: "addGroupTeams",
+        summary: Some("Add Multiple Teams to One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/teams",
         tag: "Teams",
@@ -8235,6 +8689,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupTeam",
         short_name: "getGroupTeam",
+        summary: Some("Return One Team in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
         tag: "Teams",
@@ -8254,6 +8709,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeGroupTeam",
         short_name: "removeGroupTeam",
+        summary: Some("Remove One Team from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
         tag: "Teams",
@@ -8273,6 +8729,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupTeam",
         short_name: "updateGroupTeam",
+        summary: Some("Update Team Roles in One Project"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
         tag: "Teams",
@@ -8292,6 +8749,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupUserSecurity",
         short_name: "getUserSecurity",
+        summary: Some("Return LDAP or X.509 Configuration"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/userSecurity",
         tag: "LDAP Configuration",
@@ -8311,6 +8769,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupUserSecurity",
         short_name: "updateUserSecurity",
+        summary: Some("Update LDAP or X.509 Configuration"),
         method: "PATCH",
         path: "/api/atlas/v2/groups/{groupId}/userSecurity",
         tag: "LDAP Configuration",
@@ -8330,6 +8789,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "disableGroupUserSecurityCustomerX509",
         short_name: "disableSecurityCustomerX509",
+        summary: Some("Disable Customer-Managed X.509"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/userSecurity/customerX509",
         tag: "X.509 Authentication",
@@ -8349,6 +8809,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteGroupUserSecurityLdapUserToDnMapping",
         short_name: "deleteLdapUserMapping",
+        summary: Some("Remove LDAP User to DN Mapping"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/userToDNMapping",
         tag: "LDAP Configuration",
@@ -8368,6 +8829,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "verifyGroupUserSecurityLdap",
         short_name: "verifyUserSecurityLdap",
+        summary: Some("Verify LDAP Configuration in One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify",
         tag: "LDAP Configuration",
@@ -8387,6 +8849,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupUserSecurityLdapVerify",
         short_name: "getUserSecurityVerify",
+        summary: Some("Return Status of LDAP Configuration Verification in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}",
         tag: "LDAP Configuration",
@@ -8406,6 +8869,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listGroupUsers",
         short_name: "listGroupUsers",
+        summary: Some("Return All MongoDB Cloud Users in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/users",
         tag: "MongoDB Cloud Users",
@@ -8433,6 +8897,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addGroupUsers",
         short_name: "addGroupUsers",
+        summary: Some("Add One MongoDB Cloud User to One Project"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/users",
         tag: "MongoDB Cloud Users",
@@ -8452,6 +8917,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupUser",
         short_name: "getGroupUser",
+        summary: Some("Return One MongoDB Cloud User in One Project"),
         method: "GET",
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}",
         tag: "MongoDB Cloud Users",
@@ -8471,6 +8937,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeGroupUser",
         short_name: "removeGroupUser",
+        summary: Some("Remove One MongoDB Cloud User from One Project"),
         method: "DELETE",
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}",
         tag: "MongoDB Cloud Users",
@@ -8498,6 +8965,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateGroupUserRoles",
         short_name: "updateGroupUserRoles",
+        summary: Some("Update Project Roles for One MongoDB Cloud User"),
         method: "PUT",
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}/roles",
         tag: "Projects",
@@ -8517,6 +8985,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addGroupUserRole",
         short_name: "addGroupUserRole",
+        summary: Some("Add One Project Role to One MongoDB Cloud User"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
         tag: "MongoDB Cloud Users",
@@ -8536,6 +9005,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeGroupUserRole",
         short_name: "removeGroupUserRole",
+        summary: Some("Remove One Project Role from One MongoDB Cloud User"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole",
         tag: "MongoDB Cloud Users",
@@ -8555,6 +9025,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "migrateGroup",
         short_name: "migrateGroup",
+        summary: Some("Migrate One Project to Another Organization"),
         method: "POST",
         path: "/api/atlas/v2/groups/{groupId}:migrate",
         tag: "Projects",
@@ -8574,6 +9045,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getGroupByName",
         short_name: "getGroupByName",
+        summary: Some("Return One Project by Name"),
         method: "GET",
         path: "/api/atlas/v2/groups/byName/{groupName}",
         tag: "Projects",
@@ -8593,6 +9065,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgs",
         short_name: "listOrgs",
+        summary: Some("Return All Organizations"),
         method: "GET",
         path: "/api/atlas/v2/orgs",
         tag: "Organizations",
@@ -8612,6 +9085,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrg",
         short_name: "createOrg",
+        summary: Some("Create One Organization"),
         method: "POST",
         path: "/api/atlas/v2/orgs",
         tag: "Organizations",
@@ -8631,6 +9105,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrg",
         short_name: "getOrg",
+        summary: Some("Return One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}",
         tag: "Organizations",
@@ -8650,6 +9125,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrg",
         short_name: "deleteOrg",
+        summary: Some("Remove One Organization"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}",
         tag: "Organizations",
@@ -8669,6 +9145,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrg",
         short_name: "updateOrg",
+        summary: Some("Update One Organization"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}",
         tag: "Organizations",
@@ -8688,6 +9165,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgActivityFeed",
         short_name: "getOrgActivityFeed",
+        summary: Some("Return Pre-Filtered Activity Feed Link for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/activityFeed",
         tag: "Activity Feed",
@@ -8707,6 +9185,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
         short_name: "getOrgRateLimits",
+        summary: Some("Return Single AI Model Rate Limit for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
         tag: "AI Model Rate Limits",
@@ -8726,6 +9205,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgAiModelApiKeys",
         short_name: "listOrgModelKeys",
+        summary: Some("Return AI Model API Keys for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys",
         tag: "AI Model API Keys",
@@ -8745,6 +9225,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiKey",
         short_name: "getOrgModelKey",
+        summary: Some("Return Single AI Model API Key for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}",
         tag: "AI Model API Keys",
@@ -8764,6 +9245,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgAiModelApiRateLimits",
         short_name: "getOrgModelLimits",
+        summary: Some("Return AI Model Rate Limits for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/aiModelApiRateLimits",
         tag: "AI Model Rate Limits",
@@ -8783,6 +9265,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgApiKeys",
         short_name: "listOrgApiKeys",
+        summary: Some("Return All Organization API Keys"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
         tag: "Programmatic API Keys",
@@ -8802,6 +9285,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgApiKey",
         short_name: "createOrgApiKey",
+        summary: Some("Create One Organization API Key"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
         tag: "Programmatic API Keys",
@@ -8821,6 +9305,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgApiKey",
         short_name: "getOrgApiKey",
+        summary: Some("Return One Organization API Key"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
         tag: "Programmatic API Keys",
@@ -8840,6 +9325,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgApiKey",
         short_name: "deleteOrgApiKey",
+        summary: Some("Remove One Organization API Key"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
         tag: "Programmatic API Keys",
@@ -8859,6 +9345,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgApiKey",
         short_name: "updateOrgApiKey",
+        summary: Some("Update One Organization API Key"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
         tag: "Programmatic API Keys",
@@ -8878,6 +9365,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgApiKeyAccessListEntries",
         short_name: "listOrgAccessEntries",
+        summary: Some("Return All Access List Entries for One Organization API Key"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
         tag: "Programmatic API Keys",
@@ -8897,6 +9385,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgApiKeyAccessListEntry",
         short_name: "createOrgAccessEntry",
+        summary: Some("Create One Access List Entry for One Organization API Key"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
         tag: "Programmatic API Keys",
@@ -8916,6 +9405,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgApiKeyAccessListEntry",
         short_name: "getOrgAccessEntry",
+        summary: Some("Return One Access List Entry for One Organization API Key"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
         tag: "Programmatic API Keys",
@@ -8935,6 +9425,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgApiKeyAccessListEntry",
         short_name: "deleteAccessEntry",
+        summary: Some("Remove One Access List Entry for One Organization API Key"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
         tag: "Programmatic API Keys",
@@ -8954,6 +9445,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgAssociatedInvoices",
         short_name: "getOrgAssociatedInvoices",
+        summary: Some("Return Associated Invoices"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/associatedInvoices",
         tag: "Invoices",
@@ -8981,6 +9473,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgBillingCostExplorerUsageProcess",
         short_name: "createCostExplorerProcess",
+        summary: Some("Create One Cost Explorer Query Process"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage",
         tag: "Invoices",
@@ -9000,6 +9493,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgBillingCostExplorerUsage",
         short_name: "getCostExplorerUsage",
+        summary: Some("Return Usage Details for One Cost Explorer Query"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}",
         tag: "Invoices",
@@ -9019,6 +9513,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgDelegationSettings",
         short_name: "getOrgDelegationSettings",
+        summary: Some("Return Delegation Settings for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/delegationSettings",
         tag: "Organizations",
@@ -9038,6 +9533,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgDelegationSettings",
         short_name: "updateOrgDelegationSettings",
+        summary: Some("Update Delegation Settings for One Organization"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/delegationSettings",
         tag: "Organizations",
@@ -9057,6 +9553,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgEvents",
         short_name: "listOrgEvents",
+        summary: Some("Return Events from One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/events",
         tag: "Events",
@@ -9076,6 +9573,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgEvent",
         short_name: "getOrgEvent",
+        summary: Some("Return One Event from One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/events/{eventId}",
         tag: "Events",
@@ -9095,6 +9593,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgFederationSettings",
         short_name: "getFederationSettings",
+        summary: Some("Return Federation Settings for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/federationSettings",
         tag: "Federated Authentication",
@@ -9114,6 +9613,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgGroups",
         short_name: "getOrgGroups",
+        summary: Some("Return All Projects in One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/groups",
         tag: "Organizations",
@@ -9133,6 +9633,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvites",
         short_name: "listOrgInvites",
+        summary: Some("Return All Invitations in One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invites",
         tag: "Organizations",
@@ -9152,6 +9653,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgInvite",
         short_name: "createOrgInvite",
+        summary: Some(
+            "Create Invitation for One MongoDB Cloud User in One Organization",
+        ),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/invites",
         tag: "Organizations",
@@ -9171,6 +9675,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgInvites",
         short_name: "updateOrgInvites",
+        summary: Some("Update One Invitation in One Organization"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/invites",
         tag: "Organizations",
@@ -9190,6 +9695,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvite",
         short_name: "getOrgInvite",
+        summary: Some("Return One Invitation in One Organization by Invitation ID"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
         tag: "Organizations",
@@ -9209,6 +9715,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgInvite",
         short_name: "deleteOrgInvite",
+        summary: Some("Remove One Invitation from One Organization"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
         tag: "Organizations",
@@ -9228,6 +9735,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgInviteById",
         short_name: "updateOrgInviteById",
+        summary: Some("Update One Invitation in One Organization by Invitation ID"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
         tag: "Organizations",
@@ -9247,6 +9755,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoices",
         short_name: "listInvoices",
+        summary: Some("Return All Invoices for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invoices",
         tag: "Invoices",
@@ -9266,6 +9775,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoice",
         short_name: "getInvoice",
+        summary: Some("Return One Invoice for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}",
         tag: "Invoices",
@@ -9285,6 +9795,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoiceCsv",
         short_name: "getInvoiceCsv",
+        summary: Some("Return One Invoice as CSV for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/csv",
         tag: "Invoices",
@@ -9304,6 +9815,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "searchOrgInvoiceLineItems",
         short_name: "searchInvoiceLineItems",
+        summary: Some("Return All Line Items for One Invoice by Invoice ID"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/lineItems:search",
         tag: "Invoices",
@@ -9323,6 +9835,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoiceReports",
         short_name: "listOrgInvoiceReports",
+        summary: Some("Return All Invoice Reports for One Invoice"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
         tag: "Invoices",
@@ -9342,6 +9855,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgInvoiceReport",
         short_name: "createOrgInvoiceReport",
+        summary: Some("Create One Invoice Report"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
         tag: "Invoices",
@@ -9361,6 +9875,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgInvoiceReport",
         short_name: "getOrgInvoiceReport",
+        summary: Some("Return One Invoice Report"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}",
         tag: "Invoices",
@@ -9380,6 +9895,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "generateOrgInvoiceAndDownloadReport",
         short_name: "generateInvoiceReport",
+        summary: Some("Generate and Download Invoice Report"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport",
         tag: "Invoices",
@@ -9399,6 +9915,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgInvoicePending",
         short_name: "listInvoicePending",
+        summary: Some("Return All Pending Invoices for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/invoices/pending",
         tag: "Invoices",
@@ -9418,6 +9935,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgLiveMigrationAvailableProjects",
         short_name: "listAvailableProjects",
+        summary: Some("Return All Projects Available for Migration"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects",
         tag: "Cloud Migration Service",
@@ -9437,6 +9955,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgLiveMigrationLinkToken",
         short_name: "createLinkToken",
+        summary: Some("Create One Link-Token"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
         tag: "Cloud Migration Service",
@@ -9456,6 +9975,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgLiveMigrationLinkTokens",
         short_name: "deleteLinkTokens",
+        summary: Some("Remove One Link-Token"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
         tag: "Cloud Migration Service",
@@ -9475,6 +9995,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgMaintenanceSettings",
         short_name: "getOrgMaintenanceSettings",
+        summary: Some("Return Maintenance Settings for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings",
         tag: "Organizations",
@@ -9494,6 +10015,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgMaintenanceSettings",
         short_name: "updateOrgMaintenanceSettings",
+        summary: Some("Update Maintenance Settings for One Organization"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings",
         tag: "Organizations",
@@ -9513,6 +10035,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "resetOrgMaintenanceSettings",
         short_name: "resetOrgMaintenanceSettings",
+        summary: Some("Reset Maintenance Settings for One Organization"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings:reset",
         tag: "Organizations",
@@ -9532,6 +10055,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgMcpConfigs",
         short_name: "listOrgMcpConfigs",
+        summary: Some("Return All MCP Configurations for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
         tag: "Remote MCP Configurations",
@@ -9551,6 +10075,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgMcpConfig",
         short_name: "createOrgMcpConfig",
+        summary: Some("Create One MCP Configuration for One Organization"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
         tag: "Remote MCP Configurations",
@@ -9570,6 +10095,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgMcpConfig",
         short_name: "getOrgMcpConfig",
+        summary: Some("Return One MCP Configuration for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
         tag: "Remote MCP Configurations",
@@ -9589,6 +10115,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgMcpConfig",
         short_name: "deleteOrgMcpConfig",
+        summary: Some("Delete One MCP Configuration for One Organization"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
         tag: "Remote MCP Configurations",
@@ -9608,6 +10135,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgMcpConfig",
         short_name: "updateOrgMcpConfig",
+        summary: Some("Update One MCP Configuration for One Organization"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
         tag: "Remote MCP Configurations",
@@ -9627,6 +10155,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgMcpConfigSecrets",
         short_name: "listOrgMcpSecrets",
+        summary: Some("Return All Secrets for One Organization MCP Configuration"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
         tag: "Remote MCP Configurations",
@@ -9646,6 +10175,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgMcpConfigSecret",
         short_name: "createOrgMcpSecret",
+        summary: Some("Create One Secret for One Organization MCP Configuration"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
         tag: "Remote MCP Configurations",
@@ -9665,6 +10195,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgMcpConfigSecret",
         short_name: "getOrgMcpSecret",
+        summary: Some("Return One Secret for One Organization MCP Configuration"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
         tag: "Remote MCP Configurations",
@@ -9684,6 +10215,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgMcpConfigSecret",
         short_name: "deleteOrgMcpSecret",
+        summary: Some("Delete One Secret for One Organization MCP Configuration"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
         tag: "Remote MCP Configurations",
@@ -9703,6 +10235,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgNonCompliantResources",
         short_name: "getNonCompliantResources",
+        summary: Some("Return All Non-Compliant Resources"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/nonCompliantResources",
         tag: "Resource Policies",
@@ -9722,6 +10255,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgResourcePolicies",
         short_name: "listOrgResourcePolicies",
+        summary: Some("Return All Atlas Resource Policies"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
         tag: "Resource Policies",
@@ -9741,6 +10275,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgResourcePolicy",
         short_name: "createOrgResourcePolicy",
+        summary: Some("Create One Atlas Resource Policy"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
         tag: "Resource Policies",
@@ -9760,6 +10295,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgResourcePolicy",
         short_name: "getOrgResourcePolicy",
+        summary: Some("Return One Atlas Resource Policy"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
         tag: "Resource Policies",
@@ -9779,6 +10315,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgResourcePolicy",
         short_name: "deleteOrgResourcePolicy",
+        summary: Some("Delete One Atlas Resource Policy"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
         tag: "Resource Policies",
@@ -9798,6 +10335,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgResourcePolicy",
         short_name: "updateOrgResourcePolicy",
+        summary: Some("Update One Atlas Resource Policy"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
         tag: "Resource Policies",
@@ -9817,6 +10355,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "validateOrgResourcePolicies",
         short_name: "validateResourcePolicies",
+        summary: Some("Validate One Atlas Resource Policy"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/resourcePolicies:validate",
         tag: "Resource Policies",
@@ -9836,6 +10375,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgSandboxConfig",
         short_name: "listOrgSandboxConfig",
+        summary: Some("Return Sandbox Configuration IDs for an Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
         tag: "Sandbox",
@@ -9855,6 +10395,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgSandboxConfig",
         short_name: "createOrgSandboxConfig",
+        summary: Some("Create One Sandbox Configuration for an Organization"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
         tag: "Sandbox",
@@ -9874,6 +10415,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgSandboxConfig",
         short_name: "getOrgSandboxConfig",
+        summary: Some("Return Default Sandbox Configuration for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
         tag: "Sandbox",
@@ -9893,6 +10435,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgSandboxConfig",
         short_name: "deleteOrgSandboxConfig",
+        summary: Some("Delete the Default Sandbox Configuration and Disable Sandbox"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
         tag: "Sandbox",
@@ -9912,6 +10455,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgSandboxConfig",
         short_name: "updateOrgSandboxConfig",
+        summary: Some("Update an Existing Sandbox Configuration"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
         tag: "Sandbox",
@@ -9931,6 +10475,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgServiceAccounts",
         short_name: "listOrgServiceAccounts",
+        summary: Some("Return All Organization Service Accounts"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
         tag: "Service Accounts",
@@ -9950,6 +10495,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccount",
         short_name: "createOrgServiceAccount",
+        summary: Some("Create One Organization Service Account"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
         tag: "Service Accounts",
@@ -9969,6 +10515,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgServiceAccount",
         short_name: "getOrgServiceAccount",
+        summary: Some("Return One Organization Service Account"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
         tag: "Service Accounts",
@@ -9988,6 +10535,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccount",
         short_name: "deleteOrgServiceAccount",
+        summary: Some("Delete One Organization Service Account"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
         tag: "Service Accounts",
@@ -10007,6 +10555,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgServiceAccount",
         short_name: "updateOrgServiceAccount",
+        summary: Some("Update One Organization Service Account"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
         tag: "Service Accounts",
@@ -10026,6 +10575,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgServiceAccountAccessList",
         short_name: "listOrgAccessList",
+        summary: Some(
+            "Return All Access List Entries for One Organization Service Account",
+        ),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
         tag: "Service Accounts",
@@ -10045,6 +10597,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccountAccessList",
         short_name: "createOrgAccessList",
+        summary: Some("Add Access List Entries for One Organization Service Account"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
         tag: "Service Accounts",
@@ -10064,6 +10617,9 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccountAccessListEntry",
         short_name: "deleteOrgAccessEntry",
+        summary: Some(
+            "Remove One Access List Entry from One Organization Service Account",
+        ),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
         tag: "Service Accounts",
@@ -10083,6 +10639,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgServiceAccountGroups",
         short_name: "getServiceAccountGroups",
+        summary: Some("Return All Service Account Project Assignments"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups",
         tag: "Service Accounts",
@@ -10102,6 +10659,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgServiceAccountSecret",
         short_name: "createOrgSecret",
+        summary: Some("Create One Organization Service Account Secret"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
         tag: "Service Accounts",
@@ -10121,6 +10679,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgServiceAccountSecret",
         short_name: "deleteOrgSecret",
+        summary: Some("Delete One Organization Service Account Secret"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
         tag: "Service Accounts",
@@ -10140,6 +10699,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgSettings",
         short_name: "getOrgSettings",
+        summary: Some("Return Settings for One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/settings",
         tag: "Organizations",
@@ -10159,6 +10719,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgSettings",
         short_name: "updateOrgSettings",
+        summary: Some("Update Settings for One Organization"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/settings",
         tag: "Organizations",
@@ -10178,6 +10739,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgTeams",
         short_name: "listOrgTeams",
+        summary: Some("Return All Teams in One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/teams",
         tag: "Teams",
@@ -10197,6 +10759,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgTeam",
         short_name: "createOrgTeam",
+        summary: Some("Create One Team in One Organization"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/teams",
         tag: "Teams",
@@ -10216,6 +10779,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgTeam",
         short_name: "getOrgTeam",
+        summary: Some("Return One Team by ID"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
         tag: "Teams",
@@ -10235,6 +10799,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "deleteOrgTeam",
         short_name: "deleteOrgTeam",
+        summary: Some("Remove One Team from One Organization"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
         tag: "Teams",
@@ -10254,6 +10819,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "renameOrgTeam",
         short_name: "renameOrgTeam",
+        summary: Some("Rename One Team"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
         tag: "Teams",
@@ -10273,6 +10839,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgTeamUsers",
         short_name: "listTeamUsers",
+        summary: Some("Return All MongoDB Cloud Users Assigned to One Team"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
         tag: "MongoDB Cloud Users",
@@ -10300,6 +10867,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addOrgTeamUsers",
         short_name: "addTeamUsers",
+        summary: Some("Assign MongoDB Cloud Users in One Organization to One Team"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
         tag: "Teams",
@@ -10319,6 +10887,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeOrgTeamUserFromTeam",
         short_name: "removeUserFromTeam",
+        summary: Some("Remove One MongoDB Cloud User from One Team"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}",
         tag: "Teams",
@@ -10338,6 +10907,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addOrgTeamUser",
         short_name: "addOrgTeamUser",
+        summary: Some("Add One MongoDB Cloud User to One Team"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser",
         tag: "MongoDB Cloud Users",
@@ -10357,6 +10927,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeOrgTeamUser",
         short_name: "removeOrgTeamUser",
+        summary: Some("Remove One MongoDB Cloud User from One Team"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser",
         tag: "MongoDB Cloud Users",
@@ -10376,6 +10947,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgTeamByName",
         short_name: "getTeamByName",
+        summary: Some("Return One Team by Name"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}",
         tag: "Teams",
@@ -10395,6 +10967,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listOrgUsers",
         short_name: "listOrgUsers",
+        summary: Some("Return All MongoDB Cloud Users in One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/users",
         tag: "MongoDB Cloud Users",
@@ -10422,6 +10995,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createOrgUser",
         short_name: "createOrgUser",
+        summary: Some("Add One MongoDB Cloud User to One Organization"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/users",
         tag: "MongoDB Cloud Users",
@@ -10441,6 +11015,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getOrgUser",
         short_name: "getOrgUser",
+        summary: Some("Return One MongoDB Cloud User in One Organization"),
         method: "GET",
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
         tag: "MongoDB Cloud Users",
@@ -10460,6 +11035,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeOrgUser",
         short_name: "removeOrgUser",
+        summary: Some("Remove One MongoDB Cloud User from One Organization"),
         method: "DELETE",
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
         tag: "MongoDB Cloud Users",
@@ -10487,6 +11063,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgUser",
         short_name: "updateOrgUser",
+        summary: Some("Update One MongoDB Cloud User in One Organization"),
         method: "PATCH",
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
         tag: "MongoDB Cloud Users",
@@ -10506,6 +11083,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "updateOrgUserRoles",
         short_name: "updateOrgUserRoles",
+        summary: Some("Update Organization Roles for One MongoDB Cloud User"),
         method: "PUT",
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles",
         tag: "Organizations",
@@ -10525,6 +11103,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "addOrgUserRole",
         short_name: "addOrgRole",
+        summary: Some("Add One Organization Role to One MongoDB Cloud User"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}:addRole",
         tag: "MongoDB Cloud Users",
@@ -10544,6 +11123,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "removeOrgUserRole",
         short_name: "removeOrgRole",
+        summary: Some("Remove One Organization Role from One MongoDB Cloud User"),
         method: "POST",
         path: "/api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole",
         tag: "MongoDB Cloud Users",
@@ -10563,6 +11143,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listRateLimits",
         short_name: "listRateLimits",
+        summary: Some("Return All Rate Limits"),
         method: "GET",
         path: "/api/atlas/v2/rateLimits",
         tag: "Rate Limiting",
@@ -10590,6 +11171,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getRateLimit",
         short_name: "getRateLimit",
+        summary: Some("Return One Rate Limit"),
         method: "GET",
         path: "/api/atlas/v2/rateLimits/{endpointSetId}",
         tag: "Rate Limiting",
@@ -10617,6 +11199,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listSkus",
         short_name: "listSkus",
+        summary: Some("Return All Stock Keeping Units"),
         method: "GET",
         path: "/api/atlas/v2/skus",
         tag: "Invoices",
@@ -10636,6 +11219,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getSku",
         short_name: "getSku",
+        summary: Some("Return One Stock Keeping Unit"),
         method: "GET",
         path: "/api/atlas/v2/skus/{skuId}",
         tag: "Invoices",
@@ -10655,6 +11239,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "listControlPlaneIpAddresses",
         short_name: "listControlPlaneAddresses",
+        summary: Some("Return All Control Plane IP Addresses"),
         method: "GET",
         path: "/api/atlas/v2/unauth/controlPlaneIPAddresses",
         tag: "Root",
@@ -10674,6 +11259,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "createUser",
         short_name: "createUser",
+        summary: Some("Create One MongoDB Cloud User"),
         method: "POST",
         path: "/api/atlas/v2/users",
         tag: "MongoDB Cloud Users",
@@ -10693,6 +11279,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getUser",
         short_name: "getUser",
+        summary: Some("Return One MongoDB Cloud User by ID"),
         method: "GET",
         path: "/api/atlas/v2/users/{userId}",
         tag: "MongoDB Cloud Users",
@@ -10712,6 +11299,7 @@ pub static OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         operation_id: "getUserByName",
         short_name: "getUserByName",
+        summary: Some("Return One MongoDB Cloud User by Username"),
         method: "GET",
         path: "/api/atlas/v2/users/byName/{userName}",
         tag: "MongoDB Cloud Users",

@@ -8,6 +8,8 @@ pub struct OperationInfo {
     pub operation_id: &'static str,
     /// The short name the Atlas CLI and the Go SDK use (`x-xgen-operation-id-override`), e.g. `createCluster`.
     pub short_name: &'static str,
+    /// The spec's one-line `summary`, e.g. `Create One Cluster in One Project`.
+    pub summary: Option<&'static str>,
     /// The HTTP method, upper case.
     pub method: &'static str,
     /// The path template, e.g. `/api/atlas/v2/groups/{groupId}/clusters`.

@@ -80,9 +80,7 @@ pub enum DatabaseUserRoleRoleName {
     ReadWrite,
     /// `readWriteAnyDatabase`
     ReadWriteAnyDatabase,
-    /// `&lt;a custom role name&gt;`
-    LessThanACustomRoleNameGreaterThan,
-    /// A value this version of the spec does not list, kept as sent.
+    /// A value this version of the spec does not list, kept as sent. The spec's `<a custom role name>` stands for such values.
     Unknown(String),
 }
 impl DatabaseUserRoleRoleName {
@@ -100,7 +98,6 @@ impl DatabaseUserRoleRoleName {
             Self::ReadAnyDatabase => "readAnyDatabase",
             Self::ReadWrite => "readWrite",
             Self::ReadWriteAnyDatabase => "readWriteAnyDatabase",
-            Self::LessThanACustomRoleNameGreaterThan => "<a custom role name>",
             Self::Unknown(value) => value,
         }
     }
@@ -117,7 +114,6 @@ impl crate::runtime::OpenEnum for DatabaseUserRoleRoleName {
         "readAnyDatabase",
         "readWrite",
         "readWriteAnyDatabase",
-        "<a custom role name>",
     ];
     #[inline]
     fn as_str(&self) -> &str {
@@ -142,7 +138,6 @@ impl From<&str> for DatabaseUserRoleRoleName {
             "readAnyDatabase" => Self::ReadAnyDatabase,
             "readWrite" => Self::ReadWrite,
             "readWriteAnyDatabase" => Self::ReadWriteAnyDatabase,
-            "<a custom role name>" => Self::LessThanACustomRoleNameGreaterThan,
             other => Self::Unknown(other.to_owned()),
         }
     }

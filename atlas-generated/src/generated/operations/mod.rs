@@ -2,7 +2,8 @@
 
 #![allow(deprecated)]
 //! Every operation of the spec, a module per tag. Each (operation, API version) pair is a
-//! request type implementing [`crate::runtime::Endpoint`].
+//! request type implementing [`crate::runtime::Endpoint`]. Every request type is also
+//! here, without its tag: `operations::CreateCluster` is `operations::clusters::CreateCluster`.
 pub mod access_tracking;
 pub mod activity_feed;
 pub mod ai_model_api_keys;
@@ -61,3 +62,61 @@ pub mod teams;
 pub mod third_party_integrations;
 pub mod x_509_authentication;
 pub mod query_shape_insights;
+pub use access_tracking::*;
+pub use activity_feed::*;
+pub use ai_model_api_keys::*;
+pub use ai_model_rate_limits::*;
+pub use alert_configurations::*;
+pub use alerts::*;
+pub use atlas_search::*;
+pub use auditing::*;
+pub use aws_clusters_dns::*;
+pub use cloud_backups::*;
+pub use cloud_migration_service::*;
+pub use cloud_provider_access::*;
+pub use cluster_outage_simulation::*;
+pub use clusters::*;
+pub use collection_level_metrics::*;
+pub use custom_database_roles::*;
+pub use data_federation::*;
+pub use database_users::*;
+pub use encryption_at_rest_using_customer_key_management::*;
+pub use events::*;
+pub use federated_authentication::*;
+pub use flex_clusters::*;
+pub use flex_restore_jobs::*;
+pub use flex_snapshots::*;
+pub use global_clusters::*;
+pub use invoices::*;
+pub use ldap_configuration::*;
+pub use legacy_backup::*;
+pub use limit_description::*;
+pub use maintenance_windows::*;
+pub use metric_integrations::*;
+pub use mongo_db_cloud_users::*;
+pub use monitoring_and_logs::*;
+pub use network_peering::*;
+pub use online_archive::*;
+pub use organizations::*;
+pub use overload_protection_simulation::*;
+pub use performance_advisor::*;
+pub use private_endpoint_services::*;
+pub use programmatic_api_keys::*;
+pub use project_ip_access_list::*;
+pub use projects::*;
+pub use push_based_log_export::*;
+pub use rate_limiting::*;
+pub use remote_mcp_configurations::*;
+pub use resource_policies::*;
+pub use rolling_index::*;
+pub use root::*;
+pub use sandbox::*;
+pub use serverless_instances::*;
+pub use serverless_private_endpoints::*;
+pub use service_accounts::*;
+pub use standby_links::*;
+pub use streams::*;
+pub use teams::*;
+pub use third_party_integrations::*;
+pub use x_509_authentication::*;
+pub use query_shape_insights::*;

@@ -32,8 +32,8 @@ pub struct GetDatabaseUserV20230101 {
     ///
     /// | Authentication Method | Parameter Needed | Parameter Value | username Format |
     /// |---|---|---|---|
-    /// | AWS IAM | `awsIAMType` | `ROLE` | &lt;abbr title="Amazon Resource Name"&gt;ARN&lt;/abbr&gt; |
-    /// | AWS IAM | `awsIAMType` | `USER` | &lt;abbr title="Amazon Resource Name"&gt;ARN&lt;/abbr&gt; |
+    /// | AWS IAM | `awsIAMType` | `ROLE` | ARN (Amazon Resource Name) |
+    /// | AWS IAM | `awsIAMType` | `USER` | ARN (Amazon Resource Name) |
     /// | x.509 | `x509Type` | `CUSTOMER` | [RFC 2253](https://tools.ietf.org/html/2253) Distinguished Name |
     /// | x.509 | `x509Type` | `MANAGED` | [RFC 2253](https://tools.ietf.org/html/2253) Distinguished Name |
     /// | LDAP | `ldapAuthType` | `USER` | [RFC 2253](https://tools.ietf.org/html/2253) Distinguished Name |
