@@ -25,6 +25,9 @@ pub struct Ir {
     /// Set by the context pass: fields typed as one branch of their untagged union, because
     /// the tag of the subtype holding them says which (see the report).
     pub narrowed: Vec<NarrowedField>,
+    /// Set by the shared-names pass: inline types several types' properties use, renamed
+    /// after what the uses share (see the report).
+    pub shared_types: Vec<SharedType>,
     /// The examples of every JSON body of `#/components/responses`, with the body's type, so
     /// that those of a response no operation uses are checked too.
     pub component_response_examples: Vec<TypedExample>,
@@ -54,6 +57,16 @@ pub struct NarrowedField {
     pub tag: String,
     pub union: String,
     pub branch: String,
+}
+
+/// An inline type renamed after the properties that share it.
+#[derive(Debug, Clone)]
+pub struct SharedType {
+    pub name: String,
+    /// The name of its first use, which it had before.
+    pub previous: String,
+    /// `Owner.property`, each use.
+    pub uses: Vec<String>,
 }
 
 /// A parameter that typed requests do not offer, because setting it would break them.

@@ -12,6 +12,7 @@
 //! | field, parameter | [`field_ident`] | `diskSizeGB` → `disk_size_gb`, `type` → `r#type` |
 //! | module, file | [`module_ident`] | `Cloud Backups` → `cloud_backups` |
 //! | inline type | [`property_type`], [`item_type`], [`map_value_type`], [`parameter_type`], [`request_body_type`], [`response_body_type`], [`component_response_type`], [`untitled_branch_type`] | `ClusterDescriptionTags`, `CreateClusterV20240805Request` |
+//! | shared inline type | [`shared_type_names`] | `AwsHardwareSpec20240805.instanceSize` and `AwsCloudProviderSettings.instanceSizeName` → `AwsInstanceSize` |
 //! | name taken | [`numbered`] | `Sha1`, `Sha12`, `Sha13` |
 //! | operation | [`operation_type`], [`operation_module`], [`operation_types_file`] | `getGroupCluster` → `GetGroupCluster`, `get_group_cluster` |
 //! | request type | [`version_type_name`], [`alternate_type_name`], [`success_enum_name`], [`status_variant`] | `GetInvoiceV20230101Csv` |
@@ -203,6 +204,96 @@ pub fn numbered(base: &str, taken: impl Fn(&str) -> bool) -> String {
         n += 1;
     }
     name
+}
+
+/// Names for an inline type that several types' properties share, best first, from its
+/// `uses` as (owner type, property): the words every property name has in a row
+/// (`instanceSize`, `maxInstanceSize` → `InstanceSize`), alone when they make two words or
+/// more, then after the words every owner has in a row (`AwsHardwareSpec`,
+/// `AwsCloudProviderSettings` → `Aws`). A name that several shared types could take goes to
+/// the most general (the enum whose values include the others'), else to none; a type that
+/// can take no name keeps that of its first use ([`property_type`]).
+///
+/// ```
+/// use atlas_codegen::names::shared_type_names;
+/// let uses = [
+///     ("AwsCloudProviderSettings", "instanceSizeName"),
+///     ("AwsHardwareSpec20240805", "instanceSize"),
+///     ("AwsComputeAutoScaling", "maxInstanceSize"),
+/// ];
+/// assert_eq!(shared_type_names(&uses), ["InstanceSize", "AwsInstanceSize"]);
+/// let uses = [("ClusterSearchIndex", "type"), ("SearchIndexCreateRequest", "type")];
+/// assert_eq!(shared_type_names(&uses), ["SearchIndexType"]);
+/// let uses = [("Alpha", "kind"), ("Beta", "mode")];
+/// assert!(shared_type_names(&uses).is_empty());
+/// // Words the owners end with and the property begins with are said once.
+/// let uses = [("SqlInterfaceStatusResponse", "status"), ("SqlInterfaceStatusUpdateRequest", "status")];
+/// assert_eq!(shared_type_names(&uses), ["SqlInterfaceStatus"]);
+/// let uses = [("AwsRegionConfig", "regionName"), ("AzureRegionConfig20240805", "regionName")];
+/// assert_eq!(shared_type_names(&uses), ["RegionName", "RegionConfigRegionName"]);
+/// ```
+pub fn shared_type_names(uses: &[(&str, &str)]) -> Vec<String> {
+    let owners: Vec<Vec<String>> = uses.iter().map(|(o, _)| name_words(o)).collect();
+    let properties: Vec<Vec<String>> = uses.iter().map(|(_, p)| name_words(p)).collect();
+    let property = common_run(&properties);
+    if property.is_empty() {
+        return Vec::new();
+    }
+    let camel = |words: &[String]| type_name(&words.join(" "));
+    let mut names = Vec::new();
+    if property.len() >= 2 {
+        names.push(camel(&property));
+    }
+    let mut owner = common_run(&owners);
+    // `SqlInterfaceStatus` + `status` is `SqlInterfaceStatus`, not `…StatusStatus`.
+    let overlap = (1..=owner.len().min(property.len()))
+        .rev()
+        .find(|&n| owner[owner.len() - n..] == property[..n])
+        .unwrap_or(0);
+    owner.truncate(owner.len() - overlap);
+    if !owner.is_empty() || overlap > 0 {
+        names.push(camel(&[owner, property].concat()));
+    }
+    names.dedup();
+    names
+}
+
+/// The lower-case words of an identifier or wire name, digits apart:
+/// `AwsRegionConfig20240805` → `aws region config 20240805`.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for word in name.to_snake_case().split('_').filter(|w| !w.is_empty()) {
+        let mut current = String::new();
+        for c in word.chars() {
+            let boundary = current
+                .chars()
+                .last()
+                .is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit());
+            if boundary {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push(c);
+        }
+        words.push(current);
+    }
+    words
+}
+
+/// The longest run of consecutive words every list has (the earliest in the first list
+/// among equals).
+fn common_run(lists: &[Vec<String>]) -> Vec<String> {
+    let Some((first, rest)) = lists.split_first() else {
+        return Vec::new();
+    };
+    let contains = |list: &[String], run: &[String]| list.windows(run.len()).any(|w| w == run);
+    for len in (1..=first.len()).rev() {
+        for run in first.windows(len) {
+            if rest.iter().all(|list| contains(list, run)) {
+                return run.to_vec();
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// The type of an inline property schema: its owner's name, then the property's.

@@ -75,6 +75,24 @@ pub(crate) fn emit(
             ));
         }
     }
+    completeness.push_str("\n## Types shared by several properties\n\n");
+    if ir.shared_types.is_empty() {
+        completeness.push_str("None.\n");
+    } else {
+        completeness.push_str(
+            "Each is named after what its uses share (`names::shared_type_names`), not after its first use.\n\n\
+             | type | named after its first use | used by |\n| --- | --- | --- |\n",
+        );
+        for t in &ir.shared_types {
+            let uses: Vec<String> = t.uses.iter().map(|u| format!("`{u}`")).collect();
+            completeness.push_str(&format!(
+                "| `{}` | `{}` | {} |\n",
+                t.name,
+                t.previous,
+                uses.join(", ")
+            ));
+        }
+    }
     completeness.push_str("\n## Examples not checked\n\n");
     if unchecked_examples.is_empty() {
         completeness.push_str("None: every example value of the document decodes into its type and re-encodes equal.\n");

@@ -26,6 +26,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Ir, CodegenError> {
         tags: lowered.tags,
         left_out: lowered.left_out,
         narrowed: Vec::new(),
+        shared_types: Vec::new(),
         components: b.components,
         fallbacks: b.fallbacks,
         component_response_examples,

@@ -6,16 +6,19 @@
 //! 2. [`context`] types a subtype's field as the branch of its untagged union that the
 //!    subtype's tag names;
 //! 3. [`unused`] drops the inline types nothing refers to any more;
-//! 4. [`shapes`] gives the object branches of untagged unions the shape they are ranked by;
-//! 5. [`cycles`] boxes the fields that make types recursive;
-//! 6. [`defaults`] says which structs have `Default`;
-//! 7. [`endpoints`] decides the request types of every (operation, version).
+//! 4. [`shared_names`] names the inline types several types' properties share after what
+//!    the uses have in common;
+//! 5. [`shapes`] gives the object branches of untagged unions the shape they are ranked by;
+//! 6. [`cycles`] boxes the fields that make types recursive;
+//! 7. [`defaults`] says which structs have `Default`;
+//! 8. [`endpoints`] decides the request types of every (operation, version).
 
 mod context;
 mod cycles;
 mod defaults;
 mod endpoints;
 mod shapes;
+mod shared_names;
 mod tags;
 mod unused;
 
@@ -26,6 +29,7 @@ pub fn run(ir: &mut Ir) {
     tags::assign_tags(ir);
     context::narrow_fields(ir);
     unused::drop_unused_types(ir);
+    shared_names::name_shared_types(ir);
     shapes::shape_branches(ir);
     cycles::box_recursive_fields(ir);
     defaults::derive_defaults(ir);

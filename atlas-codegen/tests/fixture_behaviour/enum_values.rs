@@ -128,3 +128,42 @@ fn an_enum_query_parameter_is_sent_as_its_wire_value() {
     let sent: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
     assert_eq!(sent, json!({"format": ".csv", "hash": "MD5"}));
 }
+
+#[test]
+fn an_enum_several_types_share_is_named_after_what_they_share() {
+    use crate::models::{AwsInstanceSize, AwsSettings, AwsSpec, AzureInstanceSize, AzureSpec};
+    let spec = AwsSpec {
+        instance_size: Some(AwsInstanceSize::M20),
+        max_instance_size: Some(AwsInstanceSize::M20),
+        ..AwsSpec::new()
+    };
+    let settings = AwsSettings {
+        instance_size_name: spec.instance_size.clone(),
+        ..AwsSettings::new()
+    };
+    assert_eq!(settings.instance_size_name, Some(AwsInstanceSize::M20));
+    let azure = AzureSpec {
+        instance_size: Some(AzureInstanceSize::M30),
+        ..AzureSpec::new()
+    };
+    assert_eq!(
+        azure
+            .instance_size
+            .map(|s| s.as_str().to_owned())
+            .as_deref(),
+        Some("M30")
+    );
+    // The enum of every provider's sizes takes the plain name.
+    let any = crate::models::ClusterSpec {
+        instance_size: Some(crate::models::InstanceSize::M30),
+        ..crate::models::ClusterSpec::new()
+    };
+    assert_eq!(
+        crate::models::ClusterSettings {
+            instance_size: any.instance_size.clone(),
+            ..Default::default()
+        }
+        .instance_size,
+        any.instance_size
+    );
+}

@@ -405,7 +405,7 @@ fn part_0(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >("#/components/schemas/AlertView/properties/status/example", "\"OPEN\"");
     check
         .example::<
@@ -964,7 +964,7 @@ fn part_1(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/AppServiceAlertView/properties/status/example",
             "\"OPEN\"",
@@ -2055,7 +2055,7 @@ fn part_2(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/ClusterAlertViewForNdsGroup/properties/status/example",
             "\"OPEN\"",
@@ -2537,7 +2537,7 @@ fn part_3(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/DataMetricAlertView/properties/status/example",
             "\"OPEN\"",
@@ -2643,7 +2643,7 @@ fn part_3(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::DatadogLogIntegrationRequestRegion,
+            atlas_generated::models::DatadogLogIntegrationRegion,
         >(
             "#/components/schemas/DatadogLogIntegrationRequest/allOf/1/properties/region/example",
             "\"US1\"",
@@ -2657,7 +2657,7 @@ fn part_3(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::DatadogLogIntegrationRequestRegion,
+            atlas_generated::models::DatadogLogIntegrationRegion,
         >(
             "#/components/schemas/DatadogLogIntegrationResponse/allOf/1/properties/region/example",
             "\"US1\"",
@@ -2741,7 +2741,7 @@ fn part_3(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/DefaultAlertViewForNdsGroup/properties/status/example",
             "\"OPEN\"",
@@ -3454,7 +3454,7 @@ fn part_4(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >("#/components/schemas/FlexMetricAlert/properties/status/example", "\"OPEN\"");
     check
         .example::<
@@ -3885,7 +3885,7 @@ fn part_5(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/HostAlertViewForNdsGroup/properties/status/example",
             "\"OPEN\"",
@@ -4033,7 +4033,7 @@ fn part_5(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >("#/components/schemas/HostMetricAlert/properties/status/example", "\"OPEN\"");
     check
         .example::<
@@ -4915,7 +4915,7 @@ fn part_7(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/NumberMetricAlertView/properties/status/example",
             "\"OPEN\"",
@@ -5410,7 +5410,7 @@ fn part_7(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/RawMetricAlertView/properties/status/example",
             "\"OPEN\"",
@@ -5584,7 +5584,7 @@ fn part_8(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/status/example",
             "\"OPEN\"",
@@ -6362,7 +6362,7 @@ fn part_9(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/status/example",
             "\"OPEN\"",
@@ -6853,7 +6853,7 @@ fn part_9(check: &mut super::Checker) {
         );
     check
         .example::<
-            atlas_generated::models::AlertViewStatus,
+            atlas_generated::models::AlertStatus,
         >(
             "#/components/schemas/TimeMetricAlertView/properties/status/example",
             "\"OPEN\"",

@@ -17,17 +17,13 @@ pub struct AdvancedClusterDescription {
     /// `biConnector`
     pub bi_connector: Option<crate::models::BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    pub cluster_type: Option<crate::models::AdvancedClusterDescriptionClusterType>,
+    pub cluster_type: Option<crate::models::ClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode: Option<
-        crate::models::AdvancedClusterDescriptionConfigServerManagementMode,
-    >,
+    pub config_server_management_mode: Option<crate::models::ConfigServerManagementMode>,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub config_server_type: Option<
-        crate::models::AdvancedClusterDescriptionConfigServerType,
-    >,
+    pub config_server_type: Option<crate::models::ConfigServerType>,
     /// Read-only: set by the server, ignored in requests.
     pub connection_strings: Option<crate::models::ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this cluster. This parameter expresses its value in ISO 8601 format in UTC.
@@ -47,13 +43,9 @@ pub struct AdvancedClusterDescription {
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
     pub disk_size_gb: Option<f64>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<
-        crate::models::AdvancedClusterDescriptionDiskWarmingMode,
-    >,
+    pub disk_warming_mode: Option<crate::models::DiskWarmingMode>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider: Option<
-        crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider,
-    >,
+    pub encryption_at_rest_provider: Option<crate::models::EncryptionAtRestProvider>,
     /// Feature compatibility version of the cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -112,13 +104,11 @@ pub struct AdvancedClusterDescription {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy: Option<
-        crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy,
-    >,
+    pub replica_set_scaling_strategy: Option<crate::models::ReplicaSetScalingStrategy>,
     /// List of settings that configure your cluster regions. For Global Clusters, each object in the array represents a zone where your clusters nodes deploy. For non-Global sharded clusters and replica sets, this array has one object representing where your clusters nodes deploy.
     pub replication_specs: Option<Vec<crate::models::ReplicationSpec>>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    pub root_cert_type: Option<crate::models::AdvancedClusterDescriptionRootCertType>,
+    pub root_cert_type: Option<crate::models::RootCertType>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
     /// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
@@ -128,15 +118,13 @@ pub struct AdvancedClusterDescription {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state_name: Option<crate::models::AdvancedClusterDescriptionStateName>,
+    pub state_name: Option<crate::models::StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system: Option<
-        crate::models::AdvancedClusterDescriptionVersionReleaseSystem,
-    >,
+    pub version_release_system: Option<crate::models::VersionReleaseSystem>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -366,7 +354,7 @@ impl crate::runtime::Json for AdvancedClusterDescription {
 crate::impl_serde_via_json!(AdvancedClusterDescription);
 /// Configuration of nodes that comprise the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionClusterType {
+pub enum ClusterType {
     /// `REPLICASET`
     Replicaset,
     /// `SHARDED`
@@ -376,7 +364,7 @@ pub enum AdvancedClusterDescriptionClusterType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionClusterType {
+impl ClusterType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -388,18 +376,18 @@ impl AdvancedClusterDescriptionClusterType {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionClusterType {
+impl crate::runtime::OpenEnum for ClusterType {
     const VALUES: &'static [&'static str] = &["REPLICASET", "SHARDED", "GEOSHARDED"];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionClusterType::as_str(self)
+        ClusterType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionClusterType {
+impl From<&str> for ClusterType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -410,20 +398,20 @@ impl From<&str> for AdvancedClusterDescriptionClusterType {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionClusterType {
+impl std::str::FromStr for ClusterType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionClusterType {
+impl std::fmt::Display for ClusterType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionClusterType {
+impl crate::runtime::Json for ClusterType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -437,18 +425,18 @@ impl crate::runtime::Json for AdvancedClusterDescriptionClusterType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionClusterType {
+impl crate::runtime::QueryValue for ClusterType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionClusterType);
+crate::impl_serde_via_json!(ClusterType);
 /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
 ///
 /// See <https://dochub.mongodb.org/docs/manual/core/sharded-cluster-config-servers>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionConfigServerManagementMode {
+pub enum ConfigServerManagementMode {
     /// `ATLAS_MANAGED`
     AtlasManaged,
     /// `FIXED_TO_DEDICATED`
@@ -456,7 +444,7 @@ pub enum AdvancedClusterDescriptionConfigServerManagementMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionConfigServerManagementMode {
+impl ConfigServerManagementMode {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -467,18 +455,18 @@ impl AdvancedClusterDescriptionConfigServerManagementMode {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionConfigServerManagementMode {
+impl crate::runtime::OpenEnum for ConfigServerManagementMode {
     const VALUES: &'static [&'static str] = &["ATLAS_MANAGED", "FIXED_TO_DEDICATED"];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionConfigServerManagementMode::as_str(self)
+        ConfigServerManagementMode::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionConfigServerManagementMode {
+impl From<&str> for ConfigServerManagementMode {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -488,20 +476,20 @@ impl From<&str> for AdvancedClusterDescriptionConfigServerManagementMode {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionConfigServerManagementMode {
+impl std::str::FromStr for ConfigServerManagementMode {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionConfigServerManagementMode {
+impl std::fmt::Display for ConfigServerManagementMode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionConfigServerManagementMode {
+impl crate::runtime::Json for ConfigServerManagementMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -515,19 +503,18 @@ impl crate::runtime::Json for AdvancedClusterDescriptionConfigServerManagementMo
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for AdvancedClusterDescriptionConfigServerManagementMode {
+impl crate::runtime::QueryValue for ConfigServerManagementMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionConfigServerManagementMode);
+crate::impl_serde_via_json!(ConfigServerManagementMode);
 /// Describes a sharded cluster's config server type.
 ///
 /// See <https://dochub.mongodb.org/docs/manual/core/sharded-cluster-config-servers>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionConfigServerType {
+pub enum ConfigServerType {
     /// `DEDICATED`
     Dedicated,
     /// `EMBEDDED`
@@ -535,7 +522,7 @@ pub enum AdvancedClusterDescriptionConfigServerType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionConfigServerType {
+impl ConfigServerType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -546,18 +533,18 @@ impl AdvancedClusterDescriptionConfigServerType {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionConfigServerType {
+impl crate::runtime::OpenEnum for ConfigServerType {
     const VALUES: &'static [&'static str] = &["DEDICATED", "EMBEDDED"];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionConfigServerType::as_str(self)
+        ConfigServerType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionConfigServerType {
+impl From<&str> for ConfigServerType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -567,20 +554,20 @@ impl From<&str> for AdvancedClusterDescriptionConfigServerType {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionConfigServerType {
+impl std::str::FromStr for ConfigServerType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionConfigServerType {
+impl std::fmt::Display for ConfigServerType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionConfigServerType {
+impl crate::runtime::Json for ConfigServerType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -594,18 +581,18 @@ impl crate::runtime::Json for AdvancedClusterDescriptionConfigServerType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionConfigServerType {
+impl crate::runtime::QueryValue for ConfigServerType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionConfigServerType);
+crate::impl_serde_via_json!(ConfigServerType);
 /// Disk warming mode selection.
 ///
 /// See <https://docs.atlas.mongodb.com/reference/replica-set-tags/#reduce-secondary-disk-warming-impact>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionDiskWarmingMode {
+pub enum DiskWarmingMode {
     /// `FULLY_WARMED`
     FullyWarmed,
     /// `VISIBLE_EARLIER`
@@ -615,7 +602,7 @@ pub enum AdvancedClusterDescriptionDiskWarmingMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionDiskWarmingMode {
+impl DiskWarmingMode {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -627,7 +614,7 @@ impl AdvancedClusterDescriptionDiskWarmingMode {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionDiskWarmingMode {
+impl crate::runtime::OpenEnum for DiskWarmingMode {
     const VALUES: &'static [&'static str] = &[
         "FULLY_WARMED",
         "VISIBLE_EARLIER",
@@ -635,14 +622,14 @@ impl crate::runtime::OpenEnum for AdvancedClusterDescriptionDiskWarmingMode {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionDiskWarmingMode::as_str(self)
+        DiskWarmingMode::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionDiskWarmingMode {
+impl From<&str> for DiskWarmingMode {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -653,20 +640,20 @@ impl From<&str> for AdvancedClusterDescriptionDiskWarmingMode {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionDiskWarmingMode {
+impl std::str::FromStr for DiskWarmingMode {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionDiskWarmingMode {
+impl std::fmt::Display for DiskWarmingMode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionDiskWarmingMode {
+impl crate::runtime::Json for DiskWarmingMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -680,18 +667,18 @@ impl crate::runtime::Json for AdvancedClusterDescriptionDiskWarmingMode {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionDiskWarmingMode {
+impl crate::runtime::QueryValue for DiskWarmingMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionDiskWarmingMode);
+crate::impl_serde_via_json!(DiskWarmingMode);
 /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
 ///
 /// See <https://www.mongodb.com/docs/atlas/security-kms-encryption/>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionEncryptionAtRestProvider {
+pub enum EncryptionAtRestProvider {
     /// `NONE`
     None,
     /// `AWS`
@@ -703,7 +690,7 @@ pub enum AdvancedClusterDescriptionEncryptionAtRestProvider {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionEncryptionAtRestProvider {
+impl EncryptionAtRestProvider {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -716,18 +703,18 @@ impl AdvancedClusterDescriptionEncryptionAtRestProvider {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionEncryptionAtRestProvider {
+impl crate::runtime::OpenEnum for EncryptionAtRestProvider {
     const VALUES: &'static [&'static str] = &["NONE", "AWS", "AZURE", "GCP"];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionEncryptionAtRestProvider::as_str(self)
+        EncryptionAtRestProvider::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionEncryptionAtRestProvider {
+impl From<&str> for EncryptionAtRestProvider {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -739,20 +726,20 @@ impl From<&str> for AdvancedClusterDescriptionEncryptionAtRestProvider {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionEncryptionAtRestProvider {
+impl std::str::FromStr for EncryptionAtRestProvider {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionEncryptionAtRestProvider {
+impl std::fmt::Display for EncryptionAtRestProvider {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionEncryptionAtRestProvider {
+impl crate::runtime::Json for EncryptionAtRestProvider {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -766,13 +753,13 @@ impl crate::runtime::Json for AdvancedClusterDescriptionEncryptionAtRestProvider
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionEncryptionAtRestProvider {
+impl crate::runtime::QueryValue for EncryptionAtRestProvider {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionEncryptionAtRestProvider);
+crate::impl_serde_via_json!(EncryptionAtRestProvider);
 /// Set this field to configure the replica set scaling mode for your cluster.
 ///
 /// By default, Atlas scales under `WORKLOAD_TYPE`. This mode allows Atlas to scale your analytics nodes in parallel to your operational nodes.
@@ -783,7 +770,7 @@ crate::impl_serde_via_json!(AdvancedClusterDescriptionEncryptionAtRestProvider);
 ///
 /// See <https://dochub.mongodb.org/core/scale-nodes>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionReplicaSetScalingStrategy {
+pub enum ReplicaSetScalingStrategy {
     /// `SEQUENTIAL`
     Sequential,
     /// `WORKLOAD_TYPE`
@@ -793,7 +780,7 @@ pub enum AdvancedClusterDescriptionReplicaSetScalingStrategy {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionReplicaSetScalingStrategy {
+impl ReplicaSetScalingStrategy {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -805,7 +792,7 @@ impl AdvancedClusterDescriptionReplicaSetScalingStrategy {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionReplicaSetScalingStrategy {
+impl crate::runtime::OpenEnum for ReplicaSetScalingStrategy {
     const VALUES: &'static [&'static str] = &[
         "SEQUENTIAL",
         "WORKLOAD_TYPE",
@@ -813,14 +800,14 @@ impl crate::runtime::OpenEnum for AdvancedClusterDescriptionReplicaSetScalingStr
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionReplicaSetScalingStrategy::as_str(self)
+        ReplicaSetScalingStrategy::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionReplicaSetScalingStrategy {
+impl From<&str> for ReplicaSetScalingStrategy {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -831,20 +818,20 @@ impl From<&str> for AdvancedClusterDescriptionReplicaSetScalingStrategy {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionReplicaSetScalingStrategy {
+impl std::str::FromStr for ReplicaSetScalingStrategy {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionReplicaSetScalingStrategy {
+impl std::fmt::Display for ReplicaSetScalingStrategy {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionReplicaSetScalingStrategy {
+impl crate::runtime::Json for ReplicaSetScalingStrategy {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -858,22 +845,22 @@ impl crate::runtime::Json for AdvancedClusterDescriptionReplicaSetScalingStrateg
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionReplicaSetScalingStrategy {
+impl crate::runtime::QueryValue for ReplicaSetScalingStrategy {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionReplicaSetScalingStrategy);
+crate::impl_serde_via_json!(ReplicaSetScalingStrategy);
 /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionRootCertType {
+pub enum RootCertType {
     /// `ISRGROOTX1`
     Isrgrootx1,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionRootCertType {
+impl RootCertType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -883,18 +870,18 @@ impl AdvancedClusterDescriptionRootCertType {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionRootCertType {
+impl crate::runtime::OpenEnum for RootCertType {
     const VALUES: &'static [&'static str] = &["ISRGROOTX1"];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionRootCertType::as_str(self)
+        RootCertType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionRootCertType {
+impl From<&str> for RootCertType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -903,20 +890,20 @@ impl From<&str> for AdvancedClusterDescriptionRootCertType {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionRootCertType {
+impl std::str::FromStr for RootCertType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionRootCertType {
+impl std::fmt::Display for RootCertType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionRootCertType {
+impl crate::runtime::Json for RootCertType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -930,13 +917,13 @@ impl crate::runtime::Json for AdvancedClusterDescriptionRootCertType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionRootCertType {
+impl crate::runtime::QueryValue for RootCertType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionRootCertType);
+crate::impl_serde_via_json!(RootCertType);
 /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
 ///
 /// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
@@ -945,7 +932,7 @@ crate::impl_serde_via_json!(AdvancedClusterDescriptionRootCertType);
 /// - `DELETING`: The cluster is in the process of deletion and will soon be deleted.
 /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionStateName {
+pub enum StateName {
     /// `IDLE`
     Idle,
     /// `CREATING`
@@ -959,7 +946,7 @@ pub enum AdvancedClusterDescriptionStateName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionStateName {
+impl StateName {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -973,7 +960,7 @@ impl AdvancedClusterDescriptionStateName {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionStateName {
+impl crate::runtime::OpenEnum for StateName {
     const VALUES: &'static [&'static str] = &[
         "IDLE",
         "CREATING",
@@ -983,14 +970,14 @@ impl crate::runtime::OpenEnum for AdvancedClusterDescriptionStateName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionStateName::as_str(self)
+        StateName::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionStateName {
+impl From<&str> for StateName {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -1003,20 +990,20 @@ impl From<&str> for AdvancedClusterDescriptionStateName {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionStateName {
+impl std::str::FromStr for StateName {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionStateName {
+impl std::fmt::Display for StateName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionStateName {
+impl crate::runtime::Json for StateName {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -1030,16 +1017,16 @@ impl crate::runtime::Json for AdvancedClusterDescriptionStateName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionStateName {
+impl crate::runtime::QueryValue for StateName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionStateName);
+crate::impl_serde_via_json!(StateName);
 /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdvancedClusterDescriptionVersionReleaseSystem {
+pub enum VersionReleaseSystem {
     /// `LTS`
     Lts,
     /// `CONTINUOUS`
@@ -1047,7 +1034,7 @@ pub enum AdvancedClusterDescriptionVersionReleaseSystem {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AdvancedClusterDescriptionVersionReleaseSystem {
+impl VersionReleaseSystem {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1058,18 +1045,18 @@ impl AdvancedClusterDescriptionVersionReleaseSystem {
         }
     }
 }
-impl crate::runtime::OpenEnum for AdvancedClusterDescriptionVersionReleaseSystem {
+impl crate::runtime::OpenEnum for VersionReleaseSystem {
     const VALUES: &'static [&'static str] = &["LTS", "CONTINUOUS"];
     #[inline]
     fn as_str(&self) -> &str {
-        AdvancedClusterDescriptionVersionReleaseSystem::as_str(self)
+        VersionReleaseSystem::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AdvancedClusterDescriptionVersionReleaseSystem {
+impl From<&str> for VersionReleaseSystem {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -1079,20 +1066,20 @@ impl From<&str> for AdvancedClusterDescriptionVersionReleaseSystem {
         }
     }
 }
-impl std::str::FromStr for AdvancedClusterDescriptionVersionReleaseSystem {
+impl std::str::FromStr for VersionReleaseSystem {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AdvancedClusterDescriptionVersionReleaseSystem {
+impl std::fmt::Display for VersionReleaseSystem {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AdvancedClusterDescriptionVersionReleaseSystem {
+impl crate::runtime::Json for VersionReleaseSystem {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -1106,10 +1093,10 @@ impl crate::runtime::Json for AdvancedClusterDescriptionVersionReleaseSystem {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AdvancedClusterDescriptionVersionReleaseSystem {
+impl crate::runtime::QueryValue for VersionReleaseSystem {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AdvancedClusterDescriptionVersionReleaseSystem);
+crate::impl_serde_via_json!(VersionReleaseSystem);

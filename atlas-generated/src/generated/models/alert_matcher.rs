@@ -9,7 +9,7 @@ pub struct AlertMatcher {
     /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
     pub field_name: String,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
-    pub operator: crate::models::AlertMatcherOperator,
+    pub operator: crate::models::MatcherOperator,
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -20,7 +20,7 @@ impl AlertMatcher {
     #[inline]
     pub fn new(
         field_name: impl Into<String>,
-        operator: impl Into<crate::models::AlertMatcherOperator>,
+        operator: impl Into<crate::models::MatcherOperator>,
         value: impl Into<String>,
     ) -> Self {
         Self {
@@ -60,7 +60,7 @@ impl crate::runtime::Json for AlertMatcher {
 crate::impl_serde_via_json!(AlertMatcher);
 /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertMatcherOperator {
+pub enum MatcherOperator {
     /// `EQUALS`
     Equals,
     /// `CONTAINS`
@@ -78,7 +78,7 @@ pub enum AlertMatcherOperator {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AlertMatcherOperator {
+impl MatcherOperator {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -94,7 +94,7 @@ impl AlertMatcherOperator {
         }
     }
 }
-impl crate::runtime::OpenEnum for AlertMatcherOperator {
+impl crate::runtime::OpenEnum for MatcherOperator {
     const VALUES: &'static [&'static str] = &[
         "EQUALS",
         "CONTAINS",
@@ -106,14 +106,14 @@ impl crate::runtime::OpenEnum for AlertMatcherOperator {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AlertMatcherOperator::as_str(self)
+        MatcherOperator::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AlertMatcherOperator {
+impl From<&str> for MatcherOperator {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -128,20 +128,20 @@ impl From<&str> for AlertMatcherOperator {
         }
     }
 }
-impl std::str::FromStr for AlertMatcherOperator {
+impl std::str::FromStr for MatcherOperator {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AlertMatcherOperator {
+impl std::fmt::Display for MatcherOperator {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AlertMatcherOperator {
+impl crate::runtime::Json for MatcherOperator {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -155,10 +155,10 @@ impl crate::runtime::Json for AlertMatcherOperator {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AlertMatcherOperator {
+impl crate::runtime::QueryValue for MatcherOperator {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AlertMatcherOperator);
+crate::impl_serde_via_json!(MatcherOperator);

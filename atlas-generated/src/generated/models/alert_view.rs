@@ -53,7 +53,7 @@ pub struct AlertView {
     /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::AlertViewStatus>,
+    pub status: Option<crate::models::AlertStatus>,
     /// Date and time when someone last updated this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -141,7 +141,7 @@ impl crate::runtime::Json for AlertView {
 crate::impl_serde_via_json!(AlertView);
 /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertViewStatus {
+pub enum AlertStatus {
     /// `CANCELLED`
     Cancelled,
     /// `CLOSED`
@@ -153,7 +153,7 @@ pub enum AlertViewStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AlertViewStatus {
+impl AlertStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -166,18 +166,18 @@ impl AlertViewStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for AlertViewStatus {
+impl crate::runtime::OpenEnum for AlertStatus {
     const VALUES: &'static [&'static str] = &["CANCELLED", "CLOSED", "OPEN", "TRACKING"];
     #[inline]
     fn as_str(&self) -> &str {
-        AlertViewStatus::as_str(self)
+        AlertStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AlertViewStatus {
+impl From<&str> for AlertStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -189,20 +189,20 @@ impl From<&str> for AlertViewStatus {
         }
     }
 }
-impl std::str::FromStr for AlertViewStatus {
+impl std::str::FromStr for AlertStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AlertViewStatus {
+impl std::fmt::Display for AlertStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AlertViewStatus {
+impl crate::runtime::Json for AlertStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -216,10 +216,10 @@ impl crate::runtime::Json for AlertViewStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AlertViewStatus {
+impl crate::runtime::QueryValue for AlertStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AlertViewStatus);
+crate::impl_serde_via_json!(AlertStatus);

@@ -95,7 +95,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -174,7 +174,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -263,7 +263,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -352,7 +352,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -451,7 +451,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -550,7 +550,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -644,7 +644,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -718,7 +718,7 @@ impl crate::runtime::Json for AlertViewForNdsGroup {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::AlertViewStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AlertStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

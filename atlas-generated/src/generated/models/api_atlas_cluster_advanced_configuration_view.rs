@@ -17,13 +17,9 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
         >,
     >,
     /// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-    pub minimum_enabled_tls_protocol: Option<
-        crate::models::ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol,
-    >,
+    pub minimum_enabled_tls_protocol: Option<crate::models::MinimumEnabledTlsProtocol>,
     /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-    pub tls_cipher_config_mode: Option<
-        crate::models::ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode,
-    >,
+    pub tls_cipher_config_mode: Option<crate::models::TlsCipherConfigMode>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -295,7 +291,7 @@ crate::impl_serde_via_json!(
 ///
 /// See <https://docs.mongodb.com/upcoming/reference/configuration-options/#mongodb-setting-net.ssl.disabledProtocols>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+pub enum MinimumEnabledTlsProtocol {
     /// `TLS1_0`
     Tls10,
     /// `TLS1_1`
@@ -307,7 +303,7 @@ pub enum ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl MinimumEnabledTlsProtocol {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -320,19 +316,18 @@ impl ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl crate::runtime::OpenEnum for MinimumEnabledTlsProtocol {
     const VALUES: &'static [&'static str] = &["TLS1_0", "TLS1_1", "TLS1_2", "TLS1_3"];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol::as_str(self)
+        MinimumEnabledTlsProtocol::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl From<&str> for MinimumEnabledTlsProtocol {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -344,23 +339,20 @@ impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsPro
         }
     }
 }
-impl std::str::FromStr
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl std::str::FromStr for MinimumEnabledTlsProtocol {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl std::fmt::Display for MinimumEnabledTlsProtocol {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl crate::runtime::Json for MinimumEnabledTlsProtocol {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -374,19 +366,16 @@ for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
+impl crate::runtime::QueryValue for MinimumEnabledTlsProtocol {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(
-    ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol
-);
+crate::impl_serde_via_json!(MinimumEnabledTlsProtocol);
 /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+pub enum TlsCipherConfigMode {
     /// `CUSTOM`
     Custom,
     /// `DEFAULT`
@@ -394,7 +383,7 @@ pub enum ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl TlsCipherConfigMode {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -405,19 +394,18 @@ impl ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::OpenEnum for TlsCipherConfigMode {
     const VALUES: &'static [&'static str] = &["CUSTOM", "DEFAULT"];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode::as_str(self)
+        TlsCipherConfigMode::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl From<&str> for TlsCipherConfigMode {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -427,21 +415,20 @@ impl From<&str> for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode 
         }
     }
 }
-impl std::str::FromStr for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl std::str::FromStr for TlsCipherConfigMode {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl std::fmt::Display for TlsCipherConfigMode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json
-for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::Json for TlsCipherConfigMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -455,11 +442,10 @@ for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
+impl crate::runtime::QueryValue for TlsCipherConfigMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode);
+crate::impl_serde_via_json!(TlsCipherConfigMode);

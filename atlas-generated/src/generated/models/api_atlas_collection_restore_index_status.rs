@@ -9,7 +9,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
     /// List of index specifications that failed to build (up to 64 items).
     pub failed_indexes: Option<Vec<serde_json::Value>>,
     /// Index build state indicating the status of index creation during or after a restore operation.
-    pub state: Option<crate::models::ApiAtlasCollectionRestoreIndexStatusState>,
+    pub state: Option<crate::models::ApiAtlasCollectionRestoreState>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -49,7 +49,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatus {
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreIndexStatus);
 /// Index build state indicating the status of index creation during or after a restore operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreIndexStatusState {
+pub enum ApiAtlasCollectionRestoreState {
     /// `NOT_STARTED`
     NotStarted,
     /// `IN_PROGRESS`
@@ -63,7 +63,7 @@ pub enum ApiAtlasCollectionRestoreIndexStatusState {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiAtlasCollectionRestoreIndexStatusState {
+impl ApiAtlasCollectionRestoreState {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -77,7 +77,7 @@ impl ApiAtlasCollectionRestoreIndexStatusState {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiAtlasCollectionRestoreIndexStatusState {
+impl crate::runtime::OpenEnum for ApiAtlasCollectionRestoreState {
     const VALUES: &'static [&'static str] = &[
         "NOT_STARTED",
         "IN_PROGRESS",
@@ -87,14 +87,14 @@ impl crate::runtime::OpenEnum for ApiAtlasCollectionRestoreIndexStatusState {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasCollectionRestoreIndexStatusState::as_str(self)
+        ApiAtlasCollectionRestoreState::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasCollectionRestoreIndexStatusState {
+impl From<&str> for ApiAtlasCollectionRestoreState {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -107,20 +107,20 @@ impl From<&str> for ApiAtlasCollectionRestoreIndexStatusState {
         }
     }
 }
-impl std::str::FromStr for ApiAtlasCollectionRestoreIndexStatusState {
+impl std::str::FromStr for ApiAtlasCollectionRestoreState {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiAtlasCollectionRestoreIndexStatusState {
+impl std::fmt::Display for ApiAtlasCollectionRestoreState {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatusState {
+impl crate::runtime::Json for ApiAtlasCollectionRestoreState {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -134,10 +134,10 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreIndexStatusState {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiAtlasCollectionRestoreIndexStatusState {
+impl crate::runtime::QueryValue for ApiAtlasCollectionRestoreState {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiAtlasCollectionRestoreIndexStatusState);
+crate::impl_serde_via_json!(ApiAtlasCollectionRestoreState);

@@ -7,7 +7,7 @@ pub struct ApiAtlasCollectionRestoreJobIndexStatus {
     /// Number of collections that failed to build indexes.
     pub failed_collection_count: Option<i32>,
     /// Index build state indicating the status of index creation during or after a restore operation.
-    pub state: Option<crate::models::ApiAtlasCollectionRestoreIndexStatusState>,
+    pub state: Option<crate::models::ApiAtlasCollectionRestoreState>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -17,7 +17,7 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     /// List of databases to restore (up to 100 items).
     pub databases: Option<Vec<crate::models::ApiAtlasRestoreNamespaceView>>,
     /// Strategy for restoring indexes (all, none, or all except TTL).
-    pub index_strategy: crate::models::ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+    pub index_strategy: crate::models::IndexStrategy,
     /// Oplog increment for point-in-time restore.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -37,7 +37,7 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     /// Unique 24-hexadecimal digit string that identifies the target group.
     pub target_group_id: String,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-    pub write_strategy: crate::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+    pub write_strategy: crate::models::WriteStrategy,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,14 +45,10 @@ impl ApiAtlasCollectionRestoreJobRequest {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        index_strategy: impl Into<
-            crate::models::ApiAtlasCollectionRestoreJobRequestIndexStrategy,
-        >,
+        index_strategy: impl Into<crate::models::IndexStrategy>,
         target_cluster_name: impl Into<String>,
         target_group_id: impl Into<String>,
-        write_strategy: impl Into<
-            crate::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy,
-        >,
+        write_strategy: impl Into<crate::models::WriteStrategy>,
     ) -> Self {
         Self {
             collection_suffix: None,
@@ -138,7 +134,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
 crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobRequest);
 /// Strategy for restoring indexes (all, none, or all except TTL).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+pub enum IndexStrategy {
     /// `ALL`
     All,
     /// `NONE`
@@ -148,7 +144,7 @@ pub enum ApiAtlasCollectionRestoreJobRequestIndexStrategy {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+impl IndexStrategy {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -160,18 +156,18 @@ impl ApiAtlasCollectionRestoreJobRequestIndexStrategy {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+impl crate::runtime::OpenEnum for IndexStrategy {
     const VALUES: &'static [&'static str] = &["ALL", "NONE", "ALL_EXCEPT_TTL"];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasCollectionRestoreJobRequestIndexStrategy::as_str(self)
+        IndexStrategy::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+impl From<&str> for IndexStrategy {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -182,20 +178,20 @@ impl From<&str> for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
         }
     }
 }
-impl std::str::FromStr for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+impl std::str::FromStr for IndexStrategy {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+impl std::fmt::Display for IndexStrategy {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+impl crate::runtime::Json for IndexStrategy {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -209,16 +205,16 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiAtlasCollectionRestoreJobRequestIndexStrategy {
+impl crate::runtime::QueryValue for IndexStrategy {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobRequestIndexStrategy);
+crate::impl_serde_via_json!(IndexStrategy);
 /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+pub enum WriteStrategy {
     /// `CREATE_NEW`
     CreateNew,
     /// `OVERWRITE_EXISTING`
@@ -226,7 +222,7 @@ pub enum ApiAtlasCollectionRestoreJobRequestWriteStrategy {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+impl WriteStrategy {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -237,18 +233,18 @@ impl ApiAtlasCollectionRestoreJobRequestWriteStrategy {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+impl crate::runtime::OpenEnum for WriteStrategy {
     const VALUES: &'static [&'static str] = &["CREATE_NEW", "OVERWRITE_EXISTING"];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasCollectionRestoreJobRequestWriteStrategy::as_str(self)
+        WriteStrategy::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+impl From<&str> for WriteStrategy {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -258,20 +254,20 @@ impl From<&str> for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
         }
     }
 }
-impl std::str::FromStr for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+impl std::str::FromStr for WriteStrategy {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+impl std::fmt::Display for WriteStrategy {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+impl crate::runtime::Json for WriteStrategy {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -285,10 +281,10 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiAtlasCollectionRestoreJobRequestWriteStrategy {
+impl crate::runtime::QueryValue for WriteStrategy {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiAtlasCollectionRestoreJobRequestWriteStrategy);
+crate::impl_serde_via_json!(WriteStrategy);

@@ -31,9 +31,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Read-only: set by the server, ignored in requests.
     pub index_status: Option<crate::models::ApiAtlasCollectionRestoreJobIndexStatus>,
     /// Strategy for restoring indexes (all, none, or all except TTL).
-    pub index_strategy: Option<
-        crate::models::ApiAtlasCollectionRestoreJobRequestIndexStrategy,
-    >,
+    pub index_strategy: Option<crate::models::IndexStrategy>,
     /// Oplog increment for point-in-time restore.
     pub oplog_inc: Option<i32>,
     /// Oplog timestamp (seconds part) for point-in-time restore.
@@ -59,9 +57,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Read-only: set by the server, ignored in requests.
     pub total_documents: Option<i64>,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-    pub write_strategy: Option<
-        crate::models::ApiAtlasCollectionRestoreJobRequestWriteStrategy,
-    >,
+    pub write_strategy: Option<crate::models::WriteStrategy>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiAtlasModifyEndpointServiceRequestView {
     /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
-    pub cloud_provider: crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+    pub cloud_provider: crate::models::EndpointCloudProvider,
     /// List of regions that the endpoint service supports. Native cross region support is implemented for AWS only.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -16,11 +16,7 @@ pub struct ApiAtlasModifyEndpointServiceRequestView {
 impl ApiAtlasModifyEndpointServiceRequestView {
     /// A value with its required fields; optional ones start unset.
     #[inline]
-    pub fn new(
-        cloud_provider: impl Into<
-            crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
-        >,
-    ) -> Self {
+    pub fn new(cloud_provider: impl Into<crate::models::EndpointCloudProvider>) -> Self {
         Self {
             cloud_provider: cloud_provider.into(),
             supported_remote_regions: None,
@@ -63,13 +59,13 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {
 crate::impl_serde_via_json!(ApiAtlasModifyEndpointServiceRequestView);
 /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+pub enum EndpointCloudProvider {
     /// `AWS`
     Aws,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl EndpointCloudProvider {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -79,18 +75,18 @@ impl ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl crate::runtime::OpenEnum for EndpointCloudProvider {
     const VALUES: &'static [&'static str] = &["AWS"];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiAtlasModifyEndpointServiceRequestViewCloudProvider::as_str(self)
+        EndpointCloudProvider::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl From<&str> for EndpointCloudProvider {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -99,20 +95,20 @@ impl From<&str> for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
         }
     }
 }
-impl std::str::FromStr for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl std::str::FromStr for EndpointCloudProvider {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl std::fmt::Display for EndpointCloudProvider {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl crate::runtime::Json for EndpointCloudProvider {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -126,11 +122,10 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestViewCloudProvi
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
+impl crate::runtime::QueryValue for EndpointCloudProvider {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiAtlasModifyEndpointServiceRequestViewCloudProvider);
+crate::impl_serde_via_json!(EndpointCloudProvider);

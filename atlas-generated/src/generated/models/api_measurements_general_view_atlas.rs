@@ -15,7 +15,7 @@ pub struct ApiMeasurementsGeneralViewAtlas {
     /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub granularity: Option<crate::models::ApiMeasurementsGeneralViewAtlasGranularity>,
+    pub granularity: Option<crate::models::MeasurementsGranularity>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -97,7 +97,7 @@ impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlas {
 crate::impl_serde_via_json!(ApiMeasurementsGeneralViewAtlas);
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiMeasurementsGeneralViewAtlasGranularity {
+pub enum MeasurementsGranularity {
     /// `PT1M`
     Pt1m,
     /// `PT5M`
@@ -109,7 +109,7 @@ pub enum ApiMeasurementsGeneralViewAtlasGranularity {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiMeasurementsGeneralViewAtlasGranularity {
+impl MeasurementsGranularity {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -122,18 +122,18 @@ impl ApiMeasurementsGeneralViewAtlasGranularity {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiMeasurementsGeneralViewAtlasGranularity {
+impl crate::runtime::OpenEnum for MeasurementsGranularity {
     const VALUES: &'static [&'static str] = &["PT1M", "PT5M", "PT1H", "P1D"];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiMeasurementsGeneralViewAtlasGranularity::as_str(self)
+        MeasurementsGranularity::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiMeasurementsGeneralViewAtlasGranularity {
+impl From<&str> for MeasurementsGranularity {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -145,20 +145,20 @@ impl From<&str> for ApiMeasurementsGeneralViewAtlasGranularity {
         }
     }
 }
-impl std::str::FromStr for ApiMeasurementsGeneralViewAtlasGranularity {
+impl std::str::FromStr for MeasurementsGranularity {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiMeasurementsGeneralViewAtlasGranularity {
+impl std::fmt::Display for MeasurementsGranularity {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlasGranularity {
+impl crate::runtime::Json for MeasurementsGranularity {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -172,10 +172,10 @@ impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlasGranularity {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiMeasurementsGeneralViewAtlasGranularity {
+impl crate::runtime::QueryValue for MeasurementsGranularity {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiMeasurementsGeneralViewAtlasGranularity);
+crate::impl_serde_via_json!(MeasurementsGranularity);

@@ -11,7 +11,7 @@ pub struct ApiSearchDeploymentRequestSpecView {
         Option<crate::models::ApiSearchDeploymentRequestSpecViewCloudProvider>,
     >,
     /// Hardware specification for the Search Node instance sizes.
-    pub instance_size: crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
+    pub instance_size: crate::models::ApiSearchDeploymentInstanceSize,
     /// Number of Search Nodes in this region. Optional; falls back to the request-level default when omitted.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -27,9 +27,7 @@ impl ApiSearchDeploymentRequestSpecView {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        instance_size: impl Into<
-            crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
-        >,
+        instance_size: impl Into<crate::models::ApiSearchDeploymentInstanceSize>,
     ) -> Self {
         Self {
             cloud_provider: None,
@@ -151,7 +149,7 @@ impl crate::runtime::QueryValue for ApiSearchDeploymentRequestSpecViewCloudProvi
 crate::impl_serde_via_json!(ApiSearchDeploymentRequestSpecViewCloudProvider);
 /// Hardware specification for the Search Node instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiSearchDeploymentRequestSpecViewInstanceSize {
+pub enum ApiSearchDeploymentInstanceSize {
     /// `S10_HIGHCPU`
     S10Highcpu,
     /// `S20_HIGHCPU_NVME`
@@ -207,7 +205,7 @@ pub enum ApiSearchDeploymentRequestSpecViewInstanceSize {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiSearchDeploymentRequestSpecViewInstanceSize {
+impl ApiSearchDeploymentInstanceSize {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -242,7 +240,7 @@ impl ApiSearchDeploymentRequestSpecViewInstanceSize {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiSearchDeploymentRequestSpecViewInstanceSize {
+impl crate::runtime::OpenEnum for ApiSearchDeploymentInstanceSize {
     const VALUES: &'static [&'static str] = &[
         "S10_HIGHCPU",
         "S20_HIGHCPU_NVME",
@@ -273,14 +271,14 @@ impl crate::runtime::OpenEnum for ApiSearchDeploymentRequestSpecViewInstanceSize
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiSearchDeploymentRequestSpecViewInstanceSize::as_str(self)
+        ApiSearchDeploymentInstanceSize::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiSearchDeploymentRequestSpecViewInstanceSize {
+impl From<&str> for ApiSearchDeploymentInstanceSize {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -314,20 +312,20 @@ impl From<&str> for ApiSearchDeploymentRequestSpecViewInstanceSize {
         }
     }
 }
-impl std::str::FromStr for ApiSearchDeploymentRequestSpecViewInstanceSize {
+impl std::str::FromStr for ApiSearchDeploymentInstanceSize {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiSearchDeploymentRequestSpecViewInstanceSize {
+impl std::fmt::Display for ApiSearchDeploymentInstanceSize {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiSearchDeploymentRequestSpecViewInstanceSize {
+impl crate::runtime::Json for ApiSearchDeploymentInstanceSize {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -341,10 +339,10 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecViewInstanceSize {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiSearchDeploymentRequestSpecViewInstanceSize {
+impl crate::runtime::QueryValue for ApiSearchDeploymentInstanceSize {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiSearchDeploymentRequestSpecViewInstanceSize);
+crate::impl_serde_via_json!(ApiSearchDeploymentInstanceSize);

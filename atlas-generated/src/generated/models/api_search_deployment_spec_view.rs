@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiSearchDeploymentSpecView {
     /// Hardware specification for the Search Node instance sizes.
-    pub instance_size: crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
+    pub instance_size: crate::models::ApiSearchDeploymentInstanceSize,
     /// Number of Search Nodes in the cluster.
     pub node_count: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -15,9 +15,7 @@ impl ApiSearchDeploymentSpecView {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        instance_size: impl Into<
-            crate::models::ApiSearchDeploymentRequestSpecViewInstanceSize,
-        >,
+        instance_size: impl Into<crate::models::ApiSearchDeploymentInstanceSize>,
         node_count: impl Into<i32>,
     ) -> Self {
         Self {

@@ -5,16 +5,14 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiStandbyLinkFailoverRequest {
     /// Type of failover operation to perform.
-    pub r#type: crate::models::ApiStandbyLinkFailoverRequestType,
+    pub r#type: crate::models::ApiStandbyLinkFailoverType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl ApiStandbyLinkFailoverRequest {
     /// A value with its required fields; optional ones start unset.
     #[inline]
-    pub fn new(
-        r#type: impl Into<crate::models::ApiStandbyLinkFailoverRequestType>,
-    ) -> Self {
+    pub fn new(r#type: impl Into<crate::models::ApiStandbyLinkFailoverType>) -> Self {
         Self {
             r#type: r#type.into(),
             additional_properties: serde_json::Map::new(),
@@ -46,7 +44,7 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverRequest {
 crate::impl_serde_via_json!(ApiStandbyLinkFailoverRequest);
 /// Type of failover operation to perform.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiStandbyLinkFailoverRequestType {
+pub enum ApiStandbyLinkFailoverType {
     /// `UNPLANNED`
     Unplanned,
     /// `PLANNED_REVERSE`
@@ -56,7 +54,7 @@ pub enum ApiStandbyLinkFailoverRequestType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ApiStandbyLinkFailoverRequestType {
+impl ApiStandbyLinkFailoverType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -68,18 +66,18 @@ impl ApiStandbyLinkFailoverRequestType {
         }
     }
 }
-impl crate::runtime::OpenEnum for ApiStandbyLinkFailoverRequestType {
+impl crate::runtime::OpenEnum for ApiStandbyLinkFailoverType {
     const VALUES: &'static [&'static str] = &["UNPLANNED", "PLANNED_REVERSE", "PLANNED"];
     #[inline]
     fn as_str(&self) -> &str {
-        ApiStandbyLinkFailoverRequestType::as_str(self)
+        ApiStandbyLinkFailoverType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ApiStandbyLinkFailoverRequestType {
+impl From<&str> for ApiStandbyLinkFailoverType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -90,20 +88,20 @@ impl From<&str> for ApiStandbyLinkFailoverRequestType {
         }
     }
 }
-impl std::str::FromStr for ApiStandbyLinkFailoverRequestType {
+impl std::str::FromStr for ApiStandbyLinkFailoverType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ApiStandbyLinkFailoverRequestType {
+impl std::fmt::Display for ApiStandbyLinkFailoverType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ApiStandbyLinkFailoverRequestType {
+impl crate::runtime::Json for ApiStandbyLinkFailoverType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -117,10 +115,10 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverRequestType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ApiStandbyLinkFailoverRequestType {
+impl crate::runtime::QueryValue for ApiStandbyLinkFailoverType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ApiStandbyLinkFailoverRequestType);
+crate::impl_serde_via_json!(ApiStandbyLinkFailoverType);

@@ -31,7 +31,7 @@ pub struct ApiStandbyLinkFailoverResponse {
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<crate::models::ApiStandbyLinkFailoverResponseStatus>,
     /// Type of failover operation to perform.
-    pub r#type: Option<crate::models::ApiStandbyLinkFailoverRequestType>,
+    pub r#type: Option<crate::models::ApiStandbyLinkFailoverType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

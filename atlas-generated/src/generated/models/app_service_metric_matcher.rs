@@ -9,7 +9,7 @@ pub struct AppServiceMetricMatcher {
     /// `fieldName`
     pub field_name: crate::models::AppServiceMetricMatcherField,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
-    pub operator: crate::models::AlertMatcherOperator,
+    pub operator: crate::models::MatcherOperator,
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -20,7 +20,7 @@ impl AppServiceMetricMatcher {
     #[inline]
     pub fn new(
         field_name: impl Into<crate::models::AppServiceMetricMatcherField>,
-        operator: impl Into<crate::models::AlertMatcherOperator>,
+        operator: impl Into<crate::models::MatcherOperator>,
         value: impl Into<String>,
     ) -> Self {
         Self {

@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssertMsgRawMetricThresholdView {
     /// MongoDB Cloud computes the current metric value as an average.
-    pub mode: Option<crate::models::AssertMsgRawMetricThresholdViewMode>,
+    pub mode: Option<crate::models::MetricThresholdViewMode>,
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<crate::models::AssertMsgRawMetricThresholdViewOperator>,
+    pub operator: Option<crate::models::MetricThresholdViewOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<f64>,
     /// `units`
@@ -53,13 +53,13 @@ impl crate::runtime::Json for AssertMsgRawMetricThresholdView {
 crate::impl_serde_via_json!(AssertMsgRawMetricThresholdView);
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssertMsgRawMetricThresholdViewMode {
+pub enum MetricThresholdViewMode {
     /// `AVERAGE`
     Average,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AssertMsgRawMetricThresholdViewMode {
+impl MetricThresholdViewMode {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -69,18 +69,18 @@ impl AssertMsgRawMetricThresholdViewMode {
         }
     }
 }
-impl crate::runtime::OpenEnum for AssertMsgRawMetricThresholdViewMode {
+impl crate::runtime::OpenEnum for MetricThresholdViewMode {
     const VALUES: &'static [&'static str] = &["AVERAGE"];
     #[inline]
     fn as_str(&self) -> &str {
-        AssertMsgRawMetricThresholdViewMode::as_str(self)
+        MetricThresholdViewMode::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AssertMsgRawMetricThresholdViewMode {
+impl From<&str> for MetricThresholdViewMode {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -89,20 +89,20 @@ impl From<&str> for AssertMsgRawMetricThresholdViewMode {
         }
     }
 }
-impl std::str::FromStr for AssertMsgRawMetricThresholdViewMode {
+impl std::str::FromStr for MetricThresholdViewMode {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AssertMsgRawMetricThresholdViewMode {
+impl std::fmt::Display for MetricThresholdViewMode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AssertMsgRawMetricThresholdViewMode {
+impl crate::runtime::Json for MetricThresholdViewMode {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -116,16 +116,16 @@ impl crate::runtime::Json for AssertMsgRawMetricThresholdViewMode {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AssertMsgRawMetricThresholdViewMode {
+impl crate::runtime::QueryValue for MetricThresholdViewMode {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AssertMsgRawMetricThresholdViewMode);
+crate::impl_serde_via_json!(MetricThresholdViewMode);
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AssertMsgRawMetricThresholdViewOperator {
+pub enum MetricThresholdViewOperator {
     /// `LESS_THAN`
     LessThan,
     /// `GREATER_THAN`
@@ -133,7 +133,7 @@ pub enum AssertMsgRawMetricThresholdViewOperator {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AssertMsgRawMetricThresholdViewOperator {
+impl MetricThresholdViewOperator {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -144,18 +144,18 @@ impl AssertMsgRawMetricThresholdViewOperator {
         }
     }
 }
-impl crate::runtime::OpenEnum for AssertMsgRawMetricThresholdViewOperator {
+impl crate::runtime::OpenEnum for MetricThresholdViewOperator {
     const VALUES: &'static [&'static str] = &["LESS_THAN", "GREATER_THAN"];
     #[inline]
     fn as_str(&self) -> &str {
-        AssertMsgRawMetricThresholdViewOperator::as_str(self)
+        MetricThresholdViewOperator::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AssertMsgRawMetricThresholdViewOperator {
+impl From<&str> for MetricThresholdViewOperator {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -165,20 +165,20 @@ impl From<&str> for AssertMsgRawMetricThresholdViewOperator {
         }
     }
 }
-impl std::str::FromStr for AssertMsgRawMetricThresholdViewOperator {
+impl std::str::FromStr for MetricThresholdViewOperator {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AssertMsgRawMetricThresholdViewOperator {
+impl std::fmt::Display for MetricThresholdViewOperator {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AssertMsgRawMetricThresholdViewOperator {
+impl crate::runtime::Json for MetricThresholdViewOperator {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -192,10 +192,10 @@ impl crate::runtime::Json for AssertMsgRawMetricThresholdViewOperator {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AssertMsgRawMetricThresholdViewOperator {
+impl crate::runtime::QueryValue for MetricThresholdViewOperator {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AssertMsgRawMetricThresholdViewOperator);
+crate::impl_serde_via_json!(MetricThresholdViewOperator);

@@ -13,9 +13,7 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub adaptive_capacity: Option<
-        Option<crate::models::AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity>,
-    >,
+    pub adaptive_capacity: Option<Option<crate::models::AdaptiveCapacity>>,
     /// `advancedConfiguration`
     pub advanced_configuration: Option<
         crate::models::ApiAtlasClusterAdvancedConfigurationView,
@@ -25,17 +23,13 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// `biConnector`
     pub bi_connector: Option<crate::models::BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    pub cluster_type: Option<crate::models::AdvancedClusterDescriptionClusterType>,
+    pub cluster_type: Option<crate::models::ClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode: Option<
-        crate::models::AdvancedClusterDescriptionConfigServerManagementMode,
-    >,
+    pub config_server_management_mode: Option<crate::models::ConfigServerManagementMode>,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub config_server_type: Option<
-        crate::models::AdvancedClusterDescriptionConfigServerType,
-    >,
+    pub config_server_type: Option<crate::models::ConfigServerType>,
     /// Read-only: set by the server, ignored in requests.
     pub connection_strings: Option<crate::models::ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this cluster. This parameter expresses its value in ISO 8601 format in UTC.
@@ -43,17 +37,13 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Read-only: set by the server, ignored in requests.
     pub create_date: Option<crate::runtime::Timestamp>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<
-        crate::models::AdvancedClusterDescriptionDiskWarmingMode,
-    >,
+    pub disk_warming_mode: Option<crate::models::DiskWarmingMode>,
     /// List of settings that represent the actual cluster state. This is read-only and always returned in the response. It reflects the current cluster configuration, which may differ from `replicationSpecs` due to system-managed changes.
     ///
     /// Read-only: set by the server, ignored in requests.
     pub effective_replication_specs: Option<Vec<crate::models::ReplicationSpec20240805>>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider: Option<
-        crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider,
-    >,
+    pub encryption_at_rest_provider: Option<crate::models::EncryptionAtRestProvider>,
     /// Feature compatibility version of the cluster. This will always appear regardless of whether FCV is pinned.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -81,9 +71,7 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub internal_cluster_role: Option<
-        crate::models::AtlasTenantClusterUpgradeRequest20240805InternalClusterRole,
-    >,
+    pub internal_cluster_role: Option<crate::models::InternalClusterRole>,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
@@ -126,15 +114,13 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy: Option<
-        crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy,
-    >,
+    pub replica_set_scaling_strategy: Option<crate::models::ReplicaSetScalingStrategy>,
     /// List of settings that configure your cluster regions. This array has one object per shard representing node configurations in each shard. For replica sets there is only one object representing node configurations.
     pub replication_specs: Option<Vec<crate::models::ReplicationSpec20240805>>,
     /// Flag that indicates whether the cluster retains backups.
     pub retain_backups: Option<bool>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    pub root_cert_type: Option<crate::models::AdvancedClusterDescriptionRootCertType>,
+    pub root_cert_type: Option<crate::models::RootCertType>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
     /// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
@@ -144,7 +130,7 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state_name: Option<crate::models::AdvancedClusterDescriptionStateName>,
+    pub state_name: Option<crate::models::StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
@@ -152,9 +138,7 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Flag that indicates whether AWS time-based snapshot copies will be used instead of slower standard snapshot copies during fast Atlas cross-region initial syncs. This flag is only relevant for clusters containing AWS nodes.
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system: Option<
-        crate::models::AdvancedClusterDescriptionVersionReleaseSystem,
-    >,
+    pub version_release_system: Option<crate::models::VersionReleaseSystem>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -473,7 +457,7 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
 crate::impl_serde_via_json!(AtlasTenantClusterUpgradeRequest20240805);
 /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+pub enum AdaptiveCapacity {
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
@@ -481,7 +465,7 @@ pub enum AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl AdaptiveCapacity {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -492,19 +476,18 @@ impl AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl crate::runtime::OpenEnum for AdaptiveCapacity {
     const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
     #[inline]
     fn as_str(&self) -> &str {
-        AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity::as_str(self)
+        AdaptiveCapacity::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl From<&str> for AdaptiveCapacity {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -514,20 +497,20 @@ impl From<&str> for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
         }
     }
 }
-impl std::str::FromStr for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl std::str::FromStr for AdaptiveCapacity {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl std::fmt::Display for AdaptiveCapacity {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl crate::runtime::Json for AdaptiveCapacity {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -541,17 +524,16 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805AdaptiveCa
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity {
+impl crate::runtime::QueryValue for AdaptiveCapacity {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity);
+crate::impl_serde_via_json!(AdaptiveCapacity);
 /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+pub enum InternalClusterRole {
     /// `NONE`
     None,
     /// `SYSTEM_CLUSTER`
@@ -561,7 +543,7 @@ pub enum AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl InternalClusterRole {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -573,8 +555,7 @@ impl AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl crate::runtime::OpenEnum for InternalClusterRole {
     const VALUES: &'static [&'static str] = &[
         "NONE",
         "SYSTEM_CLUSTER",
@@ -582,14 +563,14 @@ for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AtlasTenantClusterUpgradeRequest20240805InternalClusterRole::as_str(self)
+        InternalClusterRole::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl From<&str> for InternalClusterRole {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -600,21 +581,20 @@ impl From<&str> for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole 
         }
     }
 }
-impl std::str::FromStr for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl std::str::FromStr for InternalClusterRole {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl std::fmt::Display for InternalClusterRole {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json
-for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl crate::runtime::Json for InternalClusterRole {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -628,11 +608,10 @@ for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for AtlasTenantClusterUpgradeRequest20240805InternalClusterRole {
+impl crate::runtime::QueryValue for InternalClusterRole {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AtlasTenantClusterUpgradeRequest20240805InternalClusterRole);
+crate::impl_serde_via_json!(InternalClusterRole);

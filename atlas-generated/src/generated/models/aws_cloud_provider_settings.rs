@@ -12,13 +12,11 @@ pub struct AwsCloudProviderSettings {
     #[deprecated(note = "deprecated in the Atlas API spec")]
     pub encrypt_ebs_volume: Option<bool>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<
-        crate::models::AwsCloudProviderSettingsInstanceSizeName,
-    >,
+    pub instance_size_name: Option<crate::models::AwsInstanceSize>,
     /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
     pub region_name: Option<crate::models::AwsCloudProviderSettingsRegionName>,
     /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-    pub volume_type: Option<crate::models::AwsCloudProviderSettingsVolumeType>,
+    pub volume_type: Option<crate::models::VolumeType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -82,7 +80,7 @@ crate::impl_serde_via_json!(AwsCloudProviderSettings);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsCloudProviderSettingsInstanceSizeName {
+pub enum AwsInstanceSize {
     /// `M10`
     M10,
     /// `M20`
@@ -180,7 +178,7 @@ pub enum AwsCloudProviderSettingsInstanceSizeName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AwsCloudProviderSettingsInstanceSizeName {
+impl AwsInstanceSize {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -236,7 +234,7 @@ impl AwsCloudProviderSettingsInstanceSizeName {
         }
     }
 }
-impl crate::runtime::OpenEnum for AwsCloudProviderSettingsInstanceSizeName {
+impl crate::runtime::OpenEnum for AwsInstanceSize {
     const VALUES: &'static [&'static str] = &[
         "M10",
         "M20",
@@ -288,14 +286,14 @@ impl crate::runtime::OpenEnum for AwsCloudProviderSettingsInstanceSizeName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AwsCloudProviderSettingsInstanceSizeName::as_str(self)
+        AwsInstanceSize::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AwsCloudProviderSettingsInstanceSizeName {
+impl From<&str> for AwsInstanceSize {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -350,20 +348,20 @@ impl From<&str> for AwsCloudProviderSettingsInstanceSizeName {
         }
     }
 }
-impl std::str::FromStr for AwsCloudProviderSettingsInstanceSizeName {
+impl std::str::FromStr for AwsInstanceSize {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AwsCloudProviderSettingsInstanceSizeName {
+impl std::fmt::Display for AwsInstanceSize {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AwsCloudProviderSettingsInstanceSizeName {
+impl crate::runtime::Json for AwsInstanceSize {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -377,13 +375,13 @@ impl crate::runtime::Json for AwsCloudProviderSettingsInstanceSizeName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AwsCloudProviderSettingsInstanceSizeName {
+impl crate::runtime::QueryValue for AwsInstanceSize {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AwsCloudProviderSettingsInstanceSizeName);
+crate::impl_serde_via_json!(AwsInstanceSize);
 /// AWS Regions
 ///
 /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
@@ -654,7 +652,7 @@ impl crate::runtime::QueryValue for AwsCloudProviderSettingsRegionName {
 crate::impl_serde_via_json!(AwsCloudProviderSettingsRegionName);
 /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsCloudProviderSettingsVolumeType {
+pub enum VolumeType {
     /// `STANDARD`
     Standard,
     /// `PROVISIONED`
@@ -664,7 +662,7 @@ pub enum AwsCloudProviderSettingsVolumeType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AwsCloudProviderSettingsVolumeType {
+impl VolumeType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -676,7 +674,7 @@ impl AwsCloudProviderSettingsVolumeType {
         }
     }
 }
-impl crate::runtime::OpenEnum for AwsCloudProviderSettingsVolumeType {
+impl crate::runtime::OpenEnum for VolumeType {
     const VALUES: &'static [&'static str] = &[
         "STANDARD",
         "PROVISIONED",
@@ -684,14 +682,14 @@ impl crate::runtime::OpenEnum for AwsCloudProviderSettingsVolumeType {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AwsCloudProviderSettingsVolumeType::as_str(self)
+        VolumeType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AwsCloudProviderSettingsVolumeType {
+impl From<&str> for VolumeType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -702,20 +700,20 @@ impl From<&str> for AwsCloudProviderSettingsVolumeType {
         }
     }
 }
-impl std::str::FromStr for AwsCloudProviderSettingsVolumeType {
+impl std::str::FromStr for VolumeType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AwsCloudProviderSettingsVolumeType {
+impl std::fmt::Display for VolumeType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AwsCloudProviderSettingsVolumeType {
+impl crate::runtime::Json for VolumeType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -729,10 +727,10 @@ impl crate::runtime::Json for AwsCloudProviderSettingsVolumeType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AwsCloudProviderSettingsVolumeType {
+impl crate::runtime::QueryValue for VolumeType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AwsCloudProviderSettingsVolumeType);
+crate::impl_serde_via_json!(VolumeType);

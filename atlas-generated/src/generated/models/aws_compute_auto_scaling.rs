@@ -7,13 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsComputeAutoScaling {
     /// Maximum instance size to which your cluster can automatically scale.
-    pub max_instance_size: Option<
-        crate::models::AwsCloudProviderSettingsInstanceSizeName,
-    >,
+    pub max_instance_size: Option<crate::models::AwsInstanceSize>,
     /// Minimum instance size to which your cluster can automatically scale.
-    pub min_instance_size: Option<
-        crate::models::AwsCloudProviderSettingsInstanceSizeName,
-    >,
+    pub min_instance_size: Option<crate::models::AwsInstanceSize>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

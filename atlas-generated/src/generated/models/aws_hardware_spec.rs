@@ -36,9 +36,9 @@ pub struct AwsHardwareSpec {
     /// - `HIGH_PERFORMANCE` volume types use IO2 EBS volumes and must fall within the allowable IOPS range for the selected volume size.
     ///
     /// NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-    pub ebs_volume_type: Option<crate::models::AwsCloudProviderSettingsVolumeType>,
+    pub ebs_volume_type: Option<crate::models::VolumeType>,
     /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
-    pub instance_size: Option<crate::models::AwsCloudProviderSettingsInstanceSizeName>,
+    pub instance_size: Option<crate::models::AwsInstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

@@ -52,9 +52,9 @@ pub struct AwsHardwareSpec20240805 {
     /// - `HIGH_PERFORMANCE` volume types use IO2 EBS volumes and must fall within the allowable IOPS range for the selected volume size.
     ///
     /// NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-    pub ebs_volume_type: Option<crate::models::AwsCloudProviderSettingsVolumeType>,
+    pub ebs_volume_type: Option<crate::models::VolumeType>,
     /// Hardware specification for the instance sizes in this region in this shard. Each instance size has a default storage and memory capacity. Electable nodes and read-only nodes (known as "base nodes") within a single shard must use the same instance size. Analytics nodes can scale independently from base nodes within a shard. Both base nodes and analytics nodes can scale independently from their equivalents in other shards.
-    pub instance_size: Option<crate::models::AwsCloudProviderSettingsInstanceSizeName>,
+    pub instance_size: Option<crate::models::AwsInstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

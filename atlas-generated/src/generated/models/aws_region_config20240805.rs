@@ -13,7 +13,7 @@ pub struct AwsRegionConfig20240805 {
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
     pub priority: Option<i32>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
-    pub region_name: Option<crate::models::CloudRegionConfigRegionName>,
+    pub region_name: Option<crate::models::RegionName>,
     /// `analyticsAutoScaling`
     pub analytics_auto_scaling: Option<crate::models::AdvancedAutoScalingSettings>,
     /// Read-only: set by the server, ignored in requests.

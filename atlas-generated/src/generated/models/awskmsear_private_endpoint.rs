@@ -19,11 +19,11 @@ pub struct AwskmsearPrivateEndpoint {
     /// Read-only: set by the server, ignored in requests.
     pub private_endpoint_connection_name: Option<String>,
     /// Cloud provider region in which the Encryption At Rest private endpoint is located.
-    pub region_name: Option<crate::models::AwskmsearPrivateEndpointRegionName>,
+    pub region_name: Option<crate::models::PrivateEndpointRegionName>,
     /// State of the Encryption At Rest private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::AwskmsearPrivateEndpointStatus>,
+    pub status: Option<crate::models::PrivateEndpointStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -75,7 +75,7 @@ impl crate::runtime::Json for AwskmsearPrivateEndpoint {
 crate::impl_serde_via_json!(AwskmsearPrivateEndpoint);
 /// Cloud provider region in which the Encryption At Rest private endpoint is located.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwskmsearPrivateEndpointRegionName {
+pub enum PrivateEndpointRegionName {
     /// `US_CENTRAL`
     UsCentral,
     /// `US_EAST`
@@ -265,7 +265,7 @@ pub enum AwskmsearPrivateEndpointRegionName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AwskmsearPrivateEndpointRegionName {
+impl PrivateEndpointRegionName {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -367,7 +367,7 @@ impl AwskmsearPrivateEndpointRegionName {
         }
     }
 }
-impl crate::runtime::OpenEnum for AwskmsearPrivateEndpointRegionName {
+impl crate::runtime::OpenEnum for PrivateEndpointRegionName {
     const VALUES: &'static [&'static str] = &[
         "US_CENTRAL",
         "US_EAST",
@@ -465,14 +465,14 @@ impl crate::runtime::OpenEnum for AwskmsearPrivateEndpointRegionName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AwskmsearPrivateEndpointRegionName::as_str(self)
+        PrivateEndpointRegionName::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AwskmsearPrivateEndpointRegionName {
+impl From<&str> for PrivateEndpointRegionName {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -573,20 +573,20 @@ impl From<&str> for AwskmsearPrivateEndpointRegionName {
         }
     }
 }
-impl std::str::FromStr for AwskmsearPrivateEndpointRegionName {
+impl std::str::FromStr for PrivateEndpointRegionName {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AwskmsearPrivateEndpointRegionName {
+impl std::fmt::Display for PrivateEndpointRegionName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AwskmsearPrivateEndpointRegionName {
+impl crate::runtime::Json for PrivateEndpointRegionName {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -600,16 +600,16 @@ impl crate::runtime::Json for AwskmsearPrivateEndpointRegionName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AwskmsearPrivateEndpointRegionName {
+impl crate::runtime::QueryValue for PrivateEndpointRegionName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AwskmsearPrivateEndpointRegionName);
+crate::impl_serde_via_json!(PrivateEndpointRegionName);
 /// State of the Encryption At Rest private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwskmsearPrivateEndpointStatus {
+pub enum PrivateEndpointStatus {
     /// `INITIATING`
     Initiating,
     /// `PENDING_ACCEPTANCE`
@@ -625,7 +625,7 @@ pub enum AwskmsearPrivateEndpointStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AwskmsearPrivateEndpointStatus {
+impl PrivateEndpointStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -640,7 +640,7 @@ impl AwskmsearPrivateEndpointStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for AwskmsearPrivateEndpointStatus {
+impl crate::runtime::OpenEnum for PrivateEndpointStatus {
     const VALUES: &'static [&'static str] = &[
         "INITIATING",
         "PENDING_ACCEPTANCE",
@@ -651,14 +651,14 @@ impl crate::runtime::OpenEnum for AwskmsearPrivateEndpointStatus {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AwskmsearPrivateEndpointStatus::as_str(self)
+        PrivateEndpointStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AwskmsearPrivateEndpointStatus {
+impl From<&str> for PrivateEndpointStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -672,20 +672,20 @@ impl From<&str> for AwskmsearPrivateEndpointStatus {
         }
     }
 }
-impl std::str::FromStr for AwskmsearPrivateEndpointStatus {
+impl std::str::FromStr for PrivateEndpointStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AwskmsearPrivateEndpointStatus {
+impl std::fmt::Display for PrivateEndpointStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AwskmsearPrivateEndpointStatus {
+impl crate::runtime::Json for PrivateEndpointStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -699,10 +699,10 @@ impl crate::runtime::Json for AwskmsearPrivateEndpointStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AwskmsearPrivateEndpointStatus {
+impl crate::runtime::QueryValue for PrivateEndpointStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AwskmsearPrivateEndpointStatus);
+crate::impl_serde_via_json!(PrivateEndpointStatus);

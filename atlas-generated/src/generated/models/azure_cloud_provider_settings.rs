@@ -9,9 +9,7 @@ pub struct AzureCloudProviderSettings {
     /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
     pub disk_type_name: Option<crate::models::AzureCloudProviderSettingsDiskTypeName>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<
-        crate::models::AzureCloudProviderSettingsInstanceSizeName,
-    >,
+    pub instance_size_name: Option<crate::models::AzureInstanceSize>,
     /// Microsoft Azure Regions.
     pub region_name: Option<crate::models::AzureCloudProviderSettingsRegionName>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -186,7 +184,7 @@ crate::impl_serde_via_json!(AzureCloudProviderSettingsDiskTypeName);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureCloudProviderSettingsInstanceSizeName {
+pub enum AzureInstanceSize {
     /// `M10`
     M10,
     /// `M20`
@@ -234,7 +232,7 @@ pub enum AzureCloudProviderSettingsInstanceSizeName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl AzureCloudProviderSettingsInstanceSizeName {
+impl AzureInstanceSize {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -265,7 +263,7 @@ impl AzureCloudProviderSettingsInstanceSizeName {
         }
     }
 }
-impl crate::runtime::OpenEnum for AzureCloudProviderSettingsInstanceSizeName {
+impl crate::runtime::OpenEnum for AzureInstanceSize {
     const VALUES: &'static [&'static str] = &[
         "M10",
         "M20",
@@ -292,14 +290,14 @@ impl crate::runtime::OpenEnum for AzureCloudProviderSettingsInstanceSizeName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        AzureCloudProviderSettingsInstanceSizeName::as_str(self)
+        AzureInstanceSize::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for AzureCloudProviderSettingsInstanceSizeName {
+impl From<&str> for AzureInstanceSize {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -329,20 +327,20 @@ impl From<&str> for AzureCloudProviderSettingsInstanceSizeName {
         }
     }
 }
-impl std::str::FromStr for AzureCloudProviderSettingsInstanceSizeName {
+impl std::str::FromStr for AzureInstanceSize {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for AzureCloudProviderSettingsInstanceSizeName {
+impl std::fmt::Display for AzureInstanceSize {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for AzureCloudProviderSettingsInstanceSizeName {
+impl crate::runtime::Json for AzureInstanceSize {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -356,13 +354,13 @@ impl crate::runtime::Json for AzureCloudProviderSettingsInstanceSizeName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for AzureCloudProviderSettingsInstanceSizeName {
+impl crate::runtime::QueryValue for AzureInstanceSize {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(AzureCloudProviderSettingsInstanceSizeName);
+crate::impl_serde_via_json!(AzureInstanceSize);
 /// Azure Regions
 ///
 /// Microsoft Azure Regions.

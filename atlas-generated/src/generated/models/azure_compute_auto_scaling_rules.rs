@@ -7,13 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureComputeAutoScalingRules {
     /// Maximum instance size to which your cluster can automatically scale.
-    pub max_instance_size: Option<
-        crate::models::AzureCloudProviderSettingsInstanceSizeName,
-    >,
+    pub max_instance_size: Option<crate::models::AzureInstanceSize>,
     /// Minimum instance size to which your cluster can automatically scale.
-    pub min_instance_size: Option<
-        crate::models::AzureCloudProviderSettingsInstanceSizeName,
-    >,
+    pub min_instance_size: Option<crate::models::AzureInstanceSize>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

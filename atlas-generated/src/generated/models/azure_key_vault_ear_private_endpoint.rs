@@ -19,11 +19,11 @@ pub struct AzureKeyVaultEarPrivateEndpoint {
     /// Read-only: set by the server, ignored in requests.
     pub private_endpoint_connection_name: Option<String>,
     /// Cloud provider region in which the Encryption At Rest private endpoint is located.
-    pub region_name: Option<crate::models::AwskmsearPrivateEndpointRegionName>,
+    pub region_name: Option<crate::models::PrivateEndpointRegionName>,
     /// State of the Encryption At Rest private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::AwskmsearPrivateEndpointStatus>,
+    pub status: Option<crate::models::PrivateEndpointStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

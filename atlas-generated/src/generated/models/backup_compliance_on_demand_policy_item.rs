@@ -13,7 +13,7 @@ pub struct BackupComplianceOnDemandPolicyItem {
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
     /// Unit of time in which MongoDB Cloud measures snapshot retention.
-    pub retention_unit: crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
+    pub retention_unit: crate::models::RetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the snapshot. For less frequent policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value specified for more frequent policy items.
     ///
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
@@ -29,9 +29,7 @@ impl BackupComplianceOnDemandPolicyItem {
         frequency_type: impl Into<
             crate::models::BackupComplianceOnDemandPolicyItemFrequencyType,
         >,
-        retention_unit: impl Into<
-            crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
-        >,
+        retention_unit: impl Into<crate::models::RetentionUnit>,
         retention_value: impl Into<i32>,
     ) -> Self {
         Self {
@@ -153,7 +151,7 @@ impl crate::runtime::QueryValue for BackupComplianceOnDemandPolicyItemFrequencyT
 crate::impl_serde_via_json!(BackupComplianceOnDemandPolicyItemFrequencyType);
 /// Unit of time in which MongoDB Cloud measures snapshot retention.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BackupComplianceOnDemandPolicyItemRetentionUnit {
+pub enum RetentionUnit {
     /// `days`
     Days,
     /// `weeks`
@@ -165,7 +163,7 @@ pub enum BackupComplianceOnDemandPolicyItemRetentionUnit {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl BackupComplianceOnDemandPolicyItemRetentionUnit {
+impl RetentionUnit {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -178,18 +176,18 @@ impl BackupComplianceOnDemandPolicyItemRetentionUnit {
         }
     }
 }
-impl crate::runtime::OpenEnum for BackupComplianceOnDemandPolicyItemRetentionUnit {
+impl crate::runtime::OpenEnum for RetentionUnit {
     const VALUES: &'static [&'static str] = &["days", "weeks", "months", "years"];
     #[inline]
     fn as_str(&self) -> &str {
-        BackupComplianceOnDemandPolicyItemRetentionUnit::as_str(self)
+        RetentionUnit::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for BackupComplianceOnDemandPolicyItemRetentionUnit {
+impl From<&str> for RetentionUnit {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -201,20 +199,20 @@ impl From<&str> for BackupComplianceOnDemandPolicyItemRetentionUnit {
         }
     }
 }
-impl std::str::FromStr for BackupComplianceOnDemandPolicyItemRetentionUnit {
+impl std::str::FromStr for RetentionUnit {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BackupComplianceOnDemandPolicyItemRetentionUnit {
+impl std::fmt::Display for RetentionUnit {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for BackupComplianceOnDemandPolicyItemRetentionUnit {
+impl crate::runtime::Json for RetentionUnit {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -228,10 +226,10 @@ impl crate::runtime::Json for BackupComplianceOnDemandPolicyItemRetentionUnit {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for BackupComplianceOnDemandPolicyItemRetentionUnit {
+impl crate::runtime::QueryValue for RetentionUnit {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(BackupComplianceOnDemandPolicyItemRetentionUnit);
+crate::impl_serde_via_json!(RetentionUnit);

@@ -23,7 +23,7 @@ pub struct BackupComplianceScheduledPolicyItem {
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
     /// Unit of time in which MongoDB Cloud measures Snapshot retention.
-    pub retention_unit: crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
+    pub retention_unit: crate::models::RetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the Snapshot. For less frequent policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value specified for more frequent policy items.
     ///
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
@@ -39,9 +39,7 @@ impl BackupComplianceScheduledPolicyItem {
         frequency_type: impl Into<
             crate::models::BackupComplianceScheduledPolicyItemFrequencyType,
         >,
-        retention_unit: impl Into<
-            crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
-        >,
+        retention_unit: impl Into<crate::models::RetentionUnit>,
         retention_value: impl Into<i32>,
     ) -> Self {
         Self {

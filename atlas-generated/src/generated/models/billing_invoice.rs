@@ -74,7 +74,7 @@ pub struct BillingInvoice {
     /// - `PAID`: MongoDB succeeded in charging the provided credit card.
     /// - `PENDING`: Invoice includes charges for the current billing cycle.
     /// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
-    pub status_name: Option<crate::models::BillingInvoiceStatusName>,
+    pub status_name: Option<crate::models::StatusName>,
     /// Sum of all positive invoice line items contained in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -185,7 +185,7 @@ crate::impl_serde_via_json!(BillingInvoice);
 /// - `PENDING`: Invoice includes charges for the current billing cycle.
 /// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BillingInvoiceStatusName {
+pub enum StatusName {
     /// `PENDING`
     Pending,
     /// `CLOSED`
@@ -205,7 +205,7 @@ pub enum BillingInvoiceStatusName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl BillingInvoiceStatusName {
+impl StatusName {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -222,7 +222,7 @@ impl BillingInvoiceStatusName {
         }
     }
 }
-impl crate::runtime::OpenEnum for BillingInvoiceStatusName {
+impl crate::runtime::OpenEnum for StatusName {
     const VALUES: &'static [&'static str] = &[
         "PENDING",
         "CLOSED",
@@ -235,14 +235,14 @@ impl crate::runtime::OpenEnum for BillingInvoiceStatusName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        BillingInvoiceStatusName::as_str(self)
+        StatusName::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for BillingInvoiceStatusName {
+impl From<&str> for StatusName {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -258,20 +258,20 @@ impl From<&str> for BillingInvoiceStatusName {
         }
     }
 }
-impl std::str::FromStr for BillingInvoiceStatusName {
+impl std::str::FromStr for StatusName {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for BillingInvoiceStatusName {
+impl std::fmt::Display for StatusName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for BillingInvoiceStatusName {
+impl crate::runtime::Json for StatusName {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -285,10 +285,10 @@ impl crate::runtime::Json for BillingInvoiceStatusName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for BillingInvoiceStatusName {
+impl crate::runtime::QueryValue for StatusName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(BillingInvoiceStatusName);
+crate::impl_serde_via_json!(StatusName);

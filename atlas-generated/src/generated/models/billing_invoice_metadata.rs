@@ -62,7 +62,7 @@ pub struct BillingInvoiceMetadata {
     /// - `PAID`: MongoDB succeeded in charging the provided credit card.
     /// - `PENDING`: Invoice includes charges for the current billing cycle.
     /// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
-    pub status_name: Option<crate::models::BillingInvoiceStatusName>,
+    pub status_name: Option<crate::models::StatusName>,
     /// Sum of all positive invoice line items contained in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -7,9 +7,7 @@ pub struct CloudGcpProviderSettings {
     /// `autoScaling`
     pub auto_scaling: Option<crate::models::CloudProviderGcpAutoScaling>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<
-        crate::models::CloudGcpProviderSettingsInstanceSizeName,
-    >,
+    pub instance_size_name: Option<crate::models::GcpInstanceSize>,
     /// Google Compute Regions.
     pub region_name: Option<crate::models::CloudGcpProviderSettingsRegionName>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -61,7 +59,7 @@ crate::impl_serde_via_json!(CloudGcpProviderSettings);
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudGcpProviderSettingsInstanceSizeName {
+pub enum GcpInstanceSize {
     /// `M10`
     M10,
     /// `M20`
@@ -133,7 +131,7 @@ pub enum CloudGcpProviderSettingsInstanceSizeName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl CloudGcpProviderSettingsInstanceSizeName {
+impl GcpInstanceSize {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -176,7 +174,7 @@ impl CloudGcpProviderSettingsInstanceSizeName {
         }
     }
 }
-impl crate::runtime::OpenEnum for CloudGcpProviderSettingsInstanceSizeName {
+impl crate::runtime::OpenEnum for GcpInstanceSize {
     const VALUES: &'static [&'static str] = &[
         "M10",
         "M20",
@@ -215,14 +213,14 @@ impl crate::runtime::OpenEnum for CloudGcpProviderSettingsInstanceSizeName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        CloudGcpProviderSettingsInstanceSizeName::as_str(self)
+        GcpInstanceSize::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for CloudGcpProviderSettingsInstanceSizeName {
+impl From<&str> for GcpInstanceSize {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -264,20 +262,20 @@ impl From<&str> for CloudGcpProviderSettingsInstanceSizeName {
         }
     }
 }
-impl std::str::FromStr for CloudGcpProviderSettingsInstanceSizeName {
+impl std::str::FromStr for GcpInstanceSize {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for CloudGcpProviderSettingsInstanceSizeName {
+impl std::fmt::Display for GcpInstanceSize {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for CloudGcpProviderSettingsInstanceSizeName {
+impl crate::runtime::Json for GcpInstanceSize {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -291,13 +289,13 @@ impl crate::runtime::Json for CloudGcpProviderSettingsInstanceSizeName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for CloudGcpProviderSettingsInstanceSizeName {
+impl crate::runtime::QueryValue for GcpInstanceSize {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(CloudGcpProviderSettingsInstanceSizeName);
+crate::impl_serde_via_json!(GcpInstanceSize);
 /// GCP Regions
 ///
 /// Google Compute Regions.

@@ -122,7 +122,7 @@ impl From<crate::models::GcpCloudProviderContainer> for CloudProviderContainer {
 crate::impl_serde_via_json!(CloudProviderContainer);
 /// Cloud service provider that serves the requested network peering containers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderContainerProviderName {
+pub enum StreamsCloudProvider {
     /// `AWS`
     Aws,
     /// `GCP`
@@ -136,7 +136,7 @@ pub enum CloudProviderContainerProviderName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl CloudProviderContainerProviderName {
+impl StreamsCloudProvider {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -150,7 +150,7 @@ impl CloudProviderContainerProviderName {
         }
     }
 }
-impl crate::runtime::OpenEnum for CloudProviderContainerProviderName {
+impl crate::runtime::OpenEnum for StreamsCloudProvider {
     const VALUES: &'static [&'static str] = &[
         "AWS",
         "GCP",
@@ -160,14 +160,14 @@ impl crate::runtime::OpenEnum for CloudProviderContainerProviderName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        CloudProviderContainerProviderName::as_str(self)
+        StreamsCloudProvider::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for CloudProviderContainerProviderName {
+impl From<&str> for StreamsCloudProvider {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -180,20 +180,20 @@ impl From<&str> for CloudProviderContainerProviderName {
         }
     }
 }
-impl std::str::FromStr for CloudProviderContainerProviderName {
+impl std::str::FromStr for StreamsCloudProvider {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for CloudProviderContainerProviderName {
+impl std::fmt::Display for StreamsCloudProvider {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for CloudProviderContainerProviderName {
+impl crate::runtime::Json for StreamsCloudProvider {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -207,10 +207,10 @@ impl crate::runtime::Json for CloudProviderContainerProviderName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for CloudProviderContainerProviderName {
+impl crate::runtime::QueryValue for StreamsCloudProvider {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(CloudProviderContainerProviderName);
+crate::impl_serde_via_json!(StreamsCloudProvider);

@@ -235,7 +235,7 @@ impl crate::runtime::QueryValue for CloudRegionConfigProviderName {
 crate::impl_serde_via_json!(CloudRegionConfigProviderName);
 /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudRegionConfigRegionName {
+pub enum RegionName {
     /// `US_GOV_WEST_1`
     UsGovWest1,
     /// `US_GOV_EAST_1`
@@ -521,7 +521,7 @@ pub enum CloudRegionConfigRegionName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl CloudRegionConfigRegionName {
+impl RegionName {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -671,7 +671,7 @@ impl CloudRegionConfigRegionName {
         }
     }
 }
-impl crate::runtime::OpenEnum for CloudRegionConfigRegionName {
+impl crate::runtime::OpenEnum for RegionName {
     const VALUES: &'static [&'static str] = &[
         "US_GOV_WEST_1",
         "US_GOV_EAST_1",
@@ -817,14 +817,14 @@ impl crate::runtime::OpenEnum for CloudRegionConfigRegionName {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        CloudRegionConfigRegionName::as_str(self)
+        RegionName::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for CloudRegionConfigRegionName {
+impl From<&str> for RegionName {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -973,20 +973,20 @@ impl From<&str> for CloudRegionConfigRegionName {
         }
     }
 }
-impl std::str::FromStr for CloudRegionConfigRegionName {
+impl std::str::FromStr for RegionName {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for CloudRegionConfigRegionName {
+impl std::fmt::Display for RegionName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for CloudRegionConfigRegionName {
+impl crate::runtime::Json for RegionName {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -1000,10 +1000,10 @@ impl crate::runtime::Json for CloudRegionConfigRegionName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for CloudRegionConfigRegionName {
+impl crate::runtime::QueryValue for RegionName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(CloudRegionConfigRegionName);
+crate::impl_serde_via_json!(RegionName);

@@ -36,9 +36,7 @@ pub struct ClusterDescriptionProcessArgs {
     /// Flag that indicates whether the cluster allows execution of operations that perform server-side executions of JavaScript. When using 8.0+, we recommend disabling server-side JavaScript and using operators of aggregation pipeline as more performant alternative.
     pub javascript_enabled: Option<bool>,
     /// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-    pub minimum_enabled_tls_protocol: Option<
-        crate::models::ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol,
-    >,
+    pub minimum_enabled_tls_protocol: Option<crate::models::MinimumEnabledTlsProtocol>,
     /// Flag that indicates whether the cluster disables executing any query that requires a collection scan to return results.
     pub no_table_scan: Option<bool>,
     /// Minimum retention window for cluster's oplog expressed in hours. A value of null indicates that the cluster uses the default minimum oplog window that MongoDB Cloud calculates.
@@ -56,9 +54,7 @@ pub struct ClusterDescriptionProcessArgs {
     /// Number of documents per database to sample when gathering schema information.
     pub sample_size_bi_connector: Option<i32>,
     /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-    pub tls_cipher_config_mode: Option<
-        crate::models::ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode,
-    >,
+    pub tls_cipher_config_mode: Option<crate::models::TlsCipherConfigMode>,
     /// Lifetime, in seconds, of multi-document transactions. Atlas considers the transactions that exceed this limit as expired and so aborts them through a periodic clean-up process.
     pub transaction_lifetime_limit_seconds: Option<i64>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

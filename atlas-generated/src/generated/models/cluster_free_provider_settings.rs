@@ -15,9 +15,7 @@ pub struct ClusterFreeProviderSettings {
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub effective_instance_size_name: Option<
-        crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName,
-    >,
+    pub effective_instance_size_name: Option<crate::models::EffectiveInstanceSize>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `TENANT` and specify the cloud service provider in `providerSettings.backingProviderName`.
     pub instance_size_name: Option<
         crate::models::ClusterFreeProviderSettingsInstanceSizeName,
@@ -91,7 +89,7 @@ impl crate::runtime::Json for ClusterFreeProviderSettings {
 crate::impl_serde_via_json!(ClusterFreeProviderSettings);
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+pub enum EffectiveInstanceSize {
     /// `FLEX`
     Flex,
     /// `M2`
@@ -103,7 +101,7 @@ pub enum ClusterFreeProviderSettingsEffectiveInstanceSizeName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl EffectiveInstanceSize {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -116,18 +114,18 @@ impl ClusterFreeProviderSettingsEffectiveInstanceSizeName {
         }
     }
 }
-impl crate::runtime::OpenEnum for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl crate::runtime::OpenEnum for EffectiveInstanceSize {
     const VALUES: &'static [&'static str] = &["FLEX", "M2", "M5", "M0"];
     #[inline]
     fn as_str(&self) -> &str {
-        ClusterFreeProviderSettingsEffectiveInstanceSizeName::as_str(self)
+        EffectiveInstanceSize::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl From<&str> for EffectiveInstanceSize {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -139,20 +137,20 @@ impl From<&str> for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
         }
     }
 }
-impl std::str::FromStr for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl std::str::FromStr for EffectiveInstanceSize {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl std::fmt::Display for EffectiveInstanceSize {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl crate::runtime::Json for EffectiveInstanceSize {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -166,14 +164,13 @@ impl crate::runtime::Json for ClusterFreeProviderSettingsEffectiveInstanceSizeNa
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for ClusterFreeProviderSettingsEffectiveInstanceSizeName {
+impl crate::runtime::QueryValue for EffectiveInstanceSize {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ClusterFreeProviderSettingsEffectiveInstanceSizeName);
+crate::impl_serde_via_json!(EffectiveInstanceSize);
 /// Tenant Instance Sizes
 ///
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `TENANT` and specify the cloud service provider in `providerSettings.backingProviderName`.

@@ -85,7 +85,7 @@ crate::impl_serde_via_json!(ClusterSearchIndex);
 /// - `MIGRATING`: Atlas is upgrading the underlying cluster tier and migrating indexes.
 /// - `PAUSED`: The cluster is paused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterSearchIndexStatus {
+pub enum SearchIndexStatus {
     /// `IN_PROGRESS`
     InProgress,
     /// `STEADY`
@@ -101,7 +101,7 @@ pub enum ClusterSearchIndexStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ClusterSearchIndexStatus {
+impl SearchIndexStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -116,7 +116,7 @@ impl ClusterSearchIndexStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for ClusterSearchIndexStatus {
+impl crate::runtime::OpenEnum for SearchIndexStatus {
     const VALUES: &'static [&'static str] = &[
         "IN_PROGRESS",
         "STEADY",
@@ -127,14 +127,14 @@ impl crate::runtime::OpenEnum for ClusterSearchIndexStatus {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ClusterSearchIndexStatus::as_str(self)
+        SearchIndexStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ClusterSearchIndexStatus {
+impl From<&str> for SearchIndexStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -148,20 +148,20 @@ impl From<&str> for ClusterSearchIndexStatus {
         }
     }
 }
-impl std::str::FromStr for ClusterSearchIndexStatus {
+impl std::str::FromStr for SearchIndexStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ClusterSearchIndexStatus {
+impl std::fmt::Display for SearchIndexStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ClusterSearchIndexStatus {
+impl crate::runtime::Json for SearchIndexStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -175,10 +175,10 @@ impl crate::runtime::Json for ClusterSearchIndexStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ClusterSearchIndexStatus {
+impl crate::runtime::QueryValue for SearchIndexStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ClusterSearchIndexStatus);
+crate::impl_serde_via_json!(SearchIndexStatus);

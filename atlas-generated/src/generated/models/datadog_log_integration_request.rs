@@ -11,7 +11,7 @@ pub struct DatadogLogIntegrationRequest {
     /// API key for authentication.
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
-    pub region: crate::models::DatadogLogIntegrationRequestRegion,
+    pub region: crate::models::DatadogLogIntegrationRegion,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -21,7 +21,7 @@ impl DatadogLogIntegrationRequest {
     pub fn new(
         log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
         api_key: impl Into<String>,
-        region: impl Into<crate::models::DatadogLogIntegrationRequestRegion>,
+        region: impl Into<crate::models::DatadogLogIntegrationRegion>,
     ) -> Self {
         Self {
             log_types: log_types.into(),
@@ -60,7 +60,7 @@ impl crate::runtime::Json for DatadogLogIntegrationRequest {
 crate::impl_serde_via_json!(DatadogLogIntegrationRequest);
 /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DatadogLogIntegrationRequestRegion {
+pub enum DatadogLogIntegrationRegion {
     /// `US1`
     Us1,
     /// `US3`
@@ -78,7 +78,7 @@ pub enum DatadogLogIntegrationRequestRegion {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl DatadogLogIntegrationRequestRegion {
+impl DatadogLogIntegrationRegion {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -94,7 +94,7 @@ impl DatadogLogIntegrationRequestRegion {
         }
     }
 }
-impl crate::runtime::OpenEnum for DatadogLogIntegrationRequestRegion {
+impl crate::runtime::OpenEnum for DatadogLogIntegrationRegion {
     const VALUES: &'static [&'static str] = &[
         "US1",
         "US3",
@@ -106,14 +106,14 @@ impl crate::runtime::OpenEnum for DatadogLogIntegrationRequestRegion {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        DatadogLogIntegrationRequestRegion::as_str(self)
+        DatadogLogIntegrationRegion::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for DatadogLogIntegrationRequestRegion {
+impl From<&str> for DatadogLogIntegrationRegion {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -128,20 +128,20 @@ impl From<&str> for DatadogLogIntegrationRequestRegion {
         }
     }
 }
-impl std::str::FromStr for DatadogLogIntegrationRequestRegion {
+impl std::str::FromStr for DatadogLogIntegrationRegion {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for DatadogLogIntegrationRequestRegion {
+impl std::fmt::Display for DatadogLogIntegrationRegion {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for DatadogLogIntegrationRequestRegion {
+impl crate::runtime::Json for DatadogLogIntegrationRegion {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -155,10 +155,10 @@ impl crate::runtime::Json for DatadogLogIntegrationRequestRegion {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for DatadogLogIntegrationRequestRegion {
+impl crate::runtime::QueryValue for DatadogLogIntegrationRegion {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(DatadogLogIntegrationRequestRegion);
+crate::impl_serde_via_json!(DatadogLogIntegrationRegion);

@@ -13,7 +13,7 @@ pub struct DatadogLogIntegrationResponse {
     /// API key for authentication.
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
-    pub region: crate::models::DatadogLogIntegrationRequestRegion,
+    pub region: crate::models::DatadogLogIntegrationRegion,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -24,7 +24,7 @@ impl DatadogLogIntegrationResponse {
         id: impl Into<String>,
         log_types: impl Into<Vec<crate::models::LogIntegrationRequestLogTypesItem>>,
         api_key: impl Into<String>,
-        region: impl Into<crate::models::DatadogLogIntegrationRequestRegion>,
+        region: impl Into<crate::models::DatadogLogIntegrationRegion>,
     ) -> Self {
         Self {
             id: id.into(),

@@ -35,12 +35,12 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
                     },
                     crate::runtime::Declared {
                         name: "ebsVolumeType",
-                        values: <crate::models::AwsCloudProviderSettingsVolumeType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::VolumeType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AwsCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AwsInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -59,7 +59,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AzureCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AzureInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -73,7 +73,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec {
                 &[
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::CloudGcpProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::GcpInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

@@ -40,12 +40,12 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
                     },
                     crate::runtime::Declared {
                         name: "ebsVolumeType",
-                        values: <crate::models::AwsCloudProviderSettingsVolumeType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::VolumeType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AwsCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AwsInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -69,7 +69,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AzureCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AzureInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -88,7 +88,7 @@ impl crate::runtime::Json for DedicatedHardwareSpec20240805 {
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::CloudGcpProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::GcpInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

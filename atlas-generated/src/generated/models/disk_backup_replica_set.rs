@@ -29,7 +29,7 @@ pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies how often this snapshot triggers.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub frequency_type: Option<crate::models::DiskBackupReplicaSetFrequencyType>,
+    pub frequency_type: Option<crate::models::FrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -57,11 +57,11 @@ pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub snapshot_type: Option<crate::models::DiskBackupReplicaSetSnapshotType>,
+    pub snapshot_type: Option<crate::models::SnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::DiskBackupReplicaSetStatus>,
+    pub status: Option<crate::models::BackupStatus>,
     /// Number of bytes taken to store the backup at time of snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -147,7 +147,7 @@ impl crate::runtime::Json for DiskBackupReplicaSet {
 crate::impl_serde_via_json!(DiskBackupReplicaSet);
 /// Human-readable label that identifies how often this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetFrequencyType {
+pub enum FrequencyType {
     /// `hourly`
     Hourly,
     /// `daily`
@@ -161,7 +161,7 @@ pub enum DiskBackupReplicaSetFrequencyType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl DiskBackupReplicaSetFrequencyType {
+impl FrequencyType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -175,7 +175,7 @@ impl DiskBackupReplicaSetFrequencyType {
         }
     }
 }
-impl crate::runtime::OpenEnum for DiskBackupReplicaSetFrequencyType {
+impl crate::runtime::OpenEnum for FrequencyType {
     const VALUES: &'static [&'static str] = &[
         "hourly",
         "daily",
@@ -185,14 +185,14 @@ impl crate::runtime::OpenEnum for DiskBackupReplicaSetFrequencyType {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        DiskBackupReplicaSetFrequencyType::as_str(self)
+        FrequencyType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for DiskBackupReplicaSetFrequencyType {
+impl From<&str> for FrequencyType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -205,20 +205,20 @@ impl From<&str> for DiskBackupReplicaSetFrequencyType {
         }
     }
 }
-impl std::str::FromStr for DiskBackupReplicaSetFrequencyType {
+impl std::str::FromStr for FrequencyType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for DiskBackupReplicaSetFrequencyType {
+impl std::fmt::Display for FrequencyType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for DiskBackupReplicaSetFrequencyType {
+impl crate::runtime::Json for FrequencyType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -232,16 +232,16 @@ impl crate::runtime::Json for DiskBackupReplicaSetFrequencyType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for DiskBackupReplicaSetFrequencyType {
+impl crate::runtime::QueryValue for FrequencyType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(DiskBackupReplicaSetFrequencyType);
+crate::impl_serde_via_json!(FrequencyType);
 /// Human-readable label that identifies when this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetSnapshotType {
+pub enum SnapshotType {
     /// `onDemand`
     OnDemand,
     /// `scheduled`
@@ -251,7 +251,7 @@ pub enum DiskBackupReplicaSetSnapshotType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl DiskBackupReplicaSetSnapshotType {
+impl SnapshotType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -263,18 +263,18 @@ impl DiskBackupReplicaSetSnapshotType {
         }
     }
 }
-impl crate::runtime::OpenEnum for DiskBackupReplicaSetSnapshotType {
+impl crate::runtime::OpenEnum for SnapshotType {
     const VALUES: &'static [&'static str] = &["onDemand", "scheduled", "fallback"];
     #[inline]
     fn as_str(&self) -> &str {
-        DiskBackupReplicaSetSnapshotType::as_str(self)
+        SnapshotType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for DiskBackupReplicaSetSnapshotType {
+impl From<&str> for SnapshotType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -285,20 +285,20 @@ impl From<&str> for DiskBackupReplicaSetSnapshotType {
         }
     }
 }
-impl std::str::FromStr for DiskBackupReplicaSetSnapshotType {
+impl std::str::FromStr for SnapshotType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for DiskBackupReplicaSetSnapshotType {
+impl std::fmt::Display for SnapshotType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for DiskBackupReplicaSetSnapshotType {
+impl crate::runtime::Json for SnapshotType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -312,16 +312,16 @@ impl crate::runtime::Json for DiskBackupReplicaSetSnapshotType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for DiskBackupReplicaSetSnapshotType {
+impl crate::runtime::QueryValue for SnapshotType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(DiskBackupReplicaSetSnapshotType);
+crate::impl_serde_via_json!(SnapshotType);
 /// Human-readable label that indicates the stage of the backup process for this snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetStatus {
+pub enum BackupStatus {
     /// `queued`
     Queued,
     /// `inProgress`
@@ -333,7 +333,7 @@ pub enum DiskBackupReplicaSetStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl DiskBackupReplicaSetStatus {
+impl BackupStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -346,7 +346,7 @@ impl DiskBackupReplicaSetStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for DiskBackupReplicaSetStatus {
+impl crate::runtime::OpenEnum for BackupStatus {
     const VALUES: &'static [&'static str] = &[
         "queued",
         "inProgress",
@@ -355,14 +355,14 @@ impl crate::runtime::OpenEnum for DiskBackupReplicaSetStatus {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        DiskBackupReplicaSetStatus::as_str(self)
+        BackupStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for DiskBackupReplicaSetStatus {
+impl From<&str> for BackupStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -374,20 +374,20 @@ impl From<&str> for DiskBackupReplicaSetStatus {
         }
     }
 }
-impl std::str::FromStr for DiskBackupReplicaSetStatus {
+impl std::str::FromStr for BackupStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for DiskBackupReplicaSetStatus {
+impl std::fmt::Display for BackupStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for DiskBackupReplicaSetStatus {
+impl crate::runtime::Json for BackupStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -401,13 +401,13 @@ impl crate::runtime::Json for DiskBackupReplicaSetStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for DiskBackupReplicaSetStatus {
+impl crate::runtime::QueryValue for BackupStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(DiskBackupReplicaSetStatus);
+crate::impl_serde_via_json!(BackupStatus);
 /// The `type` of a `DiskBackupReplicaSet`, which is always `replicaSet`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DiskBackupReplicaSetType2 {

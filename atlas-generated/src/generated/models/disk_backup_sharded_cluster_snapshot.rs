@@ -27,7 +27,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Human-readable label that identifies how often this snapshot triggers.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub frequency_type: Option<crate::models::DiskBackupReplicaSetFrequencyType>,
+    pub frequency_type: Option<crate::models::FrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -59,11 +59,11 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub snapshot_type: Option<crate::models::DiskBackupReplicaSetSnapshotType>,
+    pub snapshot_type: Option<crate::models::SnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::DiskBackupReplicaSetStatus>,
+    pub status: Option<crate::models::BackupStatus>,
     /// Number of bytes taken to store the backup at time of snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -13,7 +13,7 @@ pub struct DiskBackupSnapshotRestoreJob {
     /// Read-only: set by the server, ignored in requests.
     pub components: Option<Vec<crate::models::DiskBackupRestoreMember>>,
     /// Human-readable label that categorizes the restore job to create.
-    pub delivery_type: crate::models::DiskBackupSnapshotRestoreJobDeliveryType,
+    pub delivery_type: crate::models::RestoreJobDeliveryType,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -72,9 +72,7 @@ pub struct DiskBackupSnapshotRestoreJob {
 impl DiskBackupSnapshotRestoreJob {
     /// A value with its required fields; optional ones start unset.
     #[inline]
-    pub fn new(
-        delivery_type: impl Into<crate::models::DiskBackupSnapshotRestoreJobDeliveryType>,
-    ) -> Self {
+    pub fn new(delivery_type: impl Into<crate::models::RestoreJobDeliveryType>) -> Self {
         Self {
             cancelled: None,
             components: None,
@@ -192,7 +190,7 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
 crate::impl_serde_via_json!(DiskBackupSnapshotRestoreJob);
 /// Human-readable label that categorizes the restore job to create.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupSnapshotRestoreJobDeliveryType {
+pub enum RestoreJobDeliveryType {
     /// `automated`
     Automated,
     /// `download`
@@ -202,7 +200,7 @@ pub enum DiskBackupSnapshotRestoreJobDeliveryType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl DiskBackupSnapshotRestoreJobDeliveryType {
+impl RestoreJobDeliveryType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -214,18 +212,18 @@ impl DiskBackupSnapshotRestoreJobDeliveryType {
         }
     }
 }
-impl crate::runtime::OpenEnum for DiskBackupSnapshotRestoreJobDeliveryType {
+impl crate::runtime::OpenEnum for RestoreJobDeliveryType {
     const VALUES: &'static [&'static str] = &["automated", "download", "pointInTime"];
     #[inline]
     fn as_str(&self) -> &str {
-        DiskBackupSnapshotRestoreJobDeliveryType::as_str(self)
+        RestoreJobDeliveryType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for DiskBackupSnapshotRestoreJobDeliveryType {
+impl From<&str> for RestoreJobDeliveryType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -236,20 +234,20 @@ impl From<&str> for DiskBackupSnapshotRestoreJobDeliveryType {
         }
     }
 }
-impl std::str::FromStr for DiskBackupSnapshotRestoreJobDeliveryType {
+impl std::str::FromStr for RestoreJobDeliveryType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for DiskBackupSnapshotRestoreJobDeliveryType {
+impl std::fmt::Display for RestoreJobDeliveryType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for DiskBackupSnapshotRestoreJobDeliveryType {
+impl crate::runtime::Json for RestoreJobDeliveryType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -263,10 +261,10 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJobDeliveryType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for DiskBackupSnapshotRestoreJobDeliveryType {
+impl crate::runtime::QueryValue for RestoreJobDeliveryType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(DiskBackupSnapshotRestoreJobDeliveryType);
+crate::impl_serde_via_json!(RestoreJobDeliveryType);

@@ -9,7 +9,7 @@ pub struct DiskBackupTimeBasedCopyPolicyItem {
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
     /// Unit of time in which MongoDB Cloud measures snapshot copy retention.
-    pub retention_unit: crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
+    pub retention_unit: crate::models::RetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the snapshot copy.
     pub retention_value: i32,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -19,9 +19,7 @@ impl DiskBackupTimeBasedCopyPolicyItem {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        retention_unit: impl Into<
-            crate::models::BackupComplianceOnDemandPolicyItemRetentionUnit,
-        >,
+        retention_unit: impl Into<crate::models::RetentionUnit>,
         retention_value: impl Into<i32>,
     ) -> Self {
         Self {

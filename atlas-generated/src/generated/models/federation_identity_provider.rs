@@ -65,7 +65,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -85,17 +85,17 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "requestBinding",
-                        values: <crate::models::FederationSamlIdentityProviderRequestBinding as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::RequestBinding as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "responseSignatureAlgorithm",
-                        values: <crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::ResponseSignatureAlgorithm as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -115,7 +115,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::FederationSamlIdentityProviderStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::FederationStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -144,7 +144,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -179,7 +179,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -194,7 +194,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -228,7 +228,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -258,7 +258,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -273,7 +273,7 @@ impl crate::runtime::Json for FederationIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

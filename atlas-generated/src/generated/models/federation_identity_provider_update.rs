@@ -40,7 +40,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -55,17 +55,17 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "requestBinding",
-                        values: <crate::models::FederationSamlIdentityProviderRequestBinding as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::RequestBinding as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "responseSignatureAlgorithm",
-                        values: <crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::ResponseSignatureAlgorithm as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -104,7 +104,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -129,7 +129,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -139,7 +139,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -163,7 +163,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -183,7 +183,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -193,7 +193,7 @@ impl crate::runtime::Json for FederationIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

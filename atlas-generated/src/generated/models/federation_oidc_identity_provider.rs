@@ -38,7 +38,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -73,7 +73,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -88,7 +88,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -122,7 +122,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -152,7 +152,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -167,7 +167,7 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

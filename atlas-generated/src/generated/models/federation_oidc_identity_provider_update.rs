@@ -33,7 +33,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -58,7 +58,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -68,7 +68,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -92,7 +92,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "authorizationType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -112,7 +112,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "idpType",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderIdpType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -122,7 +122,7 @@ impl crate::runtime::Json for FederationOidcIdentityProviderUpdate {
                     },
                     crate::runtime::Declared {
                         name: "protocol",
-                        values: <crate::models::FederationOidcWorkforceIdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

@@ -13,9 +13,7 @@ pub struct FederationOidcWorkforceIdentityProvider {
     /// `None`: absent; `Some(None)`: `null`.
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
-    >,
+    pub authorization_type: Option<crate::models::AuthorizationType>,
     /// Client identifier that is assigned to an application by the Identity Provider.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -39,7 +37,7 @@ pub struct FederationOidcWorkforceIdentityProvider {
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+    pub idp_type: Option<crate::models::IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
@@ -47,7 +45,7 @@ pub struct FederationOidcWorkforceIdentityProvider {
     /// Required, and may be `null`.
     pub okta_idp_id: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+    pub protocol: Option<crate::models::IdentityProviderProtocol>,
     /// Scopes that MongoDB applications will request from the authorization endpoint.
     pub requested_scopes: Option<Vec<String>>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -149,7 +147,7 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
 crate::impl_serde_via_json!(FederationOidcWorkforceIdentityProvider);
 /// Indicates whether authorization is granted based on group membership or user ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderAuthorizationType {
+pub enum AuthorizationType {
     /// `GROUP`
     Group,
     /// `USER`
@@ -157,7 +155,7 @@ pub enum FederationOidcWorkforceIdentityProviderAuthorizationType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl AuthorizationType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -168,19 +166,18 @@ impl FederationOidcWorkforceIdentityProviderAuthorizationType {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl crate::runtime::OpenEnum for AuthorizationType {
     const VALUES: &'static [&'static str] = &["GROUP", "USER"];
     #[inline]
     fn as_str(&self) -> &str {
-        FederationOidcWorkforceIdentityProviderAuthorizationType::as_str(self)
+        AuthorizationType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl From<&str> for AuthorizationType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -190,20 +187,20 @@ impl From<&str> for FederationOidcWorkforceIdentityProviderAuthorizationType {
         }
     }
 }
-impl std::str::FromStr for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl std::str::FromStr for AuthorizationType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl std::fmt::Display for AuthorizationType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl crate::runtime::Json for AuthorizationType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -217,17 +214,16 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderAuthorizati
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for FederationOidcWorkforceIdentityProviderAuthorizationType {
+impl crate::runtime::QueryValue for AuthorizationType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FederationOidcWorkforceIdentityProviderAuthorizationType);
+crate::impl_serde_via_json!(AuthorizationType);
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderIdpType {
+pub enum IdpType {
     /// `WORKFORCE`
     Workforce,
     /// `WORKLOAD`
@@ -235,7 +231,7 @@ pub enum FederationOidcWorkforceIdentityProviderIdpType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FederationOidcWorkforceIdentityProviderIdpType {
+impl IdpType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -246,18 +242,18 @@ impl FederationOidcWorkforceIdentityProviderIdpType {
         }
     }
 }
-impl crate::runtime::OpenEnum for FederationOidcWorkforceIdentityProviderIdpType {
+impl crate::runtime::OpenEnum for IdpType {
     const VALUES: &'static [&'static str] = &["WORKFORCE", "WORKLOAD"];
     #[inline]
     fn as_str(&self) -> &str {
-        FederationOidcWorkforceIdentityProviderIdpType::as_str(self)
+        IdpType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FederationOidcWorkforceIdentityProviderIdpType {
+impl From<&str> for IdpType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -267,20 +263,20 @@ impl From<&str> for FederationOidcWorkforceIdentityProviderIdpType {
         }
     }
 }
-impl std::str::FromStr for FederationOidcWorkforceIdentityProviderIdpType {
+impl std::str::FromStr for IdpType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FederationOidcWorkforceIdentityProviderIdpType {
+impl std::fmt::Display for IdpType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderIdpType {
+impl crate::runtime::Json for IdpType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -294,16 +290,16 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderIdpType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FederationOidcWorkforceIdentityProviderIdpType {
+impl crate::runtime::QueryValue for IdpType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FederationOidcWorkforceIdentityProviderIdpType);
+crate::impl_serde_via_json!(IdpType);
 /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderProtocol {
+pub enum IdentityProviderProtocol {
     /// `SAML`
     Saml,
     /// `OIDC`
@@ -311,7 +307,7 @@ pub enum FederationOidcWorkforceIdentityProviderProtocol {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FederationOidcWorkforceIdentityProviderProtocol {
+impl IdentityProviderProtocol {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -322,18 +318,18 @@ impl FederationOidcWorkforceIdentityProviderProtocol {
         }
     }
 }
-impl crate::runtime::OpenEnum for FederationOidcWorkforceIdentityProviderProtocol {
+impl crate::runtime::OpenEnum for IdentityProviderProtocol {
     const VALUES: &'static [&'static str] = &["SAML", "OIDC"];
     #[inline]
     fn as_str(&self) -> &str {
-        FederationOidcWorkforceIdentityProviderProtocol::as_str(self)
+        IdentityProviderProtocol::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FederationOidcWorkforceIdentityProviderProtocol {
+impl From<&str> for IdentityProviderProtocol {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -343,20 +339,20 @@ impl From<&str> for FederationOidcWorkforceIdentityProviderProtocol {
         }
     }
 }
-impl std::str::FromStr for FederationOidcWorkforceIdentityProviderProtocol {
+impl std::str::FromStr for IdentityProviderProtocol {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FederationOidcWorkforceIdentityProviderProtocol {
+impl std::fmt::Display for IdentityProviderProtocol {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderProtocol {
+impl crate::runtime::Json for IdentityProviderProtocol {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -370,10 +366,10 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderProtocol {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FederationOidcWorkforceIdentityProviderProtocol {
+impl crate::runtime::QueryValue for IdentityProviderProtocol {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FederationOidcWorkforceIdentityProviderProtocol);
+crate::impl_serde_via_json!(IdentityProviderProtocol);

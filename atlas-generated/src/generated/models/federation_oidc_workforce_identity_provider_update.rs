@@ -9,9 +9,7 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
-    >,
+    pub authorization_type: Option<crate::models::AuthorizationType>,
     /// Client identifier that is assigned to an application by the Identity Provider.
     pub client_id: Option<String>,
     /// The description of the identity provider.
@@ -23,11 +21,11 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// Identifier of the claim which contains IdP Group IDs in the token.
     pub groups_claim: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+    pub idp_type: Option<crate::models::IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+    pub protocol: Option<crate::models::IdentityProviderProtocol>,
     /// Scopes that MongoDB applications will request from the authorization endpoint.
     pub requested_scopes: Option<Vec<String>>,
     /// Identifier of the claim which contains the user ID in the token.

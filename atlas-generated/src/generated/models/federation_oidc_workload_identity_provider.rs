@@ -11,9 +11,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     /// `None`: absent; `Some(None)`: `null`.
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
-    >,
+    pub authorization_type: Option<crate::models::AuthorizationType>,
     /// Date that the identity provider was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -33,7 +31,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+    pub idp_type: Option<crate::models::IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
@@ -41,7 +39,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     /// Required, and may be `null`.
     pub okta_idp_id: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+    pub protocol: Option<crate::models::IdentityProviderProtocol>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.

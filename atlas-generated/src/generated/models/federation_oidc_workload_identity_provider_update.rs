@@ -7,9 +7,7 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        crate::models::FederationOidcWorkforceIdentityProviderAuthorizationType,
-    >,
+    pub authorization_type: Option<crate::models::AuthorizationType>,
     /// The description of the identity provider.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -19,11 +17,11 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// Identifier of the claim which contains IdP Group IDs in the token.
     pub groups_claim: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+    pub idp_type: Option<crate::models::IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+    pub protocol: Option<crate::models::IdentityProviderProtocol>,
     /// Identifier of the claim which contains the user ID in the token.
     pub user_claim: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

@@ -31,7 +31,7 @@ pub struct FederationSamlIdentityProvider {
     /// Read-only: set by the server, ignored in requests.
     pub id: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+    pub idp_type: Option<crate::models::IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
@@ -41,15 +41,11 @@ pub struct FederationSamlIdentityProvider {
     /// `None`: absent; `Some(None)`: `null`.
     pub pem_file_info: Option<Option<crate::models::PemFileInfo>>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+    pub protocol: Option<crate::models::IdentityProviderProtocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    pub request_binding: Option<
-        crate::models::FederationSamlIdentityProviderRequestBinding,
-    >,
+    pub request_binding: Option<crate::models::RequestBinding>,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    pub response_signature_algorithm: Option<
-        crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm,
-    >,
+    pub response_signature_algorithm: Option<crate::models::ResponseSignatureAlgorithm>,
     /// Custom SSO URL for the identity provider.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -59,7 +55,7 @@ pub struct FederationSamlIdentityProvider {
     /// URL that points to the receiver of the SAML authentication request.
     pub sso_url: Option<String>,
     /// String enum that indicates whether the identity provider is active.
-    pub status: Option<crate::models::FederationSamlIdentityProviderStatus>,
+    pub status: Option<crate::models::FederationStatus>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -163,7 +159,7 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
 crate::impl_serde_via_json!(FederationSamlIdentityProvider);
 /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderRequestBinding {
+pub enum RequestBinding {
     /// `HTTP-POST`
     HttpPost,
     /// `HTTP-REDIRECT`
@@ -171,7 +167,7 @@ pub enum FederationSamlIdentityProviderRequestBinding {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FederationSamlIdentityProviderRequestBinding {
+impl RequestBinding {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -182,18 +178,18 @@ impl FederationSamlIdentityProviderRequestBinding {
         }
     }
 }
-impl crate::runtime::OpenEnum for FederationSamlIdentityProviderRequestBinding {
+impl crate::runtime::OpenEnum for RequestBinding {
     const VALUES: &'static [&'static str] = &["HTTP-POST", "HTTP-REDIRECT"];
     #[inline]
     fn as_str(&self) -> &str {
-        FederationSamlIdentityProviderRequestBinding::as_str(self)
+        RequestBinding::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FederationSamlIdentityProviderRequestBinding {
+impl From<&str> for RequestBinding {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -203,20 +199,20 @@ impl From<&str> for FederationSamlIdentityProviderRequestBinding {
         }
     }
 }
-impl std::str::FromStr for FederationSamlIdentityProviderRequestBinding {
+impl std::str::FromStr for RequestBinding {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FederationSamlIdentityProviderRequestBinding {
+impl std::fmt::Display for RequestBinding {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FederationSamlIdentityProviderRequestBinding {
+impl crate::runtime::Json for RequestBinding {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -230,16 +226,16 @@ impl crate::runtime::Json for FederationSamlIdentityProviderRequestBinding {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FederationSamlIdentityProviderRequestBinding {
+impl crate::runtime::QueryValue for RequestBinding {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FederationSamlIdentityProviderRequestBinding);
+crate::impl_serde_via_json!(RequestBinding);
 /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderResponseSignatureAlgorithm {
+pub enum ResponseSignatureAlgorithm {
     /// `SHA-1`
     Sha1,
     /// `SHA-256`
@@ -247,7 +243,7 @@ pub enum FederationSamlIdentityProviderResponseSignatureAlgorithm {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl ResponseSignatureAlgorithm {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -258,19 +254,18 @@ impl FederationSamlIdentityProviderResponseSignatureAlgorithm {
         }
     }
 }
-impl crate::runtime::OpenEnum
-for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl crate::runtime::OpenEnum for ResponseSignatureAlgorithm {
     const VALUES: &'static [&'static str] = &["SHA-1", "SHA-256"];
     #[inline]
     fn as_str(&self) -> &str {
-        FederationSamlIdentityProviderResponseSignatureAlgorithm::as_str(self)
+        ResponseSignatureAlgorithm::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl From<&str> for ResponseSignatureAlgorithm {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -280,20 +275,20 @@ impl From<&str> for FederationSamlIdentityProviderResponseSignatureAlgorithm {
         }
     }
 }
-impl std::str::FromStr for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl std::str::FromStr for ResponseSignatureAlgorithm {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl std::fmt::Display for ResponseSignatureAlgorithm {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl crate::runtime::Json for ResponseSignatureAlgorithm {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -307,17 +302,16 @@ impl crate::runtime::Json for FederationSamlIdentityProviderResponseSignatureAlg
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue
-for FederationSamlIdentityProviderResponseSignatureAlgorithm {
+impl crate::runtime::QueryValue for ResponseSignatureAlgorithm {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FederationSamlIdentityProviderResponseSignatureAlgorithm);
+crate::impl_serde_via_json!(ResponseSignatureAlgorithm);
 /// String enum that indicates whether the identity provider is active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderStatus {
+pub enum FederationStatus {
     /// `ACTIVE`
     Active,
     /// `INACTIVE`
@@ -325,7 +319,7 @@ pub enum FederationSamlIdentityProviderStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FederationSamlIdentityProviderStatus {
+impl FederationStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -336,18 +330,18 @@ impl FederationSamlIdentityProviderStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for FederationSamlIdentityProviderStatus {
+impl crate::runtime::OpenEnum for FederationStatus {
     const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
     #[inline]
     fn as_str(&self) -> &str {
-        FederationSamlIdentityProviderStatus::as_str(self)
+        FederationStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FederationSamlIdentityProviderStatus {
+impl From<&str> for FederationStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -357,20 +351,20 @@ impl From<&str> for FederationSamlIdentityProviderStatus {
         }
     }
 }
-impl std::str::FromStr for FederationSamlIdentityProviderStatus {
+impl std::str::FromStr for FederationStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FederationSamlIdentityProviderStatus {
+impl std::fmt::Display for FederationStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FederationSamlIdentityProviderStatus {
+impl crate::runtime::Json for FederationStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -384,10 +378,10 @@ impl crate::runtime::Json for FederationSamlIdentityProviderStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FederationSamlIdentityProviderStatus {
+impl crate::runtime::QueryValue for FederationStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FederationSamlIdentityProviderStatus);
+crate::impl_serde_via_json!(FederationStatus);

@@ -13,21 +13,17 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// Human-readable label that identifies the identity provider.
     pub display_name: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
+    pub idp_type: Option<crate::models::IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// `pemFileInfo`
     pub pem_file_info: Option<crate::models::PemFileInfoUpdate>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
+    pub protocol: Option<crate::models::IdentityProviderProtocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    pub request_binding: Option<
-        crate::models::FederationSamlIdentityProviderRequestBinding,
-    >,
+    pub request_binding: Option<crate::models::RequestBinding>,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    pub response_signature_algorithm: Option<
-        crate::models::FederationSamlIdentityProviderResponseSignatureAlgorithm,
-    >,
+    pub response_signature_algorithm: Option<crate::models::ResponseSignatureAlgorithm>,
     /// Custom SSO URL for the identity provider.
     pub slug: Option<String>,
     /// Flag that indicates whether the identity provider has SSO debug enabled.

@@ -9,7 +9,7 @@ pub struct FlexBackupRestoreJob20241113 {
     /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub delivery_type: Option<crate::models::FlexBackupRestoreJob20241113DeliveryType>,
+    pub delivery_type: Option<crate::models::FlexBackupRestoreJobDeliveryType>,
     /// Date and time when the download link no longer works. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -53,7 +53,7 @@ pub struct FlexBackupRestoreJob20241113 {
     /// Phase of the restore workflow for this job at the time this resource made this request.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::FlexBackupRestoreJob20241113Status>,
+    pub status: Option<crate::models::FlexBackupStatus>,
     /// Human-readable label that identifies the instance or cluster on the target project to which you want to restore the snapshot. You can restore the snapshot to another flex or dedicated cluster tier.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -163,7 +163,7 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
 crate::impl_serde_via_json!(FlexBackupRestoreJob20241113);
 /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexBackupRestoreJob20241113DeliveryType {
+pub enum FlexBackupRestoreJobDeliveryType {
     /// `RESTORE`
     Restore,
     /// `DOWNLOAD`
@@ -171,7 +171,7 @@ pub enum FlexBackupRestoreJob20241113DeliveryType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FlexBackupRestoreJob20241113DeliveryType {
+impl FlexBackupRestoreJobDeliveryType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -182,18 +182,18 @@ impl FlexBackupRestoreJob20241113DeliveryType {
         }
     }
 }
-impl crate::runtime::OpenEnum for FlexBackupRestoreJob20241113DeliveryType {
+impl crate::runtime::OpenEnum for FlexBackupRestoreJobDeliveryType {
     const VALUES: &'static [&'static str] = &["RESTORE", "DOWNLOAD"];
     #[inline]
     fn as_str(&self) -> &str {
-        FlexBackupRestoreJob20241113DeliveryType::as_str(self)
+        FlexBackupRestoreJobDeliveryType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FlexBackupRestoreJob20241113DeliveryType {
+impl From<&str> for FlexBackupRestoreJobDeliveryType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -203,20 +203,20 @@ impl From<&str> for FlexBackupRestoreJob20241113DeliveryType {
         }
     }
 }
-impl std::str::FromStr for FlexBackupRestoreJob20241113DeliveryType {
+impl std::str::FromStr for FlexBackupRestoreJobDeliveryType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FlexBackupRestoreJob20241113DeliveryType {
+impl std::fmt::Display for FlexBackupRestoreJobDeliveryType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FlexBackupRestoreJob20241113DeliveryType {
+impl crate::runtime::Json for FlexBackupRestoreJobDeliveryType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -230,16 +230,16 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113DeliveryType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FlexBackupRestoreJob20241113DeliveryType {
+impl crate::runtime::QueryValue for FlexBackupRestoreJobDeliveryType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FlexBackupRestoreJob20241113DeliveryType);
+crate::impl_serde_via_json!(FlexBackupRestoreJobDeliveryType);
 /// Phase of the restore workflow for this job at the time this resource made this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexBackupRestoreJob20241113Status {
+pub enum FlexBackupStatus {
     /// `PENDING`
     Pending,
     /// `QUEUED`
@@ -253,7 +253,7 @@ pub enum FlexBackupRestoreJob20241113Status {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FlexBackupRestoreJob20241113Status {
+impl FlexBackupStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -267,7 +267,7 @@ impl FlexBackupRestoreJob20241113Status {
         }
     }
 }
-impl crate::runtime::OpenEnum for FlexBackupRestoreJob20241113Status {
+impl crate::runtime::OpenEnum for FlexBackupStatus {
     const VALUES: &'static [&'static str] = &[
         "PENDING",
         "QUEUED",
@@ -277,14 +277,14 @@ impl crate::runtime::OpenEnum for FlexBackupRestoreJob20241113Status {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        FlexBackupRestoreJob20241113Status::as_str(self)
+        FlexBackupStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FlexBackupRestoreJob20241113Status {
+impl From<&str> for FlexBackupStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -297,20 +297,20 @@ impl From<&str> for FlexBackupRestoreJob20241113Status {
         }
     }
 }
-impl std::str::FromStr for FlexBackupRestoreJob20241113Status {
+impl std::str::FromStr for FlexBackupStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FlexBackupRestoreJob20241113Status {
+impl std::fmt::Display for FlexBackupStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FlexBackupRestoreJob20241113Status {
+impl crate::runtime::Json for FlexBackupStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -324,10 +324,10 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113Status {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FlexBackupRestoreJob20241113Status {
+impl crate::runtime::QueryValue for FlexBackupStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FlexBackupRestoreJob20241113Status);
+crate::impl_serde_via_json!(FlexBackupStatus);

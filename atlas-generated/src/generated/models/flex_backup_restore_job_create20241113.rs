@@ -9,7 +9,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub delivery_type: Option<crate::models::FlexBackupRestoreJob20241113DeliveryType>,
+    pub delivery_type: Option<crate::models::FlexBackupRestoreJobDeliveryType>,
     /// Date and time when the download link no longer works. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -53,7 +53,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     /// Phase of the restore workflow for this job at the time this resource made this request.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::FlexBackupRestoreJob20241113Status>,
+    pub status: Option<crate::models::FlexBackupStatus>,
     /// Human-readable label that identifies the instance or cluster on the target project to which you want to restore the snapshot. You can restore the snapshot to another flex cluster or dedicated cluster tier.
     ///
     /// Write-only: sent in requests, never returned.

@@ -37,7 +37,7 @@ pub struct FlexBackupSnapshot20241113 {
     /// Phase of the workflow for this snapshot at the time this resource made this request.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::FlexBackupRestoreJob20241113Status>,
+    pub status: Option<crate::models::FlexBackupStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -49,7 +49,7 @@ pub struct FlexClusterDescription20241113 {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state_name: Option<crate::models::AdvancedClusterDescriptionStateName>,
+    pub state_name: Option<crate::models::StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the instance.
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.

@@ -17,7 +17,7 @@ pub struct FlexProviderSettings20241113 {
     /// Human-readable label that identifies the provider type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub provider_name: Option<crate::models::FlexProviderSettings20241113ProviderName>,
+    pub provider_name: Option<crate::models::ProviderName>,
     /// Human-readable label that identifies the geographic location of your MongoDB flex cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -71,13 +71,13 @@ impl crate::runtime::Json for FlexProviderSettings20241113 {
 crate::impl_serde_via_json!(FlexProviderSettings20241113);
 /// Human-readable label that identifies the provider type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexProviderSettings20241113ProviderName {
+pub enum ProviderName {
     /// `FLEX`
     Flex,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl FlexProviderSettings20241113ProviderName {
+impl ProviderName {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -87,18 +87,18 @@ impl FlexProviderSettings20241113ProviderName {
         }
     }
 }
-impl crate::runtime::OpenEnum for FlexProviderSettings20241113ProviderName {
+impl crate::runtime::OpenEnum for ProviderName {
     const VALUES: &'static [&'static str] = &["FLEX"];
     #[inline]
     fn as_str(&self) -> &str {
-        FlexProviderSettings20241113ProviderName::as_str(self)
+        ProviderName::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for FlexProviderSettings20241113ProviderName {
+impl From<&str> for ProviderName {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -107,20 +107,20 @@ impl From<&str> for FlexProviderSettings20241113ProviderName {
         }
     }
 }
-impl std::str::FromStr for FlexProviderSettings20241113ProviderName {
+impl std::str::FromStr for ProviderName {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for FlexProviderSettings20241113ProviderName {
+impl std::fmt::Display for ProviderName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for FlexProviderSettings20241113ProviderName {
+impl crate::runtime::Json for ProviderName {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -134,10 +134,10 @@ impl crate::runtime::Json for FlexProviderSettings20241113ProviderName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for FlexProviderSettings20241113ProviderName {
+impl crate::runtime::QueryValue for ProviderName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(FlexProviderSettings20241113ProviderName);
+crate::impl_serde_via_json!(ProviderName);

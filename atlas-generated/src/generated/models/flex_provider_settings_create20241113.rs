@@ -19,7 +19,7 @@ pub struct FlexProviderSettingsCreate20241113 {
     /// Human-readable label that identifies the provider type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub provider_name: Option<crate::models::FlexProviderSettings20241113ProviderName>,
+    pub provider_name: Option<crate::models::ProviderName>,
     /// Human-readable label that identifies the geographic location of your MongoDB flex cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Write-only: sent in requests, never returned.

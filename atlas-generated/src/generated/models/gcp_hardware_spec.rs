@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpHardwareSpec {
     /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
-    pub instance_size: Option<crate::models::CloudGcpProviderSettingsInstanceSizeName>,
+    pub instance_size: Option<crate::models::GcpInstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

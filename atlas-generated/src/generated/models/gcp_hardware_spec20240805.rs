@@ -19,7 +19,7 @@ pub struct GcpHardwareSpec20240805 {
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
     pub disk_size_gb: Option<f64>,
     /// Hardware specification for the instance sizes in this region in this shard. Each instance size has a default storage and memory capacity. Electable nodes and read-only nodes (known as "base nodes") within a single shard must use the same instance size. Analytics nodes can scale independently from base nodes within a shard. Both base nodes and analytics nodes can scale independently from their equivalents in other shards.
-    pub instance_size: Option<crate::models::CloudGcpProviderSettingsInstanceSizeName>,
+    pub instance_size: Option<crate::models::GcpInstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

@@ -5,11 +5,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GreaterThanDaysThresholdView {
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<crate::models::GreaterThanDaysThresholdViewOperator>,
+    pub operator: Option<crate::models::GreaterThanOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
-    pub units: Option<crate::models::GreaterThanDaysThresholdViewUnits>,
+    pub units: Option<crate::models::ThanDaysThresholdViewUnits>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -49,13 +49,13 @@ impl crate::runtime::Json for GreaterThanDaysThresholdView {
 crate::impl_serde_via_json!(GreaterThanDaysThresholdView);
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GreaterThanDaysThresholdViewOperator {
+pub enum GreaterThanOperator {
     /// `GREATER_THAN`
     GreaterThan,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl GreaterThanDaysThresholdViewOperator {
+impl GreaterThanOperator {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -65,18 +65,18 @@ impl GreaterThanDaysThresholdViewOperator {
         }
     }
 }
-impl crate::runtime::OpenEnum for GreaterThanDaysThresholdViewOperator {
+impl crate::runtime::OpenEnum for GreaterThanOperator {
     const VALUES: &'static [&'static str] = &["GREATER_THAN"];
     #[inline]
     fn as_str(&self) -> &str {
-        GreaterThanDaysThresholdViewOperator::as_str(self)
+        GreaterThanOperator::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for GreaterThanDaysThresholdViewOperator {
+impl From<&str> for GreaterThanOperator {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -85,20 +85,20 @@ impl From<&str> for GreaterThanDaysThresholdViewOperator {
         }
     }
 }
-impl std::str::FromStr for GreaterThanDaysThresholdViewOperator {
+impl std::str::FromStr for GreaterThanOperator {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for GreaterThanDaysThresholdViewOperator {
+impl std::fmt::Display for GreaterThanOperator {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for GreaterThanDaysThresholdViewOperator {
+impl crate::runtime::Json for GreaterThanOperator {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -112,22 +112,22 @@ impl crate::runtime::Json for GreaterThanDaysThresholdViewOperator {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for GreaterThanDaysThresholdViewOperator {
+impl crate::runtime::QueryValue for GreaterThanOperator {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(GreaterThanDaysThresholdViewOperator);
+crate::impl_serde_via_json!(GreaterThanOperator);
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GreaterThanDaysThresholdViewUnits {
+pub enum ThanDaysThresholdViewUnits {
     /// `DAYS`
     Days,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl GreaterThanDaysThresholdViewUnits {
+impl ThanDaysThresholdViewUnits {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -137,18 +137,18 @@ impl GreaterThanDaysThresholdViewUnits {
         }
     }
 }
-impl crate::runtime::OpenEnum for GreaterThanDaysThresholdViewUnits {
+impl crate::runtime::OpenEnum for ThanDaysThresholdViewUnits {
     const VALUES: &'static [&'static str] = &["DAYS"];
     #[inline]
     fn as_str(&self) -> &str {
-        GreaterThanDaysThresholdViewUnits::as_str(self)
+        ThanDaysThresholdViewUnits::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for GreaterThanDaysThresholdViewUnits {
+impl From<&str> for ThanDaysThresholdViewUnits {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -157,20 +157,20 @@ impl From<&str> for GreaterThanDaysThresholdViewUnits {
         }
     }
 }
-impl std::str::FromStr for GreaterThanDaysThresholdViewUnits {
+impl std::str::FromStr for ThanDaysThresholdViewUnits {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for GreaterThanDaysThresholdViewUnits {
+impl std::fmt::Display for ThanDaysThresholdViewUnits {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for GreaterThanDaysThresholdViewUnits {
+impl crate::runtime::Json for ThanDaysThresholdViewUnits {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -184,10 +184,10 @@ impl crate::runtime::Json for GreaterThanDaysThresholdViewUnits {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for GreaterThanDaysThresholdViewUnits {
+impl crate::runtime::QueryValue for ThanDaysThresholdViewUnits {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(GreaterThanDaysThresholdViewUnits);
+crate::impl_serde_via_json!(ThanDaysThresholdViewUnits);

@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GreaterThanRawThreshold {
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<crate::models::GreaterThanDaysThresholdViewOperator>,
+    pub operator: Option<crate::models::GreaterThanOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,
     /// `units`

@@ -37,12 +37,12 @@ impl crate::runtime::Json for HardwareSpec {
                     },
                     crate::runtime::Declared {
                         name: "ebsVolumeType",
-                        values: <crate::models::AwsCloudProviderSettingsVolumeType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::VolumeType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AwsCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AwsInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -61,7 +61,7 @@ impl crate::runtime::Json for HardwareSpec {
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AzureCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AzureInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -75,7 +75,7 @@ impl crate::runtime::Json for HardwareSpec {
                 &[
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::CloudGcpProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::GcpInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -89,7 +89,7 @@ impl crate::runtime::Json for HardwareSpec {
                 &[
                     crate::runtime::Declared {
                         name: "effectiveInstanceSize",
-                        values: <crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::EffectiveInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

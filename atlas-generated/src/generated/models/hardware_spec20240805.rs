@@ -42,12 +42,12 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                     },
                     crate::runtime::Declared {
                         name: "ebsVolumeType",
-                        values: <crate::models::AwsCloudProviderSettingsVolumeType as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::VolumeType as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AwsCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AwsInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -71,7 +71,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::AzureCloudProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::AzureInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -90,7 +90,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                     },
                     crate::runtime::Declared {
                         name: "instanceSize",
-                        values: <crate::models::CloudGcpProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::GcpInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -109,7 +109,7 @@ impl crate::runtime::Json for HardwareSpec20240805 {
                     },
                     crate::runtime::Declared {
                         name: "effectiveInstanceSize",
-                        values: <crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::EffectiveInstanceSize as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

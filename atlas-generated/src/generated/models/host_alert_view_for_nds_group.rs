@@ -67,7 +67,7 @@ pub struct HostAlertViewForNdsGroup {
     /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::AlertViewStatus>,
+    pub status: Option<crate::models::AlertStatus>,
     /// Date and time when someone last updated this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -9,7 +9,7 @@ pub struct HostMatcher {
     /// `fieldName`
     pub field_name: crate::models::HostMatcherField,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
-    pub operator: crate::models::AlertMatcherOperator,
+    pub operator: crate::models::MatcherOperator,
     /// `value`
     pub value: Option<crate::models::MatcherHostType>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -20,7 +20,7 @@ impl HostMatcher {
     #[inline]
     pub fn new(
         field_name: impl Into<crate::models::HostMatcherField>,
-        operator: impl Into<crate::models::AlertMatcherOperator>,
+        operator: impl Into<crate::models::MatcherOperator>,
     ) -> Self {
         Self {
             field_name: field_name.into(),

@@ -9,7 +9,7 @@ pub struct InvoiceLineItem {
     /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::InvoiceLineItemCloudProvider>,
+    pub cloud_provider: Option<crate::models::LineItemCloudProvider>,
     /// Human-readable label that identifies the cluster that incurred the charge.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -187,7 +187,7 @@ impl crate::runtime::Json for InvoiceLineItem {
 crate::impl_serde_via_json!(InvoiceLineItem);
 /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvoiceLineItemCloudProvider {
+pub enum LineItemCloudProvider {
     /// `AWS`
     Aws,
     /// `GCP`
@@ -199,7 +199,7 @@ pub enum InvoiceLineItemCloudProvider {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl InvoiceLineItemCloudProvider {
+impl LineItemCloudProvider {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -212,18 +212,18 @@ impl InvoiceLineItemCloudProvider {
         }
     }
 }
-impl crate::runtime::OpenEnum for InvoiceLineItemCloudProvider {
+impl crate::runtime::OpenEnum for LineItemCloudProvider {
     const VALUES: &'static [&'static str] = &["AWS", "GCP", "AZURE", "ATLAS"];
     #[inline]
     fn as_str(&self) -> &str {
-        InvoiceLineItemCloudProvider::as_str(self)
+        LineItemCloudProvider::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for InvoiceLineItemCloudProvider {
+impl From<&str> for LineItemCloudProvider {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -235,20 +235,20 @@ impl From<&str> for InvoiceLineItemCloudProvider {
         }
     }
 }
-impl std::str::FromStr for InvoiceLineItemCloudProvider {
+impl std::str::FromStr for LineItemCloudProvider {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for InvoiceLineItemCloudProvider {
+impl std::fmt::Display for LineItemCloudProvider {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for InvoiceLineItemCloudProvider {
+impl crate::runtime::Json for LineItemCloudProvider {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -262,10 +262,10 @@ impl crate::runtime::Json for InvoiceLineItemCloudProvider {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for InvoiceLineItemCloudProvider {
+impl crate::runtime::QueryValue for LineItemCloudProvider {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(InvoiceLineItemCloudProvider);
+crate::impl_serde_via_json!(LineItemCloudProvider);

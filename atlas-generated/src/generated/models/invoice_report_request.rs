@@ -7,9 +7,9 @@ pub struct InvoiceReportRequest {
     /// Version of the report format specification.
     pub format_spec_version: Option<String>,
     /// Format of the report.
-    pub report_format: crate::models::InvoiceReportRequestReportFormat,
+    pub report_format: crate::models::ReportFormat,
     /// Type of report to generate.
-    pub report_type: crate::models::InvoiceReportRequestReportType,
+    pub report_type: crate::models::ReportType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -17,8 +17,8 @@ impl InvoiceReportRequest {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        report_format: impl Into<crate::models::InvoiceReportRequestReportFormat>,
-        report_type: impl Into<crate::models::InvoiceReportRequestReportType>,
+        report_format: impl Into<crate::models::ReportFormat>,
+        report_type: impl Into<crate::models::ReportType>,
     ) -> Self {
         Self {
             format_spec_version: None,
@@ -65,13 +65,13 @@ impl crate::runtime::Json for InvoiceReportRequest {
 crate::impl_serde_via_json!(InvoiceReportRequest);
 /// Format of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvoiceReportRequestReportFormat {
+pub enum ReportFormat {
     /// `CSV`
     Csv,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl InvoiceReportRequestReportFormat {
+impl ReportFormat {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -81,18 +81,18 @@ impl InvoiceReportRequestReportFormat {
         }
     }
 }
-impl crate::runtime::OpenEnum for InvoiceReportRequestReportFormat {
+impl crate::runtime::OpenEnum for ReportFormat {
     const VALUES: &'static [&'static str] = &["CSV"];
     #[inline]
     fn as_str(&self) -> &str {
-        InvoiceReportRequestReportFormat::as_str(self)
+        ReportFormat::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for InvoiceReportRequestReportFormat {
+impl From<&str> for ReportFormat {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -101,20 +101,20 @@ impl From<&str> for InvoiceReportRequestReportFormat {
         }
     }
 }
-impl std::str::FromStr for InvoiceReportRequestReportFormat {
+impl std::str::FromStr for ReportFormat {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for InvoiceReportRequestReportFormat {
+impl std::fmt::Display for ReportFormat {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for InvoiceReportRequestReportFormat {
+impl crate::runtime::Json for ReportFormat {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -128,22 +128,22 @@ impl crate::runtime::Json for InvoiceReportRequestReportFormat {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for InvoiceReportRequestReportFormat {
+impl crate::runtime::QueryValue for ReportFormat {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(InvoiceReportRequestReportFormat);
+crate::impl_serde_via_json!(ReportFormat);
 /// Type of report to generate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvoiceReportRequestReportType {
+pub enum ReportType {
     /// `FOCUS`
     Focus,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl InvoiceReportRequestReportType {
+impl ReportType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -153,18 +153,18 @@ impl InvoiceReportRequestReportType {
         }
     }
 }
-impl crate::runtime::OpenEnum for InvoiceReportRequestReportType {
+impl crate::runtime::OpenEnum for ReportType {
     const VALUES: &'static [&'static str] = &["FOCUS"];
     #[inline]
     fn as_str(&self) -> &str {
-        InvoiceReportRequestReportType::as_str(self)
+        ReportType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for InvoiceReportRequestReportType {
+impl From<&str> for ReportType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -173,20 +173,20 @@ impl From<&str> for InvoiceReportRequestReportType {
         }
     }
 }
-impl std::str::FromStr for InvoiceReportRequestReportType {
+impl std::str::FromStr for ReportType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for InvoiceReportRequestReportType {
+impl std::fmt::Display for ReportType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for InvoiceReportRequestReportType {
+impl crate::runtime::Json for ReportType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -200,10 +200,10 @@ impl crate::runtime::Json for InvoiceReportRequestReportType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for InvoiceReportRequestReportType {
+impl crate::runtime::QueryValue for ReportType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(InvoiceReportRequestReportType);
+crate::impl_serde_via_json!(ReportType);

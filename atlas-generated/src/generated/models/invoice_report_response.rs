@@ -23,13 +23,13 @@ pub struct InvoiceReportResponse {
     /// Read-only: set by the server, ignored in requests.
     pub invoice_id: Option<String>,
     /// Format of the generated report.
-    pub report_format: crate::models::InvoiceReportRequestReportFormat,
+    pub report_format: crate::models::ReportFormat,
     /// Unique 24-hexadecimal digit string that identifies the report.
     ///
     /// Read-only: set by the server, ignored in requests.
     pub report_id: Option<String>,
     /// Type of the generated report.
-    pub report_type: crate::models::InvoiceReportRequestReportType,
+    pub report_type: crate::models::ReportType,
     /// Current state of the report generation.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -41,8 +41,8 @@ impl InvoiceReportResponse {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        report_format: impl Into<crate::models::InvoiceReportRequestReportFormat>,
-        report_type: impl Into<crate::models::InvoiceReportRequestReportType>,
+        report_format: impl Into<crate::models::ReportFormat>,
+        report_type: impl Into<crate::models::ReportType>,
     ) -> Self {
         Self {
             download_url: None,

@@ -21,17 +21,13 @@ pub struct LegacyAtlasCluster {
     /// `biConnector`
     pub bi_connector: Option<crate::models::BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    pub cluster_type: Option<crate::models::AdvancedClusterDescriptionClusterType>,
+    pub cluster_type: Option<crate::models::ClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode: Option<
-        crate::models::AdvancedClusterDescriptionConfigServerManagementMode,
-    >,
+    pub config_server_management_mode: Option<crate::models::ConfigServerManagementMode>,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub config_server_type: Option<
-        crate::models::AdvancedClusterDescriptionConfigServerType,
-    >,
+    pub config_server_type: Option<crate::models::ConfigServerType>,
     /// Read-only: set by the server, ignored in requests.
     pub connection_strings: Option<crate::models::ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this serverless instance. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
@@ -71,13 +67,9 @@ pub struct LegacyAtlasCluster {
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
     pub disk_size_gb: Option<f64>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<
-        crate::models::AdvancedClusterDescriptionDiskWarmingMode,
-    >,
+    pub disk_warming_mode: Option<crate::models::DiskWarmingMode>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider: Option<
-        crate::models::AdvancedClusterDescriptionEncryptionAtRestProvider,
-    >,
+    pub encryption_at_rest_provider: Option<crate::models::EncryptionAtRestProvider>,
     /// Feature compatibility version of the cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -152,9 +144,7 @@ pub struct LegacyAtlasCluster {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy: Option<
-        crate::models::AdvancedClusterDescriptionReplicaSetScalingStrategy,
-    >,
+    pub replica_set_scaling_strategy: Option<crate::models::ReplicaSetScalingStrategy>,
     /// Number of members that belong to the replica set. Each member retains a copy of your databases, providing high availability and data redundancy. Use `replicationSpecs` instead.
     #[deprecated(note = "deprecated in the Atlas API spec")]
     pub replication_factor: Option<i32>,
@@ -168,7 +158,7 @@ pub struct LegacyAtlasCluster {
     /// - For non-Global sharded clusters and replica sets, the single object represents where MongoDB Cloud deploys your clusters nodes.
     pub replication_specs: Option<Vec<crate::models::LegacyReplicationSpec>>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    pub root_cert_type: Option<crate::models::AdvancedClusterDescriptionRootCertType>,
+    pub root_cert_type: Option<crate::models::RootCertType>,
     /// Connection string that you can use to connect to the cluster. The `+srv` modifier forces the connection to use Transport Layer Security (TLS). The `mongoURI` parameter lists additional options.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -182,15 +172,13 @@ pub struct LegacyAtlasCluster {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state_name: Option<crate::models::AdvancedClusterDescriptionStateName>,
+    pub state_name: Option<crate::models::StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system: Option<
-        crate::models::AdvancedClusterDescriptionVersionReleaseSystem,
-    >,
+    pub version_release_system: Option<crate::models::VersionReleaseSystem>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -5,11 +5,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LessThanDaysThresholdView {
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<crate::models::LessThanDaysThresholdViewOperator>,
+    pub operator: Option<crate::models::LessThanOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
-    pub units: Option<crate::models::GreaterThanDaysThresholdViewUnits>,
+    pub units: Option<crate::models::ThanDaysThresholdViewUnits>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -49,13 +49,13 @@ impl crate::runtime::Json for LessThanDaysThresholdView {
 crate::impl_serde_via_json!(LessThanDaysThresholdView);
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LessThanDaysThresholdViewOperator {
+pub enum LessThanOperator {
     /// `LESS_THAN`
     LessThan,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl LessThanDaysThresholdViewOperator {
+impl LessThanOperator {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -65,18 +65,18 @@ impl LessThanDaysThresholdViewOperator {
         }
     }
 }
-impl crate::runtime::OpenEnum for LessThanDaysThresholdViewOperator {
+impl crate::runtime::OpenEnum for LessThanOperator {
     const VALUES: &'static [&'static str] = &["LESS_THAN"];
     #[inline]
     fn as_str(&self) -> &str {
-        LessThanDaysThresholdViewOperator::as_str(self)
+        LessThanOperator::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for LessThanDaysThresholdViewOperator {
+impl From<&str> for LessThanOperator {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -85,20 +85,20 @@ impl From<&str> for LessThanDaysThresholdViewOperator {
         }
     }
 }
-impl std::str::FromStr for LessThanDaysThresholdViewOperator {
+impl std::str::FromStr for LessThanOperator {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for LessThanDaysThresholdViewOperator {
+impl std::fmt::Display for LessThanOperator {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for LessThanDaysThresholdViewOperator {
+impl crate::runtime::Json for LessThanOperator {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -112,10 +112,10 @@ impl crate::runtime::Json for LessThanDaysThresholdViewOperator {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for LessThanDaysThresholdViewOperator {
+impl crate::runtime::QueryValue for LessThanOperator {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(LessThanDaysThresholdViewOperator);
+crate::impl_serde_via_json!(LessThanOperator);

@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LessThanTimeThreshold {
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<crate::models::LessThanDaysThresholdViewOperator>,
+    pub operator: Option<crate::models::LessThanOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,
     /// `units`

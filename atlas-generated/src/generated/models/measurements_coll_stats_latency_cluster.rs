@@ -27,7 +27,7 @@ pub struct MeasurementsCollStatsLatencyCluster {
     /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub granularity: Option<crate::models::ApiMeasurementsGeneralViewAtlasGranularity>,
+    pub granularity: Option<crate::models::MeasurementsGranularity>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricIntegrationRequest {
     /// The temporality to send to the metric integration.
-    pub aggregation_temporality: crate::models::MetricIntegrationRequestAggregationTemporality,
+    pub aggregation_temporality: crate::models::AggregationTemporality,
     /// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
-    pub auth_type: crate::models::MetricIntegrationRequestAuthType,
+    pub auth_type: crate::models::AuthType,
     /// OpenTelemetry collector endpoint URL. Must use HTTPS.
     pub endpoint: String,
     /// HTTP headers for authentication and configuration. Total size limit 2KB. Required when `authType` is `HEADER`.
@@ -17,13 +17,13 @@ pub struct MetricIntegrationRequest {
     /// Write-only: sent in requests, never returned.
     pub headers: Option<Vec<crate::models::Header>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
-    pub integration_type: crate::models::MetricIntegrationRequestIntegrationType,
+    pub integration_type: crate::models::IntegrationType,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
     pub metric_selection: Vec<
         crate::models::MetricIntegrationRequestMetricSelectionItem,
     >,
     /// The provider type for the metric integration. Identifies the third-party service provider.
-    pub provider_type: crate::models::MetricIntegrationRequestProviderType,
+    pub provider_type: crate::models::ProviderType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,18 +31,14 @@ impl MetricIntegrationRequest {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        aggregation_temporality: impl Into<
-            crate::models::MetricIntegrationRequestAggregationTemporality,
-        >,
-        auth_type: impl Into<crate::models::MetricIntegrationRequestAuthType>,
+        aggregation_temporality: impl Into<crate::models::AggregationTemporality>,
+        auth_type: impl Into<crate::models::AuthType>,
         endpoint: impl Into<String>,
-        integration_type: impl Into<
-            crate::models::MetricIntegrationRequestIntegrationType,
-        >,
+        integration_type: impl Into<crate::models::IntegrationType>,
         metric_selection: impl Into<
             Vec<crate::models::MetricIntegrationRequestMetricSelectionItem>,
         >,
-        provider_type: impl Into<crate::models::MetricIntegrationRequestProviderType>,
+        provider_type: impl Into<crate::models::ProviderType>,
     ) -> Self {
         Self {
             aggregation_temporality: aggregation_temporality.into(),
@@ -109,7 +105,7 @@ impl crate::runtime::Json for MetricIntegrationRequest {
 crate::impl_serde_via_json!(MetricIntegrationRequest);
 /// The temporality to send to the metric integration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestAggregationTemporality {
+pub enum AggregationTemporality {
     /// `DELTA`
     Delta,
     /// `CUMULATIVE`
@@ -117,7 +113,7 @@ pub enum MetricIntegrationRequestAggregationTemporality {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl MetricIntegrationRequestAggregationTemporality {
+impl AggregationTemporality {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -128,18 +124,18 @@ impl MetricIntegrationRequestAggregationTemporality {
         }
     }
 }
-impl crate::runtime::OpenEnum for MetricIntegrationRequestAggregationTemporality {
+impl crate::runtime::OpenEnum for AggregationTemporality {
     const VALUES: &'static [&'static str] = &["DELTA", "CUMULATIVE"];
     #[inline]
     fn as_str(&self) -> &str {
-        MetricIntegrationRequestAggregationTemporality::as_str(self)
+        AggregationTemporality::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for MetricIntegrationRequestAggregationTemporality {
+impl From<&str> for AggregationTemporality {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -149,20 +145,20 @@ impl From<&str> for MetricIntegrationRequestAggregationTemporality {
         }
     }
 }
-impl std::str::FromStr for MetricIntegrationRequestAggregationTemporality {
+impl std::str::FromStr for AggregationTemporality {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for MetricIntegrationRequestAggregationTemporality {
+impl std::fmt::Display for AggregationTemporality {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for MetricIntegrationRequestAggregationTemporality {
+impl crate::runtime::Json for AggregationTemporality {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -176,22 +172,22 @@ impl crate::runtime::Json for MetricIntegrationRequestAggregationTemporality {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for MetricIntegrationRequestAggregationTemporality {
+impl crate::runtime::QueryValue for AggregationTemporality {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(MetricIntegrationRequestAggregationTemporality);
+crate::impl_serde_via_json!(AggregationTemporality);
 /// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestAuthType {
+pub enum AuthType {
     /// `HEADER`
     Header,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl MetricIntegrationRequestAuthType {
+impl AuthType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -201,18 +197,18 @@ impl MetricIntegrationRequestAuthType {
         }
     }
 }
-impl crate::runtime::OpenEnum for MetricIntegrationRequestAuthType {
+impl crate::runtime::OpenEnum for AuthType {
     const VALUES: &'static [&'static str] = &["HEADER"];
     #[inline]
     fn as_str(&self) -> &str {
-        MetricIntegrationRequestAuthType::as_str(self)
+        AuthType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for MetricIntegrationRequestAuthType {
+impl From<&str> for AuthType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -221,20 +217,20 @@ impl From<&str> for MetricIntegrationRequestAuthType {
         }
     }
 }
-impl std::str::FromStr for MetricIntegrationRequestAuthType {
+impl std::str::FromStr for AuthType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for MetricIntegrationRequestAuthType {
+impl std::fmt::Display for AuthType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for MetricIntegrationRequestAuthType {
+impl crate::runtime::Json for AuthType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -248,22 +244,22 @@ impl crate::runtime::Json for MetricIntegrationRequestAuthType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for MetricIntegrationRequestAuthType {
+impl crate::runtime::QueryValue for AuthType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(MetricIntegrationRequestAuthType);
+crate::impl_serde_via_json!(AuthType);
 /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestIntegrationType {
+pub enum IntegrationType {
     /// `OTEL`
     Otel,
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl MetricIntegrationRequestIntegrationType {
+impl IntegrationType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -273,18 +269,18 @@ impl MetricIntegrationRequestIntegrationType {
         }
     }
 }
-impl crate::runtime::OpenEnum for MetricIntegrationRequestIntegrationType {
+impl crate::runtime::OpenEnum for IntegrationType {
     const VALUES: &'static [&'static str] = &["OTEL"];
     #[inline]
     fn as_str(&self) -> &str {
-        MetricIntegrationRequestIntegrationType::as_str(self)
+        IntegrationType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for MetricIntegrationRequestIntegrationType {
+impl From<&str> for IntegrationType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -293,20 +289,20 @@ impl From<&str> for MetricIntegrationRequestIntegrationType {
         }
     }
 }
-impl std::str::FromStr for MetricIntegrationRequestIntegrationType {
+impl std::str::FromStr for IntegrationType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for MetricIntegrationRequestIntegrationType {
+impl std::fmt::Display for IntegrationType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for MetricIntegrationRequestIntegrationType {
+impl crate::runtime::Json for IntegrationType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -320,13 +316,13 @@ impl crate::runtime::Json for MetricIntegrationRequestIntegrationType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for MetricIntegrationRequestIntegrationType {
+impl crate::runtime::QueryValue for IntegrationType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(MetricIntegrationRequestIntegrationType);
+crate::impl_serde_via_json!(IntegrationType);
 /// `MetricIntegrationRequest/properties/metricSelection/items` in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricIntegrationRequestMetricSelectionItem {
@@ -413,7 +409,7 @@ impl crate::runtime::QueryValue for MetricIntegrationRequestMetricSelectionItem 
 crate::impl_serde_via_json!(MetricIntegrationRequestMetricSelectionItem);
 /// The provider type for the metric integration. Identifies the third-party service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestProviderType {
+pub enum ProviderType {
     /// `CUSTOM`
     Custom,
     /// `DYNATRACE`
@@ -423,7 +419,7 @@ pub enum MetricIntegrationRequestProviderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl MetricIntegrationRequestProviderType {
+impl ProviderType {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -435,18 +431,18 @@ impl MetricIntegrationRequestProviderType {
         }
     }
 }
-impl crate::runtime::OpenEnum for MetricIntegrationRequestProviderType {
+impl crate::runtime::OpenEnum for ProviderType {
     const VALUES: &'static [&'static str] = &["CUSTOM", "DYNATRACE", "NEW_RELIC"];
     #[inline]
     fn as_str(&self) -> &str {
-        MetricIntegrationRequestProviderType::as_str(self)
+        ProviderType::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for MetricIntegrationRequestProviderType {
+impl From<&str> for ProviderType {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -457,20 +453,20 @@ impl From<&str> for MetricIntegrationRequestProviderType {
         }
     }
 }
-impl std::str::FromStr for MetricIntegrationRequestProviderType {
+impl std::str::FromStr for ProviderType {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for MetricIntegrationRequestProviderType {
+impl std::fmt::Display for ProviderType {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for MetricIntegrationRequestProviderType {
+impl crate::runtime::Json for ProviderType {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -484,10 +480,10 @@ impl crate::runtime::Json for MetricIntegrationRequestProviderType {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for MetricIntegrationRequestProviderType {
+impl crate::runtime::QueryValue for ProviderType {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(MetricIntegrationRequestProviderType);
+crate::impl_serde_via_json!(ProviderType);

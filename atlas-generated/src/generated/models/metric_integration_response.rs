@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricIntegrationResponse {
     /// The temporality to send to the metric integration.
-    pub aggregation_temporality: crate::models::MetricIntegrationRequestAggregationTemporality,
+    pub aggregation_temporality: crate::models::AggregationTemporality,
     /// Authentication method the integration uses when exporting metrics to the endpoint.
-    pub auth_type: crate::models::MetricIntegrationRequestAuthType,
+    pub auth_type: crate::models::AuthType,
     /// OpenTelemetry collector endpoint URL.
     pub endpoint: String,
     /// HTTP headers for authentication and configuration. Values are redacted and never returned in plaintext.
@@ -17,7 +17,7 @@ pub struct MetricIntegrationResponse {
     /// Read-only: set by the server, ignored in requests.
     pub headers_redacted: Option<Vec<crate::models::RedactedHeader>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration.
-    pub integration_type: crate::models::MetricIntegrationRequestIntegrationType,
+    pub integration_type: crate::models::IntegrationType,
     /// Unique identifier of the metric integration configuration.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -27,7 +27,7 @@ pub struct MetricIntegrationResponse {
         crate::models::MetricIntegrationRequestMetricSelectionItem,
     >,
     /// The provider type for the metric integration. Identifies the third-party service provider.
-    pub provider_type: crate::models::MetricIntegrationRequestProviderType,
+    pub provider_type: crate::models::ProviderType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -35,18 +35,14 @@ impl MetricIntegrationResponse {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        aggregation_temporality: impl Into<
-            crate::models::MetricIntegrationRequestAggregationTemporality,
-        >,
-        auth_type: impl Into<crate::models::MetricIntegrationRequestAuthType>,
+        aggregation_temporality: impl Into<crate::models::AggregationTemporality>,
+        auth_type: impl Into<crate::models::AuthType>,
         endpoint: impl Into<String>,
-        integration_type: impl Into<
-            crate::models::MetricIntegrationRequestIntegrationType,
-        >,
+        integration_type: impl Into<crate::models::IntegrationType>,
         metric_selection: impl Into<
             Vec<crate::models::MetricIntegrationRequestMetricSelectionItem>,
         >,
-        provider_type: impl Into<crate::models::MetricIntegrationRequestProviderType>,
+        provider_type: impl Into<crate::models::ProviderType>,
     ) -> Self {
         Self {
             aggregation_temporality: aggregation_temporality.into(),

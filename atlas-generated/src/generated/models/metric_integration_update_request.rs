@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricIntegrationUpdateRequest {
     /// The temporality to send to the metric integration.
-    pub aggregation_temporality: crate::models::MetricIntegrationRequestAggregationTemporality,
+    pub aggregation_temporality: crate::models::AggregationTemporality,
     /// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
-    pub auth_type: crate::models::MetricIntegrationRequestAuthType,
+    pub auth_type: crate::models::AuthType,
     /// OpenTelemetry collector endpoint URL. Must use HTTPS.
     pub endpoint: String,
     /// HTTP headers for authentication and configuration. Total size limit 2KB. Required when `authType` is `HEADER`.
@@ -17,13 +17,13 @@ pub struct MetricIntegrationUpdateRequest {
     /// Write-only: sent in requests, never returned.
     pub headers: Option<Vec<crate::models::Header>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
-    pub integration_type: crate::models::MetricIntegrationRequestIntegrationType,
+    pub integration_type: crate::models::IntegrationType,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
     pub metric_selection: Vec<
         crate::models::MetricIntegrationRequestMetricSelectionItem,
     >,
     /// The provider type for the metric integration. Identifies the third-party service provider.
-    pub provider_type: crate::models::MetricIntegrationRequestProviderType,
+    pub provider_type: crate::models::ProviderType,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,18 +31,14 @@ impl MetricIntegrationUpdateRequest {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        aggregation_temporality: impl Into<
-            crate::models::MetricIntegrationRequestAggregationTemporality,
-        >,
-        auth_type: impl Into<crate::models::MetricIntegrationRequestAuthType>,
+        aggregation_temporality: impl Into<crate::models::AggregationTemporality>,
+        auth_type: impl Into<crate::models::AuthType>,
         endpoint: impl Into<String>,
-        integration_type: impl Into<
-            crate::models::MetricIntegrationRequestIntegrationType,
-        >,
+        integration_type: impl Into<crate::models::IntegrationType>,
         metric_selection: impl Into<
             Vec<crate::models::MetricIntegrationRequestMetricSelectionItem>,
         >,
-        provider_type: impl Into<crate::models::MetricIntegrationRequestProviderType>,
+        provider_type: impl Into<crate::models::ProviderType>,
     ) -> Self {
         Self {
             aggregation_temporality: aggregation_temporality.into(),

@@ -5,17 +5,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectStoragePrivateEndpointRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: Option<
-        crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
-    >,
+    pub cloud_provider: Option<crate::models::EndpointCloudProvider>,
     /// Cloud provider region of the S3 bucket that the Object Storage private endpoint accesses. For same-region endpoints, this is also the region where the VPC interface endpoint is deployed.
-    pub region_name: Option<
-        crate::models::ObjectStoragePrivateEndpointRequestRegionName,
-    >,
+    pub region_name: Option<crate::models::ObjectStoragePrivateEndpointRegionName>,
     /// Cloud provider region in which the VPC interface endpoint is deployed. Omit to deploy the interface endpoint in the same region as the S3 bucket (same-region endpoint). Set to a region different from `regionName` to create a cross-region endpoint.
-    pub vpc_region_name: Option<
-        crate::models::ObjectStoragePrivateEndpointRequestRegionName,
-    >,
+    pub vpc_region_name: Option<crate::models::ObjectStoragePrivateEndpointRegionName>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -55,7 +49,7 @@ impl crate::runtime::Json for ObjectStoragePrivateEndpointRequest {
 crate::impl_serde_via_json!(ObjectStoragePrivateEndpointRequest);
 /// Cloud provider region of the S3 bucket that the Object Storage private endpoint accesses. For same-region endpoints, this is also the region where the VPC interface endpoint is deployed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectStoragePrivateEndpointRequestRegionName {
+pub enum ObjectStoragePrivateEndpointRegionName {
     /// `US_GOV_WEST_1`
     UsGovWest1,
     /// `US_GOV_EAST_1`
@@ -113,7 +107,7 @@ pub enum ObjectStoragePrivateEndpointRequestRegionName {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ObjectStoragePrivateEndpointRequestRegionName {
+impl ObjectStoragePrivateEndpointRegionName {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -149,7 +143,7 @@ impl ObjectStoragePrivateEndpointRequestRegionName {
         }
     }
 }
-impl crate::runtime::OpenEnum for ObjectStoragePrivateEndpointRequestRegionName {
+impl crate::runtime::OpenEnum for ObjectStoragePrivateEndpointRegionName {
     const VALUES: &'static [&'static str] = &[
         "US_GOV_WEST_1",
         "US_GOV_EAST_1",
@@ -181,14 +175,14 @@ impl crate::runtime::OpenEnum for ObjectStoragePrivateEndpointRequestRegionName 
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ObjectStoragePrivateEndpointRequestRegionName::as_str(self)
+        ObjectStoragePrivateEndpointRegionName::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ObjectStoragePrivateEndpointRequestRegionName {
+impl From<&str> for ObjectStoragePrivateEndpointRegionName {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -223,20 +217,20 @@ impl From<&str> for ObjectStoragePrivateEndpointRequestRegionName {
         }
     }
 }
-impl std::str::FromStr for ObjectStoragePrivateEndpointRequestRegionName {
+impl std::str::FromStr for ObjectStoragePrivateEndpointRegionName {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ObjectStoragePrivateEndpointRequestRegionName {
+impl std::fmt::Display for ObjectStoragePrivateEndpointRegionName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ObjectStoragePrivateEndpointRequestRegionName {
+impl crate::runtime::Json for ObjectStoragePrivateEndpointRegionName {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -250,10 +244,10 @@ impl crate::runtime::Json for ObjectStoragePrivateEndpointRequestRegionName {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ObjectStoragePrivateEndpointRequestRegionName {
+impl crate::runtime::QueryValue for ObjectStoragePrivateEndpointRegionName {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ObjectStoragePrivateEndpointRequestRegionName);
+crate::impl_serde_via_json!(ObjectStoragePrivateEndpointRegionName);

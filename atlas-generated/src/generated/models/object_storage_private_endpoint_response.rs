@@ -5,9 +5,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectStoragePrivateEndpointResponse {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: Option<
-        crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
-    >,
+    pub cloud_provider: Option<crate::models::EndpointCloudProvider>,
     /// Error message for failures associated with the Object Storage private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -21,17 +19,13 @@ pub struct ObjectStoragePrivateEndpointResponse {
     /// Read-only: set by the server, ignored in requests.
     pub private_endpoint_connection_name: Option<String>,
     /// Cloud provider region in which the Object Storage bucket is located. For cross-region endpoints, this differs from `vpcRegionName`, which is the region in which the VPC interface endpoint is deployed.
-    pub region_name: Option<
-        crate::models::ObjectStoragePrivateEndpointRequestRegionName,
-    >,
+    pub region_name: Option<crate::models::ObjectStoragePrivateEndpointRegionName>,
     /// State of the Object Storage private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::AwskmsearPrivateEndpointStatus>,
+    pub status: Option<crate::models::PrivateEndpointStatus>,
     /// Cloud provider region in which the VPC interface endpoint is deployed. Echoes `regionName` for same-region endpoints.
-    pub vpc_region_name: Option<
-        crate::models::ObjectStoragePrivateEndpointRequestRegionName,
-    >,
+    pub vpc_region_name: Option<crate::models::ObjectStoragePrivateEndpointRegionName>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpCounterDeleteRawMetricThresholdView {
     /// MongoDB Cloud computes the current metric value as an average.
-    pub mode: Option<crate::models::AssertMsgRawMetricThresholdViewMode>,
+    pub mode: Option<crate::models::MetricThresholdViewMode>,
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<crate::models::AssertMsgRawMetricThresholdViewOperator>,
+    pub operator: Option<crate::models::MetricThresholdViewOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<f64>,
     /// `units`

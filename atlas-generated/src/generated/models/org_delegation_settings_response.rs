@@ -7,15 +7,11 @@ pub struct OrgDelegationSettingsResponse {
     /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub delegated_mcp_access: Option<
-        Option<crate::models::OrgDelegationSettingsResponseDelegatedMcpAccess>,
-    >,
+    pub delegated_mcp_access: Option<Option<crate::models::DelegatedMcpAccess>>,
     /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub delegated_partner_access: Option<
-        Option<crate::models::OrgDelegationSettingsResponseDelegatedPartnerAccess>,
-    >,
+    pub delegated_partner_access: Option<Option<crate::models::DelegatedPartnerAccess>>,
     /// Maximum number of seconds a refresh token may be idle before it expires. When not set, the system default applies.
     ///
     /// `None`: absent; `Some(None)`: `null`.
@@ -97,7 +93,7 @@ impl crate::runtime::Json for OrgDelegationSettingsResponse {
 crate::impl_serde_via_json!(OrgDelegationSettingsResponse);
 /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgDelegationSettingsResponseDelegatedMcpAccess {
+pub enum DelegatedMcpAccess {
     /// `DISALLOWED`
     Disallowed,
     /// `READ_ONLY`
@@ -107,7 +103,7 @@ pub enum OrgDelegationSettingsResponseDelegatedMcpAccess {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl OrgDelegationSettingsResponseDelegatedMcpAccess {
+impl DelegatedMcpAccess {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -119,18 +115,18 @@ impl OrgDelegationSettingsResponseDelegatedMcpAccess {
         }
     }
 }
-impl crate::runtime::OpenEnum for OrgDelegationSettingsResponseDelegatedMcpAccess {
+impl crate::runtime::OpenEnum for DelegatedMcpAccess {
     const VALUES: &'static [&'static str] = &["DISALLOWED", "READ_ONLY", "READ_WRITE"];
     #[inline]
     fn as_str(&self) -> &str {
-        OrgDelegationSettingsResponseDelegatedMcpAccess::as_str(self)
+        DelegatedMcpAccess::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for OrgDelegationSettingsResponseDelegatedMcpAccess {
+impl From<&str> for DelegatedMcpAccess {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -141,20 +137,20 @@ impl From<&str> for OrgDelegationSettingsResponseDelegatedMcpAccess {
         }
     }
 }
-impl std::str::FromStr for OrgDelegationSettingsResponseDelegatedMcpAccess {
+impl std::str::FromStr for DelegatedMcpAccess {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for OrgDelegationSettingsResponseDelegatedMcpAccess {
+impl std::fmt::Display for DelegatedMcpAccess {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for OrgDelegationSettingsResponseDelegatedMcpAccess {
+impl crate::runtime::Json for DelegatedMcpAccess {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -168,16 +164,16 @@ impl crate::runtime::Json for OrgDelegationSettingsResponseDelegatedMcpAccess {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for OrgDelegationSettingsResponseDelegatedMcpAccess {
+impl crate::runtime::QueryValue for DelegatedMcpAccess {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(OrgDelegationSettingsResponseDelegatedMcpAccess);
+crate::impl_serde_via_json!(DelegatedMcpAccess);
 /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgDelegationSettingsResponseDelegatedPartnerAccess {
+pub enum DelegatedPartnerAccess {
     /// `DISALLOWED`
     Disallowed,
     /// `READ_WRITE`
@@ -185,7 +181,7 @@ pub enum OrgDelegationSettingsResponseDelegatedPartnerAccess {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl OrgDelegationSettingsResponseDelegatedPartnerAccess {
+impl DelegatedPartnerAccess {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -196,18 +192,18 @@ impl OrgDelegationSettingsResponseDelegatedPartnerAccess {
         }
     }
 }
-impl crate::runtime::OpenEnum for OrgDelegationSettingsResponseDelegatedPartnerAccess {
+impl crate::runtime::OpenEnum for DelegatedPartnerAccess {
     const VALUES: &'static [&'static str] = &["DISALLOWED", "READ_WRITE"];
     #[inline]
     fn as_str(&self) -> &str {
-        OrgDelegationSettingsResponseDelegatedPartnerAccess::as_str(self)
+        DelegatedPartnerAccess::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for OrgDelegationSettingsResponseDelegatedPartnerAccess {
+impl From<&str> for DelegatedPartnerAccess {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -217,20 +213,20 @@ impl From<&str> for OrgDelegationSettingsResponseDelegatedPartnerAccess {
         }
     }
 }
-impl std::str::FromStr for OrgDelegationSettingsResponseDelegatedPartnerAccess {
+impl std::str::FromStr for DelegatedPartnerAccess {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for OrgDelegationSettingsResponseDelegatedPartnerAccess {
+impl std::fmt::Display for DelegatedPartnerAccess {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for OrgDelegationSettingsResponseDelegatedPartnerAccess {
+impl crate::runtime::Json for DelegatedPartnerAccess {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -244,10 +240,10 @@ impl crate::runtime::Json for OrgDelegationSettingsResponseDelegatedPartnerAcces
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for OrgDelegationSettingsResponseDelegatedPartnerAccess {
+impl crate::runtime::QueryValue for DelegatedPartnerAccess {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(OrgDelegationSettingsResponseDelegatedPartnerAccess);
+crate::impl_serde_via_json!(DelegatedPartnerAccess);

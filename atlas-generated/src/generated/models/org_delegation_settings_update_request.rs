@@ -7,15 +7,11 @@ pub struct OrgDelegationSettingsUpdateRequest {
     /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub delegated_mcp_access: Option<
-        Option<crate::models::OrgDelegationSettingsResponseDelegatedMcpAccess>,
-    >,
+    pub delegated_mcp_access: Option<Option<crate::models::DelegatedMcpAccess>>,
     /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
     ///
     /// `None`: absent; `Some(None)`: `null`.
-    pub delegated_partner_access: Option<
-        Option<crate::models::OrgDelegationSettingsResponseDelegatedPartnerAccess>,
-    >,
+    pub delegated_partner_access: Option<Option<crate::models::DelegatedPartnerAccess>>,
     /// Maximum number of seconds a refresh token may be idle before it expires. Omit to leave unchanged; set to null to reset to the system default. Must be between 1 and 31536000 (1 year) when provided.
     ///
     /// `None`: absent; `Some(None)`: `null`.

@@ -17,9 +17,7 @@ pub struct OrgFederationSettings {
     /// Legacy 20-hexadecimal digit string that identifies the identity provider connected to this organization.
     pub identity_provider_id: Option<String>,
     /// String enum that indicates whether the identity provider is active.
-    pub identity_provider_status: Option<
-        crate::models::FederationSamlIdentityProviderStatus,
-    >,
+    pub identity_provider_status: Option<crate::models::FederationStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

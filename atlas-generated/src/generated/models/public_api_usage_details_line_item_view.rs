@@ -11,7 +11,7 @@ pub struct PublicApiUsageDetailsLineItemView {
     /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub cloud_provider: Option<crate::models::InvoiceLineItemCloudProvider>,
+    pub cloud_provider: Option<crate::models::LineItemCloudProvider>,
     /// Cluster associated with the line item.
     pub cluster_name: Option<String>,
     /// Description of the line item, which can include SKU name and other identifying information.

@@ -21,14 +21,14 @@ pub struct QueryShapeResponse {
     /// Read-only: set by the server, ignored in requests.
     pub query_shape_hash: Option<String>,
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
-    pub status: crate::models::QueryShapeResponseStatus,
+    pub status: crate::models::QueryShapeStatus,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl QueryShapeResponse {
     /// A value with its required fields; optional ones start unset.
     #[inline]
-    pub fn new(status: impl Into<crate::models::QueryShapeResponseStatus>) -> Self {
+    pub fn new(status: impl Into<crate::models::QueryShapeStatus>) -> Self {
         Self {
             command: None,
             namespace: None,
@@ -156,7 +156,7 @@ impl crate::runtime::QueryValue for QueryShapeResponseCommand {
 crate::impl_serde_via_json!(QueryShapeResponseCommand);
 /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QueryShapeResponseStatus {
+pub enum QueryShapeStatus {
     /// `REJECTED`
     Rejected,
     /// `UNREJECTED`
@@ -164,7 +164,7 @@ pub enum QueryShapeResponseStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl QueryShapeResponseStatus {
+impl QueryShapeStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -175,18 +175,18 @@ impl QueryShapeResponseStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for QueryShapeResponseStatus {
+impl crate::runtime::OpenEnum for QueryShapeStatus {
     const VALUES: &'static [&'static str] = &["REJECTED", "UNREJECTED"];
     #[inline]
     fn as_str(&self) -> &str {
-        QueryShapeResponseStatus::as_str(self)
+        QueryShapeStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for QueryShapeResponseStatus {
+impl From<&str> for QueryShapeStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -196,20 +196,20 @@ impl From<&str> for QueryShapeResponseStatus {
         }
     }
 }
-impl std::str::FromStr for QueryShapeResponseStatus {
+impl std::str::FromStr for QueryShapeStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for QueryShapeResponseStatus {
+impl std::fmt::Display for QueryShapeStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for QueryShapeResponseStatus {
+impl crate::runtime::Json for QueryShapeStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -223,10 +223,10 @@ impl crate::runtime::Json for QueryShapeResponseStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for QueryShapeResponseStatus {
+impl crate::runtime::QueryValue for QueryShapeStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(QueryShapeResponseStatus);
+crate::impl_serde_via_json!(QueryShapeStatus);

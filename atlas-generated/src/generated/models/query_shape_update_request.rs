@@ -5,14 +5,14 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryShapeUpdateRequest {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
-    pub status: crate::models::QueryShapeResponseStatus,
+    pub status: crate::models::QueryShapeStatus,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl QueryShapeUpdateRequest {
     /// A value with its required fields; optional ones start unset.
     #[inline]
-    pub fn new(status: impl Into<crate::models::QueryShapeResponseStatus>) -> Self {
+    pub fn new(status: impl Into<crate::models::QueryShapeStatus>) -> Self {
         Self {
             status: status.into(),
             additional_properties: serde_json::Map::new(),

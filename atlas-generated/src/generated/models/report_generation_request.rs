@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportGenerationRequest {
     /// Format of the report.
-    pub report_format: Option<crate::models::InvoiceReportRequestReportFormat>,
+    pub report_format: Option<crate::models::ReportFormat>,
     /// Type of report to generate.
-    pub report_type: Option<crate::models::InvoiceReportRequestReportType>,
+    pub report_type: Option<crate::models::ReportType>,
     /// Version of the report format specification.
     pub version: Option<String>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

@@ -20,7 +20,7 @@ pub struct SearchHostStatusDetail {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<crate::models::SearchHostStatusDetailStatus>,
+    pub status: Option<crate::models::SearchStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -71,7 +71,7 @@ crate::impl_serde_via_json!(SearchHostStatusDetail);
 /// - `BUILDING`: Atlas is building or re-building the index after an edit.
 /// - `READY`: The index is ready and can support queries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchHostStatusDetailStatus {
+pub enum SearchStatus {
     /// `DELETING`
     Deleting,
     /// `FAILED`
@@ -89,7 +89,7 @@ pub enum SearchHostStatusDetailStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl SearchHostStatusDetailStatus {
+impl SearchStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -105,7 +105,7 @@ impl SearchHostStatusDetailStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for SearchHostStatusDetailStatus {
+impl crate::runtime::OpenEnum for SearchStatus {
     const VALUES: &'static [&'static str] = &[
         "DELETING",
         "FAILED",
@@ -117,14 +117,14 @@ impl crate::runtime::OpenEnum for SearchHostStatusDetailStatus {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        SearchHostStatusDetailStatus::as_str(self)
+        SearchStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for SearchHostStatusDetailStatus {
+impl From<&str> for SearchStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -139,20 +139,20 @@ impl From<&str> for SearchHostStatusDetailStatus {
         }
     }
 }
-impl std::str::FromStr for SearchHostStatusDetailStatus {
+impl std::str::FromStr for SearchStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for SearchHostStatusDetailStatus {
+impl std::fmt::Display for SearchStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for SearchHostStatusDetailStatus {
+impl crate::runtime::Json for SearchStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -166,10 +166,10 @@ impl crate::runtime::Json for SearchHostStatusDetailStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for SearchHostStatusDetailStatus {
+impl crate::runtime::QueryValue for SearchStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(SearchHostStatusDetailStatus);
+crate::impl_serde_via_json!(SearchStatus);

@@ -25,7 +25,7 @@ pub struct SearchIndex {
     /// - `PAUSED`: The cluster is paused.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::ClusterSearchIndexStatus>,
+    pub status: Option<crate::models::SearchIndexStatus>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
     pub stored_source: Option<serde_json::Value>,
     /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves a variety of changes made to the text in fields:
@@ -38,13 +38,13 @@ pub struct SearchIndex {
     /// - reducing words to their root form (stemming)
     /// - changing words to their base form (lemmatization)
     /// MongoDB Cloud uses the selected process to build the Atlas Search index.
-    pub analyzer: Option<crate::models::SearchIndexAnalyzer>,
+    pub analyzer: Option<crate::models::SearchAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<crate::models::ApiAtlasFtsAnalyzersViewManual>>,
     /// `mappings`
     pub mappings: Option<crate::models::ApiAtlasFtsMappingsViewManual>,
     /// Method applied to identify words when searching this index.
-    pub search_analyzer: Option<crate::models::SearchIndexAnalyzer>,
+    pub search_analyzer: Option<crate::models::SearchAnalyzer>,
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<crate::models::SearchSynonymMappingDefinition>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
@@ -133,7 +133,7 @@ crate::impl_serde_via_json!(SearchIndex);
 ///
 /// See <https://dochub.mongodb.org/core/analyzers--fts>.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchIndexAnalyzer {
+pub enum SearchAnalyzer {
     /// `lucene.standard`
     LuceneStandard,
     /// `lucene.simple`
@@ -229,7 +229,7 @@ pub enum SearchIndexAnalyzer {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl SearchIndexAnalyzer {
+impl SearchAnalyzer {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -284,7 +284,7 @@ impl SearchIndexAnalyzer {
         }
     }
 }
-impl crate::runtime::OpenEnum for SearchIndexAnalyzer {
+impl crate::runtime::OpenEnum for SearchAnalyzer {
     const VALUES: &'static [&'static str] = &[
         "lucene.standard",
         "lucene.simple",
@@ -335,14 +335,14 @@ impl crate::runtime::OpenEnum for SearchIndexAnalyzer {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        SearchIndexAnalyzer::as_str(self)
+        SearchAnalyzer::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for SearchIndexAnalyzer {
+impl From<&str> for SearchAnalyzer {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -396,20 +396,20 @@ impl From<&str> for SearchIndexAnalyzer {
         }
     }
 }
-impl std::str::FromStr for SearchIndexAnalyzer {
+impl std::str::FromStr for SearchAnalyzer {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for SearchIndexAnalyzer {
+impl std::fmt::Display for SearchAnalyzer {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for SearchIndexAnalyzer {
+impl crate::runtime::Json for SearchAnalyzer {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -423,10 +423,10 @@ impl crate::runtime::Json for SearchIndexAnalyzer {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for SearchIndexAnalyzer {
+impl crate::runtime::QueryValue for SearchAnalyzer {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(SearchIndexAnalyzer);
+crate::impl_serde_via_json!(SearchAnalyzer);

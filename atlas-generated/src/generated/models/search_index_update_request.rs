@@ -66,7 +66,7 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
                 &[
                     crate::runtime::Declared {
                         name: "analyzer",
-                        values: <crate::models::SearchIndexAnalyzer as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::SearchAnalyzer as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {
@@ -86,7 +86,7 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
                     },
                     crate::runtime::Declared {
                         name: "searchAnalyzer",
-                        values: <crate::models::SearchIndexAnalyzer as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::SearchAnalyzer as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                     crate::runtime::Declared {

@@ -22,7 +22,7 @@ pub struct SearchMainIndexStatusDetail {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<crate::models::SearchHostStatusDetailStatus>,
+    pub status: Option<crate::models::SearchStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchSynonymMappingDefinition {
     /// Specific pre-defined method chosen to apply to the synonyms to be searched.
-    pub analyzer: crate::models::SearchIndexAnalyzer,
+    pub analyzer: crate::models::SearchAnalyzer,
     /// Label that identifies the synonym definition. Each `synonym.name` must be unique within the same index definition.
     pub name: String,
     /// `source`
@@ -19,7 +19,7 @@ impl SearchSynonymMappingDefinition {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        analyzer: impl Into<crate::models::SearchIndexAnalyzer>,
+        analyzer: impl Into<crate::models::SearchAnalyzer>,
         name: impl Into<String>,
         source: impl Into<crate::models::SynonymSource>,
     ) -> Self {

@@ -33,7 +33,7 @@ pub struct ServerlessAwsTenantEndpoint {
     /// Human-readable label that indicates the current operating status of the private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::ServerlessAwsTenantEndpointStatus>,
+    pub status: Option<crate::models::TenantEndpointStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -169,7 +169,7 @@ impl crate::runtime::QueryValue for ServerlessAwsTenantEndpointProviderName {
 crate::impl_serde_via_json!(ServerlessAwsTenantEndpointProviderName);
 /// Human-readable label that indicates the current operating status of the private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessAwsTenantEndpointStatus {
+pub enum TenantEndpointStatus {
     /// `RESERVATION_REQUESTED`
     ReservationRequested,
     /// `RESERVED`
@@ -185,7 +185,7 @@ pub enum ServerlessAwsTenantEndpointStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl ServerlessAwsTenantEndpointStatus {
+impl TenantEndpointStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -200,7 +200,7 @@ impl ServerlessAwsTenantEndpointStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for ServerlessAwsTenantEndpointStatus {
+impl crate::runtime::OpenEnum for TenantEndpointStatus {
     const VALUES: &'static [&'static str] = &[
         "RESERVATION_REQUESTED",
         "RESERVED",
@@ -211,14 +211,14 @@ impl crate::runtime::OpenEnum for ServerlessAwsTenantEndpointStatus {
     ];
     #[inline]
     fn as_str(&self) -> &str {
-        ServerlessAwsTenantEndpointStatus::as_str(self)
+        TenantEndpointStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for ServerlessAwsTenantEndpointStatus {
+impl From<&str> for TenantEndpointStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -232,20 +232,20 @@ impl From<&str> for ServerlessAwsTenantEndpointStatus {
         }
     }
 }
-impl std::str::FromStr for ServerlessAwsTenantEndpointStatus {
+impl std::str::FromStr for TenantEndpointStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for ServerlessAwsTenantEndpointStatus {
+impl std::fmt::Display for TenantEndpointStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for ServerlessAwsTenantEndpointStatus {
+impl crate::runtime::Json for TenantEndpointStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -259,10 +259,10 @@ impl crate::runtime::Json for ServerlessAwsTenantEndpointStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for ServerlessAwsTenantEndpointStatus {
+impl crate::runtime::QueryValue for TenantEndpointStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(ServerlessAwsTenantEndpointStatus);
+crate::impl_serde_via_json!(TenantEndpointStatus);

@@ -41,7 +41,7 @@ pub struct ServerlessAzureTenantEndpoint {
     /// Human-readable label that indicates the current operating status of the private endpoint.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::ServerlessAwsTenantEndpointStatus>,
+    pub status: Option<crate::models::TenantEndpointStatus>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -9,7 +9,7 @@ pub struct ServerlessBackupRestoreJob {
     /// Read-only: set by the server, ignored in requests.
     pub cancelled: Option<bool>,
     /// Human-readable label that categorizes the restore job to create.
-    pub delivery_type: crate::models::DiskBackupSnapshotRestoreJobDeliveryType,
+    pub delivery_type: crate::models::RestoreJobDeliveryType,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -63,9 +63,7 @@ impl ServerlessBackupRestoreJob {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        delivery_type: impl Into<
-            crate::models::DiskBackupSnapshotRestoreJobDeliveryType,
-        >,
+        delivery_type: impl Into<crate::models::RestoreJobDeliveryType>,
         target_cluster_name: impl Into<String>,
         target_group_id: impl Into<String>,
     ) -> Self {

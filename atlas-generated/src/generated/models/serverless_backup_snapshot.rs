@@ -39,7 +39,7 @@ pub struct ServerlessBackupSnapshot {
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::DiskBackupReplicaSetStatus>,
+    pub status: Option<crate::models::BackupStatus>,
     /// Number of bytes taken to store the backup snapshot.
     ///
     /// Read-only: set by the server, ignored in requests.

@@ -53,7 +53,7 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::ServerlessAwsTenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::TenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                 ],
@@ -102,7 +102,7 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
                     },
                     crate::runtime::Declared {
                         name: "status",
-                        values: <crate::models::ServerlessAwsTenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
+                        values: <crate::models::TenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
                         essential: false,
                     },
                 ],

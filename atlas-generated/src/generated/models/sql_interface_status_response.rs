@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlInterfaceStatusResponse {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
-    pub status: crate::models::SqlInterfaceStatusResponseStatus,
+    pub status: crate::models::SqlInterfaceStatus,
     /// Whether the cluster tier and type support SQL Interface.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -24,9 +24,7 @@ pub struct SqlInterfaceStatusResponse {
 impl SqlInterfaceStatusResponse {
     /// A value with its required fields; optional ones start unset.
     #[inline]
-    pub fn new(
-        status: impl Into<crate::models::SqlInterfaceStatusResponseStatus>,
-    ) -> Self {
+    pub fn new(status: impl Into<crate::models::SqlInterfaceStatus>) -> Self {
         Self {
             status: status.into(),
             supported: None,
@@ -72,7 +70,7 @@ impl crate::runtime::Json for SqlInterfaceStatusResponse {
 crate::impl_serde_via_json!(SqlInterfaceStatusResponse);
 /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SqlInterfaceStatusResponseStatus {
+pub enum SqlInterfaceStatus {
     /// `ON`
     On,
     /// `OFF`
@@ -80,7 +78,7 @@ pub enum SqlInterfaceStatusResponseStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl SqlInterfaceStatusResponseStatus {
+impl SqlInterfaceStatus {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -91,18 +89,18 @@ impl SqlInterfaceStatusResponseStatus {
         }
     }
 }
-impl crate::runtime::OpenEnum for SqlInterfaceStatusResponseStatus {
+impl crate::runtime::OpenEnum for SqlInterfaceStatus {
     const VALUES: &'static [&'static str] = &["ON", "OFF"];
     #[inline]
     fn as_str(&self) -> &str {
-        SqlInterfaceStatusResponseStatus::as_str(self)
+        SqlInterfaceStatus::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for SqlInterfaceStatusResponseStatus {
+impl From<&str> for SqlInterfaceStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -112,20 +110,20 @@ impl From<&str> for SqlInterfaceStatusResponseStatus {
         }
     }
 }
-impl std::str::FromStr for SqlInterfaceStatusResponseStatus {
+impl std::str::FromStr for SqlInterfaceStatus {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for SqlInterfaceStatusResponseStatus {
+impl std::fmt::Display for SqlInterfaceStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for SqlInterfaceStatusResponseStatus {
+impl crate::runtime::Json for SqlInterfaceStatus {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -139,13 +137,13 @@ impl crate::runtime::Json for SqlInterfaceStatusResponseStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for SqlInterfaceStatusResponseStatus {
+impl crate::runtime::QueryValue for SqlInterfaceStatus {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(SqlInterfaceStatusResponseStatus);
+crate::impl_serde_via_json!(SqlInterfaceStatus);
 /// Machine-readable reason why SQL Interface isn't supported for this cluster. Present only when supported is false.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SqlInterfaceStatusResponseUnsupportedReason {

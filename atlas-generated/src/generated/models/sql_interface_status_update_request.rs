@@ -5,16 +5,14 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlInterfaceStatusUpdateRequest {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
-    pub status: crate::models::SqlInterfaceStatusResponseStatus,
+    pub status: crate::models::SqlInterfaceStatus,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl SqlInterfaceStatusUpdateRequest {
     /// A value with its required fields; optional ones start unset.
     #[inline]
-    pub fn new(
-        status: impl Into<crate::models::SqlInterfaceStatusResponseStatus>,
-    ) -> Self {
+    pub fn new(status: impl Into<crate::models::SqlInterfaceStatus>) -> Self {
         Self {
             status: status.into(),
             additional_properties: serde_json::Map::new(),

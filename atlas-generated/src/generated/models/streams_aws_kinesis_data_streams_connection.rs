@@ -19,7 +19,7 @@ pub struct StreamsAwsKinesisDataStreamsConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// `aws`
     pub aws: Option<crate::models::StreamsAwsConnectionConfig>,
     /// `networking`

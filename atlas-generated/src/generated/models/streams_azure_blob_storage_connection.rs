@@ -19,7 +19,7 @@ pub struct StreamsAzureBlobStorageConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// `azure`
     pub azure: Option<crate::models::AzureConnection>,
     /// `publicPrivateNetworking`

@@ -19,7 +19,7 @@ pub struct StreamsClusterConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
     ///
     /// `None`: absent; `Some(None)`: `null`.

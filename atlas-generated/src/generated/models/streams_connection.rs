@@ -262,7 +262,7 @@ impl From<crate::models::StreamsSchemaRegistryConnection> for StreamsConnection 
 crate::impl_serde_via_json!(StreamsConnection);
 /// The connection state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsConnectionState {
+pub enum StreamsState {
     /// `PENDING`
     Pending,
     /// `READY`
@@ -274,7 +274,7 @@ pub enum StreamsConnectionState {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
-impl StreamsConnectionState {
+impl StreamsState {
     /// The value as it is written on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -287,18 +287,18 @@ impl StreamsConnectionState {
         }
     }
 }
-impl crate::runtime::OpenEnum for StreamsConnectionState {
+impl crate::runtime::OpenEnum for StreamsState {
     const VALUES: &'static [&'static str] = &["PENDING", "READY", "DELETING", "FAILED"];
     #[inline]
     fn as_str(&self) -> &str {
-        StreamsConnectionState::as_str(self)
+        StreamsState::as_str(self)
     }
     #[inline]
     fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
 }
-impl From<&str> for StreamsConnectionState {
+impl From<&str> for StreamsState {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -310,20 +310,20 @@ impl From<&str> for StreamsConnectionState {
         }
     }
 }
-impl std::str::FromStr for StreamsConnectionState {
+impl std::str::FromStr for StreamsState {
     type Err = std::convert::Infallible;
     #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for StreamsConnectionState {
+impl std::fmt::Display for StreamsState {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::Json for StreamsConnectionState {
+impl crate::runtime::Json for StreamsState {
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -337,10 +337,10 @@ impl crate::runtime::Json for StreamsConnectionState {
         serde_json::Value::String(self.as_str().to_owned())
     }
 }
-impl crate::runtime::QueryValue for StreamsConnectionState {
+impl crate::runtime::QueryValue for StreamsState {
     #[inline]
     fn push_values(&self, out: &mut Vec<String>) {
         crate::runtime::enum_query_value(self, out)
     }
 }
-crate::impl_serde_via_json!(StreamsConnectionState);
+crate::impl_serde_via_json!(StreamsState);

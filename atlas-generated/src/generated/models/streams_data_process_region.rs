@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamsDataProcessRegion {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: crate::models::CloudProviderContainerProviderName,
+    pub cloud_provider: crate::models::StreamsCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -19,7 +19,7 @@ impl StreamsDataProcessRegion {
     /// A value with its required fields; optional ones start unset.
     #[inline]
     pub fn new(
-        cloud_provider: impl Into<crate::models::CloudProviderContainerProviderName>,
+        cloud_provider: impl Into<crate::models::StreamsCloudProvider>,
         region: impl Into<crate::models::BaseStreamsRegion>,
     ) -> Self {
         Self {

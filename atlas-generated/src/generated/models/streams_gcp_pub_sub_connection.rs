@@ -19,7 +19,7 @@ pub struct StreamsGcpPubSubConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// `gcp`
     pub gcp: Option<crate::models::StreamsGcpConnectionConfig>,
     /// `publicPrivateNetworking`

@@ -19,7 +19,7 @@ pub struct StreamsHttpsConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// A map of key-value pairs that will be passed as headers for the request.
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// The URL to be used for the request.

@@ -19,7 +19,7 @@ pub struct StreamsKafkaConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// `authentication`
     pub authentication: Option<crate::models::StreamsKafkaAuthentication>,
     /// Comma separated list of server addresses.

@@ -19,7 +19,7 @@ pub struct StreamsSampleConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }

@@ -19,7 +19,7 @@ pub struct StreamsSchemaRegistryConnection {
     /// The connection state.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub state: Option<crate::models::StreamsConnectionState>,
+    pub state: Option<crate::models::StreamsState>,
     /// The Schema Registry provider.
     pub provider: crate::models::StreamsSchemaRegistryConnectionProvider,
     /// `schemaRegistryAuthentication`

@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsTenantUpdateRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: Option<crate::models::CloudProviderContainerProviderName>,
+    pub cloud_provider: Option<crate::models::StreamsCloudProvider>,
     /// Failover regions for the stream workspace.
     pub failover_regions: Option<Vec<crate::models::StreamsDataProcessRegion>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

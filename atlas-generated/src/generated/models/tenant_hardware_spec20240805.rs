@@ -21,9 +21,7 @@ pub struct TenantHardwareSpec20240805 {
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub effective_instance_size: Option<
-        crate::models::ClusterFreeProviderSettingsEffectiveInstanceSizeName,
-    >,
+    pub effective_instance_size: Option<crate::models::EffectiveInstanceSize>,
     /// Hardware specification for the instances in this M0/M2/M5 tier cluster.
     pub instance_size: Option<
         crate::models::ClusterFreeProviderSettingsInstanceSizeName,

@@ -16,7 +16,7 @@ pub struct TextSearchIndexDefinition {
     /// - reducing words to their root form (stemming)
     /// - changing words to their base form (lemmatization)
     /// MongoDB Cloud uses the process you select to build the Atlas Search index.
-    pub analyzer: Option<crate::models::SearchIndexAnalyzer>,
+    pub analyzer: Option<crate::models::SearchAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<crate::models::AtlasSearchAnalyzer>>,
     /// `mappings`
@@ -24,7 +24,7 @@ pub struct TextSearchIndexDefinition {
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
     pub num_partitions: Option<i32>,
     /// Method applied to identify words when searching this index.
-    pub search_analyzer: Option<crate::models::SearchIndexAnalyzer>,
+    pub search_analyzer: Option<crate::models::SearchAnalyzer>,
     /// Sort definition for the index. When defined, the index will be pre-sorted on the specified fields, which improves query sort performance for those fields. Supports two formats: simple format with field name and direction, or complex format with additional options. The `order` field is required (1=ascending, -1=descending).The `noData` field is optional and controls how missing values are sorted(default: "lowest").
     pub sort: Option<serde_json::Value>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see Stored Source Fields.

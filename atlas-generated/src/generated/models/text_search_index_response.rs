@@ -26,7 +26,7 @@ pub struct TextSearchIndexResponse {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<crate::models::SearchHostStatusDetailStatus>,
+    pub status: Option<crate::models::SearchStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<crate::models::TextSearchHostStatusDetail>>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.

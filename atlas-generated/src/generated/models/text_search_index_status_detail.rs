@@ -22,7 +22,7 @@ pub struct TextSearchIndexStatusDetail {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<crate::models::SearchHostStatusDetailStatus>,
+    pub status: Option<crate::models::SearchStatus>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
     pub synonym_mapping_status: Option<crate::models::SynonymMappingStatusDetailStatus>,
     /// List of synonym statuses by mapping.

@@ -25,7 +25,7 @@ pub struct VectorSearchIndex {
     /// - `PAUSED`: The cluster is paused.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub status: Option<crate::models::ClusterSearchIndexStatus>,
+    pub status: Option<crate::models::SearchIndexStatus>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
     pub stored_source: Option<serde_json::Value>,
     /// Settings that configure the fields, one per object, to index. You must define at least one "vector" type field. You can optionally define "filter" type fields also.

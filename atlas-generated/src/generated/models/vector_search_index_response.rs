@@ -26,7 +26,7 @@ pub struct VectorSearchIndexResponse {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<crate::models::SearchHostStatusDetailStatus>,
+    pub status: Option<crate::models::SearchStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<crate::models::VectorSearchHostStatusDetail>>,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.

@@ -27,7 +27,7 @@ pub struct CreateBackupPrivateEndpointV20241113 {
     /// Human-readable label that identifies the cloud provider for the private endpoint to create.
     ///
     /// path parameter `cloudProvider`
-    pub cloud_provider: crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+    pub cloud_provider: crate::models::EndpointCloudProvider,
     /// Creates a private endpoint in the specified region for object storage backup operations.
     pub body: crate::models::ObjectStoragePrivateEndpointRequest,
 }
@@ -35,7 +35,7 @@ impl CreateBackupPrivateEndpointV20241113 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(
         group_id: impl Into<String>,
-        cloud_provider: crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+        cloud_provider: crate::models::EndpointCloudProvider,
         body: crate::models::ObjectStoragePrivateEndpointRequest,
     ) -> Self {
         Self {

@@ -27,7 +27,7 @@ pub struct GetBackupPrivateEndpointV20241113 {
     /// Human-readable label that identifies the cloud provider of the private endpoint.
     ///
     /// path parameter `cloudProvider`
-    pub cloud_provider: crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+    pub cloud_provider: crate::models::EndpointCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.
     ///
     /// path parameter `endpointId`
@@ -37,7 +37,7 @@ impl GetBackupPrivateEndpointV20241113 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(
         group_id: impl Into<String>,
-        cloud_provider: crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+        cloud_provider: crate::models::EndpointCloudProvider,
         endpoint_id: impl Into<String>,
     ) -> Self {
         Self {

@@ -39,13 +39,13 @@ pub struct ListBackupPrivateEndpointsV20241113 {
     /// Human-readable label that identifies the cloud provider for the private endpoints to return.
     ///
     /// path parameter `cloudProvider`
-    pub cloud_provider: crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+    pub cloud_provider: crate::models::EndpointCloudProvider,
 }
 impl ListBackupPrivateEndpointsV20241113 {
     /// A request with its required parameters; optional ones start unset.
     pub fn new(
         group_id: impl Into<String>,
-        cloud_provider: crate::models::ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+        cloud_provider: crate::models::EndpointCloudProvider,
     ) -> Self {
         Self {
             group_id: group_id.into(),

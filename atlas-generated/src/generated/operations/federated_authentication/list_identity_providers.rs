@@ -29,15 +29,11 @@ pub struct ListIdentityProvidersV20230101 {
     /// The protocols of the target identity providers.
     ///
     /// query parameter `protocol`
-    pub protocol: Option<
-        Vec<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
-    >,
+    pub protocol: Option<Vec<crate::models::IdentityProviderProtocol>>,
     /// The types of the target identity providers.
     ///
     /// query parameter `idpType`
-    pub idp_type: Option<
-        Vec<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
-    >,
+    pub idp_type: Option<Vec<crate::models::IdpType>>,
 }
 impl ListIdentityProvidersV20230101 {
     /// A request with its required parameters; optional ones start unset.
@@ -69,9 +65,7 @@ impl ListIdentityProvidersV20230101 {
     #[must_use]
     pub fn protocol(
         mut self,
-        value: impl Into<
-            Vec<crate::models::FederationOidcWorkforceIdentityProviderProtocol>,
-        >,
+        value: impl Into<Vec<crate::models::IdentityProviderProtocol>>,
     ) -> Self {
         self.protocol = Some(value.into());
         self
@@ -79,12 +73,7 @@ impl ListIdentityProvidersV20230101 {
     /// Sets the query parameter `idpType`.
     #[inline]
     #[must_use]
-    pub fn idp_type(
-        mut self,
-        value: impl Into<
-            Vec<crate::models::FederationOidcWorkforceIdentityProviderIdpType>,
-        >,
-    ) -> Self {
+    pub fn idp_type(mut self, value: impl Into<Vec<crate::models::IdpType>>) -> Self {
         self.idp_type = Some(value.into());
         self
     }

@@ -42,7 +42,7 @@ pub struct ListInvoicesV20230101 {
     /// Statuses of the invoice to be retrieved. Omit to return invoices of all statuses.
     ///
     /// query parameter `statusNames`
-    pub status_names: Option<Vec<crate::models::BillingInvoiceStatusName>>,
+    pub status_names: Option<Vec<crate::models::StatusName>>,
     /// Retrieve the invoices the `startDates` of which are greater than or equal to the `fromDate`. If omit, the invoices return will go back to earliest `startDate`.
     ///
     /// query parameter `fromDate`
@@ -117,7 +117,7 @@ impl ListInvoicesV20230101 {
     #[must_use]
     pub fn status_names(
         mut self,
-        value: impl Into<Vec<crate::models::BillingInvoiceStatusName>>,
+        value: impl Into<Vec<crate::models::StatusName>>,
     ) -> Self {
         self.status_names = Some(value.into());
         self
