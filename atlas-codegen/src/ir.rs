@@ -112,6 +112,19 @@ pub struct TypeDef {
     /// Set by the tags pass: the examples of the discriminator field this struct no longer
     /// has (its unions write the tag), each with its pointer. A tag is a string.
     pub tag_examples: Vec<(String, Value)>,
+    /// Set by the zeros pass for a type a required field can have: the value that field
+    /// takes when a response lacks it. `None`: no zero (missing stays an error).
+    pub zero: Option<Zero>,
+}
+
+/// Where a type's zero value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zero {
+    /// Its own: a struct of zero fields, an enum's or a union's `Unknown`, a tag's first
+    /// value, an alias's target's zero.
+    Own,
+    /// An untagged union's: the zero of the branch at this index.
+    Branch(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +166,14 @@ pub struct Struct {
     pub declares_additional: bool,
     /// Set by the defaults pass: every field can start empty, so the struct has `Default`.
     pub derives_default: bool,
+}
+
+impl Struct {
+    /// Whether a field is required: the struct then has no `Default`, and lists the
+    /// required fields a response lacked.
+    pub fn has_required(&self) -> bool {
+        self.fields.iter().any(|f| f.presence == Presence::Required)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -29,6 +29,11 @@ use crate::media::ApiVersion;
 /// declare; a property that would take this name is an error.
 pub const UNDECLARED_PROPERTIES_FIELD: &str = "additional_properties";
 
+/// The field of every generated struct with required fields that lists those a response
+/// lacked and decoding filled with zero values; a property that would take this name is
+/// an error.
+pub const FILLED_FIELD: &str = "filled";
+
 /// The variant of every discriminated union that keeps a tag value the spec does not list;
 /// no subtype's variant takes this name (see [`tagged_variants`]).
 pub const UNKNOWN_TAG_VARIANT: &str = "Unknown";

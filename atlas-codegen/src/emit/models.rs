@@ -15,9 +15,9 @@ use super::tokens::{ident, type_tokens};
 use crate::error::CodegenError;
 use crate::ir::{
     EnumValue, Field, Ir, Presence, ShapeProperty, StringEnum, Struct, Tagged, TypeId, TypeKind,
-    TypeRef, UntaggedVariant, VariantTag,
+    TypeRef, UntaggedVariant, VariantTag, Zero,
 };
-use crate::names::{UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIANT};
+use crate::names::{FILLED_FIELD, UNDECLARED_PROPERTIES_FIELD, UNKNOWN_TAG_VARIANT};
 
 pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
     let def = &ir.types[id];
@@ -32,12 +32,13 @@ pub fn emit_type(ir: &Ir, id: TypeId) -> Result<TokenStream, CodegenError> {
     let deprecated = def
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the Atlas API spec")]));
+    let zero = def.zero;
     let body = match &def.kind {
-        TypeKind::Struct(s) => emit_struct(ir, &def.name, s),
-        TypeKind::Enum(e) => emit_enum(&def.name, e),
-        TypeKind::TagValues(values) => emit_tag_values(&def.name, values),
-        TypeKind::Tagged(t) => emit_tagged(ir, &def.name, t),
-        TypeKind::Untagged(v) => emit_untagged(ir, &def.name, v),
+        TypeKind::Struct(s) => emit_struct(ir, &def.name, s, zero),
+        TypeKind::Enum(e) => emit_enum(&def.name, e, zero),
+        TypeKind::TagValues(values) => emit_tag_values(&def.name, values, zero),
+        TypeKind::Tagged(t) => emit_tagged(ir, &def.name, t, zero),
+        TypeKind::Untagged(v) => emit_untagged(ir, &def.name, v, zero),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ir, ty);
             return Ok(quote! { #(#docs)* #deprecated pub type #name = #ty; });
@@ -97,7 +98,7 @@ fn field_doc(f: &Field) -> Vec<TokenStream> {
 
 type Parts = (TokenStream, TokenStream, TokenStream);
 
-fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
+fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Parts {
     let name = ident(type_name);
     let mut fields = Vec::new();
     let mut decode = Vec::new();
@@ -112,7 +113,11 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         fields.push(quote! { #(#docs)* #deprecated pub #fi: #ty, });
         let wire = &f.wire_name;
         let (get, put) = match f.presence {
-            Presence::Required => (quote!(required), quote!(put)),
+            Presence::Required => {
+                decode.push(quote!(#fi: crate::runtime::correction::required(&mut map, #wire, path, &mut filled)?,));
+                encode.push(quote!(crate::runtime::correction::put_required(&mut map, #wire, &self.#fi, &self.filled);));
+                continue;
+            }
             Presence::Optional => (quote!(optional), quote!(put_optional)),
             Presence::RequiredNullable => (quote!(optional), quote!(put_or_null)),
             Presence::OptionalNullable => (quote!(nullable), quote!(put_nullable)),
@@ -120,6 +125,20 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
         decode.push(quote!(#fi: crate::runtime::#get(&mut map, #wire, path)?,));
         encode.push(quote!(crate::runtime::#put(&mut map, #wire, &self.#fi);));
     }
+    let filled = ident(FILLED_FIELD);
+    let (filled_field, filled_start, filled_end) = if s.has_required() {
+        (
+            quote! {
+                /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+                pub #filled: crate::runtime::Filled,
+            },
+            quote!(let mut filled = crate::runtime::Filled::default();),
+            quote!(#filled,),
+        )
+    } else {
+        (quote!(), quote!(), quote!())
+    };
+    let zero = zero.map(|_| struct_zero(s));
     let extra_doc = if s.declares_additional {
         " Additional properties, which the schema allows."
     } else {
@@ -137,6 +156,7 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
     let item = quote! {
         pub struct #name {
             #(#fields)*
+            #filled_field
             #[doc = #extra_doc]
             pub #extra: serde_json::Map<String, serde_json::Value>,
         }
@@ -148,7 +168,8 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
                 let #map_binding = crate::runtime::object(value, path)?;
-                Ok(Self { #(#decode)* #extra: map })
+                #filled_start
+                Ok(Self { #(#decode)* #filled_end #extra: map })
             }
             #[inline]
             fn to_json(&self) -> serde_json::Value {
@@ -159,9 +180,36 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct) -> Parts {
                 }
                 serde_json::Value::Object(map)
             }
+            #zero
         }
     };
     (derives, item, impls)
+}
+
+/// A struct's zero: its required fields' zeros, optional fields unset, and every required
+/// field marked filled, so that it encodes as `{}`.
+fn struct_zero(s: &Struct) -> TokenStream {
+    let mut inits = Vec::new();
+    let mut required = Vec::new();
+    for f in &s.fields {
+        let fi = ident(&f.ident);
+        if f.presence == Presence::Required {
+            required.push(f.wire_name.as_str());
+            inits.push(quote!(#fi: crate::runtime::Json::zero()?,));
+        } else {
+            inits.push(quote!(#fi: None,));
+        }
+    }
+    let filled = ident(FILLED_FIELD);
+    let filled = (!required.is_empty())
+        .then(|| quote!(#filled: crate::runtime::Filled::all(&[#(#required),*]),));
+    let extra = ident(UNDECLARED_PROPERTIES_FIELD);
+    quote! {
+        #[inline]
+        fn zero() -> Option<Self> {
+            Some(Self { #(#inits)* #filled #extra: serde_json::Map::new() })
+        }
+    }
 }
 
 /// `new(required…)`: each required field from anything that converts into its type; the
@@ -195,18 +243,19 @@ fn struct_constructor(ir: &Ir, name: &Ident, s: &Struct) -> TokenStream {
         });
     }
     let extra = ident(UNDECLARED_PROPERTIES_FIELD);
+    let filled = ident(FILLED_FIELD);
     quote! {
         impl #name {
             /// A value with its required fields; optional ones start unset.
             #[inline]
             pub fn new(#(#args),*) -> Self {
-                Self { #(#inits)* #extra: serde_json::Map::new() }
+                Self { #(#inits)* #filled: crate::runtime::Filled::default(), #extra: serde_json::Map::new() }
             }
         }
     }
 }
 
-fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
+fn emit_enum(type_name: &str, e: &StringEnum, zero: Option<Zero>) -> Parts {
     let name = ident(type_name);
     let catch_all = ident(&e.catch_all);
     let variants: Vec<_> = e.values.iter().map(|v| ident(&v.ident)).collect();
@@ -233,6 +282,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
         }
     };
     let derives = quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]);
+    let zero = zero.map(|_| zero_fn(quote!(Self::#catch_all(String::new()))));
     let impls = quote! {
         impl #name {
             /// The value as it is written on the wire.
@@ -287,6 +337,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
             fn to_json(&self) -> serde_json::Value {
                 serde_json::Value::String(self.as_str().to_owned())
             }
+            #zero
         }
         impl crate::runtime::QueryValue for #name {
             #[inline]
@@ -299,7 +350,7 @@ fn emit_enum(type_name: &str, e: &StringEnum) -> Parts {
 }
 
 /// A closed set of tags: nothing else can be built, and decoding anything else fails.
-fn emit_tag_values(type_name: &str, values: &[EnumValue]) -> Parts {
+fn emit_tag_values(type_name: &str, values: &[EnumValue], zero: Option<Zero>) -> Parts {
     let name = ident(type_name);
     let variants: Vec<_> = values.iter().map(|v| ident(&v.ident)).collect();
     let wires: Vec<_> = values.iter().map(|v| v.wire.as_str()).collect();
@@ -330,6 +381,9 @@ fn emit_tag_values(type_name: &str, values: &[EnumValue]) -> Parts {
         }
     };
     let derives = quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #default_derive)]);
+    let zero = zero
+        .and(variants.first())
+        .map(|first| zero_fn(quote!(Self::#first)));
     let impls = quote! {
         impl #name {
             /// Every value, as written on the wire.
@@ -357,12 +411,23 @@ fn emit_tag_values(type_name: &str, values: &[EnumValue]) -> Parts {
             fn to_json(&self) -> serde_json::Value {
                 serde_json::Value::String(self.as_str().to_owned())
             }
+            #zero
         }
     };
     (derives, item, impls)
 }
 
-fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
+/// `Json::zero` returning `value`.
+fn zero_fn(value: TokenStream) -> TokenStream {
+    quote! {
+        #[inline]
+        fn zero() -> Option<Self> {
+            Some(#value)
+        }
+    }
+}
+
+fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Parts {
     let name = ident(type_name);
     let property = &t.property;
     let mut variants = Vec::new();
@@ -439,6 +504,9 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
         }
     };
     let derives = quote!(#[derive(Debug, Clone, PartialEq)]);
+    let zero = zero.map(|_| {
+        zero_fn(quote!(Self::#unknown(crate::runtime::UnknownVariant::new(#property, serde_json::Map::new()))))
+    });
     let impls = quote! {
         impl #name {
             /// The name of the property whose value selects the variant.
@@ -463,13 +531,19 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged) -> Parts {
                     Self::#unknown(value) => value.to_json(),
                 }
             }
+            #zero
         }
         #(#froms)*
     };
     (derives, item, impls)
 }
 
-fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Parts {
+fn emit_untagged(
+    ir: &Ir,
+    type_name: &str,
+    variants: &[UntaggedVariant],
+    zero: Option<Zero>,
+) -> Parts {
     let name = ident(type_name);
     let mut items = Vec::new();
     let mut decode = Vec::new();
@@ -490,7 +564,7 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
         };
         items.push(quote! { #[doc = #doc] #vi(#ty), });
         decode.push(quote! {
-            match <#ty as crate::runtime::Json>::from_json(value.clone(), path) {
+            match crate::runtime::correction::branch(|| <#ty as crate::runtime::Json>::from_json(value.clone(), path)) {
                 Ok(v) => return Ok(Self::#vi(v)),
                 Err(e) => attempts.push((#label, e)),
             }
@@ -523,6 +597,18 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
             #[doc = " When a value fits several branches, decoding prefers the branch whose enums list the value's strings, then the one declaring more of its properties; between equals, the first listed."]
         }
     });
+    let zero = match zero {
+        Some(Zero::Branch(index)) => {
+            let vi = ident(&variants[index].ident);
+            Some(quote! {
+                #[inline]
+                fn zero() -> Option<Self> {
+                    crate::runtime::Json::zero().map(Self::#vi)
+                }
+            })
+        }
+        _ => None,
+    };
     let item = quote! { pub enum #name { #(#items)* } };
     // The rule continues the type's documentation, which comes just before.
     let derives = quote!(#rule #[derive(Debug, Clone, PartialEq)]);
@@ -530,9 +616,13 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
         impl crate::runtime::Json for #name {
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
-                let mut attempts = Vec::new();
-                #decode
-                Err(crate::runtime::no_variant(path, #type_name, attempts))
+                // A branch that fits the value whole wins over one that fits it only with
+                // missing required fields filled.
+                crate::runtime::correction::branches(|| {
+                    let mut attempts = Vec::new();
+                    #decode
+                    Err(crate::runtime::no_variant(path, #type_name, attempts))
+                })
             }
             #[inline]
             fn to_json(&self) -> serde_json::Value {
@@ -540,6 +630,7 @@ fn emit_untagged(ir: &Ir, type_name: &str, variants: &[UntaggedVariant]) -> Part
                     #(#encode)*
                 }
             }
+            #zero
         }
         #(#froms)*
     };

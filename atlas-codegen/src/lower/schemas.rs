@@ -9,9 +9,10 @@ use serde_json::Value;
 use crate::error::{CodegenError, pointer_token};
 use crate::ir::*;
 use crate::names::{
-    UNDECLARED_PROPERTIES_FIELD, branch_shape, enum_variants, field_ident, is_placeholder,
-    item_type, map_value_type, module_ident, numbered, property_type, tagged_variants, type_ident,
-    type_name, untagged_variants, untitled_branch_type, variant_tag_type,
+    FILLED_FIELD, UNDECLARED_PROPERTIES_FIELD, branch_shape, enum_variants, field_ident,
+    is_placeholder, item_type, map_value_type, module_ident, numbered, property_type,
+    tagged_variants, type_ident, type_name, untagged_variants, untitled_branch_type,
+    variant_tag_type,
 };
 use crate::refs::schema_pointer;
 use crate::schema_view::View;
@@ -105,6 +106,7 @@ impl<'a> Builder<'a> {
                 examples: Vec::new(),
                 base_examples: Vec::new(),
                 tag_examples: Vec::new(),
+                zero: None,
             });
             self.components.insert(name.clone(), id);
         }
@@ -226,6 +228,7 @@ impl<'a> Builder<'a> {
                 examples: schema.schema_data.example.iter().cloned().collect(),
                 base_examples: Vec::new(),
                 tag_examples: Vec::new(),
+                zero: None,
             });
             self.inline_by_pointer.insert(pointer.to_owned(), id);
             self.inline_by_content.insert(content, id);
@@ -342,6 +345,7 @@ impl<'a> Builder<'a> {
             examples: Vec::new(),
             base_examples: Vec::new(),
             tag_examples: Vec::new(),
+            zero: None,
         });
         self.types.len() - 1
     }
@@ -479,6 +483,12 @@ impl<'a> Builder<'a> {
                 return Err(CodegenError::at(
                     &src.pointer,
                     "property name clashes with the field that keeps undeclared properties",
+                ));
+            }
+            if ident == FILLED_FIELD {
+                return Err(CodegenError::at(
+                    &src.pointer,
+                    "property name clashes with the field that lists the required fields a response lacked",
                 ));
             }
             if let Some(other) = fields.iter().find(|f| f.ident == ident) {

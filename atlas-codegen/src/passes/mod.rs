@@ -11,7 +11,9 @@
 //! 5. [`shapes`] gives the object branches of untagged unions the shape they are ranked by;
 //! 6. [`cycles`] boxes the fields that make types recursive;
 //! 7. [`defaults`] says which structs have `Default`;
-//! 8. [`endpoints`] decides the request types of every (operation, version).
+//! 8. [`zeros`] gives the types a required field can hold the zero value a response's
+//!    missing field takes;
+//! 9. [`endpoints`] decides the request types of every (operation, version).
 
 mod context;
 mod cycles;
@@ -21,6 +23,7 @@ mod shapes;
 mod shared_names;
 mod tags;
 mod unused;
+mod zeros;
 
 use crate::ir::Ir;
 
@@ -33,5 +36,6 @@ pub fn run(ir: &mut Ir) {
     shapes::shape_branches(ir);
     cycles::box_recursive_fields(ir);
     defaults::derive_defaults(ir);
+    zeros::plan_zeros(ir);
     endpoints::plan_endpoints(ir);
 }

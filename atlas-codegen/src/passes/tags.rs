@@ -159,6 +159,7 @@ fn constant_field(ir: &mut Ir, subtype: TypeId, property: &str, tag: &str) {
         examples: Vec::new(),
         base_examples: Vec::new(),
         tag_examples: Vec::new(),
+        zero: None,
     };
     ir.types.push(def);
     let id = ir.types.len() - 1;

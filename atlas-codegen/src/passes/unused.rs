@@ -137,6 +137,7 @@ mod tests {
             examples: Vec::new(),
             base_examples: Vec::new(),
             tag_examples: Vec::new(),
+            zero: None,
         }
     }
 

@@ -37,6 +37,15 @@ pub trait Json: Sized {
 
     /// Encodes `self` as a JSON value.
     fn to_json(&self) -> Value;
+
+    /// The value a response's missing required field of this type takes (see
+    /// [`correction`](super::correction)): `""`, `0`, `false`, an empty list or map, a
+    /// struct of zero values, an `Unknown` variant. `None` for a type without one (a
+    /// struct that requires itself), whose absence stays an error.
+    #[inline]
+    fn zero() -> Option<Self> {
+        None
+    }
 }
 
 /// A location inside a JSON document being decoded.
@@ -245,6 +254,11 @@ impl Json for Value {
     fn to_json(&self) -> Value {
         self.clone()
     }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Value::Null)
+    }
 }
 
 impl Json for Map<String, Value> {
@@ -256,6 +270,11 @@ impl Json for Map<String, Value> {
     #[inline]
     fn to_json(&self) -> Value {
         Value::Object(self.clone())
+    }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Map::new())
     }
 }
 
@@ -272,6 +291,11 @@ impl Json for String {
     fn to_json(&self) -> Value {
         Value::String(self.clone())
     }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(String::new())
+    }
 }
 
 impl Json for bool {
@@ -286,6 +310,11 @@ impl Json for bool {
     #[inline]
     fn to_json(&self) -> Value {
         Value::Bool(*self)
+    }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(false)
     }
 }
 
@@ -341,6 +370,11 @@ impl Json for i64 {
     fn to_json(&self) -> Value {
         Value::from(*self)
     }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(0)
+    }
 }
 
 impl Json for i32 {
@@ -355,6 +389,11 @@ impl Json for i32 {
     #[inline]
     fn to_json(&self) -> Value {
         Value::from(*self)
+    }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(0)
     }
 }
 
@@ -374,6 +413,11 @@ impl Json for f64 {
     #[inline]
     fn to_json(&self) -> Value {
         Value::from(*self)
+    }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(0.0)
     }
 }
 
@@ -409,6 +453,11 @@ impl Json for f32 {
         let wide = self.to_string().parse::<f64>().unwrap_or(f64::from(*self));
         Value::from(wide)
     }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(0.0)
+    }
 }
 
 impl<T: Json> Json for Vec<T> {
@@ -427,6 +476,11 @@ impl<T: Json> Json for Vec<T> {
     #[inline]
     fn to_json(&self) -> Value {
         Value::Array(self.iter().map(Json::to_json).collect())
+    }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Vec::new())
     }
 }
 
@@ -450,6 +504,11 @@ impl<T: Json> Json for BTreeMap<String, T> {
                 .collect(),
         )
     }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(BTreeMap::new())
+    }
 }
 
 impl<T: Json> Json for Box<T> {
@@ -461,6 +520,11 @@ impl<T: Json> Json for Box<T> {
     #[inline]
     fn to_json(&self) -> Value {
         (**self).to_json()
+    }
+
+    #[inline]
+    fn zero() -> Option<Self> {
+        T::zero().map(Box::new)
     }
 }
 
@@ -498,7 +562,7 @@ pub fn object(value: Value, path: &Path<'_>) -> Result<Map<String, Value>, Decod
 }
 
 #[cold]
-fn missing(path: &Path<'_>, key: &str) -> DecodeError {
+pub(super) fn missing(path: &Path<'_>, key: &str) -> DecodeError {
     DecodeError::new(path, format!("missing required field `{key}`"))
 }
 

@@ -7,8 +7,10 @@
 //! - [`enums`]: [`OpenEnum`], implemented by generated string enums.
 //! - [`request`]: [`RequestBuilder`], building sans-IO [`http::Request`]s.
 //! - [`response`]: [`Endpoint`] and the interpretation of responses.
+//! - [`correction`]: responses that lack required fields, filled with zero values.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
 
+pub mod correction;
 pub mod enums;
 pub mod json;
 pub mod registry;
@@ -17,6 +19,7 @@ pub mod response;
 pub mod time;
 
 pub use crate::impl_serde_via_json;
+pub use correction::{Corrected, Correction, Filled};
 pub use enums::OpenEnum;
 pub use json::{
     Declared, DecodeError, Json, Path, UnknownVariant, branch_order, from_slice, no_variant,

@@ -5,6 +5,7 @@ use std::fmt;
 use http::HeaderMap;
 use http::header::CONTENT_TYPE;
 
+use super::correction::{Corrected, collecting, correcting, strictly};
 use super::json::{DecodeError, Json, from_slice};
 use super::request::BuildError;
 
@@ -165,7 +166,8 @@ pub fn decode_no_content(body: &[u8]) -> NoContent {
     NoContent { body: Some(value) }
 }
 
-/// Decodes a JSON response body as a `T`.
+/// Decodes a JSON response body as a `T`, filling missing required fields with zero
+/// values (see [`correction`](super::correction)).
 ///
 /// # Errors
 ///
@@ -173,7 +175,7 @@ pub fn decode_no_content(body: &[u8]) -> NoContent {
 /// JSON or not a `T`.
 #[inline]
 pub fn decode_json<T: Json, E>(status: u16, body: &[u8]) -> Result<T, ResponseError<E>> {
-    from_slice(body).map_err(|error| ResponseError::Undecodable {
+    correcting(status, || from_slice(body)).map_err(|error| ResponseError::Undecodable {
         status,
         body: body.to_vec(),
         error,
@@ -181,11 +183,12 @@ pub fn decode_json<T: Json, E>(status: u16, body: &[u8]) -> Result<T, ResponseEr
 }
 
 /// Interprets an error response: [`ResponseError::Api`] when `body` decodes as
-/// an `E`, [`ResponseError::Undecodable`] otherwise.
+/// an `E` (missing required fields filled as in [`decode_json`]),
+/// [`ResponseError::Undecodable`] otherwise.
 #[inline]
 #[must_use]
 pub fn decode_error<E: Json>(status: u16, body: &[u8]) -> ResponseError<E> {
-    match from_slice(body) {
+    match correcting(status, || from_slice(body)) {
         Ok(error) => ResponseError::Api { status, error },
         Err(error) => ResponseError::Undecodable {
             status,
@@ -239,6 +242,10 @@ pub trait Endpoint {
 
     /// Interprets a response to this operation.
     ///
+    /// A required field the body lacks takes its zero value, is remembered by its
+    /// struct's `filled`, and is logged as a `tracing` warning (see
+    /// [`correction`](super::correction)); the rest of the body decodes as usual.
+    ///
     /// # Errors
     ///
     /// A [`ResponseError`] when the response is not the declared success.
@@ -247,6 +254,36 @@ pub trait Endpoint {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Self::Success, ResponseError<Self::Error>>;
+
+    /// Like [`decode_response`](Self::decode_response), but a missing required field is
+    /// an error, as the spec says: for tests that hold the server to its contract.
+    ///
+    /// # Errors
+    ///
+    /// A [`ResponseError`] when the response is not the declared success, or lacks a
+    /// required field.
+    fn decode_response_strict(
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Self::Success, ResponseError<Self::Error>> {
+        strictly(|| Self::decode_response(status, headers, body))
+    }
+
+    /// Like [`decode_response`](Self::decode_response), also listing the required
+    /// fields that were missing and filled with zero values.
+    ///
+    /// # Errors
+    ///
+    /// A [`ResponseError`] when the response is not the declared success.
+    fn decode_response_corrected(
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Corrected<Self::Success>, ResponseError<Self::Error>> {
+        let (result, corrections) = collecting(|| Self::decode_response(status, headers, body));
+        result.map(|value| Corrected { value, corrections })
+    }
 }
 
 #[cfg(test)]

@@ -162,6 +162,12 @@ impl Json for Timestamp {
     fn to_json(&self) -> Value {
         Value::String(self.text.to_string())
     }
+
+    /// The Unix epoch.
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Timestamp::from(DateTime::<Utc>::UNIX_EPOCH))
+    }
 }
 
 /// The format of a `date` (`2024-01-31`).
@@ -190,6 +196,12 @@ impl Json for NaiveDate {
     #[inline]
     fn to_json(&self) -> Value {
         Value::String(self.format(DATE_FORMAT).to_string())
+    }
+
+    /// The Unix epoch.
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(NaiveDate::default())
     }
 }
 

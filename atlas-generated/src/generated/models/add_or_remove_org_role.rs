@@ -6,6 +6,8 @@
 pub struct AddOrRemoveOrgRole {
     /// Organization-level role.
     pub org_role: crate::models::AddOrRemoveOrgRoleOrgRole,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,6 +17,7 @@ impl AddOrRemoveOrgRole {
     pub fn new(org_role: impl Into<crate::models::AddOrRemoveOrgRoleOrgRole>) -> Self {
         Self {
             org_role: org_role.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -26,15 +29,27 @@ impl crate::runtime::Json for AddOrRemoveOrgRole {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            org_role: crate::runtime::required(&mut map, "orgRole", path)?,
+            org_role: crate::runtime::correction::required(
+                &mut map,
+                "orgRole",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "orgRole", &self.org_role);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "orgRole",
+            &self.org_role,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -137,6 +152,10 @@ impl crate::runtime::Json for AddOrRemoveOrgRoleOrgRole {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for AddOrRemoveOrgRoleOrgRole {

@@ -6,6 +6,8 @@
 pub struct AddUserToTeam {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     pub id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,6 +17,7 @@ impl AddUserToTeam {
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -26,15 +29,17 @@ impl crate::runtime::Json for AddUserToTeam {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::required(&mut map, "id", path)?,
+            id: crate::runtime::correction::required(&mut map, "id", path, &mut filled)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "id", &self.id);
+        crate::runtime::correction::put_required(&mut map, "id", &self.id, &self.filled);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -8,6 +8,8 @@ pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     pub id: Option<String>,
     /// List that contains the specifications for one policy.
     pub policy_items: Vec<crate::models::DiskBackupApiPolicyItem>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl AdvancedDiskBackupSnapshotSchedulePolicy {
         Self {
             id: None,
             policy_items: policy_items.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,9 +34,16 @@ impl crate::runtime::Json for AdvancedDiskBackupSnapshotSchedulePolicy {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
-            policy_items: crate::runtime::required(&mut map, "policyItems", path)?,
+            policy_items: crate::runtime::correction::required(
+                &mut map,
+                "policyItems",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -41,7 +51,12 @@ impl crate::runtime::Json for AdvancedDiskBackupSnapshotSchedulePolicy {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put(&mut map, "policyItems", &self.policy_items);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "policyItems",
+            &self.policy_items,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -14,6 +14,8 @@ pub struct AiModelApiKeyCreateRequest {
     pub geography: Option<crate::models::AiModelApiKeyCreateRequestCloud>,
     /// A name for the new API key that will be created.
     pub name: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,6 +27,7 @@ impl AiModelApiKeyCreateRequest {
             cloud: None,
             geography: None,
             name: name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -36,10 +39,17 @@ impl crate::runtime::Json for AiModelApiKeyCreateRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             cloud: crate::runtime::optional(&mut map, "cloud", path)?,
             geography: crate::runtime::optional(&mut map, "geography", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -48,7 +58,12 @@ impl crate::runtime::Json for AiModelApiKeyCreateRequest {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cloud", &self.cloud);
         crate::runtime::put_optional(&mut map, "geography", &self.geography);
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

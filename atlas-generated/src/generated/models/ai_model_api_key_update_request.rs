@@ -6,6 +6,8 @@
 pub struct AiModelApiKeyUpdateRequest {
     /// A new name for the API key.
     pub name: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,6 +17,7 @@ impl AiModelApiKeyUpdateRequest {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -26,15 +29,27 @@ impl crate::runtime::Json for AiModelApiKeyUpdateRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

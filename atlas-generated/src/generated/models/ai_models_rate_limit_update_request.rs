@@ -8,6 +8,8 @@ pub struct AiModelsRateLimitUpdateRequest {
     pub requests_per_minute_limit: i32,
     /// The number of tokens per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
     pub tokens_per_minute_limit: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -21,6 +23,7 @@ impl AiModelsRateLimitUpdateRequest {
         Self {
             requests_per_minute_limit: requests_per_minute_limit.into(),
             tokens_per_minute_limit: tokens_per_minute_limit.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -32,32 +35,38 @@ impl crate::runtime::Json for AiModelsRateLimitUpdateRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            requests_per_minute_limit: crate::runtime::required(
+            requests_per_minute_limit: crate::runtime::correction::required(
                 &mut map,
                 "requestsPerMinuteLimit",
                 path,
+                &mut filled,
             )?,
-            tokens_per_minute_limit: crate::runtime::required(
+            tokens_per_minute_limit: crate::runtime::correction::required(
                 &mut map,
                 "tokensPerMinuteLimit",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "requestsPerMinuteLimit",
             &self.requests_per_minute_limit,
+            &self.filled,
         );
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "tokensPerMinuteLimit",
             &self.tokens_per_minute_limit,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -12,6 +12,8 @@ pub struct AlertMatcher {
     pub operator: crate::models::MatcherOperator,
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -27,6 +29,7 @@ impl AlertMatcher {
             field_name: field_name.into(),
             operator: operator.into(),
             value: value.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -38,19 +41,51 @@ impl crate::runtime::Json for AlertMatcher {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            field_name: crate::runtime::required(&mut map, "fieldName", path)?,
-            operator: crate::runtime::required(&mut map, "operator", path)?,
-            value: crate::runtime::required(&mut map, "value", path)?,
+            field_name: crate::runtime::correction::required(
+                &mut map,
+                "fieldName",
+                path,
+                &mut filled,
+            )?,
+            operator: crate::runtime::correction::required(
+                &mut map,
+                "operator",
+                path,
+                &mut filled,
+            )?,
+            value: crate::runtime::correction::required(
+                &mut map,
+                "value",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "fieldName", &self.field_name);
-        crate::runtime::put(&mut map, "operator", &self.operator);
-        crate::runtime::put(&mut map, "value", &self.value);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "fieldName",
+            &self.field_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "operator",
+            &self.operator,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "value",
+            &self.value,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -153,6 +188,10 @@ impl crate::runtime::Json for MatcherOperator {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for MatcherOperator {

@@ -41,677 +41,685 @@ impl crate::runtime::Json for AlertsNotificationRootForGroup {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 14usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "datadogApiKey",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "datadogRegion",
-                        values: <crate::models::DatadogRegion as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::DatadogType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "emailAddress",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::EmailNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "emailEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "roles",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "smsEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::GroupNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notificationToken",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "roomName",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::HipChatNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "microsoftTeamsWebhookUrl",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::MicrosoftTeamsType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "opsGenieApiKey",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "opsGenieRegion",
-                        values: <crate::models::OpsGenieRegion as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::OpsGenieType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "emailEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "roles",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "smsEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::OrgNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "region",
-                        values: <crate::models::OpsGenieRegion as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "serviceKey",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::PagerDutyType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "apiToken",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "channelName",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::SlackType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "mobileNumber",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::SmsNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "emailEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "smsEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "teamId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "teamName",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::TeamNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "emailEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "smsEnabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::UserNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "username",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::VictorOpsType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "victorOpsApiKey",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "victorOpsRoutingKey",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delayMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "integrationId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "intervalMin",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifierId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeName",
-                        values: <crate::models::WebhookType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "webhookBodyTemplate",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "webhookHeadersTemplate",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "webhookSecret",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "webhookUrl",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::DatadogNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Datadog(v)),
-                        Err(e) => attempts.push(("Datadog", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 14usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "datadogApiKey",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "datadogRegion",
+                            values: <crate::models::DatadogRegion as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::DatadogType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "emailAddress",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::EmailNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "emailEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "roles",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "smsEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::GroupNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notificationToken",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "roomName",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::HipChatNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "microsoftTeamsWebhookUrl",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::MicrosoftTeamsType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "opsGenieApiKey",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "opsGenieRegion",
+                            values: <crate::models::OpsGenieRegion as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::OpsGenieType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "emailEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "roles",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "smsEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::OrgNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "region",
+                            values: <crate::models::OpsGenieRegion as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "serviceKey",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::PagerDutyType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "apiToken",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "channelName",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::SlackType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "mobileNumber",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::SmsNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "emailEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "smsEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "teamId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "teamName",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::TeamNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "emailEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "smsEnabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::UserNotificationTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "username",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::VictorOpsType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "victorOpsApiKey",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "victorOpsRoutingKey",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delayMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "integrationId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "intervalMin",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifierId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeName",
+                            values: <crate::models::WebhookType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "webhookBodyTemplate",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "webhookHeadersTemplate",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "webhookSecret",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "webhookUrl",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::DatadogNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Datadog(v)),
+                            Err(e) => attempts.push(("Datadog", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::EmailNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Email(v)),
-                        Err(e) => attempts.push(("Email", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::EmailNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Email(v)),
+                            Err(e) => attempts.push(("Email", e)),
+                        }
                     }
-                }
-                2usize => {
-                    match <crate::models::GroupNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Group(v)),
-                        Err(e) => attempts.push(("Group", e)),
+                    2usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::GroupNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Group(v)),
+                            Err(e) => attempts.push(("Group", e)),
+                        }
                     }
-                }
-                3usize => {
-                    match <crate::models::HipChatNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::HipChat(v)),
-                        Err(e) => attempts.push(("HipChat", e)),
+                    3usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::HipChatNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::HipChat(v)),
+                            Err(e) => attempts.push(("HipChat", e)),
+                        }
                     }
-                }
-                4usize => {
-                    match <crate::models::MicrosoftTeamsNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::MicrosoftTeams(v)),
-                        Err(e) => attempts.push(("MicrosoftTeams", e)),
+                    4usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::MicrosoftTeamsNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::MicrosoftTeams(v)),
+                            Err(e) => attempts.push(("MicrosoftTeams", e)),
+                        }
                     }
-                }
-                5usize => {
-                    match <crate::models::OpsGenieNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::OpsGenie(v)),
-                        Err(e) => attempts.push(("OpsGenie", e)),
+                    5usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::OpsGenieNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::OpsGenie(v)),
+                            Err(e) => attempts.push(("OpsGenie", e)),
+                        }
                     }
-                }
-                6usize => {
-                    match <crate::models::OrgNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Org(v)),
-                        Err(e) => attempts.push(("Org", e)),
+                    6usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::OrgNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Org(v)),
+                            Err(e) => attempts.push(("Org", e)),
+                        }
                     }
-                }
-                7usize => {
-                    match <crate::models::PagerDutyNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::PagerDuty(v)),
-                        Err(e) => attempts.push(("PagerDuty", e)),
+                    7usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::PagerDutyNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::PagerDuty(v)),
+                            Err(e) => attempts.push(("PagerDuty", e)),
+                        }
                     }
-                }
-                8usize => {
-                    match <crate::models::SlackNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Slack(v)),
-                        Err(e) => attempts.push(("Slack", e)),
+                    8usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::SlackNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Slack(v)),
+                            Err(e) => attempts.push(("Slack", e)),
+                        }
                     }
-                }
-                9usize => {
-                    match <crate::models::SmsNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Sms(v)),
-                        Err(e) => attempts.push(("Sms", e)),
+                    9usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::SmsNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Sms(v)),
+                            Err(e) => attempts.push(("Sms", e)),
+                        }
                     }
-                }
-                10usize => {
-                    match <crate::models::TeamNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Team(v)),
-                        Err(e) => attempts.push(("Team", e)),
+                    10usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TeamNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Team(v)),
+                            Err(e) => attempts.push(("Team", e)),
+                        }
                     }
-                }
-                11usize => {
-                    match <crate::models::UserNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::User(v)),
-                        Err(e) => attempts.push(("User", e)),
+                    11usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::UserNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::User(v)),
+                            Err(e) => attempts.push(("User", e)),
+                        }
                     }
-                }
-                12usize => {
-                    match <crate::models::VictorOpsNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::VictorOps(v)),
-                        Err(e) => attempts.push(("VictorOps", e)),
+                    12usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::VictorOpsNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::VictorOps(v)),
+                            Err(e) => attempts.push(("VictorOps", e)),
+                        }
                     }
-                }
-                13usize => {
-                    match <crate::models::WebhookNotification as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Webhook(v)),
-                        Err(e) => attempts.push(("Webhook", e)),
+                    13usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::WebhookNotification as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Webhook(v)),
+                            Err(e) => attempts.push(("Webhook", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(crate::runtime::no_variant(path, "AlertsNotificationRootForGroup", attempts))
+            Err(
+                crate::runtime::no_variant(
+                    path,
+                    "AlertsNotificationRootForGroup",
+                    attempts,
+                ),
+            )
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -38,6 +38,8 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     pub target_group_id: String,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
     pub write_strategy: crate::models::WriteStrategy,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -63,6 +65,7 @@ impl ApiAtlasCollectionRestoreJobRequest {
             target_cluster_name: target_cluster_name.into(),
             target_group_id: target_group_id.into(),
             write_strategy: write_strategy.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -74,6 +77,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             collection_suffix: crate::runtime::nullable(
                 &mut map,
@@ -83,7 +87,12 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
             collections: crate::runtime::optional(&mut map, "collections", path)?,
             database_suffix: crate::runtime::nullable(&mut map, "databaseSuffix", path)?,
             databases: crate::runtime::optional(&mut map, "databases", path)?,
-            index_strategy: crate::runtime::required(&mut map, "indexStrategy", path)?,
+            index_strategy: crate::runtime::correction::required(
+                &mut map,
+                "indexStrategy",
+                path,
+                &mut filled,
+            )?,
             oplog_inc: crate::runtime::nullable(&mut map, "oplogInc", path)?,
             oplog_ts: crate::runtime::nullable(&mut map, "oplogTs", path)?,
             point_in_time_utc_seconds: crate::runtime::nullable(
@@ -92,13 +101,25 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
                 path,
             )?,
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            target_cluster_name: crate::runtime::required(
+            target_cluster_name: crate::runtime::correction::required(
                 &mut map,
                 "targetClusterName",
                 path,
+                &mut filled,
             )?,
-            target_group_id: crate::runtime::required(&mut map, "targetGroupId", path)?,
-            write_strategy: crate::runtime::required(&mut map, "writeStrategy", path)?,
+            target_group_id: crate::runtime::correction::required(
+                &mut map,
+                "targetGroupId",
+                path,
+                &mut filled,
+            )?,
+            write_strategy: crate::runtime::correction::required(
+                &mut map,
+                "writeStrategy",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -113,7 +134,12 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
         crate::runtime::put_optional(&mut map, "collections", &self.collections);
         crate::runtime::put_nullable(&mut map, "databaseSuffix", &self.database_suffix);
         crate::runtime::put_optional(&mut map, "databases", &self.databases);
-        crate::runtime::put(&mut map, "indexStrategy", &self.index_strategy);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "indexStrategy",
+            &self.index_strategy,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "oplogInc", &self.oplog_inc);
         crate::runtime::put_nullable(&mut map, "oplogTs", &self.oplog_ts);
         crate::runtime::put_nullable(
@@ -122,9 +148,24 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
             &self.point_in_time_utc_seconds,
         );
         crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put(&mut map, "targetClusterName", &self.target_cluster_name);
-        crate::runtime::put(&mut map, "targetGroupId", &self.target_group_id);
-        crate::runtime::put(&mut map, "writeStrategy", &self.write_strategy);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "targetClusterName",
+            &self.target_cluster_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "targetGroupId",
+            &self.target_group_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "writeStrategy",
+            &self.write_strategy,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -204,6 +245,10 @@ impl crate::runtime::Json for IndexStrategy {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
+    }
 }
 impl crate::runtime::QueryValue for IndexStrategy {
     #[inline]
@@ -279,6 +324,10 @@ impl crate::runtime::Json for WriteStrategy {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for WriteStrategy {

@@ -25,6 +25,8 @@ pub struct ApiAtlasFtsAnalyzersViewManual {
     >,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: crate::models::ApiAtlasFtsAnalyzersViewManualTokenizer,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -40,6 +42,7 @@ impl ApiAtlasFtsAnalyzersViewManual {
             name: name.into(),
             token_filters: None,
             tokenizer: tokenizer.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -51,11 +54,23 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             char_filters: crate::runtime::optional(&mut map, "charFilters", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             token_filters: crate::runtime::optional(&mut map, "tokenFilters", path)?,
-            tokenizer: crate::runtime::required(&mut map, "tokenizer", path)?,
+            tokenizer: crate::runtime::correction::required(
+                &mut map,
+                "tokenizer",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -63,9 +78,19 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "charFilters", &self.char_filters);
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "tokenFilters", &self.token_filters);
-        crate::runtime::put(&mut map, "tokenizer", &self.tokenizer);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "tokenizer",
+            &self.tokenizer,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -93,103 +118,105 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 4usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "ignoredTags",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::CharFilterhtmlStripType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::CharFiltericuNormalizeType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "mappings",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::CharFiltermappingType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::CharFilterpersianType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::CharFilterhtmlStrip as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterhtmlStrip(v)),
-                        Err(e) => attempts.push(("FilterhtmlStrip", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 4usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "ignoredTags",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::CharFilterhtmlStripType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::CharFiltericuNormalizeType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "mappings",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::CharFiltermappingType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::CharFilterpersianType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::CharFilterhtmlStrip as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterhtmlStrip(v)),
+                            Err(e) => attempts.push(("FilterhtmlStrip", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::CharFiltericuNormalize as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FiltericuNormalize(v)),
-                        Err(e) => attempts.push(("FiltericuNormalize", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::CharFiltericuNormalize as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FiltericuNormalize(v)),
+                            Err(e) => attempts.push(("FiltericuNormalize", e)),
+                        }
                     }
-                }
-                2usize => {
-                    match <crate::models::CharFiltermapping as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filtermapping(v)),
-                        Err(e) => attempts.push(("Filtermapping", e)),
+                    2usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::CharFiltermapping as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filtermapping(v)),
+                            Err(e) => attempts.push(("Filtermapping", e)),
+                        }
                     }
-                }
-                3usize => {
-                    match <crate::models::CharFilterpersian as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filterpersian(v)),
-                        Err(e) => attempts.push(("Filterpersian", e)),
+                    3usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::CharFilterpersian as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filterpersian(v)),
+                            Err(e) => attempts.push(("Filterpersian", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(
-            crate::runtime::no_variant(
-                path,
-                "ApiAtlasFtsAnalyzersViewManualCharFiltersItem",
-                attempts,
-            ),
-        )
+            Err(
+                crate::runtime::no_variant(
+                    path,
+                    "ApiAtlasFtsAnalyzersViewManualCharFiltersItem",
+                    attempts,
+                ),
+            )
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
@@ -284,504 +311,506 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 21usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "originalTokens",
-                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterasciiFoldingType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "originalTokens",
-                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterdaitchMokotoffSoundexType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "maxGram",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "minGram",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "termNotInBounds",
-                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilteredgeGramType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterEnglishPossessiveType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterFlattenGraphType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFiltericuFoldingType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "normalizationForm",
-                        values: <crate::models::TokenFiltericuNormalizerNormalizationForm as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFiltericuNormalizerType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterkStemmingType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "max",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "min",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterlengthType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterlowercaseType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "maxGram",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "minGram",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "termNotInBounds",
-                        values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilternGramType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterPorterStemmingType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "matches",
-                        values: <crate::models::TokenFilterregexMatches as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "pattern",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "replacement",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterregexType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterreverseType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "maxShingleSize",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "minShingleSize",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFiltershingleType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "stemmerName",
-                        values: <crate::models::TokenFiltersnowballStemmingStemmerName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFiltersnowballStemmingType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterSpanishPluralStemmingType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterStempelType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "ignoreCase",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "tokens",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterstopwordType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFiltertrimType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "delimiterOptions",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "protectedWords",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "type",
-                        values: <crate::models::TokenFilterWordDelimiterGraphType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::TokenFilterasciiFolding as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterasciiFolding(v)),
-                        Err(e) => attempts.push(("FilterasciiFolding", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 21usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "originalTokens",
+                            values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterasciiFoldingType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "originalTokens",
+                            values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterdaitchMokotoffSoundexType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "maxGram",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "minGram",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "termNotInBounds",
+                            values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilteredgeGramType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterEnglishPossessiveType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterFlattenGraphType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFiltericuFoldingType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "normalizationForm",
+                            values: <crate::models::TokenFiltericuNormalizerNormalizationForm as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFiltericuNormalizerType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterkStemmingType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "max",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "min",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterlengthType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterlowercaseType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "maxGram",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "minGram",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "termNotInBounds",
+                            values: <crate::models::TokenFilterasciiFoldingOriginalTokens as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilternGramType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterPorterStemmingType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "matches",
+                            values: <crate::models::TokenFilterregexMatches as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "pattern",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "replacement",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterregexType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterreverseType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "maxShingleSize",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "minShingleSize",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFiltershingleType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "stemmerName",
+                            values: <crate::models::TokenFiltersnowballStemmingStemmerName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFiltersnowballStemmingType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterSpanishPluralStemmingType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterStempelType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "ignoreCase",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "tokens",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterstopwordType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFiltertrimType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "delimiterOptions",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "protectedWords",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "type",
+                            values: <crate::models::TokenFilterWordDelimiterGraphType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterasciiFolding as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterasciiFolding(v)),
+                            Err(e) => attempts.push(("FilterasciiFolding", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::TokenFilterdaitchMokotoffSoundex as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterdaitchMokotoffSoundex(v)),
-                        Err(e) => attempts.push(("FilterdaitchMokotoffSoundex", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterdaitchMokotoffSoundex as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterdaitchMokotoffSoundex(v)),
+                            Err(e) => attempts.push(("FilterdaitchMokotoffSoundex", e)),
+                        }
                     }
-                }
-                2usize => {
-                    match <crate::models::TokenFilteredgeGram as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilteredgeGram(v)),
-                        Err(e) => attempts.push(("FilteredgeGram", e)),
+                    2usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilteredgeGram as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilteredgeGram(v)),
+                            Err(e) => attempts.push(("FilteredgeGram", e)),
+                        }
                     }
-                }
-                3usize => {
-                    match <crate::models::TokenFilterEnglishPossessive as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterEnglishPossessive(v)),
-                        Err(e) => attempts.push(("FilterEnglishPossessive", e)),
+                    3usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterEnglishPossessive as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterEnglishPossessive(v)),
+                            Err(e) => attempts.push(("FilterEnglishPossessive", e)),
+                        }
                     }
-                }
-                4usize => {
-                    match <crate::models::TokenFilterFlattenGraph as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterFlattenGraph(v)),
-                        Err(e) => attempts.push(("FilterFlattenGraph", e)),
+                    4usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterFlattenGraph as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterFlattenGraph(v)),
+                            Err(e) => attempts.push(("FilterFlattenGraph", e)),
+                        }
                     }
-                }
-                5usize => {
-                    match <crate::models::TokenFiltericuFolding as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FiltericuFolding(v)),
-                        Err(e) => attempts.push(("FiltericuFolding", e)),
+                    5usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFiltericuFolding as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FiltericuFolding(v)),
+                            Err(e) => attempts.push(("FiltericuFolding", e)),
+                        }
                     }
-                }
-                6usize => {
-                    match <crate::models::TokenFiltericuNormalizer as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FiltericuNormalizer(v)),
-                        Err(e) => attempts.push(("FiltericuNormalizer", e)),
+                    6usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFiltericuNormalizer as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FiltericuNormalizer(v)),
+                            Err(e) => attempts.push(("FiltericuNormalizer", e)),
+                        }
                     }
-                }
-                7usize => {
-                    match <crate::models::TokenFilterkStemming as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterkStemming(v)),
-                        Err(e) => attempts.push(("FilterkStemming", e)),
+                    7usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterkStemming as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterkStemming(v)),
+                            Err(e) => attempts.push(("FilterkStemming", e)),
+                        }
                     }
-                }
-                8usize => {
-                    match <crate::models::TokenFilterlength as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filterlength(v)),
-                        Err(e) => attempts.push(("Filterlength", e)),
+                    8usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterlength as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filterlength(v)),
+                            Err(e) => attempts.push(("Filterlength", e)),
+                        }
                     }
-                }
-                9usize => {
-                    match <crate::models::TokenFilterlowercase as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filterlowercase(v)),
-                        Err(e) => attempts.push(("Filterlowercase", e)),
+                    9usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterlowercase as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filterlowercase(v)),
+                            Err(e) => attempts.push(("Filterlowercase", e)),
+                        }
                     }
-                }
-                10usize => {
-                    match <crate::models::TokenFilternGram as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilternGram(v)),
-                        Err(e) => attempts.push(("FilternGram", e)),
+                    10usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilternGram as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilternGram(v)),
+                            Err(e) => attempts.push(("FilternGram", e)),
+                        }
                     }
-                }
-                11usize => {
-                    match <crate::models::TokenFilterPorterStemming as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterPorterStemming(v)),
-                        Err(e) => attempts.push(("FilterPorterStemming", e)),
+                    11usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterPorterStemming as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterPorterStemming(v)),
+                            Err(e) => attempts.push(("FilterPorterStemming", e)),
+                        }
                     }
-                }
-                12usize => {
-                    match <crate::models::TokenFilterregex as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filterregex(v)),
-                        Err(e) => attempts.push(("Filterregex", e)),
+                    12usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterregex as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filterregex(v)),
+                            Err(e) => attempts.push(("Filterregex", e)),
+                        }
                     }
-                }
-                13usize => {
-                    match <crate::models::TokenFilterreverse as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filterreverse(v)),
-                        Err(e) => attempts.push(("Filterreverse", e)),
+                    13usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterreverse as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filterreverse(v)),
+                            Err(e) => attempts.push(("Filterreverse", e)),
+                        }
                     }
-                }
-                14usize => {
-                    match <crate::models::TokenFiltershingle as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filtershingle(v)),
-                        Err(e) => attempts.push(("Filtershingle", e)),
+                    14usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFiltershingle as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filtershingle(v)),
+                            Err(e) => attempts.push(("Filtershingle", e)),
+                        }
                     }
-                }
-                15usize => {
-                    match <crate::models::TokenFiltersnowballStemming as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FiltersnowballStemming(v)),
-                        Err(e) => attempts.push(("FiltersnowballStemming", e)),
+                    15usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFiltersnowballStemming as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FiltersnowballStemming(v)),
+                            Err(e) => attempts.push(("FiltersnowballStemming", e)),
+                        }
                     }
-                }
-                16usize => {
-                    match <crate::models::TokenFilterSpanishPluralStemming as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterSpanishPluralStemming(v)),
-                        Err(e) => attempts.push(("FilterSpanishPluralStemming", e)),
+                    16usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterSpanishPluralStemming as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterSpanishPluralStemming(v)),
+                            Err(e) => attempts.push(("FilterSpanishPluralStemming", e)),
+                        }
                     }
-                }
-                17usize => {
-                    match <crate::models::TokenFilterStempel as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterStempel(v)),
-                        Err(e) => attempts.push(("FilterStempel", e)),
+                    17usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterStempel as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterStempel(v)),
+                            Err(e) => attempts.push(("FilterStempel", e)),
+                        }
                     }
-                }
-                18usize => {
-                    match <crate::models::TokenFilterstopword as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filterstopword(v)),
-                        Err(e) => attempts.push(("Filterstopword", e)),
+                    18usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterstopword as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filterstopword(v)),
+                            Err(e) => attempts.push(("Filterstopword", e)),
+                        }
                     }
-                }
-                19usize => {
-                    match <crate::models::TokenFiltertrim as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Filtertrim(v)),
-                        Err(e) => attempts.push(("Filtertrim", e)),
+                    19usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFiltertrim as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Filtertrim(v)),
+                            Err(e) => attempts.push(("Filtertrim", e)),
+                        }
                     }
-                }
-                20usize => {
-                    match <crate::models::TokenFilterWordDelimiterGraph as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FilterWordDelimiterGraph(v)),
-                        Err(e) => attempts.push(("FilterWordDelimiterGraph", e)),
+                    20usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TokenFilterWordDelimiterGraph as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FilterWordDelimiterGraph(v)),
+                            Err(e) => attempts.push(("FilterWordDelimiterGraph", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(
-            crate::runtime::no_variant(
-                path,
-                "ApiAtlasFtsAnalyzersViewManualTokenFiltersItem",
-                attempts,
-            ),
-        )
+            Err(
+                crate::runtime::no_variant(
+                    path,
+                    "ApiAtlasFtsAnalyzersViewManualTokenFiltersItem",
+                    attempts,
+                ),
+            )
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
@@ -1128,6 +1157,14 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
             }
             Self::Unknown(value) => value.to_json(),
         }
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(
+            Self::Unknown(
+                crate::runtime::UnknownVariant::new("type", serde_json::Map::new()),
+            ),
+        )
     }
 }
 impl From<crate::models::TokenizeredgeGram> for ApiAtlasFtsAnalyzersViewManualTokenizer {

@@ -10,6 +10,8 @@ pub struct ApiAtlasModifyEndpointServiceRequestView {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub supported_remote_regions: Option<Option<Vec<String>>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl ApiAtlasModifyEndpointServiceRequestView {
         Self {
             cloud_provider: cloud_provider.into(),
             supported_remote_regions: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,20 +34,32 @@ impl crate::runtime::Json for ApiAtlasModifyEndpointServiceRequestView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::required(&mut map, "cloudProvider", path)?,
+            cloud_provider: crate::runtime::correction::required(
+                &mut map,
+                "cloudProvider",
+                path,
+                &mut filled,
+            )?,
             supported_remote_regions: crate::runtime::nullable(
                 &mut map,
                 "supportedRemoteRegions",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "cloudProvider", &self.cloud_provider);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "cloudProvider",
+            &self.cloud_provider,
+            &self.filled,
+        );
         crate::runtime::put_nullable(
             &mut map,
             "supportedRemoteRegions",
@@ -120,6 +135,10 @@ impl crate::runtime::Json for EndpointCloudProvider {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for EndpointCloudProvider {

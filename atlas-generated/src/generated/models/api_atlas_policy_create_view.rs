@@ -6,6 +6,8 @@
 pub struct ApiAtlasPolicyCreateView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     pub body: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,6 +17,7 @@ impl ApiAtlasPolicyCreateView {
     pub fn new(body: impl Into<String>) -> Self {
         Self {
             body: body.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -26,15 +29,27 @@ impl crate::runtime::Json for ApiAtlasPolicyCreateView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            body: crate::runtime::required(&mut map, "body", path)?,
+            body: crate::runtime::correction::required(
+                &mut map,
+                "body",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "body", &self.body);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "body",
+            &self.body,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

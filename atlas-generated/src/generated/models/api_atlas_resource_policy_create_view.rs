@@ -12,6 +12,8 @@ pub struct ApiAtlasResourcePolicyCreateView {
     pub name: String,
     /// List of policies that make up the atlas resource policy.
     pub policies: Vec<crate::models::ApiAtlasPolicyCreateView>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl ApiAtlasResourcePolicyCreateView {
             description: None,
             name: name.into(),
             policies: policies.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,10 +40,22 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyCreateView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             description: crate::runtime::nullable(&mut map, "description", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
-            policies: crate::runtime::required(&mut map, "policies", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            policies: crate::runtime::correction::required(
+                &mut map,
+                "policies",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -48,8 +63,18 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyCreateView {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "description", &self.description);
-        crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "policies", &self.policies);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "policies",
+            &self.policies,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

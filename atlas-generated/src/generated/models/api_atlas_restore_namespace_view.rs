@@ -8,6 +8,8 @@ pub struct ApiAtlasRestoreNamespaceView {
     pub source_namespace: String,
     /// Requested target namespace for the restored data; if empty, source namespace is used.
     pub target_namespace: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -18,6 +20,7 @@ impl ApiAtlasRestoreNamespaceView {
         Self {
             source_namespace: source_namespace.into(),
             target_namespace: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -29,24 +32,32 @@ impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            source_namespace: crate::runtime::required(
+            source_namespace: crate::runtime::correction::required(
                 &mut map,
                 "sourceNamespace",
                 path,
+                &mut filled,
             )?,
             target_namespace: crate::runtime::optional(
                 &mut map,
                 "targetNamespace",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "sourceNamespace", &self.source_namespace);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "sourceNamespace",
+            &self.source_namespace,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "targetNamespace",

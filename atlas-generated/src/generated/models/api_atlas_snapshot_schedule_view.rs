@@ -28,6 +28,8 @@ pub struct ApiAtlasSnapshotScheduleView {
     pub snapshot_retention_days: i32,
     /// Number of weeks that MongoDB Cloud must keep weekly snapshots. Set this value to `0` to disable weekly snapshot retention.
     pub weekly_snapshot_retention_weeks: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -55,6 +57,7 @@ impl ApiAtlasSnapshotScheduleView {
             snapshot_interval_hours: snapshot_interval_hours.into(),
             snapshot_retention_days: snapshot_retention_days.into(),
             weekly_snapshot_retention_weeks: weekly_snapshot_retention_weeks.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -66,88 +69,114 @@ impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cluster_checkpoint_interval_min: crate::runtime::required(
+            cluster_checkpoint_interval_min: crate::runtime::correction::required(
                 &mut map,
                 "clusterCheckpointIntervalMin",
                 path,
+                &mut filled,
             )?,
-            cluster_id: crate::runtime::required(&mut map, "clusterId", path)?,
-            daily_snapshot_retention_days: crate::runtime::required(
+            cluster_id: crate::runtime::correction::required(
+                &mut map,
+                "clusterId",
+                path,
+                &mut filled,
+            )?,
+            daily_snapshot_retention_days: crate::runtime::correction::required(
                 &mut map,
                 "dailySnapshotRetentionDays",
                 path,
+                &mut filled,
             )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            monthly_snapshot_retention_months: crate::runtime::required(
+            monthly_snapshot_retention_months: crate::runtime::correction::required(
                 &mut map,
                 "monthlySnapshotRetentionMonths",
                 path,
+                &mut filled,
             )?,
-            point_in_time_window_hours: crate::runtime::required(
+            point_in_time_window_hours: crate::runtime::correction::required(
                 &mut map,
                 "pointInTimeWindowHours",
                 path,
+                &mut filled,
             )?,
-            snapshot_interval_hours: crate::runtime::required(
+            snapshot_interval_hours: crate::runtime::correction::required(
                 &mut map,
                 "snapshotIntervalHours",
                 path,
+                &mut filled,
             )?,
-            snapshot_retention_days: crate::runtime::required(
+            snapshot_retention_days: crate::runtime::correction::required(
                 &mut map,
                 "snapshotRetentionDays",
                 path,
+                &mut filled,
             )?,
-            weekly_snapshot_retention_weeks: crate::runtime::required(
+            weekly_snapshot_retention_weeks: crate::runtime::correction::required(
                 &mut map,
                 "weeklySnapshotRetentionWeeks",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "clusterCheckpointIntervalMin",
             &self.cluster_checkpoint_interval_min,
+            &self.filled,
         );
-        crate::runtime::put(&mut map, "clusterId", &self.cluster_id);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "clusterId",
+            &self.cluster_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "dailySnapshotRetentionDays",
             &self.daily_snapshot_retention_days,
+            &self.filled,
         );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "monthlySnapshotRetentionMonths",
             &self.monthly_snapshot_retention_months,
+            &self.filled,
         );
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "pointInTimeWindowHours",
             &self.point_in_time_window_hours,
+            &self.filled,
         );
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "snapshotIntervalHours",
             &self.snapshot_interval_hours,
+            &self.filled,
         );
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "snapshotRetentionDays",
             &self.snapshot_retention_days,
+            &self.filled,
         );
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "weeklySnapshotRetentionWeeks",
             &self.weekly_snapshot_retention_weeks,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

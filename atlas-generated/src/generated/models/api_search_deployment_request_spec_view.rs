@@ -20,6 +20,8 @@ pub struct ApiSearchDeploymentRequestSpecView {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub region_name: Option<Option<String>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -34,6 +36,7 @@ impl ApiSearchDeploymentRequestSpecView {
             instance_size: instance_size.into(),
             node_count: None,
             region_name: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -45,11 +48,18 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             cloud_provider: crate::runtime::nullable(&mut map, "cloudProvider", path)?,
-            instance_size: crate::runtime::required(&mut map, "instanceSize", path)?,
+            instance_size: crate::runtime::correction::required(
+                &mut map,
+                "instanceSize",
+                path,
+                &mut filled,
+            )?,
             node_count: crate::runtime::nullable(&mut map, "nodeCount", path)?,
             region_name: crate::runtime::nullable(&mut map, "regionName", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -57,7 +67,12 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put(&mut map, "instanceSize", &self.instance_size);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "instanceSize",
+            &self.instance_size,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "nodeCount", &self.node_count);
         crate::runtime::put_nullable(&mut map, "regionName", &self.region_name);
         for (key, value) in &self.additional_properties {
@@ -337,6 +352,10 @@ impl crate::runtime::Json for ApiSearchDeploymentInstanceSize {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for ApiSearchDeploymentInstanceSize {

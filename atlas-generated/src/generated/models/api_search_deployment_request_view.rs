@@ -10,6 +10,8 @@ pub struct ApiSearchDeploymentRequestView {
     pub default_node_count: Option<Option<i32>>,
     /// List of settings that configure the Search Nodes for your cluster. Provide one element per region when configuring asymmetric deployments; a single element applies to all regions.
     pub specs: Vec<crate::models::ApiSearchDeploymentRequestSpecView>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -22,6 +24,7 @@ impl ApiSearchDeploymentRequestView {
         Self {
             default_node_count: None,
             specs: specs.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -33,13 +36,20 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             default_node_count: crate::runtime::nullable(
                 &mut map,
                 "defaultNodeCount",
                 path,
             )?,
-            specs: crate::runtime::required(&mut map, "specs", path)?,
+            specs: crate::runtime::correction::required(
+                &mut map,
+                "specs",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -51,7 +61,12 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestView {
             "defaultNodeCount",
             &self.default_node_count,
         );
-        crate::runtime::put(&mut map, "specs", &self.specs);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "specs",
+            &self.specs,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

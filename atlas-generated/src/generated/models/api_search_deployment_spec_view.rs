@@ -8,6 +8,8 @@ pub struct ApiSearchDeploymentSpecView {
     pub instance_size: crate::models::ApiSearchDeploymentInstanceSize,
     /// Number of Search Nodes in the cluster.
     pub node_count: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -21,6 +23,7 @@ impl ApiSearchDeploymentSpecView {
         Self {
             instance_size: instance_size.into(),
             node_count: node_count.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -32,17 +35,39 @@ impl crate::runtime::Json for ApiSearchDeploymentSpecView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            instance_size: crate::runtime::required(&mut map, "instanceSize", path)?,
-            node_count: crate::runtime::required(&mut map, "nodeCount", path)?,
+            instance_size: crate::runtime::correction::required(
+                &mut map,
+                "instanceSize",
+                path,
+                &mut filled,
+            )?,
+            node_count: crate::runtime::correction::required(
+                &mut map,
+                "nodeCount",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "instanceSize", &self.instance_size);
-        crate::runtime::put(&mut map, "nodeCount", &self.node_count);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "instanceSize",
+            &self.instance_size,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "nodeCount",
+            &self.node_count,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

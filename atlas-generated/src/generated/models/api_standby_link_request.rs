@@ -8,6 +8,8 @@ pub struct ApiStandbyLinkRequest {
     pub active_cluster_unique_id: String,
     /// Unique 24-hexadecimal digit string that identifies the standby cluster in the standby link.
     pub standby_cluster_unique_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -21,6 +23,7 @@ impl ApiStandbyLinkRequest {
         Self {
             active_cluster_unique_id: active_cluster_unique_id.into(),
             standby_cluster_unique_id: standby_cluster_unique_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -32,32 +35,38 @@ impl crate::runtime::Json for ApiStandbyLinkRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            active_cluster_unique_id: crate::runtime::required(
+            active_cluster_unique_id: crate::runtime::correction::required(
                 &mut map,
                 "activeClusterUniqueId",
                 path,
+                &mut filled,
             )?,
-            standby_cluster_unique_id: crate::runtime::required(
+            standby_cluster_unique_id: crate::runtime::correction::required(
                 &mut map,
                 "standbyClusterUniqueId",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "activeClusterUniqueId",
             &self.active_cluster_unique_id,
+            &self.filled,
         );
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "standbyClusterUniqueId",
             &self.standby_cluster_unique_id,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

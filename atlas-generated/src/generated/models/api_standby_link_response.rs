@@ -26,6 +26,8 @@ pub struct ApiStandbyLinkResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -43,6 +45,7 @@ impl ApiStandbyLinkResponse {
             standby_cluster_unique_id: standby_cluster_unique_id.into(),
             standby_link_id: None,
             status: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -54,38 +57,44 @@ impl crate::runtime::Json for ApiStandbyLinkResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            active_cluster_unique_id: crate::runtime::required(
+            active_cluster_unique_id: crate::runtime::correction::required(
                 &mut map,
                 "activeClusterUniqueId",
                 path,
+                &mut filled,
             )?,
             error_reason: crate::runtime::nullable(&mut map, "errorReason", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
-            standby_cluster_unique_id: crate::runtime::required(
+            standby_cluster_unique_id: crate::runtime::correction::required(
                 &mut map,
                 "standbyClusterUniqueId",
                 path,
+                &mut filled,
             )?,
             standby_link_id: crate::runtime::optional(&mut map, "standbyLinkId", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "activeClusterUniqueId",
             &self.active_cluster_unique_id,
+            &self.filled,
         );
         crate::runtime::put_nullable(&mut map, "errorReason", &self.error_reason);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "standbyClusterUniqueId",
             &self.standby_cluster_unique_id,
+            &self.filled,
         );
         crate::runtime::put_optional(&mut map, "standbyLinkId", &self.standby_link_id);
         crate::runtime::put_optional(&mut map, "status", &self.status);

@@ -68,6 +68,8 @@ pub struct ApiUserEventViewForOrg {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub whitelist_entry: Option<Option<String>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -94,6 +96,7 @@ impl ApiUserEventViewForOrg {
             user_id: None,
             username: None,
             whitelist_entry: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -105,6 +108,7 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
@@ -113,7 +117,12 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
                 "delegatePrincipal",
                 path,
             )?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             is_global_admin: crate::runtime::optional(&mut map, "isGlobalAdmin", path)?,
@@ -130,6 +139,7 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
             whitelist_entry: crate::runtime::nullable(&mut map, "whitelistEntry", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -143,7 +153,12 @@ impl crate::runtime::Json for ApiUserEventViewForOrg {
             "delegatePrincipal",
             &self.delegate_principal,
         );
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "isGlobalAdmin", &self.is_global_admin);

@@ -20,6 +20,8 @@ pub struct AtlasOrganization {
     pub name: String,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.
     pub skip_default_alerts_settings: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -33,6 +35,7 @@ impl AtlasOrganization {
             links: None,
             name: name.into(),
             skip_default_alerts_settings: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -44,16 +47,23 @@ impl crate::runtime::Json for AtlasOrganization {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
             is_deleted: crate::runtime::optional(&mut map, "isDeleted", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             skip_default_alerts_settings: crate::runtime::optional(
                 &mut map,
                 "skipDefaultAlertsSettings",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -63,7 +73,12 @@ impl crate::runtime::Json for AtlasOrganization {
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "isDeleted", &self.is_deleted);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "skipDefaultAlertsSettings",

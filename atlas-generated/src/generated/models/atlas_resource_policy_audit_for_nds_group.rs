@@ -66,6 +66,8 @@ pub struct AtlasResourcePolicyAuditForNdsGroup {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub violation_action: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -95,6 +97,7 @@ impl AtlasResourcePolicyAuditForNdsGroup {
             username: None,
             violated_policies: None,
             violation_action: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -106,6 +109,7 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
@@ -114,7 +118,12 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
                 "delegatePrincipal",
                 path,
             )?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             is_global_admin: crate::runtime::optional(&mut map, "isGlobalAdmin", path)?,
@@ -140,6 +149,7 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
                 "violationAction",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -153,7 +163,12 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroup {
             "delegatePrincipal",
             &self.delegate_principal,
         );
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "isGlobalAdmin", &self.is_global_admin);
@@ -251,6 +266,10 @@ impl crate::runtime::Json for AtlasResourcePolicyAuditForNdsGroupEventTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for AtlasResourcePolicyAuditForNdsGroupEventTypeName {

@@ -19,6 +19,8 @@ pub struct AtlasSearchAnalyzer {
     pub token_filters: Option<Vec<crate::models::BasicDbObject>>,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -34,6 +36,7 @@ impl AtlasSearchAnalyzer {
             name: name.into(),
             token_filters: None,
             tokenizer: tokenizer.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -45,11 +48,23 @@ impl crate::runtime::Json for AtlasSearchAnalyzer {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             char_filters: crate::runtime::optional(&mut map, "charFilters", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             token_filters: crate::runtime::optional(&mut map, "tokenFilters", path)?,
-            tokenizer: crate::runtime::required(&mut map, "tokenizer", path)?,
+            tokenizer: crate::runtime::correction::required(
+                &mut map,
+                "tokenizer",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -57,9 +72,19 @@ impl crate::runtime::Json for AtlasSearchAnalyzer {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "charFilters", &self.char_filters);
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "tokenFilters", &self.token_filters);
-        crate::runtime::put(&mut map, "tokenizer", &self.tokenizer);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "tokenizer",
+            &self.tokenizer,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

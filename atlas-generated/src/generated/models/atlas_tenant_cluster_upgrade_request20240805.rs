@@ -139,6 +139,8 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
     pub version_release_system: Option<crate::models::VersionReleaseSystem>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -184,6 +186,7 @@ impl AtlasTenantClusterUpgradeRequest20240805 {
             termination_protection_enabled: None,
             use_aws_time_based_snapshot_copy_for_fast_initial_sync: None,
             version_release_system: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -195,6 +198,7 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             accept_data_risks_and_force_replica_set_reconfig: crate::runtime::optional(
                 &mut map,
@@ -284,7 +288,12 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
                 "mongoDBVersion",
                 path,
             )?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             paused: crate::runtime::optional(&mut map, "paused", path)?,
             pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
             redact_client_log_data: crate::runtime::optional(
@@ -321,6 +330,7 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
                 "versionReleaseSystem",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -411,7 +421,12 @@ impl crate::runtime::Json for AtlasTenantClusterUpgradeRequest20240805 {
             &self.mongo_db_major_version,
         );
         crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "paused", &self.paused);
         crate::runtime::put_optional(&mut map, "pitEnabled", &self.pit_enabled);
         crate::runtime::put_optional(

@@ -14,6 +14,8 @@ pub struct AuthFederationRoleMapping {
     pub id: Option<String>,
     /// Atlas roles and the unique identifiers of the groups and organizations associated with each role. The array must include at least one element with an Organization role and its respective `orgId`. Each element in the array can have a value for `orgId` or `groupId`, but not both.
     pub role_assignments: Vec<crate::models::ConnectedOrgConfigRoleAssignment>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -28,6 +30,7 @@ impl AuthFederationRoleMapping {
             external_group_name: external_group_name.into(),
             id: None,
             role_assignments: role_assignments.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -39,27 +42,41 @@ impl crate::runtime::Json for AuthFederationRoleMapping {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            external_group_name: crate::runtime::required(
+            external_group_name: crate::runtime::correction::required(
                 &mut map,
                 "externalGroupName",
                 path,
+                &mut filled,
             )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            role_assignments: crate::runtime::required(
+            role_assignments: crate::runtime::correction::required(
                 &mut map,
                 "roleAssignments",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "externalGroupName", &self.external_group_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "externalGroupName",
+            &self.external_group_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put(&mut map, "roleAssignments", &self.role_assignments);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleAssignments",
+            &self.role_assignments,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

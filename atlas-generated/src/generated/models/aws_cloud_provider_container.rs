@@ -33,6 +33,8 @@ pub struct AwsCloudProviderContainer {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub vpc_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -48,6 +50,7 @@ impl AwsCloudProviderContainer {
             atlas_cidr_block: None,
             region_name: region_name.into(),
             vpc_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -59,6 +62,7 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
             provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
@@ -67,8 +71,14 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
                 "atlasCidrBlock",
                 path,
             )?,
-            region_name: crate::runtime::required(&mut map, "regionName", path)?,
+            region_name: crate::runtime::correction::required(
+                &mut map,
+                "regionName",
+                path,
+                &mut filled,
+            )?,
             vpc_id: crate::runtime::optional(&mut map, "vpcId", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -78,7 +88,12 @@ impl crate::runtime::Json for AwsCloudProviderContainer {
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "provisioned", &self.provisioned);
         crate::runtime::put_optional(&mut map, "atlasCidrBlock", &self.atlas_cidr_block);
-        crate::runtime::put(&mut map, "regionName", &self.region_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "regionName",
+            &self.region_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "vpcId", &self.vpc_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -342,6 +357,10 @@ impl crate::runtime::Json for AwsCloudProviderContainerRegionName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for AwsCloudProviderContainerRegionName {

@@ -36,6 +36,8 @@ pub struct AwsNetworkPeeringConnectionSettings {
     >,
     /// Unique string that identifies the VPC on Amazon Web Services (AWS) that you want to peer with the MongoDB Cloud VPC.
     pub vpc_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -59,6 +61,7 @@ impl AwsNetworkPeeringConnectionSettings {
             route_table_cidr_block: route_table_cidr_block.into(),
             status_name: None,
             vpc_id: vpc_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -70,47 +73,87 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            accepter_region_name: crate::runtime::required(
+            accepter_region_name: crate::runtime::correction::required(
                 &mut map,
                 "accepterRegionName",
                 path,
+                &mut filled,
             )?,
-            aws_account_id: crate::runtime::required(&mut map, "awsAccountId", path)?,
+            aws_account_id: crate::runtime::correction::required(
+                &mut map,
+                "awsAccountId",
+                path,
+                &mut filled,
+            )?,
             connection_id: crate::runtime::optional(&mut map, "connectionId", path)?,
-            container_id: crate::runtime::required(&mut map, "containerId", path)?,
+            container_id: crate::runtime::correction::required(
+                &mut map,
+                "containerId",
+                path,
+                &mut filled,
+            )?,
             error_state_name: crate::runtime::optional(
                 &mut map,
                 "errorStateName",
                 path,
             )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            route_table_cidr_block: crate::runtime::required(
+            route_table_cidr_block: crate::runtime::correction::required(
                 &mut map,
                 "routeTableCidrBlock",
                 path,
+                &mut filled,
             )?,
             status_name: crate::runtime::optional(&mut map, "statusName", path)?,
-            vpc_id: crate::runtime::required(&mut map, "vpcId", path)?,
+            vpc_id: crate::runtime::correction::required(
+                &mut map,
+                "vpcId",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "accepterRegionName", &self.accepter_region_name);
-        crate::runtime::put(&mut map, "awsAccountId", &self.aws_account_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "accepterRegionName",
+            &self.accepter_region_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "awsAccountId",
+            &self.aws_account_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "connectionId", &self.connection_id);
-        crate::runtime::put(&mut map, "containerId", &self.container_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "containerId",
+            &self.container_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "errorStateName", &self.error_state_name);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "routeTableCidrBlock",
             &self.route_table_cidr_block,
+            &self.filled,
         );
         crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
-        crate::runtime::put(&mut map, "vpcId", &self.vpc_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "vpcId",
+            &self.vpc_id,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

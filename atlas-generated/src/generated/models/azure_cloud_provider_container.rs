@@ -37,6 +37,8 @@ pub struct AzureCloudProviderContainer {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub vnet_name: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -54,6 +56,7 @@ impl AzureCloudProviderContainer {
             azure_subscription_id: None,
             region: region.into(),
             vnet_name: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -65,21 +68,29 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
             provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::required(
+            atlas_cidr_block: crate::runtime::correction::required(
                 &mut map,
                 "atlasCidrBlock",
                 path,
+                &mut filled,
             )?,
             azure_subscription_id: crate::runtime::optional(
                 &mut map,
                 "azureSubscriptionId",
                 path,
             )?,
-            region: crate::runtime::required(&mut map, "region", path)?,
+            region: crate::runtime::correction::required(
+                &mut map,
+                "region",
+                path,
+                &mut filled,
+            )?,
             vnet_name: crate::runtime::optional(&mut map, "vnetName", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -88,13 +99,23 @@ impl crate::runtime::Json for AzureCloudProviderContainer {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "provisioned", &self.provisioned);
-        crate::runtime::put(&mut map, "atlasCidrBlock", &self.atlas_cidr_block);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "atlasCidrBlock",
+            &self.atlas_cidr_block,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "azureSubscriptionId",
             &self.azure_subscription_id,
         );
-        crate::runtime::put(&mut map, "region", &self.region);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "region",
+            &self.region,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "vnetName", &self.vnet_name);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -463,6 +484,10 @@ impl crate::runtime::Json for AzureCloudProviderContainerRegion {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for AzureCloudProviderContainerRegion {

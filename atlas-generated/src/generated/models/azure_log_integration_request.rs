@@ -16,6 +16,8 @@ pub struct AzureLogIntegrationRequest {
     pub storage_account_name: String,
     /// Storage container name for log files.
     pub storage_container_name: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -35,6 +37,7 @@ impl AzureLogIntegrationRequest {
             role_id: role_id.into(),
             storage_account_name: storage_account_name.into(),
             storage_container_name: storage_container_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -46,34 +49,74 @@ impl crate::runtime::Json for AzureLogIntegrationRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            prefix_path: crate::runtime::required(&mut map, "prefixPath", path)?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
-            storage_account_name: crate::runtime::required(
+            log_types: crate::runtime::correction::required(
+                &mut map,
+                "logTypes",
+                path,
+                &mut filled,
+            )?,
+            prefix_path: crate::runtime::correction::required(
+                &mut map,
+                "prefixPath",
+                path,
+                &mut filled,
+            )?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
+            storage_account_name: crate::runtime::correction::required(
                 &mut map,
                 "storageAccountName",
                 path,
+                &mut filled,
             )?,
-            storage_container_name: crate::runtime::required(
+            storage_container_name: crate::runtime::correction::required(
                 &mut map,
                 "storageContainerName",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "prefixPath", &self.prefix_path);
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
-        crate::runtime::put(&mut map, "storageAccountName", &self.storage_account_name);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "logTypes",
+            &self.log_types,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "prefixPath",
+            &self.prefix_path,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "storageAccountName",
+            &self.storage_account_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "storageContainerName",
             &self.storage_container_name,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -28,6 +28,8 @@ pub struct AzureNetworkPeeringConnectionSettings {
     pub status: Option<crate::models::AzureNetworkPeeringConnectionSettingsStatus>,
     /// Human-readable label that identifies the VNet that you want to peer with the MongoDB Cloud VNet.
     pub vnet_name: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -50,6 +52,7 @@ impl AzureNetworkPeeringConnectionSettings {
             resource_group_name: resource_group_name.into(),
             status: None,
             vnet_name: vnet_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -61,45 +64,81 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            azure_directory_id: crate::runtime::required(
+            azure_directory_id: crate::runtime::correction::required(
                 &mut map,
                 "azureDirectoryId",
                 path,
+                &mut filled,
             )?,
-            azure_subscription_id: crate::runtime::required(
+            azure_subscription_id: crate::runtime::correction::required(
                 &mut map,
                 "azureSubscriptionId",
                 path,
+                &mut filled,
             )?,
-            container_id: crate::runtime::required(&mut map, "containerId", path)?,
+            container_id: crate::runtime::correction::required(
+                &mut map,
+                "containerId",
+                path,
+                &mut filled,
+            )?,
             error_state: crate::runtime::optional(&mut map, "errorState", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            resource_group_name: crate::runtime::required(
+            resource_group_name: crate::runtime::correction::required(
                 &mut map,
                 "resourceGroupName",
                 path,
+                &mut filled,
             )?,
             status: crate::runtime::optional(&mut map, "status", path)?,
-            vnet_name: crate::runtime::required(&mut map, "vnetName", path)?,
+            vnet_name: crate::runtime::correction::required(
+                &mut map,
+                "vnetName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "azureDirectoryId", &self.azure_directory_id);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "azureDirectoryId",
+            &self.azure_directory_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "azureSubscriptionId",
             &self.azure_subscription_id,
+            &self.filled,
         );
-        crate::runtime::put(&mut map, "containerId", &self.container_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "containerId",
+            &self.container_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "errorState", &self.error_state);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put(&mut map, "resourceGroupName", &self.resource_group_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "resourceGroupName",
+            &self.resource_group_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        crate::runtime::put(&mut map, "vnetName", &self.vnet_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "vnetName",
+            &self.vnet_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

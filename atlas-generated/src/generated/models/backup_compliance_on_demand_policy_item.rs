@@ -18,6 +18,8 @@ pub struct BackupComplianceOnDemandPolicyItem {
     ///
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
     pub retention_value: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -38,6 +40,7 @@ impl BackupComplianceOnDemandPolicyItem {
             id: None,
             retention_unit: retention_unit.into(),
             retention_value: retention_value.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -49,27 +52,65 @@ impl crate::runtime::Json for BackupComplianceOnDemandPolicyItem {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            frequency_interval: crate::runtime::required(
+            frequency_interval: crate::runtime::correction::required(
                 &mut map,
                 "frequencyInterval",
                 path,
+                &mut filled,
             )?,
-            frequency_type: crate::runtime::required(&mut map, "frequencyType", path)?,
+            frequency_type: crate::runtime::correction::required(
+                &mut map,
+                "frequencyType",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            retention_unit: crate::runtime::required(&mut map, "retentionUnit", path)?,
-            retention_value: crate::runtime::required(&mut map, "retentionValue", path)?,
+            retention_unit: crate::runtime::correction::required(
+                &mut map,
+                "retentionUnit",
+                path,
+                &mut filled,
+            )?,
+            retention_value: crate::runtime::correction::required(
+                &mut map,
+                "retentionValue",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "frequencyInterval", &self.frequency_interval);
-        crate::runtime::put(&mut map, "frequencyType", &self.frequency_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "frequencyInterval",
+            &self.frequency_interval,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "frequencyType",
+            &self.frequency_type,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put(&mut map, "retentionUnit", &self.retention_unit);
-        crate::runtime::put(&mut map, "retentionValue", &self.retention_value);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "retentionUnit",
+            &self.retention_unit,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "retentionValue",
+            &self.retention_value,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -140,6 +181,10 @@ impl crate::runtime::Json for BackupComplianceOnDemandPolicyItemFrequencyType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for BackupComplianceOnDemandPolicyItemFrequencyType {
@@ -224,6 +269,10 @@ impl crate::runtime::Json for RetentionUnit {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for RetentionUnit {

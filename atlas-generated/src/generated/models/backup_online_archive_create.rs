@@ -62,6 +62,8 @@ pub struct BackupOnlineArchiveCreate {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::BackupOnlineArchiveState>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -84,6 +86,7 @@ impl BackupOnlineArchiveCreate {
             paused: None,
             schedule: None,
             state: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -95,12 +98,18 @@ impl crate::runtime::Json for BackupOnlineArchiveCreate {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             coll_name: crate::runtime::optional(&mut map, "collName", path)?,
             collection_type: crate::runtime::optional(&mut map, "collectionType", path)?,
-            criteria: crate::runtime::required(&mut map, "criteria", path)?,
+            criteria: crate::runtime::correction::required(
+                &mut map,
+                "criteria",
+                path,
+                &mut filled,
+            )?,
             data_expiration_rule: crate::runtime::optional(
                 &mut map,
                 "dataExpirationRule",
@@ -122,6 +131,7 @@ impl crate::runtime::Json for BackupOnlineArchiveCreate {
             paused: crate::runtime::optional(&mut map, "paused", path)?,
             schedule: crate::runtime::optional(&mut map, "schedule", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -132,7 +142,12 @@ impl crate::runtime::Json for BackupOnlineArchiveCreate {
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_optional(&mut map, "collName", &self.coll_name);
         crate::runtime::put_optional(&mut map, "collectionType", &self.collection_type);
-        crate::runtime::put(&mut map, "criteria", &self.criteria);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "criteria",
+            &self.criteria,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "dataExpirationRule",

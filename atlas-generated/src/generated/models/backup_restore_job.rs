@@ -86,6 +86,8 @@ pub struct BackupRestoreJob {
     pub status_name: Option<crate::models::BackupRestoreJobStatusName>,
     /// Read-only: set by the server, ignored in requests.
     pub timestamp: Option<crate::models::ApiBsonTimestampView>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -113,6 +115,7 @@ impl BackupRestoreJob {
             snapshot_id: None,
             status_name: None,
             timestamp: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -124,13 +127,19 @@ impl crate::runtime::Json for BackupRestoreJob {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             batch_id: crate::runtime::optional(&mut map, "batchId", path)?,
             checkpoint_id: crate::runtime::optional(&mut map, "checkpointId", path)?,
             cluster_id: crate::runtime::optional(&mut map, "clusterId", path)?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            delivery: crate::runtime::required(&mut map, "delivery", path)?,
+            delivery: crate::runtime::correction::required(
+                &mut map,
+                "delivery",
+                path,
+                &mut filled,
+            )?,
             deployment_job_id: crate::runtime::optional(
                 &mut map,
                 "deploymentJobId",
@@ -156,6 +165,7 @@ impl crate::runtime::Json for BackupRestoreJob {
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
             status_name: crate::runtime::optional(&mut map, "statusName", path)?,
             timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -167,7 +177,12 @@ impl crate::runtime::Json for BackupRestoreJob {
         crate::runtime::put_optional(&mut map, "clusterId", &self.cluster_id);
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put(&mut map, "delivery", &self.delivery);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "delivery",
+            &self.delivery,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "deploymentJobId",

@@ -57,6 +57,8 @@ pub struct BackupRestoreJobDelivery {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub url_v2: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -79,6 +81,7 @@ impl BackupRestoreJobDelivery {
             target_group_id: None,
             url: None,
             url_v2: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -90,6 +93,7 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             auth_header: crate::runtime::optional(&mut map, "authHeader", path)?,
             auth_value: crate::runtime::optional(&mut map, "authValue", path)?,
@@ -100,7 +104,12 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
             )?,
             expires: crate::runtime::optional(&mut map, "expires", path)?,
             max_downloads: crate::runtime::optional(&mut map, "maxDownloads", path)?,
-            method_name: crate::runtime::required(&mut map, "methodName", path)?,
+            method_name: crate::runtime::correction::required(
+                &mut map,
+                "methodName",
+                path,
+                &mut filled,
+            )?,
             status_name: crate::runtime::optional(&mut map, "statusName", path)?,
             target_cluster_id: crate::runtime::optional(
                 &mut map,
@@ -115,6 +124,7 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
             target_group_id: crate::runtime::optional(&mut map, "targetGroupId", path)?,
             url: crate::runtime::optional(&mut map, "url", path)?,
             url_v2: crate::runtime::optional(&mut map, "urlV2", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -130,7 +140,12 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
         );
         crate::runtime::put_optional(&mut map, "expires", &self.expires);
         crate::runtime::put_optional(&mut map, "maxDownloads", &self.max_downloads);
-        crate::runtime::put(&mut map, "methodName", &self.method_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "methodName",
+            &self.method_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "statusName", &self.status_name);
         crate::runtime::put_optional(
             &mut map,
@@ -149,6 +164,25 @@ impl crate::runtime::Json for BackupRestoreJobDelivery {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
         serde_json::Value::Object(map)
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            auth_header: None,
+            auth_value: None,
+            expiration_hours: None,
+            expires: None,
+            max_downloads: None,
+            method_name: crate::runtime::Json::zero()?,
+            status_name: None,
+            target_cluster_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            url: None,
+            url_v2: None,
+            filled: crate::runtime::Filled::all(&["methodName"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(BackupRestoreJobDelivery);
@@ -247,6 +281,10 @@ impl crate::runtime::Json for BackupRestoreJobDeliveryMethodName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for BackupRestoreJobDeliveryMethodName {

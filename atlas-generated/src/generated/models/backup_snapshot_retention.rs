@@ -12,6 +12,8 @@ pub struct BackupSnapshotRetention {
     pub retention_unit: crate::models::BackupSnapshotRetentionRetentionUnit,
     /// Number that indicates the amount of days, weeks, months, or years that MongoDB Cloud retains the snapshot. For less frequent policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value specified for more frequent policy items. If the hourly policy item specifies a retention of two days, specify two days or greater for the retention of the weekly policy item.
     pub retention_value: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl BackupSnapshotRetention {
             links: None,
             retention_unit: retention_unit.into(),
             retention_value: retention_value.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,10 +40,22 @@ impl crate::runtime::Json for BackupSnapshotRetention {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
-            retention_unit: crate::runtime::required(&mut map, "retentionUnit", path)?,
-            retention_value: crate::runtime::required(&mut map, "retentionValue", path)?,
+            retention_unit: crate::runtime::correction::required(
+                &mut map,
+                "retentionUnit",
+                path,
+                &mut filled,
+            )?,
+            retention_value: crate::runtime::correction::required(
+                &mut map,
+                "retentionValue",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -48,8 +63,18 @@ impl crate::runtime::Json for BackupSnapshotRetention {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "retentionUnit", &self.retention_unit);
-        crate::runtime::put(&mut map, "retentionValue", &self.retention_value);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "retentionUnit",
+            &self.retention_unit,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "retentionValue",
+            &self.retention_value,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -132,6 +157,10 @@ impl crate::runtime::Json for BackupSnapshotRetentionRetentionUnit {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for BackupSnapshotRetentionRetentionUnit {

@@ -10,6 +10,8 @@ pub struct CharFilterhtmlStrip {
     pub ignored_tags: Option<Vec<String>>,
     /// Human-readable label that identifies this character filter type.
     pub r#type: crate::models::CharFilterhtmlStripType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl CharFilterhtmlStrip {
         Self {
             ignored_tags: None,
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,9 +34,16 @@ impl crate::runtime::Json for CharFilterhtmlStrip {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             ignored_tags: crate::runtime::optional(&mut map, "ignoredTags", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -41,7 +51,12 @@ impl crate::runtime::Json for CharFilterhtmlStrip {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "ignoredTags", &self.ignored_tags);
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -112,6 +127,10 @@ impl crate::runtime::Json for CharFilterhtmlStripType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for CharFilterhtmlStripType {

@@ -12,6 +12,8 @@ pub struct CharFiltermapping {
     pub mappings: std::collections::BTreeMap<String, String>,
     /// Human-readable label that identifies this character filter type.
     pub r#type: crate::models::CharFiltermappingType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,6 +27,7 @@ impl CharFiltermapping {
         Self {
             mappings: mappings.into(),
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -36,17 +39,39 @@ impl crate::runtime::Json for CharFiltermapping {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            mappings: crate::runtime::required(&mut map, "mappings", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            mappings: crate::runtime::correction::required(
+                &mut map,
+                "mappings",
+                path,
+                &mut filled,
+            )?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "mappings", &self.mappings);
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "mappings",
+            &self.mappings,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -117,6 +142,10 @@ impl crate::runtime::Json for CharFiltermappingType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for CharFiltermappingType {

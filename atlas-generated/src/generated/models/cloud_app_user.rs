@@ -43,6 +43,8 @@ pub struct CloudAppUser {
     pub team_ids: Option<Vec<String>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     pub username: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -72,6 +74,7 @@ impl CloudAppUser {
             roles: roles.into(),
             team_ids: None,
             username: username.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -83,39 +86,111 @@ impl crate::runtime::Json for CloudAppUser {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            country: crate::runtime::required(&mut map, "country", path)?,
+            country: crate::runtime::correction::required(
+                &mut map,
+                "country",
+                path,
+                &mut filled,
+            )?,
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             email_address: crate::runtime::optional(&mut map, "emailAddress", path)?,
-            first_name: crate::runtime::required(&mut map, "firstName", path)?,
+            first_name: crate::runtime::correction::required(
+                &mut map,
+                "firstName",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             last_auth: crate::runtime::optional(&mut map, "lastAuth", path)?,
-            last_name: crate::runtime::required(&mut map, "lastName", path)?,
+            last_name: crate::runtime::correction::required(
+                &mut map,
+                "lastName",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            mobile_number: crate::runtime::required(&mut map, "mobileNumber", path)?,
-            password: crate::runtime::required(&mut map, "password", path)?,
-            roles: crate::runtime::required(&mut map, "roles", path)?,
+            mobile_number: crate::runtime::correction::required(
+                &mut map,
+                "mobileNumber",
+                path,
+                &mut filled,
+            )?,
+            password: crate::runtime::correction::required(
+                &mut map,
+                "password",
+                path,
+                &mut filled,
+            )?,
+            roles: crate::runtime::correction::required(
+                &mut map,
+                "roles",
+                path,
+                &mut filled,
+            )?,
             team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
-            username: crate::runtime::required(&mut map, "username", path)?,
+            username: crate::runtime::correction::required(
+                &mut map,
+                "username",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "country", &self.country);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "country",
+            &self.country,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "createdAt", &self.created_at);
         crate::runtime::put_optional(&mut map, "emailAddress", &self.email_address);
-        crate::runtime::put(&mut map, "firstName", &self.first_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "firstName",
+            &self.first_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "lastAuth", &self.last_auth);
-        crate::runtime::put(&mut map, "lastName", &self.last_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "lastName",
+            &self.last_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "mobileNumber", &self.mobile_number);
-        crate::runtime::put(&mut map, "password", &self.password);
-        crate::runtime::put(&mut map, "roles", &self.roles);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "mobileNumber",
+            &self.mobile_number,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "password",
+            &self.password,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roles",
+            &self.roles,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "teamIds", &self.team_ids);
-        crate::runtime::put(&mut map, "username", &self.username);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "username",
+            &self.username,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

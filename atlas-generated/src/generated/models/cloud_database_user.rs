@@ -55,6 +55,8 @@ pub struct CloudDatabaseUser {
     ///
     /// Users created with the `CUSTOMER` method require a Common Name (CN) in the **username** parameter. You must create externally authenticated users on the `$external` database.
     pub x509_type: Option<crate::models::CloudDatabaseUserX509Type>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -81,6 +83,7 @@ impl CloudDatabaseUser {
             scopes: None,
             username: username.into(),
             x509_type: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -92,9 +95,15 @@ impl crate::runtime::Json for CloudDatabaseUser {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             aws_iam_type: crate::runtime::optional(&mut map, "awsIAMType", path)?,
-            database_name: crate::runtime::required(&mut map, "databaseName", path)?,
+            database_name: crate::runtime::correction::required(
+                &mut map,
+                "databaseName",
+                path,
+                &mut filled,
+            )?,
             delete_after_date: crate::runtime::optional(
                 &mut map,
                 "deleteAfterDate",
@@ -107,10 +116,21 @@ impl crate::runtime::Json for CloudDatabaseUser {
             links: crate::runtime::optional(&mut map, "links", path)?,
             oidc_auth_type: crate::runtime::optional(&mut map, "oidcAuthType", path)?,
             password: crate::runtime::optional(&mut map, "password", path)?,
-            roles: crate::runtime::required(&mut map, "roles", path)?,
+            roles: crate::runtime::correction::required(
+                &mut map,
+                "roles",
+                path,
+                &mut filled,
+            )?,
             scopes: crate::runtime::optional(&mut map, "scopes", path)?,
-            username: crate::runtime::required(&mut map, "username", path)?,
+            username: crate::runtime::correction::required(
+                &mut map,
+                "username",
+                path,
+                &mut filled,
+            )?,
             x509_type: crate::runtime::optional(&mut map, "x509Type", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -118,7 +138,12 @@ impl crate::runtime::Json for CloudDatabaseUser {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "awsIAMType", &self.aws_iam_type);
-        crate::runtime::put(&mut map, "databaseName", &self.database_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "databaseName",
+            &self.database_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "deleteAfterDate",
@@ -131,9 +156,19 @@ impl crate::runtime::Json for CloudDatabaseUser {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "oidcAuthType", &self.oidc_auth_type);
         crate::runtime::put_optional(&mut map, "password", &self.password);
-        crate::runtime::put(&mut map, "roles", &self.roles);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roles",
+            &self.roles,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "scopes", &self.scopes);
-        crate::runtime::put(&mut map, "username", &self.username);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "username",
+            &self.username,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "x509Type", &self.x509_type);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -289,6 +324,10 @@ impl crate::runtime::Json for CloudDatabaseUserDatabaseName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for CloudDatabaseUserDatabaseName {

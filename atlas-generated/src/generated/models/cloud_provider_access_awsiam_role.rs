@@ -32,6 +32,8 @@ pub struct CloudProviderAccessAwsiamRole {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub role_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -52,6 +54,7 @@ impl CloudProviderAccessAwsiamRole {
             feature_usages: None,
             iam_assumed_role_arn: None,
             role_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -63,8 +66,14 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
+            provider_name: crate::runtime::correction::required(
+                &mut map,
+                "providerName",
+                path,
+                &mut filled,
+            )?,
             atlas_aws_account_arn: crate::runtime::optional(
                 &mut map,
                 "atlasAWSAccountArn",
@@ -84,13 +93,19 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
                 path,
             )?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "providerName",
+            &self.provider_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "atlasAWSAccountArn",
@@ -156,6 +171,10 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Aws)
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessAwsiamRoleProviderName);

@@ -28,6 +28,8 @@ pub struct CloudProviderAccessAzureServicePrincipal {
     pub service_principal_id: Option<String>,
     /// UUID String that identifies the Azure Active Directory Tenant ID.
     pub tenant_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -48,6 +50,7 @@ impl CloudProviderAccessAzureServicePrincipal {
             last_updated_date: None,
             service_principal_id: None,
             tenant_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -59,8 +62,14 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
+            provider_name: crate::runtime::correction::required(
+                &mut map,
+                "providerName",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::optional(&mut map, "_id", path)?,
             atlas_azure_app_id: crate::runtime::optional(
                 &mut map,
@@ -80,13 +89,19 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipal {
                 path,
             )?,
             tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "providerName",
+            &self.provider_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "_id", &self.id);
         crate::runtime::put_optional(
             &mut map,
@@ -152,6 +167,10 @@ impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalProviderNa
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Azure)
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessAzureServicePrincipalProviderName);

@@ -24,6 +24,8 @@ pub struct CloudProviderAccessGcpServiceAccount {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<crate::models::CloudProviderAccessGcpServiceAccountStatus>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -42,6 +44,7 @@ impl CloudProviderAccessGcpServiceAccount {
             gcp_service_account_for_atlas: None,
             role_id: None,
             status: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -53,8 +56,14 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            provider_name: crate::runtime::required(&mut map, "providerName", path)?,
+            provider_name: crate::runtime::correction::required(
+                &mut map,
+                "providerName",
+                path,
+                &mut filled,
+            )?,
             created_date: crate::runtime::optional(&mut map, "createdDate", path)?,
             feature_usages: crate::runtime::optional(&mut map, "featureUsages", path)?,
             gcp_service_account_for_atlas: crate::runtime::optional(
@@ -64,13 +73,19 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
             )?,
             role_id: crate::runtime::optional(&mut map, "roleId", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "providerName", &self.provider_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "providerName",
+            &self.provider_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
         crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
         crate::runtime::put_optional(
@@ -215,6 +230,10 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Gcp)
     }
 }
 crate::impl_serde_via_json!(CloudProviderAccessGcpServiceAccountProviderName);

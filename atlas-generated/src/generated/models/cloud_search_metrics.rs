@@ -26,6 +26,8 @@ pub struct CloudSearchMetrics {
     pub process_id: Option<String>,
     /// List that contains all available Atlas Search status metrics when MongoDB Atlas received this request.
     pub status_metrics: Vec<crate::models::FtsMetric>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -40,6 +42,7 @@ impl CloudSearchMetrics {
             links: None,
             process_id: None,
             status_metrics: status_metrics.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -51,6 +54,7 @@ impl crate::runtime::Json for CloudSearchMetrics {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             hardware_metrics: crate::runtime::optional(
@@ -61,7 +65,13 @@ impl crate::runtime::Json for CloudSearchMetrics {
             index_metrics: crate::runtime::optional(&mut map, "indexMetrics", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             process_id: crate::runtime::optional(&mut map, "processId", path)?,
-            status_metrics: crate::runtime::required(&mut map, "statusMetrics", path)?,
+            status_metrics: crate::runtime::correction::required(
+                &mut map,
+                "statusMetrics",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -77,7 +87,12 @@ impl crate::runtime::Json for CloudSearchMetrics {
         crate::runtime::put_optional(&mut map, "indexMetrics", &self.index_metrics);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "processId", &self.process_id);
-        crate::runtime::put(&mut map, "statusMetrics", &self.status_metrics);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "statusMetrics",
+            &self.status_metrics,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -36,6 +36,8 @@ pub struct ClusterAlertConfigViewForNdsGroup {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated: Option<crate::runtime::Timestamp>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -59,6 +61,7 @@ impl ClusterAlertConfigViewForNdsGroup {
             notifications: notifications.into(),
             severity_override: None,
             updated: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -70,21 +73,33 @@ impl crate::runtime::Json for ClusterAlertConfigViewForNdsGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             created: crate::runtime::optional(&mut map, "created", path)?,
             enabled: crate::runtime::optional(&mut map, "enabled", path)?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             matchers: crate::runtime::optional(&mut map, "matchers", path)?,
-            notifications: crate::runtime::required(&mut map, "notifications", path)?,
+            notifications: crate::runtime::correction::required(
+                &mut map,
+                "notifications",
+                path,
+                &mut filled,
+            )?,
             severity_override: crate::runtime::optional(
                 &mut map,
                 "severityOverride",
                 path,
             )?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -93,12 +108,22 @@ impl crate::runtime::Json for ClusterAlertConfigViewForNdsGroup {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "enabled", &self.enabled);
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "matchers", &self.matchers);
-        crate::runtime::put(&mut map, "notifications", &self.notifications);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "notifications",
+            &self.notifications,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "severityOverride",

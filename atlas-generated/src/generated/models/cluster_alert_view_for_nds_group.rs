@@ -64,6 +64,8 @@ pub struct ClusterAlertViewForNdsGroup {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated: Option<crate::runtime::Timestamp>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -91,6 +93,7 @@ impl ClusterAlertViewForNdsGroup {
             resolved: None,
             status: None,
             updated: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -102,6 +105,7 @@ impl crate::runtime::Json for ClusterAlertViewForNdsGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             acknowledged_until: crate::runtime::optional(
                 &mut map,
@@ -121,7 +125,12 @@ impl crate::runtime::Json for ClusterAlertViewForNdsGroup {
             alert_config_id: crate::runtime::optional(&mut map, "alertConfigId", path)?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             last_notified: crate::runtime::optional(&mut map, "lastNotified", path)?,
@@ -130,6 +139,7 @@ impl crate::runtime::Json for ClusterAlertViewForNdsGroup {
             resolved: crate::runtime::optional(&mut map, "resolved", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -154,7 +164,12 @@ impl crate::runtime::Json for ClusterAlertViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "alertConfigId", &self.alert_config_id);
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "lastNotified", &self.last_notified);

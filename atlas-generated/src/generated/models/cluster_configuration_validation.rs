@@ -18,6 +18,8 @@ pub struct ClusterConfigurationValidation {
     pub search_deployment_spec: Option<crate::models::ApiSearchDeploymentSpecView>,
     /// Optional list of resource tags.
     pub tags: Option<Vec<crate::models::ResourceTag>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -35,6 +37,7 @@ impl ClusterConfigurationValidation {
             editing: editing.into(),
             search_deployment_spec: None,
             tags: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -46,25 +49,33 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             advanced_configuration: crate::runtime::optional(
                 &mut map,
                 "advancedConfiguration",
                 path,
             )?,
-            cluster_description: crate::runtime::required(
+            cluster_description: crate::runtime::correction::required(
                 &mut map,
                 "clusterDescription",
                 path,
+                &mut filled,
             )?,
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
-            editing: crate::runtime::required(&mut map, "editing", path)?,
+            editing: crate::runtime::correction::required(
+                &mut map,
+                "editing",
+                path,
+                &mut filled,
+            )?,
             search_deployment_spec: crate::runtime::optional(
                 &mut map,
                 "searchDeploymentSpec",
                 path,
             )?,
             tags: crate::runtime::optional(&mut map, "tags", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -76,9 +87,19 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
             "advancedConfiguration",
             &self.advanced_configuration,
         );
-        crate::runtime::put(&mut map, "clusterDescription", &self.cluster_description);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "clusterDescription",
+            &self.cluster_description,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put(&mut map, "editing", &self.editing);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "editing",
+            &self.editing,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "searchDeploymentSpec",

@@ -38,6 +38,8 @@ pub struct Collation {
     /// - `4` - "Quaternary" - Compares for the specific use case to consider punctuation when levels 1 through 3 ignore punctuation or for processing Japanese text.
     /// - `5` - "Identical" - Compares for the specific use case of tie breaker.
     pub strength: Option<i32>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -55,6 +57,7 @@ impl Collation {
             normalization: None,
             numeric_ordering: None,
             strength: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -66,12 +69,18 @@ impl crate::runtime::Json for Collation {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             alternate: crate::runtime::optional(&mut map, "alternate", path)?,
             backwards: crate::runtime::optional(&mut map, "backwards", path)?,
             case_first: crate::runtime::optional(&mut map, "caseFirst", path)?,
             case_level: crate::runtime::optional(&mut map, "caseLevel", path)?,
-            locale: crate::runtime::required(&mut map, "locale", path)?,
+            locale: crate::runtime::correction::required(
+                &mut map,
+                "locale",
+                path,
+                &mut filled,
+            )?,
             max_variable: crate::runtime::optional(&mut map, "maxVariable", path)?,
             normalization: crate::runtime::optional(&mut map, "normalization", path)?,
             numeric_ordering: crate::runtime::optional(
@@ -80,6 +89,7 @@ impl crate::runtime::Json for Collation {
                 path,
             )?,
             strength: crate::runtime::optional(&mut map, "strength", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -90,7 +100,12 @@ impl crate::runtime::Json for Collation {
         crate::runtime::put_optional(&mut map, "backwards", &self.backwards);
         crate::runtime::put_optional(&mut map, "caseFirst", &self.case_first);
         crate::runtime::put_optional(&mut map, "caseLevel", &self.case_level);
-        crate::runtime::put(&mut map, "locale", &self.locale);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "locale",
+            &self.locale,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "maxVariable", &self.max_variable);
         crate::runtime::put_optional(&mut map, "normalization", &self.normalization);
         crate::runtime::put_optional(
@@ -872,6 +887,10 @@ impl crate::runtime::Json for CollationLocale {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for CollationLocale {

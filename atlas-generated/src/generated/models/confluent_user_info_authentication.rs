@@ -10,6 +10,8 @@ pub struct ConfluentUserInfoAuthentication {
     pub password: Option<String>,
     /// Username or Public Key for authentication.
     pub username: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl ConfluentUserInfoAuthentication {
         Self {
             password: None,
             username: username.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,9 +34,16 @@ impl crate::runtime::Json for ConfluentUserInfoAuthentication {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             password: crate::runtime::optional(&mut map, "password", path)?,
-            username: crate::runtime::required(&mut map, "username", path)?,
+            username: crate::runtime::correction::required(
+                &mut map,
+                "username",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -41,7 +51,12 @@ impl crate::runtime::Json for ConfluentUserInfoAuthentication {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "password", &self.password);
-        crate::runtime::put(&mut map, "username", &self.username);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "username",
+            &self.username,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

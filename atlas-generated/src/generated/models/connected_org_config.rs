@@ -30,6 +30,8 @@ pub struct ConnectedOrgConfig {
     pub role_mappings: Option<Vec<crate::models::AuthFederationRoleMapping>>,
     /// List that contains the users who have an email address that doesn't match any domain on the allowed list.
     pub user_conflicts: Option<Vec<crate::models::FederatedUser>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -47,6 +49,7 @@ impl ConnectedOrgConfig {
             post_auth_role_grants: None,
             role_mappings: None,
             user_conflicts: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -58,6 +61,7 @@ impl crate::runtime::Json for ConnectedOrgConfig {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             data_access_identity_provider_ids: crate::runtime::optional(
                 &mut map,
@@ -69,10 +73,11 @@ impl crate::runtime::Json for ConnectedOrgConfig {
                 "domainAllowList",
                 path,
             )?,
-            domain_restriction_enabled: crate::runtime::required(
+            domain_restriction_enabled: crate::runtime::correction::required(
                 &mut map,
                 "domainRestrictionEnabled",
                 path,
+                &mut filled,
             )?,
             identity_provider_id: crate::runtime::nullable(
                 &mut map,
@@ -92,6 +97,7 @@ impl crate::runtime::Json for ConnectedOrgConfig {
             )?,
             role_mappings: crate::runtime::optional(&mut map, "roleMappings", path)?,
             user_conflicts: crate::runtime::optional(&mut map, "userConflicts", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -108,10 +114,11 @@ impl crate::runtime::Json for ConnectedOrgConfig {
             "domainAllowList",
             &self.domain_allow_list,
         );
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "domainRestrictionEnabled",
             &self.domain_restriction_enabled,
+            &self.filled,
         );
         crate::runtime::put_nullable(
             &mut map,

@@ -20,6 +20,8 @@ pub struct CostExplorerFilterRequestBody {
     pub services: Option<Vec<crate::models::CostExplorerFilterRequestBodyServicesItem>>,
     /// The inclusive starting date for the Cost Explorer query. The date must be the start of a month.
     pub start_date: crate::runtime::Date,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -39,6 +41,7 @@ impl CostExplorerFilterRequestBody {
             projects: None,
             services: None,
             start_date: start_date.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -50,9 +53,15 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             clusters: crate::runtime::optional(&mut map, "clusters", path)?,
-            end_date: crate::runtime::required(&mut map, "endDate", path)?,
+            end_date: crate::runtime::correction::required(
+                &mut map,
+                "endDate",
+                path,
+                &mut filled,
+            )?,
             group_by: crate::runtime::optional(&mut map, "groupBy", path)?,
             include_partial_matches: crate::runtime::optional(
                 &mut map,
@@ -62,7 +71,13 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
             organizations: crate::runtime::optional(&mut map, "organizations", path)?,
             projects: crate::runtime::optional(&mut map, "projects", path)?,
             services: crate::runtime::optional(&mut map, "services", path)?,
-            start_date: crate::runtime::required(&mut map, "startDate", path)?,
+            start_date: crate::runtime::correction::required(
+                &mut map,
+                "startDate",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -70,7 +85,12 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "clusters", &self.clusters);
-        crate::runtime::put(&mut map, "endDate", &self.end_date);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "endDate",
+            &self.end_date,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupBy", &self.group_by);
         crate::runtime::put_optional(
             &mut map,
@@ -80,7 +100,12 @@ impl crate::runtime::Json for CostExplorerFilterRequestBody {
         crate::runtime::put_optional(&mut map, "organizations", &self.organizations);
         crate::runtime::put_optional(&mut map, "projects", &self.projects);
         crate::runtime::put_optional(&mut map, "services", &self.services);
-        crate::runtime::put(&mut map, "startDate", &self.start_date);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "startDate",
+            &self.start_date,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

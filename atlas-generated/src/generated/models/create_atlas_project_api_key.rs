@@ -8,6 +8,8 @@ pub struct CreateAtlasProjectApiKey {
     pub desc: String,
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this project.
     pub roles: Vec<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -18,6 +20,7 @@ impl CreateAtlasProjectApiKey {
         Self {
             desc: desc.into(),
             roles: roles.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -29,17 +32,39 @@ impl crate::runtime::Json for CreateAtlasProjectApiKey {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            desc: crate::runtime::required(&mut map, "desc", path)?,
-            roles: crate::runtime::required(&mut map, "roles", path)?,
+            desc: crate::runtime::correction::required(
+                &mut map,
+                "desc",
+                path,
+                &mut filled,
+            )?,
+            roles: crate::runtime::correction::required(
+                &mut map,
+                "roles",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "desc", &self.desc);
-        crate::runtime::put(&mut map, "roles", &self.roles);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "desc",
+            &self.desc,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roles",
+            &self.roles,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -12,6 +12,8 @@ pub struct CreateAzureEndpointRequest {
     pub id: Option<String>,
     /// IPv4 address of the private endpoint in your Azure VNet that someone added to this private endpoint service.
     pub private_endpoint_ip_address: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -22,6 +24,7 @@ impl CreateAzureEndpointRequest {
         Self {
             id: None,
             private_endpoint_ip_address: private_endpoint_ip_address.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -33,13 +36,16 @@ impl crate::runtime::Json for CreateAzureEndpointRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
-            private_endpoint_ip_address: crate::runtime::required(
+            private_endpoint_ip_address: crate::runtime::correction::required(
                 &mut map,
                 "privateEndpointIPAddress",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -47,10 +53,11 @@ impl crate::runtime::Json for CreateAzureEndpointRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "privateEndpointIPAddress",
             &self.private_endpoint_ip_address,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

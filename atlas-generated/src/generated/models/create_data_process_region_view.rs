@@ -195,6 +195,10 @@ impl crate::runtime::Json for CreateDataProcessRegionViewCloudProvider {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
+    }
 }
 impl crate::runtime::QueryValue for CreateDataProcessRegionViewCloudProvider {
     #[inline]

@@ -10,6 +10,8 @@ pub struct CreateGroupMcpConfigRequest {
     pub mcp_config_name: String,
     /// List of project roles to assign to this MCP configuration.
     pub roles: Vec<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -24,6 +26,7 @@ impl CreateGroupMcpConfigRequest {
             ip_access_list: None,
             mcp_config_name: mcp_config_name.into(),
             roles: roles.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -35,10 +38,22 @@ impl crate::runtime::Json for CreateGroupMcpConfigRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             ip_access_list: crate::runtime::optional(&mut map, "ipAccessList", path)?,
-            mcp_config_name: crate::runtime::required(&mut map, "mcpConfigName", path)?,
-            roles: crate::runtime::required(&mut map, "roles", path)?,
+            mcp_config_name: crate::runtime::correction::required(
+                &mut map,
+                "mcpConfigName",
+                path,
+                &mut filled,
+            )?,
+            roles: crate::runtime::correction::required(
+                &mut map,
+                "roles",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -46,8 +61,18 @@ impl crate::runtime::Json for CreateGroupMcpConfigRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "ipAccessList", &self.ip_access_list);
-        crate::runtime::put(&mut map, "mcpConfigName", &self.mcp_config_name);
-        crate::runtime::put(&mut map, "roles", &self.roles);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "mcpConfigName",
+            &self.mcp_config_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roles",
+            &self.roles,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

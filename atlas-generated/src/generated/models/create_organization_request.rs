@@ -16,6 +16,8 @@ pub struct CreateOrganizationRequest {
     pub service_account: Option<Option<crate::models::OrgServiceAccountRequest>>,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.
     pub skip_default_alerts_settings: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,6 +32,7 @@ impl CreateOrganizationRequest {
             org_owner_id: None,
             service_account: None,
             skip_default_alerts_settings: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -41,6 +44,7 @@ impl crate::runtime::Json for CreateOrganizationRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             api_key: crate::runtime::optional(&mut map, "apiKey", path)?,
             federation_settings_id: crate::runtime::optional(
@@ -48,7 +52,12 @@ impl crate::runtime::Json for CreateOrganizationRequest {
                 "federationSettingsId",
                 path,
             )?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             org_owner_id: crate::runtime::optional(&mut map, "orgOwnerId", path)?,
             service_account: crate::runtime::nullable(&mut map, "serviceAccount", path)?,
             skip_default_alerts_settings: crate::runtime::optional(
@@ -56,6 +65,7 @@ impl crate::runtime::Json for CreateOrganizationRequest {
                 "skipDefaultAlertsSettings",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -68,7 +78,12 @@ impl crate::runtime::Json for CreateOrganizationRequest {
             "federationSettingsId",
             &self.federation_settings_id,
         );
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "orgOwnerId", &self.org_owner_id);
         crate::runtime::put_nullable(&mut map, "serviceAccount", &self.service_account);
         crate::runtime::put_optional(

@@ -10,6 +10,8 @@ pub struct CreatePushBasedLogExportProjectRequest {
     pub iam_role_id: String,
     /// S3 directory in which vector will write to in order to store the logs. An empty string denotes the root directory.
     pub prefix_path: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,6 +27,7 @@ impl CreatePushBasedLogExportProjectRequest {
             bucket_name: bucket_name.into(),
             iam_role_id: iam_role_id.into(),
             prefix_path: prefix_path.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -36,19 +39,51 @@ impl crate::runtime::Json for CreatePushBasedLogExportProjectRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            iam_role_id: crate::runtime::required(&mut map, "iamRoleId", path)?,
-            prefix_path: crate::runtime::required(&mut map, "prefixPath", path)?,
+            bucket_name: crate::runtime::correction::required(
+                &mut map,
+                "bucketName",
+                path,
+                &mut filled,
+            )?,
+            iam_role_id: crate::runtime::correction::required(
+                &mut map,
+                "iamRoleId",
+                path,
+                &mut filled,
+            )?,
+            prefix_path: crate::runtime::correction::required(
+                &mut map,
+                "prefixPath",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "iamRoleId", &self.iam_role_id);
-        crate::runtime::put(&mut map, "prefixPath", &self.prefix_path);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bucketName",
+            &self.bucket_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "iamRoleId",
+            &self.iam_role_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "prefixPath",
+            &self.prefix_path,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -67,6 +67,14 @@ impl crate::runtime::Json for CriteriaView {
             Self::Unknown(value) => value.to_json(),
         }
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(
+            Self::Unknown(
+                crate::runtime::UnknownVariant::new("type", serde_json::Map::new()),
+            ),
+        )
+    }
 }
 impl From<crate::models::CustomCriteriaView> for CriteriaView {
     #[inline]

@@ -8,6 +8,8 @@ pub struct CustomZoneMappings {
     ///
     /// This parameter returns an empty object if no custom zones exist.
     pub custom_zone_mappings: Vec<crate::models::ZoneMapping>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -19,6 +21,7 @@ impl CustomZoneMappings {
     ) -> Self {
         Self {
             custom_zone_mappings: custom_zone_mappings.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -30,19 +33,27 @@ impl crate::runtime::Json for CustomZoneMappings {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            custom_zone_mappings: crate::runtime::required(
+            custom_zone_mappings: crate::runtime::correction::required(
                 &mut map,
                 "customZoneMappings",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "customZoneMappings", &self.custom_zone_mappings);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "customZoneMappings",
+            &self.custom_zone_mappings,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -84,6 +84,10 @@ impl crate::runtime::Json for DataExplorerAccessedEventTypeView {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
+    }
 }
 impl crate::runtime::QueryValue for DataExplorerAccessedEventTypeView {
     #[inline]

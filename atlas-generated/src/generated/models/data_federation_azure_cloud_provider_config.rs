@@ -18,6 +18,8 @@ pub struct DataFederationAzureCloudProviderConfig {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub tenant_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,6 +32,7 @@ impl DataFederationAzureCloudProviderConfig {
             role_id: role_id.into(),
             service_principal_id: None,
             tenant_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -41,15 +44,22 @@ impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             atlas_app_id: crate::runtime::optional(&mut map, "atlasAppId", path)?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
             service_principal_id: crate::runtime::optional(
                 &mut map,
                 "servicePrincipalId",
                 path,
             )?,
             tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -57,7 +67,12 @@ impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "atlasAppId", &self.atlas_app_id);
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "servicePrincipalId",

@@ -10,6 +10,8 @@ pub struct DataFederationGcpCloudProviderConfig {
     pub gcp_service_account: Option<String>,
     /// Unique identifier of the role that Data Federation can use to access the data stores. Required if specifying `cloudProviderConfig`.
     pub role_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl DataFederationGcpCloudProviderConfig {
         Self {
             gcp_service_account: None,
             role_id: role_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,13 +34,20 @@ impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             gcp_service_account: crate::runtime::optional(
                 &mut map,
                 "gcpServiceAccount",
                 path,
             )?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -49,7 +59,12 @@ impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
             "gcpServiceAccount",
             &self.gcp_service_account,
         );
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

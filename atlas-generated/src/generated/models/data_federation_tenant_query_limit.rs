@@ -36,6 +36,8 @@ pub struct DataFederationTenantQueryLimit {
     pub tenant_name: Option<String>,
     /// Amount to set the limit to.
     pub value: i64,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -52,6 +54,7 @@ impl DataFederationTenantQueryLimit {
             overrun_policy: None,
             tenant_name: None,
             value: value.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -63,6 +66,7 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             current_usage: crate::runtime::optional(&mut map, "currentUsage", path)?,
             default_limit: crate::runtime::optional(&mut map, "defaultLimit", path)?,
@@ -75,7 +79,13 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
             name: crate::runtime::optional(&mut map, "name", path)?,
             overrun_policy: crate::runtime::optional(&mut map, "overrunPolicy", path)?,
             tenant_name: crate::runtime::optional(&mut map, "tenantName", path)?,
-            value: crate::runtime::required(&mut map, "value", path)?,
+            value: crate::runtime::correction::required(
+                &mut map,
+                "value",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -93,7 +103,12 @@ impl crate::runtime::Json for DataFederationTenantQueryLimit {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "overrunPolicy", &self.overrun_policy);
         crate::runtime::put_optional(&mut map, "tenantName", &self.tenant_name);
-        crate::runtime::put(&mut map, "value", &self.value);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "value",
+            &self.value,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

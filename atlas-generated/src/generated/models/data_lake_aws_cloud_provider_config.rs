@@ -22,6 +22,8 @@ pub struct DataLakeAwsCloudProviderConfig {
     ///
     /// Write-only: sent in requests, never returned.
     pub test_s3_bucket: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -35,6 +37,7 @@ impl DataLakeAwsCloudProviderConfig {
             iam_user_arn: None,
             role_id: role_id.into(),
             test_s3_bucket: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -46,6 +49,7 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             external_id: crate::runtime::optional(&mut map, "externalId", path)?,
             iam_assumed_role_arn: crate::runtime::optional(
@@ -54,8 +58,14 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
                 path,
             )?,
             iam_user_arn: crate::runtime::optional(&mut map, "iamUserARN", path)?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
             test_s3_bucket: crate::runtime::optional(&mut map, "testS3Bucket", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -69,7 +79,12 @@ impl crate::runtime::Json for DataLakeAwsCloudProviderConfig {
             &self.iam_assumed_role_arn,
         );
         crate::runtime::put_optional(&mut map, "iamUserARN", &self.iam_user_arn);
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "testS3Bucket", &self.test_s3_bucket);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

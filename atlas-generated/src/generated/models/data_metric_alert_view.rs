@@ -72,6 +72,8 @@ pub struct DataMetricAlertView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated: Option<crate::runtime::Timestamp>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -100,6 +102,7 @@ impl DataMetricAlertView {
             resolved: None,
             status: None,
             updated: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -111,6 +114,7 @@ impl crate::runtime::Json for DataMetricAlertView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             acknowledged_until: crate::runtime::optional(
                 &mut map,
@@ -131,7 +135,12 @@ impl crate::runtime::Json for DataMetricAlertView {
             cluster_name: crate::runtime::optional(&mut map, "clusterName", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
             current_value: crate::runtime::optional(&mut map, "currentValue", path)?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             hostname_and_port: crate::runtime::optional(
                 &mut map,
@@ -150,6 +159,7 @@ impl crate::runtime::Json for DataMetricAlertView {
             resolved: crate::runtime::optional(&mut map, "resolved", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             updated: crate::runtime::optional(&mut map, "updated", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -175,7 +185,12 @@ impl crate::runtime::Json for DataMetricAlertView {
         crate::runtime::put_optional(&mut map, "clusterName", &self.cluster_name);
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "currentValue", &self.current_value);
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(
             &mut map,

@@ -42,6 +42,8 @@ pub struct DataProtectionSettings {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_user: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -64,6 +66,7 @@ impl DataProtectionSettings {
             state: None,
             updated_date: None,
             updated_user: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -75,11 +78,13 @@ impl crate::runtime::Json for DataProtectionSettings {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            authorized_email: crate::runtime::required(
+            authorized_email: crate::runtime::correction::required(
                 &mut map,
                 "authorizedEmail",
                 path,
+                &mut filled,
             )?,
             authorized_user_first_name: crate::runtime::optional(
                 &mut map,
@@ -122,13 +127,19 @@ impl crate::runtime::Json for DataProtectionSettings {
             state: crate::runtime::optional(&mut map, "state", path)?,
             updated_date: crate::runtime::optional(&mut map, "updatedDate", path)?,
             updated_user: crate::runtime::optional(&mut map, "updatedUser", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "authorizedEmail", &self.authorized_email);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "authorizedEmail",
+            &self.authorized_email,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "authorizedUserFirstName",

@@ -12,6 +12,8 @@ pub struct DatabaseInheritedRole {
     pub db: String,
     /// Human-readable label that identifies the role inherited. Set this value to `admin` for every role except `read` or `readWrite`.
     pub role: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -22,6 +24,7 @@ impl DatabaseInheritedRole {
         Self {
             db: db.into(),
             role: role.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -33,17 +36,29 @@ impl crate::runtime::Json for DatabaseInheritedRole {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            db: crate::runtime::required(&mut map, "db", path)?,
-            role: crate::runtime::required(&mut map, "role", path)?,
+            db: crate::runtime::correction::required(&mut map, "db", path, &mut filled)?,
+            role: crate::runtime::correction::required(
+                &mut map,
+                "role",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "db", &self.db);
-        crate::runtime::put(&mut map, "role", &self.role);
+        crate::runtime::correction::put_required(&mut map, "db", &self.db, &self.filled);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "role",
+            &self.role,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

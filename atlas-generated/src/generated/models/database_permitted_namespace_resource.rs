@@ -14,6 +14,8 @@ pub struct DatabasePermittedNamespaceResource {
     pub collection: String,
     /// Human-readable label that identifies the database on which you grant the action to one MongoDB user. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
     pub db: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -29,6 +31,7 @@ impl DatabasePermittedNamespaceResource {
             cluster: cluster.into(),
             collection: collection.into(),
             db: db.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -40,19 +43,41 @@ impl crate::runtime::Json for DatabasePermittedNamespaceResource {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cluster: crate::runtime::required(&mut map, "cluster", path)?,
-            collection: crate::runtime::required(&mut map, "collection", path)?,
-            db: crate::runtime::required(&mut map, "db", path)?,
+            cluster: crate::runtime::correction::required(
+                &mut map,
+                "cluster",
+                path,
+                &mut filled,
+            )?,
+            collection: crate::runtime::correction::required(
+                &mut map,
+                "collection",
+                path,
+                &mut filled,
+            )?,
+            db: crate::runtime::correction::required(&mut map, "db", path, &mut filled)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "cluster", &self.cluster);
-        crate::runtime::put(&mut map, "collection", &self.collection);
-        crate::runtime::put(&mut map, "db", &self.db);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "cluster",
+            &self.cluster,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "collection",
+            &self.collection,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(&mut map, "db", &self.db, &self.filled);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

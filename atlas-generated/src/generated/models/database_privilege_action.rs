@@ -10,6 +10,8 @@ pub struct DatabasePrivilegeAction {
     pub action: crate::models::DatabasePrivilegeActionAction,
     /// List of resources on which you grant the action.
     pub resources: Vec<crate::models::DatabasePermittedNamespaceResource>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -23,6 +25,7 @@ impl DatabasePrivilegeAction {
         Self {
             action: action.into(),
             resources: resources.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -34,17 +37,39 @@ impl crate::runtime::Json for DatabasePrivilegeAction {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            action: crate::runtime::required(&mut map, "action", path)?,
-            resources: crate::runtime::required(&mut map, "resources", path)?,
+            action: crate::runtime::correction::required(
+                &mut map,
+                "action",
+                path,
+                &mut filled,
+            )?,
+            resources: crate::runtime::correction::required(
+                &mut map,
+                "resources",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "action", &self.action);
-        crate::runtime::put(&mut map, "resources", &self.resources);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "action",
+            &self.action,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "resources",
+            &self.resources,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -512,6 +537,10 @@ impl crate::runtime::Json for DatabasePrivilegeActionAction {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for DatabasePrivilegeActionAction {

@@ -12,6 +12,8 @@ pub struct DatabaseUserRole {
     pub database_name: String,
     /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.
     pub role_name: crate::models::DatabaseUserRoleRoleName,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl DatabaseUserRole {
             collection_name: None,
             database_name: database_name.into(),
             role_name: role_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,10 +40,22 @@ impl crate::runtime::Json for DatabaseUserRole {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             collection_name: crate::runtime::optional(&mut map, "collectionName", path)?,
-            database_name: crate::runtime::required(&mut map, "databaseName", path)?,
-            role_name: crate::runtime::required(&mut map, "roleName", path)?,
+            database_name: crate::runtime::correction::required(
+                &mut map,
+                "databaseName",
+                path,
+                &mut filled,
+            )?,
+            role_name: crate::runtime::correction::required(
+                &mut map,
+                "roleName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -48,8 +63,18 @@ impl crate::runtime::Json for DatabaseUserRole {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "collectionName", &self.collection_name);
-        crate::runtime::put(&mut map, "databaseName", &self.database_name);
-        crate::runtime::put(&mut map, "roleName", &self.role_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "databaseName",
+            &self.database_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleName",
+            &self.role_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -167,6 +192,10 @@ impl crate::runtime::Json for DatabaseUserRoleRoleName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for DatabaseUserRoleRoleName {

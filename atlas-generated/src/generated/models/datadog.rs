@@ -28,6 +28,8 @@ pub struct Datadog {
     pub send_query_stats_metrics: Option<bool>,
     /// Toggle sending user provided group and cluster resource tags with the Datadog metrics.
     pub send_user_provided_resource_tags: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -43,6 +45,7 @@ impl Datadog {
             send_database_metrics: None,
             send_query_stats_metrics: None,
             send_user_provided_resource_tags: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -54,8 +57,14 @@ impl crate::runtime::Json for Datadog {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_key: crate::runtime::required(&mut map, "apiKey", path)?,
+            api_key: crate::runtime::correction::required(
+                &mut map,
+                "apiKey",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             send_collection_latency_metrics: crate::runtime::optional(
@@ -78,13 +87,19 @@ impl crate::runtime::Json for Datadog {
                 "sendUserProvidedResourceTags",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "apiKey", &self.api_key);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "apiKey",
+            &self.api_key,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(
@@ -278,6 +293,10 @@ impl crate::runtime::Json for DatadogType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for DatadogType {

@@ -12,6 +12,8 @@ pub struct DatadogLogIntegrationRequest {
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
     pub region: crate::models::DatadogLogIntegrationRegion,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -27,6 +29,7 @@ impl DatadogLogIntegrationRequest {
             log_types: log_types.into(),
             api_key: api_key.into(),
             region: region.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -38,19 +41,51 @@ impl crate::runtime::Json for DatadogLogIntegrationRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            api_key: crate::runtime::required(&mut map, "apiKey", path)?,
-            region: crate::runtime::required(&mut map, "region", path)?,
+            log_types: crate::runtime::correction::required(
+                &mut map,
+                "logTypes",
+                path,
+                &mut filled,
+            )?,
+            api_key: crate::runtime::correction::required(
+                &mut map,
+                "apiKey",
+                path,
+                &mut filled,
+            )?,
+            region: crate::runtime::correction::required(
+                &mut map,
+                "region",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "apiKey", &self.api_key);
-        crate::runtime::put(&mut map, "region", &self.region);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "logTypes",
+            &self.log_types,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "apiKey",
+            &self.api_key,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "region",
+            &self.region,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -153,6 +188,10 @@ impl crate::runtime::Json for DatadogLogIntegrationRegion {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for DatadogLogIntegrationRegion {

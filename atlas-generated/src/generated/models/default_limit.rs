@@ -20,6 +20,8 @@ pub struct DefaultLimit {
     pub maximum_limit: Option<i64>,
     /// Amount to set the limit to.
     pub value: i64,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -32,6 +34,7 @@ impl DefaultLimit {
             default_limit: None,
             maximum_limit: None,
             value: value.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -43,11 +46,18 @@ impl crate::runtime::Json for DefaultLimit {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             current_usage: crate::runtime::optional(&mut map, "currentUsage", path)?,
             default_limit: crate::runtime::optional(&mut map, "defaultLimit", path)?,
             maximum_limit: crate::runtime::optional(&mut map, "maximumLimit", path)?,
-            value: crate::runtime::required(&mut map, "value", path)?,
+            value: crate::runtime::correction::required(
+                &mut map,
+                "value",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -57,7 +67,12 @@ impl crate::runtime::Json for DefaultLimit {
         crate::runtime::put_optional(&mut map, "currentUsage", &self.current_usage);
         crate::runtime::put_optional(&mut map, "defaultLimit", &self.default_limit);
         crate::runtime::put_optional(&mut map, "maximumLimit", &self.maximum_limit);
-        crate::runtime::put(&mut map, "value", &self.value);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "value",
+            &self.value,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

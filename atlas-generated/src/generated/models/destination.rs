@@ -14,6 +14,8 @@ pub struct Destination {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub private_link_id: Option<Option<String>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,6 +32,7 @@ impl Destination {
             group_id: group_id.into(),
             hostname_schema_type: hostname_schema_type.into(),
             private_link_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -41,29 +44,70 @@ impl crate::runtime::Json for Destination {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cluster_name: crate::runtime::required(&mut map, "clusterName", path)?,
-            group_id: crate::runtime::required(&mut map, "groupId", path)?,
-            hostname_schema_type: crate::runtime::required(
+            cluster_name: crate::runtime::correction::required(
+                &mut map,
+                "clusterName",
+                path,
+                &mut filled,
+            )?,
+            group_id: crate::runtime::correction::required(
+                &mut map,
+                "groupId",
+                path,
+                &mut filled,
+            )?,
+            hostname_schema_type: crate::runtime::correction::required(
                 &mut map,
                 "hostnameSchemaType",
                 path,
+                &mut filled,
             )?,
             private_link_id: crate::runtime::nullable(&mut map, "privateLinkId", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put(&mut map, "groupId", &self.group_id);
-        crate::runtime::put(&mut map, "hostnameSchemaType", &self.hostname_schema_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "clusterName",
+            &self.cluster_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "groupId",
+            &self.group_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "hostnameSchemaType",
+            &self.hostname_schema_type,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "privateLinkId", &self.private_link_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
         serde_json::Value::Object(map)
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            cluster_name: crate::runtime::Json::zero()?,
+            group_id: crate::runtime::Json::zero()?,
+            hostname_schema_type: crate::runtime::Json::zero()?,
+            private_link_id: None,
+            filled: crate::runtime::Filled::all(
+                &["clusterName", "groupId", "hostnameSchemaType"],
+            ),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(Destination);
@@ -138,6 +182,10 @@ impl crate::runtime::Json for DestinationHostnameSchemaType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for DestinationHostnameSchemaType {

@@ -19,6 +19,8 @@ pub struct DiskBackupCopySetting20240805 {
     pub should_copy_oplogs: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the zone in a cluster. For global clusters, there can be multiple zones to choose from. For sharded clusters and replica set clusters, there is only one zone in the cluster. To find the Zone Id, do a GET request to Return One Cluster from One Project and consult the `replicationSpecs` array.
     pub zone_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -34,6 +36,7 @@ impl DiskBackupCopySetting20240805 {
             region_name: None,
             should_copy_oplogs: None,
             zone_id: zone_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -45,6 +48,7 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             cloud_provider: crate::runtime::optional(&mut map, "cloudProvider", path)?,
             copy_policy_items: crate::runtime::optional(
@@ -64,7 +68,13 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
                 "shouldCopyOplogs",
                 path,
             )?,
-            zone_id: crate::runtime::required(&mut map, "zoneId", path)?,
+            zone_id: crate::runtime::correction::required(
+                &mut map,
+                "zoneId",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -89,7 +99,12 @@ impl crate::runtime::Json for DiskBackupCopySetting20240805 {
             "shouldCopyOplogs",
             &self.should_copy_oplogs,
         );
-        crate::runtime::put(&mut map, "zoneId", &self.zone_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "zoneId",
+            &self.zone_id,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -16,6 +16,8 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     pub iam_role_id: String,
     /// Indicates whether to do exports over PrivateLink as opposed to public IPs. Defaults to False.
     pub require_private_networking: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -35,6 +37,7 @@ impl DiskBackupSnapshotAwsExportBucketRequest {
             bucket_name: bucket_name.into(),
             iam_role_id: iam_role_id.into(),
             require_private_networking: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -46,26 +49,58 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::required(&mut map, "cloudProvider", path)?,
+            cloud_provider: crate::runtime::correction::required(
+                &mut map,
+                "cloudProvider",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            iam_role_id: crate::runtime::required(&mut map, "iamRoleId", path)?,
+            bucket_name: crate::runtime::correction::required(
+                &mut map,
+                "bucketName",
+                path,
+                &mut filled,
+            )?,
+            iam_role_id: crate::runtime::correction::required(
+                &mut map,
+                "iamRoleId",
+                path,
+                &mut filled,
+            )?,
             require_private_networking: crate::runtime::optional(
                 &mut map,
                 "requirePrivateNetworking",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "cloudProvider", &self.cloud_provider);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "cloudProvider",
+            &self.cloud_provider,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "iamRoleId", &self.iam_role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bucketName",
+            &self.bucket_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "iamRoleId",
+            &self.iam_role_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "requirePrivateNetworking",
@@ -117,6 +152,10 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketRequestCloudProvi
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Aws)
     }
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketRequestCloudProvider);

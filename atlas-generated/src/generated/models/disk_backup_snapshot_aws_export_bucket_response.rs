@@ -22,6 +22,8 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     pub region: Option<String>,
     /// Indicates whether to use private link. User supplied.
     pub require_private_networking: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -44,6 +46,7 @@ impl DiskBackupSnapshotAwsExportBucketResponse {
             links: None,
             region: None,
             require_private_networking: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -55,11 +58,32 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::required(&mut map, "_id", path)?,
-            bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            cloud_provider: crate::runtime::required(&mut map, "cloudProvider", path)?,
-            iam_role_id: crate::runtime::required(&mut map, "iamRoleId", path)?,
+            id: crate::runtime::correction::required(
+                &mut map,
+                "_id",
+                path,
+                &mut filled,
+            )?,
+            bucket_name: crate::runtime::correction::required(
+                &mut map,
+                "bucketName",
+                path,
+                &mut filled,
+            )?,
+            cloud_provider: crate::runtime::correction::required(
+                &mut map,
+                "cloudProvider",
+                path,
+                &mut filled,
+            )?,
+            iam_role_id: crate::runtime::correction::required(
+                &mut map,
+                "iamRoleId",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             require_private_networking: crate::runtime::optional(
@@ -67,16 +91,37 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
                 "requirePrivateNetworking",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "_id", &self.id);
-        crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "cloudProvider", &self.cloud_provider);
-        crate::runtime::put(&mut map, "iamRoleId", &self.iam_role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "_id",
+            &self.id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bucketName",
+            &self.bucket_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "cloudProvider",
+            &self.cloud_provider,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "iamRoleId",
+            &self.iam_role_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(
@@ -130,6 +175,10 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponseCloudProv
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Aws)
     }
 }
 crate::impl_serde_via_json!(DiskBackupSnapshotAwsExportBucketResponseCloudProvider);

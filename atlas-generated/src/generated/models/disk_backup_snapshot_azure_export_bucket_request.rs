@@ -17,6 +17,8 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// UUID that identifies the Azure Active Directory Tenant ID. Deprecated: this field is ignored; the `tenantId` of the Cloud Provider Access role (from `roleId`) is used.
     #[deprecated(note = "deprecated in the Atlas API spec")]
     pub tenant_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,6 +32,7 @@ impl DiskBackupSnapshotAzureExportBucketRequest {
             role_id: role_id.into(),
             service_url: service_url.into(),
             tenant_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -41,12 +44,24 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
             bucket_name: crate::runtime::optional(&mut map, "bucketName", path)?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
-            service_url: crate::runtime::required(&mut map, "serviceUrl", path)?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
+            service_url: crate::runtime::correction::required(
+                &mut map,
+                "serviceUrl",
+                path,
+                &mut filled,
+            )?,
             tenant_id: crate::runtime::optional(&mut map, "tenantId", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -55,8 +70,18 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketRequest {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
-        crate::runtime::put(&mut map, "serviceUrl", &self.service_url);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "serviceUrl",
+            &self.service_url,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "tenantId", &self.tenant_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -18,6 +18,8 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     pub service_url: String,
     /// UUID that identifies the Azure Active Directory Tenant ID used during exports.
     pub tenant_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -38,6 +40,7 @@ impl DiskBackupSnapshotAzureExportBucketResponse {
             role_id: role_id.into(),
             service_url: service_url.into(),
             tenant_id: tenant_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -49,25 +52,77 @@ impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::required(&mut map, "_id", path)?,
-            bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
+            id: crate::runtime::correction::required(
+                &mut map,
+                "_id",
+                path,
+                &mut filled,
+            )?,
+            bucket_name: crate::runtime::correction::required(
+                &mut map,
+                "bucketName",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
-            service_url: crate::runtime::required(&mut map, "serviceUrl", path)?,
-            tenant_id: crate::runtime::required(&mut map, "tenantId", path)?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
+            service_url: crate::runtime::correction::required(
+                &mut map,
+                "serviceUrl",
+                path,
+                &mut filled,
+            )?,
+            tenant_id: crate::runtime::correction::required(
+                &mut map,
+                "tenantId",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "_id", &self.id);
-        crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "_id",
+            &self.id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bucketName",
+            &self.bucket_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
-        crate::runtime::put(&mut map, "serviceUrl", &self.service_url);
-        crate::runtime::put(&mut map, "tenantId", &self.tenant_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "serviceUrl",
+            &self.service_url,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "tenantId",
+            &self.tenant_id,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -12,6 +12,8 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
     pub bucket_name: String,
     /// Unique 24-hexadecimal digit string that identifies the GCP Cloud Provider Access Role that MongoDB Cloud uses to access the Google Cloud Storage Bucket.
     pub role_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -23,6 +25,7 @@ impl DiskBackupSnapshotGcpExportBucketRequest {
             links: None,
             bucket_name: bucket_name.into(),
             role_id: role_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -34,10 +37,22 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
-            bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
+            bucket_name: crate::runtime::correction::required(
+                &mut map,
+                "bucketName",
+                path,
+                &mut filled,
+            )?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -45,8 +60,18 @@ impl crate::runtime::Json for DiskBackupSnapshotGcpExportBucketRequest {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bucketName",
+            &self.bucket_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

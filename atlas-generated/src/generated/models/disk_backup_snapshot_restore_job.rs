@@ -66,6 +66,8 @@ pub struct DiskBackupSnapshotRestoreJob {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub timestamp: Option<crate::runtime::Timestamp>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -93,6 +95,7 @@ impl DiskBackupSnapshotRestoreJob {
             target_cluster_name: None,
             target_group_id: None,
             timestamp: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -104,10 +107,16 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             cancelled: crate::runtime::optional(&mut map, "cancelled", path)?,
             components: crate::runtime::optional(&mut map, "components", path)?,
-            delivery_type: crate::runtime::required(&mut map, "deliveryType", path)?,
+            delivery_type: crate::runtime::correction::required(
+                &mut map,
+                "deliveryType",
+                path,
+                &mut filled,
+            )?,
             delivery_url: crate::runtime::optional(&mut map, "deliveryUrl", path)?,
             desired_timestamp: crate::runtime::optional(
                 &mut map,
@@ -140,6 +149,7 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
             )?,
             target_group_id: crate::runtime::optional(&mut map, "targetGroupId", path)?,
             timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -148,7 +158,12 @@ impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cancelled", &self.cancelled);
         crate::runtime::put_optional(&mut map, "components", &self.components);
-        crate::runtime::put(&mut map, "deliveryType", &self.delivery_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "deliveryType",
+            &self.delivery_type,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "deliveryUrl", &self.delivery_url);
         crate::runtime::put_optional(
             &mut map,
@@ -259,6 +274,10 @@ impl crate::runtime::Json for RestoreJobDeliveryType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for RestoreJobDeliveryType {

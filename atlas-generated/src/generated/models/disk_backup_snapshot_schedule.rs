@@ -60,6 +60,8 @@ pub struct DiskBackupSnapshotSchedule {
     pub update_snapshots: Option<bool>,
     /// Flag that indicates whether to use organization and project names instead of organization and project UUIDs in the path to the metadata files that MongoDB Cloud uploads to your Export Bucket.
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -89,6 +91,7 @@ impl DiskBackupSnapshotSchedule {
             update_copy_snapshots: None,
             update_snapshots: None,
             use_org_and_group_names_in_export_prefix: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -100,6 +103,7 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             auto_export_enabled: crate::runtime::optional(
                 &mut map,
@@ -137,7 +141,12 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
             )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             next_snapshot: crate::runtime::optional(&mut map, "nextSnapshot", path)?,
-            policies: crate::runtime::required(&mut map, "policies", path)?,
+            policies: crate::runtime::correction::required(
+                &mut map,
+                "policies",
+                path,
+                &mut filled,
+            )?,
             reference_hour_of_day: crate::runtime::optional(
                 &mut map,
                 "referenceHourOfDay",
@@ -168,6 +177,7 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
                 "useOrgAndGroupNamesInExportPrefix",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -210,7 +220,12 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
         );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "nextSnapshot", &self.next_snapshot);
-        crate::runtime::put(&mut map, "policies", &self.policies);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "policies",
+            &self.policies,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "referenceHourOfDay",

@@ -62,6 +62,8 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     pub update_snapshots: Option<bool>,
     /// Flag that indicates whether to use organization and project names instead of organization and project UUIDs in the path to the metadata files that MongoDB Cloud uploads to your Export Bucket.
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -92,6 +94,7 @@ impl DiskBackupSnapshotSchedule20240805 {
             update_copy_snapshots: None,
             update_snapshots: None,
             use_org_and_group_names_in_export_prefix: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -103,6 +106,7 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule20240805 {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             auto_copy_settings_enabled: crate::runtime::optional(
                 &mut map,
@@ -145,7 +149,12 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule20240805 {
             )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             next_snapshot: crate::runtime::optional(&mut map, "nextSnapshot", path)?,
-            policies: crate::runtime::required(&mut map, "policies", path)?,
+            policies: crate::runtime::correction::required(
+                &mut map,
+                "policies",
+                path,
+                &mut filled,
+            )?,
             reference_hour_of_day: crate::runtime::optional(
                 &mut map,
                 "referenceHourOfDay",
@@ -176,6 +185,7 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule20240805 {
                 "useOrgAndGroupNamesInExportPrefix",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -223,7 +233,12 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule20240805 {
         );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "nextSnapshot", &self.next_snapshot);
-        crate::runtime::put(&mut map, "policies", &self.policies);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "policies",
+            &self.policies,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "referenceHourOfDay",

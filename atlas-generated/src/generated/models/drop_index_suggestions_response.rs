@@ -59,5 +59,14 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
         }
         serde_json::Value::Object(map)
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            hidden_indexes: None,
+            redundant_indexes: None,
+            unused_indexes: None,
+            additional_properties: serde_json::Map::new(),
+        })
+    }
 }
 crate::impl_serde_via_json!(DropIndexSuggestionsResponse);

@@ -25,6 +25,8 @@ pub struct EmailNotification {
     pub notifier_id: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::EmailNotificationTypeName,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -38,6 +40,7 @@ impl EmailNotification {
             interval_min: None,
             notifier_id: None,
             type_name: type_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -49,12 +52,19 @@ impl crate::runtime::Json for EmailNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             email_address: crate::runtime::optional(&mut map, "emailAddress", path)?,
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -65,7 +75,12 @@ impl crate::runtime::Json for EmailNotification {
         crate::runtime::put_optional(&mut map, "emailAddress", &self.email_address);
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -136,6 +151,10 @@ impl crate::runtime::Json for EmailNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for EmailNotificationTypeName {

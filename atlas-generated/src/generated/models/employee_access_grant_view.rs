@@ -12,6 +12,8 @@ pub struct EmployeeAccessGrantView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub links: Option<Vec<crate::models::Link>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl EmployeeAccessGrantView {
             expiration_time: expiration_time.into(),
             grant_type: grant_type.into(),
             links: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,18 +40,40 @@ impl crate::runtime::Json for EmployeeAccessGrantView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            expiration_time: crate::runtime::required(&mut map, "expirationTime", path)?,
-            grant_type: crate::runtime::required(&mut map, "grantType", path)?,
+            expiration_time: crate::runtime::correction::required(
+                &mut map,
+                "expirationTime",
+                path,
+                &mut filled,
+            )?,
+            grant_type: crate::runtime::correction::required(
+                &mut map,
+                "grantType",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "expirationTime", &self.expiration_time);
-        crate::runtime::put(&mut map, "grantType", &self.grant_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "expirationTime",
+            &self.expiration_time,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "grantType",
+            &self.grant_type,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -136,6 +161,10 @@ impl crate::runtime::Json for EmployeeAccessGrantViewGrantType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for EmployeeAccessGrantViewGrantType {

@@ -18,6 +18,8 @@ pub struct EnvelopedPerformanceAdvisorResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<i32>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,6 +32,7 @@ impl EnvelopedPerformanceAdvisorResponse {
             links: None,
             locations: None,
             status: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -41,18 +44,30 @@ impl crate::runtime::Json for EnvelopedPerformanceAdvisorResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            content: crate::runtime::required(&mut map, "content", path)?,
+            content: crate::runtime::correction::required(
+                &mut map,
+                "content",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             locations: crate::runtime::optional(&mut map, "locations", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "content", &self.content);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "content",
+            &self.content,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "locations", &self.locations);
         crate::runtime::put_optional(&mut map, "status", &self.status);

@@ -18,6 +18,8 @@ pub struct FederatedUser {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub user_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -36,6 +38,7 @@ impl FederatedUser {
             first_name: first_name.into(),
             last_name: last_name.into(),
             user_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -47,30 +50,64 @@ impl crate::runtime::Json for FederatedUser {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            email_address: crate::runtime::required(&mut map, "emailAddress", path)?,
-            federation_settings_id: crate::runtime::required(
+            email_address: crate::runtime::correction::required(
+                &mut map,
+                "emailAddress",
+                path,
+                &mut filled,
+            )?,
+            federation_settings_id: crate::runtime::correction::required(
                 &mut map,
                 "federationSettingsId",
                 path,
+                &mut filled,
             )?,
-            first_name: crate::runtime::required(&mut map, "firstName", path)?,
-            last_name: crate::runtime::required(&mut map, "lastName", path)?,
+            first_name: crate::runtime::correction::required(
+                &mut map,
+                "firstName",
+                path,
+                &mut filled,
+            )?,
+            last_name: crate::runtime::correction::required(
+                &mut map,
+                "lastName",
+                path,
+                &mut filled,
+            )?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "emailAddress", &self.email_address);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "emailAddress",
+            &self.email_address,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "federationSettingsId",
             &self.federation_settings_id,
+            &self.filled,
         );
-        crate::runtime::put(&mut map, "firstName", &self.first_name);
-        crate::runtime::put(&mut map, "lastName", &self.last_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "firstName",
+            &self.first_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "lastName",
+            &self.last_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "userId", &self.user_id);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

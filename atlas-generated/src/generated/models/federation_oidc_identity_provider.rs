@@ -17,196 +17,204 @@ impl crate::runtime::Json for FederationOidcIdentityProvider {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "associatedDomains",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "associatedOrgs",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "audience",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "authorizationType",
-                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "clientId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "createdAt",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "description",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "displayName",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupsClaim",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "idpType",
-                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "issuerUri",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "oktaIdpId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "protocol",
-                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "requestedScopes",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updatedAt",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "userClaim",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "associatedOrgs",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "audience",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "authorizationType",
-                        values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "createdAt",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "description",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "displayName",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupsClaim",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "idpType",
-                        values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "issuerUri",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "oktaIdpId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "protocol",
-                        values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updatedAt",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "userClaim",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::FederationOidcWorkforceIdentityProvider as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Workforce(v)),
-                        Err(e) => attempts.push(("Workforce", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "associatedDomains",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "associatedOrgs",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "audience",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "authorizationType",
+                            values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "clientId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "createdAt",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "description",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "displayName",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupsClaim",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "idpType",
+                            values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "issuerUri",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "oktaIdpId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "protocol",
+                            values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "requestedScopes",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updatedAt",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "userClaim",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "associatedOrgs",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "audience",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "authorizationType",
+                            values: <crate::models::AuthorizationType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "createdAt",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "description",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "displayName",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupsClaim",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "idpType",
+                            values: <crate::models::IdpType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "issuerUri",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "oktaIdpId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "protocol",
+                            values: <crate::models::IdentityProviderProtocol as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updatedAt",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "userClaim",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkforceIdentityProvider as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Workforce(v)),
+                            Err(e) => attempts.push(("Workforce", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::FederationOidcWorkloadIdentityProvider as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Workload(v)),
-                        Err(e) => attempts.push(("Workload", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::FederationOidcWorkloadIdentityProvider as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Workload(v)),
+                            Err(e) => attempts.push(("Workload", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(crate::runtime::no_variant(path, "FederationOidcIdentityProvider", attempts))
+            Err(
+                crate::runtime::no_variant(
+                    path,
+                    "FederationOidcIdentityProvider",
+                    attempts,
+                ),
+            )
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -36,6 +36,8 @@ pub struct FederationSamlIdentityProviderUpdate {
     pub status: Option<
         Option<crate::models::FederationSamlIdentityProviderUpdateStatus>,
     >,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -57,6 +59,7 @@ impl FederationSamlIdentityProviderUpdate {
             sso_debug_enabled: sso_debug_enabled.into(),
             sso_url: None,
             status: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -68,6 +71,7 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             associated_domains: crate::runtime::optional(
                 &mut map,
@@ -87,13 +91,15 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
                 path,
             )?,
             slug: crate::runtime::optional(&mut map, "slug", path)?,
-            sso_debug_enabled: crate::runtime::required(
+            sso_debug_enabled: crate::runtime::correction::required(
                 &mut map,
                 "ssoDebugEnabled",
                 path,
+                &mut filled,
             )?,
             sso_url: crate::runtime::optional(&mut map, "ssoUrl", path)?,
             status: crate::runtime::nullable(&mut map, "status", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -118,7 +124,12 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
             &self.response_signature_algorithm,
         );
         crate::runtime::put_optional(&mut map, "slug", &self.slug);
-        crate::runtime::put(&mut map, "ssoDebugEnabled", &self.sso_debug_enabled);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "ssoDebugEnabled",
+            &self.sso_debug_enabled,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "ssoUrl", &self.sso_url);
         crate::runtime::put_nullable(&mut map, "status", &self.status);
         for (key, value) in &self.additional_properties {

@@ -8,6 +8,8 @@ pub struct FieldViolation {
     pub description: String,
     /// A path that leads to a field in the request body.
     pub field: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -18,6 +20,7 @@ impl FieldViolation {
         Self {
             description: description.into(),
             field: field.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -29,17 +32,39 @@ impl crate::runtime::Json for FieldViolation {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            description: crate::runtime::required(&mut map, "description", path)?,
-            field: crate::runtime::required(&mut map, "field", path)?,
+            description: crate::runtime::correction::required(
+                &mut map,
+                "description",
+                path,
+                &mut filled,
+            )?,
+            field: crate::runtime::correction::required(
+                &mut map,
+                "field",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "description", &self.description);
-        crate::runtime::put(&mut map, "field", &self.field);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "description",
+            &self.description,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "field",
+            &self.field,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

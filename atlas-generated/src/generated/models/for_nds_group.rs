@@ -50,6 +50,8 @@ pub struct ForNdsGroup {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub shard_name: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -71,6 +73,7 @@ impl ForNdsGroup {
             raw: None,
             replica_set_name: None,
             shard_name: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -82,9 +85,15 @@ impl crate::runtime::Json for ForNdsGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             hostname: crate::runtime::nullable(&mut map, "hostname", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -98,6 +107,7 @@ impl crate::runtime::Json for ForNdsGroup {
                 path,
             )?,
             shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -105,7 +115,12 @@ impl crate::runtime::Json for ForNdsGroup {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_nullable(&mut map, "hostname", &self.hostname);
         crate::runtime::put_optional(&mut map, "id", &self.id);

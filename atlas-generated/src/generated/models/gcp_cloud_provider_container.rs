@@ -37,6 +37,8 @@ pub struct GcpCloudProviderContainer {
     pub network_name: Option<String>,
     /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.
     pub regions: Vec<crate::models::GcpCloudProviderContainerRegionsItem>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -54,6 +56,7 @@ impl GcpCloudProviderContainer {
             gcp_project_id: None,
             network_name: None,
             regions: regions.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -65,17 +68,25 @@ impl crate::runtime::Json for GcpCloudProviderContainer {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
             provisioned: crate::runtime::optional(&mut map, "provisioned", path)?,
-            atlas_cidr_block: crate::runtime::required(
+            atlas_cidr_block: crate::runtime::correction::required(
                 &mut map,
                 "atlasCidrBlock",
                 path,
+                &mut filled,
             )?,
             gcp_project_id: crate::runtime::optional(&mut map, "gcpProjectId", path)?,
             network_name: crate::runtime::optional(&mut map, "networkName", path)?,
-            regions: crate::runtime::required(&mut map, "regions", path)?,
+            regions: crate::runtime::correction::required(
+                &mut map,
+                "regions",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -84,10 +95,20 @@ impl crate::runtime::Json for GcpCloudProviderContainer {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "provisioned", &self.provisioned);
-        crate::runtime::put(&mut map, "atlasCidrBlock", &self.atlas_cidr_block);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "atlasCidrBlock",
+            &self.atlas_cidr_block,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
         crate::runtime::put_optional(&mut map, "networkName", &self.network_name);
-        crate::runtime::put(&mut map, "regions", &self.regions);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "regions",
+            &self.regions,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -24,6 +24,8 @@ pub struct GcpNetworkPeeringConnectionSettings {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<crate::models::GcpNetworkPeeringConnectionSettingsStatus>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -42,6 +44,7 @@ impl GcpNetworkPeeringConnectionSettings {
             id: None,
             network_name: network_name.into(),
             status: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -53,24 +56,56 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            container_id: crate::runtime::required(&mut map, "containerId", path)?,
+            container_id: crate::runtime::correction::required(
+                &mut map,
+                "containerId",
+                path,
+                &mut filled,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
-            gcp_project_id: crate::runtime::required(&mut map, "gcpProjectId", path)?,
+            gcp_project_id: crate::runtime::correction::required(
+                &mut map,
+                "gcpProjectId",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::optional(&mut map, "id", path)?,
-            network_name: crate::runtime::required(&mut map, "networkName", path)?,
+            network_name: crate::runtime::correction::required(
+                &mut map,
+                "networkName",
+                path,
+                &mut filled,
+            )?,
             status: crate::runtime::optional(&mut map, "status", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "containerId", &self.container_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "containerId",
+            &self.container_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
-        crate::runtime::put(&mut map, "gcpProjectId", &self.gcp_project_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "gcpProjectId",
+            &self.gcp_project_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        crate::runtime::put(&mut map, "networkName", &self.network_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "networkName",
+            &self.network_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "status", &self.status);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

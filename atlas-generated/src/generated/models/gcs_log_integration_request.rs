@@ -14,6 +14,8 @@ pub struct GcsLogIntegrationRequest {
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
     pub role_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl GcsLogIntegrationRequest {
             bucket_name: bucket_name.into(),
             prefix_path: prefix_path.into(),
             role_id: role_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,21 +45,63 @@ impl crate::runtime::Json for GcsLogIntegrationRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            prefix_path: crate::runtime::required(&mut map, "prefixPath", path)?,
-            role_id: crate::runtime::required(&mut map, "roleId", path)?,
+            log_types: crate::runtime::correction::required(
+                &mut map,
+                "logTypes",
+                path,
+                &mut filled,
+            )?,
+            bucket_name: crate::runtime::correction::required(
+                &mut map,
+                "bucketName",
+                path,
+                &mut filled,
+            )?,
+            prefix_path: crate::runtime::correction::required(
+                &mut map,
+                "prefixPath",
+                path,
+                &mut filled,
+            )?,
+            role_id: crate::runtime::correction::required(
+                &mut map,
+                "roleId",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "prefixPath", &self.prefix_path);
-        crate::runtime::put(&mut map, "roleId", &self.role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "logTypes",
+            &self.log_types,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bucketName",
+            &self.bucket_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "prefixPath",
+            &self.prefix_path,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleId",
+            &self.role_id,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

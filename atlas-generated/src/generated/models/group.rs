@@ -38,6 +38,8 @@ pub struct Group {
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether to create the project with default alert settings.
     pub with_default_alerts_settings: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -55,6 +57,7 @@ impl Group {
             region_usage_restrictions: None,
             tags: None,
             with_default_alerts_settings: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -66,13 +69,24 @@ impl crate::runtime::Json for Group {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             cluster_count: crate::runtime::optional(&mut map, "clusterCount", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
-            org_id: crate::runtime::required(&mut map, "orgId", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            org_id: crate::runtime::correction::required(
+                &mut map,
+                "orgId",
+                path,
+                &mut filled,
+            )?,
             region_usage_restrictions: crate::runtime::optional(
                 &mut map,
                 "regionUsageRestrictions",
@@ -84,6 +98,7 @@ impl crate::runtime::Json for Group {
                 "withDefaultAlertsSettings",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -94,8 +109,18 @@ impl crate::runtime::Json for Group {
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "orgId", &self.org_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "orgId",
+            &self.org_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "regionUsageRestrictions",

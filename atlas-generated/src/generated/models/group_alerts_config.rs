@@ -53,1209 +53,1211 @@ impl crate::runtime::Json for GroupAlertsConfig {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 18usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::DefaultAlertConfigViewForNdsGroupEventTypeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::AppServiceEventTypeViewAlertableNoThreshold as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::AppServiceEventTypeViewAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "metricThreshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::BillingEventTypeViewAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "threshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::ClusterEventTypeViewForNdsGroupAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "threshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::EncryptionKeyEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "threshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::HostEventTypeViewForNdsGroupAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::HostMetricEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "metricThreshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::MongotuneEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::NdsAutoScalingAuditTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::Ndsx509UserAuthenticationEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "threshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "threshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup::TAGS,
-                        essential: true,
-                    },
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "threshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::ServerlessEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "metricThreshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::FlexMetricEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "metricThreshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::StreamProcessorEventTypeViewAlertableNoThreshold as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "created",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "enabled",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "eventTypeName",
-                        values: <crate::models::StreamProcessorEventTypeViewAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "groupId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "links",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "matchers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "metricThreshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "notifications",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "severityOverride",
-                        values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "threshold",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "updated",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::DefaultAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Default(v)),
-                        Err(e) => attempts.push(("Default", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 18usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::DefaultAlertConfigViewForNdsGroupEventTypeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::AppServiceEventTypeViewAlertableNoThreshold as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::AppServiceEventTypeViewAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "metricThreshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::BillingEventTypeViewAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "threshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::ClusterEventTypeViewForNdsGroupAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "threshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::EncryptionKeyEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "threshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::HostEventTypeViewForNdsGroupAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::HostMetricEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "metricThreshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::MongotuneEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::NdsAutoScalingAuditTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::Ndsx509UserAuthenticationEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "threshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "threshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup::TAGS,
+                            essential: true,
+                        },
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "threshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::ServerlessEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "metricThreshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::FlexMetricEventTypeViewAlertable as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "metricThreshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::StreamProcessorEventTypeViewAlertableNoThreshold as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "created",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "enabled",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "eventTypeName",
+                            values: <crate::models::StreamProcessorEventTypeViewAlertableWithThreshold as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "groupId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "links",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "matchers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "metricThreshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "notifications",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "severityOverride",
+                            values: <crate::models::EventSeverity as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "threshold",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "updated",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::DefaultAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Default(v)),
+                            Err(e) => attempts.push(("Default", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::AppServiceAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::AppService(v)),
-                        Err(e) => attempts.push(("AppService", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::AppServiceAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::AppService(v)),
+                            Err(e) => attempts.push(("AppService", e)),
+                        }
                     }
-                }
-                2usize => {
-                    match <crate::models::AppServiceMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::AppServiceMetric(v)),
-                        Err(e) => attempts.push(("AppServiceMetric", e)),
+                    2usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::AppServiceMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::AppServiceMetric(v)),
+                            Err(e) => attempts.push(("AppServiceMetric", e)),
+                        }
                     }
-                }
-                3usize => {
-                    match <crate::models::BillingThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::BillingThreshold(v)),
-                        Err(e) => attempts.push(("BillingThreshold", e)),
+                    3usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::BillingThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::BillingThreshold(v)),
+                            Err(e) => attempts.push(("BillingThreshold", e)),
+                        }
                     }
-                }
-                4usize => {
-                    match <crate::models::ClusterAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Cluster(v)),
-                        Err(e) => attempts.push(("Cluster", e)),
+                    4usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::ClusterAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Cluster(v)),
+                            Err(e) => attempts.push(("Cluster", e)),
+                        }
                     }
-                }
-                5usize => {
-                    match <crate::models::CpsBackupThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::CpsBackupThreshold(v)),
-                        Err(e) => attempts.push(("CpsBackupThreshold", e)),
+                    5usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::CpsBackupThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::CpsBackupThreshold(v)),
+                            Err(e) => attempts.push(("CpsBackupThreshold", e)),
+                        }
                     }
-                }
-                6usize => {
-                    match <crate::models::EncryptionKeyAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::EncryptionKey(v)),
-                        Err(e) => attempts.push(("EncryptionKey", e)),
+                    6usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::EncryptionKeyAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::EncryptionKey(v)),
+                            Err(e) => attempts.push(("EncryptionKey", e)),
+                        }
                     }
-                }
-                7usize => {
-                    match <crate::models::HostAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Host(v)),
-                        Err(e) => attempts.push(("Host", e)),
+                    7usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::HostAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Host(v)),
+                            Err(e) => attempts.push(("Host", e)),
+                        }
                     }
-                }
-                8usize => {
-                    match <crate::models::HostMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::HostMetric(v)),
-                        Err(e) => attempts.push(("HostMetric", e)),
+                    8usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::HostMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::HostMetric(v)),
+                            Err(e) => attempts.push(("HostMetric", e)),
+                        }
                     }
-                }
-                9usize => {
-                    match <crate::models::MongotuneAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Mongotune(v)),
-                        Err(e) => attempts.push(("Mongotune", e)),
+                    9usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::MongotuneAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Mongotune(v)),
+                            Err(e) => attempts.push(("Mongotune", e)),
+                        }
                     }
-                }
-                10usize => {
-                    match <crate::models::NdsAutoscalingAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::NdsAutoscaling(v)),
-                        Err(e) => attempts.push(("NdsAutoscaling", e)),
+                    10usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::NdsAutoscalingAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::NdsAutoscaling(v)),
+                            Err(e) => attempts.push(("NdsAutoscaling", e)),
+                        }
                     }
-                }
-                11usize => {
-                    match <crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Ndsx509UserAuthentication(v)),
-                        Err(e) => attempts.push(("Ndsx509UserAuthentication", e)),
+                    11usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Ndsx509UserAuthentication(v)),
+                            Err(e) => attempts.push(("Ndsx509UserAuthentication", e)),
+                        }
                     }
-                }
-                12usize => {
-                    match <crate::models::ReplicaSetAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::ReplicaSet(v)),
-                        Err(e) => attempts.push(("ReplicaSet", e)),
+                    12usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::ReplicaSetAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::ReplicaSet(v)),
+                            Err(e) => attempts.push(("ReplicaSet", e)),
+                        }
                     }
-                }
-                13usize => {
-                    match <crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::ReplicaSetThreshold(v)),
-                        Err(e) => attempts.push(("ReplicaSetThreshold", e)),
+                    13usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::ReplicaSetThresholdAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::ReplicaSetThreshold(v)),
+                            Err(e) => attempts.push(("ReplicaSetThreshold", e)),
+                        }
                     }
-                }
-                14usize => {
-                    match <crate::models::ServerlessMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::ServerlessMetric(v)),
-                        Err(e) => attempts.push(("ServerlessMetric", e)),
+                    14usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::ServerlessMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::ServerlessMetric(v)),
+                            Err(e) => attempts.push(("ServerlessMetric", e)),
+                        }
                     }
-                }
-                15usize => {
-                    match <crate::models::FlexMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::FlexMetric(v)),
-                        Err(e) => attempts.push(("FlexMetric", e)),
+                    15usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::FlexMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::FlexMetric(v)),
+                            Err(e) => attempts.push(("FlexMetric", e)),
+                        }
                     }
-                }
-                16usize => {
-                    match <crate::models::StreamProcessorAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::StreamProcessor(v)),
-                        Err(e) => attempts.push(("StreamProcessor", e)),
+                    16usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::StreamProcessorAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::StreamProcessor(v)),
+                            Err(e) => attempts.push(("StreamProcessor", e)),
+                        }
                     }
-                }
-                17usize => {
-                    match <crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::StreamProcessorMetric(v)),
-                        Err(e) => attempts.push(("StreamProcessorMetric", e)),
+                    17usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::StreamProcessorMetricAlertConfigViewForNdsGroup as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::StreamProcessorMetric(v)),
+                            Err(e) => attempts.push(("StreamProcessorMetric", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(crate::runtime::no_variant(path, "GroupAlertsConfig", attempts))
+            Err(crate::runtime::no_variant(path, "GroupAlertsConfig", attempts))
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -30,6 +30,8 @@ pub struct GroupMaintenanceWindow {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub time_zone_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,6 +47,7 @@ impl GroupMaintenanceWindow {
             protected_hours: None,
             start_asap: None,
             time_zone_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -56,13 +59,19 @@ impl crate::runtime::Json for GroupMaintenanceWindow {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             auto_defer_once_enabled: crate::runtime::optional(
                 &mut map,
                 "autoDeferOnceEnabled",
                 path,
             )?,
-            day_of_week: crate::runtime::required(&mut map, "dayOfWeek", path)?,
+            day_of_week: crate::runtime::correction::required(
+                &mut map,
+                "dayOfWeek",
+                path,
+                &mut filled,
+            )?,
             hour_of_day: crate::runtime::optional(&mut map, "hourOfDay", path)?,
             number_of_deferrals: crate::runtime::optional(
                 &mut map,
@@ -72,6 +81,7 @@ impl crate::runtime::Json for GroupMaintenanceWindow {
             protected_hours: crate::runtime::optional(&mut map, "protectedHours", path)?,
             start_asap: crate::runtime::optional(&mut map, "startASAP", path)?,
             time_zone_id: crate::runtime::optional(&mut map, "timeZoneId", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -83,7 +93,12 @@ impl crate::runtime::Json for GroupMaintenanceWindow {
             "autoDeferOnceEnabled",
             &self.auto_defer_once_enabled,
         );
-        crate::runtime::put(&mut map, "dayOfWeek", &self.day_of_week);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "dayOfWeek",
+            &self.day_of_week,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "hourOfDay", &self.hour_of_day);
         crate::runtime::put_optional(
             &mut map,

@@ -38,6 +38,8 @@ pub struct GroupMaintenanceWindowPreviewResponse {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub wave_assignment: Option<Option<i32>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -55,6 +57,7 @@ impl GroupMaintenanceWindowPreviewResponse {
             start_asap: None,
             time_zone_id: None,
             wave_assignment: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -66,13 +69,19 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             auto_defer_once_enabled: crate::runtime::optional(
                 &mut map,
                 "autoDeferOnceEnabled",
                 path,
             )?,
-            day_of_week: crate::runtime::required(&mut map, "dayOfWeek", path)?,
+            day_of_week: crate::runtime::correction::required(
+                &mut map,
+                "dayOfWeek",
+                path,
+                &mut filled,
+            )?,
             effective_wave_assignment: crate::runtime::optional(
                 &mut map,
                 "effectiveWaveAssignment",
@@ -88,6 +97,7 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {
             start_asap: crate::runtime::optional(&mut map, "startASAP", path)?,
             time_zone_id: crate::runtime::optional(&mut map, "timeZoneId", path)?,
             wave_assignment: crate::runtime::nullable(&mut map, "waveAssignment", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -99,7 +109,12 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewResponse {
             "autoDeferOnceEnabled",
             &self.auto_defer_once_enabled,
         );
-        crate::runtime::put(&mut map, "dayOfWeek", &self.day_of_week);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "dayOfWeek",
+            &self.day_of_week,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "effectiveWaveAssignment",

@@ -26,6 +26,8 @@ pub struct GroupMaintenanceWindowPreviewUpdateRequest {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub wave_assignment: Option<Option<i32>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -40,6 +42,7 @@ impl GroupMaintenanceWindowPreviewUpdateRequest {
             protected_hours: None,
             start_asap: None,
             wave_assignment: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -51,17 +54,24 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewUpdateRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             auto_defer_once_enabled: crate::runtime::optional(
                 &mut map,
                 "autoDeferOnceEnabled",
                 path,
             )?,
-            day_of_week: crate::runtime::required(&mut map, "dayOfWeek", path)?,
+            day_of_week: crate::runtime::correction::required(
+                &mut map,
+                "dayOfWeek",
+                path,
+                &mut filled,
+            )?,
             hour_of_day: crate::runtime::optional(&mut map, "hourOfDay", path)?,
             protected_hours: crate::runtime::optional(&mut map, "protectedHours", path)?,
             start_asap: crate::runtime::optional(&mut map, "startASAP", path)?,
             wave_assignment: crate::runtime::nullable(&mut map, "waveAssignment", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -73,7 +83,12 @@ impl crate::runtime::Json for GroupMaintenanceWindowPreviewUpdateRequest {
             "autoDeferOnceEnabled",
             &self.auto_defer_once_enabled,
         );
-        crate::runtime::put(&mut map, "dayOfWeek", &self.day_of_week);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "dayOfWeek",
+            &self.day_of_week,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "hourOfDay", &self.hour_of_day);
         crate::runtime::put_optional(&mut map, "protectedHours", &self.protected_hours);
         crate::runtime::put_optional(&mut map, "startASAP", &self.start_asap);

@@ -21,127 +21,129 @@ impl crate::runtime::Json for HardwareSpec {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 4usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "diskIOPS",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "diskThroughput",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "ebsVolumeType",
-                        values: <crate::models::VolumeType as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "instanceSize",
-                        values: <crate::models::AwsInstanceSize as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "nodeCount",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "diskIOPS",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "instanceSize",
-                        values: <crate::models::AzureInstanceSize as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "nodeCount",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "instanceSize",
-                        values: <crate::models::GcpInstanceSize as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "nodeCount",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "effectiveInstanceSize",
-                        values: <crate::models::EffectiveInstanceSize as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "instanceSize",
-                        values: <crate::models::ClusterFreeProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::AwsHardwareSpec as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Aws(v)),
-                        Err(e) => attempts.push(("Aws", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 4usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "diskIOPS",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "diskThroughput",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "ebsVolumeType",
+                            values: <crate::models::VolumeType as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "instanceSize",
+                            values: <crate::models::AwsInstanceSize as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "nodeCount",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "diskIOPS",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "instanceSize",
+                            values: <crate::models::AzureInstanceSize as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "nodeCount",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "instanceSize",
+                            values: <crate::models::GcpInstanceSize as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "nodeCount",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "effectiveInstanceSize",
+                            values: <crate::models::EffectiveInstanceSize as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "instanceSize",
+                            values: <crate::models::ClusterFreeProviderSettingsInstanceSizeName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::AwsHardwareSpec as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Aws(v)),
+                            Err(e) => attempts.push(("Aws", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::AzureHardwareSpec as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Azure(v)),
-                        Err(e) => attempts.push(("Azure", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::AzureHardwareSpec as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Azure(v)),
+                            Err(e) => attempts.push(("Azure", e)),
+                        }
                     }
-                }
-                2usize => {
-                    match <crate::models::GcpHardwareSpec as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Gcp(v)),
-                        Err(e) => attempts.push(("Gcp", e)),
+                    2usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::GcpHardwareSpec as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Gcp(v)),
+                            Err(e) => attempts.push(("Gcp", e)),
+                        }
                     }
-                }
-                3usize => {
-                    match <crate::models::TenantHardwareSpec as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Tenant(v)),
-                        Err(e) => attempts.push(("Tenant", e)),
+                    3usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TenantHardwareSpec as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Tenant(v)),
+                            Err(e) => attempts.push(("Tenant", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(crate::runtime::no_variant(path, "HardwareSpec", attempts))
+            Err(crate::runtime::no_variant(path, "HardwareSpec", attempts))
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -28,6 +28,8 @@ pub struct HipChatNotification {
     pub room_name: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::HipChatNotificationTypeName,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,6 +47,7 @@ impl HipChatNotification {
             notifier_id: None,
             room_name: None,
             type_name: type_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -56,6 +59,7 @@ impl crate::runtime::Json for HipChatNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
@@ -67,7 +71,13 @@ impl crate::runtime::Json for HipChatNotification {
             )?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
             room_name: crate::runtime::optional(&mut map, "roomName", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -84,7 +94,12 @@ impl crate::runtime::Json for HipChatNotification {
         );
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
         crate::runtime::put_optional(&mut map, "roomName", &self.room_name);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -155,6 +170,10 @@ impl crate::runtime::Json for HipChatNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for HipChatNotificationTypeName {

@@ -12,6 +12,8 @@ pub struct HostMatcher {
     pub operator: crate::models::MatcherOperator,
     /// `value`
     pub value: Option<crate::models::MatcherHostType>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl HostMatcher {
             field_name: field_name.into(),
             operator: operator.into(),
             value: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,18 +40,40 @@ impl crate::runtime::Json for HostMatcher {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            field_name: crate::runtime::required(&mut map, "fieldName", path)?,
-            operator: crate::runtime::required(&mut map, "operator", path)?,
+            field_name: crate::runtime::correction::required(
+                &mut map,
+                "fieldName",
+                path,
+                &mut filled,
+            )?,
+            operator: crate::runtime::correction::required(
+                &mut map,
+                "operator",
+                path,
+                &mut filled,
+            )?,
             value: crate::runtime::optional(&mut map, "value", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "fieldName", &self.field_name);
-        crate::runtime::put(&mut map, "operator", &self.operator);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "fieldName",
+            &self.field_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "operator",
+            &self.operator,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "value", &self.value);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

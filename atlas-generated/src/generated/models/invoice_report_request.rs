@@ -10,6 +10,8 @@ pub struct InvoiceReportRequest {
     pub report_format: crate::models::ReportFormat,
     /// Type of report to generate.
     pub report_type: crate::models::ReportType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -24,6 +26,7 @@ impl InvoiceReportRequest {
             format_spec_version: None,
             report_format: report_format.into(),
             report_type: report_type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -35,14 +38,26 @@ impl crate::runtime::Json for InvoiceReportRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             format_spec_version: crate::runtime::optional(
                 &mut map,
                 "formatSpecVersion",
                 path,
             )?,
-            report_format: crate::runtime::required(&mut map, "reportFormat", path)?,
-            report_type: crate::runtime::required(&mut map, "reportType", path)?,
+            report_format: crate::runtime::correction::required(
+                &mut map,
+                "reportFormat",
+                path,
+                &mut filled,
+            )?,
+            report_type: crate::runtime::correction::required(
+                &mut map,
+                "reportType",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -54,8 +69,18 @@ impl crate::runtime::Json for InvoiceReportRequest {
             "formatSpecVersion",
             &self.format_spec_version,
         );
-        crate::runtime::put(&mut map, "reportFormat", &self.report_format);
-        crate::runtime::put(&mut map, "reportType", &self.report_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "reportFormat",
+            &self.report_format,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "reportType",
+            &self.report_type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -126,6 +151,10 @@ impl crate::runtime::Json for ReportFormat {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for ReportFormat {
@@ -198,6 +227,10 @@ impl crate::runtime::Json for ReportType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for ReportType {

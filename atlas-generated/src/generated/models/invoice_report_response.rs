@@ -34,6 +34,8 @@ pub struct InvoiceReportResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<crate::models::InvoiceReportResponseState>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -54,6 +56,7 @@ impl InvoiceReportResponse {
             report_id: None,
             report_type: report_type.into(),
             state: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -65,6 +68,7 @@ impl crate::runtime::Json for InvoiceReportResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             download_url: crate::runtime::optional(&mut map, "downloadUrl", path)?,
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
@@ -75,10 +79,21 @@ impl crate::runtime::Json for InvoiceReportResponse {
                 path,
             )?,
             invoice_id: crate::runtime::optional(&mut map, "invoiceId", path)?,
-            report_format: crate::runtime::required(&mut map, "reportFormat", path)?,
+            report_format: crate::runtime::correction::required(
+                &mut map,
+                "reportFormat",
+                path,
+                &mut filled,
+            )?,
             report_id: crate::runtime::optional(&mut map, "reportId", path)?,
-            report_type: crate::runtime::required(&mut map, "reportType", path)?,
+            report_type: crate::runtime::correction::required(
+                &mut map,
+                "reportType",
+                path,
+                &mut filled,
+            )?,
             state: crate::runtime::optional(&mut map, "state", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -94,9 +109,19 @@ impl crate::runtime::Json for InvoiceReportResponse {
             &self.format_spec_version,
         );
         crate::runtime::put_optional(&mut map, "invoiceId", &self.invoice_id);
-        crate::runtime::put(&mut map, "reportFormat", &self.report_format);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "reportFormat",
+            &self.report_format,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "reportId", &self.report_id);
-        crate::runtime::put(&mut map, "reportType", &self.report_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "reportType",
+            &self.report_type,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "state", &self.state);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -26,6 +26,8 @@ pub struct LdapVerifyConnectivityJobRequestParams {
     pub links: Option<Vec<crate::models::Link>>,
     /// IANA port to which the Lightweight Directory Access Protocol (LDAP) host listens for client connections.
     pub port: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,6 +47,7 @@ impl LdapVerifyConnectivityJobRequestParams {
             hostname: hostname.into(),
             links: None,
             port: port.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -56,6 +59,7 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             authz_query_template: crate::runtime::optional(
                 &mut map,
@@ -63,11 +67,27 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
                 path,
             )?,
             bind_password: crate::runtime::optional(&mut map, "bindPassword", path)?,
-            bind_username: crate::runtime::required(&mut map, "bindUsername", path)?,
+            bind_username: crate::runtime::correction::required(
+                &mut map,
+                "bindUsername",
+                path,
+                &mut filled,
+            )?,
             ca_certificate: crate::runtime::optional(&mut map, "caCertificate", path)?,
-            hostname: crate::runtime::required(&mut map, "hostname", path)?,
+            hostname: crate::runtime::correction::required(
+                &mut map,
+                "hostname",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            port: crate::runtime::required(&mut map, "port", path)?,
+            port: crate::runtime::correction::required(
+                &mut map,
+                "port",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -80,11 +100,26 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
             &self.authz_query_template,
         );
         crate::runtime::put_optional(&mut map, "bindPassword", &self.bind_password);
-        crate::runtime::put(&mut map, "bindUsername", &self.bind_username);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bindUsername",
+            &self.bind_username,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "caCertificate", &self.ca_certificate);
-        crate::runtime::put(&mut map, "hostname", &self.hostname);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "hostname",
+            &self.hostname,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "port", &self.port);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "port",
+            &self.port,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

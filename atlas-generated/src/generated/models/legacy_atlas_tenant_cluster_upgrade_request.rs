@@ -179,6 +179,8 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
     pub version_release_system: Option<crate::models::VersionReleaseSystem>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -231,6 +233,7 @@ impl LegacyAtlasTenantClusterUpgradeRequest {
             tags: None,
             termination_protection_enabled: None,
             version_release_system: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -242,6 +245,7 @@ impl crate::runtime::Json for LegacyAtlasTenantClusterUpgradeRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             accept_data_risks_and_force_replica_set_reconfig: crate::runtime::optional(
                 &mut map,
@@ -339,7 +343,12 @@ impl crate::runtime::Json for LegacyAtlasTenantClusterUpgradeRequest {
                 "mongoURIWithOptions",
                 path,
             )?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             num_shards: crate::runtime::optional(&mut map, "numShards", path)?,
             paused: crate::runtime::optional(&mut map, "paused", path)?,
             pit_enabled: crate::runtime::optional(&mut map, "pitEnabled", path)?,
@@ -387,6 +396,7 @@ impl crate::runtime::Json for LegacyAtlasTenantClusterUpgradeRequest {
                 "versionReleaseSystem",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -485,7 +495,12 @@ impl crate::runtime::Json for LegacyAtlasTenantClusterUpgradeRequest {
             "mongoURIWithOptions",
             &self.mongo_uri_with_options,
         );
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "numShards", &self.num_shards);
         crate::runtime::put_optional(&mut map, "paused", &self.paused);
         crate::runtime::put_optional(&mut map, "pitEnabled", &self.pit_enabled);

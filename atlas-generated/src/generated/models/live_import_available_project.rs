@@ -16,6 +16,8 @@ pub struct LiveImportAvailableProject {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub project_id: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl LiveImportAvailableProject {
             migration_hosts: migration_hosts.into(),
             name: None,
             project_id: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,19 +45,41 @@ impl crate::runtime::Json for LiveImportAvailableProject {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            deployments: crate::runtime::required(&mut map, "deployments", path)?,
-            migration_hosts: crate::runtime::required(&mut map, "migrationHosts", path)?,
+            deployments: crate::runtime::correction::required(
+                &mut map,
+                "deployments",
+                path,
+                &mut filled,
+            )?,
+            migration_hosts: crate::runtime::correction::required(
+                &mut map,
+                "migrationHosts",
+                path,
+                &mut filled,
+            )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             project_id: crate::runtime::optional(&mut map, "projectId", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "deployments", &self.deployments);
-        crate::runtime::put(&mut map, "migrationHosts", &self.migration_hosts);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "deployments",
+            &self.deployments,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "migrationHosts",
+            &self.migration_hosts,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
         for (key, value) in &self.additional_properties {

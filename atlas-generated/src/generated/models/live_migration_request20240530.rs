@@ -26,6 +26,8 @@ pub struct LiveMigrationRequest20240530 {
     pub sharding: Option<Option<crate::models::ShardingRequest>>,
     /// `source`
     pub source: crate::models::Source,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,6 +47,7 @@ impl LiveMigrationRequest20240530 {
             migration_hosts: migration_hosts.into(),
             sharding: None,
             source: source.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -56,18 +59,35 @@ impl crate::runtime::Json for LiveMigrationRequest20240530 {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
-            destination: crate::runtime::required(&mut map, "destination", path)?,
+            destination: crate::runtime::correction::required(
+                &mut map,
+                "destination",
+                path,
+                &mut filled,
+            )?,
             drop_destination_data: crate::runtime::optional(
                 &mut map,
                 "dropDestinationData",
                 path,
             )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            migration_hosts: crate::runtime::required(&mut map, "migrationHosts", path)?,
+            migration_hosts: crate::runtime::correction::required(
+                &mut map,
+                "migrationHosts",
+                path,
+                &mut filled,
+            )?,
             sharding: crate::runtime::nullable(&mut map, "sharding", path)?,
-            source: crate::runtime::required(&mut map, "source", path)?,
+            source: crate::runtime::correction::required(
+                &mut map,
+                "source",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -75,16 +95,31 @@ impl crate::runtime::Json for LiveMigrationRequest20240530 {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "_id", &self.id);
-        crate::runtime::put(&mut map, "destination", &self.destination);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "destination",
+            &self.destination,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "dropDestinationData",
             &self.drop_destination_data,
         );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "migrationHosts", &self.migration_hosts);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "migrationHosts",
+            &self.migration_hosts,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "sharding", &self.sharding);
-        crate::runtime::put(&mut map, "source", &self.source);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "source",
+            &self.source,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

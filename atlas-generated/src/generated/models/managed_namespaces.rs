@@ -18,6 +18,8 @@ pub struct ManagedNamespaces {
     pub num_initial_chunks: Option<i64>,
     /// Flag that indicates whether MongoDB Cloud should create and distribute initial chunks for an empty or non-existing collection. MongoDB Cloud distributes data based on the defined zones and zone ranges for the collection.
     pub presplit_hashed_zones: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -37,6 +39,7 @@ impl ManagedNamespaces {
             is_shard_key_unique: None,
             num_initial_chunks: None,
             presplit_hashed_zones: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -48,14 +51,21 @@ impl crate::runtime::Json for ManagedNamespaces {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection: crate::runtime::required(&mut map, "collection", path)?,
-            custom_shard_key: crate::runtime::required(
+            collection: crate::runtime::correction::required(
+                &mut map,
+                "collection",
+                path,
+                &mut filled,
+            )?,
+            custom_shard_key: crate::runtime::correction::required(
                 &mut map,
                 "customShardKey",
                 path,
+                &mut filled,
             )?,
-            db: crate::runtime::required(&mut map, "db", path)?,
+            db: crate::runtime::correction::required(&mut map, "db", path, &mut filled)?,
             is_custom_shard_key_hashed: crate::runtime::optional(
                 &mut map,
                 "isCustomShardKeyHashed",
@@ -76,15 +86,26 @@ impl crate::runtime::Json for ManagedNamespaces {
                 "presplitHashedZones",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "collection", &self.collection);
-        crate::runtime::put(&mut map, "customShardKey", &self.custom_shard_key);
-        crate::runtime::put(&mut map, "db", &self.db);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "collection",
+            &self.collection,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "customShardKey",
+            &self.custom_shard_key,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(&mut map, "db", &self.db, &self.filled);
         crate::runtime::put_optional(
             &mut map,
             "isCustomShardKeyHashed",

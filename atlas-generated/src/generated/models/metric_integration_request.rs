@@ -24,6 +24,8 @@ pub struct MetricIntegrationRequest {
     >,
     /// The provider type for the metric integration. Identifies the third-party service provider.
     pub provider_type: crate::models::ProviderType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -48,6 +50,7 @@ impl MetricIntegrationRequest {
             integration_type: integration_type.into(),
             metric_selection: metric_selection.into(),
             provider_type: provider_type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -59,43 +62,89 @@ impl crate::runtime::Json for MetricIntegrationRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            aggregation_temporality: crate::runtime::required(
+            aggregation_temporality: crate::runtime::correction::required(
                 &mut map,
                 "aggregationTemporality",
                 path,
+                &mut filled,
             )?,
-            auth_type: crate::runtime::required(&mut map, "authType", path)?,
-            endpoint: crate::runtime::required(&mut map, "endpoint", path)?,
+            auth_type: crate::runtime::correction::required(
+                &mut map,
+                "authType",
+                path,
+                &mut filled,
+            )?,
+            endpoint: crate::runtime::correction::required(
+                &mut map,
+                "endpoint",
+                path,
+                &mut filled,
+            )?,
             headers: crate::runtime::optional(&mut map, "headers", path)?,
-            integration_type: crate::runtime::required(
+            integration_type: crate::runtime::correction::required(
                 &mut map,
                 "integrationType",
                 path,
+                &mut filled,
             )?,
-            metric_selection: crate::runtime::required(
+            metric_selection: crate::runtime::correction::required(
                 &mut map,
                 "metricSelection",
                 path,
+                &mut filled,
             )?,
-            provider_type: crate::runtime::required(&mut map, "providerType", path)?,
+            provider_type: crate::runtime::correction::required(
+                &mut map,
+                "providerType",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "aggregationTemporality",
             &self.aggregation_temporality,
+            &self.filled,
         );
-        crate::runtime::put(&mut map, "authType", &self.auth_type);
-        crate::runtime::put(&mut map, "endpoint", &self.endpoint);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "authType",
+            &self.auth_type,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "endpoint",
+            &self.endpoint,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "headers", &self.headers);
-        crate::runtime::put(&mut map, "integrationType", &self.integration_type);
-        crate::runtime::put(&mut map, "metricSelection", &self.metric_selection);
-        crate::runtime::put(&mut map, "providerType", &self.provider_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "integrationType",
+            &self.integration_type,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "metricSelection",
+            &self.metric_selection,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "providerType",
+            &self.provider_type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -171,6 +220,10 @@ impl crate::runtime::Json for AggregationTemporality {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
+    }
 }
 impl crate::runtime::QueryValue for AggregationTemporality {
     #[inline]
@@ -243,6 +296,10 @@ impl crate::runtime::Json for AuthType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
+    }
 }
 impl crate::runtime::QueryValue for AuthType {
     #[inline]
@@ -314,6 +371,10 @@ impl crate::runtime::Json for IntegrationType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for IntegrationType {
@@ -478,6 +539,10 @@ impl crate::runtime::Json for ProviderType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for ProviderType {

@@ -14,6 +14,8 @@ pub struct MicrosoftTeams {
     ///
     /// **NOTE**: When you view or edit the alert for a Microsoft Teams notification, the URL appears partially redacted.
     pub microsoft_teams_webhook_url: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -24,6 +26,7 @@ impl MicrosoftTeams {
         Self {
             id: None,
             microsoft_teams_webhook_url: microsoft_teams_webhook_url.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -35,13 +38,16 @@ impl crate::runtime::Json for MicrosoftTeams {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::nullable(&mut map, "id", path)?,
-            microsoft_teams_webhook_url: crate::runtime::required(
+            microsoft_teams_webhook_url: crate::runtime::correction::required(
                 &mut map,
                 "microsoftTeamsWebhookUrl",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -49,10 +55,11 @@ impl crate::runtime::Json for MicrosoftTeams {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "id", &self.id);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "microsoftTeamsWebhookUrl",
             &self.microsoft_teams_webhook_url,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -124,6 +131,10 @@ impl crate::runtime::Json for MicrosoftTeamsType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for MicrosoftTeamsType {

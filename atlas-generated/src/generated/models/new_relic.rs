@@ -27,6 +27,8 @@ pub struct NewRelic {
     pub read_token: String,
     /// Insert key associated with your New Relic account.
     pub write_token: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,6 +47,7 @@ impl NewRelic {
             license_key: license_key.into(),
             read_token: read_token.into(),
             write_token: write_token.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -56,23 +59,65 @@ impl crate::runtime::Json for NewRelic {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            account_id: crate::runtime::required(&mut map, "accountId", path)?,
+            account_id: crate::runtime::correction::required(
+                &mut map,
+                "accountId",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
-            license_key: crate::runtime::required(&mut map, "licenseKey", path)?,
-            read_token: crate::runtime::required(&mut map, "readToken", path)?,
-            write_token: crate::runtime::required(&mut map, "writeToken", path)?,
+            license_key: crate::runtime::correction::required(
+                &mut map,
+                "licenseKey",
+                path,
+                &mut filled,
+            )?,
+            read_token: crate::runtime::correction::required(
+                &mut map,
+                "readToken",
+                path,
+                &mut filled,
+            )?,
+            write_token: crate::runtime::correction::required(
+                &mut map,
+                "writeToken",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "accountId", &self.account_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "accountId",
+            &self.account_id,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
-        crate::runtime::put(&mut map, "licenseKey", &self.license_key);
-        crate::runtime::put(&mut map, "readToken", &self.read_token);
-        crate::runtime::put(&mut map, "writeToken", &self.write_token);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "licenseKey",
+            &self.license_key,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "readToken",
+            &self.read_token,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "writeToken",
+            &self.write_token,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

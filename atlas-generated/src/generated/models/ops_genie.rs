@@ -20,6 +20,8 @@ pub struct OpsGenie {
     pub id: Option<Option<String>>,
     /// Two-letter code that indicates which regional URL MongoDB uses to access the OpsGenie API.
     pub region: Option<crate::models::OpsGenieRegion>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl OpsGenie {
             api_key: api_key.into(),
             id: None,
             region: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,17 +45,29 @@ impl crate::runtime::Json for OpsGenie {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_key: crate::runtime::required(&mut map, "apiKey", path)?,
+            api_key: crate::runtime::correction::required(
+                &mut map,
+                "apiKey",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "apiKey", &self.api_key);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "apiKey",
+            &self.api_key,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         for (key, value) in &self.additional_properties {
@@ -201,6 +216,10 @@ impl crate::runtime::Json for OpsGenieType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for OpsGenieType {

@@ -28,6 +28,8 @@ pub struct OpsGenieNotification {
     pub ops_genie_region: Option<crate::models::OpsGenieRegion>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::OpsGenieType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -43,6 +45,7 @@ impl OpsGenieNotification {
             ops_genie_api_key: None,
             ops_genie_region: None,
             type_name: type_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -54,6 +57,7 @@ impl crate::runtime::Json for OpsGenieNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
@@ -69,7 +73,13 @@ impl crate::runtime::Json for OpsGenieNotification {
                 "opsGenieRegion",
                 path,
             )?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -86,7 +96,12 @@ impl crate::runtime::Json for OpsGenieNotification {
             &self.ops_genie_api_key,
         );
         crate::runtime::put_optional(&mut map, "opsGenieRegion", &self.ops_genie_region);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -60,6 +60,8 @@ pub struct OrgEventViewForOrg {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub username: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -85,6 +87,7 @@ impl OrgEventViewForOrg {
             remote_address: None,
             user_id: None,
             username: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -96,6 +99,7 @@ impl crate::runtime::Json for OrgEventViewForOrg {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
@@ -104,7 +108,12 @@ impl crate::runtime::Json for OrgEventViewForOrg {
                 "delegatePrincipal",
                 path,
             )?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             invoice_id: crate::runtime::optional(&mut map, "invoiceId", path)?,
@@ -116,6 +125,7 @@ impl crate::runtime::Json for OrgEventViewForOrg {
             remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -129,7 +139,12 @@ impl crate::runtime::Json for OrgEventViewForOrg {
             "delegatePrincipal",
             &self.delegate_principal,
         );
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "invoiceId", &self.invoice_id);

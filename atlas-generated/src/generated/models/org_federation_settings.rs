@@ -18,6 +18,8 @@ pub struct OrgFederationSettings {
     pub identity_provider_id: Option<String>,
     /// String enum that indicates whether the identity provider is active.
     pub identity_provider_status: Option<crate::models::FederationStatus>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl OrgFederationSettings {
             id: None,
             identity_provider_id: None,
             identity_provider_status: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,11 +45,13 @@ impl crate::runtime::Json for OrgFederationSettings {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            federated_domains: crate::runtime::required(
+            federated_domains: crate::runtime::correction::required(
                 &mut map,
                 "federatedDomains",
                 path,
+                &mut filled,
             )?,
             has_role_mappings: crate::runtime::optional(
                 &mut map,
@@ -64,13 +69,19 @@ impl crate::runtime::Json for OrgFederationSettings {
                 "identityProviderStatus",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "federatedDomains", &self.federated_domains);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "federatedDomains",
+            &self.federated_domains,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "hasRoleMappings",

@@ -30,6 +30,8 @@ pub struct OrgNotification {
     pub sms_enabled: Option<bool>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::OrgNotificationTypeName,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,6 +47,7 @@ impl OrgNotification {
             roles: None,
             sms_enabled: None,
             type_name: type_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -56,6 +59,7 @@ impl crate::runtime::Json for OrgNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             email_enabled: crate::runtime::optional(&mut map, "emailEnabled", path)?,
@@ -63,7 +67,13 @@ impl crate::runtime::Json for OrgNotification {
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
             roles: crate::runtime::optional(&mut map, "roles", path)?,
             sms_enabled: crate::runtime::optional(&mut map, "smsEnabled", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -76,7 +86,12 @@ impl crate::runtime::Json for OrgNotification {
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
         crate::runtime::put_optional(&mut map, "smsEnabled", &self.sms_enabled);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -246,6 +261,10 @@ impl crate::runtime::Json for OrgNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for OrgNotificationTypeName {

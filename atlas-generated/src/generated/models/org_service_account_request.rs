@@ -12,6 +12,8 @@ pub struct OrgServiceAccountRequest {
     pub roles: Vec<crate::models::CreateOrgMcpConfigRequestRolesItem>,
     /// The expiration time of the new Service Account secret, provided in hours. The minimum and maximum allowed expiration times are subject to change and are controlled by the organization's settings.
     pub secret_expires_after_hours: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -29,6 +31,7 @@ impl OrgServiceAccountRequest {
             name: name.into(),
             roles: roles.into(),
             secret_expires_after_hours: secret_expires_after_hours.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -40,28 +43,62 @@ impl crate::runtime::Json for OrgServiceAccountRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            description: crate::runtime::required(&mut map, "description", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
-            roles: crate::runtime::required(&mut map, "roles", path)?,
-            secret_expires_after_hours: crate::runtime::required(
+            description: crate::runtime::correction::required(
+                &mut map,
+                "description",
+                path,
+                &mut filled,
+            )?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            roles: crate::runtime::correction::required(
+                &mut map,
+                "roles",
+                path,
+                &mut filled,
+            )?,
+            secret_expires_after_hours: crate::runtime::correction::required(
                 &mut map,
                 "secretExpiresAfterHours",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "description", &self.description);
-        crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "roles", &self.roles);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "description",
+            &self.description,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roles",
+            &self.roles,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "secretExpiresAfterHours",
             &self.secret_expires_after_hours,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -8,6 +8,8 @@ pub struct OrgUserRolesRequest {
     pub group_role_assignments: Option<Vec<crate::models::GroupRoleAssignment>>,
     /// One or more organization level roles to assign the MongoDB Cloud user.
     pub org_roles: Vec<crate::models::AddOrRemoveOrgRoleOrgRole>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl OrgUserRolesRequest {
         Self {
             group_role_assignments: None,
             org_roles: org_roles.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,13 +34,20 @@ impl crate::runtime::Json for OrgUserRolesRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             group_role_assignments: crate::runtime::optional(
                 &mut map,
                 "groupRoleAssignments",
                 path,
             )?,
-            org_roles: crate::runtime::required(&mut map, "orgRoles", path)?,
+            org_roles: crate::runtime::correction::required(
+                &mut map,
+                "orgRoles",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -49,7 +59,12 @@ impl crate::runtime::Json for OrgUserRolesRequest {
             "groupRoleAssignments",
             &self.group_role_assignments,
         );
-        crate::runtime::put(&mut map, "orgRoles", &self.org_roles);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "orgRoles",
+            &self.org_roles,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -40,6 +40,8 @@ pub struct OrganizationInvitation {
     pub team_ids: Option<Vec<String>>,
     /// Email address of the MongoDB Cloud user invited to join the organization.
     pub username: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -59,6 +61,7 @@ impl OrganizationInvitation {
             roles: None,
             team_ids: None,
             username: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -70,6 +73,7 @@ impl crate::runtime::Json for OrganizationInvitation {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             created_at: crate::runtime::optional(&mut map, "createdAt", path)?,
             expires_at: crate::runtime::optional(&mut map, "expiresAt", path)?,
@@ -86,10 +90,16 @@ impl crate::runtime::Json for OrganizationInvitation {
             )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
-            org_name: crate::runtime::required(&mut map, "orgName", path)?,
+            org_name: crate::runtime::correction::required(
+                &mut map,
+                "orgName",
+                path,
+                &mut filled,
+            )?,
             roles: crate::runtime::optional(&mut map, "roles", path)?,
             team_ids: crate::runtime::optional(&mut map, "teamIds", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -111,7 +121,12 @@ impl crate::runtime::Json for OrganizationInvitation {
         );
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
-        crate::runtime::put(&mut map, "orgName", &self.org_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "orgName",
+            &self.org_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
         crate::runtime::put_optional(&mut map, "teamIds", &self.team_ids);
         crate::runtime::put_optional(&mut map, "username", &self.username);

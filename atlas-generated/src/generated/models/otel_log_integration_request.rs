@@ -12,6 +12,8 @@ pub struct OtelLogIntegrationRequest {
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
     pub otel_supplied_headers: Vec<crate::models::Header>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -27,6 +29,7 @@ impl OtelLogIntegrationRequest {
             log_types: log_types.into(),
             otel_endpoint: otel_endpoint.into(),
             otel_supplied_headers: otel_supplied_headers.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -38,26 +41,50 @@ impl crate::runtime::Json for OtelLogIntegrationRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            otel_endpoint: crate::runtime::required(&mut map, "otelEndpoint", path)?,
-            otel_supplied_headers: crate::runtime::required(
+            log_types: crate::runtime::correction::required(
+                &mut map,
+                "logTypes",
+                path,
+                &mut filled,
+            )?,
+            otel_endpoint: crate::runtime::correction::required(
+                &mut map,
+                "otelEndpoint",
+                path,
+                &mut filled,
+            )?,
+            otel_supplied_headers: crate::runtime::correction::required(
                 &mut map,
                 "otelSuppliedHeaders",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "otelEndpoint", &self.otel_endpoint);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "logTypes",
+            &self.log_types,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "otelEndpoint",
+            &self.otel_endpoint,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "otelSuppliedHeaders",
             &self.otel_supplied_headers,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -20,6 +20,8 @@ pub struct PagerDuty {
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
     pub service_key: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl PagerDuty {
             id: None,
             region: None,
             service_key: service_key.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,10 +45,17 @@ impl crate::runtime::Json for PagerDuty {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::nullable(&mut map, "id", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
-            service_key: crate::runtime::required(&mut map, "serviceKey", path)?,
+            service_key: crate::runtime::correction::required(
+                &mut map,
+                "serviceKey",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -54,7 +64,12 @@ impl crate::runtime::Json for PagerDuty {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "region", &self.region);
-        crate::runtime::put(&mut map, "serviceKey", &self.service_key);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "serviceKey",
+            &self.service_key,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -125,6 +140,10 @@ impl crate::runtime::Json for PagerDutyType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for PagerDutyType {

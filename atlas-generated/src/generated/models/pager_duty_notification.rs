@@ -28,6 +28,8 @@ pub struct PagerDutyNotification {
     pub service_key: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::PagerDutyType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -43,6 +45,7 @@ impl PagerDutyNotification {
             region: None,
             service_key: None,
             type_name: type_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -54,6 +57,7 @@ impl crate::runtime::Json for PagerDutyNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
@@ -61,7 +65,13 @@ impl crate::runtime::Json for PagerDutyNotification {
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             service_key: crate::runtime::optional(&mut map, "serviceKey", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -74,7 +84,12 @@ impl crate::runtime::Json for PagerDutyNotification {
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "serviceKey", &self.service_key);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -14,6 +14,8 @@ pub struct PartitionFieldView {
     pub field_type: Option<crate::models::PartitionFieldViewFieldType>,
     /// Sequence in which MongoDB Cloud slices the collection data to create partitions. The resource expresses this sequence starting with zero. The value of the `criteria.dateField` parameter defaults as the first item in the partition sequence.
     pub order: i32,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,6 +27,7 @@ impl PartitionFieldView {
             field_name: field_name.into(),
             field_type: None,
             order: order.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -36,19 +39,41 @@ impl crate::runtime::Json for PartitionFieldView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            field_name: crate::runtime::required(&mut map, "fieldName", path)?,
+            field_name: crate::runtime::correction::required(
+                &mut map,
+                "fieldName",
+                path,
+                &mut filled,
+            )?,
             field_type: crate::runtime::optional(&mut map, "fieldType", path)?,
-            order: crate::runtime::required(&mut map, "order", path)?,
+            order: crate::runtime::correction::required(
+                &mut map,
+                "order",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "fieldName", &self.field_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "fieldName",
+            &self.field_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "fieldType", &self.field_type);
-        crate::runtime::put(&mut map, "order", &self.order);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "order",
+            &self.order,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -53,5 +53,13 @@ impl crate::runtime::Json for PerformanceAdvisorResponse {
         }
         serde_json::Value::Object(map)
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            shapes: None,
+            suggested_indexes: None,
+            additional_properties: serde_json::Map::new(),
+        })
+    }
 }
 crate::impl_serde_via_json!(PerformanceAdvisorResponse);

@@ -24,6 +24,8 @@ pub struct PrivateNetworkEndpointIdEntry {
     pub status: Option<crate::models::PrivateNetworkEndpointIdEntryStatus>,
     /// Human-readable label that identifies the resource type associated with this private endpoint.
     pub r#type: Option<crate::models::PrivateNetworkEndpointIdEntryType>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -42,6 +44,7 @@ impl PrivateNetworkEndpointIdEntry {
             region: None,
             status: None,
             r#type: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -53,6 +56,7 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             azure_link_id: crate::runtime::optional(&mut map, "azureLinkId", path)?,
             comment: crate::runtime::optional(&mut map, "comment", path)?,
@@ -66,12 +70,18 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
                 "customerEndpointIPAddress",
                 path,
             )?,
-            endpoint_id: crate::runtime::required(&mut map, "endpointId", path)?,
+            endpoint_id: crate::runtime::correction::required(
+                &mut map,
+                "endpointId",
+                path,
+                &mut filled,
+            )?,
             error_message: crate::runtime::optional(&mut map, "errorMessage", path)?,
             provider: crate::runtime::optional(&mut map, "provider", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             r#type: crate::runtime::optional(&mut map, "type", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -90,7 +100,12 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
             "customerEndpointIPAddress",
             &self.customer_endpoint_ip_address,
         );
-        crate::runtime::put(&mut map, "endpointId", &self.endpoint_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "endpointId",
+            &self.endpoint_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "errorMessage", &self.error_message);
         crate::runtime::put_optional(&mut map, "provider", &self.provider);
         crate::runtime::put_optional(&mut map, "region", &self.region);

@@ -16,6 +16,8 @@ pub struct ProjectSettingItemView {
     ///
     /// - Set this value to `false` to disable regionalized private endpoints.
     pub enabled: bool,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,6 +27,7 @@ impl ProjectSettingItemView {
     pub fn new(enabled: impl Into<bool>) -> Self {
         Self {
             enabled: enabled.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -36,15 +39,27 @@ impl crate::runtime::Json for ProjectSettingItemView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            enabled: crate::runtime::required(&mut map, "enabled", path)?,
+            enabled: crate::runtime::correction::required(
+                &mut map,
+                "enabled",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "enabled", &self.enabled);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "enabled",
+            &self.enabled,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -22,6 +22,8 @@ pub struct Prometheus {
     pub service_discovery: crate::models::PrometheusServiceDiscovery,
     /// Human-readable label that identifies your Prometheus incoming webhook.
     pub username: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -40,6 +42,7 @@ impl Prometheus {
             send_user_provided_resource_tags_enabled: None,
             service_discovery: service_discovery.into(),
             username: username.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -51,8 +54,14 @@ impl crate::runtime::Json for Prometheus {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            enabled: crate::runtime::required(&mut map, "enabled", path)?,
+            enabled: crate::runtime::correction::required(
+                &mut map,
+                "enabled",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             password: crate::runtime::optional(&mut map, "password", path)?,
             send_user_provided_resource_tags_enabled: crate::runtime::optional(
@@ -60,19 +69,31 @@ impl crate::runtime::Json for Prometheus {
                 "sendUserProvidedResourceTagsEnabled",
                 path,
             )?,
-            service_discovery: crate::runtime::required(
+            service_discovery: crate::runtime::correction::required(
                 &mut map,
                 "serviceDiscovery",
                 path,
+                &mut filled,
             )?,
-            username: crate::runtime::required(&mut map, "username", path)?,
+            username: crate::runtime::correction::required(
+                &mut map,
+                "username",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "enabled", &self.enabled);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "enabled",
+            &self.enabled,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "password", &self.password);
         crate::runtime::put_optional(
@@ -80,8 +101,18 @@ impl crate::runtime::Json for Prometheus {
             "sendUserProvidedResourceTagsEnabled",
             &self.send_user_provided_resource_tags_enabled,
         );
-        crate::runtime::put(&mut map, "serviceDiscovery", &self.service_discovery);
-        crate::runtime::put(&mut map, "username", &self.username);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "serviceDiscovery",
+            &self.service_discovery,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "username",
+            &self.username,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -156,6 +187,10 @@ impl crate::runtime::Json for PrometheusServiceDiscovery {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for PrometheusServiceDiscovery {

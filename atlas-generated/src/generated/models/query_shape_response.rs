@@ -22,6 +22,8 @@ pub struct QueryShapeResponse {
     pub query_shape_hash: Option<String>,
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: crate::models::QueryShapeStatus,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -35,6 +37,7 @@ impl QueryShapeResponse {
             query_shape: None,
             query_shape_hash: None,
             status: status.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -46,6 +49,7 @@ impl crate::runtime::Json for QueryShapeResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             command: crate::runtime::optional(&mut map, "command", path)?,
             namespace: crate::runtime::optional(&mut map, "namespace", path)?,
@@ -55,7 +59,13 @@ impl crate::runtime::Json for QueryShapeResponse {
                 "queryShapeHash",
                 path,
             )?,
-            status: crate::runtime::required(&mut map, "status", path)?,
+            status: crate::runtime::correction::required(
+                &mut map,
+                "status",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -66,7 +76,12 @@ impl crate::runtime::Json for QueryShapeResponse {
         crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
         crate::runtime::put_optional(&mut map, "queryShape", &self.query_shape);
         crate::runtime::put_optional(&mut map, "queryShapeHash", &self.query_shape_hash);
-        crate::runtime::put(&mut map, "status", &self.status);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "status",
+            &self.status,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -221,6 +236,10 @@ impl crate::runtime::Json for QueryShapeStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for QueryShapeStatus {

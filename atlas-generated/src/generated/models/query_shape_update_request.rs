@@ -6,6 +6,8 @@
 pub struct QueryShapeUpdateRequest {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: crate::models::QueryShapeStatus,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,6 +17,7 @@ impl QueryShapeUpdateRequest {
     pub fn new(status: impl Into<crate::models::QueryShapeStatus>) -> Self {
         Self {
             status: status.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -26,15 +29,27 @@ impl crate::runtime::Json for QueryShapeUpdateRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            status: crate::runtime::required(&mut map, "status", path)?,
+            status: crate::runtime::correction::required(
+                &mut map,
+                "status",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "status", &self.status);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "status",
+            &self.status,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -76,6 +76,8 @@ pub struct RawMetricEventView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub username: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -106,6 +108,7 @@ impl RawMetricEventView {
             shard_name: None,
             user_id: None,
             username: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -117,6 +120,7 @@ impl crate::runtime::Json for RawMetricEventView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
@@ -132,7 +136,12 @@ impl crate::runtime::Json for RawMetricEventView {
                 "employeeIdentifier",
                 path,
             )?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             is_global_admin: crate::runtime::optional(&mut map, "isGlobalAdmin", path)?,
@@ -150,6 +159,7 @@ impl crate::runtime::Json for RawMetricEventView {
             shard_name: crate::runtime::optional(&mut map, "shardName", path)?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -170,7 +180,12 @@ impl crate::runtime::Json for RawMetricEventView {
             "employeeIdentifier",
             &self.employee_identifier,
         );
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "isGlobalAdmin", &self.is_global_admin);

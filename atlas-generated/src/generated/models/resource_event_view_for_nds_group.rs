@@ -62,6 +62,8 @@ pub struct ResourceEventViewForNdsGroup {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub username: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -89,6 +91,7 @@ impl ResourceEventViewForNdsGroup {
             resource_type: resource_type.into(),
             user_id: None,
             username: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -100,6 +103,7 @@ impl crate::runtime::Json for ResourceEventViewForNdsGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             api_key_id: crate::runtime::optional(&mut map, "apiKeyId", path)?,
             created: crate::runtime::optional(&mut map, "created", path)?,
@@ -108,7 +112,12 @@ impl crate::runtime::Json for ResourceEventViewForNdsGroup {
                 "delegatePrincipal",
                 path,
             )?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             is_global_admin: crate::runtime::optional(&mut map, "isGlobalAdmin", path)?,
@@ -118,9 +127,15 @@ impl crate::runtime::Json for ResourceEventViewForNdsGroup {
             raw: crate::runtime::optional(&mut map, "raw", path)?,
             remote_address: crate::runtime::optional(&mut map, "remoteAddress", path)?,
             resource_id: crate::runtime::optional(&mut map, "resourceId", path)?,
-            resource_type: crate::runtime::required(&mut map, "resourceType", path)?,
+            resource_type: crate::runtime::correction::required(
+                &mut map,
+                "resourceType",
+                path,
+                &mut filled,
+            )?,
             user_id: crate::runtime::optional(&mut map, "userId", path)?,
             username: crate::runtime::optional(&mut map, "username", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -134,7 +149,12 @@ impl crate::runtime::Json for ResourceEventViewForNdsGroup {
             "delegatePrincipal",
             &self.delegate_principal,
         );
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "isGlobalAdmin", &self.is_global_admin);
@@ -144,7 +164,12 @@ impl crate::runtime::Json for ResourceEventViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "raw", &self.raw);
         crate::runtime::put_optional(&mut map, "remoteAddress", &self.remote_address);
         crate::runtime::put_optional(&mut map, "resourceId", &self.resource_id);
-        crate::runtime::put(&mut map, "resourceType", &self.resource_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "resourceType",
+            &self.resource_type,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "userId", &self.user_id);
         crate::runtime::put_optional(&mut map, "username", &self.username);
         for (key, value) in &self.additional_properties {

@@ -10,6 +10,8 @@ pub struct ResourceTag {
     pub key: String,
     /// Variable that belongs to the set of the tag. For example, `production` in the `environment : production` tag.
     pub value: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl ResourceTag {
         Self {
             key: key.into(),
             value: value.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,17 +34,39 @@ impl crate::runtime::Json for ResourceTag {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            key: crate::runtime::required(&mut map, "key", path)?,
-            value: crate::runtime::required(&mut map, "value", path)?,
+            key: crate::runtime::correction::required(
+                &mut map,
+                "key",
+                path,
+                &mut filled,
+            )?,
+            value: crate::runtime::correction::required(
+                &mut map,
+                "value",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "key", &self.key);
-        crate::runtime::put(&mut map, "value", &self.value);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "key",
+            &self.key,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "value",
+            &self.value,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -22,6 +22,8 @@ pub struct S3LogIntegrationRequest {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub use_legacy_path_structure: Option<Option<bool>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -41,6 +43,7 @@ impl S3LogIntegrationRequest {
             kms_key: None,
             prefix_path: prefix_path.into(),
             use_legacy_path_structure: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -52,28 +55,70 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            bucket_name: crate::runtime::required(&mut map, "bucketName", path)?,
-            iam_role_id: crate::runtime::required(&mut map, "iamRoleId", path)?,
+            log_types: crate::runtime::correction::required(
+                &mut map,
+                "logTypes",
+                path,
+                &mut filled,
+            )?,
+            bucket_name: crate::runtime::correction::required(
+                &mut map,
+                "bucketName",
+                path,
+                &mut filled,
+            )?,
+            iam_role_id: crate::runtime::correction::required(
+                &mut map,
+                "iamRoleId",
+                path,
+                &mut filled,
+            )?,
             kms_key: crate::runtime::nullable(&mut map, "kmsKey", path)?,
-            prefix_path: crate::runtime::required(&mut map, "prefixPath", path)?,
+            prefix_path: crate::runtime::correction::required(
+                &mut map,
+                "prefixPath",
+                path,
+                &mut filled,
+            )?,
             use_legacy_path_structure: crate::runtime::nullable(
                 &mut map,
                 "useLegacyPathStructure",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "bucketName", &self.bucket_name);
-        crate::runtime::put(&mut map, "iamRoleId", &self.iam_role_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "logTypes",
+            &self.log_types,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "bucketName",
+            &self.bucket_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "iamRoleId",
+            &self.iam_role_id,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "kmsKey", &self.kms_key);
-        crate::runtime::put(&mut map, "prefixPath", &self.prefix_path);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "prefixPath",
+            &self.prefix_path,
+            &self.filled,
+        );
         crate::runtime::put_nullable(
             &mut map,
             "useLegacyPathStructure",

@@ -43,5 +43,12 @@ impl crate::runtime::Json for SchemaAdvisorResponse {
         }
         serde_json::Value::Object(map)
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            recommendations: None,
+            additional_properties: serde_json::Map::new(),
+        })
+    }
 }
 crate::impl_serde_via_json!(SchemaAdvisorResponse);

@@ -63,6 +63,14 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
             Self::Unknown(value) => value.to_json(),
         }
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(
+            Self::Unknown(
+                crate::runtime::UnknownVariant::new("type", serde_json::Map::new()),
+            ),
+        )
+    }
 }
 impl From<crate::models::ConfluentSaslInheritAuthentication>
 for SchemaRegistryAuthentication {

@@ -47,6 +47,8 @@ pub struct SearchIndex {
     pub search_analyzer: Option<crate::models::SearchAnalyzer>,
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<crate::models::SearchSynonymMappingDefinition>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -71,6 +73,7 @@ impl SearchIndex {
             mappings: None,
             search_analyzer: None,
             synonyms: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -82,11 +85,27 @@ impl crate::runtime::Json for SearchIndex {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection_name: crate::runtime::required(&mut map, "collectionName", path)?,
-            database: crate::runtime::required(&mut map, "database", path)?,
+            collection_name: crate::runtime::correction::required(
+                &mut map,
+                "collectionName",
+                path,
+                &mut filled,
+            )?,
+            database: crate::runtime::correction::required(
+                &mut map,
+                "database",
+                path,
+                &mut filled,
+            )?,
             index_id: crate::runtime::optional(&mut map, "indexID", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
@@ -95,16 +114,32 @@ impl crate::runtime::Json for SearchIndex {
             mappings: crate::runtime::optional(&mut map, "mappings", path)?,
             search_analyzer: crate::runtime::optional(&mut map, "searchAnalyzer", path)?,
             synonyms: crate::runtime::optional(&mut map, "synonyms", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "collectionName", &self.collection_name);
-        crate::runtime::put(&mut map, "database", &self.database);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "collectionName",
+            &self.collection_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "database",
+            &self.database,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "indexID", &self.index_id);
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
@@ -421,6 +456,10 @@ impl crate::runtime::Json for SearchAnalyzer {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for SearchAnalyzer {

@@ -6,6 +6,8 @@
 pub struct SearchIndexUpdateRequest {
     /// The index definition to update the search index to.
     pub definition: crate::models::SearchIndexUpdateRequestDefinition,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -17,6 +19,7 @@ impl SearchIndexUpdateRequest {
     ) -> Self {
         Self {
             definition: definition.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -28,15 +31,27 @@ impl crate::runtime::Json for SearchIndexUpdateRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            definition: crate::runtime::required(&mut map, "definition", path)?,
+            definition: crate::runtime::correction::required(
+                &mut map,
+                "definition",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "definition", &self.definition);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "definition",
+            &self.definition,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -60,112 +75,114 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "analyzer",
-                        values: <crate::models::SearchAnalyzer as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "analyzers",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "mappings",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "numPartitions",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "searchAnalyzer",
-                        values: <crate::models::SearchAnalyzer as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "sort",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "storedSource",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "synonyms",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "typeSets",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "fields",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "nestedRoot",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "numPartitions",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "storedSource",
-                        values: &[],
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::TextSearchIndexDefinition as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Text(v)),
-                        Err(e) => attempts.push(("Text", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "analyzer",
+                            values: <crate::models::SearchAnalyzer as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "analyzers",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "mappings",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "numPartitions",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "searchAnalyzer",
+                            values: <crate::models::SearchAnalyzer as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "sort",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "storedSource",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "synonyms",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "typeSets",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "fields",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "nestedRoot",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "numPartitions",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "storedSource",
+                            values: &[],
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::TextSearchIndexDefinition as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Text(v)),
+                            Err(e) => attempts.push(("Text", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::VectorSearchIndexDefinition as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Vector(v)),
-                        Err(e) => attempts.push(("Vector", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::VectorSearchIndexDefinition as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Vector(v)),
+                            Err(e) => attempts.push(("Vector", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(
-            crate::runtime::no_variant(
-                path,
-                "SearchIndexUpdateRequestDefinition",
-                attempts,
-            ),
-        )
+            Err(
+                crate::runtime::no_variant(
+                    path,
+                    "SearchIndexUpdateRequestDefinition",
+                    attempts,
+                ),
+            )
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
@@ -173,6 +190,10 @@ impl crate::runtime::Json for SearchIndexUpdateRequestDefinition {
             Self::Text(value) => crate::runtime::Json::to_json(value),
             Self::Vector(value) => crate::runtime::Json::to_json(value),
         }
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        crate::runtime::Json::zero().map(Self::Text)
     }
 }
 impl From<crate::models::TextSearchIndexDefinition>

@@ -43,5 +43,13 @@ impl crate::runtime::Json for SearchMappings {
         }
         serde_json::Value::Object(map)
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            dynamic: None,
+            fields: None,
+            additional_properties: serde_json::Map::new(),
+        })
+    }
 }
 crate::impl_serde_via_json!(SearchMappings);

@@ -12,6 +12,8 @@ pub struct SearchSynonymMappingDefinition {
     pub name: String,
     /// `source`
     pub source: crate::models::SynonymSource,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -27,6 +29,7 @@ impl SearchSynonymMappingDefinition {
             analyzer: analyzer.into(),
             name: name.into(),
             source: source.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -38,19 +41,51 @@ impl crate::runtime::Json for SearchSynonymMappingDefinition {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            analyzer: crate::runtime::required(&mut map, "analyzer", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
-            source: crate::runtime::required(&mut map, "source", path)?,
+            analyzer: crate::runtime::correction::required(
+                &mut map,
+                "analyzer",
+                path,
+                &mut filled,
+            )?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            source: crate::runtime::correction::required(
+                &mut map,
+                "source",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "analyzer", &self.analyzer);
-        crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "source", &self.source);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "analyzer",
+            &self.analyzer,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "source",
+            &self.source,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

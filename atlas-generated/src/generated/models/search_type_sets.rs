@@ -12,6 +12,8 @@ pub struct SearchTypeSets {
     pub name: String,
     /// List of types associated with the type set. Each type definition must include a `type` field specifying the search field type (`autocomplete`, `boolean`, `date`, `geo`, `number`, `objectId`, `string`, `token`, or `uuid`) and may include additional configuration properties specific to that type.
     pub types: Vec<crate::models::BasicDbObject>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -25,6 +27,7 @@ impl SearchTypeSets {
         Self {
             name: name.into(),
             types: types.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -36,17 +39,39 @@ impl crate::runtime::Json for SearchTypeSets {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            name: crate::runtime::required(&mut map, "name", path)?,
-            types: crate::runtime::required(&mut map, "types", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            types: crate::runtime::correction::required(
+                &mut map,
+                "types",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "types", &self.types);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "types",
+            &self.types,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -56,6 +56,8 @@ pub struct ServerlessBackupRestoreJob {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub timestamp: Option<crate::runtime::Timestamp>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -85,6 +87,7 @@ impl ServerlessBackupRestoreJob {
             target_cluster_name: target_cluster_name.into(),
             target_group_id: target_group_id.into(),
             timestamp: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -96,9 +99,15 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             cancelled: crate::runtime::optional(&mut map, "cancelled", path)?,
-            delivery_type: crate::runtime::required(&mut map, "deliveryType", path)?,
+            delivery_type: crate::runtime::correction::required(
+                &mut map,
+                "deliveryType",
+                path,
+                &mut filled,
+            )?,
             delivery_url: crate::runtime::optional(&mut map, "deliveryUrl", path)?,
             desired_timestamp: crate::runtime::optional(
                 &mut map,
@@ -119,13 +128,20 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
                 path,
             )?,
             snapshot_id: crate::runtime::optional(&mut map, "snapshotId", path)?,
-            target_cluster_name: crate::runtime::required(
+            target_cluster_name: crate::runtime::correction::required(
                 &mut map,
                 "targetClusterName",
                 path,
+                &mut filled,
             )?,
-            target_group_id: crate::runtime::required(&mut map, "targetGroupId", path)?,
+            target_group_id: crate::runtime::correction::required(
+                &mut map,
+                "targetGroupId",
+                path,
+                &mut filled,
+            )?,
             timestamp: crate::runtime::optional(&mut map, "timestamp", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -133,7 +149,12 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cancelled", &self.cancelled);
-        crate::runtime::put(&mut map, "deliveryType", &self.delivery_type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "deliveryType",
+            &self.delivery_type,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "deliveryUrl", &self.delivery_url);
         crate::runtime::put_optional(
             &mut map,
@@ -154,8 +175,18 @@ impl crate::runtime::Json for ServerlessBackupRestoreJob {
             &self.point_in_time_utc_seconds,
         );
         crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        crate::runtime::put(&mut map, "targetClusterName", &self.target_cluster_name);
-        crate::runtime::put(&mut map, "targetGroupId", &self.target_group_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "targetClusterName",
+            &self.target_cluster_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "targetGroupId",
+            &self.target_group_id,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

@@ -50,6 +50,8 @@ pub struct ServerlessInstanceDescription {
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the serverless instance. If set to `true`, MongoDB Cloud won't delete the serverless instance. If set to `false`, MongoDB Cloud will delete the serverless instance.
     pub termination_protection_enabled: Option<bool>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -72,6 +74,7 @@ impl ServerlessInstanceDescription {
             state_name: None,
             tags: None,
             termination_protection_enabled: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -83,6 +86,7 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             connection_strings: crate::runtime::optional(
                 &mut map,
@@ -99,10 +103,11 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
                 path,
             )?,
             name: crate::runtime::optional(&mut map, "name", path)?,
-            provider_settings: crate::runtime::required(
+            provider_settings: crate::runtime::correction::required(
                 &mut map,
                 "providerSettings",
                 path,
+                &mut filled,
             )?,
             serverless_backup_options: crate::runtime::optional(
                 &mut map,
@@ -116,6 +121,7 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
                 "terminationProtectionEnabled",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -133,7 +139,12 @@ impl crate::runtime::Json for ServerlessInstanceDescription {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "mongoDBVersion", &self.mongo_db_version);
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "providerSettings", &self.provider_settings);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "providerSettings",
+            &self.provider_settings,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "serverlessBackupOptions",

@@ -24,6 +24,8 @@ pub struct ServerlessProviderSettings {
     pub provider_name: Option<crate::models::ServerlessProviderSettingsProviderName>,
     /// Human-readable label that identifies the geographic location of your MongoDB serverless instance. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     pub region_name: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -43,6 +45,7 @@ impl ServerlessProviderSettings {
             effective_provider_name: None,
             provider_name: None,
             region_name: region_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -54,11 +57,13 @@ impl crate::runtime::Json for ServerlessProviderSettings {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            backing_provider_name: crate::runtime::required(
+            backing_provider_name: crate::runtime::correction::required(
                 &mut map,
                 "backingProviderName",
                 path,
+                &mut filled,
             )?,
             effective_disk_size_gb_limit: crate::runtime::optional(
                 &mut map,
@@ -76,17 +81,24 @@ impl crate::runtime::Json for ServerlessProviderSettings {
                 path,
             )?,
             provider_name: crate::runtime::optional(&mut map, "providerName", path)?,
-            region_name: crate::runtime::required(&mut map, "regionName", path)?,
+            region_name: crate::runtime::correction::required(
+                &mut map,
+                "regionName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "backingProviderName",
             &self.backing_provider_name,
+            &self.filled,
         );
         crate::runtime::put_optional(
             &mut map,
@@ -104,11 +116,29 @@ impl crate::runtime::Json for ServerlessProviderSettings {
             &self.effective_provider_name,
         );
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
-        crate::runtime::put(&mut map, "regionName", &self.region_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "regionName",
+            &self.region_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
         serde_json::Value::Object(map)
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            backing_provider_name: crate::runtime::Json::zero()?,
+            effective_disk_size_gb_limit: None,
+            effective_instance_size_name: None,
+            effective_provider_name: None,
+            provider_name: None,
+            region_name: crate::runtime::Json::zero()?,
+            filled: crate::runtime::Filled::all(&["backingProviderName", "regionName"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(ServerlessProviderSettings);

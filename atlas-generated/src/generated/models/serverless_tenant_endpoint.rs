@@ -17,121 +17,123 @@ impl crate::runtime::Json for ServerlessTenantEndpoint {
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
-        let mut attempts = Vec::new();
-        const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "_id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "cloudProviderEndpointId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "comment",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "endpointServiceName",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "errorMessage",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "providerName",
-                        values: <crate::models::ServerlessAwsTenantEndpointProviderName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "status",
-                        values: <crate::models::TenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-            Some(
-                &[
-                    crate::runtime::Declared {
-                        name: "_id",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "cloudProviderEndpointId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "comment",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "endpointServiceName",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "errorMessage",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "privateEndpointIpAddress",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "privateLinkServiceResourceId",
-                        values: &[],
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "providerName",
-                        values: <crate::models::ServerlessAzureTenantEndpointProviderName as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                    crate::runtime::Declared {
-                        name: "status",
-                        values: <crate::models::TenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
-                        essential: false,
-                    },
-                ],
-            ),
-        ];
-        for branch in crate::runtime::branch_order(&value, &SHAPES) {
-            match branch {
-                0usize => {
-                    match <crate::models::ServerlessAwsTenantEndpoint as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Aws(v)),
-                        Err(e) => attempts.push(("Aws", e)),
+        crate::runtime::correction::branches(|| {
+            let mut attempts = Vec::new();
+            const SHAPES: [Option<&[crate::runtime::Declared]>; 2usize] = [
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "_id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "cloudProviderEndpointId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "comment",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "endpointServiceName",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "errorMessage",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "providerName",
+                            values: <crate::models::ServerlessAwsTenantEndpointProviderName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "status",
+                            values: <crate::models::TenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+                Some(
+                    &[
+                        crate::runtime::Declared {
+                            name: "_id",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "cloudProviderEndpointId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "comment",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "endpointServiceName",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "errorMessage",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "privateEndpointIpAddress",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "privateLinkServiceResourceId",
+                            values: &[],
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "providerName",
+                            values: <crate::models::ServerlessAzureTenantEndpointProviderName as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                        crate::runtime::Declared {
+                            name: "status",
+                            values: <crate::models::TenantEndpointStatus as crate::runtime::OpenEnum>::VALUES,
+                            essential: false,
+                        },
+                    ],
+                ),
+            ];
+            for branch in crate::runtime::branch_order(&value, &SHAPES) {
+                match branch {
+                    0usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::ServerlessAwsTenantEndpoint as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Aws(v)),
+                            Err(e) => attempts.push(("Aws", e)),
+                        }
                     }
-                }
-                1usize => {
-                    match <crate::models::ServerlessAzureTenantEndpoint as crate::runtime::Json>::from_json(
-                        value.clone(),
-                        path,
-                    ) {
-                        Ok(v) => return Ok(Self::Azure(v)),
-                        Err(e) => attempts.push(("Azure", e)),
+                    1usize => {
+                        match crate::runtime::correction::branch(|| <crate::models::ServerlessAzureTenantEndpoint as crate::runtime::Json>::from_json(
+                            value.clone(),
+                            path,
+                        )) {
+                            Ok(v) => return Ok(Self::Azure(v)),
+                            Err(e) => attempts.push(("Azure", e)),
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Err(crate::runtime::no_variant(path, "ServerlessTenantEndpoint", attempts))
+            Err(crate::runtime::no_variant(path, "ServerlessTenantEndpoint", attempts))
+        })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

@@ -26,6 +26,8 @@ pub struct Slack {
     pub id: Option<Option<String>>,
     /// Human-readable label that identifies your Slack team. Set this parameter when you configure a legacy Slack integration.
     pub team_name: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -38,6 +40,7 @@ impl Slack {
             channel_name: None,
             id: None,
             team_name: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -49,18 +52,30 @@ impl crate::runtime::Json for Slack {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_token: crate::runtime::required(&mut map, "apiToken", path)?,
+            api_token: crate::runtime::correction::required(
+                &mut map,
+                "apiToken",
+                path,
+                &mut filled,
+            )?,
             channel_name: crate::runtime::optional(&mut map, "channelName", path)?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             team_name: crate::runtime::optional(&mut map, "teamName", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "apiToken", &self.api_token);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "apiToken",
+            &self.api_token,
+            &self.filled,
+        );
         crate::runtime::put_or_null(&mut map, "channelName", &self.channel_name);
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "teamName", &self.team_name);
@@ -134,6 +149,10 @@ impl crate::runtime::Json for SlackType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for SlackType {

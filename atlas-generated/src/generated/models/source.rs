@@ -28,6 +28,8 @@ pub struct Source {
     ///
     /// `None`: absent; `Some(None)`: `null`.
     pub username: Option<Option<String>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -48,6 +50,7 @@ impl Source {
             password: None,
             ssl: ssl.into(),
             username: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -59,22 +62,40 @@ impl crate::runtime::Json for Source {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             ca_certificate_path: crate::runtime::nullable(
                 &mut map,
                 "caCertificatePath",
                 path,
             )?,
-            cluster_name: crate::runtime::required(&mut map, "clusterName", path)?,
-            group_id: crate::runtime::required(&mut map, "groupId", path)?,
-            managed_authentication: crate::runtime::required(
+            cluster_name: crate::runtime::correction::required(
+                &mut map,
+                "clusterName",
+                path,
+                &mut filled,
+            )?,
+            group_id: crate::runtime::correction::required(
+                &mut map,
+                "groupId",
+                path,
+                &mut filled,
+            )?,
+            managed_authentication: crate::runtime::correction::required(
                 &mut map,
                 "managedAuthentication",
                 path,
+                &mut filled,
             )?,
             password: crate::runtime::nullable(&mut map, "password", path)?,
-            ssl: crate::runtime::required(&mut map, "ssl", path)?,
+            ssl: crate::runtime::correction::required(
+                &mut map,
+                "ssl",
+                path,
+                &mut filled,
+            )?,
             username: crate::runtime::nullable(&mut map, "username", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -86,20 +107,52 @@ impl crate::runtime::Json for Source {
             "caCertificatePath",
             &self.ca_certificate_path,
         );
-        crate::runtime::put(&mut map, "clusterName", &self.cluster_name);
-        crate::runtime::put(&mut map, "groupId", &self.group_id);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "clusterName",
+            &self.cluster_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "groupId",
+            &self.group_id,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "managedAuthentication",
             &self.managed_authentication,
+            &self.filled,
         );
         crate::runtime::put_nullable(&mut map, "password", &self.password);
-        crate::runtime::put(&mut map, "ssl", &self.ssl);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "ssl",
+            &self.ssl,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "username", &self.username);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
         serde_json::Value::Object(map)
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            ca_certificate_path: None,
+            cluster_name: crate::runtime::Json::zero()?,
+            group_id: crate::runtime::Json::zero()?,
+            managed_authentication: crate::runtime::Json::zero()?,
+            password: None,
+            ssl: crate::runtime::Json::zero()?,
+            username: None,
+            filled: crate::runtime::Filled::all(
+                &["clusterName", "groupId", "managedAuthentication", "ssl"],
+            ),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(Source);

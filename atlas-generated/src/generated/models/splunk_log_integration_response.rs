@@ -14,6 +14,8 @@ pub struct SplunkLogIntegrationResponse {
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
     pub hec_url: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl SplunkLogIntegrationResponse {
             log_types: log_types.into(),
             hec_token: hec_token.into(),
             hec_url: hec_url.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,21 +45,53 @@ impl crate::runtime::Json for SplunkLogIntegrationResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            id: crate::runtime::required(&mut map, "id", path)?,
-            log_types: crate::runtime::required(&mut map, "logTypes", path)?,
-            hec_token: crate::runtime::required(&mut map, "hecToken", path)?,
-            hec_url: crate::runtime::required(&mut map, "hecUrl", path)?,
+            id: crate::runtime::correction::required(&mut map, "id", path, &mut filled)?,
+            log_types: crate::runtime::correction::required(
+                &mut map,
+                "logTypes",
+                path,
+                &mut filled,
+            )?,
+            hec_token: crate::runtime::correction::required(
+                &mut map,
+                "hecToken",
+                path,
+                &mut filled,
+            )?,
+            hec_url: crate::runtime::correction::required(
+                &mut map,
+                "hecUrl",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "id", &self.id);
-        crate::runtime::put(&mut map, "logTypes", &self.log_types);
-        crate::runtime::put(&mut map, "hecToken", &self.hec_token);
-        crate::runtime::put(&mut map, "hecUrl", &self.hec_url);
+        crate::runtime::correction::put_required(&mut map, "id", &self.id, &self.filled);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "logTypes",
+            &self.log_types,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "hecToken",
+            &self.hec_token,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "hecUrl",
+            &self.hec_url,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

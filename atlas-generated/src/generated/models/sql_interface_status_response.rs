@@ -18,6 +18,8 @@ pub struct SqlInterfaceStatusResponse {
     pub unsupported_reason: Option<
         Option<crate::models::SqlInterfaceStatusResponseUnsupportedReason>,
     >,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -29,6 +31,7 @@ impl SqlInterfaceStatusResponse {
             status: status.into(),
             supported: None,
             unsupported_reason: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -40,21 +43,33 @@ impl crate::runtime::Json for SqlInterfaceStatusResponse {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            status: crate::runtime::required(&mut map, "status", path)?,
+            status: crate::runtime::correction::required(
+                &mut map,
+                "status",
+                path,
+                &mut filled,
+            )?,
             supported: crate::runtime::optional(&mut map, "supported", path)?,
             unsupported_reason: crate::runtime::nullable(
                 &mut map,
                 "unsupportedReason",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "status", &self.status);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "status",
+            &self.status,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "supported", &self.supported);
         crate::runtime::put_nullable(
             &mut map,
@@ -135,6 +150,10 @@ impl crate::runtime::Json for SqlInterfaceStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for SqlInterfaceStatus {

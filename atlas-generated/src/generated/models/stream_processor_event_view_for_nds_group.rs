@@ -66,6 +66,8 @@ pub struct StreamProcessorEventViewForNdsGroup {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub to_tier: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -94,6 +96,7 @@ impl StreamProcessorEventViewForNdsGroup {
             reason: None,
             region: None,
             to_tier: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -105,9 +108,15 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             from_tier: crate::runtime::optional(&mut map, "fromTier", path)?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
@@ -126,6 +135,7 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
             reason: crate::runtime::optional(&mut map, "reason", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             to_tier: crate::runtime::optional(&mut map, "toTier", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -133,7 +143,12 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "fromTier", &self.from_tier);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);

@@ -12,6 +12,8 @@ pub struct StreamsDataProcessRegion {
     pub links: Option<Vec<crate::models::Link>>,
     /// `region`
     pub region: crate::models::BaseStreamsRegion,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl StreamsDataProcessRegion {
             cloud_provider: cloud_provider.into(),
             links: None,
             region: region.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,19 +40,41 @@ impl crate::runtime::Json for StreamsDataProcessRegion {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            cloud_provider: crate::runtime::required(&mut map, "cloudProvider", path)?,
+            cloud_provider: crate::runtime::correction::required(
+                &mut map,
+                "cloudProvider",
+                path,
+                &mut filled,
+            )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            region: crate::runtime::required(&mut map, "region", path)?,
+            region: crate::runtime::correction::required(
+                &mut map,
+                "region",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "cloudProvider", &self.cloud_provider);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "cloudProvider",
+            &self.cloud_provider,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "region", &self.region);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "region",
+            &self.region,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -34,6 +34,8 @@ pub struct StreamsEventViewForNdsGroup {
     pub org_id: Option<String>,
     /// Read-only: set by the server, ignored in requests.
     pub raw: Option<crate::models::Raw>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -52,6 +54,7 @@ impl StreamsEventViewForNdsGroup {
             links: None,
             org_id: None,
             raw: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -63,15 +66,22 @@ impl crate::runtime::Json for StreamsEventViewForNdsGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             created: crate::runtime::optional(&mut map, "created", path)?,
-            event_type_name: crate::runtime::required(&mut map, "eventTypeName", path)?,
+            event_type_name: crate::runtime::correction::required(
+                &mut map,
+                "eventTypeName",
+                path,
+                &mut filled,
+            )?,
             group_id: crate::runtime::optional(&mut map, "groupId", path)?,
             id: crate::runtime::optional(&mut map, "id", path)?,
             instance_name: crate::runtime::optional(&mut map, "instanceName", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             org_id: crate::runtime::optional(&mut map, "orgId", path)?,
             raw: crate::runtime::optional(&mut map, "raw", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -79,7 +89,12 @@ impl crate::runtime::Json for StreamsEventViewForNdsGroup {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "created", &self.created);
-        crate::runtime::put(&mut map, "eventTypeName", &self.event_type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "eventTypeName",
+            &self.event_type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "instanceName", &self.instance_name);

@@ -75,6 +75,8 @@ pub struct StreamsPrivateLinkConnection {
     ///
     /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
     pub vendor: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -101,6 +103,7 @@ impl StreamsPrivateLinkConnection {
             service_endpoint_id: None,
             state: None,
             vendor: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -112,6 +115,7 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "_id", path)?,
             arn: crate::runtime::optional(&mut map, "arn", path)?,
@@ -149,7 +153,12 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
                 path,
             )?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            provider: crate::runtime::required(&mut map, "provider", path)?,
+            provider: crate::runtime::correction::required(
+                &mut map,
+                "provider",
+                path,
+                &mut filled,
+            )?,
             provider_account_id: crate::runtime::optional(
                 &mut map,
                 "providerAccountId",
@@ -163,6 +172,7 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
             )?,
             state: crate::runtime::optional(&mut map, "state", path)?,
             vendor: crate::runtime::optional(&mut map, "vendor", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -205,7 +215,12 @@ impl crate::runtime::Json for StreamsPrivateLinkConnection {
             &self.interface_endpoint_name,
         );
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "provider", &self.provider);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "provider",
+            &self.provider,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "providerAccountId",

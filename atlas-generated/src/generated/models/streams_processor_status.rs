@@ -18,6 +18,8 @@ pub struct StreamsProcessorStatus {
     pub region: Option<Option<String>>,
     /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
     pub status: crate::models::StreamsProcessorStatusStatus,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,6 +32,7 @@ impl StreamsProcessorStatus {
             mode: None,
             region: None,
             status: status.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -41,11 +44,18 @@ impl crate::runtime::Json for StreamsProcessorStatus {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
             mode: crate::runtime::nullable(&mut map, "mode", path)?,
             region: crate::runtime::nullable(&mut map, "region", path)?,
-            status: crate::runtime::required(&mut map, "status", path)?,
+            status: crate::runtime::correction::required(
+                &mut map,
+                "status",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -55,7 +65,12 @@ impl crate::runtime::Json for StreamsProcessorStatus {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_nullable(&mut map, "mode", &self.mode);
         crate::runtime::put_nullable(&mut map, "region", &self.region);
-        crate::runtime::put(&mut map, "status", &self.status);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "status",
+            &self.status,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -210,6 +225,10 @@ impl crate::runtime::Json for StreamsProcessorStatusStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for StreamsProcessorStatusStatus {

@@ -26,6 +26,8 @@ pub struct StreamsSchemaRegistryConnection {
     pub schema_registry_authentication: crate::models::SchemaRegistryAuthentication,
     /// List of Schema Registry endpoint URLs used by this connection. Each URL must use the http or https scheme and specify a valid host and optional port.
     pub schema_registry_urls: Vec<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -48,6 +50,7 @@ impl StreamsSchemaRegistryConnection {
             provider: provider.into(),
             schema_registry_authentication: schema_registry_authentication.into(),
             schema_registry_urls: schema_registry_urls.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -59,23 +62,32 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
             name: crate::runtime::optional(&mut map, "name", path)?,
             region: crate::runtime::optional(&mut map, "region", path)?,
             state: crate::runtime::optional(&mut map, "state", path)?,
-            provider: crate::runtime::required(&mut map, "provider", path)?,
-            schema_registry_authentication: crate::runtime::required(
+            provider: crate::runtime::correction::required(
+                &mut map,
+                "provider",
+                path,
+                &mut filled,
+            )?,
+            schema_registry_authentication: crate::runtime::correction::required(
                 &mut map,
                 "schemaRegistryAuthentication",
                 path,
+                &mut filled,
             )?,
-            schema_registry_urls: crate::runtime::required(
+            schema_registry_urls: crate::runtime::correction::required(
                 &mut map,
                 "schemaRegistryUrls",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -87,13 +99,24 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnection {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        crate::runtime::put(&mut map, "provider", &self.provider);
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
+            &mut map,
+            "provider",
+            &self.provider,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
             &mut map,
             "schemaRegistryAuthentication",
             &self.schema_registry_authentication,
+            &self.filled,
         );
-        crate::runtime::put(&mut map, "schemaRegistryUrls", &self.schema_registry_urls);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "schemaRegistryUrls",
+            &self.schema_registry_urls,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -164,6 +187,10 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnectionProvider {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for StreamsSchemaRegistryConnectionProvider {

@@ -12,6 +12,8 @@ pub struct StreamsStartProcessorFailover {
     pub mode: Option<crate::models::StreamsStartProcessorFailoverMode>,
     /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
     pub region: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -24,6 +26,7 @@ impl StreamsStartProcessorFailover {
             dry_run: None,
             mode: None,
             region: region.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -35,6 +38,7 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             clear_checkpoint: crate::runtime::optional(
                 &mut map,
@@ -43,7 +47,13 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
             )?,
             dry_run: crate::runtime::optional(&mut map, "dryRun", path)?,
             mode: crate::runtime::optional(&mut map, "mode", path)?,
-            region: crate::runtime::required(&mut map, "region", path)?,
+            region: crate::runtime::correction::required(
+                &mut map,
+                "region",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -57,7 +67,12 @@ impl crate::runtime::Json for StreamsStartProcessorFailover {
         );
         crate::runtime::put_optional(&mut map, "dryRun", &self.dry_run);
         crate::runtime::put_optional(&mut map, "mode", &self.mode);
-        crate::runtime::put(&mut map, "region", &self.region);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "region",
+            &self.region,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -6,6 +6,8 @@
 pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable synonyms.
     pub collection: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,6 +17,7 @@ impl SynonymSource {
     pub fn new(collection: impl Into<String>) -> Self {
         Self {
             collection: collection.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -26,19 +29,39 @@ impl crate::runtime::Json for SynonymSource {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection: crate::runtime::required(&mut map, "collection", path)?,
+            collection: crate::runtime::correction::required(
+                &mut map,
+                "collection",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "collection", &self.collection);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "collection",
+            &self.collection,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
         serde_json::Value::Object(map)
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            collection: crate::runtime::Json::zero()?,
+            filled: crate::runtime::Filled::all(&["collection"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(SynonymSource);

@@ -16,6 +16,8 @@ pub struct Team {
     pub name: String,
     /// List that contains the MongoDB Cloud users in this team.
     pub usernames: Vec<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -28,6 +30,7 @@ impl Team {
             links: None,
             name: name.into(),
             usernames: usernames.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -39,11 +42,23 @@ impl crate::runtime::Json for Team {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             id: crate::runtime::optional(&mut map, "id", path)?,
             links: crate::runtime::optional(&mut map, "links", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
-            usernames: crate::runtime::required(&mut map, "usernames", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            usernames: crate::runtime::correction::required(
+                &mut map,
+                "usernames",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -52,8 +67,18 @@ impl crate::runtime::Json for Team {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "usernames", &self.usernames);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "usernames",
+            &self.usernames,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -32,6 +32,8 @@ pub struct TeamNotification {
     pub team_name: Option<String>,
     /// Human-readable label that displays the alert notification type.
     pub type_name: crate::models::TeamNotificationTypeName,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -48,6 +50,7 @@ impl TeamNotification {
             team_id: None,
             team_name: None,
             type_name: type_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -59,6 +62,7 @@ impl crate::runtime::Json for TeamNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             email_enabled: crate::runtime::optional(&mut map, "emailEnabled", path)?,
@@ -67,7 +71,13 @@ impl crate::runtime::Json for TeamNotification {
             sms_enabled: crate::runtime::optional(&mut map, "smsEnabled", path)?,
             team_id: crate::runtime::optional(&mut map, "teamId", path)?,
             team_name: crate::runtime::optional(&mut map, "teamName", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -81,7 +91,12 @@ impl crate::runtime::Json for TeamNotification {
         crate::runtime::put_optional(&mut map, "smsEnabled", &self.sms_enabled);
         crate::runtime::put_optional(&mut map, "teamId", &self.team_id);
         crate::runtime::put_optional(&mut map, "teamName", &self.team_name);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -152,6 +167,10 @@ impl crate::runtime::Json for TeamNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for TeamNotificationTypeName {

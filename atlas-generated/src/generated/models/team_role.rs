@@ -12,6 +12,8 @@ pub struct TeamRole {
     pub role_names: Vec<String>,
     /// Unique 24-hexadecimal character string that identifies the team.
     pub team_id: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -23,6 +25,7 @@ impl TeamRole {
             links: None,
             role_names: role_names.into(),
             team_id: team_id.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -34,10 +37,22 @@ impl crate::runtime::Json for TeamRole {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             links: crate::runtime::optional(&mut map, "links", path)?,
-            role_names: crate::runtime::required(&mut map, "roleNames", path)?,
-            team_id: crate::runtime::required(&mut map, "teamId", path)?,
+            role_names: crate::runtime::correction::required(
+                &mut map,
+                "roleNames",
+                path,
+                &mut filled,
+            )?,
+            team_id: crate::runtime::correction::required(
+                &mut map,
+                "teamId",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -45,8 +60,18 @@ impl crate::runtime::Json for TeamRole {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        crate::runtime::put(&mut map, "roleNames", &self.role_names);
-        crate::runtime::put(&mut map, "teamId", &self.team_id);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleNames",
+            &self.role_names,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "teamId",
+            &self.team_id,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

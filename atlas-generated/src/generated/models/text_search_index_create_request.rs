@@ -12,6 +12,8 @@ pub struct TextSearchIndexCreateRequest {
     pub name: String,
     /// `definition`
     pub definition: crate::models::TextSearchIndexDefinition,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -29,6 +31,7 @@ impl TextSearchIndexCreateRequest {
             database: database.into(),
             name: name.into(),
             definition: definition.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -40,21 +43,63 @@ impl crate::runtime::Json for TextSearchIndexCreateRequest {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection_name: crate::runtime::required(&mut map, "collectionName", path)?,
-            database: crate::runtime::required(&mut map, "database", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
-            definition: crate::runtime::required(&mut map, "definition", path)?,
+            collection_name: crate::runtime::correction::required(
+                &mut map,
+                "collectionName",
+                path,
+                &mut filled,
+            )?,
+            database: crate::runtime::correction::required(
+                &mut map,
+                "database",
+                path,
+                &mut filled,
+            )?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
+            definition: crate::runtime::correction::required(
+                &mut map,
+                "definition",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "collectionName", &self.collection_name);
-        crate::runtime::put(&mut map, "database", &self.database);
-        crate::runtime::put(&mut map, "name", &self.name);
-        crate::runtime::put(&mut map, "definition", &self.definition);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "collectionName",
+            &self.collection_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "database",
+            &self.database,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "definition",
+            &self.definition,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -33,6 +33,8 @@ pub struct TextSearchIndexDefinition {
     pub synonyms: Option<Vec<crate::models::SearchSynonymMappingDefinition>>,
     /// Type sets for the index.
     pub type_sets: Option<Vec<crate::models::SearchTypeSets>>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -50,6 +52,7 @@ impl TextSearchIndexDefinition {
             stored_source: None,
             synonyms: None,
             type_sets: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -61,16 +64,23 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             analyzer: crate::runtime::optional(&mut map, "analyzer", path)?,
             analyzers: crate::runtime::optional(&mut map, "analyzers", path)?,
-            mappings: crate::runtime::required(&mut map, "mappings", path)?,
+            mappings: crate::runtime::correction::required(
+                &mut map,
+                "mappings",
+                path,
+                &mut filled,
+            )?,
             num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
             search_analyzer: crate::runtime::optional(&mut map, "searchAnalyzer", path)?,
             sort: crate::runtime::optional(&mut map, "sort", path)?,
             stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
             synonyms: crate::runtime::optional(&mut map, "synonyms", path)?,
             type_sets: crate::runtime::optional(&mut map, "typeSets", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -79,7 +89,12 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "analyzer", &self.analyzer);
         crate::runtime::put_optional(&mut map, "analyzers", &self.analyzers);
-        crate::runtime::put(&mut map, "mappings", &self.mappings);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "mappings",
+            &self.mappings,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
         crate::runtime::put_optional(&mut map, "searchAnalyzer", &self.search_analyzer);
         crate::runtime::put_optional(&mut map, "sort", &self.sort);
@@ -90,6 +105,22 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
         serde_json::Value::Object(map)
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            analyzer: None,
+            analyzers: None,
+            mappings: crate::runtime::Json::zero()?,
+            num_partitions: None,
+            search_analyzer: None,
+            sort: None,
+            stored_source: None,
+            synonyms: None,
+            type_sets: None,
+            filled: crate::runtime::Filled::all(&["mappings"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(TextSearchIndexDefinition);

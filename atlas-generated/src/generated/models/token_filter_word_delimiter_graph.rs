@@ -16,6 +16,8 @@ pub struct TokenFilterWordDelimiterGraph {
     >,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterWordDelimiterGraphType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -29,6 +31,7 @@ impl TokenFilterWordDelimiterGraph {
             delimiter_options: None,
             protected_words: None,
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -40,6 +43,7 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delimiter_options: crate::runtime::optional(
                 &mut map,
@@ -47,7 +51,13 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
                 path,
             )?,
             protected_words: crate::runtime::optional(&mut map, "protectedWords", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -60,7 +70,12 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
             &self.delimiter_options,
         );
         crate::runtime::put_optional(&mut map, "protectedWords", &self.protected_words);
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -213,6 +228,8 @@ pub struct TokenFilterWordDelimiterGraphProtectedWords {
     pub ignore_case: Option<bool>,
     /// List that contains the tokens to protect from delimination.
     pub words: Vec<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -223,6 +240,7 @@ impl TokenFilterWordDelimiterGraphProtectedWords {
         Self {
             ignore_case: None,
             words: words.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -234,9 +252,16 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             ignore_case: crate::runtime::optional(&mut map, "ignoreCase", path)?,
-            words: crate::runtime::required(&mut map, "words", path)?,
+            words: crate::runtime::correction::required(
+                &mut map,
+                "words",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -244,7 +269,12 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "ignoreCase", &self.ignore_case);
-        crate::runtime::put(&mut map, "words", &self.words);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "words",
+            &self.words,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -315,6 +345,10 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for TokenFilterWordDelimiterGraphType {

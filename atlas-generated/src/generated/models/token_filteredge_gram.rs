@@ -14,6 +14,8 @@ pub struct TokenFilteredgeGram {
     pub term_not_in_bounds: Option<crate::models::TokenFilterasciiFoldingOriginalTokens>,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilteredgeGramType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -30,6 +32,7 @@ impl TokenFilteredgeGram {
             min_gram: min_gram.into(),
             term_not_in_bounds: None,
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -41,29 +44,61 @@ impl crate::runtime::Json for TokenFilteredgeGram {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            max_gram: crate::runtime::required(&mut map, "maxGram", path)?,
-            min_gram: crate::runtime::required(&mut map, "minGram", path)?,
+            max_gram: crate::runtime::correction::required(
+                &mut map,
+                "maxGram",
+                path,
+                &mut filled,
+            )?,
+            min_gram: crate::runtime::correction::required(
+                &mut map,
+                "minGram",
+                path,
+                &mut filled,
+            )?,
             term_not_in_bounds: crate::runtime::optional(
                 &mut map,
                 "termNotInBounds",
                 path,
             )?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "maxGram", &self.max_gram);
-        crate::runtime::put(&mut map, "minGram", &self.min_gram);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "maxGram",
+            &self.max_gram,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "minGram",
+            &self.min_gram,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "termNotInBounds",
             &self.term_not_in_bounds,
         );
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -134,6 +169,10 @@ impl crate::runtime::Json for TokenFilteredgeGramType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for TokenFilteredgeGramType {

@@ -14,6 +14,8 @@ pub struct TokenFiltericuNormalizer {
     >,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFiltericuNormalizerType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -24,6 +26,7 @@ impl TokenFiltericuNormalizer {
         Self {
             normalization_form: None,
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -35,13 +38,20 @@ impl crate::runtime::Json for TokenFiltericuNormalizer {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             normalization_form: crate::runtime::optional(
                 &mut map,
                 "normalizationForm",
                 path,
             )?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -53,7 +63,12 @@ impl crate::runtime::Json for TokenFiltericuNormalizer {
             "normalizationForm",
             &self.normalization_form,
         );
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -208,6 +223,10 @@ impl crate::runtime::Json for TokenFiltericuNormalizerType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for TokenFiltericuNormalizerType {

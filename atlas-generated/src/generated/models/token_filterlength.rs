@@ -12,6 +12,8 @@ pub struct TokenFilterlength {
     pub min: Option<i64>,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterlengthType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -23,6 +25,7 @@ impl TokenFilterlength {
             max: None,
             min: None,
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -34,10 +37,17 @@ impl crate::runtime::Json for TokenFilterlength {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             max: crate::runtime::optional(&mut map, "max", path)?,
             min: crate::runtime::optional(&mut map, "min", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -46,7 +56,12 @@ impl crate::runtime::Json for TokenFilterlength {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "max", &self.max);
         crate::runtime::put_optional(&mut map, "min", &self.min);
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -117,6 +132,10 @@ impl crate::runtime::Json for TokenFilterlengthType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for TokenFilterlengthType {

@@ -14,6 +14,8 @@ pub struct TokenFilterregex {
     pub replacement: String,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterregexType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl TokenFilterregex {
             pattern: pattern.into(),
             replacement: replacement.into(),
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,21 +45,63 @@ impl crate::runtime::Json for TokenFilterregex {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            matches: crate::runtime::required(&mut map, "matches", path)?,
-            pattern: crate::runtime::required(&mut map, "pattern", path)?,
-            replacement: crate::runtime::required(&mut map, "replacement", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            matches: crate::runtime::correction::required(
+                &mut map,
+                "matches",
+                path,
+                &mut filled,
+            )?,
+            pattern: crate::runtime::correction::required(
+                &mut map,
+                "pattern",
+                path,
+                &mut filled,
+            )?,
+            replacement: crate::runtime::correction::required(
+                &mut map,
+                "replacement",
+                path,
+                &mut filled,
+            )?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "matches", &self.matches);
-        crate::runtime::put(&mut map, "pattern", &self.pattern);
-        crate::runtime::put(&mut map, "replacement", &self.replacement);
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "matches",
+            &self.matches,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "pattern",
+            &self.pattern,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "replacement",
+            &self.replacement,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -132,6 +177,10 @@ impl crate::runtime::Json for TokenFilterregexMatches {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
+    }
 }
 impl crate::runtime::QueryValue for TokenFilterregexMatches {
     #[inline]
@@ -203,6 +252,10 @@ impl crate::runtime::Json for TokenFilterregexType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for TokenFilterregexType {

@@ -12,6 +12,8 @@ pub struct TokenFilterstopword {
     pub tokens: Vec<String>,
     /// Human-readable label that identifies this token filter type.
     pub r#type: crate::models::TokenFilterstopwordType,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl TokenFilterstopword {
             ignore_case: None,
             tokens: tokens.into(),
             r#type: r#type.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,10 +40,22 @@ impl crate::runtime::Json for TokenFilterstopword {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             ignore_case: crate::runtime::optional(&mut map, "ignoreCase", path)?,
-            tokens: crate::runtime::required(&mut map, "tokens", path)?,
-            r#type: crate::runtime::required(&mut map, "type", path)?,
+            tokens: crate::runtime::correction::required(
+                &mut map,
+                "tokens",
+                path,
+                &mut filled,
+            )?,
+            r#type: crate::runtime::correction::required(
+                &mut map,
+                "type",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -48,8 +63,18 @@ impl crate::runtime::Json for TokenFilterstopword {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "ignoreCase", &self.ignore_case);
-        crate::runtime::put(&mut map, "tokens", &self.tokens);
-        crate::runtime::put(&mut map, "type", &self.r#type);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "tokens",
+            &self.tokens,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "type",
+            &self.r#type,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -120,6 +145,10 @@ impl crate::runtime::Json for TokenFilterstopwordType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for TokenFilterstopwordType {

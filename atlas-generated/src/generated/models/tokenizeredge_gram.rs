@@ -10,6 +10,8 @@ pub struct TokenizeredgeGram {
     pub max_gram: i64,
     /// Characters to include in the shortest token that Atlas Search creates.
     pub min_gram: i64,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl TokenizeredgeGram {
         Self {
             max_gram: max_gram.into(),
             min_gram: min_gram.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,17 +34,39 @@ impl crate::runtime::Json for TokenizeredgeGram {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            max_gram: crate::runtime::required(&mut map, "maxGram", path)?,
-            min_gram: crate::runtime::required(&mut map, "minGram", path)?,
+            max_gram: crate::runtime::correction::required(
+                &mut map,
+                "maxGram",
+                path,
+                &mut filled,
+            )?,
+            min_gram: crate::runtime::correction::required(
+                &mut map,
+                "minGram",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "maxGram", &self.max_gram);
-        crate::runtime::put(&mut map, "minGram", &self.min_gram);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "maxGram",
+            &self.max_gram,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "minGram",
+            &self.min_gram,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

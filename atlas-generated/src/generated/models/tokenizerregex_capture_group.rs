@@ -10,6 +10,8 @@ pub struct TokenizerregexCaptureGroup {
     pub group: i64,
     /// Regular expression to match against.
     pub pattern: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl TokenizerregexCaptureGroup {
         Self {
             group: group.into(),
             pattern: pattern.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,17 +34,39 @@ impl crate::runtime::Json for TokenizerregexCaptureGroup {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            group: crate::runtime::required(&mut map, "group", path)?,
-            pattern: crate::runtime::required(&mut map, "pattern", path)?,
+            group: crate::runtime::correction::required(
+                &mut map,
+                "group",
+                path,
+                &mut filled,
+            )?,
+            pattern: crate::runtime::correction::required(
+                &mut map,
+                "pattern",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "group", &self.group);
-        crate::runtime::put(&mut map, "pattern", &self.pattern);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "group",
+            &self.group,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "pattern",
+            &self.pattern,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

@@ -6,6 +6,8 @@
 pub struct UpdateRequirePrivateNetworkingRequestView {
     /// True to require private networking; false to disable it.
     pub require_private_networking: bool,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -15,6 +17,7 @@ impl UpdateRequirePrivateNetworkingRequestView {
     pub fn new(require_private_networking: impl Into<bool>) -> Self {
         Self {
             require_private_networking: require_private_networking.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -26,22 +29,26 @@ impl crate::runtime::Json for UpdateRequirePrivateNetworkingRequestView {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            require_private_networking: crate::runtime::required(
+            require_private_networking: crate::runtime::correction::required(
                 &mut map,
                 "requirePrivateNetworking",
                 path,
+                &mut filled,
             )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(
+        crate::runtime::correction::put_required(
             &mut map,
             "requirePrivateNetworking",
             &self.require_private_networking,
+            &self.filled,
         );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

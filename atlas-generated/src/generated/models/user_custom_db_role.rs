@@ -10,6 +10,8 @@ pub struct UserCustomDbRole {
     pub inherited_roles: Option<Vec<crate::models::DatabaseInheritedRole>>,
     /// Human-readable label that identifies the role for the request. This name must be unique for this custom role in this project.
     pub role_name: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -21,6 +23,7 @@ impl UserCustomDbRole {
             actions: None,
             inherited_roles: None,
             role_name: role_name.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -32,10 +35,17 @@ impl crate::runtime::Json for UserCustomDbRole {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             actions: crate::runtime::optional(&mut map, "actions", path)?,
             inherited_roles: crate::runtime::optional(&mut map, "inheritedRoles", path)?,
-            role_name: crate::runtime::required(&mut map, "roleName", path)?,
+            role_name: crate::runtime::correction::required(
+                &mut map,
+                "roleName",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -44,7 +54,12 @@ impl crate::runtime::Json for UserCustomDbRole {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "actions", &self.actions);
         crate::runtime::put_optional(&mut map, "inheritedRoles", &self.inherited_roles);
-        crate::runtime::put(&mut map, "roleName", &self.role_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "roleName",
+            &self.role_name,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }

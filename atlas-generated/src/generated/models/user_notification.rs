@@ -30,6 +30,8 @@ pub struct UserNotification {
     pub type_name: crate::models::UserNotificationTypeName,
     /// MongoDB Cloud username of the person to whom MongoDB Cloud sends notifications. Specify only MongoDB Cloud users who belong to the project that owns the alert configuration. The resource requires this parameter when `"notifications.[n].typeName" : "USER"`.
     pub username: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -45,6 +47,7 @@ impl UserNotification {
             sms_enabled: None,
             type_name: type_name.into(),
             username: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -56,14 +59,21 @@ impl crate::runtime::Json for UserNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             email_enabled: crate::runtime::optional(&mut map, "emailEnabled", path)?,
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
             sms_enabled: crate::runtime::optional(&mut map, "smsEnabled", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
             username: crate::runtime::optional(&mut map, "username", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -75,7 +85,12 @@ impl crate::runtime::Json for UserNotification {
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
         crate::runtime::put_optional(&mut map, "smsEnabled", &self.sms_enabled);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "username", &self.username);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
@@ -147,6 +162,10 @@ impl crate::runtime::Json for UserNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for UserNotificationTypeName {

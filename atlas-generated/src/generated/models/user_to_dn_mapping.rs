@@ -12,6 +12,8 @@ pub struct UserToDnMapping {
     pub r#match: String,
     /// Lightweight Directory Access Protocol (LDAP) Distinguished Name (DN) template that converts the LDAP username that matches regular expression in the *match* parameter into an LDAP Distinguished Name (DN).
     pub substitution: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -23,6 +25,7 @@ impl UserToDnMapping {
             ldap_query: None,
             r#match: r#match.into(),
             substitution: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -34,10 +37,17 @@ impl crate::runtime::Json for UserToDnMapping {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             ldap_query: crate::runtime::optional(&mut map, "ldapQuery", path)?,
-            r#match: crate::runtime::required(&mut map, "match", path)?,
+            r#match: crate::runtime::correction::required(
+                &mut map,
+                "match",
+                path,
+                &mut filled,
+            )?,
             substitution: crate::runtime::optional(&mut map, "substitution", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -45,7 +55,12 @@ impl crate::runtime::Json for UserToDnMapping {
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "ldapQuery", &self.ldap_query);
-        crate::runtime::put(&mut map, "match", &self.r#match);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "match",
+            &self.r#match,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "substitution", &self.substitution);
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());

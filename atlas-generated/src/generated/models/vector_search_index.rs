@@ -32,6 +32,8 @@ pub struct VectorSearchIndex {
     pub fields: Option<Vec<crate::models::BasicDbObject>>,
     /// Top-level path to the array that contains vector fields. When provided, vector fields under this path are treated as nested.
     pub nested_root: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -53,6 +55,7 @@ impl VectorSearchIndex {
             stored_source: None,
             fields: None,
             nested_root: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -64,26 +67,58 @@ impl crate::runtime::Json for VectorSearchIndex {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            collection_name: crate::runtime::required(&mut map, "collectionName", path)?,
-            database: crate::runtime::required(&mut map, "database", path)?,
+            collection_name: crate::runtime::correction::required(
+                &mut map,
+                "collectionName",
+                path,
+                &mut filled,
+            )?,
+            database: crate::runtime::correction::required(
+                &mut map,
+                "database",
+                path,
+                &mut filled,
+            )?,
             index_id: crate::runtime::optional(&mut map, "indexID", path)?,
-            name: crate::runtime::required(&mut map, "name", path)?,
+            name: crate::runtime::correction::required(
+                &mut map,
+                "name",
+                path,
+                &mut filled,
+            )?,
             num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
             status: crate::runtime::optional(&mut map, "status", path)?,
             stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
             fields: crate::runtime::optional(&mut map, "fields", path)?,
             nested_root: crate::runtime::optional(&mut map, "nestedRoot", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "collectionName", &self.collection_name);
-        crate::runtime::put(&mut map, "database", &self.database);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "collectionName",
+            &self.collection_name,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "database",
+            &self.database,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "indexID", &self.index_id);
-        crate::runtime::put(&mut map, "name", &self.name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "name",
+            &self.name,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);

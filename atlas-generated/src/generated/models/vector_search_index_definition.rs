@@ -14,6 +14,8 @@ pub struct VectorSearchIndexDefinition {
     pub num_partitions: Option<i32>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see Stored Source Fields.
     pub stored_source: Option<serde_json::Value>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -26,6 +28,7 @@ impl VectorSearchIndexDefinition {
             nested_root: None,
             num_partitions: None,
             stored_source: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -37,18 +40,30 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            fields: crate::runtime::required(&mut map, "fields", path)?,
+            fields: crate::runtime::correction::required(
+                &mut map,
+                "fields",
+                path,
+                &mut filled,
+            )?,
             nested_root: crate::runtime::optional(&mut map, "nestedRoot", path)?,
             num_partitions: crate::runtime::optional(&mut map, "numPartitions", path)?,
             stored_source: crate::runtime::optional(&mut map, "storedSource", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "fields", &self.fields);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "fields",
+            &self.fields,
+            &self.filled,
+        );
         crate::runtime::put_optional(&mut map, "nestedRoot", &self.nested_root);
         crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
@@ -56,6 +71,17 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
         serde_json::Value::Object(map)
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self {
+            fields: crate::runtime::Json::zero()?,
+            nested_root: None,
+            num_partitions: None,
+            stored_source: None,
+            filled: crate::runtime::Filled::all(&["fields"]),
+            additional_properties: serde_json::Map::new(),
+        })
     }
 }
 crate::impl_serde_via_json!(VectorSearchIndexDefinition);

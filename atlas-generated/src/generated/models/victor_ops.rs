@@ -20,6 +20,8 @@ pub struct VictorOps {
     pub id: Option<Option<String>>,
     /// Routing key associated with your Splunk On-Call account.
     pub routing_key: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -31,6 +33,7 @@ impl VictorOps {
             api_key: api_key.into(),
             id: None,
             routing_key: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -42,17 +45,29 @@ impl crate::runtime::Json for VictorOps {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            api_key: crate::runtime::required(&mut map, "apiKey", path)?,
+            api_key: crate::runtime::correction::required(
+                &mut map,
+                "apiKey",
+                path,
+                &mut filled,
+            )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             routing_key: crate::runtime::optional(&mut map, "routingKey", path)?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "apiKey", &self.api_key);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "apiKey",
+            &self.api_key,
+            &self.filled,
+        );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "routingKey", &self.routing_key);
         for (key, value) in &self.additional_properties {
@@ -125,6 +140,10 @@ impl crate::runtime::Json for VictorOpsType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for VictorOpsType {

@@ -28,6 +28,8 @@ pub struct VictorOpsNotification {
     pub victor_ops_api_key: Option<String>,
     /// Routing key that MongoDB Cloud needs to send alert notifications to Splunk On-Call. The resource requires this parameter when `"notifications.[n].typeName" : "VICTOR_OPS"`. If the key later becomes invalid, MongoDB Cloud sends an email to the project owners. If the key remains invalid, MongoDB Cloud removes it.
     pub victor_ops_routing_key: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -43,6 +45,7 @@ impl VictorOpsNotification {
             type_name: type_name.into(),
             victor_ops_api_key: None,
             victor_ops_routing_key: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -54,12 +57,18 @@ impl crate::runtime::Json for VictorOpsNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
             victor_ops_api_key: crate::runtime::optional(
                 &mut map,
                 "victorOpsApiKey",
@@ -70,6 +79,7 @@ impl crate::runtime::Json for VictorOpsNotification {
                 "victorOpsRoutingKey",
                 path,
             )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -80,7 +90,12 @@ impl crate::runtime::Json for VictorOpsNotification {
         crate::runtime::put_optional(&mut map, "integrationId", &self.integration_id);
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "victorOpsApiKey",

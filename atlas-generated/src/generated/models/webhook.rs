@@ -22,6 +22,8 @@ pub struct Webhook {
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the URL appears partially redacted.
     pub url: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -35,6 +37,7 @@ impl Webhook {
             id: None,
             secret: None,
             url: url.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -46,6 +49,7 @@ impl crate::runtime::Json for Webhook {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             body_template: crate::runtime::optional(&mut map, "bodyTemplate", path)?,
             headers_template: crate::runtime::optional(
@@ -55,7 +59,13 @@ impl crate::runtime::Json for Webhook {
             )?,
             id: crate::runtime::nullable(&mut map, "id", path)?,
             secret: crate::runtime::optional(&mut map, "secret", path)?,
-            url: crate::runtime::required(&mut map, "url", path)?,
+            url: crate::runtime::correction::required(
+                &mut map,
+                "url",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
@@ -70,7 +80,12 @@ impl crate::runtime::Json for Webhook {
         );
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "secret", &self.secret);
-        crate::runtime::put(&mut map, "url", &self.url);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "url",
+            &self.url,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
@@ -141,6 +156,10 @@ impl crate::runtime::Json for WebhookType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn zero() -> Option<Self> {
+        Some(Self::Unknown(String::new()))
     }
 }
 impl crate::runtime::QueryValue for WebhookType {

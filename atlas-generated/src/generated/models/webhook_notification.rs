@@ -38,6 +38,8 @@ pub struct WebhookNotification {
     ///
     /// **NOTE**: When you view or edit the alert for a Webhook URL notification, the URL appears partially redacted.
     pub webhook_url: Option<String>,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -55,6 +57,7 @@ impl WebhookNotification {
             webhook_headers_template: None,
             webhook_secret: None,
             webhook_url: None,
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -66,12 +69,18 @@ impl crate::runtime::Json for WebhookNotification {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
             delay_min: crate::runtime::optional(&mut map, "delayMin", path)?,
             integration_id: crate::runtime::optional(&mut map, "integrationId", path)?,
             interval_min: crate::runtime::optional(&mut map, "intervalMin", path)?,
             notifier_id: crate::runtime::optional(&mut map, "notifierId", path)?,
-            type_name: crate::runtime::required(&mut map, "typeName", path)?,
+            type_name: crate::runtime::correction::required(
+                &mut map,
+                "typeName",
+                path,
+                &mut filled,
+            )?,
             webhook_body_template: crate::runtime::optional(
                 &mut map,
                 "webhookBodyTemplate",
@@ -84,6 +93,7 @@ impl crate::runtime::Json for WebhookNotification {
             )?,
             webhook_secret: crate::runtime::optional(&mut map, "webhookSecret", path)?,
             webhook_url: crate::runtime::optional(&mut map, "webhookUrl", path)?,
+            filled,
             additional_properties: map,
         })
     }
@@ -94,7 +104,12 @@ impl crate::runtime::Json for WebhookNotification {
         crate::runtime::put_optional(&mut map, "integrationId", &self.integration_id);
         crate::runtime::put_optional(&mut map, "intervalMin", &self.interval_min);
         crate::runtime::put_optional(&mut map, "notifierId", &self.notifier_id);
-        crate::runtime::put(&mut map, "typeName", &self.type_name);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "typeName",
+            &self.type_name,
+            &self.filled,
+        );
         crate::runtime::put_optional(
             &mut map,
             "webhookBodyTemplate",

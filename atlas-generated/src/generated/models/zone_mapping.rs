@@ -10,6 +10,8 @@ pub struct ZoneMapping {
     pub location: String,
     /// Human-readable label that identifies the zone in your global cluster. This zone maps to a location code.
     pub zone: String,
+    /// The required fields the response lacked, which decoding filled with zero values; empty for a value built in Rust or decoded whole. Encoding leaves them out while they hold those values (see [`runtime::correction`](crate::runtime::correction)).
+    pub filled: crate::runtime::Filled,
     /// Properties the schema does not declare, kept so that re-encoding loses nothing the server sent.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -20,6 +22,7 @@ impl ZoneMapping {
         Self {
             location: location.into(),
             zone: zone.into(),
+            filled: crate::runtime::Filled::default(),
             additional_properties: serde_json::Map::new(),
         }
     }
@@ -31,17 +34,39 @@ impl crate::runtime::Json for ZoneMapping {
         path: &crate::runtime::Path<'_>,
     ) -> Result<Self, crate::runtime::DecodeError> {
         let mut map = crate::runtime::object(value, path)?;
+        let mut filled = crate::runtime::Filled::default();
         Ok(Self {
-            location: crate::runtime::required(&mut map, "location", path)?,
-            zone: crate::runtime::required(&mut map, "zone", path)?,
+            location: crate::runtime::correction::required(
+                &mut map,
+                "location",
+                path,
+                &mut filled,
+            )?,
+            zone: crate::runtime::correction::required(
+                &mut map,
+                "zone",
+                path,
+                &mut filled,
+            )?,
+            filled,
             additional_properties: map,
         })
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
-        crate::runtime::put(&mut map, "location", &self.location);
-        crate::runtime::put(&mut map, "zone", &self.zone);
+        crate::runtime::correction::put_required(
+            &mut map,
+            "location",
+            &self.location,
+            &self.filled,
+        );
+        crate::runtime::correction::put_required(
+            &mut map,
+            "zone",
+            &self.zone,
+            &self.filled,
+        );
         for (key, value) in &self.additional_properties {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
