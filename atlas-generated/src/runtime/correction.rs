@@ -23,6 +23,9 @@ use super::json::{DecodeError, Json, Path};
 
 /// The required fields of a struct that the server left out and decoding filled with
 /// zero values, by their JSON names. Empty for a value built in Rust or decoded whole.
+///
+/// Encoding leaves out a listed field that still holds its zero value; to send such a
+/// field as `""`, `0` or `false` on purpose, reset the list (`value.filled = Filled::default()`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filled(Vec<&'static str>);
 
@@ -107,48 +110,73 @@ fn fill<T: Json>(
     path: &Path<'_>,
     filled: &mut Filled,
 ) -> Result<T, DecodeError> {
-    let zero = T::zero().filter(|_| CORRECTING.with(|c| c.borrow().is_some()));
-    let Some(zero) = zero else {
-        return Err(super::json::missing(path, key));
-    };
-    let correction = Correction {
-        path: path.key(key).to_string(),
-    };
-    CORRECTING.with(|c| c.borrow_mut().as_mut().map(|list| list.push(correction)));
-    filled.push(key);
-    Ok(zero)
+    match T::zero() {
+        Some(zero) if note_filled(key, path, filled) => Ok(zero),
+        _ => Err(super::json::missing(path, key)),
+    }
+}
+
+/// Notes that `key` is filled, if a response is being corrected. Not generic, like the
+/// other helpers below that touch the thread's state, so that it is compiled once rather
+/// than once per field type.
+fn note_filled(key: &'static str, path: &Path<'_>, filled: &mut Filled) -> bool {
+    CORRECTING.with_borrow_mut(|state| {
+        let Some(corrections) = state else {
+            return false;
+        };
+        corrections.push(Correction {
+            path: path.key(key).to_string(),
+        });
+        filled.push(key);
+        true
+    })
 }
 
 /// Sets the required member `key`, unless decoding filled it and it still holds the zero
 /// value it was filled with.
 #[inline]
-pub fn put_required<T: Json + PartialEq>(
-    map: &mut Map<String, Value>,
-    key: &str,
-    value: &T,
-    filled: &Filled,
-) {
-    if filled.contains(key) && T::zero().as_ref() == Some(value) {
+pub fn put_required<T: Json>(map: &mut Map<String, Value>, key: &str, value: &T, filled: &Filled) {
+    let encoded = value.to_json();
+    if filled.contains(key) && encodes_as_zero::<T>(&encoded) {
         return;
     }
-    map.insert(key.to_owned(), value.to_json());
+    map.insert(key.to_owned(), encoded);
+}
+
+/// Whether `encoded` is what `T`'s zero value encodes to. Compared as JSON so that types
+/// need no `PartialEq` here (deriving their comparisons into every build).
+#[cold]
+fn encodes_as_zero<T: Json>(encoded: &Value) -> bool {
+    match T::zero() {
+        Some(zero) => zero.to_json() == *encoded,
+        None => false,
+    }
 }
 
 /// Runs `decode` (a response's decoding) filling missing required fields, unless
-/// responses are being decoded strictly. A `tracing` warning lists the fields filled, and
-/// the innermost [`collecting`] caller gets them.
-pub fn correcting<T>(status: u16, decode: impl FnOnce() -> T) -> T {
+/// responses are being decoded strictly. When it succeeds, a `tracing` warning lists the
+/// fields filled, and the innermost [`collecting`] caller gets them.
+///
+/// # Errors
+///
+/// The error of `decode`.
+pub fn correcting<T, E>(status: u16, decode: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     if STRICT.get() {
         return decode();
     }
-    let (result, corrections) = {
-        let scope = Scope::enter(Some(Vec::new()));
-        let result = decode();
-        (result, scope.take())
-    };
-    if corrections.is_empty() {
-        return result;
+    let scope = Scope::enter(Some(Vec::new()));
+    let result = decode();
+    let corrections = scope.take();
+    if !corrections.is_empty() && result.is_ok() {
+        report(status, corrections);
     }
+    result
+}
+
+/// Logs and hands over the corrections of one response. Not generic, so that the
+/// `tracing` machinery is compiled once, not once per response type.
+#[cold]
+fn report(status: u16, corrections: Vec<Correction>) {
     let paths: Vec<&str> = corrections.iter().map(|c| c.path.as_str()).collect();
     tracing::warn!(
         target: "atlas_generated",
@@ -161,7 +189,6 @@ pub fn correcting<T>(status: u16, decode: impl FnOnce() -> T) -> T {
             list.extend(corrections);
         }
     });
-    result
 }
 
 /// The correction state of one decoding, restored when it ends (even by a panic).
@@ -200,14 +227,17 @@ impl Drop for Scope {
 ///
 /// The error of the last pass when no branch fits.
 pub fn branches<T>(decode: impl Fn() -> Result<T, DecodeError>) -> Result<T, DecodeError> {
-    if CORRECTING.with(|c| c.borrow().is_none()) {
+    if !is_correcting() {
         return decode();
     }
     let strict = {
         let _scope = Scope::enter(None);
         decode()
     };
-    strict.or_else(|_| decode())
+    match strict {
+        Ok(value) => Ok(value),
+        Err(_) => decode(),
+    }
 }
 
 /// Tries one branch of an untagged union: the corrections of a branch that does not fit
@@ -218,12 +248,28 @@ pub fn branches<T>(decode: impl Fn() -> Result<T, DecodeError>) -> Result<T, Dec
 /// The branch's decoding error.
 #[inline]
 pub fn branch<T>(decode: impl FnOnce() -> Result<T, DecodeError>) -> Result<T, DecodeError> {
-    let mark = CORRECTING.with(|c| c.borrow().as_ref().map(Vec::len));
+    let mark = correction_count();
     let result = decode();
-    if let (Err(_), Some(mark)) = (&result, mark) {
-        CORRECTING.with(|c| c.borrow_mut().as_mut().map(|list| list.truncate(mark)));
+    if result.is_err() {
+        forget_corrections_after(mark);
     }
     result
+}
+
+fn is_correcting() -> bool {
+    CORRECTING.with_borrow(Option::is_some)
+}
+
+fn correction_count() -> usize {
+    CORRECTING.with_borrow(|state| state.as_ref().map_or(0, Vec::len))
+}
+
+fn forget_corrections_after(mark: usize) {
+    CORRECTING.with_borrow_mut(|state| {
+        if let Some(corrections) = state {
+            corrections.truncate(mark);
+        }
+    });
 }
 
 /// Runs `decode` with responses decoded strictly: a missing required field is an error.
@@ -373,9 +419,11 @@ mod tests {
             "at `$`: missing required field `name`"
         );
         assert!(corrections.is_empty());
-        // A present member of the wrong type is not corrected.
-        let (result, _) = decode::<Item>(br#"{"name":"a","size":"big"}"#);
+        // A present member of the wrong type is not corrected, and a body that fails to
+        // decode reports no correction made on the way.
+        let (result, corrections) = decode::<Item>(br#"{"size":"big"}"#);
         assert_eq!(result.unwrap_err().path(), "$.size");
+        assert!(corrections.is_empty(), "{corrections:?}");
     }
 
     #[test]
@@ -397,7 +445,7 @@ mod tests {
     #[test]
     fn state_is_restored_after_a_panic() {
         let result = std::panic::catch_unwind(|| {
-            correcting(200, || -> () { panic!("decoder bug") });
+            let _: Result<(), ()> = correcting(200, || panic!("decoder bug"));
         });
         assert!(result.is_err());
         assert!(CORRECTING.with(|c| c.borrow().is_none()));

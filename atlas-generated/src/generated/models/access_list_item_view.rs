@@ -44,9 +44,7 @@ impl crate::runtime::Json for AccessListItemView {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "cidrBlock", &self.cidr_block);
         crate::runtime::put_nullable(&mut map, "ipAddress", &self.ip_address);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

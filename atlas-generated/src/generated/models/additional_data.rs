@@ -40,9 +40,7 @@ impl crate::runtime::Json for AdditionalData {
         crate::runtime::put_optional(&mut map, "processorId", &self.processor_id);
         crate::runtime::put_optional(&mut map, "processorName", &self.processor_name);
         crate::runtime::put_optional(&mut map, "workspace", &self.workspace);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -85,9 +85,7 @@ impl crate::runtime::Json for ApiAtlasCheckpointView {
         crate::runtime::put_optional(&mut map, "restorable", &self.restorable);
         crate::runtime::put_optional(&mut map, "started", &self.started);
         crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

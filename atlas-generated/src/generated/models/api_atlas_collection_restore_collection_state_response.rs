@@ -102,9 +102,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
             &self.target_namespace,
         );
         crate::runtime::put_optional(&mut map, "totalDocuments", &self.total_documents);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

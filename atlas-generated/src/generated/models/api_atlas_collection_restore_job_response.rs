@@ -154,9 +154,7 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
         crate::runtime::put_optional(&mut map, "targetGroupId", &self.target_group_id);
         crate::runtime::put_optional(&mut map, "totalDocuments", &self.total_documents);
         crate::runtime::put_optional(&mut map, "writeStrategy", &self.write_strategy);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

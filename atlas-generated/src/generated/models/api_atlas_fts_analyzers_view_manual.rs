@@ -91,9 +91,7 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
             &self.tokenizer,
             &self.filled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }
@@ -1040,56 +1038,80 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
             Some("edgeGram") => {
                 Ok(
                     Self::EdgeGram(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("keyword") => {
                 Ok(
                     Self::Keyword(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("nGram") => {
                 Ok(
                     Self::NGram(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("regexCaptureGroup") => {
                 Ok(
                     Self::RegexCaptureGroup(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("regexSplit") => {
                 Ok(
                     Self::RegexSplit(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("standard") => {
                 Ok(
                     Self::Standard(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("uaxUrlEmail") => {
                 Ok(
                     Self::UaxUrlEmail(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("whitespace") => {
                 Ok(
                     Self::Whitespace(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }

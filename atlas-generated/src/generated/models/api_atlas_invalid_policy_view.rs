@@ -40,9 +40,7 @@ impl crate::runtime::Json for ApiAtlasInvalidPolicyView {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "body", &self.body);
         crate::runtime::put_optional(&mut map, "errors", &self.errors);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -70,9 +70,7 @@ impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {
             &self.resource_policies_causing_non_compliance,
         );
         crate::runtime::put_optional(&mut map, "resourceType", &self.resource_type);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

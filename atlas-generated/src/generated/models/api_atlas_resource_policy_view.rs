@@ -100,9 +100,7 @@ impl crate::runtime::Json for ApiAtlasResourcePolicyView {
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
         crate::runtime::put_optional(&mut map, "policies", &self.policies);
         crate::runtime::put_optional(&mut map, "version", &self.version);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -178,9 +178,7 @@ impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
             &self.weekly_snapshot_retention_weeks,
             &self.filled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

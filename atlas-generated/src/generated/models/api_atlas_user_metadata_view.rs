@@ -40,9 +40,7 @@ impl crate::runtime::Json for ApiAtlasUserMetadataView {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -74,9 +74,7 @@ impl crate::runtime::Json for ApiError {
         crate::runtime::put_optional(&mut map, "errorCode", &self.error_code);
         crate::runtime::put_optional(&mut map, "parameters", &self.parameters);
         crate::runtime::put_nullable(&mut map, "reason", &self.reason);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -104,9 +104,7 @@ impl crate::runtime::Json for ApiHostViewAtlas {
         crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
         crate::runtime::put_optional(&mut map, "userAlias", &self.user_alias);
         crate::runtime::put_optional(&mut map, "version", &self.version);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

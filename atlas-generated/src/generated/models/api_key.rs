@@ -52,9 +52,7 @@ impl crate::runtime::Json for ApiKey {
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "publicKey", &self.public_key);
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -88,9 +88,7 @@ impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlas {
         crate::runtime::put_optional(&mut map, "partitionName", &self.partition_name);
         crate::runtime::put_optional(&mut map, "processId", &self.process_id);
         crate::runtime::put_optional(&mut map, "start", &self.start);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -40,9 +40,7 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {
         crate::runtime::put_optional(&mut map, "filters", &self.filters);
         crate::runtime::put_optional(&mut map, "sortField", &self.sort_field);
         crate::runtime::put_optional(&mut map, "sortOrder", &self.sort_order);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

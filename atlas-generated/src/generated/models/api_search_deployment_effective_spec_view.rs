@@ -54,9 +54,7 @@ impl crate::runtime::Json for ApiSearchDeploymentEffectiveSpecView {
         crate::runtime::put_optional(&mut map, "instanceSize", &self.instance_size);
         crate::runtime::put_optional(&mut map, "nodeCount", &self.node_count);
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -75,9 +75,7 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
         );
         crate::runtime::put_nullable(&mut map, "nodeCount", &self.node_count);
         crate::runtime::put_nullable(&mut map, "regionName", &self.region_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -79,9 +79,7 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseView {
         crate::runtime::put_optional(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "specs", &self.specs);
         crate::runtime::put_optional(&mut map, "stateName", &self.state_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

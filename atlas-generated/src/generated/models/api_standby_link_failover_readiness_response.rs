@@ -68,9 +68,7 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverReadinessResponse {
         );
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "standbyLinkId", &self.standby_link_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

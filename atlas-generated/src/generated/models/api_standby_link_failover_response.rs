@@ -70,9 +70,7 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {
         crate::runtime::put_optional(&mut map, "standbyLinkId", &self.standby_link_id);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -91,10 +91,8 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "metricName",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "metricName", false),
                         path,
                     )?,
                 })
@@ -114,10 +112,8 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "metricName",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "metricName", false),
                         path,
                     )?,
                 })
@@ -135,10 +131,8 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "metricName",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "metricName", false),
                         path,
                     )?,
                 })

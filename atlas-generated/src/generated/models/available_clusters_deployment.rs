@@ -111,9 +111,7 @@ impl crate::runtime::Json for AvailableClustersDeployment {
         crate::runtime::put_optional(&mut map, "sharded", &self.sharded);
         crate::runtime::put_optional(&mut map, "shardsSize", &self.shards_size);
         crate::runtime::put_optional(&mut map, "tlsEnabled", &self.tls_enabled);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

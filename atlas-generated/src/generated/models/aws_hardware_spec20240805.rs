@@ -93,9 +93,7 @@ impl crate::runtime::Json for AwsHardwareSpec20240805 {
         crate::runtime::put_optional(&mut map, "ebsVolumeType", &self.ebs_volume_type);
         crate::runtime::put_optional(&mut map, "instanceSize", &self.instance_size);
         crate::runtime::put_optional(&mut map, "nodeCount", &self.node_count);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -104,9 +104,7 @@ impl crate::runtime::Json for AwsRegionConfig20240805 {
             &self.effective_read_only_specs,
         );
         crate::runtime::put_optional(&mut map, "readOnlySpecs", &self.read_only_specs);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -92,9 +92,7 @@ impl crate::runtime::Json for AwskmsConfiguration {
             &self.secret_access_key,
         );
         crate::runtime::put_optional(&mut map, "valid", &self.valid);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

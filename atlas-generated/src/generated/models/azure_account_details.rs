@@ -62,9 +62,7 @@ impl crate::runtime::Json for AzureAccountDetails {
             "virtualNetworkName",
             &self.virtual_network_name,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -106,9 +106,7 @@ impl crate::runtime::Json for AzureKeyVault {
         crate::runtime::put_optional(&mut map, "subscriptionID", &self.subscription_id);
         crate::runtime::put_optional(&mut map, "tenantID", &self.tenant_id);
         crate::runtime::put_optional(&mut map, "valid", &self.valid);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -96,9 +96,7 @@ impl crate::runtime::Json for AzurePrivateEndpoint {
             &self.private_endpoint_resource_id,
         );
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

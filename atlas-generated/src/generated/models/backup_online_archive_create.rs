@@ -169,9 +169,7 @@ impl crate::runtime::Json for BackupOnlineArchiveCreate {
         crate::runtime::put_optional(&mut map, "paused", &self.paused);
         crate::runtime::put_optional(&mut map, "schedule", &self.schedule);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -142,9 +142,7 @@ impl crate::runtime::Json for BackupSnapshotPart {
             &self.storage_size_bytes,
         );
         crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -54,9 +54,7 @@ impl crate::runtime::Json for BillingRefund {
         crate::runtime::put_optional(&mut map, "created", &self.created);
         crate::runtime::put_optional(&mut map, "paymentId", &self.payment_id);
         crate::runtime::put_optional(&mut map, "reason", &self.reason);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -94,9 +94,7 @@ impl crate::runtime::Json for CloudCluster {
         crate::runtime::put_optional(&mut map, "sslEnabled", &self.ssl_enabled);
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
         crate::runtime::put_optional(&mut map, "versions", &self.versions);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -170,9 +170,7 @@ impl crate::runtime::Json for CloudDatabaseUser {
             &self.filled,
         );
         crate::runtime::put_optional(&mut map, "x509Type", &self.x509_type);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

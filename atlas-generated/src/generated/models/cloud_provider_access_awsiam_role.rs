@@ -125,9 +125,7 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRole {
             &self.iam_assumed_role_arn,
         );
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

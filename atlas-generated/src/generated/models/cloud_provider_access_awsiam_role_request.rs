@@ -80,9 +80,7 @@ impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequest {
         crate::runtime::put_optional(&mut map, "createdDate", &self.created_date);
         crate::runtime::put_optional(&mut map, "featureUsages", &self.feature_usages);
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

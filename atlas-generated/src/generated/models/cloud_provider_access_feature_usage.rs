@@ -43,35 +43,50 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
             Some("ATLAS_DATA_LAKE") => {
                 Ok(
                     Self::AtlasDataLake(
-                        crate::runtime::variant_payload(map, "featureType", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "featureType", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("ATLAS_LOG_INTEGRATION") => {
                 Ok(
                     Self::AtlasLogIntegration(
-                        crate::runtime::variant_payload(map, "featureType", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "featureType", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("ENCRYPTION_AT_REST") => {
                 Ok(
                     Self::EncryptionAtRest(
-                        crate::runtime::variant_payload(map, "featureType", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "featureType", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("EXPORT_SNAPSHOT") => {
                 Ok(
                     Self::ExportSnapshot(
-                        crate::runtime::variant_payload(map, "featureType", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "featureType", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("PUSH_BASED_LOG_EXPORT") => {
                 Ok(
                     Self::PushBasedLogExport(
-                        crate::runtime::variant_payload(map, "featureType", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "featureType", false),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -47,9 +47,7 @@ for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
         crate::runtime::put_optional(&mut map, "configId", &self.config_id);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "sinkName", &self.sink_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

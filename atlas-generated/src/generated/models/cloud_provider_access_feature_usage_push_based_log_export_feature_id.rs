@@ -41,9 +41,7 @@ for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "bucketName", &self.bucket_name);
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -95,9 +95,7 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
         );
         crate::runtime::put_optional(&mut map, "roleId", &self.role_id);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

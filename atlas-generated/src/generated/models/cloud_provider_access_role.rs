@@ -31,21 +31,30 @@ impl crate::runtime::Json for CloudProviderAccessRole {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::variant_payload(map, "providerName", true, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", true),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::variant_payload(map, "providerName", true, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", true),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::variant_payload(map, "providerName", true, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", true),
+                            path,
+                        )?,
                     ),
                 )
             }

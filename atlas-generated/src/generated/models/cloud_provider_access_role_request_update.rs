@@ -31,10 +31,8 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequestUpdate {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -43,10 +41,8 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequestUpdate {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -55,10 +51,8 @@ impl crate::runtime::Json for CloudProviderAccessRoleRequestUpdate {
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),

@@ -35,10 +35,8 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -47,10 +45,8 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -59,10 +55,8 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -71,10 +65,8 @@ impl crate::runtime::Json for CloudRegionConfig {
             Some("TENANT") => {
                 Ok(
                     Self::Tenant(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),

@@ -40,9 +40,7 @@ impl crate::runtime::Json for ClusterAutoScalingSettings {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "compute", &self.compute);
         crate::runtime::put_optional(&mut map, "diskGBEnabled", &self.disk_gb_enabled);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

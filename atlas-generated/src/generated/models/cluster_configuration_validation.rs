@@ -106,9 +106,7 @@ impl crate::runtime::Json for ClusterConfigurationValidation {
             &self.search_deployment_spec,
         );
         crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -96,9 +96,7 @@ impl crate::runtime::Json for ClusterConnectionStrings {
         crate::runtime::put_optional(&mut map, "privateSrv", &self.private_srv);
         crate::runtime::put_optional(&mut map, "standard", &self.standard);
         crate::runtime::put_optional(&mut map, "standardSrv", &self.standard_srv);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -90,9 +90,7 @@ impl crate::runtime::Json for ClusterDescriptionConnectionStringsPrivateEndpoint
             &self.srv_shard_optimized_connection_string,
         );
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

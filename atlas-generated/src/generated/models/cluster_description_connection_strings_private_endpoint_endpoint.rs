@@ -49,9 +49,7 @@ for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
         crate::runtime::put_optional(&mut map, "endpointId", &self.endpoint_id);
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "region", &self.region);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -60,9 +60,7 @@ impl crate::runtime::Json for ClusterFlexProviderSettings {
             &self.instance_size_name,
         );
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

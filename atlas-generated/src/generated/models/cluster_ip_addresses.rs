@@ -60,9 +60,7 @@ impl crate::runtime::Json for ClusterIpAddresses {
         crate::runtime::put_optional(&mut map, "futureOutbound", &self.future_outbound);
         crate::runtime::put_optional(&mut map, "inbound", &self.inbound);
         crate::runtime::put_optional(&mut map, "outbound", &self.outbound);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

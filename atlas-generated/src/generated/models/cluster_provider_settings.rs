@@ -37,10 +37,8 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -49,10 +47,8 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -61,10 +57,8 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("FLEX") => {
                 Ok(
                     Self::Flex(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -73,10 +67,8 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("GCP") => {
                 Ok(
                     Self::Gcp(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -85,10 +77,8 @@ impl crate::runtime::Json for ClusterProviderSettings {
             Some("TENANT") => {
                 Ok(
                     Self::Tenant(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),

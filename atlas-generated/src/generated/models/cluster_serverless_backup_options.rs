@@ -48,9 +48,7 @@ impl crate::runtime::Json for ClusterServerlessBackupOptions {
             "serverlessContinuousBackupEnabled",
             &self.serverless_continuous_backup_enabled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

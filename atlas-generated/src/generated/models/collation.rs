@@ -114,9 +114,7 @@ impl crate::runtime::Json for Collation {
             &self.numeric_ordering,
         );
         crate::runtime::put_optional(&mut map, "strength", &self.strength);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

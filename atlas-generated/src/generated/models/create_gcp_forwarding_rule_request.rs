@@ -40,9 +40,7 @@ impl crate::runtime::Json for CreateGcpForwardingRuleRequest {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "endpointName", &self.endpoint_name);
         crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

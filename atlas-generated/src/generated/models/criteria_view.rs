@@ -33,14 +33,20 @@ impl crate::runtime::Json for CriteriaView {
             Some("CUSTOM") => {
                 Ok(
                     Self::Custom(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DATE") => {
                 Ok(
                     Self::Date(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }

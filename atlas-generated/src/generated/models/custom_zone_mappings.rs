@@ -54,9 +54,7 @@ impl crate::runtime::Json for CustomZoneMappings {
             &self.custom_zone_mappings,
             &self.filled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -170,9 +170,7 @@ impl crate::runtime::Json for DataExplorerAccessedEventView {
         crate::runtime::put_optional(&mut map, "remoteAddress", &self.remote_address);
         crate::runtime::put_optional(&mut map, "userId", &self.user_id);
         crate::runtime::put_optional(&mut map, "username", &self.username);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -53,7 +53,10 @@ impl crate::runtime::Json for DataFederationLimit {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(map, "name", false, path)?,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "name", false),
+                        path,
+                    )?,
                 })
             }
             _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("name", map))),

@@ -40,9 +40,7 @@ impl crate::runtime::Json for DataLakeApiBase {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "pipeline", &self.pipeline);
         crate::runtime::put_optional(&mut map, "source", &self.source);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

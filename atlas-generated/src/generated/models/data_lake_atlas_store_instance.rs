@@ -50,9 +50,7 @@ impl crate::runtime::Json for DataLakeAtlasStoreInstance {
         crate::runtime::put_optional(&mut map, "projectId", &self.project_id);
         crate::runtime::put_optional(&mut map, "readConcern", &self.read_concern);
         crate::runtime::put_optional(&mut map, "readPreference", &self.read_preference);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -48,9 +48,7 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {
         );
         crate::runtime::put_optional(&mut map, "mode", &self.mode);
         crate::runtime::put_optional(&mut map, "tagSets", &self.tag_sets);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

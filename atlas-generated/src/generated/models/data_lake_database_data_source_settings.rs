@@ -98,9 +98,7 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
         crate::runtime::put_optional(&mut map, "storeName", &self.store_name);
         crate::runtime::put_optional(&mut map, "trimLevel", &self.trim_level);
         crate::runtime::put_optional(&mut map, "urls", &self.urls);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -44,9 +44,7 @@ impl crate::runtime::Json for DataLakeHttpStore {
         crate::runtime::put_optional(&mut map, "allowInsecure", &self.allow_insecure);
         crate::runtime::put_optional(&mut map, "defaultFormat", &self.default_format);
         crate::runtime::put_optional(&mut map, "urls", &self.urls);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

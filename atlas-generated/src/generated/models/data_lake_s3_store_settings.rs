@@ -70,9 +70,7 @@ impl crate::runtime::Json for DataLakeS3StoreSettings {
         crate::runtime::put_optional(&mut map, "prefix", &self.prefix);
         crate::runtime::put_optional(&mut map, "public", &self.public);
         crate::runtime::put_optional(&mut map, "region", &self.region);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

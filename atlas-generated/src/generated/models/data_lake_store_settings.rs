@@ -50,56 +50,80 @@ impl crate::runtime::Json for DataLakeStoreSettings {
             Some("atlas") => {
                 Ok(
                     Self::Atlas(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("azure") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("dls:aws") => {
                 Ok(
                     Self::DlsAws(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("dls:azure") => {
                 Ok(
                     Self::DlsAzure(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("dls:gcp") => {
                 Ok(
                     Self::DlsGcp(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("gcs") => {
                 Ok(
                     Self::Gcs(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("http") => {
                 Ok(
                     Self::Http(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("s3") => {
                 Ok(
                     Self::S3(
-                        crate::runtime::variant_payload(map, "provider", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "provider", false),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -181,9 +181,7 @@ impl crate::runtime::Json for DataProtectionSettings {
         crate::runtime::put_optional(&mut map, "state", &self.state);
         crate::runtime::put_optional(&mut map, "updatedDate", &self.updated_date);
         crate::runtime::put_optional(&mut map, "updatedUser", &self.updated_user);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -54,9 +54,7 @@ impl crate::runtime::Json for DatabaseRollingIndexRequest {
         crate::runtime::put_optional(&mut map, "db", &self.db);
         crate::runtime::put_optional(&mut map, "keys", &self.keys);
         crate::runtime::put_optional(&mut map, "options", &self.options);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

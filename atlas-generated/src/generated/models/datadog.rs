@@ -122,9 +122,7 @@ impl crate::runtime::Json for Datadog {
             "sendUserProvidedResourceTags",
             &self.send_user_provided_resource_tags,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

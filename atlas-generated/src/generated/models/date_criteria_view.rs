@@ -51,9 +51,7 @@ impl crate::runtime::Json for DateCriteriaView {
             "expireAfterDays",
             &self.expire_after_days,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -58,9 +58,7 @@ impl crate::runtime::Json for DefaultGroupLimitResponse {
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_nullable(&mut map, "maximumLimit", &self.maximum_limit);
         crate::runtime::put_optional(&mut map, "name", &self.name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

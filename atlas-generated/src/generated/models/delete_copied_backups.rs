@@ -62,9 +62,7 @@ impl crate::runtime::Json for DeleteCopiedBackups {
             &self.replication_spec_id,
         );
         crate::runtime::put_optional(&mut map, "zoneId", &self.zone_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -48,9 +48,7 @@ impl crate::runtime::Json for DeleteCopiedBackups20240805 {
         crate::runtime::put_optional(&mut map, "cloudProvider", &self.cloud_provider);
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
         crate::runtime::put_optional(&mut map, "zoneId", &self.zone_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

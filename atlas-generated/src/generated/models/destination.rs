@@ -91,9 +91,7 @@ impl crate::runtime::Json for Destination {
             &self.filled,
         );
         crate::runtime::put_nullable(&mut map, "privateLinkId", &self.private_link_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
     #[inline]

@@ -44,10 +44,8 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItem {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "frequencyType",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "frequencyType", false),
                         path,
                     )?,
                 })
@@ -55,10 +53,8 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItem {
             Some("ondemand") => {
                 Ok(
                     Self::Ondemand(
-                        crate::runtime::variant_payload(
-                            map,
-                            "frequencyType",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "frequencyType", false),
                             path,
                         )?,
                     ),

@@ -89,9 +89,7 @@ impl crate::runtime::Json for DiskBackupCopySetting {
             "shouldCopyOplogs",
             &self.should_copy_oplogs,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

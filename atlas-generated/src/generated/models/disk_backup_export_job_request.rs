@@ -54,9 +54,7 @@ impl crate::runtime::Json for DiskBackupExportJobRequest {
         crate::runtime::put_optional(&mut map, "exportBucketId", &self.export_bucket_id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "snapshotId", &self.snapshot_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

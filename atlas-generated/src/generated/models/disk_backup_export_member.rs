@@ -44,9 +44,7 @@ impl crate::runtime::Json for DiskBackupExportMember {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "exportId", &self.export_id);
         crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -60,9 +60,7 @@ impl crate::runtime::Json for DiskBackupRestoreMember {
             &self.private_download_delivery_urls,
         );
         crate::runtime::put_optional(&mut map, "replicaSetName", &self.replica_set_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

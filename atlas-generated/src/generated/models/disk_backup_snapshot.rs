@@ -29,14 +29,20 @@ impl crate::runtime::Json for DiskBackupSnapshot {
             Some("replicaSet") => {
                 Ok(
                     Self::ReplicaSet(
-                        crate::runtime::variant_payload(map, "type", true, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", true),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("shardedCluster") => {
                 Ok(
                     Self::ShardedCluster(
-                        crate::runtime::variant_payload(map, "type", true, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", true),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -256,9 +256,7 @@ impl crate::runtime::Json for DiskBackupSnapshotSchedule {
             "useOrgAndGroupNamesInExportPrefix",
             &self.use_org_and_group_names_in_export_prefix,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -44,9 +44,7 @@ impl crate::runtime::Json for DiskPartitionWriteLatencyIndexTimeMetricThresholdV
         crate::runtime::put_optional(&mut map, "operator", &self.operator);
         crate::runtime::put_optional(&mut map, "threshold", &self.threshold);
         crate::runtime::put_optional(&mut map, "units", &self.units);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -56,9 +56,7 @@ impl crate::runtime::Json for DropIndexSuggestionsIndex {
         crate::runtime::put_optional(&mut map, "shards", &self.shards);
         crate::runtime::put_optional(&mut map, "since", &self.since);
         crate::runtime::put_optional(&mut map, "sizeBytes", &self.size_bytes);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

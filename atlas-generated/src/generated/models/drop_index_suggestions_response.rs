@@ -54,9 +54,7 @@ impl crate::runtime::Json for DropIndexSuggestionsResponse {
             &self.redundant_indexes,
         );
         crate::runtime::put_optional(&mut map, "unusedIndexes", &self.unused_indexes);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
     #[inline]

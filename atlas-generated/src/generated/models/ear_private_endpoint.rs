@@ -31,10 +31,8 @@ impl crate::runtime::Json for EarPrivateEndpoint {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::variant_payload(
-                            map,
-                            "cloudProvider",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "cloudProvider", false),
                             path,
                         )?,
                     ),
@@ -43,10 +41,8 @@ impl crate::runtime::Json for EarPrivateEndpoint {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::variant_payload(
-                            map,
-                            "cloudProvider",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "cloudProvider", false),
                             path,
                         )?,
                     ),

@@ -48,9 +48,7 @@ impl crate::runtime::Json for EventTypeDetails {
         crate::runtime::put_optional(&mut map, "alertable", &self.alertable);
         crate::runtime::put_optional(&mut map, "description", &self.description);
         crate::runtime::put_optional(&mut map, "eventType", &self.event_type);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -109,9 +109,7 @@ impl crate::runtime::Json for FederatedUser {
             &self.filled,
         );
         crate::runtime::put_optional(&mut map, "userId", &self.user_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

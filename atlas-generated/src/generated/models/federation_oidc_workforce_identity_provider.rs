@@ -138,9 +138,7 @@ impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
         );
         crate::runtime::put_nullable(&mut map, "updatedAt", &self.updated_at);
         crate::runtime::put_optional(&mut map, "userClaim", &self.user_claim);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

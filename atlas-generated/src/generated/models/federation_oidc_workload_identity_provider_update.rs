@@ -74,9 +74,7 @@ impl crate::runtime::Json for FederationOidcWorkloadIdentityProviderUpdate {
         crate::runtime::put_optional(&mut map, "issuerUri", &self.issuer_uri);
         crate::runtime::put_optional(&mut map, "protocol", &self.protocol);
         crate::runtime::put_optional(&mut map, "userClaim", &self.user_claim);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

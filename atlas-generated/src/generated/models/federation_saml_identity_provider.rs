@@ -150,9 +150,7 @@ impl crate::runtime::Json for FederationSamlIdentityProvider {
         crate::runtime::put_optional(&mut map, "ssoUrl", &self.sso_url);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_nullable(&mut map, "updatedAt", &self.updated_at);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -132,9 +132,7 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
         );
         crate::runtime::put_optional(&mut map, "ssoUrl", &self.sso_url);
         crate::runtime::put_nullable(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

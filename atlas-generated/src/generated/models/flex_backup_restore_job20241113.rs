@@ -154,9 +154,7 @@ impl crate::runtime::Json for FlexBackupRestoreJob20241113 {
             "targetProjectId",
             &self.target_project_id,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

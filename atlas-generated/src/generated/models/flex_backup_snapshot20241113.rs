@@ -82,9 +82,7 @@ impl crate::runtime::Json for FlexBackupSnapshot20241113 {
         crate::runtime::put_optional(&mut map, "scheduledTime", &self.scheduled_time);
         crate::runtime::put_optional(&mut map, "startTime", &self.start_time);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

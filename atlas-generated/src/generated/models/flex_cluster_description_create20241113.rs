@@ -70,9 +70,7 @@ impl crate::runtime::Json for FlexClusterDescriptionCreate20241113 {
             "terminationProtectionEnabled",
             &self.termination_protection_enabled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -77,105 +77,150 @@ impl crate::runtime::Json for FlexClusterMetricThreshold {
             Some("FLEX_AVG_COMMAND_EXECUTION_TIME") => {
                 Ok(
                     Self::FlexAvgCommandExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_AVG_READ_EXECUTION_TIME") => {
                 Ok(
                     Self::FlexAvgReadExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_AVG_WRITE_EXECUTION_TIME") => {
                 Ok(
                     Self::FlexAvgWriteExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_CONNECTIONS") => {
                 Ok(
                     Self::FlexConnections(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_CONNECTIONS_PERCENT") => {
                 Ok(
                     Self::FlexConnectionsPercent(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_DATA_SIZE_TOTAL") => {
                 Ok(
                     Self::FlexDataSizeTotal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_NETWORK_BYTES_IN") => {
                 Ok(
                     Self::FlexNetworkBytesIn(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_NETWORK_BYTES_OUT") => {
                 Ok(
                     Self::FlexNetworkBytesOut(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_NETWORK_NUM_REQUESTS") => {
                 Ok(
                     Self::FlexNetworkNumRequests(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_CMD") => {
                 Ok(
                     Self::FlexOpcounterCmd(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_DELETE") => {
                 Ok(
                     Self::FlexOpcounterDelete(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::FlexOpcounterGetmore(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_INSERT") => {
                 Ok(
                     Self::FlexOpcounterInsert(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_QUERY") => {
                 Ok(
                     Self::FlexOpcounterQuery(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FLEX_OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::FlexOpcounterUpdate(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }

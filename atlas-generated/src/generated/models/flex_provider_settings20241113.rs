@@ -62,9 +62,7 @@ impl crate::runtime::Json for FlexProviderSettings20241113 {
         crate::runtime::put_optional(&mut map, "diskSizeGB", &self.disk_size_gb);
         crate::runtime::put_optional(&mut map, "providerName", &self.provider_name);
         crate::runtime::put_optional(&mut map, "regionName", &self.region_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -130,9 +130,7 @@ impl crate::runtime::Json for ForNdsGroup {
         crate::runtime::put_optional(&mut map, "raw", &self.raw);
         crate::runtime::put_nullable(&mut map, "replicaSetName", &self.replica_set_name);
         crate::runtime::put_optional(&mut map, "shardName", &self.shard_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

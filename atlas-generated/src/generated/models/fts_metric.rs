@@ -44,9 +44,7 @@ impl crate::runtime::Json for FtsMetric {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "metricName", &self.metric_name);
         crate::runtime::put_nullable(&mut map, "units", &self.units);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -50,9 +50,7 @@ impl crate::runtime::Json for GcpAccountDetails {
         crate::runtime::put_optional(&mut map, "gcpProjectId", &self.gcp_project_id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "vpcNetworkName", &self.vpc_network_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -46,9 +46,7 @@ impl crate::runtime::Json for GcpConsumerForwardingRule {
         crate::runtime::put_optional(&mut map, "endpointName", &self.endpoint_name);
         crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -90,9 +90,7 @@ impl crate::runtime::Json for GcpEndpointService {
             &self.service_attachment_names,
         );
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

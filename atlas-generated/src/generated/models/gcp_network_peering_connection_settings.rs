@@ -107,9 +107,7 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
             &self.filled,
         );
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -68,9 +68,7 @@ impl crate::runtime::Json for GcpRegionConfig {
         crate::runtime::put_optional(&mut map, "analyticsSpecs", &self.analytics_specs);
         crate::runtime::put_optional(&mut map, "autoScaling", &self.auto_scaling);
         crate::runtime::put_optional(&mut map, "readOnlySpecs", &self.read_only_specs);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

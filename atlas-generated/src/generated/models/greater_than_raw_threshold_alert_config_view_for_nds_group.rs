@@ -115,9 +115,7 @@ impl crate::runtime::Json for GreaterThanRawThresholdAlertConfigViewForNdsGroup 
         );
         crate::runtime::put_optional(&mut map, "threshold", &self.threshold);
         crate::runtime::put_optional(&mut map, "updated", &self.updated);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

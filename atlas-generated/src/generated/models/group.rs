@@ -132,9 +132,7 @@ impl crate::runtime::Json for Group {
             "withDefaultAlertsSettings",
             &self.with_default_alerts_settings,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

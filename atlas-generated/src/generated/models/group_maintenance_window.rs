@@ -108,9 +108,7 @@ impl crate::runtime::Json for GroupMaintenanceWindow {
         crate::runtime::put_optional(&mut map, "protectedHours", &self.protected_hours);
         crate::runtime::put_optional(&mut map, "startASAP", &self.start_asap);
         crate::runtime::put_optional(&mut map, "timeZoneId", &self.time_zone_id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -64,9 +64,7 @@ impl crate::runtime::Json for GroupMcpConfigResponse {
         crate::runtime::put_optional(&mut map, "mcpConfigId", &self.mcp_config_id);
         crate::runtime::put_nullable(&mut map, "mcpConfigName", &self.mcp_config_name);
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

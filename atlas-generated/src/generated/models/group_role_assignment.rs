@@ -36,9 +36,7 @@ impl crate::runtime::Json for GroupRoleAssignment {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "groupId", &self.group_id);
         crate::runtime::put_optional(&mut map, "groupRoles", &self.group_roles);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

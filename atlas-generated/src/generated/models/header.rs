@@ -57,9 +57,7 @@ impl crate::runtime::Json for Header {
             &self.filled,
         );
         crate::runtime::put_optional(&mut map, "value", &self.value);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

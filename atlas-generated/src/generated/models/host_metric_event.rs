@@ -281,10 +281,8 @@ impl crate::runtime::Json for HostMetricEvent {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "metricName",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "metricName", false),
                         path,
                     )?,
                 })
@@ -313,10 +311,8 @@ impl crate::runtime::Json for HostMetricEvent {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "metricName",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "metricName", false),
                         path,
                     )?,
                 })
@@ -342,10 +338,8 @@ impl crate::runtime::Json for HostMetricEvent {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "metricName",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(map, "metricName", false),
                         path,
                     )?,
                 })
@@ -353,7 +347,10 @@ impl crate::runtime::Json for HostMetricEvent {
             Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
                 Ok(
                     Self::SearchMaxNumberOfLuceneDocs(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -652,1120 +652,1600 @@ impl crate::runtime::Json for HostMetricThreshold {
             Some("ASSERT_MSG") => {
                 Ok(
                     Self::AssertMsg(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("ASSERT_REGULAR") => {
                 Ok(
                     Self::AssertRegular(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("ASSERT_USER") => {
                 Ok(
                     Self::AssertUser(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("ASSERT_WARNING") => {
                 Ok(
                     Self::AssertWarning(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("AVG_COMMAND_EXECUTION_TIME") => {
                 Ok(
                     Self::AvgCommandExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("AVG_READ_EXECUTION_TIME") => {
                 Ok(
                     Self::AvgReadExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("AVG_WRITE_EXECUTION_TIME") => {
                 Ok(
                     Self::AvgWriteExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("BACKGROUND_FLUSH_AVG") => {
                 Ok(
                     Self::BackgroundFlushAvg(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CACHE_BYTES_READ_INTO") => {
                 Ok(
                     Self::CacheBytesReadInto(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CACHE_BYTES_WRITTEN_FROM") => {
                 Ok(
                     Self::CacheBytesWrittenFrom(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CACHE_USAGE_DIRTY") => {
                 Ok(
                     Self::CacheUsageDirty(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CACHE_USAGE_USED") => {
                 Ok(
                     Self::CacheUsageUsed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("COMPUTED_MEMORY") => {
                 Ok(
                     Self::ComputedMemory(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CONNECTIONS") => {
                 Ok(
                     Self::Connections(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CONNECTIONS_MAX") => {
                 Ok(
                     Self::ConnectionsMax(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CONNECTIONS_PERCENT") => {
                 Ok(
                     Self::ConnectionsPercent(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CURSORS_TOTAL_CLIENT_CURSORS_SIZE") => {
                 Ok(
                     Self::CursorsTotalClientCursorsSize(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CURSORS_TOTAL_OPEN") => {
                 Ok(
                     Self::CursorsTotalOpen(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("CURSORS_TOTAL_TIMED_OUT") => {
                 Ok(
                     Self::CursorsTotalTimedOut(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DB_DATA_SIZE_TOTAL") => {
                 Ok(
                     Self::DbDataSizeTotal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DB_DATA_SIZE_TOTAL_WO_SYSTEM") => {
                 Ok(
                     Self::DbDataSizeTotalWoSystem(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DB_INDEX_SIZE_TOTAL") => {
                 Ok(
                     Self::DbIndexSizeTotal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DB_STORAGE_TOTAL") => {
                 Ok(
                     Self::DbStorageTotal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_QUEUE_DEPTH_DATA") => {
                 Ok(
                     Self::DiskPartitionQueueDepthData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
                 Ok(
                     Self::DiskPartitionQueueDepthIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionQueueDepthJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_IOPS_DATA") => {
                 Ok(
                     Self::DiskPartitionReadIopsData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_IOPS_INDEX") => {
                 Ok(
                     Self::DiskPartitionReadIopsIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_IOPS_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionReadIopsJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_LATENCY_DATA") => {
                 Ok(
                     Self::DiskPartitionReadLatencyData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_LATENCY_INDEX") => {
                 Ok(
                     Self::DiskPartitionReadLatencyIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_READ_LATENCY_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionReadLatencyJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_SPACE_USED_DATA") => {
                 Ok(
                     Self::DiskPartitionSpaceUsedData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_SPACE_USED_INDEX") => {
                 Ok(
                     Self::DiskPartitionSpaceUsedIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_SPACE_USED_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionSpaceUsedJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_IOPS_DATA") => {
                 Ok(
                     Self::DiskPartitionWriteIopsData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_IOPS_INDEX") => {
                 Ok(
                     Self::DiskPartitionWriteIopsIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionWriteIopsJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_LATENCY_DATA") => {
                 Ok(
                     Self::DiskPartitionWriteLatencyData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_LATENCY_INDEX") => {
                 Ok(
                     Self::DiskPartitionWriteLatencyIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
                 Ok(
                     Self::DiskPartitionWriteLatencyJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DOCUMENT_DELETED") => {
                 Ok(
                     Self::DocumentDeleted(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DOCUMENT_INSERTED") => {
                 Ok(
                     Self::DocumentInserted(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DOCUMENT_RETURNED") => {
                 Ok(
                     Self::DocumentReturned(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DOCUMENT_UPDATED") => {
                 Ok(
                     Self::DocumentUpdated(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("EXTRA_INFO_PAGE_FAULTS") => {
                 Ok(
                     Self::ExtraInfoPageFaults(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_DISK_UTILIZATION") => {
                 Ok(
                     Self::FtsDiskUtilization(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_JVM_CURRENT_MEMORY") => {
                 Ok(
                     Self::FtsJvmCurrentMemory(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_JVM_MAX_MEMORY") => {
                 Ok(
                     Self::FtsJvmMaxMemory(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_MEMORY_MAPPED") => {
                 Ok(
                     Self::FtsMemoryMapped(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_MEMORY_RESIDENT") => {
                 Ok(
                     Self::FtsMemoryResident(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_MEMORY_VIRTUAL") => {
                 Ok(
                     Self::FtsMemoryVirtual(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_PROCESS_CPU_KERNEL") => {
                 Ok(
                     Self::FtsProcessCpuKernel(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("FTS_PROCESS_CPU_USER") => {
                 Ok(
                     Self::FtsProcessCpuUser(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GLOBAL_ACCESSES_NOT_IN_MEMORY") => {
                 Ok(
                     Self::GlobalAccessesNotInMemory(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_CURRENT_QUEUE_READERS") => {
                 Ok(
                     Self::GlobalLockCurrentQueueReaders(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_CURRENT_QUEUE_TOTAL") => {
                 Ok(
                     Self::GlobalLockCurrentQueueTotal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_CURRENT_QUEUE_WRITERS") => {
                 Ok(
                     Self::GlobalLockCurrentQueueWriters(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GLOBAL_LOCK_PERCENTAGE") => {
                 Ok(
                     Self::GlobalLockPercentage(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN") => {
                 Ok(
                     Self::GlobalPageFaultExceptionsThrown(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_ACCESSES") => {
                 Ok(
                     Self::IndexCountersBtreeAccesses(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_HITS") => {
                 Ok(
                     Self::IndexCountersBtreeHits(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_MISS_RATIO") => {
                 Ok(
                     Self::IndexCountersBtreeMissRatio(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("INDEX_COUNTERS_BTREE_MISSES") => {
                 Ok(
                     Self::IndexCountersBtreeMisses(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("JOURNALING_COMMITS_IN_WRITE_LOCK") => {
                 Ok(
                     Self::JournalingCommitsInWriteLock(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("JOURNALING_MB") => {
                 Ok(
                     Self::JournalingMb(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("JOURNALING_WRITE_DATA_FILES_MB") => {
                 Ok(
                     Self::JournalingWriteDataFilesMb(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("LOGICAL_SIZE") => {
                 Ok(
                     Self::LogicalSize(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionQueueDepthData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionQueueDepthIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionQueueDepthJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_IOPS_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionReadIopsData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_IOPS_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionReadIopsIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_IOPS_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionReadIopsJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionReadLatencyData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionReadLatencyIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_READ_LATENCY_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionReadLatencyJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_SPACE_USED_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionSpaceUsedData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_SPACE_USED_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionSpaceUsedIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_SPACE_USED_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionSpaceUsedJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionWriteIopsData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionWriteIopsIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionWriteIopsJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_DATA") => {
                 Ok(
                     Self::MaxDiskPartitionWriteLatencyData(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_INDEX") => {
                 Ok(
                     Self::MaxDiskPartitionWriteLatencyIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
                 Ok(
                     Self::MaxDiskPartitionWriteLatencyJournal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_NORMALIZED_SYSTEM_CPU_STEAL") => {
                 Ok(
                     Self::MaxNormalizedSystemCpuSteal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_NORMALIZED_SYSTEM_CPU_USER") => {
                 Ok(
                     Self::MaxNormalizedSystemCpuUser(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_SWAP_USAGE_FREE") => {
                 Ok(
                     Self::MaxSwapUsageFree(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_SWAP_USAGE_USED") => {
                 Ok(
                     Self::MaxSwapUsageUsed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_MEMORY_AVAILABLE") => {
                 Ok(
                     Self::MaxSystemMemoryAvailable(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_MEMORY_PERCENT_USED") => {
                 Ok(
                     Self::MaxSystemMemoryPercentUsed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_MEMORY_USED") => {
                 Ok(
                     Self::MaxSystemMemoryUsed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_NETWORK_IN") => {
                 Ok(
                     Self::MaxSystemNetworkIn(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MAX_SYSTEM_NETWORK_OUT") => {
                 Ok(
                     Self::MaxSystemNetworkOut(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MEMORY_MAPPED") => {
                 Ok(
                     Self::MemoryMapped(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MEMORY_RESIDENT") => {
                 Ok(
                     Self::MemoryResident(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MEMORY_VIRTUAL") => {
                 Ok(
                     Self::MemoryVirtual(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MUNIN_CPU_IOWAIT") => {
                 Ok(
                     Self::MuninCpuIowait(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MUNIN_CPU_IRQ") => {
                 Ok(
                     Self::MuninCpuIrq(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MUNIN_CPU_NICE") => {
                 Ok(
                     Self::MuninCpuNice(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MUNIN_CPU_SOFTIRQ") => {
                 Ok(
                     Self::MuninCpuSoftirq(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MUNIN_CPU_STEAL") => {
                 Ok(
                     Self::MuninCpuSteal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MUNIN_CPU_SYSTEM") => {
                 Ok(
                     Self::MuninCpuSystem(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MUNIN_CPU_USER") => {
                 Ok(
                     Self::MuninCpuUser(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NETWORK_BYTES_IN") => {
                 Ok(
                     Self::NetworkBytesIn(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NETWORK_BYTES_OUT") => {
                 Ok(
                     Self::NetworkBytesOut(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NETWORK_NUM_REQUESTS") => {
                 Ok(
                     Self::NetworkNumRequests(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NORMALIZED_FTS_PROCESS_CPU_KERNEL") => {
                 Ok(
                     Self::NormalizedFtsProcessCpuKernel(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NORMALIZED_FTS_PROCESS_CPU_USER") => {
                 Ok(
                     Self::NormalizedFtsProcessCpuUser(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NORMALIZED_SYSTEM_CPU_STEAL") => {
                 Ok(
                     Self::NormalizedSystemCpuSteal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NORMALIZED_SYSTEM_CPU_USER") => {
                 Ok(
                     Self::NormalizedSystemCpuUser(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_CMD") => {
                 Ok(
                     Self::OpcounterCmd(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_DELETE") => {
                 Ok(
                     Self::OpcounterDelete(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::OpcounterGetmore(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_INSERT") => {
                 Ok(
                     Self::OpcounterInsert(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_QUERY") => {
                 Ok(
                     Self::OpcounterQuery(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_CMD") => {
                 Ok(
                     Self::OpcounterReplCmd(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_DELETE") => {
                 Ok(
                     Self::OpcounterReplDelete(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_INSERT") => {
                 Ok(
                     Self::OpcounterReplInsert(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_REPL_UPDATE") => {
                 Ok(
                     Self::OpcounterReplUpdate(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_TTL_DELETED") => {
                 Ok(
                     Self::OpcounterTtlDeleted(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::OpcounterUpdate(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPERATION_THROTTLING_REJECTED_OPERATIONS") => {
                 Ok(
                     Self::OperationThrottlingRejectedOperations(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPERATIONS_QUERIES_KILLED") => {
                 Ok(
                     Self::OperationsQueriesKilled(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPERATIONS_SCAN_AND_ORDER") => {
                 Ok(
                     Self::OperationsScanAndOrder(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPLOG_MASTER_LAG_TIME_DIFF") => {
                 Ok(
                     Self::OplogMasterLagTimeDiff(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPLOG_MASTER_TIME") => {
                 Ok(
                     Self::OplogMasterTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPLOG_MASTER_TIME_ESTIMATED_TTL") => {
                 Ok(
                     Self::OplogMasterTimeEstimatedTtl(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPLOG_RATE_GB_PER_HOUR") => {
                 Ok(
                     Self::OplogRateGbPerHour(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPLOG_SLAVE_LAG_MASTER_TIME") => {
                 Ok(
                     Self::OplogSlaveLagMasterTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("QUERY_EXECUTOR_SCANNED") => {
                 Ok(
                     Self::QueryExecutorScanned(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("QUERY_EXECUTOR_SCANNED_OBJECTS") => {
                 Ok(
                     Self::QueryExecutorScannedObjects(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("QUERY_SPILL_TO_DISK_DURING_SORT") => {
                 Ok(
                     Self::QuerySpillToDiskDuringSort(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED") => {
                 Ok(
                     Self::QueryTargetingScannedObjectsPerReturned(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("QUERY_TARGETING_SCANNED_PER_RETURNED") => {
                 Ok(
                     Self::QueryTargetingScannedPerReturned(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("RESTARTS_IN_LAST_HOUR") => {
                 Ok(
                     Self::RestartsInLastHour(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_INDEX_SIZE") => {
                 Ok(
                     Self::SearchIndexSize(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_MAX_FIELDS_INDEXED") => {
                 Ok(
                     Self::SearchMaxFieldsIndexed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_MAX_NGRAM_FIELDS_INDEXED") => {
                 Ok(
                     Self::SearchMaxNgramFieldsIndexed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
                 Ok(
                     Self::SearchMaxNumberOfLuceneDocs(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_FIELDS_IN_INDEX") => {
                 Ok(
                     Self::SearchNumberOfFieldsInIndex(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_QUERIES_ERROR") => {
                 Ok(
                     Self::SearchNumberOfQueriesError(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_QUERIES_SUCCESS") => {
                 Ok(
                     Self::SearchNumberOfQueriesSuccess(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_NUMBER_OF_QUERIES_TOTAL") => {
                 Ok(
                     Self::SearchNumberOfQueriesTotal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_DELETE") => {
                 Ok(
                     Self::SearchOpcounterDelete(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::SearchOpcounterGetmore(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_INSERT") => {
                 Ok(
                     Self::SearchOpcounterInsert(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::SearchOpcounterUpdate(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_PROCESS_THROTTLING") => {
                 Ok(
                     Self::SearchProcessThrottling(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SEARCH_REPLICATION_LAG") => {
                 Ok(
                     Self::SearchReplicationLag(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SWAP_USAGE_FREE") => {
                 Ok(
                     Self::SwapUsageFree(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SWAP_USAGE_USED") => {
                 Ok(
                     Self::SwapUsageUsed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SYSTEM_MEMORY_AVAILABLE") => {
                 Ok(
                     Self::SystemMemoryAvailable(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SYSTEM_MEMORY_PERCENT_USED") => {
                 Ok(
                     Self::SystemMemoryPercentUsed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SYSTEM_MEMORY_USED") => {
                 Ok(
                     Self::SystemMemoryUsed(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SYSTEM_NETWORK_IN") => {
                 Ok(
                     Self::SystemNetworkIn(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SYSTEM_NETWORK_OUT") => {
                 Ok(
                     Self::SystemNetworkOut(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("TICKETS_AVAILABLE_READS") => {
                 Ok(
                     Self::TicketsAvailableReads(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("TICKETS_AVAILABLE_WRITES") => {
                 Ok(
                     Self::TicketsAvailableWrites(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }

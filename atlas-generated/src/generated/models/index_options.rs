@@ -169,9 +169,7 @@ impl crate::runtime::Json for IndexOptions {
             &self.text_index_version,
         );
         crate::runtime::put_optional(&mut map, "weights", &self.weights);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -106,9 +106,7 @@ impl crate::runtime::Json for LdapSecuritySettings {
             "userToDNMapping",
             &self.user_to_dn_mapping,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

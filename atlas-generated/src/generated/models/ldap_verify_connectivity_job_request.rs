@@ -64,9 +64,7 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {
         crate::runtime::put_optional(&mut map, "requestId", &self.request_id);
         crate::runtime::put_optional(&mut map, "status", &self.status);
         crate::runtime::put_optional(&mut map, "validations", &self.validations);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -50,9 +50,7 @@ impl crate::runtime::Json for LegacyReplicationSpec {
         crate::runtime::put_optional(&mut map, "numShards", &self.num_shards);
         crate::runtime::put_optional(&mut map, "regionsConfig", &self.regions_config);
         crate::runtime::put_optional(&mut map, "zoneName", &self.zone_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -89,9 +89,7 @@ impl crate::runtime::Json for LiveMigrationResponse {
             &self.ready_for_cutover,
         );
         crate::runtime::put_nullable(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

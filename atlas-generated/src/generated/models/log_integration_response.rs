@@ -46,42 +46,60 @@ impl crate::runtime::Json for LogIntegrationResponse {
             Some("AZURE_LOG_EXPORT") => {
                 Ok(
                     Self::AzureLogExport(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("DATADOG_LOG_EXPORT") => {
                 Ok(
                     Self::DatadogLogExport(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("GCS_LOG_EXPORT") => {
                 Ok(
                     Self::GcsLogExport(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OTEL_LOG_EXPORT") => {
                 Ok(
                     Self::OtelLogExport(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("S3_LOG_EXPORT") => {
                 Ok(
                     Self::S3LogExport(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SPLUNK_LOG_EXPORT") => {
                 Ok(
                     Self::SplunkLogExport(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -50,9 +50,7 @@ impl crate::runtime::Json for MdbAvailableVersion {
         crate::runtime::put_optional(&mut map, "instanceSize", &self.instance_size);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "version", &self.version);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -94,9 +94,7 @@ impl crate::runtime::Json for MeasurementsCollStatsLatencyCluster {
         crate::runtime::put_optional(&mut map, "measurements", &self.measurements);
         crate::runtime::put_optional(&mut map, "processId", &self.process_id);
         crate::runtime::put_optional(&mut map, "start", &self.start);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -46,9 +46,7 @@ impl crate::runtime::Json for MetricsMeasurementAtlas {
         crate::runtime::put_optional(&mut map, "dataPoints", &self.data_points);
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "units", &self.units);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

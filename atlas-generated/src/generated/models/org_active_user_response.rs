@@ -86,9 +86,7 @@ impl crate::runtime::Json for OrgActiveUserResponse {
         crate::runtime::put_optional(&mut map, "lastAuth", &self.last_auth);
         crate::runtime::put_optional(&mut map, "lastName", &self.last_name);
         crate::runtime::put_optional(&mut map, "mobileNumber", &self.mobile_number);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -98,9 +98,7 @@ impl crate::runtime::Json for OrgFederationSettings {
             "identityProviderStatus",
             &self.identity_provider_status,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -66,9 +66,7 @@ impl crate::runtime::Json for OrgGroup {
         crate::runtime::put_optional(&mut map, "orgName", &self.org_name);
         crate::runtime::put_optional(&mut map, "planType", &self.plan_type);
         crate::runtime::put_optional(&mut map, "tags", &self.tags);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -44,9 +44,7 @@ impl crate::runtime::Json for OrgServiceAccountUpdateRequest {
         crate::runtime::put_nullable(&mut map, "description", &self.description);
         crate::runtime::put_nullable(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

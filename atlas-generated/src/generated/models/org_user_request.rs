@@ -44,9 +44,7 @@ impl crate::runtime::Json for OrgUserRequest {
         crate::runtime::put_optional(&mut map, "roles", &self.roles);
         crate::runtime::put_optional(&mut map, "teamIds", &self.team_ids);
         crate::runtime::put_optional(&mut map, "username", &self.username);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

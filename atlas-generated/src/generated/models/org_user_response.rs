@@ -39,10 +39,12 @@ impl crate::runtime::Json for OrgUserResponse {
             Some("ACTIVE") => {
                 Ok(
                     Self::Active(
-                        crate::runtime::variant_payload(
-                            map,
-                            "orgMembershipStatus",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(
+                                map,
+                                "orgMembershipStatus",
+                                false,
+                            ),
                             path,
                         )?,
                     ),
@@ -54,10 +56,12 @@ impl crate::runtime::Json for OrgUserResponse {
                         serde_json::Value::String(tag.to_owned()),
                         path,
                     )?,
-                    value: crate::runtime::variant_payload(
-                        map,
-                        "orgMembershipStatus",
-                        false,
+                    value: crate::runtime::Json::from_json(
+                        crate::runtime::variant_payload(
+                            map,
+                            "orgMembershipStatus",
+                            false,
+                        ),
                         path,
                     )?,
                 })

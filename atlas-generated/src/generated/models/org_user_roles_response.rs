@@ -44,9 +44,7 @@ impl crate::runtime::Json for OrgUserRolesResponse {
             &self.group_role_assignments,
         );
         crate::runtime::put_optional(&mut map, "orgRoles", &self.org_roles);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -138,9 +138,7 @@ impl crate::runtime::Json for OrganizationSettings {
             "streamsCrossGroupEnabled",
             &self.streams_cross_group_enabled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

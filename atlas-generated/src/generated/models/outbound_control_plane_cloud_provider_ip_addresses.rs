@@ -48,9 +48,7 @@ impl crate::runtime::Json for OutboundControlPlaneCloudProviderIpAddresses {
         crate::runtime::put_optional(&mut map, "aws", &self.aws);
         crate::runtime::put_optional(&mut map, "azure", &self.azure);
         crate::runtime::put_optional(&mut map, "gcp", &self.gcp);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -90,9 +90,7 @@ impl crate::runtime::Json for OverloadProtectionSimulationResponse {
         crate::runtime::put_optional(&mut map, "requestDate", &self.request_date);
         crate::runtime::put_optional(&mut map, "simulationId", &self.simulation_id);
         crate::runtime::put_optional(&mut map, "state", &self.state);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

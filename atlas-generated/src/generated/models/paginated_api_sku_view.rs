@@ -46,9 +46,7 @@ impl crate::runtime::Json for PaginatedApiSkuView {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "results", &self.results);
         crate::runtime::put_optional(&mut map, "totalCount", &self.total_count);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

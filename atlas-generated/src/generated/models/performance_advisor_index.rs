@@ -64,9 +64,7 @@ impl crate::runtime::Json for PerformanceAdvisorIndex {
         crate::runtime::put_optional(&mut map, "index", &self.index);
         crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
         crate::runtime::put_optional(&mut map, "weight", &self.weight);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -52,9 +52,7 @@ impl crate::runtime::Json for PerformanceAdvisorOpStats {
         crate::runtime::put_optional(&mut map, "nReturned", &self.n_returned);
         crate::runtime::put_optional(&mut map, "nScanned", &self.n_scanned);
         crate::runtime::put_optional(&mut map, "ts", &self.ts);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

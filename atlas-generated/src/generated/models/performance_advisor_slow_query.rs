@@ -56,9 +56,7 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQuery {
         crate::runtime::put_optional(&mut map, "namespace", &self.namespace);
         crate::runtime::put_optional(&mut map, "opType", &self.op_type);
         crate::runtime::put_optional(&mut map, "replicaState", &self.replica_state);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

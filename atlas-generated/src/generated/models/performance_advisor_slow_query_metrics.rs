@@ -160,9 +160,7 @@ impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
         );
         crate::runtime::put_optional(&mut map, "responseLength", &self.response_length);
         crate::runtime::put_optional(&mut map, "tokensUsed", &self.tokens_used);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

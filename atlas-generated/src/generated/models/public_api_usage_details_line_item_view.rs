@@ -88,9 +88,7 @@ impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
             &self.unit_price_dollars,
         );
         crate::runtime::put_optional(&mut map, "usageDate", &self.usage_date);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

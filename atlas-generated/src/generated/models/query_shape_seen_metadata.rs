@@ -52,9 +52,7 @@ impl crate::runtime::Json for QueryShapeSeenMetadata {
         crate::runtime::put_optional(&mut map, "driverName", &self.driver_name);
         crate::runtime::put_optional(&mut map, "driverVersion", &self.driver_version);
         crate::runtime::put_optional(&mut map, "timestamp", &self.timestamp);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

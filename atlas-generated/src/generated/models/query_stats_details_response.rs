@@ -40,9 +40,7 @@ impl crate::runtime::Json for QueryStatsDetailsResponse {
         crate::runtime::put_optional(&mut map, "firstSeen", &self.first_seen);
         crate::runtime::put_optional(&mut map, "lastSeen", &self.last_seen);
         crate::runtime::put_optional(&mut map, "queryStats", &self.query_stats);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

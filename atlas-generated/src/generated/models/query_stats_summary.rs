@@ -161,9 +161,7 @@ impl crate::runtime::Json for QueryStatsSummary {
             "totalWorkingMillis",
             &self.total_working_millis,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

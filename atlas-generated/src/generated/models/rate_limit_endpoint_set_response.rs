@@ -74,9 +74,7 @@ impl crate::runtime::Json for RateLimitEndpointSetResponse {
         );
         crate::runtime::put_optional(&mut map, "refillRate", &self.refill_rate);
         crate::runtime::put_optional(&mut map, "scope", &self.scope);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -80,9 +80,7 @@ impl crate::runtime::Json for Raw {
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
         crate::runtime::put_optional(&mut map, "orgName", &self.org_name);
         crate::runtime::put_optional(&mut map, "severity", &self.severity);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -46,9 +46,7 @@ impl crate::runtime::Json for RegionSpec {
         crate::runtime::put_optional(&mut map, "electableNodes", &self.electable_nodes);
         crate::runtime::put_optional(&mut map, "priority", &self.priority);
         crate::runtime::put_optional(&mut map, "readOnlyNodes", &self.read_only_nodes);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -36,10 +36,8 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
             Some("REPLICATION_OPLOG_WINDOW_RUNNING_OUT") => {
                 Ok(
                     Self::ReplicationOplogWindowRunningOut(
-                        crate::runtime::variant_payload(
-                            map,
-                            "eventTypeName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "eventTypeName", false),
                             path,
                         )?,
                     ),
@@ -48,10 +46,8 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
             Some("TOO_MANY_ELECTIONS") => {
                 Ok(
                     Self::TooManyElections(
-                        crate::runtime::variant_payload(
-                            map,
-                            "eventTypeName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "eventTypeName", false),
                             path,
                         )?,
                     ),

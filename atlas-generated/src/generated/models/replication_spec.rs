@@ -60,9 +60,7 @@ impl crate::runtime::Json for ReplicationSpec {
         crate::runtime::put_optional(&mut map, "regionConfigs", &self.region_configs);
         crate::runtime::put_optional(&mut map, "zoneId", &self.zone_id);
         crate::runtime::put_optional(&mut map, "zoneName", &self.zone_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -40,9 +40,7 @@ impl crate::runtime::Json for ReportGenerationRequest {
         crate::runtime::put_optional(&mut map, "reportFormat", &self.report_format);
         crate::runtime::put_optional(&mut map, "reportType", &self.report_type);
         crate::runtime::put_optional(&mut map, "version", &self.version);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -52,9 +52,7 @@ impl crate::runtime::Json for RestoreJobFileHash {
         crate::runtime::put_optional(&mut map, "hash", &self.hash);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "typeName", &self.type_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

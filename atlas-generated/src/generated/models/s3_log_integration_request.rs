@@ -124,9 +124,7 @@ impl crate::runtime::Json for S3LogIntegrationRequest {
             "useLegacyPathStructure",
             &self.use_legacy_path_structure,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

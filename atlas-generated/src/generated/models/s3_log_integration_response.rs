@@ -130,9 +130,7 @@ impl crate::runtime::Json for S3LogIntegrationResponse {
             "useLegacyPathStructure",
             &self.use_legacy_path_structure,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -40,9 +40,7 @@ impl crate::runtime::Json for SandboxClusterTemplateView {
         crate::runtime::put_optional(&mut map, "provider", &self.provider);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "tier", &self.tier);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

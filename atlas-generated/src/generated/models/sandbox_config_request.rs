@@ -46,9 +46,7 @@ impl crate::runtime::Json for SandboxConfigRequest {
             &self.cluster_template,
         );
         crate::runtime::put_nullable(&mut map, "enabled", &self.enabled);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -52,9 +52,7 @@ impl crate::runtime::Json for SandboxConfigResponse {
         );
         crate::runtime::put_nullable(&mut map, "enabled", &self.enabled);
         crate::runtime::put_optional(&mut map, "id", &self.id);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -42,9 +42,7 @@ impl crate::runtime::Json for SchemaAdvisorNamespaceTriggers {
         let mut map = serde_json::Map::new();
         crate::runtime::put_nullable(&mut map, "namespace", &self.namespace);
         crate::runtime::put_optional(&mut map, "triggers", &self.triggers);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

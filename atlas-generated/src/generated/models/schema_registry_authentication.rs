@@ -29,14 +29,20 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
             Some("SASL_INHERIT") => {
                 Ok(
                     Self::SaslInherit(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("USER_INFO") => {
                 Ok(
                     Self::UserInfo(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }

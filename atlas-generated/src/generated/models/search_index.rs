@@ -148,9 +148,7 @@ impl crate::runtime::Json for SearchIndex {
         crate::runtime::put_optional(&mut map, "mappings", &self.mappings);
         crate::runtime::put_optional(&mut map, "searchAnalyzer", &self.search_analyzer);
         crate::runtime::put_optional(&mut map, "synonyms", &self.synonyms);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

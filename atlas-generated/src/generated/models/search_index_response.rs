@@ -29,14 +29,20 @@ impl crate::runtime::Json for SearchIndexResponse {
             Some("search") => {
                 Ok(
                     Self::Search(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("vectorSearch") => {
                 Ok(
                     Self::VectorSearch(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }

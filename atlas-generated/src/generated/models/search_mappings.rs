@@ -38,9 +38,7 @@ impl crate::runtime::Json for SearchMappings {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "dynamic", &self.dynamic);
         crate::runtime::put_optional(&mut map, "fields", &self.fields);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
     #[inline]

@@ -104,9 +104,7 @@ impl crate::runtime::Json for ServerlessBackupSnapshot {
             "storageSizeBytes",
             &self.storage_size_bytes,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -103,119 +103,170 @@ impl crate::runtime::Json for ServerlessMetricThreshold {
             Some("SERVERLESS_AVG_COMMAND_EXECUTION_TIME") => {
                 Ok(
                     Self::ServerlessAvgCommandExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_AVG_READ_EXECUTION_TIME") => {
                 Ok(
                     Self::ServerlessAvgReadExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_AVG_WRITE_EXECUTION_TIME") => {
                 Ok(
                     Self::ServerlessAvgWriteExecutionTime(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_CONNECTIONS") => {
                 Ok(
                     Self::ServerlessConnections(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_CONNECTIONS_PERCENT") => {
                 Ok(
                     Self::ServerlessConnectionsPercent(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_DATA_SIZE_TOTAL") => {
                 Ok(
                     Self::ServerlessDataSizeTotal(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_NETWORK_BYTES_IN") => {
                 Ok(
                     Self::ServerlessNetworkBytesIn(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_NETWORK_BYTES_OUT") => {
                 Ok(
                     Self::ServerlessNetworkBytesOut(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_NETWORK_NUM_REQUESTS") => {
                 Ok(
                     Self::ServerlessNetworkNumRequests(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_CMD") => {
                 Ok(
                     Self::ServerlessOpcounterCmd(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_DELETE") => {
                 Ok(
                     Self::ServerlessOpcounterDelete(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_GETMORE") => {
                 Ok(
                     Self::ServerlessOpcounterGetmore(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_INSERT") => {
                 Ok(
                     Self::ServerlessOpcounterInsert(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_QUERY") => {
                 Ok(
                     Self::ServerlessOpcounterQuery(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_OPCOUNTER_UPDATE") => {
                 Ok(
                     Self::ServerlessOpcounterUpdate(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_TOTAL_READ_UNITS") => {
                 Ok(
                     Self::ServerlessTotalReadUnits(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SERVERLESS_TOTAL_WRITE_UNITS") => {
                 Ok(
                     Self::ServerlessTotalWriteUnits(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }

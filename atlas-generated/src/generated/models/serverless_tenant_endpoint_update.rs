@@ -29,10 +29,8 @@ impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
             Some("AWS") => {
                 Ok(
                     Self::Aws(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),
@@ -41,10 +39,8 @@ impl crate::runtime::Json for ServerlessTenantEndpointUpdate {
             Some("AZURE") => {
                 Ok(
                     Self::Azure(
-                        crate::runtime::variant_payload(
-                            map,
-                            "providerName",
-                            false,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "providerName", false),
                             path,
                         )?,
                     ),

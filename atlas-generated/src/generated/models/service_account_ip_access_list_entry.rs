@@ -76,9 +76,7 @@ impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
         );
         crate::runtime::put_nullable(&mut map, "lastUsedAt", &self.last_used_at);
         crate::runtime::put_optional(&mut map, "requestCount", &self.request_count);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -74,9 +74,7 @@ impl crate::runtime::Json for ServiceAccountSecret {
             &self.masked_secret_value,
         );
         crate::runtime::put_optional(&mut map, "secret", &self.secret);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

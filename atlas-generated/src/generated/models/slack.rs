@@ -79,9 +79,7 @@ impl crate::runtime::Json for Slack {
         crate::runtime::put_or_null(&mut map, "channelName", &self.channel_name);
         crate::runtime::put_nullable(&mut map, "id", &self.id);
         crate::runtime::put_optional(&mut map, "teamName", &self.team_name);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -42,9 +42,7 @@ impl crate::runtime::Json for StreamConfig {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "maxTierSize", &self.max_tier_size);
         crate::runtime::put_optional(&mut map, "tier", &self.tier);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -167,9 +167,7 @@ impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "reason", &self.reason);
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_optional(&mut map, "toTier", &self.to_tier);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

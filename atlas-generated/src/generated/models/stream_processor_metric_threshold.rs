@@ -40,28 +40,40 @@ impl crate::runtime::Json for StreamProcessorMetricThreshold {
             Some("STREAM_PROCESSOR_CHANGE_STREAM_LAG") => {
                 Ok(
                     Self::StreamProcessorChangeStreamLag(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("STREAM_PROCESSOR_DLQ_MESSAGE_COUNT") => {
                 Ok(
                     Self::StreamProcessorDlqMessageCount(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("STREAM_PROCESSOR_KAFKA_LAG") => {
                 Ok(
                     Self::StreamProcessorKafkaLag(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT") => {
                 Ok(
                     Self::StreamProcessorOutputMessageCount(
-                        crate::runtime::variant_payload(map, "metricName", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "metricName", false),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -62,9 +62,7 @@ impl crate::runtime::Json for StreamsAwsKinesisDataStreamsConnection {
         crate::runtime::put_optional(&mut map, "state", &self.state);
         crate::runtime::put_optional(&mut map, "aws", &self.aws);
         crate::runtime::put_optional(&mut map, "networking", &self.networking);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

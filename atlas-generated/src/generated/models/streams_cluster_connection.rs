@@ -80,9 +80,7 @@ impl crate::runtime::Json for StreamsClusterConnection {
             "dbRoleToExecute",
             &self.db_role_to_execute,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -48,9 +48,7 @@ impl crate::runtime::Json for StreamsDlq {
         crate::runtime::put_optional(&mut map, "connectionName", &self.connection_name);
         crate::runtime::put_optional(&mut map, "db", &self.db);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -101,9 +101,7 @@ impl crate::runtime::Json for StreamsEventViewForNdsGroup {
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "orgId", &self.org_id);
         crate::runtime::put_optional(&mut map, "raw", &self.raw);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -29,14 +29,20 @@ impl crate::runtime::Json for StreamsFailoverConnection {
             Some("Cluster") => {
                 Ok(
                     Self::Cluster(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("Kafka") => {
                 Ok(
                     Self::Kafka(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -114,9 +114,7 @@ impl crate::runtime::Json for StreamsKafkaAuthentication {
             &self.token_endpoint_url,
         );
         crate::runtime::put_optional(&mut map, "username", &self.username);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

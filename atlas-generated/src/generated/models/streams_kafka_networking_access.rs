@@ -50,9 +50,7 @@ impl crate::runtime::Json for StreamsKafkaNetworkingAccess {
         crate::runtime::put_optional(&mut map, "name", &self.name);
         crate::runtime::put_optional(&mut map, "tgwRouteId", &self.tgw_route_id);
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -38,9 +38,7 @@ impl crate::runtime::Json for StreamsOptions {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "dlq", &self.dlq);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -42,9 +42,7 @@ impl crate::runtime::Json for StreamsPublicPrivateLinkNetworkingAccess {
         crate::runtime::put_optional(&mut map, "connectionId", &self.connection_id);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "type", &self.r#type);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

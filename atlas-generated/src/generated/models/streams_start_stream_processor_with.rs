@@ -66,9 +66,7 @@ impl crate::runtime::Json for StreamsStartStreamProcessorWith {
             &self.start_at_operation_time,
         );
         crate::runtime::put_optional(&mut map, "tier", &self.tier);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -70,9 +70,7 @@ impl crate::runtime::Json for StreamsTenantUpdateRequest {
         );
         crate::runtime::put_optional(&mut map, "region", &self.region);
         crate::runtime::put_nullable(&mut map, "streamConfig", &self.stream_config);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

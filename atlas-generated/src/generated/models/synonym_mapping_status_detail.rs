@@ -42,9 +42,7 @@ impl crate::runtime::Json for SynonymMappingStatusDetail {
         crate::runtime::put_optional(&mut map, "message", &self.message);
         crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -58,9 +58,7 @@ impl crate::runtime::Json for SystemStatus {
         crate::runtime::put_optional(&mut map, "build", &self.build);
         crate::runtime::put_optional(&mut map, "links", &self.links);
         crate::runtime::put_optional(&mut map, "throttling", &self.throttling);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -64,9 +64,7 @@ impl crate::runtime::Json for TenantHardwareSpec20240805 {
             &self.effective_instance_size,
         );
         crate::runtime::put_optional(&mut map, "instanceSize", &self.instance_size);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -60,9 +60,7 @@ impl crate::runtime::Json for TenantRegionConfig20240805 {
             "backingProviderName",
             &self.backing_provider_name,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -55,9 +55,7 @@ impl crate::runtime::Json for TextSearchHostStatusDetail {
         crate::runtime::put_optional(&mut map, "queryable", &self.queryable);
         crate::runtime::put_optional(&mut map, "stagedIndex", &self.staged_index);
         crate::runtime::put_optional(&mut map, "status", &self.status);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -101,9 +101,7 @@ impl crate::runtime::Json for TextSearchIndexDefinition {
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
         crate::runtime::put_optional(&mut map, "synonyms", &self.synonyms);
         crate::runtime::put_optional(&mut map, "typeSets", &self.type_sets);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
     #[inline]

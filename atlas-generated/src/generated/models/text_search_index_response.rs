@@ -115,9 +115,7 @@ impl crate::runtime::Json for TextSearchIndexResponse {
             "synonymMappingStatusDetail",
             &self.synonym_mapping_status_detail,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

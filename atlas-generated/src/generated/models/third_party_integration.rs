@@ -55,63 +55,90 @@ impl crate::runtime::Json for ThirdPartyIntegration {
             Some("DATADOG") => {
                 Ok(
                     Self::Datadog(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("MICROSOFT_TEAMS") => {
                 Ok(
                     Self::MicrosoftTeams(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("NEW_RELIC") => {
                 Ok(
                     Self::NewRelic(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("OPS_GENIE") => {
                 Ok(
                     Self::OpsGenie(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("PAGER_DUTY") => {
                 Ok(
                     Self::PagerDuty(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("PROMETHEUS") => {
                 Ok(
                     Self::Prometheus(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("SLACK") => {
                 Ok(
                     Self::Slack(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("VICTOR_OPS") => {
                 Ok(
                     Self::VictorOps(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }
             Some("WEBHOOK") => {
                 Ok(
                     Self::Webhook(
-                        crate::runtime::variant_payload(map, "type", false, path)?,
+                        crate::runtime::Json::from_json(
+                            crate::runtime::variant_payload(map, "type", false),
+                            path,
+                        )?,
                     ),
                 )
             }

@@ -76,9 +76,7 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
             &self.r#type,
             &self.filled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }
@@ -214,9 +212,7 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
             "stemEnglishPossessive",
             &self.stem_english_possessive,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }
@@ -275,9 +271,7 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
             &self.words,
             &self.filled,
         );
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -74,9 +74,7 @@ impl crate::runtime::Json for UsageDetailsFilterRequest {
         crate::runtime::put_optional(&mut map, "skuServices", &self.sku_services);
         crate::runtime::put_optional(&mut map, "usageEndDate", &self.usage_end_date);
         crate::runtime::put_optional(&mut map, "usageStartDate", &self.usage_start_date);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -36,9 +36,7 @@ impl crate::runtime::Json for UserAccessListRequest {
         let mut map = serde_json::Map::new();
         crate::runtime::put_optional(&mut map, "cidrBlock", &self.cidr_block);
         crate::runtime::put_optional(&mut map, "ipAddress", &self.ip_address);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

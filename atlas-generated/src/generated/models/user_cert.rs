@@ -78,9 +78,7 @@ impl crate::runtime::Json for UserCert {
         );
         crate::runtime::put_optional(&mut map, "notAfter", &self.not_after);
         crate::runtime::put_optional(&mut map, "subject", &self.subject);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -42,9 +42,7 @@ impl crate::runtime::Json for UserSecurity {
         crate::runtime::put_optional(&mut map, "customerX509", &self.customer_x509);
         crate::runtime::put_optional(&mut map, "ldap", &self.ldap);
         crate::runtime::put_optional(&mut map, "links", &self.links);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

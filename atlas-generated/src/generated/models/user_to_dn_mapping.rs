@@ -62,9 +62,7 @@ impl crate::runtime::Json for UserToDnMapping {
             &self.filled,
         );
         crate::runtime::put_optional(&mut map, "substitution", &self.substitution);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

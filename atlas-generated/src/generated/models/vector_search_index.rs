@@ -124,9 +124,7 @@ impl crate::runtime::Json for VectorSearchIndex {
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
         crate::runtime::put_optional(&mut map, "fields", &self.fields);
         crate::runtime::put_optional(&mut map, "nestedRoot", &self.nested_root);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

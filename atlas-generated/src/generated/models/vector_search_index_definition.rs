@@ -67,9 +67,7 @@ impl crate::runtime::Json for VectorSearchIndexDefinition {
         crate::runtime::put_optional(&mut map, "nestedRoot", &self.nested_root);
         crate::runtime::put_optional(&mut map, "numPartitions", &self.num_partitions);
         crate::runtime::put_optional(&mut map, "storedSource", &self.stored_source);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
     #[inline]

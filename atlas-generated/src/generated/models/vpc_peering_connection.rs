@@ -106,9 +106,7 @@ impl crate::runtime::Json for VpcPeeringConnection {
         crate::runtime::put_optional(&mut map, "requesterCidr", &self.requester_cidr);
         crate::runtime::put_optional(&mut map, "requesterVpcId", &self.requester_vpc_id);
         crate::runtime::put_optional(&mut map, "statusMessage", &self.status_message);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

@@ -122,9 +122,7 @@ impl crate::runtime::Json for WebhookNotification {
         );
         crate::runtime::put_optional(&mut map, "webhookSecret", &self.webhook_secret);
         crate::runtime::put_optional(&mut map, "webhookUrl", &self.webhook_url);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }

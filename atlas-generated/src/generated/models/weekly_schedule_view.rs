@@ -48,9 +48,7 @@ impl crate::runtime::Json for WeeklyScheduleView {
         crate::runtime::put_optional(&mut map, "endMinute", &self.end_minute);
         crate::runtime::put_optional(&mut map, "startHour", &self.start_hour);
         crate::runtime::put_optional(&mut map, "startMinute", &self.start_minute);
-        for (key, value) in &self.additional_properties {
-            map.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        crate::runtime::put_undeclared(&mut map, &self.additional_properties);
         serde_json::Value::Object(map)
     }
 }
