@@ -437,6 +437,67 @@ pub struct OperationVersion {
     /// version's main success format; each other one for another format of a success
     /// (`getOrgInvoice` 2023-01-01 answers `+json`, or `+csv` when asked).
     pub endpoints: Vec<Endpoint>,
+    /// Set by the pagination pass: whether the version is a list, and how the first of its
+    /// request types asks for a page and reads one.
+    pub paging: Paging,
+}
+
+/// Whether an (operation, version) is a list: its request takes `pageNum` and
+/// `itemsPerPage` query parameters.
+#[derive(Debug, Clone, Default)]
+pub enum Paging {
+    #[default]
+    NotAList,
+    /// A list whose pages the generator cannot read (see the report), and why.
+    Unpaginated(String),
+    /// A list whose main request type implements `runtime::Paginated`.
+    Paginated(Box<Pagination>),
+}
+
+/// How a list asks for a page (its request's parameters) and where its success body holds
+/// one (the fields of the struct it decodes to).
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// `pageNum`.
+    pub page_num: PageParam,
+    /// `itemsPerPage`.
+    pub items_per_page: PageParam,
+    /// The element type of `results`: the list's item.
+    pub item: TypeRef,
+    /// `results`, an array of [`Pagination::item`].
+    pub results: PageField,
+    /// `totalCount`, an integer (`I32` or `I64`), when the body has one.
+    pub total_count: Option<PageField>,
+    /// `links`, an array of structs with an optional string `rel`, when the body has one.
+    pub links: Option<PageLinks>,
+}
+
+/// An integer query parameter that asks for a page.
+#[derive(Debug, Clone)]
+pub struct PageParam {
+    /// The request type's field.
+    pub ident: String,
+    /// Whether the field is the integer itself rather than an `Option`.
+    pub required: bool,
+    /// `I32` or `I64`.
+    pub ty: TypeRef,
+}
+
+/// A field of a list's success body.
+#[derive(Debug, Clone)]
+pub struct PageField {
+    pub ident: String,
+    pub presence: Presence,
+    /// The field's type, aliases resolved.
+    pub ty: TypeRef,
+}
+
+/// The `links` of a list's success body: a page has a next one when a link's `rel` is `next`.
+#[derive(Debug, Clone)]
+pub struct PageLinks {
+    pub field: PageField,
+    /// The field of each link holding its `rel`, an `Option<String>`.
+    pub rel: String,
 }
 
 /// A request type: what it is called, what it asks for and how it reads the answer.

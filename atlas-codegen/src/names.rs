@@ -696,7 +696,7 @@ fn split_camel(ident: &str) -> Vec<String> {
 
 /// The chainable setter of a request type's optional parameter: the field's name, unless
 /// that is a method the request type already has (`new`, `body`, or one of the `Endpoint`
-/// traits', which an inherent method would shadow), then `with_` and the name.
+/// and `Paginated` traits', which an inherent method would shadow), then `with_` and the name.
 ///
 /// ```
 /// use atlas_codegen::names::setter_name;
@@ -706,13 +706,18 @@ fn split_camel(ident: &str) -> Vec<String> {
 /// assert_eq!(setter_name("to_request"), "with_to_request");
 /// ```
 pub fn setter_name(field: &str) -> String {
-    // `new`, the body's setter, and the methods of `runtime::Endpoint` and
-    // `dynamic::DynamicEndpoint`.
-    const TAKEN: [&str; 6] = [
+    // `new`, the body's setter, and the methods of `runtime::Endpoint`,
+    // `runtime::Paginated` and `dynamic::DynamicEndpoint`.
+    const TAKEN: [&str; 11] = [
         "new",
         "body",
         "to_request",
+        "to_request_with_base",
         "decode_response",
+        "decode_response_strict",
+        "decode_response_corrected",
+        "set_page",
+        "into_page",
         "from_args",
         "decode_request_body",
     ];

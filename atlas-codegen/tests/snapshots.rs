@@ -48,6 +48,7 @@ snapshot_tests!(
     maps,
     non_json_responses,
     nullable,
+    pagination,
     query_arrays,
     recursive,
     string_oneof,

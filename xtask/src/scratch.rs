@@ -153,7 +153,8 @@ fn toml_table(path: &Path) -> Result<toml::Table, XtaskError> {
 }
 
 /// The `[dependencies]` table of `atlas-generated/Cargo.toml`, with `x.workspace = true`
-/// entries replaced by the workspace's own declaration of `x`.
+/// entries replaced by the workspace's own declaration of `x`. Optional dependencies are
+/// left out: they serve the hand-written client, which generated crates do not hold.
 fn atlas_generated_dependencies() -> Result<String, XtaskError> {
     let root = toml_table(&workspace_root().join("Cargo.toml"))?;
     let manifest = toml_table(&workspace_root().join("atlas-generated").join("Cargo.toml"))?;
@@ -167,6 +168,9 @@ fn atlas_generated_dependencies() -> Result<String, XtaskError> {
         .and_then(toml::Value::as_table)
         .ok_or_else(|| missing("[dependencies] in atlas-generated"))?
         .clone();
+    dependencies.retain(|_, declared| {
+        declared.get("optional").and_then(toml::Value::as_bool) != Some(true)
+    });
     for (name, declared) in dependencies.iter_mut() {
         if declared.get("workspace").and_then(toml::Value::as_bool) == Some(true) {
             *declared = inherited

@@ -7,16 +7,20 @@ use quote::{format_ident, quote};
 use super::docs::{lines_to_doc, sanitize};
 use super::tokens::{ident, type_tokens};
 use crate::ir::{
-    Endpoint, Ir, Operation, OperationVersion, Param, ParamLocation, PathSegment, ResponseBody,
-    Success, SuccessCase, TypeKind, TypeRef,
+    Endpoint, Ir, Operation, OperationVersion, PageParam, Pagination, Paging, Param, ParamLocation,
+    PathSegment, Presence, ResponseBody, Success, SuccessCase, TypeKind, TypeRef,
 };
 use crate::names::setter_name;
+use crate::passes::pagination::NEXT;
 
 pub fn emit_operation(ir: &Ir, op: &Operation) -> TokenStream {
     let mut out = Vec::new();
     for v in &op.versions {
         for endpoint in &v.endpoints {
             out.push(emit_endpoint(ir, op, v, endpoint));
+        }
+        if let (Paging::Paginated(pagination), Some(main)) = (&v.paging, v.endpoints.first()) {
+            out.push(paginated_impl(ir, &main.type_name, pagination));
         }
     }
     if let Some(v) = op.default_version.map(|i| &op.versions[i]) {
@@ -78,10 +82,10 @@ fn emit_endpoint(ir: &Ir, op: &Operation, v: &OperationVersion, e: &Endpoint) ->
             const VERSION: &'static str = #version;
             type Success = #success_ty;
             type Error = #error_ty;
-            fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+            fn to_request_with_base(&self, base: &str) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
                 let mut request = crate::runtime::RequestBuilder::new(http::Method::#method, #accept);
                 #build
-                request.finish()
+                request.finish_with_base(base)
             }
             fn decode_response(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Result<Self::Success, crate::runtime::ResponseError<Self::Error>> {
                 let _ = headers;
@@ -465,5 +469,95 @@ fn dynamic_impl(
             }
             #decode_body
         }
+    }
+}
+
+/// `runtime::Paginated` for a list's main request type: which query fields ask for a page,
+/// and which fields of the success hold it.
+fn paginated_impl(ir: &Ir, type_name: &str, p: &Pagination) -> TokenStream {
+    let name = ident(type_name);
+    let item = type_tokens(ir, &p.item);
+    let set_page_num = set_page_param(&p.page_num, &quote!(page_num));
+    let set_items_per_page = set_page_param(&p.items_per_page, &quote!(items_per_page));
+    let results = ident(&p.results.ident);
+    let items = match p.results.presence {
+        Presence::Required => quote!(success.#results),
+        Presence::Optional | Presence::RequiredNullable => {
+            quote!(success.#results.unwrap_or_default())
+        }
+        Presence::OptionalNullable => quote!(success.#results.flatten().unwrap_or_default()),
+    };
+    let total_count = match &p.total_count {
+        None => quote!(None),
+        Some(field) => {
+            let fi = ident(&field.ident);
+            let widen = field.ty != TypeRef::I64;
+            match (field.presence, widen) {
+                (Presence::Required, true) => quote!(Some(i64::from(success.#fi))),
+                (Presence::Required, false) => quote!(Some(success.#fi)),
+                (Presence::Optional | Presence::RequiredNullable, true) => {
+                    quote!(success.#fi.map(i64::from))
+                }
+                (Presence::Optional | Presence::RequiredNullable, false) => quote!(success.#fi),
+                (Presence::OptionalNullable, true) => quote!(success.#fi.flatten().map(i64::from)),
+                (Presence::OptionalNullable, false) => quote!(success.#fi.flatten()),
+            }
+        }
+    };
+    let has_next_link = match &p.links {
+        None => quote!(None),
+        Some(links) => {
+            let fi = ident(&links.field.ident);
+            let rel = ident(&links.rel);
+            let any_next = |links: TokenStream| quote!(#links.iter().any(|link| link.#rel.as_deref() == Some(#NEXT)));
+            match links.field.presence {
+                Presence::Required => {
+                    let any_next = any_next(quote!(success.#fi));
+                    quote!(Some(#any_next))
+                }
+                Presence::Optional | Presence::RequiredNullable => {
+                    let any_next = any_next(quote!(links));
+                    quote!(success.#fi.map(|links| #any_next))
+                }
+                Presence::OptionalNullable => {
+                    let any_next = any_next(quote!(links));
+                    quote!(success.#fi.flatten().map(|links| #any_next))
+                }
+            }
+        }
+    };
+    quote! {
+        impl crate::runtime::Paginated for #name {
+            type Item = #item;
+            #[inline]
+            fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+                #set_page_num
+                #set_items_per_page
+            }
+            #[inline]
+            fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+                crate::runtime::Page {
+                    items: #items,
+                    total_count: #total_count,
+                    has_next_link: #has_next_link,
+                }
+            }
+        }
+    }
+}
+
+/// `self.<field> = <value>;`, the `i64` narrowed to the field's `i32` and wrapped in `Some`
+/// for an optional parameter.
+fn set_page_param(param: &PageParam, value: &TokenStream) -> TokenStream {
+    let fi = ident(&param.ident);
+    let value = if param.ty == TypeRef::I64 {
+        value.clone()
+    } else {
+        quote!(i32::try_from(#value).unwrap_or(i32::MAX))
+    };
+    if param.required {
+        quote!(self.#fi = #value;)
+    } else {
+        quote!(self.#fi = Some(#value);)
     }
 }

@@ -1,6 +1,7 @@
 //! Generated reports: completeness counts, unchecked examples, untyped fallbacks.
 
-use crate::ir::Ir;
+use crate::ir::{Ir, Paging};
+use crate::passes::pagination::{ITEMS_PER_PAGE, PAGE_NUM, RESULTS};
 
 /// How much of the spec was generated; asserted by the completeness test.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +48,7 @@ pub(crate) fn emit(
         counts.spec_examples - counts.examples_unchecked,
         counts.examples,
     );
+    completeness.push_str(&lists(ir));
     completeness.push_str("\n## Parameters typed requests leave out\n\n");
     if ir.left_out.is_empty() {
         completeness.push_str("None.\n");
@@ -114,4 +116,65 @@ pub(crate) fn emit(
         ("reports/completeness.md".to_owned(), completeness),
         ("reports/fallbacks.md".to_owned(), fallbacks),
     ]
+}
+
+/// The section on list operations: how many are paginated, and why the others are not.
+fn lists(ir: &Ir) -> String {
+    let lists: Vec<_> = ir
+        .operations
+        .iter()
+        .filter(|op| {
+            op.versions
+                .iter()
+                .any(|v| !matches!(v.paging, Paging::NotAList))
+        })
+        .collect();
+    let paginated = |v: &&crate::ir::OperationVersion| matches!(v.paging, Paging::Paginated(_));
+    let pairs: usize = lists.iter().map(|op| op.versions.len()).sum();
+    let paginated_pairs: usize = lists
+        .iter()
+        .map(|op| op.versions.iter().filter(paginated).count())
+        .sum();
+    let paginated_ops = lists
+        .iter()
+        .filter(|op| op.versions.iter().any(|v| paginated(&v)))
+        .count();
+    let mut out = format!(
+        "\n## Paginated lists\n\nA list operation takes the query parameters `{PAGE_NUM}` and \
+         `{ITEMS_PER_PAGE}`. The request type of a version of one implements `runtime::Paginated` \
+         when its success body is an object with a `{RESULTS}` array.\n\n\
+         | what | paginated | lists |\n| --- | --- | --- |\n\
+         | operations | {paginated_ops} | {} |\n| (operation, API version) pairs | {paginated_pairs} | {pairs} |\n\n",
+        lists.len(),
+    );
+    let mut unpaginated = String::new();
+    for op in &lists {
+        // The versions of one operation that share a reason, in one row.
+        let mut reasons: Vec<(&str, Vec<String>)> = Vec::new();
+        for v in &op.versions {
+            if let Paging::Unpaginated(reason) = &v.paging {
+                let version = format!("`{}`", v.version);
+                match reasons.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, versions)) => versions.push(version),
+                    None => reasons.push((reason, vec![version])),
+                }
+            }
+        }
+        for (reason, versions) in reasons {
+            unpaginated.push_str(&format!(
+                "| `{}` | {} | {reason} |\n",
+                op.operation_id,
+                versions.join(", ")
+            ));
+        }
+    }
+    if lists.is_empty() {
+        out.push_str("The document has no list operation.\n");
+    } else if unpaginated.is_empty() {
+        out.push_str("Every version of every list operation is paginated.\n");
+    } else {
+        out.push_str("Versions of list operations that are not paginated:\n\n| operation | API versions | why |\n| --- | --- | --- |\n");
+        out.push_str(&unpaginated);
+    }
+    out
 }

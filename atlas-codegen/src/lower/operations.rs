@@ -441,6 +441,7 @@ impl Versions {
                 responses: Vec::new(),
                 sunset: None,
                 endpoints: Vec::new(),
+                paging: Paging::NotAList,
             })
     }
 }

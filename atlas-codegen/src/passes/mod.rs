@@ -13,12 +13,15 @@
 //! 7. [`defaults`] says which structs have `Default`;
 //! 8. [`zeros`] gives the types a required field can hold the zero value a response's
 //!    missing field takes;
-//! 9. [`endpoints`] decides the request types of every (operation, version).
+//! 9. [`endpoints`] decides the request types of every (operation, version);
+//! 10. [`pagination`] decides which of them are lists, and how each asks for a page and
+//!     reads one.
 
 mod context;
 mod cycles;
 mod defaults;
 mod endpoints;
+pub(crate) mod pagination;
 mod shapes;
 mod shared_names;
 mod tags;
@@ -38,4 +41,5 @@ pub fn run(ir: &mut Ir) {
     defaults::derive_defaults(ir);
     zeros::plan_zeros(ir);
     endpoints::plan_endpoints(ir);
+    pagination::plan_pagination(ir);
 }

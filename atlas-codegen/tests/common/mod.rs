@@ -17,6 +17,7 @@ pub const FIXTURES: &[&str] = &[
     "maps",
     "non_json_responses",
     "nullable",
+    "pagination",
     "query_arrays",
     "recursive",
     "string_oneof",

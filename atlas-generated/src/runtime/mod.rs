@@ -8,11 +8,13 @@
 //! - [`request`]: [`RequestBuilder`], building sans-IO [`http::Request`]s.
 //! - [`response`]: [`Endpoint`] and the interpretation of responses.
 //! - [`correction`]: responses that lack required fields, filled with zero values.
+//! - [`pagination`]: [`Paginated`] list operations and walking their pages.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
 
 pub mod correction;
 pub mod enums;
 pub mod json;
+pub mod pagination;
 pub mod registry;
 pub mod request;
 pub mod response;
@@ -26,6 +28,7 @@ pub use json::{
     nullable, object, one_of, optional, put, put_nullable, put_optional, put_or_null,
     put_undeclared, required, tag, to_vec, variant_payload, with_tag,
 };
+pub use pagination::{MAX_PAGE_SIZE, Page, PageCursor, Paginated};
 pub use registry::{OperationInfo, VersionInfo};
 pub use request::{
     BuildError, DEFAULT_BASE_URL, PathValue, QueryValue, RequestBuilder, enum_query_value,

@@ -232,13 +232,23 @@ pub trait Endpoint {
     /// What a declared error response decodes to.
     type Error;
 
-    /// Builds the request against the default base URL.
+    /// Builds the request against the default base URL, `https://cloud.mongodb.com`.
     ///
     /// # Errors
     ///
     /// A [`BuildError`] when a parameter cannot be sent (an empty path
     /// parameter, a header value with control characters).
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, BuildError>;
+    fn to_request(&self) -> Result<http::Request<Vec<u8>>, BuildError> {
+        self.to_request_with_base(super::request::DEFAULT_BASE_URL)
+    }
+
+    /// Builds the request against `base`, a scheme and authority with an optional path
+    /// prefix (`https://cloud.mongodbgov.com`, `http://127.0.0.1:8080/atlas`).
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] when a parameter cannot be sent, or `base` does not make a URI.
+    fn to_request_with_base(&self, base: &str) -> Result<http::Request<Vec<u8>>, BuildError>;
 
     /// Interprets a response to this operation.
     ///
@@ -460,14 +470,14 @@ mod tests {
         type Success = serde_json::Map<String, Value>;
         type Error = ApiError;
 
-        fn to_request(&self) -> Result<http::Request<Vec<u8>>, BuildError> {
+        fn to_request_with_base(&self, base: &str) -> Result<http::Request<Vec<u8>>, BuildError> {
             let mut builder =
                 RequestBuilder::new(Self::METHOD, "application/vnd.atlas.2023-01-01+json");
             for segment in ["api", "atlas", "v2", "groups"] {
                 builder.segment(segment);
             }
             builder.path_param("groupId", &self.group_id)?;
-            builder.finish()
+            builder.finish_with_base(base)
         }
 
         fn decode_response(
@@ -493,7 +503,17 @@ mod tests {
         };
         let request = op.to_request().unwrap();
         assert_eq!(request.method(), GetGroup::METHOD);
-        assert_eq!(request.uri().path(), "/api/atlas/v2/groups/abc");
+        assert_eq!(
+            request.uri().to_string(),
+            "https://cloud.mongodb.com/api/atlas/v2/groups/abc"
+        );
+        let elsewhere = op
+            .to_request_with_base("http://127.0.0.1:9/atlas/")
+            .unwrap();
+        assert_eq!(
+            elsewhere.uri().to_string(),
+            "http://127.0.0.1:9/atlas/api/atlas/v2/groups/abc"
+        );
         let headers = HeaderMap::new();
         let ok = GetGroup::decode_response(200, &headers, br#"{"id":"abc"}"#).unwrap();
         assert_eq!(Value::Object(ok), json!({"id": "abc"}));

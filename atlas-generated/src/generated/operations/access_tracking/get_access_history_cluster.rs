@@ -114,7 +114,10 @@ impl crate::runtime::Endpoint for GetAccessHistoryClusterV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::MongoDbAccessLogsList;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -133,7 +136,7 @@ impl crate::runtime::Endpoint for GetAccessHistoryClusterV20230101 {
         request.query("ipAddress", &self.ip_address);
         request.query("nLogs", &self.n_logs);
         request.query("start", &self.start);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -101,7 +101,10 @@ impl crate::runtime::Endpoint for GetGroupActivityFeedV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ActivityFeedLinkResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -117,7 +120,7 @@ impl crate::runtime::Endpoint for GetGroupActivityFeedV20250312 {
         request.query("maxDate", &self.max_date);
         request.query("minDate", &self.min_date);
         request.query("clusterName", &self.cluster_name);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -55,7 +55,10 @@ impl crate::runtime::Endpoint for CreateGroupModelKeyV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::AiModelApiKeyResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2025-03-12+json",
@@ -68,7 +71,7 @@ impl crate::runtime::Endpoint for CreateGroupModelKeyV20250312 {
         request.segment("aiModelApiKeys");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -69,7 +69,10 @@ impl crate::runtime::Endpoint for GetGroupRateLimitsV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::AiModelRateLimitResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -87,7 +90,7 @@ impl crate::runtime::Endpoint for GetGroupRateLimitsV20250312 {
         request.path_param("modelGroupName", &self.model_group_name)?;
         request.segment("rateLimits");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -58,7 +58,10 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -73,7 +76,7 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20230101 {
         request.segment("search");
         request.segment("deployment");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -156,7 +159,10 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
@@ -171,7 +177,7 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20240530 {
         request.segment("search");
         request.segment("deployment");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -250,7 +256,10 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::ApiSearchDeploymentResponseView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -265,7 +274,7 @@ impl crate::runtime::Endpoint for GetClusterSearchDeploymentV20250312 {
         request.segment("search");
         request.segment("deployment");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

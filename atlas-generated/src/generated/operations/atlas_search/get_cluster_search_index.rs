@@ -63,7 +63,10 @@ impl crate::runtime::Endpoint for GetClusterSearchIndexV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::SearchIndexResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
@@ -79,7 +82,7 @@ impl crate::runtime::Endpoint for GetClusterSearchIndexV20240530 {
         request.segment("indexes");
         request.path_param("indexId", &self.index_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -73,7 +73,10 @@ impl crate::runtime::Endpoint for ListClusterFtsIndexV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = Vec<crate::models::ClusterSearchIndex>;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -90,7 +93,7 @@ impl crate::runtime::Endpoint for ListClusterFtsIndexV20230101 {
         request.path_param("databaseName", &self.database_name)?;
         request.path_param("collectionName", &self.collection_name)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

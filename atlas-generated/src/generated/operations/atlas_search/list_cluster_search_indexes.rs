@@ -54,7 +54,10 @@ impl crate::runtime::Endpoint for ListClusterSearchIndexesV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = Vec<crate::models::SearchIndexResponse>;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
@@ -69,7 +72,7 @@ impl crate::runtime::Endpoint for ListClusterSearchIndexesV20240530 {
         request.segment("search");
         request.segment("indexes");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

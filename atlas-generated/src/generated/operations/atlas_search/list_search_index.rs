@@ -69,7 +69,10 @@ impl crate::runtime::Endpoint for ListSearchIndexV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = Vec<crate::models::SearchIndexResponse>;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
@@ -86,7 +89,7 @@ impl crate::runtime::Endpoint for ListSearchIndexV20240530 {
         request.path_param("databaseName", &self.database_name)?;
         request.path_param("collectionName", &self.collection_name)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

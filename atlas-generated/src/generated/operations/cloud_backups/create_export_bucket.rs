@@ -59,7 +59,10 @@ impl crate::runtime::Endpoint for CreateExportBucketV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
@@ -73,7 +76,7 @@ impl crate::runtime::Endpoint for CreateExportBucketV20230101 {
         request.segment("exportBuckets");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -160,7 +163,10 @@ impl crate::runtime::Endpoint for CreateExportBucketV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::DiskBackupSnapshotExportBucketResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2024-05-30+json",
@@ -174,7 +180,7 @@ impl crate::runtime::Endpoint for CreateExportBucketV20240530 {
         request.segment("exportBuckets");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-05-30+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -46,7 +46,10 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
@@ -60,7 +63,7 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("backup");
         request.segment("schedule");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -126,7 +129,10 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
@@ -140,7 +146,7 @@ impl crate::runtime::Endpoint for DeleteClusterBackupScheduleV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("backup");
         request.segment("schedule");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

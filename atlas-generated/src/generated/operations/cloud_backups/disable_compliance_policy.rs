@@ -49,7 +49,10 @@ impl crate::runtime::Endpoint for DisableCompliancePolicyV20241113 {
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2024-11-13+json",
@@ -61,7 +64,7 @@ impl crate::runtime::Endpoint for DisableCompliancePolicyV20241113 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("backupCompliancePolicy");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -63,7 +63,10 @@ impl crate::runtime::Endpoint for GetBackupPrivateEndpointV20241113 {
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::ObjectStoragePrivateEndpointResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-11-13+json",
@@ -78,7 +81,7 @@ impl crate::runtime::Endpoint for GetBackupPrivateEndpointV20241113 {
         request.segment("privateEndpoints");
         request.path_param("endpointId", &self.endpoint_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -53,7 +53,10 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DataProtectionSettings;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -65,7 +68,7 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("backupCompliancePolicy");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -138,7 +141,10 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20231001 {
     const VERSION: &'static str = "2023-10-01";
     type Success = crate::models::DataProtectionSettings20231001;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-10-01+json",
@@ -150,7 +156,7 @@ impl crate::runtime::Endpoint for GetCompliancePolicyV20231001 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("backupCompliancePolicy");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -49,7 +49,10 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -62,7 +65,7 @@ impl crate::runtime::Endpoint for GetExportBucketV20230101 {
         request.segment("backup");
         request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -132,7 +135,10 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::DiskBackupSnapshotExportBucketResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
@@ -145,7 +151,7 @@ impl crate::runtime::Endpoint for GetExportBucketV20240530 {
         request.segment("backup");
         request.segment("exportBuckets");
         request.path_param("exportBucketId", &self.export_bucket_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

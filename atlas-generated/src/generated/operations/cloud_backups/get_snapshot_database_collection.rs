@@ -75,7 +75,10 @@ impl crate::runtime::Endpoint for GetSnapshotDatabaseCollectionV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::DiskBackupCollectionResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -95,7 +98,7 @@ impl crate::runtime::Endpoint for GetSnapshotDatabaseCollectionV20250312 {
         request.segment("collections");
         request.path_param("collectionName", &self.collection_name)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

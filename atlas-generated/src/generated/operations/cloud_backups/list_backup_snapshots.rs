@@ -126,7 +126,10 @@ impl crate::runtime::Endpoint for ListBackupSnapshotsV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedCloudBackupReplicaSetView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -147,7 +150,7 @@ impl crate::runtime::Endpoint for ListBackupSnapshotsV20230101 {
         request.query("pointInTimeUtcSeconds", &self.point_in_time_utc_seconds);
         request.query("oplogTs", &self.oplog_ts);
         request.query("oplogInc", &self.oplog_inc);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -180,6 +183,26 @@ impl crate::dynamic::DynamicEndpoint for ListBackupSnapshotsV20230101 {
             oplog_ts: args.optional(crate::dynamic::Section::Query, "oplogTs")?,
             oplog_inc: args.optional(crate::dynamic::Section::Query, "oplogInc")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListBackupSnapshotsV20230101 {
+    type Item = crate::models::DiskBackupReplicaSet;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listGroupClusterBackupSnapshots` in its newest stable API version, `2023-01-01`.

@@ -67,7 +67,10 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DiskBackupSnapshotSchedule;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
@@ -83,7 +86,7 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20230101 {
         request.segment("schedule");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -177,7 +180,10 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::DiskBackupSnapshotSchedule20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2024-08-05+json",
@@ -193,7 +199,7 @@ impl crate::runtime::Endpoint for UpdateBackupScheduleV20240805 {
         request.segment("schedule");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

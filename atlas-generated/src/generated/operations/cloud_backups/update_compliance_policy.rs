@@ -71,7 +71,10 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DataProtectionSettings;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PUT,
             "application/vnd.atlas.2023-01-01+json",
@@ -85,7 +88,7 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20230101 {
         request.query("overwriteBackupPolicies", &self.overwrite_backup_policies);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -184,7 +187,10 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20231001 {
     const VERSION: &'static str = "2023-10-01";
     type Success = crate::models::DataProtectionSettings20231001;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PUT,
             "application/vnd.atlas.2023-10-01+json",
@@ -198,7 +204,7 @@ impl crate::runtime::Endpoint for UpdateCompliancePolicyV20231001 {
         request.query("overwriteBackupPolicies", &self.overwrite_backup_policies);
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-10-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

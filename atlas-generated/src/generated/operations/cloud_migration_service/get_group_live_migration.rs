@@ -56,7 +56,10 @@ impl crate::runtime::Endpoint for GetGroupLiveMigrationV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LiveMigrationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -69,7 +72,7 @@ impl crate::runtime::Endpoint for GetGroupLiveMigrationV20230101 {
         request.segment("liveMigrations");
         request.path_param("liveMigrationId", &self.live_migration_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

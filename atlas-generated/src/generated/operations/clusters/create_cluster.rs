@@ -88,7 +88,10 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LegacyAtlasCluster;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
@@ -111,7 +114,7 @@ impl crate::runtime::Endpoint for CreateClusterV20230101 {
                 &self.use_effective_fields_replication_specs,
             )?;
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -239,7 +242,10 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::AdvancedClusterDescription;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-02-01+json",
@@ -262,7 +268,7 @@ impl crate::runtime::Endpoint for CreateClusterV20230201 {
                 &self.use_effective_fields_replication_specs,
             )?;
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -390,7 +396,10 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::ClusterDescription20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2024-08-05+json",
@@ -413,7 +422,7 @@ impl crate::runtime::Endpoint for CreateClusterV20240805 {
                 &self.use_effective_fields_replication_specs,
             )?;
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -537,7 +546,10 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
     const VERSION: &'static str = "2024-10-23";
     type Success = crate::models::ClusterDescription20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2024-10-23+json",
@@ -560,7 +572,7 @@ impl crate::runtime::Endpoint for CreateClusterV20241023 {
                 &self.use_effective_fields_replication_specs,
             )?;
         request.json_body("application/vnd.atlas.2024-10-23+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -72,7 +72,10 @@ impl crate::runtime::Endpoint for DeleteClusterV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
@@ -86,7 +89,7 @@ impl crate::runtime::Endpoint for DeleteClusterV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("pretty", &self.pretty);
         request.query("retainBackups", &self.retain_backups);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -181,7 +184,10 @@ impl crate::runtime::Endpoint for DeleteClusterV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
@@ -195,7 +201,7 @@ impl crate::runtime::Endpoint for DeleteClusterV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.query("pretty", &self.pretty);
         request.query("retainBackups", &self.retain_backups);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

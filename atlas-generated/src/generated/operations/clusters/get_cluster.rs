@@ -87,7 +87,10 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LegacyAtlasCluster;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -110,7 +113,7 @@ impl crate::runtime::Endpoint for GetClusterV20230101 {
                 "Use-Effective-Fields-Replication-Specs",
                 &self.use_effective_fields_replication_specs,
             )?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -232,7 +235,10 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::AdvancedClusterDescription;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
@@ -255,7 +261,7 @@ impl crate::runtime::Endpoint for GetClusterV20230201 {
                 "Use-Effective-Fields-Replication-Specs",
                 &self.use_effective_fields_replication_specs,
             )?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -373,7 +379,10 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::ClusterDescription20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -396,7 +405,7 @@ impl crate::runtime::Endpoint for GetClusterV20240805 {
                 "Use-Effective-Fields-Replication-Specs",
                 &self.use_effective_fields_replication_specs,
             )?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

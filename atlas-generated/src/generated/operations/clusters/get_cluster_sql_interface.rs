@@ -55,7 +55,10 @@ impl crate::runtime::Endpoint for GetClusterSqlInterfaceVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::SqlInterfaceStatusResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -69,7 +72,7 @@ impl crate::runtime::Endpoint for GetClusterSqlInterfaceVPreview {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("sqlInterface");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -58,7 +58,10 @@ impl crate::runtime::Endpoint for GetProcessArgsV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterDescriptionProcessArgs;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -72,7 +75,7 @@ impl crate::runtime::Endpoint for GetProcessArgsV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("processArgs");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -151,7 +154,10 @@ impl crate::runtime::Endpoint for GetProcessArgsV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::ClusterDescriptionProcessArgs20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -165,7 +171,7 @@ impl crate::runtime::Endpoint for GetProcessArgsV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("processArgs");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

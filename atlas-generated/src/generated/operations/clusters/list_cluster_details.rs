@@ -77,7 +77,10 @@ impl crate::runtime::Endpoint for ListClusterDetailsV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedOrgGroupView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -90,7 +93,7 @@ impl crate::runtime::Endpoint for ListClusterDetailsV20230101 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -117,6 +120,26 @@ impl crate::dynamic::DynamicEndpoint for ListClusterDetailsV20230101 {
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
             pretty: args.optional(crate::dynamic::Section::Query, "pretty")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListClusterDetailsV20230101 {
+    type Item = crate::models::OrgGroup;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listClusterDetails` in its newest stable API version, `2023-01-01`.

@@ -118,7 +118,10 @@ impl crate::runtime::Endpoint for ListClustersV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedLegacyClusterView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -143,7 +146,7 @@ impl crate::runtime::Endpoint for ListClustersV20230101 {
                 "Use-Effective-Instance-Fields",
                 &self.use_effective_instance_fields,
             )?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -181,6 +184,26 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20230101 {
                     "Use-Effective-Instance-Fields",
                 )?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListClustersV20230101 {
+    type Item = crate::models::LegacyAtlasCluster;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// Return All Clusters in One Project
@@ -300,7 +323,10 @@ impl crate::runtime::Endpoint for ListClustersV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::PaginatedAdvancedClusterDescriptionView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
@@ -325,7 +351,7 @@ impl crate::runtime::Endpoint for ListClustersV20230201 {
                 "Use-Effective-Instance-Fields",
                 &self.use_effective_instance_fields,
             )?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -363,6 +389,26 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20230201 {
                     "Use-Effective-Instance-Fields",
                 )?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListClustersV20230201 {
+    type Item = crate::models::AdvancedClusterDescription;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// Return All Clusters in One Project
@@ -478,7 +524,10 @@ impl crate::runtime::Endpoint for ListClustersV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::PaginatedClusterDescription20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -503,7 +552,7 @@ impl crate::runtime::Endpoint for ListClustersV20240805 {
                 "Use-Effective-Instance-Fields",
                 &self.use_effective_instance_fields,
             )?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -541,6 +590,26 @@ impl crate::dynamic::DynamicEndpoint for ListClustersV20240805 {
                     "Use-Effective-Instance-Fields",
                 )?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListClustersV20240805 {
+    type Item = crate::models::ClusterDescription20240805;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listGroupClusters` in its newest stable API version, `2024-08-05`.

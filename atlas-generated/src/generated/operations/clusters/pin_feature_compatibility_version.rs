@@ -64,7 +64,10 @@ impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2024-05-30+json",
@@ -81,7 +84,7 @@ impl crate::runtime::Endpoint for PinFeatureCompatibilityVersionV20240530 {
         if let Some(body) = &self.body {
             request.json_body("application/vnd.atlas.2024-05-30+json", body);
         }
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -42,7 +42,10 @@ impl crate::runtime::Endpoint for RequestSampleDatasetLoadV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::SampleDatasetStatus;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
@@ -54,7 +57,7 @@ impl crate::runtime::Endpoint for RequestSampleDatasetLoadV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("sampleDatasetLoad");
         request.path_param("name", &self.name)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -58,7 +58,10 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
@@ -72,7 +75,7 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("restartPrimaries");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -151,7 +154,10 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-02-01+json",
@@ -165,7 +171,7 @@ impl crate::runtime::Endpoint for RestartPrimariesV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("restartPrimaries");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -54,7 +54,10 @@ impl crate::runtime::Endpoint for RevokeMongoEmployeeAccessV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2024-08-05+json",
@@ -68,7 +71,7 @@ impl crate::runtime::Endpoint for RevokeMongoEmployeeAccessV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.literal(":revokeMongoDBEmployeeAccess");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -62,7 +62,10 @@ impl crate::runtime::Endpoint for UpdateClusterSqlInterfaceVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::SqlInterfaceStatusResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.preview+json",
@@ -77,7 +80,7 @@ impl crate::runtime::Endpoint for UpdateClusterSqlInterfaceVPreview {
         request.segment("sqlInterface");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -65,7 +65,10 @@ impl crate::runtime::Endpoint for UpdateProcessArgsV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ClusterDescriptionProcessArgs;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
@@ -80,7 +83,7 @@ impl crate::runtime::Endpoint for UpdateProcessArgsV20230101 {
         request.segment("processArgs");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -172,7 +175,10 @@ impl crate::runtime::Endpoint for UpdateProcessArgsV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::ClusterDescriptionProcessArgs20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2024-08-05+json",
@@ -187,7 +193,7 @@ impl crate::runtime::Endpoint for UpdateProcessArgsV20240805 {
         request.segment("processArgs");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -57,7 +57,10 @@ impl crate::runtime::Endpoint for UpgradeTenantUpgradeV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::LegacyAtlasCluster;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
@@ -71,7 +74,7 @@ impl crate::runtime::Endpoint for UpgradeTenantUpgradeV20230101 {
         request.segment("tenantUpgrade");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

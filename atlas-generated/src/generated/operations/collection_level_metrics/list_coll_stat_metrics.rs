@@ -35,7 +35,10 @@ impl crate::runtime::Endpoint for ListCollStatMetricsV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::CollStatsLatencyNamespaceMetrics;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
@@ -47,7 +50,7 @@ impl crate::runtime::Endpoint for ListCollStatMetricsV20231115 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("collStats");
         request.segment("metrics");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -42,7 +42,10 @@ impl crate::runtime::Endpoint for ListPinnedNamespacesV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::PinnedNamespaces;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
@@ -56,7 +59,7 @@ impl crate::runtime::Endpoint for ListPinnedNamespacesV20231115 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("collStats");
         request.segment("pinned");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -108,7 +108,10 @@ impl crate::runtime::Endpoint for ListProcessMeasurementsV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::MeasurementsCollStatsLatencyHost;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
@@ -128,7 +131,7 @@ impl crate::runtime::Endpoint for ListProcessMeasurementsV20231115 {
         request.query("start", &self.start);
         request.query("end", &self.end);
         request.query("period", &self.period);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

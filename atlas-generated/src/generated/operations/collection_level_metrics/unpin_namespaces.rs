@@ -49,7 +49,10 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::PinnedNamespaces;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-11-15+json",
@@ -64,7 +67,7 @@ impl crate::runtime::Endpoint for UnpinNamespacesV20231115 {
         request.segment("collStats");
         request.segment("unpin");
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

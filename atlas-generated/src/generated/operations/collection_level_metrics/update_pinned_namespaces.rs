@@ -70,7 +70,10 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = UpdatePinnedNamespacesV20231115Success;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-11-15+json",
@@ -85,7 +88,7 @@ impl crate::runtime::Endpoint for UpdatePinnedNamespacesV20231115 {
         request.segment("collStats");
         request.segment("pinned");
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

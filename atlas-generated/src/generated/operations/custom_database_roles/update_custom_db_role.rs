@@ -61,7 +61,10 @@ impl crate::runtime::Endpoint for UpdateCustomDbRoleV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::UserCustomDbRole;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
@@ -76,7 +79,7 @@ impl crate::runtime::Endpoint for UpdateCustomDbRoleV20230101 {
         request.path_param("roleName", &self.role_name)?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -43,7 +43,10 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::FederationOidcIdentityProvider;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-11-15+json",
@@ -55,7 +58,7 @@ impl crate::runtime::Endpoint for CreateIdentityProviderV20231115 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
         request.json_body("application/vnd.atlas.2023-11-15+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

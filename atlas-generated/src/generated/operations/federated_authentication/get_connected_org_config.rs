@@ -43,7 +43,10 @@ impl crate::runtime::Endpoint for GetConnectedOrgConfigV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::ConnectedOrgConfig;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -55,7 +58,7 @@ impl crate::runtime::Endpoint for GetConnectedOrgConfigV20230101 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("connectedOrgConfigs");
         request.path_param("orgId", &self.org_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

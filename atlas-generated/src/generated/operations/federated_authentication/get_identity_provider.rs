@@ -47,7 +47,10 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::FederationSamlIdentityProvider;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -59,7 +62,7 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20230101 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -128,7 +131,10 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::FederationIdentityProvider;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
@@ -140,7 +146,7 @@ impl crate::runtime::Endpoint for GetIdentityProviderV20231115 {
         request.path_param("federationSettingsId", &self.federation_settings_id)?;
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -43,7 +43,10 @@ impl crate::runtime::Endpoint for GetIdentityProviderMetadataV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = String;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -56,7 +59,7 @@ impl crate::runtime::Endpoint for GetIdentityProviderMetadataV20230101 {
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
         request.segment("metadata.xml");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -45,7 +45,10 @@ impl crate::runtime::Endpoint for RevokeIdentityProviderJwksV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-11-15+json",
@@ -58,7 +61,7 @@ impl crate::runtime::Endpoint for RevokeIdentityProviderJwksV20231115 {
         request.segment("identityProviders");
         request.path_param("identityProviderId", &self.identity_provider_id)?;
         request.segment("jwks");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -54,7 +54,10 @@ impl crate::runtime::Endpoint for GetFlexClusterV20241113 {
     const VERSION: &'static str = "2024-11-13";
     type Success = crate::models::FlexClusterDescription20241113;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-11-13+json",
@@ -67,7 +70,7 @@ impl crate::runtime::Endpoint for GetFlexClusterV20241113 {
         request.segment("flexClusters");
         request.path_param("name", &self.name)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

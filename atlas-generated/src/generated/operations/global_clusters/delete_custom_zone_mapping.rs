@@ -58,7 +58,10 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
@@ -73,7 +76,7 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230101 {
         request.segment("globalWrites");
         request.segment("customZoneMapping");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -156,7 +159,10 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
@@ -171,7 +177,7 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20230201 {
         request.segment("globalWrites");
         request.segment("customZoneMapping");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -250,7 +256,10 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
@@ -265,7 +274,7 @@ impl crate::runtime::Endpoint for DeleteCustomZoneMappingV20240805 {
         request.segment("globalWrites");
         request.segment("customZoneMapping");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -82,7 +82,10 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
@@ -99,7 +102,7 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230101 {
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
         request.query("collection", &self.collection);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -208,7 +211,10 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
@@ -225,7 +231,7 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20230201 {
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
         request.query("collection", &self.collection);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -330,7 +336,10 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
@@ -347,7 +356,7 @@ impl crate::runtime::Endpoint for DeleteManagedNamespacesV20240805 {
         request.query("pretty", &self.pretty);
         request.query("db", &self.db);
         request.query("collection", &self.collection);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -58,7 +58,10 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -72,7 +75,7 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230101 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -155,7 +158,10 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::GeoSharding;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
@@ -169,7 +175,7 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20230201 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -248,7 +254,10 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::GeoSharding20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -262,7 +271,7 @@ impl crate::runtime::Endpoint for GetClusterGlobalWritesV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("globalWrites");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

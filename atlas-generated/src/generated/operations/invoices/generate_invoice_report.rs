@@ -48,7 +48,10 @@ impl crate::runtime::Endpoint for GenerateInvoiceReportVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.preview+gzip",
@@ -62,7 +65,7 @@ impl crate::runtime::Endpoint for GenerateInvoiceReportVPreview {
         request.path_param("invoiceId", &self.invoice_id)?;
         request.literal(":generateAndDownloadReport");
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

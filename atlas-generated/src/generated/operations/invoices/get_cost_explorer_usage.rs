@@ -40,7 +40,10 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::CostExplorerQueryResult;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -54,7 +57,7 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101 {
         request.segment("costExplorer");
         request.segment("usage");
         request.path_param("token", &self.token)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -120,7 +123,10 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101Csv {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+csv",
@@ -134,7 +140,7 @@ impl crate::runtime::Endpoint for GetCostExplorerUsageV20230101Csv {
         request.segment("costExplorer");
         request.segment("usage");
         request.path_param("token", &self.token)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -53,7 +53,10 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::BillingInvoice;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -66,7 +69,7 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101 {
         request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -146,7 +149,10 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101Csv {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+csv",
@@ -159,7 +165,7 @@ impl crate::runtime::Endpoint for GetInvoiceV20230101Csv {
         request.segment("invoices");
         request.path_param("invoiceId", &self.invoice_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

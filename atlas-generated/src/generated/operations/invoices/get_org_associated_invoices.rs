@@ -70,7 +70,10 @@ impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::OrgAssociatedInvoiceResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -84,7 +87,7 @@ impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesV20250312 {
         request.query("month", &self.month);
         request.query("year", &self.year);
         request.query("includeLinkedOrgs", &self.include_linked_orgs);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -186,7 +189,10 @@ impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::OrgAssociatedInvoiceResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -200,7 +206,7 @@ impl crate::runtime::Endpoint for GetOrgAssociatedInvoicesVPreview {
         request.query("month", &self.month);
         request.query("year", &self.year);
         request.query("includeLinkedOrgs", &self.include_linked_orgs);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -46,7 +46,10 @@ impl crate::runtime::Endpoint for GetSkuV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::SkuResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -57,7 +60,7 @@ impl crate::runtime::Endpoint for GetSkuV20250312 {
         request.segment("skus");
         request.path_param("skuId", &self.sku_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -71,7 +71,10 @@ impl crate::runtime::Endpoint for SearchInvoiceLineItemsV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::PaginatedPublicApiUsageDetailsLineItemView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -87,7 +90,7 @@ impl crate::runtime::Endpoint for SearchInvoiceLineItemsV20240805 {
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -121,6 +124,26 @@ impl crate::dynamic::DynamicEndpoint for SearchInvoiceLineItemsV20240805 {
         crate::dynamic::reencode::<
             crate::models::ApiPublicUsageDetailsQueryRequest,
         >(body)
+    }
+}
+impl crate::runtime::Paginated for SearchInvoiceLineItemsV20240805 {
+    type Item = crate::models::PublicApiUsageDetailsLineItemView;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `searchOrgInvoiceLineItems` in its newest stable API version, `2024-08-05`.

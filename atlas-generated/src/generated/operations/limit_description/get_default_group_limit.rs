@@ -44,7 +44,10 @@ impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::DefaultGroupLimitResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -55,7 +58,7 @@ impl crate::runtime::Endpoint for GetDefaultGroupLimitVPreview {
         request.segment("defaultGroupLimits");
         request.path_param("limitName", self.limit_name.as_str())?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -49,7 +49,10 @@ impl crate::runtime::Endpoint for GetMaintenanceWindowV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GroupMaintenanceWindow;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -61,7 +64,7 @@ impl crate::runtime::Endpoint for GetMaintenanceWindowV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("maintenanceWindow");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -135,7 +138,10 @@ impl crate::runtime::Endpoint for GetMaintenanceWindowVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::GroupMaintenanceWindowPreviewResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -147,7 +153,7 @@ impl crate::runtime::Endpoint for GetMaintenanceWindowVPreview {
         request.path_param("groupId", &self.group_id)?;
         request.segment("maintenanceWindow");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -35,7 +35,10 @@ impl crate::runtime::Endpoint for ToggleMaintenanceAutoDeferV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
@@ -47,7 +50,7 @@ impl crate::runtime::Endpoint for ToggleMaintenanceAutoDeferV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("maintenanceWindow");
         request.segment("autoDefer");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

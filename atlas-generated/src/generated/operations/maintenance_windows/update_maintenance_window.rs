@@ -43,7 +43,10 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
@@ -55,7 +58,7 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowV20230101 {
         request.path_param("groupId", &self.group_id)?;
         request.segment("maintenanceWindow");
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -128,7 +131,10 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.preview+json",
@@ -140,7 +146,7 @@ impl crate::runtime::Endpoint for UpdateMaintenanceWindowVPreview {
         request.path_param("groupId", &self.group_id)?;
         request.segment("maintenanceWindow");
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -56,7 +56,10 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -69,7 +72,7 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationV20250312 {
         request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -156,7 +159,10 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -169,7 +175,7 @@ impl crate::runtime::Endpoint for GetGroupMetricIntegrationVPreview {
         request.segment("metricIntegrations");
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -108,7 +108,10 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::PaginatedMetricIntegrationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -125,7 +128,7 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsV20250312 {
         request.query("pretty", &self.pretty);
         request.query("integrationType", &self.integration_type);
         request.query("providerType", &self.provider_type);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -156,6 +159,26 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsV20250312 {
                 .optional(crate::dynamic::Section::Query, "integrationType")?,
             provider_type: args.optional(crate::dynamic::Section::Query, "providerType")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListGroupMetricIntegrationsV20250312 {
+    type Item = crate::models::MetricIntegrationResponse;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// Return All Active Metric Integrations
@@ -270,7 +293,10 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::PaginatedMetricIntegrationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -287,7 +313,7 @@ impl crate::runtime::Endpoint for ListGroupMetricIntegrationsVPreview {
         request.query("pretty", &self.pretty);
         request.query("integrationType", &self.integration_type);
         request.query("providerType", &self.provider_type);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -318,6 +344,26 @@ impl crate::dynamic::DynamicEndpoint for ListGroupMetricIntegrationsVPreview {
                 .optional(crate::dynamic::Section::Query, "integrationType")?,
             provider_type: args.optional(crate::dynamic::Section::Query, "providerType")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListGroupMetricIntegrationsVPreview {
+    type Item = crate::models::MetricIntegrationResponse;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listGroupMetricIntegrations` in its newest stable API version, `2025-03-12`.

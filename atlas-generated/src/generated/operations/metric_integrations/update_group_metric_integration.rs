@@ -60,7 +60,10 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PUT,
             "application/vnd.atlas.2025-03-12+json",
@@ -74,7 +77,7 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationV20250312 {
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -171,7 +174,10 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::MetricIntegrationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PUT,
             "application/vnd.atlas.preview+json",
@@ -185,7 +191,7 @@ impl crate::runtime::Endpoint for UpdateGroupMetricIntegrationVPreview {
         request.path_param("metricIntegrationId", &self.metric_integration_id)?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -62,7 +62,10 @@ impl crate::runtime::Endpoint for AddGroupUserRoleV20250219 {
     const VERSION: &'static str = "2025-02-19";
     type Success = crate::models::GroupUserResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2025-02-19+json",
@@ -77,7 +80,7 @@ impl crate::runtime::Endpoint for AddGroupUserRoleV20250219 {
         request.literal(":addRole");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-02-19+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -74,7 +74,10 @@ impl crate::runtime::Endpoint for GetGroupUserV20250219 {
     const VERSION: &'static str = "2025-02-19";
     type Success = crate::models::GroupUserResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-02-19+json",
@@ -88,7 +91,7 @@ impl crate::runtime::Endpoint for GetGroupUserV20250219 {
         request.path_param("userId", &self.user_id)?;
         request.query("pretty", &self.pretty);
         request.query("orgMembershipStatuses", &self.org_membership_statuses);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -72,7 +72,10 @@ impl crate::runtime::Endpoint for GetOrgUserV20250219 {
     const VERSION: &'static str = "2025-02-19";
     type Success = crate::models::OrgUserResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-02-19+json",
@@ -86,7 +89,7 @@ impl crate::runtime::Endpoint for GetOrgUserV20250219 {
         request.path_param("userId", &self.user_id)?;
         request.query("pretty", &self.pretty);
         request.query("orgMembershipStatuses", &self.org_membership_statuses);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -163,7 +163,10 @@ impl crate::runtime::Endpoint for ListGroupUsersV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedAppUserView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -183,7 +186,7 @@ impl crate::runtime::Endpoint for ListGroupUsersV20230101 {
         request.query("orgMembershipStatus", &self.org_membership_status);
         request.query("orgMembershipStatuses", &self.org_membership_statuses);
         request.query("username", &self.username);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -220,6 +223,26 @@ impl crate::dynamic::DynamicEndpoint for ListGroupUsersV20230101 {
                 .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
             username: args.optional(crate::dynamic::Section::Query, "username")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListGroupUsersV20230101 {
+    type Item = crate::models::CloudAppUser;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// Return All MongoDB Cloud Users in One Project
@@ -380,7 +403,10 @@ impl crate::runtime::Endpoint for ListGroupUsersV20250219 {
     const VERSION: &'static str = "2025-02-19";
     type Success = crate::models::PaginatedGroupUserView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-02-19+json",
@@ -400,7 +426,7 @@ impl crate::runtime::Endpoint for ListGroupUsersV20250219 {
         request.query("orgMembershipStatus", &self.org_membership_status);
         request.query("orgMembershipStatuses", &self.org_membership_statuses);
         request.query("username", &self.username);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -437,6 +463,26 @@ impl crate::dynamic::DynamicEndpoint for ListGroupUsersV20250219 {
                 .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
             username: args.optional(crate::dynamic::Section::Query, "username")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListGroupUsersV20250219 {
+    type Item = crate::models::GroupUserResponse;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listGroupUsers` in its newest stable API version, `2025-02-19`.

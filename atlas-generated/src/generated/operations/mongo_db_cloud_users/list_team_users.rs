@@ -143,7 +143,10 @@ impl crate::runtime::Endpoint for ListTeamUsersV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PaginatedAppUserView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -163,7 +166,7 @@ impl crate::runtime::Endpoint for ListTeamUsersV20230101 {
         request.query("orgMembershipStatus", &self.org_membership_status);
         request.query("orgMembershipStatuses", &self.org_membership_statuses);
         request.query("userId", &self.user_id);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -196,6 +199,26 @@ impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20230101 {
                 .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
             user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListTeamUsersV20230101 {
+    type Item = crate::models::CloudAppUser;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// Return All MongoDB Cloud Users Assigned to One Team
@@ -336,7 +359,10 @@ impl crate::runtime::Endpoint for ListTeamUsersV20250219 {
     const VERSION: &'static str = "2025-02-19";
     type Success = crate::models::PaginatedOrgUserView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-02-19+json",
@@ -356,7 +382,7 @@ impl crate::runtime::Endpoint for ListTeamUsersV20250219 {
         request.query("orgMembershipStatus", &self.org_membership_status);
         request.query("orgMembershipStatuses", &self.org_membership_statuses);
         request.query("userId", &self.user_id);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -389,6 +415,26 @@ impl crate::dynamic::DynamicEndpoint for ListTeamUsersV20250219 {
                 .optional(crate::dynamic::Section::Query, "orgMembershipStatuses")?,
             user_id: args.optional(crate::dynamic::Section::Query, "userId")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListTeamUsersV20250219 {
+    type Item = crate::models::OrgUserResponse;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listOrgTeamUsers` in its newest stable API version, `2025-02-19`.

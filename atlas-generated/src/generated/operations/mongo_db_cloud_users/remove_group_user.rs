@@ -61,7 +61,10 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
@@ -74,7 +77,7 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20230101 {
         request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -156,7 +159,10 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20250219 {
     const VERSION: &'static str = "2025-02-19";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2025-02-19+json",
@@ -169,7 +175,7 @@ impl crate::runtime::Endpoint for RemoveGroupUserV20250219 {
         request.segment("users");
         request.path_param("userId", &self.user_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

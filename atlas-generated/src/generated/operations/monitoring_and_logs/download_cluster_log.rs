@@ -79,7 +79,10 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+gzip",
@@ -96,7 +99,7 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230101 {
         request.literal(".gz");
         request.query("endDate", &self.end_date);
         request.query("startDate", &self.start_date);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -206,7 +209,10 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+gzip",
@@ -223,7 +229,7 @@ impl crate::runtime::Endpoint for DownloadClusterLogV20230201 {
         request.literal(".gz");
         request.query("endDate", &self.end_date);
         request.query("startDate", &self.start_date);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

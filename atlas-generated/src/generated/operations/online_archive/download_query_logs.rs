@@ -78,7 +78,10 @@ impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::Bytes;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+gzip",
@@ -95,7 +98,7 @@ impl crate::runtime::Endpoint for DownloadQueryLogsV20230101 {
         request.query("startDate", &self.start_date);
         request.query("endDate", &self.end_date);
         request.query("archiveOnly", &self.archive_only);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

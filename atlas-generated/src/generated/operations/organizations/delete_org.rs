@@ -35,7 +35,10 @@ impl crate::runtime::Endpoint for DeleteOrgV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
@@ -45,7 +48,7 @@ impl crate::runtime::Endpoint for DeleteOrgV20230101 {
         request.segment("v2");
         request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -46,7 +46,10 @@ impl crate::runtime::Endpoint for GetOrgV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::AtlasOrganization;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -57,7 +60,7 @@ impl crate::runtime::Endpoint for GetOrgV20230101 {
         request.segment("orgs");
         request.path_param("orgId", &self.org_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -64,7 +64,10 @@ impl crate::runtime::Endpoint for GetClusterOverloadSimulationVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::OverloadProtectionSimulationResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -79,7 +82,7 @@ impl crate::runtime::Endpoint for GetClusterOverloadSimulationVPreview {
         request.segment("overloadSimulations");
         request.path_param("simulationId", &self.simulation_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

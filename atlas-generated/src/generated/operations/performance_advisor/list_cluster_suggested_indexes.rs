@@ -96,7 +96,10 @@ impl crate::runtime::Endpoint for ListClusterSuggestedIndexesV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::EnvelopedPerformanceAdvisorResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -114,7 +117,7 @@ impl crate::runtime::Endpoint for ListClusterSuggestedIndexesV20240805 {
         request.query("namespaces", &self.namespaces);
         request.query("since", &self.since);
         request.query("until", &self.until);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -42,7 +42,10 @@ impl crate::runtime::Endpoint for ListDropIndexSuggestionsV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::EnvelopedDropIndexSuggestionsResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -56,7 +59,7 @@ impl crate::runtime::Endpoint for ListDropIndexSuggestionsV20240805 {
         request.path_param("clusterName", &self.cluster_name)?;
         request.segment("performanceAdvisor");
         request.segment("dropIndexSuggestions");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

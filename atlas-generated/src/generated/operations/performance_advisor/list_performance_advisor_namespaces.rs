@@ -84,7 +84,10 @@ impl crate::runtime::Endpoint for ListPerformanceAdvisorNamespacesV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::Namespaces;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -101,7 +104,7 @@ impl crate::runtime::Endpoint for ListPerformanceAdvisorNamespacesV20230101 {
         request.query("pretty", &self.pretty);
         request.query("duration", &self.duration);
         request.query("since", &self.since);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -144,7 +144,10 @@ impl crate::runtime::Endpoint for ListSlowQueryLogsV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PerformanceAdvisorSlowQueryList;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -166,7 +169,7 @@ impl crate::runtime::Endpoint for ListSlowQueryLogsV20230101 {
         request.query("includeMetrics", &self.include_metrics);
         request.query("includeReplicaState", &self.include_replica_state);
         request.query("includeOpType", &self.include_op_type);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

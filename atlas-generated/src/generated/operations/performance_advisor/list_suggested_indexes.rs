@@ -156,7 +156,10 @@ impl crate::runtime::Endpoint for ListSuggestedIndexesV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::PerformanceAdvisorResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -179,7 +182,7 @@ impl crate::runtime::Endpoint for ListSuggestedIndexesV20230101 {
         request.query("nExamples", &self.n_examples);
         request.query("nIndexes", &self.n_indexes);
         request.query("since", &self.since);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -64,7 +64,10 @@ impl crate::runtime::Endpoint for ListGroupInvitesV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = Vec<crate::models::GroupInvitation>;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -77,7 +80,7 @@ impl crate::runtime::Endpoint for ListGroupInvitesV20230101 {
         request.segment("invites");
         request.query("pretty", &self.pretty);
         request.query("username", &self.username);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -42,7 +42,10 @@ impl crate::runtime::Endpoint for MigrateGroupV20240530 {
     const VERSION: &'static str = "2024-05-30";
     type Success = crate::models::Group;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2024-05-30+json",
@@ -54,7 +57,7 @@ impl crate::runtime::Endpoint for MigrateGroupV20240530 {
         request.path_param("groupId", &self.group_id)?;
         request.literal(":migrate");
         request.json_body("application/vnd.atlas.2024-05-30+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

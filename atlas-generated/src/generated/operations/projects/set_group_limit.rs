@@ -77,7 +77,10 @@ impl crate::runtime::Endpoint for SetGroupLimitV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::DataFederationLimit;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
@@ -91,7 +94,7 @@ impl crate::runtime::Endpoint for SetGroupLimitV20230101 {
         request.path_param("limitName", self.limit_name.as_str())?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

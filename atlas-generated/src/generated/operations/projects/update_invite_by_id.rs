@@ -53,7 +53,10 @@ impl crate::runtime::Endpoint for UpdateInviteByIdV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = crate::models::GroupInvitation;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-01-01+json",
@@ -66,7 +69,7 @@ impl crate::runtime::Endpoint for UpdateInviteByIdV20230101 {
         request.segment("invites");
         request.path_param("invitationId", &self.invitation_id)?;
         request.json_body("application/vnd.atlas.2023-01-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -105,7 +105,10 @@ impl crate::runtime::Endpoint for GetQueryShapeDetailsV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::QueryStatsDetailsResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -124,7 +127,7 @@ impl crate::runtime::Endpoint for GetQueryShapeDetailsV20250312 {
         request.query("since", &self.since);
         request.query("until", &self.until);
         request.query("processIds", &self.process_ids);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

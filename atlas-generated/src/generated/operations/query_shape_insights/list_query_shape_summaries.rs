@@ -162,7 +162,10 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::QueryStatsSummaryListResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -185,7 +188,7 @@ impl crate::runtime::Endpoint for ListQueryShapeSummariesV20250312 {
         request.query("series", &self.series);
         request.query("queryShapeHashes", &self.query_shape_hashes);
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

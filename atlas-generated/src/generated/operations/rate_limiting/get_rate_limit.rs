@@ -94,7 +94,10 @@ impl crate::runtime::Endpoint for GetRateLimitV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::RateLimitEndpointSetResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -109,7 +112,7 @@ impl crate::runtime::Endpoint for GetRateLimitV20250312 {
         request.query("orgId", &self.org_id);
         request.query("userId", &self.user_id);
         request.query("ipAddress", &self.ip_address);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -235,7 +238,10 @@ impl crate::runtime::Endpoint for GetRateLimitVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::RateLimitEndpointSetResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -250,7 +256,7 @@ impl crate::runtime::Endpoint for GetRateLimitVPreview {
         request.query("orgId", &self.org_id);
         request.query("userId", &self.user_id);
         request.query("ipAddress", &self.ip_address);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -137,7 +137,10 @@ impl crate::runtime::Endpoint for ListRateLimitsV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::PaginatedRateLimitEndpointSets;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -155,7 +158,7 @@ impl crate::runtime::Endpoint for ListRateLimitsV20250312 {
         request.query("ipAddress", &self.ip_address);
         request.query("name", &self.name);
         request.query("endpointPath", &self.endpoint_path);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -186,6 +189,26 @@ impl crate::dynamic::DynamicEndpoint for ListRateLimitsV20250312 {
             name: args.optional(crate::dynamic::Section::Query, "name")?,
             endpoint_path: args.optional(crate::dynamic::Section::Query, "endpointPath")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListRateLimitsV20250312 {
+    type Item = crate::models::RateLimitEndpointSetResponse;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// Return All Rate Limits
@@ -327,7 +350,10 @@ impl crate::runtime::Endpoint for ListRateLimitsVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::PaginatedRateLimitEndpointSets;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -345,7 +371,7 @@ impl crate::runtime::Endpoint for ListRateLimitsVPreview {
         request.query("ipAddress", &self.ip_address);
         request.query("name", &self.name);
         request.query("endpointPath", &self.endpoint_path);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -376,6 +402,26 @@ impl crate::dynamic::DynamicEndpoint for ListRateLimitsVPreview {
             name: args.optional(crate::dynamic::Section::Query, "name")?,
             endpoint_path: args.optional(crate::dynamic::Section::Query, "endpointPath")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListRateLimitsVPreview {
+    type Item = crate::models::RateLimitEndpointSetResponse;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listRateLimits` in its newest stable API version, `2025-03-12`.

@@ -51,7 +51,10 @@ impl crate::runtime::Endpoint for DeleteGroupMcpSecretV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2025-03-12+json",
@@ -65,7 +68,7 @@ impl crate::runtime::Endpoint for DeleteGroupMcpSecretV20250312 {
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
         request.segment("secrets");
         request.path_param("secretId", &self.secret_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -51,7 +51,10 @@ impl crate::runtime::Endpoint for DeleteOrgMcpConfigV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2025-03-12+json",
@@ -64,7 +67,7 @@ impl crate::runtime::Endpoint for DeleteOrgMcpConfigV20250312 {
         request.segment("mcpConfigs");
         request.path_param("mcpConfigId", &self.mcp_config_id)?;
         request.query("cascading", &self.cascading);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

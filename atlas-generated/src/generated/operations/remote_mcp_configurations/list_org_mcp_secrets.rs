@@ -88,7 +88,10 @@ impl crate::runtime::Endpoint for ListOrgMcpSecretsV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::PaginatedMcpConfigSecretView;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2025-03-12+json",
@@ -105,7 +108,7 @@ impl crate::runtime::Endpoint for ListOrgMcpSecretsV20250312 {
         request.query("includeCount", &self.include_count);
         request.query("pageNum", &self.page_num);
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -134,6 +137,26 @@ impl crate::dynamic::DynamicEndpoint for ListOrgMcpSecretsV20250312 {
             org_id: args.required(crate::dynamic::Section::Path, "orgId")?,
             mcp_config_id: args.required(crate::dynamic::Section::Path, "mcpConfigId")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListOrgMcpSecretsV20250312 {
+    type Item = crate::models::ServiceAccountSecret;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }
 /// `listOrgMcpConfigSecrets` in its newest stable API version, `2025-03-12`.

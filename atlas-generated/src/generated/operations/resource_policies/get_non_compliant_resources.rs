@@ -47,7 +47,10 @@ impl crate::runtime::Endpoint for GetNonCompliantResourcesV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = Vec<crate::models::ApiAtlasNonCompliantResourceView>;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -59,7 +62,7 @@ impl crate::runtime::Endpoint for GetNonCompliantResourcesV20240805 {
         request.path_param("orgId", &self.org_id)?;
         request.segment("nonCompliantResources");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -58,7 +58,10 @@ impl crate::runtime::Endpoint for UpdateOrgResourcePolicyV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::ApiAtlasResourcePolicyView;
     type Error = serde_json::Value;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2024-08-05+json",
@@ -72,7 +75,7 @@ impl crate::runtime::Endpoint for UpdateOrgResourcePolicyV20240805 {
         request.path_param("resourcePolicyId", &self.resource_policy_id)?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2024-08-05+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

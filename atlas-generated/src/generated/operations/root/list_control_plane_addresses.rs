@@ -28,7 +28,10 @@ impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
     const VERSION: &'static str = "2023-11-15";
     type Success = crate::models::ControlPlaneIpAddresses;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-11-15+json",
@@ -38,7 +41,7 @@ impl crate::runtime::Endpoint for ListControlPlaneAddressesV20231115 {
         request.segment("v2");
         request.segment("unauth");
         request.segment("controlPlaneIPAddresses");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -53,7 +53,10 @@ impl crate::runtime::Endpoint for CreateOrgSandboxConfigVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::SandboxConfigResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.preview+json",
@@ -66,7 +69,7 @@ impl crate::runtime::Endpoint for CreateOrgSandboxConfigVPreview {
         request.segment("sandboxConfig");
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

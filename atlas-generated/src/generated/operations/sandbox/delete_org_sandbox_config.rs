@@ -40,7 +40,10 @@ impl crate::runtime::Endpoint for DeleteOrgSandboxConfigVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.preview+json",
@@ -52,7 +55,7 @@ impl crate::runtime::Endpoint for DeleteOrgSandboxConfigVPreview {
         request.path_param("orgId", &self.org_id)?;
         request.segment("sandboxConfig");
         request.path_param("sandboxConfigId", &self.sandbox_config_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -58,7 +58,10 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::ClusterDescription20240805;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -72,7 +75,7 @@ impl crate::runtime::Endpoint for GenerateSandboxClusterDescriptionVPreview {
         request.path_param("sandboxConfigId", &self.sandbox_config_id)?;
         request.literal(":generateClusterDescription");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -71,7 +71,10 @@ impl crate::runtime::Endpoint for ListOrgSandboxConfigVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::PaginatedSandboxConfigs;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -85,7 +88,7 @@ impl crate::runtime::Endpoint for ListOrgSandboxConfigVPreview {
         request.query("pretty", &self.pretty);
         request.query("itemsPerPage", &self.items_per_page);
         request.query("pageNum", &self.page_num);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
@@ -111,5 +114,25 @@ impl crate::dynamic::DynamicEndpoint for ListOrgSandboxConfigVPreview {
                 .optional(crate::dynamic::Section::Query, "itemsPerPage")?,
             page_num: args.optional(crate::dynamic::Section::Query, "pageNum")?,
         })
+    }
+}
+impl crate::runtime::Paginated for ListOrgSandboxConfigVPreview {
+    type Item = crate::models::SandboxConfigResponse;
+    #[inline]
+    fn set_page(&mut self, page_num: i64, items_per_page: i64) {
+        self.page_num = Some(page_num);
+        self.items_per_page = Some(items_per_page);
+    }
+    #[inline]
+    fn into_page(success: Self::Success) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: success.results.unwrap_or_default(),
+            total_count: success.total_count.map(i64::from),
+            has_next_link: success
+                .links
+                .map(|links| {
+                    links.iter().any(|link| link.rel.as_deref() == Some("next"))
+                }),
+        }
     }
 }

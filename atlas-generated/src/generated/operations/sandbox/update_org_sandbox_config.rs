@@ -59,7 +59,10 @@ impl crate::runtime::Endpoint for UpdateOrgSandboxConfigVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::SandboxConfigResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.preview+json",
@@ -73,7 +76,7 @@ impl crate::runtime::Endpoint for UpdateOrgSandboxConfigVPreview {
         request.path_param("sandboxConfigId", &self.sandbox_config_id)?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -48,7 +48,10 @@ impl crate::runtime::Endpoint for ListServerlessPrivateEndpointV20230101 {
     const VERSION: &'static str = "2023-01-01";
     type Success = Vec<crate::models::ServerlessTenantEndpoint>;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
@@ -63,7 +66,7 @@ impl crate::runtime::Endpoint for ListServerlessPrivateEndpointV20230101 {
         request.segment("instance");
         request.path_param("instanceName", &self.instance_name)?;
         request.segment("endpoint");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

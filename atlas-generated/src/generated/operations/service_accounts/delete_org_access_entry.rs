@@ -61,7 +61,10 @@ impl crate::runtime::Endpoint for DeleteOrgAccessEntryV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2024-08-05+json",
@@ -76,7 +79,7 @@ impl crate::runtime::Endpoint for DeleteOrgAccessEntryV20240805 {
         request.segment("accessList");
         request.path_param("ipAddress", &self.ip_address)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -51,7 +51,10 @@ impl crate::runtime::Endpoint for GetOrgServiceAccountV20240805 {
     const VERSION: &'static str = "2024-08-05";
     type Success = crate::models::OrgServiceAccount;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2024-08-05+json",
@@ -64,7 +67,7 @@ impl crate::runtime::Endpoint for GetOrgServiceAccountV20240805 {
         request.segment("serviceAccounts");
         request.path_param("clientId", &self.client_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -41,7 +41,10 @@ impl crate::runtime::Endpoint for CreateGroupStandbyLinkVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.preview+json",
@@ -53,7 +56,7 @@ impl crate::runtime::Endpoint for CreateGroupStandbyLinkVPreview {
         request.path_param("groupId", &self.group_id)?;
         request.segment("standbyLinks");
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -48,7 +48,10 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.preview+json",
@@ -62,7 +65,7 @@ impl crate::runtime::Endpoint for CreateStandbyLinkFailoverVPreview {
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.segment("failovers");
         request.json_body("application/vnd.atlas.preview+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

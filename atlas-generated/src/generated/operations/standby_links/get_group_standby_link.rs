@@ -40,7 +40,10 @@ impl crate::runtime::Endpoint for GetGroupStandbyLinkVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -52,7 +55,7 @@ impl crate::runtime::Endpoint for GetGroupStandbyLinkVPreview {
         request.path_param("groupId", &self.group_id)?;
         request.segment("standbyLinks");
         request.path_param("standbyLinkId", &self.standby_link_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

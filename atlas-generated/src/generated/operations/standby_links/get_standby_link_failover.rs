@@ -50,7 +50,10 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -64,7 +67,7 @@ impl crate::runtime::Endpoint for GetStandbyLinkFailoverVPreview {
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.segment("failovers");
         request.path_param("failoverId", &self.failover_id)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -53,7 +53,10 @@ impl crate::runtime::Endpoint for InspectFailoverReadinessVPreview {
     const VERSION: &'static str = "preview";
     type Success = crate::models::ApiStandbyLinkFailoverReadinessResponse;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.preview+json",
@@ -67,7 +70,7 @@ impl crate::runtime::Endpoint for InspectFailoverReadinessVPreview {
         request.path_param("standbyLinkId", &self.standby_link_id)?;
         request.literal(":inspectFailoverReadiness");
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -54,7 +54,10 @@ impl crate::runtime::Endpoint for DeletePrivateLinkConnectionV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2023-02-01+json",
@@ -68,7 +71,7 @@ impl crate::runtime::Endpoint for DeletePrivateLinkConnectionV20230201 {
         request.segment("privateLinkConnections");
         request.path_param("connectionId", &self.connection_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

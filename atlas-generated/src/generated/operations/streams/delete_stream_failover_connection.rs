@@ -69,7 +69,10 @@ impl crate::runtime::Endpoint for DeleteStreamFailoverConnectionV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::DELETE,
             "application/vnd.atlas.2025-03-12+json",
@@ -86,7 +89,7 @@ impl crate::runtime::Endpoint for DeleteStreamFailoverConnectionV20250312 {
         request.segment("failoverConnections");
         request.path_param("failoverConnectionId", &self.failover_connection_id)?;
         request.query("pretty", &self.pretty);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

@@ -51,7 +51,10 @@ impl crate::runtime::Endpoint for GetStreamConnectionV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsConnection;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::GET,
             "application/vnd.atlas.2023-02-01+json",
@@ -65,7 +68,7 @@ impl crate::runtime::Endpoint for GetStreamConnectionV20230201 {
         request.path_param("tenantName", &self.tenant_name)?;
         request.segment("connections");
         request.path_param("connectionName", &self.connection_name)?;
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

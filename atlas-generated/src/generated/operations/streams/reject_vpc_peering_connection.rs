@@ -42,7 +42,10 @@ impl crate::runtime::Endpoint for RejectVpcPeeringConnectionV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::runtime::NoContent;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::POST,
             "application/vnd.atlas.2023-02-01+json",
@@ -56,7 +59,7 @@ impl crate::runtime::Endpoint for RejectVpcPeeringConnectionV20230201 {
         request.segment("vpcPeeringConnections");
         request.path_param("id", &self.id)?;
         request.literal(":reject");
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

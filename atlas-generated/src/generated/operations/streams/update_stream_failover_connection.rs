@@ -73,7 +73,10 @@ impl crate::runtime::Endpoint for UpdateStreamFailoverConnectionV20250312 {
     const VERSION: &'static str = "2025-03-12";
     type Success = crate::models::StreamsFailoverConnection;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2025-03-12+json",
@@ -91,7 +94,7 @@ impl crate::runtime::Endpoint for UpdateStreamFailoverConnectionV20250312 {
         request.path_param("failoverConnectionId", &self.failover_connection_id)?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2025-03-12+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,

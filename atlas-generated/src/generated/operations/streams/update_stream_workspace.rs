@@ -61,7 +61,10 @@ impl crate::runtime::Endpoint for UpdateStreamWorkspaceV20230201 {
     const VERSION: &'static str = "2023-02-01";
     type Success = crate::models::StreamsTenant;
     type Error = crate::models::ApiError;
-    fn to_request(&self) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+    fn to_request_with_base(
+        &self,
+        base: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         let mut request = crate::runtime::RequestBuilder::new(
             http::Method::PATCH,
             "application/vnd.atlas.2023-02-01+json",
@@ -75,7 +78,7 @@ impl crate::runtime::Endpoint for UpdateStreamWorkspaceV20230201 {
         request.path_param("tenantName", &self.tenant_name)?;
         request.query("pretty", &self.pretty);
         request.json_body("application/vnd.atlas.2023-02-01+json", &self.body);
-        request.finish()
+        request.finish_with_base(base)
     }
     fn decode_response(
         status: u16,
