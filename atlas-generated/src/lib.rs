@@ -13,6 +13,9 @@
 //!   also at the root of [`operations`], without its tag: `operations::CreateCluster`.
 //! - [`prelude`]: the traits and types a caller needs in scope, in one `use`.
 //! - [`registry`]: a table of every operation, for tools that work by operation id.
+//! - [`client`] (cargo feature `client`, on by default): an async client that sends the
+//!   operations to Atlas, with service account or API key authentication, retries and
+//!   pagination. Without default features the crate is sans-IO only.
 //! - `dynamic` (cargo feature `dynamic`): building requests and decoding bodies by
 //!   operation id with JSON arguments, through the typed layer.
 #![warn(missing_docs)]
@@ -32,6 +35,9 @@ mod api_error;
 
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
+
+#[cfg(feature = "client")]
+pub mod client;
 
 /// The README's examples, compiled and run as doctests so that they stay true.
 #[doc = include_str!("../../README.md")]

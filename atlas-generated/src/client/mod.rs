@@ -1,0 +1,728 @@
+//! An async client that sends operations to Atlas (cargo feature `client`, on by default).
+//!
+//! ```no_run
+//! use atlas_generated::client::{Client, Credentials};
+//! use atlas_generated::operations::{GetCluster, ListClusters};
+//! use futures_util::TryStreamExt;
+//!
+//! # async fn run() -> Result<(), atlas_generated::client::Error> {
+//! let client = Client::builder()
+//!     .credentials(Credentials::service_account("mdb_sa_id_…", "mdb_sa_sk_…"))
+//!     .build()?;
+//! let cluster = client.send(&GetCluster::new("5f1e…", "Cluster0")).await?;
+//! let clusters: Vec<_> = client.paginate(ListClusters::new("5f1e…")).try_collect().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The generated operations stay sans-IO; the client builds each request with
+//! [`Endpoint::to_request_with_base`], authenticates it, sends it with `reqwest` (rustls),
+//! retries what is safe to retry ([`RetryPolicy`]), and decodes the answer with
+//! [`Endpoint::decode_response`]. Every request runs in a `tracing` span `atlas.request`.
+
+mod credentials;
+mod digest;
+mod error;
+mod oauth;
+mod retry;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use futures_util::Stream;
+use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use http::{HeaderMap, Method};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+pub use credentials::Credentials;
+pub use error::{Error, ErrorBody, ErrorKind};
+pub use retry::RetryPolicy;
+
+use crate::runtime::{DEFAULT_BASE_URL, Endpoint, MAX_PAGE_SIZE, PageCursor, Paginated};
+use credentials::Kind;
+use digest::{Challenge, DigestState};
+use oauth::TokenCache;
+
+/// The `User-Agent` of every request.
+const USER_AGENT: &str = concat!("atlas-generated/", env!("CARGO_PKG_VERSION"));
+
+/// A client for the Atlas Administration API.
+///
+/// Cheap to clone: clones share one connection pool and one token cache.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: Credentials,
+    auth: Auth,
+    retry: RetryPolicy,
+    /// The longest one attempt may take, body included.
+    timeout: Duration,
+    max_pages: i64,
+}
+
+enum Auth {
+    ServiceAccount(TokenCache),
+    Digest(DigestState),
+    Bearer(SecretString),
+    None,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    base_url: String,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_pages: i64,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            credentials: Credentials::none(),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            max_pages: 10_000,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// How requests are authenticated (default: [`Credentials::none`]).
+    #[must_use]
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Where Atlas is (default `https://cloud.mongodb.com`; `https://cloud.mongodbgov.com`
+    /// for Atlas for Government). Credentials go over plain `http://` only to a loopback
+    /// address.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// How failed attempts are retried (default: [`RetryPolicy::default`]).
+    #[must_use]
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The longest wait for a connection (default 10 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest one attempt may take, from sending to the end of the body (default 60 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The most pages [`Client::paginate`] fetches from one list (default 10,000, or 5
+    /// million items); a list longer than that ends in an [`ErrorKind::Pagination`] error.
+    #[must_use]
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = i64::from(pages.max(1));
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`] when the base URL is not an `http` or `https` URL, or sends
+    /// credentials over plain `http://` to a host that is not loopback.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = check_base_url(&self.base_url, self.credentials.is_secret())?;
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| {
+                Error::new(ErrorKind::Config, "the HTTP client cannot start").with_source(e)
+            })?;
+        let auth = match &self.credentials.kind {
+            Kind::ServiceAccount {
+                client_id,
+                client_secret,
+            } => Auth::ServiceAccount(TokenCache::new(
+                client_id.clone(),
+                client_secret.clone(),
+                self.timeout,
+            )),
+            Kind::Digest {
+                public_key,
+                private_key,
+            } => Auth::Digest(DigestState::new(public_key.clone(), private_key.clone())),
+            Kind::Bearer(token) => Auth::Bearer(token.clone()),
+            Kind::None => Auth::None,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credentials: self.credentials,
+                auth,
+                retry: self.retry,
+                timeout: self.timeout,
+                max_pages: self.max_pages,
+            }),
+        })
+    }
+}
+
+/// How an attempt failed before a whole answer came.
+enum Exchange {
+    /// Sending failed; the request may or may not have reached the server.
+    NotSent(reqwest::Error),
+    /// The answer's head came with this status, then its body broke off.
+    BodyBroke(u16, reqwest::Error),
+}
+
+/// Sends `request` and reads the whole answer.
+async fn exchange(request: reqwest::RequestBuilder) -> Result<(u16, HeaderMap, Bytes), Exchange> {
+    let mut response = request.send().await.map_err(Exchange::NotSent)?;
+    let status = response.status().as_u16();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| Exchange::BodyBroke(status, e))?;
+    Ok((status, headers, body))
+}
+
+/// The base URL without a trailing `/`, if it is one credentials may go to.
+fn check_base_url(base_url: &str, secret: bool) -> Result<String, Error> {
+    let trimmed = base_url.trim_end_matches('/');
+    let config = |why: &str| Error::new(ErrorKind::Config, format!("base URL `{base_url}`: {why}"));
+    let uri: http::Uri = trimmed.parse().map_err(|_| config("not a URL"))?;
+    let host = uri.host().ok_or_else(|| config("no host"))?;
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if !secret || is_loopback(host) => {}
+        Some("http") => {
+            return Err(config(
+                "credentials are sent over plain http:// only to a loopback address; use https://",
+            ));
+        }
+        _ => {
+            return Err(config(
+                "the scheme must be https:// (or http:// to a loopback address)",
+            ));
+        }
+    }
+    if uri.query().is_some() {
+        return Err(config("a base URL has no query"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Client {
+    /// A builder, with the defaults: `https://cloud.mongodb.com`, no credentials,
+    /// [`RetryPolicy::default`], 10 s to connect, 60 s per attempt.
+    #[must_use]
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured as Atlas's CLI, Terraform provider and Go SDK are: a service
+    /// account from `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, else an
+    /// API key from `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`; the base
+    /// URL from `MONGODB_ATLAS_BASE_URL` when set.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`], naming the variables that are missing.
+    pub fn from_env() -> Result<Client, Error> {
+        builder_from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))?.build()
+    }
+
+    /// Sends `endpoint` and decodes the answer.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the request could not be built or sent, Atlas answered with an error,
+    /// or the success does not decode.
+    pub async fn send<E>(&self, endpoint: &E) -> Result<E::Success, Error>
+    where
+        E: Endpoint,
+        E::Error: ErrorBody,
+    {
+        let name = |e: Error| e.for_operation(E::OPERATION_ID, E::METHOD, E::PATH);
+        let request = endpoint
+            .to_request_with_base(&self.inner.base_url)
+            .map_err(|e| name(Error::build(e)))?;
+        let span = tracing::info_span!(
+            "atlas.request",
+            operation = E::OPERATION_ID,
+            version = E::VERSION,
+            method = E::METHOD.as_str(),
+            path = E::PATH,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let (status, headers, body) = self.execute(request).instrument(span).await.map_err(name)?;
+        E::decode_response(status, &headers, &body).map_err(|e| name(Error::response(e, &body)))
+    }
+
+    /// Every item of a list operation, fetched lazily a page at a time with the largest
+    /// page Atlas allows (500). The walk stops on a short or empty page, once
+    /// `totalCount` items have come, or when `links` has no `next`; a list that goes on
+    /// past [`ClientBuilder::max_pages`] pages ends in an error rather than looping.
+    pub fn paginate<E>(
+        &self,
+        endpoint: E,
+    ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
+    where
+        E: Paginated + Send + Sync + 'static,
+        E::Item: Send + 'static,
+        E::Success: Send,
+        E::Error: ErrorBody,
+    {
+        let cursor = PageCursor::new(MAX_PAGE_SIZE, self.inner.max_pages);
+        let state = (self.clone(), endpoint, cursor, VecDeque::new());
+        futures_util::stream::try_unfold(
+            state,
+            |(client, mut endpoint, mut cursor, mut items)| async move {
+                loop {
+                    if let Some(item) = items.pop_front() {
+                        return Ok(Some((item, (client, endpoint, cursor, items))));
+                    }
+                    let Some((page, size)) = cursor.next_page() else {
+                        if cursor.capped() {
+                            return Err(Error::new(
+                                ErrorKind::Pagination,
+                                format!(
+                                    "the list did not end within {} pages",
+                                    client.inner.max_pages
+                                ),
+                            )
+                            .for_operation(
+                                E::OPERATION_ID,
+                                E::METHOD,
+                                E::PATH,
+                            ));
+                        }
+                        return Ok(None);
+                    };
+                    endpoint.set_page(page, size);
+                    let success = client.send(&endpoint).await?;
+                    items.extend(cursor.advance(E::into_page(success)));
+                }
+            },
+        )
+    }
+
+    /// Sends a request built elsewhere (`dynamic::build_request`, or `to_request` of an
+    /// operation) with the client's authentication and retries, and returns the answer
+    /// undecoded. A request built against the default base URL goes to the client's.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`] when the request targets another host than the client's
+    /// (credentials go nowhere else); [`ErrorKind::Transport`] or [`ErrorKind::Timeout`]
+    /// when no answer came.
+    pub async fn send_request(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let request = self.rebase(request)?;
+        let span = tracing::info_span!(
+            "atlas.request",
+            method = request.method().as_str(),
+            path = request.uri().path(),
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let (status, headers, body) = self.execute(request).instrument(span).await?;
+        let mut response = http::Response::new(body.to_vec());
+        *response.status_mut() = http::StatusCode::from_u16(status)
+            .map_err(|e| Error::new(ErrorKind::Transport, "an invalid status").with_source(e))?;
+        *response.headers_mut() = headers;
+        Ok(response)
+    }
+
+    /// `request` aimed at the client's base URL: unchanged if it already is, moved there if
+    /// it targets the default one.
+    fn rebase(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Request<Vec<u8>>, Error> {
+        let uri = request.uri().to_string();
+        let base = &self.inner.base_url;
+        let at_base = uri.strip_prefix(base.as_str());
+        if at_base.is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
+            return Ok(request);
+        }
+        let Some(rest) = uri
+            .strip_prefix(DEFAULT_BASE_URL)
+            .filter(|r| r.starts_with('/'))
+        else {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("the request targets `{uri}`, not the client's base URL `{base}`"),
+            ));
+        };
+        *request.uri_mut() = format!("{base}{rest}").parse().map_err(|e| {
+            Error::new(ErrorKind::Config, "the rebased URL is invalid").with_source(e)
+        })?;
+        Ok(request)
+    }
+
+    /// Revokes the service account's cached access token and forgets it; the next request
+    /// fetches a new one. Does nothing for other credentials or without a token.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Auth`] when Atlas refuses to revoke the token.
+    pub async fn revoke_token(&self) -> Result<(), Error> {
+        match &self.inner.auth {
+            Auth::ServiceAccount(cache) => {
+                cache.revoke(&self.inner.http, &self.inner.base_url).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Sends a built request with authentication and retries; not generic, so that it is
+    /// compiled once for every operation.
+    async fn execute(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+        let (parts, body) = request.into_parts();
+        let body = Bytes::from(body);
+        let uri = parts.uri.to_string();
+        let target = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+        let started = Instant::now();
+        let span = tracing::Span::current();
+        let mut attempt = 0_u32;
+        let mut auth = AuthAttempt::default();
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let mut builder = self
+                .inner
+                .http
+                .request(parts.method.clone(), &uri)
+                .headers(parts.headers.clone())
+                .body(body.clone());
+            builder = self
+                .authenticate(builder, &parts.method, &target, &body, &mut auth)
+                .await?;
+            // One timer bounds the attempt, body included (cheaper than reqwest's, which
+            // boxes a timer and wraps the body).
+            let exchanged = tokio::time::timeout(self.inner.timeout, exchange(builder)).await;
+            let (status, headers, body_bytes) = match exchanged {
+                Ok(Ok(answer)) => answer,
+                Ok(Err(Exchange::NotSent(error))) => {
+                    // Only a connection that never carried the request is safe to retry.
+                    let wait = error
+                        .is_connect()
+                        .then(|| self.retry_wait(attempt, started, None))
+                        .flatten();
+                    if let Some(wait) = wait {
+                        tracing::debug!(attempt, ?wait, "connection failed; retrying");
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Err(Error::transport(error));
+                }
+                Ok(Err(Exchange::BodyBroke(status, error))) => {
+                    return Err(Error::transport(error).with_status(status, Vec::new()));
+                }
+                Err(_) => {
+                    return Err(Error::new(
+                        ErrorKind::Timeout,
+                        format!("no complete answer within {:?}", self.inner.timeout),
+                    ));
+                }
+            };
+            span.record("status", status);
+            span.record(
+                "elapsed_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+            if status == 401 && self.answer_unauthorized(&headers, &mut auth)? {
+                continue;
+            }
+            if self.inner.retry.retries_status(&parts.method, status) {
+                match self.retry_wait(attempt, started, Some(&headers)) {
+                    Some(wait) => {
+                        tracing::debug!(attempt, status, ?wait, "retrying");
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    None if attempt > 1 => {
+                        return Err(Error::new(
+                            ErrorKind::RetriesExhausted,
+                            format!("still failing after {attempt} attempts"),
+                        )
+                        .with_status(status, body_bytes.to_vec()));
+                    }
+                    None => {}
+                }
+            }
+            return Ok((status, headers, body_bytes));
+        }
+    }
+
+    /// The wait before another attempt, if the policy allows one.
+    fn retry_wait(
+        &self,
+        attempt: u32,
+        started: Instant,
+        headers: Option<&HeaderMap>,
+    ) -> Option<Duration> {
+        let policy = &self.inner.retry;
+        if attempt >= policy.max_attempts {
+            return None;
+        }
+        let wait = policy.delay(attempt, headers, SystemTime::now());
+        (started.elapsed() + wait <= policy.max_elapsed).then_some(wait)
+    }
+
+    async fn authenticate(
+        &self,
+        builder: reqwest::RequestBuilder,
+        method: &Method,
+        target: &str,
+        body: &[u8],
+        auth: &mut AuthAttempt,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        Ok(match &self.inner.auth {
+            Auth::ServiceAccount(cache) => {
+                let token = cache
+                    .token(
+                        &self.inner.http,
+                        &self.inner.base_url,
+                        auth.rejected_token.as_ref(),
+                    )
+                    .await?;
+                let builder = builder.bearer_auth(token.expose_secret());
+                auth.sent_token = Some(token);
+                builder
+            }
+            Auth::Digest(digest) => match digest.authorization(method, target, body)? {
+                Some((header, nonce)) => {
+                    auth.sent_nonce = Some(nonce);
+                    builder.header(AUTHORIZATION, header)
+                }
+                None => {
+                    auth.sent_nonce = None;
+                    builder
+                }
+            },
+            Auth::Bearer(token) => builder.bearer_auth(token.expose_secret()),
+            Auth::None => builder,
+        })
+    }
+
+    /// Whether a `401` is worth another attempt: a service account's token refreshed once,
+    /// or a Digest challenge answered (twice at most: the first, and a `stale` one).
+    fn answer_unauthorized(
+        &self,
+        headers: &HeaderMap,
+        auth: &mut AuthAttempt,
+    ) -> Result<bool, Error> {
+        match &self.inner.auth {
+            Auth::ServiceAccount(_) if !auth.refreshed => {
+                auth.refreshed = true;
+                auth.rejected_token = auth.sent_token.take();
+                Ok(true)
+            }
+            Auth::Digest(digest) if auth.challenges < 2 => {
+                let Some(challenge) = headers
+                    .get_all(WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find(|v| v.trim_start().to_ascii_lowercase().starts_with("digest"))
+                else {
+                    return Ok(false);
+                };
+                auth.challenges += 1;
+                Ok(digest.challenged(challenge, auth.sent_nonce.as_deref())? == Challenge::Answer)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+/// What one request did about authentication, across its attempts.
+#[derive(Default)]
+struct AuthAttempt {
+    sent_token: Option<SecretString>,
+    rejected_token: Option<SecretString>,
+    refreshed: bool,
+    sent_nonce: Option<String>,
+    challenges: u8,
+}
+
+/// A builder from the environment's variables, as `lookup` gives them.
+fn builder_from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
+    const ID: &str = "MONGODB_ATLAS_CLIENT_ID";
+    const SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
+    const PUBLIC: &str = "MONGODB_ATLAS_PUBLIC_KEY";
+    const PRIVATE: &str = "MONGODB_ATLAS_PRIVATE_KEY";
+    const BASE: &str = "MONGODB_ATLAS_BASE_URL";
+    let pair = |a: &str, b: &str| match (lookup(a), lookup(b)) {
+        (Some(x), Some(y)) => Ok(Some((x, y))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(format!("{a} is set but {b} is not")),
+        (None, Some(_)) => Err(format!("{b} is set but {a} is not")),
+    };
+    let config = |why: String| Error::new(ErrorKind::Config, why);
+    let credentials = if let Some((id, secret)) = pair(ID, SECRET).map_err(config)? {
+        Credentials::service_account(id, secret)
+    } else if let Some((public, private)) = pair(PUBLIC, PRIVATE).map_err(config)? {
+        Credentials::digest(public, private)
+    } else {
+        return Err(config(format!(
+            "no credentials in the environment: set {ID} and {SECRET} (a service account), or {PUBLIC} and {PRIVATE} (an API key)"
+        )));
+    };
+    let mut builder = Client::builder().credentials(credentials);
+    if let Some(base) = lookup(BASE) {
+        builder = builder.base_url(base);
+    }
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn credentials_from_the_environment() {
+        let builder = builder_from_vars(vars(&[
+            ("MONGODB_ATLAS_CLIENT_ID", "id"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", "shh"),
+            ("MONGODB_ATLAS_PUBLIC_KEY", "pub"),
+            ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),
+            ("MONGODB_ATLAS_BASE_URL", "https://cloud.mongodbgov.com"),
+        ]))
+        .unwrap();
+        assert!(
+            matches!(builder.credentials.kind, Kind::ServiceAccount { .. }),
+            "a service account first"
+        );
+        assert_eq!(builder.base_url, "https://cloud.mongodbgov.com");
+        let builder = builder_from_vars(vars(&[
+            ("MONGODB_ATLAS_PUBLIC_KEY", "pub"),
+            ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),
+        ]))
+        .unwrap();
+        assert!(matches!(builder.credentials.kind, Kind::Digest { .. }));
+        assert_eq!(builder.base_url, DEFAULT_BASE_URL);
+
+        let error = builder_from_vars(vars(&[])).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config);
+        for name in [
+            "MONGODB_ATLAS_CLIENT_ID",
+            "MONGODB_ATLAS_CLIENT_SECRET",
+            "MONGODB_ATLAS_PUBLIC_KEY",
+            "MONGODB_ATLAS_PRIVATE_KEY",
+        ] {
+            assert!(error.to_string().contains(name), "{error}");
+        }
+        let error = builder_from_vars(vars(&[("MONGODB_ATLAS_CLIENT_ID", "id")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "MONGODB_ATLAS_CLIENT_ID is set but MONGODB_ATLAS_CLIENT_SECRET is not"
+        );
+    }
+
+    #[test]
+    fn credentials_go_over_plain_http_only_to_loopback() {
+        for ok in [
+            "https://cloud.mongodb.com/",
+            "http://127.0.0.1:8080",
+            "http://localhost:1/atlas",
+            "http://[::1]:9",
+        ] {
+            assert!(check_base_url(ok, true).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            check_base_url("https://cloud.mongodb.com/", true).unwrap(),
+            "https://cloud.mongodb.com"
+        );
+        let error = check_base_url("http://cloud.mongodb.com", true).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config);
+        assert!(error.to_string().contains("loopback"), "{error}");
+        assert!(
+            check_base_url("http://example.com", false).is_ok(),
+            "nothing secret to send"
+        );
+        for bad in ["ftp://x", "cloud.mongodb.com", "https://x?a=1", ""] {
+            assert!(check_base_url(bad, true).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug() {
+        for credentials in [
+            Credentials::service_account("id", "the-client-secret"),
+            Credentials::digest("pub", "the-private-key"),
+            Credentials::bearer("the-token"),
+        ] {
+            let client = Client::builder()
+                .credentials(credentials.clone())
+                .build()
+                .unwrap();
+            for text in [format!("{credentials:?}"), format!("{client:?}")] {
+                assert!(!text.contains("the-"), "{text}");
+                assert!(text.contains("[redacted]"), "{text}");
+            }
+        }
+    }
+}
