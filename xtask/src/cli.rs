@@ -53,6 +53,8 @@ enum Command {
     /// Check the requests of a JSON Lines file with Stoplight Prism (installed with npm into
     /// target/prism), one spec copy per API version; exit 1 listing every rejected request.
     Prism(PrismOptions),
+    /// Install httpbin (PyPI) into target/httpbin, for the client's Digest test.
+    Httpbin,
     /// The whole test pipeline (what CI runs).
     Test,
     /// Read, parse and generate once (what `bench` measures the memory of).
@@ -95,6 +97,7 @@ pub(crate) fn run_in(root: &Path, args: &[String]) -> Result<(), XtaskError> {
             crate::bench::bench(root, &options)
         }
         Command::Prism(options) => crate::prism::command(root, &options),
+        Command::Httpbin => crate::httpbin::command(root),
         Command::Test => crate::test_pipeline::run_pipeline(root),
         Command::GenerateOnce { spec } => {
             let start = Instant::now();

@@ -5,7 +5,7 @@
 //! [`cli::run`]; the pieces are public so that tests can call them directly.
 //!
 //! Modules depend on each other in one direction only: [`cli`] on the commands
-//! ([`generation`], [`repin`], [`fetch`], [`bench`](mod@bench), [`test_pipeline`], [`prism`]); the
+//! ([`generation`], [`repin`], [`fetch`], [`bench`](mod@bench), [`test_pipeline`], [`prism`], [`httpbin`]); the
 //! commands on [`spec`], [`pin`], [`tree`] and [`process`]; everything on [`error`].
 //! [`scratch`] (compiling generated code as throwaway crates) serves the tests.
 
@@ -14,6 +14,7 @@ pub mod cli;
 pub mod error;
 pub mod fetch;
 pub mod generation;
+pub mod httpbin;
 pub mod pin;
 pub mod prism;
 pub mod process;

@@ -56,6 +56,11 @@ pub const STEPS: &[Step] = &[
         ..Step::cargo(&["fmt", "--all", "--check"])
     },
     Step::cargo(&["build", "--workspace", "--all-targets", "--all-features"]),
+    // The independent Digest server the client's tests check against.
+    Step {
+        run: Run::Xtask(&["httpbin"]),
+        ..Step::cargo(&[])
+    },
     Step {
         prefer: Some((
             "nextest",
