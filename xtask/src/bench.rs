@@ -40,6 +40,9 @@ pub struct BenchOptions {
     /// Measure generation only.
     #[arg(long)]
     pub skip_compile: bool,
+    /// Skip the client's per-request overhead benchmark.
+    #[arg(long)]
+    pub skip_client: bool,
     /// The spec to read instead of the usual places.
     #[arg(long, value_name = "PATH")]
     pub spec: Option<PathBuf>,
@@ -143,6 +146,11 @@ pub fn bench(workspace_root: &Path, options: &BenchOptions) -> Result<(), XtaskE
         bench_compile(workspace_root, options, &mut results)?;
     }
     print_comparison(&results);
+    if options.skip_client {
+        println!("\nclient overhead: skipped (--skip-client)");
+    } else {
+        bench_client_overhead(workspace_root)?;
+    }
     Ok(())
 }
 
@@ -288,31 +296,55 @@ fn bench_compile(
         cmd
     };
     let build_args = ["build", "--package", "atlas-generated", "--all-features"];
+    // The same crate without the `client` feature: the difference is what the client adds.
+    let sans_client_args = [
+        "build",
+        "--package",
+        "atlas-generated",
+        "--no-default-features",
+        "--features",
+        "dynamic",
+    ];
 
     println!("\ncompile: building atlas-generated's dependencies first (not measured)");
-    let mut warm = cargo(&build_args);
-    let measured = run_measured(&mut warm, true)?;
-    ensure_success(&warm, &measured)?;
+    for args in [&build_args[..], &sans_client_args[..]] {
+        let mut warm = cargo(args);
+        let measured = run_measured(&mut warm, true)?;
+        ensure_success(&warm, &measured)?;
+    }
 
     let mut walls = Vec::new();
     let mut peaks = Vec::new();
+    let mut sans_client = Vec::new();
     for run in 1..=options.compile_runs {
-        let mut clean = cargo(&["clean", "--quiet", "--package", "atlas-generated"]);
-        let cleaned = run_measured(&mut clean, true)?;
-        ensure_success(&clean, &cleaned)?;
-        let mut build = cargo(&build_args);
-        if run == 1 {
-            println!("compile: measuring `{}`", show(&build));
-        }
-        let measured = run_measured(&mut build, true)?;
-        ensure_success(&build, &measured)?;
-        println!("  run {run}: {:.2} s", measured.wall.as_secs_f64());
-        if run == 1 {
-            note_warnings(&measured);
-        }
-        walls.push(measured.wall);
-        if let Some(bytes) = measured.peak_rss_bytes {
-            peaks.push(megabytes(bytes));
+        // The two builds alternate, so that a drift of the machine hits both alike.
+        for (args, full) in [(&build_args[..], true), (&sans_client_args[..], false)] {
+            let mut clean = cargo(&["clean", "--quiet", "--package", "atlas-generated"]);
+            let cleaned = run_measured(&mut clean, true)?;
+            ensure_success(&clean, &cleaned)?;
+            let mut build = cargo(args);
+            if run == 1 {
+                println!("compile: measuring `{}`", show(&build));
+            }
+            let measured = run_measured(&mut build, true)?;
+            ensure_success(&build, &measured)?;
+            let label = if full {
+                "all features"
+            } else {
+                "without client"
+            };
+            println!("  run {run}, {label}: {:.2} s", measured.wall.as_secs_f64());
+            if run == 1 {
+                note_warnings(&measured);
+            }
+            if full {
+                walls.push(measured.wall);
+                if let Some(bytes) = measured.peak_rss_bytes {
+                    peaks.push(megabytes(bytes));
+                }
+            } else {
+                sans_client.push(measured.wall);
+            }
         }
     }
     println!(
@@ -342,8 +374,86 @@ fn bench_compile(
     } else {
         println!("  peak RSS: not measurable on this platform");
     }
+    if let (Some(full), Some(sans)) = (wall, Stats::of(&secs(&sans_client))) {
+        line("without client", "s", sans, 2, None);
+        println!(
+            "  the `client` feature adds {:.2} s ({:.3}x the compile without it)",
+            full.median - sans.median,
+            full.median / sans.median
+        );
+    }
     results.compile = wall;
     Ok(())
+}
+
+/// The per-request cost `Client::send` may add over raw `reqwest` + `serde_json::Value`.
+const TARGET_CLIENT_OVERHEAD: f64 = 1.2;
+
+/// Runs the client's overhead benchmark (`atlas-generated/benches/client_overhead.rs`,
+/// criterion, release): `client.send` against raw `reqwest` and `serde_json::Value` on
+/// loopback, then prints the two medians criterion estimated in that run and their ratio.
+fn bench_client_overhead(workspace_root: &Path) -> Result<(), XtaskError> {
+    println!("\nclient overhead: cargo bench -p atlas-generated --bench client_overhead");
+    let mut bench = Command::new(cargo_program());
+    bench
+        .args([
+            "bench",
+            "--package",
+            "atlas-generated",
+            "--bench",
+            "client_overhead",
+        ])
+        .current_dir(workspace_root)
+        .stdin(Stdio::null());
+    let status = bench.status().map_err(|e| XtaskError::Command {
+        command: show(&bench),
+        message: format!("could not be started: {e}"),
+    })?;
+    if !status.success() {
+        return Err(XtaskError::Command {
+            command: show(&bench),
+            message: format!("failed ({status})"),
+        });
+    }
+    let group = workspace_root.join("target/criterion/client_overhead");
+    let median = |name: &str| criterion_median_ns(&group.join(name));
+    let baseline = median("raw_reqwest_value")?;
+    let client = median("client_send")?;
+    let transport = median("client_send_request_value")?;
+    let (value_parse, typed_decode) = (median("value_parse")?, median("typed_decode")?);
+    let ratio = client / baseline;
+    println!("\nclient overhead per request (criterion medians, same run):");
+    let row = |what: &str, ns: f64| println!("  {what:<46} {:8.1} µs", ns / 1e3);
+    row("raw reqwest + serde_json::Value", baseline);
+    row("Client::send, typed", client);
+    row("Client::send_request + serde_json::Value", transport);
+    row("decoding alone: serde_json::Value", value_parse);
+    row("decoding alone: GetCluster::decode_response", typed_decode);
+    let verdict = if ratio <= TARGET_CLIENT_OVERHEAD {
+        "PASS"
+    } else {
+        "FAIL"
+    };
+    println!("  ratio {ratio:.3}x   target <= {TARGET_CLIENT_OVERHEAD}x  {verdict}");
+    println!(
+        "  transport alone {:.3}x; typed decoding takes {:.3}x the time of a Value parse",
+        transport / baseline,
+        typed_decode / value_parse
+    );
+    Ok(())
+}
+
+/// The median (ns) criterion estimated for the benchmark whose directory is `dir`, from
+/// its `new/estimates.json`.
+fn criterion_median_ns(dir: &Path) -> Result<f64, XtaskError> {
+    let path = dir.join("new").join("estimates.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| XtaskError::io_at("cannot read criterion's estimates", &path, e))?;
+    let estimates: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| XtaskError::Other(format!("{}: {e}", path.display())))?;
+    estimates["median"]["point_estimate"]
+        .as_f64()
+        .ok_or_else(|| XtaskError::Other(format!("{}: no median.point_estimate", path.display())))
 }
 
 /// An error for a failed child, with the end of whatever it printed.
