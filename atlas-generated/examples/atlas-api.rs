@@ -1,5 +1,8 @@
 //! Prints the HTTP request an Atlas Administration API operation would send, built
-//! through `atlas_generated::dynamic` (and so through the typed request types).
+//! through `atlas_generated::dynamic` (and so through the typed request types); with
+//! `--send`, sends it with the credentials of the environment (`Client::from_env`:
+//! `MONGODB_ATLAS_CLIENT_ID` and `_SECRET`, or `_PUBLIC_KEY` and `_PRIVATE_KEY`) and prints
+//! the status and the answer.
 //!
 //! ```text
 //! cargo run -p atlas-generated --features dynamic --example atlas-api -- \
@@ -7,6 +10,7 @@
 //! cargo run -p atlas-generated --features dynamic --example atlas-api -- \
 //!     createGroup --version 2023-01-01 --body '{"name": "p", "orgId": "32b6e34b3d91647abb20e7b8"}'
 //! cargo run -p atlas-generated --features dynamic --example atlas-api -- --list
+//! cargo run -p atlas-generated --features dynamic --example atlas-api -- listGroups --send
 //! ```
 //!
 //! `--path`, `--query` and `--header` take `name=value` and may repeat; a repeated query
@@ -14,11 +18,12 @@
 
 use std::process::ExitCode;
 
+use atlas_generated::client::Client;
 use atlas_generated::dynamic;
 use serde_json::{Map, Value, json};
 
 const USAGE: &str = "usage: atlas-api <operationId or short name> [--version V] \
-[--path k=v]... [--query k=v]... [--header k=v]... [--body JSON|@file]\n       atlas-api --list";
+[--path k=v]... [--query k=v]... [--header k=v]... [--body JSON|@file] [--send]\n       atlas-api --list";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -44,8 +49,13 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut version = None;
     let mut sections: [Map<String, Value>; 3] = Default::default();
     let mut body = None;
+    let mut send = false;
     let mut rest = args[1..].iter();
     while let Some(flag) = rest.next() {
+        if flag == "--send" {
+            send = true;
+            continue;
+        }
         let value = rest
             .next()
             .ok_or_else(|| format!("`{flag}` needs a value\n{USAGE}"))?;
@@ -62,7 +72,29 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let arguments = json!({"path": path, "query": query, "headers": headers, "body": body});
     let request = dynamic::build_request(operation, version.as_deref(), &arguments)
         .map_err(|e| e.to_string())?;
+    if send {
+        return send_to_atlas(request);
+    }
     Ok(render(&request))
+}
+
+/// Sends `request` with the credentials of the environment (`Client::from_env`), returning
+/// the status and the body, pretty when it is JSON.
+fn send_to_atlas(request: http::Request<Vec<u8>>) -> Result<String, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let response = runtime.block_on(async {
+        let client = Client::from_env()?;
+        client.send_request(request).await
+    });
+    let response = response.map_err(|e| e.to_string())?;
+    let body = match serde_json::from_slice::<Value>(response.body()) {
+        Ok(json) => serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?,
+        Err(_) => String::from_utf8_lossy(response.body()).into_owned(),
+    };
+    Ok(format!("{}\n{body}\n", response.status()))
 }
 
 /// `name=value` into `section`; a second value for a name makes an array.
