@@ -715,11 +715,14 @@ mod tests {
             Credentials::digest("pub", "the-private-key"),
             Credentials::bearer("the-token"),
         ] {
-            let client = Client::builder()
-                .credentials(credentials.clone())
-                .build()
-                .unwrap();
-            for text in [format!("{credentials:?}"), format!("{client:?}")] {
+            let builder = Client::builder().credentials(credentials.clone());
+            let builder_text = format!("{builder:?}");
+            let client = builder.build().unwrap();
+            for text in [
+                format!("{credentials:?}"),
+                builder_text,
+                format!("{client:?}"),
+            ] {
                 assert!(!text.contains("the-"), "{text}");
                 assert!(text.contains("[redacted]"), "{text}");
             }
