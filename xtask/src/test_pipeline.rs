@@ -408,6 +408,7 @@ mod tests {
             [
                 "cargo fmt --all --check",
                 "cargo build --workspace --all-targets --all-features",
+                "cargo xtask httpbin",
                 "cargo nextest run --workspace --all-features",
                 "cargo test --doc --workspace --all-features",
                 "cargo clippy --workspace --all-targets --all-features -- -D warnings",
@@ -424,7 +425,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            describe(STEPS[2].run, STEPS[2].env),
+            describe(STEPS[3].run, STEPS[3].env),
             "cargo test --workspace --all-features"
         );
     }
