@@ -46,6 +46,22 @@ impl Ir {
             .collect();
         versions.into_iter().cloned().collect()
     }
+
+    /// `ty` with its aliases followed: the generated aliases are type aliases, so a value
+    /// of one is a value of its target. A chain longer than there are types is a cycle,
+    /// left where it stands.
+    pub fn unaliased<'a>(&'a self, mut ty: &'a TypeRef) -> &'a TypeRef {
+        for _ in 0..self.types.len() {
+            match ty {
+                TypeRef::Named(id) => match &self.types[*id].kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        ty
+    }
 }
 
 /// A field of a discriminated subtype typed as the branch of its union that belongs to the

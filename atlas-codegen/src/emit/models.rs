@@ -455,19 +455,7 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                 variants.push(quote! { #[doc = #doc] #vi(#payload), });
                 decode.push(quote! { Some(#tag) => Ok(Self::#vi(#decoded)), });
                 encode.push(quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), });
-                let wrap = if v.boxed {
-                    quote!(Self::#vi(Box::new(value)))
-                } else {
-                    quote!(Self::#vi(value))
-                };
-                froms.push(quote! {
-                    impl From<#sub> for #name {
-                        #[inline]
-                        fn from(value: #sub) -> Self {
-                            #wrap
-                        }
-                    }
-                });
+                froms.push(from_branch(&name, &vi, &sub, v.boxed));
             }
             VariantTag::Carried { field, ty } => {
                 let fi = ident(field);
@@ -635,6 +623,24 @@ fn emit_untagged(
     (derives, item, impls)
 }
 
+/// `impl From<branch> for Union`, wrapping the value in its variant (boxed when the
+/// variant is).
+fn from_branch(name: &Ident, variant: &Ident, branch: &TokenStream, boxed: bool) -> TokenStream {
+    let wrap = if boxed {
+        quote!(Self::#variant(Box::new(value)))
+    } else {
+        quote!(Self::#variant(value))
+    };
+    quote! {
+        impl From<#branch> for #name {
+            #[inline]
+            fn from(value: #branch) -> Self {
+                #wrap
+            }
+        }
+    }
+}
+
 /// `From<Branch>` for each branch whose type no other branch has (and that is not
 /// untyped JSON, which would wrap anything without looking at it).
 fn branch_conversions(ir: &Ir, name: &Ident, variants: &[UntaggedVariant]) -> Vec<TokenStream> {
@@ -643,21 +649,8 @@ fn branch_conversions(ir: &Ir, name: &Ident, variants: &[UntaggedVariant]) -> Ve
     };
     let mut out = Vec::new();
     for v in variants.iter().filter(|v| unique(v)) {
-        let vi = ident(&v.ident);
         let ty = type_tokens(ir, &v.ty);
-        let wrap = if v.boxed {
-            quote!(Self::#vi(Box::new(value)))
-        } else {
-            quote!(Self::#vi(value))
-        };
-        out.push(quote! {
-            impl From<#ty> for #name {
-                #[inline]
-                fn from(value: #ty) -> Self {
-                    #wrap
-                }
-            }
-        });
+        out.push(from_branch(name, &ident(&v.ident), &ty, v.boxed));
     }
     out
 }

@@ -169,6 +169,18 @@ fn deprecation(op: &Operation, v: &OperationVersion) -> Option<String> {
     }
 }
 
+/// `#[deprecated]` for the field and setter of a parameter the spec deprecates.
+fn deprecated_param(p: &Param) -> Option<TokenStream> {
+    p.deprecated.then(|| {
+        let note = format!(
+            "the {} parameter `{}` is deprecated in the Atlas API",
+            place(p),
+            p.wire_name
+        );
+        quote!(#[deprecated(note = #note)])
+    })
+}
+
 fn place(p: &Param) -> &'static str {
     match p.location {
         ParamLocation::Path => "path",
@@ -205,14 +217,7 @@ fn request_fields(
             text.push_str(&format!("; the server's default is `{d}`"));
         }
         let docs = lines_to_doc(&text);
-        let deprecated = p.deprecated.then(|| {
-            let note = format!(
-                "the {} parameter `{}` is deprecated in the Atlas API",
-                place(p),
-                p.wire_name
-            );
-            quote!(#[deprecated(note = #note)])
-        });
+        let deprecated = deprecated_param(p);
         fields.push(quote! { #(#docs)* #deprecated pub #fi: #field_ty, });
         match (p.required, &p.ty) {
             (true, TypeRef::String) => {
@@ -255,14 +260,7 @@ fn request_setters(ir: &Ir, op: &Operation, v: &OperationVersion) -> Vec<TokenSt
         let setter = ident(&setter_name(&p.ident));
         let ty = type_tokens(ir, &p.ty);
         let doc = format!(" Sets the {} parameter `{}`.", place(p), p.wire_name);
-        let deprecated = p.deprecated.then(|| {
-            let note = format!(
-                "the {} parameter `{}` is deprecated in the Atlas API",
-                place(p),
-                p.wire_name
-            );
-            quote!(#[deprecated(note = #note)])
-        });
+        let deprecated = deprecated_param(p);
         out.push(quote! {
             #[doc = #doc]
             #deprecated

@@ -68,27 +68,30 @@ fn pagination(
     let body = success_struct(ir, v)?;
     let field = |name: &str| body.fields.iter().find(|f| f.wire_name == name && !f.boxed);
     let (results, item) = field(RESULTS)
-        .and_then(|f| match resolve(ir, &f.ty) {
-            TypeRef::Array(item) => Some((page_field(f, TypeRef::Array(item.clone())), *item)),
+        .and_then(|f| match ir.unaliased(&f.ty) {
+            TypeRef::Array(item) => Some((
+                page_field(f, TypeRef::Array(item.clone())),
+                (**item).clone(),
+            )),
             _ => None,
         })
         .ok_or_else(|| format!("the success body has no `{RESULTS}` array"))?;
-    let total_count = field(TOTAL_COUNT).and_then(|f| match resolve(ir, &f.ty) {
-        ty @ (TypeRef::I32 | TypeRef::I64) => Some(page_field(f, ty)),
+    let total_count = field(TOTAL_COUNT).and_then(|f| match ir.unaliased(&f.ty) {
+        ty @ (TypeRef::I32 | TypeRef::I64) => Some(page_field(f, ty.clone())),
         _ => None,
     });
     let links = field(LINKS).and_then(|f| {
-        let TypeRef::Array(link) = resolve(ir, &f.ty) else {
+        let TypeRef::Array(link) = ir.unaliased(&f.ty) else {
             return None;
         };
-        let rel = struct_of(ir, &link)?.fields.iter().find(|r| {
+        let rel = struct_of(ir, link)?.fields.iter().find(|r| {
             r.wire_name == REL
                 && !r.boxed
-                && resolve(ir, &r.ty) == TypeRef::String
+                && *ir.unaliased(&r.ty) == TypeRef::String
                 && matches!(r.presence, Presence::Optional | Presence::RequiredNullable)
         })?;
         Some(PageLinks {
-            field: page_field(f, TypeRef::Array(link)),
+            field: page_field(f, TypeRef::Array(link.clone())),
             rel: rel.ident.clone(),
         })
     });
@@ -142,27 +145,11 @@ fn success_struct<'a>(ir: &'a Ir, v: &OperationVersion) -> Result<&'a Struct, St
 }
 
 fn struct_of<'a>(ir: &'a Ir, ty: &TypeRef) -> Option<&'a Struct> {
-    match resolve(ir, ty) {
-        TypeRef::Named(id) => match &ir.types[id].kind {
+    match ir.unaliased(ty) {
+        TypeRef::Named(id) => match &ir.types[*id].kind {
             TypeKind::Struct(s) => Some(s),
             _ => None,
         },
         _ => None,
     }
-}
-
-/// `ty` with its aliases followed (the generated aliases are type aliases: a value of one
-/// is a value of its target). A chain longer than there are types is a cycle: left as is.
-fn resolve(ir: &Ir, ty: &TypeRef) -> TypeRef {
-    let mut ty = ty;
-    for _ in 0..ir.types.len() {
-        match ty {
-            TypeRef::Named(id) => match &ir.types[*id].kind {
-                TypeKind::Alias(target) => ty = target,
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    ty.clone()
 }

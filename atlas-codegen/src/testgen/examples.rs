@@ -211,15 +211,10 @@ fn branch_types(ir: &Ir, kind: &TypeKind) -> Vec<usize> {
         TypeKind::Untagged(variants) => variants.iter().map(|v| v.ty.clone()).collect(),
         _ => Vec::new(),
     };
-    refs.into_iter()
-        .filter_map(|mut ty| {
-            while let TypeRef::Named(id) = ty {
-                match &ir.types[id].kind {
-                    TypeKind::Alias(target) => ty = target.clone(),
-                    _ => return Some(id),
-                }
-            }
-            None
+    refs.iter()
+        .filter_map(|ty| match ir.unaliased(ty) {
+            TypeRef::Named(id) if !matches!(ir.types[*id].kind, TypeKind::Alias(_)) => Some(*id),
+            _ => None,
         })
         .collect()
 }
