@@ -17,12 +17,7 @@ pub const HTTPBIN_DIR: &str = "target/httpbin";
 /// Returns the environment's `python`, creating the environment and installing httpbin
 /// [`HTTPBIN_VERSION`] first unless it is there.
 pub fn ensure_httpbin(dir: &Path) -> Result<PathBuf, XtaskError> {
-    std::fs::create_dir_all(dir).map_err(|e| XtaskError::io_at("cannot create", dir, e))?;
-    // Concurrent runs must not install into the same directory at once.
-    let lock_path = dir.join(".install.lock");
-    let _lock = std::fs::File::create(&lock_path)
-        .and_then(|file| file.lock().map(|()| file))
-        .map_err(|e| XtaskError::io_at("cannot lock", &lock_path, e))?;
+    let _lock = crate::process::lock_install_dir(dir)?;
     let python = dir.join("bin/python");
     if python.is_file() && installed(&python) {
         return Ok(python);

@@ -1,5 +1,6 @@
-//! Child processes: which `cargo` to run, how to show a command, and running one while
-//! measuring its wall time and peak memory.
+//! Child processes: which `cargo` to run, how to show a command, running one while
+//! measuring its wall time and peak memory, and locking the directory a tool they run is
+//! installed into.
 //!
 //! On Unix the child is reaped with `wait4`, whose `rusage` covers exactly that
 //! child: its `ru_maxrss` is the largest resident set of the child itself and of
@@ -16,6 +17,17 @@ use crate::error::XtaskError;
 /// The `cargo` to run: the one that started us, else the one on `PATH`.
 pub fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Creates `dir` and locks it for installing a tool into it: concurrent runs (parallel
+/// tests, a second terminal) must not install into the same directory at once. The lock
+/// holds until the returned file is dropped.
+pub fn lock_install_dir(dir: &std::path::Path) -> Result<std::fs::File, XtaskError> {
+    std::fs::create_dir_all(dir).map_err(|e| XtaskError::io_at("cannot create", dir, e))?;
+    let lock_path = dir.join(".install.lock");
+    std::fs::File::create(&lock_path)
+        .and_then(|file| file.lock().map(|()| file))
+        .map_err(|e| XtaskError::io_at("cannot lock", &lock_path, e))
 }
 
 /// The result of [`run_measured`].

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::models::ApiError;
-use crate::runtime::{BuildError, Json, Path, ResponseError};
+use crate::runtime::{BuildError, Json, Path, ResponseError, from_slice};
 
 /// Why a call failed.
 ///
@@ -86,7 +86,7 @@ impl Error {
     pub(crate) fn with_status(mut self, status: u16, body: Vec<u8>) -> Self {
         self.inner.status = Some(status);
         if self.inner.api.is_none() {
-            self.inner.api = decode_api_error(&body);
+            self.inner.api = from_slice(&body).ok();
         }
         self.inner.body = Some(body);
         self
@@ -239,11 +239,6 @@ impl std::error::Error for Error {
             .as_deref()
             .map(|s| s as &(dyn std::error::Error + 'static))
     }
-}
-
-fn decode_api_error(body: &[u8]) -> Option<ApiError> {
-    let value = serde_json::from_slice(body).ok()?;
-    ApiError::from_json(value, &Path::Root).ok()
 }
 
 /// An operation's declared error type, as the client reports it.

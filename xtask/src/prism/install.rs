@@ -26,13 +26,7 @@ const MIN_NODE: (u64, u64) = (18, 20);
 /// Returns the path of the `prism` executable under `dir`, installing Prism
 /// [`PRISM_VERSION`] there with npm first unless exactly that version is installed.
 pub fn ensure_prism(dir: &Path) -> Result<PathBuf, XtaskError> {
-    std::fs::create_dir_all(dir).map_err(|e| XtaskError::io_at("cannot create", dir, e))?;
-    // Concurrent runs (parallel tests, a second terminal) must not run npm in the same
-    // directory at once; the lock is released when `_lock` is dropped.
-    let lock_path = dir.join(".install.lock");
-    let _lock = std::fs::File::create(&lock_path)
-        .and_then(|file| file.lock().map(|()| file))
-        .map_err(|e| XtaskError::io_at("cannot lock", &lock_path, e))?;
+    let _lock = crate::process::lock_install_dir(dir)?;
     let prism = dir.join("node_modules/.bin/prism");
     if prism.is_file() && installed_version(dir).as_deref() == Some(PRISM_VERSION) {
         return Ok(prism);
