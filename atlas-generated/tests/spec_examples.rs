@@ -8,6 +8,7 @@ mod common;
 mod cases;
 
 use atlas_generated::runtime::json::{Path, from_slice};
+use atlas_generated::runtime::reader::cross_checking;
 use atlas_generated::runtime::{Bytes, Endpoint, Json};
 use http::HeaderMap;
 use http::header::CONTENT_TYPE;
@@ -75,13 +76,21 @@ fn every_spec_example_round_trips() {
         checked: 0,
         failures: Vec::new(),
     };
-    cases::all(&mut check);
+    let ((), reader) = cross_checking(|| cases::all(&mut check));
     assert_eq!(check.checked, cases::COUNT);
     println!(
-        "spec examples: {} of {} decoded and round-tripped",
+        "spec examples: {} of {} decoded and round-tripped; the reader decoded {} \
+         and left {} to `Value`",
         check.checked - check.failures.len(),
-        check.checked
+        check.checked,
+        reader.read,
+        reader.bailed
     );
+    for (read, value) in reader.mismatches {
+        check.failures.push(format!(
+            "the reader decoded {read} where `Value` gives {value}"
+        ));
+    }
     assert!(
         check.failures.is_empty(),
         "{} of {} examples failed:\n{}",

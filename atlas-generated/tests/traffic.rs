@@ -8,6 +8,7 @@
 mod common;
 
 use atlas_generated::dynamic;
+use atlas_generated::runtime::reader::cross_checking;
 use serde_json::Value;
 
 const TRAFFIC: &str = concat!(
@@ -66,26 +67,36 @@ fn round_trip_all(
 ) -> usize {
     let mut failures = Vec::new();
     let mut checked = 0;
-    for r in real_records() {
-        if r.value[format!("{side}_body_kind")] != "json" {
-            continue;
-        }
-        let body = &r.value[format!("{side}_body")];
-        let bytes = serde_json::to_vec(body).unwrap();
-        checked += 1;
-        match decode(&r, &bytes) {
-            Ok(again) => {
-                if let Some(d) = common::first_difference(body, &again) {
-                    failures.push(format!("{}: re-encoded body differs at {d}", describe(&r)));
-                }
+    let ((), reader) = cross_checking(|| {
+        for r in real_records() {
+            if r.value[format!("{side}_body_kind")] != "json" {
+                continue;
             }
-            Err(e) => failures.push(format!("{}: {e}", describe(&r))),
+            let body = &r.value[format!("{side}_body")];
+            let bytes = serde_json::to_vec(body).unwrap();
+            checked += 1;
+            match decode(&r, &bytes) {
+                Ok(again) => {
+                    if let Some(d) = common::first_difference(body, &again) {
+                        failures.push(format!("{}: re-encoded body differs at {d}", describe(&r)));
+                    }
+                }
+                Err(e) => failures.push(format!("{}: {e}", describe(&r))),
+            }
         }
-    }
+    });
     println!(
-        "traffic: {} of {checked} real {side} bodies decoded and round-tripped",
-        checked - failures.len()
+        "traffic: {} of {checked} real {side} bodies decoded and round-tripped; \
+         the reader decoded {} documents and left {} to `Value`",
+        checked - failures.len(),
+        reader.read,
+        reader.bailed
     );
+    for (read, value) in &reader.mismatches {
+        failures.push(format!(
+            "the reader decoded {read} where `Value` gives {value}"
+        ));
+    }
     assert!(
         failures.is_empty(),
         "{} of {checked} failed:\n{}",

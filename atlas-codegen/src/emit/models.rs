@@ -162,9 +162,11 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
         }
     };
     let constructor = struct_constructor(ir, &name, s);
+    let read = struct_read(s);
     let impls = quote! {
         #constructor
         impl crate::runtime::Json for #name {
+            #read
             #[inline]
             fn from_json(value: serde_json::Value, path: &crate::runtime::Path<'_>) -> Result<Self, crate::runtime::DecodeError> {
                 let #map_binding = crate::runtime::object(value, path)?;
@@ -182,6 +184,61 @@ fn emit_struct(ir: &Ir, type_name: &str, s: &Struct, zero: Option<Zero>) -> Part
         }
     };
     (derives, item, impls)
+}
+
+/// `Json::read`: each member read into its field's local as it comes (a later member of
+/// the same name replaces an earlier one, as in a parsed `Value`), undeclared ones kept;
+/// a missing required field bails, so that the `Value` path fills or reports it.
+fn struct_read(s: &Struct) -> TokenStream {
+    let mut locals = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let fi = ident(&f.ident);
+        // Prefixed, so that no field's local is named like the reader's own.
+        let local = ident(&format!(
+            "field_{}",
+            f.ident.trim_start_matches("r#").trim_start_matches('_')
+        ));
+        let wire = &f.wire_name;
+        locals.push(quote!(let mut #local = None;));
+        arms.push(match f.presence {
+            Presence::Required => quote!(#wire => #local = Some(reader.value()?),),
+            Presence::Optional | Presence::RequiredNullable => {
+                quote!(#wire => #local = reader.optional()?,)
+            }
+            Presence::OptionalNullable => quote!(#wire => #local = Some(reader.optional()?),),
+        });
+        inits.push(match f.presence {
+            Presence::Required => quote!(#fi: #local.ok_or(crate::runtime::Bail)?,),
+            _ => quote!(#fi: #local,),
+        });
+    }
+    let filled = s.has_required().then(|| {
+        let filled = ident(FILLED_FIELD);
+        quote!(#filled: crate::runtime::Filled::default(),)
+    });
+    let extra = ident(UNDECLARED_PROPERTIES_FIELD);
+    quote! {
+        #[inline]
+        fn read(reader: &mut crate::runtime::Reader<'_>) -> Result<Self, crate::runtime::Bail> {
+            let hidden = reader.take_hidden();
+            #(#locals)*
+            let mut undeclared = serde_json::Map::new();
+            let mut member = reader.first_key()?;
+            while let Some(key) = member {
+                match key {
+                    #(#arms)*
+                    _ => {
+                        let key = key.to_owned();
+                        reader.undeclared(key, hidden, &mut undeclared)?;
+                    }
+                }
+                member = reader.next_key()?;
+            }
+            Ok(Self { #(#inits)* #filled #extra: undeclared })
+        }
+    }
 }
 
 /// A struct's zero: its required fields' zeros, optional fields unset, and every required
@@ -335,6 +392,10 @@ fn emit_enum(type_name: &str, e: &StringEnum, zero: Option<Zero>) -> Parts {
             fn to_json(&self) -> serde_json::Value {
                 serde_json::Value::String(self.as_str().to_owned())
             }
+            #[inline]
+            fn read(reader: &mut crate::runtime::Reader<'_>) -> Result<Self, crate::runtime::Bail> {
+                reader.string().map(Self::from)
+            }
             #zero
         }
         impl crate::runtime::QueryValue for #name {
@@ -409,6 +470,13 @@ fn emit_tag_values(type_name: &str, values: &[EnumValue], zero: Option<Zero>) ->
             fn to_json(&self) -> serde_json::Value {
                 serde_json::Value::String(self.as_str().to_owned())
             }
+            #[inline]
+            fn read(reader: &mut crate::runtime::Reader<'_>) -> Result<Self, crate::runtime::Bail> {
+                match reader.string()? {
+                    #( #wires => Ok(Self::#variants), )*
+                    _ => Err(crate::runtime::Bail),
+                }
+            }
             #zero
         }
     };
@@ -430,6 +498,7 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
     let property = &t.property;
     let mut variants = Vec::new();
     let mut decode = Vec::new();
+    let mut reads = Vec::new();
     let mut encode = Vec::new();
     let mut froms = Vec::new();
     for v in &t.variants {
@@ -450,10 +519,16 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
         );
         let keep = v.payload_keeps_tag;
         let decoded = quote!(crate::runtime::Json::from_json(crate::runtime::variant_payload(map, #property, #keep), path)?);
+        let read = if keep || is_struct(ir, v.ty) {
+            quote!(payload.payload(#keep)?)
+        } else {
+            quote!(payload.payload_via_value()?)
+        };
         match &v.tag {
             VariantTag::One(tag) => {
                 variants.push(quote! { #[doc = #doc] #vi(#payload), });
                 decode.push(quote! { Some(#tag) => Ok(Self::#vi(#decoded)), });
+                reads.push(quote! { Some(#tag) => Ok(Self::#vi(#read)), });
                 encode.push(quote! { Self::#vi(value) => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #tag), });
                 froms.push(from_branch(&name, &vi, &sub, v.boxed));
             }
@@ -474,6 +549,12 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                     Some(tag @ (#(#tags)|*)) => Ok(Self::#vi {
                         #fi: crate::runtime::Json::from_json(serde_json::Value::String(tag.to_owned()), path)?,
                         value: #decoded,
+                    }),
+                });
+                reads.push(quote! {
+                    Some(tag @ (#(#tags)|*)) => Ok(Self::#vi {
+                        #fi: payload.tag(tag)?,
+                        value: #read,
                     }),
                 });
                 encode.push(quote! { Self::#vi { #fi, value } => crate::runtime::with_tag(crate::runtime::Json::to_json(value), #property, #fi.as_str()), });
@@ -509,6 +590,13 @@ fn emit_tagged(ir: &Ir, type_name: &str, t: &Tagged, zero: Option<Zero>) -> Part
                     #(#decode)*
                     _ => Ok(Self::#unknown(crate::runtime::UnknownVariant::new(#property, map))),
                 }
+            }
+            #[inline]
+            fn read(reader: &mut crate::runtime::Reader<'_>) -> Result<Self, crate::runtime::Bail> {
+                reader.tagged(#property, |tag, payload| match tag {
+                    #(#reads)*
+                    _ => Ok(Self::#unknown(crate::runtime::UnknownVariant::new(#property, payload.object()?))),
+                })
             }
             #[inline]
             fn to_json(&self) -> serde_json::Value {
@@ -621,6 +709,12 @@ fn emit_untagged(
         #(#froms)*
     };
     (derives, item, impls)
+}
+
+/// Whether `id` is (an alias of) a struct, whose reader can leave a union's tag out.
+fn is_struct(ir: &Ir, id: TypeId) -> bool {
+    let named = TypeRef::Named(id);
+    matches!(ir.unaliased(&named), TypeRef::Named(id) if matches!(ir.types[*id].kind, TypeKind::Struct(_)))
 }
 
 /// `impl From<branch> for Union`, wrapping the value in its variant (boxed when the

@@ -272,6 +272,14 @@ fn forget_corrections_after(mark: usize) {
     });
 }
 
+/// Runs `decode` with no response being corrected, whatever the caller's state: a
+/// missing required field is an error, as the fast reader needs (see
+/// [`Reader::decode`](super::reader::Reader::decode)).
+pub(super) fn uncorrected<T>(decode: impl FnOnce() -> T) -> T {
+    let _scope = Scope::enter(None);
+    decode()
+}
+
 /// Runs `decode` with responses decoded strictly: a missing required field is an error.
 pub fn strictly<T>(decode: impl FnOnce() -> T) -> T {
     struct Restore(bool);

@@ -21,6 +21,8 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
+use super::reader::{Bail, Reader};
+
 /// A type that converts from and to a [`serde_json::Value`].
 ///
 /// This is the crate's replacement for `serde::Serialize`/`serde::Deserialize`
@@ -45,6 +47,17 @@ pub trait Json: Sized {
     #[inline]
     fn zero() -> Option<Self> {
         None
+    }
+
+    /// Reads a value straight from JSON text (see [`reader`](super::reader)), or bails
+    /// when it does not decode cleanly. Reading through [`Value`] by default.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the value is not exactly what [`Json::from_json`] decodes strictly.
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        reader.via_value()
     }
 }
 
@@ -259,6 +272,11 @@ impl Json for Value {
     fn zero() -> Option<Self> {
         Some(Value::Null)
     }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        reader.untyped()
+    }
 }
 
 impl Json for Map<String, Value> {
@@ -275,6 +293,14 @@ impl Json for Map<String, Value> {
     #[inline]
     fn zero() -> Option<Self> {
         Some(Map::new())
+    }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        match reader.untyped()? {
+            Value::Object(map) => Ok(map),
+            _ => Err(Bail),
+        }
     }
 }
 
@@ -296,6 +322,11 @@ impl Json for String {
     fn zero() -> Option<Self> {
         Some(String::new())
     }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        reader.string().map(str::to_owned)
+    }
 }
 
 impl Json for bool {
@@ -315,6 +346,11 @@ impl Json for bool {
     #[inline]
     fn zero() -> Option<Self> {
         Some(false)
+    }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        reader.bool()
     }
 }
 
@@ -375,6 +411,11 @@ impl Json for i64 {
     fn zero() -> Option<Self> {
         Some(0)
     }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        reader.integer()
+    }
 }
 
 impl Json for i32 {
@@ -394,6 +435,12 @@ impl Json for i32 {
     #[inline]
     fn zero() -> Option<Self> {
         Some(0)
+    }
+
+    /// Only an integer token in range; anything else goes through `Value`.
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        i32::try_from(reader.integer()?).map_err(|_| Bail)
     }
 }
 
@@ -418,6 +465,11 @@ impl Json for f64 {
     #[inline]
     fn zero() -> Option<Self> {
         Some(0.0)
+    }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        reader.float()
     }
 }
 
@@ -458,6 +510,17 @@ impl Json for f32 {
     fn zero() -> Option<Self> {
         Some(0.0)
     }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        #[allow(clippy::cast_possible_truncation)]
+        let narrow = reader.float()? as f32;
+        if narrow.is_finite() {
+            Ok(narrow)
+        } else {
+            Err(Bail)
+        }
+    }
 }
 
 impl<T: Json> Json for Vec<T> {
@@ -490,6 +553,17 @@ impl<T: Json> Json for Vec<T> {
     fn zero() -> Option<Self> {
         Some(Vec::new())
     }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        let mut out = Vec::new();
+        let mut more = reader.first_element()?;
+        while more {
+            out.push(T::read(reader)?);
+            more = reader.next_element()?;
+        }
+        Ok(out)
+    }
 }
 
 impl<T: Json> Json for BTreeMap<String, T> {
@@ -517,6 +591,18 @@ impl<T: Json> Json for BTreeMap<String, T> {
     fn zero() -> Option<Self> {
         Some(BTreeMap::new())
     }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        let mut out = BTreeMap::new();
+        let mut key = reader.first_key()?.map(str::to_owned);
+        while let Some(name) = key {
+            let item = T::read(reader)?;
+            out.insert(name, item);
+            key = reader.next_key()?.map(str::to_owned);
+        }
+        Ok(out)
+    }
 }
 
 impl<T: Json> Json for Box<T> {
@@ -533,6 +619,11 @@ impl<T: Json> Json for Box<T> {
     #[inline]
     fn zero() -> Option<Self> {
         T::zero().map(Box::new)
+    }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        T::read(reader).map(Box::new)
     }
 }
 
@@ -552,6 +643,15 @@ impl<T: Json> Json for Option<T> {
         match self {
             Some(value) => value.to_json(),
             None => Value::Null,
+        }
+    }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        if reader.null()? {
+            Ok(None)
+        } else {
+            T::read(reader).map(Some)
         }
     }
 }
@@ -923,6 +1023,13 @@ macro_rules! impl_serde_via_json {
 /// error of decoding the document.
 #[inline]
 pub fn from_slice<T: Json>(bytes: &[u8]) -> Result<T, DecodeError> {
+    // Straight from the text when it decodes cleanly; otherwise through `Value`, which
+    // locates errors and fills what a response lacks.
+    let read = Reader::decode::<T>(bytes).ok();
+    super::reader::note(bytes, read.as_ref());
+    if let Some(value) = read {
+        return Ok(value);
+    }
     let value = parse(bytes)?;
     T::from_json(value, &Path::Root)
 }

@@ -7,6 +7,7 @@
 //! - [`enums`]: [`OpenEnum`], implemented by generated string enums.
 //! - [`request`]: [`RequestBuilder`], building sans-IO [`http::Request`]s.
 //! - [`response`]: [`Endpoint`] and the interpretation of responses.
+//! - [`reader`]: [`Reader`], decoding straight from JSON text when it decodes cleanly.
 //! - [`correction`]: responses that lack required fields, filled with zero values.
 //! - [`pagination`]: [`Paginated`] list operations and walking their pages.
 //! - [`registry`]: [`OperationInfo`], the description of an operation by id.
@@ -15,6 +16,7 @@ pub mod correction;
 pub mod enums;
 pub mod json;
 pub mod pagination;
+pub mod reader;
 pub mod registry;
 pub mod request;
 pub mod response;
@@ -29,6 +31,7 @@ pub use json::{
     put_undeclared, required, tag, to_vec, variant_payload, with_tag,
 };
 pub use pagination::{MAX_PAGE_SIZE, Page, PageCursor, Paginated};
+pub use reader::{Bail, Reader, Variant};
 pub use registry::{OperationInfo, VersionInfo};
 pub use request::{
     BuildError, DEFAULT_BASE_URL, PathValue, QueryValue, RequestBuilder, enum_query_value,

@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use serde_json::Value;
 
 use super::json::{DecodeError, Json, Path};
+use super::reader::{Bail, Reader};
 
 /// An RFC 3339 timestamp that keeps the exact text it was decoded from, so
 /// that re-encoding is lossless.
@@ -168,6 +169,11 @@ impl Json for Timestamp {
     fn zero() -> Option<Self> {
         Some(Timestamp::from(DateTime::<Utc>::UNIX_EPOCH))
     }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        Timestamp::parse(reader.string()?).map_err(|_| Bail)
+    }
 }
 
 /// The format of a `date` (`2024-01-31`).
@@ -202,6 +208,11 @@ impl Json for NaiveDate {
     #[inline]
     fn zero() -> Option<Self> {
         Some(NaiveDate::default())
+    }
+
+    #[inline]
+    fn read(reader: &mut Reader<'_>) -> Result<Self, Bail> {
+        NaiveDate::parse_from_str(reader.string()?, DATE_FORMAT).map_err(|_| Bail)
     }
 }
 

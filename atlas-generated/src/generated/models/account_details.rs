@@ -68,6 +68,30 @@ impl crate::runtime::Json for AccountDetails {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "cloudProvider",
+                |tag, payload| match tag {
+                    Some("aws") => Ok(Self::Aws(payload.payload(false)?)),
+                    Some("azure") => Ok(Self::Azure(payload.payload(false)?)),
+                    Some("gcp") => Ok(Self::Gcp(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "cloudProvider",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Aws(value) => {

@@ -28,6 +28,40 @@ impl AcknowledgeAlert {
 }
 impl crate::runtime::Json for AcknowledgeAlert {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_acknowledged_until = None;
+        let mut field_acknowledgement_comment = None;
+        let mut field_links = None;
+        let mut field_unacknowledge_alert = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "acknowledgedUntil" => field_acknowledged_until = reader.optional()?,
+                "acknowledgementComment" => {
+                    field_acknowledgement_comment = reader.optional()?;
+                }
+                "links" => field_links = reader.optional()?,
+                "unacknowledgeAlert" => field_unacknowledge_alert = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            acknowledged_until: field_acknowledged_until,
+            acknowledgement_comment: field_acknowledgement_comment,
+            links: field_links,
+            unacknowledge_alert: field_unacknowledge_alert,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

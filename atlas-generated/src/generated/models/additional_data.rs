@@ -22,6 +22,35 @@ impl AdditionalData {
 }
 impl crate::runtime::Json for AdditionalData {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_processor_id = None;
+        let mut field_processor_name = None;
+        let mut field_workspace = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "processorId" => field_processor_id = reader.optional()?,
+                "processorName" => field_processor_name = reader.optional()?,
+                "workspace" => field_workspace = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            processor_id: field_processor_id,
+            processor_name: field_processor_name,
+            workspace: field_workspace,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -66,6 +66,62 @@ impl AiModelApiKeyResponse {
 }
 impl crate::runtime::Json for AiModelApiKeyResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_key_id = None;
+        let mut field_cloud = None;
+        let mut field_created_at = None;
+        let mut field_created_by = None;
+        let mut field_endpoint = None;
+        let mut field_geography = None;
+        let mut field_group_id = None;
+        let mut field_last_used_at = None;
+        let mut field_masked_secret = None;
+        let mut field_name = None;
+        let mut field_secret = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiKeyId" => field_api_key_id = reader.optional()?,
+                "cloud" => field_cloud = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "createdBy" => field_created_by = reader.optional()?,
+                "endpoint" => field_endpoint = reader.optional()?,
+                "geography" => field_geography = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "lastUsedAt" => field_last_used_at = Some(reader.optional()?),
+                "maskedSecret" => field_masked_secret = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "secret" => field_secret = Some(reader.optional()?),
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_key_id: field_api_key_id,
+            cloud: field_cloud,
+            created_at: field_created_at,
+            created_by: field_created_by,
+            endpoint: field_endpoint,
+            geography: field_geography,
+            group_id: field_group_id,
+            last_used_at: field_last_used_at,
+            masked_secret: field_masked_secret,
+            name: field_name,
+            secret: field_secret,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

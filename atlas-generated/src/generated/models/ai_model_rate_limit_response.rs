@@ -40,6 +40,51 @@ impl AiModelRateLimitResponse {
 }
 impl crate::runtime::Json for AiModelRateLimitResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud = None;
+        let mut field_endpoint = None;
+        let mut field_geography = None;
+        let mut field_model_group_name = None;
+        let mut field_model_names = None;
+        let mut field_requests_per_minute_limit = None;
+        let mut field_tokens_per_minute_limit = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloud" => field_cloud = reader.optional()?,
+                "endpoint" => field_endpoint = reader.optional()?,
+                "geography" => field_geography = reader.optional()?,
+                "modelGroupName" => field_model_group_name = reader.optional()?,
+                "modelNames" => field_model_names = reader.optional()?,
+                "requestsPerMinuteLimit" => {
+                    field_requests_per_minute_limit = reader.optional()?;
+                }
+                "tokensPerMinuteLimit" => {
+                    field_tokens_per_minute_limit = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud: field_cloud,
+            endpoint: field_endpoint,
+            geography: field_geography,
+            model_group_name: field_model_group_name,
+            model_names: field_model_names,
+            requests_per_minute_limit: field_requests_per_minute_limit,
+            tokens_per_minute_limit: field_tokens_per_minute_limit,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -30,6 +30,39 @@ impl AiModelsRateLimitUpdateRequest {
 }
 impl crate::runtime::Json for AiModelsRateLimitUpdateRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_requests_per_minute_limit = None;
+        let mut field_tokens_per_minute_limit = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "requestsPerMinuteLimit" => {
+                    field_requests_per_minute_limit = Some(reader.value()?);
+                }
+                "tokensPerMinuteLimit" => {
+                    field_tokens_per_minute_limit = Some(reader.value()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            requests_per_minute_limit: field_requests_per_minute_limit
+                .ok_or(crate::runtime::Bail)?,
+            tokens_per_minute_limit: field_tokens_per_minute_limit
+                .ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

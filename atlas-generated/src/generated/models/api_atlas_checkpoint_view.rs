@@ -55,6 +55,53 @@ impl ApiAtlasCheckpointView {
 }
 impl crate::runtime::Json for ApiAtlasCheckpointView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_id = None;
+        let mut field_completed = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_parts = None;
+        let mut field_restorable = None;
+        let mut field_started = None;
+        let mut field_timestamp = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "completed" => field_completed = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "parts" => field_parts = reader.optional()?,
+                "restorable" => field_restorable = reader.optional()?,
+                "started" => field_started = reader.optional()?,
+                "timestamp" => field_timestamp = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_id: field_cluster_id,
+            completed: field_completed,
+            group_id: field_group_id,
+            id: field_id,
+            links: field_links,
+            parts: field_parts,
+            restorable: field_restorable,
+            started: field_started,
+            timestamp: field_timestamp,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -32,6 +32,46 @@ impl ApiAtlasClusterAdvancedConfigurationView {
 }
 impl crate::runtime::Json for ApiAtlasClusterAdvancedConfigurationView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_custom_openssl_cipher_config_tls12 = None;
+        let mut field_custom_openssl_cipher_config_tls13 = None;
+        let mut field_minimum_enabled_tls_protocol = None;
+        let mut field_tls_cipher_config_mode = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "customOpensslCipherConfigTls12" => {
+                    field_custom_openssl_cipher_config_tls12 = reader.optional()?;
+                }
+                "customOpensslCipherConfigTls13" => {
+                    field_custom_openssl_cipher_config_tls13 = reader.optional()?;
+                }
+                "minimumEnabledTlsProtocol" => {
+                    field_minimum_enabled_tls_protocol = reader.optional()?;
+                }
+                "tlsCipherConfigMode" => {
+                    field_tls_cipher_config_mode = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            custom_openssl_cipher_config_tls12: field_custom_openssl_cipher_config_tls12,
+            custom_openssl_cipher_config_tls13: field_custom_openssl_cipher_config_tls13,
+            minimum_enabled_tls_protocol: field_minimum_enabled_tls_protocol,
+            tls_cipher_config_mode: field_tls_cipher_config_mode,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -175,6 +215,12 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue
 for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
@@ -274,6 +320,12 @@ for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue
 for ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
@@ -363,6 +415,12 @@ impl crate::runtime::Json for MinimumEnabledTlsProtocol {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for MinimumEnabledTlsProtocol {
     #[inline]
@@ -438,6 +496,12 @@ impl crate::runtime::Json for TlsCipherConfigMode {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for TlsCipherConfigMode {

@@ -44,6 +44,49 @@ impl ApiAtlasCollectionRestoreCollectionStateResponse {
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_effective_target_namespace = None;
+        let mut field_index_status = None;
+        let mut field_restored_documents = None;
+        let mut field_source_namespace = None;
+        let mut field_state = None;
+        let mut field_target_namespace = None;
+        let mut field_total_documents = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "effectiveTargetNamespace" => {
+                    field_effective_target_namespace = reader.optional()?;
+                }
+                "indexStatus" => field_index_status = reader.optional()?,
+                "restoredDocuments" => field_restored_documents = reader.optional()?,
+                "sourceNamespace" => field_source_namespace = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                "targetNamespace" => field_target_namespace = reader.optional()?,
+                "totalDocuments" => field_total_documents = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            effective_target_namespace: field_effective_target_namespace,
+            index_status: field_index_status,
+            restored_documents: field_restored_documents,
+            source_namespace: field_source_namespace,
+            state: field_state,
+            target_namespace: field_target_namespace,
+            total_documents: field_total_documents,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -217,6 +260,12 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreCollectionStateResponseSt
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue

@@ -20,6 +20,34 @@ impl ApiAtlasCollectionRestoreJobIndexStatus {
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobIndexStatus {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_failed_collection_count = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "failedCollectionCount" => {
+                    field_failed_collection_count = reader.optional()?;
+                }
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            failed_collection_count: field_failed_collection_count,
+            state: field_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

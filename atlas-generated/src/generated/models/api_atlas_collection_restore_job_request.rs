@@ -72,6 +72,65 @@ impl ApiAtlasCollectionRestoreJobRequest {
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_suffix = None;
+        let mut field_collections = None;
+        let mut field_database_suffix = None;
+        let mut field_databases = None;
+        let mut field_index_strategy = None;
+        let mut field_oplog_inc = None;
+        let mut field_oplog_ts = None;
+        let mut field_point_in_time_utc_seconds = None;
+        let mut field_snapshot_id = None;
+        let mut field_target_cluster_name = None;
+        let mut field_target_group_id = None;
+        let mut field_write_strategy = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionSuffix" => field_collection_suffix = Some(reader.optional()?),
+                "collections" => field_collections = reader.optional()?,
+                "databaseSuffix" => field_database_suffix = Some(reader.optional()?),
+                "databases" => field_databases = reader.optional()?,
+                "indexStrategy" => field_index_strategy = Some(reader.value()?),
+                "oplogInc" => field_oplog_inc = Some(reader.optional()?),
+                "oplogTs" => field_oplog_ts = Some(reader.optional()?),
+                "pointInTimeUtcSeconds" => {
+                    field_point_in_time_utc_seconds = Some(reader.optional()?);
+                }
+                "snapshotId" => field_snapshot_id = reader.optional()?,
+                "targetClusterName" => field_target_cluster_name = Some(reader.value()?),
+                "targetGroupId" => field_target_group_id = Some(reader.value()?),
+                "writeStrategy" => field_write_strategy = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_suffix: field_collection_suffix,
+            collections: field_collections,
+            database_suffix: field_database_suffix,
+            databases: field_databases,
+            index_strategy: field_index_strategy.ok_or(crate::runtime::Bail)?,
+            oplog_inc: field_oplog_inc,
+            oplog_ts: field_oplog_ts,
+            point_in_time_utc_seconds: field_point_in_time_utc_seconds,
+            snapshot_id: field_snapshot_id,
+            target_cluster_name: field_target_cluster_name.ok_or(crate::runtime::Bail)?,
+            target_group_id: field_target_group_id.ok_or(crate::runtime::Bail)?,
+            write_strategy: field_write_strategy.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -244,6 +303,12 @@ impl crate::runtime::Json for IndexStrategy {
         serde_json::Value::String(self.as_str().to_owned())
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
+    #[inline]
     fn zero() -> Option<Self> {
         Some(Self::Unknown(String::new()))
     }
@@ -322,6 +387,12 @@ impl crate::runtime::Json for WriteStrategy {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

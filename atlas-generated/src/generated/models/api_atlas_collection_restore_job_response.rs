@@ -70,6 +70,88 @@ impl ApiAtlasCollectionRestoreJobResponse {
 }
 impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_suffix = None;
+        let mut field_collections = None;
+        let mut field_created_at = None;
+        let mut field_database_suffix = None;
+        let mut field_databases = None;
+        let mut field_error_message = None;
+        let mut field_finished_at = None;
+        let mut field_id = None;
+        let mut field_index_status = None;
+        let mut field_index_strategy = None;
+        let mut field_oplog_inc = None;
+        let mut field_oplog_ts = None;
+        let mut field_point_in_time_utc_seconds = None;
+        let mut field_restored_documents = None;
+        let mut field_snapshot_id = None;
+        let mut field_state = None;
+        let mut field_target_cluster_name = None;
+        let mut field_target_group_id = None;
+        let mut field_total_documents = None;
+        let mut field_write_strategy = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionSuffix" => field_collection_suffix = reader.optional()?,
+                "collections" => field_collections = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "databaseSuffix" => field_database_suffix = reader.optional()?,
+                "databases" => field_databases = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "finishedAt" => field_finished_at = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "indexStatus" => field_index_status = reader.optional()?,
+                "indexStrategy" => field_index_strategy = reader.optional()?,
+                "oplogInc" => field_oplog_inc = reader.optional()?,
+                "oplogTs" => field_oplog_ts = reader.optional()?,
+                "pointInTimeUtcSeconds" => {
+                    field_point_in_time_utc_seconds = reader.optional()?;
+                }
+                "restoredDocuments" => field_restored_documents = reader.optional()?,
+                "snapshotId" => field_snapshot_id = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                "targetClusterName" => field_target_cluster_name = reader.optional()?,
+                "targetGroupId" => field_target_group_id = reader.optional()?,
+                "totalDocuments" => field_total_documents = reader.optional()?,
+                "writeStrategy" => field_write_strategy = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_suffix: field_collection_suffix,
+            collections: field_collections,
+            created_at: field_created_at,
+            database_suffix: field_database_suffix,
+            databases: field_databases,
+            error_message: field_error_message,
+            finished_at: field_finished_at,
+            id: field_id,
+            index_status: field_index_status,
+            index_strategy: field_index_strategy,
+            oplog_inc: field_oplog_inc,
+            oplog_ts: field_oplog_ts,
+            point_in_time_utc_seconds: field_point_in_time_utc_seconds,
+            restored_documents: field_restored_documents,
+            snapshot_id: field_snapshot_id,
+            state: field_state,
+            target_cluster_name: field_target_cluster_name,
+            target_group_id: field_target_group_id,
+            total_documents: field_total_documents,
+            write_strategy: field_write_strategy,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -249,6 +331,12 @@ impl crate::runtime::Json for ApiAtlasCollectionRestoreJobResponseState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiAtlasCollectionRestoreJobResponseState {

@@ -49,6 +49,39 @@ impl ApiAtlasFtsAnalyzersViewManual {
 }
 impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManual {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_char_filters = None;
+        let mut field_name = None;
+        let mut field_token_filters = None;
+        let mut field_tokenizer = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "charFilters" => field_char_filters = reader.optional()?,
+                "name" => field_name = Some(reader.value()?),
+                "tokenFilters" => field_token_filters = reader.optional()?,
+                "tokenizer" => field_tokenizer = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            char_filters: field_char_filters,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            token_filters: field_token_filters,
+            tokenizer: field_tokenizer.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -1117,6 +1150,37 @@ impl crate::runtime::Json for ApiAtlasFtsAnalyzersViewManualTokenizer {
             }
             _ => Ok(Self::Unknown(crate::runtime::UnknownVariant::new("type", map))),
         }
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("edgeGram") => Ok(Self::EdgeGram(payload.payload(false)?)),
+                    Some("keyword") => Ok(Self::Keyword(payload.payload(false)?)),
+                    Some("nGram") => Ok(Self::NGram(payload.payload(false)?)),
+                    Some("regexCaptureGroup") => {
+                        Ok(Self::RegexCaptureGroup(payload.payload(false)?))
+                    }
+                    Some("regexSplit") => Ok(Self::RegexSplit(payload.payload(false)?)),
+                    Some("standard") => Ok(Self::Standard(payload.payload(false)?)),
+                    Some("uaxUrlEmail") => Ok(Self::UaxUrlEmail(payload.payload(false)?)),
+                    Some("whitespace") => Ok(Self::Whitespace(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
     }
     #[inline]
     fn to_json(&self) -> serde_json::Value {

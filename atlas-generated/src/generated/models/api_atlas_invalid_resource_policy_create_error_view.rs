@@ -24,6 +24,32 @@ impl ApiAtlasInvalidResourcePolicyCreateErrorView {
 }
 impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_error_type = None;
+        let mut field_invalid_policies = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "errorType" => field_error_type = reader.optional()?,
+                "invalidPolicies" => field_invalid_policies = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            error_type: field_error_type,
+            invalid_policies: field_invalid_policies,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -138,6 +164,12 @@ impl crate::runtime::Json for ApiAtlasInvalidResourcePolicyCreateErrorViewErrorT
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue

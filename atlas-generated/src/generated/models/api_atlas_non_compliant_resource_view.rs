@@ -40,6 +40,43 @@ impl ApiAtlasNonCompliantResourceView {
 }
 impl crate::runtime::Json for ApiAtlasNonCompliantResourceView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_org_id = None;
+        let mut field_resource_id = None;
+        let mut field_resource_name = None;
+        let mut field_resource_policies_causing_non_compliance = None;
+        let mut field_resource_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "orgId" => field_org_id = reader.optional()?,
+                "resourceId" => field_resource_id = reader.optional()?,
+                "resourceName" => field_resource_name = reader.optional()?,
+                "resourcePoliciesCausingNonCompliance" => {
+                    field_resource_policies_causing_non_compliance = reader.optional()?;
+                }
+                "resourceType" => field_resource_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            org_id: field_org_id,
+            resource_id: field_resource_id,
+            resource_name: field_resource_name,
+            resource_policies_causing_non_compliance: field_resource_policies_causing_non_compliance,
+            resource_type: field_resource_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -155,6 +192,12 @@ impl crate::runtime::Json for ApiAtlasNonCompliantResourceViewResourceType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiAtlasNonCompliantResourceViewResourceType {

@@ -26,6 +26,35 @@ impl ApiAtlasResourcePolicyEditView {
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyEditView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_description = None;
+        let mut field_name = None;
+        let mut field_policies = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "description" => field_description = Some(reader.optional()?),
+                "name" => field_name = Some(reader.optional()?),
+                "policies" => field_policies = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            description: field_description,
+            name: field_name,
+            policies: field_policies,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -30,6 +30,37 @@ impl ApiAtlasResourcePolicyMetadataView {
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyMetadataView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_policies_causing_non_compliance = None;
+        let mut field_resource_policy_id = None;
+        let mut field_resource_policy_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "policiesCausingNonCompliance" => {
+                    field_policies_causing_non_compliance = reader.optional()?;
+                }
+                "resourcePolicyId" => field_resource_policy_id = reader.optional()?,
+                "resourcePolicyName" => field_resource_policy_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            policies_causing_non_compliance: field_policies_causing_non_compliance,
+            resource_policy_id: field_resource_policy_id,
+            resource_policy_name: field_resource_policy_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

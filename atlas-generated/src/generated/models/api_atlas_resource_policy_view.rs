@@ -52,6 +52,56 @@ impl ApiAtlasResourcePolicyView {
 }
 impl crate::runtime::Json for ApiAtlasResourcePolicyView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created_by_user = None;
+        let mut field_created_date = None;
+        let mut field_description = None;
+        let mut field_id = None;
+        let mut field_last_updated_by_user = None;
+        let mut field_last_updated_date = None;
+        let mut field_name = None;
+        let mut field_org_id = None;
+        let mut field_policies = None;
+        let mut field_version = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "createdByUser" => field_created_by_user = reader.optional()?,
+                "createdDate" => field_created_date = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "lastUpdatedByUser" => field_last_updated_by_user = reader.optional()?,
+                "lastUpdatedDate" => field_last_updated_date = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "policies" => field_policies = reader.optional()?,
+                "version" => field_version = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created_by_user: field_created_by_user,
+            created_date: field_created_date,
+            description: field_description,
+            id: field_id,
+            last_updated_by_user: field_last_updated_by_user,
+            last_updated_date: field_last_updated_date,
+            name: field_name,
+            org_id: field_org_id,
+            policies: field_policies,
+            version: field_version,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -27,6 +27,33 @@ impl ApiAtlasRestoreNamespaceView {
 }
 impl crate::runtime::Json for ApiAtlasRestoreNamespaceView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_source_namespace = None;
+        let mut field_target_namespace = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "sourceNamespace" => field_source_namespace = Some(reader.value()?),
+                "targetNamespace" => field_target_namespace = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            source_namespace: field_source_namespace.ok_or(crate::runtime::Bail)?,
+            target_namespace: field_target_namespace,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

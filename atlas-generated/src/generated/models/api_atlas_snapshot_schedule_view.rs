@@ -64,6 +64,78 @@ impl ApiAtlasSnapshotScheduleView {
 }
 impl crate::runtime::Json for ApiAtlasSnapshotScheduleView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_checkpoint_interval_min = None;
+        let mut field_cluster_id = None;
+        let mut field_daily_snapshot_retention_days = None;
+        let mut field_group_id = None;
+        let mut field_links = None;
+        let mut field_monthly_snapshot_retention_months = None;
+        let mut field_point_in_time_window_hours = None;
+        let mut field_snapshot_interval_hours = None;
+        let mut field_snapshot_retention_days = None;
+        let mut field_weekly_snapshot_retention_weeks = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterCheckpointIntervalMin" => {
+                    field_cluster_checkpoint_interval_min = Some(reader.value()?);
+                }
+                "clusterId" => field_cluster_id = Some(reader.value()?),
+                "dailySnapshotRetentionDays" => {
+                    field_daily_snapshot_retention_days = Some(reader.value()?);
+                }
+                "groupId" => field_group_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "monthlySnapshotRetentionMonths" => {
+                    field_monthly_snapshot_retention_months = Some(reader.value()?);
+                }
+                "pointInTimeWindowHours" => {
+                    field_point_in_time_window_hours = Some(reader.value()?);
+                }
+                "snapshotIntervalHours" => {
+                    field_snapshot_interval_hours = Some(reader.value()?);
+                }
+                "snapshotRetentionDays" => {
+                    field_snapshot_retention_days = Some(reader.value()?);
+                }
+                "weeklySnapshotRetentionWeeks" => {
+                    field_weekly_snapshot_retention_weeks = Some(reader.value()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_checkpoint_interval_min: field_cluster_checkpoint_interval_min
+                .ok_or(crate::runtime::Bail)?,
+            cluster_id: field_cluster_id.ok_or(crate::runtime::Bail)?,
+            daily_snapshot_retention_days: field_daily_snapshot_retention_days
+                .ok_or(crate::runtime::Bail)?,
+            group_id: field_group_id,
+            links: field_links,
+            monthly_snapshot_retention_months: field_monthly_snapshot_retention_months
+                .ok_or(crate::runtime::Bail)?,
+            point_in_time_window_hours: field_point_in_time_window_hours
+                .ok_or(crate::runtime::Bail)?,
+            snapshot_interval_hours: field_snapshot_interval_hours
+                .ok_or(crate::runtime::Bail)?,
+            snapshot_retention_days: field_snapshot_retention_days
+                .ok_or(crate::runtime::Bail)?,
+            weekly_snapshot_retention_weeks: field_weekly_snapshot_retention_weeks
+                .ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -34,6 +34,41 @@ impl ApiCheckpointPartView {
 }
 impl crate::runtime::Json for ApiCheckpointPartView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_replica_set_name = None;
+        let mut field_shard_name = None;
+        let mut field_token_discovered = None;
+        let mut field_token_timestamp = None;
+        let mut field_type_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "replicaSetName" => field_replica_set_name = reader.optional()?,
+                "shardName" => field_shard_name = reader.optional()?,
+                "tokenDiscovered" => field_token_discovered = reader.optional()?,
+                "tokenTimestamp" => field_token_timestamp = reader.optional()?,
+                "typeName" => field_type_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            replica_set_name: field_replica_set_name,
+            shard_name: field_shard_name,
+            token_discovered: field_token_discovered,
+            token_timestamp: field_token_timestamp,
+            type_name: field_type_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -148,6 +183,12 @@ impl crate::runtime::Json for ApiCheckpointPartViewTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiCheckpointPartViewTypeName {

@@ -42,6 +42,44 @@ impl ApiError {
 }
 impl crate::runtime::Json for ApiError {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_bad_request_detail = None;
+        let mut field_detail = None;
+        let mut field_error = None;
+        let mut field_error_code = None;
+        let mut field_parameters = None;
+        let mut field_reason = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "badRequestDetail" => field_bad_request_detail = Some(reader.optional()?),
+                "detail" => field_detail = Some(reader.optional()?),
+                "error" => field_error = reader.optional()?,
+                "errorCode" => field_error_code = reader.optional()?,
+                "parameters" => field_parameters = reader.optional()?,
+                "reason" => field_reason = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            bad_request_detail: field_bad_request_detail,
+            detail: field_detail,
+            error: field_error,
+            error_code: field_error_code,
+            parameters: field_parameters,
+            reason: field_reason,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

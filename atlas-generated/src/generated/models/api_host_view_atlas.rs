@@ -64,6 +64,62 @@ impl ApiHostViewAtlas {
 }
 impl crate::runtime::Json for ApiHostViewAtlas {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created = None;
+        let mut field_group_id = None;
+        let mut field_hostname = None;
+        let mut field_id = None;
+        let mut field_last_ping = None;
+        let mut field_links = None;
+        let mut field_port = None;
+        let mut field_replica_set_name = None;
+        let mut field_shard_name = None;
+        let mut field_type_name = None;
+        let mut field_user_alias = None;
+        let mut field_version = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "created" => field_created = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "hostname" => field_hostname = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "lastPing" => field_last_ping = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "port" => field_port = reader.optional()?,
+                "replicaSetName" => field_replica_set_name = reader.optional()?,
+                "shardName" => field_shard_name = reader.optional()?,
+                "typeName" => field_type_name = reader.optional()?,
+                "userAlias" => field_user_alias = reader.optional()?,
+                "version" => field_version = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created: field_created,
+            group_id: field_group_id,
+            hostname: field_hostname,
+            id: field_id,
+            last_ping: field_last_ping,
+            links: field_links,
+            port: field_port,
+            replica_set_name: field_replica_set_name,
+            shard_name: field_shard_name,
+            type_name: field_type_name,
+            user_alias: field_user_alias,
+            version: field_version,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -214,6 +270,12 @@ impl crate::runtime::Json for ApiHostViewAtlasTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiHostViewAtlasTypeName {

@@ -32,6 +32,38 @@ impl ApiKey {
 }
 impl crate::runtime::Json for ApiKey {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_access_list = None;
+        let mut field_id = None;
+        let mut field_public_key = None;
+        let mut field_roles = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "accessList" => field_access_list = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "publicKey" => field_public_key = reader.optional()?,
+                "roles" => field_roles = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            access_list: field_access_list,
+            id: field_id,
+            public_key: field_public_key,
+            roles: field_roles,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,44 @@ impl ApiKeyUserDetails {
 }
 impl crate::runtime::Json for ApiKeyUserDetails {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_desc = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_private_key = None;
+        let mut field_public_key = None;
+        let mut field_roles = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "desc" => field_desc = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "privateKey" => field_private_key = reader.optional()?,
+                "publicKey" => field_public_key = reader.optional()?,
+                "roles" => field_roles = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            desc: field_desc,
+            id: field_id,
+            links: field_links,
+            private_key: field_private_key,
+            public_key: field_public_key,
+            roles: field_roles,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

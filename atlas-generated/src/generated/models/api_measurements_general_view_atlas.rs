@@ -56,6 +56,56 @@ impl ApiMeasurementsGeneralViewAtlas {
 }
 impl crate::runtime::Json for ApiMeasurementsGeneralViewAtlas {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_database_name = None;
+        let mut field_end = None;
+        let mut field_granularity = None;
+        let mut field_group_id = None;
+        let mut field_host_id = None;
+        let mut field_links = None;
+        let mut field_measurements = None;
+        let mut field_partition_name = None;
+        let mut field_process_id = None;
+        let mut field_start = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "databaseName" => field_database_name = reader.optional()?,
+                "end" => field_end = reader.optional()?,
+                "granularity" => field_granularity = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "hostId" => field_host_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "measurements" => field_measurements = reader.optional()?,
+                "partitionName" => field_partition_name = reader.optional()?,
+                "processId" => field_process_id = reader.optional()?,
+                "start" => field_start = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            database_name: field_database_name,
+            end: field_end,
+            granularity: field_granularity,
+            group_id: field_group_id,
+            host_id: field_host_id,
+            links: field_links,
+            measurements: field_measurements,
+            partition_name: field_partition_name,
+            process_id: field_process_id,
+            start: field_start,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -168,6 +218,12 @@ impl crate::runtime::Json for MeasurementsGranularity {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for MeasurementsGranularity {

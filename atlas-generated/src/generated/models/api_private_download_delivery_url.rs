@@ -20,6 +20,32 @@ impl ApiPrivateDownloadDeliveryUrl {
 }
 impl crate::runtime::Json for ApiPrivateDownloadDeliveryUrl {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delivery_url = None;
+        let mut field_endpoint_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "deliveryUrl" => field_delivery_url = reader.optional()?,
+                "endpointId" => field_endpoint_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delivery_url: field_delivery_url,
+            endpoint_id: field_endpoint_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

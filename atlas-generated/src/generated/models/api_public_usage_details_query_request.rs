@@ -22,6 +22,35 @@ impl ApiPublicUsageDetailsQueryRequest {
 }
 impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_filters = None;
+        let mut field_sort_field = None;
+        let mut field_sort_order = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "filters" => field_filters = reader.optional()?,
+                "sortField" => field_sort_field = reader.optional()?,
+                "sortOrder" => field_sort_order = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            filters: field_filters,
+            sort_field: field_sort_field,
+            sort_order: field_sort_order,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -121,6 +150,12 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequestSortField {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for ApiPublicUsageDetailsQueryRequestSortField {
     #[inline]
@@ -196,6 +231,12 @@ impl crate::runtime::Json for ApiPublicUsageDetailsQueryRequestSortOrder {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiPublicUsageDetailsQueryRequestSortOrder {

@@ -34,6 +34,38 @@ impl ApiSearchDeploymentEffectiveSpecView {
 }
 impl crate::runtime::Json for ApiSearchDeploymentEffectiveSpecView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_instance_size = None;
+        let mut field_node_count = None;
+        let mut field_region_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "instanceSize" => field_instance_size = reader.optional()?,
+                "nodeCount" => field_node_count = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            instance_size: field_instance_size,
+            node_count: field_node_count,
+            region_name: field_region_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -249,6 +281,12 @@ impl crate::runtime::Json for ApiSearchDeploymentEffectiveSpecViewInstanceSize {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiSearchDeploymentEffectiveSpecViewInstanceSize {

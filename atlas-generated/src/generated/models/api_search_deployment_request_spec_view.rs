@@ -43,6 +43,39 @@ impl ApiSearchDeploymentRequestSpecView {
 }
 impl crate::runtime::Json for ApiSearchDeploymentRequestSpecView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_instance_size = None;
+        let mut field_node_count = None;
+        let mut field_region_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = Some(reader.optional()?),
+                "instanceSize" => field_instance_size = Some(reader.value()?),
+                "nodeCount" => field_node_count = Some(reader.optional()?),
+                "regionName" => field_region_name = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            instance_size: field_instance_size.ok_or(crate::runtime::Bail)?,
+            node_count: field_node_count,
+            region_name: field_region_name,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -151,6 +184,12 @@ impl crate::runtime::Json for ApiSearchDeploymentRequestSpecViewCloudProvider {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiSearchDeploymentRequestSpecViewCloudProvider {
@@ -350,6 +389,12 @@ impl crate::runtime::Json for ApiSearchDeploymentInstanceSize {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

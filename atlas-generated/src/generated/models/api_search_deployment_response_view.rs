@@ -47,6 +47,46 @@ impl ApiSearchDeploymentResponseView {
 }
 impl crate::runtime::Json for ApiSearchDeploymentResponseView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_effective_specs = None;
+        let mut field_encryption_at_rest_provider = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_specs = None;
+        let mut field_state_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "effectiveSpecs" => field_effective_specs = reader.optional()?,
+                "encryptionAtRestProvider" => {
+                    field_encryption_at_rest_provider = Some(reader.optional()?);
+                }
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "specs" => field_specs = reader.optional()?,
+                "stateName" => field_state_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            effective_specs: field_effective_specs,
+            encryption_at_rest_provider: field_encryption_at_rest_provider,
+            group_id: field_group_id,
+            id: field_id,
+            specs: field_specs,
+            state_name: field_state_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -163,6 +203,12 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseViewEncryptionAtRestPro
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue
 for ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
@@ -243,6 +289,12 @@ impl crate::runtime::Json for ApiSearchDeploymentResponseViewStateName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiSearchDeploymentResponseViewStateName {

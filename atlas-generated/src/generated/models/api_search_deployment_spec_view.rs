@@ -30,6 +30,33 @@ impl ApiSearchDeploymentSpecView {
 }
 impl crate::runtime::Json for ApiSearchDeploymentSpecView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_instance_size = None;
+        let mut field_node_count = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "instanceSize" => field_instance_size = Some(reader.value()?),
+                "nodeCount" => field_node_count = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            instance_size: field_instance_size.ok_or(crate::runtime::Bail)?,
+            node_count: field_node_count.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

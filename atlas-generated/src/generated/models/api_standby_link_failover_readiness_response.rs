@@ -32,6 +32,42 @@ impl ApiStandbyLinkFailoverReadinessResponse {
 }
 impl crate::runtime::Json for ApiStandbyLinkFailoverReadinessResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_estimated_data_loss_seconds = None;
+        let mut field_estimated_failover_time_seconds = None;
+        let mut field_group_id = None;
+        let mut field_standby_link_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "estimatedDataLossSeconds" => {
+                    field_estimated_data_loss_seconds = reader.optional()?;
+                }
+                "estimatedFailoverTimeSeconds" => {
+                    field_estimated_failover_time_seconds = reader.optional()?;
+                }
+                "groupId" => field_group_id = reader.optional()?,
+                "standbyLinkId" => field_standby_link_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            estimated_data_loss_seconds: field_estimated_data_loss_seconds,
+            estimated_failover_time_seconds: field_estimated_failover_time_seconds,
+            group_id: field_group_id,
+            standby_link_id: field_standby_link_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

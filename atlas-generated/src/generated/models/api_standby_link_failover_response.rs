@@ -44,6 +44,47 @@ impl ApiStandbyLinkFailoverResponse {
 }
 impl crate::runtime::Json for ApiStandbyLinkFailoverResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_completed_at = None;
+        let mut field_created_date = None;
+        let mut field_failover_id = None;
+        let mut field_failover_stage = None;
+        let mut field_standby_link_id = None;
+        let mut field_status = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "completedAt" => field_completed_at = reader.optional()?,
+                "createdDate" => field_created_date = reader.optional()?,
+                "failoverId" => field_failover_id = reader.optional()?,
+                "failoverStage" => field_failover_stage = reader.optional()?,
+                "standbyLinkId" => field_standby_link_id = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            completed_at: field_completed_at,
+            created_date: field_created_date,
+            failover_id: field_failover_id,
+            failover_stage: field_failover_stage,
+            standby_link_id: field_standby_link_id,
+            status: field_status,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -156,6 +197,12 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponseFailoverStage {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for ApiStandbyLinkFailoverResponseFailoverStage {
     #[inline]
@@ -235,6 +282,12 @@ impl crate::runtime::Json for ApiStandbyLinkFailoverResponseStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ApiStandbyLinkFailoverResponseStatus {

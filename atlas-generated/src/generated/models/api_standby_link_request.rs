@@ -30,6 +30,39 @@ impl ApiStandbyLinkRequest {
 }
 impl crate::runtime::Json for ApiStandbyLinkRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_active_cluster_unique_id = None;
+        let mut field_standby_cluster_unique_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "activeClusterUniqueId" => {
+                    field_active_cluster_unique_id = Some(reader.value()?);
+                }
+                "standbyClusterUniqueId" => {
+                    field_standby_cluster_unique_id = Some(reader.value()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            active_cluster_unique_id: field_active_cluster_unique_id
+                .ok_or(crate::runtime::Bail)?,
+            standby_cluster_unique_id: field_standby_cluster_unique_id
+                .ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -52,6 +52,51 @@ impl ApiStandbyLinkResponse {
 }
 impl crate::runtime::Json for ApiStandbyLinkResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_active_cluster_unique_id = None;
+        let mut field_error_reason = None;
+        let mut field_group_id = None;
+        let mut field_standby_cluster_unique_id = None;
+        let mut field_standby_link_id = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "activeClusterUniqueId" => {
+                    field_active_cluster_unique_id = Some(reader.value()?);
+                }
+                "errorReason" => field_error_reason = Some(reader.optional()?),
+                "groupId" => field_group_id = reader.optional()?,
+                "standbyClusterUniqueId" => {
+                    field_standby_cluster_unique_id = Some(reader.value()?);
+                }
+                "standbyLinkId" => field_standby_link_id = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            active_cluster_unique_id: field_active_cluster_unique_id
+                .ok_or(crate::runtime::Bail)?,
+            error_reason: field_error_reason,
+            group_id: field_group_id,
+            standby_cluster_unique_id: field_standby_cluster_unique_id
+                .ok_or(crate::runtime::Bail)?,
+            standby_link_id: field_standby_link_id,
+            status: field_status,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

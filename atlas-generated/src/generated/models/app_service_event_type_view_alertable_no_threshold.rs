@@ -117,6 +117,12 @@ impl crate::runtime::Json for AppServiceEventTypeViewAlertableNoThreshold {
         serde_json::Value::String(self.as_str().to_owned())
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
+    #[inline]
     fn zero() -> Option<Self> {
         Some(Self::Unknown(String::new()))
     }

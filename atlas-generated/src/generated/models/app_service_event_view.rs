@@ -56,6 +56,48 @@ impl AppServiceEventView {
 }
 impl crate::runtime::Json for AppServiceEventView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created = None;
+        let mut field_event_type_name = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_org_id = None;
+        let mut field_raw = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "created" => field_created = reader.optional()?,
+                "eventTypeName" => field_event_type_name = Some(reader.value()?),
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "raw" => field_raw = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created: field_created,
+            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            group_id: field_group_id,
+            id: field_id,
+            links: field_links,
+            org_id: field_org_id,
+            raw: field_raw,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,36 @@ impl AppServiceMetricMatcher {
 }
 impl crate::runtime::Json for AppServiceMetricMatcher {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_field_name = None;
+        let mut field_operator = None;
+        let mut field_value = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "fieldName" => field_field_name = Some(reader.value()?),
+                "operator" => field_operator = Some(reader.value()?),
+                "value" => field_value = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            field_name: field_field_name.ok_or(crate::runtime::Bail)?,
+            operator: field_operator.ok_or(crate::runtime::Bail)?,
+            value: field_value.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

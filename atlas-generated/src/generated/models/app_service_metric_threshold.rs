@@ -143,6 +143,73 @@ impl crate::runtime::Json for AppServiceMetricThreshold {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "metricName",
+                |tag, payload| match tag {
+                    Some(
+                        tag @ ("REALM_AUTH_LOGIN_FAIL"
+                        | "REALM_ENDPOINTS_FAILED_REQUESTS" | "REALM_GQL_FAILED_REQUESTS"
+                        | "REALM_OVERALL_FAILED_REQUESTS"
+                        | "REALM_SDKFNS_FAILED_REQUESTS"
+                        | "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT"
+                        | "REALM_TRIGGERS_FAILED_REQUESTS"),
+                    ) => {
+                        Ok(Self::Raw {
+                            metric_name: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    Some(
+                        tag @ ("REALM_ENDPOINTS_COMPUTE_MS"
+                        | "REALM_ENDPOINTS_RESPONSE_MS" | "REALM_GQL_COMPUTE_MS"
+                        | "REALM_GQL_RESPONSE_MS" | "REALM_OVERALL_COMPUTE_MS"
+                        | "REALM_SDK_FNS_RESPONSE_MS" | "REALM_SDK_FUNCTIONS_COMPUTE_MS"
+                        | "REALM_SDK_MQL_COMPUTE_MS" | "REALM_SDK_MQL_RESPONSE_MS"
+                        | "REALM_SYNC_CLIENT_BOOTSTRAP_MS"
+                        | "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM"
+                        | "REALM_TRIGGERS_COMPUTE_MS"
+                        | "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM"
+                        | "REALM_TRIGGERS_RESPONSE_MS"),
+                    ) => {
+                        Ok(Self::Time {
+                            metric_name: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    Some(
+                        tag @ ("REALM_ENDPOINTS_EGRESS_BYTES" | "REALM_GQL_EGRESS_BYTES"
+                        | "REALM_OVERALL_EGRESS_BYTES"
+                        | "REALM_SDK_FUNCTIONS_EGRESS_BYTES"
+                        | "REALM_SDK_MQL_EGRESS_BYTES"
+                        | "REALM_SYNC_CLIENT_CHANGESETS_INVALID"
+                        | "REALM_SYNC_CLIENT_READS_FAILED"
+                        | "REALM_SYNC_CLIENT_UPLOADS_FAILED" | "REALM_SYNC_EGRESS_BYTES"
+                        | "REALM_SYNC_FAILED_REQUESTS" | "REALM_SYNC_SESSIONS_ENDED"
+                        | "REALM_TRIGGERS_EGRESS_BYTES"),
+                    ) => {
+                        Ok(Self::Data {
+                            metric_name: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "metricName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Raw { metric_name, value } => {
@@ -245,6 +312,23 @@ impl crate::runtime::Json for AppServiceMetricThresholdRawMetricName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "REALM_AUTH_LOGIN_FAIL" => Ok(Self::RealmAuthLoginFail),
+            "REALM_ENDPOINTS_FAILED_REQUESTS" => Ok(Self::RealmEndpointsFailedRequests),
+            "REALM_GQL_FAILED_REQUESTS" => Ok(Self::RealmGqlFailedRequests),
+            "REALM_OVERALL_FAILED_REQUESTS" => Ok(Self::RealmOverallFailedRequests),
+            "REALM_SDKFNS_FAILED_REQUESTS" => Ok(Self::RealmSdkfnsFailedRequests),
+            "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT" => {
+                Ok(Self::RealmSyncNumUnsyncableDocsPercent)
+            }
+            "REALM_TRIGGERS_FAILED_REQUESTS" => Ok(Self::RealmTriggersFailedRequests),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(AppServiceMetricThresholdRawMetricName);
@@ -360,6 +444,32 @@ impl crate::runtime::Json for AppServiceMetricThresholdTimeMetricName {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "REALM_ENDPOINTS_COMPUTE_MS" => Ok(Self::RealmEndpointsComputeMs),
+            "REALM_ENDPOINTS_RESPONSE_MS" => Ok(Self::RealmEndpointsResponseMs),
+            "REALM_GQL_COMPUTE_MS" => Ok(Self::RealmGqlComputeMs),
+            "REALM_GQL_RESPONSE_MS" => Ok(Self::RealmGqlResponseMs),
+            "REALM_OVERALL_COMPUTE_MS" => Ok(Self::RealmOverallComputeMs),
+            "REALM_SDK_FNS_RESPONSE_MS" => Ok(Self::RealmSdkFnsResponseMs),
+            "REALM_SDK_FUNCTIONS_COMPUTE_MS" => Ok(Self::RealmSdkFunctionsComputeMs),
+            "REALM_SDK_MQL_COMPUTE_MS" => Ok(Self::RealmSdkMqlComputeMs),
+            "REALM_SDK_MQL_RESPONSE_MS" => Ok(Self::RealmSdkMqlResponseMs),
+            "REALM_SYNC_CLIENT_BOOTSTRAP_MS" => Ok(Self::RealmSyncClientBootstrapMs),
+            "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM" => {
+                Ok(Self::RealmSyncCurrentOplogLagMsSum)
+            }
+            "REALM_TRIGGERS_COMPUTE_MS" => Ok(Self::RealmTriggersComputeMs),
+            "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM" => {
+                Ok(Self::RealmTriggersCurrentOplogLagMsSum)
+            }
+            "REALM_TRIGGERS_RESPONSE_MS" => Ok(Self::RealmTriggersResponseMs),
+            _ => Err(crate::runtime::Bail),
+        }
+    }
 }
 crate::impl_serde_via_json!(AppServiceMetricThresholdTimeMetricName);
 /// The `metricName` values that select `AppServiceMetricThreshold::Data`: which one a value has.
@@ -461,6 +571,28 @@ impl crate::runtime::Json for AppServiceMetricThresholdDataMetricName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "REALM_ENDPOINTS_EGRESS_BYTES" => Ok(Self::RealmEndpointsEgressBytes),
+            "REALM_GQL_EGRESS_BYTES" => Ok(Self::RealmGqlEgressBytes),
+            "REALM_OVERALL_EGRESS_BYTES" => Ok(Self::RealmOverallEgressBytes),
+            "REALM_SDK_FUNCTIONS_EGRESS_BYTES" => Ok(Self::RealmSdkFunctionsEgressBytes),
+            "REALM_SDK_MQL_EGRESS_BYTES" => Ok(Self::RealmSdkMqlEgressBytes),
+            "REALM_SYNC_CLIENT_CHANGESETS_INVALID" => {
+                Ok(Self::RealmSyncClientChangesetsInvalid)
+            }
+            "REALM_SYNC_CLIENT_READS_FAILED" => Ok(Self::RealmSyncClientReadsFailed),
+            "REALM_SYNC_CLIENT_UPLOADS_FAILED" => Ok(Self::RealmSyncClientUploadsFailed),
+            "REALM_SYNC_EGRESS_BYTES" => Ok(Self::RealmSyncEgressBytes),
+            "REALM_SYNC_FAILED_REQUESTS" => Ok(Self::RealmSyncFailedRequests),
+            "REALM_SYNC_SESSIONS_ENDED" => Ok(Self::RealmSyncSessionsEnded),
+            "REALM_TRIGGERS_EGRESS_BYTES" => Ok(Self::RealmTriggersEgressBytes),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(AppServiceMetricThresholdDataMetricName);

@@ -24,6 +24,35 @@ impl AtlasClusterOutageSimulationOutageFilter {
 }
 impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilter {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_region_name = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            region_name: field_region_name,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -119,6 +148,12 @@ impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilterCloudProvi
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue
 for AtlasClusterOutageSimulationOutageFilterCloudProvider {
@@ -191,6 +226,12 @@ impl crate::runtime::Json for AtlasClusterOutageSimulationOutageFilterType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AtlasClusterOutageSimulationOutageFilterType {

@@ -42,6 +42,44 @@ impl AtlasOrganization {
 }
 impl crate::runtime::Json for AtlasOrganization {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_is_deleted = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_skip_default_alerts_settings = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "isDeleted" => field_is_deleted = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = Some(reader.value()?),
+                "skipDefaultAlertsSettings" => {
+                    field_skip_default_alerts_settings = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            is_deleted: field_is_deleted,
+            links: field_links,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            skip_default_alerts_settings: field_skip_default_alerts_settings,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -26,6 +26,40 @@ impl AuditLog {
 }
 impl crate::runtime::Json for AuditLog {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_audit_authorization_success = None;
+        let mut field_audit_filter = None;
+        let mut field_configuration_type = None;
+        let mut field_enabled = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "auditAuthorizationSuccess" => {
+                    field_audit_authorization_success = reader.optional()?;
+                }
+                "auditFilter" => field_audit_filter = reader.optional()?,
+                "configurationType" => field_configuration_type = reader.optional()?,
+                "enabled" => field_enabled = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            audit_authorization_success: field_audit_authorization_success,
+            audit_filter: field_audit_filter,
+            configuration_type: field_configuration_type,
+            enabled: field_enabled,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -138,6 +172,12 @@ impl crate::runtime::Json for AuditLogConfigurationType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AuditLogConfigurationType {

@@ -37,6 +37,36 @@ impl AuthFederationRoleMapping {
 }
 impl crate::runtime::Json for AuthFederationRoleMapping {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_external_group_name = None;
+        let mut field_id = None;
+        let mut field_role_assignments = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "externalGroupName" => field_external_group_name = Some(reader.value()?),
+                "id" => field_id = reader.optional()?,
+                "roleAssignments" => field_role_assignments = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            external_group_name: field_external_group_name.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            role_assignments: field_role_assignments.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -22,6 +22,32 @@ impl AutoExportPolicyView {
 }
 impl crate::runtime::Json for AutoExportPolicyView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_export_bucket_id = None;
+        let mut field_frequency_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "exportBucketId" => field_export_bucket_id = reader.optional()?,
+                "frequencyType" => field_frequency_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            export_bucket_id: field_export_bucket_id,
+            frequency_type: field_frequency_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -114,6 +140,12 @@ impl crate::runtime::Json for AutoExportPolicyViewFrequencyType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AutoExportPolicyViewFrequencyType {

@@ -65,6 +65,61 @@ impl AvailableClustersDeployment {
 }
 impl crate::runtime::Json for AvailableClustersDeployment {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_agent_version = None;
+        let mut field_cluster_id = None;
+        let mut field_db_size_bytes = None;
+        let mut field_feature_compatibility_version = None;
+        let mut field_managed = None;
+        let mut field_mongo_db_version = None;
+        let mut field_name = None;
+        let mut field_oplog_size_mb = None;
+        let mut field_sharded = None;
+        let mut field_shards_size = None;
+        let mut field_tls_enabled = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "agentVersion" => field_agent_version = reader.optional()?,
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "dbSizeBytes" => field_db_size_bytes = reader.optional()?,
+                "featureCompatibilityVersion" => {
+                    field_feature_compatibility_version = reader.optional()?;
+                }
+                "managed" => field_managed = reader.optional()?,
+                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "oplogSizeMB" => field_oplog_size_mb = reader.optional()?,
+                "sharded" => field_sharded = reader.optional()?,
+                "shardsSize" => field_shards_size = reader.optional()?,
+                "tlsEnabled" => field_tls_enabled = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            agent_version: field_agent_version,
+            cluster_id: field_cluster_id,
+            db_size_bytes: field_db_size_bytes,
+            feature_compatibility_version: field_feature_compatibility_version,
+            managed: field_managed,
+            mongo_db_version: field_mongo_db_version,
+            name: field_name,
+            oplog_size_mb: field_oplog_size_mb,
+            sharded: field_sharded,
+            shards_size: field_shards_size,
+            tls_enabled: field_tls_enabled,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

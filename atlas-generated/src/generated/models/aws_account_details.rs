@@ -26,6 +26,38 @@ impl AwsAccountDetails {
 }
 impl crate::runtime::Json for AwsAccountDetails {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws_account_id = None;
+        let mut field_cidr_block = None;
+        let mut field_links = None;
+        let mut field_vpc_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "awsAccountId" => field_aws_account_id = reader.optional()?,
+                "cidrBlock" => field_cidr_block = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "vpcId" => field_vpc_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws_account_id: field_aws_account_id,
+            cidr_block: field_cidr_block,
+            links: field_links,
+            vpc_id: field_vpc_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

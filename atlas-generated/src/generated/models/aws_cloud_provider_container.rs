@@ -57,6 +57,42 @@ impl AwsCloudProviderContainer {
 }
 impl crate::runtime::Json for AwsCloudProviderContainer {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_provisioned = None;
+        let mut field_atlas_cidr_block = None;
+        let mut field_region_name = None;
+        let mut field_vpc_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "provisioned" => field_provisioned = reader.optional()?,
+                "atlasCidrBlock" => field_atlas_cidr_block = reader.optional()?,
+                "regionName" => field_region_name = Some(reader.value()?),
+                "vpcId" => field_vpc_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            provisioned: field_provisioned,
+            atlas_cidr_block: field_atlas_cidr_block,
+            region_name: field_region_name.ok_or(crate::runtime::Bail)?,
+            vpc_id: field_vpc_id,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -355,6 +391,12 @@ impl crate::runtime::Json for AwsCloudProviderContainerRegionName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

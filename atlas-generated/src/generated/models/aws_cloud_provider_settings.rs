@@ -29,6 +29,44 @@ impl AwsCloudProviderSettings {
 }
 impl crate::runtime::Json for AwsCloudProviderSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_auto_scaling = None;
+        let mut field_disk_iops = None;
+        let mut field_encrypt_ebs_volume = None;
+        let mut field_instance_size_name = None;
+        let mut field_region_name = None;
+        let mut field_volume_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "autoScaling" => field_auto_scaling = reader.optional()?,
+                "diskIOPS" => field_disk_iops = reader.optional()?,
+                "encryptEBSVolume" => field_encrypt_ebs_volume = reader.optional()?,
+                "instanceSizeName" => field_instance_size_name = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                "volumeType" => field_volume_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            auto_scaling: field_auto_scaling,
+            disk_iops: field_disk_iops,
+            encrypt_ebs_volume: field_encrypt_ebs_volume,
+            instance_size_name: field_instance_size_name,
+            region_name: field_region_name,
+            volume_type: field_volume_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -372,6 +410,12 @@ impl crate::runtime::Json for AwsInstanceSize {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for AwsInstanceSize {
     #[inline]
@@ -640,6 +684,12 @@ impl crate::runtime::Json for AwsCloudProviderSettingsRegionName {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for AwsCloudProviderSettingsRegionName {
     #[inline]
@@ -723,6 +773,12 @@ impl crate::runtime::Json for VolumeType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for VolumeType {

@@ -69,6 +69,44 @@ impl AwsHardwareSpec20240805 {
 }
 impl crate::runtime::Json for AwsHardwareSpec20240805 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_disk_iops = None;
+        let mut field_disk_size_gb = None;
+        let mut field_disk_throughput = None;
+        let mut field_ebs_volume_type = None;
+        let mut field_instance_size = None;
+        let mut field_node_count = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "diskIOPS" => field_disk_iops = reader.optional()?,
+                "diskSizeGB" => field_disk_size_gb = reader.optional()?,
+                "diskThroughput" => field_disk_throughput = reader.optional()?,
+                "ebsVolumeType" => field_ebs_volume_type = reader.optional()?,
+                "instanceSize" => field_instance_size = reader.optional()?,
+                "nodeCount" => field_node_count = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            disk_iops: field_disk_iops,
+            disk_size_gb: field_disk_size_gb,
+            disk_throughput: field_disk_throughput,
+            ebs_volume_type: field_ebs_volume_type,
+            instance_size: field_instance_size,
+            node_count: field_node_count,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

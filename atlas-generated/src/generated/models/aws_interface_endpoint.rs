@@ -34,6 +34,38 @@ impl AwsInterfaceEndpoint {
 }
 impl crate::runtime::Json for AwsInterfaceEndpoint {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_connection_status = None;
+        let mut field_delete_requested = None;
+        let mut field_error_message = None;
+        let mut field_interface_endpoint_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "connectionStatus" => field_connection_status = reader.optional()?,
+                "deleteRequested" => field_delete_requested = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "interfaceEndpointId" => field_interface_endpoint_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            connection_status: field_connection_status,
+            delete_requested: field_delete_requested,
+            error_message: field_error_message,
+            interface_endpoint_id: field_interface_endpoint_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -168,6 +200,12 @@ impl crate::runtime::Json for AwsInterfaceEndpointConnectionStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AwsInterfaceEndpointConnectionStatus {

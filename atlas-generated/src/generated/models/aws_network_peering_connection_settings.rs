@@ -68,6 +68,60 @@ impl AwsNetworkPeeringConnectionSettings {
 }
 impl crate::runtime::Json for AwsNetworkPeeringConnectionSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_accepter_region_name = None;
+        let mut field_aws_account_id = None;
+        let mut field_connection_id = None;
+        let mut field_container_id = None;
+        let mut field_error_state_name = None;
+        let mut field_id = None;
+        let mut field_route_table_cidr_block = None;
+        let mut field_status_name = None;
+        let mut field_vpc_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "accepterRegionName" => {
+                    field_accepter_region_name = Some(reader.value()?);
+                }
+                "awsAccountId" => field_aws_account_id = Some(reader.value()?),
+                "connectionId" => field_connection_id = reader.optional()?,
+                "containerId" => field_container_id = Some(reader.value()?),
+                "errorStateName" => field_error_state_name = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "routeTableCidrBlock" => {
+                    field_route_table_cidr_block = Some(reader.value()?);
+                }
+                "statusName" => field_status_name = reader.optional()?,
+                "vpcId" => field_vpc_id = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            accepter_region_name: field_accepter_region_name
+                .ok_or(crate::runtime::Bail)?,
+            aws_account_id: field_aws_account_id.ok_or(crate::runtime::Bail)?,
+            connection_id: field_connection_id,
+            container_id: field_container_id.ok_or(crate::runtime::Bail)?,
+            error_state_name: field_error_state_name,
+            id: field_id,
+            route_table_cidr_block: field_route_table_cidr_block
+                .ok_or(crate::runtime::Bail)?,
+            status_name: field_status_name,
+            vpc_id: field_vpc_id.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -231,6 +285,12 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettingsErrorStateName 
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for AwsNetworkPeeringConnectionSettingsErrorStateName {
     #[inline]
@@ -329,6 +389,12 @@ impl crate::runtime::Json for AwsNetworkPeeringConnectionSettingsStatusName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AwsNetworkPeeringConnectionSettingsStatusName {

@@ -46,6 +46,49 @@ impl AwsPrivateLinkConnection {
 }
 impl crate::runtime::Json for AwsPrivateLinkConnection {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoint_service_name = None;
+        let mut field_error_message = None;
+        let mut field_id = None;
+        let mut field_interface_endpoints = None;
+        let mut field_region_name = None;
+        let mut field_status = None;
+        let mut field_supported_remote_regions = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpointServiceName" => field_endpoint_service_name = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "interfaceEndpoints" => field_interface_endpoints = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "supportedRemoteRegions" => {
+                    field_supported_remote_regions = Some(reader.optional()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoint_service_name: field_endpoint_service_name,
+            error_message: field_error_message,
+            id: field_id,
+            interface_endpoints: field_interface_endpoints,
+            region_name: field_region_name,
+            status: field_status,
+            supported_remote_regions: field_supported_remote_regions,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -186,6 +229,12 @@ impl crate::runtime::Json for AwsPrivateLinkConnectionStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AwsPrivateLinkConnectionStatus {

@@ -40,6 +40,54 @@ impl AwskmsConfiguration {
 }
 impl crate::runtime::Json for AwskmsConfiguration {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_access_key_id = None;
+        let mut field_customer_master_key_id = None;
+        let mut field_enabled = None;
+        let mut field_region = None;
+        let mut field_require_private_networking = None;
+        let mut field_role_id = None;
+        let mut field_secret_access_key = None;
+        let mut field_valid = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "accessKeyID" => field_access_key_id = reader.optional()?,
+                "customerMasterKeyID" => {
+                    field_customer_master_key_id = reader.optional()?;
+                }
+                "enabled" => field_enabled = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "requirePrivateNetworking" => {
+                    field_require_private_networking = reader.optional()?;
+                }
+                "roleId" => field_role_id = reader.optional()?,
+                "secretAccessKey" => field_secret_access_key = reader.optional()?,
+                "valid" => field_valid = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            access_key_id: field_access_key_id,
+            customer_master_key_id: field_customer_master_key_id,
+            enabled: field_enabled,
+            region: field_region,
+            require_private_networking: field_require_private_networking,
+            role_id: field_role_id,
+            secret_access_key: field_secret_access_key,
+            valid: field_valid,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

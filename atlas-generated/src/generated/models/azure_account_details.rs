@@ -26,6 +26,38 @@ impl AzureAccountDetails {
 }
 impl crate::runtime::Json for AzureAccountDetails {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_azure_subscription_id = None;
+        let mut field_cidr_block = None;
+        let mut field_links = None;
+        let mut field_virtual_network_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "azureSubscriptionId" => field_azure_subscription_id = reader.optional()?,
+                "cidrBlock" => field_cidr_block = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "virtualNetworkName" => field_virtual_network_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            azure_subscription_id: field_azure_subscription_id,
+            cidr_block: field_cidr_block,
+            links: field_links,
+            virtual_network_name: field_virtual_network_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

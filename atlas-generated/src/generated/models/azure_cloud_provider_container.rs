@@ -63,6 +63,45 @@ impl AzureCloudProviderContainer {
 }
 impl crate::runtime::Json for AzureCloudProviderContainer {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_provisioned = None;
+        let mut field_atlas_cidr_block = None;
+        let mut field_azure_subscription_id = None;
+        let mut field_region = None;
+        let mut field_vnet_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "provisioned" => field_provisioned = reader.optional()?,
+                "atlasCidrBlock" => field_atlas_cidr_block = Some(reader.value()?),
+                "azureSubscriptionId" => field_azure_subscription_id = reader.optional()?,
+                "region" => field_region = Some(reader.value()?),
+                "vnetName" => field_vnet_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            provisioned: field_provisioned,
+            atlas_cidr_block: field_atlas_cidr_block.ok_or(crate::runtime::Bail)?,
+            azure_subscription_id: field_azure_subscription_id,
+            region: field_region.ok_or(crate::runtime::Bail)?,
+            vnet_name: field_vnet_name,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -482,6 +521,12 @@ impl crate::runtime::Json for AzureCloudProviderContainerRegion {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

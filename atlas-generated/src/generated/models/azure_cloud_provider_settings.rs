@@ -24,6 +24,38 @@ impl AzureCloudProviderSettings {
 }
 impl crate::runtime::Json for AzureCloudProviderSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_auto_scaling = None;
+        let mut field_disk_type_name = None;
+        let mut field_instance_size_name = None;
+        let mut field_region_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "autoScaling" => field_auto_scaling = reader.optional()?,
+                "diskTypeName" => field_disk_type_name = reader.optional()?,
+                "instanceSizeName" => field_instance_size_name = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            auto_scaling: field_auto_scaling,
+            disk_type_name: field_disk_type_name,
+            instance_size_name: field_instance_size_name,
+            region_name: field_region_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -169,6 +201,12 @@ impl crate::runtime::Json for AzureCloudProviderSettingsDiskTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AzureCloudProviderSettingsDiskTypeName {
@@ -350,6 +388,12 @@ impl crate::runtime::Json for AzureInstanceSize {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AzureInstanceSize {
@@ -703,6 +747,12 @@ impl crate::runtime::Json for AzureCloudProviderSettingsRegionName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AzureCloudProviderSettingsRegionName {

@@ -22,6 +22,32 @@ impl AzureComputeAutoScalingRules {
 }
 impl crate::runtime::Json for AzureComputeAutoScalingRules {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_max_instance_size = None;
+        let mut field_min_instance_size = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "maxInstanceSize" => field_max_instance_size = reader.optional()?,
+                "minInstanceSize" => field_min_instance_size = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            max_instance_size: field_max_instance_size,
+            min_instance_size: field_min_instance_size,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

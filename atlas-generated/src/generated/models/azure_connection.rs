@@ -27,6 +27,38 @@ impl AzureConnection {
 }
 impl crate::runtime::Json for AzureConnection {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_links = None;
+        let mut field_region = None;
+        let mut field_service_principal_id = None;
+        let mut field_storage_account_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "links" => field_links = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "servicePrincipalId" => field_service_principal_id = reader.optional()?,
+                "storageAccountName" => field_storage_account_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            links: field_links,
+            region: field_region,
+            service_principal_id: field_service_principal_id,
+            storage_account_name: field_storage_account_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -46,6 +46,64 @@ impl AzureKeyVault {
 }
 impl crate::runtime::Json for AzureKeyVault {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_azure_environment = None;
+        let mut field_client_id = None;
+        let mut field_enabled = None;
+        let mut field_key_identifier = None;
+        let mut field_key_vault_name = None;
+        let mut field_require_private_networking = None;
+        let mut field_resource_group_name = None;
+        let mut field_role_id = None;
+        let mut field_secret = None;
+        let mut field_subscription_id = None;
+        let mut field_tenant_id = None;
+        let mut field_valid = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "azureEnvironment" => field_azure_environment = reader.optional()?,
+                "clientID" => field_client_id = reader.optional()?,
+                "enabled" => field_enabled = reader.optional()?,
+                "keyIdentifier" => field_key_identifier = reader.optional()?,
+                "keyVaultName" => field_key_vault_name = reader.optional()?,
+                "requirePrivateNetworking" => {
+                    field_require_private_networking = reader.optional()?;
+                }
+                "resourceGroupName" => field_resource_group_name = reader.optional()?,
+                "roleId" => field_role_id = reader.optional()?,
+                "secret" => field_secret = reader.optional()?,
+                "subscriptionID" => field_subscription_id = reader.optional()?,
+                "tenantID" => field_tenant_id = reader.optional()?,
+                "valid" => field_valid = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            azure_environment: field_azure_environment,
+            client_id: field_client_id,
+            enabled: field_enabled,
+            key_identifier: field_key_identifier,
+            key_vault_name: field_key_vault_name,
+            require_private_networking: field_require_private_networking,
+            resource_group_name: field_resource_group_name,
+            role_id: field_role_id,
+            secret: field_secret,
+            subscription_id: field_subscription_id,
+            tenant_id: field_tenant_id,
+            valid: field_valid,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -186,6 +244,12 @@ impl crate::runtime::Json for AzureKeyVaultAzureEnvironment {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AzureKeyVaultAzureEnvironment {

@@ -36,6 +36,43 @@ impl AzureKeyVaultEarPrivateEndpoint {
 }
 impl crate::runtime::Json for AzureKeyVaultEarPrivateEndpoint {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_error_message = None;
+        let mut field_id = None;
+        let mut field_private_endpoint_connection_name = None;
+        let mut field_region_name = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "errorMessage" => field_error_message = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "privateEndpointConnectionName" => {
+                    field_private_endpoint_connection_name = reader.optional()?;
+                }
+                "regionName" => field_region_name = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            error_message: field_error_message,
+            id: field_id,
+            private_endpoint_connection_name: field_private_endpoint_connection_name,
+            region_name: field_region_name,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

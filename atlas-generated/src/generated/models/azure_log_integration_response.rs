@@ -48,6 +48,51 @@ impl AzureLogIntegrationResponse {
 }
 impl crate::runtime::Json for AzureLogIntegrationResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_log_types = None;
+        let mut field_prefix_path = None;
+        let mut field_role_id = None;
+        let mut field_storage_account_name = None;
+        let mut field_storage_container_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = Some(reader.value()?),
+                "logTypes" => field_log_types = Some(reader.value()?),
+                "prefixPath" => field_prefix_path = Some(reader.value()?),
+                "roleId" => field_role_id = Some(reader.value()?),
+                "storageAccountName" => {
+                    field_storage_account_name = Some(reader.value()?);
+                }
+                "storageContainerName" => {
+                    field_storage_container_name = Some(reader.value()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id.ok_or(crate::runtime::Bail)?,
+            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
+            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            storage_account_name: field_storage_account_name
+                .ok_or(crate::runtime::Bail)?,
+            storage_container_name: field_storage_container_name
+                .ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -59,6 +59,54 @@ impl AzureNetworkPeeringConnectionSettings {
 }
 impl crate::runtime::Json for AzureNetworkPeeringConnectionSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_azure_directory_id = None;
+        let mut field_azure_subscription_id = None;
+        let mut field_container_id = None;
+        let mut field_error_state = None;
+        let mut field_id = None;
+        let mut field_resource_group_name = None;
+        let mut field_status = None;
+        let mut field_vnet_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "azureDirectoryId" => field_azure_directory_id = Some(reader.value()?),
+                "azureSubscriptionId" => {
+                    field_azure_subscription_id = Some(reader.value()?);
+                }
+                "containerId" => field_container_id = Some(reader.value()?),
+                "errorState" => field_error_state = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "resourceGroupName" => field_resource_group_name = Some(reader.value()?),
+                "status" => field_status = reader.optional()?,
+                "vnetName" => field_vnet_name = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            azure_directory_id: field_azure_directory_id.ok_or(crate::runtime::Bail)?,
+            azure_subscription_id: field_azure_subscription_id
+                .ok_or(crate::runtime::Bail)?,
+            container_id: field_container_id.ok_or(crate::runtime::Bail)?,
+            error_state: field_error_state,
+            id: field_id,
+            resource_group_name: field_resource_group_name.ok_or(crate::runtime::Bail)?,
+            status: field_status,
+            vnet_name: field_vnet_name.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -229,6 +277,12 @@ impl crate::runtime::Json for AzureNetworkPeeringConnectionSettingsStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AzureNetworkPeeringConnectionSettingsStatus {

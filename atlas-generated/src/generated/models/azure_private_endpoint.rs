@@ -40,6 +40,50 @@ impl AzurePrivateEndpoint {
 }
 impl crate::runtime::Json for AzurePrivateEndpoint {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delete_requested = None;
+        let mut field_error_message = None;
+        let mut field_private_endpoint_connection_name = None;
+        let mut field_private_endpoint_ip_address = None;
+        let mut field_private_endpoint_resource_id = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "deleteRequested" => field_delete_requested = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "privateEndpointConnectionName" => {
+                    field_private_endpoint_connection_name = reader.optional()?;
+                }
+                "privateEndpointIPAddress" => {
+                    field_private_endpoint_ip_address = reader.optional()?;
+                }
+                "privateEndpointResourceId" => {
+                    field_private_endpoint_resource_id = reader.optional()?;
+                }
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delete_requested: field_delete_requested,
+            error_message: field_error_message,
+            private_endpoint_connection_name: field_private_endpoint_connection_name,
+            private_endpoint_ip_address: field_private_endpoint_ip_address,
+            private_endpoint_resource_id: field_private_endpoint_resource_id,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -181,6 +225,12 @@ impl crate::runtime::Json for AzurePrivateEndpointStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for AzurePrivateEndpointStatus {

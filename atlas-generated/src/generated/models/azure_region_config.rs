@@ -34,6 +34,49 @@ impl AzureRegionConfig {
 }
 impl crate::runtime::Json for AzureRegionConfig {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_electable_specs = None;
+        let mut field_priority = None;
+        let mut field_region_name = None;
+        let mut field_analytics_auto_scaling = None;
+        let mut field_analytics_specs = None;
+        let mut field_auto_scaling = None;
+        let mut field_read_only_specs = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "electableSpecs" => field_electable_specs = reader.optional()?,
+                "priority" => field_priority = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                "analyticsAutoScaling" => {
+                    field_analytics_auto_scaling = reader.optional()?;
+                }
+                "analyticsSpecs" => field_analytics_specs = reader.optional()?,
+                "autoScaling" => field_auto_scaling = reader.optional()?,
+                "readOnlySpecs" => field_read_only_specs = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            electable_specs: field_electable_specs,
+            priority: field_priority,
+            region_name: field_region_name,
+            analytics_auto_scaling: field_analytics_auto_scaling,
+            analytics_specs: field_analytics_specs,
+            auto_scaling: field_auto_scaling,
+            read_only_specs: field_read_only_specs,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

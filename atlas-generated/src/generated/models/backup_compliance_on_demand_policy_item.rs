@@ -47,6 +47,42 @@ impl BackupComplianceOnDemandPolicyItem {
 }
 impl crate::runtime::Json for BackupComplianceOnDemandPolicyItem {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_frequency_interval = None;
+        let mut field_frequency_type = None;
+        let mut field_id = None;
+        let mut field_retention_unit = None;
+        let mut field_retention_value = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "frequencyInterval" => field_frequency_interval = Some(reader.value()?),
+                "frequencyType" => field_frequency_type = Some(reader.value()?),
+                "id" => field_id = reader.optional()?,
+                "retentionUnit" => field_retention_unit = Some(reader.value()?),
+                "retentionValue" => field_retention_value = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            frequency_interval: field_frequency_interval.ok_or(crate::runtime::Bail)?,
+            frequency_type: field_frequency_type.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            retention_unit: field_retention_unit.ok_or(crate::runtime::Bail)?,
+            retention_value: field_retention_value.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -181,6 +217,12 @@ impl crate::runtime::Json for BackupComplianceOnDemandPolicyItemFrequencyType {
         serde_json::Value::String(self.as_str().to_owned())
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
+    #[inline]
     fn zero() -> Option<Self> {
         Some(Self::Unknown(String::new()))
     }
@@ -267,6 +309,12 @@ impl crate::runtime::Json for RetentionUnit {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -74,6 +74,68 @@ impl BackupOnlineArchive {
 }
 impl crate::runtime::Json for BackupOnlineArchive {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_cluster_name = None;
+        let mut field_coll_name = None;
+        let mut field_collection_type = None;
+        let mut field_criteria = None;
+        let mut field_data_expiration_rule = None;
+        let mut field_data_process_region = None;
+        let mut field_data_set_name = None;
+        let mut field_db_name = None;
+        let mut field_group_id = None;
+        let mut field_partition_fields = None;
+        let mut field_paused = None;
+        let mut field_schedule = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "collName" => field_coll_name = reader.optional()?,
+                "collectionType" => field_collection_type = reader.optional()?,
+                "criteria" => field_criteria = reader.optional()?,
+                "dataExpirationRule" => field_data_expiration_rule = reader.optional()?,
+                "dataProcessRegion" => field_data_process_region = reader.optional()?,
+                "dataSetName" => field_data_set_name = reader.optional()?,
+                "dbName" => field_db_name = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "partitionFields" => field_partition_fields = reader.optional()?,
+                "paused" => field_paused = reader.optional()?,
+                "schedule" => field_schedule = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            cluster_name: field_cluster_name,
+            coll_name: field_coll_name,
+            collection_type: field_collection_type,
+            criteria: field_criteria,
+            data_expiration_rule: field_data_expiration_rule,
+            data_process_region: field_data_process_region,
+            data_set_name: field_data_set_name,
+            db_name: field_db_name,
+            group_id: field_group_id,
+            partition_fields: field_partition_fields,
+            paused: field_paused,
+            schedule: field_schedule,
+            state: field_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -213,6 +275,12 @@ impl crate::runtime::Json for BackupOnlineArchiveCollectionType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for BackupOnlineArchiveCollectionType {
     #[inline]
@@ -321,6 +389,12 @@ impl crate::runtime::Json for BackupOnlineArchiveState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for BackupOnlineArchiveState {

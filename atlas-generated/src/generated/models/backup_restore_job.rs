@@ -122,6 +122,86 @@ impl BackupRestoreJob {
 }
 impl crate::runtime::Json for BackupRestoreJob {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_batch_id = None;
+        let mut field_checkpoint_id = None;
+        let mut field_cluster_id = None;
+        let mut field_cluster_name = None;
+        let mut field_created = None;
+        let mut field_delivery = None;
+        let mut field_deployment_job_id = None;
+        let mut field_encryption_enabled = None;
+        let mut field_group_id = None;
+        let mut field_hashes = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_master_key_uuid = None;
+        let mut field_oplog_inc = None;
+        let mut field_oplog_ts = None;
+        let mut field_point_in_time_utc_millis = None;
+        let mut field_snapshot_id = None;
+        let mut field_status_name = None;
+        let mut field_timestamp = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "batchId" => field_batch_id = reader.optional()?,
+                "checkpointId" => field_checkpoint_id = reader.optional()?,
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "delivery" => field_delivery = Some(reader.value()?),
+                "deploymentJobId" => field_deployment_job_id = reader.optional()?,
+                "encryptionEnabled" => field_encryption_enabled = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "hashes" => field_hashes = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
+                "oplogInc" => field_oplog_inc = reader.optional()?,
+                "oplogTs" => field_oplog_ts = reader.optional()?,
+                "pointInTimeUTCMillis" => {
+                    field_point_in_time_utc_millis = reader.optional()?;
+                }
+                "snapshotId" => field_snapshot_id = reader.optional()?,
+                "statusName" => field_status_name = reader.optional()?,
+                "timestamp" => field_timestamp = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            batch_id: field_batch_id,
+            checkpoint_id: field_checkpoint_id,
+            cluster_id: field_cluster_id,
+            cluster_name: field_cluster_name,
+            created: field_created,
+            delivery: field_delivery.ok_or(crate::runtime::Bail)?,
+            deployment_job_id: field_deployment_job_id,
+            encryption_enabled: field_encryption_enabled,
+            group_id: field_group_id,
+            hashes: field_hashes,
+            id: field_id,
+            links: field_links,
+            master_key_uuid: field_master_key_uuid,
+            oplog_inc: field_oplog_inc,
+            oplog_ts: field_oplog_ts,
+            point_in_time_utc_millis: field_point_in_time_utc_millis,
+            snapshot_id: field_snapshot_id,
+            status_name: field_status_name,
+            timestamp: field_timestamp,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -293,6 +373,12 @@ impl crate::runtime::Json for BackupRestoreJobStatusName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for BackupRestoreJobStatusName {

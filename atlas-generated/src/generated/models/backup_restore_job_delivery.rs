@@ -88,6 +88,63 @@ impl BackupRestoreJobDelivery {
 }
 impl crate::runtime::Json for BackupRestoreJobDelivery {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_auth_header = None;
+        let mut field_auth_value = None;
+        let mut field_expiration_hours = None;
+        let mut field_expires = None;
+        let mut field_max_downloads = None;
+        let mut field_method_name = None;
+        let mut field_status_name = None;
+        let mut field_target_cluster_id = None;
+        let mut field_target_cluster_name = None;
+        let mut field_target_group_id = None;
+        let mut field_url = None;
+        let mut field_url_v2 = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "authHeader" => field_auth_header = reader.optional()?,
+                "authValue" => field_auth_value = reader.optional()?,
+                "expirationHours" => field_expiration_hours = reader.optional()?,
+                "expires" => field_expires = reader.optional()?,
+                "maxDownloads" => field_max_downloads = reader.optional()?,
+                "methodName" => field_method_name = Some(reader.value()?),
+                "statusName" => field_status_name = reader.optional()?,
+                "targetClusterId" => field_target_cluster_id = reader.optional()?,
+                "targetClusterName" => field_target_cluster_name = reader.optional()?,
+                "targetGroupId" => field_target_group_id = reader.optional()?,
+                "url" => field_url = reader.optional()?,
+                "urlV2" => field_url_v2 = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            auth_header: field_auth_header,
+            auth_value: field_auth_value,
+            expiration_hours: field_expiration_hours,
+            expires: field_expires,
+            max_downloads: field_max_downloads,
+            method_name: field_method_name.ok_or(crate::runtime::Bail)?,
+            status_name: field_status_name,
+            target_cluster_id: field_target_cluster_id,
+            target_cluster_name: field_target_cluster_name,
+            target_group_id: field_target_group_id,
+            url: field_url,
+            url_v2: field_url_v2,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -281,6 +338,12 @@ impl crate::runtime::Json for BackupRestoreJobDeliveryMethodName {
         serde_json::Value::String(self.as_str().to_owned())
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
+    #[inline]
     fn zero() -> Option<Self> {
         Some(Self::Unknown(String::new()))
     }
@@ -392,6 +455,12 @@ impl crate::runtime::Json for BackupRestoreJobDeliveryStatusName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for BackupRestoreJobDeliveryStatusName {

@@ -61,6 +61,64 @@ impl BackupSnapshot {
 }
 impl crate::runtime::Json for BackupSnapshot {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_id = None;
+        let mut field_cluster_name = None;
+        let mut field_complete = None;
+        let mut field_created = None;
+        let mut field_do_not_delete = None;
+        let mut field_expires = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_incremental = None;
+        let mut field_last_oplog_applied_timestamp = None;
+        let mut field_links = None;
+        let mut field_parts = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "clusterName" => field_cluster_name = Some(reader.optional()?),
+                "complete" => field_complete = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "doNotDelete" => field_do_not_delete = reader.optional()?,
+                "expires" => field_expires = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "incremental" => field_incremental = reader.optional()?,
+                "lastOplogAppliedTimestamp" => {
+                    field_last_oplog_applied_timestamp = reader.optional()?;
+                }
+                "links" => field_links = reader.optional()?,
+                "parts" => field_parts = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_id: field_cluster_id,
+            cluster_name: field_cluster_name,
+            complete: field_complete,
+            created: field_created,
+            do_not_delete: field_do_not_delete,
+            expires: field_expires,
+            group_id: field_group_id,
+            id: field_id,
+            incremental: field_incremental,
+            last_oplog_applied_timestamp: field_last_oplog_applied_timestamp,
+            links: field_links,
+            parts: field_parts,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -74,6 +74,68 @@ impl BackupSnapshotPart {
 }
 impl crate::runtime::Json for BackupSnapshotPart {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_id = None;
+        let mut field_completed_time = None;
+        let mut field_compression_setting = None;
+        let mut field_data_size_bytes = None;
+        let mut field_encryption_enabled = None;
+        let mut field_fcv = None;
+        let mut field_file_size_bytes = None;
+        let mut field_machine_id = None;
+        let mut field_master_key_uuid = None;
+        let mut field_mongod_version = None;
+        let mut field_replica_set_name = None;
+        let mut field_replica_state = None;
+        let mut field_storage_size_bytes = None;
+        let mut field_type_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "completedTime" => field_completed_time = reader.optional()?,
+                "compressionSetting" => field_compression_setting = reader.optional()?,
+                "dataSizeBytes" => field_data_size_bytes = reader.optional()?,
+                "encryptionEnabled" => field_encryption_enabled = reader.optional()?,
+                "fcv" => field_fcv = reader.optional()?,
+                "fileSizeBytes" => field_file_size_bytes = reader.optional()?,
+                "machineId" => field_machine_id = reader.optional()?,
+                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
+                "mongodVersion" => field_mongod_version = reader.optional()?,
+                "replicaSetName" => field_replica_set_name = reader.optional()?,
+                "replicaState" => field_replica_state = reader.optional()?,
+                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
+                "typeName" => field_type_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_id: field_cluster_id,
+            completed_time: field_completed_time,
+            compression_setting: field_compression_setting,
+            data_size_bytes: field_data_size_bytes,
+            encryption_enabled: field_encryption_enabled,
+            fcv: field_fcv,
+            file_size_bytes: field_file_size_bytes,
+            machine_id: field_machine_id,
+            master_key_uuid: field_master_key_uuid,
+            mongod_version: field_mongod_version,
+            replica_set_name: field_replica_set_name,
+            replica_state: field_replica_state,
+            storage_size_bytes: field_storage_size_bytes,
+            type_name: field_type_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -215,6 +277,12 @@ impl crate::runtime::Json for BackupSnapshotPartCompressionSetting {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for BackupSnapshotPartCompressionSetting {
     #[inline]
@@ -303,6 +371,12 @@ impl crate::runtime::Json for BackupSnapshotPartTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for BackupSnapshotPartTypeName {

@@ -83,6 +83,73 @@ impl BillingInvoiceMetadata {
 }
 impl crate::runtime::Json for BillingInvoiceMetadata {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_amount_billed_cents = None;
+        let mut field_amount_paid_cents = None;
+        let mut field_created = None;
+        let mut field_credits_cents = None;
+        let mut field_end_date = None;
+        let mut field_id = None;
+        let mut field_linked_invoices = None;
+        let mut field_links = None;
+        let mut field_org_id = None;
+        let mut field_sales_tax_cents = None;
+        let mut field_start_date = None;
+        let mut field_starting_balance_cents = None;
+        let mut field_status_name = None;
+        let mut field_subtotal_cents = None;
+        let mut field_updated = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "amountBilledCents" => field_amount_billed_cents = reader.optional()?,
+                "amountPaidCents" => field_amount_paid_cents = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "creditsCents" => field_credits_cents = reader.optional()?,
+                "endDate" => field_end_date = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "linkedInvoices" => field_linked_invoices = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "salesTaxCents" => field_sales_tax_cents = reader.optional()?,
+                "startDate" => field_start_date = reader.optional()?,
+                "startingBalanceCents" => {
+                    field_starting_balance_cents = reader.optional()?;
+                }
+                "statusName" => field_status_name = reader.optional()?,
+                "subtotalCents" => field_subtotal_cents = reader.optional()?,
+                "updated" => field_updated = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            amount_billed_cents: field_amount_billed_cents,
+            amount_paid_cents: field_amount_paid_cents,
+            created: field_created,
+            credits_cents: field_credits_cents,
+            end_date: field_end_date,
+            id: field_id,
+            linked_invoices: field_linked_invoices,
+            links: field_links,
+            org_id: field_org_id,
+            sales_tax_cents: field_sales_tax_cents,
+            start_date: field_start_date,
+            starting_balance_cents: field_starting_balance_cents,
+            status_name: field_status_name,
+            subtotal_cents: field_subtotal_cents,
+            updated: field_updated,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -66,6 +66,56 @@ impl BillingPayment {
 }
 impl crate::runtime::Json for BillingPayment {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_amount_billed_cents = None;
+        let mut field_amount_paid_cents = None;
+        let mut field_created = None;
+        let mut field_currency = None;
+        let mut field_id = None;
+        let mut field_sales_tax_cents = None;
+        let mut field_status_name = None;
+        let mut field_subtotal_cents = None;
+        let mut field_unit_price = None;
+        let mut field_updated = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "amountBilledCents" => field_amount_billed_cents = reader.optional()?,
+                "amountPaidCents" => field_amount_paid_cents = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "currency" => field_currency = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "salesTaxCents" => field_sales_tax_cents = reader.optional()?,
+                "statusName" => field_status_name = reader.optional()?,
+                "subtotalCents" => field_subtotal_cents = reader.optional()?,
+                "unitPrice" => field_unit_price = reader.optional()?,
+                "updated" => field_updated = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            amount_billed_cents: field_amount_billed_cents,
+            amount_paid_cents: field_amount_paid_cents,
+            created: field_created,
+            currency: field_currency,
+            id: field_id,
+            sales_tax_cents: field_sales_tax_cents,
+            status_name: field_status_name,
+            subtotal_cents: field_subtotal_cents,
+            unit_price: field_unit_price,
+            updated: field_updated,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -244,6 +294,12 @@ impl crate::runtime::Json for BillingPaymentStatusName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for BillingPaymentStatusName {

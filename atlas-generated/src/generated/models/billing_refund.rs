@@ -34,6 +34,38 @@ impl BillingRefund {
 }
 impl crate::runtime::Json for BillingRefund {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_amount_cents = None;
+        let mut field_created = None;
+        let mut field_payment_id = None;
+        let mut field_reason = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "amountCents" => field_amount_cents = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "paymentId" => field_payment_id = reader.optional()?,
+                "reason" => field_reason = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            amount_cents: field_amount_cents,
+            created: field_created,
+            payment_id: field_payment_id,
+            reason: field_reason,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

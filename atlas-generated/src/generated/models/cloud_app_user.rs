@@ -81,6 +81,66 @@ impl CloudAppUser {
 }
 impl crate::runtime::Json for CloudAppUser {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_country = None;
+        let mut field_created_at = None;
+        let mut field_email_address = None;
+        let mut field_first_name = None;
+        let mut field_id = None;
+        let mut field_last_auth = None;
+        let mut field_last_name = None;
+        let mut field_links = None;
+        let mut field_mobile_number = None;
+        let mut field_password = None;
+        let mut field_roles = None;
+        let mut field_team_ids = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "country" => field_country = Some(reader.value()?),
+                "createdAt" => field_created_at = reader.optional()?,
+                "emailAddress" => field_email_address = reader.optional()?,
+                "firstName" => field_first_name = Some(reader.value()?),
+                "id" => field_id = reader.optional()?,
+                "lastAuth" => field_last_auth = reader.optional()?,
+                "lastName" => field_last_name = Some(reader.value()?),
+                "links" => field_links = reader.optional()?,
+                "mobileNumber" => field_mobile_number = Some(reader.value()?),
+                "password" => field_password = Some(reader.value()?),
+                "roles" => field_roles = Some(reader.value()?),
+                "teamIds" => field_team_ids = reader.optional()?,
+                "username" => field_username = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            country: field_country.ok_or(crate::runtime::Bail)?,
+            created_at: field_created_at,
+            email_address: field_email_address,
+            first_name: field_first_name.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            last_auth: field_last_auth,
+            last_name: field_last_name.ok_or(crate::runtime::Bail)?,
+            links: field_links,
+            mobile_number: field_mobile_number.ok_or(crate::runtime::Bail)?,
+            password: field_password.ok_or(crate::runtime::Bail)?,
+            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            team_ids: field_team_ids,
+            username: field_username.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

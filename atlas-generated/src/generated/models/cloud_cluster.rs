@@ -60,6 +60,59 @@ impl CloudCluster {
 }
 impl crate::runtime::Json for CloudCluster {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_alert_count = None;
+        let mut field_auth_enabled = None;
+        let mut field_availability = None;
+        let mut field_backup_enabled = None;
+        let mut field_cluster_id = None;
+        let mut field_data_size_bytes = None;
+        let mut field_name = None;
+        let mut field_node_count = None;
+        let mut field_ssl_enabled = None;
+        let mut field_type = None;
+        let mut field_versions = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "alertCount" => field_alert_count = reader.optional()?,
+                "authEnabled" => field_auth_enabled = reader.optional()?,
+                "availability" => field_availability = reader.optional()?,
+                "backupEnabled" => field_backup_enabled = reader.optional()?,
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "dataSizeBytes" => field_data_size_bytes = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "nodeCount" => field_node_count = reader.optional()?,
+                "sslEnabled" => field_ssl_enabled = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                "versions" => field_versions = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            alert_count: field_alert_count,
+            auth_enabled: field_auth_enabled,
+            availability: field_availability,
+            backup_enabled: field_backup_enabled,
+            cluster_id: field_cluster_id,
+            data_size_bytes: field_data_size_bytes,
+            name: field_name,
+            node_count: field_node_count,
+            ssl_enabled: field_ssl_enabled,
+            r#type: field_type,
+            versions: field_versions,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -180,6 +233,12 @@ impl crate::runtime::Json for CloudClusterAvailability {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for CloudClusterAvailability {
     #[inline]
@@ -255,6 +314,12 @@ impl crate::runtime::Json for CloudClusterType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CloudClusterType {

@@ -90,6 +90,69 @@ impl CloudDatabaseUser {
 }
 impl crate::runtime::Json for CloudDatabaseUser {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws_iam_type = None;
+        let mut field_database_name = None;
+        let mut field_delete_after_date = None;
+        let mut field_description = None;
+        let mut field_group_id = None;
+        let mut field_labels = None;
+        let mut field_ldap_auth_type = None;
+        let mut field_links = None;
+        let mut field_oidc_auth_type = None;
+        let mut field_password = None;
+        let mut field_roles = None;
+        let mut field_scopes = None;
+        let mut field_username = None;
+        let mut field_x509_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "awsIAMType" => field_aws_iam_type = reader.optional()?,
+                "databaseName" => field_database_name = Some(reader.value()?),
+                "deleteAfterDate" => field_delete_after_date = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "labels" => field_labels = reader.optional()?,
+                "ldapAuthType" => field_ldap_auth_type = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "oidcAuthType" => field_oidc_auth_type = reader.optional()?,
+                "password" => field_password = reader.optional()?,
+                "roles" => field_roles = Some(reader.value()?),
+                "scopes" => field_scopes = reader.optional()?,
+                "username" => field_username = Some(reader.value()?),
+                "x509Type" => field_x509_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws_iam_type: field_aws_iam_type,
+            database_name: field_database_name.ok_or(crate::runtime::Bail)?,
+            delete_after_date: field_delete_after_date,
+            description: field_description,
+            group_id: field_group_id,
+            labels: field_labels,
+            ldap_auth_type: field_ldap_auth_type,
+            links: field_links,
+            oidc_auth_type: field_oidc_auth_type,
+            password: field_password,
+            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            scopes: field_scopes,
+            username: field_username.ok_or(crate::runtime::Bail)?,
+            x509_type: field_x509_type,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -247,6 +310,12 @@ impl crate::runtime::Json for CloudDatabaseUserAwsIamType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for CloudDatabaseUserAwsIamType {
     #[inline]
@@ -322,6 +391,12 @@ impl crate::runtime::Json for CloudDatabaseUserDatabaseName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {
@@ -407,6 +482,12 @@ impl crate::runtime::Json for CloudDatabaseUserLdapAuthType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for CloudDatabaseUserLdapAuthType {
     #[inline]
@@ -486,6 +567,12 @@ impl crate::runtime::Json for CloudDatabaseUserOidcAuthType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CloudDatabaseUserOidcAuthType {
@@ -571,6 +658,12 @@ impl crate::runtime::Json for CloudDatabaseUserX509Type {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CloudDatabaseUserX509Type {

@@ -42,6 +42,49 @@ impl CloudProviderAccessAwsiamRoleRequestUpdate {
 }
 impl crate::runtime::Json for CloudProviderAccessAwsiamRoleRequestUpdate {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_atlas_aws_account_arn = None;
+        let mut field_atlas_assumed_role_external_id = None;
+        let mut field_authorized_date = None;
+        let mut field_created_date = None;
+        let mut field_feature_usages = None;
+        let mut field_iam_assumed_role_arn = None;
+        let mut field_role_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "atlasAWSAccountArn" => field_atlas_aws_account_arn = reader.optional()?,
+                "atlasAssumedRoleExternalId" => {
+                    field_atlas_assumed_role_external_id = reader.optional()?;
+                }
+                "authorizedDate" => field_authorized_date = reader.optional()?,
+                "createdDate" => field_created_date = reader.optional()?,
+                "featureUsages" => field_feature_usages = reader.optional()?,
+                "iamAssumedRoleArn" => field_iam_assumed_role_arn = reader.optional()?,
+                "roleId" => field_role_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            atlas_aws_account_arn: field_atlas_aws_account_arn,
+            atlas_assumed_role_external_id: field_atlas_assumed_role_external_id,
+            authorized_date: field_authorized_date,
+            created_date: field_created_date,
+            feature_usages: field_feature_usages,
+            iam_assumed_role_arn: field_iam_assumed_role_arn,
+            role_id: field_role_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

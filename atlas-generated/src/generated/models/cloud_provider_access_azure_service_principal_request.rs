@@ -38,6 +38,47 @@ impl CloudProviderAccessAzureServicePrincipalRequest {
 }
 impl crate::runtime::Json for CloudProviderAccessAzureServicePrincipalRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_atlas_azure_app_id = None;
+        let mut field_created_date = None;
+        let mut field_feature_usages = None;
+        let mut field_last_updated_date = None;
+        let mut field_service_principal_id = None;
+        let mut field_tenant_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "atlasAzureAppId" => field_atlas_azure_app_id = reader.optional()?,
+                "createdDate" => field_created_date = reader.optional()?,
+                "featureUsages" => field_feature_usages = reader.optional()?,
+                "lastUpdatedDate" => field_last_updated_date = reader.optional()?,
+                "servicePrincipalId" => field_service_principal_id = reader.optional()?,
+                "tenantId" => field_tenant_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            atlas_azure_app_id: field_atlas_azure_app_id,
+            created_date: field_created_date,
+            feature_usages: field_feature_usages,
+            last_updated_date: field_last_updated_date,
+            service_principal_id: field_service_principal_id,
+            tenant_id: field_tenant_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -100,6 +100,42 @@ impl crate::runtime::Json for CloudProviderAccessFeatureUsage {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "featureType",
+                |tag, payload| match tag {
+                    Some("ATLAS_DATA_LAKE") => {
+                        Ok(Self::AtlasDataLake(payload.payload(false)?))
+                    }
+                    Some("ATLAS_LOG_INTEGRATION") => {
+                        Ok(Self::AtlasLogIntegration(payload.payload(false)?))
+                    }
+                    Some("ENCRYPTION_AT_REST") => {
+                        Ok(Self::EncryptionAtRest(payload.payload(false)?))
+                    }
+                    Some("EXPORT_SNAPSHOT") => {
+                        Ok(Self::ExportSnapshot(payload.payload(false)?))
+                    }
+                    Some("PUSH_BASED_LOG_EXPORT") => {
+                        Ok(Self::PushBasedLogExport(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "featureType",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::AtlasDataLake(value) => {

@@ -29,6 +29,35 @@ impl CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
 impl crate::runtime::Json
 for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_config_id = None;
+        let mut field_group_id = None;
+        let mut field_sink_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "configId" => field_config_id = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "sinkName" => field_sink_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            config_id: field_config_id,
+            group_id: field_group_id,
+            sink_name: field_sink_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

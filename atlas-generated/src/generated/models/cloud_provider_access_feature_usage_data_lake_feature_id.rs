@@ -22,6 +22,32 @@ impl CloudProviderAccessFeatureUsageDataLakeFeatureId {
 }
 impl crate::runtime::Json for CloudProviderAccessFeatureUsageDataLakeFeatureId {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_group_id = None;
+        let mut field_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "groupId" => field_group_id = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            group_id: field_group_id,
+            name: field_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,32 @@ impl CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
 }
 impl crate::runtime::Json for CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_export_bucket_id = None;
+        let mut field_group_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "exportBucketId" => field_export_bucket_id = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            export_bucket_id: field_export_bucket_id,
+            group_id: field_group_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -51,6 +51,47 @@ impl CloudProviderAccessGcpServiceAccount {
 }
 impl crate::runtime::Json for CloudProviderAccessGcpServiceAccount {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_provider_name = None;
+        let mut field_created_date = None;
+        let mut field_feature_usages = None;
+        let mut field_gcp_service_account_for_atlas = None;
+        let mut field_role_id = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "providerName" => field_provider_name = Some(reader.value()?),
+                "createdDate" => field_created_date = reader.optional()?,
+                "featureUsages" => field_feature_usages = reader.optional()?,
+                "gcpServiceAccountForAtlas" => {
+                    field_gcp_service_account_for_atlas = reader.optional()?;
+                }
+                "roleId" => field_role_id = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            provider_name: field_provider_name.ok_or(crate::runtime::Bail)?,
+            created_date: field_created_date,
+            feature_usages: field_feature_usages,
+            gcp_service_account_for_atlas: field_gcp_service_account_for_atlas,
+            role_id: field_role_id,
+            status: field_status,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -181,6 +222,12 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountStatus {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for CloudProviderAccessGcpServiceAccountStatus {
     #[inline]
@@ -228,6 +275,15 @@ impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "GCP" => Ok(Self::Gcp),
+            _ => Err(crate::runtime::Bail),
+        }
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -32,6 +32,40 @@ impl CloudProviderAccessGcpServiceAccountRequest {
 }
 impl crate::runtime::Json for CloudProviderAccessGcpServiceAccountRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created_date = None;
+        let mut field_feature_usages = None;
+        let mut field_gcp_service_account_for_atlas = None;
+        let mut field_role_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "createdDate" => field_created_date = reader.optional()?,
+                "featureUsages" => field_feature_usages = reader.optional()?,
+                "gcpServiceAccountForAtlas" => {
+                    field_gcp_service_account_for_atlas = reader.optional()?;
+                }
+                "roleId" => field_role_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created_date: field_created_date,
+            feature_usages: field_feature_usages,
+            gcp_service_account_for_atlas: field_gcp_service_account_for_atlas,
+            role_id: field_role_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

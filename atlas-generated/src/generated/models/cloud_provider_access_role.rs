@@ -68,6 +68,30 @@ impl crate::runtime::Json for CloudProviderAccessRole {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "providerName",
+                |tag, payload| match tag {
+                    Some("AWS") => Ok(Self::Aws(payload.payload(true)?)),
+                    Some("AZURE") => Ok(Self::Azure(payload.payload(true)?)),
+                    Some("GCP") => Ok(Self::Gcp(payload.payload(true)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "providerName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Aws(value) => {

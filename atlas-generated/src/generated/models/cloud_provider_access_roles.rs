@@ -26,6 +26,37 @@ impl CloudProviderAccessRoles {
 }
 impl crate::runtime::Json for CloudProviderAccessRoles {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws_iam_roles = None;
+        let mut field_azure_service_principals = None;
+        let mut field_gcp_service_accounts = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "awsIamRoles" => field_aws_iam_roles = reader.optional()?,
+                "azureServicePrincipals" => {
+                    field_azure_service_principals = reader.optional()?;
+                }
+                "gcpServiceAccounts" => field_gcp_service_accounts = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws_iam_roles: field_aws_iam_roles,
+            azure_service_principals: field_azure_service_principals,
+            gcp_service_accounts: field_gcp_service_accounts,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,40 @@ impl CloudProviderEndpointServiceRequest {
 }
 impl crate::runtime::Json for CloudProviderEndpointServiceRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_port_mapping_enabled = None;
+        let mut field_provider_name = None;
+        let mut field_region = None;
+        let mut field_supported_remote_regions = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "portMappingEnabled" => field_port_mapping_enabled = reader.optional()?,
+                "providerName" => field_provider_name = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "supportedRemoteRegions" => {
+                    field_supported_remote_regions = Some(reader.optional()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            port_mapping_enabled: field_port_mapping_enabled,
+            provider_name: field_provider_name,
+            region: field_region,
+            supported_remote_regions: field_supported_remote_regions,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -148,6 +182,12 @@ impl crate::runtime::Json for CloudProviderEndpointServiceRequestProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CloudProviderEndpointServiceRequestProviderName {

@@ -82,6 +82,31 @@ impl crate::runtime::Json for CloudRegionConfig {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "providerName",
+                |tag, payload| match tag {
+                    Some("AWS") => Ok(Self::Aws(payload.payload(false)?)),
+                    Some("AZURE") => Ok(Self::Azure(payload.payload(false)?)),
+                    Some("GCP") => Ok(Self::Gcp(payload.payload(false)?)),
+                    Some("TENANT") => Ok(Self::Tenant(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "providerName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Aws(value) => {
@@ -216,6 +241,12 @@ impl crate::runtime::Json for CloudRegionConfigProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CloudRegionConfigProviderName {
@@ -990,6 +1021,12 @@ impl crate::runtime::Json for RegionName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for RegionName {

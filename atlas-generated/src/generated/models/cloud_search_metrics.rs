@@ -49,6 +49,45 @@ impl CloudSearchMetrics {
 }
 impl crate::runtime::Json for CloudSearchMetrics {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_group_id = None;
+        let mut field_hardware_metrics = None;
+        let mut field_index_metrics = None;
+        let mut field_links = None;
+        let mut field_process_id = None;
+        let mut field_status_metrics = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "groupId" => field_group_id = reader.optional()?,
+                "hardwareMetrics" => field_hardware_metrics = reader.optional()?,
+                "indexMetrics" => field_index_metrics = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "processId" => field_process_id = reader.optional()?,
+                "statusMetrics" => field_status_metrics = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            group_id: field_group_id,
+            hardware_metrics: field_hardware_metrics,
+            index_metrics: field_index_metrics,
+            links: field_links,
+            process_id: field_process_id,
+            status_metrics: field_status_metrics.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

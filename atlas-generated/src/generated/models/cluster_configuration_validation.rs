@@ -44,6 +44,49 @@ impl ClusterConfigurationValidation {
 }
 impl crate::runtime::Json for ClusterConfigurationValidation {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_advanced_configuration = None;
+        let mut field_cluster_description = None;
+        let mut field_cluster_name = None;
+        let mut field_editing = None;
+        let mut field_search_deployment_spec = None;
+        let mut field_tags = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "advancedConfiguration" => {
+                    field_advanced_configuration = reader.optional()?;
+                }
+                "clusterDescription" => field_cluster_description = Some(reader.value()?),
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "editing" => field_editing = Some(reader.value()?),
+                "searchDeploymentSpec" => {
+                    field_search_deployment_spec = reader.optional()?;
+                }
+                "tags" => field_tags = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            advanced_configuration: field_advanced_configuration,
+            cluster_description: field_cluster_description.ok_or(crate::runtime::Bail)?,
+            cluster_name: field_cluster_name,
+            editing: field_editing.ok_or(crate::runtime::Bail)?,
+            search_deployment_spec: field_search_deployment_spec,
+            tags: field_tags,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

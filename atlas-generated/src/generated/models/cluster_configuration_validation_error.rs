@@ -20,6 +20,32 @@ impl ClusterConfigurationValidationError {
 }
 impl crate::runtime::Json for ClusterConfigurationValidationError {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_error_code = None;
+        let mut field_validation_issue = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "errorCode" => field_error_code = reader.optional()?,
+                "validationIssue" => field_validation_issue = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            error_code: field_error_code,
+            validation_issue: field_validation_issue,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

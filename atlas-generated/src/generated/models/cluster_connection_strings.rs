@@ -50,6 +50,47 @@ impl ClusterConnectionStrings {
 }
 impl crate::runtime::Json for ClusterConnectionStrings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws_private_link = None;
+        let mut field_aws_private_link_srv = None;
+        let mut field_private = None;
+        let mut field_private_endpoint = None;
+        let mut field_private_srv = None;
+        let mut field_standard = None;
+        let mut field_standard_srv = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "awsPrivateLink" => field_aws_private_link = reader.optional()?,
+                "awsPrivateLinkSrv" => field_aws_private_link_srv = reader.optional()?,
+                "private" => field_private = reader.optional()?,
+                "privateEndpoint" => field_private_endpoint = reader.optional()?,
+                "privateSrv" => field_private_srv = reader.optional()?,
+                "standard" => field_standard = reader.optional()?,
+                "standardSrv" => field_standard_srv = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws_private_link: field_aws_private_link,
+            aws_private_link_srv: field_aws_private_link_srv,
+            private: field_private,
+            private_endpoint: field_private_endpoint,
+            private_srv: field_private_srv,
+            standard: field_standard,
+            standard_srv: field_standard_srv,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -31,6 +31,35 @@ impl ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
 impl crate::runtime::Json
 for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoint_id = None;
+        let mut field_provider_name = None;
+        let mut field_region = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpointId" => field_endpoint_id = reader.optional()?,
+                "providerName" => field_provider_name = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoint_id: field_endpoint_id,
+            provider_name: field_provider_name,
+            region: field_region,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -60,6 +60,97 @@ impl ClusterDescriptionProcessArgs20240805 {
 }
 impl crate::runtime::Json for ClusterDescriptionProcessArgs20240805 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_change_stream_options_pre_and_post_images_expire_after_seconds = None;
+        let mut field_chunk_migration_concurrency = None;
+        let mut field_custom_openssl_cipher_config_tls12 = None;
+        let mut field_custom_openssl_cipher_config_tls13 = None;
+        let mut field_default_max_time_ms = None;
+        let mut field_default_write_concern = None;
+        let mut field_javascript_enabled = None;
+        let mut field_minimum_enabled_tls_protocol = None;
+        let mut field_no_table_scan = None;
+        let mut field_oplog_min_retention_hours = None;
+        let mut field_oplog_size_mb = None;
+        let mut field_query_stats_log_verbosity = None;
+        let mut field_sample_refresh_interval_bi_connector = None;
+        let mut field_sample_size_bi_connector = None;
+        let mut field_tls_cipher_config_mode = None;
+        let mut field_transaction_lifetime_limit_seconds = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "changeStreamOptionsPreAndPostImagesExpireAfterSeconds" => {
+                    field_change_stream_options_pre_and_post_images_expire_after_seconds = reader
+                        .optional()?;
+                }
+                "chunkMigrationConcurrency" => {
+                    field_chunk_migration_concurrency = reader.optional()?;
+                }
+                "customOpensslCipherConfigTls12" => {
+                    field_custom_openssl_cipher_config_tls12 = reader.optional()?;
+                }
+                "customOpensslCipherConfigTls13" => {
+                    field_custom_openssl_cipher_config_tls13 = reader.optional()?;
+                }
+                "defaultMaxTimeMS" => field_default_max_time_ms = reader.optional()?,
+                "defaultWriteConcern" => field_default_write_concern = reader.optional()?,
+                "javascriptEnabled" => field_javascript_enabled = reader.optional()?,
+                "minimumEnabledTlsProtocol" => {
+                    field_minimum_enabled_tls_protocol = reader.optional()?;
+                }
+                "noTableScan" => field_no_table_scan = reader.optional()?,
+                "oplogMinRetentionHours" => {
+                    field_oplog_min_retention_hours = Some(reader.optional()?);
+                }
+                "oplogSizeMB" => field_oplog_size_mb = Some(reader.optional()?),
+                "queryStatsLogVerbosity" => {
+                    field_query_stats_log_verbosity = reader.optional()?;
+                }
+                "sampleRefreshIntervalBIConnector" => {
+                    field_sample_refresh_interval_bi_connector = reader.optional()?;
+                }
+                "sampleSizeBIConnector" => {
+                    field_sample_size_bi_connector = reader.optional()?;
+                }
+                "tlsCipherConfigMode" => {
+                    field_tls_cipher_config_mode = reader.optional()?;
+                }
+                "transactionLifetimeLimitSeconds" => {
+                    field_transaction_lifetime_limit_seconds = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            change_stream_options_pre_and_post_images_expire_after_seconds: field_change_stream_options_pre_and_post_images_expire_after_seconds,
+            chunk_migration_concurrency: field_chunk_migration_concurrency,
+            custom_openssl_cipher_config_tls12: field_custom_openssl_cipher_config_tls12,
+            custom_openssl_cipher_config_tls13: field_custom_openssl_cipher_config_tls13,
+            default_max_time_ms: field_default_max_time_ms,
+            default_write_concern: field_default_write_concern,
+            javascript_enabled: field_javascript_enabled,
+            minimum_enabled_tls_protocol: field_minimum_enabled_tls_protocol,
+            no_table_scan: field_no_table_scan,
+            oplog_min_retention_hours: field_oplog_min_retention_hours,
+            oplog_size_mb: field_oplog_size_mb,
+            query_stats_log_verbosity: field_query_stats_log_verbosity,
+            sample_refresh_interval_bi_connector: field_sample_refresh_interval_bi_connector,
+            sample_size_bi_connector: field_sample_size_bi_connector,
+            tls_cipher_config_mode: field_tls_cipher_config_mode,
+            transaction_lifetime_limit_seconds: field_transaction_lifetime_limit_seconds,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -26,6 +26,35 @@ impl ClusterFlexProviderSettings {
 }
 impl crate::runtime::Json for ClusterFlexProviderSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_backing_provider_name = None;
+        let mut field_instance_size_name = None;
+        let mut field_region_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "backingProviderName" => field_backing_provider_name = reader.optional()?,
+                "instanceSizeName" => field_instance_size_name = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            backing_provider_name: field_backing_provider_name,
+            instance_size_name: field_instance_size_name,
+            region_name: field_region_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -130,6 +159,12 @@ impl crate::runtime::Json for ClusterFlexProviderSettingsInstanceSizeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ClusterFlexProviderSettingsInstanceSizeName {

@@ -34,6 +34,43 @@ impl ClusterFreeProviderSettings {
 }
 impl crate::runtime::Json for ClusterFreeProviderSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_auto_scaling = None;
+        let mut field_backing_provider_name = None;
+        let mut field_effective_instance_size_name = None;
+        let mut field_instance_size_name = None;
+        let mut field_region_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "autoScaling" => field_auto_scaling = reader.optional()?,
+                "backingProviderName" => field_backing_provider_name = reader.optional()?,
+                "effectiveInstanceSizeName" => {
+                    field_effective_instance_size_name = reader.optional()?;
+                }
+                "instanceSizeName" => field_instance_size_name = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            auto_scaling: field_auto_scaling,
+            backing_provider_name: field_backing_provider_name,
+            effective_instance_size_name: field_effective_instance_size_name,
+            instance_size_name: field_instance_size_name,
+            region_name: field_region_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -161,6 +198,12 @@ impl crate::runtime::Json for EffectiveInstanceSize {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for EffectiveInstanceSize {
     #[inline]
@@ -242,6 +285,12 @@ impl crate::runtime::Json for ClusterFreeProviderSettingsInstanceSizeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ClusterFreeProviderSettingsInstanceSizeName {

@@ -38,6 +38,41 @@ impl ClusterIpAddresses {
 }
 impl crate::runtime::Json for ClusterIpAddresses {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_name = None;
+        let mut field_future_inbound = None;
+        let mut field_future_outbound = None;
+        let mut field_inbound = None;
+        let mut field_outbound = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "futureInbound" => field_future_inbound = reader.optional()?,
+                "futureOutbound" => field_future_outbound = reader.optional()?,
+                "inbound" => field_inbound = reader.optional()?,
+                "outbound" => field_outbound = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_name: field_cluster_name,
+            future_inbound: field_future_inbound,
+            future_outbound: field_future_outbound,
+            inbound: field_inbound,
+            outbound: field_outbound,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

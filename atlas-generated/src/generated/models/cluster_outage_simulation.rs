@@ -53,6 +53,47 @@ impl ClusterOutageSimulation {
 }
 impl crate::runtime::Json for ClusterOutageSimulation {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_name = None;
+        let mut field_expiration_date = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_outage_filters = None;
+        let mut field_start_request_date = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "expirationDate" => field_expiration_date = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "outageFilters" => field_outage_filters = reader.optional()?,
+                "startRequestDate" => field_start_request_date = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_name: field_cluster_name,
+            expiration_date: field_expiration_date,
+            group_id: field_group_id,
+            id: field_id,
+            outage_filters: field_outage_filters,
+            start_request_date: field_start_request_date,
+            state: field_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -191,6 +232,12 @@ impl crate::runtime::Json for ClusterOutageSimulationState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ClusterOutageSimulationState {

@@ -94,6 +94,32 @@ impl crate::runtime::Json for ClusterProviderSettings {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "providerName",
+                |tag, payload| match tag {
+                    Some("AWS") => Ok(Self::Aws(payload.payload(false)?)),
+                    Some("AZURE") => Ok(Self::Azure(payload.payload(false)?)),
+                    Some("FLEX") => Ok(Self::Flex(payload.payload(false)?)),
+                    Some("GCP") => Ok(Self::Gcp(payload.payload(false)?)),
+                    Some("TENANT") => Ok(Self::Tenant(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "providerName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Aws(value) => {

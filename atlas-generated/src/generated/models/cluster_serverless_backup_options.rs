@@ -26,6 +26,31 @@ impl ClusterServerlessBackupOptions {
 }
 impl crate::runtime::Json for ClusterServerlessBackupOptions {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_serverless_continuous_backup_enabled = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "serverlessContinuousBackupEnabled" => {
+                    field_serverless_continuous_backup_enabled = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            serverless_continuous_backup_enabled: field_serverless_continuous_backup_enabled,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

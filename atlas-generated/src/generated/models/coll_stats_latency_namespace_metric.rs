@@ -30,6 +30,32 @@ impl CollStatsLatencyNamespaceMetric {
 }
 impl crate::runtime::Json for CollStatsLatencyNamespaceMetric {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_metric_name = None;
+        let mut field_units = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "metricName" => field_metric_name = Some(reader.optional()?),
+                "units" => field_units = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            metric_name: field_metric_name,
+            units: field_units,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -232,6 +258,12 @@ impl crate::runtime::Json for CollStatsLatencyNamespaceMetricMetricName {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for CollStatsLatencyNamespaceMetricMetricName {
     #[inline]
@@ -303,6 +335,12 @@ impl crate::runtime::Json for CollStatsLatencyNamespaceMetricUnits {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CollStatsLatencyNamespaceMetricUnits {

@@ -28,6 +28,35 @@ impl CollStatsLatencyNamespaceMetrics {
 }
 impl crate::runtime::Json for CollStatsLatencyNamespaceMetrics {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_group_id = None;
+        let mut field_links = None;
+        let mut field_metrics = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "groupId" => field_group_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "metrics" => field_metrics = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            group_id: field_group_id,
+            links: field_links,
+            metrics: field_metrics,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -28,6 +28,35 @@ impl CollStatsRankedNamespacesView {
 }
 impl crate::runtime::Json for CollStatsRankedNamespacesView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_group_id = None;
+        let mut field_identifier_id = None;
+        let mut field_ranked_namespaces = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "groupId" => field_group_id = reader.optional()?,
+                "identifierId" => field_identifier_id = reader.optional()?,
+                "rankedNamespaces" => field_ranked_namespaces = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            group_id: field_group_id,
+            identifier_id: field_identifier_id,
+            ranked_namespaces: field_ranked_namespaces,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -64,6 +64,54 @@ impl Collation {
 }
 impl crate::runtime::Json for Collation {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_alternate = None;
+        let mut field_backwards = None;
+        let mut field_case_first = None;
+        let mut field_case_level = None;
+        let mut field_locale = None;
+        let mut field_max_variable = None;
+        let mut field_normalization = None;
+        let mut field_numeric_ordering = None;
+        let mut field_strength = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "alternate" => field_alternate = reader.optional()?,
+                "backwards" => field_backwards = reader.optional()?,
+                "caseFirst" => field_case_first = reader.optional()?,
+                "caseLevel" => field_case_level = reader.optional()?,
+                "locale" => field_locale = Some(reader.value()?),
+                "maxVariable" => field_max_variable = reader.optional()?,
+                "normalization" => field_normalization = reader.optional()?,
+                "numericOrdering" => field_numeric_ordering = reader.optional()?,
+                "strength" => field_strength = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            alternate: field_alternate,
+            backwards: field_backwards,
+            case_first: field_case_first,
+            case_level: field_case_level,
+            locale: field_locale.ok_or(crate::runtime::Bail)?,
+            max_variable: field_max_variable,
+            normalization: field_normalization,
+            numeric_ordering: field_numeric_ordering,
+            strength: field_strength,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -187,6 +235,12 @@ impl crate::runtime::Json for CollationAlternate {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for CollationAlternate {
     #[inline]
@@ -266,6 +320,12 @@ impl crate::runtime::Json for CollationCaseFirst {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CollationCaseFirst {
@@ -887,6 +947,12 @@ impl crate::runtime::Json for CollationLocale {
         serde_json::Value::String(self.as_str().to_owned())
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
+    #[inline]
     fn zero() -> Option<Self> {
         Some(Self::Unknown(String::new()))
     }
@@ -965,6 +1031,12 @@ impl crate::runtime::Json for CollationMaxVariable {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CollationMaxVariable {

@@ -56,6 +56,63 @@ impl ConnectedOrgConfig {
 }
 impl crate::runtime::Json for ConnectedOrgConfig {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_data_access_identity_provider_ids = None;
+        let mut field_domain_allow_list = None;
+        let mut field_domain_restriction_enabled = None;
+        let mut field_identity_provider_id = None;
+        let mut field_instant_user_provisioning_disabled = None;
+        let mut field_org_id = None;
+        let mut field_post_auth_role_grants = None;
+        let mut field_role_mappings = None;
+        let mut field_user_conflicts = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "dataAccessIdentityProviderIds" => {
+                    field_data_access_identity_provider_ids = reader.optional()?;
+                }
+                "domainAllowList" => field_domain_allow_list = reader.optional()?,
+                "domainRestrictionEnabled" => {
+                    field_domain_restriction_enabled = Some(reader.value()?);
+                }
+                "identityProviderId" => {
+                    field_identity_provider_id = Some(reader.optional()?);
+                }
+                "instantUserProvisioningDisabled" => {
+                    field_instant_user_provisioning_disabled = Some(reader.optional()?);
+                }
+                "orgId" => field_org_id = reader.optional()?,
+                "postAuthRoleGrants" => field_post_auth_role_grants = reader.optional()?,
+                "roleMappings" => field_role_mappings = reader.optional()?,
+                "userConflicts" => field_user_conflicts = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            data_access_identity_provider_ids: field_data_access_identity_provider_ids,
+            domain_allow_list: field_domain_allow_list,
+            domain_restriction_enabled: field_domain_restriction_enabled
+                .ok_or(crate::runtime::Bail)?,
+            identity_provider_id: field_identity_provider_id,
+            instant_user_provisioning_disabled: field_instant_user_provisioning_disabled,
+            org_id: field_org_id,
+            post_auth_role_grants: field_post_auth_role_grants,
+            role_mappings: field_role_mappings,
+            user_conflicts: field_user_conflicts,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -238,6 +295,12 @@ impl crate::runtime::Json for ConnectedOrgConfigPostAuthRoleGrantsItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ConnectedOrgConfigPostAuthRoleGrantsItem {

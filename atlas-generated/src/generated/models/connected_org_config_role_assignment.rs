@@ -22,6 +22,35 @@ impl ConnectedOrgConfigRoleAssignment {
 }
 impl crate::runtime::Json for ConnectedOrgConfigRoleAssignment {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_group_id = None;
+        let mut field_org_id = None;
+        let mut field_role = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "groupId" => field_group_id = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "role" => field_role = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            group_id: field_group_id,
+            org_id: field_org_id,
+            role: field_role,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -26,6 +26,35 @@ impl ControlPlaneIpAddresses {
 }
 impl crate::runtime::Json for ControlPlaneIpAddresses {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_gateways = None;
+        let mut field_inbound = None;
+        let mut field_outbound = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "gateways" => field_gateways = reader.optional()?,
+                "inbound" => field_inbound = reader.optional()?,
+                "outbound" => field_outbound = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            gateways: field_gateways,
+            inbound: field_inbound,
+            outbound: field_outbound,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

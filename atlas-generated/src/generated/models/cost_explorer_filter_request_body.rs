@@ -48,6 +48,53 @@ impl CostExplorerFilterRequestBody {
 }
 impl crate::runtime::Json for CostExplorerFilterRequestBody {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_clusters = None;
+        let mut field_end_date = None;
+        let mut field_group_by = None;
+        let mut field_include_partial_matches = None;
+        let mut field_organizations = None;
+        let mut field_projects = None;
+        let mut field_services = None;
+        let mut field_start_date = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusters" => field_clusters = reader.optional()?,
+                "endDate" => field_end_date = Some(reader.value()?),
+                "groupBy" => field_group_by = reader.optional()?,
+                "includePartialMatches" => {
+                    field_include_partial_matches = reader.optional()?;
+                }
+                "organizations" => field_organizations = reader.optional()?,
+                "projects" => field_projects = reader.optional()?,
+                "services" => field_services = reader.optional()?,
+                "startDate" => field_start_date = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            clusters: field_clusters,
+            end_date: field_end_date.ok_or(crate::runtime::Bail)?,
+            group_by: field_group_by,
+            include_partial_matches: field_include_partial_matches,
+            organizations: field_organizations,
+            projects: field_projects,
+            services: field_services,
+            start_date: field_start_date.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -191,6 +238,12 @@ impl crate::runtime::Json for CostExplorerFilterRequestBodyGroupBy {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CostExplorerFilterRequestBodyGroupBy {
@@ -375,6 +428,12 @@ impl crate::runtime::Json for CostExplorerFilterRequestBodyServicesItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for CostExplorerFilterRequestBodyServicesItem {

@@ -28,6 +28,35 @@ impl CreateGcpEndpointGroupRequest {
 }
 impl crate::runtime::Json for CreateGcpEndpointGroupRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoint_group_name = None;
+        let mut field_endpoints = None;
+        let mut field_gcp_project_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpointGroupName" => field_endpoint_group_name = reader.optional()?,
+                "endpoints" => field_endpoints = reader.optional()?,
+                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoint_group_name: field_endpoint_group_name,
+            endpoints: field_endpoints,
+            gcp_project_id: field_gcp_project_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,32 @@ impl CreateGcpForwardingRuleRequest {
 }
 impl crate::runtime::Json for CreateGcpForwardingRuleRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoint_name = None;
+        let mut field_ip_address = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpointName" => field_endpoint_name = reader.optional()?,
+                "ipAddress" => field_ip_address = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoint_name: field_endpoint_name,
+            ip_address: field_ip_address,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -33,6 +33,36 @@ impl CreateGroupMcpConfigRequest {
 }
 impl crate::runtime::Json for CreateGroupMcpConfigRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_ip_access_list = None;
+        let mut field_mcp_config_name = None;
+        let mut field_roles = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "ipAccessList" => field_ip_access_list = reader.optional()?,
+                "mcpConfigName" => field_mcp_config_name = Some(reader.value()?),
+                "roles" => field_roles = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            ip_access_list: field_ip_access_list,
+            mcp_config_name: field_mcp_config_name.ok_or(crate::runtime::Bail)?,
+            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -39,6 +39,49 @@ impl CreateOrganizationRequest {
 }
 impl crate::runtime::Json for CreateOrganizationRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_key = None;
+        let mut field_federation_settings_id = None;
+        let mut field_name = None;
+        let mut field_org_owner_id = None;
+        let mut field_service_account = None;
+        let mut field_skip_default_alerts_settings = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiKey" => field_api_key = reader.optional()?,
+                "federationSettingsId" => {
+                    field_federation_settings_id = reader.optional()?;
+                }
+                "name" => field_name = Some(reader.value()?),
+                "orgOwnerId" => field_org_owner_id = reader.optional()?,
+                "serviceAccount" => field_service_account = Some(reader.optional()?),
+                "skipDefaultAlertsSettings" => {
+                    field_skip_default_alerts_settings = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_key: field_api_key,
+            federation_settings_id: field_federation_settings_id,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            org_owner_id: field_org_owner_id,
+            service_account: field_service_account,
+            skip_default_alerts_settings: field_skip_default_alerts_settings,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

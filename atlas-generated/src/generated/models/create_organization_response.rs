@@ -32,6 +32,48 @@ impl CreateOrganizationResponse {
 }
 impl crate::runtime::Json for CreateOrganizationResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_key = None;
+        let mut field_federation_settings_id = None;
+        let mut field_org_owner_id = None;
+        let mut field_organization = None;
+        let mut field_service_account = None;
+        let mut field_skip_default_alerts_settings = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiKey" => field_api_key = reader.optional()?,
+                "federationSettingsId" => {
+                    field_federation_settings_id = reader.optional()?;
+                }
+                "orgOwnerId" => field_org_owner_id = reader.optional()?,
+                "organization" => field_organization = reader.optional()?,
+                "serviceAccount" => field_service_account = reader.optional()?,
+                "skipDefaultAlertsSettings" => {
+                    field_skip_default_alerts_settings = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_key: field_api_key,
+            federation_settings_id: field_federation_settings_id,
+            org_owner_id: field_org_owner_id,
+            organization: field_organization,
+            service_account: field_service_account,
+            skip_default_alerts_settings: field_skip_default_alerts_settings,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -34,6 +34,36 @@ impl CreatePushBasedLogExportProjectRequest {
 }
 impl crate::runtime::Json for CreatePushBasedLogExportProjectRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_bucket_name = None;
+        let mut field_iam_role_id = None;
+        let mut field_prefix_path = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "bucketName" => field_bucket_name = Some(reader.value()?),
+                "iamRoleId" => field_iam_role_id = Some(reader.value()?),
+                "prefixPath" => field_prefix_path = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
+            iam_role_id: field_iam_role_id.ok_or(crate::runtime::Bail)?,
+            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -20,6 +20,36 @@ impl CustomSessionTimeouts {
 }
 impl crate::runtime::Json for CustomSessionTimeouts {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_absolute_session_timeout_in_seconds = None;
+        let mut field_idle_session_timeout_in_seconds = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "absoluteSessionTimeoutInSeconds" => {
+                    field_absolute_session_timeout_in_seconds = reader.optional()?;
+                }
+                "idleSessionTimeoutInSeconds" => {
+                    field_idle_session_timeout_in_seconds = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            absolute_session_timeout_in_seconds: field_absolute_session_timeout_in_seconds,
+            idle_session_timeout_in_seconds: field_idle_session_timeout_in_seconds,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

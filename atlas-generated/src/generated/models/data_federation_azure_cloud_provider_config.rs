@@ -39,6 +39,39 @@ impl DataFederationAzureCloudProviderConfig {
 }
 impl crate::runtime::Json for DataFederationAzureCloudProviderConfig {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_atlas_app_id = None;
+        let mut field_role_id = None;
+        let mut field_service_principal_id = None;
+        let mut field_tenant_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "atlasAppId" => field_atlas_app_id = reader.optional()?,
+                "roleId" => field_role_id = Some(reader.value()?),
+                "servicePrincipalId" => field_service_principal_id = reader.optional()?,
+                "tenantId" => field_tenant_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            atlas_app_id: field_atlas_app_id,
+            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            service_principal_id: field_service_principal_id,
+            tenant_id: field_tenant_id,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -29,6 +29,33 @@ impl DataFederationGcpCloudProviderConfig {
 }
 impl crate::runtime::Json for DataFederationGcpCloudProviderConfig {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_gcp_service_account = None;
+        let mut field_role_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "gcpServiceAccount" => field_gcp_service_account = reader.optional()?,
+                "roleId" => field_role_id = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            gcp_service_account: field_gcp_service_account,
+            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -63,6 +63,41 @@ impl crate::runtime::Json for DataFederationLimit {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "name",
+                |tag, payload| match tag {
+                    Some(
+                        tag @ ("atlas.project.deployment.clusters"
+                        | "atlas.project.deployment.nodesPerPrivateLinkRegion"
+                        | "atlas.project.deployment.serverlessMTMs"
+                        | "atlas.project.security.databaseAccess.customRoles"
+                        | "atlas.project.security.databaseAccess.users"
+                        | "atlas.project.security.networkAccess.crossRegionEntries"
+                        | "atlas.project.security.networkAccess.entries"),
+                    ) => {
+                        Ok(Self::DefaultLimit {
+                            name: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "name",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::DefaultLimit { name, value } => {
@@ -171,6 +206,35 @@ impl crate::runtime::Json for DataFederationLimitDefaultLimitName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "atlas.project.deployment.clusters" => {
+                Ok(Self::AtlasProjectDeploymentClusters)
+            }
+            "atlas.project.deployment.nodesPerPrivateLinkRegion" => {
+                Ok(Self::AtlasProjectDeploymentNodesPerPrivateLinkRegion)
+            }
+            "atlas.project.deployment.serverlessMTMs" => {
+                Ok(Self::AtlasProjectDeploymentServerlessMtMs)
+            }
+            "atlas.project.security.databaseAccess.customRoles" => {
+                Ok(Self::AtlasProjectSecurityDatabaseAccessCustomRoles)
+            }
+            "atlas.project.security.databaseAccess.users" => {
+                Ok(Self::AtlasProjectSecurityDatabaseAccessUsers)
+            }
+            "atlas.project.security.networkAccess.crossRegionEntries" => {
+                Ok(Self::AtlasProjectSecurityNetworkAccessCrossRegionEntries)
+            }
+            "atlas.project.security.networkAccess.entries" => {
+                Ok(Self::AtlasProjectSecurityNetworkAccessEntries)
+            }
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(DataFederationLimitDefaultLimitName);

@@ -61,6 +61,51 @@ impl DataFederationTenantQueryLimit {
 }
 impl crate::runtime::Json for DataFederationTenantQueryLimit {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_current_usage = None;
+        let mut field_default_limit = None;
+        let mut field_last_modified_date = None;
+        let mut field_maximum_limit = None;
+        let mut field_name = None;
+        let mut field_overrun_policy = None;
+        let mut field_tenant_name = None;
+        let mut field_value = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "currentUsage" => field_current_usage = reader.optional()?,
+                "defaultLimit" => field_default_limit = reader.optional()?,
+                "lastModifiedDate" => field_last_modified_date = reader.optional()?,
+                "maximumLimit" => field_maximum_limit = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "overrunPolicy" => field_overrun_policy = reader.optional()?,
+                "tenantName" => field_tenant_name = reader.optional()?,
+                "value" => field_value = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            current_usage: field_current_usage,
+            default_limit: field_default_limit,
+            last_modified_date: field_last_modified_date,
+            maximum_limit: field_maximum_limit,
+            name: field_name,
+            overrun_policy: field_overrun_policy,
+            tenant_name: field_tenant_name,
+            value: field_value.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -181,6 +226,12 @@ impl crate::runtime::Json for DataFederationTenantQueryLimitOverrunPolicy {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DataFederationTenantQueryLimitOverrunPolicy {

@@ -28,6 +28,41 @@ impl DataLakeAtlasStoreInstance {
 }
 impl crate::runtime::Json for DataLakeAtlasStoreInstance {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_name = None;
+        let mut field_cluster_name = None;
+        let mut field_project_id = None;
+        let mut field_read_concern = None;
+        let mut field_read_preference = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "name" => field_name = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "projectId" => field_project_id = reader.optional()?,
+                "readConcern" => field_read_concern = reader.optional()?,
+                "readPreference" => field_read_preference = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            name: field_name,
+            cluster_name: field_cluster_name,
+            project_id: field_project_id,
+            read_concern: field_read_concern,
+            read_preference: field_read_preference,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

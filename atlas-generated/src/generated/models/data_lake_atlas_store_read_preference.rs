@@ -22,6 +22,35 @@ impl DataLakeAtlasStoreReadPreference {
 }
 impl crate::runtime::Json for DataLakeAtlasStoreReadPreference {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_max_staleness_seconds = None;
+        let mut field_mode = None;
+        let mut field_tag_sets = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "maxStalenessSeconds" => field_max_staleness_seconds = reader.optional()?,
+                "mode" => field_mode = reader.optional()?,
+                "tagSets" => field_tag_sets = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            max_staleness_seconds: field_max_staleness_seconds,
+            mode: field_mode,
+            tag_sets: field_tag_sets,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -140,6 +169,12 @@ impl crate::runtime::Json for DataLakeAtlasStoreReadPreferenceMode {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DataLakeAtlasStoreReadPreferenceMode {

@@ -32,6 +32,52 @@ impl DataLakeAzureBlobStore {
 }
 impl crate::runtime::Json for DataLakeAzureBlobStore {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_name = None;
+        let mut field_container_name = None;
+        let mut field_delimiter = None;
+        let mut field_prefix = None;
+        let mut field_public = None;
+        let mut field_region = None;
+        let mut field_replacement_delimiter = None;
+        let mut field_service_url = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "name" => field_name = reader.optional()?,
+                "containerName" => field_container_name = reader.optional()?,
+                "delimiter" => field_delimiter = reader.optional()?,
+                "prefix" => field_prefix = reader.optional()?,
+                "public" => field_public = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "replacementDelimiter" => {
+                    field_replacement_delimiter = reader.optional()?;
+                }
+                "serviceURL" => field_service_url = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            name: field_name,
+            container_name: field_container_name,
+            delimiter: field_delimiter,
+            prefix: field_prefix,
+            public: field_public,
+            region: field_region,
+            replacement_delimiter: field_replacement_delimiter,
+            service_url: field_service_url,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -380,6 +426,12 @@ impl crate::runtime::Json for DataLakeAzureBlobStoreRegion {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DataLakeAzureBlobStoreRegion {

@@ -44,6 +44,65 @@ impl DataLakeDatabaseDataSourceSettings {
 }
 impl crate::runtime::Json for DataLakeDatabaseDataSourceSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_allow_insecure = None;
+        let mut field_collection = None;
+        let mut field_collection_regex = None;
+        let mut field_database = None;
+        let mut field_database_regex = None;
+        let mut field_dataset_name = None;
+        let mut field_dataset_prefix = None;
+        let mut field_default_format = None;
+        let mut field_path = None;
+        let mut field_provenance_field_name = None;
+        let mut field_store_name = None;
+        let mut field_trim_level = None;
+        let mut field_urls = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "allowInsecure" => field_allow_insecure = reader.optional()?,
+                "collection" => field_collection = reader.optional()?,
+                "collectionRegex" => field_collection_regex = reader.optional()?,
+                "database" => field_database = reader.optional()?,
+                "databaseRegex" => field_database_regex = reader.optional()?,
+                "datasetName" => field_dataset_name = reader.optional()?,
+                "datasetPrefix" => field_dataset_prefix = reader.optional()?,
+                "defaultFormat" => field_default_format = reader.optional()?,
+                "path" => field_path = reader.optional()?,
+                "provenanceFieldName" => field_provenance_field_name = reader.optional()?,
+                "storeName" => field_store_name = reader.optional()?,
+                "trimLevel" => field_trim_level = reader.optional()?,
+                "urls" => field_urls = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            allow_insecure: field_allow_insecure,
+            collection: field_collection,
+            collection_regex: field_collection_regex,
+            database: field_database,
+            database_regex: field_database_regex,
+            dataset_name: field_dataset_name,
+            dataset_prefix: field_dataset_prefix,
+            default_format: field_default_format,
+            path: field_path,
+            provenance_field_name: field_provenance_field_name,
+            store_name: field_store_name,
+            trim_level: field_trim_level,
+            urls: field_urls,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -253,6 +312,12 @@ impl crate::runtime::Json for DataLakeDatabaseDataSourceSettingsDefaultFormat {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DataLakeDatabaseDataSourceSettingsDefaultFormat {

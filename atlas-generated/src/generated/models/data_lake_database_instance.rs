@@ -24,6 +24,40 @@ impl DataLakeDatabaseInstance {
 }
 impl crate::runtime::Json for DataLakeDatabaseInstance {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collections = None;
+        let mut field_max_wildcard_collections = None;
+        let mut field_name = None;
+        let mut field_views = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collections" => field_collections = reader.optional()?,
+                "maxWildcardCollections" => {
+                    field_max_wildcard_collections = reader.optional()?;
+                }
+                "name" => field_name = reader.optional()?,
+                "views" => field_views = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collections: field_collections,
+            max_wildcard_collections: field_max_wildcard_collections,
+            name: field_name,
+            views: field_views,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -30,6 +30,49 @@ impl DataLakeGoogleCloudStorageStore {
 }
 impl crate::runtime::Json for DataLakeGoogleCloudStorageStore {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_name = None;
+        let mut field_bucket = None;
+        let mut field_delimiter = None;
+        let mut field_prefix = None;
+        let mut field_public = None;
+        let mut field_region = None;
+        let mut field_replacement_delimiter = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "name" => field_name = reader.optional()?,
+                "bucket" => field_bucket = reader.optional()?,
+                "delimiter" => field_delimiter = reader.optional()?,
+                "prefix" => field_prefix = reader.optional()?,
+                "public" => field_public = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "replacementDelimiter" => {
+                    field_replacement_delimiter = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            name: field_name,
+            bucket: field_bucket,
+            delimiter: field_delimiter,
+            prefix: field_prefix,
+            public: field_public,
+            region: field_region,
+            replacement_delimiter: field_replacement_delimiter,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,38 @@ impl DataLakeHttpStore {
 }
 impl crate::runtime::Json for DataLakeHttpStore {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_name = None;
+        let mut field_allow_insecure = None;
+        let mut field_default_format = None;
+        let mut field_urls = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "name" => field_name = reader.optional()?,
+                "allowInsecure" => field_allow_insecure = reader.optional()?,
+                "defaultFormat" => field_default_format = reader.optional()?,
+                "urls" => field_urls = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            name: field_name,
+            allow_insecure: field_allow_insecure,
+            default_format: field_default_format,
+            urls: field_urls,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

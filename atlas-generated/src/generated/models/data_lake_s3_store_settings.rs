@@ -34,6 +34,52 @@ impl DataLakeS3StoreSettings {
 }
 impl crate::runtime::Json for DataLakeS3StoreSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_name = None;
+        let mut field_additional_storage_classes = None;
+        let mut field_bucket = None;
+        let mut field_delimiter = None;
+        let mut field_include_tags = None;
+        let mut field_prefix = None;
+        let mut field_public = None;
+        let mut field_region = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "name" => field_name = reader.optional()?,
+                "additionalStorageClasses" => {
+                    field_additional_storage_classes = reader.optional()?;
+                }
+                "bucket" => field_bucket = reader.optional()?,
+                "delimiter" => field_delimiter = reader.optional()?,
+                "includeTags" => field_include_tags = reader.optional()?,
+                "prefix" => field_prefix = reader.optional()?,
+                "public" => field_public = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            name: field_name,
+            additional_storage_classes: field_additional_storage_classes,
+            bucket: field_bucket,
+            delimiter: field_delimiter,
+            include_tags: field_include_tags,
+            prefix: field_prefix,
+            public: field_public,
+            region: field_region,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -150,6 +196,12 @@ impl crate::runtime::Json for DataLakeS3StoreSettingsAdditionalStorageClassesIte
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DataLakeS3StoreSettingsAdditionalStorageClassesItem {

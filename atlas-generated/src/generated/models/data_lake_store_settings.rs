@@ -131,6 +131,35 @@ impl crate::runtime::Json for DataLakeStoreSettings {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "provider",
+                |tag, payload| match tag {
+                    Some("atlas") => Ok(Self::Atlas(payload.payload(false)?)),
+                    Some("azure") => Ok(Self::Azure(payload.payload(false)?)),
+                    Some("dls:aws") => Ok(Self::DlsAws(payload.payload(false)?)),
+                    Some("dls:azure") => Ok(Self::DlsAzure(payload.payload(false)?)),
+                    Some("dls:gcp") => Ok(Self::DlsGcp(payload.payload(false)?)),
+                    Some("gcs") => Ok(Self::Gcs(payload.payload(false)?)),
+                    Some("http") => Ok(Self::Http(payload.payload(false)?)),
+                    Some("s3") => Ok(Self::S3(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "provider",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Atlas(value) => {

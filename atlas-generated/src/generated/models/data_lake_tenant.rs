@@ -40,6 +40,52 @@ impl DataLakeTenant {
 }
 impl crate::runtime::Json for DataLakeTenant {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider_config = None;
+        let mut field_data_process_region = None;
+        let mut field_group_id = None;
+        let mut field_hostnames = None;
+        let mut field_name = None;
+        let mut field_private_endpoint_hostnames = None;
+        let mut field_state = None;
+        let mut field_storage = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProviderConfig" => field_cloud_provider_config = reader.optional()?,
+                "dataProcessRegion" => field_data_process_region = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "hostnames" => field_hostnames = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "privateEndpointHostnames" => {
+                    field_private_endpoint_hostnames = reader.optional()?;
+                }
+                "state" => field_state = reader.optional()?,
+                "storage" => field_storage = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider_config: field_cloud_provider_config,
+            data_process_region: field_data_process_region,
+            group_id: field_group_id,
+            hostnames: field_hostnames,
+            name: field_name,
+            private_endpoint_hostnames: field_private_endpoint_hostnames,
+            state: field_state,
+            storage: field_storage,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -168,6 +214,12 @@ impl crate::runtime::Json for DataLakeTenantState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DataLakeTenantState {

@@ -77,6 +77,81 @@ impl DataProtectionSettings20231001 {
 }
 impl crate::runtime::Json for DataProtectionSettings20231001 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_authorized_email = None;
+        let mut field_authorized_user_first_name = None;
+        let mut field_authorized_user_last_name = None;
+        let mut field_copy_protection_enabled = None;
+        let mut field_deletable = None;
+        let mut field_encryption_at_rest_enabled = None;
+        let mut field_on_demand_policy_item = None;
+        let mut field_pit_enabled = None;
+        let mut field_project_id = None;
+        let mut field_restore_window_days = None;
+        let mut field_scheduled_policy_items = None;
+        let mut field_state = None;
+        let mut field_updated_date = None;
+        let mut field_updated_user = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "authorizedEmail" => field_authorized_email = Some(reader.value()?),
+                "authorizedUserFirstName" => {
+                    field_authorized_user_first_name = Some(reader.value()?);
+                }
+                "authorizedUserLastName" => {
+                    field_authorized_user_last_name = Some(reader.value()?);
+                }
+                "copyProtectionEnabled" => {
+                    field_copy_protection_enabled = reader.optional()?;
+                }
+                "deletable" => field_deletable = reader.optional()?,
+                "encryptionAtRestEnabled" => {
+                    field_encryption_at_rest_enabled = reader.optional()?;
+                }
+                "onDemandPolicyItem" => field_on_demand_policy_item = reader.optional()?,
+                "pitEnabled" => field_pit_enabled = reader.optional()?,
+                "projectId" => field_project_id = reader.optional()?,
+                "restoreWindowDays" => field_restore_window_days = reader.optional()?,
+                "scheduledPolicyItems" => {
+                    field_scheduled_policy_items = reader.optional()?;
+                }
+                "state" => field_state = reader.optional()?,
+                "updatedDate" => field_updated_date = reader.optional()?,
+                "updatedUser" => field_updated_user = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            authorized_email: field_authorized_email.ok_or(crate::runtime::Bail)?,
+            authorized_user_first_name: field_authorized_user_first_name
+                .ok_or(crate::runtime::Bail)?,
+            authorized_user_last_name: field_authorized_user_last_name
+                .ok_or(crate::runtime::Bail)?,
+            copy_protection_enabled: field_copy_protection_enabled,
+            deletable: field_deletable,
+            encryption_at_rest_enabled: field_encryption_at_rest_enabled,
+            on_demand_policy_item: field_on_demand_policy_item,
+            pit_enabled: field_pit_enabled,
+            project_id: field_project_id,
+            restore_window_days: field_restore_window_days,
+            scheduled_policy_items: field_scheduled_policy_items,
+            state: field_state,
+            updated_date: field_updated_date,
+            updated_user: field_updated_user,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

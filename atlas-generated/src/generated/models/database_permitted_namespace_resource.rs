@@ -38,6 +38,36 @@ impl DatabasePermittedNamespaceResource {
 }
 impl crate::runtime::Json for DatabasePermittedNamespaceResource {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster = None;
+        let mut field_collection = None;
+        let mut field_db = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cluster" => field_cluster = Some(reader.value()?),
+                "collection" => field_collection = Some(reader.value()?),
+                "db" => field_db = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster: field_cluster.ok_or(crate::runtime::Bail)?,
+            collection: field_collection.ok_or(crate::runtime::Bail)?,
+            db: field_db.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

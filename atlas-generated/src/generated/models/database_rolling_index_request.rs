@@ -32,6 +32,41 @@ impl DatabaseRollingIndexRequest {
 }
 impl crate::runtime::Json for DatabaseRollingIndexRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collation = None;
+        let mut field_collection = None;
+        let mut field_db = None;
+        let mut field_keys = None;
+        let mut field_options = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collation" => field_collation = reader.optional()?,
+                "collection" => field_collection = reader.optional()?,
+                "db" => field_db = reader.optional()?,
+                "keys" => field_keys = reader.optional()?,
+                "options" => field_options = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collation: field_collation,
+            collection: field_collection,
+            db: field_db,
+            keys: field_keys,
+            options: field_options,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -35,6 +35,36 @@ impl DatabaseUserRole {
 }
 impl crate::runtime::Json for DatabaseUserRole {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_name = None;
+        let mut field_database_name = None;
+        let mut field_role_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionName" => field_collection_name = reader.optional()?,
+                "databaseName" => field_database_name = Some(reader.value()?),
+                "roleName" => field_role_name = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_name: field_collection_name,
+            database_name: field_database_name.ok_or(crate::runtime::Bail)?,
+            role_name: field_role_name.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -190,6 +220,12 @@ impl crate::runtime::Json for DatabaseUserRoleRoleName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

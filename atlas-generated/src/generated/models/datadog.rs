@@ -52,6 +52,54 @@ impl Datadog {
 }
 impl crate::runtime::Json for Datadog {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_key = None;
+        let mut field_id = None;
+        let mut field_region = None;
+        let mut field_send_collection_latency_metrics = None;
+        let mut field_send_database_metrics = None;
+        let mut field_send_query_stats_metrics = None;
+        let mut field_send_user_provided_resource_tags = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiKey" => field_api_key = Some(reader.value()?),
+                "id" => field_id = Some(reader.optional()?),
+                "region" => field_region = reader.optional()?,
+                "sendCollectionLatencyMetrics" => {
+                    field_send_collection_latency_metrics = reader.optional()?;
+                }
+                "sendDatabaseMetrics" => field_send_database_metrics = reader.optional()?,
+                "sendQueryStatsMetrics" => {
+                    field_send_query_stats_metrics = reader.optional()?;
+                }
+                "sendUserProvidedResourceTags" => {
+                    field_send_user_provided_resource_tags = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_key: field_api_key.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            region: field_region,
+            send_collection_latency_metrics: field_send_collection_latency_metrics,
+            send_database_metrics: field_send_database_metrics,
+            send_query_stats_metrics: field_send_query_stats_metrics,
+            send_user_provided_resource_tags: field_send_user_provided_resource_tags,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -220,6 +268,12 @@ impl crate::runtime::Json for DatadogRegion {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for DatadogRegion {
     #[inline]
@@ -291,6 +345,12 @@ impl crate::runtime::Json for DatadogType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -40,6 +40,39 @@ impl DatadogLogIntegrationResponse {
 }
 impl crate::runtime::Json for DatadogLogIntegrationResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_log_types = None;
+        let mut field_api_key = None;
+        let mut field_region = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = Some(reader.value()?),
+                "logTypes" => field_log_types = Some(reader.value()?),
+                "apiKey" => field_api_key = Some(reader.value()?),
+                "region" => field_region = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id.ok_or(crate::runtime::Bail)?,
+            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
+            api_key: field_api_key.ok_or(crate::runtime::Bail)?,
+            region: field_region.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -25,6 +25,35 @@ impl DateCriteriaView {
 }
 impl crate::runtime::Json for DateCriteriaView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_date_field = None;
+        let mut field_date_format = None;
+        let mut field_expire_after_days = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "dateField" => field_date_field = reader.optional()?,
+                "dateFormat" => field_date_format = reader.optional()?,
+                "expireAfterDays" => field_expire_after_days = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            date_field: field_date_field,
+            date_format: field_date_format,
+            expire_after_days: field_expire_after_days,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -142,6 +171,12 @@ impl crate::runtime::Json for DateCriteriaViewDateFormat {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DateCriteriaViewDateFormat {

@@ -26,6 +26,35 @@ impl DbRoleToExecute {
 }
 impl crate::runtime::Json for DbRoleToExecute {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_links = None;
+        let mut field_role = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "links" => field_links = reader.optional()?,
+                "role" => field_role = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            links: field_links,
+            role: field_role,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -118,6 +147,12 @@ impl crate::runtime::Json for DbRoleToExecuteType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DbRoleToExecuteType {

@@ -38,6 +38,38 @@ impl DefaultGroupLimitResponse {
 }
 impl crate::runtime::Json for DefaultGroupLimitResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_default_limit = None;
+        let mut field_description = None;
+        let mut field_maximum_limit = None;
+        let mut field_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "defaultLimit" => field_default_limit = Some(reader.optional()?),
+                "description" => field_description = reader.optional()?,
+                "maximumLimit" => field_maximum_limit = Some(reader.optional()?),
+                "name" => field_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            default_limit: field_default_limit,
+            description: field_description,
+            maximum_limit: field_maximum_limit,
+            name: field_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

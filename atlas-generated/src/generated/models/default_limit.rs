@@ -41,6 +41,39 @@ impl DefaultLimit {
 }
 impl crate::runtime::Json for DefaultLimit {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_current_usage = None;
+        let mut field_default_limit = None;
+        let mut field_maximum_limit = None;
+        let mut field_value = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "currentUsage" => field_current_usage = reader.optional()?,
+                "defaultLimit" => field_default_limit = reader.optional()?,
+                "maximumLimit" => field_maximum_limit = reader.optional()?,
+                "value" => field_value = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            current_usage: field_current_usage,
+            default_limit: field_default_limit,
+            maximum_limit: field_maximum_limit,
+            value: field_value.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -34,6 +34,38 @@ impl DeleteCopiedBackups {
 }
 impl crate::runtime::Json for DeleteCopiedBackups {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_region_name = None;
+        let mut field_replication_spec_id = None;
+        let mut field_zone_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                "replicationSpecId" => field_replication_spec_id = reader.optional()?,
+                "zoneId" => field_zone_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            region_name: field_region_name,
+            replication_spec_id: field_replication_spec_id,
+            zone_id: field_zone_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -39,6 +39,42 @@ impl Destination {
 }
 impl crate::runtime::Json for Destination {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_name = None;
+        let mut field_group_id = None;
+        let mut field_hostname_schema_type = None;
+        let mut field_private_link_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterName" => field_cluster_name = Some(reader.value()?),
+                "groupId" => field_group_id = Some(reader.value()?),
+                "hostnameSchemaType" => {
+                    field_hostname_schema_type = Some(reader.value()?);
+                }
+                "privateLinkId" => field_private_link_id = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_name: field_cluster_name.ok_or(crate::runtime::Bail)?,
+            group_id: field_group_id.ok_or(crate::runtime::Bail)?,
+            hostname_schema_type: field_hostname_schema_type
+                .ok_or(crate::runtime::Bail)?,
+            private_link_id: field_private_link_id,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -180,6 +216,12 @@ impl crate::runtime::Json for DestinationHostnameSchemaType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -70,6 +70,36 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItem {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "frequencyType",
+                |tag, payload| match tag {
+                    Some(
+                        tag @ ("daily" | "hourly" | "monthly" | "weekly" | "yearly"),
+                    ) => {
+                        Ok(Self::TimeBased {
+                            frequency_type: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    Some("ondemand") => Ok(Self::Ondemand(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "frequencyType",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::TimeBased { frequency_type, value } => {
@@ -157,6 +187,19 @@ impl crate::runtime::Json for DiskBackupCopyPolicyItemTimeBasedFrequencyType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "daily" => Ok(Self::Daily),
+            "hourly" => Ok(Self::Hourly),
+            "monthly" => Ok(Self::Monthly),
+            "weekly" => Ok(Self::Weekly),
+            "yearly" => Ok(Self::Yearly),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(DiskBackupCopyPolicyItemTimeBasedFrequencyType);

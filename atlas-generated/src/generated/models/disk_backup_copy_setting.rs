@@ -31,6 +31,49 @@ impl DiskBackupCopySetting {
 }
 impl crate::runtime::Json for DiskBackupCopySetting {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_copy_policy_items = None;
+        let mut field_frequencies = None;
+        let mut field_last_number_of_snapshots = None;
+        let mut field_region_name = None;
+        let mut field_replication_spec_id = None;
+        let mut field_should_copy_oplogs = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "copyPolicyItems" => field_copy_policy_items = reader.optional()?,
+                "frequencies" => field_frequencies = reader.optional()?,
+                "lastNumberOfSnapshots" => {
+                    field_last_number_of_snapshots = reader.optional()?;
+                }
+                "regionName" => field_region_name = reader.optional()?,
+                "replicationSpecId" => field_replication_spec_id = reader.optional()?,
+                "shouldCopyOplogs" => field_should_copy_oplogs = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            copy_policy_items: field_copy_policy_items,
+            frequencies: field_frequencies,
+            last_number_of_snapshots: field_last_number_of_snapshots,
+            region_name: field_region_name,
+            replication_spec_id: field_replication_spec_id,
+            should_copy_oplogs: field_should_copy_oplogs,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -184,6 +227,12 @@ impl crate::runtime::Json for DiskBackupCopySettingFrequenciesItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DiskBackupCopySettingFrequenciesItem {

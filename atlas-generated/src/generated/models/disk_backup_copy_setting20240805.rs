@@ -43,6 +43,50 @@ impl DiskBackupCopySetting20240805 {
 }
 impl crate::runtime::Json for DiskBackupCopySetting20240805 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_copy_policy_items = None;
+        let mut field_frequencies = None;
+        let mut field_last_number_of_snapshots = None;
+        let mut field_region_name = None;
+        let mut field_should_copy_oplogs = None;
+        let mut field_zone_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "copyPolicyItems" => field_copy_policy_items = reader.optional()?,
+                "frequencies" => field_frequencies = reader.optional()?,
+                "lastNumberOfSnapshots" => {
+                    field_last_number_of_snapshots = reader.optional()?;
+                }
+                "regionName" => field_region_name = reader.optional()?,
+                "shouldCopyOplogs" => field_should_copy_oplogs = reader.optional()?,
+                "zoneId" => field_zone_id = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            copy_policy_items: field_copy_policy_items,
+            frequencies: field_frequencies,
+            last_number_of_snapshots: field_last_number_of_snapshots,
+            region_name: field_region_name,
+            should_copy_oplogs: field_should_copy_oplogs,
+            zone_id: field_zone_id.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

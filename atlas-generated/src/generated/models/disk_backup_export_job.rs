@@ -56,6 +56,62 @@ impl DiskBackupExportJob {
 }
 impl crate::runtime::Json for DiskBackupExportJob {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_components = None;
+        let mut field_created_at = None;
+        let mut field_custom_data = None;
+        let mut field_export_bucket_id = None;
+        let mut field_export_status = None;
+        let mut field_finished_at = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_prefix = None;
+        let mut field_snapshot_id = None;
+        let mut field_state = None;
+        let mut field_state_reason = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "components" => field_components = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "customData" => field_custom_data = reader.optional()?,
+                "exportBucketId" => field_export_bucket_id = reader.optional()?,
+                "exportStatus" => field_export_status = reader.optional()?,
+                "finishedAt" => field_finished_at = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "prefix" => field_prefix = reader.optional()?,
+                "snapshotId" => field_snapshot_id = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                "stateReason" => field_state_reason = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            components: field_components,
+            created_at: field_created_at,
+            custom_data: field_custom_data,
+            export_bucket_id: field_export_bucket_id,
+            export_status: field_export_status,
+            finished_at: field_finished_at,
+            id: field_id,
+            links: field_links,
+            prefix: field_prefix,
+            snapshot_id: field_snapshot_id,
+            state: field_state,
+            state_reason: field_state_reason,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -186,6 +242,12 @@ impl crate::runtime::Json for DiskBackupExportJobState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for DiskBackupExportJobState {

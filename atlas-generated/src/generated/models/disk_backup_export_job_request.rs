@@ -30,6 +30,38 @@ impl DiskBackupExportJobRequest {
 }
 impl crate::runtime::Json for DiskBackupExportJobRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_custom_data = None;
+        let mut field_export_bucket_id = None;
+        let mut field_links = None;
+        let mut field_snapshot_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "customData" => field_custom_data = reader.optional()?,
+                "exportBucketId" => field_export_bucket_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "snapshotId" => field_snapshot_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            custom_data: field_custom_data,
+            export_bucket_id: field_export_bucket_id,
+            links: field_links,
+            snapshot_id: field_snapshot_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,35 @@ impl DiskBackupOnDemandSnapshotRequest {
 }
 impl crate::runtime::Json for DiskBackupOnDemandSnapshotRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_description = None;
+        let mut field_links = None;
+        let mut field_retention_in_days = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "description" => field_description = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "retentionInDays" => field_retention_in_days = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            description: field_description,
+            links: field_links,
+            retention_in_days: field_retention_in_days,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

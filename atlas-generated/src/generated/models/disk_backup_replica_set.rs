@@ -82,6 +82,74 @@ impl DiskBackupReplicaSet {
 }
 impl crate::runtime::Json for DiskBackupReplicaSet {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_copy_regions = None;
+        let mut field_created_at = None;
+        let mut field_description = None;
+        let mut field_expires_at = None;
+        let mut field_frequency_type = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_master_key_uuid = None;
+        let mut field_mongod_version = None;
+        let mut field_policy_items = None;
+        let mut field_replica_set_name = None;
+        let mut field_snapshot_type = None;
+        let mut field_status = None;
+        let mut field_storage_size_bytes = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "copyRegions" => field_copy_regions = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "frequencyType" => field_frequency_type = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
+                "mongodVersion" => field_mongod_version = reader.optional()?,
+                "policyItems" => field_policy_items = reader.optional()?,
+                "replicaSetName" => field_replica_set_name = reader.optional()?,
+                "snapshotType" => field_snapshot_type = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            copy_regions: field_copy_regions,
+            created_at: field_created_at,
+            description: field_description,
+            expires_at: field_expires_at,
+            frequency_type: field_frequency_type,
+            id: field_id,
+            links: field_links,
+            master_key_uuid: field_master_key_uuid,
+            mongod_version: field_mongod_version,
+            policy_items: field_policy_items,
+            replica_set_name: field_replica_set_name,
+            snapshot_type: field_snapshot_type,
+            status: field_status,
+            storage_size_bytes: field_storage_size_bytes,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -229,6 +297,12 @@ impl crate::runtime::Json for FrequencyType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for FrequencyType {
     #[inline]
@@ -308,6 +382,12 @@ impl crate::runtime::Json for SnapshotType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for SnapshotType {
@@ -398,6 +478,12 @@ impl crate::runtime::Json for BackupStatus {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for BackupStatus {
     #[inline]
@@ -445,6 +531,15 @@ impl crate::runtime::Json for DiskBackupReplicaSetType2 {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "replicaSet" => Ok(Self::ReplicaSet),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(DiskBackupReplicaSetType2);

@@ -30,6 +30,37 @@ impl DiskBackupRestoreMember {
 }
 impl crate::runtime::Json for DiskBackupRestoreMember {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_download_url = None;
+        let mut field_private_download_delivery_urls = None;
+        let mut field_replica_set_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "downloadUrl" => field_download_url = reader.optional()?,
+                "privateDownloadDeliveryUrls" => {
+                    field_private_download_delivery_urls = reader.optional()?;
+                }
+                "replicaSetName" => field_replica_set_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            download_url: field_download_url,
+            private_download_delivery_urls: field_private_download_delivery_urls,
+            replica_set_name: field_replica_set_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -84,6 +84,74 @@ impl DiskBackupShardedClusterSnapshot {
 }
 impl crate::runtime::Json for DiskBackupShardedClusterSnapshot {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_config_server_type = None;
+        let mut field_created_at = None;
+        let mut field_description = None;
+        let mut field_expires_at = None;
+        let mut field_frequency_type = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_master_key_uuid = None;
+        let mut field_members = None;
+        let mut field_mongod_version = None;
+        let mut field_policy_items = None;
+        let mut field_snapshot_ids = None;
+        let mut field_snapshot_type = None;
+        let mut field_status = None;
+        let mut field_storage_size_bytes = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "configServerType" => field_config_server_type = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "frequencyType" => field_frequency_type = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "masterKeyUUID" => field_master_key_uuid = reader.optional()?,
+                "members" => field_members = reader.optional()?,
+                "mongodVersion" => field_mongod_version = reader.optional()?,
+                "policyItems" => field_policy_items = reader.optional()?,
+                "snapshotIds" => field_snapshot_ids = reader.optional()?,
+                "snapshotType" => field_snapshot_type = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            config_server_type: field_config_server_type,
+            created_at: field_created_at,
+            description: field_description,
+            expires_at: field_expires_at,
+            frequency_type: field_frequency_type,
+            id: field_id,
+            links: field_links,
+            master_key_uuid: field_master_key_uuid,
+            members: field_members,
+            mongod_version: field_mongod_version,
+            policy_items: field_policy_items,
+            snapshot_ids: field_snapshot_ids,
+            snapshot_type: field_snapshot_type,
+            status: field_status,
+            storage_size_bytes: field_storage_size_bytes,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -217,6 +285,12 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshotConfigServerType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for DiskBackupShardedClusterSnapshotConfigServerType {
     #[inline]
@@ -264,6 +338,15 @@ impl crate::runtime::Json for DiskBackupShardedClusterSnapshotType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "shardedCluster" => Ok(Self::ShardedCluster),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(DiskBackupShardedClusterSnapshotType);

@@ -50,6 +50,31 @@ impl crate::runtime::Json for DiskBackupSnapshot {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("replicaSet") => Ok(Self::ReplicaSet(payload.payload(true)?)),
+                    Some("shardedCluster") => {
+                        Ok(Self::ShardedCluster(payload.payload(true)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::ReplicaSet(value) => {

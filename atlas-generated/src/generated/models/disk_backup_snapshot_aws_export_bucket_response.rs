@@ -53,6 +53,50 @@ impl DiskBackupSnapshotAwsExportBucketResponse {
 }
 impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_bucket_name = None;
+        let mut field_cloud_provider = None;
+        let mut field_iam_role_id = None;
+        let mut field_links = None;
+        let mut field_region = None;
+        let mut field_require_private_networking = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = Some(reader.value()?),
+                "bucketName" => field_bucket_name = Some(reader.value()?),
+                "cloudProvider" => field_cloud_provider = Some(reader.value()?),
+                "iamRoleId" => field_iam_role_id = Some(reader.value()?),
+                "links" => field_links = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "requirePrivateNetworking" => {
+                    field_require_private_networking = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id.ok_or(crate::runtime::Bail)?,
+            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
+            cloud_provider: field_cloud_provider.ok_or(crate::runtime::Bail)?,
+            iam_role_id: field_iam_role_id.ok_or(crate::runtime::Bail)?,
+            links: field_links,
+            region: field_region,
+            require_private_networking: field_require_private_networking,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -173,6 +217,15 @@ impl crate::runtime::Json for DiskBackupSnapshotAwsExportBucketResponseCloudProv
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "AWS" => Ok(Self::Aws),
+            _ => Err(crate::runtime::Bail),
+        }
     }
     #[inline]
     fn zero() -> Option<Self> {

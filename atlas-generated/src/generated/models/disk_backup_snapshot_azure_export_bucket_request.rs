@@ -39,6 +39,42 @@ impl DiskBackupSnapshotAzureExportBucketRequest {
 }
 impl crate::runtime::Json for DiskBackupSnapshotAzureExportBucketRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_links = None;
+        let mut field_bucket_name = None;
+        let mut field_role_id = None;
+        let mut field_service_url = None;
+        let mut field_tenant_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "links" => field_links = reader.optional()?,
+                "bucketName" => field_bucket_name = reader.optional()?,
+                "roleId" => field_role_id = Some(reader.value()?),
+                "serviceUrl" => field_service_url = Some(reader.value()?),
+                "tenantId" => field_tenant_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            links: field_links,
+            bucket_name: field_bucket_name,
+            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            service_url: field_service_url.ok_or(crate::runtime::Bail)?,
+            tenant_id: field_tenant_id,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -102,6 +102,88 @@ impl DiskBackupSnapshotRestoreJob {
 }
 impl crate::runtime::Json for DiskBackupSnapshotRestoreJob {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cancelled = None;
+        let mut field_components = None;
+        let mut field_delivery_type = None;
+        let mut field_delivery_url = None;
+        let mut field_desired_timestamp = None;
+        let mut field_expired = None;
+        let mut field_expires_at = None;
+        let mut field_failed = None;
+        let mut field_finished_at = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_oplog_inc = None;
+        let mut field_oplog_ts = None;
+        let mut field_point_in_time_utc_seconds = None;
+        let mut field_private_download_delivery_urls = None;
+        let mut field_snapshot_id = None;
+        let mut field_target_cluster_name = None;
+        let mut field_target_group_id = None;
+        let mut field_timestamp = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cancelled" => field_cancelled = reader.optional()?,
+                "components" => field_components = reader.optional()?,
+                "deliveryType" => field_delivery_type = Some(reader.value()?),
+                "deliveryUrl" => field_delivery_url = reader.optional()?,
+                "desiredTimestamp" => field_desired_timestamp = reader.optional()?,
+                "expired" => field_expired = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "failed" => field_failed = reader.optional()?,
+                "finishedAt" => field_finished_at = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "oplogInc" => field_oplog_inc = reader.optional()?,
+                "oplogTs" => field_oplog_ts = reader.optional()?,
+                "pointInTimeUTCSeconds" => {
+                    field_point_in_time_utc_seconds = reader.optional()?;
+                }
+                "privateDownloadDeliveryUrls" => {
+                    field_private_download_delivery_urls = reader.optional()?;
+                }
+                "snapshotId" => field_snapshot_id = reader.optional()?,
+                "targetClusterName" => field_target_cluster_name = reader.optional()?,
+                "targetGroupId" => field_target_group_id = reader.optional()?,
+                "timestamp" => field_timestamp = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cancelled: field_cancelled,
+            components: field_components,
+            delivery_type: field_delivery_type.ok_or(crate::runtime::Bail)?,
+            delivery_url: field_delivery_url,
+            desired_timestamp: field_desired_timestamp,
+            expired: field_expired,
+            expires_at: field_expires_at,
+            failed: field_failed,
+            finished_at: field_finished_at,
+            id: field_id,
+            links: field_links,
+            oplog_inc: field_oplog_inc,
+            oplog_ts: field_oplog_ts,
+            point_in_time_utc_seconds: field_point_in_time_utc_seconds,
+            private_download_delivery_urls: field_private_download_delivery_urls,
+            snapshot_id: field_snapshot_id,
+            target_cluster_name: field_target_cluster_name,
+            target_group_id: field_target_group_id,
+            timestamp: field_timestamp,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -272,6 +354,12 @@ impl crate::runtime::Json for RestoreJobDeliveryType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

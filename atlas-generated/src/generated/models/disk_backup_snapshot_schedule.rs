@@ -98,6 +98,92 @@ impl DiskBackupSnapshotSchedule {
 }
 impl crate::runtime::Json for DiskBackupSnapshotSchedule {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_auto_export_enabled = None;
+        let mut field_cluster_id = None;
+        let mut field_cluster_name = None;
+        let mut field_copy_policy_items_enabled = None;
+        let mut field_copy_settings = None;
+        let mut field_delete_copied_backups = None;
+        let mut field_delete_copy_snapshots = None;
+        let mut field_delete_snapshots = None;
+        let mut field_export = None;
+        let mut field_extra_retention_settings = None;
+        let mut field_links = None;
+        let mut field_next_snapshot = None;
+        let mut field_policies = None;
+        let mut field_reference_hour_of_day = None;
+        let mut field_reference_minute_of_hour = None;
+        let mut field_restore_window_days = None;
+        let mut field_update_copy_snapshots = None;
+        let mut field_update_snapshots = None;
+        let mut field_use_org_and_group_names_in_export_prefix = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "autoExportEnabled" => field_auto_export_enabled = reader.optional()?,
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "copyPolicyItemsEnabled" => {
+                    field_copy_policy_items_enabled = reader.optional()?;
+                }
+                "copySettings" => field_copy_settings = reader.optional()?,
+                "deleteCopiedBackups" => field_delete_copied_backups = reader.optional()?,
+                "deleteCopySnapshots" => field_delete_copy_snapshots = reader.optional()?,
+                "deleteSnapshots" => field_delete_snapshots = reader.optional()?,
+                "export" => field_export = reader.optional()?,
+                "extraRetentionSettings" => {
+                    field_extra_retention_settings = reader.optional()?;
+                }
+                "links" => field_links = reader.optional()?,
+                "nextSnapshot" => field_next_snapshot = reader.optional()?,
+                "policies" => field_policies = Some(reader.value()?),
+                "referenceHourOfDay" => field_reference_hour_of_day = reader.optional()?,
+                "referenceMinuteOfHour" => {
+                    field_reference_minute_of_hour = reader.optional()?;
+                }
+                "restoreWindowDays" => field_restore_window_days = reader.optional()?,
+                "updateCopySnapshots" => field_update_copy_snapshots = reader.optional()?,
+                "updateSnapshots" => field_update_snapshots = reader.optional()?,
+                "useOrgAndGroupNamesInExportPrefix" => {
+                    field_use_org_and_group_names_in_export_prefix = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            auto_export_enabled: field_auto_export_enabled,
+            cluster_id: field_cluster_id,
+            cluster_name: field_cluster_name,
+            copy_policy_items_enabled: field_copy_policy_items_enabled,
+            copy_settings: field_copy_settings,
+            delete_copied_backups: field_delete_copied_backups,
+            delete_copy_snapshots: field_delete_copy_snapshots,
+            delete_snapshots: field_delete_snapshots,
+            export: field_export,
+            extra_retention_settings: field_extra_retention_settings,
+            links: field_links,
+            next_snapshot: field_next_snapshot,
+            policies: field_policies.ok_or(crate::runtime::Bail)?,
+            reference_hour_of_day: field_reference_hour_of_day,
+            reference_minute_of_hour: field_reference_minute_of_hour,
+            restore_window_days: field_restore_window_days,
+            update_copy_snapshots: field_update_copy_snapshots,
+            update_snapshots: field_update_snapshots,
+            use_org_and_group_names_in_export_prefix: field_use_org_and_group_names_in_export_prefix,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -35,6 +35,36 @@ impl DiskBackupTimeBasedCopyPolicyItem {
 }
 impl crate::runtime::Json for DiskBackupTimeBasedCopyPolicyItem {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_retention_unit = None;
+        let mut field_retention_value = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "retentionUnit" => field_retention_unit = Some(reader.value()?),
+                "retentionValue" => field_retention_value = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            retention_unit: field_retention_unit.ok_or(crate::runtime::Bail)?,
+            retention_value: field_retention_value.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -30,6 +30,47 @@ impl DropIndexSuggestionsIndex {
 }
 impl crate::runtime::Json for DropIndexSuggestionsIndex {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_access_count = None;
+        let mut field_index = None;
+        let mut field_name = None;
+        let mut field_namespace = None;
+        let mut field_shards = None;
+        let mut field_since = None;
+        let mut field_size_bytes = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "accessCount" => field_access_count = reader.optional()?,
+                "index" => field_index = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "namespace" => field_namespace = reader.optional()?,
+                "shards" => field_shards = reader.optional()?,
+                "since" => field_since = reader.optional()?,
+                "sizeBytes" => field_size_bytes = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            access_count: field_access_count,
+            index: field_index,
+            name: field_name,
+            namespace: field_namespace,
+            shards: field_shards,
+            since: field_since,
+            size_bytes: field_size_bytes,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -28,6 +28,35 @@ impl DropIndexSuggestionsResponse {
 }
 impl crate::runtime::Json for DropIndexSuggestionsResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_hidden_indexes = None;
+        let mut field_redundant_indexes = None;
+        let mut field_unused_indexes = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "hiddenIndexes" => field_hidden_indexes = reader.optional()?,
+                "redundantIndexes" => field_redundant_indexes = reader.optional()?,
+                "unusedIndexes" => field_unused_indexes = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            hidden_indexes: field_hidden_indexes,
+            redundant_indexes: field_redundant_indexes,
+            unused_indexes: field_unused_indexes,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

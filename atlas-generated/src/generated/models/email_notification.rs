@@ -47,6 +47,42 @@ impl EmailNotification {
 }
 impl crate::runtime::Json for EmailNotification {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delay_min = None;
+        let mut field_email_address = None;
+        let mut field_interval_min = None;
+        let mut field_notifier_id = None;
+        let mut field_type_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "delayMin" => field_delay_min = reader.optional()?,
+                "emailAddress" => field_email_address = reader.optional()?,
+                "intervalMin" => field_interval_min = reader.optional()?,
+                "notifierId" => field_notifier_id = reader.optional()?,
+                "typeName" => field_type_name = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delay_min: field_delay_min,
+            email_address: field_email_address,
+            interval_min: field_interval_min,
+            notifier_id: field_notifier_id,
+            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -149,6 +185,12 @@ impl crate::runtime::Json for EmailNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

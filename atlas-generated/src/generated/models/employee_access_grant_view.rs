@@ -35,6 +35,36 @@ impl EmployeeAccessGrantView {
 }
 impl crate::runtime::Json for EmployeeAccessGrantView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_expiration_time = None;
+        let mut field_grant_type = None;
+        let mut field_links = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "expirationTime" => field_expiration_time = Some(reader.value()?),
+                "grantType" => field_grant_type = Some(reader.value()?),
+                "links" => field_links = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            expiration_time: field_expiration_time.ok_or(crate::runtime::Bail)?,
+            grant_type: field_grant_type.ok_or(crate::runtime::Bail)?,
+            links: field_links,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -159,6 +189,12 @@ impl crate::runtime::Json for EmployeeAccessGrantViewGrantType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

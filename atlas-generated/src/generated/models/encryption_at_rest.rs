@@ -24,6 +24,40 @@ impl EncryptionAtRest {
 }
 impl crate::runtime::Json for EncryptionAtRest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws_kms = None;
+        let mut field_azure_key_vault = None;
+        let mut field_enabled_for_search_nodes = None;
+        let mut field_google_cloud_kms = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "awsKms" => field_aws_kms = reader.optional()?,
+                "azureKeyVault" => field_azure_key_vault = reader.optional()?,
+                "enabledForSearchNodes" => {
+                    field_enabled_for_search_nodes = reader.optional()?;
+                }
+                "googleCloudKms" => field_google_cloud_kms = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws_kms: field_aws_kms,
+            azure_key_vault: field_azure_key_vault,
+            enabled_for_search_nodes: field_enabled_for_search_nodes,
+            google_cloud_kms: field_google_cloud_kms,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -39,6 +39,39 @@ impl EnvelopedDropIndexSuggestionsResponse {
 }
 impl crate::runtime::Json for EnvelopedDropIndexSuggestionsResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_content = None;
+        let mut field_links = None;
+        let mut field_locations = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "content" => field_content = Some(reader.value()?),
+                "links" => field_links = reader.optional()?,
+                "locations" => field_locations = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            content: field_content.ok_or(crate::runtime::Bail)?,
+            links: field_links,
+            locations: field_locations,
+            status: field_status,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

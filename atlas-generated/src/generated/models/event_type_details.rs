@@ -30,6 +30,35 @@ impl EventTypeDetails {
 }
 impl crate::runtime::Json for EventTypeDetails {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_alertable = None;
+        let mut field_description = None;
+        let mut field_event_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "alertable" => field_alertable = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "eventType" => field_event_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            alertable: field_alertable,
+            description: field_description,
+            event_type: field_event_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

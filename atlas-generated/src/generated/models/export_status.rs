@@ -24,6 +24,32 @@ impl ExportStatus {
 }
 impl crate::runtime::Json for ExportStatus {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_exported_collections = None;
+        let mut field_total_collections = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "exportedCollections" => field_exported_collections = reader.optional()?,
+                "totalCollections" => field_total_collections = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            exported_collections: field_exported_collections,
+            total_collections: field_total_collections,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

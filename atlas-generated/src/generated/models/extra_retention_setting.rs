@@ -20,6 +20,32 @@ impl ExtraRetentionSetting {
 }
 impl crate::runtime::Json for ExtraRetentionSetting {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_frequency_type = None;
+        let mut field_retention_days = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "frequencyType" => field_frequency_type = reader.optional()?,
+                "retentionDays" => field_retention_days = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            frequency_type: field_frequency_type,
+            retention_days: field_retention_days,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

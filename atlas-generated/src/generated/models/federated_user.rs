@@ -45,6 +45,45 @@ impl FederatedUser {
 }
 impl crate::runtime::Json for FederatedUser {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_email_address = None;
+        let mut field_federation_settings_id = None;
+        let mut field_first_name = None;
+        let mut field_last_name = None;
+        let mut field_user_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "emailAddress" => field_email_address = Some(reader.value()?),
+                "federationSettingsId" => {
+                    field_federation_settings_id = Some(reader.value()?);
+                }
+                "firstName" => field_first_name = Some(reader.value()?),
+                "lastName" => field_last_name = Some(reader.value()?),
+                "userId" => field_user_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            email_address: field_email_address.ok_or(crate::runtime::Bail)?,
+            federation_settings_id: field_federation_settings_id
+                .ok_or(crate::runtime::Bail)?,
+            first_name: field_first_name.ok_or(crate::runtime::Bail)?,
+            last_name: field_last_name.ok_or(crate::runtime::Bail)?,
+            user_id: field_user_id,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

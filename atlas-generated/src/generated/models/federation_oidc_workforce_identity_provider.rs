@@ -68,6 +68,77 @@ impl FederationOidcWorkforceIdentityProvider {
 }
 impl crate::runtime::Json for FederationOidcWorkforceIdentityProvider {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_associated_domains = None;
+        let mut field_associated_orgs = None;
+        let mut field_audience = None;
+        let mut field_authorization_type = None;
+        let mut field_client_id = None;
+        let mut field_created_at = None;
+        let mut field_description = None;
+        let mut field_display_name = None;
+        let mut field_groups_claim = None;
+        let mut field_id = None;
+        let mut field_idp_type = None;
+        let mut field_issuer_uri = None;
+        let mut field_okta_idp_id = None;
+        let mut field_protocol = None;
+        let mut field_requested_scopes = None;
+        let mut field_updated_at = None;
+        let mut field_user_claim = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "associatedDomains" => field_associated_domains = reader.optional()?,
+                "associatedOrgs" => field_associated_orgs = reader.optional()?,
+                "audience" => field_audience = Some(reader.optional()?),
+                "authorizationType" => field_authorization_type = reader.optional()?,
+                "clientId" => field_client_id = Some(reader.optional()?),
+                "createdAt" => field_created_at = reader.optional()?,
+                "description" => field_description = Some(reader.optional()?),
+                "displayName" => field_display_name = reader.optional()?,
+                "groupsClaim" => field_groups_claim = Some(reader.optional()?),
+                "id" => field_id = reader.optional()?,
+                "idpType" => field_idp_type = reader.optional()?,
+                "issuerUri" => field_issuer_uri = reader.optional()?,
+                "oktaIdpId" => field_okta_idp_id = reader.optional()?,
+                "protocol" => field_protocol = reader.optional()?,
+                "requestedScopes" => field_requested_scopes = reader.optional()?,
+                "updatedAt" => field_updated_at = Some(reader.optional()?),
+                "userClaim" => field_user_claim = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            associated_domains: field_associated_domains,
+            associated_orgs: field_associated_orgs,
+            audience: field_audience,
+            authorization_type: field_authorization_type,
+            client_id: field_client_id,
+            created_at: field_created_at,
+            description: field_description,
+            display_name: field_display_name,
+            groups_claim: field_groups_claim,
+            id: field_id,
+            idp_type: field_idp_type,
+            issuer_uri: field_issuer_uri,
+            okta_idp_id: field_okta_idp_id,
+            protocol: field_protocol,
+            requested_scopes: field_requested_scopes,
+            updated_at: field_updated_at,
+            user_claim: field_user_claim,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -211,6 +282,12 @@ impl crate::runtime::Json for AuthorizationType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for AuthorizationType {
     #[inline]
@@ -287,6 +364,12 @@ impl crate::runtime::Json for IdpType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for IdpType {
     #[inline]
@@ -362,6 +445,12 @@ impl crate::runtime::Json for IdentityProviderProtocol {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for IdentityProviderProtocol {

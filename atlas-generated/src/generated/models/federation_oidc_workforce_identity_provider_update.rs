@@ -42,6 +42,62 @@ impl FederationOidcWorkforceIdentityProviderUpdate {
 }
 impl crate::runtime::Json for FederationOidcWorkforceIdentityProviderUpdate {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_associated_domains = None;
+        let mut field_audience = None;
+        let mut field_authorization_type = None;
+        let mut field_client_id = None;
+        let mut field_description = None;
+        let mut field_display_name = None;
+        let mut field_groups_claim = None;
+        let mut field_idp_type = None;
+        let mut field_issuer_uri = None;
+        let mut field_protocol = None;
+        let mut field_requested_scopes = None;
+        let mut field_user_claim = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "associatedDomains" => field_associated_domains = reader.optional()?,
+                "audience" => field_audience = reader.optional()?,
+                "authorizationType" => field_authorization_type = reader.optional()?,
+                "clientId" => field_client_id = reader.optional()?,
+                "description" => field_description = Some(reader.optional()?),
+                "displayName" => field_display_name = reader.optional()?,
+                "groupsClaim" => field_groups_claim = reader.optional()?,
+                "idpType" => field_idp_type = reader.optional()?,
+                "issuerUri" => field_issuer_uri = reader.optional()?,
+                "protocol" => field_protocol = reader.optional()?,
+                "requestedScopes" => field_requested_scopes = reader.optional()?,
+                "userClaim" => field_user_claim = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            associated_domains: field_associated_domains,
+            audience: field_audience,
+            authorization_type: field_authorization_type,
+            client_id: field_client_id,
+            description: field_description,
+            display_name: field_display_name,
+            groups_claim: field_groups_claim,
+            idp_type: field_idp_type,
+            issuer_uri: field_issuer_uri,
+            protocol: field_protocol,
+            requested_scopes: field_requested_scopes,
+            user_claim: field_user_claim,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,53 @@ impl FederationOidcWorkloadIdentityProviderUpdate {
 }
 impl crate::runtime::Json for FederationOidcWorkloadIdentityProviderUpdate {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_audience = None;
+        let mut field_authorization_type = None;
+        let mut field_description = None;
+        let mut field_display_name = None;
+        let mut field_groups_claim = None;
+        let mut field_idp_type = None;
+        let mut field_issuer_uri = None;
+        let mut field_protocol = None;
+        let mut field_user_claim = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "audience" => field_audience = reader.optional()?,
+                "authorizationType" => field_authorization_type = reader.optional()?,
+                "description" => field_description = Some(reader.optional()?),
+                "displayName" => field_display_name = reader.optional()?,
+                "groupsClaim" => field_groups_claim = reader.optional()?,
+                "idpType" => field_idp_type = reader.optional()?,
+                "issuerUri" => field_issuer_uri = reader.optional()?,
+                "protocol" => field_protocol = reader.optional()?,
+                "userClaim" => field_user_claim = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            audience: field_audience,
+            authorization_type: field_authorization_type,
+            description: field_description,
+            display_name: field_display_name,
+            groups_claim: field_groups_claim,
+            idp_type: field_idp_type,
+            issuer_uri: field_issuer_uri,
+            protocol: field_protocol,
+            user_claim: field_user_claim,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -74,6 +74,88 @@ impl FederationSamlIdentityProvider {
 }
 impl crate::runtime::Json for FederationSamlIdentityProvider {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_acs_url = None;
+        let mut field_associated_domains = None;
+        let mut field_associated_orgs = None;
+        let mut field_audience_uri = None;
+        let mut field_created_at = None;
+        let mut field_description = None;
+        let mut field_display_name = None;
+        let mut field_id = None;
+        let mut field_idp_type = None;
+        let mut field_issuer_uri = None;
+        let mut field_okta_idp_id = None;
+        let mut field_pem_file_info = None;
+        let mut field_protocol = None;
+        let mut field_request_binding = None;
+        let mut field_response_signature_algorithm = None;
+        let mut field_slug = None;
+        let mut field_sso_debug_enabled = None;
+        let mut field_sso_url = None;
+        let mut field_status = None;
+        let mut field_updated_at = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "acsUrl" => field_acs_url = Some(reader.optional()?),
+                "associatedDomains" => field_associated_domains = reader.optional()?,
+                "associatedOrgs" => field_associated_orgs = reader.optional()?,
+                "audienceUri" => field_audience_uri = Some(reader.optional()?),
+                "createdAt" => field_created_at = reader.optional()?,
+                "description" => field_description = Some(reader.optional()?),
+                "displayName" => field_display_name = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "idpType" => field_idp_type = reader.optional()?,
+                "issuerUri" => field_issuer_uri = reader.optional()?,
+                "oktaIdpId" => field_okta_idp_id = reader.optional()?,
+                "pemFileInfo" => field_pem_file_info = Some(reader.optional()?),
+                "protocol" => field_protocol = reader.optional()?,
+                "requestBinding" => field_request_binding = reader.optional()?,
+                "responseSignatureAlgorithm" => {
+                    field_response_signature_algorithm = reader.optional()?;
+                }
+                "slug" => field_slug = Some(reader.optional()?),
+                "ssoDebugEnabled" => field_sso_debug_enabled = reader.optional()?,
+                "ssoUrl" => field_sso_url = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "updatedAt" => field_updated_at = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            acs_url: field_acs_url,
+            associated_domains: field_associated_domains,
+            associated_orgs: field_associated_orgs,
+            audience_uri: field_audience_uri,
+            created_at: field_created_at,
+            description: field_description,
+            display_name: field_display_name,
+            id: field_id,
+            idp_type: field_idp_type,
+            issuer_uri: field_issuer_uri,
+            okta_idp_id: field_okta_idp_id,
+            pem_file_info: field_pem_file_info,
+            protocol: field_protocol,
+            request_binding: field_request_binding,
+            response_signature_algorithm: field_response_signature_algorithm,
+            slug: field_slug,
+            sso_debug_enabled: field_sso_debug_enabled,
+            sso_url: field_sso_url,
+            status: field_status,
+            updated_at: field_updated_at,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -223,6 +305,12 @@ impl crate::runtime::Json for RequestBinding {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for RequestBinding {
     #[inline]
@@ -299,6 +387,12 @@ impl crate::runtime::Json for ResponseSignatureAlgorithm {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for ResponseSignatureAlgorithm {
     #[inline]
@@ -374,6 +468,12 @@ impl crate::runtime::Json for FederationStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for FederationStatus {

@@ -66,6 +66,68 @@ impl FederationSamlIdentityProviderUpdate {
 }
 impl crate::runtime::Json for FederationSamlIdentityProviderUpdate {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_associated_domains = None;
+        let mut field_description = None;
+        let mut field_display_name = None;
+        let mut field_idp_type = None;
+        let mut field_issuer_uri = None;
+        let mut field_pem_file_info = None;
+        let mut field_protocol = None;
+        let mut field_request_binding = None;
+        let mut field_response_signature_algorithm = None;
+        let mut field_slug = None;
+        let mut field_sso_debug_enabled = None;
+        let mut field_sso_url = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "associatedDomains" => field_associated_domains = reader.optional()?,
+                "description" => field_description = Some(reader.optional()?),
+                "displayName" => field_display_name = reader.optional()?,
+                "idpType" => field_idp_type = reader.optional()?,
+                "issuerUri" => field_issuer_uri = reader.optional()?,
+                "pemFileInfo" => field_pem_file_info = reader.optional()?,
+                "protocol" => field_protocol = reader.optional()?,
+                "requestBinding" => field_request_binding = reader.optional()?,
+                "responseSignatureAlgorithm" => {
+                    field_response_signature_algorithm = reader.optional()?;
+                }
+                "slug" => field_slug = reader.optional()?,
+                "ssoDebugEnabled" => field_sso_debug_enabled = Some(reader.value()?),
+                "ssoUrl" => field_sso_url = reader.optional()?,
+                "status" => field_status = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            associated_domains: field_associated_domains,
+            description: field_description,
+            display_name: field_display_name,
+            idp_type: field_idp_type,
+            issuer_uri: field_issuer_uri,
+            pem_file_info: field_pem_file_info,
+            protocol: field_protocol,
+            request_binding: field_request_binding,
+            response_signature_algorithm: field_response_signature_algorithm,
+            slug: field_slug,
+            sso_debug_enabled: field_sso_debug_enabled.ok_or(crate::runtime::Bail)?,
+            sso_url: field_sso_url,
+            status: field_status,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -204,6 +266,12 @@ impl crate::runtime::Json for FederationSamlIdentityProviderUpdateStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for FederationSamlIdentityProviderUpdateStatus {

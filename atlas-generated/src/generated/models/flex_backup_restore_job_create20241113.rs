@@ -74,6 +74,74 @@ impl FlexBackupRestoreJobCreate20241113 {
 }
 impl crate::runtime::Json for FlexBackupRestoreJobCreate20241113 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delivery_type = None;
+        let mut field_expiration_date = None;
+        let mut field_id = None;
+        let mut field_instance_name = None;
+        let mut field_links = None;
+        let mut field_project_id = None;
+        let mut field_restore_finished_date = None;
+        let mut field_restore_scheduled_date = None;
+        let mut field_snapshot_finished_date = None;
+        let mut field_snapshot_id = None;
+        let mut field_snapshot_url = None;
+        let mut field_status = None;
+        let mut field_target_deployment_item_name = None;
+        let mut field_target_project_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "deliveryType" => field_delivery_type = reader.optional()?,
+                "expirationDate" => field_expiration_date = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "instanceName" => field_instance_name = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "projectId" => field_project_id = reader.optional()?,
+                "restoreFinishedDate" => field_restore_finished_date = reader.optional()?,
+                "restoreScheduledDate" => {
+                    field_restore_scheduled_date = reader.optional()?;
+                }
+                "snapshotFinishedDate" => {
+                    field_snapshot_finished_date = reader.optional()?;
+                }
+                "snapshotId" => field_snapshot_id = reader.optional()?,
+                "snapshotUrl" => field_snapshot_url = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "targetDeploymentItemName" => {
+                    field_target_deployment_item_name = reader.optional()?;
+                }
+                "targetProjectId" => field_target_project_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delivery_type: field_delivery_type,
+            expiration_date: field_expiration_date,
+            id: field_id,
+            instance_name: field_instance_name,
+            links: field_links,
+            project_id: field_project_id,
+            restore_finished_date: field_restore_finished_date,
+            restore_scheduled_date: field_restore_scheduled_date,
+            snapshot_finished_date: field_snapshot_finished_date,
+            snapshot_id: field_snapshot_id,
+            snapshot_url: field_snapshot_url,
+            status: field_status,
+            target_deployment_item_name: field_target_deployment_item_name,
+            target_project_id: field_target_project_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -50,6 +50,50 @@ impl FlexBackupSnapshot20241113 {
 }
 impl crate::runtime::Json for FlexBackupSnapshot20241113 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_expiration = None;
+        let mut field_finish_time = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_mongo_db_version = None;
+        let mut field_scheduled_time = None;
+        let mut field_start_time = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "expiration" => field_expiration = reader.optional()?,
+                "finishTime" => field_finish_time = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
+                "scheduledTime" => field_scheduled_time = reader.optional()?,
+                "startTime" => field_start_time = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            expiration: field_expiration,
+            finish_time: field_finish_time,
+            id: field_id,
+            links: field_links,
+            mongo_db_version: field_mongo_db_version,
+            scheduled_time: field_scheduled_time,
+            start_time: field_start_time,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

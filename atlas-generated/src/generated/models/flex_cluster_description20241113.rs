@@ -72,6 +72,72 @@ impl FlexClusterDescription20241113 {
 }
 impl crate::runtime::Json for FlexClusterDescription20241113 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_backup_settings = None;
+        let mut field_cluster_type = None;
+        let mut field_connection_strings = None;
+        let mut field_create_date = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_mongo_db_version = None;
+        let mut field_name = None;
+        let mut field_provider_settings = None;
+        let mut field_state_name = None;
+        let mut field_tags = None;
+        let mut field_termination_protection_enabled = None;
+        let mut field_version_release_system = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "backupSettings" => field_backup_settings = reader.optional()?,
+                "clusterType" => field_cluster_type = reader.optional()?,
+                "connectionStrings" => field_connection_strings = reader.optional()?,
+                "createDate" => field_create_date = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "providerSettings" => field_provider_settings = reader.optional()?,
+                "stateName" => field_state_name = reader.optional()?,
+                "tags" => field_tags = reader.optional()?,
+                "terminationProtectionEnabled" => {
+                    field_termination_protection_enabled = reader.optional()?;
+                }
+                "versionReleaseSystem" => {
+                    field_version_release_system = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            backup_settings: field_backup_settings,
+            cluster_type: field_cluster_type,
+            connection_strings: field_connection_strings,
+            create_date: field_create_date,
+            group_id: field_group_id,
+            id: field_id,
+            links: field_links,
+            mongo_db_version: field_mongo_db_version,
+            name: field_name,
+            provider_settings: field_provider_settings,
+            state_name: field_state_name,
+            tags: field_tags,
+            termination_protection_enabled: field_termination_protection_enabled,
+            version_release_system: field_version_release_system,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -217,6 +283,12 @@ impl crate::runtime::Json for FlexClusterDescription20241113ClusterType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for FlexClusterDescription20241113ClusterType {
     #[inline]
@@ -288,6 +360,12 @@ impl crate::runtime::Json for FlexClusterDescription20241113VersionReleaseSystem
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for FlexClusterDescription20241113VersionReleaseSystem {

@@ -26,6 +26,37 @@ impl FlexClusterDescriptionUpdate20241113 {
 }
 impl crate::runtime::Json for FlexClusterDescriptionUpdate20241113 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_links = None;
+        let mut field_tags = None;
+        let mut field_termination_protection_enabled = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "links" => field_links = reader.optional()?,
+                "tags" => field_tags = reader.optional()?,
+                "terminationProtectionEnabled" => {
+                    field_termination_protection_enabled = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            links: field_links,
+            tags: field_tags,
+            termination_protection_enabled: field_termination_protection_enabled,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

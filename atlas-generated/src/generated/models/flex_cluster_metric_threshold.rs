@@ -230,6 +230,72 @@ impl crate::runtime::Json for FlexClusterMetricThreshold {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "metricName",
+                |tag, payload| match tag {
+                    Some("FLEX_AVG_COMMAND_EXECUTION_TIME") => {
+                        Ok(Self::FlexAvgCommandExecutionTime(payload.payload(false)?))
+                    }
+                    Some("FLEX_AVG_READ_EXECUTION_TIME") => {
+                        Ok(Self::FlexAvgReadExecutionTime(payload.payload(false)?))
+                    }
+                    Some("FLEX_AVG_WRITE_EXECUTION_TIME") => {
+                        Ok(Self::FlexAvgWriteExecutionTime(payload.payload(false)?))
+                    }
+                    Some("FLEX_CONNECTIONS") => {
+                        Ok(Self::FlexConnections(payload.payload(false)?))
+                    }
+                    Some("FLEX_CONNECTIONS_PERCENT") => {
+                        Ok(Self::FlexConnectionsPercent(payload.payload(false)?))
+                    }
+                    Some("FLEX_DATA_SIZE_TOTAL") => {
+                        Ok(Self::FlexDataSizeTotal(payload.payload(false)?))
+                    }
+                    Some("FLEX_NETWORK_BYTES_IN") => {
+                        Ok(Self::FlexNetworkBytesIn(payload.payload(false)?))
+                    }
+                    Some("FLEX_NETWORK_BYTES_OUT") => {
+                        Ok(Self::FlexNetworkBytesOut(payload.payload(false)?))
+                    }
+                    Some("FLEX_NETWORK_NUM_REQUESTS") => {
+                        Ok(Self::FlexNetworkNumRequests(payload.payload(false)?))
+                    }
+                    Some("FLEX_OPCOUNTER_CMD") => {
+                        Ok(Self::FlexOpcounterCmd(payload.payload(false)?))
+                    }
+                    Some("FLEX_OPCOUNTER_DELETE") => {
+                        Ok(Self::FlexOpcounterDelete(payload.payload(false)?))
+                    }
+                    Some("FLEX_OPCOUNTER_GETMORE") => {
+                        Ok(Self::FlexOpcounterGetmore(payload.payload(false)?))
+                    }
+                    Some("FLEX_OPCOUNTER_INSERT") => {
+                        Ok(Self::FlexOpcounterInsert(payload.payload(false)?))
+                    }
+                    Some("FLEX_OPCOUNTER_QUERY") => {
+                        Ok(Self::FlexOpcounterQuery(payload.payload(false)?))
+                    }
+                    Some("FLEX_OPCOUNTER_UPDATE") => {
+                        Ok(Self::FlexOpcounterUpdate(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "metricName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::FlexAvgCommandExecutionTime(value) => {

@@ -24,6 +24,38 @@ impl FlexOpCounterDeleteRawMetricThresholdView {
 }
 impl crate::runtime::Json for FlexOpCounterDeleteRawMetricThresholdView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_mode = None;
+        let mut field_operator = None;
+        let mut field_threshold = None;
+        let mut field_units = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "mode" => field_mode = reader.optional()?,
+                "operator" => field_operator = reader.optional()?,
+                "threshold" => field_threshold = reader.optional()?,
+                "units" => field_units = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            mode: field_mode,
+            operator: field_operator,
+            threshold: field_threshold,
+            units: field_units,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -34,6 +34,38 @@ impl FlexProviderSettings20241113 {
 }
 impl crate::runtime::Json for FlexProviderSettings20241113 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_backing_provider_name = None;
+        let mut field_disk_size_gb = None;
+        let mut field_provider_name = None;
+        let mut field_region_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "backingProviderName" => field_backing_provider_name = reader.optional()?,
+                "diskSizeGB" => field_disk_size_gb = reader.optional()?,
+                "providerName" => field_provider_name = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            backing_provider_name: field_backing_provider_name,
+            disk_size_gb: field_disk_size_gb,
+            provider_name: field_provider_name,
+            region_name: field_region_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -130,6 +162,12 @@ impl crate::runtime::Json for ProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ProviderName {

@@ -26,6 +26,38 @@ impl GcpAccountDetails {
 }
 impl crate::runtime::Json for GcpAccountDetails {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cidr_block = None;
+        let mut field_gcp_project_id = None;
+        let mut field_links = None;
+        let mut field_vpc_network_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cidrBlock" => field_cidr_block = reader.optional()?,
+                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "vpcNetworkName" => field_vpc_network_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cidr_block: field_cidr_block,
+            gcp_project_id: field_gcp_project_id,
+            links: field_links,
+            vpc_network_name: field_vpc_network_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -63,6 +63,45 @@ impl GcpCloudProviderContainer {
 }
 impl crate::runtime::Json for GcpCloudProviderContainer {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_provisioned = None;
+        let mut field_atlas_cidr_block = None;
+        let mut field_gcp_project_id = None;
+        let mut field_network_name = None;
+        let mut field_regions = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "provisioned" => field_provisioned = reader.optional()?,
+                "atlasCidrBlock" => field_atlas_cidr_block = Some(reader.value()?),
+                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
+                "networkName" => field_network_name = reader.optional()?,
+                "regions" => field_regions = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            provisioned: field_provisioned,
+            atlas_cidr_block: field_atlas_cidr_block.ok_or(crate::runtime::Bail)?,
+            gcp_project_id: field_gcp_project_id,
+            network_name: field_network_name,
+            regions: field_regions.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -364,6 +403,12 @@ impl crate::runtime::Json for GcpCloudProviderContainerRegionsItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for GcpCloudProviderContainerRegionsItem {

@@ -28,6 +28,35 @@ impl GcpConsumerForwardingRule {
 }
 impl crate::runtime::Json for GcpConsumerForwardingRule {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoint_name = None;
+        let mut field_ip_address = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpointName" => field_endpoint_name = reader.optional()?,
+                "ipAddress" => field_ip_address = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoint_name: field_endpoint_name,
+            ip_address: field_ip_address,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -40,6 +40,49 @@ impl GcpEndpointService {
 }
 impl crate::runtime::Json for GcpEndpointService {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoint_group_names = None;
+        let mut field_error_message = None;
+        let mut field_id = None;
+        let mut field_port_mapping_enabled = None;
+        let mut field_region_name = None;
+        let mut field_service_attachment_names = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpointGroupNames" => field_endpoint_group_names = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "portMappingEnabled" => field_port_mapping_enabled = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                "serviceAttachmentNames" => {
+                    field_service_attachment_names = reader.optional()?;
+                }
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoint_group_names: field_endpoint_group_names,
+            error_message: field_error_message,
+            id: field_id,
+            port_mapping_enabled: field_port_mapping_enabled,
+            region_name: field_region_name,
+            service_attachment_names: field_service_attachment_names,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

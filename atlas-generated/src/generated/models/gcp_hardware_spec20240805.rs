@@ -34,6 +34,35 @@ impl GcpHardwareSpec20240805 {
 }
 impl crate::runtime::Json for GcpHardwareSpec20240805 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_disk_size_gb = None;
+        let mut field_instance_size = None;
+        let mut field_node_count = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "diskSizeGB" => field_disk_size_gb = reader.optional()?,
+                "instanceSize" => field_instance_size = reader.optional()?,
+                "nodeCount" => field_node_count = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            disk_size_gb: field_disk_size_gb,
+            instance_size: field_instance_size,
+            node_count: field_node_count,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -51,6 +51,45 @@ impl GcpNetworkPeeringConnectionSettings {
 }
 impl crate::runtime::Json for GcpNetworkPeeringConnectionSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_container_id = None;
+        let mut field_error_message = None;
+        let mut field_gcp_project_id = None;
+        let mut field_id = None;
+        let mut field_network_name = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "containerId" => field_container_id = Some(reader.value()?),
+                "errorMessage" => field_error_message = reader.optional()?,
+                "gcpProjectId" => field_gcp_project_id = Some(reader.value()?),
+                "id" => field_id = reader.optional()?,
+                "networkName" => field_network_name = Some(reader.value()?),
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            container_id: field_container_id.ok_or(crate::runtime::Bail)?,
+            error_message: field_error_message,
+            gcp_project_id: field_gcp_project_id.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            network_name: field_network_name.ok_or(crate::runtime::Bail)?,
+            status: field_status,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -197,6 +236,12 @@ impl crate::runtime::Json for GcpNetworkPeeringConnectionSettingsStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for GcpNetworkPeeringConnectionSettingsStatus {

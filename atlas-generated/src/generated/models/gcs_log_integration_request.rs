@@ -40,6 +40,39 @@ impl GcsLogIntegrationRequest {
 }
 impl crate::runtime::Json for GcsLogIntegrationRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_log_types = None;
+        let mut field_bucket_name = None;
+        let mut field_prefix_path = None;
+        let mut field_role_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "logTypes" => field_log_types = Some(reader.value()?),
+                "bucketName" => field_bucket_name = Some(reader.value()?),
+                "prefixPath" => field_prefix_path = Some(reader.value()?),
+                "roleId" => field_role_id = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
+            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
+            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
+            role_id: field_role_id.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -34,6 +34,35 @@ impl GeoSharding {
 }
 impl crate::runtime::Json for GeoSharding {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_custom_zone_mapping = None;
+        let mut field_managed_namespaces = None;
+        let mut field_self_managed_sharding = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "customZoneMapping" => field_custom_zone_mapping = reader.optional()?,
+                "managedNamespaces" => field_managed_namespaces = reader.optional()?,
+                "selfManagedSharding" => field_self_managed_sharding = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            custom_zone_mapping: field_custom_zone_mapping,
+            managed_namespaces: field_managed_namespaces,
+            self_managed_sharding: field_self_managed_sharding,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -32,6 +32,43 @@ impl GoogleCloudKms {
 }
 impl crate::runtime::Json for GoogleCloudKms {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_enabled = None;
+        let mut field_key_version_resource_id = None;
+        let mut field_role_id = None;
+        let mut field_service_account_key = None;
+        let mut field_valid = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "enabled" => field_enabled = reader.optional()?,
+                "keyVersionResourceID" => {
+                    field_key_version_resource_id = reader.optional()?;
+                }
+                "roleId" => field_role_id = reader.optional()?,
+                "serviceAccountKey" => field_service_account_key = reader.optional()?,
+                "valid" => field_valid = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            enabled: field_enabled,
+            key_version_resource_id: field_key_version_resource_id,
+            role_id: field_role_id,
+            service_account_key: field_service_account_key,
+            valid: field_valid,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -22,6 +22,35 @@ impl GreaterThanDaysThresholdView {
 }
 impl crate::runtime::Json for GreaterThanDaysThresholdView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_operator = None;
+        let mut field_threshold = None;
+        let mut field_units = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "operator" => field_operator = reader.optional()?,
+                "threshold" => field_threshold = reader.optional()?,
+                "units" => field_units = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            operator: field_operator,
+            threshold: field_threshold,
+            units: field_units,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -109,6 +138,12 @@ impl crate::runtime::Json for GreaterThanOperator {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for GreaterThanOperator {
     #[inline]
@@ -180,6 +215,12 @@ impl crate::runtime::Json for ThanDaysThresholdViewUnits {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ThanDaysThresholdViewUnits {

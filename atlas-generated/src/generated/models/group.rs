@@ -64,6 +64,58 @@ impl Group {
 }
 impl crate::runtime::Json for Group {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_count = None;
+        let mut field_created = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_org_id = None;
+        let mut field_region_usage_restrictions = None;
+        let mut field_tags = None;
+        let mut field_with_default_alerts_settings = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterCount" => field_cluster_count = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = Some(reader.value()?),
+                "orgId" => field_org_id = Some(reader.value()?),
+                "regionUsageRestrictions" => {
+                    field_region_usage_restrictions = reader.optional()?;
+                }
+                "tags" => field_tags = reader.optional()?,
+                "withDefaultAlertsSettings" => {
+                    field_with_default_alerts_settings = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_count: field_cluster_count,
+            created: field_created,
+            id: field_id,
+            links: field_links,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            org_id: field_org_id.ok_or(crate::runtime::Bail)?,
+            region_usage_restrictions: field_region_usage_restrictions,
+            tags: field_tags,
+            with_default_alerts_settings: field_with_default_alerts_settings,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -217,6 +269,12 @@ impl crate::runtime::Json for GroupRegionUsageRestrictions {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for GroupRegionUsageRestrictions {

@@ -52,6 +52,53 @@ impl GroupActiveUserResponse {
 }
 impl crate::runtime::Json for GroupActiveUserResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_roles = None;
+        let mut field_username = None;
+        let mut field_country = None;
+        let mut field_created_at = None;
+        let mut field_first_name = None;
+        let mut field_last_auth = None;
+        let mut field_last_name = None;
+        let mut field_mobile_number = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "roles" => field_roles = reader.optional()?,
+                "username" => field_username = reader.optional()?,
+                "country" => field_country = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "firstName" => field_first_name = reader.optional()?,
+                "lastAuth" => field_last_auth = reader.optional()?,
+                "lastName" => field_last_name = reader.optional()?,
+                "mobileNumber" => field_mobile_number = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            roles: field_roles,
+            username: field_username,
+            country: field_country,
+            created_at: field_created_at,
+            first_name: field_first_name,
+            last_auth: field_last_auth,
+            last_name: field_last_name,
+            mobile_number: field_mobile_number,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -50,6 +50,53 @@ impl GroupInvitation {
 }
 impl crate::runtime::Json for GroupInvitation {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created_at = None;
+        let mut field_expires_at = None;
+        let mut field_group_id = None;
+        let mut field_group_name = None;
+        let mut field_id = None;
+        let mut field_inviter_username = None;
+        let mut field_links = None;
+        let mut field_roles = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "createdAt" => field_created_at = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "groupName" => field_group_name = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "inviterUsername" => field_inviter_username = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "roles" => field_roles = reader.optional()?,
+                "username" => field_username = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created_at: field_created_at,
+            expires_at: field_expires_at,
+            group_id: field_group_id,
+            group_name: field_group_name,
+            id: field_id,
+            inviter_username: field_inviter_username,
+            links: field_links,
+            roles: field_roles,
+            username: field_username,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -54,6 +54,50 @@ impl GroupMaintenanceWindow {
 }
 impl crate::runtime::Json for GroupMaintenanceWindow {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_auto_defer_once_enabled = None;
+        let mut field_day_of_week = None;
+        let mut field_hour_of_day = None;
+        let mut field_number_of_deferrals = None;
+        let mut field_protected_hours = None;
+        let mut field_start_asap = None;
+        let mut field_time_zone_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "autoDeferOnceEnabled" => {
+                    field_auto_defer_once_enabled = reader.optional()?;
+                }
+                "dayOfWeek" => field_day_of_week = Some(reader.value()?),
+                "hourOfDay" => field_hour_of_day = reader.optional()?,
+                "numberOfDeferrals" => field_number_of_deferrals = reader.optional()?,
+                "protectedHours" => field_protected_hours = reader.optional()?,
+                "startASAP" => field_start_asap = reader.optional()?,
+                "timeZoneId" => field_time_zone_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            auto_defer_once_enabled: field_auto_defer_once_enabled,
+            day_of_week: field_day_of_week.ok_or(crate::runtime::Bail)?,
+            hour_of_day: field_hour_of_day,
+            number_of_deferrals: field_number_of_deferrals,
+            protected_hours: field_protected_hours,
+            start_asap: field_start_asap,
+            time_zone_id: field_time_zone_id,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,44 @@ impl GroupMcpConfigResponse {
 }
 impl crate::runtime::Json for GroupMcpConfigResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_client_id = None;
+        let mut field_egress_client_id = None;
+        let mut field_ip_access_list = None;
+        let mut field_mcp_config_id = None;
+        let mut field_mcp_config_name = None;
+        let mut field_roles = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clientId" => field_client_id = reader.optional()?,
+                "egressClientId" => field_egress_client_id = reader.optional()?,
+                "ipAccessList" => field_ip_access_list = reader.optional()?,
+                "mcpConfigId" => field_mcp_config_id = reader.optional()?,
+                "mcpConfigName" => field_mcp_config_name = Some(reader.optional()?),
+                "roles" => field_roles = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            client_id: field_client_id,
+            egress_client_id: field_egress_client_id,
+            ip_access_list: field_ip_access_list,
+            mcp_config_id: field_mcp_config_id,
+            mcp_config_name: field_mcp_config_name,
+            roles: field_roles,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -22,6 +22,39 @@ impl GroupMigrationRequest {
 }
 impl crate::runtime::Json for GroupMigrationRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_destination_org_id = None;
+        let mut field_destination_org_private_api_key = None;
+        let mut field_destination_org_public_api_key = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "destinationOrgId" => field_destination_org_id = reader.optional()?,
+                "destinationOrgPrivateApiKey" => {
+                    field_destination_org_private_api_key = reader.optional()?;
+                }
+                "destinationOrgPublicApiKey" => {
+                    field_destination_org_public_api_key = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            destination_org_id: field_destination_org_id,
+            destination_org_private_api_key: field_destination_org_private_api_key,
+            destination_org_public_api_key: field_destination_org_public_api_key,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

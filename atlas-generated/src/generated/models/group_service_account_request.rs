@@ -38,6 +38,42 @@ impl GroupServiceAccountRequest {
 }
 impl crate::runtime::Json for GroupServiceAccountRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_description = None;
+        let mut field_name = None;
+        let mut field_roles = None;
+        let mut field_secret_expires_after_hours = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "description" => field_description = Some(reader.value()?),
+                "name" => field_name = Some(reader.value()?),
+                "roles" => field_roles = Some(reader.value()?),
+                "secretExpiresAfterHours" => {
+                    field_secret_expires_after_hours = Some(reader.value()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            description: field_description.ok_or(crate::runtime::Bail)?,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            roles: field_roles.ok_or(crate::runtime::Bail)?,
+            secret_expires_after_hours: field_secret_expires_after_hours
+                .ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -38,6 +38,83 @@ impl GroupSettings {
 }
 impl crate::runtime::Json for GroupSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_is_cluster_ai_assistant_enabled = None;
+        let mut field_is_collect_database_specifics_statistics_enabled = None;
+        let mut field_is_data_explorer_enabled = None;
+        let mut field_is_data_explorer_gen_ai_features_enabled = None;
+        let mut field_is_data_explorer_gen_ai_sample_document_passing_enabled = None;
+        let mut field_is_data_validation_enabled = None;
+        let mut field_is_extended_storage_sizes_enabled = None;
+        let mut field_is_native_reranking_enabled = None;
+        let mut field_is_performance_advisor_enabled = None;
+        let mut field_is_realtime_performance_panel_enabled = None;
+        let mut field_is_schema_advisor_enabled = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "isClusterAiAssistantEnabled" => {
+                    field_is_cluster_ai_assistant_enabled = reader.optional()?;
+                }
+                "isCollectDatabaseSpecificsStatisticsEnabled" => {
+                    field_is_collect_database_specifics_statistics_enabled = reader
+                        .optional()?;
+                }
+                "isDataExplorerEnabled" => {
+                    field_is_data_explorer_enabled = reader.optional()?;
+                }
+                "isDataExplorerGenAIFeaturesEnabled" => {
+                    field_is_data_explorer_gen_ai_features_enabled = reader.optional()?;
+                }
+                "isDataExplorerGenAISampleDocumentPassingEnabled" => {
+                    field_is_data_explorer_gen_ai_sample_document_passing_enabled = reader
+                        .optional()?;
+                }
+                "isDataValidationEnabled" => {
+                    field_is_data_validation_enabled = reader.optional()?;
+                }
+                "isExtendedStorageSizesEnabled" => {
+                    field_is_extended_storage_sizes_enabled = reader.optional()?;
+                }
+                "isNativeRerankingEnabled" => {
+                    field_is_native_reranking_enabled = reader.optional()?;
+                }
+                "isPerformanceAdvisorEnabled" => {
+                    field_is_performance_advisor_enabled = reader.optional()?;
+                }
+                "isRealtimePerformancePanelEnabled" => {
+                    field_is_realtime_performance_panel_enabled = reader.optional()?;
+                }
+                "isSchemaAdvisorEnabled" => {
+                    field_is_schema_advisor_enabled = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            is_cluster_ai_assistant_enabled: field_is_cluster_ai_assistant_enabled,
+            is_collect_database_specifics_statistics_enabled: field_is_collect_database_specifics_statistics_enabled,
+            is_data_explorer_enabled: field_is_data_explorer_enabled,
+            is_data_explorer_gen_ai_features_enabled: field_is_data_explorer_gen_ai_features_enabled,
+            is_data_explorer_gen_ai_sample_document_passing_enabled: field_is_data_explorer_gen_ai_sample_document_passing_enabled,
+            is_data_validation_enabled: field_is_data_validation_enabled,
+            is_extended_storage_sizes_enabled: field_is_extended_storage_sizes_enabled,
+            is_native_reranking_enabled: field_is_native_reranking_enabled,
+            is_performance_advisor_enabled: field_is_performance_advisor_enabled,
+            is_realtime_performance_panel_enabled: field_is_realtime_performance_panel_enabled,
+            is_schema_advisor_enabled: field_is_schema_advisor_enabled,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

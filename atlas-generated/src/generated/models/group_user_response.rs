@@ -76,6 +76,36 @@ impl crate::runtime::Json for GroupUserResponse {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "orgMembershipStatus",
+                |tag, payload| match tag {
+                    Some("ACTIVE") => Ok(Self::Active(payload.payload(false)?)),
+                    Some(
+                        tag @ ("INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING"),
+                    ) => {
+                        Ok(Self::Pending {
+                            org_membership_status: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "orgMembershipStatus",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Active(value) => {
@@ -153,6 +183,17 @@ impl crate::runtime::Json for GroupUserResponsePendingOrgMembershipStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "INVITATION_EXPIRED" => Ok(Self::InvitationExpired),
+            "INVITATION_REJECTED" => Ok(Self::InvitationRejected),
+            "PENDING" => Ok(Self::Pending),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(GroupUserResponsePendingOrgMembershipStatus);

@@ -54,6 +54,48 @@ impl HipChatNotification {
 }
 impl crate::runtime::Json for HipChatNotification {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delay_min = None;
+        let mut field_integration_id = None;
+        let mut field_interval_min = None;
+        let mut field_notification_token = None;
+        let mut field_notifier_id = None;
+        let mut field_room_name = None;
+        let mut field_type_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "delayMin" => field_delay_min = reader.optional()?,
+                "integrationId" => field_integration_id = reader.optional()?,
+                "intervalMin" => field_interval_min = reader.optional()?,
+                "notificationToken" => field_notification_token = reader.optional()?,
+                "notifierId" => field_notifier_id = reader.optional()?,
+                "roomName" => field_room_name = reader.optional()?,
+                "typeName" => field_type_name = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delay_min: field_delay_min,
+            integration_id: field_integration_id,
+            interval_min: field_interval_min,
+            notification_token: field_notification_token,
+            notifier_id: field_notifier_id,
+            room_name: field_room_name,
+            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -168,6 +210,12 @@ impl crate::runtime::Json for HipChatNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

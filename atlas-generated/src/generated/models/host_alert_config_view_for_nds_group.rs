@@ -66,6 +66,57 @@ impl HostAlertConfigViewForNdsGroup {
 }
 impl crate::runtime::Json for HostAlertConfigViewForNdsGroup {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created = None;
+        let mut field_enabled = None;
+        let mut field_event_type_name = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_matchers = None;
+        let mut field_notifications = None;
+        let mut field_severity_override = None;
+        let mut field_updated = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "created" => field_created = reader.optional()?,
+                "enabled" => field_enabled = reader.optional()?,
+                "eventTypeName" => field_event_type_name = Some(reader.value()?),
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "matchers" => field_matchers = reader.optional()?,
+                "notifications" => field_notifications = Some(reader.value()?),
+                "severityOverride" => field_severity_override = reader.optional()?,
+                "updated" => field_updated = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created: field_created,
+            enabled: field_enabled,
+            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            group_id: field_group_id,
+            id: field_id,
+            links: field_links,
+            matchers: field_matchers,
+            notifications: field_notifications.ok_or(crate::runtime::Bail)?,
+            severity_override: field_severity_override,
+            updated: field_updated,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

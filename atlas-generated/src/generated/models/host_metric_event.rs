@@ -360,6 +360,159 @@ impl crate::runtime::Json for HostMetricEvent {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "metricName",
+                |tag, payload| match tag {
+                    Some(
+                        tag @ ("ASSERT_MSG" | "ASSERT_REGULAR" | "ASSERT_USER"
+                        | "ASSERT_WARNING" | "CONNECTIONS" | "CONNECTIONS_MAX"
+                        | "CONNECTIONS_PERCENT" | "CURSORS_TOTAL_CLIENT_CURSORS_SIZE"
+                        | "CURSORS_TOTAL_OPEN" | "CURSORS_TOTAL_TIMED_OUT"
+                        | "DISK_PARTITION_QUEUE_DEPTH_DATA"
+                        | "DISK_PARTITION_QUEUE_DEPTH_INDEX"
+                        | "DISK_PARTITION_QUEUE_DEPTH_JOURNAL"
+                        | "DISK_PARTITION_READ_IOPS_DATA"
+                        | "DISK_PARTITION_READ_IOPS_INDEX"
+                        | "DISK_PARTITION_READ_IOPS_JOURNAL"
+                        | "DISK_PARTITION_SPACE_USED_DATA"
+                        | "DISK_PARTITION_SPACE_USED_INDEX"
+                        | "DISK_PARTITION_SPACE_USED_JOURNAL"
+                        | "DISK_PARTITION_UTILIZATION_DATA"
+                        | "DISK_PARTITION_UTILIZATION_INDEX"
+                        | "DISK_PARTITION_UTILIZATION_JOURNAL"
+                        | "DISK_PARTITION_WRITE_IOPS_DATA"
+                        | "DISK_PARTITION_WRITE_IOPS_INDEX"
+                        | "DISK_PARTITION_WRITE_IOPS_JOURNAL" | "DOCUMENT_DELETED"
+                        | "DOCUMENT_INSERTED" | "DOCUMENT_RETURNED" | "DOCUMENT_UPDATED"
+                        | "EXTRA_INFO_PAGE_FAULTS" | "FTS_PROCESS_CPU_KERNEL"
+                        | "FTS_PROCESS_CPU_USER" | "GLOBAL_ACCESSES_NOT_IN_MEMORY"
+                        | "GLOBAL_LOCK_CURRENT_QUEUE_READERS"
+                        | "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL"
+                        | "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS" | "GLOBAL_LOCK_PERCENTAGE"
+                        | "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN"
+                        | "INDEX_COUNTERS_BTREE_ACCESSES" | "INDEX_COUNTERS_BTREE_HITS"
+                        | "INDEX_COUNTERS_BTREE_MISS_RATIO"
+                        | "INDEX_COUNTERS_BTREE_MISSES"
+                        | "JOURNALING_COMMITS_IN_WRITE_LOCK"
+                        | "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA"
+                        | "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX"
+                        | "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL"
+                        | "MAX_DISK_PARTITION_READ_IOPS_DATA"
+                        | "MAX_DISK_PARTITION_READ_IOPS_INDEX"
+                        | "MAX_DISK_PARTITION_READ_IOPS_JOURNAL"
+                        | "MAX_DISK_PARTITION_SPACE_USED_DATA"
+                        | "MAX_DISK_PARTITION_SPACE_USED_INDEX"
+                        | "MAX_DISK_PARTITION_SPACE_USED_JOURNAL"
+                        | "MAX_DISK_PARTITION_UTILIZATION_DATA"
+                        | "MAX_DISK_PARTITION_UTILIZATION_INDEX"
+                        | "MAX_DISK_PARTITION_UTILIZATION_JOURNAL"
+                        | "MAX_DISK_PARTITION_WRITE_IOPS_DATA"
+                        | "MAX_DISK_PARTITION_WRITE_IOPS_INDEX"
+                        | "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL"
+                        | "MAX_NORMALIZED_SYSTEM_CPU_STEAL"
+                        | "MAX_NORMALIZED_SYSTEM_CPU_USER"
+                        | "MAX_SYSTEM_MEMORY_PERCENT_USED" | "MUNIN_CPU_IOWAIT"
+                        | "MUNIN_CPU_IRQ" | "MUNIN_CPU_NICE" | "MUNIN_CPU_SOFTIRQ"
+                        | "MUNIN_CPU_STEAL" | "MUNIN_CPU_SYSTEM" | "MUNIN_CPU_USER"
+                        | "NETWORK_NUM_REQUESTS" | "NORMALIZED_FTS_PROCESS_CPU_KERNEL"
+                        | "NORMALIZED_FTS_PROCESS_CPU_USER"
+                        | "NORMALIZED_SYSTEM_CPU_STEAL" | "NORMALIZED_SYSTEM_CPU_USER"
+                        | "OPCOUNTER_CMD" | "OPCOUNTER_DELETE" | "OPCOUNTER_GETMORE"
+                        | "OPCOUNTER_INSERT" | "OPCOUNTER_QUERY" | "OPCOUNTER_REPL_CMD"
+                        | "OPCOUNTER_REPL_DELETE" | "OPCOUNTER_REPL_INSERT"
+                        | "OPCOUNTER_REPL_UPDATE" | "OPCOUNTER_TTL_DELETED"
+                        | "OPCOUNTER_UPDATE" | "OPERATION_THROTTLING_REJECTED_OPERATIONS"
+                        | "OPERATIONS_QUERIES_KILLED" | "OPERATIONS_SCAN_AND_ORDER"
+                        | "QUERY_EXECUTOR_SCANNED" | "QUERY_EXECUTOR_SCANNED_OBJECTS"
+                        | "QUERY_SPILL_TO_DISK_DURING_SORT"
+                        | "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"
+                        | "QUERY_TARGETING_SCANNED_PER_RETURNED"
+                        | "RESTARTS_IN_LAST_HOUR" | "SEARCH_MAX_FIELDS_INDEXED"
+                        | "SEARCH_MAX_NGRAM_FIELDS_INDEXED"
+                        | "SEARCH_NUMBER_OF_FIELDS_IN_INDEX"
+                        | "SEARCH_NUMBER_OF_QUERIES_ERROR"
+                        | "SEARCH_NUMBER_OF_QUERIES_SUCCESS"
+                        | "SEARCH_NUMBER_OF_QUERIES_TOTAL" | "SEARCH_OPCOUNTER_DELETE"
+                        | "SEARCH_OPCOUNTER_GETMORE" | "SEARCH_OPCOUNTER_INSERT"
+                        | "SEARCH_OPCOUNTER_UPDATE" | "SEARCH_PROCESS_THROTTLING"
+                        | "SYSTEM_MEMORY_PERCENT_USED" | "TICKETS_AVAILABLE_READS"
+                        | "TICKETS_AVAILABLE_WRITES"),
+                    ) => {
+                        Ok(Self::Raw {
+                            metric_name: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    Some(
+                        tag @ ("AVG_COMMAND_EXECUTION_TIME" | "AVG_READ_EXECUTION_TIME"
+                        | "AVG_WRITE_EXECUTION_TIME" | "BACKGROUND_FLUSH_AVG"
+                        | "DISK_PARTITION_READ_LATENCY_DATA"
+                        | "DISK_PARTITION_READ_LATENCY_INDEX"
+                        | "DISK_PARTITION_READ_LATENCY_JOURNAL"
+                        | "DISK_PARTITION_WRITE_LATENCY_DATA"
+                        | "DISK_PARTITION_WRITE_LATENCY_INDEX"
+                        | "DISK_PARTITION_WRITE_LATENCY_JOURNAL"
+                        | "MAX_DISK_PARTITION_READ_LATENCY_DATA"
+                        | "MAX_DISK_PARTITION_READ_LATENCY_INDEX"
+                        | "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL"
+                        | "MAX_DISK_PARTITION_WRITE_LATENCY_DATA"
+                        | "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX"
+                        | "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"
+                        | "OPLOG_MASTER_LAG_TIME_DIFF" | "OPLOG_MASTER_TIME"
+                        | "OPLOG_MASTER_TIME_ESTIMATED_TTL"
+                        | "OPLOG_REPLICATION_LAG_TIME" | "OPLOG_SLAVE_LAG_MASTER_TIME"
+                        | "SEARCH_REPLICATION_LAG"),
+                    ) => {
+                        Ok(Self::Time {
+                            metric_name: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    Some(
+                        tag @ ("CACHE_BYTES_READ_INTO" | "CACHE_BYTES_WRITTEN_FROM"
+                        | "CACHE_USAGE_DIRTY" | "CACHE_USAGE_USED" | "COMPUTED_MEMORY"
+                        | "DB_DATA_SIZE_TOTAL" | "DB_DATA_SIZE_TOTAL_WO_SYSTEM"
+                        | "DB_INDEX_SIZE_TOTAL" | "DB_STORAGE_TOTAL"
+                        | "FTS_DISK_UTILIZATION" | "FTS_JVM_CURRENT_MEMORY"
+                        | "FTS_JVM_MAX_MEMORY" | "FTS_MEMORY_MAPPED"
+                        | "FTS_MEMORY_RESIDENT" | "FTS_MEMORY_VIRTUAL" | "JOURNALING_MB"
+                        | "JOURNALING_WRITE_DATA_FILES_MB" | "LOGICAL_SIZE"
+                        | "MAX_SWAP_USAGE_FREE" | "MAX_SWAP_USAGE_USED"
+                        | "MAX_SYSTEM_MEMORY_AVAILABLE" | "MAX_SYSTEM_MEMORY_USED"
+                        | "MAX_SYSTEM_NETWORK_IN" | "MAX_SYSTEM_NETWORK_OUT"
+                        | "MEMORY_MAPPED" | "MEMORY_RESIDENT" | "MEMORY_VIRTUAL"
+                        | "NETWORK_BYTES_IN" | "NETWORK_BYTES_OUT"
+                        | "OPLOG_RATE_GB_PER_HOUR" | "SEARCH_INDEX_SIZE"
+                        | "SWAP_USAGE_FREE" | "SWAP_USAGE_USED"
+                        | "SYSTEM_MEMORY_AVAILABLE" | "SYSTEM_MEMORY_USED"
+                        | "SYSTEM_NETWORK_IN" | "SYSTEM_NETWORK_OUT"),
+                    ) => {
+                        Ok(Self::Data {
+                            metric_name: payload.tag(tag)?,
+                            value: payload.payload(false)?,
+                        })
+                    }
+                    Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
+                        Ok(Self::SearchMaxNumberOfLuceneDocs(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "metricName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Raw { metric_name, value } => {
@@ -1048,6 +1201,173 @@ impl crate::runtime::Json for HostMetricEventRawMetricName {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "ASSERT_MSG" => Ok(Self::AssertMsg),
+            "ASSERT_REGULAR" => Ok(Self::AssertRegular),
+            "ASSERT_USER" => Ok(Self::AssertUser),
+            "ASSERT_WARNING" => Ok(Self::AssertWarning),
+            "CONNECTIONS" => Ok(Self::Connections),
+            "CONNECTIONS_MAX" => Ok(Self::ConnectionsMax),
+            "CONNECTIONS_PERCENT" => Ok(Self::ConnectionsPercent),
+            "CURSORS_TOTAL_CLIENT_CURSORS_SIZE" => {
+                Ok(Self::CursorsTotalClientCursorsSize)
+            }
+            "CURSORS_TOTAL_OPEN" => Ok(Self::CursorsTotalOpen),
+            "CURSORS_TOTAL_TIMED_OUT" => Ok(Self::CursorsTotalTimedOut),
+            "DISK_PARTITION_QUEUE_DEPTH_DATA" => Ok(Self::DiskPartitionQueueDepthData),
+            "DISK_PARTITION_QUEUE_DEPTH_INDEX" => Ok(Self::DiskPartitionQueueDepthIndex),
+            "DISK_PARTITION_QUEUE_DEPTH_JOURNAL" => {
+                Ok(Self::DiskPartitionQueueDepthJournal)
+            }
+            "DISK_PARTITION_READ_IOPS_DATA" => Ok(Self::DiskPartitionReadIopsData),
+            "DISK_PARTITION_READ_IOPS_INDEX" => Ok(Self::DiskPartitionReadIopsIndex),
+            "DISK_PARTITION_READ_IOPS_JOURNAL" => Ok(Self::DiskPartitionReadIopsJournal),
+            "DISK_PARTITION_SPACE_USED_DATA" => Ok(Self::DiskPartitionSpaceUsedData),
+            "DISK_PARTITION_SPACE_USED_INDEX" => Ok(Self::DiskPartitionSpaceUsedIndex),
+            "DISK_PARTITION_SPACE_USED_JOURNAL" => {
+                Ok(Self::DiskPartitionSpaceUsedJournal)
+            }
+            "DISK_PARTITION_UTILIZATION_DATA" => Ok(Self::DiskPartitionUtilizationData),
+            "DISK_PARTITION_UTILIZATION_INDEX" => Ok(Self::DiskPartitionUtilizationIndex),
+            "DISK_PARTITION_UTILIZATION_JOURNAL" => {
+                Ok(Self::DiskPartitionUtilizationJournal)
+            }
+            "DISK_PARTITION_WRITE_IOPS_DATA" => Ok(Self::DiskPartitionWriteIopsData),
+            "DISK_PARTITION_WRITE_IOPS_INDEX" => Ok(Self::DiskPartitionWriteIopsIndex),
+            "DISK_PARTITION_WRITE_IOPS_JOURNAL" => {
+                Ok(Self::DiskPartitionWriteIopsJournal)
+            }
+            "DOCUMENT_DELETED" => Ok(Self::DocumentDeleted),
+            "DOCUMENT_INSERTED" => Ok(Self::DocumentInserted),
+            "DOCUMENT_RETURNED" => Ok(Self::DocumentReturned),
+            "DOCUMENT_UPDATED" => Ok(Self::DocumentUpdated),
+            "EXTRA_INFO_PAGE_FAULTS" => Ok(Self::ExtraInfoPageFaults),
+            "FTS_PROCESS_CPU_KERNEL" => Ok(Self::FtsProcessCpuKernel),
+            "FTS_PROCESS_CPU_USER" => Ok(Self::FtsProcessCpuUser),
+            "GLOBAL_ACCESSES_NOT_IN_MEMORY" => Ok(Self::GlobalAccessesNotInMemory),
+            "GLOBAL_LOCK_CURRENT_QUEUE_READERS" => {
+                Ok(Self::GlobalLockCurrentQueueReaders)
+            }
+            "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL" => Ok(Self::GlobalLockCurrentQueueTotal),
+            "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS" => {
+                Ok(Self::GlobalLockCurrentQueueWriters)
+            }
+            "GLOBAL_LOCK_PERCENTAGE" => Ok(Self::GlobalLockPercentage),
+            "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN" => {
+                Ok(Self::GlobalPageFaultExceptionsThrown)
+            }
+            "INDEX_COUNTERS_BTREE_ACCESSES" => Ok(Self::IndexCountersBtreeAccesses),
+            "INDEX_COUNTERS_BTREE_HITS" => Ok(Self::IndexCountersBtreeHits),
+            "INDEX_COUNTERS_BTREE_MISS_RATIO" => Ok(Self::IndexCountersBtreeMissRatio),
+            "INDEX_COUNTERS_BTREE_MISSES" => Ok(Self::IndexCountersBtreeMisses),
+            "JOURNALING_COMMITS_IN_WRITE_LOCK" => Ok(Self::JournalingCommitsInWriteLock),
+            "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA" => {
+                Ok(Self::MaxDiskPartitionQueueDepthData)
+            }
+            "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX" => {
+                Ok(Self::MaxDiskPartitionQueueDepthIndex)
+            }
+            "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL" => {
+                Ok(Self::MaxDiskPartitionQueueDepthJournal)
+            }
+            "MAX_DISK_PARTITION_READ_IOPS_DATA" => Ok(Self::MaxDiskPartitionReadIopsData),
+            "MAX_DISK_PARTITION_READ_IOPS_INDEX" => {
+                Ok(Self::MaxDiskPartitionReadIopsIndex)
+            }
+            "MAX_DISK_PARTITION_READ_IOPS_JOURNAL" => {
+                Ok(Self::MaxDiskPartitionReadIopsJournal)
+            }
+            "MAX_DISK_PARTITION_SPACE_USED_DATA" => {
+                Ok(Self::MaxDiskPartitionSpaceUsedData)
+            }
+            "MAX_DISK_PARTITION_SPACE_USED_INDEX" => {
+                Ok(Self::MaxDiskPartitionSpaceUsedIndex)
+            }
+            "MAX_DISK_PARTITION_SPACE_USED_JOURNAL" => {
+                Ok(Self::MaxDiskPartitionSpaceUsedJournal)
+            }
+            "MAX_DISK_PARTITION_UTILIZATION_DATA" => {
+                Ok(Self::MaxDiskPartitionUtilizationData)
+            }
+            "MAX_DISK_PARTITION_UTILIZATION_INDEX" => {
+                Ok(Self::MaxDiskPartitionUtilizationIndex)
+            }
+            "MAX_DISK_PARTITION_UTILIZATION_JOURNAL" => {
+                Ok(Self::MaxDiskPartitionUtilizationJournal)
+            }
+            "MAX_DISK_PARTITION_WRITE_IOPS_DATA" => {
+                Ok(Self::MaxDiskPartitionWriteIopsData)
+            }
+            "MAX_DISK_PARTITION_WRITE_IOPS_INDEX" => {
+                Ok(Self::MaxDiskPartitionWriteIopsIndex)
+            }
+            "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL" => {
+                Ok(Self::MaxDiskPartitionWriteIopsJournal)
+            }
+            "MAX_NORMALIZED_SYSTEM_CPU_STEAL" => Ok(Self::MaxNormalizedSystemCpuSteal),
+            "MAX_NORMALIZED_SYSTEM_CPU_USER" => Ok(Self::MaxNormalizedSystemCpuUser),
+            "MAX_SYSTEM_MEMORY_PERCENT_USED" => Ok(Self::MaxSystemMemoryPercentUsed),
+            "MUNIN_CPU_IOWAIT" => Ok(Self::MuninCpuIowait),
+            "MUNIN_CPU_IRQ" => Ok(Self::MuninCpuIrq),
+            "MUNIN_CPU_NICE" => Ok(Self::MuninCpuNice),
+            "MUNIN_CPU_SOFTIRQ" => Ok(Self::MuninCpuSoftirq),
+            "MUNIN_CPU_STEAL" => Ok(Self::MuninCpuSteal),
+            "MUNIN_CPU_SYSTEM" => Ok(Self::MuninCpuSystem),
+            "MUNIN_CPU_USER" => Ok(Self::MuninCpuUser),
+            "NETWORK_NUM_REQUESTS" => Ok(Self::NetworkNumRequests),
+            "NORMALIZED_FTS_PROCESS_CPU_KERNEL" => {
+                Ok(Self::NormalizedFtsProcessCpuKernel)
+            }
+            "NORMALIZED_FTS_PROCESS_CPU_USER" => Ok(Self::NormalizedFtsProcessCpuUser),
+            "NORMALIZED_SYSTEM_CPU_STEAL" => Ok(Self::NormalizedSystemCpuSteal),
+            "NORMALIZED_SYSTEM_CPU_USER" => Ok(Self::NormalizedSystemCpuUser),
+            "OPCOUNTER_CMD" => Ok(Self::OpcounterCmd),
+            "OPCOUNTER_DELETE" => Ok(Self::OpcounterDelete),
+            "OPCOUNTER_GETMORE" => Ok(Self::OpcounterGetmore),
+            "OPCOUNTER_INSERT" => Ok(Self::OpcounterInsert),
+            "OPCOUNTER_QUERY" => Ok(Self::OpcounterQuery),
+            "OPCOUNTER_REPL_CMD" => Ok(Self::OpcounterReplCmd),
+            "OPCOUNTER_REPL_DELETE" => Ok(Self::OpcounterReplDelete),
+            "OPCOUNTER_REPL_INSERT" => Ok(Self::OpcounterReplInsert),
+            "OPCOUNTER_REPL_UPDATE" => Ok(Self::OpcounterReplUpdate),
+            "OPCOUNTER_TTL_DELETED" => Ok(Self::OpcounterTtlDeleted),
+            "OPCOUNTER_UPDATE" => Ok(Self::OpcounterUpdate),
+            "OPERATION_THROTTLING_REJECTED_OPERATIONS" => {
+                Ok(Self::OperationThrottlingRejectedOperations)
+            }
+            "OPERATIONS_QUERIES_KILLED" => Ok(Self::OperationsQueriesKilled),
+            "OPERATIONS_SCAN_AND_ORDER" => Ok(Self::OperationsScanAndOrder),
+            "QUERY_EXECUTOR_SCANNED" => Ok(Self::QueryExecutorScanned),
+            "QUERY_EXECUTOR_SCANNED_OBJECTS" => Ok(Self::QueryExecutorScannedObjects),
+            "QUERY_SPILL_TO_DISK_DURING_SORT" => Ok(Self::QuerySpillToDiskDuringSort),
+            "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED" => {
+                Ok(Self::QueryTargetingScannedObjectsPerReturned)
+            }
+            "QUERY_TARGETING_SCANNED_PER_RETURNED" => {
+                Ok(Self::QueryTargetingScannedPerReturned)
+            }
+            "RESTARTS_IN_LAST_HOUR" => Ok(Self::RestartsInLastHour),
+            "SEARCH_MAX_FIELDS_INDEXED" => Ok(Self::SearchMaxFieldsIndexed),
+            "SEARCH_MAX_NGRAM_FIELDS_INDEXED" => Ok(Self::SearchMaxNgramFieldsIndexed),
+            "SEARCH_NUMBER_OF_FIELDS_IN_INDEX" => Ok(Self::SearchNumberOfFieldsInIndex),
+            "SEARCH_NUMBER_OF_QUERIES_ERROR" => Ok(Self::SearchNumberOfQueriesError),
+            "SEARCH_NUMBER_OF_QUERIES_SUCCESS" => Ok(Self::SearchNumberOfQueriesSuccess),
+            "SEARCH_NUMBER_OF_QUERIES_TOTAL" => Ok(Self::SearchNumberOfQueriesTotal),
+            "SEARCH_OPCOUNTER_DELETE" => Ok(Self::SearchOpcounterDelete),
+            "SEARCH_OPCOUNTER_GETMORE" => Ok(Self::SearchOpcounterGetmore),
+            "SEARCH_OPCOUNTER_INSERT" => Ok(Self::SearchOpcounterInsert),
+            "SEARCH_OPCOUNTER_UPDATE" => Ok(Self::SearchOpcounterUpdate),
+            "SEARCH_PROCESS_THROTTLING" => Ok(Self::SearchProcessThrottling),
+            "SYSTEM_MEMORY_PERCENT_USED" => Ok(Self::SystemMemoryPercentUsed),
+            "TICKETS_AVAILABLE_READS" => Ok(Self::TicketsAvailableReads),
+            "TICKETS_AVAILABLE_WRITES" => Ok(Self::TicketsAvailableWrites),
+            _ => Err(crate::runtime::Bail),
+        }
+    }
 }
 crate::impl_serde_via_json!(HostMetricEventRawMetricName);
 /// The `metricName` values that select `HostMetricEvent::Time`: which one a value has.
@@ -1233,6 +1553,58 @@ impl crate::runtime::Json for HostMetricEventTimeMetricName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "AVG_COMMAND_EXECUTION_TIME" => Ok(Self::AvgCommandExecutionTime),
+            "AVG_READ_EXECUTION_TIME" => Ok(Self::AvgReadExecutionTime),
+            "AVG_WRITE_EXECUTION_TIME" => Ok(Self::AvgWriteExecutionTime),
+            "BACKGROUND_FLUSH_AVG" => Ok(Self::BackgroundFlushAvg),
+            "DISK_PARTITION_READ_LATENCY_DATA" => Ok(Self::DiskPartitionReadLatencyData),
+            "DISK_PARTITION_READ_LATENCY_INDEX" => {
+                Ok(Self::DiskPartitionReadLatencyIndex)
+            }
+            "DISK_PARTITION_READ_LATENCY_JOURNAL" => {
+                Ok(Self::DiskPartitionReadLatencyJournal)
+            }
+            "DISK_PARTITION_WRITE_LATENCY_DATA" => {
+                Ok(Self::DiskPartitionWriteLatencyData)
+            }
+            "DISK_PARTITION_WRITE_LATENCY_INDEX" => {
+                Ok(Self::DiskPartitionWriteLatencyIndex)
+            }
+            "DISK_PARTITION_WRITE_LATENCY_JOURNAL" => {
+                Ok(Self::DiskPartitionWriteLatencyJournal)
+            }
+            "MAX_DISK_PARTITION_READ_LATENCY_DATA" => {
+                Ok(Self::MaxDiskPartitionReadLatencyData)
+            }
+            "MAX_DISK_PARTITION_READ_LATENCY_INDEX" => {
+                Ok(Self::MaxDiskPartitionReadLatencyIndex)
+            }
+            "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL" => {
+                Ok(Self::MaxDiskPartitionReadLatencyJournal)
+            }
+            "MAX_DISK_PARTITION_WRITE_LATENCY_DATA" => {
+                Ok(Self::MaxDiskPartitionWriteLatencyData)
+            }
+            "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX" => {
+                Ok(Self::MaxDiskPartitionWriteLatencyIndex)
+            }
+            "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL" => {
+                Ok(Self::MaxDiskPartitionWriteLatencyJournal)
+            }
+            "OPLOG_MASTER_LAG_TIME_DIFF" => Ok(Self::OplogMasterLagTimeDiff),
+            "OPLOG_MASTER_TIME" => Ok(Self::OplogMasterTime),
+            "OPLOG_MASTER_TIME_ESTIMATED_TTL" => Ok(Self::OplogMasterTimeEstimatedTtl),
+            "OPLOG_REPLICATION_LAG_TIME" => Ok(Self::OplogReplicationLagTime),
+            "OPLOG_SLAVE_LAG_MASTER_TIME" => Ok(Self::OplogSlaveLagMasterTime),
+            "SEARCH_REPLICATION_LAG" => Ok(Self::SearchReplicationLag),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(HostMetricEventTimeMetricName);
@@ -1456,6 +1828,51 @@ impl crate::runtime::Json for HostMetricEventDataMetricName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        match reader.string()? {
+            "CACHE_BYTES_READ_INTO" => Ok(Self::CacheBytesReadInto),
+            "CACHE_BYTES_WRITTEN_FROM" => Ok(Self::CacheBytesWrittenFrom),
+            "CACHE_USAGE_DIRTY" => Ok(Self::CacheUsageDirty),
+            "CACHE_USAGE_USED" => Ok(Self::CacheUsageUsed),
+            "COMPUTED_MEMORY" => Ok(Self::ComputedMemory),
+            "DB_DATA_SIZE_TOTAL" => Ok(Self::DbDataSizeTotal),
+            "DB_DATA_SIZE_TOTAL_WO_SYSTEM" => Ok(Self::DbDataSizeTotalWoSystem),
+            "DB_INDEX_SIZE_TOTAL" => Ok(Self::DbIndexSizeTotal),
+            "DB_STORAGE_TOTAL" => Ok(Self::DbStorageTotal),
+            "FTS_DISK_UTILIZATION" => Ok(Self::FtsDiskUtilization),
+            "FTS_JVM_CURRENT_MEMORY" => Ok(Self::FtsJvmCurrentMemory),
+            "FTS_JVM_MAX_MEMORY" => Ok(Self::FtsJvmMaxMemory),
+            "FTS_MEMORY_MAPPED" => Ok(Self::FtsMemoryMapped),
+            "FTS_MEMORY_RESIDENT" => Ok(Self::FtsMemoryResident),
+            "FTS_MEMORY_VIRTUAL" => Ok(Self::FtsMemoryVirtual),
+            "JOURNALING_MB" => Ok(Self::JournalingMb),
+            "JOURNALING_WRITE_DATA_FILES_MB" => Ok(Self::JournalingWriteDataFilesMb),
+            "LOGICAL_SIZE" => Ok(Self::LogicalSize),
+            "MAX_SWAP_USAGE_FREE" => Ok(Self::MaxSwapUsageFree),
+            "MAX_SWAP_USAGE_USED" => Ok(Self::MaxSwapUsageUsed),
+            "MAX_SYSTEM_MEMORY_AVAILABLE" => Ok(Self::MaxSystemMemoryAvailable),
+            "MAX_SYSTEM_MEMORY_USED" => Ok(Self::MaxSystemMemoryUsed),
+            "MAX_SYSTEM_NETWORK_IN" => Ok(Self::MaxSystemNetworkIn),
+            "MAX_SYSTEM_NETWORK_OUT" => Ok(Self::MaxSystemNetworkOut),
+            "MEMORY_MAPPED" => Ok(Self::MemoryMapped),
+            "MEMORY_RESIDENT" => Ok(Self::MemoryResident),
+            "MEMORY_VIRTUAL" => Ok(Self::MemoryVirtual),
+            "NETWORK_BYTES_IN" => Ok(Self::NetworkBytesIn),
+            "NETWORK_BYTES_OUT" => Ok(Self::NetworkBytesOut),
+            "OPLOG_RATE_GB_PER_HOUR" => Ok(Self::OplogRateGbPerHour),
+            "SEARCH_INDEX_SIZE" => Ok(Self::SearchIndexSize),
+            "SWAP_USAGE_FREE" => Ok(Self::SwapUsageFree),
+            "SWAP_USAGE_USED" => Ok(Self::SwapUsageUsed),
+            "SYSTEM_MEMORY_AVAILABLE" => Ok(Self::SystemMemoryAvailable),
+            "SYSTEM_MEMORY_USED" => Ok(Self::SystemMemoryUsed),
+            "SYSTEM_NETWORK_IN" => Ok(Self::SystemNetworkIn),
+            "SYSTEM_NETWORK_OUT" => Ok(Self::SystemNetworkOut),
+            _ => Err(crate::runtime::Bail),
+        }
     }
 }
 crate::impl_serde_via_json!(HostMetricEventDataMetricName);

@@ -2255,6 +2255,569 @@ impl crate::runtime::Json for HostMetricThreshold {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "metricName",
+                |tag, payload| match tag {
+                    Some("ASSERT_MSG") => Ok(Self::AssertMsg(payload.payload(false)?)),
+                    Some("ASSERT_REGULAR") => {
+                        Ok(Self::AssertRegular(payload.payload(false)?))
+                    }
+                    Some("ASSERT_USER") => Ok(Self::AssertUser(payload.payload(false)?)),
+                    Some("ASSERT_WARNING") => {
+                        Ok(Self::AssertWarning(payload.payload(false)?))
+                    }
+                    Some("AVG_COMMAND_EXECUTION_TIME") => {
+                        Ok(Self::AvgCommandExecutionTime(payload.payload(false)?))
+                    }
+                    Some("AVG_READ_EXECUTION_TIME") => {
+                        Ok(Self::AvgReadExecutionTime(payload.payload(false)?))
+                    }
+                    Some("AVG_WRITE_EXECUTION_TIME") => {
+                        Ok(Self::AvgWriteExecutionTime(payload.payload(false)?))
+                    }
+                    Some("BACKGROUND_FLUSH_AVG") => {
+                        Ok(Self::BackgroundFlushAvg(payload.payload(false)?))
+                    }
+                    Some("CACHE_BYTES_READ_INTO") => {
+                        Ok(Self::CacheBytesReadInto(payload.payload(false)?))
+                    }
+                    Some("CACHE_BYTES_WRITTEN_FROM") => {
+                        Ok(Self::CacheBytesWrittenFrom(payload.payload(false)?))
+                    }
+                    Some("CACHE_USAGE_DIRTY") => {
+                        Ok(Self::CacheUsageDirty(payload.payload(false)?))
+                    }
+                    Some("CACHE_USAGE_USED") => {
+                        Ok(Self::CacheUsageUsed(payload.payload(false)?))
+                    }
+                    Some("COMPUTED_MEMORY") => {
+                        Ok(Self::ComputedMemory(payload.payload(false)?))
+                    }
+                    Some("CONNECTIONS") => Ok(Self::Connections(payload.payload(false)?)),
+                    Some("CONNECTIONS_MAX") => {
+                        Ok(Self::ConnectionsMax(payload.payload(false)?))
+                    }
+                    Some("CONNECTIONS_PERCENT") => {
+                        Ok(Self::ConnectionsPercent(payload.payload(false)?))
+                    }
+                    Some("CURSORS_TOTAL_CLIENT_CURSORS_SIZE") => {
+                        Ok(Self::CursorsTotalClientCursorsSize(payload.payload(false)?))
+                    }
+                    Some("CURSORS_TOTAL_OPEN") => {
+                        Ok(Self::CursorsTotalOpen(payload.payload(false)?))
+                    }
+                    Some("CURSORS_TOTAL_TIMED_OUT") => {
+                        Ok(Self::CursorsTotalTimedOut(payload.payload(false)?))
+                    }
+                    Some("DB_DATA_SIZE_TOTAL") => {
+                        Ok(Self::DbDataSizeTotal(payload.payload(false)?))
+                    }
+                    Some("DB_DATA_SIZE_TOTAL_WO_SYSTEM") => {
+                        Ok(Self::DbDataSizeTotalWoSystem(payload.payload(false)?))
+                    }
+                    Some("DB_INDEX_SIZE_TOTAL") => {
+                        Ok(Self::DbIndexSizeTotal(payload.payload(false)?))
+                    }
+                    Some("DB_STORAGE_TOTAL") => {
+                        Ok(Self::DbStorageTotal(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_QUEUE_DEPTH_DATA") => {
+                        Ok(Self::DiskPartitionQueueDepthData(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
+                        Ok(Self::DiskPartitionQueueDepthIndex(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
+                        Ok(Self::DiskPartitionQueueDepthJournal(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_READ_IOPS_DATA") => {
+                        Ok(Self::DiskPartitionReadIopsData(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_READ_IOPS_INDEX") => {
+                        Ok(Self::DiskPartitionReadIopsIndex(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_READ_IOPS_JOURNAL") => {
+                        Ok(Self::DiskPartitionReadIopsJournal(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_READ_LATENCY_DATA") => {
+                        Ok(Self::DiskPartitionReadLatencyData(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_READ_LATENCY_INDEX") => {
+                        Ok(Self::DiskPartitionReadLatencyIndex(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_READ_LATENCY_JOURNAL") => {
+                        Ok(
+                            Self::DiskPartitionReadLatencyJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("DISK_PARTITION_SPACE_USED_DATA") => {
+                        Ok(Self::DiskPartitionSpaceUsedData(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_SPACE_USED_INDEX") => {
+                        Ok(Self::DiskPartitionSpaceUsedIndex(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_SPACE_USED_JOURNAL") => {
+                        Ok(Self::DiskPartitionSpaceUsedJournal(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_WRITE_IOPS_DATA") => {
+                        Ok(Self::DiskPartitionWriteIopsData(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_WRITE_IOPS_INDEX") => {
+                        Ok(Self::DiskPartitionWriteIopsIndex(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
+                        Ok(Self::DiskPartitionWriteIopsJournal(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_WRITE_LATENCY_DATA") => {
+                        Ok(Self::DiskPartitionWriteLatencyData(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_WRITE_LATENCY_INDEX") => {
+                        Ok(Self::DiskPartitionWriteLatencyIndex(payload.payload(false)?))
+                    }
+                    Some("DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
+                        Ok(
+                            Self::DiskPartitionWriteLatencyJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("DOCUMENT_DELETED") => {
+                        Ok(Self::DocumentDeleted(payload.payload(false)?))
+                    }
+                    Some("DOCUMENT_INSERTED") => {
+                        Ok(Self::DocumentInserted(payload.payload(false)?))
+                    }
+                    Some("DOCUMENT_RETURNED") => {
+                        Ok(Self::DocumentReturned(payload.payload(false)?))
+                    }
+                    Some("DOCUMENT_UPDATED") => {
+                        Ok(Self::DocumentUpdated(payload.payload(false)?))
+                    }
+                    Some("EXTRA_INFO_PAGE_FAULTS") => {
+                        Ok(Self::ExtraInfoPageFaults(payload.payload(false)?))
+                    }
+                    Some("FTS_DISK_UTILIZATION") => {
+                        Ok(Self::FtsDiskUtilization(payload.payload(false)?))
+                    }
+                    Some("FTS_JVM_CURRENT_MEMORY") => {
+                        Ok(Self::FtsJvmCurrentMemory(payload.payload(false)?))
+                    }
+                    Some("FTS_JVM_MAX_MEMORY") => {
+                        Ok(Self::FtsJvmMaxMemory(payload.payload(false)?))
+                    }
+                    Some("FTS_MEMORY_MAPPED") => {
+                        Ok(Self::FtsMemoryMapped(payload.payload(false)?))
+                    }
+                    Some("FTS_MEMORY_RESIDENT") => {
+                        Ok(Self::FtsMemoryResident(payload.payload(false)?))
+                    }
+                    Some("FTS_MEMORY_VIRTUAL") => {
+                        Ok(Self::FtsMemoryVirtual(payload.payload(false)?))
+                    }
+                    Some("FTS_PROCESS_CPU_KERNEL") => {
+                        Ok(Self::FtsProcessCpuKernel(payload.payload(false)?))
+                    }
+                    Some("FTS_PROCESS_CPU_USER") => {
+                        Ok(Self::FtsProcessCpuUser(payload.payload(false)?))
+                    }
+                    Some("GLOBAL_ACCESSES_NOT_IN_MEMORY") => {
+                        Ok(Self::GlobalAccessesNotInMemory(payload.payload(false)?))
+                    }
+                    Some("GLOBAL_LOCK_CURRENT_QUEUE_READERS") => {
+                        Ok(Self::GlobalLockCurrentQueueReaders(payload.payload(false)?))
+                    }
+                    Some("GLOBAL_LOCK_CURRENT_QUEUE_TOTAL") => {
+                        Ok(Self::GlobalLockCurrentQueueTotal(payload.payload(false)?))
+                    }
+                    Some("GLOBAL_LOCK_CURRENT_QUEUE_WRITERS") => {
+                        Ok(Self::GlobalLockCurrentQueueWriters(payload.payload(false)?))
+                    }
+                    Some("GLOBAL_LOCK_PERCENTAGE") => {
+                        Ok(Self::GlobalLockPercentage(payload.payload(false)?))
+                    }
+                    Some("GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN") => {
+                        Ok(
+                            Self::GlobalPageFaultExceptionsThrown(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("INDEX_COUNTERS_BTREE_ACCESSES") => {
+                        Ok(Self::IndexCountersBtreeAccesses(payload.payload(false)?))
+                    }
+                    Some("INDEX_COUNTERS_BTREE_HITS") => {
+                        Ok(Self::IndexCountersBtreeHits(payload.payload(false)?))
+                    }
+                    Some("INDEX_COUNTERS_BTREE_MISS_RATIO") => {
+                        Ok(Self::IndexCountersBtreeMissRatio(payload.payload(false)?))
+                    }
+                    Some("INDEX_COUNTERS_BTREE_MISSES") => {
+                        Ok(Self::IndexCountersBtreeMisses(payload.payload(false)?))
+                    }
+                    Some("JOURNALING_COMMITS_IN_WRITE_LOCK") => {
+                        Ok(Self::JournalingCommitsInWriteLock(payload.payload(false)?))
+                    }
+                    Some("JOURNALING_MB") => {
+                        Ok(Self::JournalingMb(payload.payload(false)?))
+                    }
+                    Some("JOURNALING_WRITE_DATA_FILES_MB") => {
+                        Ok(Self::JournalingWriteDataFilesMb(payload.payload(false)?))
+                    }
+                    Some("LOGICAL_SIZE") => {
+                        Ok(Self::LogicalSize(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_QUEUE_DEPTH_DATA") => {
+                        Ok(Self::MaxDiskPartitionQueueDepthData(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
+                        Ok(
+                            Self::MaxDiskPartitionQueueDepthIndex(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
+                        Ok(
+                            Self::MaxDiskPartitionQueueDepthJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_READ_IOPS_DATA") => {
+                        Ok(Self::MaxDiskPartitionReadIopsData(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_READ_IOPS_INDEX") => {
+                        Ok(Self::MaxDiskPartitionReadIopsIndex(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_READ_IOPS_JOURNAL") => {
+                        Ok(
+                            Self::MaxDiskPartitionReadIopsJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_READ_LATENCY_DATA") => {
+                        Ok(
+                            Self::MaxDiskPartitionReadLatencyData(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_READ_LATENCY_INDEX") => {
+                        Ok(
+                            Self::MaxDiskPartitionReadLatencyIndex(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_READ_LATENCY_JOURNAL") => {
+                        Ok(
+                            Self::MaxDiskPartitionReadLatencyJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_SPACE_USED_DATA") => {
+                        Ok(Self::MaxDiskPartitionSpaceUsedData(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_SPACE_USED_INDEX") => {
+                        Ok(Self::MaxDiskPartitionSpaceUsedIndex(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_SPACE_USED_JOURNAL") => {
+                        Ok(
+                            Self::MaxDiskPartitionSpaceUsedJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_WRITE_IOPS_DATA") => {
+                        Ok(Self::MaxDiskPartitionWriteIopsData(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_WRITE_IOPS_INDEX") => {
+                        Ok(Self::MaxDiskPartitionWriteIopsIndex(payload.payload(false)?))
+                    }
+                    Some("MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
+                        Ok(
+                            Self::MaxDiskPartitionWriteIopsJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_WRITE_LATENCY_DATA") => {
+                        Ok(
+                            Self::MaxDiskPartitionWriteLatencyData(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_WRITE_LATENCY_INDEX") => {
+                        Ok(
+                            Self::MaxDiskPartitionWriteLatencyIndex(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
+                        Ok(
+                            Self::MaxDiskPartitionWriteLatencyJournal(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("MAX_NORMALIZED_SYSTEM_CPU_STEAL") => {
+                        Ok(Self::MaxNormalizedSystemCpuSteal(payload.payload(false)?))
+                    }
+                    Some("MAX_NORMALIZED_SYSTEM_CPU_USER") => {
+                        Ok(Self::MaxNormalizedSystemCpuUser(payload.payload(false)?))
+                    }
+                    Some("MAX_SWAP_USAGE_FREE") => {
+                        Ok(Self::MaxSwapUsageFree(payload.payload(false)?))
+                    }
+                    Some("MAX_SWAP_USAGE_USED") => {
+                        Ok(Self::MaxSwapUsageUsed(payload.payload(false)?))
+                    }
+                    Some("MAX_SYSTEM_MEMORY_AVAILABLE") => {
+                        Ok(Self::MaxSystemMemoryAvailable(payload.payload(false)?))
+                    }
+                    Some("MAX_SYSTEM_MEMORY_PERCENT_USED") => {
+                        Ok(Self::MaxSystemMemoryPercentUsed(payload.payload(false)?))
+                    }
+                    Some("MAX_SYSTEM_MEMORY_USED") => {
+                        Ok(Self::MaxSystemMemoryUsed(payload.payload(false)?))
+                    }
+                    Some("MAX_SYSTEM_NETWORK_IN") => {
+                        Ok(Self::MaxSystemNetworkIn(payload.payload(false)?))
+                    }
+                    Some("MAX_SYSTEM_NETWORK_OUT") => {
+                        Ok(Self::MaxSystemNetworkOut(payload.payload(false)?))
+                    }
+                    Some("MEMORY_MAPPED") => {
+                        Ok(Self::MemoryMapped(payload.payload(false)?))
+                    }
+                    Some("MEMORY_RESIDENT") => {
+                        Ok(Self::MemoryResident(payload.payload(false)?))
+                    }
+                    Some("MEMORY_VIRTUAL") => {
+                        Ok(Self::MemoryVirtual(payload.payload(false)?))
+                    }
+                    Some("MUNIN_CPU_IOWAIT") => {
+                        Ok(Self::MuninCpuIowait(payload.payload(false)?))
+                    }
+                    Some("MUNIN_CPU_IRQ") => {
+                        Ok(Self::MuninCpuIrq(payload.payload(false)?))
+                    }
+                    Some("MUNIN_CPU_NICE") => {
+                        Ok(Self::MuninCpuNice(payload.payload(false)?))
+                    }
+                    Some("MUNIN_CPU_SOFTIRQ") => {
+                        Ok(Self::MuninCpuSoftirq(payload.payload(false)?))
+                    }
+                    Some("MUNIN_CPU_STEAL") => {
+                        Ok(Self::MuninCpuSteal(payload.payload(false)?))
+                    }
+                    Some("MUNIN_CPU_SYSTEM") => {
+                        Ok(Self::MuninCpuSystem(payload.payload(false)?))
+                    }
+                    Some("MUNIN_CPU_USER") => {
+                        Ok(Self::MuninCpuUser(payload.payload(false)?))
+                    }
+                    Some("NETWORK_BYTES_IN") => {
+                        Ok(Self::NetworkBytesIn(payload.payload(false)?))
+                    }
+                    Some("NETWORK_BYTES_OUT") => {
+                        Ok(Self::NetworkBytesOut(payload.payload(false)?))
+                    }
+                    Some("NETWORK_NUM_REQUESTS") => {
+                        Ok(Self::NetworkNumRequests(payload.payload(false)?))
+                    }
+                    Some("NORMALIZED_FTS_PROCESS_CPU_KERNEL") => {
+                        Ok(Self::NormalizedFtsProcessCpuKernel(payload.payload(false)?))
+                    }
+                    Some("NORMALIZED_FTS_PROCESS_CPU_USER") => {
+                        Ok(Self::NormalizedFtsProcessCpuUser(payload.payload(false)?))
+                    }
+                    Some("NORMALIZED_SYSTEM_CPU_STEAL") => {
+                        Ok(Self::NormalizedSystemCpuSteal(payload.payload(false)?))
+                    }
+                    Some("NORMALIZED_SYSTEM_CPU_USER") => {
+                        Ok(Self::NormalizedSystemCpuUser(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_CMD") => {
+                        Ok(Self::OpcounterCmd(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_DELETE") => {
+                        Ok(Self::OpcounterDelete(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_GETMORE") => {
+                        Ok(Self::OpcounterGetmore(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_INSERT") => {
+                        Ok(Self::OpcounterInsert(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_QUERY") => {
+                        Ok(Self::OpcounterQuery(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_REPL_CMD") => {
+                        Ok(Self::OpcounterReplCmd(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_REPL_DELETE") => {
+                        Ok(Self::OpcounterReplDelete(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_REPL_INSERT") => {
+                        Ok(Self::OpcounterReplInsert(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_REPL_UPDATE") => {
+                        Ok(Self::OpcounterReplUpdate(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_TTL_DELETED") => {
+                        Ok(Self::OpcounterTtlDeleted(payload.payload(false)?))
+                    }
+                    Some("OPCOUNTER_UPDATE") => {
+                        Ok(Self::OpcounterUpdate(payload.payload(false)?))
+                    }
+                    Some("OPERATION_THROTTLING_REJECTED_OPERATIONS") => {
+                        Ok(
+                            Self::OperationThrottlingRejectedOperations(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("OPERATIONS_QUERIES_KILLED") => {
+                        Ok(Self::OperationsQueriesKilled(payload.payload(false)?))
+                    }
+                    Some("OPERATIONS_SCAN_AND_ORDER") => {
+                        Ok(Self::OperationsScanAndOrder(payload.payload(false)?))
+                    }
+                    Some("OPLOG_MASTER_LAG_TIME_DIFF") => {
+                        Ok(Self::OplogMasterLagTimeDiff(payload.payload(false)?))
+                    }
+                    Some("OPLOG_MASTER_TIME") => {
+                        Ok(Self::OplogMasterTime(payload.payload(false)?))
+                    }
+                    Some("OPLOG_MASTER_TIME_ESTIMATED_TTL") => {
+                        Ok(Self::OplogMasterTimeEstimatedTtl(payload.payload(false)?))
+                    }
+                    Some("OPLOG_RATE_GB_PER_HOUR") => {
+                        Ok(Self::OplogRateGbPerHour(payload.payload(false)?))
+                    }
+                    Some("OPLOG_SLAVE_LAG_MASTER_TIME") => {
+                        Ok(Self::OplogSlaveLagMasterTime(payload.payload(false)?))
+                    }
+                    Some("QUERY_EXECUTOR_SCANNED") => {
+                        Ok(Self::QueryExecutorScanned(payload.payload(false)?))
+                    }
+                    Some("QUERY_EXECUTOR_SCANNED_OBJECTS") => {
+                        Ok(Self::QueryExecutorScannedObjects(payload.payload(false)?))
+                    }
+                    Some("QUERY_SPILL_TO_DISK_DURING_SORT") => {
+                        Ok(Self::QuerySpillToDiskDuringSort(payload.payload(false)?))
+                    }
+                    Some("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED") => {
+                        Ok(
+                            Self::QueryTargetingScannedObjectsPerReturned(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("QUERY_TARGETING_SCANNED_PER_RETURNED") => {
+                        Ok(
+                            Self::QueryTargetingScannedPerReturned(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("RESTARTS_IN_LAST_HOUR") => {
+                        Ok(Self::RestartsInLastHour(payload.payload(false)?))
+                    }
+                    Some("SEARCH_INDEX_SIZE") => {
+                        Ok(Self::SearchIndexSize(payload.payload(false)?))
+                    }
+                    Some("SEARCH_MAX_FIELDS_INDEXED") => {
+                        Ok(Self::SearchMaxFieldsIndexed(payload.payload(false)?))
+                    }
+                    Some("SEARCH_MAX_NGRAM_FIELDS_INDEXED") => {
+                        Ok(Self::SearchMaxNgramFieldsIndexed(payload.payload(false)?))
+                    }
+                    Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
+                        Ok(Self::SearchMaxNumberOfLuceneDocs(payload.payload(false)?))
+                    }
+                    Some("SEARCH_NUMBER_OF_FIELDS_IN_INDEX") => {
+                        Ok(Self::SearchNumberOfFieldsInIndex(payload.payload(false)?))
+                    }
+                    Some("SEARCH_NUMBER_OF_QUERIES_ERROR") => {
+                        Ok(Self::SearchNumberOfQueriesError(payload.payload(false)?))
+                    }
+                    Some("SEARCH_NUMBER_OF_QUERIES_SUCCESS") => {
+                        Ok(Self::SearchNumberOfQueriesSuccess(payload.payload(false)?))
+                    }
+                    Some("SEARCH_NUMBER_OF_QUERIES_TOTAL") => {
+                        Ok(Self::SearchNumberOfQueriesTotal(payload.payload(false)?))
+                    }
+                    Some("SEARCH_OPCOUNTER_DELETE") => {
+                        Ok(Self::SearchOpcounterDelete(payload.payload(false)?))
+                    }
+                    Some("SEARCH_OPCOUNTER_GETMORE") => {
+                        Ok(Self::SearchOpcounterGetmore(payload.payload(false)?))
+                    }
+                    Some("SEARCH_OPCOUNTER_INSERT") => {
+                        Ok(Self::SearchOpcounterInsert(payload.payload(false)?))
+                    }
+                    Some("SEARCH_OPCOUNTER_UPDATE") => {
+                        Ok(Self::SearchOpcounterUpdate(payload.payload(false)?))
+                    }
+                    Some("SEARCH_PROCESS_THROTTLING") => {
+                        Ok(Self::SearchProcessThrottling(payload.payload(false)?))
+                    }
+                    Some("SEARCH_REPLICATION_LAG") => {
+                        Ok(Self::SearchReplicationLag(payload.payload(false)?))
+                    }
+                    Some("SWAP_USAGE_FREE") => {
+                        Ok(Self::SwapUsageFree(payload.payload(false)?))
+                    }
+                    Some("SWAP_USAGE_USED") => {
+                        Ok(Self::SwapUsageUsed(payload.payload(false)?))
+                    }
+                    Some("SYSTEM_MEMORY_AVAILABLE") => {
+                        Ok(Self::SystemMemoryAvailable(payload.payload(false)?))
+                    }
+                    Some("SYSTEM_MEMORY_PERCENT_USED") => {
+                        Ok(Self::SystemMemoryPercentUsed(payload.payload(false)?))
+                    }
+                    Some("SYSTEM_MEMORY_USED") => {
+                        Ok(Self::SystemMemoryUsed(payload.payload(false)?))
+                    }
+                    Some("SYSTEM_NETWORK_IN") => {
+                        Ok(Self::SystemNetworkIn(payload.payload(false)?))
+                    }
+                    Some("SYSTEM_NETWORK_OUT") => {
+                        Ok(Self::SystemNetworkOut(payload.payload(false)?))
+                    }
+                    Some("TICKETS_AVAILABLE_READS") => {
+                        Ok(Self::TicketsAvailableReads(payload.payload(false)?))
+                    }
+                    Some("TICKETS_AVAILABLE_WRITES") => {
+                        Ok(Self::TicketsAvailableWrites(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "metricName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::AssertMsg(value) => {

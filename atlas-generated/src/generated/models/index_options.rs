@@ -67,6 +67,83 @@ impl IndexOptions {
 }
 impl crate::runtime::Json for IndexOptions {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_2dsphere_index_version = None;
+        let mut field_background = None;
+        let mut field_bits = None;
+        let mut field_bucket_size = None;
+        let mut field_columnstore_projection = None;
+        let mut field_default_language = None;
+        let mut field_expire_after_seconds = None;
+        let mut field_hidden = None;
+        let mut field_language_override = None;
+        let mut field_max = None;
+        let mut field_min = None;
+        let mut field_name = None;
+        let mut field_partial_filter_expression = None;
+        let mut field_sparse = None;
+        let mut field_storage_engine = None;
+        let mut field_text_index_version = None;
+        let mut field_weights = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "2dsphereIndexVersion" => {
+                    field_2dsphere_index_version = reader.optional()?;
+                }
+                "background" => field_background = reader.optional()?,
+                "bits" => field_bits = reader.optional()?,
+                "bucketSize" => field_bucket_size = reader.optional()?,
+                "columnstoreProjection" => {
+                    field_columnstore_projection = reader.optional()?;
+                }
+                "default_language" => field_default_language = reader.optional()?,
+                "expireAfterSeconds" => field_expire_after_seconds = reader.optional()?,
+                "hidden" => field_hidden = reader.optional()?,
+                "language_override" => field_language_override = reader.optional()?,
+                "max" => field_max = reader.optional()?,
+                "min" => field_min = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "partialFilterExpression" => {
+                    field_partial_filter_expression = reader.optional()?;
+                }
+                "sparse" => field_sparse = reader.optional()?,
+                "storageEngine" => field_storage_engine = reader.optional()?,
+                "textIndexVersion" => field_text_index_version = reader.optional()?,
+                "weights" => field_weights = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            _2dsphere_index_version: field_2dsphere_index_version,
+            background: field_background,
+            bits: field_bits,
+            bucket_size: field_bucket_size,
+            columnstore_projection: field_columnstore_projection,
+            default_language: field_default_language,
+            expire_after_seconds: field_expire_after_seconds,
+            hidden: field_hidden,
+            language_override: field_language_override,
+            max: field_max,
+            min: field_min,
+            name: field_name,
+            partial_filter_expression: field_partial_filter_expression,
+            sparse: field_sparse,
+            storage_engine: field_storage_engine,
+            text_index_version: field_text_index_version,
+            weights: field_weights,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -96,6 +96,83 @@ impl InvoiceLineItem {
 }
 impl crate::runtime::Json for InvoiceLineItem {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_cluster_name = None;
+        let mut field_created = None;
+        let mut field_discount_cents = None;
+        let mut field_end_date = None;
+        let mut field_group_id = None;
+        let mut field_group_name = None;
+        let mut field_note = None;
+        let mut field_percent_discount = None;
+        let mut field_quantity = None;
+        let mut field_sku = None;
+        let mut field_start_date = None;
+        let mut field_stitch_app_name = None;
+        let mut field_tags = None;
+        let mut field_tier_lower_bound = None;
+        let mut field_tier_upper_bound = None;
+        let mut field_total_price_cents = None;
+        let mut field_unit = None;
+        let mut field_unit_price_dollars = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "discountCents" => field_discount_cents = reader.optional()?,
+                "endDate" => field_end_date = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "groupName" => field_group_name = reader.optional()?,
+                "note" => field_note = reader.optional()?,
+                "percentDiscount" => field_percent_discount = reader.optional()?,
+                "quantity" => field_quantity = reader.optional()?,
+                "sku" => field_sku = reader.optional()?,
+                "startDate" => field_start_date = reader.optional()?,
+                "stitchAppName" => field_stitch_app_name = reader.optional()?,
+                "tags" => field_tags = reader.optional()?,
+                "tierLowerBound" => field_tier_lower_bound = reader.optional()?,
+                "tierUpperBound" => field_tier_upper_bound = reader.optional()?,
+                "totalPriceCents" => field_total_price_cents = reader.optional()?,
+                "unit" => field_unit = reader.optional()?,
+                "unitPriceDollars" => field_unit_price_dollars = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            cluster_name: field_cluster_name,
+            created: field_created,
+            discount_cents: field_discount_cents,
+            end_date: field_end_date,
+            group_id: field_group_id,
+            group_name: field_group_name,
+            note: field_note,
+            percent_discount: field_percent_discount,
+            quantity: field_quantity,
+            sku: field_sku,
+            start_date: field_start_date,
+            stitch_app_name: field_stitch_app_name,
+            tags: field_tags,
+            tier_lower_bound: field_tier_lower_bound,
+            tier_upper_bound: field_tier_upper_bound,
+            total_price_cents: field_total_price_cents,
+            unit: field_unit,
+            unit_price_dollars: field_unit_price_dollars,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -258,6 +335,12 @@ impl crate::runtime::Json for LineItemCloudProvider {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for LineItemCloudProvider {

@@ -33,6 +33,36 @@ impl InvoiceReportRequest {
 }
 impl crate::runtime::Json for InvoiceReportRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_format_spec_version = None;
+        let mut field_report_format = None;
+        let mut field_report_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "formatSpecVersion" => field_format_spec_version = reader.optional()?,
+                "reportFormat" => field_report_format = Some(reader.value()?),
+                "reportType" => field_report_type = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            format_spec_version: field_format_spec_version,
+            report_format: field_report_format.ok_or(crate::runtime::Bail)?,
+            report_type: field_report_type.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -151,6 +181,12 @@ impl crate::runtime::Json for ReportFormat {
         serde_json::Value::String(self.as_str().to_owned())
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
+    #[inline]
     fn zero() -> Option<Self> {
         Some(Self::Unknown(String::new()))
     }
@@ -225,6 +261,12 @@ impl crate::runtime::Json for ReportType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

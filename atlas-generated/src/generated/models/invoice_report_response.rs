@@ -63,6 +63,54 @@ impl InvoiceReportResponse {
 }
 impl crate::runtime::Json for InvoiceReportResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_download_url = None;
+        let mut field_expires_at = None;
+        let mut field_failure_reason = None;
+        let mut field_format_spec_version = None;
+        let mut field_invoice_id = None;
+        let mut field_report_format = None;
+        let mut field_report_id = None;
+        let mut field_report_type = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "downloadUrl" => field_download_url = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "failureReason" => field_failure_reason = reader.optional()?,
+                "formatSpecVersion" => field_format_spec_version = reader.optional()?,
+                "invoiceId" => field_invoice_id = reader.optional()?,
+                "reportFormat" => field_report_format = Some(reader.value()?),
+                "reportId" => field_report_id = reader.optional()?,
+                "reportType" => field_report_type = Some(reader.value()?),
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            download_url: field_download_url,
+            expires_at: field_expires_at,
+            failure_reason: field_failure_reason,
+            format_spec_version: field_format_spec_version,
+            invoice_id: field_invoice_id,
+            report_format: field_report_format.ok_or(crate::runtime::Bail)?,
+            report_id: field_report_id,
+            report_type: field_report_type.ok_or(crate::runtime::Bail)?,
+            state: field_state,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -208,6 +256,12 @@ impl crate::runtime::Json for InvoiceReportResponseState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for InvoiceReportResponseState {

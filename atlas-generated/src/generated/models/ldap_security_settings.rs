@@ -42,6 +42,60 @@ impl LdapSecuritySettings {
 }
 impl crate::runtime::Json for LdapSecuritySettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_authentication_enabled = None;
+        let mut field_authorization_enabled = None;
+        let mut field_authz_query_template = None;
+        let mut field_bind_password = None;
+        let mut field_bind_username = None;
+        let mut field_ca_certificate = None;
+        let mut field_hostname = None;
+        let mut field_links = None;
+        let mut field_port = None;
+        let mut field_user_to_dn_mapping = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "authenticationEnabled" => {
+                    field_authentication_enabled = reader.optional()?;
+                }
+                "authorizationEnabled" => {
+                    field_authorization_enabled = reader.optional()?;
+                }
+                "authzQueryTemplate" => field_authz_query_template = reader.optional()?,
+                "bindPassword" => field_bind_password = reader.optional()?,
+                "bindUsername" => field_bind_username = reader.optional()?,
+                "caCertificate" => field_ca_certificate = reader.optional()?,
+                "hostname" => field_hostname = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "port" => field_port = reader.optional()?,
+                "userToDNMapping" => field_user_to_dn_mapping = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            authentication_enabled: field_authentication_enabled,
+            authorization_enabled: field_authorization_enabled,
+            authz_query_template: field_authz_query_template,
+            bind_password: field_bind_password,
+            bind_username: field_bind_username,
+            ca_certificate: field_ca_certificate,
+            hostname: field_hostname,
+            links: field_links,
+            port: field_port,
+            user_to_dn_mapping: field_user_to_dn_mapping,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -40,6 +40,44 @@ impl LdapVerifyConnectivityJobRequest {
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_group_id = None;
+        let mut field_links = None;
+        let mut field_request = None;
+        let mut field_request_id = None;
+        let mut field_status = None;
+        let mut field_validations = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "groupId" => field_group_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "request" => field_request = reader.optional()?,
+                "requestId" => field_request_id = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "validations" => field_validations = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            group_id: field_group_id,
+            links: field_links,
+            request: field_request,
+            request_id: field_request_id,
+            status: field_status,
+            validations: field_validations,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -140,6 +178,12 @@ impl crate::runtime::Json for LdapVerifyConnectivityJobRequestStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for LdapVerifyConnectivityJobRequestStatus {

@@ -54,6 +54,48 @@ impl LdapVerifyConnectivityJobRequestParams {
 }
 impl crate::runtime::Json for LdapVerifyConnectivityJobRequestParams {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_authz_query_template = None;
+        let mut field_bind_password = None;
+        let mut field_bind_username = None;
+        let mut field_ca_certificate = None;
+        let mut field_hostname = None;
+        let mut field_links = None;
+        let mut field_port = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "authzQueryTemplate" => field_authz_query_template = reader.optional()?,
+                "bindPassword" => field_bind_password = reader.optional()?,
+                "bindUsername" => field_bind_username = Some(reader.value()?),
+                "caCertificate" => field_ca_certificate = reader.optional()?,
+                "hostname" => field_hostname = Some(reader.value()?),
+                "links" => field_links = reader.optional()?,
+                "port" => field_port = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            authz_query_template: field_authz_query_template,
+            bind_password: field_bind_password,
+            bind_username: field_bind_username.ok_or(crate::runtime::Bail)?,
+            ca_certificate: field_ca_certificate,
+            hostname: field_hostname.ok_or(crate::runtime::Bail)?,
+            links: field_links,
+            port: field_port.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -191,6 +191,190 @@ impl LegacyAtlasCluster {
 }
 impl crate::runtime::Json for LegacyAtlasCluster {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_accept_data_risks_and_force_replica_set_reconfig = None;
+        let mut field_advanced_configuration = None;
+        let mut field_auto_scaling = None;
+        let mut field_backup_enabled = None;
+        let mut field_bi_connector = None;
+        let mut field_cluster_type = None;
+        let mut field_config_server_management_mode = None;
+        let mut field_config_server_type = None;
+        let mut field_connection_strings = None;
+        let mut field_create_date = None;
+        let mut field_delete_after_creation_hours = None;
+        let mut field_delete_after_date = None;
+        let mut field_disk_size_gb = None;
+        let mut field_disk_warming_mode = None;
+        let mut field_encryption_at_rest_provider = None;
+        let mut field_feature_compatibility_version = None;
+        let mut field_feature_compatibility_version_expiration_date = None;
+        let mut field_global_cluster_self_managed_sharding = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_labels = None;
+        let mut field_links = None;
+        let mut field_mongo_db_employee_access_grant = None;
+        let mut field_mongo_db_major_version = None;
+        let mut field_mongo_db_version = None;
+        let mut field_mongo_uri = None;
+        let mut field_mongo_uri_updated = None;
+        let mut field_mongo_uri_with_options = None;
+        let mut field_name = None;
+        let mut field_num_shards = None;
+        let mut field_paused = None;
+        let mut field_pit_enabled = None;
+        let mut field_provider_backup_enabled = None;
+        let mut field_provider_settings = None;
+        let mut field_replica_set_scaling_strategy = None;
+        let mut field_replication_factor = None;
+        let mut field_replication_spec = None;
+        let mut field_replication_specs = None;
+        let mut field_root_cert_type = None;
+        let mut field_srv_address = None;
+        let mut field_state_name = None;
+        let mut field_tags = None;
+        let mut field_termination_protection_enabled = None;
+        let mut field_version_release_system = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "acceptDataRisksAndForceReplicaSetReconfig" => {
+                    field_accept_data_risks_and_force_replica_set_reconfig = reader
+                        .optional()?;
+                }
+                "advancedConfiguration" => {
+                    field_advanced_configuration = reader.optional()?;
+                }
+                "autoScaling" => field_auto_scaling = reader.optional()?,
+                "backupEnabled" => field_backup_enabled = reader.optional()?,
+                "biConnector" => field_bi_connector = reader.optional()?,
+                "clusterType" => field_cluster_type = reader.optional()?,
+                "configServerManagementMode" => {
+                    field_config_server_management_mode = reader.optional()?;
+                }
+                "configServerType" => field_config_server_type = reader.optional()?,
+                "connectionStrings" => field_connection_strings = reader.optional()?,
+                "createDate" => field_create_date = reader.optional()?,
+                "deleteAfterCreationHours" => {
+                    field_delete_after_creation_hours = reader.optional()?;
+                }
+                "deleteAfterDate" => field_delete_after_date = reader.optional()?,
+                "diskSizeGB" => field_disk_size_gb = reader.optional()?,
+                "diskWarmingMode" => field_disk_warming_mode = reader.optional()?,
+                "encryptionAtRestProvider" => {
+                    field_encryption_at_rest_provider = reader.optional()?;
+                }
+                "featureCompatibilityVersion" => {
+                    field_feature_compatibility_version = reader.optional()?;
+                }
+                "featureCompatibilityVersionExpirationDate" => {
+                    field_feature_compatibility_version_expiration_date = reader
+                        .optional()?;
+                }
+                "globalClusterSelfManagedSharding" => {
+                    field_global_cluster_self_managed_sharding = reader.optional()?;
+                }
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "labels" => field_labels = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "mongoDBEmployeeAccessGrant" => {
+                    field_mongo_db_employee_access_grant = reader.optional()?;
+                }
+                "mongoDBMajorVersion" => {
+                    field_mongo_db_major_version = reader.optional()?;
+                }
+                "mongoDBVersion" => field_mongo_db_version = reader.optional()?,
+                "mongoURI" => field_mongo_uri = reader.optional()?,
+                "mongoURIUpdated" => field_mongo_uri_updated = reader.optional()?,
+                "mongoURIWithOptions" => {
+                    field_mongo_uri_with_options = reader.optional()?;
+                }
+                "name" => field_name = reader.optional()?,
+                "numShards" => field_num_shards = reader.optional()?,
+                "paused" => field_paused = reader.optional()?,
+                "pitEnabled" => field_pit_enabled = reader.optional()?,
+                "providerBackupEnabled" => {
+                    field_provider_backup_enabled = reader.optional()?;
+                }
+                "providerSettings" => field_provider_settings = reader.optional()?,
+                "replicaSetScalingStrategy" => {
+                    field_replica_set_scaling_strategy = reader.optional()?;
+                }
+                "replicationFactor" => field_replication_factor = reader.optional()?,
+                "replicationSpec" => field_replication_spec = reader.optional()?,
+                "replicationSpecs" => field_replication_specs = reader.optional()?,
+                "rootCertType" => field_root_cert_type = reader.optional()?,
+                "srvAddress" => field_srv_address = reader.optional()?,
+                "stateName" => field_state_name = reader.optional()?,
+                "tags" => field_tags = reader.optional()?,
+                "terminationProtectionEnabled" => {
+                    field_termination_protection_enabled = reader.optional()?;
+                }
+                "versionReleaseSystem" => {
+                    field_version_release_system = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            accept_data_risks_and_force_replica_set_reconfig: field_accept_data_risks_and_force_replica_set_reconfig,
+            advanced_configuration: field_advanced_configuration,
+            auto_scaling: field_auto_scaling,
+            backup_enabled: field_backup_enabled,
+            bi_connector: field_bi_connector,
+            cluster_type: field_cluster_type,
+            config_server_management_mode: field_config_server_management_mode,
+            config_server_type: field_config_server_type,
+            connection_strings: field_connection_strings,
+            create_date: field_create_date,
+            delete_after_creation_hours: field_delete_after_creation_hours,
+            delete_after_date: field_delete_after_date,
+            disk_size_gb: field_disk_size_gb,
+            disk_warming_mode: field_disk_warming_mode,
+            encryption_at_rest_provider: field_encryption_at_rest_provider,
+            feature_compatibility_version: field_feature_compatibility_version,
+            feature_compatibility_version_expiration_date: field_feature_compatibility_version_expiration_date,
+            global_cluster_self_managed_sharding: field_global_cluster_self_managed_sharding,
+            group_id: field_group_id,
+            id: field_id,
+            labels: field_labels,
+            links: field_links,
+            mongo_db_employee_access_grant: field_mongo_db_employee_access_grant,
+            mongo_db_major_version: field_mongo_db_major_version,
+            mongo_db_version: field_mongo_db_version,
+            mongo_uri: field_mongo_uri,
+            mongo_uri_updated: field_mongo_uri_updated,
+            mongo_uri_with_options: field_mongo_uri_with_options,
+            name: field_name,
+            num_shards: field_num_shards,
+            paused: field_paused,
+            pit_enabled: field_pit_enabled,
+            provider_backup_enabled: field_provider_backup_enabled,
+            provider_settings: field_provider_settings,
+            replica_set_scaling_strategy: field_replica_set_scaling_strategy,
+            replication_factor: field_replication_factor,
+            replication_spec: field_replication_spec,
+            replication_specs: field_replication_specs,
+            root_cert_type: field_root_cert_type,
+            srv_address: field_srv_address,
+            state_name: field_state_name,
+            tags: field_tags,
+            termination_protection_enabled: field_termination_protection_enabled,
+            version_release_system: field_version_release_system,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -30,6 +30,38 @@ impl LegacyReplicationSpec {
 }
 impl crate::runtime::Json for LegacyReplicationSpec {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_num_shards = None;
+        let mut field_regions_config = None;
+        let mut field_zone_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "numShards" => field_num_shards = reader.optional()?,
+                "regionsConfig" => field_regions_config = reader.optional()?,
+                "zoneName" => field_zone_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            num_shards: field_num_shards,
+            regions_config: field_regions_config,
+            zone_name: field_zone_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

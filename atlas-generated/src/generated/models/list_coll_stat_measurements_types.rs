@@ -77,6 +77,12 @@ impl crate::runtime::Json for ListCollStatMeasurementsClusterView {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for ListCollStatMeasurementsClusterView {
     #[inline]
@@ -265,6 +271,12 @@ impl crate::runtime::Json for ListCollStatMeasurementsMetricsItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ListCollStatMeasurementsMetricsItem {

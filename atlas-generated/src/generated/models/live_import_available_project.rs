@@ -40,6 +40,39 @@ impl LiveImportAvailableProject {
 }
 impl crate::runtime::Json for LiveImportAvailableProject {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_deployments = None;
+        let mut field_migration_hosts = None;
+        let mut field_name = None;
+        let mut field_project_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "deployments" => field_deployments = Some(reader.value()?),
+                "migrationHosts" => field_migration_hosts = Some(reader.value()?),
+                "name" => field_name = reader.optional()?,
+                "projectId" => field_project_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            deployments: field_deployments.ok_or(crate::runtime::Bail)?,
+            migration_hosts: field_migration_hosts.ok_or(crate::runtime::Bail)?,
+            name: field_name,
+            project_id: field_project_id,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

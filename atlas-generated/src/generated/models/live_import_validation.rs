@@ -38,6 +38,41 @@ impl LiveImportValidation {
 }
 impl crate::runtime::Json for LiveImportValidation {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_error_message = None;
+        let mut field_group_id = None;
+        let mut field_source_group_id = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "errorMessage" => field_error_message = Some(reader.optional()?),
+                "groupId" => field_group_id = reader.optional()?,
+                "sourceGroupId" => field_source_group_id = reader.optional()?,
+                "status" => field_status = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            error_message: field_error_message,
+            group_id: field_group_id,
+            source_group_id: field_source_group_id,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -136,6 +171,12 @@ impl crate::runtime::Json for LiveImportValidationStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for LiveImportValidationStatus {

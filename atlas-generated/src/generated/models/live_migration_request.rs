@@ -49,6 +49,45 @@ impl LiveMigrationRequest {
 }
 impl crate::runtime::Json for LiveMigrationRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_destination = None;
+        let mut field_drop_enabled = None;
+        let mut field_migration_hosts = None;
+        let mut field_sharding = None;
+        let mut field_source = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "destination" => field_destination = Some(reader.value()?),
+                "dropEnabled" => field_drop_enabled = reader.optional()?,
+                "migrationHosts" => field_migration_hosts = Some(reader.value()?),
+                "sharding" => field_sharding = Some(reader.optional()?),
+                "source" => field_source = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            destination: field_destination.ok_or(crate::runtime::Bail)?,
+            drop_enabled: field_drop_enabled,
+            migration_hosts: field_migration_hosts.ok_or(crate::runtime::Bail)?,
+            sharding: field_sharding,
+            source: field_source.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

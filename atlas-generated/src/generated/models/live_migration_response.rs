@@ -55,6 +55,41 @@ impl LiveMigrationResponse {
 }
 impl crate::runtime::Json for LiveMigrationResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_lag_time_seconds = None;
+        let mut field_migration_hosts = None;
+        let mut field_ready_for_cutover = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "lagTimeSeconds" => field_lag_time_seconds = Some(reader.optional()?),
+                "migrationHosts" => field_migration_hosts = reader.optional()?,
+                "readyForCutover" => field_ready_for_cutover = reader.optional()?,
+                "status" => field_status = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            lag_time_seconds: field_lag_time_seconds,
+            migration_hosts: field_migration_hosts,
+            ready_for_cutover: field_ready_for_cutover,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -194,6 +229,12 @@ impl crate::runtime::Json for LiveMigrationResponseStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for LiveMigrationResponseStatus {

@@ -107,6 +107,45 @@ impl crate::runtime::Json for LogIntegrationRequest {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("AZURE_LOG_EXPORT") => {
+                        Ok(Self::AzureLogExport(payload.payload(false)?))
+                    }
+                    Some("DATADOG_LOG_EXPORT") => {
+                        Ok(Self::DatadogLogExport(payload.payload(false)?))
+                    }
+                    Some("GCS_LOG_EXPORT") => {
+                        Ok(Self::GcsLogExport(payload.payload(false)?))
+                    }
+                    Some("OTEL_LOG_EXPORT") => {
+                        Ok(Self::OtelLogExport(payload.payload(false)?))
+                    }
+                    Some("S3_LOG_EXPORT") => {
+                        Ok(Self::S3LogExport(payload.payload(false)?))
+                    }
+                    Some("SPLUNK_LOG_EXPORT") => {
+                        Ok(Self::SplunkLogExport(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::AzureLogExport(value) => {
@@ -272,6 +311,12 @@ impl crate::runtime::Json for LogIntegrationRequestLogTypesItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for LogIntegrationRequestLogTypesItem {

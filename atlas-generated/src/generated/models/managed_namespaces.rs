@@ -46,6 +46,50 @@ impl ManagedNamespaces {
 }
 impl crate::runtime::Json for ManagedNamespaces {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection = None;
+        let mut field_custom_shard_key = None;
+        let mut field_db = None;
+        let mut field_is_custom_shard_key_hashed = None;
+        let mut field_is_shard_key_unique = None;
+        let mut field_num_initial_chunks = None;
+        let mut field_presplit_hashed_zones = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collection" => field_collection = Some(reader.value()?),
+                "customShardKey" => field_custom_shard_key = Some(reader.value()?),
+                "db" => field_db = Some(reader.value()?),
+                "isCustomShardKeyHashed" => {
+                    field_is_custom_shard_key_hashed = reader.optional()?;
+                }
+                "isShardKeyUnique" => field_is_shard_key_unique = reader.optional()?,
+                "numInitialChunks" => field_num_initial_chunks = reader.optional()?,
+                "presplitHashedZones" => field_presplit_hashed_zones = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection: field_collection.ok_or(crate::runtime::Bail)?,
+            custom_shard_key: field_custom_shard_key.ok_or(crate::runtime::Bail)?,
+            db: field_db.ok_or(crate::runtime::Bail)?,
+            is_custom_shard_key_hashed: field_is_custom_shard_key_hashed,
+            is_shard_key_unique: field_is_shard_key_unique,
+            num_initial_chunks: field_num_initial_chunks,
+            presplit_hashed_zones: field_presplit_hashed_zones,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -28,6 +28,41 @@ impl MdbAvailableVersion {
 }
 impl crate::runtime::Json for MdbAvailableVersion {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_default_status = None;
+        let mut field_instance_size = None;
+        let mut field_links = None;
+        let mut field_version = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "defaultStatus" => field_default_status = reader.optional()?,
+                "instanceSize" => field_instance_size = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "version" => field_version = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            default_status: field_default_status,
+            instance_size: field_instance_size,
+            links: field_links,
+            version: field_version,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -122,6 +157,12 @@ impl crate::runtime::Json for MdbAvailableVersionDefaultStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for MdbAvailableVersionDefaultStatus {

@@ -52,6 +52,53 @@ impl MeasurementsCollStatsLatencyHost {
 }
 impl crate::runtime::Json for MeasurementsCollStatsLatencyHost {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_name = None;
+        let mut field_database_name = None;
+        let mut field_end = None;
+        let mut field_granularity = None;
+        let mut field_group_id = None;
+        let mut field_links = None;
+        let mut field_measurements = None;
+        let mut field_process_id = None;
+        let mut field_start = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionName" => field_collection_name = reader.optional()?,
+                "databaseName" => field_database_name = reader.optional()?,
+                "end" => field_end = reader.optional()?,
+                "granularity" => field_granularity = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "measurements" => field_measurements = reader.optional()?,
+                "processId" => field_process_id = reader.optional()?,
+                "start" => field_start = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_name: field_collection_name,
+            database_name: field_database_name,
+            end: field_end,
+            granularity: field_granularity,
+            group_id: field_group_id,
+            links: field_links,
+            measurements: field_measurements,
+            process_id: field_process_id,
+            start: field_start,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -56,6 +56,58 @@ impl MeasurementsIndexes {
 }
 impl crate::runtime::Json for MeasurementsIndexes {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_name = None;
+        let mut field_database_name = None;
+        let mut field_end = None;
+        let mut field_granularity = None;
+        let mut field_group_id = None;
+        let mut field_index_ids = None;
+        let mut field_index_stats_measurements = None;
+        let mut field_links = None;
+        let mut field_process_id = None;
+        let mut field_start = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionName" => field_collection_name = reader.optional()?,
+                "databaseName" => field_database_name = reader.optional()?,
+                "end" => field_end = reader.optional()?,
+                "granularity" => field_granularity = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "indexIds" => field_index_ids = reader.optional()?,
+                "indexStatsMeasurements" => {
+                    field_index_stats_measurements = reader.optional()?;
+                }
+                "links" => field_links = reader.optional()?,
+                "processId" => field_process_id = reader.optional()?,
+                "start" => field_start = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_name: field_collection_name,
+            database_name: field_database_name,
+            end: field_end,
+            granularity: field_granularity,
+            group_id: field_group_id,
+            index_ids: field_index_ids,
+            index_stats_measurements: field_index_stats_measurements,
+            links: field_links,
+            process_id: field_process_id,
+            start: field_start,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -48,6 +48,52 @@ impl MeasurementsNonIndex {
 }
 impl crate::runtime::Json for MeasurementsNonIndex {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_end = None;
+        let mut field_granularity = None;
+        let mut field_group_id = None;
+        let mut field_hardware_measurements = None;
+        let mut field_links = None;
+        let mut field_process_id = None;
+        let mut field_start = None;
+        let mut field_status_measurements = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "end" => field_end = reader.optional()?,
+                "granularity" => field_granularity = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "hardwareMeasurements" => {
+                    field_hardware_measurements = reader.optional()?;
+                }
+                "links" => field_links = reader.optional()?,
+                "processId" => field_process_id = reader.optional()?,
+                "start" => field_start = reader.optional()?,
+                "statusMeasurements" => field_status_measurements = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            end: field_end,
+            granularity: field_granularity,
+            group_id: field_group_id,
+            hardware_measurements: field_hardware_measurements,
+            links: field_links,
+            process_id: field_process_id,
+            start: field_start,
+            status_measurements: field_status_measurements,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -57,6 +57,51 @@ impl MetricIntegrationUpdateRequest {
 }
 impl crate::runtime::Json for MetricIntegrationUpdateRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aggregation_temporality = None;
+        let mut field_auth_type = None;
+        let mut field_endpoint = None;
+        let mut field_headers = None;
+        let mut field_integration_type = None;
+        let mut field_metric_selection = None;
+        let mut field_provider_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "aggregationTemporality" => {
+                    field_aggregation_temporality = Some(reader.value()?);
+                }
+                "authType" => field_auth_type = Some(reader.value()?),
+                "endpoint" => field_endpoint = Some(reader.value()?),
+                "headers" => field_headers = reader.optional()?,
+                "integrationType" => field_integration_type = Some(reader.value()?),
+                "metricSelection" => field_metric_selection = Some(reader.value()?),
+                "providerType" => field_provider_type = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aggregation_temporality: field_aggregation_temporality
+                .ok_or(crate::runtime::Bail)?,
+            auth_type: field_auth_type.ok_or(crate::runtime::Bail)?,
+            endpoint: field_endpoint.ok_or(crate::runtime::Bail)?,
+            headers: field_headers,
+            integration_type: field_integration_type.ok_or(crate::runtime::Bail)?,
+            metric_selection: field_metric_selection.ok_or(crate::runtime::Bail)?,
+            provider_type: field_provider_type.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -28,6 +28,35 @@ impl MetricsMeasurementAtlas {
 }
 impl crate::runtime::Json for MetricsMeasurementAtlas {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_data_points = None;
+        let mut field_name = None;
+        let mut field_units = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "dataPoints" => field_data_points = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "units" => field_units = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            data_points: field_data_points,
+            name: field_name,
+            units: field_units,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

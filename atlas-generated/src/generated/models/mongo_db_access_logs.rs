@@ -50,6 +50,53 @@ impl MongoDbAccessLogs {
 }
 impl crate::runtime::Json for MongoDbAccessLogs {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_auth_result = None;
+        let mut field_auth_source = None;
+        let mut field_failure_reason = None;
+        let mut field_group_id = None;
+        let mut field_hostname = None;
+        let mut field_ip_address = None;
+        let mut field_log_line = None;
+        let mut field_timestamp = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "authResult" => field_auth_result = reader.optional()?,
+                "authSource" => field_auth_source = reader.optional()?,
+                "failureReason" => field_failure_reason = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "hostname" => field_hostname = reader.optional()?,
+                "ipAddress" => field_ip_address = reader.optional()?,
+                "logLine" => field_log_line = reader.optional()?,
+                "timestamp" => field_timestamp = reader.optional()?,
+                "username" => field_username = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            auth_result: field_auth_result,
+            auth_source: field_auth_source,
+            failure_reason: field_failure_reason,
+            group_id: field_group_id,
+            hostname: field_hostname,
+            ip_address: field_ip_address,
+            log_line: field_log_line,
+            timestamp: field_timestamp,
+            username: field_username,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

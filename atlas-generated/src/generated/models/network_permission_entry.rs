@@ -34,6 +34,47 @@ impl NetworkPermissionEntry {
 }
 impl crate::runtime::Json for NetworkPermissionEntry {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws_security_group = None;
+        let mut field_cidr_block = None;
+        let mut field_comment = None;
+        let mut field_delete_after_date = None;
+        let mut field_group_id = None;
+        let mut field_ip_address = None;
+        let mut field_links = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "awsSecurityGroup" => field_aws_security_group = reader.optional()?,
+                "cidrBlock" => field_cidr_block = reader.optional()?,
+                "comment" => field_comment = reader.optional()?,
+                "deleteAfterDate" => field_delete_after_date = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "ipAddress" => field_ip_address = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws_security_group: field_aws_security_group,
+            cidr_block: field_cidr_block,
+            comment: field_comment,
+            delete_after_date: field_delete_after_date,
+            group_id: field_group_id,
+            ip_address: field_ip_address,
+            links: field_links,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -54,6 +54,42 @@ impl NewRelic {
 }
 impl crate::runtime::Json for NewRelic {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_account_id = None;
+        let mut field_id = None;
+        let mut field_license_key = None;
+        let mut field_read_token = None;
+        let mut field_write_token = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "accountId" => field_account_id = Some(reader.value()?),
+                "id" => field_id = Some(reader.optional()?),
+                "licenseKey" => field_license_key = Some(reader.value()?),
+                "readToken" => field_read_token = Some(reader.value()?),
+                "writeToken" => field_write_token = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            account_id: field_account_id.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            license_key: field_license_key.ok_or(crate::runtime::Bail)?,
+            read_token: field_read_token.ok_or(crate::runtime::Bail)?,
+            write_token: field_write_token.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -76,6 +76,31 @@ impl crate::runtime::Json for OnlineArchiveSchedule {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("DAILY") => Ok(Self::Daily(payload.payload(false)?)),
+                    Some("DEFAULT") => Ok(Self::Default(payload.payload(false)?)),
+                    Some("MONTHLY") => Ok(Self::Monthly(payload.payload(false)?)),
+                    Some("WEEKLY") => Ok(Self::Weekly(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Daily(value) => {

@@ -28,6 +28,35 @@ impl OrgAssociatedInvoiceResponse {
 }
 impl crate::runtime::Json for OrgAssociatedInvoiceResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_associated_invoices = None;
+        let mut field_month = None;
+        let mut field_year = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "associatedInvoices" => field_associated_invoices = reader.optional()?,
+                "month" => field_month = reader.optional()?,
+                "year" => field_year = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            associated_invoices: field_associated_invoices,
+            month: field_month,
+            year: field_year,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -32,6 +32,46 @@ impl OrgDelegationSettingsUpdateRequest {
 }
 impl crate::runtime::Json for OrgDelegationSettingsUpdateRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delegated_mcp_access = None;
+        let mut field_delegated_partner_access = None;
+        let mut field_idle_refresh_token_lifetime = None;
+        let mut field_maximum_refresh_token_lifetime = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "delegatedMcpAccess" => {
+                    field_delegated_mcp_access = Some(reader.optional()?);
+                }
+                "delegatedPartnerAccess" => {
+                    field_delegated_partner_access = Some(reader.optional()?);
+                }
+                "idleRefreshTokenLifetime" => {
+                    field_idle_refresh_token_lifetime = Some(reader.optional()?);
+                }
+                "maximumRefreshTokenLifetime" => {
+                    field_maximum_refresh_token_lifetime = Some(reader.optional()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delegated_mcp_access: field_delegated_mcp_access,
+            delegated_partner_access: field_delegated_partner_access,
+            idle_refresh_token_lifetime: field_idle_refresh_token_lifetime,
+            maximum_refresh_token_lifetime: field_maximum_refresh_token_lifetime,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

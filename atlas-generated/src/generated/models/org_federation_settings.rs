@@ -40,6 +40,44 @@ impl OrgFederationSettings {
 }
 impl crate::runtime::Json for OrgFederationSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_federated_domains = None;
+        let mut field_has_role_mappings = None;
+        let mut field_id = None;
+        let mut field_identity_provider_id = None;
+        let mut field_identity_provider_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "federatedDomains" => field_federated_domains = Some(reader.value()?),
+                "hasRoleMappings" => field_has_role_mappings = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "identityProviderId" => field_identity_provider_id = reader.optional()?,
+                "identityProviderStatus" => {
+                    field_identity_provider_status = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            federated_domains: field_federated_domains.ok_or(crate::runtime::Bail)?,
+            has_role_mappings: field_has_role_mappings,
+            id: field_id,
+            identity_provider_id: field_identity_provider_id,
+            identity_provider_status: field_identity_provider_status,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -40,6 +40,47 @@ impl OrgGroup {
 }
 impl crate::runtime::Json for OrgGroup {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_clusters = None;
+        let mut field_group_id = None;
+        let mut field_group_name = None;
+        let mut field_org_id = None;
+        let mut field_org_name = None;
+        let mut field_plan_type = None;
+        let mut field_tags = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusters" => field_clusters = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "groupName" => field_group_name = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "orgName" => field_org_name = reader.optional()?,
+                "planType" => field_plan_type = reader.optional()?,
+                "tags" => field_tags = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            clusters: field_clusters,
+            group_id: field_group_id,
+            group_name: field_group_name,
+            org_id: field_org_id,
+            org_name: field_org_name,
+            plan_type: field_plan_type,
+            tags: field_tags,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,35 @@ impl OrgMcpConfigUpdateRequest {
 }
 impl crate::runtime::Json for OrgMcpConfigUpdateRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_ip_access_list = None;
+        let mut field_mcp_config_name = None;
+        let mut field_roles = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "ipAccessList" => field_ip_access_list = reader.optional()?,
+                "mcpConfigName" => field_mcp_config_name = Some(reader.optional()?),
+                "roles" => field_roles = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            ip_access_list: field_ip_access_list,
+            mcp_config_name: field_mcp_config_name,
+            roles: field_roles,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -142,6 +171,12 @@ impl crate::runtime::Json for OrgMcpConfigUpdateRequestRolesItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for OrgMcpConfigUpdateRequestRolesItem {

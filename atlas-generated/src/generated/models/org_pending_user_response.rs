@@ -44,6 +44,49 @@ impl OrgPendingUserResponse {
 }
 impl crate::runtime::Json for OrgPendingUserResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_roles = None;
+        let mut field_team_ids = None;
+        let mut field_username = None;
+        let mut field_invitation_created_at = None;
+        let mut field_invitation_expires_at = None;
+        let mut field_inviter_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "roles" => field_roles = reader.optional()?,
+                "teamIds" => field_team_ids = reader.optional()?,
+                "username" => field_username = reader.optional()?,
+                "invitationCreatedAt" => field_invitation_created_at = reader.optional()?,
+                "invitationExpiresAt" => {
+                    field_invitation_expires_at = Some(reader.optional()?);
+                }
+                "inviterUsername" => field_inviter_username = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            roles: field_roles,
+            team_ids: field_team_ids,
+            username: field_username,
+            invitation_created_at: field_invitation_created_at,
+            invitation_expires_at: field_invitation_expires_at,
+            inviter_username: field_inviter_username,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -28,6 +28,44 @@ impl OrgServiceAccount {
 }
 impl crate::runtime::Json for OrgServiceAccount {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_client_id = None;
+        let mut field_created_at = None;
+        let mut field_description = None;
+        let mut field_name = None;
+        let mut field_roles = None;
+        let mut field_secrets = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clientId" => field_client_id = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "roles" => field_roles = reader.optional()?,
+                "secrets" => field_secrets = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            client_id: field_client_id,
+            created_at: field_created_at,
+            description: field_description,
+            name: field_name,
+            roles: field_roles,
+            secrets: field_secrets,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

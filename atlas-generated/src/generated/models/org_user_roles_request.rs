@@ -29,6 +29,35 @@ impl OrgUserRolesRequest {
 }
 impl crate::runtime::Json for OrgUserRolesRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_group_role_assignments = None;
+        let mut field_org_roles = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "groupRoleAssignments" => {
+                    field_group_role_assignments = reader.optional()?;
+                }
+                "orgRoles" => field_org_roles = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            group_role_assignments: field_group_role_assignments,
+            org_roles: field_org_roles.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

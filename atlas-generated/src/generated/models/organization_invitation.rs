@@ -68,6 +68,62 @@ impl OrganizationInvitation {
 }
 impl crate::runtime::Json for OrganizationInvitation {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created_at = None;
+        let mut field_expires_at = None;
+        let mut field_group_role_assignments = None;
+        let mut field_id = None;
+        let mut field_inviter_username = None;
+        let mut field_links = None;
+        let mut field_org_id = None;
+        let mut field_org_name = None;
+        let mut field_roles = None;
+        let mut field_team_ids = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "createdAt" => field_created_at = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "groupRoleAssignments" => {
+                    field_group_role_assignments = reader.optional()?;
+                }
+                "id" => field_id = reader.optional()?,
+                "inviterUsername" => field_inviter_username = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "orgName" => field_org_name = Some(reader.value()?),
+                "roles" => field_roles = reader.optional()?,
+                "teamIds" => field_team_ids = reader.optional()?,
+                "username" => field_username = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created_at: field_created_at,
+            expires_at: field_expires_at,
+            group_role_assignments: field_group_role_assignments,
+            id: field_id,
+            inviter_username: field_inviter_username,
+            links: field_links,
+            org_id: field_org_id,
+            org_name: field_org_name.ok_or(crate::runtime::Bail)?,
+            roles: field_roles,
+            team_ids: field_team_ids,
+            username: field_username,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -230,6 +286,12 @@ impl crate::runtime::Json for OrganizationInvitationRolesItem {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for OrganizationInvitationRolesItem {

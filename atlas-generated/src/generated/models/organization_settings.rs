@@ -36,6 +36,70 @@ impl OrganizationSettings {
 }
 impl crate::runtime::Json for OrganizationSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_access_list_required = None;
+        let mut field_custom_session_timeouts = None;
+        let mut field_gen_ai_features_enabled = None;
+        let mut field_max_service_account_secret_validity_in_hours = None;
+        let mut field_multi_factor_auth_required = None;
+        let mut field_operations_contact = None;
+        let mut field_restrict_employee_access = None;
+        let mut field_security_contact = None;
+        let mut field_streams_cross_group_enabled = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiAccessListRequired" => {
+                    field_api_access_list_required = reader.optional()?;
+                }
+                "customSessionTimeouts" => {
+                    field_custom_session_timeouts = reader.optional()?;
+                }
+                "genAIFeaturesEnabled" => {
+                    field_gen_ai_features_enabled = reader.optional()?;
+                }
+                "maxServiceAccountSecretValidityInHours" => {
+                    field_max_service_account_secret_validity_in_hours = reader
+                        .optional()?;
+                }
+                "multiFactorAuthRequired" => {
+                    field_multi_factor_auth_required = reader.optional()?;
+                }
+                "operationsContact" => {
+                    field_operations_contact = Some(reader.optional()?);
+                }
+                "restrictEmployeeAccess" => {
+                    field_restrict_employee_access = reader.optional()?;
+                }
+                "securityContact" => field_security_contact = reader.optional()?,
+                "streamsCrossGroupEnabled" => {
+                    field_streams_cross_group_enabled = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_access_list_required: field_api_access_list_required,
+            custom_session_timeouts: field_custom_session_timeouts,
+            gen_ai_features_enabled: field_gen_ai_features_enabled,
+            max_service_account_secret_validity_in_hours: field_max_service_account_secret_validity_in_hours,
+            multi_factor_auth_required: field_multi_factor_auth_required,
+            operations_contact: field_operations_contact,
+            restrict_employee_access: field_restrict_employee_access,
+            security_contact: field_security_contact,
+            streams_cross_group_enabled: field_streams_cross_group_enabled,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,39 @@ impl OtelLogIntegrationRequest {
 }
 impl crate::runtime::Json for OtelLogIntegrationRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_log_types = None;
+        let mut field_otel_endpoint = None;
+        let mut field_otel_supplied_headers = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "logTypes" => field_log_types = Some(reader.value()?),
+                "otelEndpoint" => field_otel_endpoint = Some(reader.value()?),
+                "otelSuppliedHeaders" => {
+                    field_otel_supplied_headers = Some(reader.value()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
+            otel_endpoint: field_otel_endpoint.ok_or(crate::runtime::Bail)?,
+            otel_supplied_headers: field_otel_supplied_headers
+                .ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

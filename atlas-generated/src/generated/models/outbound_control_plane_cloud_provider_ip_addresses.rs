@@ -30,6 +30,35 @@ impl OutboundControlPlaneCloudProviderIpAddresses {
 }
 impl crate::runtime::Json for OutboundControlPlaneCloudProviderIpAddresses {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws = None;
+        let mut field_azure = None;
+        let mut field_gcp = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "aws" => field_aws = reader.optional()?,
+                "azure" => field_azure = reader.optional()?,
+                "gcp" => field_gcp = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws: field_aws,
+            azure: field_azure,
+            gcp: field_gcp,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

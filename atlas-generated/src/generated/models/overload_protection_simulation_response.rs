@@ -46,6 +46,50 @@ impl OverloadProtectionSimulationResponse {
 }
 impl crate::runtime::Json for OverloadProtectionSimulationResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cancel_requested_at = None;
+        let mut field_cluster_name = None;
+        let mut field_duration_seconds = None;
+        let mut field_expires_at = None;
+        let mut field_group_id = None;
+        let mut field_request_date = None;
+        let mut field_simulation_id = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cancelRequestedAt" => field_cancel_requested_at = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "durationSeconds" => field_duration_seconds = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "requestDate" => field_request_date = reader.optional()?,
+                "simulationId" => field_simulation_id = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cancel_requested_at: field_cancel_requested_at,
+            cluster_name: field_cluster_name,
+            duration_seconds: field_duration_seconds,
+            expires_at: field_expires_at,
+            group_id: field_group_id,
+            request_date: field_request_date,
+            simulation_id: field_simulation_id,
+            state: field_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -34,6 +34,36 @@ impl PartitionFieldView {
 }
 impl crate::runtime::Json for PartitionFieldView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_field_name = None;
+        let mut field_field_type = None;
+        let mut field_order = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "fieldName" => field_field_name = Some(reader.value()?),
+                "fieldType" => field_field_type = reader.optional()?,
+                "order" => field_order = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            field_name: field_field_name.ok_or(crate::runtime::Bail)?,
+            field_type: field_field_type,
+            order: field_order.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -171,6 +201,12 @@ impl crate::runtime::Json for PartitionFieldViewFieldType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for PartitionFieldViewFieldType {

@@ -40,6 +40,44 @@ impl PerformanceAdvisorIndex {
 }
 impl crate::runtime::Json for PerformanceAdvisorIndex {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_avg_obj_size = None;
+        let mut field_id = None;
+        let mut field_impact = None;
+        let mut field_index = None;
+        let mut field_namespace = None;
+        let mut field_weight = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "avgObjSize" => field_avg_obj_size = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "impact" => field_impact = reader.optional()?,
+                "index" => field_index = reader.optional()?,
+                "namespace" => field_namespace = reader.optional()?,
+                "weight" => field_weight = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            avg_obj_size: field_avg_obj_size,
+            id: field_id,
+            impact: field_impact,
+            index: field_index,
+            namespace: field_namespace,
+            weight: field_weight,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -32,6 +32,38 @@ impl PerformanceAdvisorOpStats {
 }
 impl crate::runtime::Json for PerformanceAdvisorOpStats {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_ms = None;
+        let mut field_n_returned = None;
+        let mut field_n_scanned = None;
+        let mut field_ts = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "ms" => field_ms = reader.optional()?,
+                "nReturned" => field_n_returned = reader.optional()?,
+                "nScanned" => field_n_scanned = reader.optional()?,
+                "ts" => field_ts = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            ms: field_ms,
+            n_returned: field_n_returned,
+            n_scanned: field_n_scanned,
+            ts: field_ts,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

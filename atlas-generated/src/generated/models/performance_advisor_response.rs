@@ -24,6 +24,32 @@ impl PerformanceAdvisorResponse {
 }
 impl crate::runtime::Json for PerformanceAdvisorResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_shapes = None;
+        let mut field_suggested_indexes = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "shapes" => field_shapes = reader.optional()?,
+                "suggestedIndexes" => field_suggested_indexes = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            shapes: field_shapes,
+            suggested_indexes: field_suggested_indexes,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

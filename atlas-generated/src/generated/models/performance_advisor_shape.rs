@@ -40,6 +40,44 @@ impl PerformanceAdvisorShape {
 }
 impl crate::runtime::Json for PerformanceAdvisorShape {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_avg_ms = None;
+        let mut field_count = None;
+        let mut field_id = None;
+        let mut field_inefficiency_score = None;
+        let mut field_namespace = None;
+        let mut field_operations = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "avgMs" => field_avg_ms = reader.optional()?,
+                "count" => field_count = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "inefficiencyScore" => field_inefficiency_score = reader.optional()?,
+                "namespace" => field_namespace = reader.optional()?,
+                "operations" => field_operations = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            avg_ms: field_avg_ms,
+            count: field_count,
+            id: field_id,
+            inefficiency_score: field_inefficiency_score,
+            namespace: field_namespace,
+            operations: field_operations,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

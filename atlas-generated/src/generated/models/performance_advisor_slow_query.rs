@@ -34,6 +34,41 @@ impl PerformanceAdvisorSlowQuery {
 }
 impl crate::runtime::Json for PerformanceAdvisorSlowQuery {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_line = None;
+        let mut field_metrics = None;
+        let mut field_namespace = None;
+        let mut field_op_type = None;
+        let mut field_replica_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "line" => field_line = reader.optional()?,
+                "metrics" => field_metrics = reader.optional()?,
+                "namespace" => field_namespace = reader.optional()?,
+                "opType" => field_op_type = reader.optional()?,
+                "replicaState" => field_replica_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            line: field_line,
+            metrics: field_metrics,
+            namespace: field_namespace,
+            op_type: field_op_type,
+            replica_state: field_replica_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

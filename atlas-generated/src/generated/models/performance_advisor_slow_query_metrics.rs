@@ -72,6 +72,74 @@ impl PerformanceAdvisorSlowQueryMetrics {
 }
 impl crate::runtime::Json for PerformanceAdvisorSlowQueryMetrics {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_docs_examined = None;
+        let mut field_docs_examined_returned_ratio = None;
+        let mut field_docs_returned = None;
+        let mut field_from_user_connection = None;
+        let mut field_has_auto_embedding = None;
+        let mut field_has_index_coverage = None;
+        let mut field_has_rerank = None;
+        let mut field_has_sort = None;
+        let mut field_keys_examined = None;
+        let mut field_keys_examined_returned_ratio = None;
+        let mut field_num_yields = None;
+        let mut field_operation_execution_time = None;
+        let mut field_response_length = None;
+        let mut field_tokens_used = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "docsExamined" => field_docs_examined = reader.optional()?,
+                "docsExaminedReturnedRatio" => {
+                    field_docs_examined_returned_ratio = reader.optional()?;
+                }
+                "docsReturned" => field_docs_returned = reader.optional()?,
+                "fromUserConnection" => field_from_user_connection = reader.optional()?,
+                "hasAutoEmbedding" => field_has_auto_embedding = reader.optional()?,
+                "hasIndexCoverage" => field_has_index_coverage = reader.optional()?,
+                "hasRerank" => field_has_rerank = reader.optional()?,
+                "hasSort" => field_has_sort = reader.optional()?,
+                "keysExamined" => field_keys_examined = reader.optional()?,
+                "keysExaminedReturnedRatio" => {
+                    field_keys_examined_returned_ratio = reader.optional()?;
+                }
+                "numYields" => field_num_yields = reader.optional()?,
+                "operationExecutionTime" => {
+                    field_operation_execution_time = reader.optional()?;
+                }
+                "responseLength" => field_response_length = reader.optional()?,
+                "tokensUsed" => field_tokens_used = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            docs_examined: field_docs_examined,
+            docs_examined_returned_ratio: field_docs_examined_returned_ratio,
+            docs_returned: field_docs_returned,
+            from_user_connection: field_from_user_connection,
+            has_auto_embedding: field_has_auto_embedding,
+            has_index_coverage: field_has_index_coverage,
+            has_rerank: field_has_rerank,
+            has_sort: field_has_sort,
+            keys_examined: field_keys_examined,
+            keys_examined_returned_ratio: field_keys_examined_returned_ratio,
+            num_yields: field_num_yields,
+            operation_execution_time: field_operation_execution_time,
+            response_length: field_response_length,
+            tokens_used: field_tokens_used,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

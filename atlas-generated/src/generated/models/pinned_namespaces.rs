@@ -28,6 +28,35 @@ impl PinnedNamespaces {
 }
 impl crate::runtime::Json for PinnedNamespaces {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cluster_id = None;
+        let mut field_group_id = None;
+        let mut field_pinned_namespaces = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clusterId" => field_cluster_id = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "pinnedNamespaces" => field_pinned_namespaces = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cluster_id: field_cluster_id,
+            group_id: field_group_id,
+            pinned_namespaces: field_pinned_namespaces,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,32 @@ impl PrivateEndpointHostname {
 }
 impl crate::runtime::Json for PrivateEndpointHostname {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_hostname = None;
+        let mut field_private_endpoint = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "hostname" => field_hostname = reader.optional()?,
+                "privateEndpoint" => field_private_endpoint = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            hostname: field_hostname,
+            private_endpoint: field_private_endpoint,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

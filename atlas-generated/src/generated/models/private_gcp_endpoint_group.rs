@@ -44,6 +44,47 @@ impl PrivateGcpEndpointGroup {
 }
 impl crate::runtime::Json for PrivateGcpEndpointGroup {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delete_requested = None;
+        let mut field_endpoint_group_name = None;
+        let mut field_endpoints = None;
+        let mut field_error_message = None;
+        let mut field_gcp_project_id = None;
+        let mut field_port_mapping_enabled = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "deleteRequested" => field_delete_requested = reader.optional()?,
+                "endpointGroupName" => field_endpoint_group_name = reader.optional()?,
+                "endpoints" => field_endpoints = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "gcpProjectId" => field_gcp_project_id = reader.optional()?,
+                "portMappingEnabled" => field_port_mapping_enabled = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delete_requested: field_delete_requested,
+            endpoint_group_name: field_endpoint_group_name,
+            endpoints: field_endpoints,
+            error_message: field_error_message,
+            gcp_project_id: field_gcp_project_id,
+            port_mapping_enabled: field_port_mapping_enabled,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -189,6 +230,12 @@ impl crate::runtime::Json for PrivateGcpEndpointGroupStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for PrivateGcpEndpointGroupStatus {

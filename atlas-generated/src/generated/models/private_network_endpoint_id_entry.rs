@@ -51,6 +51,61 @@ impl PrivateNetworkEndpointIdEntry {
 }
 impl crate::runtime::Json for PrivateNetworkEndpointIdEntry {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_azure_link_id = None;
+        let mut field_comment = None;
+        let mut field_customer_endpoint_dns_name = None;
+        let mut field_customer_endpoint_ip_address = None;
+        let mut field_endpoint_id = None;
+        let mut field_error_message = None;
+        let mut field_provider = None;
+        let mut field_region = None;
+        let mut field_status = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "azureLinkId" => field_azure_link_id = reader.optional()?,
+                "comment" => field_comment = reader.optional()?,
+                "customerEndpointDNSName" => {
+                    field_customer_endpoint_dns_name = reader.optional()?;
+                }
+                "customerEndpointIPAddress" => {
+                    field_customer_endpoint_ip_address = reader.optional()?;
+                }
+                "endpointId" => field_endpoint_id = Some(reader.value()?),
+                "errorMessage" => field_error_message = reader.optional()?,
+                "provider" => field_provider = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            azure_link_id: field_azure_link_id,
+            comment: field_comment,
+            customer_endpoint_dns_name: field_customer_endpoint_dns_name,
+            customer_endpoint_ip_address: field_customer_endpoint_ip_address,
+            endpoint_id: field_endpoint_id.ok_or(crate::runtime::Bail)?,
+            error_message: field_error_message,
+            provider: field_provider,
+            region: field_region,
+            status: field_status,
+            r#type: field_type,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -184,6 +239,12 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntryProvider {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for PrivateNetworkEndpointIdEntryProvider {
     #[inline]
@@ -268,6 +329,12 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntryStatus {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for PrivateNetworkEndpointIdEntryStatus {
     #[inline]
@@ -339,6 +406,12 @@ impl crate::runtime::Json for PrivateNetworkEndpointIdEntryType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for PrivateNetworkEndpointIdEntryType {

@@ -49,6 +49,47 @@ impl Prometheus {
 }
 impl crate::runtime::Json for Prometheus {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_enabled = None;
+        let mut field_id = None;
+        let mut field_password = None;
+        let mut field_send_user_provided_resource_tags_enabled = None;
+        let mut field_service_discovery = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "enabled" => field_enabled = Some(reader.value()?),
+                "id" => field_id = Some(reader.optional()?),
+                "password" => field_password = reader.optional()?,
+                "sendUserProvidedResourceTagsEnabled" => {
+                    field_send_user_provided_resource_tags_enabled = reader.optional()?;
+                }
+                "serviceDiscovery" => field_service_discovery = Some(reader.value()?),
+                "username" => field_username = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            enabled: field_enabled.ok_or(crate::runtime::Bail)?,
+            id: field_id,
+            password: field_password,
+            send_user_provided_resource_tags_enabled: field_send_user_provided_resource_tags_enabled,
+            service_discovery: field_service_discovery.ok_or(crate::runtime::Bail)?,
+            username: field_username.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -185,6 +226,12 @@ impl crate::runtime::Json for PrometheusServiceDiscovery {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -20,6 +20,32 @@ impl ProtectedHours {
 }
 impl crate::runtime::Json for ProtectedHours {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_end_hour_of_day = None;
+        let mut field_start_hour_of_day = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endHourOfDay" => field_end_hour_of_day = reader.optional()?,
+                "startHourOfDay" => field_start_hour_of_day = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            end_hour_of_day: field_end_hour_of_day,
+            start_hour_of_day: field_start_hour_of_day,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

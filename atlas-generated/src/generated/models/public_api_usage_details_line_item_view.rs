@@ -40,6 +40,56 @@ impl PublicApiUsageDetailsLineItemView {
 }
 impl crate::runtime::Json for PublicApiUsageDetailsLineItemView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_additional_data = None;
+        let mut field_bill_date = None;
+        let mut field_cloud_provider = None;
+        let mut field_cluster_name = None;
+        let mut field_description = None;
+        let mut field_group_id = None;
+        let mut field_quantity = None;
+        let mut field_total_price_cents = None;
+        let mut field_unit_price_dollars = None;
+        let mut field_usage_date = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "additionalData" => field_additional_data = reader.optional()?,
+                "billDate" => field_bill_date = reader.optional()?,
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "quantity" => field_quantity = reader.optional()?,
+                "totalPriceCents" => field_total_price_cents = reader.optional()?,
+                "unitPriceDollars" => field_unit_price_dollars = reader.optional()?,
+                "usageDate" => field_usage_date = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            additional_data: field_additional_data,
+            bill_date: field_bill_date,
+            cloud_provider: field_cloud_provider,
+            cluster_name: field_cluster_name,
+            description: field_description,
+            group_id: field_group_id,
+            quantity: field_quantity,
+            total_price_cents: field_total_price_cents,
+            unit_price_dollars: field_unit_price_dollars,
+            usage_date: field_usage_date,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

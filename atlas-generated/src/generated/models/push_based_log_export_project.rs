@@ -34,6 +34,44 @@ impl PushBasedLogExportProject {
 }
 impl crate::runtime::Json for PushBasedLogExportProject {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_bucket_name = None;
+        let mut field_create_date = None;
+        let mut field_iam_role_id = None;
+        let mut field_links = None;
+        let mut field_prefix_path = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "bucketName" => field_bucket_name = reader.optional()?,
+                "createDate" => field_create_date = reader.optional()?,
+                "iamRoleId" => field_iam_role_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "prefixPath" => field_prefix_path = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            bucket_name: field_bucket_name,
+            create_date: field_create_date,
+            iam_role_id: field_iam_role_id,
+            links: field_links,
+            prefix_path: field_prefix_path,
+            state: field_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -153,6 +191,12 @@ impl crate::runtime::Json for PushBasedLogExportProjectState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for PushBasedLogExportProjectState {

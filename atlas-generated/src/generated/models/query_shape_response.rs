@@ -44,6 +44,42 @@ impl QueryShapeResponse {
 }
 impl crate::runtime::Json for QueryShapeResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_command = None;
+        let mut field_namespace = None;
+        let mut field_query_shape = None;
+        let mut field_query_shape_hash = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "command" => field_command = reader.optional()?,
+                "namespace" => field_namespace = reader.optional()?,
+                "queryShape" => field_query_shape = reader.optional()?,
+                "queryShapeHash" => field_query_shape_hash = reader.optional()?,
+                "status" => field_status = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            command: field_command,
+            namespace: field_namespace,
+            query_shape: field_query_shape,
+            query_shape_hash: field_query_shape_hash,
+            status: field_status.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -159,6 +195,12 @@ impl crate::runtime::Json for QueryShapeResponseCommand {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for QueryShapeResponseCommand {
     #[inline]
@@ -234,6 +276,12 @@ impl crate::runtime::Json for QueryShapeStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -24,6 +24,38 @@ impl QueryShapeSeenMetadata {
 }
 impl crate::runtime::Json for QueryShapeSeenMetadata {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_application_name = None;
+        let mut field_driver_name = None;
+        let mut field_driver_version = None;
+        let mut field_timestamp = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "applicationName" => field_application_name = reader.optional()?,
+                "driverName" => field_driver_name = reader.optional()?,
+                "driverVersion" => field_driver_version = reader.optional()?,
+                "timestamp" => field_timestamp = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            application_name: field_application_name,
+            driver_name: field_driver_name,
+            driver_version: field_driver_version,
+            timestamp: field_timestamp,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

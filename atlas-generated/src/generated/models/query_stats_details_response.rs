@@ -22,6 +22,35 @@ impl QueryStatsDetailsResponse {
 }
 impl crate::runtime::Json for QueryStatsDetailsResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_first_seen = None;
+        let mut field_last_seen = None;
+        let mut field_query_stats = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "firstSeen" => field_first_seen = reader.optional()?,
+                "lastSeen" => field_last_seen = reader.optional()?,
+                "queryStats" => field_query_stats = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            first_seen: field_first_seen,
+            last_seen: field_last_seen,
+            query_stats: field_query_stats,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

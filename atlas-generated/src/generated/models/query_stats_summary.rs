@@ -61,6 +61,88 @@ impl QueryStatsSummary {
 }
 impl crate::runtime::Json for QueryStatsSummary {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_avg_working_millis = None;
+        let mut field_bytes_read = None;
+        let mut field_command = None;
+        let mut field_cpu_time = None;
+        let mut field_docs_examined = None;
+        let mut field_docs_examined_ratio = None;
+        let mut field_docs_returned = None;
+        let mut field_exec_count = None;
+        let mut field_keys_examined = None;
+        let mut field_keys_examined_ratio = None;
+        let mut field_last_exec_micros = None;
+        let mut field_namespace = None;
+        let mut field_p50_exec_micros = None;
+        let mut field_p90_exec_micros = None;
+        let mut field_p99_exec_micros = None;
+        let mut field_query_shape = None;
+        let mut field_query_shape_hash = None;
+        let mut field_system_query = None;
+        let mut field_total_time_to_response_micros = None;
+        let mut field_total_working_millis = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "avgWorkingMillis" => field_avg_working_millis = reader.optional()?,
+                "bytesRead" => field_bytes_read = reader.optional()?,
+                "command" => field_command = reader.optional()?,
+                "cpuTime" => field_cpu_time = Some(reader.optional()?),
+                "docsExamined" => field_docs_examined = reader.optional()?,
+                "docsExaminedRatio" => field_docs_examined_ratio = reader.optional()?,
+                "docsReturned" => field_docs_returned = reader.optional()?,
+                "execCount" => field_exec_count = reader.optional()?,
+                "keysExamined" => field_keys_examined = reader.optional()?,
+                "keysExaminedRatio" => field_keys_examined_ratio = reader.optional()?,
+                "lastExecMicros" => field_last_exec_micros = reader.optional()?,
+                "namespace" => field_namespace = reader.optional()?,
+                "p50ExecMicros" => field_p50_exec_micros = reader.optional()?,
+                "p90ExecMicros" => field_p90_exec_micros = reader.optional()?,
+                "p99ExecMicros" => field_p99_exec_micros = reader.optional()?,
+                "queryShape" => field_query_shape = reader.optional()?,
+                "queryShapeHash" => field_query_shape_hash = reader.optional()?,
+                "systemQuery" => field_system_query = reader.optional()?,
+                "totalTimeToResponseMicros" => {
+                    field_total_time_to_response_micros = reader.optional()?;
+                }
+                "totalWorkingMillis" => field_total_working_millis = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            avg_working_millis: field_avg_working_millis,
+            bytes_read: field_bytes_read,
+            command: field_command,
+            cpu_time: field_cpu_time,
+            docs_examined: field_docs_examined,
+            docs_examined_ratio: field_docs_examined_ratio,
+            docs_returned: field_docs_returned,
+            exec_count: field_exec_count,
+            keys_examined: field_keys_examined,
+            keys_examined_ratio: field_keys_examined_ratio,
+            last_exec_micros: field_last_exec_micros,
+            namespace: field_namespace,
+            p50_exec_micros: field_p50_exec_micros,
+            p90_exec_micros: field_p90_exec_micros,
+            p99_exec_micros: field_p99_exec_micros,
+            query_shape: field_query_shape,
+            query_shape_hash: field_query_shape_hash,
+            system_query: field_system_query,
+            total_time_to_response_micros: field_total_time_to_response_micros,
+            total_working_millis: field_total_working_millis,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -237,6 +319,12 @@ impl crate::runtime::Json for QueryStatsSummaryCommand {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for QueryStatsSummaryCommand {

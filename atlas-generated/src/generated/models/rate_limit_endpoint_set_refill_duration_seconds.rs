@@ -22,6 +22,32 @@ impl RateLimitEndpointSetRefillDurationSeconds {
 }
 impl crate::runtime::Json for RateLimitEndpointSetRefillDurationSeconds {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_default_value = None;
+        let mut field_value = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "defaultValue" => field_default_value = Some(reader.optional()?),
+                "value" => field_value = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            default_value: field_default_value,
+            value: field_value,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

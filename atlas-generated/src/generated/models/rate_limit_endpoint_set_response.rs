@@ -32,6 +32,49 @@ impl RateLimitEndpointSetResponse {
 }
 impl crate::runtime::Json for RateLimitEndpointSetResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_capacity = None;
+        let mut field_endpoint_set_id = None;
+        let mut field_endpoint_set_name = None;
+        let mut field_endpoints = None;
+        let mut field_refill_duration_seconds = None;
+        let mut field_refill_rate = None;
+        let mut field_scope = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "capacity" => field_capacity = reader.optional()?,
+                "endpointSetId" => field_endpoint_set_id = reader.optional()?,
+                "endpointSetName" => field_endpoint_set_name = reader.optional()?,
+                "endpoints" => field_endpoints = reader.optional()?,
+                "refillDurationSeconds" => {
+                    field_refill_duration_seconds = reader.optional()?;
+                }
+                "refillRate" => field_refill_rate = reader.optional()?,
+                "scope" => field_scope = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            capacity: field_capacity,
+            endpoint_set_id: field_endpoint_set_id,
+            endpoint_set_name: field_endpoint_set_name,
+            endpoints: field_endpoints,
+            refill_duration_seconds: field_refill_duration_seconds,
+            refill_rate: field_refill_rate,
+            scope: field_scope,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -154,6 +197,12 @@ impl crate::runtime::Json for RateLimitEndpointSetResponseScope {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for RateLimitEndpointSetResponseScope {

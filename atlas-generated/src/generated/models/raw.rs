@@ -48,6 +48,56 @@ impl Raw {
 }
 impl crate::runtime::Json for Raw {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_t = None;
+        let mut field_alert_config_id = None;
+        let mut field_cid = None;
+        let mut field_cre = None;
+        let mut field_description = None;
+        let mut field_gn = None;
+        let mut field_id = None;
+        let mut field_org_id = None;
+        let mut field_org_name = None;
+        let mut field_severity = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_t" => field_t = reader.optional()?,
+                "alertConfigId" => field_alert_config_id = reader.optional()?,
+                "cid" => field_cid = reader.optional()?,
+                "cre" => field_cre = reader.optional()?,
+                "description" => field_description = Some(reader.optional()?),
+                "gn" => field_gn = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "orgName" => field_org_name = reader.optional()?,
+                "severity" => field_severity = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            t: field_t,
+            alert_config_id: field_alert_config_id,
+            cid: field_cid,
+            cre: field_cre,
+            description: field_description,
+            gn: field_gn,
+            id: field_id,
+            org_id: field_org_id,
+            org_name: field_org_name,
+            severity: field_severity,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -160,6 +210,12 @@ impl crate::runtime::Json for RawSeverity {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for RawSeverity {

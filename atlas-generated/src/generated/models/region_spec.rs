@@ -26,6 +26,38 @@ impl RegionSpec {
 }
 impl crate::runtime::Json for RegionSpec {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_analytics_nodes = None;
+        let mut field_electable_nodes = None;
+        let mut field_priority = None;
+        let mut field_read_only_nodes = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "analyticsNodes" => field_analytics_nodes = reader.optional()?,
+                "electableNodes" => field_electable_nodes = reader.optional()?,
+                "priority" => field_priority = reader.optional()?,
+                "readOnlyNodes" => field_read_only_nodes = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            analytics_nodes: field_analytics_nodes,
+            electable_nodes: field_electable_nodes,
+            priority: field_priority,
+            read_only_nodes: field_read_only_nodes,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -98,6 +98,12 @@ impl crate::runtime::Json for ReplicaSetEventTypeViewForNdsGroupAlertable {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for ReplicaSetEventTypeViewForNdsGroupAlertable {
     #[inline]

@@ -63,6 +63,37 @@ impl crate::runtime::Json for ReplicaSetThresholdAlertConfigViewForNdsGroup {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "eventTypeName",
+                |tag, payload| match tag {
+                    Some("REPLICATION_OPLOG_WINDOW_RUNNING_OUT") => {
+                        Ok(
+                            Self::ReplicationOplogWindowRunningOut(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("TOO_MANY_ELECTIONS") => {
+                        Ok(Self::TooManyElections(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "eventTypeName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::ReplicationOplogWindowRunningOut(value) => {

@@ -38,6 +38,41 @@ impl ReplicationSpec {
 }
 impl crate::runtime::Json for ReplicationSpec {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_num_shards = None;
+        let mut field_region_configs = None;
+        let mut field_zone_id = None;
+        let mut field_zone_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "numShards" => field_num_shards = reader.optional()?,
+                "regionConfigs" => field_region_configs = reader.optional()?,
+                "zoneId" => field_zone_id = reader.optional()?,
+                "zoneName" => field_zone_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            num_shards: field_num_shards,
+            region_configs: field_region_configs,
+            zone_id: field_zone_id,
+            zone_name: field_zone_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

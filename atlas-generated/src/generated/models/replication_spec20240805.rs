@@ -34,6 +34,38 @@ impl ReplicationSpec20240805 {
 }
 impl crate::runtime::Json for ReplicationSpec20240805 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_region_configs = None;
+        let mut field_zone_id = None;
+        let mut field_zone_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "regionConfigs" => field_region_configs = reader.optional()?,
+                "zoneId" => field_zone_id = reader.optional()?,
+                "zoneName" => field_zone_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            region_configs: field_region_configs,
+            zone_id: field_zone_id,
+            zone_name: field_zone_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

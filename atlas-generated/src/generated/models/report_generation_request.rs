@@ -22,6 +22,35 @@ impl ReportGenerationRequest {
 }
 impl crate::runtime::Json for ReportGenerationRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_report_format = None;
+        let mut field_report_type = None;
+        let mut field_version = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "reportFormat" => field_report_format = reader.optional()?,
+                "reportType" => field_report_type = reader.optional()?,
+                "version" => field_version = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            report_format: field_report_format,
+            report_type: field_report_type,
+            version: field_version,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

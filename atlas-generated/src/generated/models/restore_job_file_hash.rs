@@ -32,6 +32,38 @@ impl RestoreJobFileHash {
 }
 impl crate::runtime::Json for RestoreJobFileHash {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_file_name = None;
+        let mut field_hash = None;
+        let mut field_links = None;
+        let mut field_type_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "fileName" => field_file_name = reader.optional()?,
+                "hash" => field_hash = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "typeName" => field_type_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            file_name: field_file_name,
+            hash: field_hash,
+            links: field_links,
+            type_name: field_type_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -120,6 +152,12 @@ impl crate::runtime::Json for RestoreJobFileHashTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for RestoreJobFileHashTypeName {

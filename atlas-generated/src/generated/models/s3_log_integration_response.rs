@@ -54,6 +54,50 @@ impl S3LogIntegrationResponse {
 }
 impl crate::runtime::Json for S3LogIntegrationResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_log_types = None;
+        let mut field_bucket_name = None;
+        let mut field_iam_role_id = None;
+        let mut field_kms_key = None;
+        let mut field_prefix_path = None;
+        let mut field_use_legacy_path_structure = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = Some(reader.value()?),
+                "logTypes" => field_log_types = Some(reader.value()?),
+                "bucketName" => field_bucket_name = Some(reader.value()?),
+                "iamRoleId" => field_iam_role_id = Some(reader.value()?),
+                "kmsKey" => field_kms_key = Some(reader.optional()?),
+                "prefixPath" => field_prefix_path = Some(reader.value()?),
+                "useLegacyPathStructure" => {
+                    field_use_legacy_path_structure = Some(reader.optional()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id.ok_or(crate::runtime::Bail)?,
+            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
+            bucket_name: field_bucket_name.ok_or(crate::runtime::Bail)?,
+            iam_role_id: field_iam_role_id.ok_or(crate::runtime::Bail)?,
+            kms_key: field_kms_key,
+            prefix_path: field_prefix_path.ok_or(crate::runtime::Bail)?,
+            use_legacy_path_structure: field_use_legacy_path_structure,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

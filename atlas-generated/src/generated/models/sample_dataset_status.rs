@@ -40,6 +40,44 @@ impl SampleDatasetStatus {
 }
 impl crate::runtime::Json for SampleDatasetStatus {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_cluster_name = None;
+        let mut field_complete_date = None;
+        let mut field_create_date = None;
+        let mut field_error_message = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "clusterName" => field_cluster_name = reader.optional()?,
+                "completeDate" => field_complete_date = reader.optional()?,
+                "createDate" => field_create_date = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            cluster_name: field_cluster_name,
+            complete_date: field_complete_date,
+            create_date: field_create_date,
+            error_message: field_error_message,
+            state: field_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -140,6 +178,12 @@ impl crate::runtime::Json for SampleDatasetStatusState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for SampleDatasetStatusState {

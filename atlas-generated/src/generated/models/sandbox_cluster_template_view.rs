@@ -22,6 +22,35 @@ impl SandboxClusterTemplateView {
 }
 impl crate::runtime::Json for SandboxClusterTemplateView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_provider = None;
+        let mut field_region = None;
+        let mut field_tier = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "provider" => field_provider = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "tier" => field_tier = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            provider: field_provider,
+            region: field_region,
+            tier: field_tier,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -30,6 +30,35 @@ impl SchemaAdvisorItemRecommendation {
 }
 impl crate::runtime::Json for SchemaAdvisorItemRecommendation {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_affected_namespaces = None;
+        let mut field_description = None;
+        let mut field_recommendation = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "affectedNamespaces" => field_affected_namespaces = reader.optional()?,
+                "description" => field_description = reader.optional()?,
+                "recommendation" => field_recommendation = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            affected_namespaces: field_affected_namespaces,
+            description: field_description,
+            recommendation: field_recommendation,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -160,6 +189,12 @@ impl crate::runtime::Json for SchemaAdvisorItemRecommendationRecommendation {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for SchemaAdvisorItemRecommendationRecommendation {

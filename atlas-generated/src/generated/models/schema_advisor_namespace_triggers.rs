@@ -26,6 +26,32 @@ impl SchemaAdvisorNamespaceTriggers {
 }
 impl crate::runtime::Json for SchemaAdvisorNamespaceTriggers {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_namespace = None;
+        let mut field_triggers = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "namespace" => field_namespace = Some(reader.optional()?),
+                "triggers" => field_triggers = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            namespace: field_namespace,
+            triggers: field_triggers,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -50,6 +50,31 @@ impl crate::runtime::Json for SchemaRegistryAuthentication {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("SASL_INHERIT") => {
+                        Ok(Self::SaslInherit(payload.payload(false)?))
+                    }
+                    Some("USER_INFO") => Ok(Self::UserInfo(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::SaslInherit(value) => {

@@ -80,6 +80,63 @@ impl SearchIndex {
 }
 impl crate::runtime::Json for SearchIndex {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_name = None;
+        let mut field_database = None;
+        let mut field_index_id = None;
+        let mut field_name = None;
+        let mut field_num_partitions = None;
+        let mut field_status = None;
+        let mut field_stored_source = None;
+        let mut field_analyzer = None;
+        let mut field_analyzers = None;
+        let mut field_mappings = None;
+        let mut field_search_analyzer = None;
+        let mut field_synonyms = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionName" => field_collection_name = Some(reader.value()?),
+                "database" => field_database = Some(reader.value()?),
+                "indexID" => field_index_id = reader.optional()?,
+                "name" => field_name = Some(reader.value()?),
+                "numPartitions" => field_num_partitions = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "storedSource" => field_stored_source = reader.optional()?,
+                "analyzer" => field_analyzer = reader.optional()?,
+                "analyzers" => field_analyzers = reader.optional()?,
+                "mappings" => field_mappings = reader.optional()?,
+                "searchAnalyzer" => field_search_analyzer = reader.optional()?,
+                "synonyms" => field_synonyms = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_name: field_collection_name.ok_or(crate::runtime::Bail)?,
+            database: field_database.ok_or(crate::runtime::Bail)?,
+            index_id: field_index_id,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            num_partitions: field_num_partitions,
+            status: field_status,
+            stored_source: field_stored_source,
+            analyzer: field_analyzer,
+            analyzers: field_analyzers,
+            mappings: field_mappings,
+            search_analyzer: field_search_analyzer,
+            synonyms: field_synonyms,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -454,6 +511,12 @@ impl crate::runtime::Json for SearchAnalyzer {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -50,6 +50,31 @@ impl crate::runtime::Json for SearchIndexCreateRequest {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("search") => Ok(Self::Search(payload.payload(false)?)),
+                    Some("vectorSearch") => {
+                        Ok(Self::VectorSearch(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Search(value) => {

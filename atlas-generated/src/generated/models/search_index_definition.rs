@@ -22,6 +22,32 @@ impl SearchIndexDefinition {
 }
 impl crate::runtime::Json for SearchIndexDefinition {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_num_partitions = None;
+        let mut field_stored_source = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "numPartitions" => field_num_partitions = reader.optional()?,
+                "storedSource" => field_stored_source = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            num_partitions: field_num_partitions,
+            stored_source: field_stored_source,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

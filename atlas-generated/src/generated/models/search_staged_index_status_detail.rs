@@ -35,6 +35,41 @@ impl SearchStagedIndexStatusDetail {
 }
 impl crate::runtime::Json for SearchStagedIndexStatusDetail {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_definition = None;
+        let mut field_definition_version = None;
+        let mut field_message = None;
+        let mut field_queryable = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "definition" => field_definition = reader.optional()?,
+                "definitionVersion" => field_definition_version = reader.optional()?,
+                "message" => field_message = reader.optional()?,
+                "queryable" => field_queryable = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            definition: field_definition,
+            definition_version: field_definition_version,
+            message: field_message,
+            queryable: field_queryable,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,36 @@ impl SearchSynonymMappingDefinition {
 }
 impl crate::runtime::Json for SearchSynonymMappingDefinition {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_analyzer = None;
+        let mut field_name = None;
+        let mut field_source = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "analyzer" => field_analyzer = Some(reader.value()?),
+                "name" => field_name = Some(reader.value()?),
+                "source" => field_source = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            analyzer: field_analyzer.ok_or(crate::runtime::Bail)?,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            source: field_source.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -54,6 +54,59 @@ impl ServerlessAzureTenantEndpoint {
 }
 impl crate::runtime::Json for ServerlessAzureTenantEndpoint {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_cloud_provider_endpoint_id = None;
+        let mut field_comment = None;
+        let mut field_endpoint_service_name = None;
+        let mut field_error_message = None;
+        let mut field_private_endpoint_ip_address = None;
+        let mut field_private_link_service_resource_id = None;
+        let mut field_provider_name = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "cloudProviderEndpointId" => {
+                    field_cloud_provider_endpoint_id = reader.optional()?;
+                }
+                "comment" => field_comment = reader.optional()?,
+                "endpointServiceName" => field_endpoint_service_name = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "privateEndpointIpAddress" => {
+                    field_private_endpoint_ip_address = reader.optional()?;
+                }
+                "privateLinkServiceResourceId" => {
+                    field_private_link_service_resource_id = reader.optional()?;
+                }
+                "providerName" => field_provider_name = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            cloud_provider_endpoint_id: field_cloud_provider_endpoint_id,
+            comment: field_comment,
+            endpoint_service_name: field_endpoint_service_name,
+            error_message: field_error_message,
+            private_endpoint_ip_address: field_private_endpoint_ip_address,
+            private_link_service_resource_id: field_private_link_service_resource_id,
+            provider_name: field_provider_name,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -184,6 +237,12 @@ impl crate::runtime::Json for ServerlessAzureTenantEndpointProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ServerlessAzureTenantEndpointProviderName {

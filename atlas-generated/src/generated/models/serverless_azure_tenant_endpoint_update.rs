@@ -30,6 +30,39 @@ impl ServerlessAzureTenantEndpointUpdate {
 }
 impl crate::runtime::Json for ServerlessAzureTenantEndpointUpdate {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_comment = None;
+        let mut field_cloud_provider_endpoint_id = None;
+        let mut field_private_endpoint_ip_address = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "comment" => field_comment = reader.optional()?,
+                "cloudProviderEndpointId" => {
+                    field_cloud_provider_endpoint_id = reader.optional()?;
+                }
+                "privateEndpointIpAddress" => {
+                    field_private_endpoint_ip_address = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            comment: field_comment,
+            cloud_provider_endpoint_id: field_cloud_provider_endpoint_id,
+            private_endpoint_ip_address: field_private_endpoint_ip_address,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

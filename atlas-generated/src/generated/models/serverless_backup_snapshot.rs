@@ -56,6 +56,58 @@ impl ServerlessBackupSnapshot {
 }
 impl crate::runtime::Json for ServerlessBackupSnapshot {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created_at = None;
+        let mut field_expires_at = None;
+        let mut field_frequency_type = None;
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_mongod_version = None;
+        let mut field_serverless_instance_name = None;
+        let mut field_snapshot_type = None;
+        let mut field_status = None;
+        let mut field_storage_size_bytes = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "createdAt" => field_created_at = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "frequencyType" => field_frequency_type = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "mongodVersion" => field_mongod_version = reader.optional()?,
+                "serverlessInstanceName" => {
+                    field_serverless_instance_name = reader.optional()?;
+                }
+                "snapshotType" => field_snapshot_type = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "storageSizeBytes" => field_storage_size_bytes = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created_at: field_created_at,
+            expires_at: field_expires_at,
+            frequency_type: field_frequency_type,
+            id: field_id,
+            links: field_links,
+            mongod_version: field_mongod_version,
+            serverless_instance_name: field_serverless_instance_name,
+            snapshot_type: field_snapshot_type,
+            status: field_status,
+            storage_size_bytes: field_storage_size_bytes,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -185,6 +237,12 @@ impl crate::runtime::Json for ServerlessBackupSnapshotFrequencyType {
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
     }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
 }
 impl crate::runtime::QueryValue for ServerlessBackupSnapshotFrequencyType {
     #[inline]
@@ -260,6 +318,12 @@ impl crate::runtime::Json for ServerlessBackupSnapshotSnapshotType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ServerlessBackupSnapshotSnapshotType {

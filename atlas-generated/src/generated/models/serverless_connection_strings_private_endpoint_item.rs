@@ -32,6 +32,35 @@ impl ServerlessConnectionStringsPrivateEndpointItem {
 }
 impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointItem {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoint_id = None;
+        let mut field_provider_name = None;
+        let mut field_region = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpointId" => field_endpoint_id = reader.optional()?,
+                "providerName" => field_provider_name = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoint_id: field_endpoint_id,
+            provider_name: field_provider_name,
+            region: field_region,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -124,6 +153,12 @@ for ServerlessConnectionStringsPrivateEndpointItemProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue

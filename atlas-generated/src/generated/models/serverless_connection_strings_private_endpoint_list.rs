@@ -36,6 +36,35 @@ impl ServerlessConnectionStringsPrivateEndpointList {
 }
 impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointList {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_endpoints = None;
+        let mut field_srv_connection_string = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "endpoints" => field_endpoints = reader.optional()?,
+                "srvConnectionString" => field_srv_connection_string = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            endpoints: field_endpoints,
+            srv_connection_string: field_srv_connection_string,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -130,6 +159,12 @@ impl crate::runtime::Json for ServerlessConnectionStringsPrivateEndpointListType
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ServerlessConnectionStringsPrivateEndpointListType {

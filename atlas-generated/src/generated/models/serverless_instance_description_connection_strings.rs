@@ -30,6 +30,32 @@ impl ServerlessInstanceDescriptionConnectionStrings {
 }
 impl crate::runtime::Json for ServerlessInstanceDescriptionConnectionStrings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_private_endpoint = None;
+        let mut field_standard_srv = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "privateEndpoint" => field_private_endpoint = reader.optional()?,
+                "standardSrv" => field_standard_srv = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            private_endpoint: field_private_endpoint,
+            standard_srv: field_standard_srv,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

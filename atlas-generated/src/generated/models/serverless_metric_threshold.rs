@@ -276,6 +276,86 @@ impl crate::runtime::Json for ServerlessMetricThreshold {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "metricName",
+                |tag, payload| match tag {
+                    Some("SERVERLESS_AVG_COMMAND_EXECUTION_TIME") => {
+                        Ok(
+                            Self::ServerlessAvgCommandExecutionTime(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("SERVERLESS_AVG_READ_EXECUTION_TIME") => {
+                        Ok(Self::ServerlessAvgReadExecutionTime(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_AVG_WRITE_EXECUTION_TIME") => {
+                        Ok(
+                            Self::ServerlessAvgWriteExecutionTime(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    Some("SERVERLESS_CONNECTIONS") => {
+                        Ok(Self::ServerlessConnections(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_CONNECTIONS_PERCENT") => {
+                        Ok(Self::ServerlessConnectionsPercent(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_DATA_SIZE_TOTAL") => {
+                        Ok(Self::ServerlessDataSizeTotal(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_NETWORK_BYTES_IN") => {
+                        Ok(Self::ServerlessNetworkBytesIn(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_NETWORK_BYTES_OUT") => {
+                        Ok(Self::ServerlessNetworkBytesOut(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_NETWORK_NUM_REQUESTS") => {
+                        Ok(Self::ServerlessNetworkNumRequests(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_OPCOUNTER_CMD") => {
+                        Ok(Self::ServerlessOpcounterCmd(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_OPCOUNTER_DELETE") => {
+                        Ok(Self::ServerlessOpcounterDelete(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_OPCOUNTER_GETMORE") => {
+                        Ok(Self::ServerlessOpcounterGetmore(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_OPCOUNTER_INSERT") => {
+                        Ok(Self::ServerlessOpcounterInsert(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_OPCOUNTER_QUERY") => {
+                        Ok(Self::ServerlessOpcounterQuery(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_OPCOUNTER_UPDATE") => {
+                        Ok(Self::ServerlessOpcounterUpdate(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_TOTAL_READ_UNITS") => {
+                        Ok(Self::ServerlessTotalReadUnits(payload.payload(false)?))
+                    }
+                    Some("SERVERLESS_TOTAL_WRITE_UNITS") => {
+                        Ok(Self::ServerlessTotalWriteUnits(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "metricName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::ServerlessAvgCommandExecutionTime(value) => {

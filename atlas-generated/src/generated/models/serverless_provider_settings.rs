@@ -52,6 +52,54 @@ impl ServerlessProviderSettings {
 }
 impl crate::runtime::Json for ServerlessProviderSettings {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_backing_provider_name = None;
+        let mut field_effective_disk_size_gb_limit = None;
+        let mut field_effective_instance_size_name = None;
+        let mut field_effective_provider_name = None;
+        let mut field_provider_name = None;
+        let mut field_region_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "backingProviderName" => {
+                    field_backing_provider_name = Some(reader.value()?);
+                }
+                "effectiveDiskSizeGBLimit" => {
+                    field_effective_disk_size_gb_limit = reader.optional()?;
+                }
+                "effectiveInstanceSizeName" => {
+                    field_effective_instance_size_name = reader.optional()?;
+                }
+                "effectiveProviderName" => {
+                    field_effective_provider_name = reader.optional()?;
+                }
+                "providerName" => field_provider_name = reader.optional()?,
+                "regionName" => field_region_name = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            backing_provider_name: field_backing_provider_name
+                .ok_or(crate::runtime::Bail)?,
+            effective_disk_size_gb_limit: field_effective_disk_size_gb_limit,
+            effective_instance_size_name: field_effective_instance_size_name,
+            effective_provider_name: field_effective_provider_name,
+            provider_name: field_provider_name,
+            region_name: field_region_name.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -203,6 +251,12 @@ impl crate::runtime::Json for ServerlessProviderSettingsProviderName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for ServerlessProviderSettingsProviderName {

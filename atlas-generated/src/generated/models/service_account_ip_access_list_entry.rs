@@ -44,6 +44,44 @@ impl ServiceAccountIpAccessListEntry {
 }
 impl crate::runtime::Json for ServiceAccountIpAccessListEntry {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cidr_block = None;
+        let mut field_created_at = None;
+        let mut field_ip_address = None;
+        let mut field_last_used_address = None;
+        let mut field_last_used_at = None;
+        let mut field_request_count = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cidrBlock" => field_cidr_block = Some(reader.optional()?),
+                "createdAt" => field_created_at = reader.optional()?,
+                "ipAddress" => field_ip_address = Some(reader.optional()?),
+                "lastUsedAddress" => field_last_used_address = Some(reader.optional()?),
+                "lastUsedAt" => field_last_used_at = Some(reader.optional()?),
+                "requestCount" => field_request_count = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cidr_block: field_cidr_block,
+            created_at: field_created_at,
+            ip_address: field_ip_address,
+            last_used_address: field_last_used_address,
+            last_used_at: field_last_used_at,
+            request_count: field_request_count,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -89,6 +89,69 @@ impl ServiceAccountOrgEvents {
 }
 impl crate::runtime::Json for ServiceAccountOrgEvents {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_key_id = None;
+        let mut field_created = None;
+        let mut field_delegate_principal = None;
+        let mut field_event_type_name = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_is_global_admin = None;
+        let mut field_links = None;
+        let mut field_org_id = None;
+        let mut field_public_key = None;
+        let mut field_raw = None;
+        let mut field_remote_address = None;
+        let mut field_user_id = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiKeyId" => field_api_key_id = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "delegatePrincipal" => field_delegate_principal = reader.optional()?,
+                "eventTypeName" => field_event_type_name = Some(reader.value()?),
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "isGlobalAdmin" => field_is_global_admin = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "publicKey" => field_public_key = reader.optional()?,
+                "raw" => field_raw = reader.optional()?,
+                "remoteAddress" => field_remote_address = reader.optional()?,
+                "userId" => field_user_id = reader.optional()?,
+                "username" => field_username = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_key_id: field_api_key_id,
+            created: field_created,
+            delegate_principal: field_delegate_principal,
+            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            group_id: field_group_id,
+            id: field_id,
+            is_global_admin: field_is_global_admin,
+            links: field_links,
+            org_id: field_org_id,
+            public_key: field_public_key,
+            raw: field_raw,
+            remote_address: field_remote_address,
+            user_id: field_user_id,
+            username: field_username,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

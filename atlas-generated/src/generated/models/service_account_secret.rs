@@ -42,6 +42,44 @@ impl ServiceAccountSecret {
 }
 impl crate::runtime::Json for ServiceAccountSecret {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created_at = None;
+        let mut field_expires_at = None;
+        let mut field_id = None;
+        let mut field_last_used_at = None;
+        let mut field_masked_secret_value = None;
+        let mut field_secret = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "createdAt" => field_created_at = reader.optional()?,
+                "expiresAt" => field_expires_at = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "lastUsedAt" => field_last_used_at = Some(reader.optional()?),
+                "maskedSecretValue" => field_masked_secret_value = reader.optional()?,
+                "secret" => field_secret = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created_at: field_created_at,
+            expires_at: field_expires_at,
+            id: field_id,
+            last_used_at: field_last_used_at,
+            masked_secret_value: field_masked_secret_value,
+            secret: field_secret,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

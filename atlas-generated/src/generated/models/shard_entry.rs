@@ -26,6 +26,35 @@ impl ShardEntry {
 }
 impl crate::runtime::Json for ShardEntry {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection = None;
+        let mut field_database = None;
+        let mut field_shard_collection = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collection" => field_collection = reader.optional()?,
+                "database" => field_database = reader.optional()?,
+                "shardCollection" => field_shard_collection = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection: field_collection,
+            database: field_database,
+            shard_collection: field_shard_collection,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

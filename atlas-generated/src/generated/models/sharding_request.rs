@@ -24,6 +24,34 @@ impl ShardingRequest {
 }
 impl crate::runtime::Json for ShardingRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_create_supporting_indexes = None;
+        let mut field_sharding_entries = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "createSupportingIndexes" => {
+                    field_create_supporting_indexes = reader.optional()?;
+                }
+                "shardingEntries" => field_sharding_entries = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            create_supporting_indexes: field_create_supporting_indexes,
+            sharding_entries: field_sharding_entries,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

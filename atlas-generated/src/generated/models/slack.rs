@@ -47,6 +47,39 @@ impl Slack {
 }
 impl crate::runtime::Json for Slack {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_token = None;
+        let mut field_channel_name = None;
+        let mut field_id = None;
+        let mut field_team_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiToken" => field_api_token = Some(reader.value()?),
+                "channelName" => field_channel_name = reader.optional()?,
+                "id" => field_id = Some(reader.optional()?),
+                "teamName" => field_team_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_token: field_api_token.ok_or(crate::runtime::Bail)?,
+            channel_name: field_channel_name,
+            id: field_id,
+            team_name: field_team_name,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -147,6 +180,12 @@ impl crate::runtime::Json for SlackType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

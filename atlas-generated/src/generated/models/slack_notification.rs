@@ -52,6 +52,48 @@ impl SlackNotification {
 }
 impl crate::runtime::Json for SlackNotification {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_token = None;
+        let mut field_channel_name = None;
+        let mut field_delay_min = None;
+        let mut field_integration_id = None;
+        let mut field_interval_min = None;
+        let mut field_notifier_id = None;
+        let mut field_type_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiToken" => field_api_token = reader.optional()?,
+                "channelName" => field_channel_name = reader.optional()?,
+                "delayMin" => field_delay_min = reader.optional()?,
+                "integrationId" => field_integration_id = reader.optional()?,
+                "intervalMin" => field_interval_min = reader.optional()?,
+                "notifierId" => field_notifier_id = reader.optional()?,
+                "typeName" => field_type_name = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_token: field_api_token,
+            channel_name: field_channel_name,
+            delay_min: field_delay_min,
+            integration_id: field_integration_id,
+            interval_min: field_interval_min,
+            notifier_id: field_notifier_id,
+            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

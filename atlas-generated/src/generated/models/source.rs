@@ -57,6 +57,53 @@ impl Source {
 }
 impl crate::runtime::Json for Source {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_ca_certificate_path = None;
+        let mut field_cluster_name = None;
+        let mut field_group_id = None;
+        let mut field_managed_authentication = None;
+        let mut field_password = None;
+        let mut field_ssl = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "caCertificatePath" => {
+                    field_ca_certificate_path = Some(reader.optional()?);
+                }
+                "clusterName" => field_cluster_name = Some(reader.value()?),
+                "groupId" => field_group_id = Some(reader.value()?),
+                "managedAuthentication" => {
+                    field_managed_authentication = Some(reader.value()?);
+                }
+                "password" => field_password = Some(reader.optional()?),
+                "ssl" => field_ssl = Some(reader.value()?),
+                "username" => field_username = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            ca_certificate_path: field_ca_certificate_path,
+            cluster_name: field_cluster_name.ok_or(crate::runtime::Bail)?,
+            group_id: field_group_id.ok_or(crate::runtime::Bail)?,
+            managed_authentication: field_managed_authentication
+                .ok_or(crate::runtime::Bail)?,
+            password: field_password,
+            ssl: field_ssl.ok_or(crate::runtime::Bail)?,
+            username: field_username,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -36,6 +36,36 @@ impl SplunkLogIntegrationRequest {
 }
 impl crate::runtime::Json for SplunkLogIntegrationRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_log_types = None;
+        let mut field_hec_token = None;
+        let mut field_hec_url = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "logTypes" => field_log_types = Some(reader.value()?),
+                "hecToken" => field_hec_token = Some(reader.value()?),
+                "hecUrl" => field_hec_url = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            log_types: field_log_types.ok_or(crate::runtime::Bail)?,
+            hec_token: field_hec_token.ok_or(crate::runtime::Bail)?,
+            hec_url: field_hec_url.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -38,6 +38,38 @@ impl SqlInterfaceStatusResponse {
 }
 impl crate::runtime::Json for SqlInterfaceStatusResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_status = None;
+        let mut field_supported = None;
+        let mut field_unsupported_reason = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "status" => field_status = Some(reader.value()?),
+                "supported" => field_supported = reader.optional()?,
+                "unsupportedReason" => {
+                    field_unsupported_reason = Some(reader.optional()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            status: field_status.ok_or(crate::runtime::Bail)?,
+            supported: field_supported,
+            unsupported_reason: field_unsupported_reason,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -150,6 +182,12 @@ impl crate::runtime::Json for SqlInterfaceStatus {
         serde_json::Value::String(self.as_str().to_owned())
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
+    }
+    #[inline]
     fn zero() -> Option<Self> {
         Some(Self::Unknown(String::new()))
     }
@@ -236,6 +274,12 @@ impl crate::runtime::Json for SqlInterfaceStatusResponseUnsupportedReason {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for SqlInterfaceStatusResponseUnsupportedReason {

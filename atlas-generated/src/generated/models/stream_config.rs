@@ -24,6 +24,35 @@ impl StreamConfig {
 }
 impl crate::runtime::Json for StreamConfig {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_links = None;
+        let mut field_max_tier_size = None;
+        let mut field_tier = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "links" => field_links = reader.optional()?,
+                "maxTierSize" => field_max_tier_size = reader.optional()?,
+                "tier" => field_tier = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            links: field_links,
+            max_tier_size: field_max_tier_size,
+            tier: field_tier,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -128,6 +157,12 @@ impl crate::runtime::Json for StreamConfigMaxTierSize {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for StreamConfigMaxTierSize {

@@ -113,6 +113,85 @@ impl StreamProcessorAlertViewForNdsGroup {
 }
 impl crate::runtime::Json for StreamProcessorAlertViewForNdsGroup {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_acknowledged_until = None;
+        let mut field_acknowledgement_comment = None;
+        let mut field_acknowledging_username = None;
+        let mut field_alert_config_id = None;
+        let mut field_created = None;
+        let mut field_event_type_name = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_instance_name = None;
+        let mut field_last_notified = None;
+        let mut field_links = None;
+        let mut field_org_id = None;
+        let mut field_processor_error_msg = None;
+        let mut field_processor_name = None;
+        let mut field_processor_state = None;
+        let mut field_resolved = None;
+        let mut field_status = None;
+        let mut field_updated = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "acknowledgedUntil" => field_acknowledged_until = reader.optional()?,
+                "acknowledgementComment" => {
+                    field_acknowledgement_comment = reader.optional()?;
+                }
+                "acknowledgingUsername" => {
+                    field_acknowledging_username = reader.optional()?;
+                }
+                "alertConfigId" => field_alert_config_id = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "eventTypeName" => field_event_type_name = Some(reader.value()?),
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "instanceName" => field_instance_name = reader.optional()?,
+                "lastNotified" => field_last_notified = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "processorErrorMsg" => field_processor_error_msg = reader.optional()?,
+                "processorName" => field_processor_name = reader.optional()?,
+                "processorState" => field_processor_state = reader.optional()?,
+                "resolved" => field_resolved = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "updated" => field_updated = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            acknowledged_until: field_acknowledged_until,
+            acknowledgement_comment: field_acknowledgement_comment,
+            acknowledging_username: field_acknowledging_username,
+            alert_config_id: field_alert_config_id,
+            created: field_created,
+            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            group_id: field_group_id,
+            id: field_id,
+            instance_name: field_instance_name,
+            last_notified: field_last_notified,
+            links: field_links,
+            org_id: field_org_id,
+            processor_error_msg: field_processor_error_msg,
+            processor_name: field_processor_name,
+            processor_state: field_processor_state,
+            resolved: field_resolved,
+            status: field_status,
+            updated: field_updated,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -103,6 +103,75 @@ impl StreamProcessorEventViewForNdsGroup {
 }
 impl crate::runtime::Json for StreamProcessorEventViewForNdsGroup {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_created = None;
+        let mut field_event_type_name = None;
+        let mut field_from_tier = None;
+        let mut field_group_id = None;
+        let mut field_id = None;
+        let mut field_instance_name = None;
+        let mut field_links = None;
+        let mut field_modified_by = None;
+        let mut field_org_id = None;
+        let mut field_processor_error_msg = None;
+        let mut field_processor_name = None;
+        let mut field_processor_state = None;
+        let mut field_raw = None;
+        let mut field_reason = None;
+        let mut field_region = None;
+        let mut field_to_tier = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "created" => field_created = reader.optional()?,
+                "eventTypeName" => field_event_type_name = Some(reader.value()?),
+                "fromTier" => field_from_tier = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "id" => field_id = reader.optional()?,
+                "instanceName" => field_instance_name = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "modifiedBy" => field_modified_by = reader.optional()?,
+                "orgId" => field_org_id = reader.optional()?,
+                "processorErrorMsg" => field_processor_error_msg = reader.optional()?,
+                "processorName" => field_processor_name = reader.optional()?,
+                "processorState" => field_processor_state = reader.optional()?,
+                "raw" => field_raw = reader.optional()?,
+                "reason" => field_reason = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "toTier" => field_to_tier = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            created: field_created,
+            event_type_name: field_event_type_name.ok_or(crate::runtime::Bail)?,
+            from_tier: field_from_tier,
+            group_id: field_group_id,
+            id: field_id,
+            instance_name: field_instance_name,
+            links: field_links,
+            modified_by: field_modified_by,
+            org_id: field_org_id,
+            processor_error_msg: field_processor_error_msg,
+            processor_name: field_processor_name,
+            processor_state: field_processor_state,
+            raw: field_raw,
+            reason: field_reason,
+            region: field_region,
+            to_tier: field_to_tier,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -83,6 +83,43 @@ impl crate::runtime::Json for StreamProcessorMetricThreshold {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "metricName",
+                |tag, payload| match tag {
+                    Some("STREAM_PROCESSOR_CHANGE_STREAM_LAG") => {
+                        Ok(Self::StreamProcessorChangeStreamLag(payload.payload(false)?))
+                    }
+                    Some("STREAM_PROCESSOR_DLQ_MESSAGE_COUNT") => {
+                        Ok(Self::StreamProcessorDlqMessageCount(payload.payload(false)?))
+                    }
+                    Some("STREAM_PROCESSOR_KAFKA_LAG") => {
+                        Ok(Self::StreamProcessorKafkaLag(payload.payload(false)?))
+                    }
+                    Some("STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT") => {
+                        Ok(
+                            Self::StreamProcessorOutputMessageCount(
+                                payload.payload(false)?,
+                            ),
+                        )
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "metricName",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::StreamProcessorChangeStreamLag(value) => {

@@ -157,6 +157,43 @@ impl crate::runtime::Json for StreamsConnection {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("AWSKinesisDataStreams") => {
+                        Ok(Self::AwsKinesisDataStreams(payload.payload(false)?))
+                    }
+                    Some("AWSLambda") => Ok(Self::AwsLambda(payload.payload(false)?)),
+                    Some("AzureBlobStorage") => {
+                        Ok(Self::AzureBlobStorage(payload.payload(false)?))
+                    }
+                    Some("Cluster") => Ok(Self::Cluster(payload.payload(false)?)),
+                    Some("GCPPubSub") => Ok(Self::GcpPubSub(payload.payload(false)?)),
+                    Some("Https") => Ok(Self::Https(payload.payload(false)?)),
+                    Some("Kafka") => Ok(Self::Kafka(payload.payload(false)?)),
+                    Some("S3") => Ok(Self::S3(payload.payload(false)?)),
+                    Some("Sample") => Ok(Self::Sample(payload.payload(false)?)),
+                    Some("SchemaRegistry") => {
+                        Ok(Self::SchemaRegistry(payload.payload(false)?))
+                    }
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::AwsKinesisDataStreams(value) => {
@@ -369,6 +406,12 @@ impl crate::runtime::Json for StreamsState {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for StreamsState {

@@ -28,6 +28,38 @@ impl StreamsDlq {
 }
 impl crate::runtime::Json for StreamsDlq {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_coll = None;
+        let mut field_connection_name = None;
+        let mut field_db = None;
+        let mut field_links = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "coll" => field_coll = reader.optional()?,
+                "connectionName" => field_connection_name = reader.optional()?,
+                "db" => field_db = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            coll: field_coll,
+            connection_name: field_connection_name,
+            db: field_db,
+            links: field_links,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

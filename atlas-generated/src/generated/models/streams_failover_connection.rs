@@ -50,6 +50,29 @@ impl crate::runtime::Json for StreamsFailoverConnection {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("Cluster") => Ok(Self::Cluster(payload.payload(false)?)),
+                    Some("Kafka") => Ok(Self::Kafka(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Cluster(value) => {

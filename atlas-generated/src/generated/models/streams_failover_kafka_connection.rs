@@ -42,6 +42,56 @@ impl StreamsFailoverKafkaConnection {
 }
 impl crate::runtime::Json for StreamsFailoverKafkaConnection {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_region = None;
+        let mut field_state = None;
+        let mut field_authentication = None;
+        let mut field_bootstrap_servers = None;
+        let mut field_config = None;
+        let mut field_networking = None;
+        let mut field_security = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                "authentication" => field_authentication = reader.optional()?,
+                "bootstrapServers" => field_bootstrap_servers = reader.optional()?,
+                "config" => field_config = reader.optional()?,
+                "networking" => field_networking = reader.optional()?,
+                "security" => field_security = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            links: field_links,
+            name: field_name,
+            region: field_region,
+            state: field_state,
+            authentication: field_authentication,
+            bootstrap_servers: field_bootstrap_servers,
+            config: field_config,
+            networking: field_networking,
+            security: field_security,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -54,6 +54,70 @@ impl StreamsKafkaAuthentication {
 }
 impl crate::runtime::Json for StreamsKafkaAuthentication {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_aws = None;
+        let mut field_client_id = None;
+        let mut field_client_secret = None;
+        let mut field_links = None;
+        let mut field_mechanism = None;
+        let mut field_method = None;
+        let mut field_password = None;
+        let mut field_sasl_oauthbearer_extensions = None;
+        let mut field_scope = None;
+        let mut field_ssl_certificate = None;
+        let mut field_ssl_key = None;
+        let mut field_ssl_key_password = None;
+        let mut field_token_endpoint_url = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "aws" => field_aws = reader.optional()?,
+                "clientId" => field_client_id = reader.optional()?,
+                "clientSecret" => field_client_secret = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "mechanism" => field_mechanism = reader.optional()?,
+                "method" => field_method = reader.optional()?,
+                "password" => field_password = reader.optional()?,
+                "saslOauthbearerExtensions" => {
+                    field_sasl_oauthbearer_extensions = reader.optional()?;
+                }
+                "scope" => field_scope = reader.optional()?,
+                "sslCertificate" => field_ssl_certificate = reader.optional()?,
+                "sslKey" => field_ssl_key = reader.optional()?,
+                "sslKeyPassword" => field_ssl_key_password = reader.optional()?,
+                "tokenEndpointUrl" => field_token_endpoint_url = reader.optional()?,
+                "username" => field_username = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            aws: field_aws,
+            client_id: field_client_id,
+            client_secret: field_client_secret,
+            links: field_links,
+            mechanism: field_mechanism,
+            method: field_method,
+            password: field_password,
+            sasl_oauthbearer_extensions: field_sasl_oauthbearer_extensions,
+            scope: field_scope,
+            ssl_certificate: field_ssl_certificate,
+            ssl_key: field_ssl_key,
+            ssl_key_password: field_ssl_key_password,
+            token_endpoint_url: field_token_endpoint_url,
+            username: field_username,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

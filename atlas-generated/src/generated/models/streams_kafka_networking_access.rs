@@ -28,6 +28,41 @@ impl StreamsKafkaNetworkingAccess {
 }
 impl crate::runtime::Json for StreamsKafkaNetworkingAccess {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_connection_id = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_tgw_route_id = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "connectionId" => field_connection_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "tgwRouteId" => field_tgw_route_id = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            connection_id: field_connection_id,
+            links: field_links,
+            name: field_name,
+            tgw_route_id: field_tgw_route_id,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -137,6 +172,12 @@ impl crate::runtime::Json for StreamsKafkaNetworkingAccessType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for StreamsKafkaNetworkingAccessType {

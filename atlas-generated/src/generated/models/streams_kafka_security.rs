@@ -24,6 +24,37 @@ impl StreamsKafkaSecurity {
 }
 impl crate::runtime::Json for StreamsKafkaSecurity {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_broker_public_certificate = None;
+        let mut field_links = None;
+        let mut field_protocol = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "brokerPublicCertificate" => {
+                    field_broker_public_certificate = reader.optional()?;
+                }
+                "links" => field_links = reader.optional()?,
+                "protocol" => field_protocol = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            broker_public_certificate: field_broker_public_certificate,
+            links: field_links,
+            protocol: field_protocol,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

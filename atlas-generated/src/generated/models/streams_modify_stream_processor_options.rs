@@ -24,6 +24,37 @@ impl StreamsModifyStreamProcessorOptions {
 }
 impl crate::runtime::Json for StreamsModifyStreamProcessorOptions {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_dlq = None;
+        let mut field_links = None;
+        let mut field_resume_from_checkpoint = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "dlq" => field_dlq = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "resumeFromCheckpoint" => {
+                    field_resume_from_checkpoint = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            dlq: field_dlq,
+            links: field_links,
+            resume_from_checkpoint: field_resume_from_checkpoint,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

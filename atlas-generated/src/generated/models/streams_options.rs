@@ -22,6 +22,32 @@ impl StreamsOptions {
 }
 impl crate::runtime::Json for StreamsOptions {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_dlq = None;
+        let mut field_links = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "dlq" => field_dlq = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            dlq: field_dlq,
+            links: field_links,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

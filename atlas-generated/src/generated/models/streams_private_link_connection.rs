@@ -110,6 +110,87 @@ impl StreamsPrivateLinkConnection {
 }
 impl crate::runtime::Json for StreamsPrivateLinkConnection {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_arn = None;
+        let mut field_authentication_scheme = None;
+        let mut field_azure_resource_ids = None;
+        let mut field_dns_domain = None;
+        let mut field_dns_sub_domain = None;
+        let mut field_error_message = None;
+        let mut field_gcp_connection_ids = None;
+        let mut field_gcp_service_attachment_uris = None;
+        let mut field_interface_endpoint_id = None;
+        let mut field_interface_endpoint_name = None;
+        let mut field_links = None;
+        let mut field_provider = None;
+        let mut field_provider_account_id = None;
+        let mut field_region = None;
+        let mut field_service_endpoint_id = None;
+        let mut field_state = None;
+        let mut field_vendor = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "arn" => field_arn = reader.optional()?,
+                "authenticationScheme" => {
+                    field_authentication_scheme = reader.optional()?;
+                }
+                "azureResourceIds" => field_azure_resource_ids = reader.optional()?,
+                "dnsDomain" => field_dns_domain = reader.optional()?,
+                "dnsSubDomain" => field_dns_sub_domain = reader.optional()?,
+                "errorMessage" => field_error_message = reader.optional()?,
+                "gcpConnectionIds" => field_gcp_connection_ids = reader.optional()?,
+                "gcpServiceAttachmentUris" => {
+                    field_gcp_service_attachment_uris = reader.optional()?;
+                }
+                "interfaceEndpointId" => field_interface_endpoint_id = reader.optional()?,
+                "interfaceEndpointName" => {
+                    field_interface_endpoint_name = reader.optional()?;
+                }
+                "links" => field_links = reader.optional()?,
+                "provider" => field_provider = Some(reader.value()?),
+                "providerAccountId" => field_provider_account_id = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "serviceEndpointId" => field_service_endpoint_id = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                "vendor" => field_vendor = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            arn: field_arn,
+            authentication_scheme: field_authentication_scheme,
+            azure_resource_ids: field_azure_resource_ids,
+            dns_domain: field_dns_domain,
+            dns_sub_domain: field_dns_sub_domain,
+            error_message: field_error_message,
+            gcp_connection_ids: field_gcp_connection_ids,
+            gcp_service_attachment_uris: field_gcp_service_attachment_uris,
+            interface_endpoint_id: field_interface_endpoint_id,
+            interface_endpoint_name: field_interface_endpoint_name,
+            links: field_links,
+            provider: field_provider.ok_or(crate::runtime::Bail)?,
+            provider_account_id: field_provider_account_id,
+            region: field_region,
+            service_endpoint_id: field_service_endpoint_id,
+            state: field_state,
+            vendor: field_vendor,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -310,6 +391,12 @@ impl crate::runtime::Json for StreamsPrivateLinkConnectionAuthenticationScheme {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for StreamsPrivateLinkConnectionAuthenticationScheme {

@@ -52,6 +52,56 @@ impl StreamsProcessorWithStats {
 }
 impl crate::runtime::Json for StreamsProcessorWithStats {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_eligible_for_failover = None;
+        let mut field_failover_enabled = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_options = None;
+        let mut field_pipeline = None;
+        let mut field_state = None;
+        let mut field_stats = None;
+        let mut field_tier = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "eligibleForFailover" => field_eligible_for_failover = reader.optional()?,
+                "failoverEnabled" => field_failover_enabled = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "options" => field_options = reader.optional()?,
+                "pipeline" => field_pipeline = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                "stats" => field_stats = reader.optional()?,
+                "tier" => field_tier = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            eligible_for_failover: field_eligible_for_failover,
+            failover_enabled: field_failover_enabled,
+            links: field_links,
+            name: field_name,
+            options: field_options,
+            pipeline: field_pipeline,
+            state: field_state,
+            stats: field_stats,
+            tier: field_tier,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,35 @@ impl StreamsPublicPrivateLinkNetworkingAccess {
 }
 impl crate::runtime::Json for StreamsPublicPrivateLinkNetworkingAccess {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_connection_id = None;
+        let mut field_links = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "connectionId" => field_connection_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "type" => field_type = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            connection_id: field_connection_id,
+            links: field_links,
+            r#type: field_type,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -116,6 +145,12 @@ impl crate::runtime::Json for StreamsPublicPrivateLinkNetworkingAccessType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for StreamsPublicPrivateLinkNetworkingAccessType {

@@ -32,6 +32,41 @@ impl StreamsSampleConnection {
 }
 impl crate::runtime::Json for StreamsSampleConnection {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_region = None;
+        let mut field_state = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            links: field_links,
+            name: field_name,
+            region: field_region,
+            state: field_state,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

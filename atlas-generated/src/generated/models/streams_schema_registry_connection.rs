@@ -57,6 +57,57 @@ impl StreamsSchemaRegistryConnection {
 }
 impl crate::runtime::Json for StreamsSchemaRegistryConnection {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_region = None;
+        let mut field_state = None;
+        let mut field_provider = None;
+        let mut field_schema_registry_authentication = None;
+        let mut field_schema_registry_urls = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "id" => field_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "state" => field_state = reader.optional()?,
+                "provider" => field_provider = Some(reader.value()?),
+                "schemaRegistryAuthentication" => {
+                    field_schema_registry_authentication = Some(reader.value()?);
+                }
+                "schemaRegistryUrls" => {
+                    field_schema_registry_urls = Some(reader.value()?);
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            links: field_links,
+            name: field_name,
+            region: field_region,
+            state: field_state,
+            provider: field_provider.ok_or(crate::runtime::Bail)?,
+            schema_registry_authentication: field_schema_registry_authentication
+                .ok_or(crate::runtime::Bail)?,
+            schema_registry_urls: field_schema_registry_urls
+                .ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -185,6 +236,12 @@ impl crate::runtime::Json for StreamsSchemaRegistryConnectionProvider {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -33,6 +33,39 @@ impl StreamsStartProcessorFailover {
 }
 impl crate::runtime::Json for StreamsStartProcessorFailover {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_clear_checkpoint = None;
+        let mut field_dry_run = None;
+        let mut field_mode = None;
+        let mut field_region = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "clearCheckpoint" => field_clear_checkpoint = reader.optional()?,
+                "dryRun" => field_dry_run = reader.optional()?,
+                "mode" => field_mode = reader.optional()?,
+                "region" => field_region = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            clear_checkpoint: field_clear_checkpoint,
+            dry_run: field_dry_run,
+            mode: field_mode,
+            region: field_region.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -145,6 +178,12 @@ impl crate::runtime::Json for StreamsStartProcessorFailoverMode {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for StreamsStartProcessorFailoverMode {

@@ -28,6 +28,45 @@ impl StreamsStartStreamProcessorWith {
 }
 impl crate::runtime::Json for StreamsStartStreamProcessorWith {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_failover = None;
+        let mut field_links = None;
+        let mut field_resume_from_checkpoint = None;
+        let mut field_start_at_operation_time = None;
+        let mut field_tier = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "failover" => field_failover = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "resumeFromCheckpoint" => {
+                    field_resume_from_checkpoint = reader.optional()?;
+                }
+                "startAtOperationTime" => {
+                    field_start_at_operation_time = reader.optional()?;
+                }
+                "tier" => field_tier = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            failover: field_failover,
+            links: field_links,
+            resume_from_checkpoint: field_resume_from_checkpoint,
+            start_at_operation_time: field_start_at_operation_time,
+            tier: field_tier,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -46,6 +46,56 @@ impl StreamsTenant {
 }
 impl crate::runtime::Json for StreamsTenant {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_connections = None;
+        let mut field_data_process_region = None;
+        let mut field_failover_regions = None;
+        let mut field_group_id = None;
+        let mut field_hostnames = None;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_sample_connections = None;
+        let mut field_stream_config = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "connections" => field_connections = reader.optional()?,
+                "dataProcessRegion" => field_data_process_region = reader.optional()?,
+                "failoverRegions" => field_failover_regions = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "hostnames" => field_hostnames = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "sampleConnections" => field_sample_connections = reader.optional()?,
+                "streamConfig" => field_stream_config = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            connections: field_connections,
+            data_process_region: field_data_process_region,
+            failover_regions: field_failover_regions,
+            group_id: field_group_id,
+            hostnames: field_hostnames,
+            links: field_links,
+            name: field_name,
+            sample_connections: field_sample_connections,
+            stream_config: field_stream_config,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

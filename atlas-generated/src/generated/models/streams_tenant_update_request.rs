@@ -30,6 +30,44 @@ impl StreamsTenantUpdateRequest {
 }
 impl crate::runtime::Json for StreamsTenantUpdateRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cloud_provider = None;
+        let mut field_failover_regions = None;
+        let mut field_links = None;
+        let mut field_processor_status = None;
+        let mut field_region = None;
+        let mut field_stream_config = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cloudProvider" => field_cloud_provider = reader.optional()?,
+                "failoverRegions" => field_failover_regions = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "processorStatus" => field_processor_status = reader.optional()?,
+                "region" => field_region = reader.optional()?,
+                "streamConfig" => field_stream_config = Some(reader.optional()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cloud_provider: field_cloud_provider,
+            failover_regions: field_failover_regions,
+            links: field_links,
+            processor_status: field_processor_status,
+            region: field_region,
+            stream_config: field_stream_config,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

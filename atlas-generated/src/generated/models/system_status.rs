@@ -36,6 +36,41 @@ impl SystemStatus {
 }
 impl crate::runtime::Json for SystemStatus {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_api_key = None;
+        let mut field_app_name = None;
+        let mut field_build = None;
+        let mut field_links = None;
+        let mut field_throttling = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "apiKey" => field_api_key = Some(reader.optional()?),
+                "appName" => field_app_name = reader.optional()?,
+                "build" => field_build = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "throttling" => field_throttling = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            api_key: field_api_key,
+            app_name: field_app_name,
+            build: field_build,
+            links: field_links,
+            throttling: field_throttling,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -126,6 +161,12 @@ impl crate::runtime::Json for SystemStatusAppName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for SystemStatusAppName {

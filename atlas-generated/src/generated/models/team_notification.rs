@@ -57,6 +57,51 @@ impl TeamNotification {
 }
 impl crate::runtime::Json for TeamNotification {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delay_min = None;
+        let mut field_email_enabled = None;
+        let mut field_interval_min = None;
+        let mut field_notifier_id = None;
+        let mut field_sms_enabled = None;
+        let mut field_team_id = None;
+        let mut field_team_name = None;
+        let mut field_type_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "delayMin" => field_delay_min = reader.optional()?,
+                "emailEnabled" => field_email_enabled = reader.optional()?,
+                "intervalMin" => field_interval_min = reader.optional()?,
+                "notifierId" => field_notifier_id = reader.optional()?,
+                "smsEnabled" => field_sms_enabled = reader.optional()?,
+                "teamId" => field_team_id = reader.optional()?,
+                "teamName" => field_team_name = reader.optional()?,
+                "typeName" => field_type_name = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delay_min: field_delay_min,
+            email_enabled: field_email_enabled,
+            interval_min: field_interval_min,
+            notifier_id: field_notifier_id,
+            sms_enabled: field_sms_enabled,
+            team_id: field_team_id,
+            team_name: field_team_name,
+            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -165,6 +210,12 @@ impl crate::runtime::Json for TeamNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -32,6 +32,36 @@ impl TeamRole {
 }
 impl crate::runtime::Json for TeamRole {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_links = None;
+        let mut field_role_names = None;
+        let mut field_team_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "links" => field_links = reader.optional()?,
+                "roleNames" => field_role_names = Some(reader.value()?),
+                "teamId" => field_team_id = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            links: field_links,
+            role_names: field_role_names.ok_or(crate::runtime::Bail)?,
+            team_id: field_team_id.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -24,6 +24,34 @@ impl TenantHardwareSpec {
 }
 impl crate::runtime::Json for TenantHardwareSpec {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_effective_instance_size = None;
+        let mut field_instance_size = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "effectiveInstanceSize" => {
+                    field_effective_instance_size = reader.optional()?;
+                }
+                "instanceSize" => field_instance_size = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            effective_instance_size: field_effective_instance_size,
+            instance_size: field_instance_size,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

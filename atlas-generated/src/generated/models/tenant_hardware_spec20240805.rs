@@ -38,6 +38,37 @@ impl TenantHardwareSpec20240805 {
 }
 impl crate::runtime::Json for TenantHardwareSpec20240805 {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_disk_size_gb = None;
+        let mut field_effective_instance_size = None;
+        let mut field_instance_size = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "diskSizeGB" => field_disk_size_gb = reader.optional()?,
+                "effectiveInstanceSize" => {
+                    field_effective_instance_size = reader.optional()?;
+                }
+                "instanceSize" => field_instance_size = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            disk_size_gb: field_disk_size_gb,
+            effective_instance_size: field_effective_instance_size,
+            instance_size: field_instance_size,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

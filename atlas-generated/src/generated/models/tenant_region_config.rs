@@ -32,6 +32,38 @@ impl TenantRegionConfig {
 }
 impl crate::runtime::Json for TenantRegionConfig {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_electable_specs = None;
+        let mut field_priority = None;
+        let mut field_region_name = None;
+        let mut field_backing_provider_name = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "electableSpecs" => field_electable_specs = reader.optional()?,
+                "priority" => field_priority = reader.optional()?,
+                "regionName" => field_region_name = reader.optional()?,
+                "backingProviderName" => field_backing_provider_name = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            electable_specs: field_electable_specs,
+            priority: field_priority,
+            region_name: field_region_name,
+            backing_provider_name: field_backing_provider_name,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

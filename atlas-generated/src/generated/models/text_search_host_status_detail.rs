@@ -33,6 +33,41 @@ impl TextSearchHostStatusDetail {
 }
 impl crate::runtime::Json for TextSearchHostStatusDetail {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_hostname = None;
+        let mut field_main_index = None;
+        let mut field_queryable = None;
+        let mut field_staged_index = None;
+        let mut field_status = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "hostname" => field_hostname = reader.optional()?,
+                "mainIndex" => field_main_index = reader.optional()?,
+                "queryable" => field_queryable = reader.optional()?,
+                "stagedIndex" => field_staged_index = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            hostname: field_hostname,
+            main_index: field_main_index,
+            queryable: field_queryable,
+            staged_index: field_staged_index,
+            status: field_status,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -59,6 +59,54 @@ impl TextSearchIndexDefinition {
 }
 impl crate::runtime::Json for TextSearchIndexDefinition {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_analyzer = None;
+        let mut field_analyzers = None;
+        let mut field_mappings = None;
+        let mut field_num_partitions = None;
+        let mut field_search_analyzer = None;
+        let mut field_sort = None;
+        let mut field_stored_source = None;
+        let mut field_synonyms = None;
+        let mut field_type_sets = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "analyzer" => field_analyzer = reader.optional()?,
+                "analyzers" => field_analyzers = reader.optional()?,
+                "mappings" => field_mappings = Some(reader.value()?),
+                "numPartitions" => field_num_partitions = reader.optional()?,
+                "searchAnalyzer" => field_search_analyzer = reader.optional()?,
+                "sort" => field_sort = reader.optional()?,
+                "storedSource" => field_stored_source = reader.optional()?,
+                "synonyms" => field_synonyms = reader.optional()?,
+                "typeSets" => field_type_sets = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            analyzer: field_analyzer,
+            analyzers: field_analyzers,
+            mappings: field_mappings.ok_or(crate::runtime::Bail)?,
+            num_partitions: field_num_partitions,
+            search_analyzer: field_search_analyzer,
+            sort: field_sort,
+            stored_source: field_stored_source,
+            synonyms: field_synonyms,
+            type_sets: field_type_sets,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

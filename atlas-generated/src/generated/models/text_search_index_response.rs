@@ -49,6 +49,65 @@ impl TextSearchIndexResponse {
 }
 impl crate::runtime::Json for TextSearchIndexResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_name = None;
+        let mut field_database = None;
+        let mut field_index_id = None;
+        let mut field_latest_definition = None;
+        let mut field_latest_definition_version = None;
+        let mut field_name = None;
+        let mut field_queryable = None;
+        let mut field_status = None;
+        let mut field_status_detail = None;
+        let mut field_synonym_mapping_status = None;
+        let mut field_synonym_mapping_status_detail = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionName" => field_collection_name = reader.optional()?,
+                "database" => field_database = reader.optional()?,
+                "indexID" => field_index_id = reader.optional()?,
+                "latestDefinition" => field_latest_definition = reader.optional()?,
+                "latestDefinitionVersion" => {
+                    field_latest_definition_version = reader.optional()?;
+                }
+                "name" => field_name = reader.optional()?,
+                "queryable" => field_queryable = reader.optional()?,
+                "status" => field_status = reader.optional()?,
+                "statusDetail" => field_status_detail = reader.optional()?,
+                "synonymMappingStatus" => {
+                    field_synonym_mapping_status = reader.optional()?;
+                }
+                "synonymMappingStatusDetail" => {
+                    field_synonym_mapping_status_detail = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_name: field_collection_name,
+            database: field_database,
+            index_id: field_index_id,
+            latest_definition: field_latest_definition,
+            latest_definition_version: field_latest_definition_version,
+            name: field_name,
+            queryable: field_queryable,
+            status: field_status,
+            status_detail: field_status_detail,
+            synonym_mapping_status: field_synonym_mapping_status,
+            synonym_mapping_status_detail: field_synonym_mapping_status_detail,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

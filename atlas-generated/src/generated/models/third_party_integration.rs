@@ -146,6 +146,38 @@ impl crate::runtime::Json for ThirdPartyIntegration {
         }
     }
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader
+            .tagged(
+                "type",
+                |tag, payload| match tag {
+                    Some("DATADOG") => Ok(Self::Datadog(payload.payload(false)?)),
+                    Some("MICROSOFT_TEAMS") => {
+                        Ok(Self::MicrosoftTeams(payload.payload(false)?))
+                    }
+                    Some("NEW_RELIC") => Ok(Self::NewRelic(payload.payload(false)?)),
+                    Some("OPS_GENIE") => Ok(Self::OpsGenie(payload.payload(false)?)),
+                    Some("PAGER_DUTY") => Ok(Self::PagerDuty(payload.payload(false)?)),
+                    Some("PROMETHEUS") => Ok(Self::Prometheus(payload.payload(false)?)),
+                    Some("SLACK") => Ok(Self::Slack(payload.payload(false)?)),
+                    Some("VICTOR_OPS") => Ok(Self::VictorOps(payload.payload(false)?)),
+                    Some("WEBHOOK") => Ok(Self::Webhook(payload.payload(false)?)),
+                    _ => {
+                        Ok(
+                            Self::Unknown(
+                                crate::runtime::UnknownVariant::new(
+                                    "type",
+                                    payload.object()?,
+                                ),
+                            ),
+                        )
+                    }
+                },
+            )
+    }
+    #[inline]
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Datadog(value) => {

@@ -38,6 +38,36 @@ impl TokenFilterWordDelimiterGraph {
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraph {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delimiter_options = None;
+        let mut field_protected_words = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "delimiterOptions" => field_delimiter_options = reader.optional()?,
+                "protectedWords" => field_protected_words = reader.optional()?,
+                "type" => field_type = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delimiter_options: field_delimiter_options,
+            protected_words: field_protected_words,
+            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -115,6 +145,58 @@ impl TokenFilterWordDelimiterGraphDelimiterOptions {
     }
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphDelimiterOptions {
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_concatenate_all = None;
+        let mut field_concatenate_numbers = None;
+        let mut field_concatenate_words = None;
+        let mut field_generate_number_parts = None;
+        let mut field_generate_word_parts = None;
+        let mut field_ignore_keywords = None;
+        let mut field_preserve_original = None;
+        let mut field_split_on_case_change = None;
+        let mut field_split_on_numerics = None;
+        let mut field_stem_english_possessive = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "concatenateAll" => field_concatenate_all = reader.optional()?,
+                "concatenateNumbers" => field_concatenate_numbers = reader.optional()?,
+                "concatenateWords" => field_concatenate_words = reader.optional()?,
+                "generateNumberParts" => field_generate_number_parts = reader.optional()?,
+                "generateWordParts" => field_generate_word_parts = reader.optional()?,
+                "ignoreKeywords" => field_ignore_keywords = reader.optional()?,
+                "preserveOriginal" => field_preserve_original = reader.optional()?,
+                "splitOnCaseChange" => field_split_on_case_change = reader.optional()?,
+                "splitOnNumerics" => field_split_on_numerics = reader.optional()?,
+                "stemEnglishPossessive" => {
+                    field_stem_english_possessive = reader.optional()?;
+                }
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            concatenate_all: field_concatenate_all,
+            concatenate_numbers: field_concatenate_numbers,
+            concatenate_words: field_concatenate_words,
+            generate_number_parts: field_generate_number_parts,
+            generate_word_parts: field_generate_word_parts,
+            ignore_keywords: field_ignore_keywords,
+            preserve_original: field_preserve_original,
+            split_on_case_change: field_split_on_case_change,
+            split_on_numerics: field_split_on_numerics,
+            stem_english_possessive: field_stem_english_possessive,
+            additional_properties: undeclared,
+        })
+    }
     #[inline]
     fn from_json(
         value: serde_json::Value,
@@ -243,6 +325,33 @@ impl TokenFilterWordDelimiterGraphProtectedWords {
 }
 impl crate::runtime::Json for TokenFilterWordDelimiterGraphProtectedWords {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_ignore_case = None;
+        let mut field_words = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "ignoreCase" => field_ignore_case = reader.optional()?,
+                "words" => field_words = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            ignore_case: field_ignore_case,
+            words: field_words.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -339,6 +448,12 @@ impl crate::runtime::Json for TokenFilterWordDelimiterGraphType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -32,6 +32,36 @@ impl TokenFilterlength {
 }
 impl crate::runtime::Json for TokenFilterlength {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_max = None;
+        let mut field_min = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "max" => field_max = reader.optional()?,
+                "min" => field_min = reader.optional()?,
+                "type" => field_type = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            max: field_max,
+            min: field_min,
+            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -130,6 +160,12 @@ impl crate::runtime::Json for TokenFilterlengthType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -39,6 +39,39 @@ impl TokenFilternGram {
 }
 impl crate::runtime::Json for TokenFilternGram {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_max_gram = None;
+        let mut field_min_gram = None;
+        let mut field_term_not_in_bounds = None;
+        let mut field_type = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "maxGram" => field_max_gram = Some(reader.value()?),
+                "minGram" => field_min_gram = Some(reader.value()?),
+                "termNotInBounds" => field_term_not_in_bounds = reader.optional()?,
+                "type" => field_type = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            max_gram: field_max_gram.ok_or(crate::runtime::Bail)?,
+            min_gram: field_min_gram.ok_or(crate::runtime::Bail)?,
+            term_not_in_bounds: field_term_not_in_bounds,
+            r#type: field_type.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -167,6 +200,12 @@ impl crate::runtime::Json for TokenFilternGramType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

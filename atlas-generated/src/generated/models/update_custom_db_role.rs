@@ -20,6 +20,32 @@ impl UpdateCustomDbRole {
 }
 impl crate::runtime::Json for UpdateCustomDbRole {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_actions = None;
+        let mut field_inherited_roles = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "actions" => field_actions = reader.optional()?,
+                "inheritedRoles" => field_inherited_roles = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            actions: field_actions,
+            inherited_roles: field_inherited_roles,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

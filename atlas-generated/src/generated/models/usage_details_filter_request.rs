@@ -34,6 +34,52 @@ impl UsageDetailsFilterRequest {
 }
 impl crate::runtime::Json for UsageDetailsFilterRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_bill_end_date = None;
+        let mut field_bill_start_date = None;
+        let mut field_cluster_ids = None;
+        let mut field_group_ids = None;
+        let mut field_include_zero_cent_line_items = None;
+        let mut field_sku_services = None;
+        let mut field_usage_end_date = None;
+        let mut field_usage_start_date = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "billEndDate" => field_bill_end_date = reader.optional()?,
+                "billStartDate" => field_bill_start_date = reader.optional()?,
+                "clusterIds" => field_cluster_ids = reader.optional()?,
+                "groupIds" => field_group_ids = reader.optional()?,
+                "includeZeroCentLineItems" => {
+                    field_include_zero_cent_line_items = reader.optional()?;
+                }
+                "skuServices" => field_sku_services = reader.optional()?,
+                "usageEndDate" => field_usage_end_date = reader.optional()?,
+                "usageStartDate" => field_usage_start_date = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            bill_end_date: field_bill_end_date,
+            bill_start_date: field_bill_start_date,
+            cluster_ids: field_cluster_ids,
+            group_ids: field_group_ids,
+            include_zero_cent_line_items: field_include_zero_cent_line_items,
+            sku_services: field_sku_services,
+            usage_end_date: field_usage_end_date,
+            usage_start_date: field_usage_start_date,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

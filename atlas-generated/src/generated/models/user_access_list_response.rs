@@ -40,6 +40,47 @@ impl UserAccessListResponse {
 }
 impl crate::runtime::Json for UserAccessListResponse {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_cidr_block = None;
+        let mut field_count = None;
+        let mut field_created = None;
+        let mut field_ip_address = None;
+        let mut field_last_used = None;
+        let mut field_last_used_address = None;
+        let mut field_links = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "cidrBlock" => field_cidr_block = reader.optional()?,
+                "count" => field_count = reader.optional()?,
+                "created" => field_created = reader.optional()?,
+                "ipAddress" => field_ip_address = reader.optional()?,
+                "lastUsed" => field_last_used = reader.optional()?,
+                "lastUsedAddress" => field_last_used_address = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            cidr_block: field_cidr_block,
+            count: field_count,
+            created: field_created,
+            ip_address: field_ip_address,
+            last_used: field_last_used,
+            last_used_address: field_last_used_address,
+            links: field_links,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

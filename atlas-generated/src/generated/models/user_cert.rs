@@ -44,6 +44,49 @@ impl UserCert {
 }
 impl crate::runtime::Json for UserCert {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_created_at = None;
+        let mut field_group_id = None;
+        let mut field_links = None;
+        let mut field_months_until_expiration = None;
+        let mut field_not_after = None;
+        let mut field_subject = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "createdAt" => field_created_at = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "monthsUntilExpiration" => {
+                    field_months_until_expiration = reader.optional()?;
+                }
+                "notAfter" => field_not_after = reader.optional()?,
+                "subject" => field_subject = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            created_at: field_created_at,
+            group_id: field_group_id,
+            links: field_links,
+            months_until_expiration: field_months_until_expiration,
+            not_after: field_not_after,
+            subject: field_subject,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

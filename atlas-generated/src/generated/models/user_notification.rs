@@ -54,6 +54,48 @@ impl UserNotification {
 }
 impl crate::runtime::Json for UserNotification {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_delay_min = None;
+        let mut field_email_enabled = None;
+        let mut field_interval_min = None;
+        let mut field_notifier_id = None;
+        let mut field_sms_enabled = None;
+        let mut field_type_name = None;
+        let mut field_username = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "delayMin" => field_delay_min = reader.optional()?,
+                "emailEnabled" => field_email_enabled = reader.optional()?,
+                "intervalMin" => field_interval_min = reader.optional()?,
+                "notifierId" => field_notifier_id = reader.optional()?,
+                "smsEnabled" => field_sms_enabled = reader.optional()?,
+                "typeName" => field_type_name = Some(reader.value()?),
+                "username" => field_username = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            delay_min: field_delay_min,
+            email_enabled: field_email_enabled,
+            interval_min: field_interval_min,
+            notifier_id: field_notifier_id,
+            sms_enabled: field_sms_enabled,
+            type_name: field_type_name.ok_or(crate::runtime::Bail)?,
+            username: field_username,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -160,6 +202,12 @@ impl crate::runtime::Json for UserNotificationTypeName {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

@@ -24,6 +24,35 @@ impl UserSecurity {
 }
 impl crate::runtime::Json for UserSecurity {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_customer_x509 = None;
+        let mut field_ldap = None;
+        let mut field_links = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "customerX509" => field_customer_x509 = reader.optional()?,
+                "ldap" => field_ldap = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            customer_x509: field_customer_x509,
+            ldap: field_ldap,
+            links: field_links,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -32,6 +32,36 @@ impl UserToDnMapping {
 }
 impl crate::runtime::Json for UserToDnMapping {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_ldap_query = None;
+        let mut field_match = None;
+        let mut field_substitution = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "ldapQuery" => field_ldap_query = reader.optional()?,
+                "match" => field_match = Some(reader.value()?),
+                "substitution" => field_substitution = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            ldap_query: field_ldap_query,
+            r#match: field_match.ok_or(crate::runtime::Bail)?,
+            substitution: field_substitution,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

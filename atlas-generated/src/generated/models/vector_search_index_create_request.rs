@@ -38,6 +38,39 @@ impl VectorSearchIndexCreateRequest {
 }
 impl crate::runtime::Json for VectorSearchIndexCreateRequest {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_collection_name = None;
+        let mut field_database = None;
+        let mut field_name = None;
+        let mut field_definition = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "collectionName" => field_collection_name = Some(reader.value()?),
+                "database" => field_database = Some(reader.value()?),
+                "name" => field_name = Some(reader.value()?),
+                "definition" => field_definition = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            collection_name: field_collection_name.ok_or(crate::runtime::Bail)?,
+            database: field_database.ok_or(crate::runtime::Bail)?,
+            name: field_name.ok_or(crate::runtime::Bail)?,
+            definition: field_definition.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

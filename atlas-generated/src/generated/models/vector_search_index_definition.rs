@@ -35,6 +35,39 @@ impl VectorSearchIndexDefinition {
 }
 impl crate::runtime::Json for VectorSearchIndexDefinition {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_fields = None;
+        let mut field_nested_root = None;
+        let mut field_num_partitions = None;
+        let mut field_stored_source = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "fields" => field_fields = Some(reader.value()?),
+                "nestedRoot" => field_nested_root = reader.optional()?,
+                "numPartitions" => field_num_partitions = reader.optional()?,
+                "storedSource" => field_stored_source = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            fields: field_fields.ok_or(crate::runtime::Bail)?,
+            nested_root: field_nested_root,
+            num_partitions: field_num_partitions,
+            stored_source: field_stored_source,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

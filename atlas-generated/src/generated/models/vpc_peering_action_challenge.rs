@@ -24,6 +24,35 @@ impl VpcPeeringActionChallenge {
 }
 impl crate::runtime::Json for VpcPeeringActionChallenge {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_links = None;
+        let mut field_requester_account_id = None;
+        let mut field_requester_vpc_id = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "links" => field_links = reader.optional()?,
+                "requesterAccountId" => field_requester_account_id = reader.optional()?,
+                "requesterVpcId" => field_requester_vpc_id = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            links: field_links,
+            requester_account_id: field_requester_account_id,
+            requester_vpc_id: field_requester_vpc_id,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

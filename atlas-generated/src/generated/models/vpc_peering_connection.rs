@@ -46,6 +46,68 @@ impl VpcPeeringConnection {
 }
 impl crate::runtime::Json for VpcPeeringConnection {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_id = None;
+        let mut field_accepter_account_id = None;
+        let mut field_accepter_cidr = None;
+        let mut field_accepter_vpc_id = None;
+        let mut field_cloud_status = None;
+        let mut field_expiration_time = None;
+        let mut field_group_id = None;
+        let mut field_links = None;
+        let mut field_local_status = None;
+        let mut field_name = None;
+        let mut field_requester_account_id = None;
+        let mut field_requester_cidr = None;
+        let mut field_requester_vpc_id = None;
+        let mut field_status_message = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "_id" => field_id = reader.optional()?,
+                "accepterAccountId" => field_accepter_account_id = reader.optional()?,
+                "accepterCidr" => field_accepter_cidr = reader.optional()?,
+                "accepterVpcId" => field_accepter_vpc_id = reader.optional()?,
+                "cloudStatus" => field_cloud_status = reader.optional()?,
+                "expirationTime" => field_expiration_time = reader.optional()?,
+                "groupId" => field_group_id = reader.optional()?,
+                "links" => field_links = reader.optional()?,
+                "localStatus" => field_local_status = reader.optional()?,
+                "name" => field_name = reader.optional()?,
+                "requesterAccountId" => field_requester_account_id = reader.optional()?,
+                "requesterCidr" => field_requester_cidr = reader.optional()?,
+                "requesterVpcId" => field_requester_vpc_id = reader.optional()?,
+                "statusMessage" => field_status_message = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            id: field_id,
+            accepter_account_id: field_accepter_account_id,
+            accepter_cidr: field_accepter_cidr,
+            accepter_vpc_id: field_accepter_vpc_id,
+            cloud_status: field_cloud_status,
+            expiration_time: field_expiration_time,
+            group_id: field_group_id,
+            links: field_links,
+            local_status: field_local_status,
+            name: field_name,
+            requester_account_id: field_requester_account_id,
+            requester_cidr: field_requester_cidr,
+            requester_vpc_id: field_requester_vpc_id,
+            status_message: field_status_message,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -221,6 +283,12 @@ impl crate::runtime::Json for VpcPeeringConnectionLocalStatus {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
 }
 impl crate::runtime::QueryValue for VpcPeeringConnectionLocalStatus {

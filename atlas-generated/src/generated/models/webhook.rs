@@ -44,6 +44,42 @@ impl Webhook {
 }
 impl crate::runtime::Json for Webhook {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_body_template = None;
+        let mut field_headers_template = None;
+        let mut field_id = None;
+        let mut field_secret = None;
+        let mut field_url = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "bodyTemplate" => field_body_template = reader.optional()?,
+                "headersTemplate" => field_headers_template = reader.optional()?,
+                "id" => field_id = Some(reader.optional()?),
+                "secret" => field_secret = reader.optional()?,
+                "url" => field_url = Some(reader.value()?),
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            body_template: field_body_template,
+            headers_template: field_headers_template,
+            id: field_id,
+            secret: field_secret,
+            url: field_url.ok_or(crate::runtime::Bail)?,
+            filled: crate::runtime::Filled::default(),
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,
@@ -154,6 +190,12 @@ impl crate::runtime::Json for WebhookType {
     #[inline]
     fn to_json(&self) -> serde_json::Value {
         serde_json::Value::String(self.as_str().to_owned())
+    }
+    #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        reader.string().map(Self::from)
     }
     #[inline]
     fn zero() -> Option<Self> {

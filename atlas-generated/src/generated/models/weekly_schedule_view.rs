@@ -26,6 +26,41 @@ impl WeeklyScheduleView {
 }
 impl crate::runtime::Json for WeeklyScheduleView {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_day_of_week = None;
+        let mut field_end_hour = None;
+        let mut field_end_minute = None;
+        let mut field_start_hour = None;
+        let mut field_start_minute = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "dayOfWeek" => field_day_of_week = reader.optional()?,
+                "endHour" => field_end_hour = reader.optional()?,
+                "endMinute" => field_end_minute = reader.optional()?,
+                "startHour" => field_start_hour = reader.optional()?,
+                "startMinute" => field_start_minute = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            day_of_week: field_day_of_week,
+            end_hour: field_end_hour,
+            end_minute: field_end_minute,
+            start_hour: field_start_hour,
+            start_minute: field_start_minute,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

@@ -22,6 +22,35 @@ impl X509CertificateUpdate {
 }
 impl crate::runtime::Json for X509CertificateUpdate {
     #[inline]
+    fn read(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::Bail> {
+        let hidden = reader.take_hidden();
+        let mut field_content = None;
+        let mut field_not_after = None;
+        let mut field_not_before = None;
+        let mut undeclared = serde_json::Map::new();
+        let mut member = reader.first_key()?;
+        while let Some(key) = member {
+            match key {
+                "content" => field_content = reader.optional()?,
+                "notAfter" => field_not_after = reader.optional()?,
+                "notBefore" => field_not_before = reader.optional()?,
+                _ => {
+                    let key = key.to_owned();
+                    reader.undeclared(key, hidden, &mut undeclared)?;
+                }
+            }
+            member = reader.next_key()?;
+        }
+        Ok(Self {
+            content: field_content,
+            not_after: field_not_after,
+            not_before: field_not_before,
+            additional_properties: undeclared,
+        })
+    }
+    #[inline]
     fn from_json(
         value: serde_json::Value,
         path: &crate::runtime::Path<'_>,

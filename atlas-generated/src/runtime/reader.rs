@@ -1,0 +1,423 @@
+//! Decoding straight from JSON text, without building a [`serde_json::Value`] first.
+//!
+//! [`from_slice`](super::from_slice) first reads the text with a [`Reader`]: each type's
+//! [`Json::read`] takes its value token by token from a [`jiter`] pull parser, so a
+//! response becomes its Rust value with no tree in between. This path only decodes what
+//! decodes cleanly and strictly. At anything else (a type mismatch, a missing required
+//! field, a number that needs converting, a union that must try its branches) it gives
+//! up with [`Bail`], and the document is decoded again through `Value` by
+//! [`Json::from_json`], which names the place of an error and fills missing required
+//! fields of responses. Whenever the reader succeeds, its value is the one `from_json`
+//! gives (`tests/reader.rs` checks it on every recorded body and spec example), so the
+//! fast path is invisible but for speed.
+
+use jiter::{Jiter, NumberInt, Peek};
+use serde_json::{Map, Value};
+
+use super::correction;
+use super::json::{Json, Path};
+
+/// The reader gave up: decode the document through [`Value`] instead, which also says
+/// why and where when it cannot be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bail;
+
+impl From<jiter::JiterError> for Bail {
+    #[inline]
+    fn from(_: jiter::JiterError) -> Self {
+        Bail
+    }
+}
+
+/// A position in a JSON text, from which values are read one after another.
+pub struct Reader<'j> {
+    jiter: Jiter<'j>,
+    /// A member the next struct read leaves out: the tag of the union whose variant it
+    /// is, which the union holds (see [`Reader::variant`]).
+    hidden: Option<&'static str>,
+}
+
+impl<'j> Reader<'j> {
+    /// A reader at the start of `text`.
+    #[inline]
+    #[must_use]
+    pub fn new(text: &'j [u8]) -> Self {
+        Reader {
+            jiter: Jiter::new(text),
+            hidden: None,
+        }
+    }
+
+    /// Decodes the whole of `text` as a `T`, or bails.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when `text` is not exactly one JSON value that decodes strictly as a `T`.
+    pub fn decode<T: Json>(text: &'j [u8]) -> Result<T, Bail> {
+        // Strictly: a missing required field is left to the `Value` path, which fills it
+        // and reports it.
+        correction::uncorrected(|| {
+            let mut reader = Reader::new(text);
+            let value = T::read(&mut reader)?;
+            reader.jiter.finish()?;
+            Ok(value)
+        })
+    }
+
+    /// The member a union's tag has, which the struct being read leaves out; `None`
+    /// for a struct read on its own. A struct's [`Json::read`] takes it first, so that
+    /// the structs nested in it do not see it.
+    #[inline]
+    pub fn take_hidden(&mut self) -> Option<&'static str> {
+        self.hidden.take()
+    }
+
+    /// Reads the next value as a `T`.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is not one.
+    #[inline]
+    pub fn value<T: Json>(&mut self) -> Result<T, Bail> {
+        T::read(self)
+    }
+
+    /// Reads the next value as an optional `T`: `null` is `None`.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is neither `null` nor a `T`.
+    #[inline]
+    pub fn optional<T: Json>(&mut self) -> Result<Option<T>, Bail> {
+        Option::<T>::read(self)
+    }
+
+    /// Enters the object that is the next value, returning its first key (`None` when
+    /// it is empty).
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the next value is not an object.
+    #[inline]
+    pub fn first_key(&mut self) -> Result<Option<&str>, Bail> {
+        Ok(self.jiter.next_object()?)
+    }
+
+    /// The next key of the object being read, after its previous member's value;
+    /// `None` at its end.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] on malformed JSON.
+    #[inline]
+    pub fn next_key(&mut self) -> Result<Option<&str>, Bail> {
+        Ok(self.jiter.next_key()?)
+    }
+
+    /// Reads the value of a member the struct does not declare into `map`, unless it
+    /// is the `hidden` tag. A later member of the same name replaces an earlier one,
+    /// as when the object is parsed into a `Value`.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] on malformed JSON.
+    pub fn undeclared(
+        &mut self,
+        key: String,
+        hidden: Option<&'static str>,
+        map: &mut Map<String, Value>,
+    ) -> Result<(), Bail> {
+        if hidden == Some(key.as_str()) {
+            self.jiter.next_skip()?;
+            return Ok(());
+        }
+        let value = self.untyped()?;
+        map.insert(key, value);
+        Ok(())
+    }
+
+    /// The text of the next value, which is skipped.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] on malformed JSON.
+    #[inline]
+    pub fn raw(&mut self) -> Result<&'j [u8], Bail> {
+        let peek = self.jiter.peek()?;
+        let start = self.jiter.current_index();
+        self.jiter.known_skip(peek)?;
+        Ok(self.jiter.slice_to_current(start))
+    }
+
+    /// The next value, parsed as it is.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] on malformed JSON.
+    #[inline]
+    pub fn untyped(&mut self) -> Result<Value, Bail> {
+        let raw = self.raw()?;
+        serde_json::from_slice(raw).map_err(|_| Bail)
+    }
+
+    /// Reads the next value through [`Value`] and [`Json::from_json`]: what types without
+    /// a reader of their own do (an untagged union tries its branches on the value).
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the value does not decode strictly.
+    #[inline]
+    pub fn via_value<T: Json>(&mut self) -> Result<T, Bail> {
+        let value = self.untyped()?;
+        T::from_json(value, &Path::Root).map_err(|_| Bail)
+    }
+
+    /// Reads the next value, an object, as a variant of a union whose tag is the member
+    /// `property`: finds the tag (the last such member, when it is a string, as when the
+    /// object is parsed into a `Value`), then lets `variant` read the object as the
+    /// variant that tag selects. Unless `keep_tag`, the payload's struct leaves the tag
+    /// out.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the value is not an object, or `variant` bails.
+    #[inline]
+    pub fn tagged<T>(
+        &mut self,
+        property: &'static str,
+        variant: impl FnOnce(Option<&str>, &mut Variant<'j>) -> Result<T, Bail>,
+    ) -> Result<T, Bail> {
+        let raw = self.raw()?;
+        let tag = tag_of(raw, property)?;
+        let mut payload = Variant { raw, property };
+        variant(tag.as_deref(), &mut payload)
+    }
+
+    /// Reads the next value, a string.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is not a string.
+    #[inline]
+    pub fn string(&mut self) -> Result<&str, Bail> {
+        Ok(self.jiter.next_str()?)
+    }
+
+    /// Reads the next value, `true` or `false`.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is not a boolean.
+    #[inline]
+    pub fn bool(&mut self) -> Result<bool, Bail> {
+        Ok(self.jiter.next_bool()?)
+    }
+
+    /// Reads the next value, an integer written without fraction or exponent that fits
+    /// an `i64` (others, such as `1e3`, go through `Value`).
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is not one.
+    #[inline]
+    pub fn integer(&mut self) -> Result<i64, Bail> {
+        match self.jiter.next_int()? {
+            NumberInt::Int(i) => Ok(i),
+        }
+    }
+
+    /// Reads the next value, a number, as an `f64`, rounded as `serde_json` rounds it
+    /// (so that it equals what the `Value` path gives).
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when it is not a number.
+    #[inline]
+    pub fn float(&mut self) -> Result<f64, Bail> {
+        let text = self.jiter.next_number_bytes()?;
+        if text.iter().all(|b| b.is_ascii_digit() || *b == b'-') {
+            // `-0` is left to serde_json, which reads it as the float -0.0.
+            let parsed = std::str::from_utf8(text)
+                .ok()
+                .and_then(|t| t.parse::<i64>().ok());
+            if let Some(i) = parsed.filter(|&i| i != 0 || text == b"0") {
+                #[allow(clippy::cast_precision_loss)]
+                return Ok(i as f64);
+            }
+        }
+        serde_json::from_slice(text).map_err(|_| Bail)
+    }
+
+    /// Whether the next value is `null`, which is then consumed.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] on malformed JSON.
+    #[inline]
+    pub fn null(&mut self) -> Result<bool, Bail> {
+        if self.jiter.peek()? == Peek::Null {
+            self.jiter.known_null()?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Enters the array that is the next value: whether it has a first element.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the next value is not an array.
+    #[inline]
+    pub fn first_element(&mut self) -> Result<bool, Bail> {
+        Ok(self.jiter.next_array()?.is_some())
+    }
+
+    /// Whether the array being read has another element, after the previous one.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] on malformed JSON.
+    #[inline]
+    pub fn next_element(&mut self) -> Result<bool, Bail> {
+        Ok(self.jiter.array_step()?.is_some())
+    }
+}
+
+/// The object a union's variant is read from (see [`Reader::tagged`]).
+pub struct Variant<'j> {
+    raw: &'j [u8],
+    property: &'static str,
+}
+
+impl Variant<'_> {
+    /// Reads the object as the payload `T` of a variant, leaving the tag out of it
+    /// unless `keep_tag`. Only a struct leaves a member out, so a payload that is not a
+    /// struct is read through `Value` when the tag must go.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the object is not a `T`.
+    #[inline]
+    pub fn payload<T: Json>(&mut self, keep_tag: bool) -> Result<T, Bail> {
+        let mut reader = Reader::new(self.raw);
+        if !keep_tag {
+            reader.hidden = Some(self.property);
+        }
+        T::read(&mut reader)
+    }
+
+    /// Reads the object as the payload `T` of a variant through `Value`, without the tag:
+    /// for a payload that is not a struct.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when the object is not a `T`.
+    pub fn payload_via_value<T: Json>(&mut self) -> Result<T, Bail> {
+        let object = self.object()?;
+        let value = super::json::variant_payload(object, self.property, false);
+        T::from_json(value, &Path::Root).map_err(|_| Bail)
+    }
+
+    /// Decodes the tag itself as the `T` a variant holds it in, when several tags
+    /// select the variant.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] when `tag` is not a `T`.
+    #[inline]
+    pub fn tag<T: Json>(&self, tag: &str) -> Result<T, Bail> {
+        T::from_json(Value::String(tag.to_owned()), &Path::Root).map_err(|_| Bail)
+    }
+
+    /// The object, whole: what a union keeps for a tag it does not list.
+    ///
+    /// # Errors
+    ///
+    /// [`Bail`] on malformed JSON.
+    #[inline]
+    pub fn object(&mut self) -> Result<Map<String, Value>, Bail> {
+        serde_json::from_slice(self.raw).map_err(|_| Bail)
+    }
+}
+
+/// The string value of the last member `property` of the object `raw`; `None` when
+/// there is none or it is not a string.
+fn tag_of(raw: &[u8], property: &str) -> Result<Option<String>, Bail> {
+    let mut jiter = Jiter::new(raw);
+    let mut tag = None;
+    let mut is_tag = match jiter.next_object()? {
+        Some(key) => key == property,
+        None => return Ok(None),
+    };
+    loop {
+        if is_tag {
+            tag = match jiter.peek()? {
+                Peek::String => Some(jiter.known_str()?.to_owned()),
+                other => {
+                    jiter.known_skip(other)?;
+                    None
+                }
+            };
+        } else {
+            jiter.next_skip()?;
+        }
+        is_tag = match jiter.next_key()? {
+            Some(key) => key == property,
+            None => return Ok(tag),
+        };
+    }
+}
+
+/// What [`cross_checking`] found.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct CrossCheck {
+    /// Documents the reader decoded.
+    pub read: usize,
+    /// Documents the reader left to `Value`.
+    pub bailed: usize,
+    /// Documents the reader decoded differently from `Value`, as the two encodings.
+    pub mismatches: Vec<(Value, Value)>,
+}
+
+thread_local! {
+    static CROSS_CHECK: std::cell::RefCell<Option<CrossCheck>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `decode` decoding every document both ways (reader and `Value`), and tells how
+/// the two compared: the test of the reader's promise that it is invisible.
+#[doc(hidden)]
+pub fn cross_checking<R>(decode: impl FnOnce() -> R) -> (R, CrossCheck) {
+    let outer = CROSS_CHECK.replace(Some(CrossCheck::default()));
+    let result = decode();
+    let check = CROSS_CHECK.replace(outer).unwrap_or_default();
+    (result, check)
+}
+
+/// Notes, while [`cross_checking`], how the reader's result compares with `Value`'s.
+#[inline]
+pub(super) fn note<T: Json>(text: &[u8], read: Option<&T>) {
+    if CROSS_CHECK.with_borrow(Option::is_none) {
+        return;
+    }
+    let compared = read.map(|value| {
+        let again = serde_json::from_slice(text)
+            .ok()
+            .and_then(|v| correction::uncorrected(|| T::from_json(v, &Path::Root).ok()));
+        (value.to_json(), again.map_or(Value::Null, |v| v.to_json()))
+    });
+    CROSS_CHECK.with_borrow_mut(|state| {
+        let Some(state) = state else { return };
+        match compared {
+            None => state.bailed += 1,
+            Some((read, value)) => {
+                state.read += 1;
+                if read != value {
+                    state.mismatches.push((read, value));
+                }
+            }
+        }
+    });
+}
